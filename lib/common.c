@@ -1,0 +1,147 @@
+/* Status strings, the error record and small string helpers. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *gpb_status_str(int status)
+{
+    switch (status) {
+#define GPB__STATUS_CASE(name, num, text) \
+    case num:                             \
+        return text;
+        GPB_STATUS_MAP(GPB__STATUS_CASE)
+#undef GPB__STATUS_CASE
+    default:
+        return "unknown status";
+    }
+}
+
+void gpb_error_clear(gpb_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+int gpb_error_format(const gpb_error *err, char *buf, size_t n)
+{
+    if (!err) {
+        if (buf && n)
+            buf[0] = '\0';
+        return 0;
+    }
+    char loc[GPB_ERROR_SOURCE_MAX + 32] = "";
+    if (err->source[0] && err->line > 0)
+        snprintf(loc, sizeof loc, "%s:%d:%d: ", err->source, err->line,
+                 err->column);
+    else if (err->source[0])
+        snprintf(loc, sizeof loc, "%s: ", err->source);
+    return snprintf(buf, n, "%s%s%s%s", loc, err->path,
+                    err->path[0] ? ": " : "", err->message);
+}
+
+void gpb_free(void *ptr) { free(ptr); }
+
+const char *gpb_version(void) { return GPB_VERSION_STRING; }
+
+gpb_status gpb__vfail_at(gpb_error *err, gpb_status status,
+                         const char *source, int line, int column,
+                         const char *path, const char *fmt, va_list ap)
+{
+    if (!err)
+        return status;
+    memset(err, 0, sizeof *err);
+    err->status = status;
+    gpb__strlcpy(err->source, source, sizeof err->source);
+    err->line = line;
+    err->column = column;
+    gpb__strlcpy(err->path, path, sizeof err->path);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    return status;
+}
+
+gpb_status gpb__fail_at(gpb_error *err, gpb_status status, const char *source,
+                        int line, int column, const char *path,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gpb__vfail_at(err, status, source, line, column, path, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+gpb_status gpb__fail(gpb_error *err, gpb_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gpb__vfail_at(err, status, NULL, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void gpb__strlcpy(char *dst, const char *src, size_t n)
+{
+    if (!n)
+        return;
+    if (!src)
+        src = "";
+    size_t len = strlen(src);
+    if (len >= n)
+        len = n - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+int gpb__strcasecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+}
+
+/* Wagner–Fischer with one row; O(|a|·|b|) time, O(|b|) space. */
+int gpb__edit_distance(const char *a, const char *b)
+{
+    enum { MAXLEN = 63 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > MAXLEN)
+        la = MAXLEN;
+    if (lb > MAXLEN)
+        lb = MAXLEN;
+    int row[MAXLEN + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = tolower((unsigned char)a[i - 1]) !=
+                       tolower((unsigned char)b[j - 1]);
+            int best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+char *gpb__strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

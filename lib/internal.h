@@ -1,0 +1,52 @@
+/*
+ * Internal helpers shared by the library's source files. Not installed.
+ * Symbols here use the gpb__ prefix and stay hidden from the shared library.
+ */
+#ifndef GPB_INTERNAL_H
+#define GPB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "gpubudget/common.h"
+
+#if defined(__GNUC__)
+#define GPB__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define GPB__PRINTF(a, b)
+#endif
+
+/*
+ * Fills err (if not NULL) with status and a formatted message, clearing the
+ * location fields. Returns status so callers can write
+ * `return gpb__fail(err, GPB_EINVAL, "...")`.
+ */
+gpb_status gpb__fail(gpb_error *err, gpb_status status, const char *fmt, ...)
+    GPB__PRINTF(3, 4);
+
+/* As gpb__fail, with a source location and key path. */
+gpb_status gpb__fail_at(gpb_error *err, gpb_status status, const char *source,
+                        int line, int column, const char *path,
+                        const char *fmt, ...) GPB__PRINTF(7, 8);
+
+gpb_status gpb__vfail_at(gpb_error *err, gpb_status status,
+                         const char *source, int line, int column,
+                         const char *path, const char *fmt, va_list ap);
+
+/* Copies src into dst of size n, always NUL-terminating; NULL src gives "". */
+void gpb__strlcpy(char *dst, const char *src, size_t n);
+
+/* Case-insensitive ASCII comparison; returns 0 when equal. */
+int gpb__strcasecmp(const char *a, const char *b);
+
+/*
+ * Levenshtein edit distance between two ASCII strings, compared
+ * case-insensitively, for "did you mean" suggestions. Strings longer than 63
+ * characters are cut to 63.
+ */
+int gpb__edit_distance(const char *a, const char *b);
+
+/* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
+char *gpb__strdup(const char *s);
+
+#endif /* GPB_INTERNAL_H */

@@ -1,0 +1,177 @@
+/*
+ * The in-memory form of a loaded scenario, shared by the loader
+ * (scenario.c) and the engine (sim.c). Not installed: callers see only the
+ * opaque gpb_scenario and its accessors in gpubudget/scenario.h.
+ *
+ * Every number of a scenario is an *input*: a distribution (gpb_dist, a fixed
+ * one for a constant) with the key path it came from. The model below refers
+ * to inputs by index (GPB__NONE when a key is absent), so the engine samples
+ * all inputs of a path in one pass (through the copula when correlations are
+ * given), converts money to the report currency, and then reads x[index].
+ *
+ * Invariants after a successful load:
+ * - every index is GPB__NONE or < n_inputs;
+ * - money inputs (kinds MONEY, MONEY_PER_HOUR, MONEY_PER_KWH,
+ *   MONEY_PER_MTOKEN) have a currency (a bare number took the scenario's);
+ * - month indices are whole numbers in [0, horizon_months) once sampled
+ *   (the engine rounds and clamps them);
+ * - names are unique within their list.
+ */
+#ifndef GPB_SCENARIO_MODEL_H
+#define GPB_SCENARIO_MODEL_H
+
+#include "gpubudget/common.h"
+#include "gpubudget/dist.h"
+#include "gpubudget/hardware.h"
+#include "gpubudget/units.h"
+
+#define GPB__NONE (-1)
+
+/* Limits that keep a hostile or mistaken file from exhausting memory. */
+#define GPB__MAX_HORIZON_MONTHS 600   /* 50 years */
+#define GPB__MAX_LIST_ITEMS 1000      /* entries in any one list */
+#define GPB__MAX_INPUTS 20000         /* numbers in one scenario */
+
+typedef struct gpb__input {
+    char *path;            /* key path, e.g. "training[0].mfu" (owned) */
+    gpb_dist dist;         /* owned; a fixed dist for a constant */
+    gpb_qty_kind kind;     /* what the value measures */
+    gpb_currency currency; /* for money kinds; the scenario's for bare numbers */
+    int line, column;      /* 1-based, where the value starts */
+    int per_event;         /* drawn by the engine at each event (e.g. the
+                              work lost at a divergence), not once per path */
+} gpb__input;
+
+typedef struct gpb__source {
+    char *id, *title, *outlet, *date, *quote, *url; /* owned; may be NULL */
+} gpb__source;
+
+typedef struct gpb__claim {
+    char *id, *source, *says, *metric, *text; /* owned; text: the value as written */
+    gpb_quantity value; /* the claimed value (currency kept as written) */
+    int line, column;
+} gpb__claim;
+
+typedef struct gpb__funding {
+    char *name;
+    int month;       /* input: month the round would close */
+    int amount;      /* input: money */
+    int probability; /* input: probability the round closes, per path */
+} gpb__funding;
+
+typedef struct gpb__team_role {
+    char *role;
+    int count;           /* input: headcount in start_month */
+    int add_per_month;   /* input: heads added each month after start */
+    int max_count;       /* input or GPB__NONE: cap on headcount */
+    int salary_per_year; /* input: money per head per year */
+    int on_cost_frac;    /* input: on-costs as a fraction (0.3 → ×1.3) */
+    int start_month;     /* input */
+    int end_month;       /* input or GPB__NONE (the horizon) */
+} gpb__team_role;
+
+typedef enum gpb__acquire {
+    GPB__ACQUIRE_RENT = 0,
+} gpb__acquire;
+
+typedef struct gpb__training {
+    char *name;
+    int params;        /* input: total parameters */
+    int active_params; /* input or GPB__NONE: active parameters (MoE) */
+    int tokens;        /* input: training tokens */
+    int n_layer, n_ctx, d_model; /* inputs or GPB__NONE: attention term */
+    int recompute;     /* 1: count 8·N·D hardware FLOPs */
+    const gpb_gpu *gpu;   /* static catalog row */
+    gpb_precision precision;
+    double peak_flop_per_s; /* dense peak of gpu at precision */
+    int peak_tflops;   /* input or GPB__NONE: overrides the catalog's dense
+                          peak (TFLOP/s), e.g. for a clock or a datasheet */
+    int bill_full_months; /* 1: the finishing month is paid in full;
+                             0 (default): pro rata to the hours it needed */
+    int gpus;          /* input: GPU count */
+    int start_month;   /* input */
+    int mfu;           /* input: model FLOPs utilisation, 0–1 */
+    int price_per_gpu_hour; /* input: money per hour, the month-0 price */
+    int follows_price_index; /* 1: price(m) = price(0) · index(m) */
+    int exploration;   /* input: compute multiplier for experiments (≥ 1) */
+    /* Hardware failures (all GPB__NONE when the run has no failures key). */
+    int gpu_mtbf_hours;         /* input: per-GPU mean time between failures */
+    int hours_lost_per_failure; /* input or GPB__NONE: cluster hours lost per
+                                   failure, given directly */
+    int checkpoint_minutes;     /* input or GPB__NONE: checkpoint interval */
+    int restart_minutes;        /* input or GPB__NONE: restart time */
+    /* When hours_lost_per_failure is absent the engine derives it per path
+       from the checkpoint interval and restart time through the risk layer
+       (half an interval of lost work plus the restart). */
+    /* Divergence (GPB__NONE when absent; at most one of the two rates). */
+    int divergence_per_month; /* input: probability per running month */
+    int divergence_per_run;   /* input: probability over the whole run */
+    int divergence_work_lost; /* per-event input: fraction of progress lost */
+    int divergence_restart;   /* input or GPB__NONE: probability a divergence
+                                 means starting over from scratch */
+    gpb__acquire acquire;
+    int line, column;
+} gpb__training;
+
+typedef struct gpb__serving {
+    int present;
+    int start_month;     /* input */
+    int users_start;     /* input: users in start_month */
+    int growth_per_month;   /* input: mean log-growth per month (per path) */
+    int growth_volatility;  /* input: sd of the monthly log-growth shock */
+    int max_users;       /* input or GPB__NONE: saturation cap */
+    int cost_per_user_per_month; /* input: money */
+    int follows_price_index;     /* 1: cost scales with the GPU price index */
+} gpb__serving;
+
+typedef struct gpb__revenue {
+    int present;
+    int arpu_per_month;   /* input: money per user per month */
+    int paying_frac;      /* input: fraction of users who pay */
+} gpb__revenue;
+
+typedef struct gpb__other_cost {
+    char *name;
+    int per_month;   /* input: money */
+    int start_month; /* input */
+    int end_month;   /* input or GPB__NONE */
+} gpb__other_cost;
+
+typedef struct gpb__correlation {
+    int a, b;    /* input indices */
+    double rho;  /* Spearman rank correlation */
+    int line, column;
+} gpb__correlation;
+
+struct gpb_scenario {
+    char *source_name; /* file name, or "<string>" */
+    char *name, *description;
+    int schema_version;
+    gpb_currency currency; /* report currency */
+    int horizon_months;
+
+    gpb__input *inputs;
+    size_t n_inputs;
+
+    int cny_per_usd; /* input: exchange rate */
+    int eur_per_usd; /* input: exchange rate */
+
+    int cash;        /* input: money at the start of month 0 */
+
+    /* The GPU rental price index: index(0) = 1 and, each month,
+       index(m) = index(m-1) · exp(drift + volatility · Z). */
+    int price_drift_per_month;      /* input */
+    int price_volatility_per_month; /* input */
+
+    gpb__source *sources;   size_t n_sources;
+    gpb__claim *claims;     size_t n_claims;
+    gpb__funding *funding;  size_t n_funding;
+    gpb__team_role *team;   size_t n_team;
+    gpb__training *training; size_t n_training;
+    gpb__serving serving;
+    gpb__revenue revenue;
+    gpb__other_cost *other; size_t n_other;
+    gpb__correlation *correlations; size_t n_correlations;
+};
+
+#endif /* GPB_SCENARIO_MODEL_H */

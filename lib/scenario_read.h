@@ -1,0 +1,178 @@
+/*
+ * The scenario loader's toolkit, shared by scenario.c (the schema: which
+ * keys each section has) and scenario_read.c (how any key is read: problems,
+ * key paths, mappings, quantities, distributions, inputs). Not installed.
+ *
+ * Conventions: every reader takes the loader state L, the node or mapping
+ * to read and the key path of what it reads ("training[0].mfu"). A reader
+ * that finds a problem reports it (with the node's position, the path and
+ * an "expected ..., found ..." sentence) and returns a failure value
+ * (GPB__NONE, NULL, -1); the caller carries on, so one pass reports every
+ * problem in the file.
+ */
+#ifndef GPB_SCENARIO_READ_H
+#define GPB_SCENARIO_READ_H
+
+#include <stddef.h>
+
+#include "gpubudget/scenario.h"
+#include "internal.h"
+#include "scenario_model.h"
+#include "yaml_tree.h"
+
+/* Problems kept while walking, and problems handed to the caller. A broken
+   file can produce one problem per node; nobody reads past the first few
+   dozen, and the cap keeps a hostile file from costing memory. */
+#define GPB__SC_MAX_COLLECTED 1000
+#define GPB__SC_MAX_REPORTED 100
+/* Keys in one mapping: the largest schema mapping has about twenty. This
+   also bounds the duplicate-key check, which is quadratic in the keys. */
+#define GPB__SC_MAX_MAP_KEYS 100
+/* Range checks of a distribution look this far into each tail. */
+#define GPB__SC_SUPPORT_TAIL 1e-9
+
+struct gpb_diagnostics {
+    gpb_error *items;
+    size_t n, cap;
+    size_t dropped; /* problems past GPB__SC_MAX_COLLECTED, not stored */
+};
+
+typedef struct gpb__loader {
+    gpb_scenario *s;     /* being filled */
+    gpb_diagnostics *d;  /* problems so far */
+    const char *source;  /* file name for messages (borrowed) */
+    int limit_hit;       /* a GPB_ELIMIT problem was reported */
+    int nomem;           /* an allocation failed: the load fails ENOMEM */
+    int inputs_full;     /* the input limit was reported */
+    size_t cap_inputs;   /* allocated length of s->inputs */
+} gpb__loader;
+
+/* A key path buffer; paths longer than this are cut. */
+typedef char gpb__pathbuf[GPB_ERROR_PATH_MAX];
+
+/* --- problems --- */
+
+/* Reports a problem at node `at` (NULL: no position). */
+void gpb__sc_report(gpb__loader *L, gpb_status st, const gpb__ynode *at,
+                    const char *path, const char *fmt, ...)
+    GPB__PRINTF(5, 6);
+/* Reports a problem at a 1-based line and column (0: no position). */
+void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
+                       const char *path, const char *fmt, ...)
+    GPB__PRINTF(6, 7);
+/* "missing required key 'key' (what)" at mapping `map`, path parent.key. */
+void gpb__sc_missing(gpb__loader *L, const gpb__ynode *map,
+                     const char *parent, const char *key, const char *what);
+/* Sorts the problems into file order and applies GPB__SC_MAX_REPORTED. */
+void gpb__sc_finish(gpb__loader *L);
+
+/* --- paths and words --- */
+
+void gpb__sc_path_key(char *out, const char *parent, const char *key);
+void gpb__sc_path_index(char *out, const char *parent, size_t i);
+/* s, cut to fit buf without splitting a UTF-8 character ("…" when cut). */
+const char *gpb__sc_clip(const char *s, char *buf, size_t size);
+/* "a list", "a mapping", "nothing (null)" or the scalar in quotes. */
+const char *gpb__sc_found(const gpb__ynode *n, char *buf, size_t size);
+/* 1 for a scalar that is not null. */
+int gpb__sc_is_text(const gpb__ynode *n);
+/* The nearest of names[0..n) to given for a "did you mean" hint, or NULL
+   (scenario_read.c says what "near" means). */
+const char *gpb__sc_nearest(const char *given, const char *const *names,
+                            size_t n, const gpb__ynode *skip_map, int loose);
+/* "a, b, c" into buf. */
+void gpb__sc_join(const char *const *names, size_t n, char *buf,
+                  size_t size);
+size_t gpb__sc_count_names(const char *const *names);
+
+/* --- mappings --- */
+
+/* The value of `key` in mapping m (the first if repeated), or NULL; *keynode
+   (if not NULL) receives the key's node. */
+const gpb__ynode *gpb__sc_get2(const gpb__ynode *m, const char *key,
+                               const gpb__ynode **keynode);
+const gpb__ynode *gpb__sc_get(const gpb__ynode *m, const char *key);
+/* Checks that node is a mapping with only `keys` (NULL-ended), none
+   repeated; reports unknown keys with a suggestion. 1 when node is a
+   mapping. */
+int gpb__sc_check_map(gpb__loader *L, const gpb__ynode *node,
+                      const char *path, const char *what,
+                      const char *const *keys);
+/* The list under `key` (NULL when absent, null, or reported: not a list,
+   or longer than GPB__MAX_LIST_ITEMS). */
+const gpb__ynode *gpb__sc_list(gpb__loader *L, const gpb__ynode *m,
+                               const char *parent, const char *key,
+                               const char *what);
+/* A new copy of the text under `key`, or NULL. */
+char *gpb__sc_str(gpb__loader *L, const gpb__ynode *m, const char *parent,
+                  const char *key, int required, const char *what);
+/* true/false (also yes/no, on/off) under `key`; dflt when absent. */
+int gpb__sc_bool(gpb__loader *L, const gpb__ynode *m, const char *parent,
+                 const char *key, int dflt);
+
+/* --- numbers --- */
+
+enum {
+    GPB__V_LO_OPEN = 1u << 0,   /* the range excludes lo */
+    GPB__V_HI_OPEN = 1u << 1,   /* the range excludes hi */
+    GPB__V_INT = 1u << 2,       /* a constant must be a whole number */
+    GPB__V_SCALAR = 1u << 3,    /* no distribution allowed */
+    GPB__V_PER_EVENT = 1u << 4, /* drawn per event by the engine */
+    GPB__V_ELIMIT = 1u << 5     /* above hi is a limit, not a range error */
+};
+
+/*
+ * What a key accepts.
+ *   expect      what to say we expected ("an amount of money")
+ *   kind        the kind of the stored input; its value is in the unit the
+ *               key names (hours for DURATION, minutes for *_minutes keys,
+ *               months for month keys)
+ *   lo, hi      the range every value the input can take must lie in
+ *   flags       GPB__V_*
+ *   per_hour    for MONEY keys: a price per hour ("¥60万/年" parses as one)
+ *               is accepted and multiplied by this many hours; 0 = refused
+ *   from_hours  for NUMBER keys: a duration ("6 months") is accepted and
+ *               its hours multiplied by this; 0 = refused
+ */
+typedef struct gpb__vspec {
+    const char *expect;
+    gpb_qty_kind kind;
+    double lo, hi;
+    unsigned flags;
+    double per_hour;
+    double from_hours;
+} gpb__vspec;
+
+/*
+ * Reads any value for spec sp: a quantity, "lo to hi" (a lognormal with
+ * that 90% interval) or a distribution ({kind: args}), and checks that all
+ * it can take lies in sp's range. Returns 0 with *out built (new; the
+ * caller frees it) and *cur its currency (the scenario's for money written
+ * without one; NONE for other kinds), or -1 after reporting.
+ */
+int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
+                  const gpb__vspec *sp, const char *path, gpb_dist *out,
+                  gpb_currency *cur);
+
+/* A constant input at path with value v (a default), positioned at `at`.
+   Returns its index or GPB__NONE. */
+int gpb__sc_fixed(gpb__loader *L, const char *path, double v,
+                  gpb_qty_kind kind, gpb_currency cur, const gpb__ynode *at);
+
+/*
+ * The input under `key` of mapping m, read with gpb__sc_value.
+ *   required  1: report when absent
+ *   dflt      when absent and not required: NAN for no input (GPB__NONE),
+ *             else a constant input with this value
+ * Returns the input's index or GPB__NONE.
+ */
+int gpb__sc_input(gpb__loader *L, const gpb__ynode *m, const char *parent,
+                  const char *key, const gpb__vspec *sp, int required,
+                  double dflt);
+
+/* The lowest and highest values input i can take (its 1e-9 and 1 - 1e-9
+   quantiles). */
+double gpb__sc_input_lo(const gpb__loader *L, int i);
+double gpb__sc_input_hi(const gpb__loader *L, int i);
+
+#endif /* GPB_SCENARIO_READ_H */

@@ -1,0 +1,78 @@
+/*
+ * A small, bounded YAML document tree built from libyaml's event stream, for
+ * the scenario loader. Not installed.
+ *
+ * Why not libyaml's document API: it expands nothing but also bounds
+ * nothing, and it reports positions only for the nodes it keeps. Building the
+ * tree ourselves lets the loader refuse alias bombs and deep nesting before
+ * they cost memory or stack, and keeps every node's position.
+ *
+ * Aliases are not copied: an alias becomes a second reference to the
+ * anchored node, so the tree is a DAG that owns its nodes through a single
+ * list. Each node records how many nodes its subtree holds once aliases are
+ * expanded; the builder stops as soon as the whole document's expanded size
+ * passes GPB__YAML_MAX_NODES, so any walk of the tree costs at most that many
+ * visits.
+ */
+#ifndef GPB_YAML_TREE_H
+#define GPB_YAML_TREE_H
+
+#include <stddef.h>
+
+#include "gpubudget/common.h"
+
+/* Nodes in a document once aliases are expanded (the billion-laughs bound). */
+#define GPB__YAML_MAX_NODES 100000
+/* Collections nested inside each other. */
+#define GPB__YAML_MAX_DEPTH 64
+
+typedef enum gpb__ykind {
+    GPB__Y_SCALAR = 0,
+    GPB__Y_SEQ,
+    GPB__Y_MAP
+} gpb__ykind;
+
+typedef struct gpb__ynode gpb__ynode;
+struct gpb__ynode {
+    gpb__ykind kind;
+    int line, column; /* 1-based position of the node's first character */
+    int plain;        /* scalar written without quotes or block style */
+    char *text;       /* scalar: its value, NUL-terminated (owned) */
+    size_t len;       /* scalar: length of text in bytes */
+    gpb__ynode **kids; /* SEQ: the items; MAP: key0, value0, key1, ... */
+    size_t n_kids;     /* SEQ: items; MAP: twice the number of pairs */
+    size_t cap_kids;
+    size_t expanded;   /* nodes in this subtree with aliases expanded */
+    gpb__ynode *next_owned; /* the tree's list of every node it owns */
+};
+
+typedef struct gpb__ytree {
+    gpb__ynode *root; /* NULL for an empty document */
+    gpb__ynode *owned;
+} gpb__ytree;
+
+/*
+ * Parses len bytes of YAML into *out (new; free with gpb__ytree_free). The
+ * text must hold at most one document. On failure *out is NULL and err holds
+ * the one problem that stopped the parse, with source, 1-based line and
+ * column:
+ *   GPB_ESYNTAX  malformed YAML (libyaml's description of the problem), an
+ *                undefined or self-containing alias, more than one document
+ *   GPB_ELIMIT   aliases expand past GPB__YAML_MAX_NODES nodes, or nesting
+ *                deeper than GPB__YAML_MAX_DEPTH
+ *   GPB_ENOMEM   out of memory
+ */
+gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
+                            gpb__ytree **out, gpb_error *err);
+
+/* Frees a tree and every node in it. Accepts NULL. */
+void gpb__ytree_free(gpb__ytree *t);
+
+/* 1 when n is a plain null scalar (empty, "~", "null", "Null", "NULL"). */
+int gpb__ynode_is_null(const gpb__ynode *n);
+
+/* A word for the node's type in messages: "a mapping", "a list", "text",
+   "nothing (null)". Static. */
+const char *gpb__ynode_describe(const gpb__ynode *n);
+
+#endif /* GPB_YAML_TREE_H */

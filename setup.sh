@@ -1,0 +1,80 @@
+#!/bin/sh
+# gpubudget's one entry point on a fresh Debian 12 machine (run as root).
+#
+#   ./setup.sh run    install what is missing, build, run the default job
+#   ./setup.sh test   install what is missing, build twice (plain, and with
+#                     AddressSanitizer + UndefinedBehaviorSanitizer), run every
+#                     test suite in both builds
+#   ./setup.sh deps   only install the missing Debian packages
+#   ./setup.sh bench  build optimised and run the benchmarks
+#
+# Idempotent: packages already present are not reinstalled and existing build
+# directories are reused.
+set -eu
+
+cd "$(dirname "$0")"
+
+# Everything the build, the tests and the end-to-end checks need.
+PACKAGES="
+  gcc libc6-dev pkg-config meson ninja-build
+  libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
+  check valgrind
+"
+
+install_deps() {
+    missing=""
+    for p in $PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+            grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+    if [ -n "$missing" ]; then
+        echo "setup: installing$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update
+        # shellcheck disable=SC2086
+        apt-get install -y --no-install-recommends $missing
+    fi
+}
+
+configure() { # dir, extra meson options...
+    dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson configure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@"
+    fi
+    ninja -C "$dir"
+}
+
+cmd=${1:-run}
+case "$cmd" in
+deps)
+    install_deps
+    ;;
+run)
+    install_deps
+    configure build
+    build/tools/gpubudget estimate --params 10B --tokens 200B \
+        --gpu A100-80GB --gpus 1000
+    ;;
+test)
+    install_deps
+    configure build
+    meson test -C build --print-errorlogs
+    configure build-san -Db_sanitize=address,undefined \
+        -Dc_args=-fno-sanitize-recover=all
+    meson test -C build-san --print-errorlogs
+    ;;
+bench)
+    install_deps
+    configure build-release --buildtype=release
+    meson test -C build-release --benchmark --verbose
+    ;;
+*)
+    echo "usage: ./setup.sh run|test|deps|bench" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,106 @@
+#!/bin/sh
+# End-to-end tests of the gpubudget command: exit statuses, messages and the
+# numbers it prints, checked against hand-worked values.
+#   test_cli.sh PATH_TO_GPUBUDGET
+set -u
+GPB=$1
+ROOT=${GPB_SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS DESCRIPTION -- command...: runs it, checks the exit status.
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        bad "$what: exit $got, wanted $want"; cat "$TMP/err"; fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() {
+    if grep -qF -- "$2" "$TMP/$1"; then ok; else
+        bad "$3: '$2' not in $1"; sed 's/^/  | /' "$TMP/$1"; fi
+}
+# near JSON_KEY VALUE REL_TOL: a number in the JSON output, within tolerance.
+near() {
+    v=$(sed -n "s/^ *\"$1\": \([-0-9.eE+]*\),*$/\1/p" "$TMP/out" | head -1)
+    if [ -z "$v" ]; then bad "$1 missing from JSON"; return; fi
+    if awk -v a="$v" -v b="$2" -v t="$3" 'BEGIN {
+        d = a - b; if (d < 0) d = -d; s = b < 0 ? -b : b;
+        exit !(d <= t * s) }'; then ok; else
+        bad "$1 = $v, wanted $2 (rel. tol. $3)"; fi
+}
+
+# --- gpubudget itself -------------------------------------------------------
+expect 0 "help" -- "$GPB" --help
+contains out "estimate" "help lists commands"
+expect 2 "no command" -- "$GPB"
+expect 2 "unknown command" -- "$GPB" frobnicate
+contains err "unknown command 'frobnicate'" "unknown command message"
+
+# --- estimate ---------------------------------------------------------------
+# GPT-3: 6 · 175e9 · 300e9 = 3.15e23 FLOPs. On V100s at 28 TFLOP/s sustained
+# (MFU 28/125 = 0.224): 3.15e23 / 28e12 / 3600 = 3,125,000 GPU-hours
+# (356.5 GPU-years), × $1.50 = $4.6875M: the "$4.6M per GPT-3 run" (C3).
+expect 0 "estimate gpt3" -- "$GPB" estimate --params 175B --tokens 300B \
+    --gpu V100 --gpus 1024 --mfu 0.224 --price '$1.5/h' --json
+near flops 3.15e23 1e-9
+near gpu_hours 3125000 1e-6
+near rent_cost 4687500 1e-6
+# 千卡/月 text output, with the README's own command.
+expect 0 "estimate default" -- "$GPB" estimate --params 10B --tokens 200B \
+    --gpu A100-80GB --gpus 1000
+contains out "card-months" "estimate prints card-months"
+contains out "千卡/月" "estimate prints 千卡/月"
+contains out "rental cost" "estimate prints the cost"
+# A claim: 70B on 2T tokens on 512 H100 in 7 days. 6·70e9·2e12 = 8.4e23;
+# 512 · 989.4e12 · 7 · 86400 = 3.0637e23 FLOP at MFU 1: implied MFU
+# = 8.4e23 / 3.0637e23 = 2.742 — impossible.
+expect 0 "estimate implied mfu" -- "$GPB" estimate --params 70B --tokens 2T \
+    --gpu H100 --gpus 512 --days 7 --json
+near mfu 2.7418 1e-3
+contains out '"mfu_class": "impossible"' "7-day claim is impossible"
+# Memory: 70B × 16 B = 1.12 TB: at least 14 × 80 GB cards (usable 100%) —
+# 8 cards do not hold it.
+expect 0 "estimate memory" -- "$GPB" estimate --params 70B --tokens 1T \
+    --gpu H100 --gpus 8 --json
+contains out '"fits_in_memory": false' "70B does not fit on 8 H100"
+# Prices in yuan give costs in yuan.
+expect 0 "estimate CNY" -- "$GPB" estimate --params 10B --tokens 200B \
+    --gpu A800 --gpus 100 --mfu 0.4 --price '¥10/GPU-hour' --json
+contains out '"currency": "CNY"' "CNY price gives a CNY cost"
+# Bad input: exit 2 with a message naming the option.
+expect 2 "unknown gpu" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H1000 --gpus 8
+contains err "H100" "unknown GPU suggests the nearest"
+expect 2 "bad quantity" -- "$GPB" estimate --params 7Q --tokens 1T \
+    --gpu H100 --gpus 8
+contains err "--params" "bad quantity names the option"
+expect 2 "missing option" -- "$GPB" estimate --params 7B
+expect 2 "mfu and days" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 8 --mfu 0.4 --days 3
+expect 2 "negative price" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 8 --price '-$2/h'
+expect 2 "unsupported precision" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu V100 --gpus 8 --precision bf16
+contains err "bf16" "V100 has no bf16"
+
+# --- gpus -------------------------------------------------------------------
+expect 0 "gpus" -- "$GPB" gpus
+contains out "H100-SXM" "catalog lists H100-SXM"
+contains out "Ascend-910B" "catalog lists Ascend 910B"
+expect 0 "gpus json" -- "$GPB" gpus --json
+contains out '"spec_source"' "catalog JSON has sources"
+
+# --- scenarios: run, raise, validate (the engine) ---------------------------
+if "$GPB" --help | grep -q '^  run '; then
+    . "$ROOT/tests/test_cli_run.sh"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

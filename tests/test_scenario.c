@@ -1,0 +1,975 @@
+/*
+ * Tests for the scenario layer: the YAML loader and validator.
+ *
+ * Two kinds of test:
+ * - valid scenarios (the files in tests/data/valid and the built-in default)
+ *   load, and every accessor and input returns what the file says, with
+ *   defaults filled and units and currencies converted by the rules of
+ *   docs/scenario.md; expected values are worked by hand in the comments;
+ * - malformed scenarios as data: every directory tests/data/invalid/<case>/
+ *   holds input.yaml and expected.txt, which lists
+ *       status: ESCHEMA        (optional) the status the load returns
+ *       count: N               (optional) how many problems are reported
+ *   then one block per problem, in file order, blocks separated by "---":
+ *       line: N
+ *       column: N
+ *       path: training[0].mfu  (exact; empty for problems outside keys)
+ *       message: <a substring of the message>
+ *   Block i is checked against problem i.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/hardware.h"
+#include "gpubudget/scenario.h"
+#include "scenario_model.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static const char *data_dir(void)
+{
+    const char *d = getenv("GPB_TEST_DATA");
+    return d ? d : "tests/data";
+}
+
+/* All problems of a list as text, for assertion messages. */
+static void describe_diags(const gpb_diagnostics *d, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < gpb_diagnostics_count(d) && used + 1 < n; i++) {
+        char line[1024];
+        gpb_error_format(gpb_diagnostics_at(d, i), line, sizeof line);
+        int w = snprintf(buf + used, n - used, "\n  %s", line);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static gpb_scenario *load_valid(const char *name)
+{
+    char path[1024], text[8192];
+    snprintf(path, sizeof path, "%s/valid/%s", data_dir(), name);
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_file(path, &s, &d);
+    describe_diags(d, text, sizeof text);
+    gpb_diagnostics_free(d);
+    ck_assert_msg(st == GPB_OK, "%s: status %d:%s", path, st, text);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static gpb_scenario *load_text(const char *yaml)
+{
+    char text[8192];
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st =
+        gpb_scenario_load_string(yaml, strlen(yaml), "t.yaml", &s, &d);
+    describe_diags(d, text, sizeof text);
+    gpb_diagnostics_free(d);
+    ck_assert_msg(st == GPB_OK, "status %d:%s", st, text);
+    return s;
+}
+
+/* The input at `path`, which must exist. */
+static const gpb__input *input(const gpb_scenario *s, const char *path)
+{
+    long i = gpb_scenario_input_find(s, path);
+    ck_assert_msg(i >= 0, "no input '%s'", path);
+    return &s->inputs[i];
+}
+
+/* The constant of a fixed input. */
+static double fixed(const gpb_scenario *s, const char *path)
+{
+    const gpb__input *in = input(s, path);
+    ck_assert_msg(in->dist.kind == GPB_DIST_FIXED, "%s is not fixed", path);
+    return in->dist.param[0];
+}
+
+/* Relative closeness for values that go through a division and back. */
+#define ck_assert_close(a, b)                                                  \
+    ck_assert_msg(fabs((a) - (b)) <= 1e-9 * fabs(b) + 1e-12, "%.17g != %.17g", \
+                  (double)(a), (double)(b))
+
+/* ------------------------------------------------------------------------ */
+/* Valid scenarios                                                           */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(minimal_scenario_gets_every_default)
+{
+    gpb_scenario *s = load_valid("minimal.yaml");
+    gpb_fx fx = gpb_fx_default();
+    ck_assert_str_eq(gpb_scenario_name(s), "minimal");
+    ck_assert_int_eq(gpb_scenario_currency(s), GPB_CURRENCY_USD);
+    ck_assert_int_eq(gpb_scenario_horizon_months(s), 24);
+    ck_assert_ptr_null(s->description);
+    /* Exchange rates, cash and the price index always exist as inputs. */
+    ck_assert_uint_eq(gpb_scenario_input_count(s), 5);
+    ck_assert_double_eq(fixed(s, "exchange_rates.CNY_per_USD"),
+                        fx.per_usd[GPB_CURRENCY_CNY]);
+    ck_assert_double_eq(fixed(s, "exchange_rates.EUR_per_USD"),
+                        fx.per_usd[GPB_CURRENCY_EUR]);
+    ck_assert_double_eq(fixed(s, "company.cash"), 0.0);
+    ck_assert_int_eq(input(s, "company.cash")->currency, GPB_CURRENCY_USD);
+    ck_assert_double_eq(fixed(s, "gpu_price_index.drift_per_month"), 0.0);
+    ck_assert_double_eq(fixed(s, "gpu_price_index.volatility_per_month"), 0);
+    ck_assert_int_eq(s->cny_per_usd,
+                     gpb_scenario_input_find(s, "exchange_rates.CNY_per_USD"));
+    ck_assert_uint_eq(gpb_scenario_training_count(s), 0);
+    ck_assert_int_eq(s->serving.present, 0);
+    ck_assert_int_eq(s->serving.users_start, GPB__NONE);
+    ck_assert_int_eq(s->revenue.present, 0);
+    ck_assert_int_eq(s->schema_version, 1);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(run_defaults_come_from_the_catalog)
+{
+    gpb_scenario *s = load_valid("one-run.yaml");
+    const gpb_gpu *h100 = NULL;
+    ck_assert_int_eq(gpb_hardware_gpu_find("H100", &h100, NULL), GPB_OK);
+    ck_assert_uint_eq(gpb_scenario_training_count(s), 1);
+    ck_assert_str_eq(gpb_scenario_training_name(s, 0), "pretrain");
+    ck_assert_ptr_null(gpb_scenario_training_name(s, 1));
+    const gpb__training *t = &s->training[0];
+    ck_assert_ptr_eq(t->gpu, h100);
+    ck_assert_int_eq(t->precision, GPB_PREC_BF16);
+    ck_assert_double_eq(t->peak_flop_per_s,
+                        h100->dense_flop_per_s[GPB_PREC_BF16]);
+    /* mfu and price default to the card's catalog row, the price in USD
+       whatever the scenario's currency. */
+    ck_assert_double_eq(fixed(s, "training[0].mfu"), h100->default_mfu);
+    ck_assert_double_eq(fixed(s, "training[0].price_per_gpu_hour"),
+                        h100->rent_usd_per_hour);
+    const gpb__input *price = input(s, "training[0].price_per_gpu_hour");
+    ck_assert_int_eq(price->currency, GPB_CURRENCY_USD);
+    ck_assert_int_eq(price->kind, GPB_QTY_MONEY_PER_HOUR);
+    ck_assert_double_eq(fixed(s, "training[0].start_month"), 0);
+    ck_assert_double_eq(fixed(s, "training[0].exploration"), 1);
+    ck_assert_double_eq(fixed(s, "training[0].params"), 7e9);
+    ck_assert_double_eq(fixed(s, "training[0].tokens"), 1e12);
+    ck_assert_double_eq(fixed(s, "training[0].gpus"), 512);
+    ck_assert_int_eq(t->recompute, 0);
+    ck_assert_int_eq(t->follows_price_index, 1);
+    ck_assert_int_eq(t->acquire, GPB__ACQUIRE_RENT);
+    /* Absent keys without a default are not inputs. */
+    ck_assert_int_eq(t->active_params, GPB__NONE);
+    ck_assert_int_eq(t->n_layer, GPB__NONE);
+    ck_assert_int_eq(t->gpu_mtbf_hours, GPB__NONE);
+    ck_assert_int_eq(t->divergence_per_run, GPB__NONE);
+    ck_assert_int_eq(t->divergence_work_lost, GPB__NONE);
+    ck_assert_int_lt(gpb_scenario_input_find(s, "training[0].layers"), 0);
+    /* The run's position: the mapping starts at line 8, column 5. */
+    ck_assert_int_eq(t->line, 8);
+    ck_assert_int_eq(t->column, 5);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(full_scenario_reads_every_section)
+{
+    gpb_scenario *s = load_valid("full.yaml");
+    ck_assert_str_eq(gpb_scenario_name(s), "全功能: every section");
+    ck_assert_str_eq(s->description,
+                     "Used by the scenario tests; numbers are illustrative.");
+    ck_assert_int_eq(gpb_scenario_currency(s), GPB_CURRENCY_CNY);
+    /* "3 years" = 3 × 8766 h / 730.5 h per month = 36 months. */
+    ck_assert_int_eq(gpb_scenario_horizon_months(s), 36);
+    ck_assert_ptr_nonnull(strstr(gpb_scenario_source(s), "full.yaml"));
+
+    /* Sources and claims. */
+    ck_assert_uint_eq(s->n_sources, 2);
+    ck_assert_str_eq(s->sources[0].id, "src-a");
+    ck_assert_str_eq(s->sources[0].outlet, "36氪");
+    ck_assert_str_eq(s->sources[0].date, "2023-02");
+    ck_assert_str_eq(s->sources[0].url, "https://example.com/a");
+    ck_assert_ptr_null(s->sources[1].quote);
+    ck_assert_uint_eq(s->n_claims, 2);
+    ck_assert_str_eq(s->claims[0].source, "src-a");
+    ck_assert_str_eq(s->claims[0].metric, "training.pretrain.cost");
+    ck_assert_str_eq(s->claims[0].text, "¥5000万");
+    ck_assert_int_eq(s->claims[0].value.kind, GPB_QTY_MONEY);
+    ck_assert_int_eq(s->claims[0].value.currency, GPB_CURRENCY_CNY);
+    ck_assert_double_eq(s->claims[0].value.value, 5e7);
+    ck_assert_ptr_null(s->claims[1].source);
+    ck_assert_int_eq(s->claims[1].value.kind, GPB_QTY_NUMBER);
+    ck_assert_double_eq(s->claims[1].value.value, 1000);
+    ck_assert_int_eq(s->claims[0].line, 23); /* the mapping's first key */
+
+    /* Company. */
+    ck_assert_double_eq(fixed(s, "company.cash"), 2e8);
+    ck_assert_uint_eq(s->n_funding, 2);
+    ck_assert_str_eq(s->funding[0].name, "A round");
+    ck_assert_str_eq(s->funding[1].name, "round 2");
+    ck_assert_double_eq(fixed(s, "company.funding[0].probability"), 0.6);
+    ck_assert_double_eq(fixed(s, "company.funding[1].probability"), 1.0);
+    /* "1 year" in a month key: 8766 h / 730.5 h = 12 months. */
+    ck_assert_close(fixed(s, "company.funding[1].month"), 12.0);
+
+    /* Price index: "-2%" is -0.02. */
+    ck_assert_double_eq(fixed(s, "gpu_price_index.drift_per_month"), -0.02);
+    ck_assert_int_eq(gpb_scenario_input_is_uncertain(
+                         s, (size_t)gpb_scenario_input_find(
+                                s, "gpu_price_index.volatility_per_month")),
+                     1);
+
+    /* Team. */
+    ck_assert_uint_eq(s->n_team, 2);
+    ck_assert_str_eq(s->team[0].role, "researcher");
+    ck_assert_double_eq(fixed(s, "team[0].on_cost"), 0.3);
+    ck_assert_double_eq(fixed(s, "team[0].max_count"), 30);
+    ck_assert_int_eq(s->team[1].max_count, GPB__NONE);
+    ck_assert_int_eq(s->team[1].end_month, GPB__NONE);
+    ck_assert_double_eq(fixed(s, "team[1].on_cost"), 0);
+
+    /* Training: shape, flags, conversions. */
+    ck_assert_uint_eq(gpb_scenario_training_count(s), 2);
+    const gpb__training *t = &s->training[0];
+    ck_assert_double_eq(fixed(s, "training[0].active_params"), 12e9);
+    ck_assert_double_eq(fixed(s, "training[0].layers"), 80);
+    ck_assert_double_eq(fixed(s, "training[0].context"), 4096);
+    ck_assert_double_eq(fixed(s, "training[0].d_model"), 8192);
+    ck_assert_int_eq(t->recompute, 1);
+    ck_assert_int_eq(t->follows_price_index, 0);
+    ck_assert_str_eq(t->gpu->name, "A100-80GB");
+    ck_assert_double_eq(fixed(s, "training[0].exploration"), 1.5);
+    ck_assert_int_eq(t->hours_lost_per_failure, GPB__NONE);
+    /* "0.5 h" in a minutes key is 30 minutes. */
+    ck_assert_close(fixed(s, "training[0].failures.restart_minutes"), 30.0);
+    ck_assert_double_eq(
+        fixed(s, "training[0].failures.checkpoint_every_minutes"), 60);
+    ck_assert_int_eq(t->divergence_per_month, GPB__NONE);
+    ck_assert_double_eq(fixed(s, "training[0].divergence.restart_probability"),
+                        0.2);
+    const gpb__training *u = &s->training[1];
+    /* "6 months" in a month key is 6; "2000 days" is 48,000 hours. */
+    ck_assert_close(fixed(s, "training[1].start_month"), 6.0);
+    ck_assert_close(fixed(s, "training[1].failures.gpu_mtbf_hours"), 48000.0);
+    ck_assert_double_eq(fixed(s, "training[1].failures.hours_lost_per_failure"),
+                        2);
+    ck_assert_int_eq(u->checkpoint_minutes, GPB__NONE);
+    ck_assert_int_eq(u->divergence_per_run, GPB__NONE);
+    ck_assert_double_eq(
+        fixed(s, "training[1].divergence.probability_per_month"), 0.01);
+    ck_assert_str_eq(u->gpu->name, "H100-SXM");
+
+    /* Serving and revenue. */
+    ck_assert_int_eq(s->serving.present, 1);
+    ck_assert_int_eq(s->serving.follows_price_index, 1);
+    ck_assert_double_eq(fixed(s, "serving.max_users"), 5e6);
+    const gpb__input *g = input(s, "serving.growth_per_month");
+    ck_assert_int_eq(g->dist.kind, GPB_DIST_NORMAL);
+    ck_assert_double_eq(g->dist.param[2], -0.2);
+    ck_assert_double_eq(g->dist.param[3], 0.4);
+    ck_assert_int_eq(s->revenue.present, 1);
+    ck_assert_int_eq(input(s, "revenue.paying_fraction")->dist.kind,
+                     GPB_DIST_BETA);
+
+    /* Other costs. */
+    ck_assert_uint_eq(s->n_other, 2);
+    ck_assert_str_eq(s->other[1].name, "data");
+    ck_assert_int_eq(s->other[0].end_month, GPB__NONE);
+    ck_assert_double_eq(fixed(s, "other_costs[1].end_month"), 12);
+
+    /* Correlations: indices point at the named inputs. */
+    ck_assert_uint_eq(s->n_correlations, 2);
+    ck_assert_int_eq(s->correlations[0].a,
+                     gpb_scenario_input_find(s, "training[0].mfu"));
+    ck_assert_int_eq(
+        s->correlations[0].b,
+        gpb_scenario_input_find(s, "training[0].price_per_gpu_hour"));
+    ck_assert_double_eq(s->correlations[0].rho, -0.3);
+    ck_assert_int_eq(s->correlations[1].a, s->cny_per_usd);
+    ck_assert_int_eq(s->correlations[1].b, s->team[0].salary_per_year);
+    ck_assert_int_eq(s->correlations[1].line, 109);
+
+    /* Model invariants: every index is NONE or in range; every money input
+       has a currency. */
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const gpb__input *in = &s->inputs[i];
+        ck_assert_int_gt(in->line, 0);
+        if (in->kind == GPB_QTY_MONEY || in->kind == GPB_QTY_MONEY_PER_HOUR)
+            ck_assert_int_ne(in->currency, GPB_CURRENCY_NONE);
+        else
+            ck_assert_int_eq(in->currency, GPB_CURRENCY_NONE);
+    }
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(input_paths_positions_and_flags)
+{
+    gpb_scenario *s = load_valid("full.yaml");
+    /* The model's indices name the inputs their keys say. */
+    ck_assert_str_eq(gpb_scenario_input_path(s, (size_t)s->training[0].mfu),
+                     "training[0].mfu");
+    ck_assert_str_eq(
+        gpb_scenario_input_path(s, (size_t)s->training[1].gpu_mtbf_hours),
+        "training[1].failures.gpu_mtbf_hours");
+    ck_assert_str_eq(gpb_scenario_input_path(s, (size_t)s->funding[0].amount),
+                     "company.funding[0].amount");
+    ck_assert_str_eq(
+        gpb_scenario_input_path(s, (size_t)s->team[1].salary_per_year),
+        "team[1].salary_per_year");
+    ck_assert_str_eq(
+        gpb_scenario_input_path(s, (size_t)s->serving.cost_per_user_per_month),
+        "serving.cost_per_user_per_month");
+    ck_assert_str_eq(gpb_scenario_input_path(s, (size_t)s->revenue.paying_frac),
+                     "revenue.paying_fraction");
+    ck_assert_str_eq(gpb_scenario_input_path(s, (size_t)s->other[0].per_month),
+                     "other_costs[0].per_month");
+    /* A value's position: mfu's mapping at line 66, column 10. */
+    const gpb__input *mfu = input(s, "training[0].mfu");
+    ck_assert_int_eq(mfu->line, 66);
+    ck_assert_int_eq(mfu->column, 10);
+    /* Uncertain: drawn per path and not a constant. */
+    size_t i_mfu = (size_t)gpb_scenario_input_find(s, "training[0].mfu");
+    size_t i_gpus = (size_t)gpb_scenario_input_find(s, "training[0].gpus");
+    size_t i_lost =
+        (size_t)gpb_scenario_input_find(s, "training[0].divergence.work_lost");
+    ck_assert_int_eq(gpb_scenario_input_is_uncertain(s, i_mfu), 1);
+    ck_assert_int_eq(gpb_scenario_input_is_uncertain(s, i_gpus), 0);
+    /* The work lost at a divergence is drawn per event: not per path. */
+    ck_assert_int_eq(s->inputs[i_lost].per_event, 1);
+    ck_assert_int_eq(gpb_scenario_input_is_uncertain(s, i_lost), 0);
+    ck_assert_int_eq(s->inputs[i_mfu].per_event, 0);
+    /* Accessors on bad indices and unknown paths. */
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[0].nope"), -1);
+    ck_assert_int_eq(gpb_scenario_input_find(s, NULL), -1);
+    ck_assert_ptr_null(gpb_scenario_input_path(s, s->n_inputs));
+    ck_assert_ptr_null(gpb_scenario_input_dist(s, s->n_inputs));
+    ck_assert_int_eq(gpb_scenario_input_is_uncertain(s, s->n_inputs), 0);
+    ck_assert_ptr_eq(gpb_scenario_input_dist(s, i_mfu), &s->inputs[i_mfu].dist);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(accessors_accept_null)
+{
+    ck_assert_ptr_null(gpb_scenario_name(NULL));
+    ck_assert_ptr_null(gpb_scenario_source(NULL));
+    ck_assert_int_eq(gpb_scenario_currency(NULL), GPB_CURRENCY_NONE);
+    ck_assert_int_eq(gpb_scenario_horizon_months(NULL), 0);
+    ck_assert_uint_eq(gpb_scenario_input_count(NULL), 0);
+    ck_assert_ptr_null(gpb_scenario_input_path(NULL, 0));
+    ck_assert_uint_eq(gpb_scenario_training_count(NULL), 0);
+    ck_assert_uint_eq(gpb_diagnostics_count(NULL), 0);
+    ck_assert_ptr_null(gpb_diagnostics_at(NULL, 0));
+    gpb_scenario_free(NULL);
+    gpb_diagnostics_free(NULL);
+}
+END_TEST
+
+START_TEST(currency_rules)
+{
+    gpb_scenario *s = load_valid("full.yaml");
+    /* A bare amount takes the scenario's currency (CNY here); an amount
+       written with one keeps it; the engine converts at sampling time. */
+    ck_assert_int_eq(input(s, "company.funding[1].amount")->currency,
+                     GPB_CURRENCY_CNY);
+    ck_assert_double_eq(fixed(s, "company.funding[1].amount"), 5e7);
+    ck_assert_int_eq(input(s, "company.funding[0].amount")->currency,
+                     GPB_CURRENCY_USD);
+    ck_assert_double_eq(fixed(s, "company.funding[0].amount"), 1e7);
+    /* A distribution whose arguments name one currency is in it, bare
+       arguments included: uniform(["¥8", 12]) is 8..12 CNY. */
+    const gpb__input *p = input(s, "training[0].price_per_gpu_hour");
+    ck_assert_int_eq(p->currency, GPB_CURRENCY_CNY);
+    ck_assert_int_eq(p->dist.kind, GPB_DIST_UNIFORM);
+    ck_assert_double_eq(p->dist.param[0], 8);
+    ck_assert_double_eq(p->dist.param[1], 12);
+    /* A rate given for a per-year key is converted: ¥3万/月 is
+       30,000 × 12 = 360,000 CNY a year (the units layer reads it as
+       30000/730.5 per hour; × 8766 h gives it back). */
+    ck_assert_close(fixed(s, "team[1].salary_per_year"), 360000.0);
+    ck_assert_int_eq(input(s, "team[1].salary_per_year")->currency,
+                     GPB_CURRENCY_CNY);
+    /* "$50k/month" for a per-month key is 50,000 USD. */
+    ck_assert_close(fixed(s, "other_costs[1].per_month"), 50000.0);
+    ck_assert_int_eq(input(s, "other_costs[1].per_month")->currency,
+                     GPB_CURRENCY_USD);
+    /* An amount for a per-hour key is per hour. */
+    ck_assert_double_eq(fixed(s, "serving.cost_per_user_per_month"), 0.5);
+    ck_assert_int_eq(input(s, "serving.cost_per_user_per_month")->currency,
+                     GPB_CURRENCY_USD);
+    gpb_scenario_free(s);
+
+    /* The default currency is USD; bare amounts follow it. */
+    s = load_text("gpubudget: 1\nname: x\ncompany: {cash: 5M}\n");
+    ck_assert_int_eq(input(s, "company.cash")->currency, GPB_CURRENCY_USD);
+    ck_assert_double_eq(fixed(s, "company.cash"), 5e6);
+    gpb_scenario_free(s);
+
+    /* Currency names the units layer knows are accepted. */
+    s = load_text("gpubudget: 1\nname: x\ncurrency: RMB\n"
+                  "company: {cash: 5M}\n");
+    ck_assert_int_eq(gpb_scenario_currency(s), GPB_CURRENCY_CNY);
+    ck_assert_int_eq(input(s, "company.cash")->currency, GPB_CURRENCY_CNY);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(every_distribution_kind)
+{
+    gpb_scenario *s = load_valid("distributions.yaml");
+    const gpb__input *in;
+    in = input(s, "company.cash");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_FIXED);
+    in = input(s, "company.funding[0].month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_POISSON);
+    ck_assert_double_eq(in->dist.param[0], 6);
+    in = input(s, "company.funding[0].amount");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_GAMMA);
+    ck_assert_double_eq(in->dist.param[0], 4);
+    ck_assert_double_eq(in->dist.param[1], 1e6);
+    ck_assert_int_eq(in->currency, GPB_CURRENCY_USD);
+    in = input(s, "company.funding[0].probability");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_BETA);
+    in = input(s, "company.funding[1].month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_CHOICE);
+    ck_assert_uint_eq(in->dist.n, 2);
+    /* Sorted values, then probabilities 1/4 and 3/4. */
+    ck_assert_double_eq(in->dist.data[0], 9);
+    ck_assert_double_eq(in->dist.data[1], 12);
+    ck_assert_double_eq(in->dist.data[2], 0.25);
+    ck_assert_double_eq(in->dist.data[3], 0.75);
+    /* "$5M to $20M" is the lognormal with that 90% interval. */
+    in = input(s, "company.funding[1].amount");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_LOGNORMAL90);
+    ck_assert_double_eq(in->dist.param[0], 5e6);
+    ck_assert_double_eq(in->dist.param[1], 2e7);
+    in = input(s, "company.funding[1].probability");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_BERNOULLI);
+    in = input(s, "company.funding[2].month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_CHOICE);
+    ck_assert_double_eq(in->dist.data[2], 0.5);
+    /* An amount in yuan keeps its currency in a dollar scenario. */
+    in = input(s, "company.funding[2].amount");
+    ck_assert_int_eq(in->currency, GPB_CURRENCY_CNY);
+    in = input(s, "company.funding[2].probability");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_TRIANGULAR);
+    ck_assert_double_eq(in->dist.param[1], 0.5);
+    in = input(s, "gpu_price_index.drift_per_month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_NORMAL);
+    ck_assert_double_eq(in->dist.param[0], -0.02);
+    ck_assert_double_eq(in->dist.param[1], 0.01);
+    in = input(s, "team[0].count");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_SAMPLES);
+    ck_assert_uint_eq(in->dist.n, 4);
+    in = input(s, "team[0].salary_per_year");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_NORMAL);
+    ck_assert_double_eq(in->dist.param[0], 2e5);
+    ck_assert_double_eq(in->dist.param[1], 3e4);
+    ck_assert_double_eq(in->dist.param[2], 1e5);
+    ck_assert_double_eq(in->dist.param[3], 3e5);
+    in = input(s, "team[0].add_per_month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_UNIFORM);
+    in = input(s, "training[0].tokens");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_LOGNORMAL);
+    ck_assert_double_eq(in->dist.param[0], 28);
+    ck_assert_double_eq(in->dist.param[1], 0.3);
+    in = input(s, "training[0].mfu");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_PERT);
+    ck_assert_double_eq(in->dist.param[3], 6);
+    in = input(s, "training[0].price_per_gpu_hour");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_LOGNORMAL90);
+    ck_assert_double_eq(in->dist.param[0], 1.8);
+    ck_assert_double_eq(in->dist.param[1], 3.0);
+    ck_assert_int_eq(in->currency, GPB_CURRENCY_USD);
+    in = input(s, "training[0].gpus");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_CHOICE);
+    ck_assert_double_eq(in->dist.data[1], 512);
+    ck_assert_double_eq(in->dist.data[3], 0.75);
+    in = input(s, "serving.growth_per_month");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_NORMAL);
+    ck_assert(isinf(in->dist.param[2]) && in->dist.param[2] < 0);
+    ck_assert_double_eq(in->dist.param[3], 0.3);
+    in = input(s, "training[0].exploration");
+    ck_assert_int_eq(in->dist.kind, GPB_DIST_BETA);
+    ck_assert_double_eq(in->dist.param[2], 1);
+    ck_assert_double_eq(in->dist.param[3], 3);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(default_scenario_loads)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    char text[8192];
+    gpb_status st = gpb_scenario_load_default(&s, &d);
+    describe_diags(d, text, sizeof text);
+    ck_assert_msg(st == GPB_OK, "status %d:%s", st, text);
+    ck_assert_ptr_null(d);
+    ck_assert_ptr_nonnull(gpb_scenario_name(s));
+    ck_assert_uint_ge(gpb_scenario_training_count(s), 1);
+    ck_assert_int_ge(gpb_scenario_input_find(s, "training[0].gpus"), 0);
+    gpb_scenario_free(s);
+
+    /* The built-in text is scenarios/qianka-month.yaml, byte for byte. */
+    const char *root = getenv("GPB_SOURCE_ROOT");
+    if (!root)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/qianka-month.yaml", root);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char file[1 << 20];
+    size_t n = fread(file, 1, sizeof file - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    ck_assert_str_eq(gpb_scenario_default_text(), file);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Failures outside the fixtures                                             */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(missing_file_is_eio_with_the_path)
+{
+    const char *path = "/nonexistent/dir/no-such-scenario.yaml";
+    gpb_scenario *s = (gpb_scenario *)1;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file(path, &s, &d), GPB_EIO);
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    const gpb_error *e = gpb_diagnostics_at(d, 0);
+    ck_assert_int_eq(e->status, GPB_EIO);
+    ck_assert_ptr_nonnull(strstr(e->message, path));
+    ck_assert_ptr_nonnull(strstr(e->message, "no such file"));
+    gpb_diagnostics_free(d);
+    /* diags may be NULL. */
+    ck_assert_int_eq(gpb_scenario_load_file(path, &s, NULL), GPB_EIO);
+    /* A directory is not a scenario. */
+    ck_assert_int_eq(gpb_scenario_load_file(data_dir(), &s, NULL), GPB_EIO);
+}
+END_TEST
+
+START_TEST(null_arguments_are_einval)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string("x", 1, NULL, NULL, &d),
+                     GPB_EINVAL);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    gpb_diagnostics_free(d);
+    ck_assert_int_eq(gpb_scenario_load_string(NULL, 5, NULL, &s, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_load_file(NULL, &s, NULL), GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_load_file("x.yaml", NULL, NULL), GPB_EINVAL);
+    /* NULL text of length 0 is an empty file: a schema problem. */
+    ck_assert_int_eq(gpb_scenario_load_string(NULL, 0, NULL, &s, &d),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->source, "<string>");
+    gpb_diagnostics_free(d);
+}
+END_TEST
+
+START_TEST(oversized_input_is_elimit)
+{
+    size_t n = (size_t)GPB_SCENARIO_MAX_BYTES + 1;
+    char *big = malloc(n);
+    ck_assert_ptr_nonnull(big);
+    memset(big, '#', n); /* a comment: valid YAML, just too much of it */
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string(big, n, "big.yaml", &s, &d),
+                     GPB_ELIMIT);
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message, "bytes"));
+    gpb_diagnostics_free(d);
+
+    /* The same through a file, which is read only up to the limit. */
+    char path[] = "/tmp/gpb-scenario-big-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(big, 1, n, f), n);
+    fclose(f);
+    ck_assert_int_eq(gpb_scenario_load_file(path, &s, &d), GPB_ELIMIT);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->source, path);
+    gpb_diagnostics_free(d);
+    remove(path);
+    free(big);
+}
+END_TEST
+
+START_TEST(many_problems_are_capped)
+{
+    /* 1000 team roles, each with four problems: the list keeps the first
+       100 in file order and says how many more there were. */
+    size_t cap = 1000 * 40 + 100, used = 0;
+    char *y = malloc(cap);
+    ck_assert_ptr_nonnull(y);
+    used += (size_t)snprintf(y, cap, "gpubudget: 1\nname: x\nteam:\n");
+    for (int i = 0; i < 1000; i++)
+        used += (size_t)snprintf(y + used, cap - used, "  - {colour: %d}\n", i);
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string(y, used, NULL, &s, &d),
+                     GPB_ESCHEMA);
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 100);
+    ck_assert_int_eq(gpb_diagnostics_at(d, 0)->line, 4);
+    for (size_t i = 1; i + 1 < 100; i++)
+        ck_assert_int_le(gpb_diagnostics_at(d, i - 1)->line,
+                         gpb_diagnostics_at(d, i)->line);
+    ck_assert_ptr_nonnull(
+        strstr(gpb_diagnostics_at(d, 99)->message, "more problems not shown"));
+    gpb_diagnostics_free(d);
+    free(y);
+}
+END_TEST
+
+START_TEST(columns_count_characters_not_bytes)
+{
+    /* libyaml's marks count characters: the unknown key after "千卡, " is
+       at column 19 (1-based), though it starts at byte 23. */
+    const char *y = "gpubudget: 1\n"
+                    "name: x\n"
+                    "team: [{role: 千卡, colr: 1, count: 1, "
+                    "salary_per_year: 1}]\n";
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string(y, strlen(y), NULL, &s, &d),
+                     GPB_ESCHEMA);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_int_eq(gpb_diagnostics_at(d, 0)->line, 3);
+    ck_assert_int_eq(gpb_diagnostics_at(d, 0)->column, 19);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "team[0].colr");
+    gpb_diagnostics_free(d);
+}
+END_TEST
+
+START_TEST(aliases_within_budget_are_expanded)
+{
+    /* A small alias is fine: both runs read the shared failures map. */
+    gpb_scenario *s =
+        load_text("gpubudget: 1\nname: x\n"
+                  "training:\n"
+                  "  - {name: a, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+                  "     failures: &f {gpu_mtbf_hours: 50000, "
+                  "hours_lost_per_failure: 1}}\n"
+                  "  - {name: b, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+                  "     failures: *f}\n");
+    ck_assert_double_eq(fixed(s, "training[1].failures.gpu_mtbf_hours"), 50000);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(free_keys_hold_anchors)
+{
+    /* Top-level keys starting with "x-" are ignored: a place for anchors. */
+    gpb_scenario *s = load_text("gpubudget: 1\nname: x\n"
+                                "x-prices: {h100: &h100 {uniform: [2, 3]}}\n"
+                                "training:\n"
+                                "  - {name: a, params: 1B, tokens: 20B, "
+                                "gpu: H100, gpus: 8, price_per_gpu_hour: "
+                                "*h100}\n");
+    const gpb__input *p = input(s, "training[0].price_per_gpu_hour");
+    ck_assert_int_eq(p->dist.kind, GPB_DIST_UNIFORM);
+    ck_assert_double_eq(p->dist.param[1], 3);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(too_many_inputs_is_elimit)
+{
+    /* 1000 runs of 10 inputs, 1000 roles of 5 and 1000 rounds of 3 make
+       18,000 numbers, 1000 costs of 2 more make 20,000, and the scenario's
+       own 5 pass GPB__MAX_INPUTS (20,000), all within the node budget. */
+    size_t cap = 1u << 20, used = 0;
+    char *y = malloc(cap);
+    ck_assert_ptr_nonnull(y);
+    used += (size_t)snprintf(y, cap, "gpubudget: 1\nname: x\ntraining:\n");
+    for (int i = 0; i < 1000; i++)
+        used += (size_t)snprintf(
+            y + used, cap - used,
+            "  - {name: r%d, params: 1B, tokens: 20B, gpu: H100, gpus: 8, "
+            "failures: {gpu_mtbf_hours: 5e4, hours_lost_per_failure: 1}, "
+            "divergence: {probability_per_run: 0.1, work_lost: 0.1}}\n",
+            i);
+    used += (size_t)snprintf(y + used, cap - used, "team:\n");
+    for (int i = 0; i < 1000; i++)
+        used += (size_t)snprintf(y + used, cap - used,
+                                 "  - {role: r%d, count: 1, "
+                                 "salary_per_year: 1}\n",
+                                 i);
+    used += (size_t)snprintf(y + used, cap - used,
+                             "company:\n  cash: 1\n  funding:\n");
+    for (int i = 0; i < 1000; i++)
+        used += (size_t)snprintf(y + used, cap - used,
+                                 "    - {month: 1, amount: 1}\n");
+    used += (size_t)snprintf(y + used, cap - used, "other_costs:\n");
+    for (int i = 0; i < 1000; i++)
+        used += (size_t)snprintf(y + used, cap - used,
+                                 "  - {name: c%d, per_month: 1}\n", i);
+    ck_assert_uint_lt(used, cap - 1);
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string(y, used, NULL, &s, &d),
+                     GPB_ELIMIT);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_int_eq(gpb_diagnostics_at(d, 0)->status, GPB_ELIMIT);
+    ck_assert_ptr_nonnull(
+        strstr(gpb_diagnostics_at(d, 0)->message, "more than 20000 numbers"));
+    gpb_diagnostics_free(d);
+    free(y);
+}
+END_TEST
+
+/* Loading any prefix of a valid file, or a file with bytes changed, never
+   crashes or leaks (the sanitizer build checks the second half), and a
+   failed load always says why. */
+static void load_must_not_crash(const char *text, size_t len)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_string(text, len, "f.yaml", &s, &d);
+    if (st == GPB_OK) {
+        ck_assert_ptr_nonnull(s);
+        ck_assert_ptr_null(d);
+    } else {
+        ck_assert_ptr_null(s);
+        ck_assert_uint_ge(gpb_diagnostics_count(d), 1);
+        for (size_t i = 0; i < gpb_diagnostics_count(d); i++)
+            ck_assert_str_eq(gpb_diagnostics_at(d, i)->source, "f.yaml");
+    }
+    gpb_scenario_free(s);
+    gpb_diagnostics_free(d);
+}
+
+START_TEST(truncated_and_mutated_files_never_crash)
+{
+    char path[1024];
+    static char buf[1 << 16];
+    snprintf(path, sizeof path, "%s/valid/full.yaml", data_dir());
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    ck_assert_uint_gt(n, 1000);
+    for (size_t len = 0; len <= n; len += 7)
+        load_must_not_crash(buf, len);
+    /* Fixed-seed byte mutations (a 64-bit LCG, Knuth MMIX constants). */
+    static const char pool[] = "[]{}:,-&*!|>'\"#\t\n 0x%$\xE4\xB8\x87\xFF";
+    unsigned long long x = 0x9E3779B97F4A7C15ull;
+    static char m[1 << 16];
+    for (int round = 0; round < 400; round++) {
+        memcpy(m, buf, n);
+        for (int k = 0; k < 3; k++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = (size_t)(x >> 33) % n;
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            m[at] = pool[(x >> 33) % (sizeof pool - 1)];
+        }
+        load_must_not_crash(m, n);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* The invalid-scenario fixtures                                             */
+/* ------------------------------------------------------------------------ */
+
+#define MAX_CASES 256
+static char *cases[MAX_CASES];
+static int n_cases;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void find_cases(void)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/invalid", data_dir());
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && n_cases < MAX_CASES) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(e->d_name) + 1;
+        cases[n_cases] = malloc(len);
+        if (cases[n_cases])
+            memcpy(cases[n_cases++], e->d_name, len);
+    }
+    closedir(d);
+    qsort(cases, (size_t)n_cases, sizeof cases[0], cmp_str);
+}
+
+static gpb_status status_by_name(const char *name)
+{
+#define X(n, num, text)                                                        \
+    if (strcmp(name, #n) == 0)                                                 \
+        return (gpb_status)num;
+    GPB_STATUS_MAP(X)
+#undef X
+    return (gpb_status)-1;
+}
+
+typedef struct expect_block {
+    int line, column;
+    int has_line, has_column, has_path;
+    char path[GPB_ERROR_PATH_MAX];
+    char message[GPB_ERROR_MESSAGE_MAX];
+} expect_block;
+
+START_TEST(invalid_fixture)
+{
+    const char *name = cases[_i];
+    char path[1024], exp_path[1024], all[8192];
+    snprintf(path, sizeof path, "%s/invalid/%s/input.yaml", data_dir(), name);
+    snprintf(exp_path, sizeof exp_path, "%s/invalid/%s/expected.txt",
+             data_dir(), name);
+
+    static expect_block blocks[64];
+    int nb = 0, count = -1;
+    gpb_status want_status = (gpb_status)-1;
+    FILE *f = fopen(exp_path, "r");
+    ck_assert_msg(f != NULL, "%s: no expected.txt", name);
+    char line[1024];
+    memset(blocks, 0, sizeof blocks);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strcmp(line, "---") == 0) {
+            nb++;
+            ck_assert_int_lt(nb, 64);
+            continue;
+        }
+        char *colon = strstr(line, ": ");
+        if (!colon) {
+            /* "path:" with nothing after it: an empty path. */
+            if (strcmp(line, "path:") == 0)
+                blocks[nb].has_path = 1;
+            continue;
+        }
+        *colon = '\0';
+        const char *v = colon + 2;
+        expect_block *b = &blocks[nb];
+        if (strcmp(line, "status") == 0)
+            want_status = status_by_name(v);
+        else if (strcmp(line, "count") == 0)
+            count = atoi(v);
+        else if (strcmp(line, "line") == 0)
+            b->line = atoi(v), b->has_line = 1;
+        else if (strcmp(line, "column") == 0)
+            b->column = atoi(v), b->has_column = 1;
+        else if (strcmp(line, "path") == 0)
+            snprintf(b->path, sizeof b->path, "%s", v), b->has_path = 1;
+        else if (strcmp(line, "message") == 0)
+            snprintf(b->message, sizeof b->message, "%s", v);
+    }
+    fclose(f);
+    nb++;
+
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_file(path, &s, &d);
+    describe_diags(d, all, sizeof all);
+    ck_assert_msg(st != GPB_OK, "%s: loaded without a problem", name);
+    ck_assert_ptr_null(s);
+    if ((int)want_status >= 0)
+        ck_assert_msg(st == want_status, "%s: status %s, expected %s:%s", name,
+                      gpb_status_str(st), gpb_status_str(want_status), all);
+    if (count >= 0)
+        ck_assert_msg((int)gpb_diagnostics_count(d) == count,
+                      "%s: %zu problems, expected %d:%s", name,
+                      gpb_diagnostics_count(d), count, all);
+    ck_assert_msg((int)gpb_diagnostics_count(d) >= nb,
+                  "%s: %zu problems, expected at least %d:%s", name,
+                  gpb_diagnostics_count(d), nb, all);
+    for (int i = 0; i < nb; i++) {
+        const gpb_error *e = gpb_diagnostics_at(d, (size_t)i);
+        const expect_block *b = &blocks[i];
+        ck_assert_msg(strcmp(e->source, path) == 0, "%s: source '%s'", name,
+                      e->source);
+        ck_assert_int_ne(e->status, GPB_OK);
+        if (b->has_line)
+            ck_assert_msg(e->line == b->line, "%s[%d]: line %d, expected %d:%s",
+                          name, i, e->line, b->line, all);
+        if (b->has_column)
+            ck_assert_msg(e->column == b->column,
+                          "%s[%d]: column %d, expected %d:%s", name, i,
+                          e->column, b->column, all);
+        if (b->has_path)
+            ck_assert_msg(strcmp(e->path, b->path) == 0,
+                          "%s[%d]: path '%s', expected '%s':%s", name, i,
+                          e->path, b->path, all);
+        if (b->message[0])
+            ck_assert_msg(strstr(e->message, b->message) != NULL,
+                          "%s[%d]: message '%s' lacks '%s'", name, i,
+                          e->message, b->message);
+    }
+    gpb_diagnostics_free(d);
+}
+END_TEST
+
+START_TEST(enough_fixtures)
+{
+    /* The suite promises at least 30 malformed scenarios; a missing data
+       directory must fail, not pass vacuously. */
+    ck_assert_int_ge(n_cases, 30);
+}
+END_TEST
+
+static Suite *scenario_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *tc = tcase_create("valid");
+    tcase_add_test(tc, minimal_scenario_gets_every_default);
+    tcase_add_test(tc, run_defaults_come_from_the_catalog);
+    tcase_add_test(tc, full_scenario_reads_every_section);
+    tcase_add_test(tc, input_paths_positions_and_flags);
+    tcase_add_test(tc, accessors_accept_null);
+    tcase_add_test(tc, currency_rules);
+    tcase_add_test(tc, every_distribution_kind);
+    tcase_add_test(tc, default_scenario_loads);
+    tcase_add_test(tc, aliases_within_budget_are_expanded);
+    tcase_add_test(tc, free_keys_hold_anchors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("failures");
+    tcase_add_test(tc, missing_file_is_eio_with_the_path);
+    tcase_add_test(tc, null_arguments_are_einval);
+    tcase_add_test(tc, oversized_input_is_elimit);
+    tcase_add_test(tc, many_problems_are_capped);
+    tcase_add_test(tc, too_many_inputs_is_elimit);
+    tcase_add_test(tc, columns_count_characters_not_bytes);
+    tcase_add_test(tc, truncated_and_mutated_files_never_crash);
+    tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fixtures");
+    tcase_add_test(tc, enough_fixtures);
+    tcase_add_loop_test(tc, invalid_fixture, 0, n_cases);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    find_cases();
+    SRunner *sr = srunner_create(scenario_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    for (int i = 0; i < n_cases; i++)
+        free(cases[i]);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

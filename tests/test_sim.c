@@ -1,0 +1,483 @@
+/*
+ * Tests for the Monte Carlo engine against closed forms. Every statistical
+ * check uses a fixed seed and a tolerance of 4 standard errors (or more,
+ * where stated), so it fails on a wrong model, not on an unlucky seed.
+ */
+#include <check.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/gpubudget.h"
+
+static gpb_scenario *load(const char *yaml)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
+                                             &s, &d);
+    if (st) {
+        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
+            char buf[1024];
+            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        }
+        gpb_diagnostics_free(d);
+        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
+    }
+    return s;
+}
+
+static gpb_result *run(const gpb_scenario *s, size_t paths, uint64_t seed,
+                       int threads)
+{
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = paths;
+    o.seed = seed;
+    o.threads = threads;
+    gpb_result *r = NULL;
+    gpb_error e;
+    gpb_status st = gpb_sim_run(s, &o, &r, &e);
+    ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
+    return r;
+}
+
+static double q(const gpb_result *r, const char *m, double p)
+{
+    double v;
+    gpb_error e;
+    ck_assert_msg(gpb_result_quantile(r, m, p, &v, &e) == GPB_OK, "%s",
+                  e.message);
+    return v;
+}
+
+static double mean(const gpb_result *r, const char *m, double *se)
+{
+    double v, s;
+    ck_assert(gpb_result_mean(r, m, &v, &s, NULL) == GPB_OK);
+    if (se)
+        *se = s;
+    return v;
+}
+
+/* ---- closed forms ----------------------------------------------------- */
+
+static const char *constant_burn =
+    "gpubudget: 1\n"
+    "name: constant burn\n"
+    "currency: USD\n"
+    "horizon_months: 24\n"
+    "company: {cash: \"$12.5M\"}\n"
+    "other_costs:\n"
+    "  - {name: burn, per_month: \"$1M\"}\n";
+
+START_TEST(constant_burn_runway_is_cash_over_burn)
+{
+    gpb_scenario *s = load(constant_burn);
+    gpb_result *r = run(s, 3000, 1, 2);
+    /* Closing cash after month m is 12.5 − (m + 1) ($M): first negative at
+       m = 12, i.e. runway = floor(cash / burn) = 12 on every path. */
+    ck_assert(q(r, "runway_months", 0.0) == 12);
+    ck_assert(q(r, "runway_months", 1.0) == 12);
+    ck_assert(mean(r, "out_of_cash", NULL) == 1.0);
+    /* Spend = 24 × $1M exactly; lowest cash 12.5 − 24 = −$11.5M. */
+    ck_assert(fabs(q(r, "spend.total", 0.5) - 24e6) < 1e-6);
+    ck_assert(fabs(q(r, "cash.min", 0.5) + 11.5e6) < 1e-6);
+    /* P(out of cash by month m): 0 before month 12, 1 from it. */
+    ck_assert(gpb_result_prob_out_of_cash_by(r, 11) == 0.0);
+    ck_assert(gpb_result_prob_out_of_cash_by(r, 12) == 1.0);
+    /* Raise for the whole horizon: the deepest deficit, $11.5M. Raise for
+       18 months: 18 − 12.5 = $5.5M, read from the running-minimum
+       histogram, exact to one bin; here every path is identical. */
+    double v;
+    ck_assert(gpb_result_raise_needed(r, 0.9, &v, NULL) == GPB_OK);
+    ck_assert(fabs(v - 11.5e6) < 1e-6);
+    ck_assert(gpb_result_raise_for_runway(r, 18, 0.9, &v, NULL) == GPB_OK);
+    ck_assert_msg(fabs(v - 5.5e6) < 1e-3 * 5.5e6, "raise18 %g", v);
+    /* The fan at month 5 is 12.5 − 6 = $6.5M in every quantile. */
+    ck_assert(gpb_result_fan(r, 5, 0.5, &v, NULL) == GPB_OK);
+    ck_assert_msg(fabs(v - 6.5e6) < 1e-3 * 6.5e6, "fan %g", v);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(sum_of_independent_normals)
+{
+    /* Three per-path monthly costs N(μk, σk) over 12 months: total spend
+       = 12·(X1+X2+X3) ~ N(12·Σμ, 144·Σσ²) = N(12·60M, 144·(0.25+1+0.09)e12).
+       The means sit ≥ 20 sd above zero, so the loader's check that a cost
+       cannot go negative (support at the 1e-9 quantile) accepts them.
+       Mean within 4 SE; P5/P95 within 4 SE of the quantile estimate, whose
+       SE is √(p(1−p)/n) / φ(z_p)·sd. */
+    const char *y =
+        "gpubudget: 1\nname: normals\ncurrency: USD\nhorizon_months: 12\n"
+        "company: {cash: \"$10B\"}\n"
+        "other_costs:\n"
+        "  - {name: a, per_month: {normal: [\"$10M\", \"$0.5M\"]}}\n"
+        "  - {name: b, per_month: {normal: [\"$20M\", \"$1M\"]}}\n"
+        "  - {name: c, per_month: {normal: [\"$30M\", \"$0.3M\"]}}\n";
+    gpb_scenario *s = load(y);
+    const size_t n = 100000;
+    gpb_result *r = run(s, n, 7, 2);
+    double mu = 12 * 60e6, sd = 12 * sqrt(0.25e12 + 1e12 + 0.09e12);
+    double se;
+    double m = mean(r, "spend.total", &se);
+    ck_assert_msg(fabs(m - mu) < 4 * sd / sqrt(n), "mean %g vs %g", m, mu);
+    ck_assert(fabs(se - sd / sqrt(n)) < 0.05 * sd / sqrt(n));
+    for (int k = 0; k < 2; k++) {
+        double p = k ? 0.95 : 0.05;
+        double z = gsl_cdf_ugaussian_Pinv(p);
+        double qse = sqrt(p * (1 - p) / n) / gsl_ran_ugaussian_pdf(z) * sd;
+        double v = q(r, "spend.total", p);
+        ck_assert_msg(fabs(v - (mu + z * sd)) < 4 * qse, "q%g %g vs %g", p,
+                      v, mu + z * sd);
+    }
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(lognormal90_recovers_its_interval)
+{
+    /* Cash drawn from lognormal90 [$10M, $40M] with nothing spent: the 5th
+       and 95th percentiles of closing cash are $10M and $40M, within 4 SE
+       of a sample quantile (√(p(1−p)/n) / f(x_p)). */
+    const char *y =
+        "gpubudget: 1\nname: ln90\ncurrency: USD\nhorizon_months: 1\n"
+        "company: {cash: {lognormal90: [\"$10M\", \"$40M\"]}}\n";
+    gpb_scenario *s = load(y);
+    const size_t n = 100000;
+    gpb_result *r = run(s, n, 11, 2);
+    double mu = (log(10e6) + log(40e6)) / 2;
+    double sig = (log(40e6) - log(10e6)) / (2 * 1.6448536269514722);
+    static const double ps[2] = {0.05, 0.95};
+    static const double xs[2] = {10e6, 40e6};
+    for (int k = 0; k < 2; k++) {
+        double f = gsl_ran_lognormal_pdf(xs[k], mu, sig);
+        double qse = sqrt(ps[k] * (1 - ps[k]) / n) / f;
+        double v = q(r, "cash.end", ps[k]);
+        ck_assert_msg(fabs(v - xs[k]) < 4 * qse, "q %g = %g", ps[k], v);
+    }
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(round_closes_with_its_probability)
+{
+    /* A round with p = 0.35 closes on a share of paths within 4 binomial
+       SE, √(p(1−p)/n), of p. */
+    const char *y =
+        "gpubudget: 1\nname: round\ncurrency: USD\nhorizon_months: 6\n"
+        "company:\n  cash: \"$1M\"\n  funding:\n"
+        "    - {name: A, month: 2, amount: \"$10M\", probability: 0.35}\n";
+    gpb_scenario *s = load(y);
+    const size_t n = 50000;
+    gpb_result *r = run(s, n, 3, 2);
+    double closed = 1.0 - 0;
+    ck_assert(gpb_result_prob_at_most(r, "funding.total", 0, &closed, NULL) ==
+              GPB_OK);
+    closed = 1 - closed;
+    ck_assert_msg(fabs(closed - 0.35) < 4 * sqrt(0.35 * 0.65 / n), "%g",
+                  closed);
+    /* Funding is exactly the amount when it closes. */
+    ck_assert(q(r, "funding.total", 1.0) == 10e6);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(training_run_finishes_when_the_compute_is_done)
+{
+    /* 10B params × 2T tokens: C = 6·1e10·2e12 = 1.2e23 FLOPs. 100 GPUs at a
+       stated peak of 100 TFLOP/s and MFU 0.5 do 100·730.5·3600·1e14·0.5
+       = 1.31490e22 FLOPs a month: 9.1262 months, so the run finishes in
+       month 2 + 9 = 11 (it starts in month 2) and uses 9.1262 × 100
+       card-months, billed pro rata at $2/h: 912.62·730.5·2 = $1,333,334. */
+    const char *y =
+        "gpubudget: 1\nname: run\ncurrency: USD\nhorizon_months: 24\n"
+        "company: {cash: \"$10M\"}\n"
+        "training:\n"
+        "  - name: pre\n    params: 10B\n    tokens: 2T\n"
+        "    gpu: H100-SXM\n    peak_tflops: 100\n    gpus: 100\n"
+        "    start_month: 2\n    mfu: 0.5\n"
+        "    price_per_gpu_hour: \"$2/h\"\n";
+    gpb_scenario *s = load(y);
+    gpb_result *r = run(s, 1000, 5, 1);
+    double months = 1.2e23 / (100 * 730.5 * 3600 * 1e14 * 0.5);
+    ck_assert(q(r, "training.pre.finish_month", 0.5) == 11);
+    ck_assert(q(r, "training.pre.finished", 0.5) == 1);
+    ck_assert_msg(fabs(q(r, "training.pre.card_months", 0.5) -
+                       months * 100) < 1e-6,
+                  "card-months %g", q(r, "training.pre.card_months", 0.5));
+    ck_assert(fabs(q(r, "training.pre.cost", 0.5) -
+                   months * 100 * 730.5 * 2) < 1e-3);
+    ck_assert(fabs(q(r, "spend.compute_rent", 0.5) -
+                   months * 100 * 730.5 * 2) < 1e-3);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ---- reproducibility -------------------------------------------------- */
+
+static const char *busy =
+    "gpubudget: 1\nname: busy\ncurrency: USD\nhorizon_months: 36\n"
+    "company:\n  cash: \"$30M\"\n  funding:\n"
+    "    - {month: 10, amount: \"$10M to $40M\", probability: 0.5}\n"
+    "team:\n  - {role: eng, count: 10, add_per_month: 0.5,\n"
+    "     salary_per_year: \"$150k to $300k\", on_cost: 0.3}\n"
+    "gpu_price_index: {drift_per_month: -0.02, volatility_per_month: 0.05}\n"
+    "training:\n"
+    "  - name: pre\n    params: 30B\n    tokens: 1T\n    gpu: H100\n"
+    "    gpus: 256\n    start_month: 1\n    mfu: {pert: [0.3, 0.4, 0.5]}\n"
+    "    price_per_gpu_hour: \"$1.8/h to $3/h\"\n"
+    "    failures: {gpu_mtbf_hours: 50000, hours_lost_per_failure: 1}\n"
+    "    divergence: {probability_per_month: 0.1,\n"
+    "                 work_lost: {uniform: [0.1, 0.5]}}\n"
+    "serving:\n  start_month: 4\n  users: 5000\n"
+    "  growth_per_month: {normal: [0.1, 0.05]}\n  growth_volatility: 0.1\n"
+    "  cost_per_user_per_month: \"$0.5\"\n"
+    "revenue: {arpu_per_month: {uniform: [\"$2\", \"$6\"]}, "
+    "paying_fraction: 0.1}\n"
+    "correlations:\n"
+    "  - {between: [\"training[0].mfu\", \"training[0].price_per_gpu_hour\"],"
+    " rho: -0.5}\n";
+
+static void assert_identical(const gpb_result *a, const gpb_result *b)
+{
+    size_t n = gpb_result_paths(a);
+    ck_assert_uint_eq(n, gpb_result_paths(b));
+    ck_assert_uint_eq(gpb_result_metric_count(a), gpb_result_metric_count(b));
+    for (size_t i = 0; i < gpb_result_metric_count(a); i++) {
+        const char *m = gpb_result_metric_name(a, i);
+        const double *va, *vb;
+        gpb_result_samples(a, m, &va, NULL);
+        gpb_result_samples(b, m, &vb, NULL);
+        ck_assert_msg(memcmp(va, vb, n * sizeof *va) == 0,
+                      "metric %s differs", m);
+    }
+    for (int mo = 0; mo < gpb_result_horizon_months(a); mo++)
+        for (int k = 0; k < 3; k++) {
+            double fa, fb, p = 0.05 + 0.45 * k;
+            gpb_result_fan(a, mo, p, &fa, NULL);
+            gpb_result_fan(b, mo, p, &fb, NULL);
+            ck_assert_msg(memcmp(&fa, &fb, sizeof fa) == 0,
+                          "fan month %d differs", mo);
+        }
+}
+
+START_TEST(bit_identical_on_1_2_and_8_threads)
+{
+    gpb_scenario *s = load(busy);
+    /* 10 blocks of 1024 and a partial one, so threads interleave. */
+    const size_t n = 10 * GPB_SIM_BLOCK_PATHS + 77;
+    gpb_result *r1 = run(s, n, 42, 1);
+    gpb_result *r2 = run(s, n, 42, 2);
+    gpb_result *r8 = run(s, n, 42, 8);
+    assert_identical(r1, r2);
+    assert_identical(r1, r8);
+    /* A different seed gives different paths. */
+    gpb_result *o = run(s, n, 43, 2);
+    const double *a, *b;
+    gpb_result_samples(r1, "spend.total", &a, NULL);
+    gpb_result_samples(o, "spend.total", &b, NULL);
+    size_t same = 0;
+    for (size_t i = 0; i < n; i++)
+        same += a[i] == b[i];
+    ck_assert_uint_lt(same, n / 100);
+    gpb_result_free(r1);
+    gpb_result_free(r2);
+    gpb_result_free(r8);
+    gpb_result_free(o);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(correlation_is_honoured)
+{
+    /* The sampled Spearman correlation between the two correlated inputs
+       matches the requested −0.5; its SE is about (1 − ρ²)/√n ≈ 0.0034 at
+       n = 50,000, and the test allows 0.02 (≈ 6 SE). Uncorrelated inputs
+       stay near 0 by the same bound. */
+    gpb_scenario *s = load(busy);
+    const size_t n = 50000;
+    gpb_result *r = run(s, n, 9, 2);
+    long ia = -1, ib = -1, ic = -1;
+    for (size_t i = 0; i < gpb_result_input_count(r); i++) {
+        const char *p = gpb_result_input_path(r, i);
+        if (!strcmp(p, "training[0].mfu"))
+            ia = (long)i;
+        if (!strcmp(p, "training[0].price_per_gpu_hour"))
+            ib = (long)i;
+        if (!strcmp(p, "revenue.arpu_per_month"))
+            ic = (long)i;
+    }
+    ck_assert(ia >= 0 && ib >= 0 && ic >= 0);
+    double *work = malloc(2 * n * sizeof *work);
+    double rho = gpb_stats_spearman(gpb_result_input_samples(r, ia),
+                                    gpb_result_input_samples(r, ib), n, work);
+    ck_assert_msg(fabs(rho + 0.5) < 0.02, "rho %g", rho);
+    double rho0 = gpb_stats_spearman(gpb_result_input_samples(r, ia),
+                                     gpb_result_input_samples(r, ic), n, work);
+    ck_assert_msg(fabs(rho0) < 0.02, "rho0 %g", rho0);
+    free(work);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(failures_and_divergence_slow_the_run)
+{
+    /* The bench's run: the mean failures per running month equals
+       G·730.5/MTBF = 14.96064 within 4 SE (Poisson: √(λ/n_months)). */
+    gpb_scenario *s = load(busy);
+    const size_t n = 20000;
+    gpb_result *r = run(s, n, 13, 2);
+    const double *f, *mo;
+    gpb_result_samples(r, "training.pre.failures", &f, NULL);
+    gpb_result_samples(r, "training.pre.months", &mo, NULL);
+    double lambda = 256 * 730.5 / 50000.0;
+    double sf = 0, sm = 0;
+    const double *fin;
+    gpb_result_samples(r, "training.pre.finished", &fin, NULL);
+    for (size_t i = 0; i < n; i++) {
+        /* Only whole months: runs that finished bill a share of their
+           last month, so count their months rounded up. */
+        sf += f[i];
+        sm += fin[i] ? ceil(mo[i] - 1e-9) : mo[i];
+    }
+    double rate = sf / sm, se = sqrt(lambda / sm);
+    ck_assert_msg(fabs(rate - lambda) < 4 * se, "rate %g vs %g (se %g)",
+                  rate, lambda, se);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ---- API behaviour ---------------------------------------------------- */
+
+static int calls;
+static int count_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    ck_assert_uint_le(done, total);
+    calls++;
+    return 0;
+}
+static int cancel_now(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    (void)done;
+    (void)total;
+    return 1;
+}
+
+START_TEST(progress_and_cancel)
+{
+    gpb_scenario *s = load(busy);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 5000;
+    o.threads = 2;
+    o.progress = count_progress;
+    gpb_result *r = NULL;
+    calls = 0;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, NULL), GPB_OK);
+    ck_assert_int_ge(calls, 1);
+    gpb_result_free(r);
+    o.progress = cancel_now;
+    r = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_ECANCELLED);
+    ck_assert_ptr_null(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(bad_options_and_names)
+{
+    gpb_scenario *s = load(constant_burn);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    gpb_result *r = NULL;
+    gpb_error e;
+    o.paths = 0;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_EINVAL);
+    o.paths = 100;
+    o.threads = -2;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_sim_run(NULL, &o, &r, &e), GPB_EINVAL);
+    o.threads = 1;
+    r = run(s, 100, 1, 1);
+    double v;
+    ck_assert_int_eq(gpb_result_quantile(r, "spend.totl", 0.5, &v, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(e.message, "spend.total"));
+    ck_assert_int_eq(gpb_result_quantile(r, "spend.total", 1.5, &v, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_result_fan(r, 24, 0.5, &v, &e), GPB_ERANGE);
+    ck_assert_int_eq(gpb_result_raise_for_runway(r, 0, 0.9, &v, &e),
+                     GPB_ERANGE);
+    gpb_result_free(r);
+    gpb_result_free(NULL);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(quasi_random_is_close_to_pseudo_random)
+{
+    /* Sobol points for the per-path inputs: the mean of a smooth metric
+       agrees with the pseudo-random estimate within 4 of its SE. */
+    gpb_scenario *s = load(busy);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 20000;
+    o.threads = 2;
+    gpb_result *rp = NULL, *rq = NULL;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &rp, NULL), GPB_OK);
+    o.quasi_random = 1;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &rq, NULL), GPB_OK);
+    double se;
+    double mp = mean(rp, "spend.team", &se);
+    double mq = mean(rq, "spend.team", NULL);
+    ck_assert_msg(fabs(mp - mq) < 4 * se, "%g vs %g (se %g)", mp, mq, se);
+    gpb_result_free(rp);
+    gpb_result_free(rq);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("closed-forms");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, constant_burn_runway_is_cash_over_burn);
+    tcase_add_test(tc, sum_of_independent_normals);
+    tcase_add_test(tc, lognormal90_recovers_its_interval);
+    tcase_add_test(tc, round_closes_with_its_probability);
+    tcase_add_test(tc, training_run_finishes_when_the_compute_is_done);
+    suite_add_tcase(s, tc);
+    TCase *tr = tcase_create("reproducibility");
+    tcase_set_timeout(tr, 300);
+    tcase_add_test(tr, bit_identical_on_1_2_and_8_threads);
+    tcase_add_test(tr, correlation_is_honoured);
+    tcase_add_test(tr, failures_and_divergence_slow_the_run);
+    tcase_add_test(tr, quasi_random_is_close_to_pseudo_random);
+    suite_add_tcase(s, tr);
+    TCase *ta = tcase_create("api");
+    tcase_add_test(ta, progress_and_cancel);
+    tcase_add_test(ta, bad_options_and_names);
+    suite_add_tcase(s, ta);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

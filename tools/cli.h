@@ -1,0 +1,45 @@
+/* Shared pieces of the gpubudget command: output, errors, option values. */
+#ifndef GPB_CLI_H
+#define GPB_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "gpubudget/gpubudget.h"
+
+/* Exit statuses (DESIGN.md, Interfaces). */
+enum { CLI_OK = 0, CLI_CHECK_FAILED = 1, CLI_BAD_INPUT = 2, CLI_INTERNAL = 3 };
+
+/* Prints "gpubudget: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a library error record on stderr with its location. */
+void cli_error_gpb(const char *what, const gpb_error *err);
+
+/* Writes a JSON value to stdout, indented, followed by a newline; steals
+   the reference. Returns CLI_OK or CLI_INTERNAL. */
+int cli_json_print(json_t *value);
+
+/*
+ * Parses an option's value as a quantity of the given kind, printing
+ * "gpubudget: --opt: message" on failure. Returns 0 on success.
+ */
+int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
+                  gpb_quantity *out);
+int cli_parse_number(const char *opt, const char *text, double *out);
+
+/* Subcommands: argc/argv start at the subcommand's name. */
+int cmd_estimate(int argc, char **argv);
+int cmd_gpus(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_raise(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Loads a scenario file (the built-in default when path is NULL), printing
+   every problem on stderr. Returns 0 on success. */
+int cli_load_scenario(const char *path, gpb_scenario **out);
+
+/* Money in the report style of its currency: "$4.6M", "¥5,000万". */
+int cli_format_money(double v, gpb_currency cur, char *buf, size_t n);
+
+#endif

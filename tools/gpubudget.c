@@ -1,0 +1,63 @@
+/*
+ * gpubudget: the command-line tool. This file only dispatches to the
+ * subcommands; each lives in its own cmd_<name>.c.
+ */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct subcommand commands[] = {
+    {"estimate", cmd_estimate,
+     "FLOPs, GPU-hours, card-months, days and cost of one training run"},
+    {"run", cmd_run,
+     "simulate a scenario: spend, runway and raise as distributions"},
+    {"raise", cmd_raise,
+     "the amount to raise now for a runway target at a confidence"},
+    {"validate", cmd_validate, "check scenario files and list every problem"},
+    {"gpus", cmd_gpus, "list the GPU catalog with sources"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: gpubudget <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'gpubudget <command> --help' describes a command.\n"
+                 "Exit status: 0 success, 1 a check failed, 2 bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; the library validates before calling
+       GSL, and this makes any miss a returned error, not a crash. */
+    gsl_set_error_handler_off();
+
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
+        !strcmp(name, "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(name, "--version")) {
+        printf("gpubudget %s\n", gpb_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", name);
+    usage(stderr);
+    return CLI_BAD_INPUT;
+}

@@ -57,8 +57,9 @@ deps)
 run)
     install_deps
     configure build
-    build/tools/gpubudget estimate --params 10B --tokens 200B \
-        --gpu A100-80GB --gpus 1000
+    # The main job: the Monte Carlo engine on the built-in default scenario
+    # (the 千卡/月 case of claims C1/C2, scenarios/qianka-month.yaml).
+    build/tools/gpubudget run
     ;;
 test)
     install_deps

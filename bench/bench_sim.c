@@ -151,9 +151,12 @@ static int in_child(const char *text, const char *name, size_t paths,
     pid_t pid = fork();
     if (pid < 0)
         return 1;
-    if (pid == 0)
-        _exit(run_one(text, name, paths, threads, quasi, months,
-                      print_results));
+    if (pid == 0) {
+        int rc = run_one(text, name, paths, threads, quasi, months,
+                         print_results);
+        fflush(stdout);
+        _exit(rc);
+    }
     int status;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;

@@ -46,6 +46,13 @@ int gpb__strcasecmp(const char *a, const char *b);
  */
 int gpb__edit_distance(const char *a, const char *b);
 
+/*
+ * OpenBLAS's thread control (libopenblas exports these; declared here so
+ * that no file needs OpenBLAS's cblas.h next to GSL's gsl_cblas.h).
+ */
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

@@ -144,6 +144,9 @@ typedef struct plan {
     unsigned char *in_copula; /* per uncertain input: 1 when correlated */
     int quasi;
     size_t n_metrics;
+    double *x0;      /* every input's fixed value (NaN for the others) */
+    size_t n_money;  /* inputs whose currency differs from the report's */
+    size_t *money;
 } plan;
 
 static void plan_free(plan *p)
@@ -151,6 +154,8 @@ static void plan_free(plan *p)
     free(p->unc);
     free(p->cop_unc);
     free(p->in_copula);
+    free(p->x0);
+    free(p->money);
     gpb_copula_free(p->copula);
 }
 
@@ -173,9 +178,23 @@ static gpb_status plan_build(plan *p, const gpb_scenario *s,
     p->in_copula = calloc(s->n_inputs ? s->n_inputs : 1, 1);
     if (!p->unc || !p->in_copula)
         return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
-    for (size_t i = 0; i < s->n_inputs; i++)
-        if (!s->inputs[i].per_event && !gpb_dist_is_fixed(&s->inputs[i].dist))
+    p->x0 = calloc(s->n_inputs ? s->n_inputs : 1, sizeof *p->x0);
+    p->money = calloc(s->n_inputs ? s->n_inputs : 1, sizeof *p->money);
+    if (!p->x0 || !p->money)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const gpb__input *in = &s->inputs[i];
+        int fixed = gpb_dist_is_fixed(&in->dist);
+        p->x0[i] = in->per_event || !fixed ? NAN : fixed_value(&in->dist);
+        if (!in->per_event && !fixed)
             p->unc[p->n_unc++] = i;
+        if (!in->per_event && in->currency != GPB_CURRENCY_NONE &&
+            in->currency != s->currency &&
+            (in->kind == GPB_QTY_MONEY || in->kind == GPB_QTY_MONEY_PER_HOUR ||
+             in->kind == GPB_QTY_MONEY_PER_KWH ||
+             in->kind == GPB_QTY_MONEY_PER_MTOKEN))
+            p->money[p->n_money++] = i;
+    }
 
     if (s->n_correlations) {
         /* Positions of the correlated inputs among the uncertain ones. */
@@ -395,6 +414,10 @@ typedef struct worker_ctx {
     hist_set hist;
     gsl_rng *rng;
     double *x;    /* inputs of the current path */
+    /* The block's closing cash and running minimum, [month][path in
+       block]: counted into the histograms month by month after the block,
+       so each month's bins stay in cache. */
+    double *blk_cash, *blk_runmin;
     double *u, *uc; /* copula scratch */
     run_state *runs;
 } worker_ctx;
@@ -406,8 +429,7 @@ static void sample_inputs(worker_ctx *w, size_t path)
     const plan *p = w->sh->p;
     const gpb_scenario *s = p->s;
     double *x = w->x;
-    for (size_t i = 0; i < s->n_inputs; i++)
-        x[i] = (s->inputs[i].per_event) ? NAN : fixed_value(&s->inputs[i].dist);
+    memcpy(x, p->x0, s->n_inputs * sizeof *x);
 
     if (w->sh->qmc_u) {
         const double *u = w->sh->qmc_u + path * p->n_unc;
@@ -443,15 +465,9 @@ static void sample_inputs(worker_ctx *w, size_t path)
     if (s->eur_per_usd >= 0)
         per_usd[GPB_CURRENCY_EUR] = x[s->eur_per_usd];
     double to = per_usd[s->currency];
-    for (size_t i = 0; i < s->n_inputs; i++) {
-        const gpb__input *in = &s->inputs[i];
-        if (in->per_event || in->currency == GPB_CURRENCY_NONE ||
-            in->currency == s->currency)
-            continue;
-        if (in->kind == GPB_QTY_MONEY || in->kind == GPB_QTY_MONEY_PER_HOUR ||
-            in->kind == GPB_QTY_MONEY_PER_KWH ||
-            in->kind == GPB_QTY_MONEY_PER_MTOKEN)
-            x[i] *= to / per_usd[in->currency];
+    for (size_t k = 0; k < p->n_money; k++) {
+        size_t i = p->money[k];
+        x[i] *= to / per_usd[s->inputs[i].currency];
     }
 }
 
@@ -711,8 +727,10 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
             out = 1;
             runway = m;
         }
-        hist_add(&w->hist.cash[m], cash, !sh->pilot);
-        hist_add(&w->hist.runmin[m], runmin, !sh->pilot);
+        size_t slot = (size_t)m * GPB_SIM_BLOCK_PATHS +
+                      path % GPB_SIM_BLOCK_PATHS;
+        w->blk_cash[slot] = cash;
+        w->blk_runmin[slot] = runmin;
     }
     if (sh->pilot)
         return GPB_OK;
@@ -781,13 +799,26 @@ static void *worker_main(void *arg)
         size_t last = first + GPB_SIM_BLOCK_PATHS;
         if (last > sh->paths)
             last = sh->paths;
-        for (size_t i = first; i < last; i++) {
+        int failed = 0;
+        for (size_t i = first; i < last && !failed; i++) {
             gpb_error e;
             gpb_status st = simulate_path(w, i, &e);
             if (st) {
                 record_error(sh, b, st, &e);
-                break;
+                failed = 1;
             }
+        }
+        if (failed)
+            break;
+        size_t n = last - first;
+        for (int m = 0; m < w->hist.months; m++) {
+            const double *c = w->blk_cash + (size_t)m * GPB_SIM_BLOCK_PATHS;
+            const double *r = w->blk_runmin + (size_t)m * GPB_SIM_BLOCK_PATHS;
+            month_hist *hc = &w->hist.cash[m], *hr = &w->hist.runmin[m];
+            for (size_t i = 0; i < n; i++)
+                hist_add(hc, c[i], !sh->pilot);
+            for (size_t i = 0; i < n; i++)
+                hist_add(hr, r[i], !sh->pilot);
         }
         atomic_fetch_add(&sh->paths_done, last - first);
     }
@@ -801,6 +832,12 @@ static int worker_init(worker_ctx *w, shared *sh, const hist_set *ranges)
     w->sh = sh;
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
     w->x = calloc(p->n_inputs ? p->n_inputs : 1, sizeof *w->x);
+    w->blk_cash = malloc((size_t)p->horizon * GPB_SIM_BLOCK_PATHS *
+                         sizeof *w->blk_cash);
+    w->blk_runmin = malloc((size_t)p->horizon * GPB_SIM_BLOCK_PATHS *
+                           sizeof *w->blk_runmin);
+    if (!w->blk_cash || !w->blk_runmin)
+        return -1;
     w->u = calloc(p->n_cop ? p->n_cop : 1, sizeof *w->u);
     w->uc = calloc(p->n_cop ? p->n_cop : 1, sizeof *w->uc);
     w->runs = calloc(p->s->n_training ? p->s->n_training : 1,
@@ -815,6 +852,8 @@ static void worker_free(worker_ctx *w)
     if (w->rng)
         gsl_rng_free(w->rng);
     free(w->x);
+    free(w->blk_cash);
+    free(w->blk_runmin);
     free(w->u);
     free(w->uc);
     free(w->runs);
@@ -1048,6 +1087,13 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     if ((size_t)threads > n_blocks)
         threads = (int)n_blocks;
 
+    /* The workers use no BLAS; OpenBLAS's own threads would only spin and
+       take cores from them (DESIGN.md, build facts). One BLAS thread while
+       the engine runs; the caller's setting is restored after. */
+    int blas_threads = openblas_get_num_threads();
+    if (blas_threads != 1)
+        openblas_set_num_threads(1);
+
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.p = &p;
@@ -1092,6 +1138,8 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
         st = gpb__fail(err, GPB_ECANCELLED, "the run was cancelled");
     hist_set_free(&pilot_h);
     free(sh.qmc_u);
+    if (blas_threads != 1)
+        openblas_set_num_threads(blas_threads);
     pthread_mutex_destroy(&sh.lock);
 
     if (!st) {

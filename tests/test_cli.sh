@@ -98,9 +98,7 @@ expect 0 "gpus json" -- "$GPB" gpus --json
 contains out '"spec_source"' "catalog JSON has sources"
 
 # --- scenarios: run, raise, validate (the engine) ---------------------------
-if "$GPB" --help | grep -q '^  run '; then
-    . "$ROOT/tests/test_cli_run.sh"
-fi
+. "$ROOT/tests/test_cli_run.sh"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

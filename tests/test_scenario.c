@@ -167,6 +167,8 @@ START_TEST(run_defaults_come_from_the_catalog)
     ck_assert_int_eq(t->active_params, GPB__NONE);
     ck_assert_int_eq(t->n_layer, GPB__NONE);
     ck_assert_int_eq(t->gpu_mtbf_hours, GPB__NONE);
+    ck_assert_int_eq(t->peak_tflops, GPB__NONE);
+    ck_assert_int_eq(t->bill_full_months, 0);
     ck_assert_int_eq(t->divergence_per_run, GPB__NONE);
     ck_assert_int_eq(t->divergence_work_lost, GPB__NONE);
     ck_assert_int_lt(gpb_scenario_input_find(s, "training[0].layers"), 0);
@@ -263,6 +265,10 @@ START_TEST(full_scenario_reads_every_section)
     ck_assert_double_eq(
         fixed(s, "training[1].divergence.probability_per_month"), 0.01);
     ck_assert_str_eq(u->gpu->name, "H100-SXM");
+    ck_assert_double_eq(fixed(s, "training[1].peak_tflops"), 900);
+    ck_assert_int_eq(u->bill_full_months, 1);
+    ck_assert_int_eq(t->bill_full_months, 0);
+    ck_assert_int_eq(t->peak_tflops, GPB__NONE);
 
     /* Serving and revenue. */
     ck_assert_int_eq(s->serving.present, 1);
@@ -292,7 +298,7 @@ START_TEST(full_scenario_reads_every_section)
     ck_assert_double_eq(s->correlations[0].rho, -0.3);
     ck_assert_int_eq(s->correlations[1].a, s->cny_per_usd);
     ck_assert_int_eq(s->correlations[1].b, s->team[0].salary_per_year);
-    ck_assert_int_eq(s->correlations[1].line, 109);
+    ck_assert_int_eq(s->correlations[1].line, 111);
 
     /* Model invariants: every index is NONE or in range; every money input
        has a currency. */
@@ -669,6 +675,30 @@ START_TEST(aliases_within_budget_are_expanded)
 }
 END_TEST
 
+START_TEST(own_peak_allows_a_precision_the_catalog_lacks)
+{
+    /* V100 has no bf16 rate: an error, unless the scenario gives the peak. */
+#define RUN                                                                    \
+    "gpubudget: 1\nname: x\ntraining:\n"                                       \
+    "  - {name: a, params: 1B, tokens: 20B, gpu: V100, "                       \
+    "precision: bf16, gpus: 8, price_per_gpu_hour: 1"
+    const char *without = RUN "}\n";
+    const char *with = RUN ", peak_tflops: 100}\n";
+#undef RUN
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(without, strlen(without), NULL, &s, &d),
+        GPB_ESCHEMA);
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message, "bf16"));
+    gpb_diagnostics_free(d);
+    s = load_text(with);
+    ck_assert_double_eq(fixed(s, "training[0].peak_tflops"), 100);
+    ck_assert_int_eq(s->training[0].precision, GPB_PREC_BF16);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(free_keys_hold_anchors)
 {
     /* Top-level keys starting with "x-" are ignored: a place for anchors. */
@@ -942,6 +972,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, default_scenario_loads);
     tcase_add_test(tc, aliases_within_budget_are_expanded);
     tcase_add_test(tc, free_keys_hold_anchors);
+    tcase_add_test(tc, own_peak_allows_a_precision_the_catalog_lacks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

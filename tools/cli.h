@@ -28,6 +28,11 @@ int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
                   gpb_quantity *out);
 int cli_parse_number(const char *opt, const char *text, double *out);
 
+/* Display width of UTF-8 text (CJK characters count two columns), and
+   right-aligned printing by display width. */
+int cli_display_width(const char *s);
+void cli_print_right(const char *s, int width);
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_estimate(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);

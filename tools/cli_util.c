@@ -58,3 +58,48 @@ int cli_parse_number(const char *opt, const char *text, double *out)
     *out = q.value;
     return 0;
 }
+
+/* Display columns of a UTF-8 string: East Asian wide characters (CJK
+   ideographs, fullwidth forms) take two columns, everything else one. */
+int cli_display_width(const char *s)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len;
+        if (*p < 0x80) {
+            cp = *p;
+            len = 1;
+        } else if ((*p & 0xe0) == 0xc0) {
+            cp = *p & 0x1f;
+            len = 2;
+        } else if ((*p & 0xf0) == 0xe0) {
+            cp = *p & 0x0f;
+            len = 3;
+        } else {
+            cp = *p & 0x07;
+            len = 4;
+        }
+        for (int i = 1; i < len && p[i]; i++)
+            cp = (cp << 6) | (p[i] & 0x3f);
+        for (int i = 0; i < len && *p; i++)
+            p++;
+        int wide = (cp >= 0x1100 && cp <= 0x115f) ||
+                   (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                   (cp >= 0xac00 && cp <= 0xd7a3) ||
+                   (cp >= 0xf900 && cp <= 0xfaff) ||
+                   (cp >= 0xff00 && cp <= 0xff60) ||
+                   (cp >= 0xffe0 && cp <= 0xffe6);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+void cli_print_right(const char *s, int width)
+{
+    int pad = width - cli_display_width(s);
+    for (int i = 0; i < pad; i++)
+        fputc(' ', stdout);
+    fputs(s, stdout);
+}

@@ -89,7 +89,12 @@ static void row(const gpb_result *r, const char *label, const char *metric)
     for (int k = 0; k < 3; k++)
         fmt_value(unit, cur, q[k], b[k], sizeof b[k]);
     fmt_value(unit, cur, mean, b[3], sizeof b[3]);
-    printf("  %-26s %11s %11s %11s %11s\n", label, b[0], b[1], b[2], b[3]);
+    printf("  %-26s", label);
+    for (int k = 0; k < 4; k++) {
+        fputc(' ', stdout);
+        cli_print_right(b[k], 11);
+    }
+    fputc('\n', stdout);
 }
 
 static void print_summary(const gpb_scenario *s, const gpb_result *r,

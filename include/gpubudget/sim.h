@@ -14,6 +14,10 @@
  * combined in path order, so a seed gives bit-identical results on any number
  * of threads.
  *
+ * Threads: the engine runs its own workers and sets OpenBLAS to one thread
+ * while it runs (restoring the caller's setting after), so the two do not
+ * compete for cores.
+ *
  * Memory: per-path metrics and inputs are kept (paths × (metrics + uncertain
  * inputs) doubles); month-by-month outputs are kept only as fixed-size
  * histograms (months × GPB_SIM_FAN_BINS counters per thread), never as one

@@ -34,11 +34,12 @@ gpb_status gpb_risk_expected_failures(double gpus, double hours,
         return gpb__fail(err, GPB_EINVAL,
                          "gpus (%g) and hours (%g) must be finite and >= 0",
                          gpus, hours);
-    if (!positive(gpu_mtbf_hours))
+    if (!(gpu_mtbf_hours > 0))
         return gpb__fail(err, GPB_EINVAL,
                          "gpu_mtbf_hours must be positive, got %g",
                          gpu_mtbf_hours);
-    *out = gpus * hours / gpu_mtbf_hours;
+    /* An infinite MTBF is a zero failure rate (gpus · hours / ∞ = 0). */
+    *out = isinf(gpu_mtbf_hours) ? 0.0 : gpus * hours / gpu_mtbf_hours;
     return GPB_OK;
 }
 

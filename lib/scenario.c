@@ -99,7 +99,7 @@ static const char *const TOP_KEYS[] = {
     "gpubudget",      "name",     "description", "currency", "exchange_rates",
     "horizon_months", "sources",  "claims",      "company",  "gpu_price_index",
     "team",           "training", "serving",     "revenue",  "other_costs",
-    "correlations",   "x-*",      NULL};
+    "correlations",   "fleets",   "x-*",         NULL};
 
 static void load_header(gpb__loader *L, const gpb__ynode *root)
 {
@@ -449,8 +449,18 @@ static void load_failures(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     gpb__sc_path_key(p, parent, "failures");
     if (!gpb__sc_check_map(L, m, p, "failure settings", keys))
         return;
-    t->gpu_mtbf_hours =
-        gpb__sc_input(L, m, p, "gpu_mtbf_hours", &sp_mtbf, 1, NAN);
+    /* YAML's .inf (or "inf") is an infinite MTBF: a zero failure rate,
+       which gives exactly the result of a run without failures. */
+    const gpb__ynode *mt = gpb__sc_get(m, "gpu_mtbf_hours");
+    if (gpb__sc_is_text(mt) &&
+        (!gpb__strcasecmp(mt->text, ".inf") ||
+         !gpb__strcasecmp(mt->text, "inf") ||
+         !gpb__strcasecmp(mt->text, "infinity"))) {
+        t->gpu_mtbf_hours = GPB__NONE; /* no failures are drawn */
+    } else {
+        t->gpu_mtbf_hours =
+            gpb__sc_input(L, m, p, "gpu_mtbf_hours", &sp_mtbf, 1, NAN);
+    }
     const gpb__ynode *lost = gpb__sc_get(m, "hours_lost_per_failure");
     const gpb__ynode *ck_key, *rs_key;
     const gpb__ynode *ck = gpb__sc_get2(m, "checkpoint_every_minutes", &ck_key);
@@ -634,7 +644,6 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
         .hi = 1e6,
     };
     gpb__pathbuf kp;
-    char fb[96];
 
     t->params = gpb__sc_input(L, m, p, "params", &sp_params, 1, NAN);
     t->active_params =
@@ -712,14 +721,7 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     t->bill_full_months = gpb__sc_bool(L, m, p, "bill_full_months", 0);
     t->exploration = gpb__sc_input(L, m, p, "exploration", &sp_expl, 0, 1.0);
 
-    const gpb__ynode *a = gpb__sc_get(m, "acquire");
-    t->acquire = GPB__ACQUIRE_RENT;
-    if (a && !(gpb__sc_is_text(a) && strcmp(a->text, "rent") == 0)) {
-        gpb__sc_path_key(kp, p, "acquire");
-        gpb__sc_report(L, GPB_ESCHEMA, a, kp,
-                       "acquire %s is not supported yet; supported: rent",
-                       gpb__sc_found(a, fb, sizeof fb));
-    }
+    gpb__sc_load_acquire(L, t, m, p);
 
     const gpb__ynode *f = gpb__sc_get(m, "failures");
     if (f)
@@ -750,8 +752,8 @@ static void load_training(gpb__loader *L, const gpb__ynode *root)
         "name", "params", "active_params", "tokens", "layers", "context",
         "d_model", "recompute", "gpu", "precision", "peak_tflops", "gpus",
         "start_month", "mfu", "price_per_gpu_hour", "follows_price_index",
-        "bill_full_months", "exploration", "acquire", "failures",
-        "divergence", NULL};
+        "bill_full_months", "exploration", "acquire", "fleet", "reserve",
+        "spot", "failures", "divergence", NULL};
     /* clang-format on */
     const gpb__ynode *list =
         gpb__sc_list(L, root, "", "training", "training runs");
@@ -1124,6 +1126,8 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     load_price_index(L, root);
     load_team(L, root);
     load_training(L, root);
+    gpb__sc_load_fleets(L, root);
+    gpb__sc_link_fleets(L, root);
     load_serving(L, root);
     load_revenue(L, root);
     load_other(L, root);
@@ -1174,6 +1178,7 @@ void gpb_scenario_free(gpb_scenario *s)
     for (size_t i = 0; i < s->n_training; i++)
         free(s->training[i].name);
     free(s->training);
+    gpb__sc_free_fleets(s);
     for (size_t i = 0; i < s->n_other; i++)
         free(s->other[i].name);
     free(s->other);
@@ -1452,4 +1457,168 @@ size_t gpb_scenario_training_count(const gpb_scenario *s)
 const char *gpb_scenario_training_name(const gpb_scenario *s, size_t i)
 {
     return s && i < s->n_training ? s->training[i].name : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading with overrides ("training[0].gpus=512; company.cash=$30M")        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * As gpb_scenario_load_string, with yaml_tree.c's gpb__ytree_override
+ * applied to the tree between parsing and the schema walk, so an override
+ * is checked exactly as if the file said it.
+ */
+gpb_status gpb_scenario_load_string_with_overrides(
+    const char *text, size_t len, const char *source_name,
+    const char *overrides, gpb_scenario **out, gpb_diagnostics **diags)
+{
+    const char *source = source_name ? source_name : "<string>";
+    gpb_error e;
+    memset(&e, 0, sizeof e);
+    if (out)
+        *out = NULL;
+    if (diags)
+        *diags = NULL;
+    if (!out || (!text && len)) {
+        gpb__fail_at(&e, GPB_EINVAL, source, 0, 0, "",
+                     "gpb_scenario_load_string_with_overrides: NULL %s",
+                     out ? "text" : "out");
+        single_problem(diags, &e);
+        return GPB_EINVAL;
+    }
+    if (len > GPB_SCENARIO_MAX_BYTES) {
+        gpb__fail_at(&e, GPB_ELIMIT, source, 0, 0, "",
+                     "the scenario is %zu bytes; at most %u are allowed "
+                     "(a scenario is a page or two of text)",
+                     len, (unsigned)GPB_SCENARIO_MAX_BYTES);
+        single_problem(diags, &e);
+        return GPB_ELIMIT;
+    }
+
+    gpb__ytree *tree = NULL;
+    gpb_status st = gpb__ytree_parse(text ? text : "", len, source, &tree, &e);
+    if (!st && (st = gpb__ytree_override(tree, overrides, source, &e)))
+        gpb__ytree_free(tree);
+    if (st) {
+        single_problem(diags, &e);
+        return st;
+    }
+
+    gpb__loader L;
+    memset(&L, 0, sizeof L);
+    L.source = source;
+    L.s = new_scenario();
+    L.d = calloc(1, sizeof *L.d);
+    if (!L.s || !L.d || !(L.s->source_name = gpb__strdup(source))) {
+        L.nomem = 1;
+    } else {
+        load_tree(&L, tree->root);
+    }
+    gpb__ytree_free(tree);
+
+    if (L.nomem) {
+        gpb_scenario_free(L.s);
+        gpb_diagnostics_free(L.d);
+        gpb__fail_at(&e, GPB_ENOMEM, source, 0, 0, "",
+                     "out of memory while loading the scenario");
+        single_problem(diags, &e);
+        return GPB_ENOMEM;
+    }
+    if (L.d->n == 0 && L.d->dropped == 0) {
+        gpb_diagnostics_free(L.d);
+        *out = L.s;
+        return GPB_OK;
+    }
+    gpb__sc_finish(&L);
+    gpb_scenario_free(L.s);
+    if (diags)
+        *diags = L.d;
+    else
+        gpb_diagnostics_free(L.d);
+    return L.limit_hit ? GPB_ELIMIT : GPB_ESCHEMA;
+}
+
+/* Reads a whole scenario file (at most GPB_SCENARIO_MAX_BYTES) into a new
+   buffer; on failure e says why. */
+static gpb_status read_scenario_file(const char *path, char **text,
+                                     size_t *len_out, gpb_error *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gpb__fail_at(e, GPB_EIO, path, 0, 0, "",
+                            "cannot open scenario '%s': %s", path,
+                            errno_text(errno));
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = malloc(cap);
+    gpb_status st = buf ? GPB_OK : GPB_ENOMEM;
+    while (st == GPB_OK) {
+        if (len == cap) {
+            size_t ncap = 2 * cap;
+            if (ncap > (size_t)GPB_SCENARIO_MAX_BYTES + 1)
+                ncap = (size_t)GPB_SCENARIO_MAX_BYTES + 1;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                st = GPB_ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = gpb__fail_at(e, GPB_EIO, path, 0, 0, "",
+                                  "cannot read scenario '%s': %s", path,
+                                  errno_text(errno));
+            break;
+        }
+        if (len > GPB_SCENARIO_MAX_BYTES)
+            st = gpb__fail_at(e, GPB_ELIMIT, path, 0, 0, "",
+                              "scenario '%s' is larger than %u bytes; a "
+                              "scenario is a page or two of text",
+                              path, (unsigned)GPB_SCENARIO_MAX_BYTES);
+    }
+    fclose(f);
+    if (st == GPB_ENOMEM)
+        gpb__fail_at(e, GPB_ENOMEM, path, 0, 0, "",
+                     "out of memory while reading '%s'", path);
+    if (st) {
+        free(buf);
+        return st;
+    }
+    *text = buf;
+    *len_out = len;
+    return GPB_OK;
+}
+
+gpb_status gpb_scenario_load_file_with_overrides(const char *path,
+                                                 const char *overrides,
+                                                 gpb_scenario **out,
+                                                 gpb_diagnostics **diags)
+{
+    gpb_error e;
+    memset(&e, 0, sizeof e);
+    if (out)
+        *out = NULL;
+    if (diags)
+        *diags = NULL;
+    if (!path || !out) {
+        gpb__fail(&e, GPB_EINVAL,
+                  "gpb_scenario_load_file_with_overrides: NULL %s",
+                  path ? "out" : "path");
+        single_problem(diags, &e);
+        return GPB_EINVAL;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    gpb_status st = read_scenario_file(path, &buf, &len, &e);
+    if (st) {
+        single_problem(diags, &e);
+        return st;
+    }
+    st = gpb_scenario_load_string_with_overrides(buf, len, path, overrides,
+                                                 out, diags);
+    free(buf);
+    return st;
 }

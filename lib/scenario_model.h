@@ -70,9 +70,56 @@ typedef struct gpb__team_role {
     int end_month;       /* input or GPB__NONE (the horizon) */
 } gpb__team_role;
 
+/* How a training run gets its GPUs. */
 typedef enum gpb__acquire {
-    GPB__ACQUIRE_RENT = 0,
+    GPB__ACQUIRE_RENT = 0,    /* on-demand rental */
+    GPB__ACQUIRE_BUY = 1,     /* only the cards of its fleet; waits for them */
+    GPB__ACQUIRE_MIX = 2,     /* its fleet's free cards, the rest rented */
+    GPB__ACQUIRE_RESERVE = 3, /* reserved capacity: a commitment paid
+                                 whether used or not, at a discount */
+    GPB__ACQUIRE_SPOT = 4     /* spot: discounted, work lost to preemption */
 } gpb__acquire;
+
+/*
+ * An owned fleet: cards bought in a month, delivered after a lead time
+ * (later when an export-control delay strikes), run with power, hosting
+ * and maintenance, depreciated, and sold at sell_month or at the end of
+ * the horizon. Training runs with acquire buy or mix draw on it.
+ */
+typedef enum gpb__financing {
+    GPB__FIN_CASH = 0,
+    GPB__FIN_LOAN = 1,
+    GPB__FIN_LEASE = 2
+} gpb__financing;
+
+typedef struct gpb__fleet {
+    char *name;
+    const gpb_gpu *gpu;      /* static catalog row */
+    int gpus;                /* input */
+    int price_per_gpu;       /* input: money per card */
+    int premium;             /* input: export/scarcity multiplier (≥ 0) */
+    int overhead_frac;       /* input: servers and network per card price */
+    int buy_month;           /* input */
+    int lead_time_months;    /* input */
+    int delay_probability;   /* input: chance the delivery slips */
+    int delay_months;        /* input: how far it slips */
+    int tdp_watts;           /* input: per GPU, default the catalog's */
+    int server_overhead;     /* input: server power per watt of GPU TDP */
+    int pue;                 /* input */
+    int idle_power_frac;     /* input */
+    int tariff_per_kwh;      /* input: money per kWh */
+    int colo_per_kw_month;   /* input: money per kW-month */
+    int maintenance_frac_per_year; /* input */
+    int depreciation_life_months;  /* input */
+    int resale_decline_per_year;   /* input */
+    int sell_month;          /* input or GPB__NONE (end of the horizon) */
+    int rent_out_price_per_gpu_hour; /* input or GPB__NONE */
+    int rent_out_utilization;        /* input: share of idle hours let */
+    gpb__financing financing;
+    int loan_frac, loan_rate_per_year, loan_months; /* inputs (loan) */
+    int lease_frac_per_month;                       /* input (lease) */
+    int line, column;
+} gpb__fleet;
 
 typedef struct gpb__training {
     char *name;
@@ -110,6 +157,11 @@ typedef struct gpb__training {
     int divergence_restart;   /* input or GPB__NONE: probability a divergence
                                  means starting over from scratch */
     gpb__acquire acquire;
+    int fleet;               /* index into fleets (buy, mix), or GPB__NONE */
+    int reserve_months;      /* input: commitment length (reserve) */
+    int reserve_discount;    /* input: discount on the on-demand price */
+    int spot_discount;       /* input (spot) */
+    int spot_preemption_loss;/* input: share of spot hours lost (spot) */
     int line, column;
 } gpb__training;
 
@@ -168,6 +220,7 @@ struct gpb_scenario {
     gpb__funding *funding;  size_t n_funding;
     gpb__team_role *team;   size_t n_team;
     gpb__training *training; size_t n_training;
+    gpb__fleet *fleets;     size_t n_fleets;
     gpb__serving serving;
     gpb__revenue revenue;
     gpb__other_cost *other; size_t n_other;

@@ -175,4 +175,12 @@ int gpb__sc_input(gpb__loader *L, const gpb__ynode *m, const char *parent,
 double gpb__sc_input_lo(const gpb__loader *L, int i);
 double gpb__sc_input_hi(const gpb__loader *L, int i);
 
+/* --- fleets and acquisition (scenario_fleet.c) --- */
+
+void gpb__sc_load_fleets(gpb__loader *L, const gpb__ynode *root);
+void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root);
+void gpb__sc_free_fleets(gpb_scenario *s);
+void gpb__sc_load_acquire(gpb__loader *L, gpb__training *t,
+                          const gpb__ynode *m, const char *p);
+
 #endif /* GPB_SCENARIO_READ_H */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "gpubudget/compute.h"
+#include "gpubudget/finance.h"
 #include "gpubudget/risk.h"
 #include "gpubudget/sim.h"
 #include "internal.h"
@@ -90,6 +91,11 @@ enum {
     M_GPU_HOURS,
     M_CARD_MONTHS,
     M_SERVING_DAY,
+    M_SPEND_PURCHASE,
+    M_SPEND_POWER,
+    M_INCOME_RESALE,
+    M_INCOME_RENTOUT,
+    M_DEPRECIATION,
     M_FIXED_COUNT
 };
 
@@ -113,11 +119,14 @@ static const char *const fixed_names[M_FIXED_COUNT] = {
     "cash.min",      "deficit.max",      "runway_months",
     "out_of_cash",   "gpu_hours",        "card_months",
     "serving.cost_per_day_last",
+    "spend.compute_purchase", "spend.power_hosting",
+    "income.resale", "income.rent_out", "accounting.depreciation",
 };
 /* NULL unit = the report currency. */
 static const char *const fixed_units[M_FIXED_COUNT] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "months", "probability", "GPU-hours", "card-months", NULL,
+    NULL, NULL, NULL, NULL, NULL,
 };
 static const char *const run_suffix[R_COUNT] = {
     "cost", "gpu_hours", "card_months", "finish_month",
@@ -386,6 +395,8 @@ typedef struct run_state {
     double p_div;             /* divergence probability per running month */
     double p_restart;         /* share of divergences that start over */
     int start, follows, bill_full;
+    double commit_monthly;    /* reserve: payment per committed month */
+    int commit_end;           /* reserve: first month after the commitment */
     double progress;
     int done, finish_month;
     double cost, gpu_hours, months, failures, divergences;
@@ -409,6 +420,20 @@ typedef struct shared {
     double *qmc_u; /* quasi-random uniforms, paths × n_unc, or NULL */
 } shared;
 
+/* An owned fleet's state along a path. */
+typedef struct fleet_state {
+    double gpus;
+    double capex;        /* cards with premium, servers and network */
+    double card_value;   /* cards alone: what resale is a share of */
+    int buy, deliver, sell; /* months; sell = horizon when never sold */
+    double loan_payment; /* per month, from buy + 1 */
+    int loan_end;        /* last month with a payment */
+    double lease_payment;
+    double used;         /* GPUs used by runs this month */
+    int sold;
+    gpb_depreciation dep;
+} fleet_state;
+
 typedef struct worker_ctx {
     shared *sh;
     hist_set hist;
@@ -420,6 +445,7 @@ typedef struct worker_ctx {
     double *blk_cash, *blk_runmin;
     double *u, *uc; /* copula scratch */
     run_state *runs;
+    fleet_state *fleets;
 } worker_ctx;
 
 /* Samples the path's inputs into w->x, then converts money to the report
@@ -453,6 +479,15 @@ static void sample_inputs(worker_ctx *w, size_t path)
                                ? gpb_dist_quantile(d, w->uc[kc++])
                                : gpb_dist_sample(d, w->rng);
         }
+    }
+
+    /* Values the caller fixed, before conversion: they are given in the
+       input's own units and currency. */
+    if (w->sh->opt->input_values) {
+        const double *iv = w->sh->opt->input_values;
+        for (size_t i = 0; i < s->n_inputs; i++)
+            if (!isnan(iv[i]))
+                x[i] = iv[i];
     }
 
     /* Money to the report currency: amount_report = amount · (report units
@@ -559,8 +594,129 @@ static gpb_status setup_runs(worker_ctx *w, gpb_error *err)
                                     e.message);
         }
         rs->p_restart = X(x, t->divergence_restart, 0.0);
+        /* A reservation's first commitment starts with the run. */
+        rs->commit_end = rs->start;
     }
     return GPB_OK;
+}
+
+/* Prepares each owned fleet of the path: capex, delivery, financing. */
+static gpb_status setup_fleets(worker_ctx *w, gpb_error *err)
+{
+    const gpb_scenario *s = w->sh->p->s;
+    const double *x = w->x;
+    const int H = s->horizon_months;
+    for (size_t k = 0; k < s->n_fleets; k++) {
+        const gpb__fleet *f = &s->fleets[k];
+        fleet_state *fs = &w->fleets[k];
+        memset(fs, 0, sizeof *fs);
+        gpb_error e;
+        fs->gpus = x[f->gpus];
+        double price = x[f->price_per_gpu], premium = x[f->premium];
+        if (gpb_finance_capex(fs->gpus, price, premium, x[f->overhead_frac],
+                              0, GPB_FINANCE_GPUS_PER_NODE_DEFAULT,
+                              &fs->capex, &e))
+            goto fail;
+        fs->card_value = fs->gpus * price * premium;
+        fs->buy = month_of(x[f->buy_month], H);
+        int delayed = 0;
+        double pd = x[f->delay_probability];
+        if (pd > 0)
+            delayed = pd >= 1 || gsl_rng_uniform(w->rng) < pd;
+        fs->deliver = fs->buy + month_of(x[f->lead_time_months], H) +
+                      (delayed ? month_of(x[f->delay_months], H) : 0);
+        fs->sell = f->sell_month >= 0 ? month_of(x[f->sell_month], H) : H;
+        if (f->financing == GPB__FIN_LOAN) {
+            double months = x[f->loan_months];
+            if (gpb_finance_loan_payment(fs->capex * x[f->loan_frac],
+                                         x[f->loan_rate_per_year], months,
+                                         &fs->loan_payment, &e))
+                goto fail;
+            fs->loan_end = fs->buy + (int)months;
+        } else if (f->financing == GPB__FIN_LEASE) {
+            if (gpb_finance_lease_payment(fs->capex,
+                                          x[f->lease_frac_per_month],
+                                          &fs->lease_payment, &e))
+                goto fail;
+        }
+        gpb_depreciation_default(&fs->dep);
+        fs->dep.cost = fs->capex;
+        fs->dep.life_months = x[f->depreciation_life_months];
+        continue;
+    fail:
+        return gpb__fail_at(err, GPB_ENUMERIC, s->source_name, f->line,
+                            f->column, f->name,
+                            "a sampled value makes the fleet undefined: %s",
+                            e.message);
+    }
+    return GPB_OK;
+}
+
+/*
+ * One month of an owned fleet: what it costs to own and run (power,
+ * hosting, maintenance, financing), what idle cards earn when let out,
+ * the accounting depreciation, and the resale when it is sold. All
+ * formulas are the finance layer's.
+ */
+typedef struct fleet_month {
+    double purchase, power_hosting, rent_out, resale, depreciation;
+} fleet_month;
+
+static void fleet_step(const gpb__fleet *f, fleet_state *fs, const double *x,
+                       int m, int H, fleet_month *out)
+{
+    memset(out, 0, sizeof *out);
+    if (f->financing != GPB__FIN_LEASE) {
+        if (m == fs->buy)
+            out->purchase += f->financing == GPB__FIN_LOAN
+                                 ? fs->capex * (1 - x[f->loan_frac])
+                                 : fs->capex;
+        if (f->financing == GPB__FIN_LOAN && m > fs->buy && m <= fs->loan_end)
+            out->purchase += fs->loan_payment;
+    }
+    int in_service = m >= fs->deliver && m < fs->sell && !fs->sold;
+    if (in_service) {
+        double used = fs->used > fs->gpus ? fs->gpus : fs->used;
+        double let = 0;
+        if (f->rent_out_price_per_gpu_hour >= 0) {
+            let = (fs->gpus - used) * x[f->rent_out_utilization];
+            double income;
+            gpb_compute_rent_cost(let * GPB_HOURS_PER_MONTH,
+                                  x[f->rent_out_price_per_gpu_hour], &income,
+                                  NULL);
+            out->rent_out = income;
+        }
+        double util = fs->gpus > 0 ? (used + let) / fs->gpus : 0;
+        double power = 0, colo = 0, maint = 0, charge = 0;
+        gpb_finance_power_cost(fs->gpus, x[f->tdp_watts],
+                               x[f->server_overhead], x[f->pue],
+                               x[f->idle_power_frac], util,
+                               GPB_HOURS_PER_MONTH, x[f->tariff_per_kwh],
+                               &power, NULL);
+        gpb_finance_colo_cost(fs->gpus, x[f->tdp_watts], x[f->server_overhead],
+                              x[f->colo_per_kw_month], 1.0, &colo, NULL);
+        gpb_finance_maintenance_per_month(
+            fs->capex, x[f->maintenance_frac_per_year], &maint, NULL);
+        out->power_hosting = power + colo + maint;
+        if (f->financing == GPB__FIN_LEASE)
+            out->purchase += fs->lease_payment;
+        else
+            gpb_finance_depreciation_month(&fs->dep, (size_t)(m - fs->deliver),
+                                           &charge, NULL, NULL);
+        out->depreciation = charge;
+    }
+    /* Sold at the start of sell_month, or at the close of the horizon. */
+    int sell_now = (fs->sell < H && m == fs->sell) ||
+                   (fs->sell >= H && m == H - 1);
+    if (sell_now && !fs->sold && f->financing != GPB__FIN_LEASE) {
+        int end = fs->sell < H ? fs->sell : H;
+        double age = end > fs->deliver ? (double)(end - fs->deliver) : 0;
+        gpb_finance_resale_value(fs->card_value, age,
+                                 x[f->resale_decline_per_year], 0,
+                                 &out->resale, NULL);
+        fs->sold = 1;
+    }
+    fs->used = 0;
 }
 
 /* Simulates one path; writes its metrics (unless pilot) and histograms. */
@@ -576,6 +732,8 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
     sample_inputs(w, path);
     const double *x = w->x;
     gpb_status st = setup_runs(w, err);
+    if (!st)
+        st = setup_fleets(w, err);
     if (st)
         return st;
 
@@ -596,6 +754,8 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
     double spend_team = 0, spend_rent = 0, spend_serving = 0,
            spend_other = 0, revenue_total = 0, funding_total = 0;
     double cash_min = INFINITY, serving_last = 0;
+    double spend_purchase = 0, spend_power = 0, income_resale = 0,
+           income_rent_out = 0, depreciation = 0;
     int runway = H, out = 0;
     double gpu_hours_total = 0;
 
@@ -625,20 +785,61 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                     (1.0 + X(x, tr->on_cost_frac, 0));
         }
 
-        /* Training runs on rented GPUs. */
+        /* Training runs: GPUs rented, reserved, on spot or from a fleet. */
         double rent = 0;
         for (size_t k = 0; k < s->n_training; k++) {
             run_state *rs = &w->runs[k];
+            const gpb__training *t = &s->training[k];
+            double price = rs->price0 * (rs->follows ? index : 1.0);
+            /* A reservation is paid for its whole commitment, used or not,
+               and renewed at the month's price while the run goes on. */
+            if (t->acquire == GPB__ACQUIRE_RESERVE && m >= rs->start) {
+                if (m == rs->commit_end && !rs->done) {
+                    double months = x[t->reserve_months], total = 0;
+                    gpb_finance_rent_reserved_cost(rs->gpus, months, months,
+                                                   price,
+                                                   x[t->reserve_discount],
+                                                   &total, NULL);
+                    rs->commit_monthly = total / months;
+                    rs->commit_end = m + (int)months;
+                }
+                if (m < rs->commit_end) {
+                    rs->cost += rs->commit_monthly;
+                    rent += rs->commit_monthly;
+                }
+            }
             if (rs->done || m < rs->start)
                 continue;
-            const gpb__training *t = &s->training[k];
+            /* Which GPUs work this month. */
+            double owned = 0, rented = rs->gpus;
+            if (t->acquire == GPB__ACQUIRE_BUY ||
+                t->acquire == GPB__ACQUIRE_MIX) {
+                fleet_state *fs = &w->fleets[t->fleet];
+                double avail = (m >= fs->deliver && m < fs->sell && !fs->sold)
+                                   ? fs->gpus - fs->used
+                                   : 0;
+                owned = avail < rs->gpus ? (avail > 0 ? avail : 0) : rs->gpus;
+                fs->used += owned;
+                rented = t->acquire == GPB__ACQUIRE_MIX ? rs->gpus - owned : 0;
+            }
+            double working = owned + rented;
+            if (working <= 0)
+                continue; /* waiting for the fleet's delivery */
+            double frac = working / rs->gpus;
             double failures = 0;
             if (rs->fail_mean > 0)
-                failures = (double)gsl_ran_poisson(rng, rs->fail_mean);
+                failures = (double)gsl_ran_poisson(rng, rs->fail_mean * frac);
             double eff = gpb_risk_effective_hours(GPB_HOURS_PER_MONTH,
                                                   failures,
                                                   rs->lost_per_failure);
-            double gain = rs->month_flops * (eff / GPB_HOURS_PER_MONTH);
+            if (t->acquire == GPB__ACQUIRE_SPOT) {
+                /* Spot hours lost to preemption do no work. */
+                double bought;
+                gpb_finance_spot_hours_needed(eff, x[t->spot_preemption_loss],
+                                              &bought, NULL);
+                eff = bought > 0 ? eff * eff / bought : 0;
+            }
+            double gain = rs->month_flops * frac * (eff / GPB_HOURS_PER_MONTH);
             rs->progress += gain;
             if (rs->p_div > 0 && gsl_rng_uniform(rng) < rs->p_div) {
                 rs->divergences += 1;
@@ -650,8 +851,8 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                     rs->progress *= 1.0 - lost;
                 }
             }
-            /* The share of the month the cluster is rented: all of it,
-               except in the finishing month when billing is pro rata. */
+            /* The share of the month the GPUs are used: all of it, except
+               in the finishing month when billing is pro rata. */
             double share = 1.0;
             if (rs->progress >= rs->target_flops) {
                 rs->done = 1;
@@ -661,15 +862,34 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                     share = share < 0 ? 0 : (share > 1 ? 1 : share);
                 }
             }
-            double price = rs->price0 * (rs->follows ? index : 1.0);
-            double gh = rs->gpus * GPB_HOURS_PER_MONTH * share;
-            double cost;
-            gpb_compute_rent_cost(gh, price, &cost, NULL);
+            if (owned > 0) /* owned cards idle after the run's end */
+                w->fleets[t->fleet].used -= owned * (1 - share);
+            double gh_rented = rented * GPB_HOURS_PER_MONTH * share;
+            double cost = 0;
+            if (t->acquire == GPB__ACQUIRE_SPOT)
+                gpb_compute_rent_cost(gh_rented,
+                                      price * (1 - x[t->spot_discount]), &cost,
+                                      NULL);
+            else if (t->acquire != GPB__ACQUIRE_RESERVE ||
+                     m >= rs->commit_end)
+                gpb_compute_rent_cost(gh_rented, price, &cost, NULL);
             rs->cost += cost;
-            rs->gpu_hours += gh;
+            rs->gpu_hours += working * GPB_HOURS_PER_MONTH * share;
             rs->months += share;
             rs->failures += failures;
             rent += cost;
+        }
+
+        /* Owned fleets. */
+        double purchase = 0, power_hosting = 0, resale = 0, rent_out = 0;
+        for (size_t k = 0; k < s->n_fleets; k++) {
+            fleet_month fm;
+            fleet_step(&s->fleets[k], &w->fleets[k], x, m, H, &fm);
+            purchase += fm.purchase;
+            power_hosting += fm.power_hosting;
+            resale += fm.resale;
+            rent_out += fm.rent_out;
+            depreciation += fm.depreciation;
         }
 
         /* Serving and revenue. */
@@ -711,7 +931,12 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                 funding += x[f->amount];
         }
 
-        cash += revenue + funding - team - rent - serving - other;
+        cash += revenue + funding + resale + rent_out - team - rent -
+                serving - other - purchase - power_hosting;
+        spend_purchase += purchase;
+        spend_power += power_hosting;
+        income_resale += resale;
+        income_rent_out += rent_out;
         spend_team += team;
         spend_rent += rent;
         spend_serving += serving;
@@ -736,7 +961,13 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
         return GPB_OK;
 
     double *const *v = r->values;
-    double spend = spend_team + spend_rent + spend_serving + spend_other;
+    double spend = spend_team + spend_rent + spend_serving + spend_other +
+                   spend_purchase + spend_power;
+    v[M_SPEND_PURCHASE][path] = spend_purchase;
+    v[M_SPEND_POWER][path] = spend_power;
+    v[M_INCOME_RESALE][path] = income_resale;
+    v[M_INCOME_RENTOUT][path] = income_rent_out;
+    v[M_DEPRECIATION][path] = depreciation;
     v[M_SPEND_TOTAL][path] = spend;
     v[M_SPEND_TEAM][path] = spend_team;
     v[M_SPEND_RENT][path] = spend_rent;
@@ -842,6 +1073,10 @@ static int worker_init(worker_ctx *w, shared *sh, const hist_set *ranges)
     w->uc = calloc(p->n_cop ? p->n_cop : 1, sizeof *w->uc);
     w->runs = calloc(p->s->n_training ? p->s->n_training : 1,
                      sizeof *w->runs);
+    w->fleets = calloc(p->s->n_fleets ? p->s->n_fleets : 1,
+                       sizeof *w->fleets);
+    if (!w->fleets)
+        return -1;
     if (!w->rng || !w->x || !w->u || !w->uc || !w->runs)
         return -1;
     return hist_set_init(&w->hist, p->horizon, ranges);
@@ -857,6 +1092,7 @@ static void worker_free(worker_ctx *w)
     free(w->u);
     free(w->uc);
     free(w->runs);
+    free(w->fleets);
     hist_set_free(&w->hist);
 }
 

@@ -453,6 +453,125 @@ START_TEST(quasi_random_is_close_to_pseudo_random)
 }
 END_TEST
 
+
+/* ---- acquisition: rent, buy, mix, reserve; risk switched off --------- */
+
+START_TEST(zero_risk_rates_change_nothing)
+{
+    /* The same scenario with failures at an infinite MTBF and divergence
+       at probability 0 gives bit-identical results to it without a risk
+       section: no draws are made for events that cannot happen. */
+#define RISK_BASE \
+        "gpubudget: 1\nname: r\ncurrency: USD\nhorizon_months: 24\n" \
+        "company: {cash: \"$50M\"}\n" \
+        "gpu_price_index: {drift_per_month: -0.02, volatility_per_month: 0.05}\n" \
+        "training:\n" \
+        "  - name: pre\n    params: 70B\n    tokens: 2T\n    gpu: H100\n" \
+        "    gpus: 512\n    mfu: {pert: [0.3, 0.4, 0.5]}\n" \
+        "    price_per_gpu_hour: \"$1.8/h to $3/h\"\n%s"
+    static const char *risk =
+        "    failures: {gpu_mtbf_hours: .inf, hours_lost_per_failure: 1}\n"
+        "    divergence: {probability_per_month: 0,\n"
+        "                 work_lost: {uniform: [0.1, 0.5]}}\n";
+    char a[2048], b[2048];
+    snprintf(a, sizeof a, RISK_BASE, "");
+    snprintf(b, sizeof b, RISK_BASE, risk);
+    gpb_scenario *sa = load(a), *sb = load(b);
+    gpb_result *ra = run(sa, 3000, 21, 2), *rb = run(sb, 3000, 21, 2);
+    assert_identical(ra, rb);
+    gpb_result_free(ra);
+    gpb_result_free(rb);
+    gpb_scenario_free(sa);
+    gpb_scenario_free(sb);
+}
+END_TEST
+
+/* One deterministic run of C = 6·1e10·2e12 = 1.2e23 FLOPs on 100 GPUs at
+   100 TFLOP/s and MFU 0.5: 1.3149e22 FLOPs a month, 9.1262 months. */
+#define ACQ_BASE \
+    "gpubudget: 1\nname: acq\ncurrency: USD\nhorizon_months: 36\n" \
+    "company: {cash: \"$100M\"}\n" \
+    "fleets:\n" \
+    "  - {name: own, gpu: H100, gpus: %s, price_per_gpu: \"$20k\",\n" \
+    "     overhead: 0.5, buy_month: 1, lead_time_months: 3,\n" \
+    "     resale_decline_per_year: 0.25, tariff_per_kwh: \"$0.1/kWh\",\n" \
+    "     pue: 1.5, server_power_overhead: 2, idle_power_fraction: 0,\n" \
+    "     colo_per_kw_month: 0, maintenance_per_year: 0}\n" \
+    "training:\n" \
+    "  - name: pre\n    params: 10B\n    tokens: 2T\n" \
+    "    gpu: H100\n    peak_tflops: 100\n    gpus: 100\n" \
+    "    mfu: 0.5\n    price_per_gpu_hour: \"$2/h\"\n%s"
+
+START_TEST(buy_waits_for_delivery_and_resells)
+{
+    char y[2048];
+    snprintf(y, sizeof y, ACQ_BASE, "100",
+             "    acquire: buy\n    fleet: own\n");
+    gpb_scenario *s = load(y);
+    gpb_result *r = run(s, 200, 2, 1);
+    /* Bought in month 1, delivered 3 months later: the run works from
+       month 4 and needs 9.1262 months, so it finishes in month 13. */
+    ck_assert(q(r, "training.pre.finish_month", 0.5) == 13);
+    /* No rent; capex = 100 · $20k · (1 + 0.5) = $3M in month 1. */
+    ck_assert(q(r, "spend.compute_rent", 0.5) == 0);
+    ck_assert(fabs(q(r, "spend.compute_purchase", 0.5) - 3e6) < 1e-6);
+    /* Sold at the close of month 35, 32 months after delivery: the cards
+       ($2M) keep 0.75^(32/12) = 0.46450 of their value: $929,007. */
+    double resale = 2e6 * pow(0.75, 32.0 / 12);
+    ck_assert_msg(fabs(q(r, "income.resale", 0.5) - resale) < 1e-6, "%g",
+                  q(r, "income.resale", 0.5));
+    /* Power in a fully used month: 100 · 700 W · 2 · 1.5 · 730.5 h / 1000
+       · $0.1 = $15,340.50; idle months draw nothing (idle share 0). Over
+       9 full months and a share 0.1262 of the tenth: 9.1262 · 15,340.5. */
+    double months = 1.2e23 / (100 * 730.5 * 3600 * 1e14 * 0.5);
+    ck_assert_msg(fabs(q(r, "spend.power_hosting", 0.5) -
+                       15340.5 * months) < 1.0,
+                  "%g vs %g", q(r, "spend.power_hosting", 0.5),
+                  15340.5 * months);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(mix_rents_the_rest)
+{
+    char y[2048];
+    snprintf(y, sizeof y, ACQ_BASE, "40",
+             "    acquire: mix\n    fleet: own\n");
+    gpb_scenario *s = load(y);
+    gpb_result *r = run(s, 200, 2, 1);
+    /* Months 0-3 (before delivery) all 100 GPUs are rented; from month 4,
+       40 are owned and 60 rented. The run needs 9.1262 months at full
+       strength, so it finishes in month 9, the share 0.1262 of month 9
+       billed: rent = 100·730.5·2·4 + 60·730.5·2·(5 + 0.1262). */
+    double months = 1.2e23 / (100 * 730.5 * 3600 * 1e14 * 0.5);
+    double rent = 100 * 730.5 * 2 * 4 + 60 * 730.5 * 2 * (months - 4);
+    ck_assert(q(r, "training.pre.finish_month", 0.5) == 9);
+    ck_assert_msg(fabs(q(r, "spend.compute_rent", 0.5) - rent) < 1e-3,
+                  "%g vs %g", q(r, "spend.compute_rent", 0.5), rent);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(reserve_pays_the_whole_commitment)
+{
+    char y[2048];
+    snprintf(y, sizeof y, ACQ_BASE, "1",
+             "    acquire: reserve\n"
+             "    reserve: {commitment_months: 12, discount: 0.4}\n");
+    gpb_scenario *s = load(y);
+    gpb_result *r = run(s, 200, 2, 1);
+    /* The run is done in month 9, but the 12-month commitment is paid in
+       full: 100 · 730.5 · $2 · 0.6 · 12 = $1,051,920. */
+    ck_assert(q(r, "training.pre.finish_month", 0.5) == 9);
+    ck_assert_msg(fabs(q(r, "spend.compute_rent", 0.5) - 1051920) < 1e-3,
+                  "%g", q(r, "spend.compute_rent", 0.5));
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sim");
@@ -471,6 +590,12 @@ int main(void)
     tcase_add_test(tr, failures_and_divergence_slow_the_run);
     tcase_add_test(tr, quasi_random_is_close_to_pseudo_random);
     suite_add_tcase(s, tr);
+    TCase *tq = tcase_create("acquisition");
+    tcase_add_test(tq, zero_risk_rates_change_nothing);
+    tcase_add_test(tq, buy_waits_for_delivery_and_resells);
+    tcase_add_test(tq, mix_rents_the_rest);
+    tcase_add_test(tq, reserve_pays_the_whole_commitment);
+    suite_add_tcase(s, tq);
     TCase *ta = tcase_create("api");
     tcase_add_test(ta, progress_and_cancel);
     tcase_add_test(ta, bad_options_and_names);

@@ -39,8 +39,8 @@ GPB_API gpb_status gpb_risk_cluster_mtbf_hours(double gpu_mtbf_hours,
 
 /*
  * Expected number of failures of `gpus` GPUs running for `hours`:
- * G · T / MTBF. Returns GPB_EINVAL for a negative or non-finite argument or
- * a non-positive MTBF.
+ * G · T / MTBF. An infinite MTBF means no failures (0). Returns GPB_EINVAL
+ * for a negative or non-finite G or T, or an MTBF that is not positive.
  */
 GPB_API gpb_status gpb_risk_expected_failures(double gpus, double hours,
                                               double gpu_mtbf_hours,

@@ -59,6 +59,11 @@ typedef struct gpb_sim_options {
                            sequence (GSL), monthly events pseudo-random */
     gpb_sim_progress_fn progress; /* optional */
     void *progress_ctx;
+    /* Optional, borrowed: one value per scenario input
+       (gpb_scenario_input_count), in the input's own units and currency;
+       NaN leaves an input to be sampled, a number fixes it on every path.
+       For one-at-a-time sensitivity ("swing") and what-if runs. */
+    const double *input_values;
 } gpb_sim_options;
 
 /* Fills *opt with the defaults above. */

@@ -1398,3 +1398,123 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     *out = r;
     return GPB_OK;
 }
+
+/* ---- rent versus buy under a scenario's uncertainty -------------------- */
+
+gpb_status gpb_sim_rent_vs_buy(const gpb_scenario *s,
+                               const gpb_rent_vs_buy *base,
+                               const gpb_sim_options *opt_in,
+                               gpb_sim_rvb_summary *out, gpb_error *err)
+{
+    if (!s || !base || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (s->n_fleets == 0)
+        return gpb__fail_at(err, GPB_EINVAL, s->source_name, 0, 0, "fleets",
+                            "the scenario has no fleet to compare with "
+                            "renting (add a `fleets:` entry)");
+    gpb_sim_options opt;
+    if (opt_in)
+        opt = *opt_in;
+    else
+        gpb_sim_options_default(&opt);
+    if (opt.paths == 0 || opt.paths > GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "paths must be between 1 and %u, got %zu",
+                         GPB_SIM_MAX_PATHS, opt.paths);
+    memset(out, 0, sizeof *out);
+    const gpb__fleet *f = &s->fleets[0];
+    /* The rental price: of the first run that uses the fleet, else of the
+       first run, else the caller's. */
+    const gpb__training *t = NULL;
+    for (size_t k = 0; k < s->n_training && !t; k++)
+        if (s->training[k].fleet == 0)
+            t = &s->training[k];
+    if (!t && s->n_training)
+        t = &s->training[0];
+
+    plan p;
+    gpb_status st = plan_build(&p, s, &opt, err);
+    double *diff = malloc(opt.paths * sizeof *diff);
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.p = &p;
+    sh.opt = &opt;
+    sh.paths = opt.paths;
+    worker_ctx w;
+    memset(&w, 0, sizeof w);
+    if (!st && !diff)
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+    if (!st)
+        st = make_qmc(&sh, &p, err);
+    if (!st && worker_init(&w, &sh, NULL))
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+    double sum_rent = 0, sum_buy = 0;
+    size_t cheaper = 0;
+    for (size_t i = 0; !st && i < opt.paths; i++) {
+        if (i % GPB_SIM_BLOCK_PATHS == 0)
+            gsl_rng_set(w.rng, gpb__sim_block_seed(opt.seed,
+                                                   i / GPB_SIM_BLOCK_PATHS));
+        sample_inputs(&w, i);
+        const double *x = w.x;
+        gpb_rent_vs_buy in = *base;
+        in.price_per_gpu = x[f->price_per_gpu];
+        in.premium = x[f->premium];
+        in.overhead_frac = x[f->overhead_frac];
+        in.tdp_watts = x[f->tdp_watts];
+        in.server_overhead = x[f->server_overhead];
+        in.pue = x[f->pue];
+        in.idle_power_frac = x[f->idle_power_frac];
+        in.tariff_per_kwh = x[f->tariff_per_kwh];
+        in.colo_per_kw_month = x[f->colo_per_kw_month];
+        in.maintenance_frac_per_year = x[f->maintenance_frac_per_year];
+        in.resale_decline_frac_per_year = x[f->resale_decline_per_year];
+        double lead = floor(x[f->lead_time_months] + 0.5);
+        double pd = x[f->delay_probability];
+        if (pd > 0 && (pd >= 1 || gsl_rng_uniform(w.rng) < pd))
+            lead += floor(x[f->delay_months] + 0.5);
+        in.lead_time_months = lead < in.months ? lead : in.months;
+        if (t)
+            in.rent_price_per_gpu_hour = x[t->price_per_gpu_hour];
+        gpb_rent_vs_buy_totals tot;
+        gpb_error e;
+        if (gpb_finance_rent_vs_buy_eval(&in, &tot, NULL, &e)) {
+            st = gpb__fail_at(err, GPB_ENUMERIC, s->source_name, f->line,
+                              f->column, f->name,
+                              "a sampled value makes the comparison "
+                              "undefined: %s",
+                              e.message);
+            break;
+        }
+        diff[i] = tot.npv_buy_minus_rent;
+        sum_rent += tot.rent_npv;
+        sum_buy += tot.buy_npv;
+        cheaper += tot.npv_buy_minus_rent < 0;
+    }
+    if (!st) {
+        size_t n = opt.paths;
+        double mean = 0, m2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            double d = diff[i] - mean;
+            mean += d / (double)(i + 1);
+            m2 += d * (diff[i] - mean);
+        }
+        gpb_stats_sort(diff, n);
+        out->paths = n;
+        out->currency = s->currency;
+        out->p_buy_cheaper = (double)cheaper / (double)n;
+        out->p_buy_cheaper_se = sqrt(out->p_buy_cheaper *
+                                     (1 - out->p_buy_cheaper) / (double)n);
+        out->rent_npv_mean = sum_rent / (double)n;
+        out->buy_npv_mean = sum_buy / (double)n;
+        out->npv_diff_mean = mean;
+        out->npv_diff_se = n > 1 ? sqrt(m2 / (double)(n - 1) / (double)n) : 0;
+        out->npv_diff_p5 = gpb_stats_quantile_sorted(diff, n, 0.05);
+        out->npv_diff_p50 = gpb_stats_quantile_sorted(diff, n, 0.50);
+        out->npv_diff_p95 = gpb_stats_quantile_sorted(diff, n, 0.95);
+    }
+    worker_free(&w);
+    free(sh.qmc_u);
+    free(diff);
+    plan_free(&p);
+    return st;
+}

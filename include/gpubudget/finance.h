@@ -252,6 +252,24 @@ GPB_API gpb_status gpb_finance_depreciation_schedule(
     const gpb_depreciation *d, size_t n_months, double *charge,
     double *book_after, gpb_error *err);
 
+/*
+ * One month of a schedule in O(1): the charge of month `month` (0-based)
+ * when the book value at its start is book_before, as the two functions
+ * above compute it. Walk a schedule by starting from d->cost and
+ * subtracting each charge; a simulator stepping month by month keeps the
+ * book value itself instead of paying O(month) per call.
+ *
+ *   book_before  book value at the start of the month (>= 0)
+ *   charge       out
+ *
+ * Returns GPB_OK or GPB_EINVAL / GPB_ERANGE for a bad field or argument.
+ */
+GPB_API gpb_status gpb_finance_depreciation_step(const gpb_depreciation *d,
+                                                 size_t month,
+                                                 double book_before,
+                                                 double *charge,
+                                                 gpb_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Resale and later generations                                              */
 /* ------------------------------------------------------------------------ */
@@ -637,8 +655,9 @@ typedef enum gpb_financing {
  *                       declining; see gpb_depreciation)
  *   resale_decline_frac_per_year  in [0, 1] (default 0.30): the cards
  *                       (price · premium · G) are sold at point T at
- *                       age T - L; servers and network are assumed to
- *                       fetch nothing (an assumption)
+ *                       age T - L (not at all when L = T: they arrive
+ *                       only as the horizon ends); servers and network
+ *                       are assumed to fetch nothing (an assumption)
  *   resale_floor_frac   in [0, 1] (default 0)
  *   rent_out_price_per_gpu_hour  price at which idle owned hours are let
  *                       (>= 0; default 0); it follows the rent price's
@@ -774,7 +793,8 @@ typedef struct gpb_rent_vs_buy_flows {
  *
  *   rent_gpu_hours_paid  GPU-hours the rent option pays for
  *   rent_cash, rent_npv
- *   capex, capex_cards   capex and its cards-with-premium part
+ *   capex, capex_cards   capex and its cards-with-premium part (under
+ *                        a lease, the equipment's value: not paid)
  *   loan_principal, interest, lease_payments
  *   bridge_rent, power, energy_kwh, colo, maintenance
  *   rent_out_income      income from letting idle hours (>= 0)
@@ -876,8 +896,9 @@ typedef struct gpb_breakeven {
  * Static sentence for an outcome of a break-even search over what ("the
  * utilisation" or "the horizon"): "found", "buying is cheaper at any
  * utilisation", "renting is cheaper at any utilisation", "the two cost the
- * same at any utilisation" (or "... over the horizon" when months is
- * nonzero). Never NULL; "unknown outcome" for other values.
+ * same at any utilisation" (with "over the whole horizon" in place of "at
+ * any utilisation" when months is nonzero). Never NULL; "unknown outcome"
+ * for other values.
  */
 GPB_API const char *gpb_finance_breakeven_outcome_str(int outcome,
                                                       int months);
@@ -915,9 +936,9 @@ GPB_API gpb_status gpb_finance_breakeven_util(const gpb_rent_vs_buy *in,
  * The cumulative difference is tabulated at every whole month and the
  * first crossing refined with Brent's method to 1e-9 months.
  *
- * Returns as gpb_finance_breakeven_util, "over the horizon" in place of
- * "at any utilisation" (BUY_CHEAPER: buying costs no more from point 0;
- * RENT_CHEAPER: renting stays cheaper through max_months).
+ * Returns as gpb_finance_breakeven_util, "over the whole horizon" in
+ * place of "at any utilisation" (BUY_CHEAPER: buying costs no more from
+ * point 0; RENT_CHEAPER: renting stays cheaper through max_months).
  */
 GPB_API gpb_status gpb_finance_breakeven_months(const gpb_rent_vs_buy *in,
                                                 double max_months,

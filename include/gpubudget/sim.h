@@ -178,6 +178,42 @@ GPB_API const char *gpb_result_input_path(const gpb_result *r, size_t i);
 GPB_API const double *gpb_result_input_samples(const gpb_result *r,
                                                size_t i);
 
+/*
+ * Renting versus buying under a scenario's uncertainty. For each path the
+ * scenario's inputs are sampled (as gpb_sim_run does, same seeding), and a
+ * copy of `base` is overlaid with the sampled values of the scenario's first
+ * fleet (card price, premium, overhead, TDP, server power overhead, PUE,
+ * idle power, tariff, colocation, maintenance, resale decline, and the lead
+ * time plus any export-control delay) and with the rental price per
+ * GPU-hour of the first run that uses that fleet (else the first run; else
+ * base's). gpb_finance_rent_vs_buy_eval then prices both options. `base`
+ * holds what the scenario does not say (GPU count, months, utilisation,
+ * discount rate, financing, ...) in the scenario's report currency.
+ *
+ *   p_buy_cheaper     share of paths where buying has the lower NPV
+ *   npv_diff_*        NPV(buy) − NPV(rent): negative favours buying
+ *
+ * Returns GPB_OK; GPB_EINVAL (NULL argument, no fleet, bad paths);
+ * GPB_ENUMERIC when a sampled value makes the comparison undefined (the
+ * finance layer's message); GPB_ENOMEM. Single-threaded: each path costs
+ * O(months).
+ */
+typedef struct gpb_sim_rvb_summary {
+    size_t paths;
+    gpb_currency currency;
+    double p_buy_cheaper, p_buy_cheaper_se;
+    double rent_npv_mean, buy_npv_mean;
+    double npv_diff_mean, npv_diff_se;
+    double npv_diff_p5, npv_diff_p50, npv_diff_p95;
+} gpb_sim_rvb_summary;
+
+struct gpb_rent_vs_buy;
+GPB_API gpb_status gpb_sim_rent_vs_buy(const gpb_scenario *s,
+                                       const struct gpb_rent_vs_buy *base,
+                                       const gpb_sim_options *opt,
+                                       gpb_sim_rvb_summary *out,
+                                       gpb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,113 @@
+# Sourced by test_cli.sh: gpubudget rent-vs-buy. Uses its helpers expect,
+# contains and near, and $GPB, $TMP.
+
+# The round-number case of test_finance.c: 1000 cards at $25,000 with
+# nothing else to pay for owning (no overhead, power, colocation or
+# maintenance), worthless at the end (resale decline 1), no discounting;
+# rent $2 per GPU-hour for 36 months at 70%.
+#   buy  = 25,000,000
+#   rent = 1000 · 730.5 · 0.7 · 2 · 36 = 36,817,200
+#   break-even utilisation u* = 25e6 / (1000 · 36 · 730.5 · 2)
+#                             = 25e6 / 52,596,000 = 0.4753213172
+#   break-even months (payback) = 25e6 / 1,022,700 = 24.445096314
+ROUND="--gpu H100 --gpus 1000 --months 36 --utilization 0.7 --rent \$2/h
+ --price \$25k --overhead 0 --tariff \$0/kWh --colo 0 --maintenance 0
+ --resale-decline 1 --discount-rate 0"
+# shellcheck disable=SC2086
+expect 0 "rent-vs-buy round numbers" -- "$GPB" rent-vs-buy $ROUND --json
+near breakeven_utilization 0.4753213172 1e-8
+near breakeven_months 24.445096314 1e-8
+near buy_cash_total 25000000 1e-12
+near rent_cash_total 36817200 1e-12
+near rent_npv 36817200 1e-12
+contains out '"cheaper": "buy"' "buying is cheaper at 70%"
+# Every month is in the JSON: months 0..36.
+if grep -q '"month": 36' "$TMP/out" && ! grep -q '"month": 37' "$TMP/out"
+then ok; else bad "JSON has months 0..36"; fi
+# Three months of lead time: both options rent months 1-3, so
+# u* = 25e6 / (33 · 1000 · 730.5 · 2) = 0.5185323460.
+# shellcheck disable=SC2086
+expect 0 "rent-vs-buy lead time" -- "$GPB" rent-vs-buy $ROUND \
+    --lead-time 3 --json
+near breakeven_utilization 0.5185323460 1e-8
+
+# The text report: a table, the verdict, and the catalog's sources.
+expect 0 "rent-vs-buy text" -- "$GPB" rent-vs-buy --gpu H100 --gpus 1000 \
+    --months 36
+contains out "break-even utilisation" "text has the break-even"
+contains out "SemiAnalysis" "text shows the price's source"
+contains out "cum. rent" "text has the monthly table"
+if awk '{ if (length($0) > 80) exit 1 }' "$TMP/out"; then ok; else
+    bad "rent-vs-buy text wider than 80 columns"; fi
+# No break-even: cards dearer than 36 months of full-time rent.
+# shellcheck disable=SC2086
+expect 0 "rent-vs-buy no break-even" -- "$GPB" rent-vs-buy $ROUND \
+    --price '$60k'
+contains out "renting is cheaper at any utilisation" "no break-even said"
+# Yuan in, yuan out.
+expect 0 "rent-vs-buy CNY" -- "$GPB" rent-vs-buy --gpu A800 --gpus 100 \
+    --months 24 --rent '¥10/h' --price '¥9万' --json
+contains out '"currency": "CNY"' "CNY prices give a CNY report"
+
+# Bad input: exit 2 with a message naming the option.
+expect 2 "rent-vs-buy missing option" -- "$GPB" rent-vs-buy --gpu H100
+contains err "--gpus" "missing option named"
+expect 2 "rent-vs-buy utilisation above 1" -- "$GPB" rent-vs-buy \
+    --gpu H100 --gpus 8 --months 12 --utilization 1.5
+contains err "util_frac" "utilisation above 1 named"
+expect 2 "rent-vs-buy negative price" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 8 --months 12 --price '-$5'
+contains err "--price" "negative price named"
+expect 2 "rent-vs-buy unknown mode" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 8 --months 12 --mode hourly
+contains err "on-demand, reserved or spot" "valid modes listed"
+expect 2 "rent-vs-buy lead time beyond horizon" -- "$GPB" rent-vs-buy \
+    --gpu H100 --gpus 8 --months 12 --lead-time 13
+expect 2 "rent-vs-buy no price known" -- "$GPB" rent-vs-buy --gpu TPU-v4 \
+    --gpus 8 --months 12
+contains err "give --price" "missing catalog price explained"
+expect 2 "rent-vs-buy unknown option" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 8 --months 12 --frobnicate
+
+# --scenario: uncertain inputs from a scenario's first fleet and its run's
+# rental price. With every input fixed the answer is certain and agrees
+# with the deterministic comparison of the same inputs; with the card price
+# uniform on $10k-$30k (break-even near $18.5k) it lies strictly between
+# 0 and 1.
+rvb_scenario() { # card price value or distribution
+    cat >"$TMP/rvb.yaml" <<YAML
+gpubudget: 1
+name: rvb
+currency: USD
+horizon_months: 36
+company: {cash: "\$100M"}
+fleets:
+  - {name: own, gpu: H100, gpus: 1000, price_per_gpu: $1}
+training:
+  - {name: pre, params: 70B, tokens: 2T, gpu: H100, gpus: 1000,
+     acquire: mix, fleet: own, price_per_gpu_hour: "\$2.2/h"}
+YAML
+}
+rvb_scenario '"$25k"'
+expect 0 "rent-vs-buy fixed scenario" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 200 --json
+fixed_p=$(sed -n 's/^ *"p_buy_cheaper": \([0-9.eE+-]*\),*$/\1/p' "$TMP/out")
+expect 0 "rent-vs-buy same inputs" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 1000 --months 36 --price '$25k' --rent '$2.2/h' --json
+det=$(sed -n 's/^ *"cheaper": "\([a-z]*\)",*$/\1/p' "$TMP/out")
+if awk -v p="$fixed_p" -v d="$det" 'BEGIN { exit !((d == "buy" && p == 1) ||
+        (d == "rent" && p == 0)) }'; then ok; else
+    bad "fixed scenario P(buy cheaper) $fixed_p disagrees: cheaper is '$det'"
+fi
+rvb_scenario '{uniform: ["$10k", "$30k"]}'
+expect 0 "rent-vs-buy uncertain scenario" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 2000 --json
+p=$(sed -n 's/^ *"p_buy_cheaper": \([0-9.eE+-]*\),*$/\1/p' "$TMP/out")
+if awk -v p="$p" 'BEGIN { exit !(p > 0 && p < 1) }'; then ok; else
+    bad "uncertain P(buy cheaper) = $p, wanted strictly between 0 and 1"; fi
+expect 0 "rent-vs-buy scenario text" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 500
+contains out "P(buying is cheaper" "text reports P(buy cheaper)"
+expect 2 "rent-vs-buy scenario without fleet" -- "$GPB" rent-vs-buy \
+    --gpu H100 --gpus 8 --months 12 --scenario "$ROOT/bench/bench-60m.yaml"
+contains err "no fleet" "a scenario without a fleet is refused"

@@ -1,0 +1,868 @@
+/*
+ * gpubudget rent-vs-buy: month-by-month cash of renting G GPUs versus
+ * buying them, totals, NPVs and the break-even utilisation and horizon.
+ * Every number comes from the finance, hardware and units layers; this file
+ * only parses options, converts currencies and prints.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(void)
+{
+    printf(
+        "usage: gpubudget rent-vs-buy --gpu CARD --gpus G --months T "
+        "[options]\n"
+        "Compares renting G GPUs for T months with buying them; prints the "
+        "cash of\nboth month by month, totals, NPVs and the break-even "
+        "points.\n\n"
+        "  --utilization U   fraction of hours the GPUs work (default "
+        "0.7)\n"
+        "  --rent P          price per GPU-hour (default: the catalog's)\n"
+        "  --mode M          on-demand, reserved or spot (default "
+        "on-demand)\n"
+        "  --reserved-discount F  --commitment MONTHS  --spot-discount F\n"
+        "  --preemption-loss F    --rent-change F (price change a year)\n"
+        "  --price P         price of one card (default: the catalog's)\n"
+        "  --premium X       export/scarcity multiplier on the card price\n"
+        "  --overhead F      servers and network per unit of card price "
+        "(0.3)\n"
+        "  --overhead-per-node P  --gpus-per-node N (8)\n"
+        "  --lead-time T     months from order to delivery, rented "
+        "meanwhile\n"
+        "  --tariff P        electricity per kWh (default $0.0806)\n"
+        "  --pue X (1.58)    --server-overhead X (1.82)  --idle-power F "
+        "(0.15)\n"
+        "  --tdp W           GPU power (default: the catalog's)\n"
+        "  --colo P          colocation per kW-month (default $150)\n"
+        "  --maintenance F   share of capex a year (0.1)\n"
+        "  --depreciation M  straight-line or declining-balance; --life "
+        "MONTHS (60)\n"
+        "  --resale-decline F  value lost a year (0.3); --resale-floor F\n"
+        "  --financing M     cash, loan or lease; --loan-frac F (0.7)\n"
+        "  --loan-rate F (0.12)  --loan-months N (36)\n"
+        "  --lease-frac F    lease payment a month per unit of capex "
+        "(0.0332)\n"
+        "  --lease-payment P lease payment a month, instead\n"
+        "  --rent-out-price P  --rent-out-util F   let idle owned hours\n"
+        "  --discount-rate F annual rate for NPVs (0.12)\n"
+        "  --scenario FILE   uncertain inputs from the scenario's first "
+        "fleet and the\n"
+        "                    rental price of its run: P(buying is cheaper)\n"
+        "  --paths N  --seed S   Monte Carlo paths (10000) and seed\n"
+        "  --json            every month and every total as JSON\n"
+        "Defaults and their sources: docs/finance.md.\n");
+}
+
+/* What an option's value is. */
+enum kind { K_NUM, K_MONTHS, K_MONEY, K_PER_HOUR, K_PER_KWH, K_STR, K_FLAG };
+
+/* A money option: the quantity as given, and whether it was. */
+typedef struct money {
+    gpb_quantity q;
+    int given;
+} money;
+
+struct spec {
+    const char *name;
+    enum kind kind;
+    void *dst;
+};
+
+/* Months: a bare number, or a duration ("3 months", "1 year"). */
+static int parse_months(const char *opt, const char *text, double *out)
+{
+    gpb_quantity q;
+    gpb_error e;
+    if (gpb_units_parse_as(text, GPB_QTY_DURATION, &q, &e) == GPB_OK) {
+        *out = q.value / GPB_HOURS_PER_MONTH;
+        /* "3 months" is 2191.5 h: give back exactly 3. */
+        if (fabs(*out - round(*out)) < 1e-9)
+            *out = round(*out);
+        return 0;
+    }
+    return cli_parse_number(opt, text, out);
+}
+
+static int parse_one(const struct spec *s, const char *arg)
+{
+    switch (s->kind) {
+    case K_NUM:
+        return cli_parse_number(s->name, arg, s->dst);
+    case K_MONTHS:
+        return parse_months(s->name, arg, s->dst);
+    case K_MONEY:
+    case K_PER_HOUR:
+    case K_PER_KWH: {
+        gpb_qty_kind k = s->kind == K_MONEY      ? GPB_QTY_MONEY
+                         : s->kind == K_PER_HOUR ? GPB_QTY_MONEY_PER_HOUR
+                                                 : GPB_QTY_MONEY_PER_KWH;
+        money *m = s->dst;
+        /* A bare amount ("2.2", "$2.2") is a price per hour or per kWh. */
+        gpb_error e;
+        if (k != GPB_QTY_MONEY &&
+            gpb_units_parse_as(arg, GPB_QTY_MONEY, &m->q, &e) == GPB_OK) {
+            m->q.kind = k;
+            m->given = 1;
+            return 0;
+        }
+        if (cli_parse_qty(s->name, arg, k, &m->q) != 0)
+            return -1;
+        m->given = 1;
+        return 0;
+    }
+    case K_STR:
+        *(const char **)s->dst = arg;
+        return 0;
+    case K_FLAG:
+        *(int *)s->dst = 1;
+        return 0;
+    }
+    return -1;
+}
+
+/*
+ * Display width of n bytes of UTF-8: characters of 3 or 4 bytes (CJK such
+ * as 万 and 亿) count 2 columns, others 1.
+ */
+static int text_width_n(const char *s, size_t n)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < 0x80)
+            w++;
+        else if (p[i] >= 0xE0)
+            w += 2;
+        else if (p[i] >= 0xC0)
+            w++;
+    }
+    return w;
+}
+
+static int text_width(const char *s) { return text_width_n(s, strlen(s)); }
+
+/* Prints s right-aligned in width display columns. */
+static void put_right(const char *s, int width)
+{
+    for (int pad = width - text_width(s); pad > 0; pad--)
+        fputc(' ', stdout);
+    fputs(s, stdout);
+}
+
+/*
+ * Prints text wrapped at 78 columns at word boundaries, the first line
+ * starting with first and the others with rest.
+ */
+static void put_wrapped(const char *first, const char *rest,
+                        const char *text)
+{
+    int col = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - w);
+        if (len == 0)
+            break;
+        int ww = text_width_n(w, len);
+        if (col == 0) {
+            fputs(first, stdout);
+            col = text_width(first);
+        } else if (col + 1 + ww > 78) {
+            fputc('\n', stdout);
+            fputs(rest, stdout);
+            col = text_width(rest);
+        } else {
+            fputc(' ', stdout);
+            col++;
+        }
+        fwrite(w, 1, len, stdout);
+        col += ww;
+    }
+    if (col)
+        fputc('\n', stdout);
+}
+
+/* Money in the report currency, right-aligned in width columns. */
+static void put_money(double v, gpb_currency cur, int width)
+{
+    char b[64];
+    cli_format_money(v, cur, b, sizeof b);
+    put_right(b, width);
+}
+
+static const char *money_str(double v, gpb_currency cur, char *b, size_t n)
+{
+    cli_format_money(v, cur, b, n);
+    return b;
+}
+
+/* A price with more digits than cli_format_money keeps ("$0.0806"). */
+static const char *price_str(double v, gpb_currency cur, char *b, size_t n)
+{
+    gpb_units_format_money(v, cur,
+                           cur == GPB_CURRENCY_CNY ? GPB_STYLE_ZH
+                                                   : GPB_STYLE_EN,
+                           4, b, n);
+    return b;
+}
+
+/* The options' state, converted to one currency. */
+typedef struct opts {
+    const char *gpu, *mode, *financing, *depreciation;
+    double gpus, months, util, premium, overhead, gpus_per_node, lead;
+    double reserved_discount, commitment, spot_discount, preemption;
+    double rent_change, pue, server_overhead, idle, tdp, maintenance, life;
+    double resale_decline, resale_floor, loan_frac, loan_rate, loan_months;
+    double lease_frac, rent_out_util, discount_rate;
+    money rent, price, tariff, colo, overhead_node, lease_payment, rent_out;
+    int json, help;
+    const char *scenario;
+    double paths, seed;
+} opts;
+
+/*
+ * Converts a given amount to the report currency cur; an amount written
+ * without a currency is taken to be in cur already. Sets *converted.
+ */
+static int to_cur(const char *opt, const money *m, gpb_currency cur,
+                  const gpb_fx *fx, double *out, int *converted)
+{
+    gpb_error e;
+    if (m->q.currency == GPB_CURRENCY_NONE || m->q.currency == cur) {
+        *out = m->q.value;
+        return 0;
+    }
+    if (gpb_fx_convert(fx, m->q.value, m->q.currency, cur, out, &e)) {
+        cli_error_gpb(opt, &e);
+        return -1;
+    }
+    *converted = 1;
+    return 0;
+}
+
+/* A US-dollar default in the report currency. */
+static double usd_to(double usd, gpb_currency cur, const gpb_fx *fx)
+{
+    double v = usd;
+    gpb_fx_convert(fx, usd, GPB_CURRENCY_USD, cur, &v, NULL);
+    return v;
+}
+
+static json_t *breakeven_json(const gpb_breakeven *b, int months)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "outcome",
+                        json_string(gpb_finance_breakeven_outcome_str(
+                            b->outcome, months)));
+    json_object_set_new(o, "value", b->outcome == GPB_BREAKEVEN_FOUND
+                                        ? json_real(b->value)
+                                        : json_null());
+    json_object_set_new(o, "buy_cheaper_above",
+                        json_boolean(b->buy_cheaper_above));
+    return o;
+}
+
+/* Solves one break-even, printing any error other than "no root". */
+static gpb_status solve(const gpb_rent_vs_buy *in, int months, int settle,
+                        gpb_breakeven *b)
+{
+    gpb_error e;
+    gpb_status st = months ? gpb_finance_breakeven_months(in, 0, settle, b,
+                                                         &e)
+                           : gpb_finance_breakeven_util(in, b, &e);
+    if (st != GPB_OK && st != GPB_ENOTFOUND)
+        cli_error_gpb(months ? "break-even months" : "break-even utilisation",
+                      &e);
+    return st;
+}
+
+static int print_json(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
+                      gpb_currency cur, const char *rent_src,
+                      const char *price_src, const gpb_rent_vs_buy_totals *t,
+                      const gpb_rent_vs_buy_flows *f,
+                      const gpb_breakeven *bu, const gpb_breakeven *bm,
+                      const gpb_breakeven *bs, const gpb_sim_rvb_summary *mc)
+{
+    json_t *o = json_object(), *i = json_object();
+    if (mc) {
+        json_t *u = json_object();
+        json_object_set_new(u, "paths", json_integer((json_int_t)mc->paths));
+        json_object_set_new(u, "p_buy_cheaper", json_real(mc->p_buy_cheaper));
+        json_object_set_new(u, "p_buy_cheaper_se",
+                            json_real(mc->p_buy_cheaper_se));
+        json_object_set_new(u, "rent_npv_mean", json_real(mc->rent_npv_mean));
+        json_object_set_new(u, "buy_npv_mean", json_real(mc->buy_npv_mean));
+        json_object_set_new(u, "npv_buy_minus_rent_mean",
+                            json_real(mc->npv_diff_mean));
+        json_object_set_new(u, "npv_buy_minus_rent_p5",
+                            json_real(mc->npv_diff_p5));
+        json_object_set_new(u, "npv_buy_minus_rent_p50",
+                            json_real(mc->npv_diff_p50));
+        json_object_set_new(u, "npv_buy_minus_rent_p95",
+                            json_real(mc->npv_diff_p95));
+        json_object_set_new(o, "uncertain", u);
+    }
+    json_object_set_new(o, "gpu", json_string(gpu->name));
+    json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
+    json_object_set_new(i, "gpus", json_real(in->gpus));
+    json_object_set_new(i, "months", json_real(in->months));
+    json_object_set_new(i, "util_frac", json_real(in->util_frac));
+    json_object_set_new(i, "rent_price_per_gpu_hour",
+                        json_real(in->rent_price_per_gpu_hour));
+    json_object_set_new(i, "rent_source", json_string(rent_src));
+    json_object_set_new(i, "rent_mode",
+                        json_string(gpb_finance_rent_mode_name(
+                            in->rent_mode)));
+    json_object_set_new(i, "price_per_gpu", json_real(in->price_per_gpu));
+    json_object_set_new(i, "price_source", json_string(price_src));
+    json_object_set_new(i, "premium", json_real(in->premium));
+    json_object_set_new(i, "overhead_frac", json_real(in->overhead_frac));
+    json_object_set_new(i, "lead_time_months",
+                        json_real(in->lead_time_months));
+    json_object_set_new(i, "tdp_watts", json_real(in->tdp_watts));
+    json_object_set_new(i, "server_overhead",
+                        json_real(in->server_overhead));
+    json_object_set_new(i, "pue", json_real(in->pue));
+    json_object_set_new(i, "idle_power_frac",
+                        json_real(in->idle_power_frac));
+    json_object_set_new(i, "tariff_per_kwh", json_real(in->tariff_per_kwh));
+    json_object_set_new(i, "colo_per_kw_month",
+                        json_real(in->colo_per_kw_month));
+    json_object_set_new(i, "maintenance_frac_per_year",
+                        json_real(in->maintenance_frac_per_year));
+    json_object_set_new(i, "depreciation",
+                        json_string(gpb_finance_depreciation_method_name(
+                            in->depreciation_method)));
+    json_object_set_new(i, "depreciation_life_months",
+                        json_real(in->depreciation_life_months));
+    json_object_set_new(i, "resale_decline_frac_per_year",
+                        json_real(in->resale_decline_frac_per_year));
+    json_object_set_new(i, "financing",
+                        json_string(gpb_finance_financing_name(
+                            in->financing)));
+    json_object_set_new(i, "discount_rate_per_year",
+                        json_real(in->discount_rate_per_year));
+    json_object_set_new(o, "inputs", i);
+
+    json_object_set_new(o, "rent_cash_total", json_real(t->rent_cash));
+    json_object_set_new(o, "buy_cash_total", json_real(t->buy_cash));
+    json_object_set_new(o, "buy_accounting_total",
+                        json_real(t->buy_accounting));
+    json_object_set_new(o, "rent_npv", json_real(t->rent_npv));
+    json_object_set_new(o, "buy_npv", json_real(t->buy_npv));
+    json_object_set_new(o, "capex", json_real(t->capex));
+    json_object_set_new(o, "power", json_real(t->power));
+    json_object_set_new(o, "energy_kwh", json_real(t->energy_kwh));
+    json_object_set_new(o, "colo", json_real(t->colo));
+    json_object_set_new(o, "maintenance", json_real(t->maintenance));
+    json_object_set_new(o, "bridge_rent", json_real(t->bridge_rent));
+    json_object_set_new(o, "interest", json_real(t->interest));
+    json_object_set_new(o, "lease_payments", json_real(t->lease_payments));
+    json_object_set_new(o, "rent_out_income", json_real(t->rent_out_income));
+    json_object_set_new(o, "resale_proceeds", json_real(t->resale_proceeds));
+    json_object_set_new(o, "depreciation", json_real(t->depreciation));
+    json_object_set_new(o, "loss_on_sale", json_real(t->loss_on_sale));
+    json_object_set_new(o, "rent_gpu_hours_paid",
+                        json_real(t->rent_gpu_hours_paid));
+    json_object_set_new(o, "cheaper", json_string(t->npv_buy_minus_rent < 0
+                                                      ? "buy"
+                                                      : "rent"));
+    json_object_set_new(o, "breakeven_utilization",
+                        bu->outcome == GPB_BREAKEVEN_FOUND
+                            ? json_real(bu->value)
+                            : json_null());
+    json_object_set_new(o, "breakeven_months",
+                        bm->outcome == GPB_BREAKEVEN_FOUND
+                            ? json_real(bm->value)
+                            : json_null());
+    json_object_set_new(o, "breakeven_months_settled",
+                        bs->outcome == GPB_BREAKEVEN_FOUND
+                            ? json_real(bs->value)
+                            : json_null());
+    json_object_set_new(o, "breakeven_utilization_detail",
+                        breakeven_json(bu, 0));
+    json_object_set_new(o, "breakeven_months_detail",
+                        breakeven_json(bm, 1));
+    json_object_set_new(o, "breakeven_months_settled_detail",
+                        breakeven_json(bs, 1));
+
+    json_t *arr = json_array();
+    for (size_t m = 0; m < f->n_points; m++) {
+        json_t *r = json_object(), *c = json_object();
+        json_object_set_new(r, "month", json_integer((json_int_t)m));
+        json_object_set_new(r, "rent_cash", json_real(f->rent_cash[m]));
+        json_object_set_new(r, "buy_cash", json_real(f->buy_cash[m]));
+        json_object_set_new(r, "buy_accounting",
+                            json_real(f->buy_accounting[m]));
+        for (int k = 0; k < GPB_RVB_CATEGORY_COUNT; k++)
+            json_object_set_new(
+                c, gpb_finance_rvb_category_name(k),
+                json_real(f->buy_by_category[m * GPB_RVB_CATEGORY_COUNT +
+                                             (size_t)k]));
+        json_object_set_new(r, "buy_by_category", c);
+        json_array_append_new(arr, r);
+    }
+    json_object_set_new(o, "by_month", arr);
+    return cli_json_print(o);
+}
+
+/* Whether month m gets a row of the compact table. */
+static int show_row(long m, long T, long L)
+{
+    if (T <= 24 || m <= 3 || m == T || m == L || m == L + 1)
+        return 1;
+    return m % (T <= 60 ? 3 : 12) == 0;
+}
+
+static void print_breakeven(const char *label, const gpb_breakeven *b,
+                            int months, const char *unit_note)
+{
+    printf("  %-24s", label);
+    if (b->outcome != GPB_BREAKEVEN_FOUND) {
+        printf("none: %s\n",
+               gpb_finance_breakeven_outcome_str(b->outcome, months));
+        return;
+    }
+    if (months)
+        printf("%.1f months", b->value);
+    else
+        printf("%.3f", b->value);
+    printf(" (%s cheaper %s it)%s\n",
+           b->buy_cheaper_above ? "buying" : "renting",
+           months ? "after" : "above", unit_note);
+}
+
+static void print_text(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
+                       gpb_currency cur, const char *rent_src,
+                       const char *price_src, int converted,
+                       const gpb_fx *fx, const gpb_rent_vs_buy_totals *t,
+                       const gpb_rent_vs_buy_flows *f,
+                       const gpb_breakeven *bu, const gpb_breakeven *bm,
+                       const gpb_breakeven *bs, const gpb_sim_rvb_summary *mc)
+{
+    char b1[64], b2[64], b3[64];
+    if (mc) {
+        printf("Under the scenario's uncertainty (%zu paths):\n"
+               "  P(buying is cheaper, by NPV) = %.1f%% (± %.1f%%)\n",
+               mc->paths, 100 * mc->p_buy_cheaper,
+               100 * mc->p_buy_cheaper_se);
+        printf("  NPV(buy) - NPV(rent): P5 %s, P50 %s, P95 %s\n\n",
+               money_str(mc->npv_diff_p5, cur, b1, sizeof b1),
+               money_str(mc->npv_diff_p50, cur, b2, sizeof b2),
+               money_str(mc->npv_diff_p95, cur, b3, sizeof b3));
+    }
+    long T = (long)in->months, L = (long)in->lead_time_months;
+    printf("Rent or buy %.0f × %s for %ld months at %.0f%% utilisation "
+           "(%s)\n\n",
+           in->gpus, gpu->name, T, 100 * in->util_frac,
+           gpb_currency_code(cur));
+    printf("  rent   %s per GPU-hour, %s",
+           price_str(in->rent_price_per_gpu_hour, cur, b1, sizeof b1),
+           gpb_finance_rent_mode_name(in->rent_mode));
+    if (in->rent_mode == GPB_RENT_RESERVED)
+        printf(", %.0f%% off, %.0f-month commitments",
+               100 * in->reserved_discount_frac,
+               in->reserved_commitment_months);
+    else if (in->rent_mode == GPB_RENT_SPOT)
+        printf(", %.0f%% off, %.0f%% of work lost",
+               100 * in->spot_discount_frac,
+               100 * in->spot_preemption_loss_frac);
+    printf("\n");
+    put_wrapped("         ", "         ", rent_src);
+    printf("  buy    %s per card", money_str(in->price_per_gpu, cur, b1,
+                                             sizeof b1));
+    if (in->premium != 1.0)
+        printf(" × %.2f premium", in->premium);
+    printf(" + %.0f%% servers/network = %s\n", 100 * in->overhead_frac,
+           money_str(t->capex, cur, b2, sizeof b2));
+    put_wrapped("         ", "         ", price_src);
+    if (in->financing == GPB_FINANCING_LOAN)
+        printf("         %.0f%% borrowed at %.3g%% a year over %.0f "
+               "months\n",
+               100 * in->loan_frac, 100 * in->loan_rate_per_year,
+               in->loan_months);
+    else if (in->financing == GPB_FINANCING_LEASE)
+        printf("         leased for %s a month (no purchase, no resale)\n",
+               money_str(t->lease_payments /
+                             (in->months - in->lead_time_months),
+                         cur, b1, sizeof b1));
+    else
+        printf("         paid in cash today\n");
+    if (L > 0)
+        printf("         delivered after %ld months; rented until then\n",
+               L);
+    printf("  power  %.0f W × %.2f server × PUE %.2f at %s/kWh, idle %.0f%%"
+           "\n         colocation %s per kW-month\n",
+           in->tdp_watts, in->server_overhead, in->pue,
+           price_str(in->tariff_per_kwh, cur, b1, sizeof b1),
+           100 * in->idle_power_frac,
+           money_str(in->colo_per_kw_month, cur, b2, sizeof b2));
+    printf("  books  %s over %.0f months, maintenance %.0f%% of capex a "
+           "year,\n         resale value falls %.0f%% a year\n",
+           gpb_finance_depreciation_method_name(in->depreciation_method),
+           in->depreciation_life_months,
+           100 * in->maintenance_frac_per_year,
+           100 * in->resale_decline_frac_per_year);
+    if (converted)
+        printf("  amounts converted to %s at %.4f CNY and %.4f EUR per "
+               "USD\n",
+               gpb_currency_code(cur), fx->per_usd[GPB_CURRENCY_CNY],
+               fx->per_usd[GPB_CURRENCY_EUR]);
+
+    printf("\n  month   rent cash    buy cash  buy (books)   cum. rent"
+           "    cum. buy\n");
+    double cr = 0, cb = 0;
+    for (long m = 0; m <= T; m++) {
+        cr += f->rent_cash[m];
+        cb += f->buy_cash[m];
+        if (!show_row(m, T, L))
+            continue;
+        printf("  %5ld", m);
+        put_money(f->rent_cash[m], cur, 12);
+        put_money(f->buy_cash[m], cur, 12);
+        put_money(f->buy_accounting[m], cur, 13);
+        put_money(cr, cur, 12);
+        put_money(cb, cur, 12);
+        printf("\n");
+    }
+    printf("  (month 0 is today; month m's bills are paid at its end");
+    if (in->financing != GPB_FINANCING_LEASE)
+        printf(";\n  month %ld includes the sale of the cards%s", T,
+               in->financing == GPB_FINANCING_LOAN
+                   ? " and the loan's payoff"
+                   : "");
+    printf(")\n\n");
+
+    printf("  %-24s%12s%12s\n", "", "rent", "buy");
+    printf("  %-24s", "cash, total");
+    put_money(t->rent_cash, cur, 12);
+    put_money(t->buy_cash, cur, 12);
+    snprintf(b3, sizeof b3, "NPV at %.3g%% a year",
+             100 * in->discount_rate_per_year);
+    printf("\n  %-24s", b3);
+    put_money(t->rent_npv, cur, 12);
+    put_money(t->buy_npv, cur, 12);
+    /* What buying costs, the items that are not zero. */
+    const struct {
+        const char *label;
+        double v;
+    } items[] = {{"capex", t->capex},
+                 {"lease", t->lease_payments},
+                 {"interest", t->interest},
+                 {"bridge rent", t->bridge_rent},
+                 {"power", t->power},
+                 {"colocation", t->colo},
+                 {"maintenance", t->maintenance},
+                 {"rent-out", -t->rent_out_income},
+                 {"resale", -t->resale_proceeds}};
+    char line[512] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
+        if (items[k].v == 0.0 ||
+            (k == 0 && in->financing == GPB_FINANCING_LEASE))
+            continue;
+        int w = snprintf(line + len, sizeof line - len, "%s%s %s",
+                         len ? ", " : "", items[k].label,
+                         money_str(items[k].v, cur, b1, sizeof b1));
+        if (w > 0 && (size_t)w < sizeof line - len)
+            len += (size_t)w;
+    }
+    printf("\n\n");
+    put_wrapped("  buying  ", "          ", line);
+    printf("\n");
+    print_breakeven("break-even utilisation", bu, 0, "");
+    print_breakeven("break-even (payback)", bm, 1, "");
+    print_breakeven("break-even (if sold)", bs, 1, "");
+    double d = t->npv_buy_minus_rent;
+    printf("\n  At %.0f%% utilisation %s is cheaper by %s in NPV.\n",
+           100 * in->util_frac, d < 0 ? "buying" : "renting",
+           money_str(fabs(d), cur, b1, sizeof b1));
+}
+
+int cmd_rent_vs_buy(int argc, char **argv)
+{
+    opts o;
+    memset(&o, 0, sizeof o);
+    gpb_rent_vs_buy in;
+    gpb_rent_vs_buy_default(&in);
+    o.gpus = o.months = NAN;
+    o.paths = o.seed = NAN;
+    o.util = in.util_frac;
+    o.premium = in.premium;
+    o.overhead = in.overhead_frac;
+    o.gpus_per_node = in.gpus_per_node;
+    o.reserved_discount = in.reserved_discount_frac;
+    o.commitment = in.reserved_commitment_months;
+    o.spot_discount = in.spot_discount_frac;
+    o.preemption = in.spot_preemption_loss_frac;
+    o.rent_change = in.rent_price_change_frac_per_year;
+    o.pue = in.pue;
+    o.server_overhead = in.server_overhead;
+    o.idle = in.idle_power_frac;
+    o.tdp = NAN;
+    o.maintenance = in.maintenance_frac_per_year;
+    o.life = in.depreciation_life_months;
+    o.resale_decline = in.resale_decline_frac_per_year;
+    o.resale_floor = in.resale_floor_frac;
+    o.loan_frac = in.loan_frac;
+    o.loan_rate = in.loan_rate_per_year;
+    o.loan_months = in.loan_months;
+    o.lease_frac = in.lease_frac_per_month;
+    o.rent_out_util = in.rent_out_util_frac;
+    o.discount_rate = in.discount_rate_per_year;
+
+    const struct spec specs[] = {
+        {"gpu", K_STR, &o.gpu},
+        {"gpus", K_NUM, &o.gpus},
+        {"months", K_MONTHS, &o.months},
+        {"utilization", K_NUM, &o.util},
+        {"utilisation", K_NUM, &o.util},
+        {"rent", K_PER_HOUR, &o.rent},
+        {"mode", K_STR, &o.mode},
+        {"reserved-discount", K_NUM, &o.reserved_discount},
+        {"commitment", K_MONTHS, &o.commitment},
+        {"spot-discount", K_NUM, &o.spot_discount},
+        {"preemption-loss", K_NUM, &o.preemption},
+        {"rent-change", K_NUM, &o.rent_change},
+        {"price", K_MONEY, &o.price},
+        {"premium", K_NUM, &o.premium},
+        {"overhead", K_NUM, &o.overhead},
+        {"overhead-per-node", K_MONEY, &o.overhead_node},
+        {"gpus-per-node", K_NUM, &o.gpus_per_node},
+        {"lead-time", K_MONTHS, &o.lead},
+        {"tariff", K_PER_KWH, &o.tariff},
+        {"pue", K_NUM, &o.pue},
+        {"server-overhead", K_NUM, &o.server_overhead},
+        {"idle-power", K_NUM, &o.idle},
+        {"tdp", K_NUM, &o.tdp},
+        {"colo", K_MONEY, &o.colo},
+        {"maintenance", K_NUM, &o.maintenance},
+        {"depreciation", K_STR, &o.depreciation},
+        {"life", K_MONTHS, &o.life},
+        {"resale-decline", K_NUM, &o.resale_decline},
+        {"resale-floor", K_NUM, &o.resale_floor},
+        {"financing", K_STR, &o.financing},
+        {"loan-frac", K_NUM, &o.loan_frac},
+        {"loan-rate", K_NUM, &o.loan_rate},
+        {"loan-months", K_MONTHS, &o.loan_months},
+        {"lease-frac", K_NUM, &o.lease_frac},
+        {"lease-payment", K_MONEY, &o.lease_payment},
+        {"rent-out-price", K_PER_HOUR, &o.rent_out},
+        {"rent-out-util", K_NUM, &o.rent_out_util},
+        {"discount-rate", K_NUM, &o.discount_rate},
+        {"scenario", K_STR, &o.scenario},
+        {"paths", K_NUM, &o.paths},
+        {"seed", K_NUM, &o.seed},
+        {"json", K_FLAG, &o.json},
+        {"help", K_FLAG, &o.help},
+    };
+    enum { NSPEC = sizeof specs / sizeof specs[0] };
+    struct option lopts[NSPEC + 1];
+    for (int k = 0; k < NSPEC; k++) {
+        lopts[k].name = specs[k].name;
+        lopts[k].has_arg = specs[k].kind == K_FLAG ? no_argument
+                                                   : required_argument;
+        lopts[k].flag = NULL;
+        lopts[k].val = 1000 + k;
+    }
+    memset(&lopts[NSPEC], 0, sizeof lopts[NSPEC]);
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+        if (c < 1000 || c >= 1000 + NSPEC) {
+            cli_error("rent-vs-buy: unknown or incomplete option '%s'",
+                      argv[optind - 1]);
+            return CLI_BAD_INPUT;
+        }
+        if (parse_one(&specs[c - 1000], optarg) != 0)
+            return CLI_BAD_INPUT;
+        if (o.help) {
+            usage();
+            return CLI_OK;
+        }
+    }
+    if (optind < argc) {
+        cli_error("rent-vs-buy: unexpected argument '%s'", argv[optind]);
+        return CLI_BAD_INPUT;
+    }
+    if (!o.gpu || isnan(o.gpus) || isnan(o.months)) {
+        cli_error("rent-vs-buy needs --gpu, --gpus and --months (see "
+                  "gpubudget rent-vs-buy --help)");
+        return CLI_BAD_INPUT;
+    }
+
+    gpb_error e;
+    const gpb_gpu *gpu;
+    if (gpb_hardware_gpu_find(o.gpu, &gpu, &e)) {
+        cli_error_gpb("--gpu", &e);
+        return CLI_BAD_INPUT;
+    }
+    if (o.mode && gpb_finance_rent_mode_from_name(o.mode, &in.rent_mode,
+                                                  &e)) {
+        cli_error_gpb("--mode", &e);
+        return CLI_BAD_INPUT;
+    }
+    if (o.financing &&
+        gpb_finance_financing_from_name(o.financing, &in.financing, &e)) {
+        cli_error_gpb("--financing", &e);
+        return CLI_BAD_INPUT;
+    }
+    if (o.depreciation && gpb_finance_depreciation_method_from_name(
+                              o.depreciation, &in.depreciation_method, &e)) {
+        cli_error_gpb("--depreciation", &e);
+        return CLI_BAD_INPUT;
+    }
+
+    /* One report currency: the first amount given with a currency, else
+       US dollars (the catalog's and the defaults'). */
+    const money *ms[] = {&o.rent,  &o.price,         &o.tariff,
+                         &o.colo,  &o.overhead_node, &o.lease_payment,
+                         &o.rent_out};
+    gpb_currency cur = GPB_CURRENCY_USD;
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+        if (ms[k]->given && ms[k]->q.currency != GPB_CURRENCY_NONE) {
+            cur = ms[k]->q.currency;
+            break;
+        }
+    /* With a scenario, its report currency: the sampled values come in it. */
+    gpb_scenario *sc = NULL;
+    if (o.scenario) {
+        if (cli_load_scenario(o.scenario, &sc))
+            return CLI_BAD_INPUT;
+        cur = gpb_scenario_currency(sc);
+    }
+    gpb_fx fx = gpb_fx_default();
+    int converted = 0;
+    const char *rent_src = "given", *price_src = "given";
+
+    if (o.rent.given) {
+        if (to_cur("--rent", &o.rent, cur, &fx, &in.rent_price_per_gpu_hour,
+                   &converted))
+            { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    } else if (gpu->rent_usd_per_hour > 0) {
+        in.rent_price_per_gpu_hour = usd_to(gpu->rent_usd_per_hour, cur, &fx);
+        converted |= cur != GPB_CURRENCY_USD;
+        rent_src = gpu->rent_source;
+    } else {
+        cli_error("the catalog has no rental price for %s (%s); give --rent",
+                  gpu->name, gpu->rent_source);
+        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    }
+    if (o.price.given) {
+        if (to_cur("--price", &o.price, cur, &fx, &in.price_per_gpu,
+                   &converted))
+            { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    } else if (gpu->purchase_usd > 0) {
+        in.price_per_gpu = usd_to(gpu->purchase_usd, cur, &fx);
+        converted |= cur != GPB_CURRENCY_USD;
+        price_src = gpu->purchase_source;
+    } else {
+        cli_error("the catalog has no purchase price for %s (%s); give "
+                  "--price",
+                  gpu->name, gpu->purchase_source);
+        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    }
+    in.tariff_per_kwh = usd_to(in.tariff_per_kwh, cur, &fx);
+    in.colo_per_kw_month = usd_to(in.colo_per_kw_month, cur, &fx);
+    if ((o.tariff.given && to_cur("--tariff", &o.tariff, cur, &fx,
+                                  &in.tariff_per_kwh, &converted)) ||
+        (o.colo.given && to_cur("--colo", &o.colo, cur, &fx,
+                                &in.colo_per_kw_month, &converted)) ||
+        (o.overhead_node.given &&
+         to_cur("--overhead-per-node", &o.overhead_node, cur, &fx,
+                &in.overhead_per_node, &converted)) ||
+        (o.lease_payment.given &&
+         to_cur("--lease-payment", &o.lease_payment, cur, &fx,
+                &in.lease_payment_per_month, &converted)) ||
+        (o.rent_out.given &&
+         to_cur("--rent-out-price", &o.rent_out, cur, &fx,
+                &in.rent_out_price_per_gpu_hour, &converted)))
+        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+
+    in.gpus = o.gpus;
+    in.months = o.months;
+    in.util_frac = o.util;
+    in.premium = o.premium;
+    in.overhead_frac = o.overhead;
+    in.gpus_per_node = o.gpus_per_node;
+    in.lead_time_months = o.lead;
+    in.reserved_discount_frac = o.reserved_discount;
+    in.reserved_commitment_months = o.commitment;
+    in.spot_discount_frac = o.spot_discount;
+    in.spot_preemption_loss_frac = o.preemption;
+    in.rent_price_change_frac_per_year = o.rent_change;
+    in.pue = o.pue;
+    in.server_overhead = o.server_overhead;
+    in.idle_power_frac = o.idle;
+    in.tdp_watts = isnan(o.tdp) ? gpu->tdp_watts : o.tdp;
+    in.maintenance_frac_per_year = o.maintenance;
+    in.depreciation_life_months = o.life;
+    in.resale_decline_frac_per_year = o.resale_decline;
+    in.resale_floor_frac = o.resale_floor;
+    in.loan_frac = o.loan_frac;
+    in.loan_rate_per_year = o.loan_rate;
+    in.loan_months = o.loan_months;
+    in.lease_frac_per_month = o.lease_frac;
+    in.rent_out_util_frac = o.rent_out_util;
+    in.discount_rate_per_year = o.discount_rate;
+
+    if (gpb_finance_rent_vs_buy_check(&in, &e)) {
+        cli_error_gpb("rent-vs-buy", &e);
+        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    }
+    gpb_rent_vs_buy_flows f;
+    gpb_rent_vs_buy_totals t;
+    if (gpb_finance_rent_vs_buy_flows_alloc(&in, &f, &e)) {
+        cli_error_gpb("rent-vs-buy", &e);
+        { gpb_scenario_free(sc); return CLI_INTERNAL; }
+    }
+    int rc = CLI_OK;
+    gpb_breakeven bu, bm, bs;
+    if (gpb_finance_rent_vs_buy_eval(&in, &t, &f, &e)) {
+        cli_error_gpb("rent-vs-buy", &e);
+        rc = e.status == GPB_ERANGE ? CLI_BAD_INPUT : CLI_INTERNAL;
+        goto done;
+    }
+    gpb_status s1 = solve(&in, 0, 0, &bu), s2 = solve(&in, 1, 0, &bm),
+               s3 = solve(&in, 1, 1, &bs);
+    if ((s1 != GPB_OK && s1 != GPB_ENOTFOUND) ||
+        (s2 != GPB_OK && s2 != GPB_ENOTFOUND) ||
+        (s3 != GPB_OK && s3 != GPB_ENOTFOUND)) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    gpb_sim_rvb_summary mc;
+    if (sc) {
+        gpb_sim_options so;
+        gpb_sim_options_default(&so);
+        if (!isnan(o.paths))
+            so.paths = (size_t)o.paths;
+        if (!isnan(o.seed))
+            so.seed = (uint64_t)o.seed;
+        if (gpb_sim_rent_vs_buy(sc, &in, &so, &mc, &e)) {
+            cli_error_gpb("--scenario", &e);
+            rc = CLI_BAD_INPUT;
+            goto done;
+        }
+    }
+    if (o.json)
+        rc = print_json(&in, gpu, cur, rent_src, price_src, &t, &f, &bu,
+                        &bm, &bs, sc ? &mc : NULL);
+    else
+        print_text(&in, gpu, cur, rent_src, price_src, converted, &fx, &t,
+                   &f, &bu, &bm, &bs, sc ? &mc : NULL);
+done:
+    gpb_finance_rent_vs_buy_flows_free(&f);
+    gpb_scenario_free(sc);
+    return rc;
+}

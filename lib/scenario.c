@@ -786,7 +786,7 @@ static void load_serving(gpb__loader *L, const gpb__ynode *root)
     static const char *const keys[] = {
         "start_month",         "users",     "growth_per_month",
         "growth_volatility",   "max_users", "cost_per_user_per_month",
-        "follows_price_index", NULL};
+        "follows_price_index", "model",     NULL};
     static const gpb__vspec sp_users = {
         .expect = "a number of users",
         .kind = GPB_QTY_NUMBER,
@@ -818,8 +818,20 @@ static void load_serving(gpb__loader *L, const gpb__ynode *root)
     v->growth_volatility =
         gpb__sc_input(L, m, p, "growth_volatility", &sp_vol, 0, 0.0);
     v->max_users = gpb__sc_input(L, m, p, "max_users", &sp_users, 0, NAN);
-    v->cost_per_user_per_month = gpb__sc_input(
-        L, m, p, "cost_per_user_per_month", &SP_MONEY_MONTH, 1, NAN);
+    v->fleet = GPB__NONE;
+    const gpb__ynode *model = gpb__sc_get(m, "model");
+    if (model && gpb__sc_get(m, "cost_per_user_per_month")) {
+        gpb__pathbuf kp;
+        gpb__sc_path_key(kp, p, "model");
+        gpb__sc_report(L, GPB_ESCHEMA, model, kp,
+                       "expected either cost_per_user_per_month or model "
+                       "(serving priced from tokens), found both");
+    } else if (model) {
+        gpb__sc_load_serving_model(L, v, model, p);
+    } else {
+        v->cost_per_user_per_month = gpb__sc_input(
+            L, m, p, "cost_per_user_per_month", &SP_MONEY_MONTH, 1, NAN);
+    }
     v->follows_price_index = gpb__sc_bool(L, m, p, "follows_price_index", 1);
 }
 
@@ -1538,10 +1550,8 @@ gpb_status gpb_scenario_load_string_with_overrides(
     return L.limit_hit ? GPB_ELIMIT : GPB_ESCHEMA;
 }
 
-/* Reads a whole scenario file (at most GPB_SCENARIO_MAX_BYTES) into a new
-   buffer; on failure e says why. */
-static gpb_status read_scenario_file(const char *path, char **text,
-                                     size_t *len_out, gpb_error *e)
+gpb_status gpb__scenario_read_file(const char *path, char **text,
+                                   size_t *len_out, gpb_error *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -1612,7 +1622,7 @@ gpb_status gpb_scenario_load_file_with_overrides(const char *path,
     }
     char *buf = NULL;
     size_t len = 0;
-    gpb_status st = read_scenario_file(path, &buf, &len, &e);
+    gpb_status st = gpb__scenario_read_file(path, &buf, &len, &e);
     if (st) {
         single_problem(diags, &e);
         return st;
@@ -1621,4 +1631,71 @@ gpb_status gpb_scenario_load_file_with_overrides(const char *path,
                                                  out, diags);
     free(buf);
     return st;
+}
+
+/* ---- sources and claims ------------------------------------------------- */
+
+const char *gpb_scenario_description(const gpb_scenario *s)
+{
+    return s ? s->description : NULL;
+}
+
+size_t gpb_scenario_source_count(const gpb_scenario *s)
+{
+    return s ? s->n_sources : 0;
+}
+
+size_t gpb_scenario_claim_count(const gpb_scenario *s)
+{
+    return s ? s->n_claims : 0;
+}
+
+gpb_status gpb_scenario_source_get(const gpb_scenario *s, size_t i,
+                                   gpb_source_info *out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    if (i >= s->n_sources)
+        return gpb__fail(err, GPB_EINVAL,
+                         "source %zu out of range (the scenario has %zu)", i,
+                         s->n_sources);
+    const gpb__source *src = &s->sources[i];
+    out->id = src->id;
+    out->title = src->title;
+    out->outlet = src->outlet;
+    out->date = src->date;
+    out->quote = src->quote;
+    out->url = src->url;
+    return GPB_OK;
+}
+
+gpb_status gpb_scenario_claim_get(const gpb_scenario *s, size_t i,
+                                  gpb_claim_info *out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    if (i >= s->n_claims)
+        return gpb__fail(err, GPB_EINVAL,
+                         "claim %zu out of range (the scenario has %zu)", i,
+                         s->n_claims);
+    const gpb__claim *c = &s->claims[i];
+    out->id = c->id;
+    out->source = c->source;
+    out->says = c->says;
+    out->metric = c->metric;
+    out->text = c->text;
+    out->value = c->value;
+    out->line = c->line;
+    out->column = c->column;
+    return GPB_OK;
+}
+
+long gpb_scenario_source_find(const gpb_scenario *s, const char *id)
+{
+    if (!s || !id)
+        return -1;
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (s->sources[i].id && strcmp(s->sources[i].id, id) == 0)
+            return (long)i;
+    return -1;
 }

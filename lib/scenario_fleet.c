@@ -435,3 +435,132 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
         }
     }
 }
+
+/*
+ * serving.model: the load and the hardware that serves it. Fleets are read
+ * before serving, so `fleet` is resolved here.
+ */
+void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
+                                const gpb__ynode *m, const char *parent)
+{
+    static const char *const keys[] = {
+        "params",         "active_params",
+        "gpu",            "bytes_per_param",
+        "batch",          "context_tokens",
+        "kv_bytes_per_token", "mfu",
+        "bandwidth_efficiency", "requests_per_user_per_day",
+        "tokens_per_request", "peak_to_mean",
+        "utilization",    "price_per_gpu_hour",
+        "fleet",          NULL};
+    static const gpb__vspec sp_params = {.expect = "a number of parameters",
+                                         .kind = GPB_QTY_NUMBER,
+                                         .lo = 0,
+                                         .hi = 1e15,
+                                         .flags = GPB__V_LO_OPEN};
+    static const gpb__vspec sp_count = {.expect = "a non-negative number",
+                                        .kind = GPB_QTY_NUMBER,
+                                        .lo = 0,
+                                        .hi = 1e12};
+    static const gpb__vspec sp_batch = {.expect = "a batch size",
+                                        .kind = GPB_QTY_NUMBER,
+                                        .lo = 1,
+                                        .hi = 1e6};
+    static const gpb__vspec sp_bpp = {.expect = "bytes per parameter",
+                                      .kind = GPB_QTY_NUMBER,
+                                      .lo = 0,
+                                      .hi = 64,
+                                      .flags = GPB__V_LO_OPEN};
+    static const gpb__vspec sp_frac = {.expect = "a fraction",
+                                       .kind = GPB_QTY_NUMBER,
+                                       .lo = 0,
+                                       .hi = 1,
+                                       .flags = GPB__V_LO_OPEN};
+    static const gpb__vspec sp_peak = {.expect = "a peak-to-mean ratio (>= 1)",
+                                       .kind = GPB_QTY_NUMBER,
+                                       .lo = 1,
+                                       .hi = 1000};
+    gpb__pathbuf p, kp;
+    char fb[96];
+    gpb__sc_path_key(p, parent, "model");
+    if (!gpb__sc_check_map(L, m, p, "the served model", keys))
+        return;
+    v->from_model = 1;
+    v->cost_per_user_per_month = GPB__NONE;
+    v->params = gpb__sc_input(L, m, p, "params", &sp_params, 1, NAN);
+    v->active_params = gpb__sc_input(L, m, p, "active_params", &sp_params,
+                                     0, NAN);
+    const gpb__ynode *g = gpb__sc_get(m, "gpu");
+    gpb__sc_path_key(kp, p, "gpu");
+    if (!g) {
+        gpb__sc_missing(L, m, p, "gpu", "the card that serves the model");
+    } else if (!gpb__sc_is_text(g)) {
+        gpb__sc_report(L, GPB_ESCHEMA, g, kp,
+                       "expected a GPU model such as H100, found %s",
+                       gpb__sc_found(g, fb, sizeof fb));
+    } else {
+        gpb_error e;
+        memset(&e, 0, sizeof e);
+        gpb_precision prec;
+        if (gpb_hardware_gpu_find(g->text, &v->gpu, &e) != GPB_OK ||
+            gpb_hardware_gpu_default_precision(v->gpu, &prec, &e) != GPB_OK ||
+            gpb_hardware_gpu_peak_flop_per_s(v->gpu, prec, &v->peak_flop_per_s,
+                                             &e) != GPB_OK) {
+            v->gpu = NULL;
+            gpb__sc_report(L, GPB_ESCHEMA, g, kp, "%s", e.message);
+        }
+    }
+    /* Weights in bf16/fp16 (2 bytes) unless said; decoding reaches a
+       share of peak bandwidth (1 = the roofline; real servers reach
+       about 0.6-0.8, an assumption to state per scenario). */
+    v->bytes_per_param = input_or(L, m, p, "bytes_per_param", &sp_bpp, 2.0,
+                                  GPB_CURRENCY_NONE);
+    v->batch = input_or(L, m, p, "batch", &sp_batch, 16.0, GPB_CURRENCY_NONE);
+    v->context_tokens = input_or(L, m, p, "context_tokens", &sp_count, 0,
+                                 GPB_CURRENCY_NONE);
+    v->kv_bytes_per_token = input_or(L, m, p, "kv_bytes_per_token",
+                                     &sp_count, 0, GPB_CURRENCY_NONE);
+    v->mfu = input_or(L, m, p, "mfu", &sp_frac,
+                      v->gpu ? v->gpu->default_mfu : NAN, GPB_CURRENCY_NONE);
+    v->bw_frac = input_or(L, m, p, "bandwidth_efficiency", &sp_frac, 1.0,
+                          GPB_CURRENCY_NONE);
+    v->requests_per_user_per_day = gpb__sc_input(
+        L, m, p, "requests_per_user_per_day", &sp_count, 1, NAN);
+    v->tokens_per_request =
+        gpb__sc_input(L, m, p, "tokens_per_request", &sp_count, 1, NAN);
+    v->peak_to_mean = input_or(L, m, p, "peak_to_mean", &sp_peak, 1.0,
+                               GPB_CURRENCY_NONE);
+    v->utilization = input_or(L, m, p, "utilization", &sp_frac, 0.5,
+                              GPB_CURRENCY_NONE);
+    if (gpb__sc_get(m, "price_per_gpu_hour") || !v->gpu) {
+        v->price_per_gpu_hour = gpb__sc_input(L, m, p, "price_per_gpu_hour",
+                                              &SP_PRICE_HOUR, 0, NAN);
+    } else if (v->gpu->rent_usd_per_hour > 0) {
+        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
+        v->price_per_gpu_hour =
+            gpb__sc_fixed(L, kp, v->gpu->rent_usd_per_hour,
+                          GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD, m);
+    } else {
+        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
+        gpb__sc_report(L, GPB_ESCHEMA, m, kp,
+                       "missing key 'price_per_gpu_hour': the catalog has no "
+                       "rental price for %s (%s)",
+                       v->gpu->name, v->gpu->rent_source);
+    }
+    const gpb__ynode *fl = gpb__sc_get(m, "fleet");
+    if (fl) {
+        gpb__sc_path_key(kp, p, "fleet");
+        if (!gpb__sc_is_text(fl)) {
+            gpb__sc_report(L, GPB_ESCHEMA, fl, kp,
+                           "expected a fleet's name, found %s",
+                           gpb__sc_found(fl, fb, sizeof fb));
+            return;
+        }
+        gpb_scenario *s = L->s;
+        for (size_t j = 0; j < s->n_fleets; j++)
+            if (s->fleets[j].name && !strcmp(s->fleets[j].name, fl->text))
+                v->fleet = (int)j;
+        if (v->fleet == GPB__NONE)
+            gpb__sc_report(L, GPB_ESCHEMA, fl, kp,
+                           "unknown fleet '%s'", fl->text);
+    }
+}

@@ -172,8 +172,22 @@ typedef struct gpb__serving {
     int growth_per_month;   /* input: mean log-growth per month (per path) */
     int growth_volatility;  /* input: sd of the monthly log-growth shock */
     int max_users;       /* input or GPB__NONE: saturation cap */
-    int cost_per_user_per_month; /* input: money */
+    int cost_per_user_per_month; /* input: money, or GPB__NONE with model */
     int follows_price_index;     /* 1: cost scales with the GPU price index */
+    /* Serving priced from tokens and throughput (`model:`): the load is
+       users · requests · tokens / day, each GPU decodes at the compute
+       layer's roofline rate, and the GPUs needed are rented (or taken from
+       a fleet's free cards first). */
+    int from_model;
+    const gpb_gpu *gpu;
+    double peak_flop_per_s;     /* gpu's dense peak at its default precision */
+    int params, active_params;  /* inputs */
+    int bytes_per_param, batch, context_tokens, kv_bytes_per_token;
+    int mfu, bw_frac;           /* inputs */
+    int requests_per_user_per_day, tokens_per_request, peak_to_mean;
+    int utilization;            /* input: target busy share of serving GPUs */
+    int price_per_gpu_hour;     /* input: money per hour */
+    int fleet;                  /* index into fleets or GPB__NONE */
 } gpb__serving;
 
 typedef struct gpb__revenue {

@@ -182,5 +182,20 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root);
 void gpb__sc_free_fleets(gpb_scenario *s);
 void gpb__sc_load_acquire(gpb__loader *L, gpb__training *t,
                           const gpb__ynode *m, const char *p);
+/* serving.model: serving priced from tokens and throughput. */
+void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
+                                const gpb__ynode *m, const char *parent);
+
+/* --- files --- */
+
+/*
+ * Reads a whole scenario file into *text (new, malloc'd, not
+ * NUL-terminated; free with free()) and its length into *len. Returns
+ * GPB_OK; GPB_EIO (cannot open or read: the message names the file and
+ * why), GPB_ELIMIT (larger than GPB_SCENARIO_MAX_BYTES) or GPB_ENOMEM,
+ * with e (not NULL) filled. Thread-safe (no strerror).
+ */
+gpb_status gpb__scenario_read_file(const char *path, char **text,
+                                   size_t *len, gpb_error *e);
 
 #endif /* GPB_SCENARIO_READ_H */

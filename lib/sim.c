@@ -96,6 +96,7 @@ enum {
     M_INCOME_RESALE,
     M_INCOME_RENTOUT,
     M_DEPRECIATION,
+    M_SERVING_GPUS,
     M_FIXED_COUNT
 };
 
@@ -121,12 +122,13 @@ static const char *const fixed_names[M_FIXED_COUNT] = {
     "serving.cost_per_day_last",
     "spend.compute_purchase", "spend.power_hosting",
     "income.resale", "income.rent_out", "accounting.depreciation",
+    "serving.gpus_last",
 };
 /* NULL unit = the report currency. */
 static const char *const fixed_units[M_FIXED_COUNT] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "months", "probability", "GPU-hours", "card-months", NULL,
-    NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, "GPUs",
 };
 static const char *const run_suffix[R_COUNT] = {
     "cost", "gpu_hours", "card_months", "finish_month",
@@ -751,6 +753,32 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
     double gvol = sv->present ? X(x, sv->growth_volatility, 0) : 0;
     double max_users = sv->present ? X(x, sv->max_users, INFINITY) : 0;
 
+    /* Serving from tokens: one GPU's decode rate for this path. */
+    double sv_tokens_per_gpu = 0;
+    if (sv->present && sv->from_model) {
+        gpb_decode_spec ds;
+        gpb_decode_rate dr;
+        gpb_error e;
+        gpb_decode_spec_default(&ds);
+        ds.params = x[sv->params];
+        ds.active_params = X(x, sv->active_params, 0);
+        ds.bytes_per_param = x[sv->bytes_per_param];
+        ds.batch = x[sv->batch];
+        ds.context_tokens = x[sv->context_tokens];
+        ds.kv_bytes_per_token = x[sv->kv_bytes_per_token];
+        ds.peak_flop_per_s = sv->peak_flop_per_s;
+        ds.mem_bw_bytes_per_s = sv->gpu->mem_bw_bytes_per_s;
+        ds.mfu_frac = x[sv->mfu];
+        ds.bw_frac = x[sv->bw_frac];
+        if (gpb_compute_decode_rate(&ds, &dr, &e))
+            return gpb__fail_at(err, GPB_ENUMERIC, s->source_name, 0, 0,
+                                "serving.model",
+                                "a sampled value makes serving undefined: %s",
+                                e.message);
+        sv_tokens_per_gpu = dr.tokens_per_s;
+    }
+    double serving_gpus_last = 0;
+
     double spend_team = 0, spend_rent = 0, spend_serving = 0,
            spend_other = 0, revenue_total = 0, funding_total = 0;
     double cash_min = INFINITY, serving_last = 0;
@@ -880,18 +908,6 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
             rent += cost;
         }
 
-        /* Owned fleets. */
-        double purchase = 0, power_hosting = 0, resale = 0, rent_out = 0;
-        for (size_t k = 0; k < s->n_fleets; k++) {
-            fleet_month fm;
-            fleet_step(&s->fleets[k], &w->fleets[k], x, m, H, &fm);
-            purchase += fm.purchase;
-            power_hosting += fm.power_hosting;
-            resale += fm.resale;
-            rent_out += fm.rent_out;
-            depreciation += fm.depreciation;
-        }
-
         /* Serving and revenue. */
         double serving = 0, revenue = 0;
         if (sv->present && m >= sv_start) {
@@ -903,11 +919,51 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                                        : 0.0));
             if (users > max_users)
                 users = max_users;
-            serving = users * x[sv->cost_per_user_per_month] *
-                      (sv->follows_price_index ? index : 1.0);
+            if (sv->from_model) {
+                /* GPUs for the month's load, the fleet's free cards
+                   first, the rest rented. */
+                double load, need = 0;
+                gpb_compute_serving_load_tokens_per_s(
+                    users, x[sv->requests_per_user_per_day],
+                    x[sv->tokens_per_request], x[sv->peak_to_mean], &load,
+                    NULL);
+                gpb_compute_serving_gpus(load, sv_tokens_per_gpu,
+                                         x[sv->utilization], &need, NULL);
+                double owned = 0;
+                if (sv->fleet >= 0) {
+                    fleet_state *fs = &w->fleets[sv->fleet];
+                    double avail = (m >= fs->deliver && m < fs->sell &&
+                                    !fs->sold)
+                                       ? fs->gpus - fs->used
+                                       : 0;
+                    owned = avail < need ? (avail > 0 ? avail : 0) : need;
+                    fs->used += owned;
+                }
+                gpb_compute_rent_cost((need - owned) * GPB_HOURS_PER_MONTH,
+                                      x[sv->price_per_gpu_hour] *
+                                          (sv->follows_price_index ? index
+                                                                   : 1.0),
+                                      &serving, NULL);
+                serving_gpus_last = need;
+            } else {
+                serving = users * x[sv->cost_per_user_per_month] *
+                          (sv->follows_price_index ? index : 1.0);
+            }
             if (s->revenue.present)
                 revenue = users * x[s->revenue.arpu_per_month] *
                           X(x, s->revenue.paying_frac, 1.0);
+        }
+
+        /* Owned fleets, after the runs and serving have taken their cards. */
+        double purchase = 0, power_hosting = 0, resale = 0, rent_out = 0;
+        for (size_t k = 0; k < s->n_fleets; k++) {
+            fleet_month fm;
+            fleet_step(&s->fleets[k], &w->fleets[k], x, m, H, &fm);
+            purchase += fm.purchase;
+            power_hosting += fm.power_hosting;
+            resale += fm.resale;
+            rent_out += fm.rent_out;
+            depreciation += fm.depreciation;
         }
 
         /* Other monthly costs. */
@@ -968,6 +1024,7 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
     v[M_INCOME_RESALE][path] = income_resale;
     v[M_INCOME_RENTOUT][path] = income_rent_out;
     v[M_DEPRECIATION][path] = depreciation;
+    v[M_SERVING_GPUS][path] = serving_gpus_last;
     v[M_SPEND_TOTAL][path] = spend;
     v[M_SPEND_TEAM][path] = spend_team;
     v[M_SPEND_RENT][path] = spend_rent;

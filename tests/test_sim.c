@@ -572,6 +572,44 @@ START_TEST(reserve_pays_the_whole_commitment)
 }
 END_TEST
 
+START_TEST(serving_priced_from_tokens)
+{
+    /* 1M users × 10 requests × 500 tokens a day = 57,870.37 tokens/s.
+       A 7B model in 2-byte weights on an A100-80GB (2.039e12 B/s) at batch
+       1 is memory-bound: 14e9 / 2.039e12 = 6.866 ms a token, 145.643
+       tokens/s per GPU. At 50% target utilisation: ceil(57,870.37 /
+       72.821) = ceil(794.69) = 795 GPUs, rented at $2/h: 795 · 730.5 · 2
+       = $1,161,495 a month, $13,937,940 over 12 months. With a fleet of
+       300 cards serving first, only 495 are rented. */
+#define SERVE_YAML \
+        "gpubudget: 1\nname: serve\ncurrency: USD\nhorizon_months: 12\n" \
+        "company: {cash: \"$100M\"}\n" \
+        "fleets: [{name: own, gpu: A100-80GB, gpus: 300, " \
+        "price_per_gpu: \"$15k\"}]\n" \
+        "serving:\n  users: 1M\n  follows_price_index: false\n" \
+        "  model: {params: 7B, gpu: A100-80GB, batch: 1,\n" \
+        "          requests_per_user_per_day: 10, tokens_per_request: 500,\n" \
+        "          utilization: 0.5, price_per_gpu_hour: \"$2/h\"%s}\n"
+    char buf[1024];
+    snprintf(buf, sizeof buf, SERVE_YAML, "");
+    gpb_scenario *s = load(buf);
+    gpb_result *r = run(s, 100, 1, 1);
+    ck_assert(q(r, "serving.gpus_last", 0.5) == 795);
+    ck_assert_msg(fabs(q(r, "spend.serving", 0.5) - 13937940) < 1e-3, "%g",
+                  q(r, "spend.serving", 0.5));
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    snprintf(buf, sizeof buf, SERVE_YAML, ", fleet: own");
+    s = load(buf);
+    r = run(s, 100, 1, 1);
+    ck_assert_msg(fabs(q(r, "spend.serving", 0.5) - 495 * 730.5 * 2 * 12) <
+                      1e-3,
+                  "%g", q(r, "spend.serving", 0.5));
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sim");
@@ -595,6 +633,7 @@ int main(void)
     tcase_add_test(tq, buy_waits_for_delivery_and_resells);
     tcase_add_test(tq, mix_rents_the_rest);
     tcase_add_test(tq, reserve_pays_the_whole_commitment);
+    tcase_add_test(tq, serving_priced_from_tokens);
     suite_add_tcase(s, tq);
     TCase *ta = tcase_create("api");
     tcase_add_test(ta, progress_and_cancel);

@@ -34,8 +34,6 @@
 
 /* Pilot paths that fix the histogram ranges (the first blocks of the run). */
 #define PILOT_BLOCKS 4
-/* Histogram range = pilot range widened by this share of its width. */
-#define RANGE_MARGIN 0.25
 
 void gpb_sim_options_default(gpb_sim_options *opt)
 {
@@ -259,129 +257,6 @@ static gpb_status plan_build(plan *p, const gpb_scenario *s,
                          "inputs (GSL's Sobol generator); this scenario has %zu",
                          p->n_unc);
     return GPB_OK;
-}
-
-/* ---- streaming month histograms --------------------------------------- */
-
-static int hist_set_init(hist_set *h, int months, const hist_set *ranges)
-{
-    memset(h, 0, sizeof *h);
-    h->months = months;
-    h->cash = calloc((size_t)months, sizeof *h->cash);
-    h->runmin = calloc((size_t)months, sizeof *h->runmin);
-    h->storage = calloc((size_t)months * 2 * GPB_SIM_FAN_BINS,
-                        sizeof *h->storage);
-    if (!h->cash || !h->runmin || !h->storage)
-        return -1;
-    for (int m = 0; m < months; m++) {
-        month_hist *hs[2] = {&h->cash[m], &h->runmin[m]};
-        for (int k = 0; k < 2; k++) {
-            hs[k]->count = h->storage + ((size_t)m * 2 + (size_t)k) *
-                                            GPB_SIM_FAN_BINS;
-            hs[k]->min = INFINITY;
-            hs[k]->max = -INFINITY;
-            if (ranges) {
-                const month_hist *r = k ? &ranges->runmin[m] : &ranges->cash[m];
-                hs[k]->lo = r->lo;
-                hs[k]->width = r->width;
-            }
-        }
-    }
-    return 0;
-}
-
-static void hist_set_free(hist_set *h)
-{
-    free(h->cash);
-    free(h->runmin);
-    free(h->storage);
-}
-
-static inline void hist_add(month_hist *h, double x, int count_bins)
-{
-    if (x < h->min)
-        h->min = x;
-    if (x > h->max)
-        h->max = x;
-    if (!count_bins)
-        return;
-    double pos = (x - h->lo) / h->width;
-    if (!(pos >= 0)) {
-        h->under++;
-    } else if (pos >= GPB_SIM_FAN_BINS) {
-        h->over++;
-    } else {
-        h->count[(size_t)pos]++;
-    }
-}
-
-/* Fixes each month's bin range from the pilot's extremes. */
-static void hist_set_ranges_from(hist_set *h)
-{
-    for (int m = 0; m < h->months; m++) {
-        month_hist *hs[2] = {&h->cash[m], &h->runmin[m]};
-        for (int k = 0; k < 2; k++) {
-            double lo = hs[k]->min, hi = hs[k]->max;
-            double w = hi - lo;
-            double scale = fmax(fabs(lo), fabs(hi));
-            if (!(w > 1e-9 * scale) || !(w > 0))
-                w = scale > 0 ? scale * 1e-3 : 1.0;
-            hs[k]->lo = lo - RANGE_MARGIN * w;
-            hs[k]->width = w * (1 + 2 * RANGE_MARGIN) / GPB_SIM_FAN_BINS;
-        }
-    }
-}
-
-static void hist_merge(month_hist *into, const month_hist *from)
-{
-    if (from->min < into->min)
-        into->min = from->min;
-    if (from->max > into->max)
-        into->max = from->max;
-    into->under += from->under;
-    into->over += from->over;
-    for (size_t b = 0; b < GPB_SIM_FAN_BINS; b++)
-        into->count[b] += from->count[b];
-}
-
-/*
- * The p-quantile of a histogram of n values: the value below which a share
- * p lies, interpolating linearly inside the bin that holds it. The
- * underflow bin spans [min, lo] and the overflow bin [hi, max].
- */
-double gpb__hist_quantile(const month_hist *h, uint64_t n, double p)
-{
-    if (n == 0)
-        return NAN;
-    if (p <= 0)
-        return h->min;
-    if (p >= 1)
-        return h->max;
-    double target = p * (double)n;
-    double cum = 0;
-    double hi_edge = h->lo + h->width * GPB_SIM_FAN_BINS;
-    if (h->under) {
-        if (target <= cum + (double)h->under) {
-            double f = (target - cum) / (double)h->under;
-            double top = fmin(h->lo, h->max);
-            return h->min + f * (top - h->min);
-        }
-        cum += (double)h->under;
-    }
-    for (size_t b = 0; b < GPB_SIM_FAN_BINS; b++) {
-        uint32_t c = h->count[b];
-        if (c && target <= cum + c) {
-            double f = (target - cum) / c;
-            double left = h->lo + h->width * (double)b;
-            double x = left + f * h->width;
-            /* Never report beyond what was seen. */
-            return fmin(fmax(x, h->min), h->max);
-        }
-        cum += c;
-    }
-    double f = h->over ? (target - cum) / (double)h->over : 1.0;
-    double bottom = fmax(hi_edge, h->min);
-    return fmin(bottom + f * (h->max - bottom), h->max);
 }
 
 /* ---- one path ---------------------------------------------------------- */
@@ -1104,9 +979,9 @@ static void *worker_main(void *arg)
             const double *r = w->blk_runmin + (size_t)m * GPB_SIM_BLOCK_PATHS;
             month_hist *hc = &w->hist.cash[m], *hr = &w->hist.runmin[m];
             for (size_t i = 0; i < n; i++)
-                hist_add(hc, c[i], !sh->pilot);
+                gpb__hist_add(hc, c[i], !sh->pilot);
             for (size_t i = 0; i < n; i++)
-                hist_add(hr, r[i], !sh->pilot);
+                gpb__hist_add(hr, r[i], !sh->pilot);
         }
         atomic_fetch_add(&sh->paths_done, last - first);
     }
@@ -1136,7 +1011,7 @@ static int worker_init(worker_ctx *w, shared *sh, const hist_set *ranges)
         return -1;
     if (!w->rng || !w->x || !w->u || !w->uc || !w->runs)
         return -1;
-    return hist_set_init(&w->hist, p->horizon, ranges);
+    return gpb__hist_set_init(&w->hist, p->horizon, ranges);
 }
 
 static void worker_free(worker_ctx *w)
@@ -1150,7 +1025,7 @@ static void worker_free(worker_ctx *w)
     free(w->uc);
     free(w->runs);
     free(w->fleets);
-    hist_set_free(&w->hist);
+    gpb__hist_set_free(&w->hist);
 }
 
 static int cpu_count(void)
@@ -1215,8 +1090,8 @@ static gpb_status run_pass(shared *sh, int threads, const hist_set *ranges,
         sh->opt->progress(sh->opt->progress_ctx, sh->paths, sh->paths);
     for (int t = 0; t < threads; t++)
         for (int m = 0; m < into->months; m++) {
-            hist_merge(&into->cash[m], &ws[t].hist.cash[m]);
-            hist_merge(&into->runmin[m], &ws[t].hist.runmin[m]);
+            gpb__hist_merge(&into->cash[m], &ws[t].hist.cash[m]);
+            gpb__hist_merge(&into->runmin[m], &ws[t].hist.runmin[m]);
         }
 done:
     if (ws)
@@ -1249,7 +1124,7 @@ void gpb_result_free(gpb_result *r)
     free(r->inputs);
     free(r->input_paths);
     free(r->p_out_by);
-    hist_set_free(&r->hist);
+    gpb__hist_set_free(&r->hist);
     pthread_mutex_destroy(&r->lock);
     free(r);
 }
@@ -1399,7 +1274,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     /* Pilot: the first blocks fix each month's histogram range. */
     hist_set pilot_h;
     memset(&pilot_h, 0, sizeof pilot_h);
-    if (!st && hist_set_init(&pilot_h, s->horizon_months, NULL))
+    if (!st && gpb__hist_set_init(&pilot_h, s->horizon_months, NULL))
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     if (!st) {
         sh.pilot = 1;
@@ -1413,8 +1288,8 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
             *err = sh.err;
     }
     if (!st) {
-        hist_set_ranges_from(&pilot_h);
-        if (hist_set_init(&r->hist, s->horizon_months, &pilot_h))
+        gpb__hist_set_ranges_from(&pilot_h);
+        if (gpb__hist_set_init(&r->hist, s->horizon_months, &pilot_h))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     }
     if (!st) {
@@ -1429,7 +1304,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     }
     if (!st && atomic_load(&sh.cancel))
         st = gpb__fail(err, GPB_ECANCELLED, "the run was cancelled");
-    hist_set_free(&pilot_h);
+    gpb__hist_set_free(&pilot_h);
     free(sh.qmc_u);
     if (blas_threads != 1)
         openblas_set_num_threads(blas_threads);

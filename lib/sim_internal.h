@@ -6,6 +6,7 @@
 #define GPB_SIM_INTERNAL_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gpubudget/sim.h"
@@ -53,5 +54,34 @@ unsigned long gpb__sim_block_seed(uint64_t seed, uint64_t block);
 
 /* The p-quantile of a month histogram holding n values. */
 double gpb__hist_quantile(const month_hist *h, uint64_t n, double p);
+
+/* Allocates months × 2 histograms (cash and running minimum); with
+   `ranges`, copies their bin ranges. Returns 0, or -1 when out of memory
+   (free with gpb__hist_set_free either way). */
+int gpb__hist_set_init(hist_set *h, int months, const hist_set *ranges);
+void gpb__hist_set_free(hist_set *h);
+/* Fixes each month's bin range from the extremes seen so far (the pilot). */
+void gpb__hist_set_ranges_from(hist_set *h);
+void gpb__hist_merge(month_hist *into, const month_hist *from);
+
+/* Counts x into h (bins only when count_bins; extremes always). */
+static inline void gpb__hist_add(month_hist *h, double x, int count_bins)
+{
+    if (x < h->min)
+        h->min = x;
+    if (x > h->max)
+        h->max = x;
+    if (!count_bins)
+        return;
+    double pos = (x - h->lo) / h->width;
+    if (!(pos >= 0)) {
+        h->under++;
+    } else if (pos >= GPB_SIM_FAN_BINS) {
+        h->over++;
+    } else {
+        h->count[(size_t)pos]++;
+    }
+}
+
 
 #endif

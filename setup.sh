@@ -19,6 +19,9 @@ PACKAGES="
   gcc libc6-dev pkg-config meson ninja-build
   libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
   check valgrind
+  gnumeric gnumeric-plugins-extra libreoffice-calc
+  libreoffice-script-provider-python python3
+  libjs-chart.js chromium
 "
 
 install_deps() {

@@ -1,4 +1,8 @@
-/* JSON and CSV forms of a result (gpubudget/report.h). */
+/*
+ * JSON and CSV forms of a result (gpubudget/report.h): the summary, the
+ * sensitivity, the convergence figures and the raw samples. The schema is
+ * in docs/output.md.
+ */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -8,134 +12,366 @@
 
 #include "gpubudget/report.h"
 #include "internal.h"
+#include "report_chart.h"
+#include "scenario_model.h"
 
 const double gpb_report_levels[GPB_REPORT_N_LEVELS] = {0.05, 0.10, 0.25, 0.50,
                                                        0.75, 0.90, 0.95};
-static const char *const level_keys[GPB_REPORT_N_LEVELS] = {
-    "p5", "p10", "p25", "p50", "p75", "p90", "p95"};
 
-/* Adds a number, or null when it is not finite (JSON has no NaN). */
+void gpb_report_options_default(gpb_report_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->currency = GPB_CURRENCY_NONE;
+    opt->rate = 0;
+    opt->sensitivity = NULL;
+    opt->samples = 0;
+    opt->ci_level = 0.95;
+    opt->precision_target = 0;
+    opt->precision_reached = 0;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+/* A number, or null when it is not finite (JSON has no NaN). */
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 static int set_num(json_t *obj, const char *key, double v)
 {
-    json_t *x = isfinite(v) ? json_real(v) : json_null();
-    return json_object_set_new(obj, key, x);
+    return json_object_set_new(obj, key, num(v));
 }
 
-static json_t *metric_json(const gpb_result *r, size_t i, gpb_error *err,
+static json_t *flags_json(unsigned f)
+{
+    json_t *a = json_array();
+    if (f & GPB_SENS_CONSTANT_INPUT)
+        json_array_append_new(a, json_string("constant_input"));
+    if (f & GPB_SENS_CONSTANT_OUTPUT)
+        json_array_append_new(a, json_string("constant_output"));
+    if (f & GPB_SENS_COLLINEAR)
+        json_array_append_new(a, json_string("collinear"));
+    return a;
+}
+
+static json_t *metric_json(const gpb__view *v, size_t i, gpb_error *err,
                            gpb_status *st)
 {
-    const char *name = gpb_result_metric_name(r, i);
-    json_t *o = json_object();
-    double mean = 0, se = 0;
-    if (!o) {
-        *st = GPB_ENOMEM;
+    gpb__stats x;
+    if ((*st = gpb__view_stats(v, i, &x, err)))
+        return NULL;
+    json_t *o = json_object(), *ci = json_object();
+    if (!o || !ci) {
+        json_decref(o);
+        json_decref(ci);
+        *st = gpb__fail(err, GPB_ENOMEM, "out of memory building JSON");
         return NULL;
     }
-    json_object_set_new(o, "unit", json_string(gpb_result_metric_unit(r, i)));
-    if ((*st = gpb_result_mean(r, name, &mean, &se, err)))
-        goto fail;
-    set_num(o, "mean", mean);
-    set_num(o, "std_error", se);
+    json_object_set_new(o, "unit", json_string(gpb__view_unit(v, i)));
+    set_num(o, "mean", x.mean);
+    set_num(o, "std_error", x.se);
     for (int k = 0; k < GPB_REPORT_N_LEVELS; k++) {
-        double q;
-        if ((*st = gpb_result_quantile(r, name, gpb_report_levels[k], &q, err)))
-            goto fail;
-        set_num(o, level_keys[k], q);
+        set_num(o, gpb__level_keys[k], x.q[k]);
+        json_object_set_new(ci, gpb__level_keys[k],
+                            json_pack("[oo]", num(x.ci_lo[k]),
+                                      num(x.ci_hi[k])));
     }
+    json_object_set_new(ci, "level", json_real(v->ci_level));
+    json_object_set_new(o, "ci", ci);
     return o;
-fail:
-    json_decref(o);
-    return NULL;
 }
 
-gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
-                           char **out, gpb_error *err)
+static json_t *sensitivity_json(const gpb__view *v)
 {
-    if (!s || !r || !out)
-        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
-    *out = NULL;
-    gpb_status st = GPB_OK;
-    json_t *root = json_object();
-    json_t *sc = json_object(), *metrics = json_object();
-    json_t *pout = json_array(), *fan = json_object(), *raise = json_object();
-    if (!root || !sc || !metrics || !pout || !fan || !raise) {
-        json_decref(sc);
-        json_decref(metrics);
-        json_decref(pout);
-        json_decref(fan);
-        json_decref(raise);
-        json_decref(root);
-        return gpb__fail(err, GPB_ENOMEM, "out of memory building JSON");
+    const gpb_sensitivity *x = v->sens;
+    size_t K = gpb_sensitivity_input_count(x);
+    json_t *o = json_object(), *inputs = json_array(), *metrics = json_object();
+    json_object_set_new(o, "method",
+                        json_string("Spearman rank correlation and "
+                                    "standardised rank regression "
+                                    "coefficients (SRRC); swing of P50"));
+    json_object_set_new(o, "paths",
+                        json_integer((json_int_t)gpb_sensitivity_paths(x)));
+    for (size_t k = 0; k < K; k++)
+        json_array_append_new(inputs,
+                              json_string(gpb_sensitivity_input_path(x, k)));
+    json_object_set_new(o, "inputs", inputs);
+    int sw = gpb_sensitivity_has_swing(x);
+    if (sw) {
+        json_t *s = json_object(), *si = json_object();
+        json_object_set_new(s, "low", json_real(gpb_sensitivity_swing_low(x)));
+        json_object_set_new(s, "high",
+                            json_real(gpb_sensitivity_swing_high(x)));
+        json_object_set_new(
+            s, "paths",
+            json_integer((json_int_t)gpb_sensitivity_swing_paths(x)));
+        json_object_set_new(
+            s, "seed", json_integer((json_int_t)gpb_sensitivity_swing_seed(x)));
+        for (size_t k = 0; k < K; k++) {
+            double lo, mid, hi;
+            gpb_sensitivity_swing_inputs(x, k, &lo, &mid, &hi, NULL);
+            json_object_set_new(si, gpb_sensitivity_input_path(x, k),
+                                json_pack("{s:o,s:o,s:o}", "low", num(lo),
+                                          "median", num(mid), "high",
+                                          num(hi)));
+        }
+        json_object_set_new(s, "input_values", si);
+        json_object_set_new(o, "swing", s);
+    } else {
+        json_object_set_new(o, "swing", json_null());
     }
+    for (size_t m = 0; m < gpb_sensitivity_metric_count(x); m++) {
+        json_t *mo = json_object(), *mi = json_object();
+        double f = gpb__view_factor(v, m);
+        set_num(mo, "r2", gpb_sensitivity_r2(x, m));
+        json_object_set_new(mo, "flags",
+                            flags_json(gpb_sensitivity_flags(x, m,
+                                                             (size_t)-1)));
+        for (size_t k = 0; k < K; k++) {
+            json_t *e = json_object();
+            set_num(e, "spearman", gpb_sensitivity_spearman(x, m, k));
+            set_num(e, "srrc", gpb_sensitivity_srrc(x, m, k));
+            if (sw) {
+                double lo, hi;
+                gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+                set_num(e, "p50_low", lo * f);
+                set_num(e, "p50_high", hi * f);
+                set_num(e, "swing", (hi - lo) * f);
+            }
+            json_object_set_new(e, "flags",
+                                flags_json(gpb_sensitivity_flags(x, m, k)));
+            json_object_set_new(mi, gpb_sensitivity_input_path(x, k), e);
+        }
+        if (sw) {
+            double lo, hi, base = NAN;
+            if (K)
+                gpb_sensitivity_swing(x, m, 0, &lo, &hi, &base, NULL);
+            set_num(mo, "p50_base", base * f);
+        }
+        json_object_set_new(mo, "inputs", mi);
+        json_object_set_new(metrics, gpb_sensitivity_metric_name(x, m), mo);
+    }
+    json_object_set_new(o, "metrics", metrics);
+    return o;
+}
+
+static json_t *inputs_json(const gpb__view *v)
+{
+    const gpb_scenario *s = v->s;
+    json_t *a = json_array();
+    for (size_t i = 0; s && i < s->n_inputs; i++) {
+        const gpb__input *in = &s->inputs[i];
+        char unit[64], desc[256];
+        gpb__input_unit(s, i, unit, sizeof unit);
+        gpb_dist_describe(&in->dist, desc, sizeof desc);
+        json_t *o = json_object();
+        json_object_set_new(o, "path", json_string(in->path));
+        json_object_set_new(o, "unit", json_string(unit));
+        json_object_set_new(o, "distribution", json_string(desc));
+        json_object_set_new(o, "uncertain",
+                            json_boolean(gpb_scenario_input_is_uncertain(s,
+                                                                         i)));
+        json_object_set_new(o, "per_event", json_boolean(in->per_event));
+        set_num(o, "p10", gpb_dist_quantile(&in->dist, 0.1));
+        set_num(o, "p50", gpb_dist_quantile(&in->dist, 0.5));
+        set_num(o, "p90", gpb_dist_quantile(&in->dist, 0.9));
+        json_object_set_new(o, "line", json_integer(in->line));
+        json_object_set_new(o, "column", json_integer(in->column));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *sources_json(const gpb_scenario *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; s && i < s->n_sources; i++) {
+        const gpb__source *x = &s->sources[i];
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "id", str_or_null(x->id),
+                         "title", str_or_null(x->title), "outlet",
+                         str_or_null(x->outlet), "date", str_or_null(x->date),
+                         "url", str_or_null(x->url), "quote",
+                         str_or_null(x->quote)));
+    }
+    return a;
+}
+
+static json_t *claims_json(const gpb__view *v)
+{
+    const gpb_scenario *s = v->s;
+    json_t *a = json_array();
+    for (size_t i = 0; s && i < s->n_claims; i++) {
+        const gpb__claim *c = &s->claims[i];
+        json_t *o = json_pack(
+            "{s:o,s:o,s:o,s:o,s:o}", "id", str_or_null(c->id), "source",
+            str_or_null(c->source), "says", str_or_null(c->says), "metric",
+            str_or_null(c->metric), "value_as_written", str_or_null(c->text));
+        const char *unit;
+        set_num(o, "value", gpb__view_claim_value(v, i, &unit));
+        json_object_set_new(o, "unit", json_string(unit));
+        /* The simulated quantiles when the claim's metric is a result
+           metric (derived metrics and expressions are gpubudget check's:
+           gpubudget/claims.h). */
+        size_t m;
+        gpb__stats st;
+        if (c->metric && !gpb_result_metric_find(v->r, c->metric, &m, NULL) &&
+            !gpb__view_stats(v, m, &st, NULL))
+            json_object_set_new(o, "simulated",
+                                json_pack("{s:o,s:o,s:o}", "p5",
+                                          num(st.q[0]), "p50", num(st.q[3]),
+                                          "p95", num(st.q[6])));
+        else
+            json_object_set_new(o, "simulated", json_null());
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static gpb_status json_build(const gpb__view *v, json_t *root,
+                             gpb_error *err)
+{
+    const gpb_scenario *s = v->s;
+    const gpb_result *r = v->r;
+    gpb_status st = GPB_OK;
     json_object_set_new(root, "gpubudget", json_string(gpb_version()));
-    json_object_set_new(sc, "name", json_string(gpb_scenario_name(s)));
-    json_object_set_new(sc, "source", json_string(gpb_scenario_source(s)));
     json_object_set_new(
-        sc, "currency",
-        json_string(gpb_currency_code(gpb_result_currency(r))));
-    json_object_set_new(sc, "horizon_months",
-                        json_integer(gpb_result_horizon_months(r)));
-    json_object_set_new(root, "scenario", sc);
+        root, "scenario",
+        json_pack("{s:o,s:o,s:s,s:i}", "name",
+                  str_or_null(s ? gpb_scenario_name(s) : NULL), "source",
+                  str_or_null(s ? gpb_scenario_source(s) : NULL), "currency",
+                  gpb_currency_code(v->cur), "horizon_months",
+                  gpb_result_horizon_months(r)));
+    if (v->cur != v->from)
+        json_object_set_new(
+            root, "currency_conversion",
+            json_pack("{s:s,s:s,s:f,s:s}", "from", gpb_currency_code(v->from),
+                      "to", gpb_currency_code(v->cur), "rate", v->scale,
+                      "method",
+                      "one rate: the mean of the scenario's exchange-rate "
+                      "inputs (or the rate the caller gave)"));
     json_object_set_new(root, "paths",
                         json_integer((json_int_t)gpb_result_paths(r)));
     json_object_set_new(root, "seed",
                         json_integer((json_int_t)gpb_result_seed(r)));
 
+    json_t *metrics = json_object();
+    json_object_set_new(root, "metrics", metrics);
     for (size_t i = 0; i < gpb_result_metric_count(r); i++) {
-        json_t *m = metric_json(r, i, err, &st);
+        json_t *m = metric_json(v, i, err, &st);
         if (!m)
-            goto done;
+            return st;
         json_object_set_new(metrics, gpb_result_metric_name(r, i), m);
     }
-    json_object_set_new(root, "metrics", metrics);
-    metrics = NULL;
 
     int H = gpb_result_horizon_months(r);
+    json_t *pout = json_array();
+    json_object_set_new(root, "p_out_of_cash_by_month", pout);
     for (int m = 0; m < H; m++)
         json_array_append_new(pout,
                               json_real(gpb_result_prob_out_of_cash_by(r, m)));
-    json_object_set_new(root, "p_out_of_cash_by_month", pout);
-    pout = NULL;
 
     static const double fan_levels[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
     static const char *const fan_keys[5] = {"p5", "p25", "p50", "p75", "p95"};
+    json_t *fan = json_object();
+    json_object_set_new(root, "fan", fan);
     for (int k = 0; k < 5; k++) {
         json_t *arr = json_array();
+        json_object_set_new(fan, fan_keys[k], arr);
         for (int m = 0; m < H; m++) {
             double q;
-            if ((st = gpb_result_fan(r, m, fan_levels[k], &q, err))) {
-                json_decref(arr);
-                goto done;
-            }
-            json_array_append_new(arr, json_real(q));
+            if ((st = gpb_result_fan(r, m, fan_levels[k], &q, err)))
+                return st;
+            json_array_append_new(arr, json_real(q * v->scale));
         }
-        json_object_set_new(fan, fan_keys[k], arr);
     }
-    json_object_set_new(root, "fan", fan);
-    fan = NULL;
 
     static const double conf[3] = {0.80, 0.90, 0.95};
     static const char *const conf_keys[3] = {"p80", "p90", "p95"};
+    json_t *raise = json_object();
+    json_object_set_new(root, "raise_needed", raise);
     for (int k = 0; k < 3; k++) {
         double q;
         if ((st = gpb_result_raise_needed(r, conf[k], &q, err)))
-            goto done;
-        set_num(raise, conf_keys[k], q);
+            return st;
+        set_num(raise, conf_keys[k], q * v->scale);
     }
-    json_object_set_new(root, "raise_needed", raise);
-    raise = NULL;
 
-    *out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-    if (!*out)
-        st = gpb__fail(err, GPB_ENOMEM, "out of memory writing JSON");
-done:
-    json_decref(metrics);
-    json_decref(pout);
-    json_decref(fan);
-    json_decref(raise);
+    /* Convergence: the relative standard error of mean total spend, and
+       the target when the caller ran to one. */
+    double mean = NAN, se = NAN;
+    gpb_result_mean(r, "spend.total", &mean, &se, NULL);
+    json_t *conv = json_object();
+    json_object_set_new(root, "convergence", conv);
+    json_object_set_new(conv, "ci_level", json_real(v->ci_level));
+    set_num(conv, "spend_total_rel_std_error",
+            mean != 0 ? se / fabs(mean) : (se == 0 ? 0 : NAN));
+    if (v->precision_target > 0) {
+        json_object_set_new(conv, "target_rel_std_error",
+                            json_real(v->precision_target));
+        json_object_set_new(conv, "reached",
+                            json_boolean(v->precision_reached));
+    } else {
+        json_object_set_new(conv, "target_rel_std_error", json_null());
+        json_object_set_new(conv, "reached", json_null());
+    }
+
+    if (v->sens) {
+        json_object_set_new(root, "sensitivity", sensitivity_json(v));
+    } else {
+        json_object_set_new(root, "sensitivity", json_null());
+        json_object_set_new(root, "sensitivity_error",
+                            json_string(v->sens_error));
+    }
+    json_object_set_new(root, "inputs", inputs_json(v));
+    json_object_set_new(root, "sources", sources_json(s));
+    json_object_set_new(root, "claims", claims_json(v));
+    return GPB_OK;
+}
+
+gpb_status gpb_report_json_opt(const gpb_scenario *s, const gpb_result *r,
+                               const gpb_report_options *opt, char **out,
+                               gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    gpb__view v;
+    gpb_status st = gpb__view_init(&v, s, r, opt, 1, err);
+    if (st)
+        return st;
+    json_t *root = json_object();
+    if (!root) {
+        gpb__view_free(&v);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory building JSON");
+    }
+    st = json_build(&v, root, err);
+    if (!st) {
+        *out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+        if (!*out)
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory writing JSON");
+    }
     json_decref(root);
+    gpb__view_free(&v);
     return st;
 }
+
+gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
+                           char **out, gpb_error *err)
+{
+    return gpb_report_json_opt(s, r, NULL, out, err);
+}
+
+/* ---- CSV -------------------------------------------------------------- */
 
 /* A growable text buffer. */
 typedef struct sbuf {
@@ -174,41 +410,174 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
-gpb_status gpb_report_csv(const gpb_result *r, char **out, gpb_error *err)
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void sb_field(sbuf *b, const char *s)
 {
+    if (!strpbrk(s, ",\"\r\n")) {
+        sb_printf(b, "%s", s);
+        return;
+    }
+    sb_printf(b, "\"");
+    for (const char *p = s; *p; p++)
+        sb_printf(b, *p == '"' ? "\"\"" : "%c", *p);
+    sb_printf(b, "\"");
+}
+
+/* A number with 10 significant digits, or an empty field. */
+static void sb_num(sbuf *b, double v)
+{
+    if (isfinite(v))
+        sb_printf(b, "%.10g", v);
+}
+
+static gpb_status finish(sbuf *b, char **out, gpb_error *err)
+{
+    if (b->oom) {
+        free(b->p);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory writing CSV");
+    }
+    *out = b->p;
+    return GPB_OK;
+}
+
+/* The CI columns of gpb_report_csv_opt: levels P5, P50 and P95. */
+static const int ci_cols[3] = {0, 3, 6};
+
+static gpb_status csv_summary(const gpb_scenario *s, const gpb_result *r,
+                              const gpb_report_options *opt, int with_ci,
+                              char **out, gpb_error *err)
+{
+    if (out)
+        *out = NULL;
     if (!r || !out)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
-    *out = NULL;
+    gpb_report_options o;
+    gpb_report_options_default(&o);
+    if (opt)
+        o = *opt;
+    /* Only money and intervals matter here: skip the sensitivity. */
+    gpb__view v;
+    gpb_status st = gpb__view_init(&v, s, r, &o, 0, err);
+    if (st)
+        return st;
     sbuf b = {0};
     sb_printf(&b, "metric,unit,mean,std_error");
     for (int k = 0; k < GPB_REPORT_N_LEVELS; k++)
-        sb_printf(&b, ",%s", level_keys[k]);
+        sb_printf(&b, ",%s", gpb__level_keys[k]);
+    for (int j = 0; with_ci && j < 3; j++)
+        sb_printf(&b, ",%s_ci_lo,%s_ci_hi", gpb__level_keys[ci_cols[j]],
+                  gpb__level_keys[ci_cols[j]]);
     sb_printf(&b, "\n");
     for (size_t i = 0; i < gpb_result_metric_count(r); i++) {
-        const char *name = gpb_result_metric_name(r, i);
-        double mean, se;
-        gpb_status st = gpb_result_mean(r, name, &mean, &se, err);
-        if (st) {
+        gpb__stats x;
+        if ((st = gpb__view_stats(&v, i, &x, err))) {
             free(b.p);
             return st;
         }
-        sb_printf(&b, "%s,%s,%.10g,%.10g", name,
-                  gpb_result_metric_unit(r, i), mean, se);
+        sb_field(&b, gpb_result_metric_name(r, i));
+        sb_printf(&b, ",");
+        sb_field(&b, gpb__view_unit(&v, i));
+        sb_printf(&b, ",");
+        sb_num(&b, x.mean);
+        sb_printf(&b, ",");
+        sb_num(&b, x.se);
         for (int k = 0; k < GPB_REPORT_N_LEVELS; k++) {
-            double q;
-            if ((st = gpb_result_quantile(r, name, gpb_report_levels[k], &q,
-                                          err))) {
-                free(b.p);
-                return st;
-            }
-            sb_printf(&b, ",%.10g", q);
+            sb_printf(&b, ",");
+            sb_num(&b, x.q[k]);
+        }
+        for (int j = 0; with_ci && j < 3; j++) {
+            sb_printf(&b, ",");
+            sb_num(&b, x.ci_lo[ci_cols[j]]);
+            sb_printf(&b, ",");
+            sb_num(&b, x.ci_hi[ci_cols[j]]);
         }
         sb_printf(&b, "\n");
     }
-    if (b.oom) {
-        free(b.p);
-        return gpb__fail(err, GPB_ENOMEM, "out of memory writing CSV");
+    return finish(&b, out, err);
+}
+
+gpb_status gpb_report_csv(const gpb_result *r, char **out, gpb_error *err)
+{
+    return csv_summary(NULL, r, NULL, 0, out, err);
+}
+
+gpb_status gpb_report_csv_opt(const gpb_scenario *s, const gpb_result *r,
+                              const gpb_report_options *opt, char **out,
+                              gpb_error *err)
+{
+    return csv_summary(s, r, opt, 1, out, err);
+}
+
+gpb_status gpb_report_samples_csv(const gpb_scenario *s, const gpb_result *r,
+                                  const gpb_report_options *opt, char **out,
+                                  gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    gpb_report_options o;
+    gpb_report_options_default(&o);
+    if (opt)
+        o = *opt;
+    gpb__view v;
+    gpb_status st = gpb__view_init(&v, s, r, &o, 0, err);
+    if (st)
+        return st;
+    size_t n = gpb_result_paths(r), K = gpb_result_input_count(r);
+    size_t M = gpb_result_metric_count(r);
+    double **in = calloc(K ? K : 1, sizeof *in);
+    const double **mv = calloc(M ? M : 1, sizeof *mv);
+    double *f = calloc(M ? M : 1, sizeof *f);
+    sbuf b = {0};
+    if (!in || !mv || !f) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        goto done;
     }
-    *out = b.p;
-    return GPB_OK;
+    for (size_t k = 0; k < K; k++) {
+        in[k] = malloc((n ? n : 1) * sizeof *in[k]);
+        if (!in[k]) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((st = gpb_result_input_samples_own(s, r, k, in[k], err)))
+            goto done;
+    }
+    for (size_t m = 0; m < M; m++) {
+        gpb_result_samples(r, gpb_result_metric_name(r, m), &mv[m], NULL);
+        f[m] = gpb__view_factor(&v, m);
+    }
+    sb_printf(&b, "path");
+    for (size_t k = 0; k < K; k++) {
+        sb_printf(&b, ",");
+        sb_field(&b, gpb_result_input_path(r, k));
+    }
+    for (size_t m = 0; m < M; m++) {
+        sb_printf(&b, ",");
+        sb_field(&b, gpb_result_metric_name(r, m));
+    }
+    sb_printf(&b, "\n");
+    for (size_t i = 0; i < n && !b.oom; i++) {
+        sb_printf(&b, "%zu", i);
+        for (size_t k = 0; k < K; k++) {
+            sb_printf(&b, ",");
+            sb_num(&b, in[k][i]);
+        }
+        for (size_t m = 0; m < M; m++) {
+            sb_printf(&b, ",");
+            sb_num(&b, mv[m][i] * f[m]);
+        }
+        sb_printf(&b, "\n");
+    }
+    st = finish(&b, out, err);
+    b.p = NULL;
+done:
+    free(b.p);
+    for (size_t k = 0; in && k < K; k++)
+        free(in[k]);
+    free(in);
+    free(mv);
+    free(f);
+    gpb__view_free(&v);
+    return st;
 }

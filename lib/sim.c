@@ -460,11 +460,15 @@ static gpb_status setup_runs(worker_ctx *w, gpb_error *err)
         if (t->divergence_per_month >= 0) {
             rs->p_div = x[t->divergence_per_month];
         } else if (t->divergence_per_run >= 0) {
+            /* A divergence is drawn once per running month, so spread the
+               per-run probability over the months the run will be drawn
+               in: its nominal length rounded up (at least one). */
             double months = rs->month_flops > 0
-                                ? rs->target_flops / rs->month_flops
+                                ? ceil(rs->target_flops / rs->month_flops -
+                                       1e-9)
                                 : 1.0;
             if (gpb_risk_divergence_per_month(x[t->divergence_per_run],
-                                              fmax(months, 1e-9), &rs->p_div,
+                                              fmax(months, 1.0), &rs->p_div,
                                               &e))
                 return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
                                     t->line, t->column, t->name, "%s",

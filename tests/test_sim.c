@@ -610,6 +610,28 @@ START_TEST(serving_priced_from_tokens)
 }
 END_TEST
 
+START_TEST(divergence_per_run_keeps_its_probability)
+{
+    /* A run shorter than a month with probability_per_run 0.2 diverges on
+       about 20% of paths (it is drawn in one month), not more: within 4
+       binomial SE, √(0.2·0.8/n). Work lost is 0 so the run still
+       finishes in its month. */
+    const char *y =
+        "gpubudget: 1\nname: d\ncurrency: USD\nhorizon_months: 6\n"
+        "company: {cash: \"$10M\"}\n"
+        "training:\n  - name: pre\n    params: 1B\n    tokens: 20B\n"
+        "    gpu: H100\n    gpus: 64\n    mfu: 0.4\n"
+        "    divergence: {probability_per_run: 0.2, work_lost: 0}\n";
+    gpb_scenario *s = load(y);
+    const size_t n = 40000;
+    gpb_result *r = run(s, n, 17, 2);
+    double m = mean(r, "training.pre.divergences", NULL);
+    ck_assert_msg(fabs(m - 0.2) < 4 * sqrt(0.2 * 0.8 / n), "%g", m);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sim");
@@ -634,6 +656,7 @@ int main(void)
     tcase_add_test(tq, mix_rents_the_rest);
     tcase_add_test(tq, reserve_pays_the_whole_commitment);
     tcase_add_test(tq, serving_priced_from_tokens);
+    tcase_add_test(tq, divergence_per_run_keeps_its_probability);
     suite_add_tcase(s, tq);
     TCase *ta = tcase_create("api");
     tcase_add_test(ta, progress_and_cancel);

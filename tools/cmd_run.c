@@ -1,16 +1,22 @@
 /*
  * gpubudget run [SCENARIO] and gpubudget raise SCENARIO: the Monte Carlo
- * engine from the command line.
+ * engine from the command line, with its reports (text, JSON, CSV, the
+ * xlsx workbook, the HTML page and the raw samples).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* Default cap on paths for --precision (10,000 doubled seven times). */
+#define RUN_DEFAULT_MAX_PATHS 1280000u
 
 static double now_s(void)
 {
@@ -59,36 +65,113 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n)
     return gpb_units_format_money(v, cur, style, 3, buf, n);
 }
 
-/* Formats a metric's value according to its unit. */
-static void fmt_value(const char *unit, gpb_currency cur, double v, char *buf,
-                      size_t n)
+/* ---- the text summary -------------------------------------------------- */
+
+/* What the summary shows money in: the report currency and the factor
+   from the result's currency. */
+typedef struct view {
+    const gpb_result *r;
+    gpb_currency from, cur;
+    double rate;
+} view;
+
+static int is_money(const view *v, size_t m)
 {
-    if (!strcmp(unit, gpb_currency_code(cur)))
-        cli_format_money(v, cur, buf, n);
-    else if (!strcmp(unit, "probability"))
-        snprintf(buf, n, "%.1f%%", 100 * v);
-    else if (!strcmp(unit, "months") || !strcmp(unit, "count"))
-        snprintf(buf, n, "%.1f", v);
-    else
-        gpb_units_format_number(v, GPB_STYLE_EN, 3, buf, n);
+    return !strcmp(gpb_result_metric_unit(v->r, m),
+                   gpb_currency_code(v->from));
 }
 
-static void row(const gpb_result *r, const char *label, const char *metric)
+/* Formats a value of metric m (already in report units). */
+static void fmt_value(const view *v, size_t m, double x, char *buf, size_t n)
+{
+    const char *unit = gpb_result_metric_unit(v->r, m);
+    if (is_money(v, m))
+        cli_format_money(x, v->cur, buf, n);
+    else if (!strcmp(unit, "probability"))
+        snprintf(buf, n, "%.1f%%", 100 * x);
+    else if (!strcmp(unit, "months") || !strcmp(unit, "count"))
+        snprintf(buf, n, "%.1f", x);
+    else
+        gpb_units_format_number(x, GPB_STYLE_EN, 3, buf, n);
+}
+
+static double factor(const view *v, size_t m)
+{
+    return is_money(v, m) ? v->rate : 1.0;
+}
+
+/* Prints s cut to `width` display columns (an ellipsis marks a cut). */
+static void print_fit(const char *s, int width)
+{
+    if (cli_display_width(s) <= width) {
+        fputs(s, stdout);
+        return;
+    }
+    char buf[512];
+    size_t n = 0;
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s;
+         *p && n + 8 < sizeof buf;) {
+        int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2
+                              : (*p & 0xf0) == 0xe0   ? 3
+                                                      : 4;
+        char ch[5] = {0};
+        for (int i = 0; i < len && p[i]; i++)
+            ch[i] = (char)p[i];
+        int cw = cli_display_width(ch);
+        if (w + cw > width - 1)
+            break;
+        memcpy(buf + n, ch, strlen(ch));
+        n += strlen(ch);
+        w += cw;
+        p += strlen(ch);
+    }
+    memcpy(buf + n, "…", strlen("…") + 1);
+    fputs(buf, stdout);
+}
+
+/* Prints text word by word, starting at column `col`, wrapping at `width`
+   with continuation lines indented by `indent`; ends the line. */
+static void print_wrapped(const char *text, int col, int indent, int width)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        int n = (int)(e - p);
+        if (n == 0)
+            break;
+        if (col + 1 + n > width && col > indent) {
+            printf("\n%*s", indent, "");
+            col = indent;
+        } else {
+            fputc(' ', stdout);
+            col++;
+        }
+        fwrite(p, 1, (size_t)n, stdout);
+        col += n;
+        p = e;
+    }
+    fputc('\n', stdout);
+}
+
+static void row(const view *v, const char *label, const char *metric)
 {
     size_t i;
-    if (gpb_result_metric_find(r, metric, &i, NULL))
+    if (gpb_result_metric_find(v->r, metric, &i, NULL))
         return;
-    const char *unit = gpb_result_metric_unit(r, i);
-    gpb_currency cur = gpb_result_currency(r);
-    double q[3], mean, se;
+    double f = factor(v, i), q[3], mean, se;
     static const double lv[3] = {0.05, 0.50, 0.95};
     for (int k = 0; k < 3; k++)
-        gpb_result_quantile(r, metric, lv[k], &q[k], NULL);
-    gpb_result_mean(r, metric, &mean, &se, NULL);
+        gpb_result_quantile(v->r, metric, lv[k], &q[k], NULL);
+    gpb_result_mean(v->r, metric, &mean, &se, NULL);
     char b[4][48];
     for (int k = 0; k < 3; k++)
-        fmt_value(unit, cur, q[k], b[k], sizeof b[k]);
-    fmt_value(unit, cur, mean, b[3], sizeof b[3]);
+        fmt_value(v, i, q[k] * f, b[k], sizeof b[k]);
+    fmt_value(v, i, mean * f, b[3], sizeof b[3]);
     printf("  %-26s", label);
     for (int k = 0; k < 4; k++) {
         fputc(' ', stdout);
@@ -97,38 +180,98 @@ static void row(const gpb_result *r, const char *label, const char *metric)
     fputc('\n', stdout);
 }
 
-static void print_summary(const gpb_scenario *s, const gpb_result *r,
-                          const char *path, int threads, double secs)
+/* The three inputs that move a metric most (by |SRRC|), with the swing. */
+static void drivers(const view *v, const gpb_sensitivity *x,
+                    const char *metric, const char *what)
 {
-    gpb_currency cur = gpb_result_currency(r);
+    size_t m, K = gpb_sensitivity_input_count(x);
+    if (gpb_result_metric_find(v->r, metric, &m, NULL))
+        return;
+    if (gpb_sensitivity_flags(x, m, (size_t)-1) & GPB_SENS_CONSTANT_OUTPUT) {
+        char b[48];
+        double q;
+        gpb_result_quantile(v->r, metric, 0.5, &q, NULL);
+        fmt_value(v, m, q * factor(v, m), b, sizeof b);
+        printf("  %s: the same on every path (%s)\n", what, b);
+        return;
+    }
+    size_t order[3], n = K < 3 ? K : 3;
+    if (n == 0 ||
+        gpb_sensitivity_rank(x, m, GPB_SENS_BY_SRRC, order, n, NULL) != GPB_OK)
+        return;
+    int sw = gpb_sensitivity_has_swing(x);
+    printf("  what moves %s (R² %.2f)%s\n", what, gpb_sensitivity_r2(x, m),
+           sw ? "; P50 with the input at P10 → P90:" : ":");
+    for (size_t j = 0; j < n; j++) {
+        size_t k = order[j];
+        printf("    ");
+        const char *path = gpb_sensitivity_input_path(x, k);
+        print_fit(path, 34);
+        int pad = 34 - (cli_display_width(path) < 34
+                            ? cli_display_width(path)
+                            : 34);
+        printf("%*s %+6.2f", pad, "", gpb_sensitivity_srrc(x, m, k));
+        if (sw) {
+            double lo, hi;
+            char b1[48], b2[48];
+            gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+            fmt_value(v, m, lo * factor(v, m), b1, sizeof b1);
+            fmt_value(v, m, hi * factor(v, m), b2, sizeof b2);
+            printf("  ");
+            cli_print_right(b1, 11);
+            printf(" → ");
+            cli_print_right(b2, 11);
+        }
+        fputc('\n', stdout);
+    }
+}
+
+typedef struct run_info {
+    int threads;
+    double secs;
+    double precision; /* target, 0 = none */
+    int reached;
+    const gpb_sensitivity *sens;
+    const char *sens_error;
+} run_info;
+
+static void print_summary(const gpb_scenario *s, const view *v,
+                          const char *path, const run_info *ri)
+{
+    const gpb_result *r = v->r;
     int H = gpb_result_horizon_months(r);
-    printf("%s\n", gpb_scenario_name(s));
-    printf("  %s; %zu paths, seed %" PRIu64 ", %d thread%s, %.2f s; %s\n\n",
-           path ? path : "built-in default", gpb_result_paths(r),
-           gpb_result_seed(r), threads, threads == 1 ? "" : "s", secs,
-           gpb_currency_code(cur));
-    printf("  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95", "mean");
-    row(r, "spend, total", "spend.total");
-    row(r, "  team", "spend.team");
-    row(r, "  compute (rent)", "spend.compute_rent");
-    row(r, "  serving", "spend.serving");
-    row(r, "  other", "spend.other");
-    row(r, "revenue", "revenue.total");
-    row(r, "funding", "funding.total");
-    row(r, "lowest cash", "cash.min");
-    row(r, "runway, months", "runway_months");
+    print_fit(gpb_scenario_name(s), 78);
+    fputc('\n', stdout);
+    printf("  ");
+    print_fit(path ? path : "built-in default scenario", 76);
+    printf("\n  %zu paths, seed %" PRIu64 ", %d thread%s, %.2f s; money in %s",
+           gpb_result_paths(r), gpb_result_seed(r), ri->threads,
+           ri->threads == 1 ? "" : "s", ri->secs, gpb_currency_code(v->cur));
+    if (v->cur != v->from)
+        printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
+    printf("\n\n  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95",
+           "mean");
+    row(v, "spend, total", "spend.total");
+    row(v, "  team", "spend.team");
+    row(v, "  compute (rent)", "spend.compute_rent");
+    row(v, "  serving", "spend.serving");
+    row(v, "  other", "spend.other");
+    row(v, "revenue", "revenue.total");
+    row(v, "funding", "funding.total");
+    row(v, "lowest cash", "cash.min");
+    row(v, "runway, months", "runway_months");
     for (size_t k = 0; k < gpb_scenario_training_count(s); k++) {
         const char *name = gpb_scenario_training_name(s, k);
         char metric[200], label[64];
         snprintf(label, sizeof label, "%.14s: cost", name);
         snprintf(metric, sizeof metric, "training.%s.cost", name);
-        row(r, label, metric);
+        row(v, label, metric);
         snprintf(label, sizeof label, "%.14s: card-months", name);
         snprintf(metric, sizeof metric, "training.%s.card_months", name);
-        row(r, label, metric);
+        row(v, label, metric);
         snprintf(label, sizeof label, "%.14s: finish month", name);
         snprintf(metric, sizeof metric, "training.%s.finish_month", name);
-        row(r, label, metric);
+        row(v, label, metric);
         snprintf(metric, sizeof metric, "training.%s.finished", name);
         double pf;
         if (!gpb_result_mean(r, metric, &pf, NULL, NULL))
@@ -139,20 +282,41 @@ static void print_summary(const gpb_scenario *s, const gpb_result *r,
     printf("  raise needed now:");
     static const double conf[3] = {0.80, 0.90, 0.95};
     for (int k = 0; k < 3; k++) {
-        double v;
+        double x;
         char b[48];
-        gpb_result_raise_needed(r, conf[k], &v, NULL);
-        cli_format_money(v, cur, b, sizeof b);
+        gpb_result_raise_needed(r, conf[k], &x, NULL);
+        cli_format_money(x * v->rate, v->cur, b, sizeof b);
         printf("  %.0f%%: %s", 100 * conf[k], b);
     }
-    double mean, se;
+    double mean, se, lo, hi;
     char b1[48], b2[48];
     gpb_result_mean(r, "spend.total", &mean, &se, NULL);
-    cli_format_money(se, cur, b1, sizeof b1);
-    cli_format_money(mean, cur, b2, sizeof b2);
+    cli_format_money(se * v->rate, v->cur, b1, sizeof b1);
+    cli_format_money(mean * v->rate, v->cur, b2, sizeof b2);
     printf("\n  standard error of mean total spend: %s (%.2f%% of %s)\n", b1,
            mean != 0 ? 100 * se / fabs(mean) : 0.0, b2);
+    if (!gpb_result_quantile_ci(r, "spend.total", 0.5, 0.95, &lo, &hi,
+                                NULL)) {
+        cli_format_money(lo * v->rate, v->cur, b1, sizeof b1);
+        cli_format_money(hi * v->rate, v->cur, b2, sizeof b2);
+        printf("  95%% interval of P50 total spend: %s to %s\n", b1, b2);
+    }
+    if (ri->precision > 0)
+        printf("  precision target %.2f%% of the mean: %s with %zu paths\n",
+               100 * ri->precision,
+               ri->reached ? "reached" : "NOT reached (cap on paths)",
+               gpb_result_paths(r));
+    if (ri->sens) {
+        fputc('\n', stdout);
+        drivers(v, ri->sens, "spend.total", "total spend");
+        drivers(v, ri->sens, "runway_months", "runway");
+    } else if (ri->sens_error) {
+        printf("\n  no sensitivity:");
+        print_wrapped(ri->sens_error, 19, 4, 78);
+    }
 }
+
+/* ---- files ------------------------------------------------------------ */
 
 static int write_file(const char *path, const char *text)
 {
@@ -177,11 +341,13 @@ static int write_file(const char *path, const char *text)
 
 typedef struct run_args {
     const char *scenario;
-    size_t paths;
+    size_t paths, max_paths, swing_paths;
     uint64_t seed;
     int threads;
-    int json, quasi, quiet;
-    const char *csv;
+    int json, quasi, quiet, samples;
+    const char *csv, *xlsx, *html, *samples_csv, *output_dir;
+    gpb_currency currency;
+    double precision;
     int months;
     double confidence;
 } run_args;
@@ -189,7 +355,8 @@ typedef struct run_args {
 static int parse_common(int argc, char **argv, run_args *a, int is_raise)
 {
     enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_CSV, O_QMC, O_MONTHS,
-           O_CONF, O_QUIET, O_HELP };
+           O_CONF, O_QUIET, O_HELP, O_XLSX, O_HTML, O_SAMPLES_CSV, O_SAMPLES,
+           O_OUTDIR, O_CURRENCY, O_PRECISION, O_MAX_PATHS, O_SWING_PATHS };
     static const struct option opts[] = {
         {"paths", required_argument, 0, O_PATHS},
         {"seed", required_argument, 0, O_SEED},
@@ -201,6 +368,15 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         {"confidence", required_argument, 0, O_CONF},
         {"quiet", no_argument, 0, O_QUIET},
         {"help", no_argument, 0, O_HELP},
+        {"xlsx", required_argument, 0, O_XLSX},
+        {"html", required_argument, 0, O_HTML},
+        {"samples-csv", required_argument, 0, O_SAMPLES_CSV},
+        {"samples", no_argument, 0, O_SAMPLES},
+        {"output-dir", required_argument, 0, O_OUTDIR},
+        {"currency", required_argument, 0, O_CURRENCY},
+        {"precision", required_argument, 0, O_PRECISION},
+        {"max-paths", required_argument, 0, O_MAX_PATHS},
+        {"swing-paths", required_argument, 0, O_SWING_PATHS},
         {0, 0, 0, 0}};
     gpb_sim_options d;
     gpb_sim_options_default(&d);
@@ -208,21 +384,37 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
     a->paths = d.paths;
     a->seed = d.seed;
     a->confidence = 0.9;
+    a->swing_paths = GPB_SENS_DEFAULT_SWING_PATHS;
     optind = 1;
     opterr = 0;
     int c;
     double v;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (is_raise && c >= O_XLSX && c != O_HELP)
+            goto bad;
         switch (c) {
         case O_PATHS:
-            if (cli_parse_number("paths", optarg, &v))
+        case O_MAX_PATHS:
+            if (cli_parse_number(c == O_PATHS ? "paths" : "max-paths", optarg,
+                                 &v))
                 return CLI_BAD_INPUT;
             if (!(v >= 1 && v <= GPB_SIM_MAX_PATHS && v == floor(v))) {
-                cli_error("--paths must be a whole number from 1 to %u",
+                cli_error("--%s must be a whole number from 1 to %u",
+                          c == O_PATHS ? "paths" : "max-paths",
                           GPB_SIM_MAX_PATHS);
                 return CLI_BAD_INPUT;
             }
-            a->paths = (size_t)v;
+            *(c == O_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
+            break;
+        case O_SWING_PATHS:
+            if (cli_parse_number("swing-paths", optarg, &v))
+                return CLI_BAD_INPUT;
+            if (!(v >= 0 && v <= 1e7 && v == floor(v))) {
+                cli_error("--swing-paths must be a whole number from 0 (no "
+                          "swing) to 10M");
+                return CLI_BAD_INPUT;
+            }
+            a->swing_paths = (size_t)v;
             break;
         case O_SEED:
             if (cli_parse_number("seed", optarg, &v))
@@ -243,11 +435,45 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
             }
             a->threads = (int)v;
             break;
+        case O_PRECISION:
+            if (cli_parse_number("precision", optarg, &v))
+                return CLI_BAD_INPUT;
+            if (!(v > 0 && v < 1)) {
+                cli_error("--precision must be a fraction of the mean "
+                          "between 0 and 1 (e.g. 0.005 or 0.5%%)");
+                return CLI_BAD_INPUT;
+            }
+            a->precision = v;
+            break;
+        case O_CURRENCY: {
+            gpb_error e;
+            if (gpb_currency_from_code(optarg, &a->currency, &e) != GPB_OK ||
+                a->currency == GPB_CURRENCY_NONE) {
+                cli_error("--currency '%s': expected USD, CNY or EUR", optarg);
+                return CLI_BAD_INPUT;
+            }
+            break;
+        }
         case O_JSON:
             a->json = 1;
             break;
         case O_CSV:
             a->csv = optarg;
+            break;
+        case O_XLSX:
+            a->xlsx = optarg;
+            break;
+        case O_HTML:
+            a->html = optarg;
+            break;
+        case O_SAMPLES_CSV:
+            a->samples_csv = optarg;
+            break;
+        case O_SAMPLES:
+            a->samples = 1;
+            break;
+        case O_OUTDIR:
+            a->output_dir = optarg;
             break;
         case O_QMC:
             a->quasi = 1;
@@ -289,11 +515,26 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
         return CLI_BAD_INPUT;
     }
+    if (a->max_paths && !a->precision) {
+        cli_error("--max-paths goes with --precision");
+        return CLI_BAD_INPUT;
+    }
+    if (a->precision) {
+        if (!a->max_paths)
+            a->max_paths = a->paths > RUN_DEFAULT_MAX_PATHS
+                               ? a->paths
+                               : RUN_DEFAULT_MAX_PATHS;
+        if (a->max_paths < a->paths) {
+            cli_error("--max-paths (%zu) is below --paths (%zu)",
+                      a->max_paths, a->paths);
+            return CLI_BAD_INPUT;
+        }
+    }
     return 0;
 }
 
 static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
-                    int *threads, double *secs)
+                    run_info *ri)
 {
     if (cli_load_scenario(a->scenario, s))
         return CLI_BAD_INPUT;
@@ -303,13 +544,20 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     opt.seed = a->seed;
     opt.threads = a->threads;
     opt.quasi_random = a->quasi;
-    if (!a->quiet && isatty(2) && a->paths >= 100000)
+    if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;
-    *threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    ri->threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     double t0 = now_s();
     gpb_error err;
-    gpb_status st = gpb_sim_run(*s, &opt, r, &err);
-    *secs = now_s() - t0;
+    gpb_status st;
+    if (a->precision) {
+        ri->precision = a->precision;
+        st = gpb_sim_run_to_precision(*s, &opt, "spend.total", a->precision,
+                                      a->max_paths, r, &ri->reached, &err);
+    } else {
+        st = gpb_sim_run(*s, &opt, r, &err);
+    }
+    ri->secs = now_s() - t0;
     if (st) {
         cli_error_gpb("simulation failed", &err);
         return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
@@ -317,46 +565,222 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     return CLI_OK;
 }
 
+/* The scenario file's name without directory and extension ("default" for
+   the built-in scenario): the stem of --output-dir's file names. */
+static void stem_of(const char *path, char *buf, size_t n)
+{
+    if (!path) {
+        snprintf(buf, n, "default");
+        return;
+    }
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(buf, n, "%s", b);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = 0;
+}
+
+/* Resolves a report file name against --output-dir: relative names go
+   into the directory; with the directory and no name, the default name
+   STEM + suffix. Returns NULL when there is no file to write. */
+static const char *place(const run_args *a, const char *name,
+                         const char *stem, const char *suffix, char *buf,
+                         size_t n)
+{
+    if (!a->output_dir)
+        return name;
+    if (!name) {
+        snprintf(buf, n, "%s/%s%s", a->output_dir, stem, suffix);
+        return buf;
+    }
+    if (name[0] == '/')
+        return name;
+    snprintf(buf, n, "%s/%s", a->output_dir, name);
+    return buf;
+}
+
+static int make_dir(const char *dir)
+{
+    struct stat st;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cli_error("cannot create directory '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("'%s' is not a directory", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes text from a report function to a file. */
+static int emit(const char *path, gpb_status st, char *text,
+                const gpb_error *err, const char *what)
+{
+    if (st) {
+        cli_error_gpb(what, err);
+        gpb_free(text);
+        return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+    }
+    int rc = write_file(path, text) ? CLI_BAD_INPUT : CLI_OK;
+    gpb_free(text);
+    return rc;
+}
+
+static int write_reports(const run_args *a, const gpb_scenario *s,
+                         const gpb_result *r, const gpb_report_options *ro)
+{
+    char stem[256], b1[4096], b2[4096], b3[4096], b4[4096], b5[4096];
+    stem_of(a->scenario, stem, sizeof stem);
+    int all = a->output_dir && !a->csv && !a->xlsx && !a->html &&
+              !a->samples_csv;
+    if (a->output_dir && make_dir(a->output_dir))
+        return CLI_BAD_INPUT;
+    const char *csv = place(a, a->csv, stem, ".csv", b1, sizeof b1);
+    const char *xlsx = place(a, a->xlsx, stem, ".xlsx", b2, sizeof b2);
+    const char *html = place(a, a->html, stem, ".html", b3, sizeof b3);
+    const char *smp = place(a, a->samples_csv, stem, "-samples.csv", b4,
+                            sizeof b4);
+    const char *json = all ? place(a, NULL, stem, ".json", b5, sizeof b5)
+                           : NULL;
+    if (!all) { /* only the files asked for */
+        csv = a->csv ? csv : NULL;
+        xlsx = a->xlsx ? xlsx : NULL;
+        html = a->html ? html : NULL;
+        smp = a->samples_csv ? smp : NULL;
+    }
+    gpb_error err;
+    int rc;
+    gpb_status st;
+    char *text;
+    if (csv) {
+        text = NULL;
+        st = gpb_report_csv_opt(s, r, ro, &text, &err);
+        if ((rc = emit(csv, st, text, &err, "csv")))
+            return rc;
+    }
+    if (smp) {
+        text = NULL;
+        st = gpb_report_samples_csv(s, r, ro, &text, &err);
+        if ((rc = emit(smp, st, text, &err, "samples csv")))
+            return rc;
+    }
+    if (html) {
+        text = NULL;
+        st = gpb_report_html(s, r, ro, &text, &err);
+        if ((rc = emit(html, st, text, &err, "html")))
+            return rc;
+    }
+    if (json) {
+        text = NULL;
+        st = gpb_report_json_opt(s, r, ro, &text, &err);
+        if ((rc = emit(json, st, text, &err, "json")))
+            return rc;
+    }
+    if (xlsx) {
+        st = gpb_report_xlsx_write(s, r, ro, xlsx, &err);
+        if (st) {
+            cli_error_gpb("xlsx", &err);
+            return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+        }
+    }
+    return CLI_OK;
+}
+
+static void usage_run(void)
+{
+    printf(
+        "usage: gpubudget run [SCENARIO] [--paths N] [--seed S] "
+        "[--threads T] [--qmc]\n"
+        "         [--precision F [--max-paths N]] [--currency USD|CNY|EUR]\n"
+        "         [--json] [--csv FILE] [--xlsx FILE [--samples]] "
+        "[--html FILE]\n"
+        "         [--samples-csv FILE] [--output-dir DIR] "
+        "[--swing-paths N] [--quiet]\n"
+        "Simulates SCENARIO (the built-in 千卡/月 case when none is given) "
+        "and reports\n"
+        "spend, runway and the raise needed as distributions, and which "
+        "inputs move them.\n"
+        "  --precision F   double the paths (from --paths) until the "
+        "standard error of\n"
+        "                  mean total spend is below F × the mean "
+        "(--max-paths caps it)\n"
+        "  --currency C    report money in C, converted at the scenario's "
+        "mean rate\n"
+        "  --json          the report as JSON on stdout (docs/output.md)\n"
+        "  --csv FILE      quantiles of every metric; --samples-csv FILE: "
+        "every path\n"
+        "  --xlsx FILE     a workbook with native charts (--samples adds "
+        "every path)\n"
+        "  --html FILE     one self-contained page with the charts\n"
+        "  --output-dir D  put the files in D; alone, writes all of them as "
+        "D/STEM.*\n"
+        "  --swing-paths N paths per side of each tornado run (default "
+        "2000; 0: none)\n");
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args a;
     int rc = parse_common(argc, argv, &a, 0);
     if (rc == -1) {
-        printf("usage: gpubudget run [SCENARIO] [--paths N] [--seed S] "
-               "[--threads T]\n"
-               "                    [--qmc] [--json] [--csv FILE] "
-               "[--quiet]\n"
-               "Simulates SCENARIO (the built-in 千卡/月 case when none is "
-               "given) and\nreports spend, runway and the raise needed as "
-               "distributions.\n");
+        usage_run();
         return CLI_OK;
     }
     if (rc)
         return rc;
     gpb_scenario *s = NULL;
     gpb_result *r = NULL;
-    int threads;
-    double secs;
-    rc = simulate(&a, &s, &r, &threads, &secs);
+    gpb_sensitivity *sens = NULL;
+    run_info ri = {0};
+    rc = simulate(&a, &s, &r, &ri);
     if (rc)
         goto done;
+
+    view v = {.r = r, .from = gpb_result_currency(r), .rate = 1.0};
+    v.cur = a.currency ? a.currency : v.from;
     gpb_error err;
-    if (a.csv) {
-        char *text = NULL;
-        if (gpb_report_csv(r, &text, &err)) {
-            cli_error_gpb("csv", &err);
+    if (gpb_report_exchange_rate(s, v.from, v.cur, &v.rate, &err)) {
+        cli_error_gpb("currency", &err);
+        rc = CLI_BAD_INPUT;
+        goto done;
+    }
+
+    /* The sensitivity, with the tornado's swing runs, for every report. */
+    int files = a.csv || a.xlsx || a.html || a.samples_csv || a.output_dir;
+    char sens_error[GPB_ERROR_MESSAGE_MAX] = "";
+    if (!a.quiet || a.json || a.xlsx || a.html || a.output_dir) {
+        gpb_sensitivity_options so;
+        gpb_sensitivity_options_default(&so);
+        so.swing = a.swing_paths > 0;
+        so.swing_paths = a.swing_paths ? a.swing_paths : 1;
+        so.threads = a.threads;
+        gpb_status st = gpb_sensitivity_compute(s, r, &so, &sens, &err);
+        if (st == GPB_ENOMEM) {
+            cli_error_gpb("sensitivity", &err);
             rc = CLI_INTERNAL;
             goto done;
         }
-        if (write_file(a.csv, text))
-            rc = CLI_BAD_INPUT;
-        gpb_free(text);
-        if (rc)
-            goto done;
+        if (st)
+            snprintf(sens_error, sizeof sens_error, "%s", err.message);
     }
+    ri.sens = sens;
+    ri.sens_error = sens_error[0] ? sens_error : NULL;
+
+    gpb_report_options ro;
+    gpb_report_options_default(&ro);
+    ro.currency = v.cur;
+    ro.rate = v.rate;
+    ro.sensitivity = sens;
+    ro.samples = a.samples;
+    ro.precision_target = a.precision;
+    ro.precision_reached = ri.reached;
+    if (files && (rc = write_reports(&a, s, r, &ro)))
+        goto done;
     if (a.json) {
         char *text = NULL;
-        if (gpb_report_json(s, r, &text, &err)) {
+        if (gpb_report_json_opt(s, r, &ro, &text, &err)) {
             cli_error_gpb("json", &err);
             rc = CLI_INTERNAL;
             goto done;
@@ -365,9 +789,10 @@ int cmd_run(int argc, char **argv)
         fputc('\n', stdout);
         gpb_free(text);
     } else if (!a.quiet) {
-        print_summary(s, r, a.scenario, threads, secs);
+        print_summary(s, &v, a.scenario, &ri);
     }
 done:
+    gpb_sensitivity_free(sens);
     gpb_result_free(r);
     gpb_scenario_free(s);
     return rc;
@@ -390,9 +815,8 @@ int cmd_raise(int argc, char **argv)
         return rc;
     gpb_scenario *s = NULL;
     gpb_result *r = NULL;
-    int threads;
-    double secs;
-    rc = simulate(&a, &s, &r, &threads, &secs);
+    run_info ri = {0};
+    rc = simulate(&a, &s, &r, &ri);
     if (rc)
         goto done;
     int H = gpb_result_horizon_months(r);

@@ -9,6 +9,7 @@
 
 #include "gpubudget/common.h"
 #include "gpubudget/scenario.h"
+#include "gpubudget/sensitivity.h"
 #include "gpubudget/sim.h"
 
 #ifdef __cplusplus
@@ -24,13 +25,16 @@ GPB_API extern const double gpb_report_levels[GPB_REPORT_N_LEVELS];
  * {"gpubudget": version, "scenario": {...}, "paths": n, "seed": s,
  *  "metrics": {name: {"unit", "mean", "std_error", "p5", "p10", "p25",
  *  "p50", "p75", "p90", "p95"}}, "p_out_of_cash_by_month": [...],
- *  "fan": {"p5": [...], ...}, "raise_needed": {"p80", "p90", "p95"}}.
+ *  "fan": {"p5": [...], ...}, "raise_needed": {"p80", "p90", "p95"}},
+ * and the blocks of gpb_report_json_opt below: it is that function with
+ * default options (money in the result's currency; the rank sensitivity
+ * computed here, without the swing).
  *
  *   s      the scenario that was run (borrowed)
  *   r      its result (borrowed)
  *   out    receives new NUL-terminated text (free with gpb_free)
  *
- * Returns GPB_OK or GPB_ENOMEM.
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
                                    char **out, gpb_error *err);
@@ -38,10 +42,144 @@ GPB_API gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
 /*
  * The summary as CSV: a header line, then one line per metric with its
  * unit, mean, standard error and the quantiles of gpb_report_levels.
- * Returns new text (free with gpb_free).
+ * Returns new text (free with gpb_free); GPB_EINVAL for NULL arguments;
+ * GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_report_csv(const gpb_result *r, char **out,
                                   gpb_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Report options, the workbook, the HTML report and the raw samples         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Options shared by every report writer below. Fill with
+ * gpb_report_options_default() and change what you need.
+ */
+typedef struct gpb_report_options {
+    /* Currency of the report's money (NONE, the default: the result's).
+       Money metrics, the fan, the raise, swings and claims are converted
+       at one rate; inputs stay in their own units and currency. */
+    gpb_currency currency;
+    /* Units of `currency` per unit of the result's currency; 0 (default):
+       from the means of the scenario's exchange-rate inputs
+       (exchange_rates.CNY_per_USD, .EUR_per_USD; the library defaults
+       when absent), rate = mean(per_USD[to]) / mean(per_USD[from]). */
+    double rate;
+    /* Borrowed, optional: the sensitivity to report (with its swing, the
+       tornado charts). NULL: the writer computes the rank statistics
+       itself (no swing, no simulation runs), and the report has no
+       tornado; when even that fails (too few paths) it has no
+       sensitivity and says why. */
+    const gpb_sensitivity *sensitivity;
+    /* 1: the workbook gets a "samples" sheet with every path's inputs and
+       outputs (default 0). */
+    int samples;
+    /* Confidence of the quantile intervals (default 0.95). */
+    double ci_level;
+    /* Recorded in the JSON's "convergence" block when the caller ran to a
+       target precision (gpb_sim_run_to_precision): the target relative
+       standard error of mean total spend (0 = none, the default) and
+       whether it was reached. */
+    double precision_target;
+    int precision_reached;
+} gpb_report_options;
+
+/* Fills *opt with the defaults above. */
+GPB_API void gpb_report_options_default(gpb_report_options *opt);
+
+/*
+ * The one rate a report converts money with: units of `to` per unit of
+ * `from`, mean(per_USD[to]) / mean(per_USD[from]), where per_USD[CNY] and
+ * per_USD[EUR] are the means of the scenario's inputs
+ * exchange_rates.CNY_per_USD and .EUR_per_USD (gpb_fx_default() when s is
+ * NULL or lacks them) and per_USD[USD] = 1. The mean rate, not the mean of
+ * each path's converted amount: a report converts its figures after the
+ * simulation, so every figure uses the same rate.
+ *
+ * Returns GPB_OK (1 when from == to); GPB_EINVAL for NULL rate or a
+ * currency outside the enum; GPB_ECURRENCY when one side is NONE and the
+ * other is not.
+ */
+GPB_API gpb_status gpb_report_exchange_rate(const gpb_scenario *s,
+                                            gpb_currency from,
+                                            gpb_currency to, double *rate,
+                                            gpb_error *err);
+
+/*
+ * As gpb_report_json, with options, and with the blocks described in
+ * docs/output.md: "currency_conversion" (when converted), "convergence",
+ * "sensitivity", "inputs", "sources" and "claims", and a "ci" interval per
+ * quantile of every metric.
+ *
+ *   s    the scenario that was run (borrowed; required)
+ *   opt  NULL = defaults
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL s, r or out, a currency outside the
+ * enum, a negative or non-finite rate or ci_level outside (0, 1);
+ * GPB_ECURRENCY when no rate to the requested currency is known; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_json_opt(const gpb_scenario *s,
+                                       const gpb_result *r,
+                                       const gpb_report_options *opt,
+                                       char **out, gpb_error *err);
+
+/*
+ * As gpb_report_csv, with options: money in opt->currency, and six more
+ * columns, the confidence intervals of P5, P50 and P95 at opt->ci_level
+ * (p5_ci_lo, p5_ci_hi, p50_ci_lo, p50_ci_hi, p95_ci_lo, p95_ci_hi).
+ * s is needed only to convert money at the scenario's mean rate (it may be
+ * NULL otherwise). Returns as gpb_report_json_opt.
+ */
+GPB_API gpb_status gpb_report_csv_opt(const gpb_scenario *s,
+                                      const gpb_result *r,
+                                      const gpb_report_options *opt,
+                                      char **out, gpb_error *err);
+
+/*
+ * Every path's uncertain inputs and metrics as CSV: a header "path", the
+ * inputs' key paths, the metric names; then one line per path (0-based).
+ * Inputs are in their own units and currency as the scenario writes them
+ * (gpb_result_input_samples_own); money metrics in the report currency.
+ * Returns new text (gpb_free); statuses as gpb_report_json_opt.
+ */
+GPB_API gpb_status gpb_report_samples_csv(const gpb_scenario *s,
+                                          const gpb_result *r,
+                                          const gpb_report_options *opt,
+                                          char **out, gpb_error *err);
+
+/*
+ * Writes an xlsx workbook (libxlsxwriter) to `path`: sheets summary,
+ * quantiles, fan, p_out_of_cash, sensitivity, claims, inputs, sources,
+ * charts (native, editable charts: the cash fan, P(out of cash), the
+ * histograms of total spend and runway, the tornados) and, with
+ * opt->samples, samples. docs/output.md lists every column. The workbook
+ * is written to a temporary file in the same directory and renamed over
+ * `path`, so an existing file is replaced whole or not at all.
+ *
+ * Returns GPB_OK; the statuses of gpb_report_json_opt; GPB_EINVAL for a
+ * NULL path; GPB_EIO when the file cannot be created, written or renamed
+ * (libxlsxwriter may then also print its own message on stderr).
+ */
+GPB_API gpb_status gpb_report_xlsx_write(const gpb_scenario *s,
+                                         const gpb_result *r,
+                                         const gpb_report_options *opt,
+                                         const char *path, gpb_error *err);
+
+/*
+ * The report as one self-contained HTML page (no network access needed to
+ * view it): the summary table, the charts (cash fan with P5–P95 and
+ * P25–P75 bands, median, zero line and funding months; histograms of
+ * total spend and runway with P5/P50/P95 marked; P(out of cash) by month;
+ * tornados), the sensitivity, the inputs with the scenario's sources, and
+ * the claims. The charts are drawn by Chart.js (Debian's libjs-chart.js,
+ * MIT licence), compiled into the library and inlined in the page.
+ * Returns new NUL-terminated text (gpb_free); statuses as
+ * gpb_report_json_opt.
+ */
+GPB_API gpb_status gpb_report_html(const gpb_scenario *s, const gpb_result *r,
+                                   const gpb_report_options *opt, char **out,
+                                   gpb_error *err);
 
 #ifdef __cplusplus
 }

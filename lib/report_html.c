@@ -1,0 +1,543 @@
+/*
+ * The HTML report (gpb_report_html): one self-contained page. Tables are
+ * written here; the charts are specified by report_chart.c, serialised as
+ * JSON into the page, and drawn by lib/report.js with Chart.js. Both
+ * scripts are compiled into the library (lib/embed.py) and inlined, so the
+ * page needs no network access.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/report.h"
+#include "internal.h"
+#include "report_chart.h"
+#include "scenario_model.h"
+
+/* Generated at build time by lib/embed.py: Debian's Chart.js 3
+   (libjs-chart.js, /usr/share/javascript/chart.js/chart.min.js, MIT
+   licence, its banner kept) and lib/report.js. */
+extern const char gpb__chartjs_text[];
+extern const char gpb__report_js[];
+
+typedef struct hbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} hbuf;
+
+static void hb_put(hbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = realloc(b->p, cap);
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void hb_raw(hbuf *b, const char *s) { hb_put(b, s, strlen(s)); }
+
+static void hb_printf(hbuf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
+static void hb_printf(hbuf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    hb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Text with &, <, >, " and ' escaped; NULL writes nothing. */
+static void hb_text(hbuf *b, const char *s)
+{
+    for (const char *p = s; p && *p; p++) {
+        switch (*p) {
+        case '&': hb_raw(b, "&amp;"); break;
+        case '<': hb_raw(b, "&lt;"); break;
+        case '>': hb_raw(b, "&gt;"); break;
+        case '"': hb_raw(b, "&quot;"); break;
+        case '\'': hb_raw(b, "&#39;"); break;
+        default: hb_put(b, p, 1);
+        }
+    }
+}
+
+static void td(hbuf *b, const char *s)
+{
+    hb_raw(b, "<td>");
+    hb_text(b, s);
+    hb_raw(b, "</td>");
+}
+
+static void td_num(hbuf *b, const char *s)
+{
+    hb_raw(b, "<td class=\"n\">");
+    hb_text(b, s);
+    hb_raw(b, "</td>");
+}
+
+static const char STYLE[] =
+    "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:"
+    "1100px;padding:0 1em;color:#222}\n"
+    "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:"
+    "1px solid #ccc}\n"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;"
+    "border-bottom:1px solid #eee;text-align:left;vertical-align:top}\n"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
+    "white-space:nowrap}\n"
+    ".meta{color:#555}.chart{position:relative;height:340px;margin:1em 0}\n"
+    ".quote{color:#555;font-size:.9em}\n";
+
+/* One row of the headline table. */
+static gpb_status summary_row(hbuf *b, const gpb__view *v, const char *label,
+                              const char *metric, gpb_error *err)
+{
+    size_t m;
+    if (gpb_result_metric_find(v->r, metric, &m, NULL))
+        return GPB_OK; /* a metric this scenario does not have */
+    gpb__stats x;
+    gpb_status st = gpb__view_stats(v, m, &x, err);
+    if (st)
+        return st;
+    const char *u = gpb__view_unit(v, m);
+    char f[6][48];
+    gpb__view_format(v, u, x.q[0], f[0], sizeof f[0]);
+    gpb__view_format(v, u, x.q[3], f[1], sizeof f[1]);
+    gpb__view_format(v, u, x.q[6], f[2], sizeof f[2]);
+    gpb__view_format(v, u, x.mean, f[3], sizeof f[3]);
+    gpb__view_format(v, u, x.ci_lo[3], f[4], sizeof f[4]);
+    gpb__view_format(v, u, x.ci_hi[3], f[5], sizeof f[5]);
+    char ci[100];
+    snprintf(ci, sizeof ci, "%s – %s", f[4], f[5]);
+    hb_raw(b, "<tr>");
+    td(b, label);
+    for (int k = 0; k < 4; k++)
+        td_num(b, f[k]);
+    td_num(b, ci);
+    hb_raw(b, "</tr>\n");
+    return GPB_OK;
+}
+
+static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
+{
+    const gpb_scenario *s = v->s;
+    const gpb_result *r = v->r;
+    int H = gpb_result_horizon_months(r);
+    hb_printf(b,
+              "<h2>Summary</h2>\n<table id=\"summary\"><tr><th></th>"
+              "<th class=\"n\">P5</th><th class=\"n\">P50</th>"
+              "<th class=\"n\">P95</th><th class=\"n\">mean</th>"
+              "<th class=\"n\">%.0f%% interval of P50</th></tr>\n",
+              100 * v->ci_level);
+    static const char *const rows[][2] = {
+        {"spend, total", "spend.total"}, {"  team", "spend.team"},
+        {"  compute (rent)", "spend.compute_rent"},
+        {"  serving", "spend.serving"}, {"  other", "spend.other"},
+        {"revenue", "revenue.total"}, {"funding", "funding.total"},
+        {"lowest cash", "cash.min"}, {"runway, months", "runway_months"}};
+    gpb_status st;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if ((st = summary_row(b, v, rows[i][0], rows[i][1], err)))
+            return st;
+    for (size_t k = 0; k < gpb_scenario_training_count(s); k++) {
+        const char *name = gpb_scenario_training_name(s, k);
+        static const char *const what[3][2] = {{"cost", "cost"},
+                                               {"card-months", "card_months"},
+                                               {"finish month",
+                                                "finish_month"}};
+        for (int j = 0; j < 3; j++) {
+            char label[160], metric[200];
+            snprintf(label, sizeof label, "%.60s: %s", name, what[j][0]);
+            snprintf(metric, sizeof metric, "training.%s.%s", name,
+                     what[j][1]);
+            if ((st = summary_row(b, v, label, metric, err)))
+                return st;
+        }
+    }
+    hb_raw(b, "</table>\n");
+    double mean = 0, se = 0;
+    gpb_result_mean(r, "spend.total", &mean, &se, NULL);
+    hb_printf(b,
+              "<p>P(out of cash within %d months): <b>%.1f%%</b>. "
+              "Raise needed now:",
+              H, 100 * gpb_result_prob_out_of_cash_by(r, H - 1));
+    static const double conf[3] = {0.80, 0.90, 0.95};
+    for (int k = 0; k < 3; k++) {
+        double q;
+        char f[48];
+        if ((st = gpb_result_raise_needed(r, conf[k], &q, err)))
+            return st;
+        gpb__view_format(v, gpb_currency_code(v->cur), q * v->scale, f,
+                         sizeof f);
+        hb_printf(b, " %.0f%%: <b>", 100 * conf[k]);
+        hb_text(b, f);
+        hb_raw(b, "</b>");
+    }
+    hb_printf(b,
+              ". Standard error of mean total spend: %.2f%% of the mean "
+              "(%zu paths).</p>\n",
+              mean != 0 ? 100 * se / fabs(mean) : 0.0, gpb_result_paths(r));
+
+    /* Every metric, folded. */
+    hb_printf(b,
+              "<details><summary>All metrics</summary>\n<table id=\"metrics\">"
+              "<tr><th>metric</th><th>unit</th><th class=\"n\">mean</th>"
+              "<th class=\"n\">std. error</th><th class=\"n\">P5</th>"
+              "<th class=\"n\">P50</th><th class=\"n\">P95</th></tr>\n");
+    for (size_t m = 0; m < gpb_result_metric_count(r); m++) {
+        gpb__stats x;
+        if ((st = gpb__view_stats(v, m, &x, err)))
+            return st;
+        const char *u = gpb__view_unit(v, m);
+        char f[5][48];
+        double vals[5] = {x.mean, x.se, x.q[0], x.q[3], x.q[6]};
+        hb_raw(b, "<tr>");
+        td(b, gpb_result_metric_name(r, m));
+        td(b, u);
+        for (int k = 0; k < 5; k++) {
+            gpb__view_format(v, u, vals[k], f[k], sizeof f[k]);
+            td_num(b, f[k]);
+        }
+        hb_raw(b, "</tr>\n");
+    }
+    hb_raw(b, "</table></details>\n");
+    return GPB_OK;
+}
+
+static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
+                              const char *what)
+{
+    const gpb_sensitivity *x = v->sens;
+    size_t m, K = gpb_sensitivity_input_count(x);
+    if (!x || K == 0 || gpb_result_metric_find(v->r, metric, &m, NULL))
+        return;
+    size_t n = K < 10 ? K : 10;
+    size_t order[10];
+    int sw = gpb_sensitivity_has_swing(x);
+    size_t *all = malloc(K * sizeof *all);
+    if (!all ||
+        gpb_sensitivity_rank(x, m, GPB_SENS_BY_SRRC, all, K, NULL) != GPB_OK) {
+        free(all);
+        return;
+    }
+    memcpy(order, all, n * sizeof *order);
+    free(all);
+    hb_raw(b, "<h3>");
+    hb_text(b, what);
+    hb_printf(b, " <span class=\"meta\">(R² of the rank regression %.2f)"
+                 "</span></h3>\n",
+              gpb_sensitivity_r2(x, m));
+    if (gpb_sensitivity_flags(x, m, (size_t)-1) & GPB_SENS_CONSTANT_OUTPUT) {
+        hb_raw(b, "<p>The same on every path: nothing moves it.</p>\n");
+        return;
+    }
+    hb_raw(b, "<table><tr><th>input</th><th class=\"n\">SRRC</th>"
+              "<th class=\"n\">Spearman</th>");
+    if (sw)
+        hb_printf(b,
+                  "<th class=\"n\">P50, input at P%.0f</th>"
+                  "<th class=\"n\">P50, input at P%.0f</th>",
+                  100 * gpb_sensitivity_swing_low(x),
+                  100 * gpb_sensitivity_swing_high(x));
+    hb_raw(b, "</tr>\n");
+    const char *u = gpb__view_unit(v, m);
+    double f = gpb__view_factor(v, m);
+    for (size_t j = 0; j < n; j++) {
+        size_t k = order[j];
+        char a[48], c[48];
+        hb_raw(b, "<tr>");
+        td(b, gpb_sensitivity_input_path(x, k));
+        snprintf(a, sizeof a, "%+.2f", gpb_sensitivity_srrc(x, m, k));
+        snprintf(c, sizeof c, "%+.2f", gpb_sensitivity_spearman(x, m, k));
+        td_num(b, a);
+        td_num(b, c);
+        if (sw) {
+            double lo, hi;
+            gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+            gpb__view_format(v, u, lo * f, a, sizeof a);
+            gpb__view_format(v, u, hi * f, c, sizeof c);
+            td_num(b, a);
+            td_num(b, c);
+        }
+        hb_raw(b, "</tr>\n");
+    }
+    hb_raw(b, "</table>\n");
+}
+
+static void inputs_and_sources(hbuf *b, const gpb__view *v)
+{
+    const gpb_scenario *s = v->s;
+    hb_raw(b, "<h2>Inputs</h2>\n<p class=\"meta\">Every number of the "
+              "scenario, with its key path, distribution and the line of "
+              "the file it came from (the file's comments say why).</p>\n"
+              "<table id=\"inputs\"><tr><th>input</th><th>distribution</th>"
+              "<th>unit</th><th class=\"n\">P10</th><th class=\"n\">P50</th>"
+              "<th class=\"n\">P90</th><th>line</th></tr>\n");
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const gpb__input *in = &s->inputs[i];
+        char unit[64], desc[256], q[3][48], line[32];
+        gpb__input_unit(s, i, unit, sizeof unit);
+        gpb_dist_describe(&in->dist, desc, sizeof desc);
+        static const double lv[3] = {0.1, 0.5, 0.9};
+        for (int k = 0; k < 3; k++)
+            gpb_units_format_number(gpb_dist_quantile(&in->dist, lv[k]),
+                                    GPB_STYLE_EN, 4, q[k], sizeof q[k]);
+        snprintf(line, sizeof line, "%d", in->line);
+        hb_raw(b, "<tr>");
+        td(b, in->path);
+        td(b, desc);
+        td(b, unit);
+        for (int k = 0; k < 3; k++)
+            td_num(b, q[k]);
+        td(b, in->line ? line : "default");
+        hb_raw(b, "</tr>\n");
+    }
+    hb_raw(b, "</table>\n<h2>Sources</h2>\n<table id=\"sources\"><tr>"
+              "<th>id</th><th>source</th></tr>\n");
+    for (size_t i = 0; i < s->n_sources; i++) {
+        const gpb__source *x = &s->sources[i];
+        hb_raw(b, "<tr>");
+        td(b, x->id);
+        hb_raw(b, "<td>");
+        hb_text(b, x->title);
+        if (x->outlet) {
+            hb_raw(b, ", ");
+            hb_text(b, x->outlet);
+        }
+        if (x->date) {
+            hb_raw(b, " (");
+            hb_text(b, x->date);
+            hb_raw(b, ")");
+        }
+        if (x->url) {
+            hb_raw(b, "<br><code>");
+            hb_text(b, x->url);
+            hb_raw(b, "</code>");
+        }
+        if (x->quote) {
+            hb_raw(b, "<br><span class=\"quote\">“");
+            hb_text(b, x->quote);
+            hb_raw(b, "”</span>");
+        }
+        hb_raw(b, "</td></tr>\n");
+    }
+    hb_raw(b, "</table>\n");
+}
+
+static void claims(hbuf *b, const gpb__view *v)
+{
+    const gpb_scenario *s = v->s;
+    hb_raw(b, "<h2>Claims</h2>\n");
+    if (s->n_claims == 0) {
+        hb_raw(b, "<p>The scenario states no claims.</p>\n");
+        return;
+    }
+    hb_raw(b, "<p class=\"meta\">What the sources say, next to what the "
+              "simulation gives. The verdict is the job of "
+              "<code>gpubudget check</code>.</p>\n<table id=\"claims\">"
+              "<tr><th>claim</th><th>source</th><th>says</th><th>metric</th>"
+              "<th class=\"n\">claimed</th><th class=\"n\">simulated P5</th>"
+              "<th class=\"n\">P50</th><th class=\"n\">P95</th></tr>\n");
+    for (size_t i = 0; i < s->n_claims; i++) {
+        const gpb__claim *c = &s->claims[i];
+        size_t m;
+        gpb__stats x;
+        int have = c->metric &&
+                   !gpb_result_metric_find(v->r, c->metric, &m, NULL) &&
+                   !gpb__view_stats(v, m, &x, NULL);
+        hb_raw(b, "<tr>");
+        td(b, c->id);
+        td(b, c->source);
+        td(b, c->says);
+        td(b, c->metric);
+        td_num(b, c->text);
+        for (int k = 0; k < 3; k++) {
+            char f[48] = "—";
+            if (have)
+                gpb__view_format(v, gpb__view_unit(v, m), x.q[k * 3], f,
+                                 sizeof f);
+            td_num(b, f);
+        }
+        hb_raw(b, "</tr>\n");
+    }
+    hb_raw(b, "</table>\n");
+}
+
+static json_t *charts_json(const gpb__view *v, const gpb__charts *cs)
+{
+    static const char *const kinds[] = {"fan", "line", "hist", "tornado"};
+    json_t *root = json_object(), *arr = json_array();
+    json_object_set_new(root, "currency",
+                        json_string(gpb_currency_code(v->cur)));
+    json_object_set_new(root, "charts", arr);
+    for (size_t i = 0; i < cs->n; i++) {
+        const gpb__chart *c = &cs->c[i];
+        json_t *o = json_object(), *labels = json_array();
+        json_t *series = json_array(), *markers = json_array();
+        json_object_set_new(o, "id", json_string(c->id));
+        json_object_set_new(o, "kind", json_string(kinds[c->kind]));
+        json_object_set_new(o, "title", json_string(c->title));
+        json_object_set_new(o, "x_title", json_string(c->x_title));
+        json_object_set_new(o, "y_title", json_string(c->y_title));
+        json_object_set_new(o, "x_money", json_boolean(c->x_money));
+        json_object_set_new(o, "y_money", json_boolean(c->y_money));
+        json_object_set_new(o, "y_percent", json_boolean(c->y_percent));
+        json_object_set_new(o, "base",
+                            isfinite(c->base) ? json_real(c->base)
+                                              : json_null());
+        for (size_t k = 0; k < c->n; k++)
+            json_array_append_new(labels, json_string(c->labels[k]));
+        for (size_t j = 0; j < c->n_series; j++) {
+            json_t *d = json_array();
+            for (size_t k = 0; k < c->n; k++)
+                json_array_append_new(d, isfinite(c->series[j].y[k])
+                                             ? json_real(c->series[j].y[k])
+                                             : json_null());
+            json_array_append_new(series,
+                                  json_pack("{s:s,s:o}", "name",
+                                            c->series[j].name, "data", d));
+        }
+        for (size_t j = 0; j < c->n_markers; j++)
+            json_array_append_new(markers,
+                                  json_pack("{s:f,s:s}", "x", c->markers[j].x,
+                                            "label", c->markers[j].label));
+        json_object_set_new(o, "labels", labels);
+        json_object_set_new(o, "series", series);
+        json_object_set_new(o, "markers", markers);
+        json_array_append_new(arr, o);
+    }
+    return root;
+}
+
+static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
+                       gpb_error *err)
+{
+    const gpb_scenario *s = v->s;
+    const gpb_result *r = v->r;
+    hb_raw(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+              "<meta charset=\"utf-8\">\n<title>gpubudget: ");
+    hb_text(b, gpb_scenario_name(s));
+    hb_raw(b, "</title>\n<style>\n");
+    hb_raw(b, STYLE);
+    /* Errors from here on are recorded for the status line. */
+    hb_raw(b, "</style>\n<script>window.gpbErrors=[];window.addEventListener("
+              "'error',function(e){window.gpbErrors.push(String(e.message))"
+              "});</script>\n</head>\n<body>\n<h1>");
+    hb_text(b, gpb_scenario_name(s));
+    hb_raw(b, "</h1>\n<p class=\"meta\">");
+    hb_text(b, gpb_scenario_source(s));
+    hb_printf(b, "; %zu paths, seed %llu; %d months; money in %s",
+              gpb_result_paths(r), (unsigned long long)gpb_result_seed(r),
+              gpb_result_horizon_months(r), gpb_currency_code(v->cur));
+    if (v->cur != v->from)
+        hb_printf(b, " (converted from %s at %.6g, the mean exchange rate)",
+                  gpb_currency_code(v->from), v->scale);
+    hb_printf(b, "; gpubudget %s.</p>\n", gpb_version());
+
+    gpb_status st = summary(b, v, err);
+    if (st)
+        return st;
+
+    hb_raw(b, "<h2>Charts</h2>\n");
+    for (size_t i = 0; i < cs->n; i++)
+        hb_printf(b,
+                  "<div class=\"chart\"><canvas id=\"chart-%s\"></canvas>"
+                  "</div>\n",
+                  cs->c[i].id);
+
+    hb_raw(b, "<h2>What moves the answer</h2>\n");
+    if (!v->sens) {
+        hb_raw(b, "<p>No sensitivity: ");
+        hb_text(b, v->sens_error);
+        hb_raw(b, "</p>\n");
+    } else {
+        hb_printf(b,
+                  "<p class=\"meta\">Standardised rank regression "
+                  "coefficients (SRRC) and Spearman rank correlations from "
+                  "%zu paths",
+                  gpb_sensitivity_paths(v->sens));
+        if (gpb_sensitivity_has_swing(v->sens))
+            hb_printf(b,
+                      "; the swing re-runs %zu paths per side with one input "
+                      "at its P%.0f or P%.0f and the others at their medians",
+                      gpb_sensitivity_swing_paths(v->sens),
+                      100 * gpb_sensitivity_swing_low(v->sens),
+                      100 * gpb_sensitivity_swing_high(v->sens));
+        hb_raw(b, ". docs/output.md gives the method.</p>\n");
+        sensitivity_table(b, v, "spend.total", "Total spend");
+        sensitivity_table(b, v, "runway_months", "Runway");
+    }
+    inputs_and_sources(b, v);
+    claims(b, v);
+
+    hb_raw(b, "<div id=\"gpb-status\" hidden></div>\n<script>\n");
+    hb_raw(b, gpb__chartjs_text);
+    hb_raw(b, "\n</script>\n<script type=\"application/json\" "
+              "id=\"gpb-charts\">");
+    json_t *spec = charts_json(v, cs);
+    /* ASCII only and "/" escaped: the JSON cannot end the script early. */
+    char *text = spec ? json_dumps(spec, JSON_COMPACT | JSON_ENSURE_ASCII |
+                                             JSON_ESCAPE_SLASH |
+                                             JSON_REAL_PRECISION(12))
+                      : NULL;
+    json_decref(spec);
+    if (!text)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory writing charts");
+    hb_raw(b, text);
+    free(text);
+    hb_raw(b, "</script>\n<script>\n");
+    hb_raw(b, gpb__report_js);
+    hb_raw(b, "\n</script>\n</body>\n</html>\n");
+    return GPB_OK;
+}
+
+gpb_status gpb_report_html(const gpb_scenario *s, const gpb_result *r,
+                           const gpb_report_options *opt, char **out,
+                           gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    gpb__view v;
+    gpb_status st = gpb__view_init(&v, s, r, opt, 1, err);
+    if (st)
+        return st;
+    gpb__charts cs;
+    if ((st = gpb__charts_build(&v, &cs, err))) {
+        gpb__view_free(&v);
+        return st;
+    }
+    hbuf b = {0};
+    st = page(&b, &v, &cs, err);
+    gpb__charts_free(&cs);
+    gpb__view_free(&v);
+    if (!st && b.oom)
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory writing HTML");
+    if (st) {
+        free(b.p);
+        return st;
+    }
+    *out = b.p;
+    return GPB_OK;
+}

@@ -1,0 +1,742 @@
+/*
+ * Sensitivity of a result's metrics to its uncertain inputs, and the
+ * convergence helpers (gpubudget/sensitivity.h).
+ *
+ * The rank statistics are two dense products on standardised rank
+ * columns. With X (n × K) and Y (n × M) the rank columns centred and scaled
+ * to unit Euclidean norm, XᵀY is the K × M matrix of Spearman correlations
+ * (Pearson's r of the ranks), and the least-squares solution B of X·B ≈ Y
+ * holds the standardised rank regression coefficients: for unit-norm
+ * columns the raw coefficient already is the standardised one,
+ * b_k · sd(x_k) / sd(y). Its residual sum of squares is 1 − R², since
+ * ‖y‖ = 1. One cblas_dgemm and one LAPACK dgels (Householder QR) do all
+ * metrics at once.
+ */
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/sensitivity.h"
+#include "internal.h"
+#include "scenario_model.h"
+
+/* LAPACK's least-squares solver, from OpenBLAS (no header is assumed, as
+   for dpotrf_ in dist.c). */
+void dgels_(const char *trans, const int *m, const int *n, const int *nrhs,
+            double *a, const int *lda, double *b, const int *ldb,
+            double *work, const int *lwork, int *info);
+
+struct gpb_sensitivity {
+    size_t n_metrics, n_inputs, n_used;
+    char **metric_names; /* owned */
+    char **input_paths;  /* owned */
+    double *spearman;    /* [m · n_inputs + k] */
+    double *srrc;        /* [m · n_inputs + k] */
+    unsigned *flags;     /* [m · n_inputs + k] */
+    double *r2;          /* [m] */
+    unsigned *mflags;    /* [m] */
+
+    int has_swing;
+    double swing_low, swing_high;
+    size_t swing_paths;
+    uint64_t swing_seed;
+    double *p50_base;             /* [m] */
+    double *p50_low, *p50_high;   /* [m · n_inputs + k] */
+    double *in_low, *in_mid, *in_high; /* [k], own units */
+};
+
+void gpb_sensitivity_options_default(gpb_sensitivity_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->max_paths = GPB_SENS_DEFAULT_MAX_PATHS;
+    opt->swing = 1;
+    opt->swing_paths = GPB_SENS_DEFAULT_SWING_PATHS;
+    opt->swing_seed = 0;
+    opt->swing_low = 0.1;
+    opt->swing_high = 0.9;
+    opt->threads = 0;
+}
+
+void gpb_sensitivity_free(gpb_sensitivity *x)
+{
+    if (!x)
+        return;
+    for (size_t m = 0; m < x->n_metrics; m++)
+        free(x->metric_names ? x->metric_names[m] : NULL);
+    for (size_t k = 0; k < x->n_inputs; k++)
+        free(x->input_paths ? x->input_paths[k] : NULL);
+    free(x->metric_names);
+    free(x->input_paths);
+    free(x->spearman);
+    free(x->srrc);
+    free(x->flags);
+    free(x->r2);
+    free(x->mflags);
+    free(x->p50_base);
+    free(x->p50_low);
+    free(x->p50_high);
+    free(x->in_low);
+    free(x->in_mid);
+    free(x->in_high);
+    free(x);
+}
+
+/* Allocation size for n items: at least one, so malloc never sees 0. */
+static size_t nz(size_t n) { return n ? n : 1; }
+
+/* ---- own units -------------------------------------------------------- */
+
+static int is_money_kind(gpb_qty_kind k)
+{
+    return k == GPB_QTY_MONEY || k == GPB_QTY_MONEY_PER_HOUR ||
+           k == GPB_QTY_MONEY_PER_KWH || k == GPB_QTY_MONEY_PER_MTOKEN;
+}
+
+/* The per-path values of scenario input `si` in the result when it is
+   uncertain (NULL otherwise, and *c receives its constant, or dflt when
+   the scenario has no such input). */
+static const double *input_column(const gpb_scenario *s, const gpb_result *r,
+                                  int si, double dflt, double *c)
+{
+    *c = dflt;
+    if (si < 0)
+        return NULL;
+    for (size_t k = 0; k < gpb_result_input_count(r); k++)
+        if (!strcmp(gpb_result_input_path(r, k), s->inputs[si].path))
+            return gpb_result_input_samples(r, k);
+    *c = gpb_dist_quantile(&s->inputs[si].dist, 0.5);
+    return NULL;
+}
+
+gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
+                                        const gpb_result *r, size_t k,
+                                        double *out, gpb_error *err)
+{
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (k >= gpb_result_input_count(r))
+        return gpb__fail(err, GPB_EINVAL, "input %zu is out of range (%zu)",
+                         k, gpb_result_input_count(r));
+    const char *path = gpb_result_input_path(r, k);
+    long si = gpb_scenario_input_find(s, path);
+    if (si < 0)
+        return gpb__fail(err, GPB_ENOTFOUND,
+                         "input '%s' of the result is not in the scenario",
+                         path);
+    const gpb__input *in = &s->inputs[si];
+    const double *v = gpb_result_input_samples(r, k);
+    size_t n = gpb_result_paths(r);
+    /* The engine (sim.c, sample_inputs) converts a money input whose
+       currency is not the report's by x · per_usd[report] / per_usd[own],
+       with the path's exchange rates; undo it path by path. */
+    if (!is_money_kind(in->kind) || in->currency == GPB_CURRENCY_NONE ||
+        in->currency == s->currency || in->per_event) {
+        memcpy(out, v, n * sizeof *out);
+        return GPB_OK;
+    }
+    gpb_fx fx = gpb_fx_default();
+    double cny, eur;
+    const double *cv = input_column(s, r, s->cny_per_usd,
+                                    fx.per_usd[GPB_CURRENCY_CNY], &cny);
+    const double *ev = input_column(s, r, s->eur_per_usd,
+                                    fx.per_usd[GPB_CURRENCY_EUR], &eur);
+    for (size_t i = 0; i < n; i++) {
+        double per_usd[GPB_CURRENCY_COUNT];
+        for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+            per_usd[c] = 1.0;
+        per_usd[GPB_CURRENCY_CNY] = cv ? cv[i] : cny;
+        per_usd[GPB_CURRENCY_EUR] = ev ? ev[i] : eur;
+        out[i] = v[i] * per_usd[in->currency] / per_usd[s->currency];
+    }
+    return GPB_OK;
+}
+
+/* ---- ranks ------------------------------------------------------------ */
+
+typedef struct vi {
+    double v;
+    size_t i;
+} vi;
+
+/* Ascending by value, NaN last, then by index (a total order, so the
+   ranks do not depend on qsort's algorithm). */
+static int vi_cmp(const void *pa, const void *pb)
+{
+    const vi *a = pa, *b = pb;
+    int na = isnan(a->v), nb = isnan(b->v);
+    if (na != nb)
+        return na - nb;
+    if (!na && a->v != b->v)
+        return a->v < b->v ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * Writes the standardised ranks of v[0..n-1] into out: ranks 1..n with
+ * ties given their average, centred on (n+1)/2 (the mean of the ranks,
+ * ties or not) and divided by their Euclidean norm. Returns 1 when every
+ * value is the same (out all zero), else 0. work holds n entries.
+ */
+static int rank_column(const double *v, size_t n, double *out, vi *work)
+{
+    for (size_t i = 0; i < n; i++) {
+        work[i].v = v[i];
+        work[i].i = i;
+    }
+    qsort(work, n, sizeof *work, vi_cmp);
+    double mid = 0.5 * ((double)n + 1.0);
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && (work[b].v == work[a].v ||
+                         (isnan(work[b].v) && isnan(work[a].v))))
+            b++;
+        /* Positions a .. b-1 (ranks a+1 .. b) share the average rank. */
+        double rank = 0.5 * ((double)(a + 1) + (double)b);
+        for (size_t j = a; j < b; j++)
+            out[work[j].i] = rank - mid;
+        a = b;
+    }
+    double ss = cblas_ddot((int)n, out, 1, out, 1);
+    if (!(ss > 0)) {
+        memset(out, 0, n * sizeof *out);
+        return 1;
+    }
+    cblas_dscal((int)n, 1.0 / sqrt(ss), out, 1);
+    return 0;
+}
+
+/* ---- the rank statistics ---------------------------------------------- */
+
+static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
+                               gpb_error *err)
+{
+    size_t M = x->n_metrics, K = x->n_inputs, MK = nz(M * K);
+    x->metric_names = calloc(M ? M : 1, sizeof *x->metric_names);
+    x->input_paths = calloc(K ? K : 1, sizeof *x->input_paths);
+    x->spearman = calloc(MK, sizeof *x->spearman);
+    x->srrc = calloc(MK, sizeof *x->srrc);
+    x->flags = calloc(MK, sizeof *x->flags);
+    x->r2 = calloc(M ? M : 1, sizeof *x->r2);
+    x->mflags = calloc(M ? M : 1, sizeof *x->mflags);
+    if (!x->metric_names || !x->input_paths || !x->spearman || !x->srrc ||
+        !x->flags || !x->r2 || !x->mflags)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory for sensitivity");
+    for (size_t m = 0; m < M; m++)
+        if (!(x->metric_names[m] =
+                  gpb__strdup(gpb_result_metric_name(r, m))))
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    for (size_t k = 0; k < K; k++)
+        if (!(x->input_paths[k] = gpb__strdup(gpb_result_input_path(r, k))))
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    return GPB_OK;
+}
+
+static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
+                             const gpb_result *r, gpb_error *err)
+{
+    size_t n = x->n_used, K = x->n_inputs, M = x->n_metrics;
+    gpb_status st = GPB_OK;
+    double *X = NULL, *Y = NULL, *C = NULL, *own = NULL, *work = NULL;
+    size_t *cols = NULL; /* the varying inputs, in order */
+    vi *vw = malloc((n ? n : 1) * sizeof *vw);
+    cols = malloc((K ? K : 1) * sizeof *cols);
+    own = malloc((s ? gpb_result_paths(r) : 1) * sizeof *own);
+    if (!vw || !cols || !own) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory ranking samples");
+        goto done;
+    }
+
+    /* Rank the inputs; constant ones drop out of the regression. */
+    X = malloc(nz(n * K) * sizeof *X);
+    Y = malloc(nz(n * M) * sizeof *Y);
+    if (!X || !Y) {
+        st = gpb__fail(err, GPB_ENOMEM,
+                       "out of memory: sensitivity needs %zu × %zu doubles "
+                       "(lower max_paths)",
+                       n, K + M);
+        goto done;
+    }
+    size_t Kv = 0;
+    for (size_t k = 0; k < K; k++) {
+        const double *v = gpb_result_input_samples(r, k);
+        if (s) {
+            if ((st = gpb_result_input_samples_own(s, r, k, own, err)))
+                goto done;
+            v = own;
+        }
+        if (rank_column(v, n, X + Kv * n, vw)) {
+            for (size_t m = 0; m < M; m++)
+                x->flags[m * K + k] |= GPB_SENS_CONSTANT_INPUT;
+        } else {
+            cols[Kv++] = k;
+        }
+    }
+    if (n < Kv + 2) {
+        st = gpb__fail(err, GPB_EINVAL,
+                       "sensitivity needs at least %zu paths for %zu varying "
+                       "inputs (K + 2), got %zu",
+                       Kv + 2, Kv, n);
+        goto done;
+    }
+    for (size_t m = 0; m < M; m++) {
+        const double *v = NULL;
+        gpb_result_samples(r, x->metric_names[m], &v, NULL);
+        if (rank_column(v, n, Y + m * n, vw)) {
+            x->mflags[m] |= GPB_SENS_CONSTANT_OUTPUT;
+            for (size_t k = 0; k < K; k++)
+                x->flags[m * K + k] |= GPB_SENS_CONSTANT_OUTPUT;
+        }
+    }
+    if (Kv == 0 || M == 0)
+        goto done; /* every coefficient 0, every R² 0 */
+
+    /* Spearman: C = XᵀY (Kv × M), column-major. */
+    C = malloc(Kv * M * sizeof *C);
+    if (!C) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        goto done;
+    }
+    int ni = (int)n, ki = (int)Kv, mi = (int)M;
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ki, mi, ni, 1.0, X,
+                ni, Y, ni, 0.0, C, ki);
+    for (size_t m = 0; m < M; m++)
+        for (size_t j = 0; j < Kv; j++)
+            x->spearman[m * K + cols[j]] = C[m * Kv + j];
+
+    /* SRRC: least squares X·B ≈ Y for all M right-hand sides at once.
+       dgels overwrites X with its QR factors and Y with B (first Kv rows)
+       and the residuals' rotation (rows Kv .. n-1). */
+    int info = 0, lwork = -1;
+    double wq = 0;
+    dgels_("N", &ni, &ki, &mi, X, &ni, Y, &ni, &wq, &lwork, &info);
+    lwork = info == 0 && wq >= 1 ? (int)wq : ni * 2 + ki * mi + 64;
+    work = malloc((size_t)lwork * sizeof *work);
+    if (!work) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        goto done;
+    }
+    dgels_("N", &ni, &ki, &mi, X, &ni, Y, &ni, work, &lwork, &info);
+    if (info < 0) {
+        st = gpb__fail(err, GPB_ENUMERIC,
+                       "LAPACK dgels rejected argument %d", -info);
+        goto done;
+    }
+    for (size_t m = 0; m < M; m++) {
+        if (x->mflags[m] & GPB_SENS_CONSTANT_OUTPUT)
+            continue;
+        if (info > 0) {
+            /* R has a zero diagonal entry: the ranks of the inputs are
+               linearly dependent and B is not defined. */
+            x->mflags[m] |= GPB_SENS_COLLINEAR;
+            x->r2[m] = NAN;
+            for (size_t k = 0; k < K; k++) {
+                x->flags[m * K + k] |= GPB_SENS_COLLINEAR;
+                x->srrc[m * K + k] = NAN;
+            }
+            continue;
+        }
+        const double *b = Y + m * n;
+        for (size_t j = 0; j < Kv; j++)
+            x->srrc[m * K + cols[j]] = b[j];
+        double rss = cblas_ddot((int)(n - Kv), b + Kv, 1, b + Kv, 1);
+        double r2 = 1.0 - rss;
+        x->r2[m] = r2 < 0 ? 0 : r2;
+    }
+done:
+    free(vw);
+    free(cols);
+    free(own);
+    free(X);
+    free(Y);
+    free(C);
+    free(work);
+    return st;
+}
+
+/* ---- the swing -------------------------------------------------------- */
+
+static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
+                            double *p50, size_t M, char **names,
+                            gpb_error *err)
+{
+    gpb_result *rr = NULL;
+    gpb_status st = gpb_sim_run(s, o, &rr, err);
+    if (st)
+        return st;
+    for (size_t m = 0; m < M && !st; m++)
+        st = gpb_result_quantile(rr, names[m], 0.5, &p50[m], err);
+    gpb_result_free(rr);
+    return st;
+}
+
+static gpb_status swing(gpb_sensitivity *x, const gpb_scenario *s,
+                        const gpb_result *r,
+                        const gpb_sensitivity_options *opt, gpb_error *err)
+{
+    size_t M = x->n_metrics, K = x->n_inputs, N = gpb_scenario_input_count(s);
+    x->swing_low = opt->swing_low;
+    x->swing_high = opt->swing_high;
+    x->swing_paths = opt->swing_paths;
+    x->swing_seed = opt->swing_seed ? opt->swing_seed : gpb_result_seed(r);
+    x->p50_base = calloc(M ? M : 1, sizeof *x->p50_base);
+    x->p50_low = calloc(nz(M * K), sizeof *x->p50_low);
+    x->p50_high = calloc(nz(M * K), sizeof *x->p50_high);
+    x->in_low = calloc(K ? K : 1, sizeof *x->in_low);
+    x->in_mid = calloc(K ? K : 1, sizeof *x->in_mid);
+    x->in_high = calloc(K ? K : 1, sizeof *x->in_high);
+    double *vals = malloc((N ? N : 1) * sizeof *vals);
+    double *p50 = malloc((M ? M : 1) * sizeof *p50);
+    long *si = malloc((K ? K : 1) * sizeof *si);
+    gpb_status st = GPB_OK;
+    if (!x->p50_base || !x->p50_low || !x->p50_high || !x->in_low ||
+        !x->in_mid || !x->in_high || !vals || !p50 || !si) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory for the swing");
+        goto done;
+    }
+    for (size_t i = 0; i < N; i++)
+        vals[i] = NAN;
+    for (size_t k = 0; k < K; k++) {
+        si[k] = gpb_scenario_input_find(s, x->input_paths[k]);
+        if (si[k] < 0) {
+            st = gpb__fail(err, GPB_ENOTFOUND,
+                           "input '%s' of the result is not in the scenario",
+                           x->input_paths[k]);
+            goto done;
+        }
+        const gpb_dist *d = gpb_scenario_input_dist(s, (size_t)si[k]);
+        x->in_low[k] = gpb_dist_quantile(d, opt->swing_low);
+        x->in_mid[k] = gpb_dist_quantile(d, 0.5);
+        x->in_high[k] = gpb_dist_quantile(d, opt->swing_high);
+        vals[si[k]] = x->in_mid[k];
+    }
+
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = opt->swing_paths;
+    o.seed = x->swing_seed;
+    o.threads = opt->threads;
+    o.input_values = vals;
+    if ((st = swing_run(s, &o, x->p50_base, M, x->metric_names, err)))
+        goto done;
+    for (size_t k = 0; k < K; k++) {
+        vals[si[k]] = x->in_low[k];
+        if ((st = swing_run(s, &o, p50, M, x->metric_names, err)))
+            goto done;
+        for (size_t m = 0; m < M; m++)
+            x->p50_low[m * K + k] = p50[m];
+        vals[si[k]] = x->in_high[k];
+        if ((st = swing_run(s, &o, p50, M, x->metric_names, err)))
+            goto done;
+        for (size_t m = 0; m < M; m++)
+            x->p50_high[m * K + k] = p50[m];
+        vals[si[k]] = x->in_mid[k];
+    }
+    x->has_swing = 1;
+done:
+    free(vals);
+    free(p50);
+    free(si);
+    return st;
+}
+
+gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
+                                   const gpb_result *r,
+                                   const gpb_sensitivity_options *opt,
+                                   gpb_sensitivity **out, gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!r || !out)
+        return gpb__fail(err, GPB_EINVAL, "result and out must not be NULL");
+    gpb_sensitivity_options d;
+    if (!opt) {
+        gpb_sensitivity_options_default(&d);
+        opt = &d;
+    }
+    if (opt->swing) {
+        if (!s)
+            return gpb__fail(err, GPB_EINVAL,
+                             "the swing needs the scenario (s is NULL)");
+        if (!(opt->swing_low > 0 && opt->swing_low < opt->swing_high &&
+              opt->swing_high < 1))
+            return gpb__fail(err, GPB_EINVAL,
+                             "swing levels must satisfy 0 < low < high < 1, "
+                             "got %g and %g",
+                             opt->swing_low, opt->swing_high);
+        if (opt->swing_paths < 1 || opt->swing_paths > GPB_SIM_MAX_PATHS)
+            return gpb__fail(err, GPB_EINVAL,
+                             "swing_paths must be 1 to %u, got %zu",
+                             GPB_SIM_MAX_PATHS, opt->swing_paths);
+    }
+    gpb_sensitivity *x = calloc(1, sizeof *x);
+    if (!x)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    x->n_metrics = gpb_result_metric_count(r);
+    x->n_inputs = gpb_result_input_count(r);
+    x->n_used = gpb_result_paths(r);
+    if (opt->max_paths && x->n_used > opt->max_paths)
+        x->n_used = opt->max_paths;
+    x->swing_low = x->swing_high = NAN;
+
+    /* Small dense problems: OpenBLAS's own threads would only add
+       overhead, and one thread keeps the sums' order fixed. */
+    int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    gpb_status st = alloc_tables(x, r, err);
+    if (!st)
+        st = rank_stats(x, s, r, err);
+    openblas_set_num_threads(blas_threads);
+    if (!st && opt->swing)
+        st = swing(x, s, r, opt, err);
+    if (st) {
+        gpb_sensitivity_free(x);
+        return st;
+    }
+    *out = x;
+    return GPB_OK;
+}
+
+/* ---- accessors -------------------------------------------------------- */
+
+size_t gpb_sensitivity_metric_count(const gpb_sensitivity *x)
+{
+    return x ? x->n_metrics : 0;
+}
+size_t gpb_sensitivity_input_count(const gpb_sensitivity *x)
+{
+    return x ? x->n_inputs : 0;
+}
+size_t gpb_sensitivity_paths(const gpb_sensitivity *x)
+{
+    return x ? x->n_used : 0;
+}
+const char *gpb_sensitivity_metric_name(const gpb_sensitivity *x, size_t m)
+{
+    return x && m < x->n_metrics ? x->metric_names[m] : NULL;
+}
+const char *gpb_sensitivity_input_path(const gpb_sensitivity *x, size_t k)
+{
+    return x && k < x->n_inputs ? x->input_paths[k] : NULL;
+}
+
+static int in_range(const gpb_sensitivity *x, size_t m, size_t k)
+{
+    return x && m < x->n_metrics && k < x->n_inputs;
+}
+
+double gpb_sensitivity_spearman(const gpb_sensitivity *x, size_t m, size_t k)
+{
+    return in_range(x, m, k) ? x->spearman[m * x->n_inputs + k] : NAN;
+}
+double gpb_sensitivity_srrc(const gpb_sensitivity *x, size_t m, size_t k)
+{
+    return in_range(x, m, k) ? x->srrc[m * x->n_inputs + k] : NAN;
+}
+double gpb_sensitivity_r2(const gpb_sensitivity *x, size_t m)
+{
+    return x && m < x->n_metrics ? x->r2[m] : NAN;
+}
+unsigned gpb_sensitivity_flags(const gpb_sensitivity *x, size_t m, size_t k)
+{
+    if (!x || m >= x->n_metrics)
+        return 0;
+    if (k == (size_t)-1)
+        return x->mflags[m];
+    return k < x->n_inputs ? x->flags[m * x->n_inputs + k] : 0;
+}
+int gpb_sensitivity_has_swing(const gpb_sensitivity *x)
+{
+    return x ? x->has_swing : 0;
+}
+double gpb_sensitivity_swing_low(const gpb_sensitivity *x)
+{
+    return x && x->has_swing ? x->swing_low : NAN;
+}
+double gpb_sensitivity_swing_high(const gpb_sensitivity *x)
+{
+    return x && x->has_swing ? x->swing_high : NAN;
+}
+size_t gpb_sensitivity_swing_paths(const gpb_sensitivity *x)
+{
+    return x && x->has_swing ? x->swing_paths : 0;
+}
+uint64_t gpb_sensitivity_swing_seed(const gpb_sensitivity *x)
+{
+    return x && x->has_swing ? x->swing_seed : 0;
+}
+
+gpb_status gpb_sensitivity_swing(const gpb_sensitivity *x, size_t m,
+                                 size_t k, double *p50_low, double *p50_high,
+                                 double *p50_base, gpb_error *err)
+{
+    if (!in_range(x, m, k) || !p50_low || !p50_high)
+        return gpb__fail(err, GPB_EINVAL,
+                         "NULL argument or index out of range");
+    if (!x->has_swing)
+        return gpb__fail(err, GPB_ENOTFOUND, "the swing was not computed");
+    *p50_low = x->p50_low[m * x->n_inputs + k];
+    *p50_high = x->p50_high[m * x->n_inputs + k];
+    if (p50_base)
+        *p50_base = x->p50_base[m];
+    return GPB_OK;
+}
+
+gpb_status gpb_sensitivity_swing_inputs(const gpb_sensitivity *x, size_t k,
+                                        double *low, double *median,
+                                        double *high, gpb_error *err)
+{
+    if (!x || k >= x->n_inputs)
+        return gpb__fail(err, GPB_EINVAL,
+                         "NULL argument or index out of range");
+    if (!x->has_swing)
+        return gpb__fail(err, GPB_ENOTFOUND, "the swing was not computed");
+    if (low)
+        *low = x->in_low[k];
+    if (median)
+        *median = x->in_mid[k];
+    if (high)
+        *high = x->in_high[k];
+    return GPB_OK;
+}
+
+/* Sort keys for gpb_sensitivity_rank: larger first, NaN last, then input
+   order. */
+typedef struct rank_key {
+    double v;
+    size_t k;
+} rank_key;
+
+static int rank_key_cmp(const void *pa, const void *pb)
+{
+    const rank_key *a = pa, *b = pb;
+    int na = isnan(a->v), nb = isnan(b->v);
+    if (na != nb)
+        return na - nb;
+    if (!na && a->v != b->v)
+        return a->v > b->v ? -1 : 1;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+gpb_status gpb_sensitivity_rank(const gpb_sensitivity *x, size_t m,
+                                gpb_sensitivity_by by, size_t *order,
+                                size_t n, gpb_error *err)
+{
+    if (!x || !order || m >= x->n_metrics || n > x->n_inputs)
+        return gpb__fail(err, GPB_EINVAL,
+                         "NULL argument, metric out of range or n above the "
+                         "input count");
+    if (by != GPB_SENS_BY_SRRC && by != GPB_SENS_BY_SPEARMAN &&
+        by != GPB_SENS_BY_SWING)
+        return gpb__fail(err, GPB_EINVAL, "unknown ordering %d", (int)by);
+    if (by == GPB_SENS_BY_SWING && !x->has_swing)
+        return gpb__fail(err, GPB_ENOTFOUND, "the swing was not computed");
+    size_t K = x->n_inputs;
+    rank_key *keys = malloc((K ? K : 1) * sizeof *keys);
+    if (!keys)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    for (size_t k = 0; k < K; k++) {
+        size_t i = m * K + k;
+        double v = by == GPB_SENS_BY_SRRC       ? x->srrc[i]
+                   : by == GPB_SENS_BY_SPEARMAN ? x->spearman[i]
+                                                : x->p50_high[i] -
+                                                      x->p50_low[i];
+        keys[k].v = fabs(v);
+        keys[k].k = k;
+    }
+    qsort(keys, K, sizeof *keys, rank_key_cmp);
+    for (size_t j = 0; j < n; j++)
+        order[j] = keys[j].k;
+    free(keys);
+    return GPB_OK;
+}
+
+/* ---- convergence ------------------------------------------------------ */
+
+gpb_status gpb_result_quantile_ci(const gpb_result *r, const char *metric,
+                                  double p, double level, double *lo,
+                                  double *hi, gpb_error *err)
+{
+    if (!r || !metric || !lo || !hi)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (!(p >= 0 && p <= 1))
+        return gpb__fail(err, GPB_EINVAL,
+                         "quantile level must be in [0, 1], got %g", p);
+    if (!(level > 0 && level < 1))
+        return gpb__fail(err, GPB_EINVAL,
+                         "confidence level must be in (0, 1), got %g", level);
+    size_t n = gpb_result_paths(r);
+    gpb_status st = gpb_result_metric_find(r, metric, NULL, err);
+    if (st)
+        return st;
+    double z = gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + level));
+    double np = (double)n * p, h = z * sqrt(np * (1.0 - p));
+    double l = floor(np - h), u = ceil(np + h);
+    if (l < 1)
+        l = 1;
+    if (u > (double)n)
+        u = (double)n;
+    if (u < 1)
+        u = 1;
+    if (l > (double)n)
+        l = (double)n;
+    /* Order statistic x_(j) (1-based) is the type-7 quantile at level
+       (j − 1)/(n − 1). */
+    double dn = n > 1 ? (double)(n - 1) : 1.0;
+    if ((st = gpb_result_quantile(r, metric, (l - 1.0) / dn, lo, err)))
+        return st;
+    return gpb_result_quantile(r, metric, (u - 1.0) / dn, hi, err);
+}
+
+gpb_status gpb_sim_run_to_precision(const gpb_scenario *s,
+                                    const gpb_sim_options *opt,
+                                    const char *metric, double rel_std_error,
+                                    size_t max_paths, gpb_result **out,
+                                    int *reached, gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (reached)
+        *reached = 0;
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    gpb_sim_options o;
+    if (opt)
+        o = *opt;
+    else
+        gpb_sim_options_default(&o);
+    if (!metric)
+        metric = "spend.total";
+    if (!(rel_std_error > 0) || !isfinite(rel_std_error))
+        return gpb__fail(err, GPB_EINVAL,
+                         "target relative standard error must be > 0, got %g",
+                         rel_std_error);
+    if (o.paths < 1 || max_paths < o.paths || max_paths > GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "the cap on paths (%zu) must be from the starting "
+                         "count (%zu) to %u",
+                         max_paths, o.paths, GPB_SIM_MAX_PATHS);
+    for (;;) {
+        gpb_result *r = NULL;
+        gpb_status st = gpb_sim_run(s, &o, &r, err);
+        if (st)
+            return st;
+        double mean, se;
+        if ((st = gpb_result_mean(r, metric, &mean, &se, err))) {
+            gpb_result_free(r);
+            return st;
+        }
+        int ok = se == 0 || (isfinite(se) && se <= rel_std_error * fabs(mean));
+        if (ok || o.paths >= max_paths) {
+            if (reached)
+                *reached = ok;
+            *out = r;
+            return GPB_OK;
+        }
+        gpb_result_free(r);
+        o.paths = o.paths > max_paths / 2 ? max_paths : o.paths * 2;
+    }
+}

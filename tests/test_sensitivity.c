@@ -1,0 +1,618 @@
+/*
+ * Tests for sensitivity and convergence (gpubudget/sensitivity.h) against
+ * closed forms.
+ *
+ * The main fixture is a company whose only costs are three other_costs
+ * lines with normal per-month amounts x_1, x_2, x_3 over a 12-month
+ * horizon, so total spend is exactly y = 12·(x_1 + x_2 + x_3), a linear
+ * function of independent normal inputs. Then:
+ *   - the standardised regression coefficient of input k is
+ *     SRC_k = a_k·σ_k / √(Σ a_j²σ_j²) = σ_k / √(Σ σ_j²) (all a_k = 12);
+ *   - (x_k, y) is bivariate normal with Pearson correlation ρ_k = SRC_k,
+ *     so its Spearman correlation is (6/π)·asin(ρ_k/2) exactly (Pearson
+ *     1907; Kruskal, JASA 53, 1958), and with independent inputs (rank
+ *     correlation matrix I) the population SRRC equals that Spearman
+ *     correlation. The rank-based values therefore differ from the linear
+ *     SRC by at most max_ρ |ρ − (6/π)asin(ρ/2)| = 0.018 (at ρ ≈ 0.59):
+ *     "close to the closed form for a near-linear monotone relation".
+ *   - company.cash is uncertain but does not enter total spend: its
+ *     coefficients on spend.total are 0 in the population.
+ * Tolerances come from the sampling error of a rank correlation: by the
+ * Fisher transform var(atanh ρ̂_S) ≈ 1.06/(n − 3) (Fieller, Hartley &
+ * Pearson, Biometrika 44, 1957), so SE(ρ̂_S) ≈ (1 − ρ²)·√(1.06/(n − 3));
+ * checks use 4 SE (the (1 − ρ²) factor dropped for the SRRC, which also
+ * absorbs the sample's small correlations between inputs).
+ */
+#include <check.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/gpubudget.h"
+
+static gpb_scenario *load(const char *yaml)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
+                                             &s, &d);
+    if (st) {
+        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
+            char buf[1024];
+            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        }
+        gpb_diagnostics_free(d);
+        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
+    }
+    return s;
+}
+
+static gpb_result *run(const gpb_scenario *s, size_t paths, uint64_t seed)
+{
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = paths;
+    o.seed = seed;
+    o.threads = 2;
+    gpb_result *r = NULL;
+    gpb_error e;
+    gpb_status st = gpb_sim_run(s, &o, &r, &e);
+    ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
+    return r;
+}
+
+static size_t metric(const gpb_result *r, const char *name)
+{
+    size_t i;
+    gpb_error e;
+    ck_assert_msg(gpb_result_metric_find(r, name, &i, &e) == GPB_OK, "%s",
+                  e.message);
+    return i;
+}
+
+static size_t input(const gpb_sensitivity *x, const char *path)
+{
+    for (size_t k = 0; k < gpb_sensitivity_input_count(x); k++)
+        if (!strcmp(gpb_sensitivity_input_path(x, k), path))
+            return k;
+    ck_abort_msg("no input %s", path);
+    return 0;
+}
+
+static gpb_sensitivity *sens(const gpb_scenario *s, const gpb_result *r,
+                             int swing)
+{
+    gpb_sensitivity_options o;
+    gpb_sensitivity_options_default(&o);
+    o.swing = swing;
+    o.swing_paths = 200;
+    gpb_sensitivity *x = NULL;
+    gpb_error e;
+    gpb_status st = gpb_sensitivity_compute(s, r, &o, &x, &e);
+    ck_assert_msg(st == GPB_OK, "sensitivity failed: %s", e.message);
+    return x;
+}
+
+/* Means 1M, 0.5M, 0.25M and sds 100k, 50k, 25k: every normal stays above
+   zero far beyond the loader's 1e-9 quantile check (mean − 6σ > 0). */
+static const char *linear =
+    "gpubudget: 1\n"
+    "name: linear\n"
+    "currency: USD\n"
+    "horizon_months: 12\n"
+    "company: {cash: {uniform: [\"$10M\", \"$20M\"]}}\n"
+    "other_costs:\n"
+    "  - {name: a, per_month: {normal: [\"$1M\", \"$100k\"]}}\n"
+    "  - {name: b, per_month: {normal: [\"$500k\", \"$50k\"]}}\n"
+    "  - {name: c, per_month: {normal: [\"$250k\", \"$25k\"]}}\n";
+
+static const double SD[3] = {100e3, 50e3, 25e3};
+static const double MU[3] = {1e6, 500e3, 250e3};
+static const char *const PATH[3] = {
+    "other_costs[0].per_month", "other_costs[1].per_month",
+    "other_costs[2].per_month"};
+
+START_TEST(srrc_matches_the_closed_form)
+{
+    gpb_scenario *s = load(linear);
+    const size_t n = 100000;
+    gpb_result *r = run(s, n, 11);
+    gpb_sensitivity *x = sens(s, r, 0);
+    ck_assert_uint_eq(gpb_sensitivity_paths(x), n);
+    ck_assert_uint_eq(gpb_sensitivity_input_count(x), 4);
+    size_t m = metric(r, "spend.total");
+    double ss = SD[0] * SD[0] + SD[1] * SD[1] + SD[2] * SD[2];
+    double se1 = sqrt(1.06 / (double)(n - 3));
+    for (int k = 0; k < 3; k++) {
+        size_t i = input(x, PATH[k]);
+        double src = SD[k] / sqrt(ss);                     /* linear */
+        double rank = 6.0 / M_PI * asin(src / 2.0);        /* Gaussian */
+        double sp = gpb_sensitivity_spearman(x, m, i);
+        double b = gpb_sensitivity_srrc(x, m, i);
+        double tol_sp = 4 * (1 - rank * rank) * se1;
+        ck_assert_msg(fabs(sp - rank) <= tol_sp,
+                      "%s: Spearman %.4f, closed form %.4f (tol %.4f)",
+                      PATH[k], sp, rank, tol_sp);
+        ck_assert_msg(fabs(b - rank) <= 4 * se1,
+                      "%s: SRRC %.4f, closed form %.4f (tol %.4f)", PATH[k],
+                      b, rank, 4 * se1);
+        ck_assert_msg(fabs(b - src) <= 0.018 + 4 * se1,
+                      "%s: SRRC %.4f far from the linear SRC %.4f", PATH[k],
+                      b, src);
+        ck_assert_uint_eq(gpb_sensitivity_flags(x, m, i), 0);
+    }
+    /* Cash does not enter total spend. */
+    size_t ic = input(x, "company.cash");
+    ck_assert_msg(fabs(gpb_sensitivity_srrc(x, m, ic)) <= 4 * se1,
+                  "cash SRRC %.4f", gpb_sensitivity_srrc(x, m, ic));
+    ck_assert_msg(fabs(gpb_sensitivity_spearman(x, m, ic)) <= 4 * se1,
+                  "cash Spearman %.4f", gpb_sensitivity_spearman(x, m, ic));
+    /* R² of the rank regression: Σ SRRC² in the population, since the
+       inputs are independent: 0.8624² + 0.4201² + 0.2088² = 0.9638 for
+       the Gaussian values above (the remaining 3.6% is the rank
+       transform's nonlinearity). */
+    double r2 = 0;
+    for (int k = 0; k < 3; k++) {
+        double rank = 6.0 / M_PI * asin(SD[k] / sqrt(ss) / 2.0);
+        r2 += rank * rank;
+    }
+    ck_assert_msg(fabs(gpb_sensitivity_r2(x, m) - r2) <= 4 * se1,
+                  "R² %.4f, expected %.4f", gpb_sensitivity_r2(x, m), r2);
+    /* Ranking by |SRRC|: a, b, c, then cash. */
+    size_t order[4];
+    ck_assert_int_eq(gpb_sensitivity_rank(x, m, GPB_SENS_BY_SRRC, order, 4,
+                                          NULL),
+                     GPB_OK);
+    ck_assert_uint_eq(order[0], input(x, PATH[0]));
+    ck_assert_uint_eq(order[1], input(x, PATH[1]));
+    ck_assert_uint_eq(order[2], input(x, PATH[2]));
+    ck_assert_uint_eq(order[3], ic);
+    /* Cash enters cash.end with a positive sign, the costs negatively. */
+    size_t me = metric(r, "cash.end");
+    ck_assert(gpb_sensitivity_srrc(x, me, ic) > 0.5);
+    ck_assert(gpb_sensitivity_srrc(x, me, input(x, PATH[0])) < -0.1);
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * Every Spearman correlation equals GSL's gsl_stats_spearman of the same
+ * columns (an independent implementation, with ties averaged: runway and
+ * out_of_cash have many), and with two inputs the SRRC and R² equal their
+ * closed forms from the three pairwise rank correlations:
+ *   β_1 = (r_1y − r_12·r_2y) / (1 − r_12²),
+ *   R²  = (r_1y² + r_2y² − 2·r_1y·r_2y·r_12) / (1 − r_12²).
+ * Both up to rounding (1e-10).
+ */
+static const char *two_inputs =
+    "gpubudget: 1\n"
+    "name: two inputs\n"
+    "currency: USD\n"
+    "horizon_months: 24\n"
+    "company: {cash: {uniform: [\"$5M\", \"$12M\"]}}\n"
+    "other_costs:\n"
+    "  - {name: a, per_month: {lognormal90: [\"$200k\", \"$600k\"]}}\n"
+    "correlations:\n"
+    "  - between: [\"company.cash\", \"other_costs[0].per_month\"]\n"
+    "    rho: 0.5\n";
+
+START_TEST(matches_pairwise_formulas)
+{
+    gpb_scenario *s = load(two_inputs);
+    const size_t n = 3000;
+    gpb_result *r = run(s, n, 5);
+    gpb_sensitivity *x = sens(s, r, 0);
+    ck_assert_uint_eq(gpb_sensitivity_input_count(x), 2);
+    double *work = malloc(2 * n * sizeof *work);
+    const double *x1 = gpb_result_input_samples(r, 0);
+    const double *x2 = gpb_result_input_samples(r, 1);
+    double r12 = gpb_stats_spearman(x1, x2, n, work);
+    ck_assert(fabs(r12 - 0.5) < 0.1); /* the copula worked */
+    for (size_t m = 0; m < gpb_result_metric_count(r); m++) {
+        const double *y;
+        ck_assert_int_eq(gpb_result_samples(r, gpb_result_metric_name(r, m),
+                                            &y, NULL),
+                         GPB_OK);
+        double r1 = gpb_stats_spearman(x1, y, n, work);
+        double r2 = gpb_stats_spearman(x2, y, n, work);
+        if (isnan(r1)) { /* a constant metric */
+            ck_assert(gpb_sensitivity_flags(x, m, (size_t)-1) &
+                      GPB_SENS_CONSTANT_OUTPUT);
+            ck_assert(gpb_sensitivity_srrc(x, m, 0) == 0);
+            ck_assert(gpb_sensitivity_spearman(x, m, 1) == 0);
+            ck_assert(gpb_sensitivity_r2(x, m) == 0);
+            continue;
+        }
+        const char *name = gpb_result_metric_name(r, m);
+        ck_assert_msg(fabs(gpb_sensitivity_spearman(x, m, 0) - r1) < 1e-10,
+                      "%s: %.12f vs GSL %.12f", name,
+                      gpb_sensitivity_spearman(x, m, 0), r1);
+        ck_assert_msg(fabs(gpb_sensitivity_spearman(x, m, 1) - r2) < 1e-10,
+                      "%s", name);
+        double b1 = (r1 - r12 * r2) / (1 - r12 * r12);
+        double b2 = (r2 - r12 * r1) / (1 - r12 * r12);
+        double rr = (r1 * r1 + r2 * r2 - 2 * r1 * r2 * r12) /
+                    (1 - r12 * r12);
+        ck_assert_msg(fabs(gpb_sensitivity_srrc(x, m, 0) - b1) < 1e-10,
+                      "%s: SRRC %.12f vs %.12f", name,
+                      gpb_sensitivity_srrc(x, m, 0), b1);
+        ck_assert_msg(fabs(gpb_sensitivity_srrc(x, m, 1) - b2) < 1e-10,
+                      "%s", name);
+        ck_assert_msg(fabs(gpb_sensitivity_r2(x, m) - rr) < 1e-10,
+                      "%s: R² %.12f vs %.12f", name,
+                      gpb_sensitivity_r2(x, m), rr);
+    }
+    free(work);
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * The swing, by hand. With every other uncertain input at its median, the
+ * linear scenario has no randomness left, so P50 of total spend is
+ * 12·(x_k + Σ_{j≠k} μ_j) exactly: input k at its P10 and P90 gives
+ * 12·(μ_k ∓ 1.2816·σ_k + Σ_{j≠k} μ_j), and the swing is
+ * 12·2·1.2816·σ_k (1.2816 = Φ⁻¹(0.9), from GSL here). Cash does not enter
+ * total spend (swing 0) and enters cash.end one for one: uniform
+ * [$10M, $20M] at P10/P90 is $11M/$19M, cash.end = cash − 12·Σμ = cash −
+ * $21M, so P50 of cash.end goes from −$10M to −$2M (sign +, size $8M).
+ * Tolerance 1e-9 relative (rounding only).
+ */
+START_TEST(swing_matches_the_closed_form)
+{
+    gpb_scenario *s = load(linear);
+    gpb_result *r = run(s, 2000, 3);
+    gpb_sensitivity *x = sens(s, r, 1);
+    ck_assert(gpb_sensitivity_has_swing(x));
+    ck_assert_uint_eq(gpb_sensitivity_swing_paths(x), 200);
+    size_t m = metric(r, "spend.total"), me = metric(r, "cash.end");
+    double z = gsl_cdf_ugaussian_Pinv(0.9);
+    double sum_mu = MU[0] + MU[1] + MU[2];
+    double lo, hi, base;
+    for (int k = 0; k < 3; k++) {
+        size_t i = input(x, PATH[k]);
+        ck_assert_int_eq(gpb_sensitivity_swing(x, m, i, &lo, &hi, &base,
+                                               NULL),
+                         GPB_OK);
+        double want_lo = 12 * (sum_mu - z * SD[k]);
+        double want_hi = 12 * (sum_mu + z * SD[k]);
+        ck_assert_msg(fabs(lo - want_lo) <= 1e-9 * want_lo, "%s: %.6f vs %.6f",
+                      PATH[k], lo, want_lo);
+        ck_assert_msg(fabs(hi - want_hi) <= 1e-9 * want_hi, "%s: %.6f vs %.6f",
+                      PATH[k], hi, want_hi);
+        ck_assert(fabs(base - 12 * sum_mu) <= 1e-9 * 12 * sum_mu);
+        double il, im, ih;
+        ck_assert_int_eq(gpb_sensitivity_swing_inputs(x, i, &il, &im, &ih,
+                                                      NULL),
+                         GPB_OK);
+        ck_assert(fabs(il - (MU[k] - z * SD[k])) <= 1e-9 * MU[k]);
+        ck_assert(fabs(im - MU[k]) <= 1e-9 * MU[k]);
+        /* More cost, less cash at the end. */
+        ck_assert_int_eq(gpb_sensitivity_swing(x, me, i, &lo, &hi, NULL,
+                                               NULL),
+                         GPB_OK);
+        ck_assert(hi < lo);
+    }
+    size_t ic = input(x, "company.cash");
+    ck_assert_int_eq(gpb_sensitivity_swing(x, m, ic, &lo, &hi, NULL, NULL),
+                     GPB_OK);
+    ck_assert(lo == hi);
+    ck_assert_int_eq(gpb_sensitivity_swing(x, me, ic, &lo, &hi, NULL, NULL),
+                     GPB_OK);
+    ck_assert_msg(fabs(lo - (11e6 - 12 * sum_mu)) <= 1e-9 * 21e6, "%.3f", lo);
+    ck_assert_msg(fabs(hi - (19e6 - 12 * sum_mu)) <= 1e-9 * 21e6, "%.3f", hi);
+    size_t order[4];
+    ck_assert_int_eq(gpb_sensitivity_rank(x, me, GPB_SENS_BY_SWING, order, 4,
+                                          NULL),
+                     GPB_OK);
+    ck_assert_uint_eq(order[0], ic); /* $8M beats 12·2.56·$100k = $3.1M */
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* A money input in another currency is ranked in its own currency: the
+   engine stores it converted at each path's uncertain exchange rate. */
+START_TEST(own_currency_undoes_the_conversion)
+{
+    gpb_scenario *s = load("gpubudget: 1\n"
+                           "name: fx\n"
+                           "currency: CNY\n"
+                           "horizon_months: 6\n"
+                           "exchange_rates: {CNY_per_USD: {uniform: [6, 8]}}\n"
+                           "company: {cash: \"¥1亿\"}\n"
+                           "other_costs:\n"
+                           "  - {name: a, per_month: {uniform: "
+                           "[\"$1M\", \"$2M\"]}}\n");
+    gpb_result *r = run(s, 500, 9);
+    ck_assert_uint_eq(gpb_result_input_count(r), 2);
+    size_t ka = strcmp(gpb_result_input_path(r, 0), "other_costs[0].per_month")
+                    ? 1
+                    : 0;
+    size_t kf = 1 - ka;
+    double *own = malloc(500 * sizeof *own);
+    ck_assert_int_eq(gpb_result_input_samples_own(s, r, ka, own, NULL),
+                     GPB_OK);
+    const double *conv = gpb_result_input_samples(r, ka);
+    const double *fx = gpb_result_input_samples(r, kf);
+    for (int i = 0; i < 500; i++) {
+        ck_assert(own[i] >= 1e6 && own[i] <= 2e6);
+        ck_assert(fabs(own[i] * fx[i] - conv[i]) <= 1e-9 * conv[i]);
+    }
+    free(own);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Constant columns are flagged with coefficient 0; too few paths is an
+   error that names both numbers. */
+START_TEST(constants_and_too_few_paths)
+{
+    gpb_scenario *s = load("gpubudget: 1\n"
+                           "name: flags\n"
+                           "currency: USD\n"
+                           "horizon_months: 6\n"
+                           "company:\n"
+                           "  cash: {uniform: [\"$5M\", \"$6M\"]}\n"
+                           "  funding: [{month: 3, amount: \"$1M\",\n"
+                           "             probability: {bernoulli: 1e-12}}]\n"
+                           "other_costs:\n"
+                           "  - {name: a, per_month: {uniform: "
+                           "[\"$1M\", \"$2M\"]}}\n");
+    gpb_result *r = run(s, 50, 1);
+    gpb_sensitivity *x = sens(s, r, 0);
+    size_t kp = input(x, "company.funding[0].probability");
+    size_t m = metric(r, "spend.total"), ms = metric(r, "spend.serving");
+    ck_assert(gpb_sensitivity_flags(x, m, kp) & GPB_SENS_CONSTANT_INPUT);
+    ck_assert(gpb_sensitivity_srrc(x, m, kp) == 0);
+    ck_assert(gpb_sensitivity_spearman(x, m, kp) == 0);
+    ck_assert(gpb_sensitivity_flags(x, ms, (size_t)-1) &
+              GPB_SENS_CONSTANT_OUTPUT);
+    ck_assert(gpb_sensitivity_r2(x, ms) == 0);
+    /* spend.total = 6·a exactly: its rank regression is perfect. */
+    size_t ka = input(x, "other_costs[0].per_month");
+    ck_assert(fabs(gpb_sensitivity_srrc(x, m, ka) - 1) < 1e-12);
+    ck_assert(fabs(gpb_sensitivity_r2(x, m) - 1) < 1e-12);
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+
+    /* Two varying inputs need 4 paths; 3 is an error. */
+    r = run(s, 3, 1);
+    gpb_sensitivity_options o;
+    gpb_sensitivity_options_default(&o);
+    o.swing = 0;
+    gpb_error e;
+    x = (gpb_sensitivity *)1;
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, &e), GPB_EINVAL);
+    ck_assert_ptr_null(x);
+    ck_assert_msg(strstr(e.message, "at least 4 paths") &&
+                      strstr(e.message, "got 3"),
+                  "%s", e.message);
+    gpb_result_free(r);
+    r = run(s, 4, 1);
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, &e), GPB_OK);
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+    gpb_scenario *s = load(linear);
+    gpb_result *r = run(s, 100, 1);
+    gpb_sensitivity *x = NULL;
+    gpb_sensitivity_options o;
+    gpb_sensitivity_options_default(&o);
+    ck_assert_int_eq(gpb_sensitivity_compute(s, NULL, &o, &x, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_sensitivity_compute(NULL, r, &o, &x, NULL),
+                     GPB_EINVAL); /* the swing needs s */
+    o.swing_low = 0.9;
+    o.swing_high = 0.1;
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, NULL), GPB_EINVAL);
+    gpb_sensitivity_options_default(&o);
+    o.swing_paths = 0;
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, NULL), GPB_EINVAL);
+    /* A result and a scenario that do not belong together. */
+    gpb_scenario *other = load(two_inputs);
+    gpb_sensitivity_options_default(&o);
+    gpb_error e;
+    ck_assert_int_eq(gpb_sensitivity_compute(other, r, &o, &x, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_msg(strstr(e.message, "other_costs[1].per_month"), "%s",
+                  e.message);
+    gpb_scenario_free(other);
+    /* Without the swing there is none to read. */
+    o.swing = 0;
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, NULL), GPB_OK);
+    double a, b;
+    ck_assert_int_eq(gpb_sensitivity_swing(x, 0, 0, &a, &b, NULL, NULL),
+                     GPB_ENOTFOUND);
+    size_t order[1];
+    ck_assert_int_eq(gpb_sensitivity_rank(x, 0, GPB_SENS_BY_SWING, order, 1,
+                                          NULL),
+                     GPB_ENOTFOUND);
+    ck_assert_int_eq(gpb_sensitivity_rank(x, 0, GPB_SENS_BY_SRRC, order, 9,
+                                          NULL),
+                     GPB_EINVAL);
+    ck_assert(isnan(gpb_sensitivity_srrc(x, 999, 0)));
+    ck_assert(isnan(gpb_sensitivity_swing_low(x)));
+    ck_assert_ptr_null(gpb_sensitivity_input_path(x, 99));
+    gpb_sensitivity_free(x);
+    gpb_sensitivity_free(NULL);
+    /* Quantile intervals and the precision driver. */
+    double lo, hi;
+    ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 1.5, 0.95, &lo,
+                                            &hi, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 0.5, 1.0, &lo,
+                                            &hi, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.totl", 0.5, 0.9, &lo,
+                                            &hi, NULL),
+                     GPB_ENOTFOUND);
+    gpb_result *rr = NULL;
+    gpb_sim_options so;
+    gpb_sim_options_default(&so);
+    so.paths = 100;
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &so, NULL, 0, 1000, &rr,
+                                              NULL, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &so, NULL, 0.01, 50, &rr,
+                                              NULL, NULL),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &so, "nope", 0.01, 1000,
+                                              &rr, NULL, NULL),
+                     GPB_ENOTFOUND);
+    ck_assert_ptr_null(rr);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * The quantile interval by hand: n = 1000, p = 0.5, level 0.95:
+ * z = 1.959964, n·p = 500, z·√(n·p·(1−p)) = 1.959964 · 15.8114 = 30.990,
+ * so the ranks are ⌊469.01⌋ = 469 and ⌈530.99⌉ = 531 (1-based), i.e.
+ * sorted[468] and sorted[530]. Exact (the same numbers).
+ */
+START_TEST(quantile_ci_by_hand)
+{
+    gpb_scenario *s = load(linear);
+    gpb_result *r = run(s, 1000, 17);
+    const double *v;
+    ck_assert_int_eq(gpb_result_samples(r, "spend.total", &v, NULL), GPB_OK);
+    double *sorted = malloc(1000 * sizeof *sorted);
+    memcpy(sorted, v, 1000 * sizeof *sorted);
+    qsort(sorted, 1000, sizeof *sorted, cmp_double);
+    double lo, hi;
+    ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 0.5, 0.95, &lo,
+                                            &hi, NULL),
+                     GPB_OK);
+    ck_assert_msg(fabs(lo - sorted[468]) <= 1e-9 * sorted[468], "%.3f %.3f",
+                  lo, sorted[468]);
+    ck_assert_msg(fabs(hi - sorted[530]) <= 1e-9 * sorted[530], "%.3f %.3f",
+                  hi, sorted[530]);
+    /* p = 0: ranks clamp to 1: both bounds are the minimum. */
+    ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 0.0, 0.95, &lo,
+                                            &hi, NULL),
+                     GPB_OK);
+    ck_assert(lo == sorted[0] && hi == sorted[0]);
+    free(sorted);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * Coverage: total spend is a sum of independent normals, symmetric about
+ * its mean 12·$1.75M = $21M, which is therefore its true median. Over 200
+ * seeds of 500 paths, the 95% interval should cover it about 190 times;
+ * the binomial SD is √(200·0.95·0.05) = 3.08, so 4 SD below is 177.7:
+ * require at least 178 (and at most 200, trivially).
+ */
+START_TEST(quantile_ci_covers)
+{
+    gpb_scenario *s = load(linear);
+    int covered = 0;
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        gpb_result *r = run(s, 500, seed);
+        double lo, hi;
+        ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 0.5, 0.95,
+                                                &lo, &hi, NULL),
+                         GPB_OK);
+        covered += lo <= 21e6 && 21e6 <= hi;
+        gpb_result_free(r);
+    }
+    ck_assert_msg(covered >= 178, "covered %d of 200", covered);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * Run to precision, by hand: total spend has mean 12·$1.75M = $21M and
+ * sd 12·√(100² + 50² + 25²)k = 12·$114.56k, a coefficient of variation of
+ * 0.065465; SE/mean is 0.065465/√n. With the target 0.00195, starting at
+ * 800 paths: 800 gives 0.002315 (19% above: go on), 1600 gives 0.001637
+ * (16% below: stop). The sample CV's own relative error is about
+ * 1/√(2n) = 2.5% at 800 paths, so the margins are over 6 of its SDs.
+ * A cap of 900 (0.002182, 12% above, 5 SDs) stops at 900 unreached.
+ * Deterministic: two runs agree bit for bit.
+ */
+START_TEST(run_to_precision_doubles)
+{
+    gpb_scenario *s = load(linear);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 800;
+    o.seed = 4;
+    gpb_result *r = NULL, *r2 = NULL;
+    int reached = -1;
+    gpb_error e;
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &o, "spend.total", 0.00195,
+                                              100000, &r, &reached, &e),
+                     GPB_OK);
+    ck_assert_int_eq(reached, 1);
+    ck_assert_uint_eq(gpb_result_paths(r), 1600);
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &o, NULL, 0.00195, 100000,
+                                              &r2, NULL, &e),
+                     GPB_OK);
+    double m1, m2, se;
+    gpb_result_mean(r, "spend.total", &m1, &se, NULL);
+    gpb_result_mean(r2, "spend.total", &m2, NULL, NULL);
+    ck_assert(m1 == m2);
+    ck_assert(se <= 0.00195 * m1);
+    gpb_result_free(r);
+    gpb_result_free(r2);
+    ck_assert_int_eq(gpb_sim_run_to_precision(s, &o, NULL, 0.00195, 900, &r,
+                                              &reached, &e),
+                     GPB_OK);
+    ck_assert_int_eq(reached, 0);
+    ck_assert_uint_eq(gpb_result_paths(r), 900);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("sensitivity");
+    TCase *tc = tcase_create("closed forms");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, srrc_matches_the_closed_form);
+    tcase_add_test(tc, matches_pairwise_formulas);
+    tcase_add_test(tc, swing_matches_the_closed_form);
+    tcase_add_test(tc, own_currency_undoes_the_conversion);
+    suite_add_tcase(su, tc);
+    TCase *te = tcase_create("edges");
+    tcase_add_test(te, constants_and_too_few_paths);
+    tcase_add_test(te, bad_arguments);
+    suite_add_tcase(su, te);
+    TCase *tv = tcase_create("convergence");
+    tcase_set_timeout(tv, 120);
+    tcase_add_test(tv, quantile_ci_by_hand);
+    tcase_add_test(tv, quantile_ci_covers);
+    tcase_add_test(tv, run_to_precision_doubles);
+    suite_add_tcase(su, tv);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -382,3 +382,511 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     *out = b.tree;
     return GPB_OK;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Overrides ("training[0].gpus=512; company.cash=$30M")                     */
+/* ------------------------------------------------------------------------ */
+
+#include <stdio.h>
+
+/* Keys plus selectors in one path ("a.b[0][x].c" has three keys). */
+#define OV_MAX_STEPS 32
+#define OV_MAX_SELECTORS 8
+
+typedef struct ov_step {
+    const char *key;
+    size_t key_len;
+    const char *sel[OV_MAX_SELECTORS];
+    size_t sel_len[OV_MAX_SELECTORS];
+    size_t n_sel;
+} ov_step;
+
+typedef struct ov_ctx {
+    gpb__ytree *t;
+    const char *source;
+    gpb_error *err;
+    char pair[128]; /* the pair as written, clipped, for messages */
+    char path[GPB_ERROR_PATH_MAX];
+} ov_ctx;
+
+static gpb_status ov_fail(ov_ctx *c, gpb_status st, const char *fmt, ...)
+    GPB__PRINTF(3, 4);
+
+static gpb_status ov_fail(ov_ctx *c, gpb_status st, const char *fmt, ...)
+{
+    char msg[GPB_ERROR_MESSAGE_MAX - 160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return gpb__fail_at(c->err, st, c->source, 0, 0, c->path,
+                        "override '%s': %s", c->pair, msg);
+}
+
+static gpb_status ov_nomem(ov_ctx *c)
+{
+    return gpb__fail_at(c->err, GPB_ENOMEM, c->source, 0, 0, c->path,
+                        "out of memory while applying overrides");
+}
+
+/* Copies n bytes of s into buf of size size, cutting with "..." when the
+   text does not fit. */
+static void ov_clip(char *buf, size_t size, const char *s, size_t n)
+{
+    if (n < size) {
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        return;
+    }
+    memcpy(buf, s, size - 4);
+    /* Do not leave half a UTF-8 character before the ellipsis. */
+    size_t k = size - 4;
+    while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80)
+        k--;
+    memcpy(buf + k, "...", 4);
+}
+
+static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
+{
+    gpb__ynode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->expanded = 1;
+    n->next_owned = t->owned;
+    t->owned = n;
+    return n;
+}
+
+static gpb__ynode *ov_scalar(gpb__ytree *t, const char *s, size_t len)
+{
+    gpb__ynode *n = ov_node(t, GPB__Y_SCALAR);
+    if (!n || !(n->text = malloc(len + 1)))
+        return NULL;
+    memcpy(n->text, s, len);
+    n->text[len] = '\0';
+    n->len = len;
+    n->plain = 1;
+    return n;
+}
+
+/* A shallow copy of a container: same kids, new kids array. */
+static gpb__ynode *ov_clone(gpb__ytree *t, const gpb__ynode *src)
+{
+    gpb__ynode *n = ov_node(t, src->kind);
+    if (!n)
+        return NULL;
+    n->line = src->line;
+    n->column = src->column;
+    n->expanded = src->expanded;
+    if (src->n_kids) {
+        n->kids = malloc(src->n_kids * sizeof *n->kids);
+        if (!n->kids)
+            return NULL;
+        memcpy(n->kids, src->kids, src->n_kids * sizeof *n->kids);
+        n->n_kids = n->cap_kids = src->n_kids;
+    }
+    return n;
+}
+
+static int ov_add_kid(gpb__ynode *parent, gpb__ynode *kid)
+{
+    if (parent->n_kids == parent->cap_kids) {
+        size_t cap = parent->cap_kids ? 2 * parent->cap_kids : 8;
+        gpb__ynode **k = realloc(parent->kids, cap * sizeof *k);
+        if (!k)
+            return -1;
+        parent->kids = k;
+        parent->cap_kids = cap;
+    }
+    parent->kids[parent->n_kids++] = kid;
+    return 0;
+}
+
+static int ov_is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* Splits a path into steps. Returns the number of steps, or 0 after
+   reporting a problem. */
+static size_t ov_parse_path(ov_ctx *c, const char *p, size_t n,
+                            ov_step *steps, gpb_status *st)
+{
+    size_t ns = 0, i = 0;
+    *st = GPB_OK;
+    if (n == 0) {
+        *st = ov_fail(c, GPB_ESYNTAX, "the path before '=' is empty");
+        return 0;
+    }
+    while (i <= n) {
+        if (ns == OV_MAX_STEPS) {
+            *st = ov_fail(c, GPB_ELIMIT, "the path has more than %d keys",
+                          OV_MAX_STEPS);
+            return 0;
+        }
+        ov_step *s = &steps[ns++];
+        memset(s, 0, sizeof *s);
+        s->key = p + i;
+        while (i < n && p[i] != '.' && p[i] != '[' && p[i] != ']')
+            i++;
+        s->key_len = (size_t)(p + i - s->key);
+        if (s->key_len == 0) {
+            *st = ov_fail(c, GPB_ESYNTAX,
+                          "expected a key at character %zu of the path",
+                          i + 1);
+            return 0;
+        }
+        while (i < n && p[i] == '[') {
+            size_t start = ++i;
+            while (i < n && p[i] != ']' && p[i] != '[')
+                i++;
+            if (i >= n || p[i] != ']' || i == start) {
+                *st = ov_fail(c, GPB_ESYNTAX,
+                              "expected a list selector such as [0] or "
+                              "[name] at character %zu of the path",
+                              start);
+                return 0;
+            }
+            if (s->n_sel == OV_MAX_SELECTORS) {
+                *st = ov_fail(c, GPB_ELIMIT,
+                              "more than %d selectors after one key",
+                              OV_MAX_SELECTORS);
+                return 0;
+            }
+            s->sel[s->n_sel] = p + start;
+            s->sel_len[s->n_sel++] = i - start;
+            i++; /* past ']' */
+        }
+        if (i == n)
+            break;
+        if (p[i] != '.') {
+            *st = ov_fail(c, GPB_ESYNTAX,
+                          "unexpected '%c' at character %zu of the path",
+                          p[i], i + 1);
+            return 0;
+        }
+        i++;
+        if (i == n) {
+            *st = ov_fail(c, GPB_ESYNTAX, "the path ends with '.'");
+            return 0;
+        }
+    }
+    return ns;
+}
+
+/* The slot of key k in mapping m (a pointer into its kids), or NULL. */
+static gpb__ynode **ov_map_slot(gpb__ynode *m, const char *k, size_t len)
+{
+    for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
+        const gpb__ynode *key = m->kids[i];
+        if (key->kind == GPB__Y_SCALAR && key->len == len &&
+            memcmp(key->text, k, len) == 0)
+            return &m->kids[i + 1];
+    }
+    return NULL;
+}
+
+/* 1 when list item `item` is a mapping whose name, id or role is sel. */
+static int ov_item_named(const gpb__ynode *item, const char *sel, size_t len)
+{
+    static const char *const keys[] = {"name", "id", "role"};
+    if (item->kind != GPB__Y_MAP)
+        return 0;
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i + 1 < item->n_kids; i += 2) {
+            const gpb__ynode *key = item->kids[i];
+            const gpb__ynode *v = item->kids[i + 1];
+            if (key->kind == GPB__Y_SCALAR && !strcmp(key->text, keys[k]) &&
+                v->kind == GPB__Y_SCALAR && v->len == len &&
+                memcmp(v->text, sel, len) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+/* Picks the item of list `seq` that selector sel names; -1 after
+   reporting. `where` is the path up to the list, for messages. */
+static long ov_select(ov_ctx *c, const gpb__ynode *seq, const char *sel,
+                      size_t len, const char *where, gpb_status *st)
+{
+    int numeric = len > 0 && len <= 9;
+    for (size_t i = 0; i < len; i++)
+        if (sel[i] < '0' || sel[i] > '9')
+            numeric = 0;
+    if (numeric) {
+        size_t idx = 0;
+        for (size_t i = 0; i < len; i++)
+            idx = idx * 10 + (size_t)(sel[i] - '0');
+        if (idx < seq->n_kids)
+            return (long)idx;
+        *st = ov_fail(c, GPB_ENOTFOUND,
+                      "%s has %zu item%s, so [%zu] is past its end (items "
+                      "are counted from 0)",
+                      where, seq->n_kids, seq->n_kids == 1 ? "" : "s", idx);
+        return -1;
+    }
+    for (size_t i = 0; i < seq->n_kids; i++)
+        if (ov_item_named(seq->kids[i], sel, len))
+            return (long)i;
+    *st = ov_fail(c, GPB_ENOTFOUND,
+                  "no item of %s has the name, id or role '%.*s'", where,
+                  (int)len, sel);
+    return -1;
+}
+
+/* Builds the node for a value: verbatim text, or YAML flow. */
+static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
+                            gpb_status *st)
+{
+    *st = GPB_OK;
+    if (n == 0 || (v[0] != '{' && v[0] != '[' && v[0] != '"' &&
+                   v[0] != '\'')) {
+        gpb__ynode *node = ov_scalar(c->t, v, n);
+        if (!node)
+            *st = ov_nomem(c);
+        return node;
+    }
+    gpb__ytree *sub = NULL;
+    gpb_error e;
+    memset(&e, 0, sizeof e);
+    gpb_status s = gpb__ytree_parse(v, n, c->source, &sub, &e);
+    if (s) {
+        *st = s == GPB_ENOMEM ? ov_nomem(c)
+                              : ov_fail(c, s == GPB_ELIMIT ? GPB_ELIMIT
+                                                           : GPB_ESYNTAX,
+                                        "the value is not valid YAML "
+                                        "flow: %s",
+                                        e.message);
+        return NULL;
+    }
+    /* Hand the value's nodes to the tree; their positions refer to the
+       override, not the file, so they get none. */
+    gpb__ynode *root = sub->root, *last = NULL;
+    for (gpb__ynode *k = sub->owned; k; k = k->next_owned) {
+        k->line = k->column = 0;
+        last = k;
+    }
+    if (last) {
+        last->next_owned = c->t->owned;
+        c->t->owned = sub->owned;
+    }
+    free(sub);
+    if (!root && !(root = ov_scalar(c->t, "", 0)))
+        *st = ov_nomem(c);
+    return root;
+}
+
+/* Describes the path steps[0 .. upto] (with `sels` selectors of the last
+   step) into buf, for messages. */
+static void ov_where(char *buf, size_t size, const ov_step *steps,
+                     size_t upto, size_t sels)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i <= upto && len < size; i++) {
+        int w = snprintf(buf + len, size - len, "%s%.*s", i ? "." : "",
+                         (int)steps[i].key_len, steps[i].key);
+        if (w < 0)
+            return;
+        len += (size_t)w;
+        size_t ns = i == upto ? sels : steps[i].n_sel;
+        for (size_t j = 0; j < ns && len < size; j++) {
+            w = snprintf(buf + len, size - len, "[%.*s]",
+                         (int)steps[i].sel_len[j], steps[i].sel[j]);
+            if (w < 0)
+                return;
+            len += (size_t)w;
+        }
+    }
+}
+
+/* Applies one pair. */
+static gpb_status ov_apply(ov_ctx *c, const char *path, size_t plen,
+                           const char *val, size_t vlen)
+{
+    ov_step steps[OV_MAX_STEPS];
+    gpb_status st;
+    size_t ns = ov_parse_path(c, path, plen, steps, &st);
+    if (!ns)
+        return st;
+    gpb__ynode *value = ov_value(c, val, vlen, &st);
+    if (!value)
+        return st;
+
+    gpb__ytree *t = c->t;
+    char where[GPB_ERROR_PATH_MAX];
+    gpb__ynode *cur;
+    if (!t->root || gpb__ynode_is_null(t->root)) {
+        cur = ov_node(t, GPB__Y_MAP);
+    } else if (t->root->kind != GPB__Y_MAP) {
+        return ov_fail(c, GPB_ENOTFOUND,
+                       "the document is %s, not a mapping of keys",
+                       gpb__ynode_describe(t->root));
+    } else {
+        cur = ov_clone(t, t->root);
+    }
+    if (!cur)
+        return ov_nomem(c);
+    t->root = cur;
+
+    for (size_t i = 0; i < ns; i++) {
+        const ov_step *s = &steps[i];
+        int last_key = i + 1 == ns;
+        gpb__ynode **slot = ov_map_slot(cur, s->key, s->key_len);
+        if (!slot || gpb__ynode_is_null(*slot)) {
+            if (s->n_sel) {
+                ov_where(where, sizeof where, steps, i, 0);
+                return ov_fail(c, GPB_ENOTFOUND,
+                               "%s is not in the scenario, so [%.*s] "
+                               "selects nothing",
+                               where, (int)s->sel_len[0], s->sel[0]);
+            }
+            gpb__ynode *v = last_key ? value : ov_node(t, GPB__Y_MAP);
+            if (!v)
+                return ov_nomem(c);
+            if (slot) { /* key: null -> replace the null */
+                *slot = v;
+            } else {
+                gpb__ynode *k = ov_scalar(t, s->key, s->key_len);
+                if (!k || ov_add_kid(cur, k) || ov_add_kid(cur, v))
+                    return ov_nomem(c);
+            }
+            if (last_key)
+                return GPB_OK;
+            cur = v;
+            continue;
+        }
+        for (size_t j = 0; j < s->n_sel; j++) {
+            ov_where(where, sizeof where, steps, i, j);
+            if ((*slot)->kind != GPB__Y_SEQ)
+                return ov_fail(c, GPB_ENOTFOUND,
+                               "%s is %s, not a list, so [%.*s] selects "
+                               "nothing",
+                               where, gpb__ynode_describe(*slot),
+                               (int)s->sel_len[j], s->sel[j]);
+            gpb__ynode *seq = ov_clone(t, *slot);
+            if (!seq)
+                return ov_nomem(c);
+            *slot = seq;
+            long k = ov_select(c, seq, s->sel[j], s->sel_len[j], where,
+                               &st);
+            if (k < 0)
+                return st;
+            slot = &seq->kids[k];
+        }
+        if (last_key) {
+            *slot = value;
+            return GPB_OK;
+        }
+        if ((*slot)->kind != GPB__Y_MAP) {
+            ov_where(where, sizeof where, steps, i, s->n_sel);
+            return ov_fail(c, GPB_ENOTFOUND,
+                           "%s is %s, not a mapping, so it has no key "
+                           "'%.*s'",
+                           where, gpb__ynode_describe(*slot),
+                           (int)steps[i + 1].key_len, steps[i + 1].key);
+        }
+        gpb__ynode *m = ov_clone(t, *slot);
+        if (!m)
+            return ov_nomem(c);
+        *slot = m;
+        cur = m;
+    }
+    return GPB_OK; /* not reached: the last step returns */
+}
+
+/* The end of a flow value starting at p: past its closing bracket or
+   quote (or at the end of the text when it never closes, for the YAML
+   parser to report). */
+static const char *ov_flow_end(const char *p)
+{
+    int depth = 0;
+    char quote = 0;
+    for (; *p; p++) {
+        if (quote) {
+            if (quote == '"' && *p == '\\' && p[1])
+                p++;
+            else if (*p == quote && quote == '\'' && p[1] == '\'')
+                p++;
+            else if (*p == quote) {
+                quote = 0;
+                if (depth == 0)
+                    return p + 1;
+            }
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            if (--depth <= 0)
+                return p + 1;
+        }
+    }
+    return p;
+}
+
+gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
+                               const char *source, gpb_error *err)
+{
+    ov_ctx c;
+    memset(&c, 0, sizeof c);
+    c.t = t;
+    c.source = source ? source : "";
+    c.err = err;
+    if (!t)
+        return gpb__fail(err, GPB_EINVAL, "gpb__ytree_override: NULL tree");
+    if (!overrides)
+        return GPB_OK;
+    size_t total = strlen(overrides);
+    if (total > GPB__YAML_MAX_OVERRIDES_BYTES)
+        return gpb__fail_at(err, GPB_ELIMIT, c.source, 0, 0, "",
+                            "the overrides are %zu bytes long; at most %d "
+                            "are allowed",
+                            total, GPB__YAML_MAX_OVERRIDES_BYTES);
+    const char *p = overrides;
+    int count = 0;
+    for (;;) {
+        while (ov_is_space(*p) || *p == ';')
+            p++;
+        if (!*p)
+            return GPB_OK;
+        const char *start = p;
+        while (*p && *p != '=' && *p != ';')
+            p++;
+        const char *eq = p;
+        const char *vs = NULL, *ve = NULL;
+        if (*p == '=') {
+            vs = p + 1;
+            while (ov_is_space(*vs))
+                vs++;
+            if (*vs == '{' || *vs == '[' || *vs == '"' || *vs == '\'')
+                p = ov_flow_end(vs);
+            else
+                p = vs;
+            while (*p && *p != ';')
+                p++;
+            ve = p;
+            while (ve > vs && ov_is_space(ve[-1]))
+                ve--;
+        }
+        const char *pe = eq;
+        while (pe > start && ov_is_space(pe[-1]))
+            pe--;
+        ov_clip(c.pair, sizeof c.pair, start,
+                (size_t)((ve ? ve : eq) - start));
+        ov_clip(c.path, sizeof c.path, start, (size_t)(pe - start));
+        if (++count > GPB__YAML_MAX_OVERRIDES)
+            return ov_fail(&c, GPB_ELIMIT,
+                           "more than %d overrides in one string",
+                           GPB__YAML_MAX_OVERRIDES);
+        if (!vs)
+            return ov_fail(&c, GPB_ESYNTAX,
+                           "expected 'path=value' (such as "
+                           "'training[0].gpus=512'), found no '='");
+        gpb_status st = ov_apply(&c, start, (size_t)(pe - start), vs,
+                                 (size_t)(ve - vs));
+        if (st)
+            return st;
+    }
+}

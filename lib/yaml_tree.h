@@ -75,4 +75,50 @@ int gpb__ynode_is_null(const gpb__ynode *n);
    "nothing (null)". Static. */
 const char *gpb__ynode_describe(const gpb__ynode *n);
 
+/* Overrides in one string, and the length of that string. */
+#define GPB__YAML_MAX_OVERRIDES 64
+#define GPB__YAML_MAX_OVERRIDES_BYTES 16384
+
+/*
+ * Applies overrides to a parsed tree before the schema reads it, for
+ * "what if" runs: `overrides` is "path=value" pairs separated by ';'
+ * ("training[0].gpus=512; company.cash=$30M"). White space around paths,
+ * values and separators is ignored; an empty pair (";;") is skipped.
+ *
+ * A path is keys separated by '.', each key optionally followed by one or
+ * more [selectors] that pick a list item: a 0-based index ("training[0]")
+ * or the value of the item's name, id or role key ("training[pretrain]").
+ * Keys of mappings missing on the way are created (as mappings, or as the
+ * value at the end), so an override can add a key the file leaves out;
+ * list items are never created. The schema then reads the result as if the
+ * file said it, and reports a bad value or an unknown key with its path.
+ *
+ * A value that starts with '{', '[', '"' or '\'' is read as YAML flow
+ * ("{uniform: [0.3, 0.5]}", "'a; b'"; a ';' inside brackets or quotes does
+ * not end the pair); any other value is taken verbatim as one plain scalar
+ * ("$30M", "¥5万", "1.4T"), so YAML never misreads it.
+ *
+ * Containers on each path are copied before they change, so an alias that
+ * shares a node elsewhere in the document keeps the original. New nodes
+ * have line and column 0 ("no position") in messages. The tree's
+ * `expanded` counts are not updated; overrides add at most
+ * GPB__YAML_MAX_OVERRIDES_BYTES nodes' worth of text.
+ *
+ * Returns GPB_OK (NULL or blank overrides change nothing); on failure err
+ * holds the source, the override's path as err->path and a sentence
+ * quoting the pair, and the tree may be half changed (free it):
+ *   GPB_ESYNTAX    a pair without '=', an empty path, a malformed
+ *                  selector or key, a flow value that is not YAML
+ *   GPB_ENOTFOUND  a selector past the end of its list or naming no item,
+ *                  a key or selector applied to a value of the wrong kind
+ *                  (a key under a list, a selector under a mapping or
+ *                  under a single value)
+ *   GPB_ELIMIT     more than GPB__YAML_MAX_OVERRIDES pairs or
+ *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes
+ *   GPB_EINVAL     t is NULL
+ *   GPB_ENOMEM
+ */
+gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
+                               const char *source, gpb_error *err);
+
 #endif /* GPB_YAML_TREE_H */

@@ -100,5 +100,7 @@ contains out '"spec_source"' "catalog JSON has sources"
 # --- scenarios: run, raise, validate (the engine) ---------------------------
 . "$ROOT/tests/test_cli_run.sh"
 
+. "$ROOT/tests/test_cli_finance.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

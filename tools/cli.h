@@ -34,8 +34,10 @@ int cli_display_width(const char *s);
 void cli_print_right(const char *s, int width);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
+int cmd_check(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 int cmd_gpus(int argc, char **argv);
+int cmd_rent_vs_buy(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_raise(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -17,11 +17,15 @@ struct subcommand {
 static const struct subcommand commands[] = {
     {"estimate", cmd_estimate,
      "FLOPs, GPU-hours, card-months, days and cost of one training run"},
+    {"rent-vs-buy", cmd_rent_vs_buy,
+     "rent or buy GPUs: monthly cash, NPVs and break-even points"},
     {"run", cmd_run,
      "simulate a scenario: spend, runway and raise as distributions"},
     {"raise", cmd_raise,
      "the amount to raise now for a runway target at a confidence"},
     {"validate", cmd_validate, "check scenario files and list every problem"},
+    {"check", cmd_check,
+     "test the articles' claims (or a pitch) against the simulation"},
     {"gpus", cmd_gpus, "list the GPU catalog with sources"},
 };
 

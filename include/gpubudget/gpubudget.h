@@ -10,9 +10,13 @@
 #include "gpubudget/dist.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/compute.h"
+#include "gpubudget/finance.h"
 #include "gpubudget/risk.h"
 #include "gpubudget/scenario.h"
 #include "gpubudget/sim.h"
+#include "gpubudget/sensitivity.h"
+#include "gpubudget/claims.h"
 #include "gpubudget/report.h"
+#include "gpubudget/cells.h"
 
 #endif /* GPUBUDGET_GPUBUDGET_H */

@@ -101,6 +101,87 @@ GPB_API size_t gpb_scenario_training_count(const gpb_scenario *s);
 GPB_API const char *gpb_scenario_training_name(const gpb_scenario *s,
                                                size_t i);
 
+/*
+ * Loads a scenario with overrides applied first, for "what if" runs (the
+ * spreadsheet's GPB_SCENARIO, a CLI's --set). overrides is "path=value"
+ * pairs separated by ';', e.g.
+ *
+ *   "training[0].gpus=512; company.cash=$30M; training[pretrain].mfu=
+ *    {pert: [0.3, 0.4, 0.5]}"
+ *
+ * A path is keys separated by '.', each optionally followed by [i] (a
+ * 0-based list index) or [name] (the list item whose name, id or role is
+ * that). A value is a quantity as the file would write it ("512", "$30M",
+ * "¥5万", "70B"), taken verbatim, or YAML flow when it starts with '{',
+ * '[', '"' or '\'' (a distribution, a list, a quoted string). Missing
+ * mapping keys on the way are added; list items are never added. White
+ * space around paths, values and ';' is ignored; NULL or "" means none.
+ *
+ * The overrides change the YAML tree before the schema reads it, so every
+ * check of the file applies to them: a bad value or an unknown key is a
+ * GPB_ESCHEMA problem whose path is the override's (with line and column
+ * 0, as it has no place in the file). Problems with the overrides
+ * themselves come back as one diagnostic naming the pair:
+ *   GPB_ESYNTAX    no '=', an empty path, a malformed key or selector, a
+ *                  flow value that is not YAML
+ *   GPB_ENOTFOUND  an index past the end of a list, a name no item has, a
+ *                  key or selector applied to a value of another kind
+ *                  ("training[0].gpus.x": gpus is a single value)
+ *   GPB_ELIMIT     more than 64 pairs or 16 KiB of overrides
+ * Otherwise returns as gpb_scenario_load_file / gpb_scenario_load_string.
+ */
+GPB_API gpb_status gpb_scenario_load_file_with_overrides(
+    const char *path, const char *overrides, gpb_scenario **out,
+    gpb_diagnostics **diags);
+
+/* As gpb_scenario_load_string, with overrides as above. */
+GPB_API gpb_status gpb_scenario_load_string_with_overrides(
+    const char *text, size_t len, const char *source_name,
+    const char *overrides, gpb_scenario **out, gpb_diagnostics **diags);
+
+/* ---- sources and claims (read by gpubudget/claims.h) ------------------- */
+
+/* The scenario's `description`, borrowed; NULL when absent (or s NULL). */
+GPB_API const char *gpb_scenario_description(const gpb_scenario *s);
+
+/*
+ * One entry of `sources:`. Every string is borrowed from the scenario and
+ * NULL when the key was absent (id never is).
+ */
+typedef struct gpb_source_info {
+    const char *id, *title, *outlet, *date, *quote, *url;
+} gpb_source_info;
+
+/*
+ * One entry of `claims:`. Strings are borrowed from the scenario; source
+ * and says are NULL when absent. text is the value as written ("¥5000万")
+ * and value its parse (gpb_units_parse: the currency as written, NONE for
+ * a bare number). line and column (1-based) locate the claim's mapping.
+ */
+typedef struct gpb_claim_info {
+    const char *id, *source, *says, *metric, *text;
+    gpb_quantity value;
+    int line, column;
+} gpb_claim_info;
+
+/* Number of sources and of claims (0 for NULL). */
+GPB_API size_t gpb_scenario_source_count(const gpb_scenario *s);
+GPB_API size_t gpb_scenario_claim_count(const gpb_scenario *s);
+
+/*
+ * Fills *out with source i or claim i (in file order). Returns GPB_OK;
+ * GPB_EINVAL for NULL s or out, or i out of range.
+ */
+GPB_API gpb_status gpb_scenario_source_get(const gpb_scenario *s, size_t i,
+                                           gpb_source_info *out,
+                                           gpb_error *err);
+GPB_API gpb_status gpb_scenario_claim_get(const gpb_scenario *s, size_t i,
+                                          gpb_claim_info *out,
+                                          gpb_error *err);
+
+/* Index of the source with this id, or -1. */
+GPB_API long gpb_scenario_source_find(const gpb_scenario *s, const char *id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,401 @@
+/*
+ * gpubudget/claims.h: testing the round numbers people quote ("GPT-3 costs
+ * $4.6M a run", "1000 GPUs mean ¥50M a month") against a simulation.
+ *
+ * A claim names a metric and a value. The metric is an expression over the
+ * simulation's results (see "Claim metrics" below); the value is a quantity
+ * as people write it ("¥5000万", "10", "30 days"). Checking a claim asks:
+ * of the simulated paths, what share came out at least as favourable as
+ * the claim? That probability sets the verdict:
+ *
+ *   p <  GPB_CLAIM_IMPLAUSIBLE_BELOW (0.01)   implausible
+ *   p <  GPB_CLAIM_OPTIMISTIC_BELOW  (0.05)   optimistic
+ *   p <= GPB_CLAIM_PESSIMISTIC_ABOVE (0.95)   consistent
+ *   p >  GPB_CLAIM_PESSIMISTIC_ABOVE          pessimistic
+ *
+ * so a claim is consistent when it lies inside the model's central 90%
+ * interval, optimistic when fewer than 1 path in 20 does as well as it
+ * says, implausible when fewer than 1 in 100 do, and pessimistic when more
+ * than 19 in 20 do better. Paths within GPB_CLAIM_TIE_REL (relative) of the
+ * claimed value count as ties and weigh one half (the mid-distribution
+ * probability), so a claim that the model reproduces exactly on every path
+ * (p = 0.5) is consistent. docs/claims.md (generated) and docs/check.md
+ * describe the method.
+ *
+ * "Favourable" is from the point of view of whoever makes the claim about
+ * a plan: cheaper, faster and fewer GPU-hours, failures and losses are
+ * favourable (lower is better); longer runway, more cash, revenue,
+ * funding, runs a budget buys, a higher share of runs finished and a
+ * higher MFU are favourable (higher is better). gpb_claim_metric_direction
+ * gives the rule for any metric.
+ *
+ * Claim metrics. A claim's metric is an arithmetic expression:
+ *
+ *   expr    := term (('+' | '-') term)*
+ *   term    := unary (('*' | '/') unary)*
+ *   unary   := '-' unary | primary
+ *   primary := NAME | QUANTITY | '(' expr ')' | 'quoted'
+ *
+ * NAME is, in this order of lookup (the longest name that fits wins, so run
+ * names may hold '-' or spaces):
+ *   - a result metric of gpb_sim_run ("spend.total", "runway_months",
+ *     "training.pretrain.cost", ...; gpubudget/sim.h lists them);
+ *   - a derived metric of a training run <run>:
+ *       training.<run>.days           months × 730.5 / 24: the days its GPUs
+ *                                     worked (waiting for a fleet excluded)
+ *       training.<run>.flops          model FLOPs it needs, as the engine
+ *                                     counts them (6·N·D or 8·N·D, plus
+ *                                     attention, times exploration)
+ *       training.<run>.mfu_effective  flops / (peak · gpu_hours · 3600): the
+ *                                     utilisation net of failures and
+ *                                     divergences
+ *       training.<run>.price_per_gpu_hour   cost / gpu_hours (money/hour)
+ *   - a scenario input by key path ("training[0].mfu", "team[0].salary_per
+ *     _year", "fleets[0].price_per_gpu"): its value on each path.
+ * QUANTITY is a number or an amount as gpb_units_parse reads it ("$50M",
+ * "¥5万", "365.25", "30 days"); quote it ('$1.5/h') when it holds '/', '-',
+ * '(' or starts with a letter. So "runs a budget buys" is
+ * "$50M / training.gpt3.cost", and the same net of the team is
+ * "($50M - spend.team) / training.gpt3.cost".
+ *
+ * Units. Money (metrics in the report currency, money inputs, amounts) is
+ * converted per path into the report currency at that path's exchange
+ * rate, and the whole comparison is then made in the claim's currency.
+ * Durations are hours. A metric whose unit is months or days accepts a
+ * claim written as a duration ("30 days"); GPU-hours take a number; money
+ * takes an amount (a bare number is in the scenario's currency); a price
+ * per hour takes "$2/h". Adding money to a count is an error.
+ *
+ * Everything here is thread-safe; results and scenarios are only read.
+ */
+#ifndef GPUBUDGET_CLAIMS_H
+#define GPUBUDGET_CLAIMS_H
+
+#include <stddef.h>
+
+#include "gpubudget/common.h"
+#include "gpubudget/hardware.h"
+#include "gpubudget/scenario.h"
+#include "gpubudget/sensitivity.h"
+#include "gpubudget/sim.h"
+#include "gpubudget/units.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The verdict thresholds on p, the probability of a path at least as
+   favourable as the claim (see the top of this file). */
+#define GPB_CLAIM_IMPLAUSIBLE_BELOW 0.01
+#define GPB_CLAIM_OPTIMISTIC_BELOW 0.05
+#define GPB_CLAIM_PESSIMISTIC_ABOVE 0.95
+/* Relative distance within which a path equals the claim (a tie). Claims
+   are round numbers; this only catches exact reproductions such as
+   1000 cards × ¥50,000 = ¥5000万 computed in floating point. */
+#define GPB_CLAIM_TIE_REL 1e-6
+
+typedef enum gpb_verdict {
+    GPB_VERDICT_CONSISTENT = 0,
+    GPB_VERDICT_OPTIMISTIC = 1,
+    GPB_VERDICT_PESSIMISTIC = 2,
+    GPB_VERDICT_IMPLAUSIBLE = 3
+} gpb_verdict;
+
+/* "consistent", "optimistic", "pessimistic", "implausible"; "unknown" for
+   any other value. Static, never NULL. */
+GPB_API const char *gpb_claim_verdict_name(gpb_verdict v);
+
+/*
+ * The verdict for p by the thresholds above. Returns GPB_OK; GPB_EINVAL
+ * for NULL out or p outside [0, 1] (NaN included).
+ */
+GPB_API gpb_status gpb_claim_verdict_from_probability(double p,
+                                                      gpb_verdict *out,
+                                                      gpb_error *err);
+
+/* Which way is favourable. */
+#define GPB_CLAIM_LOWER_IS_FAVOURABLE (-1)
+#define GPB_CLAIM_HIGHER_IS_FAVOURABLE 1
+
+/*
+ * The favourable direction of a single metric or input name (not an
+ * expression): +1 (higher is favourable) for runway_months, cash.*,
+ * revenue.*, funding.*, income.*, training.<run>.finished and
+ * .mfu_effective, and inputs whose path ends in mfu, cash, amount,
+ * probability (of a funding round), arpu_per_month, paying_fraction,
+ * users, growth_per_month, max_users or utilization; -1 (lower is
+ * favourable) for everything else: spend, costs, prices, GPU-hours,
+ * card-months, days, months, failures, divergences, deficit.max,
+ * out_of_cash.
+ */
+GPB_API int gpb_claim_name_direction(const char *name);
+
+/*
+ * What an evaluated claim metric measures.
+ *
+ *   kind       GPB_QTY_MONEY, GPB_QTY_MONEY_PER_HOUR, GPB_QTY_DURATION
+ *              (values in hours) or GPB_QTY_NUMBER
+ *   currency   the currency of money kinds (that asked for, or the
+ *              report's); NONE otherwise
+ *   unit       for numbers, the unit of a single metric ("months",
+ *              "days", "card-months", "GPU-hours", "count",
+ *              "probability", "FLOPs", "fraction") or "" for an
+ *              expression; the currency code for money ("USD")
+ *   direction  GPB_CLAIM_LOWER_IS_FAVOURABLE or _HIGHER_: for an
+ *              expression, that of its first term whose direction does
+ *              not cancel (a / b takes a's, or the reverse of b's when a
+ *              is a constant: "$50M / cost" is higher-is-favourable)
+ *   run        index of the training run when the expression is one
+ *              metric of one run (training.<run>.*), else -1
+ *   metric     the result metric (a name of gpb_result_metric_name)
+ *              when the expression is exactly one result metric, else ""
+ */
+typedef struct gpb_claim_metric_info {
+    gpb_qty_kind kind;
+    gpb_currency currency;
+    char unit[32];
+    int direction;
+    long run;
+    char metric[GPB_ERROR_PATH_MAX];
+} gpb_claim_metric_info;
+
+/*
+ * Evaluates a claim metric on every path of r.
+ *
+ *   s         the scenario r was simulated from (borrowed)
+ *   r         the result (borrowed)
+ *   metric    the expression (see the top of this file)
+ *   currency  the currency money comes back in; GPB_CURRENCY_NONE for the
+ *             report's
+ *   values    receives a new array of gpb_result_paths(r) doubles (free
+ *             with gpb_free); a path where the expression is undefined
+ *             (0 / 0) holds NaN
+ *   info      receives what the values measure (may be NULL)
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments or a currency outside the
+ * enum; GPB_ESYNTAX for a malformed expression (the column is 1-based,
+ * in bytes); GPB_ENOTFOUND for an unknown name (with the nearest metric
+ * names); GPB_EUNIT for units that do not combine (money + count, money²)
+ * or a quantity kind expressions do not take (per kWh, per million
+ * tokens, bytes); GPB_ENOMEM. *values is NULL on failure.
+ */
+GPB_API gpb_status gpb_claim_metric_eval(const gpb_scenario *s,
+                                         const gpb_result *r,
+                                         const char *metric,
+                                         gpb_currency currency,
+                                         double **values,
+                                         gpb_claim_metric_info *info,
+                                         gpb_error *err);
+
+/*
+ * The outcome of checking one claim. Money is in `currency` (the claim's
+ * own currency, or the report's when the claim gave none); durations are
+ * in the metric's unit (months or days) or hours.
+ *
+ *   claimed          the claim's value in that unit
+ *   p5, p50, p95     the model's quantiles of the metric (over the paths
+ *   mean               where it is defined)
+ *   p_favourable     share of paths at least as favourable as the claim,
+ *                    ties counting half
+ *   p_std_error      its binomial standard error √(p(1−p)/paths)
+ *   verdict          from p_favourable
+ *   paths            paths on which the metric is defined
+ *   finished_frac    for a metric of one run, the share of paths on which
+ *                    the run finished within the horizon (a cost or a
+ *                    duration of an unfinished run is a lower bound); NaN
+ *                    otherwise
+ *   implied_mfu      for a claim about one run's gpu_hours, card_months,
+ *                    days or months: the median over paths of the MFU the
+ *                    claimed amount implies for that run's FLOPs
+ *                    (gpb_compute_implied_mfu_from_gpu_hours; months and
+ *                    days count the run's GPUs); NaN otherwise
+ *   driver           key path of the uncertain input most strongly tied
+ *                    to the metric, "" when none varies
+ *   driver_coef      its coefficient: the SRRC from gpubudget/
+ *                    sensitivity.h when the metric is one result metric,
+ *                    else Spearman's ρ with the expression's values
+ *   driver_is_srrc   1 when driver_coef is an SRRC, 0 for Spearman's ρ
+ */
+typedef struct gpb_claim_check {
+    gpb_claim_metric_info info;
+    gpb_currency currency;
+    double claimed;
+    double p5, p50, p95, mean;
+    double p_favourable;
+    double p_std_error;
+    gpb_verdict verdict;
+    size_t paths;
+    double finished_frac;
+    double implied_mfu;
+    char driver[GPB_ERROR_PATH_MAX];
+    double driver_coef;
+    int driver_is_srrc;
+} gpb_claim_check;
+
+/*
+ * Checks the claim "metric is value" against r.
+ *
+ *   s, r    the scenario and its result (borrowed)
+ *   sens    the sensitivity of r (borrowed), or NULL to rank drivers by
+ *           Spearman's ρ only
+ *   metric  a claim metric (see the top of this file)
+ *   value   the claimed quantity; money with currency NONE is in the
+ *           scenario's currency; a duration suits a metric in months or
+ *           days (or hours); a number suits any metric that is not money
+ *   out     receives the outcome
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments or a value that is not
+ * finite; GPB_EUNIT when the value's kind does not suit the metric ("the
+ * claim is money but training.x.card_months is a count of card-months");
+ * GPB_ENUMERIC when the metric is undefined on every path; any status of
+ * gpb_claim_metric_eval.
+ */
+GPB_API gpb_status gpb_claim_check_value(const gpb_scenario *s,
+                                         const gpb_result *r,
+                                         const gpb_sensitivity *sens,
+                                         const char *metric,
+                                         const gpb_quantity *value,
+                                         gpb_claim_check *out,
+                                         gpb_error *err);
+
+/*
+ * Checks the scenario's claim i (gpb_scenario_claim_get). Returns as
+ * gpb_claim_check_value, and GPB_EINVAL for i out of range. On failure
+ * err's path is "claims[i].metric" or "claims[i].value" and its line and
+ * column those of the claim.
+ */
+GPB_API gpb_status gpb_claim_check_at(const gpb_scenario *s,
+                                      const gpb_result *r,
+                                      const gpb_sensitivity *sens, size_t i,
+                                      gpb_claim_check *out, gpb_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* A pitch in one sentence                                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * "70B params, 2T tokens, 512 H100, 30 days, $2M": the parts of a training
+ * pitch. Absent parts are NaN (numbers), NULL (gpu) or have kind
+ * GPB_QTY_COUNT (budget).
+ *
+ *   params     parameters
+ *   tokens     training tokens
+ *   gpu        catalog row (static)
+ *   gpus       GPU count
+ *   hours      wall-clock duration claimed, in hours
+ *   budget     the money claimed for the run (its currency as written;
+ *              NONE when written as a bare number: read as USD)
+ */
+typedef struct gpb_pitch {
+    double params;
+    double tokens;
+    const gpb_gpu *gpu;
+    double gpus;
+    double hours;
+    gpb_quantity budget;
+} gpb_pitch;
+
+/*
+ * Parses a pitch. The text is split at commas, semicolons and the Chinese
+ * 、，；; each part is one of:
+ *   parameters  a number with "params", "parameters", "参数" or "参数量"
+ *               ("70B params", "700亿参数")
+ *   tokens      a number with "tokens" or "token" ("2T tokens",
+ *               "2万亿 tokens")
+ *   GPUs        a count and a catalog card in either order, with an
+ *               optional "x", "×", "张", "块", "卡", "GPUs" or "cards"
+ *               ("512 H100", "512张H100", "H100 x 512")
+ *   duration    "30 days", "30天", "1 month", "720h"
+ *   budget      an amount of money ("$2M", "200万美元", "¥1400万")
+ * A bare number with no word is parameters when they are not given yet,
+ * then tokens. Leading "in", "for", "on", "with", "用", "花" are skipped.
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ESYNTAX for a part
+ * that is none of these (the column, 1-based in bytes, is where the part
+ * starts) or a part given twice; GPB_ENOTFOUND for an unknown card;
+ * GPB_ELIMIT for text above 1024 bytes or more than 16 parts.
+ */
+GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
+                                         gpb_error *err);
+
+/*
+ * What a pitch implies, from the compute and hardware layers alone (no
+ * simulation). NaN where a part it needs is absent.
+ *
+ *   flops               6 · params · tokens
+ *   peak_flop_per_s     the card's dense peak at its default precision
+ *   implied_mfu         flops / (gpus · peak · hours · 3600): the MFU the
+ *                       claimed duration needs
+ *   mfu_class           its gpb_mfu_class, or -1
+ *   budget_usd          the budget in US dollars (gpb_fx_default)
+ *   price_per_gpu_hour_usd  budget / (gpus · hours): the rent per
+ *                       GPU-hour the budget and duration imply
+ *   ref_price_usd       the catalog's on-demand rent for the card (0 when
+ *                       the catalog has none)
+ *   budget_mfu          the MFU the budget implies when spent at the
+ *                       reference price: flops / (peak · budget/price ·
+ *                       3600)
+ *   min_gpus_memory     the fewest cards that hold the model's training
+ *                       state (16 bytes per parameter, fully sharded)
+ *   tokens_per_param    tokens / params (Chinchilla-optimal is about 20)
+ */
+typedef struct gpb_pitch_implied {
+    double flops;
+    double peak_flop_per_s;
+    double implied_mfu;
+    int mfu_class;
+    double budget_usd;
+    double price_per_gpu_hour_usd;
+    double ref_price_usd;
+    double budget_mfu;
+    double min_gpus_memory;
+    double tokens_per_param;
+} gpb_pitch_implied;
+
+/*
+ * Fills *out. Returns GPB_OK; GPB_EINVAL for NULL arguments, or when
+ * params, tokens, gpu or gpus is absent (nothing can be said without
+ * them); the statuses of the compute layer for values out of its range.
+ */
+GPB_API gpb_status gpb_claim_pitch_implied(const gpb_pitch *p,
+                                           gpb_pitch_implied *out,
+                                           gpb_error *err);
+
+/*
+ * The model a pitch is checked against, as a scenario text (YAML) with one
+ * training run named "pitch" and up to two claims: "duration"
+ * (training.pitch.days at most the claimed duration) and "budget"
+ * (training.pitch.cost at most the budget). The run rents its cards with:
+ *   mfu     PERT(min(GPB_MFU_PUBLISHED_MIN, the card's default MFU), the
+ *           card's default MFU, GPB_MFU_PUBLISHED_MAX): published large
+ *           runs (gpubudget/compute.h)
+ *   price   a 90% interval from 0.5× to 1.5× the catalog's on-demand rent
+ *           (GPB_PITCH_PRICE_LOW_FACTOR, _HIGH_FACTOR)
+ *   failures  per-GPU MTBF 50,700 h (Llama 3), hourly checkpoints, 30 min
+ *           restarts
+ * and a horizon long enough for the run to finish at the lowest MFU.
+ *
+ *   yaml  receives a new NUL-terminated string (free with gpb_free)
+ *
+ * Returns GPB_OK; GPB_EINVAL as gpb_claim_pitch_implied; GPB_ENOTFOUND
+ * when a budget is given and the catalog has no rent for the card (the
+ * message quotes the catalog's note); GPB_ERANGE when the run would need
+ * more than 600 months; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
+                                            gpb_error *err);
+
+/*
+ * The price range of gpb_claim_pitch_scenario, as factors on the catalog's
+ * on-demand rent. The catalog quotes one provider (Lambda); its own notes
+ * show the same cards cheaper elsewhere (A100-80GB: RunPod $1.39–1.79 and
+ * Hyperstack $1.60 against Lambda's $2.79, i.e. 0.50–0.64×), and
+ * hyperscalers' list prices above it; 0.5× to 1.5× spans both.
+ */
+#define GPB_PITCH_PRICE_LOW_FACTOR 0.5
+#define GPB_PITCH_PRICE_HIGH_FACTOR 1.5
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GPUBUDGET_CLAIMS_H */

@@ -1,0 +1,1065 @@
+/*
+ * Tests of the flat spreadsheet API (gpubudget/cells.h) and of scenario
+ * overrides (gpb_scenario_load_*_with_overrides).
+ *
+ * Every closed-form function is checked against the layer it calls, with
+ * the same inputs: the cells layer adds no arithmetic, so the two agree to
+ * 1e-12 relative (in practice exactly). A few are also checked against
+ * values worked by hand. Monte Carlo functions are checked against
+ * gpb_sim_run with the same scenario, paths and seed: they must be
+ * identical (==).
+ */
+#include <check.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gpubudget/cells.h"
+#include "gpubudget/compute.h"
+#include "gpubudget/finance.h"
+#include "gpubudget/hardware.h"
+#include "gpubudget/scenario.h"
+#include "gpubudget/sim.h"
+#include "gpubudget/units.h"
+
+/* Same inputs, same functions: 1e-12 relative leaves room only for a
+   difference in how an argument was read. */
+#define REL 1e-12
+
+static void near(double got, double want)
+{
+    ck_assert_msg(fabs(got - want) <= REL * fabs(want),
+                  "got %.17g, want %.17g", got, want);
+}
+
+/* The call succeeded: a finite result and no error. */
+static double ok(double v)
+{
+    ck_assert_msg(!isnan(v), "failed: %s", gpb_cells_last_error());
+    ck_assert_int_eq(gpb_cells_last_status(), GPB_OK);
+    ck_assert_str_eq(gpb_cells_last_error(), "");
+    return v;
+}
+
+/* The call failed with status st and an error that contains `has`. */
+static void bad(double v, int st, const char *has)
+{
+    ck_assert_msg(isnan(v), "expected a failure, got %.17g", v);
+    ck_assert_int_eq(gpb_cells_last_status(), st);
+    ck_assert_msg(strstr(gpb_cells_last_error(), has) != NULL,
+                  "error '%s' lacks '%s'", gpb_cells_last_error(), has);
+}
+
+static const gpb_gpu *gpu(const char *name)
+{
+    const gpb_gpu *g = NULL;
+    ck_assert_int_eq(gpb_hardware_gpu_find(name, &g, NULL), GPB_OK);
+    return g;
+}
+
+static double field(const char *card, const char *f)
+{
+    double v = 0;
+    ck_assert_int_eq(gpb_hardware_gpu_field(gpu(card), f, &v, NULL), GPB_OK);
+    return v;
+}
+
+static double peak_bf16(const char *card)
+{
+    double p = 0;
+    ck_assert_int_eq(gpb_hardware_gpu_peak_flop_per_s(gpu(card),
+                                                      GPB_PREC_BF16, &p,
+                                                      NULL),
+                     GPB_OK);
+    return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Training                                                                  */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(train_flops_matches)
+{
+    /* By hand: 6 × 70e9 × 2e12 = 8.4e23. */
+    near(ok(gpb_cells_train_flops("70B", "2T")), 8.4e23);
+    near(ok(gpb_cells_train_flops("7e10", "2000000000000")), 8.4e23);
+    near(ok(gpb_cells_train_flops("70000000000.0", "2e+12")), 8.4e23);
+    double f = 0;
+    gpb_compute_train_flops(1.3e9, 3.7e11, &f, NULL);
+    near(ok(gpb_cells_train_flops("1.3B", "370B")), f);
+}
+END_TEST
+
+START_TEST(train_time_and_cost_match)
+{
+    double flops = 8.4e23, p = peak_bf16("H100"), mfu = 0.4, h = 0;
+    gpb_compute_gpu_hours(flops, p, mfu, &h, NULL);
+    /* By hand: 8.4e23 / (989.4e12 × 0.4 × 3600) = 589,582.91 GPU-hours. */
+    ck_assert(fabs(h - 589582.91) < 0.01);
+    near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", "")), h);
+    near(ok(gpb_cells_train_gpu_hours("70B", "2T", "h100 sxm5", "40%",
+                                      "bf16")),
+         h);
+    /* The card's default MFU and precision when not given. */
+    double dm = field("H100", "default_mfu"), hd = 0;
+    gpb_compute_gpu_hours(flops, p, dm, &hd, NULL);
+    near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", NULL, NULL)), hd);
+
+    gpb_train_time t;
+    gpb_compute_train_time(flops, 512, p, mfu, &t, NULL);
+    near(ok(gpb_cells_train_days("70B", "2T", "H100", "512", "0.4", "")),
+         t.days);
+    near(ok(gpb_cells_train_card_months("70B", "2T", "H100", "0.4", "")),
+         t.card_months);
+
+    /* fp8 changes the peak. */
+    double p8 = 0, h8 = 0;
+    gpb_hardware_gpu_peak_flop_per_s(gpu("H100"), GPB_PREC_FP8, &p8, NULL);
+    gpb_compute_gpu_hours(flops, p8, mfu, &h8, NULL);
+    near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", "fp8")),
+         h8);
+
+    /* Cost: the catalog's rent in USD, or the price given. */
+    double cost = 0;
+    gpb_compute_rent_cost(h, field("H100", "rent_usd_per_hour"), &cost,
+                          NULL);
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4", "", "")),
+         cost);
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                 "$2.5/h", "")),
+         2.5 * h);
+    /* A bare amount is per hour, and a CNY price gives yuan. */
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4", "2.5",
+                                 "")),
+         2.5 * h);
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                 "¥10/小时", "")),
+         10 * h);
+}
+END_TEST
+
+START_TEST(implied_mfu_matches)
+{
+    double flops = 8.4e23, p = peak_bf16("H100"), m = 0, mh = 0;
+    gpb_compute_implied_mfu_from_days(flops, 512, p, 30, &m, NULL);
+    /* By hand: 8.4e23 / (512 × 989.4e12 × 30 × 86400) = 0.63974. */
+    ck_assert(fabs(m - 0.63974) < 1e-5);
+    near(ok(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "30", "")), m);
+    near(ok(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "720h", "")),
+         m);
+    near(ok(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "30 days",
+                                  "bf16")),
+         m);
+    gpb_compute_implied_mfu_from_gpu_hours(flops, p, 512 * 720.0, &mh, NULL);
+    near(ok(gpb_cells_implied_mfu_gpu_hours("70B", "2T", "H100", "368640",
+                                            "")),
+         mh);
+    near(mh, m);
+}
+END_TEST
+
+START_TEST(gpu_field_matches)
+{
+    const char *const *names = gpb_hardware_field_names();
+    for (size_t i = 0; names[i]; i++) {
+        double want = 0;
+        gpb_status st =
+            gpb_hardware_gpu_field(gpu("H100"), names[i], &want, NULL);
+        double got = gpb_cells_gpu_field("H100", names[i]);
+        if (st == GPB_OK)
+            near(ok(got), want);
+        else
+            bad(got, st, "field:");
+    }
+    near(ok(gpb_cells_gpu_field("A100", "mem_gb")), 80.0);
+    bad(gpb_cells_gpu_field("H100", "bf16_tflop"), GPB_ENOTFOUND,
+        "did you mean bf16_tflops");
+    bad(gpb_cells_gpu_field("H100", ""), GPB_EINVAL, "field: is required");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Scaling laws and memory                                                   */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(chinchilla_matches)
+{
+    const gpb_chinchilla *sets[] = {GPB_CHINCHILLA_HOFFMANN2022,
+                                    GPB_CHINCHILLA_BESIROGLU2024};
+    const char *names[] = {"", "besiroglu2024"};
+    for (int i = 0; i < 2; i++) {
+        double n = 0, d = 0, loss = 0;
+        gpb_compute_chinchilla_optimal(sets[i], 5.76e23, &n, &d, NULL);
+        near(ok(gpb_cells_chinchilla_params("5.76e23", names[i])), n);
+        near(ok(gpb_cells_chinchilla_tokens("5.76e23", names[i])), d);
+        gpb_compute_chinchilla_loss(sets[i], 70e9, 1.4e12, &loss, NULL);
+        near(ok(gpb_cells_chinchilla_loss("70B", "1.4T", names[i])), loss);
+    }
+    bad(gpb_cells_chinchilla_loss("70B", "1.4T", "hofman"), GPB_ENOTFOUND,
+        "set:");
+}
+END_TEST
+
+START_TEST(min_gpus_matches)
+{
+    /* By hand: 70e9 × 16 B / (80e9 B × 0.9) = 15.6 -> 16 H100s. */
+    near(ok(gpb_cells_min_gpus("70B", "H100", "", "")), 16);
+    double bytes = 0, g = 0;
+    gpb_compute_train_memory_bytes(175e9, 2, NULL, &bytes, NULL);
+    gpb_compute_min_gpus_for_memory(bytes, field("A100-40GB", "mem_bytes"),
+                                    0.8, &g, NULL);
+    near(ok(gpb_cells_min_gpus("175B", "A100-40GB", "2", "80%")), g);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Rent versus buy                                                           */
+/* ------------------------------------------------------------------------ */
+
+static gpb_rent_vs_buy rvb_h100(double gpus, double months)
+{
+    gpb_rent_vs_buy in;
+    gpb_rent_vs_buy_default(&in);
+    in.gpus = gpus;
+    in.months = months;
+    in.tdp_watts = field("H100", "tdp_w");
+    in.rent_price_per_gpu_hour = field("H100", "rent_usd_per_hour");
+    in.price_per_gpu = field("H100", "purchase_usd");
+    return in;
+}
+
+START_TEST(rent_vs_buy_matches)
+{
+    gpb_rent_vs_buy in = rvb_h100(512, 36);
+    gpb_rent_vs_buy_totals t;
+    ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
+                     GPB_OK);
+    near(ok(gpb_cells_rent_vs_buy("npv_buy_minus_rent", "512", "36", "H100",
+                                  "", "", "", "")),
+         t.npv_buy_minus_rent);
+    near(ok(gpb_cells_rent_vs_buy("rent_cash", "512", "3 years", "H100",
+                                  NULL, NULL, NULL, NULL)),
+         t.rent_cash);
+    near(ok(gpb_cells_rent_vs_buy("capex", "512", "36", "H100", "", "", "",
+                                  "")),
+         t.capex);
+    near(ok(gpb_cells_rent_vs_buy("energy_kwh", "512", "36", "H100", "", "",
+                                  "", "")),
+         t.energy_kwh);
+
+    /* Positional arguments and options. */
+    in = rvb_h100(256, 24);
+    in.util_frac = 0.5;
+    in.rent_price_per_gpu_hour = 2.0;
+    in.price_per_gpu = 25000;
+    in.pue = 1.2;
+    in.rent_mode = GPB_RENT_RESERVED;
+    in.financing = GPB_FINANCING_LOAN;
+    in.lead_time_months = 3;
+    in.tariff_per_kwh = 0.12;
+    ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
+                     GPB_OK);
+    const char *opts = "pue=1.2; rent_mode=reserved; financing=loan; "
+                       "lead_time_months=3 months; tariff_per_kwh=$0.12/kWh";
+    near(ok(gpb_cells_rent_vs_buy("buy_npv", "256", "24", "H100", "50%",
+                                  "$2/h", "$25k", opts)),
+         t.buy_npv);
+    near(ok(gpb_cells_rent_vs_buy("rent_npv", "256", "24", "H100", "0.5",
+                                  "2", "25000", opts)),
+         t.rent_npv);
+
+    /* Break-even points. */
+    gpb_breakeven be;
+    in = rvb_h100(512, 36);
+    ck_assert_int_eq(gpb_finance_breakeven_util(&in, &be, NULL), GPB_OK);
+    near(ok(gpb_cells_breakeven_util("512", "36", "H100", "", "", "")),
+         be.value);
+    near(ok(gpb_cells_rent_vs_buy("breakeven_util", "512", "36", "H100", "",
+                                  "", "", "")),
+         be.value);
+    ck_assert_int_eq(gpb_finance_breakeven_months(&in, 0, 1, &be, NULL),
+                     GPB_OK);
+    near(ok(gpb_cells_rent_vs_buy("breakeven_months", "512", "36", "H100",
+                                  "", "", "", "settle=1")),
+         be.value);
+}
+END_TEST
+
+START_TEST(rent_vs_buy_currency)
+{
+    /* A price in yuan makes the call's currency CNY: the catalog purchase
+       price and finance.h's USD defaults are converted at the default
+       rates. */
+    gpb_fx fx = gpb_fx_default();
+    gpb_rent_vs_buy in = rvb_h100(64, 24);
+    in.rent_price_per_gpu_hour = 15;
+    gpb_fx_convert(&fx, in.price_per_gpu, GPB_CURRENCY_USD,
+                   GPB_CURRENCY_CNY, &in.price_per_gpu, NULL);
+    gpb_fx_convert(&fx, in.tariff_per_kwh, GPB_CURRENCY_USD,
+                   GPB_CURRENCY_CNY, &in.tariff_per_kwh, NULL);
+    gpb_fx_convert(&fx, in.colo_per_kw_month, GPB_CURRENCY_USD,
+                   GPB_CURRENCY_CNY, &in.colo_per_kw_month, NULL);
+    gpb_rent_vs_buy_totals t;
+    ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
+                     GPB_OK);
+    near(ok(gpb_cells_rent_vs_buy("buy_npv", "64", "24", "H100", "",
+                                  "¥15/h", "", "")),
+         t.buy_npv);
+    near(ok(gpb_cells_rent_vs_buy("rent_cash", "64", "24", "H100", "",
+                                  "¥15/h", "", "")),
+         t.rent_cash);
+    /* A dollar price given second is converted into the first's yuan. */
+    double usd_price = 30000, cny_price = 0;
+    gpb_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
+                   &cny_price, NULL);
+    in.price_per_gpu = cny_price;
+    ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
+                     GPB_OK);
+    near(ok(gpb_cells_rent_vs_buy("capex", "64", "24", "H100", "", "¥15/h",
+                                  "$30k", "")),
+         t.capex);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Serving                                                                   */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(serving_matches)
+{
+    gpb_decode_spec spec;
+    gpb_decode_rate rate;
+    gpb_decode_spec_default(&spec);
+    spec.params = 70e9;
+    spec.batch = 64;
+    spec.peak_flop_per_s = peak_bf16("H100");
+    spec.mem_bw_bytes_per_s = field("H100", "mem_bw_bytes_per_s");
+    ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
+    double replica = 0, load = 0, replicas = 0;
+    gpb_compute_min_gpus_for_memory(rate.bytes_per_step,
+                                    field("H100", "mem_bytes"), 0, &replica,
+                                    NULL);
+    /* 140 GB of bf16 weights need two 80 GB cards at 90%. */
+    ck_assert(replica == 2);
+    spec.gpus = replica;
+    ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
+    gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 1, &load, NULL);
+    gpb_compute_serving_gpus(load, rate.tokens_per_s * replica, 1,
+                             &replicas, NULL);
+    double gpus = replicas * replica;
+    near(ok(gpb_cells_serving_gpus("70B", "H100", "1e6", "10", "500",
+                                   "batch=64")),
+         gpus);
+    double cost = 0;
+    gpb_compute_rent_cost(gpus * GPB_HOURS_PER_MONTH, 2.5, &cost, NULL);
+    near(ok(gpb_cells_serving_cost("70B", "H100", "1M", "10", "500",
+                                   "$2.5/h", "batch=64")),
+         cost);
+    double per_m = 0;
+    gpb_compute_cost_per_million_tokens(2.5, rate.tokens_per_s, 1, &per_m,
+                                        NULL);
+    near(ok(gpb_cells_cost_per_mtoken("70B", "H100", "$2.5/h",
+                                      "batch=64")),
+         per_m);
+
+    /* Options: a fixed replica, headroom, a peak hour. */
+    spec.gpus = 4;
+    ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
+    gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 3, &load, NULL);
+    gpb_compute_serving_gpus(load, rate.tokens_per_s * 4, 0.7, &replicas,
+                             NULL);
+    near(ok(gpb_cells_serving_gpus("70B", "H100", "1e6", "10", "500",
+                                   "batch=64; gpus_per_replica=4; "
+                                   "util_frac=70%; peak_to_mean=3")),
+         replicas * 4);
+    bad(gpb_cells_serving_gpus("70B", "H100", "1e6", "10", "500",
+                               "gpus_per_replica=2.5"),
+        GPB_EINVAL, "gpus_per_replica");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(bad_arguments)
+{
+    bad(gpb_cells_train_flops(NULL, "2T"), GPB_EINVAL, "params: is required");
+    bad(gpb_cells_train_flops("  ", "2T"), GPB_EINVAL, "params: is required");
+    bad(gpb_cells_train_flops("70X", "2T"), GPB_EUNIT, "params:");
+    bad(gpb_cells_train_flops("70B", "abc"), GPB_ESYNTAX, "tokens:");
+    bad(gpb_cells_train_flops("$5", "2T"), GPB_EUNIT, "params:");
+    bad(gpb_cells_train_flops("-70B", "2T"), GPB_EINVAL, "params");
+    bad(gpb_cells_train_flops("1e300", "1e300"), GPB_ERANGE, "");
+    bad(gpb_cells_train_cost("70B", "2T", "H1000", "512", "", "", ""),
+        GPB_ENOTFOUND, "card: unknown GPU 'H1000'");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "0", "", "", ""),
+        GPB_EINVAL, "gpus");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "3 months", ""),
+        GPB_EUNIT, "price:");
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "1.5", ""),
+        GPB_ERANGE, "mfu");
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "V100", "", "bf16"),
+        GPB_EUNSUPPORTED, "precision:");
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "", "bf17"),
+        GPB_ENOTFOUND, "precision:");
+    bad(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "$30", ""),
+        GPB_EUNIT, "days:");
+    bad(gpb_cells_rent_vs_buy("npv", "512", "36", "H100", "", "", "", ""),
+        GPB_ENOTFOUND, "what: unknown figure 'npv'");
+    bad(gpb_cells_rent_vs_buy("rent_npvv", "512", "36", "H100", "", "", "",
+                              ""),
+        GPB_ENOTFOUND, "did you mean 'rent_npv'");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36", "H100", "", "", "",
+                              "pu=1.2"),
+        GPB_ENOTFOUND, "did you mean 'pue'");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36", "H100", "", "", "",
+                              "pue"),
+        GPB_ESYNTAX, "expected key=value");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36", "H100", "", "", "",
+                              "pue=1.2; pue=1.3"),
+        GPB_EINVAL, "given twice");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36", "H100", "", "", "",
+                              "rent_mode=monthly"),
+        GPB_ENOTFOUND, "option rent_mode");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36", "H100", "1.5", "",
+                              "", ""),
+        GPB_ERANGE, "util_frac");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "512", "36.5", "H100", "", "", "",
+                              ""),
+        GPB_EINVAL, "months");
+    /* A success clears the previous error. */
+    ok(gpb_cells_train_flops("70B", "2T"));
+}
+END_TEST
+
+static void *other_thread_fails(void *arg)
+{
+    (void)arg;
+    double v = gpb_cells_gpu_field("nope", "mem_gb");
+    return (void *)(size_t)(isnan(v) && strstr(gpb_cells_last_error(),
+                                               "card:") != NULL);
+}
+
+START_TEST(last_error_is_per_thread)
+{
+    bad(gpb_cells_train_flops("70B", "abc"), GPB_ESYNTAX, "tokens:");
+    pthread_t t;
+    void *res = NULL;
+    ck_assert_int_eq(pthread_create(&t, NULL, other_thread_fails, NULL), 0);
+    ck_assert_int_eq(pthread_join(t, &res), 0);
+    ck_assert(res != NULL);
+    /* This thread's error is still its own. */
+    ck_assert_int_eq(gpb_cells_last_status(), GPB_ESYNTAX);
+    ck_assert(strstr(gpb_cells_last_error(), "tokens:") != NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Scenarios: a small file in a temporary directory                          */
+/* ------------------------------------------------------------------------ */
+
+static const char SCENARIO[] =
+    "gpubudget: 1\n"
+    "name: cells test\n"
+    "currency: USD\n"
+    "horizon_months: 24\n"
+    "company: {cash: \"$3M\"}\n"
+    "team:\n"
+    "  - {role: staff, count: 10, salary_per_year: {uniform: [\"$150k\", "
+    "\"$250k\"]}}\n"
+    "training:\n"
+    "  - name: pretrain\n"
+    "    params: 7B\n"
+    "    tokens: 1T\n"
+    "    gpu: H100\n"
+    "    gpus: 256\n"
+    "    start_month: 1\n"
+    "    mfu: {pert: [0.3, 0.4, 0.5]}\n"
+    "    price_per_gpu_hour: {uniform: [\"$2/h\", \"$3/h\"]}\n";
+
+static char g_path[256];
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert(f != NULL);
+    ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static void scenario_setup(void)
+{
+    char tmpl[] = "/tmp/gpb-cells-XXXXXX";
+    int fd = mkstemp(tmpl);
+    ck_assert(fd >= 0);
+    close(fd);
+    snprintf(g_path, sizeof g_path, "%s", tmpl);
+    write_file(g_path, SCENARIO);
+    gpb_cells_cache_clear();
+}
+
+static void scenario_teardown(void)
+{
+    unlink(g_path);
+    gpb_cells_cache_clear();
+}
+
+/* The result gpb_sim_run gives for the file with these overrides. */
+static gpb_result *direct(const char *overrides, size_t paths,
+                          uint64_t seed)
+{
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file_with_overrides(g_path, overrides,
+                                                           &s, NULL),
+                     GPB_OK);
+    gpb_sim_options opt;
+    gpb_sim_options_default(&opt);
+    opt.paths = paths;
+    opt.seed = seed;
+    gpb_result *r = NULL;
+    ck_assert_int_eq(gpb_sim_run(s, &opt, &r, NULL), GPB_OK);
+    gpb_scenario_free(s);
+    return r;
+}
+
+START_TEST(scenario_statistics_identical)
+{
+    gpb_result *r = direct("", 2000, 7);
+    double q = 0, mean = 0, se = 0, pr = 0;
+    const char *P = "2000", *S = "7";
+
+    gpb_result_quantile(r, "runway_months", 0.1, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.1", "", P,
+                                    S)) == q);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "10%", "", P,
+                                    S)) == q);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "p10", "", P,
+                                    S)) == q);
+    gpb_result_quantile(r, "spend.total", 0.5, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "median", "", P,
+                                    S)) == q);
+    gpb_result_quantile(r, "spend.total", 1.0, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "max", "", P,
+                                    S)) == q);
+    gpb_result_quantile(r, "spend.total", 0.0, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "min", "", P,
+                                    S)) == q);
+    gpb_result_mean(r, "spend.total", &mean, &se, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "", "", P, S)) ==
+              mean);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "mean", "", P,
+                                    S)) == mean);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "se", "", P,
+                                    S)) == se);
+
+    /* Probabilities; runway_months takes whole values, so < and <= differ
+       on it. */
+    gpb_result_prob_at_most(r, "runway_months", 18, &pr, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob<=18", "",
+                                    P, S)) == pr);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob>18", "",
+                                    P, S)) == 1 - pr);
+    gpb_result_prob_at_most(r, "runway_months", nextafter(18, 0), &pr, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob<18", "",
+                                    P, S)) == pr);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "Prob >= 18",
+                                    "", P, S)) == 1 - pr);
+    gpb_result_prob_at_most(r, "spend.total", 4e6, &pr, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "prob<=$4M", "",
+                                    P, S)) == pr);
+    ck_assert(pr > 0.05 && pr < 0.95); /* a threshold inside the range */
+
+    /* Raise and the probability of running out. */
+    double raise = 0;
+    gpb_result_raise_needed(r, 0.9, &raise, NULL);
+    ck_assert(ok(gpb_cells_raise(g_path, "", "", "", P, S)) == raise);
+    ck_assert(raise > 0);
+    gpb_result_raise_for_runway(r, 12, 0.8, &raise, NULL);
+    ck_assert(ok(gpb_cells_raise(g_path, "12", "0.8", "", P, S)) == raise);
+    double p = gpb_result_prob_out_of_cash_by(r, 17);
+    ck_assert(ok(gpb_cells_prob_out_of_cash(g_path, "17", "", P, S)) == p);
+    gpb_result_free(r);
+
+    /* Defaults: 10,000 paths and seed 20230225. */
+    gpb_sim_options d;
+    gpb_sim_options_default(&d);
+    r = direct(NULL, d.paths, d.seed);
+    gpb_result_quantile(r, "cash.min", 0.05, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "cash.min", "0.05", NULL, NULL,
+                                    NULL)) == q);
+    ck_assert(ok(gpb_cells_scenario(g_path, "cash.min", "0.05", "",
+                                    "10000", "20230225")) == q);
+    gpb_result_free(r);
+}
+END_TEST
+
+START_TEST(scenario_overrides_identical)
+{
+    const char *ovr = "training[0].gpus=512; company.cash=$5M";
+    gpb_result *r = direct(ovr, 1500, 11);
+    double q = 0;
+    gpb_result_quantile(r, "runway_months", 0.5, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.5", ovr,
+                                    "1500", "11")) == q);
+    gpb_result_quantile(r, "training.pretrain.card_months", 0.5, &q, NULL);
+    ck_assert(ok(gpb_cells_scenario(g_path, "training.pretrain.card_months",
+                                    "0.5", ovr, "1500", "11")) == q);
+    gpb_result_free(r);
+}
+END_TEST
+
+START_TEST(scenario_errors)
+{
+    const double runs0 = gpb_cells_scenario_runs();
+    bad(gpb_cells_scenario("/nonexistent/x.yaml", "runway_months", "0.5",
+                           "", "", ""),
+        GPB_EIO, "cannot open scenario '/nonexistent/x.yaml'");
+    /* A file that cannot be read runs nothing. */
+    ck_assert(gpb_cells_scenario_runs() == runs0);
+    bad(gpb_cells_scenario(g_path, "runway", "0.5", "", "500", ""),
+        GPB_ENOTFOUND, "unknown metric 'runway'");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[0].gpus=many", "500", ""),
+        GPB_ESCHEMA, "training[0].gpus");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[3].gpus=1", "500", ""),
+        GPB_ENOTFOUND, "training has 1 item, so [3] is past its end");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[0].gpuz=1", "500", ""),
+        GPB_ESCHEMA, "training[0].gpuz");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5", "training",
+                           "500", ""),
+        GPB_ESYNTAX, "found no '='");
+    bad(gpb_cells_scenario(g_path, "runway_months", "1.5", "", "500", ""),
+        GPB_ERANGE, "stat:");
+    bad(gpb_cells_scenario(g_path, "runway_months", "p101", "", "500", ""),
+        GPB_ESYNTAX, "stat:");
+    bad(gpb_cells_scenario(g_path, "runway_months", "prob<", "", "500", ""),
+        GPB_ESYNTAX, "stat:");
+    bad(gpb_cells_scenario(g_path, "spend.total", "prob<=¥5M", "", "500",
+                           ""),
+        GPB_ECURRENCY, "the result is in USD");
+    bad(gpb_cells_scenario(g_path, "spend.total", "mean", "", "0", ""),
+        GPB_ERANGE, "paths:");
+    bad(gpb_cells_scenario(g_path, "spend.total", "mean", "", "", "-1"),
+        GPB_ERANGE, "seed:");
+    bad(gpb_cells_scenario(g_path, "", "mean", "", "", ""), GPB_EINVAL,
+        "metric: is required");
+    bad(gpb_cells_scenario("", "spend.total", "mean", "", "", ""),
+        GPB_EINVAL, "file: is required");
+    bad(gpb_cells_raise(g_path, "12.5", "", "", "500", ""), GPB_EINVAL,
+        "runway_months:");
+    bad(gpb_cells_prob_out_of_cash(g_path, "", "", "500", ""), GPB_EINVAL,
+        "month: is required");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* The cache                                                                 */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(cache_runs_each_key_once)
+{
+    ck_assert(gpb_cells_scenario_runs() == 0);
+    double a = ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                     "1000", "3"));
+    ck_assert(gpb_cells_scenario_runs() == 1);
+    /* Other statistics of the same run, and the raise, do not re-run. */
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                    "1000", "3")) == a);
+    ok(gpb_cells_scenario(g_path, "spend.total", "p90", "", "1000", "3"));
+    ok(gpb_cells_raise(g_path, "", "0.9", "", "1000", "3"));
+    ck_assert(gpb_cells_scenario_runs() == 1);
+    ck_assert(gpb_cells_cache_hits() == 3);
+    /* The key is the numbers, not how they are written. */
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "1k",
+                          "3.0"));
+    ck_assert(gpb_cells_scenario_runs() == 1);
+    /* Another seed, paths or overrides is another run. */
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "1000", "4"));
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "1001", "3"));
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                          "company.cash=$4M", "1000", "3"));
+    ck_assert(gpb_cells_scenario_runs() == 4);
+
+    /* A changed file is read again; its old contents stay cached. */
+    char changed[sizeof SCENARIO + 64];
+    snprintf(changed, sizeof changed, "%s", SCENARIO);
+    char *cash = strstr(changed, "$3M");
+    ck_assert(cash != NULL);
+    cash[1] = '2'; /* $2M */
+    write_file(g_path, changed);
+    double b = ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                     "1000", "3"));
+    ck_assert(gpb_cells_scenario_runs() == 5);
+    ck_assert(b <= a);
+    write_file(g_path, SCENARIO);
+    ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                    "1000", "3")) == a);
+    ck_assert(gpb_cells_scenario_runs() == 5);
+
+    /* A failed load is kept too: its error comes back without a reload. */
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[0].gpus=many", "1000", "3"),
+        GPB_ESCHEMA, "training[0].gpus");
+    char first[1024];
+    snprintf(first, sizeof first, "%s", gpb_cells_last_error());
+    bad(gpb_cells_scenario(g_path, "spend.total", "mean",
+                           "training[0].gpus=many", "1000", "3"),
+        GPB_ESCHEMA, "training[0].gpus");
+    ck_assert_str_eq(gpb_cells_last_error(), first);
+    ck_assert(gpb_cells_scenario_runs() == 6);
+
+    gpb_cells_cache_clear();
+    ck_assert(gpb_cells_scenario_runs() == 0);
+    ck_assert(gpb_cells_cache_hits() == 0);
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "1000", "3"));
+    ck_assert(gpb_cells_scenario_runs() == 1);
+}
+END_TEST
+
+START_TEST(cache_is_bounded_lru)
+{
+    char seed[32];
+    /* Fill the cache with GPB_CELLS_CACHE_MAX runs, seeds 1..MAX. */
+    for (int i = 1; i <= GPB_CELLS_CACHE_MAX; i++) {
+        snprintf(seed, sizeof seed, "%d", i);
+        ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "200",
+                              seed));
+    }
+    ck_assert(gpb_cells_scenario_runs() == GPB_CELLS_CACHE_MAX);
+    /* Touch seed 1 so that seed 2 is the least recently used. */
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "200", "1"));
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "200", "999"));
+    ck_assert(gpb_cells_scenario_runs() == GPB_CELLS_CACHE_MAX + 1);
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "200", "1"));
+    ck_assert(gpb_cells_scenario_runs() == GPB_CELLS_CACHE_MAX + 1);
+    ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "", "200", "2"));
+    ck_assert(gpb_cells_scenario_runs() == GPB_CELLS_CACHE_MAX + 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define N_THREADS 8
+#define N_ROUNDS 40
+
+typedef struct thread_job {
+    int id;
+    double want[3];   /* runway P50 for seeds 1, 2, 3 */
+    double want_cost; /* a closed form */
+    int failures;
+} thread_job;
+
+static void *worker(void *arg)
+{
+    thread_job *j = arg;
+    char seed[8];
+    for (int r = 0; r < N_ROUNDS; r++) {
+        int k = (j->id + r) % 3;
+        snprintf(seed, sizeof seed, "%d", k + 1);
+        double v = gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                      "500", seed);
+        if (!(v == j->want[k]))
+            j->failures++;
+        /* An error of this thread, then a success of another function:
+           each thread sees only its own. */
+        double e = gpb_cells_train_cost("70B", "2T", "H1000", "512", "", "",
+                                        "");
+        if (!isnan(e) || !strstr(gpb_cells_last_error(), "H1000"))
+            j->failures++;
+        double c = gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                        "$2/h", "");
+        if (!(c == j->want_cost) || gpb_cells_last_error()[0] != '\0')
+            j->failures++;
+        if (r % 10 == 9 && j->id == 0)
+            gpb_cells_cache_clear(); /* while others read */
+    }
+    return NULL;
+}
+
+START_TEST(threads_share_the_cache_safely)
+{
+    double want[3];
+    char seed[8];
+    for (int k = 0; k < 3; k++) {
+        snprintf(seed, sizeof seed, "%d", k + 1);
+        want[k] = ok(gpb_cells_scenario(g_path, "runway_months", "0.5", "",
+                                        "500", seed));
+    }
+    double cost = ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                          "$2/h", ""));
+    gpb_cells_cache_clear();
+
+    pthread_t t[N_THREADS];
+    thread_job jobs[N_THREADS];
+    for (int i = 0; i < N_THREADS; i++) {
+        jobs[i].id = i;
+        memcpy(jobs[i].want, want, sizeof want);
+        jobs[i].want_cost = cost;
+        jobs[i].failures = 0;
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N_THREADS; i++) {
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+        ck_assert_int_eq(jobs[i].failures, 0);
+    }
+
+}
+END_TEST
+
+typedef struct same_key_job {
+    double v;
+} same_key_job;
+
+static void *same_key(void *arg)
+{
+    same_key_job *j = arg;
+    j->v = gpb_cells_scenario(g_path, "spend.total", "mean", "", "3000",
+                              "77");
+    return NULL;
+}
+
+START_TEST(threads_asking_one_key_run_it_once)
+{
+    pthread_t t[N_THREADS];
+    same_key_job jobs[N_THREADS];
+    for (int i = 0; i < N_THREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, same_key, &jobs[i]), 0);
+    for (int i = 0; i < N_THREADS; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert(gpb_cells_scenario_runs() == 1);
+    ck_assert(gpb_cells_cache_hits() == N_THREADS - 1);
+    for (int i = 1; i < N_THREADS; i++)
+        ck_assert(jobs[i].v == jobs[0].v && !isnan(jobs[0].v));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Overrides in the scenario loader                                          */
+/* ------------------------------------------------------------------------ */
+
+static gpb_scenario *load_ovr(const char *text, const char *ovr)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_string_with_overrides(
+        text, strlen(text), "t.yaml", ovr, &s, &d);
+    ck_assert_msg(st == GPB_OK, "load failed: %s",
+                  d && gpb_diagnostics_count(d)
+                      ? gpb_diagnostics_at(d, 0)->message
+                      : "?");
+    gpb_diagnostics_free(d);
+    return s;
+}
+
+/* The mean of the input at path. */
+static double input_mean(const gpb_scenario *s, const char *path)
+{
+    long i = gpb_scenario_input_find(s, path);
+    ck_assert_msg(i >= 0, "no input %s", path);
+    double m = 0;
+    ck_assert_int_eq(gpb_dist_mean(gpb_scenario_input_dist(s, (size_t)i), &m,
+                                   NULL),
+                     GPB_OK);
+    return m;
+}
+
+/* Loading fails with st; the first problem has path and says `has`. */
+static void ovr_fails(const char *text, const char *ovr, gpb_status st,
+                      const char *path, const char *has)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string_with_overrides(
+                         text, strlen(text), "t.yaml", ovr, &s, &d),
+                     st);
+    ck_assert(s == NULL);
+    ck_assert(gpb_diagnostics_count(d) >= 1);
+    const gpb_error *e = gpb_diagnostics_at(d, 0);
+    ck_assert_str_eq(e->path, path);
+    ck_assert_msg(strstr(e->message, has) != NULL, "'%s' lacks '%s'",
+                  e->message, has);
+    gpb_diagnostics_free(d);
+}
+
+START_TEST(overrides_change_values)
+{
+    gpb_scenario *s = load_ovr(SCENARIO, NULL);
+    ck_assert(input_mean(s, "training[0].gpus") == 256);
+    ck_assert(input_mean(s, "company.cash") == 3e6);
+    gpb_scenario_free(s);
+
+    s = load_ovr(SCENARIO, "  training[0].gpus = 512 ;; company.cash=$30M;");
+    ck_assert(input_mean(s, "training[0].gpus") == 512);
+    ck_assert(input_mean(s, "company.cash") == 30e6);
+    gpb_scenario_free(s);
+
+    /* By name, a distribution in YAML flow, a key the file leaves out. */
+    s = load_ovr(SCENARIO, "training[pretrain].mfu={uniform: [0.3, 0.5]};"
+                           "gpu_price_index.drift_per_month=-1%;"
+                           "team[staff].count=12; name='a; b'");
+    ck_assert(fabs(input_mean(s, "training[0].mfu") - 0.4) < 1e-12);
+    ck_assert(gpb_scenario_input_is_uncertain(
+        s, (size_t)gpb_scenario_input_find(s, "training[0].mfu")));
+    ck_assert(input_mean(s, "gpu_price_index.drift_per_month") == -0.01);
+    ck_assert(input_mean(s, "team[0].count") == 12);
+    ck_assert_str_eq(gpb_scenario_name(s), "a; b");
+    gpb_scenario_free(s);
+
+    /* The same as writing it in the file. */
+    s = load_ovr(SCENARIO, "");
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(overrides_leave_aliases_alone)
+{
+    static const char text[] =
+        "gpubudget: 1\n"
+        "name: aliases\n"
+        "company: {cash: 1000000}\n"
+        "team:\n"
+        "  - {role: a, count: 1, salary_per_year: &sal \"$100k\"}\n"
+        "  - {role: b, count: 1, salary_per_year: *sal}\n"
+        "training:\n"
+        "  - name: one\n"
+        "    params: 1B\n"
+        "    tokens: 20B\n"
+        "    gpu: H100\n"
+        "    gpus: 8\n"
+        "    failures: &f {gpu_mtbf_hours: 50000, checkpoint_every_minutes: "
+        "60, restart_minutes: 30}\n"
+        "  - name: two\n"
+        "    params: 1B\n"
+        "    tokens: 20B\n"
+        "    gpu: H100\n"
+        "    gpus: 8\n"
+        "    failures: *f\n";
+    gpb_scenario *s = load_ovr(text, "team[0].salary_per_year=$200k; "
+                                     "training[0].failures.gpu_mtbf_hours="
+                                     "1000");
+    ck_assert(input_mean(s, "team[0].salary_per_year") == 200e3);
+    ck_assert(input_mean(s, "team[1].salary_per_year") == 100e3);
+    ck_assert(input_mean(s, "training[0].failures.gpu_mtbf_hours") == 1000);
+    ck_assert(input_mean(s, "training[1].failures.gpu_mtbf_hours") == 50000);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(overrides_report_problems)
+{
+    ovr_fails(SCENARIO, "training[0].gpus", GPB_ESYNTAX, "training[0].gpus",
+              "found no '='");
+    ovr_fails(SCENARIO, "=5", GPB_ESYNTAX, "", "the path before '=' is empty");
+    ovr_fails(SCENARIO, "training[0.gpus=5", GPB_ESYNTAX, "training[0.gpus",
+              "expected a list selector");
+    ovr_fails(SCENARIO, "training..gpus=5", GPB_ESYNTAX, "training..gpus",
+              "expected a key");
+    ovr_fails(SCENARIO, "training[2].gpus=5", GPB_ENOTFOUND,
+              "training[2].gpus", "training has 1 item, so [2] is past");
+    ovr_fails(SCENARIO, "training[sft].gpus=5", GPB_ENOTFOUND,
+              "training[sft].gpus", "no item of training has the name");
+    ovr_fails(SCENARIO, "company.cash.amount=5", GPB_ENOTFOUND,
+              "company.cash.amount", "company.cash is a single value, not a "
+                                     "mapping");
+    ovr_fails(SCENARIO, "company[0]=5", GPB_ENOTFOUND, "company[0]",
+              "company is a mapping, not a list");
+    ovr_fails(SCENARIO, "revenue[0].x=5", GPB_ENOTFOUND, "revenue[0].x",
+              "revenue is not in the scenario");
+    ovr_fails(SCENARIO, "training[0].mfu={uniform: [0.3", GPB_ESYNTAX,
+              "training[0].mfu", "not valid YAML flow");
+    /* Problems the schema finds, with the override's path. */
+    ovr_fails(SCENARIO, "training[0].gpus=many", GPB_ESCHEMA,
+              "training[0].gpus", "many");
+    ovr_fails(SCENARIO, "training[0].gpuz=5", GPB_ESCHEMA, "training[0].gpuz",
+              "gpuz");
+    ovr_fails(SCENARIO, "company.cash=", GPB_ESCHEMA, "company.cash", "");
+
+    /* Limits. */
+    char many[64 * 12 + 16] = "";
+    for (int i = 0; i < 65; i++)
+        strcat(many, "name=x;");
+    ovr_fails(SCENARIO, many, GPB_ELIMIT, "name", "more than 64 overrides");
+    char *huge = malloc(20000);
+    ck_assert(huge != NULL);
+    memset(huge, 'a', 19999);
+    huge[19999] = '\0';
+    ovr_fails(SCENARIO, huge, GPB_ELIMIT, "", "bytes long");
+    free(huge);
+}
+END_TEST
+
+START_TEST(overrides_from_a_file)
+{
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file_with_overrides(
+                         g_path, "training[0].gpus=64", &s, NULL),
+                     GPB_OK);
+    ck_assert(input_mean(s, "training[0].gpus") == 64);
+    ck_assert_str_eq(gpb_scenario_source(s), g_path);
+    gpb_scenario_free(s);
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file_with_overrides(
+                         "/nonexistent.yaml", "", &s, &d),
+                     GPB_EIO);
+    ck_assert(gpb_diagnostics_count(d) == 1);
+    gpb_diagnostics_free(d);
+    ck_assert_int_eq(gpb_scenario_load_file_with_overrides(NULL, "", &s,
+                                                           NULL),
+                     GPB_EINVAL);
+}
+END_TEST
+
+static Suite *cells_suite(void)
+{
+    Suite *s = suite_create("cells");
+    TCase *tc = tcase_create("closed forms");
+    tcase_add_test(tc, train_flops_matches);
+    tcase_add_test(tc, train_time_and_cost_match);
+    tcase_add_test(tc, implied_mfu_matches);
+    tcase_add_test(tc, gpu_field_matches);
+    tcase_add_test(tc, chinchilla_matches);
+    tcase_add_test(tc, min_gpus_matches);
+    tcase_add_test(tc, rent_vs_buy_matches);
+    tcase_add_test(tc, rent_vs_buy_currency);
+    tcase_add_test(tc, serving_matches);
+    tcase_add_test(tc, bad_arguments);
+    tcase_add_test(tc, last_error_is_per_thread);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("scenarios");
+    tcase_add_checked_fixture(tc, scenario_setup, scenario_teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, scenario_statistics_identical);
+    tcase_add_test(tc, scenario_overrides_identical);
+    tcase_add_test(tc, scenario_errors);
+    tcase_add_test(tc, cache_runs_each_key_once);
+    tcase_add_test(tc, cache_is_bounded_lru);
+    tcase_add_test(tc, threads_share_the_cache_safely);
+    tcase_add_test(tc, threads_asking_one_key_run_it_once);
+    tcase_add_test(tc, overrides_from_a_file);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("overrides");
+    tcase_add_test(tc, overrides_change_values);
+    tcase_add_test(tc, overrides_leave_aliases_alone);
+    tcase_add_test(tc, overrides_report_problems);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(cells_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# End-to-end tests of `gpubudget check`: the scenarios' claims, the exit
+# statuses, JSON, the one-sentence pitch, and docs/claims.md, which must be
+# exactly what the tool prints (regenerate it with
+#   gpubudget check --markdown > docs/claims.md
+# from the build tree when a scenario or the model changes).
+#   test_check.sh PATH_TO_GPUBUDGET
+set -u
+GPB=$1
+ROOT=${GPB_SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+export GPB_SCENARIOS_DIR="$ROOT/scenarios"
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS DESCRIPTION -- command...: runs it, checks the exit status.
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        bad "$what: exit $got, wanted $want"; sed 's/^/  | /' "$TMP/err"; fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() {
+    if grep -qF -- "$2" "$TMP/$1"; then ok; else
+        bad "$3: '$2' not in $1"; sed 's/^/  | /' "$TMP/$1" | head -40; fi
+}
+# json_is EXPR VALUE DESCRIPTION: a Python expression on the JSON output d.
+json_is() {
+    got=$(python3 -c "import json,sys; d=json.load(open('$TMP/out')); print($1)" 2>&1)
+    if [ "$got" = "$2" ]; then ok; else bad "$3: got '$got', wanted '$2'"; fi
+}
+# verdict ID: the verdict of claim ID in the JSON output of check.
+verdict() {
+    python3 -c "
+import json
+d = json.load(open('$TMP/out'))
+print([c['verdict'] for s in d['scenarios'] for c in s['claims']
+       if c['id'] == '$1'][0])"
+}
+
+# --- every scenario --------------------------------------------------------
+expect 0 "check all json" -- "$GPB" check --json
+json_is "len(d['scenarios'])" "$(ls "$ROOT"/scenarios/*.yaml | wc -l)" \
+    "one entry per scenario file"
+json_is "all('verdict' in c for s in d['scenarios'] for c in s['claims'])" \
+    "True" "every claim has a verdict"
+# The known verdicts of the issue.
+[ "$(verdict C3-gpt3-run)" = consistent ] && ok || bad "C3 not consistent"
+[ "$(verdict C2-qianka-cost-rented)" = pessimistic ] && ok ||
+    bad "C2 rented not pessimistic"
+[ "$(verdict C2-qianka-cost-purchase)" = consistent ] && ok ||
+    bad "C2 purchase not consistent"
+json_is "[c['p_favourable'] for s in d['scenarios'] for c in s['claims'] if c['id'] == 'C2-qianka-cost-purchase'][0]" \
+    "0.5" "the purchase is exact: every path ties"
+json_is "sum(d['summary'].values()) == sum(len(s['claims']) for s in d['scenarios'])" \
+    "True" "summary counts every claim"
+
+# --- strict ------------------------------------------------------------------
+# Some article claims are implausible: --strict fails, after printing
+# every verdict; gpt3-run has none.
+expect 1 "strict all" -- "$GPB" check --strict
+contains out "consistent," "summary line"
+contains out "C3-gpt3-run  [consistent]" "C3 is consistent"
+expect 0 "strict gpt3-run" -- "$GPB" check --strict \
+    "$ROOT/scenarios/gpt3-run.yaml"
+# Same seed, same output, whatever the thread count.
+"$GPB" check --json --paths 3000 --threads 1 "$ROOT/scenarios/caiyun.yaml" \
+    >"$TMP/a.json" 2>&1
+"$GPB" check --json --paths 3000 --threads 2 "$ROOT/scenarios/caiyun.yaml" \
+    >"$TMP/b.json" 2>&1
+if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok; else
+    bad "check JSON differs between 1 and 2 threads"; fi
+
+# --- bad input ---------------------------------------------------------------
+expect 2 "missing file" -- "$GPB" check "$TMP/nope.yaml"
+cat >"$TMP/badclaim.yaml" <<'YAML'
+gpubudget: 1
+name: bad claim
+claims:
+  - {id: x, metric: spend.totl, value: "$1M"}
+YAML
+expect 2 "unknown metric" -- "$GPB" check "$TMP/badclaim.yaml"
+contains err "did you mean" "unknown metric suggests"
+contains err "claims[0].metric" "error names the claim"
+expect 2 "bad option" -- "$GPB" check --bogus
+expect 2 "--paths 0" -- "$GPB" check --paths 0
+expect 2 "markdown with a pitch" -- "$GPB" check --markdown --claim "7B"
+GPB_SCENARIOS_DIR="$TMP/empty" expect 2 "no scenarios" -- "$GPB" check
+expect 0 "help" -- "$GPB" check --help
+contains out "--claim" "help lists --claim"
+
+# --- a pitch -----------------------------------------------------------------
+# 6 · 70e9 · 2e12 = 8.4e23 FLOPs; 512 · 989.4e12 FLOP/s for 7 days is
+# 3.06375e23: the implied MFU is 2.7417, more than the hardware's peak.
+expect 1 "7-day pitch strict" -- "$GPB" check --strict \
+    --claim "70B params, 2T tokens, 512 H100, 7 days"
+contains out "implausible" "7 days is implausible"
+expect 0 "7-day pitch json" -- "$GPB" check --json \
+    --claim "70B params, 2T tokens, 512 H100, 7 days"
+json_is "round(d['implied_mfu'], 4)" "2.7417" "implied MFU of 7 days"
+json_is "d['verdict']" "implausible" "7-day verdict"
+json_is "d['duration_verdict']" "implausible" "7-day duration verdict"
+# The same pitch in Chinese, 30 days and $2M: 8.4e23 / (512 · 989.4e12 ·
+# 30 · 86400) = 0.6397, beyond published runs (0.55); $2M over 512 GPUs ×
+# 720 h is $5.425 per GPU-hour.
+expect 0 "Chinese pitch" -- "$GPB" check --json \
+    --claim "700亿参数, 2万亿 tokens, 512张H100, 30天, 200万美元"
+json_is "round(d['implied_mfu'], 4)" "0.6397" "implied MFU of 30 days"
+json_is "round(d['price_per_gpu_hour_usd'], 3)" "5.425" "implied price"
+json_is "d['mfu_class']" "beyond any published large run" "MFU class"
+json_is "d['fits_in_memory']" "True" "512 H100 hold 70B"
+expect 0 "pitch text" -- "$GPB" check \
+    --claim "7B params, 1T tokens, 256 A100, 30 days, \$500k"
+contains out "budget" "pitch text reports the budget"
+expect 2 "pitch unknown card" -- "$GPB" check --claim "7B params, 8 H1000"
+contains err "H100" "unknown card suggests"
+expect 2 "pitch without GPUs" -- "$GPB" check --claim "7B params, 1T tokens"
+
+# --- docs/claims.md is the tool's output ------------------------------------
+"$GPB" check --markdown >"$TMP/claims.md" 2>"$TMP/err"
+if cmp -s "$TMP/claims.md" "$ROOT/docs/claims.md"; then ok; else
+    bad "docs/claims.md differs from 'gpubudget check --markdown'" \
+        "(regenerate it)"
+    diff "$ROOT/docs/claims.md" "$TMP/claims.md" | head -20
+fi
+
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,976 @@
+/*
+ * gpubudget check [SCENARIO...]: every claim of the scenarios (all of
+ * scenarios/ by default) against the simulation, with a verdict; and
+ * gpubudget check --claim "70B params, 2T tokens, 512 H100, 30 days, $2M"
+ * for a pitch without a file. The method is the library's
+ * (gpubudget/claims.h); this file finds the scenarios, runs them and
+ * prints text, JSON or the Markdown of docs/claims.md.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Paths per scenario, as `gpubudget run`: p's standard error is at most
+   0.5% (and 0.1% near the 1% threshold), and all of scenarios/ checks in
+   about two seconds on two cores. */
+#define CHECK_DEFAULT_PATHS 10000
+
+#ifndef GPB_SOURCE_SCENARIOS_DIR
+#define GPB_SOURCE_SCENARIOS_DIR ""
+#endif
+#ifndef GPB_INSTALL_SCENARIOS_DIR
+#define GPB_INSTALL_SCENARIOS_DIR ""
+#endif
+#ifndef GPB_BUILD_TOOLS_DIR
+#define GPB_BUILD_TOOLS_DIR ""
+#endif
+
+enum { OUT_TEXT, OUT_JSON, OUT_MARKDOWN };
+
+typedef struct check_args {
+    size_t paths;
+    uint64_t seed;
+    int threads;
+    int out;
+    int strict;
+    const char *pitch;
+} check_args;
+
+static void usage(void)
+{
+    printf(
+        "usage: gpubudget check [SCENARIO...] [--paths N] [--seed S] "
+        "[--threads T]\n"
+        "                       [--json | --markdown] [--strict]\n"
+        "       gpubudget check --claim \"70B params, 2T tokens, 512 H100, "
+        "30 days, $2M\"\n"
+        "Checks every claim of the scenarios (default: every .yaml file in "
+        "the\nscenarios directory: $GPB_SCENARIOS_DIR, else the one "
+        "installed with gpubudget)\nagainst the simulation. For each: the "
+        "claimed value, the model's P5/P50/P95,\nthe probability of an "
+        "outcome at least as favourable as the claim, a verdict\n"
+        "(consistent 5-95%%, optimistic < 5%%, implausible < 1%%, "
+        "pessimistic > 95%%)\nand the input that drives the metric most.\n"
+        "  --claim TEXT  check a pitch: parameters, tokens, GPUs, duration, "
+        "budget\n"
+        "  --paths N     paths per scenario (default %d)\n"
+        "  --seed S      generator seed (default 20230225)\n"
+        "  --threads T   worker threads (default: one per core)\n"
+        "  --json        machine-readable output\n"
+        "  --markdown    the Markdown of docs/claims.md\n"
+        "  --strict      exit 1 when a claim is implausible\n",
+        CHECK_DEFAULT_PATHS);
+}
+
+/* ---- finding the scenarios ---------------------------------------------- */
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Is this binary the one in the build tree? */
+static int running_from_build_tree(void)
+{
+    char exe[PATH_MAX], build[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !*GPB_BUILD_TOOLS_DIR ||
+        !realpath(GPB_BUILD_TOOLS_DIR, build))
+        return 0;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = 0;
+    return strcmp(exe, build) == 0;
+}
+
+/* The scenarios directory: $GPB_SCENARIOS_DIR; the source tree's for a
+   binary in the build tree; the installed one; the source tree's. */
+static const char *scenarios_dir(void)
+{
+    const char *env = getenv("GPB_SCENARIOS_DIR");
+    if (env && *env)
+        return env;
+    if (running_from_build_tree() && is_dir(GPB_SOURCE_SCENARIOS_DIR))
+        return GPB_SOURCE_SCENARIOS_DIR;
+    if (is_dir(GPB_INSTALL_SCENARIOS_DIR))
+        return GPB_INSTALL_SCENARIOS_DIR;
+    if (is_dir(GPB_SOURCE_SCENARIOS_DIR))
+        return GPB_SOURCE_SCENARIOS_DIR;
+    return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .yaml files of dir, sorted by name (new array of new strings). */
+static char **list_scenarios(const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    size_t cap = 16;
+    char **v = malloc(cap * sizeof *v);
+    struct dirent *e;
+    while (v && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 6 ||
+            strcmp(e->d_name + len - 5, ".yaml"))
+            continue;
+        if (*n == cap) {
+            char **t = realloc(v, 2 * cap * sizeof *v);
+            if (!t)
+                break;
+            v = t;
+            cap *= 2;
+        }
+        size_t need = strlen(dir) + len + 2;
+        v[*n] = malloc(need);
+        if (!v[*n])
+            break;
+        snprintf(v[*n], need, "%s/%s", dir, e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (v)
+        qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+/* A value of a check in its unit, 3 significant digits. */
+static void fmt_val(const gpb_claim_check *c, double x, char *buf, size_t n)
+{
+    const gpb_claim_metric_info *mi = &c->info;
+    if (isnan(x)) {
+        snprintf(buf, n, "-");
+    } else if (mi->kind == GPB_QTY_MONEY) {
+        cli_format_money(x, c->currency, buf, n);
+    } else if (mi->kind == GPB_QTY_MONEY_PER_HOUR) {
+        gpb_quantity q = {x, GPB_QTY_MONEY_PER_HOUR, c->currency};
+        gpb_units_format_quantity(&q, GPB_STYLE_EN, 3, buf, n);
+    } else if (!strcmp(mi->unit, "probability") ||
+               !strcmp(mi->unit, "fraction")) {
+        snprintf(buf, n, "%.3g", x);
+    } else {
+        char num[48];
+        gpb_units_format_number(x, GPB_STYLE_EN, 3, num, sizeof num);
+        const char *u = mi->kind == GPB_QTY_DURATION
+                            ? (mi->unit[0] ? mi->unit : "h")
+                            : mi->unit;
+        if (!strcmp(u, "count"))
+            u = "";
+        snprintf(buf, n, "%s%s%s", num, *u ? " " : "", u);
+    }
+}
+
+static void fmt_prob(double p, char *buf, size_t n)
+{
+    if (p > 0 && p < 0.001)
+        snprintf(buf, n, "<0.1%%");
+    else if (p < 1 && p > 0.999)
+        snprintf(buf, n, ">99.9%%");
+    else
+        snprintf(buf, n, "%.1f%%", 100 * p);
+}
+
+static void fmt_driver(const gpb_claim_check *c, char *buf, size_t n)
+{
+    if (!c->driver[0])
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%s (%s %+.2f)", c->driver,
+                 c->driver_is_srrc ? "SRRC" : "rho", c->driver_coef);
+}
+
+/* The scenario's file name without its directory. */
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* "C13" from "C13-chatgpt-burn": the article claim a scenario claim
+   checks, by the id convention of scenarios/README.md; 0 when none. */
+static int article_number(const char *id)
+{
+    if (!id || id[0] != 'C' || id[1] < '0' || id[1] > '9')
+        return 0;
+    return atoi(id + 1);
+}
+
+/* ---- one scenario -------------------------------------------------------- */
+
+typedef struct checked {
+    char *file;           /* as given */
+    gpb_scenario *s;
+    gpb_result *r;
+    size_t n;             /* claims */
+    gpb_claim_check *c;   /* [n] */
+    gpb_status *st;       /* [n] */
+    gpb_error *err;       /* [n] */
+} checked;
+
+static void checked_free(checked *k)
+{
+    gpb_result_free(k->r);
+    gpb_scenario_free(k->s);
+    free(k->c);
+    free(k->st);
+    free(k->err);
+    free(k->file);
+}
+
+/* Loads, simulates and checks one scenario. Returns 0, or CLI_BAD_INPUT
+   when the scenario cannot be loaded or run. */
+static int check_one(const char *file, const char *text, const check_args *a,
+                     checked *k)
+{
+    memset(k, 0, sizeof *k);
+    k->file = strdup(file);
+    if (text) {
+        gpb_diagnostics *d = NULL;
+        if (gpb_scenario_load_string(text, strlen(text), file, &k->s, &d)) {
+            for (size_t i = 0; i < gpb_diagnostics_count(d); i++)
+                cli_error_gpb(NULL, gpb_diagnostics_at(d, i));
+            gpb_diagnostics_free(d);
+            return CLI_BAD_INPUT;
+        }
+    } else if (cli_load_scenario(file, &k->s) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    gpb_sim_options opt;
+    gpb_sim_options_default(&opt);
+    opt.paths = a->paths;
+    opt.seed = a->seed;
+    opt.threads = a->threads;
+    gpb_error e;
+    if (gpb_sim_run(k->s, &opt, &k->r, &e)) {
+        cli_error_gpb(file, &e);
+        return CLI_BAD_INPUT;
+    }
+    gpb_sensitivity *sens = NULL;
+    gpb_sensitivity_options so;
+    gpb_sensitivity_options_default(&so);
+    so.swing = 0;
+    so.threads = a->threads;
+    if (gpb_sensitivity_compute(k->s, k->r, &so, &sens, NULL) != GPB_OK)
+        sens = NULL; /* drivers fall back to Spearman's rho */
+    k->n = gpb_scenario_claim_count(k->s);
+    k->c = calloc(k->n ? k->n : 1, sizeof *k->c);
+    k->st = calloc(k->n ? k->n : 1, sizeof *k->st);
+    k->err = calloc(k->n ? k->n : 1, sizeof *k->err);
+    if (!k->c || !k->st || !k->err) {
+        gpb_sensitivity_free(sens);
+        cli_error("out of memory");
+        return CLI_INTERNAL;
+    }
+    int rc = CLI_OK;
+    for (size_t i = 0; i < k->n; i++) {
+        k->st[i] = gpb_claim_check_at(k->s, k->r, sens, i, &k->c[i],
+                                      &k->err[i]);
+        if (k->st[i]) {
+            cli_error_gpb(NULL, &k->err[i]);
+            rc = CLI_BAD_INPUT;
+        }
+    }
+    gpb_sensitivity_free(sens);
+    return rc;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void print_text(const checked *k, const check_args *a)
+{
+    printf("%s: %s\n  %zu paths, seed %" PRIu64 ", %s\n", k->file,
+           gpb_scenario_name(k->s), gpb_result_paths(k->r),
+           gpb_result_seed(k->r),
+           gpb_currency_code(gpb_scenario_currency(k->s)));
+    (void)a;
+    if (k->n == 0)
+        printf("  (no claims)\n");
+    for (size_t i = 0; i < k->n; i++) {
+        gpb_claim_info ci;
+        gpb_scenario_claim_get(k->s, i, &ci, NULL);
+        if (k->st[i]) {
+            printf("\n  %s  [error] %s\n", ci.id, k->err[i].message);
+            continue;
+        }
+        const gpb_claim_check *c = &k->c[i];
+        char cl[128], q5[128], q50[128], q95[128], p[32], drv[256];
+        fmt_val(c, c->claimed, cl, sizeof cl);
+        fmt_val(c, c->p5, q5, sizeof q5);
+        fmt_val(c, c->p50, q50, sizeof q50);
+        fmt_val(c, c->p95, q95, sizeof q95);
+        fmt_prob(c->p_favourable, p, sizeof p);
+        fmt_driver(c, drv, sizeof drv);
+        printf("\n  %s  [%s]%s%s\n", ci.id, gpb_claim_verdict_name(c->verdict),
+               ci.source ? "  " : "", ci.source ? ci.source : "");
+        if (ci.says)
+            printf("    \"%s\"\n", ci.says);
+        printf("    %s: claimed %s (%s); model P5 %s, P50 %s, P95 %s\n",
+               ci.metric, cl, ci.text, q5, q50, q95);
+        printf("    P(at least as favourable) %s, %s is favourable; driver "
+               "%s\n",
+               p,
+               c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? "lower"
+                                                                  : "higher",
+               drv);
+        if (!isnan(c->finished_frac) && c->finished_frac < 0.999)
+            printf("    the run finished on %.1f%% of paths (an unfinished "
+                   "run's figures are lower bounds)\n",
+                   100 * c->finished_frac);
+        if (!isnan(c->implied_mfu))
+            printf("    the claimed GPU time implies MFU %.2f\n",
+                   c->implied_mfu);
+    }
+    printf("\n");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static json_t *num(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *checked_json(const checked *k)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(k->file));
+    json_object_set_new(o, "name", json_string(gpb_scenario_name(k->s)));
+    json_object_set_new(o, "paths", json_integer((json_int_t)
+                                                 gpb_result_paths(k->r)));
+    json_object_set_new(o, "seed",
+                        json_integer((json_int_t)gpb_result_seed(k->r)));
+    json_object_set_new(o, "currency",
+                        json_string(gpb_currency_code(
+                            gpb_scenario_currency(k->s))));
+    json_t *arr = json_array();
+    for (size_t i = 0; i < k->n; i++) {
+        gpb_claim_info ci;
+        gpb_scenario_claim_get(k->s, i, &ci, NULL);
+        json_t *c = json_object();
+        json_object_set_new(c, "id", json_string(ci.id));
+        json_object_set_new(c, "source", ci.source ? json_string(ci.source)
+                                                   : json_null());
+        json_object_set_new(c, "says",
+                            ci.says ? json_string(ci.says) : json_null());
+        json_object_set_new(c, "metric", json_string(ci.metric));
+        json_object_set_new(c, "value", json_string(ci.text));
+        if (k->st[i]) {
+            json_object_set_new(c, "error", json_string(k->err[i].message));
+            json_array_append_new(arr, c);
+            continue;
+        }
+        const gpb_claim_check *x = &k->c[i];
+        json_object_set_new(c, "claimed", num(x->claimed));
+        json_object_set_new(c, "unit", json_string(x->info.unit));
+        json_object_set_new(c, "kind",
+                            json_string(gpb_qty_kind_name(x->info.kind)));
+        json_object_set_new(c, "p5", num(x->p5));
+        json_object_set_new(c, "p50", num(x->p50));
+        json_object_set_new(c, "p95", num(x->p95));
+        json_object_set_new(c, "mean", num(x->mean));
+        json_object_set_new(c, "p_favourable", num(x->p_favourable));
+        json_object_set_new(c, "p_std_error", num(x->p_std_error));
+        json_object_set_new(c, "favourable",
+                            json_string(x->info.direction ==
+                                                GPB_CLAIM_LOWER_IS_FAVOURABLE
+                                            ? "lower"
+                                            : "higher"));
+        json_object_set_new(c, "verdict",
+                            json_string(gpb_claim_verdict_name(x->verdict)));
+        json_object_set_new(c, "paths", json_integer((json_int_t)x->paths));
+        json_object_set_new(c, "finished_frac", num(x->finished_frac));
+        json_object_set_new(c, "implied_mfu", num(x->implied_mfu));
+        json_object_set_new(c, "driver", x->driver[0]
+                                             ? json_string(x->driver)
+                                             : json_null());
+        json_object_set_new(c, "driver_coef", num(x->driver_coef));
+        json_object_set_new(c, "driver_measure",
+                            json_string(x->driver_is_srrc ? "srrc"
+                                                          : "spearman"));
+        json_array_append_new(arr, c);
+    }
+    json_object_set_new(o, "claims", arr);
+    return o;
+}
+
+/* ---- Markdown (docs/claims.md) ------------------------------------------ */
+
+/* Copies s into buf of size n without its trailing white space. */
+static void trim_copy(char *buf, const char *s, size_t n)
+{
+    snprintf(buf, n, "%s", s);
+    size_t len = strlen(buf);
+    while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n' ||
+                   buf[len - 1] == '\r' || buf[len - 1] == '\t'))
+        buf[--len] = 0;
+}
+
+/* Markdown table cells must not hold '|' or newlines. */
+static void md_cell(const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", stdout);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', stdout);
+        else
+            fputc(*s, stdout);
+    }
+}
+
+static void md_row(const checked *k, size_t i, int with_scenario)
+{
+    gpb_claim_info ci;
+    gpb_scenario_claim_get(k->s, i, &ci, NULL);
+    fputs("| ", stdout);
+    md_cell(ci.id);
+    if (with_scenario) {
+        fputs(" | ", stdout);
+        md_cell(base_name(k->file));
+    }
+    fputs(" | `", stdout);
+    md_cell(ci.metric);
+    fputs("` | ", stdout);
+    if (k->st[i]) {
+        fputs("error: ", stdout);
+        md_cell(k->err[i].message);
+        fputs(" | | | | | |\n", stdout);
+        return;
+    }
+    const gpb_claim_check *c = &k->c[i];
+    char cl[128], q5[128], q50[128], q95[128], p[32];
+    fmt_val(c, c->claimed, cl, sizeof cl);
+    fmt_val(c, c->p5, q5, sizeof q5);
+    fmt_val(c, c->p50, q50, sizeof q50);
+    fmt_val(c, c->p95, q95, sizeof q95);
+    fmt_prob(c->p_favourable, p, sizeof p);
+    md_cell(cl);
+    printf(" | %s | %s | %s | %s (%s) | **%s** |\n", q5, q50, q95, p,
+           c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? "≤" : "≥",
+           gpb_claim_verdict_name(c->verdict));
+}
+
+static void print_readme(const char *dir)
+{
+    if (!dir)
+        return;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/README.md", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, stdout);
+    fclose(f);
+    fputc('\n', stdout);
+}
+
+static void print_markdown(const checked *ks, size_t n, const check_args *a,
+                           const char *dir)
+{
+    printf("<!-- Generated by `gpubudget check --markdown --paths %zu "
+           "--seed %" PRIu64 "`.\n     Do not edit: tests/test_check.sh "
+           "fails when this file differs. -->\n\n",
+           a->paths, a->seed);
+    printf("# The articles' claims, checked\n\n");
+    print_readme(dir);
+    printf("## Method\n\n"
+           "Each scenario is simulated with %zu paths (seed %" PRIu64 "). "
+           "For each claim, *P* is the share of paths at least as "
+           "favourable as the claim (≤ when lower is favourable, ≥ when "
+           "higher is; a path equal to the claim within one part in a "
+           "million counts half). The verdict is **implausible** when "
+           "P < %g%%, **optimistic** when P < %g%%, **pessimistic** when "
+           "P > %g%% and **consistent** otherwise "
+           "(`gpubudget/claims.h`). Figures are rounded to three "
+           "significant digits; the driver is the uncertain input with the "
+           "largest standardised rank regression coefficient (SRRC) on the "
+           "metric, or Spearman's ρ for an expression.\n\n",
+           a->paths, a->seed, 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW,
+           100 * GPB_CLAIM_OPTIMISTIC_BELOW, 100 * GPB_CLAIM_PESSIMISTIC_ABOVE);
+
+    /* By article claim: C1 ... C27, then claims without a number. */
+    printf("## By article claim\n\n"
+           "| claim | scenario | metric | claimed | P5 | P50 | P95 | P | "
+           "verdict |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (int num = 1; num <= 100; num++)
+        for (size_t k = 0; k < n; k++)
+            for (size_t i = 0; i < ks[k].n; i++) {
+                gpb_claim_info ci;
+                gpb_scenario_claim_get(ks[k].s, i, &ci, NULL);
+                if (article_number(ci.id) == num)
+                    md_row(&ks[k], i, 1);
+            }
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < ks[k].n; i++) {
+            gpb_claim_info ci;
+            gpb_scenario_claim_get(ks[k].s, i, &ci, NULL);
+            if (article_number(ci.id) == 0)
+                md_row(&ks[k], i, 1);
+        }
+    printf("\n## By scenario\n");
+    for (size_t k = 0; k < n; k++) {
+        const checked *x = &ks[k];
+        printf("\n### %s\n\n`scenarios/%s`", gpb_scenario_name(x->s),
+               base_name(x->file));
+        const char *d = gpb_scenario_description(x->s);
+        if (d) {
+            /* Folded YAML text ends in a newline: drop trailing space. */
+            char buf[2048];
+            trim_copy(buf, d, sizeof buf);
+            fputs(": ", stdout);
+            md_cell(buf);
+        }
+        printf("\n\nSources:\n\n");
+        for (size_t i = 0; i < gpb_scenario_source_count(x->s); i++) {
+            gpb_source_info si;
+            gpb_scenario_source_get(x->s, i, &si, NULL);
+            printf("- `%s`", si.id);
+            if (si.title)
+                printf(" %s", si.title);
+            if (si.outlet || si.date)
+                printf(" (%s%s%s)", si.outlet ? si.outlet : "",
+                       si.outlet && si.date ? ", " : "",
+                       si.date ? si.date : "");
+            if (si.quote) {
+                fputs(": «", stdout);
+                md_cell(si.quote);
+                fputs("»", stdout);
+            }
+            if (si.url)
+                printf(" <%s>", si.url);
+            fputc('\n', stdout);
+        }
+        if (x->n == 0) {
+            printf("\nNo claims.\n");
+            continue;
+        }
+        printf("\n| claim | metric | claimed | P5 | P50 | P95 | P | "
+               "verdict |\n|---|---|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < x->n; i++)
+            md_row(x, i, 0);
+        printf("\n");
+        for (size_t i = 0; i < x->n; i++) {
+            gpb_claim_info ci;
+            gpb_scenario_claim_get(x->s, i, &ci, NULL);
+            printf("- **%s**", ci.id);
+            if (ci.source)
+                printf(" (`%s`)", ci.source);
+            if (ci.says) {
+                fputs(": «", stdout);
+                md_cell(ci.says);
+                fputs("»", stdout);
+            }
+            if (!x->st[i]) {
+                char drv[256];
+                fmt_driver(&x->c[i], drv, sizeof drv);
+                printf(". Driver: %s", drv);
+                if (!isnan(x->c[i].implied_mfu))
+                    printf("; the claim implies MFU %.2f",
+                           x->c[i].implied_mfu);
+                if (!isnan(x->c[i].finished_frac) &&
+                    x->c[i].finished_frac < 0.999)
+                    printf("; the run finished on %.0f%% of paths",
+                           100 * x->c[i].finished_frac);
+            }
+            printf(".\n");
+        }
+    }
+}
+
+/* ---- a pitch ------------------------------------------------------------- */
+
+static const char *mfu_class_text(int cls)
+{
+    switch (cls) {
+    case GPB_MFU_BELOW_PUBLISHED: return "below published large runs";
+    case GPB_MFU_WITHIN_PUBLISHED: return "within published large runs";
+    case GPB_MFU_BEYOND_PUBLISHED: return "beyond any published large run";
+    case GPB_MFU_IMPOSSIBLE: return "more than the hardware's peak";
+    }
+    return "-";
+}
+
+/* Severity for the overall verdict: implausible worst. */
+static int severity(gpb_verdict v)
+{
+    switch (v) {
+    case GPB_VERDICT_IMPLAUSIBLE: return 3;
+    case GPB_VERDICT_OPTIMISTIC: return 2;
+    case GPB_VERDICT_PESSIMISTIC: return 1;
+    default: return 0;
+    }
+}
+
+static int check_pitch(const check_args *a)
+{
+    gpb_pitch p;
+    gpb_error e;
+    if (gpb_claim_pitch_parse(a->pitch, &p, &e)) {
+        cli_error_gpb("--claim", &e);
+        return CLI_BAD_INPUT;
+    }
+    gpb_pitch_implied im;
+    char *yaml = NULL;
+    if (gpb_claim_pitch_implied(&p, &im, &e) ||
+        gpb_claim_pitch_scenario(&p, &yaml, &e)) {
+        cli_error_gpb("--claim", &e);
+        return CLI_BAD_INPUT;
+    }
+    checked k;
+    int rc = check_one("<pitch>", yaml, a, &k);
+    gpb_free(yaml);
+    if (rc) {
+        checked_free(&k);
+        return rc;
+    }
+    /* The model's range for days and cost, claimed or not. */
+    gpb_claim_check dur, cost;
+    memset(&dur, 0, sizeof dur);
+    memset(&cost, 0, sizeof cost);
+    int has_dur = 0, has_cost = 0;
+    for (size_t i = 0; i < k.n; i++) {
+        gpb_claim_info ci;
+        gpb_scenario_claim_get(k.s, i, &ci, NULL);
+        if (k.st[i])
+            continue;
+        if (!strcmp(ci.id, "duration"))
+            dur = k.c[i], has_dur = 1;
+        else
+            cost = k.c[i], has_cost = 1;
+    }
+    double days[3], usd[3];
+    static const double lv[3] = {0.05, 0.5, 0.95};
+    double *dv = NULL;
+    if (gpb_claim_metric_eval(k.s, k.r, "training.pitch.days",
+                              GPB_CURRENCY_NONE, &dv, NULL, &e) == GPB_OK) {
+        size_t n = gpb_result_paths(k.r);
+        gpb_stats_sort(dv, n);
+        for (int j = 0; j < 3; j++)
+            days[j] = gpb_stats_quantile_sorted(dv, n, lv[j]);
+    }
+    gpb_free(dv);
+    for (int j = 0; j < 3; j++)
+        if (gpb_result_quantile(k.r, "training.pitch.cost", lv[j], &usd[j],
+                                NULL))
+            usd[j] = NAN;
+    gpb_currency cur = gpb_scenario_currency(k.s);
+    int fits = p.gpus >= im.min_gpus_memory;
+    gpb_verdict overall = fits ? GPB_VERDICT_CONSISTENT
+                               : GPB_VERDICT_IMPLAUSIBLE;
+    if (has_dur && severity(dur.verdict) > severity(overall))
+        overall = dur.verdict;
+    if (has_cost && severity(cost.verdict) > severity(overall))
+        overall = cost.verdict;
+    if (has_dur && im.mfu_class == GPB_MFU_IMPOSSIBLE)
+        overall = GPB_VERDICT_IMPLAUSIBLE;
+
+    char b1[64], b2[64], b3[64];
+    if (a->out == OUT_JSON) {
+        json_t *o = json_object();
+        json_object_set_new(o, "pitch", json_string(a->pitch));
+        json_object_set_new(o, "params", num(p.params));
+        json_object_set_new(o, "tokens", num(p.tokens));
+        json_object_set_new(o, "gpu", json_string(p.gpu->name));
+        json_object_set_new(o, "gpus", num(p.gpus));
+        json_object_set_new(o, "days", num(p.hours / 24));
+        json_object_set_new(o, "budget", num(p.budget.value));
+        json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
+        json_object_set_new(o, "flops", num(im.flops));
+        json_object_set_new(o, "tokens_per_param", num(im.tokens_per_param));
+        json_object_set_new(o, "min_gpus_memory", num(im.min_gpus_memory));
+        json_object_set_new(o, "fits_in_memory", json_boolean(fits));
+        json_object_set_new(o, "implied_mfu", num(im.implied_mfu));
+        json_object_set_new(o, "mfu_class",
+                            im.mfu_class >= 0
+                                ? json_string(mfu_class_text(im.mfu_class))
+                                : json_null());
+        json_object_set_new(o, "price_per_gpu_hour_usd",
+                            num(im.price_per_gpu_hour_usd));
+        json_object_set_new(o, "ref_price_per_gpu_hour_usd",
+                            num(im.ref_price_usd > 0 ? im.ref_price_usd
+                                                     : NAN));
+        json_object_set_new(o, "budget_mfu", num(im.budget_mfu));
+        json_t *m = json_object();
+        json_object_set_new(m, "days_p5", num(days[0]));
+        json_object_set_new(m, "days_p50", num(days[1]));
+        json_object_set_new(m, "days_p95", num(days[2]));
+        json_object_set_new(m, "cost_p5", num(usd[0]));
+        json_object_set_new(m, "cost_p50", num(usd[1]));
+        json_object_set_new(m, "cost_p95", num(usd[2]));
+        json_object_set_new(o, "model", m);
+        if (has_dur) {
+            json_object_set_new(o, "duration_p_favourable",
+                                num(dur.p_favourable));
+            json_object_set_new(o, "duration_verdict",
+                                json_string(gpb_claim_verdict_name(
+                                    dur.verdict)));
+        }
+        if (has_cost) {
+            json_object_set_new(o, "budget_p_favourable",
+                                num(cost.p_favourable));
+            json_object_set_new(o, "budget_verdict",
+                                json_string(gpb_claim_verdict_name(
+                                    cost.verdict)));
+        }
+        json_object_set_new(o, "verdict",
+                            json_string(gpb_claim_verdict_name(overall)));
+        rc = cli_json_print(o);
+    } else {
+        gpb_units_format_number(p.params, GPB_STYLE_EN, 3, b1, sizeof b1);
+        gpb_units_format_number(p.tokens, GPB_STYLE_EN, 3, b2, sizeof b2);
+        printf("pitch: %s\n  %s parameters, %s tokens on %.0f x %s\n\n",
+               a->pitch, b1, b2, p.gpus, p.gpu->name);
+        gpb_units_format_number(im.flops, GPB_STYLE_EN, 3, b1, sizeof b1);
+        printf("  compute   6·N·D = %s FLOPs; %.1f tokens per parameter "
+               "(Chinchilla-optimal is about 20)\n",
+               b1, im.tokens_per_param);
+        printf("  memory    the training state (16 bytes a parameter) "
+               "needs at least %.0f %s: %s  [%s]\n",
+               im.min_gpus_memory, p.gpu->name,
+               fits ? "the count holds it" : "the count does NOT hold it",
+               fits ? "consistent" : "implausible");
+        printf("  model     P5 / P50 / P95: %.1f / %.1f / %.1f days",
+               days[0], days[1], days[2]);
+        if (!isnan(usd[1])) {
+            cli_format_money(usd[0], cur, b1, sizeof b1);
+            cli_format_money(usd[1], cur, b2, sizeof b2);
+            cli_format_money(usd[2], cur, b3, sizeof b3);
+            printf("; %s / %s / %s", b1, b2, b3);
+        }
+        printf("\n            (MFU %s; rent 0.5-1.5x the catalog's; "
+               "failures as Llama 3)\n",
+               "PERT over published runs");
+        if (has_dur) {
+            char pp[32];
+            fmt_prob(dur.p_favourable, pp, sizeof pp);
+            printf("  duration  %.1f days needs MFU %.2f, %s (%.2f-%.2f); "
+                   "P(<= %.1f days) %s  [%s]\n",
+                   p.hours / 24, im.implied_mfu,
+                   mfu_class_text(im.mfu_class), GPB_MFU_PUBLISHED_MIN,
+                   GPB_MFU_PUBLISHED_MAX, p.hours / 24, pp,
+                   im.mfu_class == GPB_MFU_IMPOSSIBLE
+                       ? "implausible"
+                       : gpb_claim_verdict_name(dur.verdict));
+        }
+        if (has_cost) {
+            char pp[32];
+            fmt_prob(cost.p_favourable, pp, sizeof pp);
+            cli_format_money(p.budget.value, cur, b1, sizeof b1);
+            printf("  budget    %s; P(cost <= %s) %s  [%s]\n", b1, b1, pp,
+                   gpb_claim_verdict_name(cost.verdict));
+            if (!isnan(im.price_per_gpu_hour_usd))
+                printf("            over the claimed time that is $%.2f per "
+                       "GPU-hour (catalog on-demand $%.2f)\n",
+                       im.price_per_gpu_hour_usd, im.ref_price_usd);
+            if (!isnan(im.budget_mfu))
+                printf("            at the catalog price it buys the run "
+                       "only at MFU %.2f or more\n",
+                       im.budget_mfu);
+        }
+        printf("  verdict   %s\n", gpb_claim_verdict_name(overall));
+    }
+    checked_free(&k);
+    if (rc)
+        return rc;
+    return a->strict && overall == GPB_VERDICT_IMPLAUSIBLE ? CLI_CHECK_FAILED
+                                                           : CLI_OK;
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, check_args *a)
+{
+    enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_MD, O_STRICT,
+           O_CLAIM, O_HELP };
+    static const struct option opts[] = {
+        {"paths", required_argument, 0, O_PATHS},
+        {"seed", required_argument, 0, O_SEED},
+        {"threads", required_argument, 0, O_THREADS},
+        {"json", no_argument, 0, O_JSON},
+        {"markdown", no_argument, 0, O_MD},
+        {"strict", no_argument, 0, O_STRICT},
+        {"claim", required_argument, 0, O_CLAIM},
+        {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    gpb_sim_options d;
+    gpb_sim_options_default(&d);
+    a->paths = CHECK_DEFAULT_PATHS;
+    a->seed = d.seed;
+    a->threads = 0;
+    a->out = OUT_TEXT;
+    a->strict = 0;
+    a->pitch = NULL;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        double v;
+        switch (c) {
+        case O_PATHS:
+            if (cli_parse_number("paths", optarg, &v))
+                return CLI_BAD_INPUT;
+            if (!(v >= 1 && v <= GPB_SIM_MAX_PATHS) || v != floor(v)) {
+                cli_error("--paths must be a whole number from 1 to %u",
+                          GPB_SIM_MAX_PATHS);
+                return CLI_BAD_INPUT;
+            }
+            a->paths = (size_t)v;
+            break;
+        case O_SEED:
+            if (cli_parse_number("seed", optarg, &v))
+                return CLI_BAD_INPUT;
+            if (!(v >= 0 && v < 1.8e19) || v != floor(v)) {
+                cli_error("--seed must be a whole number >= 0");
+                return CLI_BAD_INPUT;
+            }
+            a->seed = (uint64_t)v;
+            break;
+        case O_THREADS:
+            if (cli_parse_number("threads", optarg, &v))
+                return CLI_BAD_INPUT;
+            if (!(v >= 0 && v <= 4096) || v != floor(v)) {
+                cli_error("--threads must be a whole number from 0 (all "
+                          "cores) to 4096");
+                return CLI_BAD_INPUT;
+            }
+            a->threads = (int)v;
+            break;
+        case O_JSON: a->out = OUT_JSON; break;
+        case O_MD: a->out = OUT_MARKDOWN; break;
+        case O_STRICT: a->strict = 1; break;
+        case O_CLAIM: a->pitch = optarg; break;
+        case O_HELP: usage(); return -1;
+        default:
+            cli_error("check: unknown or incomplete option '%s'",
+                      argv[optind - 1]);
+            return CLI_BAD_INPUT;
+        }
+    }
+    return CLI_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    check_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc == -1)
+        return CLI_OK;
+    if (rc)
+        return rc;
+    if (a.pitch) {
+        if (optind < argc) {
+            cli_error("check: give --claim or scenario files, not both");
+            return CLI_BAD_INPUT;
+        }
+        if (a.out == OUT_MARKDOWN) {
+            cli_error("check: --markdown is for scenario files");
+            return CLI_BAD_INPUT;
+        }
+        return check_pitch(&a);
+    }
+    char **files = NULL;
+    size_t nf = 0;
+    const char *dir = NULL;
+    if (optind < argc) {
+        nf = (size_t)(argc - optind);
+        files = calloc(nf, sizeof *files);
+        for (size_t i = 0; files && i < nf; i++)
+            files[i] = strdup(argv[optind + (int)i]);
+    } else {
+        dir = scenarios_dir();
+        if (!dir) {
+            cli_error("check: no scenarios directory found; name scenario "
+                      "files or set GPB_SCENARIOS_DIR");
+            return CLI_BAD_INPUT;
+        }
+        files = list_scenarios(dir, &nf);
+        if (!files || nf == 0) {
+            cli_error("check: no .yaml scenarios in %s", dir);
+            free(files);
+            return CLI_BAD_INPUT;
+        }
+    }
+    if (!files) {
+        cli_error("out of memory");
+        return CLI_INTERNAL;
+    }
+    checked *ks = calloc(nf, sizeof *ks);
+    if (!ks) {
+        cli_error("out of memory");
+        return CLI_INTERNAL;
+    }
+    int worst = CLI_OK, implausible = 0;
+    size_t counts[4] = {0, 0, 0, 0};
+    size_t nk = 0;
+    for (size_t i = 0; i < nf; i++) {
+        int r = check_one(files[i], NULL, &a, &ks[nk]);
+        if (!ks[nk].s || !ks[nk].r) {
+            checked_free(&ks[nk]);
+            worst = r ? r : CLI_BAD_INPUT;
+            continue;
+        }
+        if (r && !worst)
+            worst = r;
+        for (size_t j = 0; j < ks[nk].n; j++)
+            if (!ks[nk].st[j]) {
+                counts[ks[nk].c[j].verdict]++;
+                implausible |= ks[nk].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
+            }
+        nk++;
+    }
+    if (a.out == OUT_TEXT) {
+        for (size_t k = 0; k < nk; k++)
+            print_text(&ks[k], &a);
+        printf("%zu consistent, %zu optimistic, %zu pessimistic, %zu "
+               "implausible\n",
+               counts[GPB_VERDICT_CONSISTENT], counts[GPB_VERDICT_OPTIMISTIC],
+               counts[GPB_VERDICT_PESSIMISTIC],
+               counts[GPB_VERDICT_IMPLAUSIBLE]);
+    } else if (a.out == OUT_JSON) {
+        json_t *root = json_object();
+        json_t *arr = json_array();
+        for (size_t k = 0; k < nk; k++)
+            json_array_append_new(arr, checked_json(&ks[k]));
+        json_object_set_new(root, "scenarios", arr);
+        json_t *sum = json_object();
+        for (int v = 0; v < 4; v++)
+            json_object_set_new(sum, gpb_claim_verdict_name((gpb_verdict)v),
+                                json_integer((json_int_t)counts[v]));
+        json_object_set_new(root, "summary", sum);
+        int jr = cli_json_print(root);
+        if (jr && !worst)
+            worst = jr;
+    } else {
+        print_markdown(ks, nk, &a, dir);
+    }
+    for (size_t k = 0; k < nk; k++)
+        checked_free(&ks[k]);
+    free(ks);
+    for (size_t i = 0; i < nf; i++)
+        free(files[i]);
+    free(files);
+    if (worst)
+        return worst;
+    return a.strict && implausible ? CLI_CHECK_FAILED : CLI_OK;
+}

@@ -45,9 +45,9 @@ typedef struct entry {
 } entry;
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-/* Held while a simulation runs: gpb_sim_run already uses every core, and
-   it sets OpenBLAS's process-wide thread count, which two concurrent runs
-   would race on (helgrind sees it). Loading is not serialised. */
+/* Held while a simulation runs: gpb_sim_run already uses every core, so
+   a sheet's runs go one after another rather than fighting for cores.
+   Loading is not serialised. */
 static pthread_mutex_t g_run_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
 static entry *g_head, *g_tail;

@@ -1231,9 +1231,15 @@ static void single_problem(gpb_diagnostics **diags, const gpb_error *e)
     *diags = d;
 }
 
-gpb_status gpb_scenario_load_string(const char *text, size_t len,
-                                    const char *source_name, gpb_scenario **out,
-                                    gpb_diagnostics **diags)
+/*
+ * Loading, with or without overrides: parse, apply the overrides to the
+ * tree (yaml_tree.c's gpb__ytree_override: an override is checked exactly
+ * as if the file said it), then walk the schema. `fn` names the public
+ * function in messages about its arguments.
+ */
+static gpb_status load_text(const char *fn, const char *text, size_t len,
+                            const char *source_name, const char *overrides,
+                            gpb_scenario **out, gpb_diagnostics **diags)
 {
     const char *source = source_name ? source_name : "<string>";
     gpb_error e;
@@ -1244,7 +1250,7 @@ gpb_status gpb_scenario_load_string(const char *text, size_t len,
         *diags = NULL;
     if (!out || (!text && len)) {
         gpb__fail_at(&e, GPB_EINVAL, source, 0, 0, "",
-                     "gpb_scenario_load_string: NULL %s", out ? "text" : "out");
+                     "%s: NULL %s", fn, out ? "text" : "out");
         single_problem(diags, &e);
         return GPB_EINVAL;
     }
@@ -1259,6 +1265,8 @@ gpb_status gpb_scenario_load_string(const char *text, size_t len,
 
     gpb__ytree *tree = NULL;
     gpb_status st = gpb__ytree_parse(text ? text : "", len, source, &tree, &e);
+    if (!st && (st = gpb__ytree_override(tree, overrides, source, &e)))
+        gpb__ytree_free(tree);
     if (st) {
         single_problem(diags, &e);
         return st;
@@ -1298,6 +1306,14 @@ gpb_status gpb_scenario_load_string(const char *text, size_t len,
     return L.limit_hit ? GPB_ELIMIT : GPB_ESCHEMA;
 }
 
+gpb_status gpb_scenario_load_string(const char *text, size_t len,
+                                    const char *source_name, gpb_scenario **out,
+                                    gpb_diagnostics **diags)
+{
+    return load_text("gpb_scenario_load_string", text, len, source_name, NULL,
+                     out, diags);
+}
+
 static const char *errno_text(int e)
 {
     switch (e) {
@@ -1318,8 +1334,10 @@ static const char *errno_text(int e)
     }
 }
 
-gpb_status gpb_scenario_load_file(const char *path, gpb_scenario **out,
-                                  gpb_diagnostics **diags)
+/* Reads a scenario file, then loads it with the overrides. */
+static gpb_status load_path(const char *fn, const char *path,
+                            const char *overrides, gpb_scenario **out,
+                            gpb_diagnostics **diags)
 {
     gpb_error e;
     memset(&e, 0, sizeof e);
@@ -1328,72 +1346,26 @@ gpb_status gpb_scenario_load_file(const char *path, gpb_scenario **out,
     if (diags)
         *diags = NULL;
     if (!path || !out) {
-        gpb__fail(&e, GPB_EINVAL, "gpb_scenario_load_file: NULL %s",
-                  path ? "out" : "path");
+        gpb__fail(&e, GPB_EINVAL, "%s: NULL %s", fn, path ? "out" : "path");
         single_problem(diags, &e);
         return GPB_EINVAL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gpb__fail_at(&e, GPB_EIO, path, 0, 0, "",
-                     "cannot open scenario '%s': %s", path, errno_text(errno));
-        single_problem(diags, &e);
-        return GPB_EIO;
-    }
-    /* Read at most one byte past the limit: enough to know it is too big
-       without reading a huge file. */
-    size_t cap = 64 * 1024, len = 0;
-    char *buf = malloc(cap);
-    gpb_status st = buf ? GPB_OK : GPB_ENOMEM;
-    while (st == GPB_OK) {
-        if (len == cap) {
-            if (cap > GPB_SCENARIO_MAX_BYTES) {
-                st = GPB_ELIMIT;
-                break;
-            }
-            size_t ncap = 2 * cap;
-            if (ncap > (size_t)GPB_SCENARIO_MAX_BYTES + 1)
-                ncap = (size_t)GPB_SCENARIO_MAX_BYTES + 1;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                st = GPB_ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int err = errno;
-                gpb__fail_at(&e, GPB_EIO, path, 0, 0, "",
-                             "cannot read scenario '%s': %s", path,
-                             errno_text(err));
-                st = GPB_EIO;
-            }
-            break;
-        }
-        if (len > GPB_SCENARIO_MAX_BYTES)
-            st = GPB_ELIMIT;
-    }
-    fclose(f);
-    if (st == GPB_ELIMIT)
-        gpb__fail_at(&e, GPB_ELIMIT, path, 0, 0, "",
-                     "scenario '%s' is larger than %u bytes; a scenario is "
-                     "a page or two of text",
-                     path, (unsigned)GPB_SCENARIO_MAX_BYTES);
-    else if (st == GPB_ENOMEM)
-        gpb__fail_at(&e, GPB_ENOMEM, path, 0, 0, "",
-                     "out of memory while reading '%s'", path);
+    char *buf = NULL;
+    size_t len = 0;
+    gpb_status st = gpb__scenario_read_file(path, &buf, &len, &e);
     if (st) {
-        free(buf);
         single_problem(diags, &e);
         return st;
     }
-    st = gpb_scenario_load_string(buf, len, path, out, diags);
+    st = load_text(fn, buf, len, path, overrides, out, diags);
     free(buf);
     return st;
+}
+
+gpb_status gpb_scenario_load_file(const char *path, gpb_scenario **out,
+                                  gpb_diagnostics **diags)
+{
+    return load_path("gpb_scenario_load_file", path, NULL, out, diags);
 }
 
 const char *gpb_scenario_default_text(void)
@@ -1475,79 +1447,12 @@ const char *gpb_scenario_training_name(const gpb_scenario *s, size_t i)
 /* Loading with overrides ("training[0].gpus=512; company.cash=$30M")        */
 /* ------------------------------------------------------------------------ */
 
-/*
- * As gpb_scenario_load_string, with yaml_tree.c's gpb__ytree_override
- * applied to the tree between parsing and the schema walk, so an override
- * is checked exactly as if the file said it.
- */
 gpb_status gpb_scenario_load_string_with_overrides(
     const char *text, size_t len, const char *source_name,
     const char *overrides, gpb_scenario **out, gpb_diagnostics **diags)
 {
-    const char *source = source_name ? source_name : "<string>";
-    gpb_error e;
-    memset(&e, 0, sizeof e);
-    if (out)
-        *out = NULL;
-    if (diags)
-        *diags = NULL;
-    if (!out || (!text && len)) {
-        gpb__fail_at(&e, GPB_EINVAL, source, 0, 0, "",
-                     "gpb_scenario_load_string_with_overrides: NULL %s",
-                     out ? "text" : "out");
-        single_problem(diags, &e);
-        return GPB_EINVAL;
-    }
-    if (len > GPB_SCENARIO_MAX_BYTES) {
-        gpb__fail_at(&e, GPB_ELIMIT, source, 0, 0, "",
-                     "the scenario is %zu bytes; at most %u are allowed "
-                     "(a scenario is a page or two of text)",
-                     len, (unsigned)GPB_SCENARIO_MAX_BYTES);
-        single_problem(diags, &e);
-        return GPB_ELIMIT;
-    }
-
-    gpb__ytree *tree = NULL;
-    gpb_status st = gpb__ytree_parse(text ? text : "", len, source, &tree, &e);
-    if (!st && (st = gpb__ytree_override(tree, overrides, source, &e)))
-        gpb__ytree_free(tree);
-    if (st) {
-        single_problem(diags, &e);
-        return st;
-    }
-
-    gpb__loader L;
-    memset(&L, 0, sizeof L);
-    L.source = source;
-    L.s = new_scenario();
-    L.d = calloc(1, sizeof *L.d);
-    if (!L.s || !L.d || !(L.s->source_name = gpb__strdup(source))) {
-        L.nomem = 1;
-    } else {
-        load_tree(&L, tree->root);
-    }
-    gpb__ytree_free(tree);
-
-    if (L.nomem) {
-        gpb_scenario_free(L.s);
-        gpb_diagnostics_free(L.d);
-        gpb__fail_at(&e, GPB_ENOMEM, source, 0, 0, "",
-                     "out of memory while loading the scenario");
-        single_problem(diags, &e);
-        return GPB_ENOMEM;
-    }
-    if (L.d->n == 0 && L.d->dropped == 0) {
-        gpb_diagnostics_free(L.d);
-        *out = L.s;
-        return GPB_OK;
-    }
-    gpb__sc_finish(&L);
-    gpb_scenario_free(L.s);
-    if (diags)
-        *diags = L.d;
-    else
-        gpb_diagnostics_free(L.d);
-    return L.limit_hit ? GPB_ELIMIT : GPB_ESCHEMA;
+    return load_text("gpb_scenario_load_string_with_overrides", text, len,
+                     source_name, overrides, out, diags);
 }
 
 gpb_status gpb__scenario_read_file(const char *path, char **text,
@@ -1607,30 +1512,8 @@ gpb_status gpb_scenario_load_file_with_overrides(const char *path,
                                                  gpb_scenario **out,
                                                  gpb_diagnostics **diags)
 {
-    gpb_error e;
-    memset(&e, 0, sizeof e);
-    if (out)
-        *out = NULL;
-    if (diags)
-        *diags = NULL;
-    if (!path || !out) {
-        gpb__fail(&e, GPB_EINVAL,
-                  "gpb_scenario_load_file_with_overrides: NULL %s",
-                  path ? "out" : "path");
-        single_problem(diags, &e);
-        return GPB_EINVAL;
-    }
-    char *buf = NULL;
-    size_t len = 0;
-    gpb_status st = gpb__scenario_read_file(path, &buf, &len, &e);
-    if (st) {
-        single_problem(diags, &e);
-        return st;
-    }
-    st = gpb_scenario_load_string_with_overrides(buf, len, path, overrides,
-                                                 out, diags);
-    free(buf);
-    return st;
+    return load_path("gpb_scenario_load_file_with_overrides", path,
+                     overrides, out, diags);
 }
 
 /* ---- sources and claims ------------------------------------------------- */

@@ -247,8 +247,9 @@ static size_t common_prefix(const char *a, const char *b)
 /*
  * The nearest of names[] to `given` for a "did you mean" hint, or NULL when
  * none is near. In order of preference: one is a prefix of the other
- * ("probability" -> "probability_per_run"); an edit distance of at most 3,
- * below the length of `given`; and, when `loose`, a shared prefix of at
+ * ("probability" -> "probability_per_run"); an edit distance of at most 3
+ * and under half the length of `given` (so "gpuz" suggests nothing rather
+ * than "spot"); and, when `loose`, a shared prefix of at
  * least 3 characters ("gpu_count" -> "gpus"). Ties go to the smaller edit
  * distance. Names already used as keys of skip_map are not suggested.
  */
@@ -267,7 +268,7 @@ const char *gpb__sc_nearest(const char *given, const char *const *names,
         int tier = 3;
         if (lcp >= 2 && (lcp == glen || lcp == clen))
             tier = 0;
-        else if (d <= 3 && (size_t)d < glen)
+        else if (d <= 3 && (size_t)d * 2 < glen)
             tier = 1;
         else if (loose && lcp >= 3)
             tier = 2;

@@ -1218,6 +1218,34 @@ static gpb_status make_qmc(shared *sh, const plan *p, gpb_error *err)
     return GPB_OK;
 }
 
+/*
+ * The workers use no BLAS; OpenBLAS's own threads would only spin and take
+ * cores from them (DESIGN.md, build facts). While any run is under way
+ * OpenBLAS has one thread; the caller's setting comes back when the last
+ * concurrent run ends. OpenBLAS's count is process-wide, hence the lock.
+ */
+static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
+static int blas_users, blas_saved;
+
+static void blas_quiet_enter(void)
+{
+    pthread_mutex_lock(&blas_lock);
+    if (blas_users++ == 0) {
+        blas_saved = openblas_get_num_threads();
+        if (blas_saved != 1)
+            openblas_set_num_threads(1);
+    }
+    pthread_mutex_unlock(&blas_lock);
+}
+
+static void blas_quiet_leave(void)
+{
+    pthread_mutex_lock(&blas_lock);
+    if (--blas_users == 0 && blas_saved != 1)
+        openblas_set_num_threads(blas_saved);
+    pthread_mutex_unlock(&blas_lock);
+}
+
 gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
                        gpb_result **out, gpb_error *err)
 {
@@ -1259,12 +1287,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     if ((size_t)threads > n_blocks)
         threads = (int)n_blocks;
 
-    /* The workers use no BLAS; OpenBLAS's own threads would only spin and
-       take cores from them (DESIGN.md, build facts). One BLAS thread while
-       the engine runs; the caller's setting is restored after. */
-    int blas_threads = openblas_get_num_threads();
-    if (blas_threads != 1)
-        openblas_set_num_threads(1);
+    blas_quiet_enter();
 
     shared sh;
     memset(&sh, 0, sizeof sh);
@@ -1310,8 +1333,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
         st = gpb__fail(err, GPB_ECANCELLED, "the run was cancelled");
     gpb__hist_set_free(&pilot_h);
     free(sh.qmc_u);
-    if (blas_threads != 1)
-        openblas_set_num_threads(blas_threads);
+    blas_quiet_leave();
     pthread_mutex_destroy(&sh.lock);
 
     if (!st) {

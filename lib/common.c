@@ -1,5 +1,6 @@
 /* Status strings, the error record and small string helpers. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,4 +145,41 @@ char *gpb__strdup(const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+gpb_status gpb__need_ptr(gpb_error *err, const void *p, const char *name)
+{
+    if (p == NULL)
+        return gpb__fail(err, GPB_EINVAL, "%s must not be NULL", name);
+    return GPB_OK;
+}
+
+gpb_status gpb__need_finite(gpb_error *err, double v, const char *name)
+{
+    if (!isfinite(v))
+        return gpb__fail(err, GPB_EINVAL,
+                         "%s must be a finite number (got %g)", name, v);
+    return GPB_OK;
+}
+
+gpb_status gpb__need_pos(gpb_error *err, double v, const char *name)
+{
+    gpb_status st = gpb__need_finite(err, v, name);
+    if (st)
+        return st;
+    if (!(v > 0.0))
+        return gpb__fail(err, GPB_EINVAL, "%s must be positive (got %g)",
+                         name, v);
+    return GPB_OK;
+}
+
+gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name)
+{
+    gpb_status st = gpb__need_finite(err, v, name);
+    if (st)
+        return st;
+    if (v < 0.0)
+        return gpb__fail(err, GPB_EINVAL,
+                         "%s must not be negative (got %g)", name, v);
+    return GPB_OK;
 }

@@ -34,45 +34,10 @@
 /* Argument checks. Each names the argument in its message.                  */
 /* ------------------------------------------------------------------------ */
 
-static gpb_status need_ptr(gpb_error *err, const void *p, const char *name)
-{
-    if (p == NULL)
-        return gpb__fail(err, GPB_EINVAL, "%s must not be NULL", name);
-    return GPB_OK;
-}
-
-static gpb_status need_finite(gpb_error *err, double v, const char *name)
-{
-    if (!isfinite(v))
-        return gpb__fail(err, GPB_EINVAL,
-                         "%s must be a finite number (got %g)", name, v);
-    return GPB_OK;
-}
-
-/* v finite and > 0. */
-static gpb_status need_pos(gpb_error *err, double v, const char *name)
-{
-    TRY(need_finite(err, v, name));
-    if (!(v > 0.0))
-        return gpb__fail(err, GPB_EINVAL, "%s must be positive (got %g)",
-                         name, v);
-    return GPB_OK;
-}
-
-/* v finite and >= 0. */
-static gpb_status need_nonneg(gpb_error *err, double v, const char *name)
-{
-    TRY(need_finite(err, v, name));
-    if (v < 0.0)
-        return gpb__fail(err, GPB_EINVAL,
-                         "%s must not be negative (got %g)", name, v);
-    return GPB_OK;
-}
-
 /* v a fraction in (0, 1]: not positive is EINVAL, above 1 ERANGE. */
 static gpb_status need_frac(gpb_error *err, double v, const char *name)
 {
-    TRY(need_pos(err, v, name));
+    TRY(gpb__need_pos(err, v, name));
     if (v > 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in (0, 1] (got %g)", name, v);
@@ -144,9 +109,9 @@ static double ceil_count(double x)
 static gpb_status train_flops_k(double k, double params, double tokens,
                                 double *flops, gpb_error *err)
 {
-    TRY(need_pos(err, params, "params"));
-    TRY(need_pos(err, tokens, "tokens"));
-    TRY(need_ptr(err, flops, "flops"));
+    TRY(gpb__need_pos(err, params, "params"));
+    TRY(gpb__need_pos(err, tokens, "tokens"));
+    TRY(gpb__need_ptr(err, flops, "flops"));
     double c = k * params * tokens;
     TRY(need_result(err, c, "training FLOPs"));
     *flops = c;
@@ -171,10 +136,10 @@ gpb_status gpb_compute_attention_flops_per_token(double n_layer, double n_ctx,
                                                  double *flops,
                                                  gpb_error *err)
 {
-    TRY(need_pos(err, n_layer, "n_layer"));
-    TRY(need_pos(err, n_ctx, "n_ctx"));
-    TRY(need_pos(err, d_model, "d_model"));
-    TRY(need_ptr(err, flops, "flops"));
+    TRY(gpb__need_pos(err, n_layer, "n_layer"));
+    TRY(gpb__need_pos(err, n_ctx, "n_ctx"));
+    TRY(gpb__need_pos(err, d_model, "d_model"));
+    TRY(gpb__need_ptr(err, flops, "flops"));
     double f = 3.0 * ATTN_FLOPS_FORWARD * n_layer * n_ctx * d_model;
     TRY(need_result(err, f, "attention FLOPs per token"));
     *flops = f;
@@ -197,24 +162,24 @@ void gpb_train_spec_default(gpb_train_spec *spec)
 gpb_status gpb_compute_train_flops_spec(const gpb_train_spec *spec,
                                         double *flops, gpb_error *err)
 {
-    TRY(need_ptr(err, spec, "spec"));
-    TRY(need_ptr(err, flops, "flops"));
-    TRY(need_pos(err, spec->params, "spec.params"));
-    TRY(need_nonneg(err, spec->active_params, "spec.active_params"));
+    TRY(gpb__need_ptr(err, spec, "spec"));
+    TRY(gpb__need_ptr(err, flops, "flops"));
+    TRY(gpb__need_pos(err, spec->params, "spec.params"));
+    TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
     if (spec->active_params > spec->params)
         return gpb__fail(err, GPB_ERANGE,
                          "spec.active_params (%g) must not exceed "
                          "spec.params (%g)",
                          spec->active_params, spec->params);
-    TRY(need_pos(err, spec->tokens, "spec.tokens"));
-    TRY(need_nonneg(err, spec->n_layer, "spec.n_layer"));
-    TRY(need_nonneg(err, spec->n_ctx, "spec.n_ctx"));
-    TRY(need_nonneg(err, spec->d_model, "spec.d_model"));
+    TRY(gpb__need_pos(err, spec->tokens, "spec.tokens"));
+    TRY(gpb__need_nonneg(err, spec->n_layer, "spec.n_layer"));
+    TRY(gpb__need_nonneg(err, spec->n_ctx, "spec.n_ctx"));
+    TRY(gpb__need_nonneg(err, spec->d_model, "spec.d_model"));
     TRY(need_recompute(err, spec->recompute, "spec.recompute"));
     if (spec->d_model > 0.0) {
-        TRY(need_pos(err, spec->n_layer,
+        TRY(gpb__need_pos(err, spec->n_layer,
                      "spec.n_layer (needed when spec.d_model is set)"));
-        TRY(need_pos(err, spec->n_ctx,
+        TRY(gpb__need_pos(err, spec->n_ctx,
                      "spec.n_ctx (needed when spec.d_model is set)"));
     }
 
@@ -241,10 +206,10 @@ gpb_status gpb_compute_gpu_hours(double flops, double peak_flop_per_s,
                                  double mfu_frac, double *gpu_hours,
                                  gpb_error *err)
 {
-    TRY(need_nonneg(err, flops, "flops"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_nonneg(err, flops, "flops"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(need_ptr(err, gpu_hours, "gpu_hours"));
+    TRY(gpb__need_ptr(err, gpu_hours, "gpu_hours"));
     double h = flops / (peak_flop_per_s * mfu_frac * GPB_SECONDS_PER_HOUR);
     TRY(need_result(err, h, "GPU-hours"));
     *gpu_hours = h;
@@ -256,11 +221,11 @@ gpb_status gpb_compute_train_time(double flops, double gpus,
                                   double peak_flop_per_s, double mfu_frac,
                                   gpb_train_time *out, gpb_error *err)
 {
-    TRY(need_nonneg(err, flops, "flops"));
-    TRY(need_pos(err, gpus, "gpus"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_nonneg(err, flops, "flops"));
+    TRY(gpb__need_pos(err, gpus, "gpus"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_ptr(err, out, "out"));
 
     double gpu_hours;
     TRY(gpb_compute_gpu_hours(flops, peak_flop_per_s, mfu_frac, &gpu_hours,
@@ -283,10 +248,10 @@ gpb_status gpb_compute_flops_from_gpu_hours(double gpu_hours,
                                             double mfu_frac, double *flops,
                                             gpb_error *err)
 {
-    TRY(need_nonneg(err, gpu_hours, "gpu_hours"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(need_ptr(err, flops, "flops"));
+    TRY(gpb__need_ptr(err, flops, "flops"));
     double c = gpu_hours * GPB_SECONDS_PER_HOUR * peak_flop_per_s * mfu_frac;
     TRY(need_result(err, c, "FLOPs"));
     *flops = c;
@@ -298,11 +263,11 @@ gpb_status gpb_compute_train_gpus_for_days(double flops,
                                            double mfu_frac, double days,
                                            double *gpus, gpb_error *err)
 {
-    TRY(need_nonneg(err, flops, "flops"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_nonneg(err, flops, "flops"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(need_pos(err, days, "days"));
-    TRY(need_ptr(err, gpus, "gpus"));
+    TRY(gpb__need_pos(err, days, "days"));
+    TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = flops / (peak_flop_per_s * mfu_frac * days * SECONDS_PER_DAY);
     TRY(need_result(err, g, "GPU count"));
     *gpus = ceil_count(g);
@@ -315,10 +280,10 @@ gpb_status gpb_compute_implied_mfu_from_gpu_hours(double flops,
                                                   double *mfu_frac,
                                                   gpb_error *err)
 {
-    TRY(need_pos(err, flops, "flops"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_pos(err, gpu_hours, "gpu_hours"));
-    TRY(need_ptr(err, mfu_frac, "mfu_frac"));
+    TRY(gpb__need_pos(err, flops, "flops"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_pos(err, gpu_hours, "gpu_hours"));
+    TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
     double m = flops / (peak_flop_per_s * gpu_hours * GPB_SECONDS_PER_HOUR);
     TRY(need_pos_result(err, m, "implied MFU"));
     *mfu_frac = m;
@@ -330,11 +295,11 @@ gpb_status gpb_compute_implied_mfu_from_days(double flops, double gpus,
                                              double days, double *mfu_frac,
                                              gpb_error *err)
 {
-    TRY(need_pos(err, flops, "flops"));
-    TRY(need_pos(err, gpus, "gpus"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_pos(err, days, "days"));
-    TRY(need_ptr(err, mfu_frac, "mfu_frac"));
+    TRY(gpb__need_pos(err, flops, "flops"));
+    TRY(gpb__need_pos(err, gpus, "gpus"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_pos(err, days, "days"));
+    TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
     double m = flops / (gpus * peak_flop_per_s * days * SECONDS_PER_DAY);
     TRY(need_pos_result(err, m, "implied MFU"));
     *mfu_frac = m;
@@ -344,8 +309,8 @@ gpb_status gpb_compute_implied_mfu_from_days(double flops, double gpus,
 gpb_status gpb_compute_mfu_classify(double mfu_frac, gpb_mfu_class *out,
                                     gpb_error *err)
 {
-    TRY(need_pos(err, mfu_frac, "mfu_frac"));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_pos(err, mfu_frac, "mfu_frac"));
+    TRY(gpb__need_ptr(err, out, "out"));
     if (mfu_frac > 1.0)
         *out = GPB_MFU_IMPOSSIBLE;
     else if (mfu_frac > GPB_MFU_PUBLISHED_MAX)
@@ -376,9 +341,9 @@ const char *gpb_compute_mfu_class_str(int mfu_class)
 gpb_status gpb_compute_rent_cost(double gpu_hours, double price_per_gpu_hour,
                                  double *cost, gpb_error *err)
 {
-    TRY(need_nonneg(err, gpu_hours, "gpu_hours"));
-    TRY(need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
+    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double c = gpu_hours * price_per_gpu_hour;
     TRY(need_result(err, c, "rent cost"));
     *cost = c;
@@ -414,13 +379,13 @@ void gpb_activation_shape_default(gpb_activation_shape *shape)
 gpb_status gpb_compute_activation_bytes(const gpb_activation_shape *shape,
                                         double *bytes, gpb_error *err)
 {
-    TRY(need_ptr(err, shape, "shape"));
-    TRY(need_ptr(err, bytes, "bytes"));
-    TRY(need_pos(err, shape->seq_len, "shape.seq_len"));
-    TRY(need_pos(err, shape->micro_batch, "shape.micro_batch"));
-    TRY(need_pos(err, shape->hidden, "shape.hidden"));
-    TRY(need_pos(err, shape->n_layer, "shape.n_layer"));
-    TRY(need_pos(err, shape->n_head, "shape.n_head"));
+    TRY(gpb__need_ptr(err, shape, "shape"));
+    TRY(gpb__need_ptr(err, bytes, "bytes"));
+    TRY(gpb__need_pos(err, shape->seq_len, "shape.seq_len"));
+    TRY(gpb__need_pos(err, shape->micro_batch, "shape.micro_batch"));
+    TRY(gpb__need_pos(err, shape->hidden, "shape.hidden"));
+    TRY(gpb__need_pos(err, shape->n_layer, "shape.n_layer"));
+    TRY(gpb__need_pos(err, shape->n_head, "shape.n_head"));
     TRY(need_recompute(err, shape->recompute, "shape.recompute"));
 
     double s = shape->seq_len, b = shape->micro_batch, h = shape->hidden;
@@ -448,9 +413,9 @@ gpb_status gpb_compute_train_memory_bytes(double params,
                                           const gpb_activation_shape *act,
                                           double *bytes, gpb_error *err)
 {
-    TRY(need_pos(err, params, "params"));
-    TRY(need_nonneg(err, bytes_per_param, "bytes_per_param"));
-    TRY(need_ptr(err, bytes, "bytes"));
+    TRY(gpb__need_pos(err, params, "params"));
+    TRY(gpb__need_nonneg(err, bytes_per_param, "bytes_per_param"));
+    TRY(gpb__need_ptr(err, bytes, "bytes"));
     double bpp = bytes_per_param > 0.0 ? bytes_per_param
                                        : GPB_TRAIN_BYTES_PER_PARAM_ADAM;
     double total = params * bpp;
@@ -470,13 +435,13 @@ gpb_status gpb_compute_min_gpus_for_memory(double total_bytes,
                                            double usable_frac, double *gpus,
                                            gpb_error *err)
 {
-    TRY(need_nonneg(err, total_bytes, "total_bytes"));
-    TRY(need_pos(err, mem_bytes_per_gpu, "mem_bytes_per_gpu"));
-    TRY(need_nonneg(err, usable_frac, "usable_frac"));
+    TRY(gpb__need_nonneg(err, total_bytes, "total_bytes"));
+    TRY(gpb__need_pos(err, mem_bytes_per_gpu, "mem_bytes_per_gpu"));
+    TRY(gpb__need_nonneg(err, usable_frac, "usable_frac"));
     if (usable_frac == 0.0)
         usable_frac = GPB_GPU_MEMORY_USABLE_FRAC_DEFAULT;
     TRY(need_frac(err, usable_frac, "usable_frac"));
-    TRY(need_ptr(err, gpus, "gpus"));
+    TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = total_bytes / (mem_bytes_per_gpu * usable_frac);
     TRY(need_result(err, g, "GPU count"));
     *gpus = ceil_count(g);
@@ -540,8 +505,8 @@ gpb_status gpb_compute_chinchilla_find(const char *name,
                                        const gpb_chinchilla **out,
                                        gpb_error *err)
 {
-    TRY(need_ptr(err, name, "name"));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_ptr(err, name, "name"));
+    TRY(gpb__need_ptr(err, out, "out"));
     const char *best = NULL;
     int best_d = 1 << 30;
     for (size_t i = 0; i < N_CHINCHILLA_SETS; i++) {
@@ -570,12 +535,12 @@ gpb_status gpb_compute_chinchilla_find(const char *name,
 
 static gpb_status need_chinchilla(gpb_error *err, const gpb_chinchilla *c)
 {
-    TRY(need_ptr(err, c, "c"));
-    TRY(need_nonneg(err, c->e, "c->e"));
-    TRY(need_pos(err, c->a, "c->a"));
-    TRY(need_pos(err, c->b, "c->b"));
-    TRY(need_pos(err, c->alpha, "c->alpha"));
-    TRY(need_pos(err, c->beta, "c->beta"));
+    TRY(gpb__need_ptr(err, c, "c"));
+    TRY(gpb__need_nonneg(err, c->e, "c->e"));
+    TRY(gpb__need_pos(err, c->a, "c->a"));
+    TRY(gpb__need_pos(err, c->b, "c->b"));
+    TRY(gpb__need_pos(err, c->alpha, "c->alpha"));
+    TRY(gpb__need_pos(err, c->beta, "c->beta"));
     return GPB_OK;
 }
 
@@ -585,9 +550,9 @@ gpb_status gpb_compute_chinchilla_loss(const gpb_chinchilla *c, double params,
                                        gpb_error *err)
 {
     TRY(need_chinchilla(err, c));
-    TRY(need_pos(err, params, "params"));
-    TRY(need_pos(err, tokens, "tokens"));
-    TRY(need_ptr(err, loss, "loss"));
+    TRY(gpb__need_pos(err, params, "params"));
+    TRY(gpb__need_pos(err, tokens, "tokens"));
+    TRY(gpb__need_ptr(err, loss, "loss"));
     double l = c->e + c->a / pow(params, c->alpha) +
                c->b / pow(tokens, c->beta);
     TRY(need_result(err, l, "loss"));
@@ -604,9 +569,9 @@ gpb_status gpb_compute_chinchilla_optimal(const gpb_chinchilla *c,
                                           double *tokens, gpb_error *err)
 {
     TRY(need_chinchilla(err, c));
-    TRY(need_pos(err, flops, "flops"));
-    TRY(need_ptr(err, params, "params"));
-    TRY(need_ptr(err, tokens, "tokens"));
+    TRY(gpb__need_pos(err, flops, "flops"));
+    TRY(gpb__need_ptr(err, params, "params"));
+    TRY(gpb__need_ptr(err, tokens, "tokens"));
     double ab = c->alpha + c->beta;
     double g = pow(c->alpha * c->a / (c->beta * c->b), 1.0 / ab);
     double half = flops / FLOPS_PER_PARAM_TOKEN;
@@ -624,7 +589,7 @@ gpb_status gpb_compute_chinchilla_tokens_per_param(const gpb_chinchilla *c,
                                                    double *tokens_per_param,
                                                    gpb_error *err)
 {
-    TRY(need_ptr(err, tokens_per_param, "tokens_per_param"));
+    TRY(gpb__need_ptr(err, tokens_per_param, "tokens_per_param"));
     double n, d;
     TRY(gpb_compute_chinchilla_optimal(c, flops, &n, &d, err));
     double r = d / n;
@@ -639,10 +604,10 @@ gpb_status gpb_compute_optimal_fixed_ratio(double flops,
                                            double *params, double *tokens,
                                            gpb_error *err)
 {
-    TRY(need_pos(err, flops, "flops"));
-    TRY(need_nonneg(err, tokens_per_param, "tokens_per_param"));
-    TRY(need_ptr(err, params, "params"));
-    TRY(need_ptr(err, tokens, "tokens"));
+    TRY(gpb__need_pos(err, flops, "flops"));
+    TRY(gpb__need_nonneg(err, tokens_per_param, "tokens_per_param"));
+    TRY(gpb__need_ptr(err, params, "params"));
+    TRY(gpb__need_ptr(err, tokens, "tokens"));
     double r = tokens_per_param > 0.0 ? tokens_per_param
                                       : GPB_CHINCHILLA_TOKENS_PER_PARAM;
     double n = sqrt(flops / (FLOPS_PER_PARAM_TOKEN * r));
@@ -667,8 +632,8 @@ gpb_status gpb_compute_optimal_fixed_ratio(double flops,
 gpb_status gpb_compute_infer_flops_per_token(double active_params,
                                              double *flops, gpb_error *err)
 {
-    TRY(need_pos(err, active_params, "active_params"));
-    TRY(need_ptr(err, flops, "flops"));
+    TRY(gpb__need_pos(err, active_params, "active_params"));
+    TRY(gpb__need_ptr(err, flops, "flops"));
     double f = INFER_FLOPS_PER_PARAM * active_params;
     TRY(need_result(err, f, "FLOPs per token"));
     *flops = f;
@@ -681,10 +646,10 @@ gpb_status gpb_compute_infer_compute_tokens_per_s(double active_params,
                                                   double *tokens_per_s,
                                                   gpb_error *err)
 {
-    TRY(need_pos(err, active_params, "active_params"));
-    TRY(need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    TRY(gpb__need_pos(err, active_params, "active_params"));
+    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(need_ptr(err, tokens_per_s, "tokens_per_s"));
+    TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
     double t =
         peak_flop_per_s * mfu_frac / (INFER_FLOPS_PER_PARAM * active_params);
     TRY(need_pos_result(err, t, "tokens per second"));
@@ -701,11 +666,11 @@ gpb_status gpb_compute_kv_bytes_per_token(double n_layer, double n_kv_head,
                                           double bytes_per_elem,
                                           double *bytes, gpb_error *err)
 {
-    TRY(need_pos(err, n_layer, "n_layer"));
-    TRY(need_pos(err, n_kv_head, "n_kv_head"));
-    TRY(need_pos(err, head_dim, "head_dim"));
-    TRY(need_pos(err, bytes_per_elem, "bytes_per_elem"));
-    TRY(need_ptr(err, bytes, "bytes"));
+    TRY(gpb__need_pos(err, n_layer, "n_layer"));
+    TRY(gpb__need_pos(err, n_kv_head, "n_kv_head"));
+    TRY(gpb__need_pos(err, head_dim, "head_dim"));
+    TRY(gpb__need_pos(err, bytes_per_elem, "bytes_per_elem"));
+    TRY(gpb__need_ptr(err, bytes, "bytes"));
     double b = 2.0 * n_layer * n_kv_head * head_dim * bytes_per_elem;
     TRY(need_result(err, b, "KV bytes per token"));
     *bytes = b;
@@ -738,23 +703,23 @@ void gpb_decode_spec_default(gpb_decode_spec *spec)
 gpb_status gpb_compute_decode_rate(const gpb_decode_spec *spec,
                                    gpb_decode_rate *out, gpb_error *err)
 {
-    TRY(need_ptr(err, spec, "spec"));
-    TRY(need_ptr(err, out, "out"));
-    TRY(need_pos(err, spec->params, "spec.params"));
-    TRY(need_nonneg(err, spec->active_params, "spec.active_params"));
+    TRY(gpb__need_ptr(err, spec, "spec"));
+    TRY(gpb__need_ptr(err, out, "out"));
+    TRY(gpb__need_pos(err, spec->params, "spec.params"));
+    TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
     if (spec->active_params > spec->params)
         return gpb__fail(err, GPB_ERANGE,
                          "spec.active_params (%g) must not exceed "
                          "spec.params (%g)",
                          spec->active_params, spec->params);
-    TRY(need_pos(err, spec->bytes_per_param, "spec.bytes_per_param"));
-    TRY(need_pos(err, spec->batch, "spec.batch"));
-    TRY(need_nonneg(err, spec->kv_bytes_per_token,
+    TRY(gpb__need_pos(err, spec->bytes_per_param, "spec.bytes_per_param"));
+    TRY(gpb__need_pos(err, spec->batch, "spec.batch"));
+    TRY(gpb__need_nonneg(err, spec->kv_bytes_per_token,
                     "spec.kv_bytes_per_token"));
-    TRY(need_nonneg(err, spec->context_tokens, "spec.context_tokens"));
-    TRY(need_pos(err, spec->gpus, "spec.gpus"));
-    TRY(need_pos(err, spec->peak_flop_per_s, "spec.peak_flop_per_s"));
-    TRY(need_pos(err, spec->mem_bw_bytes_per_s, "spec.mem_bw_bytes_per_s"));
+    TRY(gpb__need_nonneg(err, spec->context_tokens, "spec.context_tokens"));
+    TRY(gpb__need_pos(err, spec->gpus, "spec.gpus"));
+    TRY(gpb__need_pos(err, spec->peak_flop_per_s, "spec.peak_flop_per_s"));
+    TRY(gpb__need_pos(err, spec->mem_bw_bytes_per_s, "spec.mem_bw_bytes_per_s"));
     TRY(need_frac(err, spec->mfu_frac, "spec.mfu_frac"));
     TRY(need_frac(err, spec->bw_frac, "spec.bw_frac"));
 
@@ -792,16 +757,16 @@ gpb_status gpb_compute_serving_load_tokens_per_s(
     double users, double requests_per_user_per_day, double tokens_per_request,
     double peak_to_mean, double *tokens_per_s, gpb_error *err)
 {
-    TRY(need_nonneg(err, users, "users"));
-    TRY(need_nonneg(err, requests_per_user_per_day,
+    TRY(gpb__need_nonneg(err, users, "users"));
+    TRY(gpb__need_nonneg(err, requests_per_user_per_day,
                     "requests_per_user_per_day"));
-    TRY(need_nonneg(err, tokens_per_request, "tokens_per_request"));
-    TRY(need_finite(err, peak_to_mean, "peak_to_mean"));
+    TRY(gpb__need_nonneg(err, tokens_per_request, "tokens_per_request"));
+    TRY(gpb__need_finite(err, peak_to_mean, "peak_to_mean"));
     if (!(peak_to_mean >= 1.0))
         return gpb__fail(err, GPB_EINVAL,
                          "peak_to_mean must be at least 1 (got %g)",
                          peak_to_mean);
-    TRY(need_ptr(err, tokens_per_s, "tokens_per_s"));
+    TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
     double load = users * requests_per_user_per_day * tokens_per_request /
                   SECONDS_PER_DAY * peak_to_mean;
     TRY(need_result(err, load, "token load"));
@@ -814,10 +779,10 @@ gpb_status gpb_compute_serving_gpus(double load_tokens_per_s,
                                     double util_frac, double *gpus,
                                     gpb_error *err)
 {
-    TRY(need_nonneg(err, load_tokens_per_s, "load_tokens_per_s"));
-    TRY(need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
+    TRY(gpb__need_nonneg(err, load_tokens_per_s, "load_tokens_per_s"));
+    TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
     TRY(need_frac(err, util_frac, "util_frac"));
-    TRY(need_ptr(err, gpus, "gpus"));
+    TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = load_tokens_per_s / (tokens_per_s_per_gpu * util_frac);
     TRY(need_result(err, g, "GPU count"));
     *gpus = ceil_count(g);
@@ -829,10 +794,10 @@ gpb_status gpb_compute_cost_per_million_tokens(double price_per_gpu_hour,
                                                double util_frac, double *cost,
                                                gpb_error *err)
 {
-    TRY(need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
+    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
     TRY(need_frac(err, util_frac, "util_frac"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double tokens_per_hour =
         tokens_per_s_per_gpu * util_frac * GPB_SECONDS_PER_HOUR;
     double c = price_per_gpu_hour / tokens_per_hour * 1e6;

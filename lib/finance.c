@@ -39,43 +39,10 @@
 /* Argument checks. Each names the argument in its message.                  */
 /* ------------------------------------------------------------------------ */
 
-static gpb_status need_ptr(gpb_error *err, const void *p, const char *name)
-{
-    if (p == NULL)
-        return gpb__fail(err, GPB_EINVAL, "%s must not be NULL", name);
-    return GPB_OK;
-}
-
-static gpb_status need_finite(gpb_error *err, double v, const char *name)
-{
-    if (!isfinite(v))
-        return gpb__fail(err, GPB_EINVAL,
-                         "%s must be a finite number (got %g)", name, v);
-    return GPB_OK;
-}
-
-static gpb_status need_pos(gpb_error *err, double v, const char *name)
-{
-    TRY(need_finite(err, v, name));
-    if (!(v > 0.0))
-        return gpb__fail(err, GPB_EINVAL, "%s must be positive (got %g)",
-                         name, v);
-    return GPB_OK;
-}
-
-static gpb_status need_nonneg(gpb_error *err, double v, const char *name)
-{
-    TRY(need_finite(err, v, name));
-    if (v < 0.0)
-        return gpb__fail(err, GPB_EINVAL,
-                         "%s must not be negative (got %g)", name, v);
-    return GPB_OK;
-}
-
 /* A fraction in [0, 1]: negative is EINVAL, above 1 ERANGE. */
 static gpb_status need_frac(gpb_error *err, double v, const char *name)
 {
-    TRY(need_nonneg(err, v, name));
+    TRY(gpb__need_nonneg(err, v, name));
     if (v > 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in [0, 1] (got %g)", name, v);
@@ -85,7 +52,7 @@ static gpb_status need_frac(gpb_error *err, double v, const char *name)
 /* A fraction in [0, 1). */
 static gpb_status need_frac_below1(gpb_error *err, double v, const char *name)
 {
-    TRY(need_nonneg(err, v, name));
+    TRY(gpb__need_nonneg(err, v, name));
     if (v >= 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in [0, 1) (got %g)", name, v);
@@ -95,7 +62,7 @@ static gpb_status need_frac_below1(gpb_error *err, double v, const char *name)
 /* A rate above -1 (a loss of everything or more is meaningless). */
 static gpb_status need_rate(gpb_error *err, double v, const char *name)
 {
-    TRY(need_finite(err, v, name));
+    TRY(gpb__need_finite(err, v, name));
     if (!(v > -1.0))
         return gpb__fail(err, GPB_EINVAL,
                          "%s must be greater than -1 (got %g)", name, v);
@@ -106,7 +73,7 @@ static gpb_status need_rate(gpb_error *err, double v, const char *name)
 static gpb_status need_months(gpb_error *err, double v, double lo,
                               const char *name)
 {
-    TRY(need_finite(err, v, name));
+    TRY(gpb__need_finite(err, v, name));
     if (v != floor(v))
         return gpb__fail(err, GPB_EINVAL,
                          "%s must be a whole number of months (got %g)",
@@ -146,7 +113,7 @@ void gpb_depreciation_default(gpb_depreciation *d)
 
 static gpb_status dep_check(const gpb_depreciation *d, gpb_error *err)
 {
-    TRY(need_ptr(err, d, "depreciation"));
+    TRY(gpb__need_ptr(err, d, "depreciation"));
     if (d->method != GPB_DEPRECIATION_STRAIGHT_LINE &&
         d->method != GPB_DEPRECIATION_DECLINING_BALANCE)
         return gpb__fail(err, GPB_EINVAL,
@@ -154,15 +121,15 @@ static gpb_status dep_check(const gpb_depreciation *d, gpb_error *err)
                          "GPB_DEPRECIATION_STRAIGHT_LINE or "
                          "_DECLINING_BALANCE (got %d)",
                          d->method);
-    TRY(need_nonneg(err, d->cost, "depreciation.cost"));
-    TRY(need_nonneg(err, d->salvage, "depreciation.salvage"));
+    TRY(gpb__need_nonneg(err, d->cost, "depreciation.cost"));
+    TRY(gpb__need_nonneg(err, d->salvage, "depreciation.salvage"));
     if (d->salvage > d->cost)
         return gpb__fail(err, GPB_ERANGE,
                          "depreciation.salvage (%g) must not exceed "
                          "depreciation.cost (%g)",
                          d->salvage, d->cost);
     TRY(need_months(err, d->life_months, 1.0, "depreciation.life_months"));
-    TRY(need_nonneg(err, d->rate_per_year, "depreciation.rate_per_year"));
+    TRY(gpb__need_nonneg(err, d->rate_per_year, "depreciation.rate_per_year"));
     if (d->rate_per_year > 12.0)
         return gpb__fail(err, GPB_ERANGE,
                          "depreciation.rate_per_year must be at most 12 "
@@ -255,8 +222,8 @@ gpb_status gpb_finance_depreciation_step(const gpb_depreciation *d,
                                          double *charge, gpb_error *err)
 {
     TRY(dep_check(d, err));
-    TRY(need_nonneg(err, book_before, "book_before"));
-    TRY(need_ptr(err, charge, "charge"));
+    TRY(gpb__need_nonneg(err, book_before, "book_before"));
+    TRY(gpb__need_ptr(err, charge, "charge"));
     *charge = dep_step(d, month, book_before);
     return GPB_OK;
 }
@@ -278,11 +245,11 @@ gpb_status gpb_finance_resale_value(double price, double age_months,
                                     double floor_frac, double *value,
                                     gpb_error *err)
 {
-    TRY(need_nonneg(err, price, "price"));
-    TRY(need_nonneg(err, age_months, "age_months"));
+    TRY(gpb__need_nonneg(err, price, "price"));
+    TRY(gpb__need_nonneg(err, age_months, "age_months"));
     TRY(need_frac(err, decline_frac_per_year, "decline_frac_per_year"));
     TRY(need_frac(err, floor_frac, "floor_frac"));
-    TRY(need_ptr(err, value, "value"));
+    TRY(gpb__need_ptr(err, value, "value"));
     *value = resale(price, age_months, decline_frac_per_year, floor_frac);
     return GPB_OK;
 }
@@ -292,11 +259,11 @@ gpb_status gpb_finance_generation_price(double price,
                                         double generations, double *out,
                                         gpb_error *err)
 {
-    TRY(need_nonneg(err, price, "price"));
+    TRY(gpb__need_nonneg(err, price, "price"));
     TRY(need_rate(err, change_frac_per_generation,
                   "change_frac_per_generation"));
-    TRY(need_nonneg(err, generations, "generations"));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_nonneg(err, generations, "generations"));
+    TRY(gpb__need_ptr(err, out, "out"));
     double p = price * pow(1.0 + change_frac_per_generation, generations);
     TRY(need_result(err, p, "later-generation price"));
     *out = p;
@@ -322,13 +289,13 @@ gpb_status gpb_finance_capex(double gpus, double price_per_gpu,
                              double overhead_per_node, double gpus_per_node,
                              double *capex, gpb_error *err)
 {
-    TRY(need_pos(err, gpus, "gpus"));
-    TRY(need_nonneg(err, price_per_gpu, "price_per_gpu"));
-    TRY(need_pos(err, premium, "premium"));
-    TRY(need_nonneg(err, overhead_frac, "overhead_frac"));
-    TRY(need_nonneg(err, overhead_per_node, "overhead_per_node"));
-    TRY(need_pos(err, gpus_per_node, "gpus_per_node"));
-    TRY(need_ptr(err, capex, "capex"));
+    TRY(gpb__need_pos(err, gpus, "gpus"));
+    TRY(gpb__need_nonneg(err, price_per_gpu, "price_per_gpu"));
+    TRY(gpb__need_pos(err, premium, "premium"));
+    TRY(gpb__need_nonneg(err, overhead_frac, "overhead_frac"));
+    TRY(gpb__need_nonneg(err, overhead_per_node, "overhead_per_node"));
+    TRY(gpb__need_pos(err, gpus_per_node, "gpus_per_node"));
+    TRY(gpb__need_ptr(err, capex, "capex"));
     double c = gpus * price_per_gpu * premium +
                gpus * price_per_gpu * overhead_frac +
                node_count(gpus, gpus_per_node) * overhead_per_node;
@@ -343,7 +310,7 @@ gpb_status gpb_finance_power_draw_frac(double util_frac,
 {
     TRY(need_frac(err, util_frac, "util_frac"));
     TRY(need_frac(err, idle_power_frac, "idle_power_frac"));
-    TRY(need_ptr(err, draw_frac, "draw_frac"));
+    TRY(gpb__need_ptr(err, draw_frac, "draw_frac"));
     *draw_frac = idle_power_frac + (1.0 - idle_power_frac) * util_frac;
     return GPB_OK;
 }
@@ -353,17 +320,17 @@ gpb_status gpb_finance_energy_kwh(double gpus, double tdp_watts,
                                   double idle_power_frac, double util_frac,
                                   double hours, double *kwh, gpb_error *err)
 {
-    TRY(need_nonneg(err, gpus, "gpus"));
-    TRY(need_nonneg(err, tdp_watts, "tdp_watts"));
-    TRY(need_pos(err, server_overhead, "server_overhead"));
-    TRY(need_finite(err, pue, "pue"));
+    TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
+    TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
+    TRY(gpb__need_finite(err, pue, "pue"));
     if (pue < 1.0)
         return gpb__fail(err, GPB_EINVAL,
                          "pue must be at least 1 (facility power over IT "
                          "power; got %g)",
                          pue);
-    TRY(need_nonneg(err, hours, "hours"));
-    TRY(need_ptr(err, kwh, "kwh"));
+    TRY(gpb__need_nonneg(err, hours, "hours"));
+    TRY(gpb__need_ptr(err, kwh, "kwh"));
     double draw;
     TRY(gpb_finance_power_draw_frac(util_frac, idle_power_frac, &draw, err));
     double e = gpus * tdp_watts * server_overhead * pue * hours * draw /
@@ -379,8 +346,8 @@ gpb_status gpb_finance_power_cost(double gpus, double tdp_watts,
                                   double hours, double tariff_per_kwh,
                                   double *cost, gpb_error *err)
 {
-    TRY(need_nonneg(err, tariff_per_kwh, "tariff_per_kwh"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_nonneg(err, tariff_per_kwh, "tariff_per_kwh"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double kwh;
     TRY(gpb_finance_energy_kwh(gpus, tdp_watts, server_overhead, pue,
                                idle_power_frac, util_frac, hours, &kwh, err));
@@ -395,12 +362,12 @@ gpb_status gpb_finance_colo_cost(double gpus, double tdp_watts,
                                  double price_per_kw_month, double months,
                                  double *cost, gpb_error *err)
 {
-    TRY(need_nonneg(err, gpus, "gpus"));
-    TRY(need_nonneg(err, tdp_watts, "tdp_watts"));
-    TRY(need_pos(err, server_overhead, "server_overhead"));
-    TRY(need_nonneg(err, price_per_kw_month, "price_per_kw_month"));
-    TRY(need_nonneg(err, months, "months"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
+    TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
+    TRY(gpb__need_nonneg(err, price_per_kw_month, "price_per_kw_month"));
+    TRY(gpb__need_nonneg(err, months, "months"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double c = gpus * tdp_watts * server_overhead / 1000.0 *
                price_per_kw_month * months;
     TRY(need_result(err, c, "colocation cost"));
@@ -412,9 +379,9 @@ gpb_status gpb_finance_maintenance_per_month(double capex,
                                              double frac_per_year,
                                              double *cost, gpb_error *err)
 {
-    TRY(need_nonneg(err, capex, "capex"));
+    TRY(gpb__need_nonneg(err, capex, "capex"));
     TRY(need_frac(err, frac_per_year, "frac_per_year"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     *cost = capex * frac_per_year / 12.0;
     return GPB_OK;
 }
@@ -435,8 +402,8 @@ static double annuity(double principal, double r, double n)
 static gpb_status loan_check(double principal, double rate_per_year,
                              double months, gpb_error *err)
 {
-    TRY(need_nonneg(err, principal, "principal"));
-    TRY(need_nonneg(err, rate_per_year, "rate_per_year"));
+    TRY(gpb__need_nonneg(err, principal, "principal"));
+    TRY(gpb__need_nonneg(err, rate_per_year, "rate_per_year"));
     TRY(need_months(err, months, 1.0, "months"));
     return GPB_OK;
 }
@@ -446,7 +413,7 @@ gpb_status gpb_finance_loan_payment(double principal, double rate_per_year,
                                     gpb_error *err)
 {
     TRY(loan_check(principal, rate_per_year, months, err));
-    TRY(need_ptr(err, payment, "payment"));
+    TRY(gpb__need_ptr(err, payment, "payment"));
     double p = annuity(principal, rate_per_year / 12.0, months);
     TRY(need_result(err, p, "loan payment"));
     *payment = p;
@@ -482,9 +449,9 @@ gpb_status gpb_finance_loan_schedule(double principal, double rate_per_year,
 gpb_status gpb_finance_lease_payment(double capex, double frac_per_month,
                                      double *payment, gpb_error *err)
 {
-    TRY(need_nonneg(err, capex, "capex"));
+    TRY(gpb__need_nonneg(err, capex, "capex"));
     TRY(need_frac(err, frac_per_month, "frac_per_month"));
-    TRY(need_ptr(err, payment, "payment"));
+    TRY(gpb__need_ptr(err, payment, "payment"));
     *payment = capex * frac_per_month;
     return GPB_OK;
 }
@@ -499,12 +466,12 @@ gpb_status gpb_finance_rent_reserved_cost(double gpus, double months,
                                           double discount_frac, double *cost,
                                           gpb_error *err)
 {
-    TRY(need_nonneg(err, gpus, "gpus"));
-    TRY(need_nonneg(err, months, "months"));
+    TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    TRY(gpb__need_nonneg(err, months, "months"));
     TRY(need_months(err, commitment_months, 1.0, "commitment_months"));
-    TRY(need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
     TRY(need_frac(err, discount_frac, "discount_frac"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double paid = ceil(months / commitment_months) * commitment_months;
     double c = gpus * H_MONTH * paid * price_per_gpu_hour *
                (1.0 - discount_frac);
@@ -517,9 +484,9 @@ gpb_status gpb_finance_spot_hours_needed(double hours,
                                          double preemption_loss_frac,
                                          double *hours_needed, gpb_error *err)
 {
-    TRY(need_nonneg(err, hours, "hours"));
+    TRY(gpb__need_nonneg(err, hours, "hours"));
     TRY(need_frac_below1(err, preemption_loss_frac, "preemption_loss_frac"));
-    TRY(need_ptr(err, hours_needed, "hours_needed"));
+    TRY(gpb__need_ptr(err, hours_needed, "hours_needed"));
     double h = hours / (1.0 - preemption_loss_frac);
     TRY(need_result(err, h, "spot hours"));
     *hours_needed = h;
@@ -532,9 +499,9 @@ gpb_status gpb_finance_rent_spot_cost(double gpu_hours,
                                       double preemption_loss_frac,
                                       double *cost, gpb_error *err)
 {
-    TRY(need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
     TRY(need_frac(err, discount_frac, "discount_frac"));
-    TRY(need_ptr(err, cost, "cost"));
+    TRY(gpb__need_ptr(err, cost, "cost"));
     double h;
     TRY(gpb_finance_spot_hours_needed(gpu_hours, preemption_loss_frac, &h,
                                       err));
@@ -553,7 +520,7 @@ gpb_status gpb_finance_monthly_rate(double rate_per_year,
                                     double *rate_per_month, gpb_error *err)
 {
     TRY(need_rate(err, rate_per_year, "rate_per_year"));
-    TRY(need_ptr(err, rate_per_month, "rate_per_month"));
+    TRY(gpb__need_ptr(err, rate_per_month, "rate_per_month"));
     *rate_per_month = expm1(log1p(rate_per_year) / 12.0);
     return GPB_OK;
 }
@@ -574,8 +541,8 @@ gpb_status gpb_finance_npv(const double *cash, size_t n, double rate_per_year,
                          "GPB_CASH_START_OF_MONTH (got %d)",
                          timing);
     if (n > 0)
-        TRY(need_ptr(err, cash, "cash"));
-    TRY(need_ptr(err, npv, "npv"));
+        TRY(gpb__need_ptr(err, cash, "cash"));
+    TRY(gpb__need_ptr(err, npv, "npv"));
     double shift = timing == GPB_CASH_END_OF_MONTH ? 1.0 : 0.0;
     double s = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -658,8 +625,8 @@ static gpb_status from_name(const char *s, int *out, const struct alias *a,
                             const char *what, const char *valid,
                             gpb_error *err)
 {
-    TRY(need_ptr(err, s, what));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_ptr(err, s, what));
+    TRY(gpb__need_ptr(err, out, "out"));
     char buf[32];
     if (squash(s, buf, sizeof buf) == 0)
         for (; a->name; a++)
@@ -757,12 +724,12 @@ void gpb_rent_vs_buy_default(gpb_rent_vs_buy *in)
 gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
                                          gpb_error *err)
 {
-    TRY(need_ptr(err, in, "rent_vs_buy"));
-    TRY(need_pos(err, in->gpus, F(gpus)));
+    TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
+    TRY(gpb__need_pos(err, in->gpus, F(gpus)));
     TRY(need_months(err, in->months, 1.0, F(months)));
     TRY(need_frac(err, in->util_frac, F(util_frac)));
 
-    TRY(need_nonneg(err, in->rent_price_per_gpu_hour,
+    TRY(gpb__need_nonneg(err, in->rent_price_per_gpu_hour,
                     F(rent_price_per_gpu_hour)));
     TRY(need_rate(err, in->rent_price_change_frac_per_year,
                   F(rent_price_change_frac_per_year)));
@@ -779,26 +746,26 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
     TRY(need_frac_below1(err, in->spot_preemption_loss_frac,
                          F(spot_preemption_loss_frac)));
 
-    TRY(need_nonneg(err, in->price_per_gpu, F(price_per_gpu)));
-    TRY(need_pos(err, in->premium, F(premium)));
-    TRY(need_nonneg(err, in->overhead_frac, F(overhead_frac)));
-    TRY(need_nonneg(err, in->overhead_per_node, F(overhead_per_node)));
-    TRY(need_pos(err, in->gpus_per_node, F(gpus_per_node)));
+    TRY(gpb__need_nonneg(err, in->price_per_gpu, F(price_per_gpu)));
+    TRY(gpb__need_pos(err, in->premium, F(premium)));
+    TRY(gpb__need_nonneg(err, in->overhead_frac, F(overhead_frac)));
+    TRY(gpb__need_nonneg(err, in->overhead_per_node, F(overhead_per_node)));
+    TRY(gpb__need_pos(err, in->gpus_per_node, F(gpus_per_node)));
     TRY(need_months(err, in->lead_time_months, 0.0, F(lead_time_months)));
     if (in->lead_time_months > in->months)
         return gpb__fail(err, GPB_ERANGE,
                          F(lead_time_months) " (%g) must not exceed "
                                              F(months) " (%g)",
                          in->lead_time_months, in->months);
-    TRY(need_nonneg(err, in->tdp_watts, F(tdp_watts)));
-    TRY(need_pos(err, in->server_overhead, F(server_overhead)));
-    TRY(need_finite(err, in->pue, F(pue)));
+    TRY(gpb__need_nonneg(err, in->tdp_watts, F(tdp_watts)));
+    TRY(gpb__need_pos(err, in->server_overhead, F(server_overhead)));
+    TRY(gpb__need_finite(err, in->pue, F(pue)));
     if (in->pue < 1.0)
         return gpb__fail(err, GPB_EINVAL,
                          F(pue) " must be at least 1 (got %g)", in->pue);
     TRY(need_frac(err, in->idle_power_frac, F(idle_power_frac)));
-    TRY(need_nonneg(err, in->tariff_per_kwh, F(tariff_per_kwh)));
-    TRY(need_nonneg(err, in->colo_per_kw_month, F(colo_per_kw_month)));
+    TRY(gpb__need_nonneg(err, in->tariff_per_kwh, F(tariff_per_kwh)));
+    TRY(gpb__need_nonneg(err, in->colo_per_kw_month, F(colo_per_kw_month)));
     TRY(need_frac(err, in->maintenance_frac_per_year,
                   F(maintenance_frac_per_year)));
     if (in->depreciation_method != GPB_DEPRECIATION_STRAIGHT_LINE &&
@@ -811,7 +778,7 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
     TRY(need_months(err, in->depreciation_life_months, 1.0,
                     F(depreciation_life_months)));
     TRY(need_frac(err, in->salvage_frac, F(salvage_frac)));
-    TRY(need_nonneg(err, in->declining_rate_per_year,
+    TRY(gpb__need_nonneg(err, in->declining_rate_per_year,
                     F(declining_rate_per_year)));
     if (in->declining_rate_per_year > 12.0)
         return gpb__fail(err, GPB_ERANGE,
@@ -821,7 +788,7 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
     TRY(need_frac(err, in->resale_decline_frac_per_year,
                   F(resale_decline_frac_per_year)));
     TRY(need_frac(err, in->resale_floor_frac, F(resale_floor_frac)));
-    TRY(need_nonneg(err, in->rent_out_price_per_gpu_hour,
+    TRY(gpb__need_nonneg(err, in->rent_out_price_per_gpu_hour,
                     F(rent_out_price_per_gpu_hour)));
     TRY(need_frac(err, in->rent_out_util_frac, F(rent_out_util_frac)));
 
@@ -832,10 +799,10 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
                                       "or _LEASE (got %d)",
                          in->financing);
     TRY(need_frac(err, in->loan_frac, F(loan_frac)));
-    TRY(need_nonneg(err, in->loan_rate_per_year, F(loan_rate_per_year)));
+    TRY(gpb__need_nonneg(err, in->loan_rate_per_year, F(loan_rate_per_year)));
     TRY(need_months(err, in->loan_months, 1.0, F(loan_months)));
     TRY(need_frac(err, in->lease_frac_per_month, F(lease_frac_per_month)));
-    TRY(need_nonneg(err, in->lease_payment_per_month,
+    TRY(gpb__need_nonneg(err, in->lease_payment_per_month,
                     F(lease_payment_per_month)));
     TRY(need_rate(err, in->discount_rate_per_year,
                   F(discount_rate_per_year)));
@@ -1163,8 +1130,8 @@ gpb_status gpb_finance_rent_vs_buy_flows_alloc(const gpb_rent_vs_buy *in,
                                                gpb_rent_vs_buy_flows *flows,
                                                gpb_error *err)
 {
-    TRY(need_ptr(err, in, "rent_vs_buy"));
-    TRY(need_ptr(err, flows, "flows"));
+    TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
+    TRY(gpb__need_ptr(err, flows, "flows"));
     TRY(need_months(err, in->months, 1.0, F(months)));
     size_t n = (size_t)in->months + 1;
     gpb_rent_vs_buy_flows f;
@@ -1403,7 +1370,7 @@ gpb_status gpb_finance_breakeven_util(const gpb_rent_vs_buy *in,
                                       gpb_breakeven *out, gpb_error *err)
 {
     TRY(gpb_finance_rent_vs_buy_check(in, err));
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_ptr(err, out, "out"));
     solve_ctx sc;
     memset(&sc, 0, sizeof sc);
     sc.in = in;
@@ -1423,12 +1390,12 @@ gpb_status gpb_finance_breakeven_months(const gpb_rent_vs_buy *in,
                                         gpb_breakeven *out, gpb_error *err)
 {
     TRY(gpb_finance_rent_vs_buy_check(in, err));
-    TRY(need_nonneg(err, max_months, "max_months"));
+    TRY(gpb__need_nonneg(err, max_months, "max_months"));
     if (max_months > GPB_FINANCE_MONTHS_MAX)
         return gpb__fail(err, GPB_ERANGE,
                          "max_months must be at most %g (got %g)",
                          GPB_FINANCE_MONTHS_MAX, max_months);
-    TRY(need_ptr(err, out, "out"));
+    TRY(gpb__need_ptr(err, out, "out"));
     double lim = max_months > 0.0 ? max_months : in->months;
     solve_ctx *sc = malloc(sizeof *sc);
     size_t n = (size_t)ceil(lim) + 1;

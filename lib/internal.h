@@ -33,6 +33,16 @@ gpb_status gpb__vfail_at(gpb_error *err, gpb_status status,
                          const char *source, int line, int column,
                          const char *path, const char *fmt, va_list ap);
 
+/*
+ * Argument checks shared by the pure layers. Each returns GPB_OK, or
+ * GPB_EINVAL with a message naming the argument ("spec.params must be
+ * positive (got -1)"), filling err.
+ */
+gpb_status gpb__need_ptr(gpb_error *err, const void *p, const char *name);
+gpb_status gpb__need_finite(gpb_error *err, double v, const char *name);
+gpb_status gpb__need_pos(gpb_error *err, double v, const char *name);
+gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name);
+
 /* Copies src into dst of size n, always NUL-terminating; NULL src gives "". */
 void gpb__strlcpy(char *dst, const char *src, size_t n);
 

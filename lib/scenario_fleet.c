@@ -138,6 +138,32 @@ static void load_financing(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
     }
 }
 
+/* The catalog card under `gpu` (required), or NULL after reporting. */
+static const gpb_gpu *read_card(gpb__loader *L, const gpb__ynode *m,
+                                const char *p, const char *what)
+{
+    gpb__pathbuf kp;
+    char fb[96];
+    const gpb_gpu *gpu = NULL;
+    const gpb__ynode *g = gpb__sc_get(m, "gpu");
+    gpb__sc_path_key(kp, p, "gpu");
+    if (!g) {
+        gpb__sc_missing(L, m, p, "gpu", what);
+    } else if (!gpb__sc_is_text(g)) {
+        gpb__sc_report(L, GPB_ESCHEMA, g, kp,
+                       "expected a GPU model such as H100, found %s",
+                       gpb__sc_found(g, fb, sizeof fb));
+    } else {
+        gpb_error e;
+        memset(&e, 0, sizeof e);
+        if (gpb_hardware_gpu_find(g->text, &gpu, &e) != GPB_OK) {
+            gpu = NULL;
+            gpb__sc_report(L, GPB_ESCHEMA, g, kp, "%s", e.message);
+        }
+    }
+    return gpu;
+}
+
 static void load_fleet(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
                        const char *p)
 {
@@ -155,23 +181,7 @@ static void load_fleet(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
                                       .lo = 1,
                                       .hi = 10};
     gpb__pathbuf kp;
-    char fb[96];
-    const gpb__ynode *g = gpb__sc_get(m, "gpu");
-    gpb__sc_path_key(kp, p, "gpu");
-    if (!g) {
-        gpb__sc_missing(L, m, p, "gpu", "a GPU model such as H100");
-    } else if (!gpb__sc_is_text(g)) {
-        gpb__sc_report(L, GPB_ESCHEMA, g, kp,
-                       "expected a GPU model such as H100, found %s",
-                       gpb__sc_found(g, fb, sizeof fb));
-    } else {
-        gpb_error e;
-        memset(&e, 0, sizeof e);
-        if (gpb_hardware_gpu_find(g->text, &f->gpu, &e) != GPB_OK) {
-            f->gpu = NULL;
-            gpb__sc_report(L, GPB_ESCHEMA, g, kp, "%s", e.message);
-        }
-    }
+    f->gpu = read_card(L, m, p, "a GPU model such as H100");
     f->gpus = gpb__sc_input(L, m, p, "gpus", &sp_gpus, 1, NAN);
     if (gpb__sc_get(m, "price_per_gpu") || !f->gpu) {
         f->price_per_gpu =
@@ -489,24 +499,18 @@ void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
     v->params = gpb__sc_input(L, m, p, "params", &sp_params, 1, NAN);
     v->active_params = gpb__sc_input(L, m, p, "active_params", &sp_params,
                                      0, NAN);
-    const gpb__ynode *g = gpb__sc_get(m, "gpu");
-    gpb__sc_path_key(kp, p, "gpu");
-    if (!g) {
-        gpb__sc_missing(L, m, p, "gpu", "the card that serves the model");
-    } else if (!gpb__sc_is_text(g)) {
-        gpb__sc_report(L, GPB_ESCHEMA, g, kp,
-                       "expected a GPU model such as H100, found %s",
-                       gpb__sc_found(g, fb, sizeof fb));
-    } else {
+    v->gpu = read_card(L, m, p, "the card that serves the model");
+    if (v->gpu) {
         gpb_error e;
         memset(&e, 0, sizeof e);
         gpb_precision prec;
-        if (gpb_hardware_gpu_find(g->text, &v->gpu, &e) != GPB_OK ||
-            gpb_hardware_gpu_default_precision(v->gpu, &prec, &e) != GPB_OK ||
+        if (gpb_hardware_gpu_default_precision(v->gpu, &prec, &e) != GPB_OK ||
             gpb_hardware_gpu_peak_flop_per_s(v->gpu, prec, &v->peak_flop_per_s,
                                              &e) != GPB_OK) {
+            gpb__sc_path_key(kp, p, "gpu");
+            gpb__sc_report(L, GPB_ESCHEMA, gpb__sc_get(m, "gpu"), kp, "%s",
+                           e.message);
             v->gpu = NULL;
-            gpb__sc_report(L, GPB_ESCHEMA, g, kp, "%s", e.message);
         }
     }
     /* Weights in bf16/fp16 (2 bytes) unless said; decoding reaches a

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1113,14 +1114,13 @@ void gpb_result_free(gpb_result *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n_metrics; i++) {
-        free(r->values ? r->values[i] : NULL);
         free(r->sorted ? r->sorted[i] : NULL);
         free(r->metric_names ? r->metric_names[i] : NULL);
     }
     for (size_t i = 0; i < r->n_inputs; i++) {
-        free(r->inputs ? r->inputs[i] : NULL);
         free(r->input_paths ? r->input_paths[i] : NULL);
     }
+    free(r->store);
     free(r->values);
     free(r->sorted);
     free(r->metric_names);
@@ -1172,16 +1172,32 @@ static gpb_status result_alloc(gpb_result **out, const plan *p, size_t paths,
         }
         r->metric_names[i] = gpb__strdup(name);
         r->metric_units[i] = unit ? unit : cur;
-        r->values[i] = malloc(paths * sizeof(double));
-        if (!r->metric_names[i] || !r->values[i])
+        if (!r->metric_names[i])
             goto oom;
     }
     for (size_t j = 0; j < p->n_unc; j++) {
         r->input_paths[j] = gpb__strdup(s->inputs[p->unc[j]].path);
-        r->inputs[j] = malloc(paths * sizeof(double));
-        if (!r->input_paths[j] || !r->inputs[j])
+        if (!r->input_paths[j])
             goto oom;
     }
+    /* One block for every per-path array, in 2 MiB-aligned memory the
+       kernel may back with huge pages: at 10^6 paths this is hundreds of
+       MB touched once, and 4 KiB page faults cost a tenth of the run. */
+    size_t cols = r->n_metrics + p->n_unc;
+    if (cols > SIZE_MAX / sizeof(double) / paths)
+        goto oom;
+    size_t bytes = cols * paths * sizeof(double);
+    const size_t huge = (size_t)2 << 20;
+    size_t rounded = (bytes + huge - 1) / huge * huge;
+    if (posix_memalign((void **)&r->store, huge, rounded ? rounded : huge))
+        goto oom;
+#ifdef MADV_HUGEPAGE
+    madvise(r->store, rounded, MADV_HUGEPAGE);
+#endif
+    for (size_t i = 0; i < r->n_metrics; i++)
+        r->values[i] = r->store + i * paths;
+    for (size_t j = 0; j < p->n_unc; j++)
+        r->inputs[j] = r->store + (r->n_metrics + j) * paths;
     *out = r;
     return GPB_OK;
 oom:

@@ -36,7 +36,8 @@ struct gpb_result {
     size_t n_metrics;
     char **metric_names;        /* owned */
     const char **metric_units;  /* static or the currency code */
-    double **values;            /* [metric][path] */
+    double **values;            /* [metric][path], views into `store` */
+    double *store;              /* one block: metrics then inputs */
 
     /* Sorted copies for quantiles, made on first use under `lock`. */
     pthread_mutex_t lock;
@@ -44,7 +45,7 @@ struct gpb_result {
 
     size_t n_inputs;
     char **input_paths;  /* owned */
-    double **inputs;     /* [input][path] */
+    double **inputs;     /* [input][path], views into `store` */
 
     double *p_out_by;    /* [month], horizon + 1 entries */
     hist_set hist;

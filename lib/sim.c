@@ -269,6 +269,7 @@ typedef struct run_state {
     double gpus;
     double price0;            /* price per GPU-hour in month 0 (report cur.) */
     double fail_mean;         /* expected failures per running month */
+    double gpu_mtbf_hours;    /* per-GPU MTBF (failures drawn by risk) */
     double lost_per_failure;  /* cluster hours lost per failure */
     double p_div;             /* divergence probability per running month */
     double p_restart;         /* share of divergences that start over */
@@ -440,6 +441,7 @@ static gpb_status setup_runs(worker_ctx *w, gpb_error *err)
         rs->start = month_of(x[t->start_month], s->horizon_months);
         rs->finish_month = s->horizon_months;
         if (t->gpu_mtbf_hours >= 0) {
+            rs->gpu_mtbf_hours = x[t->gpu_mtbf_hours];
             if (gpb_risk_expected_failures(rs->gpus, GPB_HOURS_PER_MONTH,
                                            x[t->gpu_mtbf_hours],
                                            &rs->fail_mean, &e))
@@ -735,8 +737,9 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
                 continue; /* waiting for the fleet's delivery */
             double frac = working / rs->gpus;
             double failures = 0;
-            if (rs->fail_mean > 0)
-                failures = (double)gsl_ran_poisson(rng, rs->fail_mean * frac);
+            if (rs->fail_mean > 0) /* none drawn at a zero rate */
+                failures = (double)gpb_risk_sample_failures(
+                    rng, working, GPB_HOURS_PER_MONTH, rs->gpu_mtbf_hours);
             double eff = gpb_risk_effective_hours(GPB_HOURS_PER_MONTH,
                                                   failures,
                                                   rs->lost_per_failure);

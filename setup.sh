@@ -67,10 +67,25 @@ run)
 test)
     install_deps
     configure build
-    meson test -C build --print-errorlogs
     configure build-san -Db_sanitize=address,undefined \
         -Dc_args=-fno-sanitize-recover=all
-    meson test -C build-san --print-errorlogs
+    rc=0
+    passed=0
+    failed=0
+    for dir in build build-san; do
+        # meson's own summary, then a count of both runs at the end.
+        if meson test -C "$dir" --print-errorlogs >"$dir/test-run.log" 2>&1
+        then :; else rc=1; fi
+        cat "$dir/test-run.log"
+        n=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$dir/test-run.log")
+        f=$(sed -n 's/^\(Fail\|Timeout\|Unexpected Pass\): *\([0-9]*\).*/\2/p' \
+            "$dir/test-run.log" | awk '{ s += $1 } END { print s + 0 }')
+        passed=$((passed + ${n:-0}))
+        failed=$((failed + ${f:-0}))
+    done
+    echo "setup: plain and sanitizer builds"
+    echo "$passed passed, $failed failed"
+    exit $rc
     ;;
 bench)
     install_deps

@@ -66,12 +66,6 @@ static const gpb__vspec SP_MONEY_YEAR = {
     .hi = INF,
     .per_hour = GPB_HOURS_PER_YEAR,
 };
-static const gpb__vspec SP_PRICE_HOUR = {
-    .expect = "a price per GPU-hour",
-    .kind = GPB_QTY_MONEY_PER_HOUR,
-    .lo = 0,
-    .hi = INF,
-};
 static const gpb__vspec SP_PROB = {
     .expect = "a probability",
     .kind = GPB_QTY_NUMBER,
@@ -702,21 +696,7 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
                         "the catalog has no default MFU for this card");
     }
 
-    if (gpb__sc_get(m, "price_per_gpu_hour") || !t->gpu) {
-        t->price_per_gpu_hour = gpb__sc_input(L, m, p, "price_per_gpu_hour",
-                                              &SP_PRICE_HOUR, 0, NAN);
-    } else if (t->gpu->rent_usd_per_hour > 0) {
-        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
-        t->price_per_gpu_hour =
-            gpb__sc_fixed(L, kp, t->gpu->rent_usd_per_hour,
-                          GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD, m);
-    } else {
-        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
-        gpb__sc_report(L, GPB_ESCHEMA, m, kp,
-                       "missing key 'price_per_gpu_hour': the catalog has no "
-                       "rental price for %s (%s)",
-                       t->gpu->name, t->gpu->rent_source);
-    }
+    t->price_per_gpu_hour = gpb__sc_rent_price(L, m, p, t->gpu);
     t->follows_price_index = gpb__sc_bool(L, m, p, "follows_price_index", 1);
     t->bill_full_months = gpb__sc_bool(L, m, p, "bill_full_months", 0);
     t->exploration = gpb__sc_input(L, m, p, "exploration", &sp_expl, 0, 1.0);

@@ -138,6 +138,29 @@ static void load_financing(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
     }
 }
 
+/*
+ * The rental price per GPU-hour under `price_per_gpu_hour`, or when absent
+ * the catalog's reference price for `gpu` (in US dollars); reported when
+ * neither exists. Returns the input or GPB__NONE.
+ */
+int gpb__sc_rent_price(gpb__loader *L, const gpb__ynode *m, const char *p,
+                       const gpb_gpu *gpu)
+{
+    gpb__pathbuf kp;
+    gpb__sc_path_key(kp, p, "price_per_gpu_hour");
+    if (gpb__sc_get(m, "price_per_gpu_hour") || !gpu)
+        return gpb__sc_input(L, m, p, "price_per_gpu_hour", &SP_PRICE_HOUR, 0,
+                             NAN);
+    if (gpu->rent_usd_per_hour > 0)
+        return gpb__sc_fixed(L, kp, gpu->rent_usd_per_hour,
+                             GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD, m);
+    gpb__sc_report(L, GPB_ESCHEMA, m, kp,
+                   "missing key 'price_per_gpu_hour': the catalog has no "
+                   "rental price for %s (%s)",
+                   gpu->name, gpu->rent_source);
+    return GPB__NONE;
+}
+
 /* The catalog card under `gpu` (required), or NULL after reporting. */
 static const gpb_gpu *read_card(gpb__loader *L, const gpb__ynode *m,
                                 const char *p, const char *what)
@@ -535,21 +558,7 @@ void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
                                GPB_CURRENCY_NONE);
     v->utilization = input_or(L, m, p, "utilization", &sp_frac, 0.5,
                               GPB_CURRENCY_NONE);
-    if (gpb__sc_get(m, "price_per_gpu_hour") || !v->gpu) {
-        v->price_per_gpu_hour = gpb__sc_input(L, m, p, "price_per_gpu_hour",
-                                              &SP_PRICE_HOUR, 0, NAN);
-    } else if (v->gpu->rent_usd_per_hour > 0) {
-        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
-        v->price_per_gpu_hour =
-            gpb__sc_fixed(L, kp, v->gpu->rent_usd_per_hour,
-                          GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD, m);
-    } else {
-        gpb__sc_path_key(kp, p, "price_per_gpu_hour");
-        gpb__sc_report(L, GPB_ESCHEMA, m, kp,
-                       "missing key 'price_per_gpu_hour': the catalog has no "
-                       "rental price for %s (%s)",
-                       v->gpu->name, v->gpu->rent_source);
-    }
+    v->price_per_gpu_hour = gpb__sc_rent_price(L, m, p, v->gpu);
     const gpb__ynode *fl = gpb__sc_get(m, "fleet");
     if (fl) {
         gpb__sc_path_key(kp, p, "fleet");

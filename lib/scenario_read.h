@@ -182,6 +182,9 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root);
 void gpb__sc_free_fleets(gpb_scenario *s);
 void gpb__sc_load_acquire(gpb__loader *L, gpb__training *t,
                           const gpb__ynode *m, const char *p);
+/* price_per_gpu_hour, defaulting to the card's catalog rent (USD). */
+int gpb__sc_rent_price(gpb__loader *L, const gpb__ynode *m, const char *p,
+                       const gpb_gpu *gpu);
 /* serving.model: serving priced from tokens and throughput. */
 void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
                                 const gpb__ynode *m, const char *parent);

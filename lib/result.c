@@ -99,6 +99,9 @@ gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
 static void *huge_alloc(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;
+    /* Small arrays gain nothing and would cost a zeroed 2 MiB each. */
+    if (bytes < 2 * huge)
+        return malloc(bytes ? bytes : 1);
     size_t rounded = (bytes + huge - 1) / huge * huge;
     void *p = NULL;
     if (posix_memalign(&p, huge, rounded ? rounded : huge))

@@ -1191,12 +1191,18 @@ static gpb_status result_alloc(gpb_result **out, const plan *p, size_t paths,
         goto oom;
     size_t bytes = cols * paths * sizeof(double);
     const size_t huge = (size_t)2 << 20;
-    size_t rounded = (bytes + huge - 1) / huge * huge;
-    if (posix_memalign((void **)&r->store, huge, rounded ? rounded : huge))
-        goto oom;
+    if (bytes < 2 * huge) {
+        r->store = malloc(bytes ? bytes : 1); /* small: plain pages */
+        if (!r->store)
+            goto oom;
+    } else {
+        size_t rounded = (bytes + huge - 1) / huge * huge;
+        if (posix_memalign((void **)&r->store, huge, rounded))
+            goto oom;
 #ifdef MADV_HUGEPAGE
-    madvise(r->store, rounded, MADV_HUGEPAGE);
+        madvise(r->store, rounded, MADV_HUGEPAGE);
 #endif
+    }
     for (size_t i = 0; i < r->n_metrics; i++)
         r->values[i] = r->store + i * paths;
     for (size_t j = 0; j < p->n_unc; j++)

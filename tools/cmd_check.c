@@ -210,7 +210,11 @@ static int article_number(const char *id)
 {
     if (!id || id[0] != 'C' || id[1] < '0' || id[1] > '9')
         return 0;
-    return atoi(id + 1);
+    /* At most three digits: the articles have 27 claims. */
+    int n = 0;
+    for (const char *c = id + 1; *c >= '0' && *c <= '9' && c < id + 4; c++)
+        n = n * 10 + (*c - '0');
+    return n;
 }
 
 /* ---- one scenario -------------------------------------------------------- */

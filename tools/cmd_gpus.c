@@ -75,7 +75,7 @@ int cmd_gpus(int argc, char **argv)
                 snprintf(f[p], sizeof f[p], "%.0f",
                          g->dense_flop_per_s[p] / 1e12);
             else
-                strcpy(f[p], "-");
+                snprintf(f[p], sizeof f[p], "-");
         }
         char buy[16] = "-", rent[16] = "-";
         if (g->purchase_usd > 0)

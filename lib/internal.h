@@ -43,6 +43,9 @@ gpb_status gpb__need_finite(gpb_error *err, double v, const char *name);
 gpb_status gpb__need_pos(gpb_error *err, double v, const char *name);
 gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name);
 
+/* u clamped into the open interval (0, 1), for inverse CDFs (dist.c). */
+double gpb__clamp_unit(double u);
+
 /* Copies src into dst of size n, always NUL-terminating; NULL src gives "". */
 void gpb__strlcpy(char *dst, const char *src, size_t n);
 

@@ -1,0 +1,138 @@
+/*
+ * Reading a loaded scenario (gpubudget/scenario.h): its name, inputs,
+ * training runs, sources and claims. Everything here is borrowed from the
+ * immutable scenario, so any thread may call it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_read.h"
+
+const char *gpb_scenario_name(const gpb_scenario *s)
+{
+    return s ? s->name : NULL;
+}
+
+const char *gpb_scenario_source(const gpb_scenario *s)
+{
+    return s ? s->source_name : NULL;
+}
+
+gpb_currency gpb_scenario_currency(const gpb_scenario *s)
+{
+    return s ? s->currency : GPB_CURRENCY_NONE;
+}
+
+int gpb_scenario_horizon_months(const gpb_scenario *s)
+{
+    return s ? s->horizon_months : 0;
+}
+
+size_t gpb_scenario_input_count(const gpb_scenario *s)
+{
+    return s ? s->n_inputs : 0;
+}
+
+const char *gpb_scenario_input_path(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_inputs ? s->inputs[i].path : NULL;
+}
+
+const gpb_dist *gpb_scenario_input_dist(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_inputs ? &s->inputs[i].dist : NULL;
+}
+
+int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i)
+{
+    if (!s || i >= s->n_inputs)
+        return 0;
+    return !s->inputs[i].per_event && !gpb_dist_is_fixed(&s->inputs[i].dist);
+}
+
+long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
+{
+    if (!s || !path)
+        return -1;
+    for (size_t i = 0; i < s->n_inputs; i++)
+        if (strcmp(s->inputs[i].path, path) == 0)
+            return (long)i;
+    return -1;
+}
+
+size_t gpb_scenario_training_count(const gpb_scenario *s)
+{
+    return s ? s->n_training : 0;
+}
+
+const char *gpb_scenario_training_name(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_training ? s->training[i].name : NULL;
+}
+
+/* ---- sources and claims ------------------------------------------------- */
+
+const char *gpb_scenario_description(const gpb_scenario *s)
+{
+    return s ? s->description : NULL;
+}
+
+size_t gpb_scenario_source_count(const gpb_scenario *s)
+{
+    return s ? s->n_sources : 0;
+}
+
+size_t gpb_scenario_claim_count(const gpb_scenario *s)
+{
+    return s ? s->n_claims : 0;
+}
+
+gpb_status gpb_scenario_source_get(const gpb_scenario *s, size_t i,
+                                   gpb_source_info *out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    if (i >= s->n_sources)
+        return gpb__fail(err, GPB_EINVAL,
+                         "source %zu out of range (the scenario has %zu)", i,
+                         s->n_sources);
+    const gpb__source *src = &s->sources[i];
+    out->id = src->id;
+    out->title = src->title;
+    out->outlet = src->outlet;
+    out->date = src->date;
+    out->quote = src->quote;
+    out->url = src->url;
+    return GPB_OK;
+}
+
+gpb_status gpb_scenario_claim_get(const gpb_scenario *s, size_t i,
+                                  gpb_claim_info *out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    if (i >= s->n_claims)
+        return gpb__fail(err, GPB_EINVAL,
+                         "claim %zu out of range (the scenario has %zu)", i,
+                         s->n_claims);
+    const gpb__claim *c = &s->claims[i];
+    out->id = c->id;
+    out->source = c->source;
+    out->says = c->says;
+    out->metric = c->metric;
+    out->text = c->text;
+    out->value = c->value;
+    out->line = c->line;
+    out->column = c->column;
+    return GPB_OK;
+}
+
+long gpb_scenario_source_find(const gpb_scenario *s, const char *id)
+{
+    if (!s || !id)
+        return -1;
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (s->sources[i].id && strcmp(s->sources[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}

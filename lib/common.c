@@ -183,3 +183,20 @@ gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name)
                          "%s must not be negative (got %g)", name, v);
     return GPB_OK;
 }
+
+gpb_status gpb__need_result(gpb_error *err, double v, const char *what)
+{
+    if (!isfinite(v))
+        return gpb__fail(err, GPB_ERANGE, "%s overflows (got %g)", what, v);
+    return GPB_OK;
+}
+
+double gpb__ceil_count(double x)
+{
+    if (x <= 0.0)
+        return 0.0;
+    double n = ceil(x);
+    if (n - 1.0 >= x * (1.0 - 1e-12))
+        return n - 1.0;
+    return n;
+}

@@ -16,20 +16,6 @@
 /* Seconds in a day, for the wall-clock helpers. */
 #define SECONDS_PER_DAY 86400.0
 
-/*
- * Quotients within this relative distance of a whole number count as that
- * number when rounding a GPU count up: 1.12e12 / 80e9 is 14 in exact
- * arithmetic but may come out as 14.000000000000002 in binary.
- */
-#define CEIL_REL_TOL 1e-12
-
-#define TRY(expr)                    \
-    do {                             \
-        gpb_status s_ = (expr);      \
-        if (s_ != GPB_OK)            \
-            return s_;               \
-    } while (0)
-
 /* ------------------------------------------------------------------------ */
 /* Argument checks. Each names the argument in its message.                  */
 /* ------------------------------------------------------------------------ */
@@ -37,25 +23,17 @@
 /* v a fraction in (0, 1]: not positive is EINVAL, above 1 ERANGE. */
 static gpb_status need_frac(gpb_error *err, double v, const char *name)
 {
-    TRY(gpb__need_pos(err, v, name));
+    GPB__TRY(gpb__need_pos(err, v, name));
     if (v > 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in (0, 1] (got %g)", name, v);
     return GPB_OK;
 }
 
-/* A result must be finite (and, for what follows, not NaN). */
-static gpb_status need_result(gpb_error *err, double v, const char *what)
-{
-    if (!isfinite(v))
-        return gpb__fail(err, GPB_ERANGE, "%s overflows (got %g)", what, v);
-    return GPB_OK;
-}
-
 /* A result that must also be positive (guards against underflow to 0). */
 static gpb_status need_pos_result(gpb_error *err, double v, const char *what)
 {
-    TRY(need_result(err, v, what));
+    GPB__TRY(gpb__need_result(err, v, what));
     if (!(v > 0.0))
         return gpb__fail(err, GPB_ERANGE, "%s underflows to %g", what, v);
     return GPB_OK;
@@ -70,20 +48,6 @@ static gpb_status need_recompute(gpb_error *err, int v, const char *name)
                          "_FULL (got %d)",
                          name, v);
     return GPB_OK;
-}
-
-/*
- * Rounds a non-negative count up to a whole number, treating a quotient
- * within CEIL_REL_TOL of a whole number as that number.
- */
-static double ceil_count(double x)
-{
-    if (x <= 0.0)
-        return 0.0;
-    double n = ceil(x);
-    if (n - 1.0 >= x * (1.0 - CEIL_REL_TOL))
-        return n - 1.0;
-    return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -109,11 +73,11 @@ static double ceil_count(double x)
 static gpb_status train_flops_k(double k, double params, double tokens,
                                 double *flops, gpb_error *err)
 {
-    TRY(gpb__need_pos(err, params, "params"));
-    TRY(gpb__need_pos(err, tokens, "tokens"));
-    TRY(gpb__need_ptr(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, params, "params"));
+    GPB__TRY(gpb__need_pos(err, tokens, "tokens"));
+    GPB__TRY(gpb__need_ptr(err, flops, "flops"));
     double c = k * params * tokens;
-    TRY(need_result(err, c, "training FLOPs"));
+    GPB__TRY(gpb__need_result(err, c, "training FLOPs"));
     *flops = c;
     return GPB_OK;
 }
@@ -136,12 +100,12 @@ gpb_status gpb_compute_attention_flops_per_token(double n_layer, double n_ctx,
                                                  double *flops,
                                                  gpb_error *err)
 {
-    TRY(gpb__need_pos(err, n_layer, "n_layer"));
-    TRY(gpb__need_pos(err, n_ctx, "n_ctx"));
-    TRY(gpb__need_pos(err, d_model, "d_model"));
-    TRY(gpb__need_ptr(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, n_layer, "n_layer"));
+    GPB__TRY(gpb__need_pos(err, n_ctx, "n_ctx"));
+    GPB__TRY(gpb__need_pos(err, d_model, "d_model"));
+    GPB__TRY(gpb__need_ptr(err, flops, "flops"));
     double f = 3.0 * ATTN_FLOPS_FORWARD * n_layer * n_ctx * d_model;
-    TRY(need_result(err, f, "attention FLOPs per token"));
+    GPB__TRY(gpb__need_result(err, f, "attention FLOPs per token"));
     *flops = f;
     return GPB_OK;
 }
@@ -162,24 +126,24 @@ void gpb_train_spec_default(gpb_train_spec *spec)
 gpb_status gpb_compute_train_flops_spec(const gpb_train_spec *spec,
                                         double *flops, gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, spec, "spec"));
-    TRY(gpb__need_ptr(err, flops, "flops"));
-    TRY(gpb__need_pos(err, spec->params, "spec.params"));
-    TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
+    GPB__TRY(gpb__need_ptr(err, spec, "spec"));
+    GPB__TRY(gpb__need_ptr(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, spec->params, "spec.params"));
+    GPB__TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
     if (spec->active_params > spec->params)
         return gpb__fail(err, GPB_ERANGE,
                          "spec.active_params (%g) must not exceed "
                          "spec.params (%g)",
                          spec->active_params, spec->params);
-    TRY(gpb__need_pos(err, spec->tokens, "spec.tokens"));
-    TRY(gpb__need_nonneg(err, spec->n_layer, "spec.n_layer"));
-    TRY(gpb__need_nonneg(err, spec->n_ctx, "spec.n_ctx"));
-    TRY(gpb__need_nonneg(err, spec->d_model, "spec.d_model"));
-    TRY(need_recompute(err, spec->recompute, "spec.recompute"));
+    GPB__TRY(gpb__need_pos(err, spec->tokens, "spec.tokens"));
+    GPB__TRY(gpb__need_nonneg(err, spec->n_layer, "spec.n_layer"));
+    GPB__TRY(gpb__need_nonneg(err, spec->n_ctx, "spec.n_ctx"));
+    GPB__TRY(gpb__need_nonneg(err, spec->d_model, "spec.d_model"));
+    GPB__TRY(need_recompute(err, spec->recompute, "spec.recompute"));
     if (spec->d_model > 0.0) {
-        TRY(gpb__need_pos(err, spec->n_layer,
+        GPB__TRY(gpb__need_pos(err, spec->n_layer,
                      "spec.n_layer (needed when spec.d_model is set)"));
-        TRY(gpb__need_pos(err, spec->n_ctx,
+        GPB__TRY(gpb__need_pos(err, spec->n_ctx,
                      "spec.n_ctx (needed when spec.d_model is set)"));
     }
 
@@ -192,7 +156,7 @@ gpb_status gpb_compute_train_flops_spec(const gpb_train_spec *spec,
         per_token += passes_a * ATTN_FLOPS_FORWARD * spec->n_layer *
                      spec->n_ctx * spec->d_model;
     double c = per_token * spec->tokens;
-    TRY(need_result(err, c, "training FLOPs"));
+    GPB__TRY(gpb__need_result(err, c, "training FLOPs"));
     *flops = c;
     return GPB_OK;
 }
@@ -206,12 +170,12 @@ gpb_status gpb_compute_gpu_hours(double flops, double peak_flop_per_s,
                                  double mfu_frac, double *gpu_hours,
                                  gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, flops, "flops"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_ptr(err, gpu_hours, "gpu_hours"));
+    GPB__TRY(gpb__need_nonneg(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_ptr(err, gpu_hours, "gpu_hours"));
     double h = flops / (peak_flop_per_s * mfu_frac * GPB_SECONDS_PER_HOUR);
-    TRY(need_result(err, h, "GPU-hours"));
+    GPB__TRY(gpb__need_result(err, h, "GPU-hours"));
     *gpu_hours = h;
     return GPB_OK;
 }
@@ -221,17 +185,17 @@ gpb_status gpb_compute_train_time(double flops, double gpus,
                                   double peak_flop_per_s, double mfu_frac,
                                   gpb_train_time *out, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, flops, "flops"));
-    TRY(gpb__need_pos(err, gpus, "gpus"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_nonneg(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
 
     double gpu_hours;
-    TRY(gpb_compute_gpu_hours(flops, peak_flop_per_s, mfu_frac, &gpu_hours,
+    GPB__TRY(gpb_compute_gpu_hours(flops, peak_flop_per_s, mfu_frac, &gpu_hours,
                               err));
     double seconds = flops / (gpus * peak_flop_per_s * mfu_frac);
-    TRY(need_result(err, seconds, "training time"));
+    GPB__TRY(gpb__need_result(err, seconds, "training time"));
 
     out->seconds = seconds;
     out->hours = seconds / GPB_SECONDS_PER_HOUR;
@@ -248,12 +212,12 @@ gpb_status gpb_compute_flops_from_gpu_hours(double gpu_hours,
                                             double mfu_frac, double *flops,
                                             gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_ptr(err, flops, "flops"));
+    GPB__TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_ptr(err, flops, "flops"));
     double c = gpu_hours * GPB_SECONDS_PER_HOUR * peak_flop_per_s * mfu_frac;
-    TRY(need_result(err, c, "FLOPs"));
+    GPB__TRY(gpb__need_result(err, c, "FLOPs"));
     *flops = c;
     return GPB_OK;
 }
@@ -263,14 +227,14 @@ gpb_status gpb_compute_train_gpus_for_days(double flops,
                                            double mfu_frac, double days,
                                            double *gpus, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, flops, "flops"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_pos(err, days, "days"));
-    TRY(gpb__need_ptr(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_pos(err, days, "days"));
+    GPB__TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = flops / (peak_flop_per_s * mfu_frac * days * SECONDS_PER_DAY);
-    TRY(need_result(err, g, "GPU count"));
-    *gpus = ceil_count(g);
+    GPB__TRY(gpb__need_result(err, g, "GPU count"));
+    *gpus = gpb__ceil_count(g);
     return GPB_OK;
 }
 
@@ -280,12 +244,12 @@ gpb_status gpb_compute_implied_mfu_from_gpu_hours(double flops,
                                                   double *mfu_frac,
                                                   gpb_error *err)
 {
-    TRY(gpb__need_pos(err, flops, "flops"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(gpb__need_pos(err, gpu_hours, "gpu_hours"));
-    TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_pos(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(gpb__need_pos(err, gpu_hours, "gpu_hours"));
+    GPB__TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
     double m = flops / (peak_flop_per_s * gpu_hours * GPB_SECONDS_PER_HOUR);
-    TRY(need_pos_result(err, m, "implied MFU"));
+    GPB__TRY(need_pos_result(err, m, "implied MFU"));
     *mfu_frac = m;
     return GPB_OK;
 }
@@ -295,13 +259,13 @@ gpb_status gpb_compute_implied_mfu_from_days(double flops, double gpus,
                                              double days, double *mfu_frac,
                                              gpb_error *err)
 {
-    TRY(gpb__need_pos(err, flops, "flops"));
-    TRY(gpb__need_pos(err, gpus, "gpus"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(gpb__need_pos(err, days, "days"));
-    TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_pos(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(gpb__need_pos(err, days, "days"));
+    GPB__TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
     double m = flops / (gpus * peak_flop_per_s * days * SECONDS_PER_DAY);
-    TRY(need_pos_result(err, m, "implied MFU"));
+    GPB__TRY(need_pos_result(err, m, "implied MFU"));
     *mfu_frac = m;
     return GPB_OK;
 }
@@ -309,8 +273,8 @@ gpb_status gpb_compute_implied_mfu_from_days(double flops, double gpus,
 gpb_status gpb_compute_mfu_classify(double mfu_frac, gpb_mfu_class *out,
                                     gpb_error *err)
 {
-    TRY(gpb__need_pos(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_pos(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     if (mfu_frac > 1.0)
         *out = GPB_MFU_IMPOSSIBLE;
     else if (mfu_frac > GPB_MFU_PUBLISHED_MAX)
@@ -341,11 +305,11 @@ const char *gpb_compute_mfu_class_str(int mfu_class)
 gpb_status gpb_compute_rent_cost(double gpu_hours, double price_per_gpu_hour,
                                  double *cost, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
-    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double c = gpu_hours * price_per_gpu_hour;
-    TRY(need_result(err, c, "rent cost"));
+    GPB__TRY(gpb__need_result(err, c, "rent cost"));
     *cost = c;
     return GPB_OK;
 }
@@ -379,14 +343,14 @@ void gpb_activation_shape_default(gpb_activation_shape *shape)
 gpb_status gpb_compute_activation_bytes(const gpb_activation_shape *shape,
                                         double *bytes, gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, shape, "shape"));
-    TRY(gpb__need_ptr(err, bytes, "bytes"));
-    TRY(gpb__need_pos(err, shape->seq_len, "shape.seq_len"));
-    TRY(gpb__need_pos(err, shape->micro_batch, "shape.micro_batch"));
-    TRY(gpb__need_pos(err, shape->hidden, "shape.hidden"));
-    TRY(gpb__need_pos(err, shape->n_layer, "shape.n_layer"));
-    TRY(gpb__need_pos(err, shape->n_head, "shape.n_head"));
-    TRY(need_recompute(err, shape->recompute, "shape.recompute"));
+    GPB__TRY(gpb__need_ptr(err, shape, "shape"));
+    GPB__TRY(gpb__need_ptr(err, bytes, "bytes"));
+    GPB__TRY(gpb__need_pos(err, shape->seq_len, "shape.seq_len"));
+    GPB__TRY(gpb__need_pos(err, shape->micro_batch, "shape.micro_batch"));
+    GPB__TRY(gpb__need_pos(err, shape->hidden, "shape.hidden"));
+    GPB__TRY(gpb__need_pos(err, shape->n_layer, "shape.n_layer"));
+    GPB__TRY(gpb__need_pos(err, shape->n_head, "shape.n_head"));
+    GPB__TRY(need_recompute(err, shape->recompute, "shape.recompute"));
 
     double s = shape->seq_len, b = shape->micro_batch, h = shape->hidden;
     double sbh = s * b * h;
@@ -403,7 +367,7 @@ gpb_status gpb_compute_activation_bytes(const gpb_activation_shape *shape,
         break;
     }
     double total = shape->n_layer * sbh * per_elem;
-    TRY(need_result(err, total, "activation bytes"));
+    GPB__TRY(gpb__need_result(err, total, "activation bytes"));
     *bytes = total;
     return GPB_OK;
 }
@@ -413,18 +377,18 @@ gpb_status gpb_compute_train_memory_bytes(double params,
                                           const gpb_activation_shape *act,
                                           double *bytes, gpb_error *err)
 {
-    TRY(gpb__need_pos(err, params, "params"));
-    TRY(gpb__need_nonneg(err, bytes_per_param, "bytes_per_param"));
-    TRY(gpb__need_ptr(err, bytes, "bytes"));
+    GPB__TRY(gpb__need_pos(err, params, "params"));
+    GPB__TRY(gpb__need_nonneg(err, bytes_per_param, "bytes_per_param"));
+    GPB__TRY(gpb__need_ptr(err, bytes, "bytes"));
     double bpp = bytes_per_param > 0.0 ? bytes_per_param
                                        : GPB_TRAIN_BYTES_PER_PARAM_ADAM;
     double total = params * bpp;
-    TRY(need_result(err, total, "model-state bytes"));
+    GPB__TRY(gpb__need_result(err, total, "model-state bytes"));
     if (act != NULL) {
         double a;
-        TRY(gpb_compute_activation_bytes(act, &a, err));
+        GPB__TRY(gpb_compute_activation_bytes(act, &a, err));
         total += a;
-        TRY(need_result(err, total, "training memory"));
+        GPB__TRY(gpb__need_result(err, total, "training memory"));
     }
     *bytes = total;
     return GPB_OK;
@@ -435,16 +399,16 @@ gpb_status gpb_compute_min_gpus_for_memory(double total_bytes,
                                            double usable_frac, double *gpus,
                                            gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, total_bytes, "total_bytes"));
-    TRY(gpb__need_pos(err, mem_bytes_per_gpu, "mem_bytes_per_gpu"));
-    TRY(gpb__need_nonneg(err, usable_frac, "usable_frac"));
+    GPB__TRY(gpb__need_nonneg(err, total_bytes, "total_bytes"));
+    GPB__TRY(gpb__need_pos(err, mem_bytes_per_gpu, "mem_bytes_per_gpu"));
+    GPB__TRY(gpb__need_nonneg(err, usable_frac, "usable_frac"));
     if (usable_frac == 0.0)
         usable_frac = GPB_GPU_MEMORY_USABLE_FRAC_DEFAULT;
-    TRY(need_frac(err, usable_frac, "usable_frac"));
-    TRY(gpb__need_ptr(err, gpus, "gpus"));
+    GPB__TRY(need_frac(err, usable_frac, "usable_frac"));
+    GPB__TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = total_bytes / (mem_bytes_per_gpu * usable_frac);
-    TRY(need_result(err, g, "GPU count"));
-    *gpus = ceil_count(g);
+    GPB__TRY(gpb__need_result(err, g, "GPU count"));
+    *gpus = gpb__ceil_count(g);
     return GPB_OK;
 }
 
@@ -505,8 +469,8 @@ gpb_status gpb_compute_chinchilla_find(const char *name,
                                        const gpb_chinchilla **out,
                                        gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, name, "name"));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_ptr(err, name, "name"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     const char *best = NULL;
     int best_d = 1 << 30;
     for (size_t i = 0; i < N_CHINCHILLA_SETS; i++) {
@@ -535,12 +499,12 @@ gpb_status gpb_compute_chinchilla_find(const char *name,
 
 static gpb_status need_chinchilla(gpb_error *err, const gpb_chinchilla *c)
 {
-    TRY(gpb__need_ptr(err, c, "c"));
-    TRY(gpb__need_nonneg(err, c->e, "c->e"));
-    TRY(gpb__need_pos(err, c->a, "c->a"));
-    TRY(gpb__need_pos(err, c->b, "c->b"));
-    TRY(gpb__need_pos(err, c->alpha, "c->alpha"));
-    TRY(gpb__need_pos(err, c->beta, "c->beta"));
+    GPB__TRY(gpb__need_ptr(err, c, "c"));
+    GPB__TRY(gpb__need_nonneg(err, c->e, "c->e"));
+    GPB__TRY(gpb__need_pos(err, c->a, "c->a"));
+    GPB__TRY(gpb__need_pos(err, c->b, "c->b"));
+    GPB__TRY(gpb__need_pos(err, c->alpha, "c->alpha"));
+    GPB__TRY(gpb__need_pos(err, c->beta, "c->beta"));
     return GPB_OK;
 }
 
@@ -549,13 +513,13 @@ gpb_status gpb_compute_chinchilla_loss(const gpb_chinchilla *c, double params,
                                        double tokens, double *loss,
                                        gpb_error *err)
 {
-    TRY(need_chinchilla(err, c));
-    TRY(gpb__need_pos(err, params, "params"));
-    TRY(gpb__need_pos(err, tokens, "tokens"));
-    TRY(gpb__need_ptr(err, loss, "loss"));
+    GPB__TRY(need_chinchilla(err, c));
+    GPB__TRY(gpb__need_pos(err, params, "params"));
+    GPB__TRY(gpb__need_pos(err, tokens, "tokens"));
+    GPB__TRY(gpb__need_ptr(err, loss, "loss"));
     double l = c->e + c->a / pow(params, c->alpha) +
                c->b / pow(tokens, c->beta);
-    TRY(need_result(err, l, "loss"));
+    GPB__TRY(gpb__need_result(err, l, "loss"));
     *loss = l;
     return GPB_OK;
 }
@@ -568,17 +532,17 @@ gpb_status gpb_compute_chinchilla_optimal(const gpb_chinchilla *c,
                                           double flops, double *params,
                                           double *tokens, gpb_error *err)
 {
-    TRY(need_chinchilla(err, c));
-    TRY(gpb__need_pos(err, flops, "flops"));
-    TRY(gpb__need_ptr(err, params, "params"));
-    TRY(gpb__need_ptr(err, tokens, "tokens"));
+    GPB__TRY(need_chinchilla(err, c));
+    GPB__TRY(gpb__need_pos(err, flops, "flops"));
+    GPB__TRY(gpb__need_ptr(err, params, "params"));
+    GPB__TRY(gpb__need_ptr(err, tokens, "tokens"));
     double ab = c->alpha + c->beta;
     double g = pow(c->alpha * c->a / (c->beta * c->b), 1.0 / ab);
     double half = flops / FLOPS_PER_PARAM_TOKEN;
     double n = g * pow(half, c->beta / ab);
     double d = pow(half, c->alpha / ab) / g;
-    TRY(need_pos_result(err, n, "optimal parameter count"));
-    TRY(need_pos_result(err, d, "optimal token count"));
+    GPB__TRY(need_pos_result(err, n, "optimal parameter count"));
+    GPB__TRY(need_pos_result(err, d, "optimal token count"));
     *params = n;
     *tokens = d;
     return GPB_OK;
@@ -589,11 +553,11 @@ gpb_status gpb_compute_chinchilla_tokens_per_param(const gpb_chinchilla *c,
                                                    double *tokens_per_param,
                                                    gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, tokens_per_param, "tokens_per_param"));
+    GPB__TRY(gpb__need_ptr(err, tokens_per_param, "tokens_per_param"));
     double n, d;
-    TRY(gpb_compute_chinchilla_optimal(c, flops, &n, &d, err));
+    GPB__TRY(gpb_compute_chinchilla_optimal(c, flops, &n, &d, err));
     double r = d / n;
-    TRY(need_pos_result(err, r, "tokens per parameter"));
+    GPB__TRY(need_pos_result(err, r, "tokens per parameter"));
     *tokens_per_param = r;
     return GPB_OK;
 }
@@ -604,16 +568,16 @@ gpb_status gpb_compute_optimal_fixed_ratio(double flops,
                                            double *params, double *tokens,
                                            gpb_error *err)
 {
-    TRY(gpb__need_pos(err, flops, "flops"));
-    TRY(gpb__need_nonneg(err, tokens_per_param, "tokens_per_param"));
-    TRY(gpb__need_ptr(err, params, "params"));
-    TRY(gpb__need_ptr(err, tokens, "tokens"));
+    GPB__TRY(gpb__need_pos(err, flops, "flops"));
+    GPB__TRY(gpb__need_nonneg(err, tokens_per_param, "tokens_per_param"));
+    GPB__TRY(gpb__need_ptr(err, params, "params"));
+    GPB__TRY(gpb__need_ptr(err, tokens, "tokens"));
     double r = tokens_per_param > 0.0 ? tokens_per_param
                                       : GPB_CHINCHILLA_TOKENS_PER_PARAM;
     double n = sqrt(flops / (FLOPS_PER_PARAM_TOKEN * r));
     double d = r * n;
-    TRY(need_pos_result(err, n, "parameter count"));
-    TRY(need_pos_result(err, d, "token count"));
+    GPB__TRY(need_pos_result(err, n, "parameter count"));
+    GPB__TRY(need_pos_result(err, d, "token count"));
     *params = n;
     *tokens = d;
     return GPB_OK;
@@ -632,10 +596,10 @@ gpb_status gpb_compute_optimal_fixed_ratio(double flops,
 gpb_status gpb_compute_infer_flops_per_token(double active_params,
                                              double *flops, gpb_error *err)
 {
-    TRY(gpb__need_pos(err, active_params, "active_params"));
-    TRY(gpb__need_ptr(err, flops, "flops"));
+    GPB__TRY(gpb__need_pos(err, active_params, "active_params"));
+    GPB__TRY(gpb__need_ptr(err, flops, "flops"));
     double f = INFER_FLOPS_PER_PARAM * active_params;
-    TRY(need_result(err, f, "FLOPs per token"));
+    GPB__TRY(gpb__need_result(err, f, "FLOPs per token"));
     *flops = f;
     return GPB_OK;
 }
@@ -646,13 +610,13 @@ gpb_status gpb_compute_infer_compute_tokens_per_s(double active_params,
                                                   double *tokens_per_s,
                                                   gpb_error *err)
 {
-    TRY(gpb__need_pos(err, active_params, "active_params"));
-    TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
-    TRY(need_frac(err, mfu_frac, "mfu_frac"));
-    TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
+    GPB__TRY(gpb__need_pos(err, active_params, "active_params"));
+    GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
+    GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
     double t =
         peak_flop_per_s * mfu_frac / (INFER_FLOPS_PER_PARAM * active_params);
-    TRY(need_pos_result(err, t, "tokens per second"));
+    GPB__TRY(need_pos_result(err, t, "tokens per second"));
     *tokens_per_s = t;
     return GPB_OK;
 }
@@ -666,13 +630,13 @@ gpb_status gpb_compute_kv_bytes_per_token(double n_layer, double n_kv_head,
                                           double bytes_per_elem,
                                           double *bytes, gpb_error *err)
 {
-    TRY(gpb__need_pos(err, n_layer, "n_layer"));
-    TRY(gpb__need_pos(err, n_kv_head, "n_kv_head"));
-    TRY(gpb__need_pos(err, head_dim, "head_dim"));
-    TRY(gpb__need_pos(err, bytes_per_elem, "bytes_per_elem"));
-    TRY(gpb__need_ptr(err, bytes, "bytes"));
+    GPB__TRY(gpb__need_pos(err, n_layer, "n_layer"));
+    GPB__TRY(gpb__need_pos(err, n_kv_head, "n_kv_head"));
+    GPB__TRY(gpb__need_pos(err, head_dim, "head_dim"));
+    GPB__TRY(gpb__need_pos(err, bytes_per_elem, "bytes_per_elem"));
+    GPB__TRY(gpb__need_ptr(err, bytes, "bytes"));
     double b = 2.0 * n_layer * n_kv_head * head_dim * bytes_per_elem;
-    TRY(need_result(err, b, "KV bytes per token"));
+    GPB__TRY(gpb__need_result(err, b, "KV bytes per token"));
     *bytes = b;
     return GPB_OK;
 }
@@ -703,25 +667,25 @@ void gpb_decode_spec_default(gpb_decode_spec *spec)
 gpb_status gpb_compute_decode_rate(const gpb_decode_spec *spec,
                                    gpb_decode_rate *out, gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, spec, "spec"));
-    TRY(gpb__need_ptr(err, out, "out"));
-    TRY(gpb__need_pos(err, spec->params, "spec.params"));
-    TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
+    GPB__TRY(gpb__need_ptr(err, spec, "spec"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_pos(err, spec->params, "spec.params"));
+    GPB__TRY(gpb__need_nonneg(err, spec->active_params, "spec.active_params"));
     if (spec->active_params > spec->params)
         return gpb__fail(err, GPB_ERANGE,
                          "spec.active_params (%g) must not exceed "
                          "spec.params (%g)",
                          spec->active_params, spec->params);
-    TRY(gpb__need_pos(err, spec->bytes_per_param, "spec.bytes_per_param"));
-    TRY(gpb__need_pos(err, spec->batch, "spec.batch"));
-    TRY(gpb__need_nonneg(err, spec->kv_bytes_per_token,
+    GPB__TRY(gpb__need_pos(err, spec->bytes_per_param, "spec.bytes_per_param"));
+    GPB__TRY(gpb__need_pos(err, spec->batch, "spec.batch"));
+    GPB__TRY(gpb__need_nonneg(err, spec->kv_bytes_per_token,
                     "spec.kv_bytes_per_token"));
-    TRY(gpb__need_nonneg(err, spec->context_tokens, "spec.context_tokens"));
-    TRY(gpb__need_pos(err, spec->gpus, "spec.gpus"));
-    TRY(gpb__need_pos(err, spec->peak_flop_per_s, "spec.peak_flop_per_s"));
-    TRY(gpb__need_pos(err, spec->mem_bw_bytes_per_s, "spec.mem_bw_bytes_per_s"));
-    TRY(need_frac(err, spec->mfu_frac, "spec.mfu_frac"));
-    TRY(need_frac(err, spec->bw_frac, "spec.bw_frac"));
+    GPB__TRY(gpb__need_nonneg(err, spec->context_tokens, "spec.context_tokens"));
+    GPB__TRY(gpb__need_pos(err, spec->gpus, "spec.gpus"));
+    GPB__TRY(gpb__need_pos(err, spec->peak_flop_per_s, "spec.peak_flop_per_s"));
+    GPB__TRY(gpb__need_pos(err, spec->mem_bw_bytes_per_s, "spec.mem_bw_bytes_per_s"));
+    GPB__TRY(need_frac(err, spec->mfu_frac, "spec.mfu_frac"));
+    GPB__TRY(need_frac(err, spec->bw_frac, "spec.bw_frac"));
 
     double n_act =
         spec->active_params > 0.0 ? spec->active_params : spec->params;
@@ -729,18 +693,18 @@ gpb_status gpb_compute_decode_rate(const gpb_decode_spec *spec,
                    spec->batch * spec->kv_bytes_per_token *
                        spec->context_tokens;
     double flops = spec->batch * INFER_FLOPS_PER_PARAM * n_act;
-    TRY(need_result(err, bytes, "bytes per step"));
-    TRY(need_result(err, flops, "FLOPs per step"));
+    GPB__TRY(gpb__need_result(err, bytes, "bytes per step"));
+    GPB__TRY(gpb__need_result(err, flops, "FLOPs per step"));
 
     double t_mem =
         bytes / (spec->gpus * spec->mem_bw_bytes_per_s * spec->bw_frac);
     double t_cmp =
         flops / (spec->gpus * spec->peak_flop_per_s * spec->mfu_frac);
-    TRY(need_pos_result(err, t_mem, "memory time per step"));
-    TRY(need_pos_result(err, t_cmp, "compute time per step"));
+    GPB__TRY(need_pos_result(err, t_mem, "memory time per step"));
+    GPB__TRY(need_pos_result(err, t_cmp, "compute time per step"));
     double t = t_mem >= t_cmp ? t_mem : t_cmp;
     double tps = spec->batch / (t * spec->gpus);
-    TRY(need_pos_result(err, tps, "tokens per second"));
+    GPB__TRY(need_pos_result(err, tps, "tokens per second"));
 
     out->bytes_per_step = bytes;
     out->flops_per_step = flops;
@@ -757,19 +721,19 @@ gpb_status gpb_compute_serving_load_tokens_per_s(
     double users, double requests_per_user_per_day, double tokens_per_request,
     double peak_to_mean, double *tokens_per_s, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, users, "users"));
-    TRY(gpb__need_nonneg(err, requests_per_user_per_day,
+    GPB__TRY(gpb__need_nonneg(err, users, "users"));
+    GPB__TRY(gpb__need_nonneg(err, requests_per_user_per_day,
                     "requests_per_user_per_day"));
-    TRY(gpb__need_nonneg(err, tokens_per_request, "tokens_per_request"));
-    TRY(gpb__need_finite(err, peak_to_mean, "peak_to_mean"));
+    GPB__TRY(gpb__need_nonneg(err, tokens_per_request, "tokens_per_request"));
+    GPB__TRY(gpb__need_finite(err, peak_to_mean, "peak_to_mean"));
     if (!(peak_to_mean >= 1.0))
         return gpb__fail(err, GPB_EINVAL,
                          "peak_to_mean must be at least 1 (got %g)",
                          peak_to_mean);
-    TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
+    GPB__TRY(gpb__need_ptr(err, tokens_per_s, "tokens_per_s"));
     double load = users * requests_per_user_per_day * tokens_per_request /
                   SECONDS_PER_DAY * peak_to_mean;
-    TRY(need_result(err, load, "token load"));
+    GPB__TRY(gpb__need_result(err, load, "token load"));
     *tokens_per_s = load;
     return GPB_OK;
 }
@@ -779,13 +743,13 @@ gpb_status gpb_compute_serving_gpus(double load_tokens_per_s,
                                     double util_frac, double *gpus,
                                     gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, load_tokens_per_s, "load_tokens_per_s"));
-    TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
-    TRY(need_frac(err, util_frac, "util_frac"));
-    TRY(gpb__need_ptr(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, load_tokens_per_s, "load_tokens_per_s"));
+    GPB__TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
+    GPB__TRY(need_frac(err, util_frac, "util_frac"));
+    GPB__TRY(gpb__need_ptr(err, gpus, "gpus"));
     double g = load_tokens_per_s / (tokens_per_s_per_gpu * util_frac);
-    TRY(need_result(err, g, "GPU count"));
-    *gpus = ceil_count(g);
+    GPB__TRY(gpb__need_result(err, g, "GPU count"));
+    *gpus = gpb__ceil_count(g);
     return GPB_OK;
 }
 
@@ -794,14 +758,14 @@ gpb_status gpb_compute_cost_per_million_tokens(double price_per_gpu_hour,
                                                double util_frac, double *cost,
                                                gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
-    TRY(need_frac(err, util_frac, "util_frac"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    GPB__TRY(gpb__need_pos(err, tokens_per_s_per_gpu, "tokens_per_s_per_gpu"));
+    GPB__TRY(need_frac(err, util_frac, "util_frac"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double tokens_per_hour =
         tokens_per_s_per_gpu * util_frac * GPB_SECONDS_PER_HOUR;
     double c = price_per_gpu_hour / tokens_per_hour * 1e6;
-    TRY(need_result(err, c, "cost per million tokens"));
+    GPB__TRY(gpb__need_result(err, c, "cost per million tokens"));
     *cost = c;
     return GPB_OK;
 }

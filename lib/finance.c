@@ -19,12 +19,6 @@
 #include "gpubudget/finance.h"
 #include "internal.h"
 
-#define TRY(expr)                    \
-    do {                             \
-        gpb_status s_ = (expr);      \
-        if (s_ != GPB_OK)            \
-            return s_;               \
-    } while (0)
 
 #define H_MONTH GPB_HOURS_PER_MONTH
 
@@ -42,7 +36,7 @@
 /* A fraction in [0, 1]: negative is EINVAL, above 1 ERANGE. */
 static gpb_status need_frac(gpb_error *err, double v, const char *name)
 {
-    TRY(gpb__need_nonneg(err, v, name));
+    GPB__TRY(gpb__need_nonneg(err, v, name));
     if (v > 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in [0, 1] (got %g)", name, v);
@@ -52,7 +46,7 @@ static gpb_status need_frac(gpb_error *err, double v, const char *name)
 /* A fraction in [0, 1). */
 static gpb_status need_frac_below1(gpb_error *err, double v, const char *name)
 {
-    TRY(gpb__need_nonneg(err, v, name));
+    GPB__TRY(gpb__need_nonneg(err, v, name));
     if (v >= 1.0)
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be a fraction in [0, 1) (got %g)", name, v);
@@ -62,7 +56,7 @@ static gpb_status need_frac_below1(gpb_error *err, double v, const char *name)
 /* A rate above -1 (a loss of everything or more is meaningless). */
 static gpb_status need_rate(gpb_error *err, double v, const char *name)
 {
-    TRY(gpb__need_finite(err, v, name));
+    GPB__TRY(gpb__need_finite(err, v, name));
     if (!(v > -1.0))
         return gpb__fail(err, GPB_EINVAL,
                          "%s must be greater than -1 (got %g)", name, v);
@@ -73,7 +67,7 @@ static gpb_status need_rate(gpb_error *err, double v, const char *name)
 static gpb_status need_months(gpb_error *err, double v, double lo,
                               const char *name)
 {
-    TRY(gpb__need_finite(err, v, name));
+    GPB__TRY(gpb__need_finite(err, v, name));
     if (v != floor(v))
         return gpb__fail(err, GPB_EINVAL,
                          "%s must be a whole number of months (got %g)",
@@ -85,13 +79,6 @@ static gpb_status need_months(gpb_error *err, double v, double lo,
         return gpb__fail(err, GPB_ERANGE,
                          "%s must be at most %g months (got %g)", name,
                          GPB_FINANCE_MONTHS_MAX, v);
-    return GPB_OK;
-}
-
-static gpb_status need_result(gpb_error *err, double v, const char *what)
-{
-    if (!isfinite(v))
-        return gpb__fail(err, GPB_ERANGE, "%s overflows (got %g)", what, v);
     return GPB_OK;
 }
 
@@ -113,7 +100,7 @@ void gpb_depreciation_default(gpb_depreciation *d)
 
 static gpb_status dep_check(const gpb_depreciation *d, gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, d, "depreciation"));
+    GPB__TRY(gpb__need_ptr(err, d, "depreciation"));
     if (d->method != GPB_DEPRECIATION_STRAIGHT_LINE &&
         d->method != GPB_DEPRECIATION_DECLINING_BALANCE)
         return gpb__fail(err, GPB_EINVAL,
@@ -121,15 +108,15 @@ static gpb_status dep_check(const gpb_depreciation *d, gpb_error *err)
                          "GPB_DEPRECIATION_STRAIGHT_LINE or "
                          "_DECLINING_BALANCE (got %d)",
                          d->method);
-    TRY(gpb__need_nonneg(err, d->cost, "depreciation.cost"));
-    TRY(gpb__need_nonneg(err, d->salvage, "depreciation.salvage"));
+    GPB__TRY(gpb__need_nonneg(err, d->cost, "depreciation.cost"));
+    GPB__TRY(gpb__need_nonneg(err, d->salvage, "depreciation.salvage"));
     if (d->salvage > d->cost)
         return gpb__fail(err, GPB_ERANGE,
                          "depreciation.salvage (%g) must not exceed "
                          "depreciation.cost (%g)",
                          d->salvage, d->cost);
-    TRY(need_months(err, d->life_months, 1.0, "depreciation.life_months"));
-    TRY(gpb__need_nonneg(err, d->rate_per_year, "depreciation.rate_per_year"));
+    GPB__TRY(need_months(err, d->life_months, 1.0, "depreciation.life_months"));
+    GPB__TRY(gpb__need_nonneg(err, d->rate_per_year, "depreciation.rate_per_year"));
     if (d->rate_per_year > 12.0)
         return gpb__fail(err, GPB_ERANGE,
                          "depreciation.rate_per_year must be at most 12 "
@@ -179,7 +166,7 @@ gpb_status gpb_finance_depreciation_month(const gpb_depreciation *d,
                                           size_t month, double *charge,
                                           double *book_after, gpb_error *err)
 {
-    TRY(dep_check(d, err));
+    GPB__TRY(dep_check(d, err));
     size_t life = (size_t)d->life_months;
     size_t last = month < life ? month : life;
     double book = d->cost, c = 0.0;
@@ -201,7 +188,7 @@ gpb_status gpb_finance_depreciation_schedule(const gpb_depreciation *d,
                                              double *book_after,
                                              gpb_error *err)
 {
-    TRY(dep_check(d, err));
+    GPB__TRY(dep_check(d, err));
     if (n_months > 0 && charge == NULL && book_after == NULL)
         return gpb__fail(err, GPB_EINVAL,
                          "charge and book_after must not both be NULL");
@@ -221,9 +208,9 @@ gpb_status gpb_finance_depreciation_step(const gpb_depreciation *d,
                                          size_t month, double book_before,
                                          double *charge, gpb_error *err)
 {
-    TRY(dep_check(d, err));
-    TRY(gpb__need_nonneg(err, book_before, "book_before"));
-    TRY(gpb__need_ptr(err, charge, "charge"));
+    GPB__TRY(dep_check(d, err));
+    GPB__TRY(gpb__need_nonneg(err, book_before, "book_before"));
+    GPB__TRY(gpb__need_ptr(err, charge, "charge"));
     *charge = dep_step(d, month, book_before);
     return GPB_OK;
 }
@@ -245,11 +232,11 @@ gpb_status gpb_finance_resale_value(double price, double age_months,
                                     double floor_frac, double *value,
                                     gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, price, "price"));
-    TRY(gpb__need_nonneg(err, age_months, "age_months"));
-    TRY(need_frac(err, decline_frac_per_year, "decline_frac_per_year"));
-    TRY(need_frac(err, floor_frac, "floor_frac"));
-    TRY(gpb__need_ptr(err, value, "value"));
+    GPB__TRY(gpb__need_nonneg(err, price, "price"));
+    GPB__TRY(gpb__need_nonneg(err, age_months, "age_months"));
+    GPB__TRY(need_frac(err, decline_frac_per_year, "decline_frac_per_year"));
+    GPB__TRY(need_frac(err, floor_frac, "floor_frac"));
+    GPB__TRY(gpb__need_ptr(err, value, "value"));
     *value = resale(price, age_months, decline_frac_per_year, floor_frac);
     return GPB_OK;
 }
@@ -259,13 +246,13 @@ gpb_status gpb_finance_generation_price(double price,
                                         double generations, double *out,
                                         gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, price, "price"));
-    TRY(need_rate(err, change_frac_per_generation,
+    GPB__TRY(gpb__need_nonneg(err, price, "price"));
+    GPB__TRY(need_rate(err, change_frac_per_generation,
                   "change_frac_per_generation"));
-    TRY(gpb__need_nonneg(err, generations, "generations"));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_nonneg(err, generations, "generations"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     double p = price * pow(1.0 + change_frac_per_generation, generations);
-    TRY(need_result(err, p, "later-generation price"));
+    GPB__TRY(gpb__need_result(err, p, "later-generation price"));
     *out = p;
     return GPB_OK;
 }
@@ -274,32 +261,22 @@ gpb_status gpb_finance_generation_price(double price,
 /* Owning                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* Nodes needed: ceil(gpus / per_node), counting 15.999999999 as 16. */
-static double node_count(double gpus, double per_node)
-{
-    double q = gpus / per_node;
-    double n = ceil(q);
-    if (n - 1.0 >= q * (1.0 - 1e-12))
-        n -= 1.0;
-    return n;
-}
-
 gpb_status gpb_finance_capex(double gpus, double price_per_gpu,
                              double premium, double overhead_frac,
                              double overhead_per_node, double gpus_per_node,
                              double *capex, gpb_error *err)
 {
-    TRY(gpb__need_pos(err, gpus, "gpus"));
-    TRY(gpb__need_nonneg(err, price_per_gpu, "price_per_gpu"));
-    TRY(gpb__need_pos(err, premium, "premium"));
-    TRY(gpb__need_nonneg(err, overhead_frac, "overhead_frac"));
-    TRY(gpb__need_nonneg(err, overhead_per_node, "overhead_per_node"));
-    TRY(gpb__need_pos(err, gpus_per_node, "gpus_per_node"));
-    TRY(gpb__need_ptr(err, capex, "capex"));
+    GPB__TRY(gpb__need_pos(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_gpu, "price_per_gpu"));
+    GPB__TRY(gpb__need_pos(err, premium, "premium"));
+    GPB__TRY(gpb__need_nonneg(err, overhead_frac, "overhead_frac"));
+    GPB__TRY(gpb__need_nonneg(err, overhead_per_node, "overhead_per_node"));
+    GPB__TRY(gpb__need_pos(err, gpus_per_node, "gpus_per_node"));
+    GPB__TRY(gpb__need_ptr(err, capex, "capex"));
     double c = gpus * price_per_gpu * premium +
                gpus * price_per_gpu * overhead_frac +
-               node_count(gpus, gpus_per_node) * overhead_per_node;
-    TRY(need_result(err, c, "capex"));
+               gpb__ceil_count(gpus / gpus_per_node) * overhead_per_node;
+    GPB__TRY(gpb__need_result(err, c, "capex"));
     *capex = c;
     return GPB_OK;
 }
@@ -308,9 +285,9 @@ gpb_status gpb_finance_power_draw_frac(double util_frac,
                                        double idle_power_frac,
                                        double *draw_frac, gpb_error *err)
 {
-    TRY(need_frac(err, util_frac, "util_frac"));
-    TRY(need_frac(err, idle_power_frac, "idle_power_frac"));
-    TRY(gpb__need_ptr(err, draw_frac, "draw_frac"));
+    GPB__TRY(need_frac(err, util_frac, "util_frac"));
+    GPB__TRY(need_frac(err, idle_power_frac, "idle_power_frac"));
+    GPB__TRY(gpb__need_ptr(err, draw_frac, "draw_frac"));
     *draw_frac = idle_power_frac + (1.0 - idle_power_frac) * util_frac;
     return GPB_OK;
 }
@@ -320,22 +297,22 @@ gpb_status gpb_finance_energy_kwh(double gpus, double tdp_watts,
                                   double idle_power_frac, double util_frac,
                                   double hours, double *kwh, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, gpus, "gpus"));
-    TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
-    TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
-    TRY(gpb__need_finite(err, pue, "pue"));
+    GPB__TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
+    GPB__TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
+    GPB__TRY(gpb__need_finite(err, pue, "pue"));
     if (pue < 1.0)
         return gpb__fail(err, GPB_EINVAL,
                          "pue must be at least 1 (facility power over IT "
                          "power; got %g)",
                          pue);
-    TRY(gpb__need_nonneg(err, hours, "hours"));
-    TRY(gpb__need_ptr(err, kwh, "kwh"));
+    GPB__TRY(gpb__need_nonneg(err, hours, "hours"));
+    GPB__TRY(gpb__need_ptr(err, kwh, "kwh"));
     double draw;
-    TRY(gpb_finance_power_draw_frac(util_frac, idle_power_frac, &draw, err));
+    GPB__TRY(gpb_finance_power_draw_frac(util_frac, idle_power_frac, &draw, err));
     double e = gpus * tdp_watts * server_overhead * pue * hours * draw /
                1000.0;
-    TRY(need_result(err, e, "energy"));
+    GPB__TRY(gpb__need_result(err, e, "energy"));
     *kwh = e;
     return GPB_OK;
 }
@@ -346,13 +323,13 @@ gpb_status gpb_finance_power_cost(double gpus, double tdp_watts,
                                   double hours, double tariff_per_kwh,
                                   double *cost, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, tariff_per_kwh, "tariff_per_kwh"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, tariff_per_kwh, "tariff_per_kwh"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double kwh;
-    TRY(gpb_finance_energy_kwh(gpus, tdp_watts, server_overhead, pue,
+    GPB__TRY(gpb_finance_energy_kwh(gpus, tdp_watts, server_overhead, pue,
                                idle_power_frac, util_frac, hours, &kwh, err));
     double c = kwh * tariff_per_kwh;
-    TRY(need_result(err, c, "power cost"));
+    GPB__TRY(gpb__need_result(err, c, "power cost"));
     *cost = c;
     return GPB_OK;
 }
@@ -362,15 +339,15 @@ gpb_status gpb_finance_colo_cost(double gpus, double tdp_watts,
                                  double price_per_kw_month, double months,
                                  double *cost, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, gpus, "gpus"));
-    TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
-    TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
-    TRY(gpb__need_nonneg(err, price_per_kw_month, "price_per_kw_month"));
-    TRY(gpb__need_nonneg(err, months, "months"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, tdp_watts, "tdp_watts"));
+    GPB__TRY(gpb__need_pos(err, server_overhead, "server_overhead"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_kw_month, "price_per_kw_month"));
+    GPB__TRY(gpb__need_nonneg(err, months, "months"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double c = gpus * tdp_watts * server_overhead / 1000.0 *
                price_per_kw_month * months;
-    TRY(need_result(err, c, "colocation cost"));
+    GPB__TRY(gpb__need_result(err, c, "colocation cost"));
     *cost = c;
     return GPB_OK;
 }
@@ -379,9 +356,9 @@ gpb_status gpb_finance_maintenance_per_month(double capex,
                                              double frac_per_year,
                                              double *cost, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, capex, "capex"));
-    TRY(need_frac(err, frac_per_year, "frac_per_year"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, capex, "capex"));
+    GPB__TRY(need_frac(err, frac_per_year, "frac_per_year"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     *cost = capex * frac_per_year / 12.0;
     return GPB_OK;
 }
@@ -402,9 +379,9 @@ static double annuity(double principal, double r, double n)
 static gpb_status loan_check(double principal, double rate_per_year,
                              double months, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, principal, "principal"));
-    TRY(gpb__need_nonneg(err, rate_per_year, "rate_per_year"));
-    TRY(need_months(err, months, 1.0, "months"));
+    GPB__TRY(gpb__need_nonneg(err, principal, "principal"));
+    GPB__TRY(gpb__need_nonneg(err, rate_per_year, "rate_per_year"));
+    GPB__TRY(need_months(err, months, 1.0, "months"));
     return GPB_OK;
 }
 
@@ -412,10 +389,10 @@ gpb_status gpb_finance_loan_payment(double principal, double rate_per_year,
                                     double months, double *payment,
                                     gpb_error *err)
 {
-    TRY(loan_check(principal, rate_per_year, months, err));
-    TRY(gpb__need_ptr(err, payment, "payment"));
+    GPB__TRY(loan_check(principal, rate_per_year, months, err));
+    GPB__TRY(gpb__need_ptr(err, payment, "payment"));
     double p = annuity(principal, rate_per_year / 12.0, months);
-    TRY(need_result(err, p, "loan payment"));
+    GPB__TRY(gpb__need_result(err, p, "loan payment"));
     *payment = p;
     return GPB_OK;
 }
@@ -425,10 +402,10 @@ gpb_status gpb_finance_loan_schedule(double principal, double rate_per_year,
                                      double *principal_paid, double *balance,
                                      gpb_error *err)
 {
-    TRY(loan_check(principal, rate_per_year, months, err));
+    GPB__TRY(loan_check(principal, rate_per_year, months, err));
     double r = rate_per_year / 12.0;
     double pay = annuity(principal, r, months);
-    TRY(need_result(err, pay, "loan payment"));
+    GPB__TRY(gpb__need_result(err, pay, "loan payment"));
     size_t n = (size_t)months;
     double bal = principal;
     for (size_t k = 0; k < n; k++) {
@@ -449,9 +426,9 @@ gpb_status gpb_finance_loan_schedule(double principal, double rate_per_year,
 gpb_status gpb_finance_lease_payment(double capex, double frac_per_month,
                                      double *payment, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, capex, "capex"));
-    TRY(need_frac(err, frac_per_month, "frac_per_month"));
-    TRY(gpb__need_ptr(err, payment, "payment"));
+    GPB__TRY(gpb__need_nonneg(err, capex, "capex"));
+    GPB__TRY(need_frac(err, frac_per_month, "frac_per_month"));
+    GPB__TRY(gpb__need_ptr(err, payment, "payment"));
     *payment = capex * frac_per_month;
     return GPB_OK;
 }
@@ -466,16 +443,16 @@ gpb_status gpb_finance_rent_reserved_cost(double gpus, double months,
                                           double discount_frac, double *cost,
                                           gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, gpus, "gpus"));
-    TRY(gpb__need_nonneg(err, months, "months"));
-    TRY(need_months(err, commitment_months, 1.0, "commitment_months"));
-    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(need_frac(err, discount_frac, "discount_frac"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, gpus, "gpus"));
+    GPB__TRY(gpb__need_nonneg(err, months, "months"));
+    GPB__TRY(need_months(err, commitment_months, 1.0, "commitment_months"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    GPB__TRY(need_frac(err, discount_frac, "discount_frac"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double paid = ceil(months / commitment_months) * commitment_months;
     double c = gpus * H_MONTH * paid * price_per_gpu_hour *
                (1.0 - discount_frac);
-    TRY(need_result(err, c, "reserved rent"));
+    GPB__TRY(gpb__need_result(err, c, "reserved rent"));
     *cost = c;
     return GPB_OK;
 }
@@ -484,11 +461,11 @@ gpb_status gpb_finance_spot_hours_needed(double hours,
                                          double preemption_loss_frac,
                                          double *hours_needed, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, hours, "hours"));
-    TRY(need_frac_below1(err, preemption_loss_frac, "preemption_loss_frac"));
-    TRY(gpb__need_ptr(err, hours_needed, "hours_needed"));
+    GPB__TRY(gpb__need_nonneg(err, hours, "hours"));
+    GPB__TRY(need_frac_below1(err, preemption_loss_frac, "preemption_loss_frac"));
+    GPB__TRY(gpb__need_ptr(err, hours_needed, "hours_needed"));
     double h = hours / (1.0 - preemption_loss_frac);
-    TRY(need_result(err, h, "spot hours"));
+    GPB__TRY(gpb__need_result(err, h, "spot hours"));
     *hours_needed = h;
     return GPB_OK;
 }
@@ -499,14 +476,14 @@ gpb_status gpb_finance_rent_spot_cost(double gpu_hours,
                                       double preemption_loss_frac,
                                       double *cost, gpb_error *err)
 {
-    TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
-    TRY(need_frac(err, discount_frac, "discount_frac"));
-    TRY(gpb__need_ptr(err, cost, "cost"));
+    GPB__TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
+    GPB__TRY(need_frac(err, discount_frac, "discount_frac"));
+    GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double h;
-    TRY(gpb_finance_spot_hours_needed(gpu_hours, preemption_loss_frac, &h,
+    GPB__TRY(gpb_finance_spot_hours_needed(gpu_hours, preemption_loss_frac, &h,
                                       err));
     double c;
-    TRY(gpb_compute_rent_cost(h, price_per_gpu_hour * (1.0 - discount_frac),
+    GPB__TRY(gpb_compute_rent_cost(h, price_per_gpu_hour * (1.0 - discount_frac),
                               &c, err));
     *cost = c;
     return GPB_OK;
@@ -519,8 +496,8 @@ gpb_status gpb_finance_rent_spot_cost(double gpu_hours,
 gpb_status gpb_finance_monthly_rate(double rate_per_year,
                                     double *rate_per_month, gpb_error *err)
 {
-    TRY(need_rate(err, rate_per_year, "rate_per_year"));
-    TRY(gpb__need_ptr(err, rate_per_month, "rate_per_month"));
+    GPB__TRY(need_rate(err, rate_per_year, "rate_per_year"));
+    GPB__TRY(gpb__need_ptr(err, rate_per_month, "rate_per_month"));
     *rate_per_month = expm1(log1p(rate_per_year) / 12.0);
     return GPB_OK;
 }
@@ -534,15 +511,15 @@ static double discount_factor(double rate_per_year, double t_months)
 gpb_status gpb_finance_npv(const double *cash, size_t n, double rate_per_year,
                            int timing, double *npv, gpb_error *err)
 {
-    TRY(need_rate(err, rate_per_year, "rate_per_year"));
+    GPB__TRY(need_rate(err, rate_per_year, "rate_per_year"));
     if (timing != GPB_CASH_END_OF_MONTH && timing != GPB_CASH_START_OF_MONTH)
         return gpb__fail(err, GPB_EINVAL,
                          "timing must be GPB_CASH_END_OF_MONTH or "
                          "GPB_CASH_START_OF_MONTH (got %d)",
                          timing);
     if (n > 0)
-        TRY(gpb__need_ptr(err, cash, "cash"));
-    TRY(gpb__need_ptr(err, npv, "npv"));
+        GPB__TRY(gpb__need_ptr(err, cash, "cash"));
+    GPB__TRY(gpb__need_ptr(err, npv, "npv"));
     double shift = timing == GPB_CASH_END_OF_MONTH ? 1.0 : 0.0;
     double s = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -552,7 +529,7 @@ gpb_status gpb_finance_npv(const double *cash, size_t n, double rate_per_year,
                              cash[i]);
         s += cash[i] * discount_factor(rate_per_year, (double)i + shift);
     }
-    TRY(need_result(err, s, "NPV"));
+    GPB__TRY(gpb__need_result(err, s, "NPV"));
     *npv = s;
     return GPB_OK;
 }
@@ -625,8 +602,8 @@ static gpb_status from_name(const char *s, int *out, const struct alias *a,
                             const char *what, const char *valid,
                             gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, s, what));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_ptr(err, s, what));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     char buf[32];
     if (squash(s, buf, sizeof buf) == 0)
         for (; a->name; a++)
@@ -724,49 +701,49 @@ void gpb_rent_vs_buy_default(gpb_rent_vs_buy *in)
 gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
                                          gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
-    TRY(gpb__need_pos(err, in->gpus, F(gpus)));
-    TRY(need_months(err, in->months, 1.0, F(months)));
-    TRY(need_frac(err, in->util_frac, F(util_frac)));
+    GPB__TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
+    GPB__TRY(gpb__need_pos(err, in->gpus, F(gpus)));
+    GPB__TRY(need_months(err, in->months, 1.0, F(months)));
+    GPB__TRY(need_frac(err, in->util_frac, F(util_frac)));
 
-    TRY(gpb__need_nonneg(err, in->rent_price_per_gpu_hour,
+    GPB__TRY(gpb__need_nonneg(err, in->rent_price_per_gpu_hour,
                     F(rent_price_per_gpu_hour)));
-    TRY(need_rate(err, in->rent_price_change_frac_per_year,
+    GPB__TRY(need_rate(err, in->rent_price_change_frac_per_year,
                   F(rent_price_change_frac_per_year)));
     if (in->rent_mode < GPB_RENT_ON_DEMAND || in->rent_mode > GPB_RENT_SPOT)
         return gpb__fail(err, GPB_EINVAL,
                          F(rent_mode) " must be GPB_RENT_ON_DEMAND, "
                                       "_RESERVED or _SPOT (got %d)",
                          in->rent_mode);
-    TRY(need_frac(err, in->reserved_discount_frac,
+    GPB__TRY(need_frac(err, in->reserved_discount_frac,
                   F(reserved_discount_frac)));
-    TRY(need_months(err, in->reserved_commitment_months, 1.0,
+    GPB__TRY(need_months(err, in->reserved_commitment_months, 1.0,
                     F(reserved_commitment_months)));
-    TRY(need_frac(err, in->spot_discount_frac, F(spot_discount_frac)));
-    TRY(need_frac_below1(err, in->spot_preemption_loss_frac,
+    GPB__TRY(need_frac(err, in->spot_discount_frac, F(spot_discount_frac)));
+    GPB__TRY(need_frac_below1(err, in->spot_preemption_loss_frac,
                          F(spot_preemption_loss_frac)));
 
-    TRY(gpb__need_nonneg(err, in->price_per_gpu, F(price_per_gpu)));
-    TRY(gpb__need_pos(err, in->premium, F(premium)));
-    TRY(gpb__need_nonneg(err, in->overhead_frac, F(overhead_frac)));
-    TRY(gpb__need_nonneg(err, in->overhead_per_node, F(overhead_per_node)));
-    TRY(gpb__need_pos(err, in->gpus_per_node, F(gpus_per_node)));
-    TRY(need_months(err, in->lead_time_months, 0.0, F(lead_time_months)));
+    GPB__TRY(gpb__need_nonneg(err, in->price_per_gpu, F(price_per_gpu)));
+    GPB__TRY(gpb__need_pos(err, in->premium, F(premium)));
+    GPB__TRY(gpb__need_nonneg(err, in->overhead_frac, F(overhead_frac)));
+    GPB__TRY(gpb__need_nonneg(err, in->overhead_per_node, F(overhead_per_node)));
+    GPB__TRY(gpb__need_pos(err, in->gpus_per_node, F(gpus_per_node)));
+    GPB__TRY(need_months(err, in->lead_time_months, 0.0, F(lead_time_months)));
     if (in->lead_time_months > in->months)
         return gpb__fail(err, GPB_ERANGE,
                          F(lead_time_months) " (%g) must not exceed "
                                              F(months) " (%g)",
                          in->lead_time_months, in->months);
-    TRY(gpb__need_nonneg(err, in->tdp_watts, F(tdp_watts)));
-    TRY(gpb__need_pos(err, in->server_overhead, F(server_overhead)));
-    TRY(gpb__need_finite(err, in->pue, F(pue)));
+    GPB__TRY(gpb__need_nonneg(err, in->tdp_watts, F(tdp_watts)));
+    GPB__TRY(gpb__need_pos(err, in->server_overhead, F(server_overhead)));
+    GPB__TRY(gpb__need_finite(err, in->pue, F(pue)));
     if (in->pue < 1.0)
         return gpb__fail(err, GPB_EINVAL,
                          F(pue) " must be at least 1 (got %g)", in->pue);
-    TRY(need_frac(err, in->idle_power_frac, F(idle_power_frac)));
-    TRY(gpb__need_nonneg(err, in->tariff_per_kwh, F(tariff_per_kwh)));
-    TRY(gpb__need_nonneg(err, in->colo_per_kw_month, F(colo_per_kw_month)));
-    TRY(need_frac(err, in->maintenance_frac_per_year,
+    GPB__TRY(need_frac(err, in->idle_power_frac, F(idle_power_frac)));
+    GPB__TRY(gpb__need_nonneg(err, in->tariff_per_kwh, F(tariff_per_kwh)));
+    GPB__TRY(gpb__need_nonneg(err, in->colo_per_kw_month, F(colo_per_kw_month)));
+    GPB__TRY(need_frac(err, in->maintenance_frac_per_year,
                   F(maintenance_frac_per_year)));
     if (in->depreciation_method != GPB_DEPRECIATION_STRAIGHT_LINE &&
         in->depreciation_method != GPB_DEPRECIATION_DECLINING_BALANCE)
@@ -775,22 +752,22 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
                          "GPB_DEPRECIATION_STRAIGHT_LINE or "
                          "_DECLINING_BALANCE (got %d)",
                          in->depreciation_method);
-    TRY(need_months(err, in->depreciation_life_months, 1.0,
+    GPB__TRY(need_months(err, in->depreciation_life_months, 1.0,
                     F(depreciation_life_months)));
-    TRY(need_frac(err, in->salvage_frac, F(salvage_frac)));
-    TRY(gpb__need_nonneg(err, in->declining_rate_per_year,
+    GPB__TRY(need_frac(err, in->salvage_frac, F(salvage_frac)));
+    GPB__TRY(gpb__need_nonneg(err, in->declining_rate_per_year,
                     F(declining_rate_per_year)));
     if (in->declining_rate_per_year > 12.0)
         return gpb__fail(err, GPB_ERANGE,
                          F(declining_rate_per_year) " must be at most 12 "
                                                     "(got %g)",
                          in->declining_rate_per_year);
-    TRY(need_frac(err, in->resale_decline_frac_per_year,
+    GPB__TRY(need_frac(err, in->resale_decline_frac_per_year,
                   F(resale_decline_frac_per_year)));
-    TRY(need_frac(err, in->resale_floor_frac, F(resale_floor_frac)));
-    TRY(gpb__need_nonneg(err, in->rent_out_price_per_gpu_hour,
+    GPB__TRY(need_frac(err, in->resale_floor_frac, F(resale_floor_frac)));
+    GPB__TRY(gpb__need_nonneg(err, in->rent_out_price_per_gpu_hour,
                     F(rent_out_price_per_gpu_hour)));
-    TRY(need_frac(err, in->rent_out_util_frac, F(rent_out_util_frac)));
+    GPB__TRY(need_frac(err, in->rent_out_util_frac, F(rent_out_util_frac)));
 
     if (in->financing < GPB_FINANCING_CASH ||
         in->financing > GPB_FINANCING_LEASE)
@@ -798,13 +775,13 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
                          F(financing) " must be GPB_FINANCING_CASH, _LOAN "
                                       "or _LEASE (got %d)",
                          in->financing);
-    TRY(need_frac(err, in->loan_frac, F(loan_frac)));
-    TRY(gpb__need_nonneg(err, in->loan_rate_per_year, F(loan_rate_per_year)));
-    TRY(need_months(err, in->loan_months, 1.0, F(loan_months)));
-    TRY(need_frac(err, in->lease_frac_per_month, F(lease_frac_per_month)));
-    TRY(gpb__need_nonneg(err, in->lease_payment_per_month,
+    GPB__TRY(need_frac(err, in->loan_frac, F(loan_frac)));
+    GPB__TRY(gpb__need_nonneg(err, in->loan_rate_per_year, F(loan_rate_per_year)));
+    GPB__TRY(need_months(err, in->loan_months, 1.0, F(loan_months)));
+    GPB__TRY(need_frac(err, in->lease_frac_per_month, F(lease_frac_per_month)));
+    GPB__TRY(gpb__need_nonneg(err, in->lease_payment_per_month,
                     F(lease_payment_per_month)));
-    TRY(need_rate(err, in->discount_rate_per_year,
+    GPB__TRY(need_rate(err, in->discount_rate_per_year,
                   F(discount_rate_per_year)));
     return GPB_OK;
 }
@@ -853,7 +830,7 @@ static gpb_status rvb_init(rvb *c, const gpb_rent_vs_buy *in, double u,
     c->u = u;
     c->lead = (long)in->lead_time_months;
     c->commit = (long)in->reserved_commitment_months;
-    TRY(gpb_finance_capex(in->gpus, in->price_per_gpu, in->premium,
+    GPB__TRY(gpb_finance_capex(in->gpus, in->price_per_gpu, in->premium,
                           in->overhead_frac, in->overhead_per_node,
                           in->gpus_per_node, &c->capex, err));
     c->capex_cards = in->gpus * in->price_per_gpu * in->premium;
@@ -861,26 +838,26 @@ static gpb_status rvb_init(rvb *c, const gpb_rent_vs_buy *in, double u,
         c->loan = in->loan_frac * c->capex;
         c->loan_r = in->loan_rate_per_year / 12.0;
         c->loan_n = (long)in->loan_months;
-        TRY(gpb_finance_loan_payment(c->loan, in->loan_rate_per_year,
+        GPB__TRY(gpb_finance_loan_payment(c->loan, in->loan_rate_per_year,
                                      in->loan_months, &c->loan_pay, err));
     } else if (in->financing == GPB_FINANCING_LEASE) {
         if (in->lease_payment_per_month > 0.0)
             c->lease_pay = in->lease_payment_per_month;
         else
-            TRY(gpb_finance_lease_payment(c->capex, in->lease_frac_per_month,
+            GPB__TRY(gpb_finance_lease_payment(c->capex, in->lease_frac_per_month,
                                           &c->lease_pay, err));
     }
     /* Hours let out draw power like the hours used. */
     double busy = u + (1.0 - u) * in->rent_out_util_frac;
-    TRY(gpb_finance_energy_kwh(in->gpus, in->tdp_watts, in->server_overhead,
+    GPB__TRY(gpb_finance_energy_kwh(in->gpus, in->tdp_watts, in->server_overhead,
                                in->pue, in->idle_power_frac, busy, H_MONTH,
                                &c->kwh, err));
-    TRY(gpb_finance_power_cost(in->gpus, in->tdp_watts, in->server_overhead,
+    GPB__TRY(gpb_finance_power_cost(in->gpus, in->tdp_watts, in->server_overhead,
                                in->pue, in->idle_power_frac, busy, H_MONTH,
                                in->tariff_per_kwh, &c->power, err));
-    TRY(gpb_finance_colo_cost(in->gpus, in->tdp_watts, in->server_overhead,
+    GPB__TRY(gpb_finance_colo_cost(in->gpus, in->tdp_watts, in->server_overhead,
                               in->colo_per_kw_month, 1.0, &c->colo, err));
-    TRY(gpb_finance_maintenance_per_month(
+    GPB__TRY(gpb_finance_maintenance_per_month(
         c->capex, in->maintenance_frac_per_year, &c->maint, err));
     c->used_hours = in->gpus * H_MONTH * u;
     c->let_hours = in->gpus * H_MONTH * (1.0 - u) * in->rent_out_util_frac;
@@ -891,8 +868,8 @@ static gpb_status rvb_init(rvb *c, const gpb_rent_vs_buy *in, double u,
     c->dep.salvage = in->salvage_frac * c->capex;
     c->dep.life_months = in->depreciation_life_months;
     c->dep.rate_per_year = in->declining_rate_per_year;
-    TRY(dep_check(&c->dep, err));
-    TRY(need_result(err, c->power + c->colo + c->maint + c->lease_pay +
+    GPB__TRY(dep_check(&c->dep, err));
+    GPB__TRY(gpb__need_result(err, c->power + c->colo + c->maint + c->lease_pay +
                              c->loan_pay +
                              c->used_hours * in->rent_price_per_gpu_hour,
                     "a month's cost"));
@@ -1001,7 +978,7 @@ static gpb_status rvb_run(const gpb_rent_vs_buy *in, double u,
                           gpb_rent_vs_buy_flows *fl, gpb_error *err)
 {
     rvb c;
-    TRY(rvb_init(&c, in, u, err));
+    GPB__TRY(rvb_init(&c, in, u, err));
     gpb_rent_vs_buy_totals t;
     memset(&t, 0, sizeof t);
     long T = (long)in->months;
@@ -1113,7 +1090,7 @@ gpb_status gpb_finance_rent_vs_buy_eval(const gpb_rent_vs_buy *in,
                                         gpb_rent_vs_buy_flows *flows,
                                         gpb_error *err)
 {
-    TRY(gpb_finance_rent_vs_buy_check(in, err));
+    GPB__TRY(gpb_finance_rent_vs_buy_check(in, err));
     if (flows && (flows->rent_cash || flows->buy_cash ||
                   flows->buy_accounting || flows->buy_by_category)) {
         size_t need = (size_t)in->months + 1;
@@ -1130,9 +1107,9 @@ gpb_status gpb_finance_rent_vs_buy_flows_alloc(const gpb_rent_vs_buy *in,
                                                gpb_rent_vs_buy_flows *flows,
                                                gpb_error *err)
 {
-    TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
-    TRY(gpb__need_ptr(err, flows, "flows"));
-    TRY(need_months(err, in->months, 1.0, F(months)));
+    GPB__TRY(gpb__need_ptr(err, in, "rent_vs_buy"));
+    GPB__TRY(gpb__need_ptr(err, flows, "flows"));
+    GPB__TRY(need_months(err, in->months, 1.0, F(months)));
     size_t n = (size_t)in->months + 1;
     gpb_rent_vs_buy_flows f;
     f.n_points = n;
@@ -1353,7 +1330,7 @@ static gpb_status bracket_and_solve(double (*fn)(double, void *), void *ctx,
             b.buy_cheaper_above = k < n ? sgn(fs[k]) < 0 : s0 > 0;
         } else {
             gsl_function F = {fn, ctx};
-            TRY(brent(&F, xs[j - 1], xs[j], eps, &x, err));
+            GPB__TRY(brent(&F, xs[j - 1], xs[j], eps, &x, err));
             b.buy_cheaper_above = sgn(fs[j]) < 0;
         }
         b.value = x;
@@ -1369,8 +1346,8 @@ static gpb_status bracket_and_solve(double (*fn)(double, void *), void *ctx,
 gpb_status gpb_finance_breakeven_util(const gpb_rent_vs_buy *in,
                                       gpb_breakeven *out, gpb_error *err)
 {
-    TRY(gpb_finance_rent_vs_buy_check(in, err));
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb_finance_rent_vs_buy_check(in, err));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     solve_ctx sc;
     memset(&sc, 0, sizeof sc);
     sc.in = in;
@@ -1378,7 +1355,7 @@ gpb_status gpb_finance_breakeven_util(const gpb_rent_vs_buy *in,
     for (int i = 0; i <= UTIL_GRID; i++) {
         gpb_rent_vs_buy_totals t;
         xs[i] = (double)i / UTIL_GRID;
-        TRY(rvb_run(in, xs[i], &t, NULL, err));
+        GPB__TRY(rvb_run(in, xs[i], &t, NULL, err));
         fs[i] = t.npv_buy_minus_rent;
     }
     return bracket_and_solve(f_util, &sc, xs, fs, UTIL_GRID + 1, UTIL_EPS,
@@ -1389,13 +1366,13 @@ gpb_status gpb_finance_breakeven_months(const gpb_rent_vs_buy *in,
                                         double max_months, int settle,
                                         gpb_breakeven *out, gpb_error *err)
 {
-    TRY(gpb_finance_rent_vs_buy_check(in, err));
-    TRY(gpb__need_nonneg(err, max_months, "max_months"));
+    GPB__TRY(gpb_finance_rent_vs_buy_check(in, err));
+    GPB__TRY(gpb__need_nonneg(err, max_months, "max_months"));
     if (max_months > GPB_FINANCE_MONTHS_MAX)
         return gpb__fail(err, GPB_ERANGE,
                          "max_months must be at most %g (got %g)",
                          GPB_FINANCE_MONTHS_MAX, max_months);
-    TRY(gpb__need_ptr(err, out, "out"));
+    GPB__TRY(gpb__need_ptr(err, out, "out"));
     double lim = max_months > 0.0 ? max_months : in->months;
     solve_ctx *sc = malloc(sizeof *sc);
     size_t n = (size_t)ceil(lim) + 1;

@@ -33,6 +33,24 @@ gpb_status gpb__vfail_at(gpb_error *err, gpb_status status,
                          const char *source, int line, int column,
                          const char *path, const char *fmt, va_list ap);
 
+/* Returns from the calling function when expr fails. */
+#define GPB__TRY(expr)                                                   \
+    do {                                                                 \
+        gpb_status gpb__s_ = (expr);                                     \
+        if (gpb__s_ != GPB_OK)                                           \
+            return gpb__s_;                                              \
+    } while (0)
+
+/* A computed result must be finite: GPB_ERANGE ("capex overflows"). */
+gpb_status gpb__need_result(gpb_error *err, double v, const char *what);
+
+/*
+ * Rounds a non-negative count up to a whole number, treating a quotient
+ * within 1e-12 (relative) of a whole number as that number: 1.12e12 / 80e9
+ * is 14 in exact arithmetic but may come out as 14.000000000000002.
+ */
+double gpb__ceil_count(double x);
+
 /*
  * Argument checks shared by the pure layers. Each returns GPB_OK, or
  * GPB_EINVAL with a message naming the argument ("spec.params must be

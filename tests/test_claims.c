@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "gpubudget/gpubudget.h"
+#include "test_util.h"
 
 /* Relative tolerance for hand-worked values: the engine's arithmetic is
    a handful of double operations, so 1e-9 leaves only rounding. */
@@ -45,24 +46,6 @@ static const char *FIXED =
     "  - {name: r, params: 1B, tokens: 20B, gpu: A100-80GB, gpus: 8,\n"
     "     mfu: 0.5, price_per_gpu_hour: \"$2/h\"}\n";
 
-static gpb_scenario *load(const char *yaml)
-{
-    gpb_scenario *s = NULL;
-    gpb_diagnostics *d = NULL;
-    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
-                                             &s, &d);
-    if (st) {
-        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
-            char buf[1024];
-            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
-            fprintf(stderr, "%s\n", buf);
-        }
-        gpb_diagnostics_free(d);
-        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
-    }
-    return s;
-}
-
 static gpb_scenario *load_file(const char *name)
 {
     const char *root = getenv("GPB_SOURCE_ROOT");
@@ -80,21 +63,6 @@ static gpb_scenario *load_file(const char *name)
                      buf);
     }
     return s;
-}
-
-static gpb_result *run(const gpb_scenario *s, size_t paths, uint64_t seed)
-{
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = paths;
-    if (seed)
-        o.seed = seed;
-    o.threads = 2;
-    gpb_result *r = NULL;
-    gpb_error e;
-    ck_assert_msg(gpb_sim_run(s, &o, &r, &e) == GPB_OK, "sim failed: %s",
-                  e.message);
-    return r;
 }
 
 /* Evaluates an expression and returns its value on path 0. */
@@ -203,8 +171,8 @@ END_TEST
 
 START_TEST(test_expr_values)
 {
-    gpb_scenario *s = load(FIXED);
-    gpb_result *r = run(s, 64, 0);
+    gpb_scenario *s = test_load_yaml(FIXED);
+    gpb_result *r = test_run(s, 64, 0, 2);
     gpb_claim_metric_info mi;
     double cost = 2 * GPT3_GPU_HOURS_A100;
 
@@ -287,8 +255,8 @@ END_TEST
 
 START_TEST(test_expr_errors)
 {
-    gpb_scenario *s = load(FIXED);
-    gpb_result *r = run(s, 64, 0);
+    gpb_scenario *s = test_load_yaml(FIXED);
+    gpb_result *r = test_run(s, 64, 0, 2);
     gpb_error e;
     ck_assert_int_eq(eval_status(s, r, "training.r.cost +", &e), GPB_ESYNTAX);
     ck_assert_int_eq(eval_status(s, r, "(spend.total", &e), GPB_ESYNTAX);
@@ -319,8 +287,8 @@ END_TEST
 
 START_TEST(test_check_value)
 {
-    gpb_scenario *s = load(FIXED);
-    gpb_result *r = run(s, 64, 0);
+    gpb_scenario *s = test_load_yaml(FIXED);
+    gpb_result *r = test_run(s, 64, 0, 2);
     double cost = 2 * GPT3_GPU_HOURS_A100;
     gpb_claim_check c;
     gpb_error e;
@@ -412,14 +380,14 @@ END_TEST
  */
 START_TEST(test_check_probability_and_driver)
 {
-    gpb_scenario *s = load(
+    gpb_scenario *s = test_load_yaml(
         "gpubudget: 1\nname: u\ncurrency: USD\nhorizon_months: 2\n"
         "training:\n"
         "  - {name: r, params: 1B, tokens: 20B, gpu: A100-80GB, gpus: 8,\n"
         "     mfu: {uniform: [0.25, 0.5]},\n"
         "     price_per_gpu_hour: {uniform: [\"$2/h\", \"$2.1/h\"]}}\n");
     size_t n = 20000;
-    gpb_result *r = run(s, n, 7);
+    gpb_result *r = test_run(s, n, 7, 2);
     gpb_claim_check c;
     gpb_error e;
     gpb_quantity q = {0.3, GPB_QTY_NUMBER, 0};
@@ -498,7 +466,7 @@ static size_t claim_index(const gpb_scenario *s, const char *id)
 static gpb_claim_check check_claim(const char *file, const char *id)
 {
     gpb_scenario *s = load_file(file);
-    gpb_result *r = run(s, 10000, 0);
+    gpb_result *r = test_run(s, 10000, 0, 2);
     gpb_claim_check c;
     gpb_error e;
     gpb_status st = gpb_claim_check_at(s, r, NULL, claim_index(s, id), &c,
@@ -536,7 +504,7 @@ END_TEST
 START_TEST(test_known_c2_purchase_exact)
 {
     gpb_scenario *s = load_file("qianka-buy.yaml");
-    gpb_result *r = run(s, 2000, 0);
+    gpb_result *r = test_run(s, 2000, 0, 2);
     const double *v;
     ck_assert_int_eq(gpb_result_samples(r, "spend.compute_purchase", &v,
                                         NULL),
@@ -594,7 +562,7 @@ START_TEST(test_all_scenarios)
                       files[f]);
         ck_assert_msg(gpb_scenario_source_count(s) > 0, "%s cites nothing",
                       files[f]);
-        gpb_result *r = run(s, 1000, 0);
+        gpb_result *r = test_run(s, 1000, 0, 2);
         for (size_t i = 0; i < gpb_scenario_claim_count(s); i++) {
             gpb_claim_info ci;
             gpb_scenario_claim_get(s, i, &ci, NULL);
@@ -709,9 +677,9 @@ START_TEST(test_pitch_seven_days_implausible)
     ck_assert_rel(im.tokens_per_param, 2e12 / 70e9, EXACT);
     char *yaml = NULL;
     ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
-    gpb_scenario *s = load(yaml);
+    gpb_scenario *s = test_load_yaml(yaml);
     gpb_free(yaml);
-    gpb_result *r = run(s, 4000, 0);
+    gpb_result *r = test_run(s, 4000, 0, 2);
     gpb_claim_check c;
     ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
@@ -749,10 +717,10 @@ START_TEST(test_pitch_budget)
     ck_assert_rel(im.price_per_gpu_hour_usd, 5000.0 / (64 * 720), EXACT);
     char *yaml = NULL;
     ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
-    gpb_scenario *s = load(yaml);
+    gpb_scenario *s = test_load_yaml(yaml);
     gpb_free(yaml);
     ck_assert_uint_eq(gpb_scenario_claim_count(s), 2);
-    gpb_result *r = run(s, 4000, 0);
+    gpb_result *r = test_run(s, 4000, 0, 2);
     gpb_claim_check c;
     ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 1, &c, &e), GPB_OK);
     /* $5k cannot pay for the run at any MFU the model allows. */

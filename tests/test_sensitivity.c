@@ -31,38 +31,7 @@
 #include <string.h>
 
 #include "gpubudget/gpubudget.h"
-
-static gpb_scenario *load(const char *yaml)
-{
-    gpb_scenario *s = NULL;
-    gpb_diagnostics *d = NULL;
-    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
-                                             &s, &d);
-    if (st) {
-        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
-            char buf[1024];
-            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
-            fprintf(stderr, "%s\n", buf);
-        }
-        gpb_diagnostics_free(d);
-        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
-    }
-    return s;
-}
-
-static gpb_result *run(const gpb_scenario *s, size_t paths, uint64_t seed)
-{
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = paths;
-    o.seed = seed;
-    o.threads = 2;
-    gpb_result *r = NULL;
-    gpb_error e;
-    gpb_status st = gpb_sim_run(s, &o, &r, &e);
-    ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
-    return r;
-}
+#include "test_util.h"
 
 static size_t metric(const gpb_result *r, const char *name)
 {
@@ -117,9 +86,9 @@ static const char *const PATH[3] = {
 
 START_TEST(srrc_matches_the_closed_form)
 {
-    gpb_scenario *s = load(linear);
+    gpb_scenario *s = test_load_yaml(linear);
     const size_t n = 100000;
-    gpb_result *r = run(s, n, 11);
+    gpb_result *r = test_run(s, n, 11, 2);
     gpb_sensitivity *x = sens(s, r, 0);
     ck_assert_uint_eq(gpb_sensitivity_paths(x), n);
     ck_assert_uint_eq(gpb_sensitivity_input_count(x), 4);
@@ -203,9 +172,9 @@ static const char *two_inputs =
 
 START_TEST(matches_pairwise_formulas)
 {
-    gpb_scenario *s = load(two_inputs);
+    gpb_scenario *s = test_load_yaml(two_inputs);
     const size_t n = 3000;
-    gpb_result *r = run(s, n, 5);
+    gpb_result *r = test_run(s, n, 5, 2);
     gpb_sensitivity *x = sens(s, r, 0);
     ck_assert_uint_eq(gpb_sensitivity_input_count(x), 2);
     double *work = malloc(2 * n * sizeof *work);
@@ -267,8 +236,8 @@ END_TEST
  */
 START_TEST(swing_matches_the_closed_form)
 {
-    gpb_scenario *s = load(linear);
-    gpb_result *r = run(s, 2000, 3);
+    gpb_scenario *s = test_load_yaml(linear);
+    gpb_result *r = test_run(s, 2000, 3, 2);
     gpb_sensitivity *x = sens(s, r, 1);
     ck_assert(gpb_sensitivity_has_swing(x));
     ck_assert_uint_eq(gpb_sensitivity_swing_paths(x), 200);
@@ -323,7 +292,7 @@ END_TEST
    engine stores it converted at each path's uncertain exchange rate. */
 START_TEST(own_currency_undoes_the_conversion)
 {
-    gpb_scenario *s = load("gpubudget: 1\n"
+    gpb_scenario *s = test_load_yaml("gpubudget: 1\n"
                            "name: fx\n"
                            "currency: CNY\n"
                            "horizon_months: 6\n"
@@ -332,7 +301,7 @@ START_TEST(own_currency_undoes_the_conversion)
                            "other_costs:\n"
                            "  - {name: a, per_month: {uniform: "
                            "[\"$1M\", \"$2M\"]}}\n");
-    gpb_result *r = run(s, 500, 9);
+    gpb_result *r = test_run(s, 500, 9, 2);
     ck_assert_uint_eq(gpb_result_input_count(r), 2);
     size_t ka = strcmp(gpb_result_input_path(r, 0), "other_costs[0].per_month")
                     ? 1
@@ -357,7 +326,7 @@ END_TEST
    error that names both numbers. */
 START_TEST(constants_and_too_few_paths)
 {
-    gpb_scenario *s = load("gpubudget: 1\n"
+    gpb_scenario *s = test_load_yaml("gpubudget: 1\n"
                            "name: flags\n"
                            "currency: USD\n"
                            "horizon_months: 6\n"
@@ -368,7 +337,7 @@ START_TEST(constants_and_too_few_paths)
                            "other_costs:\n"
                            "  - {name: a, per_month: {uniform: "
                            "[\"$1M\", \"$2M\"]}}\n");
-    gpb_result *r = run(s, 50, 1);
+    gpb_result *r = test_run(s, 50, 1, 2);
     gpb_sensitivity *x = sens(s, r, 0);
     size_t kp = input(x, "company.funding[0].probability");
     size_t m = metric(r, "spend.total"), ms = metric(r, "spend.serving");
@@ -386,7 +355,7 @@ START_TEST(constants_and_too_few_paths)
     gpb_result_free(r);
 
     /* Two varying inputs need 4 paths; 3 is an error. */
-    r = run(s, 3, 1);
+    r = test_run(s, 3, 1, 2);
     gpb_sensitivity_options o;
     gpb_sensitivity_options_default(&o);
     o.swing = 0;
@@ -398,7 +367,7 @@ START_TEST(constants_and_too_few_paths)
                       strstr(e.message, "got 3"),
                   "%s", e.message);
     gpb_result_free(r);
-    r = run(s, 4, 1);
+    r = test_run(s, 4, 1, 2);
     ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, &e), GPB_OK);
     gpb_sensitivity_free(x);
     gpb_result_free(r);
@@ -408,8 +377,8 @@ END_TEST
 
 START_TEST(bad_arguments)
 {
-    gpb_scenario *s = load(linear);
-    gpb_result *r = run(s, 100, 1);
+    gpb_scenario *s = test_load_yaml(linear);
+    gpb_result *r = test_run(s, 100, 1, 2);
     gpb_sensitivity *x = NULL;
     gpb_sensitivity_options o;
     gpb_sensitivity_options_default(&o);
@@ -424,7 +393,7 @@ START_TEST(bad_arguments)
     o.swing_paths = 0;
     ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, NULL), GPB_EINVAL);
     /* A result and a scenario that do not belong together. */
-    gpb_scenario *other = load(two_inputs);
+    gpb_scenario *other = test_load_yaml(two_inputs);
     gpb_sensitivity_options_default(&o);
     gpb_error e;
     ck_assert_int_eq(gpb_sensitivity_compute(other, r, &o, &x, &e),
@@ -494,8 +463,8 @@ static int cmp_double(const void *a, const void *b)
  */
 START_TEST(quantile_ci_by_hand)
 {
-    gpb_scenario *s = load(linear);
-    gpb_result *r = run(s, 1000, 17);
+    gpb_scenario *s = test_load_yaml(linear);
+    gpb_result *r = test_run(s, 1000, 17, 2);
     const double *v;
     ck_assert_int_eq(gpb_result_samples(r, "spend.total", &v, NULL), GPB_OK);
     double *sorted = malloc(1000 * sizeof *sorted);
@@ -529,10 +498,10 @@ END_TEST
  */
 START_TEST(quantile_ci_covers)
 {
-    gpb_scenario *s = load(linear);
+    gpb_scenario *s = test_load_yaml(linear);
     int covered = 0;
     for (uint64_t seed = 1; seed <= 200; seed++) {
-        gpb_result *r = run(s, 500, seed);
+        gpb_result *r = test_run(s, 500, seed, 2);
         double lo, hi;
         ck_assert_int_eq(gpb_result_quantile_ci(r, "spend.total", 0.5, 0.95,
                                                 &lo, &hi, NULL),
@@ -557,7 +526,7 @@ END_TEST
  */
 START_TEST(run_to_precision_doubles)
 {
-    gpb_scenario *s = load(linear);
+    gpb_scenario *s = test_load_yaml(linear);
     gpb_sim_options o;
     gpb_sim_options_default(&o);
     o.paths = 800;

@@ -12,39 +12,7 @@
 #include <string.h>
 
 #include "gpubudget/gpubudget.h"
-
-static gpb_scenario *load(const char *yaml)
-{
-    gpb_scenario *s = NULL;
-    gpb_diagnostics *d = NULL;
-    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
-                                             &s, &d);
-    if (st) {
-        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
-            char buf[1024];
-            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
-            fprintf(stderr, "%s\n", buf);
-        }
-        gpb_diagnostics_free(d);
-        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
-    }
-    return s;
-}
-
-static gpb_result *run(const gpb_scenario *s, size_t paths, uint64_t seed,
-                       int threads)
-{
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = paths;
-    o.seed = seed;
-    o.threads = threads;
-    gpb_result *r = NULL;
-    gpb_error e;
-    gpb_status st = gpb_sim_run(s, &o, &r, &e);
-    ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
-    return r;
-}
+#include "test_util.h"
 
 static double q(const gpb_result *r, const char *m, double p)
 {
@@ -77,8 +45,8 @@ static const char *constant_burn =
 
 START_TEST(constant_burn_runway_is_cash_over_burn)
 {
-    gpb_scenario *s = load(constant_burn);
-    gpb_result *r = run(s, 3000, 1, 2);
+    gpb_scenario *s = test_load_yaml(constant_burn);
+    gpb_result *r = test_run(s, 3000, 1, 2);
     /* Closing cash after month m is 12.5 − (m + 1) ($M): first negative at
        m = 12, i.e. runway = floor(cash / burn) = 12 on every path. */
     ck_assert(q(r, "runway_months", 0.0) == 12);
@@ -121,9 +89,9 @@ START_TEST(sum_of_independent_normals)
         "  - {name: a, per_month: {normal: [\"$10M\", \"$0.5M\"]}}\n"
         "  - {name: b, per_month: {normal: [\"$20M\", \"$1M\"]}}\n"
         "  - {name: c, per_month: {normal: [\"$30M\", \"$0.3M\"]}}\n";
-    gpb_scenario *s = load(y);
+    gpb_scenario *s = test_load_yaml(y);
     const size_t n = 100000;
-    gpb_result *r = run(s, n, 7, 2);
+    gpb_result *r = test_run(s, n, 7, 2);
     double mu = 12 * 60e6, sd = 12 * sqrt(0.25e12 + 1e12 + 0.09e12);
     double se;
     double m = mean(r, "spend.total", &se);
@@ -150,9 +118,9 @@ START_TEST(lognormal90_recovers_its_interval)
     const char *y =
         "gpubudget: 1\nname: ln90\ncurrency: USD\nhorizon_months: 1\n"
         "company: {cash: {lognormal90: [\"$10M\", \"$40M\"]}}\n";
-    gpb_scenario *s = load(y);
+    gpb_scenario *s = test_load_yaml(y);
     const size_t n = 100000;
-    gpb_result *r = run(s, n, 11, 2);
+    gpb_result *r = test_run(s, n, 11, 2);
     double mu = (log(10e6) + log(40e6)) / 2;
     double sig = (log(40e6) - log(10e6)) / (2 * 1.6448536269514722);
     static const double ps[2] = {0.05, 0.95};
@@ -176,9 +144,9 @@ START_TEST(round_closes_with_its_probability)
         "gpubudget: 1\nname: round\ncurrency: USD\nhorizon_months: 6\n"
         "company:\n  cash: \"$1M\"\n  funding:\n"
         "    - {name: A, month: 2, amount: \"$10M\", probability: 0.35}\n";
-    gpb_scenario *s = load(y);
+    gpb_scenario *s = test_load_yaml(y);
     const size_t n = 50000;
-    gpb_result *r = run(s, n, 3, 2);
+    gpb_result *r = test_run(s, n, 3, 2);
     double closed = 1.0 - 0;
     ck_assert(gpb_result_prob_at_most(r, "funding.total", 0, &closed, NULL) ==
               GPB_OK);
@@ -207,8 +175,8 @@ START_TEST(training_run_finishes_when_the_compute_is_done)
         "    gpu: H100-SXM\n    peak_tflops: 100\n    gpus: 100\n"
         "    start_month: 2\n    mfu: 0.5\n"
         "    price_per_gpu_hour: \"$2/h\"\n";
-    gpb_scenario *s = load(y);
-    gpb_result *r = run(s, 1000, 5, 1);
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_result *r = test_run(s, 1000, 5, 1);
     double months = 1.2e23 / (100 * 730.5 * 3600 * 1e14 * 0.5);
     ck_assert(q(r, "training.pre.finish_month", 0.5) == 11);
     ck_assert(q(r, "training.pre.finished", 0.5) == 1);
@@ -274,16 +242,16 @@ static void assert_identical(const gpb_result *a, const gpb_result *b)
 
 START_TEST(bit_identical_on_1_2_and_8_threads)
 {
-    gpb_scenario *s = load(busy);
+    gpb_scenario *s = test_load_yaml(busy);
     /* 10 blocks of 1024 and a partial one, so threads interleave. */
     const size_t n = 10 * GPB_SIM_BLOCK_PATHS + 77;
-    gpb_result *r1 = run(s, n, 42, 1);
-    gpb_result *r2 = run(s, n, 42, 2);
-    gpb_result *r8 = run(s, n, 42, 8);
+    gpb_result *r1 = test_run(s, n, 42, 1);
+    gpb_result *r2 = test_run(s, n, 42, 2);
+    gpb_result *r8 = test_run(s, n, 42, 8);
     assert_identical(r1, r2);
     assert_identical(r1, r8);
     /* A different seed gives different paths. */
-    gpb_result *o = run(s, n, 43, 2);
+    gpb_result *o = test_run(s, n, 43, 2);
     const double *a, *b;
     gpb_result_samples(r1, "spend.total", &a, NULL);
     gpb_result_samples(o, "spend.total", &b, NULL);
@@ -305,9 +273,9 @@ START_TEST(correlation_is_honoured)
        matches the requested −0.5; its SE is about (1 − ρ²)/√n ≈ 0.0034 at
        n = 50,000, and the test allows 0.02 (≈ 6 SE). Uncorrelated inputs
        stay near 0 by the same bound. */
-    gpb_scenario *s = load(busy);
+    gpb_scenario *s = test_load_yaml(busy);
     const size_t n = 50000;
-    gpb_result *r = run(s, n, 9, 2);
+    gpb_result *r = test_run(s, n, 9, 2);
     long ia = -1, ib = -1, ic = -1;
     for (size_t i = 0; i < gpb_result_input_count(r); i++) {
         const char *p = gpb_result_input_path(r, i);
@@ -336,9 +304,9 @@ START_TEST(failures_and_divergence_slow_the_run)
 {
     /* The bench's run: the mean failures per running month equals
        G·730.5/MTBF = 14.96064 within 4 SE (Poisson: √(λ/n_months)). */
-    gpb_scenario *s = load(busy);
+    gpb_scenario *s = test_load_yaml(busy);
     const size_t n = 20000;
-    gpb_result *r = run(s, n, 13, 2);
+    gpb_result *r = test_run(s, n, 13, 2);
     const double *f, *mo;
     gpb_result_samples(r, "training.pre.failures", &f, NULL);
     gpb_result_samples(r, "training.pre.months", &mo, NULL);
@@ -380,7 +348,7 @@ static int cancel_now(void *ctx, size_t done, size_t total)
 
 START_TEST(progress_and_cancel)
 {
-    gpb_scenario *s = load(busy);
+    gpb_scenario *s = test_load_yaml(busy);
     gpb_sim_options o;
     gpb_sim_options_default(&o);
     o.paths = 5000;
@@ -402,7 +370,7 @@ END_TEST
 
 START_TEST(bad_options_and_names)
 {
-    gpb_scenario *s = load(constant_burn);
+    gpb_scenario *s = test_load_yaml(constant_burn);
     gpb_sim_options o;
     gpb_sim_options_default(&o);
     gpb_result *r = NULL;
@@ -414,7 +382,7 @@ START_TEST(bad_options_and_names)
     ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_EINVAL);
     ck_assert_int_eq(gpb_sim_run(NULL, &o, &r, &e), GPB_EINVAL);
     o.threads = 1;
-    r = run(s, 100, 1, 1);
+    r = test_run(s, 100, 1, 1);
     double v;
     ck_assert_int_eq(gpb_result_quantile(r, "spend.totl", 0.5, &v, &e),
                      GPB_ENOTFOUND);
@@ -434,7 +402,7 @@ START_TEST(quasi_random_is_close_to_pseudo_random)
 {
     /* Sobol points for the per-path inputs: the mean of a smooth metric
        agrees with the pseudo-random estimate within 4 of its SE. */
-    gpb_scenario *s = load(busy);
+    gpb_scenario *s = test_load_yaml(busy);
     gpb_sim_options o;
     gpb_sim_options_default(&o);
     o.paths = 20000;
@@ -476,8 +444,8 @@ START_TEST(zero_risk_rates_change_nothing)
     char a[2048], b[2048];
     snprintf(a, sizeof a, RISK_BASE, "");
     snprintf(b, sizeof b, RISK_BASE, risk);
-    gpb_scenario *sa = load(a), *sb = load(b);
-    gpb_result *ra = run(sa, 3000, 21, 2), *rb = run(sb, 3000, 21, 2);
+    gpb_scenario *sa = test_load_yaml(a), *sb = test_load_yaml(b);
+    gpb_result *ra = test_run(sa, 3000, 21, 2), *rb = test_run(sb, 3000, 21, 2);
     assert_identical(ra, rb);
     gpb_result_free(ra);
     gpb_result_free(rb);
@@ -507,8 +475,8 @@ START_TEST(buy_waits_for_delivery_and_resells)
     char y[2048];
     snprintf(y, sizeof y, ACQ_BASE, "100",
              "    acquire: buy\n    fleet: own\n");
-    gpb_scenario *s = load(y);
-    gpb_result *r = run(s, 200, 2, 1);
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_result *r = test_run(s, 200, 2, 1);
     /* Bought in month 1, delivered 3 months later: the run works from
        month 4 and needs 9.1262 months, so it finishes in month 13. */
     ck_assert(q(r, "training.pre.finish_month", 0.5) == 13);
@@ -538,8 +506,8 @@ START_TEST(mix_rents_the_rest)
     char y[2048];
     snprintf(y, sizeof y, ACQ_BASE, "40",
              "    acquire: mix\n    fleet: own\n");
-    gpb_scenario *s = load(y);
-    gpb_result *r = run(s, 200, 2, 1);
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_result *r = test_run(s, 200, 2, 1);
     /* Months 0-3 (before delivery) all 100 GPUs are rented; from month 4,
        40 are owned and 60 rented. The run needs 9.1262 months at full
        strength, so it finishes in month 9, the share 0.1262 of month 9
@@ -560,8 +528,8 @@ START_TEST(reserve_pays_the_whole_commitment)
     snprintf(y, sizeof y, ACQ_BASE, "1",
              "    acquire: reserve\n"
              "    reserve: {commitment_months: 12, discount: 0.4}\n");
-    gpb_scenario *s = load(y);
-    gpb_result *r = run(s, 200, 2, 1);
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_result *r = test_run(s, 200, 2, 1);
     /* The run is done in month 9, but the 12-month commitment is paid in
        full: 100 · 730.5 · $2 · 0.6 · 12 = $1,051,920. */
     ck_assert(q(r, "training.pre.finish_month", 0.5) == 9);
@@ -592,16 +560,16 @@ START_TEST(serving_priced_from_tokens)
         "          utilization: 0.5, price_per_gpu_hour: \"$2/h\"%s}\n"
     char buf[1024];
     snprintf(buf, sizeof buf, SERVE_YAML, "");
-    gpb_scenario *s = load(buf);
-    gpb_result *r = run(s, 100, 1, 1);
+    gpb_scenario *s = test_load_yaml(buf);
+    gpb_result *r = test_run(s, 100, 1, 1);
     ck_assert(q(r, "serving.gpus_last", 0.5) == 795);
     ck_assert_msg(fabs(q(r, "spend.serving", 0.5) - 13937940) < 1e-3, "%g",
                   q(r, "spend.serving", 0.5));
     gpb_result_free(r);
     gpb_scenario_free(s);
     snprintf(buf, sizeof buf, SERVE_YAML, ", fleet: own");
-    s = load(buf);
-    r = run(s, 100, 1, 1);
+    s = test_load_yaml(buf);
+    r = test_run(s, 100, 1, 1);
     ck_assert_msg(fabs(q(r, "spend.serving", 0.5) - 495 * 730.5 * 2 * 12) <
                       1e-3,
                   "%g", q(r, "spend.serving", 0.5));
@@ -622,9 +590,9 @@ START_TEST(divergence_per_run_keeps_its_probability)
         "training:\n  - name: pre\n    params: 1B\n    tokens: 20B\n"
         "    gpu: H100\n    gpus: 64\n    mfu: 0.4\n"
         "    divergence: {probability_per_run: 0.2, work_lost: 0}\n";
-    gpb_scenario *s = load(y);
+    gpb_scenario *s = test_load_yaml(y);
     const size_t n = 40000;
-    gpb_result *r = run(s, n, 17, 2);
+    gpb_result *r = test_run(s, n, 17, 2);
     double m = mean(r, "training.pre.divergences", NULL);
     ck_assert_msg(fabs(m - 0.2) < 4 * sqrt(0.2 * 0.8 / n), "%g", m);
     gpb_result_free(r);

@@ -1,0 +1,53 @@
+/*
+ * Helpers shared by the Check suites that load scenarios from text and run
+ * them. Header-only: each test program includes it once.
+ */
+#ifndef GPB_TEST_UTIL_H
+#define GPB_TEST_UTIL_H
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gpubudget/gpubudget.h"
+
+/* Loads a scenario from YAML text, failing the test (with every problem
+   printed) when it does not load. */
+static inline gpb_scenario *test_load_yaml(const char *yaml)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
+                                             &s, &d);
+    if (st) {
+        for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
+            char buf[1024];
+            gpb_error_format(gpb_diagnostics_at(d, i), buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        }
+        gpb_diagnostics_free(d);
+        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
+    }
+    return s;
+}
+
+/* Runs s on `paths` paths and `threads` threads; seed 0 keeps the
+   default seed. Fails the test when the run fails. */
+static inline gpb_result *test_run(const gpb_scenario *s, size_t paths,
+                                   uint64_t seed, int threads)
+{
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = paths;
+    if (seed)
+        o.seed = seed;
+    o.threads = threads;
+    gpb_result *r = NULL;
+    gpb_error e;
+    gpb_status st = gpb_sim_run(s, &o, &r, &e);
+    ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
+    return r;
+}
+
+#endif

@@ -24,14 +24,6 @@
    a handful of double operations, so 1e-9 leaves only rounding. */
 #define EXACT 1e-9
 
-#define ck_assert_rel(got, want, rel)                                       \
-    do {                                                                    \
-        double g_ = (got), w_ = (want);                                     \
-        ck_assert_msg(fabs(g_ - w_) <= (rel) * fabs(w_),                    \
-                      "%s = %.17g, wanted %.17g (rel. tol. %g)", #got, g_,  \
-                      w_, (double)(rel));                                   \
-    } while (0)
-
 #define GPT3_GPU_HOURS_A100 213.675213675
 
 static const char *FIXED =

@@ -6,6 +6,7 @@
 #define GPB_TEST_UTIL_H
 
 #include <check.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,5 +50,32 @@ static inline gpb_result *test_run(const gpb_scenario *s, size_t paths,
     ck_assert_msg(st == GPB_OK, "sim failed: %s", e.message);
     return r;
 }
+
+/* |got - want| <= rel · |want|. */
+#define ck_assert_rel(got, want, rel)                                       \
+    do {                                                                    \
+        double g_ = (got), w_ = (want), r_ = (rel);                         \
+        ck_assert_msg(fabs(g_ - w_) <= r_ * fabs(w_),                       \
+                      "%s = %.17g, want %.17g within %g relative", #got,    \
+                      g_, w_, r_);                                          \
+    } while (0)
+
+/*
+ * The call must fail with status st, and the message must name the
+ * offending argument (the substring name).
+ */
+#define ck_assert_fail(call, st, name)                                      \
+    do {                                                                    \
+        gpb_error e_;                                                       \
+        gpb_error_clear(&e_);                                               \
+        gpb_error *err = &e_;                                               \
+        gpb_status s_ = (call);                                             \
+        ck_assert_msg(s_ == (st), "%s returned %d (%s), want %d", #call,    \
+                      (int)s_, e_.message, (int)(st));                      \
+        ck_assert_int_eq(e_.status, (st));                                  \
+        ck_assert_msg(strstr(e_.message, (name)) != NULL,                   \
+                      "message \"%s\" does not name \"%s\"", e_.message,    \
+                      (name));                                              \
+    } while (0)
 
 #endif

@@ -111,3 +111,6 @@ contains out "P(buying is cheaper" "text reports P(buy cheaper)"
 expect 2 "rent-vs-buy scenario without fleet" -- "$GPB" rent-vs-buy \
     --gpu H100 --gpus 8 --months 12 --scenario "$ROOT/bench/bench-60m.yaml"
 contains err "no fleet" "a scenario without a fleet is refused"
+expect 2 "rent-vs-buy bad paths" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 1e30
+contains err "--paths must be a whole number" "paths out of range refused"

@@ -28,6 +28,16 @@ int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
                   gpb_quantity *out);
 int cli_parse_number(const char *opt, const char *text, double *out);
 
+/* A whole number in [lo, hi]; on failure prints "--opt must be a whole
+   number <hint>" and returns -1. */
+int cli_parse_whole(const char *opt, const char *text, double lo, double hi,
+                    const char *hint, double *out);
+
+/* The simulation options every command shares: opt is "paths", "seed" or
+   "threads"; the value goes into so. Returns 0, or -1 after printing why. */
+int cli_parse_sim_option(const char *opt, const char *text,
+                         gpb_sim_options *so);
+
 /* Display width of UTF-8 text (CJK characters count two columns), and
    right-aligned printing by display width. */
 int cli_display_width(const char *s);

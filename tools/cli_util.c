@@ -1,5 +1,7 @@
 /* Output and error helpers for the gpubudget command. */
+#include <math.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -102,4 +104,44 @@ void cli_print_right(const char *s, int width)
     for (int i = 0; i < pad; i++)
         fputc(' ', stdout);
     fputs(s, stdout);
+}
+
+int cli_parse_whole(const char *opt, const char *text, double lo, double hi,
+                    const char *hint, double *out)
+{
+    double v;
+    if (cli_parse_number(opt, text, &v))
+        return -1;
+    if (!(v >= lo && v <= hi && v == floor(v))) {
+        cli_error("--%s must be a whole number %s", opt, hint);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_sim_option(const char *opt, const char *text,
+                         gpb_sim_options *so)
+{
+    double v;
+    if (!strcmp(opt, "paths")) {
+        char hint[64];
+        snprintf(hint, sizeof hint, "from 1 to %u", GPB_SIM_MAX_PATHS);
+        if (cli_parse_whole(opt, text, 1, GPB_SIM_MAX_PATHS, hint, &v))
+            return -1;
+        so->paths = (size_t)v;
+    } else if (!strcmp(opt, "seed")) {
+        /* Below 2^64, and exactly representable as a double. */
+        if (cli_parse_whole(opt, text, 0, 1.8e19, ">= 0", &v))
+            return -1;
+        so->seed = (uint64_t)v;
+    } else if (!strcmp(opt, "threads")) {
+        if (cli_parse_whole(opt, text, 0, 1024,
+                            "from 0 (all cores) to 1024", &v))
+            return -1;
+        so->threads = (int)v;
+    } else {
+        return -1;
+    }
+    return 0;
 }

@@ -829,37 +829,24 @@ static int parse_args(int argc, char **argv, check_args *a)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        double v;
         switch (c) {
         case O_PATHS:
-            if (cli_parse_number("paths", optarg, &v))
-                return CLI_BAD_INPUT;
-            if (!(v >= 1 && v <= GPB_SIM_MAX_PATHS) || v != floor(v)) {
-                cli_error("--paths must be a whole number from 1 to %u",
-                          GPB_SIM_MAX_PATHS);
-                return CLI_BAD_INPUT;
-            }
-            a->paths = (size_t)v;
-            break;
         case O_SEED:
-            if (cli_parse_number("seed", optarg, &v))
+        case O_THREADS: {
+            gpb_sim_options so;
+            so.paths = a->paths;
+            so.seed = a->seed;
+            so.threads = a->threads;
+            if (cli_parse_sim_option(c == O_PATHS  ? "paths"
+                                     : c == O_SEED ? "seed"
+                                                   : "threads",
+                                     optarg, &so))
                 return CLI_BAD_INPUT;
-            if (!(v >= 0 && v < 1.8e19) || v != floor(v)) {
-                cli_error("--seed must be a whole number >= 0");
-                return CLI_BAD_INPUT;
-            }
-            a->seed = (uint64_t)v;
+            a->paths = so.paths;
+            a->seed = so.seed;
+            a->threads = so.threads;
             break;
-        case O_THREADS:
-            if (cli_parse_number("threads", optarg, &v))
-                return CLI_BAD_INPUT;
-            if (!(v >= 0 && v <= 4096) || v != floor(v)) {
-                cli_error("--threads must be a whole number from 0 (all "
-                          "cores) to 4096");
-                return CLI_BAD_INPUT;
-            }
-            a->threads = (int)v;
-            break;
+        }
         case O_JSON: a->out = OUT_JSON; break;
         case O_MD: a->out = OUT_MARKDOWN; break;
         case O_STRICT: a->strict = 1; break;

@@ -224,8 +224,7 @@ typedef struct opts {
     double lease_frac, rent_out_util, discount_rate;
     money rent, price, tariff, colo, overhead_node, lease_payment, rent_out;
     int json, help;
-    const char *scenario;
-    double paths, seed;
+    const char *scenario, *paths_text, *seed_text;
 } opts;
 
 /*
@@ -594,7 +593,6 @@ int cmd_rent_vs_buy(int argc, char **argv)
     gpb_rent_vs_buy in;
     gpb_rent_vs_buy_default(&in);
     o.gpus = o.months = NAN;
-    o.paths = o.seed = NAN;
     o.util = in.util_frac;
     o.premium = in.premium;
     o.overhead = in.overhead_frac;
@@ -659,8 +657,8 @@ int cmd_rent_vs_buy(int argc, char **argv)
         {"rent-out-util", K_NUM, &o.rent_out_util},
         {"discount-rate", K_NUM, &o.discount_rate},
         {"scenario", K_STR, &o.scenario},
-        {"paths", K_NUM, &o.paths},
-        {"seed", K_NUM, &o.seed},
+        {"paths", K_STR, &o.paths_text},
+        {"seed", K_STR, &o.seed_text},
         {"json", K_FLAG, &o.json},
         {"help", K_FLAG, &o.help},
     };
@@ -845,10 +843,12 @@ int cmd_rent_vs_buy(int argc, char **argv)
     if (sc) {
         gpb_sim_options so;
         gpb_sim_options_default(&so);
-        if (!isnan(o.paths))
-            so.paths = (size_t)o.paths;
-        if (!isnan(o.seed))
-            so.seed = (uint64_t)o.seed;
+        if ((o.paths_text &&
+             cli_parse_sim_option("paths", o.paths_text, &so)) ||
+            (o.seed_text && cli_parse_sim_option("seed", o.seed_text, &so))) {
+            rc = CLI_BAD_INPUT;
+            goto done;
+        }
         if (gpb_sim_rent_vs_buy(sc, &in, &so, &mc, &e)) {
             cli_error_gpb("--scenario", &e);
             rc = CLI_BAD_INPUT;

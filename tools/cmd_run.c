@@ -395,46 +395,33 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         switch (c) {
         case O_PATHS:
         case O_MAX_PATHS:
-            if (cli_parse_number(c == O_PATHS ? "paths" : "max-paths", optarg,
-                                 &v))
-                return CLI_BAD_INPUT;
-            if (!(v >= 1 && v <= GPB_SIM_MAX_PATHS && v == floor(v))) {
-                cli_error("--%s must be a whole number from 1 to %u",
-                          c == O_PATHS ? "paths" : "max-paths",
-                          GPB_SIM_MAX_PATHS);
-                return CLI_BAD_INPUT;
+            {
+                char hint[64];
+                snprintf(hint, sizeof hint, "from 1 to %u", GPB_SIM_MAX_PATHS);
+                if (cli_parse_whole(c == O_PATHS ? "paths" : "max-paths",
+                                    optarg, 1, GPB_SIM_MAX_PATHS, hint, &v))
+                    return CLI_BAD_INPUT;
             }
             *(c == O_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
             break;
         case O_SWING_PATHS:
-            if (cli_parse_number("swing-paths", optarg, &v))
+            if (cli_parse_whole("swing-paths", optarg, 0, 1e7,
+                                "from 0 (no swing) to 10M", &v))
                 return CLI_BAD_INPUT;
-            if (!(v >= 0 && v <= 1e7 && v == floor(v))) {
-                cli_error("--swing-paths must be a whole number from 0 (no "
-                          "swing) to 10M");
-                return CLI_BAD_INPUT;
-            }
             a->swing_paths = (size_t)v;
             break;
         case O_SEED:
-            if (cli_parse_number("seed", optarg, &v))
+        case O_THREADS: {
+            gpb_sim_options so;
+            so.seed = a->seed;
+            so.threads = a->threads;
+            if (cli_parse_sim_option(c == O_SEED ? "seed" : "threads",
+                                     optarg, &so))
                 return CLI_BAD_INPUT;
-            if (!(v >= 0 && v < 1.8e19 && v == floor(v))) {
-                cli_error("--seed must be a whole number >= 0");
-                return CLI_BAD_INPUT;
-            }
-            a->seed = (uint64_t)v;
+            a->seed = so.seed;
+            a->threads = so.threads;
             break;
-        case O_THREADS:
-            if (cli_parse_number("threads", optarg, &v))
-                return CLI_BAD_INPUT;
-            if (!(v >= 0 && v <= 1024 && v == floor(v))) {
-                cli_error("--threads must be a whole number from 0 (all "
-                          "cores) to 1024");
-                return CLI_BAD_INPUT;
-            }
-            a->threads = (int)v;
-            break;
+        }
         case O_PRECISION:
             if (cli_parse_number("precision", optarg, &v))
                 return CLI_BAD_INPUT;

@@ -1271,6 +1271,24 @@ static void blas_quiet_leave(void)
     pthread_mutex_unlock(&blas_lock);
 }
 
+/* The caller's options (or the defaults), checked. */
+static gpb_status options_resolve(const gpb_sim_options *in,
+                                  gpb_sim_options *opt, gpb_error *err)
+{
+    if (in)
+        *opt = *in;
+    else
+        gpb_sim_options_default(opt);
+    if (opt->paths == 0 || opt->paths > GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "paths must be between 1 and %u, got %zu",
+                         GPB_SIM_MAX_PATHS, opt->paths);
+    if (opt->threads < 0)
+        return gpb__fail(err, GPB_EINVAL, "threads must be >= 0, got %d",
+                         opt->threads);
+    return GPB_OK;
+}
+
 gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
                        gpb_result **out, gpb_error *err)
 {
@@ -1278,17 +1296,9 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
         return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
     *out = NULL;
     gpb_sim_options opt;
-    if (opt_in)
-        opt = *opt_in;
-    else
-        gpb_sim_options_default(&opt);
-    if (opt.paths == 0 || opt.paths > GPB_SIM_MAX_PATHS)
-        return gpb__fail(err, GPB_EINVAL,
-                         "paths must be between 1 and %u, got %zu",
-                         GPB_SIM_MAX_PATHS, opt.paths);
-    if (opt.threads < 0)
-        return gpb__fail(err, GPB_EINVAL, "threads must be >= 0, got %d",
-                         opt.threads);
+    gpb_status st0 = options_resolve(opt_in, &opt, err);
+    if (st0)
+        return st0;
     if (s->horizon_months < 1)
         return gpb__fail(err, GPB_EINVAL, "the scenario has no months");
 
@@ -1396,14 +1406,9 @@ gpb_status gpb_sim_rent_vs_buy(const gpb_scenario *s,
                             "the scenario has no fleet to compare with "
                             "renting (add a `fleets:` entry)");
     gpb_sim_options opt;
-    if (opt_in)
-        opt = *opt_in;
-    else
-        gpb_sim_options_default(&opt);
-    if (opt.paths == 0 || opt.paths > GPB_SIM_MAX_PATHS)
-        return gpb__fail(err, GPB_EINVAL,
-                         "paths must be between 1 and %u, got %zu",
-                         GPB_SIM_MAX_PATHS, opt.paths);
+    gpb_status st0 = options_resolve(opt_in, &opt, err);
+    if (st0)
+        return st0;
     memset(out, 0, sizeof *out);
     const gpb__fleet *f = &s->fleets[0];
     /* The rental price: of the first run that uses the fleet, else of the

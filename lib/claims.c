@@ -166,12 +166,6 @@ static const double *input_samples(const ctx *c, size_t i)
     return NULL;
 }
 
-static int is_money_kind(gpb_qty_kind k)
-{
-    return k == GPB_QTY_MONEY || k == GPB_QTY_MONEY_PER_HOUR ||
-           k == GPB_QTY_MONEY_PER_KWH || k == GPB_QTY_MONEY_PER_MTOKEN;
-}
-
 /*
  * Input i on every path, in the unit of its key and, for money, in the
  * report currency (the engine stores uncertain money inputs converted;
@@ -191,7 +185,7 @@ static void input_values(const ctx *c, int idx, double dflt, double *out)
         return;
     }
     double v = gpb_dist_quantile(&in->dist, 0.5);
-    int convert = is_money_kind(in->kind) &&
+    int convert = gpb_qty_kind_is_money(in->kind) &&
                   in->currency != GPB_CURRENCY_NONE &&
                   in->currency != c->report;
     for (size_t p = 0; p < c->n; p++)
@@ -206,7 +200,7 @@ static void ctx_free(ctx *c)
         free(c->per_usd[k]);
 }
 
-/* Exchange rates per path, from the scenario's rate inputs. */
+/* Exchange rates per path: the ones the engine simulated each path at. */
 static gpb_status ctx_init(ctx *c, const gpb_scenario *s, const gpb_result *r,
                            gpb_error *err)
 {
@@ -216,7 +210,6 @@ static gpb_status ctx_init(ctx *c, const gpb_scenario *s, const gpb_result *r,
     c->n = gpb_result_paths(r);
     c->report = gpb_result_currency(r);
     c->err = err;
-    gpb_fx fx = gpb_fx_default();
     for (int k = GPB_CURRENCY_USD; k < GPB_CURRENCY_COUNT; k++) {
         c->per_usd[k] = malloc((c->n ? c->n : 1) * sizeof(double));
         if (!c->per_usd[k]) {
@@ -224,13 +217,9 @@ static gpb_status ctx_init(ctx *c, const gpb_scenario *s, const gpb_result *r,
             return gpb__fail(err, GPB_ENOMEM, "out of memory for %zu paths",
                              c->n);
         }
+        for (size_t p = 0; p < c->n; p++)
+            c->per_usd[k][p] = gpb_result_per_usd(r, (gpb_currency)k, p);
     }
-    for (size_t p = 0; p < c->n; p++)
-        c->per_usd[GPB_CURRENCY_USD][p] = 1.0;
-    input_values(c, s->cny_per_usd, fx.per_usd[GPB_CURRENCY_CNY],
-                 c->per_usd[GPB_CURRENCY_CNY]);
-    input_values(c, s->eur_per_usd, fx.per_usd[GPB_CURRENCY_EUR],
-                 c->per_usd[GPB_CURRENCY_EUR]);
     return GPB_OK;
 }
 
@@ -456,7 +445,7 @@ static gpb_status parse_name(ctx *c, opnd *o)
         } else if (in->kind == GPB_QTY_MONEY_PER_HOUR) {
             o->money = 1;
             o->hours = -1;
-        } else if (is_money_kind(in->kind)) {
+        } else if (gpb_qty_kind_is_money(in->kind)) {
             return fail_expr(c, GPB_EUNIT,
                              "input '%s' is %s; claims take money, money "
                              "per hour and numbers",
@@ -994,7 +983,7 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
     if (!isfinite(value->value))
         return gpb__fail(err, GPB_EINVAL, "the claimed value is not finite");
     gpb_currency cur = GPB_CURRENCY_NONE;
-    if (is_money_kind(value->kind))
+    if (gpb_qty_kind_is_money(value->kind))
         cur = value->currency ? value->currency : s->currency;
     double *v = NULL;
     gpb_claim_metric_info mi;

@@ -323,8 +323,7 @@ double gpb__view_claim_value(const gpb__view *v, size_t c, const char **unit)
         *unit = "hours";
         return x;
     }
-    if (k != GPB_QTY_MONEY && k != GPB_QTY_MONEY_PER_HOUR &&
-        k != GPB_QTY_MONEY_PER_KWH && k != GPB_QTY_MONEY_PER_MTOKEN) {
+    if (!gpb_qty_kind_is_money(k)) {
         *unit = mu ? mu : "";
         return x;
     }

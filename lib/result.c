@@ -48,6 +48,14 @@ const double *gpb_result_input_samples(const gpb_result *r, size_t i)
     return r && i < r->n_inputs ? r->inputs[i] : NULL;
 }
 
+double gpb_result_per_usd(const gpb_result *r, gpb_currency cur, size_t path)
+{
+    if (!r || path >= r->paths || (unsigned)cur >= GPB_CURRENCY_COUNT ||
+        cur == GPB_CURRENCY_NONE)
+        return NAN;
+    return r->per_usd[cur] ? r->per_usd[cur][path] : 1.0;
+}
+
 gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
                                   size_t *index, gpb_error *err)
 {

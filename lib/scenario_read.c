@@ -507,12 +507,6 @@ static const char *kind_phrase(gpb_qty_kind k)
     }
 }
 
-static int is_money_kind(gpb_qty_kind k)
-{
-    return k == GPB_QTY_MONEY || k == GPB_QTY_MONEY_PER_HOUR ||
-           k == GPB_QTY_MONEY_PER_KWH || k == GPB_QTY_MONEY_PER_MTOKEN;
-}
-
 /* Accumulates the currency of a distribution's arguments. */
 typedef struct curacc {
     gpb_currency cur;
@@ -581,7 +575,7 @@ static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
                        gpb__sc_clip(text, tb, sizeof tb));
         return -1;
     }
-    if (!is_money_kind(sp->kind))
+    if (!gpb_qty_kind_is_money(sp->kind))
         cur = GPB_CURRENCY_NONE;
     if (cur != GPB_CURRENCY_NONE && acc) {
         if (acc->cur == GPB_CURRENCY_NONE) {
@@ -1168,7 +1162,7 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node, const gpb__vspec *sp,
         gpb_dist_free(out);
         return -1;
     }
-    if (is_money_kind(sp->kind) && *cur == GPB_CURRENCY_NONE)
+    if (gpb_qty_kind_is_money(sp->kind) && *cur == GPB_CURRENCY_NONE)
         *cur = L->s->currency;
     return 0;
 }
@@ -1216,7 +1210,7 @@ static int add_input(gpb__loader *L, const char *path, gpb_dist *d,
     in->dist = *d;
     memset(d, 0, sizeof *d);
     in->kind = kind;
-    in->currency = is_money_kind(kind) ? cur : GPB_CURRENCY_NONE;
+    in->currency = gpb_qty_kind_is_money(kind) ? cur : GPB_CURRENCY_NONE;
     in->line = line;
     in->column = column;
     in->per_event = per_event;

@@ -90,28 +90,6 @@ static size_t nz(size_t n) { return n ? n : 1; }
 
 /* ---- own units -------------------------------------------------------- */
 
-static int is_money_kind(gpb_qty_kind k)
-{
-    return k == GPB_QTY_MONEY || k == GPB_QTY_MONEY_PER_HOUR ||
-           k == GPB_QTY_MONEY_PER_KWH || k == GPB_QTY_MONEY_PER_MTOKEN;
-}
-
-/* The per-path values of scenario input `si` in the result when it is
-   uncertain (NULL otherwise, and *c receives its constant, or dflt when
-   the scenario has no such input). */
-static const double *input_column(const gpb_scenario *s, const gpb_result *r,
-                                  int si, double dflt, double *c)
-{
-    *c = dflt;
-    if (si < 0)
-        return NULL;
-    for (size_t k = 0; k < gpb_result_input_count(r); k++)
-        if (!strcmp(gpb_result_input_path(r, k), s->inputs[si].path))
-            return gpb_result_input_samples(r, k);
-    *c = gpb_dist_quantile(&s->inputs[si].dist, 0.5);
-    return NULL;
-}
-
 gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
                                         const gpb_result *r, size_t k,
                                         double *out, gpb_error *err)
@@ -130,28 +108,16 @@ gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
     const gpb__input *in = &s->inputs[si];
     const double *v = gpb_result_input_samples(r, k);
     size_t n = gpb_result_paths(r);
-    /* The engine (sim.c, sample_inputs) converts a money input whose
-       currency is not the report's by x · per_usd[report] / per_usd[own],
-       with the path's exchange rates; undo it path by path. */
-    if (!is_money_kind(in->kind) || in->currency == GPB_CURRENCY_NONE ||
+    /* The engine stores money inputs in the report currency at each
+       path's exchange rate (gpb_result_per_usd); undo that per path. */
+    if (!gpb_qty_kind_is_money(in->kind) || in->currency == GPB_CURRENCY_NONE ||
         in->currency == s->currency || in->per_event) {
         memcpy(out, v, n * sizeof *out);
         return GPB_OK;
     }
-    gpb_fx fx = gpb_fx_default();
-    double cny, eur;
-    const double *cv = input_column(s, r, s->cny_per_usd,
-                                    fx.per_usd[GPB_CURRENCY_CNY], &cny);
-    const double *ev = input_column(s, r, s->eur_per_usd,
-                                    fx.per_usd[GPB_CURRENCY_EUR], &eur);
-    for (size_t i = 0; i < n; i++) {
-        double per_usd[GPB_CURRENCY_COUNT];
-        for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
-            per_usd[c] = 1.0;
-        per_usd[GPB_CURRENCY_CNY] = cv ? cv[i] : cny;
-        per_usd[GPB_CURRENCY_EUR] = ev ? ev[i] : eur;
-        out[i] = v[i] * per_usd[in->currency] / per_usd[s->currency];
-    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i] * gpb_result_per_usd(r, in->currency, i) /
+                 gpb_result_per_usd(r, s->currency, i);
     return GPB_OK;
 }
 

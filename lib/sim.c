@@ -199,10 +199,7 @@ static gpb_status plan_build(plan *p, const gpb_scenario *s,
         if (!in->per_event && !fixed)
             p->unc[p->n_unc++] = i;
         if (!in->per_event && in->currency != GPB_CURRENCY_NONE &&
-            in->currency != s->currency &&
-            (in->kind == GPB_QTY_MONEY || in->kind == GPB_QTY_MONEY_PER_HOUR ||
-             in->kind == GPB_QTY_MONEY_PER_KWH ||
-             in->kind == GPB_QTY_MONEY_PER_MTOKEN))
+            in->currency != s->currency && gpb_qty_kind_is_money(in->kind))
             p->money[p->n_money++] = i;
     }
 
@@ -325,6 +322,7 @@ typedef struct worker_ctx {
     double *u, *uc; /* copula scratch */
     run_state *runs;
     fleet_state *fleets;
+    double per_usd[GPB_CURRENCY_COUNT]; /* the path's exchange rates */
 } worker_ctx;
 
 /* Samples the path's inputs into w->x, then converts money to the report
@@ -371,9 +369,10 @@ static void sample_inputs(worker_ctx *w, size_t path)
 
     /* Money to the report currency: amount_report = amount · (report units
        per USD) / (its units per USD). */
-    double per_usd[GPB_CURRENCY_COUNT];
+    double *per_usd = w->per_usd;
+    gpb_fx fx = gpb_fx_default();
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
-        per_usd[c] = 1.0;
+        per_usd[c] = c == GPB_CURRENCY_NONE ? 1.0 : fx.per_usd[c];
     if (s->cny_per_usd >= 0)
         per_usd[GPB_CURRENCY_CNY] = x[s->cny_per_usd];
     if (s->eur_per_usd >= 0)
@@ -939,6 +938,9 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
     v[M_CARD_MONTHS][path] = gpu_hours_total / GPB_HOURS_PER_MONTH;
     for (size_t j = 0; j < p->n_unc; j++)
         r->inputs[j][path] = x[p->unc[j]];
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        if (r->per_usd[c])
+            r->per_usd[c][path] = w->per_usd[c];
     return GPB_OK;
 }
 
@@ -1186,7 +1188,10 @@ static gpb_status result_alloc(gpb_result **out, const plan *p, size_t paths,
     /* One block for every per-path array, in 2 MiB-aligned memory the
        kernel may back with huge pages: at 10^6 paths this is hundreds of
        MB touched once, and 4 KiB page faults cost a tenth of the run. */
-    size_t cols = r->n_metrics + p->n_unc;
+    /* Metrics, inputs, then each path's units per US dollar of every
+       currency but the dollar itself. */
+    size_t n_fx = GPB_CURRENCY_COUNT - 2;
+    size_t cols = r->n_metrics + p->n_unc + n_fx;
     if (cols > SIZE_MAX / sizeof(double) / paths)
         goto oom;
     size_t bytes = cols * paths * sizeof(double);
@@ -1207,6 +1212,10 @@ static gpb_status result_alloc(gpb_result **out, const plan *p, size_t paths,
         r->values[i] = r->store + i * paths;
     for (size_t j = 0; j < p->n_unc; j++)
         r->inputs[j] = r->store + (r->n_metrics + j) * paths;
+    for (int c = GPB_CURRENCY_USD + 1; c < GPB_CURRENCY_COUNT; c++)
+        r->per_usd[c] = r->store + (r->n_metrics + p->n_unc +
+                                    (size_t)(c - GPB_CURRENCY_USD - 1)) *
+                                       paths;
     *out = r;
     return GPB_OK;
 oom:

@@ -47,6 +47,10 @@ struct gpb_result {
     char **input_paths;  /* owned */
     double **inputs;     /* [input][path], views into `store` */
 
+    /* Units of each currency per US dollar on each path (views into
+       `store`); NULL for NONE and USD, whose rate is 1. */
+    double *per_usd[GPB_CURRENCY_COUNT];
+
     double *p_out_by;    /* [month], horizon + 1 entries */
     hist_set hist;
 };

@@ -1188,6 +1188,12 @@ gpb_status gpb_currency_from_code(const char *code, gpb_currency *out,
                      hint);
 }
 
+int gpb_qty_kind_is_money(gpb_qty_kind kind)
+{
+    return kind == GPB_QTY_MONEY || kind == GPB_QTY_MONEY_PER_HOUR ||
+           kind == GPB_QTY_MONEY_PER_KWH || kind == GPB_QTY_MONEY_PER_MTOKEN;
+}
+
 const char *gpb_qty_kind_name(gpb_qty_kind kind)
 {
     switch (kind) {

@@ -600,6 +600,33 @@ START_TEST(divergence_per_run_keeps_its_probability)
 }
 END_TEST
 
+START_TEST(paths_record_their_exchange_rates)
+{
+    /* A ¥7,000-a-month cost in a USD report, with CNY per USD uniform on
+       [6.5, 7.5]: each path's spend is 7,000 · 12 / its rate, and the
+       result gives back that rate (exact to rounding, 1e-12 relative). */
+    const char *y =
+        "gpubudget: 1\nname: fx\ncurrency: USD\nhorizon_months: 12\n"
+        "exchange_rates: {CNY_per_USD: {uniform: [6.5, 7.5]}}\n"
+        "company: {cash: \"$1M\"}\n"
+        "other_costs: [{name: office, per_month: \"¥7000\"}]\n";
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_result *r = test_run(s, 500, 3, 2);
+    const double *spend;
+    ck_assert(gpb_result_samples(r, "spend.other", &spend, NULL) == GPB_OK);
+    for (size_t i = 0; i < 500; i++) {
+        double rate = gpb_result_per_usd(r, GPB_CURRENCY_CNY, i);
+        ck_assert(rate >= 6.5 && rate <= 7.5);
+        ck_assert(fabs(spend[i] - 84000 / rate) <= 1e-12 * spend[i]);
+    }
+    ck_assert(gpb_result_per_usd(r, GPB_CURRENCY_USD, 0) == 1.0);
+    ck_assert(isnan(gpb_result_per_usd(r, GPB_CURRENCY_NONE, 0)));
+    ck_assert(isnan(gpb_result_per_usd(r, GPB_CURRENCY_CNY, 500)));
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sim");
@@ -629,6 +656,7 @@ int main(void)
     TCase *ta = tcase_create("api");
     tcase_add_test(ta, progress_and_cancel);
     tcase_add_test(ta, bad_options_and_names);
+    tcase_add_test(ta, paths_record_their_exchange_rates);
     suite_add_tcase(s, ta);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -171,6 +171,16 @@ GPB_API gpb_status gpb_result_raise_for_runway(const gpb_result *r,
                                                int months, double confidence,
                                                double *out, gpb_error *err);
 
+/*
+ * The exchange rate path `path` was simulated at: units of `cur` per US
+ * dollar (1 for USD; NaN for GPB_CURRENCY_NONE or an index out of range).
+ * Money metrics and money inputs are in the report currency at these
+ * rates; converting a path's amount from currency a to b is
+ * amount · per_usd(b) / per_usd(a).
+ */
+GPB_API double gpb_result_per_usd(const gpb_result *r, gpb_currency cur,
+                                  size_t path);
+
 /* Uncertain inputs of the scenario, as sampled (for sensitivity and raw
    export): count, key path (borrowed), and per-path values (borrowed). */
 GPB_API size_t gpb_result_input_count(const gpb_result *r);

@@ -169,6 +169,10 @@ GPB_API gpb_status gpb_currency_from_code(const char *code,
  */
 GPB_API const char *gpb_qty_kind_name(gpb_qty_kind kind);
 
+/* 1 when quantities of `kind` carry a currency (money, or money per hour,
+   per kWh or per million tokens), else 0. */
+GPB_API int gpb_qty_kind_is_money(gpb_qty_kind kind);
+
 /*
  * Exchange rates: per_usd[c] is how many units of currency c buy one US
  * dollar (per_usd[GPB_CURRENCY_USD] is 1). per_usd[GPB_CURRENCY_NONE] is

@@ -96,9 +96,9 @@ int gpb_claim_name_direction(const char *name)
 /* ---- evaluation context -------------------------------------------------- */
 
 /* Derived metrics of a run, after the result's own. */
-enum { D_DAYS, D_FLOPS, D_MFU_EFF, D_PRICE, D_COUNT };
+enum { D_DAYS, D_MFU_EFF, D_PRICE, D_COUNT };
 static const char *const derived_suffix[D_COUNT] = {
-    "days", "flops", "mfu_effective", "price_per_gpu_hour"};
+    "days", "mfu_effective", "price_per_gpu_hour"};
 
 typedef struct ctx {
     const gpb_scenario *s;
@@ -225,54 +225,19 @@ static gpb_status ctx_init(ctx *c, const gpb_scenario *s, const gpb_result *r,
 
 /* ---- names --------------------------------------------------------------- */
 
-/* Model FLOPs of run k on every path, as lib/sim.c's setup_runs counts them
-   (through the compute layer), times exploration. */
-static void run_flops(const ctx *c, size_t k, double *out, double *tmp)
-{
-    const gpb__training *t = &c->s->training[k];
-    size_t n = c->n;
-    double *cols[7];
-    int idx[7] = {t->params, t->active_params, t->tokens, t->n_layer,
-                  t->n_ctx,  t->d_model,       t->exploration};
-    for (int j = 0; j < 7; j++) {
-        cols[j] = tmp + (size_t)j * n;
-        input_values(c, idx[j], j == 6 ? 1.0 : 0.0, cols[j]);
-    }
-    for (size_t p = 0; p < n; p++) {
-        gpb_train_spec spec;
-        gpb_train_spec_default(&spec);
-        spec.params = cols[0][p];
-        spec.active_params = cols[1][p];
-        spec.tokens = cols[2][p];
-        spec.n_layer = cols[3][p];
-        spec.n_ctx = cols[4][p];
-        spec.d_model = cols[5][p];
-        spec.recompute = t->recompute;
-        double f;
-        out[p] = gpb_compute_train_flops_spec(&spec, &f, NULL) == GPB_OK
-                     ? f * cols[6][p]
-                     : NAN;
-    }
-}
-
-/* Dense peak FLOP/s of run k's GPUs on every path. */
-static void run_peak(const ctx *c, size_t k, double *out)
-{
-    const gpb__training *t = &c->s->training[k];
-    if (t->peak_tflops >= 0) {
-        input_values(c, t->peak_tflops, 0, out);
-        for (size_t p = 0; p < c->n; p++)
-            out[p] *= 1e12;
-    } else {
-        for (size_t p = 0; p < c->n; p++)
-            out[p] = t->peak_flop_per_s;
-    }
-}
-
 static const double *result_metric(const ctx *c, const char *name)
 {
     const double *v = NULL;
     return gpb_result_samples(c->r, name, &v, NULL) == GPB_OK ? v : NULL;
+}
+
+/* A per-run metric of the engine ("flops", "peak_flop_per_s", ...). */
+static const double *run_metric(const ctx *c, size_t k, const char *suffix)
+{
+    char name[GPB_ERROR_PATH_MAX + 32];
+    snprintf(name, sizeof name, "training.%s.%s", c->s->training[k].name,
+             suffix);
+    return result_metric(c, name);
 }
 
 static int is_delim(char ch)
@@ -332,22 +297,20 @@ static gpb_status derived(ctx *c, size_t k, int which, opnd *o)
         o->hours = -1;
         return GPB_OK;
     }
-    double *tmp = malloc((n ? n : 1) * 8 * sizeof *tmp);
-    if (!tmp)
-        return fail_expr(c, GPB_ENOMEM, "out of memory for %zu paths", n);
-    run_flops(c, k, v, tmp);
-    if (which == D_FLOPS) {
-        gpb__strlcpy(o->unit, "FLOPs", sizeof o->unit);
-    } else {
-        snprintf(name, sizeof name, "training.%s.gpu_hours", t->name);
-        const double *gh = result_metric(c, name);
-        double *peak = tmp + 7 * n;
-        run_peak(c, k, peak);
-        for (size_t p = 0; p < n; p++)
-            v[p] = gh ? v[p] / (peak[p] * gh[p] * GPB_SECONDS_PER_HOUR) : NAN;
-        gpb__strlcpy(o->unit, "fraction", sizeof o->unit);
+    /* Effective MFU: the run's FLOPs over the GPU time it was paid for,
+       through the compute layer's implied-MFU formula. */
+    const double *flops = run_metric(c, k, "flops");
+    const double *peak = run_metric(c, k, "peak_flop_per_s");
+    const double *gh = run_metric(c, k, "gpu_hours");
+    for (size_t p = 0; p < n; p++) {
+        double mfu = NAN;
+        if (!flops || !peak || !gh ||
+            gpb_compute_implied_mfu_from_gpu_hours(flops[p], peak[p], gh[p],
+                                                   &mfu, NULL) != GPB_OK)
+            mfu = NAN;
+        v[p] = mfu;
     }
-    free(tmp);
+    gpb__strlcpy(o->unit, "fraction", sizeof o->unit);
     return GPB_OK;
 }
 
@@ -872,12 +835,12 @@ static double implied_mfu(const gpb_scenario *s, const gpb_result *r,
     if (ctx_init(&c, s, r, NULL))
         return NAN;
     size_t n = c.n;
-    double *buf = malloc((n ? n : 1) * 10 * sizeof *buf);
+    double *buf = malloc((n ? n : 1) * 2 * sizeof *buf);
+    const double *flops = run_metric(&c, (size_t)run, "flops");
+    const double *peak = run_metric(&c, (size_t)run, "peak_flop_per_s");
     double res = NAN;
-    if (buf) {
-        double *flops = buf, *peak = buf + n, *gpus = buf + 2 * n;
-        run_flops(&c, (size_t)run, flops, buf + 3 * n);
-        run_peak(&c, (size_t)run, peak);
+    if (buf && flops && peak) {
+        double *gpus = buf, *mfus = buf + n;
         input_values(&c, t->gpus, 0, gpus);
         size_t m = 0;
         for (size_t p = 0; p < n; p++) {
@@ -885,14 +848,14 @@ static double implied_mfu(const gpb_scenario *s, const gpb_result *r,
             double mfu;
             if (gpb_compute_implied_mfu_from_gpu_hours(flops[p], peak[p], gh,
                                                        &mfu, NULL) == GPB_OK)
-                buf[3 * n + m++] = mfu;
+                mfus[m++] = mfu;
         }
         if (m) {
-            gpb_stats_sort(buf + 3 * n, m);
-            res = gpb_stats_quantile_sorted(buf + 3 * n, m, 0.5);
+            gpb_stats_sort(mfus, m);
+            res = gpb_stats_quantile_sorted(mfus, m, 0.5);
         }
-        free(buf);
     }
+    free(buf);
     ctx_free(&c);
     return res;
 }

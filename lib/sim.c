@@ -109,6 +109,8 @@ enum {
     R_MONTHS,
     R_FAILURES,
     R_DIVERGENCES,
+    R_FLOPS,
+    R_PEAK,
     R_COUNT
 };
 
@@ -132,10 +134,12 @@ static const char *const fixed_units[M_FIXED_COUNT] = {
 static const char *const run_suffix[R_COUNT] = {
     "cost", "gpu_hours", "card_months", "finish_month",
     "finished", "months", "failures", "divergences",
+    "flops", "peak_flop_per_s",
 };
 static const char *const run_units[R_COUNT] = {
     NULL, "GPU-hours", "card-months", "months",
     "probability", "months", "count", "count",
+    "FLOPs", "FLOP/s",
 };
 
 /* ---- the plan ---------------------------------------------------------- */
@@ -262,6 +266,7 @@ static gpb_status plan_build(plan *p, const gpb_scenario *s,
 /* Per-run state while a path is simulated. */
 typedef struct run_state {
     double target_flops;      /* compute to finish, with exploration */
+    double peak;              /* dense peak FLOP/s of one of its GPUs */
     double month_flops;       /* FLOPs per full month of the cluster */
     double gpus;
     double price0;            /* price per GPU-hour in month 0 (report cur.) */
@@ -434,6 +439,7 @@ static gpb_status setup_runs(worker_ctx *w, gpb_error *err)
                                           : t->peak_flop_per_s;
         rs->month_flops = gpu_hours_month * GPB_SECONDS_PER_HOUR * peak *
                           x[t->mfu];
+        rs->peak = peak;
         rs->bill_full = t->bill_full_months;
         rs->price0 = x[t->price_per_gpu_hour];
         rs->follows = t->follows_price_index;
@@ -932,6 +938,8 @@ static gpb_status simulate_path(worker_ctx *w, size_t path, gpb_error *err)
         rv[R_MONTHS][path] = rs->months;
         rv[R_FAILURES][path] = rs->failures;
         rv[R_DIVERGENCES][path] = rs->divergences;
+        rv[R_FLOPS][path] = rs->target_flops;
+        rv[R_PEAK][path] = rs->peak;
         gpu_hours_total += rs->gpu_hours;
     }
     v[M_GPU_HOURS][path] = gpu_hours_total;

@@ -107,7 +107,8 @@ GPB_API uint64_t gpb_result_seed(const gpb_result *r);
  *   gpu_hours card_months    totals over all training runs
  *   serving.cost_per_day_last  serving cost per day in the last month
  *   training.<run>.cost .gpu_hours .card_months .finish_month .finished
- *   .months .failures .divergences
+ *   .months .failures .divergences, and .flops (the compute the run needs,
+ *   exploration included) and .peak_flop_per_s (one GPU's dense peak)
  * finish_month is the month the run finished, or the horizon when it did
  * not; finished says which.
  */

@@ -14,10 +14,15 @@ set -eu
 
 cd "$(dirname "$0")"
 
-# Everything the build, the tests and the end-to-end checks need.
+# Everything the build, the tests and the end-to-end checks need, named
+# one by one: a minimal Debian 12 (debootstrap --variant=minbase) has none
+# of them, and ../shared/tools/fresh-debian.sh checks that on every change.
+# zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and Debian 12's
+# libxlsxwriter-dev does not depend on it.
 PACKAGES="
   gcc libc6-dev pkg-config meson ninja-build
   libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
+  zlib1g-dev librandom123-dev
   check valgrind
   gnumeric gnumeric-plugins-extra libreoffice-calc
   libreoffice-script-provider-python python3

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "gpubudget/compute.h"
+#include "formula.h"
 #include "internal.h"
 
 /* Seconds in a day, for the wall-clock helpers. */
@@ -216,7 +217,7 @@ gpb_status gpb_compute_flops_from_gpu_hours(double gpu_hours,
     GPB__TRY(gpb__need_pos(err, peak_flop_per_s, "peak_flop_per_s"));
     GPB__TRY(need_frac(err, mfu_frac, "mfu_frac"));
     GPB__TRY(gpb__need_ptr(err, flops, "flops"));
-    double c = gpu_hours * GPB_SECONDS_PER_HOUR * peak_flop_per_s * mfu_frac;
+    double c = gpb__flops_of(gpu_hours, peak_flop_per_s, mfu_frac);
     GPB__TRY(gpb__need_result(err, c, "FLOPs"));
     *flops = c;
     return GPB_OK;
@@ -308,7 +309,7 @@ gpb_status gpb_compute_rent_cost(double gpu_hours, double price_per_gpu_hour,
     GPB__TRY(gpb__need_nonneg(err, gpu_hours, "gpu_hours"));
     GPB__TRY(gpb__need_nonneg(err, price_per_gpu_hour, "price_per_gpu_hour"));
     GPB__TRY(gpb__need_ptr(err, cost, "cost"));
-    double c = gpu_hours * price_per_gpu_hour;
+    double c = gpb__rent(gpu_hours, price_per_gpu_hour);
     GPB__TRY(gpb__need_result(err, c, "rent cost"));
     *cost = c;
     return GPB_OK;

@@ -17,6 +17,8 @@
 
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
+#include "fleet.h"
+#include "formula.h"
 #include "internal.h"
 
 
@@ -125,42 +127,7 @@ static gpb_status dep_check(const gpb_depreciation *d, gpb_error *err)
     return GPB_OK;
 }
 
-/* The declining-balance rate per month: rate/12, double declining when 0. */
-static double dep_rate_month(const gpb_depreciation *d)
-{
-    double r = d->rate_per_year > 0.0 ? d->rate_per_year
-                                      : 2.0 / (d->life_months / 12.0);
-    return r / 12.0;
-}
-
-/*
- * The charge of month j (0-based) given the book value at its start. The
- * charge never takes the book below salvage; the straight line's last month
- * takes exactly what is left, so rounding does not leave a residue.
- */
-static double dep_step(const gpb_depreciation *d, size_t j, double book)
-{
-    double room = book - d->salvage;
-    size_t life = (size_t)d->life_months;
-    if (!(room > 0.0) || j >= life)
-        return 0.0;
-    double c;
-    if (d->method == GPB_DEPRECIATION_STRAIGHT_LINE) {
-        if (j == life - 1)
-            return room;
-        c = (d->cost - d->salvage) / d->life_months;
-    } else {
-        c = book * dep_rate_month(d);
-        if (d->switch_to_straight_line) {
-            /* Excel's VDB: switch once the straight line over the months
-               left charges more. */
-            double sl = room / (double)(life - j);
-            if (sl > c)
-                c = sl;
-        }
-    }
-    return c < room ? c : room;
-}
+#define dep_step gpb__dep_step
 
 gpb_status gpb_finance_depreciation_month(const gpb_depreciation *d,
                                           size_t month, double *charge,
@@ -219,14 +186,6 @@ gpb_status gpb_finance_depreciation_step(const gpb_depreciation *d,
 /* Resale and later generations                                              */
 /* ------------------------------------------------------------------------ */
 
-/* price · max((1 - decline)^(age/12), floor), for checked arguments. */
-static double resale(double price, double age_months, double decline,
-                     double floor_frac)
-{
-    double keep = pow(1.0 - decline, age_months / 12.0);
-    return price * (keep > floor_frac ? keep : floor_frac);
-}
-
 gpb_status gpb_finance_resale_value(double price, double age_months,
                                     double decline_frac_per_year,
                                     double floor_frac, double *value,
@@ -237,7 +196,8 @@ gpb_status gpb_finance_resale_value(double price, double age_months,
     GPB__TRY(need_frac(err, decline_frac_per_year, "decline_frac_per_year"));
     GPB__TRY(need_frac(err, floor_frac, "floor_frac"));
     GPB__TRY(gpb__need_ptr(err, value, "value"));
-    *value = resale(price, age_months, decline_frac_per_year, floor_frac);
+    *value = gpb__resale(price, age_months, decline_frac_per_year,
+                         floor_frac);
     return GPB_OK;
 }
 
@@ -273,9 +233,9 @@ gpb_status gpb_finance_capex(double gpus, double price_per_gpu,
     GPB__TRY(gpb__need_nonneg(err, overhead_per_node, "overhead_per_node"));
     GPB__TRY(gpb__need_pos(err, gpus_per_node, "gpus_per_node"));
     GPB__TRY(gpb__need_ptr(err, capex, "capex"));
-    double c = gpus * price_per_gpu * premium +
-               gpus * price_per_gpu * overhead_frac +
-               gpb__ceil_count(gpus / gpus_per_node) * overhead_per_node;
+    double c = gpb__capex(gpus, price_per_gpu, premium, overhead_frac,
+                          overhead_per_node,
+                          gpb__ceil_count(gpus / gpus_per_node));
     GPB__TRY(gpb__need_result(err, c, "capex"));
     *capex = c;
     return GPB_OK;
@@ -288,7 +248,7 @@ gpb_status gpb_finance_power_draw_frac(double util_frac,
     GPB__TRY(need_frac(err, util_frac, "util_frac"));
     GPB__TRY(need_frac(err, idle_power_frac, "idle_power_frac"));
     GPB__TRY(gpb__need_ptr(err, draw_frac, "draw_frac"));
-    *draw_frac = idle_power_frac + (1.0 - idle_power_frac) * util_frac;
+    *draw_frac = gpb__draw(util_frac, idle_power_frac);
     return GPB_OK;
 }
 
@@ -310,8 +270,8 @@ gpb_status gpb_finance_energy_kwh(double gpus, double tdp_watts,
     GPB__TRY(gpb__need_ptr(err, kwh, "kwh"));
     double draw;
     GPB__TRY(gpb_finance_power_draw_frac(util_frac, idle_power_frac, &draw, err));
-    double e = gpus * tdp_watts * server_overhead * pue * hours * draw /
-               1000.0;
+    double e = gpb__energy_kwh(gpus, tdp_watts, server_overhead, pue,
+                               idle_power_frac, util_frac, hours);
     GPB__TRY(gpb__need_result(err, e, "energy"));
     *kwh = e;
     return GPB_OK;
@@ -345,8 +305,8 @@ gpb_status gpb_finance_colo_cost(double gpus, double tdp_watts,
     GPB__TRY(gpb__need_nonneg(err, price_per_kw_month, "price_per_kw_month"));
     GPB__TRY(gpb__need_nonneg(err, months, "months"));
     GPB__TRY(gpb__need_ptr(err, cost, "cost"));
-    double c = gpus * tdp_watts * server_overhead / 1000.0 *
-               price_per_kw_month * months;
+    double c = gpb__colo(gpus, tdp_watts, server_overhead,
+                         price_per_kw_month, months);
     GPB__TRY(gpb__need_result(err, c, "colocation cost"));
     *cost = c;
     return GPB_OK;
@@ -359,7 +319,7 @@ gpb_status gpb_finance_maintenance_per_month(double capex,
     GPB__TRY(gpb__need_nonneg(err, capex, "capex"));
     GPB__TRY(need_frac(err, frac_per_year, "frac_per_year"));
     GPB__TRY(gpb__need_ptr(err, cost, "cost"));
-    *cost = capex * frac_per_year / 12.0;
+    *cost = gpb__maintenance(capex, frac_per_year);
     return GPB_OK;
 }
 
@@ -367,14 +327,7 @@ gpb_status gpb_finance_maintenance_per_month(double capex,
 /* Financing                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* P·r/(1 - (1+r)^-n), r monthly; P/n when r = 0. Arguments checked. */
-static double annuity(double principal, double r, double n)
-{
-    if (r == 0.0)
-        return principal / n;
-    /* -expm1(-n·log1p(r)) = 1 - (1+r)^-n without cancellation for tiny r */
-    return principal * r / -expm1(-n * log1p(r));
-}
+#define annuity gpb__annuity
 
 static gpb_status loan_check(double principal, double rate_per_year,
                              double months, gpb_error *err)
@@ -450,8 +403,7 @@ gpb_status gpb_finance_rent_reserved_cost(double gpus, double months,
     GPB__TRY(need_frac(err, discount_frac, "discount_frac"));
     GPB__TRY(gpb__need_ptr(err, cost, "cost"));
     double paid = ceil(months / commitment_months) * commitment_months;
-    double c = gpus * H_MONTH * paid * price_per_gpu_hour *
-               (1.0 - discount_frac);
+    double c = gpb__reserved(gpus, paid, price_per_gpu_hour, discount_frac);
     GPB__TRY(gpb__need_result(err, c, "reserved rent"));
     *cost = c;
     return GPB_OK;
@@ -464,7 +416,7 @@ gpb_status gpb_finance_spot_hours_needed(double hours,
     GPB__TRY(gpb__need_nonneg(err, hours, "hours"));
     GPB__TRY(need_frac_below1(err, preemption_loss_frac, "preemption_loss_frac"));
     GPB__TRY(gpb__need_ptr(err, hours_needed, "hours_needed"));
-    double h = hours / (1.0 - preemption_loss_frac);
+    double h = gpb__spot_hours(hours, preemption_loss_frac);
     GPB__TRY(gpb__need_result(err, h, "spot hours"));
     *hours_needed = h;
     return GPB_OK;
@@ -502,12 +454,6 @@ gpb_status gpb_finance_monthly_rate(double rate_per_year,
     return GPB_OK;
 }
 
-/* (1 + r)^(-t/12) for a checked r > -1. */
-static double discount_factor(double rate_per_year, double t_months)
-{
-    return exp(-log1p(rate_per_year) * t_months / 12.0);
-}
-
 gpb_status gpb_finance_npv(const double *cash, size_t n, double rate_per_year,
                            int timing, double *npv, gpb_error *err)
 {
@@ -527,7 +473,7 @@ gpb_status gpb_finance_npv(const double *cash, size_t n, double rate_per_year,
             return gpb__fail(err, GPB_EINVAL,
                              "cash[%zu] must be a finite number (got %g)", i,
                              cash[i]);
-        s += cash[i] * discount_factor(rate_per_year, (double)i + shift);
+        s += cash[i] * gpb__discount(rate_per_year, (double)i + shift);
     }
     GPB__TRY(gpb__need_result(err, s, "NPV"));
     *npv = s;
@@ -791,174 +737,135 @@ gpb_status gpb_finance_rent_vs_buy_check(const gpb_rent_vs_buy *in,
 /* ------------------------------------------------------------------------ */
 
 /*
- * What one comparison needs per month, derived once from checked inputs at
- * a utilisation u. Every per-month figure is for a full month.
+ * A comparison is the engine's cash-flow model (fleet.h) with one workload
+ * (G GPUs busy a share u of every month) and one fleet bought in month 0:
+ * the rent option rents the G GPUs; the buy option owns them, renting
+ * the work of the lead time as a bridge. Point 0 is the start of month 0
+ * (the purchase); point t the end of month t − 1.
  */
 typedef struct rvb {
     const gpb_rent_vs_buy *in;
     double u;
-    long lead;             /* L */
-    long commit;           /* reserved commitment, months */
-    double capex, capex_cards;
-    double loan, loan_r, loan_pay;
-    long loan_n;
-    double lease_pay;      /* a month, from L + 1 (lease only) */
-    double power, kwh;     /* a month, from L + 1 */
-    double colo, maint;    /* a month, from L + 1 */
-    double used_hours;     /* G · 730.5 · u */
-    double let_hours;      /* G · 730.5 · (1 - u) · rent_out_util */
-    gpb_depreciation dep;
+    gpb__rent_terms rent;   /* the rent option */
+    gpb__rent_terms bridge; /* the buy option's rent before delivery */
+    gpb__fleet_terms fleet;
 } rvb;
 
-static int owns(const rvb *c)
+/* The rent price index of month m (0-based): (1 + g)^(m / 12). */
+static double price_index(const gpb_rent_vs_buy *in, double m)
 {
-    return c->in->financing != GPB_FINANCING_LEASE;
-}
-
-/* The price factor of month m (1-based): (1 + g)^((m - 1) / 12). */
-static double price_factor(const rvb *c, double m)
-{
-    double g = c->in->rent_price_change_frac_per_year;
-    return g == 0.0 ? 1.0 : exp(log1p(g) * (m - 1.0) / 12.0);
+    double g = in->rent_price_change_frac_per_year;
+    return g == 0.0 ? 1.0 : exp(log1p(g) * m / 12.0);
 }
 
 static gpb_status rvb_init(rvb *c, const gpb_rent_vs_buy *in, double u,
-                           gpb_error *err)
+                           int horizon, gpb_error *err)
 {
     memset(c, 0, sizeof *c);
     c->in = in;
     c->u = u;
-    c->lead = (long)in->lead_time_months;
-    c->commit = (long)in->reserved_commitment_months;
-    GPB__TRY(gpb_finance_capex(in->gpus, in->price_per_gpu, in->premium,
-                          in->overhead_frac, in->overhead_per_node,
-                          in->gpus_per_node, &c->capex, err));
-    c->capex_cards = in->gpus * in->price_per_gpu * in->premium;
-    if (in->financing == GPB_FINANCING_LOAN) {
-        c->loan = in->loan_frac * c->capex;
-        c->loan_r = in->loan_rate_per_year / 12.0;
-        c->loan_n = (long)in->loan_months;
-        GPB__TRY(gpb_finance_loan_payment(c->loan, in->loan_rate_per_year,
-                                     in->loan_months, &c->loan_pay, err));
-    } else if (in->financing == GPB_FINANCING_LEASE) {
-        if (in->lease_payment_per_month > 0.0)
-            c->lease_pay = in->lease_payment_per_month;
-        else
-            GPB__TRY(gpb_finance_lease_payment(c->capex, in->lease_frac_per_month,
-                                          &c->lease_pay, err));
-    }
-    /* Hours let out draw power like the hours used. */
-    double busy = u + (1.0 - u) * in->rent_out_util_frac;
-    GPB__TRY(gpb_finance_energy_kwh(in->gpus, in->tdp_watts, in->server_overhead,
-                               in->pue, in->idle_power_frac, busy, H_MONTH,
-                               &c->kwh, err));
-    GPB__TRY(gpb_finance_power_cost(in->gpus, in->tdp_watts, in->server_overhead,
-                               in->pue, in->idle_power_frac, busy, H_MONTH,
-                               in->tariff_per_kwh, &c->power, err));
-    GPB__TRY(gpb_finance_colo_cost(in->gpus, in->tdp_watts, in->server_overhead,
-                              in->colo_per_kw_month, 1.0, &c->colo, err));
-    GPB__TRY(gpb_finance_maintenance_per_month(
-        c->capex, in->maintenance_frac_per_year, &c->maint, err));
-    c->used_hours = in->gpus * H_MONTH * u;
-    c->let_hours = in->gpus * H_MONTH * (1.0 - u) * in->rent_out_util_frac;
-
-    gpb_depreciation_default(&c->dep);
-    c->dep.method = in->depreciation_method;
-    c->dep.cost = c->capex;
-    c->dep.salvage = in->salvage_frac * c->capex;
-    c->dep.life_months = in->depreciation_life_months;
-    c->dep.rate_per_year = in->declining_rate_per_year;
-    GPB__TRY(dep_check(&c->dep, err));
-    GPB__TRY(gpb__need_result(err, c->power + c->colo + c->maint + c->lease_pay +
-                             c->loan_pay +
-                             c->used_hours * in->rent_price_per_gpu_hour,
-                    "a month's cost"));
+    c->rent.mode = in->rent_mode;
+    c->rent.price = in->rent_price_per_gpu_hour;
+    c->rent.reserved_discount_frac = in->reserved_discount_frac;
+    c->rent.commitment_months = in->reserved_commitment_months;
+    c->rent.spot_discount_frac = in->spot_discount_frac;
+    c->rent.spot_loss_frac = in->spot_preemption_loss_frac;
+    /* A reservation does not fit a bridge: on demand, or spot terms. */
+    c->bridge = c->rent;
+    if (c->bridge.mode == GPB_RENT_RESERVED)
+        c->bridge.mode = GPB_RENT_ON_DEMAND;
+    gpb__fleet_spec f = {
+        .gpus = in->gpus,
+        .price_per_gpu = in->price_per_gpu,
+        .premium = in->premium,
+        .overhead_frac = in->overhead_frac,
+        .overhead_per_node = in->overhead_per_node,
+        .gpus_per_node = in->gpus_per_node,
+        .buy_month = 0,
+        .lead_months = (int)in->lead_time_months,
+        .sell_month = -1,
+        .horizon = horizon,
+        .tdp_watts = in->tdp_watts,
+        .server_overhead = in->server_overhead,
+        .pue = in->pue,
+        .idle_power_frac = in->idle_power_frac,
+        .tariff_per_kwh = in->tariff_per_kwh,
+        .colo_per_kw_month = in->colo_per_kw_month,
+        .maintenance_frac_per_year = in->maintenance_frac_per_year,
+        .depreciation_method = in->depreciation_method,
+        .depreciation_life_months = in->depreciation_life_months,
+        .salvage_frac = in->salvage_frac,
+        .declining_rate_per_year = in->declining_rate_per_year,
+        .resale_decline_frac_per_year = in->resale_decline_frac_per_year,
+        .resale_floor_frac = in->resale_floor_frac,
+        .rent_out_price_per_gpu_hour = in->rent_out_price_per_gpu_hour,
+        .rent_out_util_frac = in->rent_out_util_frac,
+        .financing = in->financing,
+        .loan_frac = in->loan_frac,
+        .loan_rate_per_year = in->loan_rate_per_year,
+        .loan_months = in->loan_months,
+        .lease_frac_per_month = in->lease_frac_per_month,
+        .lease_payment_per_month = in->lease_payment_per_month,
+    };
+    GPB__TRY(gpb__fleet_terms_init(&f, &c->fleet, err));
+    GPB__TRY(gpb__need_result(err,
+                              in->gpus * H_MONTH * u *
+                                  in->rent_price_per_gpu_hour,
+                              "a month's rent"));
     return GPB_OK;
 }
 
-/* Rent for month m (1-based); *hours gets the GPU-hours paid. */
-static double rent_month(const rvb *c, long m, double *hours)
+/* One month of both options. */
+typedef struct rvb_month {
+    double rent, rent_hours;  /* the rent option */
+    double bridge;            /* the buy option's rent before delivery */
+    gpb__fleet_flows fleet;
+} rvb_month;
+
+typedef struct rvb_state {
+    gpb__rent_state rent, bridge;
+    gpb__fleet_state fleet;
+} rvb_state;
+
+static void rvb_state_init(const rvb *c, rvb_state *st)
 {
-    const gpb_rent_vs_buy *in = c->in;
-    double p = in->rent_price_per_gpu_hour;
-    switch (in->rent_mode) {
-    case GPB_RENT_RESERVED: {
-        /* Every hour of the commitment, at the price when it began. */
-        long start = (m - 1) / c->commit * c->commit + 1;
-        *hours = in->gpus * H_MONTH;
-        return *hours * p * price_factor(c, (double)start) *
-               (1.0 - in->reserved_discount_frac);
-    }
-    case GPB_RENT_SPOT:
-        *hours = c->used_hours / (1.0 - in->spot_preemption_loss_frac);
-        return *hours * p * price_factor(c, (double)m) *
-               (1.0 - in->spot_discount_frac);
-    default:
-        *hours = c->used_hours;
-        return *hours * p * price_factor(c, (double)m);
-    }
+    gpb__rent_state_init(&st->rent);
+    gpb__rent_state_init(&st->bridge);
+    gpb__fleet_state_init(&c->fleet, &st->fleet);
 }
 
-/*
- * What the rest of the reserved commitment running at time t costs; *hours
- * gets its GPU-hours.
- */
-static double reserved_rest(const rvb *c, double t, double *hours)
+/* Month m: the workload of G GPUs at utilisation u, on each option. */
+static void rvb_step(const rvb *c, rvb_state *st, int m, rvb_month *o)
 {
-    const gpb_rent_vs_buy *in = c->in;
-    *hours = 0.0;
-    if (in->rent_mode != GPB_RENT_RESERVED || t <= 0.0)
-        return 0.0;
-    double end = ceil(t / (double)c->commit) * (double)c->commit;
-    if (end <= t)
-        return 0.0;
-    long start = (long)(end - (double)c->commit) + 1;
-    *hours = in->gpus * H_MONTH * (end - t);
-    return *hours * in->rent_price_per_gpu_hour *
-           price_factor(c, (double)start) *
-           (1.0 - in->reserved_discount_frac);
+    double G = c->in->gpus, idx = price_index(c->in, (double)m);
+    o->rent = gpb__rent_month(&c->rent, &st->rent, m, G, G * H_MONTH * c->u,
+                              1, idx, &o->rent_hours);
+    double own = gpb__fleet_available(&c->fleet, &st->fleet, m);
+    double hours;
+    o->bridge = own < G ? gpb__rent_month(&c->bridge, &st->bridge, m, G - own,
+                                          (G - own) * H_MONTH * c->u, 1, idx,
+                                          &hours)
+                        : 0.0;
+    gpb__fleet_month(&c->fleet, &st->fleet, m, own * c->u, idx, &o->fleet);
 }
 
-/*
- * The buy option's operating flows of month m (1-based), by category:
- * bridge rent during the lead time, then power, colocation, maintenance,
- * lease payments and rent-out income. Loans and resale are handled by the
- * callers, which keep the loan's state.
- */
-static void buy_month(const rvb *c, long m, double cat[])
+/* The buy option's cash of month m by category, paid at point m + 1 (the
+   purchase at point m, in cat0 when not NULL). */
+static void buy_categories(const rvb_month *o, double cat[], double *cat0)
 {
-    const gpb_rent_vs_buy *in = c->in;
     for (int k = 0; k < GPB_RVB_CATEGORY_COUNT; k++)
         cat[k] = 0.0;
-    if (m <= c->lead) {
-        /* A reservation does not fit a bridge: on-demand, or spot terms. */
-        double p = in->rent_price_per_gpu_hour * price_factor(c, (double)m);
-        if (in->rent_mode == GPB_RENT_SPOT)
-            cat[GPB_RVB_BRIDGE_RENT] =
-                c->used_hours / (1.0 - in->spot_preemption_loss_frac) * p *
-                (1.0 - in->spot_discount_frac);
-        else
-            cat[GPB_RVB_BRIDGE_RENT] = c->used_hours * p;
-        return;
-    }
-    cat[GPB_RVB_POWER] = c->power;
-    cat[GPB_RVB_COLO] = c->colo;
-    cat[GPB_RVB_MAINTENANCE] = c->maint;
-    cat[GPB_RVB_FINANCING] = c->lease_pay;
-    if (c->let_hours > 0.0 && in->rent_out_price_per_gpu_hour > 0.0)
-        cat[GPB_RVB_RENT_OUT] = -c->let_hours *
-                                in->rent_out_price_per_gpu_hour *
-                                price_factor(c, (double)m);
-}
-
-/* Resale of the cards at time t, delivered at L: 0 before delivery. */
-static double resale_at(const rvb *c, double t)
-{
-    if (!owns(c) || t <= (double)c->lead)
-        return 0.0;
-    return resale(c->capex_cards, t - (double)c->lead,
-                  c->in->resale_decline_frac_per_year,
-                  c->in->resale_floor_frac);
+    if (cat0)
+        *cat0 = o->fleet.hardware;
+    else
+        cat[GPB_RVB_HARDWARE] = o->fleet.hardware;
+    cat[GPB_RVB_FINANCING] = o->fleet.financing;
+    cat[GPB_RVB_BRIDGE_RENT] = o->bridge;
+    cat[GPB_RVB_POWER] = o->fleet.power;
+    cat[GPB_RVB_COLO] = o->fleet.hosting;
+    cat[GPB_RVB_MAINTENANCE] = o->fleet.maintenance;
+    cat[GPB_RVB_RENT_OUT] = -o->fleet.rent_out;
+    cat[GPB_RVB_RESALE] = -o->fleet.resale;
 }
 
 static double sum_cat(const double cat[])
@@ -970,107 +877,92 @@ static double sum_cat(const double cat[])
 }
 
 /*
- * Walks points 0..T at utilisation u, filling totals and the flows' arrays
- * that are not NULL (arrays already checked long enough).
+ * Walks months 0..T−1 at utilisation u, filling totals and the flows'
+ * arrays that are not NULL (arrays already checked long enough).
  */
 static gpb_status rvb_run(const gpb_rent_vs_buy *in, double u,
                           gpb_rent_vs_buy_totals *tot,
                           gpb_rent_vs_buy_flows *fl, gpb_error *err)
 {
+    int T = (int)in->months;
     rvb c;
-    GPB__TRY(rvb_init(&c, in, u, err));
+    GPB__TRY(rvb_init(&c, in, u, T, err));
+    rvb_state st;
+    rvb_state_init(&c, &st);
     gpb_rent_vs_buy_totals t;
     memset(&t, 0, sizeof t);
-    long T = (long)in->months;
+    t.capex = c.fleet.capex;
+    t.capex_cards = c.fleet.cards;
+    t.loan_principal = c.fleet.loan_principal;
     double r = in->discount_rate_per_year;
-    double cat[GPB_RVB_CATEGORY_COUNT];
-
-    /* Point 0: the purchase, less what is borrowed; nothing if leased. */
-    for (int k = 0; k < GPB_RVB_CATEGORY_COUNT; k++)
-        cat[k] = 0.0;
-    if (owns(&c))
-        cat[GPB_RVB_HARDWARE] = c.capex - c.loan;
-    t.capex = c.capex;
-    t.capex_cards = c.capex_cards;
-    t.loan_principal = c.loan;
-    double buy0 = sum_cat(cat);
-    t.buy_cash = buy0;
-    t.buy_npv = buy0;
+    int lease = in->financing == GPB_FINANCING_LEASE;
     if (fl) {
         if (fl->rent_cash)
             fl->rent_cash[0] = 0.0;
         if (fl->buy_cash)
-            fl->buy_cash[0] = buy0;
+            fl->buy_cash[0] = 0.0;
         if (fl->buy_accounting)
             fl->buy_accounting[0] = 0.0;
         if (fl->buy_by_category)
-            memcpy(fl->buy_by_category, cat, sizeof cat);
+            for (int k = 0; k < GPB_RVB_CATEGORY_COUNT; k++)
+                fl->buy_by_category[k] = 0.0;
     }
-
-    double bal = c.loan, book = owns(&c) ? c.capex : 0.0;
-    for (long m = 1; m <= T; m++) {
-        double hours, rent = rent_month(&c, m, &hours);
-        buy_month(&c, m, cat);
-        double acct = cat[GPB_RVB_BRIDGE_RENT] + cat[GPB_RVB_POWER] +
-                      cat[GPB_RVB_COLO] + cat[GPB_RVB_MAINTENANCE] +
-                      cat[GPB_RVB_FINANCING] + cat[GPB_RVB_RENT_OUT];
-        t.lease_payments += cat[GPB_RVB_FINANCING];
-        if (m > c.lead) {
-            t.energy_kwh += c.kwh;
-            if (owns(&c)) {
-                double d = dep_step(&c.dep, (size_t)(m - c.lead - 1), book);
-                book -= d;
-                t.depreciation += d;
-                acct += d;
-            }
-        }
-        if (m <= c.loan_n && c.loan > 0.0) {
-            double i = bal * c.loan_r;
-            double pay = m == c.loan_n ? bal + i : c.loan_pay;
-            bal = m == c.loan_n ? 0.0 : bal - (pay - i);
-            cat[GPB_RVB_FINANCING] += pay;
-            t.interest += i;
-            acct += i;
-        }
-        if (m == T) {
-            /* Settle: repay the loan, sell the cards, pay out the
-               reservation still running. */
-            cat[GPB_RVB_FINANCING] += bal;
-            bal = 0.0;
-            double sale = resale_at(&c, (double)T);
-            cat[GPB_RVB_RESALE] = -sale;
-            t.resale_proceeds = sale;
-            t.book_value_end = book;
-            t.loss_on_sale = book - sale;
-            acct += book - sale;
+    for (int m = 0; m < T; m++) {
+        rvb_month o;
+        rvb_step(&c, &st, m, &o);
+        double rent = o.rent, hours = o.rent_hours;
+        if (m == T - 1) {
             double rest_hours;
-            rent += reserved_rest(&c, (double)T, &rest_hours);
+            rent += gpb__rent_settle(&c.rent, &st.rent, T, &rest_hours);
             hours += rest_hours;
         }
+        double cat[GPB_RVB_CATEGORY_COUNT], at_start;
+        buy_categories(&o, cat, &at_start);
         double buy = sum_cat(cat);
-        double v = discount_factor(r, (double)m);
+        double acct = o.bridge + o.fleet.power + o.fleet.hosting +
+                      o.fleet.maintenance - o.fleet.rent_out +
+                      o.fleet.depreciation + o.fleet.interest +
+                      o.fleet.loss_on_sale +
+                      (lease ? o.fleet.financing : 0.0);
+        double v = gpb__discount(r, (double)m + GPB__AT_END);
         t.rent_gpu_hours_paid += hours;
         t.rent_cash += rent;
         t.rent_npv += rent * v;
-        t.bridge_rent += cat[GPB_RVB_BRIDGE_RENT];
-        t.power += cat[GPB_RVB_POWER];
-        t.colo += cat[GPB_RVB_COLO];
-        t.maintenance += cat[GPB_RVB_MAINTENANCE];
-        t.rent_out_income -= cat[GPB_RVB_RENT_OUT];
-        t.buy_cash += buy;
+        t.bridge_rent += o.bridge;
+        t.power += o.fleet.power;
+        t.energy_kwh += o.fleet.kwh;
+        t.colo += o.fleet.hosting;
+        t.maintenance += o.fleet.maintenance;
+        t.rent_out_income += o.fleet.rent_out;
+        t.interest += o.fleet.interest;
+        t.depreciation += o.fleet.depreciation;
+        if (lease)
+            t.lease_payments += o.fleet.financing;
+        if (o.fleet.resale > 0 || o.fleet.loss_on_sale != 0) {
+            t.resale_proceeds = o.fleet.resale;
+            t.book_value_end = o.fleet.resale + o.fleet.loss_on_sale;
+            t.loss_on_sale = o.fleet.loss_on_sale;
+        }
+        t.buy_cash += at_start + buy;
         t.buy_accounting += acct;
-        t.buy_npv += buy * v;
+        t.buy_npv += at_start * gpb__discount(r, (double)m + GPB__AT_START) +
+                     buy * v;
         if (fl) {
+            size_t p = (size_t)m + 1;
             if (fl->rent_cash)
-                fl->rent_cash[m] = rent;
-            if (fl->buy_cash)
-                fl->buy_cash[m] = buy;
+                fl->rent_cash[p] = rent;
+            if (fl->buy_cash) {
+                fl->buy_cash[p - 1] += at_start;
+                fl->buy_cash[p] = buy;
+            }
             if (fl->buy_accounting)
-                fl->buy_accounting[m] = acct;
-            if (fl->buy_by_category)
-                memcpy(fl->buy_by_category +
-                           (size_t)m * GPB_RVB_CATEGORY_COUNT,
-                       cat, sizeof cat);
+                fl->buy_accounting[p] = acct;
+            if (fl->buy_by_category) {
+                fl->buy_by_category[(p - 1) * GPB_RVB_CATEGORY_COUNT +
+                                    GPB_RVB_HARDWARE] += at_start;
+                memcpy(fl->buy_by_category + p * GPB_RVB_CATEGORY_COUNT, cat,
+                       sizeof cat);
+            }
         }
     }
     t.npv_buy_minus_rent = t.buy_npv - t.rent_npv;
@@ -1146,39 +1038,56 @@ void gpb_finance_rent_vs_buy_flows_free(gpb_rent_vs_buy_flows *flows)
  * without it a loan counts the payments made (the one in progress pro
  * rata).
  */
+/*
+ * Cumulative cash of both options by time T (months, need not be whole),
+ * undiscounted, costs accruing linearly within a month. settle adds the
+ * sale of the cards, the loan's payoff and the rest of a reservation at T;
+ * without it a loan counts the payments made (the one in progress pro
+ * rata). c was built with a horizon beyond T, so nothing settles by
+ * itself.
+ */
 static void rvb_cum(const rvb *c, double T, int settle, double *buy,
                     double *rent)
 {
-    double b = owns(c) ? c->capex - c->loan : 0.0, rn = 0.0;
-    double bal = c->loan;
-    long k = (long)floor(T);
+    const gpb__fleet_terms *f = &c->fleet;
+    rvb_state st;
+    rvb_state_init(c, &st);
+    /* The purchase is paid whole, at point 0. */
+    double b = f->financing != GPB_FINANCING_LEASE
+                   ? f->capex - f->loan_principal
+                   : 0.0;
+    double rn = 0.0;
+    int k = (int)floor(T);
     double fr = T - (double)k;
-    double cat[GPB_RVB_CATEGORY_COUNT];
-    for (long m = 1; m <= k + 1; m++) {
-        double w = m <= k ? 1.0 : fr;
+    for (int m = 0; m <= k; m++) {
+        double w = m < k ? 1.0 : fr;
         if (w == 0.0)
             break;
-        double hours;
-        rn += w * rent_month(c, m, &hours);
-        buy_month(c, m, cat);
-        b += w * sum_cat(cat);
-        if (m <= c->loan_n && c->loan > 0.0) {
-            double i = bal * c->loan_r;
-            if (w == 1.0) {
-                double pay = m == c->loan_n ? bal + i : c->loan_pay;
-                bal = m == c->loan_n ? 0.0 : bal - (pay - i);
-                b += pay;
-            } else if (settle) {
-                bal += i * w; /* interest accrued, repaid below */
-            } else {
-                b += w * c->loan_pay;
-            }
+        double bal = st.fleet.loan_balance;
+        rvb_month o;
+        rvb_step(c, &st, m, &o);
+        double cat[GPB_RVB_CATEGORY_COUNT], at_start;
+        buy_categories(&o, cat, &at_start);
+        rn += w * o.rent;
+        b += w * (sum_cat(cat) - o.fleet.financing);
+        if (f->financing == GPB_FINANCING_LEASE || w == 1.0 || !settle) {
+            b += w * o.fleet.financing;
+        } else {
+            /* The interest accrued so far, repaid with the balance. */
+            st.fleet.loan_balance = bal + w * o.fleet.interest;
         }
     }
     if (settle) {
-        b += bal - resale_at(c, T);
-        double rest_hours;
-        rn += reserved_rest(c, T, &rest_hours);
+        b += st.fleet.loan_balance;
+        if (f->financing != GPB_FINANCING_LEASE && T > 0)
+            b -= gpb__resale(f->cards, T > f->deliver ? T - f->deliver : 0.0,
+                             f->resale_decline, f->resale_floor);
+        /* The rest of a reservation running at T, from T to its end. */
+        if (c->rent.mode == GPB_RENT_RESERVED && st.rent.commit_end > T)
+            rn += gpb__reserved(st.rent.commit_gpus,
+                                (double)st.rent.commit_end - T,
+                                st.rent.commit_price,
+                                c->rent.reserved_discount_frac);
     }
     *buy = b;
     *rent = rn;
@@ -1384,7 +1293,8 @@ gpb_status gpb_finance_breakeven_months(const gpb_rent_vs_buy *in,
     }
     sc->in = in;
     sc->settle = settle ? 1 : 0;
-    st = rvb_init(&sc->c, in, in->util_frac, err);
+    /* A horizon past the search limit: nothing settles by itself. */
+    st = rvb_init(&sc->c, in, in->util_frac, (int)ceil(lim) + 2, err);
     if (st != GPB_OK)
         goto done;
     /* Points 0, 1, 2, ... and the limit itself when it is not whole. */

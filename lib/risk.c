@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "gpubudget/risk.h"
+#include "formula.h"
 #include "internal.h"
 
 static int positive(double x) { return isfinite(x) && x > 0; }
@@ -39,7 +40,7 @@ gpb_status gpb_risk_expected_failures(double gpus, double hours,
                          "gpu_mtbf_hours must be positive, got %g",
                          gpu_mtbf_hours);
     /* An infinite MTBF is a zero failure rate (gpus · hours / ∞ = 0). */
-    *out = isinf(gpu_mtbf_hours) ? 0.0 : gpus * hours / gpu_mtbf_hours;
+    *out = gpb__expected_failures(gpus, hours, gpu_mtbf_hours);
     return GPB_OK;
 }
 
@@ -127,8 +128,7 @@ gpb_status gpb_risk_goodput_frac(double interval_hours, double write_hours,
 double gpb_risk_effective_hours(double hours, double failures,
                                 double hours_lost_per_failure)
 {
-    double h = hours - failures * hours_lost_per_failure;
-    return h > 0 ? h : 0;
+    return gpb__effective_hours(hours, failures, hours_lost_per_failure);
 }
 
 gpb_status gpb_risk_divergence_per_month(double p_run, double months,

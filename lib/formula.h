@@ -84,7 +84,7 @@ static inline double gpb__walk(double x, double drift, double vol, double z)
 }
 
 /* Revenue of a month: users · ARPU · paying share (gpb_finance_revenue). */
-static inline double gpb__revenue(double users, double arpu_per_month,
+static inline double gpb__revenue_month(double users, double arpu_per_month,
                                   double paying_frac)
 {
     return users * arpu_per_month * paying_frac;

@@ -176,13 +176,11 @@ gpb_status gpb__view_stats(const gpb__view *v, size_t m, gpb__stats *out,
         return st;
     out->mean *= f;
     out->se *= f;
+    if ((st = gpb_result_summary(v->r, name, GPB__N_LEVELS,
+                                 gpb_report_levels, v->ci_level, out->q,
+                                 out->ci_lo, out->ci_hi, err)))
+        return st;
     for (int k = 0; k < GPB__N_LEVELS; k++) {
-        double p = gpb_report_levels[k];
-        if ((st = gpb_result_quantile(v->r, name, p, &out->q[k], err)) ||
-            (st = gpb_result_quantile_ci(v->r, name, p, v->ci_level,
-                                         &out->ci_lo[k], &out->ci_hi[k],
-                                         err)))
-            return st;
         out->q[k] *= f;
         out->ci_lo[k] *= f;
         out->ci_hi[k] *= f;

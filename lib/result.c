@@ -1,19 +1,408 @@
 /*
- * Reading a simulation's result (gpubudget/sim.h): metrics by name, means
- * with standard errors, quantiles, probabilities, the fan and the raise.
+ * Reading a simulation's result (gpubudget/sim.h): the registries, metrics
+ * by name, means with standard errors, quantiles by selection, the fan,
+ * the raise, survival, merging two results.
  *
- * Quantiles sort a metric's per-path values once, on first use, under the
- * result's lock, so a result can be read from several threads.
+ * Quantiles. Each metric's order statistics are found by selection (a
+ * three-way quickselect over a copy, narrowing to each rank asked for) and
+ * cached, under the result's lock, so a result can be read from several
+ * threads and asking again is free. When not every path was kept they
+ * come from the metric's sketch.
  */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "engine.h"
 #include "internal.h"
-#include "sim_internal.h"
+
+/* ---- the registries ----------------------------------------------------- */
+
+static const struct {
+    const char *key, *label, *metric;
+    gpb_flow flow;
+} categories[GPB_CAT_COUNT] = {
+#define GPB__CAT_ROW(name, num, key, flow, label)                          \
+    [num] = {key, label,                                                   \
+             (flow) == GPB_FLOW_SPEND ? "spend." key : "income." key, flow},
+    GPB_CATEGORY_MAP(GPB__CAT_ROW)
+#undef GPB__CAT_ROW
+};
+
+const char *gpb_category_key(gpb_category c)
+{
+    return (unsigned)c < GPB_CAT_COUNT ? categories[c].key : "unknown";
+}
+const char *gpb_category_label(gpb_category c)
+{
+    return (unsigned)c < GPB_CAT_COUNT ? categories[c].label : "unknown";
+}
+gpb_flow gpb_category_flow(gpb_category c)
+{
+    return (unsigned)c < GPB_CAT_COUNT ? categories[c].flow : GPB_FLOW_SPEND;
+}
+const char *gpb_category_metric(gpb_category c)
+{
+    return (unsigned)c < GPB_CAT_COUNT ? categories[c].metric : NULL;
+}
+
+const char *gpb_unit_name(gpb_unit u)
+{
+    switch (u) {
+    case GPB_UNIT_MONEY:
+        return "money";
+    case GPB_UNIT_MONTHS:
+        return "months";
+    case GPB_UNIT_PROBABILITY:
+        return "probability";
+    case GPB_UNIT_GPU_HOURS:
+        return "GPU-hours";
+    case GPB_UNIT_CARD_MONTHS:
+        return "card-months";
+    case GPB_UNIT_COUNT:
+        return "count";
+    case GPB_UNIT_FLOPS:
+        return "FLOPs";
+    case GPB_UNIT_FLOP_PER_S:
+        return "FLOP/s";
+    case GPB_UNIT_GPUS:
+        return "GPUs";
+    case GPB_UNIT_USERS:
+        return "users";
+    }
+    return "unknown";
+}
+
+/* ---- order statistics ---------------------------------------------------- */
+
+/* Cached (rank, value) pairs of one metric, ranks ascending. */
+typedef struct eng_osc {
+    size_t n, cap;
+    uint64_t *rank;
+    double *val;
+} eng_osc;
+
+static void swap(double *a, size_t i, size_t j)
+{
+    double t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
+
+/*
+ * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) in
+ * their sorted places in a[lo..hi]: a three-way quickselect around a
+ * median-of-three pivot, recursing only into the parts that hold a rank
+ * asked for. Expected O(n log nr); runs of equal values (runway at the
+ * horizon, counts) collapse into the middle part at once.
+ */
+static void multiselect(double *a, size_t lo, size_t hi,
+                        const uint64_t *ranks, size_t nr)
+{
+    while (nr > 0 && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi];
+        double pv = x < y ? (y < z ? y : (x < z ? z : x))
+                          : (x < z ? x : (y < z ? z : y));
+        /* a[lo..lt) < pv, a[lt..i) == pv, a(gt..hi] > pv */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i <= gt) {
+            if (a[i] < pv)
+                swap(a, lt++, i++);
+            else if (a[i] > pv) {
+                swap(a, i, gt);
+                if (gt == 0)
+                    break;
+                gt--;
+            } else
+                i++;
+        }
+        /* ranks below lt go left, above gt right, between are done. */
+        size_t nl = 0;
+        while (nl < nr && ranks[nl] < lt)
+            nl++;
+        size_t ne = nl;
+        while (ne < nr && ranks[ne] <= gt)
+            ne++;
+        if (nl > 0 && lt > 0)
+            multiselect(a, lo, lt - 1, ranks, nl);
+        ranks += ne;
+        nr -= ne;
+        lo = gt + 1;
+    }
+}
+
+static int osc_find(const eng_osc *c, uint64_t k, double *v)
+{
+    size_t a = 0, b = c->n;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (c->rank[m] < k)
+            a = m + 1;
+        else
+            b = m;
+    }
+    if (a < c->n && c->rank[a] == k) {
+        *v = c->val[a];
+        return 1;
+    }
+    return 0;
+}
+
+static int osc_add(eng_osc *c, uint64_t k, double v)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        uint64_t *r = realloc(c->rank, cap * sizeof *r);
+        if (!r)
+            return -1;
+        c->rank = r;
+        double *w = realloc(c->val, cap * sizeof *w);
+        if (!w)
+            return -1;
+        c->val = w;
+        c->cap = cap;
+    }
+    size_t i = c->n;
+    while (i > 0 && c->rank[i - 1] > k) {
+        c->rank[i] = c->rank[i - 1];
+        c->val[i] = c->val[i - 1];
+        i--;
+    }
+    c->rank[i] = k;
+    c->val[i] = v;
+    c->n++;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The values of 0-based ranks k[0..nk) of metric m (exact when every path
+   is kept, else from its sketch). */
+static gpb_status order_stats(const gpb_result *rc, size_t m,
+                              const uint64_t *k, size_t nk, double *out,
+                              gpb_error *err)
+{
+    gpb_result *r = (gpb_result *)rc; /* the cache is logically const */
+    const eng_metric *mt = &r->metrics[m];
+    if (mt->constant) {
+        for (size_t i = 0; i < nk; i++)
+            out[i] = mt->value;
+        return GPB_OK;
+    }
+    if (r->kept < r->paths) {
+        for (size_t i = 0; i < nk; i++)
+            out[i] = gpb__sketch_rank(&r->msketch[m], k[i]);
+        return GPB_OK;
+    }
+    gpb_status st = GPB_OK;
+    pthread_mutex_lock(&r->lock);
+    eng_osc *c = &r->osc[m];
+    uint64_t *need = malloc((nk ? nk : 1) * sizeof *need);
+    size_t nn = 0;
+    double v;
+    for (size_t i = 0; need && i < nk; i++)
+        if (!osc_find(c, k[i], &v))
+            need[nn++] = k[i];
+    if (!need) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+    } else if (nn > 0) {
+        qsort(need, nn, sizeof *need, cmp_u64);
+        size_t u = 0;
+        for (size_t i = 0; i < nn; i++)
+            if (u == 0 || need[u - 1] != need[i])
+                need[u++] = need[i];
+        double *a = malloc(r->paths * sizeof *a);
+        if (!a) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
+                           mt->name);
+        } else {
+            memcpy(a, r->values[m], r->paths * sizeof *a);
+            multiselect(a, 0, r->paths - 1, need, u);
+            for (size_t i = 0; i < u && !st; i++)
+                if (osc_add(c, need[i], a[need[i]]))
+                    st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            free(a);
+        }
+    }
+    for (size_t i = 0; !st && i < nk; i++)
+        osc_find(c, k[i], &out[i]);
+    free(need);
+    pthread_mutex_unlock(&r->lock);
+    return st;
+}
+
+/* ---- construction -------------------------------------------------------- */
+
+void gpb_result_free(gpb_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        free(r->metrics[i].name);
+        free(r->metrics[i].label);
+        if (r->osc) {
+            free(r->osc[i].rank);
+            free(r->osc[i].val);
+        }
+        if (r->msketch)
+            gpb__sketch_free(&r->msketch[i]);
+    }
+    free(r->metrics);
+    free(r->osc);
+    free(r->msketch);
+    free(r->values);
+    free(r->store);
+    free(r->nonzero);
+    free(r->blk_mean);
+    free(r->blk_m2);
+    for (size_t i = 0; i < r->n_inputs; i++)
+        free(r->input_paths ? r->input_paths[i] : NULL);
+    free(r->input_paths);
+    free(r->inputs);
+    free(r->out_month);
+    free(r->ledger);
+    if (r->sk_cash)
+        for (int m = 0; m < r->horizon; m++)
+            gpb__sketch_free(&r->sk_cash[m]);
+    free(r->sk_cash);
+    free(r->rt_min);
+    gpb__sketch_free(&r->rt_sketch);
+    free(r->materialised);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+/* An empty result with the plan's metrics, inputs and currencies, and
+   room for `kept` rows. */
+static gpb_status result_alloc(const eng_metric *metrics, size_t n_metrics,
+                               size_t n_inputs, const char *const *inputs,
+                               const int *fx_varies, int horizon,
+                               size_t paths, size_t kept, size_t n_blocks,
+                               int sketches, gpb_result **out,
+                               gpb_error *err)
+{
+    gpb_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    pthread_mutex_init(&r->lock, NULL);
+    r->paths = paths;
+    r->kept = kept;
+    r->horizon = horizon;
+    r->n_metrics = n_metrics;
+    r->n_inputs = n_inputs;
+    r->n_blocks = n_blocks;
+    r->metrics = calloc(n_metrics, sizeof *r->metrics);
+    r->values = calloc(n_metrics, sizeof *r->values);
+    r->nonzero = calloc(n_metrics, sizeof *r->nonzero);
+    r->osc = calloc(n_metrics, sizeof *r->osc);
+    r->materialised = calloc(n_metrics, sizeof *r->materialised);
+    r->blk_mean = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_mean);
+    r->blk_m2 = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_m2);
+    r->input_paths = calloc(n_inputs + 1, sizeof *r->input_paths);
+    r->inputs = calloc(n_inputs + 1, sizeof *r->inputs);
+    r->out_month = calloc((size_t)horizon + 1, sizeof *r->out_month);
+    r->ledger = calloc((size_t)horizon * GPB_CAT_COUNT, sizeof *r->ledger);
+    r->sk_cash = calloc((size_t)horizon, sizeof *r->sk_cash);
+    gpb__sketch_init(&r->rt_sketch);
+    if (!r->metrics || !r->values || !r->nonzero || !r->osc ||
+        !r->materialised || !r->blk_mean || !r->blk_m2 ||
+        !r->input_paths || !r->inputs || !r->out_month || !r->ledger ||
+        !r->sk_cash)
+        goto oom;
+    for (int m = 0; m < horizon; m++)
+        gpb__sketch_init(&r->sk_cash[m]);
+    size_t cols = n_inputs;
+    for (size_t i = 0; i < n_metrics; i++) {
+        r->metrics[i] = metrics[i];
+        r->metrics[i].name = gpb__strdup(metrics[i].name);
+        r->metrics[i].label = gpb__strdup(metrics[i].label);
+        if (!r->metrics[i].name || !r->metrics[i].label)
+            goto oom;
+        cols += !metrics[i].constant;
+    }
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        cols += fx_varies[c] != 0;
+    if (sketches) {
+        r->msketch = calloc(n_metrics, sizeof *r->msketch);
+        if (!r->msketch)
+            goto oom;
+        for (size_t i = 0; i < n_metrics; i++)
+            gpb__sketch_init(&r->msketch[i]);
+    }
+    if (cols && kept > SIZE_MAX / sizeof(double) / cols)
+        goto oom;
+    r->store = malloc(cols * kept * sizeof(double) + 1);
+    if (!r->store)
+        goto oom;
+    double *at = r->store;
+    for (size_t i = 0; i < n_metrics; i++)
+        if (!metrics[i].constant) {
+            r->values[i] = at;
+            at += kept;
+        }
+    for (size_t k = 0; k < n_inputs; k++) {
+        r->input_paths[k] = gpb__strdup(inputs[k]);
+        if (!r->input_paths[k])
+            goto oom;
+        r->inputs[k] = at;
+        at += kept;
+    }
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        if (fx_varies[c]) {
+            r->per_usd[c] = at;
+            at += kept;
+        }
+    *out = r;
+    return GPB_OK;
+oom:
+    gpb_result_free(r);
+    return gpb__fail(err, GPB_ENOMEM,
+                     "out of memory for %zu paths (try fewer paths)", paths);
+}
+
+gpb_status gpb__result_new(const eng_plan *p, size_t paths,
+                           uint64_t path_offset, size_t kept,
+                           gpb_result **out, gpb_error *err)
+{
+    const gpb_scenario *s = p->s;
+    const char **names = calloc(p->n_unc + 1, sizeof *names);
+    if (!names)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    for (size_t k = 0; k < p->n_unc; k++)
+        names[k] = s->inputs[p->unc[k]].path;
+    int varies[GPB_CURRENCY_COUNT] = {0};
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        varies[c] = p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
+    size_t nb = (paths + LANES - 1) / LANES;
+    gpb_result *r = NULL;
+    gpb_status st = result_alloc(p->metrics, p->n_metrics, p->n_unc, names,
+                                 varies, p->H, paths, kept, nb, kept < paths,
+                                 &r, err);
+    free(names);
+    if (st)
+        return st;
+    r->path_offset = path_offset;
+    r->currency = s->currency;
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        r->rate_fixed[c] = p->rate_fixed[c];
+    *out = r;
+    return GPB_OK;
+}
+
+/* ---- accessors ----------------------------------------------------------- */
 
 size_t gpb_result_paths(const gpb_result *r) { return r ? r->paths : 0; }
+uint64_t gpb_result_path_offset(const gpb_result *r)
+{
+    return r ? r->path_offset : 0;
+}
+size_t gpb_result_kept_paths(const gpb_result *r) { return r ? r->kept : 0; }
 int gpb_result_horizon_months(const gpb_result *r)
 {
     return r ? r->horizon : 0;
@@ -29,11 +418,37 @@ size_t gpb_result_metric_count(const gpb_result *r)
 }
 const char *gpb_result_metric_name(const gpb_result *r, size_t i)
 {
-    return r && i < r->n_metrics ? r->metric_names[i] : NULL;
+    return r && i < r->n_metrics ? r->metrics[i].name : NULL;
 }
 const char *gpb_result_metric_unit(const gpb_result *r, size_t i)
 {
-    return r && i < r->n_metrics ? r->metric_units[i] : NULL;
+    if (!r || i >= r->n_metrics)
+        return NULL;
+    return r->metrics[i].unit == GPB_UNIT_MONEY
+               ? gpb_currency_code(r->currency)
+               : gpb_unit_name(r->metrics[i].unit);
+}
+const char *gpb_result_metric_label(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics ? r->metrics[i].label : NULL;
+}
+int gpb_result_metric_direction(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics ? r->metrics[i].direction : 0;
+}
+gpb_unit gpb_result_metric_unit_kind(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics ? r->metrics[i].unit : GPB_UNIT_COUNT;
+}
+int gpb_result_metric_category(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics && r->metrics[i].kind == MK_CATEGORY
+               ? r->metrics[i].id
+               : -1;
+}
+int gpb_result_metric_nonzero(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics ? r->nonzero[i] != 0 : 0;
 }
 size_t gpb_result_input_count(const gpb_result *r)
 {
@@ -50,10 +465,10 @@ const double *gpb_result_input_samples(const gpb_result *r, size_t i)
 
 double gpb_result_per_usd(const gpb_result *r, gpb_currency cur, size_t path)
 {
-    if (!r || path >= r->paths || (unsigned)cur >= GPB_CURRENCY_COUNT ||
+    if (!r || path >= r->kept || (unsigned)cur >= GPB_CURRENCY_COUNT ||
         cur == GPB_CURRENCY_NONE)
         return NAN;
-    return r->per_usd[cur] ? r->per_usd[cur][path] : 1.0;
+    return r->per_usd[cur] ? r->per_usd[cur][path] : r->rate_fixed[cur];
 }
 
 gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
@@ -62,7 +477,7 @@ gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
     if (!r || !name)
         return gpb__fail(err, GPB_EINVAL, "result and name must not be NULL");
     for (size_t i = 0; i < r->n_metrics; i++)
-        if (!strcmp(r->metric_names[i], name)) {
+        if (!strcmp(r->metrics[i].name, name)) {
             if (index)
                 *index = i;
             return GPB_OK;
@@ -71,7 +486,7 @@ gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
     size_t best[3] = {0, 0, 0};
     int bd[3] = {1 << 30, 1 << 30, 1 << 30};
     for (size_t i = 0; i < r->n_metrics; i++) {
-        int d = gpb__edit_distance(name, r->metric_names[i]);
+        int d = gpb__edit_distance(name, r->metrics[i].name);
         for (int k = 0; k < 3; k++)
             if (d < bd[k]) {
                 for (int j = 2; j > k; j--) {
@@ -86,186 +501,240 @@ gpb_status gpb_result_metric_find(const gpb_result *r, const char *name,
     size_t n = r->n_metrics < 3 ? r->n_metrics : 3;
     return gpb__fail(err, GPB_ENOTFOUND,
                      "unknown metric '%s'; did you mean %s%s%s%s%s?", name,
-                     n > 0 ? r->metric_names[best[0]] : "",
-                     n > 1 ? ", " : "", n > 1 ? r->metric_names[best[1]] : "",
-                     n > 2 ? ", " : "", n > 2 ? r->metric_names[best[2]] : "");
+                     n > 0 ? r->metrics[best[0]].name : "",
+                     n > 1 ? ", " : "",
+                     n > 1 ? r->metrics[best[1]].name : "",
+                     n > 2 ? ", " : "",
+                     n > 2 ? r->metrics[best[2]].name : "");
 }
 
-/*
- * Sorts doubles ascending by an LSD radix sort on their IEEE-754 bits
- * (after flipping so that unsigned order is numeric order): O(n) in six
- * passes of 11 bits. 2,048 buckets keep the counts in L1 and the scatter
- * within what the cache and TLB handle well (16-bit digits were four times
- * slower on 10^6 values). NaNs sort last (positive) or first (negative);
- * the engine makes none.
- */
-#define RADIX_BITS 11
-#define RADIX_SIZE (1u << RADIX_BITS)
-/* Scratch for the sort, in 2 MiB-aligned memory the kernel may back with
-   huge pages: the scatter writes 2,048 streams at once, more 4 KiB pages
-   than the TLB holds. */
-static void *huge_alloc(size_t bytes)
+double gpb_result_censored_at(const gpb_result *r, const char *metric)
 {
-    const size_t huge = (size_t)2 << 20;
-    /* Small arrays gain nothing and would cost a zeroed 2 MiB each. */
-    if (bytes < 2 * huge)
-        return malloc(bytes ? bytes : 1);
-    size_t rounded = (bytes + huge - 1) / huge * huge;
-    void *p = NULL;
-    if (posix_memalign(&p, huge, rounded ? rounded : huge))
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-static int radix_sort(double *v, size_t n)
-{
-    uint64_t *a = huge_alloc(n * sizeof *a), *b = huge_alloc(n * sizeof *b);
-    size_t *cnt = malloc(RADIX_SIZE * sizeof *cnt);
-    if (!a || !b || !cnt) {
-        free(a);
-        free(b);
-        free(cnt);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &v[i], sizeof u);
-        a[i] = (u >> 63) ? ~u : (u | 0x8000000000000000ull);
-    }
-    for (int shift = 0; shift < 64; shift += RADIX_BITS) {
-        memset(cnt, 0, RADIX_SIZE * sizeof *cnt);
-        for (size_t i = 0; i < n; i++)
-            cnt[(a[i] >> shift) & (RADIX_SIZE - 1)]++;
-        /* A digit that is the same in every value moves nothing. */
-        if (cnt[(a[0] >> shift) & (RADIX_SIZE - 1)] == n)
-            continue;
-        size_t sum = 0;
-        for (size_t k = 0; k < RADIX_SIZE; k++) {
-            size_t c = cnt[k];
-            cnt[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            b[cnt[(a[i] >> shift) & (RADIX_SIZE - 1)]++] = a[i];
-        uint64_t *t = a;
-        a = b;
-        b = t;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t u = a[i];
-        u = (u >> 63) ? (u & 0x7fffffffffffffffull) : ~u;
-        memcpy(&v[i], &u, sizeof u);
-    }
-    free(a);
-    free(b);
-    free(cnt);
-    return 0;
-}
-
-static gpb_status sorted_of(const gpb_result *r, size_t m, const double **out,
-                            gpb_error *err)
-{
-    gpb_result *w = (gpb_result *)r; /* the cache is logically const */
-    gpb_status st = GPB_OK;
-    pthread_mutex_lock(&w->lock);
-    if (!w->sorted[m]) {
-        double *s = huge_alloc(r->paths * sizeof *s);
-        if (s) {
-            memcpy(s, r->values[m], r->paths * sizeof *s);
-            if (radix_sort(s, r->paths)) {
-                free(s);
-                s = NULL;
-            }
-        }
-        if (!s)
-            st = gpb__fail(err, GPB_ENOMEM, "out of memory sorting '%s'",
-                           r->metric_names[m]);
-        w->sorted[m] = s;
-    }
-    *out = w->sorted[m];
-    pthread_mutex_unlock(&w->lock);
-    return st;
+    if (!r || !metric || strcmp(metric, "runway_months"))
+        return NAN;
+    return (double)r->horizon;
 }
 
 gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
                            double *mean, double *std_error, gpb_error *err)
 {
     size_t m;
-    gpb_status st = gpb_result_metric_find(r, metric, &m, err);
-    if (st)
-        return st;
-    /* Welford's algorithm, in path order (deterministic). */
-    const double *v = r->values[m];
-    double mu = 0, m2 = 0;
-    for (size_t i = 0; i < r->paths; i++) {
-        double d = v[i] - mu;
-        mu += d / (double)(i + 1);
-        m2 += d * (v[i] - mu);
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
+    /* Each block's mean and M2 (Welford, in path order), combined in
+       block order (Chan, Golub & LeVeque 1979): the same figure however
+       the blocks were run or split. */
+    double mu = 0, m2 = 0, n = 0;
+    for (size_t b = 0; b < r->n_blocks; b++) {
+        double nb = (double)(b + 1 < r->n_blocks
+                                 ? LANES
+                                 : r->paths - b * (size_t)LANES);
+        double mb = r->blk_mean[b * r->n_metrics + m];
+        double qb = r->blk_m2[b * r->n_metrics + m];
+        double d = mb - mu, N = n + nb;
+        mu += d * (nb / N);
+        m2 += qb + d * d * (n * nb / N);
+        n = N;
     }
     if (mean)
         *mean = mu;
     if (std_error)
-        *std_error = r->paths > 1
-                         ? sqrt(m2 / (double)(r->paths - 1) / (double)r->paths)
-                         : NAN;
+        *std_error = r->paths > 1 ? sqrt(m2 / (double)(r->paths - 1) /
+                                         (double)r->paths)
+                                  : NAN;
     return GPB_OK;
+}
+
+/* The 0-based ranks of the interval of gpb_result_quantile_ci. */
+static void ci_ranks(size_t n, double p, double level, uint64_t *lo,
+                     uint64_t *hi)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + level));
+    double np = (double)n * p, h = z * sqrt(np * (1.0 - p));
+    double l = floor(np - h), u = ceil(np + h);
+    l = l < 1 ? 1 : l > (double)n ? (double)n : l;
+    u = u < 1 ? 1 : u > (double)n ? (double)n : u;
+    *lo = (uint64_t)l - 1;
+    *hi = (uint64_t)u - 1;
+}
+
+gpb_status gpb_result_summary(const gpb_result *r, const char *metric,
+                              size_t n, const double *p, double level,
+                              double *q, double *ci_lo, double *ci_hi,
+                              gpb_error *err)
+{
+    size_t m;
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
+    int ci = ci_lo && ci_hi;
+    if (!q || (n && !p))
+        return gpb__fail(err, GPB_EINVAL, "p and q must not be NULL");
+    if (ci && !(level > 0 && level < 1))
+        return gpb__fail(err, GPB_EINVAL,
+                         "confidence level must be in (0, 1), got %g", level);
+    uint64_t *k = malloc((4 * n + 1) * sizeof *k);
+    double *v = malloc((4 * n + 1) * sizeof *v);
+    gpb_status st = GPB_OK;
+    if (!k || !v) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t N = r->paths;
+    for (size_t i = 0; i < n; i++) {
+        if (!(p[i] >= 0 && p[i] <= 1)) {
+            st = gpb__fail(err, GPB_EINVAL,
+                           "quantile level must be in [0, 1], got %g", p[i]);
+            goto done;
+        }
+        double pos = p[i] * (double)(N - 1);
+        uint64_t lo = (uint64_t)floor(pos);
+        k[4 * i] = lo;
+        k[4 * i + 1] = lo + 1 < N ? lo + 1 : lo;
+        if (ci)
+            ci_ranks(N, p[i], level, &k[4 * i + 2], &k[4 * i + 3]);
+        else
+            k[4 * i + 2] = k[4 * i + 3] = lo;
+    }
+    if ((st = order_stats(r, m, k, 4 * n, v, err)))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        /* Linear between the order statistics around p · (n − 1), as
+           gsl_stats_quantile_from_sorted_data. */
+        double pos = p[i] * (double)(N - 1);
+        double d = pos - floor(pos);
+        double a = v[4 * i], b = v[4 * i + 1];
+        q[i] = d == 0 ? a : a + (b - a) * d;
+        if (ci) {
+            ci_lo[i] = v[4 * i + 2];
+            ci_hi[i] = v[4 * i + 3];
+        }
+    }
+done:
+    free(k);
+    free(v);
+    return st;
 }
 
 gpb_status gpb_result_quantile(const gpb_result *r, const char *metric,
                                double p, double *out, gpb_error *err)
 {
-    size_t m;
-    gpb_status st = gpb_result_metric_find(r, metric, &m, err);
-    if (st)
-        return st;
-    if (!(p >= 0 && p <= 1) || !out)
-        return gpb__fail(err, GPB_EINVAL,
-                         "quantile level must be in [0, 1], got %g", p);
-    const double *s;
-    if ((st = sorted_of(r, m, &s, err)))
-        return st;
-    *out = gpb_stats_quantile_sorted(s, r->paths, p);
-    return GPB_OK;
+    if (!out)
+        return gpb__fail(err, GPB_EINVAL, "out is NULL");
+    return gpb_result_summary(r, metric, 1, &p, 0, out, NULL, NULL, err);
+}
+
+gpb_status gpb_result_quantiles(const gpb_result *r, const char *metric,
+                                size_t n, const double *p, double *out,
+                                gpb_error *err)
+{
+    return gpb_result_summary(r, metric, n, p, 0, out, NULL, NULL, err);
+}
+
+gpb_status gpb_result_quantile_ci(const gpb_result *r, const char *metric,
+                                  double p, double level, double *lo,
+                                  double *hi, gpb_error *err)
+{
+    if (!r || !metric || !lo || !hi)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    double q;
+    return gpb_result_summary(r, metric, 1, &p, level, &q, lo, hi, err);
 }
 
 gpb_status gpb_result_prob_at_most(const gpb_result *r, const char *metric,
                                    double x, double *out, gpb_error *err)
 {
     size_t m;
-    gpb_status st = gpb_result_metric_find(r, metric, &m, err);
-    if (st)
-        return st;
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
     if (!out)
         return gpb__fail(err, GPB_EINVAL, "out is NULL");
+    const eng_metric *mt = &r->metrics[m];
+    if (mt->constant) {
+        *out = mt->value <= x;
+        return GPB_OK;
+    }
+    if (r->kept < r->paths) {
+        *out = (double)gpb__sketch_count_le(&r->msketch[m], x) /
+               (double)r->paths;
+        return GPB_OK;
+    }
     size_t c = 0;
-    for (size_t i = 0; i < r->paths; i++)
+    for (size_t i = 0; i < r->kept; i++)
         c += r->values[m][i] <= x;
-    *out = (double)c / (double)r->paths;
+    *out = (double)c / (double)r->kept;
     return GPB_OK;
 }
 
-gpb_status gpb_result_samples(const gpb_result *r, const char *metric,
+gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
                               const double **values, gpb_error *err)
 {
     size_t m;
-    gpb_status st = gpb_result_metric_find(r, metric, &m, err);
-    if (st)
-        return st;
+    GPB__TRY(gpb_result_metric_find(rc, metric, &m, err));
+    gpb_result *r = (gpb_result *)rc;
+    if (!r->values[m]) {
+        /* A constant metric, materialised once under the lock. */
+        pthread_mutex_lock(&r->lock);
+        if (!r->materialised[m]) {
+            double *v = malloc((r->kept ? r->kept : 1) * sizeof *v);
+            if (v)
+                for (size_t i = 0; i < r->kept; i++)
+                    v[i] = r->metrics[m].value;
+            r->materialised[m] = v;
+        }
+        pthread_mutex_unlock(&r->lock);
+        if (!r->materialised[m])
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+        if (values)
+            *values = r->materialised[m];
+        return GPB_OK;
+    }
     if (values)
         *values = r->values[m];
     return GPB_OK;
 }
 
+gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
+                                        const gpb_result *r, size_t k,
+                                        double *out, gpb_error *err)
+{
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (k >= r->n_inputs)
+        return gpb__fail(err, GPB_EINVAL, "input %zu is out of range (%zu)",
+                         k, r->n_inputs);
+    long si = gpb_scenario_input_find(s, r->input_paths[k]);
+    if (si < 0)
+        return gpb__fail(err, GPB_ENOTFOUND,
+                         "input '%s' of the result is not in the scenario",
+                         r->input_paths[k]);
+    const gpb__input *in = &s->inputs[si];
+    const double *v = r->inputs[k];
+    size_t n = r->kept;
+    /* The engine stores money inputs in the report currency at each
+       path's exchange rate; undo that per path. */
+    if (!gpb_qty_kind_is_money(in->kind) || in->currency == GPB_CURRENCY_NONE ||
+        in->currency == s->currency || in->per_event) {
+        memcpy(out, v, n * sizeof *out);
+        return GPB_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[i] * gpb_result_per_usd(r, in->currency, i) /
+                 gpb_result_per_usd(r, s->currency, i);
+    return GPB_OK;
+}
+
 double gpb_result_prob_out_of_cash_by(const gpb_result *r, int month)
 {
-    if (!r || month < 0)
+    if (!r || month < 0 || r->paths == 0)
         return 0;
     if (month >= r->horizon)
         month = r->horizon - 1;
-    return r->p_out_by[month];
+    uint64_t c = 0;
+    for (int m = 0; m <= month; m++)
+        c += r->out_month[m];
+    return (double)c / (double)r->paths;
+}
+
+double gpb_result_survival(const gpb_result *r, int month)
+{
+    return r ? 1.0 - gpb_result_prob_out_of_cash_by(r, month) : NAN;
 }
 
 static gpb_status check_month(const gpb_result *r, int month, double p,
@@ -286,12 +755,10 @@ static gpb_status check_month(const gpb_result *r, int month, double p,
 gpb_status gpb_result_fan(const gpb_result *r, int month, double p,
                           double *out, gpb_error *err)
 {
-    gpb_status st = check_month(r, month, p, err);
-    if (st)
-        return st;
+    GPB__TRY(check_month(r, month, p, err));
     if (!out)
         return gpb__fail(err, GPB_EINVAL, "out is NULL");
-    *out = gpb__hist_quantile(&r->hist.cash[month], r->paths, p);
+    *out = gpb__sketch_quantile(&r->sk_cash[month], p);
     return GPB_OK;
 }
 
@@ -319,11 +786,189 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
                          "confidence must be in [0, 1], got %g", confidence);
     if (months >= r->horizon)
         return gpb_result_raise_needed(r, confidence, out, err);
+    if (months != r->raise_months)
+        return gpb__fail(err, GPB_ENOTFOUND,
+                         "the run did not keep the lowest cash through month "
+                         "%d: run it with raise_months = %d",
+                         months - 1, months);
     /* Cash lasts `months` months when the running minimum through month
        months−1 stays ≥ 0; raise R so that this holds with the confidence:
-       R = max(0, −Q_{1−c}(running minimum)). */
-    double q = gpb__hist_quantile(&r->hist.runmin[months - 1], r->paths,
-                                  1.0 - confidence);
+       R = max(0, −Q_{1−c}(running minimum)), exact from the kept values. */
+    double q;
+    double p = 1.0 - confidence;
+    if (r->kept < r->paths) {
+        q = gpb__sketch_quantile(&r->rt_sketch, p);
+    } else {
+        double *a = malloc(r->kept * sizeof *a);
+        if (!a)
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+        memcpy(a, r->rt_min, r->kept * sizeof *a);
+        gpb_stats_sort(a, r->kept);
+        q = gpb_stats_quantile_sorted(a, r->kept, p);
+        free(a);
+    }
     *out = q < 0 ? -q : 0;
+    return GPB_OK;
+}
+
+double gpb_result_ledger_mean(const gpb_result *r, int month,
+                              gpb_category c)
+{
+    if (!r || month < 0 || month >= r->horizon ||
+        (unsigned)c >= GPB_CAT_COUNT || r->paths == 0)
+        return NAN;
+    return (double)r->ledger[(size_t)month * GPB_CAT_COUNT + c] /
+           GPB__FIXED_ONE / (double)r->paths;
+}
+
+gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
+                                  const char *metric, gpb_paired_diff *out,
+                                  gpb_error *err)
+{
+    if (!a || !b || !metric || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (a->kept != b->kept || a->path_offset != b->path_offset ||
+        a->seed != b->seed)
+        return gpb__fail(err, GPB_EINVAL,
+                         "the results do not cover the same paths (seed, "
+                         "offset and kept paths must match)");
+    const double *va, *vb;
+    GPB__TRY(gpb_result_samples(a, metric, &va, err));
+    GPB__TRY(gpb_result_samples(b, metric, &vb, err));
+    size_t n = a->kept;
+    double *d = malloc((n ? n : 1) * sizeof *d);
+    if (!d)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    double mu = 0, m2 = 0;
+    size_t lower = 0, higher = 0;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = va[i] - vb[i];
+        double e = d[i] - mu;
+        mu += e / (double)(i + 1);
+        m2 += e * (d[i] - mu);
+        lower += va[i] < vb[i];
+        higher += va[i] > vb[i];
+    }
+    gpb_stats_sort(d, n);
+    memset(out, 0, sizeof *out);
+    out->paths = n;
+    out->mean = mu;
+    out->std_error = n > 1 ? sqrt(m2 / (double)(n - 1) / (double)n) : NAN;
+    out->p5 = gpb_stats_quantile_sorted(d, n, 0.05);
+    out->p50 = gpb_stats_quantile_sorted(d, n, 0.50);
+    out->p95 = gpb_stats_quantile_sorted(d, n, 0.95);
+    out->p_a_lower = (double)lower / (double)n;
+    out->p_a_higher = (double)higher / (double)n;
+    free(d);
+    return GPB_OK;
+}
+
+/* ---- merging -------------------------------------------------------------- */
+
+gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
+                            gpb_result **out, gpb_error *err)
+{
+    if (!a || !b || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    *out = NULL;
+    if (a->s_id != b->s_id || a->seed != b->seed || a->quasi != b->quasi ||
+        a->horizon != b->horizon || a->n_metrics != b->n_metrics ||
+        a->n_inputs != b->n_inputs || a->currency != b->currency)
+        return gpb__fail(err, GPB_EINVAL,
+                         "the results are not of one run (scenario, seed "
+                         "and options must match)");
+    if (b->path_offset != a->path_offset + a->paths ||
+        a->paths % LANES != 0)
+        return gpb__fail(err, GPB_EINVAL,
+                         "the results' paths are not adjacent: %llu + %zu "
+                         "then %llu",
+                         (unsigned long long)a->path_offset, a->paths,
+                         (unsigned long long)b->path_offset);
+    size_t paths = a->paths + b->paths;
+    size_t kept = a->kept == a->paths ? a->kept + b->kept : a->kept;
+    int sk = kept < paths;
+    int varies[GPB_CURRENCY_COUNT];
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        varies[c] = a->per_usd[c] != NULL;
+    gpb_result *r = NULL;
+    GPB__TRY(result_alloc(a->metrics, a->n_metrics, a->n_inputs,
+                          (const char *const *)a->input_paths, varies,
+                          a->horizon, paths, kept, a->n_blocks + b->n_blocks,
+                          sk, &r, err));
+    r->path_offset = a->path_offset;
+    r->currency = a->currency;
+    r->seed = a->seed;
+    r->quasi = a->quasi;
+    r->s_id = a->s_id;
+    memcpy(r->rate_fixed, a->rate_fixed, sizeof r->rate_fixed);
+    size_t M = a->n_metrics, kb = kept - a->kept;
+    memcpy(r->blk_mean, a->blk_mean, a->n_blocks * M * sizeof(double));
+    memcpy(r->blk_mean + a->n_blocks * M, b->blk_mean,
+           b->n_blocks * M * sizeof(double));
+    memcpy(r->blk_m2, a->blk_m2, a->n_blocks * M * sizeof(double));
+    memcpy(r->blk_m2 + a->n_blocks * M, b->blk_m2,
+           b->n_blocks * M * sizeof(double));
+    gpb_status st = GPB_OK;
+    for (size_t i = 0; i < M && !st; i++) {
+        r->nonzero[i] = a->nonzero[i] | b->nonzero[i];
+        if (r->values[i]) {
+            memcpy(r->values[i], a->values[i], a->kept * sizeof(double));
+            memcpy(r->values[i] + a->kept, b->values[i], kb * sizeof(double));
+        }
+        if (sk && !r->metrics[i].constant) {
+            const gpb_result *src[2] = {a, b};
+            for (int j = 0; j < 2 && !st; j++) {
+                const gpb_result *x = src[j];
+                if (x->msketch) {
+                    if (gpb__sketch_merge(&r->msketch[i], &x->msketch[i]))
+                        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+                } else {
+                    for (size_t k = 0; k < x->kept; k++)
+                        gpb__sketch_add(&r->msketch[i], x->values[i][k]);
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < a->n_inputs; k++) {
+        memcpy(r->inputs[k], a->inputs[k], a->kept * sizeof(double));
+        memcpy(r->inputs[k] + a->kept, b->inputs[k], kb * sizeof(double));
+    }
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        if (r->per_usd[c]) {
+            memcpy(r->per_usd[c], a->per_usd[c], a->kept * sizeof(double));
+            memcpy(r->per_usd[c] + a->kept, b->per_usd[c],
+                   kb * sizeof(double));
+        }
+    for (int m = 0; m <= a->horizon; m++)
+        r->out_month[m] = a->out_month[m] + b->out_month[m];
+    for (size_t k = 0; k < (size_t)a->horizon * GPB_CAT_COUNT; k++)
+        r->ledger[k] = a->ledger[k] + b->ledger[k];
+    for (int m = 0; m < a->horizon && !st; m++)
+        if (gpb__sketch_merge(&r->sk_cash[m], &a->sk_cash[m]) ||
+            gpb__sketch_merge(&r->sk_cash[m], &b->sk_cash[m]))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+    if (!st && a->raise_months && a->raise_months == b->raise_months) {
+        r->raise_months = a->raise_months;
+        r->rt_min = malloc((kept ? kept : 1) * sizeof *r->rt_min);
+        if (!r->rt_min) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        } else {
+            memcpy(r->rt_min, a->rt_min, a->kept * sizeof(double));
+            memcpy(r->rt_min + a->kept, b->rt_min, kb * sizeof(double));
+            const gpb_result *src[2] = {a, b};
+            for (int j = 0; sk && j < 2; j++) {
+                if (src[j]->kept < src[j]->paths)
+                    gpb__sketch_merge(&r->rt_sketch, &src[j]->rt_sketch);
+                else
+                    gpb__sketch_add_n(&r->rt_sketch, src[j]->rt_min,
+                                      src[j]->kept);
+            }
+        }
+    }
+    if (st) {
+        gpb_result_free(r);
+        return st;
+    }
+    *out = r;
     return GPB_OK;
 }

@@ -90,75 +90,69 @@ static size_t nz(size_t n) { return n ? n : 1; }
 
 /* ---- own units -------------------------------------------------------- */
 
-gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
-                                        const gpb_result *r, size_t k,
-                                        double *out, gpb_error *err)
-{
-    if (!s || !r || !out)
-        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
-    if (k >= gpb_result_input_count(r))
-        return gpb__fail(err, GPB_EINVAL, "input %zu is out of range (%zu)",
-                         k, gpb_result_input_count(r));
-    const char *path = gpb_result_input_path(r, k);
-    long si = gpb_scenario_input_find(s, path);
-    if (si < 0)
-        return gpb__fail(err, GPB_ENOTFOUND,
-                         "input '%s' of the result is not in the scenario",
-                         path);
-    const gpb__input *in = &s->inputs[si];
-    const double *v = gpb_result_input_samples(r, k);
-    size_t n = gpb_result_paths(r);
-    /* The engine stores money inputs in the report currency at each
-       path's exchange rate (gpb_result_per_usd); undo that per path. */
-    if (!gpb_qty_kind_is_money(in->kind) || in->currency == GPB_CURRENCY_NONE ||
-        in->currency == s->currency || in->per_event) {
-        memcpy(out, v, n * sizeof *out);
-        return GPB_OK;
-    }
-    for (size_t i = 0; i < n; i++)
-        out[i] = v[i] * gpb_result_per_usd(r, in->currency, i) /
-                 gpb_result_per_usd(r, s->currency, i);
-    return GPB_OK;
-}
-
 /* ---- ranks ------------------------------------------------------------ */
 
+/* A value's order-preserving 64-bit key, with its index. */
 typedef struct vi {
-    double v;
-    size_t i;
+    uint64_t k;
+    uint32_t i;
 } vi;
 
-/* Ascending by value, NaN last, then by index (a total order, so the
-   ranks do not depend on qsort's algorithm). */
-static int vi_cmp(const void *pa, const void *pb)
+static uint64_t vkey(double v)
 {
-    const vi *a = pa, *b = pb;
-    int na = isnan(a->v), nb = isnan(b->v);
-    if (na != nb)
-        return na - nb;
-    if (!na && a->v != b->v)
-        return a->v < b->v ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 
 /*
- * Writes the standardised ranks of v[0..n-1] into out: ranks 1..n with
- * ties given their average, centred on (n+1)/2 (the mean of the ranks,
- * ties or not) and divided by their Euclidean norm. Returns 1 when every
- * value is the same (out all zero), else 0. work holds n entries.
+ * Sorts work[0..n-1] by key, stably (ties keep index order: a total
+ * order, so the ranks do not depend on the algorithm): an LSD radix sort
+ * in six passes of 11 bits, skipping the passes whose digit is the same
+ * everywhere. tmp holds n entries. Positive NaNs sort last.
  */
+static vi *radix_vi(vi *work, vi *tmp, size_t n)
+{
+    size_t cnt[2048];
+    for (int shift = 0; shift < 64; shift += 11) {
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(work[i].k >> shift) & 2047]++;
+        if (cnt[(work[0].k >> shift) & 2047] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < 2048; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[(work[i].k >> shift) & 2047]++] = work[i];
+        vi *t = work;
+        work = tmp;
+        tmp = t;
+    }
+    return work;
+}
+
 static int rank_column(const double *v, size_t n, double *out, vi *work)
 {
-    for (size_t i = 0; i < n; i++) {
-        work[i].v = v[i];
-        work[i].i = i;
+    size_t same = 1;
+    while (same < n && (v[same] == v[0] || (isnan(v[same]) && isnan(v[0]))))
+        same++;
+    if (same == n) {
+        memset(out, 0, n * sizeof *out);
+        return 1;
     }
-    qsort(work, n, sizeof *work, vi_cmp);
+    for (size_t i = 0; i < n; i++) {
+        work[i].k = vkey(v[i]);
+        work[i].i = (uint32_t)i;
+    }
+    work = radix_vi(work, work + n, n);
     double mid = 0.5 * ((double)n + 1.0);
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && (work[b].v == work[a].v ||
-                         (isnan(work[b].v) && isnan(work[a].v))))
+        while (b < n && work[b].k == work[a].k)
             b++;
         /* Positions a .. b-1 (ranks a+1 .. b) share the average rank. */
         double rank = 0.5 * ((double)(a + 1) + (double)b);
@@ -208,7 +202,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     gpb_status st = GPB_OK;
     double *X = NULL, *Y = NULL, *C = NULL, *own = NULL, *work = NULL;
     size_t *cols = NULL; /* the varying inputs, in order */
-    vi *vw = malloc((n ? n : 1) * sizeof *vw);
+    vi *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
     cols = malloc((K ? K : 1) * sizeof *cols);
     own = malloc((s ? gpb_result_paths(r) : 1) * sizeof *own);
     if (!vw || !cols || !own) {
@@ -433,10 +427,12 @@ gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
                              "swing levels must satisfy 0 < low < high < 1, "
                              "got %g and %g",
                              opt->swing_low, opt->swing_high);
-        if (opt->swing_paths < 1 || opt->swing_paths > GPB_SIM_MAX_PATHS)
+        if (opt->swing_paths < 1 ||
+            (uint64_t)opt->swing_paths > GPB_SIM_MAX_PATHS)
             return gpb__fail(err, GPB_EINVAL,
-                             "swing_paths must be 1 to %u, got %zu",
-                             GPB_SIM_MAX_PATHS, opt->swing_paths);
+                             "swing_paths must be 1 to %llu, got %zu",
+                             (unsigned long long)GPB_SIM_MAX_PATHS,
+                             opt->swing_paths);
     }
     gpb_sensitivity *x = calloc(1, sizeof *x);
     if (!x)
@@ -621,88 +617,3 @@ gpb_status gpb_sensitivity_rank(const gpb_sensitivity *x, size_t m,
 }
 
 /* ---- convergence ------------------------------------------------------ */
-
-gpb_status gpb_result_quantile_ci(const gpb_result *r, const char *metric,
-                                  double p, double level, double *lo,
-                                  double *hi, gpb_error *err)
-{
-    if (!r || !metric || !lo || !hi)
-        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
-    if (!(p >= 0 && p <= 1))
-        return gpb__fail(err, GPB_EINVAL,
-                         "quantile level must be in [0, 1], got %g", p);
-    if (!(level > 0 && level < 1))
-        return gpb__fail(err, GPB_EINVAL,
-                         "confidence level must be in (0, 1), got %g", level);
-    size_t n = gpb_result_paths(r);
-    gpb_status st = gpb_result_metric_find(r, metric, NULL, err);
-    if (st)
-        return st;
-    double z = gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + level));
-    double np = (double)n * p, h = z * sqrt(np * (1.0 - p));
-    double l = floor(np - h), u = ceil(np + h);
-    if (l < 1)
-        l = 1;
-    if (u > (double)n)
-        u = (double)n;
-    if (u < 1)
-        u = 1;
-    if (l > (double)n)
-        l = (double)n;
-    /* Order statistic x_(j) (1-based) is the type-7 quantile at level
-       (j − 1)/(n − 1). */
-    double dn = n > 1 ? (double)(n - 1) : 1.0;
-    if ((st = gpb_result_quantile(r, metric, (l - 1.0) / dn, lo, err)))
-        return st;
-    return gpb_result_quantile(r, metric, (u - 1.0) / dn, hi, err);
-}
-
-gpb_status gpb_sim_run_to_precision(const gpb_scenario *s,
-                                    const gpb_sim_options *opt,
-                                    const char *metric, double rel_std_error,
-                                    size_t max_paths, gpb_result **out,
-                                    int *reached, gpb_error *err)
-{
-    if (out)
-        *out = NULL;
-    if (reached)
-        *reached = 0;
-    if (!s || !out)
-        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
-    gpb_sim_options o;
-    if (opt)
-        o = *opt;
-    else
-        gpb_sim_options_default(&o);
-    if (!metric)
-        metric = "spend.total";
-    if (!(rel_std_error > 0) || !isfinite(rel_std_error))
-        return gpb__fail(err, GPB_EINVAL,
-                         "target relative standard error must be > 0, got %g",
-                         rel_std_error);
-    if (o.paths < 1 || max_paths < o.paths || max_paths > GPB_SIM_MAX_PATHS)
-        return gpb__fail(err, GPB_EINVAL,
-                         "the cap on paths (%zu) must be from the starting "
-                         "count (%zu) to %u",
-                         max_paths, o.paths, GPB_SIM_MAX_PATHS);
-    for (;;) {
-        gpb_result *r = NULL;
-        gpb_status st = gpb_sim_run(s, &o, &r, err);
-        if (st)
-            return st;
-        double mean, se;
-        if ((st = gpb_result_mean(r, metric, &mean, &se, err))) {
-            gpb_result_free(r);
-            return st;
-        }
-        int ok = se == 0 || (isfinite(se) && se <= rel_std_error * fabs(mean));
-        if (ok || o.paths >= max_paths) {
-            if (reached)
-                *reached = ok;
-            *out = r;
-            return GPB_OK;
-        }
-        gpb_result_free(r);
-        o.paths = o.paths > max_paths / 2 ? max_paths : o.paths * 2;
-    }
-}

@@ -126,7 +126,8 @@ int cli_parse_sim_option(const char *opt, const char *text,
     double v;
     if (!strcmp(opt, "paths")) {
         char hint[64];
-        snprintf(hint, sizeof hint, "from 1 to %u", GPB_SIM_MAX_PATHS);
+        snprintf(hint, sizeof hint, "from 1 to %llu",
+                 (unsigned long long)GPB_SIM_MAX_PATHS);
         if (cli_parse_whole(opt, text, 1, GPB_SIM_MAX_PATHS, hint, &v))
             return -1;
         so->paths = (size_t)v;

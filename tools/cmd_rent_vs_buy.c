@@ -288,27 +288,9 @@ static int print_json(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
                       const char *price_src, const gpb_rent_vs_buy_totals *t,
                       const gpb_rent_vs_buy_flows *f,
                       const gpb_breakeven *bu, const gpb_breakeven *bm,
-                      const gpb_breakeven *bs, const gpb_sim_rvb_summary *mc)
+                      const gpb_breakeven *bs)
 {
     json_t *o = json_object(), *i = json_object();
-    if (mc) {
-        json_t *u = json_object();
-        json_object_set_new(u, "paths", json_integer((json_int_t)mc->paths));
-        json_object_set_new(u, "p_buy_cheaper", json_real(mc->p_buy_cheaper));
-        json_object_set_new(u, "p_buy_cheaper_se",
-                            json_real(mc->p_buy_cheaper_se));
-        json_object_set_new(u, "rent_npv_mean", json_real(mc->rent_npv_mean));
-        json_object_set_new(u, "buy_npv_mean", json_real(mc->buy_npv_mean));
-        json_object_set_new(u, "npv_buy_minus_rent_mean",
-                            json_real(mc->npv_diff_mean));
-        json_object_set_new(u, "npv_buy_minus_rent_p5",
-                            json_real(mc->npv_diff_p5));
-        json_object_set_new(u, "npv_buy_minus_rent_p50",
-                            json_real(mc->npv_diff_p50));
-        json_object_set_new(u, "npv_buy_minus_rent_p95",
-                            json_real(mc->npv_diff_p95));
-        json_object_set_new(o, "uncertain", u);
-    }
     json_object_set_new(o, "gpu", json_string(gpu->name));
     json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
     json_object_set_new(i, "gpus", json_real(in->gpus));
@@ -445,19 +427,9 @@ static void print_text(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
                        const gpb_fx *fx, const gpb_rent_vs_buy_totals *t,
                        const gpb_rent_vs_buy_flows *f,
                        const gpb_breakeven *bu, const gpb_breakeven *bm,
-                       const gpb_breakeven *bs, const gpb_sim_rvb_summary *mc)
+                       const gpb_breakeven *bs)
 {
     char b1[64], b2[64], b3[64];
-    if (mc) {
-        printf("Under the scenario's uncertainty (%zu paths):\n"
-               "  P(buying is cheaper, by NPV) = %.1f%% (± %.1f%%)\n",
-               mc->paths, 100 * mc->p_buy_cheaper,
-               100 * mc->p_buy_cheaper_se);
-        printf("  NPV(buy) - NPV(rent): P5 %s, P50 %s, P95 %s\n\n",
-               money_str(mc->npv_diff_p5, cur, b1, sizeof b1),
-               money_str(mc->npv_diff_p50, cur, b2, sizeof b2),
-               money_str(mc->npv_diff_p95, cur, b3, sizeof b3));
-    }
     long T = (long)in->months, L = (long)in->lead_time_months;
     printf("Rent or buy %.0f × %s for %ld months at %.0f%% utilisation "
            "(%s)\n\n",
@@ -586,6 +558,146 @@ static void print_text(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
            money_str(fabs(d), cur, b1, sizeof b1));
 }
 
+/* ---- under a scenario: the engine, two plans ----------------------------- */
+
+/* What getting the compute costs in a month of a plan: rent, serving, and
+   everything owning cards pays and earns. */
+static const gpb_category compute_cats[] = {
+    GPB_CAT_COMPUTE_RENT, GPB_CAT_SERVING, GPB_CAT_HARDWARE,
+    GPB_CAT_FINANCING,    GPB_CAT_POWER,   GPB_CAT_HOSTING,
+    GPB_CAT_MAINTENANCE,  GPB_CAT_RESALE,  GPB_CAT_RENT_OUT};
+
+static double compute_month(const gpb_result *r, int m)
+{
+    double v = 0;
+    for (size_t k = 0; k < sizeof compute_cats / sizeof *compute_cats; k++) {
+        gpb_category c = compute_cats[k];
+        double x = gpb_result_ledger_mean(r, m, c);
+        v += gpb_category_flow(c) == GPB_FLOW_SPEND ? x : -x;
+    }
+    return v;
+}
+
+/*
+ * rent-vs-buy --scenario: the scenario as written (its runs on its
+ * fleets) against the same scenario renting every card instead, both by
+ * the engine on the same paths (common random numbers). Every figure
+ * printed comes from the two runs.
+ */
+static int rvb_scenario(const char *path, const char *paths_text,
+                        const char *seed_text, double rate, int json)
+{
+    gpb_scenario *sc = NULL;
+    if (cli_load_scenario(path, &sc))
+        return CLI_BAD_INPUT;
+    gpb_sim_options so;
+    gpb_sim_options_default(&so);
+    so.discount_rate_per_year = rate;
+    if ((paths_text && cli_parse_sim_option("paths", paths_text, &so)) ||
+        (seed_text && cli_parse_sim_option("seed", seed_text, &so))) {
+        gpb_scenario_free(sc);
+        return CLI_BAD_INPUT;
+    }
+    gpb_result *buy = NULL, *rent = NULL;
+    gpb_error e;
+    int rc = CLI_OK;
+    gpb_paired_diff d;
+    gpb_currency cur = gpb_scenario_currency(sc);
+    size_t hw;
+    if (gpb_sim_run(sc, &so, &buy, &e)) {
+        cli_error_gpb(path, &e);
+        rc = e.status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+        goto done;
+    }
+    if (gpb_result_metric_find(buy, "spend.hardware", &hw, NULL) ||
+        !gpb_result_metric_nonzero(buy, hw)) {
+        cli_error("%s buys no cards within its horizon: nothing to compare "
+                  "with renting (add a fleet that a run uses)",
+                  path);
+        rc = CLI_BAD_INPUT;
+        goto done;
+    }
+    so.rent_instead_of_buying = 1;
+    if (gpb_sim_run(sc, &so, &rent, &e) ||
+        gpb_result_paired_diff(buy, rent, "npv.cost", &d, &e)) {
+        cli_error_gpb(path, &e);
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    int H = gpb_result_horizon_months(buy);
+    if (json) {
+        json_t *o = json_object(), *u = json_object(), *months = json_array();
+        json_object_set_new(o, "scenario", json_string(path));
+        json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
+        json_object_set_new(o, "paths", json_integer((json_int_t)d.paths));
+        json_object_set_new(o, "seed",
+                            json_integer((json_int_t)gpb_result_seed(buy)));
+        json_object_set_new(o, "discount_rate_per_year", json_real(rate));
+        json_object_set_new(u, "p_buy_cheaper", json_real(d.p_a_lower));
+        json_object_set_new(
+            u, "p_buy_cheaper_se",
+            json_real(sqrt(d.p_a_lower * (1 - d.p_a_lower) / (double)d.paths)));
+        double mb, mr;
+        gpb_result_mean(buy, "npv.cost", &mb, NULL, NULL);
+        gpb_result_mean(rent, "npv.cost", &mr, NULL, NULL);
+        json_object_set_new(u, "buy_npv_mean", json_real(mb));
+        json_object_set_new(u, "rent_npv_mean", json_real(mr));
+        json_object_set_new(u, "npv_buy_minus_rent_mean", json_real(d.mean));
+        json_object_set_new(u, "npv_buy_minus_rent_se",
+                            json_real(d.std_error));
+        json_object_set_new(u, "npv_buy_minus_rent_p5", json_real(d.p5));
+        json_object_set_new(u, "npv_buy_minus_rent_p50", json_real(d.p50));
+        json_object_set_new(u, "npv_buy_minus_rent_p95", json_real(d.p95));
+        json_object_set_new(o, "uncertain", u);
+        for (int m = 0; m < H; m++) {
+            json_t *row = json_object();
+            json_object_set_new(row, "month", json_integer(m));
+            json_object_set_new(row, "buy_mean",
+                                json_real(compute_month(buy, m)));
+            json_object_set_new(row, "rent_mean",
+                                json_real(compute_month(rent, m)));
+            json_array_append_new(months, row);
+        }
+        json_object_set_new(o, "months", months);
+        rc = cli_json_print(o);
+        goto done;
+    }
+    char b1[64], b2[64], b3[64];
+    printf("Rent or buy, as %s plans it (%zu paths, seed %llu; NPV at %.1f%% "
+           "a year)\n\n",
+           path, d.paths, (unsigned long long)gpb_result_seed(buy),
+           100 * rate);
+    printf("  P(buying is cheaper, by NPV) = %.1f%% (± %.1f%%)\n",
+           100 * d.p_a_lower,
+           100 * sqrt(d.p_a_lower * (1 - d.p_a_lower) / (double)d.paths));
+    printf("  NPV(buy) − NPV(rent): P5 %s, P50 %s, P95 %s\n",
+           money_str(d.p5, cur, b1, sizeof b1),
+           money_str(d.p50, cur, b2, sizeof b2),
+           money_str(d.p95, cur, b3, sizeof b3));
+    printf("  mean %s ± %s (negative favours buying)\n\n",
+           money_str(d.mean, cur, b1, sizeof b1),
+           money_str(d.std_error, cur, b2, sizeof b2));
+    printf("  Mean cash for compute by month (rent, serving, cards bought, "
+           "financing,\n  power, hosting, maintenance, less resale and "
+           "letting out):\n");
+    printf("  %5s %14s %14s\n", "month", "buy", "rent");
+    double sb = 0, sr = 0;
+    for (int m = 0; m < H; m++) {
+        double vb = compute_month(buy, m), vr = compute_month(rent, m);
+        sb += vb;
+        sr += vr;
+        printf("  %5d %14s %14s\n", m, money_str(vb, cur, b1, sizeof b1),
+               money_str(vr, cur, b2, sizeof b2));
+    }
+    printf("  %5s %14s %14s\n", "total", money_str(sb, cur, b1, sizeof b1),
+           money_str(sr, cur, b2, sizeof b2));
+done:
+    gpb_result_free(buy);
+    gpb_result_free(rent);
+    gpb_scenario_free(sc);
+    return rc;
+}
+
 int cmd_rent_vs_buy(int argc, char **argv)
 {
     opts o;
@@ -693,6 +805,15 @@ int cmd_rent_vs_buy(int argc, char **argv)
         cli_error("rent-vs-buy: unexpected argument '%s'", argv[optind]);
         return CLI_BAD_INPUT;
     }
+    if (o.scenario) {
+        if (o.gpu || !isnan(o.gpus) || !isnan(o.months)) {
+            cli_error("rent-vs-buy --scenario takes the work and the cards "
+                      "from the scenario: drop --gpu, --gpus and --months");
+            return CLI_BAD_INPUT;
+        }
+        return rvb_scenario(o.scenario, o.paths_text, o.seed_text,
+                            o.discount_rate, o.json);
+    }
     if (!o.gpu || isnan(o.gpus) || isnan(o.months)) {
         cli_error("rent-vs-buy needs --gpu, --gpus and --months (see "
                   "gpubudget rent-vs-buy --help)");
@@ -732,13 +853,7 @@ int cmd_rent_vs_buy(int argc, char **argv)
             cur = ms[k]->q.currency;
             break;
         }
-    /* With a scenario, its report currency: the sampled values come in it. */
     gpb_scenario *sc = NULL;
-    if (o.scenario) {
-        if (cli_load_scenario(o.scenario, &sc))
-            return CLI_BAD_INPUT;
-        cur = gpb_scenario_currency(sc);
-    }
     gpb_fx fx = gpb_fx_default();
     int converted = 0;
     const char *rent_src = "given", *price_src = "given";
@@ -839,28 +954,12 @@ int cmd_rent_vs_buy(int argc, char **argv)
         rc = CLI_INTERNAL;
         goto done;
     }
-    gpb_sim_rvb_summary mc;
-    if (sc) {
-        gpb_sim_options so;
-        gpb_sim_options_default(&so);
-        if ((o.paths_text &&
-             cli_parse_sim_option("paths", o.paths_text, &so)) ||
-            (o.seed_text && cli_parse_sim_option("seed", o.seed_text, &so))) {
-            rc = CLI_BAD_INPUT;
-            goto done;
-        }
-        if (gpb_sim_rent_vs_buy(sc, &in, &so, &mc, &e)) {
-            cli_error_gpb("--scenario", &e);
-            rc = CLI_BAD_INPUT;
-            goto done;
-        }
-    }
     if (o.json)
         rc = print_json(&in, gpu, cur, rent_src, price_src, &t, &f, &bu,
-                        &bm, &bs, sc ? &mc : NULL);
+                        &bm, &bs);
     else
         print_text(&in, gpu, cur, rent_src, price_src, converted, &fx, &t,
-                   &f, &bu, &bm, &bs, sc ? &mc : NULL);
+                   &f, &bu, &bm, &bs);
 done:
     gpb_finance_rent_vs_buy_flows_free(&f);
     gpb_scenario_free(sc);

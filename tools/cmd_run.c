@@ -165,8 +165,7 @@ static void row(const view *v, const char *label, const char *metric)
         return;
     double f = factor(v, i), q[3], mean, se;
     static const double lv[3] = {0.05, 0.50, 0.95};
-    for (int k = 0; k < 3; k++)
-        gpb_result_quantile(v->r, metric, lv[k], &q[k], NULL);
+    gpb_result_quantiles(v->r, metric, 3, lv, q, NULL);
     gpb_result_mean(v->r, metric, &mean, &se, NULL);
     char b[4][48];
     for (int k = 0; k < 3; k++)
@@ -397,7 +396,8 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         case O_MAX_PATHS:
             {
                 char hint[64];
-                snprintf(hint, sizeof hint, "from 1 to %u", GPB_SIM_MAX_PATHS);
+                snprintf(hint, sizeof hint, "from 1 to %llu",
+                         (unsigned long long)GPB_SIM_MAX_PATHS);
                 if (cli_parse_whole(c == O_PATHS ? "paths" : "max-paths",
                                     optarg, 1, GPB_SIM_MAX_PATHS, hint, &v))
                     return CLI_BAD_INPUT;

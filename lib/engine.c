@@ -1,0 +1,840 @@
+/*
+ * The Monte Carlo engine (gpubudget/sim.h): worker threads over blocks of
+ * paths, results assembled and merged, one path replayed (a trace), and a
+ * failing path explained.
+ *
+ * Determinism. A block's figures depend only on its paths (engine.h);
+ * each block writes its paths' values into their own rows, its means into
+ * its own slot (combined later in block order), and its counts into
+ * integer counters; so the result is the same whichever thread ran which
+ * block, and two runs over adjacent ranges merge into the run of their
+ * union.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "internal.h"
+
+/* ---- options ------------------------------------------------------------ */
+
+void gpb_sim_options_default(gpb_sim_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->struct_size = sizeof *opt;
+    opt->paths = 10000;
+    opt->seed = 20230225u; /* the date of the first source article */
+    opt->threads = 0;
+    opt->discount_rate_per_year = NAN;
+}
+
+/* The caller's options over the defaults, checked. */
+static gpb_status options_resolve(const gpb_sim_options *in,
+                                  gpb_sim_options *opt, gpb_error *err)
+{
+    gpb_sim_options_default(opt);
+    if (in) {
+        if (in->struct_size == 0)
+            return gpb__fail(err, GPB_EINVAL,
+                             "gpb_sim_options.struct_size is 0: fill the "
+                             "options with gpb_sim_options_default()");
+        size_t n = in->struct_size < sizeof *opt ? in->struct_size
+                                                 : sizeof *opt;
+        memcpy(opt, in, n);
+        opt->struct_size = sizeof *opt;
+    }
+    if (opt->paths == 0 || (uint64_t)opt->paths > GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "paths must be between 1 and %llu, got %zu",
+                         (unsigned long long)GPB_SIM_MAX_PATHS, opt->paths);
+    if (opt->threads < 0)
+        return gpb__fail(err, GPB_EINVAL, "threads must be >= 0, got %d",
+                         opt->threads);
+    if (!isnan(opt->discount_rate_per_year) &&
+        !(opt->discount_rate_per_year > -1 &&
+          isfinite(opt->discount_rate_per_year)))
+        return gpb__fail(err, GPB_EINVAL,
+                         "discount_rate_per_year must be above -1, got %g",
+                         opt->discount_rate_per_year);
+    if (opt->path_offset % GPB_SIM_BLOCK_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "path_offset (%llu) must be a multiple of %d",
+                         (unsigned long long)opt->path_offset,
+                         GPB_SIM_BLOCK_PATHS);
+    return GPB_OK;
+}
+
+/* ---- OpenBLAS kept quiet ------------------------------------------------ */
+
+/*
+ * The workers use no BLAS; OpenBLAS's own threads would only spin and take
+ * cores from them (DESIGN.md, build facts). While any run is under way
+ * OpenBLAS has one thread; the caller's setting comes back when the last
+ * concurrent run ends. OpenBLAS's count is process-wide, hence the lock.
+ */
+static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
+static int blas_users, blas_saved;
+
+static void blas_quiet_enter(void)
+{
+    pthread_mutex_lock(&blas_lock);
+    if (blas_users++ == 0) {
+        blas_saved = openblas_get_num_threads();
+        if (blas_saved != 1)
+            openblas_set_num_threads(1);
+    }
+    pthread_mutex_unlock(&blas_lock);
+}
+
+static void blas_quiet_leave(void)
+{
+    pthread_mutex_lock(&blas_lock);
+    if (--blas_users == 0 && blas_saved != 1)
+        openblas_set_num_threads(blas_saved);
+    pthread_mutex_unlock(&blas_lock);
+}
+
+/* ---- explaining a failure ----------------------------------------------- */
+
+/* The input of a process with the largest magnitude: the likeliest cause
+   of an overflow. */
+static int largest_input(const eng_plan *p, const int *in, int n,
+                         const gpb_trace *tr, double *value)
+{
+    int best = -1;
+    double bv = -1;
+    for (int k = 0; k < n; k++) {
+        int i = in[k];
+        double v = p->fixed[i];
+        if (isnan(v) && tr)
+            for (size_t j = 0; j < tr->n_inputs; j++)
+                if (!strcmp(tr->input_paths[j], p->s->inputs[i].path))
+                    v = tr->input_values[j];
+        double a = fabs(v);
+        if (!isfinite(a))
+            a = INFINITY;
+        if (a > bv) {
+            bv = a;
+            best = i;
+            *value = v;
+        }
+    }
+    return best;
+}
+
+static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
+                             uint64_t path, int diagnose, gpb_trace **out,
+                             gpb_error *err);
+
+/* Replays path `path` to find the process and month whose figure first
+   stopped being a number, and says so. */
+static gpb_status explain(const gpb_scenario *s, const gpb_sim_options *o,
+                          const eng_plan *p, uint64_t path, gpb_error *err)
+{
+    gpb_trace *tr = NULL;
+    gpb_error e;
+    if (trace_path(s, o, path, 1, &tr, &e) != GPB_OK) {
+        if (err)
+            *err = e;
+        return e.status;
+    }
+    const eng_trace_rec *rec = &tr->rec;
+    gpb_status st;
+    double v = NAN;
+    if (rec->bad_input >= 0) {
+        const gpb__input *in = &s->inputs[rec->bad_input];
+        st = gpb__fail_at(err, GPB_ENUMERIC, s->source_name, in->line,
+                          in->column, in->path,
+                          "path %llu: %s is not a finite number in %s "
+                          "(check it and the exchange rates)",
+                          (unsigned long long)path, in->path,
+                          gpb_currency_code(s->currency));
+    } else if (rec->bad_month >= 0) {
+        const eng_proc *pr = NULL;
+        if (rec->bad_proc >= 0) {
+            pr = &p->procs[rec->bad_proc];
+        } else {
+            for (size_t j = 0; j < p->n_procs && !pr; j++)
+                if (p->procs[j].cat == rec->bad_cat ||
+                    (rec->bad_cat >= 0 && p->procs[j].kind == PK_FLEET))
+                    pr = &p->procs[j];
+        }
+        int i = pr ? largest_input(p, pr->inputs, pr->n_inputs, tr, &v)
+                   : -1;
+        const gpb__input *in = i >= 0 ? &s->inputs[i] : NULL;
+        const char *what = rec->bad_proc >= 0
+                               ? "gives a figure that is not a finite number"
+                               : "adds up to more than a double can hold";
+        st = gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
+                          in ? in->line : 0, in ? in->column : 0,
+                          in ? in->path : "",
+                          "path %llu, month %d: %s %s (overflow or NaN); its "
+                          "largest input is %s = %g",
+                          (unsigned long long)path, rec->bad_month,
+                          pr ? pr->name : "the month's cash", what,
+                          in ? in->path : "(none)", v);
+    } else {
+        st = gpb__fail(err, GPB_ENUMERIC,
+                       "path %llu: a total over the horizon is not a finite "
+                       "number (overflow): check the sizes of the amounts",
+                       (unsigned long long)path);
+    }
+    gpb_trace_free(tr);
+    return st;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct worker worker;
+
+typedef struct shared {
+    const eng_plan *p;
+    const gpb_sim_options *opt;
+    gpb_result *r;
+    size_t n_blocks;
+    atomic_size_t next_block;
+    atomic_size_t paths_done;
+    atomic_int cancel;
+    pthread_mutex_t lock;
+    /* The first failure, by block index, for a deterministic report. */
+    gpb_status err_status;
+    size_t err_block;
+    gpb_error err;
+    long bad_block;   /* block of the first non-finite path, or -1 */
+    long bad_lane;
+    int sketch_metrics;
+} shared;
+
+/* Blocks whose month values a worker holds before counting them. */
+#define FLUSH_BLOCKS 16
+
+struct worker {
+    shared *sh;
+    eng_block *b;
+    double *mcash;          /* [month][FLUSH_BLOCKS · LANES] */
+    double *rt_min;         /* LANES */
+    size_t nbuf;            /* blocks held */
+    size_t bufn[FLUSH_BLOCKS];
+    double **out;        /* n_metrics × LANES */
+    double *out_store;
+    gpb__sketch *sk_cash, *sk_metric, rt_sketch;
+    uint64_t *out_month;
+    gpb__fixed *ledger;
+    unsigned char *nonzero;
+    int cpu;
+};
+
+static void worker_free(worker *w, const eng_plan *p)
+{
+    gpb__block_free(w->b);
+    free(w->mcash);
+    free(w->rt_min);
+    gpb__sketch_free(&w->rt_sketch);
+    free(w->out);
+    free(w->out_store);
+    if (w->sk_cash)
+        for (int m = 0; m < p->H; m++)
+            gpb__sketch_free(&w->sk_cash[m]);
+    free(w->sk_cash);
+    if (w->sk_metric)
+        for (size_t i = 0; i < p->n_metrics; i++)
+            gpb__sketch_free(&w->sk_metric[i]);
+    free(w->sk_metric);
+    free(w->out_month);
+    free(w->ledger);
+    free(w->nonzero);
+}
+
+static int worker_init(worker *w, shared *sh)
+{
+    const eng_plan *p = sh->p;
+    memset(w, 0, sizeof *w);
+    w->sh = sh;
+    w->b = gpb__block_new(p);
+    w->out = calloc(p->n_metrics, sizeof *w->out);
+    w->out_store = malloc(p->n_metrics * LANES * sizeof *w->out_store);
+    w->sk_cash = calloc((size_t)p->H, sizeof *w->sk_cash);
+    gpb__sketch_init(&w->rt_sketch);
+    w->rt_min = malloc(LANES * sizeof *w->rt_min);
+    w->out_month = calloc((size_t)p->H + 1, sizeof *w->out_month);
+    w->nonzero = calloc(p->n_metrics, 1);
+    w->ledger = calloc((size_t)p->H * GPB_CAT_COUNT, sizeof *w->ledger);
+    size_t nb = (size_t)p->H * FLUSH_BLOCKS * LANES;
+    w->mcash = malloc(nb * sizeof *w->mcash);
+    if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
+        !w->out_month || !w->nonzero || !w->ledger || !w->mcash)
+        return -1;
+    for (size_t i = 0; i < p->n_metrics; i++)
+        w->out[i] = w->out_store + i * LANES;
+    for (int m = 0; m < p->H; m++)
+        gpb__sketch_init(&w->sk_cash[m]);
+    if (sh->sketch_metrics) {
+        w->sk_metric = calloc(p->n_metrics, sizeof *w->sk_metric);
+        if (!w->sk_metric)
+            return -1;
+        for (size_t i = 0; i < p->n_metrics; i++)
+            gpb__sketch_init(&w->sk_metric[i]);
+    }
+    return 0;
+}
+
+static void record_error(shared *sh, size_t block, gpb_status st,
+                         const gpb_error *e)
+{
+    pthread_mutex_lock(&sh->lock);
+    if (!sh->err_status || block < sh->err_block) {
+        sh->err_status = st;
+        sh->err_block = block;
+        sh->err = *e;
+    }
+    pthread_mutex_unlock(&sh->lock);
+    atomic_store(&sh->cancel, 1);
+}
+
+/* Copies a block's paths into the result: kept rows, sketches, the
+   block's means, which metrics are ever non-zero. */
+static void store_block(worker *w, size_t blk, size_t n)
+{
+    shared *sh = w->sh;
+    const eng_plan *p = sh->p;
+    gpb_result *r = sh->r;
+    size_t first = blk * LANES;
+    size_t keep = first < r->kept ? r->kept - first : 0;
+    if (keep > n)
+        keep = n;
+    for (size_t m = 0; m < p->n_metrics; m++) {
+        const double *v = w->out[m];
+        /* The block's mean and M2 in two passes, in lane order. */
+        double sum = 0, m2 = 0;
+        int nz = 0;
+        for (size_t i = 0; i < n; i++) {
+            sum += v[i];
+            nz |= v[i] != 0;
+        }
+        double mean = sum / (double)n;
+        for (size_t i = 0; i < n; i++)
+            m2 += (v[i] - mean) * (v[i] - mean);
+        r->blk_mean[blk * p->n_metrics + m] = mean;
+        r->blk_m2[blk * p->n_metrics + m] = m2;
+        w->nonzero[m] |= (unsigned char)nz;
+        if (r->values[m] && keep)
+            memcpy(r->values[m] + first, v, keep * sizeof *v);
+        if (w->sk_metric && !p->metrics[m].constant)
+            for (size_t i = 0; i < n; i++)
+                gpb__sketch_add(&w->sk_metric[m], v[i]);
+    }
+    if (r->raise_months) {
+        if (keep)
+            memcpy(r->rt_min + first, w->rt_min, keep * sizeof(double));
+        if (r->kept < r->paths)
+            gpb__sketch_add_n(&w->rt_sketch, w->rt_min, n);
+    }
+    for (size_t k = 0; keep && k < r->n_inputs; k++)
+        memcpy(r->inputs[k] + first, gpb__block_input(w->b, k),
+               keep * sizeof(double));
+    for (int c = 0; keep && c < GPB_CURRENCY_COUNT; c++)
+        if (r->per_usd[c])
+            memcpy(r->per_usd[c] + first, gpb__block_per_usd(w->b, c),
+                   keep * sizeof(double));
+}
+
+/* Counts the month values held into the month sketches, month by month. */
+static void flush_months(worker *w)
+{
+    const eng_plan *p = w->sh->p;
+    const size_t stride = FLUSH_BLOCKS * LANES;
+    for (int m = 0; m < p->H; m++)
+        for (size_t k = 0; k < w->nbuf; k++)
+            gpb__sketch_add_n(&w->sk_cash[m],
+                              w->mcash + (size_t)m * stride + k * LANES,
+                              w->bufn[k]);
+    w->nbuf = 0;
+}
+
+static void pin(int cpu)
+{
+#ifdef __linux__
+    if (cpu < 0)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+#else
+    (void)cpu;
+#endif
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    const gpb_result *r = sh->r;
+    pin(w->cpu);
+    for (;;) {
+        if (atomic_load(&sh->cancel))
+            break;
+        size_t blk = atomic_fetch_add(&sh->next_block, 1);
+        if (blk >= sh->n_blocks)
+            break;
+        size_t first = blk * LANES;
+        size_t n = r->paths - first < LANES ? r->paths - first : LANES;
+        gpb_error e;
+        long bad = -1;
+        size_t slot = w->nbuf * LANES;
+        gpb_status st = gpb__block_run(
+            w->b, r->path_offset + first, n, w->out, w->mcash + slot,
+            FLUSH_BLOCKS * LANES, r->raise_months ? w->rt_min : NULL,
+            w->out_month, w->ledger, NULL, &bad, &e);
+        if (st) {
+            record_error(sh, blk, st, &e);
+            break;
+        }
+        if (bad >= 0) {
+            pthread_mutex_lock(&sh->lock);
+            if (sh->bad_block < 0 || (long)blk < sh->bad_block) {
+                sh->bad_block = (long)blk;
+                sh->bad_lane = bad;
+            }
+            pthread_mutex_unlock(&sh->lock);
+            atomic_store(&sh->cancel, 1);
+            break;
+        }
+        w->bufn[w->nbuf++] = n;
+        if (w->nbuf == FLUSH_BLOCKS)
+            flush_months(w);
+        store_block(w, blk, n);
+        atomic_fetch_add(&sh->paths_done, n);
+    }
+    flush_months(w);
+    return NULL;
+}
+
+/* The CPUs this process may run on, for pinning one worker to each. */
+static int cpus_allowed(int *cpus, int max)
+{
+    int n = 0;
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+            if (CPU_ISSET(c, &set))
+                cpus[n++] = c;
+#endif
+    if (n == 0) {
+        long k = sysconf(_SC_NPROCESSORS_ONLN);
+        n = k > 0 ? (int)(k < max ? k : max) : 1;
+        for (int c = 0; c < n; c++)
+            cpus[c] = -1;
+    }
+    return n;
+}
+
+/* Bytes a kept path costs: each metric that varies, each uncertain input,
+   each uncertain exchange rate. */
+static size_t bytes_per_path(const eng_plan *p)
+{
+    size_t cols = p->n_unc + (p->raise_months != 0);
+    for (size_t i = 0; i < p->n_metrics; i++)
+        cols += !p->metrics[i].constant;
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+        cols += p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
+    return cols * sizeof(double);
+}
+
+static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
+{
+    const eng_plan *p = sh->p;
+    gpb_result *r = sh->r;
+    int cpus[256];
+    int ncpu = cpus_allowed(cpus, 256);
+    worker *ws = calloc((size_t)threads, sizeof *ws);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    int started = 0;
+    gpb_status st = GPB_OK;
+    if (!ws || !tids) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory starting workers");
+        goto done;
+    }
+    for (int t = 0; t < threads; t++) {
+        if (worker_init(&ws[t], sh)) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory for a worker");
+            goto done;
+        }
+        ws[t].cpu = threads > 1 ? cpus[t % ncpu] : -1;
+    }
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tids[t], NULL, worker_main, &ws[t]) != 0)
+            break;
+        started = t;
+    }
+    if (sh->opt->progress && started > 0) {
+        /* The caller's thread reports progress while the workers run. */
+        pthread_t self;
+        int ok = pthread_create(&self, NULL, worker_main, &ws[0]) == 0;
+        if (!ok)
+            worker_main(&ws[0]);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        while (ok) {
+            size_t done = atomic_load(&sh->paths_done);
+            if (sh->opt->progress(sh->opt->progress_ctx, done, r->paths))
+                atomic_store(&sh->cancel, 1);
+            if (done >= r->paths || atomic_load(&sh->cancel))
+                break;
+            nanosleep(&ts, NULL);
+        }
+        if (ok)
+            pthread_join(self, NULL);
+    } else {
+        worker_main(&ws[0]);
+    }
+    for (int t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    if (sh->opt->progress && !atomic_load(&sh->cancel))
+        sh->opt->progress(sh->opt->progress_ctx, r->paths, r->paths);
+    /* Integer counts: merged exactly, in any order. */
+    for (int t = 0; t < threads && !st; t++) {
+        for (int m = 0; m < p->H; m++)
+            if (gpb__sketch_merge(&r->sk_cash[m], &ws[t].sk_cash[m]))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        if (gpb__sketch_merge(&r->rt_sketch, &ws[t].rt_sketch))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        for (int m = 0; m <= p->H; m++)
+            r->out_month[m] += ws[t].out_month[m];
+        for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++)
+            r->ledger[k] += ws[t].ledger[k];
+        for (size_t i = 0; i < p->n_metrics; i++) {
+            r->nonzero[i] |= ws[t].nonzero[i];
+            if (ws[t].sk_metric &&
+                gpb__sketch_merge(&r->msketch[i], &ws[t].sk_metric[i]))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
+    }
+done:
+    if (ws)
+        for (int t = 0; t < threads; t++)
+            worker_free(&ws[t], p);
+    free(ws);
+    free(tids);
+    return st;
+}
+
+gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
+                       gpb_result **out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    *out = NULL;
+    gpb_sim_options opt;
+    GPB__TRY(options_resolve(opt_in, &opt, err));
+    if (s->horizon_months < 1)
+        return gpb__fail(err, GPB_EINVAL, "the scenario has no months");
+    eng_plan p;
+    gpb_status st = gpb__plan_build(&p, s, &opt, err);
+    if (!st)
+        st = gpb__plan_qmc(&p, opt.path_offset, opt.paths, err);
+    if (st) {
+        gpb__plan_free(&p);
+        return st;
+    }
+    size_t budget = opt.memory_budget_bytes ? opt.memory_budget_bytes
+                                            : GPB_SIM_MEMORY_BUDGET_DEFAULT;
+    size_t per = bytes_per_path(&p);
+    size_t kept = per ? budget / per : opt.paths;
+    if (kept > opt.paths)
+        kept = opt.paths;
+    if (kept < 1)
+        kept = 1;
+    gpb_result *r = NULL;
+    st = gpb__result_new(&p, opt.paths, opt.path_offset, kept, &r, err);
+    if (st) {
+        gpb__plan_free(&p);
+        return st;
+    }
+    r->seed = opt.seed;
+    r->quasi = opt.quasi_random;
+    r->s_id = s;
+    if (p.raise_months) {
+        r->raise_months = p.raise_months;
+        r->rt_min = malloc(kept * sizeof *r->rt_min);
+        if (!r->rt_min) {
+            gpb_result_free(r);
+            gpb__plan_free(&p);
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
+    }
+
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.p = &p;
+    sh.opt = &opt;
+    sh.r = r;
+    sh.n_blocks = r->n_blocks;
+    sh.bad_block = -1;
+    sh.sketch_metrics = kept < opt.paths;
+    pthread_mutex_init(&sh.lock, NULL);
+    int threads = opt.threads;
+    if (threads == 0) {
+        int cpus[256];
+        threads = cpus_allowed(cpus, 256);
+    }
+    if ((size_t)threads > sh.n_blocks)
+        threads = (int)sh.n_blocks;
+    blas_quiet_enter();
+    st = run_workers(&sh, threads, err);
+    blas_quiet_leave();
+    pthread_mutex_destroy(&sh.lock);
+    if (!st && sh.err_status) {
+        st = sh.err_status;
+        if (err)
+            *err = sh.err;
+    } else if (!st && sh.bad_block >= 0) {
+        st = explain(s, &opt, &p,
+                     opt.path_offset + (uint64_t)sh.bad_block * LANES +
+                         (uint64_t)sh.bad_lane,
+                     err);
+    } else if (!st && atomic_load(&sh.cancel)) {
+        st = gpb__fail(err, GPB_ECANCELLED, "the run was cancelled");
+    }
+    gpb__plan_free(&p);
+    if (st) {
+        gpb_result_free(r);
+        return st;
+    }
+    *out = r;
+    return GPB_OK;
+}
+
+/* ---- one path ------------------------------------------------------------ */
+
+void gpb_trace_free(gpb_trace *t)
+{
+    if (!t)
+        return;
+    free(t->rec.flow);
+    free(t->rec.cash);
+    free(t->rec.progress);
+    for (size_t i = 0; i < t->n_metrics; i++)
+        free(t->metric_names ? t->metric_names[i] : NULL);
+    free(t->metric_names);
+    free(t->metric_values);
+    for (size_t i = 0; i < t->n_inputs; i++)
+        free(t->input_paths ? t->input_paths[i] : NULL);
+    free(t->input_paths);
+    free(t->input_values);
+    free(t);
+}
+
+static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
+                             uint64_t path, int diagnose, gpb_trace **out,
+                             gpb_error *err)
+{
+    *out = NULL;
+    eng_plan p;
+    gpb_status st = gpb__plan_build(&p, s, o, err);
+    if (!st)
+        st = gpb__plan_qmc(&p, path, 1, err);
+    gpb_trace *t = calloc(1, sizeof *t);
+    eng_block *b = st ? NULL : gpb__block_new(&p);
+    double *store = malloc((p.n_metrics ? p.n_metrics : 1) * LANES *
+                           sizeof *store);
+    double **cols = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *cols);
+    int H = s->horizon_months;
+    size_t nr = s->n_training;
+    if (!st && (!t || !b || !store || !cols))
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory for the trace");
+    if (!st) {
+        t->path = path;
+        t->months = H;
+        t->currency = s->currency;
+        t->n_runs = nr;
+        t->rec.months = H;
+        t->rec.diagnose = diagnose;
+        t->rec.bad_month = -1;
+        t->rec.bad_proc = -1;
+        t->rec.bad_cat = -1;
+        t->rec.bad_input = -1;
+        t->rec.flow = calloc((size_t)H * GPB_CAT_COUNT, sizeof(double));
+        t->rec.cash = calloc((size_t)H, sizeof(double));
+        t->rec.progress = calloc((size_t)H * (nr ? nr : 1), sizeof(double));
+        if (!t->rec.flow || !t->rec.cash || !t->rec.progress)
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory for the trace");
+    }
+    long bad = -1;
+    if (!st) {
+        for (size_t i = 0; i < p.n_metrics; i++)
+            cols[i] = store + i * LANES;
+        st = gpb__block_run(b, path, 1, cols, NULL, 0, NULL, NULL, NULL,
+                            &t->rec, &bad, err);
+    }
+    if (!st) {
+        t->n_metrics = p.n_metrics;
+        t->metric_names = calloc(p.n_metrics, sizeof *t->metric_names);
+        t->metric_values = calloc(p.n_metrics, sizeof *t->metric_values);
+        t->n_inputs = p.n_unc;
+        t->input_paths = calloc(p.n_unc ? p.n_unc : 1,
+                                sizeof *t->input_paths);
+        t->input_values = calloc(p.n_unc ? p.n_unc : 1,
+                                 sizeof *t->input_values);
+        if (!t->metric_names || !t->metric_values || !t->input_paths ||
+            !t->input_values)
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory for the trace");
+        for (size_t i = 0; !st && i < p.n_metrics; i++) {
+            t->metric_names[i] = gpb__strdup(p.metrics[i].name);
+            t->metric_values[i] = cols[i][0];
+            if (!t->metric_names[i])
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
+        for (size_t k = 0; !st && k < p.n_unc; k++) {
+            const gpb__input *in = &s->inputs[p.unc[k]];
+            double v = gpb__block_input(b, k)[0];
+            /* Back to the input's own currency, as the samples CSV. */
+            if (in->currency != GPB_CURRENCY_NONE &&
+                in->currency != s->currency &&
+                gpb_qty_kind_is_money(in->kind))
+                v *= gpb__block_per_usd(b, in->currency)[0] /
+                     gpb__block_per_usd(b, s->currency)[0];
+            t->input_values[k] = v;
+            t->input_paths[k] = gpb__strdup(in->path);
+            if (!t->input_paths[k])
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
+    }
+    gpb__block_free(b);
+    free(store);
+    free(cols);
+    gpb__plan_free(&p);
+    if (st) {
+        gpb_trace_free(t);
+        return st;
+    }
+    *out = t;
+    return GPB_OK;
+}
+
+gpb_status gpb_sim_trace(const gpb_scenario *s, const gpb_sim_options *opt,
+                         uint64_t path, gpb_trace **out, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    *out = NULL;
+    gpb_sim_options o;
+    GPB__TRY(options_resolve(opt, &o, err));
+    if (path >= GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL, "path %llu is out of range",
+                         (unsigned long long)path);
+    if (s->horizon_months < 1)
+        return gpb__fail(err, GPB_EINVAL, "the scenario has no months");
+    gpb_trace *t = NULL;
+    GPB__TRY(trace_path(s, &o, path, 0, &t, err));
+    *out = t;
+    return GPB_OK;
+}
+
+uint64_t gpb_trace_path(const gpb_trace *t) { return t ? t->path : 0; }
+int gpb_trace_months(const gpb_trace *t) { return t ? t->months : 0; }
+gpb_currency gpb_trace_currency(const gpb_trace *t)
+{
+    return t ? t->currency : GPB_CURRENCY_NONE;
+}
+
+double gpb_trace_flow(const gpb_trace *t, int month, gpb_category c)
+{
+    if (!t || month < 0 || month >= t->months || (unsigned)c >= GPB_CAT_COUNT)
+        return NAN;
+    return t->rec.flow[(size_t)month * GPB_CAT_COUNT + c];
+}
+
+double gpb_trace_cash(const gpb_trace *t, int month)
+{
+    if (!t || month < 0 || month >= t->months)
+        return NAN;
+    return t->rec.cash[month];
+}
+
+double gpb_trace_progress(const gpb_trace *t, size_t run, int month)
+{
+    if (!t || run >= t->n_runs || month < 0 || month >= t->months)
+        return NAN;
+    return t->rec.progress[(size_t)month * t->n_runs + run];
+}
+
+size_t gpb_trace_metric_count(const gpb_trace *t)
+{
+    return t ? t->n_metrics : 0;
+}
+const char *gpb_trace_metric_name(const gpb_trace *t, size_t i)
+{
+    return t && i < t->n_metrics ? t->metric_names[i] : NULL;
+}
+double gpb_trace_metric_value(const gpb_trace *t, size_t i)
+{
+    return t && i < t->n_metrics ? t->metric_values[i] : NAN;
+}
+size_t gpb_trace_input_count(const gpb_trace *t)
+{
+    return t ? t->n_inputs : 0;
+}
+const char *gpb_trace_input_path(const gpb_trace *t, size_t i)
+{
+    return t && i < t->n_inputs ? t->input_paths[i] : NULL;
+}
+double gpb_trace_input_value(const gpb_trace *t, size_t i)
+{
+    return t && i < t->n_inputs ? t->input_values[i] : NAN;
+}
+
+/* ---- precision ------------------------------------------------------------ */
+
+gpb_status gpb_sim_run_to_precision(const gpb_scenario *s,
+                                    const gpb_sim_options *opt,
+                                    const char *metric, double rel_std_error,
+                                    size_t max_paths, gpb_result **out,
+                                    int *reached, gpb_error *err)
+{
+    if (!s || !out)
+        return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
+    *out = NULL;
+    gpb_sim_options o;
+    GPB__TRY(options_resolve(opt, &o, err));
+    if (!metric)
+        metric = "spend.total";
+    if (!(rel_std_error > 0) || !isfinite(rel_std_error))
+        return gpb__fail(err, GPB_EINVAL,
+                         "the target relative standard error must be "
+                         "positive, got %g",
+                         rel_std_error);
+    if (max_paths < o.paths || (uint64_t)max_paths > GPB_SIM_MAX_PATHS)
+        return gpb__fail(err, GPB_EINVAL,
+                         "max_paths (%zu) must be between paths (%zu) and "
+                         "%llu",
+                         max_paths, o.paths,
+                         (unsigned long long)GPB_SIM_MAX_PATHS);
+    for (;;) {
+        gpb_result *r = NULL;
+        GPB__TRY(gpb_sim_run(s, &o, &r, err));
+        double mean, se;
+        gpb_status st = gpb_result_mean(r, metric, &mean, &se, err);
+        if (st) {
+            gpb_result_free(r);
+            return st;
+        }
+        int ok = se == 0 || se <= rel_std_error * fabs(mean);
+        if (ok || o.paths >= max_paths) {
+            if (reached)
+                *reached = ok;
+            *out = r;
+            return GPB_OK;
+        }
+        gpb_result_free(r);
+        o.paths = o.paths * 2 > max_paths ? max_paths : o.paths * 2;
+    }
+}

@@ -1,0 +1,312 @@
+/*
+ * The Monte Carlo engine's insides, shared by its files. Not installed.
+ *
+ *   engine_plan.c  compiles a scenario into a plan: the processes, the
+ *                  uncertain inputs and how each is sampled, the metrics
+ *   engine_block.c simulates a block of paths month by month, as arrays:
+ *                  each process is a kernel (init, month step, finish)
+ *   engine.c       runs the blocks on worker threads, assembles and
+ *                  merges results, replays one path (trace), and explains
+ *                  a failure
+ *   result.c       reads a result
+ *
+ * docs/engine.md tells the design; gpubudget/sim.h the contract.
+ */
+#ifndef GPB_ENGINE_H
+#define GPB_ENGINE_H
+
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fleet.h"
+#include "gpubudget/dist.h"
+#include "gpubudget/sim.h"
+#include "scenario_model.h"
+#include "sketch.h"
+
+#define LANES GPB_SIM_BLOCK_PATHS
+
+/*
+ * Money summed exactly across blocks: fixed point in units of 2^-20 of
+ * the report currency, 128 bits. A block's sum (a double, in lane order)
+ * is rounded to it once, so totals do not depend on which thread or rank
+ * added which block.
+ */
+typedef __int128 gpb__fixed;
+#define GPB__FIXED_ONE 1048576.0
+static inline gpb__fixed gpb__to_fixed(double x)
+{
+    return fabs(x) < 1e30 ? (gpb__fixed)nearbyint(x * GPB__FIXED_ONE) : 0;
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+typedef enum eng_kind {
+    PK_PRICE = 0, /* the GPU price index */
+    PK_FLEET_BEGIN, /* an owned fleet: its cards free this month */
+    PK_TEAM,      /* one team line */
+    PK_FUNDING,   /* one funding round */
+    PK_OTHER,     /* one other cost */
+    PK_RUN,       /* one training run */
+    PK_SERVING,   /* the users: serving cost and revenue */
+    PK_FLEET      /* an owned fleet: its month */
+} eng_kind;
+
+#define ENG_PROC_INPUTS_MAX 48
+
+typedef struct eng_proc {
+    eng_kind kind;
+    int index;        /* into the scenario's list */
+    uint32_t stream;  /* the process's stream id */
+    char name[96];    /* "training[pretrain]": messages and stream id */
+    int inputs[ENG_PROC_INPUTS_MAX]; /* scenario inputs it reads */
+    int n_inputs;
+    int cat;          /* the category it books most (diagnostics), or -1 */
+} eng_proc;
+
+/* ---- the metric table -------------------------------------------------- */
+
+typedef enum eng_mkind {
+    MK_CATEGORY = 0,
+    MK_PATH,
+    MK_RUN,
+    MK_ROUND
+} eng_mkind;
+
+typedef struct eng_metric {
+    eng_mkind kind;
+    int id;          /* category, GPB_METRIC_*, GPB_RUN_*, GPB_ROUND_* */
+    int owner;       /* the run or round index, else -1 */
+    gpb_unit unit;
+    int direction;
+    char *name;      /* owned */
+    char *label;     /* owned */
+    /* The plan's knowledge: 1 when the value is the same on every path
+       (a category nothing books), with that value. */
+    int constant;
+    double value;
+} eng_metric;
+
+/* ---- inverse CDF tables ------------------------------------------------ */
+
+/*
+ * An inverse CDF tabulated for kinds whose exact quantile is slow (beta,
+ * PERT, gamma: ~1 µs). Exact at 4,097 evenly spaced levels and, in the two
+ * end cells, at 4,096 finer ones; linear between. tests/test_engine.c
+ * measures the error against gpb_dist_quantile.
+ */
+#define QT_N 4096
+typedef struct eng_qtable {
+    double body[QT_N + 1];    /* Q(k / N) */
+    double lo[QT_N + 1];      /* Q(k / N²), the first cell */
+    double hi[QT_N + 1];      /* Q(1 − 1/N + k / N²), the last cell */
+} eng_qtable;
+
+/* The table of d (shared, immutable, built once per distinct d and kept
+   for the life of the process), or NULL when d's quantile is fast or
+   memory ran out (then gpb_dist_quantile is used). */
+const eng_qtable *gpb__qtable_get(const gpb_dist *d);
+double gpb__qtable_eval(const eng_qtable *t, double u);
+
+/* ---- the plan ---------------------------------------------------------- */
+
+typedef struct eng_plan {
+    const gpb_scenario *s;
+    int H;
+    uint64_t seed;
+    int quasi;
+    size_t n_inputs;
+    /* Per input: its value when the same on every path (NaN otherwise:
+       uncertain, or drawn per event), and its column: LANES copies of it,
+       already in the report currency (NULL when a block fills it: an
+       uncertain input, or a fixed amount in a currency whose rate is
+       uncertain, listed in conv). */
+    double *fixed;
+    const double **col;
+    double *bcast;
+    size_t n_conv;
+    size_t *conv;
+    /* Columns of 0, 1 and +∞, for absent inputs with those defaults. */
+    double *c0, *c1, *cinf;
+    /* Units of each currency per US dollar: the fixed rate, or NaN when
+       the rate is an uncertain input (rate_input[c]). */
+    double rate_fixed[GPB_CURRENCY_COUNT];
+    int rate_input[GPB_CURRENCY_COUNT];
+    /* Uncertain inputs, in input order: index, stream, table. */
+    size_t n_unc;
+    size_t *unc;
+    uint32_t *unc_stream;
+    const eng_qtable **unc_table;
+    long *unc_pos;        /* per input: position in unc, or -1 */
+    /* The copula over a subset of the uncertain inputs. */
+    gpb_copula *copula;
+    size_t n_cop;
+    size_t *cop_unc;      /* positions in unc of the correlated inputs */
+    unsigned char *in_copula;
+    /* Caller-fixed values (borrowed), or NULL. */
+    const double *input_values;
+    /* Money inputs to convert to the report currency. */
+    size_t n_money;
+    size_t *money;
+    /* Processes, in the order a month runs them. */
+    eng_proc *procs;
+    size_t n_procs;
+    /* Which categories some process can book. */
+    unsigned char cat_used[GPB_CAT_COUNT];
+    int any_fleet, npv;
+    int raise_months;      /* the runway target kept per path, or 0 */
+    double discount_rate;  /* of npv.cost, when npv */
+    int rent_only;         /* the plan to compare with buying */
+    gpb__acquire *acquire; /* each run's way of getting cards, as run */
+    /* Metrics. */
+    eng_metric *metrics;
+    size_t n_metrics;
+    size_t m_cat0, m_path0, m_run0, m_round0; /* first index of each kind */
+    /* Poisson failures: a CDF table per run when its mean is the same on
+       every path (NULL otherwise). */
+    double **fail_cdf;
+    size_t *fail_cdf_n;
+    uint32_t **fail_guide;
+    /* Sobol: the generator positioned at paths qmc_first, qmc_first +
+       LANES, ... (gsl_qrng *, cloned). */
+    void **qmc_state;
+    size_t n_qmc;
+    uint64_t qmc_first;
+} eng_plan;
+
+gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
+                           const gpb_sim_options *opt, gpb_error *err);
+void gpb__plan_free(eng_plan *p);
+/* Sobol points for paths [first, first + n) in blocks of LANES from
+   first: GSL's generator stepped once through the paths, cloned at each
+   block's start. */
+gpb_status gpb__plan_qmc(eng_plan *p, uint64_t first, uint64_t n,
+                         gpb_error *err);
+
+/* ---- a block of paths -------------------------------------------------- */
+
+typedef struct eng_block eng_block;
+
+/* Records what one path did each month (a trace), or finds what made it
+   fail (diagnose). */
+typedef struct eng_trace_rec {
+    int months;
+    double *flow;      /* months × GPB_CAT_COUNT */
+    double *cash;      /* months */
+    double *progress;  /* months × runs */
+    int diagnose;      /* 1: check every process's figures after its step */
+    /* The first non-finite figure found (diagnose). */
+    int bad_month;
+    int bad_proc;      /* index into plan procs, -1: the month's close */
+    int bad_cat;       /* category that overflowed at the close, or -1 */
+    int bad_input;     /* input not finite after conversion, or -1 */
+} eng_trace_rec;
+
+/* A worker's scratch for blocks of one plan. */
+eng_block *gpb__block_new(const eng_plan *p);
+void gpb__block_free(eng_block *b);
+
+/*
+ * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
+ * metric values to out[m][i] (n_metrics arrays of LANES) and, when mcash
+ * is not NULL, each month's closing cash to mcash[m · mstride + i] (the
+ * worker counts them into the month sketches a few blocks at a time,
+ * month by month, so each sketch is hot in cache while it counts); to
+ * rt_min[i], when not NULL, the lowest cash through month raise_months −
+ * 1; and the month each path
+ * ran out of cash into out_month[m] (horizon + 1 counters; the horizon =
+ * never), and each month's flows by category into ledger[m · CAT + c]
+ * (block sums, fixed point). rec, when not NULL, records lane 0.
+ *
+ * Returns GPB_OK, or an error of the per-path set-up (a sampled value
+ * that makes a run or fleet undefined: err names the input). A path whose
+ * figures are not finite is reported through *bad_lane (the first such
+ * lane, or -1).
+ */
+gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
+                          double *const *out, double *mcash, size_t mstride,
+                          double *rt_min, uint64_t *out_month,
+                          gpb__fixed *ledger, eng_trace_rec *rec,
+                          long *bad_lane, gpb_error *err);
+
+/* The sampled inputs of the block's lanes (uncertain ones, report
+   currency) and exchange rates, for the result. */
+const double *gpb__block_input(const eng_block *b, size_t k);
+const double *gpb__block_per_usd(const eng_block *b, gpb_currency c);
+
+/* ---- the result -------------------------------------------------------- */
+
+struct gpb_result {
+    size_t paths;
+    uint64_t path_offset;
+    size_t kept;
+    int horizon;
+    gpb_currency currency;
+    uint64_t seed;
+    int quasi;
+    const gpb_scenario *s_id; /* identity only: runs merge when equal */
+
+    size_t n_metrics;
+    eng_metric *metrics;   /* owned copies of names and labels */
+    double **values;       /* [metric][kept path], or NULL when constant */
+    double *store;
+    int *nonzero;          /* [metric] */
+    /* Means in path order, per block (for merging and when not every
+       path is kept): count, mean and M2 of each metric per block. */
+    size_t n_blocks;
+    double *blk_mean, *blk_m2; /* [block][metric] */
+    /* Sketches of every metric, when not every path is kept. */
+    gpb__sketch *msketch;
+
+    size_t n_inputs;
+    char **input_paths;
+    double **inputs;         /* [input][kept path] */
+    double *per_usd[GPB_CURRENCY_COUNT];
+
+    uint64_t *out_month;     /* paths out of cash in each month; [H] = never */
+    gpb__fixed *ledger;      /* [month · CAT + category]: Σ over paths */
+    gpb__sketch *sk_cash;    /* [month]: closing cash */
+    /* The lowest cash through month raise_months − 1, per kept path (and
+       its sketch when not every path is kept). */
+    int raise_months;
+    double *rt_min;
+    gpb__sketch rt_sketch;
+
+    /* Units of each currency per US dollar when the rate is fixed. */
+    double rate_fixed[GPB_CURRENCY_COUNT];
+
+    /* Order statistics found so far, and constant metrics materialised
+       on request, per metric (under lock). */
+    pthread_mutex_t lock;
+    struct eng_osc *osc;
+    double **materialised;
+};
+
+/* Allocates a result for the plan; values for `kept` paths. */
+gpb_status gpb__result_new(const eng_plan *p, size_t paths,
+                           uint64_t path_offset, size_t kept,
+                           gpb_result **out, gpb_error *err);
+
+/* The metric index of a registry entry (category / path / run / round). */
+size_t gpb__metric_index(const eng_plan *p, eng_mkind kind, int id,
+                         int owner);
+
+/* ---- the trace ---------------------------------------------------------- */
+
+struct gpb_trace {
+    uint64_t path;
+    int months;
+    gpb_currency currency;
+    size_t n_runs;
+    eng_trace_rec rec;
+    size_t n_metrics;
+    char **metric_names;
+    double *metric_values;
+    size_t n_inputs;
+    char **input_paths;
+    double *input_values;
+};
+
+#endif /* GPB_ENGINE_H */

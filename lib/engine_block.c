@@ -1,0 +1,1371 @@
+/*
+ * A block of paths, month by month, as arrays (engine.h).
+ *
+ * The block holds one array of LANES values per quantity: each input, each
+ * process's state, each category's flow this month and total so far, the
+ * cash. A month runs each process's kernel over the lanes, in the plan's
+ * order, then closes the month (cash, its running minimum, runway, the
+ * fan's sketches). Every draw a kernel makes comes from its own stream,
+ * keyed by (seed, path, process, month), so a lane's numbers depend on its
+ * path alone: a block of one path (a trace) gives the same figures.
+ *
+ * The formulas are the pure layers' (formula.h, fleet.h, compute.h,
+ * risk.h); what is here is the bookkeeping.
+ */
+#include <gsl/gsl_qrng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "gpubudget/compute.h"
+#include "gpubudget/risk.h"
+#include "formula.h"
+#include "internal.h"
+#include "stream.h"
+#include "vmath.h"
+#include "vquantile.h"
+
+#define HM GPB_HOURS_PER_MONTH
+
+/* Per-run arrays. */
+typedef struct run_st {
+    double *target, *mflops, *gpus, *peak, *lambda, *lost, *p_div,
+        *p_restart, *progress, *done, *finish, *cost, *gpu_hours, *months,
+        *failures, *divergences, *fleet_used;
+    int *start;
+    gpb__rent_state *rs;
+    gpb__rent_terms rt;  /* mode and the plan's constants */
+    gpb__rent_terms *rtl; /* each lane's terms */
+    /* Block-level: the first start month, lanes not yet finished, the
+       last month a reservation is paid; a month outside them is skipped
+       without looking at the lanes. */
+    int min_start, pending, commit_max;
+} run_st;
+
+typedef struct fleet_st {
+    gpb__fleet_terms *t;
+    gpb__fleet_state *st;
+    double *free, *used;
+} fleet_st;
+
+struct eng_block {
+    const eng_plan *p;
+    const gpb_scenario *s;
+    uint64_t path0;
+    size_t n, nl;
+    const double **x;      /* input columns */
+    double *buf;           /* worker-filled input columns */
+    double *fxbuf;         /* per-lane exchange rates */
+    const double *per_usd[GPB_CURRENCY_COUNT];
+    uint32_t *w[4];
+    double *z[4];          /* a group of four months of normals */
+    double *u, *copu;      /* scratch */
+    double *flow[GPB_CAT_COUNT], *tot[GPB_CAT_COUNT];
+    double *cash, *cmin, *runway, *dep, *npv;
+    double *index, *zp[4];
+    long zp_group;
+    double *users, *zu[4], *sv_gpus, *sv_tok, *sv_start, *scratch;
+    long zu_group;
+    int sv_min_start;
+    run_st *run;
+    double **team_se;      /* [line]: start, end months per lane (2·LANES) */
+    int **other_se;
+    int **fund_month;
+    double **fund_closed;
+    int *fund_lo, *fund_hi; /* [round]: the block's earliest, latest month */
+    fleet_st *fleet;
+    double **arena;        /* every allocation, to free */
+    size_t n_arena, cap_arena;
+    int oom;
+};
+
+static void *arena(eng_block *b, size_t bytes)
+{
+    if (b->oom)
+        return NULL;
+    if (b->n_arena == b->cap_arena) {
+        size_t cap = b->cap_arena ? 2 * b->cap_arena : 64;
+        double **a = realloc(b->arena, cap * sizeof *a);
+        if (!a) {
+            b->oom = 1;
+            return NULL;
+        }
+        b->arena = a;
+        b->cap_arena = cap;
+    }
+    void *v = NULL;
+    /* 64-byte aligned: whole cache lines and vector loads. */
+    if (posix_memalign(&v, 64, bytes ? bytes : 64)) {
+        b->oom = 1;
+        return NULL;
+    }
+    memset(v, 0, bytes);
+    b->arena[b->n_arena++] = v;
+    return v;
+}
+
+static double *lanes(eng_block *b) { return arena(b, LANES * sizeof(double)); }
+
+void gpb__block_free(eng_block *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_arena; i++)
+        free(b->arena[i]);
+    free(b->arena);
+    free(b);
+}
+
+eng_block *gpb__block_new(const eng_plan *p)
+{
+    const gpb_scenario *s = p->s;
+    eng_block *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->p = p;
+    b->s = s;
+    size_t nbuf = p->n_unc + p->n_conv;
+    b->x = arena(b, (p->n_inputs + 1) * sizeof *b->x);
+    b->buf = arena(b, (nbuf ? nbuf : 1) * LANES * sizeof *b->buf);
+    b->fxbuf = arena(b, GPB_CURRENCY_COUNT * LANES * sizeof *b->fxbuf);
+    for (int k = 0; k < 4; k++) {
+        b->w[k] = arena(b, LANES * sizeof *b->w[k]);
+        b->z[k] = lanes(b);
+        b->zp[k] = lanes(b);
+        b->zu[k] = lanes(b);
+    }
+    b->u = lanes(b);
+    b->copu = arena(b, (p->n_cop ? p->n_cop : 1) * 2 * sizeof(double));
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        b->flow[c] = lanes(b);
+        b->tot[c] = lanes(b);
+    }
+    b->cash = lanes(b);
+    b->cmin = lanes(b);
+    b->runway = lanes(b);
+    b->dep = lanes(b);
+    b->npv = lanes(b);
+    b->index = lanes(b);
+    b->users = lanes(b);
+    b->sv_gpus = lanes(b);
+    b->sv_tok = lanes(b);
+    b->sv_start = lanes(b);
+    b->scratch = lanes(b);
+    size_t nr = s->n_training;
+    b->run = arena(b, (nr ? nr : 1) * sizeof *b->run);
+    for (size_t k = 0; b->run && k < nr; k++) {
+        run_st *r = &b->run[k];
+        double **arr[] = {&r->target, &r->mflops,   &r->gpus,
+                          &r->peak,   &r->lambda,   &r->lost,
+                          &r->p_div,  &r->p_restart, &r->progress,
+                          &r->done,   &r->finish,   &r->cost,
+                          &r->gpu_hours, &r->months, &r->failures,
+                          &r->divergences, &r->fleet_used};
+        for (size_t i = 0; i < sizeof arr / sizeof *arr; i++)
+            *arr[i] = lanes(b);
+        r->start = arena(b, LANES * sizeof *r->start);
+        r->rs = arena(b, LANES * sizeof *r->rs);
+        r->rtl = arena(b, LANES * sizeof *r->rtl);
+    }
+    b->team_se = arena(b, (s->n_team + 1) * sizeof *b->team_se);
+    for (size_t k = 0; b->team_se && k < s->n_team; k++)
+        b->team_se[k] = arena(b, 2 * LANES * sizeof(double));
+    b->other_se = arena(b, (s->n_other + 1) * sizeof *b->other_se);
+    for (size_t k = 0; b->other_se && k < s->n_other; k++)
+        b->other_se[k] = arena(b, 2 * LANES * sizeof(int));
+    b->fund_month = arena(b, (s->n_funding + 1) * sizeof *b->fund_month);
+    b->fund_closed = arena(b, (s->n_funding + 1) * sizeof *b->fund_closed);
+    b->fund_lo = arena(b, (s->n_funding + 1) * sizeof *b->fund_lo);
+    b->fund_hi = arena(b, (s->n_funding + 1) * sizeof *b->fund_hi);
+    for (size_t k = 0; b->fund_month && b->fund_closed && k < s->n_funding;
+         k++) {
+        b->fund_month[k] = arena(b, LANES * sizeof(int));
+        b->fund_closed[k] = lanes(b);
+    }
+    b->fleet = arena(b, (s->n_fleets + 1) * sizeof *b->fleet);
+    for (size_t k = 0; b->fleet && k < s->n_fleets; k++) {
+        fleet_st *f = &b->fleet[k];
+        f->t = arena(b, LANES * sizeof *f->t);
+        f->st = arena(b, LANES * sizeof *f->st);
+        f->free = lanes(b);
+        f->used = lanes(b);
+    }
+    if (b->oom) {
+        gpb__block_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+const double *gpb__block_input(const eng_block *b, size_t k)
+{
+    return b->x[b->p->unc[k]];
+}
+
+const double *gpb__block_per_usd(const eng_block *b, gpb_currency c)
+{
+    return b->per_usd[c];
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* An input's column, or a default column when the key is absent. */
+static inline const double *col(const eng_block *b, int idx,
+                                const double *dflt)
+{
+    return idx >= 0 ? b->x[idx] : dflt;
+}
+
+/* A sampled month: rounded to whole and clamped to [0, H]. */
+static inline int month_of(double v, int H)
+{
+    if (!(v == v))
+        return 0;
+    double r = floor(v + 0.5);
+    return r < 0 ? 0 : r > H ? H : (int)r;
+}
+
+/* The four words of (path, stream, slot, group) for every lane. */
+static void draw(eng_block *b, uint32_t stream, uint32_t slot,
+                 uint32_t group)
+{
+    gpb__philox_lanes(b->p->seed, b->path0, b->nl, stream, slot, group,
+                      b->w);
+}
+
+/* Normals for the four months of group q of a process: Box–Muller on
+   words (0, 1) for months 4q, 4q + 1 and (2, 3) for 4q + 2, 4q + 3. */
+static void normals4(eng_block *b, uint32_t stream, long q, double *z[4])
+{
+    draw(b, stream, (uint32_t)q, 0);
+    gpb__box_muller(b->nl, b->w[0], b->w[1], z[0], z[1]);
+    gpb__box_muller(b->nl, b->w[2], b->w[3], z[2], z[3]);
+}
+
+/* ---- inputs -------------------------------------------------------------- */
+
+GPB__VCLONES static void scale_lanes(double *x, const double *f,
+                                     const double *g, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        x[i] = x[i] * (f[i] / g[i]);
+}
+
+static void quantiles(const gpb_dist *d, const eng_qtable *t,
+                      const double *u, double *out, size_t n)
+{
+    int plain_normal = d->kind == GPB_DIST_NORMAL && isinf(d->param[2]) &&
+                       isinf(d->param[3]);
+    if (plain_normal || d->kind == GPB_DIST_LOGNORMAL ||
+        d->kind == GPB_DIST_LOGNORMAL90) {
+        /* Through Φ⁻¹ over the lanes (AS 241, vquantile.c); the same
+           parameters as gpb_dist_quantile: μ + σz, or exp(k0 + k1 z). */
+        gpb__qnorm_lanes(u, out, n);
+        if (plain_normal)
+            for (size_t i = 0; i < n; i++)
+                out[i] = d->param[0] + d->param[1] * out[i];
+        else
+            gpb__lognormal_lanes(out, d->k[0], d->k[1], out, n);
+    } else if (d->kind == GPB_DIST_UNIFORM) {
+        double lo = d->param[0], w = d->param[1] - d->param[0];
+        for (size_t i = 0; i < n; i++)
+            out[i] = lo + w * u[i];
+    } else if (t) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = gpb__qtable_eval(t, u[i]);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            out[i] = gpb_dist_quantile(d, u[i]);
+    }
+}
+
+/* Samples the block's uncertain inputs and converts money. */
+static void sample_inputs(eng_block *b)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    size_t nl = b->nl;
+    for (size_t i = 0; i < p->n_inputs; i++)
+        b->x[i] = p->col[i];
+    /* Uniforms: Philox words, or Sobol points. */
+    gsl_qrng *q = NULL;
+    double *pt = NULL;
+    if (p->quasi && p->n_unc) {
+        size_t k = (size_t)((b->path0 - p->qmc_first) / LANES);
+        q = gsl_qrng_clone(p->qmc_state[k]);
+        pt = malloc(p->n_unc * sizeof *pt);
+    }
+    for (size_t j = 0; j < p->n_unc; j++) {
+        double *c = b->buf + j * LANES;
+        b->x[p->unc[j]] = c;
+        if (!q) {
+            draw(b, p->unc_stream[j], GPB__SLOT_PATH, 0);
+            for (size_t i = 0; i < nl; i++)
+                c[i] = gpb__u01_53(b->w[0][i], b->w[1][i]);
+        }
+    }
+    if (q && pt) {
+        for (size_t i = 0; i < nl; i++) {
+            gsl_qrng_get(q, pt);
+            for (size_t j = 0; j < p->n_unc; j++) {
+                double v = pt[j];
+                b->buf[j * LANES + i] =
+                    v > 0 ? v : 0.5 / (double)(p->n_qmc * LANES + 1);
+            }
+        }
+    }
+    if (q)
+        gsl_qrng_free(q);
+    free(pt);
+    /* Correlated inputs: the Gaussian copula over their uniforms. */
+    if (p->copula) {
+        double *ui = b->copu, *uc = b->copu + p->n_cop;
+        for (size_t i = 0; i < nl; i++) {
+            for (size_t k = 0; k < p->n_cop; k++)
+                ui[k] = b->buf[p->cop_unc[k] * LANES + i];
+            gpb_copula_transform(p->copula, ui, uc);
+            for (size_t k = 0; k < p->n_cop; k++)
+                b->buf[p->cop_unc[k] * LANES + i] = uc[k];
+        }
+    }
+    /* Uniforms to values through each input's inverse CDF. */
+    for (size_t j = 0; j < p->n_unc; j++) {
+        double *c = b->buf + j * LANES;
+        memcpy(b->u, c, nl * sizeof *c);
+        quantiles(&s->inputs[p->unc[j]].dist, p->unc_table[j], b->u, c, nl);
+    }
+    /* Exchange rates of each lane. */
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++) {
+        double *r = b->fxbuf + (size_t)c * LANES;
+        if (p->rate_input[c] >= 0 && isnan(p->rate_fixed[c])) {
+            b->per_usd[c] = b->x[p->rate_input[c]];
+        } else {
+            for (size_t i = 0; i < nl; i++)
+                r[i] = p->rate_fixed[c];
+            b->per_usd[c] = r;
+        }
+    }
+    /* Fixed amounts in a currency whose rate varies: copy, then convert
+       below with the uncertain ones. */
+    for (size_t k = 0; k < p->n_conv; k++) {
+        size_t i = p->conv[k];
+        double *c = b->buf + (p->n_unc + k) * LANES;
+        for (size_t l = 0; l < nl; l++)
+            c[l] = p->fixed[i];
+        b->x[i] = c;
+    }
+    /* Money to the report currency: amount · (report per USD) / (its per
+       USD), path by path. */
+    for (size_t k = 0; k < p->n_money; k++) {
+        size_t i = p->money[k];
+        if (p->col[i])
+            continue; /* converted at plan time */
+        scale_lanes((double *)b->x[i], b->per_usd[s->currency],
+                    b->per_usd[s->inputs[i].currency], nl);
+    }
+}
+
+/* ---- per-path set-up ---------------------------------------------------- */
+
+static gpb_status fail_input(const gpb_scenario *s, int idx, const char *what,
+                             const gpb_error *e, gpb_error *err)
+{
+    const gpb__input *in = idx >= 0 ? &s->inputs[idx] : NULL;
+    return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
+                        in ? in->line : 0, in ? in->column : 0,
+                        in ? in->path : "", "%s: %s", what, e->message);
+}
+
+static gpb_status init_runs(eng_block *b, gpb_error *err)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const int H = p->H;
+    size_t nl = b->nl;
+    for (size_t k = 0; k < s->n_training; k++) {
+        const gpb__training *t = &s->training[k];
+        run_st *r = &b->run[k];
+        const double *params = b->x[t->params], *tokens = b->x[t->tokens];
+        const double *active = col(b, t->active_params, p->c0);
+        const double *nlay = col(b, t->n_layer, p->c0);
+        const double *nctx = col(b, t->n_ctx, p->c0);
+        const double *dmod = col(b, t->d_model, p->c0);
+        const double *expl = col(b, t->exploration, p->c1);
+        const double *gpus = b->x[t->gpus], *mfu = b->x[t->mfu];
+        const double *start = b->x[t->start_month];
+        const double *ptf = col(b, t->peak_tflops, NULL);
+        gpb__acquire acq = p->acquire[k];
+        r->rt.mode = acq == GPB__ACQUIRE_RESERVE ? GPB_RENT_RESERVED
+                     : acq == GPB__ACQUIRE_SPOT  ? GPB_RENT_SPOT
+                                                 : GPB_RENT_ON_DEMAND;
+        r->rt.price = 1.0; /* lanes carry their own price */
+        r->rt.commitment_months = 1;
+        for (size_t i = 0; i < nl; i++) {
+            gpb_train_spec spec;
+            gpb_train_spec_default(&spec);
+            spec.params = params[i];
+            spec.active_params = active[i];
+            spec.tokens = tokens[i];
+            spec.n_layer = nlay[i];
+            spec.n_ctx = nctx[i];
+            spec.d_model = dmod[i];
+            spec.recompute = t->recompute;
+            double flops;
+            gpb_error e;
+            if (gpb_compute_train_flops_spec(&spec, &flops, &e))
+                return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
+                                    t->line, t->column, t->name,
+                                    "path %llu: a sampled value makes the "
+                                    "run undefined: %s",
+                                    (unsigned long long)(b->path0 + i),
+                                    e.message);
+            r->target[i] = flops * expl[i];
+            r->gpus[i] = gpus[i];
+            r->peak[i] = ptf ? ptf[i] * 1e12 : t->peak_flop_per_s;
+            /* FLOPs the whole cluster does in a month of useful time. */
+            r->mflops[i] = gpb__flops_of(gpus[i] * HM, r->peak[i], mfu[i]);
+            r->start[i] = month_of(start[i], H);
+            r->finish[i] = H;
+            r->progress[i] = r->done[i] = r->cost[i] = r->gpu_hours[i] =
+                r->months[i] = r->failures[i] = r->divergences[i] = 0;
+            r->lambda[i] = r->lost[i] = r->p_div[i] = r->p_restart[i] = 0;
+            gpb__rent_state_init(&r->rs[i]);
+        }
+        {
+            const double *price = b->x[t->price_per_gpu_hour];
+            const double *res_m = col(b, t->reserve_months, p->c1);
+            const double *res_d = col(b, t->reserve_discount, p->c0);
+            const double *spot_d = col(b, t->spot_discount, p->c0);
+            const double *spot_l = col(b, t->spot_preemption_loss, p->c0);
+            r->min_start = H;
+            for (size_t i = 0; i < nl; i++) {
+                gpb__rent_terms *rt = &r->rtl[i];
+                *rt = r->rt;
+                rt->price = price[i];
+                rt->reserved_discount_frac = res_d[i];
+                rt->commitment_months =
+                    res_m[i] >= 1 ? floor(res_m[i] + 0.5) : 1;
+                rt->spot_discount_frac = spot_d[i];
+                rt->spot_loss_frac = spot_l[i];
+                if (r->start[i] < r->min_start)
+                    r->min_start = r->start[i];
+            }
+            r->pending = (int)nl;
+            r->commit_max = -1;
+        }
+        if (t->gpu_mtbf_hours >= 0) {
+            const double *mtbf = b->x[t->gpu_mtbf_hours];
+            const double *hl = col(b, t->hours_lost_per_failure, NULL);
+            const double *ck = col(b, t->checkpoint_minutes, p->c0);
+            const double *rs = col(b, t->restart_minutes, p->c0);
+            for (size_t i = 0; i < nl; i++) {
+                gpb_error e;
+                if (gpb_risk_expected_failures(gpus[i], HM, mtbf[i],
+                                               &r->lambda[i], &e))
+                    return fail_input(s, t->gpu_mtbf_hours,
+                                      "the failure rate is undefined", &e,
+                                      err);
+                if (hl)
+                    r->lost[i] = hl[i];
+                else if (gpb_risk_hours_lost_per_failure(
+                             ck[i] / 60.0, rs[i] / 60.0, &r->lost[i], &e))
+                    return fail_input(s, t->checkpoint_minutes,
+                                      "the hours lost per failure are "
+                                      "undefined",
+                                      &e, err);
+            }
+        }
+        if (t->divergence_per_month >= 0) {
+            const double *pd = b->x[t->divergence_per_month];
+            for (size_t i = 0; i < nl; i++)
+                r->p_div[i] = pd[i];
+        } else if (t->divergence_per_run >= 0) {
+            /* A divergence is drawn once per running month: spread the
+               per-run probability over the months the run is nominally
+               drawn in, its length rounded up (at least one). */
+            const double *pd = b->x[t->divergence_per_run];
+            for (size_t i = 0; i < nl; i++) {
+                double months =
+                    r->mflops[i] > 0
+                        ? ceil(r->target[i] / r->mflops[i] - 1e-9)
+                        : 1.0;
+                gpb_error e;
+                if (gpb_risk_divergence_per_month(pd[i], fmax(months, 1.0),
+                                                  &r->p_div[i], &e))
+                    return fail_input(s, t->divergence_per_run,
+                                      "the divergence rate is undefined",
+                                      &e, err);
+            }
+        }
+        if (t->divergence_restart >= 0) {
+            const double *pr = b->x[t->divergence_restart];
+            for (size_t i = 0; i < nl; i++)
+                r->p_restart[i] = pr[i];
+        }
+    }
+    return GPB_OK;
+}
+
+static gpb_status init_fleets(eng_block *b, gpb_error *err)
+{
+    const gpb_scenario *s = b->s;
+    const eng_plan *p = b->p;
+    const int H = p->H;
+    size_t nl = b->nl;
+    for (size_t k = 0; k < s->n_fleets && !p->rent_only; k++) {
+        const gpb__fleet *f = &s->fleets[k];
+        fleet_st *fs = &b->fleet[k];
+        /* Whether the export-control delay strikes: one draw per path. */
+        uint32_t stream = 0;
+        for (size_t j = 0; j < p->n_procs; j++)
+            if (p->procs[j].kind == PK_FLEET && p->procs[j].index == (int)k)
+                stream = p->procs[j].stream;
+        draw(b, stream, GPB__SLOT_PATH, 0);
+        const double *X[] = {
+            b->x[f->gpus], b->x[f->price_per_gpu], b->x[f->premium],
+            b->x[f->overhead_frac], b->x[f->buy_month],
+            b->x[f->lead_time_months], b->x[f->delay_probability],
+            b->x[f->delay_months], b->x[f->tdp_watts],
+            b->x[f->server_overhead], b->x[f->pue], b->x[f->idle_power_frac],
+            b->x[f->tariff_per_kwh], b->x[f->colo_per_kw_month],
+            b->x[f->maintenance_frac_per_year],
+            b->x[f->depreciation_life_months],
+            b->x[f->resale_decline_per_year]};
+        const double *sell = col(b, f->sell_month, NULL);
+        const double *ro = col(b, f->rent_out_price_per_gpu_hour, p->c0);
+        const double *rou = col(b, f->rent_out_utilization, p->c0);
+        const double *lf = col(b, f->loan_frac, p->c0);
+        const double *lr = col(b, f->loan_rate_per_year, p->c0);
+        const double *lm = col(b, f->loan_months, p->c1);
+        const double *lease = col(b, f->lease_frac_per_month, p->c0);
+        for (size_t i = 0; i < nl; i++) {
+            double pd = X[6][i];
+            int delayed = pd > 0 && (pd >= 1 || gpb__u01_32(b->w[0][i]) < pd);
+            gpb__fleet_spec sp = {
+                .gpus = X[0][i],
+                .price_per_gpu = X[1][i],
+                .premium = X[2][i],
+                .overhead_frac = X[3][i],
+                .overhead_per_node = 0,
+                .gpus_per_node = GPB_FINANCE_GPUS_PER_NODE_DEFAULT,
+                .buy_month = month_of(X[4][i], H),
+                .lead_months = month_of(X[5][i], H) +
+                               (delayed ? month_of(X[7][i], H) : 0),
+                .sell_month = sell ? month_of(sell[i], H) : -1,
+                .horizon = H,
+                .tdp_watts = X[8][i],
+                .server_overhead = X[9][i],
+                .pue = X[10][i],
+                .idle_power_frac = X[11][i],
+                .tariff_per_kwh = X[12][i],
+                .colo_per_kw_month = X[13][i],
+                .maintenance_frac_per_year = X[14][i],
+                .depreciation_method = GPB_DEPRECIATION_STRAIGHT_LINE,
+                .depreciation_life_months = X[15][i],
+                .salvage_frac = 0,
+                .declining_rate_per_year = 0,
+                .resale_decline_frac_per_year = X[16][i],
+                .resale_floor_frac = 0,
+                .rent_out_price_per_gpu_hour =
+                    f->rent_out_price_per_gpu_hour >= 0 ? ro[i] : 0,
+                .rent_out_util_frac = rou[i],
+                .financing = (int)f->financing,
+                .loan_frac = lf[i],
+                .loan_rate_per_year = lr[i],
+                .loan_months = lm[i],
+                .lease_frac_per_month = lease[i],
+                .lease_payment_per_month = 0,
+            };
+            gpb_error e;
+            if (gpb__fleet_terms_init(&sp, &fs->t[i], &e))
+                return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
+                                    f->line, f->column, f->name,
+                                    "path %llu: a sampled value makes the "
+                                    "fleet undefined: %s",
+                                    (unsigned long long)(b->path0 + i),
+                                    e.message);
+            gpb__fleet_state_init(&fs->t[i], &fs->st[i]);
+        }
+    }
+    return GPB_OK;
+}
+
+static gpb_status init_serving(eng_block *b, gpb_error *err)
+{
+    const gpb_scenario *s = b->s;
+    const gpb__serving *v = &s->serving;
+    size_t nl = b->nl;
+    if (!v->present)
+        return GPB_OK;
+    const double *st = b->x[v->start_month];
+    b->sv_min_start = b->p->H;
+    for (size_t i = 0; i < nl; i++) {
+        int m0 = month_of(st[i], b->p->H);
+        b->sv_start[i] = m0;
+        if (m0 < b->sv_min_start)
+            b->sv_min_start = m0;
+        b->users[i] = 0;
+        b->sv_gpus[i] = 0;
+    }
+    if (!v->from_model)
+        return GPB_OK;
+    const double *pp = b->x[v->params];
+    const double *ap = col(b, v->active_params, b->p->c0);
+    for (size_t i = 0; i < nl; i++) {
+        gpb_decode_spec ds;
+        gpb_decode_rate dr;
+        gpb_error e;
+        gpb_decode_spec_default(&ds);
+        ds.params = pp[i];
+        ds.active_params = ap[i];
+        ds.bytes_per_param = b->x[v->bytes_per_param][i];
+        ds.batch = b->x[v->batch][i];
+        ds.context_tokens = b->x[v->context_tokens][i];
+        ds.kv_bytes_per_token = b->x[v->kv_bytes_per_token][i];
+        ds.peak_flop_per_s = v->peak_flop_per_s;
+        ds.mem_bw_bytes_per_s = v->gpu->mem_bw_bytes_per_s;
+        ds.mfu_frac = b->x[v->mfu][i];
+        ds.bw_frac = b->x[v->bw_frac][i];
+        if (gpb_compute_decode_rate(&ds, &dr, &e))
+            return gpb__fail_at(err, GPB_ENUMERIC, s->source_name, 0, 0,
+                                "serving.model",
+                                "path %llu: a sampled value makes serving "
+                                "undefined: %s",
+                                (unsigned long long)(b->path0 + i),
+                                e.message);
+        b->sv_tok[i] = dr.tokens_per_s;
+    }
+    return GPB_OK;
+}
+
+static gpb_status block_init(eng_block *b, gpb_error *err)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const int H = p->H;
+    size_t nl = b->nl;
+    sample_inputs(b);
+    for (int c = 0; c < GPB_CAT_COUNT; c++)
+        memset(b->tot[c], 0, nl * sizeof(double));
+    const double *cash0 = b->x[s->cash];
+    for (size_t i = 0; i < nl; i++) {
+        b->cash[i] = cash0[i];
+        b->cmin[i] = INFINITY;
+        b->runway[i] = H;
+        b->dep[i] = 0;
+        b->npv[i] = 0;
+        b->index[i] = 1.0;
+    }
+    b->zp_group = b->zu_group = -1;
+    for (size_t k = 0; k < s->n_team; k++) {
+        const gpb__team_role *t = &s->team[k];
+        double *se = b->team_se[k];
+        const double *st = b->x[t->start_month];
+        const double *en = col(b, t->end_month, NULL);
+        for (size_t i = 0; i < nl; i++) {
+            se[i] = month_of(st[i], H);
+            se[LANES + i] = en ? month_of(en[i], H) : H;
+        }
+    }
+    for (size_t k = 0; k < s->n_other; k++) {
+        const gpb__other_cost *o = &s->other[k];
+        int *se = b->other_se[k];
+        const double *st = b->x[o->start_month];
+        const double *en = col(b, o->end_month, NULL);
+        for (size_t i = 0; i < nl; i++) {
+            se[i] = month_of(st[i], H);
+            se[LANES + i] = en ? month_of(en[i], H) : H;
+        }
+    }
+    for (size_t j = 0; j < p->n_procs; j++) {
+        const eng_proc *pr = &p->procs[j];
+        if (pr->kind != PK_FUNDING)
+            continue;
+        const gpb__funding *f = &s->funding[pr->index];
+        const double *mo = b->x[f->month];
+        const double *pc = col(b, f->probability, p->c1);
+        draw(b, pr->stream, GPB__SLOT_PATH, 0);
+        int *fm = b->fund_month[pr->index];
+        double *cl = b->fund_closed[pr->index];
+        b->fund_lo[pr->index] = H;
+        b->fund_hi[pr->index] = -1;
+        for (size_t i = 0; i < nl; i++) {
+            fm[i] = month_of(mo[i], H);
+            if (fm[i] < b->fund_lo[pr->index])
+                b->fund_lo[pr->index] = fm[i];
+            if (fm[i] > b->fund_hi[pr->index])
+                b->fund_hi[pr->index] = fm[i];
+            double q = pc[i];
+            cl[i] = q >= 1 || (q > 0 && gpb__u01_32(b->w[0][i]) < q);
+        }
+    }
+    GPB__TRY(init_runs(b, err));
+    GPB__TRY(init_fleets(b, err));
+    return init_serving(b, err);
+}
+
+/* ---- month kernels ------------------------------------------------------- */
+
+GPB__VCLONES static void price_step(double *index, const double *drift,
+                                    const double *vol, const double *z,
+                                    size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        index[i] = gpb__walk(index[i], drift[i], vol[i], z[i]);
+}
+
+static void k_price(eng_block *b, const eng_proc *pr, int m)
+{
+    const gpb_scenario *s = b->s;
+    if (m == 0)
+        return; /* index(0) = 1 */
+    const double *drift = col(b, s->price_drift_per_month, b->p->c0);
+    const double *vol = col(b, s->price_volatility_per_month, b->p->c0);
+    long q = m / 4;
+    if (q != b->zp_group) {
+        normals4(b, pr->stream, q, b->zp);
+        b->zp_group = q;
+    }
+    price_step(b->index, drift, vol, b->zp[m % 4], b->nl);
+}
+
+GPB__VCLONES static void team_step(double *flow, const double *se,
+                                   const double *count, const double *add,
+                                   const double *cap, const double *sal,
+                                   const double *oc, double m, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        double h = gpb__headcount(count[i], add[i], cap[i], m - se[i]);
+        double c = gpb__team_month(h, sal[i], oc[i]);
+        double a = flow[i];
+        flow[i] = (m >= se[i]) & (m < se[LANES + i]) ? a + c : a;
+    }
+}
+
+static void k_team(eng_block *b, const eng_proc *pr, int m)
+{
+    const gpb__team_role *t = &b->s->team[pr->index];
+    team_step(b->flow[GPB_CAT_TEAM], b->team_se[pr->index], b->x[t->count],
+              col(b, t->add_per_month, b->p->c0),
+              col(b, t->max_count, b->p->cinf), b->x[t->salary_per_year],
+              col(b, t->on_cost_frac, b->p->c0), (double)m, b->nl);
+}
+
+static void k_funding(eng_block *b, const eng_proc *pr, int m)
+{
+    const gpb__funding *f = &b->s->funding[pr->index];
+    if (m < b->fund_lo[pr->index] || m > b->fund_hi[pr->index])
+        return;
+    const int *fm = b->fund_month[pr->index];
+    const double *cl = b->fund_closed[pr->index], *amt = b->x[f->amount];
+    double *flow = b->flow[GPB_CAT_FUNDING];
+    for (size_t i = 0; i < b->nl; i++)
+        flow[i] += fm[i] == m && cl[i] != 0 ? amt[i] : 0.0;
+}
+
+static void k_other(eng_block *b, const eng_proc *pr, int m)
+{
+    const gpb__other_cost *o = &b->s->other[pr->index];
+    const int *se = b->other_se[pr->index];
+    const double *pm = b->x[o->per_month];
+    double *flow = b->flow[GPB_CAT_OTHER];
+    for (size_t i = 0; i < b->nl; i++)
+        flow[i] += m >= se[i] && m < se[LANES + i] ? pm[i] : 0.0;
+}
+
+/* Draws a Poisson count of mean lam: by the run's table when its mean is
+   the plan's, else by inversion (lam < 10) or Hörmann's PTRS (lam ≥ 10),
+   the latter taking further uniforms from groups 1, 2, ... of the same
+   (path, process, month). */
+static double poisson(const eng_plan *p, size_t run, double lam, double u,
+                      uint64_t path, uint32_t stream, int m, int table)
+{
+    if (!(lam > 0))
+        return 0;
+    if (table && p->fail_cdf[run]) {
+        const double *cdf = p->fail_cdf[run];
+        size_t n = p->fail_cdf_n[run];
+        size_t k = p->fail_guide[run][(size_t)(u * 1024.0)];
+        while (k + 1 < n && cdf[k] < u)
+            k++;
+        return (double)k;
+    }
+    if (lam < 10) {
+        double pk = exp(-lam), F = pk;
+        double k = 0;
+        while (u > F && k < 1000) {
+            k += 1;
+            pk *= lam / k;
+            F += pk;
+        }
+        return k;
+    }
+    /* PTRS (Hörmann, "The transformed rejection method for generating
+       Poisson random variables", Insurance: Math. & Econ. 12, 1993). */
+    double slam = sqrt(lam), loglam = log(lam);
+    double bb = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * bb;
+    double inva = 1.1239 + 1.1328 / (bb - 3.4), vr = 0.9277 - 3.6224 / (bb - 2);
+    for (uint32_t g = 1; g < 4096; g++) {
+        uint32_t ctr[4] = {(uint32_t)path, stream, (uint32_t)m,
+                           (uint32_t)((path >> 32) << 16) | g},
+                 key[2] = {(uint32_t)p->seed, (uint32_t)(p->seed >> 32)},
+                 w[4];
+        gpb__philox1(ctr, key, w);
+        for (int h = 0; h < 4; h += 2) {
+            double U = gpb__u01_32(w[h]) - 0.5, V = gpb__u01_32(w[h + 1]);
+            double us = 0.5 - fabs(U);
+            double k = floor((2 * a / us + bb) * U + lam + 0.43);
+            if (us >= 0.07 && V <= vr)
+                return k;
+            if (k < 0 || (us < 0.013 && V > us))
+                continue;
+            int sg;
+            if (log(V) + log(inva) - log(a / (us * us) + bb) <=
+                -lam + k * loglam - lgamma_r(k + 1, &sg))
+                return k;
+        }
+    }
+    return floor(lam);
+}
+
+static void k_run(eng_block *b, const eng_proc *pr, int m)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const gpb__training *t = &s->training[pr->index];
+    run_st *r = &b->run[pr->index];
+    size_t nl = b->nl;
+    gpb__acquire acq = p->acquire[pr->index];
+    int owns = acq == GPB__ACQUIRE_BUY || acq == GPB__ACQUIRE_MIX;
+    fleet_st *fs = owns && t->fleet >= 0 ? &b->fleet[t->fleet] : NULL;
+    if (fs)
+        memset(r->fleet_used, 0, nl * sizeof *r->fleet_used);
+    /* Nothing to do in a month no lane is running or paying for. */
+    if (m < r->min_start || (r->pending == 0 && m >= r->commit_max))
+        return;
+    draw(b, pr->stream, (uint32_t)m, 0);
+    const double *idx = t->follows_price_index ? b->index : p->c1;
+    double *flow = b->flow[GPB_CAT_COMPUTE_RENT];
+    for (size_t i = 0; i < nl; i++) {
+        if (m < r->start[i])
+            continue;
+        const gpb__rent_terms *rtp = &r->rtl[i];
+        double hours;
+        /* A reservation is paid for its whole commitment, used or not,
+           and renewed while the run goes on. */
+        if (rtp->mode == GPB_RENT_RESERVED) {
+            double c = gpb__rent_month(rtp, &r->rs[i], m, r->gpus[i], 0,
+                                       !r->done[i], idx[i], &hours);
+            if (m == p->H - 1)
+                c += gpb__rent_settle(rtp, &r->rs[i], p->H, &hours);
+            if (r->rs[i].commit_end > r->commit_max)
+                r->commit_max = r->rs[i].commit_end;
+            r->cost[i] += c;
+            flow[i] += c;
+        }
+        if (r->done[i])
+            continue;
+        gpb__rent_terms rt = *rtp;
+        double own = 0, rented = r->gpus[i];
+        if (owns && fs) {
+            double avail = fs->free[i];
+            own = avail < rented ? (avail > 0 ? avail : 0) : rented;
+            fs->free[i] -= own;
+            rented = acq == GPB__ACQUIRE_MIX ? r->gpus[i] - own : 0;
+        }
+        double working = own + rented;
+        if (working <= 0)
+            continue; /* waiting for the fleet's cards */
+        double frac = working / r->gpus[i];
+        double fails = 0;
+        if (r->lambda[i] > 0)
+            fails = poisson(p, (size_t)pr->index, r->lambda[i] * frac,
+                            gpb__u01_32(b->w[0][i]), b->path0 + i, pr->stream,
+                            m, frac == 1.0);
+        double eff = gpb__effective_hours(HM, fails, r->lost[i]);
+        if (rt.mode == GPB_RENT_SPOT) /* preempted hours do no work */
+            eff *= 1.0 - rt.spot_loss_frac;
+        double gain = r->mflops[i] * frac * (eff / HM);
+        r->progress[i] += gain;
+        if (r->p_div[i] > 0 && gpb__u01_32(b->w[1][i]) < r->p_div[i]) {
+            r->divergences[i] += 1;
+            if (r->p_restart[i] > 0 &&
+                gpb__u01_32(b->w[3][i]) < r->p_restart[i])
+                r->progress[i] = 0;
+            else
+                r->progress[i] *=
+                    1.0 - gpb_dist_quantile(
+                              &s->inputs[t->divergence_work_lost].dist,
+                              gpb__u01_32(b->w[2][i]));
+        }
+        /* The share of the month the GPUs are used: all of it, except in
+           the finishing month when billing is pro rata. */
+        double share = 1.0;
+        if (r->progress[i] >= r->target[i]) {
+            r->done[i] = 1;
+            r->pending--;
+            r->finish[i] = m;
+            if (!t->bill_full_months && gain > 0) {
+                share = 1.0 - (r->progress[i] - r->target[i]) / gain;
+                share = share < 0 ? 0 : share > 1 ? 1 : share;
+            }
+        }
+        if (own > 0)
+            fs->used[i] += r->fleet_used[i] = own * share;
+        if (rented > 0 && rt.mode != GPB_RENT_RESERVED) {
+            double paid = rented * HM * share;
+            double useful = rt.mode == GPB_RENT_SPOT
+                                ? paid * (1.0 - rt.spot_loss_frac)
+                                : paid;
+            double c = gpb__rent_month(&rt, &r->rs[i], m, rented, useful, 1,
+                                       idx[i], &hours);
+            r->cost[i] += c;
+            flow[i] += c;
+        }
+        r->gpu_hours[i] += working * HM * share;
+        r->months[i] += share;
+        r->failures[i] += fails;
+    }
+}
+
+/*
+ * Users in month m: users_start in the start month, then a geometric
+ * random walk (gpb__walk), capped; and, when cpu is not NULL, the month's
+ * serving cost users · cost per user · index and revenue users · ARPU ·
+ * paying share (formula.h), in the same pass.
+ */
+GPB__VCLONES static void users_step(double *users, const double *start,
+                                    const double *u0, const double *g,
+                                    const double *gv, const double *cap,
+                                    const double *z, const double *cpu,
+                                    const double *idx, double *serve,
+                                    const double *arpu, const double *pay,
+                                    double *rev, double m, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        /* Every value loaded before it is chosen: no branch. */
+        double walk = gpb__walk(users[i], g[i], gv[i], z[i]);
+        double first = u0[i], c = cap[i];
+        double later = m > start[i] ? walk : 0.0;
+        double nu = m == start[i] ? first : later;
+        double u = nu < c ? nu : c;
+        users[i] = u;
+        serve[i] += u * cpu[i] * idx[i];
+        rev[i] += gpb__revenue_month(u, arpu[i], pay[i]);
+    }
+}
+
+static void k_serving(eng_block *b, const eng_proc *pr, int m)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const gpb__serving *v = &s->serving;
+    if (m < b->sv_min_start)
+        return;
+    const double *u0 = b->x[v->users_start];
+    const double *g = col(b, v->growth_per_month, p->c0);
+    const double *gv = col(b, v->growth_volatility, p->c0);
+    const double *cap = col(b, v->max_users, p->cinf);
+    const double *idx = v->follows_price_index ? b->index : p->c1;
+    long q = m / 4;
+    if (q != b->zu_group) {
+        normals4(b, pr->stream, q, b->zu);
+        b->zu_group = q;
+    }
+    const double *arpu = s->revenue.present ? b->x[s->revenue.arpu_per_month]
+                                            : p->c0;
+    const double *pay = col(b, s->revenue.paying_frac, p->c1);
+    double *rev = s->revenue.present ? b->flow[GPB_CAT_REVENUE] : b->scratch;
+    double *serve = b->flow[GPB_CAT_SERVING];
+    /* Per-user cost: the users, the cost and the revenue in one pass;
+       from the model: the users (cost 0 here), then the GPUs below. */
+    users_step(b->users, b->sv_start, u0, g, gv, cap, b->zu[m % 4],
+               v->from_model ? p->c0 : b->x[v->cost_per_user_per_month],
+               idx, v->from_model ? b->scratch : serve, arpu, pay, rev,
+               (double)m, b->nl);
+    const double *users = b->users;
+    size_t nl = b->nl;
+    if (v->from_model) {
+        fleet_st *fs = v->fleet >= 0 && !p->rent_only ? &b->fleet[v->fleet]
+                                                       : NULL;
+        const double *rq = b->x[v->requests_per_user_per_day];
+        const double *tk = b->x[v->tokens_per_request];
+        const double *pk = b->x[v->peak_to_mean];
+        const double *ut = b->x[v->utilization];
+        const double *pr_h = b->x[v->price_per_gpu_hour];
+        for (size_t i = 0; i < nl; i++) {
+            if (m < b->sv_start[i])
+                continue;
+            double load = 0, need = 0;
+            gpb_compute_serving_load_tokens_per_s(users[i], rq[i], tk[i],
+                                                  pk[i], &load, NULL);
+            gpb_compute_serving_gpus(load, b->sv_tok[i], ut[i], &need, NULL);
+            double own = 0;
+            if (fs) {
+                double avail = fs->free[i];
+                own = avail < need ? (avail > 0 ? avail : 0) : need;
+                fs->free[i] -= own;
+                fs->used[i] += own;
+            }
+            serve[i] += gpb__rent((need - own) * HM,
+                                  pr_h[i] *
+                                      (v->follows_price_index ? b->index[i]
+                                                              : 1.0));
+            b->sv_gpus[i] = need;
+        }
+    }
+}
+
+static void k_fleet_begin(eng_block *b, const eng_proc *pr, int m)
+{
+    fleet_st *fs = &b->fleet[pr->index];
+    for (size_t i = 0; i < b->nl; i++) {
+        fs->free[i] = gpb__fleet_available(&fs->t[i], &fs->st[i], m);
+        fs->used[i] = 0;
+    }
+}
+
+static void k_fleet(eng_block *b, const eng_proc *pr, int m)
+{
+    const gpb_scenario *s = b->s;
+    fleet_st *fs = &b->fleet[pr->index];
+    for (size_t i = 0; i < b->nl; i++) {
+        gpb__fleet_flows f;
+        /* Cards let out earn the market's price: the index moves it. */
+        gpb__fleet_month(&fs->t[i], &fs->st[i], m, fs->used[i], b->index[i],
+                         &f);
+        b->flow[GPB_CAT_HARDWARE][i] += f.hardware;
+        b->flow[GPB_CAT_FINANCING][i] += f.financing;
+        b->flow[GPB_CAT_POWER][i] += f.power;
+        b->flow[GPB_CAT_HOSTING][i] += f.hosting;
+        b->flow[GPB_CAT_MAINTENANCE][i] += f.maintenance;
+        b->flow[GPB_CAT_RESALE][i] += f.resale;
+        b->flow[GPB_CAT_RENT_OUT][i] += f.rent_out;
+        b->dep[i] += f.depreciation;
+        /* The cost of owning the cards this month, charged to the runs
+           that used them, by card-hours. */
+        if (f.in_service > 0 && f.ownership != 0)
+            for (size_t k = 0; k < s->n_training; k++)
+                if (s->training[k].fleet == pr->index)
+                    b->run[k].cost[i] += f.ownership *
+                                         (b->run[k].fleet_used[i] /
+                                          f.in_service);
+    }
+}
+
+/* ---- the month ------------------------------------------------------------ */
+
+static void step(eng_block *b, const eng_proc *pr, int m)
+{
+    switch (pr->kind) {
+    case PK_PRICE:
+        k_price(b, pr, m);
+        break;
+    case PK_FLEET_BEGIN:
+        k_fleet_begin(b, pr, m);
+        break;
+    case PK_TEAM:
+        k_team(b, pr, m);
+        break;
+    case PK_FUNDING:
+        k_funding(b, pr, m);
+        break;
+    case PK_OTHER:
+        k_other(b, pr, m);
+        break;
+    case PK_RUN:
+        k_run(b, pr, m);
+        break;
+    case PK_SERVING:
+        k_serving(b, pr, m);
+        break;
+    case PK_FLEET:
+        k_fleet(b, pr, m);
+        break;
+    }
+}
+
+/* One category of the month's close: its flow and total arrays, the sign
+   it adds to cash with, and its weight in npv.cost this month. */
+typedef struct close_cat {
+    double *flow, *tot;
+    double sign, npvw;
+} close_cat;
+
+/*
+ * Closes month m over the block's lanes, eight at a time, in one pass:
+ * each category's flow into its total (and zeroed for the next month),
+ * into the cash with its sign, into npv.cost with its weight, and into
+ * eight running ledger sums (lane i into sum i mod 8, real lanes only);
+ * then the cash, its running minimum, the runway, and the month's row of
+ * closing cash for the fan. The order of every sum is fixed by the lanes,
+ * so a path's figures are the same in any block.
+ */
+GPB__VCLONES static void close_month(const close_cat *cc, int ncat,
+                                     double *cash, double *cmin,
+                                     double *runway, double *npv,
+                                     double *mrow, double *lsum, size_t nl,
+                                     size_t n, double m, double H)
+{
+    for (size_t i0 = 0; i0 < nl; i0 += 8) {
+        double net[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        double nv[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int c = 0; c < ncat; c++) {
+            double *f = cc[c].flow + i0, *t = cc[c].tot + i0;
+            double sg = cc[c].sign, w = cc[c].npvw;
+            double *ls = lsum + 8 * c;
+#pragma omp simd
+            for (int k = 0; k < 8; k++) {
+                double x = f[k];
+                t[k] += x;
+                net[k] += sg * x;
+                nv[k] += w * x;
+                ls[k] += i0 + (size_t)k < n ? x : 0.0;
+                f[k] = 0.0;
+            }
+        }
+#pragma omp simd
+        for (int k = 0; k < 8; k++) {
+            size_t i = i0 + (size_t)k;
+            double c = cash[i] + net[k];
+            cash[i] = c;
+            cmin[i] = c < cmin[i] ? c : cmin[i];
+            runway[i] = (runway[i] == H) & (c < 0) ? m : runway[i];
+            npv[i] += nv[k];
+        }
+        if (mrow)
+            for (int k = 0; k < 8; k++)
+                mrow[i0 + (size_t)k] = cash[i0 + (size_t)k];
+    }
+}
+
+static int lane_finite(const eng_block *b, int cat_only)
+{
+    for (int c = 0; c < GPB_CAT_COUNT; c++)
+        if (cat_only ? !isfinite(b->flow[c][0]) : !isfinite(b->tot[c][0]))
+            return 0;
+    return 1;
+}
+
+static int proc_finite(const eng_block *b, const eng_proc *pr)
+{
+    if (!lane_finite(b, 1))
+        return 0;
+    if (pr->kind == PK_RUN) {
+        const run_st *r = &b->run[pr->index];
+        return isfinite(r->progress[0]) && isfinite(r->cost[0]);
+    }
+    if (pr->kind == PK_PRICE)
+        return isfinite(b->index[0]);
+    if (pr->kind == PK_SERVING)
+        return isfinite(b->users[0]);
+    return 1;
+}
+
+/* ---- the block ------------------------------------------------------------ */
+
+static void finish(eng_block *b, double *const *out)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const int H = p->H;
+    size_t nl = b->nl;
+#define OUT(kind, id, owner) out[gpb__metric_index(p, kind, id, owner)]
+    for (int c = 0; c < GPB_CAT_COUNT; c++)
+        memcpy(OUT(MK_CATEGORY, c, -1), b->tot[c], nl * sizeof(double));
+    double *spend = OUT(MK_PATH, GPB_METRIC_SPEND_TOTAL, -1);
+    double *inc = OUT(MK_PATH, GPB_METRIC_INCOME_TOTAL, -1);
+    for (size_t i = 0; i < nl; i++) {
+        double sp = 0, in = 0;
+        for (int c = 0; c < GPB_CAT_COUNT; c++) {
+            if (gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND)
+                sp += b->tot[c][i];
+            else
+                in += b->tot[c][i];
+        }
+        spend[i] = sp;
+        inc[i] = in;
+    }
+    double *mon = OUT(MK_PATH, GPB_METRIC_SPEND_MONTHLY, -1);
+    double *ce = OUT(MK_PATH, GPB_METRIC_CASH_END, -1);
+    double *cm = OUT(MK_PATH, GPB_METRIC_CASH_MIN, -1);
+    double *df = OUT(MK_PATH, GPB_METRIC_DEFICIT, -1);
+    double *rw = OUT(MK_PATH, GPB_METRIC_RUNWAY, -1);
+    double *oc = OUT(MK_PATH, GPB_METRIC_OUT, -1);
+    double *gh = OUT(MK_PATH, GPB_METRIC_GPU_HOURS, -1);
+    double *cmo = OUT(MK_PATH, GPB_METRIC_CARD_MONTHS, -1);
+    double *sd = OUT(MK_PATH, GPB_METRIC_SERVING_DAY, -1);
+    double *sg = OUT(MK_PATH, GPB_METRIC_SERVING_GPUS, -1);
+    double *us = OUT(MK_PATH, GPB_METRIC_USERS, -1);
+    double *dp = OUT(MK_PATH, GPB_METRIC_DEPRECIATION, -1);
+    double *nv = OUT(MK_PATH, GPB_METRIC_NPV_COST, -1);
+    for (size_t i = 0; i < nl; i++) {
+        mon[i] = spend[i] / H;
+        ce[i] = b->cash[i];
+        cm[i] = b->cmin[i];
+        df[i] = b->cmin[i] < 0 ? -b->cmin[i] : 0;
+        rw[i] = b->runway[i];
+        oc[i] = b->runway[i] < H;
+        double g = 0;
+        for (size_t k = 0; k < s->n_training; k++)
+            g += b->run[k].gpu_hours[i];
+        gh[i] = g;
+        cmo[i] = g / HM;
+        sd[i] = b->flow[GPB_CAT_SERVING][i] / (HM / 24.0);
+        sg[i] = b->sv_gpus[i];
+        us[i] = b->users[i];
+        dp[i] = b->dep[i];
+        nv[i] = b->npv[i];
+    }
+    for (size_t k = 0; k < s->n_training; k++) {
+        const run_st *r = &b->run[k];
+        int o = (int)k;
+        memcpy(OUT(MK_RUN, GPB_RUN_COST, o), r->cost, nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_GPU_HOURS, o), r->gpu_hours,
+               nl * sizeof(double));
+        double *cmr = OUT(MK_RUN, GPB_RUN_CARD_MONTHS, o);
+        for (size_t i = 0; i < nl; i++)
+            cmr[i] = r->gpu_hours[i] / HM;
+        memcpy(OUT(MK_RUN, GPB_RUN_FINISH, o), r->finish, nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_FINISHED, o), r->done, nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_MONTHS, o), r->months, nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_FAILURES, o), r->failures,
+               nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_DIVERGENCES, o), r->divergences,
+               nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_FLOPS, o), r->target, nl * sizeof(double));
+        memcpy(OUT(MK_RUN, GPB_RUN_PEAK, o), r->peak, nl * sizeof(double));
+    }
+    for (size_t k = 0; k < s->n_funding; k++) {
+        double *cl = OUT(MK_ROUND, GPB_ROUND_CLOSED, (int)k);
+        for (size_t i = 0; i < nl; i++)
+            cl[i] = b->fund_closed[k][i] != 0 && b->fund_month[k][i] < H;
+    }
+#undef OUT
+}
+
+gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
+                          double *const *out, double *mcash, size_t mstride,
+                          double *rt_min, uint64_t *out_month,
+                          gpb__fixed *ledger, eng_trace_rec *rec,
+                          long *bad_lane, gpb_error *err)
+{
+    const eng_plan *p = b->p;
+    const int H = p->H;
+    b->path0 = path0;
+    b->n = n;
+    b->nl = (n + GPB__LANE_PAD - 1) / GPB__LANE_PAD * GPB__LANE_PAD;
+    *bad_lane = -1;
+    GPB__TRY(block_init(b, err));
+    size_t nl = b->nl;
+    if (rec && rec->diagnose) {
+        /* An input that is not finite once converted (an amount times an
+           absurd exchange rate). */
+        for (size_t i = 0; i < p->n_inputs; i++)
+            if (b->x[i] && !isfinite(b->x[i][0])) {
+                rec->bad_month = -1;
+                rec->bad_input = (int)i;
+                return GPB_OK;
+            }
+    }
+    /* The categories some process books, in registry order. */
+    close_cat cc[GPB_CAT_COUNT];
+    int cidx[GPB_CAT_COUNT], ncat = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        memset(b->flow[c], 0, nl * sizeof(double));
+        if (!p->cat_used[c])
+            continue;
+        cc[ncat].flow = b->flow[c];
+        cc[ncat].tot = b->tot[c];
+        cc[ncat].sign =
+            gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND ? -1.0 : 1.0;
+        cidx[ncat++] = c;
+    }
+    double lsum[GPB_CAT_COUNT * 8];
+    for (int m = 0; m < H; m++) {
+        for (size_t j = 0; j < p->n_procs; j++) {
+            step(b, &p->procs[j], m);
+            if (rec && rec->diagnose && !proc_finite(b, &p->procs[j])) {
+                rec->bad_month = m;
+                rec->bad_proc = (int)j;
+                return GPB_OK;
+            }
+        }
+        if (rec && rec->flow) {
+            for (int c = 0; c < GPB_CAT_COUNT; c++)
+                rec->flow[(size_t)m * GPB_CAT_COUNT + c] = b->flow[c][0];
+        }
+        /* npv.cost: costs less income other than funding, a purchase
+           discounted from the start of its month, the rest from its end
+           (fleet.h), as rent-vs-buy discounts its points. */
+        double d0 = 0, d1 = 0;
+        if (p->npv) {
+            d0 = gpb__discount(p->discount_rate, (double)m + GPB__AT_START);
+            d1 = gpb__discount(p->discount_rate, (double)m + GPB__AT_END);
+        }
+        for (int k = 0; k < ncat; k++) {
+            int c = cidx[k];
+            cc[k].npvw = c == GPB_CAT_HARDWARE ? d0
+                         : c == GPB_CAT_FUNDING ? 0.0
+                         : cc[k].sign < 0       ? d1
+                                                : -d1;
+        }
+        memset(lsum, 0, sizeof lsum);
+        close_month(cc, ncat, b->cash, b->cmin, b->runway, b->npv,
+                    mcash ? mcash + (size_t)m * mstride : NULL, lsum, nl, n,
+                    (double)m, (double)H);
+        if (rt_min && m == p->raise_months - 1)
+            memcpy(rt_min, b->cmin, n * sizeof *rt_min);
+        if (ledger)
+            for (int k = 0; k < ncat; k++) {
+                const double *l = lsum + 8 * k;
+                double sum = ((l[0] + l[1]) + (l[2] + l[3])) +
+                             ((l[4] + l[5]) + (l[6] + l[7]));
+                ledger[(size_t)m * GPB_CAT_COUNT + cidx[k]] +=
+                    gpb__to_fixed(sum);
+            }
+        if (rec) {
+            if (rec->diagnose &&
+                (!lane_finite(b, 0) || !isfinite(b->cash[0]))) {
+                rec->bad_month = m;
+                rec->bad_proc = -1;
+                rec->bad_cat = -1;
+                for (int c = 0; c < GPB_CAT_COUNT && rec->bad_cat < 0; c++)
+                    if (!isfinite(b->tot[c][0]))
+                        rec->bad_cat = c;
+                return GPB_OK;
+            }
+            if (rec->flow) {
+                rec->cash[m] = b->cash[0];
+                for (size_t k = 0; k < b->s->n_training; k++) {
+                    const run_st *r = &b->run[k];
+                    double f = r->target[0] > 0
+                                   ? r->progress[0] / r->target[0]
+                                   : 1.0;
+                    rec->progress[(size_t)m * b->s->n_training + k] =
+                        r->done[0] ? 1.0 : (f < 1 ? f : 1);
+                }
+            }
+        }
+    }
+    finish(b, out);
+    if (out_month)
+        for (size_t i = 0; i < n; i++)
+            out_month[(int)b->runway[i]]++;
+    /* Every figure of every path must be a number: the first path that
+       has one that is not is reported. */
+    for (size_t mi = 0; mi < p->n_metrics; mi++) {
+        size_t lim = *bad_lane >= 0 ? (size_t)*bad_lane : n;
+        for (size_t i = 0; i < lim; i++)
+            if (!isfinite(out[mi][i])) {
+                *bad_lane = (long)i;
+                break;
+            }
+    }
+    return GPB_OK;
+}

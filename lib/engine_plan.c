@@ -1,0 +1,766 @@
+/*
+ * Compiling a scenario into the engine's plan (engine.h): which inputs vary
+ * and how each is drawn, the processes a month runs, the metrics a path
+ * reports. Everything that is the same on every path is resolved here,
+ * once, so the kernels never look a month or an index up per path-month.
+ */
+#include <gsl/gsl_qrng.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "formula.h"
+#include "internal.h"
+#include "stream.h"
+
+/* ---- inverse CDF tables ------------------------------------------------ */
+
+static int qtable_wanted(const gpb_dist *d)
+{
+    return d->kind == GPB_DIST_BETA || d->kind == GPB_DIST_PERT ||
+           d->kind == GPB_DIST_GAMMA;
+}
+
+static eng_qtable *qtable_build(const gpb_dist *d)
+{
+    eng_qtable *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    const double n = QT_N, n2 = (double)QT_N * QT_N;
+    for (int k = 0; k <= QT_N; k++) {
+        t->body[k] = gpb_dist_quantile(d, k / n);
+        t->lo[k] = gpb_dist_quantile(d, k / n2);
+        t->hi[k] = gpb_dist_quantile(d, 1.0 - 1.0 / n + k / n2);
+    }
+    /* The ends of an unbounded law (gamma's upper tail) are infinite:
+       the last node takes the level just inside. */
+    if (!isfinite(t->hi[QT_N]))
+        t->hi[QT_N] = gpb_dist_quantile(d, 1.0 - 0x1p-53);
+    if (!isfinite(t->body[QT_N]))
+        t->body[QT_N] = t->hi[QT_N];
+    return t;
+}
+
+double gpb__qtable_eval(const eng_qtable *t, double u)
+{
+    const double n = QT_N;
+    const double *v;
+    double x;
+    if (u < 1.0 / n) {
+        v = t->lo;
+        x = u * n * n;
+    } else if (u > 1.0 - 1.0 / n) {
+        v = t->hi;
+        x = (u - (1.0 - 1.0 / n)) * n * n;
+    } else {
+        v = t->body;
+        x = u * n;
+    }
+    int k = (int)x;
+    if (k >= QT_N)
+        k = QT_N - 1;
+    if (k < 0)
+        k = 0;
+    double f = x - k;
+    return v[k] + (v[k + 1] - v[k]) * f;
+}
+
+/* The process-wide cache: a table per distinct distribution, built once
+   and kept (a few hundred tables at most: 96 KiB each). */
+#define QCACHE_MAX 256
+static struct {
+    gpb_dist_kind kind;
+    double param[4];
+    eng_qtable *t;
+} qcache[QCACHE_MAX];
+static size_t qcache_n;
+static pthread_mutex_t qcache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const eng_qtable *gpb__qtable_get(const gpb_dist *d)
+{
+    if (!qtable_wanted(d))
+        return NULL;
+    const eng_qtable *found = NULL;
+    pthread_mutex_lock(&qcache_lock);
+    for (size_t i = 0; i < qcache_n && !found; i++)
+        if (qcache[i].kind == d->kind &&
+            !memcmp(qcache[i].param, d->param, sizeof d->param))
+            found = qcache[i].t;
+    if (!found && qcache_n < QCACHE_MAX) {
+        eng_qtable *t = qtable_build(d);
+        if (t) {
+            qcache[qcache_n].kind = d->kind;
+            memcpy(qcache[qcache_n].param, d->param, sizeof d->param);
+            qcache[qcache_n].t = t;
+            qcache_n++;
+            found = t;
+        }
+    }
+    pthread_mutex_unlock(&qcache_lock);
+    return found;
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+static void proc_input(eng_proc *pr, int idx)
+{
+    if (idx < 0 || pr->n_inputs >= ENG_PROC_INPUTS_MAX)
+        return;
+    for (int i = 0; i < pr->n_inputs; i++)
+        if (pr->inputs[i] == idx)
+            return;
+    pr->inputs[pr->n_inputs++] = idx;
+}
+
+static eng_proc *proc_add(eng_plan *p, eng_kind kind, int index,
+                          const char *list, const char *name, int cat)
+{
+    eng_proc *pr = &p->procs[p->n_procs++];
+    memset(pr, 0, sizeof *pr);
+    pr->kind = kind;
+    pr->index = index;
+    pr->cat = cat;
+    if (name && *name)
+        snprintf(pr->name, sizeof pr->name, "%s[%s]", list, name);
+    else if (index >= 0)
+        snprintf(pr->name, sizeof pr->name, "%s[%d]", list, index);
+    else
+        snprintf(pr->name, sizeof pr->name, "%s", list);
+    pr->stream = gpb__stream_id(pr->name);
+    return pr;
+}
+
+static void build_procs(eng_plan *p)
+{
+    const gpb_scenario *s = p->s;
+    eng_proc *pr;
+    if (s->price_drift_per_month >= 0 || s->price_volatility_per_month >= 0) {
+        pr = proc_add(p, PK_PRICE, -1, "gpu_price_index", NULL, -1);
+        proc_input(pr, s->price_drift_per_month);
+        proc_input(pr, s->price_volatility_per_month);
+    }
+    size_t n_fleets = p->rent_only ? 0 : s->n_fleets;
+    for (size_t k = 0; k < n_fleets; k++) {
+        pr = proc_add(p, PK_FLEET_BEGIN, (int)k, "fleets",
+                      s->fleets[k].name, -1);
+        pr->stream = 0; /* draws nothing */
+    }
+    for (size_t k = 0; k < s->n_team; k++) {
+        const gpb__team_role *t = &s->team[k];
+        pr = proc_add(p, PK_TEAM, (int)k, "team", t->role, GPB_CAT_TEAM);
+        int in[] = {t->count, t->add_per_month, t->max_count,
+                    t->salary_per_year, t->on_cost_frac, t->start_month,
+                    t->end_month};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        p->cat_used[GPB_CAT_TEAM] = 1;
+    }
+    for (size_t k = 0; k < s->n_funding; k++) {
+        const gpb__funding *f = &s->funding[k];
+        pr = proc_add(p, PK_FUNDING, (int)k, "company.funding", f->name,
+                      GPB_CAT_FUNDING);
+        proc_input(pr, f->month);
+        proc_input(pr, f->amount);
+        proc_input(pr, f->probability);
+        p->cat_used[GPB_CAT_FUNDING] = 1;
+    }
+    for (size_t k = 0; k < s->n_other; k++) {
+        const gpb__other_cost *o = &s->other[k];
+        pr = proc_add(p, PK_OTHER, (int)k, "other_costs", o->name,
+                      GPB_CAT_OTHER);
+        proc_input(pr, o->per_month);
+        proc_input(pr, o->start_month);
+        proc_input(pr, o->end_month);
+        p->cat_used[GPB_CAT_OTHER] = 1;
+    }
+    for (size_t k = 0; k < s->n_training; k++) {
+        const gpb__training *t = &s->training[k];
+        pr = proc_add(p, PK_RUN, (int)k, "training", t->name,
+                      GPB_CAT_COMPUTE_RENT);
+        int in[] = {t->price_per_gpu_hour, t->gpus, t->mfu, t->params,
+                    t->tokens, t->active_params, t->n_layer, t->n_ctx,
+                    t->d_model, t->peak_tflops, t->start_month,
+                    t->exploration, t->gpu_mtbf_hours,
+                    t->hours_lost_per_failure, t->checkpoint_minutes,
+                    t->restart_minutes, t->divergence_per_month,
+                    t->divergence_per_run, t->divergence_work_lost,
+                    t->divergence_restart, t->reserve_months,
+                    t->reserve_discount, t->spot_discount,
+                    t->spot_preemption_loss};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        if (t->follows_price_index) {
+            proc_input(pr, s->price_drift_per_month);
+            proc_input(pr, s->price_volatility_per_month);
+        }
+        if (p->acquire[k] != GPB__ACQUIRE_BUY)
+            p->cat_used[GPB_CAT_COMPUTE_RENT] = 1;
+    }
+    if (s->serving.present) {
+        const gpb__serving *v = &s->serving;
+        pr = proc_add(p, PK_SERVING, -1, "serving", NULL, GPB_CAT_SERVING);
+        int in[] = {v->start_month, v->users_start, v->growth_per_month,
+                    v->growth_volatility, v->max_users,
+                    v->cost_per_user_per_month, v->params,
+                    v->active_params, v->bytes_per_param, v->batch,
+                    v->context_tokens, v->kv_bytes_per_token, v->mfu,
+                    v->bw_frac, v->requests_per_user_per_day,
+                    v->tokens_per_request, v->peak_to_mean, v->utilization,
+                    v->price_per_gpu_hour, s->revenue.arpu_per_month,
+                    s->revenue.paying_frac};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        p->cat_used[GPB_CAT_SERVING] = 1;
+        if (s->revenue.present)
+            p->cat_used[GPB_CAT_REVENUE] = 1;
+    }
+    for (size_t k = 0; k < n_fleets; k++) {
+        const gpb__fleet *f = &s->fleets[k];
+        pr = proc_add(p, PK_FLEET, (int)k, "fleets", f->name,
+                      GPB_CAT_HARDWARE);
+        int in[] = {f->gpus, f->price_per_gpu, f->premium, f->overhead_frac,
+                    f->buy_month, f->lead_time_months, f->delay_probability,
+                    f->delay_months, f->tdp_watts, f->server_overhead,
+                    f->pue, f->idle_power_frac, f->tariff_per_kwh,
+                    f->colo_per_kw_month, f->maintenance_frac_per_year,
+                    f->depreciation_life_months, f->resale_decline_per_year,
+                    f->sell_month, f->rent_out_price_per_gpu_hour,
+                    f->rent_out_utilization, f->loan_frac,
+                    f->loan_rate_per_year, f->loan_months,
+                    f->lease_frac_per_month};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        static const gpb_category owned[] = {
+            GPB_CAT_HARDWARE, GPB_CAT_FINANCING, GPB_CAT_POWER,
+            GPB_CAT_HOSTING,  GPB_CAT_MAINTENANCE, GPB_CAT_RESALE};
+        for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+            p->cat_used[owned[i]] = 1;
+        if (f->rent_out_price_per_gpu_hour >= 0)
+            p->cat_used[GPB_CAT_RENT_OUT] = 1;
+        p->any_fleet = 1;
+    }
+    /* Serving rents what a fleet does not cover. */
+    if (s->serving.present && s->serving.from_model)
+        p->cat_used[GPB_CAT_SERVING] = 1;
+}
+
+/* Makes every stream id unique (a collision of two names' hashes would
+   make them draw the same numbers): later ones are rehashed with a
+   suffix. */
+static void streams_unique(eng_plan *p)
+{
+    size_t n = p->n_procs + p->n_unc;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *id = i < p->n_procs ? &p->procs[i].stream
+                                      : &p->unc_stream[i - p->n_procs];
+        if (i < p->n_procs && p->procs[i].stream == 0)
+            continue;
+        for (int salt = 1;; salt++) {
+            int clash = 0;
+            for (size_t j = 0; j < i && !clash; j++) {
+                uint32_t o = j < p->n_procs ? p->procs[j].stream
+                                            : p->unc_stream[j - p->n_procs];
+                clash = o == *id;
+            }
+            if (!clash)
+                break;
+            *id = *id * 16777619u ^ (uint32_t)salt;
+        }
+    }
+}
+
+/* ---- metrics ----------------------------------------------------------- */
+
+static int metric_set(eng_metric *m, eng_mkind kind, int id, int owner,
+                      gpb_unit unit, int dir, const char *name,
+                      const char *label)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    m->id = id;
+    m->owner = owner;
+    m->unit = unit;
+    m->direction = dir;
+    m->name = gpb__strdup(name);
+    m->label = gpb__strdup(label);
+    return m->name && m->label ? 0 : -1;
+}
+
+static gpb_status build_metrics(eng_plan *p, gpb_error *err)
+{
+    const gpb_scenario *s = p->s;
+    size_t n = GPB_CAT_COUNT + GPB_METRIC_COUNT +
+               s->n_training * GPB_RUN_METRIC_COUNT +
+               s->n_funding * GPB_ROUND_METRIC_COUNT;
+    p->metrics = calloc(n, sizeof *p->metrics);
+    if (!p->metrics)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    p->n_metrics = n;
+    size_t i = 0;
+    char name[256], label[256];
+    p->m_cat0 = i;
+    for (int c = 0; c < GPB_CAT_COUNT; c++, i++) {
+        if (metric_set(&p->metrics[i], MK_CATEGORY, c, -1, GPB_UNIT_MONEY,
+                       gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND
+                           ? -1
+                           : 1,
+                       gpb_category_metric((gpb_category)c),
+                       gpb_category_label((gpb_category)c)))
+            goto oom;
+        if (!p->cat_used[c]) {
+            p->metrics[i].constant = 1;
+            p->metrics[i].value = 0;
+        }
+    }
+    p->m_path0 = i;
+    static const struct {
+        const char *key, *label;
+        gpb_unit unit;
+        int dir;
+    } pm[] = {
+#define GPB__PM(nm, key, unit, dir, label) {key, label, unit, dir},
+        GPB_METRIC_MAP(GPB__PM)
+#undef GPB__PM
+    };
+    for (int k = 0; k < GPB_METRIC_COUNT; k++, i++) {
+        if (metric_set(&p->metrics[i], MK_PATH, k, -1, pm[k].unit, pm[k].dir,
+                       pm[k].key, pm[k].label))
+            goto oom;
+        int zero = 0;
+        switch (k) {
+        case GPB_METRIC_GPU_HOURS:
+        case GPB_METRIC_CARD_MONTHS:
+            zero = s->n_training == 0;
+            break;
+        case GPB_METRIC_SERVING_DAY:
+        case GPB_METRIC_USERS:
+            zero = !s->serving.present;
+            break;
+        case GPB_METRIC_SERVING_GPUS:
+            zero = !s->serving.present || !s->serving.from_model;
+            break;
+        case GPB_METRIC_DEPRECIATION:
+            zero = !p->any_fleet;
+            break;
+        case GPB_METRIC_NPV_COST:
+            zero = !p->npv;
+            break;
+        default:
+            break;
+        }
+        if (zero) {
+            p->metrics[i].constant = 1;
+            p->metrics[i].value = 0;
+        }
+    }
+    p->m_run0 = i;
+    static const struct {
+        const char *key, *label;
+        gpb_unit unit;
+        int dir;
+    } rm[] = {
+#define GPB__RM(nm, key, unit, dir, label) {key, label, unit, dir},
+        GPB_RUN_METRIC_MAP(GPB__RM)
+#undef GPB__RM
+    };
+    for (size_t r = 0; r < s->n_training; r++)
+        for (int k = 0; k < GPB_RUN_METRIC_COUNT; k++, i++) {
+            snprintf(name, sizeof name, "training.%s.%s", s->training[r].name,
+                     rm[k].key);
+            snprintf(label, sizeof label, "%s: %s", s->training[r].name,
+                     rm[k].label);
+            if (metric_set(&p->metrics[i], MK_RUN, k, (int)r, rm[k].unit,
+                           rm[k].dir, name, label))
+                goto oom;
+        }
+    p->m_round0 = i;
+    static const struct {
+        const char *key, *label;
+        gpb_unit unit;
+        int dir;
+    } fm[] = {
+#define GPB__FM(nm, key, unit, dir, label) {key, label, unit, dir},
+        GPB_ROUND_METRIC_MAP(GPB__FM)
+#undef GPB__FM
+    };
+    for (size_t r = 0; r < s->n_funding; r++)
+        for (int k = 0; k < GPB_ROUND_METRIC_COUNT; k++, i++) {
+            const char *rn = s->funding[r].name;
+            char idx[24];
+            snprintf(idx, sizeof idx, "%zu", r);
+            snprintf(name, sizeof name, "funding.%s.%s",
+                     rn && *rn ? rn : idx, fm[k].key);
+            snprintf(label, sizeof label, "round %s: %s",
+                     rn && *rn ? rn : idx, fm[k].label);
+            if (metric_set(&p->metrics[i], MK_ROUND, k, (int)r, fm[k].unit,
+                           fm[k].dir, name, label))
+                goto oom;
+        }
+    return GPB_OK;
+oom:
+    return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+}
+
+size_t gpb__metric_index(const eng_plan *p, eng_mkind kind, int id,
+                         int owner)
+{
+    switch (kind) {
+    case MK_CATEGORY:
+        return p->m_cat0 + (size_t)id;
+    case MK_PATH:
+        return p->m_path0 + (size_t)id;
+    case MK_RUN:
+        return p->m_run0 + (size_t)owner * GPB_RUN_METRIC_COUNT + (size_t)id;
+    default:
+        return p->m_round0 + (size_t)owner * GPB_ROUND_METRIC_COUNT +
+               (size_t)id;
+    }
+}
+
+/* ---- failures ---------------------------------------------------------- */
+
+/*
+ * A Poisson CDF table for a run whose monthly failure mean λ (its GPUs ·
+ * 730.5 / MTBF) is the same on every path: F(k) for k = 0 .. K, with K
+ * where 1 − F drops below 2^-60, and a guide table over 1,024 cells of
+ * the uniform (Chen & Asau 1974) so an inversion starts within a step or
+ * two of its answer.
+ */
+#define GUIDE_N 1024
+static int fail_table(eng_plan *p, size_t k, double lambda)
+{
+    if (!(lambda > 0) || lambda > 1e4)
+        return 0;
+    size_t cap = (size_t)(lambda + 40.0 * sqrt(lambda) + 64.0);
+    double *cdf = malloc(cap * sizeof *cdf);
+    uint32_t *guide = malloc(GUIDE_N * sizeof *guide);
+    if (!cdf || !guide) {
+        free(cdf);
+        free(guide);
+        return -1;
+    }
+    /* Terms by the recurrence from the mode, in logs, so λ in the
+       hundreds neither underflows e^−λ nor loses the tail. */
+    double sum = 0;
+    size_t n = 0;
+    double lp = -lambda;
+    for (; n < cap; n++) {
+        if (n > 0)
+            lp += log(lambda) - log((double)n);
+        sum += exp(lp);
+        cdf[n] = sum;
+        if (n > lambda && 1.0 - sum < 0x1p-60)
+            break;
+    }
+    if (n == cap)
+        n--;
+    for (size_t i = 0; i <= n; i++)
+        cdf[i] /= cdf[n];
+    size_t j = 0;
+    for (size_t g = 0; g < GUIDE_N; g++) {
+        double u = (double)g / GUIDE_N;
+        while (j < n && cdf[j] <= u)
+            j++;
+        guide[g] = (uint32_t)j;
+    }
+    p->fail_cdf[k] = cdf;
+    p->fail_cdf_n[k] = n + 1;
+    p->fail_guide[k] = guide;
+    return 0;
+}
+
+/* ---- the plan ---------------------------------------------------------- */
+
+void gpb__plan_free(eng_plan *p)
+{
+    if (!p)
+        return;
+    free(p->fixed);
+    free(p->col);
+    free(p->bcast);
+    free(p->conv);
+    free(p->c0);
+    free(p->c1);
+    free(p->cinf);
+    free(p->unc);
+    free(p->unc_stream);
+    free(p->unc_table);
+    free(p->unc_pos);
+    free(p->cop_unc);
+    free(p->in_copula);
+    free(p->money);
+    free(p->procs);
+    free(p->acquire);
+    gpb_copula_free(p->copula);
+    for (size_t i = 0; i < p->n_metrics; i++) {
+        free(p->metrics[i].name);
+        free(p->metrics[i].label);
+    }
+    free(p->metrics);
+    if (p->fail_cdf)
+        for (size_t k = 0; k < p->s->n_training; k++) {
+            free(p->fail_cdf[k]);
+            free(p->fail_guide[k]);
+        }
+    free(p->fail_cdf);
+    free(p->fail_cdf_n);
+    free(p->fail_guide);
+    for (size_t i = 0; i < p->n_qmc; i++)
+        if (p->qmc_state[i])
+            gsl_qrng_free(p->qmc_state[i]);
+    free(p->qmc_state);
+    memset(p, 0, sizeof *p);
+}
+
+static gpb_status build_copula(eng_plan *p, gpb_error *err)
+{
+    const gpb_scenario *s = p->s;
+    if (!s->n_correlations)
+        return GPB_OK;
+    p->cop_unc = calloc(p->n_unc ? p->n_unc : 1, sizeof *p->cop_unc);
+    if (!p->cop_unc)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    for (size_t c = 0; c < s->n_correlations; c++) {
+        int ab[2] = {s->correlations[c].a, s->correlations[c].b};
+        for (int k = 0; k < 2; k++) {
+            long j = p->unc_pos[ab[k]];
+            if (j >= 0 && !p->in_copula[j]) {
+                p->in_copula[j] = 1;
+                p->cop_unc[p->n_cop++] = (size_t)j;
+            }
+        }
+    }
+    /* Input order inside the copula. */
+    for (size_t a = 1; a < p->n_cop; a++)
+        for (size_t b = a; b > 0 && p->cop_unc[b - 1] > p->cop_unc[b]; b--) {
+            size_t t = p->cop_unc[b];
+            p->cop_unc[b] = p->cop_unc[b - 1];
+            p->cop_unc[b - 1] = t;
+        }
+    size_t n = p->n_cop;
+    if (n == 0)
+        return GPB_OK;
+    double *m = calloc(n * n, sizeof *m);
+    if (!m)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        m[i * n + i] = 1.0;
+    for (size_t c = 0; c < s->n_correlations; c++) {
+        size_t ia = n, ib = n;
+        for (size_t i = 0; i < n; i++) {
+            if (p->unc[p->cop_unc[i]] == (size_t)s->correlations[c].a)
+                ia = i;
+            if (p->unc[p->cop_unc[i]] == (size_t)s->correlations[c].b)
+                ib = i;
+        }
+        if (ia < n && ib < n) {
+            m[ia * n + ib] = s->correlations[c].rho;
+            m[ib * n + ia] = s->correlations[c].rho;
+        }
+    }
+    gpb_status st = gpb_copula_new(n, m, &p->copula, err);
+    free(m);
+    return st;
+}
+
+gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
+                           const gpb_sim_options *opt, gpb_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->s = s;
+    p->H = s->horizon_months;
+    p->seed = opt->seed;
+    p->quasi = opt->quasi_random;
+    p->input_values = opt->input_values;
+    size_t n = s->n_inputs;
+    p->n_inputs = n;
+    size_t n1 = n ? n : 1;
+    p->fixed = calloc(n1, sizeof *p->fixed);
+    p->unc = calloc(n1, sizeof *p->unc);
+    p->unc_stream = calloc(n1, sizeof *p->unc_stream);
+    p->unc_table = calloc(n1, sizeof *p->unc_table);
+    p->unc_pos = calloc(n1, sizeof *p->unc_pos);
+    p->in_copula = calloc(n1, 1);
+    p->money = calloc(n1, sizeof *p->money);
+    p->procs = calloc(s->n_team + s->n_funding + s->n_other +
+                          s->n_training + 2 * s->n_fleets + 2,
+                      sizeof *p->procs);
+    p->fail_cdf = calloc(s->n_training + 1, sizeof *p->fail_cdf);
+    p->fail_cdf_n = calloc(s->n_training + 1, sizeof *p->fail_cdf_n);
+    p->fail_guide = calloc(s->n_training + 1, sizeof *p->fail_guide);
+    if (!p->fixed || !p->unc || !p->unc_stream || !p->unc_table ||
+        !p->unc_pos || !p->in_copula || !p->money || !p->procs ||
+        !p->fail_cdf || !p->fail_cdf_n || !p->fail_guide)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+
+    p->col = calloc(n1, sizeof *p->col);
+    p->conv = calloc(n1, sizeof *p->conv);
+    p->c0 = malloc(LANES * sizeof *p->c0);
+    p->c1 = malloc(LANES * sizeof *p->c1);
+    p->cinf = malloc(LANES * sizeof *p->cinf);
+    if (!p->col || !p->conv || !p->c0 || !p->c1 || !p->cinf)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    for (size_t i = 0; i < LANES; i++) {
+        p->c0[i] = 0.0;
+        p->c1[i] = 1.0;
+        p->cinf[i] = INFINITY;
+    }
+
+    /* Inputs: fixed ones resolved now, uncertain ones get a stream named
+       after their key path, so adding an input moves no other draw. */
+    size_t n_fixed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const gpb__input *in = &s->inputs[i];
+        int fixed = gpb_dist_is_fixed(&in->dist);
+        double caller = opt->input_values ? opt->input_values[i] : NAN;
+        p->unc_pos[i] = -1;
+        if (in->per_event) {
+            p->fixed[i] = NAN;
+        } else if (fixed || !isnan(caller)) {
+            p->fixed[i] = !isnan(caller) ? caller
+                                         : gpb_dist_quantile(&in->dist, 0.5);
+            n_fixed++;
+        } else {
+            p->fixed[i] = NAN;
+            p->unc_pos[i] = (long)p->n_unc;
+            char name[GPB_ERROR_PATH_MAX + 8];
+            snprintf(name, sizeof name, "input:%s", in->path);
+            p->unc_stream[p->n_unc] = gpb__stream_id(name);
+            p->unc_table[p->n_unc] = gpb__qtable_get(&in->dist);
+            p->unc[p->n_unc++] = i;
+        }
+        if (!in->per_event && in->currency != GPB_CURRENCY_NONE &&
+            in->currency != s->currency && gpb_qty_kind_is_money(in->kind))
+            p->money[p->n_money++] = i;
+    }
+
+    /* Exchange rates: the library's defaults unless the scenario gives
+       them (exchange_rates.CNY_per_USD, .EUR_per_USD). */
+    gpb_fx fx = gpb_fx_default();
+    for (int c = 0; c < GPB_CURRENCY_COUNT; c++) {
+        p->rate_fixed[c] = c == GPB_CURRENCY_NONE ? 1.0 : fx.per_usd[c];
+        p->rate_input[c] = -1;
+    }
+    if (s->cny_per_usd >= 0) {
+        p->rate_input[GPB_CURRENCY_CNY] = s->cny_per_usd;
+        p->rate_fixed[GPB_CURRENCY_CNY] = p->fixed[s->cny_per_usd];
+    }
+    if (s->eur_per_usd >= 0) {
+        p->rate_input[GPB_CURRENCY_EUR] = s->eur_per_usd;
+        p->rate_fixed[GPB_CURRENCY_EUR] = p->fixed[s->eur_per_usd];
+    }
+
+    /* Columns of the fixed inputs, converted to the report currency when
+       both rates are fixed; otherwise a block converts them per path. */
+    p->bcast = malloc((n_fixed ? n_fixed : 1) * LANES * sizeof *p->bcast);
+    if (!p->bcast)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    size_t f = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(p->fixed[i]))
+            continue;
+        const gpb__input *in = &s->inputs[i];
+        double v = p->fixed[i];
+        int money = in->currency != GPB_CURRENCY_NONE &&
+                    in->currency != s->currency &&
+                    gpb_qty_kind_is_money(in->kind);
+        if (money) {
+            double to = p->rate_fixed[s->currency];
+            double from = p->rate_fixed[in->currency];
+            if (isnan(to) || isnan(from)) {
+                p->conv[p->n_conv++] = i;
+                continue;
+            }
+            v *= to / from;
+        }
+        double *c = p->bcast + f++ * LANES;
+        for (size_t l = 0; l < LANES; l++)
+            c[l] = v;
+        p->col[i] = c;
+    }
+    if (p->quasi && p->n_unc > 40)
+        return gpb__fail(err, GPB_EINVAL,
+                         "quasi-random sampling supports at most 40 uncertain "
+                         "inputs (GSL's Sobol generator); this scenario has "
+                         "%zu",
+                         p->n_unc);
+    GPB__TRY(build_copula(p, err));
+
+    /* The way each run gets its cards; the plan compared with buying
+       rents every card a fleet would have given. */
+    p->rent_only = opt->rent_instead_of_buying != 0;
+    p->acquire = calloc(s->n_training + 1, sizeof *p->acquire);
+    if (!p->acquire)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    for (size_t k = 0; k < s->n_training; k++) {
+        gpb__acquire a = s->training[k].acquire;
+        if (p->rent_only &&
+            (a == GPB__ACQUIRE_BUY || a == GPB__ACQUIRE_MIX))
+            a = GPB__ACQUIRE_RENT;
+        p->acquire[k] = a;
+    }
+    p->raise_months = opt->raise_months > 0 && opt->raise_months < p->H
+                          ? opt->raise_months
+                          : 0;
+    p->discount_rate = opt->discount_rate_per_year;
+    p->npv = !isnan(p->discount_rate);
+    build_procs(p);
+    streams_unique(p);
+    GPB__TRY(build_metrics(p, err));
+
+    /* Failure tables for runs whose monthly mean is the same on every
+       path: GPUs and MTBF fixed (mix and buy runs vary with their
+       fleet's cards, and use the general sampler). */
+    for (size_t k = 0; k < s->n_training; k++) {
+        const gpb__training *t = &s->training[k];
+        if (t->gpu_mtbf_hours < 0 || p->acquire[k] == GPB__ACQUIRE_BUY ||
+            p->acquire[k] == GPB__ACQUIRE_MIX)
+            continue;
+        double g = p->fixed[t->gpus], mtbf = p->fixed[t->gpu_mtbf_hours];
+        if (isnan(g) || isnan(mtbf))
+            continue;
+        if (fail_table(p, k, gpb__expected_failures(g, GPB_HOURS_PER_MONTH,
+                                                    mtbf)))
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    }
+    return GPB_OK;
+}
+
+gpb_status gpb__plan_qmc(eng_plan *p, uint64_t first, uint64_t n,
+                         gpb_error *err)
+{
+    if (!p->quasi || p->n_unc == 0)
+        return GPB_OK;
+    size_t nb = (size_t)((n + LANES - 1) / LANES);
+    p->qmc_state = calloc(nb ? nb : 1, sizeof *p->qmc_state);
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)p->n_unc);
+    double *pt = malloc(p->n_unc * sizeof *pt);
+    gpb_status st = GPB_OK;
+    if (!p->qmc_state || !q || !pt) {
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory for Sobol points");
+        goto done;
+    }
+    p->n_qmc = nb;
+    p->qmc_first = first;
+    /* Point 0 (all zeros) is skipped: path i takes point i + 1. */
+    gsl_qrng_get(q, pt);
+    for (uint64_t i = 0; i < first; i++)
+        gsl_qrng_get(q, pt);
+    for (size_t b = 0; b < nb; b++) {
+        p->qmc_state[b] = gsl_qrng_clone(q);
+        if (!p->qmc_state[b]) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory for Sobol points");
+            goto done;
+        }
+        if (b + 1 < nb)
+            for (size_t i = 0; i < LANES; i++)
+                gsl_qrng_get(q, pt);
+    }
+done:
+    if (q)
+        gsl_qrng_free(q);
+    free(pt);
+    return st;
+}

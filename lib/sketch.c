@@ -1,0 +1,196 @@
+/*
+ * The mergeable quantile sketch (sketch.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sketch.h"
+
+#define SHIFT (52 - GPB__SKETCH_MANT_BITS)
+
+void gpb__sketch_init(gpb__sketch *s)
+{
+    memset(s, 0, sizeof *s);
+    s->min = INFINITY;
+    s->max = -INFINITY;
+}
+
+void gpb__sketch_free(gpb__sketch *s)
+{
+    if (!s)
+        return;
+    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++)
+        free(s->page[i]);
+    memset(s->page, 0, sizeof s->page);
+}
+
+void gpb__sketch_add_slow(gpb__sketch *s, uint64_t key)
+{
+    uint32_t **slot = &s->page[key >> 52];
+    *slot = calloc(GPB__SKETCH_PAGE, sizeof **slot);
+    if (!*slot) {
+        s->oom = 1;
+        return;
+    }
+    (*slot)[(key >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+}
+
+static double key_value(uint64_t k)
+{
+    union {
+        uint64_t u;
+        double d;
+    } v;
+    v.u = (k >> 63) ? (k & 0x7fffffffffffffffull) : ~k;
+    return v.d;
+}
+
+
+#define BATCH 4096
+
+void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
+{
+    /*
+     * Keys and extremes first, in a loop that vectorises (the keys are
+     * order-preserving, so the extremes are the keys' integer minima);
+     * then the increments, value i into copy i mod 4 of its page, so runs
+     * of equal buckets (a month's cash early on) make four independent
+     * chains of increments instead of one.
+     */
+    uint64_t bk[BATCH];
+    uint64_t kmin = s->n ? gpb__sketch_key(s->min) : UINT64_MAX;
+    uint64_t kmax = s->n ? gpb__sketch_key(s->max) : 0;
+    for (size_t at = 0; at < n; at += BATCH) {
+        size_t m = n - at < BATCH ? n - at : BATCH;
+        const double *v = x + at;
+        uint64_t k0 = UINT64_MAX, k1 = 0;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t u;
+            memcpy(&u, &v[i], sizeof u);
+            uint64_t neg = (uint64_t)((int64_t)u >> 63);
+            uint64_t k = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+            bk[i] = k;
+            k0 = k < k0 ? k : k0;
+            k1 = k > k1 ? k : k1;
+        }
+        kmin = k0 < kmin ? k0 : kmin;
+        kmax = k1 > kmax ? k1 : kmax;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t k = bk[i];
+            uint32_t *p = s->page[k >> 52];
+            if (!p) {
+                gpb__sketch_add_slow(s, k);
+                continue;
+            }
+            p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+        }
+    }
+    if (n) {
+        s->min = key_value(kmin);
+        s->max = key_value(kmax);
+    }
+    s->n += n;
+}
+
+int gpb__sketch_merge(gpb__sketch *into, const gpb__sketch *from)
+{
+    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+        const uint32_t *f = from->page[i];
+        if (!f)
+            continue;
+        uint32_t *t = into->page[i];
+        if (!t) {
+            t = into->page[i] = calloc(GPB__SKETCH_PAGE, sizeof *t);
+            if (!t) {
+                into->oom = 1;
+                return -1;
+            }
+        }
+        for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++)
+            t[j] += f[j];
+    }
+    into->n += from->n;
+    into->oom |= from->oom;
+    if (from->min < into->min)
+        into->min = from->min;
+    if (from->max > into->max)
+        into->max = from->max;
+    return 0;
+}
+
+/* A bucket's count: the sum of its four copies. */
+static uint64_t bucket_count(const uint32_t *p, unsigned j)
+{
+    return p[j];
+}
+
+/* The midpoint of bucket b (its keys b << SHIFT .. (b + 1) << SHIFT − 1). */
+static double bucket_mid(uint64_t b)
+{
+    double lo = key_value(b << SHIFT);
+    double hi = key_value(((b + 1) << SHIFT) - 1);
+    if (isnan(lo) || isnan(hi) || isinf(lo) || isinf(hi))
+        return isfinite(lo) ? lo : hi;
+    return lo + (hi - lo) / 2;
+}
+
+double gpb__sketch_rank(const gpb__sketch *s, uint64_t k)
+{
+    if (s->n == 0 || k >= s->n)
+        return NAN;
+    if (k == 0)
+        return s->min;
+    if (k == s->n - 1)
+        return s->max;
+    uint64_t seen = 0;
+    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+        const uint32_t *p = s->page[i];
+        if (!p)
+            continue;
+        for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
+            seen += bucket_count(p, j);
+            if (seen > k) {
+                double v = bucket_mid(((uint64_t)i << GPB__SKETCH_MANT_BITS) |
+                                      j);
+                return v < s->min ? s->min : v > s->max ? s->max : v;
+            }
+        }
+    }
+    return s->max;
+}
+
+double gpb__sketch_quantile(const gpb__sketch *s, double p)
+{
+    if (s->n == 0)
+        return NAN;
+    double pos = p * (double)(s->n - 1);
+    uint64_t lo = (uint64_t)floor(pos);
+    double frac = pos - (double)lo;
+    double a = gpb__sketch_rank(s, lo);
+    if (frac == 0 || lo + 1 >= s->n)
+        return a;
+    double b = gpb__sketch_rank(s, lo + 1);
+    return a + (b - a) * frac;
+}
+
+uint64_t gpb__sketch_count_le(const gpb__sketch *s, double x)
+{
+    if (s->n == 0 || x < s->min)
+        return 0;
+    if (x >= s->max)
+        return s->n;
+    uint64_t kx = gpb__sketch_key(x) >> SHIFT, c = 0;
+    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+        const uint32_t *p = s->page[i];
+        if (!p)
+            continue;
+        for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
+            uint64_t b = ((uint64_t)i << GPB__SKETCH_MANT_BITS) | j;
+            if (b > kx)
+                return c;
+            c += bucket_count(p, j);
+        }
+    }
+    return c;
+}

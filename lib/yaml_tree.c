@@ -1,23 +1,181 @@
 /*
  * YAML text to a bounded node tree (see yaml_tree.h for why and what).
  *
- * Cost bounds: every event is handled in O(1) amortised time except an
- * anchor look-up, which scans the anchors seen so far; since a scenario has
- * few anchors and the whole expanded document is capped at
- * GPB__YAML_MAX_NODES, parsing is linear in practice and never unbounded.
+ * Cost bounds: every event is handled in O(1) amortised time plus the
+ * length of its text (a scalar is copied once; an anchor name is hashed
+ * once and compared once per probe). Anchors live in an open-addressing
+ * hash table kept at most half full and hashed with SipHash-1-3 under a
+ * random key drawn per parse (as Redis's dict does), so a file cannot be
+ * written to make names collide: a look-up takes O(1 + name length)
+ * expected time whatever the text. The expanded-size counts are O(1) per
+ * event (a closing collection sums its kids once; an alias adds its
+ * target's counts), and the parse stops when they pass the budget, so
+ * parsing is linear in the text.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <yaml.h>
 
 #include "internal.h"
 #include "yaml_tree.h"
 
+/* ------------------------------------------------------------------------ */
+/* Anchors: an open-addressing table keyed by SipHash                        */
+/* ------------------------------------------------------------------------ */
+
+/* SipHash-1-3 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+   2012; one compression and three finalisation rounds, the variant Redis
+   and Python use for their tables). */
+#define SIP_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3)                                              \
+    do {                                                                       \
+        v0 += v1;                                                              \
+        v1 = SIP_ROTL(v1, 13);                                                 \
+        v1 ^= v0;                                                              \
+        v0 = SIP_ROTL(v0, 32);                                                 \
+        v2 += v3;                                                              \
+        v3 = SIP_ROTL(v3, 16);                                                 \
+        v3 ^= v2;                                                              \
+        v0 += v3;                                                              \
+        v3 = SIP_ROTL(v3, 21);                                                 \
+        v3 ^= v0;                                                              \
+        v2 += v1;                                                              \
+        v1 = SIP_ROTL(v1, 17);                                                 \
+        v1 ^= v2;                                                              \
+        v2 = SIP_ROTL(v2, 32);                                                 \
+    } while (0)
+
+static uint64_t sip_load(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t siphash13(const unsigned char *in, size_t len,
+                          const uint64_t key[2])
+{
+    uint64_t v0 = 0x736f6d6570736575ull ^ key[0];
+    uint64_t v1 = 0x646f72616e646f6dull ^ key[1];
+    uint64_t v2 = 0x6c7967656e657261ull ^ key[0];
+    uint64_t v3 = 0x7465646279746573ull ^ key[1];
+    size_t whole = len & ~(size_t)7;
+    for (size_t i = 0; i < whole; i += 8) {
+        uint64_t m = sip_load(in + i);
+        v3 ^= m;
+        SIP_ROUND(v0, v1, v2, v3);
+        v0 ^= m;
+    }
+    uint64_t b = (uint64_t)len << 56;
+    for (size_t i = 0; i < (len & 7); i++)
+        b |= (uint64_t)in[whole + i] << (8 * i);
+    v3 ^= b;
+    SIP_ROUND(v0, v1, v2, v3);
+    v0 ^= b;
+    v2 ^= 0xff;
+    SIP_ROUND(v0, v1, v2, v3);
+    SIP_ROUND(v0, v1, v2, v3);
+    SIP_ROUND(v0, v1, v2, v3);
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
 typedef struct anchor {
-    char *name;
+    uint64_t hash;
+    char *name; /* owned; NULL for an empty slot */
     gpb__ynode *node;
 } anchor;
+
+/* Invariant: n * 2 <= cap, cap a power of two (or 0), so a probe meets an
+   empty slot and the expected probe length is below 2.5. */
+typedef struct anchor_table {
+    anchor *slot;
+    size_t cap, n;
+    uint64_t key[2];
+} anchor_table;
+
+static void anchor_table_init(anchor_table *a)
+{
+    memset(a, 0, sizeof *a);
+    /* Without the kernel's randomness, fall back on what varies between
+       runs (the stack's address under ASLR, the clock): weaker, never
+       wrong, since the key only spreads the names. */
+    if (getrandom(a->key, sizeof a->key, GRND_NONBLOCK) !=
+        (ssize_t)sizeof a->key) {
+        a->key[0] = (uint64_t)(uintptr_t)a ^ 0x9E3779B97F4A7C15ull;
+        a->key[1] = (uint64_t)time(NULL) ^ (uint64_t)clock();
+    }
+}
+
+static void anchor_table_free(anchor_table *a)
+{
+    for (size_t i = 0; i < a->cap; i++)
+        free(a->slot[i].name);
+    free(a->slot);
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static anchor *anchor_slot(const anchor_table *a, const char *name,
+                           uint64_t h)
+{
+    size_t mask = a->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        anchor *s = &a->slot[i];
+        if (!s->name || (s->hash == h && strcmp(s->name, name) == 0))
+            return s;
+    }
+}
+
+static uint64_t anchor_hash(const anchor_table *a, const char *name)
+{
+    return siphash13((const unsigned char *)name, strlen(name), a->key);
+}
+
+/* The latest definition wins, as YAML 1.2 says for a redefined anchor. */
+static gpb__ynode *anchor_find(const anchor_table *a, const char *name)
+{
+    if (!a->cap)
+        return NULL;
+    return anchor_slot(a, name, anchor_hash(a, name))->node;
+}
+
+/* Returns 0, or -1 when out of memory. */
+static int anchor_put(anchor_table *a, const char *name, gpb__ynode *node)
+{
+    if ((a->n + 1) * 2 > a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        anchor *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        anchor_table grown = *a;
+        grown.slot = slot;
+        grown.cap = cap;
+        for (size_t i = 0; i < a->cap; i++)
+            if (a->slot[i].name)
+                *anchor_slot(&grown, a->slot[i].name, a->slot[i].hash) =
+                    a->slot[i];
+        free(a->slot);
+        *a = grown;
+    }
+    uint64_t h = anchor_hash(a, name);
+    anchor *s = anchor_slot(a, name, h);
+    if (!s->name) {
+        if (!(s->name = gpb__strdup(name)))
+            return -1;
+        s->hash = h;
+        a->n++;
+    }
+    s->node = node;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The builder                                                               */
+/* ------------------------------------------------------------------------ */
 
 typedef struct open_node {
     gpb__ynode *node;
@@ -25,16 +183,14 @@ typedef struct open_node {
 } open_node;
 
 typedef struct builder {
-    gpb__ytree *tree;
+    gpb__ytree *tree; /* tree->nodes and tree->text_bytes: the budget used */
     const char *text;
     size_t len;
     const char *source;
     gpb_error *err;
     open_node stack[GPB__YAML_MAX_DEPTH + 1];
     size_t depth;
-    anchor *anchors;
-    size_t n_anchors, cap_anchors;
-    size_t total; /* expanded nodes so far; equals the root's final size */
+    anchor_table anchors;
     int documents;
 } builder;
 
@@ -97,16 +253,27 @@ static gpb_status nomem(builder *b)
                         "out of memory while reading the YAML");
 }
 
-static gpb_status count_nodes(builder *b, size_t add, yaml_mark_t mark)
+/* Adds a node's or an aliased subtree's expanded size to the document's. */
+static gpb_status count_nodes(builder *b, size_t nodes, size_t bytes,
+                              yaml_mark_t mark)
 {
-    /* add never exceeds the limit (it is 1 or a finished subtree, already
-       counted once), so the sum cannot wrap. */
-    b->total += add;
-    if (b->total > GPB__YAML_MAX_NODES)
+    /* Each addend is 1 plus a scalar's length, or a finished subtree's
+       counts, which were within the limits when counted, so the sums
+       cannot wrap. */
+    gpb__ytree *t = b->tree;
+    t->nodes += nodes;
+    t->text_bytes += bytes;
+    if (t->nodes > GPB__YAML_MAX_NODES)
         return fail_at(b, GPB_ELIMIT, mark,
                        "YAML aliases expand to more than %d nodes; a "
                        "scenario needs far fewer (is this an alias bomb?)",
                        GPB__YAML_MAX_NODES);
+    if (t->text_bytes > GPB__YAML_MAX_TEXT_BYTES)
+        return fail_at(b, GPB_ELIMIT, mark,
+                       "YAML aliases expand to more than %u bytes of text; "
+                       "a scenario needs far fewer (is a long value "
+                       "aliased many times?)",
+                       (unsigned)GPB__YAML_MAX_TEXT_BYTES);
     return GPB_OK;
 }
 
@@ -148,57 +315,40 @@ static gpb_status attach(builder *b, gpb__ynode *n)
     return add_kid(b, b->stack[b->depth - 1].node, n);
 }
 
-static gpb_status register_anchor(builder *b, const yaml_char_t *name,
+static gpb_status register_anchor(builder *b, const char *name,
                                   gpb__ynode *n)
 {
-    if (!name)
-        return GPB_OK;
-    if (b->n_anchors == b->cap_anchors) {
-        size_t cap = b->cap_anchors ? 2 * b->cap_anchors : 8;
-        anchor *a = realloc(b->anchors, cap * sizeof *a);
-        if (!a)
-            return nomem(b);
-        b->anchors = a;
-        b->cap_anchors = cap;
-    }
-    char *copy = gpb__strdup((const char *)name);
-    if (!copy)
+    if (name && anchor_put(&b->anchors, name, n))
         return nomem(b);
-    b->anchors[b->n_anchors].name = copy;
-    b->anchors[b->n_anchors].node = n;
-    b->n_anchors++;
     return GPB_OK;
 }
 
-/* The latest definition wins, as YAML 1.2 says for a redefined anchor. */
-static gpb__ynode *find_anchor(const builder *b, const char *name)
-{
-    for (size_t i = b->n_anchors; i-- > 0;)
-        if (strcmp(b->anchors[i].name, name) == 0)
-            return b->anchors[i].node;
-    return NULL;
-}
+/* ------------------------------------------------------------------------ */
+/* Events                                                                    */
+/* ------------------------------------------------------------------------ */
 
 static gpb_status on_scalar(builder *b, const yaml_event_t *ev)
 {
-    gpb_status st = count_nodes(b, 1, ev->start_mark);
+    size_t len = ev->data.scalar.length;
+    gpb_status st = count_nodes(b, 1, len, ev->start_mark);
     if (st)
         return st;
     gpb__ynode *n = new_node(b, GPB__Y_SCALAR, ev->start_mark);
     if (!n)
         return nomem(b);
-    size_t len = ev->data.scalar.length;
     n->text = malloc(len + 1);
     if (!n->text)
         return nomem(b);
     memcpy(n->text, ev->data.scalar.value, len);
     n->text[len] = '\0';
     n->len = len;
+    n->expanded_bytes = len;
     /* A scalar with an explicit tag (!!str) is never read as null. */
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
                ev->data.scalar.tag == NULL;
-    st = register_anchor(b, ev->data.scalar.anchor, n);
-    return st ? st : attach(b, n);
+    if ((st = attach(b, n)))
+        return st;
+    return register_anchor(b, (const char *)ev->data.scalar.anchor, n);
 }
 
 static gpb_status on_start(builder *b, const yaml_event_t *ev,
@@ -209,7 +359,7 @@ static gpb_status on_start(builder *b, const yaml_event_t *ev,
                        "YAML nesting deeper than %d levels; a scenario "
                        "needs only a few",
                        GPB__YAML_MAX_DEPTH);
-    gpb_status st = count_nodes(b, 1, ev->start_mark);
+    gpb_status st = count_nodes(b, 1, 0, ev->start_mark);
     if (st)
         return st;
     gpb__ynode *n = new_node(b, kind, ev->start_mark);
@@ -231,23 +381,23 @@ static gpb_status on_end(builder *b)
     /* libyaml pairs every end with a start, so depth > 0 here. */
     open_node *top = &b->stack[--b->depth];
     gpb__ynode *n = top->node;
-    size_t sum = 1;
-    for (size_t i = 0; i < n->n_kids; i++)
+    size_t sum = 1, bytes = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
         sum += n->kids[i]->expanded;
-    n->expanded = sum;
-    gpb_status st = GPB_OK;
-    if (top->anchor) {
-        st = register_anchor(b, (const yaml_char_t *)top->anchor, n);
-        free(top->anchor);
-        top->anchor = NULL;
+        bytes += n->kids[i]->expanded_bytes;
     }
+    n->expanded = sum;
+    n->expanded_bytes = bytes;
+    gpb_status st = register_anchor(b, top->anchor, n);
+    free(top->anchor);
+    top->anchor = NULL;
     return st;
 }
 
 static gpb_status on_alias(builder *b, const yaml_event_t *ev)
 {
     const char *name = (const char *)ev->data.alias.anchor;
-    gpb__ynode *n = find_anchor(b, name);
+    gpb__ynode *n = anchor_find(&b->anchors, name);
     if (!n) {
         for (size_t i = 0; i < b->depth; i++)
             if (b->stack[i].anchor && strcmp(b->stack[i].anchor, name) == 0)
@@ -260,7 +410,8 @@ static gpb_status on_alias(builder *b, const yaml_event_t *ev)
                        "before it",
                        name, name);
     }
-    gpb_status st = count_nodes(b, n->expanded, ev->start_mark);
+    gpb_status st =
+        count_nodes(b, n->expanded, n->expanded_bytes, ev->start_mark);
     return st ? st : attach(b, n);
 }
 
@@ -349,6 +500,7 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     b.tree = calloc(1, sizeof *b.tree);
     if (!b.tree)
         return nomem(&b);
+    anchor_table_init(&b.anchors);
 
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
@@ -372,9 +524,7 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
 
     for (size_t i = 0; i < b.depth; i++)
         free(b.stack[i].anchor);
-    for (size_t i = 0; i < b.n_anchors; i++)
-        free(b.anchors[i].name);
-    free(b.anchors);
+    anchor_table_free(&b.anchors);
     if (st) {
         gpb__ytree_free(b.tree);
         return st;
@@ -386,8 +536,6 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
 /* ------------------------------------------------------------------------ */
 /* Overrides ("training[0].gpus=512; company.cash=$30M")                     */
 /* ------------------------------------------------------------------------ */
-
-#include <stdio.h>
 
 /* Keys plus selectors in one path ("a.b[0][x].c" has three keys). */
 #define OV_MAX_STEPS 32
@@ -465,7 +613,7 @@ static gpb__ynode *ov_scalar(gpb__ytree *t, const char *s, size_t len)
         return NULL;
     memcpy(n->text, s, len);
     n->text[len] = '\0';
-    n->len = len;
+    n->len = n->expanded_bytes = len;
     n->plain = 1;
     return n;
 }
@@ -479,6 +627,7 @@ static gpb__ynode *ov_clone(gpb__ytree *t, const gpb__ynode *src)
     n->line = src->line;
     n->column = src->column;
     n->expanded = src->expanded;
+    n->expanded_bytes = src->expanded_bytes;
     if (src->n_kids) {
         n->kids = malloc(src->n_kids * sizeof *n->kids);
         if (!n->kids)

@@ -9,10 +9,11 @@
  *
  * Aliases are not copied: an alias becomes a second reference to the
  * anchored node, so the tree is a DAG that owns its nodes through a single
- * list. Each node records how many nodes its subtree holds once aliases are
- * expanded; the builder stops as soon as the whole document's expanded size
- * passes GPB__YAML_MAX_NODES, so any walk of the tree costs at most that many
- * visits.
+ * list. Each node records how many nodes, and how many bytes of scalar
+ * text, its subtree holds once aliases are expanded; the builder stops as
+ * soon as the document's expanded size passes GPB__YAML_MAX_NODES nodes
+ * or GPB__YAML_MAX_TEXT_BYTES bytes, so any walk of the tree costs at most
+ * that many visits and any copy of its text at most that many bytes.
  */
 #ifndef GPB_YAML_TREE_H
 #define GPB_YAML_TREE_H
@@ -23,6 +24,10 @@
 
 /* Nodes in a document once aliases are expanded (the billion-laughs bound). */
 #define GPB__YAML_MAX_NODES 100000
+/* Bytes of scalar text in a document once aliases are expanded: twice the
+   largest file (GPB_SCENARIO_MAX_BYTES), so a file without aliases never
+   meets it, while one long scalar aliased a thousand times does. */
+#define GPB__YAML_MAX_TEXT_BYTES (8u << 20)
 /* Collections nested inside each other. */
 #define GPB__YAML_MAX_DEPTH 64
 
@@ -43,12 +48,20 @@ struct gpb__ynode {
     size_t n_kids;     /* SEQ: items; MAP: twice the number of pairs */
     size_t cap_kids;
     size_t expanded;   /* nodes in this subtree with aliases expanded */
+    size_t expanded_bytes; /* scalar text bytes in it, aliases expanded */
+    /* Marks for the scenario walk, which reaches a node once per alias of
+       it: the key list a mapping was last checked against, and whether its
+       keys were checked for duplicates (scenario_read.c). */
+    const void *walk_checked_as;
+    int walk_dups_checked;
     gpb__ynode *next_owned; /* the tree's list of every node it owns */
 };
 
 typedef struct gpb__ytree {
     gpb__ynode *root; /* NULL for an empty document */
     gpb__ynode *owned;
+    /* The document's nodes and text bytes with aliases expanded. */
+    size_t nodes, text_bytes;
 } gpb__ytree;
 
 /*
@@ -58,9 +71,13 @@ typedef struct gpb__ytree {
  * column:
  *   GPB_ESYNTAX  malformed YAML (libyaml's description of the problem), an
  *                undefined or self-containing alias, more than one document
- *   GPB_ELIMIT   aliases expand past GPB__YAML_MAX_NODES nodes, or nesting
- *                deeper than GPB__YAML_MAX_DEPTH
+ *   GPB_ELIMIT   aliases expand past GPB__YAML_MAX_NODES nodes or
+ *                GPB__YAML_MAX_TEXT_BYTES bytes of text, or nesting deeper
+ *                than GPB__YAML_MAX_DEPTH
  *   GPB_ENOMEM   out of memory
+ *
+ * Cost: O(len) expected time whatever the text, and O(len + nodes) memory
+ * (anchors are found through a hash table keyed per parse).
  */
 gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
                             gpb__ytree **out, gpb_error *err);

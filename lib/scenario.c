@@ -290,7 +290,7 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         gpb__sc_path_key(vp, p, "value");
         if (!v) {
             gpb__sc_missing(L, m, p, "value", "the claimed quantity");
-        } else if (!gpb__sc_is_text(v)) {
+        } else if (!gpb__sc_is_qty(v)) {
             gpb__sc_report(L, GPB_ESCHEMA, v, vp,
                            "expected a quantity such as \"¥5000万\", found %s",
                            gpb__sc_found(v, fb, sizeof fb));
@@ -448,7 +448,7 @@ static void load_failures(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     /* YAML's .inf (or "inf") is an infinite MTBF: a zero failure rate,
        which gives exactly the result of a run without failures. */
     const gpb__ynode *mt = gpb__sc_get(m, "gpu_mtbf_hours");
-    if (gpb__sc_is_text(mt) &&
+    if (gpb__sc_is_qty(mt) &&
         (!gpb__strcasecmp(mt->text, ".inf") ||
          !gpb__strcasecmp(mt->text, "inf") ||
          !gpb__strcasecmp(mt->text, "infinity"))) {
@@ -1198,7 +1198,7 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     if (!ver) {
         gpb__sc_missing(L, root, "", "gpubudget",
                         "the schema version; write 'gpubudget: 1'");
-    } else if (!gpb__sc_is_text(ver) || strcmp(ver->text, "1") != 0) {
+    } else if (!gpb__sc_is_qty(ver) || strcmp(ver->text, "1") != 0) {
         /* Another version's keys mean other things: stop here. */
         gpb__sc_report(L, GPB_ESCHEMA, ver, "gpubudget",
                        "expected schema version 1 (the only one this gpubudget "
@@ -1359,6 +1359,11 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
     if (!L.s || !L.d || !(L.s->source_name = gpb__strdup(source))) {
         L.nomem = 1;
     } else {
+        /* Tag problems first, then the walk, which reads a refused tag's
+           node as if it had none: one problem per mistake. */
+        for (size_t i = 0; i < tree->n_problems; i++)
+            gpb__sc_add(&L, &tree->problems[i]);
+        L.d->dropped += tree->problems_dropped;
         load_tree(&L, tree->root);
     }
     gpb__ytree_free(tree);

@@ -68,6 +68,12 @@ void gpb__sc_report(gpb__loader *L, gpb_status st, const gpb__ynode *at,
     va_end(ap);
 }
 
+void gpb__sc_add(gpb__loader *L, const gpb_error *e)
+{
+    gpb__sc_report_at(L, e->status, e->line, e->column, e->path, "%s",
+                      e->message);
+}
+
 void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
                        const char *path, const char *fmt, ...)
 {
@@ -195,19 +201,47 @@ const char *gpb__sc_clip(const char *s, char *buf, size_t size)
     return buf;
 }
 
-/* "a list", "a mapping", "nothing (null)" or the scalar quoted. */
+static const char *tag_name(gpb__ytag t)
+{
+    switch (t) {
+    case GPB__YTAG_STR:
+        return "!!str";
+    case GPB__YTAG_INT:
+        return "!!int";
+    case GPB__YTAG_FLOAT:
+        return "!!float";
+    case GPB__YTAG_BOOL:
+        return "!!bool";
+    default:
+        return NULL;
+    }
+}
+
+/* "a list", "a mapping", "nothing (null)" or the scalar quoted, with its
+   tag. */
 const char *gpb__sc_found(const gpb__ynode *n, char *buf, size_t size)
 {
     if (!n || n->kind != GPB__Y_SCALAR || gpb__ynode_is_null(n))
         return gpb__ynode_describe(n);
     char clipped[72];
-    snprintf(buf, size, "'%s'", gpb__sc_clip(n->text, clipped, sizeof clipped));
+    const char *tag = tag_name(n->tag);
+    snprintf(buf, size, "'%s'%s%s",
+             gpb__sc_clip(n->text, clipped, sizeof clipped),
+             tag ? " tagged " : "", tag ? tag : "");
     return buf;
 }
 
 int gpb__sc_is_text(const gpb__ynode *n)
 {
-    return n && n->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(n);
+    return n && n->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(n) &&
+           (n->tag == GPB__YTAG_NONE || n->tag == GPB__YTAG_STR);
+}
+
+int gpb__sc_is_qty(const gpb__ynode *n)
+{
+    return gpb__sc_is_text(n) ||
+           (n && n->kind == GPB__Y_SCALAR &&
+            (n->tag == GPB__YTAG_INT || n->tag == GPB__YTAG_FLOAT));
 }
 
 /* The value of `key` in mapping m (the first, if the key is repeated), or
@@ -414,10 +448,12 @@ static int key_matches(const char *schema_key, const char *key)
     return strcmp(schema_key, key) == 0;
 }
 
-/* A key is read as text, "null" and "~" too. */
+/* A key is read as text, "null" and "~" too, unless a tag other than
+   !!str says otherwise. */
 static int is_key_text(const gpb__ynode *k)
 {
-    return k->kind == GPB__Y_SCALAR;
+    return k->kind == GPB__Y_SCALAR &&
+           (k->tag == GPB__YTAG_NONE || k->tag == GPB__YTAG_STR);
 }
 
 /*
@@ -427,7 +463,7 @@ static int is_key_text(const gpb__ynode *k)
  *
  * The walk reaches a mapping once per alias of it. The node remembers the
  * key list it was last checked against and whether its own problems
- * (repeated keys, keys that are not scalars) were reported, so a mapping
+ * (repeated keys, keys that are not text) were reported, so a mapping
  * aliased a thousand times costs one check, not a thousand, and its
  * problems are reported once, at their place in the file. Repeats are
  * found by sorting the keys: O(K log K) comparisons, K <= 100.
@@ -607,7 +643,8 @@ int gpb__sc_bool(gpb__loader *L, const gpb__ynode *m, const char *parent,
     const gpb__ynode *v = gpb__sc_get(m, key);
     if (!v)
         return dflt;
-    if (gpb__sc_is_text(v)) {
+    if (v->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(v) &&
+        (v->tag == GPB__YTAG_NONE || v->tag == GPB__YTAG_BOOL)) {
         for (size_t i = 0; i < 3; i++) {
             if (gpb__strcasecmp(v->text, yes[i]) == 0)
                 return 1;
@@ -749,13 +786,13 @@ static int read_arg(gpb__loader *L, const gpb__ynode *node,
                     double *v, curacc *acc)
 {
     char fb[96];
-    if (!gpb__sc_is_text(node)) {
+    if (!gpb__sc_is_qty(node)) {
         gpb__sc_report(L, GPB_ESCHEMA, node, path, "expected %s, found %s",
                        r == R_PLAIN ? "a plain number" : sp->expect,
                        gpb__sc_found(node, fb, sizeof fb));
         return -1;
     }
-    if (r == R_BOUND && node->plain) {
+    if (r == R_BOUND && (node->plain || node->tag == GPB__YTAG_FLOAT)) {
         /* YAML 1.2's infinities: an open side of a truncated normal. */
         static const char *const inf[] = {".inf",  ".Inf",  ".INF",
                                           "+.inf", "+.Inf", "+.INF"};
@@ -1211,7 +1248,7 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
         /* Show the number when the text says it another way ("1e16",
            "150%"). */
         snprintf(num, sizeof num, "%g", x);
-        if (!gpb__sc_is_text(node) || strcmp(node->text, num) != 0)
+        if (!gpb__sc_is_qty(node) || strcmp(node->text, num) != 0)
             snprintf(written, sizeof written, " (= %s)", num);
         if (below_lo(sp, x) || above_hi(sp, x)) {
             if ((sp->flags & GPB__V_ELIMIT) && x > sp->hi)
@@ -1261,7 +1298,7 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node, const gpb__vspec *sp,
     int rc = -1;
     if (node->kind == GPB__Y_MAP && !(sp->flags & GPB__V_SCALAR)) {
         rc = parse_dist(L, node, sp, path, out, cur);
-    } else if (!gpb__sc_is_text(node)) {
+    } else if (!gpb__sc_is_qty(node)) {
         gpb__sc_report(L, GPB_ESCHEMA, node, path, "expected %s%s, found %s",
                        sp->expect,
                        sp->flags & GPB__V_SCALAR ? "" : " or a distribution",

@@ -68,6 +68,8 @@ void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
 /* "missing required key 'key' (what)" at mapping `map`, path parent.key. */
 void gpb__sc_missing(gpb__loader *L, const gpb__ynode *map,
                      const char *parent, const char *key, const char *what);
+/* Adds a problem found elsewhere (the YAML tree's tag problems). */
+void gpb__sc_add(gpb__loader *L, const gpb_error *e);
 /* Sorts the problems into file order and applies GPB__SC_MAX_REPORTED. */
 void gpb__sc_finish(gpb__loader *L);
 
@@ -77,10 +79,18 @@ void gpb__sc_path_key(char *out, const char *parent, const char *key);
 void gpb__sc_path_index(char *out, const char *parent, size_t i);
 /* s, cut to fit buf without splitting a UTF-8 character ("…" when cut). */
 const char *gpb__sc_clip(const char *s, char *buf, size_t size);
-/* "a list", "a mapping", "nothing (null)" or the scalar in quotes. */
+/* "a list", "a mapping", "nothing (null)" or the scalar in quotes, with
+   its tag when it has one ("'3' tagged !!int"). */
 const char *gpb__sc_found(const gpb__ynode *n, char *buf, size_t size);
-/* 1 for a scalar that is not null. */
+/* Tags and the schema's types (docs/scenario.md, "Tags"): text keys
+   (names, ids, codes) take a scalar that is untagged or !!str; number keys
+   take one that is untagged, !!str, !!int or !!float (the text goes to the
+   units parser either way); true/false keys take untagged or !!bool. */
+/* 1 for text: a scalar, not null, untagged or !!str. */
 int gpb__sc_is_text(const gpb__ynode *n);
+/* 1 for a quantity's text: a scalar, not null, untagged, !!str, !!int or
+   !!float. */
+int gpb__sc_is_qty(const gpb__ynode *n);
 /* The nearest of names[0..n) to given for a "did you mean" hint, or NULL
    (scenario_read.c says what "near" means); NULL too once the load's
    GPB__SC_HINT_BUDGET is spent. */
@@ -129,7 +139,7 @@ const gpb__ynode *gpb__sc_get(const gpb__ynode *m, const char *key);
    repeated; reports unknown keys with a suggestion. 1 when node is a
    mapping. A mapping reached again (through an alias) is checked again
    only against another key list, and its repeated keys and keys that are
-   not scalars are reported once: O(K log K) comparisons per check. */
+   not text are reported once: O(K log K) comparisons per check. */
 int gpb__sc_check_map(gpb__loader *L, const gpb__ynode *node,
                       const char *path, const char *what,
                       const char *const *keys);

@@ -196,7 +196,11 @@ typedef struct builder {
 
 int gpb__ynode_is_null(const gpb__ynode *n)
 {
-    if (!n || n->kind != GPB__Y_SCALAR || !n->plain)
+    if (!n || n->kind != GPB__Y_SCALAR)
+        return 0;
+    if (n->tag == GPB__YTAG_NULL)
+        return 1;
+    if (!n->plain)
         return 0;
     const char *t = n->text;
     return t[0] == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
@@ -230,6 +234,7 @@ void gpb__ytree_free(gpb__ytree *t)
         free(n);
         n = next;
     }
+    free(t->problems);
     free(t);
 }
 
@@ -324,6 +329,243 @@ static gpb_status register_anchor(builder *b, const char *name,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Tags                                                                      */
+/* ------------------------------------------------------------------------ */
+
+#define TAG_PREFIX "tag:yaml.org,2002:"
+#define TAGS_ALLOWED                                                           \
+    "the tags a scenario may use are !!str, !!int, !!float, !!bool, !!null, " \
+    "!!seq and !!map"
+
+/* Appends a path step to out (GPB_ERROR_PATH_MAX bytes), cutting it when
+   it does not fit. */
+static void path_add(char *out, const char *step, size_t n)
+{
+    size_t used = strlen(out), room = GPB_ERROR_PATH_MAX - 1 - used;
+    if (n > room)
+        n = room;
+    memcpy(out + used, step, n);
+    out[used + n] = '\0';
+}
+
+/* The key path ("training[0].mfu", the scenario loader's form) of the
+   last kid of each open container down to stack[upto - 1]'s: with upto =
+   depth, the node just attached; with depth - 1, the container just
+   opened. A key names itself. O(depth) steps. */
+static void open_path(const builder *b, size_t upto, char *out)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < upto; i++) {
+        const gpb__ynode *c = b->stack[i].node;
+        if (!c->n_kids)
+            return;
+        if (c->kind == GPB__Y_SEQ) {
+            char num[32];
+            int w = snprintf(num, sizeof num, "[%zu]", c->n_kids - 1);
+            path_add(out, num, w > 0 ? (size_t)w : 0);
+            continue;
+        }
+        const gpb__ynode *k = c->n_kids % 2 ? c->kids[c->n_kids - 1]
+                                            : c->kids[c->n_kids - 2];
+        if (out[0])
+            path_add(out, ".", 1);
+        if (k->kind == GPB__Y_SCALAR)
+            path_add(out, k->text, k->len);
+        else
+            path_add(out, "?", 1);
+    }
+}
+
+static void tag_problem(builder *b, const gpb__ynode *n, size_t upto,
+                        const char *fmt, ...) GPB__PRINTF(4, 5);
+
+/* Keeps a tag problem at node n (path from open_path(upto)). */
+static void tag_problem(builder *b, const gpb__ynode *n, size_t upto,
+                        const char *fmt, ...)
+{
+    gpb__ytree *t = b->tree;
+    if (t->n_problems >= GPB__YAML_MAX_PROBLEMS) {
+        t->problems_dropped++;
+        return;
+    }
+    if (!t->problems) {
+        t->problems = malloc(GPB__YAML_MAX_PROBLEMS * sizeof *t->problems);
+        if (!t->problems) {
+            t->problems_dropped++;
+            return;
+        }
+    }
+    char path[GPB_ERROR_PATH_MAX];
+    open_path(b, upto, path);
+    va_list ap;
+    va_start(ap, fmt);
+    gpb__vfail_at(&t->problems[t->n_problems++], GPB_ESCHEMA, b->source,
+                  n->line, n->column, path, fmt, ap);
+    va_end(ap);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* YAML 1.2 core schema literals, decimal only (docs/scenario.md). */
+static int is_int_literal(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    return *s == '\0';
+}
+
+static int is_float_literal(const char *s)
+{
+    static const char *const special[] = {
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        if (strcmp(s, special[i]) == 0)
+            return 1;
+    if (*s == '-' || *s == '+')
+        s++;
+    int digits = 0;
+    while (is_digit(*s))
+        s++, digits++;
+    if (*s == '.')
+        for (s++; is_digit(*s); s++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        if (!is_digit(*s))
+            return 0;
+        while (is_digit(*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The words the scenario loader reads as true or false (any case). */
+static int is_bool_literal(const char *s)
+{
+    static const char *const words[] = {"true", "false", "yes",
+                                        "no",   "on",    "off"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (gpb__strcasecmp(s, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_null_literal(const char *s)
+{
+    return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+           strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* What a node is, for a tag problem: "a list", or the scalar quoted
+   (cut at 60 bytes without splitting a UTF-8 character). */
+static const char *tag_found(const gpb__ynode *n, char *buf, size_t size)
+{
+    if (n->kind != GPB__Y_SCALAR)
+        return n->kind == GPB__Y_SEQ ? "a list" : "a mapping";
+    size_t len = n->len < 60 ? n->len : 60;
+    while (len < n->len && len > 0 &&
+           ((unsigned char)n->text[len] & 0xC0) == 0x80)
+        len--;
+    snprintf(buf, size, "'%.*s%s'", (int)len, n->text,
+             len < n->len ? "\xE2\x80\xA6" : "");
+    return buf;
+}
+
+/*
+ * Reads the tag written on node n (just attached or opened; `upto` as for
+ * open_path) into n->tag, keeping a problem when the tag is not one a
+ * scenario uses or contradicts the node. O(tag length + scalar length).
+ */
+static void check_tag(builder *b, gpb__ynode *n, const yaml_char_t *raw,
+                      size_t upto)
+{
+    static const struct {
+        const char *name;
+        gpb__ytag tag;
+        const char *says;
+    } known[] = {
+        {"str", GPB__YTAG_STR, "text"},
+        {"int", GPB__YTAG_INT, "a whole number"},
+        {"float", GPB__YTAG_FLOAT, "a number"},
+        {"bool", GPB__YTAG_BOOL, "true or false"},
+        {"null", GPB__YTAG_NULL, "nothing (null)"},
+        {"seq", GPB__YTAG_SEQ, "a list"},
+        {"map", GPB__YTAG_MAP, "a mapping"},
+    };
+    const char *tag = (const char *)raw;
+    char fb[96];
+    n->tag = GPB__YTAG_NONE;
+    if (!tag)
+        return;
+    if (strcmp(tag, "!") == 0) {
+        /* The non-specific tag: a scalar is text, a collection itself. */
+        if (n->kind == GPB__Y_SCALAR)
+            n->tag = GPB__YTAG_STR;
+        return;
+    }
+    size_t plen = strlen(TAG_PREFIX);
+    if (strncmp(tag, TAG_PREFIX, plen) != 0) {
+        tag_problem(b, n, upto, "unknown tag '%.60s'; " TAGS_ALLOWED, tag);
+        return;
+    }
+    const char *name = tag + plen;
+    size_t k = 0;
+    while (k < sizeof known / sizeof known[0] && strcmp(known[k].name, name))
+        k++;
+    if (k == sizeof known / sizeof known[0]) {
+        tag_problem(b, n, upto,
+                    "the tag !!%.40s is not supported in a scenario; "
+                    TAGS_ALLOWED,
+                    name);
+        return;
+    }
+    gpb__ytag want = known[k].tag;
+    int ok;
+    switch (want) {
+    case GPB__YTAG_SEQ:
+        ok = n->kind == GPB__Y_SEQ;
+        break;
+    case GPB__YTAG_MAP:
+        ok = n->kind == GPB__Y_MAP;
+        break;
+    case GPB__YTAG_INT:
+        ok = n->kind == GPB__Y_SCALAR && is_int_literal(n->text);
+        break;
+    case GPB__YTAG_FLOAT:
+        ok = n->kind == GPB__Y_SCALAR && is_float_literal(n->text);
+        break;
+    case GPB__YTAG_BOOL:
+        ok = n->kind == GPB__Y_SCALAR && is_bool_literal(n->text);
+        break;
+    case GPB__YTAG_NULL:
+        ok = n->kind == GPB__Y_SCALAR && is_null_literal(n->text);
+        break;
+    case GPB__YTAG_STR:
+    default:
+        ok = n->kind == GPB__Y_SCALAR;
+        break;
+    }
+    if (!ok) {
+        tag_problem(b, n, upto, "the tag !!%s says %s, but the value is %s",
+                    known[k].name, known[k].says, tag_found(n, fb, sizeof fb));
+        return;
+    }
+    n->tag = want;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Events                                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -348,11 +590,13 @@ static gpb_status on_scalar(builder *b, const yaml_event_t *ev)
                ev->data.scalar.tag == NULL;
     if ((st = attach(b, n)))
         return st;
+    check_tag(b, n, ev->data.scalar.tag, b->depth);
     return register_anchor(b, (const char *)ev->data.scalar.anchor, n);
 }
 
 static gpb_status on_start(builder *b, const yaml_event_t *ev,
-                           gpb__ykind kind, const yaml_char_t *anchor_name)
+                           gpb__ykind kind, const yaml_char_t *anchor_name,
+                           const yaml_char_t *tag)
 {
     if (b->depth >= GPB__YAML_MAX_DEPTH)
         return fail_at(b, GPB_ELIMIT, ev->start_mark,
@@ -373,6 +617,7 @@ static gpb_status on_start(builder *b, const yaml_event_t *ev,
     b->stack[b->depth].node = n;
     b->stack[b->depth].anchor = a;
     b->depth++;
+    check_tag(b, n, tag, b->depth - 1);
     return GPB_OK;
 }
 
@@ -471,9 +716,11 @@ static gpb_status handle(builder *b, const yaml_event_t *ev, int *done)
     case YAML_SCALAR_EVENT:
         return on_scalar(b, ev);
     case YAML_SEQUENCE_START_EVENT:
-        return on_start(b, ev, GPB__Y_SEQ, ev->data.sequence_start.anchor);
+        return on_start(b, ev, GPB__Y_SEQ, ev->data.sequence_start.anchor,
+                        ev->data.sequence_start.tag);
     case YAML_MAPPING_START_EVENT:
-        return on_start(b, ev, GPB__Y_MAP, ev->data.mapping_start.anchor);
+        return on_start(b, ev, GPB__Y_MAP, ev->data.mapping_start.anchor,
+                        ev->data.mapping_start.tag);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
         return on_end(b);
@@ -624,6 +871,7 @@ static gpb__ynode *ov_clone(gpb__ytree *t, const gpb__ynode *src)
     gpb__ynode *n = ov_node(t, src->kind);
     if (!n)
         return NULL;
+    n->tag = src->tag;
     n->line = src->line;
     n->column = src->column;
     n->expanded = src->expanded;
@@ -809,6 +1057,11 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
                                         e.message);
         return NULL;
     }
+    if (sub->n_problems) {
+        *st = ov_fail(c, GPB_ESCHEMA, "%s", sub->problems[0].message);
+        gpb__ytree_free(sub);
+        return NULL;
+    }
     /* Hand the value's nodes to the tree; their positions refer to the
        override, not the file, so they get none. */
     gpb__ynode *root = sub->root, *last = NULL;
@@ -820,6 +1073,7 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
         last->next_owned = c->t->owned;
         c->t->owned = sub->owned;
     }
+    free(sub->problems);
     free(sub);
     if (!root && !(root = ov_scalar(c->t, "", 0)))
         *st = ov_nomem(c);

@@ -14,6 +14,12 @@
  * soon as the document's expanded size passes GPB__YAML_MAX_NODES nodes
  * or GPB__YAML_MAX_TEXT_BYTES bytes, so any walk of the tree costs at most
  * that many visits and any copy of its text at most that many bytes.
+ *
+ * Tags: each node records the standard tag written on it (!!str, !!int,
+ * !!float, !!bool, !!null, !!seq, !!map), checked against the node when it
+ * is built. A tag that contradicts its node, and any other tag, is a
+ * problem the tree keeps (gpb__ytree.problems) without stopping the parse,
+ * so the loader reports it with every other problem of the file.
  */
 #ifndef GPB_YAML_TREE_H
 #define GPB_YAML_TREE_H
@@ -30,6 +36,8 @@
 #define GPB__YAML_MAX_TEXT_BYTES (8u << 20)
 /* Collections nested inside each other. */
 #define GPB__YAML_MAX_DEPTH 64
+/* Tag problems a tree keeps; past this they are only counted. */
+#define GPB__YAML_MAX_PROBLEMS 100
 
 typedef enum gpb__ykind {
     GPB__Y_SCALAR = 0,
@@ -37,11 +45,26 @@ typedef enum gpb__ykind {
     GPB__Y_MAP
 } gpb__ykind;
 
+/* The tag written on a node. NONE also stands for a tag that was refused
+   (the problem is in the tree's list) and for the non-specific tag "!" on
+   a collection; "!" on a scalar is STR, as YAML says. */
+typedef enum gpb__ytag {
+    GPB__YTAG_NONE = 0,
+    GPB__YTAG_STR,   /* !!str: text, on a scalar */
+    GPB__YTAG_INT,   /* !!int: a decimal integer literal */
+    GPB__YTAG_FLOAT, /* !!float: a decimal number, .inf or .nan */
+    GPB__YTAG_BOOL,  /* !!bool: true/false, yes/no, on/off (any case) */
+    GPB__YTAG_NULL,  /* !!null: empty, ~ or null */
+    GPB__YTAG_SEQ,   /* !!seq, on a sequence */
+    GPB__YTAG_MAP    /* !!map, on a mapping */
+} gpb__ytag;
+
 typedef struct gpb__ynode gpb__ynode;
 struct gpb__ynode {
     gpb__ykind kind;
+    gpb__ytag tag;
     int line, column; /* 1-based position of the node's first character */
-    int plain;        /* scalar written without quotes or block style */
+    int plain;        /* scalar written without quotes, block style or tag */
     char *text;       /* scalar: its value, NUL-terminated (owned) */
     size_t len;       /* scalar: length of text in bytes */
     gpb__ynode **kids; /* SEQ: the items; MAP: key0, value0, key1, ... */
@@ -62,6 +85,11 @@ typedef struct gpb__ytree {
     gpb__ynode *owned;
     /* The document's nodes and text bytes with aliases expanded. */
     size_t nodes, text_bytes;
+    /* Tag problems (GPB_ESCHEMA, with position and key path), in document
+       order, at most GPB__YAML_MAX_PROBLEMS; problems_dropped counts the
+       rest. */
+    gpb_error *problems;
+    size_t n_problems, problems_dropped;
 } gpb__ytree;
 
 /*
@@ -75,6 +103,8 @@ typedef struct gpb__ytree {
  *                GPB__YAML_MAX_TEXT_BYTES bytes of text, or nesting deeper
  *                than GPB__YAML_MAX_DEPTH
  *   GPB_ENOMEM   out of memory
+ * A tag problem is not a failure: the tree is built and the problem is in
+ * its list.
  *
  * Cost: O(len) expected time whatever the text, and O(len + nodes) memory
  * (anchors are found through a hash table keyed per parse).
@@ -85,7 +115,8 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
 /* Frees a tree and every node in it. Accepts NULL. */
 void gpb__ytree_free(gpb__ytree *t);
 
-/* 1 when n is a plain null scalar (empty, "~", "null", "Null", "NULL"). */
+/* 1 when n is a null scalar: plain and empty, "~", "null", "Null" or
+   "NULL", or tagged !!null. */
 int gpb__ynode_is_null(const gpb__ynode *n);
 
 /* A word for the node's type in messages: "a mapping", "a list", "text",
@@ -119,7 +150,8 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  * shares a node elsewhere in the document keeps the original. New nodes
  * have line and column 0 ("no position") in messages. The tree's
  * `expanded` counts are not updated; overrides add at most
- * GPB__YAML_MAX_OVERRIDES_BYTES nodes' worth of text.
+ * GPB__YAML_MAX_OVERRIDES_BYTES nodes' worth of text. A tag problem in a
+ * flow value fails the override.
  *
  * Returns GPB_OK (NULL or blank overrides change nothing); on failure err
  * holds the source, the override's path as err->path and a sentence
@@ -130,6 +162,7 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  *                  a key or selector applied to a value of the wrong kind
  *                  (a key under a list, a selector under a mapping or
  *                  under a single value)
+ *   GPB_ESCHEMA    a tag problem in a flow value ("{uniform: !!str [1]}")
  *   GPB_ELIMIT     more than GPB__YAML_MAX_OVERRIDES pairs or
  *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes
  *   GPB_EINVAL     t is NULL

@@ -815,6 +815,80 @@ END_TEST
 
 
 /* ------------------------------------------------------------------------ */
+/* Tags                                                                      */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(tags_that_agree_are_accepted)
+{
+    /* Each tag agrees with its node and with its key (docs/scenario.md):
+       !!str makes 123 a name and is read by the units parser where a
+       number is expected; !!int and !!float on numbers; !!bool on a
+       true/false key; !!map and !!seq on collections; "!" is text. */
+    gpb_scenario *s = load_text(
+        "gpubudget: !!int 1\n"
+        "name: !!str 123\n"
+        "description: ! 42\n"
+        "company: !!map {cash: !!str $30M}\n"
+        "team: !!seq\n"
+        "  - {role: !!str staff, count: !!int 3, "
+        "salary_per_year: !!float 1.5e5}\n"
+        "training:\n"
+        "  - {name: r, params: !!float 7e9, tokens: !!str 1T, gpu: H100,\n"
+        "     gpus: !!int 512, recompute: !!bool true, mfu: {normal: "
+        "[0.4, 0.05, !!float -.inf, !!float 0.6]},\n"
+        "     !!str start_month: 2}\n"
+        "x-nothing: !!null ~\n");
+    ck_assert_str_eq(gpb_scenario_name(s), "123");
+    ck_assert_str_eq(s->description, "42");
+    ck_assert_double_eq(fixed(s, "company.cash"), 30e6);
+    ck_assert_double_eq(fixed(s, "team[0].count"), 3);
+    ck_assert_double_eq(fixed(s, "team[0].salary_per_year"), 1.5e5);
+    ck_assert_double_eq(fixed(s, "training[0].params"), 7e9);
+    ck_assert_double_eq(fixed(s, "training[0].tokens"), 1e12);
+    ck_assert_double_eq(fixed(s, "training[0].gpus"), 512);
+    ck_assert_double_eq(fixed(s, "training[0].start_month"), 2);
+    ck_assert_int_eq(s->training[0].recompute, 1);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(tags_are_recorded_in_the_tree)
+{
+    static const char y[] = "a: !!int 1\nb: !!float 2.5\nc: !!bool off\n"
+                            "d: !!null\ne: !!seq [x]\nf: !!map {}\n"
+                            "g: ! 7\nh: plain\n";
+    static const gpb__ytag want[] = {
+        GPB__YTAG_INT, GPB__YTAG_FLOAT, GPB__YTAG_BOOL, GPB__YTAG_NULL,
+        GPB__YTAG_SEQ, GPB__YTAG_MAP,   GPB__YTAG_STR,  GPB__YTAG_NONE};
+    gpb__ytree *t = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb__ytree_parse(y, strlen(y), "t", &t, &e), GPB_OK);
+    ck_assert_uint_eq(t->n_problems, 0);
+    ck_assert_uint_eq(t->root->n_kids, 16);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert_msg(t->root->kids[2 * i + 1]->tag == want[i],
+                      "value %zu: tag %d, want %d", i,
+                      (int)t->root->kids[2 * i + 1]->tag, (int)want[i]);
+    ck_assert(gpb__ynode_is_null(t->root->kids[7]));
+    gpb__ytree_free(t);
+
+    /* A refused tag is a problem the tree keeps, with the key path, and
+       the node is read as if untagged. */
+    static const char bad[] = "a:\n  - {b: !!int x}\n";
+    ck_assert_int_eq(gpb__ytree_parse(bad, strlen(bad), "t", &t, &e),
+                     GPB_OK);
+    ck_assert_uint_eq(t->n_problems, 1);
+    ck_assert_str_eq(t->problems[0].path, "a[0].b");
+    ck_assert_int_eq(t->problems[0].line, 2);
+    ck_assert_int_eq(t->problems[0].column, 9);
+    ck_assert_int_eq(t->problems[0].status, GPB_ESCHEMA);
+    ck_assert_int_eq(t->root->kids[1]->kids[0]->kids[1]->tag,
+                     GPB__YTAG_NONE);
+    gpb__ytree_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* Hostile files (tests/adversarial.h): each loads or is refused, and the   */
 /* loader's bounds (yaml_tree.h, scenario_read.h) make the cost linear.    */
 /* bench/bench_yaml.c times the same files; no unit test is timed.          */
@@ -1043,6 +1117,42 @@ START_TEST(contradictions_are_found_in_any_block)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* Overrides                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static gpb_status load_with(const char *yaml, size_t len, const char *ovr,
+                            gpb_diagnostics **d)
+{
+    gpb_scenario *s = NULL;
+    gpb_status st = gpb_scenario_load_string_with_overrides(
+        yaml, len, "t.yaml", ovr, &s, d);
+    gpb_scenario_free(s);
+    return st;
+}
+
+START_TEST(override_values_have_their_tags_checked)
+{
+    static const char y[] =
+        "gpubudget: 1\nname: x\ntraining:\n"
+        "  - {name: r, params: 1B, tokens: 20B, gpu: H100, gpus: 8}\n";
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(load_with(y, strlen(y),
+                               "training[0].mfu={uniform: !!str [0.3, 0.5]}",
+                               &d),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "training[0].mfu");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "the tag !!str says text"));
+    gpb_diagnostics_free(d);
+    ck_assert_int_eq(load_with(y, strlen(y),
+                               "training[0].mfu={uniform: [!!float 0.3, "
+                               "!!str 0.5]}",
+                               &d),
+                     GPB_OK);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* The invalid-scenario fixtures                                             */
 /* ------------------------------------------------------------------------ */
 
@@ -1216,6 +1326,12 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, columns_count_characters_not_bytes);
     tcase_add_test(tc, truncated_and_mutated_files_never_crash);
     tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("tags");
+    tcase_add_test(tc, tags_that_agree_are_accepted);
+    tcase_add_test(tc, tags_are_recorded_in_the_tree);
+    tcase_add_test(tc, override_values_have_their_tags_checked);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("hostile");

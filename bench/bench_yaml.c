@@ -73,5 +73,19 @@ int main(int argc, char **argv)
     bench("1000 chained correlations", adv_correlations(1000, 1000, 0),
           NULL, repeats);
 
+    /* 64 overrides, each a billion-laughs flow value of 74,733 nodes. */
+    static char ovr[16384];
+    size_t used = 0;
+    for (int i = 0; i < 64; i++)
+        used += (size_t)snprintf(
+            ovr + used, sizeof ovr - used,
+            "x-b%d=[&a [l,l,l,l,l,l,l,l,l], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], "
+            "&c [*b,*b,*b,*b,*b,*b,*b,*b,*b], "
+            "&d [*c,*c,*c,*c,*c,*c,*c,*c,*c], "
+            "&e [*d,*d,*d,*d,*d,*d,*d,*d,*d]];",
+            i);
+    adv_text doc = {0};
+    adv_header(&doc);
+    bench("64 alias-bomb overrides (refused)", doc, ovr, repeats);
     return 0;
 }

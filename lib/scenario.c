@@ -18,8 +18,8 @@
  *
  * Cost bound: the walk visits each node of the expanded document a
  * constant number of times, and the tree holds at most GPB__YAML_MAX_NODES
- * nodes and GPB__YAML_MAX_TEXT_BYTES bytes of text with aliases expanded.
- * Per visit the work is O(1)
+ * nodes and GPB__YAML_MAX_TEXT_BYTES bytes of text with aliases expanded
+ * (for the file and its overrides together). Per visit the work is O(1)
  * look-ups in a mapping of at most GPB__SC_MAX_MAP_KEYS keys, plus the
  * visited text's length; what would be more is bounded apart:
  *   - a mapping's key check runs once per mapping and key list

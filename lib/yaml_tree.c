@@ -9,7 +9,7 @@
  * written to make names collide: a look-up takes O(1 + name length)
  * expected time whatever the text. The expanded-size counts are O(1) per
  * event (a closing collection sums its kids once; an alias adds its
- * target's counts), and the parse stops when they pass the budget, so
+ * target's counts), and the load stops when they pass the budget, so
  * parsing is linear in the text.
  */
 #include <stdint.h>
@@ -192,6 +192,7 @@ typedef struct builder {
     size_t depth;
     anchor_table anchors;
     int documents;
+    const char *budget_note; /* said when the budget runs out */
 } builder;
 
 int gpb__ynode_is_null(const gpb__ynode *n)
@@ -258,7 +259,7 @@ static gpb_status nomem(builder *b)
                         "out of memory while reading the YAML");
 }
 
-/* Adds a node's or an aliased subtree's expanded size to the document's. */
+/* Adds a node's or an aliased subtree's expanded size to the load's. */
 static gpb_status count_nodes(builder *b, size_t nodes, size_t bytes,
                               yaml_mark_t mark)
 {
@@ -271,14 +272,15 @@ static gpb_status count_nodes(builder *b, size_t nodes, size_t bytes,
     if (t->nodes > GPB__YAML_MAX_NODES)
         return fail_at(b, GPB_ELIMIT, mark,
                        "YAML aliases expand to more than %d nodes; a "
-                       "scenario needs far fewer (is this an alias bomb?)",
-                       GPB__YAML_MAX_NODES);
+                       "scenario needs far fewer (is this an alias "
+                       "bomb?)%s",
+                       GPB__YAML_MAX_NODES, b->budget_note);
     if (t->text_bytes > GPB__YAML_MAX_TEXT_BYTES)
         return fail_at(b, GPB_ELIMIT, mark,
                        "YAML aliases expand to more than %u bytes of text; "
                        "a scenario needs far fewer (is a long value "
-                       "aliased many times?)",
-                       (unsigned)GPB__YAML_MAX_TEXT_BYTES);
+                       "aliased many times?)%s",
+                       (unsigned)GPB__YAML_MAX_TEXT_BYTES, b->budget_note);
     return GPB_OK;
 }
 
@@ -734,8 +736,13 @@ static gpb_status handle(builder *b, const yaml_event_t *ev, int *done)
     }
 }
 
-gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
-                            gpb__ytree **out, gpb_error *err)
+/* Parses text into *out with the budget already used at nodes and bytes
+   (0 for a document; the tree's counts for an override's value); `note`
+   ends the message when the budget runs out. */
+static gpb_status parse_counted(const char *text, size_t len,
+                                const char *source, size_t nodes,
+                                size_t bytes, const char *note,
+                                gpb__ytree **out, gpb_error *err)
 {
     *out = NULL;
     builder b;
@@ -747,6 +754,9 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     b.tree = calloc(1, sizeof *b.tree);
     if (!b.tree)
         return nomem(&b);
+    b.tree->nodes = nodes;
+    b.tree->text_bytes = bytes;
+    b.budget_note = note;
     anchor_table_init(&b.anchors);
 
     yaml_parser_t p;
@@ -778,6 +788,12 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     }
     *out = b.tree;
     return GPB_OK;
+}
+
+gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
+                            gpb__ytree **out, gpb_error *err)
+{
+    return parse_counted(text, len, source, 0, 0, "", out, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -841,7 +857,7 @@ static void ov_clip(char *buf, size_t size, const char *s, size_t n)
     memcpy(buf + k, "...", 4);
 }
 
-static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
+static gpb__ynode *ov_alloc(gpb__ytree *t, gpb__ykind kind)
 {
     gpb__ynode *n = calloc(1, sizeof *n);
     if (!n)
@@ -850,6 +866,16 @@ static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
     n->expanded = 1;
     n->next_owned = t->owned;
     t->owned = n;
+    return n;
+}
+
+/* A node the override adds to the document: counted against the load's
+   budget (gpb__ytree_override checks it after each pair). */
+static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
+{
+    gpb__ynode *n = ov_alloc(t, kind);
+    if (n)
+        t->nodes++;
     return n;
 }
 
@@ -862,13 +888,15 @@ static gpb__ynode *ov_scalar(gpb__ytree *t, const char *s, size_t len)
     n->text[len] = '\0';
     n->len = n->expanded_bytes = len;
     n->plain = 1;
+    t->text_bytes += len;
     return n;
 }
 
-/* A shallow copy of a container: same kids, new kids array. */
+/* A shallow copy of a container: same kids, new kids array. It replaces
+   the original on the override's path, so it is not counted again. */
 static gpb__ynode *ov_clone(gpb__ytree *t, const gpb__ynode *src)
 {
-    gpb__ynode *n = ov_node(t, src->kind);
+    gpb__ynode *n = ov_alloc(t, src->kind);
     if (!n)
         return NULL;
     n->tag = src->tag;
@@ -1047,14 +1075,24 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
     gpb__ytree *sub = NULL;
     gpb_error e;
     memset(&e, 0, sizeof e);
-    gpb_status s = gpb__ytree_parse(v, n, c->source, &sub, &e);
+    /* The value draws on the budget the document and the earlier
+       overrides left. */
+    gpb_status s = parse_counted(v, n, c->source, c->t->nodes,
+                                 c->t->text_bytes,
+                                 "; the scenario and all its overrides "
+                                 "share one budget",
+                                 &sub, &e);
+    if (s == GPB_ENOMEM) {
+        *st = ov_nomem(c);
+        return NULL;
+    }
+    if (s == GPB_ELIMIT) {
+        *st = ov_fail(c, GPB_ELIMIT, "%s", e.message);
+        return NULL;
+    }
     if (s) {
-        *st = s == GPB_ENOMEM ? ov_nomem(c)
-                              : ov_fail(c, s == GPB_ELIMIT ? GPB_ELIMIT
-                                                           : GPB_ESYNTAX,
-                                        "the value is not valid YAML "
-                                        "flow: %s",
-                                        e.message);
+        *st = ov_fail(c, GPB_ESYNTAX, "the value is not valid YAML flow: %s",
+                      e.message);
         return NULL;
     }
     if (sub->n_problems) {
@@ -1062,6 +1100,8 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
         gpb__ytree_free(sub);
         return NULL;
     }
+    c->t->nodes = sub->nodes;
+    c->t->text_bytes = sub->text_bytes;
     /* Hand the value's nodes to the tree; their positions refer to the
        override, not the file, so they get none. */
     gpb__ynode *root = sub->root, *last = NULL;
@@ -1291,5 +1331,17 @@ gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
                                  (size_t)(ve - vs));
         if (st)
             return st;
+        /* A pair adds at most its value and one key and mapping per step,
+           so checking after each pair overshoots by a bounded amount. */
+        if (t->nodes > GPB__YAML_MAX_NODES)
+            return ov_fail(&c, GPB_ELIMIT,
+                           "the scenario and its overrides together expand "
+                           "to more than %d YAML nodes",
+                           GPB__YAML_MAX_NODES);
+        if (t->text_bytes > GPB__YAML_MAX_TEXT_BYTES)
+            return ov_fail(&c, GPB_ELIMIT,
+                           "the scenario and its overrides together expand "
+                           "to more than %u bytes of YAML text",
+                           (unsigned)GPB__YAML_MAX_TEXT_BYTES);
     }
 }

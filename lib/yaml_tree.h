@@ -11,9 +11,11 @@
  * anchored node, so the tree is a DAG that owns its nodes through a single
  * list. Each node records how many nodes, and how many bytes of scalar
  * text, its subtree holds once aliases are expanded; the builder stops as
- * soon as the document's expanded size passes GPB__YAML_MAX_NODES nodes
- * or GPB__YAML_MAX_TEXT_BYTES bytes, so any walk of the tree costs at most
- * that many visits and any copy of its text at most that many bytes.
+ * soon as the load's expanded size passes GPB__YAML_MAX_NODES nodes or
+ * GPB__YAML_MAX_TEXT_BYTES bytes, so any walk of the tree costs at most
+ * that many visits and any copy of its text at most that many bytes. One
+ * budget covers a whole load: the document and every override applied to
+ * it (gpb__ytree_override) draw on the same counts.
  *
  * Tags: each node records the standard tag written on it (!!str, !!int,
  * !!float, !!bool, !!null, !!seq, !!map), checked against the node when it
@@ -28,9 +30,10 @@
 
 #include "gpubudget/common.h"
 
-/* Nodes in a document once aliases are expanded (the billion-laughs bound). */
+/* Nodes in a load (the document and its overrides) once aliases are
+   expanded: the billion-laughs bound. */
 #define GPB__YAML_MAX_NODES 100000
-/* Bytes of scalar text in a document once aliases are expanded: twice the
+/* Bytes of scalar text in a load once aliases are expanded: twice the
    largest file (GPB_SCENARIO_MAX_BYTES), so a file without aliases never
    meets it, while one long scalar aliased a thousand times does. */
 #define GPB__YAML_MAX_TEXT_BYTES (8u << 20)
@@ -83,7 +86,8 @@ struct gpb__ynode {
 typedef struct gpb__ytree {
     gpb__ynode *root; /* NULL for an empty document */
     gpb__ynode *owned;
-    /* The document's nodes and text bytes with aliases expanded. */
+    /* The load's budget so far: nodes and text bytes with aliases
+       expanded, counted by the parse and by every override. */
     size_t nodes, text_bytes;
     /* Tag problems (GPB_ESCHEMA, with position and key path), in document
        order, at most GPB__YAML_MAX_PROBLEMS; problems_dropped counts the
@@ -147,11 +151,15 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  * ("$30M", "¥5万", "1.4T"), so YAML never misreads it.
  *
  * Containers on each path are copied before they change, so an alias that
- * shares a node elsewhere in the document keeps the original. New nodes
- * have line and column 0 ("no position") in messages. The tree's
- * `expanded` counts are not updated; overrides add at most
- * GPB__YAML_MAX_OVERRIDES_BYTES nodes' worth of text. A tag problem in a
- * flow value fails the override.
+ * shares a node elsewhere in the document keeps the original, and every
+ * container on the path appears once in the expanded document. New nodes
+ * have line and column 0 ("no position") in messages. The nodes an
+ * override adds (its value's nodes with aliases expanded, and the keys and
+ * mappings made on the way) are counted in t->nodes and t->text_bytes
+ * against the same budget as the document; nodes it replaces are not given
+ * back, so the sum bounds both the parsing and the later walk. The
+ * `expanded` counts of the copied containers are not updated. A tag
+ * problem in a flow value fails the override.
  *
  * Returns GPB_OK (NULL or blank overrides change nothing); on failure err
  * holds the source, the override's path as err->path and a sentence
@@ -164,7 +172,8 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  *                  under a single value)
  *   GPB_ESCHEMA    a tag problem in a flow value ("{uniform: !!str [1]}")
  *   GPB_ELIMIT     more than GPB__YAML_MAX_OVERRIDES pairs or
- *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes
+ *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes, or the document
+ *                  and the overrides together pass the budget above
  *   GPB_EINVAL     t is NULL
  *   GPB_ENOMEM
  */

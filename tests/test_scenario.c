@@ -1117,8 +1117,20 @@ START_TEST(contradictions_are_found_in_any_block)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
-/* Overrides                                                                 */
+/* Overrides: one budget per load, and tags in their values                */
 /* ------------------------------------------------------------------------ */
+
+/* An override "x-bN=[...]": a billion-laughs flow value of 74,733 nodes,
+   under the budget on its own. */
+static size_t bomb_override(char *buf, size_t size, int n)
+{
+    return (size_t)snprintf(
+        buf, size,
+        "x-b%d=[&a [l,l,l,l,l,l,l,l,l], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], "
+        "&c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], "
+        "&e [*d,*d,*d,*d,*d,*d,*d,*d,*d]];",
+        n);
+}
 
 static gpb_status load_with(const char *yaml, size_t len, const char *ovr,
                             gpb_diagnostics **d)
@@ -1129,6 +1141,44 @@ static gpb_status load_with(const char *yaml, size_t len, const char *ovr,
     gpb_scenario_free(s);
     return st;
 }
+
+START_TEST(overrides_share_the_budget)
+{
+    static const char y[] = "gpubudget: 1\nname: x\n";
+    char ovr[GPB__YAML_MAX_OVERRIDES_BYTES];
+    size_t used = bomb_override(ovr, sizeof ovr, 0);
+    gpb_diagnostics *d = NULL;
+    /* One is within the budget. */
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_OK);
+    /* Two are not: the second is refused, naming the shared budget. The
+       report's 64 (5.7 million nodes before) are refused the same way. */
+    bomb_override(ovr + used, sizeof ovr - used, 1);
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_ELIMIT);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-b1");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "all its overrides share one budget"));
+    gpb_diagnostics_free(d);
+    used = 0;
+    for (int i = 0; i < 64; i++)
+        used += bomb_override(ovr + used, sizeof ovr - used, i);
+    ck_assert_uint_lt(used, sizeof ovr);
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_ELIMIT);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-b1");
+    gpb_diagnostics_free(d);
+
+    /* A document one node under the budget: replacing a value adds one
+       node and fits; adding a key and its value passes the budget. */
+    adv_text t = adv_anchors(49995);
+    ck_assert_int_eq(load_with(t.text, t.len, "x-a[0]=2", &d), GPB_OK);
+    ck_assert_int_eq(load_with(t.text, t.len, "x-z=1", &d), GPB_ELIMIT);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-z");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "together expand to more than 100000"));
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+}
+END_TEST
 
 START_TEST(override_values_have_their_tags_checked)
 {
@@ -1342,6 +1392,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, long_text_aliased_is_bounded);
     tcase_add_test(tc, many_correlations);
     tcase_add_test(tc, contradictions_are_found_in_any_block);
+    tcase_add_test(tc, overrides_share_the_budget);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
 

@@ -16,9 +16,21 @@
  * everything. Checks that need a missing piece (a default MFU from an
  * unknown card) are skipped rather than reported twice.
  *
- * Cost bound: the tree holds at most GPB__YAML_MAX_NODES nodes with aliases
- * expanded and no mapping may hold more than GPB__SC_MAX_MAP_KEYS keys, so
- * the walk does O(GPB__YAML_MAX_NODES · GPB__SC_MAX_MAP_KEYS) work at worst.
+ * Cost bound: the walk visits each node of the expanded document a
+ * constant number of times, and the tree holds at most GPB__YAML_MAX_NODES
+ * nodes and GPB__YAML_MAX_TEXT_BYTES bytes of text with aliases expanded
+ * (for the file and its overrides together). Per visit the work is O(1)
+ * look-ups in a mapping of at most GPB__SC_MAX_MAP_KEYS keys, plus the
+ * visited text's length; what would be more is bounded apart:
+ *   - a mapping's key check runs once per mapping and key list
+ *     (gpb__sc_check_map) and sorts the keys;
+ *   - repeated names, the sources claims cite, the fleets runs use and the
+ *     inputs correlations name are found in sorted indexes, O(n log n)
+ *     comparisons per list instead of O(n^2);
+ *   - the correlation matrix is factorised block by block (O(k^3) per
+ *     block of k linked inputs, k <= GPB__MAX_LIST_ITEMS + 1);
+ *   - "did you mean" hints draw on GPB__SC_HINT_BUDGET.
+ * So loading any file the size limit admits is linear in the file.
  */
 #include <errno.h>
 #include <math.h>
@@ -184,33 +196,6 @@ static void load_price_index(gpb__loader *L, const gpb__ynode *root)
         L, at, "gpu_price_index", "volatility_per_month", &sp_vol, 0, 0.0);
 }
 
-/*
- * Reports when an earlier entry of `list` has the same text under `key` as
- * entry i (whose path is `path`): names and ids are unique within their
- * list (scenario_model.h). Compares the YAML itself, so entries that failed
- * to load still count. O(i) per call.
- */
-static void check_unique(gpb__loader *L, const gpb__ynode *list, size_t i,
-                         const char *key, const char *path, const char *what)
-{
-    const gpb__ynode *v = gpb__sc_get(list->kids[i], key);
-    if (!gpb__sc_is_text(v))
-        return;
-    for (size_t j = 0; j < i; j++) {
-        const gpb__ynode *o = gpb__sc_get(list->kids[j], key);
-        if (gpb__sc_is_text(o) && strcmp(o->text, v->text) == 0) {
-            gpb__pathbuf kp;
-            char fb[96];
-            gpb__sc_path_key(kp, path, key);
-            gpb__sc_report(L, GPB_ESCHEMA, v, kp,
-                           "expected a unique %s, found '%s' again (first at "
-                           "line %d)",
-                           what, gpb__sc_clip(v->text, fb, sizeof fb), o->line);
-            return;
-        }
-    }
-}
-
 static void load_sources(gpb__loader *L, const gpb__ynode *root)
 {
     static const char *const keys[] = {"id",    "title", "outlet", "date",
@@ -224,6 +209,7 @@ static void load_sources(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "id");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -237,8 +223,9 @@ static void load_sources(gpb__loader *L, const gpb__ynode *root)
         src->date = gpb__sc_str(L, m, p, "date", 0, "a date such as 2023-02");
         src->quote = gpb__sc_str(L, m, p, "quote", 0, "text");
         src->url = gpb__sc_str(L, m, p, "url", 0, "a URL");
-        check_unique(L, list, i, "id", p, "source id");
+        gpb__sc_check_unique(L, list, rep, i, "id", p, "source id");
     }
+    free(rep);
 }
 
 static void load_claims(gpb__loader *L, const gpb__ynode *root)
@@ -250,10 +237,24 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         return;
     gpb_scenario *s = L->s;
     s->claims = calloc(list->n_kids, sizeof *s->claims);
-    if (!s->claims) {
+    /* The sources' ids, sorted for look-ups, and as a list for hints. */
+    gpb__sc_name *by_id = malloc((s->n_sources + 1) * sizeof *by_id);
+    const char **ids = malloc((s->n_sources + 1) * sizeof *ids);
+    if (!s->claims || !by_id || !ids) {
+        free(by_id);
+        free(ids);
         L->nomem = 1;
         return;
     }
+    size_t n_ids = 0;
+    for (size_t j = 0; j < s->n_sources; j++)
+        if (s->sources[j].id) {
+            ids[n_ids] = by_id[n_ids].name = s->sources[j].id;
+            by_id[n_ids].i = j;
+            by_id[n_ids++].node = NULL;
+        }
+    gpb__sc_names_sort(by_id, n_ids);
+    size_t *rep = gpb__sc_repeats(L, list, "id");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -269,19 +270,13 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         c->says = gpb__sc_str(L, m, p, "says", 0, "text");
         c->metric =
             gpb__sc_str(L, m, p, "metric", 1, "the result the claim is about");
-        check_unique(L, list, i, "id", p, "claim id");
+        gpb__sc_check_unique(L, list, rep, i, "id", p, "claim id");
         if (c->source) {
-            const char *ids[GPB__MAX_LIST_ITEMS];
-            size_t n = 0, j;
-            for (j = 0; j < s->n_sources; j++)
-                if (s->sources[j].id)
-                    ids[n++] = s->sources[j].id;
-            for (j = 0; j < n && strcmp(ids[j], c->source) != 0; j++)
-                ;
-            if (j == n) {
+            if (!gpb__sc_names_find(by_id, n_ids, c->source, 0)) {
                 gpb__pathbuf sp;
                 gpb__sc_path_key(sp, p, "source");
-                const char *hint = gpb__sc_nearest(c->source, ids, n, NULL, 0);
+                const char *hint =
+                    gpb__sc_nearest(L, c->source, ids, n_ids, NULL, 0);
                 gpb__sc_report(
                     L, GPB_ESCHEMA, gpb__sc_get(m, "source"), sp,
                     "expected the id of one of the sources, found '%s'%s%s%s",
@@ -295,7 +290,7 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         gpb__sc_path_key(vp, p, "value");
         if (!v) {
             gpb__sc_missing(L, m, p, "value", "the claimed quantity");
-        } else if (!gpb__sc_is_text(v)) {
+        } else if (!gpb__sc_is_qty(v)) {
             gpb__sc_report(L, GPB_ESCHEMA, v, vp,
                            "expected a quantity such as \"¥5000万\", found %s",
                            gpb__sc_found(v, fb, sizeof fb));
@@ -311,6 +306,9 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
             }
         }
     }
+    free(by_id);
+    free(ids);
+    free(rep);
 }
 
 static void load_company(gpb__loader *L, const gpb__ynode *root)
@@ -340,6 +338,7 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "name");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *f = list->kids[i];
         gpb__pathbuf p;
@@ -348,7 +347,7 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
             continue;
         gpb__funding *r = &s->funding[s->n_funding++];
         r->name = gpb__sc_str(L, f, p, "name", 0, "text");
-        check_unique(L, list, i, "name", p, "round name");
+        gpb__sc_check_unique(L, list, rep, i, "name", p, "round name");
         if (!r->name && !gpb__sc_get(f, "name")) {
             char dflt[32];
             snprintf(dflt, sizeof dflt, "round %zu", i + 1);
@@ -360,6 +359,7 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
         r->probability =
             gpb__sc_input(L, f, p, "probability", &SP_PROB, 0, 1.0);
     }
+    free(rep);
 }
 
 static void load_team(gpb__loader *L, const gpb__ynode *root)
@@ -383,6 +383,7 @@ static void load_team(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "role");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -391,7 +392,7 @@ static void load_team(gpb__loader *L, const gpb__ynode *root)
             continue;
         gpb__team_role *t = &s->team[s->n_team++];
         t->role = gpb__sc_str(L, m, p, "role", 1, "the role's name");
-        check_unique(L, list, i, "role", p, "role");
+        gpb__sc_check_unique(L, list, rep, i, "role", p, "role");
         t->count = gpb__sc_input(L, m, p, "count", &SP_HEADS, 1, NAN);
         t->add_per_month =
             gpb__sc_input(L, m, p, "add_per_month", &SP_HEADS, 0, 0.0);
@@ -403,6 +404,7 @@ static void load_team(gpb__loader *L, const gpb__ynode *root)
             gpb__sc_input(L, m, p, "start_month", &SP_MONTH, 0, 0.0);
         t->end_month = gpb__sc_input(L, m, p, "end_month", &SP_MONTH, 0, NAN);
     }
+    free(rep);
 }
 
 static void load_failures(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
@@ -446,7 +448,7 @@ static void load_failures(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     /* YAML's .inf (or "inf") is an infinite MTBF: a zero failure rate,
        which gives exactly the result of a run without failures. */
     const gpb__ynode *mt = gpb__sc_get(m, "gpu_mtbf_hours");
-    if (gpb__sc_is_text(mt) &&
+    if (gpb__sc_is_qty(mt) &&
         (!gpb__strcasecmp(mt->text, ".inf") ||
          !gpb__strcasecmp(mt->text, "inf") ||
          !gpb__strcasecmp(mt->text, "infinity"))) {
@@ -745,6 +747,7 @@ static void load_training(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "name");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -756,9 +759,10 @@ static void load_training(gpb__loader *L, const gpb__ynode *root)
         t->line = m->line;
         t->column = m->column;
         t->name = gpb__sc_str(L, m, p, "name", 1, "the run's name");
-        check_unique(L, list, i, "name", p, "run name");
+        gpb__sc_check_unique(L, list, rep, i, "name", p, "run name");
         load_run(L, t, m, p);
     }
+    free(rep);
 }
 
 static void load_serving(gpb__loader *L, const gpb__ynode *root)
@@ -848,6 +852,7 @@ static void load_other(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "name");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -856,21 +861,32 @@ static void load_other(gpb__loader *L, const gpb__ynode *root)
             continue;
         gpb__other_cost *o = &s->other[s->n_other++];
         o->name = gpb__sc_str(L, m, p, "name", 1, "the cost's name");
-        check_unique(L, list, i, "name", p, "cost name");
+        gpb__sc_check_unique(L, list, rep, i, "name", p, "cost name");
         o->per_month =
             gpb__sc_input(L, m, p, "per_month", &SP_MONEY_MONTH, 1, NAN);
         o->start_month =
             gpb__sc_input(L, m, p, "start_month", &SP_MONTH, 0, 0.0);
         o->end_month = gpb__sc_input(L, m, p, "end_month", &SP_MONTH, 0, NAN);
     }
+    free(rep);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Correlations                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* What the correlations look inputs up in, built once per load: the
+   inputs' paths sorted (a look-up is O(log n) comparisons, where
+   gpb_scenario_input_find is O(n)) and, for hints, the uncertain ones. */
+typedef struct corr_index {
+    gpb__sc_name *by_path;
+    const char **uncertain;
+    size_t n_uncertain;
+} corr_index;
+
 /* The input a correlation names, or -1 after reporting. */
-static long corr_input(gpb__loader *L, const gpb__ynode *n, const char *path)
+static long corr_input(gpb__loader *L, const corr_index *x,
+                       const gpb__ynode *n, const char *path)
 {
     char fb[96];
     const gpb_scenario *s = L->s;
@@ -881,25 +897,19 @@ static long corr_input(gpb__loader *L, const gpb__ynode *n, const char *path)
                        gpb__sc_found(n, fb, sizeof fb));
         return -1;
     }
-    long i = gpb_scenario_input_find(s, n->text);
+    const gpb__sc_name *found =
+        gpb__sc_names_find(x->by_path, s->n_inputs, n->text, 0);
+    long i = found ? (long)found->i : -1;
     if (i < 0) {
         /* Suggest among the inputs that could be correlated. */
-        const char **paths = malloc((s->n_inputs + 1) * sizeof *paths);
-        const char *best = NULL;
-        size_t np = 0;
-        if (paths) {
-            for (size_t j = 0; j < s->n_inputs; j++)
-                if (gpb_scenario_input_is_uncertain(s, j))
-                    paths[np++] = s->inputs[j].path;
-            best = gpb__sc_nearest(n->text, paths, np, NULL, 0);
-        }
+        const char *best = gpb__sc_nearest(L, n->text, x->uncertain,
+                                           x->n_uncertain, NULL, 0);
         gpb__sc_report(L, GPB_ESCHEMA, n, path,
                        "expected the key path of an uncertain input of this "
                        "scenario, found '%s', which names no input%s%s%s",
                        gpb__sc_clip(n->text, fb, sizeof fb),
                        best ? "; did you mean '" : "", best ? best : "",
                        best ? "'?" : "");
-        free(paths);
         return -1;
     }
     const gpb__input *in = &s->inputs[i];
@@ -924,6 +934,129 @@ static long corr_input(gpb__loader *L, const gpb__ynode *n, const char *path)
     return i;
 }
 
+/* The root of x's set, halving the path (union-find). */
+static size_t uf_root(size_t *up, size_t x)
+{
+    while (up[x] != x) {
+        up[x] = up[up[x]];
+        x = up[x];
+    }
+    return x;
+}
+
+/*
+ * Checks that the correlations can hold together: pairwise valid ones can
+ * still contradict each other (a~b, b~c strongly, a~c strongly negative).
+ * The matrix is block-diagonal once its inputs are grouped into connected
+ * components (inputs linked by correlations), and it is positive definite
+ * exactly when every block is, so each block is checked on its own: the
+ * cost is the sum of k^3 over blocks (Cholesky), not (sum of k)^3. With at
+ * most GPB__MAX_LIST_ITEMS correlations a block has at most that many plus
+ * one inputs, where the whole matrix could have twice as many.
+ */
+static void check_correlation_matrix(gpb__loader *L, const gpb__ynode *key)
+{
+    gpb_scenario *s = L->s;
+    size_t n = s->n_correlations, k = 0;
+    /* row: each input's row (or -1); up: the union-find forest over rows;
+       comp, pos: each row's block and place in it; order: the
+       correlations grouped by block (start[b] .. start[b + 1]). */
+    long *row = malloc((s->n_inputs + 1) * sizeof *row);
+    size_t *up = malloc(2 * n * sizeof *up);
+    size_t *comp = malloc(2 * n * sizeof *comp);
+    size_t *pos = malloc(2 * n * sizeof *pos);
+    size_t *size = calloc(2 * n + 1, sizeof *size);
+    size_t *start = calloc(2 * n + 1, sizeof *start);
+    size_t *order = malloc(n * sizeof *order);
+    double *R = NULL;
+    if (!row || !up || !comp || !pos || !size || !start || !order) {
+        L->nomem = 1;
+        goto done;
+    }
+    for (size_t j = 0; j < s->n_inputs; j++)
+        row[j] = -1;
+    for (size_t j = 0; j < n; j++) {
+        int ab[2] = {s->correlations[j].a, s->correlations[j].b};
+        for (int t = 0; t < 2; t++)
+            if (row[ab[t]] < 0) {
+                row[ab[t]] = (long)k;
+                up[k] = k;
+                k++;
+            }
+        size_t ra = uf_root(up, (size_t)row[ab[0]]);
+        size_t rb = uf_root(up, (size_t)row[ab[1]]);
+        up[ra] = rb;
+    }
+    /* Blocks numbered by their root; rows placed in order. */
+    size_t nb = 0;
+    for (size_t r = 0; r < k; r++)
+        comp[r] = (size_t)-1;
+    for (size_t r = 0; r < k; r++) {
+        size_t root = uf_root(up, r);
+        if (comp[root] == (size_t)-1)
+            comp[root] = nb++;
+        comp[r] = comp[root];
+        pos[r] = size[comp[r]]++;
+    }
+    for (size_t j = 0; j < n; j++)
+        start[comp[row[s->correlations[j].a]] + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    /* A counting sort of the correlations by block (next: the free place
+       in each block's run, reusing up, no longer needed). */
+    size_t *next = up;
+    memcpy(next, start, nb * sizeof *next);
+    for (size_t j = 0; j < n; j++)
+        order[next[comp[row[s->correlations[j].a]]]++] = j;
+    size_t largest = 0;
+    for (size_t b = 0; b < nb; b++)
+        if (size[b] > largest)
+            largest = size[b];
+    R = malloc(largest * largest * sizeof *R + 1);
+    if (!R) {
+        L->nomem = 1;
+        goto done;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        size_t kb = size[b];
+        for (size_t q = 0; q < kb * kb; q++)
+            R[q] = 0.0;
+        for (size_t q = 0; q < kb; q++)
+            R[q * kb + q] = 1.0;
+        for (size_t o = start[b]; o < start[b + 1]; o++) {
+            const gpb__correlation *c = &s->correlations[order[o]];
+            size_t qa = pos[row[c->a]], qb = pos[row[c->b]];
+            R[qa * kb + qb] = R[qb * kb + qa] = c->rho;
+        }
+        gpb_copula *cop = NULL;
+        gpb_error e;
+        memset(&e, 0, sizeof e);
+        gpb_status st = gpb_copula_new(kb, R, &cop, &e);
+        gpb_copula_free(cop);
+        if (st == GPB_ENOTPD)
+            gpb__sc_report(L, GPB_ENOTPD, key, "correlations",
+                           "expected correlations that can hold together, "
+                           "found a contradictory set: %s",
+                           e.message);
+        else if (st == GPB_ENOMEM)
+            L->nomem = 1;
+        else if (st != GPB_OK)
+            gpb__sc_report(L, GPB_ESCHEMA, key, "correlations", "%s",
+                           e.message);
+        if (st != GPB_OK)
+            break;
+    }
+done:
+    free(R);
+    free(order);
+    free(start);
+    free(size);
+    free(pos);
+    free(comp);
+    free(up);
+    free(row);
+}
+
 static void load_correlations(gpb__loader *L, const gpb__ynode *root)
 {
     static const char *const keys[] = {"between", "rho", NULL};
@@ -942,10 +1075,24 @@ static void load_correlations(gpb__loader *L, const gpb__ynode *root)
         return;
     gpb_scenario *s = L->s;
     s->correlations = calloc(list->n_kids, sizeof *s->correlations);
-    if (!s->correlations) {
+    corr_index x;
+    x.by_path = malloc((s->n_inputs + 1) * sizeof *x.by_path);
+    x.uncertain = malloc((s->n_inputs + 1) * sizeof *x.uncertain);
+    x.n_uncertain = 0;
+    if (!s->correlations || !x.by_path || !x.uncertain) {
+        free(x.by_path);
+        free(x.uncertain);
         L->nomem = 1;
         return;
     }
+    for (size_t j = 0; j < s->n_inputs; j++) {
+        x.by_path[j].name = s->inputs[j].path;
+        x.by_path[j].i = j;
+        x.by_path[j].node = NULL;
+        if (gpb_scenario_input_is_uncertain(s, j))
+            x.uncertain[x.n_uncertain++] = s->inputs[j].path;
+    }
+    gpb__sc_names_sort(x.by_path, s->n_inputs);
     int bad = 0;
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
@@ -971,8 +1118,8 @@ static void load_correlations(gpb__loader *L, const gpb__ynode *root)
             gpb__pathbuf p0, p1;
             gpb__sc_path_index(p0, bp, 0);
             gpb__sc_path_index(p1, bp, 1);
-            ia = corr_input(L, b->kids[0], p0);
-            ib = corr_input(L, b->kids[1], p1);
+            ia = corr_input(L, &x, b->kids[0], p0);
+            ib = corr_input(L, &x, b->kids[1], p1);
             if (ia >= 0 && ia == ib) {
                 gpb__sc_report(L, GPB_ESCHEMA, b, bp,
                                "expected two different "
@@ -1018,60 +1165,12 @@ static void load_correlations(gpb__loader *L, const gpb__ynode *root)
         c->line = m->line;
         c->column = m->column;
     }
+    free(x.by_path);
+    free(x.uncertain);
     if (bad || !s->n_correlations)
         return;
 
-    /* Check the whole matrix at once: pairwise valid correlations can still
-       contradict each other (a~b, b~c strongly, a~c strongly negative). */
-    size_t k = 0, n = s->n_correlations;
-    int *idx = malloc(2 * n * sizeof *idx);
-    double *R = NULL;
-    if (!idx) {
-        L->nomem = 1;
-        return;
-    }
-    for (size_t j = 0; j < n; j++) {
-        int ab[2] = {s->correlations[j].a, s->correlations[j].b};
-        for (int t = 0; t < 2; t++) {
-            size_t q = 0;
-            while (q < k && idx[q] != ab[t])
-                q++;
-            if (q == k)
-                idx[k++] = ab[t];
-        }
-    }
-    R = calloc(k * k, sizeof *R);
-    if (!R) {
-        L->nomem = 1;
-        free(idx);
-        return;
-    }
-    for (size_t q = 0; q < k; q++)
-        R[q * k + q] = 1.0;
-    for (size_t j = 0; j < n; j++) {
-        size_t qa = 0, qb = 0;
-        while (idx[qa] != s->correlations[j].a)
-            qa++;
-        while (idx[qb] != s->correlations[j].b)
-            qb++;
-        R[qa * k + qb] = R[qb * k + qa] = s->correlations[j].rho;
-    }
-    gpb_copula *cop = NULL;
-    gpb_error e;
-    memset(&e, 0, sizeof e);
-    gpb_status st = gpb_copula_new(k, R, &cop, &e);
-    if (st == GPB_ENOTPD)
-        gpb__sc_report(L, GPB_ENOTPD, key, "correlations",
-                       "expected correlations that can hold together, found a "
-                       "contradictory set: %s",
-                       e.message);
-    else if (st == GPB_ENOMEM)
-        L->nomem = 1;
-    else if (st != GPB_OK)
-        gpb__sc_report(L, GPB_ESCHEMA, key, "correlations", "%s", e.message);
-    gpb_copula_free(cop);
-    free(R);
-    free(idx);
+    check_correlation_matrix(L, key);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1099,7 +1198,7 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     if (!ver) {
         gpb__sc_missing(L, root, "", "gpubudget",
                         "the schema version; write 'gpubudget: 1'");
-    } else if (!gpb__sc_is_text(ver) || strcmp(ver->text, "1") != 0) {
+    } else if (!gpb__sc_is_qty(ver) || strcmp(ver->text, "1") != 0) {
         /* Another version's keys mean other things: stop here. */
         gpb__sc_report(L, GPB_ESCHEMA, ver, "gpubudget",
                        "expected schema version 1 (the only one this gpubudget "
@@ -1260,6 +1359,11 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
     if (!L.s || !L.d || !(L.s->source_name = gpb__strdup(source))) {
         L.nomem = 1;
     } else {
+        /* Tag problems first, then the walk, which reads a refused tag's
+           node as if it had none: one problem per mistake. */
+        for (size_t i = 0; i < tree->n_problems; i++)
+            gpb__sc_add(&L, &tree->problems[i]);
+        L.d->dropped += tree->problems_dropped;
         load_tree(&L, tree->root);
     }
     gpb__ytree_free(tree);

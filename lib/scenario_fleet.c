@@ -303,6 +303,7 @@ void gpb__sc_load_fleets(gpb__loader *L, const gpb__ynode *root)
         L->nomem = 1;
         return;
     }
+    size_t *rep = gpb__sc_repeats(L, list, "name");
     for (size_t i = 0; i < list->n_kids; i++) {
         const gpb__ynode *m = list->kids[i];
         gpb__pathbuf p;
@@ -314,17 +315,10 @@ void gpb__sc_load_fleets(gpb__loader *L, const gpb__ynode *root)
         f->line = m->line;
         f->column = m->column;
         f->name = gpb__sc_str(L, m, p, "name", 1, "the fleet's name");
-        for (size_t j = 0; f->name && j + 1 < s->n_fleets; j++)
-            if (s->fleets[j].name && !strcmp(s->fleets[j].name, f->name)) {
-                gpb__pathbuf kp;
-                gpb__sc_path_key(kp, p, "name");
-                gpb__sc_report(L, GPB_ESCHEMA, gpb__sc_get(m, "name"), kp,
-                               "expected a unique fleet name, found '%s' "
-                               "again",
-                               f->name);
-            }
+        gpb__sc_check_unique(L, list, rep, i, "name", p, "fleet name");
         load_fleet(L, f, m, p);
     }
+    free(rep);
 }
 
 void gpb__sc_free_fleets(gpb_scenario *s)
@@ -435,6 +429,20 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
 {
     gpb_scenario *s = L->s;
     const gpb__ynode *list = gpb__sc_get(root, "training");
+    /* Fleet names sorted, so each run's look-up is O(log fleets). */
+    gpb__sc_name *by_name = malloc((s->n_fleets + 1) * sizeof *by_name);
+    size_t n_names = 0;
+    if (!by_name) {
+        L->nomem = 1;
+        return;
+    }
+    for (size_t j = 0; j < s->n_fleets; j++)
+        if (s->fleets[j].name) {
+            by_name[n_names].name = s->fleets[j].name;
+            by_name[n_names].i = j;
+            by_name[n_names++].node = NULL;
+        }
+    gpb__sc_names_sort(by_name, n_names);
     for (size_t k = 0; k < s->n_training; k++) {
         gpb__training *t = &s->training[k];
         if (t->acquire != GPB__ACQUIRE_BUY && t->acquire != GPB__ACQUIRE_MIX)
@@ -448,9 +456,11 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
         const gpb__ynode *fl = m ? gpb__sc_get(m, "fleet") : NULL;
         if (!fl || !gpb__sc_is_text(fl))
             continue;
-        for (size_t j = 0; j < s->n_fleets; j++)
-            if (s->fleets[j].name && !strcmp(s->fleets[j].name, fl->text))
-                t->fleet = (int)j;
+        /* The last fleet of that name, should names repeat (reported). */
+        const gpb__sc_name *f =
+            gpb__sc_names_find(by_name, n_names, fl->text, 1);
+        if (f)
+            t->fleet = (int)f->i;
         if (t->fleet == GPB__NONE) {
             const char *names[64];
             size_t n = 0;
@@ -467,6 +477,7 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
                            fl->text, n ? list_text : "(none)");
         }
     }
+    free(by_name);
 }
 
 /*

@@ -68,6 +68,12 @@ void gpb__sc_report(gpb__loader *L, gpb_status st, const gpb__ynode *at,
     va_end(ap);
 }
 
+void gpb__sc_add(gpb__loader *L, const gpb_error *e)
+{
+    gpb__sc_report_at(L, e->status, e->line, e->column, e->path, "%s",
+                      e->message);
+}
+
 void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
                        const char *path, const char *fmt, ...)
 {
@@ -195,19 +201,47 @@ const char *gpb__sc_clip(const char *s, char *buf, size_t size)
     return buf;
 }
 
-/* "a list", "a mapping", "nothing (null)" or the scalar quoted. */
+static const char *tag_name(gpb__ytag t)
+{
+    switch (t) {
+    case GPB__YTAG_STR:
+        return "!!str";
+    case GPB__YTAG_INT:
+        return "!!int";
+    case GPB__YTAG_FLOAT:
+        return "!!float";
+    case GPB__YTAG_BOOL:
+        return "!!bool";
+    default:
+        return NULL;
+    }
+}
+
+/* "a list", "a mapping", "nothing (null)" or the scalar quoted, with its
+   tag. */
 const char *gpb__sc_found(const gpb__ynode *n, char *buf, size_t size)
 {
     if (!n || n->kind != GPB__Y_SCALAR || gpb__ynode_is_null(n))
         return gpb__ynode_describe(n);
     char clipped[72];
-    snprintf(buf, size, "'%s'", gpb__sc_clip(n->text, clipped, sizeof clipped));
+    const char *tag = tag_name(n->tag);
+    snprintf(buf, size, "'%s'%s%s",
+             gpb__sc_clip(n->text, clipped, sizeof clipped),
+             tag ? " tagged " : "", tag ? tag : "");
     return buf;
 }
 
 int gpb__sc_is_text(const gpb__ynode *n)
 {
-    return n && n->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(n);
+    return n && n->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(n) &&
+           (n->tag == GPB__YTAG_NONE || n->tag == GPB__YTAG_STR);
+}
+
+int gpb__sc_is_qty(const gpb__ynode *n)
+{
+    return gpb__sc_is_text(n) ||
+           (n && n->kind == GPB__Y_SCALAR &&
+            (n->tag == GPB__YTAG_INT || n->tag == GPB__YTAG_FLOAT));
 }
 
 /* The value of `key` in mapping m (the first, if the key is repeated), or
@@ -252,19 +286,29 @@ static size_t common_prefix(const char *a, const char *b)
  * than "spot"); and, when `loose`, a shared prefix of at
  * least 3 characters ("gpu_count" -> "gpus"). Ties go to the smaller edit
  * distance. Names already used as keys of skip_map are not suggested.
+ *
+ * Cost: per name, an edit distance of at most 63 x 63 cells
+ * (gpb__edit_distance cuts longer strings) plus the name's length, plus
+ * the keys of skip_map when the name would win; all of it is charged to
+ * the load's GPB__SC_HINT_BUDGET, and no hint is given once it is spent.
  */
-const char *gpb__sc_nearest(const char *given, const char *const *names,
-                            size_t n, const gpb__ynode *skip_map, int loose)
+const char *gpb__sc_nearest(gpb__loader *L, const char *given,
+                            const char *const *names, size_t n,
+                            const gpb__ynode *skip_map, int loose)
 {
     const char *best = NULL;
     int best_tier = 3, best_d = 1 << 30;
-    size_t glen = strlen(given);
+    size_t glen = strlen(given), gcut = glen < 63 ? glen : 63;
+    size_t skip_cost = skip_map ? skip_map->n_kids / 2 + 1 : 0;
     for (size_t i = 0; i < n; i++) {
         const char *cand = names[i];
-        if (skip_map && gpb__sc_get(skip_map, cand))
-            continue;
+        size_t clen = strlen(cand), ccut = clen < 63 ? clen : 63;
+        size_t cost = (gcut + 1) * (ccut + 1) + clen;
+        if (L->hint_spent + cost > GPB__SC_HINT_BUDGET)
+            return NULL;
+        L->hint_spent += cost;
         int d = gpb__edit_distance(given, cand);
-        size_t clen = strlen(cand), lcp = common_prefix(given, cand);
+        size_t lcp = common_prefix(given, cand);
         int tier = 3;
         if (lcp >= 2 && (lcp == glen || lcp == clen))
             tier = 0;
@@ -273,12 +317,104 @@ const char *gpb__sc_nearest(const char *given, const char *const *names,
         else if (loose && lcp >= 3)
             tier = 2;
         if (tier < best_tier || (tier == best_tier && tier < 3 && d < best_d)) {
+            if (skip_map) {
+                if (L->hint_spent + skip_cost > GPB__SC_HINT_BUDGET)
+                    return NULL;
+                L->hint_spent += skip_cost;
+                if (gpb__sc_get(skip_map, cand))
+                    continue;
+            }
             best = tier < 3 ? cand : NULL;
             best_tier = tier;
             best_d = d;
         }
     }
     return best;
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+    const gpb__sc_name *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    if (c)
+        return c;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+void gpb__sc_names_sort(gpb__sc_name *v, size_t n)
+{
+    if (n > 1)
+        qsort(v, n, sizeof *v, name_cmp);
+}
+
+const gpb__sc_name *gpb__sc_names_find(const gpb__sc_name *v, size_t n,
+                                       const char *name, int last)
+{
+    /* The first entry not below name (or above it, for last). */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid].name, name);
+        if (c < 0 || (last && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (last)
+        return lo > 0 && strcmp(v[lo - 1].name, name) == 0 ? &v[lo - 1]
+                                                           : NULL;
+    return lo < n && strcmp(v[lo].name, name) == 0 ? &v[lo] : NULL;
+}
+
+size_t *gpb__sc_repeats(gpb__loader *L, const gpb__ynode *list,
+                        const char *key)
+{
+    if (!list || list->kind != GPB__Y_SEQ || !list->n_kids)
+        return NULL;
+    size_t *first = malloc(list->n_kids * sizeof *first);
+    gpb__sc_name *v = malloc(list->n_kids * sizeof *v);
+    if (!first || !v) {
+        free(first);
+        free(v);
+        L->nomem = 1;
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < list->n_kids; i++) {
+        const gpb__ynode *t = gpb__sc_get(list->kids[i], key);
+        first[i] = i;
+        if (gpb__sc_is_text(t)) {
+            v[n].name = t->text;
+            v[n].i = i;
+            v[n++].node = t;
+        }
+    }
+    gpb__sc_names_sort(v, n);
+    for (size_t j = 1, f = 0; j < n; j++) {
+        if (strcmp(v[j].name, v[f].name) != 0)
+            f = j;
+        else
+            first[v[j].i] = v[f].i;
+    }
+    free(v);
+    return first;
+}
+
+void gpb__sc_check_unique(gpb__loader *L, const gpb__ynode *list,
+                          const size_t *first, size_t i, const char *key,
+                          const char *path, const char *what)
+{
+    if (!first || first[i] == i)
+        return;
+    const gpb__ynode *v = gpb__sc_get(list->kids[i], key);
+    const gpb__ynode *o = gpb__sc_get(list->kids[first[i]], key);
+    gpb__pathbuf kp;
+    char fb[96];
+    gpb__sc_path_key(kp, path, key);
+    gpb__sc_report(L, GPB_ESCHEMA, v, kp,
+                   "expected a unique %s, found '%s' again (first at line "
+                   "%d)",
+                   what, gpb__sc_clip(v->text, fb, sizeof fb), o->line);
 }
 
 void gpb__sc_join(const char *const *names, size_t n, char *buf, size_t size)
@@ -312,10 +448,25 @@ static int key_matches(const char *schema_key, const char *key)
     return strcmp(schema_key, key) == 0;
 }
 
+/* A key is read as text, "null" and "~" too, unless a tag other than
+   !!str says otherwise. */
+static int is_key_text(const gpb__ynode *k)
+{
+    return k->kind == GPB__Y_SCALAR &&
+           (k->tag == GPB__YTAG_NONE || k->tag == GPB__YTAG_STR);
+}
+
 /*
  * Checks that node is a mapping whose keys are all in `keys` (NULL-ended),
  * none repeated and none a collection. Reports each problem; returns 1 when
  * node is a mapping (its known keys can then be read), else 0.
+ *
+ * The walk reaches a mapping once per alias of it. The node remembers the
+ * key list it was last checked against and whether its own problems
+ * (repeated keys, keys that are not text) were reported, so a mapping
+ * aliased a thousand times costs one check, not a thousand, and its
+ * problems are reported once, at their place in the file. Repeats are
+ * found by sorting the keys: O(K log K) comparisons, K <= 100.
  */
 int gpb__sc_check_map(gpb__loader *L, const gpb__ynode *node, const char *path,
                       const char *what, const char *const *keys)
@@ -327,47 +478,82 @@ int gpb__sc_check_map(gpb__loader *L, const gpb__ynode *node, const char *path,
                        gpb__sc_found(node, fb, sizeof fb));
         return 0;
     }
+    /* The tree belongs to this load; the marks are the walk's cache. */
+    gpb__ynode *mark = (gpb__ynode *)node;
+    int again = mark->walk_checked_as == (const void *)keys;
+    int first_visit = !mark->walk_dups_checked;
+    mark->walk_checked_as = keys;
+    mark->walk_dups_checked = 1;
     size_t pairs = node->n_kids / 2, nk = gpb__sc_count_names(keys);
     if (pairs > GPB__SC_MAX_MAP_KEYS) {
-        gpb__sc_report(L, GPB_ELIMIT, node, path,
-                       "this mapping has %zu keys; at most %d are allowed",
-                       pairs, GPB__SC_MAX_MAP_KEYS);
+        if (first_visit)
+            gpb__sc_report(L, GPB_ELIMIT, node, path,
+                           "this mapping has %zu keys; at most %d are "
+                           "allowed",
+                           pairs, GPB__SC_MAX_MAP_KEYS);
         return 0;
     }
+    if (again)
+        return 1;
+
+    /* Text keys sorted, to find repeats: first[i] is the earliest key
+       with key i's text (i itself when it is the first). */
+    gpb__sc_name sorted[GPB__SC_MAX_MAP_KEYS];
+    size_t first[GPB__SC_MAX_MAP_KEYS], ns = 0;
     for (size_t i = 0; i < pairs; i++) {
         const gpb__ynode *k = node->kids[2 * i];
-        if (k->kind != GPB__Y_SCALAR) {
-            gpb__sc_report(L, GPB_ESCHEMA, k, path,
-                           "expected a key name, found %s",
-                           gpb__ynode_describe(k));
+        first[i] = i;
+        if (is_key_text(k)) {
+            sorted[ns].name = k->text;
+            sorted[ns].i = i;
+            sorted[ns++].node = k;
+        }
+    }
+    gpb__sc_names_sort(sorted, ns);
+    for (size_t j = 1, f = 0; j < ns; j++) {
+        if (strcmp(sorted[j].name, sorted[f].name) != 0)
+            f = j;
+        else
+            first[sorted[j].i] = sorted[f].i;
+    }
+
+    for (size_t i = 0; i < pairs; i++) {
+        const gpb__ynode *k = node->kids[2 * i];
+        if (!is_key_text(k)) {
+            if (first_visit)
+                gpb__sc_report(L, GPB_ESCHEMA, k, path,
+                               "expected a key name, found %s",
+                               k->kind == GPB__Y_SCALAR
+                                   ? gpb__sc_found(k, fb, sizeof fb)
+                                   : gpb__ynode_describe(k));
             continue;
         }
         gpb__pathbuf kp;
         gpb__sc_path_key(kp, path, k->text);
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) {
-            const gpb__ynode *o = node->kids[2 * j];
-            if (o->kind == GPB__Y_SCALAR && strcmp(o->text, k->text) == 0) {
+        if (first[i] != i) {
+            if (first_visit)
                 gpb__sc_report(L, GPB_ESCHEMA, k, kp,
                                "duplicate key '%s' (first given at line %d)",
-                               gpb__sc_clip(k->text, fb, sizeof fb), o->line);
-                dup = 1;
-            }
-        }
-        if (dup)
+                               gpb__sc_clip(k->text, fb, sizeof fb),
+                               node->kids[2 * first[i]]->line);
             continue;
+        }
         size_t j = 0;
         while (j < nk && !key_matches(keys[j], k->text))
             j++;
         if (j < nk)
             continue;
+        if (L->d->n >= GPB__SC_MAX_COLLECTED) {
+            L->d->dropped++; /* no room: spare the hint and the list */
+            continue;
+        }
         if (strcmp(k->text, "<<") == 0) {
             gpb__sc_report(L, GPB_ESCHEMA, k, kp,
                            "YAML merge keys ('<<') are not supported; write "
                            "the keys out, or alias the whole mapping");
             continue;
         }
-        const char *hint = gpb__sc_nearest(k->text, keys, nk, node, 1);
+        const char *hint = gpb__sc_nearest(L, k->text, keys, nk, node, 1);
         if (hint) {
             gpb__sc_report(L, GPB_ESCHEMA, k, kp,
                            "unknown key '%s'; did you mean '%s'?",
@@ -457,7 +643,8 @@ int gpb__sc_bool(gpb__loader *L, const gpb__ynode *m, const char *parent,
     const gpb__ynode *v = gpb__sc_get(m, key);
     if (!v)
         return dflt;
-    if (gpb__sc_is_text(v)) {
+    if (v->kind == GPB__Y_SCALAR && !gpb__ynode_is_null(v) &&
+        (v->tag == GPB__YTAG_NONE || v->tag == GPB__YTAG_BOOL)) {
         for (size_t i = 0; i < 3; i++) {
             if (gpb__strcasecmp(v->text, yes[i]) == 0)
                 return 1;
@@ -599,13 +786,13 @@ static int read_arg(gpb__loader *L, const gpb__ynode *node,
                     double *v, curacc *acc)
 {
     char fb[96];
-    if (!gpb__sc_is_text(node)) {
+    if (!gpb__sc_is_qty(node)) {
         gpb__sc_report(L, GPB_ESCHEMA, node, path, "expected %s, found %s",
                        r == R_PLAIN ? "a plain number" : sp->expect,
                        gpb__sc_found(node, fb, sizeof fb));
         return -1;
     }
-    if (r == R_BOUND && node->plain) {
+    if (r == R_BOUND && (node->plain || node->tag == GPB__YTAG_FLOAT)) {
         /* YAML 1.2's infinities: an open side of a truncated normal. */
         static const char *const inf[] = {".inf",  ".Inf",  ".INF",
                                           "+.inf", "+.Inf", "+.INF"};
@@ -960,8 +1147,9 @@ static int parse_dist(gpb__loader *L, const gpb__ynode *node,
     gpb__pathbuf dp;
     gpb__sc_path_key(dp, path, key->text);
     if (gpb_dist_kind_from_name(key->text, &kind) != GPB_OK) {
-        const char *hint = gpb__sc_nearest(
-            key->text, DIST_NAMES, gpb__sc_count_names(DIST_NAMES), NULL, 1);
+        const char *hint =
+            gpb__sc_nearest(L, key->text, DIST_NAMES,
+                            gpb__sc_count_names(DIST_NAMES), NULL, 1);
         char list[200];
         gpb__sc_join(DIST_NAMES, gpb__sc_count_names(DIST_NAMES), list,
                      sizeof list);
@@ -1060,7 +1248,7 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
         /* Show the number when the text says it another way ("1e16",
            "150%"). */
         snprintf(num, sizeof num, "%g", x);
-        if (!gpb__sc_is_text(node) || strcmp(node->text, num) != 0)
+        if (!gpb__sc_is_qty(node) || strcmp(node->text, num) != 0)
             snprintf(written, sizeof written, " (= %s)", num);
         if (below_lo(sp, x) || above_hi(sp, x)) {
             if ((sp->flags & GPB__V_ELIMIT) && x > sp->hi)
@@ -1110,7 +1298,7 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node, const gpb__vspec *sp,
     int rc = -1;
     if (node->kind == GPB__Y_MAP && !(sp->flags & GPB__V_SCALAR)) {
         rc = parse_dist(L, node, sp, path, out, cur);
-    } else if (!gpb__sc_is_text(node)) {
+    } else if (!gpb__sc_is_qty(node)) {
         gpb__sc_report(L, GPB_ESCHEMA, node, path, "expected %s%s, found %s",
                        sp->expect,
                        sp->flags & GPB__V_SCALAR ? "" : " or a distribution",

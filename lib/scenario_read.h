@@ -25,9 +25,13 @@
    dozen, and the cap keeps a hostile file from costing memory. */
 #define GPB__SC_MAX_COLLECTED 1000
 #define GPB__SC_MAX_REPORTED 100
-/* Keys in one mapping: the largest schema mapping has about twenty. This
-   also bounds the duplicate-key check, which is quadratic in the keys. */
+/* Keys in one mapping: the largest schema mapping has about twenty. */
 #define GPB__SC_MAX_MAP_KEYS 100
+/* "Did you mean" hints in one load may compare this many character pairs
+   (edit-distance cells, plus the names scanned): a scenario with a few
+   typos uses thousands; past the budget problems carry no hint, so a file
+   with thousands of wrong names cannot make loading slow. */
+#define GPB__SC_HINT_BUDGET (16u << 20)
 /* Range checks of a distribution look this far into each tail. */
 #define GPB__SC_SUPPORT_TAIL 1e-9
 
@@ -45,6 +49,7 @@ typedef struct gpb__loader {
     int nomem;           /* an allocation failed: the load fails ENOMEM */
     int inputs_full;     /* the input limit was reported */
     size_t cap_inputs;   /* allocated length of s->inputs */
+    size_t hint_spent;   /* of GPB__SC_HINT_BUDGET */
 } gpb__loader;
 
 /* A key path buffer; paths longer than this are cut. */
@@ -63,6 +68,8 @@ void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
 /* "missing required key 'key' (what)" at mapping `map`, path parent.key. */
 void gpb__sc_missing(gpb__loader *L, const gpb__ynode *map,
                      const char *parent, const char *key, const char *what);
+/* Adds a problem found elsewhere (the YAML tree's tag problems). */
+void gpb__sc_add(gpb__loader *L, const gpb_error *e);
 /* Sorts the problems into file order and applies GPB__SC_MAX_REPORTED. */
 void gpb__sc_finish(gpb__loader *L);
 
@@ -72,14 +79,50 @@ void gpb__sc_path_key(char *out, const char *parent, const char *key);
 void gpb__sc_path_index(char *out, const char *parent, size_t i);
 /* s, cut to fit buf without splitting a UTF-8 character ("…" when cut). */
 const char *gpb__sc_clip(const char *s, char *buf, size_t size);
-/* "a list", "a mapping", "nothing (null)" or the scalar in quotes. */
+/* "a list", "a mapping", "nothing (null)" or the scalar in quotes, with
+   its tag when it has one ("'3' tagged !!int"). */
 const char *gpb__sc_found(const gpb__ynode *n, char *buf, size_t size);
-/* 1 for a scalar that is not null. */
+/* Tags and the schema's types (docs/scenario.md, "Tags"): text keys
+   (names, ids, codes) take a scalar that is untagged or !!str; number keys
+   take one that is untagged, !!str, !!int or !!float (the text goes to the
+   units parser either way); true/false keys take untagged or !!bool. */
+/* 1 for text: a scalar, not null, untagged or !!str. */
 int gpb__sc_is_text(const gpb__ynode *n);
+/* 1 for a quantity's text: a scalar, not null, untagged, !!str, !!int or
+   !!float. */
+int gpb__sc_is_qty(const gpb__ynode *n);
 /* The nearest of names[0..n) to given for a "did you mean" hint, or NULL
-   (scenario_read.c says what "near" means). */
-const char *gpb__sc_nearest(const char *given, const char *const *names,
-                            size_t n, const gpb__ynode *skip_map, int loose);
+   (scenario_read.c says what "near" means); NULL too once the load's
+   GPB__SC_HINT_BUDGET is spent. */
+const char *gpb__sc_nearest(gpb__loader *L, const char *given,
+                            const char *const *names, size_t n,
+                            const gpb__ynode *skip_map, int loose);
+/* Names with their position in a list, sorted for look-ups and duplicate
+   checks in O(n log n) comparisons (not O(n^2)). */
+typedef struct gpb__sc_name {
+    const char *name;
+    size_t i;               /* the position in the list */
+    const gpb__ynode *node; /* where the name is written (may be NULL) */
+} gpb__sc_name;
+/* Sorts by name, then by i. */
+void gpb__sc_names_sort(gpb__sc_name *v, size_t n);
+/* In sorted v, the entry named `name` with the smallest i (last = 0) or
+   the largest (last = 1), or NULL. O(log n) comparisons. */
+const gpb__sc_name *gpb__sc_names_find(const gpb__sc_name *v, size_t n,
+                                       const char *name, int last);
+/* Repeated names in a list: a new array (free with free(); NULL when the
+   list is empty, or out of memory, which is noted) whose entry i is the
+   first item with item i's text under `key`, or i. O(n log n)
+   comparisons, where checking each item against the earlier ones would be
+   O(n^2). */
+size_t *gpb__sc_repeats(gpb__loader *L, const gpb__ynode *list,
+                        const char *key);
+/* Reports item i (at `path`) when `first` (from gpb__sc_repeats) says an
+   earlier item has its name: "expected a unique <what>, found 'x' again
+   (first at line N)". */
+void gpb__sc_check_unique(gpb__loader *L, const gpb__ynode *list,
+                          const size_t *first, size_t i, const char *key,
+                          const char *path, const char *what);
 /* "a, b, c" into buf. */
 void gpb__sc_join(const char *const *names, size_t n, char *buf,
                   size_t size);
@@ -94,7 +137,9 @@ const gpb__ynode *gpb__sc_get2(const gpb__ynode *m, const char *key,
 const gpb__ynode *gpb__sc_get(const gpb__ynode *m, const char *key);
 /* Checks that node is a mapping with only `keys` (NULL-ended), none
    repeated; reports unknown keys with a suggestion. 1 when node is a
-   mapping. */
+   mapping. A mapping reached again (through an alias) is checked again
+   only against another key list, and its repeated keys and keys that are
+   not text are reported once: O(K log K) comparisons per check. */
 int gpb__sc_check_map(gpb__loader *L, const gpb__ynode *node,
                       const char *path, const char *what,
                       const char *const *keys);

@@ -1,23 +1,181 @@
 /*
  * YAML text to a bounded node tree (see yaml_tree.h for why and what).
  *
- * Cost bounds: every event is handled in O(1) amortised time except an
- * anchor look-up, which scans the anchors seen so far; since a scenario has
- * few anchors and the whole expanded document is capped at
- * GPB__YAML_MAX_NODES, parsing is linear in practice and never unbounded.
+ * Cost bounds: every event is handled in O(1) amortised time plus the
+ * length of its text (a scalar is copied once; an anchor name is hashed
+ * once and compared once per probe). Anchors live in an open-addressing
+ * hash table kept at most half full and hashed with SipHash-1-3 under a
+ * random key drawn per parse (as Redis's dict does), so a file cannot be
+ * written to make names collide: a look-up takes O(1 + name length)
+ * expected time whatever the text. The expanded-size counts are O(1) per
+ * event (a closing collection sums its kids once; an alias adds its
+ * target's counts), and the load stops when they pass the budget, so
+ * parsing is linear in the text.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <yaml.h>
 
 #include "internal.h"
 #include "yaml_tree.h"
 
+/* ------------------------------------------------------------------------ */
+/* Anchors: an open-addressing table keyed by SipHash                        */
+/* ------------------------------------------------------------------------ */
+
+/* SipHash-1-3 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+   2012; one compression and three finalisation rounds, the variant Redis
+   and Python use for their tables). */
+#define SIP_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3)                                              \
+    do {                                                                       \
+        v0 += v1;                                                              \
+        v1 = SIP_ROTL(v1, 13);                                                 \
+        v1 ^= v0;                                                              \
+        v0 = SIP_ROTL(v0, 32);                                                 \
+        v2 += v3;                                                              \
+        v3 = SIP_ROTL(v3, 16);                                                 \
+        v3 ^= v2;                                                              \
+        v0 += v3;                                                              \
+        v3 = SIP_ROTL(v3, 21);                                                 \
+        v3 ^= v0;                                                              \
+        v2 += v1;                                                              \
+        v1 = SIP_ROTL(v1, 17);                                                 \
+        v1 ^= v2;                                                              \
+        v2 = SIP_ROTL(v2, 32);                                                 \
+    } while (0)
+
+static uint64_t sip_load(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t siphash13(const unsigned char *in, size_t len,
+                          const uint64_t key[2])
+{
+    uint64_t v0 = 0x736f6d6570736575ull ^ key[0];
+    uint64_t v1 = 0x646f72616e646f6dull ^ key[1];
+    uint64_t v2 = 0x6c7967656e657261ull ^ key[0];
+    uint64_t v3 = 0x7465646279746573ull ^ key[1];
+    size_t whole = len & ~(size_t)7;
+    for (size_t i = 0; i < whole; i += 8) {
+        uint64_t m = sip_load(in + i);
+        v3 ^= m;
+        SIP_ROUND(v0, v1, v2, v3);
+        v0 ^= m;
+    }
+    uint64_t b = (uint64_t)len << 56;
+    for (size_t i = 0; i < (len & 7); i++)
+        b |= (uint64_t)in[whole + i] << (8 * i);
+    v3 ^= b;
+    SIP_ROUND(v0, v1, v2, v3);
+    v0 ^= b;
+    v2 ^= 0xff;
+    SIP_ROUND(v0, v1, v2, v3);
+    SIP_ROUND(v0, v1, v2, v3);
+    SIP_ROUND(v0, v1, v2, v3);
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
 typedef struct anchor {
-    char *name;
+    uint64_t hash;
+    char *name; /* owned; NULL for an empty slot */
     gpb__ynode *node;
 } anchor;
+
+/* Invariant: n * 2 <= cap, cap a power of two (or 0), so a probe meets an
+   empty slot and the expected probe length is below 2.5. */
+typedef struct anchor_table {
+    anchor *slot;
+    size_t cap, n;
+    uint64_t key[2];
+} anchor_table;
+
+static void anchor_table_init(anchor_table *a)
+{
+    memset(a, 0, sizeof *a);
+    /* Without the kernel's randomness, fall back on what varies between
+       runs (the stack's address under ASLR, the clock): weaker, never
+       wrong, since the key only spreads the names. */
+    if (getrandom(a->key, sizeof a->key, GRND_NONBLOCK) !=
+        (ssize_t)sizeof a->key) {
+        a->key[0] = (uint64_t)(uintptr_t)a ^ 0x9E3779B97F4A7C15ull;
+        a->key[1] = (uint64_t)time(NULL) ^ (uint64_t)clock();
+    }
+}
+
+static void anchor_table_free(anchor_table *a)
+{
+    for (size_t i = 0; i < a->cap; i++)
+        free(a->slot[i].name);
+    free(a->slot);
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static anchor *anchor_slot(const anchor_table *a, const char *name,
+                           uint64_t h)
+{
+    size_t mask = a->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        anchor *s = &a->slot[i];
+        if (!s->name || (s->hash == h && strcmp(s->name, name) == 0))
+            return s;
+    }
+}
+
+static uint64_t anchor_hash(const anchor_table *a, const char *name)
+{
+    return siphash13((const unsigned char *)name, strlen(name), a->key);
+}
+
+/* The latest definition wins, as YAML 1.2 says for a redefined anchor. */
+static gpb__ynode *anchor_find(const anchor_table *a, const char *name)
+{
+    if (!a->cap)
+        return NULL;
+    return anchor_slot(a, name, anchor_hash(a, name))->node;
+}
+
+/* Returns 0, or -1 when out of memory. */
+static int anchor_put(anchor_table *a, const char *name, gpb__ynode *node)
+{
+    if ((a->n + 1) * 2 > a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        anchor *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        anchor_table grown = *a;
+        grown.slot = slot;
+        grown.cap = cap;
+        for (size_t i = 0; i < a->cap; i++)
+            if (a->slot[i].name)
+                *anchor_slot(&grown, a->slot[i].name, a->slot[i].hash) =
+                    a->slot[i];
+        free(a->slot);
+        *a = grown;
+    }
+    uint64_t h = anchor_hash(a, name);
+    anchor *s = anchor_slot(a, name, h);
+    if (!s->name) {
+        if (!(s->name = gpb__strdup(name)))
+            return -1;
+        s->hash = h;
+        a->n++;
+    }
+    s->node = node;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The builder                                                               */
+/* ------------------------------------------------------------------------ */
 
 typedef struct open_node {
     gpb__ynode *node;
@@ -25,22 +183,25 @@ typedef struct open_node {
 } open_node;
 
 typedef struct builder {
-    gpb__ytree *tree;
+    gpb__ytree *tree; /* tree->nodes and tree->text_bytes: the budget used */
     const char *text;
     size_t len;
     const char *source;
     gpb_error *err;
     open_node stack[GPB__YAML_MAX_DEPTH + 1];
     size_t depth;
-    anchor *anchors;
-    size_t n_anchors, cap_anchors;
-    size_t total; /* expanded nodes so far; equals the root's final size */
+    anchor_table anchors;
     int documents;
+    const char *budget_note; /* said when the budget runs out */
 } builder;
 
 int gpb__ynode_is_null(const gpb__ynode *n)
 {
-    if (!n || n->kind != GPB__Y_SCALAR || !n->plain)
+    if (!n || n->kind != GPB__Y_SCALAR)
+        return 0;
+    if (n->tag == GPB__YTAG_NULL)
+        return 1;
+    if (!n->plain)
         return 0;
     const char *t = n->text;
     return t[0] == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
@@ -74,6 +235,7 @@ void gpb__ytree_free(gpb__ytree *t)
         free(n);
         n = next;
     }
+    free(t->problems);
     free(t);
 }
 
@@ -97,16 +259,28 @@ static gpb_status nomem(builder *b)
                         "out of memory while reading the YAML");
 }
 
-static gpb_status count_nodes(builder *b, size_t add, yaml_mark_t mark)
+/* Adds a node's or an aliased subtree's expanded size to the load's. */
+static gpb_status count_nodes(builder *b, size_t nodes, size_t bytes,
+                              yaml_mark_t mark)
 {
-    /* add never exceeds the limit (it is 1 or a finished subtree, already
-       counted once), so the sum cannot wrap. */
-    b->total += add;
-    if (b->total > GPB__YAML_MAX_NODES)
+    /* Each addend is 1 plus a scalar's length, or a finished subtree's
+       counts, which were within the limits when counted, so the sums
+       cannot wrap. */
+    gpb__ytree *t = b->tree;
+    t->nodes += nodes;
+    t->text_bytes += bytes;
+    if (t->nodes > GPB__YAML_MAX_NODES)
         return fail_at(b, GPB_ELIMIT, mark,
                        "YAML aliases expand to more than %d nodes; a "
-                       "scenario needs far fewer (is this an alias bomb?)",
-                       GPB__YAML_MAX_NODES);
+                       "scenario needs far fewer (is this an alias "
+                       "bomb?)%s",
+                       GPB__YAML_MAX_NODES, b->budget_note);
+    if (t->text_bytes > GPB__YAML_MAX_TEXT_BYTES)
+        return fail_at(b, GPB_ELIMIT, mark,
+                       "YAML aliases expand to more than %u bytes of text; "
+                       "a scenario needs far fewer (is a long value "
+                       "aliased many times?)%s",
+                       (unsigned)GPB__YAML_MAX_TEXT_BYTES, b->budget_note);
     return GPB_OK;
 }
 
@@ -148,68 +322,290 @@ static gpb_status attach(builder *b, gpb__ynode *n)
     return add_kid(b, b->stack[b->depth - 1].node, n);
 }
 
-static gpb_status register_anchor(builder *b, const yaml_char_t *name,
+static gpb_status register_anchor(builder *b, const char *name,
                                   gpb__ynode *n)
 {
-    if (!name)
-        return GPB_OK;
-    if (b->n_anchors == b->cap_anchors) {
-        size_t cap = b->cap_anchors ? 2 * b->cap_anchors : 8;
-        anchor *a = realloc(b->anchors, cap * sizeof *a);
-        if (!a)
-            return nomem(b);
-        b->anchors = a;
-        b->cap_anchors = cap;
-    }
-    char *copy = gpb__strdup((const char *)name);
-    if (!copy)
+    if (name && anchor_put(&b->anchors, name, n))
         return nomem(b);
-    b->anchors[b->n_anchors].name = copy;
-    b->anchors[b->n_anchors].node = n;
-    b->n_anchors++;
     return GPB_OK;
 }
 
-/* The latest definition wins, as YAML 1.2 says for a redefined anchor. */
-static gpb__ynode *find_anchor(const builder *b, const char *name)
+/* ------------------------------------------------------------------------ */
+/* Tags                                                                      */
+/* ------------------------------------------------------------------------ */
+
+#define TAG_PREFIX "tag:yaml.org,2002:"
+#define TAGS_ALLOWED                                                           \
+    "the tags a scenario may use are !!str, !!int, !!float, !!bool, !!null, " \
+    "!!seq and !!map"
+
+/* Appends a path step to out (GPB_ERROR_PATH_MAX bytes), cutting it when
+   it does not fit. */
+static void path_add(char *out, const char *step, size_t n)
 {
-    for (size_t i = b->n_anchors; i-- > 0;)
-        if (strcmp(b->anchors[i].name, name) == 0)
-            return b->anchors[i].node;
-    return NULL;
+    size_t used = strlen(out), room = GPB_ERROR_PATH_MAX - 1 - used;
+    if (n > room)
+        n = room;
+    memcpy(out + used, step, n);
+    out[used + n] = '\0';
 }
+
+/* The key path ("training[0].mfu", the scenario loader's form) of the
+   last kid of each open container down to stack[upto - 1]'s: with upto =
+   depth, the node just attached; with depth - 1, the container just
+   opened. A key names itself. O(depth) steps. */
+static void open_path(const builder *b, size_t upto, char *out)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < upto; i++) {
+        const gpb__ynode *c = b->stack[i].node;
+        if (!c->n_kids)
+            return;
+        if (c->kind == GPB__Y_SEQ) {
+            char num[32];
+            int w = snprintf(num, sizeof num, "[%zu]", c->n_kids - 1);
+            path_add(out, num, w > 0 ? (size_t)w : 0);
+            continue;
+        }
+        const gpb__ynode *k = c->n_kids % 2 ? c->kids[c->n_kids - 1]
+                                            : c->kids[c->n_kids - 2];
+        if (out[0])
+            path_add(out, ".", 1);
+        if (k->kind == GPB__Y_SCALAR)
+            path_add(out, k->text, k->len);
+        else
+            path_add(out, "?", 1);
+    }
+}
+
+static void tag_problem(builder *b, const gpb__ynode *n, size_t upto,
+                        const char *fmt, ...) GPB__PRINTF(4, 5);
+
+/* Keeps a tag problem at node n (path from open_path(upto)). */
+static void tag_problem(builder *b, const gpb__ynode *n, size_t upto,
+                        const char *fmt, ...)
+{
+    gpb__ytree *t = b->tree;
+    if (t->n_problems >= GPB__YAML_MAX_PROBLEMS) {
+        t->problems_dropped++;
+        return;
+    }
+    if (!t->problems) {
+        t->problems = malloc(GPB__YAML_MAX_PROBLEMS * sizeof *t->problems);
+        if (!t->problems) {
+            t->problems_dropped++;
+            return;
+        }
+    }
+    char path[GPB_ERROR_PATH_MAX];
+    open_path(b, upto, path);
+    va_list ap;
+    va_start(ap, fmt);
+    gpb__vfail_at(&t->problems[t->n_problems++], GPB_ESCHEMA, b->source,
+                  n->line, n->column, path, fmt, ap);
+    va_end(ap);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* YAML 1.2 core schema literals, decimal only (docs/scenario.md). */
+static int is_int_literal(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    return *s == '\0';
+}
+
+static int is_float_literal(const char *s)
+{
+    static const char *const special[] = {
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        if (strcmp(s, special[i]) == 0)
+            return 1;
+    if (*s == '-' || *s == '+')
+        s++;
+    int digits = 0;
+    while (is_digit(*s))
+        s++, digits++;
+    if (*s == '.')
+        for (s++; is_digit(*s); s++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        if (!is_digit(*s))
+            return 0;
+        while (is_digit(*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The words the scenario loader reads as true or false (any case). */
+static int is_bool_literal(const char *s)
+{
+    static const char *const words[] = {"true", "false", "yes",
+                                        "no",   "on",    "off"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (gpb__strcasecmp(s, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_null_literal(const char *s)
+{
+    return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+           strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* What a node is, for a tag problem: "a list", or the scalar quoted
+   (cut at 60 bytes without splitting a UTF-8 character). */
+static const char *tag_found(const gpb__ynode *n, char *buf, size_t size)
+{
+    if (n->kind != GPB__Y_SCALAR)
+        return n->kind == GPB__Y_SEQ ? "a list" : "a mapping";
+    size_t len = n->len < 60 ? n->len : 60;
+    while (len < n->len && len > 0 &&
+           ((unsigned char)n->text[len] & 0xC0) == 0x80)
+        len--;
+    snprintf(buf, size, "'%.*s%s'", (int)len, n->text,
+             len < n->len ? "\xE2\x80\xA6" : "");
+    return buf;
+}
+
+/*
+ * Reads the tag written on node n (just attached or opened; `upto` as for
+ * open_path) into n->tag, keeping a problem when the tag is not one a
+ * scenario uses or contradicts the node. O(tag length + scalar length).
+ */
+static void check_tag(builder *b, gpb__ynode *n, const yaml_char_t *raw,
+                      size_t upto)
+{
+    static const struct {
+        const char *name;
+        gpb__ytag tag;
+        const char *says;
+    } known[] = {
+        {"str", GPB__YTAG_STR, "text"},
+        {"int", GPB__YTAG_INT, "a whole number"},
+        {"float", GPB__YTAG_FLOAT, "a number"},
+        {"bool", GPB__YTAG_BOOL, "true or false"},
+        {"null", GPB__YTAG_NULL, "nothing (null)"},
+        {"seq", GPB__YTAG_SEQ, "a list"},
+        {"map", GPB__YTAG_MAP, "a mapping"},
+    };
+    const char *tag = (const char *)raw;
+    char fb[96];
+    n->tag = GPB__YTAG_NONE;
+    if (!tag)
+        return;
+    if (strcmp(tag, "!") == 0) {
+        /* The non-specific tag: a scalar is text, a collection itself. */
+        if (n->kind == GPB__Y_SCALAR)
+            n->tag = GPB__YTAG_STR;
+        return;
+    }
+    size_t plen = strlen(TAG_PREFIX);
+    if (strncmp(tag, TAG_PREFIX, plen) != 0) {
+        tag_problem(b, n, upto, "unknown tag '%.60s'; " TAGS_ALLOWED, tag);
+        return;
+    }
+    const char *name = tag + plen;
+    size_t k = 0;
+    while (k < sizeof known / sizeof known[0] && strcmp(known[k].name, name))
+        k++;
+    if (k == sizeof known / sizeof known[0]) {
+        tag_problem(b, n, upto,
+                    "the tag !!%.40s is not supported in a scenario; "
+                    TAGS_ALLOWED,
+                    name);
+        return;
+    }
+    gpb__ytag want = known[k].tag;
+    int ok;
+    switch (want) {
+    case GPB__YTAG_SEQ:
+        ok = n->kind == GPB__Y_SEQ;
+        break;
+    case GPB__YTAG_MAP:
+        ok = n->kind == GPB__Y_MAP;
+        break;
+    case GPB__YTAG_INT:
+        ok = n->kind == GPB__Y_SCALAR && is_int_literal(n->text);
+        break;
+    case GPB__YTAG_FLOAT:
+        ok = n->kind == GPB__Y_SCALAR && is_float_literal(n->text);
+        break;
+    case GPB__YTAG_BOOL:
+        ok = n->kind == GPB__Y_SCALAR && is_bool_literal(n->text);
+        break;
+    case GPB__YTAG_NULL:
+        ok = n->kind == GPB__Y_SCALAR && is_null_literal(n->text);
+        break;
+    case GPB__YTAG_STR:
+    default:
+        ok = n->kind == GPB__Y_SCALAR;
+        break;
+    }
+    if (!ok) {
+        tag_problem(b, n, upto, "the tag !!%s says %s, but the value is %s",
+                    known[k].name, known[k].says, tag_found(n, fb, sizeof fb));
+        return;
+    }
+    n->tag = want;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                    */
+/* ------------------------------------------------------------------------ */
 
 static gpb_status on_scalar(builder *b, const yaml_event_t *ev)
 {
-    gpb_status st = count_nodes(b, 1, ev->start_mark);
+    size_t len = ev->data.scalar.length;
+    gpb_status st = count_nodes(b, 1, len, ev->start_mark);
     if (st)
         return st;
     gpb__ynode *n = new_node(b, GPB__Y_SCALAR, ev->start_mark);
     if (!n)
         return nomem(b);
-    size_t len = ev->data.scalar.length;
     n->text = malloc(len + 1);
     if (!n->text)
         return nomem(b);
     memcpy(n->text, ev->data.scalar.value, len);
     n->text[len] = '\0';
     n->len = len;
+    n->expanded_bytes = len;
     /* A scalar with an explicit tag (!!str) is never read as null. */
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
                ev->data.scalar.tag == NULL;
-    st = register_anchor(b, ev->data.scalar.anchor, n);
-    return st ? st : attach(b, n);
+    if ((st = attach(b, n)))
+        return st;
+    check_tag(b, n, ev->data.scalar.tag, b->depth);
+    return register_anchor(b, (const char *)ev->data.scalar.anchor, n);
 }
 
 static gpb_status on_start(builder *b, const yaml_event_t *ev,
-                           gpb__ykind kind, const yaml_char_t *anchor_name)
+                           gpb__ykind kind, const yaml_char_t *anchor_name,
+                           const yaml_char_t *tag)
 {
     if (b->depth >= GPB__YAML_MAX_DEPTH)
         return fail_at(b, GPB_ELIMIT, ev->start_mark,
                        "YAML nesting deeper than %d levels; a scenario "
                        "needs only a few",
                        GPB__YAML_MAX_DEPTH);
-    gpb_status st = count_nodes(b, 1, ev->start_mark);
+    gpb_status st = count_nodes(b, 1, 0, ev->start_mark);
     if (st)
         return st;
     gpb__ynode *n = new_node(b, kind, ev->start_mark);
@@ -223,6 +619,7 @@ static gpb_status on_start(builder *b, const yaml_event_t *ev,
     b->stack[b->depth].node = n;
     b->stack[b->depth].anchor = a;
     b->depth++;
+    check_tag(b, n, tag, b->depth - 1);
     return GPB_OK;
 }
 
@@ -231,23 +628,23 @@ static gpb_status on_end(builder *b)
     /* libyaml pairs every end with a start, so depth > 0 here. */
     open_node *top = &b->stack[--b->depth];
     gpb__ynode *n = top->node;
-    size_t sum = 1;
-    for (size_t i = 0; i < n->n_kids; i++)
+    size_t sum = 1, bytes = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
         sum += n->kids[i]->expanded;
-    n->expanded = sum;
-    gpb_status st = GPB_OK;
-    if (top->anchor) {
-        st = register_anchor(b, (const yaml_char_t *)top->anchor, n);
-        free(top->anchor);
-        top->anchor = NULL;
+        bytes += n->kids[i]->expanded_bytes;
     }
+    n->expanded = sum;
+    n->expanded_bytes = bytes;
+    gpb_status st = register_anchor(b, top->anchor, n);
+    free(top->anchor);
+    top->anchor = NULL;
     return st;
 }
 
 static gpb_status on_alias(builder *b, const yaml_event_t *ev)
 {
     const char *name = (const char *)ev->data.alias.anchor;
-    gpb__ynode *n = find_anchor(b, name);
+    gpb__ynode *n = anchor_find(&b->anchors, name);
     if (!n) {
         for (size_t i = 0; i < b->depth; i++)
             if (b->stack[i].anchor && strcmp(b->stack[i].anchor, name) == 0)
@@ -260,7 +657,8 @@ static gpb_status on_alias(builder *b, const yaml_event_t *ev)
                        "before it",
                        name, name);
     }
-    gpb_status st = count_nodes(b, n->expanded, ev->start_mark);
+    gpb_status st =
+        count_nodes(b, n->expanded, n->expanded_bytes, ev->start_mark);
     return st ? st : attach(b, n);
 }
 
@@ -320,9 +718,11 @@ static gpb_status handle(builder *b, const yaml_event_t *ev, int *done)
     case YAML_SCALAR_EVENT:
         return on_scalar(b, ev);
     case YAML_SEQUENCE_START_EVENT:
-        return on_start(b, ev, GPB__Y_SEQ, ev->data.sequence_start.anchor);
+        return on_start(b, ev, GPB__Y_SEQ, ev->data.sequence_start.anchor,
+                        ev->data.sequence_start.tag);
     case YAML_MAPPING_START_EVENT:
-        return on_start(b, ev, GPB__Y_MAP, ev->data.mapping_start.anchor);
+        return on_start(b, ev, GPB__Y_MAP, ev->data.mapping_start.anchor,
+                        ev->data.mapping_start.tag);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
         return on_end(b);
@@ -336,8 +736,13 @@ static gpb_status handle(builder *b, const yaml_event_t *ev, int *done)
     }
 }
 
-gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
-                            gpb__ytree **out, gpb_error *err)
+/* Parses text into *out with the budget already used at nodes and bytes
+   (0 for a document; the tree's counts for an override's value); `note`
+   ends the message when the budget runs out. */
+static gpb_status parse_counted(const char *text, size_t len,
+                                const char *source, size_t nodes,
+                                size_t bytes, const char *note,
+                                gpb__ytree **out, gpb_error *err)
 {
     *out = NULL;
     builder b;
@@ -349,6 +754,10 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     b.tree = calloc(1, sizeof *b.tree);
     if (!b.tree)
         return nomem(&b);
+    b.tree->nodes = nodes;
+    b.tree->text_bytes = bytes;
+    b.budget_note = note;
+    anchor_table_init(&b.anchors);
 
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
@@ -372,9 +781,7 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
 
     for (size_t i = 0; i < b.depth; i++)
         free(b.stack[i].anchor);
-    for (size_t i = 0; i < b.n_anchors; i++)
-        free(b.anchors[i].name);
-    free(b.anchors);
+    anchor_table_free(&b.anchors);
     if (st) {
         gpb__ytree_free(b.tree);
         return st;
@@ -383,11 +790,15 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
     return GPB_OK;
 }
 
+gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
+                            gpb__ytree **out, gpb_error *err)
+{
+    return parse_counted(text, len, source, 0, 0, "", out, err);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Overrides ("training[0].gpus=512; company.cash=$30M")                     */
 /* ------------------------------------------------------------------------ */
-
-#include <stdio.h>
 
 /* Keys plus selectors in one path ("a.b[0][x].c" has three keys). */
 #define OV_MAX_STEPS 32
@@ -446,7 +857,7 @@ static void ov_clip(char *buf, size_t size, const char *s, size_t n)
     memcpy(buf + k, "...", 4);
 }
 
-static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
+static gpb__ynode *ov_alloc(gpb__ytree *t, gpb__ykind kind)
 {
     gpb__ynode *n = calloc(1, sizeof *n);
     if (!n)
@@ -458,6 +869,16 @@ static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
     return n;
 }
 
+/* A node the override adds to the document: counted against the load's
+   budget (gpb__ytree_override checks it after each pair). */
+static gpb__ynode *ov_node(gpb__ytree *t, gpb__ykind kind)
+{
+    gpb__ynode *n = ov_alloc(t, kind);
+    if (n)
+        t->nodes++;
+    return n;
+}
+
 static gpb__ynode *ov_scalar(gpb__ytree *t, const char *s, size_t len)
 {
     gpb__ynode *n = ov_node(t, GPB__Y_SCALAR);
@@ -465,20 +886,24 @@ static gpb__ynode *ov_scalar(gpb__ytree *t, const char *s, size_t len)
         return NULL;
     memcpy(n->text, s, len);
     n->text[len] = '\0';
-    n->len = len;
+    n->len = n->expanded_bytes = len;
     n->plain = 1;
+    t->text_bytes += len;
     return n;
 }
 
-/* A shallow copy of a container: same kids, new kids array. */
+/* A shallow copy of a container: same kids, new kids array. It replaces
+   the original on the override's path, so it is not counted again. */
 static gpb__ynode *ov_clone(gpb__ytree *t, const gpb__ynode *src)
 {
-    gpb__ynode *n = ov_node(t, src->kind);
+    gpb__ynode *n = ov_alloc(t, src->kind);
     if (!n)
         return NULL;
+    n->tag = src->tag;
     n->line = src->line;
     n->column = src->column;
     n->expanded = src->expanded;
+    n->expanded_bytes = src->expanded_bytes;
     if (src->n_kids) {
         n->kids = malloc(src->n_kids * sizeof *n->kids);
         if (!n->kids)
@@ -650,16 +1075,33 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
     gpb__ytree *sub = NULL;
     gpb_error e;
     memset(&e, 0, sizeof e);
-    gpb_status s = gpb__ytree_parse(v, n, c->source, &sub, &e);
-    if (s) {
-        *st = s == GPB_ENOMEM ? ov_nomem(c)
-                              : ov_fail(c, s == GPB_ELIMIT ? GPB_ELIMIT
-                                                           : GPB_ESYNTAX,
-                                        "the value is not valid YAML "
-                                        "flow: %s",
-                                        e.message);
+    /* The value draws on the budget the document and the earlier
+       overrides left. */
+    gpb_status s = parse_counted(v, n, c->source, c->t->nodes,
+                                 c->t->text_bytes,
+                                 "; the scenario and all its overrides "
+                                 "share one budget",
+                                 &sub, &e);
+    if (s == GPB_ENOMEM) {
+        *st = ov_nomem(c);
         return NULL;
     }
+    if (s == GPB_ELIMIT) {
+        *st = ov_fail(c, GPB_ELIMIT, "%s", e.message);
+        return NULL;
+    }
+    if (s) {
+        *st = ov_fail(c, GPB_ESYNTAX, "the value is not valid YAML flow: %s",
+                      e.message);
+        return NULL;
+    }
+    if (sub->n_problems) {
+        *st = ov_fail(c, GPB_ESCHEMA, "%s", sub->problems[0].message);
+        gpb__ytree_free(sub);
+        return NULL;
+    }
+    c->t->nodes = sub->nodes;
+    c->t->text_bytes = sub->text_bytes;
     /* Hand the value's nodes to the tree; their positions refer to the
        override, not the file, so they get none. */
     gpb__ynode *root = sub->root, *last = NULL;
@@ -671,6 +1113,7 @@ static gpb__ynode *ov_value(ov_ctx *c, const char *v, size_t n,
         last->next_owned = c->t->owned;
         c->t->owned = sub->owned;
     }
+    free(sub->problems);
     free(sub);
     if (!root && !(root = ov_scalar(c->t, "", 0)))
         *st = ov_nomem(c);
@@ -888,5 +1331,17 @@ gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
                                  (size_t)(ve - vs));
         if (st)
             return st;
+        /* A pair adds at most its value and one key and mapping per step,
+           so checking after each pair overshoots by a bounded amount. */
+        if (t->nodes > GPB__YAML_MAX_NODES)
+            return ov_fail(&c, GPB_ELIMIT,
+                           "the scenario and its overrides together expand "
+                           "to more than %d YAML nodes",
+                           GPB__YAML_MAX_NODES);
+        if (t->text_bytes > GPB__YAML_MAX_TEXT_BYTES)
+            return ov_fail(&c, GPB_ELIMIT,
+                           "the scenario and its overrides together expand "
+                           "to more than %u bytes of YAML text",
+                           (unsigned)GPB__YAML_MAX_TEXT_BYTES);
     }
 }

@@ -9,10 +9,19 @@
  *
  * Aliases are not copied: an alias becomes a second reference to the
  * anchored node, so the tree is a DAG that owns its nodes through a single
- * list. Each node records how many nodes its subtree holds once aliases are
- * expanded; the builder stops as soon as the whole document's expanded size
- * passes GPB__YAML_MAX_NODES, so any walk of the tree costs at most that many
- * visits.
+ * list. Each node records how many nodes, and how many bytes of scalar
+ * text, its subtree holds once aliases are expanded; the builder stops as
+ * soon as the load's expanded size passes GPB__YAML_MAX_NODES nodes or
+ * GPB__YAML_MAX_TEXT_BYTES bytes, so any walk of the tree costs at most
+ * that many visits and any copy of its text at most that many bytes. One
+ * budget covers a whole load: the document and every override applied to
+ * it (gpb__ytree_override) draw on the same counts.
+ *
+ * Tags: each node records the standard tag written on it (!!str, !!int,
+ * !!float, !!bool, !!null, !!seq, !!map), checked against the node when it
+ * is built. A tag that contradicts its node, and any other tag, is a
+ * problem the tree keeps (gpb__ytree.problems) without stopping the parse,
+ * so the loader reports it with every other problem of the file.
  */
 #ifndef GPB_YAML_TREE_H
 #define GPB_YAML_TREE_H
@@ -21,10 +30,17 @@
 
 #include "gpubudget/common.h"
 
-/* Nodes in a document once aliases are expanded (the billion-laughs bound). */
+/* Nodes in a load (the document and its overrides) once aliases are
+   expanded: the billion-laughs bound. */
 #define GPB__YAML_MAX_NODES 100000
+/* Bytes of scalar text in a load once aliases are expanded: twice the
+   largest file (GPB_SCENARIO_MAX_BYTES), so a file without aliases never
+   meets it, while one long scalar aliased a thousand times does. */
+#define GPB__YAML_MAX_TEXT_BYTES (8u << 20)
 /* Collections nested inside each other. */
 #define GPB__YAML_MAX_DEPTH 64
+/* Tag problems a tree keeps; past this they are only counted. */
+#define GPB__YAML_MAX_PROBLEMS 100
 
 typedef enum gpb__ykind {
     GPB__Y_SCALAR = 0,
@@ -32,23 +48,52 @@ typedef enum gpb__ykind {
     GPB__Y_MAP
 } gpb__ykind;
 
+/* The tag written on a node. NONE also stands for a tag that was refused
+   (the problem is in the tree's list) and for the non-specific tag "!" on
+   a collection; "!" on a scalar is STR, as YAML says. */
+typedef enum gpb__ytag {
+    GPB__YTAG_NONE = 0,
+    GPB__YTAG_STR,   /* !!str: text, on a scalar */
+    GPB__YTAG_INT,   /* !!int: a decimal integer literal */
+    GPB__YTAG_FLOAT, /* !!float: a decimal number, .inf or .nan */
+    GPB__YTAG_BOOL,  /* !!bool: true/false, yes/no, on/off (any case) */
+    GPB__YTAG_NULL,  /* !!null: empty, ~ or null */
+    GPB__YTAG_SEQ,   /* !!seq, on a sequence */
+    GPB__YTAG_MAP    /* !!map, on a mapping */
+} gpb__ytag;
+
 typedef struct gpb__ynode gpb__ynode;
 struct gpb__ynode {
     gpb__ykind kind;
+    gpb__ytag tag;
     int line, column; /* 1-based position of the node's first character */
-    int plain;        /* scalar written without quotes or block style */
+    int plain;        /* scalar written without quotes, block style or tag */
     char *text;       /* scalar: its value, NUL-terminated (owned) */
     size_t len;       /* scalar: length of text in bytes */
     gpb__ynode **kids; /* SEQ: the items; MAP: key0, value0, key1, ... */
     size_t n_kids;     /* SEQ: items; MAP: twice the number of pairs */
     size_t cap_kids;
     size_t expanded;   /* nodes in this subtree with aliases expanded */
+    size_t expanded_bytes; /* scalar text bytes in it, aliases expanded */
+    /* Marks for the scenario walk, which reaches a node once per alias of
+       it: the key list a mapping was last checked against, and whether its
+       keys were checked for duplicates (scenario_read.c). */
+    const void *walk_checked_as;
+    int walk_dups_checked;
     gpb__ynode *next_owned; /* the tree's list of every node it owns */
 };
 
 typedef struct gpb__ytree {
     gpb__ynode *root; /* NULL for an empty document */
     gpb__ynode *owned;
+    /* The load's budget so far: nodes and text bytes with aliases
+       expanded, counted by the parse and by every override. */
+    size_t nodes, text_bytes;
+    /* Tag problems (GPB_ESCHEMA, with position and key path), in document
+       order, at most GPB__YAML_MAX_PROBLEMS; problems_dropped counts the
+       rest. */
+    gpb_error *problems;
+    size_t n_problems, problems_dropped;
 } gpb__ytree;
 
 /*
@@ -58,9 +103,15 @@ typedef struct gpb__ytree {
  * column:
  *   GPB_ESYNTAX  malformed YAML (libyaml's description of the problem), an
  *                undefined or self-containing alias, more than one document
- *   GPB_ELIMIT   aliases expand past GPB__YAML_MAX_NODES nodes, or nesting
- *                deeper than GPB__YAML_MAX_DEPTH
+ *   GPB_ELIMIT   aliases expand past GPB__YAML_MAX_NODES nodes or
+ *                GPB__YAML_MAX_TEXT_BYTES bytes of text, or nesting deeper
+ *                than GPB__YAML_MAX_DEPTH
  *   GPB_ENOMEM   out of memory
+ * A tag problem is not a failure: the tree is built and the problem is in
+ * its list.
+ *
+ * Cost: O(len) expected time whatever the text, and O(len + nodes) memory
+ * (anchors are found through a hash table keyed per parse).
  */
 gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
                             gpb__ytree **out, gpb_error *err);
@@ -68,7 +119,8 @@ gpb_status gpb__ytree_parse(const char *text, size_t len, const char *source,
 /* Frees a tree and every node in it. Accepts NULL. */
 void gpb__ytree_free(gpb__ytree *t);
 
-/* 1 when n is a plain null scalar (empty, "~", "null", "Null", "NULL"). */
+/* 1 when n is a null scalar: plain and empty, "~", "null", "Null" or
+   "NULL", or tagged !!null. */
 int gpb__ynode_is_null(const gpb__ynode *n);
 
 /* A word for the node's type in messages: "a mapping", "a list", "text",
@@ -99,10 +151,15 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  * ("$30M", "¥5万", "1.4T"), so YAML never misreads it.
  *
  * Containers on each path are copied before they change, so an alias that
- * shares a node elsewhere in the document keeps the original. New nodes
- * have line and column 0 ("no position") in messages. The tree's
- * `expanded` counts are not updated; overrides add at most
- * GPB__YAML_MAX_OVERRIDES_BYTES nodes' worth of text.
+ * shares a node elsewhere in the document keeps the original, and every
+ * container on the path appears once in the expanded document. New nodes
+ * have line and column 0 ("no position") in messages. The nodes an
+ * override adds (its value's nodes with aliases expanded, and the keys and
+ * mappings made on the way) are counted in t->nodes and t->text_bytes
+ * against the same budget as the document; nodes it replaces are not given
+ * back, so the sum bounds both the parsing and the later walk. The
+ * `expanded` counts of the copied containers are not updated. A tag
+ * problem in a flow value fails the override.
  *
  * Returns GPB_OK (NULL or blank overrides change nothing); on failure err
  * holds the source, the override's path as err->path and a sentence
@@ -113,8 +170,10 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
  *                  a key or selector applied to a value of the wrong kind
  *                  (a key under a list, a selector under a mapping or
  *                  under a single value)
+ *   GPB_ESCHEMA    a tag problem in a flow value ("{uniform: !!str [1]}")
  *   GPB_ELIMIT     more than GPB__YAML_MAX_OVERRIDES pairs or
- *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes
+ *                  GPB__YAML_MAX_OVERRIDES_BYTES bytes, or the document
+ *                  and the overrides together pass the budget above
  *   GPB_EINVAL     t is NULL
  *   GPB_ENOMEM
  */

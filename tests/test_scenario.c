@@ -24,9 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adversarial.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/scenario.h"
 #include "scenario_model.h"
+#include "scenario_read.h"
+#include "yaml_tree.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
@@ -810,6 +813,395 @@ START_TEST(truncated_and_mutated_files_never_crash)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------------ */
+/* Tags                                                                      */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(tags_that_agree_are_accepted)
+{
+    /* Each tag agrees with its node and with its key (docs/scenario.md):
+       !!str makes 123 a name and is read by the units parser where a
+       number is expected; !!int and !!float on numbers; !!bool on a
+       true/false key; !!map and !!seq on collections; "!" is text. */
+    gpb_scenario *s = load_text(
+        "gpubudget: !!int 1\n"
+        "name: !!str 123\n"
+        "description: ! 42\n"
+        "company: !!map {cash: !!str $30M}\n"
+        "team: !!seq\n"
+        "  - {role: !!str staff, count: !!int 3, "
+        "salary_per_year: !!float 1.5e5}\n"
+        "training:\n"
+        "  - {name: r, params: !!float 7e9, tokens: !!str 1T, gpu: H100,\n"
+        "     gpus: !!int 512, recompute: !!bool true, mfu: {normal: "
+        "[0.4, 0.05, !!float -.inf, !!float 0.6]},\n"
+        "     !!str start_month: 2}\n"
+        "x-nothing: !!null ~\n");
+    ck_assert_str_eq(gpb_scenario_name(s), "123");
+    ck_assert_str_eq(s->description, "42");
+    ck_assert_double_eq(fixed(s, "company.cash"), 30e6);
+    ck_assert_double_eq(fixed(s, "team[0].count"), 3);
+    ck_assert_double_eq(fixed(s, "team[0].salary_per_year"), 1.5e5);
+    ck_assert_double_eq(fixed(s, "training[0].params"), 7e9);
+    ck_assert_double_eq(fixed(s, "training[0].tokens"), 1e12);
+    ck_assert_double_eq(fixed(s, "training[0].gpus"), 512);
+    ck_assert_double_eq(fixed(s, "training[0].start_month"), 2);
+    ck_assert_int_eq(s->training[0].recompute, 1);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(tags_are_recorded_in_the_tree)
+{
+    static const char y[] = "a: !!int 1\nb: !!float 2.5\nc: !!bool off\n"
+                            "d: !!null\ne: !!seq [x]\nf: !!map {}\n"
+                            "g: ! 7\nh: plain\n";
+    static const gpb__ytag want[] = {
+        GPB__YTAG_INT, GPB__YTAG_FLOAT, GPB__YTAG_BOOL, GPB__YTAG_NULL,
+        GPB__YTAG_SEQ, GPB__YTAG_MAP,   GPB__YTAG_STR,  GPB__YTAG_NONE};
+    gpb__ytree *t = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb__ytree_parse(y, strlen(y), "t", &t, &e), GPB_OK);
+    ck_assert_uint_eq(t->n_problems, 0);
+    ck_assert_uint_eq(t->root->n_kids, 16);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert_msg(t->root->kids[2 * i + 1]->tag == want[i],
+                      "value %zu: tag %d, want %d", i,
+                      (int)t->root->kids[2 * i + 1]->tag, (int)want[i]);
+    ck_assert(gpb__ynode_is_null(t->root->kids[7]));
+    gpb__ytree_free(t);
+
+    /* A refused tag is a problem the tree keeps, with the key path, and
+       the node is read as if untagged. */
+    static const char bad[] = "a:\n  - {b: !!int x}\n";
+    ck_assert_int_eq(gpb__ytree_parse(bad, strlen(bad), "t", &t, &e),
+                     GPB_OK);
+    ck_assert_uint_eq(t->n_problems, 1);
+    ck_assert_str_eq(t->problems[0].path, "a[0].b");
+    ck_assert_int_eq(t->problems[0].line, 2);
+    ck_assert_int_eq(t->problems[0].column, 9);
+    ck_assert_int_eq(t->problems[0].status, GPB_ESCHEMA);
+    ck_assert_int_eq(t->root->kids[1]->kids[0]->kids[1]->tag,
+                     GPB__YTAG_NONE);
+    gpb__ytree_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Hostile files (tests/adversarial.h): each loads or is refused, and the   */
+/* loader's bounds (yaml_tree.h, scenario_read.h) make the cost linear.    */
+/* bench/bench_yaml.c times the same files; no unit test is timed.          */
+/* ------------------------------------------------------------------------ */
+
+/* Loads t and returns the status; *d receives the problems (or NULL). */
+static gpb_status load_adv(const adv_text *t, gpb_diagnostics **d)
+{
+    gpb_scenario *s = NULL;
+    gpb_status st = gpb_scenario_load_string(t->text, t->len, "adv.yaml", &s,
+                                             d);
+    ck_assert(st == GPB_OK ? s != NULL : s == NULL);
+    gpb_scenario_free(s);
+    return st;
+}
+
+/* The load fails with st and the first problem says `has`. */
+static void adv_refused(const adv_text *t, gpb_status st, const char *has)
+{
+    gpb_diagnostics *d = NULL;
+    char all[8192];
+    gpb_status got = load_adv(t, &d);
+    describe_diags(d, all, sizeof all);
+    ck_assert_msg(got == st, "status %d, want %d:%s", got, st, all);
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message, has));
+    gpb_diagnostics_free(d);
+}
+
+static void adv_loads(const adv_text *t)
+{
+    gpb_diagnostics *d = NULL;
+    char all[8192];
+    gpb_status got = load_adv(t, &d);
+    describe_diags(d, all, sizeof all);
+    ck_assert_msg(got == GPB_OK, "status %d:%s", got, all);
+}
+
+START_TEST(many_anchors_and_aliases)
+{
+    /* 49,995 anchors and as many aliases: 99,999 nodes, one under the
+       budget; one more pair passes it. The report's 50,000 pairs (1 MB)
+       are refused, at the alias that passes the budget. */
+    adv_text t = adv_anchors(49995);
+    ck_assert_uint_eq(t.nodes, GPB__YAML_MAX_NODES - 1);
+    adv_loads(&t);
+    adv_free(&t);
+    t = adv_anchors(49996);
+    ck_assert_uint_eq(t.nodes, GPB__YAML_MAX_NODES + 1);
+    adv_refused(&t, GPB_ELIMIT, "more than 100000 nodes");
+    adv_free(&t);
+    t = adv_anchors(50000);
+    ck_assert_uint_gt(t.len, 900000);
+    adv_refused(&t, GPB_ELIMIT, "more than 100000 nodes");
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(long_keys_aliased_are_checked_once)
+{
+    /* A run with 95 unknown keys of 160 bytes, aliased as 470 runs: under
+       both budgets. The mapping's problems are reported once, at its keys
+       (lines 4, 6, ...), not once per alias; the repeated run names come
+       after them. */
+    adv_text t = adv_long_keys(95, 160, 470);
+    ck_assert_uint_le(t.nodes, GPB__YAML_MAX_NODES);
+    ck_assert_uint_le(t.bytes, GPB__YAML_MAX_TEXT_BYTES);
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(load_adv(&t, &d), GPB_ESCHEMA);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), GPB__SC_MAX_REPORTED);
+    for (int i = 0; i < 95; i++) {
+        const gpb_error *e = gpb_diagnostics_at(d, (size_t)i);
+        ck_assert_int_eq(e->line, 4 + 2 * i);
+        ck_assert_int_eq(strncmp(e->path, "training[0].kkk", 15), 0);
+        ck_assert_ptr_nonnull(strstr(e->message, "unknown key"));
+    }
+    ck_assert_ptr_null(
+        strstr(gpb_diagnostics_at(d, 95)->message, "unknown key"));
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+
+    /* Keys of 40,000 bytes (a 4 MB file): their text, aliased 500 times,
+       passes the text budget and is refused while parsing. */
+    t = adv_long_keys(95, 40000, 470);
+    ck_assert_uint_le(t.len, GPB_SCENARIO_MAX_BYTES);
+    adv_refused(&t, GPB_ELIMIT, "bytes of text");
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(alias_chains_up_to_the_budget)
+{
+    /* For widths 2 and 10, the deepest chain under the node budget loads
+       and one level more is refused. */
+    static const size_t widths[] = {2, 10};
+    for (size_t w = 0; w < 2; w++) {
+        size_t levels = 1;
+        for (;;) {
+            adv_text next = adv_alias_chain(levels + 1, widths[w]);
+            size_t nodes = next.nodes;
+            adv_free(&next);
+            if (nodes > GPB__YAML_MAX_NODES)
+                break;
+            levels++;
+        }
+        adv_text t = adv_alias_chain(levels, widths[w]);
+        ck_assert_uint_le(t.nodes, GPB__YAML_MAX_NODES);
+        adv_loads(&t);
+        adv_free(&t);
+        t = adv_alias_chain(levels + 1, widths[w]);
+        adv_refused(&t, GPB_ELIMIT, "more than 100000 nodes");
+        adv_free(&t);
+    }
+}
+END_TEST
+
+START_TEST(wide_mappings)
+{
+    /* 49,000 keys under an ignored x- key load; at the top level they are
+       one problem, reported once. */
+    adv_text t = adv_wide_map(49000, 0);
+    adv_loads(&t);
+    adv_free(&t);
+    t = adv_wide_map(49000, 1);
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(load_adv(&t, &d), GPB_ELIMIT);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "this mapping has 49002 keys"));
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(long_text_aliased_is_bounded)
+{
+    /* A 1 MiB scalar used 6 more times is 7 MiB of text: it loads. Used 8
+       more times it passes GPB__YAML_MAX_TEXT_BYTES (8 MiB), which keeps
+       the loader from copying or comparing gigabytes through aliases. */
+    adv_text t = adv_long_scalar(1u << 20, 6);
+    ck_assert_uint_le(t.bytes, GPB__YAML_MAX_TEXT_BYTES);
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(t.text, t.len, "adv.yaml", &s, NULL),
+        GPB_OK);
+    gpb_source_info si;
+    ck_assert_int_eq(gpb_scenario_source_get(s, 5, &si, NULL), GPB_OK);
+    ck_assert_uint_eq(strlen(si.title), 1u << 20);
+    gpb_scenario_free(s);
+    adv_free(&t);
+    t = adv_long_scalar(1u << 20, 8);
+    ck_assert_uint_gt(t.bytes, GPB__YAML_MAX_TEXT_BYTES);
+    adv_refused(&t, GPB_ELIMIT, "bytes of text");
+    adv_free(&t);
+
+    /* 1000 fleets named by one 8,000-byte alias: within the budget; the
+       names repeat, which is reported (in O(n log n) comparisons). */
+    t = adv_same_names(1000, 8000);
+    adv_refused(&t, GPB_ESCHEMA, "");
+    gpb_diagnostics *d = NULL;
+    load_adv(&t, &d);
+    int unique = 0;
+    for (size_t i = 0; i < gpb_diagnostics_count(d); i++)
+        unique += strstr(gpb_diagnostics_at(d, i)->message,
+                         "expected a unique fleet name") != NULL;
+    ck_assert_int_gt(unique, 0);
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(many_correlations)
+{
+    /* 1000 correlations naming 2000 inputs that do not exist, among 2000
+       that do: every one is reported; hints come from a bounded budget,
+       and the first ones get theirs. */
+    adv_text t = adv_correlations(1000, 1000, 1);
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(load_adv(&t, &d), GPB_ESCHEMA);
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "did you mean 'training[0].mfu'?"));
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+
+    /* 1000 correlations chaining 1001 inputs into one block: it loads
+       (the matrix is checked block by block). */
+    t = adv_correlations(1000, 1000, 0);
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(t.text, t.len, "adv.yaml", &s, NULL),
+        GPB_OK);
+    ck_assert_uint_eq(s->n_correlations, 1000);
+    gpb_scenario_free(s);
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(contradictions_are_found_in_any_block)
+{
+    /* Two separate sets of correlated inputs: the first holds together,
+       the second does not (a~b, b~c strongly, a~c strongly against). */
+    static const char y[] =
+        "gpubudget: 1\nname: x\n"
+        "team:\n"
+        "  - {role: a, count: 1, salary_per_year: {uniform: [1, 2]}}\n"
+        "  - {role: b, count: 1, salary_per_year: {uniform: [1, 2]}}\n"
+        "  - {role: c, count: 1, salary_per_year: {uniform: [1, 2]}}\n"
+        "  - {role: d, count: 1, salary_per_year: {uniform: [1, 2]}}\n"
+        "  - {role: e, count: 1, salary_per_year: {uniform: [1, 2]}}\n"
+        "correlations:\n"
+        "  - {between: ['team[3].salary_per_year', 'team[4].salary_per_year'],"
+        " rho: 0.5}\n"
+        "  - {between: ['team[0].salary_per_year', 'team[1].salary_per_year'],"
+        " rho: 0.9}\n"
+        "  - {between: ['team[1].salary_per_year', 'team[2].salary_per_year'],"
+        " rho: 0.9}\n"
+        "  - {between: ['team[0].salary_per_year', 'team[2].salary_per_year'],"
+        " rho: -0.9}\n";
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string(y, strlen(y), NULL, &s, &d),
+                     GPB_ESCHEMA);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_int_eq(gpb_diagnostics_at(d, 0)->status, GPB_ENOTPD);
+    gpb_diagnostics_free(d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Overrides: one budget per load, and tags in their values                */
+/* ------------------------------------------------------------------------ */
+
+/* An override "x-bN=[...]": a billion-laughs flow value of 74,733 nodes,
+   under the budget on its own. */
+static size_t bomb_override(char *buf, size_t size, int n)
+{
+    return (size_t)snprintf(
+        buf, size,
+        "x-b%d=[&a [l,l,l,l,l,l,l,l,l], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], "
+        "&c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], "
+        "&e [*d,*d,*d,*d,*d,*d,*d,*d,*d]];",
+        n);
+}
+
+static gpb_status load_with(const char *yaml, size_t len, const char *ovr,
+                            gpb_diagnostics **d)
+{
+    gpb_scenario *s = NULL;
+    gpb_status st = gpb_scenario_load_string_with_overrides(
+        yaml, len, "t.yaml", ovr, &s, d);
+    gpb_scenario_free(s);
+    return st;
+}
+
+START_TEST(overrides_share_the_budget)
+{
+    static const char y[] = "gpubudget: 1\nname: x\n";
+    char ovr[GPB__YAML_MAX_OVERRIDES_BYTES];
+    size_t used = bomb_override(ovr, sizeof ovr, 0);
+    gpb_diagnostics *d = NULL;
+    /* One is within the budget. */
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_OK);
+    /* Two are not: the second is refused, naming the shared budget. The
+       report's 64 (5.7 million nodes before) are refused the same way. */
+    bomb_override(ovr + used, sizeof ovr - used, 1);
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_ELIMIT);
+    ck_assert_uint_eq(gpb_diagnostics_count(d), 1);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-b1");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "all its overrides share one budget"));
+    gpb_diagnostics_free(d);
+    used = 0;
+    for (int i = 0; i < 64; i++)
+        used += bomb_override(ovr + used, sizeof ovr - used, i);
+    ck_assert_uint_lt(used, sizeof ovr);
+    ck_assert_int_eq(load_with(y, strlen(y), ovr, &d), GPB_ELIMIT);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-b1");
+    gpb_diagnostics_free(d);
+
+    /* A document one node under the budget: replacing a value adds one
+       node and fits; adding a key and its value passes the budget. */
+    adv_text t = adv_anchors(49995);
+    ck_assert_int_eq(load_with(t.text, t.len, "x-a[0]=2", &d), GPB_OK);
+    ck_assert_int_eq(load_with(t.text, t.len, "x-z=1", &d), GPB_ELIMIT);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "x-z");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "together expand to more than 100000"));
+    gpb_diagnostics_free(d);
+    adv_free(&t);
+}
+END_TEST
+
+START_TEST(override_values_have_their_tags_checked)
+{
+    static const char y[] =
+        "gpubudget: 1\nname: x\ntraining:\n"
+        "  - {name: r, params: 1B, tokens: 20B, gpu: H100, gpus: 8}\n";
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(load_with(y, strlen(y),
+                               "training[0].mfu={uniform: !!str [0.3, 0.5]}",
+                               &d),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(gpb_diagnostics_at(d, 0)->path, "training[0].mfu");
+    ck_assert_ptr_nonnull(strstr(gpb_diagnostics_at(d, 0)->message,
+                                 "the tag !!str says text"));
+    gpb_diagnostics_free(d);
+    ck_assert_int_eq(load_with(y, strlen(y),
+                               "training[0].mfu={uniform: [!!float 0.3, "
+                               "!!str 0.5]}",
+                               &d),
+                     GPB_OK);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* The invalid-scenario fixtures                                             */
 /* ------------------------------------------------------------------------ */
@@ -983,6 +1375,24 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, too_many_inputs_is_elimit);
     tcase_add_test(tc, columns_count_characters_not_bytes);
     tcase_add_test(tc, truncated_and_mutated_files_never_crash);
+    tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("tags");
+    tcase_add_test(tc, tags_that_agree_are_accepted);
+    tcase_add_test(tc, tags_are_recorded_in_the_tree);
+    tcase_add_test(tc, override_values_have_their_tags_checked);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("hostile");
+    tcase_add_test(tc, many_anchors_and_aliases);
+    tcase_add_test(tc, long_keys_aliased_are_checked_once);
+    tcase_add_test(tc, alias_chains_up_to_the_budget);
+    tcase_add_test(tc, wide_mappings);
+    tcase_add_test(tc, long_text_aliased_is_bounded);
+    tcase_add_test(tc, many_correlations);
+    tcase_add_test(tc, contradictions_are_found_in_any_block);
+    tcase_add_test(tc, overrides_share_the_budget);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
 

@@ -127,7 +127,11 @@ GPB_API const char *gpb_scenario_training_name(const gpb_scenario *s,
  *   GPB_ENOTFOUND  an index past the end of a list, a name no item has, a
  *                  key or selector applied to a value of another kind
  *                  ("training[0].gpus.x": gpus is a single value)
- *   GPB_ELIMIT     more than 64 pairs or 16 KiB of overrides
+ *   GPB_ELIMIT     more than 64 pairs or 16 KiB of overrides, or the
+ *                  file and its overrides together passing the loader's
+ *                  budget of YAML nodes and text (aliases expanded), which
+ *                  one load shares (docs/scenario.md, "Safety limits")
+ *   GPB_ESCHEMA    a tag problem in a flow value
  * Otherwise returns as gpb_scenario_load_file / gpb_scenario_load_string.
  */
 GPB_API gpb_status gpb_scenario_load_file_with_overrides(

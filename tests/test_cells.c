@@ -658,6 +658,28 @@ START_TEST(scenario_errors)
 }
 END_TEST
 
+/*
+ * Whole-number arguments written with a multiplier are whole: "8.03k" is
+ * exactly 8030 (it used to read 8029.999999999999 and be refused), so the
+ * cells give the same answers as with the digits written out.
+ */
+START_TEST(scaled_arguments_are_exact)
+{
+    double a = ok(gpb_cells_scenario(g_path, "spend.total", "mean", "",
+                                     "1.001k", "8.03k"));
+    ck_assert(a == ok(gpb_cells_scenario(g_path, "spend.total", "mean", "",
+                                         "1001", "8030")));
+    /* 32.2k months is past the 24-month horizon: the whole horizon. */
+    double r = ok(gpb_cells_raise(g_path, "32.2k", "", "", "1.001k", ""));
+    ck_assert(r == ok(gpb_cells_raise(g_path, "", "", "", "1001", "")));
+    /* 0.0024万 = 24 months, a whole number of months. */
+    double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "0.0024万", "H100",
+                                        "", "", "", ""));
+    ck_assert(v == ok(gpb_cells_rent_vs_buy("rent_npv", "8", "24", "H100",
+                                            "", "", "", "")));
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* The cache                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -1040,6 +1062,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, scenario_statistics_identical);
     tcase_add_test(tc, scenario_overrides_identical);
     tcase_add_test(tc, scenario_errors);
+    tcase_add_test(tc, scaled_arguments_are_exact);
     tcase_add_test(tc, cache_runs_each_key_once);
     tcase_add_test(tc, cache_is_bounded_lru);
     tcase_add_test(tc, threads_share_the_cache_safely);

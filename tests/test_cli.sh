@@ -90,6 +90,23 @@ expect 2 "unsupported precision" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu V100 --gpus 8 --precision bf16
 contains err "bf16" "V100 has no bf16"
 
+# --- quantities read exactly ------------------------------------------------
+# "1.001k" is exactly 1001 and "8.03k" exactly 8030: whole numbers (each used
+# to read an ulp off, 1000.9999999999999 and 8029.999999999999, and be
+# refused), so the run is the one the digits give, byte for byte.
+"$GPB" run --paths 1001 --seed 8030 --swing-paths 0 --json \
+    >"$TMP/digits.json" 2>&1
+expect 0 "run paths 1.001k seed 8.03k" -- "$GPB" run --paths 1.001k \
+    --seed 8.03k --swing-paths 0 --json
+if cmp -s "$TMP/out" "$TMP/digits.json"; then ok; else
+    bad "--paths 1.001k --seed 8.03k differs from --paths 1001 --seed 8030"; fi
+# 16.1k GPUs: 6 · 7e9 · 1e12 = 4.2e22 FLOP; at 989.4e12 FLOP/s dense bf16
+# and MFU 0.5, 4.2e22 / (16100 · 989.4e12 · 0.5) = 5273.29 s = 0.0610334 days.
+expect 0 "estimate gpus 16.1k" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 16.1k --mfu 0.5 --json
+contains out '"gpus": 16100.0,' "16.1k GPUs is 16100"
+near days 0.0610334 1e-5
+
 # --- gpus -------------------------------------------------------------------
 expect 0 "gpus" -- "$GPB" gpus
 contains out "H100-SXM" "catalog lists H100-SXM"

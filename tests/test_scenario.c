@@ -426,6 +426,24 @@ START_TEST(currency_rules)
 }
 END_TEST
 
+/* A number with a multiplier is the decimal it says, rounded once: "16.1k"
+   GPUs is exactly 16,100, a whole number (it used to read
+   16100.000000000002 and be refused), and ¥0.009亿 is exactly ¥900,000. */
+START_TEST(scaled_numbers_are_exact)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: x\ncurrency: CNY\n"
+        "company: {cash: 0.009亿}\n"
+        "training:\n"
+        "  - {name: a, params: 4.1B, tokens: 1T, gpu: H100, gpus: 16.1k,\n"
+        "     mfu: 0.4}\n");
+    ck_assert(fixed(s, "training[0].gpus") == 16100);
+    ck_assert(fixed(s, "training[0].params") == 4100000000);
+    ck_assert(fixed(s, "company.cash") == 900000);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(every_distribution_kind)
 {
     gpb_scenario *s = load_valid("distributions.yaml");
@@ -968,6 +986,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, input_paths_positions_and_flags);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
+    tcase_add_test(tc, scaled_numbers_are_exact);
     tcase_add_test(tc, every_distribution_kind);
     tcase_add_test(tc, default_scenario_loads);
     tcase_add_test(tc, aliases_within_budget_are_expanded);

@@ -799,6 +799,170 @@ START_TEST(test_locale_independent)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Correct rounding: a multiplier is part of the number, not a product   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every way of writing a power of ten after a number, with the power it
+ * stands for. "16.1k" must read as the decimal 16.1e3 rounded once, so
+ * the expected value of "x.yyy<suffix>" is strtod("x.yyye<exp10>"), which
+ * glibc rounds correctly. prefix is a currency written before the number.
+ */
+typedef struct scale_case {
+    const char *prefix, *suffix;
+    int exp10;
+    gpb_qty_kind kind;
+} scale_case;
+
+static const scale_case SCALE_CASES[] = {
+    {"", "k", 3, N},           {"", "K", 3, N},
+    {"", "M", 6, N},           {"", "B", 9, N},
+    {"", "b", 9, N},           {"", "G", 9, N},
+    {"", "T", 12, N},          {"", "t", 12, N},
+    {"", "P", 15, N},          {"", " hundred", 2, N},
+    {"", " thousand", 3, N},   {"", " million", 6, N},
+    {"", "mn", 6, N},          {"", " billion", 9, N},
+    {"", "bn", 9, N},          {"", " trillion", 12, N},
+    {"", "十", 1, N},          {"", "百", 2, N},
+    {"", "千", 3, N},          {"", "万", 4, N},
+    {"", "萬", 4, N},          {"", "亿", 8, N},
+    {"", "億", 8, N},          {"", "百万", 6, N},
+    {"", "千万", 7, N},        {"", "千亿", 11, N},
+    {"", "万亿", 12, N},       {"", "%", -2, N},
+    {"", "％", -2, N},         {"", " percent", -2, N},
+    {"", " pct", -2, N},       {"", "B params", 9, N},
+    {"", "m tokens", 6, N},    {"", "Mtok", 6, N},
+    {"", "亿参数", 8, N},      {"$", "k", 3, MON},
+    {"$", "m", 6, MON},        {"US$", "B", 9, MON},
+    {"¥", "万", 4, MON},       {"", "亿元", 8, MON},
+    {"", "万美元", 4, MON},    {"RMB ", "亿", 8, MON},
+    {"", "k USD", 3, MON},     {"€", "M", 6, MON},
+    {"$", "M/h", 6, PH},       {"¥", "万/GPU-hour", 4, PH},
+    {"$", "/kWh", 0, PK},      {"$", "/MWh", -3, PK},
+    {"$", "/1K tokens", 3, PT}, {"$", "/token", 6, PT},
+    {"$", "/1,000 tokens", 3, PT}, {"¥", "/百万tokens", 0, PT},
+    {"", " kB", 3, BY},        {"", "MB", 6, BY},
+    {"", " GB", 9, BY},        {"", "TB", 12, BY},
+    {"", "PB", 15, BY},        {"", "EB", 18, BY},
+};
+
+/* Three-decimal mantissas as thousandths: every one from 0.001 to 9.999
+   for each case (about 10 ms), and to 99.999 for the multipliers of the
+   bug report (k, M, 亿), to keep the suite quick under the sanitizers. */
+enum { MANT_LO = 1, MANT_HI = 9999, MANT_HI_FULL = 99999 };
+
+static int bits_eq(double a, double b) { return !memcmp(&a, &b, sizeof a); }
+
+/*
+ * Parses text and compares it with want, bit for bit; on the first
+ * mismatch keeps a description in first. Check's assertions cost a
+ * system call each, so the loops below count and assert once.
+ */
+static long check_exact(const char *text, gpb_qty_kind kind, double want,
+                        char *first, size_t n)
+{
+    gpb_quantity q = {NAN, GPB_QTY_COUNT, GPB_CURRENCY_NONE};
+    gpb_error err;
+    gpb_error_clear(&err);
+    gpb_status st = gpb_units_parse(text, &q, &err);
+    if (st == GPB_OK && q.kind == kind && bits_eq(q.value, want))
+        return 0;
+    if (!first[0])
+        snprintf(first, n, "'%.80s': status %d (%.200s), kind %d, %.17g, "
+                 "want %.17g", text, st, err.message, q.kind, q.value, want);
+    return 1;
+}
+
+static void scale_exact(const scale_case *c, long hi)
+{
+    char text[96], plain[64], first[600] = "";
+    long bad = 0;
+    for (long m = MANT_LO; m <= hi; m++) {
+        snprintf(text, sizeof text, "%s%ld.%03ld%s", c->prefix, m / 1000,
+                 m % 1000, c->suffix);
+        snprintf(plain, sizeof plain, "%ld.%03lde%d", m / 1000, m % 1000,
+                 c->exp10);
+        bad += check_exact(text, c->kind, strtod(plain, NULL), first,
+                           sizeof first);
+    }
+    ck_assert_msg(bad == 0, "%ld of %ld mantissas with '%s': first %s", bad,
+                  hi - MANT_LO + 1, c->suffix, first);
+}
+
+START_TEST(test_scale_correctly_rounded)
+{
+    scale_exact(&SCALE_CASES[_i], MANT_HI);
+}
+END_TEST
+
+START_TEST(test_scale_full_range)
+{
+    static const scale_case full[] = {
+        {"", "k", 3, N}, {"", "M", 6, N}, {"", "亿", 8, N}};
+    scale_exact(&full[_i], MANT_HI_FULL);
+}
+END_TEST
+
+/*
+ * Units of whole (or half) hours: "x.yyy days" is the decimal x.yyy × 24
+ * rounded once, worked in integers (thousandths × 24) so that the
+ * expected text is exact; a month is 730.5 h = 7305 tenths.
+ */
+typedef struct hours_case {
+    const char *suffix;
+    long mul;  /* hours per unit × 10^-exp10 */
+    int exp10; /* with the mantissa's -3 */
+} hours_case;
+
+static const hours_case HOURS_CASES[] = {
+    {" h", 1, -3},      {" days", 24, -3},  {"天", 24, -3},
+    {" weeks", 168, -3}, {"周", 168, -3},   {" months", 7305, -4},
+    {"个月", 7305, -4}, {" years", 8766, -3}, {"年", 8766, -3},
+};
+
+START_TEST(test_duration_correctly_rounded)
+{
+    const hours_case *c = &HOURS_CASES[_i];
+    char text[64], plain[64], first[600] = "";
+    long bad = 0;
+    for (long m = MANT_LO; m <= MANT_HI; m++) {
+        snprintf(text, sizeof text, "%ld.%03ld%s", m / 1000, m % 1000,
+                 c->suffix);
+        snprintf(plain, sizeof plain, "%lde%d", m * c->mul, c->exp10);
+        bad += check_exact(text, GPB_QTY_DURATION, strtod(plain, NULL),
+                           first, sizeof first);
+    }
+    ck_assert_msg(bad == 0, "%ld of %d mantissas with '%s': first %s", bad,
+                  MANT_HI - MANT_LO + 1, c->suffix, first);
+}
+END_TEST
+
+/* The cases of the bug report, and values near the ends of the range. */
+START_TEST(test_scale_reported_cases)
+{
+    static const struct {
+        const char *text;
+        const char *plain;
+    } cases[] = {
+        {"16.1k", "16100"},        {"4.1M", "4100000"},
+        {"0.009亿", "900000"},     {"8.03k", "8030"},
+        {"32.2k", "32200"},        {"1.2亿", "120000000"},
+        {"1.2万亿", "1.2e12"},     {"2.675e-3k", "2.675"},
+        {"1,234.567k", "1234567"}, {"0.1%", "0.001"},
+        {"1.7976931348623157e305k", "1.7976931348623157e308"},
+        {"4.9e-321k", "4.9e-318"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v;
+        ck_assert_int_eq(gpb_units_parse_number(cases[i].text, &v, NULL),
+                         GPB_OK);
+        ck_assert_msg(bits_eq(v, strtod(cases[i].plain, NULL)),
+                      "'%s' = %.17g", cases[i].text, v);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Round trips: parse(format(x)) == x within the precision of sig        */
 /* ------------------------------------------------------------------ */
 
@@ -906,6 +1070,95 @@ START_TEST(test_round_trip_full_precision)
 }
 END_TEST
 
+/*
+ * With the parser rounding once, a formatted value reads back as exactly
+ * the decimal it shows, which is x rounded to s significant digits:
+ * parse(format(x, s)) == strtod("%.<s-1>e" of x), bit for bit; with 17
+ * digits that is x itself. This holds for every kind whose unit is a power
+ * of ten of the value's unit (numbers, money, prices per hour, per kWh and
+ * per million tokens, sizes). Durations are left out: "3.1 months" is
+ * 3.1 × 730.5 hours, a decimal the format never showed. Returns 1 and
+ * describes the first failure in first.
+ */
+static long round_trip_exact(gpb_qty_kind kind, double x, gpb_currency cur,
+                             gpb_format_style style, int sig, char *first,
+                             size_t n)
+{
+    char buf[128], dec[64];
+    gpb_quantity q = {x, kind, cur}, back = {NAN, GPB_QTY_COUNT, cur};
+    gpb_units_format_quantity(&q, style, sig, buf, sizeof buf);
+    snprintf(dec, sizeof dec, "%.*e", sig - 1, x);
+    double want = strtod(dec, NULL);
+    gpb_status st = gpb_units_parse_as(buf, kind, &back, NULL);
+    if (st == GPB_OK && bits_eq(back.value, want) && back.currency == cur)
+        return 0;
+    if (!first[0])
+        snprintf(first, n, "%.17g (style %d, sig %d) -> '%s' -> %.17g, "
+                 "want %.17g (status %d)", x, (int)style, sig, buf,
+                 back.value, want, (int)st);
+    return 1;
+}
+
+START_TEST(test_round_trip_exact)
+{
+    static const int sigs[] = {1, 2, 3, 4, 5, 6, 17};
+    gpb_format_style style = _i % 2 ? GPB_STYLE_ZH : GPB_STYLE_EN;
+    int sig = sigs[_i / 2];
+    char first[400] = "";
+    long bad = 0, n = 0;
+    for (int k = -6; k <= 24; k++)
+        for (size_t j = 0; j < sizeof MANTISSAS / sizeof MANTISSAS[0];
+             j++) {
+            double x = MANTISSAS[j] * pow(10, k);
+            bad += round_trip_exact(GPB_QTY_NUMBER, x, GPB_CURRENCY_NONE,
+                                    style, sig, first, sizeof first);
+            bad += round_trip_exact(GPB_QTY_NUMBER, -x, GPB_CURRENCY_NONE,
+                                    style, sig, first, sizeof first);
+            for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
+                bad += round_trip_exact(GPB_QTY_MONEY, x, (gpb_currency)c,
+                                        style, sig, first, sizeof first);
+            bad += round_trip_exact(GPB_QTY_MONEY_PER_HOUR, x,
+                                    GPB_CURRENCY_CNY, style, sig, first,
+                                    sizeof first);
+            bad += round_trip_exact(GPB_QTY_MONEY_PER_KWH, x,
+                                    GPB_CURRENCY_USD, style, sig, first,
+                                    sizeof first);
+            bad += round_trip_exact(GPB_QTY_MONEY_PER_MTOKEN, x,
+                                    GPB_CURRENCY_EUR, style, sig, first,
+                                    sizeof first);
+            bad += round_trip_exact(GPB_QTY_BYTES, x, GPB_CURRENCY_NONE,
+                                    style, sig, first, sizeof first);
+            n += 10;
+        }
+    ck_assert_msg(bad == 0, "%ld of %ld round trips: first %s", bad, n,
+                  first);
+}
+END_TEST
+
+/* Every three-decimal mantissa under each power of ten a format may pick
+   (k, 万, M, 亿, B, T / 万亿): formatted with 17 digits ("16.1k",
+   "¥1.61万"), it reads back as the same double. */
+START_TEST(test_round_trip_exact_mantissas)
+{
+    static const int exps[] = {0, 3, 4, 6, 8, 9, 12, 15};
+    char plain[64], first[400] = "";
+    long bad = 0;
+    for (size_t k = 0; k < sizeof exps / sizeof exps[0]; k++)
+        for (long m = MANT_LO; m <= MANT_HI; m++) {
+            snprintf(plain, sizeof plain, "%ld.%03lde%d", m / 1000,
+                     m % 1000, exps[k]);
+            double x = strtod(plain, NULL);
+            bad += round_trip_exact(GPB_QTY_NUMBER, x, GPB_CURRENCY_NONE,
+                                    (gpb_format_style)_i, 17, first,
+                                    sizeof first);
+            bad += round_trip_exact(GPB_QTY_MONEY, x, GPB_CURRENCY_CNY,
+                                    (gpb_format_style)_i, 17, first,
+                                    sizeof first);
+        }
+    ck_assert_msg(bad == 0, "%ld round trips: first %s", bad, first);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 static Suite *units_suite(void)
@@ -961,12 +1214,24 @@ static Suite *units_suite(void)
     tcase_add_test(tc, test_locale_independent);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("correct_rounding");
+    tcase_add_loop_test(tc, test_scale_correctly_rounded, 0,
+                        NCASES(SCALE_CASES));
+    tcase_add_loop_test(tc, test_scale_full_range, 0, 3);
+    tcase_add_loop_test(tc, test_duration_correctly_rounded, 0,
+                        NCASES(HOURS_CASES));
+    tcase_add_test(tc, test_scale_reported_cases);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("round_trip");
     /* loop index: style = i % 2, significant digits = 1 + i / 2 (1..6) */
     tcase_add_loop_test(tc, test_round_trip_numbers_money, 0, 12);
     tcase_add_loop_test(tc, test_round_trip_other_kinds, 0, 12);
     tcase_add_test(tc, test_round_trip_duration_edges);
     tcase_add_test(tc, test_round_trip_full_precision);
+    /* loop index: style = i % 2, digits = 1..6 and 17 (i / 2) */
+    tcase_add_loop_test(tc, test_round_trip_exact, 0, 14);
+    tcase_add_loop_test(tc, test_round_trip_exact_mantissas, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -27,6 +27,13 @@
  *   cards, "百万美元" is $1M.
  * - 元, 美元, 美金 and 欧元 go after the amount ("5000万元"); symbols and
  *   codes go before or after ("$5", "5 USD", "RMB 300万").
+ * - A value is the decimal as written, scaled by its units and rounded
+ *   once to the nearest double: "16.1k" is the double nearest 16100, not
+ *   16.1 × 1000 rounded twice. Multipliers, percent, byte prefixes and
+ *   durations in hours, days, weeks, months and years scale the digits
+ *   before that rounding; minutes, seconds and a rate's time or count
+ *   (other than a power of ten, as in "/1K tokens") divide the rounded
+ *   value, one rounding more (docs/units.md, "Exact").
  *
  * Every function here is pure and thread-safe: no global state, no locale
  * dependence (the decimal point is always "."), no allocation.
@@ -224,7 +231,9 @@ typedef enum gpb_format_style {
  * formatted value within the precision of sig_digits (relative error at
  * most 0.5 · 10^(1 - sig_digits)), except that negative money, prices,
  * durations and sizes format ("-$4.6M", a cash deficit) but are refused by
- * the parser. Money with currency NONE formats as a bare number, which
+ * the parser. Numbers, money, prices and sizes parse back to exactly the
+ * decimal shown, so with sig_digits 17 to the same double. Money with
+ * currency NONE formats as a bare number, which
  * gpb_units_parse_as(..., GPB_QTY_MONEY, ...) reads back.
  */
 

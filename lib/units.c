@@ -713,24 +713,23 @@ static gpb_status ambiguous_m(parser *p, int tok, int from, int after_slash)
                    q);
 }
 
-/* Sets the currency from token i; a second, different one is an error. */
+/*
+ * Sets the currency from token i. A quantity states its currency once, by
+ * a symbol, a code or a word: a second one is an error, ECURRENCY when it
+ * names another currency ("$5 CNY") and ESYNTAX when it repeats the first
+ * ("$5 USD", "¥5万元"), so that no redundant form is half accepted.
+ */
 static gpb_status take_currency(parser *p, int i, gpb_currency *cur,
-                                int *cur_tok, int allow_same)
+                                int *cur_tok)
 {
     char q1[64], q2[64];
     gpb_currency c = (gpb_currency)p->t[i].lx->sub;
-    if (*cur_tok >= 0) {
-        if (c != *cur)
-            return fail_at(p, GPB_ECURRENCY, p->t[i].off,
-                           "two currencies: '%s' and '%s'",
-                           tok_quote(p, *cur_tok, q1, sizeof q1),
-                           tok_quote(p, i, q2, sizeof q2));
-        if (!allow_same)
-            return fail_at(p, GPB_ESYNTAX, p->t[i].off,
-                           "currency '%s' given twice",
-                           tok_quote(p, i, q1, sizeof q1));
-        return GPB_OK;
-    }
+    if (*cur_tok >= 0)
+        return fail_at(p, c != *cur ? GPB_ECURRENCY : GPB_ESYNTAX,
+                       p->t[i].off, "%s: '%s' and '%s'",
+                       c != *cur ? "two currencies" : "currency given twice",
+                       tok_quote(p, *cur_tok, q1, sizeof q1),
+                       tok_quote(p, i, q2, sizeof q2));
     *cur = c;
     *cur_tok = i;
     return GPB_OK;
@@ -1072,7 +1071,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
                                "'%s' goes after the amount, as in '5万%s'",
                                tok_quote(p, i, q1, sizeof q1),
                                tok_quote(p, i, q2, sizeof q2));
-            if ((st = take_currency(p, i, &cur, &cur_tok, 0)))
+            if ((st = take_currency(p, i, &cur, &cur_tok)))
                 return st;
         } else {
             break;
@@ -1106,7 +1105,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
     if ((st = parse_mults(p, &i, &m)))
         return st;
     if (is_cat(p, i, L_CUR)) {
-        if ((st = take_currency(p, i, &cur, &cur_tok, 1)))
+        if ((st = take_currency(p, i, &cur, &cur_tok)))
             return st;
         i++;
     }
@@ -1165,6 +1164,8 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
 
     if (m.ambig >= 0 && !cur && !counted)
         return ambiguous_m(p, m.ambig, num_tok < p->nt ? num_tok : 0, 0);
+    if (cur_tok >= 0 && is_cat(p, i, L_CUR)) /* "$5 $", "$2.5/h USD" */
+        return take_currency(p, i, &cur, &cur_tok);
     if (i < p->nt)
         return trailing(p, 0, i);
 

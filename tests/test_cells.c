@@ -400,6 +400,9 @@ START_TEST(bad_arguments)
         GPB_EINVAL, "gpus");
     bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "3 months", ""),
         GPB_EUNIT, "price:");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "$2.5/h USD",
+                             ""),
+        GPB_ESYNTAX, "price: currency given twice: '$' and 'USD'");
     bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "1.5", ""),
         GPB_ERANGE, "mfu");
     bad(gpb_cells_train_gpu_hours("70B", "2T", "V100", "", "bf16"),

@@ -86,6 +86,10 @@ expect 2 "mfu and days" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --mfu 0.4 --days 3
 expect 2 "negative price" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --price '-$2/h'
+# A currency is stated once: "$2 USD/h" says it twice.
+expect 2 "currency twice" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 8 --price '$2 USD/h'
+contains err "currency given twice: '\$' and 'USD'" "currency twice message"
 expect 2 "unsupported precision" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu V100 --gpus 8 --precision bf16
 contains err "bf16" "V100 has no bf16"

@@ -26,7 +26,8 @@
  *   never with k/M/B; a leading one stands for one of it: "千卡" is 1000
  *   cards, "百万美元" is $1M.
  * - 元, 美元, 美金 and 欧元 go after the amount ("5000万元"); symbols and
- *   codes go before or after ("$5", "5 USD", "RMB 300万").
+ *   codes go before or after ("$5", "5 USD", "RMB 300万"). A quantity
+ *   states its currency once: "$5 USD" and "¥5万元" are refused.
  * - A value is the decimal as written, scaled by its units and rounded
  *   once to the nearest double: "16.1k" is the double nearest 16100, not
  *   16.1 × 1000 rounded twice. Multipliers, percent, byte prefixes and
@@ -102,9 +103,10 @@ typedef struct gpb_quantity {
  *   GPB_EINVAL     text or out is NULL (column 0)
  *   GPB_ESYNTAX    empty or blank text, no number where one was expected,
  *                  malformed number or thousands separator, two
- *                  multipliers ("5kk"), a currency given twice ("$$5") or
- *                  before the number when it goes after ("元5"), text left
- *                  over, "NaN", bad UTF-8
+ *                  multipliers ("5kk"), a currency given twice ("$$5",
+ *                  "$5 USD", "¥5万元"; the message names both and the
+ *                  column is the second's) or before the number when it
+ *                  goes after ("元5"), text left over, "NaN", bad UTF-8
  *   GPB_ERANGE     the value overflows a double (or underflows to zero),
  *                  "inf"/"infinity" written as a value, a negative amount
  *                  of money, price, duration or size, a zero denominator

@@ -432,11 +432,9 @@ static gpb_status stat_parse(gpb__cell *c, const char *stat, stat_kind *k,
                               "mean, se, median, min, max or prob<=x, found "
                               "'%s'",
                               stat);
-    if (!(v >= 0 && v <= 1))
-        return gpb__cell_fail(c, GPB_ERANGE, "stat",
-                              "a quantile level is from 0 to 1, found %g",
-                              v);
-    *level = v;
+    /* A level is a fraction: "90" gets the hint "did you mean 90%?". */
+    if (gpb_units_parse_fraction(stat, GPB_FRAC_CLOSED, level, &e))
+        return gpb__cell_fail(c, e.status, "stat", "%s", e.message);
     return GPB_OK;
 }
 
@@ -495,7 +493,8 @@ double gpb_cells_raise(const char *file, const char *runway_months,
     gpb_status st;
     if ((st = gpb__cell_whole(&c, "runway_months", runway_months, 0, 1,
                               1e9, &months)) ||
-        (st = gpb__cell_number(&c, "confidence", confidence, 0.9, &conf)) ||
+        (st = gpb__cell_fraction(&c, "confidence", confidence, 0.9,
+                                 GPB_FRAC_CLOSED, &conf)) ||
         (st = cached(&c, file, overrides, paths, seed, &e)))
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;

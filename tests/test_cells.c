@@ -439,6 +439,59 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
+/*
+ * Fractions: "40%" is 0.4 exactly, and a number above 1 where a fraction
+ * goes fails with the units layer's hint when it reads as a percentage
+ * without its sign (1 < v <= 100, and v / 100 allowed). Fields that may
+ * pass 1 (pue, premium, overhead_frac) still take such numbers.
+ */
+START_TEST(fractions_refuse_percent_numbers)
+{
+    double h = ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", ""));
+    ck_assert(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "40%", "")) ==
+              h);
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "40", ""),
+        GPB_ERANGE,
+        "mfu: expected a fraction in (0, 1], found '40'; did you mean 40% = "
+        "0.40?");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "12.5", "", ""),
+        GPB_ERANGE, "mfu: expected a fraction in (0, 1], found '12.5'; did "
+        "you mean 12.5% = 0.125?");
+    /* 150 is no percentage of a fraction: no hint. */
+    bad(gpb_cells_train_days("70B", "2T", "H100", "512", "150", ""),
+        GPB_ERANGE, "mfu: expected a fraction in (0, 1], found '150'");
+    ck_assert(strstr(gpb_cells_last_error(), "did you mean") == NULL);
+    bad(gpb_cells_min_gpus("70B", "H100", "", "90"), GPB_ERANGE,
+        "usable_frac: expected a fraction in [0, 1], found '90'; did you "
+        "mean 90% = 0.90?");
+
+    double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "0.7",
+                                        "", "", ""));
+    ck_assert(ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "70%",
+                                       "", "", "")) == v);
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "70", "", "",
+                              ""),
+        GPB_ERANGE, "util_frac: expected a fraction in [0, 1], found '70'; "
+        "did you mean 70% = 0.70?");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                              "rent_mode=spot; spot_discount_frac=30"),
+        GPB_ERANGE, "option spot_discount_frac: expected a fraction in "
+        "[0, 1], found '30'; did you mean 30% = 0.30?");
+    /* A preemption loss is below 1: 100% is no fraction of it either. */
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                              "spot_preemption_loss_frac=100"),
+        GPB_ERANGE, "option spot_preemption_loss_frac: expected a fraction "
+        "in [0, 1), found '100'");
+    ck_assert(strstr(gpb_cells_last_error(), "did you mean") == NULL);
+    ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                             "pue=1.3; premium=1.5; overhead_frac=1.2; "
+                             "maintenance_frac_per_year=10%"));
+    bad(gpb_cells_cost_per_mtoken("70B", "H100", "$2/h", "mfu_frac=50"),
+        GPB_ERANGE, "option mfu_frac: expected a fraction in (0, 1], found "
+        "'50'; did you mean 50% = 0.50?");
+}
+END_TEST
+
 static void *other_thread_fails(void *arg)
 {
     (void)arg;
@@ -658,6 +711,17 @@ START_TEST(scenario_errors)
         "runway_months:");
     bad(gpb_cells_prob_out_of_cash(g_path, "", "", "500", ""), GPB_EINVAL,
         "month: is required");
+    /* Fractions: a confidence and a quantile level of 90 are 90%. */
+    bad(gpb_cells_raise(g_path, "12", "90", "", "500", ""), GPB_ERANGE,
+        "confidence: expected a fraction in [0, 1], found '90'; did you "
+        "mean 90% = 0.90?");
+    bad(gpb_cells_scenario(g_path, "runway_months", "90", "", "500", ""),
+        GPB_ERANGE, "stat: expected a fraction in [0, 1], found '90'; did "
+        "you mean 90% = 0.90?");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[0].mfu=40", "500", ""),
+        GPB_ESCHEMA, "training[0].mfu: expected a fraction in (0, 1], found "
+        "'40'; did you mean 40% = 0.40?");
 }
 END_TEST
 
@@ -1056,6 +1120,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, rent_vs_buy_currency);
     tcase_add_test(tc, serving_matches);
     tcase_add_test(tc, bad_arguments);
+    tcase_add_test(tc, fractions_refuse_percent_numbers);
     tcase_add_test(tc, last_error_is_per_thread);
     suite_add_tcase(s, tc);
 

@@ -111,6 +111,45 @@ expect 0 "estimate gpus 16.1k" -- "$GPB" estimate --params 7B --tokens 1T \
 contains out '"gpus": 16100.0,' "16.1k GPUs is 16100"
 near days 0.0610334 1e-5
 
+# --- fractions: "40%" is 0.4, "40" is refused with a hint -------------------
+# The bug report: --mfu 40 printed "MFU 40.000, given" and ran at MFU 1.
+expect 2 "mfu 40" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 40
+msg="--mfu '40': expected a fraction in (0, 1], found '40';"
+contains err "$msg did you mean 40% = 0.40?" "mfu 40 gets the hint"
+# 6 · 13e9 · 2e12 = 1.56e23 FLOP at 989.4e12 FLOP/s (H800 dense bf16) and
+# MFU 0.4: 1.56e23 / (989.4e12 · 0.4 · 3600) = 109,493.97 GPU-hours.
+expect 0 "mfu 40%" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 40% --json
+near mfu 0.4 1e-15
+near gpu_hours 109493.97 1e-7
+expect 2 "mfu 150" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 150
+contains err "expected a fraction in (0, 1], found '150'" "mfu 150 refused"
+if grep -q "did you mean" "$TMP/err"; then bad "mfu 150 got a hint"; else ok
+fi
+expect 2 "utilization 70" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --utilization 70
+msg="--utilization '70': expected a fraction in [0, 1], found '70';"
+contains err "$msg did you mean 70% = 0.70?" "utilization 70 gets the hint"
+expect 0 "utilization 70%" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --utilization 70% --json
+near util_frac 0.7 1e-15
+expect 2 "preemption loss 100" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --preemption-loss 100
+msg="--preemption-loss '100': expected a fraction in [0, 1), found '100'"
+contains err "$msg" "a loss below 1: 100 is refused"
+if grep -q "did you mean" "$TMP/err"; then bad "loss 100 got a hint"; else ok
+fi
+# Multipliers that may pass 1 are not fractions.
+expect 0 "pue and premium above 1" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 8 --months 36 --pue 1.3 --premium 1.5 --overhead 1.2
+expect 2 "raise confidence 90" -- "$GPB" raise --confidence 90 --paths 100
+msg="--confidence '90': expected a fraction in (0, 1), found '90';"
+contains err "$msg did you mean 90% = 0.90?" "confidence 90 gets the hint"
+expect 2 "run precision 5" -- "$GPB" run --precision 5 --quiet
+contains err "did you mean 5% = 0.05?" "precision 5 gets the hint"
+
 # --- gpus -------------------------------------------------------------------
 expect 0 "gpus" -- "$GPB" gpus
 contains out "H100-SXM" "catalog lists H100-SXM"

@@ -26,6 +26,9 @@ static int close_rel(double got, double want, double tol)
     return fabs(got - want) <= tol * fabs(want);
 }
 
+/* The same double, bit for bit (so 0.0 and -0.0 differ). */
+static int bits_eq(double a, double b) { return !memcmp(&a, &b, sizeof a); }
+
 /* ------------------------------------------------------------------ */
 /* Accepted forms                                                      */
 /* ------------------------------------------------------------------ */
@@ -812,6 +815,170 @@ START_TEST(test_locale_independent)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Fractions: "40%" is 0.4, and "40" gets a hint                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct hint_case {
+    const char *text;
+    gpb_frac_bounds bounds;
+    const char *hint; /* "" for none */
+} hint_case;
+
+#define FC GPB_FRAC_CLOSED
+#define FLO GPB_FRAC_OPEN_LO
+#define FHI GPB_FRAC_OPEN_HI
+#define FO GPB_FRAC_OPEN
+
+/* The fraction is the percentage's digits with the point moved two
+   places, padded to two decimals: worked by hand. */
+static const hint_case HINT_CASES[] = {
+    {"40", FLO, "did you mean 40% = 0.40?"},
+    {"40", FC, "did you mean 40% = 0.40?"},
+    {" 40 ", FO, "did you mean 40% = 0.40?"},
+    {"4e1", FC, "did you mean 40% = 0.40?"},
+    {"12.5", FC, "did you mean 12.5% = 0.125?"},
+    {"1.5", FC, "did you mean 1.5% = 0.015?"},
+    {"1.0000001", FC, "did you mean 1.0000001% = 0.010000001?"},
+    {"99.999", FHI, "did you mean 99.999% = 0.99999?"},
+    {"100", FC, "did you mean 100% = 1.00?"},
+    {"100", FLO, "did you mean 100% = 1.00?"},
+    {"1e2", FC, "did you mean 100% = 1.00?"},
+    {"0.001k", FC, ""}, /* 1: a fraction, no hint */
+    {"100", FHI, ""},   /* 1.00 is not below 1 */
+    {"100", FO, ""},
+    {"1", FC, ""},
+    {"0.4", FC, ""},
+    {"100.5", FC, ""},
+    {"1000", FC, ""},
+    {"-40", FC, ""},
+    {"40%", FC, ""},   /* a percentage already */
+    {"4000%", FC, ""},
+    {"$40", FC, ""},   /* money */
+    {"40 GPUs", FC, ""},
+    {"40 days", FC, ""},
+    {"abc", FC, ""},
+    {"", FC, ""},
+    {"40", (gpb_frac_bounds)7, ""},
+};
+
+START_TEST(test_fraction_hint)
+{
+    const hint_case *c = &HINT_CASES[_i];
+    char buf[128];
+    memset(buf, 'x', sizeof buf);
+    int n = gpb_units_fraction_hint(c->text, c->bounds, buf, sizeof buf);
+    ck_assert_msg(strcmp(buf, c->hint) == 0, "'%s' (%d): '%s', want '%s'",
+                  c->text, (int)c->bounds, buf, c->hint);
+    ck_assert_int_eq(n, (int)strlen(c->hint));
+}
+END_TEST
+
+START_TEST(test_fraction_hint_buffers)
+{
+    char small[8];
+    ck_assert_int_eq(gpb_units_fraction_hint("40", FC, NULL, 0), 24);
+    ck_assert_int_eq(gpb_units_fraction_hint("40", FC, small, sizeof small),
+                     24);
+    ck_assert_str_eq(small, "did you");
+    ck_assert_int_eq(gpb_units_fraction_hint(NULL, FC, small, sizeof small),
+                     0);
+    ck_assert_str_eq(small, "");
+    /* The same words in a comma-decimal locale (skipped where none is
+       installed). */
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8",
+                                        "fr_FR.UTF-8", "ru_RU.UTF-8"};
+    const char *set = NULL;
+    for (size_t i = 0; i < 4 && !set; i++)
+        set = setlocale(LC_NUMERIC, names[i]);
+    if (!set)
+        return;
+    char buf[64];
+    gpb_units_fraction_hint("12.5", FC, buf, sizeof buf);
+    setlocale(LC_NUMERIC, "C");
+    ck_assert_str_eq(buf, "did you mean 12.5% = 0.125?");
+}
+END_TEST
+
+typedef struct frac_case {
+    const char *text;
+    gpb_frac_bounds bounds;
+    gpb_status status;
+    double value;        /* on success: bit for bit */
+    int column;          /* on failure */
+    const char *message; /* on failure: the whole message */
+} frac_case;
+
+static const frac_case FRAC_CASES[] = {
+    {"0.4", FLO, GPB_OK, 0.4, 0, NULL},
+    {"40%", FLO, GPB_OK, 0.4, 0, NULL},
+    {"40 %", FC, GPB_OK, 0.4, 0, NULL},
+    {"12.5 percent", FC, GPB_OK, 0.125, 0, NULL},
+    {".07", FC, GPB_OK, 0.07, 0, NULL},
+    {"7%", FC, GPB_OK, 0.07, 0, NULL},
+    {"0", FC, GPB_OK, 0, 0, NULL},
+    {"1", FC, GPB_OK, 1, 0, NULL},
+    {"100%", FLO, GPB_OK, 1, 0, NULL},
+    {"0", FHI, GPB_OK, 0, 0, NULL},
+    {"0.999", FO, GPB_OK, 0.999, 0, NULL},
+    {"40", FLO, GPB_ERANGE, 0, 1,
+     "expected a fraction in (0, 1], found '40'; did you mean 40% = 0.40?"},
+    {"  40", FC, GPB_ERANGE, 0, 3,
+     "expected a fraction in [0, 1], found '40'; did you mean 40% = 0.40?"},
+    {"90", FO, GPB_ERANGE, 0, 1,
+     "expected a fraction in (0, 1), found '90'; did you mean 90% = 0.90?"},
+    {"100", FHI, GPB_ERANGE, 0, 1,
+     "expected a fraction in [0, 1), found '100'"},
+    {"150", FC, GPB_ERANGE, 0, 1,
+     "expected a fraction in [0, 1], found '150'"},
+    {"150%", FC, GPB_ERANGE, 0, 1,
+     "expected a fraction in [0, 1], found '150%'"},
+    {"0", FLO, GPB_ERANGE, 0, 1, "expected a fraction in (0, 1], found '0'"},
+    {"1", FO, GPB_ERANGE, 0, 1, "expected a fraction in (0, 1), found '1'"},
+    {"-0.1", FC, GPB_ERANGE, 0, 1,
+     "expected a fraction in [0, 1], found '-0.1'"},
+    {"abc", FC, GPB_ESYNTAX, 0, 1, "expected a number, found 'abc'"},
+    {"$0.4", FC, GPB_EUNIT, 0, 1,
+     "expected a number, found an amount of money '$0.4'"},
+};
+
+START_TEST(test_parse_fraction)
+{
+    const frac_case *c = &FRAC_CASES[_i];
+    double v = -7;
+    gpb_error err;
+    gpb_error_clear(&err);
+    gpb_status st = gpb_units_parse_fraction(c->text, c->bounds, &v, &err);
+    ck_assert_msg(st == c->status, "'%s': status %d (%s), want %d", c->text,
+                  st, err.message, c->status);
+    if (st == GPB_OK) {
+        ck_assert_msg(bits_eq(v, c->value), "'%s' = %.17g, want %.17g",
+                      c->text, v, c->value);
+        return;
+    }
+    ck_assert(v == -7); /* written only on success */
+    ck_assert_int_eq(err.status, c->status);
+    ck_assert_int_eq(err.column, c->column);
+    ck_assert_str_eq(err.message, c->message);
+}
+END_TEST
+
+START_TEST(test_parse_fraction_invalid)
+{
+    double v;
+    gpb_error err;
+    ck_assert_int_eq(gpb_units_parse_fraction("0.4", FC, NULL, &err),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_units_parse_fraction(NULL, FC, &v, &err),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_units_parse_fraction("0.4", (gpb_frac_bounds)4, &v,
+                                              &err),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_units_parse_fraction("40", FC, &v, NULL),
+                     GPB_ERANGE);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Correct rounding: a multiplier is part of the number, not a product   */
 /* ------------------------------------------------------------------ */
 
@@ -863,8 +1030,6 @@ static const scale_case SCALE_CASES[] = {
    for each case (about 10 ms), and to 99.999 for the multipliers of the
    bug report (k, M, 亿), to keep the suite quick under the sanitizers. */
 enum { MANT_LO = 1, MANT_HI = 9999, MANT_HI_FULL = 99999 };
-
-static int bits_eq(double a, double b) { return !memcmp(&a, &b, sizeof a); }
 
 /*
  * Parses text and compares it with want, bit for bit; on the first
@@ -1225,6 +1390,13 @@ static Suite *units_suite(void)
     tcase_add_test(tc, test_format_truncation);
     tcase_add_test(tc, test_format_invalid);
     tcase_add_test(tc, test_locale_independent);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fractions");
+    tcase_add_loop_test(tc, test_fraction_hint, 0, NCASES(HINT_CASES));
+    tcase_add_test(tc, test_fraction_hint_buffers);
+    tcase_add_loop_test(tc, test_parse_fraction, 0, NCASES(FRAC_CASES));
+    tcase_add_test(tc, test_parse_fraction_invalid);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("correct_rounding");

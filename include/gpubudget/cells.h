@@ -17,7 +17,12 @@
  *   - NULL, "" or blank text means "not given": optional arguments then
  *     take the default their description names; a required one is an
  *     error.
- *   - Arguments named *_frac are fractions: "0.4" or "40%".
+ *   - Arguments named *_frac, and mfu, confidence and a quantile level,
+ *     are fractions: "0.4" or "40%" (gpb_units_parse_fraction). A number
+ *     above 1 is refused, with a hint when it reads as a percentage
+ *     without its sign: "mfu: expected a fraction in (0, 1], found '40';
+ *     did you mean 40% = 0.40?" (GPB_ERANGE). Fields that may pass 1
+ *     (premium, overhead_frac, pue, rates per year) are plain numbers.
  *   - Arguments that are durations accept a bare number in the unit of
  *     their name (days for `days`, months for `months`) or a duration in
  *     any unit ("720h", "3 months", "30天"). One month is 730.5 hours.

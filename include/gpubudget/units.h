@@ -147,6 +147,54 @@ GPB_API gpb_status gpb_units_parse_number(const char *text, double *out,
                                           gpb_error *err);
 
 /*
+ * Fractions. A fraction is a number in [0, 1]: an MFU, a utilisation, a
+ * probability, a discount. People often write one as a percentage without
+ * its sign ("--mfu 40"); these two functions refuse that with a hint, and
+ * accept "40%" (= 0.4) everywhere a fraction is read: the CLI, the
+ * scenario loader and the cells use them, so the rule and its wording
+ * live here once.
+ *
+ * gpb_frac_bounds says which ends of [0, 1] a fraction may take.
+ */
+typedef enum gpb_frac_bounds {
+    GPB_FRAC_CLOSED = 0, /* [0, 1]: a utilisation, a probability */
+    GPB_FRAC_OPEN_LO,    /* (0, 1]: an MFU */
+    GPB_FRAC_OPEN_HI,    /* [0, 1): a loss short of everything */
+    GPB_FRAC_OPEN,       /* (0, 1): a confidence level */
+    GPB_FRAC_BOUNDS_COUNT
+} gpb_frac_bounds;
+
+/*
+ * Parses a fraction: a number ("0.4", ".4") or a percentage ("40%",
+ * "40 percent") in [0, 1] with the ends that bounds allows. *out is
+ * written only on success.
+ *
+ * Returns what gpb_units_parse_number returns; GPB_EINVAL for out NULL or
+ * bounds outside the enum; GPB_ERANGE for a number outside the range, with
+ * the column of its first character and the message
+ *     expected a fraction in (0, 1], found '40'; did you mean 40% = 0.40?
+ * (the hint of gpb_units_fraction_hint, when it gives one).
+ */
+GPB_API gpb_status gpb_units_parse_fraction(const char *text,
+                                            gpb_frac_bounds bounds,
+                                            double *out, gpb_error *err);
+
+/*
+ * The hint for a fraction written as a percentage without its sign. When
+ * text (borrowed, may be NULL) is a bare number v (no percent sign, unit
+ * or currency) with v > 1 and v / 100 a fraction within bounds (that is
+ * 1 < v <= 100, or v < 100 when bounds excludes 1), writes
+ *     did you mean 40% = 0.40?
+ * into buf: v as its shortest decimal, and v / 100 by moving the decimal
+ * point, with at least two decimals ("12.5% = 0.125", "100% = 1.00").
+ * Otherwise writes "". Returns the hint's length in bytes as snprintf does
+ * (0: no hint); buf may be NULL when n is 0. The text is the same in every
+ * locale.
+ */
+GPB_API int gpb_units_fraction_hint(const char *text, gpb_frac_bounds bounds,
+                                    char *buf, size_t n);
+
+/*
  * The ISO 4217 code of a currency ("USD", "CNY", "EUR"), static. Returns ""
  * for GPB_CURRENCY_NONE and for values outside the enum; never NULL.
  */

@@ -290,6 +290,10 @@ void gpb_cells_cache_clear(void)
 /* The functions                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* A cell's cap must be one the engine accepts. */
+_Static_assert(GPB_CELLS_MAX_PATHS <= GPB_SIM_MAX_PATHS,
+               "GPB_CELLS_MAX_PATHS above the engine's GPB_SIM_MAX_PATHS");
+
 /* The arguments every scenario function shares. */
 static gpb_status run_args(gpb__cell *c, const char *file, const char *paths,
                            const char *seed, size_t *n, uint64_t *s)
@@ -300,8 +304,18 @@ static gpb_status run_args(gpb__cell *c, const char *file, const char *paths,
     gpb_status st;
     if (gpb__cell_blank(file))
         return gpb__cell_fail(c, GPB_EINVAL, "file", "is required");
+    /* Above the cap is a limit, said as such, before any whole-number
+       check (cells.h, GPB_CELLS_MAX_PATHS). */
+    if ((st = gpb__cell_number(c, "paths", paths, (double)dflt.paths, &p)))
+        return st;
+    if (p > GPB_CELLS_MAX_PATHS)
+        return gpb__cell_fail(c, GPB_ELIMIT, "paths",
+                              "at most %d paths in a cell (a million keep "
+                              "about 0.5 GB), found %.17g; simulate more "
+                              "with gpubudget run --paths",
+                              GPB_CELLS_MAX_PATHS, p);
     if ((st = gpb__cell_whole(c, "paths", paths, (double)dflt.paths, 1,
-                              (double)GPB_SIM_MAX_PATHS, &p)) ||
+                              GPB_CELLS_MAX_PATHS, &p)) ||
         (st = gpb__cell_seed(c, "seed", seed, dflt.seed, s)))
         return st;
     *n = (size_t)p;

@@ -747,6 +747,43 @@ START_TEST(scaled_arguments_are_exact)
 }
 END_TEST
 
+/*
+ * A cell may ask for at most GPB_CELLS_MAX_PATHS = 10^6 paths (cells.h:
+ * about 0.5 GB of results), not the engine's 10^8 (~30-60 GB). The paths
+ * are checked before the file is read: a missing file gives EIO once they
+ * pass and ELIMIT when they do not, so no test here simulates anything
+ * (the code before the cap would have failed with EIO, not run 10^8).
+ */
+START_TEST(paths_are_capped_per_cell)
+{
+    const char *nofile = "/nonexistent/x.yaml";
+    const double runs0 = gpb_cells_scenario_runs();
+    ck_assert_int_eq(GPB_CELLS_MAX_PATHS, 1000000);
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1e8", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    ck_assert(strstr(gpb_cells_last_error(), "found 100000000") != NULL);
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1000001", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1.5M", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    bad(gpb_cells_raise(nofile, "", "", "", "1e7", ""), GPB_ELIMIT,
+        "paths: at most 1000000");
+    bad(gpb_cells_prob_out_of_cash(nofile, "3", "", "2000000", ""),
+        GPB_ELIMIT, "paths: at most 1000000");
+    ck_assert(gpb_cells_scenario_runs() == runs0);
+    /* The cap itself, and its spelling with a multiplier, pass. */
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1000000", ""),
+        GPB_EIO, "cannot open scenario");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1M", ""),
+        GPB_EIO, "cannot open scenario");
+    /* Below 1 and fractions are still refused as before. */
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "0", ""),
+        GPB_ERANGE, "paths: expected a whole number from 1 to 1000000");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "2.5", ""),
+        GPB_EINVAL, "paths:");
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* The cache                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -1131,6 +1168,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, scenario_overrides_identical);
     tcase_add_test(tc, scenario_errors);
     tcase_add_test(tc, scaled_arguments_are_exact);
+    tcase_add_test(tc, paths_are_capped_per_cell);
     tcase_add_test(tc, cache_runs_each_key_once);
     tcase_add_test(tc, cache_is_bounded_lru);
     tcase_add_test(tc, threads_share_the_cache_safely);

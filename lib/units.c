@@ -742,7 +742,7 @@ static gpb_status take_currency(parser *p, int i, gpb_currency *cur,
  * exp10 and mul gather the sizes that are powers of ten or whole numbers
  * (k, 万, %, GB, days, months; "/1K tokens"), bin powers of two (KiB),
  * which multiply exactly, and div the rest (minutes in a duration; a
- * rate's hours, months or count), each one more rounding. So numbers,
+ * rate's days, months or count), each one more rounding. So numbers,
  * money, sizes and durations in hours, days, weeks, months or years come
  * out correctly rounded. mul stays below 2^32 (at most two units, each
  * under 10^4), which digits_mul needs.

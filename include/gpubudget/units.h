@@ -32,9 +32,10 @@
  *   once to the nearest double: "16.1k" is the double nearest 16100, not
  *   16.1 × 1000 rounded twice. Multipliers, percent, byte prefixes and
  *   durations in hours, days, weeks, months and years scale the digits
- *   before that rounding; minutes, seconds and a rate's time or count
- *   (other than a power of ten, as in "/1K tokens") divide the rounded
- *   value, one rounding more (docs/units.md, "Exact").
+ *   before that rounding, as do a rate's powers of ten ("/1K tokens"); a
+ *   duration in minutes or seconds, and a rate per day, week, month or
+ *   year or per a count such as "per 3 hours", divide the rounded value,
+ *   one rounding more (docs/units.md, "Exact").
  *
  * Every function here is pure and thread-safe: no global state, no locale
  * dependence (the decimal point is always "."), no allocation.

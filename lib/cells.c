@@ -93,6 +93,21 @@ gpb_status gpb__cell_number(gpb__cell *c, const char *name, const char *text,
     return st ? gpb__cell_fail(c, st, name, "%s", e.message) : GPB_OK;
 }
 
+gpb_status gpb__cell_fraction(gpb__cell *c, const char *name,
+                              const char *text, double dflt,
+                              gpb_frac_bounds bounds, double *out)
+{
+    if (gpb__cell_blank(text)) {
+        if (isnan(dflt))
+            return gpb__cell_fail(c, GPB_EINVAL, name, "is required");
+        *out = dflt;
+        return GPB_OK;
+    }
+    gpb_error e;
+    gpb_status st = gpb_units_parse_fraction(text, bounds, out, &e);
+    return st ? gpb__cell_fail(c, st, name, "%s", e.message) : GPB_OK;
+}
+
 gpb_status gpb__cell_whole(gpb__cell *c, const char *name, const char *text,
                            double dflt, double lo, double hi, double *out)
 {
@@ -295,6 +310,7 @@ static gpb_status cell_field(gpb__cell *c, const gpb_gpu *gpu,
 
 typedef enum opt_kind {
     OPT_NUM,          /* a number */
+    OPT_FRAC,         /* a fraction within the spec's bounds */
     OPT_MONTHS,       /* months, or a duration */
     OPT_MONEY,        /* an amount */
     OPT_PRICE_HOUR,   /* money per GPU-hour */
@@ -308,7 +324,8 @@ typedef enum opt_kind {
 typedef struct opt_spec {
     const char *name;
     opt_kind kind;
-    size_t offset; /* of the double or int in the caller's struct */
+    size_t offset;          /* of the double or int in the caller's struct */
+    gpb_frac_bounds bounds; /* OPT_FRAC: which ends of [0, 1] it takes */
 } opt_spec;
 
 #define OPT_VALUE_MAX 256
@@ -325,6 +342,8 @@ static gpb_status opt_set(gpb__cell *c, const opt_spec *o, const char *v,
     switch (o->kind) {
     case OPT_NUM:
         return gpb__cell_number(c, name, v, NAN, d);
+    case OPT_FRAC:
+        return gpb__cell_fraction(c, name, v, NAN, o->bounds, d);
     case OPT_MONTHS:
         return cell_duration(c, name, v, GPB_HOURS_PER_MONTH, "months", d);
     case OPT_MONEY:
@@ -464,7 +483,7 @@ static gpb_status train_read(gpb__cell *c, const char *params,
         return st;
     if (gpb__cell_blank(mfu))
         return cell_field(c, a->gpu, "default_mfu", &a->mfu);
-    return gpb__cell_number(c, "mfu", mfu, NAN, &a->mfu);
+    return gpb__cell_fraction(c, "mfu", mfu, NAN, GPB_FRAC_OPEN_LO, &a->mfu);
 }
 
 double gpb_cells_train_flops(const char *params, const char *tokens)
@@ -674,7 +693,8 @@ double gpb_cells_min_gpus(const char *params, const char *card,
         !(st = cell_card(&c, card, &gpu)) &&
         !(st = gpb__cell_number(&c, "bytes_per_param", bytes_per_param, 0,
                                 &bpp)) &&
-        !(st = gpb__cell_number(&c, "usable_frac", usable_frac, 0, &frac)) &&
+        !(st = gpb__cell_fraction(&c, "usable_frac", usable_frac, 0,
+                                  GPB_FRAC_CLOSED, &frac)) &&
         !(st = cell_field(&c, gpu, "mem_bytes", &mem)) &&
         !(st = gpb_compute_train_memory_bytes(n, bpp, NULL, &bytes,
                                               &c.err)))
@@ -693,16 +713,19 @@ typedef struct rvb_args {
     double settle;     /* breakeven_months: 0 payback, 1 settle */
 } rvb_args;
 
-#define RVB(f, k) {#f, k, offsetof(rvb_args, in.f)}
+#define RVB(f, k) {#f, k, offsetof(rvb_args, in.f), GPB_FRAC_CLOSED}
+/* finance.h's fractions: [0, 1], the preemption loss [0, 1). A rate of
+   change, an overhead per unit of price and a premium may pass 1. */
+#define RVBF(f, b) {#f, OPT_FRAC, offsetof(rvb_args, in.f), b}
 static const opt_spec RVB_OPTIONS[] = {
-    RVB(util_frac, OPT_NUM),
+    RVBF(util_frac, GPB_FRAC_CLOSED),
     RVB(rent_price_per_gpu_hour, OPT_PRICE_HOUR),
     RVB(rent_price_change_frac_per_year, OPT_NUM),
     RVB(rent_mode, OPT_RENT_MODE),
-    RVB(reserved_discount_frac, OPT_NUM),
+    RVBF(reserved_discount_frac, GPB_FRAC_CLOSED),
     RVB(reserved_commitment_months, OPT_MONTHS),
-    RVB(spot_discount_frac, OPT_NUM),
-    RVB(spot_preemption_loss_frac, OPT_NUM),
+    RVBF(spot_discount_frac, GPB_FRAC_CLOSED),
+    RVBF(spot_preemption_loss_frac, GPB_FRAC_OPEN_HI),
     RVB(price_per_gpu, OPT_MONEY),
     RVB(premium, OPT_NUM),
     RVB(overhead_frac, OPT_NUM),
@@ -712,29 +735,31 @@ static const opt_spec RVB_OPTIONS[] = {
     RVB(tdp_watts, OPT_NUM),
     RVB(server_overhead, OPT_NUM),
     RVB(pue, OPT_NUM),
-    RVB(idle_power_frac, OPT_NUM),
+    RVBF(idle_power_frac, GPB_FRAC_CLOSED),
     RVB(tariff_per_kwh, OPT_PRICE_KWH),
     RVB(colo_per_kw_month, OPT_MONEY),
-    RVB(maintenance_frac_per_year, OPT_NUM),
+    RVBF(maintenance_frac_per_year, GPB_FRAC_CLOSED),
     RVB(depreciation_method, OPT_DEPRECIATION),
     RVB(depreciation_life_months, OPT_MONTHS),
-    RVB(salvage_frac, OPT_NUM),
+    RVBF(salvage_frac, GPB_FRAC_CLOSED),
     RVB(declining_rate_per_year, OPT_NUM),
-    RVB(resale_decline_frac_per_year, OPT_NUM),
-    RVB(resale_floor_frac, OPT_NUM),
+    RVBF(resale_decline_frac_per_year, GPB_FRAC_CLOSED),
+    RVBF(resale_floor_frac, GPB_FRAC_CLOSED),
     RVB(rent_out_price_per_gpu_hour, OPT_PRICE_HOUR),
-    RVB(rent_out_util_frac, OPT_NUM),
+    RVBF(rent_out_util_frac, GPB_FRAC_CLOSED),
     RVB(financing, OPT_FINANCING),
-    RVB(loan_frac, OPT_NUM),
+    RVBF(loan_frac, GPB_FRAC_CLOSED),
     RVB(loan_rate_per_year, OPT_NUM),
     RVB(loan_months, OPT_MONTHS),
-    RVB(lease_frac_per_month, OPT_NUM),
+    RVBF(lease_frac_per_month, GPB_FRAC_CLOSED),
     RVB(lease_payment_per_month, OPT_MONEY),
     RVB(discount_rate_per_year, OPT_NUM),
-    {"max_months", OPT_MONTHS, offsetof(rvb_args, max_months)},
-    {"settle", OPT_NUM, offsetof(rvb_args, settle)},
+    {"max_months", OPT_MONTHS, offsetof(rvb_args, max_months),
+     GPB_FRAC_CLOSED},
+    {"settle", OPT_NUM, offsetof(rvb_args, settle), GPB_FRAC_CLOSED},
 };
 #undef RVB
+#undef RVBF
 
 typedef struct rvb_total {
     const char *name;
@@ -814,8 +839,8 @@ static gpb_status rvb_read(gpb__cell *c, const char *gpus, const char *months,
                             "months", &a->in.months)) ||
         (st = cell_card(c, card, &gpu)) ||
         (st = cell_field(c, gpu, "tdp_w", &a->in.tdp_watts)) ||
-        (st = gpb__cell_number(c, "util_frac", util_frac, a->in.util_frac,
-                               &a->in.util_frac)))
+        (st = gpb__cell_fraction(c, "util_frac", util_frac, a->in.util_frac,
+                                 GPB_FRAC_CLOSED, &a->in.util_frac)))
         return st;
     if (!gpb__cell_blank(rent_price) &&
         (st = gpb__cell_money(c, "rent_price", rent_price,
@@ -923,21 +948,24 @@ typedef struct serve_args {
     gpb_decode_rate rate;
 } serve_args;
 
-#define SRV(f, k) {#f, k, offsetof(serve_args, f)}
+#define SRV(f, k) {#f, k, offsetof(serve_args, f), GPB_FRAC_CLOSED}
+/* compute.h's fractions of peak and target utilisation are in (0, 1]. */
+#define SRVF(f) {#f, OPT_FRAC, offsetof(serve_args, f), GPB_FRAC_OPEN_LO}
 static const opt_spec SERVE_OPTIONS[] = {
     SRV(spec.batch, OPT_NUM),
     SRV(spec.bytes_per_param, OPT_NUM),
     SRV(spec.active_params, OPT_NUM),
     SRV(spec.kv_bytes_per_token, OPT_NUM),
     SRV(spec.context_tokens, OPT_NUM),
-    SRV(spec.mfu_frac, OPT_NUM),
-    SRV(spec.bw_frac, OPT_NUM),
+    SRVF(spec.mfu_frac),
+    SRVF(spec.bw_frac),
     SRV(precision, OPT_PRECISION),
     SRV(gpus_per_replica, OPT_NUM),
     SRV(peak_to_mean, OPT_NUM),
-    SRV(util_frac, OPT_NUM),
+    SRVF(util_frac),
 };
 #undef SRV
+#undef SRVF
 
 /* The option names without the "spec." of the struct path. */
 static const opt_spec *serve_options(opt_spec *copy)

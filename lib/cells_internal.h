@@ -58,6 +58,16 @@ gpb_status gpb__cell_number(gpb__cell *c, const char *name, const char *text,
                             double dflt, double *out);
 
 /*
+ * A fraction argument (an argument named *_frac, an MFU, a confidence):
+ * "0.4" or "40%", within bounds (blank: dflt, or required when NaN). Above
+ * 1 it fails with the units layer's hint: "mfu: expected a fraction in
+ * (0, 1], found '40'; did you mean 40% = 0.40?".
+ */
+gpb_status gpb__cell_fraction(gpb__cell *c, const char *name,
+                              const char *text, double dflt,
+                              gpb_frac_bounds bounds, double *out);
+
+/*
  * A whole number in [lo, hi] (blank: dflt, or required when NaN).
  */
 gpb_status gpb__cell_whole(gpb__cell *c, const char *name, const char *text,

@@ -290,6 +290,10 @@ void gpb_cells_cache_clear(void)
 /* The functions                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* A cell's cap must be one the engine accepts. */
+_Static_assert(GPB_CELLS_MAX_PATHS <= GPB_SIM_MAX_PATHS,
+               "GPB_CELLS_MAX_PATHS above the engine's GPB_SIM_MAX_PATHS");
+
 /* The arguments every scenario function shares. */
 static gpb_status run_args(gpb__cell *c, const char *file, const char *paths,
                            const char *seed, size_t *n, uint64_t *s)
@@ -300,8 +304,18 @@ static gpb_status run_args(gpb__cell *c, const char *file, const char *paths,
     gpb_status st;
     if (gpb__cell_blank(file))
         return gpb__cell_fail(c, GPB_EINVAL, "file", "is required");
+    /* Above the cap is a limit, said as such, before any whole-number
+       check (cells.h, GPB_CELLS_MAX_PATHS). */
+    if ((st = gpb__cell_number(c, "paths", paths, (double)dflt.paths, &p)))
+        return st;
+    if (p > GPB_CELLS_MAX_PATHS)
+        return gpb__cell_fail(c, GPB_ELIMIT, "paths",
+                              "at most %d paths in a cell (a million keep "
+                              "about 0.5 GB), found %.17g; simulate more "
+                              "with gpubudget run --paths",
+                              GPB_CELLS_MAX_PATHS, p);
     if ((st = gpb__cell_whole(c, "paths", paths, (double)dflt.paths, 1,
-                              (double)GPB_SIM_MAX_PATHS, &p)) ||
+                              GPB_CELLS_MAX_PATHS, &p)) ||
         (st = gpb__cell_seed(c, "seed", seed, dflt.seed, s)))
         return st;
     *n = (size_t)p;
@@ -432,11 +446,9 @@ static gpb_status stat_parse(gpb__cell *c, const char *stat, stat_kind *k,
                               "mean, se, median, min, max or prob<=x, found "
                               "'%s'",
                               stat);
-    if (!(v >= 0 && v <= 1))
-        return gpb__cell_fail(c, GPB_ERANGE, "stat",
-                              "a quantile level is from 0 to 1, found %g",
-                              v);
-    *level = v;
+    /* A level is a fraction: "90" gets the hint "did you mean 90%?". */
+    if (gpb_units_parse_fraction(stat, GPB_FRAC_CLOSED, level, &e))
+        return gpb__cell_fail(c, e.status, "stat", "%s", e.message);
     return GPB_OK;
 }
 
@@ -495,7 +507,8 @@ double gpb_cells_raise(const char *file, const char *runway_months,
     gpb_status st;
     if ((st = gpb__cell_whole(&c, "runway_months", runway_months, 0, 1,
                               1e9, &months)) ||
-        (st = gpb__cell_number(&c, "confidence", confidence, 0.9, &conf)) ||
+        (st = gpb__cell_fraction(&c, "confidence", confidence, 0.9,
+                                 GPB_FRAC_CLOSED, &conf)) ||
         (st = cached(&c, file, overrides, paths, seed, &e)))
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;

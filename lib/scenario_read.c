@@ -1233,6 +1233,26 @@ static int above_hi(const gpb__vspec *sp, double x)
     return sp->flags & GPB__V_HI_OPEN ? !(x < sp->hi) : !(x <= sp->hi);
 }
 
+/*
+ * Whether a key's values are fractions, and which ends of [0, 1] they may
+ * take: the keys declared as numbers in [0, 1] (mfu, probabilities,
+ * work_lost, utilization, discounts, shares, loan fractions). Keys that may
+ * pass 1 (on_cost up to 10, a PUE, an exploration multiplier) declare
+ * other ranges, so they never get the percentage hint.
+ */
+static int fraction_bounds(const gpb__vspec *sp, gpb_frac_bounds *b)
+{
+    if (sp->kind != GPB_QTY_NUMBER || sp->lo != 0 || sp->hi != 1)
+        return 0;
+    int lo = (sp->flags & GPB__V_LO_OPEN) != 0;
+    int hi = (sp->flags & GPB__V_HI_OPEN) != 0;
+    *b = lo && hi ? GPB_FRAC_OPEN
+         : lo     ? GPB_FRAC_OPEN_LO
+         : hi     ? GPB_FRAC_OPEN_HI
+                  : GPB_FRAC_CLOSED;
+    return 1;
+}
+
 /* Checks that every value d can take lies in the key's range (for a
    distribution: between its 1e-9 and 1 - 1e-9 quantiles). */
 static int check_range(gpb__loader *L, const gpb__ynode *node,
@@ -1251,11 +1271,19 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
         if (!gpb__sc_is_qty(node) || strcmp(node->text, num) != 0)
             snprintf(written, sizeof written, " (= %s)", num);
         if (below_lo(sp, x) || above_hi(sp, x)) {
+            /* "mfu: 40" is 40% written without its sign: say so (the
+               units layer words the hint for the CLI and cells too). */
+            char hint[128] = "";
+            gpb_frac_bounds b;
+            if (fraction_bounds(sp, &b) && gpb__sc_is_text(node) &&
+                gpb_units_fraction_hint(node->text, b, hint + 2,
+                                        sizeof hint - 2) > 0)
+                memcpy(hint, "; ", 2);
             if ((sp->flags & GPB__V_ELIMIT) && x > sp->hi)
                 st = GPB_ELIMIT;
-            gpb__sc_report(L, st, node, path, "expected %s %s, found %s%s",
+            gpb__sc_report(L, st, node, path, "expected %s %s, found %s%s%s",
                            sp->expect, rt, gpb__sc_found(node, fb, sizeof fb),
-                           written);
+                           written, hint);
             return -1;
         }
         if ((sp->flags & GPB__V_INT) && x != floor(x)) {

@@ -8,10 +8,14 @@
  * strings without a decimal point before strtod ("3.14e23" becomes
  * "314e21"), and formatted digits come from "%e" with whatever decimal
  * point the locale uses skipped over.
+ *
+ * A value is rounded once: the units' powers of ten (and whole-number
+ * sizes such as 24 hours) go into the digit string before strtod, which is
+ * correctly rounded, so "16.1k" reads "161e2" (struct scale).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +55,22 @@ enum {
     LF_SUFFIX = 4 /* a currency written only after the amount (5万元) */
 };
 
+/*
+ * A unit's size is factor (hours, kWh, bytes, a multiplier). A unit whose
+ * size is a power of ten or a ratio of whole numbers also gives it
+ * exactly, factor = mul · 10^exp10 / div, so that the parser can apply it
+ * to the number's decimal digits before the one rounding to a double
+ * (struct scale). mul == 0 marks the rest, whose factor is 1 or a power of
+ * two (an hour, a kWh, a KiB): multiplying a double by it is exact.
+ */
 typedef struct lexeme {
     const char *text; /* lowercase unless LF_CASE; UTF-8 */
     unsigned char cat;
     unsigned char flags;
     unsigned char sub;
     double factor;
+    signed char exp10;
+    unsigned short mul, div;
 } lexeme;
 
 #define HPM GPB_HOURS_PER_MONTH
@@ -64,149 +78,149 @@ typedef struct lexeme {
 
 static const lexeme LEX[] = {
     /* SI-style and word multipliers. */
-    {"k", L_MULT, 0, 0, 1e3},
-    {"M", L_MULT, LF_CASE, 0, 1e6},
-    {"m", L_AMBIG_M, LF_CASE, 0, 1e6},
-    {"b", L_MULT, 0, 0, 1e9},
-    {"G", L_MULT, LF_CASE, 0, 1e9},
-    {"t", L_MULT, 0, 0, 1e12},
-    {"P", L_MULT, LF_CASE, 0, 1e15},
-    {"hundred", L_MULT, 0, 0, 1e2},
-    {"thousand", L_MULT, 0, 0, 1e3},
-    {"million", L_MULT, 0, 0, 1e6},
-    {"mn", L_MULT, 0, 0, 1e6},
-    {"billion", L_MULT, 0, 0, 1e9},
-    {"bn", L_MULT, 0, 0, 1e9},
-    {"trillion", L_MULT, 0, 0, 1e12},
+    {"k", L_MULT, 0, 0, 1e3, 3, 1, 1},
+    {"M", L_MULT, LF_CASE, 0, 1e6, 6, 1, 1},
+    {"m", L_AMBIG_M, LF_CASE, 0, 1e6, 6, 1, 1},
+    {"b", L_MULT, 0, 0, 1e9, 9, 1, 1},
+    {"G", L_MULT, LF_CASE, 0, 1e9, 9, 1, 1},
+    {"t", L_MULT, 0, 0, 1e12, 12, 1, 1},
+    {"P", L_MULT, LF_CASE, 0, 1e15, 15, 1, 1},
+    {"hundred", L_MULT, 0, 0, 1e2, 2, 1, 1},
+    {"thousand", L_MULT, 0, 0, 1e3, 3, 1, 1},
+    {"million", L_MULT, 0, 0, 1e6, 6, 1, 1},
+    {"mn", L_MULT, 0, 0, 1e6, 6, 1, 1},
+    {"billion", L_MULT, 0, 0, 1e9, 9, 1, 1},
+    {"bn", L_MULT, 0, 0, 1e9, 9, 1, 1},
+    {"trillion", L_MULT, 0, 0, 1e12, 12, 1, 1},
     /* Chinese multipliers; ranks must rise: 千万 = 1e7, 万亿 = 1e12. */
-    {"十", L_CJKMULT, 0, 1, 1e1},
-    {"百", L_CJKMULT, 0, 1, 1e2},
-    {"千", L_CJKMULT, 0, 1, 1e3},
-    {"万", L_CJKMULT, 0, 2, 1e4},
-    {"萬", L_CJKMULT, 0, 2, 1e4},
-    {"亿", L_CJKMULT, 0, 3, 1e8},
-    {"億", L_CJKMULT, 0, 3, 1e8},
+    {"十", L_CJKMULT, 0, 1, 1e1, 1, 1, 1},
+    {"百", L_CJKMULT, 0, 1, 1e2, 2, 1, 1},
+    {"千", L_CJKMULT, 0, 1, 1e3, 3, 1, 1},
+    {"万", L_CJKMULT, 0, 2, 1e4, 4, 1, 1},
+    {"萬", L_CJKMULT, 0, 2, 1e4, 4, 1, 1},
+    {"亿", L_CJKMULT, 0, 3, 1e8, 8, 1, 1},
+    {"億", L_CJKMULT, 0, 3, 1e8, 8, 1, 1},
     /* Currencies. ¥ is the yuan here (see units.h). */
-    {"$", L_CUR, 0, GPB_CURRENCY_USD, 0},
-    {"usd", L_CUR, 0, GPB_CURRENCY_USD, 0},
-    {"美元", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0},
-    {"美金", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0},
-    {"\xc2\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0},     /* ¥ U+00A5 */
-    {"\xef\xbf\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0}, /* ￥ U+FFE5 */
-    {"cny", L_CUR, 0, GPB_CURRENCY_CNY, 0},
-    {"rmb", L_CUR, 0, GPB_CURRENCY_CNY, 0},
-    {"元", L_CUR, LF_SUFFIX, GPB_CURRENCY_CNY, 0},
-    {"人民币", L_CUR, 0, GPB_CURRENCY_CNY, 0},
-    {"\xe2\x82\xac", L_CUR, 0, GPB_CURRENCY_EUR, 0}, /* € U+20AC */
-    {"eur", L_CUR, 0, GPB_CURRENCY_EUR, 0},
-    {"欧元", L_CUR, LF_SUFFIX, GPB_CURRENCY_EUR, 0},
+    {"$", L_CUR, 0, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"usd", L_CUR, 0, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"美元", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"美金", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"\xc2\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0},     /* ¥ U+00A5 */
+    {"\xef\xbf\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0}, /* ￥ U+FFE5 */
+    {"cny", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0},
+    {"rmb", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0},
+    {"元", L_CUR, LF_SUFFIX, GPB_CURRENCY_CNY, 0, 0, 0, 0},
+    {"人民币", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0},
+    {"\xe2\x82\xac", L_CUR, 0, GPB_CURRENCY_EUR, 0, 0, 0, 0}, /* € U+20AC */
+    {"eur", L_CUR, 0, GPB_CURRENCY_EUR, 0, 0, 0, 0},
+    {"欧元", L_CUR, LF_SUFFIX, GPB_CURRENCY_EUR, 0, 0, 0, 0},
     /* Count words: they make a number, and GPU/token words also serve
        in rates ("/GPU-hour", "/M tokens"). */
-    {"param", L_COUNT, 0, CNT_GENERIC, 0},
-    {"params", L_COUNT, 0, CNT_GENERIC, 0},
-    {"parameter", L_COUNT, 0, CNT_GENERIC, 0},
-    {"parameters", L_COUNT, 0, CNT_GENERIC, 0},
-    {"参数", L_COUNT, 0, CNT_GENERIC, 0},
-    {"flop", L_COUNT, 0, CNT_GENERIC, 0},
-    {"flops", L_COUNT, 0, CNT_GENERIC, 0},
-    {"个", L_COUNT, 0, CNT_GENERIC, 0},
-    {"gpu", L_COUNT, 0, CNT_GPU, 0},
-    {"gpus", L_COUNT, 0, CNT_GPU, 0},
-    {"card", L_COUNT, 0, CNT_GPU, 0},
-    {"cards", L_COUNT, 0, CNT_GPU, 0},
-    {"张", L_COUNT, 0, CNT_GPU, 0},
-    {"卡", L_COUNT, 0, CNT_GPU, 0},
-    {"张卡", L_COUNT, 0, CNT_GPU, 0},
-    {"token", L_COUNT, 0, CNT_TOKEN, 0},
-    {"tokens", L_COUNT, 0, CNT_TOKEN, 0},
-    {"tok", L_COUNT, 0, CNT_TOKEN, 0},
-    {"toks", L_COUNT, 0, CNT_TOKEN, 0},
+    {"param", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"params", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"parameter", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"parameters", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"参数", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"flop", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"flops", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"个", L_COUNT, 0, CNT_GENERIC, 0, 0, 0, 0},
+    {"gpu", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"gpus", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"card", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"cards", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"张", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"卡", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"张卡", L_COUNT, 0, CNT_GPU, 0, 0, 0, 0},
+    {"token", L_COUNT, 0, CNT_TOKEN, 0, 0, 0, 0},
+    {"tokens", L_COUNT, 0, CNT_TOKEN, 0, 0, 0, 0},
+    {"tok", L_COUNT, 0, CNT_TOKEN, 0, 0, 0, 0},
+    {"toks", L_COUNT, 0, CNT_TOKEN, 0, 0, 0, 0},
     /* Time, in hours (month 730.5 h, year 8766 h: common.h). */
-    {"h", L_TIME, 0, 0, 1},
-    {"hr", L_TIME, 0, 0, 1},
-    {"hrs", L_TIME, 0, 0, 1},
-    {"hour", L_TIME, 0, 0, 1},
-    {"hours", L_TIME, 0, 0, 1},
-    {"min", L_TIME, 0, 0, 1.0 / 60},
-    {"mins", L_TIME, 0, 0, 1.0 / 60},
-    {"minute", L_TIME, 0, 0, 1.0 / 60},
-    {"minutes", L_TIME, 0, 0, 1.0 / 60},
-    {"s", L_TIME, 0, 0, 1.0 / 3600},
-    {"sec", L_TIME, 0, 0, 1.0 / 3600},
-    {"secs", L_TIME, 0, 0, 1.0 / 3600},
-    {"second", L_TIME, 0, 0, 1.0 / 3600},
-    {"seconds", L_TIME, 0, 0, 1.0 / 3600},
-    {"d", L_TIME, 0, 0, 24},
-    {"day", L_TIME, 0, 0, 24},
-    {"days", L_TIME, 0, 0, 24},
-    {"w", L_TIME, 0, 0, 168},
-    {"wk", L_TIME, 0, 0, 168},
-    {"wks", L_TIME, 0, 0, 168},
-    {"week", L_TIME, 0, 0, 168},
-    {"weeks", L_TIME, 0, 0, 168},
-    {"mo", L_TIME, 0, 0, HPM},
-    {"mos", L_TIME, 0, 0, HPM},
-    {"mon", L_TIME, 0, 0, HPM},
-    {"mth", L_TIME, 0, 0, HPM},
-    {"mths", L_TIME, 0, 0, HPM},
-    {"month", L_TIME, 0, 0, HPM},
-    {"months", L_TIME, 0, 0, HPM},
-    {"y", L_TIME, 0, 0, HPY},
-    {"yr", L_TIME, 0, 0, HPY},
-    {"yrs", L_TIME, 0, 0, HPY},
-    {"year", L_TIME, 0, 0, HPY},
-    {"years", L_TIME, 0, 0, HPY},
-    {"annum", L_TIME, LF_DENOM, 0, HPY},
-    {"小时", L_TIME, 0, 0, 1},
-    {"时", L_TIME, LF_DENOM, 0, 1},
-    {"分钟", L_TIME, 0, 0, 1.0 / 60},
-    {"秒", L_TIME, 0, 0, 1.0 / 3600},
-    {"天", L_TIME, 0, 0, 24},
-    {"日", L_TIME, LF_DENOM, 0, 24},
-    {"周", L_TIME, 0, 0, 168},
-    {"星期", L_TIME, 0, 0, 168},
-    {"个月", L_TIME, 0, 0, HPM},
-    {"月", L_TIME, LF_DENOM, 0, HPM},
-    {"年", L_TIME, 0, 0, HPY},
+    {"h", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"hr", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"hrs", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"hour", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"hours", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"min", L_TIME, 0, 0, 1.0 / 60, 0, 1, 60},
+    {"mins", L_TIME, 0, 0, 1.0 / 60, 0, 1, 60},
+    {"minute", L_TIME, 0, 0, 1.0 / 60, 0, 1, 60},
+    {"minutes", L_TIME, 0, 0, 1.0 / 60, 0, 1, 60},
+    {"s", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"sec", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"secs", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"second", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"seconds", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"d", L_TIME, 0, 0, 24, 0, 24, 1},
+    {"day", L_TIME, 0, 0, 24, 0, 24, 1},
+    {"days", L_TIME, 0, 0, 24, 0, 24, 1},
+    {"w", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"wk", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"wks", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"week", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"weeks", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"mo", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"mos", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"mon", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"mth", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"mths", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"month", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"months", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"y", L_TIME, 0, 0, HPY, 0, 8766, 1},
+    {"yr", L_TIME, 0, 0, HPY, 0, 8766, 1},
+    {"yrs", L_TIME, 0, 0, HPY, 0, 8766, 1},
+    {"year", L_TIME, 0, 0, HPY, 0, 8766, 1},
+    {"years", L_TIME, 0, 0, HPY, 0, 8766, 1},
+    {"annum", L_TIME, LF_DENOM, 0, HPY, 0, 8766, 1},
+    {"小时", L_TIME, 0, 0, 1, 0, 0, 0},
+    {"时", L_TIME, LF_DENOM, 0, 1, 0, 0, 0},
+    {"分钟", L_TIME, 0, 0, 1.0 / 60, 0, 1, 60},
+    {"秒", L_TIME, 0, 0, 1.0 / 3600, 0, 1, 3600},
+    {"天", L_TIME, 0, 0, 24, 0, 24, 1},
+    {"日", L_TIME, LF_DENOM, 0, 24, 0, 24, 1},
+    {"周", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"星期", L_TIME, 0, 0, 168, 0, 168, 1},
+    {"个月", L_TIME, 0, 0, HPM, -1, 7305, 1},
+    {"月", L_TIME, LF_DENOM, 0, HPM, -1, 7305, 1},
+    {"年", L_TIME, 0, 0, HPY, 0, 8766, 1},
     /* Energy (kWh) and power (kW); 度 is the everyday Chinese kWh. */
-    {"kwh", L_ENERGY, 0, 0, 1},
-    {"mwh", L_ENERGY, 0, 0, 1e3},
-    {"度", L_ENERGY, 0, 0, 1},
-    {"千瓦时", L_ENERGY, 0, 0, 1},
-    {"kw", L_POWER, 0, 0, 1},
+    {"kwh", L_ENERGY, 0, 0, 1, 0, 0, 0},
+    {"mwh", L_ENERGY, 0, 0, 1e3, 3, 1, 1},
+    {"度", L_ENERGY, 0, 0, 1, 0, 0, 0},
+    {"千瓦时", L_ENERGY, 0, 0, 1, 0, 0, 0},
+    {"kw", L_POWER, 0, 0, 1, 0, 0, 0},
     /* Bytes: SI prefixes are powers of 1000, IEC (KiB...) of 1024. */
-    {"byte", L_BYTES, 0, 0, 1},
-    {"bytes", L_BYTES, 0, 0, 1},
-    {"kb", L_BYTES, 0, 0, 1e3},
-    {"mb", L_BYTES, 0, 0, 1e6},
-    {"gb", L_BYTES, 0, 0, 1e9},
-    {"tb", L_BYTES, 0, 0, 1e12},
-    {"pb", L_BYTES, 0, 0, 1e15},
-    {"eb", L_BYTES, 0, 0, 1e18},
-    {"kib", L_BYTES, 0, 0, 1024.0},
-    {"mib", L_BYTES, 0, 0, 1048576.0},
-    {"gib", L_BYTES, 0, 0, 1073741824.0},
-    {"tib", L_BYTES, 0, 0, 1099511627776.0},
-    {"pib", L_BYTES, 0, 0, 1125899906842624.0},
-    {"eib", L_BYTES, 0, 0, 1152921504606846976.0},
+    {"byte", L_BYTES, 0, 0, 1, 0, 0, 0},
+    {"bytes", L_BYTES, 0, 0, 1, 0, 0, 0},
+    {"kb", L_BYTES, 0, 0, 1e3, 3, 1, 1},
+    {"mb", L_BYTES, 0, 0, 1e6, 6, 1, 1},
+    {"gb", L_BYTES, 0, 0, 1e9, 9, 1, 1},
+    {"tb", L_BYTES, 0, 0, 1e12, 12, 1, 1},
+    {"pb", L_BYTES, 0, 0, 1e15, 15, 1, 1},
+    {"eb", L_BYTES, 0, 0, 1e18, 18, 1, 1},
+    {"kib", L_BYTES, 0, 0, 1024.0, 0, 0, 0},
+    {"mib", L_BYTES, 0, 0, 1048576.0, 0, 0, 0},
+    {"gib", L_BYTES, 0, 0, 1073741824.0, 0, 0, 0},
+    {"tib", L_BYTES, 0, 0, 1099511627776.0, 0, 0, 0},
+    {"pib", L_BYTES, 0, 0, 1125899906842624.0, 0, 0, 0},
+    {"eib", L_BYTES, 0, 0, 1152921504606846976.0, 0, 0, 0},
     /* Percent. */
-    {"%", L_PERCENT, 0, 0, 0.01},
-    {"\xef\xbc\x85", L_PERCENT, 0, 0, 0.01}, /* ％ U+FF05 */
-    {"percent", L_PERCENT, 0, 0, 0.01},
-    {"pct", L_PERCENT, 0, 0, 0.01},
+    {"%", L_PERCENT, 0, 0, 0.01, -2, 1, 1},
+    {"\xef\xbc\x85", L_PERCENT, 0, 0, 0.01, -2, 1, 1}, /* ％ U+FF05 */
+    {"percent", L_PERCENT, 0, 0, 0.01, -2, 1, 1},
+    {"pct", L_PERCENT, 0, 0, 0.01, -2, 1, 1},
     /* Rates. */
-    {"per", L_PER, 0, 0, 0},
-    {"每", L_PER, 0, 0, 0},
-    {"hourly", L_RATEWORD, 0, 0, 1},
-    {"daily", L_RATEWORD, 0, 0, 24},
-    {"weekly", L_RATEWORD, 0, 0, 168},
-    {"monthly", L_RATEWORD, 0, 0, HPM},
-    {"yearly", L_RATEWORD, 0, 0, HPY},
-    {"annually", L_RATEWORD, 0, 0, HPY},
+    {"per", L_PER, 0, 0, 0, 0, 0, 0},
+    {"每", L_PER, 0, 0, 0, 0, 0, 0},
+    {"hourly", L_RATEWORD, 0, 0, 1, 0, 0, 0},
+    {"daily", L_RATEWORD, 0, 0, 24, 0, 24, 1},
+    {"weekly", L_RATEWORD, 0, 0, 168, 0, 168, 1},
+    {"monthly", L_RATEWORD, 0, 0, HPM, -1, 7305, 1},
+    {"yearly", L_RATEWORD, 0, 0, HPY, 0, 8766, 1},
+    {"annually", L_RATEWORD, 0, 0, HPY, 0, 8766, 1},
     /* Refused values, named so the message can say why. */
-    {"nan", L_NAN, 0, 0, 0},
-    {"inf", L_INF, 0, 0, 0},
-    {"infinity", L_INF, 0, 0, 0},
+    {"nan", L_NAN, 0, 0, 0, 0, 0, 0},
+    {"inf", L_INF, 0, 0, 0, 0, 0, 0},
+    {"infinity", L_INF, 0, 0, 0, 0, 0, 0},
 };
 
 #define NLEX (sizeof LEX / sizeof LEX[0])
@@ -268,7 +282,9 @@ typedef struct token {
     enum tok_type type;
     size_t off, len; /* bytes in the text */
     const lexeme *lx;
-    double num;
+    double num;         /* T_NUM: the number, rounded to a double */
+    const char *digits; /* T_NUM: num = digits × 10^exp10 exactly, the */
+    long exp10;         /* digits without leading zeros, in p->pool */
 } token;
 
 typedef struct parser {
@@ -276,6 +292,10 @@ typedef struct parser {
     size_t len; /* bytes of text */
     token t[MAX_TOKENS];
     int nt;
+    /* The numbers' digits, each NUL-terminated: no more than the text's
+       bytes plus one NUL per token. */
+    char pool[MAX_TEXT + MAX_TOKENS];
+    size_t pool_used;
     gpb_qty_kind want; /* for the wording of some messages, or COUNT */
     gpb_error *err;
 } parser;
@@ -383,14 +403,29 @@ static gpb_status push(parser *p, enum tok_type type, size_t off,
     t->len = len;
     t->lx = lx;
     t->num = 0;
+    t->digits = "0";
+    t->exp10 = 0;
     return GPB_OK;
+}
+
+/*
+ * The double nearest to digits × 10^exp10, rounded once: glibc's strtod
+ * is correctly rounded (as C11 F.5 asks of an IEC 60559 implementation),
+ * and a text without a decimal point reads the same in every locale.
+ */
+static double decimal_value(const char *digits, long exp10)
+{
+    char buf[MAX_TEXT + 64];
+    snprintf(buf, sizeof buf, "%se%ld", digits, exp10);
+    return strtod(buf, NULL);
 }
 
 /*
  * Lexes a number at text[*pos]: digits with optional "," thousands
  * separators (groups of exactly three), an optional fraction and an
- * optional exponent. The value is rebuilt as "<digits>e<exp>" with no
- * decimal point so that strtod is correctly rounded and locale-free.
+ * optional exponent. The token keeps the digits and the exponent, so that
+ * the parser can fold the units' powers of ten in before rounding
+ * ("16.1k" is 161e2, not 16.1 × 1000), and the number alone rounded once.
  */
 static gpb_status lex_number(parser *p, size_t *pos)
 {
@@ -455,10 +490,7 @@ static gpb_status lex_number(parser *p, size_t *pos)
     size_t lead = 0;
     while (lead + 1 < nd && digits[lead] == '0')
         lead++;
-    char buf[MAX_TEXT + 32];
-    snprintf(buf, sizeof buf, "%se%ld", digits + lead, exp10);
-    errno = 0;
-    double v = strtod(buf, NULL);
+    double v = decimal_value(digits + lead, exp10);
     int nonzero = strspn(digits, "0") != nd;
     if (isinf(v))
         return fail_at(p, GPB_ERANGE, start, "value %.*s overflows",
@@ -470,7 +502,12 @@ static gpb_status lex_number(parser *p, size_t *pos)
     gpb_status st = push(p, T_NUM, start, i - start, NULL);
     if (st)
         return st;
-    p->t[p->nt - 1].num = v;
+    token *t = &p->t[p->nt - 1];
+    t->num = v;
+    t->digits = p->pool + p->pool_used;
+    t->exp10 = exp10;
+    memcpy(p->pool + p->pool_used, digits + lead, nd - lead + 1);
+    p->pool_used += nd - lead + 1;
     *pos = i;
     return GPB_OK;
 }
@@ -612,9 +649,9 @@ static const char *span_quote(const parser *p, int a, int b, char *buf,
 }
 
 /* A run of multipliers. One SI/word multiplier, or Chinese ones of rising
-   rank (千万 = 1e7, 万亿 = 1e12); never both. */
+   rank (千万 = 1e7, 万亿 = 1e12); never both. Each is a power of ten. */
 typedef struct mults {
-    double factor;
+    long exp10; /* the run multiplies by 10^exp10 */
     int first, last; /* token indices, -1 when none */
     int ambig;       /* token index of a lowercase "m", or -1 */
 } mults;
@@ -623,7 +660,7 @@ static gpb_status parse_mults(parser *p, int *i, mults *m)
 {
     char q1[64], q2[64];
     int rank = 0, si = 0;
-    m->factor = 1;
+    m->exp10 = 0;
     m->first = m->last = m->ambig = -1;
     while (*i < p->nt && p->t[*i].type == T_LEX) {
         const lexeme *lx = p->t[*i].lx;
@@ -648,7 +685,7 @@ static gpb_status parse_mults(parser *p, int *i, mults *m)
         } else {
             break;
         }
-        m->factor *= lx->factor;
+        m->exp10 += lx->exp10;
         if (m->first < 0)
             m->first = *i;
         m->last = *i;
@@ -676,49 +713,132 @@ static gpb_status ambiguous_m(parser *p, int tok, int from, int after_slash)
                    q);
 }
 
-/* Sets the currency from token i; a second, different one is an error. */
+/*
+ * Sets the currency from token i. A quantity states its currency once, by
+ * a symbol, a code or a word: a second one is an error, ECURRENCY when it
+ * names another currency ("$5 CNY") and ESYNTAX when it repeats the first
+ * ("$5 USD", "¥5万元"), so that no redundant form is half accepted.
+ */
 static gpb_status take_currency(parser *p, int i, gpb_currency *cur,
-                                int *cur_tok, int allow_same)
+                                int *cur_tok)
 {
     char q1[64], q2[64];
     gpb_currency c = (gpb_currency)p->t[i].lx->sub;
-    if (*cur_tok >= 0) {
-        if (c != *cur)
-            return fail_at(p, GPB_ECURRENCY, p->t[i].off,
-                           "two currencies: '%s' and '%s'",
-                           tok_quote(p, *cur_tok, q1, sizeof q1),
-                           tok_quote(p, i, q2, sizeof q2));
-        if (!allow_same)
-            return fail_at(p, GPB_ESYNTAX, p->t[i].off,
-                           "currency '%s' given twice",
-                           tok_quote(p, i, q1, sizeof q1));
-        return GPB_OK;
-    }
+    if (*cur_tok >= 0)
+        return fail_at(p, c != *cur ? GPB_ECURRENCY : GPB_ESYNTAX,
+                       p->t[i].off, "%s: '%s' and '%s'",
+                       c != *cur ? "two currencies" : "currency given twice",
+                       tok_quote(p, *cur_tok, q1, sizeof q1),
+                       tok_quote(p, i, q2, sizeof q2));
     *cur = c;
     *cur_tok = i;
     return GPB_OK;
 }
 
-/* The result of a rate's denominator: kind and the amount it divides. */
-typedef struct denom {
-    gpb_qty_kind kind;
-    double per; /* value = amount / per (hours, kWh, or millions of
-                   tokens) */
-} denom;
+/*
+ * What a quantity's units do to its number, kept so that the value is
+ * rounded once wherever the units allow:
+ *     value = round(digits · mul · 10^exp10) · bin / div
+ * exp10 and mul gather the sizes that are powers of ten or whole numbers
+ * (k, 万, %, GB, days, months; "/1K tokens"), bin powers of two (KiB),
+ * which multiply exactly, and div the rest (minutes in a duration; a
+ * rate's days, months or count), each one more rounding. So numbers,
+ * money, sizes and durations in hours, days, weeks, months or years come
+ * out correctly rounded. mul stays below 2^32 (at most two units, each
+ * under 10^4), which digits_mul needs.
+ */
+typedef struct scale {
+    long exp10;
+    uint64_t mul;
+    double bin, div;
+} scale;
+
+/* Multiplies sc by the size of unit lx, or divides it (per = 1: the unit
+   is in a rate's denominator). */
+static void scale_by(scale *sc, const lexeme *lx, int per)
+{
+    if (!lx->mul) {
+        if (per)
+            sc->div *= lx->factor;
+        else
+            sc->bin *= lx->factor;
+    } else if (per) {
+        sc->exp10 -= lx->exp10;
+        sc->mul *= lx->div;
+        sc->div *= lx->mul;
+    } else {
+        sc->exp10 += lx->exp10;
+        sc->mul *= lx->mul;
+        sc->div *= lx->div;
+    }
+}
+
+/* Divides sc by the count t of a rate's denominator: "/1,000 tokens"
+   (a power of ten) exactly, "per 3 hours" after rounding. */
+static void scale_per_count(scale *sc, const token *t)
+{
+    const char *d = t->digits;
+    size_t nd = strlen(d);
+    if (d[0] == '1' && strspn(d + 1, "0") == nd - 1)
+        sc->exp10 -= t->exp10 + (long)(nd - 1);
+    else
+        sc->div *= t->num;
+}
+
+/* out = the decimal digits of digits × m (m < 2^32), NUL-terminated; out
+   has room for strlen(digits) + 11 bytes. Every step's value,
+   digit · m + carry, stays below 10 · 2^32. */
+static void digits_mul(const char *digits, uint64_t m, char *out)
+{
+    size_t nd = strlen(digits), k = 0;
+    uint64_t carry = 0;
+    for (size_t i = nd; i-- > 0;) {
+        uint64_t x = (uint64_t)(digits[i] - '0') * m + carry;
+        out[k++] = (char)('0' + x % 10);
+        carry = x / 10;
+    }
+    while (carry) {
+        out[k++] = (char)('0' + carry % 10);
+        carry /= 10;
+    }
+    while (k > 1 && out[k - 1] == '0')
+        k--;
+    for (size_t i = 0; i < k / 2; i++) {
+        char c = out[i];
+        out[i] = out[k - 1 - i];
+        out[k - 1 - i] = c;
+    }
+    out[k] = '\0';
+}
+
+/* The value of number token t (NULL: an implied one, as in 千卡) under
+   sc. */
+static double scaled_value(const token *t, const scale *sc)
+{
+    char buf[MAX_TEXT + 16];
+    const char *d = t ? t->digits : "1";
+    if (sc->mul != 1) {
+        digits_mul(d, sc->mul, buf);
+        d = buf;
+    }
+    double v = decimal_value(d, (t ? t->exp10 : 0) + sc->exp10);
+    return v * sc->bin / sc->div;
+}
 
 /*
  * Parses what follows "/", "per" or 每: an optional count ("1M", "1,000",
  * 百万) and factors joined by "-", "·", "/", "per" or spaces: at most one
- * GPU word, and one time, energy (or power × time) or token word.
+ * GPU word, and one time, energy (or power × time) or token word. Sets
+ * *kind to the rate's kind and divides sc by the denominator.
  */
-static gpb_status parse_denominator(parser *p, int *ip, denom *d)
+static gpb_status parse_denominator(parser *p, int *ip, gpb_qty_kind *kind,
+                                    scale *sc)
 {
     char q1[64], q2[64];
     int i = *ip, per_tok = i;
     int num_tok = -1, gpu = -1, time = -1, energy = -1, power = -1;
     int tokw = -1, last = per_tok, need_unit = 1;
-    double count = 1;
-    mults m = {1, -1, -1, -1};
+    mults m = {0, -1, -1, -1};
     i++;
     while (i < p->nt) {
         token *t = &p->t[i];
@@ -729,7 +849,6 @@ static gpb_status parse_denominator(parser *p, int *ip, denom *d)
             if (t->num == 0)
                 return fail_at(p, GPB_ERANGE, t->off,
                                "the denominator cannot be zero");
-            count = t->num;
             num_tok = last = i++;
             continue;
         }
@@ -815,7 +934,6 @@ static gpb_status parse_denominator(parser *p, int *ip, denom *d)
     if (m.ambig >= 0 && tokw < 0)
         return ambiguous_m(p, m.ambig, per_tok, 1);
 
-    double n = count * m.factor;
     if (tokw >= 0) {
         int other = time >= 0 ? time : energy >= 0 ? energy
                   : power >= 0 ? power : gpu;
@@ -823,10 +941,10 @@ static gpb_status parse_denominator(parser *p, int *ip, denom *d)
             return fail_at(p, GPB_EUNIT, p->t[other].off,
                            "a price per token cannot also be per '%s'",
                            tok_quote(p, other, q1, sizeof q1));
-        d->kind = GPB_QTY_MONEY_PER_MTOKEN;
-        d->per = n / 1e6;
+        /* A price per token is 10^6 times the price per million. */
+        *kind = GPB_QTY_MONEY_PER_MTOKEN;
+        sc->exp10 += 6;
     } else if (energy >= 0 || power >= 0) {
-        double kwh;
         if (gpu >= 0)
             return fail_at(p, GPB_EUNIT, p->t[gpu].off,
                            "an electricity price cannot be per '%s'",
@@ -839,28 +957,28 @@ static gpb_status parse_denominator(parser *p, int *ip, denom *d)
                            tok_quote(p, energy, q2, sizeof q2));
         }
         if (energy >= 0) {
-            kwh = p->t[energy].lx->factor;
+            scale_by(sc, p->t[energy].lx, 1);
         } else if (time >= 0) {
-            kwh = p->t[power].lx->factor * p->t[time].lx->factor;
+            scale_by(sc, p->t[power].lx, 1);
+            scale_by(sc, p->t[time].lx, 1);
         } else {
             return fail_at(p, GPB_EUNIT, p->t[power].off,
                            "'%s' is power, not energy: write '/kWh'",
                            tok_quote(p, power, q1, sizeof q1));
         }
-        d->kind = GPB_QTY_MONEY_PER_KWH;
-        d->per = n * kwh;
+        *kind = GPB_QTY_MONEY_PER_KWH;
     } else if (time >= 0) {
-        d->kind = GPB_QTY_MONEY_PER_HOUR;
-        d->per = n * p->t[time].lx->factor;
+        *kind = GPB_QTY_MONEY_PER_HOUR;
+        scale_by(sc, p->t[time].lx, 1);
     } else {
         return fail_at(p, GPB_EUNIT, p->t[gpu].off,
                        "a price per '%s' needs a time, e.g. '/GPU-hour'",
                        tok_quote(p, gpu, q1, sizeof q1));
     }
-    if (!(d->per > 0) || !isfinite(d->per))
-        return fail_at(p, GPB_ERANGE, p->t[per_tok].off,
-                       "the denominator of '%s' is out of range",
-                       span_quote(p, per_tok, last, q1, sizeof q1));
+    /* "/1M tokens", "/1,000 tokens": the count's multipliers too. */
+    sc->exp10 -= m.exp10;
+    if (num_tok >= 0)
+        scale_per_count(sc, &p->t[num_tok]);
     *ip = last + 1;
     return GPB_OK;
 }
@@ -953,7 +1071,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
                                "'%s' goes after the amount, as in '5万%s'",
                                tok_quote(p, i, q1, sizeof q1),
                                tok_quote(p, i, q2, sizeof q2));
-            if ((st = take_currency(p, i, &cur, &cur_tok, 0)))
+            if ((st = take_currency(p, i, &cur, &cur_tok)))
                 return st;
         } else {
             break;
@@ -961,6 +1079,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
     }
 
     double num = 1;
+    const token *num_t = NULL; /* NULL: implied by 千卡 */
     int num_tok = i;
     if (i == p->nt)
         return fail_at(p, GPB_ESYNTAX, end_off(p),
@@ -973,7 +1092,8 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
         return fail_at(p, GPB_ERANGE, p->t[i].off,
                        "infinity is not a quantity");
     if (p->t[i].type == T_NUM) {
-        num = p->t[i].num;
+        num_t = &p->t[i];
+        num = num_t->num;
         i++;
     } else if (!is_cat(p, i, L_CJKMULT)) {
         return fail_at(p, GPB_ESYNTAX, p->t[i].off,
@@ -985,13 +1105,13 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
     if ((st = parse_mults(p, &i, &m)))
         return st;
     if (is_cat(p, i, L_CUR)) {
-        if ((st = take_currency(p, i, &cur, &cur_tok, 1)))
+        if ((st = take_currency(p, i, &cur, &cur_tok)))
             return st;
         i++;
     }
 
     gpb_qty_kind kind = cur ? GPB_QTY_MONEY : GPB_QTY_NUMBER;
-    double factor = 1, divisor = 1;
+    scale sc = {m.exp10, 1, 1, 1};
     int counted = 0;
     if (i < p->nt) {
         token *t = &p->t[i];
@@ -1012,7 +1132,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
                                "a percentage cannot have a multiplier "
                                "('%s')",
                                tok_quote(p, m.first, q1, sizeof q1));
-            factor = t->lx->factor;
+            scale_by(&sc, t->lx, 0);
             info->bare = 0;
             i++;
         } else if (cat == L_COUNT) {
@@ -1021,11 +1141,11 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
             i++;
         } else if (cat == L_TIME && !(t->lx->flags & LF_DENOM)) {
             kind = GPB_QTY_DURATION;
-            factor = t->lx->factor;
+            scale_by(&sc, t->lx, 0);
             i++;
         } else if (cat == L_BYTES) {
             kind = GPB_QTY_BYTES;
-            factor = t->lx->factor;
+            scale_by(&sc, t->lx, 0);
             i++;
         } else if (cat == L_ENERGY || cat == L_POWER) {
             return fail_at(p, GPB_EUNIT, t->off,
@@ -1034,19 +1154,18 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
                            tok_quote(p, i, q1, sizeof q1));
         } else if (cat == L_RATEWORD) {
             kind = GPB_QTY_MONEY_PER_HOUR;
-            divisor = t->lx->factor;
+            scale_by(&sc, t->lx, 1);
             i++;
         } else if (is_rate) {
-            denom d = {GPB_QTY_NUMBER, 1};
-            if ((st = parse_denominator(p, &i, &d)))
+            if ((st = parse_denominator(p, &i, &kind, &sc)))
                 return st;
-            kind = d.kind;
-            divisor = d.per;
         }
     }
 
     if (m.ambig >= 0 && !cur && !counted)
         return ambiguous_m(p, m.ambig, num_tok < p->nt ? num_tok : 0, 0);
+    if (cur_tok >= 0 && is_cat(p, i, L_CUR)) /* "$5 $", "$2.5/h USD" */
+        return take_currency(p, i, &cur, &cur_tok);
     if (i < p->nt)
         return trailing(p, 0, i);
 
@@ -1056,7 +1175,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
     if (neg)
         info->sign_off = p->t[sign_tok].off;
 
-    double v = num * m.factor * factor / divisor;
+    double v = scaled_value(num_t, &sc);
     if (!isfinite(v))
         return fail_at(p, GPB_ERANGE, p->t[num_tok].off,
                        "value %s overflows",

@@ -400,6 +400,9 @@ START_TEST(bad_arguments)
         GPB_EINVAL, "gpus");
     bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "3 months", ""),
         GPB_EUNIT, "price:");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "$2.5/h USD",
+                             ""),
+        GPB_ESYNTAX, "price: currency given twice: '$' and 'USD'");
     bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "1.5", ""),
         GPB_ERANGE, "mfu");
     bad(gpb_cells_train_gpu_hours("70B", "2T", "V100", "", "bf16"),
@@ -433,6 +436,59 @@ START_TEST(bad_arguments)
         GPB_EINVAL, "months");
     /* A success clears the previous error. */
     ok(gpb_cells_train_flops("70B", "2T"));
+}
+END_TEST
+
+/*
+ * Fractions: "40%" is 0.4 exactly, and a number above 1 where a fraction
+ * goes fails with the units layer's hint when it reads as a percentage
+ * without its sign (1 < v <= 100, and v / 100 allowed). Fields that may
+ * pass 1 (pue, premium, overhead_frac) still take such numbers.
+ */
+START_TEST(fractions_refuse_percent_numbers)
+{
+    double h = ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", ""));
+    ck_assert(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "40%", "")) ==
+              h);
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "40", ""),
+        GPB_ERANGE,
+        "mfu: expected a fraction in (0, 1], found '40'; did you mean 40% = "
+        "0.40?");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "12.5", "", ""),
+        GPB_ERANGE, "mfu: expected a fraction in (0, 1], found '12.5'; did "
+        "you mean 12.5% = 0.125?");
+    /* 150 is no percentage of a fraction: no hint. */
+    bad(gpb_cells_train_days("70B", "2T", "H100", "512", "150", ""),
+        GPB_ERANGE, "mfu: expected a fraction in (0, 1], found '150'");
+    ck_assert(strstr(gpb_cells_last_error(), "did you mean") == NULL);
+    bad(gpb_cells_min_gpus("70B", "H100", "", "90"), GPB_ERANGE,
+        "usable_frac: expected a fraction in [0, 1], found '90'; did you "
+        "mean 90% = 0.90?");
+
+    double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "0.7",
+                                        "", "", ""));
+    ck_assert(ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "70%",
+                                       "", "", "")) == v);
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "70", "", "",
+                              ""),
+        GPB_ERANGE, "util_frac: expected a fraction in [0, 1], found '70'; "
+        "did you mean 70% = 0.70?");
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                              "rent_mode=spot; spot_discount_frac=30"),
+        GPB_ERANGE, "option spot_discount_frac: expected a fraction in "
+        "[0, 1], found '30'; did you mean 30% = 0.30?");
+    /* A preemption loss is below 1: 100% is no fraction of it either. */
+    bad(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                              "spot_preemption_loss_frac=100"),
+        GPB_ERANGE, "option spot_preemption_loss_frac: expected a fraction "
+        "in [0, 1), found '100'");
+    ck_assert(strstr(gpb_cells_last_error(), "did you mean") == NULL);
+    ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "", "", "",
+                             "pue=1.3; premium=1.5; overhead_frac=1.2; "
+                             "maintenance_frac_per_year=10%"));
+    bad(gpb_cells_cost_per_mtoken("70B", "H100", "$2/h", "mfu_frac=50"),
+        GPB_ERANGE, "option mfu_frac: expected a fraction in (0, 1], found "
+        "'50'; did you mean 50% = 0.50?");
 }
 END_TEST
 
@@ -655,6 +711,76 @@ START_TEST(scenario_errors)
         "runway_months:");
     bad(gpb_cells_prob_out_of_cash(g_path, "", "", "500", ""), GPB_EINVAL,
         "month: is required");
+    /* Fractions: a confidence and a quantile level of 90 are 90%. */
+    bad(gpb_cells_raise(g_path, "12", "90", "", "500", ""), GPB_ERANGE,
+        "confidence: expected a fraction in [0, 1], found '90'; did you "
+        "mean 90% = 0.90?");
+    bad(gpb_cells_scenario(g_path, "runway_months", "90", "", "500", ""),
+        GPB_ERANGE, "stat: expected a fraction in [0, 1], found '90'; did "
+        "you mean 90% = 0.90?");
+    bad(gpb_cells_scenario(g_path, "runway_months", "0.5",
+                           "training[0].mfu=40", "500", ""),
+        GPB_ESCHEMA, "training[0].mfu: expected a fraction in (0, 1], found "
+        "'40'; did you mean 40% = 0.40?");
+}
+END_TEST
+
+/*
+ * Whole-number arguments written with a multiplier are whole: "8.03k" is
+ * exactly 8030 (it used to read 8029.999999999999 and be refused), so the
+ * cells give the same answers as with the digits written out.
+ */
+START_TEST(scaled_arguments_are_exact)
+{
+    double a = ok(gpb_cells_scenario(g_path, "spend.total", "mean", "",
+                                     "1.001k", "8.03k"));
+    ck_assert(a == ok(gpb_cells_scenario(g_path, "spend.total", "mean", "",
+                                         "1001", "8030")));
+    /* 32.2k months is past the 24-month horizon: the whole horizon. */
+    double r = ok(gpb_cells_raise(g_path, "32.2k", "", "", "1.001k", ""));
+    ck_assert(r == ok(gpb_cells_raise(g_path, "", "", "", "1001", "")));
+    /* 0.0024万 = 24 months, a whole number of months. */
+    double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "0.0024万", "H100",
+                                        "", "", "", ""));
+    ck_assert(v == ok(gpb_cells_rent_vs_buy("rent_npv", "8", "24", "H100",
+                                            "", "", "", "")));
+}
+END_TEST
+
+/*
+ * A cell may ask for at most GPB_CELLS_MAX_PATHS = 10^6 paths (cells.h:
+ * about 0.5 GB of results), not the engine's 10^8 (~30-60 GB). The paths
+ * are checked before the file is read: a missing file gives EIO once they
+ * pass and ELIMIT when they do not, so no test here simulates anything
+ * (the code before the cap would have failed with EIO, not run 10^8).
+ */
+START_TEST(paths_are_capped_per_cell)
+{
+    const char *nofile = "/nonexistent/x.yaml";
+    const double runs0 = gpb_cells_scenario_runs();
+    ck_assert_int_eq(GPB_CELLS_MAX_PATHS, 1000000);
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1e8", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    ck_assert(strstr(gpb_cells_last_error(), "found 100000000") != NULL);
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1000001", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1.5M", ""),
+        GPB_ELIMIT, "paths: at most 1000000 paths in a cell");
+    bad(gpb_cells_raise(nofile, "", "", "", "1e7", ""), GPB_ELIMIT,
+        "paths: at most 1000000");
+    bad(gpb_cells_prob_out_of_cash(nofile, "3", "", "2000000", ""),
+        GPB_ELIMIT, "paths: at most 1000000");
+    ck_assert(gpb_cells_scenario_runs() == runs0);
+    /* The cap itself, and its spelling with a multiplier, pass. */
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1000000", ""),
+        GPB_EIO, "cannot open scenario");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "1M", ""),
+        GPB_EIO, "cannot open scenario");
+    /* Below 1 and fractions are still refused as before. */
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "0", ""),
+        GPB_ERANGE, "paths: expected a whole number from 1 to 1000000");
+    bad(gpb_cells_scenario(nofile, "spend.total", "mean", "", "2.5", ""),
+        GPB_EINVAL, "paths:");
 }
 END_TEST
 
@@ -1031,6 +1157,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, rent_vs_buy_currency);
     tcase_add_test(tc, serving_matches);
     tcase_add_test(tc, bad_arguments);
+    tcase_add_test(tc, fractions_refuse_percent_numbers);
     tcase_add_test(tc, last_error_is_per_thread);
     suite_add_tcase(s, tc);
 
@@ -1040,6 +1167,8 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, scenario_statistics_identical);
     tcase_add_test(tc, scenario_overrides_identical);
     tcase_add_test(tc, scenario_errors);
+    tcase_add_test(tc, scaled_arguments_are_exact);
+    tcase_add_test(tc, paths_are_capped_per_cell);
     tcase_add_test(tc, cache_runs_each_key_once);
     tcase_add_test(tc, cache_is_bounded_lru);
     tcase_add_test(tc, threads_share_the_cache_safely);

@@ -86,9 +86,69 @@ expect 2 "mfu and days" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --mfu 0.4 --days 3
 expect 2 "negative price" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --price '-$2/h'
+# A currency is stated once: "$2 USD/h" says it twice.
+expect 2 "currency twice" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 8 --price '$2 USD/h'
+contains err "currency given twice: '\$' and 'USD'" "currency twice message"
 expect 2 "unsupported precision" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu V100 --gpus 8 --precision bf16
 contains err "bf16" "V100 has no bf16"
+
+# --- quantities read exactly ------------------------------------------------
+# "1.001k" is exactly 1001 and "8.03k" exactly 8030: whole numbers (each used
+# to read an ulp off, 1000.9999999999999 and 8029.999999999999, and be
+# refused), so the run is the one the digits give, byte for byte.
+"$GPB" run --paths 1001 --seed 8030 --swing-paths 0 --json \
+    >"$TMP/digits.json" 2>&1
+expect 0 "run paths 1.001k seed 8.03k" -- "$GPB" run --paths 1.001k \
+    --seed 8.03k --swing-paths 0 --json
+if cmp -s "$TMP/out" "$TMP/digits.json"; then ok; else
+    bad "--paths 1.001k --seed 8.03k differs from --paths 1001 --seed 8030"; fi
+# 16.1k GPUs: 6 · 7e9 · 1e12 = 4.2e22 FLOP; at 989.4e12 FLOP/s dense bf16
+# and MFU 0.5, 4.2e22 / (16100 · 989.4e12 · 0.5) = 5273.29 s = 0.0610334 days.
+expect 0 "estimate gpus 16.1k" -- "$GPB" estimate --params 7B --tokens 1T \
+    --gpu H100 --gpus 16.1k --mfu 0.5 --json
+contains out '"gpus": 16100.0,' "16.1k GPUs is 16100"
+near days 0.0610334 1e-5
+
+# --- fractions: "40%" is 0.4, "40" is refused with a hint -------------------
+# The bug report: --mfu 40 printed "MFU 40.000, given" and ran at MFU 1.
+expect 2 "mfu 40" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 40
+msg="--mfu '40': expected a fraction in (0, 1], found '40';"
+contains err "$msg did you mean 40% = 0.40?" "mfu 40 gets the hint"
+# 6 · 13e9 · 2e12 = 1.56e23 FLOP at 989.4e12 FLOP/s (H800 dense bf16) and
+# MFU 0.4: 1.56e23 / (989.4e12 · 0.4 · 3600) = 109,493.97 GPU-hours.
+expect 0 "mfu 40%" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 40% --json
+near mfu 0.4 1e-15
+near gpu_hours 109493.97 1e-7
+expect 2 "mfu 150" -- "$GPB" estimate --params 13B --tokens 2T --gpu H800 \
+    --gpus 256 --mfu 150
+contains err "expected a fraction in (0, 1], found '150'" "mfu 150 refused"
+if grep -q "did you mean" "$TMP/err"; then bad "mfu 150 got a hint"; else ok
+fi
+expect 2 "utilization 70" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --utilization 70
+msg="--utilization '70': expected a fraction in [0, 1], found '70';"
+contains err "$msg did you mean 70% = 0.70?" "utilization 70 gets the hint"
+expect 0 "utilization 70%" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --utilization 70% --json
+near util_frac 0.7 1e-15
+expect 2 "preemption loss 100" -- "$GPB" rent-vs-buy --gpu H100 --gpus 8 \
+    --months 36 --preemption-loss 100
+msg="--preemption-loss '100': expected a fraction in [0, 1), found '100'"
+contains err "$msg" "a loss below 1: 100 is refused"
+if grep -q "did you mean" "$TMP/err"; then bad "loss 100 got a hint"; else ok
+fi
+# Multipliers that may pass 1 are not fractions.
+expect 0 "pue and premium above 1" -- "$GPB" rent-vs-buy --gpu H100 \
+    --gpus 8 --months 36 --pue 1.3 --premium 1.5 --overhead 1.2
+expect 2 "raise confidence 90" -- "$GPB" raise --confidence 90 --paths 100
+msg="--confidence '90': expected a fraction in (0, 1), found '90';"
+contains err "$msg did you mean 90% = 0.90?" "confidence 90 gets the hint"
+expect 2 "run precision 5" -- "$GPB" run --precision 5 --quiet
+contains err "did you mean 5% = 0.05?" "precision 5 gets the hint"
 
 # --- gpus -------------------------------------------------------------------
 expect 0 "gpus" -- "$GPB" gpus

@@ -54,7 +54,8 @@ expect 2 "rent-vs-buy missing option" -- "$GPB" rent-vs-buy --gpu H100
 contains err "--gpus" "missing option named"
 expect 2 "rent-vs-buy utilisation above 1" -- "$GPB" rent-vs-buy \
     --gpu H100 --gpus 8 --months 12 --utilization 1.5
-contains err "util_frac" "utilisation above 1 named"
+contains err "--utilization '1.5': expected a fraction in [0, 1]" \
+    "utilisation above 1 named"
 expect 2 "rent-vs-buy negative price" -- "$GPB" rent-vs-buy --gpu H100 \
     --gpus 8 --months 12 --price '-$5'
 contains err "--price" "negative price named"

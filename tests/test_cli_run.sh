@@ -33,6 +33,9 @@ YAML
 expect 0 "raise" -- "$GPB" raise "$TMP/burn.yaml" --months 18 \
     --confidence 0.9 --paths 500 --json
 near raise 5500000 1e-3
+expect 0 "raise confidence 90%" -- "$GPB" raise "$TMP/burn.yaml" \
+    --months 18 --confidence 90% --paths 500 --json
+near raise 5500000 1e-3
 expect 2 "raise beyond horizon" -- "$GPB" raise "$TMP/burn.yaml" \
     --months 30 --paths 100
 contains err "horizon" "raise beyond horizon says why"

@@ -429,6 +429,83 @@ START_TEST(currency_rules)
 }
 END_TEST
 
+/* A number with a multiplier is the decimal it says, rounded once: "16.1k"
+   GPUs is exactly 16,100, a whole number (it used to read
+   16100.000000000002 and be refused), and ¥0.009亿 is exactly ¥900,000. */
+START_TEST(scaled_numbers_are_exact)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: x\ncurrency: CNY\n"
+        "company: {cash: 0.009亿}\n"
+        "training:\n"
+        "  - {name: a, params: 4.1B, tokens: 1T, gpu: H100, gpus: 16.1k,\n"
+        "     mfu: 0.4}\n");
+    ck_assert(fixed(s, "training[0].gpus") == 16100);
+    ck_assert(fixed(s, "training[0].params") == 4100000000);
+    ck_assert(fixed(s, "company.cash") == 900000);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Problems of a text that must not load, as one string. */
+static void load_fails(const char *yaml, char *all, size_t n)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    gpb_status st =
+        gpb_scenario_load_string(yaml, strlen(yaml), "t.yaml", &s, &d);
+    describe_diags(d, all, n);
+    gpb_diagnostics_free(d);
+    ck_assert_msg(st != GPB_OK, "loaded: %s", yaml);
+    ck_assert_ptr_null(s);
+}
+
+/*
+ * Fractions accept a percentage, and only keys declared as fractions in
+ * [0, 1] get the "did you mean 40%?" hint: on_cost (up to 10: 1.3 is a
+ * 130% on-cost), exploration (a multiplier, at least 1) and PUE may pass 1.
+ */
+START_TEST(fractions_take_percentages)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: x\n"
+        "company: {cash: $1M, funding: [{month: 1, amount: $1M,\n"
+        "          probability: 60%}]}\n"
+        "team: [{role: r, count: 1, salary_per_year: $100k, on_cost: 1.3}]\n"
+        "training:\n"
+        "  - {name: a, params: 7B, tokens: 1T, gpu: H100, gpus: 8,\n"
+        "     mfu: 40%, exploration: 3,\n"
+        "     divergence: {probability_per_run: 12.5 %, work_lost: 20%}}\n");
+    /* 40% is the decimal 40e-2 rounded once: the double nearest 0.4. */
+    ck_assert(fixed(s, "training[0].mfu") == 0.4);
+    ck_assert(fixed(s, "company.funding[0].probability") == 0.6);
+    ck_assert(fixed(s, "training[0].divergence.probability_per_run") ==
+              0.125);
+    ck_assert(fixed(s, "team[0].on_cost") == 1.3);
+    ck_assert(fixed(s, "training[0].exploration") == 3);
+    gpb_scenario_free(s);
+
+    char all[4096];
+    load_fails("gpubudget: 1\nname: x\ncompany: {cash: $1M}\n"
+               "team: [{role: r, count: 1, salary_per_year: $100k,\n"
+               "        on_cost: 30}]\n",
+               all, sizeof all);
+    ck_assert_msg(strstr(all, "team[0].on_cost: expected a fraction of "
+                              "salary in [0, 10], found '30'") != NULL,
+                  "%s", all);
+    ck_assert_msg(strstr(all, "did you mean") == NULL, "%s", all);
+    /* 40% written as "4000%" is not a forgotten sign: no hint. */
+    load_fails("gpubudget: 1\nname: x\ncompany: {cash: $1M}\n"
+               "training: [{name: a, params: 7B, tokens: 1T, gpu: H100,\n"
+               "            gpus: 8, mfu: 4000%}]\n",
+               all, sizeof all);
+    ck_assert_msg(strstr(all, "expected a fraction in (0, 1], found "
+                              "'4000%' (= 40)") != NULL,
+                  "%s", all);
+    ck_assert_msg(strstr(all, "did you mean") == NULL, "%s", all);
+}
+END_TEST
+
 START_TEST(every_distribution_kind)
 {
     gpb_scenario *s = load_valid("distributions.yaml");
@@ -1360,6 +1437,8 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, input_paths_positions_and_flags);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
+    tcase_add_test(tc, scaled_numbers_are_exact);
+    tcase_add_test(tc, fractions_take_percentages);
     tcase_add_test(tc, every_distribution_kind);
     tcase_add_test(tc, default_scenario_loads);
     tcase_add_test(tc, aliases_within_budget_are_expanded);

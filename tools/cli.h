@@ -27,6 +27,10 @@ int cli_json_print(json_t *value);
 int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
                   gpb_quantity *out);
 int cli_parse_number(const char *opt, const char *text, double *out);
+/* A fraction ("0.4" or "40%") within bounds; "--mfu 40" is refused with
+   the units layer's hint ("did you mean 40% = 0.40?"). */
+int cli_parse_fraction(const char *opt, const char *text,
+                       gpb_frac_bounds bounds, double *out);
 
 /* A whole number in [lo, hi]; on failure prints "--opt must be a whole
    number <hint>" and returns -1. */

@@ -61,6 +61,19 @@ int cli_parse_number(const char *opt, const char *text, double *out)
     return 0;
 }
 
+int cli_parse_fraction(const char *opt, const char *text,
+                       gpb_frac_bounds bounds, double *out)
+{
+    gpb_error err;
+    if (gpb_units_parse_fraction(text, bounds, out, &err) != GPB_OK) {
+        char where[64];
+        snprintf(where, sizeof where, "--%s '%s'", opt, text);
+        cli_error_gpb(where, &err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Display columns of a UTF-8 string: East Asian wide characters (CJK
    ideographs, fullwidth forms) take two columns, everything else one. */
 int cli_display_width(const char *s)

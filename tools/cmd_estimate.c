@@ -23,7 +23,9 @@ static void usage(void)
         "  --tokens       training tokens, e.g. 2T\n"
         "  --gpu          catalog card (gpubudget gpus), e.g. H100\n"
         "  --gpus         GPUs in the run\n"
-        "  --mfu          model FLOPs utilisation 0-1 (default: the card's)\n"
+        "  --mfu          model FLOPs utilisation in (0, 1], e.g. 0.4 or "
+        "40%%\n"
+        "                 (default: the card's)\n"
         "  --days         a claimed wall-clock duration: prints the implied "
         "MFU\n"
         "  --precision    fp32, tf32, bf16, fp16, fp8 (default: bf16, else "
@@ -64,7 +66,9 @@ int cmd_estimate(int argc, char **argv)
         case O_PARAMS: bad = cli_parse_number("params", optarg, &params); break;
         case O_TOKENS: bad = cli_parse_number("tokens", optarg, &tokens); break;
         case O_GPUS: bad = cli_parse_number("gpus", optarg, &gpus); break;
-        case O_MFU: bad = cli_parse_number("mfu", optarg, &mfu); break;
+        case O_MFU:
+            bad = cli_parse_fraction("mfu", optarg, GPB_FRAC_OPEN_LO, &mfu);
+            break;
         case O_ACTIVE:
             bad = cli_parse_number("active-params", optarg, &active);
             break;

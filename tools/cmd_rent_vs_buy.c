@@ -57,8 +57,10 @@ static void usage(void)
         "Defaults and their sources: docs/finance.md.\n");
 }
 
-/* What an option's value is. */
-enum kind { K_NUM, K_MONTHS, K_MONEY, K_PER_HOUR, K_PER_KWH, K_STR, K_FLAG };
+/* What an option's value is. K_FRAC is a fraction in [0, 1] and
+   K_FRAC_BELOW1 one in [0, 1) (finance.h's _frac fields). */
+enum kind { K_NUM, K_FRAC, K_FRAC_BELOW1, K_MONTHS, K_MONEY, K_PER_HOUR,
+            K_PER_KWH, K_STR, K_FLAG };
 
 /* A money option: the quantity as given, and whether it was. */
 typedef struct money {
@@ -92,6 +94,10 @@ static int parse_one(const struct spec *s, const char *arg)
     switch (s->kind) {
     case K_NUM:
         return cli_parse_number(s->name, arg, s->dst);
+    case K_FRAC:
+        return cli_parse_fraction(s->name, arg, GPB_FRAC_CLOSED, s->dst);
+    case K_FRAC_BELOW1:
+        return cli_parse_fraction(s->name, arg, GPB_FRAC_OPEN_HI, s->dst);
     case K_MONTHS:
         return parse_months(s->name, arg, s->dst);
     case K_MONEY:
@@ -733,14 +739,14 @@ int cmd_rent_vs_buy(int argc, char **argv)
         {"gpu", K_STR, &o.gpu},
         {"gpus", K_NUM, &o.gpus},
         {"months", K_MONTHS, &o.months},
-        {"utilization", K_NUM, &o.util},
-        {"utilisation", K_NUM, &o.util},
+        {"utilization", K_FRAC, &o.util},
+        {"utilisation", K_FRAC, &o.util},
         {"rent", K_PER_HOUR, &o.rent},
         {"mode", K_STR, &o.mode},
-        {"reserved-discount", K_NUM, &o.reserved_discount},
+        {"reserved-discount", K_FRAC, &o.reserved_discount},
         {"commitment", K_MONTHS, &o.commitment},
-        {"spot-discount", K_NUM, &o.spot_discount},
-        {"preemption-loss", K_NUM, &o.preemption},
+        {"spot-discount", K_FRAC, &o.spot_discount},
+        {"preemption-loss", K_FRAC_BELOW1, &o.preemption},
         {"rent-change", K_NUM, &o.rent_change},
         {"price", K_MONEY, &o.price},
         {"premium", K_NUM, &o.premium},
@@ -751,22 +757,22 @@ int cmd_rent_vs_buy(int argc, char **argv)
         {"tariff", K_PER_KWH, &o.tariff},
         {"pue", K_NUM, &o.pue},
         {"server-overhead", K_NUM, &o.server_overhead},
-        {"idle-power", K_NUM, &o.idle},
+        {"idle-power", K_FRAC, &o.idle},
         {"tdp", K_NUM, &o.tdp},
         {"colo", K_MONEY, &o.colo},
-        {"maintenance", K_NUM, &o.maintenance},
+        {"maintenance", K_FRAC, &o.maintenance},
         {"depreciation", K_STR, &o.depreciation},
         {"life", K_MONTHS, &o.life},
-        {"resale-decline", K_NUM, &o.resale_decline},
-        {"resale-floor", K_NUM, &o.resale_floor},
+        {"resale-decline", K_FRAC, &o.resale_decline},
+        {"resale-floor", K_FRAC, &o.resale_floor},
         {"financing", K_STR, &o.financing},
-        {"loan-frac", K_NUM, &o.loan_frac},
+        {"loan-frac", K_FRAC, &o.loan_frac},
         {"loan-rate", K_NUM, &o.loan_rate},
         {"loan-months", K_MONTHS, &o.loan_months},
-        {"lease-frac", K_NUM, &o.lease_frac},
+        {"lease-frac", K_FRAC, &o.lease_frac},
         {"lease-payment", K_MONEY, &o.lease_payment},
         {"rent-out-price", K_PER_HOUR, &o.rent_out},
-        {"rent-out-util", K_NUM, &o.rent_out_util},
+        {"rent-out-util", K_FRAC, &o.rent_out_util},
         {"discount-rate", K_NUM, &o.discount_rate},
         {"scenario", K_STR, &o.scenario},
         {"paths", K_STR, &o.paths_text},

@@ -423,13 +423,9 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
             break;
         }
         case O_PRECISION:
-            if (cli_parse_number("precision", optarg, &v))
+            /* A fraction of the mean, e.g. 0.005 or 0.5%. */
+            if (cli_parse_fraction("precision", optarg, GPB_FRAC_OPEN, &v))
                 return CLI_BAD_INPUT;
-            if (!(v > 0 && v < 1)) {
-                cli_error("--precision must be a fraction of the mean "
-                          "between 0 and 1 (e.g. 0.005 or 0.5%%)");
-                return CLI_BAD_INPUT;
-            }
             a->precision = v;
             break;
         case O_CURRENCY: {
@@ -478,13 +474,10 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
             a->months = (int)v;
             break;
         case O_CONF:
-            if (!is_raise || cli_parse_number("confidence", optarg, &v))
+            if (!is_raise)
                 goto bad;
-            if (!(v > 0 && v < 1)) {
-                cli_error("--confidence must be between 0 and 1 "
-                          "(e.g. 0.9 or 90%%)");
+            if (cli_parse_fraction("confidence", optarg, GPB_FRAC_OPEN, &v))
                 return CLI_BAD_INPUT;
-            }
             a->confidence = v;
             break;
         case O_HELP:

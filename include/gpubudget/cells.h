@@ -17,7 +17,12 @@
  *   - NULL, "" or blank text means "not given": optional arguments then
  *     take the default their description names; a required one is an
  *     error.
- *   - Arguments named *_frac are fractions: "0.4" or "40%".
+ *   - Arguments named *_frac, and mfu, confidence and a quantile level,
+ *     are fractions: "0.4" or "40%" (gpb_units_parse_fraction). A number
+ *     above 1 is refused, with a hint when it reads as a percentage
+ *     without its sign: "mfu: expected a fraction in (0, 1], found '40';
+ *     did you mean 40% = 0.40?" (GPB_ERANGE). Fields that may pass 1
+ *     (premium, overhead_frac, pue, rates per year) are plain numbers.
  *   - Arguments that are durations accept a bare number in the unit of
  *     their name (days for `days`, months for `months`) or a duration in
  *     any unit ("720h", "3 months", "30天"). One month is 730.5 hours.
@@ -69,6 +74,18 @@ extern "C" {
 
 /* Simulation runs the cache keeps (least recently used leave first). */
 #define GPB_CELLS_CACHE_MAX 32
+
+/*
+ * Most paths one cell may ask for. A run keeps one double per path for
+ * every metric and every uncertain input (sim.h, "Memory"): 330 to 570
+ * bytes a path for the scenarios under scenarios/ (measured), so 10^6
+ * paths hold about 0.3 to 0.6 GB, and a cache of GPB_CELLS_CACHE_MAX such
+ * runs could hold 32 times that. The engine's own limit, GPB_SIM_MAX_PATHS
+ * (10^8, 30 to 60 GB), is for a command run on purpose, not for a cell a
+ * sheet recalculates. At 10^6 paths the standard error of a mean is a
+ * thousandth of the spread and a 99.9% quantile rests on 1,000 paths.
+ */
+#define GPB_CELLS_MAX_PATHS 1000000
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
@@ -366,7 +383,8 @@ GPB_API double gpb_cells_cost_per_mtoken(const char *params,
  *              scenario is checked ("training[0].gpus=512;
  *              company.cash=$30M"; see
  *              gpb_scenario_load_file_with_overrides); "" for none
- *   paths      simulated paths; default 10,000 (gpb_sim_options_default)
+ *   paths      simulated paths; default 10,000 (gpb_sim_options_default),
+ *              at most GPB_CELLS_MAX_PATHS (GPB_ELIMIT above it)
  *   seed       the generator's seed, a whole number in [0, 2^64);
  *              default 20230225. The same file, overrides, paths and seed
  *              give the same numbers on any machine and thread count.

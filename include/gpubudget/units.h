@@ -26,7 +26,16 @@
  *   never with k/M/B; a leading one stands for one of it: "千卡" is 1000
  *   cards, "百万美元" is $1M.
  * - 元, 美元, 美金 and 欧元 go after the amount ("5000万元"); symbols and
- *   codes go before or after ("$5", "5 USD", "RMB 300万").
+ *   codes go before or after ("$5", "5 USD", "RMB 300万"). A quantity
+ *   states its currency once: "$5 USD" and "¥5万元" are refused.
+ * - A value is the decimal as written, scaled by its units and rounded
+ *   once to the nearest double: "16.1k" is the double nearest 16100, not
+ *   16.1 × 1000 rounded twice. Multipliers, percent, byte prefixes and
+ *   durations in hours, days, weeks, months and years scale the digits
+ *   before that rounding, as do a rate's powers of ten ("/1K tokens"); a
+ *   duration in minutes or seconds, and a rate per day, week, month or
+ *   year or per a count such as "per 3 hours", divide the rounded value,
+ *   one rounding more (docs/units.md, "Exact").
  *
  * Every function here is pure and thread-safe: no global state, no locale
  * dependence (the decimal point is always "."), no allocation.
@@ -95,9 +104,10 @@ typedef struct gpb_quantity {
  *   GPB_EINVAL     text or out is NULL (column 0)
  *   GPB_ESYNTAX    empty or blank text, no number where one was expected,
  *                  malformed number or thousands separator, two
- *                  multipliers ("5kk"), a currency given twice ("$$5") or
- *                  before the number when it goes after ("元5"), text left
- *                  over, "NaN", bad UTF-8
+ *                  multipliers ("5kk"), a currency given twice ("$$5",
+ *                  "$5 USD", "¥5万元"; the message names both and the
+ *                  column is the second's) or before the number when it
+ *                  goes after ("元5"), text left over, "NaN", bad UTF-8
  *   GPB_ERANGE     the value overflows a double (or underflows to zero),
  *                  "inf"/"infinity" written as a value, a negative amount
  *                  of money, price, duration or size, a zero denominator
@@ -136,6 +146,54 @@ GPB_API gpb_status gpb_units_parse_as(const char *text, gpb_qty_kind want,
  */
 GPB_API gpb_status gpb_units_parse_number(const char *text, double *out,
                                           gpb_error *err);
+
+/*
+ * Fractions. A fraction is a number in [0, 1]: an MFU, a utilisation, a
+ * probability, a discount. People often write one as a percentage without
+ * its sign ("--mfu 40"); these two functions refuse that with a hint, and
+ * accept "40%" (= 0.4) everywhere a fraction is read: the CLI, the
+ * scenario loader and the cells use them, so the rule and its wording
+ * live here once.
+ *
+ * gpb_frac_bounds says which ends of [0, 1] a fraction may take.
+ */
+typedef enum gpb_frac_bounds {
+    GPB_FRAC_CLOSED = 0, /* [0, 1]: a utilisation, a probability */
+    GPB_FRAC_OPEN_LO,    /* (0, 1]: an MFU */
+    GPB_FRAC_OPEN_HI,    /* [0, 1): a loss short of everything */
+    GPB_FRAC_OPEN,       /* (0, 1): a confidence level */
+    GPB_FRAC_BOUNDS_COUNT
+} gpb_frac_bounds;
+
+/*
+ * Parses a fraction: a number ("0.4", ".4") or a percentage ("40%",
+ * "40 percent") in [0, 1] with the ends that bounds allows. *out is
+ * written only on success.
+ *
+ * Returns what gpb_units_parse_number returns; GPB_EINVAL for out NULL or
+ * bounds outside the enum; GPB_ERANGE for a number outside the range, with
+ * the column of its first character and the message
+ *     expected a fraction in (0, 1], found '40'; did you mean 40% = 0.40?
+ * (the hint of gpb_units_fraction_hint, when it gives one).
+ */
+GPB_API gpb_status gpb_units_parse_fraction(const char *text,
+                                            gpb_frac_bounds bounds,
+                                            double *out, gpb_error *err);
+
+/*
+ * The hint for a fraction written as a percentage without its sign. When
+ * text (borrowed, may be NULL) is a bare number v (no percent sign, unit
+ * or currency) with v > 1 and v / 100 a fraction within bounds (that is
+ * 1 < v <= 100, or v < 100 when bounds excludes 1), writes
+ *     did you mean 40% = 0.40?
+ * into buf: v as its shortest decimal, and v / 100 by moving the decimal
+ * point, with at least two decimals ("12.5% = 0.125", "100% = 1.00").
+ * Otherwise writes "". Returns the hint's length in bytes as snprintf does
+ * (0: no hint); buf may be NULL when n is 0. The text is the same in every
+ * locale.
+ */
+GPB_API int gpb_units_fraction_hint(const char *text, gpb_frac_bounds bounds,
+                                    char *buf, size_t n);
 
 /*
  * The ISO 4217 code of a currency ("USD", "CNY", "EUR"), static. Returns ""
@@ -224,7 +282,9 @@ typedef enum gpb_format_style {
  * formatted value within the precision of sig_digits (relative error at
  * most 0.5 · 10^(1 - sig_digits)), except that negative money, prices,
  * durations and sizes format ("-$4.6M", a cash deficit) but are refused by
- * the parser. Money with currency NONE formats as a bare number, which
+ * the parser. Numbers, money, prices and sizes parse back to exactly the
+ * decimal shown, so with sig_digits 17 to the same double. Money with
+ * currency NONE formats as a bare number, which
  * gpb_units_parse_as(..., GPB_QTY_MONEY, ...) reads back.
  */
 

@@ -86,7 +86,7 @@ _FILE = _a("file", "scenario YAML file (relative: the working directory, "
            "then GPB_SCENARIO_PATH)")
 _OVR = _o("overrides", "\"path=value\" pairs separated by \";\", e.g. "
           "\"training[0].gpus=512; company.cash=$30M\"")
-_PATHS = _o("paths", "Monte Carlo paths (default 10000)")
+_PATHS = _o("paths", "Monte Carlo paths (default 10000, at most 1000000)")
 _SEED = _o("seed", "seed (default 20230225); same seed, same numbers")
 _RVB_OPTS = _o("options", "more settings as \"key=value; ...\", e.g. "
                "\"rent_mode=reserved; financing=loan; pue=1.2\"")

@@ -8,7 +8,8 @@ libFuzzer names its own), the same seeds the replay test reads
 (tests/fuzz/meson.build): for the scenario harness every scenario of
 scenarios/, tests/data/valid/, tests/data/invalid/ and the example pitch;
 for the others the lines of tests/fuzz/seeds/SURFACE.txt (with the escapes
-of replay_main.c); for all, the saved findings of tests/data/fuzz/SURFACE/.
+of replay_main.c); for all, the saved findings of tests/data/fuzz/SURFACE/
+(a file ending in .lines holds one input per line, as the seed files).
 Inputs libFuzzer already put in OUTDIR stay: the corpus grows run by run.
 """
 import hashlib
@@ -46,6 +47,13 @@ def unescape(line):
     return bytes(out)
 
 
+def read_lines(path):
+    """The inputs of a file of one input per line."""
+    with open(path, encoding='utf-8') as fh:
+        return [unescape(line) for line in fh.read().split('\n')
+                if line and not line.startswith('#')]
+
+
 def files_under(path):
     if os.path.isfile(path):
         yield path
@@ -73,15 +81,15 @@ def main():
         seeds = os.path.join(ROOT, 'tests', 'fuzz', 'seeds', surface + '.txt')
         if not os.path.isfile(seeds):
             sys.exit('corpus.py: no seeds for %r (%s)' % (surface, seeds))
-        with open(seeds, encoding='utf-8') as fh:
-            for line in fh.read().split('\n'):
-                if line and not line.startswith('#'):
-                    inputs.append(unescape(line))
+        inputs += read_lines(seeds)
     found = os.path.join(ROOT, 'tests', 'data', 'fuzz', surface)
     if os.path.isdir(found):
         for f in files_under(found):
-            with open(f, 'rb') as fh:
-                inputs.append(fh.read())
+            if f.endswith('.lines'):
+                inputs += read_lines(f)
+            else:
+                with open(f, 'rb') as fh:
+                    inputs.append(fh.read())
     os.makedirs(out, exist_ok=True)
     for data in inputs:
         name = hashlib.sha1(data).hexdigest()

@@ -18,6 +18,9 @@
  * directory), written at start-up under $TMPDIR. Their `paths` argument
  * is capped at 64 when it reads as a number, to keep runs short.
  *
+ * With GPB_FUZZ_VERBOSE set in the environment, each call and its result
+ * go to stderr.
+ *
  * Properties (cells.h, "Results and errors"):
  *   - every function returns a finite number, with gpb_cells_last_status()
  *     GPB_OK and gpb_cells_last_error() "", or NaN, with a known non-OK
@@ -105,6 +108,7 @@ static const char SCENARIO_B[] =
     "gpubudget: 1\nname: broken\ntraining:\n  - {name: x, gpus: many}\n";
 
 static char g_dir[256];
+static int g_verbose; /* GPB_FUZZ_VERBOSE set: print each call */
 static char g_files[4][300]; /* a, b, missing, dir */
 
 static void write_file(const char *path, const char *text)
@@ -138,6 +142,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (mkdir(g_files[3], 0700))
         fuzz_fail("harness", "cannot create %s", g_files[3]);
     atexit(cleanup);
+    g_verbose = getenv("GPB_FUZZ_VERBOSE") != NULL;
     return 0;
 }
 
@@ -152,6 +157,9 @@ static double check(const char *call, double v)
     int st = gpb_cells_last_status();
     const char *msg = gpb_cells_last_error();
     FUZZ_REQUIRE(SURFACE, msg != NULL, "%s: last error is NULL", call);
+    if (g_verbose)
+        fprintf(stderr, "%s = %.17g%s%s\n", call, v, msg[0] ? ": " : "",
+                msg);
     if (isnan(v)) {
         FUZZ_REQUIRE(SURFACE, st != GPB_OK && fuzz_status_known(st),
                      "%s: NaN with status %d", call, st);

@@ -7,8 +7,9 @@
  *   replay_SURFACE [--lines] PATH...
  *
  * A file is one input; a directory is every regular file under it, in
- * name order (directories whose name starts with '.' are skipped).
- * After --lines, each following file holds one input per line instead:
+ * name order (names that start with '.' are skipped).
+ * After --lines, and in any file whose name ends in ".lines", each line
+ * is one input instead:
  * blank lines and lines starting with '#' are skipped, and the escapes
  * \n, \t, \\, \| (a literal bar, for the cells harness) and \xHH stand for
  * the bytes they name. The empty input is always run first, as libFuzzer
@@ -173,6 +174,12 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
 static int replay_path(const char *path)
 {
     struct stat st;
@@ -180,6 +187,8 @@ static int replay_path(const char *path)
         fprintf(stderr, "replay: no such file or directory: %s\n", path);
         return 1;
     }
+    if (!S_ISDIR(st.st_mode) && has_suffix(path, ".lines"))
+        return replay_lines(path);
     if (!S_ISDIR(st.st_mode)) {
         uint8_t *data;
         size_t size;

@@ -202,6 +202,14 @@ static void call(int f, const char **a, const char *line)
         if (!isnan(v)) {
             w = check(line, gpb_cells_train_card_months(a[0], a[1], a[2],
                                                         a[3], a[4]));
+            if (isnan(w) && v * 3600 > 1e300) {
+                /* GPB_TRAIN_CARD_MONTHS goes through seconds, which
+                   overflow before the GPU-hours do. */
+                fuzz_known(SURFACE, "cells-card-months-overflow",
+                           "%s: %g GPU-hours, card-months: %s", line, v,
+                           gpb_cells_last_error());
+                break;
+            }
             FUZZ_REQUIRE(SURFACE, !isnan(w),
                          "%s: GPU-hours but no card-months", line);
             require_close(line, "card-months * 730.5 = GPU-hours",

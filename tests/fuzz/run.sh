@@ -80,8 +80,10 @@ for s in $surfaces; do
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    # libFuzzer reports 0 exec/s for a run shorter than a second.
+    [ "${eps:-}" = 0 ] && eps="(under a second)" || eps="${eps:-?} exec/s"
     if [ $rc -eq 0 ]; then
-        echo "fuzz $s: ok, ${runs:-?} runs, ${eps:-?} exec/s ($log)"
+        echo "fuzz $s: ok, ${runs:-?} runs, $eps ($log)"
         passed=$((passed + 1))
     else
         what=$(grep -m1 -E '^property violated|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log")

@@ -4,9 +4,15 @@
 #   ./setup.sh run    install what is missing, build, run the default job
 #   ./setup.sh test   install what is missing, build twice (plain, and with
 #                     AddressSanitizer + UndefinedBehaviorSanitizer), run every
-#                     test suite in both builds
+#                     test suite in both builds, then a short smoke of the
+#                     fuzz harnesses (built with clang in build-fuzz)
 #   ./setup.sh deps   only install the missing Debian packages
 #   ./setup.sh bench  build optimised and run the benchmarks
+#   ./setup.sh fuzz [SECONDS]
+#                     build the libFuzzer harnesses with clang (build-fuzz)
+#                     and run each for SECONDS (default 60) from the seed
+#                     corpus; non-zero on any finding, whose reproducer it
+#                     names (docs/fuzzing.md)
 #
 # Idempotent: packages already present are not reinstalled and existing build
 # directories are reused.
@@ -28,10 +34,14 @@ PACKAGES="
   libreoffice-script-provider-python python3
   libjs-chart.js chromium
 "
+# The fuzz harnesses (./setup.sh fuzz, and its smoke in ./setup.sh test):
+# clang with libFuzzer and the sanitizer runtimes, which Debian 12 ships
+# in libclang-rt-14-dev.
+FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
-install_deps() {
+install_deps() { # packages...
     missing=""
-    for p in $PACKAGES; do
+    for p in "$@"; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
             grep -q 'install ok installed'; then
             missing="$missing $p"
@@ -57,20 +67,36 @@ configure() { # dir, extra meson options...
     ninja -C "$dir"
 }
 
+# The harnesses are built against a library compiled by clang with the same
+# sanitizers and libFuzzer's coverage instrumentation (fuzzer-no-link); UB
+# must stop the run to count as a finding. Only the harness targets are
+# built: the rest of the project has its own builds.
+configure_fuzz() {
+    set -- -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+        "-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=all"
+    if [ -f build-fuzz/build.ninja ]; then
+        meson configure build-fuzz "$@" >/dev/null
+    else
+        CC=clang meson setup build-fuzz "$@"
+    fi
+    ninja -C build-fuzz tests/fuzz/fuzz_scenario tests/fuzz/fuzz_units \
+        tests/fuzz/fuzz_cells tests/fuzz/fuzz_pitch tests/fuzz/fuzz_overrides
+}
+
 cmd=${1:-run}
 case "$cmd" in
 deps)
-    install_deps
+    install_deps $PACKAGES $FUZZ_PACKAGES
     ;;
 run)
-    install_deps
+    install_deps $PACKAGES
     configure build
     # The main job: the Monte Carlo engine on the built-in default scenario
     # (the 千卡/月 case of claims C1/C2, scenarios/qianka-month.yaml).
     build/tools/gpubudget run
     ;;
 test)
-    install_deps
+    install_deps $PACKAGES $FUZZ_PACKAGES
     configure build
     configure build-san -Db_sanitize=address,undefined \
         -Dc_args=-fno-sanitize-recover=all
@@ -88,17 +114,42 @@ test)
         passed=$((passed + ${n:-0}))
         failed=$((failed + ${f:-0}))
     done
-    echo "setup: plain and sanitizer builds"
+    # A smoke of the fuzz harnesses: a fixed number of inputs each from the
+    # seed corpus and a fixed seed, about ten seconds a harness. One result
+    # per harness in the count.
+    if configure_fuzz; then
+        tests/fuzz/run.sh --smoke build-fuzz 5000 >build-fuzz/smoke.log 2>&1 ||
+            rc=1
+        cat build-fuzz/smoke.log
+        n=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' \
+            build-fuzz/smoke.log)
+        f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' \
+            build-fuzz/smoke.log)
+        passed=$((passed + ${n:-0}))
+        failed=$((failed + ${f:-5}))
+    else
+        echo "setup: the fuzz build failed"
+        rc=1
+        failed=$((failed + 5))
+    fi
+    echo "setup: plain and sanitizer builds, fuzz smoke"
     echo "$passed passed, $failed failed"
     exit $rc
     ;;
 bench)
-    install_deps
+    install_deps $PACKAGES
     configure build-release --buildtype=release
     meson test -C build-release --benchmark --verbose
     ;;
+fuzz)
+    seconds=${2:-60}
+    install_deps $PACKAGES $FUZZ_PACKAGES
+    configure_fuzz
+    tests/fuzz/run.sh build-fuzz "$seconds"
+    exit $?
+    ;;
 *)
-    echo "usage: ./setup.sh run|test|deps|bench" >&2
+    echo "usage: ./setup.sh run|test|deps|bench|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

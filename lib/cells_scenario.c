@@ -37,6 +37,7 @@ typedef struct entry {
     char *overrides; /* as given ("" for none) */
     size_t paths;
     uint64_t seed;
+    int raise_months;   /* the run's runway target (gpb_sim_options) */
     int state;
     int refs;
     int listed;         /* 1 while in the list */
@@ -119,11 +120,13 @@ static void evict(void)
 }
 
 static entry *find(uint64_t hash, const char *text, size_t len,
-                   const char *overrides, size_t paths, uint64_t seed)
+                   const char *overrides, size_t paths, uint64_t seed,
+                   int raise_months)
 {
     for (entry *e = g_head; e; e = e->next)
         if (e->hash == hash && e->len == len && e->paths == paths &&
-            e->seed == seed && !strcmp(e->overrides, overrides) &&
+            e->seed == seed && e->raise_months == raise_months &&
+            !strcmp(e->overrides, overrides) &&
             !memcmp(e->text, text, len))
             return e;
     return NULL;
@@ -174,6 +177,7 @@ static void run_entry(entry *e, const char *file)
     gpb_sim_options_default(&opt);
     opt.paths = e->paths;
     opt.seed = e->seed;
+    opt.raise_months = e->raise_months;
     pthread_mutex_lock(&g_run_mu);
     st = gpb_sim_run(s, &opt, &e->result, &e->err);
     pthread_mutex_unlock(&g_run_mu);
@@ -190,7 +194,7 @@ static void run_entry(entry *e, const char *file)
  * cannot be read or memory runs out.
  */
 static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
-                      size_t paths, uint64_t seed)
+                      size_t paths, uint64_t seed, int raise_months)
 {
     char *text = NULL;
     size_t len = 0;
@@ -203,7 +207,7 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
     uint64_t h = fnv1a(14695981039346656037u, text, len);
 
     pthread_mutex_lock(&g_mu);
-    entry *e = find(h, text, len, overrides, paths, seed);
+    entry *e = find(h, text, len, overrides, paths, seed, raise_months);
     if (e) {
         e->refs++;
         g_hits++;
@@ -233,6 +237,7 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
     e->overrides = ov;
     e->paths = paths;
     e->seed = seed;
+    e->raise_months = raise_months;
     e->state = ENTRY_RUNNING;
     e->refs = 1;
     push_front(e);
@@ -325,14 +330,14 @@ static gpb_status run_args(gpb__cell *c, const char *file, const char *paths,
 /* Runs (or finds) the scenario; on success *out holds a reference. */
 static gpb_status cached(gpb__cell *c, const char *file,
                          const char *overrides, const char *paths,
-                         const char *seed, entry **out)
+                         const char *seed, int raise_months, entry **out)
 {
     size_t n = 0;
     uint64_t s = 0;
     gpb_status st = run_args(c, file, paths, seed, &n, &s);
     if (st)
         return st;
-    entry *e = acquire(c, file, overrides, n, s);
+    entry *e = acquire(c, file, overrides, n, s, raise_months);
     if (!e)
         return c->err.status ? c->err.status : GPB_EIO;
     if (!e->result) {
@@ -467,7 +472,7 @@ double gpb_cells_scenario(const char *file, const char *metric,
         return gpb__cell_end(
             &c, gpb__cell_fail(&c, GPB_EINVAL, "metric", "is required"), 0);
     if ((st = stat_parse(&c, stat, &k, &level, &thr)) ||
-        (st = cached(&c, file, overrides, paths, seed, &e)))
+        (st = cached(&c, file, overrides, paths, seed, 0, &e)))
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;
     switch (k) {
@@ -509,7 +514,7 @@ double gpb_cells_raise(const char *file, const char *runway_months,
                               1e9, &months)) ||
         (st = gpb__cell_fraction(&c, "confidence", confidence, 0.9,
                                  GPB_FRAC_CLOSED, &conf)) ||
-        (st = cached(&c, file, overrides, paths, seed, &e)))
+        (st = cached(&c, file, overrides, paths, seed, (int)months, &e)))
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;
     if (months == 0 || months >= gpb_result_horizon_months(r))
@@ -530,7 +535,7 @@ double gpb_cells_prob_out_of_cash(const char *file, const char *month,
     entry *e = NULL;
     gpb_status st;
     if ((st = gpb__cell_whole(&c, "month", month, NAN, 0, 1e9, &m)) ||
-        (st = cached(&c, file, overrides, paths, seed, &e)))
+        (st = cached(&c, file, overrides, paths, seed, 0, &e)))
         return gpb__cell_end(&c, st, 0);
     v = gpb_result_prob_out_of_cash_by(e->result, (int)m);
     release(e);

@@ -207,7 +207,7 @@ static gpb_status ctx_init(ctx *c, const gpb_scenario *s, const gpb_result *r,
     memset(c, 0, sizeof *c);
     c->s = s;
     c->r = r;
-    c->n = gpb_result_paths(r);
+    c->n = gpb_result_kept_paths(r);
     c->report = gpb_result_currency(r);
     c->err = err;
     for (int k = GPB_CURRENCY_USD; k < GPB_CURRENCY_COUNT; k++) {
@@ -893,7 +893,7 @@ static void find_driver(const gpb_result *r, const gpb_sensitivity *sens,
     }
     /* Spearman's ρ of the metric with each uncertain input, over the paths
        where the metric is defined. */
-    size_t n = gpb_result_paths(r), K = gpb_result_input_count(r);
+    size_t n = gpb_result_kept_paths(r), K = gpb_result_input_count(r);
     if (K == 0 || n < 3)
         return;
     double *y = malloc(n * sizeof *y), *x = malloc(n * sizeof *x);
@@ -965,8 +965,11 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
     /* A bare number against money is in the scenario's currency, which
        is the report's: mi.currency already. */
     out->claimed = claim;
-    size_t n = gpb_result_paths(r), m = 0;
+    size_t n = gpb_result_kept_paths(r), m = 0;
     double fav = 0, sum = 0;
+    /* A censored metric (runway): a path that lasts the horizon has
+       runway "≥ horizon", so it beats any claim up to the horizon. */
+    double cens = mi.metric[0] ? gpb_result_censored_at(r, mi.metric) : NAN;
     double *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted) {
         gpb_free(v);
@@ -979,7 +982,9 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
         sorted[m++] = x;
         sum += x;
         double tol = GPB_CLAIM_TIE_REL * fmax(fabs(x), fabs(claim));
-        if (fabs(x - claim) <= tol)
+        if (!isnan(cens) && x >= cens && claim <= cens)
+            fav += mi.direction == GPB_CLAIM_HIGHER_IS_FAVOURABLE ? 1.0 : 0.0;
+        else if (fabs(x - claim) <= tol)
             fav += 0.5;
         else if (mi.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? x < claim
                                                                : x > claim)

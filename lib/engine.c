@@ -320,6 +320,12 @@ static void store_block(worker *w, size_t blk, size_t n)
             nz |= v[i] != 0;
         }
         double mean = sum / (double)n;
+        if (!isfinite(mean)) {
+            /* Finite values whose sum overflows: sum their shares. */
+            mean = 0;
+            for (size_t i = 0; i < n; i++)
+                mean += v[i] / (double)n;
+        }
         for (size_t i = 0; i < n; i++)
             m2 += (v[i] - mean) * (v[i] - mean);
         r->blk_mean[blk * p->n_metrics + m] = mean;

@@ -50,6 +50,7 @@ typedef enum eng_kind {
     PK_FUNDING,   /* one funding round */
     PK_OTHER,     /* one other cost */
     PK_RUN,       /* one training run */
+    PK_CAPACITY,  /* one capacity workload */
     PK_SERVING,   /* the users: serving cost and revenue */
     PK_FLEET      /* an owned fleet: its month */
 } eng_kind;
@@ -72,6 +73,7 @@ typedef enum eng_mkind {
     MK_CATEGORY = 0,
     MK_PATH,
     MK_RUN,
+    MK_CAP,
     MK_ROUND
 } eng_mkind;
 
@@ -160,10 +162,11 @@ typedef struct eng_plan {
     double discount_rate;  /* of npv.cost, when npv */
     int rent_only;         /* the plan to compare with buying */
     gpb__acquire *acquire; /* each run's way of getting cards, as run */
+    gpb__acquire *cap_acquire; /* each capacity workload's */
     /* Metrics. */
     eng_metric *metrics;
     size_t n_metrics;
-    size_t m_cat0, m_path0, m_run0, m_round0; /* first index of each kind */
+    size_t m_cat0, m_path0, m_run0, m_cap0, m_round0; /* first of each */
     /* Poisson failures: a CDF table per run when its mean is the same on
        every path (NULL otherwise). */
     double **fail_cdf;

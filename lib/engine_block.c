@@ -43,6 +43,15 @@ typedef struct run_st {
     int min_start, pending, commit_max;
 } run_st;
 
+/* Per-capacity-workload arrays. */
+typedef struct cap_st {
+    double *gpus, *util, *cost, *gpu_hours, *fleet_used;
+    int *start, *end;
+    gpb__rent_state *rs;
+    gpb__rent_terms *rtl;
+    int min_start, max_end, commit_max;
+} cap_st;
+
 typedef struct fleet_st {
     gpb__fleet_terms *t;
     gpb__fleet_state *st;
@@ -66,9 +75,11 @@ struct eng_block {
     double *index, *zp[4];
     long zp_group;
     double *users, *zu[4], *sv_gpus, *sv_tok, *sv_start, *scratch;
+    double *serve_last;    /* serving's flow in the last month */
     long zu_group;
     int sv_min_start;
     run_st *run;
+    cap_st *cap;
     double **team_se;      /* [line]: start, end months per lane (2·LANES) */
     int **other_se;
     int **fund_month;
@@ -152,6 +163,7 @@ eng_block *gpb__block_new(const eng_plan *p)
     b->sv_tok = lanes(b);
     b->sv_start = lanes(b);
     b->scratch = lanes(b);
+    b->serve_last = lanes(b);
     size_t nr = s->n_training;
     b->run = arena(b, (nr ? nr : 1) * sizeof *b->run);
     for (size_t k = 0; b->run && k < nr; k++) {
@@ -167,6 +179,19 @@ eng_block *gpb__block_new(const eng_plan *p)
         r->start = arena(b, LANES * sizeof *r->start);
         r->rs = arena(b, LANES * sizeof *r->rs);
         r->rtl = arena(b, LANES * sizeof *r->rtl);
+    }
+    b->cap = arena(b, (s->n_capacity + 1) * sizeof *b->cap);
+    for (size_t k = 0; b->cap && k < s->n_capacity; k++) {
+        cap_st *c = &b->cap[k];
+        c->gpus = lanes(b);
+        c->util = lanes(b);
+        c->cost = lanes(b);
+        c->gpu_hours = lanes(b);
+        c->fleet_used = lanes(b);
+        c->start = arena(b, LANES * sizeof *c->start);
+        c->end = arena(b, LANES * sizeof *c->end);
+        c->rs = arena(b, LANES * sizeof *c->rs);
+        c->rtl = arena(b, LANES * sizeof *c->rtl);
     }
     b->team_se = arena(b, (s->n_team + 1) * sizeof *b->team_se);
     for (size_t k = 0; b->team_se && k < s->n_team; k++)
@@ -508,6 +533,54 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
     return GPB_OK;
 }
 
+/* Capacity workloads: their months, GPUs, utilisation and rent terms. */
+static void init_capacity(eng_block *b)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const int H = p->H;
+    size_t nl = b->nl;
+    for (size_t k = 0; k < s->n_capacity; k++) {
+        const gpb__training *t = &s->capacity[k];
+        cap_st *c = &b->cap[k];
+        gpb__acquire acq = p->cap_acquire[k];
+        int mode = acq == GPB__ACQUIRE_RESERVE ? GPB_RENT_RESERVED
+                   : acq == GPB__ACQUIRE_SPOT  ? GPB_RENT_SPOT
+                                               : GPB_RENT_ON_DEMAND;
+        const double *gpus = b->x[t->gpus], *util = b->x[t->utilization];
+        const double *st = b->x[t->start_month], *mo = b->x[t->months];
+        const double *price = b->x[t->price_per_gpu_hour];
+        const double *res_m = col(b, t->reserve_months, p->c1);
+        const double *res_d = col(b, t->reserve_discount, p->c0);
+        const double *spot_d = col(b, t->spot_discount, p->c0);
+        const double *spot_l = col(b, t->spot_preemption_loss, p->c0);
+        c->min_start = H;
+        c->max_end = 0;
+        c->commit_max = -1;
+        for (size_t i = 0; i < nl; i++) {
+            c->gpus[i] = gpus[i];
+            c->util[i] = util[i];
+            c->cost[i] = c->gpu_hours[i] = 0;
+            c->start[i] = month_of(st[i], H);
+            double e = (double)c->start[i] + floor(mo[i] + 0.5);
+            c->end[i] = e > H ? H : (int)e;
+            if (c->start[i] < c->min_start)
+                c->min_start = c->start[i];
+            if (c->end[i] > c->max_end)
+                c->max_end = c->end[i];
+            gpb__rent_state_init(&c->rs[i]);
+            gpb__rent_terms *rt = &c->rtl[i];
+            memset(rt, 0, sizeof *rt);
+            rt->mode = mode;
+            rt->price = price[i];
+            rt->reserved_discount_frac = res_d[i];
+            rt->commitment_months = res_m[i] >= 1 ? floor(res_m[i] + 0.5) : 1;
+            rt->spot_discount_frac = spot_d[i];
+            rt->spot_loss_frac = spot_l[i];
+        }
+    }
+}
+
 static gpb_status init_fleets(eng_block *b, gpb_error *err)
 {
     const gpb_scenario *s = b->s;
@@ -702,6 +775,7 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
         }
     }
     GPB__TRY(init_runs(b, err));
+    init_capacity(b);
     GPB__TRY(init_fleets(b, err));
     return init_serving(b, err);
 }
@@ -960,6 +1034,62 @@ GPB__VCLONES static void users_step(double *users, const double *start,
     }
 }
 
+/*
+ * A capacity workload's month: G GPUs busy a share u of the month's
+ * hours, from its fleet's free cards first (buy, mix), the rest rented on
+ * its terms (fleet.h); a reservation is paid to the end of its commitment
+ * and settled at the close of the horizon.
+ */
+static void k_capacity(eng_block *b, const eng_proc *pr, int m)
+{
+    const eng_plan *p = b->p;
+    const gpb__training *t = &b->s->capacity[pr->index];
+    cap_st *c = &b->cap[pr->index];
+    gpb__acquire acq = p->cap_acquire[pr->index];
+    int owns = acq == GPB__ACQUIRE_BUY || acq == GPB__ACQUIRE_MIX;
+    fleet_st *fs = owns && t->fleet >= 0 ? &b->fleet[t->fleet] : NULL;
+    size_t nl = b->nl;
+    if (fs)
+        memset(c->fleet_used, 0, nl * sizeof *c->fleet_used);
+    if (m < c->min_start || (m >= c->max_end && m >= c->commit_max &&
+                             m != p->H - 1))
+        return;
+    const double *idx = t->follows_price_index ? b->index : p->c1;
+    double *flow = b->flow[GPB_CAT_COMPUTE_RENT];
+    for (size_t i = 0; i < nl; i++) {
+        const gpb__rent_terms *rt = &c->rtl[i];
+        int on = m >= c->start[i] && m < c->end[i];
+        double cost = 0, hours = 0;
+        if (rt->mode == GPB_RENT_RESERVED) {
+            if (m >= c->start[i])
+                cost = gpb__rent_month(rt, &c->rs[i], m, c->gpus[i], 0, on,
+                                       idx[i], &hours);
+            if (m == p->H - 1)
+                cost += gpb__rent_settle(rt, &c->rs[i], p->H, &hours);
+            if (c->rs[i].commit_end > c->commit_max)
+                c->commit_max = c->rs[i].commit_end;
+            if (on)
+                c->gpu_hours[i] += c->gpus[i] * HM;
+        } else if (on) {
+            double own = 0, rented = c->gpus[i];
+            if (fs) {
+                double avail = fs->free[i];
+                own = avail < rented ? (avail > 0 ? avail : 0) : rented;
+                fs->free[i] -= own;
+                rented = acq == GPB__ACQUIRE_MIX ? c->gpus[i] - own : 0;
+                fs->used[i] += c->fleet_used[i] = own * c->util[i];
+            }
+            if (rented > 0)
+                cost = gpb__rent_month(rt, &c->rs[i], m, rented,
+                                       rented * HM * c->util[i], 1, idx[i],
+                                       &hours);
+            c->gpu_hours[i] += (own + rented) * HM * c->util[i];
+        }
+        c->cost[i] += cost;
+        flow[i] += cost;
+    }
+}
+
 static void k_serving(eng_block *b, const eng_proc *pr, int m)
 {
     const eng_plan *p = b->p;
@@ -1049,12 +1179,18 @@ static void k_fleet(eng_block *b, const eng_proc *pr, int m)
         b->dep[i] += f.depreciation;
         /* The cost of owning the cards this month, charged to the runs
            that used them, by card-hours. */
-        if (f.in_service > 0 && f.ownership != 0)
+        if (f.in_service > 0 && f.ownership != 0) {
             for (size_t k = 0; k < s->n_training; k++)
                 if (s->training[k].fleet == pr->index)
                     b->run[k].cost[i] += f.ownership *
                                          (b->run[k].fleet_used[i] /
                                           f.in_service);
+            for (size_t k = 0; k < s->n_capacity; k++)
+                if (s->capacity[k].fleet == pr->index)
+                    b->cap[k].cost[i] += f.ownership *
+                                         (b->cap[k].fleet_used[i] /
+                                          f.in_service);
+        }
     }
 }
 
@@ -1080,6 +1216,9 @@ static void step(eng_block *b, const eng_proc *pr, int m)
         break;
     case PK_RUN:
         k_run(b, pr, m);
+        break;
+    case PK_CAPACITY:
+        k_capacity(b, pr, m);
         break;
     case PK_SERVING:
         k_serving(b, pr, m);
@@ -1216,7 +1355,7 @@ static void finish(eng_block *b, double *const *out)
             g += b->run[k].gpu_hours[i];
         gh[i] = g;
         cmo[i] = g / HM;
-        sd[i] = b->flow[GPB_CAT_SERVING][i] / (HM / 24.0);
+        sd[i] = b->serve_last[i] / (HM / 24.0);
         sg[i] = b->sv_gpus[i];
         us[i] = b->users[i];
         dp[i] = b->dep[i];
@@ -1240,6 +1379,12 @@ static void finish(eng_block *b, double *const *out)
                nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_FLOPS, o), r->target, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_PEAK, o), r->peak, nl * sizeof(double));
+    }
+    for (size_t k = 0; k < s->n_capacity; k++) {
+        memcpy(OUT(MK_CAP, GPB_CAP_COST, (int)k), b->cap[k].cost,
+               nl * sizeof(double));
+        memcpy(OUT(MK_CAP, GPB_CAP_GPU_HOURS, (int)k), b->cap[k].gpu_hours,
+               nl * sizeof(double));
     }
     for (size_t k = 0; k < s->n_funding; k++) {
         double *cl = OUT(MK_ROUND, GPB_ROUND_CLOSED, (int)k);
@@ -1315,6 +1460,9 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                          : cc[k].sign < 0       ? d1
                                                 : -d1;
         }
+        if (m == H - 1)
+            memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
+                   nl * sizeof(double));
         memset(lsum, 0, sizeof lsum);
         close_month(cc, ncat, b->cash, b->cmin, b->runway, b->npv,
                     mcash ? mcash + (size_t)m * mstride : NULL, lsum, nl, n,

@@ -198,6 +198,19 @@ static void build_procs(eng_plan *p)
         if (p->acquire[k] != GPB__ACQUIRE_BUY)
             p->cat_used[GPB_CAT_COMPUTE_RENT] = 1;
     }
+    for (size_t k = 0; k < s->n_capacity; k++) {
+        const gpb__training *t = &s->capacity[k];
+        pr = proc_add(p, PK_CAPACITY, (int)k, "capacity", t->name,
+                      GPB_CAT_COMPUTE_RENT);
+        int in[] = {t->price_per_gpu_hour, t->gpus, t->utilization,
+                    t->start_month, t->months, t->reserve_months,
+                    t->reserve_discount, t->spot_discount,
+                    t->spot_preemption_loss};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        if (p->cap_acquire[k] != GPB__ACQUIRE_BUY)
+            p->cat_used[GPB_CAT_COMPUTE_RENT] = 1;
+    }
     if (s->serving.present) {
         const gpb__serving *v = &s->serving;
         pr = proc_add(p, PK_SERVING, -1, "serving", NULL, GPB_CAT_SERVING);
@@ -293,6 +306,7 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
     const gpb_scenario *s = p->s;
     size_t n = GPB_CAT_COUNT + GPB_METRIC_COUNT +
                s->n_training * GPB_RUN_METRIC_COUNT +
+               s->n_capacity * GPB_CAP_METRIC_COUNT +
                s->n_funding * GPB_ROUND_METRIC_COUNT;
     p->metrics = calloc(n, sizeof *p->metrics);
     if (!p->metrics)
@@ -375,6 +389,26 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
                            rm[k].dir, name, label))
                 goto oom;
         }
+    p->m_cap0 = i;
+    static const struct {
+        const char *key, *label;
+        gpb_unit unit;
+        int dir;
+    } cm[] = {
+#define GPB__CM(nm, key, unit, dir, label) {key, label, unit, dir},
+        GPB_CAP_METRIC_MAP(GPB__CM)
+#undef GPB__CM
+    };
+    for (size_t r = 0; r < s->n_capacity; r++)
+        for (int k = 0; k < GPB_CAP_METRIC_COUNT; k++, i++) {
+            snprintf(name, sizeof name, "capacity.%s.%s", s->capacity[r].name,
+                     cm[k].key);
+            snprintf(label, sizeof label, "%s: %s", s->capacity[r].name,
+                     cm[k].label);
+            if (metric_set(&p->metrics[i], MK_CAP, k, (int)r, cm[k].unit,
+                           cm[k].dir, name, label))
+                goto oom;
+        }
     p->m_round0 = i;
     static const struct {
         const char *key, *label;
@@ -413,6 +447,8 @@ size_t gpb__metric_index(const eng_plan *p, eng_mkind kind, int id,
         return p->m_path0 + (size_t)id;
     case MK_RUN:
         return p->m_run0 + (size_t)owner * GPB_RUN_METRIC_COUNT + (size_t)id;
+    case MK_CAP:
+        return p->m_cap0 + (size_t)owner * GPB_CAP_METRIC_COUNT + (size_t)id;
     default:
         return p->m_round0 + (size_t)owner * GPB_ROUND_METRIC_COUNT +
                (size_t)id;
@@ -493,6 +529,7 @@ void gpb__plan_free(eng_plan *p)
     free(p->money);
     free(p->procs);
     free(p->acquire);
+    free(p->cap_acquire);
     gpb_copula_free(p->copula);
     for (size_t i = 0; i < p->n_metrics; i++) {
         free(p->metrics[i].name);
@@ -585,7 +622,8 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
     p->in_copula = calloc(n1, 1);
     p->money = calloc(n1, sizeof *p->money);
     p->procs = calloc(s->n_team + s->n_funding + s->n_other +
-                          s->n_training + 2 * s->n_fleets + 2,
+                          s->n_training + s->n_capacity +
+                          2 * s->n_fleets + 2,
                       sizeof *p->procs);
     p->fail_cdf = calloc(s->n_training + 1, sizeof *p->fail_cdf);
     p->fail_cdf_n = calloc(s->n_training + 1, sizeof *p->fail_cdf_n);
@@ -701,10 +739,22 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
             a = GPB__ACQUIRE_RENT;
         p->acquire[k] = a;
     }
+    p->cap_acquire = calloc(s->n_capacity + 1, sizeof *p->cap_acquire);
+    if (!p->cap_acquire)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");
+    for (size_t k = 0; k < s->n_capacity; k++) {
+        gpb__acquire a = s->capacity[k].acquire;
+        if (p->rent_only &&
+            (a == GPB__ACQUIRE_BUY || a == GPB__ACQUIRE_MIX))
+            a = GPB__ACQUIRE_RENT;
+        p->cap_acquire[k] = a;
+    }
     p->raise_months = opt->raise_months > 0 && opt->raise_months < p->H
                           ? opt->raise_months
                           : 0;
     p->discount_rate = opt->discount_rate_per_year;
+    if (isnan(p->discount_rate) && s->discount_rate >= 0)
+        p->discount_rate = p->fixed[s->discount_rate];
     p->npv = !isnan(p->discount_rate);
     build_procs(p);
     streams_unique(p);

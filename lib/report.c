@@ -35,6 +35,59 @@ void gpb_report_options_default(gpb_report_options *opt)
 /* ---- JSON ------------------------------------------------------------- */
 
 /* A number, or null when it is not finite (JSON has no NaN). */
+static size_t add_row(const gpb_result *r, gpb_report_row *rows,
+                      size_t max, size_t n, const char *name, int depth)
+{
+    size_t i;
+    if (gpb_result_metric_find(r, name, &i, NULL))
+        return n;
+    if (n < max) {
+        rows[n].metric = i;
+        rows[n].depth = depth;
+    }
+    return n + 1;
+}
+
+size_t gpb_report_summary_rows(const gpb_result *r, gpb_report_row *rows,
+                               size_t max)
+{
+    size_t n = 0;
+    static const gpb_flow flows[2] = {GPB_FLOW_SPEND, GPB_FLOW_INCOME};
+    static const char *const totals[2] = {"spend.total", "income.total"};
+    for (int f = 0; f < 2; f++) {
+        size_t before = n;
+        n = add_row(r, rows, max, n, totals[f], 0);
+        for (int c = 0; c < GPB_CAT_COUNT; c++) {
+            size_t i;
+            if (gpb_category_flow((gpb_category)c) != flows[f] ||
+                gpb_result_metric_find(r, gpb_category_metric(c), &i,
+                                       NULL) ||
+                !gpb_result_metric_nonzero(r, i))
+                continue;
+            n = add_row(r, rows, max, n, gpb_category_metric(c), 1);
+        }
+        /* No income at all: no income rows. */
+        if (f == 1 && n == before + 1)
+            n = before;
+    }
+    n = add_row(r, rows, max, n, "cash.min", 0);
+    n = add_row(r, rows, max, n, "runway_months", 0);
+    for (size_t i = 0; i < gpb_result_metric_count(r); i++) {
+        const char *name = gpb_result_metric_name(r, i);
+        size_t len = strlen(name);
+        if (strncmp(name, "training.", 9))
+            continue;
+        static const char *const tails[] = {".cost", ".card_months",
+                                            ".finish_month"};
+        for (size_t t = 0; t < 3; t++) {
+            size_t k = strlen(tails[t]);
+            if (len > k && !strcmp(name + len - k, tails[t]))
+                n = add_row(r, rows, max, n, name, 0);
+        }
+    }
+    return n;
+}
+
 static json_t *num(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
@@ -75,7 +128,30 @@ static json_t *metric_json(const gpb__view *v, size_t i, gpb_error *err,
         *st = gpb__fail(err, GPB_ENOMEM, "out of memory building JSON");
         return NULL;
     }
+    const gpb_result *r = v->r;
+    const char *name = gpb_result_metric_name(r, i);
     json_object_set_new(o, "unit", json_string(gpb__view_unit(v, i)));
+    json_object_set_new(o, "label",
+                        json_string(gpb_result_metric_label(r, i)));
+    json_object_set_new(o, "higher_is_better",
+                        json_boolean(gpb_result_metric_direction(r, i) > 0));
+    double cens = gpb_result_censored_at(r, name);
+    if (!isnan(cens)) {
+        /* A censored time: quantiles at the horizon mean "at least", and
+           the mean is the restricted mean. */
+        int H = gpb_result_horizon_months(r);
+        json_t *c = json_object(), *lv = json_array();
+        json_object_set_new(c, "at", json_real(cens));
+        json_object_set_new(
+            c, "share",
+            json_real(gpb_result_survival(r, H - 1)));
+        json_object_set_new(c, "mean", json_string("restricted"));
+        for (int k = 0; k < GPB_REPORT_N_LEVELS; k++)
+            if (x.q[k] >= cens)
+                json_array_append_new(lv, json_string(gpb__level_keys[k]));
+        json_object_set_new(c, "levels", lv);
+        json_object_set_new(o, "censored", c);
+    }
     set_num(o, "mean", x.mean);
     set_num(o, "std_error", x.se);
     for (int k = 0; k < GPB_REPORT_N_LEVELS; k++) {
@@ -278,6 +354,11 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
     for (int m = 0; m < H; m++)
         json_array_append_new(pout,
                               json_real(gpb_result_prob_out_of_cash_by(r, m)));
+
+    json_t *surv = json_array();
+    json_object_set_new(root, "survival_by_month", surv);
+    for (int m = 0; m < H; m++)
+        json_array_append_new(surv, json_real(gpb_result_survival(r, m)));
 
     static const double fan_levels[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
     static const char *const fan_keys[5] = {"p5", "p25", "p50", "p75", "p95"};
@@ -524,7 +605,7 @@ gpb_status gpb_report_samples_csv(const gpb_scenario *s, const gpb_result *r,
     gpb_status st = gpb__view_init(&v, s, r, &o, 0, err);
     if (st)
         return st;
-    size_t n = gpb_result_paths(r), K = gpb_result_input_count(r);
+    size_t n = gpb_result_kept_paths(r), K = gpb_result_input_count(r);
     size_t M = gpb_result_metric_count(r);
     double **in = calloc(K ? K : 1, sizeof *in);
     const double **mv = calloc(M ? M : 1, sizeof *mv);

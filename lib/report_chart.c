@@ -493,7 +493,7 @@ static gpb_status chart_hist(const gpb__view *v, gpb__charts *cs,
     const double *x;
     if ((st = gpb_result_samples(v->r, metric, &x, err)))
         return st;
-    size_t n = gpb_result_paths(v->r);
+    size_t n = gpb_result_kept_paths(v->r);
     double f = gpb__view_factor(v, m);
     const char *unit = gpb__view_unit(v, m);
     double mn = INFINITY, mx = -INFINITY;

@@ -140,7 +140,6 @@ static gpb_status summary_row(hbuf *b, const gpb__view *v, const char *label,
 
 static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
 {
-    const gpb_scenario *s = v->s;
     const gpb_result *r = v->r;
     int H = gpb_result_horizon_months(r);
     hb_printf(b,
@@ -149,31 +148,19 @@ static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
               "<th class=\"n\">P95</th><th class=\"n\">mean</th>"
               "<th class=\"n\">%.0f%% interval of P50</th></tr>\n",
               100 * v->ci_level);
-    static const char *const rows[][2] = {
-        {"spend, total", "spend.total"}, {"  team", "spend.team"},
-        {"  compute (rent)", "spend.compute_rent"},
-        {"  serving", "spend.serving"}, {"  other", "spend.other"},
-        {"revenue", "revenue.total"}, {"funding", "funding.total"},
-        {"lowest cash", "cash.min"}, {"runway, months", "runway_months"}};
+    gpb_report_row rows[256];
+    size_t nr = gpb_report_summary_rows(r, rows, 256);
     gpb_status st;
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        if ((st = summary_row(b, v, rows[i][0], rows[i][1], err)))
+    for (size_t k = 0; k < nr && k < 256; k++) {
+        char label[96];
+        snprintf(label, sizeof label, "%s%s", rows[k].depth ? "  " : "",
+                 gpb_result_metric_label(r, rows[k].metric));
+        if ((st = summary_row(b, v, label,
+                              gpb_result_metric_name(r, rows[k].metric),
+                              err)))
             return st;
-    for (size_t k = 0; k < gpb_scenario_training_count(s); k++) {
-        const char *name = gpb_scenario_training_name(s, k);
-        static const char *const what[3][2] = {{"cost", "cost"},
-                                               {"card-months", "card_months"},
-                                               {"finish month",
-                                                "finish_month"}};
-        for (int j = 0; j < 3; j++) {
-            char label[160], metric[200];
-            snprintf(label, sizeof label, "%.60s: %s", name, what[j][0]);
-            snprintf(metric, sizeof metric, "training.%s.%s", name,
-                     what[j][1]);
-            if ((st = summary_row(b, v, label, metric, err)))
-                return st;
-        }
     }
+
     hb_raw(b, "</table>\n");
     double mean = 0, se = 0;
     gpb_result_mean(r, "spend.total", &mean, &se, NULL);

@@ -543,7 +543,7 @@ static void sheet_samples(book *b, gpb_error *err)
 {
     const gpb__view *v = b->v;
     const gpb_result *r = v->r;
-    size_t n = gpb_result_paths(r), K = gpb_result_input_count(r);
+    size_t n = gpb_result_kept_paths(r), K = gpb_result_input_count(r);
     size_t M = gpb_result_metric_count(r);
     if (n > XLSX_MAX_ROWS - 1)
         n = XLSX_MAX_ROWS - 1;
@@ -555,7 +555,7 @@ static void sheet_samples(book *b, gpb_error *err)
         wstr(ws, 0, (lxw_col_t)(1 + K + m), gpb_result_metric_name(r, m),
              b->bold);
     worksheet_freeze_panes(ws, 1, 1);
-    double *own = malloc((K ? K : 1) * gpb_result_paths(r) * sizeof *own);
+    double *own = malloc((K ? K : 1) * gpb_result_kept_paths(r) * sizeof *own);
     if (!own) {
         wstr(ws, 1, 0, "out of memory writing the samples", NULL);
         return;

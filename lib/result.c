@@ -252,6 +252,8 @@ void gpb_result_free(gpb_result *r)
         }
         if (r->msketch)
             gpb__sketch_free(&r->msketch[i]);
+        if (r->materialised)
+            free(r->materialised[i]);
     }
     free(r->metrics);
     free(r->osc);
@@ -532,7 +534,9 @@ gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
         double qb = r->blk_m2[b * r->n_metrics + m];
         double d = mb - mu, N = n + nb;
         mu += d * (nb / N);
-        m2 += qb + d * d * (n * nb / N);
+        m2 += qb;
+        if (n > 0) /* (the first block has nothing to differ from) */
+            m2 += d * d * (n * nb / N);
         n = N;
     }
     if (mean)

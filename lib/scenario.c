@@ -105,7 +105,7 @@ static const char *const TOP_KEYS[] = {
     "gpubudget",      "name",     "description", "currency", "exchange_rates",
     "horizon_months", "sources",  "claims",      "company",  "gpu_price_index",
     "team",           "training", "serving",     "revenue",  "other_costs",
-    "correlations",   "fleets",   "x-*",         NULL};
+    "correlations",   "fleets",   "capacity",    "x-*",      NULL};
 
 static void load_header(gpb__loader *L, const gpb__ynode *root)
 {
@@ -313,9 +313,17 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
 
 static void load_company(gpb__loader *L, const gpb__ynode *root)
 {
-    static const char *const keys[] = {"cash", "funding", NULL};
+    static const char *const keys[] = {"cash", "funding",
+                                       "discount_rate_per_year", NULL};
     static const char *const fkeys[] = {"name", "month", "amount",
                                         "probability", NULL};
+    static const gpb__vspec sp_rate = {
+        .expect = "an annual rate above -1 (0.12 is 12% a year)",
+        .kind = GPB_QTY_NUMBER,
+        .lo = -1,
+        .hi = 10,
+        .flags = GPB__V_LO_OPEN | GPB__V_SCALAR,
+    };
     gpb_scenario *s = L->s;
     const gpb__ynode *m = gpb__sc_get(root, "company");
     if (!m) {
@@ -329,6 +337,9 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
                            keys))
         return;
     s->cash = gpb__sc_input(L, m, "company", "cash", &SP_MONEY, 1, NAN);
+    /* The rate of npv.cost (and of rent-vs-buy under the scenario). */
+    s->discount_rate = gpb__sc_input(L, m, "company", "discount_rate_per_year",
+                                     &sp_rate, 0, NAN);
     const gpb__ynode *list =
         gpb__sc_list(L, m, "company", "funding", "funding rounds");
     if (!list || !list->n_kids)
@@ -761,6 +772,71 @@ static void load_training(gpb__loader *L, const gpb__ynode *root)
         t->name = gpb__sc_str(L, m, p, "name", 1, "the run's name");
         gpb__sc_check_unique(L, list, rep, i, "name", p, "run name");
         load_run(L, t, m, p);
+    }
+    free(rep);
+}
+
+/*
+ * capacity: GPUs kept for a stretch of months, busy a share of each (a
+ * standing cluster, the articles' 千卡/月, the workload of rent-vs-buy).
+ * Read like a training run's card, price and acquisition; no FLOPs.
+ */
+static void load_capacity(gpb__loader *L, const gpb__ynode *root)
+{
+    static const char *const keys[] = {
+        "name", "gpu", "gpus", "utilization", "start_month", "months",
+        "price_per_gpu_hour", "follows_price_index", "acquire", "fleet",
+        "reserve", "spot", NULL};
+    static const gpb__vspec sp_gpus = {
+        .expect = "a number of GPUs",
+        .kind = GPB_QTY_NUMBER,
+        .lo = 0,
+        .hi = 1e8,
+        .flags = GPB__V_LO_OPEN,
+    };
+    static const gpb__vspec sp_months = {
+        .expect = "a number of months",
+        .kind = GPB_QTY_NUMBER,
+        .lo = 0,
+        .hi = GPB__MAX_HORIZON_MONTHS,
+        .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
+    };
+    const gpb__ynode *list =
+        gpb__sc_list(L, root, "", "capacity", "capacity workloads");
+    if (!list || !list->n_kids)
+        return;
+    gpb_scenario *s = L->s;
+    s->capacity = calloc(list->n_kids, sizeof *s->capacity);
+    if (!s->capacity) {
+        L->nomem = 1;
+        return;
+    }
+    size_t *rep = gpb__sc_repeats(L, list, "name");
+    for (size_t i = 0; i < list->n_kids; i++) {
+        const gpb__ynode *m = list->kids[i];
+        gpb__pathbuf p;
+        gpb__sc_path_index(p, "capacity", i);
+        if (!gpb__sc_check_map(L, m, p, "a capacity workload", keys))
+            continue;
+        gpb__training *t = &s->capacity[s->n_capacity++];
+        init_run(t);
+        t->is_capacity = 1;
+        t->line = m->line;
+        t->column = m->column;
+        t->name = gpb__sc_str(L, m, p, "name", 1, "the workload's name");
+        gpb__sc_check_unique(L, list, rep, i, "name", p, "workload name");
+        load_card(L, t, m, p);
+        t->gpus = gpb__sc_input(L, m, p, "gpus", &sp_gpus, 1, NAN);
+        t->utilization =
+            gpb__sc_input(L, m, p, "utilization", &SP_FRAC, 0, 1.0);
+        t->start_month =
+            gpb__sc_input(L, m, p, "start_month", &SP_MONTH, 0, 0.0);
+        t->months = gpb__sc_input(L, m, p, "months", &sp_months, 0,
+                                  (double)GPB__MAX_HORIZON_MONTHS);
+        t->price_per_gpu_hour = gpb__sc_rent_price(L, m, p, t->gpu);
+        t->follows_price_index =
+            gpb__sc_bool(L, m, p, "follows_price_index", 1);
+        gpb__sc_load_acquire(L, t, m, p);
     }
     free(rep);
 }
@@ -1217,6 +1293,7 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     load_price_index(L, root);
     load_team(L, root);
     load_training(L, root);
+    load_capacity(L, root);
     gpb__sc_load_fleets(L, root);
     gpb__sc_link_fleets(L, root);
     load_serving(L, root);
@@ -1269,6 +1346,9 @@ void gpb_scenario_free(gpb_scenario *s)
     for (size_t i = 0; i < s->n_training; i++)
         free(s->training[i].name);
     free(s->training);
+    for (size_t i = 0; i < s->n_capacity; i++)
+        free(s->capacity[i].name);
+    free(s->capacity);
     gpb__sc_free_fleets(s);
     for (size_t i = 0; i < s->n_other; i++)
         free(s->other[i].name);
@@ -1285,6 +1365,7 @@ static gpb_scenario *new_scenario(void)
     s->currency = GPB_CURRENCY_USD;
     s->horizon_months = 24;
     s->cny_per_usd = s->eur_per_usd = s->cash = GPB__NONE;
+    s->discount_rate = GPB__NONE;
     s->price_drift_per_month = s->price_volatility_per_month = GPB__NONE;
     gpb__serving *v = &s->serving;
     v->start_month = v->users_start = v->growth_per_month = GPB__NONE;

@@ -4,6 +4,7 @@
  * immutable scenario, so any thread may call it.
  */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "scenario_read.h"
@@ -21,6 +22,13 @@ const char *gpb_scenario_source(const gpb_scenario *s)
 gpb_currency gpb_scenario_currency(const gpb_scenario *s)
 {
     return s ? s->currency : GPB_CURRENCY_NONE;
+}
+
+double gpb_scenario_discount_rate(const gpb_scenario *s)
+{
+    if (!s || s->discount_rate < 0)
+        return NAN;
+    return gpb_dist_quantile(&s->inputs[s->discount_rate].dist, 0.5);
 }
 
 int gpb_scenario_horizon_months(const gpb_scenario *s)

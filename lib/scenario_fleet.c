@@ -425,26 +425,15 @@ void gpb__sc_load_acquire(gpb__loader *L, gpb__training *t,
 }
 
 /* Resolves each run's fleet name once all fleets are read. */
-void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
+/* Links the workloads of one list (training or capacity) to their
+   fleets by name. */
+static void link_list(gpb__loader *L, const gpb__ynode *list,
+                      gpb__training *runs, size_t n_runs, const char *what,
+                      const gpb__sc_name *by_name, size_t n_names)
 {
     gpb_scenario *s = L->s;
-    const gpb__ynode *list = gpb__sc_get(root, "training");
-    /* Fleet names sorted, so each run's look-up is O(log fleets). */
-    gpb__sc_name *by_name = malloc((s->n_fleets + 1) * sizeof *by_name);
-    size_t n_names = 0;
-    if (!by_name) {
-        L->nomem = 1;
-        return;
-    }
-    for (size_t j = 0; j < s->n_fleets; j++)
-        if (s->fleets[j].name) {
-            by_name[n_names].name = s->fleets[j].name;
-            by_name[n_names].i = j;
-            by_name[n_names++].node = NULL;
-        }
-    gpb__sc_names_sort(by_name, n_names);
-    for (size_t k = 0; k < s->n_training; k++) {
-        gpb__training *t = &s->training[k];
+    for (size_t k = 0; k < n_runs; k++) {
+        gpb__training *t = &runs[k];
         if (t->acquire != GPB__ACQUIRE_BUY && t->acquire != GPB__ACQUIRE_MIX)
             continue;
         /* Find the run's node again: runs are stored in list order. */
@@ -470,13 +459,36 @@ void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
             char list_text[256];
             gpb__sc_join(names, n, list_text, sizeof list_text);
             gpb__pathbuf p, kp;
-            gpb__sc_path_index(p, "training", k);
+            gpb__sc_path_index(p, what, k);
             gpb__sc_path_key(kp, p, "fleet");
             gpb__sc_report(L, GPB_ESCHEMA, fl, kp,
                            "unknown fleet '%s'; the scenario's fleets: %s",
                            fl->text, n ? list_text : "(none)");
         }
     }
+}
+
+void gpb__sc_link_fleets(gpb__loader *L, const gpb__ynode *root)
+{
+    gpb_scenario *s = L->s;
+    /* Fleet names sorted, so each run's look-up is O(log fleets). */
+    gpb__sc_name *by_name = malloc((s->n_fleets + 1) * sizeof *by_name);
+    size_t n_names = 0;
+    if (!by_name) {
+        L->nomem = 1;
+        return;
+    }
+    for (size_t j = 0; j < s->n_fleets; j++)
+        if (s->fleets[j].name) {
+            by_name[n_names].name = s->fleets[j].name;
+            by_name[n_names].i = j;
+            by_name[n_names++].node = NULL;
+        }
+    gpb__sc_names_sort(by_name, n_names);
+    link_list(L, gpb__sc_get(root, "training"), s->training, s->n_training,
+              "training", by_name, n_names);
+    link_list(L, gpb__sc_get(root, "capacity"), s->capacity, s->n_capacity,
+              "capacity", by_name, n_names);
     free(by_name);
 }
 

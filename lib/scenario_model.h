@@ -162,6 +162,12 @@ typedef struct gpb__training {
     int reserve_discount;    /* input: discount on the on-demand price */
     int spot_discount;       /* input (spot) */
     int spot_preemption_loss;/* input: share of spot hours lost (spot) */
+    /* A capacity workload (`capacity:`): G GPUs kept from start_month for
+       `months` months, busy a share `utilization` of each month's hours;
+       it has no FLOPs (params, tokens, mfu are GPB__NONE). */
+    int is_capacity;
+    int utilization;   /* input (capacity) */
+    int months;        /* input (capacity) */
     int line, column;
 } gpb__training;
 
@@ -223,6 +229,7 @@ struct gpb_scenario {
     int eur_per_usd; /* input: exchange rate */
 
     int cash;        /* input: money at the start of month 0 */
+    int discount_rate; /* input or GPB__NONE: annual rate of npv.cost */
 
     /* The GPU rental price index: index(0) = 1 and, each month,
        index(m) = index(m-1) · exp(drift + volatility · Z). */
@@ -234,6 +241,7 @@ struct gpb_scenario {
     gpb__funding *funding;  size_t n_funding;
     gpb__team_role *team;   size_t n_team;
     gpb__training *training; size_t n_training;
+    gpb__training *capacity; size_t n_capacity;
     gpb__fleet *fleets;     size_t n_fleets;
     gpb__serving serving;
     gpb__revenue revenue;

@@ -204,7 +204,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     size_t *cols = NULL; /* the varying inputs, in order */
     vi *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
     cols = malloc((K ? K : 1) * sizeof *cols);
-    own = malloc((s ? gpb_result_paths(r) : 1) * sizeof *own);
+    own = malloc((s ? gpb_result_kept_paths(r) : 1) * sizeof *own);
     if (!vw || !cols || !own) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory ranking samples");
         goto done;
@@ -319,6 +319,13 @@ done:
 
 /* ---- the swing -------------------------------------------------------- */
 
+/*
+ * One swing run: each metric's P50 — or, for a censored metric (runway),
+ * its restricted mean, and for a metric that is 0 or 1 on each path
+ * (out_of_cash, finished), its mean: a probability. A P50 of runway or of
+ * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
+ * tornado of it says little (it was "24.0 → 24.0" for every input).
+ */
 static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             double *p50, size_t M, char **names,
                             gpb_error *err)
@@ -327,8 +334,15 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
     gpb_status st = gpb_sim_run(s, o, &rr, err);
     if (st)
         return st;
-    for (size_t m = 0; m < M && !st; m++)
-        st = gpb_result_quantile(rr, names[m], 0.5, &p50[m], err);
+    for (size_t m = 0; m < M && !st; m++) {
+        size_t i = 0;
+        gpb_result_metric_find(rr, names[m], &i, NULL);
+        if (!isnan(gpb_result_censored_at(rr, names[m])) ||
+            gpb_result_metric_unit_kind(rr, i) == GPB_UNIT_PROBABILITY)
+            st = gpb_result_mean(rr, names[m], &p50[m], NULL, err);
+        else
+            st = gpb_result_quantile(rr, names[m], 0.5, &p50[m], err);
+    }
     gpb_result_free(rr);
     return st;
 }
@@ -439,7 +453,7 @@ gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
     x->n_metrics = gpb_result_metric_count(r);
     x->n_inputs = gpb_result_input_count(r);
-    x->n_used = gpb_result_paths(r);
+    x->n_used = gpb_result_kept_paths(r);
     if (opt->max_paths && x->n_used > opt->max_paths)
         x->n_used = opt->max_paths;
     x->swing_low = x->swing_high = NAN;

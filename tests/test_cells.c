@@ -564,9 +564,10 @@ static void scenario_teardown(void)
     gpb_cells_cache_clear();
 }
 
-/* The result gpb_sim_run gives for the file with these overrides. */
-static gpb_result *direct(const char *overrides, size_t paths,
-                          uint64_t seed)
+/* The result gpb_sim_run gives for the file with these overrides (and a
+   runway target kept per path, 0 for none). */
+static gpb_result *direct_raise(const char *overrides, size_t paths,
+                                uint64_t seed, int raise_months)
 {
     gpb_scenario *s = NULL;
     ck_assert_int_eq(gpb_scenario_load_file_with_overrides(g_path, overrides,
@@ -576,10 +577,17 @@ static gpb_result *direct(const char *overrides, size_t paths,
     gpb_sim_options_default(&opt);
     opt.paths = paths;
     opt.seed = seed;
+    opt.raise_months = raise_months;
     gpb_result *r = NULL;
     ck_assert_int_eq(gpb_sim_run(s, &opt, &r, NULL), GPB_OK);
     gpb_scenario_free(s);
     return r;
+}
+
+static gpb_result *direct(const char *overrides, size_t paths,
+                          uint64_t seed)
+{
+    return direct_raise(overrides, paths, seed, 0);
 }
 
 START_TEST(scenario_statistics_identical)
@@ -634,7 +642,12 @@ START_TEST(scenario_statistics_identical)
     gpb_result_raise_needed(r, 0.9, &raise, NULL);
     ck_assert(ok(gpb_cells_raise(g_path, "", "", "", P, S)) == raise);
     ck_assert(raise > 0);
-    gpb_result_raise_for_runway(r, 12, 0.8, &raise, NULL);
+    /* For 12 months: the run the cell makes keeps the lowest cash through
+       month 11 per path (raise_months = 12); so does this one. */
+    gpb_result *r12 = direct_raise("", 2000, 7, 12);
+    ck_assert_int_eq(gpb_result_raise_for_runway(r12, 12, 0.8, &raise, NULL),
+                     GPB_OK);
+    gpb_result_free(r12);
     ck_assert(ok(gpb_cells_raise(g_path, "12", "0.8", "", P, S)) == raise);
     double p = gpb_result_prob_out_of_cash_by(r, 17);
     ck_assert(ok(gpb_cells_prob_out_of_cash(g_path, "17", "", P, S)) == p);

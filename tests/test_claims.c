@@ -136,8 +136,8 @@ END_TEST
 START_TEST(test_name_direction)
 {
     static const char *const up[] = {
-        "runway_months", "cash.min", "cash.end", "revenue.total",
-        "funding.total", "income.resale", "training.x.finished",
+        "runway_months", "cash.min", "cash.end", "income.revenue",
+        "income.funding", "income.resale", "training.x.finished",
         "training.x.mfu_effective", "training[0].mfu", "company.cash",
         "company.funding[0].amount", "company.funding[1].probability",
         "revenue.arpu_per_month", "revenue.paying_fraction",
@@ -498,7 +498,7 @@ START_TEST(test_known_c2_purchase_exact)
     gpb_scenario *s = load_file("qianka-buy.yaml");
     gpb_result *r = test_run(s, 2000, 0, 2);
     const double *v;
-    ck_assert_int_eq(gpb_result_samples(r, "spend.compute_purchase", &v,
+    ck_assert_int_eq(gpb_result_samples(r, "spend.hardware", &v,
                                         NULL),
                      GPB_OK);
     for (size_t p = 0; p < gpb_result_paths(r); p++)

@@ -70,48 +70,56 @@ contains err "give --price" "missing catalog price explained"
 expect 2 "rent-vs-buy unknown option" -- "$GPB" rent-vs-buy --gpu H100 \
     --gpus 8 --months 12 --frobnicate
 
-# --scenario: uncertain inputs from a scenario's first fleet and its run's
-# rental price. With every input fixed the answer is certain and agrees
-# with the deterministic comparison of the same inputs; with the card price
-# uniform on $10k-$30k (break-even near $18.5k) it lies strictly between
-# 0 and 1.
+# --scenario: two engine runs of the scenario's own plan, as written (its
+# cards bought) and renting every card instead, on common random numbers.
+# The scenario below is the round case as a capacity workload (1000 GPUs
+# busy 70% of every month for 36 months), so the engine must reproduce the
+# deterministic comparison: NPV(buy) - NPV(rent) = 25e6 - 36,817,200 =
+# -11,817,200 on every path. With the card price uniform on $20k-$50k
+# (break-even at $36,817.20) P(buy cheaper) lies strictly between 0 and 1.
 rvb_scenario() { # card price value or distribution
     cat >"$TMP/rvb.yaml" <<YAML
 gpubudget: 1
 name: rvb
 currency: USD
 horizon_months: 36
-company: {cash: "\$100M"}
+company: {cash: "\$100M", discount_rate_per_year: 0}
 fleets:
-  - {name: own, gpu: H100, gpus: 1000, price_per_gpu: $1}
-training:
-  - {name: pre, params: 70B, tokens: 2T, gpu: H100, gpus: 1000,
-     acquire: mix, fleet: own, price_per_gpu_hour: "\$2.2/h"}
+  - {name: own, gpu: H100, gpus: 1000, price_per_gpu: $1, overhead: 0,
+     tariff_per_kwh: "\$0/kWh", colo_per_kw_month: 0,
+     maintenance_per_year: 0, resale_decline_per_year: 1}
+capacity:
+  - {name: cluster, gpu: H100, gpus: 1000, utilization: 0.7, months: 36,
+     acquire: mix, fleet: own, price_per_gpu_hour: "\$2/h",
+     follows_price_index: false}
 YAML
 }
 rvb_scenario '"$25k"'
-expect 0 "rent-vs-buy fixed scenario" -- "$GPB" rent-vs-buy --gpu H100 \
-    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 200 --json
-fixed_p=$(sed -n 's/^ *"p_buy_cheaper": \([0-9.eE+-]*\),*$/\1/p' "$TMP/out")
-expect 0 "rent-vs-buy same inputs" -- "$GPB" rent-vs-buy --gpu H100 \
-    --gpus 1000 --months 36 --price '$25k' --rent '$2.2/h' --json
-det=$(sed -n 's/^ *"cheaper": "\([a-z]*\)",*$/\1/p' "$TMP/out")
-if awk -v p="$fixed_p" -v d="$det" 'BEGIN { exit !((d == "buy" && p == 1) ||
-        (d == "rent" && p == 0)) }'; then ok; else
-    bad "fixed scenario P(buy cheaper) $fixed_p disagrees: cheaper is '$det'"
-fi
-rvb_scenario '{uniform: ["$10k", "$30k"]}'
-expect 0 "rent-vs-buy uncertain scenario" -- "$GPB" rent-vs-buy --gpu H100 \
-    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 2000 --json
+expect 0 "rent-vs-buy fixed scenario" -- "$GPB" rent-vs-buy \
+    --scenario "$TMP/rvb.yaml" --paths 200 --json
+near p_buy_cheaper 1 0
+near npv_buy_minus_rent_p50 -11817200 1e-12
+near npv_buy_minus_rent_mean -11817200 1e-12
+rvb_scenario '{uniform: ["$20k", "$50k"]}'
+expect 0 "rent-vs-buy uncertain scenario" -- "$GPB" rent-vs-buy \
+    --scenario "$TMP/rvb.yaml" --paths 2000 --json
 p=$(sed -n 's/^ *"p_buy_cheaper": \([0-9.eE+-]*\),*$/\1/p' "$TMP/out")
-if awk -v p="$p" 'BEGIN { exit !(p > 0 && p < 1) }'; then ok; else
-    bad "uncertain P(buy cheaper) = $p, wanted strictly between 0 and 1"; fi
-expect 0 "rent-vs-buy scenario text" -- "$GPB" rent-vs-buy --gpu H100 \
-    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 500
+# The share of paths whose card price is below the break-even, 16.8/30,
+# within 4 binomial standard errors.
+if awk -v p="$p" 'BEGIN { q = 16.8172 / 30; se = sqrt(q * (1 - q) / 2000);
+        exit !(p > q - 4 * se && p < q + 4 * se) }'; then ok; else
+    bad "uncertain P(buy cheaper) = $p, wanted 0.5606 within 4 SE"; fi
+expect 0 "rent-vs-buy scenario text" -- "$GPB" rent-vs-buy \
+    --scenario "$TMP/rvb.yaml" --paths 500
 contains out "P(buying is cheaper" "text reports P(buy cheaper)"
-expect 2 "rent-vs-buy scenario without fleet" -- "$GPB" rent-vs-buy \
-    --gpu H100 --gpus 8 --months 12 --scenario "$ROOT/bench/bench-60m.yaml"
-contains err "no fleet" "a scenario without a fleet is refused"
-expect 2 "rent-vs-buy bad paths" -- "$GPB" rent-vs-buy --gpu H100 \
-    --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml" --paths 1e30
+contains out "Mean cash for compute by month" "text has the months"
+expect 2 "rent-vs-buy scenario without cards" -- "$GPB" rent-vs-buy \
+    --scenario "$ROOT/bench/bench-60m.yaml" --paths 100
+contains err "buys no cards" "a scenario that buys nothing is refused"
+expect 2 "rent-vs-buy scenario with --gpus" -- "$GPB" rent-vs-buy \
+    --gpu A100 --gpus 1000 --months 36 --scenario "$TMP/rvb.yaml"
+contains err "drop --gpu, --gpus and --months" \
+    "the scenario's plan is not mixed with command-line cards"
+expect 2 "rent-vs-buy bad paths" -- "$GPB" rent-vs-buy \
+    --scenario "$TMP/rvb.yaml" --paths 1e30
 contains err "--paths must be a whole number" "paths out of range refused"

@@ -321,7 +321,8 @@ for name in ("text", "textq"):
     check(not wide, "%s: lines over 80 columns: %r" % (name, wide))
 txt = open(os.path.join(tmp, "text.out"), encoding="utf-8").read()
 check("what moves total spend" in txt, "summary has drivers of spend")
-check("what moves runway" in txt, "summary has drivers of runway")
+check("what moves P(out of cash)" in txt,
+      "summary has drivers of P(out of cash)")
 check("team[0].salary_per_year" in txt, "salary drives bench-60m spend")
 
 # The HTML pages: self-contained, every chart drawn with its series, no

@@ -596,6 +596,12 @@ static int rvb_scenario(const char *path, const char *paths_text,
     gpb_scenario *sc = NULL;
     if (cli_load_scenario(path, &sc))
         return CLI_BAD_INPUT;
+    /* The rate: --discount-rate, else the scenario's, else the finance
+       layer's default. */
+    if (isnan(rate))
+        rate = gpb_scenario_discount_rate(sc);
+    if (isnan(rate))
+        rate = GPB_FINANCE_DISCOUNT_RATE_PER_YEAR_DEFAULT;
     gpb_sim_options so;
     gpb_sim_options_default(&so);
     so.discount_rate_per_year = rate;
@@ -733,7 +739,7 @@ int cmd_rent_vs_buy(int argc, char **argv)
     o.loan_months = in.loan_months;
     o.lease_frac = in.lease_frac_per_month;
     o.rent_out_util = in.rent_out_util_frac;
-    o.discount_rate = in.discount_rate_per_year;
+    o.discount_rate = NAN; /* the default, or the scenario's */
 
     const struct spec specs[] = {
         {"gpu", K_STR, &o.gpu},
@@ -933,7 +939,8 @@ int cmd_rent_vs_buy(int argc, char **argv)
     in.loan_months = o.loan_months;
     in.lease_frac_per_month = o.lease_frac;
     in.rent_out_util_frac = o.rent_out_util;
-    in.discount_rate_per_year = o.discount_rate;
+    if (!isnan(o.discount_rate))
+        in.discount_rate_per_year = o.discount_rate;
 
     if (gpb_finance_rent_vs_buy_check(&in, &e)) {
         cli_error_gpb("rent-vs-buy", &e);

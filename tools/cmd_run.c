@@ -158,20 +158,31 @@ static void print_wrapped(const char *text, int col, int indent, int width)
     fputc('\n', stdout);
 }
 
-static void row(const view *v, const char *label, const char *metric)
+/* A quantile of a metric for the table: "≥ 24.0" where it is censored. */
+static void fmt_q(const view *v, size_t i, double x, char *buf, size_t n)
 {
-    size_t i;
-    if (gpb_result_metric_find(v->r, metric, &i, NULL))
-        return;
+    double cens = gpb_result_censored_at(v->r, gpb_result_metric_name(v->r, i));
+    if (!isnan(cens) && x >= cens)
+        snprintf(buf, n, "≥ %.0f", cens);
+    else
+        fmt_value(v, i, x * factor(v, i), buf, n);
+}
+
+static void row(const view *v, const char *label, size_t i)
+{
+    const char *metric = gpb_result_metric_name(v->r, i);
     double f = factor(v, i), q[3], mean, se;
     static const double lv[3] = {0.05, 0.50, 0.95};
     gpb_result_quantiles(v->r, metric, 3, lv, q, NULL);
     gpb_result_mean(v->r, metric, &mean, &se, NULL);
     char b[4][48];
     for (int k = 0; k < 3; k++)
-        fmt_value(v, i, q[k] * f, b[k], sizeof b[k]);
+        fmt_q(v, i, q[k], b[k], sizeof b[k]);
     fmt_value(v, i, mean * f, b[3], sizeof b[3]);
-    printf("  %-26s", label);
+    printf("  ");
+    print_fit(label, 26);
+    int pad = 26 - cli_display_width(label);
+    printf("%*s", pad > 0 ? pad : 0, "");
     for (int k = 0; k < 4; k++) {
         fputc(' ', stdout);
         cli_print_right(b[k], 11);
@@ -199,8 +210,11 @@ static void drivers(const view *v, const gpb_sensitivity *x,
         gpb_sensitivity_rank(x, m, GPB_SENS_BY_SRRC, order, n, NULL) != GPB_OK)
         return;
     int sw = gpb_sensitivity_has_swing(x);
+    int prob = gpb_result_metric_unit_kind(v->r, m) == GPB_UNIT_PROBABILITY;
     printf("  what moves %s (R² %.2f)%s\n", what, gpb_sensitivity_r2(x, m),
-           sw ? "; P50 with the input at P10 → P90:" : ":");
+           !sw    ? ":"
+           : prob ? "; with the input at P10 → P90:"
+                  : "; P50 with the input at P10 → P90:");
     for (size_t j = 0; j < n; j++) {
         size_t k = order[j];
         printf("    ");
@@ -250,32 +264,33 @@ static void print_summary(const gpb_scenario *s, const view *v,
         printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
     printf("\n\n  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95",
            "mean");
-    row(v, "spend, total", "spend.total");
-    row(v, "  team", "spend.team");
-    row(v, "  compute (rent)", "spend.compute_rent");
-    row(v, "  serving", "spend.serving");
-    row(v, "  other", "spend.other");
-    row(v, "revenue", "revenue.total");
-    row(v, "funding", "funding.total");
-    row(v, "lowest cash", "cash.min");
-    row(v, "runway, months", "runway_months");
-    for (size_t k = 0; k < gpb_scenario_training_count(s); k++) {
-        const char *name = gpb_scenario_training_name(s, k);
-        char metric[200], label[64];
-        snprintf(label, sizeof label, "%.14s: cost", name);
-        snprintf(metric, sizeof metric, "training.%s.cost", name);
-        row(v, label, metric);
-        snprintf(label, sizeof label, "%.14s: card-months", name);
-        snprintf(metric, sizeof metric, "training.%s.card_months", name);
-        row(v, label, metric);
-        snprintf(label, sizeof label, "%.14s: finish month", name);
-        snprintf(metric, sizeof metric, "training.%s.finish_month", name);
-        row(v, label, metric);
-        snprintf(metric, sizeof metric, "training.%s.finished", name);
-        double pf;
-        if (!gpb_result_mean(r, metric, &pf, NULL, NULL))
-            printf("  %-26s %11.1f%%\n", "  finished in horizon", 100 * pf);
+    gpb_report_row rows[256];
+    size_t nr = gpb_report_summary_rows(r, rows, 256);
+    for (size_t k = 0; k < nr && k < 256; k++) {
+        size_t i = rows[k].metric;
+        char label[80];
+        snprintf(label, sizeof label, "%s%s", rows[k].depth ? "  " : "",
+                 gpb_result_metric_label(r, i));
+        row(v, label, i);
+        const char *name = gpb_result_metric_name(r, i);
+        size_t len = strlen(name);
+        if (len > 13 && !strcmp(name + len - 13, ".finish_month")) {
+            /* The share of paths on which the run finished. */
+            char metric[200];
+            snprintf(metric, sizeof metric, "%.*sfinished",
+                     (int)(len - 12), name);
+            double pf;
+            if (!gpb_result_mean(r, metric, &pf, NULL, NULL))
+                printf("  %-26s %11.1f%%%s\n", "  finished in horizon",
+                       100 * pf,
+                       pf < 0.5 ? "  (cost and months are lower bounds)"
+                                : "");
+        }
     }
+    double cens = gpb_result_censored_at(r, "runway_months");
+    printf("  (runway is censored at the %d-month horizon: ≥ %.0f means the "
+           "cash lasts;\n   its mean is the restricted mean)\n",
+           H, cens);
     printf("\n  P(out of cash within %d months): %.1f%%\n", H,
            100 * gpb_result_prob_out_of_cash_by(r, H - 1));
     printf("  raise needed now:");
@@ -308,7 +323,7 @@ static void print_summary(const gpb_scenario *s, const view *v,
     if (ri->sens) {
         fputc('\n', stdout);
         drivers(v, ri->sens, "spend.total", "total spend");
-        drivers(v, ri->sens, "runway_months", "runway");
+        drivers(v, ri->sens, "out_of_cash", "P(out of cash)");
     } else if (ri->sens_error) {
         printf("\n  no sensitivity:");
         print_wrapped(ri->sens_error, 19, 4, 78);
@@ -524,6 +539,7 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     opt.seed = a->seed;
     opt.threads = a->threads;
     opt.quasi_random = a->quasi;
+    opt.raise_months = a->months; /* raise --months: kept per path */
     if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;
     ri->threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);

@@ -48,6 +48,25 @@ GPB_API gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
 GPB_API gpb_status gpb_report_csv(const gpb_result *r, char **out,
                                   gpb_error *err);
 
+/*
+ * A row of the summary table that the text report, the HTML page and the
+ * workbook show: metric index (of r) and indent.
+ */
+typedef struct gpb_report_row {
+    size_t metric;
+    int depth;
+} gpb_report_row;
+
+/*
+ * The summary's rows, in order: total spend, then every spend category
+ * that is not 0 on some path (depth 1; they sum to the total, path by
+ * path); total income and every income category that is not 0; the
+ * lowest cash; the runway; then each training run's cost, card-months and
+ * finish month. Writes at most max rows; returns how many there are.
+ */
+GPB_API size_t gpb_report_summary_rows(const gpb_result *r,
+                                       gpb_report_row *rows, size_t max);
+
 /* ------------------------------------------------------------------------ */
 /* Report options, the workbook, the HTML report and the raw samples         */
 /* ------------------------------------------------------------------------ */

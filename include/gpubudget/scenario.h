@@ -85,6 +85,8 @@ GPB_API const char *gpb_scenario_name(const gpb_scenario *s);
 GPB_API const char *gpb_scenario_source(const gpb_scenario *s);
 GPB_API gpb_currency gpb_scenario_currency(const gpb_scenario *s);
 GPB_API int gpb_scenario_horizon_months(const gpb_scenario *s);
+/* company.discount_rate_per_year, or NaN when the scenario gives none. */
+GPB_API double gpb_scenario_discount_rate(const gpb_scenario *s);
 
 /* The scenario's numbers, each an input with its key path. */
 GPB_API size_t gpb_scenario_input_count(const gpb_scenario *s);

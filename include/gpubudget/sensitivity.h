@@ -155,8 +155,11 @@ GPB_API int gpb_sensitivity_has_swing(const gpb_sensitivity *x);
  * The swing of metric m for input k: *p50_low and *p50_high are the
  * metric's P50 with input k at its swing_low and swing_high quantiles and
  * every other uncertain input at its median; *p50_base (may be NULL) with
- * every uncertain input at its median. Units: the metric's (money in the
- * result's currency).
+ * every uncertain input at its median. For a censored metric
+ * (runway_months) the statistic is the restricted mean, and for a metric
+ * that is 0 or 1 per path (out_of_cash, a run's finished) the mean, a
+ * probability: their P50 sits at the horizon or at 0 or 1. Units: the
+ * metric's (money in the result's currency).
  *
  * Returns GPB_OK; GPB_EINVAL for NULL pointers or an index out of range;
  * GPB_ENOTFOUND when the swing was not computed.

@@ -132,8 +132,9 @@ GPB_API const char *gpb_unit_name(gpb_unit u);
  * Metrics of a whole path: X(NAME, key, unit, direction, label), direction
  * +1 when higher is favourable, −1 when lower is. Besides these, every
  * category has its metric (above), every training run the metrics of
- * GPB_RUN_METRIC_MAP as "training.<run>.<key>", and every funding round
- * those of GPB_ROUND_METRIC_MAP as "funding.<round>.<key>".
+ * GPB_RUN_METRIC_MAP as "training.<run>.<key>", every capacity workload
+ * those of GPB_CAP_METRIC_MAP as "capacity.<name>.<key>", and every
+ * funding round those of GPB_ROUND_METRIC_MAP as "funding.<round>.<key>".
  *
  *   spend.total          Σ of the spend categories (exactly, per path)
  *   income.total         Σ of the income categories
@@ -219,6 +220,20 @@ typedef enum gpb_run_metric_id {
 #undef GPB__RUN_ENUM
     GPB_RUN_METRIC_COUNT
 } gpb_run_metric_id;
+
+/* Metrics of each capacity workload, "capacity.<name>.<key>": what it
+   cost (its rent plus its share of owned cards' cost of ownership) and
+   the GPU-hours it was paid for or given. */
+#define GPB_CAP_METRIC_MAP(X)                                               \
+    X(COST, "cost", GPB_UNIT_MONEY, -1, "cost")                             \
+    X(GPU_HOURS, "gpu_hours", GPB_UNIT_GPU_HOURS, -1, "GPU-hours")
+
+typedef enum gpb_cap_metric_id {
+#define GPB__CAP_ENUM(name, key, unit, dir, label) GPB_CAP_##name,
+    GPB_CAP_METRIC_MAP(GPB__CAP_ENUM)
+#undef GPB__CAP_ENUM
+    GPB_CAP_METRIC_COUNT
+} gpb_cap_metric_id;
 
 /* Metrics of each funding round, "funding.<round>.<key>": closed is 1
    when the round closed on the path. */
@@ -332,7 +347,8 @@ GPB_API uint64_t gpb_result_seed(const gpb_result *r);
 
 /*
  * Metrics, in this order: the categories (registry order), the metrics of
- * GPB_METRIC_MAP, then each training run's and each funding round's.
+ * GPB_METRIC_MAP, then each training run's, each capacity workload's and
+ * each funding round's.
  * Names, units, labels and directions are static or borrowed from r.
  * Units are gpb_unit_name()s, or the currency code for money.
  */

@@ -219,7 +219,7 @@ typedef struct shared {
 struct worker {
     shared *sh;
     eng_block *b;
-    double *mcash;          /* [month][FLUSH_BLOCKS · LANES] */
+    uint64_t *mcash;        /* [month][FLUSH_BLOCKS · LANES]: keys */
     double *rt_min;         /* LANES */
     size_t nbuf;            /* blocks held */
     size_t bufn[FLUSH_BLOCKS];
@@ -311,6 +311,8 @@ static void store_block(worker *w, size_t blk, size_t n)
     if (keep > n)
         keep = n;
     for (size_t m = 0; m < p->n_metrics; m++) {
+        if (p->metrics[m].constant)
+            continue; /* the plan knows it: gpb_result_mean too */
         const double *v = w->out[m];
         /* The block's mean and M2 in two passes, in lane order. */
         double sum = 0, m2 = 0;
@@ -359,9 +361,9 @@ static void flush_months(worker *w)
     const size_t stride = FLUSH_BLOCKS * LANES;
     for (int m = 0; m < p->H; m++)
         for (size_t k = 0; k < w->nbuf; k++)
-            gpb__sketch_add_n(&w->sk_cash[m],
-                              w->mcash + (size_t)m * stride + k * LANES,
-                              w->bufn[k]);
+            gpb__sketch_add_keys(&w->sk_cash[m],
+                                 w->mcash + (size_t)m * stride + k * LANES,
+                                 w->bufn[k]);
     w->nbuf = 0;
 }
 
@@ -384,6 +386,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     shared *sh = w->sh;
     const gpb_result *r = sh->r;
+    const eng_plan *p = sh->p;
     pin(w->cpu);
     for (;;) {
         if (atomic_load(&sh->cancel))
@@ -399,7 +402,7 @@ static void *worker_main(void *arg)
         gpb_status st = gpb__block_run(
             w->b, r->path_offset + first, n, w->out, w->mcash + slot,
             FLUSH_BLOCKS * LANES, r->raise_months ? w->rt_min : NULL,
-            w->out_month, w->ledger, NULL, &bad, &e);
+            w->out_month, p->ledger ? w->ledger : NULL, NULL, &bad, &e);
         if (st) {
             record_error(sh, blk, st, &e);
             break;
@@ -568,6 +571,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     r->seed = opt.seed;
     r->quasi = opt.quasi_random;
     r->s_id = s;
+    r->has_ledger = p.ledger;
     if (p.raise_months) {
         r->raise_months = p.raise_months;
         r->rt_min = malloc(kept * sizeof *r->rt_min);

@@ -159,6 +159,7 @@ typedef struct eng_plan {
     unsigned char cat_used[GPB_CAT_COUNT];
     int any_fleet, npv;
     int raise_months;      /* the runway target kept per path, or 0 */
+    int ledger;            /* 1: sum each category's flow per month */
     double discount_rate;  /* of npv.cost, when npv */
     int rent_only;         /* the plan to compare with buying */
     gpb__acquire *acquire; /* each run's way of getting cards, as run */
@@ -214,7 +215,8 @@ void gpb__block_free(eng_block *b);
 /*
  * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
  * metric values to out[m][i] (n_metrics arrays of LANES) and, when mcash
- * is not NULL, each month's closing cash to mcash[m · mstride + i] (the
+ * is not NULL, the sketch key (gpb__sketch_key) of each month's closing
+ * cash to mcash[m · mstride + i] (the
  * worker counts them into the month sketches a few blocks at a time,
  * month by month, so each sketch is hot in cache while it counts); to
  * rt_min[i], when not NULL, the lowest cash through month raise_months −
@@ -229,7 +231,7 @@ void gpb__block_free(eng_block *b);
  * lane, or -1).
  */
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, double *mcash, size_t mstride,
+                          double *const *out, uint64_t *mcash, size_t mstride,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);
@@ -270,6 +272,7 @@ struct gpb_result {
 
     uint64_t *out_month;     /* paths out of cash in each month; [H] = never */
     gpb__fixed *ledger;      /* [month · CAT + category]: Σ over paths */
+    int has_ledger;
     gpb__sketch *sk_cash;    /* [month]: closing cash */
     /* The lowest cash through month raise_months − 1, per kept path (and
        its sketch when not every path is kept). */
@@ -291,6 +294,12 @@ struct gpb_result {
 gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            uint64_t path_offset, size_t kept,
                            gpb_result **out, gpb_error *err);
+
+/* Finds every metric's order statistics for the n quantile levels p and
+   their confidence intervals at `level`, on `threads` threads, so that a
+   report asking for them one metric at a time finds them cached. */
+void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
+                          double level, int threads);
 
 /* The metric index of a registry entry (category / path / run / round). */
 size_t gpb__metric_index(const eng_plan *p, eng_mkind kind, int id,

@@ -1239,17 +1239,19 @@ typedef struct close_cat {
 /*
  * Closes month m over the block's lanes, eight at a time, in one pass:
  * each category's flow into its total (and zeroed for the next month),
- * into the cash with its sign, into npv.cost with its weight, and into
- * eight running ledger sums (lane i into sum i mod 8, real lanes only);
- * then the cash, its running minimum, the runway, and the month's row of
- * closing cash for the fan. The order of every sum is fixed by the lanes,
- * so a path's figures are the same in any block.
+ * into the cash with its sign, into npv.cost with its weight (WITH_NPV),
+ * and into eight running ledger sums (WITH_LEDGER: lane i into sum i mod
+ * 8, real lanes only); then the cash, its running minimum, the runway,
+ * and the sketch key of the month's closing cash for the fan. The order
+ * of every sum is fixed by the lanes, so a path's figures are the same in
+ * any block. The flags are compile-time constants of each variant below,
+ * so the common case (no NPV, no ledger) does only what it needs.
  */
-GPB__VCLONES static void close_month(const close_cat *cc, int ncat,
-                                     double *cash, double *cmin,
-                                     double *runway, double *npv,
-                                     double *mrow, double *lsum, size_t nl,
-                                     size_t n, double m, double H)
+static inline __attribute__((always_inline)) void
+close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
+            double *runway, double *npv, uint64_t *mrow, double *lsum,
+            size_t nl, size_t n, double m, double H, int with_npv,
+            int with_ledger)
 {
     for (size_t i0 = 0; i0 < nl; i0 += 8) {
         double net[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -1263,8 +1265,10 @@ GPB__VCLONES static void close_month(const close_cat *cc, int ncat,
                 double x = f[k];
                 t[k] += x;
                 net[k] += sg * x;
-                nv[k] += w * x;
-                ls[k] += i0 + (size_t)k < n ? x : 0.0;
+                if (with_npv)
+                    nv[k] += w * x;
+                if (with_ledger)
+                    ls[k] += i0 + (size_t)k < n ? x : 0.0;
                 f[k] = 0.0;
             }
         }
@@ -1275,13 +1279,35 @@ GPB__VCLONES static void close_month(const close_cat *cc, int ncat,
             cash[i] = c;
             cmin[i] = c < cmin[i] ? c : cmin[i];
             runway[i] = (runway[i] == H) & (c < 0) ? m : runway[i];
-            npv[i] += nv[k];
+            if (with_npv)
+                npv[i] += nv[k];
         }
         if (mrow)
-            for (int k = 0; k < 8; k++)
-                mrow[i0 + (size_t)k] = cash[i0 + (size_t)k];
+#pragma omp simd
+            for (int k = 0; k < 8; k++) {
+                /* gpb__sketch_key, branch-free. */
+                uint64_t u;
+                memcpy(&u, &cash[i0 + (size_t)k], sizeof u);
+                uint64_t neg = (uint64_t)((int64_t)u >> 63);
+                mrow[i0 + (size_t)k] =
+                    (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+            }
     }
 }
+
+#define CLOSE_VARIANT(NAME, NPV, LEDGER)                                   \
+    GPB__VCLONES static void NAME(                                         \
+        const close_cat *cc, int ncat, double *cash, double *cmin,         \
+        double *runway, double *npv, uint64_t *mrow, double *lsum,         \
+        size_t nl, size_t n, double m, double H)                           \
+    {                                                                      \
+        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, lsum, nl, n,  \
+                    m, H, NPV, LEDGER);                                    \
+    }
+CLOSE_VARIANT(close_plain, 0, 0)
+CLOSE_VARIANT(close_npv, 1, 0)
+CLOSE_VARIANT(close_ledger, 0, 1)
+CLOSE_VARIANT(close_all, 1, 1)
 
 static int lane_finite(const eng_block *b, int cat_only)
 {
@@ -1395,7 +1421,7 @@ static void finish(eng_block *b, double *const *out)
 }
 
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, double *mcash, size_t mstride,
+                          double *const *out, uint64_t *mcash, size_t mstride,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err)
@@ -1463,10 +1489,18 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
         if (m == H - 1)
             memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
                    nl * sizeof(double));
-        memset(lsum, 0, sizeof lsum);
-        close_month(cc, ncat, b->cash, b->cmin, b->runway, b->npv,
-                    mcash ? mcash + (size_t)m * mstride : NULL, lsum, nl, n,
-                    (double)m, (double)H);
+        uint64_t *mrow = mcash ? mcash + (size_t)m * mstride : NULL;
+        if (ledger) {
+            memset(lsum, 0, sizeof lsum);
+            (p->npv ? close_all : close_ledger)(cc, ncat, b->cash, b->cmin,
+                                                b->runway, b->npv, mrow,
+                                                lsum, nl, n, (double)m,
+                                                (double)H);
+        } else {
+            (p->npv ? close_npv : close_plain)(cc, ncat, b->cash, b->cmin,
+                                               b->runway, b->npv, mrow, lsum,
+                                               nl, n, (double)m, (double)H);
+        }
         if (rt_min && m == p->raise_months - 1)
             memcpy(rt_min, b->cmin, n * sizeof *rt_min);
         if (ledger)

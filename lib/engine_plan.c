@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "gpubudget/compute.h"
 #include "formula.h"
 #include "internal.h"
 #include "stream.h"
@@ -301,6 +302,48 @@ static int metric_set(eng_metric *m, eng_mkind kind, int id, int owner,
     return m->name && m->label ? 0 : -1;
 }
 
+/* A fixed input's value, or its default when absent; NaN when it varies. */
+static double fixed_or(const eng_plan *p, int idx, double dflt)
+{
+    return idx >= 0 ? p->fixed[idx] : dflt;
+}
+
+/*
+ * A run's FLOPs and peak are the same on every path when the inputs they
+ * come from are: then the plan knows them, and the engine keeps no array
+ * for them (the compute layer's formula, as init_runs uses it).
+ */
+static void run_constant(const eng_plan *p, const gpb__training *t, int k,
+                         eng_metric *m)
+{
+    if (k == GPB_RUN_PEAK) {
+        double v = t->peak_tflops >= 0 ? p->fixed[t->peak_tflops] * 1e12
+                                       : t->peak_flop_per_s;
+        if (!isnan(v)) {
+            m->constant = 1;
+            m->value = v;
+        }
+    } else if (k == GPB_RUN_FLOPS) {
+        gpb_train_spec spec;
+        gpb_train_spec_default(&spec);
+        spec.params = fixed_or(p, t->params, NAN);
+        spec.active_params = fixed_or(p, t->active_params, 0);
+        spec.tokens = fixed_or(p, t->tokens, NAN);
+        spec.n_layer = fixed_or(p, t->n_layer, 0);
+        spec.n_ctx = fixed_or(p, t->n_ctx, 0);
+        spec.d_model = fixed_or(p, t->d_model, 0);
+        spec.recompute = t->recompute;
+        double expl = fixed_or(p, t->exploration, 1.0), flops;
+        if (isnan(spec.params) || isnan(spec.tokens) || isnan(expl) ||
+            isnan(spec.active_params) || isnan(spec.n_layer) ||
+            isnan(spec.n_ctx) || isnan(spec.d_model) ||
+            gpb_compute_train_flops_spec(&spec, &flops, NULL))
+            return;
+        m->constant = 1;
+        m->value = flops * expl;
+    }
+}
+
 static gpb_status build_metrics(eng_plan *p, gpb_error *err)
 {
     const gpb_scenario *s = p->s;
@@ -388,6 +431,7 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
             if (metric_set(&p->metrics[i], MK_RUN, k, (int)r, rm[k].unit,
                            rm[k].dir, name, label))
                 goto oom;
+            run_constant(p, &s->training[r], k, &p->metrics[i]);
         }
     p->m_cap0 = i;
     static const struct {
@@ -749,6 +793,7 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
             a = GPB__ACQUIRE_RENT;
         p->cap_acquire[k] = a;
     }
+    p->ledger = opt->ledger != 0;
     p->raise_months = opt->raise_months > 0 && opt->raise_months < p->H
                           ? opt->raise_months
                           : 0;

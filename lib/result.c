@@ -133,6 +133,88 @@ static void multiselect(double *a, size_t lo, size_t hi,
     }
 }
 
+/*
+ * The same for large arrays without copying them: a histogram of the
+ * values' top 16 key bits (sign, exponent, four bits of mantissa) finds
+ * the bucket of each rank asked for; a second pass gathers the values of
+ * those buckets only, which multiselect then orders. Two reads of the
+ * values instead of a copy and several partitions. ranks ascending, out
+ * in the same order. Returns -1 when out of memory.
+ */
+static uint64_t key16(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    uint64_t neg = (uint64_t)((int64_t)u >> 63);
+    return ((u ^ (neg >> 1)) ^ 0x8000000000000000ull) >> 48;
+}
+
+static int hist_select(const double *v, size_t n, const uint64_t *ranks,
+                       size_t nr, double *out)
+{
+    uint32_t *cnt = calloc(65536, sizeof *cnt);
+    int32_t *slot = malloc(65536 * sizeof *slot);
+    size_t *first = malloc((nr ? nr : 1) * sizeof *first);
+    uint32_t *bucket = malloc((nr ? nr : 1) * sizeof *bucket);
+    double **arr = calloc(nr ? nr : 1, sizeof *arr);
+    size_t *fill = calloc(nr ? nr : 1, sizeof *fill);
+    uint64_t *local = malloc((nr ? nr : 1) * sizeof *local);
+    int rc = -1;
+    if (!cnt || !slot || !first || !bucket || !arr || !fill || !local)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        cnt[key16(v[i])]++;
+    /* The bucket of each rank and the rank's place inside it. */
+    size_t nb = 0;
+    uint64_t below = 0;
+    size_t j = 0;
+    for (uint32_t b = 0; b < 65536 && j < nr; b++) {
+        uint64_t end = below + cnt[b];
+        while (j < nr && ranks[j] < end) {
+            if (nb == 0 || bucket[nb - 1] != b) {
+                bucket[nb] = b;
+                first[nb] = j;
+                nb++;
+            }
+            local[j] = ranks[j] - below;
+            j++;
+        }
+        below = end;
+    }
+    for (uint32_t b = 0; b < 65536; b++)
+        slot[b] = -1;
+    for (size_t k = 0; k < nb; k++) {
+        slot[bucket[k]] = (int32_t)k;
+        arr[k] = malloc((cnt[bucket[k]] ? cnt[bucket[k]] : 1) * sizeof **arr);
+        if (!arr[k])
+            goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = slot[key16(v[i])];
+        if (k >= 0)
+            arr[k][fill[k]++] = v[i];
+    }
+    for (size_t k = 0; k < nb; k++) {
+        size_t end = k + 1 < nb ? first[k + 1] : nr;
+        multiselect(arr[k], 0, fill[k] - 1, local + first[k], end - first[k]);
+        for (size_t i = first[k]; i < end; i++)
+            out[i] = arr[k][local[i]];
+    }
+    rc = 0;
+done:
+    if (arr)
+        for (size_t k = 0; k < nr; k++)
+            free(arr[k]);
+    free(arr);
+    free(cnt);
+    free(slot);
+    free(first);
+    free(bucket);
+    free(fill);
+    free(local);
+    return rc;
+}
+
 static int osc_find(const eng_osc *c, uint64_t k, double *v)
 {
     size_t a = 0, b = c->n;
@@ -182,6 +264,43 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/*
+ * Order statistics of a metric whose values are small whole numbers
+ * (runway and finish months, counts, 0/1 flags): one counting pass,
+ * instead of selection. Returns 0 (nothing done) as soon as a value is
+ * not a whole number in [0, 4096).
+ */
+#define SMALL_MAX 4096
+static int small_counts(const double *v, size_t n, const uint64_t *ranks,
+                        size_t nr, eng_osc *c)
+{
+    uint64_t *cnt = calloc(SMALL_MAX, sizeof *cnt);
+    if (!cnt)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        if (!(x >= 0 && x < SMALL_MAX) || x != floor(x)) {
+            free(cnt);
+            return 0;
+        }
+        cnt[(size_t)x]++;
+    }
+    uint64_t seen = 0;
+    size_t j = 0;
+    for (size_t x = 0; x < SMALL_MAX && j < nr; x++) {
+        seen += cnt[x];
+        while (j < nr && ranks[j] < seen) {
+            if (osc_add(c, ranks[j], (double)x)) {
+                free(cnt);
+                return 0;
+            }
+            j++;
+        }
+    }
+    free(cnt);
+    return j == nr;
+}
+
 /* The values of 0-based ranks k[0..nk) of metric m (exact when every path
    is kept, else from its sketch). */
 static gpb_status order_stats(const gpb_result *rc, size_t m,
@@ -217,18 +336,29 @@ static gpb_status order_stats(const gpb_result *rc, size_t m,
         for (size_t i = 0; i < nn; i++)
             if (u == 0 || need[u - 1] != need[i])
                 need[u++] = need[i];
-        double *a = malloc(r->paths * sizeof *a);
-        if (!a) {
-            st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
-                           mt->name);
-        } else {
-            memcpy(a, r->values[m], r->paths * sizeof *a);
-            multiselect(a, 0, r->paths - 1, need, u);
+        double *sel = malloc(u * sizeof *sel);
+        if (small_counts(r->values[m], r->paths, need, u, c)) {
+            /* done */
+        } else if (r->paths > 65536 && sel &&
+                   !hist_select(r->values[m], r->paths, need, u, sel)) {
             for (size_t i = 0; i < u && !st; i++)
-                if (osc_add(c, need[i], a[need[i]]))
+                if (osc_add(c, need[i], sel[i]))
                     st = gpb__fail(err, GPB_ENOMEM, "out of memory");
-            free(a);
+        } else {
+            double *a = malloc(r->paths * sizeof *a);
+            if (!a) {
+                st = gpb__fail(err, GPB_ENOMEM,
+                               "out of memory selecting '%s'", mt->name);
+            } else {
+                memcpy(a, r->values[m], r->paths * sizeof *a);
+                multiselect(a, 0, r->paths - 1, need, u);
+                for (size_t i = 0; i < u && !st; i++)
+                    if (osc_add(c, need[i], a[need[i]]))
+                        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+                free(a);
+            }
         }
+        free(sel);
     }
     for (size_t i = 0; !st && i < nk; i++)
         osc_find(c, k[i], &out[i]);
@@ -393,6 +523,9 @@ gpb_status gpb__result_new(const eng_plan *p, size_t paths,
     r->currency = s->currency;
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         r->rate_fixed[c] = p->rate_fixed[c];
+    for (size_t i = 0; i < p->n_metrics; i++)
+        if (p->metrics[i].constant)
+            r->nonzero[i] = p->metrics[i].value != 0;
     *out = r;
     return GPB_OK;
 }
@@ -522,7 +655,14 @@ gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
 {
     size_t m;
     GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
-    /* Each block's mean and M2 (Welford, in path order), combined in
+    if (r->metrics[m].constant) {
+        if (mean)
+            *mean = r->metrics[m].value;
+        if (std_error)
+            *std_error = 0;
+        return GPB_OK;
+    }
+    /* Each block's mean and M2 (two passes, in path order), combined in
        block order (Chan, Golub & LeVeque 1979): the same figure however
        the blocks were run or split. */
     double mu = 0, m2 = 0, n = 0;
@@ -615,6 +755,56 @@ done:
     free(k);
     free(v);
     return st;
+}
+
+/* Prefetching the report's order statistics on several threads. */
+typedef struct prefetch {
+    const gpb_result *r;
+    const double *p;
+    size_t n;
+    double level;
+    size_t next;
+    pthread_mutex_t mu;
+} prefetch;
+
+static void *prefetch_main(void *arg)
+{
+    prefetch *pf = arg;
+    const gpb_result *r = pf->r;
+    size_t n = pf->n;
+    double *q = malloc(3 * (n ? n : 1) * sizeof *q);
+    if (!q)
+        return NULL;
+    for (;;) {
+        pthread_mutex_lock(&pf->mu);
+        size_t m = pf->next++;
+        pthread_mutex_unlock(&pf->mu);
+        if (m >= r->n_metrics)
+            break;
+        gpb_result_summary(r, r->metrics[m].name, n, pf->p, pf->level, q,
+                           q + n, q + 2 * n, NULL);
+    }
+    free(q);
+    return NULL;
+}
+
+void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
+                          double level, int threads)
+{
+    if (!r || r->kept < r->paths)
+        return; /* sketches: nothing to select */
+    prefetch pf = {r, p, n, level, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t tid[64];
+    int started = 0;
+    if (threads > 64)
+        threads = 64;
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tid[started], NULL, prefetch_main, &pf) == 0)
+            started++;
+    prefetch_main(&pf);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&pf.mu);
 }
 
 gpb_status gpb_result_quantile(const gpb_result *r, const char *metric,
@@ -819,7 +1009,7 @@ double gpb_result_ledger_mean(const gpb_result *r, int month,
                               gpb_category c)
 {
     if (!r || month < 0 || month >= r->horizon ||
-        (unsigned)c >= GPB_CAT_COUNT || r->paths == 0)
+        (unsigned)c >= GPB_CAT_COUNT || r->paths == 0 || !r->has_ledger)
         return NAN;
     return (double)r->ledger[(size_t)month * GPB_CAT_COUNT + c] /
            GPB__FIXED_ONE / (double)r->paths;
@@ -947,6 +1137,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         r->out_month[m] = a->out_month[m] + b->out_month[m];
     for (size_t k = 0; k < (size_t)a->horizon * GPB_CAT_COUNT; k++)
         r->ledger[k] = a->ledger[k] + b->ledger[k];
+    r->has_ledger = a->has_ledger && b->has_ledger;
     for (int m = 0; m < a->horizon && !st; m++)
         if (gpb__sketch_merge(&r->sk_cash[m], &a->sk_cash[m]) ||
             gpb__sketch_merge(&r->sk_cash[m], &b->sk_cash[m]))

@@ -47,44 +47,35 @@ static double key_value(uint64_t k)
 }
 
 
-#define BATCH 4096
-
+/* Keys in batches, so the key loop vectorises; the counting is in
+   gpb__sketch_add_keys. */
 void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
 {
-    /*
-     * Keys and extremes first, in a loop that vectorises (the keys are
-     * order-preserving, so the extremes are the keys' integer minima);
-     * then the increments, value i into copy i mod 4 of its page, so runs
-     * of equal buckets (a month's cash early on) make four independent
-     * chains of increments instead of one.
-     */
-    uint64_t bk[BATCH];
+    uint64_t key[1024];
+    for (size_t at = 0; at < n; at += 1024) {
+        size_t m = n - at < 1024 ? n - at : 1024;
+        for (size_t i = 0; i < m; i++)
+            key[i] = gpb__sketch_key(x[at + i]);
+        gpb__sketch_add_keys(s, key, m);
+    }
+}
+
+void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
+{
     uint64_t kmin = s->n ? gpb__sketch_key(s->min) : UINT64_MAX;
     uint64_t kmax = s->n ? gpb__sketch_key(s->max) : 0;
-    for (size_t at = 0; at < n; at += BATCH) {
-        size_t m = n - at < BATCH ? n - at : BATCH;
-        const double *v = x + at;
-        uint64_t k0 = UINT64_MAX, k1 = 0;
-        for (size_t i = 0; i < m; i++) {
-            uint64_t u;
-            memcpy(&u, &v[i], sizeof u);
-            uint64_t neg = (uint64_t)((int64_t)u >> 63);
-            uint64_t k = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
-            bk[i] = k;
-            k0 = k < k0 ? k : k0;
-            k1 = k > k1 ? k : k1;
-        }
-        kmin = k0 < kmin ? k0 : kmin;
-        kmax = k1 > kmax ? k1 : kmax;
-        for (size_t i = 0; i < m; i++) {
-            uint64_t k = bk[i];
-            uint32_t *p = s->page[k >> 52];
-            if (!p) {
-                gpb__sketch_add_slow(s, k);
-                continue;
-            }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key[i];
+        kmin = k < kmin ? k : kmin;
+        kmax = k > kmax ? k : kmax;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key[i];
+        uint32_t *p = s->page[k >> 52];
+        if (p)
             p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
-        }
+        else
+            gpb__sketch_add_slow(s, k);
     }
     if (n) {
         s->min = key_value(kmin);
@@ -119,7 +110,7 @@ int gpb__sketch_merge(gpb__sketch *into, const gpb__sketch *from)
     return 0;
 }
 
-/* A bucket's count: the sum of its four copies. */
+/* A bucket's count. */
 static uint64_t bucket_count(const uint32_t *p, unsigned j)
 {
     return p[j];

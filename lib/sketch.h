@@ -12,11 +12,9 @@
  * streams the month-by-month fan through sketches on every thread and
  * rank and merges them.
  *
- * Memory: buckets live in pages of 4 × 512 counters (8 KiB: four copies
- * of each bucket, so that counting a run of equal values makes four
- * independent chains of increments), one page per binade (a sign and an
- * exponent) a value has fallen in, allocated on first use; a
- * distribution spanning twenty binades costs 160 KiB.
+ * Memory: buckets live in pages of 512 counters (2 KiB), one page per
+ * binade (a sign and an exponent) a value has fallen in, allocated on
+ * first use; a distribution spanning twenty binades costs 40 KiB.
  * Cost: an add is a shift, a table lookup and an increment.
  */
 #ifndef GPB_SKETCH_H
@@ -58,6 +56,9 @@ static inline void gpb__sketch_add(gpb__sketch *s, double x)
     gpb__sketch_add_n(s, &x, 1);
 }
 
+
+/* Counts values given by their keys (gpb__sketch_key of finite values). */
+void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n);
 
 /* Adds `from`'s counts into `into`. Returns 0, or -1 when out of memory
    (into is then marked incomplete). */

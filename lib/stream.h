@@ -77,7 +77,8 @@ static inline double gpb__u01_53(uint32_t hi, uint32_t lo)
 /*
  * Standard normals by the Box–Muller transform (Box & Muller 1958) over
  * arrays: for lane i, from the words a[i] and b[i],
- *     r = √(−2 ln u(a)),  z0[i] = r cos(2π u(b)),  z1[i] = r sin(2π u(b)).
+ *     r = √(−2 ln u(a)),  z0[i] = r cos(2π u(b)),  z1[i] = r sin(2π u(b)),
+ * the sine as ±√((1 − cos)(1 + cos)).
  * with u(a) = (a + 1) · 2^-32 (never 0) and u(b) = (b + 0.5) · 2^-32.
  * Vectorised through glibc's libmvec. |z| ≤ √(64 ln 2) = 6.66.
  */

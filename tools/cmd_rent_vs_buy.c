@@ -605,6 +605,7 @@ static int rvb_scenario(const char *path, const char *paths_text,
     gpb_sim_options so;
     gpb_sim_options_default(&so);
     so.discount_rate_per_year = rate;
+    so.ledger = 1; /* the table of months */
     if ((paths_text && cli_parse_sim_option("paths", paths_text, &so)) ||
         (seed_text && cli_parse_sim_option("seed", seed_text, &so))) {
         gpb_scenario_free(sc);

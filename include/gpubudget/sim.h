@@ -297,6 +297,10 @@ typedef struct gpb_sim_options {
        the lowest cash through that month is kept per path, so that
        gpb_result_raise_for_runway(r, raise_months, ...) is exact. */
     int raise_months;
+    /* 1: keep the month-by-month ledger (gpb_result_ledger_mean): the
+       mean of each category's flow in each month. Default 0 (it costs a
+       sum per category and month over every path). */
+    int ledger;
 } gpb_sim_options;
 
 /* Fills *opt with the defaults above. Accepts NULL. */
@@ -446,7 +450,8 @@ GPB_API gpb_status gpb_result_samples(const gpb_result *r,
 /*
  * The mean of category c's flow in month m over all paths (exact sums of
  * fixed-point block totals, so the same for any split), in the report
- * currency; NaN out of range. The month-by-month ledger of the plan.
+ * currency; NaN out of range or when the run kept no ledger (options'
+ * ledger 0). The month-by-month ledger of the plan.
  */
 GPB_API double gpb_result_ledger_mean(const gpb_result *r, int month,
                                       gpb_category c);

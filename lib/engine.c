@@ -636,6 +636,7 @@ void gpb_trace_free(gpb_trace *t)
         free(t->metric_names ? t->metric_names[i] : NULL);
     free(t->metric_names);
     free(t->metric_values);
+    free(t->metric_units);
     for (size_t i = 0; i < t->n_inputs; i++)
         free(t->input_paths ? t->input_paths[i] : NULL);
     free(t->input_paths);
@@ -689,17 +690,20 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
         t->n_metrics = p.n_metrics;
         t->metric_names = calloc(p.n_metrics, sizeof *t->metric_names);
         t->metric_values = calloc(p.n_metrics, sizeof *t->metric_values);
+        t->metric_units = calloc(p.n_metrics, sizeof *t->metric_units);
         t->n_inputs = p.n_unc;
         t->input_paths = calloc(p.n_unc ? p.n_unc : 1,
                                 sizeof *t->input_paths);
         t->input_values = calloc(p.n_unc ? p.n_unc : 1,
                                  sizeof *t->input_values);
-        if (!t->metric_names || !t->metric_values || !t->input_paths ||
+        if (!t->metric_names || !t->metric_values || !t->metric_units ||
+            !t->input_paths ||
             !t->input_values)
             st = gpb__fail(err, GPB_ENOMEM, "out of memory for the trace");
         for (size_t i = 0; !st && i < p.n_metrics; i++) {
             t->metric_names[i] = gpb__strdup(p.metrics[i].name);
             t->metric_values[i] = cols[i][0];
+            t->metric_units[i] = p.metrics[i].unit;
             if (!t->metric_names[i])
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         }
@@ -788,6 +792,20 @@ const char *gpb_trace_metric_name(const gpb_trace *t, size_t i)
 double gpb_trace_metric_value(const gpb_trace *t, size_t i)
 {
     return t && i < t->n_metrics ? t->metric_values[i] : NAN;
+}
+gpb_unit gpb_trace_metric_unit_kind(const gpb_trace *t, size_t i)
+{
+    return t && i < t->n_metrics ? t->metric_units[i] : GPB_UNIT_COUNT;
+}
+size_t gpb_trace_run_count(const gpb_trace *t) { return t ? t->n_runs : 0; }
+int gpb_trace_out_of_cash_month(const gpb_trace *t)
+{
+    if (!t)
+        return -1;
+    for (int m = 0; m < t->months; m++)
+        if (t->rec.cash[m] < 0)
+            return m;
+    return -1;
 }
 size_t gpb_trace_input_count(const gpb_trace *t)
 {

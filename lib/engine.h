@@ -316,6 +316,7 @@ struct gpb_trace {
     size_t n_metrics;
     char **metric_names;
     double *metric_values;
+    gpb_unit *metric_units;
     size_t n_inputs;
     char **input_paths;
     double *input_values;

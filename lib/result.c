@@ -884,6 +884,46 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
     return GPB_OK;
 }
 
+gpb_status gpb_result_extreme_paths(const gpb_result *r, const char *metric,
+                                    int lowest, size_t k, uint64_t *paths,
+                                    gpb_error *err)
+{
+    size_t m;
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
+    if (!paths && k)
+        return gpb__fail(err, GPB_EINVAL, "paths must not be NULL");
+    if (k > GPB_RESULT_EXTREME_PATHS_MAX || k > r->kept)
+        return gpb__fail(err, GPB_EINVAL,
+                         "k = %zu: at most %d and at most the %zu kept paths",
+                         k, GPB_RESULT_EXTREME_PATHS_MAX, r->kept);
+    const double *v;
+    GPB__TRY(gpb_result_samples(r, metric, &v, err));
+    /* The best k so far, sorted most extreme first; an insertion sort
+       (k is small), NaN never enters. */
+    double best[GPB_RESULT_EXTREME_PATHS_MAX];
+    size_t idx[GPB_RESULT_EXTREME_PATHS_MAX], n = 0;
+    double sg = lowest ? 1.0 : -1.0;
+    for (size_t i = 0; i < r->kept && k; i++) {
+        double x = sg * v[i];
+        if (!(x == x) || (n == k && !(x < best[n - 1])))
+            continue;
+        size_t j = n < k ? n++ : n - 1;
+        while (j > 0 && x < best[j - 1]) {
+            best[j] = best[j - 1];
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        best[j] = x;
+        idx[j] = i;
+    }
+    if (n < k)
+        return gpb__fail(err, GPB_ENOTFOUND,
+                         "only %zu paths have a value of '%s'", n, metric);
+    for (size_t j = 0; j < k; j++)
+        paths[j] = r->path_offset + idx[j];
+    return GPB_OK;
+}
+
 gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
                                         const gpb_result *r, size_t k,
                                         double *out, gpb_error *err)

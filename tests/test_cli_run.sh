@@ -63,3 +63,49 @@ expect 0 "validate scenarios" -- "$GPB" validate "$ROOT"/scenarios/*.yaml \
 expect 2 "validate missing" -- "$GPB" validate "$TMP/nope.yaml"
 expect 2 "run missing" -- "$GPB" run "$TMP/nope.yaml"
 expect 2 "run bad paths" -- "$GPB" run --paths 0
+
+# --trace-path K replays path K alone: its metrics and inputs equal row K
+# of --samples-csv (both printed from the same doubles; the CSV keeps 10
+# significant digits, hence the relative tolerance 1e-9), for the first,
+# a middle and the last path, plain and Sobol.
+for q in "" "--qmc"; do
+    "$GPB" run "$ROOT/scenarios/lightyear.yaml" --paths 700 --seed 11 $q \
+        --samples-csv "$TMP/tr.csv" --quiet
+    for k in 0 345 699; do
+        expect 0 "trace $k $q" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+            --paths 700 --seed 11 $q --trace-path $k --json
+        if python3 - "$TMP/tr.csv" "$TMP/out" "$k" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+t = json.load(open(sys.argv[2]))
+r = rows[int(sys.argv[3])]
+vals = dict(t["metrics"]); vals.update(t["inputs"])
+assert set(r) - {"path"} == set(vals), "columns differ"
+for key, v in vals.items():
+    c = float(r[key]) if r[key] != "" else float("nan")
+    assert abs(c - v) <= 1e-9 * max(1.0, abs(v)), (key, c, v)
+# The ledger adds up: cash(m) = cash(m-1) + income - spend, and the
+# months' flows sum to each category's total.
+cash = None
+for m in t["months"]:
+    if cash is not None:
+        assert abs(cash + m["income"] - m["spend"] - m["cash"]) <= 1e-6 * max(1, abs(cash)), m["month"]
+    cash = m["cash"]
+for key, total in t["metrics"].items():
+    if key.startswith(("spend.", "income.")) and key.split(".")[1] in t["months"][0]["flows"]:
+        s = sum(m["flows"][key.split(".")[1]] for m in t["months"])
+        assert abs(s - total) <= 1e-9 * max(1, abs(total)), key
+PY
+        then ok; else bad "trace $k $q differs from row $k of the samples"; fi
+    done
+done
+expect 0 "trace text" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+    --paths 700 --seed 11 --trace-path 3
+contains out "month" "trace prints the month table"
+contains out "row of --samples-csv" "trace lists the path's metrics"
+expect 2 "trace beyond paths" -- "$GPB" run --paths 100 --trace-path 100
+contains err "paths 0 to 99" "trace names the range"
+expect 2 "trace with files" -- "$GPB" run --paths 100 --trace-path 1 \
+    --csv "$TMP/x.csv"
+expect 0 "run points to the worst paths" -- "$GPB" run --paths 2000
+contains out "--trace-path" "run shows how to replay the worst path"

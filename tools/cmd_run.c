@@ -246,6 +246,8 @@ typedef struct run_info {
     int reached;
     const gpb_sensitivity *sens;
     const char *sens_error;
+    const char *scenario_arg; /* "FILE " as typed, for the replay hint */
+    int quasi;
 } run_info;
 
 static void print_summary(const gpb_scenario *s, const view *v,
@@ -293,6 +295,18 @@ static void print_summary(const gpb_scenario *s, const view *v,
            H, cens);
     printf("\n  P(out of cash within %d months): %.1f%%\n", H,
            100 * gpb_result_prob_out_of_cash_by(r, H - 1));
+    uint64_t worst[3];
+    size_t nw = gpb_result_kept_paths(r) < 3 ? gpb_result_kept_paths(r) : 3;
+    if (nw && !gpb_result_extreme_paths(r, "cash.min", 1, nw, worst, NULL)) {
+        printf("  lowest cash on paths");
+        for (size_t k = 0; k < nw; k++)
+            printf("%s %" PRIu64, k ? "," : "", worst[k]);
+        printf("; replay one month by month:\n    gpubudget run %s--seed %" PRIu64
+               " --paths %zu%s --trace-path %" PRIu64 "\n",
+               ri->scenario_arg ? ri->scenario_arg : "",
+               gpb_result_seed(r), gpb_result_paths(r),
+               ri->quasi ? " --qmc" : "", worst[0]);
+    }
     printf("  raise needed now:");
     static const double conf[3] = {0.80, 0.90, 0.95};
     for (int k = 0; k < 3; k++) {
@@ -364,13 +378,16 @@ typedef struct run_args {
     double precision;
     int months;
     double confidence;
+    int trace;          /* --trace-path given */
+    uint64_t trace_path;
 } run_args;
 
 static int parse_common(int argc, char **argv, run_args *a, int is_raise)
 {
     enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_CSV, O_QMC, O_MONTHS,
            O_CONF, O_QUIET, O_HELP, O_XLSX, O_HTML, O_SAMPLES_CSV, O_SAMPLES,
-           O_OUTDIR, O_CURRENCY, O_PRECISION, O_MAX_PATHS, O_SWING_PATHS };
+           O_OUTDIR, O_CURRENCY, O_PRECISION, O_MAX_PATHS, O_SWING_PATHS,
+           O_TRACE };
     static const struct option opts[] = {
         {"paths", required_argument, 0, O_PATHS},
         {"seed", required_argument, 0, O_SEED},
@@ -391,6 +408,7 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         {"precision", required_argument, 0, O_PRECISION},
         {"max-paths", required_argument, 0, O_MAX_PATHS},
         {"swing-paths", required_argument, 0, O_SWING_PATHS},
+        {"trace-path", required_argument, 0, O_TRACE},
         {0, 0, 0, 0}};
     gpb_sim_options d;
     gpb_sim_options_default(&d);
@@ -418,6 +436,16 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
                     return CLI_BAD_INPUT;
             }
             *(c == O_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
+            break;
+        case O_TRACE:
+            if (is_raise)
+                goto bad;
+            if (cli_parse_whole("trace-path", optarg, 0,
+                                (double)GPB_SIM_MAX_PATHS - 1,
+                                "a path number from 0 to --paths − 1", &v))
+                return CLI_BAD_INPUT;
+            a->trace = 1;
+            a->trace_path = (uint64_t)v;
             break;
         case O_SWING_PATHS:
             if (cli_parse_whole("swing-paths", optarg, 0, 1e7,
@@ -508,6 +536,17 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         a->scenario = argv[optind++];
     if (optind < argc) {
         cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+        return CLI_BAD_INPUT;
+    }
+    if (a->trace && a->trace_path >= a->paths) {
+        cli_error("--trace-path %llu: the run has paths 0 to %zu (--paths %zu)",
+                  (unsigned long long)a->trace_path, a->paths - 1, a->paths);
+        return CLI_BAD_INPUT;
+    }
+    if (a->trace && (a->precision || a->csv || a->xlsx || a->html ||
+                     a->samples_csv || a->output_dir)) {
+        cli_error("--trace-path replays one path: it goes with --paths, "
+                  "--seed, --qmc, --currency and --json only");
         return CLI_BAD_INPUT;
     }
     if (a->max_paths && !a->precision) {
@@ -684,6 +723,157 @@ static int write_reports(const run_args *a, const gpb_scenario *s,
     return CLI_OK;
 }
 
+/* ---- one path ----------------------------------------------------------- */
+
+/* A money cell of the trace table: compact, blank for zero. */
+static void trace_cell(double x, gpb_currency cur, int width)
+{
+    char b[48] = "";
+    if (x != 0)
+        cli_format_money(x, cur, b, sizeof b);
+    fputc(' ', stdout);
+    cli_print_right(b, width);
+}
+
+static void print_trace(const gpb_scenario *s, const gpb_trace *t,
+                        const run_args *a, double rate, gpb_currency cur)
+{
+    int H = gpb_trace_months(t);
+    size_t nr = gpb_trace_run_count(t);
+    print_fit(gpb_scenario_name(s), 78);
+    printf("\n  path %" PRIu64 " of %zu, seed %" PRIu64 "%s; money in %s\n",
+           gpb_trace_path(t), a->paths, a->seed, a->quasi ? ", Sobol" : "",
+           gpb_currency_code(cur));
+    size_t K = gpb_trace_input_count(t);
+    if (K) {
+        printf("\n  the path's draws:\n");
+        for (size_t k = 0; k < K; k++) {
+            char b[48];
+            gpb_units_format_number(gpb_trace_input_value(t, k),
+                                    GPB_STYLE_EN, 4, b, sizeof b);
+            printf("    ");
+            print_fit(gpb_trace_input_path(t, k), 44);
+            int pad = 44 - cli_display_width(gpb_trace_input_path(t, k));
+            printf("%*s %s\n", pad > 0 ? pad : 0, "", b);
+        }
+    }
+    /* The categories this path booked, in registry order. */
+    int cats[GPB_CAT_COUNT], nc = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++)
+        for (int m = 0; m < H; m++)
+            if (gpb_trace_flow(t, m, (gpb_category)c) != 0) {
+                cats[nc++] = c;
+                break;
+            }
+    const int W = 12;
+    printf("\n  %5s", "month");
+    for (int k = 0; k < nc; k++) {
+        char h[32];
+        gpb_category c = (gpb_category)cats[k];
+        snprintf(h, sizeof h, "%s%.12s",
+                 gpb_category_flow(c) == GPB_FLOW_SPEND ? "−" : "+",
+                 gpb_category_key(c));
+        fputc(' ', stdout);
+        cli_print_right(h, W);
+    }
+    fputc(' ', stdout);
+    cli_print_right("cash", W + 1);
+    for (size_t k = 0; k < nr; k++) {
+        char h[32];
+        snprintf(h, sizeof h, "%.8s%%", gpb_scenario_training_name(s, k));
+        fputc(' ', stdout);
+        cli_print_right(h, 9);
+    }
+    fputc('\n', stdout);
+    int oc = gpb_trace_out_of_cash_month(t);
+    for (int m = 0; m < H; m++) {
+        printf("  %5d", m);
+        for (int k = 0; k < nc; k++)
+            trace_cell(gpb_trace_flow(t, m, (gpb_category)cats[k]) * rate,
+                       cur, W);
+        char b[48];
+        cli_format_money(gpb_trace_cash(t, m) * rate, cur, b, sizeof b);
+        fputc(' ', stdout);
+        cli_print_right(b, W + 1);
+        for (size_t k = 0; k < nr; k++) {
+            double f = gpb_trace_progress(t, k, m);
+            char pb[16] = "";
+            if (f > 0 && (m == 0 || gpb_trace_progress(t, k, m - 1) < 1))
+                snprintf(pb, sizeof pb, "%.1f", 100 * f);
+            fputc(' ', stdout);
+            cli_print_right(pb, 9);
+        }
+        if (m == oc)
+            printf("  ← out of cash");
+        fputc('\n', stdout);
+    }
+    if (oc < 0)
+        printf("  the cash lasts the %d-month horizon\n", H);
+    printf("\n  metrics (the path's row of --samples-csv):\n");
+    for (size_t i = 0; i < gpb_trace_metric_count(t); i++) {
+        double x = gpb_trace_metric_value(t, i);
+        char b[48];
+        if (gpb_trace_metric_unit_kind(t, i) == GPB_UNIT_MONEY)
+            cli_format_money(x * rate, cur, b, sizeof b);
+        else
+            gpb_units_format_number(x, GPB_STYLE_EN, 4, b, sizeof b);
+        printf("    ");
+        print_fit(gpb_trace_metric_name(t, i), 44);
+        int pad = 44 - cli_display_width(gpb_trace_metric_name(t, i));
+        printf("%*s %s\n", pad > 0 ? pad : 0, "", b);
+    }
+}
+
+static int trace_main(const run_args *a)
+{
+    gpb_scenario *s = NULL;
+    gpb_trace *t = NULL;
+    if (cli_load_scenario(a->scenario, &s))
+        return CLI_BAD_INPUT;
+    gpb_sim_options opt;
+    gpb_sim_options_default(&opt);
+    opt.paths = a->paths;
+    opt.seed = a->seed;
+    opt.quasi_random = a->quasi;
+    gpb_error err;
+    int rc = CLI_OK;
+    gpb_currency from = gpb_scenario_currency(s);
+    gpb_currency cur = a->currency ? a->currency : from;
+    double rate = 1;
+    if (gpb_report_exchange_rate(s, from, cur, &rate, &err)) {
+        cli_error_gpb("currency", &err);
+        rc = CLI_BAD_INPUT;
+        goto done;
+    }
+    gpb_status st = gpb_sim_trace(s, &opt, a->trace_path, &t, &err);
+    if (st) {
+        cli_error_gpb("trace", &err);
+        rc = st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+        goto done;
+    }
+    if (a->json) {
+        gpb_report_options ro;
+        gpb_report_options_default(&ro);
+        ro.currency = cur;
+        ro.rate = rate;
+        char *text = NULL;
+        if (gpb_report_trace_json(s, t, &opt, &ro, &text, &err)) {
+            cli_error_gpb("json", &err);
+            rc = CLI_INTERNAL;
+            goto done;
+        }
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        gpb_free(text);
+    } else {
+        print_trace(s, t, a, rate, cur);
+    }
+done:
+    gpb_trace_free(t);
+    gpb_scenario_free(s);
+    return rc;
+}
+
 static void usage_run(void)
 {
     printf(
@@ -694,6 +884,8 @@ static void usage_run(void)
         "[--html FILE]\n"
         "         [--samples-csv FILE] [--output-dir DIR] "
         "[--swing-paths N] [--quiet]\n"
+        "       gpubudget run [SCENARIO] --trace-path K [--paths N] [--seed S] "
+        "[--json]\n"
         "Simulates SCENARIO (the built-in 千卡/月 case when none is given) "
         "and reports\n"
         "spend, runway and the raise needed as distributions, and which "
@@ -713,7 +905,11 @@ static void usage_run(void)
         "  --output-dir D  put the files in D; alone, writes all of them as "
         "D/STEM.*\n"
         "  --swing-paths N paths per side of each tornado run (default "
-        "2000; 0: none)\n");
+        "2000; 0: none)\n"
+        "  --trace-path K  replay path K of this run (same --seed, --paths, "
+        "--qmc) alone:\n"
+        "                  its draws and month-by-month ledger (--json: "
+        "docs/output.md)\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -726,6 +922,8 @@ int cmd_run(int argc, char **argv)
     }
     if (rc)
         return rc;
+    if (a.trace)
+        return trace_main(&a);
     gpb_scenario *s = NULL;
     gpb_result *r = NULL;
     gpb_sensitivity *sens = NULL;
@@ -763,6 +961,11 @@ int cmd_run(int argc, char **argv)
     }
     ri.sens = sens;
     ri.sens_error = sens_error[0] ? sens_error : NULL;
+    char sarg[4200] = "";
+    if (a.scenario)
+        snprintf(sarg, sizeof sarg, "%s ", a.scenario);
+    ri.scenario_arg = sarg;
+    ri.quasi = a.quasi;
 
     gpb_report_options ro;
     gpb_report_options_default(&ro);

@@ -168,6 +168,27 @@ GPB_API gpb_status gpb_report_samples_csv(const gpb_scenario *s,
                                           char **out, gpb_error *err);
 
 /*
+ * One path replayed alone (gpb_sim_trace) as JSON: "scenario", "path",
+ * with `sim` (the run's options, optional) "seed", "paths" and
+ * "quasi_random"; "currency", "horizon_months", "out_of_cash_month" (the
+ * first month whose closing cash is below zero, or null); "inputs" (the
+ * path's sampled inputs, in their own units, keyed by key path);
+ * "metrics" (keyed exactly as the columns of gpb_report_samples_csv, money
+ * in the report currency: the same values as that path's row); "months",
+ * one object per month with "flows" (every category of the registry, by
+ * key, ≥ 0, its direction the category's), "spend", "income", "cash" (the
+ * closing cash) and "progress" (each training run's share of its compute
+ * done, by name). Money is converted as in gpb_report_json_opt.
+ * Returns new text (gpb_free); GPB_EINVAL for NULL s, t or out;
+ * GPB_ECURRENCY when no rate is known; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_trace_json(const gpb_scenario *s,
+                                         const gpb_trace *t,
+                                         const gpb_sim_options *sim,
+                                         const gpb_report_options *opt,
+                                         char **out, gpb_error *err);
+
+/*
  * Writes an xlsx workbook (libxlsxwriter) to `path`: sheets summary,
  * quantiles, fan, p_out_of_cash, sensitivity, claims, inputs, sources,
  * charts (native, editable charts: the cash fan, P(out of cash), the

@@ -448,6 +448,19 @@ GPB_API gpb_status gpb_result_samples(const gpb_result *r,
                                       const double **values, gpb_error *err);
 
 /*
+ * The k kept paths with the lowest (lowest = 1) or highest values of a
+ * metric, most extreme first, ties to the lower path; their path numbers
+ * (counting path_offset) go to paths[0..k−1], as gpb_sim_trace takes
+ * them. k ≤ 100 and ≤ the kept paths. Finds what to replay: the paths
+ * where cash.min is lowest are the ones that ran out soonest and deepest.
+ */
+#define GPB_RESULT_EXTREME_PATHS_MAX 100
+GPB_API gpb_status gpb_result_extreme_paths(const gpb_result *r,
+                                            const char *metric, int lowest,
+                                            size_t k, uint64_t *paths,
+                                            gpb_error *err);
+
+/*
  * The mean of category c's flow in month m over all paths (exact sums of
  * fixed-point block totals, so the same for any split), in the report
  * currency; NaN out of range or when the run kept no ledger (options'
@@ -602,6 +615,13 @@ GPB_API double gpb_trace_progress(const gpb_trace *t, size_t run, int month);
 GPB_API size_t gpb_trace_metric_count(const gpb_trace *t);
 GPB_API const char *gpb_trace_metric_name(const gpb_trace *t, size_t i);
 GPB_API double gpb_trace_metric_value(const gpb_trace *t, size_t i);
+/* The metric's gpb_unit (GPB_UNIT_COUNT out of range). */
+GPB_API gpb_unit gpb_trace_metric_unit_kind(const gpb_trace *t, size_t i);
+/* The scenario's training runs (gpb_trace_progress's `run`). */
+GPB_API size_t gpb_trace_run_count(const gpb_trace *t);
+/* The first month whose closing cash is below zero (the path's runway),
+   or -1 when the cash lasts the horizon. */
+GPB_API int gpb_trace_out_of_cash_month(const gpb_trace *t);
 /* The path's uncertain inputs in their own units and currency, as the
    samples CSV writes them. */
 GPB_API size_t gpb_trace_input_count(const gpb_trace *t);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sketch.h"
+#include "vmath.h"
 
 #define SHIFT (52 - GPB__SKETCH_MANT_BITS)
 
@@ -47,6 +48,23 @@ static double key_value(uint64_t k)
 }
 
 
+/* The extremes of n keys, into *lo and *hi: a reduction that vectorises
+   (AVX-512 has unsigned 64-bit min and max; a chain of compares and
+   conditional moves took half of an add's time). */
+GPB__VCLONES static void key_range(const uint64_t *key, size_t n,
+                                   uint64_t *lo, uint64_t *hi)
+{
+    uint64_t kmin = *lo, kmax = *hi;
+#pragma omp simd reduction(min : kmin) reduction(max : kmax)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key[i];
+        kmin = k < kmin ? k : kmin;
+        kmax = k > kmax ? k : kmax;
+    }
+    *lo = kmin;
+    *hi = kmax;
+}
+
 /* Keys in batches, so the key loop vectorises; the counting is in
    gpb__sketch_add_keys. */
 void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
@@ -64,11 +82,7 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
 {
     uint64_t kmin = s->n ? gpb__sketch_key(s->min) : UINT64_MAX;
     uint64_t kmax = s->n ? gpb__sketch_key(s->max) : 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = key[i];
-        kmin = k < kmin ? k : kmin;
-        kmax = k > kmax ? k : kmax;
-    }
+    key_range(key, n, &kmin, &kmax);
     for (size_t i = 0; i < n; i++) {
         uint64_t k = key[i];
         uint32_t *p = s->page[k >> 52];

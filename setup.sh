@@ -7,7 +7,10 @@
 #                     test suite in both builds, then a short smoke of the
 #                     fuzz harnesses (built with clang in build-fuzz)
 #   ./setup.sh deps   only install the missing Debian packages
-#   ./setup.sh bench  build optimised and run the benchmarks
+#   ./setup.sh bench [NAME...]
+#                     install what is missing (and numpy, for the benchmark's
+#                     peer model), build optimised and run the benchmarks,
+#                     or only those named (bench/README.md)
 #   ./setup.sh fuzz [SECONDS]
 #                     build the libFuzzer harnesses with clang (build-fuzz)
 #                     and run each for SECONDS (default 60) from the seed
@@ -38,6 +41,10 @@ PACKAGES="
 # clang with libFuzzer and the sanitizer runtimes, which Debian 12 ships
 # in libclang-rt-14-dev.
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
+# The benchmarks only (./setup.sh bench): numpy for bench/bench_numpy.py,
+# the independent model of the benchmark scenario that the CLI is timed
+# against and checked with.
+BENCH_PACKAGES="python3-numpy"
 
 install_deps() { # packages...
     missing=""
@@ -137,9 +144,10 @@ test)
     exit $rc
     ;;
 bench)
-    install_deps $PACKAGES
+    shift
+    install_deps $PACKAGES $BENCH_PACKAGES
     configure build-release --buildtype=release
-    meson test -C build-release --benchmark --verbose
+    meson test -C build-release --benchmark --verbose "$@"
     ;;
 fuzz)
     seconds=${2:-60}
@@ -149,7 +157,7 @@ fuzz)
     exit $?
     ;;
 *)
-    echo "usage: ./setup.sh run|test|deps|bench|fuzz [SECONDS]" >&2
+    echo "usage: ./setup.sh run|test|deps|bench [NAME...]|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -580,7 +580,7 @@ double gpb_cells_implied_mfu(const char *params, const char *tokens,
     gpb__cell c;
     gpb__cell_begin(&c);
     train_args a;
-    double g, dd, mfu = 0;
+    double g = 0, dd = 0, mfu = 0;
     /* The MFU argument is not used: pass the default so that reading it
        cannot fail. */
     gpb_status st = train_read(&c, params, tokens, card, NULL, precision, &a);

@@ -256,7 +256,8 @@ struct gpb_result {
     size_t n_metrics;
     eng_metric *metrics;   /* owned copies of names and labels */
     double **values;       /* [metric][kept path], or NULL when constant */
-    double *store;
+    double *store;         /* gpb__big_alloc'd, store_bytes */
+    size_t store_bytes;
     int *nonzero;          /* [metric] */
     /* Means in path order, per block (for merging and when not every
        path is kept): count, mean and M2 of each metric per block. */

@@ -68,13 +68,17 @@ struct eng_block {
     double *fxbuf;         /* per-lane exchange rates */
     const double *per_usd[GPB_CURRENCY_COUNT];
     uint32_t *w[4];
-    double *z[4];          /* a group of four months of normals */
     double *u, *copu;      /* scratch */
     double *flow[GPB_CAT_COUNT], *tot[GPB_CAT_COUNT];
+    /* The categories some kernel booked this month: the close adds only
+       those (a flow nobody booked is zero). */
+    unsigned char booked[GPB_CAT_COUNT];
     double *cash, *cmin, *runway, *dep, *npv;
-    double *index, *zp[4];
+    double *index;
+    float *zp[4];          /* the price index's normals, four months */
     long zp_group;
-    double *users, *zu[4], *sv_gpus, *sv_tok, *sv_start, *scratch;
+    float *zu[4];          /* the users' normals, four months */
+    double *users, *sv_gpus, *sv_tok, *sv_start, *scratch;
     double *serve_last;    /* serving's flow in the last month */
     long zu_group;
     int sv_min_start;
@@ -142,9 +146,8 @@ eng_block *gpb__block_new(const eng_plan *p)
     b->fxbuf = arena(b, GPB_CURRENCY_COUNT * LANES * sizeof *b->fxbuf);
     for (int k = 0; k < 4; k++) {
         b->w[k] = arena(b, LANES * sizeof *b->w[k]);
-        b->z[k] = lanes(b);
-        b->zp[k] = lanes(b);
-        b->zu[k] = lanes(b);
+        b->zp[k] = arena(b, LANES * sizeof(float));
+        b->zu[k] = arena(b, LANES * sizeof(float));
     }
     b->u = lanes(b);
     b->copu = arena(b, (p->n_cop ? p->n_cop : 1) * 2 * sizeof(double));
@@ -261,7 +264,7 @@ static void draw(eng_block *b, uint32_t stream, uint32_t slot,
 
 /* Normals for the four months of group q of a process: Box–Muller on
    words (0, 1) for months 4q, 4q + 1 and (2, 3) for 4q + 2, 4q + 3. */
-static void normals4(eng_block *b, uint32_t stream, long q, double *z[4])
+static void normals4(eng_block *b, uint32_t stream, long q, float *z[4])
 {
     draw(b, stream, (uint32_t)q, 0);
     gpb__box_muller(b->nl, b->w[0], b->w[1], z[0], z[1]);
@@ -783,12 +786,12 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
 /* ---- month kernels ------------------------------------------------------- */
 
 GPB__VCLONES static void price_step(double *index, const double *drift,
-                                    const double *vol, const double *z,
+                                    const double *vol, const float *z,
                                     size_t n)
 {
 #pragma omp simd
     for (size_t i = 0; i < n; i++)
-        index[i] = gpb__walk(index[i], drift[i], vol[i], z[i]);
+        index[i] = gpb__walk(index[i], drift[i], vol[i], (double)z[i]);
 }
 
 static void k_price(eng_block *b, const eng_proc *pr, int m)
@@ -823,6 +826,7 @@ GPB__VCLONES static void team_step(double *flow, const double *se,
 static void k_team(eng_block *b, const eng_proc *pr, int m)
 {
     const gpb__team_role *t = &b->s->team[pr->index];
+    b->booked[GPB_CAT_TEAM] = 1;
     team_step(b->flow[GPB_CAT_TEAM], b->team_se[pr->index], b->x[t->count],
               col(b, t->add_per_month, b->p->c0),
               col(b, t->max_count, b->p->cinf), b->x[t->salary_per_year],
@@ -837,6 +841,7 @@ static void k_funding(eng_block *b, const eng_proc *pr, int m)
     const int *fm = b->fund_month[pr->index];
     const double *cl = b->fund_closed[pr->index], *amt = b->x[f->amount];
     double *flow = b->flow[GPB_CAT_FUNDING];
+    b->booked[GPB_CAT_FUNDING] = 1;
     for (size_t i = 0; i < b->nl; i++)
         flow[i] += fm[i] == m && cl[i] != 0 ? amt[i] : 0.0;
 }
@@ -847,6 +852,7 @@ static void k_other(eng_block *b, const eng_proc *pr, int m)
     const int *se = b->other_se[pr->index];
     const double *pm = b->x[o->per_month];
     double *flow = b->flow[GPB_CAT_OTHER];
+    b->booked[GPB_CAT_OTHER] = 1;
     for (size_t i = 0; i < b->nl; i++)
         flow[i] += m >= se[i] && m < se[LANES + i] ? pm[i] : 0.0;
 }
@@ -924,6 +930,7 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
     draw(b, pr->stream, (uint32_t)m, 0);
     const double *idx = t->follows_price_index ? b->index : p->c1;
     double *flow = b->flow[GPB_CAT_COMPUTE_RENT];
+    b->booked[GPB_CAT_COMPUTE_RENT] = 1;
     for (size_t i = 0; i < nl; i++) {
         if (m < r->start[i])
             continue;
@@ -1015,7 +1022,7 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
 GPB__VCLONES static void users_step(double *users, const double *start,
                                     const double *u0, const double *g,
                                     const double *gv, const double *cap,
-                                    const double *z, const double *cpu,
+                                    const float *z, const double *cpu,
                                     const double *idx, double *serve,
                                     const double *arpu, const double *pay,
                                     double *rev, double m, size_t n)
@@ -1023,7 +1030,7 @@ GPB__VCLONES static void users_step(double *users, const double *start,
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         /* Every value loaded before it is chosen: no branch. */
-        double walk = gpb__walk(users[i], g[i], gv[i], z[i]);
+        double walk = gpb__walk(users[i], g[i], gv[i], (double)z[i]);
         double first = u0[i], c = cap[i];
         double later = m > start[i] ? walk : 0.0;
         double nu = m == start[i] ? first : later;
@@ -1056,6 +1063,7 @@ static void k_capacity(eng_block *b, const eng_proc *pr, int m)
         return;
     const double *idx = t->follows_price_index ? b->index : p->c1;
     double *flow = b->flow[GPB_CAT_COMPUTE_RENT];
+    b->booked[GPB_CAT_COMPUTE_RENT] = 1;
     for (size_t i = 0; i < nl; i++) {
         const gpb__rent_terms *rt = &c->rtl[i];
         int on = m >= c->start[i] && m < c->end[i];
@@ -1112,6 +1120,8 @@ static void k_serving(eng_block *b, const eng_proc *pr, int m)
     const double *pay = col(b, s->revenue.paying_frac, p->c1);
     double *rev = s->revenue.present ? b->flow[GPB_CAT_REVENUE] : b->scratch;
     double *serve = b->flow[GPB_CAT_SERVING];
+    b->booked[GPB_CAT_SERVING] = 1;
+    b->booked[GPB_CAT_REVENUE] |= (unsigned char)(s->revenue.present != 0);
     /* Per-user cost: the users, the cost and the revenue in one pass;
        from the model: the users (cost 0 here), then the GPUs below. */
     users_step(b->users, b->sv_start, u0, g, gv, cap, b->zu[m % 4],
@@ -1164,6 +1174,12 @@ static void k_fleet(eng_block *b, const eng_proc *pr, int m)
 {
     const gpb_scenario *s = b->s;
     fleet_st *fs = &b->fleet[pr->index];
+    static const int cats[] = {GPB_CAT_HARDWARE, GPB_CAT_FINANCING,
+                               GPB_CAT_POWER,    GPB_CAT_HOSTING,
+                               GPB_CAT_MAINTENANCE, GPB_CAT_RESALE,
+                               GPB_CAT_RENT_OUT};
+    for (size_t c = 0; c < sizeof cats / sizeof *cats; c++)
+        b->booked[cats[c]] = 1;
     for (size_t i = 0; i < b->nl; i++) {
         gpb__fleet_flows f;
         /* Cards let out earn the market's price: the index moves it. */
@@ -1309,6 +1325,16 @@ CLOSE_VARIANT(close_npv, 1, 0)
 CLOSE_VARIANT(close_ledger, 0, 1)
 CLOSE_VARIANT(close_all, 1, 1)
 
+/* 1 when x[0..n-1] are all finite: a reduction that vectorises. */
+GPB__VCLONES static int all_finite(const double *x, size_t n)
+{
+    int bad = 0;
+#pragma omp simd reduction(| : bad)
+    for (size_t i = 0; i < n; i++)
+        bad |= !(fabs(x[i]) <= 1.7976931348623157e308);
+    return !bad;
+}
+
 static int lane_finite(const eng_block *b, int cat_only)
 {
     for (int c = 0; c < GPB_CAT_COUNT; c++)
@@ -1345,16 +1371,20 @@ static void finish(eng_block *b, double *const *out)
         memcpy(OUT(MK_CATEGORY, c, -1), b->tot[c], nl * sizeof(double));
     double *spend = OUT(MK_PATH, GPB_METRIC_SPEND_TOTAL, -1);
     double *inc = OUT(MK_PATH, GPB_METRIC_INCOME_TOTAL, -1);
-    for (size_t i = 0; i < nl; i++) {
-        double sp = 0, in = 0;
-        for (int c = 0; c < GPB_CAT_COUNT; c++) {
-            if (gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND)
-                sp += b->tot[c][i];
-            else
-                in += b->tot[c][i];
-        }
-        spend[i] = sp;
-        inc[i] = in;
+    /* Σ of the categories in registry order, lane by lane (the order of
+       the sum is the same for every path); those nothing books add 0. */
+    memset(spend, 0, nl * sizeof *spend);
+    memset(inc, 0, nl * sizeof *inc);
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        if (!p->cat_used[c])
+            continue;
+        double *acc = gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND
+                          ? spend
+                          : inc;
+        const double *t = b->tot[c];
+#pragma omp simd
+        for (size_t i = 0; i < nl; i++)
+            acc[i] += t[i];
     }
     double *mon = OUT(MK_PATH, GPB_METRIC_SPEND_MONTHLY, -1);
     double *ce = OUT(MK_PATH, GPB_METRIC_CASH_END, -1);
@@ -1444,19 +1474,11 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                 return GPB_OK;
             }
     }
-    /* The categories some process books, in registry order. */
-    close_cat cc[GPB_CAT_COUNT];
-    int cidx[GPB_CAT_COUNT], ncat = 0;
-    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+    for (int c = 0; c < GPB_CAT_COUNT; c++)
         memset(b->flow[c], 0, nl * sizeof(double));
-        if (!p->cat_used[c])
-            continue;
-        cc[ncat].flow = b->flow[c];
-        cc[ncat].tot = b->tot[c];
-        cc[ncat].sign =
-            gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND ? -1.0 : 1.0;
-        cidx[ncat++] = c;
-    }
+    memset(b->booked, 0, sizeof b->booked);
+    close_cat cc[GPB_CAT_COUNT];
+    int cidx[GPB_CAT_COUNT];
     double lsum[GPB_CAT_COUNT * 8];
     for (int m = 0; m < H; m++) {
         for (size_t j = 0; j < p->n_procs; j++) {
@@ -1479,12 +1501,23 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
             d0 = gpb__discount(p->discount_rate, (double)m + GPB__AT_START);
             d1 = gpb__discount(p->discount_rate, (double)m + GPB__AT_END);
         }
-        for (int k = 0; k < ncat; k++) {
-            int c = cidx[k];
-            cc[k].npvw = c == GPB_CAT_HARDWARE ? d0
-                         : c == GPB_CAT_FUNDING ? 0.0
-                         : cc[k].sign < 0       ? d1
-                                                : -d1;
+        /* The categories booked this month, in registry order. */
+        int ncat = 0;
+        for (int c = 0; c < GPB_CAT_COUNT; c++) {
+            if (!b->booked[c])
+                continue;
+            b->booked[c] = 0;
+            cc[ncat].flow = b->flow[c];
+            cc[ncat].tot = b->tot[c];
+            cc[ncat].sign = gpb_category_flow((gpb_category)c) ==
+                                    GPB_FLOW_SPEND
+                                ? -1.0
+                                : 1.0;
+            cc[ncat].npvw = c == GPB_CAT_HARDWARE ? d0
+                            : c == GPB_CAT_FUNDING ? 0.0
+                            : cc[ncat].sign < 0    ? d1
+                                                   : -d1;
+            cidx[ncat++] = c;
         }
         if (m == H - 1)
             memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
@@ -1542,6 +1575,8 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
     /* Every figure of every path must be a number: the first path that
        has one that is not is reported. */
     for (size_t mi = 0; mi < p->n_metrics; mi++) {
+        if (all_finite(out[mi], n))
+            continue;
         size_t lim = *bad_lane >= 0 ? (size_t)*bad_lane : n;
         for (size_t i = 0; i < lim; i++)
             if (!isfinite(out[mi][i])) {

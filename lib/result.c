@@ -389,7 +389,7 @@ void gpb_result_free(gpb_result *r)
     free(r->osc);
     free(r->msketch);
     free(r->values);
-    free(r->store);
+    gpb__big_free(r->store, r->store_bytes);
     free(r->nonzero);
     free(r->blk_mean);
     free(r->blk_m2);
@@ -469,7 +469,8 @@ static gpb_status result_alloc(const eng_metric *metrics, size_t n_metrics,
     }
     if (cols && kept > SIZE_MAX / sizeof(double) / cols)
         goto oom;
-    r->store = malloc(cols * kept * sizeof(double) + 1);
+    r->store_bytes = cols * kept * sizeof(double) + 1;
+    r->store = gpb__big_alloc(r->store_bytes);
     if (!r->store)
         goto oom;
     double *at = r->store;
@@ -570,6 +571,10 @@ const char *gpb_result_metric_label(const gpb_result *r, size_t i)
 int gpb_result_metric_direction(const gpb_result *r, size_t i)
 {
     return r && i < r->n_metrics ? r->metrics[i].direction : 0;
+}
+int gpb_result_metric_is_constant(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_metrics && r->metrics[i].constant;
 }
 gpb_unit gpb_result_metric_unit_kind(const gpb_result *r, size_t i)
 {

@@ -244,8 +244,12 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     }
     for (size_t m = 0; m < M; m++) {
         const double *v = NULL;
-        gpb_result_samples(r, x->metric_names[m], &v, NULL);
-        if (rank_column(v, n, Y + m * n, vw)) {
+        /* A metric constant by construction has no samples to rank (and
+           asking for them would materialise a column of every path). */
+        if (gpb_result_metric_is_constant(r, m) ||
+            gpb_result_samples(r, x->metric_names[m], &v, NULL) ||
+            rank_column(v, n, Y + m * n, vw)) {
+            memset(Y + m * n, 0, n * sizeof *Y);
             x->mflags[m] |= GPB_SENS_CONSTANT_OUTPUT;
             for (size_t k = 0; k < K; k++)
                 x->flags[m * K + k] |= GPB_SENS_CONSTANT_OUTPUT;

@@ -30,6 +30,10 @@ extern double log(double);
 extern double sin(double);
 #pragma omp declare simd notinbranch
 extern double cos(double);
+#pragma omp declare simd notinbranch
+extern float logf(float);
+#pragma omp declare simd notinbranch
+extern float cosf(float);
 #endif
 
 /*

@@ -246,8 +246,6 @@ typedef struct run_info {
     int reached;
     const gpb_sensitivity *sens;
     const char *sens_error;
-    const char *scenario_arg; /* "FILE " as typed, for the replay hint */
-    int quasi;
 } run_info;
 
 static void print_summary(const gpb_scenario *s, const view *v,
@@ -301,11 +299,9 @@ static void print_summary(const gpb_scenario *s, const view *v,
         printf("  lowest cash on paths");
         for (size_t k = 0; k < nw; k++)
             printf("%s %" PRIu64, k ? "," : "", worst[k]);
-        printf("; replay one month by month:\n    gpubudget run %s--seed %" PRIu64
-               " --paths %zu%s --trace-path %" PRIu64 "\n",
-               ri->scenario_arg ? ri->scenario_arg : "",
-               gpb_result_seed(r), gpb_result_paths(r),
-               ri->quasi ? " --qmc" : "", worst[0]);
+        printf(";\n    replay one month by month: the same command with "
+               "--trace-path %" PRIu64 "\n",
+               worst[0]);
     }
     printf("  raise needed now:");
     static const double conf[3] = {0.80, 0.90, 0.95};
@@ -378,6 +374,7 @@ typedef struct run_args {
     double precision;
     int months;
     double confidence;
+    int timings;        /* --timings: phase times on stderr */
     int trace;          /* --trace-path given */
     uint64_t trace_path;
 } run_args;
@@ -387,7 +384,7 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
     enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_CSV, O_QMC, O_MONTHS,
            O_CONF, O_QUIET, O_HELP, O_XLSX, O_HTML, O_SAMPLES_CSV, O_SAMPLES,
            O_OUTDIR, O_CURRENCY, O_PRECISION, O_MAX_PATHS, O_SWING_PATHS,
-           O_TRACE };
+           O_TRACE, O_TIMINGS };
     static const struct option opts[] = {
         {"paths", required_argument, 0, O_PATHS},
         {"seed", required_argument, 0, O_SEED},
@@ -409,6 +406,7 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         {"max-paths", required_argument, 0, O_MAX_PATHS},
         {"swing-paths", required_argument, 0, O_SWING_PATHS},
         {"trace-path", required_argument, 0, O_TRACE},
+        {"timings", no_argument, 0, O_TIMINGS},
         {0, 0, 0, 0}};
     gpb_sim_options d;
     gpb_sim_options_default(&d);
@@ -436,6 +434,9 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
                     return CLI_BAD_INPUT;
             }
             *(c == O_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
+            break;
+        case O_TIMINGS:
+            a->timings = 1;
             break;
         case O_TRACE:
             if (is_raise)
@@ -906,6 +907,9 @@ static void usage_run(void)
         "D/STEM.*\n"
         "  --swing-paths N paths per side of each tornado run (default "
         "2000; 0: none)\n"
+        "  --timings       how long the simulation, the sensitivity and "
+        "the report took\n"
+        "                  (stderr)\n"
         "  --trace-path K  replay path K of this run (same --seed, --paths, "
         "--qmc) alone:\n"
         "                  its draws and month-by-month ledger (--json: "
@@ -928,9 +932,11 @@ int cmd_run(int argc, char **argv)
     gpb_result *r = NULL;
     gpb_sensitivity *sens = NULL;
     run_info ri = {0};
+    double t_start = now_s();
     rc = simulate(&a, &s, &r, &ri);
     if (rc)
         goto done;
+    double t_sim = now_s();
 
     view v = {.r = r, .from = gpb_result_currency(r), .rate = 1.0};
     v.cur = a.currency ? a.currency : v.from;
@@ -959,13 +965,9 @@ int cmd_run(int argc, char **argv)
         if (st)
             snprintf(sens_error, sizeof sens_error, "%s", err.message);
     }
+    double t_sens = now_s();
     ri.sens = sens;
     ri.sens_error = sens_error[0] ? sens_error : NULL;
-    char sarg[4200] = "";
-    if (a.scenario)
-        snprintf(sarg, sizeof sarg, "%s ", a.scenario);
-    ri.scenario_arg = sarg;
-    ri.quasi = a.quasi;
 
     gpb_report_options ro;
     gpb_report_options_default(&ro);
@@ -989,6 +991,13 @@ int cmd_run(int argc, char **argv)
         gpb_free(text);
     } else if (!a.quiet) {
         print_summary(s, &v, a.scenario, &ri);
+    }
+    if (a.timings) {
+        fflush(stdout);
+        fprintf(stderr,
+                "timings: load and simulate %.3f s (simulation %.3f s), "
+                "sensitivity %.3f s, reports %.3f s\n",
+                t_sim - t_start, ri.secs, t_sens - t_sim, now_s() - t_sens);
     }
 done:
     gpb_sensitivity_free(sens);

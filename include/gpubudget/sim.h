@@ -366,6 +366,10 @@ GPB_API const char *gpb_result_metric_label(const gpb_result *r, size_t i);
 GPB_API int gpb_result_metric_direction(const gpb_result *r, size_t i);
 /* The metric's gpb_unit (GPB_UNIT_COUNT out of range). */
 GPB_API gpb_unit gpb_result_metric_unit_kind(const gpb_result *r, size_t i);
+/* 1 when the metric is the same on every path by construction (a
+   category nothing in the scenario books, a run's FLOPs when its size is
+   fixed): no per-path values are stored until gpb_result_samples asks. */
+GPB_API int gpb_result_metric_is_constant(const gpb_result *r, size_t i);
 /* The category of a category metric, else -1. */
 GPB_API int gpb_result_metric_category(const gpb_result *r, size_t i);
 /* 1 when the metric is not 0 on some path. */

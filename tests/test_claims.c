@@ -644,6 +644,71 @@ START_TEST(test_pitch_parse)
 }
 END_TEST
 
+/* A pitch's scenario loads: 1 when gpb_claim_pitch_scenario and the
+   loader both succeed. */
+static int pitch_scenario_loads(const char *text)
+{
+    gpb_pitch p;
+    gpb_error e;
+    char *yaml = NULL;
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    if (gpb_claim_pitch_parse(text, &p, &e) != GPB_OK ||
+        gpb_claim_pitch_scenario(&p, &yaml, &e) != GPB_OK)
+        return 0;
+    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "<pitch>",
+                                             &s, &d);
+    gpb_scenario_free(s);
+    gpb_diagnostics_free(d);
+    gpb_free(yaml);
+    return st == GPB_OK;
+}
+
+/*
+ * The figures of a pitch are held to a scenario's ranges when parsed
+ * (docs/scenario.md: params (0, 1e15], tokens (0, 1e17], GPUs 1 to 1e7),
+ * so that its scenario loads: at each bound the pitch's scenario loads,
+ * and past it the parser refuses the part as written, at its column
+ * (fuzz finding pitch-params-out-of-range: 1e16 params parsed and the
+ * scenario failed to load at "<pitch>:7:13").
+ */
+START_TEST(test_pitch_ranges)
+{
+    static const struct {
+        const char *text;
+        int column;
+        const char *quoted, *range;
+    } bad[] = {
+        {"1e16 params, 1000 tokens, 1 H100", 1, "'1e16 params'",
+         "(0, 1e+15]"},
+        {"1 params, 1e18 tokens, 8 H100", 11, "'1e18 tokens'",
+         "(0, 1e+17]"},
+        {"7B, 1.5e17", 5, "'1.5e17'", "(0, 1e+17]"},
+        {"0 params, 1T tokens", 1, "'0 params'", "(0, 1e+15]"},
+        {"-5 params", 1, "'-5 params'", "(0, 1e+15]"},
+        {"7B params, 20000001 H100", 12, "'20000001 H100'", "[1, 1e+07]"},
+        {"7B params, 0 H100", 12, "'0 H100'", "[1, 1e+07]"},
+        {"7B params, H100 x -8", 12, "'H100 x -8'", "[1, 1e+07]"},
+    };
+    gpb_pitch p;
+    gpb_error e;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(gpb_claim_pitch_parse(bad[i].text, &p, &e),
+                         GPB_ERANGE);
+        ck_assert_int_eq(e.column, bad[i].column);
+        ck_assert_msg(strstr(e.message, bad[i].quoted) &&
+                          strstr(e.message, bad[i].range),
+                      "%s: %s", bad[i].text, e.message);
+    }
+    /* At the bounds: accepted, and the scenario loads. */
+    ck_assert(pitch_scenario_loads("1e15 params, 1000 tokens, 1 H100"));
+    ck_assert(pitch_scenario_loads("1 params, 1e17 tokens, 10000000 H100"));
+    /* Not whole stays a syntax error. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("7B params, 0.5 H100", &p, &e),
+                     GPB_ESYNTAX);
+}
+END_TEST
+
 /*
  * 70B on 2T tokens on 512 H100s: 6 · 70e9 · 2e12 = 8.4e23 FLOPs; in 7
  * days the cluster peaks at 512 · 989.4e12 · 7 · 86400 = 3.06375e23
@@ -755,6 +820,7 @@ static Suite *claims_suite(void)
     tc = tcase_create("pitch");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_pitch_parse);
+    tcase_add_test(tc, test_pitch_ranges);
     tcase_add_test(tc, test_pitch_seven_days_implausible);
     tcase_add_test(tc, test_pitch_budget);
     suite_add_tcase(s, tc);

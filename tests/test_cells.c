@@ -141,6 +141,51 @@ START_TEST(train_time_and_cost_match)
 }
 END_TEST
 
+/*
+ * GPU-hours, card-months and days agree up to the edge of the double
+ * range (fuzz finding card-months-overflow: the last two went through
+ * seconds, which overflow 3600 times sooner). By hand, 70B on 2T tokens
+ * on H100s (989.4e12 FLOP/s at bf16) at MFU m is 8.4e23 / (989.4e12 · m ·
+ * 3600) GPU-hours: 2.3583316488107e305 at m = 1e-300, 1.6845226062934e308
+ * at 1.4e-303 (below DBL_MAX = 1.797e308), and past it at 1.3e-303.
+ */
+START_TEST(train_times_agree_at_the_edge)
+{
+    static const struct {
+        const char *mfu;
+        double gpu_hours;
+    } at[] = {{"1e-300", 2.3583316488107e305},
+              {"1.4e-303", 1.6845226062934e308}};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        double h = at[i].gpu_hours;
+        ck_assert(fabs(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100",
+                                                    at[i].mfu, "")) -
+                       h) < 1e-12 * h);
+        ck_assert(fabs(ok(gpb_cells_train_card_months("70B", "2T", "H100",
+                                                      at[i].mfu, "")) -
+                       h / 730.5) < 1e-12 * h / 730.5);
+        ck_assert(fabs(ok(gpb_cells_train_days("70B", "2T", "H100", "1",
+                                               at[i].mfu, "")) -
+                       h / 24) < 1e-12 * h / 24);
+        ck_assert(fabs(ok(gpb_cells_train_days("70B", "2T", "H100", "1000",
+                                               at[i].mfu, "")) -
+                       h / 24000) < 1e-12 * h / 24000);
+    }
+    /* Past the edge all three overflow, and say so. */
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    bad(gpb_cells_train_card_months("70B", "2T", "H100", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "1", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    /* Days on a fraction of a GPU can overflow where GPU-hours do not. */
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0.001", "1.4e-303", ""),
+        GPB_ERANGE, "training time in days overflows");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0", "0.4", ""),
+        GPB_EINVAL, "gpus");
+}
+END_TEST
+
 START_TEST(implied_mfu_matches)
 {
     double flops = 8.4e23, p = peak_bf16("H100"), m = 0, mh = 0;
@@ -1162,6 +1207,7 @@ static Suite *cells_suite(void)
     TCase *tc = tcase_create("closed forms");
     tcase_add_test(tc, train_flops_matches);
     tcase_add_test(tc, train_time_and_cost_match);
+    tcase_add_test(tc, train_times_agree_at_the_edge);
     tcase_add_test(tc, implied_mfu_matches);
     tcase_add_test(tc, gpu_field_matches);
     tcase_add_test(tc, chinchilla_matches);

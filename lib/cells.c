@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cells_internal.h"
+#include "formula.h"
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
 #include "gpubudget/hardware.h"
@@ -519,12 +520,22 @@ double gpb_cells_train_days(const char *params, const char *tokens,
     gpb__cell c;
     gpb__cell_begin(&c);
     train_args a;
-    gpb_train_time t = {0};
-    double g;
+    double g, h, days = 0;
     gpb_status st = train_read(&c, params, tokens, card, mfu, precision, &a);
-    if (!st && !(st = gpb__cell_number(&c, "gpus", gpus, NAN, &g)))
-        st = gpb_compute_train_time(a.flops, g, a.peak, a.mfu, &t, &c.err);
-    return gpb__cell_end(&c, st, t.days);
+    if (st || (st = gpb__cell_number(&c, "gpus", gpus, NAN, &g)))
+        return gpb__cell_end(&c, st, 0);
+    if (!(g > 0))
+        return gpb__cell_end(&c,
+                             gpb__cell_fail(&c, GPB_EINVAL, "gpus",
+                                            "must be positive, found %g", g),
+                             0);
+    /* gpb_compute_train_time's .days, without its seconds, which overflow
+       (at 5e304 hours) before the days do. */
+    if (!(st = gpb_compute_gpu_hours(a.flops, a.peak, a.mfu, &h, &c.err))) {
+        days = gpb__wall_days(h, g);
+        st = gpb__need_result(&c.err, days, "training time in days");
+    }
+    return gpb__cell_end(&c, st, days);
 }
 
 double gpb_cells_train_card_months(const char *params, const char *tokens,
@@ -534,12 +545,14 @@ double gpb_cells_train_card_months(const char *params, const char *tokens,
     gpb__cell c;
     gpb__cell_begin(&c);
     train_args a;
-    gpb_train_time t = {0};
+    double h, months = 0;
     gpb_status st = train_read(&c, params, tokens, card, mfu, precision, &a);
-    /* Card-months do not depend on the GPU count; one is as good as any. */
-    if (!st)
-        st = gpb_compute_train_time(a.flops, 1.0, a.peak, a.mfu, &t, &c.err);
-    return gpb__cell_end(&c, st, t.card_months);
+    /* GPU-hours / 730.5, as GPB_TRAIN_GPU_HOURS computes them, so that the
+       two agree wherever both are finite. */
+    if (!st && !(st = gpb_compute_gpu_hours(a.flops, a.peak, a.mfu, &h,
+                                            &c.err)))
+        months = gpb__card_months(h);
+    return gpb__cell_end(&c, st, months);
 }
 
 double gpb_cells_train_cost(const char *params, const char *tokens,

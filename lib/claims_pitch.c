@@ -100,6 +100,25 @@ static char *skip_filler(char *s)
 }
 
 /*
+ * Checks a figure of the pitch against the range a scenario's training
+ * run takes (internal.h), so that the scenario gpb_claim_pitch_scenario
+ * writes loads: refused here, the figure is named as the user wrote it
+ * (shown, at column col), not as a line of a file the user never saw.
+ * The range is (0, hi], or [1, hi] for a count (whole).
+ */
+static gpb_status need_in_range(gpb_error *err, int col, const char *shown,
+                                const char *what, double v, double hi,
+                                int whole)
+{
+    if (whole ? v >= 1 && v <= hi : v > 0 && v <= hi)
+        return GPB_OK;
+    return gpb__fail_at(err, GPB_ERANGE, "", 1, col, "",
+                        "expected %s in %s%g] (the range of a scenario's "
+                        "training run), found '%s'",
+                        what, whole ? "[1, " : "(0, ", hi, shown);
+}
+
+/*
  * Looks for a catalog card in the part: a token of letters, digits, '-',
  * '_' and '.' that starts with a letter and holds a digit ("H100",
  * "A100-80GB", "RTX-4090"). On success removes it from s.
@@ -168,6 +187,7 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
     char buf[PITCH_MAX_BYTES + 1];
     memcpy(buf, text, len + 1);
     size_t start = 0, parts = 0;
+    gpb_status st;
     while (start <= len) {
         size_t end = start, sep = 0;
         while (end < len && !(sep = separator_at(buf + end)))
@@ -186,6 +206,8 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
             const gpb_gpu *gpu = NULL;
             int unknown = 0;
             gpb_error ce;
+            char shown[PITCH_MAX_BYTES + 1];
+            memcpy(shown, q, strlen(q) + 1); /* find_card cuts the card */
             if (find_card(q, &gpu, &ce, &unknown)) {
                 if (p.gpu)
                     return gpb__fail_at(err, GPB_ESYNTAX, "", 1, col, "",
@@ -211,11 +233,15 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
                                         "how many %s? write e.g. '512 %s'",
                                         gpu->name, gpu->name);
                 if (gpb_units_parse_number(q, &n, &ne) != GPB_OK ||
-                    !(n >= 1) || n > 1e7 || n != floor(n))
+                    n != floor(n))
                     return gpb__fail_at(err, GPB_ESYNTAX, "", 1, col, "",
                                         "expected a whole number of GPUs "
                                         "with the card, found '%s'",
                                         q);
+                if ((st = need_in_range(err, col, shown,
+                                        "a whole number of GPUs", n,
+                                        GPB__GPUS_MAX, 1)))
+                    return st;
                 p.gpu = gpu;
                 p.gpus = n;
                 goto next;
@@ -244,11 +270,19 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
                         return gpb__fail_at(err, GPB_ESYNTAX, "", 1, col, "",
                                             "the parameters are given "
                                             "twice");
+                    if ((st = need_in_range(err, col, shown,
+                                            "a number of parameters",
+                                            v.value, GPB__PARAMS_MAX, 0)))
+                        return st;
                     p.params = v.value;
                 } else {
                     if (!isnan(p.tokens))
                         return gpb__fail_at(err, GPB_ESYNTAX, "", 1, col, "",
                                             "the tokens are given twice");
+                    if ((st = need_in_range(err, col, shown,
+                                            "a number of tokens", v.value,
+                                            GPB__TOKENS_MAX, 0)))
+                        return st;
                     p.tokens = v.value;
                 }
             } else if (v.kind == GPB_QTY_DURATION) {

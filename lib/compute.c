@@ -181,7 +181,12 @@ gpb_status gpb_compute_gpu_hours(double flops, double peak_flop_per_s,
     return GPB_OK;
 }
 
-/* T = C / (G · P · MFU) (DESIGN.md; "Transformer Math 101": C = τ·T). */
+/*
+ * T = C / (G · P · MFU) (DESIGN.md; "Transformer Math 101": C = τ·T),
+ * computed as GPU-hours first and every other figure from them
+ * (formula.h), so that each field overflows only when it is itself out of
+ * range. Seconds, the largest of the wall times, are the first to.
+ */
 gpb_status gpb_compute_train_time(double flops, double gpus,
                                   double peak_flop_per_s, double mfu_frac,
                                   gpb_train_time *out, gpb_error *err)
@@ -195,15 +200,17 @@ gpb_status gpb_compute_train_time(double flops, double gpus,
     double gpu_hours;
     GPB__TRY(gpb_compute_gpu_hours(flops, peak_flop_per_s, mfu_frac, &gpu_hours,
                               err));
-    double seconds = flops / (gpus * peak_flop_per_s * mfu_frac);
-    GPB__TRY(gpb__need_result(err, seconds, "training time"));
+    double hours = gpb__wall_hours(gpu_hours, gpus);
+    GPB__TRY(gpb__need_result(err, hours, "training time"));
+    double seconds = hours * GPB_SECONDS_PER_HOUR;
+    GPB__TRY(gpb__need_result(err, seconds, "training time in seconds"));
 
     out->seconds = seconds;
-    out->hours = seconds / GPB_SECONDS_PER_HOUR;
-    out->days = seconds / SECONDS_PER_DAY;
+    out->hours = hours;
+    out->days = gpb__wall_days(gpu_hours, gpus);
     out->gpu_hours = gpu_hours;
     /* One month is 730.5 h everywhere (common.h); 千卡/月 is 1000 of them. */
-    out->card_months = gpu_hours / GPB_HOURS_PER_MONTH;
+    out->card_months = gpb__card_months(gpu_hours);
     out->qianka_months = out->card_months / 1000.0;
     return GPB_OK;
 }

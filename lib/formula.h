@@ -34,6 +34,32 @@ static inline double gpb__flops_of(double gpu_hours, double peak_flop_per_s,
     return gpu_hours * GPB_SECONDS_PER_HOUR * peak_flop_per_s * mfu_frac;
 }
 
+/*
+ * A run's times from its GPU-hours h on G GPUs (gpb_compute_train_time,
+ * and the spreadsheet's GPB_TRAIN_DAYS and GPB_TRAIN_CARD_MONTHS). Each is
+ * derived from h with no intermediate larger than the figure itself, so a
+ * figure overflows only when it is out of range: not, as when the time
+ * went through seconds (3600 h / G), at a tiny MFU whose GPU-hours and
+ * days are still finite.
+ */
+/* Wall-clock hours: h / G. */
+static inline double gpb__wall_hours(double gpu_hours, double gpus)
+{
+    return gpu_hours / gpus;
+}
+
+/* Wall-clock days: h / 24 / G (24 first: h / 24 cannot overflow). */
+static inline double gpb__wall_days(double gpu_hours, double gpus)
+{
+    return gpu_hours / 24.0 / gpus;
+}
+
+/* Card-months: h / 730.5 (GPB_HOURS_PER_MONTH; cells.h's definition). */
+static inline double gpb__card_months(double gpu_hours)
+{
+    return gpu_hours / GPB_HOURS_PER_MONTH;
+}
+
 /* ---- risk -------------------------------------------------------------- */
 
 /* Useful hours of a period with failures, each losing `lost` hours:

@@ -41,6 +41,21 @@ gpb_status gpb__vfail_at(gpb_error *err, gpb_status status,
             return gpb__s_;                                              \
     } while (0)
 
+/*
+ * The ranges of a model's size and a run's tokens and GPUs that a scenario
+ * accepts (docs/scenario.md: params and active_params in (0, 1e15],
+ * tokens in (0, 1e17], GPUs whole from 1 to 1e7), for training runs
+ * (scenario.c) and inference services (scenario_fleet.c). One place,
+ * because the pitch parser (claims_pitch.c) checks a pitch against them:
+ * the scenario it writes must load. They are sanity bounds, not physics
+ * ("absurd sizes", docs/scenario.md): orders of magnitude above any
+ * published run, so that a typo or a unit slip is refused by name rather
+ * than costed.
+ */
+#define GPB__PARAMS_MAX 1e15
+#define GPB__TOKENS_MAX 1e17
+#define GPB__GPUS_MAX 1e7
+
 /* A computed result must be finite: GPB_ERANGE ("capex overflows"). */
 gpb_status gpb__need_result(gpb_error *err, double v, const char *what);
 

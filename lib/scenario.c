@@ -603,14 +603,14 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
         .expect = "a number of parameters",
         .kind = GPB_QTY_NUMBER,
         .lo = 0,
-        .hi = 1e15,
+        .hi = GPB__PARAMS_MAX,
         .flags = GPB__V_LO_OPEN,
     };
     static const gpb__vspec sp_tokens = {
         .expect = "a number of tokens",
         .kind = GPB_QTY_NUMBER,
         .lo = 0,
-        .hi = 1e17,
+        .hi = GPB__TOKENS_MAX,
         .flags = GPB__V_LO_OPEN,
     };
     static const gpb__vspec sp_shape = {
@@ -624,7 +624,7 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
         .expect = "a whole number of GPUs",
         .kind = GPB_QTY_NUMBER,
         .lo = 1,
-        .hi = 1e7,
+        .hi = GPB__GPUS_MAX,
         .flags = GPB__V_INT,
     };
     static const gpb__vspec sp_mfu = {

@@ -4,6 +4,7 @@
  * nothing here depends on the C locale: digits come from "%e" with the
  * locale's decimal point skipped over.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,19 +185,9 @@ static int money_text(char *o, size_t n, double amount, gpb_currency cur,
         return -1;
     if (nonfinite(o, n, amount))
         return 0;
-    body(b, sizeof b, amount, style, clamp_sig(sig), 1);
+    body(b, sizeof b, amount, style, sig, 1);
     join(o, n, amount < 0 ? "-" : "", gpb_currency_symbol(cur), b, NULL);
     return 0;
-}
-
-int gpb_units_format_money(double amount, gpb_currency cur,
-                           gpb_format_style style, int sig_digits, char *buf,
-                           size_t n)
-{
-    char o[OUT_MAX];
-    if (money_text(o, sizeof o, amount, cur, style, sig_digits))
-        return emit_error(buf, n);
-    return emit(buf, n, o);
 }
 
 static int number_text(char *o, size_t n, double v, gpb_format_style style,
@@ -207,18 +198,9 @@ static int number_text(char *o, size_t n, double v, gpb_format_style style,
         return -1;
     if (nonfinite(o, n, v))
         return 0;
-    body(b, sizeof b, v, style, clamp_sig(sig), 0);
+    body(b, sizeof b, v, style, sig, 0);
     join(o, n, v < 0 ? "-" : "", b, NULL, NULL);
     return 0;
-}
-
-int gpb_units_format_number(double value, gpb_format_style style,
-                            int sig_digits, char *buf, size_t n)
-{
-    char o[OUT_MAX];
-    if (number_text(o, sizeof o, value, style, sig_digits))
-        return emit_error(buf, n);
-    return emit(buf, n, o);
 }
 
 static int duration_text(char *o, size_t n, double hours,
@@ -241,7 +223,7 @@ static int duration_text(char *o, size_t n, double hours,
     if (v == 0) {
         snprintf(num, sizeof num, "0");
     } else {
-        int e = round_sig(v, clamp_sig(sig), d);
+        int e = round_sig(v, sig, d);
         if (e >= 6 || e < -4)
             enote(num, sizeof num, d, e);
         else
@@ -251,13 +233,6 @@ static int duration_text(char *o, size_t n, double hours,
     join(o, n, hours < 0 ? "-" : "", num, style == GPB_STYLE_EN ? " " : "",
          style == GPB_STYLE_EN ? en[u] : zh[u]);
     return 0;
-}
-
-int gpb_units_format_duration_hours(double hours, char *buf, size_t n)
-{
-    char o[OUT_MAX];
-    duration_text(o, sizeof o, hours, GPB_STYLE_EN, 3);
-    return emit(buf, n, o);
 }
 
 static int bytes_text(char *o, size_t n, double v, int sig)
@@ -271,7 +246,7 @@ static int bytes_text(char *o, size_t n, double v, int sig)
         snprintf(o, n, "0 bytes");
         return 0;
     }
-    int e = round_sig(v, clamp_sig(sig), d);
+    int e = round_sig(v, sig, d);
     if (e >= 21 || e < -4) {
         enote(num, sizeof num, d, e);
         join(o, n, v < 0 ? "-" : "", num, " bytes", NULL);
@@ -283,23 +258,22 @@ static int bytes_text(char *o, size_t n, double v, int sig)
     return 0;
 }
 
-int gpb_units_format_quantity(const gpb_quantity *q, gpb_format_style style,
-                              int sig_digits, char *buf, size_t n)
+/* The text of q with sig (1-17) significant digits; 1 for a kind, currency
+   or style outside its enum. */
+static int quantity_text(char *o, size_t n, const gpb_quantity *q,
+                         gpb_format_style style, int sig)
 {
-    char o[OUT_MAX], m[OUT_MAX - 16];
+    char m[OUT_MAX - 16];
     int zh = style == GPB_STYLE_ZH, bad = 0;
-    if (!q)
-        return emit_error(buf, n);
     switch (q->kind) {
     case GPB_QTY_NUMBER:
-        bad = number_text(o, sizeof o, q->value, style, sig_digits);
+        bad = number_text(o, n, q->value, style, sig);
         break;
     case GPB_QTY_MONEY:
-        bad = money_text(o, sizeof o, q->value, q->currency, style,
-                         sig_digits);
+        bad = money_text(o, n, q->value, q->currency, style, sig);
         break;
     case GPB_QTY_DURATION:
-        bad = duration_text(o, sizeof o, q->value, style, sig_digits);
+        bad = duration_text(o, n, q->value, style, sig);
         break;
     case GPB_QTY_MONEY_PER_HOUR:
     case GPB_QTY_MONEY_PER_KWH:
@@ -309,21 +283,83 @@ int gpb_units_format_quantity(const gpb_quantity *q, gpb_format_style style,
             : q->kind == GPB_QTY_MONEY_PER_KWH   ? (zh ? "/度" : "/kWh")
                                                  : (zh ? "/百万tokens"
                                                        : "/M tokens");
-        bad = money_text(m, sizeof m, q->value, q->currency, style,
-                         sig_digits);
+        bad = money_text(m, sizeof m, q->value, q->currency, style, sig);
         if (!bad)
-            join(o, sizeof o, m, unit, NULL, NULL);
+            join(o, n, m, unit, NULL, NULL);
         break;
     }
     case GPB_QTY_BYTES:
         bad = style != GPB_STYLE_EN && !zh;
         if (!bad)
-            bytes_text(o, sizeof o, q->value, sig_digits);
+            bytes_text(o, n, q->value, sig);
         break;
     default:
         bad = 1;
     }
-    if (bad)
+    return bad != 0;
+}
+
+/* 1 when the text of |q| with sig digits parses back as q's kind. */
+static int reads_back(const gpb_quantity *q, gpb_format_style style,
+                      int sig)
+{
+    char t[OUT_MAX];
+    gpb_quantity a = *q, back;
+    gpb_error e;
+    a.value = fabs(a.value);
+    quantity_text(t, sizeof t, &a, style, sig);
+    return gpb_units_parse_as(t, q->kind, &back, &e) == GPB_OK;
+}
+
+/*
+ * The text of q with sig_digits significant digits (clamped as units.h
+ * says), or more where those would not read back: rounded to nearest, a
+ * value near the largest double can round past it ("2e308" for
+ * 1.8e308 at one digit), and a duration shown in years can exceed it once
+ * read back as hours, and the parser refuses both as overflows. Adding
+ * digits keeps units.h's two promises, that the text parses back and is
+ * within 0.5 * 10^(1 - sig_digits) of the value, where rounding toward
+ * zero would break the second ("1.7e308" is 5.4% below 1.798e308).
+ * Rounding to sig digits raises |x| by at most a factor 4/3 (1.5 to 2 at
+ * one digit), so below DBL_MAX / 2 the parser is not consulted.
+ */
+static int fitted_text(char *o, size_t n, const gpb_quantity *q,
+                       gpb_format_style style, int sig_digits)
+{
+    int sig = clamp_sig(sig_digits);
+    if (isfinite(q->value) && fabs(q->value) > DBL_MAX / 2)
+        while (sig < 17 && !reads_back(q, style, sig))
+            sig++;
+    return quantity_text(o, n, q, style, sig);
+}
+
+int gpb_units_format_quantity(const gpb_quantity *q, gpb_format_style style,
+                              int sig_digits, char *buf, size_t n)
+{
+    char o[OUT_MAX];
+    if (!q || fitted_text(o, sizeof o, q, style, sig_digits))
         return emit_error(buf, n);
     return emit(buf, n, o);
+}
+
+int gpb_units_format_money(double amount, gpb_currency cur,
+                           gpb_format_style style, int sig_digits, char *buf,
+                           size_t n)
+{
+    gpb_quantity q = {amount, GPB_QTY_MONEY, cur};
+    return gpb_units_format_quantity(&q, style, sig_digits, buf, n);
+}
+
+int gpb_units_format_number(double value, gpb_format_style style,
+                            int sig_digits, char *buf, size_t n)
+{
+    gpb_quantity q = {value, GPB_QTY_NUMBER, GPB_CURRENCY_NONE};
+    return gpb_units_format_quantity(&q, style, sig_digits, buf, n);
+}
+
+/* Always EN with 3 digits, so never -1. */
+int gpb_units_format_duration_hours(double hours, char *buf, size_t n)
+{
+    gpb_quantity q = {hours, GPB_QTY_DURATION, GPB_CURRENCY_NONE};
+    return gpb_units_format_quantity(&q, GPB_STYLE_EN, 3, buf, n);
 }

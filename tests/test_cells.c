@@ -4,7 +4,9 @@
  *
  * Every closed-form function is checked against the layer it calls, with
  * the same inputs: the cells layer adds no arithmetic, so the two agree to
- * 1e-12 relative (in practice exactly). A few are also checked against
+ * 1e-12 relative (in practice exactly). Every such oracle call's status is
+ * checked (OK), or a failing oracle would leave the expected value at
+ * whatever it was set to. The training figures are also checked against
  * values worked by hand. Monte Carlo functions are checked against
  * gpb_sim_run with the same scenario, paths and seed: they must be
  * identical (==).
@@ -28,6 +30,10 @@
 /* Same inputs, same functions: 1e-12 relative leaves room only for a
    difference in how an argument was read. */
 #define REL 1e-12
+
+/* An oracle call from the layer below: its status is checked, or a
+   failure would leave the expected value at whatever it was set to. */
+#define OK(call) ck_assert_int_eq((call), GPB_OK)
 
 static void near(double got, double want)
 {
@@ -87,16 +93,15 @@ START_TEST(train_flops_matches)
     near(ok(gpb_cells_train_flops("70B", "2T")), 8.4e23);
     near(ok(gpb_cells_train_flops("7e10", "2000000000000")), 8.4e23);
     near(ok(gpb_cells_train_flops("70000000000.0", "2e+12")), 8.4e23);
-    double f = 0;
-    gpb_compute_train_flops(1.3e9, 3.7e11, &f, NULL);
-    near(ok(gpb_cells_train_flops("1.3B", "370B")), f);
+    /* By hand: 6 × 1.3e9 × 3.7e11 = 2.886e21. */
+    near(ok(gpb_cells_train_flops("1.3B", "370B")), 2.886e21);
 }
 END_TEST
 
 START_TEST(train_time_and_cost_match)
 {
     double flops = 8.4e23, p = peak_bf16("H100"), mfu = 0.4, h = 0;
-    gpb_compute_gpu_hours(flops, p, mfu, &h, NULL);
+    OK(gpb_compute_gpu_hours(flops, p, mfu, &h, NULL));
     /* By hand: 8.4e23 / (989.4e12 × 0.4 × 3600) = 589,582.91 GPU-hours. */
     ck_assert(fabs(h - 589582.91) < 0.01);
     near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", "")), h);
@@ -105,27 +110,31 @@ START_TEST(train_time_and_cost_match)
          h);
     /* The card's default MFU and precision when not given. */
     double dm = field("H100", "default_mfu"), hd = 0;
-    gpb_compute_gpu_hours(flops, p, dm, &hd, NULL);
+    OK(gpb_compute_gpu_hours(flops, p, dm, &hd, NULL));
     near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", NULL, NULL)), hd);
 
     gpb_train_time t;
-    gpb_compute_train_time(flops, 512, p, mfu, &t, NULL);
+    OK(gpb_compute_train_time(flops, 512, p, mfu, &t, NULL));
     near(ok(gpb_cells_train_days("70B", "2T", "H100", "512", "0.4", "")),
          t.days);
     near(ok(gpb_cells_train_card_months("70B", "2T", "H100", "0.4", "")),
          t.card_months);
+    /* By hand: 589,582.91 / 512 / 24 = 47.98038 days; / 730.5 = 807.09502
+       card-months. */
+    ck_assert(fabs(t.days - 47.98038) < 1e-5);
+    ck_assert(fabs(t.card_months - 807.09502) < 1e-5);
 
     /* fp8 changes the peak. */
     double p8 = 0, h8 = 0;
-    gpb_hardware_gpu_peak_flop_per_s(gpu("H100"), GPB_PREC_FP8, &p8, NULL);
-    gpb_compute_gpu_hours(flops, p8, mfu, &h8, NULL);
+    OK(gpb_hardware_gpu_peak_flop_per_s(gpu("H100"), GPB_PREC_FP8, &p8, NULL));
+    OK(gpb_compute_gpu_hours(flops, p8, mfu, &h8, NULL));
     near(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100", "0.4", "fp8")),
          h8);
 
     /* Cost: the catalog's rent in USD, or the price given. */
     double cost = 0;
-    gpb_compute_rent_cost(h, field("H100", "rent_usd_per_hour"), &cost,
-                          NULL);
+    OK(gpb_compute_rent_cost(h, field("H100", "rent_usd_per_hour"), &cost,
+                             NULL));
     near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4", "", "")),
          cost);
     near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
@@ -141,10 +150,55 @@ START_TEST(train_time_and_cost_match)
 }
 END_TEST
 
+/*
+ * GPU-hours, card-months and days agree up to the edge of the double
+ * range (fuzz finding card-months-overflow: the last two went through
+ * seconds, which overflow 3600 times sooner). By hand, 70B on 2T tokens
+ * on H100s (989.4e12 FLOP/s at bf16) at MFU m is 8.4e23 / (989.4e12 · m ·
+ * 3600) GPU-hours: 2.3583316488107e305 at m = 1e-300, 1.6845226062934e308
+ * at 1.4e-303 (below DBL_MAX = 1.797e308), and past it at 1.3e-303.
+ */
+START_TEST(train_times_agree_at_the_edge)
+{
+    static const struct {
+        const char *mfu;
+        double gpu_hours;
+    } at[] = {{"1e-300", 2.3583316488107e305},
+              {"1.4e-303", 1.6845226062934e308}};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        double h = at[i].gpu_hours;
+        ck_assert(fabs(ok(gpb_cells_train_gpu_hours("70B", "2T", "H100",
+                                                    at[i].mfu, "")) -
+                       h) < 1e-12 * h);
+        ck_assert(fabs(ok(gpb_cells_train_card_months("70B", "2T", "H100",
+                                                      at[i].mfu, "")) -
+                       h / 730.5) < 1e-12 * h / 730.5);
+        ck_assert(fabs(ok(gpb_cells_train_days("70B", "2T", "H100", "1",
+                                               at[i].mfu, "")) -
+                       h / 24) < 1e-12 * h / 24);
+        ck_assert(fabs(ok(gpb_cells_train_days("70B", "2T", "H100", "1000",
+                                               at[i].mfu, "")) -
+                       h / 24000) < 1e-12 * h / 24000);
+    }
+    /* Past the edge all three overflow, and say so. */
+    bad(gpb_cells_train_gpu_hours("70B", "2T", "H100", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    bad(gpb_cells_train_card_months("70B", "2T", "H100", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "1", "1.3e-303", ""),
+        GPB_ERANGE, "overflows");
+    /* Days on a fraction of a GPU can overflow where GPU-hours do not. */
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0.001", "1.4e-303", ""),
+        GPB_ERANGE, "training time in days overflows");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0", "0.4", ""),
+        GPB_EINVAL, "gpus");
+}
+END_TEST
+
 START_TEST(implied_mfu_matches)
 {
     double flops = 8.4e23, p = peak_bf16("H100"), m = 0, mh = 0;
-    gpb_compute_implied_mfu_from_days(flops, 512, p, 30, &m, NULL);
+    OK(gpb_compute_implied_mfu_from_days(flops, 512, p, 30, &m, NULL));
     /* By hand: 8.4e23 / (512 × 989.4e12 × 30 × 86400) = 0.63974. */
     ck_assert(fabs(m - 0.63974) < 1e-5);
     near(ok(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "30", "")), m);
@@ -153,7 +207,8 @@ START_TEST(implied_mfu_matches)
     near(ok(gpb_cells_implied_mfu("70B", "2T", "H100", "512", "30 days",
                                   "bf16")),
          m);
-    gpb_compute_implied_mfu_from_gpu_hours(flops, p, 512 * 720.0, &mh, NULL);
+    OK(gpb_compute_implied_mfu_from_gpu_hours(flops, p, 512 * 720.0, &mh,
+                                              NULL));
     near(ok(gpb_cells_implied_mfu_gpu_hours("70B", "2T", "H100", "368640",
                                             "")),
          mh);
@@ -192,10 +247,10 @@ START_TEST(chinchilla_matches)
     const char *names[] = {"", "besiroglu2024"};
     for (int i = 0; i < 2; i++) {
         double n = 0, d = 0, loss = 0;
-        gpb_compute_chinchilla_optimal(sets[i], 5.76e23, &n, &d, NULL);
+        OK(gpb_compute_chinchilla_optimal(sets[i], 5.76e23, &n, &d, NULL));
         near(ok(gpb_cells_chinchilla_params("5.76e23", names[i])), n);
         near(ok(gpb_cells_chinchilla_tokens("5.76e23", names[i])), d);
-        gpb_compute_chinchilla_loss(sets[i], 70e9, 1.4e12, &loss, NULL);
+        OK(gpb_compute_chinchilla_loss(sets[i], 70e9, 1.4e12, &loss, NULL));
         near(ok(gpb_cells_chinchilla_loss("70B", "1.4T", names[i])), loss);
     }
     bad(gpb_cells_chinchilla_loss("70B", "1.4T", "hofman"), GPB_ENOTFOUND,
@@ -208,9 +263,9 @@ START_TEST(min_gpus_matches)
     /* By hand: 70e9 × 16 B / (80e9 B × 0.9) = 15.6 -> 16 H100s. */
     near(ok(gpb_cells_min_gpus("70B", "H100", "", "")), 16);
     double bytes = 0, g = 0;
-    gpb_compute_train_memory_bytes(175e9, 2, NULL, &bytes, NULL);
-    gpb_compute_min_gpus_for_memory(bytes, field("A100-40GB", "mem_bytes"),
-                                    0.8, &g, NULL);
+    OK(gpb_compute_train_memory_bytes(175e9, 2, NULL, &bytes, NULL));
+    OK(gpb_compute_min_gpus_for_memory(bytes, field("A100-40GB", "mem_bytes"),
+                                       0.8, &g, NULL));
     near(ok(gpb_cells_min_gpus("175B", "A100-40GB", "2", "80%")), g);
 }
 END_TEST
@@ -296,12 +351,12 @@ START_TEST(rent_vs_buy_currency)
     gpb_fx fx = gpb_fx_default();
     gpb_rent_vs_buy in = rvb_h100(64, 24);
     in.rent_price_per_gpu_hour = 15;
-    gpb_fx_convert(&fx, in.price_per_gpu, GPB_CURRENCY_USD,
-                   GPB_CURRENCY_CNY, &in.price_per_gpu, NULL);
-    gpb_fx_convert(&fx, in.tariff_per_kwh, GPB_CURRENCY_USD,
-                   GPB_CURRENCY_CNY, &in.tariff_per_kwh, NULL);
-    gpb_fx_convert(&fx, in.colo_per_kw_month, GPB_CURRENCY_USD,
-                   GPB_CURRENCY_CNY, &in.colo_per_kw_month, NULL);
+    OK(gpb_fx_convert(&fx, in.price_per_gpu, GPB_CURRENCY_USD,
+                      GPB_CURRENCY_CNY, &in.price_per_gpu, NULL));
+    OK(gpb_fx_convert(&fx, in.tariff_per_kwh, GPB_CURRENCY_USD,
+                      GPB_CURRENCY_CNY, &in.tariff_per_kwh, NULL));
+    OK(gpb_fx_convert(&fx, in.colo_per_kw_month, GPB_CURRENCY_USD,
+                      GPB_CURRENCY_CNY, &in.colo_per_kw_month, NULL));
     gpb_rent_vs_buy_totals t;
     ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
                      GPB_OK);
@@ -313,8 +368,8 @@ START_TEST(rent_vs_buy_currency)
          t.rent_cash);
     /* A dollar price given second is converted into the first's yuan. */
     double usd_price = 30000, cny_price = 0;
-    gpb_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
-                   &cny_price, NULL);
+    OK(gpb_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
+                      &cny_price, NULL));
     in.price_per_gpu = cny_price;
     ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
                      GPB_OK);
@@ -339,28 +394,28 @@ START_TEST(serving_matches)
     spec.mem_bw_bytes_per_s = field("H100", "mem_bw_bytes_per_s");
     ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
     double replica = 0, load = 0, replicas = 0;
-    gpb_compute_min_gpus_for_memory(rate.bytes_per_step,
-                                    field("H100", "mem_bytes"), 0, &replica,
-                                    NULL);
+    OK(gpb_compute_min_gpus_for_memory(rate.bytes_per_step,
+                                       field("H100", "mem_bytes"), 0, &replica,
+                                       NULL));
     /* 140 GB of bf16 weights need two 80 GB cards at 90%. */
     ck_assert(replica == 2);
     spec.gpus = replica;
     ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
-    gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 1, &load, NULL);
-    gpb_compute_serving_gpus(load, rate.tokens_per_s * replica, 1,
-                             &replicas, NULL);
+    OK(gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 1, &load, NULL));
+    OK(gpb_compute_serving_gpus(load, rate.tokens_per_s * replica, 1,
+                                &replicas, NULL));
     double gpus = replicas * replica;
     near(ok(gpb_cells_serving_gpus("70B", "H100", "1e6", "10", "500",
                                    "batch=64")),
          gpus);
     double cost = 0;
-    gpb_compute_rent_cost(gpus * GPB_HOURS_PER_MONTH, 2.5, &cost, NULL);
+    OK(gpb_compute_rent_cost(gpus * GPB_HOURS_PER_MONTH, 2.5, &cost, NULL));
     near(ok(gpb_cells_serving_cost("70B", "H100", "1M", "10", "500",
                                    "$2.5/h", "batch=64")),
          cost);
     double per_m = 0;
-    gpb_compute_cost_per_million_tokens(2.5, rate.tokens_per_s, 1, &per_m,
-                                        NULL);
+    OK(gpb_compute_cost_per_million_tokens(2.5, rate.tokens_per_s, 1, &per_m,
+                                           NULL));
     near(ok(gpb_cells_cost_per_mtoken("70B", "H100", "$2.5/h",
                                       "batch=64")),
          per_m);
@@ -368,9 +423,9 @@ START_TEST(serving_matches)
     /* Options: a fixed replica, headroom, a peak hour. */
     spec.gpus = 4;
     ck_assert_int_eq(gpb_compute_decode_rate(&spec, &rate, NULL), GPB_OK);
-    gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 3, &load, NULL);
-    gpb_compute_serving_gpus(load, rate.tokens_per_s * 4, 0.7, &replicas,
-                             NULL);
+    OK(gpb_compute_serving_load_tokens_per_s(1e6, 10, 500, 3, &load, NULL));
+    OK(gpb_compute_serving_gpus(load, rate.tokens_per_s * 4, 0.7, &replicas,
+                                NULL));
     near(ok(gpb_cells_serving_gpus("70B", "H100", "1e6", "10", "500",
                                    "batch=64; gpus_per_replica=4; "
                                    "util_frac=70%; peak_to_mean=3")),
@@ -596,23 +651,23 @@ START_TEST(scenario_statistics_identical)
     double q = 0, mean = 0, se = 0, pr = 0;
     const char *P = "2000", *S = "7";
 
-    gpb_result_quantile(r, "runway_months", 0.1, &q, NULL);
+    OK(gpb_result_quantile(r, "runway_months", 0.1, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.1", "", P,
                                     S)) == q);
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "10%", "", P,
                                     S)) == q);
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "p10", "", P,
                                     S)) == q);
-    gpb_result_quantile(r, "spend.total", 0.5, &q, NULL);
+    OK(gpb_result_quantile(r, "spend.total", 0.5, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "median", "", P,
                                     S)) == q);
-    gpb_result_quantile(r, "spend.total", 1.0, &q, NULL);
+    OK(gpb_result_quantile(r, "spend.total", 1.0, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "max", "", P,
                                     S)) == q);
-    gpb_result_quantile(r, "spend.total", 0.0, &q, NULL);
+    OK(gpb_result_quantile(r, "spend.total", 0.0, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "min", "", P,
                                     S)) == q);
-    gpb_result_mean(r, "spend.total", &mean, &se, NULL);
+    OK(gpb_result_mean(r, "spend.total", &mean, &se, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "", "", P, S)) ==
               mean);
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "mean", "", P,
@@ -622,24 +677,25 @@ START_TEST(scenario_statistics_identical)
 
     /* Probabilities; runway_months takes whole values, so < and <= differ
        on it. */
-    gpb_result_prob_at_most(r, "runway_months", 18, &pr, NULL);
+    OK(gpb_result_prob_at_most(r, "runway_months", 18, &pr, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob<=18", "",
                                     P, S)) == pr);
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob>18", "",
                                     P, S)) == 1 - pr);
-    gpb_result_prob_at_most(r, "runway_months", nextafter(18, 0), &pr, NULL);
+    OK(gpb_result_prob_at_most(r, "runway_months", nextafter(18, 0), &pr,
+                               NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "prob<18", "",
                                     P, S)) == pr);
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "Prob >= 18",
                                     "", P, S)) == 1 - pr);
-    gpb_result_prob_at_most(r, "spend.total", 4e6, &pr, NULL);
+    OK(gpb_result_prob_at_most(r, "spend.total", 4e6, &pr, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "spend.total", "prob<=$4M", "",
                                     P, S)) == pr);
     ck_assert(pr > 0.05 && pr < 0.95); /* a threshold inside the range */
 
     /* Raise and the probability of running out. */
     double raise = 0;
-    gpb_result_raise_needed(r, 0.9, &raise, NULL);
+    OK(gpb_result_raise_needed(r, 0.9, &raise, NULL));
     ck_assert(ok(gpb_cells_raise(g_path, "", "", "", P, S)) == raise);
     ck_assert(raise > 0);
     /* For 12 months: the run the cell makes keeps the lowest cash through
@@ -657,7 +713,7 @@ START_TEST(scenario_statistics_identical)
     gpb_sim_options d;
     gpb_sim_options_default(&d);
     r = direct(NULL, d.paths, d.seed);
-    gpb_result_quantile(r, "cash.min", 0.05, &q, NULL);
+    OK(gpb_result_quantile(r, "cash.min", 0.05, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "cash.min", "0.05", NULL, NULL,
                                     NULL)) == q);
     ck_assert(ok(gpb_cells_scenario(g_path, "cash.min", "0.05", "",
@@ -671,10 +727,10 @@ START_TEST(scenario_overrides_identical)
     const char *ovr = "training[0].gpus=512; company.cash=$5M";
     gpb_result *r = direct(ovr, 1500, 11);
     double q = 0;
-    gpb_result_quantile(r, "runway_months", 0.5, &q, NULL);
+    OK(gpb_result_quantile(r, "runway_months", 0.5, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "runway_months", "0.5", ovr,
                                     "1500", "11")) == q);
-    gpb_result_quantile(r, "training.pretrain.card_months", 0.5, &q, NULL);
+    OK(gpb_result_quantile(r, "training.pretrain.card_months", 0.5, &q, NULL));
     ck_assert(ok(gpb_cells_scenario(g_path, "training.pretrain.card_months",
                                     "0.5", ovr, "1500", "11")) == q);
     gpb_result_free(r);
@@ -1162,6 +1218,7 @@ static Suite *cells_suite(void)
     TCase *tc = tcase_create("closed forms");
     tcase_add_test(tc, train_flops_matches);
     tcase_add_test(tc, train_time_and_cost_match);
+    tcase_add_test(tc, train_times_agree_at_the_edge);
     tcase_add_test(tc, implied_mfu_matches);
     tcase_add_test(tc, gpu_field_matches);
     tcase_add_test(tc, chinchilla_matches);

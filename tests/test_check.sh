@@ -121,6 +121,15 @@ contains out "budget" "pitch text reports the budget"
 expect 2 "pitch unknown card" -- "$GPB" check --claim "7B params, 8 H1000"
 contains err "H100" "unknown card suggests"
 expect 2 "pitch without GPUs" -- "$GPB" check --claim "7B params, 1T tokens"
+# A figure outside a scenario's ranges is refused as the user wrote it,
+# not as a line of the scenario the pitch would have become.
+expect 2 "pitch params out of range" -- "$GPB" check \
+    --claim "1e16 params, 1000 tokens, 1 H100"
+contains err "expected a number of parameters in (0, 1e+15]" \
+    "out-of-range params name the range"
+contains err "found '1e16 params'" "out-of-range params quote the part"
+if grep -qF "<pitch>" "$TMP/err"; then
+    bad "out-of-range pitch reported inside its scenario"; else ok; fi
 
 # --- docs/claims.md is the tool's output ------------------------------------
 "$GPB" check --markdown >"$TMP/claims.md" 2>"$TMP/err"

@@ -266,6 +266,42 @@ START_TEST(test_qianka_month)
 }
 END_TEST
 
+/*
+ * Near the top of the double range each figure overflows only when it is
+ * itself out of range (compute.h). 8.4e23 FLOPs at 989.4e12 FLOP/s and
+ * MFU 1e-300 are, by hand, 8.4e23 / (989.4e12 · 1e-300 · 3600) =
+ * 2.3583316488107e305 GPU-hours: finite, as are its 3.2283800805075e302
+ * card-months. On one GPU the seconds (· 3600 = 8.5e308) overflow, and
+ * only they do; on 10,000 GPUs they are 8.4899939357186e304.
+ */
+START_TEST(test_train_time_near_overflow)
+{
+    gpb_train_time t;
+    double h = 0;
+    t.seconds = -1;
+    ck_assert_fail(gpb_compute_train_time(8.4e23, 1, 989.4e12, 1e-300, &t,
+                                          err),
+                   GPB_ERANGE, "training time in seconds overflows");
+    ck_assert(t.seconds == -1);
+    ck_assert_int_eq(gpb_compute_gpu_hours(8.4e23, 989.4e12, 1e-300, &h,
+                                           NULL),
+                     GPB_OK);
+    ck_assert_rel(h, 2.3583316488107e305, 1e-13);
+    ck_assert_int_eq(gpb_compute_train_time(8.4e23, 1e4, 989.4e12, 1e-300,
+                                            &t, NULL),
+                     GPB_OK);
+    ck_assert_rel(t.gpu_hours, 2.3583316488107e305, 1e-13);
+    ck_assert_rel(t.card_months, 3.2283800805075e302, 1e-13);
+    ck_assert_rel(t.hours, 2.3583316488107e301, 1e-13);
+    ck_assert_rel(t.days, 9.8263818700446e299, 1e-13);
+    ck_assert_rel(t.seconds, 8.4899939357186e304, 1e-13);
+    /* A fraction of a GPU stretches the wall time past the range. */
+    ck_assert_fail(gpb_compute_train_time(8.4e23, 1e-4, 989.4e12, 1e-300,
+                                          &t, err),
+                   GPB_ERANGE, "training time overflows");
+}
+END_TEST
+
 START_TEST(test_implied_mfu_round_trip)
 {
     static const double flops[] = {3.14e23, 1.2e22, 8.4e23, 5e18};
@@ -1115,6 +1151,7 @@ static Suite *compute_suite(void)
     tc = tcase_create("time");
     tcase_add_test(tc, test_gpt3_lambda);
     tcase_add_test(tc, test_qianka_month);
+    tcase_add_test(tc, test_train_time_near_overflow);
     tcase_add_test(tc, test_implied_mfu_round_trip);
     tcase_add_test(tc, test_pitch_check);
     tcase_add_test(tc, test_mfu_classify);

@@ -92,13 +92,17 @@ END_TEST
 
 START_TEST(sampled_failures_match_expectation)
 {
-    /* Mean of Poisson draws within 4 standard errors of G·T/MTBF; the SE of
-       the mean of n Poisson(λ) draws is √(λ/n). Fixed seed. */
+    /* Mean of Poisson draws within 4 standard errors of G·T/MTBF, by hand
+       1024 · 730.5 / 50000 = 14.96064; the SE of the mean of n Poisson(λ)
+       draws is √(λ/n). Fixed seed. */
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 12345);
     const int n = 200000;
-    double lambda, sum = 0;
-    gpb_risk_expected_failures(1024, 730.5, 50000, &lambda, NULL);
+    double lambda = 14.96064, expected = 0, sum = 0;
+    ck_assert_int_eq(gpb_risk_expected_failures(1024, 730.5, 50000,
+                                                &expected, NULL),
+                     GPB_OK);
+    ck_assert(fabs(expected - lambda) <= 1e-12 * lambda);
     for (int i = 0; i < n; i++)
         sum += gpb_risk_sample_failures(rng, 1024, 730.5, 50000);
     double mean = sum / n, se = sqrt(lambda / n);

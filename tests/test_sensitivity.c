@@ -542,9 +542,11 @@ START_TEST(run_to_precision_doubles)
     ck_assert_int_eq(gpb_sim_run_to_precision(s, &o, NULL, 0.00195, 100000,
                                               &r2, NULL, &e),
                      GPB_OK);
-    double m1, m2, se;
-    gpb_result_mean(r, "spend.total", &m1, &se, NULL);
-    gpb_result_mean(r2, "spend.total", &m2, NULL, NULL);
+    double m1 = 0, m2 = 0, se = 0;
+    ck_assert_int_eq(gpb_result_mean(r, "spend.total", &m1, &se, NULL),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_result_mean(r2, "spend.total", &m2, NULL, NULL),
+                     GPB_OK);
     ck_assert(m1 == m2);
     ck_assert(se <= 0.00195 * m1);
     gpb_result_free(r);

@@ -9,6 +9,7 @@
  * so the only error is a few roundings of a double (about 1e-16 each).
  */
 #include <check.h>
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -1234,6 +1235,88 @@ START_TEST(test_round_trip_duration_edges)
 }
 END_TEST
 
+/*
+ * The top of the range (units.h): rounded to nearest, the largest double
+ * at one digit is 2e308, which the parser refuses as an overflow; the
+ * formatters add digits until the text reads back, so the round trip and
+ * its precision hold for every kind, both styles and 1-17 digits at the
+ * largest double, the 16 doubles below it, values from 1e308 up, -DBL_MAX
+ * as a number, and DBL_MAX / 2, below which nothing is changed.
+ */
+static const gpb_qty_kind TOP_KINDS[] = {
+    GPB_QTY_NUMBER,         GPB_QTY_MONEY,         GPB_QTY_DURATION,
+    GPB_QTY_MONEY_PER_HOUR, GPB_QTY_MONEY_PER_KWH, GPB_QTY_MONEY_PER_MTOKEN,
+    GPB_QTY_BYTES};
+
+static void round_trip_top(double x, gpb_format_style style, int sig)
+{
+    for (size_t k = 0; k < sizeof TOP_KINDS / sizeof TOP_KINDS[0]; k++) {
+        gpb_currency cur = gpb_qty_kind_is_money(TOP_KINDS[k])
+                               ? GPB_CURRENCY_CNY
+                               : GPB_CURRENCY_NONE;
+        round_trip(TOP_KINDS[k], x, cur, style, sig);
+    }
+    round_trip(GPB_QTY_MONEY, x, GPB_CURRENCY_NONE, style, sig);
+    round_trip(GPB_QTY_NUMBER, -x, GPB_CURRENCY_NONE, style, sig);
+}
+
+START_TEST(test_round_trip_top)
+{
+    static const double xs[] = {1e308,    1.05e308, 1.25e308,
+                                1.45e308, 1.5e308,  1.55e308,
+                                1.75e308, 1.795e308, 1.7976931348623e308,
+                                DBL_MAX / 2};
+    gpb_format_style style = _i % 2 ? GPB_STYLE_ZH : GPB_STYLE_EN;
+    for (int sig = 1; sig <= 17; sig++) {
+        double x = DBL_MAX;
+        for (int j = 0; j <= 16; j++, x = nextafter(x, 0))
+            round_trip_top(x, style, sig);
+        for (size_t j = 0; j < sizeof xs / sizeof xs[0]; j++)
+            round_trip_top(xs[j], style, sig);
+    }
+}
+END_TEST
+
+/* Durations are read back in hours from years, one more rounding: the
+   2,000 doubles below the largest, at 1-17 digits. */
+START_TEST(test_round_trip_top_durations)
+{
+    gpb_format_style style = _i % 2 ? GPB_STYLE_ZH : GPB_STYLE_EN;
+    double x = DBL_MAX;
+    for (int j = 0; j < 2000; j++, x = nextafter(x, 0))
+        for (int sig = 1; sig <= 17; sig++)
+            round_trip(GPB_QTY_DURATION, x, GPB_CURRENCY_NONE, style, sig);
+}
+END_TEST
+
+/* What the top of the range shows: the fewest digits that read back. */
+START_TEST(test_format_top)
+{
+    char buf[64];
+    gpb_units_format_number(DBL_MAX, GPB_STYLE_EN, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1.79769e308");
+    gpb_units_format_number(DBL_MAX, GPB_STYLE_ZH, 6, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1.79769e308");
+    gpb_units_format_number(-DBL_MAX, GPB_STYLE_EN, 3, buf, sizeof buf);
+    ck_assert_str_eq(buf, "-1.79769e308");
+    gpb_units_format_money(DBL_MAX, GPB_CURRENCY_USD, GPB_STYLE_EN, 2, buf,
+                           sizeof buf);
+    ck_assert_str_eq(buf, "$1.79769e308");
+    /* 1.5e308 rounds up to 2e308 at one digit; 1.5e308 takes two. */
+    gpb_units_format_money(1.5e308, GPB_CURRENCY_CNY, GPB_STYLE_ZH, 1, buf,
+                           sizeof buf);
+    ck_assert_str_eq(buf, "¥1.5e308");
+    /* 17 digits carry the double; 15 and 16 would round up past it. */
+    gpb_units_format_number(DBL_MAX, GPB_STYLE_EN, 15, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1.7976931348623157e308");
+    /* Below DBL_MAX / 2 rounding cannot overflow: sig digits as asked. */
+    gpb_units_format_number(8e307, GPB_STYLE_EN, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "8e307");
+    gpb_units_format_number(1.6e307, GPB_STYLE_EN, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "2e307");
+}
+END_TEST
+
 /* With 17 significant digits the text carries the double itself. */
 START_TEST(test_round_trip_full_precision)
 {
@@ -1389,6 +1472,7 @@ static Suite *units_suite(void)
     tcase_add_test(tc, test_format_functions);
     tcase_add_test(tc, test_format_truncation);
     tcase_add_test(tc, test_format_invalid);
+    tcase_add_test(tc, test_format_top);
     tcase_add_test(tc, test_locale_independent);
     suite_add_tcase(s, tc);
 
@@ -1417,6 +1501,9 @@ static Suite *units_suite(void)
     /* loop index: style = i % 2, digits = 1..6 and 17 (i / 2) */
     tcase_add_loop_test(tc, test_round_trip_exact, 0, 14);
     tcase_add_loop_test(tc, test_round_trip_exact_mantissas, 0, 2);
+    /* loop index: style */
+    tcase_add_loop_test(tc, test_round_trip_top, 0, 2);
+    tcase_add_loop_test(tc, test_round_trip_top_durations, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

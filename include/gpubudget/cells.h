@@ -143,8 +143,10 @@ GPB_API double gpb_cells_train_gpu_hours(const char *params,
 
 /*
  * GPB_TRAIN_DAYS(params, tokens, card, gpus, [mfu], [precision]): wall
- * days of the run on gpus cards (gpb_compute_train_time, .days).
- * Arguments and errors as gpb_cells_train_gpu_hours; gpus > 0.
+ * days of the run on gpus cards, GPU-hours / 24 / gpus
+ * (gpb_compute_train_time, .days; finite whenever that is, even where the
+ * run's seconds overflow). Arguments and errors as
+ * gpb_cells_train_gpu_hours; gpus > 0.
  */
 GPB_API double gpb_cells_train_days(const char *params, const char *tokens,
                                     const char *card, const char *gpus,
@@ -153,7 +155,8 @@ GPB_API double gpb_cells_train_days(const char *params, const char *tokens,
 /*
  * GPB_TRAIN_CARD_MONTHS(params, tokens, card, [mfu], [precision]):
  * card-months (GPU-hours / 730.5; the articles' 千卡/月 is 1000 of them)
- * (gpb_compute_train_time, .card_months). As gpb_cells_train_gpu_hours.
+ * (gpb_compute_train_time, .card_months): finite with the same arguments
+ * whenever GPB_TRAIN_GPU_HOURS is. As gpb_cells_train_gpu_hours.
  */
 GPB_API double gpb_cells_train_card_months(const char *params,
                                            const char *tokens,

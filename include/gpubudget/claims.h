@@ -312,8 +312,13 @@ typedef struct gpb_pitch {
  *
  * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ESYNTAX for a part
  * that is none of these (the column, 1-based in bytes, is where the part
- * starts) or a part given twice; GPB_ENOTFOUND for an unknown card;
- * GPB_ELIMIT for text above 1024 bytes or more than 16 parts.
+ * starts), a part given twice or a GPU count that is not whole;
+ * GPB_ERANGE for a figure outside what a scenario's training run takes
+ * (docs/scenario.md), so that gpb_claim_pitch_scenario writes a scenario
+ * that loads: parameters in (0, 1e15], tokens in (0, 1e17], GPUs from 1
+ * to 1e7 (the message quotes the part as written and the range);
+ * GPB_ENOTFOUND for an unknown card; GPB_ELIMIT for text above 1024
+ * bytes or more than 16 parts.
  */
 GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
                                          gpb_error *err);

@@ -216,6 +216,13 @@ GPB_API gpb_status gpb_compute_train_flops_spec(const gpb_train_spec *spec,
  *   gpu_hours     = C / (P · MFU · 3600)        (= G · hours)
  *   card_months   = gpu_hours / 730.5           (GPB_HOURS_PER_MONTH)
  *   qianka_months = card_months / 1000   (千卡/月: 1000 GPUs for a month)
+ *
+ * They are computed from gpu_hours (hours = gpu_hours / G, days =
+ * gpu_hours / 24 / G, seconds = 3600 · hours), so that none overflows
+ * before it is itself out of range: at an absurdly low MFU the seconds
+ * (from about 5e304 hours) overflow first, while GPU-hours, card-months
+ * and days are still finite (the spreadsheet's GPB_TRAIN_GPU_HOURS,
+ * _CARD_MONTHS and _DAYS return those).
  */
 typedef struct gpb_train_time {
     double seconds;
@@ -249,7 +256,8 @@ GPB_API gpb_status gpb_compute_gpu_hours(double flops, double peak_flop_per_s,
  *   mfu_frac         in (0, 1]
  *   out              out: every field filled
  *
- * Returns GPB_OK, GPB_EINVAL, or GPB_ERANGE (mfu_frac > 1, overflow).
+ * Returns GPB_OK, GPB_EINVAL, or GPB_ERANGE (mfu_frac > 1, or a field
+ * that overflows: "training time in seconds overflows").
  */
 GPB_API gpb_status gpb_compute_train_time(double flops, double gpus,
                                           double peak_flop_per_s,

@@ -278,6 +278,13 @@ typedef enum gpb_format_style {
  * trailing zeros after the decimal point are dropped. NaN formats as "NaN"
  * and infinities as "inf" / "-inf".
  *
+ * At the top of the range, where a value rounded to sig_digits would read
+ * back past the largest double (about 1.8e308: 1.8e308 rounds to "2e308"
+ * at one digit; a duration shown in years, once read back as hours),
+ * more digits are shown: the fewest, from sig_digits up, whose text reads
+ * back ("1.79769e308" for the largest double at 1 to 6 digits). Rounding
+ * toward zero instead would break the precision promised below.
+ *
  * Every output of these functions parses back (gpb_units_parse) to the
  * formatted value within the precision of sig_digits (relative error at
  * most 0.5 · 10^(1 - sig_digits)), except that negative money, prices,

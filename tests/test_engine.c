@@ -892,6 +892,55 @@ START_TEST(trace_replays_rows_of_the_result)
 }
 END_TEST
 
+START_TEST(ledger_and_fan_agree_with_the_paths)
+{
+    /*
+     * The streamed summaries against the paths they summarise. The
+     * ledger's month means of a category (sums of fixed-point block
+     * totals, 2^-20 of a dollar) add up over the months to the mean of the
+     * category's metric within 1e-9 relative. The fan of the last month's
+     * closing cash is a quantile of cash.end taken from the month's
+     * sketch: within 2^-10 of the larger magnitude of the two order
+     * statistics it lies between, and exact at p = 0 and 1 (the sketch
+     * keeps the extremes).
+     */
+    gpb_scenario *s = test_load_yaml(rich);
+    const size_t n = 2 * GPB_SIM_BLOCK_PATHS + 87;
+    gpb_sim_options o = rich_opts(n);
+    gpb_result *r = run_opts(s, &o);
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        double sum = 0;
+        for (int m = 0; m < 30; m++)
+            sum += gpb_result_ledger_mean(r, m, (gpb_category)c);
+        double mu = mean_of(r, gpb_category_metric((gpb_category)c), NULL);
+        expect(fabs(sum - mu) <= 1e-9 * fabs(mu),
+               "%s: ledger %.17g, mean %.17g",
+               gpb_category_metric((gpb_category)c), sum, mu);
+    }
+    ck_assert(isnan(gpb_result_ledger_mean(r, 30, GPB_CAT_TEAM)));
+    double *x = malloc(n * sizeof *x);
+    memcpy(x, samples(r, "cash.end"), n * sizeof *x);
+    qsort(x, n, sizeof *x, cmp_double);
+    for (int k = 0; k <= 100; k++) {
+        double p = k / 100.0, pos = p * (double)(n - 1), f;
+        size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+        double exact = x[lo] + (x[hi] - x[lo]) * (pos - (double)lo);
+        ck_assert(gpb_result_fan(r, 29, p, &f, NULL) == GPB_OK);
+        double tol = GPB_SIM_SKETCH_REL_ERROR *
+                     fmax(fabs(x[lo]), fabs(x[hi]));
+        expect(fabs(f - exact) <= tol * (1 + 1e-12),
+               "fan at p %g: %.17g, exact %.17g", p, f, exact);
+    }
+    double f0, f1;
+    ck_assert(gpb_result_fan(r, 29, 0, &f0, NULL) == GPB_OK);
+    ck_assert(gpb_result_fan(r, 29, 1, &f1, NULL) == GPB_OK);
+    ck_assert(f0 == x[0] && f1 == x[n - 1]);
+    free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* Metrics that a further other cost may change: the other category, the
    totals and what is made of the cash. */
 static int moved_by_other_cost(const char *m)
@@ -1107,6 +1156,105 @@ START_TEST(halves_merge_into_the_whole_run)
 {
     check_halves(0);
     check_halves(1);
+}
+END_TEST
+
+START_TEST(quasi_random_runs_split_and_replay_the_same)
+{
+    /* Sobol points for the per-path inputs (quasi_random): path i takes
+       point i + 1 wherever it is run, so threads, a split merged and a
+       trace give the same figures as the single run. */
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(2381);
+    o.quasi_random = 1;
+    gpb_result *whole = run_opts(s, &o);
+    o.threads = 3;
+    gpb_result *t3 = run_opts(s, &o);
+    assert_same_run(whole, t3);
+    gpb_sim_options oa = o, ob = o;
+    oa.paths = 2 * GPB_SIM_BLOCK_PATHS;
+    ob.path_offset = 2 * GPB_SIM_BLOCK_PATHS;
+    ob.paths = 2381 - 2 * GPB_SIM_BLOCK_PATHS;
+    gpb_result *a = run_opts(s, &oa), *b = run_opts(s, &ob), *m = NULL;
+    ck_assert(gpb_result_merge(a, b, &m, NULL) == GPB_OK);
+    assert_same_run(whole, m);
+    static const size_t paths[3] = {0, 1500, 2380};
+    for (int k = 0; k < 3; k++) {
+        gpb_trace *t = NULL;
+        gpb_error e;
+        expect(gpb_sim_trace(s, &o, paths[k], &t, &e) == GPB_OK, "%s",
+               e.message);
+        for (size_t i = 0; i < gpb_trace_metric_count(t); i++) {
+            const char *name = gpb_trace_metric_name(t, i);
+            expect(same_bits(gpb_trace_metric_value(t, i),
+                             samples(whole, name)[paths[k]]),
+                   "path %zu %s", paths[k], name);
+        }
+        gpb_trace_free(t);
+    }
+    /* Not the pseudo-random run. */
+    o.quasi_random = 0;
+    gpb_result *pr = run_opts(s, &o);
+    ck_assert(memcmp(samples(pr, "spend.total"), samples(whole, "spend.total"),
+                     2381 * sizeof(double)) != 0);
+    gpb_result_free(pr);
+    gpb_result_free(whole);
+    gpb_result_free(t3);
+    gpb_result_free(a);
+    gpb_result_free(b);
+    gpb_result_free(m);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(renting_instead_shares_the_draws)
+{
+    /* The plan that rents instead of buying runs on common random
+       numbers (sim.h): what neither the fleet nor its workload touches
+       (the team, the runs that rent anyway, users, revenue, funding, other
+       costs, every input) is bit-identical path by path; the fleet's
+       categories are 0; the workload that mixed the fleet rents it all. */
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(GPB_SIM_BLOCK_PATHS + 100);
+    gpb_result *as = run_opts(s, &o);
+    o.rent_instead_of_buying = 1;
+    gpb_result *rent = run_opts(s, &o);
+    size_t n = gpb_result_kept_paths(as);
+    static const char *const same[] = {
+        "spend.team", "spend.serving", "spend.other", "income.revenue",
+        "income.funding", "training.pre.cost", "training.pre.failures",
+        "training.pre.divergences", "training.pre.finish_month",
+        "training.ft.cost", "serving.users_last"};
+    for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+        expect(memcmp(samples(as, same[k]), samples(rent, same[k]),
+                      n * sizeof(double)) == 0,
+               "%s differs", same[k]);
+    for (size_t k = 0; k < gpb_result_input_count(as); k++)
+        expect(memcmp(gpb_result_input_samples(as, k),
+                      gpb_result_input_samples(rent, k),
+                      n * sizeof(double)) == 0,
+               "input %s differs", gpb_result_input_path(as, k));
+    static const gpb_category owned[] = {
+        GPB_CAT_HARDWARE, GPB_CAT_FINANCING, GPB_CAT_POWER, GPB_CAT_HOSTING,
+        GPB_CAT_MAINTENANCE, GPB_CAT_RESALE, GPB_CAT_RENT_OUT};
+    for (size_t k = 0; k < sizeof owned / sizeof *owned; k++)
+        ck_assert(quant(rent, gpb_category_metric(owned[k]), 1) == 0);
+    /* 96 GPUs at utilisation u for 24 months at $2 times the index: the
+       whole workload is rented, so its GPU-hours are 96 · 730.5 · u · 24
+       (u is the path's input, to rounding). */
+    const double *gh = samples(rent, "capacity.infer.gpu_hours");
+    const double *u = NULL;
+    for (size_t k = 0; k < gpb_result_input_count(rent); k++)
+        if (!strcmp(gpb_result_input_path(rent, k),
+                    "capacity[0].utilization"))
+            u = gpb_result_input_samples(rent, k);
+    ck_assert_ptr_nonnull(u);
+    for (size_t i = 0; i < n; i++)
+        expect(fabs(gh[i] - 96 * 730.5 * u[i] * 24) <= 1e-9 * gh[i],
+               "path %zu: %.17g GPU-hours", i, gh[i]);
+    gpb_result_free(as);
+    gpb_result_free(rent);
+    gpb_scenario_free(s);
 }
 END_TEST
 
@@ -1523,6 +1671,35 @@ START_TEST(rvb_npv_of_the_simplest_case)
     ck_assert_cents(trace_metric(rent, "npv.cost"), npv);
     rvb_check_rent(&in, rent, "flat on demand");
     gpb_trace_free(rent);
+    /* The two plans over many paths (every input fixed, so every path is
+       the same): gpb_result_paired_diff of npv.cost is rent-vs-buy's
+       buy_npv − rent_npv on every path, to the cent, with no spread. */
+    gpb_rent_vs_buy_totals tot;
+    ck_assert(gpb_finance_rent_vs_buy_eval(&in, &tot, NULL, NULL) == GPB_OK);
+    char y[4096];
+    rvb_yaml(&in, RVB_MIX, y, sizeof y);
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 600;
+    o.threads = 2;
+    gpb_result *buy = run_opts(s, &o);
+    o.rent_instead_of_buying = 1;
+    gpb_result *rr = run_opts(s, &o);
+    gpb_paired_diff d;
+    gpb_error e;
+    expect(gpb_result_paired_diff(buy, rr, "npv.cost", &d, &e) == GPB_OK,
+           "%s", e.message);
+    ck_assert_uint_eq(d.paths, 600);
+    ck_assert_cents(d.mean, tot.npv_buy_minus_rent);
+    ck_assert_cents(d.p5, tot.npv_buy_minus_rent);
+    ck_assert_cents(d.p95, tot.npv_buy_minus_rent);
+    ck_assert(d.std_error == 0);
+    ck_assert(d.p_a_lower == (tot.npv_buy_minus_rent < 0));
+    ck_assert(d.p_a_higher == (tot.npv_buy_minus_rent > 0));
+    gpb_result_free(buy);
+    gpb_result_free(rr);
+    gpb_scenario_free(s);
 }
 END_TEST
 
@@ -1787,9 +1964,12 @@ int main(int argc, char **argv)
     tcase_set_timeout(tt, 300);
     tcase_add_test(tt, rich_scenario_is_not_trivial);
     tcase_add_test(tt, trace_replays_rows_of_the_result);
+    tcase_add_test(tt, ledger_and_fan_agree_with_the_paths);
     tcase_add_test(tt, an_unrelated_cost_changes_no_other_draw);
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
+    tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);
+    tcase_add_test(tt, renting_instead_shares_the_draws);
     suite_add_tcase(s, tt);
     TCase *tv = tcase_create("rent-vs-buy");
     tcase_set_timeout(tv, 300);

@@ -311,31 +311,173 @@ START_TEST(correlation_is_honoured)
 }
 END_TEST
 
-START_TEST(failures_and_divergence_slow_the_run)
+/* A run that cannot finish within the horizon (70B × 100T tokens on 256
+   GPUs needs about 150 months), so every path runs every month from its
+   start: months running = horizon − start, exactly. */
+#define LONG_RUN                                                            \
+    "gpubudget: 1\nname: long\ncurrency: USD\nhorizon_months: 24\n"         \
+    "company: {cash: \"$1B\"}\n"                                            \
+    "training:\n"                                                           \
+    "  - name: pre\n    params: 70B\n    tokens: 100T\n    gpu: H100\n"     \
+    "    gpus: %s\n    start_month: 4\n    mfu: 0.4\n"                     \
+    "    failures: {gpu_mtbf_hours: %s, hours_lost_per_failure: 0.01}\n%s"
+
+START_TEST(failures_and_divergence_per_running_month)
 {
-    /* The bench's run: the mean failures per running month equals
-       G·730.5/MTBF = 14.96064 within 4 SE (Poisson: √(λ/n_months)). */
-    gpb_scenario *s = test_load_yaml(busy);
-    const size_t n = 20000;
+    /*
+     * 256 GPUs with a GPU MTBF of 50,000 h fail λ = 256 · 730.5 / 50,000
+     * = 3.74016 times a running month (Poisson). Over n paths of 20
+     * running months each: the mean count per month is λ within 4 SE,
+     * SE = √(λ / (20n)); and a path's total, Poisson(20λ), has variance
+     * 20λ: the sample variance is within 4 of its SE, 20λ·√(2/(n − 1) +
+     * 1/(20λ n)) (the second term is the Poisson's excess kurtosis).
+     * Divergence with probability p = 0.1 a running month (work lost 0,
+     * so the run's progress is untouched): the share of running months
+     * with a divergence is p within 4 binomial SE, √(p(1 − p)/(20n)).
+     */
+    char y[2048];
+    snprintf(y, sizeof y, LONG_RUN, "256", "50000",
+             "    divergence: {probability_per_month: 0.1, work_lost: 0}\n");
+    gpb_scenario *s = test_load_yaml(y);
+    const size_t n = 4000;
+    const double months = 20, lambda = 256 * 730.5 / 50000.0, p = 0.1;
     gpb_result *r = test_run(s, n, 13, 2);
-    const double *f, *mo;
+    const double *f, *d, *mo, *fin;
     gpb_result_samples(r, "training.pre.failures", &f, NULL);
+    gpb_result_samples(r, "training.pre.divergences", &d, NULL);
     gpb_result_samples(r, "training.pre.months", &mo, NULL);
-    double lambda = 256 * 730.5 / 50000.0;
-    double sf = 0, sm = 0;
-    const double *fin;
     gpb_result_samples(r, "training.pre.finished", &fin, NULL);
+    double sf = 0, sd = 0;
     for (size_t i = 0; i < n; i++) {
-        /* Only whole months: runs that finished bill a share of their
-           last month, so count their months rounded up. */
+        ck_assert(fin[i] == 0 && mo[i] == months);
         sf += f[i];
-        sm += fin[i] ? ceil(mo[i] - 1e-9) : mo[i];
+        sd += d[i];
     }
-    double rate = sf / sm, se = sqrt(lambda / sm);
-    ck_assert_msg(fabs(rate - lambda) < 4 * se, "rate %g vs %g (se %g)",
-                  rate, lambda, se);
+    double rate = sf / (months * n), se = sqrt(lambda / (months * n));
+    ck_assert_msg(fabs(rate - lambda) < 4 * se, "failures a month %g, want "
+                  "%g (se %g)", rate, lambda, se);
+    double ss = 0, mu = sf / n;
+    for (size_t i = 0; i < n; i++)
+        ss += (f[i] - mu) * (f[i] - mu);
+    double var = ss / (n - 1), v = months * lambda;
+    double vse = v * sqrt(2.0 / (n - 1) + 1.0 / (v * n));
+    ck_assert_msg(fabs(var - v) < 4 * vse, "variance %g, want %g (se %g)",
+                  var, v, vse);
+    double share = sd / (months * n), bse = sqrt(p * (1 - p) / (months * n));
+    ck_assert_msg(fabs(share - p) < 4 * bse, "diverging months %g, want %g "
+                  "(se %g)", share, p, bse);
     gpb_result_free(r);
     gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(failures_follow_an_uncertain_mtbf)
+{
+    /*
+     * MTBF uniform on [a, b] = [20,000 h, 200,000 h] per path, 512 GPUs:
+     * a path's monthly mean λ_i = 512 · 730.5 / MTBF_i lies in [1.87,
+     * 18.7], drawn by inversion below 10 (90% of the paths) and by
+     * Hörmann's PTRS above.
+     * Given λ_i a path's failures are Poisson(20 λ_i): the standardised
+     * sum Σ(f_i − 20λ_i) / √(Σ 20λ_i) is N(0, 1) (|z| < 4), and the
+     * dispersion Σ(f_i − 20λ_i)² / Σ 20λ_i is 1 within 4 SE (≈ √(2/n) for
+     * Poisson counts this large). Unconditionally the mean per month is
+     * E[λ] = 512 · 730.5 · ln(b/a)/(b − a) = 4.78470, within 4 of the
+     * result's own SE of the mean (over 20 months).
+     */
+    char y[2048];
+    snprintf(y, sizeof y, LONG_RUN, "512", "{uniform: [20000, 200000]}", "");
+    gpb_scenario *s = test_load_yaml(y);
+    const size_t n = 4000;
+    const double months = 20;
+    gpb_result *r = test_run(s, n, 29, 2);
+    const double *f;
+    gpb_result_samples(r, "training.pre.failures", &f, NULL);
+    const double *mtbf = NULL;
+    for (size_t k = 0; k < gpb_result_input_count(r); k++)
+        if (!strcmp(gpb_result_input_path(r, k),
+                    "training[0].failures.gpu_mtbf_hours"))
+            mtbf = gpb_result_input_samples(r, k);
+    ck_assert_ptr_nonnull(mtbf);
+    double dev = 0, tot = 0, sq = 0;
+    size_t below10 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double lam = 512 * 730.5 / mtbf[i];
+        below10 += lam < 10;
+        dev += f[i] - months * lam;
+        sq += (f[i] - months * lam) * (f[i] - months * lam);
+        tot += months * lam;
+    }
+    /* λ < 10 when MTBF > 512 · 730.5 / 10 = 37,401.6 h: on 90.3% of the
+       paths; both samplers are exercised. */
+    ck_assert(below10 > n / 20 && below10 < n - n / 20);
+    double z = dev / sqrt(tot);
+    ck_assert_msg(fabs(z) < 4, "z = %g", z);
+    double disp = sq / tot;
+    ck_assert_msg(fabs(disp - 1) < 4 * sqrt(2.0 / n), "dispersion %g", disp);
+    double se, m = 0;
+    ck_assert(gpb_result_mean(r, "training.pre.failures", &m, &se, NULL) ==
+              GPB_OK);
+    double want = 512 * 730.5 * log(10.0) / 180000.0;
+    ck_assert_msg(fabs(m / months - want) < 4 * se / months,
+                  "failures a month %g, want %g (se %g)", m / months, want,
+                  se / months);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+START_TEST(failures_slow_the_run_by_the_hours_they_lose)
+{
+    /*
+     * C = 6 · 10B · 9.2043T = 5.52258e23 FLOPs on 1,000 GPUs at 100
+     * TFLOP/s and MFU 0.5, which do 1000 · 730.5 · 3600 · 1e14 · 0.5 =
+     * 1.3149e23 FLOPs a month: 4.2 months. Without failures the run ends
+     * in month 4 (0-based) after 4.2 months billed. With an MTBF of 73.05
+     * h, 1,000 GPUs fail λ = 10,000 times a month, each failure losing
+     * 0.036525 h of the cluster's time: 365.25 h, half the month, so the
+     * run does half a month's work a month and needs 8.4 months: it ends
+     * in month 8, four months later, on every path (the month's lost
+     * share is 0.5 ± 0.005, 1 SD; after 8 months the work done is 4.0 ±
+     * 0.014 against the 4.2 needed, after 9 months 4.5 ± 0.015). Its
+     * months running average 8.4 within 4 of the result's SE (the bias
+     * of a ratio, ~0.4 · CV² = 4e-5 months, is far below it), and its
+     * failures 9 · 10,000 (a full month is drawn in the last one) within
+     * 4 SE, √(90,000 / n).
+     */
+#define FAST_RUN                                                            \
+    "gpubudget: 1\nname: fast\ncurrency: USD\nhorizon_months: 24\n"         \
+    "company: {cash: \"$1B\"}\n"                                            \
+    "training:\n"                                                           \
+    "  - name: pre\n    params: 10B\n    tokens: 9.2043T\n"                 \
+    "    gpu: H100\n    peak_tflops: 100\n    gpus: 1000\n    mfu: 0.5\n"   \
+    "    price_per_gpu_hour: \"$2/h\"\n%s"
+    char y[2048];
+    snprintf(y, sizeof y, FAST_RUN, "");
+    gpb_scenario *s0 = test_load_yaml(y);
+    snprintf(y, sizeof y, FAST_RUN,
+             "    failures: {gpu_mtbf_hours: 73.05,\n"
+             "               hours_lost_per_failure: 0.036525}\n");
+    gpb_scenario *s1 = test_load_yaml(y);
+    const size_t n = 1000;
+    gpb_result *r0 = test_run(s0, n, 31, 2), *r1 = test_run(s1, n, 31, 2);
+    ck_assert(q(r0, "training.pre.finish_month", 0) == 4);
+    ck_assert(q(r0, "training.pre.finish_month", 1) == 4);
+    ck_assert(fabs(q(r0, "training.pre.months", 0.5) - 4.2) < 1e-9);
+    ck_assert(q(r1, "training.pre.finish_month", 0) == 8);
+    ck_assert(q(r1, "training.pre.finish_month", 1) == 8);
+    ck_assert(mean(r1, "training.pre.finished", NULL) == 1);
+    double se;
+    double m = mean(r1, "training.pre.months", &se);
+    ck_assert_msg(se > 0 && fabs(m - 8.4) < 4 * se, "months %g (se %g)", m,
+                  se);
+    double fm = mean(r1, "training.pre.failures", NULL);
+    ck_assert_msg(fabs(fm - 90000) < 4 * sqrt(90000.0 / n), "failures %g",
+                  fm);
+    gpb_result_free(r0);
+    gpb_result_free(r1);
+    gpb_scenario_free(s0);
+    gpb_scenario_free(s1);
 }
 END_TEST
 
@@ -653,7 +795,9 @@ int main(void)
     tcase_set_timeout(tr, 300);
     tcase_add_test(tr, bit_identical_on_1_2_and_8_threads);
     tcase_add_test(tr, correlation_is_honoured);
-    tcase_add_test(tr, failures_and_divergence_slow_the_run);
+    tcase_add_test(tr, failures_and_divergence_per_running_month);
+    tcase_add_test(tr, failures_follow_an_uncertain_mtbf);
+    tcase_add_test(tr, failures_slow_the_run_by_the_hours_they_lose);
     tcase_add_test(tr, quasi_random_is_close_to_pseudo_random);
     suite_add_tcase(s, tr);
     TCase *tq = tcase_create("acquisition");

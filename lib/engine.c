@@ -151,12 +151,27 @@ static gpb_status explain(const gpb_scenario *s, const gpb_sim_options *o,
     double v = NAN;
     if (rec->bad_input >= 0) {
         const gpb__input *in = &s->inputs[rec->bad_input];
+        /* Converted from its own currency: name the rates it went
+           through, with this path's values. */
+        char rates[256] = "";
+        size_t at = 0;
+        gpb_currency cs[2] = {in->currency, s->currency};
+        for (int k = 0; k < 2; k++) {
+            int ri = cs[k] != GPB_CURRENCY_NONE ? p->rate_input[cs[k]] : -1;
+            if (ri < 0 || in->currency == s->currency || at >= sizeof rates)
+                continue;
+            double rv = NAN;
+            largest_input(p, &ri, 1, tr, &rv);
+            at += (size_t)snprintf(rates + at, sizeof rates - at, "%s%s = %g",
+                                   at ? ", " : "; the rates: ",
+                                   s->inputs[ri].path, rv);
+        }
         st = gpb__fail_at(err, GPB_ENUMERIC, s->source_name, in->line,
                           in->column, in->path,
                           "path %llu: %s is not a finite number in %s "
-                          "(check it and the exchange rates)",
+                          "(check it and the exchange rates%s)",
                           (unsigned long long)path, in->path,
-                          gpb_currency_code(s->currency));
+                          gpb_currency_code(s->currency), rates);
     } else if (rec->bad_month >= 0) {
         const eng_proc *pr = NULL;
         if (rec->bad_proc >= 0) {
@@ -557,17 +572,17 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     size_t budget = opt.memory_budget_bytes ? opt.memory_budget_bytes
                                             : GPB_SIM_MEMORY_BUDGET_DEFAULT;
     size_t per = bytes_per_path(&p);
-    size_t kept = per ? budget / per : opt.paths;
-    if (kept > opt.paths)
-        kept = opt.paths;
-    if (kept < 1)
-        kept = 1;
+    size_t cap = per ? budget / per : SIZE_MAX;
+    if (cap < 1)
+        cap = 1;
+    size_t kept = cap < opt.paths ? cap : opt.paths;
     gpb_result *r = NULL;
     st = gpb__result_new(&p, opt.paths, opt.path_offset, kept, &r, err);
     if (st) {
         gpb__plan_free(&p);
         return st;
     }
+    r->kept_cap = cap;
     r->seed = opt.seed;
     r->quasi = opt.quasi_random;
     r->s_id = s;
@@ -685,6 +700,7 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
             cols[i] = store + i * LANES;
         st = gpb__block_run(b, path, 1, cols, NULL, 0, NULL, NULL, NULL,
                             &t->rec, &bad, err);
+        t->bad_lane = bad;
     }
     if (!st) {
         t->n_metrics = p.n_metrics;
@@ -748,7 +764,21 @@ gpb_status gpb_sim_trace(const gpb_scenario *s, const gpb_sim_options *opt,
     if (s->horizon_months < 1)
         return gpb__fail(err, GPB_EINVAL, "the scenario has no months");
     gpb_trace *t = NULL;
+    long bad = -1;
     GPB__TRY(trace_path(s, &o, path, 0, &t, err));
+    bad = t->bad_lane;
+    if (bad >= 0) {
+        /* The path's figures are not all numbers: fail as a run of it
+           does, with the same explanation. */
+        gpb_trace_free(t);
+        eng_plan p;
+        gpb_status st = gpb__plan_build(&p, s, &o, err);
+        if (st)
+            return st;
+        st = explain(s, &o, &p, path, err);
+        gpb__plan_free(&p);
+        return st;
+    }
     *out = t;
     return GPB_OK;
 }

@@ -247,6 +247,7 @@ struct gpb_result {
     size_t paths;
     uint64_t path_offset;
     size_t kept;
+    size_t kept_cap;    /* the most paths the memory budget keeps */
     int horizon;
     gpb_currency currency;
     uint64_t seed;
@@ -310,6 +311,7 @@ size_t gpb__metric_index(const eng_plan *p, eng_mkind kind, int id,
 
 struct gpb_trace {
     uint64_t path;
+    long bad_lane;    /* 0 when a figure of the path is not finite, else -1 */
     int months;
     gpb_currency currency;
     size_t n_runs;

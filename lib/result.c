@@ -425,6 +425,7 @@ static gpb_status result_alloc(const eng_metric *metrics, size_t n_metrics,
     pthread_mutex_init(&r->lock, NULL);
     r->paths = paths;
     r->kept = kept;
+    r->kept_cap = SIZE_MAX;
     r->horizon = horizon;
     r->n_metrics = n_metrics;
     r->n_inputs = n_inputs;
@@ -1124,7 +1125,12 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                          (unsigned long long)a->path_offset, a->paths,
                          (unsigned long long)b->path_offset);
     size_t paths = a->paths + b->paths;
+    /* The first paths, as many as one run of them all would keep under
+       the memory budget (the parts' budgets are the same). */
+    size_t cap = a->kept_cap < b->kept_cap ? a->kept_cap : b->kept_cap;
     size_t kept = a->kept == a->paths ? a->kept + b->kept : a->kept;
+    if (kept > cap)
+        kept = cap;
     int sk = kept < paths;
     int varies[GPB_CURRENCY_COUNT];
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
@@ -1140,7 +1146,9 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     r->quasi = a->quasi;
     r->s_id = a->s_id;
     memcpy(r->rate_fixed, a->rate_fixed, sizeof r->rate_fixed);
-    size_t M = a->n_metrics, kb = kept - a->kept;
+    r->kept_cap = cap;
+    size_t ka = kept < a->kept ? kept : a->kept, kb = kept - ka;
+    size_t M = a->n_metrics;
     memcpy(r->blk_mean, a->blk_mean, a->n_blocks * M * sizeof(double));
     memcpy(r->blk_mean + a->n_blocks * M, b->blk_mean,
            b->n_blocks * M * sizeof(double));
@@ -1151,8 +1159,8 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     for (size_t i = 0; i < M && !st; i++) {
         r->nonzero[i] = a->nonzero[i] | b->nonzero[i];
         if (r->values[i]) {
-            memcpy(r->values[i], a->values[i], a->kept * sizeof(double));
-            memcpy(r->values[i] + a->kept, b->values[i], kb * sizeof(double));
+            memcpy(r->values[i], a->values[i], ka * sizeof(double));
+            memcpy(r->values[i] + ka, b->values[i], kb * sizeof(double));
         }
         if (sk && !r->metrics[i].constant) {
             const gpb_result *src[2] = {a, b};
@@ -1169,14 +1177,13 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         }
     }
     for (size_t k = 0; k < a->n_inputs; k++) {
-        memcpy(r->inputs[k], a->inputs[k], a->kept * sizeof(double));
-        memcpy(r->inputs[k] + a->kept, b->inputs[k], kb * sizeof(double));
+        memcpy(r->inputs[k], a->inputs[k], ka * sizeof(double));
+        memcpy(r->inputs[k] + ka, b->inputs[k], kb * sizeof(double));
     }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c]) {
-            memcpy(r->per_usd[c], a->per_usd[c], a->kept * sizeof(double));
-            memcpy(r->per_usd[c] + a->kept, b->per_usd[c],
-                   kb * sizeof(double));
+            memcpy(r->per_usd[c], a->per_usd[c], ka * sizeof(double));
+            memcpy(r->per_usd[c] + ka, b->per_usd[c], kb * sizeof(double));
         }
     for (int m = 0; m <= a->horizon; m++)
         r->out_month[m] = a->out_month[m] + b->out_month[m];
@@ -1193,8 +1200,8 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         if (!r->rt_min) {
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         } else {
-            memcpy(r->rt_min, a->rt_min, a->kept * sizeof(double));
-            memcpy(r->rt_min + a->kept, b->rt_min, kb * sizeof(double));
+            memcpy(r->rt_min, a->rt_min, ka * sizeof(double));
+            memcpy(r->rt_min + ka, b->rt_min, kb * sizeof(double));
             const gpb_result *src[2] = {a, b};
             for (int j = 0; sk && j < 2; j++) {
                 if (src[j]->kept < src[j]->paths)

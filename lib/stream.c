@@ -196,13 +196,12 @@ GPB__VCLONES void gpb__box_muller(size_t n, const uint32_t *a,
         u = u < 0x1.fffffep-1f ? u : 0x1.fffffep-1f;
         float v = ((float)(int32_t)(b[i] >> 8) + 0.5f) * (1.0f / 16777216.0f);
         float r = sqrtf(-2.0f * logf(u));
-        float c = cosf(two_pi * v);
-        z0[i] = r * c;
-        /* sin t = ±√((1 − cos t)(1 + cos t)), + on t < π (v < ½): one
-           cos instead of two (GCC fuses sin and cos into a sincos call
-           that has no vector variant declared). The factored form keeps
-           its relative accuracy where cos t is near ±1. */
-        float sn = sqrtf((1.0f - c) * (1.0f + c));
-        z1[i] = r * (v < 0.5f ? sn : -sn);
+        /* sin t as cos(t − π/2), v − ¼ being exact: GCC would fuse a
+           sinf and a cosf of one angle into a sincosf with no vector
+           variant declared, and √((1 − cos)(1 + cos)) loses half its
+           digits where cos is near ±1, which single precision cannot
+           afford. */
+        z0[i] = r * cosf(two_pi * v);
+        z1[i] = r * cosf(two_pi * (v - 0.25f));
     }
 }

@@ -26,7 +26,7 @@
  * gpb__philox_lanes() computes one call for n consecutive paths at once,
  * with AVX-512, AVX2 or SSE2 when the machine has them and Random123's
  * scalar philox4x32_R otherwise; the arithmetic is on integers, so every
- * code path gives the same words (tests/test_stream.c checks them against
+ * code path gives the same words (tests/test_engine.c checks them against
  * Random123 and its known-answer vectors).
  */
 #ifndef GPB_STREAM_H
@@ -79,7 +79,7 @@ static inline double gpb__u01_53(uint32_t hi, uint32_t lo)
  * arrays, in single precision (the engine's month-by-month noise: money
  * stays in double): for lane i, from the words a[i] and b[i],
  *     r = √(−2 ln u(a)),  z0[i] = r cos(2π v(b)),  z1[i] = r sin(2π v(b)),
- * the sine as ±√((1 − cos)(1 + cos)), with u(a) = ((a >> 1) + ½) · 2^-31
+ * the sine as cos(2π (v − ¼)), with u(a) = ((a >> 1) + ½) · 2^-31
  * in float (at least 2^-32, at most 1 − 2^-24: r > 0, the logarithm
  * finite) and v(b) = ((b >> 8) + ½) · 2^-24. Vectorised through
  * glibc's libmvec (16 lanes with AVX-512). |z| ≤ √(64 ln 2) = 6.66; the

@@ -21,6 +21,7 @@
 
 #include "engine.h"
 #include "internal.h"
+#include "vmath.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -314,6 +315,48 @@ static void record_error(shared *sh, size_t block, gpb_status st,
     atomic_store(&sh->cancel, 1);
 }
 
+/* The mean and M2 (Σ (x − mean)²) of x[0..n-1] in two passes, each an
+   eight-way sum in a fixed order (lane i into partial i mod 8, then the
+   partials pairwise), so it vectorises and a block gives the same bits on
+   any machine's clone; *nz: whether any value is not 0. */
+GPB__VCLONES static void block_moments(const double *x, size_t n,
+                                       double *mean_out, double *m2_out,
+                                       int *nz)
+{
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0}, q[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int any = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+#pragma omp simd reduction(| : any)
+        for (int k = 0; k < 8; k++) {
+            s[k] += x[i + k];
+            any |= x[i + k] != 0;
+        }
+    for (; i < n; i++) {
+        s[i % 8] += x[i];
+        any |= x[i] != 0;
+    }
+    double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    double mean = sum / (double)n;
+    if (!isfinite(mean)) {
+        /* Finite values whose sum overflows: sum their shares. */
+        mean = 0;
+        for (size_t j = 0; j < n; j++)
+            mean += x[j] / (double)n;
+    }
+    for (i = 0; i + 8 <= n; i += 8)
+#pragma omp simd
+        for (int k = 0; k < 8; k++) {
+            double d = x[i + k] - mean;
+            q[k] += d * d;
+        }
+    for (; i < n; i++)
+        q[i % 8] += (x[i] - mean) * (x[i] - mean);
+    *mean_out = mean;
+    *m2_out = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+    *nz = any;
+}
+
 /* Copies a block's paths into the result: kept rows, sketches, the
    block's means, which metrics are ever non-zero. */
 static void store_block(worker *w, size_t blk, size_t n)
@@ -329,22 +372,9 @@ static void store_block(worker *w, size_t blk, size_t n)
         if (p->metrics[m].constant)
             continue; /* the plan knows it: gpb_result_mean too */
         const double *v = w->out[m];
-        /* The block's mean and M2 in two passes, in lane order. */
-        double sum = 0, m2 = 0;
         int nz = 0;
-        for (size_t i = 0; i < n; i++) {
-            sum += v[i];
-            nz |= v[i] != 0;
-        }
-        double mean = sum / (double)n;
-        if (!isfinite(mean)) {
-            /* Finite values whose sum overflows: sum their shares. */
-            mean = 0;
-            for (size_t i = 0; i < n; i++)
-                mean += v[i] / (double)n;
-        }
-        for (size_t i = 0; i < n; i++)
-            m2 += (v[i] - mean) * (v[i] - mean);
+        double mean, m2;
+        block_moments(v, n, &mean, &m2, &nz);
         r->blk_mean[blk * p->n_metrics + m] = mean;
         r->blk_m2[blk * p->n_metrics + m] = m2;
         w->nonzero[m] |= (unsigned char)nz;

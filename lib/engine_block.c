@@ -74,10 +74,11 @@ struct eng_block {
        those (a flow nobody booked is zero). */
     unsigned char booked[GPB_CAT_COUNT];
     double *cash, *cmin, *runway, *dep, *npv;
-    double *index;
+    double *index, *price_growth; /* the index; e^drift per lane */
     float *zp[4];          /* the price index's normals, four months */
     long zp_group;
     float *zu[4];          /* the users' normals, four months */
+    double *users_growth;  /* e^growth_per_month per lane */
     double *users, *sv_gpus, *sv_tok, *sv_start, *scratch;
     double *serve_last;    /* serving's flow in the last month */
     long zu_group;
@@ -161,6 +162,8 @@ eng_block *gpb__block_new(const eng_plan *p)
     b->dep = lanes(b);
     b->npv = lanes(b);
     b->index = lanes(b);
+    b->price_growth = lanes(b);
+    b->users_growth = lanes(b);
     b->users = lanes(b);
     b->sv_gpus = lanes(b);
     b->sv_tok = lanes(b);
@@ -716,6 +719,14 @@ static gpb_status init_serving(eng_block *b, gpb_error *err)
     return GPB_OK;
 }
 
+GPB__VCLONES static void growth_lanes(double *out, const double *drift,
+                                      size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        out[i] = gpb__walk_growth(drift[i]);
+}
+
 static gpb_status block_init(eng_block *b, gpb_error *err)
 {
     const eng_plan *p = b->p;
@@ -735,6 +746,13 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
         b->index[i] = 1.0;
     }
     b->zp_group = b->zu_group = -1;
+    {
+        const double *d = col(b, s->price_drift_per_month, p->c0);
+        const double *g = col(b, s->serving.growth_per_month, p->c0);
+        growth_lanes(b->price_growth, d, nl);
+        if (s->serving.present)
+            growth_lanes(b->users_growth, g, nl);
+    }
     for (size_t k = 0; k < s->n_team; k++) {
         const gpb__team_role *t = &s->team[k];
         double *se = b->team_se[k];
@@ -785,13 +803,13 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
 
 /* ---- month kernels ------------------------------------------------------- */
 
-GPB__VCLONES static void price_step(double *index, const double *drift,
+GPB__VCLONES static void price_step(double *index, const double *growth,
                                     const double *vol, const float *z,
                                     size_t n)
 {
 #pragma omp simd
     for (size_t i = 0; i < n; i++)
-        index[i] = gpb__walk(index[i], drift[i], vol[i], (double)z[i]);
+        index[i] = gpb__walk(index[i], growth[i], (float)vol[i] * z[i]);
 }
 
 static void k_price(eng_block *b, const eng_proc *pr, int m)
@@ -799,14 +817,14 @@ static void k_price(eng_block *b, const eng_proc *pr, int m)
     const gpb_scenario *s = b->s;
     if (m == 0)
         return; /* index(0) = 1 */
-    const double *drift = col(b, s->price_drift_per_month, b->p->c0);
+    const double *growth = b->price_growth;
     const double *vol = col(b, s->price_volatility_per_month, b->p->c0);
     long q = m / 4;
     if (q != b->zp_group) {
         normals4(b, pr->stream, q, b->zp);
         b->zp_group = q;
     }
-    price_step(b->index, drift, vol, b->zp[m % 4], b->nl);
+    price_step(b->index, growth, vol, b->zp[m % 4], b->nl);
 }
 
 GPB__VCLONES static void team_step(double *flow, const double *se,
@@ -1030,7 +1048,7 @@ GPB__VCLONES static void users_step(double *users, const double *start,
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         /* Every value loaded before it is chosen: no branch. */
-        double walk = gpb__walk(users[i], g[i], gv[i], (double)z[i]);
+        double walk = gpb__walk(users[i], g[i], (float)gv[i] * z[i]);
         double first = u0[i], c = cap[i];
         double later = m > start[i] ? walk : 0.0;
         double nu = m == start[i] ? first : later;
@@ -1106,7 +1124,7 @@ static void k_serving(eng_block *b, const eng_proc *pr, int m)
     if (m < b->sv_min_start)
         return;
     const double *u0 = b->x[v->users_start];
-    const double *g = col(b, v->growth_per_month, p->c0);
+    const double *g = b->users_growth;
     const double *gv = col(b, v->growth_volatility, p->c0);
     const double *cap = col(b, v->max_users, p->cinf);
     const double *idx = v->follows_price_index ? b->index : p->c1;

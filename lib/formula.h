@@ -102,11 +102,15 @@ static inline double gpb__team_month(double heads, double salary_per_year,
 
 /* ---- prices, users, revenue -------------------------------------------- */
 
-/* One month of a geometric random walk: x · exp(drift + vol · z)
-   (the GPU price index and the user base; gpb_finance_walk_step). */
-static inline double gpb__walk(double x, double drift, double vol, double z)
+/* One month of a geometric random walk, x · e^drift · e^(vol·z) (the GPU
+   price index and the user base): growth = e^drift (gpb__walk_growth, once
+   per path) in double, the noise factor e^(vol·z) in single precision —
+   the noise is a draw, accurate far beyond its sampling error, while the
+   deterministic part and the money stay exact. */
+static inline double gpb__walk_growth(double drift) { return exp(drift); }
+static inline double gpb__walk(double x, double growth, float vol_z)
 {
-    return x * exp(drift + vol * z);
+    return x * growth * (double)expf(vol_z);
 }
 
 /* Revenue of a month: users · ARPU · paying share (gpb_finance_revenue). */

@@ -9,24 +9,37 @@
  * holds the standardised rank regression coefficients: for unit-norm
  * columns the raw coefficient already is the standardised one,
  * b_k · sd(x_k) / sd(y). Its residual sum of squares is 1 − R², since
- * ‖y‖ = 1. One cblas_dgemm and one LAPACK dgels (Householder QR) do all
- * metrics at once.
+ * ‖y‖ = 1. One cblas_dgemm (XᵀY), one cblas_dsyrk (XᵀX, the inputs' rank
+ * correlations, K × K) and a Cholesky solve of the normal equations do
+ * all metrics at once; the ranking runs on the option's threads.
  */
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gpubudget/sensitivity.h"
 #include "internal.h"
 #include "scenario_model.h"
 
-/* LAPACK's least-squares solver, from OpenBLAS (no header is assumed, as
-   for dpotrf_ in dist.c). */
-void dgels_(const char *trans, const int *m, const int *n, const int *nrhs,
-            double *a, const int *lda, double *b, const int *ldb,
-            double *work, const int *lwork, int *info);
+/* LAPACK's Cholesky factorisation, solve and condition estimate, from
+   OpenBLAS (no header is assumed, as in copula.c). */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
+             int *info);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs,
+             const double *a, const int *lda, double *b, const int *ldb,
+             int *info);
+void dpocon_(const char *uplo, const int *n, const double *a, const int *lda,
+             const double *anorm, double *rcond, double *work, int *iwork,
+             int *info);
+
+/* Below this reciprocal condition number of the inputs' rank correlation
+   matrix, the SRRC are not defined (GPB_SENS_COLLINEAR). */
+#define RCOND_MIN 1e-12
 
 struct gpb_sensitivity {
     size_t n_metrics, n_inputs, n_used;
@@ -195,65 +208,157 @@ static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
     return GPB_OK;
 }
 
+/* Ranking the columns on several threads: job j < K ranks input j into
+   X's column j, job K + m metric m into Y's column m. */
+typedef struct rank_jobs {
+    const gpb_scenario *s;
+    const gpb_result *r;
+    gpb_sensitivity *x;
+    size_t n;
+    double *X, *Y;
+    unsigned char *constant; /* [K + M] */
+    atomic_size_t next;
+    atomic_int failed;
+    gpb_status st;
+    gpb_error err;
+    pthread_mutex_t mu;
+} rank_jobs;
+
+static void *rank_worker(void *arg)
+{
+    rank_jobs *J = arg;
+    size_t n = J->n, K = J->x->n_inputs, M = J->x->n_metrics;
+    vi *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
+    double *own = malloc((J->s ? gpb_result_kept_paths(J->r) : 1) *
+                         sizeof *own);
+    gpb_error e;
+    gpb_status st = vw && own ? GPB_OK
+                              : gpb__fail(&e, GPB_ENOMEM,
+                                          "out of memory ranking samples");
+    for (;;) {
+        if (st || atomic_load(&J->failed))
+            break;
+        size_t j = atomic_fetch_add(&J->next, 1);
+        if (j >= K + M)
+            break;
+        if (j < K) {
+            const double *v = gpb_result_input_samples(J->r, j);
+            if (J->s) {
+                if ((st = gpb_result_input_samples_own(J->s, J->r, j, own,
+                                                       &e)))
+                    break;
+                v = own;
+            }
+            J->constant[j] = (unsigned char)rank_column(v, n, J->X + j * n,
+                                                        vw);
+        } else {
+            size_t m = j - K;
+            const double *v = NULL;
+            double *col = J->Y + m * n;
+            /* A metric constant by construction has no samples to rank
+               (asking would materialise a column of every path). */
+            if (gpb_result_metric_is_constant(J->r, m) ||
+                gpb_result_samples(J->r, J->x->metric_names[m], &v, NULL) ||
+                rank_column(v, n, col, vw)) {
+                memset(col, 0, n * sizeof *col);
+                J->constant[j] = 1;
+            }
+        }
+    }
+    if (st) {
+        pthread_mutex_lock(&J->mu);
+        if (!J->st) {
+            J->st = st;
+            J->err = e;
+        }
+        pthread_mutex_unlock(&J->mu);
+        atomic_store(&J->failed, 1);
+    }
+    free(vw);
+    free(own);
+    return NULL;
+}
+
 static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
-                             const gpb_result *r, gpb_error *err)
+                             const gpb_result *r, int threads,
+                             gpb_error *err)
 {
     size_t n = x->n_used, K = x->n_inputs, M = x->n_metrics;
     gpb_status st = GPB_OK;
-    double *X = NULL, *Y = NULL, *C = NULL, *own = NULL, *work = NULL;
-    size_t *cols = NULL; /* the varying inputs, in order */
-    vi *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
-    cols = malloc((K ? K : 1) * sizeof *cols);
-    own = malloc((s ? gpb_result_kept_paths(r) : 1) * sizeof *own);
-    if (!vw || !cols || !own) {
-        st = gpb__fail(err, GPB_ENOMEM, "out of memory ranking samples");
-        goto done;
-    }
-
-    /* Rank the inputs; constant ones drop out of the regression. */
+    double *X = NULL, *Y = NULL, *C = NULL, *G = NULL, *B = NULL,
+           *work = NULL;
+    int *iwork = NULL;
+    size_t *cols = malloc((K ? K : 1) * sizeof *cols); /* varying inputs */
+    unsigned char *constant = calloc(K + M + 1, 1);
     X = malloc(nz(n * K) * sizeof *X);
     Y = malloc(nz(n * M) * sizeof *Y);
-    if (!X || !Y) {
+    if (!cols || !constant || !X || !Y) {
         st = gpb__fail(err, GPB_ENOMEM,
                        "out of memory: sensitivity needs %zu × %zu doubles "
                        "(lower max_paths)",
                        n, K + M);
         goto done;
     }
-    size_t Kv = 0;
-    for (size_t k = 0; k < K; k++) {
-        const double *v = gpb_result_input_samples(r, k);
-        if (s) {
-            if ((st = gpb_result_input_samples_own(s, r, k, own, err)))
-                goto done;
-            v = own;
+
+    /* Rank every column, on up to `threads` threads (each column is
+       ranked alone, so the ranks do not depend on the thread count). */
+    {
+        rank_jobs J = {.s = s, .r = r, .x = x, .n = n, .X = X, .Y = Y,
+                       .constant = constant};
+        atomic_init(&J.next, 0);
+        atomic_init(&J.failed, 0);
+        pthread_mutex_init(&J.mu, NULL);
+        if (threads < 1) {
+            long c = sysconf(_SC_NPROCESSORS_ONLN);
+            threads = c > 0 ? (int)c : 1;
         }
-        if (rank_column(v, n, X + Kv * n, vw)) {
-            for (size_t m = 0; m < M; m++)
-                x->flags[m * K + k] |= GPB_SENS_CONSTANT_INPUT;
-        } else {
-            cols[Kv++] = k;
+        if ((size_t)threads > K + M)
+            threads = (int)(K + M > 0 ? K + M : 1);
+        if (threads > 64)
+            threads = 64;
+        pthread_t tid[64];
+        int started = 0;
+        for (int t = 1; t < threads; t++) {
+            if (pthread_create(&tid[t], NULL, rank_worker, &J) != 0)
+                break;
+            started = t;
+        }
+        rank_worker(&J);
+        for (int t = 1; t <= started; t++)
+            pthread_join(tid[t], NULL);
+        pthread_mutex_destroy(&J.mu);
+        if (J.st) {
+            if (err)
+                *err = J.err;
+            st = J.st;
+            goto done;
         }
     }
+    /* Constant inputs drop out of the regression: pack the varying ones'
+       columns to the front, in order. */
+    size_t Kv = 0;
+    for (size_t k = 0; k < K; k++) {
+        if (constant[k]) {
+            for (size_t m = 0; m < M; m++)
+                x->flags[m * K + k] |= GPB_SENS_CONSTANT_INPUT;
+            continue;
+        }
+        if (Kv != k)
+            memcpy(X + Kv * n, X + k * n, n * sizeof *X);
+        cols[Kv++] = k;
+    }
+    for (size_t m = 0; m < M; m++)
+        if (constant[K + m]) {
+            x->mflags[m] |= GPB_SENS_CONSTANT_OUTPUT;
+            for (size_t k = 0; k < K; k++)
+                x->flags[m * K + k] |= GPB_SENS_CONSTANT_OUTPUT;
+        }
     if (n < Kv + 2) {
         st = gpb__fail(err, GPB_EINVAL,
                        "sensitivity needs at least %zu paths for %zu varying "
                        "inputs (K + 2), got %zu",
                        Kv + 2, Kv, n);
         goto done;
-    }
-    for (size_t m = 0; m < M; m++) {
-        const double *v = NULL;
-        /* A metric constant by construction has no samples to rank (and
-           asking for them would materialise a column of every path). */
-        if (gpb_result_metric_is_constant(r, m) ||
-            gpb_result_samples(r, x->metric_names[m], &v, NULL) ||
-            rank_column(v, n, Y + m * n, vw)) {
-            memset(Y + m * n, 0, n * sizeof *Y);
-            x->mflags[m] |= GPB_SENS_CONSTANT_OUTPUT;
-            for (size_t k = 0; k < K; k++)
-                x->flags[m * K + k] |= GPB_SENS_CONSTANT_OUTPUT;
-        }
     }
     if (Kv == 0 || M == 0)
         goto done; /* every coefficient 0, every R² 0 */
@@ -271,30 +376,52 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
         for (size_t j = 0; j < Kv; j++)
             x->spearman[m * K + cols[j]] = C[m * Kv + j];
 
-    /* SRRC: least squares X·B ≈ Y for all M right-hand sides at once.
-       dgels overwrites X with its QR factors and Y with B (first Kv rows)
-       and the residuals' rotation (rows Kv .. n-1). */
-    int info = 0, lwork = -1;
-    double wq = 0;
-    dgels_("N", &ni, &ki, &mi, X, &ni, Y, &ni, &wq, &lwork, &info);
-    lwork = info == 0 && wq >= 1 ? (int)wq : ni * 2 + ki * mi + 64;
-    work = malloc((size_t)lwork * sizeof *work);
-    if (!work) {
+    /*
+     * SRRC: least squares X·B ≈ Y for all M right-hand sides at once, by
+     * the normal equations, which for centred ranks of unit norm are small
+     * and well scaled: G = XᵀX is the inputs' rank correlation matrix
+     * (Kv × Kv) and C = XᵀY the Spearman correlations above, so
+     * B = G⁻¹C (Cholesky), and as every y has unit norm the fitted share
+     * is R² = Σ_j B_jm C_jm. An ill-conditioned G (rcond < RCOND_MIN,
+     * LAPACK's estimate) means the inputs' ranks are (nearly) linearly
+     * dependent and B is not defined.
+     */
+    G = malloc(Kv * Kv * sizeof *G);
+    B = malloc(Kv * M * sizeof *B);
+    work = malloc(3 * Kv * sizeof *work);
+    iwork = malloc(Kv * sizeof *iwork);
+    if (!G || !B || !work || !iwork) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         goto done;
     }
-    dgels_("N", &ni, &ki, &mi, X, &ni, Y, &ni, work, &lwork, &info);
-    if (info < 0) {
-        st = gpb__fail(err, GPB_ENUMERIC,
-                       "LAPACK dgels rejected argument %d", -info);
-        goto done;
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, ki, ni, 1.0, X, ni,
+                0.0, G, ki);
+    double anorm = 0; /* the 1-norm of G (symmetric: from its upper half) */
+    for (size_t c = 0; c < Kv; c++) {
+        double sum = 0;
+        for (size_t rr = 0; rr < Kv; rr++)
+            sum += fabs(rr <= c ? G[c * Kv + rr] : G[rr * Kv + c]);
+        anorm = sum > anorm ? sum : anorm;
+    }
+    int info = 0;
+    double rcond = 0;
+    dpotrf_("U", &ki, G, &ki, &info);
+    if (info == 0)
+        dpocon_("U", &ki, G, &ki, &anorm, &rcond, work, iwork, &info);
+    int collinear = info != 0 || !(rcond >= RCOND_MIN);
+    if (!collinear) {
+        memcpy(B, C, Kv * M * sizeof *B);
+        dpotrs_("U", &ki, &mi, G, &ki, B, &ki, &info);
+        if (info < 0) {
+            st = gpb__fail(err, GPB_ENUMERIC,
+                           "LAPACK dpotrs rejected argument %d", -info);
+            goto done;
+        }
     }
     for (size_t m = 0; m < M; m++) {
         if (x->mflags[m] & GPB_SENS_CONSTANT_OUTPUT)
             continue;
-        if (info > 0) {
-            /* R has a zero diagonal entry: the ranks of the inputs are
-               linearly dependent and B is not defined. */
+        if (collinear) {
             x->mflags[m] |= GPB_SENS_COLLINEAR;
             x->r2[m] = NAN;
             for (size_t k = 0; k < K; k++) {
@@ -303,21 +430,24 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
             }
             continue;
         }
-        const double *b = Y + m * n;
-        for (size_t j = 0; j < Kv; j++)
+        const double *b = B + m * Kv, *c = C + m * Kv;
+        double r2 = 0;
+        for (size_t j = 0; j < Kv; j++) {
             x->srrc[m * K + cols[j]] = b[j];
-        double rss = cblas_ddot((int)(n - Kv), b + Kv, 1, b + Kv, 1);
-        double r2 = 1.0 - rss;
-        x->r2[m] = r2 < 0 ? 0 : r2;
+            r2 += b[j] * c[j];
+        }
+        x->r2[m] = r2 < 0 ? 0 : r2 > 1 ? 1 : r2;
     }
 done:
-    free(vw);
     free(cols);
-    free(own);
+    free(constant);
     free(X);
     free(Y);
     free(C);
+    free(G);
+    free(B);
     free(work);
+    free(iwork);
     return st;
 }
 
@@ -468,7 +598,7 @@ gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
     openblas_set_num_threads(1);
     gpb_status st = alloc_tables(x, r, err);
     if (!st)
-        st = rank_stats(x, s, r, err);
+        st = rank_stats(x, s, r, opt->threads, err);
     openblas_set_num_threads(blas_threads);
     if (!st && opt->swing)
         st = swing(x, s, r, opt, err);

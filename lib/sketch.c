@@ -21,20 +21,45 @@ void gpb__sketch_free(gpb__sketch *s)
 {
     if (!s)
         return;
-    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++)
+    for (unsigned i = 0; i < s->pg_n; i++)
         free(s->page[i]);
-    memset(s->page, 0, sizeof s->page);
+    free(s->page);
+    s->page = NULL;
+    s->pg_lo = s->pg_n = 0;
 }
 
-void gpb__sketch_add_slow(gpb__sketch *s, uint64_t key)
+/* The counters of page number `pg` (0 .. 4095), allocated (and the range
+   grown) when missing; NULL when out of memory (s->oom is then set). */
+static uint32_t *page_get(gpb__sketch *s, unsigned pg)
 {
-    uint32_t **slot = &s->page[key >> 52];
-    *slot = calloc(GPB__SKETCH_PAGE, sizeof **slot);
-    if (!*slot) {
-        s->oom = 1;
-        return;
+    if (s->pg_n == 0 || pg < s->pg_lo || pg >= s->pg_lo + s->pg_n) {
+        unsigned lo = s->pg_n ? (pg < s->pg_lo ? pg : s->pg_lo) : pg;
+        unsigned hi = s->pg_n ? (pg >= s->pg_lo + s->pg_n ? pg + 1 : s->pg_lo + s->pg_n)
+                           : pg + 1;
+        uint32_t **np = calloc(hi - lo, sizeof *np);
+        if (!np) {
+            s->oom = 1;
+            return NULL;
+        }
+        if (s->pg_n)
+            memcpy(np + (s->pg_lo - lo), s->page, s->pg_n * sizeof *np);
+        free(s->page);
+        s->page = np;
+        s->pg_lo = lo;
+        s->pg_n = hi - lo;
     }
-    (*slot)[(key >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+    uint32_t **slot = &s->page[pg - s->pg_lo];
+    if (!*slot && !(*slot = calloc(GPB__SKETCH_PAGE, sizeof **slot)))
+        s->oom = 1;
+    return *slot;
+}
+
+/* Counts one key whose page is missing or out of the range. */
+static void add_slow(gpb__sketch *s, uint64_t key)
+{
+    uint32_t *p = page_get(s, (unsigned)(key >> 52));
+    if (p)
+        p[(key >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
 }
 
 static double key_value(uint64_t k)
@@ -83,13 +108,20 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
     uint64_t kmin = s->n ? gpb__sketch_key(s->min) : UINT64_MAX;
     uint64_t kmax = s->n ? gpb__sketch_key(s->max) : 0;
     key_range(key, n, &kmin, &kmax);
+    uint32_t **page = s->page;
+    size_t lo = s->pg_lo, np = s->pg_n;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = key[i];
-        uint32_t *p = s->page[k >> 52];
-        if (p)
+        size_t j = (size_t)(k >> 52) - lo; /* wraps below lo: out of range */
+        uint32_t *p = j < np ? page[j] : NULL;
+        if (p) {
             p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
-        else
-            gpb__sketch_add_slow(s, k);
+        } else {
+            add_slow(s, k);
+            page = s->page;
+            lo = s->pg_lo;
+            np = s->pg_n;
+        }
     }
     if (n) {
         s->min = key_value(kmin);
@@ -100,18 +132,13 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
 
 int gpb__sketch_merge(gpb__sketch *into, const gpb__sketch *from)
 {
-    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+    for (unsigned i = 0; i < from->pg_n; i++) {
         const uint32_t *f = from->page[i];
         if (!f)
             continue;
-        uint32_t *t = into->page[i];
-        if (!t) {
-            t = into->page[i] = calloc(GPB__SKETCH_PAGE, sizeof *t);
-            if (!t) {
-                into->oom = 1;
-                return -1;
-            }
-        }
+        uint32_t *t = page_get(into, from->pg_lo + i);
+        if (!t)
+            return -1;
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++)
             t[j] += f[j];
     }
@@ -149,15 +176,15 @@ double gpb__sketch_rank(const gpb__sketch *s, uint64_t k)
     if (k == s->n - 1)
         return s->max;
     uint64_t seen = 0;
-    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+    for (unsigned i = 0; i < s->pg_n; i++) {
         const uint32_t *p = s->page[i];
         if (!p)
             continue;
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
             seen += bucket_count(p, j);
             if (seen > k) {
-                double v = bucket_mid(((uint64_t)i << GPB__SKETCH_MANT_BITS) |
-                                      j);
+                double v = bucket_mid(
+                    ((uint64_t)(s->pg_lo + i) << GPB__SKETCH_MANT_BITS) | j);
                 return v < s->min ? s->min : v > s->max ? s->max : v;
             }
         }
@@ -186,12 +213,13 @@ uint64_t gpb__sketch_count_le(const gpb__sketch *s, double x)
     if (x >= s->max)
         return s->n;
     uint64_t kx = gpb__sketch_key(x) >> SHIFT, c = 0;
-    for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
+    for (unsigned i = 0; i < s->pg_n; i++) {
         const uint32_t *p = s->page[i];
         if (!p)
             continue;
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
-            uint64_t b = ((uint64_t)i << GPB__SKETCH_MANT_BITS) | j;
+            uint64_t b = ((uint64_t)(s->pg_lo + i) << GPB__SKETCH_MANT_BITS) |
+                         j;
             if (b > kx)
                 return c;
             c += bucket_count(p, j);

@@ -14,7 +14,8 @@
  *
  * Memory: buckets live in pages of 512 counters (2 KiB), one page per
  * binade (a sign and an exponent) a value has fallen in, allocated on
- * first use; a distribution spanning twenty binades costs 40 KiB.
+ * first use, indexed by the range of binades seen; a distribution
+ * spanning twenty binades costs 40 KiB.
  * Cost: an add is a shift, a table lookup and an increment.
  */
 #ifndef GPB_SKETCH_H
@@ -27,9 +28,16 @@
 #define GPB__SKETCH_PAGE (1u << GPB__SKETCH_MANT_BITS)
 #define GPB__SKETCH_PAGES 4096u /* sign + 11 exponent bits */
 
+/*
+ * Pages pg_lo .. pg_lo + pg_n − 1 (a page's number is the top 12 bits of its keys:
+ * sign and exponent), of which those a value fell in are allocated; the
+ * range grows on demand, so an empty sketch is a few words and a run's
+ * sixty month sketches cost only the binades their cash visits.
+ */
 typedef struct gpb__sketch {
-    uint32_t *page[GPB__SKETCH_PAGES];
-    uint64_t n;
+    uint32_t **page;
+    unsigned pg_lo, pg_n;
+    uint64_t n; /* values counted */
     double min, max;
     int oom; /* a page could not be allocated: counts are incomplete */
 } gpb__sketch;
@@ -47,7 +55,6 @@ static inline uint64_t gpb__sketch_key(double x)
     return (v.u >> 63) ? ~v.u : (v.u | 0x8000000000000000ull);
 }
 
-void gpb__sketch_add_slow(gpb__sketch *s, uint64_t key);
 void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n);
 
 /* Counts x[0..n-1] (finite), or x. */

@@ -31,6 +31,8 @@ extern double sin(double);
 #pragma omp declare simd notinbranch
 extern double cos(double);
 #pragma omp declare simd notinbranch
+extern float expf(float);
+#pragma omp declare simd notinbranch
 extern float logf(float);
 #pragma omp declare simd notinbranch
 extern float cosf(float);

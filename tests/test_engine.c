@@ -488,7 +488,13 @@ static void sketch_equal(const gpb__sketch *a, const gpb__sketch *b)
     ck_assert(same_bits(a->min, b->min) && same_bits(a->max, b->max));
     ck_assert_int_eq(a->oom, b->oom);
     for (unsigned i = 0; i < GPB__SKETCH_PAGES; i++) {
-        const uint32_t *p = a->page[i], *q = b->page[i];
+        /* Page i of each, wherever its range of pages starts. */
+        const uint32_t *p = i >= a->pg_lo && i - a->pg_lo < a->pg_n
+                                ? a->page[i - a->pg_lo]
+                                : NULL;
+        const uint32_t *q = i >= b->pg_lo && i - b->pg_lo < b->pg_n
+                                ? b->page[i - b->pg_lo]
+                                : NULL;
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
             uint32_t x = p ? p[j] : 0, y = q ? q[j] : 0;
             expect(x == y, "page %u bucket %u: %u vs %u", i, j, x, y);

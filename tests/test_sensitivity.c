@@ -224,6 +224,61 @@ START_TEST(matches_pairwise_formulas)
 END_TEST
 
 /*
+ * Collinear inputs. On 4 paths the two inputs' ranks are two permutations
+ * of 1..4; on some seed they are the same permutation, and then the rank
+ * columns are identical: XᵀX is singular, the SRRC and R² are not defined
+ * (NaN, GPB_SENS_COLLINEAR on every pair of every varying metric), while
+ * the Spearman correlations still are (cash with itself: 1). On a seed
+ * whose permutations differ, every coefficient is finite and R² is in
+ * [0, 1]. The seed is searched (the first of 1..5000), so the test does
+ * not depend on which seed it is.
+ */
+START_TEST(collinear_ranks_are_flagged)
+{
+    gpb_scenario *s = test_load_yaml(two_inputs);
+    int found_same = 0, found_differ = 0;
+    for (uint64_t seed = 1; seed <= 5000 && !(found_same && found_differ);
+         seed++) {
+        gpb_result *r = test_run(s, 4, seed, 1);
+        const double *a = gpb_result_input_samples(r, 0);
+        const double *b = gpb_result_input_samples(r, 1);
+        int same = 1;
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                if ((a[i] < a[j]) != (b[i] < b[j]))
+                    same = 0;
+        if ((same && found_same) || (!same && found_differ)) {
+            gpb_result_free(r);
+            continue;
+        }
+        gpb_sensitivity *x = sens(s, r, 0);
+        size_t m = metric(r, "cash.end");
+        if (same) {
+            found_same = 1;
+            ck_assert(gpb_sensitivity_flags(x, m, (size_t)-1) &
+                      GPB_SENS_COLLINEAR);
+            ck_assert(gpb_sensitivity_flags(x, m, 0) & GPB_SENS_COLLINEAR);
+            ck_assert(isnan(gpb_sensitivity_srrc(x, m, 0)));
+            ck_assert(isnan(gpb_sensitivity_r2(x, m)));
+            ck_assert(fabs(gpb_sensitivity_spearman(x, m, 0) -
+                           gpb_sensitivity_spearman(x, m, 1)) < 1e-12);
+        } else {
+            found_differ = 1;
+            ck_assert(!(gpb_sensitivity_flags(x, m, (size_t)-1) &
+                        GPB_SENS_COLLINEAR));
+            ck_assert(isfinite(gpb_sensitivity_srrc(x, m, 0)));
+            double r2 = gpb_sensitivity_r2(x, m);
+            ck_assert(r2 >= 0 && r2 <= 1);
+        }
+        gpb_sensitivity_free(x);
+        gpb_result_free(r);
+    }
+    ck_assert(found_same && found_differ);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * The swing, by hand. With every other uncertain input at its median, the
  * linear scenario has no randomness left, so P50 of total spend is
  * 12·(x_k + Σ_{j≠k} μ_j) exactly: input k at its P10 and P90 gives
@@ -568,6 +623,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, srrc_matches_the_closed_form);
     tcase_add_test(tc, matches_pairwise_formulas);
+    tcase_add_test(tc, collinear_ranks_are_flagged);
     tcase_add_test(tc, swing_matches_the_closed_form);
     tcase_add_test(tc, own_currency_undoes_the_conversion);
     suite_add_tcase(su, tc);

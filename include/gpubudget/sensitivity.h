@@ -16,8 +16,10 @@
  *     P90 while every other uncertain input sits at its median (a tornado
  *     diagram). The swing re-runs the simulation with those inputs fixed.
  * The correlations come from matrix products and the coefficients from one
- * least-squares solve (OpenBLAS's cblas_dgemm and LAPACK's dgels), never
- * from per-pair loops. docs/output.md gives the formulas.
+ * least-squares solve by the normal equations (OpenBLAS's cblas_dgemm and
+ * cblas_dsyrk, LAPACK's Cholesky dpotrf/dpotrs, with dpocon's condition
+ * estimate to flag collinear inputs), never from per-pair loops.
+ * docs/output.md gives the formulas.
  *
  * Convergence. The standard error of a mean is gpb_result_mean's; this
  * header adds a distribution-free confidence interval for any quantile and
@@ -71,7 +73,8 @@ typedef struct gpb_sensitivity_options {
     uint64_t swing_seed;
     /* The input's low and high quantile levels (default 0.1 and 0.9). */
     double swing_low, swing_high;
-    /* Worker threads of the swing runs; 0 = one per core (default). */
+    /* Worker threads of the ranking and the swing runs; 0 = one per core
+       (default). Every figure is the same for any count. */
     int threads;
 } gpb_sensitivity_options;
 

@@ -7,7 +7,7 @@
  * exponents of money and of hours it carries (so "$50M / cost" is a count
  * and "cost / gpu_hours" a price per hour) and its favourable direction.
  * Money is held in the report currency, converted per path at that path's
- * exchange rate exactly as the engine converts inputs (lib/sim.c), so an
+ * exchange rate exactly as the engine converts inputs (engine_block.c), so an
  * amount written in dollars in a yuan scenario moves with the sampled rate.
  *
  * Cost: O(paths) per operand and O(names · length) to resolve a name; the

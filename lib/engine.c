@@ -178,10 +178,23 @@ static gpb_status explain(const gpb_scenario *s, const gpb_sim_options *o,
         if (rec->bad_proc >= 0) {
             pr = &p->procs[rec->bad_proc];
         } else {
-            for (size_t j = 0; j < p->n_procs && !pr; j++)
+            for (size_t j = 0; j < p->n_procs && !pr && rec->bad_cat >= 0;
+                 j++)
                 if (p->procs[j].cat == rec->bad_cat ||
-                    (rec->bad_cat >= 0 && p->procs[j].kind == PK_FLEET))
+                    p->procs[j].kind == PK_FLEET)
                     pr = &p->procs[j];
+            /* The cash itself overflowed (every category finite): blame
+               the process with the largest input. */
+            double best = -1;
+            for (size_t j = 0; j < p->n_procs && rec->bad_cat < 0; j++) {
+                double vj = NAN;
+                if (largest_input(p, p->procs[j].inputs,
+                                  p->procs[j].n_inputs, tr, &vj) >= 0 &&
+                    !(fabs(vj) <= best)) {
+                    best = isfinite(vj) ? fabs(vj) : INFINITY;
+                    pr = &p->procs[j];
+                }
+            }
         }
         int i = pr ? largest_input(p, pr->inputs, pr->n_inputs, tr, &v)
                    : -1;
@@ -219,6 +232,10 @@ typedef struct shared {
     atomic_size_t next_block;
     atomic_size_t paths_done;
     atomic_int cancel;
+    /* Workers that have finished, under `lock`; `finished` is signalled
+       as each one does, for the caller reporting progress. */
+    int workers_done;
+    pthread_cond_t finished;
     pthread_mutex_t lock;
     /* The first failure, by block index, for a deterministic report. */
     gpb_status err_status;
@@ -469,6 +486,10 @@ static void *worker_main(void *arg)
         atomic_fetch_add(&sh->paths_done, n);
     }
     flush_months(w);
+    pthread_mutex_lock(&sh->lock);
+    sh->workers_done++;
+    pthread_cond_signal(&sh->finished);
+    pthread_mutex_unlock(&sh->lock);
     return NULL;
 }
 
@@ -530,21 +551,37 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
             break;
         started = t;
     }
-    if (sh->opt->progress && started > 0) {
-        /* The caller's thread reports progress while the workers run. */
+    if (sh->opt->progress) {
+        /* The caller's thread reports progress (and so may cancel) while
+           the workers run, even when there is one: it wakes when a worker
+           finishes or every 50 ms. */
         pthread_t self;
         int ok = pthread_create(&self, NULL, worker_main, &ws[0]) == 0;
         if (!ok)
             worker_main(&ws[0]);
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        while (ok) {
+        int all = started + 1, first = 1;
+        pthread_mutex_lock(&sh->lock);
+        while (ok && (first || sh->workers_done < all)) {
+            pthread_mutex_unlock(&sh->lock);
             size_t done = atomic_load(&sh->paths_done);
-            if (sh->opt->progress(sh->opt->progress_ctx, done, r->paths))
+            /* Always once (so a caller can cancel however fast the run
+               is), then while paths remain. */
+            if ((first || done < r->paths) &&
+                sh->opt->progress(sh->opt->progress_ctx, done, r->paths))
                 atomic_store(&sh->cancel, 1);
-            if (done >= r->paths || atomic_load(&sh->cancel))
-                break;
-            nanosleep(&ts, NULL);
+            first = 0;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 50 * 1000 * 1000;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_mutex_lock(&sh->lock);
+            if (sh->workers_done < all)
+                pthread_cond_timedwait(&sh->finished, &sh->lock, &ts);
         }
+        pthread_mutex_unlock(&sh->lock);
         if (ok)
             pthread_join(self, NULL);
     } else {
@@ -636,6 +673,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     sh.bad_block = -1;
     sh.sketch_metrics = kept < opt.paths;
     pthread_mutex_init(&sh.lock, NULL);
+    pthread_cond_init(&sh.finished, NULL);
     int threads = opt.threads;
     if (threads == 0) {
         int cpus[256];
@@ -643,11 +681,17 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     }
     if ((size_t)threads > sh.n_blocks)
         threads = (int)sh.n_blocks;
+    r->threads = threads;
     blas_quiet_enter();
     st = run_workers(&sh, threads, err);
     blas_quiet_leave();
     pthread_mutex_destroy(&sh.lock);
-    if (!st && sh.err_status) {
+    /* The failure of the lowest block, whatever its kind (a block's set-up
+       fails before its figures can), so the report does not depend on the
+       threads: every block below a failing one was claimed before it and
+       runs to its end. */
+    if (!st && sh.err_status &&
+        (sh.bad_block < 0 || sh.err_block <= (size_t)sh.bad_block)) {
         st = sh.err_status;
         if (err)
             *err = sh.err;

@@ -79,8 +79,9 @@ typedef enum eng_mkind {
 
 typedef struct eng_metric {
     eng_mkind kind;
-    int id;          /* category, GPB_METRIC_*, GPB_RUN_*, GPB_ROUND_* */
-    int owner;       /* the run or round index, else -1 */
+    int id;          /* category, GPB_METRIC_*, GPB_RUN_*, GPB_CAP_*,
+                        GPB_ROUND_* */
+    int owner;       /* the run, workload or round index, else -1 */
     gpb_unit unit;
     int direction;
     char *name;      /* owned */
@@ -252,6 +253,7 @@ struct gpb_result {
     gpb_currency currency;
     uint64_t seed;
     int quasi;
+    int threads;              /* worker threads used */
     const gpb_scenario *s_id; /* identity only: runs merge when equal */
 
     size_t n_metrics;

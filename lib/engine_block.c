@@ -14,6 +14,7 @@
  */
 #include <gsl/gsl_qrng.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,9 @@ typedef struct fleet_st {
     gpb__fleet_terms *t;
     gpb__fleet_state *st;
     double *free, *used;
+    /* The runs and capacity workloads that draw on the fleet. */
+    int *runs, *caps;
+    int n_runs, n_caps;
 } fleet_st;
 
 struct eng_block {
@@ -221,6 +225,14 @@ eng_block *gpb__block_new(const eng_plan *p)
         f->st = arena(b, LANES * sizeof *f->st);
         f->free = lanes(b);
         f->used = lanes(b);
+        f->runs = arena(b, (s->n_training + 1) * sizeof *f->runs);
+        f->caps = arena(b, (s->n_capacity + 1) * sizeof *f->caps);
+        for (size_t j = 0; f->runs && j < s->n_training; j++)
+            if (s->training[j].fleet == (int)k)
+                f->runs[f->n_runs++] = (int)j;
+        for (size_t j = 0; f->caps && j < s->n_capacity; j++)
+            if (s->capacity[j].fleet == (int)k)
+                f->caps[f->n_caps++] = (int)j;
     }
     if (b->oom) {
         gpb__block_free(b);
@@ -445,13 +457,16 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
             spec.recompute = t->recompute;
             double flops;
             gpb_error e;
-            if (gpb_compute_train_flops_spec(&spec, &flops, &e))
+            if (gpb_compute_train_flops_spec(&spec, &flops, &e)) {
+                char kp[32];
+                snprintf(kp, sizeof kp, "training[%zu]", k);
                 return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
-                                    t->line, t->column, t->name,
-                                    "path %llu: a sampled value makes the "
-                                    "run undefined: %s",
+                                    t->line, t->column, kp,
+                                    "path %llu: a sampled value makes run "
+                                    "'%s' undefined: %s",
                                     (unsigned long long)(b->path0 + i),
-                                    e.message);
+                                    t->name, e.message);
+            }
             r->target[i] = flops * expl[i];
             r->gpus[i] = gpus[i];
             r->peak[i] = ptf ? ptf[i] * 1e12 : t->peak_flop_per_s;
@@ -658,13 +673,16 @@ static gpb_status init_fleets(eng_block *b, gpb_error *err)
                 .lease_payment_per_month = 0,
             };
             gpb_error e;
-            if (gpb__fleet_terms_init(&sp, &fs->t[i], &e))
+            if (gpb__fleet_terms_init(&sp, &fs->t[i], &e)) {
+                char kp[32];
+                snprintf(kp, sizeof kp, "fleets[%zu]", k);
                 return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
-                                    f->line, f->column, f->name,
-                                    "path %llu: a sampled value makes the "
-                                    "fleet undefined: %s",
+                                    f->line, f->column, kp,
+                                    "path %llu: a sampled value makes fleet "
+                                    "'%s' undefined: %s",
                                     (unsigned long long)(b->path0 + i),
-                                    e.message);
+                                    f->name, e.message);
+            }
             gpb__fleet_state_init(&fs->t[i], &fs->st[i]);
         }
     }
@@ -1190,7 +1208,6 @@ static void k_fleet_begin(eng_block *b, const eng_proc *pr, int m)
 
 static void k_fleet(eng_block *b, const eng_proc *pr, int m)
 {
-    const gpb_scenario *s = b->s;
     fleet_st *fs = &b->fleet[pr->index];
     static const int cats[] = {GPB_CAT_HARDWARE, GPB_CAT_FINANCING,
                                GPB_CAT_POWER,    GPB_CAT_HOSTING,
@@ -1198,6 +1215,8 @@ static void k_fleet(eng_block *b, const eng_proc *pr, int m)
                                GPB_CAT_RENT_OUT};
     for (size_t c = 0; c < sizeof cats / sizeof *cats; c++)
         b->booked[cats[c]] = 1;
+    const int *use_run = fs->runs, *use_cap = fs->caps;
+    int nu_run = fs->n_runs, nu_cap = fs->n_caps;
     for (size_t i = 0; i < b->nl; i++) {
         gpb__fleet_flows f;
         /* Cards let out earn the market's price: the index moves it. */
@@ -1214,16 +1233,14 @@ static void k_fleet(eng_block *b, const eng_proc *pr, int m)
         /* The cost of owning the cards this month, charged to the runs
            that used them, by card-hours. */
         if (f.in_service > 0 && f.ownership != 0) {
-            for (size_t k = 0; k < s->n_training; k++)
-                if (s->training[k].fleet == pr->index)
-                    b->run[k].cost[i] += f.ownership *
-                                         (b->run[k].fleet_used[i] /
-                                          f.in_service);
-            for (size_t k = 0; k < s->n_capacity; k++)
-                if (s->capacity[k].fleet == pr->index)
-                    b->cap[k].cost[i] += f.ownership *
-                                         (b->cap[k].fleet_used[i] /
-                                          f.in_service);
+            for (int k = 0; k < nu_run; k++)
+                b->run[use_run[k]].cost[i] +=
+                    f.ownership *
+                    (b->run[use_run[k]].fleet_used[i] / f.in_service);
+            for (int k = 0; k < nu_cap; k++)
+                b->cap[use_cap[k]].cost[i] +=
+                    f.ownership *
+                    (b->cap[use_cap[k]].fleet_used[i] / f.in_service);
         }
     }
 }

@@ -470,7 +470,7 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
             snprintf(idx, sizeof idx, "%zu", r);
             snprintf(name, sizeof name, "funding.%s.%s",
                      rn && *rn ? rn : idx, fm[k].key);
-            snprintf(label, sizeof label, "round %s: %s",
+            snprintf(label, sizeof label, "funding %s: %s",
                      rn && *rn ? rn : idx, fm[k].label);
             if (metric_set(&p->metrics[i], MK_ROUND, k, (int)r, fm[k].unit,
                            fm[k].dir, name, label))

@@ -109,13 +109,17 @@ gpb_status gpb__fleet_terms_init(const gpb__fleet_spec *sp,
                   : sp->horizon;
     t->financing = sp->financing;
     if (sp->financing == GPB_FINANCING_LOAN) {
+        /* A term in whole months (a sampled one rounded, as every month
+           of a scenario is), so the payments repay the principal. */
+        double lm = floor(sp->loan_months + 0.5);
+        if (lm < 1)
+            lm = 1;
         t->loan_principal = sp->loan_frac * t->capex;
         t->loan_rate_month = sp->loan_rate_per_year / 12.0;
-        t->loan_months = (int)sp->loan_months;
+        t->loan_months = (int)lm;
         GPB__TRY(gpb_finance_loan_payment(t->loan_principal,
-                                          sp->loan_rate_per_year,
-                                          sp->loan_months, &t->loan_payment,
-                                          err));
+                                          sp->loan_rate_per_year, lm,
+                                          &t->loan_payment, err));
     } else if (sp->financing == GPB_FINANCING_LEASE) {
         if (sp->lease_payment_per_month > 0.0)
             t->lease_payment = sp->lease_payment_per_month;

@@ -540,6 +540,7 @@ uint64_t gpb_result_path_offset(const gpb_result *r)
     return r ? r->path_offset : 0;
 }
 size_t gpb_result_kept_paths(const gpb_result *r) { return r ? r->kept : 0; }
+int gpb_result_threads(const gpb_result *r) { return r ? r->threads : 0; }
 int gpb_result_horizon_months(const gpb_result *r)
 {
     return r ? r->horizon : 0;
@@ -1147,6 +1148,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     r->s_id = a->s_id;
     memcpy(r->rate_fixed, a->rate_fixed, sizeof r->rate_fixed);
     r->kept_cap = cap;
+    r->threads = a->threads > b->threads ? a->threads : b->threads;
     size_t ka = kept < a->kept ? kept : a->kept, kb = kept - ka;
     size_t M = a->n_metrics;
     memcpy(r->blk_mean, a->blk_mean, a->n_blocks * M * sizeof(double));

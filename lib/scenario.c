@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpubudget/compute.h"
 #include "gpubudget/hardware.h"
 #include "scenario_read.h"
 
@@ -361,7 +362,7 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
         gpb__sc_check_unique(L, list, rep, i, "name", p, "round name");
         if (!r->name && !gpb__sc_get(f, "name")) {
             char dflt[32];
-            snprintf(dflt, sizeof dflt, "round %zu", i + 1);
+            snprintf(dflt, sizeof dflt, "round_%zu", i + 1);
             if (!(r->name = gpb__strdup(dflt)))
                 L->nomem = 1;
         }
@@ -690,7 +691,10 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
             "or none), found only %s",
             list);
     }
-    t->recompute = gpb__sc_bool(L, m, p, "recompute", 0);
+    /* true: full activation recomputation, 8·N·D hardware FLOPs. */
+    t->recompute = gpb__sc_bool(L, m, p, "recompute", 0)
+                       ? GPB_RECOMPUTE_FULL
+                       : GPB_RECOMPUTE_NONE;
 
     load_card(L, t, m, p);
     t->peak_tflops = gpb__sc_input(L, m, p, "peak_tflops", &sp_peak, 0, NAN);

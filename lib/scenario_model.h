@@ -1,6 +1,6 @@
 /*
  * The in-memory form of a loaded scenario, shared by the loader
- * (scenario.c) and the engine (sim.c). Not installed: callers see only the
+ * (scenario.c) and the engine (engine*.c). Not installed: callers see only the
  * opaque gpb_scenario and its accessors in gpubudget/scenario.h.
  *
  * Every number of a scenario is an *input*: a distribution (gpb_dist, a fixed
@@ -13,8 +13,9 @@
  * - every index is GPB__NONE or < n_inputs;
  * - money inputs (kinds MONEY, MONEY_PER_HOUR, MONEY_PER_KWH,
  *   MONEY_PER_MTOKEN) have a currency (a bare number took the scenario's);
- * - month indices are whole numbers in [0, horizon_months) once sampled
- *   (the engine rounds and clamps them);
+ * - month indices are whole numbers in [0, horizon_months] once sampled
+ *   (the engine rounds to the nearest and clamps; horizon_months means
+ *   "never within the horizon");
  * - names are unique within their list.
  */
 #ifndef GPB_SCENARIO_MODEL_H
@@ -127,7 +128,7 @@ typedef struct gpb__training {
     int active_params; /* input or GPB__NONE: active parameters (MoE) */
     int tokens;        /* input: training tokens */
     int n_layer, n_ctx, d_model; /* inputs or GPB__NONE: attention term */
-    int recompute;     /* 1: count 8·N·D hardware FLOPs */
+    int recompute;     /* a gpb_recompute: FULL counts 8·N·D FLOPs */
     const gpb_gpu *gpu;   /* static catalog row */
     gpb_precision precision;
     double peak_flop_per_s; /* dense peak of gpu at precision */

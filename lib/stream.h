@@ -9,7 +9,8 @@
  *     counter = (path, process, slot, word group)
  *
  * where `process` is a 32-bit id derived from the name of the thing that
- * draws (an input's key path, "price_index", "training[pretrain]"), and
+ * draws ("input:<key path>" for a per-path input, "gpu_price_index",
+ * "training[pretrain]"; engine_plan.c names them), and
  * `slot` is the month (or one of the per-path slots below). One call gives
  * four 32-bit words. So a path can be replayed alone, the paths can be split
  * over threads, processes and machines in any way, and adding a process

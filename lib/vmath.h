@@ -13,8 +13,8 @@
  * always run whole vectors (blocks are padded to GPB__LANE_PAD lanes), so
  * one path gets the same bits alone (a trace) as in any block.
  *
- * On machines without libmvec (glibc before 2.38 on arm64) the
- * declarations are harmless and the loops call the scalar functions.
+ * Elsewhere (not x86-64, or not GCC) nothing is declared and the loops
+ * call the scalar functions.
  */
 #ifndef GPB_VMATH_H
 #define GPB_VMATH_H

@@ -1276,6 +1276,34 @@ START_TEST(renting_instead_shares_the_draws)
 END_TEST
 
 /*
+ * recompute: true is full activation recomputation: the forward pass runs
+ * twice, 8·N·D hardware FLOPs instead of 6·N·D (Korthikanti et al. 2022).
+ * 10B parameters and 100B tokens: 6e21 and 8e21, exactly.
+ */
+START_TEST(recompute_counts_eight_n_d)
+{
+    static const char *const yaml[2] = {
+        "gpubudget: 1\nname: r\ntraining: [{name: t, params: 10B, tokens: "
+        "100B, gpu: H100, gpus: 64, mfu: 0.4, price_per_gpu_hour: 2}]\n",
+        "gpubudget: 1\nname: r\ntraining: [{name: t, params: 10B, tokens: "
+        "100B, gpu: H100, gpus: 64, mfu: 0.4, price_per_gpu_hour: 2, "
+        "recompute: true}]\n"};
+    for (int k = 0; k < 2; k++) {
+        gpb_scenario *s = test_load_yaml(yaml[k]);
+        gpb_sim_options o;
+        gpb_sim_options_default(&o);
+        o.paths = 16;
+        gpb_result *r = run_opts(s, &o);
+        double want = (k ? 8.0 : 6.0) * 10e9 * 100e9;
+        ck_assert_double_eq_tol(samples(r, "training.t.flops")[0], want,
+                                1e-6 * want);
+        gpb_result_free(r);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
+/*
  * When the first part keeps all of its paths but one run of both would
  * not (memory budget), the merge keeps what that run keeps: the first
  * paths up to the budget, and sketches of every path beyond.
@@ -1945,6 +1973,7 @@ int main(void)
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
+    tcase_add_test(tt, recompute_counts_eight_n_d);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);
     tcase_add_test(tt, renting_instead_shares_the_draws);
     suite_add_tcase(s, tt);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "adversarial.h"
+#include "gpubudget/compute.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/scenario.h"
 #include "scenario_model.h"
@@ -216,7 +217,7 @@ START_TEST(full_scenario_reads_every_section)
     ck_assert_double_eq(fixed(s, "company.cash"), 2e8);
     ck_assert_uint_eq(s->n_funding, 2);
     ck_assert_str_eq(s->funding[0].name, "A round");
-    ck_assert_str_eq(s->funding[1].name, "round 2");
+    ck_assert_str_eq(s->funding[1].name, "round_2");
     ck_assert_double_eq(fixed(s, "company.funding[0].probability"), 0.6);
     ck_assert_double_eq(fixed(s, "company.funding[1].probability"), 1.0);
     /* "1 year" in a month key: 8766 h / 730.5 h = 12 months. */
@@ -245,7 +246,7 @@ START_TEST(full_scenario_reads_every_section)
     ck_assert_double_eq(fixed(s, "training[0].layers"), 80);
     ck_assert_double_eq(fixed(s, "training[0].context"), 4096);
     ck_assert_double_eq(fixed(s, "training[0].d_model"), 8192);
-    ck_assert_int_eq(t->recompute, 1);
+    ck_assert_int_eq(t->recompute, GPB_RECOMPUTE_FULL);
     ck_assert_int_eq(t->follows_price_index, 0);
     ck_assert_str_eq(t->gpu->name, "A100-80GB");
     ck_assert_double_eq(fixed(s, "training[0].exploration"), 1.5);
@@ -924,7 +925,7 @@ START_TEST(tags_that_agree_are_accepted)
     ck_assert_double_eq(fixed(s, "training[0].tokens"), 1e12);
     ck_assert_double_eq(fixed(s, "training[0].gpus"), 512);
     ck_assert_double_eq(fixed(s, "training[0].start_month"), 2);
-    ck_assert_int_eq(s->training[0].recompute, 1);
+    ck_assert_int_eq(s->training[0].recompute, GPB_RECOMPUTE_FULL);
     gpb_scenario_free(s);
 }
 END_TEST

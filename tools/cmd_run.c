@@ -240,7 +240,6 @@ static void drivers(const view *v, const gpb_sensitivity *x,
 }
 
 typedef struct run_info {
-    int threads;
     double secs;
     double precision; /* target, 0 = none */
     int reached;
@@ -258,8 +257,8 @@ static void print_summary(const gpb_scenario *s, const view *v,
     printf("  ");
     print_fit(path ? path : "built-in default scenario", 76);
     printf("\n  %zu paths, seed %" PRIu64 ", %d thread%s, %.2f s; money in %s",
-           gpb_result_paths(r), gpb_result_seed(r), ri->threads,
-           ri->threads == 1 ? "" : "s", ri->secs, gpb_currency_code(v->cur));
+           gpb_result_paths(r), gpb_result_seed(r), gpb_result_threads(r),
+           gpb_result_threads(r) == 1 ? "" : "s", ri->secs, gpb_currency_code(v->cur));
     if (v->cur != v->from)
         printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
     printf("\n\n  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95",
@@ -582,7 +581,6 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     opt.raise_months = a->months; /* raise --months: kept per path */
     if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;
-    ri->threads = a->threads ? a->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     double t0 = now_s();
     gpb_error err;
     gpb_status st;

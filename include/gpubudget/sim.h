@@ -222,8 +222,10 @@ typedef enum gpb_run_metric_id {
 } gpb_run_metric_id;
 
 /* Metrics of each capacity workload, "capacity.<name>.<key>": what it
-   cost (its rent plus its share of owned cards' cost of ownership) and
-   the GPU-hours it was paid for or given. */
+   cost (its rent, reservations paid to the end of their commitment, and
+   its share of owned cards' cost of ownership) and the GPU-hours it used
+   in its active months (a reservation's hours paid after the workload
+   ends are in the cost, not here). */
 #define GPB_CAP_METRIC_MAP(X)                                               \
     X(COST, "cost", GPB_UNIT_MONEY, -1, "cost")                             \
     X(GPU_HOURS, "gpu_hours", GPB_UNIT_GPU_HOURS, -1, "GPU-hours")
@@ -252,9 +254,11 @@ typedef enum gpb_round_metric_id {
 /* ------------------------------------------------------------------------ */
 
 /*
- * Progress callback: called from the thread that called gpb_sim_run, with
- * the number of paths done and the total. Return non-zero to cancel the run
- * (gpb_sim_run then returns GPB_ECANCELLED).
+ * Progress callback: called from the thread that called gpb_sim_run (which
+ * then only watches: the workers, even a single one, run on threads of
+ * their own), about every 50 ms and once at the end, with the number of
+ * paths done and the total. Return non-zero to cancel the run (gpb_sim_run
+ * then returns GPB_ECANCELLED once the blocks under way finish).
  */
 typedef int (*gpb_sim_progress_fn)(void *ctx, size_t done, size_t total);
 
@@ -348,6 +352,10 @@ GPB_API size_t gpb_result_kept_paths(const gpb_result *r);
 GPB_API int gpb_result_horizon_months(const gpb_result *r);
 GPB_API gpb_currency gpb_result_currency(const gpb_result *r);
 GPB_API uint64_t gpb_result_seed(const gpb_result *r);
+/* The worker threads the run used: options.threads, or (0) one per CPU
+   the process may run on, at most one per block of paths (the larger of
+   two merged results'). */
+GPB_API int gpb_result_threads(const gpb_result *r);
 
 /*
  * Metrics, in this order: the categories (registry order), the metrics of
@@ -437,7 +445,10 @@ GPB_API gpb_status gpb_result_summary(const gpb_result *r,
                                       const double *p, double level,
                                       double *q, double *ci_lo,
                                       double *ci_hi, gpb_error *err);
-/* Fraction of paths whose metric is ≤ x (kept paths when not all are). */
+/* Fraction of paths whose metric is ≤ x: exact over every path while all
+   are kept; otherwise from the metric's sketch over every path (x's whole
+   bucket counts, gpb__sketch_count_le: within GPB_SIM_SKETCH_REL_ERROR of
+   x). */
 GPB_API gpb_status gpb_result_prob_at_most(const gpb_result *r,
                                            const char *metric, double x,
                                            double *out, gpb_error *err);

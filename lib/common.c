@@ -3,9 +3,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 #include <string.h>
 
 #include "internal.h"
@@ -202,37 +199,4 @@ double gpb__ceil_count(double x)
     if (n - 1.0 >= x * (1.0 - 1e-12))
         return n - 1.0;
     return n;
-}
-
-void *gpb__big_alloc(size_t bytes)
-{
-    if (bytes < ((size_t)4 << 20))
-        return calloc(1, bytes ? bytes : 1);
-#ifdef __linux__
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE); /* advice only: may be refused */
-#endif
-    return p;
-#else
-    return calloc(1, bytes);
-#endif
-}
-
-void gpb__big_free(void *p, size_t bytes)
-{
-    if (!p)
-        return;
-    if (bytes < ((size_t)4 << 20)) {
-        free(p);
-        return;
-    }
-#ifdef __linux__
-    munmap(p, bytes);
-#else
-    free(p);
-#endif
 }

@@ -259,8 +259,7 @@ struct gpb_result {
     size_t n_metrics;
     eng_metric *metrics;   /* owned copies of names and labels */
     double **values;       /* [metric][kept path], or NULL when constant */
-    double *store;         /* gpb__big_alloc'd, store_bytes */
-    size_t store_bytes;
+    double *store;
     int *nonzero;          /* [metric] */
     /* Means in path order, per block (for merging and when not every
        path is kept): count, mean and M2 of each metric per block. */

@@ -102,14 +102,5 @@ int openblas_get_num_threads(void);
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 
-/*
- * Large zero-filled allocations (the per-path store of a result): from
- * mmap, asking the kernel for transparent huge pages where it offers them
- * (madvise mode), so that touching 300 MB faults 150 times instead of
- * 75,000. Free with gpb__big_free and the same size. NULL when out of
- * memory.
- */
-void *gpb__big_alloc(size_t bytes);
-void gpb__big_free(void *p, size_t bytes);
 
 #endif /* GPB_INTERNAL_H */

@@ -389,7 +389,7 @@ void gpb_result_free(gpb_result *r)
     free(r->osc);
     free(r->msketch);
     free(r->values);
-    gpb__big_free(r->store, r->store_bytes);
+    free(r->store);
     free(r->nonzero);
     free(r->blk_mean);
     free(r->blk_m2);
@@ -470,8 +470,7 @@ static gpb_status result_alloc(const eng_metric *metrics, size_t n_metrics,
     }
     if (cols && kept > SIZE_MAX / sizeof(double) / cols)
         goto oom;
-    r->store_bytes = cols * kept * sizeof(double) + 1;
-    r->store = gpb__big_alloc(r->store_bytes);
+    r->store = malloc(cols * kept * sizeof(double) + 1);
     if (!r->store)
         goto oom;
     double *at = r->store;

@@ -16,6 +16,7 @@
 
 #include "engine.h"
 #include "internal.h"
+#include "vmath.h"
 
 /* ---- the registries ----------------------------------------------------- */
 
@@ -135,23 +136,65 @@ static void multiselect(double *a, size_t lo, size_t hi,
 
 /*
  * The same for large arrays without copying them: a histogram of the
- * values' top 16 key bits (sign, exponent, four bits of mantissa) finds
- * the bucket of each rank asked for; a second pass gathers the values of
- * those buckets only, which multiselect then orders. Two reads of the
- * values instead of a copy and several partitions. ranks ascending, out
- * in the same order. Returns -1 when out of memory.
+ * values' order-preserving keys, scaled to the range of keys present (the
+ * top 16 bits of key − min key), finds the bucket of each rank asked for;
+ * a second pass gathers the values of those buckets only (about n / 65536
+ * each where the values spread), which multiselect then orders. Three
+ * streaming reads of the values (extremes, counts, gather) instead of a
+ * copy and several partitions. ranks ascending, out in the same order.
+ * Returns -1 when out of memory.
  */
-static uint64_t key16(double x)
+static inline uint64_t vkey(double x)
 {
     uint64_t u;
     memcpy(&u, &x, sizeof u);
     uint64_t neg = (uint64_t)((int64_t)u >> 63);
-    return ((u ^ (neg >> 1)) ^ 0x8000000000000000ull) >> 48;
+    return (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
 }
 
-static int hist_select(const double *v, size_t n, const uint64_t *ranks,
-                       size_t nr, double *out)
+GPB__VCLONES static void key_extremes(const double *v, size_t n,
+                                      uint64_t *lo, uint64_t *hi)
 {
+    uint64_t a = UINT64_MAX, b = 0;
+#pragma omp simd reduction(min : a) reduction(max : b)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = vkey(v[i]);
+        a = k < a ? k : a;
+        b = k > b ? k : b;
+    }
+    *lo = a;
+    *hi = b;
+}
+
+/* The value whose key is k (vkey's inverse). */
+static double key_double(uint64_t k)
+{
+    uint64_t u = (k >> 63) ? (k ^ 0x8000000000000000ull) : ~k;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* A bucket with more than an eighth of the values is refined by another
+   counting pass over its key range rather than gathered (a point mass
+   such as the zeros of income.funding, or a run's few possible
+   GPU-hours): a pass over the values costs less than selecting among
+   that many. */
+#define HIST_GATHER_MAX (n / 8)
+
+/*
+ * Ranks ranks[0..nr) (ascending, counted among the values whose keys lie
+ * in [klo, khi]) into out. One counting pass over v on 65536 buckets of
+ * that range; each rank's bucket is then exact (one key: its value is
+ * known), gathered and selected when small, or refined the same way.
+ */
+static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
+                      int all_in, const uint64_t *ranks, size_t nr,
+                      double *out)
+{
+    unsigned shift = 0;
+    for (uint64_t d = khi - klo; (d >> shift) >= 65536; shift++)
+        ;
     uint32_t *cnt = calloc(65536, sizeof *cnt);
     int32_t *slot = malloc(65536 * sizeof *slot);
     size_t *first = malloc((nr ? nr : 1) * sizeof *first);
@@ -159,11 +202,22 @@ static int hist_select(const double *v, size_t n, const uint64_t *ranks,
     double **arr = calloc(nr ? nr : 1, sizeof *arr);
     size_t *fill = calloc(nr ? nr : 1, sizeof *fill);
     uint64_t *local = malloc((nr ? nr : 1) * sizeof *local);
+    uint64_t *hmin = malloc((nr ? nr : 1) * sizeof *hmin);
+    uint64_t *hmax = malloc((nr ? nr : 1) * sizeof *hmax);
     int rc = -1;
-    if (!cnt || !slot || !first || !bucket || !arr || !fill || !local)
+    if (!cnt || !slot || !first || !bucket || !arr || !fill || !local ||
+        !hmin || !hmax)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        cnt[key16(v[i])]++;
+    if (all_in) { /* every value's key is in range: no test */
+        for (size_t i = 0; i < n; i++)
+            cnt[(vkey(v[i]) - klo) >> shift]++;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = vkey(v[i]);
+            if (k >= klo && k <= khi)
+                cnt[(k - klo) >> shift]++;
+        }
+    }
     /* The bucket of each rank and the rank's place inside it. */
     size_t nb = 0;
     uint64_t below = 0;
@@ -183,22 +237,75 @@ static int hist_select(const double *v, size_t n, const uint64_t *ranks,
     }
     for (uint32_t b = 0; b < 65536; b++)
         slot[b] = -1;
-    for (size_t k = 0; k < nb; k++) {
-        slot[bucket[k]] = (int32_t)k;
-        arr[k] = malloc((cnt[bucket[k]] ? cnt[bucket[k]] : 1) * sizeof **arr);
-        if (!arr[k])
-            goto done;
+    /* Heavy buckets: their smallest and largest keys, all in one pass, so
+       a point mass (every value alike) is known at once and any other is
+       refined over the range it really spans. */
+    int heavy = 0;
+    for (size_t k = 0; k < nb; k++)
+        if (cnt[bucket[k]] > HIST_GATHER_MAX && shift > 0) {
+            slot[bucket[k]] = (int32_t)k;
+            hmin[k] = UINT64_MAX;
+            hmax[k] = 0;
+            heavy = 1;
+        }
+    if (heavy) {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t key = vkey(v[i]);
+            if (!all_in && (key < klo || key > khi))
+                continue;
+            int32_t k = slot[(key - klo) >> shift];
+            if (k >= 0) {
+                hmin[k] = key < hmin[k] ? key : hmin[k];
+                hmax[k] = key > hmax[k] ? key : hmax[k];
+            }
+        }
+        for (uint32_t b = 0; b < 65536; b++)
+            slot[b] = -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        int32_t k = slot[key16(v[i])];
-        if (k >= 0)
-            arr[k][fill[k]++] = v[i];
-    }
+    int gather = 0;
     for (size_t k = 0; k < nb; k++) {
         size_t end = k + 1 < nb ? first[k + 1] : nr;
-        multiselect(arr[k], 0, fill[k] - 1, local + first[k], end - first[k]);
-        for (size_t i = first[k]; i < end; i++)
-            out[i] = arr[k][local[i]];
+        uint64_t blo = klo + ((uint64_t)bucket[k] << shift);
+        uint64_t bhi = shift ? blo + ((1ull << shift) - 1) : blo;
+        if (bhi > khi)
+            bhi = khi;
+        if (cnt[bucket[k]] > HIST_GATHER_MAX && shift > 0) {
+            blo = hmin[k];
+            bhi = hmax[k];
+        }
+        if (blo == bhi) { /* one key: every value in it is the same */
+            for (size_t i = first[k]; i < end; i++)
+                out[i] = key_double(blo);
+        } else if (cnt[bucket[k]] > HIST_GATHER_MAX) {
+            if (hist_range(v, n, blo, bhi, 0, local + first[k],
+                           end - first[k], out + first[k]))
+                goto done;
+        } else {
+            slot[bucket[k]] = (int32_t)k;
+            arr[k] = malloc(cnt[bucket[k]] * sizeof **arr);
+            if (!arr[k])
+                goto done;
+            gather = 1;
+        }
+    }
+    if (gather) {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t key = vkey(v[i]);
+            if (!all_in && (key < klo || key > khi))
+                continue;
+            int32_t k = slot[(key - klo) >> shift];
+            if (k >= 0)
+                arr[k][fill[k]++] = v[i];
+        }
+        for (size_t k = 0; k < nb; k++) {
+            if (!arr[k])
+                continue;
+            size_t end = k + 1 < nb ? first[k + 1] : nr;
+            multiselect(arr[k], 0, fill[k] - 1, local + first[k],
+                        end - first[k]);
+            for (size_t i = first[k]; i < end; i++)
+                out[i] = arr[k][local[i]];
+        }
     }
     rc = 0;
 done:
@@ -212,7 +319,17 @@ done:
     free(bucket);
     free(fill);
     free(local);
+    free(hmin);
+    free(hmax);
     return rc;
+}
+
+static int hist_select(const double *v, size_t n, const uint64_t *ranks,
+                       size_t nr, double *out)
+{
+    uint64_t kmin, kmax;
+    key_extremes(v, n, &kmin, &kmax);
+    return hist_range(v, n, kmin, kmax, 1, ranks, nr, out);
 }
 
 static int osc_find(const eng_osc *c, uint64_t k, double *v)
@@ -246,6 +363,9 @@ static int osc_add(eng_osc *c, uint64_t k, double v)
         c->val = w;
         c->cap = cap;
     }
+    double dup;
+    if (osc_find(c, k, &dup))
+        return 0; /* found meanwhile by another thread */
     size_t i = c->n;
     while (i > 0 && c->rank[i - 1] > k) {
         c->rank[i] = c->rank[i - 1];
@@ -271,31 +391,46 @@ static int cmp_u64(const void *a, const void *b)
  * not a whole number in [0, 4096).
  */
 #define SMALL_MAX 4096
-static int small_counts(const double *v, size_t n, const uint64_t *ranks,
-                        size_t nr, eng_osc *c)
+
+/* 1 when every value is a whole number in [0, SMALL_MAX): a reduction
+   that vectorises. */
+GPB__VCLONES static int all_small_whole(const double *v, size_t n)
 {
-    uint64_t *cnt = calloc(SMALL_MAX, sizeof *cnt);
-    if (!cnt)
-        return 0;
+    int bad = 0;
+#pragma omp simd reduction(| : bad)
     for (size_t i = 0; i < n; i++) {
         double x = v[i];
-        if (!(x >= 0 && x < SMALL_MAX) || x != floor(x)) {
-            free(cnt);
-            return 0;
-        }
-        cnt[(size_t)x]++;
+        bad |= !(x >= 0 && x < SMALL_MAX) || x != floor(x);
     }
+    return !bad;
+}
+
+static int small_counts(const double *v, size_t n, const uint64_t *ranks,
+                        size_t nr, double *out)
+{
+    if (!all_small_whole(v, n))
+        return 0;
+    /* Four tables, value i into table i mod 4, so runs of one value (a
+       0/1 flag) make four independent chains of increments. */
+    uint64_t *cnt = calloc(4 * SMALL_MAX, sizeof *cnt);
+    if (!cnt)
+        return 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        cnt[(size_t)v[i]]++;
+        cnt[SMALL_MAX + (size_t)v[i + 1]]++;
+        cnt[2 * SMALL_MAX + (size_t)v[i + 2]]++;
+        cnt[3 * SMALL_MAX + (size_t)v[i + 3]]++;
+    }
+    for (; i < n; i++)
+        cnt[(size_t)v[i]]++;
     uint64_t seen = 0;
     size_t j = 0;
     for (size_t x = 0; x < SMALL_MAX && j < nr; x++) {
-        seen += cnt[x];
-        while (j < nr && ranks[j] < seen) {
-            if (osc_add(c, ranks[j], (double)x)) {
-                free(cnt);
-                return 0;
-            }
-            j++;
-        }
+        seen += cnt[x] + cnt[SMALL_MAX + x] + cnt[2 * SMALL_MAX + x] +
+                cnt[3 * SMALL_MAX + x];
+        while (j < nr && ranks[j] < seen)
+            out[j++] = (double)x;
     }
     free(cnt);
     return j == nr;
@@ -319,31 +454,32 @@ static gpb_status order_stats(const gpb_result *rc, size_t m,
             out[i] = gpb__sketch_rank(&r->msketch[m], k[i]);
         return GPB_OK;
     }
+    /* The ranks not found yet, under the lock; found outside it, so
+       threads prefetching different metrics work at once; added under it
+       (a rank another thread added meanwhile is kept once). */
     gpb_status st = GPB_OK;
-    pthread_mutex_lock(&r->lock);
     eng_osc *c = &r->osc[m];
     uint64_t *need = malloc((nk ? nk : 1) * sizeof *need);
-    size_t nn = 0;
+    double *sel = malloc((nk ? nk : 1) * sizeof *sel);
+    size_t nn = 0, u = 0;
     double v;
+    pthread_mutex_lock(&r->lock);
     for (size_t i = 0; need && i < nk; i++)
         if (!osc_find(c, k[i], &v))
             need[nn++] = k[i];
-    if (!need) {
+    pthread_mutex_unlock(&r->lock);
+    if (!need || !sel) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     } else if (nn > 0) {
         qsort(need, nn, sizeof *need, cmp_u64);
-        size_t u = 0;
         for (size_t i = 0; i < nn; i++)
             if (u == 0 || need[u - 1] != need[i])
                 need[u++] = need[i];
-        double *sel = malloc(u * sizeof *sel);
-        if (small_counts(r->values[m], r->paths, need, u, c)) {
+        if (small_counts(r->values[m], r->paths, need, u, sel)) {
             /* done */
-        } else if (r->paths > 65536 && sel &&
+        } else if (r->paths > 65536 &&
                    !hist_select(r->values[m], r->paths, need, u, sel)) {
-            for (size_t i = 0; i < u && !st; i++)
-                if (osc_add(c, need[i], sel[i]))
-                    st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            /* done */
         } else {
             double *a = malloc(r->paths * sizeof *a);
             if (!a) {
@@ -352,18 +488,21 @@ static gpb_status order_stats(const gpb_result *rc, size_t m,
             } else {
                 memcpy(a, r->values[m], r->paths * sizeof *a);
                 multiselect(a, 0, r->paths - 1, need, u);
-                for (size_t i = 0; i < u && !st; i++)
-                    if (osc_add(c, need[i], a[need[i]]))
-                        st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+                for (size_t i = 0; i < u; i++)
+                    sel[i] = a[need[i]];
                 free(a);
             }
         }
-        free(sel);
     }
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; !st && i < u; i++)
+        if (osc_add(c, need[i], sel[i]))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     for (size_t i = 0; !st && i < nk; i++)
         osc_find(c, k[i], &out[i]);
-    free(need);
     pthread_mutex_unlock(&r->lock);
+    free(need);
+    free(sel);
     return st;
 }
 

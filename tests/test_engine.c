@@ -1304,6 +1304,89 @@ START_TEST(recompute_counts_eight_n_d)
 END_TEST
 
 /*
+ * Order statistics above 65,536 paths come from a histogram select with
+ * refinement (result.c); below, or for small whole numbers, from other
+ * routes. Each must equal the sorted samples exactly: the metrics here
+ * have point masses (no funding on 45% of paths: income.funding is 0 there;
+ * a run's GPU-hours take a few values), values of both signs (cash.min)
+ * and continuous spreads, and the ranks asked for include the ends and
+ * every level's confidence-interval ranks. Exact: selection returns one
+ * of the values, so == is the test.
+ */
+START_TEST(order_statistics_equal_the_sorted_samples)
+{
+    static const char *yaml =
+        "gpubudget: 1\nname: os\nhorizon_months: 24\n"
+        "company:\n  cash: \"$6M\"\n  funding: [{name: a, month: 6, "
+        "probability: 0.55, amount: {lognormal90: [\"$5M\", \"$40M\"]}}]\n"
+        "team: [{role: r, count: 30, salary_per_year: {lognormal90: "
+        "[\"$150k\", \"$400k\"]}}]\n"
+        "training: [{name: t, params: 7B, tokens: 2T, gpu: H100, gpus: "
+        "256, mfu: {pert: [0.2, 0.35, 0.5]}, price_per_gpu_hour: "
+        "{uniform: [1.5, 3]}, divergence: {probability_per_month: 0.2, "
+        "work_lost: 0.5}}]\n";
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 70001;
+    o.threads = 2;
+    gpb_result *r = run_opts(s, &o);
+    static const char *const names[] = {
+        "income.funding", "cash.min", "spend.total", "training.t.gpu_hours",
+        "runway_months", "out_of_cash", "deficit.max"};
+    size_t n = gpb_result_paths(r);
+    double *sorted = malloc(n * sizeof *sorted);
+    static const double lv[] = {0, 1e-5, 0.05, 0.25, 0.4, 0.5, 0.75, 0.95,
+                                0.99999, 1};
+    const size_t nl = sizeof lv / sizeof *lv;
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        const double *v = samples(r, names[k]);
+        memcpy(sorted, v, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        double q[16], lo[16], hi[16];
+        ck_assert_int_eq(gpb_result_summary(r, names[k], nl, lv, 0.95, q, lo,
+                                            hi, NULL),
+                         GPB_OK);
+        for (size_t i = 0; i < nl; i++) {
+            double pos = lv[i] * (double)(n - 1);
+            size_t a = (size_t)floor(pos);
+            double d = pos - floor(pos);
+            double want = d == 0 ? sorted[a]
+                                 : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+            expect(q[i] == want, "%s P%g: %.17g, sorted %.17g", names[k],
+                   100 * lv[i], q[i], want);
+            /* The interval's ends are order statistics too. */
+            int found_lo = 0, found_hi = 0;
+            for (size_t j = 0; j < n && !(found_lo && found_hi); j++) {
+                found_lo |= sorted[j] == lo[i];
+                found_hi |= sorted[j] == hi[i];
+            }
+            expect(found_lo && found_hi && lo[i] <= q[i] && q[i] <= hi[i],
+                   "%s P%g: interval [%g, %g]", names[k], 100 * lv[i],
+                   lo[i], hi[i]);
+        }
+    }
+    /* A point mass really is one here, and cash.min has both signs. */
+    ck_assert(sorted[0] <= sorted[n - 1]);
+    const double *f = samples(r, "income.funding");
+    size_t zeros = 0;
+    for (size_t i = 0; i < n; i++)
+        zeros += f[i] == 0;
+    ck_assert_uint_gt(zeros, n / 8);
+    const double *cm = samples(r, "cash.min");
+    int neg = 0, pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        neg |= cm[i] < 0;
+        pos |= cm[i] > 0;
+    }
+    ck_assert(neg && pos);
+    free(sorted);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * When the first part keeps all of its paths but one run of both would
  * not (memory budget), the merge keeps what that run keeps: the first
  * paths up to the budget, and sketches of every path beyond.
@@ -1974,6 +2057,7 @@ int main(void)
     tcase_add_test(tt, halves_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
     tcase_add_test(tt, recompute_counts_eight_n_d);
+    tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);
     tcase_add_test(tt, renting_instead_shares_the_draws);
     suite_add_tcase(s, tt);

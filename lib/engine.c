@@ -247,7 +247,7 @@ typedef struct shared {
 } shared;
 
 /* Blocks whose month values a worker holds before counting them. */
-#define FLUSH_BLOCKS 16
+#define FLUSH_BLOCKS 4
 
 struct worker {
     shared *sh;

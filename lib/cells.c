@@ -354,13 +354,15 @@ static gpb_status opt_set(gpb__cell *c, const opt_spec *o, const char *v,
     case OPT_PRICE_KWH:
         return gpb__cell_money(c, name, v, GPB_QTY_MONEY_PER_KWH, d);
     case OPT_RENT_MODE:
-        st = gpb_finance_rent_mode_from_name(v, iv, &e);
+        st = gpb_finance_rent_mode_from_name(v, (gpb_rent_mode *)(void *)iv, &e);
         break;
     case OPT_FINANCING:
-        st = gpb_finance_financing_from_name(v, iv, &e);
+        st = gpb_finance_financing_from_name(v, (gpb_financing *)(void *)iv,
+                                             &e);
         break;
     case OPT_DEPRECIATION:
-        st = gpb_finance_depreciation_method_from_name(v, iv, &e);
+        st = gpb_finance_depreciation_method_from_name(
+            v, (gpb_depreciation_method *)(void *)iv, &e);
         break;
     case OPT_PRECISION: {
         gpb_precision p;

@@ -7,9 +7,9 @@
 
 #include "internal.h"
 
-const char *gpb_status_str(int status)
+const char *gpb_status_str(gpb_status status)
 {
-    switch (status) {
+    switch ((int)status) {
 #define GPB__STATUS_CASE(name, num, text) \
     case num:                             \
         return text;

@@ -294,9 +294,9 @@ gpb_status gpb_compute_mfu_classify(double mfu_frac, gpb_mfu_class *out,
     return GPB_OK;
 }
 
-const char *gpb_compute_mfu_class_str(int mfu_class)
+const char *gpb_compute_mfu_class_str(gpb_mfu_class mfu_class)
 {
-    switch (mfu_class) {
+    switch ((int)mfu_class) {
     case GPB_MFU_BELOW_PUBLISHED:
         return "below published";
     case GPB_MFU_WITHIN_PUBLISHED:

@@ -495,27 +495,31 @@ static const char *const category_names[] = {
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-const char *gpb_finance_rent_mode_name(int mode)
+const char *gpb_finance_rent_mode_name(gpb_rent_mode m)
 {
+    int mode = (int)m;
     return mode >= 0 && mode < COUNT(rent_mode_names) ? rent_mode_names[mode]
                                                       : "unknown";
 }
 
-const char *gpb_finance_financing_name(int financing)
+const char *gpb_finance_financing_name(gpb_financing f)
 {
+    int financing = (int)f;
     return financing >= 0 && financing < COUNT(financing_names)
                ? financing_names[financing]
                : "unknown";
 }
 
-const char *gpb_finance_depreciation_method_name(int method)
+const char *gpb_finance_depreciation_method_name(gpb_depreciation_method d)
 {
+    int method = (int)d;
     return method >= 0 && method < COUNT(dep_names) ? dep_names[method]
                                                     : "unknown";
 }
 
-const char *gpb_finance_rvb_category_name(int category)
+const char *gpb_finance_rvb_category_name(gpb_rvb_category c)
 {
+    int category = (int)c;
     return category >= 0 && category < COUNT(category_names)
                ? category_names[category]
                : "unknown";
@@ -561,8 +565,8 @@ static gpb_status from_name(const char *s, int *out, const struct alias *a,
                      valid);
 }
 
-gpb_status gpb_finance_rent_mode_from_name(const char *s, int *out,
-                                           gpb_error *err)
+gpb_status gpb_finance_rent_mode_from_name(const char *s, gpb_rent_mode *out,
+                          gpb_error *err)
 {
     static const struct alias a[] = {{"ondemand", GPB_RENT_ON_DEMAND},
                                      {"od", GPB_RENT_ON_DEMAND},
@@ -571,23 +575,31 @@ gpb_status gpb_finance_rent_mode_from_name(const char *s, int *out,
                                      {"spot", GPB_RENT_SPOT},
                                      {"preemptible", GPB_RENT_SPOT},
                                      {NULL, 0}};
-    return from_name(s, out, a, "rent mode", "on-demand, reserved or spot",
+    int v = 0;
+    gpb_status st = from_name(s, &v, a, "rent mode", "on-demand, reserved or spot",
                      err);
+    if (!st)
+        *out = (gpb_rent_mode)v;
+    return st;
 }
 
-gpb_status gpb_finance_financing_from_name(const char *s, int *out,
-                                           gpb_error *err)
+gpb_status gpb_finance_financing_from_name(const char *s, gpb_financing *out,
+                          gpb_error *err)
 {
     static const struct alias a[] = {{"cash", GPB_FINANCING_CASH},
                                      {"loan", GPB_FINANCING_LOAN},
                                      {"debt", GPB_FINANCING_LOAN},
                                      {"lease", GPB_FINANCING_LEASE},
                                      {NULL, 0}};
-    return from_name(s, out, a, "financing", "cash, loan or lease", err);
+    int v = 0;
+    gpb_status st = from_name(s, &v, a, "financing", "cash, loan or lease", err);
+    if (!st)
+        *out = (gpb_financing)v;
+    return st;
 }
 
-gpb_status gpb_finance_depreciation_method_from_name(const char *s, int *out,
-                                                     gpb_error *err)
+gpb_status gpb_finance_depreciation_method_from_name(const char *s, gpb_depreciation_method *out,
+                          gpb_error *err)
 {
     static const struct alias a[] = {
         {"straightline", GPB_DEPRECIATION_STRAIGHT_LINE},
@@ -598,8 +610,12 @@ gpb_status gpb_finance_depreciation_method_from_name(const char *s, int *out,
         {"db", GPB_DEPRECIATION_DECLINING_BALANCE},
         {"ddb", GPB_DEPRECIATION_DECLINING_BALANCE},
         {NULL, 0}};
-    return from_name(s, out, a, "depreciation method",
+    int v = 0;
+    gpb_status st = from_name(s, &v, a, "depreciation method",
                      "straight-line or declining-balance", err);
+    if (!st)
+        *out = (gpb_depreciation_method)v;
+    return st;
 }
 
 /* ------------------------------------------------------------------------ */

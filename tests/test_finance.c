@@ -1009,25 +1009,28 @@ END_TEST
 
 START_TEST(test_names)
 {
-    int v = -1;
+    gpb_rent_mode v = GPB_RENT_RESERVED;
+    gpb_financing f = GPB_FINANCING_CASH;
+    gpb_depreciation_method d = GPB_DEPRECIATION_STRAIGHT_LINE;
     ck_assert_int_eq(gpb_finance_rent_mode_from_name("On_Demand", &v, NULL),
                      GPB_OK);
     ck_assert_int_eq(v, GPB_RENT_ON_DEMAND);
     ck_assert_int_eq(gpb_finance_rent_mode_from_name("spot", &v, NULL),
                      GPB_OK);
     ck_assert_int_eq(v, GPB_RENT_SPOT);
-    ck_assert_int_eq(gpb_finance_financing_from_name("Lease", &v, NULL),
+    ck_assert_int_eq(gpb_finance_financing_from_name("Lease", &f, NULL),
                      GPB_OK);
-    ck_assert_int_eq(v, GPB_FINANCING_LEASE);
-    ck_assert_int_eq(gpb_finance_depreciation_method_from_name("ddb", &v,
+    ck_assert_int_eq(f, GPB_FINANCING_LEASE);
+    ck_assert_int_eq(gpb_finance_depreciation_method_from_name("ddb", &d,
                                                                NULL),
                      GPB_OK);
-    ck_assert_int_eq(v, GPB_DEPRECIATION_DECLINING_BALANCE);
+    ck_assert_int_eq(d, GPB_DEPRECIATION_DECLINING_BALANCE);
     ck_assert_fail(gpb_finance_rent_mode_from_name("hourly", &v, err),
                    GPB_ENOTFOUND, "on-demand, reserved or spot");
+    ck_assert_int_eq(v, GPB_RENT_SPOT); /* untouched on failure */
     ck_assert_str_eq(gpb_finance_rent_mode_name(GPB_RENT_RESERVED),
                      "reserved");
-    ck_assert_str_eq(gpb_finance_financing_name(7), "unknown");
+    ck_assert_str_eq(gpb_finance_financing_name((gpb_financing)7), "unknown");
     ck_assert_str_eq(gpb_finance_depreciation_method_name(0),
                      "straight-line");
     ck_assert_str_eq(gpb_finance_rvb_category_name(GPB_RVB_RESALE),

@@ -60,7 +60,7 @@ typedef enum gpb_status {
  * Returns a static description of any status value ("unknown status" for a
  * value outside the list). Never NULL.
  */
-GPB_API const char *gpb_status_str(int status);
+GPB_API const char *gpb_status_str(gpb_status status);
 
 /*
  * Where and why a call failed. Owned by the caller (usually on the stack); the

@@ -171,7 +171,7 @@ typedef struct gpb_train_spec {
     double n_layer;
     double n_ctx;
     double d_model;
-    int recompute;
+    gpb_recompute recompute;
 } gpb_train_spec;
 
 /*
@@ -351,7 +351,7 @@ GPB_API gpb_status gpb_compute_mfu_classify(double mfu_frac,
  * Static name of a class: "below published", "within published",
  * "beyond published", "impossible", or "unknown" for other values.
  */
-GPB_API const char *gpb_compute_mfu_class_str(int mfu_class);
+GPB_API const char *gpb_compute_mfu_class_str(gpb_mfu_class mfu_class);
 
 /*
  * Rent for GPU time: gpu_hours · price_per_gpu_hour, in the price's
@@ -389,7 +389,7 @@ typedef struct gpb_activation_shape {
     double hidden;
     double n_layer;
     double n_head;
-    int recompute;
+    gpb_recompute recompute;
 } gpb_activation_shape;
 
 /* Sets every size to 0 and recompute to GPB_RECOMPUTE_NONE. Accepts NULL. */

@@ -204,7 +204,7 @@ typedef enum gpb_depreciation_method {
  *                      salvage at the end of life stays on the books.
  */
 typedef struct gpb_depreciation {
-    int method;
+    gpb_depreciation_method method;
     double cost;
     double salvage;
     double life_months;
@@ -689,7 +689,7 @@ typedef struct gpb_rent_vs_buy {
 
     double rent_price_per_gpu_hour;
     double rent_price_change_frac_per_year;
-    int rent_mode;
+    gpb_rent_mode rent_mode;
     double reserved_discount_frac;
     double reserved_commitment_months;
     double spot_discount_frac;
@@ -708,7 +708,7 @@ typedef struct gpb_rent_vs_buy {
     double tariff_per_kwh;
     double colo_per_kw_month;
     double maintenance_frac_per_year;
-    int depreciation_method;
+    gpb_depreciation_method depreciation_method;
     double depreciation_life_months;
     double salvage_frac;
     double declining_rate_per_year;
@@ -717,7 +717,7 @@ typedef struct gpb_rent_vs_buy {
     double rent_out_price_per_gpu_hour;
     double rent_out_util_frac;
 
-    int financing;
+    gpb_financing financing;
     double loan_frac;
     double loan_rate_per_year;
     double loan_months;
@@ -760,7 +760,7 @@ typedef enum gpb_rvb_category {
  * "bridge_rent", "power", "colo", "maintenance", "rent_out", "resale"), or
  * "unknown". Never NULL.
  */
-GPB_API const char *gpb_finance_rvb_category_name(int category);
+GPB_API const char *gpb_finance_rvb_category_name(gpb_rvb_category category);
 
 /*
  * Month-by-month flows of a comparison, over points t = 0 .. T (so
@@ -954,9 +954,10 @@ GPB_API gpb_status gpb_finance_breakeven_months(const gpb_rent_vs_buy *in,
  * Static names ("on-demand", "reserved", "spot"; "cash", "loan", "lease";
  * "straight-line", "declining-balance"), or "unknown". Never NULL.
  */
-GPB_API const char *gpb_finance_rent_mode_name(int mode);
-GPB_API const char *gpb_finance_financing_name(int financing);
-GPB_API const char *gpb_finance_depreciation_method_name(int method);
+GPB_API const char *gpb_finance_rent_mode_name(gpb_rent_mode mode);
+GPB_API const char *gpb_finance_financing_name(gpb_financing financing);
+GPB_API const char *gpb_finance_depreciation_method_name(
+    gpb_depreciation_method method);
 
 /*
  * Parse those names, ignoring ASCII case and '-', '_', ' ' ("ondemand",
@@ -964,13 +965,14 @@ GPB_API const char *gpb_finance_depreciation_method_name(int method);
  * Return GPB_OK; GPB_EINVAL for NULL; GPB_ENOTFOUND with the valid names
  * in the message.
  */
-GPB_API gpb_status gpb_finance_rent_mode_from_name(const char *s, int *out,
+GPB_API gpb_status gpb_finance_rent_mode_from_name(const char *s,
+                                                   gpb_rent_mode *out,
                                                    gpb_error *err);
-GPB_API gpb_status gpb_finance_financing_from_name(const char *s, int *out,
+GPB_API gpb_status gpb_finance_financing_from_name(const char *s,
+                                                   gpb_financing *out,
                                                    gpb_error *err);
-GPB_API gpb_status gpb_finance_depreciation_method_from_name(const char *s,
-                                                             int *out,
-                                                             gpb_error *err);
+GPB_API gpb_status gpb_finance_depreciation_method_from_name(
+    const char *s, gpb_depreciation_method *out, gpb_error *err);
 
 #ifdef __cplusplus
 }

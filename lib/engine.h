@@ -293,6 +293,15 @@ struct gpb_result {
     double **materialised;
 };
 
+/* Allocates a result of n_metrics metrics (copied) and n_inputs input
+   columns named inputs[], values for `kept` paths, n_blocks block
+   moments, and metric sketches when `sketches`. */
+gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
+                             size_t n_inputs, const char *const *inputs,
+                             const int *fx_varies, int horizon, size_t paths,
+                             size_t kept, size_t n_blocks, int sketches,
+                             gpb_result **out, gpb_error *err);
+
 /* Allocates a result for the plan; values for `kept` paths. */
 gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            uint64_t path_offset, size_t kept,

@@ -551,7 +551,7 @@ void gpb_result_free(gpb_result *r)
 
 /* An empty result with the plan's metrics, inputs and currencies, and
    room for `kept` rows. */
-static gpb_status result_alloc(const eng_metric *metrics, size_t n_metrics,
+gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                                size_t n_inputs, const char *const *inputs,
                                const int *fx_varies, int horizon,
                                size_t paths, size_t kept, size_t n_blocks,
@@ -653,7 +653,7 @@ gpb_status gpb__result_new(const eng_plan *p, size_t paths,
         varies[c] = p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
     size_t nb = (paths + LANES - 1) / LANES;
     gpb_result *r = NULL;
-    gpb_status st = result_alloc(p->metrics, p->n_metrics, p->n_unc, names,
+    gpb_status st = gpb__result_alloc(p->metrics, p->n_metrics, p->n_unc, names,
                                  varies, p->H, paths, kept, nb, kept < paths,
                                  &r, err);
     free(names);
@@ -1275,7 +1275,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         varies[c] = a->per_usd[c] != NULL;
     gpb_result *r = NULL;
-    GPB__TRY(result_alloc(a->metrics, a->n_metrics, a->n_inputs,
+    GPB__TRY(gpb__result_alloc(a->metrics, a->n_metrics, a->n_inputs,
                           (const char *const *)a->input_paths, varies,
                           a->horizon, paths, kept, a->n_blocks + b->n_blocks,
                           sk, &r, err));

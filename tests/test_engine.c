@@ -1144,6 +1144,24 @@ static void check_halves(int keep)
     gpb_error e;
     expect(gpb_result_merge(a, b, &m, &e) == GPB_OK, "%s",
            e.message);
+    /* The same parts sent as bytes (as MPI ranks send them) merge into
+       the same run. */
+    {
+        void *pa = NULL, *pb = NULL;
+        size_t la = 0, lb = 0;
+        ck_assert_int_eq(gpb_result_pack(a, &pa, &la, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_pack(b, &pb, &lb, &e), GPB_OK);
+        gpb_result *ua = NULL, *ub = NULL, *um = NULL;
+        ck_assert_int_eq(gpb_result_unpack(s, pa, la, &ua, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_unpack(s, pb, lb, &ub, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_merge(ua, ub, &um, &e), GPB_OK);
+        assert_same_run(whole, um);
+        gpb_result_free(ua);
+        gpb_result_free(ub);
+        gpb_result_free(um);
+        gpb_free(pa);
+        gpb_free(pb);
+    }
     /* Not adjacent (the wrong order): refused. */
     gpb_result *bad = NULL;
     ck_assert_int_eq(gpb_result_merge(b, a, &bad, &e), GPB_EINVAL);
@@ -1168,6 +1186,65 @@ static void check_halves(int keep)
     gpb_result_free(m);
     gpb_scenario_free(s);
 }
+
+/*
+ * A packed result reads back as the same run, with a ledger, a raise
+ * target and sketches (a memory budget below the paths); a buffer cut
+ * short anywhere or with any byte flipped is refused with GPB_EINVAL
+ * (the checksum; under the sanitizers, without reading past the end).
+ */
+START_TEST(packed_results_read_back_the_same)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    for (int sk = 0; sk < 2; sk++) {
+        gpb_sim_options o = rich_opts(1000);
+        o.raise_months = 12;
+        o.ledger = 1;
+        if (sk)
+            o.memory_budget_bytes = 100000; /* keeps ~170 of 1000 */
+        gpb_result *r = run_opts(s, &o), *u = NULL;
+        ck_assert(sk == 0 || gpb_result_kept_paths(r) < 1000);
+        void *buf = NULL;
+        size_t len = 0;
+        gpb_error e;
+        ck_assert_int_eq(gpb_result_pack(r, &buf, &len, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_unpack(s, buf, len, &u, &e), GPB_OK);
+        assert_same_run(r, u);
+        ck_assert(same_bits(gpb_result_ledger_mean(r, 5, GPB_CAT_TEAM),
+                            gpb_result_ledger_mean(u, 5, GPB_CAT_TEAM)));
+        gpb_result_free(u);
+        unsigned char *c = malloc(len);
+        /* Every cut: refused. */
+        for (size_t n = 0; n < len; n += 1 + n / 64) {
+            memcpy(c, buf, n);
+            u = NULL;
+            expect(gpb_result_unpack(s, c, n, &u, &e) == GPB_EINVAL,
+                   "cut at %zu of %zu: accepted", n, len);
+            ck_assert_ptr_null(u);
+        }
+        /* The header damaged: refused. */
+        for (size_t at = 0; at < 24; at++) {
+            memcpy(c, buf, len);
+            c[at] ^= 0x40;
+            u = NULL;
+            expect(gpb_result_unpack(s, c, len, &u, &e) == GPB_EINVAL,
+                   "byte %zu flipped: accepted", at);
+        }
+        /* A byte flipped anywhere: the checksum refuses it. */
+        for (size_t at = 24; at < len; at += 1 + at / 32) {
+            memcpy(c, buf, len);
+            c[at] ^= 0xa5;
+            u = NULL;
+            expect(gpb_result_unpack(s, c, len, &u, &e) == GPB_EINVAL,
+                   "byte %zu flipped: accepted", at);
+        }
+        free(c);
+        gpb_free(buf);
+        gpb_result_free(r);
+    }
+    gpb_scenario_free(s);
+}
+END_TEST
 
 START_TEST(halves_merge_into_the_whole_run)
 {
@@ -2056,6 +2133,7 @@ int main(void)
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
+    tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, recompute_counts_eight_n_d);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);

@@ -463,6 +463,29 @@ GPB_API gpb_status gpb_result_samples(const gpb_result *r,
                                       const double **values, gpb_error *err);
 
 /*
+ * A result as bytes, and back: how a part of a run (paths path_offset ..
+ * path_offset + paths − 1) travels between processes, such as the ranks
+ * of an MPI run, to be merged with gpb_result_merge as if it had been
+ * computed in place (the merge is then bit for bit the one-process run).
+ * Everything a merge or a report reads is kept: per-path values of the
+ * kept paths, block moments, sketches, the month fan, runway counts and
+ * the ledger. The bytes are for the same build on the same architecture
+ * (a guard checks the sizes of double, size_t and int), not an archive.
+ *
+ * gpb_result_pack: *buf receives new memory (gpb_free), *len its size.
+ * gpb_result_unpack: s is the scenario both ends loaded (results merge
+ * only when they come from one scenario object). Returns GPB_OK; GPB_EINVAL
+ * for NULL arguments or bytes that are not a packed result of this build
+ * (damaged, truncated, from another version or platform: every count is
+ * checked against the bytes); GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_result_pack(const gpb_result *r, void **buf,
+                                   size_t *len, gpb_error *err);
+GPB_API gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
+                                     size_t len, gpb_result **out,
+                                     gpb_error *err);
+
+/*
  * The k kept paths with the lowest (lowest = 1) or highest values of a
  * metric, most extreme first, ties to the lower path; their path numbers
  * (counting path_offset) go to paths[0..k−1], as gpb_sim_trace takes

@@ -5,19 +5,23 @@
       checks the add-ins' generated declarations (every Gnumeric help line
       starts with an @GNM_FUNC_HELP_...@ tag, plugin.xml and the Basic
       module name every function) and that examples/spreadsheets/
-      investor.ods is what investor.py writes
+      investor.ods is what investor.py writes, and that the zero_valid
+      flags of gpbcells.py agree with the library
   spreadsheets_check.py prepare OUT.ods
       writes the test workbook: investor.ods plus a sheet "Check" (for
-      every result cell: ISERROR and GPB_REPR, the value to the last bit)
-      and a sheet "Errors" (calls that must fail, and GPB_WHY of each)
+      every result cell: ISERROR and GPB_REPR, the value to the last bit),
+      a sheet "Errors" (calls that must fail, and GPB_WHY of each) and a
+      sheet "Empty" (every optional argument of every function left out
+      in four ways, and required ones left out)
   spreadsheets_check.py compare PROGRAM DIR
       reads the CSV files PROGRAM ("gnumeric" or "libreoffice") wrote into
       DIR and compares every result cell with libgpubudget called directly
       through ctypes (GPB_LIBRARY): closed forms to 1e-9 relative, Monte
       Carlo cells exactly, errors as errors with the library's sentence
 
-Run from the directory that holds pitch.yaml (the programs run there
-too), with GPB_SOURCE_ROOT set to the source tree.
+Run from the directory that holds pitch.yaml and the workbook, with
+GPB_SOURCE_ROOT set to the source tree. The programs themselves run
+elsewhere: the scenario is found beside the workbook.
 """
 
 import csv
@@ -69,6 +73,79 @@ ERRORS = [
 # (there is no library sentence: the library is not reached).
 ERROR_INPUT = 'GPB_TRAIN_COST(1/0;"2T";"H100";512)'
 
+# Empty arguments (sheet "Empty"). Each function with valid arguments; each
+# argument in turn is left out in four ways: an empty argument (;;), a
+# reference to an empty cell, "" and the number 0. Both programs pass some
+# of these as 0 (docs/spreadsheets.md, "Empty arguments"), so every form of
+# an optional argument must give what the library gives for NULL there. The
+# Monte Carlo calls share the Pitch sheet's overrides, paths and seed, so
+# only leaving out the overrides adds a simulation.
+SAMPLES = {
+    "GPB_TRAIN_FLOPS": (7e10, 2e12),
+    "GPB_TRAIN_GPU_HOURS": (7e10, 2e12, "H100", 0.35, "bf16"),
+    "GPB_TRAIN_DAYS": (7e10, 2e12, "H100", 512, 0.35, "bf16"),
+    "GPB_TRAIN_CARD_MONTHS": (7e10, 2e12, "H100", 0.35, "bf16"),
+    "GPB_TRAIN_COST": (7e10, 2e12, "H100", 512, 0.35, "$2.5/h", "fp8"),
+    "GPB_IMPLIED_MFU": (7e10, 2e12, "H100", 512, 30, "fp8"),
+    "GPB_IMPLIED_MFU_GPU_HOURS": (7e10, 2e12, "H100", 368640, "fp8"),
+    "GPB_GPU": ("H100", "bf16_tflops"),
+    "GPB_CHINCHILLA_PARAMS": (5.76e23, "besiroglu2024"),
+    "GPB_CHINCHILLA_TOKENS": (5.76e23, "besiroglu2024"),
+    "GPB_CHINCHILLA_LOSS": (7e10, 1.4e12, "besiroglu2024"),
+    "GPB_MIN_GPUS": (7e10, "H100", 18, 0.8),
+    "GPB_RENT_VS_BUY": ("npv_buy_minus_rent", 512, 36, "H100", 0.5,
+                        "$2.5/h", "$30000", "pue=1.2"),
+    "GPB_BREAKEVEN_UTIL": (512, 36, "H100", "$3/h", "$30000", "pue=1.2"),
+    "GPB_SERVING_GPUS": (7e10, "H100", 1e6, 10, 500, "batch=64"),
+    "GPB_SERVING_COST": (7e10, "H100", 1e6, 10, 500, "$2.5/h", "batch=64"),
+    "GPB_COST_PER_MTOKEN": (7e10, "H100", "$2.5/h", "batch=64"),
+    "GPB_SCENARIO": ("pitch.yaml", "runway_months", 0.25,
+                     "company.cash=$30M", 10000, 20230225),
+    "GPB_RAISE": ("pitch.yaml", 18, 0.8, "company.cash=$30M", 10000,
+                  20230225),
+    "GPB_PROB_OUT_OF_CASH": ("pitch.yaml", 23, "company.cash=$30M", 10000,
+                             20230225),
+}
+# The issue's own example, with its value worked by hand: 6·N·D FLOPs at
+# the H100's dense bf16 peak of 989.4 TFLOP/s and its default MFU of 0.4,
+# 8.4e23 / (989.4e12 · 0.4 · 3600) = 589,582.91 GPU-hours, at $2.5 an hour.
+ISSUE_FORMULA = 'GPB_TRAIN_COST(7E10;2E12;"H100";512;;"$2.5/h")'
+ISSUE_VALUE = 6 * 7e10 * 2e12 / (989.4e12 * 0.4 * 3600) * 2.5
+# Required arguments left empty: the sentence names the argument. An empty
+# argument (;;) arrives as 0 in both programs; an empty cell as 0 in
+# Gnumeric and as "" in LibreOffice (for which the library answers).
+REQUIRED = [("GPB_TRAIN_COST", 0), ("GPB_TRAIN_COST", 2),
+            ("GPB_SCENARIO", 0), ("GPB_RAISE", 0)]
+EMPTY_FORMS = ("argument", "cell", "text", "zero")
+# Column Z of sheet Empty holds nothing: the empty cell.
+EMPTY_CELL = "[.Z1]"
+
+
+def empty_rows():
+    """(function, argument index) for every optional argument."""
+    import gpbcells
+    return [(name, i) for name in SAMPLES
+            for i, a in enumerate(gpbcells.BY_NAME[name].args)
+            if a.optional]
+
+
+def _empty_call(name, i, form):
+    """The formula of SAMPLES[name] with argument i left out as form."""
+    parts = [investor.odf_expr(v, "Empty") for v in SAMPLES[name]]
+    parts[i] = {"argument": "", "cell": EMPTY_CELL, "text": '""',
+                "zero": "0"}[form]
+    return "%s(%s)" % (name, ";".join(parts))
+
+
+def required_message(program, name, i, form):
+    """The sentence for required argument i of name left out as form."""
+    import gpbcells
+    arg = gpbcells.BY_NAME[name].args[i].name
+    if form == "cell" and program == "libreoffice":
+        return "%s: is required" % arg
+    return ("%s: is required (found 0, which is also how an empty cell or "
+            "argument arrives)" % arg)
+
 
 
 def fail(msg):
@@ -115,13 +192,18 @@ class Lib:
         self.lib.gpb_cells_scenario_runs.restype = ctypes.c_double
 
     def call(self, fn, texts):
-        """(value, error text) of gpb_cells_<fn>(texts...)."""
+        """(value, error text) of gpb_cells_<fn>(texts...). A scenario
+        file is named as the add-ins name it when they find it beside the
+        workbook (this process runs there): by its full path."""
         c = C_NAMES[fn]
         f = getattr(self.lib, "gpb_cells_" + c)
         f.restype = ctypes.c_double
         n = C_ARITY[c]
         f.argtypes = [ctypes.c_char_p] * n
         texts = list(texts) + [None] * (n - len(texts))
+        if fn in MC_FUNCTIONS and texts[0] and not os.path.isabs(
+                texts[0]) and os.path.exists(texts[0]):
+            texts[0] = os.path.abspath(texts[0])
         v = f(*texts)
         return v, self.lib.gpb_cells_last_error().decode("utf-8")
 
@@ -210,6 +292,7 @@ def check_tables():
     deps = ";".join(_cell_ref(s, c) for s, c, call in results
                     if call.fn in MC_FUNCTIONS)
     deps += ";[$Errors.B1:.B%d]" % (len(ERRORS) + 1)
+    deps += ";[$Empty.B1:.E%d]" % (len(empty_rows()) + 1)
     rows.append("<table:table-row>%s%s</table:table-row>" % (
         _scell("runs"),
         _fcell("IF(COUNT(%s)>=0;GPB_SCENARIO_RUNS();0)" % deps)))
@@ -228,7 +311,28 @@ def check_tables():
         _fcell("ISERROR([.B%d])" % (len(erows) + 1))))
     errors = '<table:table table:name="Errors">%s</table:table>' % "".join(
         erows)
-    return check + errors
+    # Empty: per optional argument, GPB_REPR of each way to leave it out;
+    # then the issue's example; then required arguments left out, with
+    # GPB_WHY of each.
+    mrows = []
+    for name, i in empty_rows():
+        mrows.append("<table:table-row>%s%s</table:table-row>" % (
+            _scell("%s.%s" % (name, i)), "".join(
+                _fcell("GPB_REPR(%s)" % _empty_call(name, i, form))
+                for form in EMPTY_FORMS)))
+    mrows.append("<table:table-row>%s%s</table:table-row>" % (
+        _scell("issue"), _fcell("GPB_REPR(%s)" % ISSUE_FORMULA)))
+    for name, i in REQUIRED:
+        calls = [_empty_call(name, i, form) for form in ("argument", "cell")]
+        whys = ['GPB_WHY("%s";%s)' % (name, c[len(name) + 1:-1])
+                for c in calls]
+        mrows.append("<table:table-row>%s%s</table:table-row>" % (
+            _scell("required %s.%d" % (name, i)),
+            "".join(_fcell("ISERROR(%s)" % c) for c in calls) +
+            "".join(_fcell(w) for w in whys)))
+    empty = '<table:table table:name="Empty">%s</table:table>' % "".join(
+        mrows)
+    return check + errors + empty
 
 
 def prepare(out):
@@ -278,8 +382,14 @@ def lint():
         if args != len(f.args):
             fail("%s: help names %d of %d arguments"
                  % (f.name, args, len(f.args)))
+    problems = check_zero_flags(Lib())
+    for p in problems:
+        sys.stderr.write("FAIL: %s\n" % p)
+    if problems:
+        sys.exit(1)
     print("lint: %d functions, help and declarations consistent; "
-          "investor.ods up to date" % len(gpbcells.FUNCTIONS))
+          "investor.ods up to date; zero_valid agrees with the library"
+          % len(gpbcells.FUNCTIONS))
 
 
 # --------------------------------------------------------------------------
@@ -287,7 +397,8 @@ def lint():
 # --------------------------------------------------------------------------
 
 def read_sheets(program, d):
-    names = [s for s, _, _ in investor.SHEETS] + ["Check", "Errors"]
+    names = [s for s, _, _ in investor.SHEETS] + ["Check", "Errors",
+                                                  "Empty"]
     sheets = {}
     for i, name in enumerate(names):
         if program == "gnumeric":
@@ -355,6 +466,11 @@ def compare(program, d):
     errors_ref = []
     for what, call in ERRORS:
         errors_ref.append(ref.evaluate(call, "Errors"))
+    empty_ref = {}
+    for name, i in empty_rows():
+        texts = [text_of(v) for v in SAMPLES[name]]
+        texts[i] = None
+        empty_ref[(name, i)] = lib.call(name, texts)
     want_runs = lib.lib.gpb_cells_scenario_runs()
     distinct = {ref.resolve(c.args[3], s) for s, _, c in results
                 if c.fn in ("GPB_SCENARIO", "GPB_RAISE")}
@@ -395,15 +511,103 @@ def compare(program, d):
     if len(row) < 3 or row[2].upper() != "TRUE":
         problems.append("%s: %s with an error argument is not an error: %r"
                         % (program, ERROR_INPUT, row))
+    problems += compare_empty(program, sheets["Empty"], empty_ref)
     if problems:
         for p in problems:
             sys.stderr.write("FAIL: %s\n" % p)
         sys.exit(1)
     print("%s: %d closed-form cells within %g, %d Monte Carlo cells "
-          "identical, %d scenario runs for %d cells, %d error cells"
+          "identical, %d scenario runs for %d cells, %d error cells; "
+          "%d optional arguments left out %d ways each, %d required"
           % (program, n_closed, REL_TOL, n_mc, int(want_runs),
              sum(1 for r in results if r[2].fn in MC_FUNCTIONS),
-             len(ERRORS) + 1))
+             len(ERRORS) + 1, len(empty_ref), len(EMPTY_FORMS),
+             len(REQUIRED)))
+
+
+def compare_empty(program, rows, ref):
+    """Problems in sheet Empty: every way of leaving out an optional
+    argument gives the library's answer for NULL (Monte Carlo cells
+    exactly), the issue's example its hand-worked value, and a required
+    argument left out an error whose sentence names it."""
+    import gpbcells
+    problems = []
+    order = empty_rows()
+    for r, key in enumerate(order):
+        name, i = key
+        want, err = ref[key]
+        row = rows[r] if r < len(rows) else []
+        label = "%s.%d" % (name, i)
+        where = "%s: Empty row %d (%s without %s)" % (
+            program, r + 1, name, gpbcells.BY_NAME[name].args[i].name)
+        if not row or row[0] != label:
+            problems.append("%s: row %r" % (where, row))
+            continue
+        if err:
+            problems.append("%s: the library fails: %s" % (where, err))
+            continue
+        for k, form in enumerate(EMPTY_FORMS):
+            text = row[1 + k] if len(row) > 1 + k else ""
+            try:
+                got = float(text)
+            except ValueError:
+                problems.append("%s, left out as %s: %r, the library gives "
+                                "%r" % (where, form, text, want))
+                continue
+            same = got == want if name in MC_FUNCTIONS else \
+                abs(got - want) <= REL_TOL * abs(want)
+            if not same:
+                problems.append("%s, left out as %s: %r, the library gives "
+                                "%r" % (where, form, got, want))
+    r = len(order)
+    row = rows[r] if r < len(rows) else []
+    try:
+        got = float(row[1])
+    except (IndexError, ValueError):
+        got = None
+    if got is None or abs(got - ISSUE_VALUE) > 1e-12 * ISSUE_VALUE:
+        problems.append("%s: %s gave %r, worked by hand %r"
+                        % (program, ISSUE_FORMULA, row, ISSUE_VALUE))
+    for k, (name, i) in enumerate(REQUIRED):
+        row = rows[r + 1 + k] if r + 1 + k < len(rows) else []
+        where = "%s: %s without required argument %d" % (program, name, i)
+        if len(row) < 5:
+            problems.append("%s: row %r" % (where, row))
+            continue
+        for j, form in enumerate(("argument", "cell")):
+            if row[1 + j].upper() != "TRUE":
+                problems.append("%s, left out as %s: not an error"
+                                % (where, form))
+            want = required_message(program, name, i, form)
+            if row[3 + j] != want:
+                problems.append("%s, left out as %s: GPB_WHY gave %r, "
+                                "expected %r" % (where, form, row[3 + j],
+                                                 want))
+    return problems
+
+
+def check_zero_flags(lib):
+    """gpbcells refuses a required argument that is 0 (an empty one, in
+    either program) unless Arg.zero_valid says 0 is a value there; check
+    each flag against the library: with the other arguments of SAMPLES,
+    "0" must fail exactly where zero_valid is False. Returns problems."""
+    import gpbcells
+    problems = []
+    for name, sample in SAMPLES.items():
+        for i, a in enumerate(gpbcells.BY_NAME[name].args):
+            if a.optional:
+                continue
+            texts = [text_of(v) for v in sample]
+            texts[i] = b"0"
+            v, err = lib.call(name, texts)
+            if a.zero_valid and err:
+                problems.append("%s: %s is zero_valid, but the library "
+                                "refuses 0: %s" % (name, a.name, err))
+            if not a.zero_valid and not err:
+                problems.append("%s: the library accepts %s = 0 (%r); mark "
+                                "it zero_valid in gpbcells.py"
+                                % (name, a.name, v))
+    return problems
 
 
 def main(argv):

@@ -84,6 +84,191 @@ static double peak_bf16(const char *card)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Arguments not given                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Every function by its spreadsheet name, with its arguments from an
+   array: the table-driven tests below leave each argument out in turn. */
+enum { MAXARG = 8 };
+
+static double call_cells(const char *fn, const char *const a[MAXARG])
+{
+#define IS(n) (strcmp(fn, n) == 0)
+    if (IS("GPB_TRAIN_FLOPS"))
+        return gpb_cells_train_flops(a[0], a[1]);
+    if (IS("GPB_TRAIN_GPU_HOURS"))
+        return gpb_cells_train_gpu_hours(a[0], a[1], a[2], a[3], a[4]);
+    if (IS("GPB_TRAIN_DAYS"))
+        return gpb_cells_train_days(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_TRAIN_CARD_MONTHS"))
+        return gpb_cells_train_card_months(a[0], a[1], a[2], a[3], a[4]);
+    if (IS("GPB_TRAIN_COST"))
+        return gpb_cells_train_cost(a[0], a[1], a[2], a[3], a[4], a[5],
+                                    a[6]);
+    if (IS("GPB_IMPLIED_MFU"))
+        return gpb_cells_implied_mfu(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_IMPLIED_MFU_GPU_HOURS"))
+        return gpb_cells_implied_mfu_gpu_hours(a[0], a[1], a[2], a[3],
+                                               a[4]);
+    if (IS("GPB_GPU"))
+        return gpb_cells_gpu_field(a[0], a[1]);
+    if (IS("GPB_CHINCHILLA_PARAMS"))
+        return gpb_cells_chinchilla_params(a[0], a[1]);
+    if (IS("GPB_CHINCHILLA_TOKENS"))
+        return gpb_cells_chinchilla_tokens(a[0], a[1]);
+    if (IS("GPB_CHINCHILLA_LOSS"))
+        return gpb_cells_chinchilla_loss(a[0], a[1], a[2]);
+    if (IS("GPB_MIN_GPUS"))
+        return gpb_cells_min_gpus(a[0], a[1], a[2], a[3]);
+    if (IS("GPB_RENT_VS_BUY"))
+        return gpb_cells_rent_vs_buy(a[0], a[1], a[2], a[3], a[4], a[5],
+                                     a[6], a[7]);
+    if (IS("GPB_BREAKEVEN_UTIL"))
+        return gpb_cells_breakeven_util(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_SERVING_GPUS"))
+        return gpb_cells_serving_gpus(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_SERVING_COST"))
+        return gpb_cells_serving_cost(a[0], a[1], a[2], a[3], a[4], a[5],
+                                      a[6]);
+    if (IS("GPB_COST_PER_MTOKEN"))
+        return gpb_cells_cost_per_mtoken(a[0], a[1], a[2], a[3]);
+    if (IS("GPB_SCENARIO"))
+        return gpb_cells_scenario(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_RAISE"))
+        return gpb_cells_raise(a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (IS("GPB_PROB_OUT_OF_CASH"))
+        return gpb_cells_prob_out_of_cash(a[0], a[1], a[2], a[3], a[4]);
+#undef IS
+    ck_abort_msg("no function %s", fn);
+    return NAN;
+}
+
+/* One function with arguments that all work. For each argument: its name
+   when it is required (leaving it out must say "<name>: is required"),
+   else NULL; and for an optional one the text of its documented default,
+   or NULL where that default has no text of its own (the card's price, no
+   options, the constant set: only blank forms are compared then). */
+typedef struct {
+    const char *fn;
+    int n;
+    const char *arg[MAXARG];
+    const char *required[MAXARG];
+    const char *dflt[MAXARG];
+} blank_case;
+
+/* Three spellings of "not given" (cells.h): NULL, "" and blank text. */
+static const char *const BLANKS[] = {NULL, "", " \t "};
+
+static void check_blank_case(const blank_case *c)
+{
+    const char *a[MAXARG] = {0};
+    for (int i = 0; i < c->n; i++)
+        a[i] = c->arg[i];
+    ok(call_cells(c->fn, a));
+    for (int i = 0; i < c->n; i++) {
+        double first = NAN;
+        for (size_t b = 0; b < sizeof BLANKS / sizeof *BLANKS; b++) {
+            a[i] = BLANKS[b];
+            double v = call_cells(c->fn, a);
+            if (c->required[i]) {
+                char want[64];
+                snprintf(want, sizeof want, "%s: is required",
+                         c->required[i]);
+                ck_assert_msg(isnan(v), "%s without %s gave %.17g", c->fn,
+                              c->required[i], v);
+                ck_assert_int_eq(gpb_cells_last_status(), GPB_EINVAL);
+                ck_assert_str_eq(gpb_cells_last_error(), want);
+                continue;
+            }
+            ck_assert_msg(!isnan(v), "%s, argument %d as '%s': %s", c->fn,
+                          i + 1, BLANKS[b] ? BLANKS[b] : "NULL",
+                          gpb_cells_last_error());
+            if (b == 0)
+                first = v;
+            else
+                ck_assert_msg(v == first, "%s, argument %d: %.17g as '%s', "
+                              "%.17g as NULL", c->fn, i + 1, v, BLANKS[b],
+                              first);
+        }
+        if (!c->required[i] && c->dflt[i]) {
+            a[i] = c->dflt[i];
+            near(first, ok(call_cells(c->fn, a)));
+        }
+        a[i] = c->arg[i];
+    }
+}
+
+/* Every argument of every closed-form function: NULL, "" and blank text
+   give the documented default when the argument is optional, and an
+   error that names it when it is required. */
+START_TEST(blank_means_default)
+{
+    static const blank_case cases[] = {
+        {"GPB_TRAIN_FLOPS", 2, {"70B", "2T"}, {"params", "tokens"}, {0}},
+        {"GPB_TRAIN_GPU_HOURS", 5, {"70B", "2T", "H100", "0.35", "fp8"},
+         {"params", "tokens", "card"}, {[3] = "0.4", [4] = "bf16"}},
+        {"GPB_TRAIN_DAYS", 6, {"70B", "2T", "H100", "512", "0.35", "fp8"},
+         {"params", "tokens", "card", "gpus"},
+         {[4] = "0.4", [5] = "bf16"}},
+        {"GPB_TRAIN_CARD_MONTHS", 5, {"70B", "2T", "H100", "0.35", "fp8"},
+         {"params", "tokens", "card"}, {[3] = "0.4", [4] = "bf16"}},
+        {"GPB_TRAIN_COST", 7,
+         {"70B", "2T", "H100", "512", "0.35", "¥20/h", "fp8"},
+         {"params", "tokens", "card", "gpus"},
+         {[4] = "0.4", [6] = "bf16"}},
+        {"GPB_IMPLIED_MFU", 6, {"70B", "2T", "H100", "512", "30", "fp8"},
+         {"params", "tokens", "card", "gpus", "days"}, {[5] = "bf16"}},
+        {"GPB_IMPLIED_MFU_GPU_HOURS", 5,
+         {"70B", "2T", "H100", "368640", "fp8"},
+         {"params", "tokens", "card", "gpu_hours"}, {[4] = "bf16"}},
+        {"GPB_GPU", 2, {"H100", "bf16_tflops"}, {"card", "field"}, {0}},
+        {"GPB_CHINCHILLA_PARAMS", 2, {"5.76e23", "besiroglu2024"},
+         {"flops"}, {0}},
+        {"GPB_CHINCHILLA_TOKENS", 2, {"5.76e23", "besiroglu2024"},
+         {"flops"}, {0}},
+        {"GPB_CHINCHILLA_LOSS", 3, {"70B", "1.4T", "besiroglu2024"},
+         {"params", "tokens"}, {0}},
+        {"GPB_MIN_GPUS", 4, {"70B", "H100", "18", "0.8"}, {"params", "card"},
+         {[2] = "16", [3] = "0.9"}},
+        {"GPB_RENT_VS_BUY", 8,
+         {"npv_buy_minus_rent", "512", "36", "H100", "0.5", "$3/h",
+          "$30000", "pue=1.2"},
+         {"what", "gpus", "months", "card"}, {[4] = "0.7", [7] = ""}},
+        {"GPB_BREAKEVEN_UTIL", 6,
+         {"512", "36", "H100", "$3/h", "$30000", "pue=1.2"},
+         {"gpus", "months", "card"}, {0}},
+        {"GPB_SERVING_GPUS", 6, {"70B", "H100", "1e6", "10", "500", "batch=64"},
+         {"params", "card", "users", "requests_per_day",
+          "tokens_per_request"}, {0}},
+        {"GPB_SERVING_COST", 7,
+         {"70B", "H100", "1e6", "10", "500", "$3/h", "batch=64"},
+         {"params", "card", "users", "requests_per_day",
+          "tokens_per_request"}, {0}},
+        {"GPB_COST_PER_MTOKEN", 4, {"70B", "H100", "$3/h", "batch=64"},
+         {"params", "card"}, {0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_blank_case(&cases[i]);
+
+    /* The issue's example, =GPB_TRAIN_COST(7E10;2E12;"H100";512;;"$2.5/h"),
+       worked by hand: 6·7e10·2e12 = 8.4e23 FLOPs at the H100's dense bf16
+       peak of 989.4 TFLOP/s and its default MFU of 0.4 take
+       8.4e23 / (989.4e12 · 0.4 · 3600) = 589,582.91 GPU-hours, which at
+       $2.5 an hour cost $1,473,957.28. */
+    near(ok(gpb_cells_train_cost("7E10", "2E12", "H100", "512", NULL,
+                                 "$2.5/h", NULL)),
+         8.4e23 / (989.4e12 * 0.4 * 3600) * 2.5);
+    near(ok(gpb_cells_train_cost("7E10", "2E12", "H100", "512", "",
+                                 "$2.5/h", "")),
+         1473957.2805067045);
+    /* The card's reference rent, when the price is left out. */
+    near(ok(gpb_cells_train_cost("7E10", "2E12", "H100", "512", "0.4", NULL,
+                                 NULL)),
+         589582.91220268181 * field("H100", "rent_usd_per_hour"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* Training                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -644,6 +829,32 @@ static gpb_result *direct(const char *overrides, size_t paths,
 {
     return direct_raise(overrides, paths, seed, 0);
 }
+
+/* The Monte Carlo functions: leaving out an optional argument gives its
+   documented default (stat mean, no overrides, 10,000 paths, seed
+   20230225, the whole 24-month horizon, confidence 0.9), and leaving out
+   a required one names it. */
+START_TEST(blank_means_default_monte_carlo)
+{
+    const blank_case cases[] = {
+        {"GPB_SCENARIO", 6,
+         {g_path, "runway_months", "0.25", "company.cash=$9M", "2000", "7"},
+         {"file", "metric"},
+         {[2] = "mean", [3] = "", [4] = "10000", [5] = "20230225"}},
+        {"GPB_RAISE", 6, {g_path, "18", "0.8", "company.cash=$9M", "2000",
+                          "7"},
+         {"file"},
+         {[1] = "24", [2] = "0.9", [3] = "", [4] = "10000",
+          [5] = "20230225"}},
+        {"GPB_PROB_OUT_OF_CASH", 5,
+         {g_path, "20", "company.cash=$9M", "2000", "7"},
+         {"file", "month"},
+         {[2] = "", [3] = "10000", [4] = "20230225"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_blank_case(&cases[i]);
+}
+END_TEST
 
 START_TEST(scenario_statistics_identical)
 {
@@ -1229,12 +1440,14 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, bad_arguments);
     tcase_add_test(tc, fractions_refuse_percent_numbers);
     tcase_add_test(tc, last_error_is_per_thread);
+    tcase_add_test(tc, blank_means_default);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scenarios");
     tcase_add_checked_fixture(tc, scenario_setup, scenario_teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, scenario_statistics_identical);
+    tcase_add_test(tc, blank_means_default_monte_carlo);
     tcase_add_test(tc, scenario_overrides_identical);
     tcase_add_test(tc, scenario_errors);
     tcase_add_test(tc, scaled_arguments_are_exact);

@@ -100,8 +100,8 @@ PITCH = [
     (9, "Compute cost claimed", 2000000, "USD"),
     (10, "Quoted rent", "$2.5/h", "price per GPU-hour"),
     (11, "Scenario file", "pitch.yaml",
-     "a path; relative paths: the working directory, then "
-     "GPB_SCENARIO_PATH"),
+     "a path; relative paths: the working directory, this "
+     "workbook's folder, then GPB_SCENARIO_PATH"),
     (12, "Monte Carlo paths", 10000, None),
     (13, "Seed", 20230225, "same seed, same numbers"),
     (14, "Cash at hand", "$30M", "overrides company.cash"),

@@ -16,7 +16,10 @@
  *     is lost; the decimal point is always '.', whatever the locale.
  *   - NULL, "" or blank text means "not given": optional arguments then
  *     take the default their description names; a required one is an
- *     error.
+ *     error, "<name>: is required" (GPB_EINVAL). "0" is the number 0.
+ *     (The spreadsheet add-ins pass an optional argument that is the
+ *     number 0 as NULL, since Gnumeric and LibreOffice hand them an empty
+ *     argument as 0; docs/spreadsheets.md, "Empty arguments".)
  *   - Arguments named *_frac, and mfu, confidence and a quantile level,
  *     are fractions: "0.4" or "40%" (gpb_units_parse_fraction). A number
  *     above 1 is refused, with a hint when it reads as a percentage

@@ -12,7 +12,9 @@ returns instead a NaN that carries Calc's error code 519 in its payload
 sentence.
 """
 
+import os
 import struct
+import urllib.parse
 
 import gpbcells
 
@@ -22,11 +24,47 @@ VALUE_ERROR = struct.unpack(
     "<d", struct.pack("<Q", 0x7FF8000000000000 | 519))[0]
 
 
+def _command_line_dirs():
+    """The folders of the documents named on soffice's command line.
+
+    Calc does not tell a Basic function which document it is computing, and
+    a document being loaded (headless --convert-to, or opened with
+    recalculation on load) is not yet ThisComponent, nor listed by the
+    desktop. The documents this process was started with are its arguments
+    that name existing files, relative to its working directory or as
+    file:// URLs; option values (--outdir DIR, --convert-to FILTER) name
+    no file.
+    """
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")[1:]
+    except OSError:
+        return []
+    dirs = []
+    for raw in argv:
+        arg = raw.decode("utf-8", "replace")
+        if not arg or arg.startswith("-"):
+            continue
+        if arg.startswith("file://"):
+            arg = urllib.parse.unquote(urllib.parse.urlsplit(arg).path)
+        if os.path.isfile(arg):
+            d = os.path.dirname(os.path.abspath(arg))
+            if d not in dirs:
+                dirs.append(d)
+    return dirs
+
+
 def gpb_call(name, doc_dir, *args):
     """name: the function; doc_dir: the folder of the document being
-    computed, or "" (the Basic side passes it); args: the cell values."""
+    computed when Basic knows it (ThisComponent), or ""; args: the cell
+    values."""
     try:
-        return gpbcells.call(name, args, [doc_dir] if doc_dir else [])
+        dirs = [doc_dir] if doc_dir else []
+        if any(a.name == "file" for a in
+               getattr(gpbcells.BY_NAME.get(name), "args", ())) \
+                or name == "GPB_WHY":
+            dirs += [d for d in _command_line_dirs() if d not in dirs]
+        return gpbcells.call(name, args, dirs)
     except Exception:
         return VALUE_ERROR
 

@@ -10,11 +10,15 @@ Conventions (see docs/spreadsheets.md):
 - every argument may be a number or text; numbers are passed to the library
   as the shortest text that reads back to the same double (repr), text as
   UTF-8, so "70B", "$2.5/h" and "¥5万" work wherever a number does;
-- an empty argument ("" or an empty cell) means "not given";
+- an optional argument that is empty, "" or the number 0 is "not given"
+  (it takes its default): Gnumeric passes an empty argument or an empty
+  cell as 0, and LibreOffice an empty argument (;;), so a 0 that the user
+  typed cannot be told from one; zero itself is the text "0" (or "0%",
+  "$0/h"). A required argument that is empty is an error naming it;
 - a failure raises GpbError with the library's sentence;
 - a relative scenario file is looked for in the working directory, then in
-  the workbook's folder (LibreOffice, when it is known), then in each
-  directory of the environment variable GPB_SCENARIO_PATH (':'-separated).
+  the folders the add-in names (the workbook's), then in each directory of
+  the environment variable GPB_SCENARIO_PATH (':'-separated).
 
 The library is found through, in order: the environment variable GPB_LIBRARY
 (a path to libgpubudget.so), the LIBRARY recorded by the add-in's installer in
@@ -36,14 +40,21 @@ class GpbError(Exception):
 
 
 class Arg:
-    def __init__(self, name, help, optional=False):
+    """One argument. zero_valid (required arguments only): 0 is a value
+    the library accepts here (users, a month), so a 0 is passed on even
+    though it may come from an empty cell; elsewhere a required 0 is taken
+    for an empty argument and refused with a sentence naming it.
+    tests/spreadsheets_check.py checks the flag against the library."""
+
+    def __init__(self, name, help, optional=False, zero_valid=False):
         self.name = name
         self.help = help
         self.optional = optional
+        self.zero_valid = zero_valid
 
 
-def _a(name, help):
-    return Arg(name, help)
+def _a(name, help, zero_valid=False):
+    return Arg(name, help, zero_valid=zero_valid)
 
 
 def _o(name, help):
@@ -83,7 +94,7 @@ _PRICE = _o("price", "price per GPU-hour, e.g. \"$2.5/h\", \"¥10/小时\" "
 _SET = _o("set", "constants: \"hoffmann2022\" (default), \"hoffmann2022-tex\" "
           "or \"besiroglu2024\"")
 _FILE = _a("file", "scenario YAML file (relative: the working directory, "
-           "then GPB_SCENARIO_PATH)")
+           "the workbook's folder, then GPB_SCENARIO_PATH)")
 _OVR = _o("overrides", "\"path=value\" pairs separated by \";\", e.g. "
           "\"training[0].gpus=512; company.cash=$30M\"")
 _PATHS = _o("paths", "Monte Carlo paths (default 10000, at most 1000000)")
@@ -196,9 +207,11 @@ FUNCTIONS = [
        "even.",
        "=GPB_BREAKEVEN_UTIL(512;36;\"H100\")", "fraction"),
     Fn("GPB_SERVING_GPUS", "serving_gpus",
-       [_PARAMS, _CARD, _a("users", "users"),
-        _a("requests_per_day", "requests per user per day"),
-        _a("tokens_per_request", "generated tokens per request"),
+       [_PARAMS, _CARD, _a("users", "users", zero_valid=True),
+        _a("requests_per_day", "requests per user per day",
+           zero_valid=True),
+        _a("tokens_per_request", "generated tokens per request",
+           zero_valid=True),
         _SRV_OPTS],
        "cards to serve a load, in whole replicas",
        "Roofline decode rate of one replica (memory or compute bound) and "
@@ -206,9 +219,11 @@ FUNCTIONS = [
        "=GPB_SERVING_GPUS(\"70B\";\"H100\";1E6;10;500;\"batch=64\")",
        "GPUs"),
     Fn("GPB_SERVING_COST", "serving_cost",
-       [_PARAMS, _CARD, _a("users", "users"),
-        _a("requests_per_day", "requests per user per day"),
-        _a("tokens_per_request", "generated tokens per request"),
+       [_PARAMS, _CARD, _a("users", "users", zero_valid=True),
+        _a("requests_per_day", "requests per user per day",
+           zero_valid=True),
+        _a("tokens_per_request", "generated tokens per request",
+           zero_valid=True),
         _PRICE, _SRV_OPTS],
        "rent per month (730.5 h) of the cards that serve a load",
        "GPB_SERVING_GPUS x 730.5 x price per GPU-hour.",
@@ -244,7 +259,8 @@ FUNCTIONS = [
        "runway, in the scenario's currency.",
        "=GPB_RAISE(\"pitch.yaml\";24;0.9)", "money"),
     Fn("GPB_PROB_OUT_OF_CASH", "prob_out_of_cash",
-       [_FILE, _a("month", "month, counted from 0"), _OVR, _PATHS, _SEED],
+       [_FILE, _a("month", "month, counted from 0", zero_valid=True),
+        _OVR, _PATHS, _SEED],
        "probability that cash has run out by the end of a month",
        "The fraction of paths whose cash went below zero by then.",
        "=GPB_PROB_OUT_OF_CASH(\"pitch.yaml\";23)", "probability"),
@@ -356,6 +372,13 @@ def _text(v):
     return str(v).encode("utf-8")
 
 
+def _zero(v):
+    """Whether a cell value is the number 0, which is what Gnumeric passes
+    for an empty argument or cell and LibreOffice for an empty argument
+    (docs/spreadsheets.md, "Empty arguments"). FALSE is not 0 here."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0
+
+
 def _resolve(path, dirs=()):
     """A relative scenario file: the working directory, then each of dirs
     (the workbook's folder, when the add-in knows it), then each directory
@@ -389,13 +412,17 @@ def _why(args, dirs):
 def call(name, args, dirs=()):
     """Calls the spreadsheet function `name` with cell values `args` (extra
     trailing None or "" are ignored); dirs are more places to look for a
-    relative scenario file. Returns a float (or a str for the text
-    helpers); raises GpbError on failure."""
+    relative scenario file (the workbook's folder). An optional argument
+    that is None, "" or the number 0 is not given; a required one that is
+    the number 0 is refused unless 0 is one of its values (Arg.zero_valid).
+    Returns a float (or a str for the text helpers); raises GpbError on
+    failure."""
     f = BY_NAME.get(name.upper())
     if f is None:
         raise GpbError("unknown function %s" % name)
     args = list(args)
-    while len(args) > len(f.args) and (args[-1] is None or args[-1] == ""):
+    while len(args) > len(f.args) and (args[-1] is None or args[-1] == ""
+                                       or _zero(args[-1])):
         args.pop()
     if len(args) > len(f.args):
         raise GpbError("%s takes at most %d arguments, found %d"
@@ -420,6 +447,13 @@ def call(name, args, dirs=()):
         raise GpbError("%s: is required" % missing)
     texts = []
     for a, v in zip(f.args, args + [None] * (len(f.args) - len(args))):
+        if _zero(v) and not a.zero_valid:
+            if a.optional:
+                v = None
+            else:
+                raise GpbError("%s: is required (found 0, which is also "
+                               "how an empty cell or argument arrives)"
+                               % a.name)
         if a.name == "file" and isinstance(v, str):
             v = _resolve(v.strip(), dirs)
         texts.append(_text(v))

@@ -42,17 +42,16 @@ int cmd_validate(int argc, char **argv)
             continue;
         }
         size_t nw = gpb_diagnostics_count(gpb_scenario_warnings(s));
+        size_t nt = gpb_scenario_training_count(s);
         warned += nw;
         if (nw)
-            printf("%s: loads, with %zu warning%s (%s; %zu inputs, %zu "
-                   "training runs)\n",
-                   argv[i], nw, nw == 1 ? "" : "s", gpb_scenario_name(s),
-                   gpb_scenario_input_count(s),
-                   gpb_scenario_training_count(s));
+            printf("%s: loads, with %zu warning%s", argv[i], nw,
+                   nw == 1 ? "" : "s");
         else
-            printf("%s: ok (%s; %zu inputs, %zu training runs)\n", argv[i],
-                   gpb_scenario_name(s), gpb_scenario_input_count(s),
-                   gpb_scenario_training_count(s));
+            printf("%s: ok", argv[i]);
+        printf(" (%s; %zu inputs, %zu training run%s)\n",
+               gpb_scenario_name(s), gpb_scenario_input_count(s), nt,
+               nt == 1 ? "" : "s");
         gpb_scenario_free(s);
     }
     if (bad)

@@ -312,6 +312,49 @@ static json_t *claims_json(const gpb__view *v)
     return a;
 }
 
+/*
+ * Each training run's share of paths that finished within the horizon,
+ * and whether that is most of them (GPB_RUN_MOST_PATHS_FRAC): when it is
+ * not, the run's cost, GPU time and months are lower bounds.
+ */
+static json_t *training_json(const gpb__view *v)
+{
+    json_t *o = json_object();
+    size_t n = gpb_scenario_training_count(v->s);
+    for (size_t i = 0; i < n; i++) {
+        const char *run = gpb_scenario_training_name(v->s, i);
+        char metric[256];
+        double pf;
+        if (!run ||
+            snprintf(metric, sizeof metric, "training.%s.finished", run) >=
+                (int)sizeof metric ||
+            gpb_result_mean(v->r, metric, &pf, NULL, NULL))
+            continue;
+        json_object_set_new(
+            o, run,
+            json_pack("{s:o,s:b}", "finished", num(pf),
+                      "finishes_on_most_paths",
+                      pf >= GPB_RUN_MOST_PATHS_FRAC));
+    }
+    return o;
+}
+
+/* The scenario's warnings (gpb_scenario_warnings), as the loader gave
+   them. */
+static json_t *warnings_json(const gpb_scenario *s)
+{
+    const gpb_diagnostics *d = gpb_scenario_warnings(s);
+    json_t *a = json_array();
+    for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
+        const gpb_error *e = gpb_diagnostics_at(d, i);
+        json_array_append_new(
+            a, json_pack("{s:s,s:i,s:i,s:s,s:s}", "source", e->source,
+                         "line", e->line, "column", e->column, "path",
+                         e->path, "message", e->message));
+    }
+    return a;
+}
+
 static gpb_status json_build(const gpb__view *v, json_t *root,
                              gpb_error *err)
 {
@@ -415,6 +458,8 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
     json_object_set_new(root, "inputs", inputs_json(v));
     json_object_set_new(root, "sources", sources_json(s));
     json_object_set_new(root, "claims", claims_json(v));
+    json_object_set_new(root, "training", training_json(v));
+    json_object_set_new(root, "warnings", warnings_json(s));
     return GPB_OK;
 }
 

@@ -179,6 +179,7 @@ static void load_price_index(gpb__loader *L, const gpb__ynode *root)
         .kind = GPB_QTY_NUMBER,
         .lo = -1,
         .hi = 1,
+        .flags = GPB__V_PCT_HINT,
     };
     static const gpb__vspec sp_vol = {
         .expect = "a volatility per month",
@@ -323,7 +324,7 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
         .kind = GPB_QTY_NUMBER,
         .lo = -1,
         .hi = 10,
-        .flags = GPB__V_LO_OPEN | GPB__V_SCALAR,
+        .flags = GPB__V_LO_OPEN | GPB__V_SCALAR | GPB__V_PCT_WARN,
     };
     gpb_scenario *s = L->s;
     const gpb__ynode *m = gpb__sc_get(root, "company");
@@ -385,6 +386,9 @@ static void load_team(gpb__loader *L, const gpb__ynode *root)
         .kind = GPB_QTY_NUMBER,
         .lo = 0,
         .hi = 10,
+        .flags = GPB__V_PCT_WARN,
+        .pct_note = "on_cost is the share added to salary (0.3 adds "
+                    "30%), not a multiplier",
     };
     const gpb__ynode *list = gpb__sc_list(L, root, "", "team", "roles");
     if (!list || !list->n_kids)
@@ -862,12 +866,14 @@ static void load_serving(gpb__loader *L, const gpb__ynode *root)
         .kind = GPB_QTY_NUMBER,
         .lo = -2,
         .hi = 2,
+        .flags = GPB__V_PCT_HINT,
     };
     static const gpb__vspec sp_vol = {
         .expect = "a volatility per month",
         .kind = GPB_QTY_NUMBER,
         .lo = 0,
         .hi = 2,
+        .flags = GPB__V_PCT_HINT,
     };
     gpb__serving *v = &L->s->serving;
     const gpb__ynode *m = gpb__sc_get(root, "serving");
@@ -1358,7 +1364,13 @@ void gpb_scenario_free(gpb_scenario *s)
         free(s->other[i].name);
     free(s->other);
     free(s->correlations);
+    gpb_diagnostics_free(s->warnings);
     free(s);
+}
+
+const gpb_diagnostics *gpb_scenario_warnings(const gpb_scenario *s)
+{
+    return s ? s->warnings : NULL;
 }
 
 static gpb_scenario *new_scenario(void)
@@ -1386,7 +1398,8 @@ static void single_problem(gpb_diagnostics **diags, const gpb_error *e)
         return;
     gpb_diagnostics *d = calloc(1, sizeof *d);
     if (d && (d->items = malloc(sizeof *d->items))) {
-        d->items[0] = *e;
+        d->items[0].e = *e;
+        d->items[0].severity = GPB_SEVERITY_ERROR;
         d->n = d->cap = 1;
     } else {
         free(d);
@@ -1449,7 +1462,12 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
         for (size_t i = 0; i < tree->n_problems; i++)
             gpb__sc_add(&L, &tree->problems[i]);
         L.d->dropped += tree->problems_dropped;
+        L.errors += tree->problems_dropped;
         load_tree(&L, tree->root);
+        /* A scenario: now the plan as a whole, whose problems are
+           warnings (reading the values may have given some already). */
+        if (!L.nomem && L.errors == 0)
+            gpb__sc_check_plan(&L);
     }
     gpb__ytree_free(tree);
 
@@ -1461,8 +1479,13 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
         single_problem(diags, &e);
         return GPB_ENOMEM;
     }
-    if (L.d->n == 0 && L.d->dropped == 0) {
-        gpb_diagnostics_free(L.d);
+    if (L.errors == 0) {
+        if (L.d->n == 0 && L.d->dropped == 0) {
+            gpb_diagnostics_free(L.d);
+        } else {
+            gpb__sc_finish(&L);
+            L.s->warnings = L.d;
+        }
         *out = L.s;
         return GPB_OK;
     }

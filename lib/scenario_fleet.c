@@ -82,7 +82,8 @@ static void load_financing(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
     static const gpb__vspec sp_rate = {.expect = "an annual rate",
                                        .kind = GPB_QTY_NUMBER,
                                        .lo = 0,
-                                       .hi = 10};
+                                       .hi = 10,
+                                       .flags = GPB__V_PCT_WARN};
     const gpb__ynode *fin = gpb__sc_get(m, "financing");
     f->financing = GPB__FIN_CASH;
     if (!fin)

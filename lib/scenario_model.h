@@ -248,6 +248,10 @@ struct gpb_scenario {
     gpb__revenue revenue;
     gpb__other_cost *other; size_t n_other;
     gpb__correlation *correlations; size_t n_correlations;
+
+    /* Warnings of the load (severity WARNING), in file order; NULL when
+       there are none (gpubudget/scenario.h, gpb_scenario_warnings). */
+    struct gpb_diagnostics *warnings;
 };
 
 #endif /* GPB_SCENARIO_MODEL_H */

@@ -24,7 +24,21 @@ size_t gpb_diagnostics_count(const gpb_diagnostics *d)
 
 const gpb_error *gpb_diagnostics_at(const gpb_diagnostics *d, size_t i)
 {
-    return d && i < d->n ? &d->items[i] : NULL;
+    return d && i < d->n ? &d->items[i].e : NULL;
+}
+
+gpb_severity gpb_diagnostics_severity(const gpb_diagnostics *d, size_t i)
+{
+    return d && i < d->n ? d->items[i].severity : GPB_SEVERITY_ERROR;
+}
+
+size_t gpb_diagnostics_count_severity(const gpb_diagnostics *d,
+                                      gpb_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; d && i < d->n; i++)
+        n += d->items[i].severity == sev;
+    return n;
 }
 
 void gpb_diagnostics_free(gpb_diagnostics *d)
@@ -35,19 +49,22 @@ void gpb_diagnostics_free(gpb_diagnostics *d)
     free(d);
 }
 
-static void vreport(gpb__loader *L, gpb_status st, int line, int column,
-                    const char *path, const char *fmt, va_list ap)
+static void vreport(gpb__loader *L, gpb_severity sev, gpb_status st,
+                    int line, int column, const char *path, const char *fmt,
+                    va_list ap)
 {
     gpb_diagnostics *d = L->d;
     if (st == GPB_ELIMIT)
         L->limit_hit = 1;
+    if (sev == GPB_SEVERITY_ERROR)
+        L->errors++;
     if (d->n >= GPB__SC_MAX_COLLECTED) {
         d->dropped++;
         return;
     }
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 16;
-        gpb_error *items = realloc(d->items, cap * sizeof *items);
+        gpb__diag *items = realloc(d->items, cap * sizeof *items);
         if (!items) {
             L->nomem = 1;
             return;
@@ -55,8 +72,9 @@ static void vreport(gpb__loader *L, gpb_status st, int line, int column,
         d->items = items;
         d->cap = cap;
     }
-    gpb__vfail_at(&d->items[d->n++], st, L->source, line, column, path, fmt,
-                  ap);
+    gpb__diag *x = &d->items[d->n++];
+    x->severity = sev;
+    gpb__vfail_at(&x->e, st, L->source, line, column, path, fmt, ap);
 }
 
 void gpb__sc_report(gpb__loader *L, gpb_status st, const gpb__ynode *at,
@@ -64,7 +82,8 @@ void gpb__sc_report(gpb__loader *L, gpb_status st, const gpb__ynode *at,
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(L, st, at ? at->line : 0, at ? at->column : 0, path, fmt, ap);
+    vreport(L, GPB_SEVERITY_ERROR, st, at ? at->line : 0, at ? at->column : 0,
+            path, fmt, ap);
     va_end(ap);
 }
 
@@ -79,7 +98,16 @@ void gpb__sc_report_at(gpb__loader *L, gpb_status st, int line, int column,
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(L, st, line, column, path, fmt, ap);
+    vreport(L, GPB_SEVERITY_ERROR, st, line, column, path, fmt, ap);
+    va_end(ap);
+}
+
+void gpb__sc_warn_at(gpb__loader *L, int line, int column, const char *path,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(L, GPB_SEVERITY_WARNING, GPB_ERANGE, line, column, path, fmt, ap);
     va_end(ap);
 }
 
@@ -107,11 +135,11 @@ void gpb__sc_finish(gpb__loader *L)
 {
     gpb_diagnostics *d = L->d;
     diag_key *k = malloc(d->n * sizeof *k + 1);
-    gpb_error *sorted = malloc(d->n * sizeof *sorted + 1);
+    gpb__diag *sorted = malloc(d->n * sizeof *sorted + 1);
     if (k && sorted) {
         for (size_t i = 0; i < d->n; i++) {
-            k[i].line = d->items[i].line ? d->items[i].line : 0x7fffffffL;
-            k[i].column = d->items[i].column;
+            k[i].line = d->items[i].e.line ? d->items[i].e.line : 0x7fffffffL;
+            k[i].column = d->items[i].e.column;
             k[i].seq = i;
         }
         qsort(k, d->n, sizeof *k, diag_cmp);
@@ -131,10 +159,17 @@ void gpb__sc_finish(gpb__loader *L)
         d->n = GPB__SC_MAX_REPORTED;
     }
     if (more && d->n) {
+        /* The last place says how many more there were: problems when the
+           load failed, warnings when it did not. */
+        gpb__diag *x = &d->items[d->n - 1];
         gpb_status worst = L->limit_hit ? GPB_ELIMIT : GPB_ESCHEMA;
-        gpb__fail_at(&d->items[d->n - 1], worst, L->source, 0, 0, "",
-                     "%zu more problems not shown; fix the ones above first",
-                     more + 1);
+        if (L->errors)
+            x->severity = GPB_SEVERITY_ERROR;
+        else
+            worst = GPB_ERANGE;
+        gpb__fail_at(&x->e, worst, L->source, 0, 0, "",
+                     "%zu more %s not shown; fix the ones above first",
+                     more + 1, L->errors ? "problems" : "warnings");
     }
 }
 
@@ -1236,12 +1271,18 @@ static int above_hi(const gpb__vspec *sp, double x)
 /*
  * Whether a key's values are fractions, and which ends of [0, 1] they may
  * take: the keys declared as numbers in [0, 1] (mfu, probabilities,
- * work_lost, utilization, discounts, shares, loan fractions). Keys that may
- * pass 1 (on_cost up to 10, a PUE, an exploration multiplier) declare
- * other ranges, so they never get the percentage hint.
+ * work_lost, utilization, discounts, shares, loan fractions), and the
+ * fractions and rates whose range passes 1 that say so with
+ * GPB__V_PCT_HINT or GPB__V_PCT_WARN (on_cost, annual rates, monthly
+ * log-changes), for which 100 reads as 1. Other keys that may pass 1 (a
+ * PUE, an exploration multiplier) never get the percentage hint.
  */
 static int fraction_bounds(const gpb__vspec *sp, gpb_frac_bounds *b)
 {
+    if (sp->flags & (GPB__V_PCT_HINT | GPB__V_PCT_WARN)) {
+        *b = GPB_FRAC_CLOSED;
+        return 1;
+    }
     if (sp->kind != GPB_QTY_NUMBER || sp->lo != 0 || sp->hi != 1)
         return 0;
     int lo = (sp->flags & GPB__V_LO_OPEN) != 0;
@@ -1292,6 +1333,18 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
                            gpb__sc_found(node, fb, sizeof fb), written);
             return -1;
         }
+        /* "on_cost: 5" is in range, but five salaries of on-costs is 5%
+           written without its sign far more often than it is meant. */
+        char hint[128];
+        gpb_frac_bounds b;
+        if ((sp->flags & GPB__V_PCT_WARN) && x > 1 && gpb__sc_is_text(node) &&
+            fraction_bounds(sp, &b) &&
+            gpb_units_fraction_hint(node->text, b, hint, sizeof hint) > 0)
+            gpb__sc_warn_at(L, node->line, node->column, path,
+                            "%s means %g%%%s%s; %s",
+                            gpb__sc_found(node, fb, sizeof fb), 100 * x,
+                            sp->pct_note ? ": " : "",
+                            sp->pct_note ? sp->pct_note : "", hint);
         return 0;
     }
     double lo = gpb_dist_quantile(d, GPB__SC_SUPPORT_TAIL);

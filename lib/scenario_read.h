@@ -35,15 +35,23 @@
 /* Range checks of a distribution look this far into each tail. */
 #define GPB__SC_SUPPORT_TAIL 1e-9
 
+/* One problem and how serious it is. */
+typedef struct gpb__diag {
+    gpb_error e;
+    gpb_severity severity;
+} gpb__diag;
+
 struct gpb_diagnostics {
-    gpb_error *items;
+    gpb__diag *items;
     size_t n, cap;
     size_t dropped; /* problems past GPB__SC_MAX_COLLECTED, not stored */
 };
 
 typedef struct gpb__loader {
     gpb_scenario *s;     /* being filled */
-    gpb_diagnostics *d;  /* problems so far */
+    gpb_diagnostics *d;  /* problems so far, errors and warnings */
+    size_t errors;       /* errors reported (stored or dropped): the load
+                            fails when there is one */
     const char *source;  /* file name for messages (borrowed) */
     int limit_hit;       /* a GPB_ELIMIT problem was reported */
     int nomem;           /* an allocation failed: the load fails ENOMEM */
@@ -70,8 +78,21 @@ void gpb__sc_missing(gpb__loader *L, const gpb__ynode *map,
                      const char *parent, const char *key, const char *what);
 /* Adds a problem found elsewhere (the YAML tree's tag problems). */
 void gpb__sc_add(gpb__loader *L, const gpb_error *e);
+/* Reports a warning (status GPB_ERANGE, severity GPB_SEVERITY_WARNING) at
+   a 1-based line and column (0: no position): the scenario still loads. */
+void gpb__sc_warn_at(gpb__loader *L, int line, int column, const char *path,
+                     const char *fmt, ...) GPB__PRINTF(5, 6);
 /* Sorts the problems into file order and applies GPB__SC_MAX_REPORTED. */
 void gpb__sc_finish(gpb__loader *L);
+
+/* --- the plan as a whole (scenario_plan.c) --- */
+
+/*
+ * Checks a scenario that loaded without errors for plans that cannot work
+ * as written, and reports each as a warning (docs/scenario.md, "Problems
+ * and how they are reported"). Reads the inputs' medians; never fails.
+ */
+void gpb__sc_check_plan(gpb__loader *L);
 
 /* --- paths and words --- */
 
@@ -163,7 +184,15 @@ enum {
     GPB__V_INT = 1u << 2,       /* a constant must be a whole number */
     GPB__V_SCALAR = 1u << 3,    /* no distribution allowed */
     GPB__V_PER_EVENT = 1u << 4, /* drawn per event by the engine */
-    GPB__V_ELIMIT = 1u << 5     /* above hi is a limit, not a range error */
+    GPB__V_ELIMIT = 1u << 5,    /* above hi is a limit, not a range error */
+    /* A fraction or a rate whose range passes 1 (on_cost, annual rates,
+       monthly log-changes): a constant above hi that reads as a
+       percentage written without its sign gets the units layer's hint
+       ("did you mean 35% = 0.35?"), as the keys in [0, 1] always do. */
+    GPB__V_PCT_HINT = 1u << 6,
+    /* As GPB__V_PCT_HINT, and a constant in (1, hi] is accepted with a
+       warning carrying the hint: nobody means on-costs of five salaries. */
+    GPB__V_PCT_WARN = 1u << 7
 };
 
 /*
@@ -178,6 +207,8 @@ enum {
  *               is accepted and multiplied by this many hours; 0 = refused
  *   from_hours  for NUMBER keys: a duration ("6 months") is accepted and
  *               its hours multiplied by this; 0 = refused
+ *   pct_note    with GPB__V_PCT_WARN: what else the value may mean, said
+ *               before the hint (NULL: nothing)
  */
 typedef struct gpb__vspec {
     const char *expect;
@@ -186,6 +217,7 @@ typedef struct gpb__vspec {
     unsigned flags;
     double per_hour;
     double from_hours;
+    const char *pct_note;
 } gpb__vspec;
 
 /*

@@ -682,6 +682,127 @@ static void offset_position(const char *text, size_t len, size_t off,
     *column = c;
 }
 
+/* The bytes of 0-based line `line` of the text: [*a, *e). Returns 0, or
+   -1 when the text has fewer lines. Lines end at "\n" (a "\r" before it
+   is left in the line: the hints below never look at line ends). */
+static int line_bytes(const builder *b, size_t line, size_t *a, size_t *e)
+{
+    size_t i = 0;
+    for (size_t l = 0; l < line; l++) {
+        const char *nl = memchr(b->text + i, '\n', b->len - i);
+        if (!nl)
+            return -1;
+        i = (size_t)(nl - b->text) + 1;
+    }
+    const char *nl = memchr(b->text + i, '\n', b->len - i);
+    *a = i;
+    *e = nl ? (size_t)(nl - b->text) : b->len;
+    return 0;
+}
+
+/* The byte of 0-based column `col` in text[a, e) (columns count
+   characters, as libyaml's do), or e. */
+static size_t column_byte(const char *text, size_t a, size_t e, size_t col)
+{
+    size_t i = a;
+    for (size_t c = 0; i < e && c < col; c++)
+        do
+            i++;
+        while (i < e && ((unsigned char)text[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* Characters in text[a, i): the 0-based column of byte i. */
+static int column_of(const char *text, size_t a, size_t i)
+{
+    int c = 0;
+    for (size_t k = a; k < i; k++)
+        c += ((unsigned char)text[k] & 0xC0) != 0x80;
+    return c;
+}
+
+/*
+ * A tab where libyaml stopped: in the line's indentation, or the very
+ * character it stopped at. YAML forbids tabs in indentation, and libyaml
+ * says so as "found character that cannot start any token", which names
+ * neither the tab nor the fix. Fills *column (1-based) and returns 1.
+ */
+static int tab_hint(const builder *b, const yaml_mark_t *m, int *column)
+{
+    size_t a, e;
+    if (line_bytes(b, m->line, &a, &e))
+        return 0;
+    for (size_t i = a; i < e && (b->text[i] == ' ' || b->text[i] == '\t');
+         i++)
+        if (b->text[i] == '\t') {
+            *column = column_of(b->text, a, i) + 1;
+            return 1;
+        }
+    size_t at = column_byte(b->text, a, e, m->column);
+    if (at < e && b->text[at] == '\t') {
+        *column = (int)m->column + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * A plain scalar with brackets inside a flow collection, such as the key
+ * path in "between: [training[0].mfu, ...]": in flow style '[' starts a
+ * list, so libyaml reads "training", then stops at the '[' with "did not
+ * find expected ',' or ']'". The item is the text from the scalar's start
+ * to the ',', ']' or '}' that ends it at its own bracket depth. Copies it
+ * into item (cut to fit), fills *column (1-based, its start) and returns
+ * 1 when the stop looks like this.
+ */
+static int bracket_hint(const builder *b, const yaml_parser_t *p,
+                        char *item, size_t n, int *column)
+{
+    if (!p->context || strncmp(p->context, "while parsing a flow", 20) ||
+        !p->problem || !strstr(p->problem, "did not find expected ','"))
+        return 0;
+    size_t a, e;
+    if (line_bytes(b, p->problem_mark.line, &a, &e))
+        return 0;
+    size_t at = column_byte(b->text, a, e, p->problem_mark.column);
+    if (at >= e || at == a || b->text[at] != '[' ||
+        strchr(" \t,[]{}", b->text[at - 1]))
+        return 0;
+    size_t s0 = at;
+    while (s0 > a && !strchr(" \t,[]{}", b->text[s0 - 1]))
+        s0--;
+    size_t s1 = at;
+    int depth = 0;
+    for (; s1 < e; s1++) {
+        char ch = b->text[s1];
+        if (ch == '[')
+            depth++;
+        else if (ch == ']' && depth > 0)
+            depth--;
+        else if (depth == 0 && strchr(",]}#", ch))
+            break;
+    }
+    while (s1 > s0 && (b->text[s1 - 1] == ' ' || b->text[s1 - 1] == '\t'))
+        s1--;
+    size_t len = s1 - s0;
+    if (len + 1 > n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)b->text[s0 + len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(item, b->text + s0, len);
+    item[len] = '\0';
+    *column = column_of(b->text, a, s0) + 1;
+    return 1;
+}
+
+/*
+ * The one problem that stopped the parse, with the key path of where it
+ * stopped (the last key of each open collection: "company" for a tab in
+ * the line under "company:") and, for the two mistakes libyaml words
+ * least helpfully, a hint: a tab in the indentation, and brackets inside
+ * an unquoted flow item.
+ */
 static gpb_status syntax_error(builder *b, const yaml_parser_t *p)
 {
     if (p->error == YAML_MEMORY_ERROR)
@@ -693,16 +814,31 @@ static gpb_status syntax_error(builder *b, const yaml_parser_t *p)
         return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column, "",
                             "YAML syntax error: %s", problem);
     }
+    char path[GPB_ERROR_PATH_MAX], item[96];
+    open_path(b, b->depth, path);
     line = (int)p->problem_mark.line + 1;
     column = (int)p->problem_mark.column + 1;
+    if (tab_hint(b, &p->problem_mark, &column))
+        return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column,
+                            path,
+                            "YAML syntax error: tabs are not allowed in "
+                            "YAML; indent with spaces");
+    if (bracket_hint(b, p, item, sizeof item, &column))
+        return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column,
+                            path,
+                            "YAML syntax error: %s has brackets, which YAML "
+                            "reads as a list inside the list around it; "
+                            "quote it: \"%s\"",
+                            item, item);
     if (p->context)
-        return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column, "",
+        return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column,
+                            path,
                             "YAML syntax error: %s (%s that starts at line "
                             "%d, column %d)",
                             problem, p->context,
                             (int)p->context_mark.line + 1,
                             (int)p->context_mark.column + 1);
-    return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column, "",
+    return gpb__fail_at(b->err, GPB_ESYNTAX, b->source, line, column, path,
                         "YAML syntax error: %s", problem);
 }
 

@@ -162,5 +162,7 @@ contains out '"spec_source"' "catalog JSON has sources"
 
 . "$ROOT/tests/test_cli_finance.sh"
 
+. "$ROOT/tests/test_cli_validate.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

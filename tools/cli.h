@@ -16,6 +16,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a library error record on stderr with its location. */
 void cli_error_gpb(const char *what, const gpb_error *err);
 
+/* Prints a loader's problems on stderr in file order: errors as
+   cli_error_gpb does, warnings as "file:line:col: warning: key: message"
+   (the compilers' form, which editors jump to). Accepts NULL. */
+void cli_print_diagnostics(const gpb_diagnostics *d);
+
 /* Writes a JSON value to stdout, indented, followed by a newline; steals
    the reference. Returns CLI_OK or CLI_INTERNAL. */
 int cli_json_print(json_t *value);

@@ -26,6 +26,24 @@ void cli_error_gpb(const char *what, const gpb_error *err)
         fprintf(stderr, "gpubudget: %s\n", buf);
 }
 
+void cli_print_diagnostics(const gpb_diagnostics *d)
+{
+    for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
+        const gpb_error *e = gpb_diagnostics_at(d, i);
+        if (gpb_diagnostics_severity(d, i) != GPB_SEVERITY_WARNING) {
+            cli_error_gpb(NULL, e);
+            continue;
+        }
+        /* gpb_error_format's parts, with "warning:" after the place. */
+        if (e->source[0] && e->line > 0)
+            fprintf(stderr, "%s:%d:%d: ", e->source, e->line, e->column);
+        else if (e->source[0])
+            fprintf(stderr, "%s: ", e->source);
+        fprintf(stderr, "warning: %s%s%s\n", e->path,
+                e->path[0] ? ": " : "", e->message);
+    }
+}
+
 int cli_json_print(json_t *value)
 {
     if (!value) {

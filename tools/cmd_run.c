@@ -30,11 +30,12 @@ int cli_load_scenario(const char *path, gpb_scenario **out)
     gpb_diagnostics *d = NULL;
     gpb_status st = path ? gpb_scenario_load_file(path, out, &d)
                          : gpb_scenario_load_default(out, &d);
-    if (st == GPB_OK)
+    if (st == GPB_OK) {
+        cli_print_diagnostics(gpb_scenario_warnings(*out));
         return 0;
-    size_t n = gpb_diagnostics_count(d);
-    for (size_t i = 0; i < n; i++)
-        cli_error_gpb(NULL, gpb_diagnostics_at(d, i));
+    }
+    size_t n = gpb_diagnostics_count_severity(d, GPB_SEVERITY_ERROR);
+    cli_print_diagnostics(d);
     if (n == 0)
         cli_error("%s: %s", path ? path : "<default>", gpb_status_str(st));
     else if (n > 1)
@@ -158,14 +159,55 @@ static void print_wrapped(const char *text, int col, int indent, int width)
     fputc('\n', stdout);
 }
 
-/* A quantile of a metric for the table: "≥ 24.0" where it is censored. */
+/* 1 when metric `name` ends with `tail`. */
+static int ends_with(const char *name, const char *tail)
+{
+    size_t n = strlen(name), k = strlen(tail);
+    return n > k && !strcmp(name + n - k, tail);
+}
+
+/* A quantile of a metric for the table: "≥ 24.0" where it is censored. A
+   run's finish month is the horizon on a path where it did not finish,
+   so there it means "at least the horizon" too. */
 static void fmt_q(const view *v, size_t i, double x, char *buf, size_t n)
 {
-    double cens = gpb_result_censored_at(v->r, gpb_result_metric_name(v->r, i));
+    const char *name = gpb_result_metric_name(v->r, i);
+    double cens = gpb_result_censored_at(v->r, name);
+    int H = gpb_result_horizon_months(v->r);
+    if (isnan(cens) && !strncmp(name, "training.", 9) &&
+        ends_with(name, ".finish_month"))
+        cens = H;
     if (!isnan(cens) && x >= cens)
         snprintf(buf, n, "≥ %.0f", cens);
     else
         fmt_value(v, i, x * factor(v, i), buf, n);
+}
+
+/*
+ * The share of paths on which the training run that metric i belongs to
+ * finished ("training.<run>.finished"), or NaN for a metric of no run.
+ */
+static double run_finished(const view *v, size_t i)
+{
+    const char *name = gpb_result_metric_name(v->r, i);
+    const char *dot = strrchr(name, '.');
+    char metric[256];
+    double pf;
+    if (strncmp(name, "training.", 9) || !dot ||
+        snprintf(metric, sizeof metric, "%.*s.finished", (int)(dot - name),
+                 name) >= (int)sizeof metric ||
+        gpb_result_mean(v->r, metric, &pf, NULL, NULL))
+        return NAN;
+    return pf;
+}
+
+/* Rows of a run that does not finish on most paths start with '!' in the
+   margin (their numbers are lower bounds; the "finished in horizon" line
+   under them says so). */
+static const char *margin(const view *v, size_t i)
+{
+    double pf = run_finished(v, i);
+    return pf < GPB_RUN_MOST_PATHS_FRAC ? "! " : "  ";
 }
 
 static void row(const view *v, const char *label, size_t i)
@@ -179,7 +221,7 @@ static void row(const view *v, const char *label, size_t i)
     for (int k = 0; k < 3; k++)
         fmt_q(v, i, q[k], b[k], sizeof b[k]);
     fmt_value(v, i, mean * f, b[3], sizeof b[3]);
-    printf("  ");
+    fputs(margin(v, i), stdout);
     print_fit(label, 26);
     int pad = 26 - cli_display_width(label);
     printf("%*s", pad > 0 ? pad : 0, "");
@@ -271,19 +313,17 @@ static void print_summary(const gpb_scenario *s, const view *v,
         snprintf(label, sizeof label, "%s%s", rows[k].depth ? "  " : "",
                  gpb_result_metric_label(r, i));
         row(v, label, i);
-        const char *name = gpb_result_metric_name(r, i);
-        size_t len = strlen(name);
-        if (len > 13 && !strcmp(name + len - 13, ".finish_month")) {
-            /* The share of paths on which the run finished. */
-            char metric[200];
-            snprintf(metric, sizeof metric, "%.*sfinished",
-                     (int)(len - 12), name);
-            double pf;
-            if (!gpb_result_mean(r, metric, &pf, NULL, NULL))
-                printf("  %-26s %11.1f%%%s\n", "  finished in horizon",
-                       100 * pf,
-                       pf < 0.5 ? "  (cost and months are lower bounds)"
-                                : "");
+        double pf = run_finished(v, i);
+        if (ends_with(gpb_result_metric_name(r, i), ".finish_month") &&
+            !isnan(pf)) {
+            /* The share of paths on which the run finished, and what it
+               means for the rows above when that is not most of them. */
+            printf("%s%-26s %11.1f%%", margin(v, i), "  finished in horizon",
+                   100 * pf);
+            if (pf < GPB_RUN_MOST_PATHS_FRAC)
+                printf("  does not finish on most paths:\n%42s%s", "",
+                       "its cost and months are lower bounds");
+            fputc('\n', stdout);
         }
     }
     double cens = gpb_result_censored_at(r, "runway_months");

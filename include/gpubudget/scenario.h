@@ -22,8 +22,32 @@ extern "C" {
 
 typedef struct gpb_scenario gpb_scenario;
 
-/* A list of problems found while loading: an array of gpb_error records. */
+/*
+ * A list of problems found while loading: an array of gpb_error records,
+ * each with a severity.
+ *
+ * Errors stop the load: the file is not a scenario (malformed YAML, an
+ * unknown key, a value of the wrong kind or out of its range).
+ *
+ * Warnings do not: the scenario is well formed, but its plan cannot work as
+ * written, so its results would mislead (docs/scenario.md, "Problems and
+ * how they are reported"): a training run that cannot finish within the
+ * horizon on most paths, a funding round, team line, run, workload, cost,
+ * fleet or serving plan that starts at or after the horizon, an end_month
+ * that does not come after its start_month, a fleet sold before its cards
+ * arrive, a fraction such as `on_cost: 5` that reads as a percentage
+ * written without its sign. A warning's status is GPB_ERANGE (a value
+ * outside what the plan can use); its source, line, column, path and
+ * message are filled as an error's are (line and column 0 for a value set
+ * by an override).
+ */
 typedef struct gpb_diagnostics gpb_diagnostics;
+
+/* How serious a diagnostic is. */
+typedef enum gpb_severity {
+    GPB_SEVERITY_ERROR = 0,  /* the load fails */
+    GPB_SEVERITY_WARNING = 1 /* the load succeeds; the plan is suspect */
+} gpb_severity;
 
 /* Number of problems in the list (0 for NULL). */
 GPB_API size_t gpb_diagnostics_count(const gpb_diagnostics *d);
@@ -32,6 +56,15 @@ GPB_API size_t gpb_diagnostics_count(const gpb_diagnostics *d);
    the order of their position in the file. */
 GPB_API const gpb_error *gpb_diagnostics_at(const gpb_diagnostics *d,
                                             size_t i);
+
+/* The severity of the i-th problem; GPB_SEVERITY_ERROR when i is out of
+   range (or d is NULL). */
+GPB_API gpb_severity gpb_diagnostics_severity(const gpb_diagnostics *d,
+                                              size_t i);
+
+/* Number of problems of severity sev in the list (0 for NULL). */
+GPB_API size_t gpb_diagnostics_count_severity(const gpb_diagnostics *d,
+                                              gpb_severity sev);
 
 /* Frees a diagnostics list. Accepts NULL. */
 GPB_API void gpb_diagnostics_free(gpb_diagnostics *d);
@@ -46,9 +79,13 @@ GPB_API void gpb_diagnostics_free(gpb_diagnostics *d);
  *   out    receives a new scenario on success (free with gpb_scenario_free)
  *   diags  if not NULL, receives a new diagnostics list (free with
  *          gpb_diagnostics_free) whenever the status is not GPB_OK; it is
- *          set to NULL on success
+ *          set to NULL on success. The list holds every error, and the
+ *          warnings found while reading the values (a fraction written as
+ *          a percentage); the checks of the plan as a whole run only on a
+ *          scenario that loads.
  *
- * Returns GPB_OK; GPB_EIO when the file cannot be read; GPB_ELIMIT when it is
+ * Returns GPB_OK, also when there are warnings (gpb_scenario_warnings
+ * lists them); GPB_EIO when the file cannot be read; GPB_ELIMIT when it is
  * larger than GPB_SCENARIO_MAX_BYTES or its aliases expand too far;
  * GPB_ESYNTAX for malformed YAML; GPB_ESCHEMA when the YAML is well formed
  * but does not describe a valid scenario; GPB_ENOMEM. *out is NULL on failure.
@@ -79,6 +116,14 @@ GPB_API const char *gpb_scenario_default_text(void);
 
 /* Frees a scenario. Accepts NULL. */
 GPB_API void gpb_scenario_free(gpb_scenario *s);
+
+/*
+ * The warnings of a loaded scenario, in file order (borrowed: valid while
+ * s is; every entry has severity GPB_SEVERITY_WARNING). NULL when there
+ * are none (and for NULL s); gpb_diagnostics_count(NULL) is 0. At most
+ * 100 are kept: the last then says how many more there were.
+ */
+GPB_API const gpb_diagnostics *gpb_scenario_warnings(const gpb_scenario *s);
 
 /* Accessors. Strings are borrowed from the scenario. */
 GPB_API const char *gpb_scenario_name(const gpb_scenario *s);

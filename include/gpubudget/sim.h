@@ -221,6 +221,15 @@ typedef enum gpb_run_metric_id {
     GPB_RUN_METRIC_COUNT
 } gpb_run_metric_id;
 
+/*
+ * A run "finishes on most paths" when the mean of its `finished` metric
+ * (the share of paths on which it finished within the horizon) is at
+ * least this. The reports mark a run that does not: on most paths the
+ * horizon cut it off, so its cost, GPU time and months are lower bounds
+ * and its finish month is "at least the horizon" (docs/output.md).
+ */
+#define GPB_RUN_MOST_PATHS_FRAC 0.5
+
 /* Metrics of each capacity workload, "capacity.<name>.<key>": what it
    cost (its rent, reservations paid to the end of their commitment, and
    its share of owned cards' cost of ownership) and the GPU-hours it used

@@ -44,12 +44,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      "unexpected status %d (%s)", (int)st,
                      gpb_status_str(st));
         fuzz_check_diagnostics(SURFACE, st, d);
+        /* A load fails only for an error; warnings never stop it. */
+        FUZZ_REQUIRE(SURFACE,
+                     gpb_diagnostics_count_severity(d, GPB_SEVERITY_ERROR) >
+                         0,
+                     "status %s with only warnings", gpb_status_str(st));
         gpb_diagnostics_free(d);
         free(text);
         return 0;
     }
     FUZZ_REQUIRE(SURFACE, s != NULL, "GPB_OK and no scenario");
     FUZZ_REQUIRE(SURFACE, d == NULL, "GPB_OK and a diagnostics list");
+    /* The warnings of a scenario that loads: each a warning, in bounds. */
+    const gpb_diagnostics *w = gpb_scenario_warnings(s);
+    if (w) {
+        size_t nw = gpb_diagnostics_count(w);
+        fuzz_check_diagnostics(SURFACE, st, w);
+        FUZZ_REQUIRE(SURFACE, nw <= 100, "%zu warnings kept", nw);
+        FUZZ_REQUIRE(SURFACE,
+                     gpb_diagnostics_count_severity(
+                         w, GPB_SEVERITY_WARNING) == nw,
+                     "an error among the warnings of a scenario that loads");
+    }
     const char *name = gpb_scenario_name(s);
     FUZZ_REQUIRE(SURFACE, name != NULL, "a loaded scenario has no name");
     int h = gpb_scenario_horizon_months(s);

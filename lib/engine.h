@@ -270,6 +270,7 @@ struct gpb_result {
 
     size_t n_inputs;
     char **input_paths;
+    char **input_labels;     /* the scenario's labels (gpb_result_input_label) */
     double **inputs;         /* [input][kept path] */
     double *per_usd[GPB_CURRENCY_COUNT];
 

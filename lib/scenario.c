@@ -1314,6 +1314,7 @@ void gpb_scenario_free(gpb_scenario *s)
 {
     if (!s)
         return;
+    gpb__sc_free_kept(s);
     free(s->source_name);
     free(s->name);
     free(s->description);
@@ -1450,6 +1451,8 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
             gpb__sc_add(&L, &tree->problems[i]);
         L.d->dropped += tree->problems_dropped;
         load_tree(&L, tree->root);
+        if (gpb__sc_keep(L.s, text ? text : "", len, overrides))
+            L.nomem = 1;
     }
     gpb__ytree_free(tree);
 

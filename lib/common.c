@@ -1,6 +1,7 @@
 /* Status strings, the error record and small string helpers. */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,59 @@ char *gpb__strdup(const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+/* Room for `need` bytes in b (the capacity at least doubles); 0, or -1
+   with b->oom set. */
+static int buf_room(gpb__buf *b, size_t need)
+{
+    if (b->oom)
+        return -1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? 2 * b->cap : 256;
+    if (cap < need)
+        cap = need;
+    char *q = realloc(b->p, cap);
+    if (!q) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+void gpb__buf_put(gpb__buf *b, const char *s, size_t n)
+{
+    if (buf_room(b, b->len + n + 1))
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+void gpb__buf_printf(gpb__buf *b, const char *fmt, ...)
+{
+    /* Written in place; when it does not fit, the room is made and the
+       text written again. */
+    for (size_t want = 0;;) {
+        if (buf_room(b, b->len + want + 1))
+            return;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        want = (size_t)n;
+    }
 }
 
 gpb_status gpb__need_ptr(gpb_error *err, const void *p, const char *name)

@@ -270,6 +270,7 @@ struct gpb_result {
 
     size_t n_inputs;
     char **input_paths;
+    char **input_labels;     /* the scenario's labels (gpb_result_input_label) */
     double **inputs;         /* [input][kept path] */
     double *per_usd[GPB_CURRENCY_COUNT];
 
@@ -294,10 +295,11 @@ struct gpb_result {
 };
 
 /* Allocates a result of n_metrics metrics (copied) and n_inputs input
-   columns named inputs[], values for `kept` paths, n_blocks block
+   columns named inputs[] and labelled labels[] (NULL: no labels), values for `kept` paths, n_blocks block
    moments, and metric sketches when `sketches`. */
 gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                              size_t n_inputs, const char *const *inputs,
+                             const char *const *labels,
                              const int *fx_varies, int horizon, size_t paths,
                              size_t kept, size_t n_blocks, int sketches,
                              gpb_result **out, gpb_error *err);

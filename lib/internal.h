@@ -102,5 +102,22 @@ int openblas_get_num_threads(void);
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 
+/*
+ * A growable text buffer, always NUL-terminated once written to. Appends
+ * do not fail: an allocation failure sets `oom` and later appends do
+ * nothing, so a writer checks once at the end. Start from {0}; the caller
+ * frees p with free().
+ */
+typedef struct gpb__buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} gpb__buf;
+
+/* Appends n bytes of s (amortised O(n): the capacity doubles). */
+void gpb__buf_put(gpb__buf *b, const char *s, size_t n);
+/* Appends formatted text, written in place (no length limit). */
+void gpb__buf_printf(gpb__buf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
+
 
 #endif /* GPB_INTERNAL_H */

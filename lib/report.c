@@ -5,7 +5,6 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +212,8 @@ static json_t *sensitivity_json(const gpb__view *v)
                                                              (size_t)-1)));
         for (size_t k = 0; k < K; k++) {
             json_t *e = json_object();
+            json_object_set_new(e, "label",
+                                str_or_null(gpb_sensitivity_input_label(x, k)));
             set_num(e, "spearman", gpb_sensitivity_spearman(x, m, k));
             set_num(e, "srrc", gpb_sensitivity_srrc(x, m, k));
             if (sw) {
@@ -250,6 +251,7 @@ static json_t *inputs_json(const gpb__view *v)
         gpb_dist_describe(&in->dist, desc, sizeof desc);
         json_t *o = json_object();
         json_object_set_new(o, "path", json_string(in->path));
+        json_object_set_new(o, "label", str_or_null(in->label));
         json_object_set_new(o, "unit", json_string(unit));
         json_object_set_new(o, "distribution", json_string(desc));
         json_object_set_new(o, "uncertain",
@@ -499,42 +501,9 @@ gpb_status gpb_report_json(const gpb_scenario *s, const gpb_result *r,
 
 /* ---- CSV -------------------------------------------------------------- */
 
-/* A growable text buffer. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->p ? b->p + b->len : NULL,
-                          b->p ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if (b->p && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-}
+/* The CSV is built in gpb__buf (internal.h). */
+typedef gpb__buf sbuf;
+#define sb_printf gpb__buf_printf
 
 /* A CSV field: quoted when it holds a comma, quote or line break. */
 static void sb_field(sbuf *b, const char *s)

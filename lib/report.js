@@ -1,8 +1,10 @@
 /*
  * gpubudget's HTML report: draws the charts that lib/report_chart.c
- * specifies (the JSON in <script id="gpb-charts">) with Chart.js 3, and
- * writes what it drew into <div id="gpb-status"> (data-charts, data-series
- * "id:count,…", data-errors) so a headless browser can check the page.
+ * specifies (the JSON in <script id="gpb-charts">) with Chart.js 3, turns
+ * the embedded scenario's data: URL into a Blob URL (no URL length limit),
+ * and writes what it did into <div id="gpb-status"> (data-charts,
+ * data-series "id:count,…", data-scenario-bytes, data-errors) so a
+ * headless browser can check the page.
  * Compiled into the library by lib/embed.py (gpb__report_js) and inlined
  * into every report after Chart.js.
  */
@@ -11,6 +13,21 @@
   var errors = (window.gpbErrors = window.gpbErrors || []);
   var drawn = [];
   var spec = { currency: 'USD', charts: [] };
+  var scenarioBytes = -1;
+
+  /* The page's font stack (report_html.c's STYLE), CJK fallbacks included,
+     so Chinese names on the charts render as in the tables. */
+  var FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",' +
+    '"Helvetica Neue",Arial,"PingFang SC","Hiragino Sans GB",' +
+    '"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",' +
+    '"Noto Sans SC","WenQuanYi Micro Hei",sans-serif';
+
+  /* Text cut to n characters (code points, so a CJK name is never split
+     inside a character) with an ellipsis. */
+  function clip(text, n) {
+    var a = Array.from(String(text));
+    return a.length <= n ? String(text) : a.slice(0, n - 1).join('') + '…';
+  }
 
   function sig3(x) {
     var a = Math.abs(x);
@@ -60,7 +77,7 @@
       ctx.strokeStyle = '#555';
       ctx.fillStyle = '#222';
       ctx.setLineDash([4, 3]);
-      ctx.font = '11px sans-serif';
+      ctx.font = '11px ' + FONTS;
       lines.forEach(function (m, i) {
         var px = x.getPixelForValue(m.x);
         if (!isFinite(px) || px < area.left - 1 || px > area.right + 1) return;
@@ -168,20 +185,34 @@
       return { label: s.name, grouped: false, backgroundColor: colours[k % 2],
                data: s.data.map(function (v) { return [c.base, v]; }) };
     });
+    /* Labels are the inputs' names ("pretrain: MFU"); long ones are cut
+       on the axis and given whole, with the key path, in the tooltip. */
     var sc = {
       x: { type: 'linear', title: { display: true, text: c.x_title },
            ticks: { callback: tick(c.x_money, false) } },
-      y: { title: { display: false } }
+      y: { title: { display: false },
+           ticks: { callback: function (v) {
+             /* a category tick's value is its label's index */
+             return clip(v in c.labels ? c.labels[v] : v, 40);
+           } } }
     };
     var cfg = base(c, 'bar', ds, sc, { indexAxis: 'y' });
     cfg.options.plugins.gpbMarkers.lines = [
       { x: c.base, label: 'all at medians' }
     ];
     cfg.options.plugins.tooltip = {
-      callbacks: { label: function (ctx) {
-        var v = ctx.raw[1];
-        return ctx.dataset.label + ': ' + (c.x_money ? money(v) : v.toFixed(2));
-      } }
+      callbacks: {
+        title: function (items) {
+          var i = items.length ? items[0].dataIndex : 0;
+          var key = c.keys && c.keys[i] ? ' (' + c.keys[i] + ')' : '';
+          return c.labels[i] + key;
+        },
+        label: function (ctx) {
+          var v = ctx.raw[1];
+          return ctx.dataset.label + ': ' +
+            (c.x_money ? money(v) : v.toFixed(2));
+        }
+      }
     };
     return cfg;
   }
@@ -194,15 +225,37 @@
     if (el) {
       el.setAttribute('data-charts', String(drawn.length));
       el.setAttribute('data-series', parts.join(','));
+      el.setAttribute('data-scenario-bytes', String(scenarioBytes));
       el.setAttribute('data-errors', errors.join(' | '));
       el.textContent = 'charts=' + drawn.length + ' series=' + parts.join(',') +
-        ' errors=' + errors.length;
+        ' scenario=' + scenarioBytes + ' errors=' + errors.length;
     }
+  }
+
+  /* The scenario's download: the data: URL's bytes as a Blob, whose URL
+     has no length limit (Chromium refuses data: URLs past 2 MB). The
+     data: URL stays when Blob URLs are not available. */
+  try {
+    var a = document.getElementById('gpb-scenario-download');
+    if (a) {
+      var href = a.getAttribute('href') || '';
+      var bin = atob(href.slice(href.indexOf(',') + 1));
+      var bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      scenarioBytes = bytes.length;
+      if (window.URL && URL.createObjectURL && window.Blob) {
+        a.setAttribute('href', URL.createObjectURL(
+          new Blob([bytes], { type: 'application/yaml' })));
+      }
+    }
+  } catch (e) {
+    errors.push('scenario download: ' + (e && e.message ? e.message : e));
   }
 
   try {
     spec = JSON.parse(document.getElementById('gpb-charts').textContent);
     if (typeof Chart === 'undefined') throw new Error('Chart.js did not load');
+    Chart.defaults.font.family = FONTS;
     spec.charts.forEach(function (c) {
       try {
         var canvas = document.getElementById('chart-' + c.id);

@@ -212,99 +212,10 @@ void gpb__view_format(const gpb__view *v, const char *unit, double value,
         gpb_units_format_number(value, GPB_STYLE_EN, 3, buf, n);
 }
 
-/* The last key of a path, without list selectors: "salary_per_year" for
-   "team[0].salary_per_year". */
-static void last_key(const char *path, char *buf, size_t n)
-{
-    const char *dot = strrchr(path, '.');
-    gpb__strlcpy(buf, dot ? dot + 1 : path, n);
-    char *br = strchr(buf, '[');
-    if (br)
-        *br = 0;
-}
-
 static int ends_with(const char *s, const char *tail)
 {
     size_t a = strlen(s), b = strlen(tail);
     return a >= b && !strcmp(s + a - b, tail);
-}
-
-void gpb__input_unit(const gpb_scenario *s, size_t i, char *buf, size_t n)
-{
-    if (!s || i >= s->n_inputs) {
-        gpb__strlcpy(buf, "", n);
-        return;
-    }
-    const gpb__input *in = &s->inputs[i];
-    const char *cur = gpb_currency_code(in->currency == GPB_CURRENCY_NONE
-                                            ? s->currency
-                                            : in->currency);
-    char key[96];
-    last_key(in->path, key, sizeof key);
-    switch (in->kind) {
-    case GPB_QTY_MONEY: {
-        /* "salary_per_year" → CNY/year, "cost_per_user_per_month" →
-           USD/user/month. */
-        const char *per = strstr(key, "per_");
-        if (!per) {
-            gpb__strlcpy(buf, cur, n);
-            return;
-        }
-        char rest[96];
-        size_t j = 0;
-        for (const char *p = per + 4; *p && j + 1 < sizeof rest; p++) {
-            if (!strncmp(p, "_per_", 5)) {
-                rest[j++] = '/';
-                p += 4;
-            } else {
-                rest[j++] = *p;
-            }
-        }
-        rest[j] = 0;
-        snprintf(buf, n, "%s/%s", cur, rest);
-        return;
-    }
-    case GPB_QTY_MONEY_PER_HOUR:
-        snprintf(buf, n, "%s/%s", cur,
-                 strstr(key, "gpu_hour") ? "GPU-hour" : "hour");
-        return;
-    case GPB_QTY_MONEY_PER_KWH:
-        snprintf(buf, n, "%s/kWh", cur);
-        return;
-    case GPB_QTY_MONEY_PER_MTOKEN:
-        snprintf(buf, n, "%s/M tokens", cur);
-        return;
-    case GPB_QTY_DURATION:
-        gpb__strlcpy(buf, "hours", n);
-        return;
-    case GPB_QTY_BYTES:
-        gpb__strlcpy(buf, "bytes", n);
-        return;
-    default:
-        break;
-    }
-    /* Plain numbers: the key says what they count. */
-    static const struct {
-        const char *tail, *unit;
-    } units[] = {{"_per_USD", NULL},       {"months", "months"},
-                 {"month", "month"},       {"_minutes", "minutes"},
-                 {"_hours", "hours"},      {"active_params", "parameters"},
-                 {"params", "parameters"}, {"tokens", "tokens"},
-                 {"gpus", "GPUs"},         {"_watts", "W"},
-                 {"tflops", "TFLOP/s"},    {"mfu", "fraction"},
-                 {"probability", "probability"}, {"on_cost", "fraction"},
-                 {"_frac", "fraction"},    {"fraction", "fraction"},
-                 {"count", "people"},      {"users", "users"}};
-    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
-        if (ends_with(key, units[k].tail)) {
-            if (units[k].unit) {
-                gpb__strlcpy(buf, units[k].unit, n);
-            } else { /* "CNY_per_USD" → "CNY per USD" */
-                snprintf(buf, n, "%.3s per USD", key);
-            }
-            return;
-        }
-    gpb__strlcpy(buf, "", n);
 }
 
 double gpb__view_claim_value(const gpb__view *v, size_t c, const char **unit)
@@ -593,6 +504,8 @@ static gpb_status chart_tornado(const gpb__view *v, gpb__charts *cs,
         return st;
     }
     gpb__chart *c = chart_new(cs, GPB__CHART_TORNADO, id, n);
+    if (c && !(c->keys = calloc(n ? n : 1, sizeof *c->keys)))
+        c = NULL;
     double *lo = c ? add_series(c, "") : NULL;
     double *hi = lo ? add_series(c, "") : NULL;
     if (!hi) {
@@ -605,7 +518,11 @@ static gpb_status chart_tornado(const gpb__view *v, gpb__charts *cs,
                                    err);
         lo[j] *= f;
         hi[j] *= f;
-        if (!st && set_label(c, j, gpb_sensitivity_input_path(x, order[j])))
+        if (!st && set_label(c, j, gpb_sensitivity_input_label(x, order[j])))
+            st = oom(err);
+        if (!st && c->keys &&
+            !(c->keys[j] = gpb__strdup(gpb_sensitivity_input_path(x,
+                                                                  order[j]))))
             st = oom(err);
     }
     free(order);
@@ -657,9 +574,12 @@ void gpb__charts_free(gpb__charts *cs)
         return;
     for (size_t i = 0; i < cs->n; i++) {
         gpb__chart *c = &cs->c[i];
-        for (size_t k = 0; k < c->n; k++)
+        for (size_t k = 0; k < c->n; k++) {
             free(c->labels ? c->labels[k] : NULL);
+            free(c->keys ? c->keys[k] : NULL);
+        }
         free(c->labels);
+        free(c->keys);
         for (size_t k = 0; k < c->n_series; k++)
             free(c->series[k].y);
     }

@@ -70,9 +70,12 @@ extern const char *const gpb__level_keys[GPB__N_LEVELS];
 void gpb__view_format(const gpb__view *v, const char *unit, double value,
                       char *buf, size_t n);
 
-/* The unit of scenario input i, as people write it: "USD", "CNY/month",
-   "USD/GPU-hour", "month", "hours", "minutes", "fraction", "" … */
+/* The unit of scenario input i, as people write it (report_units.c):
+   "CNY/person/year", "USD/GPU-hour", "people/month", "month" (a month
+   number), "months" (a duration), "log-change/month", "fraction", … */
 void gpb__input_unit(const gpb_scenario *s, size_t i, char *buf, size_t n);
+/* 1 when the unit table has a row for key path `path` (for tests). */
+int gpb__input_unit_known(const char *path);
 
 /* A claim's value as the report shows it, and its unit (static or
    borrowed): money in the report currency (converted at the view's mean
@@ -117,6 +120,8 @@ typedef struct gpb__chart {
     int y_percent;        /* y values are fractions shown as percentages */
     size_t n;             /* points (categories) */
     char **labels;        /* n labels (owned) */
+    char **keys;          /* tornado: the n inputs' key paths (owned);
+                             NULL for other charts */
     size_t n_series;
     gpb__series series[GPB__CHART_MAX_SERIES];
     size_t n_markers;
@@ -134,7 +139,8 @@ typedef struct gpb__charts {
  * (P(out of cash) by month), "hist_spend" and "hist_runway" (share of
  * paths per bin, P5/P50/P95 marked), and, when the view's sensitivity has
  * a swing, "tornado_spend" and "tornado_runway" (the ten inputs with the
- * widest swing of P50 total spend / runway).
+ * widest swing of P50 total spend / runway, labelled by
+ * gpb_sensitivity_input_label, with their key paths in `keys`).
  */
 gpb_status gpb__charts_build(const gpb__view *v, gpb__charts *out,
                              gpb_error *err);

@@ -7,7 +7,6 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,49 +22,17 @@
 extern const char gpb__chartjs_text[];
 extern const char gpb__report_js[];
 
-typedef struct hbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} hbuf;
+/* The page is built in gpb__buf (internal.h). */
+typedef gpb__buf hbuf;
 
 static void hb_put(hbuf *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
+    gpb__buf_put(b, s, n);
 }
 
 static void hb_raw(hbuf *b, const char *s) { hb_put(b, s, strlen(s)); }
 
-static void hb_printf(hbuf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
-static void hb_printf(hbuf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->oom = 1;
-        return;
-    }
-    hb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
+#define hb_printf gpb__buf_printf
 
 /* Text with &, <, >, " and ' escaped; NULL writes nothing. */
 static void hb_text(hbuf *b, const char *s)
@@ -82,10 +49,82 @@ static void hb_text(hbuf *b, const char *s)
     }
 }
 
+/* The language of text for its lang attribute: "ja" with kana, "ko" with
+   hangul, "zh" with other CJK characters (Han, CJK punctuation, fullwidth
+   forms), NULL for none. Browsers pick CJK glyphs by the language (the
+   same Han character is drawn differently in Chinese and Japanese fonts),
+   and the page itself is lang="en". */
+static const char *cjk_lang(const char *s)
+{
+    int han = 0, kana = 0, hangul = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+        unsigned c;
+        int len;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        } else if ((*p & 0xe0) == 0xc0) {
+            c = *p & 0x1fu;
+            len = 2;
+        } else if ((*p & 0xf0) == 0xe0) {
+            c = *p & 0x0fu;
+            len = 3;
+        } else {
+            c = *p & 0x07u;
+            len = 4;
+        }
+        int k = 1;
+        for (; k < len && (p[k] & 0xc0) == 0x80; k++)
+            c = (c << 6) | (p[k] & 0x3fu);
+        p += k;
+        if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff))
+            kana = 1;
+        else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) ||
+                 (c >= 0x3130 && c <= 0x318f))
+            hangul = 1;
+        else if ((c >= 0x2e80 && c <= 0x2fdf) || (c >= 0x3000 && c <= 0x303f) ||
+                 (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+                 (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef) ||
+                 (c >= 0x20000 && c <= 0x2fa1f))
+            han = 1;
+    }
+    return kana ? "ja" : hangul ? "ko" : han ? "zh" : NULL;
+}
+
+/* Text as hb_text, in a <span lang="…"> when it holds CJK characters. */
+static void hb_text_lang(hbuf *b, const char *s)
+{
+    const char *lang = cjk_lang(s);
+    if (lang)
+        hb_printf(b, "<span lang=\"%s\">", lang);
+    hb_text(b, s);
+    if (lang)
+        hb_raw(b, "</span>");
+}
+
+/* A cell for an input: its label, and its key path below in small type
+   (the machine identifier, as --json and the samples CSV name it). */
+static void td_input(hbuf *b, const char *label, const char *path)
+{
+    hb_raw(b, "<td>");
+    hb_text_lang(b, label ? label : path);
+    hb_raw(b, "<br><code class=\"key\">");
+    hb_text(b, path);
+    hb_raw(b, "</code></td>");
+}
+
 static void td(hbuf *b, const char *s)
 {
     hb_raw(b, "<td>");
     hb_text(b, s);
+    hb_raw(b, "</td>");
+}
+
+/* A cell of text that may be in Chinese (names, titles, quotes). */
+static void td_lang(hbuf *b, const char *s)
+{
+    hb_raw(b, "<td>");
+    hb_text_lang(b, s);
     hb_raw(b, "</td>");
 }
 
@@ -96,9 +135,29 @@ static void td_num(hbuf *b, const char *s)
     hb_raw(b, "</td>");
 }
 
+/* Fonts: the system's UI font, then CJK fonts by platform (macOS,
+   Windows, the Noto/Source Han families of Linux and Android, WenQuanYi
+   of older Linux), so Chinese names and quotes render without tofu; text
+   marked lang="zh" (hb_text_lang) prefers the Simplified Chinese faces,
+   ja and ko theirs. report.js gives Chart.js the same stack. */
+#define GPB__FONT_CJK_SC                                                    \
+    "\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\","          \
+    "\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Noto Sans SC\","      \
+    "\"WenQuanYi Micro Hei\""
 static const char STYLE[] =
-    "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:"
-    "1100px;padding:0 1em;color:#222}\n"
+    "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Noto Sans\",\"Helvetica Neue\",Arial," GPB__FONT_CJK_SC
+    ",sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;"
+    "color:#222}\n"
+    ":lang(zh){font-family:system-ui,-apple-system,\"Segoe UI\","
+    GPB__FONT_CJK_SC ",sans-serif}\n"
+    ":lang(ja){font-family:system-ui,\"Hiragino Sans\",\"Yu Gothic\","
+    "\"Noto Sans CJK JP\",\"Source Han Sans JP\",sans-serif}\n"
+    ":lang(ko){font-family:system-ui,\"Apple SD Gothic Neo\","
+    "\"Malgun Gothic\",\"Noto Sans CJK KR\",\"Source Han Sans KR\","
+    "sans-serif}\n"
+    "code,pre{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,"
+    "Consolas,\"Noto Sans Mono CJK SC\"," GPB__FONT_CJK_SC ",monospace}\n"
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:"
     "1px solid #ccc}\n"
     "table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;"
@@ -106,7 +165,9 @@ static const char STYLE[] =
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     ".meta{color:#555}.chart{position:relative;height:340px;margin:1em 0}\n"
-    ".quote{color:#555;font-size:.9em}\n";
+    ".quote{color:#555;font-size:.9em}code.key{color:#777;font-size:.8em}\n"
+    "pre.scenario{background:#f6f6f6;padding:.6em;overflow:auto;"
+    "max-height:40em;font-size:12px}\n";
 
 /* One row of the headline table. */
 static gpb_status summary_row(hbuf *b, const gpb__view *v, const char *label,
@@ -253,7 +314,8 @@ static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
         size_t k = order[j];
         char a[48], c[48];
         hb_raw(b, "<tr>");
-        td(b, gpb_sensitivity_input_path(x, k));
+        td_input(b, gpb_sensitivity_input_label(x, k),
+                 gpb_sensitivity_input_path(x, k));
         snprintf(a, sizeof a, "%+.2f", gpb_sensitivity_srrc(x, m, k));
         snprintf(c, sizeof c, "%+.2f", gpb_sensitivity_spearman(x, m, k));
         td_num(b, a);
@@ -275,8 +337,9 @@ static void inputs_and_sources(hbuf *b, const gpb__view *v)
 {
     const gpb_scenario *s = v->s;
     hb_raw(b, "<h2>Inputs</h2>\n<p class=\"meta\">Every number of the "
-              "scenario, with its key path, distribution and the line of "
-              "the file it came from (the file's comments say why).</p>\n"
+              "scenario, named as the file names it (with its key path "
+              "below), its distribution and the line of the file it came "
+              "from (the file's comments say why).</p>\n"
               "<table id=\"inputs\"><tr><th>input</th><th>distribution</th>"
               "<th>unit</th><th class=\"n\">P10</th><th class=\"n\">P50</th>"
               "<th class=\"n\">P90</th><th>line</th></tr>\n");
@@ -291,7 +354,7 @@ static void inputs_and_sources(hbuf *b, const gpb__view *v)
                                     GPB_STYLE_EN, 4, q[k], sizeof q[k]);
         snprintf(line, sizeof line, "%d", in->line);
         hb_raw(b, "<tr>");
-        td(b, in->path);
+        td_input(b, in->label, in->path);
         td(b, desc);
         td(b, unit);
         for (int k = 0; k < 3; k++)
@@ -299,17 +362,23 @@ static void inputs_and_sources(hbuf *b, const gpb__view *v)
         td(b, in->line ? line : "default");
         hb_raw(b, "</tr>\n");
     }
-    hb_raw(b, "</table>\n<h2>Sources</h2>\n<table id=\"sources\"><tr>"
-              "<th>id</th><th>source</th></tr>\n");
+    hb_raw(b, "</table>\n<h2>Sources</h2>\n");
+    if (s->n_sources == 0) {
+        /* No empty table: say so, where the table would be. */
+        hb_raw(b, "<p id=\"sources\" class=\"none\">No sources given: the "
+                  "scenario has no <code>sources:</code> list.</p>\n");
+        return;
+    }
+    hb_raw(b, "<table id=\"sources\"><tr><th>id</th><th>source</th></tr>\n");
     for (size_t i = 0; i < s->n_sources; i++) {
         const gpb__source *x = &s->sources[i];
         hb_raw(b, "<tr>");
         td(b, x->id);
         hb_raw(b, "<td>");
-        hb_text(b, x->title);
+        hb_text_lang(b, x->title);
         if (x->outlet) {
             hb_raw(b, ", ");
-            hb_text(b, x->outlet);
+            hb_text_lang(b, x->outlet);
         }
         if (x->date) {
             hb_raw(b, " (");
@@ -323,7 +392,7 @@ static void inputs_and_sources(hbuf *b, const gpb__view *v)
         }
         if (x->quote) {
             hb_raw(b, "<br><span class=\"quote\">“");
-            hb_text(b, x->quote);
+            hb_text_lang(b, x->quote);
             hb_raw(b, "”</span>");
         }
         hb_raw(b, "</td></tr>\n");
@@ -355,7 +424,7 @@ static void claims(hbuf *b, const gpb__view *v)
         hb_raw(b, "<tr>");
         td(b, c->id);
         td(b, c->source);
-        td(b, c->says);
+        td_lang(b, c->says);
         td(b, c->metric);
         td_num(b, c->text);
         for (int k = 0; k < 3; k++) {
@@ -368,6 +437,87 @@ static void claims(hbuf *b, const gpb__view *v)
         hb_raw(b, "</tr>\n");
     }
     hb_raw(b, "</table>\n");
+}
+
+/* Standard base64 (RFC 4648, with padding) of n bytes. */
+static void hb_base64(hbuf *b, const unsigned char *p, size_t n)
+{
+    static const char A[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char out[4];
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        out[0] = A[(v >> 18) & 63];
+        out[1] = A[(v >> 12) & 63];
+        out[2] = i + 1 < n ? A[(v >> 6) & 63] : '=';
+        out[3] = i + 2 < n ? A[v & 63] : '=';
+        hb_put(b, out, 4);
+    }
+}
+
+/* The file name the scenario is offered under: the source's base name
+   ("qianka-month.yaml (built in)" without the note), ending in .yaml or
+   .yml; "scenario.yaml" for text without a file. */
+static void download_name(const gpb_scenario *s, char *buf, size_t n)
+{
+    const char *src = gpb_scenario_source(s);
+    const char *base = src ? strrchr(src, '/') : NULL;
+    base = base ? base + 1 : src;
+    size_t len = base ? strcspn(base, " ") : 0;
+    if (!base || len == 0 || base[0] == '<' || base[0] == '.') {
+        gpb__strlcpy(buf, "scenario.yaml", n);
+        return;
+    }
+    int yaml = (len > 5 && !strncmp(base + len - 5, ".yaml", 5)) ||
+               (len > 4 && !strncmp(base + len - 4, ".yml", 4));
+    snprintf(buf, n, "%.*s%s", (int)(len < 200 ? len : 200), base,
+             yaml ? "" : ".yaml");
+}
+
+/*
+ * The scenario that was run, in the page: a download link whose href is
+ * the file's exact bytes as a data: URL (base64, so nothing in the YAML
+ * can end an attribute or change a byte; it works offline and without
+ * scripts; report.js swaps it for a Blob URL, which has no length limit),
+ * and the text itself, folded, for reading.
+ */
+static void scenario_text(hbuf *b, const gpb_scenario *s)
+{
+    size_t len;
+    const char *text = gpb_scenario_text(s, &len);
+    const char *ov = gpb_scenario_overrides(s);
+    char name[256];
+    download_name(s, name, sizeof name);
+    hb_raw(b, "<h2>Scenario</h2>\n<p>The scenario this report ran, as read: "
+              "<a id=\"gpb-scenario-download\" download=\"");
+    hb_text(b, name);
+    hb_printf(b, "\" data-bytes=\"%zu\" href=\"data:application/yaml;"
+                 "base64,", text ? len : 0);
+    if (text)
+        hb_base64(b, (const unsigned char *)text, len);
+    hb_raw(b, "\">download ");
+    hb_text(b, name);
+    hb_printf(b, "</a> (%zu bytes).", text ? len : 0);
+    if (ov) {
+        hb_raw(b, " It was loaded with these overrides, which the file does "
+                  "not contain: <code id=\"gpb-scenario-overrides\">");
+        hb_text(b, ov);
+        hb_raw(b, "</code>.");
+    }
+    hb_raw(b, "</p>\n<details><summary>The YAML</summary>\n<pre "
+              "class=\"scenario\" id=\"gpb-scenario\"");
+    const char *lang = cjk_lang(text);
+    if (lang)
+        hb_printf(b, " lang=\"%s\"", lang);
+    /* A newline right after <pre> is dropped by HTML parsers: write one,
+       so a file that starts with a blank line shows it. */
+    hb_raw(b, ">\n");
+    hb_text(b, text);
+    hb_raw(b, "</pre></details>\n");
 }
 
 static json_t *charts_json(const gpb__view *v, const gpb__charts *cs)
@@ -394,6 +544,12 @@ static json_t *charts_json(const gpb__view *v, const gpb__charts *cs)
                                               : json_null());
         for (size_t k = 0; k < c->n; k++)
             json_array_append_new(labels, json_string(c->labels[k]));
+        if (c->keys) {
+            json_t *keys = json_array();
+            for (size_t k = 0; k < c->n; k++)
+                json_array_append_new(keys, json_string(c->keys[k]));
+            json_object_set_new(o, "keys", keys);
+        }
         for (size_t j = 0; j < c->n_series; j++) {
             json_t *d = json_array();
             for (size_t k = 0; k < c->n; k++)
@@ -430,7 +586,7 @@ static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
     hb_raw(b, "</style>\n<script>window.gpbErrors=[];window.addEventListener("
               "'error',function(e){window.gpbErrors.push(String(e.message))"
               "});</script>\n</head>\n<body>\n<h1>");
-    hb_text(b, gpb_scenario_name(s));
+    hb_text_lang(b, gpb_scenario_name(s));
     hb_raw(b, "</h1>\n<p class=\"meta\">");
     hb_text(b, gpb_scenario_source(s));
     hb_printf(b, "; %zu paths, seed %llu; %d months; money in %s",
@@ -476,6 +632,7 @@ static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
     }
     inputs_and_sources(b, v);
     claims(b, v);
+    scenario_text(b, s);
 
     hb_raw(b, "<div id=\"gpb-status\" hidden></div>\n<script>\n");
     hb_raw(b, gpb__chartjs_text);

@@ -213,12 +213,13 @@ static void sheet_sensitivity(book *b)
     const gpb__view *v = b->v;
     const gpb_sensitivity *x = v->sens;
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "sensitivity");
-    static const char *const h[] = {"metric",   "input",    "spearman",
-                                    "srrc",     "r2",       "p50_low",
-                                    "p50_high", "swing",    "flags"};
-    header(b, ws, h, 9);
-    worksheet_set_column(ws, 0, 1, 34, NULL);
-    worksheet_set_column(ws, 2, 7, 13, NULL);
+    static const char *const h[] = {"metric",   "input",    "input_label",
+                                    "spearman", "srrc",     "r2",
+                                    "p50_low",  "p50_high", "swing",
+                                    "flags"};
+    header(b, ws, h, 10);
+    worksheet_set_column(ws, 0, 2, 34, NULL);
+    worksheet_set_column(ws, 3, 8, 13, NULL);
     if (!x) {
         wstr(ws, 1, 0, "no sensitivity:", NULL);
         wstr(ws, 1, 1, v->sens_error, NULL);
@@ -234,19 +235,20 @@ static void sheet_sensitivity(book *b)
             char flags[96];
             wstr(ws, row, 0, gpb_sensitivity_metric_name(x, m), NULL);
             wstr(ws, row, 1, gpb_sensitivity_input_path(x, k), NULL);
-            wnum(ws, row, 2, gpb_sensitivity_spearman(x, m, k), b->num);
-            wnum(ws, row, 3, gpb_sensitivity_srrc(x, m, k), b->num);
-            wnum(ws, row, 4, gpb_sensitivity_r2(x, m), b->num);
+            wstr(ws, row, 2, gpb_sensitivity_input_label(x, k), NULL);
+            wnum(ws, row, 3, gpb_sensitivity_spearman(x, m, k), b->num);
+            wnum(ws, row, 4, gpb_sensitivity_srrc(x, m, k), b->num);
+            wnum(ws, row, 5, gpb_sensitivity_r2(x, m), b->num);
             if (sw) {
                 double lo, hi;
                 gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
-                wnum(ws, row, 5, lo * f, mf);
-                wnum(ws, row, 6, hi * f, mf);
-                wnum(ws, row, 7, (hi - lo) * f, mf);
+                wnum(ws, row, 6, lo * f, mf);
+                wnum(ws, row, 7, hi * f, mf);
+                wnum(ws, row, 8, (hi - lo) * f, mf);
             }
             gpb__sens_flags_text(gpb_sensitivity_flags(x, m, k), flags,
                                  sizeof flags);
-            wstr(ws, row, 8, flags, NULL);
+            wstr(ws, row, 9, flags, NULL);
         }
     }
 }
@@ -294,14 +296,14 @@ static void sheet_inputs_sources(book *b)
 {
     const gpb_scenario *s = b->v->s;
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "inputs");
-    static const char *const h[] = {"path", "unit", "distribution",
+    static const char *const h[] = {"path", "label", "unit", "distribution",
                                     "uncertain", "per_event", "p10", "p50",
                                     "p90", "line", "column"};
-    header(b, ws, h, 10);
-    worksheet_set_column(ws, 0, 0, 40, NULL);
-    worksheet_set_column(ws, 1, 1, 16, NULL);
-    worksheet_set_column(ws, 2, 2, 36, NULL);
-    worksheet_set_column(ws, 5, 7, 14, NULL);
+    header(b, ws, h, 11);
+    worksheet_set_column(ws, 0, 1, 40, NULL);
+    worksheet_set_column(ws, 2, 2, 16, NULL);
+    worksheet_set_column(ws, 3, 3, 36, NULL);
+    worksheet_set_column(ws, 6, 8, 14, NULL);
     for (size_t i = 0; i < s->n_inputs; i++) {
         const gpb__input *in = &s->inputs[i];
         char unit[64], desc[256];
@@ -309,16 +311,17 @@ static void sheet_inputs_sources(book *b)
         gpb_dist_describe(&in->dist, desc, sizeof desc);
         lxw_row_t row = (lxw_row_t)(i + 1);
         wstr(ws, row, 0, in->path, NULL);
-        wstr(ws, row, 1, unit, NULL);
-        wstr(ws, row, 2, desc, NULL);
-        wstr(ws, row, 3, gpb_scenario_input_is_uncertain(s, i) ? "yes" : "no",
+        wstr(ws, row, 1, in->label, NULL);
+        wstr(ws, row, 2, unit, NULL);
+        wstr(ws, row, 3, desc, NULL);
+        wstr(ws, row, 4, gpb_scenario_input_is_uncertain(s, i) ? "yes" : "no",
              NULL);
-        wstr(ws, row, 4, in->per_event ? "yes" : "no", NULL);
-        wnum(ws, row, 5, gpb_dist_quantile(&in->dist, 0.1), NULL);
-        wnum(ws, row, 6, gpb_dist_quantile(&in->dist, 0.5), NULL);
-        wnum(ws, row, 7, gpb_dist_quantile(&in->dist, 0.9), NULL);
-        wnum(ws, row, 8, in->line, NULL);
-        wnum(ws, row, 9, in->column, NULL);
+        wstr(ws, row, 5, in->per_event ? "yes" : "no", NULL);
+        wnum(ws, row, 6, gpb_dist_quantile(&in->dist, 0.1), NULL);
+        wnum(ws, row, 7, gpb_dist_quantile(&in->dist, 0.5), NULL);
+        wnum(ws, row, 8, gpb_dist_quantile(&in->dist, 0.9), NULL);
+        wnum(ws, row, 9, in->line, NULL);
+        wnum(ws, row, 10, in->column, NULL);
     }
     ws = workbook_add_worksheet(b->wb, "sources");
     static const char *const h2[] = {"id",   "title", "outlet",
@@ -337,6 +340,43 @@ static void sheet_inputs_sources(book *b)
         wstr(ws, row, 4, x->url, NULL);
         wstr(ws, row, 5, x->quote, b->wrap);
     }
+}
+
+/*
+ * The scenario that was run, one line of its text per row (column A, from
+ * row 2), so the workbook carries its inputs' source. Line ends are not
+ * kept (a row is a line; "\r\n" and "\n" both end one), and a line
+ * longer than a cell holds is cut at Excel's limit; the HTML page keeps
+ * the exact bytes.
+ */
+static void sheet_scenario(book *b)
+{
+    const gpb_scenario *s = b->v->s;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "scenario");
+    static const char *const h[] = {"yaml"};
+    header(b, ws, h, 1);
+    worksheet_set_column(ws, 0, 0, 100, NULL);
+    size_t len;
+    const char *text = gpb_scenario_text(s, &len);
+    lxw_row_t row = 1;
+    char *line = NULL;
+    for (size_t i = 0; text && i < len && row < XLSX_MAX_ROWS;) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t n = e > i && text[e - 1] == '\r' ? e - 1 - i : e - i;
+        char *l = realloc(line, n + 1);
+        if (!l)
+            break;
+        line = l;
+        memcpy(line, text + i, n);
+        line[n] = 0;
+        if (n) /* an empty line is an empty row */
+            wstr(ws, row, 0, line, NULL);
+        row++;
+        i = e + 1;
+    }
+    free(line);
 }
 
 /* ---- charts ----------------------------------------------------------- */
@@ -609,6 +649,7 @@ static gpb_status write_book(book *b, const gpb__charts *cs, gpb_error *err)
     sheet_sensitivity(b);
     sheet_claims(b);
     sheet_inputs_sources(b);
+    sheet_scenario(b);
     sheet_charts(b, cs);
     if (b->v->samples)
         sheet_samples(b, err);

@@ -535,6 +535,9 @@ void gpb_result_free(gpb_result *r)
     for (size_t i = 0; i < r->n_inputs; i++)
         free(r->input_paths ? r->input_paths[i] : NULL);
     free(r->input_paths);
+    for (size_t i = 0; r->input_labels && i < r->n_inputs; i++)
+        free(r->input_labels[i]);
+    free(r->input_labels);
     free(r->inputs);
     free(r->out_month);
     free(r->ledger);
@@ -553,6 +556,7 @@ void gpb_result_free(gpb_result *r)
    room for `kept` rows. */
 gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                                size_t n_inputs, const char *const *inputs,
+                               const char *const *labels,
                                const int *fx_varies, int horizon,
                                size_t paths, size_t kept, size_t n_blocks,
                                int sketches, gpb_result **out,
@@ -577,6 +581,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->blk_mean = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_mean);
     r->blk_m2 = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_m2);
     r->input_paths = calloc(n_inputs + 1, sizeof *r->input_paths);
+    r->input_labels = calloc(n_inputs + 1, sizeof *r->input_labels);
     r->inputs = calloc(n_inputs + 1, sizeof *r->inputs);
     r->out_month = calloc((size_t)horizon + 1, sizeof *r->out_month);
     r->ledger = calloc((size_t)horizon * GPB_CAT_COUNT, sizeof *r->ledger);
@@ -584,7 +589,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     gpb__sketch_init(&r->rt_sketch);
     if (!r->metrics || !r->values || !r->nonzero || !r->osc ||
         !r->materialised || !r->blk_mean || !r->blk_m2 ||
-        !r->input_paths || !r->inputs || !r->out_month || !r->ledger ||
+        !r->input_paths || !r->input_labels || !r->inputs || !r->out_month || !r->ledger ||
         !r->sk_cash)
         goto oom;
     for (int m = 0; m < horizon; m++)
@@ -620,7 +625,8 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         }
     for (size_t k = 0; k < n_inputs; k++) {
         r->input_paths[k] = gpb__strdup(inputs[k]);
-        if (!r->input_paths[k])
+        r->input_labels[k] = gpb__strdup(labels[k] ? labels[k] : inputs[k]);
+        if (!r->input_paths[k] || !r->input_labels[k])
             goto oom;
         r->inputs[k] = at;
         at += kept;
@@ -643,17 +649,21 @@ gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            gpb_result **out, gpb_error *err)
 {
     const gpb_scenario *s = p->s;
-    const char **names = calloc(p->n_unc + 1, sizeof *names);
+    const char **names = calloc(2 * p->n_unc + 1, sizeof *names);
     if (!names)
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
-    for (size_t k = 0; k < p->n_unc; k++)
+    const char **labels = names + p->n_unc;
+    for (size_t k = 0; k < p->n_unc; k++) {
         names[k] = s->inputs[p->unc[k]].path;
+        labels[k] = s->inputs[p->unc[k]].label;
+    }
     int varies[GPB_CURRENCY_COUNT] = {0};
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         varies[c] = p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
     size_t nb = (paths + LANES - 1) / LANES;
     gpb_result *r = NULL;
-    gpb_status st = gpb__result_alloc(p->metrics, p->n_metrics, p->n_unc, names,
+    gpb_status st = gpb__result_alloc(p->metrics, p->n_metrics, p->n_unc,
+                                      names, labels,
                                  varies, p->H, paths, kept, nb, kept < paths,
                                  &r, err);
     free(names);
@@ -737,6 +747,10 @@ size_t gpb_result_input_count(const gpb_result *r)
 const char *gpb_result_input_path(const gpb_result *r, size_t i)
 {
     return r && i < r->n_inputs ? r->input_paths[i] : NULL;
+}
+const char *gpb_result_input_label(const gpb_result *r, size_t i)
+{
+    return r && i < r->n_inputs ? r->input_labels[i] : NULL;
 }
 const double *gpb_result_input_samples(const gpb_result *r, size_t i)
 {
@@ -1276,7 +1290,8 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         varies[c] = a->per_usd[c] != NULL;
     gpb_result *r = NULL;
     GPB__TRY(gpb__result_alloc(a->metrics, a->n_metrics, a->n_inputs,
-                          (const char *const *)a->input_paths, varies,
+                          (const char *const *)a->input_paths,
+                          (const char *const *)a->input_labels, varies,
                           a->horizon, paths, kept, a->n_blocks + b->n_blocks,
                           sk, &r, err));
     r->path_offset = a->path_offset;

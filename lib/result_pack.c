@@ -121,8 +121,10 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
         put_f64(&b, m->value);
         put_i64(&b, r->nonzero[i]);
     }
-    for (size_t k = 0; k < r->n_inputs; k++)
+    for (size_t k = 0; k < r->n_inputs; k++) {
         put_str(&b, r->input_paths[k]);
+        put_str(&b, r->input_labels ? r->input_labels[k] : NULL);
+    }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++) {
         put_i64(&b, r->per_usd[c] != NULL);
         put_f64(&b, r->rate_fixed[c]);
@@ -297,10 +299,11 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         return gpb__fail(err, GPB_EINVAL, "a damaged packed result");
     eng_metric *metrics = calloc(nm, sizeof *metrics);
     char **inputs = calloc(ni + 1, sizeof *inputs);
+    char **labels = calloc(ni + 1, sizeof *labels);
     gpb_result *r = NULL;
     gpb_status st = GPB_OK;
     int *nz = calloc(nm, sizeof *nz);
-    if (!metrics || !inputs || !nz) {
+    if (!metrics || !inputs || !labels || !nz) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         goto done;
     }
@@ -319,8 +322,10 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS)
             b.bad = 1;
     }
-    for (size_t k = 0; k < ni && !b.bad; k++)
+    for (size_t k = 0; k < ni && !b.bad; k++) {
         inputs[k] = get_str(&b);
+        labels[k] = get_str(&b);
+    }
     int varies[GPB_CURRENCY_COUNT];
     double rate_fixed[GPB_CURRENCY_COUNT];
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++) {
@@ -332,7 +337,7 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         goto done;
     }
     st = gpb__result_alloc(metrics, nm, ni, (const char *const *)inputs,
-                           varies, (int)horizon, paths, kept, nb,
+                           (const char *const *)labels, varies, (int)horizon, paths, kept, nb,
                            (int)sketches, &r, err);
     if (st)
         goto done;
@@ -394,6 +399,9 @@ done:
     for (size_t k = 0; inputs && k < ni; k++)
         free(inputs[k]);
     free(inputs);
+    for (size_t k = 0; labels && k < ni; k++)
+        free(labels[k]);
+    free(labels);
     free(nz);
     if (st) {
         gpb_result_free(r);

@@ -1320,6 +1320,7 @@ void gpb_scenario_free(gpb_scenario *s)
 {
     if (!s)
         return;
+    gpb__sc_free_kept(s);
     free(s->source_name);
     free(s->name);
     free(s->description);
@@ -1464,6 +1465,8 @@ static gpb_status load_text(const char *fn, const char *text, size_t len,
         L.d->dropped += tree->problems_dropped;
         L.errors += tree->problems_dropped;
         load_tree(&L, tree->root);
+        if (gpb__sc_keep(L.s, text ? text : "", len, overrides))
+            L.nomem = 1;
         /* A scenario: now the plan as a whole, whose problems are
            warnings (reading the values may have given some already). */
         if (!L.nomem && L.errors == 0)

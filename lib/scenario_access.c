@@ -58,6 +58,23 @@ int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i)
     return !s->inputs[i].per_event && !gpb_dist_is_fixed(&s->inputs[i].dist);
 }
 
+const char *gpb_scenario_input_label(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_inputs ? s->inputs[i].label : NULL;
+}
+
+const char *gpb_scenario_text(const gpb_scenario *s, size_t *len)
+{
+    if (len)
+        *len = s ? s->text_len : 0;
+    return s ? s->text : NULL;
+}
+
+const char *gpb_scenario_overrides(const gpb_scenario *s)
+{
+    return s ? s->overrides : NULL;
+}
+
 long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
 {
     if (!s || !path)

@@ -35,6 +35,8 @@
 
 typedef struct gpb__input {
     char *path;            /* key path, e.g. "training[0].mfu" (owned) */
+    char *label;           /* for people, "pretrain: MFU" (owned; set by
+                              gpb__sc_label_inputs once the load is clean) */
     gpb_dist dist;         /* owned; a fixed dist for a constant */
     gpb_qty_kind kind;     /* what the value measures */
     gpb_currency currency; /* for money kinds; the scenario's for bare numbers */
@@ -218,6 +220,9 @@ typedef struct gpb__correlation {
 
 struct gpb_scenario {
     char *source_name; /* file name, or "<string>" */
+    char *text;        /* the YAML as read, NUL-terminated (owned) */
+    size_t text_len;   /* its length in bytes */
+    char *overrides;   /* the overrides it was loaded with, or NULL */
     char *name, *description;
     int schema_version;
     gpb_currency currency; /* report currency */

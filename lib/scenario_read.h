@@ -266,6 +266,19 @@ int gpb__sc_rent_price(gpb__loader *L, const gpb__ynode *m, const char *p,
 void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
                                 const gpb__ynode *m, const char *parent);
 
+/* --- what a loaded scenario keeps for its reports (scenario_label.c) --- */
+
+/*
+ * Keeps a copy of the text the scenario was read from and of its
+ * overrides (NULL or "" for none), and gives every input its label
+ * (gpb_scenario_input_label). Called once the walk is over. Returns 0, or
+ * -1 when out of memory.
+ */
+int gpb__sc_keep(gpb_scenario *s, const char *text, size_t len,
+                 const char *overrides);
+/* Frees what gpb__sc_keep made (safe on a scenario it never saw). */
+void gpb__sc_free_kept(gpb_scenario *s);
+
 /* --- files --- */
 
 /*

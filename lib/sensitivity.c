@@ -45,6 +45,7 @@ struct gpb_sensitivity {
     size_t n_metrics, n_inputs, n_used;
     char **metric_names; /* owned */
     char **input_paths;  /* owned */
+    char **input_labels; /* owned, from the result */
     double *spearman;    /* [m · n_inputs + k] */
     double *srrc;        /* [m · n_inputs + k] */
     unsigned *flags;     /* [m · n_inputs + k] */
@@ -80,10 +81,13 @@ void gpb_sensitivity_free(gpb_sensitivity *x)
         return;
     for (size_t m = 0; m < x->n_metrics; m++)
         free(x->metric_names ? x->metric_names[m] : NULL);
-    for (size_t k = 0; k < x->n_inputs; k++)
+    for (size_t k = 0; k < x->n_inputs; k++) {
         free(x->input_paths ? x->input_paths[k] : NULL);
+        free(x->input_labels ? x->input_labels[k] : NULL);
+    }
     free(x->metric_names);
     free(x->input_paths);
+    free(x->input_labels);
     free(x->spearman);
     free(x->srrc);
     free(x->flags);
@@ -190,12 +194,14 @@ static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
     size_t M = x->n_metrics, K = x->n_inputs, MK = nz(M * K);
     x->metric_names = calloc(M ? M : 1, sizeof *x->metric_names);
     x->input_paths = calloc(K ? K : 1, sizeof *x->input_paths);
+    x->input_labels = calloc(K ? K : 1, sizeof *x->input_labels);
     x->spearman = calloc(MK, sizeof *x->spearman);
     x->srrc = calloc(MK, sizeof *x->srrc);
     x->flags = calloc(MK, sizeof *x->flags);
     x->r2 = calloc(M ? M : 1, sizeof *x->r2);
     x->mflags = calloc(M ? M : 1, sizeof *x->mflags);
-    if (!x->metric_names || !x->input_paths || !x->spearman || !x->srrc ||
+    if (!x->metric_names || !x->input_paths || !x->input_labels ||
+        !x->spearman || !x->srrc ||
         !x->flags || !x->r2 || !x->mflags)
         return gpb__fail(err, GPB_ENOMEM, "out of memory for sensitivity");
     for (size_t m = 0; m < M; m++)
@@ -203,7 +209,9 @@ static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
                   gpb__strdup(gpb_result_metric_name(r, m))))
             return gpb__fail(err, GPB_ENOMEM, "out of memory");
     for (size_t k = 0; k < K; k++)
-        if (!(x->input_paths[k] = gpb__strdup(gpb_result_input_path(r, k))))
+        if (!(x->input_paths[k] = gpb__strdup(gpb_result_input_path(r, k))) ||
+            !(x->input_labels[k] =
+                  gpb__strdup(gpb_result_input_label(r, k))))
             return gpb__fail(err, GPB_ENOMEM, "out of memory");
     return GPB_OK;
 }
@@ -631,6 +639,11 @@ const char *gpb_sensitivity_metric_name(const gpb_sensitivity *x, size_t m)
 const char *gpb_sensitivity_input_path(const gpb_sensitivity *x, size_t k)
 {
     return x && k < x->n_inputs ? x->input_paths[k] : NULL;
+}
+
+const char *gpb_sensitivity_input_label(const gpb_sensitivity *x, size_t k)
+{
+    return x && k < x->n_inputs ? x->input_labels[k] : NULL;
 }
 
 static int in_range(const gpb_sensitivity *x, size_t m, size_t k)

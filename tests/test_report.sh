@@ -100,6 +100,22 @@ if ls "$TMP/no" >/dev/null 2>&1; then bad "a failed write left files"; else
 if grep -q "cannot create" "$TMP/nodir.err"; then ok; else
     bad "failed xlsx write says why"; cat "$TMP/nodir.err"; fi
 
+# --- names as the scenario writes them (tests/data/report/names.yaml) -----
+# Chinese and unnamed list items, a label collision, no sources; the page
+# embeds the file, and a file with CRLF line ends and "</script>" in it
+# comes back from the page byte for byte.
+N="$ROOT/tests/data/report/names.yaml"
+run names 0 run "$N" --paths 3000 --seed 3 --swing-paths 200 --json \
+    --xlsx "$TMP/n.xlsx" --html "$TMP/n.html"
+cp "$TMP/names.out" "$TMP/n.json"
+run namestext 0 run "$N" --paths 3000 --seed 3 --swing-paths 200
+xlsx_to_csv "$TMP/n.xlsx" "$TMP/nx"
+render "$TMP/n.html" n
+printf '# "quotes" & <b>tags</b> </script><script>alert(1)</script>\r\ngpubudget: 1\r\nname: "\345\215\203\345\215\241 </pre>"\r\ncompany: {cash: $1M}\r\nteam: [{role: a, count: 1, salary_per_year: {uniform: [$90k, $110k]}}]' \
+    >"$TMP/crlf.yaml"
+run crlf 0 run "$TMP/crlf.yaml" --paths 500 --quiet --html "$TMP/crlf.html"
+render "$TMP/crlf.html" crlf
+
 # --- the text summary: 80 columns and the sensitivity --------------------
 run text 0 run "$B" --paths 2000 --swing-paths 200
 run textq 0 run "$Q" --paths 2000 --swing-paths 200
@@ -314,7 +330,7 @@ check(p["paths"] > 1000, "1000 paths were not enough (SE 0.8%)")
 def width(s):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
                for c in s)
-for name in ("text", "textq"):
+for name in ("text", "textq", "namestext"):
     lines = open(os.path.join(tmp, name + ".out"),
                  encoding="utf-8").read().splitlines()
     wide = [l for l in lines if width(l) > 80]
@@ -323,7 +339,10 @@ txt = open(os.path.join(tmp, "text.out"), encoding="utf-8").read()
 check("what moves total spend" in txt, "summary has drivers of spend")
 check("what moves P(out of cash)" in txt,
       "summary has drivers of P(out of cash)")
-check("team[0].salary_per_year" in txt, "salary drives bench-60m spend")
+# The drivers are named as the scenario names them, not by key path.
+check("staff: salary per year" in txt, "salary drives bench-60m spend")
+check("team[0].salary_per_year" not in txt, "no key paths as driver names")
+
 
 # The HTML pages: self-contained, every chart drawn with its series, no
 # script errors.
@@ -350,6 +369,117 @@ check('id="claims"' in dq and q["claims"][0]["id"] in dq,
 check("36kr-2023-02" in dq, "sources in the page")
 db = open(os.path.join(tmp, "b.html"), encoding="utf-8").read()
 check('"round (p = 0.6)"' in db, "funding month marked on the fan")
+
+# --- names.yaml: labels in every format ---------------------------------
+n = load("n.json")
+lab = {i["path"]: i["label"] for i in n["inputs"]}
+check(lab.get("team[0].salary_per_year") == "研究员: salary per year",
+      "JSON label of a Chinese role: %r" % lab.get("team[0].salary_per_year"))
+check(lab.get("company.funding[1].amount") == "funding round_2: amount",
+      "JSON label of an unnamed round")
+check(lab.get("company.funding[0].amount") == "funding 天使轮: amount",
+      "JSON label of a named round")
+check(lab.get("training[0].mfu") == "预训练: MFU", "JSON label of a run")
+check(lab.get("team[1].start_month")
+      == "ops: start month (team[1].start_month)", "label collision")
+check(len(set(lab.values())) == len(lab), "labels are unique")
+sens = n["sensitivity"]
+for m, mv in sens["metrics"].items():
+    for path, e in mv["inputs"].items():
+        check(e.get("label") == lab[path],
+              "sensitivity label of %s/%s" % (m, path))
+# Units by what each key measures.
+unit = {i["path"]: i["unit"] for i in n["inputs"]}
+for path, want in (("team[0].add_per_month", "people/month"),
+                   ("gpu_price_index.drift_per_month", "log-change/month"),
+                   ("team[1].start_month", "month"),
+                   ("company.funding[1].month", "month"),
+                   ("team[0].salary_per_year", "CNY/person/year"),
+                   ("other_costs[0].per_month", "CNY/month"),
+                   ("training[0].price_per_gpu_hour", "CNY/GPU-hour")):
+    check(unit.get(path) == want, "unit of %s: %r, want %r"
+          % (path, unit.get(path), want))
+# The text summary names its drivers; a label too wide for its column is
+# cut by display width (checked against 80 columns above).
+nt = open(os.path.join(tmp, "namestext.out"), encoding="utf-8").read()
+drv = nt[nt.index("what moves total spend"):]
+check("研究员: hires per month" in drv, "text drivers use labels")
+check("负责数据清洗与标注的工程师团队成员: sal…" in drv,
+      "a long Chinese label cut to 40 columns: %r" % drv[:400])
+check("team[" not in drv and "training[" not in drv,
+      "no key paths in the drivers")
+# The workbook: labels beside key paths, the scenario line by line.
+nx = os.path.join(tmp, "nx")
+ins = rows(os.path.join(nx, "inputs.csv"))
+check([(r["path"], r["label"]) for r in ins]
+      == [(i["path"], i["label"]) for i in n["inputs"]], "xlsx input labels")
+sx = rows(os.path.join(nx, "sensitivity.csv"))
+check(sx and all(r["input_label"] == lab[r["input"]] for r in sx),
+      "xlsx sensitivity input_label")
+ch = open(os.path.join(nx, "charts.csv"), encoding="utf-8").read()
+check("研究员: salary per year" in ch, "xlsx tornado labels")
+nsrc = open(os.path.join(os.environ.get("GPB_SOURCE_ROOT", "."),
+                         "tests/data/report/names.yaml"), "rb").read()
+# csv.reader, not DictReader: an empty line of the file is an empty row.
+with open(os.path.join(nx, "scenario.csv"), newline="",
+          encoding="utf-8") as f:
+    sc = [r[0] if r else "" for r in csv.reader(f)]
+check(sc[:1] == ["yaml"], "scenario sheet header")
+sc = sc[1:]
+check(sc == nsrc.decode("utf-8").splitlines(),
+      "xlsx scenario sheet holds the file line by line")
+
+# The page: labels, the sources rule, the embedded file.
+import base64
+def embedded(html):
+    m = re.search(r'<a id="gpb-scenario-download" download="([^"]*)" '
+                  r'data-bytes="(\d+)" href="data:application/yaml;base64,'
+                  r'([A-Za-z0-9+/=]*)"', html)
+    check(m is not None, "the page has the scenario's download link")
+    return (m.group(1), int(m.group(2)), base64.b64decode(m.group(3))) \
+        if m else (None, None, b"")
+nh = open(os.path.join(tmp, "n.html"), encoding="utf-8").read()
+name, nbytes, data = embedded(nh)
+check(data == nsrc, "the page's scenario is the file, byte for byte")
+check(name == "names.yaml" and nbytes == len(nsrc), "download name, size")
+check('<table id="sources"' not in nh and "No sources given" in nh,
+      "no empty Sources table")
+check('<span lang="zh">研究员: salary per year</span>' in nh,
+      "Chinese labels marked lang=zh")
+check('"Noto Sans CJK SC"' in nh, "CJK font fallback")
+ndom = open(os.path.join(tmp, "n.dom"), encoding="utf-8").read()
+m = re.search(r'data-scenario-bytes="(-?\d+)"', ndom)
+check(m is not None and int(m.group(1)) == len(nsrc),
+      "the page decoded the scenario: %r" % (m and m.group(1)))
+check(re.search(r'id="gpb-scenario-download" download="names.yaml" '
+                r'data-bytes="\d+" href="blob:', ndom) is not None,
+      "the download link became a Blob URL")
+m = re.search(r'data-errors="([^"]*)"', ndom)
+check(m is not None and m.group(1) == "", "names.html: script errors")
+spec = json.loads(re.search(r'<script type="application/json" '
+                            r'id="gpb-charts">(.*?)</script>', nh,
+                            re.S).group(1))
+tor = [c for c in spec["charts"] if c["id"] == "tornado_spend"]
+check(len(tor) == 1 and "研究员: salary per year" in tor[0]["labels"]
+      and "team[0].salary_per_year" in tor[0]["keys"]
+      and tor[0]["labels"].index("研究员: salary per year")
+      == tor[0]["keys"].index("team[0].salary_per_year"),
+      "tornado labels and keys")
+qh = open(os.path.join(tmp, "q.html"), encoding="utf-8").read()
+check(re.search(r'<table id="sources"><tr><th>id</th><th>source</th></tr>'
+                r'\n<tr><td>', qh) is not None, "Sources table with rows")
+# CRLF, quotes, tags and "</script>": exact, and inert.
+ch = open(os.path.join(tmp, "crlf.html"), encoding="utf-8").read()
+craw = open(os.path.join(tmp, "crlf.yaml"), "rb").read()
+name, nbytes, data = embedded(ch)
+check(data == craw and b"\r\n" in craw, "CRLF file round-trips exactly")
+check(name == "crlf.yaml", "download name of crlf.yaml")
+check("<script>alert(1)" not in ch, "the YAML cannot add a script")
+cdom = open(os.path.join(tmp, "crlf.dom"), encoding="utf-8").read()
+m = re.search(r'data-scenario-bytes="(-?\d+)"[^>]*data-errors="([^"]*)"',
+              cdom)
+check(m is not None and int(m.group(1)) == len(craw) and m.group(2) == "",
+      "crlf page: decoded %r" % ((m and m.groups()),))
 
 print("python: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

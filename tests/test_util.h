@@ -13,14 +13,10 @@
 
 #include "gpubudget/gpubudget.h"
 
-/* Loads a scenario from YAML text, failing the test (with every problem
-   printed) when it does not load. */
-static inline gpb_scenario *test_load_yaml(const char *yaml)
+/* Fails the test when a load did not succeed, printing every problem. */
+static inline void test_loaded(gpb_status st, gpb_diagnostics *d,
+                               const char *what)
 {
-    gpb_scenario *s = NULL;
-    gpb_diagnostics *d = NULL;
-    gpb_status st = gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml",
-                                             &s, &d);
     if (st) {
         for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
             char buf[1024];
@@ -28,8 +24,28 @@ static inline gpb_scenario *test_load_yaml(const char *yaml)
             fprintf(stderr, "%s\n", buf);
         }
         gpb_diagnostics_free(d);
-        ck_abort_msg("scenario failed to load: %s", gpb_status_str(st));
+        ck_abort_msg("%s failed to load: %s", what, gpb_status_str(st));
     }
+}
+
+/* Loads a scenario from YAML text, failing the test (with every problem
+   printed) when it does not load. */
+static inline gpb_scenario *test_load_yaml(const char *yaml)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    test_loaded(gpb_scenario_load_string(yaml, strlen(yaml), "test.yaml", &s,
+                                         &d),
+                d, "scenario");
+    return s;
+}
+
+/* As test_load_yaml, from a file. */
+static inline gpb_scenario *test_load_file(const char *path)
+{
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    test_loaded(gpb_scenario_load_file(path, &s, &d), d, path);
     return s;
 }
 

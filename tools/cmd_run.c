@@ -232,7 +232,10 @@ static void row(const view *v, const char *label, size_t i)
     fputc('\n', stdout);
 }
 
-/* The three inputs that move a metric most (by |SRRC|), with the swing. */
+/* The three inputs that move a metric most (by |SRRC|), with the swing.
+   Inputs are named as the scenario names them ("researcher: salary per
+   year", gpb_sensitivity_input_label), cut to their column by display
+   width (a CJK character takes two columns) with an ellipsis. */
 static void drivers(const view *v, const gpb_sensitivity *x,
                     const char *metric, const char *what)
 {
@@ -257,15 +260,39 @@ static void drivers(const view *v, const gpb_sensitivity *x,
            !sw    ? ":"
            : prob ? "; with the input at P10 → P90:"
                   : "; P50 with the input at P10 → P90:");
+    /* 4 + W + 7 (SRRC) + 2 + 11 + 3 + 11 = 78 columns with the swing. */
+    const int W = sw ? 40 : 66;
     for (size_t j = 0; j < n; j++) {
         size_t k = order[j];
-        printf("    ");
-        const char *path = gpb_sensitivity_input_path(x, k);
-        print_fit(path, 34);
-        int pad = 34 - (cli_display_width(path) < 34
-                            ? cli_display_width(path)
-                            : 34);
-        printf("%*s %+6.2f", pad, "", gpb_sensitivity_srrc(x, m, k));
+        const char *label = gpb_sensitivity_input_label(x, k);
+        if (!label)
+            label = gpb_sensitivity_input_path(x, k);
+        char cut[4 * 66 + 8];
+        size_t nb = 0;
+        int w = 0, full = cli_display_width(label) <= W;
+        for (const unsigned char *p = (const unsigned char *)label; *p;) {
+            int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2
+                                  : (*p & 0xf0) == 0xe0   ? 3
+                                                          : 4;
+            char ch[5] = {0};
+            for (int i = 0; i < len && p[i]; i++)
+                ch[i] = (char)p[i];
+            int cw = cli_display_width(ch);
+            if (w + cw > (full ? W : W - 1))
+                break;
+            memcpy(cut + nb, ch, strlen(ch));
+            nb += strlen(ch);
+            w += cw;
+            p += strlen(ch);
+        }
+        if (!full) {
+            memcpy(cut + nb, "…", strlen("…"));
+            nb += strlen("…");
+            w += 1;
+        }
+        cut[nb] = 0;
+        printf("    %s%*s %+6.2f", cut, W - w, "",
+               gpb_sensitivity_srrc(x, m, k));
         if (sw) {
             double lo, hi;
             char b1[48], b2[48];

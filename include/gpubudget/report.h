@@ -129,7 +129,9 @@ GPB_API gpb_status gpb_report_exchange_rate(const gpb_scenario *s,
  * As gpb_report_json, with options, and with the blocks described in
  * docs/output.md: "currency_conversion" (when converted), "convergence",
  * "sensitivity", "inputs", "sources" and "claims", and a "ci" interval per
- * quantile of every metric.
+ * quantile of every metric. Inputs are keyed by key path and carry a
+ * "label" (gpb_scenario_input_label) in "inputs" and in each sensitivity
+ * entry.
  *
  *   s    the scenario that was run (borrowed; required)
  *   opt  NULL = defaults
@@ -191,9 +193,11 @@ GPB_API gpb_status gpb_report_trace_json(const gpb_scenario *s,
 /*
  * Writes an xlsx workbook (libxlsxwriter) to `path`: sheets summary,
  * quantiles, fan, p_out_of_cash, sensitivity, claims, inputs, sources,
- * charts (native, editable charts: the cash fan, P(out of cash), the
- * histograms of total spend and runway, the tornados) and, with
- * opt->samples, samples. docs/output.md lists every column. The workbook
+ * scenario (the YAML that was run, a line per row), charts (native,
+ * editable charts: the cash fan, P(out of cash), the histograms of total
+ * spend and runway, the tornados) and, with opt->samples, samples.
+ * Inputs are named by key path and by label (gpb_scenario_input_label).
+ * docs/output.md lists every column. The workbook
  * is written to a temporary file in the same directory and renamed over
  * `path`, so an existing file is replaced whole or not at all.
  *
@@ -211,9 +215,14 @@ GPB_API gpb_status gpb_report_xlsx_write(const gpb_scenario *s,
  * view it): the summary table, the charts (cash fan with P5–P95 and
  * P25–P75 bands, median, zero line and funding months; histograms of
  * total spend and runway with P5/P50/P95 marked; P(out of cash) by month;
- * tornados), the sensitivity, the inputs with the scenario's sources, and
- * the claims. The charts are drawn by Chart.js (Debian's libjs-chart.js,
- * MIT licence), compiled into the library and inlined in the page.
+ * tornados), the sensitivity, the inputs with the scenario's sources (or
+ * a sentence saying it gives none), the claims, and the scenario that was
+ * run (gpb_scenario_text) byte for byte, as a download link that works
+ * offline. Inputs are named by their labels (gpb_scenario_input_label)
+ * with the key path beside them; text with CJK characters is marked with
+ * its language and the fonts fall back to CJK faces. The charts are drawn
+ * by Chart.js (Debian's libjs-chart.js, MIT licence), compiled into the
+ * library and inlined in the page.
  * Returns new NUL-terminated text (gpb_free); statuses as
  * gpb_report_json_opt.
  */

@@ -143,6 +143,33 @@ GPB_API int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i);
 /* Index of the input with key path `path`, or -1. */
 GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
 
+/*
+ * The label of input i for people, in the names the file uses (borrowed;
+ * NULL when s is NULL or i out of range): "<who>: <what>", where <who> is
+ * the list item the input belongs to by its `name` (a team line's `role`;
+ * "funding <name>" for a round) or the section outside lists ("serving",
+ * "exchange rate"; nothing for company), and <what> the rest of the key
+ * path in words:
+ *
+ *   team[0].salary_per_year        "researcher: salary per year"
+ *   training[1].failures.restart_minutes   "sft: restart time"
+ *   company.funding[0].amount      "funding Series A: amount"
+ *   company.funding[1].amount      "funding round_2: amount"  (no name)
+ *   gpu_price_index.drift_per_month "GPU price index: drift per month"
+ *   company.cash                   "cash"
+ *
+ * An item whose name is empty is named by its key path index
+ * ("training[1]: MFU"); a funding round without a name has the name the
+ * loader gives it ("round_2", its place, as in its metrics' labels).
+ * Names keep their characters, CJK included; control characters become
+ * spaces. Labels are unique within a scenario: when two inputs would share
+ * one, both get their key path appended in parentheses. The key path
+ * (gpb_scenario_input_path) stays the machine identifier; the label may
+ * change between versions. docs/output.md, "Input labels", has the rules.
+ */
+GPB_API const char *gpb_scenario_input_label(const gpb_scenario *s,
+                                             size_t i);
+
 /* Training runs, serving and claims. */
 GPB_API size_t gpb_scenario_training_count(const gpb_scenario *s);
 GPB_API const char *gpb_scenario_training_name(const gpb_scenario *s,
@@ -189,6 +216,21 @@ GPB_API gpb_status gpb_scenario_load_file_with_overrides(
 GPB_API gpb_status gpb_scenario_load_string_with_overrides(
     const char *text, size_t len, const char *source_name,
     const char *overrides, gpb_scenario **out, gpb_diagnostics **diags);
+
+/*
+ * The YAML text the scenario was loaded from, byte for byte (borrowed,
+ * NUL-terminated; the built-in text for gpb_scenario_load_default). *len
+ * (may be NULL) receives its length in bytes. NULL (and *len 0) for a NULL
+ * s. Reports embed it so the scenario that was run travels with them.
+ */
+GPB_API const char *gpb_scenario_text(const gpb_scenario *s, size_t *len);
+
+/*
+ * The overrides the scenario was loaded with, as given (borrowed), or
+ * NULL when there were none: the text of gpb_scenario_text is then
+ * exactly what ran; otherwise the overrides changed it as they describe.
+ */
+GPB_API const char *gpb_scenario_overrides(const gpb_scenario *s);
 
 /* ---- sources and claims (read by gpubudget/claims.h) ------------------- */
 

@@ -132,6 +132,10 @@ GPB_API const char *gpb_sensitivity_metric_name(const gpb_sensitivity *x,
                                                 size_t m);
 GPB_API const char *gpb_sensitivity_input_path(const gpb_sensitivity *x,
                                                size_t k);
+/* Input k's label for people (gpb_result_input_label; borrowed from x;
+   NULL when out of range). */
+GPB_API const char *gpb_sensitivity_input_label(const gpb_sensitivity *x,
+                                                size_t k);
 
 /*
  * Spearman's rank correlation and the SRRC of metric m on input k, both in

@@ -589,6 +589,9 @@ GPB_API double gpb_result_per_usd(const gpb_result *r, gpb_currency cur,
    path (borrowed), per-path values in the report currency (borrowed). */
 GPB_API size_t gpb_result_input_count(const gpb_result *r);
 GPB_API const char *gpb_result_input_path(const gpb_result *r, size_t i);
+/* Input i's label for people, as gpb_scenario_input_label gave it when
+   the scenario was simulated (borrowed; NULL when out of range). */
+GPB_API const char *gpb_result_input_label(const gpb_result *r, size_t i);
 GPB_API const double *gpb_result_input_samples(const gpb_result *r,
                                                size_t i);
 /*

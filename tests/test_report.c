@@ -1,0 +1,590 @@
+/*
+ * Check tests of the report layer (gpubudget/report.h) and of what it
+ * shows about inputs: their labels, named as the scenario names things
+ * (gpb_scenario_input_label, carried by gpb_result_input_label and
+ * gpb_sensitivity_input_label), their units (lib/report_units.c), the
+ * HTML page's sources rule, language marks and fonts, and the scenario
+ * embedded in the page byte for byte. tests/test_report.sh runs the same
+ * reports through the command line, Gnumeric and Chromium.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpubudget/gpubudget.h"
+#include "report_chart.h"
+#include "test_util.h"
+
+static const char *data_dir(void)
+{
+    const char *d = getenv("GPB_TEST_DATA");
+    return d ? d : "tests/data";
+}
+
+/* A whole file (new; free with free()), its length in *len. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 65536;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static gpb_scenario *load_data(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", data_dir(), rel);
+    return test_load_file(path);
+}
+
+/* The label of the input at key path `path` (the test fails when the
+   scenario has no such input). */
+static const char *label_of(const gpb_scenario *s, const char *path)
+{
+    long i = gpb_scenario_input_find(s, path);
+    ck_assert_msg(i >= 0, "no input %s", path);
+    return gpb_scenario_input_label(s, (size_t)i);
+}
+
+#define ck_label(s, path, want)                                             \
+    ck_assert_str_eq(label_of((s), (path)), (want))
+
+/* ------------------------------------------------------------------------ */
+/* Labels                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* names.yaml: list items by their names, Chinese ones included; a round
+   without a name by the name its metrics carry; inputs outside lists by
+   their section. */
+START_TEST(labels_use_the_names_in_the_file)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    ck_label(s, "team[0].salary_per_year", "研究员: salary per year");
+    ck_label(s, "team[0].add_per_month", "研究员: hires per month");
+    ck_label(s, "team[1].salary_per_year", "ops: salary per year");
+    ck_label(s, "training[0].mfu", "预训练: MFU");
+    ck_label(s, "training[0].price_per_gpu_hour",
+             "预训练: price per GPU hour");
+    ck_label(s, "company.funding[0].amount", "funding 天使轮: amount");
+    ck_label(s, "company.funding[0].month", "funding 天使轮: closing month");
+    ck_label(s, "company.funding[1].amount", "funding round_2: amount");
+    ck_label(s, "company.cash", "cash");
+    ck_label(s, "gpu_price_index.drift_per_month",
+             "GPU price index: drift per month");
+    ck_label(s, "exchange_rates.CNY_per_USD", "exchange rate: CNY per USD");
+    ck_label(s, "other_costs[0].per_month", "ops: cost per month");
+    /* The funding round's metric reads the same way. */
+    gpb_result *r = test_run(s, 256, 0, 1);
+    size_t m;
+    ck_assert_int_eq(gpb_result_metric_find(r, "funding.round_2.closed", &m,
+                                            NULL),
+                     GPB_OK);
+    ck_assert_str_eq(gpb_result_metric_label(r, m), "funding round_2: closed");
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* A team line and an other cost named "ops" both have a start month: the
+   two labels would be equal, so each carries its key path; every label
+   of the file is unique. */
+START_TEST(labels_are_unique)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    ck_label(s, "team[1].start_month",
+             "ops: start month (team[1].start_month)");
+    ck_label(s, "other_costs[0].start_month",
+             "ops: start month (other_costs[0].start_month)");
+    size_t n = gpb_scenario_input_count(s);
+    ck_assert_uint_gt(n, 20);
+    for (size_t i = 0; i < n; i++) {
+        const char *a = gpb_scenario_input_label(s, i);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_msg(*a && !strchr(a, '\n'), "label %zu: '%s'", i, a);
+        for (size_t j = i + 1; j < n; j++)
+            ck_assert_msg(strcmp(a, gpb_scenario_input_label(s, j)) != 0,
+                          "inputs %s and %s share the label '%s'",
+                          gpb_scenario_input_path(s, i),
+                          gpb_scenario_input_path(s, j), a);
+    }
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Items without a usable name fall back to their key path index; control
+   characters in a name become spaces; the keys below an item read as
+   words. */
+START_TEST(labels_fall_back_to_the_index)
+{
+    gpb_scenario *s = test_load_yaml(
+        "gpubudget: 1\n"
+        "name: fallbacks\n"
+        "company: {cash: $10M, funding: [{month: 3, amount: $1M}]}\n"
+        "team: [{role: \"line\\none\", count: 2, salary_per_year: $100k}]\n"
+        "training:\n"
+        "  - name: \"  \"\n"
+        "    params: 1B\n"
+        "    tokens: 20B\n"
+        "    gpu: H100\n"
+        "    gpus: 8\n"
+        "    failures: {gpu_mtbf_hours: 50000,\n"
+        "               checkpoint_every_minutes: 30, restart_minutes: 10}\n"
+        "    divergence: {probability_per_run: 0.1, work_lost: 0.3}\n");
+    ck_label(s, "training[0].mfu", "training[0]: MFU");
+    ck_label(s, "training[0].failures.checkpoint_every_minutes",
+             "training[0]: checkpoint interval");
+    ck_label(s, "training[0].failures.gpu_mtbf_hours", "training[0]: GPU MTBF");
+    ck_label(s, "training[0].divergence.work_lost",
+             "training[0]: divergence work lost");
+    ck_label(s, "team[0].count", "line one: headcount");
+    ck_label(s, "company.funding[0].amount", "funding round_1: amount");
+    ck_assert_ptr_null(gpb_scenario_input_label(s, 100000));
+    ck_assert_ptr_null(gpb_scenario_input_label(NULL, 0));
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* The result and the sensitivity carry the scenario's labels for their
+   uncertain inputs, and a merged result keeps them. */
+START_TEST(results_and_sensitivity_carry_labels)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 2 * GPB_SIM_BLOCK_PATHS + 100;
+    o.threads = 1;
+    gpb_result *r = NULL, *a = NULL, *b = NULL, *m = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_OK);
+    gpb_sim_options oa = o, ob = o;
+    oa.paths = GPB_SIM_BLOCK_PATHS;
+    ob.path_offset = GPB_SIM_BLOCK_PATHS;
+    ob.paths = o.paths - GPB_SIM_BLOCK_PATHS;
+    ck_assert_int_eq(gpb_sim_run(s, &oa, &a, &e), GPB_OK);
+    ck_assert_int_eq(gpb_sim_run(s, &ob, &b, &e), GPB_OK);
+    ck_assert_int_eq(gpb_result_merge(a, b, &m, &e), GPB_OK);
+    gpb_sensitivity_options so;
+    gpb_sensitivity_options_default(&so);
+    so.swing = 0;
+    gpb_sensitivity *x = NULL;
+    ck_assert_int_eq(gpb_sensitivity_compute(s, r, &so, &x, &e), GPB_OK);
+    size_t K = gpb_result_input_count(r);
+    ck_assert_uint_gt(K, 5);
+    ck_assert_uint_eq(gpb_sensitivity_input_count(x), K);
+    int seen_cjk = 0;
+    for (size_t k = 0; k < K; k++) {
+        const char *want = label_of(s, gpb_result_input_path(r, k));
+        ck_assert_str_eq(gpb_result_input_label(r, k), want);
+        ck_assert_str_eq(gpb_result_input_label(m, k), want);
+        ck_assert_str_eq(gpb_sensitivity_input_label(x, k), want);
+        ck_assert_str_ne(want, gpb_result_input_path(r, k));
+        seen_cjk |= strstr(want, "研究员") != NULL;
+    }
+    ck_assert(seen_cjk);
+    ck_assert_ptr_null(gpb_result_input_label(r, K));
+    ck_assert_ptr_null(gpb_sensitivity_input_label(x, K));
+    ck_assert_ptr_null(gpb_result_input_label(NULL, 0));
+    gpb_sensitivity_free(x);
+    gpb_result_free(r);
+    gpb_result_free(a);
+    gpb_result_free(b);
+    gpb_result_free(m);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Units                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Between them the two files hold every input key of the schema; the unit
+   table has a row for each (a new key without one fails here). */
+START_TEST(every_key_has_a_unit)
+{
+    static const char *const files[] = {"valid/full.yaml",
+                                        "report/every-key.yaml"};
+    size_t total = 0;
+    for (size_t f = 0; f < 2; f++) {
+        gpb_scenario *s = load_data(files[f]);
+        for (size_t i = 0; i < gpb_scenario_input_count(s); i++) {
+            const char *p = gpb_scenario_input_path(s, i);
+            char u[64];
+            gpb__input_unit(s, i, u, sizeof u);
+            ck_assert_msg(gpb__input_unit_known(p) && *u,
+                          "%s: %s has no row in the unit table", files[f], p);
+            total++;
+        }
+        gpb_scenario_free(s);
+    }
+    ck_assert_uint_gt(total, 150);
+    ck_assert(!gpb__input_unit_known("training[0].no_such_key"));
+}
+END_TEST
+
+/* Units say what a key measures, not what its last word is: a month
+   number, a duration in months, people per month, a log-change per month;
+   money carries the input's currency. */
+static const struct {
+    const char *file, *path, *unit;
+} UNIT_CASES[] = {
+    {"valid/full.yaml", "team[0].add_per_month", "people/month"},
+    {"valid/full.yaml", "team[0].count", "people"},
+    {"valid/full.yaml", "team[0].start_month", "month"},
+    {"valid/full.yaml", "team[0].on_cost", "fraction"},
+    {"valid/full.yaml", "team[0].salary_per_year", "CNY/person/year"},
+    {"valid/full.yaml", "gpu_price_index.drift_per_month", "log-change/month"},
+    {"valid/full.yaml", "gpu_price_index.volatility_per_month",
+     "log-change/month"},
+    {"valid/full.yaml", "serving.growth_per_month", "log-change/month"},
+    {"valid/full.yaml", "serving.cost_per_user_per_month", "USD/user/month"},
+    {"valid/full.yaml", "serving.users", "users"},
+    {"valid/full.yaml", "company.funding[0].month", "month"},
+    {"valid/full.yaml", "company.funding[0].amount", "USD"},
+    {"valid/full.yaml", "company.funding[1].amount", "CNY"},
+    {"valid/full.yaml", "company.funding[0].probability", "probability"},
+    {"valid/full.yaml", "training[0].price_per_gpu_hour", "CNY/GPU-hour"},
+    {"valid/full.yaml", "training[0].params", "parameters"},
+    {"valid/full.yaml", "training[0].failures.gpu_mtbf_hours", "hours"},
+    {"valid/full.yaml", "training[0].failures.checkpoint_every_minutes",
+     "minutes"},
+    {"valid/full.yaml", "training[0].divergence.probability_per_run",
+     "probability/run"},
+    {"valid/full.yaml", "training[1].divergence.probability_per_month",
+     "probability/month"},
+    {"valid/full.yaml", "training[1].peak_tflops", "TFLOP/s"},
+    {"valid/full.yaml", "exchange_rates.CNY_per_USD", "CNY per USD"},
+    {"valid/full.yaml", "revenue.arpu_per_month", "CNY/user/month"},
+    {"valid/full.yaml", "other_costs[1].per_month", "USD/month"},
+    {"report/every-key.yaml", "fleets[0].lead_time_months", "months"},
+    {"report/every-key.yaml", "fleets[0].buy_month", "month"},
+    {"report/every-key.yaml", "fleets[0].sell_month", "month"},
+    {"report/every-key.yaml", "fleets[0].price_per_gpu", "USD/GPU"},
+    {"report/every-key.yaml", "fleets[0].tariff_per_kwh", "USD/kWh"},
+    {"report/every-key.yaml", "fleets[0].colo_per_kw_month", "USD/kW-month"},
+    {"report/every-key.yaml", "fleets[0].maintenance_per_year",
+     "fraction/year"},
+    {"report/every-key.yaml", "fleets[0].tdp_watts", "W/GPU"},
+    {"report/every-key.yaml", "fleets[0].financing.loan.months", "months"},
+    {"report/every-key.yaml", "fleets[1].financing.lease.fraction_per_month",
+     "fraction/month"},
+    {"report/every-key.yaml", "capacity[0].months", "months"},
+    {"report/every-key.yaml", "capacity[0].start_month", "month"},
+    {"report/every-key.yaml", "training[0].reserve.commitment_months",
+     "months"},
+    {"report/every-key.yaml", "company.discount_rate_per_year", "per year"},
+    {"report/every-key.yaml", "serving.model.requests_per_user_per_day",
+     "requests/user/day"},
+    {"report/every-key.yaml", "serving.model.kv_bytes_per_token",
+     "bytes/token"},
+};
+
+START_TEST(units_per_input_kind)
+{
+    gpb_scenario *s = load_data(UNIT_CASES[_i].file);
+    long i = gpb_scenario_input_find(s, UNIT_CASES[_i].path);
+    ck_assert_msg(i >= 0, "no input %s", UNIT_CASES[_i].path);
+    char u[64];
+    gpb__input_unit(s, (size_t)i, u, sizeof u);
+    ck_assert_msg(!strcmp(u, UNIT_CASES[_i].unit), "%s: unit '%s', want '%s'",
+                  UNIT_CASES[_i].path, u, UNIT_CASES[_i].unit);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Every input has its key path and its label; every sensitivity entry
+   its label. */
+START_TEST(json_has_labels_beside_paths)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    gpb_result *r = test_run(s, 512, 0, 1);
+    char *text = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_report_json(s, r, &text, &e), GPB_OK);
+    json_error_t je;
+    json_t *root = json_loads(text, 0, &je);
+    ck_assert_msg(root != NULL, "JSON: %s", je.text);
+    json_t *inputs = json_object_get(root, "inputs");
+    ck_assert_uint_eq(json_array_size(inputs), gpb_scenario_input_count(s));
+    for (size_t i = 0; i < json_array_size(inputs); i++) {
+        json_t *in = json_array_get(inputs, i);
+        ck_assert_str_eq(json_string_value(json_object_get(in, "path")),
+                         gpb_scenario_input_path(s, i));
+        ck_assert_str_eq(json_string_value(json_object_get(in, "label")),
+                         gpb_scenario_input_label(s, i));
+    }
+    json_t *sm = json_object_get(
+        json_object_get(json_object_get(root, "sensitivity"), "metrics"),
+        "spend.total");
+    json_t *e1 = json_object_get(json_object_get(sm, "inputs"),
+                                 "team[0].salary_per_year");
+    ck_assert_ptr_nonnull(e1);
+    ck_assert_str_eq(json_string_value(json_object_get(e1, "label")),
+                     "研究员: salary per year");
+    json_decref(root);
+    gpb_free(text);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* HTML                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static char *html_of(const gpb_scenario *s, size_t paths)
+{
+    gpb_result *r = test_run(s, paths, 0, 1);
+    char *html = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_report_html(s, r, NULL, &html, &e), GPB_OK);
+    gpb_result_free(r);
+    return html;
+}
+
+/* A Sources table only with sources; without, a sentence where it would
+   be, and no table with headers only. */
+START_TEST(sources_table_only_with_sources)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    char *html = html_of(s, 256);
+    ck_assert_ptr_null(strstr(html, "<table id=\"sources\""));
+    ck_assert_ptr_nonnull(strstr(html, "<p id=\"sources\" class=\"none\">No "
+                                       "sources given"));
+    gpb_free(html);
+    gpb_scenario_free(s);
+    s = load_data("valid/full.yaml");
+    html = html_of(s, 256);
+    const char *t = strstr(html, "<table id=\"sources\"");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_null(strstr(html, "No sources given"));
+    /* Both sources are rows of it. */
+    const char *end = strstr(t, "</table>");
+    ck_assert_ptr_nonnull(end);
+    int rows = 0;
+    for (const char *p = t; (p = strstr(p, "<tr><td>")) && p < end; p++)
+        rows++;
+    ck_assert_int_eq(rows, 2);
+    gpb_free(html);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Inputs are shown by label with their key path; CJK text is marked with
+   its language; the fonts fall back to CJK faces. */
+START_TEST(html_names_inputs_and_marks_chinese)
+{
+    gpb_scenario *s = load_data("report/names.yaml");
+    char *html = html_of(s, 512);
+    ck_assert_ptr_nonnull(strstr(html, "<html lang=\"en\">"));
+    ck_assert_ptr_nonnull(
+        strstr(html, "<td><span lang=\"zh\">研究员: salary per year</span>"
+                     "<br><code class=\"key\">team[0].salary_per_year"
+                     "</code></td>"));
+    ck_assert_ptr_nonnull(
+        strstr(html, "<td>ops: salary per year<br><code class=\"key\">"
+                     "team[1].salary_per_year</code></td>"));
+    ck_assert_ptr_nonnull(
+        strstr(html, "<h1><span lang=\"zh\">名字: names as written</span>"));
+    ck_assert_ptr_nonnull(strstr(html, "\"Noto Sans CJK SC\""));
+    ck_assert_ptr_nonnull(strstr(html, ":lang(zh){font-family:"));
+    /* The key path is never the first thing in an input's cell. */
+    ck_assert_ptr_null(strstr(html, "<td>team[0].salary_per_year"));
+    gpb_free(html);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* The scenario embedded in the page                                         */
+/* ------------------------------------------------------------------------ */
+
+static int b64_value(char c)
+{
+    const char *A =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *p = c ? strchr(A, c) : NULL;
+    return p ? (int)(p - A) : -1;
+}
+
+/* The bytes of the page's download link (new; *len its length): the
+   base64 of its data: URL, decoded here independently of the writer. */
+static unsigned char *embedded(const char *html, size_t *len)
+{
+    const char *a = strstr(html, "id=\"gpb-scenario-download\"");
+    ck_assert_ptr_nonnull(a);
+    const char *h = strstr(a, "href=\"data:application/yaml;base64,");
+    ck_assert_ptr_nonnull(h);
+    h = strchr(h, ',') + 1;
+    const char *end = strchr(h, '"');
+    ck_assert_ptr_nonnull(end);
+    size_t n = (size_t)(end - h);
+    ck_assert_uint_eq(n % 4, 0);
+    unsigned char *out = malloc(n / 4 * 3 + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        int v[4];
+        for (int j = 0; j < 4; j++) {
+            v[j] = h[i + j] == '=' ? 0 : b64_value(h[i + j]);
+            ck_assert_msg(v[j] >= 0, "not base64: '%c'", h[i + j]);
+        }
+        unsigned x = (unsigned)(v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3]);
+        out[k++] = (unsigned char)(x >> 16);
+        if (h[i + 2] != '=')
+            out[k++] = (unsigned char)(x >> 8);
+        if (h[i + 3] != '=')
+            out[k++] = (unsigned char)x;
+    }
+    *len = k;
+    return out;
+}
+
+/* A file read from disk comes back from the page byte for byte. */
+START_TEST(embedded_file_round_trips)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/report/names.yaml", data_dir());
+    size_t flen, elen, slen;
+    char *file = slurp(path, &flen);
+    gpb_scenario *s = load_data("report/names.yaml");
+    const char *kept = gpb_scenario_text(s, &slen);
+    ck_assert_uint_eq(slen, flen);
+    ck_assert(memcmp(kept, file, flen) == 0);
+    ck_assert_ptr_null(gpb_scenario_overrides(s));
+    char *html = html_of(s, 256);
+    unsigned char *back = embedded(html, &elen);
+    ck_assert_uint_eq(elen, flen);
+    ck_assert(memcmp(back, file, flen) == 0);
+    ck_assert_ptr_nonnull(strstr(html, "download=\"names.yaml\""));
+    ck_assert_ptr_nonnull(strstr(html, "<pre class=\"scenario\" "
+                                       "id=\"gpb-scenario\" lang=\"zh\">"));
+    free(back);
+    free(file);
+    gpb_free(html);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Text that could break out of an attribute or a script, with CRLF line
+   ends, a missing final newline and every base64 padding length: exact. */
+START_TEST(embedded_text_is_exact)
+{
+    static const char *const tails[3] = {"", "#", "##"};
+    for (int t = 0; t < 3; t++) {
+        char yaml[1024];
+        int n = snprintf(
+            yaml, sizeof yaml,
+            "# \"quotes\" & <b>tags</b> </script><script>alert(1)</script>\r\n"
+            "gpubudget: 1\r\n"
+            "name: 'it''s 千卡 </pre>'\r\n"
+            "company: {cash: $1M}\r\n"
+            "team: [{role: a, count: 1, salary_per_year: $100k}]\r\n"
+            "%s",
+            tails[t]);
+        gpb_scenario *s = NULL;
+        ck_assert_int_eq(gpb_scenario_load_string(yaml, (size_t)n, NULL, &s,
+                                                  NULL),
+                         GPB_OK);
+        char *html = html_of(s, 128);
+        size_t len;
+        unsigned char *back = embedded(html, &len);
+        ck_assert_uint_eq(len, (size_t)n);
+        ck_assert(memcmp(back, yaml, len) == 0);
+        /* The text shown for reading is escaped: the page has exactly the
+           scripts it writes itself. */
+        ck_assert_ptr_null(strstr(html, "<script>alert(1)"));
+        ck_assert_ptr_null(strstr(html, "<b>tags</b>"));
+        ck_assert_ptr_nonnull(strstr(html, "download=\"scenario.yaml\""));
+        free(back);
+        gpb_free(html);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
+/* The built-in scenario embeds its built-in text; overrides are kept and
+   shown, since the file alone is not what ran. */
+START_TEST(embedded_default_and_overrides)
+{
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(gpb_scenario_load_default(&s, NULL), GPB_OK);
+    size_t len;
+    const char *text = gpb_scenario_text(s, &len);
+    ck_assert_str_eq(text, gpb_scenario_default_text());
+    ck_assert_uint_eq(len, strlen(gpb_scenario_default_text()));
+    char *html = html_of(s, 128);
+    ck_assert_ptr_nonnull(strstr(html, "download=\"qianka-month.yaml\""));
+    gpb_free(html);
+    gpb_scenario_free(s);
+
+    const char *yaml = "gpubudget: 1\nname: o\ncompany: {cash: $1M}\n";
+    ck_assert_int_eq(gpb_scenario_load_string_with_overrides(
+                         yaml, strlen(yaml), "x/o.yml", "company.cash=$2M",
+                         &s, NULL),
+                     GPB_OK);
+    ck_assert_str_eq(gpb_scenario_overrides(s), "company.cash=$2M");
+    ck_assert_str_eq(gpb_scenario_text(s, NULL), yaml);
+    html = html_of(s, 128);
+    ck_assert_ptr_nonnull(strstr(html, "<code id=\"gpb-scenario-overrides\">"
+                                       "company.cash=$2M</code>"));
+    ck_assert_ptr_nonnull(strstr(html, "download=\"o.yml\""));
+    gpb_free(html);
+    gpb_scenario_free(s);
+    ck_assert_ptr_null(gpb_scenario_text(NULL, &len));
+    ck_assert_uint_eq(len, 0);
+}
+END_TEST
+
+static Suite *report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("labels");
+    tcase_add_test(tc, labels_use_the_names_in_the_file);
+    tcase_add_test(tc, labels_are_unique);
+    tcase_add_test(tc, labels_fall_back_to_the_index);
+    tcase_add_test(tc, results_and_sensitivity_carry_labels);
+    tcase_add_test(tc, json_has_labels_beside_paths);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("units");
+    tcase_add_test(tc, every_key_has_a_unit);
+    tcase_add_loop_test(tc, units_per_input_kind, 0,
+                        (int)(sizeof UNIT_CASES / sizeof UNIT_CASES[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("html");
+    tcase_add_test(tc, sources_table_only_with_sources);
+    tcase_add_test(tc, html_names_inputs_and_marks_chinese);
+    tcase_add_test(tc, embedded_file_round_trips);
+    tcase_add_test(tc, embedded_text_is_exact);
+    tcase_add_test(tc, embedded_default_and_overrides);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(report_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

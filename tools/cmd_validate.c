@@ -1,19 +1,27 @@
 /* gpubudget validate FILE...: lint scenarios, every problem of every file. */
-#include <string.h>
-
 #include "cli.h"
 
 int cmd_validate(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help")) {
-        printf("usage: gpubudget validate FILE...\n"
-               "Loads each scenario and lists every problem with its file, "
-               "line, column\nand key. Exit status 2 when any file has a "
-               "problem.\n");
-        return argc < 2 ? CLI_BAD_INPUT : CLI_OK;
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_VALIDATE, argc, argv);
+    int strict = 0, c;
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_STOP: return p.status;
+        case CLI_KEY_STRICT: strict = 1; break;
+        default: return cli_parser_unhandled(&p, c);
+        }
     }
-    int bad = 0;
-    for (int i = 1; i < argc; i++) {
+    if (optind >= argc) {
+        cli_error("validate: name one or more scenario files (see "
+                  "'gpubudget validate --help')");
+        return CLI_BAD_INPUT;
+    }
+    /* Warnings (plans that load but cannot work) make --strict exit 1;
+       the loader does not report any yet. */
+    int bad = 0, warnings = 0;
+    for (int i = optind; i < argc; i++) {
         gpb_scenario *s = NULL;
         if (cli_load_scenario(argv[i], &s)) {
             bad++;
@@ -24,5 +32,7 @@ int cmd_validate(int argc, char **argv)
                gpb_scenario_training_count(s));
         gpb_scenario_free(s);
     }
-    return bad ? CLI_BAD_INPUT : CLI_OK;
+    if (bad)
+        return CLI_BAD_INPUT;
+    return strict && warnings ? CLI_CHECK_FAILED : CLI_OK;
 }

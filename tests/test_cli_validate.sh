@@ -48,7 +48,7 @@ expect 0 "validate strict clean" -- "$GPB" validate --strict \
     "$ROOT/scenarios/qianka-month.yaml"
 contains out "qianka-month.yaml: ok" "a clean scenario is ok"
 expect 2 "validate unknown option" -- "$GPB" validate --strcit "$f"
-contains err "unknown option '--strcit'" "unknown option named"
+contains err "option '--strcit'; did you mean '--strict'?" "unknown option named, with the near one"
 
 # YAML hints: errors, exit 2 with or without --strict, with their place.
 # errs CASE LINE COL PATH MESSAGE

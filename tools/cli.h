@@ -7,8 +7,22 @@
 
 #include "gpubudget/gpubudget.h"
 
+#include "cli_options.h"
+
 /* Exit statuses (DESIGN.md, Interfaces). */
 enum { CLI_OK = 0, CLI_CHECK_FAILED = 1, CLI_BAD_INPUT = 2, CLI_INTERNAL = 3 };
+
+/* Defaults of the commands that the option table prints. The simulation's
+   paths and seed are gpb_sim_options_default's (tests/test_cli_options.sh
+   checks that they agree). */
+#define CLI_DEFAULT_PATHS 10000
+#define CLI_DEFAULT_SEED 20230225
+/* check: p's standard error is at most 0.5% (0.1% near the 1% threshold),
+   and all of scenarios/ checks in about two seconds on two cores. */
+#define CLI_CHECK_DEFAULT_PATHS 10000
+/* run --precision: the cap on paths when --max-paths is not given (10,000
+   doubled seven times). */
+#define CLI_RUN_DEFAULT_MAX_PATHS 1280000u
 
 /* Prints "gpubudget: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,6 +74,17 @@ int cmd_rent_vs_buy(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_raise(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/*
+ * Writes text to path whole or not at all: to a temporary file in the same
+ * directory, then renamed over path (replace) or linked to it only if
+ * nothing is there yet (!replace, so an existing file is never touched,
+ * even by a race). Prints why on failure and returns -1; returns 1 without
+ * writing when !replace and path exists; 0 on success.
+ */
+int cli_write_file(const char *path, const char *text, int replace);
 
 /* Loads a scenario file (the built-in default when path is NULL), printing
    every problem on stderr. Returns 0 on success. */

@@ -1,8 +1,10 @@
 /* Output and error helpers for the gpubudget command. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -173,6 +175,56 @@ int cli_parse_sim_option(const char *opt, const char *text,
             return -1;
         so->threads = (int)v;
     } else {
+        return -1;
+    }
+    return 0;
+}
+
+int cli_write_file(const char *path, const char *text, int replace)
+{
+    /* The temporary name is in path's directory, so rename and link stay
+       on one file system. */
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
+                         (long)getpid()) >= sizeof tmp) {
+        cli_error("cannot write '%s': the name is too long", path);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    int ok = fputs(text, f) >= 0 && fflush(f) == 0 &&
+             (fsync(fileno(f)) == 0 || errno == EINVAL);
+    int err = ok ? 0 : errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (ok && replace) {
+        ok = rename(tmp, path) == 0;
+        err = ok ? 0 : errno;
+    } else if (ok) {
+        ok = link(tmp, path) == 0;
+        err = ok ? 0 : errno;
+        if (!ok && err != EEXIST) {
+            /* A file system without hard links: rename, after looking. */
+            if (access(path, F_OK) == 0) {
+                err = EEXIST;
+            } else {
+                ok = rename(tmp, path) == 0;
+                err = ok ? 0 : errno;
+            }
+        }
+        remove(tmp);
+        if (!ok && err == EEXIST)
+            return 1;
+    }
+    if (!ok) {
+        remove(tmp);
+        cli_error("cannot write '%s': %s", path,
+                  err ? strerror(err) : "write error");
         return -1;
     }
     return 0;

@@ -7,7 +7,6 @@
  * prints text, JSON or the Markdown of docs/claims.md.
  */
 #include <dirent.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -17,11 +16,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* Paths per scenario, as `gpubudget run`: p's standard error is at most
-   0.5% (and 0.1% near the 1% threshold), and all of scenarios/ checks in
-   about two seconds on two cores. */
-#define CHECK_DEFAULT_PATHS 10000
 
 #ifndef GPB_SOURCE_SCENARIOS_DIR
 #define GPB_SOURCE_SCENARIOS_DIR ""
@@ -43,32 +37,6 @@ typedef struct check_args {
     int strict;
     const char *pitch;
 } check_args;
-
-static void usage(void)
-{
-    printf(
-        "usage: gpubudget check [SCENARIO...] [--paths N] [--seed S] "
-        "[--threads T]\n"
-        "                       [--json | --markdown] [--strict]\n"
-        "       gpubudget check --claim \"70B params, 2T tokens, 512 H100, "
-        "30 days, $2M\"\n"
-        "Checks every claim of the scenarios (default: every .yaml file in "
-        "the\nscenarios directory: $GPB_SCENARIOS_DIR, else the one "
-        "installed with gpubudget)\nagainst the simulation. For each: the "
-        "claimed value, the model's P5/P50/P95,\nthe probability of an "
-        "outcome at least as favourable as the claim, a verdict\n"
-        "(consistent 5-95%%, optimistic < 5%%, implausible < 1%%, "
-        "pessimistic > 95%%)\nand the input that drives the metric most.\n"
-        "  --claim TEXT  check a pitch: parameters, tokens, GPUs, duration, "
-        "budget\n"
-        "  --paths N     paths per scenario (default %d)\n"
-        "  --seed S      generator seed (default 20230225)\n"
-        "  --threads T   worker threads (default: one per core)\n"
-        "  --json        machine-readable output\n"
-        "  --markdown    the Markdown of docs/claims.md\n"
-        "  --strict      exit 1 when a claim is implausible\n",
-        CHECK_DEFAULT_PATHS);
-}
 
 /* ---- finding the scenarios ---------------------------------------------- */
 
@@ -805,57 +773,39 @@ static int check_pitch(const check_args *a)
 
 static int parse_args(int argc, char **argv, check_args *a)
 {
-    enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_MD, O_STRICT,
-           O_CLAIM, O_HELP };
-    static const struct option opts[] = {
-        {"paths", required_argument, 0, O_PATHS},
-        {"seed", required_argument, 0, O_SEED},
-        {"threads", required_argument, 0, O_THREADS},
-        {"json", no_argument, 0, O_JSON},
-        {"markdown", no_argument, 0, O_MD},
-        {"strict", no_argument, 0, O_STRICT},
-        {"claim", required_argument, 0, O_CLAIM},
-        {"help", no_argument, 0, O_HELP},
-        {0, 0, 0, 0}};
     gpb_sim_options d;
     gpb_sim_options_default(&d);
-    a->paths = CHECK_DEFAULT_PATHS;
+    a->paths = CLI_CHECK_DEFAULT_PATHS;
     a->seed = d.seed;
     a->threads = 0;
     a->out = OUT_TEXT;
     a->strict = 0;
     a->pitch = NULL;
-    optind = 1;
-    opterr = 0;
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_CHECK, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
         switch (c) {
-        case O_PATHS:
-        case O_SEED:
-        case O_THREADS: {
+        case CLI_KEY_PATHS:
+        case CLI_KEY_SEED:
+        case CLI_KEY_THREADS: {
             gpb_sim_options so;
             so.paths = a->paths;
             so.seed = a->seed;
             so.threads = a->threads;
-            if (cli_parse_sim_option(c == O_PATHS  ? "paths"
-                                     : c == O_SEED ? "seed"
-                                                   : "threads",
-                                     optarg, &so))
+            if (cli_parse_sim_option(cli_key_name(c), p.arg, &so))
                 return CLI_BAD_INPUT;
             a->paths = so.paths;
             a->seed = so.seed;
             a->threads = so.threads;
             break;
         }
-        case O_JSON: a->out = OUT_JSON; break;
-        case O_MD: a->out = OUT_MARKDOWN; break;
-        case O_STRICT: a->strict = 1; break;
-        case O_CLAIM: a->pitch = optarg; break;
-        case O_HELP: usage(); return -1;
-        default:
-            cli_error("check: unknown or incomplete option '%s'",
-                      argv[optind - 1]);
-            return CLI_BAD_INPUT;
+        case CLI_KEY_JSON: a->out = OUT_JSON; break;
+        case CLI_KEY_MARKDOWN: a->out = OUT_MARKDOWN; break;
+        case CLI_KEY_STRICT: a->strict = 1; break;
+        case CLI_KEY_CLAIM: a->pitch = p.arg; break;
+        case CLI_OPT_STOP: return p.status == CLI_OK ? -1 : p.status;
+        default: return cli_parser_unhandled(&p, c);
         }
     }
     return CLI_OK;

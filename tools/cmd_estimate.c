@@ -3,99 +3,60 @@
  * rental cost of one training run; or, given --days, the MFU the claim
  * implies. Every number comes from the compute and hardware layers.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-static void usage(void)
-{
-    printf(
-        "usage: gpubudget estimate --params N --tokens D --gpu CARD "
-        "--gpus G\n"
-        "                          [--mfu F | --days T] [--precision P]\n"
-        "                          [--price '$2.5/h'] [--active-params N]\n"
-        "                          [--recompute] [--json]\n"
-        "  --params       parameters, e.g. 70B (total; MoE: see "
-        "--active-params)\n"
-        "  --tokens       training tokens, e.g. 2T\n"
-        "  --gpu          catalog card (gpubudget gpus), e.g. H100\n"
-        "  --gpus         GPUs in the run\n"
-        "  --mfu          model FLOPs utilisation in (0, 1], e.g. 0.4 or "
-        "40%%\n"
-        "                 (default: the card's)\n"
-        "  --days         a claimed wall-clock duration: prints the implied "
-        "MFU\n"
-        "  --precision    fp32, tf32, bf16, fp16, fp8 (default: bf16, else "
-        "fp16)\n"
-        "  --price        rental price per GPU-hour (default: the catalog's)\n"
-        "  --recompute    count full activation recomputation (8·N·D)\n");
-}
-
 int cmd_estimate(int argc, char **argv)
 {
-    enum { O_PARAMS = 1000, O_TOKENS, O_GPU, O_GPUS, O_MFU, O_DAYS, O_PREC,
-           O_PRICE, O_ACTIVE, O_RECOMP, O_JSON, O_HELP };
-    static const struct option opts[] = {
-        {"params", required_argument, 0, O_PARAMS},
-        {"tokens", required_argument, 0, O_TOKENS},
-        {"gpu", required_argument, 0, O_GPU},
-        {"gpus", required_argument, 0, O_GPUS},
-        {"mfu", required_argument, 0, O_MFU},
-        {"days", required_argument, 0, O_DAYS},
-        {"precision", required_argument, 0, O_PREC},
-        {"price", required_argument, 0, O_PRICE},
-        {"active-params", required_argument, 0, O_ACTIVE},
-        {"recompute", no_argument, 0, O_RECOMP},
-        {"json", no_argument, 0, O_JSON},
-        {"help", no_argument, 0, O_HELP},
-        {0, 0, 0, 0}};
     double params = NAN, tokens = NAN, gpus = NAN, mfu = NAN, days = NAN;
     double active = 0;
     const char *gpu_name = NULL, *prec_name = NULL;
     gpb_quantity price = {NAN, GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD};
     int recompute = 0, json = 0, have_price = 0;
-    optind = 1;
-    opterr = 0;
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_ESTIMATE, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        const char *arg = p.arg;
         int bad = 0;
         switch (c) {
-        case O_PARAMS: bad = cli_parse_number("params", optarg, &params); break;
-        case O_TOKENS: bad = cli_parse_number("tokens", optarg, &tokens); break;
-        case O_GPUS: bad = cli_parse_number("gpus", optarg, &gpus); break;
-        case O_MFU:
-            bad = cli_parse_fraction("mfu", optarg, GPB_FRAC_OPEN_LO, &mfu);
+        case CLI_KEY_PARAMS:
+            bad = cli_parse_number("params", arg, &params);
             break;
-        case O_ACTIVE:
-            bad = cli_parse_number("active-params", optarg, &active);
+        case CLI_KEY_TOKENS:
+            bad = cli_parse_number("tokens", arg, &tokens);
             break;
-        case O_DAYS: {
+        case CLI_KEY_GPUS: bad = cli_parse_number("gpus", arg, &gpus); break;
+        case CLI_KEY_MFU:
+            bad = cli_parse_fraction("mfu", arg, GPB_FRAC_OPEN_LO, &mfu);
+            break;
+        case CLI_KEY_ACTIVE_PARAMS:
+            bad = cli_parse_number("active-params", arg, &active);
+            break;
+        case CLI_KEY_DAYS: {
             gpb_quantity q;
             gpb_error e;
             /* A bare number means days; "3 weeks" and "720h" work too. */
-            if (gpb_units_parse_as(optarg, GPB_QTY_DURATION, &q, &e) == 0)
+            if (gpb_units_parse_as(arg, GPB_QTY_DURATION, &q, &e) == 0)
                 days = q.value / 24.0;
             else
-                bad = cli_parse_number("days", optarg, &days);
+                bad = cli_parse_number("days", arg, &days);
             break;
         }
-        case O_GPU: gpu_name = optarg; break;
-        case O_PREC: prec_name = optarg; break;
-        case O_PRICE:
-            bad = cli_parse_qty("price", optarg, GPB_QTY_MONEY_PER_HOUR,
+        case CLI_KEY_GPU: gpu_name = arg; break;
+        case CLI_KEY_PRECISION: prec_name = arg; break;
+        case CLI_KEY_PRICE:
+            bad = cli_parse_qty("price", arg, GPB_QTY_MONEY_PER_HOUR,
                                 &price);
             have_price = 1;
             break;
-        case O_RECOMP: recompute = 1; break;
-        case O_JSON: json = 1; break;
-        case O_HELP: usage(); return CLI_OK;
-        default:
-            cli_error("estimate: unknown or incomplete option '%s'",
-                      argv[optind - 1]);
-            return CLI_BAD_INPUT;
+        case CLI_KEY_RECOMPUTE: recompute = 1; break;
+        case CLI_KEY_JSON: json = 1; break;
+        case CLI_OPT_STOP: return p.status;
+        default: return cli_parser_unhandled(&p, c);
         }
         if (bad)
             return CLI_BAD_INPUT;
@@ -191,8 +152,10 @@ int cmd_estimate(int argc, char **argv)
     const char *price_src = "given";
     if (!have_price) {
         if (!(gpu->rent_usd_per_hour > 0)) {
-            cli_error("the catalog has no rental price for %s (%s); give "
-                      "--price",
+            cli_error("estimate: the cost needs a rental price, and the "
+                      "catalog has none for %s (%s)\n  pass the price per "
+                      "GPU-hour with --price, e.g. --price '$2/h' or "
+                      "--price '¥12/h'",
                       gpu->name, gpu->rent_source);
             return CLI_BAD_INPUT;
         }

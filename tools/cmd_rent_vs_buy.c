@@ -4,58 +4,11 @@
  * Every number comes from the finance, hardware and units layers; this file
  * only parses options, converts currencies and prints.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static void usage(void)
-{
-    printf(
-        "usage: gpubudget rent-vs-buy --gpu CARD --gpus G --months T "
-        "[options]\n"
-        "Compares renting G GPUs for T months with buying them; prints the "
-        "cash of\nboth month by month, totals, NPVs and the break-even "
-        "points.\n\n"
-        "  --utilization U   fraction of hours the GPUs work (default "
-        "0.7)\n"
-        "  --rent P          price per GPU-hour (default: the catalog's)\n"
-        "  --mode M          on-demand, reserved or spot (default "
-        "on-demand)\n"
-        "  --reserved-discount F  --commitment MONTHS  --spot-discount F\n"
-        "  --preemption-loss F    --rent-change F (price change a year)\n"
-        "  --price P         price of one card (default: the catalog's)\n"
-        "  --premium X       export/scarcity multiplier on the card price\n"
-        "  --overhead F      servers and network per unit of card price "
-        "(0.3)\n"
-        "  --overhead-per-node P  --gpus-per-node N (8)\n"
-        "  --lead-time T     months from order to delivery, rented "
-        "meanwhile\n"
-        "  --tariff P        electricity per kWh (default $0.0806)\n"
-        "  --pue X (1.58)    --server-overhead X (1.82)  --idle-power F "
-        "(0.15)\n"
-        "  --tdp W           GPU power (default: the catalog's)\n"
-        "  --colo P          colocation per kW-month (default $150)\n"
-        "  --maintenance F   share of capex a year (0.1)\n"
-        "  --depreciation M  straight-line or declining-balance; --life "
-        "MONTHS (60)\n"
-        "  --resale-decline F  value lost a year (0.3); --resale-floor F\n"
-        "  --financing M     cash, loan or lease; --loan-frac F (0.7)\n"
-        "  --loan-rate F (0.12)  --loan-months N (36)\n"
-        "  --lease-frac F    lease payment a month per unit of capex "
-        "(0.0332)\n"
-        "  --lease-payment P lease payment a month, instead\n"
-        "  --rent-out-price P  --rent-out-util F   let idle owned hours\n"
-        "  --discount-rate F annual rate for NPVs (0.12)\n"
-        "  --scenario FILE   uncertain inputs from the scenario's first "
-        "fleet and the\n"
-        "                    rental price of its run: P(buying is cheaper)\n"
-        "  --paths N  --seed S   Monte Carlo paths (10000) and seed\n"
-        "  --json            every month and every total as JSON\n"
-        "Defaults and their sources: docs/finance.md.\n");
-}
 
 /* What an option's value is. K_FRAC is a fraction in [0, 1] and
    K_FRAC_BELOW1 one in [0, 1) (finance.h's _frac fields). */
@@ -69,7 +22,7 @@ typedef struct money {
 } money;
 
 struct spec {
-    const char *name;
+    cli_key key;
     enum kind kind;
     void *dst;
 };
@@ -91,15 +44,16 @@ static int parse_months(const char *opt, const char *text, double *out)
 
 static int parse_one(const struct spec *s, const char *arg)
 {
+    const char *name = cli_key_name((int)s->key);
     switch (s->kind) {
     case K_NUM:
-        return cli_parse_number(s->name, arg, s->dst);
+        return cli_parse_number(name, arg, s->dst);
     case K_FRAC:
-        return cli_parse_fraction(s->name, arg, GPB_FRAC_CLOSED, s->dst);
+        return cli_parse_fraction(name, arg, GPB_FRAC_CLOSED, s->dst);
     case K_FRAC_BELOW1:
-        return cli_parse_fraction(s->name, arg, GPB_FRAC_OPEN_HI, s->dst);
+        return cli_parse_fraction(name, arg, GPB_FRAC_OPEN_HI, s->dst);
     case K_MONTHS:
-        return parse_months(s->name, arg, s->dst);
+        return parse_months(name, arg, s->dst);
     case K_MONEY:
     case K_PER_HOUR:
     case K_PER_KWH: {
@@ -115,7 +69,7 @@ static int parse_one(const struct spec *s, const char *arg)
             m->given = 1;
             return 0;
         }
-        if (cli_parse_qty(s->name, arg, k, &m->q) != 0)
+        if (cli_parse_qty(name, arg, k, &m->q) != 0)
             return -1;
         m->given = 1;
         return 0;
@@ -229,7 +183,7 @@ typedef struct opts {
     double resale_decline, resale_floor, loan_frac, loan_rate, loan_months;
     double lease_frac, rent_out_util, discount_rate;
     money rent, price, tariff, colo, overhead_node, lease_payment, rent_out;
-    int json, help;
+    int json;
     const char *scenario, *paths_text, *seed_text;
 } opts;
 
@@ -743,87 +697,92 @@ int cmd_rent_vs_buy(int argc, char **argv)
     o.discount_rate = NAN; /* the default, or the scenario's */
 
     const struct spec specs[] = {
-        {"gpu", K_STR, &o.gpu},
-        {"gpus", K_NUM, &o.gpus},
-        {"months", K_MONTHS, &o.months},
-        {"utilization", K_FRAC, &o.util},
-        {"utilisation", K_FRAC, &o.util},
-        {"rent", K_PER_HOUR, &o.rent},
-        {"mode", K_STR, &o.mode},
-        {"reserved-discount", K_FRAC, &o.reserved_discount},
-        {"commitment", K_MONTHS, &o.commitment},
-        {"spot-discount", K_FRAC, &o.spot_discount},
-        {"preemption-loss", K_FRAC_BELOW1, &o.preemption},
-        {"rent-change", K_NUM, &o.rent_change},
-        {"price", K_MONEY, &o.price},
-        {"premium", K_NUM, &o.premium},
-        {"overhead", K_NUM, &o.overhead},
-        {"overhead-per-node", K_MONEY, &o.overhead_node},
-        {"gpus-per-node", K_NUM, &o.gpus_per_node},
-        {"lead-time", K_MONTHS, &o.lead},
-        {"tariff", K_PER_KWH, &o.tariff},
-        {"pue", K_NUM, &o.pue},
-        {"server-overhead", K_NUM, &o.server_overhead},
-        {"idle-power", K_FRAC, &o.idle},
-        {"tdp", K_NUM, &o.tdp},
-        {"colo", K_MONEY, &o.colo},
-        {"maintenance", K_FRAC, &o.maintenance},
-        {"depreciation", K_STR, &o.depreciation},
-        {"life", K_MONTHS, &o.life},
-        {"resale-decline", K_FRAC, &o.resale_decline},
-        {"resale-floor", K_FRAC, &o.resale_floor},
-        {"financing", K_STR, &o.financing},
-        {"loan-frac", K_FRAC, &o.loan_frac},
-        {"loan-rate", K_NUM, &o.loan_rate},
-        {"loan-months", K_MONTHS, &o.loan_months},
-        {"lease-frac", K_FRAC, &o.lease_frac},
-        {"lease-payment", K_MONEY, &o.lease_payment},
-        {"rent-out-price", K_PER_HOUR, &o.rent_out},
-        {"rent-out-util", K_FRAC, &o.rent_out_util},
-        {"discount-rate", K_NUM, &o.discount_rate},
-        {"scenario", K_STR, &o.scenario},
-        {"paths", K_STR, &o.paths_text},
-        {"seed", K_STR, &o.seed_text},
-        {"json", K_FLAG, &o.json},
-        {"help", K_FLAG, &o.help},
+        {CLI_KEY_GPU, K_STR, &o.gpu},
+        {CLI_KEY_GPUS, K_NUM, &o.gpus},
+        {CLI_KEY_MONTHS, K_MONTHS, &o.months},
+        {CLI_KEY_UTILIZATION, K_FRAC, &o.util},
+        {CLI_KEY_UTILISATION, K_FRAC, &o.util},
+        {CLI_KEY_RENT, K_PER_HOUR, &o.rent},
+        {CLI_KEY_MODE, K_STR, &o.mode},
+        {CLI_KEY_RESERVED_DISCOUNT, K_FRAC, &o.reserved_discount},
+        {CLI_KEY_COMMITMENT, K_MONTHS, &o.commitment},
+        {CLI_KEY_SPOT_DISCOUNT, K_FRAC, &o.spot_discount},
+        {CLI_KEY_PREEMPTION_LOSS, K_FRAC_BELOW1, &o.preemption},
+        {CLI_KEY_RENT_CHANGE, K_NUM, &o.rent_change},
+        {CLI_KEY_PRICE, K_MONEY, &o.price},
+        {CLI_KEY_PREMIUM, K_NUM, &o.premium},
+        {CLI_KEY_OVERHEAD, K_NUM, &o.overhead},
+        {CLI_KEY_OVERHEAD_PER_NODE, K_MONEY, &o.overhead_node},
+        {CLI_KEY_GPUS_PER_NODE, K_NUM, &o.gpus_per_node},
+        {CLI_KEY_LEAD_TIME, K_MONTHS, &o.lead},
+        {CLI_KEY_TARIFF, K_PER_KWH, &o.tariff},
+        {CLI_KEY_PUE, K_NUM, &o.pue},
+        {CLI_KEY_SERVER_OVERHEAD, K_NUM, &o.server_overhead},
+        {CLI_KEY_IDLE_POWER, K_FRAC, &o.idle},
+        {CLI_KEY_TDP, K_NUM, &o.tdp},
+        {CLI_KEY_COLO, K_MONEY, &o.colo},
+        {CLI_KEY_MAINTENANCE, K_FRAC, &o.maintenance},
+        {CLI_KEY_DEPRECIATION, K_STR, &o.depreciation},
+        {CLI_KEY_LIFE, K_MONTHS, &o.life},
+        {CLI_KEY_RESALE_DECLINE, K_FRAC, &o.resale_decline},
+        {CLI_KEY_RESALE_FLOOR, K_FRAC, &o.resale_floor},
+        {CLI_KEY_FINANCING, K_STR, &o.financing},
+        {CLI_KEY_LOAN_FRAC, K_FRAC, &o.loan_frac},
+        {CLI_KEY_LOAN_RATE, K_NUM, &o.loan_rate},
+        {CLI_KEY_LOAN_MONTHS, K_MONTHS, &o.loan_months},
+        {CLI_KEY_LEASE_FRAC, K_FRAC, &o.lease_frac},
+        {CLI_KEY_LEASE_PAYMENT, K_MONEY, &o.lease_payment},
+        {CLI_KEY_RENT_OUT_PRICE, K_PER_HOUR, &o.rent_out},
+        {CLI_KEY_RENT_OUT_UTIL, K_FRAC, &o.rent_out_util},
+        {CLI_KEY_DISCOUNT_RATE, K_NUM, &o.discount_rate},
+        {CLI_KEY_SCENARIO, K_STR, &o.scenario},
+        {CLI_KEY_PATHS, K_STR, &o.paths_text},
+        {CLI_KEY_SEED, K_STR, &o.seed_text},
+        {CLI_KEY_JSON, K_FLAG, &o.json},
     };
     enum { NSPEC = sizeof specs / sizeof specs[0] };
-    struct option lopts[NSPEC + 1];
-    for (int k = 0; k < NSPEC; k++) {
-        lopts[k].name = specs[k].name;
-        lopts[k].has_arg = specs[k].kind == K_FLAG ? no_argument
-                                                   : required_argument;
-        lopts[k].flag = NULL;
-        lopts[k].val = 1000 + k;
-    }
-    memset(&lopts[NSPEC], 0, sizeof lopts[NSPEC]);
-
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
-        if (c < 1000 || c >= 1000 + NSPEC) {
-            cli_error("rent-vs-buy: unknown or incomplete option '%s'",
-                      argv[optind - 1]);
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_RENT_VS_BUY, argc, argv);
+    int c, given[NSPEC] = {0};
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        if (c == CLI_OPT_STOP)
+            return p.status;
+        int k = 0;
+        while (k < NSPEC && (int)specs[k].key != c)
+            k++;
+        if (k == NSPEC)
+            return cli_parser_unhandled(&p, c);
+        if (parse_one(&specs[k], p.arg) != 0)
             return CLI_BAD_INPUT;
-        }
-        if (parse_one(&specs[c - 1000], optarg) != 0)
-            return CLI_BAD_INPUT;
-        if (o.help) {
-            usage();
-            return CLI_OK;
-        }
+        given[k] = 1;
     }
     if (optind < argc) {
         cli_error("rent-vs-buy: unexpected argument '%s'", argv[optind]);
         return CLI_BAD_INPUT;
     }
-    if (o.scenario) {
-        if (o.gpu || !isnan(o.gpus) || !isnan(o.months)) {
+    /* The options of the two forms (see the usage): an option of one form
+       given to the other would be ignored, so it is refused. */
+    for (int k = 0; k < NSPEC; k++) {
+        int of_scenario = specs[k].key == CLI_KEY_SCENARIO ||
+                          specs[k].key == CLI_KEY_PATHS ||
+                          specs[k].key == CLI_KEY_SEED;
+        int of_both = specs[k].key == CLI_KEY_DISCOUNT_RATE ||
+                      specs[k].key == CLI_KEY_JSON;
+        if (!given[k] || of_both || of_scenario == !!o.scenario)
+            continue;
+        const char *name = cli_key_name((int)specs[k].key);
+        if (o.scenario && (o.gpu || !isnan(o.gpus) || !isnan(o.months)))
             cli_error("rent-vs-buy --scenario takes the work and the cards "
                       "from the scenario: drop --gpu, --gpus and --months");
-            return CLI_BAD_INPUT;
-        }
+        else if (o.scenario)
+            cli_error("rent-vs-buy --scenario takes the work, the cards and "
+                      "their costs from the scenario: drop --%s",
+                      name);
+        else
+            cli_error("rent-vs-buy: --%s goes with --scenario", name);
+        return CLI_BAD_INPUT;
+    }
+    if (o.scenario) {
         return rvb_scenario(o.scenario, o.paths_text, o.seed_text,
                             o.discount_rate, o.json);
     }

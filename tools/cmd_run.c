@@ -4,7 +4,6 @@
  * xlsx workbook, the HTML page and the raw samples).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,9 +13,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* Default cap on paths for --precision (10,000 doubled seven times). */
-#define RUN_DEFAULT_MAX_PATHS 1280000u
 
 static double now_s(void)
 {
@@ -408,27 +404,6 @@ static void print_summary(const gpb_scenario *s, const view *v,
 
 /* ---- files ------------------------------------------------------------ */
 
-static int write_file(const char *path, const char *text)
-{
-    /* Write to a temporary name and rename, so an existing file is never
-       left half-written. */
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        cli_error("cannot write '%s'", path);
-        return -1;
-    }
-    int ok = fputs(text, f) >= 0;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        cli_error("cannot write '%s'", path);
-        return -1;
-    }
-    return 0;
-}
-
 typedef struct run_args {
     const char *scenario;
     size_t paths, max_paths, swing_paths;
@@ -442,38 +417,14 @@ typedef struct run_args {
     double confidence;
     int timings;        /* --timings: phase times on stderr */
     int trace;          /* --trace-path given */
+    int swing_given;    /* --swing-paths given */
     uint64_t trace_path;
 } run_args;
 
-static int parse_common(int argc, char **argv, run_args *a, int is_raise)
+/* Parses the options of run or raise (the table has which each takes).
+   Returns 0, -1 after printing the help, or the exit status. */
+static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
 {
-    enum { O_PATHS = 1000, O_SEED, O_THREADS, O_JSON, O_CSV, O_QMC, O_MONTHS,
-           O_CONF, O_QUIET, O_HELP, O_XLSX, O_HTML, O_SAMPLES_CSV, O_SAMPLES,
-           O_OUTDIR, O_CURRENCY, O_PRECISION, O_MAX_PATHS, O_SWING_PATHS,
-           O_TRACE, O_TIMINGS };
-    static const struct option opts[] = {
-        {"paths", required_argument, 0, O_PATHS},
-        {"seed", required_argument, 0, O_SEED},
-        {"threads", required_argument, 0, O_THREADS},
-        {"json", no_argument, 0, O_JSON},
-        {"csv", required_argument, 0, O_CSV},
-        {"qmc", no_argument, 0, O_QMC},
-        {"months", required_argument, 0, O_MONTHS},
-        {"confidence", required_argument, 0, O_CONF},
-        {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, O_HELP},
-        {"xlsx", required_argument, 0, O_XLSX},
-        {"html", required_argument, 0, O_HTML},
-        {"samples-csv", required_argument, 0, O_SAMPLES_CSV},
-        {"samples", no_argument, 0, O_SAMPLES},
-        {"output-dir", required_argument, 0, O_OUTDIR},
-        {"currency", required_argument, 0, O_CURRENCY},
-        {"precision", required_argument, 0, O_PRECISION},
-        {"max-paths", required_argument, 0, O_MAX_PATHS},
-        {"swing-paths", required_argument, 0, O_SWING_PATHS},
-        {"trace-path", required_argument, 0, O_TRACE},
-        {"timings", no_argument, 0, O_TIMINGS},
-        {0, 0, 0, 0}};
     gpb_sim_options d;
     gpb_sim_options_default(&d);
     memset(a, 0, sizeof *a);
@@ -481,122 +432,110 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
     a->seed = d.seed;
     a->confidence = 0.9;
     a->swing_paths = GPB_SENS_DEFAULT_SWING_PATHS;
-    optind = 1;
-    opterr = 0;
+    cli_parser p;
+    cli_parser_init(&p, cmd, argc, argv);
     int c;
     double v;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (is_raise && c >= O_XLSX && c != O_HELP)
-            goto bad;
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        const char *arg = p.arg;
         switch (c) {
-        case O_PATHS:
-        case O_MAX_PATHS:
+        case CLI_OPT_STOP:
+            return p.status == CLI_OK ? -1 : p.status;
+        case CLI_KEY_PATHS:
+        case CLI_KEY_MAX_PATHS:
             {
                 char hint[64];
                 snprintf(hint, sizeof hint, "from 1 to %llu",
                          (unsigned long long)GPB_SIM_MAX_PATHS);
-                if (cli_parse_whole(c == O_PATHS ? "paths" : "max-paths",
-                                    optarg, 1, GPB_SIM_MAX_PATHS, hint, &v))
+                if (cli_parse_whole(cli_key_name(c), arg, 1,
+                                    GPB_SIM_MAX_PATHS, hint, &v))
                     return CLI_BAD_INPUT;
             }
-            *(c == O_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
+            *(c == CLI_KEY_PATHS ? &a->paths : &a->max_paths) = (size_t)v;
             break;
-        case O_TIMINGS:
+        case CLI_KEY_TIMINGS:
             a->timings = 1;
             break;
-        case O_TRACE:
-            if (is_raise)
-                goto bad;
-            if (cli_parse_whole("trace-path", optarg, 0,
+        case CLI_KEY_TRACE_PATH:
+            if (cli_parse_whole("trace-path", arg, 0,
                                 (double)GPB_SIM_MAX_PATHS - 1,
                                 "a path number from 0 to --paths − 1", &v))
                 return CLI_BAD_INPUT;
             a->trace = 1;
             a->trace_path = (uint64_t)v;
             break;
-        case O_SWING_PATHS:
-            if (cli_parse_whole("swing-paths", optarg, 0, 1e7,
+        case CLI_KEY_SWING_PATHS:
+            if (cli_parse_whole("swing-paths", arg, 0, 1e7,
                                 "from 0 (no swing) to 10M", &v))
                 return CLI_BAD_INPUT;
             a->swing_paths = (size_t)v;
+            a->swing_given = 1;
             break;
-        case O_SEED:
-        case O_THREADS: {
+        case CLI_KEY_SEED:
+        case CLI_KEY_THREADS: {
             gpb_sim_options so;
             so.seed = a->seed;
             so.threads = a->threads;
-            if (cli_parse_sim_option(c == O_SEED ? "seed" : "threads",
-                                     optarg, &so))
+            if (cli_parse_sim_option(cli_key_name(c), arg, &so))
                 return CLI_BAD_INPUT;
             a->seed = so.seed;
             a->threads = so.threads;
             break;
         }
-        case O_PRECISION:
+        case CLI_KEY_PRECISION:
             /* A fraction of the mean, e.g. 0.005 or 0.5%. */
-            if (cli_parse_fraction("precision", optarg, GPB_FRAC_OPEN, &v))
+            if (cli_parse_fraction("precision", arg, GPB_FRAC_OPEN, &v))
                 return CLI_BAD_INPUT;
             a->precision = v;
             break;
-        case O_CURRENCY: {
+        case CLI_KEY_CURRENCY: {
             gpb_error e;
-            if (gpb_currency_from_code(optarg, &a->currency, &e) != GPB_OK ||
+            if (gpb_currency_from_code(arg, &a->currency, &e) != GPB_OK ||
                 a->currency == GPB_CURRENCY_NONE) {
-                cli_error("--currency '%s': expected USD, CNY or EUR", optarg);
+                cli_error("--currency '%s': expected USD, CNY or EUR", arg);
                 return CLI_BAD_INPUT;
             }
             break;
         }
-        case O_JSON:
+        case CLI_KEY_JSON:
             a->json = 1;
             break;
-        case O_CSV:
-            a->csv = optarg;
+        case CLI_KEY_CSV:
+            a->csv = arg;
             break;
-        case O_XLSX:
-            a->xlsx = optarg;
+        case CLI_KEY_XLSX:
+            a->xlsx = arg;
             break;
-        case O_HTML:
-            a->html = optarg;
+        case CLI_KEY_HTML:
+            a->html = arg;
             break;
-        case O_SAMPLES_CSV:
-            a->samples_csv = optarg;
+        case CLI_KEY_SAMPLES_CSV:
+            a->samples_csv = arg;
             break;
-        case O_SAMPLES:
+        case CLI_KEY_SAMPLES:
             a->samples = 1;
             break;
-        case O_OUTDIR:
-            a->output_dir = optarg;
+        case CLI_KEY_OUTPUT_DIR:
+            a->output_dir = arg;
             break;
-        case O_QMC:
+        case CLI_KEY_QMC:
             a->quasi = 1;
             break;
-        case O_QUIET:
+        case CLI_KEY_QUIET:
             a->quiet = 1;
             break;
-        case O_MONTHS:
-            if (!is_raise || cli_parse_number("months", optarg, &v))
-                goto bad;
-            if (!(v >= 1 && v <= 600 && v == floor(v))) {
-                cli_error("--months must be a whole number from 1 to 600");
+        case CLI_KEY_MONTHS:
+            if (cli_parse_whole("months", arg, 1, 600, "from 1 to 600", &v))
                 return CLI_BAD_INPUT;
-            }
             a->months = (int)v;
             break;
-        case O_CONF:
-            if (!is_raise)
-                goto bad;
-            if (cli_parse_fraction("confidence", optarg, GPB_FRAC_OPEN, &v))
+        case CLI_KEY_CONFIDENCE:
+            if (cli_parse_fraction("confidence", arg, GPB_FRAC_OPEN, &v))
                 return CLI_BAD_INPUT;
             a->confidence = v;
             break;
-        case O_HELP:
-            return -1;
         default:
-        bad:
-            cli_error("%s: unknown or incomplete option '%s'", argv[0],
-                      argv[optind - 1]);
-            return CLI_BAD_INPUT;
+            return cli_parser_unhandled(&p, c);
         }
     }
     if (optind < argc)
@@ -611,9 +550,15 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
         return CLI_BAD_INPUT;
     }
     if (a->trace && (a->precision || a->csv || a->xlsx || a->html ||
-                     a->samples_csv || a->output_dir)) {
+                     a->samples_csv || a->output_dir || a->samples ||
+                     a->timings || a->swing_given)) {
         cli_error("--trace-path replays one path: it goes with --paths, "
                   "--seed, --qmc, --currency and --json only");
+        return CLI_BAD_INPUT;
+    }
+    if (a->samples && !a->xlsx && !a->output_dir) {
+        cli_error("--samples adds a sheet to the workbook: it goes with "
+                  "--xlsx FILE or --output-dir DIR");
         return CLI_BAD_INPUT;
     }
     if (a->max_paths && !a->precision) {
@@ -622,9 +567,9 @@ static int parse_common(int argc, char **argv, run_args *a, int is_raise)
     }
     if (a->precision) {
         if (!a->max_paths)
-            a->max_paths = a->paths > RUN_DEFAULT_MAX_PATHS
+            a->max_paths = a->paths > CLI_RUN_DEFAULT_MAX_PATHS
                                ? a->paths
-                               : RUN_DEFAULT_MAX_PATHS;
+                               : CLI_RUN_DEFAULT_MAX_PATHS;
         if (a->max_paths < a->paths) {
             cli_error("--max-paths (%zu) is below --paths (%zu)",
                       a->max_paths, a->paths);
@@ -724,7 +669,7 @@ static int emit(const char *path, gpb_status st, char *text,
         gpb_free(text);
         return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
-    int rc = write_file(path, text) ? CLI_BAD_INPUT : CLI_OK;
+    int rc = cli_write_file(path, text, 1) ? CLI_BAD_INPUT : CLI_OK;
     gpb_free(text);
     return rc;
 }
@@ -791,21 +736,127 @@ static int write_reports(const run_args *a, const gpb_scenario *s,
 
 /* ---- one path ----------------------------------------------------------- */
 
-/* A money cell of the trace table: compact, blank for zero. */
-static void trace_cell(double x, gpb_currency cur, int width)
+/* One column of a path's month-by-month ledger. */
+typedef struct ledger_col {
+    char head[48];
+    char (*cell)[48]; /* one a month; "" for nothing */
+    int width;        /* display columns of the widest of head and cells */
+} ledger_col;
+
+/* Prints columns [from, to) of the ledger: the month, then each column
+   right-aligned; `mark` after the cash column's panel's rows. */
+static void print_panel(const ledger_col *cols, int from, int to, int H,
+                        int oc, int mark)
 {
-    char b[48] = "";
-    if (x != 0)
-        cli_format_money(x, cur, b, sizeof b);
-    fputc(' ', stdout);
-    cli_print_right(b, width);
+    printf("  %5s", "month");
+    for (int k = from; k < to; k++) {
+        fputc(' ', stdout);
+        cli_print_right(cols[k].head, cols[k].width);
+    }
+    fputc('\n', stdout);
+    for (int m = 0; m < H; m++) {
+        printf("  %5d", m);
+        for (int k = from; k < to; k++) {
+            fputc(' ', stdout);
+            cli_print_right(cols[k].cell[m], cols[k].width);
+        }
+        if (mark && m == oc)
+            printf("  ← out of cash");
+        fputc('\n', stdout);
+    }
+}
+
+/*
+ * The path's ledger month by month: a column per category it booked (money
+ * out −, in +), the closing cash and each run's progress in percent. It
+ * keeps to 80 columns: columns that do not fit beside the first ones go
+ * into further panels, each with the month column.
+ */
+static void print_ledger(const gpb_scenario *s, const gpb_trace *t,
+                         double rate, gpb_currency cur)
+{
+    enum { WIDTH = 80, MONTH_W = 7, MARK_W = 15 };
+    int H = gpb_trace_months(t);
+    size_t nr = gpb_trace_run_count(t);
+    size_t max = GPB_CAT_COUNT + 1 + nr;
+    ledger_col *cols = calloc(max, sizeof *cols);
+    char (*cells)[48] = calloc(max * (size_t)(H > 0 ? H : 1), sizeof *cells);
+    if (!cols || !cells) {
+        printf("  (no memory for the month-by-month table)\n");
+        goto done;
+    }
+    int nc = 0, cash = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        ledger_col *col = &cols[nc];
+        col->cell = cells + (size_t)nc * (size_t)H;
+        int booked = 0;
+        for (int m = 0; m < H; m++) {
+            double x = gpb_trace_flow(t, m, (gpb_category)c) * rate;
+            if (x != 0) {
+                cli_format_money(x, cur, col->cell[m], sizeof col->cell[m]);
+                booked = 1;
+            }
+        }
+        if (!booked)
+            continue;
+        snprintf(col->head, sizeof col->head, "%s%s",
+                 gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND ? "−"
+                                                                      : "+",
+                 gpb_category_key((gpb_category)c));
+        nc++;
+    }
+    cash = nc;
+    cols[nc].cell = cells + (size_t)nc * (size_t)H;
+    snprintf(cols[nc].head, sizeof cols[nc].head, "cash");
+    for (int m = 0; m < H; m++)
+        cli_format_money(gpb_trace_cash(t, m) * rate, cur, cols[nc].cell[m],
+                         sizeof cols[nc].cell[m]);
+    nc++;
+    for (size_t k = 0; k < nr; k++, nc++) {
+        ledger_col *col = &cols[nc];
+        col->cell = cells + (size_t)nc * (size_t)H;
+        snprintf(col->head, sizeof col->head, "%.10s%%",
+                 gpb_scenario_training_name(s, k));
+        for (int m = 0; m < H; m++) {
+            double f = gpb_trace_progress(t, k, m);
+            if (f > 0 && (m == 0 || gpb_trace_progress(t, k, m - 1) < 1))
+                snprintf(col->cell[m], sizeof col->cell[m], "%.1f",
+                         100 * f);
+        }
+    }
+    for (int k = 0; k < nc; k++) {
+        cols[k].width = cli_display_width(cols[k].head);
+        for (int m = 0; m < H; m++) {
+            int w = cli_display_width(cols[k].cell[m]);
+            if (w > cols[k].width)
+                cols[k].width = w;
+        }
+    }
+    int oc = gpb_trace_out_of_cash_month(t);
+    for (int from = 0; from < nc;) {
+        int used = 2 + MONTH_W - 2, to = from, mark = 0;
+        while (to < nc) {
+            int extra = to == cash && oc >= 0 ? MARK_W : 0;
+            if (to > from && used + 1 + cols[to].width + extra > WIDTH)
+                break;
+            used += 1 + cols[to].width + extra;
+            mark |= to == cash;
+            to++;
+        }
+        if (from > 0)
+            fputc('\n', stdout);
+        print_panel(cols, from, to, H, oc, mark);
+        from = to;
+    }
+done:
+    free(cells);
+    free(cols);
 }
 
 static void print_trace(const gpb_scenario *s, const gpb_trace *t,
                         const run_args *a, double rate, gpb_currency cur)
 {
     int H = gpb_trace_months(t);
-    size_t nr = gpb_trace_run_count(t);
     print_fit(gpb_scenario_name(s), 78);
     printf("\n  path %" PRIu64 " of %zu, seed %" PRIu64 "%s; money in %s\n",
            gpb_trace_path(t), a->paths, a->seed, a->quasi ? ", Sobol" : "",
@@ -823,56 +874,9 @@ static void print_trace(const gpb_scenario *s, const gpb_trace *t,
             printf("%*s %s\n", pad > 0 ? pad : 0, "", b);
         }
     }
-    /* The categories this path booked, in registry order. */
-    int cats[GPB_CAT_COUNT], nc = 0;
-    for (int c = 0; c < GPB_CAT_COUNT; c++)
-        for (int m = 0; m < H; m++)
-            if (gpb_trace_flow(t, m, (gpb_category)c) != 0) {
-                cats[nc++] = c;
-                break;
-            }
-    const int W = 12;
-    printf("\n  %5s", "month");
-    for (int k = 0; k < nc; k++) {
-        char h[32];
-        gpb_category c = (gpb_category)cats[k];
-        snprintf(h, sizeof h, "%s%.12s",
-                 gpb_category_flow(c) == GPB_FLOW_SPEND ? "−" : "+",
-                 gpb_category_key(c));
-        fputc(' ', stdout);
-        cli_print_right(h, W);
-    }
-    fputc(' ', stdout);
-    cli_print_right("cash", W + 1);
-    for (size_t k = 0; k < nr; k++) {
-        char h[32];
-        snprintf(h, sizeof h, "%.8s%%", gpb_scenario_training_name(s, k));
-        fputc(' ', stdout);
-        cli_print_right(h, 9);
-    }
     fputc('\n', stdout);
+    print_ledger(s, t, rate, cur);
     int oc = gpb_trace_out_of_cash_month(t);
-    for (int m = 0; m < H; m++) {
-        printf("  %5d", m);
-        for (int k = 0; k < nc; k++)
-            trace_cell(gpb_trace_flow(t, m, (gpb_category)cats[k]) * rate,
-                       cur, W);
-        char b[48];
-        cli_format_money(gpb_trace_cash(t, m) * rate, cur, b, sizeof b);
-        fputc(' ', stdout);
-        cli_print_right(b, W + 1);
-        for (size_t k = 0; k < nr; k++) {
-            double f = gpb_trace_progress(t, k, m);
-            char pb[16] = "";
-            if (f > 0 && (m == 0 || gpb_trace_progress(t, k, m - 1) < 1))
-                snprintf(pb, sizeof pb, "%.1f", 100 * f);
-            fputc(' ', stdout);
-            cli_print_right(pb, 9);
-        }
-        if (m == oc)
-            printf("  ← out of cash");
-        fputc('\n', stdout);
-    }
     if (oc < 0)
         printf("  the cash lasts the %d-month horizon\n", H);
     printf("\n  metrics (the path's row of --samples-csv):\n");
@@ -940,55 +944,12 @@ done:
     return rc;
 }
 
-static void usage_run(void)
-{
-    printf(
-        "usage: gpubudget run [SCENARIO] [--paths N] [--seed S] "
-        "[--threads T] [--qmc]\n"
-        "         [--precision F [--max-paths N]] [--currency USD|CNY|EUR]\n"
-        "         [--json] [--csv FILE] [--xlsx FILE [--samples]] "
-        "[--html FILE]\n"
-        "         [--samples-csv FILE] [--output-dir DIR] "
-        "[--swing-paths N] [--quiet]\n"
-        "       gpubudget run [SCENARIO] --trace-path K [--paths N] [--seed S] "
-        "[--json]\n"
-        "Simulates SCENARIO (the built-in 千卡/月 case when none is given) "
-        "and reports\n"
-        "spend, runway and the raise needed as distributions, and which "
-        "inputs move them.\n"
-        "  --precision F   double the paths (from --paths) until the "
-        "standard error of\n"
-        "                  mean total spend is below F × the mean "
-        "(--max-paths caps it)\n"
-        "  --currency C    report money in C, converted at the scenario's "
-        "mean rate\n"
-        "  --json          the report as JSON on stdout (docs/output.md)\n"
-        "  --csv FILE      quantiles of every metric; --samples-csv FILE: "
-        "every path\n"
-        "  --xlsx FILE     a workbook with native charts (--samples adds "
-        "every path)\n"
-        "  --html FILE     one self-contained page with the charts\n"
-        "  --output-dir D  put the files in D; alone, writes all of them as "
-        "D/STEM.*\n"
-        "  --swing-paths N paths per side of each tornado run (default "
-        "2000; 0: none)\n"
-        "  --timings       how long the simulation, the sensitivity and "
-        "the report took\n"
-        "                  (stderr)\n"
-        "  --trace-path K  replay path K of this run (same --seed, --paths, "
-        "--qmc) alone:\n"
-        "                  its draws and month-by-month ledger (--json: "
-        "docs/output.md)\n");
-}
-
 int cmd_run(int argc, char **argv)
 {
     run_args a;
-    int rc = parse_common(argc, argv, &a, 0);
-    if (rc == -1) {
-        usage_run();
+    int rc = parse_common(argc, argv, &a, CLI_CMD_RUN);
+    if (rc == -1)
         return CLI_OK;
-    }
     if (rc)
         return rc;
     if (a.trace)
@@ -1074,16 +1035,9 @@ done:
 int cmd_raise(int argc, char **argv)
 {
     run_args a;
-    int rc = parse_common(argc, argv, &a, 1);
-    if (rc == -1) {
-        printf("usage: gpubudget raise [SCENARIO] --months M "
-               "[--confidence 0.9]\n"
-               "                      [--paths N] [--seed S] [--threads T] "
-               "[--json]\n"
-               "The amount to raise now so that cash lasts M months with the "
-               "given confidence.\n");
+    int rc = parse_common(argc, argv, &a, CLI_CMD_RAISE);
+    if (rc == -1)
         return CLI_OK;
-    }
     if (rc)
         return rc;
     gpb_scenario *s = NULL;

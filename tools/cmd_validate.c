@@ -1,37 +1,24 @@
 /* gpubudget validate [--strict] FILE...: lint scenarios, every problem of
    every file. Errors exit 2; warnings (plans that cannot work as written)
    exit 0, or 1 with --strict. */
-#include <getopt.h>
-#include <string.h>
-
 #include "cli.h"
 
 int cmd_validate(int argc, char **argv)
 {
-    enum { O_HELP = 1000, O_STRICT };
-    static const struct option opts[] = {
-        {"help", no_argument, 0, O_HELP},
-        {"strict", no_argument, 0, O_STRICT},
-        {0, 0, 0, 0}};
-    int strict = 0, help = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == O_HELP) {
-            help = 1;
-        } else if (c == O_STRICT) {
-            strict = 1;
-        } else {
-            cli_error("validate: unknown option '%s'", argv[optind - 1]);
-            return CLI_BAD_INPUT;
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_VALIDATE, argc, argv);
+    int strict = 0, c;
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_STOP: return p.status;
+        case CLI_KEY_STRICT: strict = 1; break;
+        default: return cli_parser_unhandled(&p, c);
         }
     }
-    if (help || optind >= argc) {
-        printf("usage: gpubudget validate FILE...\n"
-               "Loads each scenario and lists every problem with its file, "
-               "line, column\nand key. Exit status 2 when any file has a "
-               "problem.\n");
-        return help ? CLI_OK : CLI_BAD_INPUT;
+    if (optind >= argc) {
+        cli_error("validate: name one or more scenario files (see "
+                  "'gpubudget validate --help')");
+        return CLI_BAD_INPUT;
     }
     int bad = 0;
     size_t warned = 0;

@@ -10,35 +10,12 @@
 
 #include "cli.h"
 
-struct subcommand {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
+/* The entry point of each command, by its id in CLI_COMMAND_MAP. */
+static int (*const entry[CLI_CMD_COUNT])(int argc, char **argv) = {
+#define CLI_X_(id, name, fn, summary) [CLI_CMD_##id] = fn,
+    CLI_COMMAND_MAP(CLI_X_)
+#undef CLI_X_
 };
-
-static const struct subcommand commands[] = {
-    {"estimate", cmd_estimate,
-     "FLOPs, GPU-hours, card-months, days and cost of one training run"},
-    {"rent-vs-buy", cmd_rent_vs_buy,
-     "rent or buy GPUs: monthly cash, NPVs and break-even points"},
-    {"run", cmd_run,
-     "simulate a scenario: spend, runway and raise as distributions"},
-    {"raise", cmd_raise,
-     "the amount to raise now for a runway target at a confidence"},
-    {"validate", cmd_validate, "check scenario files and list every problem"},
-    {"check", cmd_check,
-     "test the articles' claims (or a pitch) against the simulation"},
-    {"gpus", cmd_gpus, "list the GPU catalog with sources"},
-};
-
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: gpubudget <command> [options]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'gpubudget <command> --help' describes a command.\n"
-                 "Exit status: 0 success, 1 a check failed, 2 bad input.\n");
-}
 
 /*
  * OpenBLAS starts its worker threads when the library is loaded, before
@@ -69,24 +46,31 @@ int main(int argc, char **argv)
        GSL, and this makes any miss a returned error, not a crash. */
     gsl_set_error_handler_off();
 
-    if (argc < 2) {
-        usage(stderr);
+    /* gpubudget's own options come before the command's name. */
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_MAIN, argc, argv);
+    int c;
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_STOP:
+            return p.status;
+        case CLI_KEY_VERSION:
+            printf("gpubudget %s\n", gpb_version());
+            return CLI_OK;
+        default:
+            return cli_parser_unhandled(&p, c);
+        }
+    }
+    if (optind >= argc) {
+        cli_error("no command given");
+        cli_help_print(CLI_CMD_MAIN, stderr);
         return CLI_BAD_INPUT;
     }
-    const char *name = argv[1];
-    if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
-        !strcmp(name, "help")) {
-        usage(stdout);
-        return CLI_OK;
+    const char *name = argv[optind];
+    int cmd = cli_command_find(name);
+    if (cmd < 0) {
+        cli_error("unknown command '%s' (see 'gpubudget --help')", name);
+        return CLI_BAD_INPUT;
     }
-    if (!strcmp(name, "--version")) {
-        printf("gpubudget %s\n", gpb_version());
-        return CLI_OK;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(name, commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
-    cli_error("unknown command '%s'", name);
-    usage(stderr);
-    return CLI_BAD_INPUT;
+    return entry[cmd](argc - optind, argv + optind);
 }

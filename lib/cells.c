@@ -651,7 +651,7 @@ static gpb_status cell_chinchilla(gpb__cell *c, const char *set,
 {
     gpb_error e;
     gpb_status st = gpb_compute_chinchilla_find(
-        gpb__cell_blank(set) ? "hoffmann2022" : set, out, &e);
+        gpb__cell_blank(set) ? GPB_CHINCHILLA_DEFAULT->name : set, out, &e);
     return st ? gpb__cell_fail(c, st, "set", "%s", e.message) : GPB_OK;
 }
 

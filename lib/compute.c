@@ -468,6 +468,11 @@ static const struct {
     {"besiroglu", &gpb_chinchilla_besiroglu2024},
 };
 
+const gpb_chinchilla *gpb_compute_chinchilla_default(void)
+{
+    return GPB_CHINCHILLA_DEFAULT;
+}
+
 const gpb_chinchilla *gpb_compute_chinchilla_get(size_t i)
 {
     return i < N_CHINCHILLA_SETS ? chinchilla_sets[i] : NULL;

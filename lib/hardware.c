@@ -969,6 +969,27 @@ gpb_status gpb_hardware_gpu_default_precision(const gpb_gpu *gpu,
                      gpu->name);
 }
 
+/* ---- the pricing rule (hardware.h) -------------------------------------- */
+
+gpb_status gpb_hardware_gpu_rent_rule(const gpb_gpu *gpu, gpb_rent_rule *out,
+                                      gpb_error *err)
+{
+    if (!gpu || !out)
+        return gpb__fail(err, GPB_EINVAL,
+                         "gpb_hardware_gpu_rent_rule: gpu and out must not "
+                         "be NULL");
+    if (!(gpu->rent_usd_per_hour > 0))
+        return gpb__fail(err, GPB_ENOTFOUND,
+                         "the catalog has no rental price for %s (%s)",
+                         gpu->name, gpu->rent_source);
+    out->median_usd_per_hour = gpu->rent_usd_per_hour;
+    out->p5_usd_per_hour = gpu->rent_usd_per_hour / GPB_RENT_SPREAD;
+    out->p95_usd_per_hour = gpu->rent_usd_per_hour * GPB_RENT_SPREAD;
+    out->source = gpu->rent_source;
+    out->date = gpu->rent_date;
+    return GPB_OK;
+}
+
 /* ---- named fields ------------------------------------------------------ */
 
 enum field_id {

@@ -104,6 +104,8 @@ static const lexeme LEX[] = {
     {"$", L_CUR, 0, GPB_CURRENCY_USD, 0, 0, 0, 0},
     {"usd", L_CUR, 0, GPB_CURRENCY_USD, 0, 0, 0, 0},
     {"美元", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"dollar", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
+    {"dollars", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
     {"美金", L_CUR, LF_SUFFIX, GPB_CURRENCY_USD, 0, 0, 0, 0},
     {"\xc2\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0},     /* ¥ U+00A5 */
     {"\xef\xbf\xa5", L_CUR, 0, GPB_CURRENCY_CNY, 0, 0, 0, 0}, /* ￥ U+FFE5 */

@@ -429,7 +429,7 @@ START_TEST(chinchilla_matches)
 {
     const gpb_chinchilla *sets[] = {GPB_CHINCHILLA_HOFFMANN2022,
                                     GPB_CHINCHILLA_BESIROGLU2024};
-    const char *names[] = {"", "besiroglu2024"};
+    const char *names[] = {"hoffmann2022", "besiroglu2024"};
     for (int i = 0; i < 2; i++) {
         double n = 0, d = 0, loss = 0;
         OK(gpb_compute_chinchilla_optimal(sets[i], 5.76e23, &n, &d, NULL));
@@ -440,6 +440,32 @@ START_TEST(chinchilla_matches)
     }
     bad(gpb_cells_chinchilla_loss("70B", "1.4T", "hofman"), GPB_ENOTFOUND,
         "set:");
+}
+END_TEST
+
+/*
+ * An empty set is GPB_CHINCHILLA_DEFAULT, besiroglu2024, as in the CLI
+ * (issue 12: the cells gave hoffmann2022's 38B / 3.67T for 8.4e23 FLOPs
+ * while `estimate` gave 83.7B / 1.67T). By hand, Eq. 4 with Besiroglu's
+ * constants: G = (0.3478 · 482.01 / (0.3658 · 2085.43))^(1/0.7136) =
+ * 0.11963; at 5.76e23 FLOPs N = G · (9.6e22)^0.51261 = 72.25B and D =
+ * 1.3287e12 (docs/model.md's worked table, 1e-9 there; 1e-3 here against
+ * the rounded figures).
+ */
+START_TEST(chinchilla_default)
+{
+    near(ok(gpb_cells_chinchilla_params("5.76e23", "")),
+         ok(gpb_cells_chinchilla_params("5.76e23", "besiroglu2024")));
+    ck_assert_ptr_eq(gpb_compute_chinchilla_default(),
+                     GPB_CHINCHILLA_BESIROGLU2024);
+    double n = ok(gpb_cells_chinchilla_params("5.76e23", NULL));
+    double d = ok(gpb_cells_chinchilla_tokens("5.76e23", NULL));
+    ck_assert_msg(fabs(n / 72.2487025e9 - 1) < 1e-3, "N = %g", n);
+    ck_assert_msg(fabs(d / 1.3287e12 - 1) < 1e-3, "D = %g", d);
+    double loss = 0;
+    OK(gpb_compute_chinchilla_loss(GPB_CHINCHILLA_BESIROGLU2024, 70e9,
+                                   1.4e12, &loss, NULL));
+    near(ok(gpb_cells_chinchilla_loss("70B", "1.4T", "")), loss);
 }
 END_TEST
 
@@ -1433,6 +1459,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, implied_mfu_matches);
     tcase_add_test(tc, gpu_field_matches);
     tcase_add_test(tc, chinchilla_matches);
+    tcase_add_test(tc, chinchilla_default);
     tcase_add_test(tc, min_gpus_matches);
     tcase_add_test(tc, rent_vs_buy_matches);
     tcase_add_test(tc, rent_vs_buy_currency);

@@ -981,10 +981,12 @@ END_TEST
  * 720) = $0.1085 per GPU-hour.
  * In the model (claims.h): at its highest MFU, 0.55, the run needs
  * 5.88e21 / (312e12 · 0.55 · 3600) = 9,518 GPU-hours, so $5k is enough
- * only at a price below $0.525/h; the price is lognormal90($1.395,
- * $4.185), ln-mean ln 2.416, ln-sd ln 3 / 3.29 = 0.334, and P(price <
- * $0.525) = Φ((ln 0.525 − ln 2.416) / 0.334) = Φ(−4.57) = 2.4e-6. So p is
- * at most that (0 expected among 4,000 paths): implausible (< 1%).
+ * only at a price below $0.525/h; the price follows the pricing rule,
+ * lognormal90($1.395, $5.58): ln-mean ln 2.79, ln-sd ln 4 / 3.29 = 0.4214,
+ * and P(price < $0.525) = Φ((ln 0.525 − ln 2.79) / 0.4214) = Φ(−3.96) =
+ * 3.7e-5, and less still at the MFUs the PERT mostly draws (0.40 needs
+ * $0.38/h). So p is at most that (0 expected among 4,000 paths):
+ * implausible (< 1%).
  */
 START_TEST(test_pitch_budget)
 {
@@ -1009,7 +1011,7 @@ START_TEST(test_pitch_budget)
     gpb_claim_check c;
     ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 1, &c, &e), GPB_OK);
     /* $5k cannot pay for the run at any MFU the model allows, except on
-       a path priced below $0.525/h (probability 2.4e-6). */
+       a path priced below $0.525/h (probability 3.7e-5). */
     ck_assert_msg(c.p_favourable <= 1.0 / 4000, "p = %g", c.p_favourable);
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
     gpb_result_free(r);
@@ -1023,6 +1025,422 @@ START_TEST(test_pitch_budget)
                                            &p, &e),
                      GPB_OK);
     ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_ENOTFOUND);
+}
+END_TEST
+
+
+/*
+ * Pitches as people write them, in English and Chinese (issue 12). Each
+ * accepted phrasing gives the figures a reader would take from it; NaN
+ * is "not given", a NULL card none, prec GPB_PREC_COUNT the card's default.
+ */
+typedef struct phrasing {
+    const char *text;
+    double params, tokens;
+    const char *card;
+    double gpus, hours, budget;
+    gpb_currency cur;
+    gpb_precision prec;
+    double mfu, price;
+} phrasing;
+
+#define NONE NAN
+static const phrasing PHRASINGS[] = {
+    /* English */
+    {"70B params, 2T tokens, 512 H100, 30 days, $2M", 70e9, 2e12,
+     "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE, NONE},
+    {"we will train a 70B model on 2T tokens on 512 H100s in 30 days for $2M",
+     70e9, 2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT,
+     NONE, NONE},
+    {"a 70B-parameter LLM trained on 2 trillion tokens using 8xH100 for 6 "
+     "weeks at $2.5/GPU-hour in fp8",
+     70e9, 2e12, "H100-SXM", 8, 6 * 168, NONE, GPB_CURRENCY_NONE,
+     GPB_PREC_FP8, NONE, 2.5},
+    {"We're raising to train a 7B model on 140 billion tokens with 64 A100s "
+     "over 2 months, costing about 2 million dollars",
+     7e9, 140e9, "A100-80GB", 64, 2 * 730.5, 2e6, GPB_CURRENCY_USD,
+     GPB_PREC_COUNT, NONE, NONE},
+    {"H100 x 512, 70B, 2T, 30 days", 70e9, 2e12, "H100-SXM", 512, 720, NONE,
+     GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+    {"8 H100 GPUs for 1 week, 1B params, 20B tokens", 1e9, 20e9, "H100-SXM",
+     8, 168, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+    {"70B on 2T on 512 H100s", 70e9, 2e12, "H100-SXM", 512, NONE, NONE,
+     GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+    {"Train 13B on 300B tokens, 256 A100 80GB, 3 months, budget $1.5M", 13e9,
+     300e9, "A100-80GB", 256, 3 * 730.5, 1.5e6, GPB_CURRENCY_USD,
+     GPB_PREC_COUNT, NONE, NONE},
+    {"GPT-4 class model: 1.8T params on 13T tokens on 25000 A100s in 95 "
+     "days",
+     1.8e12, 13e12, "A100-80GB", 25000, 95 * 24, NONE, GPB_CURRENCY_NONE,
+     GPB_PREC_COUNT, NONE, NONE},
+    {"1,024 H100s, 70B params, 2T tokens", 70e9, 2e12, "H100-SXM", 1024,
+     NONE, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+    {"512 x H100, 70B params; 2T tokens; in 30 days; $2M.", 70e9, 2e12,
+     "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"H100s x 512 doing 70B / 2T, within 4 weeks, $2.5M budget", 70e9, 2e12,
+     "H100-SXM", 512, 672, 2.5e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"70B params on 2T tokens at 45% MFU on 1024 H800s", 70e9, 2e12, "H800",
+     1024, NONE, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, 0.45, NONE},
+    {"in 2024 we train a 70B model on 2T tokens on 512 H100s", 70e9, 2e12,
+     "H100-SXM", 512, NONE, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"7B params, 1T tokens, 64 A800 at ¥15/小时, 200万元", 7e9, 1e12, "A800",
+     64, NONE, 2e6, GPB_CURRENCY_CNY, GPB_PREC_COUNT, NONE, 15},
+    {"a 7B model, 1T tokens, 256 NVIDIA H100 GPUs, 10 days", 7e9, 1e12,
+     "H100-SXM", 256, 240, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"7B, 1T, A100 x 64, in 2 weeks, ¥500万", 7e9, 1e12, "A100-80GB", 64,
+     336, 5e6, GPB_CURRENCY_CNY, GPB_PREC_COUNT, NONE, NONE},
+    {"13B params on 260B tokens using 128 RTX 4090s for 3 months", 13e9,
+     260e9, "RTX-4090", 128, 3 * 730.5, NONE, GPB_CURRENCY_NONE,
+     GPB_PREC_COUNT, NONE, NONE},
+    {"512 H100s, 30 days, $2M, 70 billion parameters, 2 trillion tokens",
+     70e9, 2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT,
+     NONE, NONE},
+    {"at 40% MFU, 70B params on 2T tokens with 512 H100s", 70e9, 2e12,
+     "H100-SXM", 512, NONE, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, 0.4,
+     NONE},
+    {"1000 GPUs (A100), 10B params, 200B tokens, 1 month", 10e9, 200e9,
+     "A100-80GB", 1000, 730.5, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE,
+     NONE},
+    /* Chinese */
+    {"用512张H100在30天内训练700亿参数模型,2万亿tokens,预算200万美元", 70e9,
+     2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"700亿参数，2万亿 tokens，512张H100、30天；200万美元", 70e9, 2e12,
+     "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE, NONE},
+    {"训练一个700亿参数的大模型需要512块H100跑30天,花费200万美元", 70e9, NONE,
+     "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE, NONE},
+    {"100亿参数，2000亿token，1000张A100，1个月，5000万元", 10e9, 200e9,
+     "A100-80GB", 1000, 730.5, 5e7, GPB_CURRENCY_CNY, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"用 512 张 H100，30 天，训练 70B 参数模型，2T tokens，预算 $2M", 70e9,
+     2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"2025年用1024张H800训练130亿参数的模型，3000亿tokens，2周内完成", 13e9,
+     300e9, "H800", 1024, 336, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"模型规模：70B参数；训练数据：2T tokens；算力：512卡H100；工期：45天；"
+     "预算：300万美元",
+     70e9, 2e12, "H100-SXM", 512, 45 * 24, 3e6, GPB_CURRENCY_USD,
+     GPB_PREC_COUNT, NONE, NONE},
+    {"千张A100训练100亿参数模型，2000亿tokens，30天", 10e9, 200e9, "A100-80GB",
+     1000, 720, NONE, GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+    {"以FP8精度在2048张H100上训练4050亿参数模型，15万亿tokens，54天", 405e9,
+     15e12, "H100-SXM", 2048, 54 * 24, NONE, GPB_CURRENCY_NONE, GPB_PREC_FP8,
+     NONE, NONE},
+    {"在30天内用512张H100训练一个70B模型，数据2T tokens，成本200万美元", 70e9,
+     2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"用512張H100訓練700億參數模型，2萬億tokens，30天，預算200萬美元", 70e9,
+     2e12, "H100-SXM", 512, 720, 2e6, GPB_CURRENCY_USD, GPB_PREC_COUNT, NONE,
+     NONE},
+    {"H100×512，70B，2T tokens，30天", 70e9, 2e12, "H100-SXM", 512, 720, NONE,
+     GPB_CURRENCY_NONE, GPB_PREC_COUNT, NONE, NONE},
+};
+
+/* NaN-aware equality for the table: both absent, or equal to 1e-12. */
+static int same(double got, double want)
+{
+    if (isnan(want))
+        return isnan(got);
+    return fabs(got - want) <= 1e-12 * fabs(want);
+}
+
+START_TEST(test_pitch_phrasings)
+{
+    size_t n = sizeof PHRASINGS / sizeof PHRASINGS[0];
+    ck_assert_uint_ge(n, 30);
+    for (size_t i = 0; i < n; i++) {
+        const phrasing *w = &PHRASINGS[i];
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(w->text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", w->text, e.message);
+        ck_assert_msg(same(p.params, w->params), "%s: params %g", w->text,
+                      p.params);
+        ck_assert_msg(same(p.tokens, w->tokens), "%s: tokens %g", w->text,
+                      p.tokens);
+        ck_assert_msg(w->card ? p.gpu && !strcmp(p.gpu->name, w->card)
+                              : !p.gpu,
+                      "%s: card %s", w->text, p.gpu ? p.gpu->name : "-");
+        ck_assert_msg(same(p.gpus, w->gpus), "%s: gpus %g", w->text, p.gpus);
+        ck_assert_msg(same(p.hours, w->hours), "%s: hours %g", w->text,
+                      p.hours);
+        ck_assert_msg(same(p.budget.value, w->budget) &&
+                          (isnan(w->budget) ||
+                           p.budget.currency == w->cur),
+                      "%s: budget %g (%d)", w->text, p.budget.value,
+                      (int)p.budget.currency);
+        ck_assert_msg(p.precision == w->prec, "%s: precision %d", w->text,
+                      (int)p.precision);
+        ck_assert_msg(same(p.mfu, w->mfu), "%s: mfu %g", w->text, p.mfu);
+        ck_assert_msg(same(p.price.value, w->price), "%s: price %g", w->text,
+                      p.price.value);
+        /* Every figure read is echoed: one reading per part given. */
+        size_t parts = !isnan(w->params) + !isnan(w->tokens) +
+                       !isnan(w->gpus) + !isnan(w->hours) +
+                       !isnan(w->budget) + !isnan(w->mfu) +
+                       !isnan(w->price) + (w->prec != GPB_PREC_COUNT);
+        ck_assert_msg(p.n_readings == parts, "%s: %zu readings, %zu parts",
+                      w->text, p.n_readings, parts);
+    }
+}
+END_TEST
+
+/*
+ * What the parser must refuse, naming the words: what is truly ambiguous
+ * or cannot be read. Columns are 1-based characters.
+ */
+START_TEST(test_pitch_refusals)
+{
+    static const struct {
+        const char *text;
+        gpb_status st;
+        int column;
+        const char *says;
+    } bad[] = {
+        {"70B params, 512 H1000", GPB_ENOTFOUND, 17, "did you mean H100-SXM"},
+        {"30日", GPB_ESYNTAX, 1, "cannot read '30日'"},
+        {"70B model, two trillion tokens, 512 H100s", GPB_ESYNTAX, 12,
+         "'two trillion tokens'"},
+        {"seventy billion parameters, 2T tokens", GPB_ESYNTAX, 1,
+         "'seventy billion parameters'"},
+        {"一个月内用1000张A100训练", GPB_ESYNTAX, 1, "'一个月'"},
+        {"预算：2000万元，训练130亿参数模型，3000亿tokens，256张A800，两个月",
+         GPB_ESYNTAX, 43, "'两个月'"},
+        {"五千万美元", GPB_ESYNTAX, 1, "'五千万美元'"},
+        {"512 TPUs", GPB_ESYNTAX, 1, "what '512' counts in '512 TPUs'"},
+        {"70B params, 80B params", GPB_ESYNTAX, 13,
+         "given twice, as '70B params' and as '80B params'"},
+        {"we train a 7B model on 1T tokens on 256 H100s in 10 days, then a "
+         "70B model",
+         GPB_ESYNTAX, 66, "'7B model' and as '70B model'"},
+        {"a 70B LLM on 2T tokens on 512 GPUs", GPB_ESYNTAX, 27,
+         "'512 GPUs' names no card"},
+        {"用千卡训练100亿参数模型", GPB_ESYNTAX, 2, "'千卡' names no card"},
+        {"256 H100 and 256 A100, 7B params", GPB_ESYNTAX, 18,
+         "two kinds of card, 'H100' (H100-SXM) and 'A100' (A100-80GB)"},
+        {"budget $2M per month, 512 H100", GPB_ESYNTAX, 8,
+         "'$2M per month' is a rate"},
+        {"70B params, 3e23 FLOPs", GPB_ESYNTAX, 13, "'3e23 FLOPs'"},
+        {"70B params, 2T tokens, 512 H100s, 30 days, $2M, 95% uptime",
+         GPB_ESYNTAX, 49, "'95%' is a percentage"},
+        {"70B params, 2T tokens, 512 H100, 30 days, 2M", GPB_ESYNTAX, 43,
+         "what '2M' counts"},
+        {"70B params, 2T tokens, 512 H100s, 30 days, 200万块", GPB_ESYNTAX, 44,
+         "'512 H100s' and as '200万块'"},
+        {"70B params, 30m", GPB_ESYNTAX, 13, "cannot read '30m' (ambiguous"},
+        {"H100", GPB_ESYNTAX, 1, "how many H100-SXM?"},
+        {"gibberish words", GPB_ESYNTAX, 1,
+         "found no figure in 'gibberish words'"},
+        {"70B params, 80GB", GPB_ESYNTAX, 13, "'80GB' is bytes"},
+        {"70B params, 2T tokens, 512 H100, 0 days", GPB_ERANGE, 34,
+         "a duration above zero, found '0 days'"},
+        {"70B params, 512 H100 at 150% MFU", GPB_ERANGE, 25,
+         "an MFU in (0, 1], found '150% MFU'"},
+        {"7B params, fp8, 64 H100, bf16", GPB_ESYNTAX, 26,
+         "two precisions, fp8 and 'bf16'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
+        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
+                      gpb_status_str(st), st ? e.message : "ok");
+        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
+                      bad[i].text, e.column);
+        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
+                      bad[i].text, e.message);
+    }
+}
+END_TEST
+
+/* How each figure of the issue's two sentences was read, as echoed. */
+START_TEST(test_pitch_readings)
+{
+    static const struct {
+        const char *text;
+        gpb_pitch_part part[5];
+        const char *words[5];
+        int column[5];
+        const char *skipped;
+    } cases[] = {
+        {"we will train a 70B model on 2T tokens on 512 H100s in 30 days for "
+         "$2M",
+         {GPB_PITCH_PARAMS, GPB_PITCH_TOKENS, GPB_PITCH_GPUS,
+          GPB_PITCH_DURATION, GPB_PITCH_BUDGET},
+         {"70B model", "2T tokens", "512 H100s", "in 30 days", "for $2M"},
+         {17, 30, 43, 53, 64},
+         "we will train a · on · on"},
+        {"用512张H100在30天内训练700亿参数模型,2万亿tokens,预算200万美元",
+         {GPB_PITCH_GPUS, GPB_PITCH_DURATION, GPB_PITCH_PARAMS,
+          GPB_PITCH_TOKENS, GPB_PITCH_BUDGET},
+         {"512张H100", "在30天内", "700亿参数模型", "2万亿tokens",
+          "预算200万美元"},
+         {2, 10, 17, 26, 36},
+         "用 · 训练"},
+    };
+    for (size_t c = 0; c < 2; c++) {
+        gpb_pitch p;
+        gpb_error e;
+        ck_assert_int_eq(gpb_claim_pitch_parse(cases[c].text, &p, &e),
+                         GPB_OK);
+        ck_assert_uint_eq(p.n_readings, 5);
+        for (int i = 0; i < 5; i++) {
+            const gpb_pitch_reading *r = &p.readings[i];
+            ck_assert_int_eq(r->part, cases[c].part[i]);
+            ck_assert_str_eq(r->text, cases[c].words[i]);
+            ck_assert_int_eq(r->column, cases[c].column[i]);
+            ck_assert(r->how[0] != 0);
+        }
+        ck_assert_str_eq(p.skipped, cases[c].skipped);
+    }
+    /* "70B model": what 'model' says is echoed with the figure. */
+    gpb_pitch p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_claim_pitch_parse("a 70B model", &p, &e), GPB_OK);
+    ck_assert_str_eq(p.readings[0].how, "'model' follows");
+    ck_assert_str_eq(gpb_claim_pitch_part_name(GPB_PITCH_GPUS), "GPUs");
+    ck_assert_str_eq(gpb_claim_pitch_part_name((gpb_pitch_part)99),
+                     "unknown");
+}
+END_TEST
+
+/*
+ * One pricing rule (gpubudget/hardware.h) for `estimate` and the pitch
+ * check. The 30-day pitch, priced by hand: 8.4e23 / (989.4e12 · 0.40 ·
+ * 3600) = 589,582.9 GPU-hours at the catalog's $3.99 is $2,352,435.8, what
+ * `estimate` prints at the card's default MFU. The check's model draws
+ * the MFU from PERT(0.30, 0.40, 0.55), Beta(2.6, 3.4) on [0.30, 0.55],
+ * whose median is about 0.30 + 0.25 · (2.6 − 1/3) / (6 − 2/3) = 0.4063
+ * (cost × 0.9846), and loses to failures about one hour in 99 (512 GPUs
+ * at 50,700 h each fail every 99 h; each costs half an hourly checkpoint
+ * interval plus a 30-minute restart: cost × 1.0102); the price's median
+ * is the catalog's. So its median cost is about $2,352,436 × 0.9846 ×
+ * 1.0102 = $2,339,900. Tolerance 3%: the median of 10,000 paths has a
+ * standard error near 0.5% (ln-sd of the cost about 0.43). The rule
+ * before issue 12 (a 90% interval of 0.5× to 1.5× the catalog, median
+ * 0.866×) gives $2.02M, 13% low, and fails.
+ */
+START_TEST(test_pitch_pricing_rule)
+{
+    gpb_pitch p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100, "
+                                           "30 days, $2M",
+                                           &p, &e),
+                     GPB_OK);
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.ref_price_usd, 3.99, EXACT);
+    ck_assert_rel(im.price_p5_usd, 3.99 / 2, EXACT);
+    ck_assert_rel(im.price_p95_usd, 3.99 * 2, EXACT);
+    ck_assert_int_eq(im.ref_price_is_stated, 0);
+    char *yaml = NULL;
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    ck_assert_msg(strstr(yaml, "lognormal90: [\"$1.995/h\", \"$7.98/h\"]"),
+                  "%s", yaml);
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_free(yaml);
+    gpb_result *r = test_run(s, 10000, 0, 2);
+    double p50;
+    ck_assert_int_eq(gpb_result_quantile(r, "training.pitch.cost", 0.5, &p50,
+                                         &e),
+                     GPB_OK);
+    ck_assert_msg(fabs(p50 / 2339900.0 - 1) < 0.03, "P50 cost %g", p50);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    /* A price the pitch states is the model's, fixed: ¥15 an hour is
+       15 / (7.8509 / 1.1050) = $2.1112 at the default rates. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("7B params, 1T tokens, 64 A800 at "
+                                           "¥15/小时, 30 days, 200万元",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_int_eq(im.ref_price_is_stated, 1);
+    ck_assert_rel(im.ref_price_usd, 15 / (7.8509 / 1.1050), 1e-9);
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    ck_assert_msg(strstr(yaml, "price_per_gpu_hour: \"15 CNY/h\""), "%s",
+                  yaml);
+    s = test_load_yaml(yaml);
+    gpb_free(yaml);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * The precision a pitch is checked at: the card's default (bf16 on an
+ * H100), a precision the text names, or one the caller sets. At fp8 the
+ * 30-day pitch needs 8.4e23 / (512 · 1978.9e12 · 2,592,000) = 0.31985:
+ * within published runs, where at bf16 (989.4e12) it needs 0.6397.
+ */
+START_TEST(test_pitch_precision)
+{
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100, "
+                                           "30 days",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(p.precision, GPB_PREC_COUNT);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_int_eq(im.precision, GPB_PREC_BF16);
+    ck_assert_int_eq(im.precision_is_default, 1);
+    ck_assert_rel(im.implied_mfu, 8.4e23 / (512 * 989.4e12 * 2592000.0),
+                  EXACT);
+    ck_assert_int_eq(im.mfu_class, GPB_MFU_BEYOND_PUBLISHED);
+    p.precision = GPB_PREC_FP8;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_int_eq(im.precision_is_default, 0);
+    ck_assert_rel(im.implied_mfu, 0.31985, 1e-4);
+    ck_assert_int_eq(im.mfu_class, GPB_MFU_WITHIN_PUBLISHED);
+    char *yaml = NULL;
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    ck_assert_msg(strstr(yaml, "    precision: fp8\n") != NULL, "%s", yaml);
+    gpb_free(yaml);
+    /* Named in the text. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100 "
+                                           "in FP8, 30 days",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(p.precision, GPB_PREC_FP8);
+    /* A card without the precision. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("7B params, 1T tokens, 64 V100, "
+                                           "fp8",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_EUNSUPPORTED);
+    ck_assert_msg(strstr(e.message, "V100 has no fp8 rate"), "%s", e.message);
+    p.precision = (gpb_precision)42;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_EINVAL);
+}
+END_TEST
+
+/*
+ * The compute-optimal split a pitch is compared with is the default
+ * Chinchilla set's, besiroglu2024: for 8.4e23 FLOPs, Eq. 4 with E 1.8172,
+ * A 482.01, B 2085.43, α 0.3478, β 0.3658 gives N = 87,664,756,945 and
+ * D = 1.59699296363e12 (18.217 tokens a parameter; worked in Python's
+ * double arithmetic, independently of the library).
+ */
+START_TEST(test_pitch_chinchilla)
+{
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_ptr_eq(im.chinchilla, GPB_CHINCHILLA_DEFAULT);
+    ck_assert_str_eq(im.chinchilla->name, "besiroglu2024");
+    ck_assert_rel(im.chinchilla_params, 87664756945.31332, 1e-9);
+    ck_assert_rel(im.chinchilla_tokens, 1.59699296363001e12, 1e-9);
+    ck_assert_rel(im.optimal_tokens_per_param, 18.21704661345539, 1e-9);
 }
 END_TEST
 
@@ -1054,6 +1472,12 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_ranges);
     tcase_add_test(tc, test_pitch_seven_days_implausible);
     tcase_add_test(tc, test_pitch_budget);
+    tcase_add_test(tc, test_pitch_phrasings);
+    tcase_add_test(tc, test_pitch_refusals);
+    tcase_add_test(tc, test_pitch_readings);
+    tcase_add_test(tc, test_pitch_pricing_rule);
+    tcase_add_test(tc, test_pitch_precision);
+    tcase_add_test(tc, test_pitch_chinchilla);
     suite_add_tcase(s, tc);
     return s;
 }

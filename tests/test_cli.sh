@@ -164,5 +164,8 @@ contains out '"spec_source"' "catalog JSON has sources"
 
 . "$ROOT/tests/test_cli_validate.sh"
 
+# --- estimate's answers: claimed and realistic, pricing, Chinchilla ----------
+. "$ROOT/tests/test_cli_answers.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -685,6 +685,20 @@ START_TEST(test_hoffmann_closed_form)
                          GPB_CHINCHILLA_BESIROGLU2024, 5.76e23, &r, NULL),
                      GPB_OK);
     ck_assert_rel(r, 18.391244955314253, 1e-9);
+    /*
+     * The default set (GPB_CHINCHILLA_DEFAULT) is Besiroglu's, so every
+     * output that names none agrees (issue 12). For the 70B-on-2T pitch's
+     * 8.4e23 FLOPs: N = G · (1.4e23)^(0.3658/0.7136) = 87,664,756,945.31,
+     * D = 1,596,992,963,630.0 (worked in Python's double arithmetic);
+     * hoffmann2022 would give 38.17B / 3.668T.
+     */
+    ck_assert_ptr_eq(GPB_CHINCHILLA_DEFAULT, GPB_CHINCHILLA_BESIROGLU2024);
+    ck_assert_ptr_eq(gpb_compute_chinchilla_default(), GPB_CHINCHILLA_DEFAULT);
+    ck_assert_int_eq(gpb_compute_chinchilla_optimal(GPB_CHINCHILLA_DEFAULT,
+                                                    8.4e23, &n, &d, NULL),
+                     GPB_OK);
+    ck_assert_rel(n, 87664756945.31332, 1e-9);
+    ck_assert_rel(d, 1596992963630.01, 1e-9);
 }
 END_TEST
 

@@ -650,6 +650,34 @@ START_TEST(test_invalid_args)
 }
 END_TEST
 
+/*
+ * The pricing rule (hardware.h): the catalog's rent is the median, the 90%
+ * interval half to twice it. H100-SXM rents at $3.99 (Lambda, 2026-09):
+ * $1.995 to $7.98. The A800 has no catalog rent, and the rule says why.
+ */
+START_TEST(test_rent_rule)
+{
+    const gpb_gpu *g = NULL;
+    gpb_error err;
+    ck_assert_int_eq(gpb_hardware_gpu_find("H100", &g, &err), GPB_OK);
+    gpb_rent_rule r;
+    ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, &r, &err), GPB_OK);
+    ck_assert(r.median_usd_per_hour == 3.99);
+    ck_assert(r.p5_usd_per_hour == 1.995);
+    ck_assert(r.p95_usd_per_hour == 7.98);
+    ck_assert_ptr_eq(r.source, g->rent_source);
+    ck_assert_str_eq(r.date, "2026-09");
+    ck_assert(GPB_RENT_SPREAD == 2.0);
+    ck_assert_int_eq(gpb_hardware_gpu_find("A800", &g, &err), GPB_OK);
+    ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, &r, &err), GPB_ENOTFOUND);
+    ck_assert_msg(strstr(err.message, "no rental price for A800") &&
+                      strstr(err.message, g->rent_source),
+                  "%s", err.message);
+    ck_assert_int_eq(gpb_hardware_gpu_rent_rule(NULL, &r, &err), GPB_EINVAL);
+    ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, NULL, NULL), GPB_EINVAL);
+}
+END_TEST
+
 static Suite *hardware_suite(void)
 {
     Suite *s = suite_create("hardware");
@@ -668,6 +696,7 @@ static Suite *hardware_suite(void)
     tcase_add_test(tc, test_v100_fp16_and_no_bf16);
     tcase_add_test(tc, test_default_precision);
     tcase_add_test(tc, test_default_mfu);
+    tcase_add_test(tc, test_rent_rule);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lookup");

@@ -120,6 +120,9 @@ static const ok_case MONEY_CASES[] = {
     {"2亿美元", 2e8, MON, USD},
     {"10万美金", 1e5, MON, USD},
     {"百万美元", 1e6, MON, USD},
+    /* "dollars" after the amount, as a pitch writes it. */
+    {"2 million dollars", 2e6, MON, USD},
+    {"1 dollar", 1, MON, USD},
     {"50k CNY", 5e4, MON, CNY},
     {"RMB 300万", 3e6, MON, CNY},
     {"CNY 1.2亿", 1.2e8, MON, CNY},
@@ -308,6 +311,7 @@ static const bad_case BAD_CASES[] = {
     {"USD 5 USD", GPB_ESYNTAX, 7, "currency given twice: 'USD' and 'USD'"},
     {"$5 USD", GPB_ESYNTAX, 4, "currency given twice: '$' and 'USD'"},
     {"$ 5 usd", GPB_ESYNTAX, 5, "currency given twice: '$' and 'usd'"},
+    {"$2M dollars", GPB_ESYNTAX, 5, "currency given twice: '$' and 'dollars'"},
     {"¥5 CNY", GPB_ESYNTAX, 4, "currency given twice: '¥' and 'CNY'"},
     {"RMB ¥5", GPB_ESYNTAX, 5, "currency given twice: 'RMB' and '¥'"},
     {"¥5000万元", GPB_ESYNTAX, 7, "currency given twice: '¥' and '元'"},

@@ -66,6 +66,20 @@ int cli_parse_sim_option(const char *opt, const char *text,
 int cli_display_width(const char *s);
 void cli_print_right(const char *s, int width);
 
+/*
+ * Text that fits 80 columns (cli_wrap.c). CLI_WIDTH is the width of the
+ * text outputs; cli_out_width() is that, or a narrower terminal's width
+ * (at least 40). cli_wrap prints text, each of its lines wrapped at spaces
+ * to that width with continuation lines indented by indent columns (a word
+ * longer than a line is cut between characters); cli_wrapf formats first.
+ * Each line ends with a newline.
+ */
+#define CLI_WIDTH 80
+int cli_out_width(void);
+void cli_wrap(int indent, const char *text);
+void cli_wrapf(int indent, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_check(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);

@@ -270,6 +270,10 @@ const cli_option cli_options[] = {
      "print the Markdown of docs/claims.md (scenario files only)", NULL, 0},
     {CLI_CMD_CHECK, CLI_KEY_STRICT, 0, NULL,
      "exit 1 when a claim (or the pitch) is implausible", NULL, 0},
+    {CLI_CMD_CHECK, CLI_KEY_PRECISION, 0, "P",
+     "with --claim: the arithmetic the pitch's GPUs run at (fp32, tf32, "
+     "bf16, fp16 or fp8), when the pitch does not say",
+     "bf16, or fp16 on cards without bf16", 0},
 
     /* ---- validate ---- */
     {CLI_CMD_VALIDATE, CLI_KEY_STRICT, 0, NULL,

@@ -36,6 +36,7 @@ typedef struct check_args {
     int out;
     int strict;
     const char *pitch;
+    const char *precision; /* --precision, for a pitch; NULL when absent */
 } check_args;
 
 /* ---- finding the scenarios ---------------------------------------------- */
@@ -268,8 +269,9 @@ static int check_one(const char *file, const char *text, const check_args *a,
 
 static void print_text(const checked *k, const check_args *a)
 {
-    printf("%s: %s\n  %zu paths, seed %" PRIu64 ", %s\n", k->file,
-           gpb_scenario_name(k->s), gpb_result_paths(k->r),
+    /* Text fits 80 columns (cli_wrap); --json has every string whole. */
+    cli_wrapf(2, "%s: %s", k->file, gpb_scenario_name(k->s));
+    printf("  %zu paths, seed %" PRIu64 ", %s\n", gpb_result_paths(k->r),
            gpb_result_seed(k->r),
            gpb_currency_code(gpb_scenario_currency(k->s)));
     (void)a;
@@ -279,7 +281,7 @@ static void print_text(const checked *k, const check_args *a)
         gpb_claim_info ci;
         gpb_scenario_claim_get(k->s, i, &ci, NULL);
         if (k->st[i]) {
-            printf("\n  %s  [error] %s\n", ci.id, k->err[i].message);
+            cli_wrapf(4, "\n  %s  [error] %s", ci.id, k->err[i].message);
             continue;
         }
         const gpb_claim_check *c = &k->c[i];
@@ -290,25 +292,27 @@ static void print_text(const checked *k, const check_args *a)
         fmt_val(c, c->p95, q95, sizeof q95);
         fmt_prob(c->p_favourable, p, sizeof p);
         fmt_driver(c, drv, sizeof drv);
-        printf("\n  %s  [%s]%s%s\n", ci.id, gpb_claim_verdict_name(c->verdict),
-               ci.source ? "  " : "", ci.source ? ci.source : "");
+        cli_wrapf(4, "\n  %s  [%s]%s%s", ci.id,
+                  gpb_claim_verdict_name(c->verdict), ci.source ? "  " : "",
+                  ci.source ? ci.source : "");
         if (ci.says)
-            printf("    \"%s\"\n", ci.says);
-        printf("    %s: claimed %s (%s); model P5 %s, P50 %s, P95 %s\n",
-               ci.metric, cl, ci.text, q5, q50, q95);
-        printf("    P(at least as favourable) %s, %s is favourable; driver "
-               "%s\n",
-               p,
-               c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? "lower"
-                                                                  : "higher",
-               drv);
+            cli_wrapf(5, "    \"%s\"", ci.says);
+        cli_wrapf(6, "    %s: claimed %s (%s); model P5 %s, P50 %s, P95 %s",
+                  ci.metric, cl, ci.text, q5, q50, q95);
+        cli_wrapf(6, "    P(at least as favourable) %s, %s is favourable; "
+                  "driver %s",
+                  p,
+                  c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE
+                      ? "lower"
+                      : "higher",
+                  drv);
         if (!isnan(c->finished_frac) && c->finished_frac < 0.999)
-            printf("    the run finished on %.1f%% of paths (an unfinished "
-                   "run's figures are lower bounds)\n",
-                   100 * c->finished_frac);
+            cli_wrapf(6, "    the run finished on %.1f%% of paths (an "
+                      "unfinished run's figures are lower bounds)",
+                      100 * c->finished_frac);
         if (!isnan(c->implied_mfu))
-            printf("    the claimed GPU time implies MFU %.2f\n",
-                   c->implied_mfu);
+            cli_wrapf(6, "    the claimed GPU time implies MFU %.2f",
+                      c->implied_mfu);
     }
     printf("\n");
 }
@@ -594,6 +598,153 @@ static int severity(gpb_verdict v)
     }
 }
 
+/* A reading's value as the user would write it: "70B", "30 days",
+   "512 × H100-SXM", "$2M", "fp8". */
+static void fmt_reading(const gpb_pitch *p, const gpb_pitch_reading *r,
+                        char *buf, size_t n)
+{
+    switch (r->part) {
+    case GPB_PITCH_PARAMS:
+    case GPB_PITCH_TOKENS:
+        gpb_units_format_number(r->value, GPB_STYLE_EN, 3, buf, n);
+        break;
+    case GPB_PITCH_GPUS:
+        snprintf(buf, n, "%.0f × %s", r->value, p->gpu ? p->gpu->name : "?");
+        break;
+    case GPB_PITCH_DURATION:
+        snprintf(buf, n, "%.4g days", r->value / 24);
+        break;
+    case GPB_PITCH_BUDGET:
+        cli_format_money(r->value, p->budget.currency ? p->budget.currency
+                                                      : GPB_CURRENCY_USD,
+                         buf, n);
+        break;
+    case GPB_PITCH_PRICE: {
+        gpb_quantity q = {r->value, GPB_QTY_MONEY_PER_HOUR,
+                          p->price.currency ? p->price.currency
+                                            : GPB_CURRENCY_USD};
+        gpb_units_format_quantity(&q, GPB_STYLE_EN, 3, buf, n);
+        break;
+    }
+    case GPB_PITCH_PRECISION:
+        snprintf(buf, n, "%s", gpb_precision_name((gpb_precision)r->value));
+        break;
+    default:
+        snprintf(buf, n, "%.2f", r->value);
+        break;
+    }
+}
+
+/* The pitch in text, 80 columns: how it was read, what it implies, the
+   model's range and the verdict of each claimed part. */
+static void print_pitch_text(const check_args *a, const gpb_pitch *p,
+                             const gpb_pitch_implied *im,
+                             const char *prec_origin, gpb_currency cur,
+                             int fits, const double days[3],
+                             const double usd[3], const gpb_claim_check *dur,
+                             const gpb_claim_check *cost, gpb_verdict overall)
+{
+    enum { IND = 12 };
+    char b1[64], b2[64], b3[64];
+    cli_wrapf(7, "pitch: %s", a->pitch);
+    for (size_t i = 0; i < p->n_readings; i++) {
+        const gpb_pitch_reading *r = &p->readings[i];
+        fmt_reading(p, r, b1, sizeof b1);
+        /* Pad the value by display width (× is one column, two bytes). */
+        int pad = 15 - cli_display_width(b1);
+        cli_wrapf(IND + 28, "  %-10s%-11s %s%*s \"%s\" (%s)",
+                  i ? "" : "read as", gpb_claim_pitch_part_name(r->part), b1,
+                  pad > 0 ? pad : 0, "", r->text, r->how);
+    }
+    if (p->skipped[0])
+        cli_wrapf(IND + 9, "            skipped: %s", p->skipped);
+    fputc('\n', stdout);
+    gpb_precision def_prec = im->precision;
+    gpb_hardware_gpu_default_precision(p->gpu, &def_prec, NULL);
+    if (im->precision == def_prec)
+        cli_wrapf(IND, "  precision %s, %s%s",
+                  gpb_precision_name(im->precision), prec_origin,
+                  im->precision_is_default ? " (--precision to change)" : "");
+    else
+        cli_wrapf(IND, "  precision %s, %s: every MFU here is of the %s peak "
+                  "(published MFUs were mostly measured at %s)",
+                  gpb_precision_name(im->precision), prec_origin,
+                  gpb_precision_name(im->precision),
+                  gpb_precision_name(def_prec));
+    gpb_units_format_number(im->flops, GPB_STYLE_EN, 3, b1, sizeof b1);
+    gpb_units_format_number(im->chinchilla_params, GPB_STYLE_EN, 3, b2,
+                            sizeof b2);
+    gpb_units_format_number(im->chinchilla_tokens, GPB_STYLE_EN, 3, b3,
+                            sizeof b3);
+    cli_wrapf(IND, "  compute   6·N·D = %s FLOPs; %.1f tokens per parameter "
+              "(for this compute Chinchilla, %s, is optimal at %.1f: %s "
+              "parameters on %s tokens)",
+              b1, im->tokens_per_param, im->chinchilla->name,
+              im->optimal_tokens_per_param, b2, b3);
+    cli_wrapf(IND, "  memory    the training state (16 bytes a parameter) "
+              "needs at least %.0f %s: %s  [%s]",
+              im->min_gpus_memory, p->gpu->name,
+              fits ? "the count holds it" : "the count does NOT hold it",
+              fits ? "consistent" : "implausible");
+    if (im->ref_price_is_stated) {
+        cli_wrapf(IND, "  price     $%.2f per GPU-hour, stated in the pitch "
+                  "(the model keeps it fixed)",
+                  im->ref_price_usd);
+    } else if (im->ref_price_usd > 0) {
+        /* As `estimate` prints it: the source to its first ';'. */
+        const char *src = p->gpu->rent_source, *semi = strchr(src, ';');
+        int n = semi ? (int)(semi - src) : (int)strlen(src);
+        cli_wrapf(IND, "  price     $%.2f per GPU-hour: %.*s (%s)",
+                  im->ref_price_usd, n, src, p->gpu->rent_date);
+        cli_wrapf(IND, "  pricing   %s ($%.2f-$%.2f)", GPB_RENT_RULE_TEXT,
+                  im->price_p5_usd, im->price_p95_usd);
+    }
+    cli_wrapf(IND, "  model     P5 / P50 / P95: %.1f / %.1f / %.1f days%s",
+              days[0], days[1], days[2], isnan(usd[1]) ? "" : ";");
+    if (!isnan(usd[1])) {
+        cli_format_money(usd[0], cur, b1, sizeof b1);
+        cli_format_money(usd[1], cur, b2, sizeof b2);
+        cli_format_money(usd[2], cur, b3, sizeof b3);
+        cli_wrapf(IND, "            %s / %s / %s", b1, b2, b3);
+    }
+    cli_wrapf(IND, "            (MFU a PERT over published runs, the card's "
+              "default %.2f the mode; rent by the pricing rule; failures as "
+              "Llama 3)",
+              p->gpu->default_mfu);
+    if (!isnan(p->mfu))
+        cli_wrapf(IND, "  MFU       the pitch states %.2f, %s (%.2f-%.2f)",
+                  p->mfu, mfu_class_text(im->stated_mfu_class),
+                  GPB_MFU_PUBLISHED_MIN, GPB_MFU_PUBLISHED_MAX);
+    if (dur) {
+        char pp[32];
+        fmt_prob(dur->p_favourable, pp, sizeof pp);
+        cli_wrapf(IND, "  duration  %.1f days needs MFU %.2f, %s (%.2f-%.2f); "
+                  "P(<= %.1f days) %s  [%s]",
+                  p->hours / 24, im->implied_mfu,
+                  mfu_class_text(im->mfu_class), GPB_MFU_PUBLISHED_MIN,
+                  GPB_MFU_PUBLISHED_MAX, p->hours / 24, pp,
+                  im->mfu_class == GPB_MFU_IMPOSSIBLE
+                      ? "implausible"
+                      : gpb_claim_verdict_name(dur->verdict));
+    }
+    if (cost) {
+        char pp[32];
+        fmt_prob(cost->p_favourable, pp, sizeof pp);
+        cli_format_money(p->budget.value, cur, b1, sizeof b1);
+        cli_wrapf(IND, "  budget    %s; P(cost <= %s) %s  [%s]", b1, b1, pp,
+                  gpb_claim_verdict_name(cost->verdict));
+        if (!isnan(im->price_per_gpu_hour_usd))
+            cli_wrapf(IND, "            over the claimed time that is $%.2f "
+                      "per GPU-hour (the model's median $%.2f)",
+                      im->price_per_gpu_hour_usd, im->ref_price_usd);
+        if (!isnan(im->budget_mfu))
+            cli_wrapf(IND, "            at the median price it buys the run "
+                      "only at MFU %.2f or more",
+                      im->budget_mfu);
+    }
+    printf("  verdict   %s\n", gpb_claim_verdict_name(overall));
+}
+
 static int check_pitch(const check_args *a)
 {
     gpb_pitch p;
@@ -601,6 +752,14 @@ static int check_pitch(const check_args *a)
     if (gpb_claim_pitch_parse(a->pitch, &p, &e)) {
         cli_error_gpb("--claim", &e);
         return CLI_BAD_INPUT;
+    }
+    /* --precision overrides a precision named in the text. */
+    const char *prec_origin = p.precision != GPB_PREC_COUNT
+                                  ? "named in the pitch"
+                                  : "the card's default";
+    if (a->precision) {
+        gpb_precision_from_name(a->precision, &p.precision, NULL);
+        prec_origin = "from --precision";
     }
     gpb_pitch_implied im;
     char *yaml = NULL;
@@ -657,10 +816,37 @@ static int check_pitch(const check_args *a)
     if (has_dur && im.mfu_class == GPB_MFU_IMPOSSIBLE)
         overall = GPB_VERDICT_IMPLAUSIBLE;
 
+    gpb_rent_rule rule;
+    int has_rule = gpb_hardware_gpu_rent_rule(p.gpu, &rule, NULL) == GPB_OK;
     char b1[64], b2[64], b3[64];
     if (a->out == OUT_JSON) {
         json_t *o = json_object();
         json_object_set_new(o, "pitch", json_string(a->pitch));
+        json_t *rd = json_array();
+        for (size_t i = 0; i < p.n_readings; i++) {
+            const gpb_pitch_reading *r = &p.readings[i];
+            json_t *x = json_object();
+            json_object_set_new(
+                x, "part", json_string(gpb_claim_pitch_part_name(r->part)));
+            json_object_set_new(x, "text", json_string(r->text));
+            json_object_set_new(x, "column", json_integer(r->column));
+            if (r->part == GPB_PITCH_PRECISION)
+                json_object_set_new(x, "value", json_string(gpb_precision_name(
+                                                    (gpb_precision)r->value)));
+            else
+                json_object_set_new(x, "value", num(r->value));
+            json_object_set_new(x, "how", json_string(r->how));
+            json_array_append_new(rd, x);
+        }
+        json_object_set_new(o, "readings", rd);
+        json_t *sk = json_array();
+        for (const char *q = p.skipped; *q;) {
+            const char *dot = strstr(q, " \xc2\xb7 ");
+            size_t n = dot ? (size_t)(dot - q) : strlen(q);
+            json_array_append_new(sk, json_stringn(q, n));
+            q += n + (dot ? 4 : 0);
+        }
+        json_object_set_new(o, "skipped", sk);
         json_object_set_new(o, "params", num(p.params));
         json_object_set_new(o, "tokens", num(p.tokens));
         json_object_set_new(o, "gpu", json_string(p.gpu->name));
@@ -668,8 +854,20 @@ static int check_pitch(const check_args *a)
         json_object_set_new(o, "days", num(p.hours / 24));
         json_object_set_new(o, "budget", num(p.budget.value));
         json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
+        json_object_set_new(o, "precision",
+                            json_string(gpb_precision_name(im.precision)));
+        json_object_set_new(o, "precision_origin", json_string(prec_origin));
+        json_object_set_new(o, "peak_flop_per_s", num(im.peak_flop_per_s));
         json_object_set_new(o, "flops", num(im.flops));
         json_object_set_new(o, "tokens_per_param", num(im.tokens_per_param));
+        json_t *ch = json_object();
+        json_object_set_new(ch, "set", json_string(im.chinchilla->name));
+        json_object_set_new(ch, "source", json_string(im.chinchilla->source));
+        json_object_set_new(ch, "params", num(im.chinchilla_params));
+        json_object_set_new(ch, "tokens", num(im.chinchilla_tokens));
+        json_object_set_new(ch, "tokens_per_param",
+                            num(im.optimal_tokens_per_param));
+        json_object_set_new(o, "chinchilla", ch);
         json_object_set_new(o, "min_gpus_memory", num(im.min_gpus_memory));
         json_object_set_new(o, "fits_in_memory", json_boolean(fits));
         json_object_set_new(o, "implied_mfu", num(im.implied_mfu));
@@ -677,11 +875,28 @@ static int check_pitch(const check_args *a)
                             im.mfu_class >= 0
                                 ? json_string(mfu_class_text(im.mfu_class))
                                 : json_null());
+        json_object_set_new(o, "stated_mfu", num(p.mfu));
         json_object_set_new(o, "price_per_gpu_hour_usd",
                             num(im.price_per_gpu_hour_usd));
         json_object_set_new(o, "ref_price_per_gpu_hour_usd",
                             num(im.ref_price_usd > 0 ? im.ref_price_usd
                                                      : NAN));
+        json_t *pr = json_object();
+        json_object_set_new(pr, "rule", json_string(GPB_RENT_RULE_TEXT));
+        json_object_set_new(pr, "price_origin",
+                            json_string(im.ref_price_is_stated ? "pitch"
+                                        : has_rule             ? "catalog"
+                                                               : "none"));
+        json_object_set_new(pr, "median_usd_per_hour",
+                            num(im.ref_price_usd > 0 ? im.ref_price_usd
+                                                     : NAN));
+        json_object_set_new(pr, "p5_usd_per_hour", num(im.price_p5_usd));
+        json_object_set_new(pr, "p95_usd_per_hour", num(im.price_p95_usd));
+        if (has_rule) {
+            json_object_set_new(pr, "source", json_string(rule.source));
+            json_object_set_new(pr, "date", json_string(rule.date));
+        }
+        json_object_set_new(o, "pricing", pr);
         json_object_set_new(o, "budget_mfu", num(im.budget_mfu));
         json_t *m = json_object();
         json_object_set_new(m, "days_p5", num(days[0]));
@@ -709,58 +924,10 @@ static int check_pitch(const check_args *a)
                             json_string(gpb_claim_verdict_name(overall)));
         rc = cli_json_print(o);
     } else {
-        gpb_units_format_number(p.params, GPB_STYLE_EN, 3, b1, sizeof b1);
-        gpb_units_format_number(p.tokens, GPB_STYLE_EN, 3, b2, sizeof b2);
-        printf("pitch: %s\n  %s parameters, %s tokens on %.0f x %s\n\n",
-               a->pitch, b1, b2, p.gpus, p.gpu->name);
-        gpb_units_format_number(im.flops, GPB_STYLE_EN, 3, b1, sizeof b1);
-        printf("  compute   6·N·D = %s FLOPs; %.1f tokens per parameter "
-               "(Chinchilla-optimal is about 20)\n",
-               b1, im.tokens_per_param);
-        printf("  memory    the training state (16 bytes a parameter) "
-               "needs at least %.0f %s: %s  [%s]\n",
-               im.min_gpus_memory, p.gpu->name,
-               fits ? "the count holds it" : "the count does NOT hold it",
-               fits ? "consistent" : "implausible");
-        printf("  model     P5 / P50 / P95: %.1f / %.1f / %.1f days",
-               days[0], days[1], days[2]);
-        if (!isnan(usd[1])) {
-            cli_format_money(usd[0], cur, b1, sizeof b1);
-            cli_format_money(usd[1], cur, b2, sizeof b2);
-            cli_format_money(usd[2], cur, b3, sizeof b3);
-            printf("; %s / %s / %s", b1, b2, b3);
-        }
-        printf("\n            (MFU %s; rent 0.5-1.5x the catalog's; "
-               "failures as Llama 3)\n",
-               "PERT over published runs");
-        if (has_dur) {
-            char pp[32];
-            fmt_prob(dur.p_favourable, pp, sizeof pp);
-            printf("  duration  %.1f days needs MFU %.2f, %s (%.2f-%.2f); "
-                   "P(<= %.1f days) %s  [%s]\n",
-                   p.hours / 24, im.implied_mfu,
-                   mfu_class_text(im.mfu_class), GPB_MFU_PUBLISHED_MIN,
-                   GPB_MFU_PUBLISHED_MAX, p.hours / 24, pp,
-                   im.mfu_class == GPB_MFU_IMPOSSIBLE
-                       ? "implausible"
-                       : gpb_claim_verdict_name(dur.verdict));
-        }
-        if (has_cost) {
-            char pp[32];
-            fmt_prob(cost.p_favourable, pp, sizeof pp);
-            cli_format_money(p.budget.value, cur, b1, sizeof b1);
-            printf("  budget    %s; P(cost <= %s) %s  [%s]\n", b1, b1, pp,
-                   gpb_claim_verdict_name(cost.verdict));
-            if (!isnan(im.price_per_gpu_hour_usd))
-                printf("            over the claimed time that is $%.2f per "
-                       "GPU-hour (catalog on-demand $%.2f)\n",
-                       im.price_per_gpu_hour_usd, im.ref_price_usd);
-            if (!isnan(im.budget_mfu))
-                printf("            at the catalog price it buys the run "
-                       "only at MFU %.2f or more\n",
-                       im.budget_mfu);
-        }
-        printf("  verdict   %s\n", gpb_claim_verdict_name(overall));
+        print_pitch_text(a, &p, &im, prec_origin, cur, fits, days, usd,
+                         has_dur ? &dur : NULL, has_cost ? &cost : NULL,
+                         overall);
+        (void)b1, (void)b2, (void)b3;
     }
     checked_free(&k);
     if (rc)
@@ -781,6 +948,7 @@ static int parse_args(int argc, char **argv, check_args *a)
     a->out = OUT_TEXT;
     a->strict = 0;
     a->pitch = NULL;
+    a->precision = NULL;
     cli_parser p;
     cli_parser_init(&p, CLI_CMD_CHECK, argc, argv);
     int c;
@@ -804,6 +972,16 @@ static int parse_args(int argc, char **argv, check_args *a)
         case CLI_KEY_MARKDOWN: a->out = OUT_MARKDOWN; break;
         case CLI_KEY_STRICT: a->strict = 1; break;
         case CLI_KEY_CLAIM: a->pitch = p.arg; break;
+        case CLI_KEY_PRECISION: {
+            gpb_precision pr;
+            gpb_error e;
+            if (gpb_precision_from_name(p.arg, &pr, &e)) {
+                cli_error_gpb("--precision", &e);
+                return CLI_BAD_INPUT;
+            }
+            a->precision = p.arg;
+            break;
+        }
         case CLI_OPT_STOP: return p.status == CLI_OK ? -1 : p.status;
         default: return cli_parser_unhandled(&p, c);
         }
@@ -819,6 +997,11 @@ int cmd_check(int argc, char **argv)
         return CLI_OK;
     if (rc)
         return rc;
+    if (a.precision && !a.pitch) {
+        cli_error("check: --precision is for a pitch (--claim); a "
+                  "scenario's runs say their own precision");
+        return CLI_BAD_INPUT;
+    }
     if (a.pitch) {
         if (optind < argc) {
             cli_error("check: give --claim or scenario files, not both");
@@ -829,6 +1012,11 @@ int cmd_check(int argc, char **argv)
             return CLI_BAD_INPUT;
         }
         return check_pitch(&a);
+    }
+    if (a.precision) {
+        cli_error("check: --precision is for a pitch (--claim); a "
+                  "scenario's run names its own precision");
+        return CLI_BAD_INPUT;
     }
     char **files = NULL;
     size_t nf = 0;

@@ -228,8 +228,8 @@ GPB_API double gpb_cells_gpu_field(const char *card, const char *field);
  * GPB_CHINCHILLA_PARAMS(flops, [set]) and GPB_CHINCHILLA_TOKENS(flops,
  * [set]): the compute-optimal parameters and tokens for a budget of flops
  * (gpb_compute_chinchilla_optimal). set names the constants
- * (gpb_compute_chinchilla_find: "hoffmann2022" by default,
- * "hoffmann2022-tex", "besiroglu2024" / "epoch").
+ * (gpb_compute_chinchilla_find): GPB_CHINCHILLA_DEFAULT, "besiroglu2024"
+ * ("epoch"), when empty; "hoffmann2022", "hoffmann2022-tex".
  */
 GPB_API double gpb_cells_chinchilla_params(const char *flops,
                                            const char *set);
@@ -238,7 +238,7 @@ GPB_API double gpb_cells_chinchilla_tokens(const char *flops,
 
 /*
  * GPB_CHINCHILLA_LOSS(params, tokens, [set]): predicted loss in nats per
- * token, E + A/N^α + B/D^β (gpb_compute_chinchilla_loss).
+ * token, E + A/N^α + B/D^β (gpb_compute_chinchilla_loss); set as above.
  */
 GPB_API double gpb_cells_chinchilla_loss(const char *params,
                                          const char *tokens,

@@ -74,6 +74,7 @@
 #include <stddef.h>
 
 #include "gpubudget/common.h"
+#include "gpubudget/compute.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/scenario.h"
 #include "gpubudget/sensitivity.h"
@@ -273,18 +274,74 @@ GPB_API gpb_status gpb_claim_check_at(const gpb_scenario *s,
 /* A pitch in one sentence                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* What a figure of a pitch was read as. Never renumbered. */
+typedef enum gpb_pitch_part {
+    GPB_PITCH_PARAMS = 0,    /* parameters */
+    GPB_PITCH_TOKENS = 1,    /* training tokens */
+    GPB_PITCH_GPUS = 2,      /* a count of one catalog card */
+    GPB_PITCH_DURATION = 3,  /* the wall-clock time claimed */
+    GPB_PITCH_BUDGET = 4,    /* the money claimed for the run */
+    GPB_PITCH_PRICE = 5,     /* a rent per GPU-hour the pitch states */
+    GPB_PITCH_PRECISION = 6, /* "fp8", "bf16" */
+    GPB_PITCH_MFU = 7,       /* a utilisation the pitch states ("40% MFU") */
+    GPB_PITCH_PART_COUNT = 8
+} gpb_pitch_part;
+
+/* "parameters", "tokens", "GPUs", "duration", "budget", "price",
+   "precision", "MFU"; "unknown" for other values. Static, never NULL. */
+GPB_API const char *gpb_claim_pitch_part_name(gpb_pitch_part part);
+
+/* Bytes of a reading's text and explanation (each NUL-terminated, cut at
+   a character boundary when longer), and the most figures a pitch has. */
+#define GPB_PITCH_TEXT_MAX 96
+#define GPB_PITCH_READINGS_MAX 16
+
 /*
- * "70B params, 2T tokens, 512 H100, 30 days, $2M": the parts of a training
- * pitch. Absent parts are NaN (numbers), NULL (gpu) or have kind
- * GPB_QTY_COUNT (budget).
+ * How one figure was read, to be echoed back to the user.
  *
- *   params     parameters
- *   tokens     training tokens
- *   gpu        catalog row (static)
- *   gpus       GPU count
- *   hours      wall-clock duration claimed, in hours
- *   budget     the money claimed for the run (its currency as written;
- *              NONE when written as a bare number: read as USD)
+ *   part    what it was read as
+ *   text    the words it was read from, as written: the figure with the
+ *           word that told what it counts ("70B model", "512 H100s",
+ *           "预算200万美元", "in 30 days")
+ *   column  where text starts, 1-based, in characters
+ *   value   the value, in the unit of gpb_pitch's field for the part
+ *           (hours for a duration; the amount in its currency for a
+ *           budget or price; a gpb_precision for a precision)
+ *   how     why it was read so ("'model' follows", "the count before
+ *           H100s", "a bare number: the parameters come first")
+ */
+typedef struct gpb_pitch_reading {
+    gpb_pitch_part part;
+    char text[GPB_PITCH_TEXT_MAX];
+    int column;
+    double value;
+    char how[GPB_PITCH_TEXT_MAX];
+} gpb_pitch_reading;
+
+/*
+ * A training pitch ("we will train a 70B model on 2T tokens on 512 H100s
+ * in 30 days for $2M"). Absent parts are NaN (numbers), NULL (gpu), have
+ * kind GPB_QTY_COUNT (budget, price) or are GPB_PREC_COUNT (precision).
+ *
+ *   params      parameters
+ *   tokens      training tokens
+ *   gpu         catalog row (static)
+ *   gpus        GPU count
+ *   hours       wall-clock duration claimed, in hours
+ *   budget      the money claimed for the run (its currency as written;
+ *               NONE when written as a bare number: read as USD)
+ *   price       a rent per GPU-hour the pitch states (GPB_QTY_MONEY_PER_
+ *               HOUR; currency as written, NONE read as USD)
+ *   precision   the run's precision: named in the text ("in fp8"), or set
+ *               by the caller after parsing (`check --precision`);
+ *               GPB_PREC_COUNT means the card's default
+ *               (gpb_hardware_gpu_default_precision)
+ *   mfu         an MFU the pitch states, 0-1
+ *   readings    how each figure was read, in the order of the text
+ *   n_readings  how many
+ *   skipped     the words that carried no figure, as written, joined by
+ *               " · " ("we will train a · on · in"); cut with "…" past
+ *               its size
  */
 typedef struct gpb_pitch {
     double params;
@@ -293,32 +350,65 @@ typedef struct gpb_pitch {
     double gpus;
     double hours;
     gpb_quantity budget;
+    gpb_quantity price;
+    gpb_precision precision;
+    double mfu;
+    size_t n_readings;
+    gpb_pitch_reading readings[GPB_PITCH_READINGS_MAX];
+    char skipped[256];
 } gpb_pitch;
 
 /*
- * Parses a pitch. The text is split at commas, semicolons and the Chinese
- * 、，；; each part is one of:
- *   parameters  a number with "params", "parameters", "参数" or "参数量"
- *               ("70B params", "700亿参数")
- *   tokens      a number with "tokens" or "token" ("2T tokens",
- *               "2万亿 tokens")
- *   GPUs        a count and a catalog card in either order, with an
- *               optional "x", "×", "张", "块", "卡", "GPUs" or "cards"
- *               ("512 H100", "512张H100", "H100 x 512")
- *   duration    "30 days", "30天", "1 month", "720h"
- *   budget      an amount of money ("$2M", "200万美元", "¥1400万")
- * A bare number with no word is parameters when they are not given yet,
- * then tokens. Leading "in", "for", "on", "with", "用", "花" are skipped.
+ * Parses a pitch written as people write one, in English or Chinese:
  *
- * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ESYNTAX for a part
- * that is none of these (the column, 1-based in bytes, is where the part
- * starts), a part given twice or a GPU count that is not whole;
+ *   "70B params, 2T tokens, 512 H100, 30 days, $2M"
+ *   "we will train a 70B model on 2T tokens on 512 H100s in 30 days for $2M"
+ *   "用512张H100在30天内训练700亿参数模型,2万亿tokens,预算200万美元"
+ *
+ * The figures are found where they stand: every quantity the units layer
+ * reads (gpb_units_parse: "70B", "2万亿 tokens", "30天", "$2M", "200万美元",
+ * "2 million dollars") and every catalog card ("H100", "H100s", "A100
+ * 80GB", "RTX 4090", "8xH100"). What a number counts comes from the words
+ * it holds or that stand next to it, within its clause (clauses end at
+ * , ; 、，；。 and a full stop):
+ *   parameters  "params", "parameters", "参数", "参数量", "model",
+ *               "-parameter", "LLM", "模型" ("a 70B model", "700亿参数")
+ *   tokens      "tokens", "token", "词元" ("on 2T tokens", "2万亿个token")
+ *   GPUs        a count next to a card, before or after it, with "x",
+ *               "×", "*", "张", "块", "卡", "GPUs", "cards" or "of"
+ *               between ("512 H100s", "512张H100", "H100 x 512"); or a
+ *               count of "GPUs", "cards", "卡" when the text names one card
+ *   duration    any duration ("in 30 days", "30天内", "6 weeks", "2个月")
+ *   budget      any amount of money ("for $2M", "预算200万美元")
+ *   price       a price per GPU-hour ("at $2/GPU-hour"); a rate per
+ *               month or year is refused (a budget is the run's total)
+ *   precision   "fp8", "bf16", "fp16", "tf32", "fp32" (and "bfloat16" ...)
+ *   MFU         a percentage or fraction with "MFU", "utilisation" or
+ *               "利用率" ("at 40% MFU")
+ * A number with no such word ("7B, 1T") is the parameters while they are
+ * not given, then the tokens, when it is at least a million. Other words
+ * ("we will train a", "on", "for", "用", "在") are skipped and listed in
+ * skipped.
+ *
+ * Refused, naming the words, is only what is truly ambiguous or cannot be
+ * read: a bare number below a million ("'30': say what it counts"), a
+ * number glued to a word the units layer cannot read ("30日", "200万块"),
+ * a part given twice with different values, two kinds of card, a card
+ * without a count, a count of GPUs and no card, a percentage that is not
+ * an MFU, a quantity no pitch gives (bytes, a price per kWh), and a
+ * number written in words where a part is missing ("two trillion tokens",
+ * "一个月": write digits).
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ESYNTAX for the
+ * refusals above and for text with no figure (err->column, 1-based in
+ * characters, is where the words start; the message quotes them);
  * GPB_ERANGE for a figure outside what a scenario's training run takes
  * (docs/scenario.md), so that gpb_claim_pitch_scenario writes a scenario
  * that loads: parameters in (0, 1e15], tokens in (0, 1e17], GPUs from 1
- * to 1e7 (the message quotes the part as written and the range);
- * GPB_ENOTFOUND for an unknown card; GPB_ELIMIT for text above 1024
- * bytes or more than 16 parts.
+ * to 1e7 (the message quotes the words and the range), and for a zero
+ * duration or budget or an MFU above 1; GPB_ENOTFOUND for an unknown card
+ * next to a count ("512 H1000"; the message suggests the nearest names);
+ * GPB_ELIMIT for text above 1024 bytes or more than 16 figures.
  */
 GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
                                          gpb_error *err);
@@ -328,39 +418,65 @@ GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
  * simulation). NaN where a part it needs is absent.
  *
  *   flops               6 · params · tokens
- *   peak_flop_per_s     the card's dense peak at its default precision
+ *   precision           the precision priced: the pitch's, else the
+ *                       card's default
+ *   precision_is_default  1 when the pitch named none
+ *   peak_flop_per_s     the card's dense peak at that precision
  *   implied_mfu         flops / (gpus · peak · hours · 3600): the MFU the
  *                       claimed duration needs
  *   mfu_class           its gpb_mfu_class, or -1
+ *   stated_mfu_class    the gpb_mfu_class of the pitch's own MFU, or -1
  *   budget_usd          the budget in US dollars (gpb_fx_default)
  *   price_per_gpu_hour_usd  budget / (gpus · hours): the rent per
  *                       GPU-hour the budget and duration imply
- *   ref_price_usd       the catalog's on-demand rent for the card (0 when
- *                       the catalog has none)
+ *   ref_price_usd       the rent the check prices at: the pitch's stated
+ *                       price when it gives one, else the catalog's
+ *                       on-demand rent, the median of the pricing rule
+ *                       (gpb_hardware_gpu_rent_rule); 0 when neither
+ *   ref_price_is_stated 1 when it is the pitch's
+ *   price_p5_usd, price_p95_usd  the 90% interval of the price in the
+ *                       check's model (the rule's; both ref_price_usd for
+ *                       a stated price); NaN without a price
  *   budget_mfu          the MFU the budget implies when spent at the
  *                       reference price: flops / (peak · budget/price ·
  *                       3600)
  *   min_gpus_memory     the fewest cards that hold the model's training
  *                       state (16 bytes per parameter, fully sharded)
- *   tokens_per_param    tokens / params (Chinchilla-optimal is about 20)
+ *   tokens_per_param    tokens / params
+ *   chinchilla          GPB_CHINCHILLA_DEFAULT (static)
+ *   chinchilla_params, chinchilla_tokens  its compute-optimal split of
+ *                       flops, and optimal_tokens_per_param their ratio
  */
 typedef struct gpb_pitch_implied {
     double flops;
+    gpb_precision precision;
+    int precision_is_default;
     double peak_flop_per_s;
     double implied_mfu;
     int mfu_class;
+    int stated_mfu_class;
     double budget_usd;
     double price_per_gpu_hour_usd;
     double ref_price_usd;
+    int ref_price_is_stated;
+    double price_p5_usd;
+    double price_p95_usd;
     double budget_mfu;
     double min_gpus_memory;
     double tokens_per_param;
+    const gpb_chinchilla *chinchilla;
+    double chinchilla_params;
+    double chinchilla_tokens;
+    double optimal_tokens_per_param;
 } gpb_pitch_implied;
 
 /*
  * Fills *out. Returns GPB_OK; GPB_EINVAL for NULL arguments, or when
  * params, tokens, gpu or gpus is absent (nothing can be said without
- * them); the statuses of the compute layer for values out of its range.
+ * them), or for a precision outside the enum other than GPB_PREC_COUNT;
+ * GPB_EUNSUPPORTED when the card has no rate at the pitch's precision
+ * ("V100 has no fp8 rate; it supports fp32, fp16"); the statuses of the
+ * compute layer for values out of its range.
  */
 GPB_API gpb_status gpb_claim_pitch_implied(const gpb_pitch *p,
                                            gpb_pitch_implied *out,
@@ -370,35 +486,29 @@ GPB_API gpb_status gpb_claim_pitch_implied(const gpb_pitch *p,
  * The model a pitch is checked against, as a scenario text (YAML) with one
  * training run named "pitch" and up to two claims: "duration"
  * (training.pitch.days at most the claimed duration) and "budget"
- * (training.pitch.cost at most the budget). The run rents its cards with:
+ * (training.pitch.cost at most the budget). The run rents its cards at
+ * the pitch's precision (the card's default when it names none) with:
  *   mfu     PERT(min(GPB_MFU_PUBLISHED_MIN, the card's default MFU), the
  *           card's default MFU, GPB_MFU_PUBLISHED_MAX): published large
- *           runs (gpubudget/compute.h)
- *   price   a 90% interval from 0.5× to 1.5× the catalog's on-demand rent
- *           (GPB_PITCH_PRICE_LOW_FACTOR, _HIGH_FACTOR)
+ *           runs (gpubudget/compute.h), applied to the peak at the
+ *           run's precision
+ *   price   the pricing rule (gpubudget/hardware.h): lognormal with
+ *           median the catalog's on-demand rent and 90% between half
+ *           and twice it; or the pitch's stated price, fixed
  *   failures  per-GPU MTBF 50,700 h (Llama 3), hourly checkpoints, 30 min
  *           restarts
  * and a horizon long enough for the run to finish at the lowest MFU.
  *
  *   yaml  receives a new NUL-terminated string (free with gpb_free)
  *
- * Returns GPB_OK; GPB_EINVAL as gpb_claim_pitch_implied; GPB_ENOTFOUND
- * when a budget is given and the catalog has no rent for the card (the
+ * Returns GPB_OK; GPB_EINVAL and GPB_EUNSUPPORTED as
+ * gpb_claim_pitch_implied; GPB_ENOTFOUND when a budget is given, the
+ * pitch states no price and the catalog has no rent for the card (the
  * message quotes the catalog's note); GPB_ERANGE when the run would need
  * more than 600 months; GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                                             gpb_error *err);
-
-/*
- * The price range of gpb_claim_pitch_scenario, as factors on the catalog's
- * on-demand rent. The catalog quotes one provider (Lambda); its own notes
- * show the same cards cheaper elsewhere (A100-80GB: RunPod $1.39–1.79 and
- * Hyperstack $1.60 against Lambda's $2.79, i.e. 0.50–0.64×), and
- * hyperscalers' list prices above it; 0.5× to 1.5× spans both.
- */
-#define GPB_PITCH_PRICE_LOW_FACTOR 0.5
-#define GPB_PITCH_PRICE_HIGH_FACTOR 1.5
 
 #ifdef __cplusplus
 }

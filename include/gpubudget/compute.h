@@ -489,6 +489,21 @@ GPB_API extern const gpb_chinchilla gpb_chinchilla_besiroglu2024;
 #define GPB_CHINCHILLA_BESIROGLU2024 (&gpb_chinchilla_besiroglu2024)
 
 /*
+ * The default set, used wherever the caller names none: the CLI's
+ * `estimate` and `check --claim`, the cells' GPB_CHINCHILLA_* functions
+ * and docs/model.md. It is besiroglu2024: fitted to Hoffmann et al.'s own
+ * data, it puts Chinchilla's budget (5.76e23 FLOPs) at 72B parameters on
+ * 1.33T tokens, next to the 70B / 1.4T that Chinchilla was, where the
+ * printed Hoffmann constants put it at 32B / 3.0T (93 tokens a
+ * parameter). GPB_CHINCHILLA_TOKENS_PER_PARAM, the 20-tokens rule, is a
+ * rule of thumb, not a set; outputs name the set they used (its name).
+ */
+#define GPB_CHINCHILLA_DEFAULT GPB_CHINCHILLA_BESIROGLU2024
+
+/* GPB_CHINCHILLA_DEFAULT as a function, for FFI callers (static). */
+GPB_API const gpb_chinchilla *gpb_compute_chinchilla_default(void);
+
+/*
  * The i-th named set (static), or NULL when i is past the end; for listing
  * them.
  */

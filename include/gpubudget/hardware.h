@@ -210,6 +210,59 @@ GPB_API gpb_status gpb_hardware_gpu_field(const gpb_gpu *gpu,
  */
 GPB_API const char *const *gpb_hardware_field_names(void);
 
+/*
+ * The pricing rule for renting a catalog card: one rule for every command
+ * that prices rent the user did not give (`gpubudget estimate`, `gpubudget
+ * check --claim`, the cells' default price; docs/check.md, "Pricing").
+ *
+ *   median  the catalog's on-demand rent, rent_usd_per_hour: one
+ *           provider's list price (its rent_source) at rent_date. A point
+ *           estimate (estimate, GPB_TRAIN_COST) uses it as it is.
+ *   90%     where the price is uncertain (the pitch check), it is
+ *           lognormal with its 90% interval from median / GPB_RENT_SPREAD
+ *           to median · GPB_RENT_SPREAD, so its median is the catalog's
+ *           price and a simulated cost's median sits at the point
+ *           estimate's (up to MFU and failures).
+ *
+ * GPB_RENT_SPREAD is 2 because the catalog's own notes span half to
+ * nearly twice the listed price: RunPod's A100-80GB at $1.39 against
+ * Lambda's $2.79 (0.50×), AWS p5's H100 at $6.88 against $3.99 (1.72×);
+ * a symmetric interval on the log scale that holds both needs a factor 2.
+ * Azure's list price for an H100 ($12.29, 3.1×; docs/hardware.md) lies
+ * in the upper 5%: a start-up's pitch prices neoclouds, not list prices.
+ */
+#define GPB_RENT_SPREAD 2.0
+
+/* The rule in one sentence, for outputs (static). */
+#define GPB_RENT_RULE_TEXT                                                   \
+    "the catalog's on-demand rent is the median price; where the price "    \
+    "is uncertain it is lognormal, 90% between half and twice that"
+
+/*
+ * The rule applied to one card.
+ *
+ *   median_usd_per_hour  the catalog's rent_usd_per_hour
+ *   p5_usd_per_hour      median / GPB_RENT_SPREAD
+ *   p95_usd_per_hour     median · GPB_RENT_SPREAD
+ *   source, date         the row's rent_source and rent_date (static)
+ */
+typedef struct gpb_rent_rule {
+    double median_usd_per_hour;
+    double p5_usd_per_hour;
+    double p95_usd_per_hour;
+    const char *source;
+    const char *date;
+} gpb_rent_rule;
+
+/*
+ * Fills *out for gpu. Returns GPB_OK; GPB_EINVAL when gpu or out is NULL;
+ * GPB_ENOTFOUND when the catalog has no rent for the card (the message
+ * names the card and quotes its rent_source, which says why).
+ */
+GPB_API gpb_status gpb_hardware_gpu_rent_rule(const gpb_gpu *gpu,
+                                              gpb_rent_rule *out,
+                                              gpb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,9 +25,10 @@
  * - Chinese multipliers combine in rising order (千万 = 1e7, 万亿 = 1e12),
  *   never with k/M/B; a leading one stands for one of it: "千卡" is 1000
  *   cards, "百万美元" is $1M.
- * - 元, 美元, 美金 and 欧元 go after the amount ("5000万元"); symbols and
- *   codes go before or after ("$5", "5 USD", "RMB 300万"). A quantity
- *   states its currency once: "$5 USD" and "¥5万元" are refused.
+ * - 元, 美元, 美金, 欧元 and dollar(s) go after the amount ("5000万元",
+ *   "2 million dollars"); symbols and codes go before or after ("$5",
+ *   "5 USD", "RMB 300万"). A quantity states its currency once: "$5 USD"
+ *   and "¥5万元" are refused.
  * - A value is the decimal as written, scaled by its units and rounded
  *   once to the nearest double: "16.1k" is the double nearest 16100, not
  *   16.1 × 1000 rounded twice. Multipliers, percent, byte prefixes and

@@ -91,8 +91,8 @@ _PREC = _o("precision", "\"bf16\", \"fp16\", \"fp8\", \"tf32\" or \"fp32\" "
            "(\"\" = the card's default)")
 _PRICE = _o("price", "price per GPU-hour, e.g. \"$2.5/h\", \"¥10/小时\" "
             "(\"\" = the card's reference rent in USD)")
-_SET = _o("set", "constants: \"hoffmann2022\" (default), \"hoffmann2022-tex\" "
-          "or \"besiroglu2024\"")
+_SET = _o("set", "constants: \"besiroglu2024\" (default, as in gpubudget "
+          "estimate), \"hoffmann2022\" or \"hoffmann2022-tex\"")
 _FILE = _a("file", "scenario YAML file (relative: the working directory, "
            "the workbook's folder, then GPB_SCENARIO_PATH)")
 _OVR = _o("overrides", "\"path=value\" pairs separated by \";\", e.g. "

@@ -335,6 +335,7 @@ gpb_status gpb_compute_rent_cost(double gpu_hours, double price_per_gpu_hour,
 #define ACT_BYTES_LINEAR 34.0
 #define ACT_BYTES_ATTN 5.0
 #define ACT_BYTES_FULL_RECOMPUTE 2.0
+#define ACT_BYTES_REPLICATED 10.0
 
 void gpb_activation_shape_default(gpb_activation_shape *shape)
 {
@@ -346,6 +347,8 @@ void gpb_activation_shape_default(gpb_activation_shape *shape)
     shape->n_layer = 0.0;
     shape->n_head = 0.0;
     shape->recompute = GPB_RECOMPUTE_NONE;
+    shape->tensor_parallel = 1.0;
+    shape->sequence_parallel = 0;
 }
 
 gpb_status gpb_compute_activation_bytes(const gpb_activation_shape *shape,
@@ -359,19 +362,37 @@ gpb_status gpb_compute_activation_bytes(const gpb_activation_shape *shape,
     GPB__TRY(gpb__need_pos(err, shape->n_layer, "shape.n_layer"));
     GPB__TRY(gpb__need_pos(err, shape->n_head, "shape.n_head"));
     GPB__TRY(need_recompute(err, shape->recompute, "shape.recompute"));
+    GPB__TRY(gpb__need_nonneg(err, shape->tensor_parallel,
+                              "shape.tensor_parallel"));
+    double t = shape->tensor_parallel == 0.0 ? 1.0 : shape->tensor_parallel;
+    if (t < 1.0)
+        return gpb__fail(err, GPB_EINVAL,
+                         "shape.tensor_parallel must be at least 1 (got "
+                         "%g)",
+                         t);
 
     double s = shape->seq_len, b = shape->micro_batch, h = shape->hidden;
     double sbh = s * b * h;
+    /* Of the 34 bytes per element outside attention, 24 sit in the
+       tensor-parallel GEMMs' inputs and outputs and are split over t; the
+       other 10 (layer-norm inputs, dropout outputs and masks) are split
+       only under sequence parallelism (Korthikanti et al., sec. 4.2). */
+    double split = shape->sequence_parallel ? ACT_BYTES_LINEAR / t
+                                            : ACT_BYTES_REPLICATED +
+                                                  (ACT_BYTES_LINEAR -
+                                                   ACT_BYTES_REPLICATED) /
+                                                      t;
     double per_elem;
     switch (shape->recompute) {
     case GPB_RECOMPUTE_FULL:
-        per_elem = ACT_BYTES_FULL_RECOMPUTE;
+        per_elem = ACT_BYTES_FULL_RECOMPUTE /
+                   (shape->sequence_parallel ? t : 1.0);
         break;
     case GPB_RECOMPUTE_SELECTIVE:
-        per_elem = ACT_BYTES_LINEAR;
+        per_elem = split;
         break;
     default:
-        per_elem = ACT_BYTES_LINEAR + ACT_BYTES_ATTN * shape->n_head * s / h;
+        per_elem = split + ACT_BYTES_ATTN * shape->n_head * s / (h * t);
         break;
     }
     double total = shape->n_layer * sbh * per_elem;

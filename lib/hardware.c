@@ -43,6 +43,23 @@
     "BF16 = 132 SMs x 1.83 GHz x 4,096 FLOP/clk = 989.4 TFLOPS "       \
     "(table at glennklockwood.com/garden/processors/h100)"
 
+#define DGX_A100_NET                                                   \
+    "DGX A100 / Selene: eight 200 Gb/s HDR InfiniBand HCAs per 8-GPU "  \
+    "node (Narayanan et al. 2021, arXiv:2104.04473, sec. 5), 25 GB/s "  \
+    "per GPU, as Calculon's systems/a100_80g.json (2023)"
+#define DGX_HOPPER_NET                                                 \
+    "DGX H100/H200: eight single-port ConnectX-7 VPI, up to 400 Gb/s "  \
+    "each (NVIDIA DGX BasePOD reference architecture, core "           \
+    "components), 50 GB/s per GPU"
+#define NVLINK4                                                        \
+    "NVLink 4: 18 links, 900 GB/s bidirectional per GPU through "      \
+    "NVSwitch, any pair of the 8 (NVIDIA Hopper architecture page; "   \
+    "HGX H100 8-GPU), 450 GB/s each way"
+#define PCIE_ONLY_NODE                                                 \
+    "node of 8 cards is an assumption (common 8-slot servers); "       \
+    "no scale-out NIC figure is sourced (0 = unknown: give it to the "  \
+    "planner)"
+
 /* Catalog order is also the tie-break order of "did you mean" lists. */
 static const gpb_gpu gpus[] = {
     {
@@ -78,6 +95,18 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2020-06",
         .notes = "SXM2 32 GB (PCIe: 112 TFLOPS, 250 W). No bf16: "
                  "estimates default to fp16.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(150),
+        .inter_node_bw_bytes_per_s = GBS(6.25),
+        .interconnect_source =
+            "NVIDIA DGX-1 with Tesla V100 system architecture white "
+            "paper: six NVLinks per V100 at 25 GB/s each way (hybrid "
+            "cube-mesh of 8), and four 100 Gb/s InfiniBand NICs per "
+            "DGX-1: 50 GB/s / 8 = 6.25 GB/s per GPU",
+        .interconnect_date = "2017",
+        .rent_low_usd_per_hour = 0.79,
+        .rent_high_usd_per_hour = 0.79,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "A100-40GB",
@@ -114,6 +143,17 @@ static const gpb_gpu gpus[] = {
                       "0.40 is the rounded midpoint",
         .mfu_date = "2023-02",
         .notes = "SXM4 40 GB, the original A100.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(300),
+        .inter_node_bw_bytes_per_s = GBS(25),
+        .interconnect_source =
+            "NVLink 3: twelve links, 600 GB/s per A100 through six "
+            "NVSwitches (NVIDIA NVLink page; A100 white paper), 300 GB/s "
+            "each way; " DGX_A100_NET,
+        .interconnect_date = "2020-05",
+        .rent_low_usd_per_hour = 1.99,
+        .rent_high_usd_per_hour = 1.99,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "A100-80GB",
@@ -149,6 +189,17 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2023-02",
         .notes = "Bare 'A100' means this part. Rent elsewhere 2026: "
                  "Hyperstack $1.60, RunPod $1.39-1.79.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(300),
+        .inter_node_bw_bytes_per_s = GBS(25),
+        .interconnect_source =
+            "NVLink 3: 600 GB/s per A100 through NVSwitch (NVIDIA NVLink "
+            "page), 300 GB/s each way; " DGX_A100_NET,
+        .interconnect_date = "2020-11",
+        .rent_low_usd_per_hour = 1.39,
+        .rent_high_usd_per_hour = 2.79,
+        .rent_range_source = "RunPod $1.39 (notes) to Lambda $2.79 "
+                             "(rent_source), 2026",
     },
     {
         .name = "A800",
@@ -184,6 +235,17 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2023-02",
         .notes = "China export variant of A100 80GB; exports barred "
                  "from 2023-10-17.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(200),
+        .inter_node_bw_bytes_per_s = GBS(25),
+        .interconnect_source =
+            "NVLink cut from 600 to 400 GB/s (Reuters via Tweakers "
+            "2022-11; TechPowerUp), 200 GB/s each way; scale-out "
+            "assumed as " DGX_A100_NET,
+        .interconnect_date = "2022-11",
+        .rent_low_usd_per_hour = 0,
+        .rent_high_usd_per_hour = 0,
+        .rent_range_source = "unknown (rent_source)",
     },
     {
         .name = "H100-SXM",
@@ -217,6 +279,15 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "Bare 'H100' means this part. Rent elsewhere 2026: "
                  "RunPod $2.69-3.99, Hyperstack $3.20, AWS p5 $6.88.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(450),
+        .inter_node_bw_bytes_per_s = GBS(50),
+        .interconnect_source = NVLINK4 "; " DGX_HOPPER_NET,
+        .interconnect_date = "2023",
+        .rent_low_usd_per_hour = 2.69,
+        .rent_high_usd_per_hour = 6.88,
+        .rent_range_source = "RunPod $2.69 to AWS p5 $6.88 on demand "
+                             "(notes), 2026",
     },
     {
         .name = "H100-PCIe",
@@ -252,6 +323,17 @@ static const gpb_gpu gpus[] = {
                       "the SXM value 0.40 (" LLAMA3_MFU ") cut to 0.35",
         .mfu_date = "2024-07",
         .notes = "114 SMs; PCIe Gen5 card, NVLink bridge pairs only.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(64),
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "PCIe Gen5 x16, 128 GB/s bidirectional (64 each way); NVLink "
+            "bridges join pairs only (600 GB/s, NVIDIA H100 PCIe brief), "
+            "so 8-card tensor parallelism crosses PCIe; " PCIE_ONLY_NODE,
+        .interconnect_date = "2022-03",
+        .rent_low_usd_per_hour = 3.29,
+        .rent_high_usd_per_hour = 3.29,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "H800",
@@ -287,6 +369,18 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "China export variant; Epoch lists TF32 454.5 / FP32 "
                  "59.3 (techpowerup), not used: unresolved discrepancy.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(200),
+        .inter_node_bw_bytes_per_s = GBS(50),
+        .interconnect_source =
+            "NVLink cut to 400 GB/s bidirectional, 200 each way "
+            "(philisun.com H800 vs H100 analysis; TechPowerUp reported "
+            "300 at launch); DeepSeek-V3 report (arXiv:2412.19437) "
+            "measures 160 GB/s NVLink and 50 GB/s InfiniBand per H800",
+        .interconnect_date = "2024-12",
+        .rent_low_usd_per_hour = 2.00,
+        .rent_high_usd_per_hour = 2.00,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "H20",
@@ -324,6 +418,17 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "China export variant of Hopper; 78 SMs. Export "
                  "licence required from 2025-04.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(450),
+        .inter_node_bw_bytes_per_s = GBS(50),
+        .interconnect_source =
+            "NVIDIA kept 900 GB/s NVLink on the 8-way HGX H20 "
+            "(TweakTown 2024-01, from NVIDIA's specifications), 450 each "
+            "way; scale-out assumed as " DGX_HOPPER_NET,
+        .interconnect_date = "2024-01",
+        .rent_low_usd_per_hour = 0,
+        .rent_high_usd_per_hour = 0,
+        .rent_range_source = "unknown (rent_source)",
     },
     {
         .name = "H200",
@@ -358,6 +463,14 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "Epoch lists HGX H200 at $33.8k/GPU (2024-03), not "
                  "re-verified.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(450),
+        .inter_node_bw_bytes_per_s = GBS(50),
+        .interconnect_source = NVLINK4 "; " DGX_HOPPER_NET,
+        .interconnect_date = "2024",
+        .rent_low_usd_per_hour = 3.99,
+        .rent_high_usd_per_hour = 3.99,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "B200",
@@ -394,6 +507,18 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "HGX (air-cooled, 1,000 W) part; the GB200 variant runs "
                  "at 1,200 W and 2.5 PF BF16 dense.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(900),
+        .inter_node_bw_bytes_per_s = GBS(50),
+        .interconnect_source =
+            "NVLink 5: 1.8 TB/s bidirectional between any two of 8 GPUs "
+            "(DGX B200 user guide: NVSwitches of 14.4 TB/s aggregate; "
+            "Vultr HGX B200 docs), 900 GB/s each way; eight ConnectX-7 "
+            "up to 400 Gb/s (DGX B200 user guide), 50 GB/s per GPU",
+        .interconnect_date = "2025",
+        .rent_low_usd_per_hour = 6.69,
+        .rent_high_usd_per_hour = 6.69,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "L40S",
@@ -428,6 +553,17 @@ static const gpb_gpu gpus[] = {
                       "PCIe card without NVLink; " LOW_END_MFU,
         .mfu_date = "2024-07",
         .notes = "Ada Lovelace data-centre card; PCIe Gen4, no NVLink.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(32),
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "no NVLink; PCIe Gen4 x16, 64 GB/s bidirectional (L40S "
+            "datasheet), 32 each way; " PCIE_ONLY_NODE,
+        .interconnect_date = "2023-08",
+        .rent_low_usd_per_hour = 0.86,
+        .rent_high_usd_per_hour = 1.86,
+        .rent_range_source = "RunPod $0.86 to AWS g6e $1.86 (rent_source), "
+                             "2025",
     },
     {
         .name = "RTX-4090",
@@ -465,6 +601,16 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-07",
         .notes = "Consumer card; FP16-accumulate tensor rate is 330.3 "
                  "but training accumulates in FP32.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(32),
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "no NVLink on Ada GeForce; PCIe 4.0 x16, 32 GB/s each way; "
+            PCIE_ONLY_NODE,
+        .interconnect_date = "2022-10",
+        .rent_low_usd_per_hour = 0.60,
+        .rent_high_usd_per_hour = 0.60,
+        .rent_range_source = "one sourced on-demand price (rent_source)",
     },
     {
         .name = "MI300X",
@@ -506,6 +652,19 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2024-12",
         .notes = "CDNA 3; 304 CUs; ROCm software maturity dominates "
                  "achieved throughput.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(448),
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "8 GPUs fully connected by seven Infinity Fabric links of "
+            "128 GB/s bidirectional, 896 GB/s per GPU (Wheeler's Network "
+            "2024-01; gpu.blog MI300X), 448 each way; no scale-out "
+            "figure sourced (0 = unknown)",
+        .interconnect_date = "2024-01",
+        .rent_low_usd_per_hour = 1.50,
+        .rent_high_usd_per_hour = 1.85,
+        .rent_range_source = "TensorWave $1.50 to Vultr $1.85 "
+                             "(rent_source), 2026",
     },
     {
         .name = "Ascend-910B",
@@ -543,6 +702,17 @@ static const gpb_gpu gpus[] = {
         .notes = "Bins differ: 910B1 ~400, 910B3 313, 910B4 280 TFLOPS "
                  "FP16 (B4: 32 GB). FP32 rate unverified (Epoch: 94); no "
                  "TF32 or FP8.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = 0,
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "Atlas 800T A2 holds 8 NPUs (Huawei product naming, as "
+            "summarised at blog.haoyuanyu.icu 2025-08); HCCS and RoCE "
+            "bandwidths not verified (0 = unknown: give them)",
+        .interconnect_date = "2025",
+        .rent_low_usd_per_hour = 0,
+        .rent_high_usd_per_hour = 0,
+        .rent_range_source = "unknown (rent_source)",
     },
     {
         .name = "TPU-v4",
@@ -575,6 +745,18 @@ static const gpb_gpu gpus[] = {
         .mfu_date = "2022-04",
         .notes = "Per chip. Memory is 32 GiB (binary). No FP16/FP32 "
                  "matrix rate published.",
+        .node_gpus = 0,
+        .intra_node_bw_bytes_per_s = 0,
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "unknown: TPU v4 chips form a 3D torus across the pod (ICI), "
+            "which the planner's node-and-network model does not "
+            "describe",
+        .interconnect_date = "2023-04",
+        .rent_low_usd_per_hour = 1.45,
+        .rent_high_usd_per_hour = 3.22,
+        .rent_range_source = "3-year commitment $1.45 to on-demand $3.22 "
+                             "(rent_source), 2023",
     },
     {
         .name = "MI250X",
@@ -610,6 +792,18 @@ static const gpb_gpu gpus[] = {
                       "22B) (Dash et al. 2023, arXiv:2312.12705)",
         .mfu_date = "2023-12",
         .notes = "Two GCDs per package; figures are per package.",
+        .node_gpus = 4,
+        .intra_node_bw_bytes_per_s = 0,
+        .inter_node_bw_bytes_per_s = GBS(25),
+        .interconnect_source =
+            "Frontier node: 4 MI250X, 4 Slingshot-11 NICs of 200 Gb/s, "
+            "25 GB/s per MI250X (glennklockwood.com Frontier page; "
+            "meterpreter.org on Crusher 2022); Infinity Fabric between "
+            "packages not verified (0 = unknown)",
+        .interconnect_date = "2022",
+        .rent_low_usd_per_hour = 1.35,
+        .rent_high_usd_per_hour = 1.35,
+        .rent_range_source = "one sourced price (rent_source)",
     },
     {
         .name = "RTX-3090",
@@ -642,6 +836,16 @@ static const gpb_gpu gpus[] = {
                       "consumer cards without NVLink; " LOW_END_MFU,
         .mfu_date = "2024-07",
         .notes = "Consumer card; no FP8.",
+        .node_gpus = 8,
+        .intra_node_bw_bytes_per_s = GBS(32),
+        .inter_node_bw_bytes_per_s = 0,
+        .interconnect_source =
+            "PCIe 4.0 x16, 32 GB/s each way (NVLink bridges join pairs "
+            "only); " PCIE_ONLY_NODE,
+        .interconnect_date = "2020-09",
+        .rent_low_usd_per_hour = 0.39,
+        .rent_high_usd_per_hour = 0.39,
+        .rent_range_source = "one sourced on-demand price (rent_source)",
     },
 };
 

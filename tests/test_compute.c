@@ -569,6 +569,71 @@ START_TEST(test_activation_bytes)
 }
 END_TEST
 
+/*
+ * Tensor and sequence parallelism (Korthikanti et al. 2022, Table 2), for
+ * one GPT-3 175B layer (s 2048, h 12288, a 96) at t = 8, micro-batch 1.
+ * s·b·h = 2048 · 12288 = 25,165,824; 5·a·s/(h·t) = 5·96·2048/(12288·8) =
+ * 10 exactly. Worked by hand:
+ *   NONE, no SP:       sbh·(10 + 24/8 + 10) = 23 sbh = 578,813,952
+ *   NONE, SP:          sbh·(34/8 + 10) = 14.25 sbh = 358,612,992
+ *   SELECTIVE, no SP:  sbh·(10 + 3) = 13 sbh = 327,155,712
+ *   SELECTIVE, SP:     sbh·34/8 = 4.25 sbh = 106,954,752
+ *   FULL, no SP:       2 sbh = 50,331,648
+ *   FULL, SP:          2 sbh / 8 = 6,291,456
+ * Exact in binary arithmetic: 1e-12.
+ */
+START_TEST(test_activation_bytes_parallel)
+{
+    gpb_activation_shape a;
+    gpb_activation_shape_default(&a);
+    ck_assert(a.tensor_parallel == 1.0);
+    ck_assert_int_eq(a.sequence_parallel, 0);
+    a.seq_len = 2048;
+    a.micro_batch = 1;
+    a.hidden = 12288;
+    a.n_layer = 1;
+    a.n_head = 96;
+    a.tensor_parallel = 8;
+    static const struct {
+        gpb_recompute r;
+        int sp;
+        double want;
+    } cases[] = {
+        {GPB_RECOMPUTE_NONE, 0, 578813952.0},
+        {GPB_RECOMPUTE_NONE, 1, 358612992.0},
+        {GPB_RECOMPUTE_SELECTIVE, 0, 327155712.0},
+        {GPB_RECOMPUTE_SELECTIVE, 1, 106954752.0},
+        {GPB_RECOMPUTE_FULL, 0, 50331648.0},
+        {GPB_RECOMPUTE_FULL, 1, 6291456.0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double b = 0;
+        a.recompute = cases[i].r;
+        a.sequence_parallel = cases[i].sp;
+        ck_assert_int_eq(gpb_compute_activation_bytes(&a, &b, NULL), GPB_OK);
+        ck_assert_rel(b, cases[i].want, EXACT);
+    }
+    /* t = 0 reads as 1: the unsplit formula, 34 + 5·96·2048/12288 = 114
+       per element. */
+    double b0 = 0, b1 = 0;
+    a.recompute = GPB_RECOMPUTE_NONE;
+    a.sequence_parallel = 1;
+    a.tensor_parallel = 0;
+    ck_assert_int_eq(gpb_compute_activation_bytes(&a, &b0, NULL), GPB_OK);
+    a.tensor_parallel = 1;
+    ck_assert_int_eq(gpb_compute_activation_bytes(&a, &b1, NULL), GPB_OK);
+    ck_assert_rel(b0, 114.0 * 25165824.0, EXACT);
+    ck_assert_rel(b1, b0, EXACT);
+    /* Below 1 (but not 0), or negative: refused by name. */
+    a.tensor_parallel = 0.5;
+    ck_assert_fail(gpb_compute_activation_bytes(&a, &b0, err), GPB_EINVAL,
+                   "tensor_parallel");
+    a.tensor_parallel = -2;
+    ck_assert_fail(gpb_compute_activation_bytes(&a, &b0, err), GPB_EINVAL,
+                   "tensor_parallel");
+}
+END_TEST
+
 START_TEST(test_memory_invalid)
 {
     gpb_activation_shape a;
@@ -1176,6 +1241,7 @@ static Suite *compute_suite(void)
     tc = tcase_create("memory");
     tcase_add_test(tc, test_train_memory_70b);
     tcase_add_test(tc, test_activation_bytes);
+    tcase_add_test(tc, test_activation_bytes_parallel);
     tcase_add_test(tc, test_memory_invalid);
     suite_add_tcase(s, tc);
 

@@ -54,6 +54,55 @@ static double rate(const gpb_gpu *g, gpb_precision p)
 
 /* ---- catalog shape ---------------------------------------------------- */
 
+/* ---- interconnect and rent range (for plan.h) ------------------------- */
+
+START_TEST(test_interconnect_rows)
+{
+    for (size_t i = 0; i < gpb_hardware_gpu_count(); i++) {
+        const gpb_gpu *g = gpb_hardware_gpu_at(i);
+        ck_assert_ptr_nonnull(g->interconnect_source);
+        ck_assert_ptr_nonnull(g->interconnect_date);
+        ck_assert_ptr_nonnull(g->rent_range_source);
+        ck_assert_msg(strlen(g->interconnect_source) >= 20,
+                      "%s: interconnect source too short", g->name);
+        ck_assert_msg(valid_date(g->interconnect_date),
+                      "%s: bad interconnect date '%s'", g->name,
+                      g->interconnect_date);
+        ck_assert(g->node_gpus >= 0 && g->intra_node_bw_bytes_per_s >= 0 &&
+                  g->inter_node_bw_bytes_per_s >= 0);
+        /* An unknown figure says so in its source. */
+        if (!(g->intra_node_bw_bytes_per_s > 0) ||
+            !(g->inter_node_bw_bytes_per_s > 0))
+            ck_assert_msg(strstr(g->interconnect_source, "unknown") ||
+                              strstr(g->interconnect_source, "0 ="),
+                          "%s: a zero bandwidth without 'unknown'",
+                          g->name);
+        /* The range brackets the reference price; unknown is all 0. */
+        if (g->rent_usd_per_hour > 0) {
+            ck_assert(g->rent_low_usd_per_hour > 0);
+            ck_assert(g->rent_low_usd_per_hour <= g->rent_usd_per_hour);
+            ck_assert(g->rent_high_usd_per_hour >= g->rent_usd_per_hour);
+        } else {
+            ck_assert(g->rent_low_usd_per_hour == 0 &&
+                      g->rent_high_usd_per_hour == 0);
+        }
+    }
+    /* Per direction: the vendors' bidirectional figures halved. NVLink 4,
+       900 GB/s -> 450; NVLink 3, 600 -> 300; the export variants' 400 ->
+       200; NDR 400 Gb/s per GPU = 50 GB/s; HDR 200 Gb/s = 25 GB/s. */
+    const gpb_gpu *h100 = must_find("H100"), *a100 = must_find("A100"),
+                  *a800 = must_find("A800"), *h800 = must_find("H800");
+    ck_assert(h100->node_gpus == 8);
+    ck_assert(h100->intra_node_bw_bytes_per_s == 450e9);
+    ck_assert(h100->inter_node_bw_bytes_per_s == 50e9);
+    ck_assert(a100->intra_node_bw_bytes_per_s == 300e9);
+    ck_assert(a100->inter_node_bw_bytes_per_s == 25e9);
+    ck_assert(a800->intra_node_bw_bytes_per_s == 200e9);
+    ck_assert(h800->intra_node_bw_bytes_per_s == 200e9);
+    ck_assert(h800->inter_node_bw_bytes_per_s == 50e9);
+}
+END_TEST
+
 START_TEST(test_count_and_at)
 {
     size_t n = gpb_hardware_gpu_count();
@@ -685,6 +734,7 @@ static Suite *hardware_suite(void)
     tcase_add_test(tc, test_count_and_at);
     tcase_add_test(tc, test_required_rows);
     tcase_add_test(tc, test_every_row_cites_sources_and_dates);
+    tcase_add_test(tc, test_interconnect_rows);
     tcase_add_test(tc, test_unknown_prices_say_so);
     tcase_add_test(tc, test_spec_sanity);
     tcase_add_test(tc, test_no_sparse_headlines);

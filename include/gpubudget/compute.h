@@ -382,6 +382,11 @@ GPB_API gpb_status gpb_compute_rent_cost(double gpu_hours,
  *   n_layer      l, layers (> 0)
  *   n_head       a, attention heads (> 0)
  *   recompute    a gpb_recompute value
+ *   tensor_parallel    t, the tensor-parallel degree the layer is split
+ *                      over (>= 1; 0 is read as 1)
+ *   sequence_parallel  1 when the layer norms and dropouts are split over
+ *                      the t ranks too (Korthikanti et al. sec. 4.2.2),
+ *                      0 when they are replicated; no effect when t = 1
  */
 typedef struct gpb_activation_shape {
     double seq_len;
@@ -390,22 +395,34 @@ typedef struct gpb_activation_shape {
     double n_layer;
     double n_head;
     gpb_recompute recompute;
+    double tensor_parallel;
+    int sequence_parallel;
 } gpb_activation_shape;
 
-/* Sets every size to 0 and recompute to GPB_RECOMPUTE_NONE. Accepts NULL. */
+/*
+ * Sets every size to 0, recompute to GPB_RECOMPUTE_NONE, tensor_parallel
+ * to 1 and sequence_parallel to 0. Accepts NULL.
+ */
 GPB_API void gpb_activation_shape_default(gpb_activation_shape *shape);
 
 /*
- * Activation memory of one micro-batch with 16-bit activations
- * (Korthikanti et al. 2022, arXiv:2205.05198, per-layer formula and its
- * selective and full recomputation variants):
+ * Activation memory of one micro-batch on one GPU, with 16-bit
+ * activations (Korthikanti et al. 2022, arXiv:2205.05198, Table 2: the
+ * per-layer formula under tensor parallelism t, with and without sequence
+ * parallelism, and its selective and full recomputation variants):
  *
- *   NONE       l · s·b·h · (34 + 5·a·s/h)
- *   SELECTIVE  l · s·b·h · 34
- *   FULL       l · s·b·h · 2           (only each layer's input is kept)
+ *                no sequence parallelism          sequence parallelism
+ *   NONE       l·sbh·(10 + 24/t + 5·a·s/(h·t))   l·sbh·(34/t + 5·a·s/(h·t))
+ *   SELECTIVE  l·sbh·(10 + 24/t)                 l·sbh·34/t
+ *   FULL       l·sbh·2                           l·sbh·2/t
  *
- * Returns GPB_OK, GPB_EINVAL (NULL, a size not positive, unknown
- * recompute) or GPB_ERANGE (overflow).
+ * With t = 1 both columns are the unsplit l·sbh·(34 + 5·a·s/h), 34 and 2.
+ * Under full recomputation only each layer's input is kept; with sequence
+ * parallelism that input is itself split over the t ranks.
+ *
+ * Returns GPB_OK, GPB_EINVAL (NULL, a size not positive, a
+ * tensor_parallel below 1 other than 0, unknown recompute) or GPB_ERANGE
+ * (overflow).
  */
 GPB_API gpb_status gpb_compute_activation_bytes(
     const gpb_activation_shape *shape, double *bytes, gpb_error *err);

@@ -10,6 +10,7 @@
 #include "gpubudget/dist.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/compute.h"
+#include "gpubudget/plan.h"
 #include "gpubudget/finance.h"
 #include "gpubudget/risk.h"
 #include "gpubudget/scenario.h"

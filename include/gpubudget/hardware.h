@@ -72,6 +72,25 @@ typedef enum gpb_precision {
  *   mfu_source, mfu_date
  *   notes             caveats (variants, discrepancies between sources)
  *
+ * Interconnect (added for the parallelism planner, plan.h). Bandwidths are
+ * per GPU and per direction, as a ring collective uses them: the vendors'
+ * "600 GB/s NVLink" is bidirectional, 300 GB/s each way.
+ *
+ *   node_gpus         GPUs of one server that share its scale-up fabric
+ *                     (NVLink/NVSwitch, Infinity Fabric, or PCIe)
+ *   intra_node_bw_bytes_per_s  that fabric's bandwidth; 0 = unknown
+ *   inter_node_bw_bytes_per_s  scale-out network (InfiniBand, RoCE) share
+ *                     of one GPU: the node's NIC bandwidth / node_gpus;
+ *                     0 = unknown
+ *   interconnect_source, interconnect_date
+ *
+ * Rental price range (for intervals, plan.h): the cheapest and the dearest
+ * on-demand price per GPU-hour the row's sources quote, in US dollars;
+ * both equal rent_usd_per_hour when the sources give one price, 0 when
+ * that is unknown.
+ *
+ *   rent_low_usd_per_hour, rent_high_usd_per_hour, rent_range_source
+ *
  * Dates are "YYYY" or "YYYY-MM".
  */
 typedef struct gpb_gpu {
@@ -95,6 +114,14 @@ typedef struct gpb_gpu {
     const char *mfu_source;
     const char *mfu_date;
     const char *notes;
+    double node_gpus;
+    double intra_node_bw_bytes_per_s;
+    double inter_node_bw_bytes_per_s;
+    const char *interconnect_source;
+    const char *interconnect_date;
+    double rent_low_usd_per_hour;
+    double rent_high_usd_per_hour;
+    const char *rent_range_source;
 } gpb_gpu;
 
 /* Returns the number of rows in the catalog (at least 14). */

@@ -27,7 +27,8 @@ cd "$(dirname "$0")"
 # one by one: a minimal Debian 12 (debootstrap --variant=minbase) has none
 # of them, and ../shared/tools/fresh-debian.sh checks that on every change.
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and Debian 12's
-# libxlsxwriter-dev does not depend on it.
+# libxlsxwriter-dev does not depend on it. Open MPI: the command's runs,
+# sweeps and checks under mpirun (meson -Dmpi=auto finds it; docs/mpi.md).
 PACKAGES="
   gcc libc6-dev pkg-config meson ninja-build
   libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
@@ -36,6 +37,7 @@ PACKAGES="
   gnumeric gnumeric-plugins-extra libreoffice-calc
   libreoffice-script-provider-python python3
   libjs-chart.js chromium
+  libopenmpi-dev openmpi-bin
 "
 # The fuzz harnesses (./setup.sh fuzz, and its smoke in ./setup.sh test):
 # clang with libFuzzer and the sanitizer runtimes, which Debian 12 ships

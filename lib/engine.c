@@ -261,6 +261,7 @@ struct worker {
     gpb__sketch *sk_cash, *sk_metric, rt_sketch;
     uint64_t *out_month;
     gpb__fixed *ledger;
+    gpb__sketch *sk_ledger; /* [month · CAT + c] with ledger quantiles */
     unsigned char *nonzero;
     int cpu;
 };
@@ -283,6 +284,10 @@ static void worker_free(worker *w, const eng_plan *p)
     free(w->sk_metric);
     free(w->out_month);
     free(w->ledger);
+    if (w->sk_ledger)
+        for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++)
+            gpb__sketch_free(&w->sk_ledger[k]);
+    free(w->sk_ledger);
     free(w->nonzero);
 }
 
@@ -309,6 +314,15 @@ static int worker_init(worker *w, shared *sh)
         w->out[i] = w->out_store + i * LANES;
     for (int m = 0; m < p->H; m++)
         gpb__sketch_init(&w->sk_cash[m]);
+    if (p->ledger == 2) {
+        size_t nl = (size_t)p->H * GPB_CAT_COUNT;
+        w->sk_ledger = calloc(nl, sizeof *w->sk_ledger);
+        if (!w->sk_ledger)
+            return -1;
+        for (size_t k = 0; k < nl; k++)
+            gpb__sketch_init(&w->sk_ledger[k]);
+        gpb__block_set_ledger_sketches(w->b, w->sk_ledger);
+    }
     if (sh->sketch_metrics) {
         w->sk_metric = calloc(p->n_metrics, sizeof *w->sk_metric);
         if (!w->sk_metric)
@@ -600,8 +614,12 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         for (int m = 0; m <= p->H; m++)
             r->out_month[m] += ws[t].out_month[m];
-        for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++)
+        for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++) {
             r->ledger[k] += ws[t].ledger[k];
+            if (r->sk_ledger && ws[t].sk_ledger &&
+                gpb__sketch_merge(&r->sk_ledger[k], &ws[t].sk_ledger[k]))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
         for (size_t i = 0; i < p->n_metrics; i++) {
             r->nonzero[i] |= ws[t].nonzero[i];
             if (ws[t].sk_metric &&
@@ -654,6 +672,11 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     r->quasi = opt.quasi_random;
     r->s_id = s;
     r->has_ledger = p.ledger;
+    if (p.ledger == 2 && gpb__result_ledger_sketches(r)) {
+        gpb_result_free(r);
+        gpb__plan_free(&p);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory for the ledger");
+    }
     if (p.raise_months) {
         r->raise_months = p.raise_months;
         r->rt_min = malloc(kept * sizeof *r->rt_min);

@@ -160,7 +160,8 @@ typedef struct eng_plan {
     unsigned char cat_used[GPB_CAT_COUNT];
     int any_fleet, npv;
     int raise_months;      /* the runway target kept per path, or 0 */
-    int ledger;            /* 1: sum each category's flow per month */
+    int ledger;            /* 1: sum each category's flow per month; 2:
+                              and sketch it (quantiles) */
     double discount_rate;  /* of npv.cost, when npv */
     int rent_only;         /* the plan to compare with buying */
     gpb__acquire *acquire; /* each run's way of getting cards, as run */
@@ -237,6 +238,11 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);
 
+/* The ledger's sketches ([month · CAT + category]) the block adds each
+   month's flows to, or NULL (the worker's, when the plan keeps the
+   ledger's quantiles). */
+void gpb__block_set_ledger_sketches(eng_block *b, gpb__sketch *sk);
+
 /* The sampled inputs of the block's lanes (uncertain ones, report
    currency) and exchange rates, for the result. */
 const double *gpb__block_input(const eng_block *b, size_t k);
@@ -254,6 +260,10 @@ struct gpb_result {
     uint64_t seed;
     int quasi;
     int threads;              /* worker threads used */
+    /* A conditional result (gpb_result_given): its condition and the
+       paths of the run it was taken from; "" and 0 otherwise. */
+    char given[256];
+    size_t given_of;
     const gpb_scenario *s_id; /* identity only: runs merge when equal */
 
     size_t n_metrics;
@@ -276,7 +286,8 @@ struct gpb_result {
 
     uint64_t *out_month;     /* paths out of cash in each month; [H] = never */
     gpb__fixed *ledger;      /* [month · CAT + category]: Σ over paths */
-    int has_ledger;
+    int has_ledger;          /* 1: sums; 2: and sketches */
+    gpb__sketch *sk_ledger;  /* [month · CAT + category] when has_ledger 2 */
     gpb__sketch *sk_cash;    /* [month]: closing cash */
     /* The lowest cash through month raise_months − 1, per kept path (and
        its sketch when not every path is kept). */
@@ -303,6 +314,10 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                              const int *fx_varies, int horizon, size_t paths,
                              size_t kept, size_t n_blocks, int sketches,
                              gpb_result **out, gpb_error *err);
+
+/* Gives r empty ledger sketches ([month · CAT + c]). Returns 0, or -1
+   when out of memory. */
+int gpb__result_ledger_sketches(gpb_result *r);
 
 /* Allocates a result for the plan; values for `kept` paths. */
 gpb_status gpb__result_new(const eng_plan *p, size_t paths,

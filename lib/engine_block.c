@@ -77,6 +77,9 @@ struct eng_block {
     /* The categories some kernel booked this month: the close adds only
        those (a flow nobody booked is zero). */
     unsigned char booked[GPB_CAT_COUNT];
+    /* The ledger's sketches, [month · CAT + category], when the plan keeps
+       its quantiles (set by the worker; NULL otherwise). */
+    gpb__sketch *ledger_sk;
     double *cash, *cmin, *runway, *dep, *npv;
     double *index, *price_growth; /* the index; e^drift per lane */
     float *zp[4];          /* the price index's normals, four months */
@@ -239,6 +242,11 @@ eng_block *gpb__block_new(const eng_plan *p)
         return NULL;
     }
     return b;
+}
+
+void gpb__block_set_ledger_sketches(eng_block *b, gpb__sketch *sk)
+{
+    b->ledger_sk = sk;
 }
 
 const double *gpb__block_input(const eng_block *b, size_t k)
@@ -1536,9 +1544,16 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
             d0 = gpb__discount(p->discount_rate, (double)m + GPB__AT_START);
             d1 = gpb__discount(p->discount_rate, (double)m + GPB__AT_END);
         }
-        /* The categories booked this month, in registry order. */
+        /* The categories booked this month, in registry order; with the
+           ledger's quantiles, every used category's flow (0 where not
+           booked) into its sketch of the month. */
         int ncat = 0;
         for (int c = 0; c < GPB_CAT_COUNT; c++) {
+            if (ledger && b->ledger_sk && p->cat_used[c]) {
+                static const double zeros[LANES];
+                gpb__sketch_add_n(&b->ledger_sk[(size_t)m * GPB_CAT_COUNT + c],
+                                  b->booked[c] ? b->flow[c] : zeros, n);
+            }
             if (!b->booked[c])
                 continue;
             b->booked[c] = 0;

@@ -793,7 +793,7 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
             a = GPB__ACQUIRE_RENT;
         p->cap_acquire[k] = a;
     }
-    p->ledger = opt->ledger != 0;
+    p->ledger = opt->ledger <= 0 ? 0 : opt->ledger >= 2 ? 2 : 1;
     p->raise_months = opt->raise_months > 0 && opt->raise_months < p->H
                           ? opt->raise_months
                           : 0;

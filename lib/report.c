@@ -357,6 +357,57 @@ static json_t *warnings_json(const gpb_scenario *s)
     return a;
 }
 
+/* The month-by-month ledger (options' ledger): every category some path
+   books, per month its mean and, with the quantiles, P5/P50/P95, money in
+   the report currency; null without a ledger. */
+static json_t *ledger_json(const gpb__view *v)
+{
+    const gpb_result *r = v->r;
+    int H = gpb_result_horizon_months(r);
+    if (isnan(gpb_result_ledger_mean(r, 0, GPB_CAT_TEAM)))
+        return json_null();
+    json_t *o = json_object();
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        size_t m;
+        if (gpb_result_metric_find(r, gpb_category_metric((gpb_category)c), &m,
+                                   NULL) ||
+            gpb_result_metric_is_constant(r, m))
+            continue;
+        json_t *rows = json_array();
+        for (int t = 0; t < H; t++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "month", json_integer(t));
+            set_num(e, "mean",
+                    gpb_result_ledger_mean(r, t, (gpb_category)c) * v->scale);
+            static const double lv[3] = {0.05, 0.5, 0.95};
+            static const char *const nm[3] = {"p5", "p50", "p95"};
+            for (int k = 0; k < 3; k++) {
+                double q = gpb_result_ledger_quantile(r, t, (gpb_category)c,
+                                                      lv[k]);
+                if (!isnan(q))
+                    set_num(e, nm[k], q * v->scale);
+            }
+            json_array_append_new(rows, e);
+        }
+        json_object_set_new(o, gpb_category_key((gpb_category)c), rows);
+    }
+    return o;
+}
+
+/* The condition of a conditional result (gpb_result_given), or null. */
+static json_t *given_json(const gpb__view *v)
+{
+    const char *c = gpb_result_given_condition(v->r);
+    if (!c)
+        return json_null();
+    size_t of = gpb_result_given_of(v->r), n = gpb_result_paths(v->r);
+    return json_pack("{s:s,s:I,s:I,s:f,s:s}", "condition", c, "paths",
+                     (json_int_t)n, "of", (json_int_t)of, "share",
+                     of ? (double)n / (double)of : 0.0, "note",
+                     "the month fan and the ledger cover every path and are "
+                     "left out");
+}
+
 static gpb_status json_build(const gpb__view *v, json_t *root,
                              gpb_error *err)
 {
@@ -462,6 +513,8 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
     json_object_set_new(root, "claims", claims_json(v));
     json_object_set_new(root, "training", training_json(v));
     json_object_set_new(root, "warnings", warnings_json(s));
+    json_object_set_new(root, "ledger", ledger_json(v));
+    json_object_set_new(root, "given", given_json(v));
     return GPB_OK;
 }
 
@@ -601,6 +654,61 @@ gpb_status gpb_report_csv_opt(const gpb_scenario *s, const gpb_result *r,
                               gpb_error *err)
 {
     return csv_summary(s, r, opt, 1, out, err);
+}
+
+gpb_status gpb_report_ledger_csv(const gpb_scenario *s, const gpb_result *r,
+                                 const gpb_report_options *opt, char **out,
+                                 gpb_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (isnan(gpb_result_ledger_mean(r, 0, GPB_CAT_TEAM)))
+        return gpb__fail(err, GPB_EINVAL,
+                         "the run kept no ledger (gpb_sim_options.ledger)");
+    gpb_report_options o;
+    gpb_report_options_default(&o);
+    if (opt)
+        o = *opt;
+    gpb__view v;
+    GPB__TRY(gpb__view_init(&v, s, r, &o, 0, err));
+    int H = gpb_result_horizon_months(r);
+    int q = !isnan(gpb_result_ledger_quantile(r, 0, GPB_CAT_TEAM, 0.5));
+    sbuf b = {0};
+    sb_printf(&b, "month");
+    int cats[GPB_CAT_COUNT], nc = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        size_t m;
+        if (gpb_result_metric_find(r, gpb_category_metric((gpb_category)c), &m,
+                                   NULL) ||
+            gpb_result_metric_is_constant(r, m))
+            continue;
+        cats[nc++] = c;
+        const char *k = gpb_category_key((gpb_category)c);
+        sb_printf(&b, ",%s.mean", k);
+        if (q)
+            sb_printf(&b, ",%s.p5,%s.p50,%s.p95", k, k, k);
+    }
+    sb_printf(&b, "\n");
+    static const double lv[3] = {0.05, 0.5, 0.95};
+    for (int t = 0; t < H; t++) {
+        sb_printf(&b, "%d", t);
+        for (int k = 0; k < nc; k++) {
+            gpb_category c = (gpb_category)cats[k];
+            sb_printf(&b, ",");
+            sb_num(&b, gpb_result_ledger_mean(r, t, c) * v.scale);
+            for (int j = 0; q && j < 3; j++) {
+                sb_printf(&b, ",");
+                sb_num(&b, gpb_result_ledger_quantile(r, t, c, lv[j]) *
+                               v.scale);
+            }
+        }
+        sb_printf(&b, "\n");
+    }
+    gpb__view_free(&v);
+    gpb_status st = finish(&b, out, err);
+    return st;
 }
 
 gpb_status gpb_report_samples_csv(const gpb_scenario *s, const gpb_result *r,

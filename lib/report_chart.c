@@ -270,9 +270,11 @@ void gpb__sens_flags_text(unsigned flags, char *buf, size_t n)
 
 /* ---- charts ----------------------------------------------------------- */
 
-static gpb__chart *chart_new(gpb__charts *cs, gpb__chart_kind kind,
-                             const char *id, size_t n)
+gpb__chart *gpb__chart_new(gpb__charts *cs, gpb__chart_kind kind,
+                          const char *id, size_t n)
 {
+    if (cs->n >= GPB__CHART_MAX)
+        return NULL;
     gpb__chart *c = &cs->c[cs->n];
     memset(c, 0, sizeof *c);
     c->kind = kind;
@@ -285,14 +287,16 @@ static gpb__chart *chart_new(gpb__charts *cs, gpb__chart_kind kind,
     return c;
 }
 
-static int set_label(gpb__chart *c, size_t i, const char *text)
+int gpb__chart_label(gpb__chart *c, size_t i, const char *text)
 {
     c->labels[i] = gpb__strdup(text);
     return c->labels[i] ? 0 : -1;
 }
 
-static double *add_series(gpb__chart *c, const char *name)
+double *gpb__chart_series(gpb__chart *c, const char *name)
 {
+    if (c->n_series >= GPB__CHART_MAX_SERIES)
+        return NULL;
     gpb__series *s = &c->series[c->n_series];
     s->y = calloc(c->n ? c->n : 1, sizeof *s->y);
     if (!s->y)
@@ -302,7 +306,7 @@ static double *add_series(gpb__chart *c, const char *name)
     return s->y;
 }
 
-static void add_marker(gpb__chart *c, double x, const char *label)
+void gpb__chart_marker(gpb__chart *c, double x, const char *label)
 {
     if (c->n_markers >= GPB__CHART_MAX_MARKERS)
         return;
@@ -321,7 +325,7 @@ static gpb_status chart_fan(const gpb__view *v, gpb__charts *cs,
                             gpb_error *err)
 {
     int H = gpb_result_horizon_months(v->r);
-    gpb__chart *c = chart_new(cs, GPB__CHART_FAN, "fan", (size_t)H);
+    gpb__chart *c = gpb__chart_new(cs, GPB__CHART_FAN, "fan", (size_t)H);
     if (!c)
         return oom(err);
     snprintf(c->title, sizeof c->title, "Cash balance by month, %s",
@@ -334,7 +338,7 @@ static gpb_status chart_fan(const gpb__view *v, gpb__charts *cs,
     static const char *const nm[5] = {"P5", "P25", "P50 (median)", "P75",
                                       "P95"};
     for (int k = 0; k < 5; k++) {
-        double *y = add_series(c, nm[k]);
+        double *y = gpb__chart_series(c, nm[k]);
         if (!y)
             return oom(err);
         for (int m = 0; m < H; m++) {
@@ -344,12 +348,12 @@ static gpb_status chart_fan(const gpb__view *v, gpb__charts *cs,
             y[m] *= v->scale;
         }
     }
-    if (!add_series(c, "zero"))
+    if (!gpb__chart_series(c, "zero"))
         return oom(err);
     for (int m = 0; m < H; m++) {
         char b[16];
         snprintf(b, sizeof b, "%d", m);
-        if (set_label(c, (size_t)m, b))
+        if (gpb__chart_label(c, (size_t)m, b))
             return oom(err);
     }
     /* Funding rounds at their median month. */
@@ -364,7 +368,7 @@ static gpb_status chart_fan(const gpb__view *v, gpb__charts *cs,
         snprintf(label, sizeof label, "%.40s (p = %.2g)",
                  f->name ? f->name : "round", p);
         if (month >= 0 && month < H)
-            add_marker(c, floor(month + 0.5), label);
+            gpb__chart_marker(c, floor(month + 0.5), label);
     }
     return GPB_OK;
 }
@@ -373,7 +377,7 @@ static gpb_status chart_p_out(const gpb__view *v, gpb__charts *cs,
                               gpb_error *err)
 {
     int H = gpb_result_horizon_months(v->r);
-    gpb__chart *c = chart_new(cs, GPB__CHART_LINE, "p_out", (size_t)H);
+    gpb__chart *c = gpb__chart_new(cs, GPB__CHART_LINE, "p_out", (size_t)H);
     if (!c)
         return oom(err);
     gpb__strlcpy(c->title, "Probability of being out of cash by month",
@@ -382,13 +386,13 @@ static gpb_status chart_p_out(const gpb__view *v, gpb__charts *cs,
     gpb__strlcpy(c->y_title, "P(cash < 0 in some month so far)",
                  sizeof c->y_title);
     c->y_percent = 1;
-    double *y = add_series(c, "P(out of cash)");
+    double *y = gpb__chart_series(c, "P(out of cash)");
     if (!y)
         return oom(err);
     for (int m = 0; m < H; m++) {
         char b[16];
         snprintf(b, sizeof b, "%d", m);
-        if (set_label(c, (size_t)m, b))
+        if (gpb__chart_label(c, (size_t)m, b))
             return oom(err);
         y[m] = gpb_result_prob_out_of_cash_by(v->r, m);
     }
@@ -442,10 +446,10 @@ static gpb_status chart_hist(const gpb__view *v, gpb__charts *cs,
         if (bins == 1)
             lo = a - 0.5;
     }
-    gpb__chart *c = chart_new(cs, GPB__CHART_HIST, id, bins);
+    gpb__chart *c = gpb__chart_new(cs, GPB__CHART_HIST, id, bins);
     if (!c)
         return oom(err);
-    double *y = add_series(c, "share of paths");
+    double *y = gpb__chart_series(c, "share of paths");
     if (!y)
         return oom(err);
     for (size_t i = 0; i < n; i++) {
@@ -457,7 +461,7 @@ static gpb_status chart_hist(const gpb__view *v, gpb__charts *cs,
         char b[48];
         gpb__view_format(v, unit, lo + ((double)k + 0.5) * width, b,
                          sizeof b);
-        if (set_label(c, k, b))
+        if (gpb__chart_label(c, k, b))
             return oom(err);
     }
     static const double lv[3] = {0.05, 0.5, 0.95};
@@ -471,7 +475,7 @@ static gpb_status chart_hist(const gpb__view *v, gpb__charts *cs,
         gpb__view_format(v, unit, q, qs[k], sizeof qs[k]);
         char label[96];
         snprintf(label, sizeof label, "%s %.48s", ln[k], qs[k]);
-        add_marker(c, (q - lo) / width - 0.5, label);
+        gpb__chart_marker(c, (q - lo) / width - 0.5, label);
     }
     snprintf(c->title, sizeof c->title, "%c%s: P5 %s · P50 %s · P95 %s",
              toupper((unsigned char)what[0]), what + 1, qs[0], qs[1], qs[2]);
@@ -503,11 +507,11 @@ static gpb_status chart_tornado(const gpb__view *v, gpb__charts *cs,
         free(order);
         return st;
     }
-    gpb__chart *c = chart_new(cs, GPB__CHART_TORNADO, id, n);
+    gpb__chart *c = gpb__chart_new(cs, GPB__CHART_TORNADO, id, n);
     if (c && !(c->keys = calloc(n ? n : 1, sizeof *c->keys)))
         c = NULL;
-    double *lo = c ? add_series(c, "") : NULL;
-    double *hi = lo ? add_series(c, "") : NULL;
+    double *lo = c ? gpb__chart_series(c, "") : NULL;
+    double *hi = lo ? gpb__chart_series(c, "") : NULL;
     if (!hi) {
         free(order);
         return oom(err);
@@ -518,7 +522,7 @@ static gpb_status chart_tornado(const gpb__view *v, gpb__charts *cs,
                                    err);
         lo[j] *= f;
         hi[j] *= f;
-        if (!st && set_label(c, j, gpb_sensitivity_input_label(x, order[j])))
+        if (!st && gpb__chart_label(c, j, gpb_sensitivity_input_label(x, order[j])))
             st = oom(err);
         if (!st && c->keys &&
             !(c->keys[j] = gpb__strdup(gpb_sensitivity_input_path(x,

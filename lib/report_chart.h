@@ -146,6 +146,38 @@ gpb_status gpb__charts_build(const gpb__view *v, gpb__charts *out,
                              gpb_error *err);
 void gpb__charts_free(gpb__charts *c);
 
+/* Building a chart: the next chart of cs with n points (NULL when out of
+   memory or cs is full; counted at once, so gpb__charts_free releases it),
+   a point's label, a series (its n values, zeroed; NULL when out of
+   memory or full) and a marker. */
+gpb__chart *gpb__chart_new(gpb__charts *cs, gpb__chart_kind kind,
+                          const char *id, size_t n);
+int gpb__chart_label(gpb__chart *c, size_t i, const char *text);
+double *gpb__chart_series(gpb__chart *c, const char *name);
+void gpb__chart_marker(gpb__chart *c, double x, const char *label);
+
+/* ---- pages and workbooks of any report -------------------------------- */
+
+#include "internal.h"
+
+/* An HTML page's start: doctype, head (title, style with CJK fonts, an
+   error hook) and the <h1> title; and its end: Chart.js, the charts' data
+   and lib/report.js, which draws every chart of cs into the page's
+   <canvas id="chart-ID"> elements. Every page the library writes. */
+void gpb__html_head(gpb__buf *b, const char *title);
+gpb_status gpb__html_tail(gpb__buf *b, gpb_currency cur,
+                          const gpb__charts *cs, gpb_error *err);
+/* Hands the page over: *out = b's text when st is GPB_OK and nothing ran
+   out of memory (GPB_ENOMEM then); otherwise frees it. Returns the status. */
+gpb_status gpb__html_finish(gpb__buf *b, gpb_status st, char **out,
+                            gpb_error *err);
+/* A new empty file next to path for a workbook to be written into and
+   renamed over path (tmp receives its name). Returns 0, or -1 (errno). */
+int gpb__xlsx_temp(const char *path, char *tmp, size_t n);
+
+/* Text, escaped, marked lang="zh" (or ja, ko) when it has CJK. */
+void gpb__html_text(gpb__buf *b, const char *s);
+
 /* Human-readable list of GPB_SENS_* flags ("constant input", …) into buf;
    "" for none. */
 void gpb__sens_flags_text(unsigned flags, char *buf, size_t n);

@@ -520,12 +520,11 @@ static void scenario_text(hbuf *b, const gpb_scenario *s)
     hb_raw(b, "</pre></details>\n");
 }
 
-static json_t *charts_json(const gpb__view *v, const gpb__charts *cs)
+static json_t *charts_json(gpb_currency cur, const gpb__charts *cs)
 {
     static const char *const kinds[] = {"fan", "line", "hist", "tornado"};
     json_t *root = json_object(), *arr = json_array();
-    json_object_set_new(root, "currency",
-                        json_string(gpb_currency_code(v->cur)));
+    json_object_set_new(root, "currency", json_string(gpb_currency_code(cur)));
     json_object_set_new(root, "charts", arr);
     for (size_t i = 0; i < cs->n; i++) {
         const gpb__chart *c = &cs->c[i];
@@ -572,22 +571,54 @@ static json_t *charts_json(const gpb__view *v, const gpb__charts *cs)
     return root;
 }
 
-static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
-                       gpb_error *err)
+void gpb__html_head(gpb__buf *b, const char *title)
 {
-    const gpb_scenario *s = v->s;
-    const gpb_result *r = v->r;
     hb_raw(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
               "<meta charset=\"utf-8\">\n<title>gpubudget: ");
-    hb_text(b, gpb_scenario_name(s));
+    hb_text(b, title);
     hb_raw(b, "</title>\n<style>\n");
     hb_raw(b, STYLE);
     /* Errors from here on are recorded for the status line. */
     hb_raw(b, "</style>\n<script>window.gpbErrors=[];window.addEventListener("
               "'error',function(e){window.gpbErrors.push(String(e.message))"
               "});</script>\n</head>\n<body>\n<h1>");
-    hb_text_lang(b, gpb_scenario_name(s));
-    hb_raw(b, "</h1>\n<p class=\"meta\">");
+    hb_text_lang(b, title);
+    hb_raw(b, "</h1>\n");
+}
+
+void gpb__html_text(gpb__buf *b, const char *s) { hb_text_lang(b, s); }
+
+gpb_status gpb__html_tail(gpb__buf *b, gpb_currency cur,
+                          const gpb__charts *cs, gpb_error *err)
+{
+    hb_raw(b, "<div id=\"gpb-status\" hidden></div>\n<script>\n");
+    hb_raw(b, gpb__chartjs_text);
+    hb_raw(b, "\n</script>\n<script type=\"application/json\" "
+              "id=\"gpb-charts\">");
+    json_t *spec = charts_json(cur, cs);
+    /* ASCII only and "/" escaped: the JSON cannot end the script early. */
+    char *text = spec ? json_dumps(spec, JSON_COMPACT | JSON_ENSURE_ASCII |
+                                             JSON_ESCAPE_SLASH |
+                                             JSON_REAL_PRECISION(12))
+                      : NULL;
+    json_decref(spec);
+    if (!text)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory writing charts");
+    hb_raw(b, text);
+    free(text);
+    hb_raw(b, "</script>\n<script>\n");
+    hb_raw(b, gpb__report_js);
+    hb_raw(b, "\n</script>\n</body>\n</html>\n");
+    return GPB_OK;
+}
+
+static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
+                       gpb_error *err)
+{
+    const gpb_scenario *s = v->s;
+    const gpb_result *r = v->r;
+    gpb__html_head(b, gpb_scenario_name(s));
+    hb_raw(b, "<p class=\"meta\">");
     hb_text(b, gpb_scenario_source(s));
     hb_printf(b, "; %zu paths, seed %llu; %d months; money in %s",
               gpb_result_paths(r), (unsigned long long)gpb_result_seed(r),
@@ -634,25 +665,7 @@ static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
     claims(b, v);
     scenario_text(b, s);
 
-    hb_raw(b, "<div id=\"gpb-status\" hidden></div>\n<script>\n");
-    hb_raw(b, gpb__chartjs_text);
-    hb_raw(b, "\n</script>\n<script type=\"application/json\" "
-              "id=\"gpb-charts\">");
-    json_t *spec = charts_json(v, cs);
-    /* ASCII only and "/" escaped: the JSON cannot end the script early. */
-    char *text = spec ? json_dumps(spec, JSON_COMPACT | JSON_ENSURE_ASCII |
-                                             JSON_ESCAPE_SLASH |
-                                             JSON_REAL_PRECISION(12))
-                      : NULL;
-    json_decref(spec);
-    if (!text)
-        return gpb__fail(err, GPB_ENOMEM, "out of memory writing charts");
-    hb_raw(b, text);
-    free(text);
-    hb_raw(b, "</script>\n<script>\n");
-    hb_raw(b, gpb__report_js);
-    hb_raw(b, "\n</script>\n</body>\n</html>\n");
-    return GPB_OK;
+    return gpb__html_tail(b, v->cur, cs, err);
 }
 
 gpb_status gpb_report_html(const gpb_scenario *s, const gpb_result *r,
@@ -676,12 +689,19 @@ gpb_status gpb_report_html(const gpb_scenario *s, const gpb_result *r,
     st = page(&b, &v, &cs, err);
     gpb__charts_free(&cs);
     gpb__view_free(&v);
-    if (!st && b.oom)
+    return gpb__html_finish(&b, st, out, err);
+}
+
+gpb_status gpb__html_finish(gpb__buf *b, gpb_status st, char **out,
+                            gpb_error *err)
+{
+    if (!st && b->oom)
         st = gpb__fail(err, GPB_ENOMEM, "out of memory writing HTML");
     if (st) {
-        free(b.p);
+        free(b->p);
+        b->p = NULL;
         return st;
     }
-    *out = b.p;
+    *out = b->p;
     return GPB_OK;
 }

@@ -349,6 +349,51 @@ static void sheet_inputs_sources(book *b)
  * longer than a cell holds is cut at Excel's limit; the HTML page keeps
  * the exact bytes.
  */
+/* The month-by-month ledger: a row a month, for each category some path
+   books its mean and (with the quantiles) P50, money in the report
+   currency. Only with a ledger (options' ledger). */
+static void sheet_ledger(book *b)
+{
+    const gpb__view *v = b->v;
+    const gpb_result *r = v->r;
+    if (isnan(gpb_result_ledger_mean(r, 0, GPB_CAT_TEAM)))
+        return;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "ledger");
+    int H = gpb_result_horizon_months(r);
+    int cats[GPB_CAT_COUNT], nc = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        size_t m;
+        if (!gpb_result_metric_find(r, gpb_category_metric((gpb_category)c),
+                                    &m, NULL) &&
+            !gpb_result_metric_is_constant(r, m))
+            cats[nc++] = c;
+    }
+    int q = !isnan(gpb_result_ledger_quantile(r, 0, GPB_CAT_TEAM, 0.5));
+    wstr(ws, 0, 0, "month", b->bold);
+    char h[96];
+    for (int k = 0; k < nc; k++) {
+        const char *key = gpb_category_key((gpb_category)cats[k]);
+        snprintf(h, sizeof h, "%s mean", key);
+        wstr(ws, 0, (lxw_col_t)(1 + k * (1 + q)), h, b->bold);
+        if (q) {
+            snprintf(h, sizeof h, "%s P50", key);
+            wstr(ws, 0, (lxw_col_t)(2 + k * 2), h, b->bold);
+        }
+    }
+    for (int t = 0; t < H; t++) {
+        worksheet_write_number(ws, (lxw_row_t)(t + 1), 0, t, NULL);
+        for (int k = 0; k < nc; k++) {
+            gpb_category c = (gpb_category)cats[k];
+            wnum(ws, (lxw_row_t)(t + 1), (lxw_col_t)(1 + k * (1 + q)),
+                 gpb_result_ledger_mean(r, t, c) * v->scale, b->money);
+            if (q)
+                wnum(ws, (lxw_row_t)(t + 1), (lxw_col_t)(2 + k * 2),
+                     gpb_result_ledger_quantile(r, t, c, 0.5) * v->scale,
+                     b->money);
+        }
+    }
+}
+
 static void sheet_scenario(book *b)
 {
     const gpb_scenario *s = b->v->s;
@@ -622,7 +667,7 @@ static void sheet_samples(book *b, gpb_error *err)
 /* A fresh temporary file next to `path`, created with the mode a new file
    gets (0666 less the umask), so the renamed workbook looks like any other
    new file. */
-static int make_temp(const char *path, char *tmp, size_t n)
+int gpb__xlsx_temp(const char *path, char *tmp, size_t n)
 {
     static atomic_uint counter;
     for (int tries = 0; tries < 100; tries++) {
@@ -650,6 +695,7 @@ static gpb_status write_book(book *b, const gpb__charts *cs, gpb_error *err)
     sheet_claims(b);
     sheet_inputs_sources(b);
     sheet_scenario(b);
+    sheet_ledger(b);
     sheet_charts(b, cs);
     if (b->v->samples)
         sheet_samples(b, err);
@@ -672,7 +718,7 @@ gpb_status gpb_report_xlsx_write(const gpb_scenario *s, const gpb_result *r,
         return st;
     }
     char tmp[4200];
-    if (strlen(path) > 4096 || make_temp(path, tmp, sizeof tmp)) {
+    if (strlen(path) > 4096 || gpb__xlsx_temp(path, tmp, sizeof tmp)) {
         gpb__charts_free(&cs);
         gpb__view_free(&v);
         return gpb__fail(err, GPB_EIO, "cannot create a file next to '%s': %s",

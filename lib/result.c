@@ -544,6 +544,10 @@ void gpb_result_free(gpb_result *r)
     if (r->sk_cash)
         for (int m = 0; m < r->horizon; m++)
             gpb__sketch_free(&r->sk_cash[m]);
+    if (r->sk_ledger)
+        for (size_t k = 0; k < (size_t)r->horizon * GPB_CAT_COUNT; k++)
+            gpb__sketch_free(&r->sk_ledger[k]);
+    free(r->sk_ledger);
     free(r->sk_cash);
     free(r->rt_min);
     gpb__sketch_free(&r->rt_sketch);
@@ -1204,6 +1208,27 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
     return GPB_OK;
 }
 
+int gpb__result_ledger_sketches(gpb_result *r)
+{
+    size_t n = (size_t)r->horizon * GPB_CAT_COUNT;
+    r->sk_ledger = calloc(n ? n : 1, sizeof *r->sk_ledger);
+    if (!r->sk_ledger)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        gpb__sketch_init(&r->sk_ledger[k]);
+    return 0;
+}
+
+double gpb_result_ledger_quantile(const gpb_result *r, int month,
+                                  gpb_category c, double p)
+{
+    if (!r || month < 0 || month >= r->horizon ||
+        (unsigned)c >= GPB_CAT_COUNT || !r->sk_ledger || !(p >= 0 && p <= 1))
+        return NAN;
+    const gpb__sketch *sk = &r->sk_ledger[(size_t)month * GPB_CAT_COUNT + c];
+    return sk->n ? gpb__sketch_quantile(sk, p) : 0.0;
+}
+
 double gpb_result_ledger_mean(const gpb_result *r, int month,
                               gpb_category c)
 {
@@ -1344,7 +1369,16 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         r->out_month[m] = a->out_month[m] + b->out_month[m];
     for (size_t k = 0; k < (size_t)a->horizon * GPB_CAT_COUNT; k++)
         r->ledger[k] = a->ledger[k] + b->ledger[k];
-    r->has_ledger = a->has_ledger && b->has_ledger;
+    r->has_ledger = a->has_ledger < b->has_ledger ? a->has_ledger
+                                                  : b->has_ledger;
+    if (!st && a->sk_ledger && b->sk_ledger) {
+        if (gpb__result_ledger_sketches(r))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        for (size_t k = 0; !st && k < (size_t)a->horizon * GPB_CAT_COUNT; k++)
+            if (gpb__sketch_merge(&r->sk_ledger[k], &a->sk_ledger[k]) ||
+                gpb__sketch_merge(&r->sk_ledger[k], &b->sk_ledger[k]))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+    }
     for (int m = 0; m < a->horizon && !st; m++)
         if (gpb__sketch_merge(&r->sk_cash[m], &a->sk_cash[m]) ||
             gpb__sketch_merge(&r->sk_cash[m], &b->sk_cash[m]))

@@ -146,6 +146,10 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
     put(&b, r->ledger,
         (size_t)r->horizon * GPB_CAT_COUNT * sizeof *r->ledger);
     put_i64(&b, r->has_ledger);
+    put_i64(&b, r->sk_ledger != NULL);
+    for (size_t k = 0; r->sk_ledger && k < (size_t)r->horizon * GPB_CAT_COUNT;
+         k++)
+        put_sketch(&b, &r->sk_ledger[k]);
     for (int m = 0; m < r->horizon; m++)
         put_sketch(&b, &r->sk_cash[m]);
     put_i64(&b, r->raise_months);
@@ -367,7 +371,18 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
     }
     get(&b, r->out_month, ((size_t)horizon + 1) * sizeof *r->out_month);
     get(&b, r->ledger, (size_t)horizon * GPB_CAT_COUNT * sizeof *r->ledger);
-    r->has_ledger = get_i64(&b) != 0;
+    int64_t hl = get_i64(&b);
+    r->has_ledger = hl == 1 || hl == 2 ? (int)hl : 0;
+    if (get_i64(&b) && !b.bad) {
+        if (gpb__result_ledger_sketches(r)) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < (size_t)horizon * GPB_CAT_COUNT && !b.bad; k++) {
+            gpb__sketch_free(&r->sk_ledger[k]);
+            get_sketch(&b, &r->sk_ledger[k]);
+        }
+    }
     for (int m = 0; m < horizon && !b.bad; m++) {
         gpb__sketch_free(&r->sk_cash[m]);
         get_sketch(&b, &r->sk_cash[m]);

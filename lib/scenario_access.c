@@ -51,6 +51,16 @@ const gpb_dist *gpb_scenario_input_dist(const gpb_scenario *s, size_t i)
     return s && i < s->n_inputs ? &s->inputs[i].dist : NULL;
 }
 
+gpb_qty_kind gpb_scenario_input_kind(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_inputs ? s->inputs[i].kind : GPB_QTY_NUMBER;
+}
+
+gpb_currency gpb_scenario_input_currency(const gpb_scenario *s, size_t i)
+{
+    return s && i < s->n_inputs ? s->inputs[i].currency : GPB_CURRENCY_NONE;
+}
+
 int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i)
 {
     if (!s || i >= s->n_inputs)

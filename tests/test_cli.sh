@@ -167,5 +167,8 @@ contains out '"spec_source"' "catalog JSON has sources"
 # --- estimate's answers: claimed and realistic, pricing, Chinchilla ----------
 . "$ROOT/tests/test_cli_answers.sh"
 
+# --- what if: --set, compare, sweep, goal seek, --given, the ledger ----------
+. "$ROOT/tests/test_cli_whatif.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -200,7 +200,7 @@ for c in gpubudget $COMMANDS; do
 done
 # A misspelt option gets the nearest one; a missing or unwanted value is
 # named.
-expect 2 "run --sed" -- "$GPB" run --sed 1
+expect 2 "run --sede" -- "$GPB" run --sede 1
 contains err "did you mean '--seed'?" "misspelt option gets a hint"
 expect 2 "run --paths without a value" -- "$GPB" run --paths
 contains err "--paths needs a value (N)" "missing value named"

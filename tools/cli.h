@@ -61,6 +61,12 @@ int cli_parse_whole(const char *opt, const char *text, double lo, double hi,
 int cli_parse_sim_option(const char *opt, const char *text,
                          gpb_sim_options *so);
 
+/* The same for a command that keeps --paths, --seed and --threads in
+ * its own fields: OPT is "paths", "seed" or "threads"; only the field
+ * OPT names changes.  0, or -1 after printing the error. */
+int cli_parse_run_size(const char *opt, const char *text, size_t *paths,
+                       uint64_t *seed, int *threads);
+
 /* Display width of UTF-8 text (CJK characters count two columns), and
    right-aligned printing by display width. */
 int cli_display_width(const char *s);
@@ -87,6 +93,8 @@ int cmd_gpus(int argc, char **argv);
 int cmd_rent_vs_buy(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_raise(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -103,6 +111,14 @@ int cli_write_file(const char *path, const char *text, int replace);
 /* Loads a scenario file (the built-in default when path is NULL), printing
    every problem on stderr. Returns 0 on success. */
 int cli_load_scenario(const char *path, gpb_scenario **out);
+/* The same with overrides (--set values joined by cli_sets_add; NULL:
+   none), applied before the file is checked, so a bad one is reported
+   like a bad line of the file, named by its key path. */
+int cli_load_scenario_set(const char *path, const char *sets,
+                          gpb_scenario **out);
+/* Appends one --set KEY.PATH=VALUE to *sets (new or grown memory, free
+   it). Returns CLI_OK, or CLI_BAD_INPUT after saying why. */
+int cli_sets_add(char **sets, const char *arg);
 
 /* Money in the report style of its currency: "$4.6M", "¥5,000万". */
 int cli_format_money(double v, gpb_currency cur, char *buf, size_t n);

@@ -33,6 +33,13 @@ void cli_mpi_init(int *argc, char ***argv)
     mpi_on = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    /* Only rank 0 prints: the others' output goes nowhere (their errors
+       reach rank 0 through cli_mpi_agree). */
+    if (mpi_rank != 0) {
+        if (!freopen("/dev/null", "w", stdout) ||
+            !freopen("/dev/null", "w", stderr))
+            return;
+    }
 }
 
 int cli_mpi_finish(int rc)
@@ -66,6 +73,12 @@ gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
     if (err)
         *err = e;
     return (gpb_status)s;
+}
+
+void cli_mpi_share_double(double *v)
+{
+    if (mpi_on)
+        MPI_Bcast(v, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
 }
 
 /* Large byte arrays in pieces MPI's int counts can hold. */
@@ -344,6 +357,7 @@ gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
     (void)err;
     return st;
 }
+void cli_mpi_share_double(double *v) { (void)v; }
 gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
                            gpb_result **out, gpb_error *err)
 {

@@ -53,6 +53,9 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
  */
 gpb_status cli_mpi_agree(gpb_status st, gpb_error *err);
 
+/* Rank 0's value of *v, on every rank. */
+void cli_mpi_share_double(double *v);
+
 /*
  * Tasks 0 .. n − 1 spread over the ranks: each call returns the next task
  * for this rank to do, or −1 when none is left. Every rank must call

@@ -27,6 +27,13 @@
      "instead of pseudo-random numbers; monthly events stay pseudo-random",   \
      NULL, 0}
 #define ROW_QUIET(cmd, what) {cmd, CLI_KEY_QUIET, 0, NULL, what, NULL, 0}
+#define ROW_SET(cmd)                                                          \
+    {cmd, CLI_KEY_SET, 0, "PAIR",                                             \
+     "what if: PAIR is KEY.PATH=VALUE, the key changed before the file is "   \
+     "checked, e.g. 'training[pretrain].gpus=512' or "                        \
+     "'company.funding[0].probability=0' (repeatable; values in units or "   \
+     "as a distribution; docs/scenario.md)",                                  \
+     NULL, 0}
 
 const cli_option cli_options[] = {
     /* ---- every command, and gpubudget itself ---- */
@@ -183,11 +190,13 @@ const cli_option cli_options[] = {
      NULL, 0},
     ROW_PATHS(CLI_CMD_RENT_VS_BUY, "with --scenario: Monte Carlo paths",
               CLI_DEFAULT_PATHS),
+    ROW_SET(CLI_CMD_RENT_VS_BUY),
     ROW_SEED(CLI_CMD_RENT_VS_BUY),
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_JSON, 0, NULL,
      "print every month and every total as JSON", NULL, 0},
 
     /* ---- run ---- */
+    ROW_SET(CLI_CMD_RUN),
     ROW_PATHS(CLI_CMD_RUN, "Monte Carlo paths to simulate",
               CLI_DEFAULT_PATHS),
     ROW_SEED(CLI_CMD_RUN),
@@ -233,6 +242,17 @@ const cli_option cli_options[] = {
      "after the report, print on stderr the seconds taken to load and "
      "simulate, by the sensitivity and by the reports",
      NULL, 0},
+    {CLI_CMD_RUN, CLI_KEY_GIVEN, 0, "COND",
+     "report the paths where COND holds only, e.g. "
+     "'company.funding[0].closed=false', 'training[0].diverged=true' or "
+     "'spend.total>$100M' (the month fan then covers every path)",
+     NULL, 0},
+    {CLI_CMD_RUN, CLI_KEY_LEDGER, 0, NULL,
+     "add the month-by-month ledger: the P50 and mean of every category in "
+     "every month (text, JSON, the workbook's ledger sheet)",
+     NULL, 0},
+    {CLI_CMD_RUN, CLI_KEY_LEDGER_CSV, 0, "FILE",
+     "write the month-by-month ledger as CSV (implies --ledger)", NULL, 0},
     {CLI_CMD_RUN, CLI_KEY_TRACE_PATH, 0, "K",
      "replay path K (0 to --paths - 1) of this run alone, with the same "
      "--seed, --paths and --qmc: its draws and month-by-month ledger "
@@ -240,6 +260,7 @@ const cli_option cli_options[] = {
      NULL, 0},
 
     /* ---- raise ---- */
+    ROW_SET(CLI_CMD_RAISE),
     {CLI_CMD_RAISE, CLI_KEY_MONTHS, 0, "M",
      "the runway target: the cash must last M months (1 to the horizon)",
      "the scenario's horizon", 0},
@@ -254,8 +275,77 @@ const cli_option cli_options[] = {
     ROW_QUIET(CLI_CMD_RAISE, "no progress bar on a terminal"),
     {CLI_CMD_RAISE, CLI_KEY_JSON, 0, NULL, "print the answer as JSON", NULL,
      0},
+    {CLI_CMD_RAISE, CLI_KEY_TARGET, 0, "T",
+     "goal seek: the value of --vary that meets T, e.g. "
+     "'p_out_of_cash<=0.1', 'cash.min.p50>=0' or 'spend.total.mean<=$80M' "
+     "(the P(out of cash) of --months when given)",
+     NULL, 0},
+    {CLI_CMD_RAISE, CLI_KEY_VARY, 0, "KEY",
+     "with --target: the scenario key to change, e.g. "
+     "'company.funding[0].amount'",
+     NULL, 0},
+    {CLI_CMD_RAISE, CLI_KEY_RANGE, 0, "RANGE",
+     "with --target: where to look, LO..HI in the key's units, e.g. "
+     "'$0..$200M'",
+     "0 to four times the key's median, widened until the target is "
+     "bracketed",
+     0},
+
+    /* ---- compare ---- */
+    ROW_SET(CLI_CMD_COMPARE),
+    {CLI_CMD_COMPARE, CLI_KEY_SET_A, 0, "PAIR",
+     "as --set, for plan A only (one file with two --set-a/--set-b sets "
+     "compares two variants of it)",
+     NULL, 0},
+    {CLI_CMD_COMPARE, CLI_KEY_SET_B, 0, "PAIR",
+     "as --set, for plan B only", NULL, 0},
+    ROW_PATHS(CLI_CMD_COMPARE, "Monte Carlo paths of each plan",
+              CLI_DEFAULT_PATHS),
+    ROW_SEED(CLI_CMD_COMPARE),
+    ROW_THREADS(CLI_CMD_COMPARE),
+    ROW_QMC(CLI_CMD_COMPARE),
+    {CLI_CMD_COMPARE, CLI_KEY_CURRENCY, 0, "C",
+     "report money in USD, CNY or EUR", "the plans' currency", 0},
+    {CLI_CMD_COMPARE, CLI_KEY_JSON, 0, NULL,
+     "print the comparison as JSON (docs/output.md)", NULL, 0},
+    {CLI_CMD_COMPARE, CLI_KEY_HTML, 0, "FILE",
+     "write one self-contained HTML page with the charts", NULL, 0},
+    {CLI_CMD_COMPARE, CLI_KEY_XLSX, 0, "FILE",
+     "write a workbook with a native chart", NULL, 0},
+    ROW_QUIET(CLI_CMD_COMPARE, "print no table and no progress bar"),
+
+    /* ---- sweep ---- */
+    {CLI_CMD_SWEEP, CLI_KEY_VARY, 0, "AXIS",
+     "an axis, 'KEY=v1,v2,v3' (values in units), 'KEY=LO..HI/N' (N evenly "
+     "spaced points) or, with --samples, 'KEY=LO..HI'; repeatable: the "
+     "grid is every combination",
+     NULL, 0},
+    {CLI_CMD_SWEEP, CLI_KEY_SAMPLES, 0, "N",
+     "instead of the grid, N points of a Latin hypercube over the ranges "
+     "(seeded by --seed)",
+     NULL, 0},
+    {CLI_CMD_SWEEP, CLI_KEY_METRICS, 0, "LIST",
+     "the metrics to report, comma-separated",
+     "spend.total,cash.min,out_of_cash,runway_months", 0},
+    ROW_SET(CLI_CMD_SWEEP),
+    ROW_PATHS(CLI_CMD_SWEEP, "Monte Carlo paths of each point",
+              CLI_DEFAULT_PATHS),
+    ROW_SEED(CLI_CMD_SWEEP),
+    ROW_THREADS(CLI_CMD_SWEEP),
+    ROW_QMC(CLI_CMD_SWEEP),
+    {CLI_CMD_SWEEP, CLI_KEY_JSON, 0, NULL,
+     "print the table as JSON (docs/output.md)", NULL, 0},
+    {CLI_CMD_SWEEP, CLI_KEY_CSV, 0, "FILE", "write the table as CSV", NULL,
+     0},
+    {CLI_CMD_SWEEP, CLI_KEY_HTML, 0, "FILE",
+     "write a page with a heat map (two keys) or charts (one key)", NULL,
+     0},
+    {CLI_CMD_SWEEP, CLI_KEY_XLSX, 0, "FILE",
+     "write a workbook with a native chart", NULL, 0},
+    ROW_QUIET(CLI_CMD_SWEEP, "print no table and no progress"),
 
     /* ---- check ---- */
+    ROW_SET(CLI_CMD_CHECK),
     {CLI_CMD_CHECK, CLI_KEY_CLAIM, 0, "TEXT",
      "check a pitch instead of scenario files: parameters, tokens, GPUs, "
      "duration and budget, as written",
@@ -367,13 +457,52 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
             "gpubudget run plan.yaml --precision 0.5% --currency CNY",
     },
     [CLI_CMD_RAISE] = {
-        .usage = "[SCENARIO] [--months M] [--confidence C] [options]",
+        .usage = "[SCENARIO] [--months M] [--confidence C] [options]\n"
+                 "SCENARIO --target T --vary KEY [--range LO..HI] [options]",
         .text =
             "The amount to raise now so that the cash of SCENARIO (the "
             "built-in scenario when none is given) lasts M months with "
             "confidence C: the C-quantile, over the simulated paths, of the "
-            "deepest cash deficit in those months.",
-        .examples = "gpubudget raise plan.yaml --months 18 --confidence 90%",
+            "deepest cash deficit in those months. With --target and "
+            "--vary, goal seek instead: the value of KEY at which the "
+            "target is just met (every trial on the same paths, so the "
+            "statistic moves only with KEY), with the range of values "
+            "within its Monte Carlo uncertainty.",
+        .examples = "gpubudget raise plan.yaml --months 18 --confidence 90%\n"
+                    "gpubudget raise plan.yaml --target 'p_out_of_cash<=0.05' "
+                    "\\\n    --vary company.cash  # the cash that keeps the "
+                    "risk at 5%",
+    },
+    [CLI_CMD_COMPARE] = {
+        .usage = "A.yaml [B.yaml] [--set K=V] [--set-a K=V] [--set-b K=V] "
+                 "[options]",
+        .text =
+            "Runs two plans on the same paths and seed, so that path i of "
+            "each draws the same shared events (common random numbers), and "
+            "reports for every metric the distribution of the difference "
+            "A - B path by path, with P(A spends less) and P(A's cash lasts "
+            "longer). B is A.yaml again when only one file is given: then "
+            "--set-a and --set-b make the two variants.",
+        .examples =
+            "gpubudget compare plan.yaml --set-a 'training[0].gpus=512' "
+            "\\\n    --set-b 'training[0].gpus=1024'\n"
+            "gpubudget compare plan.yaml --set-b "
+            "'company.funding[0].probability=0' \\\n"
+            "    --html compare.html       # and if the round fails?",
+    },
+    [CLI_CMD_SWEEP] = {
+        .usage = "SCENARIO --vary K=VALUES [--vary K=VALUES...] "
+                 "[--samples N] [options]",
+        .text =
+            "Runs SCENARIO at every point of a grid of changed keys (or of "
+            "a Latin hypercube with --samples), every point on the same "
+            "paths and seed (common random numbers), and tabulates the "
+            "mean, standard error, P5, P50 and P95 of chosen metrics per "
+            "point. Under mpirun the points are shared among the ranks.",
+        .examples =
+            "gpubudget sweep plan.yaml --vary 'training[0].gpus=256,512,1024'"
+            " \\\n    --vary 'company.funding[0].amount=$20M..$80M/7' "
+            "--html sweep.html",
     },
     [CLI_CMD_CHECK] = {
         .usage = "[SCENARIO...] [--paths N] [--seed S] [--threads T] "

@@ -25,6 +25,10 @@
       "simulate a scenario: spend, runway and raise as distributions")        \
     X(RAISE, "raise", cmd_raise,                                              \
       "the amount to raise now for a runway target at a confidence")          \
+    X(COMPARE, "compare", cmd_compare,                                        \
+      "two plans on the same random numbers: the difference of every metric")\
+    X(SWEEP, "sweep", cmd_sweep,                                              \
+      "a scenario over a grid of changed keys, every point on the same paths")\
     X(CHECK, "check", cmd_check,                                              \
       "test the articles' claims (or a pitch) against the simulation")        \
     X(VALIDATE, "validate", cmd_validate,                                     \
@@ -58,6 +62,7 @@ typedef enum cli_command {
     X(DISCOUNT_RATE, "discount-rate")                                         \
     X(FINANCING, "financing")                                                 \
     X(FORCE, "force")                                                         \
+    X(GIVEN, "given")                                                         \
     X(GPU, "gpu")                                                             \
     X(GPUS, "gpus")                                                           \
     X(GPUS_PER_NODE, "gpus-per-node")                                         \
@@ -68,6 +73,8 @@ typedef enum cli_command {
     X(LEAD_TIME, "lead-time")                                                 \
     X(LEASE_FRAC, "lease-frac")                                               \
     X(LEASE_PAYMENT, "lease-payment")                                         \
+    X(LEDGER, "ledger")                                                       \
+    X(LEDGER_CSV, "ledger-csv")                                               \
     X(LIFE, "life")                                                           \
     X(LOAN_FRAC, "loan-frac")                                                 \
     X(LOAN_MONTHS, "loan-months")                                             \
@@ -76,6 +83,7 @@ typedef enum cli_command {
     X(MAN, "man")                                                             \
     X(MARKDOWN, "markdown")                                                   \
     X(MAX_PATHS, "max-paths")                                                 \
+    X(METRICS, "metrics")                                                     \
     X(MFU, "mfu")                                                             \
     X(MODE, "mode")                                                           \
     X(MONTHS, "months")                                                       \
@@ -91,6 +99,7 @@ typedef enum cli_command {
     X(PUE, "pue")                                                             \
     X(QMC, "qmc")                                                             \
     X(QUIET, "quiet")                                                         \
+    X(RANGE, "range")                                                         \
     X(RECOMPUTE, "recompute")                                                 \
     X(RENT, "rent")                                                           \
     X(RENT_CHANGE, "rent-change")                                             \
@@ -104,9 +113,13 @@ typedef enum cli_command {
     X(SCENARIO, "scenario")                                                   \
     X(SEED, "seed")                                                           \
     X(SERVER_OVERHEAD, "server-overhead")                                     \
+    X(SET, "set")                                                             \
+    X(SET_A, "set-a")                                                         \
+    X(SET_B, "set-b")                                                         \
     X(SPOT_DISCOUNT, "spot-discount")                                         \
     X(STRICT, "strict")                                                       \
     X(SWING_PATHS, "swing-paths")                                             \
+    X(TARGET, "target")                                                       \
     X(TARIFF, "tariff")                                                       \
     X(TDP, "tdp")                                                             \
     X(THREADS, "threads")                                                     \
@@ -115,6 +128,7 @@ typedef enum cli_command {
     X(TRACE_PATH, "trace-path")                                               \
     X(UTILISATION, "utilisation")                                             \
     X(UTILIZATION, "utilization")                                             \
+    X(VARY, "vary")                                                           \
     X(VERSION, "version")                                                     \
     X(XLSX, "xlsx")
 

@@ -153,6 +153,22 @@ int cli_parse_whole(const char *opt, const char *text, double lo, double hi,
     return 0;
 }
 
+int cli_parse_run_size(const char *opt, const char *text, size_t *paths,
+                       uint64_t *seed, int *threads)
+{
+    gpb_sim_options so;
+    gpb_sim_options_default(&so);
+    so.paths = *paths;
+    so.seed = *seed;
+    so.threads = *threads;
+    if (cli_parse_sim_option(opt, text, &so))
+        return -1;
+    *paths = so.paths;
+    *seed = so.seed;
+    *threads = (int)so.threads;
+    return 0;
+}
+
 int cli_parse_sim_option(const char *opt, const char *text,
                          gpb_sim_options *so)
 {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 #ifndef GPB_SOURCE_SCENARIOS_DIR
 #define GPB_SOURCE_SCENARIOS_DIR ""
@@ -37,6 +38,7 @@ typedef struct check_args {
     int strict;
     const char *pitch;
     const char *precision; /* --precision, for a pitch; NULL when absent */
+    char *sets;            /* --set values, "; "-joined (free) */
 } check_args;
 
 /* ---- finding the scenarios ---------------------------------------------- */
@@ -208,10 +210,10 @@ static void checked_free(checked *k)
     free(k->file);
 }
 
-/* Loads, simulates and checks one scenario. Returns 0, or CLI_BAD_INPUT
-   when the scenario cannot be loaded or run. */
-static int check_one(const char *file, const char *text, const check_args *a,
-                     checked *k)
+/* Loads one scenario (from text when given, else the file with the --set
+   values). Returns 0, or CLI_BAD_INPUT after printing why. */
+static int check_load(const char *file, const char *text,
+                      const check_args *a, checked *k)
 {
     memset(k, 0, sizeof *k);
     k->file = strdup(file);
@@ -223,19 +225,23 @@ static int check_one(const char *file, const char *text, const check_args *a,
             gpb_diagnostics_free(d);
             return CLI_BAD_INPUT;
         }
-    } else if (cli_load_scenario(file, &k->s) != 0) {
+    } else if (cli_load_scenario_set(file, a->sets, &k->s) != 0) {
         return CLI_BAD_INPUT;
     }
-    gpb_sim_options opt;
-    gpb_sim_options_default(&opt);
-    opt.paths = a->paths;
-    opt.seed = a->seed;
-    opt.threads = a->threads;
-    gpb_error e;
-    if (gpb_sim_run(k->s, &opt, &k->r, &e)) {
-        cli_error_gpb(file, &e);
-        return CLI_BAD_INPUT;
-    }
+    return CLI_OK;
+}
+
+static void check_options(const check_args *a, gpb_sim_options *opt)
+{
+    gpb_sim_options_default(opt);
+    opt->paths = a->paths;
+    opt->seed = a->seed;
+    opt->threads = a->threads;
+}
+
+/* Checks every claim of a loaded and simulated scenario. */
+static int check_claims(const check_args *a, checked *k)
+{
     gpb_sensitivity *sens = NULL;
     gpb_sensitivity_options so;
     gpb_sensitivity_options_default(&so);
@@ -263,6 +269,88 @@ static int check_one(const char *file, const char *text, const check_args *a,
     }
     gpb_sensitivity_free(sens);
     return rc;
+}
+
+/* Loads, simulates and checks one scenario. Returns 0, or CLI_BAD_INPUT
+   when the scenario cannot be loaded or run. */
+static int check_one(const char *file, const char *text, const check_args *a,
+                     checked *k)
+{
+    int rc = check_load(file, text, a, k);
+    if (rc)
+        return rc;
+    gpb_sim_options opt;
+    check_options(a, &opt);
+    gpb_error e;
+    if (gpb_sim_run(k->s, &opt, &k->r, &e)) {
+        cli_error_gpb(file, &e);
+        return CLI_BAD_INPUT;
+    }
+    return check_claims(a, k);
+}
+
+/*
+ * Under mpirun: the scenarios are handed out to the ranks one at a time;
+ * each rank simulates its own, packs the results (gpb_result_pack) and
+ * rank 0 unpacks them against its copy of the scenario, then checks the
+ * claims. The same figures as one process: a run does not depend on
+ * where it ran. Returns the command's status on every rank.
+ */
+static int check_spread(const check_args *a, checked *ks, size_t nk)
+{
+    long *mine = calloc(nk + 1, sizeof *mine);
+    void **bytes = calloc(nk + 1, sizeof *bytes);
+    size_t *lens_mine = calloc(nk + 1, sizeof *lens_mine), nmine = 0;
+    void **bufs = calloc(nk + 1, sizeof *bufs);
+    size_t *lens = calloc(nk + 1, sizeof *lens);
+    gpb_status st = GPB_OK;
+    gpb_error e;
+    gpb_error_clear(&e);
+    if (!mine || !bytes || !lens_mine || !bufs || !lens)
+        st = GPB_ENOMEM;
+    cli_mpi_tasks_begin((long)nk);
+    for (long i; !st && (i = cli_mpi_tasks_next()) >= 0;) {
+        gpb_sim_options opt;
+        check_options(a, &opt);
+        gpb_result *r = NULL;
+        st = gpb_sim_run(ks[i].s, &opt, &r, &e);
+        if (!st)
+            st = gpb_result_pack(r, &bytes[nmine], &lens_mine[nmine], &e);
+        gpb_result_free(r);
+        if (!st)
+            mine[nmine++] = i;
+        else
+            snprintf(e.path, sizeof e.path, "%s", ks[i].file);
+    }
+    /* Drain the counter so every rank leaves the loop together. */
+    while (st && cli_mpi_tasks_next() >= 0)
+        ;
+    cli_mpi_tasks_end();
+    if ((st = cli_mpi_agree(st, &e)) != GPB_OK) {
+        cli_error_gpb("check", &e);
+    } else if (cli_mpi_gather_tasks((long)nk, mine, nmine, bytes, lens_mine,
+                                    bufs, lens)) {
+        st = GPB_ENOMEM;
+        cli_error("out of memory gathering the results");
+    } else if (cli_mpi_root()) {
+        for (size_t i = 0; i < nk && !st; i++)
+            if (!bufs[i] ||
+                (st = gpb_result_unpack(ks[i].s, bufs[i], lens[i], &ks[i].r,
+                                        &e)))
+                cli_error_gpb(ks[i].file, &e);
+    }
+    for (size_t i = 0; i < nmine; i++)
+        gpb_free(bytes[i]);
+    for (size_t i = 0; bufs && i < nk; i++)
+        free(bufs[i]);
+    free(mine);
+    free(bytes);
+    free(lens_mine);
+    free(bufs);
+    free(lens);
+    return st == GPB_OK ? CLI_OK
+           : st == GPB_ENOMEM ? CLI_INTERNAL
+                              : CLI_BAD_INPUT;
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -949,6 +1037,7 @@ static int parse_args(int argc, char **argv, check_args *a)
     a->strict = 0;
     a->pitch = NULL;
     a->precision = NULL;
+    a->sets = NULL;
     cli_parser p;
     cli_parser_init(&p, CLI_CMD_CHECK, argc, argv);
     int c;
@@ -956,22 +1045,21 @@ static int parse_args(int argc, char **argv, check_args *a)
         switch (c) {
         case CLI_KEY_PATHS:
         case CLI_KEY_SEED:
-        case CLI_KEY_THREADS: {
-            gpb_sim_options so;
-            so.paths = a->paths;
-            so.seed = a->seed;
-            so.threads = a->threads;
-            if (cli_parse_sim_option(cli_key_name(c), p.arg, &so))
+        case CLI_KEY_THREADS:
+            if (cli_parse_run_size(cli_key_name(c), p.arg, &a->paths,
+                                   &a->seed, &a->threads))
                 return CLI_BAD_INPUT;
-            a->paths = so.paths;
-            a->seed = so.seed;
-            a->threads = so.threads;
             break;
-        }
         case CLI_KEY_JSON: a->out = OUT_JSON; break;
         case CLI_KEY_MARKDOWN: a->out = OUT_MARKDOWN; break;
         case CLI_KEY_STRICT: a->strict = 1; break;
         case CLI_KEY_CLAIM: a->pitch = p.arg; break;
+        case CLI_KEY_SET: {
+            int rc = cli_sets_add(&a->sets, p.arg);
+            if (rc)
+                return rc;
+            break;
+        }
         case CLI_KEY_PRECISION: {
             gpb_precision pr;
             gpb_error e;
@@ -989,14 +1077,31 @@ static int parse_args(int argc, char **argv, check_args *a)
     return CLI_OK;
 }
 
+static int check_main(int argc, char **argv, check_args *a);
+
 int cmd_check(int argc, char **argv)
 {
     check_args a;
+    memset(&a, 0, sizeof a);
+    int rc = check_main(argc, argv, &a);
+    free(a.sets);
+    return rc;
+}
+
+static int check_main(int argc, char **argv, check_args *pa)
+{
+    check_args a;
     int rc = parse_args(argc, argv, &a);
+    pa->sets = a.sets;
     if (rc == -1)
         return CLI_OK;
     if (rc)
         return rc;
+    if (a.pitch && a.sets) {
+        cli_error("check: --set changes scenario files; a pitch (--claim) "
+                  "says its own figures");
+        return CLI_BAD_INPUT;
+    }
     if (a.precision && !a.pitch) {
         cli_error("check: --precision is for a pitch (--claim); a "
                   "scenario's runs say their own precision");
@@ -1052,6 +1157,39 @@ int cmd_check(int argc, char **argv)
     int worst = CLI_OK, implausible = 0;
     size_t counts[4] = {0, 0, 0, 0};
     size_t nk = 0;
+    if (cli_mpi_size() > 1) {
+        /* Every rank loads every scenario; the simulations are spread. */
+        for (size_t i = 0; i < nf; i++) {
+            int r = check_load(files[i], NULL, &a, &ks[nk]);
+            if (r) {
+                checked_free(&ks[nk]);
+                worst = r;
+                continue;
+            }
+            nk++;
+        }
+        int r = worst ? worst : check_spread(&a, ks, nk);
+        if (r || !cli_mpi_root()) {
+            for (size_t k = 0; k < nk; k++)
+                checked_free(&ks[k]);
+            free(ks);
+            for (size_t i = 0; i < nf; i++)
+                free(files[i]);
+            free(files);
+            return r;
+        }
+        for (size_t k = 0; k < nk; k++) {
+            int cr = check_claims(&a, &ks[k]);
+            if (cr && !worst)
+                worst = cr;
+            for (size_t j = 0; j < ks[k].n; j++)
+                if (!ks[k].st[j]) {
+                    counts[ks[k].c[j].verdict]++;
+                    implausible |=
+                        ks[k].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
+                }
+        }
+    } else
     for (size_t i = 0; i < nf; i++) {
         int r = check_one(files[i], NULL, &a, &ks[nk]);
         if (!ks[nk].s || !ks[nk].r) {

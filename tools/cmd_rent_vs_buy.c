@@ -544,11 +544,12 @@ static double compute_month(const gpb_result *r, int m)
  * the engine on the same paths (common random numbers). Every figure
  * printed comes from the two runs.
  */
-static int rvb_scenario(const char *path, const char *paths_text,
-                        const char *seed_text, double rate, int json)
+static int rvb_scenario(const char *path, const char *sets,
+                        const char *paths_text, const char *seed_text,
+                        double rate, int json)
 {
     gpb_scenario *sc = NULL;
-    if (cli_load_scenario(path, &sc))
+    if (cli_load_scenario_set(path, sets, &sc))
         return CLI_BAD_INPUT;
     /* The rate: --discount-rate, else the scenario's, else the finance
        layer's default. */
@@ -665,7 +666,17 @@ done:
     return rc;
 }
 
+static int rvb_cmd(int argc, char **argv, char **sets);
+
 int cmd_rent_vs_buy(int argc, char **argv)
+{
+    char *sets = NULL; /* --set values (with --scenario) */
+    int rc = rvb_cmd(argc, argv, &sets);
+    free(sets);
+    return rc;
+}
+
+static int rvb_cmd(int argc, char **argv, char **sets)
 {
     opts o;
     memset(&o, 0, sizeof o);
@@ -739,6 +750,7 @@ int cmd_rent_vs_buy(int argc, char **argv)
         {CLI_KEY_PATHS, K_STR, &o.paths_text},
         {CLI_KEY_SEED, K_STR, &o.seed_text},
         {CLI_KEY_JSON, K_FLAG, &o.json},
+        {CLI_KEY_SET, K_FLAG, NULL}, /* appended to *sets below */
     };
     enum { NSPEC = sizeof specs / sizeof specs[0] };
     cli_parser p;
@@ -752,8 +764,13 @@ int cmd_rent_vs_buy(int argc, char **argv)
             k++;
         if (k == NSPEC)
             return cli_parser_unhandled(&p, c);
-        if (parse_one(&specs[k], p.arg) != 0)
+        if (c == CLI_KEY_SET) {
+            int rc = cli_sets_add(sets, p.arg);
+            if (rc)
+                return rc;
+        } else if (parse_one(&specs[k], p.arg) != 0) {
             return CLI_BAD_INPUT;
+        }
         given[k] = 1;
     }
     if (optind < argc) {
@@ -765,7 +782,8 @@ int cmd_rent_vs_buy(int argc, char **argv)
     for (int k = 0; k < NSPEC; k++) {
         int of_scenario = specs[k].key == CLI_KEY_SCENARIO ||
                           specs[k].key == CLI_KEY_PATHS ||
-                          specs[k].key == CLI_KEY_SEED;
+                          specs[k].key == CLI_KEY_SEED ||
+                          specs[k].key == CLI_KEY_SET;
         int of_both = specs[k].key == CLI_KEY_DISCOUNT_RATE ||
                       specs[k].key == CLI_KEY_JSON;
         if (!given[k] || of_both || of_scenario == !!o.scenario)
@@ -783,7 +801,7 @@ int cmd_rent_vs_buy(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
     if (o.scenario) {
-        return rvb_scenario(o.scenario, o.paths_text, o.seed_text,
+        return rvb_scenario(o.scenario, *sets, o.paths_text, o.seed_text,
                             o.discount_rate, o.json);
     }
     if (!o.gpu || isnan(o.gpus) || isnan(o.months)) {

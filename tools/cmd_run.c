@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
+#include "cli_seek.h"
 
 static double now_s(void)
 {
@@ -21,11 +23,18 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int cli_load_scenario(const char *path, gpb_scenario **out)
+int cli_load_scenario_set(const char *path, const char *sets,
+                          gpb_scenario **out)
 {
     gpb_diagnostics *d = NULL;
-    gpb_status st = path ? gpb_scenario_load_file(path, out, &d)
-                         : gpb_scenario_load_default(out, &d);
+    gpb_status st;
+    if (path)
+        st = gpb_scenario_load_file_with_overrides(path, sets, out, &d);
+    else {
+        const char *text = gpb_scenario_default_text();
+        st = gpb_scenario_load_string_with_overrides(
+            text, strlen(text), "<default>", sets, out, &d);
+    }
     if (st == GPB_OK) {
         cli_print_diagnostics(gpb_scenario_warnings(*out));
         return 0;
@@ -35,9 +44,39 @@ int cli_load_scenario(const char *path, gpb_scenario **out)
     if (n == 0)
         cli_error("%s: %s", path ? path : "<default>", gpb_status_str(st));
     else if (n > 1)
-        cli_error("%zu problems in %s", n, path ? path : "<default>");
+        cli_error("%zu problems in %s%s", n, path ? path : "<default>",
+                  sets ? " and its --set values" : "");
     gpb_diagnostics_free(d);
     return -1;
+}
+
+int cli_load_scenario(const char *path, gpb_scenario **out)
+{
+    return cli_load_scenario_set(path, NULL, out);
+}
+
+int cli_sets_add(char **sets, const char *arg)
+{
+    if (!strchr(arg, '=')) {
+        cli_error("--set '%s': expected KEY.PATH=VALUE, e.g. "
+                  "--set 'training[0].gpus=512'", arg);
+        return CLI_BAD_INPUT;
+    }
+    if (strchr(arg, ';')) {
+        cli_error("--set '%s': one KEY=VALUE per --set (no ';')", arg);
+        return CLI_BAD_INPUT;
+    }
+    size_t old = *sets ? strlen(*sets) : 0, add = strlen(arg);
+    char *n = realloc(*sets, old + add + 3);
+    if (!n) {
+        cli_error("out of memory");
+        return CLI_INTERNAL;
+    }
+    if (old)
+        memcpy(n + old, "; ", 2), old += 2;
+    memcpy(n + old, arg, add + 1);
+    *sets = n;
+    return CLI_OK;
 }
 
 /* A progress bar on stderr, only when stderr is a terminal. */
@@ -312,6 +351,57 @@ typedef struct run_info {
     const char *sens_error;
 } run_info;
 
+/* The month-by-month ledger (--ledger): per month, each category's P50
+   and mean, in panels of four categories so that it fits 80 columns. */
+static void print_run_ledger(const view *v)
+{
+    const gpb_result *r = v->r;
+    if (isnan(gpb_result_ledger_mean(r, 0, GPB_CAT_TEAM)))
+        return;
+    int H = gpb_result_horizon_months(r), cats[GPB_CAT_COUNT], nc = 0;
+    for (int c = 0; c < GPB_CAT_COUNT; c++) {
+        size_t m;
+        if (!gpb_result_metric_find(r, gpb_category_metric((gpb_category)c),
+                                    &m, NULL) &&
+            !gpb_result_metric_is_constant(r, m))
+            cats[nc++] = c;
+    }
+    printf("\n  the ledger, month by month: P50 (mean) of each category, in "
+           "%s\n", gpb_currency_code(v->cur));
+    for (int k0 = 0; k0 < nc; k0 += 4) {
+        int k1 = k0 + 4 < nc ? k0 + 4 : nc;
+        printf("\n  %5s", "month");
+        for (int k = k0; k < k1; k++) {
+            char h[40];
+            snprintf(h, sizeof h, "%s%.14s",
+                     gpb_category_flow((gpb_category)cats[k]) ==
+                             GPB_FLOW_SPEND
+                         ? "−"
+                         : "+",
+                     gpb_category_key((gpb_category)cats[k]));
+            fputc(' ', stdout);
+            cli_print_right(h, 17);
+        }
+        fputc('\n', stdout);
+        for (int t = 0; t < H; t++) {
+            printf("  %5d", t);
+            for (int k = k0; k < k1; k++) {
+                gpb_category c = (gpb_category)cats[k];
+                char p50[24], mean[24], cell[56];
+                cli_format_money(gpb_result_ledger_quantile(r, t, c, 0.5) *
+                                     v->rate,
+                                 v->cur, p50, sizeof p50);
+                cli_format_money(gpb_result_ledger_mean(r, t, c) * v->rate,
+                                 v->cur, mean, sizeof mean);
+                snprintf(cell, sizeof cell, "%s (%s)", p50, mean);
+                fputc(' ', stdout);
+                cli_print_right(cell, 17);
+            }
+            fputc('\n', stdout);
+        }
+    }
+}
+
 static void print_summary(const gpb_scenario *s, const view *v,
                           const char *path, const run_info *ri)
 {
@@ -326,7 +416,15 @@ static void print_summary(const gpb_scenario *s, const view *v,
            gpb_result_threads(r) == 1 ? "" : "s", ri->secs, gpb_currency_code(v->cur));
     if (v->cur != v->from)
         printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
-    printf("\n\n  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95",
+    fputc('\n', stdout);
+    const char *given = gpb_result_given_condition(r);
+    if (given)
+        cli_wrapf(4, "  given %s: %zu of %zu paths (%.1f%%); the month fan "
+                     "and the ledger cover every path and are left out",
+                  given, gpb_result_paths(r), gpb_result_given_of(r),
+                  100.0 * (double)gpb_result_paths(r) /
+                      (double)gpb_result_given_of(r));
+    printf("\n  %-26s %11s %11s %11s %11s\n", "", "P5", "P50", "P95",
            "mean");
     gpb_report_row rows[256];
     size_t nr = gpb_report_summary_rows(r, rows, 256);
@@ -419,6 +517,11 @@ typedef struct run_args {
     int trace;          /* --trace-path given */
     int swing_given;    /* --swing-paths given */
     uint64_t trace_path;
+    char *sets;         /* --set values, "; "-joined (free) */
+    const char *target, *vary, *range; /* raise: goal seek */
+    const char *given;  /* run --given */
+    int ledger;         /* run --ledger (or --ledger-csv) */
+    const char *ledger_csv;
 } run_args;
 
 /* Parses the options of run or raise (the table has which each takes).
@@ -455,6 +558,31 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
             break;
         case CLI_KEY_TIMINGS:
             a->timings = 1;
+            break;
+        case CLI_KEY_SET: {
+            int rc = cli_sets_add(&a->sets, arg);
+            if (rc)
+                return rc;
+            break;
+        }
+        case CLI_KEY_TARGET:
+            a->target = arg;
+            break;
+        case CLI_KEY_GIVEN:
+            a->given = arg;
+            break;
+        case CLI_KEY_LEDGER:
+            a->ledger = 1;
+            break;
+        case CLI_KEY_LEDGER_CSV:
+            a->ledger = 1;
+            a->ledger_csv = arg;
+            break;
+        case CLI_KEY_VARY:
+            a->vary = arg;
+            break;
+        case CLI_KEY_RANGE:
+            a->range = arg;
             break;
         case CLI_KEY_TRACE_PATH:
             if (cli_parse_whole("trace-path", arg, 0,
@@ -582,7 +710,7 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
 static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
                     run_info *ri)
 {
-    if (cli_load_scenario(a->scenario, s))
+    if (cli_load_scenario_set(a->scenario, a->sets, s))
         return CLI_BAD_INPUT;
     gpb_sim_options opt;
     gpb_sim_options_default(&opt);
@@ -591,17 +719,24 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     opt.threads = a->threads;
     opt.quasi_random = a->quasi;
     opt.raise_months = a->months; /* raise --months: kept per path */
+    opt.ledger = a->ledger ? 2 : 0; /* --ledger: means and quantiles */
     if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;
     double t0 = now_s();
     gpb_error err;
     gpb_status st;
-    if (a->precision) {
+    if (a->precision && cli_mpi_size() > 1) {
+        cli_error("--precision doubles the paths of one process; under "
+                  "mpirun give --paths");
+        return CLI_BAD_INPUT;
+    } else if (a->precision) {
         ri->precision = a->precision;
         st = gpb_sim_run_to_precision(*s, &opt, "spend.total", a->precision,
                                       a->max_paths, r, &ri->reached, &err);
     } else {
-        st = gpb_sim_run(*s, &opt, r, &err);
+        /* Under mpirun the ranks share the paths; rank 0 gets the whole
+           run (the others *r = NULL). */
+        st = cli_mpi_sim_run(*s, &opt, r, &err);
     }
     ri->secs = now_s() - t0;
     if (st) {
@@ -700,6 +835,15 @@ static int write_reports(const run_args *a, const gpb_scenario *s,
     int rc;
     gpb_status st;
     char *text;
+    if (a->ledger_csv) {
+        char b6[4096];
+        const char *lp = place(a, a->ledger_csv, stem, "-ledger.csv", b6,
+                               sizeof b6);
+        text = NULL;
+        st = gpb_report_ledger_csv(s, r, ro, &text, &err);
+        if ((rc = emit(lp, st, text, &err, "ledger csv")))
+            return rc;
+    }
     if (csv) {
         text = NULL;
         st = gpb_report_csv_opt(s, r, ro, &text, &err);
@@ -898,7 +1042,7 @@ static int trace_main(const run_args *a)
 {
     gpb_scenario *s = NULL;
     gpb_trace *t = NULL;
-    if (cli_load_scenario(a->scenario, &s))
+    if (cli_load_scenario_set(a->scenario, a->sets, &s))
         return CLI_BAD_INPUT;
     gpb_sim_options opt;
     gpb_sim_options_default(&opt);
@@ -944,25 +1088,48 @@ done:
     return rc;
 }
 
+static int run_main(run_args *pa);
+
 int cmd_run(int argc, char **argv)
 {
     run_args a;
     int rc = parse_common(argc, argv, &a, CLI_CMD_RUN);
     if (rc == -1)
-        return CLI_OK;
-    if (rc)
-        return rc;
-    if (a.trace)
-        return trace_main(&a);
+        rc = CLI_OK;
+    else if (!rc)
+        rc = a.trace ? trace_main(&a) : run_main(&a);
+    free(a.sets);
+    return rc;
+}
+
+static int run_main(run_args *pa)
+{
+    run_args a = *pa;
+    int rc = CLI_OK;
     gpb_scenario *s = NULL;
     gpb_result *r = NULL;
     gpb_sensitivity *sens = NULL;
     run_info ri = {0};
     double t_start = now_s();
     rc = simulate(&a, &s, &r, &ri);
-    if (rc)
+    if (rc || !cli_mpi_root())
         goto done;
     double t_sim = now_s();
+    if (a.given) {
+        /* Only the paths where the condition holds (sim.h). */
+        gpb_result *g = NULL;
+        gpb_error ge;
+        gpb_status gs = gpb_result_given(s, r, a.given, &g, &ge);
+        if (gs) {
+            cli_error_gpb("--given", &ge);
+            rc = gs == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+            goto done;
+        }
+        gpb_result_free(r);
+        r = g;
+        /* The swing re-runs every path: not a conditional figure. */
+        a.swing_paths = 0;
+    }
 
     view v = {.r = r, .from = gpb_result_currency(r), .rate = 1.0};
     v.cur = a.currency ? a.currency : v.from;
@@ -974,7 +1141,8 @@ int cmd_run(int argc, char **argv)
     }
 
     /* The sensitivity, with the tornado's swing runs, for every report. */
-    int files = a.csv || a.xlsx || a.html || a.samples_csv || a.output_dir;
+    int files = a.csv || a.xlsx || a.html || a.samples_csv || a.output_dir ||
+                a.ledger_csv;
     char sens_error[GPB_ERROR_MESSAGE_MAX] = "";
     if (!a.quiet || a.json || a.xlsx || a.html || a.output_dir) {
         gpb_sensitivity_options so;
@@ -1017,6 +1185,7 @@ int cmd_run(int argc, char **argv)
         gpb_free(text);
     } else if (!a.quiet) {
         print_summary(s, &v, a.scenario, &ri);
+        print_run_ledger(&v);
     }
     if (a.timings) {
         fflush(stdout);
@@ -1032,19 +1201,40 @@ done:
     return rc;
 }
 
+static int raise_main(run_args *pa);
+
 int cmd_raise(int argc, char **argv)
 {
     run_args a;
     int rc = parse_common(argc, argv, &a, CLI_CMD_RAISE);
-    if (rc == -1)
-        return CLI_OK;
-    if (rc)
-        return rc;
+    if (rc == -1) {
+        rc = CLI_OK;
+    } else if (!rc && (a.target || a.vary || a.range)) {
+        if (!a.target || !a.vary) {
+            cli_error("raise: goal seek needs both --target and --vary");
+            rc = CLI_BAD_INPUT;
+        } else {
+            cli_seek_args sa = {a.scenario, a.sets, a.target, a.vary,
+                                a.range, a.months, a.paths, a.seed,
+                                a.threads, a.quasi, a.json};
+            rc = cli_goal_seek(&sa);
+        }
+    } else if (!rc) {
+        rc = raise_main(&a);
+    }
+    free(a.sets);
+    return rc;
+}
+
+static int raise_main(run_args *pa)
+{
+    run_args a = *pa;
+    int rc = CLI_OK;
     gpb_scenario *s = NULL;
     gpb_result *r = NULL;
     run_info ri = {0};
     rc = simulate(&a, &s, &r, &ri);
-    if (rc)
+    if (rc || !cli_mpi_root())
         goto done;
     int H = gpb_result_horizon_months(r);
     int months = a.months ? a.months : H;

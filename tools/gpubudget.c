@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 /* The entry point of each command, by its id in CLI_COMMAND_MAP. */
 static int (*const entry[CLI_CMD_COUNT])(int argc, char **argv) = {
@@ -72,5 +73,15 @@ int main(int argc, char **argv)
         cli_error("unknown command '%s' (see 'gpubudget --help')", name);
         return CLI_BAD_INPUT;
     }
-    return entry[cmd](argc - optind, argv + optind);
+    /* Under mpirun: run, raise, compare, sweep and check share their
+       work among the ranks (cli_mpi.h); any other command runs on rank 0
+       alone. Every rank exits with rank 0's status. */
+    cli_mpi_init(&argc, &argv);
+    int shared = cmd == CLI_CMD_RUN || cmd == CLI_CMD_RAISE ||
+                 cmd == CLI_CMD_COMPARE || cmd == CLI_CMD_SWEEP ||
+                 cmd == CLI_CMD_CHECK;
+    int rc = shared || cli_mpi_root() ? entry[cmd](argc - optind,
+                                                   argv + optind)
+                                      : CLI_OK;
+    return cli_mpi_finish(rc);
 }

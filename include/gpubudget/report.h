@@ -7,6 +7,8 @@
 #ifndef GPUBUDGET_REPORT_H
 #define GPUBUDGET_REPORT_H
 
+#include <stdint.h>
+
 #include "gpubudget/common.h"
 #include "gpubudget/scenario.h"
 #include "gpubudget/sensitivity.h"
@@ -158,6 +160,18 @@ GPB_API gpb_status gpb_report_csv_opt(const gpb_scenario *s,
                                       char **out, gpb_error *err);
 
 /*
+ * The month-by-month ledger as CSV, a row a month: "month", then for each
+ * category some path books "<key>.mean" and, when the run kept the
+ * ledger's quantiles (gpb_sim_options.ledger 2), "<key>.p5", ".p50",
+ * ".p95"; money in the report currency. GPB_EINVAL when the run kept no
+ * ledger; otherwise as gpb_report_samples_csv.
+ */
+GPB_API gpb_status gpb_report_ledger_csv(const gpb_scenario *s,
+                                         const gpb_result *r,
+                                         const gpb_report_options *opt,
+                                         char **out, gpb_error *err);
+
+/*
  * Every path's uncertain inputs and metrics as CSV: a header "path", the
  * inputs' key paths, the metric names; then one line per path (0-based).
  * Inputs are in their own units and currency as the scenario writes them
@@ -189,6 +203,97 @@ GPB_API gpb_status gpb_report_trace_json(const gpb_scenario *s,
                                          const gpb_sim_options *sim,
                                          const gpb_report_options *opt,
                                          char **out, gpb_error *err);
+
+/* ---- what if: two plans compared, a scenario swept ---------------------- */
+
+/*
+ * Two plans compared on common random numbers (`gpubudget compare`): runs
+ * of the same paths and seed, so path i of each draws the same shared
+ * events (every process draws from its own stream, keyed by its name).
+ * The documents give, for every metric both results have, each plan's
+ * mean, P5, P50 and P95 and the difference A − B path by path
+ * (gpb_result_paired_diff: mean ± standard error, P5, P50, P95, P(A < B),
+ * P(A > B)); the headline P(A spends less) (spend.total), P(A's cash lasts
+ * longer) (runway_months; equal runways counted apart); and each plan's
+ * P(the cash lasts through month m). Money is in opt->currency at
+ * opt->rate (or sa's mean exchange rates), as gpb_report_json_opt.
+ *   label_a, label_b   names of the plans (NULL: "A" and "B")
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments, results of different
+ * paths or seeds, currencies or horizons; GPB_ENOMEM; the xlsx writer
+ * also GPB_EIO (written to a temporary file and renamed, as
+ * gpb_report_xlsx_write).
+ */
+typedef struct gpb_compare_in {
+    const gpb_scenario *sa, *sb;
+    const gpb_result *ra, *rb;
+    const char *label_a, *label_b;
+} gpb_compare_in;
+
+GPB_API gpb_status gpb_report_compare_json(const gpb_compare_in *in,
+                                           const gpb_report_options *opt,
+                                           char **out, gpb_error *err);
+/* One self-contained page: the headline, the two plans' P(cash lasts),
+   the histogram of total spend A − B, and every metric in a table. */
+GPB_API gpb_status gpb_report_compare_html(const gpb_compare_in *in,
+                                           const gpb_report_options *opt,
+                                           char **out, gpb_error *err);
+/* Sheets "compare" (every metric) and "cash_lasts" (with a native line
+   chart). */
+GPB_API gpb_status gpb_report_compare_xlsx_write(
+    const gpb_compare_in *in, const gpb_report_options *opt,
+    const char *path, gpb_error *err);
+
+/*
+ * A sweep (`gpubudget sweep`): points that each change some keys of one
+ * scenario (a grid, or a Latin hypercube over ranges), every point run on
+ * the same paths and seed (common random numbers), and per point the
+ * statistics of chosen metrics. gpb_sweep_row fills the statistics of one
+ * point's result: for metric i, row[i·5 + 0..4] = mean, standard error of
+ * the mean, P5, P50, P95 (GPB_SWEEP_STATS), in the result's currency.
+ */
+#define GPB_SWEEP_STATS 5
+GPB_API gpb_status gpb_sweep_row(const gpb_result *r,
+                                 const char *const *metrics, size_t n,
+                                 double *row, gpb_error *err);
+
+/* A sweep's table, borrowed by the writers below. */
+typedef struct gpb_sweep_table {
+    const char *scenario_name;
+    gpb_currency currency;
+    size_t paths;
+    uint64_t seed;
+    int latin_hypercube;        /* 1: a Latin hypercube, 0: a grid */
+    size_t n_keys;
+    const char *const *keys;    /* the varied key paths */
+    size_t n_points;
+    const char *const *values;  /* [point · n_keys + k]: as set */
+    const double *numeric;      /* the same as numbers (NaN: not a number);
+                                   may be NULL */
+    size_t n_metrics;
+    const char *const *metrics; /* metric names */
+    const char *const *units;   /* their units (may be NULL) */
+    const double *rows;         /* [point · n_metrics · 5] gpb_sweep_row */
+    const char *const *errors;  /* [point]: NULL, or why it failed; the
+                                   array may be NULL */
+} gpb_sweep_table;
+
+/* JSON (keys, metrics, points with their settings and statistics) and
+   CSV (one line a point: point, each key's value, metric.stat columns,
+   error). Return new text (gpb_free); GPB_EINVAL, GPB_ENOMEM. */
+GPB_API gpb_status gpb_report_sweep_json(const gpb_sweep_table *t,
+                                         char **out, gpb_error *err);
+GPB_API gpb_status gpb_report_sweep_csv(const gpb_sweep_table *t,
+                                        char **out, gpb_error *err);
+/* A page: for two keys on a grid, a heat map of each metric's P50 (the
+   mean of a probability); for one key, each metric's P5/P50/P95 along it
+   as a chart; and every point in a table. */
+GPB_API gpb_status gpb_report_sweep_html(const gpb_sweep_table *t,
+                                         char **out, gpb_error *err);
+/* A sheet "sweep" with every point and a native chart of the first
+   metric's P50. GPB_EIO as gpb_report_xlsx_write. */
+GPB_API gpb_status gpb_report_sweep_xlsx_write(const gpb_sweep_table *t,
+                                               const char *path,
+                                               gpb_error *err);
 
 /*
  * Writes an xlsx workbook (libxlsxwriter) to `path`: sheets summary,

@@ -138,6 +138,13 @@ GPB_API size_t gpb_scenario_input_count(const gpb_scenario *s);
 GPB_API const char *gpb_scenario_input_path(const gpb_scenario *s, size_t i);
 GPB_API const gpb_dist *gpb_scenario_input_dist(const gpb_scenario *s,
                                                 size_t i);
+/* The quantity the input's values are in: its kind (money, money per
+   hour, a count, ...) and, for money, its currency (the file's own, which
+   may differ from the report currency). GPB_QTY_NUMBER and
+   GPB_CURRENCY_NONE out of range. */
+GPB_API gpb_qty_kind gpb_scenario_input_kind(const gpb_scenario *s, size_t i);
+GPB_API gpb_currency gpb_scenario_input_currency(const gpb_scenario *s,
+                                                 size_t i);
 /* 1 when the input is drawn per path and is not a constant. */
 GPB_API int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i);
 /* Index of the input with key path `path`, or -1. */

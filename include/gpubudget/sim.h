@@ -311,8 +311,10 @@ typedef struct gpb_sim_options {
        gpb_result_raise_for_runway(r, raise_months, ...) is exact. */
     int raise_months;
     /* 1: keep the month-by-month ledger (gpb_result_ledger_mean): the
-       mean of each category's flow in each month. Default 0 (it costs a
-       sum per category and month over every path). */
+       mean of each category's flow in each month. 2: its quantiles as
+       well (gpb_result_ledger_quantile: a sketch per category and month,
+       which costs about as much again as the month fan). Default 0 (it
+       costs a sum per category and month over every path). */
     int ledger;
 } gpb_sim_options;
 
@@ -495,6 +497,32 @@ GPB_API gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
                                      gpb_error *err);
 
 /*
+ * A conditional result: the kept paths of r on which `cond` holds, as a
+ * result of their own (every per-path figure, quantiles, means, P(out of
+ * cash) by month from their runways, the raise), for "and if the round
+ * fails?". cond is KEY OP VALUE with OP one of = != < <= > >= and VALUE a
+ * number, a quantity (money in the result's currency) or true/false; KEY
+ * a metric name ("spend.total>$100M", "funding.A.closed=0"), or
+ * "company.funding[I].closed" (the round's funding.<name>.closed) or
+ * "training[I].diverged" (true: at least one divergence). The month fan
+ * and the ledger are streamed over every path and cannot be conditioned:
+ * the conditional result has none (their quantiles are NaN). Its paths
+ * start at 0 and it does not merge.
+ *
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments or a result that did not
+ * keep every path (the memory budget); GPB_ESYNTAX for a condition that
+ * does not parse; GPB_ENOTFOUND for an unknown metric or item, or a
+ * condition no path meets (the message says so); GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_result_given(const gpb_scenario *s,
+                                    const gpb_result *r, const char *cond,
+                                    gpb_result **out, gpb_error *err);
+/* The condition of a conditional result ("company.funding[0].closed =
+   false", borrowed) or NULL; and the paths of the run it came from. */
+GPB_API const char *gpb_result_given_condition(const gpb_result *r);
+GPB_API size_t gpb_result_given_of(const gpb_result *r);
+
+/*
  * The k kept paths with the lowest (lowest = 1) or highest values of a
  * metric, most extreme first, ties to the lower path; their path numbers
  * (counting path_offset) go to paths[0..k−1], as gpb_sim_trace takes
@@ -515,6 +543,12 @@ GPB_API gpb_status gpb_result_extreme_paths(const gpb_result *r,
  */
 GPB_API double gpb_result_ledger_mean(const gpb_result *r, int month,
                                       gpb_category c);
+/* The p-quantile over all paths of category c's flow in month m, from a
+   sketch (relative error below GPB_SIM_SKETCH_REL_ERROR; a category nothing
+   books is 0); NaN out of range or when the run kept no ledger quantiles
+   (options' ledger below 2). */
+GPB_API double gpb_result_ledger_quantile(const gpb_result *r, int month,
+                                          gpb_category c, double p);
 
 /*
  * Two results of the same paths (the same seed and path range, so each

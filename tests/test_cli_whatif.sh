@@ -1,0 +1,162 @@
+# Sourced by test_cli.sh: what if (--set), compare, sweep, goal seek,
+# --given and the ledger (issue 13).
+
+# --- --set equals editing the file ------------------------------------------
+cp "$ROOT/bench/bench-60m.yaml" "$TMP/wi.yaml"
+sed 's/^    gpus: 1024$/    gpus: 512/' "$ROOT/bench/bench-60m.yaml" \
+    >"$TMP/wi-edited.yaml"
+if grep -q '^    gpus: 512$' "$TMP/wi-edited.yaml"; then ok; else
+    bad "the edited copy of bench-60m has 512 GPUs"; fi
+expect 0 "run --set" -- "$GPB" run "$TMP/wi.yaml" --paths 1500 --json \
+    --set 'training[pretrain].gpus=512'
+cp "$TMP/out" "$TMP/wi-set.json"
+expect 0 "run edited" -- "$GPB" run "$TMP/wi-edited.yaml" --paths 1500 --json
+cp "$TMP/out" "$TMP/wi-edit.json"
+# The same document but for where the file came from and the override's
+# place (an override has no line or column).
+if python3 - "$TMP/wi-set.json" "$TMP/wi-edit.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for d in (a, b):
+    d["scenario"].pop("source", None)
+    for i in d["inputs"]:
+        i.pop("line", None); i.pop("column", None)
+assert a == b, [k for k in a if a[k] != b.get(k)]
+assert any(i["path"] == "training[0].gpus" and i["p50"] == 512 for i in a["inputs"])
+PY
+then ok; else bad "run --set differs from editing the file"; fi
+expect 2 "run --set bad key" -- "$GPB" run "$TMP/wi.yaml" --paths 100 \
+    --set 'training[nope].gpus=512'
+contains err "training[nope].gpus" "a bad --set names its key"
+expect 2 "run --set no =" -- "$GPB" run --paths 100 --set gpus512
+contains err "expected KEY.PATH=VALUE" "--set without = says what to give"
+
+# --- compare: a plan with itself differs by exactly 0 on every path ---------
+expect 0 "compare itself" -- "$GPB" compare "$TMP/wi.yaml" "$TMP/wi.yaml" \
+    --paths 1500 --json
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["metrics"], "no metrics"
+for m in d["metrics"]:
+    x = m["a_minus_b"]
+    for k in ("mean", "p5", "p50", "p95"):
+        assert x[k] in (0, None), (m["name"], k, x[k])
+    assert m["p_a_lower"] == 0 and m["p_a_higher"] == 0, m["name"]
+assert d["p_a_spends_less"] == 0 and d["p_a_lasts_longer"] == 0
+assert d["p_same_runway"] == 1
+PY
+then ok; else bad "compare of a plan with itself is not exactly 0"; fi
+# Fewer GPUs: the same work takes longer, so the run finishes later on
+# every path, and (paid by the month in full) costs at least as much on
+# most of them; the documents agree with the table.
+expect 0 "compare gpus" -- "$GPB" compare "$TMP/wi.yaml" --paths 1500 \
+    --set-a 'training[0].gpus=512' --set-b 'training[0].gpus=1024' --json \
+    --html "$TMP/cmp.html" --xlsx "$TMP/cmp.xlsx"
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {x["name"]: x for x in d["metrics"]}
+f = m["training.pretrain.finish_month"]
+assert f["p_a_lower"] == 0 and f["p_a_higher"] > 0.9, f
+PY
+then ok; else bad "compare of 512 and 1024 GPUs: the run should end later"; fi
+if grep -q 'chart-survival' "$TMP/cmp.html" && [ -s "$TMP/cmp.xlsx" ]; then ok
+else bad "compare --html/--xlsx"; fi
+expect 2 "compare one file without sets" -- "$GPB" compare "$TMP/wi.yaml"
+contains err "--set-a and/or --set-b" "compare says what one file needs"
+
+# --- sweep: a point equals run --set of that point --------------------------
+expect 0 "sweep" -- "$GPB" sweep "$TMP/wi.yaml" --paths 1500 --json \
+    --vary 'training[0].gpus=512,1024' \
+    --vary 'company.funding[0].amount=$20M..$80M/3' \
+    --csv "$TMP/sw.csv" --html "$TMP/sw.html" --xlsx "$TMP/sw.xlsx"
+cp "$TMP/out" "$TMP/sw.json"
+expect 0 "run at a sweep point" -- "$GPB" run "$TMP/wi.yaml" --paths 1500 \
+    --json --set 'training[0].gpus=1024' \
+    --set 'company.funding[0].amount=$50M'
+if python3 - "$TMP/sw.json" "$TMP/out" <<'PY'
+import json, sys
+sw = json.load(open(sys.argv[1])); run = json.load(open(sys.argv[2]))
+assert len(sw["points"]) == 6
+p = [q for q in sw["points"] if q["set"]["training[0].gpus"] == "1024"
+     and abs(q["values"]["company.funding[0].amount"] - 5e7) < 1][0]
+for name in ("spend.total", "cash.min", "out_of_cash", "runway_months"):
+    s = p["metrics"][name]; r = run["metrics"][name]
+    assert abs(s["mean"] - r["mean"]) <= 1e-9 * max(1, abs(r["mean"])), name
+    assert abs(s["p50"] - r["p50"]) <= 1e-9 * max(1, abs(r["p50"])), name
+PY
+then ok; else bad "a sweep point differs from run --set"; fi
+if [ "$(wc -l <"$TMP/sw.csv")" -eq 7 ] && grep -q '<table>' "$TMP/sw.html" &&
+    [ -s "$TMP/sw.xlsx" ]; then ok; else bad "sweep --csv/--html/--xlsx"; fi
+expect 0 "sweep lhs" -- "$GPB" sweep "$TMP/wi.yaml" --paths 500 --samples 5 \
+    --vary 'company.funding[0].amount=$20M..$80M' --json
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = sorted(p["values"]["company.funding[0].amount"] for p in d["points"])
+# A Latin hypercube: one point in each fifth of the range.
+assert [int((x - 2e7) / 1.2e7) for x in v] == [0, 1, 2, 3, 4], v
+PY
+then ok; else bad "sweep --samples is not a Latin hypercube"; fi
+expect 2 "sweep bad key" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --vary 'training[0].gpuz=1,2'
+contains err "gpuz" "sweep names a bad key"
+
+# --- goal seek: constant burn and one certain round --------------------------
+# $12.5M in the bank, $1M a month for 24 months, a round of X in month 6
+# that always closes: the cash lasts iff 12.5 + X - 24 >= 0, X = $11.5M.
+# The root finder stops at 1e-4 of its bracket (the key's median $1M, x4,
+# doubled to $16M here): within $1,600.
+cat >"$TMP/seek.yaml" <<'YAML'
+gpubudget: 1
+name: seek
+currency: USD
+horizon_months: 24
+company:
+  cash: "$12.5M"
+  funding: [{name: A, month: 6, probability: 1, amount: "$1M"}]
+other_costs: [{name: burn, per_month: "$1M"}]
+YAML
+expect 0 "goal seek" -- "$GPB" raise "$TMP/seek.yaml" --paths 500 --json \
+    --target 'p_out_of_cash<=0.1' --vary 'company.funding[0].amount'
+near value 11500000 1.4e-4
+expect 1 "goal seek unreachable" -- "$GPB" raise "$TMP/seek.yaml" \
+    --paths 200 --target 'p_out_of_cash<=0.1' \
+    --vary 'company.funding[0].amount' --range '$0..$5M'
+contains err "does not change" "an unreachable target says so"
+
+# --- --given and the ledger -----------------------------------------------
+expect 0 "run --given" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 --json \
+    --given 'company.funding[0].closed=false'
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d["given"]
+assert g["of"] == 2000 and 0.3 < g["share"] < 0.5, g
+assert d["paths"] == g["paths"]
+assert d["metrics"]["income.funding"]["mean"] == 0
+PY
+then ok; else bad "run --given"; fi
+expect 2 "run --given bad" -- "$GPB" run --paths 100 --given 'nope=1'
+expect 0 "run --ledger" -- "$GPB" run "$TMP/wi.yaml" --paths 1000 \
+    --ledger-csv "$TMP/ledger.csv" --json
+if python3 - "$TMP/out" "$TMP/ledger.csv" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 60
+# The months' means add up to each category's mean total.
+for cat in ("team", "compute_rent", "serving"):
+    s = sum(float(r[cat + ".mean"]) for r in rows)
+    t = d["metrics"]["spend." + cat]["mean"]
+    assert abs(s - t) <= 1e-6 * t, (cat, s, t)
+    assert abs(sum(e["mean"] for e in d["ledger"][cat]) - t) <= 1e-6 * t
+# Team cost in month 0: 20 heads x salary/12 x 1.3, its P50 at the
+# median salary (lognormal90 $150k..$400k: sqrt(150k*400k) = $244.9k)
+# within the sketch's error and sampling (1,000 paths: about 4%).
+p50 = float(rows[0]["team.p50"])
+want = 20 * (150e3 * 400e3) ** 0.5 / 12 * 1.3
+assert abs(p50 - want) <= 0.05 * want, (p50, want)
+PY
+then ok; else bad "run --ledger"; fi

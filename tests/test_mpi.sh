@@ -1,0 +1,69 @@
+#!/bin/sh
+# The command under mpirun (docs/mpi.md): for a seed, the same JSON on 1,
+# 2, 3 and 4 ranks as without MPI, for run, sweep, compare and check; an
+# invalid scenario stops every rank with one message and exit 2.
+#   test_mpi.sh PATH_TO_GPUBUDGET MPIRUN
+set -u
+GPB=$1
+MPIRUN=$2
+ROOT=${GPB_SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# As root (CI containers) Open MPI wants to be told; more ranks than
+# cores need --oversubscribe.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Quiet Open MPI's own chatter about the machine (shared-memory, hwloc).
+export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl=self,vader
+mpi() { n=$1; shift; "$MPIRUN" -n "$n" --oversubscribe "$@"; }
+
+same() { # NAME ARGS...: the command alone, then on 1-4 ranks
+    what=$1; shift
+    "$GPB" "$@" >"$TMP/ref.json" 2>"$TMP/err"
+    if [ $? -eq 0 ] && [ -s "$TMP/ref.json" ]; then ok; else
+        bad "$what without MPI failed"; cat "$TMP/err"; return; fi
+    for n in 1 2 3 4; do
+        mpi "$n" "$GPB" "$@" >"$TMP/got.json" 2>"$TMP/err"
+        st=$?
+        if [ "$st" -eq 0 ] && cmp -s "$TMP/ref.json" "$TMP/got.json"; then ok
+        else bad "$what on $n ranks (exit $st) differs from one process"
+            head -5 "$TMP/err"; fi
+    done
+}
+
+S=$ROOT/bench/bench-60m.yaml
+# 5,000 paths: 10 blocks, so 3 ranks get uneven shares.
+same "run" run "$S" --paths 5000 --json --swing-paths 200
+same "run --qmc" run "$S" --paths 3000 --qmc --json --swing-paths 0
+same "sweep" sweep "$S" --paths 1500 --json \
+    --vary 'training[0].gpus=256,512,1024' --vary 'company.funding[0].amount=$20M,$60M'
+same "compare" compare "$S" --paths 2000 --json \
+    --set-a 'training[0].gpus=512' --set-b 'training[0].gpus=1024'
+same "check" check --paths 2000 --json "$ROOT/scenarios/gpt3-run.yaml" \
+    "$ROOT/scenarios/lightyear.yaml" "$ROOT/scenarios/qianka-month.yaml"
+same "raise" raise "$S" --paths 2000 --months 36 --json
+
+# An invalid scenario: exit 2 and its message once (rank 0 prints).
+mpi 2 "$GPB" run "$TMP/no-such.yaml" --paths 100 >"$TMP/out" 2>"$TMP/err"
+st=$?
+n=$(grep -c "cannot open scenario" "$TMP/err")
+if [ "$st" -eq 2 ] && [ "$n" -eq 1 ]; then ok; else
+    bad "invalid scenario under 2 ranks: exit $st, $n messages"; cat "$TMP/err"; fi
+# A failure on the ranks' paths (an overflow) is every rank's, reported
+# once with the input that caused it.
+cat >"$TMP/overflow.yaml" <<'YAML'
+gpubudget: 1
+name: o
+other_costs: [{name: o, per_month: 1e307}]
+YAML
+mpi 2 "$GPB" run "$TMP/overflow.yaml" --paths 2000 >"$TMP/out" 2>"$TMP/err"
+st=$?
+n=$(grep -c "other_costs\[0\].per_month" "$TMP/err")
+if [ "$st" -eq 2 ] && [ "$n" -eq 1 ]; then ok; else
+    bad "overflow under 2 ranks: exit $st, $n messages"; cat "$TMP/err"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,676 @@
+/*
+ * gpubudget sweep SCENARIO --vary KEY=VALUES ...: the scenario at every
+ * point of a grid (or a Latin hypercube) of changed keys, each point on
+ * the same paths and seed, a table of chosen metrics per point. Under
+ * mpirun the points are handed out one at a time to the ranks (cli_mpi.h),
+ * and rank 0 writes the table in point order: the same table as one
+ * process.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_mpi.h"
+
+#define SWEEP_MAX_POINTS 100000
+#define SWEEP_MAX_AXES 16
+
+/* One --vary: a key and its values as text, or a range. */
+typedef struct axis {
+    char key[512];
+    size_t n;             /* values (list or LO..HI/N) */
+    char **vals;          /* the list as given, or the range's points */
+    int range;            /* 1: LO..HI */
+    gpb_quantity lo, hi;
+} axis;
+
+typedef struct sweep_args {
+    const char *scenario;
+    char *sets;
+    axis ax[SWEEP_MAX_AXES];
+    size_t n_ax;
+    size_t samples;       /* Latin hypercube points; 0: the grid */
+    char metrics_buf[1024];
+    const char *metrics[32];
+    size_t n_metrics;
+    size_t paths;
+    uint64_t seed;
+    int threads, quasi, json, quiet;
+    const char *csv, *html, *xlsx;
+} sweep_args;
+
+/* A quantity as override text that reads back to the same number. */
+static int qty_text(const gpb_quantity *q, char *buf, size_t n)
+{
+    return gpb_units_format_quantity(q, GPB_STYLE_EN, 17, buf, n) >= (int)n
+               ? -1
+               : 0;
+}
+
+static int parse_axis(const char *spec, axis *a, int lhs)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof a->key) {
+        cli_error("--vary '%s': expected KEY=v1,v2,... or KEY=LO..HI/N", spec);
+        return CLI_BAD_INPUT;
+    }
+    memcpy(a->key, spec, (size_t)(eq - spec));
+    a->key[eq - spec] = 0;
+    const char *v = eq + 1, *dots = strstr(v, "..");
+    gpb_error e;
+    if (dots) {
+        char lo[256], hi[256];
+        const char *slash = strrchr(dots, '/');
+        size_t nl = (size_t)(dots - v);
+        size_t nh = slash ? (size_t)(slash - dots - 2) : strlen(dots + 2);
+        if (nl >= sizeof lo || nh >= sizeof hi) {
+            cli_error("--vary '%s': a value is too long", spec);
+            return CLI_BAD_INPUT;
+        }
+        memcpy(lo, v, nl);
+        lo[nl] = 0;
+        memcpy(hi, dots + 2, nh);
+        hi[nh] = 0;
+        if (gpb_units_parse(lo, &a->lo, &e) || gpb_units_parse(hi, &a->hi, &e)) {
+            cli_error("--vary '%s': %s", spec, e.message);
+            return CLI_BAD_INPUT;
+        }
+        if (a->lo.kind != a->hi.kind || a->lo.currency != a->hi.currency) {
+            cli_error("--vary '%s': the two ends are not in the same units",
+                      spec);
+            return CLI_BAD_INPUT;
+        }
+        a->range = 1;
+        double np = 0;
+        if (slash) {
+            if (cli_parse_whole("vary", slash + 1, 2, 10000,
+                                "from 2 to 10000 (points of LO..HI/N)", &np))
+                return CLI_BAD_INPUT;
+        } else if (!lhs) {
+            cli_error("--vary '%s': a range needs its number of points "
+                      "(LO..HI/N) unless --samples asks for a Latin "
+                      "hypercube",
+                      spec);
+            return CLI_BAD_INPUT;
+        }
+        a->n = (size_t)np;
+        a->vals = calloc(a->n ? a->n : 1, sizeof *a->vals);
+        if (!a->vals)
+            return CLI_INTERNAL;
+        for (size_t i = 0; i < a->n; i++) {
+            gpb_quantity q = a->lo;
+            q.value = a->lo.value +
+                      (a->hi.value - a->lo.value) * (double)i /
+                          (double)(a->n - 1);
+            char buf[128];
+            if (qty_text(&q, buf, sizeof buf) || !(a->vals[i] = strdup(buf)))
+                return CLI_INTERNAL;
+        }
+        return CLI_OK;
+    }
+    /* A list: values split at commas, taken verbatim. */
+    size_t n = 1;
+    for (const char *c = v; *c; c++)
+        n += *c == ',';
+    a->vals = calloc(n, sizeof *a->vals);
+    if (!a->vals)
+        return CLI_INTERNAL;
+    const char *at = v;
+    for (size_t i = 0; i < n; i++) {
+        const char *end = strchr(at, ',');
+        size_t len = end ? (size_t)(end - at) : strlen(at);
+        while (len && (*at == ' ' || *at == '\t'))
+            at++, len--;
+        while (len && (at[len - 1] == ' ' || at[len - 1] == '\t'))
+            len--;
+        if (!len) {
+            cli_error("--vary '%s': an empty value", spec);
+            return CLI_BAD_INPUT;
+        }
+        if (!(a->vals[i] = strndup(at, len)))
+            return CLI_INTERNAL;
+        a->n++;
+        at = end ? end + 1 : at + len;
+    }
+    return CLI_OK;
+}
+
+static int parse(int argc, char **argv, sweep_args *a)
+{
+    gpb_sim_options d;
+    gpb_sim_options_default(&d);
+    a->paths = d.paths;
+    a->seed = d.seed;
+    const char *vary[SWEEP_MAX_AXES];
+    size_t nv = 0;
+    const char *metrics = "spend.total,cash.min,out_of_cash,runway_months";
+    cli_parser p;
+    cli_parser_init(&p, CLI_CMD_SWEEP, argc, argv);
+    int c, rc;
+    double v;
+    while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_STOP:
+            return p.status == CLI_OK ? -1 : p.status;
+        case CLI_KEY_VARY:
+            if (nv == SWEEP_MAX_AXES) {
+                cli_error("sweep: at most %d --vary", SWEEP_MAX_AXES);
+                return CLI_BAD_INPUT;
+            }
+            vary[nv++] = p.arg;
+            break;
+        case CLI_KEY_SAMPLES:
+            if (cli_parse_whole("samples", p.arg, 2, SWEEP_MAX_POINTS,
+                                "from 2 to 100000", &v))
+                return CLI_BAD_INPUT;
+            a->samples = (size_t)v;
+            break;
+        case CLI_KEY_METRICS: metrics = p.arg; break;
+        case CLI_KEY_SET:
+            if ((rc = cli_sets_add(&a->sets, p.arg)))
+                return rc;
+            break;
+        case CLI_KEY_PATHS:
+        case CLI_KEY_SEED:
+        case CLI_KEY_THREADS:
+            if (cli_parse_run_size(cli_key_name(c), p.arg, &a->paths,
+                                   &a->seed, &a->threads))
+                return CLI_BAD_INPUT;
+            break;
+        case CLI_KEY_QMC: a->quasi = 1; break;
+        case CLI_KEY_JSON: a->json = 1; break;
+        case CLI_KEY_QUIET: a->quiet = 1; break;
+        case CLI_KEY_CSV: a->csv = p.arg; break;
+        case CLI_KEY_HTML: a->html = p.arg; break;
+        case CLI_KEY_XLSX: a->xlsx = p.arg; break;
+        default:
+            return cli_parser_unhandled(&p, c);
+        }
+    }
+    if (optind >= argc || argc - optind > 1) {
+        cli_error("sweep: give one scenario file (see 'gpubudget sweep "
+                  "--help')");
+        return CLI_BAD_INPUT;
+    }
+    a->scenario = argv[optind];
+    if (nv == 0) {
+        cli_error("sweep: give at least one --vary KEY=VALUES");
+        return CLI_BAD_INPUT;
+    }
+    for (size_t k = 0; k < nv; k++)
+        if ((rc = parse_axis(vary[k], &a->ax[a->n_ax++], a->samples > 0)))
+            return rc;
+    /* The metrics, comma-separated. */
+    snprintf(a->metrics_buf, sizeof a->metrics_buf, "%s", metrics);
+    for (char *t = a->metrics_buf, *next; t; t = next) {
+        next = strchr(t, ',');
+        if (next)
+            *next++ = 0;
+        while (*t == ' ')
+            t++;
+        if (!*t)
+            continue;
+        if (a->n_metrics == 32) {
+            cli_error("--metrics: at most 32");
+            return CLI_BAD_INPUT;
+        }
+        a->metrics[a->n_metrics++] = t;
+    }
+    if (!a->n_metrics) {
+        cli_error("--metrics: name at least one metric");
+        return CLI_BAD_INPUT;
+    }
+    return CLI_OK;
+}
+
+static void args_free(sweep_args *a)
+{
+    free(a->sets);
+    for (size_t k = 0; k < a->n_ax; k++) {
+        for (size_t i = 0; i < a->ax[k].n; i++)
+            free(a->ax[k].vals[i]);
+        free(a->ax[k].vals);
+    }
+}
+
+/* The points: values[p · n_ax + k] (borrowed from the axes or owned in
+   `own`) for the grid, or a Latin hypercube of `samples` points. */
+typedef struct design {
+    size_t n;
+    const char **values;
+    double *numeric;
+    char **own;           /* strings made for the hypercube */
+} design;
+
+static int make_design(const sweep_args *a, design *d)
+{
+    memset(d, 0, sizeof *d);
+    size_t K = a->n_ax, n = 1;
+    if (a->samples) {
+        n = a->samples;
+    } else {
+        for (size_t k = 0; k < K; k++) {
+            if (n > SWEEP_MAX_POINTS / a->ax[k].n) {
+                cli_error("sweep: the grid has more than %d points",
+                          SWEEP_MAX_POINTS);
+                return CLI_BAD_INPUT;
+            }
+            n *= a->ax[k].n;
+        }
+    }
+    d->n = n;
+    d->values = calloc(n * K, sizeof *d->values);
+    d->numeric = calloc(n * K, sizeof *d->numeric);
+    d->own = a->samples ? calloc(n * K, sizeof *d->own) : NULL;
+    if (!d->values || !d->numeric || (a->samples && !d->own))
+        return CLI_INTERNAL;
+    if (!a->samples) {
+        /* Every combination, the last axis fastest. */
+        for (size_t p = 0; p < n; p++) {
+            size_t rest = p;
+            for (size_t k = K; k-- > 0;) {
+                d->values[p * K + k] = a->ax[k].vals[rest % a->ax[k].n];
+                rest /= a->ax[k].n;
+            }
+        }
+    } else {
+        /* A Latin hypercube (McKay, Beckman & Conover, Technometrics 21,
+           1979): each axis cut into n strata, each stratum used once, the
+           pairing random; a point uniform within its stratum. The design
+           draws from GSL's MT19937 seeded by --seed: it is not a path's
+           randomness, and the same seed gives the same points. */
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+        size_t *perm = malloc(n * sizeof *perm);
+        if (!g || !perm) {
+            gsl_rng_free(g);
+            free(perm);
+            return CLI_INTERNAL;
+        }
+        gsl_rng_set(g, (unsigned long)(a->seed ^ 0x5eedULL));
+        for (size_t k = 0; k < K; k++) {
+            const axis *x = &a->ax[k];
+            for (size_t i = 0; i < n; i++)
+                perm[i] = i;
+            gsl_ran_shuffle(g, perm, n, sizeof *perm);
+            for (size_t p = 0; p < n; p++) {
+                double t = ((double)perm[p] + gsl_rng_uniform(g)) / (double)n;
+                char buf[128];
+                if (x->range) {
+                    gpb_quantity q = x->lo;
+                    q.value = x->lo.value + (x->hi.value - x->lo.value) * t;
+                    if (qty_text(&q, buf, sizeof buf)) {
+                        free(perm);
+                        gsl_rng_free(g);
+                        return CLI_INTERNAL;
+                    }
+                } else {
+                    size_t j = (size_t)(t * (double)x->n);
+                    snprintf(buf, sizeof buf, "%s", x->vals[j < x->n ? j : x->n - 1]);
+                }
+                d->own[p * K + k] = strdup(buf);
+                if (!d->own[p * K + k]) {
+                    free(perm);
+                    gsl_rng_free(g);
+                    return CLI_INTERNAL;
+                }
+                d->values[p * K + k] = d->own[p * K + k];
+            }
+        }
+        free(perm);
+        gsl_rng_free(g);
+    }
+    for (size_t i = 0; i < n * K; i++) {
+        gpb_quantity q;
+        d->numeric[i] = gpb_units_parse(d->values[i], &q, NULL) == GPB_OK
+                            ? q.value
+                            : NAN;
+    }
+    return CLI_OK;
+}
+
+static void design_free(design *d, size_t K)
+{
+    if (d->own)
+        for (size_t i = 0; i < d->n * K; i++)
+            free(d->own[i]);
+    free(d->own);
+    free(d->values);
+    free(d->numeric);
+}
+
+/* The overrides of point p: the --set values, then the point's keys. */
+static char *point_sets(const sweep_args *a, const design *d, size_t p)
+{
+    size_t n = (a->sets ? strlen(a->sets) : 0) + 4;
+    for (size_t k = 0; k < a->n_ax; k++)
+        n += strlen(a->ax[k].key) + strlen(d->values[p * a->n_ax + k]) + 4;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t at = (size_t)snprintf(s, n, "%s", a->sets ? a->sets : "");
+    for (size_t k = 0; k < a->n_ax && at < n; k++)
+        at += (size_t)snprintf(s + at, n - at, "%s%s=%s", at ? "; " : "",
+                               a->ax[k].key, d->values[p * a->n_ax + k]);
+    return s;
+}
+
+/* Runs point p into row (n_metrics · 5 numbers); on failure the message
+   goes into err and the status is returned. The scenario loads quietly
+   (its problems are the point's error). */
+static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
+                            double *row, gpb_error *err, char units[][32])
+{
+    char *sets = point_sets(a, d, p);
+    if (!sets) {
+        gpb_error_clear(err);
+        err->status = GPB_ENOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return GPB_ENOMEM;
+    }
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *dg = NULL;
+    gpb_status st = gpb_scenario_load_file_with_overrides(a->scenario, sets,
+                                                          &s, &dg);
+    free(sets);
+    if (st) {
+        const gpb_error *e0 = gpb_diagnostics_count(dg)
+                                  ? gpb_diagnostics_at(dg, 0)
+                                  : NULL;
+        if (e0)
+            *err = *e0;
+        else {
+            gpb_error_clear(err);
+            err->status = st;
+            snprintf(err->message, sizeof err->message, "%s",
+                     gpb_status_str(st));
+        }
+        gpb_diagnostics_free(dg);
+        return st;
+    }
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = a->paths;
+    o.seed = a->seed;
+    o.threads = a->threads;
+    o.quasi_random = a->quasi;
+    gpb_result *r = NULL;
+    st = gpb_sim_run(s, &o, &r, err);
+    if (!st)
+        st = gpb_sweep_row(r, a->metrics, a->n_metrics, row, err);
+    if (!st && units)
+        for (size_t m = 0; m < a->n_metrics; m++) {
+            size_t i;
+            if (!gpb_result_metric_find(r, a->metrics[m], &i, NULL))
+                snprintf(units[m], 32, "%s", gpb_result_metric_unit(r, i));
+        }
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    return st;
+}
+
+/* A point's outcome as bytes, for gathering: status, message, row. */
+static void *pack_point(gpb_status st, const gpb_error *e, const double *row,
+                        size_t nm, size_t *len)
+{
+    size_t ml = st ? strlen(e->message) + 1 : 0;
+    *len = sizeof(int32_t) + sizeof(uint32_t) + ml + nm * 5 * sizeof(double);
+    unsigned char *b = malloc(*len), *at = b;
+    if (!b)
+        return NULL;
+    int32_t s32 = (int32_t)st;
+    uint32_t l32 = (uint32_t)ml;
+    memcpy(at, &s32, sizeof s32), at += sizeof s32;
+    memcpy(at, &l32, sizeof l32), at += sizeof l32;
+    memcpy(at, e->message, ml), at += ml;
+    memcpy(at, row, nm * 5 * sizeof(double));
+    return b;
+}
+
+static int unpack_point(const unsigned char *b, size_t len, size_t nm,
+                        double *row, char **error)
+{
+    int32_t s32;
+    uint32_t l32;
+    if (len < sizeof s32 + sizeof l32)
+        return -1;
+    memcpy(&s32, b, sizeof s32);
+    memcpy(&l32, b + sizeof s32, sizeof l32);
+    size_t at = sizeof s32 + sizeof l32;
+    if (len != at + l32 + nm * 5 * sizeof(double))
+        return -1;
+    *error = NULL;
+    if (s32 && l32) {
+        *error = malloc(l32);
+        if (!*error)
+            return -1;
+        memcpy(*error, b + at, l32);
+        (*error)[l32 - 1] = 0;
+    }
+    memcpy(row, b + at + l32, nm * 5 * sizeof(double));
+    return 0;
+}
+
+static void print_table(const sweep_args *a, const design *d,
+                        const double *rows, char **errors)
+{
+    printf("sweep of %s: %zu points, %zu paths each, seed %llu\n\n",
+           a->scenario, d->n, a->paths, (unsigned long long)a->seed);
+    printf("  %5s", "point");
+    for (size_t k = 0; k < a->n_ax; k++)
+        printf(" %14.14s", a->ax[k].key);
+    for (size_t m = 0; m < a->n_metrics; m++)
+        printf(" %14.14s", a->metrics[m]);
+    printf("\n  %5s", "");
+    for (size_t k = 0; k < a->n_ax; k++)
+        printf(" %14s", "");
+    for (size_t m = 0; m < a->n_metrics; m++)
+        printf(" %14s", "P50 (mean)");
+    printf("\n");
+    for (size_t p = 0; p < d->n; p++) {
+        printf("  %5zu", p);
+        for (size_t k = 0; k < a->n_ax; k++)
+            printf(" %14.14s", d->values[p * a->n_ax + k]);
+        if (errors[p]) {
+            printf("  failed: %s\n", errors[p]);
+            continue;
+        }
+        for (size_t m = 0; m < a->n_metrics; m++) {
+            const double *r = rows + (p * a->n_metrics + m) * 5;
+            char b[48];
+            snprintf(b, sizeof b, "%.4g (%.4g)", r[3], r[0]);
+            printf(" %14.14s", b);
+        }
+        printf("\n");
+    }
+}
+
+static int sweep_main(sweep_args *a)
+{
+    design d;
+    int rc = make_design(a, &d);
+    size_t nm = a->n_metrics, K = a->n_ax;
+    double *rows = NULL;
+    char **errors = NULL;
+    long *mine = NULL;
+    void **bytes = NULL, **bufs = NULL;
+    size_t *lens_mine = NULL, *lens = NULL, nmine = 0;
+    char units[32][32];
+    memset(units, 0, sizeof units);
+    if (rc)
+        goto done;
+    /* The scenario and the first point must load: a mistyped key is an
+       error of the command, not of a point. */
+    {
+        gpb_scenario *s = NULL;
+        char *sets = point_sets(a, &d, 0);
+        if (!sets || cli_load_scenario_set(a->scenario, sets, &s)) {
+            free(sets);
+            rc = CLI_BAD_INPUT;
+            goto done;
+        }
+        free(sets);
+        gpb_scenario_free(s);
+    }
+    rows = calloc(d.n * nm * 5 + 1, sizeof *rows);
+    errors = calloc(d.n + 1, sizeof *errors);
+    mine = calloc(d.n + 1, sizeof *mine);
+    bytes = calloc(d.n + 1, sizeof *bytes);
+    lens_mine = calloc(d.n + 1, sizeof *lens_mine);
+    bufs = calloc(d.n + 1, sizeof *bufs);
+    lens = calloc(d.n + 1, sizeof *lens);
+    if (!rows || !errors || !mine || !bytes || !lens_mine || !bufs || !lens) {
+        cli_error("out of memory");
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    double *row = malloc(nm * 5 * sizeof *row + 1);
+    if (!row) {
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    cli_mpi_tasks_begin((long)d.n);
+    for (long p; (p = cli_mpi_tasks_next()) >= 0;) {
+        gpb_error e;
+        gpb_error_clear(&e);
+        for (size_t i = 0; i < nm * 5; i++)
+            row[i] = NAN;
+        gpb_status st = run_point(a, &d, (size_t)p, row, &e,
+                                  units[0][0] ? NULL : units);
+        mine[nmine] = p;
+        bytes[nmine] = pack_point(st, &e, row, nm, &lens_mine[nmine]);
+        if (!bytes[nmine]) {
+            rc = CLI_INTERNAL;
+            break;
+        }
+        nmine++;
+        if (!a->quiet && cli_mpi_size() == 1 && isatty(2))
+            fprintf(stderr, "\rpoint %ld of %zu", p + 1, d.n);
+    }
+    cli_mpi_tasks_end();
+    free(row);
+    if (!a->quiet && cli_mpi_size() == 1 && isatty(2))
+        fputs("\r\033[K", stderr);
+    if (cli_mpi_gather_tasks((long)d.n, mine, nmine, bytes, lens_mine, bufs,
+                             lens) ||
+        rc) {
+        cli_error("out of memory gathering the points");
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    if (!cli_mpi_root())
+        goto done;
+    for (size_t p = 0; p < d.n; p++)
+        if (!bufs[p] || unpack_point(bufs[p], lens[p], nm,
+                                     rows + p * nm * 5, &errors[p])) {
+            cli_error("point %zu: its result was lost", p);
+            rc = CLI_INTERNAL;
+            goto done;
+        }
+    {
+        const char *keys[SWEEP_MAX_AXES], *unit_ptr[32];
+        for (size_t k = 0; k < K; k++)
+            keys[k] = a->ax[k].key;
+        for (size_t m = 0; m < nm; m++)
+            unit_ptr[m] = units[m];
+        gpb_sweep_table t = {
+            .scenario_name = a->scenario,
+            .currency = GPB_CURRENCY_NONE,
+            .paths = a->paths,
+            .seed = a->seed,
+            .latin_hypercube = a->samples > 0,
+            .n_keys = K,
+            .keys = keys,
+            .n_points = d.n,
+            .values = d.values,
+            .numeric = d.numeric,
+            .n_metrics = nm,
+            .metrics = a->metrics,
+            .units = unit_ptr,
+            .rows = rows,
+            .errors = (const char *const *)errors,
+        };
+        gpb_error e;
+        char *text = NULL;
+        if (a->csv) {
+            if (gpb_report_sweep_csv(&t, &text, &e)) {
+                cli_error_gpb("csv", &e);
+                rc = CLI_INTERNAL;
+                goto done;
+            }
+            int w = cli_write_file(a->csv, text, 1);
+            gpb_free(text);
+            if (w) {
+                rc = CLI_BAD_INPUT;
+                goto done;
+            }
+        }
+        if (a->html) {
+            text = NULL;
+            if (gpb_report_sweep_html(&t, &text, &e)) {
+                cli_error_gpb("html", &e);
+                rc = CLI_INTERNAL;
+                goto done;
+            }
+            int w = cli_write_file(a->html, text, 1);
+            gpb_free(text);
+            if (w) {
+                rc = CLI_BAD_INPUT;
+                goto done;
+            }
+        }
+        if (a->xlsx && gpb_report_sweep_xlsx_write(&t, a->xlsx, &e)) {
+            cli_error_gpb("xlsx", &e);
+            rc = CLI_BAD_INPUT;
+            goto done;
+        }
+        if (a->json) {
+            text = NULL;
+            if (gpb_report_sweep_json(&t, &text, &e)) {
+                cli_error_gpb("json", &e);
+                rc = CLI_INTERNAL;
+                goto done;
+            }
+            fputs(text, stdout);
+            fputc('\n', stdout);
+            gpb_free(text);
+        } else if (!a->quiet) {
+            print_table(a, &d, rows, errors);
+        }
+    }
+done:
+    if (errors)
+        for (size_t p = 0; p < d.n; p++)
+            free(errors[p]);
+    if (bufs)
+        for (size_t p = 0; p < d.n; p++)
+            free(bufs[p]);
+    for (size_t k = 0; bytes && k < nmine; k++)
+        free(bytes[k]);
+    free(errors);
+    free(bufs);
+    free(lens);
+    free(bytes);
+    free(lens_mine);
+    free(mine);
+    free(rows);
+    design_free(&d, K);
+    return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sweep_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse(argc, argv, &a);
+    if (rc == -1)
+        rc = CLI_OK;
+    else if (!rc)
+        rc = sweep_main(&a);
+    args_free(&a);
+    return rc;
+}

@@ -83,11 +83,11 @@ static void put_sketch(wbuf *b, const gpb__sketch *s)
     }
 }
 
-gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
-                           gpb_error *err)
+/* keep: how many of r's kept paths to send (<= r->kept; below it only
+   when r has sketches, so the receiver loses nothing it would use). */
+static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
+                       size_t *len, gpb_error *err)
 {
-    if (!r || !buf || !len)
-        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
     *buf = NULL;
     *len = 0;
     wbuf b = {0};
@@ -96,7 +96,7 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
     put_u64(&b, sizeof(double) | sizeof(size_t) << 8 | sizeof(int) << 16);
     put_u64(&b, r->paths);
     put_u64(&b, r->path_offset);
-    put_u64(&b, r->kept);
+    put_u64(&b, keep);
     put_u64(&b, r->kept_cap);
     put_i64(&b, r->horizon);
     put_i64(&b, r->currency);
@@ -132,12 +132,12 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
     /* Per-path values of the kept paths. */
     for (size_t i = 0; i < r->n_metrics; i++)
         if (r->values[i])
-            put(&b, r->values[i], r->kept * sizeof(double));
+            put(&b, r->values[i], keep * sizeof(double));
     for (size_t k = 0; k < r->n_inputs; k++)
-        put(&b, r->inputs[k], r->kept * sizeof(double));
+        put(&b, r->inputs[k], keep * sizeof(double));
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c])
-            put(&b, r->per_usd[c], r->kept * sizeof(double));
+            put(&b, r->per_usd[c], keep * sizeof(double));
     put(&b, r->blk_mean, r->n_blocks * r->n_metrics * sizeof(double));
     put(&b, r->blk_m2, r->n_blocks * r->n_metrics * sizeof(double));
     for (size_t i = 0; sketches && i < r->n_metrics; i++)
@@ -154,7 +154,7 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
         put_sketch(&b, &r->sk_cash[m]);
     put_i64(&b, r->raise_months);
     if (r->raise_months) {
-        put(&b, r->rt_min, r->kept * sizeof(double));
+        put(&b, r->rt_min, keep * sizeof(double));
         put_sketch(&b, &r->rt_sketch);
     }
     if (!b.oom)
@@ -166,6 +166,34 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
     *buf = b.p;
     *len = b.n;
     return GPB_OK;
+}
+
+gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
+                           gpb_error *err)
+{
+    if (!r || !buf || !len)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    return pack(r, r->kept, buf, len, err);
+}
+
+gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
+                                 void **buf, size_t *len, gpb_error *err)
+{
+    if (!r || !buf || !len)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    /* A merge after paths_before paths keeps at most kept_cap of the
+       union's first paths: r's first kept_cap - paths_before, or none.
+       Only a part that summarises with sketches can drop values; one
+       that kept every path gives them all, for the sketch the merge
+       may have to build from them. */
+    size_t keep = r->kept;
+    if (r->kept < r->paths) {
+        size_t room = paths_before < r->kept_cap
+                          ? r->kept_cap - paths_before : 0;
+        if (keep > room)
+            keep = room;
+    }
+    return pack(r, keep, buf, len, err);
 }
 
 /* ---- reading -------------------------------------------------------------- */

@@ -1253,6 +1253,85 @@ START_TEST(halves_merge_into_the_whole_run)
 }
 END_TEST
 
+/*
+ * As an MPI run does it (tools/cli_mpi.c): three parts, paths 0 .. 511,
+ * 512 .. 1535 and 1536 .. 2380; the second and third packed with
+ * gpb_result_pack_after, merged with each other first and then after the
+ * first, against the run of 0 .. 2380, bit for bit. With a budget of
+ * about 700 paths the second part keeps 700 and sends the ~188 the union
+ * keeps, the third sends none (fewer bytes than gpb_result_pack); with
+ * about 1,700 every part keeps all of its paths and sends them.
+ */
+static void check_thirds(int keep)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(2381);
+    o.raise_months = 12;
+    o.ledger = 1;
+    o.memory_budget_bytes = 100000;
+    gpb_result *probe = run_opts(s, &o);
+    double per = 100000.0 / (double)gpb_result_kept_paths(probe);
+    gpb_result_free(probe);
+    o.memory_budget_bytes = (size_t)(per * (keep ? 1700 : 700));
+    gpb_result *whole = run_opts(s, &o);
+    const size_t cut[4] = {0, GPB_SIM_BLOCK_PATHS, 3 * GPB_SIM_BLOCK_PATHS,
+                           2381};
+    gpb_result *u[3] = {NULL, NULL, NULL};
+    gpb_error e;
+    for (int k = 0; k < 3; k++) {
+        gpb_sim_options ok = o;
+        ok.path_offset = cut[k];
+        ok.paths = cut[k + 1] - cut[k];
+        gpb_result *part = run_opts(s, &ok);
+        if (k == 0) {
+            u[0] = part;
+            continue;
+        }
+        void *full = NULL, *trim = NULL;
+        size_t lf = 0, lt = 0;
+        ck_assert_int_eq(gpb_result_pack(part, &full, &lf, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_pack_after(part, cut[k], &trim, &lt,
+                                               &e), GPB_OK);
+        if (keep == 0)
+            expect(lt < lf, "part %d: %zu bytes trimmed, %zu whole", k, lt,
+                   lf);
+        else
+            ck_assert_uint_eq(lt, lf);
+        ck_assert_int_eq(gpb_result_unpack(s, trim, lt, &u[k], &e), GPB_OK);
+        gpb_free(full);
+        gpb_free(trim);
+        gpb_result_free(part);
+    }
+    gpb_result *rest = NULL, *m = NULL;
+    expect(gpb_result_merge(u[1], u[2], &rest, &e) == GPB_OK, "%s",
+           e.message);
+    expect(gpb_result_merge(u[0], rest, &m, &e) == GPB_OK, "%s", e.message);
+    ck_assert_uint_eq(gpb_result_kept_paths(m),
+                      gpb_result_kept_paths(whole));
+    assert_same_run(whole, m);
+    for (int mo = 0; mo < 24; mo += 5)
+        ck_assert(same_bits(gpb_result_ledger_mean(whole, mo, GPB_CAT_TEAM),
+                            gpb_result_ledger_mean(m, mo, GPB_CAT_TEAM)));
+    double x, y;
+    ck_assert(gpb_result_raise_for_runway(whole, 12, 0.9, &x, NULL) ==
+              GPB_OK);
+    ck_assert(gpb_result_raise_for_runway(m, 12, 0.9, &y, NULL) == GPB_OK);
+    expect(same_bits(x, y), "raise: %.17g vs %.17g", x, y);
+    for (int k = 0; k < 3; k++)
+        gpb_result_free(u[k]);
+    gpb_result_free(rest);
+    gpb_result_free(m);
+    gpb_result_free(whole);
+    gpb_scenario_free(s);
+}
+
+START_TEST(parts_sent_as_mpi_ranks_send_them_merge_into_the_whole_run)
+{
+    check_thirds(0);
+    check_thirds(1);
+}
+END_TEST
+
 START_TEST(quasi_random_runs_split_and_replay_the_same)
 {
     /* Sobol points for the per-path inputs (quasi_random): path i takes
@@ -2132,6 +2211,8 @@ int main(void)
     tcase_add_test(tt, an_unrelated_cost_changes_no_other_draw);
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
+    tcase_add_test(tt,
+        parts_sent_as_mpi_ranks_send_them_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
     tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, recompute_counts_eight_n_d);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The command under mpirun (docs/mpi.md): for a seed, the same JSON on 1,
-# 2, 3 and 4 ranks as without MPI, for run, sweep, compare and check; an
+# 2, 3 and 4 ranks (and 8 for run and sweep) as without MPI, for run,
+# sweep, compare, check and raise; an
 # invalid scenario stops every rank with one message and exit 2.
 #   test_mpi.sh PATH_TO_GPUBUDGET MPIRUN
 set -u
@@ -20,12 +21,12 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl=self,vader
 mpi() { n=$1; shift; "$MPIRUN" -n "$n" --oversubscribe "$@"; }
 
-same() { # NAME ARGS...: the command alone, then on 1-4 ranks
+same() { # NAME ARGS...: the command alone, then on $RANKS ranks
     what=$1; shift
     "$GPB" "$@" >"$TMP/ref.json" 2>"$TMP/err"
     if [ $? -eq 0 ] && [ -s "$TMP/ref.json" ]; then ok; else
         bad "$what without MPI failed"; cat "$TMP/err"; return; fi
-    for n in 1 2 3 4; do
+    for n in $RANKS; do
         mpi "$n" "$GPB" "$@" >"$TMP/got.json" 2>"$TMP/err"
         st=$?
         if [ "$st" -eq 0 ] && cmp -s "$TMP/ref.json" "$TMP/got.json"; then ok
@@ -35,11 +36,14 @@ same() { # NAME ARGS...: the command alone, then on 1-4 ranks
 }
 
 S=$ROOT/bench/bench-60m.yaml
-# 5,000 paths: 10 blocks, so 3 ranks get uneven shares.
+# 5,000 paths: 10 blocks, so 3 ranks get uneven shares and 8 ranks some
+# one block, some two.
+RANKS="1 2 3 4 8"
 same "run" run "$S" --paths 5000 --json --swing-paths 200
-same "run --qmc" run "$S" --paths 3000 --qmc --json --swing-paths 0
 same "sweep" sweep "$S" --paths 1500 --json \
     --vary 'training[0].gpus=256,512,1024' --vary 'company.funding[0].amount=$20M,$60M'
+RANKS="1 2 3 4"
+same "run --qmc" run "$S" --paths 3000 --qmc --json --swing-paths 0
 same "compare" compare "$S" --paths 2000 --json \
     --set-a 'training[0].gpus=512' --set-b 'training[0].gpus=1024'
 same "check" check --paths 2000 --json "$ROOT/scenarios/gpt3-run.yaml" \

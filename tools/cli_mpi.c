@@ -205,12 +205,21 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
     if (mpi_rank != 0) {
         void *buf = NULL;
         size_t len = 0;
-        mst = part ? gpb_result_pack(part, &buf, &len, err) : GPB_OK;
+        /* Only what the merge keeps: past the memory budget's worth of
+           paths, a rank sends sketches and counts, not its samples. */
+        mst = part ? gpb_result_pack_after(part, (size_t)first, &buf, &len,
+                                           err)
+                   : GPB_OK;
         send_bytes(buf, mst ? 0 : len, 0, 1);
         gpb_free(buf);
         gpb_result_free(part);
     } else {
-        gpb_result *m = part;
+        /* The other ranks' parts merged in rank order first (small:
+           sketches and counts once past the memory budget), then rank 0's
+           after them in one merge, so rank 0's kept samples are copied
+           once rather than once per rank. Merges are exact, so the order
+           does not change a bit (tests/test_engine.c). */
+        gpb_result *rest = NULL;
         for (int r = 1; r < mpi_size; r++) {
             size_t len = 0;
             void *buf = recv_bytes(r, 1, &len);
@@ -223,16 +232,30 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
                 ; /* a rank with no paths */
             else if ((mst = gpb_result_unpack(s, buf, len, &p, err)))
                 ;
-            else if (!m) { /* rank 0 had no paths (fewer blocks than ranks) */
-                m = p;
+            else if (!rest) {
+                rest = p;
                 p = NULL;
-            } else if (!(mst = gpb_result_merge(m, p, &n, err))) {
-                gpb_result_free(m);
-                m = n;
+            } else if (!(mst = gpb_result_merge(rest, p, &n, err))) {
+                gpb_result_free(rest);
+                rest = n;
             }
             gpb_result_free(p);
             free(buf);
         }
+        gpb_result *m = part;
+        if (!mst && rest) {
+            if (!m) { /* rank 0 had no paths (fewer blocks than ranks) */
+                m = rest;
+                rest = NULL;
+            } else {
+                gpb_result *n = NULL;
+                if (!(mst = gpb_result_merge(m, rest, &n, err))) {
+                    gpb_result_free(m);
+                    m = n;
+                }
+            }
+        }
+        gpb_result_free(rest);
         if (mst) {
             gpb_result_free(m);
             m = NULL;

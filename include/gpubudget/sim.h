@@ -497,6 +497,20 @@ GPB_API gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
                                      gpb_error *err);
 
 /*
+ * gpb_result_pack for a part that will be merged after paths_before other
+ * paths (the ranks after the first of an MPI run): the per-path values the
+ * merge would drop are left out. Once the parts before it hold the memory
+ * budget's worth of paths, a part that summarises with sketches sends its
+ * sketches, block moments and counts only: a few hundred kilobytes
+ * instead of up to the memory budget. Merging the unpacked part after a
+ * result of paths_before paths gives the same run, bit for bit, as
+ * merging r. Same returns as gpb_result_pack.
+ */
+GPB_API gpb_status gpb_result_pack_after(const gpb_result *r,
+                                         size_t paths_before, void **buf,
+                                         size_t *len, gpb_error *err);
+
+/*
  * A conditional result: the kept paths of r on which `cond` holds, as a
  * result of their own (every per-path figure, quantiles, means, P(out of
  * cash) by month from their runways, the raise), for "and if the round

@@ -121,6 +121,35 @@ YAML
 expect 0 "goal seek" -- "$GPB" raise "$TMP/seek.yaml" --paths 500 --json \
     --target 'p_out_of_cash<=0.1' --vary 'company.funding[0].amount'
 near value 11500000 1.4e-4
+# Its Monte Carlo range: with an uncertain burn, both ends found and the
+# answer between them; with a round that fails 5% of the time, P(out of
+# cash) stays near 0.05 (0.048 on these paths, s.e. 0.0048), so the
+# stricter end (0.052 - 1.96 s.e. = 0.043)
+# is not reached: that end is null, beyond the range searched.
+sed 's/per_month: "$1M"/per_month: {normal: ["$1M", "$0.1M"]}/' \
+    "$TMP/seek.yaml" >"$TMP/seek-sd.yaml"
+expect 0 "goal seek, uncertain burn" -- "$GPB" raise "$TMP/seek-sd.yaml" \
+    --paths 2000 --json --target 'p_out_of_cash<=0.2' \
+    --vary 'company.funding[0].amount'
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lo, hi = d["interval"]
+assert lo is not None and hi is not None, d
+assert lo < d["value"] < hi, d
+PY
+then ok; else bad "goal seek: the range does not hold the answer"; cat "$TMP/out"; fi
+sed 's/probability: 1,/probability: 0.95,/' "$TMP/seek.yaml" >"$TMP/seek-p.yaml"
+expect 0 "goal seek, plateau" -- "$GPB" raise "$TMP/seek-p.yaml" \
+    --paths 2000 --json --target 'p_out_of_cash<=0.052' \
+    --vary 'company.funding[0].amount'
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lo, hi = d["interval"]
+assert lo is not None and lo <= d["value"] and hi is None, d
+PY
+then ok; else bad "goal seek: a one-sided range is not one-sided"; cat "$TMP/out"; fi
 expect 1 "goal seek unreachable" -- "$GPB" raise "$TMP/seek.yaml" \
     --paths 200 --target 'p_out_of_cash<=0.1' \
     --vary 'company.funding[0].amount' --range '$0..$5M'

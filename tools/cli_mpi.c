@@ -156,8 +156,15 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
                            gpb_result **out, gpb_error *err)
 {
     *out = NULL;
-    if (!mpi_on || mpi_size == 1)
-        return gpb_sim_run(s, opt, out, err);
+    if (!mpi_on || mpi_size == 1) {
+        double t0 = mpi_on ? MPI_Wtime() : 0;
+        gpb_status st = gpb_sim_run(s, opt, out, err);
+        if (mpi_on && getenv("GPUBUDGET_MPI_TIMING"))
+            fprintf(stderr, "mpi-timing: ranks 1 paths %zu simulate %.6f "
+                    "receive 0 merge 0 bytes 0\n", opt ? opt->paths : 0,
+                    MPI_Wtime() - t0);
+        return st;
+    }
     /* This rank's blocks of the paths. */
     gpb_sim_options o;
     gpb_sim_options_default(&o);
@@ -192,8 +199,10 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
         o.progress = NULL;
     }
     gpb_result *part = NULL;
+    double t0 = MPI_Wtime();
     gpb_status st = o.paths > 0 ? gpb_sim_run(s, &o, &part, err)
                                 : GPB_OK;
+    double t1 = MPI_Wtime();
     if (want)
         MPI_Win_free(&ps.win);
     if ((st = cli_mpi_agree(st, err)) != GPB_OK) {
@@ -220,9 +229,14 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
            once rather than once per rank. Merges are exact, so the order
            does not change a bit (tests/test_engine.c). */
         gpb_result *rest = NULL;
+        size_t bytes_in = 0;
+        double t_recv = 0;
         for (int r = 1; r < mpi_size; r++) {
             size_t len = 0;
+            double w0 = MPI_Wtime();
             void *buf = recv_bytes(r, 1, &len);
+            t_recv += MPI_Wtime() - w0;
+            bytes_in += len;
             gpb_result *p = NULL, *n = NULL;
             if (mst)
                 ;
@@ -260,6 +274,13 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
             gpb_result_free(m);
             m = NULL;
         }
+        /* The figures of docs/mpi.md's model (bench/run_mpi_bench.py):
+           rank 0's own paths, then receiving and merging the others'. */
+        if (getenv("GPUBUDGET_MPI_TIMING"))
+            fprintf(stderr, "mpi-timing: ranks %d paths %zu simulate %.6f "
+                    "receive %.6f merge %.6f bytes %zu\n", mpi_size,
+                    o.paths, t1 - t0, t_recv, MPI_Wtime() - t1 - t_recv,
+                    bytes_in);
         *out = m;
     }
     return cli_mpi_agree(mst, err);

@@ -302,7 +302,21 @@ int cli_goal_seek(const cli_seek_args *a)
     }
     if (!cli_mpi_root())
         return CLI_OK;
-    double r0 = fmin(xr[0], xr[1]), r1 = fmax(xr[0], xr[1]);
+    /* An end not found means the statistic does not reach the shifted
+       bound inside [lo, hi]: that end lies beyond the range searched, on
+       the far side of x from the end that was found. */
+    double r0, r1;
+    if (isfinite(xr[0]) && isfinite(xr[1])) {
+        r0 = fmin(xr[0], xr[1]);
+        r1 = fmax(xr[0], xr[1]);
+    } else if (isfinite(xr[0]) || isfinite(xr[1])) {
+        double f = isfinite(xr[0]) ? xr[0] : xr[1];
+        r0 = f <= x ? f : -INFINITY;
+        r1 = f <= x ? INFINITY : f;
+    } else {
+        r0 = -INFINITY;
+        r1 = INFINITY;
+    }
     gpb_quantity qx = {x, k.kind, k.currency}, q0 = qx, q1 = qx;
     q0.value = r0;
     q1.value = r1;
@@ -318,11 +332,12 @@ int cli_goal_seek(const cli_seek_args *a)
         json_object_set_new(o, "value_text", json_string(bx));
         json_object_set_new(o, "statistic", json_real(v));
         json_object_set_new(o, "statistic_std_error", json_real(se));
-        json_object_set_new(
-            o, "interval",
-            isfinite(r0) && isfinite(r1)
-                ? json_pack("[f,f]", r0, r1)
-                : json_null());
+        /* null for an end beyond the range searched (see "range"). */
+        json_t *iv = json_array();
+        json_array_append_new(iv, isfinite(r0) ? json_real(r0) : json_null());
+        json_array_append_new(iv, isfinite(r1) ? json_real(r1) : json_null());
+        json_object_set_new(o, "interval", iv);
+        json_object_set_new(o, "range", json_pack("[f,f]", lo, hi));
         json_object_set_new(o, "trials", json_integer(k.trials));
         json_object_set_new(o, "paths", json_integer((json_int_t)a->paths));
         json_object_set_new(o, "seed", json_integer((json_int_t)a->seed));
@@ -331,9 +346,25 @@ int cli_goal_seek(const cli_seek_args *a)
     printf("goal: %s, by changing %s\n", a->target, a->key);
     printf("  %s = %s  (the statistic there: %.4g ± %.2g)\n", a->key, bx, v,
            se);
+    gpb_quantity ql = qx, qh = qx;
+    ql.value = lo;
+    qh.value = hi;
+    char bl[64], bh[64];
+    gpb_units_format_quantity(&ql, GPB_STYLE_EN, 4, bl, sizeof bl);
+    gpb_units_format_quantity(&qh, GPB_STYLE_EN, 4, bh, sizeof bh);
     if (isfinite(r0) && isfinite(r1))
         printf("  within its Monte Carlo error (±1.96 s.e.): %s to %s\n", b0,
                b1);
+    else if (isfinite(r0))
+        printf("  within its Monte Carlo error (±1.96 s.e.): %s to more "
+               "than %s (the statistic does not reach the stricter bound "
+               "below %s)\n", b0, bh, bh);
+    else if (isfinite(r1))
+        printf("  within its Monte Carlo error (±1.96 s.e.): less than %s "
+               "to %s\n", bl, b1);
+    else
+        printf("  its Monte Carlo error reaches past the range searched "
+               "(%s to %s)\n", bl, bh);
     printf("  %d trials of %zu paths, seed %llu, the same paths in each\n",
            k.trials, a->paths, (unsigned long long)a->seed);
     return CLI_OK;

@@ -167,5 +167,8 @@ contains out '"spec_source"' "catalog JSON has sources"
 # --- estimate's answers: claimed and realistic, pricing, Chinchilla ----------
 . "$ROOT/tests/test_cli_answers.sh"
 
+# --- plan: layout, memory, step time, MFU, why, the interval -----------------
+. "$ROOT/tests/test_cli_plan.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

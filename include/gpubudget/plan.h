@@ -485,12 +485,31 @@ typedef struct gpb_plan_quantiles {
  *                    gpb_plan_interval_compute.
  *   price_low_per_gpu_hour, price_high_per_gpu_hour
  *                    a rental price range in any one currency, low <=
- *                    high; both 0 = the card's catalog range in US
- *                    dollars (cost is then NaN when the catalog has no
- *                    price)
+ *                    high, read as price_shape says; both 0 = the
+ *                    catalog's pricing rule for the card
+ *                    (gpb_hardware_gpu_rent_rule: lognormal, median the
+ *                    catalog's rent, 90% between half and twice it, in
+ *                    US dollars; cost is NaN when the catalog has no
+ *                    price), whatever price_shape says
+ *   price_shape      how the price varies between low and high (a
+ *                    gpb_plan_price_shape; the default LOGNORMAL90 is the
+ *                    pricing rule's shape)
  *   leave_out        index of a published run to leave out of the fit
  *                    (for leave-one-out checks), or -1 (the default)
  */
+/*
+ * The rental price of an interval, between price_low and price_high:
+ *   LOGNORMAL90  lognormal with 90% of its mass between them (low and high
+ *                its 5% and 95% points; median sqrt(low · high)): the
+ *                pricing rule's shape (hardware.h, GPB_RENT_RULE_TEXT)
+ *   UNIFORM      uniform between them (median the midpoint)
+ * Numbered once, never renumbered.
+ */
+typedef enum gpb_plan_price_shape {
+    GPB_PLAN_PRICE_LOGNORMAL90 = 0,
+    GPB_PLAN_PRICE_UNIFORM = 1
+} gpb_plan_price_shape;
+
 typedef struct gpb_plan_interval_spec {
     double flops;
     double gpus;
@@ -501,24 +520,26 @@ typedef struct gpb_plan_interval_spec {
     double user_mfu_frac;
     double price_low_per_gpu_hour;
     double price_high_per_gpu_hour;
+    gpb_plan_price_shape price_shape;
     long leave_out;
 } gpb_plan_interval_spec;
 
-/* Fills spec: every number 0, gpu NULL, newer_generation -1, leave_out
-   -1. Accepts NULL. */
+/* Fills spec: every number 0, gpu NULL, newer_generation -1, price_shape
+   LOGNORMAL90, leave_out -1. Accepts NULL. */
 GPB_API void gpb_plan_interval_spec_default(gpb_plan_interval_spec *spec);
 
 /*
  * The interval around an estimate.
  *
  *   ideal_*        the point figures at ideal_mfu_frac (what `estimate`
- *                  printed before intervals), cost at the middle of the
- *                  price range
+ *                  printed before intervals), cost at the price's median
+ *                  (the catalog's rent under the pricing rule)
  *   ratio          P5/P50/P95 of realised / ideal GPU-hours
  *   mfu_frac, gpu_hours, days, card_months, cost
  *                  P5/P50/P95 of each. A low MFU goes with high GPU-hours:
  *                  mfu_frac.p5 = ideal / ratio.p95.
- *   price_low, price_high   the price range used
+ *   price_low, price_high   the price range used (the rule's P5 and
+ *                  P95 when the spec gave none); price_shape its shape
  *   narrowed       1 when user_mfu_frac was used
  *   runs_used      published runs in the fit
  *   dof            the fit's residual degrees of freedom
@@ -537,6 +558,7 @@ typedef struct gpb_plan_interval {
     gpb_plan_quantiles cost;
     double price_low;
     double price_high;
+    gpb_plan_price_shape price_shape;
     int narrowed;
     double runs_used;
     double dof;
@@ -563,12 +585,13 @@ typedef struct gpb_plan_interval {
  * a new draw) and applied to the GPU-hours at user_mfu_frac. ideal_* then
  * use user_mfu_frac.
  *
- * Cost: GPU-hours times a price uniform on [low, high], independent; its
- * quantiles are found by integrating the GPU-hours CDF over the price
- * (exact when low = high).
+ * Cost: GPU-hours times a price between low and high of price_shape,
+ * independent; its quantiles are found by integrating the GPU-hours CDF
+ * over the price (exact when low = high).
  *
- * Returns GPB_OK; GPB_EINVAL (bad spec); GPB_ERANGE (an MFU above 1);
- * GPB_ENUMERIC (too few runs to fit); GPB_ENOMEM.
+ * Returns GPB_OK; GPB_EINVAL (bad spec, a lognormal price range with a
+ * zero end); GPB_ERANGE (an MFU above 1); GPB_ENUMERIC (too few runs to
+ * fit); GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_plan_interval_compute(
     const gpb_plan_interval_spec *spec, gpb_plan_interval *out,
@@ -589,21 +612,49 @@ GPB_API gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
                                      size_t *n, gpb_error *err);
 
 /*
+ * A plan's MFU for another count of the same work. MFU is model FLOPs
+ * over what the GPUs could do in the step; the plan counts model FLOPs
+ * as 6·N_active plus attention for its shape, per token
+ * (r->model_flops / r->global_batch_tokens). A caller that counts a run
+ * as flops_per_token instead (6·N without the attention term, as
+ * `estimate` and a scenario without a shape do; 8·N with recomputation)
+ * gets the utilisation that gives the plan's own step time with that
+ * count:
+ *
+ *   mfu = r->mfu_frac · flops_per_token / (r->model_flops /
+ *                                          r->global_batch_tokens)
+ *
+ * so GPU-hours = flops / (peak · mfu · 3600) is the same either way. The
+ * result may pass 1 for a count far above the plan's (the caller's
+ * choice to refuse it).
+ *
+ * Returns GPB_OK or GPB_EINVAL (NULL pointers, a result without FLOPs,
+ * flops_per_token not positive).
+ */
+GPB_API gpb_status gpb_plan_result_mfu_for(const gpb_plan_result *r,
+                                           double flops_per_token,
+                                           double *mfu_frac, gpb_error *err);
+
+/*
  * `mfu: auto` for a scenario: the same prior as a distribution. Runs
  * gpb_plan_choose on spec for the ideal MFU, then builds the distribution
  * of realised MFU = ideal / ratio from gpb_plan_interval_compute fit (no
  * user MFU) as a samples distribution of 199 quantiles, at probabilities
  * (i - 0.5)/199, each capped at 1. Its P5 and P95 match the interval's to
  * the spacing of those points. *out is new: free it with gpb_dist_free().
- * ideal_mfu_frac (may be NULL) receives the point figure.
  *
- * Returns GPB_OK or the statuses of gpb_plan_choose and
- * gpb_plan_interval_compute;
- * *out is left zeroed on failure.
+ * flops_per_token: 0 for MFU in the plan's own count of model FLOPs;
+ * otherwise the caller's count per token, and every value (and the
+ * ideal) is restated for it as gpb_plan_result_mfu_for does, then capped
+ * at 1. ideal_mfu_frac (may be NULL) receives the point figure.
+ *
+ * Returns GPB_OK, GPB_EINVAL (flops_per_token negative or NaN) or the
+ * statuses of gpb_plan_choose and gpb_plan_interval_compute; *out is left
+ * zeroed on failure.
  */
 GPB_API gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
-                                     gpb_dist *out, double *ideal_mfu_frac,
-                                     gpb_error *err);
+                                     double flops_per_token, gpb_dist *out,
+                                     double *ideal_mfu_frac, gpb_error *err);
 
 #ifdef __cplusplus
 }

@@ -87,15 +87,15 @@ void cli_wrapf(int indent, const char *fmt, ...)
  * reference; cli_interval_table prints P5, P50, P95 and ideal of MFU,
  * GPU-hours, card-months, days and (with a price) cost, indented;
  * cli_interval_basis prints what the interval rests on after label,
- * wrapped at indent.
+ * wrapped at indent; mfu_words names a narrowing MFU ("your MFU").
  */
 json_t *cli_interval_json(const gpb_plan_interval *iv, gpb_currency cur,
                           const char *price_origin);
 void cli_interval_table(const gpb_plan_interval *iv, gpb_currency cur,
                         int indent);
 void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,
-                        const char *price_origin, int indent,
-                        const char *label);
+                        const char *price_origin, const char *mfu_words,
+                        int indent, const char *label);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_check(int argc, char **argv);

@@ -106,8 +106,8 @@ void cli_interval_table(const gpb_plan_interval *iv, gpb_currency cur,
 }
 
 void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,
-                        const char *price_origin, int indent,
-                        const char *label)
+                        const char *price_origin, const char *mfu_words,
+                        int indent, const char *label)
 {
     /* Prices to the cent, as `estimate` prints the pricing rule. */
     char lo[48], hi[48];
@@ -116,11 +116,11 @@ void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,
     snprintf(hi, sizeof hi, "%s%.2f", gpb_currency_symbol(cur),
              iv->price_high);
     if (iv->narrowed)
-        cli_wrapf(indent, "%s at your MFU %.3f: whole runs took %.2f-%.2f x "
+        cli_wrapf(indent, "%s at %s %.3f: whole runs took %.2f-%.2f x "
                   "their steady state (P5-P95; %.0f published runs that "
                   "report it)",
-                  label, iv->ideal_mfu_frac, iv->ratio.p5, iv->ratio.p95,
-                  iv->runs_used);
+                  label, mfu_words, iv->ideal_mfu_frac, iv->ratio.p5,
+                  iv->ratio.p95, iv->runs_used);
     else
         cli_wrapf(indent, "%s published runs took %.2f-%.2f x the "
                   "throughput model's GPU-hours (P5-P95 of a fit on card "

@@ -59,8 +59,12 @@ const cli_option cli_options[] = {
     {CLI_CMD_ESTIMATE, CLI_KEY_GPUS, 0, "G",
      "GPUs in the run, e.g. 512 or 16k", CLI_REQUIRED, 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_MFU, 0, "F",
-     "model FLOPs utilisation in (0, 1], e.g. 0.4 or 40%; not with --days",
-     "the card's, from the catalog", 0},
+     "a steady-state model FLOPs utilisation you vouch for, in (0, 1], e.g. "
+     "0.4 or 40%: the point figures use it and the interval narrows to the "
+     "gap between a steady state and a whole run; not with --days",
+     "the throughput model's, as gpubudget plan gives it; the card's catalog "
+     "figure where the model cannot lay the run out",
+     0},
     {CLI_CMD_ESTIMATE, CLI_KEY_DAYS, 0, "T",
      "a claimed wall-clock duration (days, or '3 weeks', '720h'): prints the "
      "MFU the claim implies instead of the time",
@@ -405,6 +409,12 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
             "days, whether the model's training state fits in the GPUs' "
             "memory, the rental cost, and the Chinchilla-optimal split of "
             "that compute.\n\n"
+            "The MFU is the throughput model's for this model on this "
+            "cluster (gpubudget plan), and those figures are the 'ideal'. "
+            "Beside them come P5, P50 (the 'realistic') and P95 of MFU, "
+            "GPU-hours, card-months, days and cost from how far published "
+            "runs fell short of the model, with rent priced by the catalog's "
+            "pricing rule; --mfu narrows the interval.\n\n"
             "Given --days instead of --mfu, it prints the model FLOPs "
             "utilisation the claimed duration implies, and says when that "
             "is beyond published large runs (0.30-0.55) or beyond the "

@@ -17,7 +17,8 @@
    X(ID, name, entry point, one-line summary). */
 #define CLI_COMMAND_MAP(X)                                                    \
     X(ESTIMATE, "estimate", cmd_estimate,                                     \
-      "FLOPs, GPU-hours, card-months, days and cost of one training run")     \
+      "FLOPs, GPU-hours, card-months, days and cost of a training run, "      \
+      "P5-P95")                                                               \
     X(PLAN, "plan", cmd_plan,                                                 \
       "parallel layout, step time, MFU and memory of a model on a cluster")   \
     X(RENT_VS_BUY, "rent-vs-buy", cmd_rent_vs_buy,                            \

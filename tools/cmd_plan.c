@@ -419,7 +419,8 @@ int cmd_plan(int argc, char **argv)
     cli_wrapf(2, "Over %s tokens (%s):\n", btok, tokens_origin);
     cli_interval_table(&iv, cur, 2);
     fputc('\n', stdout);
-    cli_interval_basis(&iv, cur, price_origin, IND, "  interval  ");
+    cli_interval_basis(&iv, cur, price_origin, "your MFU", IND,
+                       "  interval  ");
     cli_wrapf(2, "  One month = 730.5 h; 'ideal' is the steady state above.");
     return CLI_OK;
 }

@@ -865,6 +865,101 @@ START_TEST(test_mfu_dist)
 }
 END_TEST
 
+/*
+ * The estimate of a run (gpb_plan_estimate_compute), as `estimate` and the
+ * cells give it. 70B on 2T tokens on 512 H100s: 6 · 70e9 · 2e12 = 8.4e23
+ * FLOPs; the plan's MFU restated for 6·N a token (the plan counts 6·N plus
+ * attention: 68 layers of 9216 at 4,096 tokens, 435,401,484,288 a token).
+ */
+START_TEST(test_estimate)
+{
+    gpb_plan_estimate_spec es;
+    gpb_plan_estimate_spec_default(&es);
+    ck_assert_int_eq(es.precision, GPB_PLAN_PRECISION_DEFAULT);
+    es.params = 70e9;
+    es.tokens = 2e12;
+    es.gpu = card("H100");
+    es.gpus = 512;
+    gpb_plan_estimate o;
+    gpb_error e;
+    ck_assert_msg(gpb_plan_estimate_compute(&es, &o, &e) == GPB_OK, "%s",
+                  e.message);
+    ck_assert_int_eq(o.planned, 1);
+    ck_assert_rel(o.flops, 8.4e23, EXACT);
+    ck_assert_int_eq(o.precision, GPB_PREC_BF16);
+    ck_assert_rel(o.plan.model_flops / o.plan.global_batch_tokens,
+                  435401484288.0, 1e-12);
+    ck_assert_rel(o.model_mfu_frac,
+                  o.plan.mfu_frac * 4.2e11 / 435401484288.0, 1e-12);
+    /* The GPU-hours are the plan's: its step time over the tokens. */
+    ck_assert_rel(o.interval.ideal_gpu_hours,
+                  2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
+    ck_assert_int_eq(o.interval.narrowed, 0);
+    ck_assert_rel(o.interval.price_low, 3.99 / 2, EXACT);
+
+    /* 8·N·D with full recomputation fixed in the plan. */
+    es.recompute = 1;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_rel(o.flops, 8 * 70e9 * 2e12, EXACT);
+    ck_assert_int_eq(o.plan.layout.recompute, GPB_RECOMPUTE_FULL);
+    ck_assert_rel(o.interval.ideal_gpu_hours,
+                  2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
+    es.recompute = 0;
+
+    /* A given MFU narrows the interval and is its ideal. */
+    es.user_mfu_frac = 0.4;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.interval.narrowed, 1);
+    ck_assert_rel(o.interval.ideal_mfu_frac, 0.4, EXACT);
+    es.user_mfu_frac = 0;
+
+    /* 70B's 1.12 TB of model states on 8 H100s: the model cannot lay it
+       out; the card's default (0.40) narrows the interval instead. */
+    es.gpus = 8;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.planned, 0);
+    ck_assert_ptr_nonnull(strstr(o.why.message, "no layout fits"));
+    ck_assert_rel(o.model_mfu_frac, 0.40, EXACT);
+    ck_assert_int_eq(o.interval.narrowed, 1);
+    ck_assert_rel(o.interval.ideal_mfu_frac, 0.40, EXACT);
+    /* So does a GPU count that is not whole. */
+    es.gpus = 511.5;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.planned, 0);
+    es.gpus = 512;
+
+    /* One price: cost is GPU-hours times it. */
+    es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = 2;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_rel(o.interval.cost.p50, 2 * o.interval.gpu_hours.p50, EXACT);
+
+    /* Invalid specs. */
+    gpb_plan_estimate_spec_default(NULL);
+    ck_assert_fail(gpb_plan_estimate_compute(NULL, &o, err), GPB_EINVAL,
+                   "spec");
+    ck_assert_fail(gpb_plan_estimate_compute(&es, NULL, err), GPB_EINVAL,
+                   "out");
+    es.tokens = 0;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.tokens");
+    es.tokens = 2e12;
+    es.gpus = 0;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.gpus");
+    es.gpus = 512;
+    es.user_mfu_frac = 1.5;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_ERANGE,
+                   "spec.user_mfu_frac");
+    es.user_mfu_frac = 0;
+    es.gpu = NULL;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.gpu");
+    es.gpu = card("V100");
+    es.precision = GPB_PREC_BF16;
+    ck_assert_int_ne(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+}
+END_TEST
+
 START_TEST(test_interval_invalid)
 {
     gpb_plan_interval_spec is;
@@ -958,6 +1053,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_interval_shape);
     tcase_add_test(tc, test_user_mfu_narrows);
     tcase_add_test(tc, test_mfu_dist);
+    tcase_add_test(tc, test_estimate);
     tcase_add_test(tc, test_interval_invalid);
     suite_add_tcase(s, tc);
     return s;

@@ -18,70 +18,21 @@
 #define FROM_GIVEN "given"
 #define FROM_DAYS "implied by --days"
 
-/* The throughput model's answer for the run, or why there is none. */
-typedef struct model_mfu {
-    int ok;
-    gpb_plan_result r;
-    double mfu;      /* restated for the FLOPs estimate counts */
-    char why[sizeof ((gpb_error *)0)->message]; /* when !ok: why not */
-} model_mfu;
-
-/*
- * Lays the run out (gpb_plan_choose: Llama 2's 4,096-token sequences and
- * 4M-token steps, the shape from the parameter count) and restates its
- * MFU for estimate's count of FLOPs per token (6·N, or 8·N with
- * --recompute, which fixes full recomputation), so the GPU-hours are the
- * plan's (gpb_plan_result_mfu_for).
- */
-static void model_mfu_get(double params, double active, int recompute,
-                          const gpb_gpu *gpu, gpb_precision prec,
-                          double gpus, double flops_per_token, model_mfu *m)
-{
-    memset(m, 0, sizeof *m);
-    gpb_plan_spec s;
-    gpb_plan_spec_default(&s);
-    s.params = params;
-    s.active_params = active;
-    s.gpu = gpu;
-    s.gpus = gpus;
-    s.precision = prec;
-    if (recompute) {
-        s.recompute_fixed = 1;
-        s.recompute = GPB_RECOMPUTE_FULL;
-    }
-    gpb_error e;
-    if (gpb_plan_choose(&s, &m->r, &e) ||
-        gpb_plan_result_mfu_for(&m->r, flops_per_token, &m->mfu, &e)) {
-        snprintf(m->why, sizeof m->why, "%s", e.message);
-        m->mfu = gpu->default_mfu;
-        return;
-    }
-    if (!(m->mfu > 0 && m->mfu <= 1)) {
-        snprintf(m->why, sizeof m->why,
-                 "its MFU restated for %s FLOPs is %.3f", recompute ? "8·N·D"
-                                                                   : "6·N·D",
-                 m->mfu);
-        m->mfu = gpu->default_mfu;
-        return;
-    }
-    m->ok = 1;
-}
-
 /* "TP 4 × PP 4 × DP 32" into buf. */
 static void layout_text(const gpb_plan_layout *l, char *buf, size_t n)
 {
     snprintf(buf, n, "TP %.0f × PP %.0f × DP %.0f", l->tp, l->pp, l->dp);
 }
 
-static json_t *plan_json(const model_mfu *m)
+static json_t *plan_json(const gpb_plan_estimate *m)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "ok", json_boolean(m->ok));
-    if (!m->ok) {
-        json_object_set_new(o, "reason", json_string(m->why));
+    json_object_set_new(o, "ok", json_boolean(m->planned));
+    if (!m->planned) {
+        json_object_set_new(o, "reason", json_string(m->why.message));
         return o;
     }
-    const gpb_plan_result *r = &m->r;
+    const gpb_plan_result *r = &m->plan;
     json_t *lay = json_object();
     json_object_set_new(lay, "tp", json_real(r->layout.tp));
     json_object_set_new(lay, "pp", json_real(r->layout.pp));
@@ -158,6 +109,10 @@ int cmd_estimate(int argc, char **argv)
         case CLI_KEY_PRICE:
             bad = cli_parse_qty("price", arg, GPB_QTY_MONEY_PER_HOUR,
                                 &price);
+            if (!bad && !(price.value > 0)) {
+                cli_error("--price must be above 0 (got '%s')", arg);
+                bad = 1;
+            }
             have_price = 1;
             break;
         case CLI_KEY_RECOMPUTE: recompute = 1; break;
@@ -203,24 +158,36 @@ int cmd_estimate(int argc, char **argv)
         cli_error_gpb("--precision", &e);
         return CLI_BAD_INPUT;
     }
-    gpb_train_spec spec;
-    gpb_train_spec_default(&spec);
-    spec.params = params;
-    spec.active_params = active;
-    spec.tokens = tokens;
-    spec.recompute = recompute ? GPB_RECOMPUTE_FULL : GPB_RECOMPUTE_NONE;
-    double flops;
-    if (gpb_compute_train_flops_spec(&spec, &flops, &e)) {
+    /* The estimate and its interval (plan.h): the FLOPs, the throughput
+       model's MFU for this model on this cluster (the card's catalog
+       default where the model cannot lay the run out) and P5/P50/P95
+       from published runs. A claim's implied MFU is what is checked, so
+       its interval is the model's; a given MFU narrows it. */
+    gpb_plan_estimate_spec es;
+    gpb_plan_estimate_spec_default(&es);
+    es.params = params;
+    es.active_params = active;
+    es.tokens = tokens;
+    es.gpu = gpu;
+    es.gpus = gpus;
+    es.precision = prec;
+    es.recompute = recompute;
+    if (isnan(days) && !isnan(mfu))
+        es.user_mfu_frac = mfu;
+    const char *price_origin = "the catalog's pricing rule";
+    if (have_price) {
+        es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = price.value;
+        price_origin = "given";
+    }
+    gpb_plan_estimate mm;
+    if (gpb_plan_estimate_compute(&es, &mm, &e)) {
         cli_error_gpb("estimate", &e);
         return CLI_BAD_INPUT;
     }
+    const gpb_plan_interval iv = mm.interval;
+    double flops = mm.flops;
 
-    /* Utilisation: given, implied by --days, or the throughput model's
-       for this model on this cluster; the card's catalog default where the
-       model cannot lay the run out. */
-    model_mfu mm;
-    model_mfu_get(params, active, recompute, gpu, prec, gpus, flops / tokens,
-                  &mm);
+    /* Utilisation: given, implied by --days, or the estimate's. */
     const char *mfu_origin = FROM_GIVEN;
     if (!isnan(days)) {
         if (gpb_compute_implied_mfu_from_days(flops, gpus, peak, days, &mfu,
@@ -230,8 +197,8 @@ int cmd_estimate(int argc, char **argv)
         }
         mfu_origin = FROM_DAYS;
     } else if (isnan(mfu)) {
-        mfu = mm.mfu;
-        mfu_origin = mm.ok ? FROM_MODEL : FROM_CARD;
+        mfu = mm.model_mfu_frac;
+        mfu_origin = mm.planned ? FROM_MODEL : FROM_CARD;
     }
     int from_model = !strcmp(mfu_origin, FROM_MODEL);
     int from_card = !strcmp(mfu_origin, FROM_CARD);
@@ -290,35 +257,6 @@ int cmd_estimate(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
 
-    /*
-     * The interval (plan.h): what published runs reached against the
-     * throughput model, at the model's MFU; narrowed to the gap between a
-     * steady state and a whole run when the MFU is given, or is the
-     * card's catalog figure (itself a published steady state) because the
-     * model could not lay the run out. A claim's implied MFU is what is
-     * being checked, so its interval is the model's.
-     */
-    gpb_plan_interval_spec is;
-    gpb_plan_interval_spec_default(&is);
-    is.flops = flops;
-    is.gpus = gpus;
-    is.peak_flop_per_s = peak;
-    is.ideal_mfu_frac = mm.mfu;
-    is.gpu = gpu;
-    if (!mm.ok)
-        is.user_mfu_frac = mm.mfu;
-    else if (!strcmp(mfu_origin, FROM_GIVEN))
-        is.user_mfu_frac = mfu;
-    const char *price_origin = "the catalog's pricing rule";
-    if (have_price) {
-        is.price_low_per_gpu_hour = is.price_high_per_gpu_hour = price.value;
-        price_origin = "given";
-    }
-    gpb_plan_interval iv;
-    if (gpb_plan_interval_compute(&is, &iv, &e)) {
-        cli_error_gpb("interval", &e);
-        return CLI_BAD_INPUT;
-    }
     /* The catalog's per-card MFU: the default before the throughput
        model, and the centre of check --claim's prior. */
     gpb_train_time card_t;
@@ -460,19 +398,19 @@ int cmd_estimate(int argc, char **argv)
                   gpb_precision_name(prec), prec_origin,
                   gpb_precision_name(prec), gpb_precision_name(def_prec));
     char lay[96];
-    if (mm.ok)
-        layout_text(&mm.r.layout, lay, sizeof lay);
+    if (mm.planned)
+        layout_text(&mm.plan.layout, lay, sizeof lay);
     if (from_model) {
         cli_wrapf(IND, "  MFU          %.3f ideal, the throughput model's "
                   "steady state: %s, bound by %s ('gpubudget plan' shows "
                   "why)",
-                  mfu, lay, gpb_plan_term_text(mm.r.bound));
+                  mfu, lay, gpb_plan_term_text(mm.plan.bound));
     } else if (from_card) {
         cli_wrapf(IND, "  MFU          %.3f, the card's default: %s", mfu,
                   gpu->mfu_source);
         cli_wrapf(IND, "               (the throughput model cannot lay "
                   "this run out: %s)",
-                  mm.why);
+                  mm.why.message);
     } else {
         cli_wrapf(IND, "  MFU          %.3f, %s", mfu, mfu_origin);
     }
@@ -521,7 +459,7 @@ int cmd_estimate(int argc, char **argv)
                                              : ", the claim's");
         label = "             ";
     }
-    if (mm.ok && !iv.narrowed && (claimed || from_model)) {
+    if (mm.planned && !iv.narrowed && (claimed || from_model)) {
         cli_format_money(iv.ideal_cost, price.currency, c0, sizeof c0);
         cli_wrapf(IND + 12, "  %s%-12s%s in %.1f days at MFU %.2f, the "
                   "model's steady state",
@@ -542,7 +480,8 @@ int cmd_estimate(int argc, char **argv)
     cli_interval_table(&iv, price.currency, 2);
     fputc('\n', stdout);
     cli_interval_basis(&iv, price.currency, price_origin,
-                       mm.ok ? "your MFU" : "the card's default MFU", IND,
+                       mm.planned ? "your MFU" : "the card's default MFU",
+                       IND,
                        "  interval    ");
     if (claimed) {
         fputc('\n', stdout);

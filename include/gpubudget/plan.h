@@ -611,6 +611,102 @@ GPB_API gpb_status gpb_plan_interval_compute(
 GPB_API gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
                                      size_t *n, gpb_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* A training estimate with its interval                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One training run as `gpubudget estimate` and the cells describe it: what
+ * gpb_plan_estimate_compute needs. Fill it with
+ * gpb_plan_estimate_spec_default() and set params, tokens, gpu and gpus.
+ *
+ *   params          total parameters (> 0)
+ *   active_params   parameters each token uses (mixture of experts), at
+ *                   most params; 0 = dense
+ *   tokens          training tokens (> 0)
+ *   gpu             borrowed catalog row; required
+ *   gpus            GPUs (> 0; the throughput model needs a whole number,
+ *                   and falls back as below otherwise)
+ *   precision       GPB_PLAN_PRECISION_DEFAULT (the card's) or a
+ *                   gpb_precision the card has
+ *   recompute       1: FLOPs are 8·N·D (full activation recomputation
+ *                   counted) and the plan fixes full recomputation; 0:
+ *                   6·N·D and the plan chooses
+ *   seq_len, global_batch_tokens
+ *                   as gpb_plan_spec (0 = 4,096 and 4M, Llama 2's)
+ *   user_mfu_frac   a steady-state MFU the caller vouches for, in (0, 1];
+ *                   0 = the model's. It narrows the interval
+ *                   (gpb_plan_interval_compute).
+ *   price_low_per_gpu_hour, price_high_per_gpu_hour, price_shape
+ *                   as gpb_plan_interval_spec (both 0: the pricing rule)
+ */
+typedef struct gpb_plan_estimate_spec {
+    double params;
+    double active_params;
+    double tokens;
+    const gpb_gpu *gpu;
+    double gpus;
+    gpb_precision precision;
+    int recompute;
+    double seq_len;
+    double global_batch_tokens;
+    double user_mfu_frac;
+    double price_low_per_gpu_hour;
+    double price_high_per_gpu_hour;
+    gpb_plan_price_shape price_shape;
+} gpb_plan_estimate_spec;
+
+/* Fills spec: every number 0, gpu NULL, precision
+   GPB_PLAN_PRECISION_DEFAULT, recompute 0, price_shape LOGNORMAL90.
+   Accepts NULL. */
+GPB_API void gpb_plan_estimate_spec_default(gpb_plan_estimate_spec *spec);
+
+/*
+ * An estimate and its interval.
+ *
+ *   flops            the run's FLOPs: 6·N·D, or 8·N·D with recompute (N
+ *                    active parameters; gpb_compute_train_flops_spec)
+ *   peak_flop_per_s  the card's dense peak at the precision used
+ *   precision        the precision used
+ *   planned          1 when the throughput model laid the run out
+ *   plan             its result (when planned)
+ *   model_mfu_frac   the model's MFU restated for `flops`
+ *                    (gpb_plan_result_mfu_for), or, when not planned, the
+ *                    card's catalog default_mfu
+ *   why              when not planned: the model's reason (its message)
+ *   interval         gpb_plan_interval_compute at model_mfu_frac: narrowed
+ *                    by user_mfu_frac when given, and by the card's
+ *                    default when not planned (a catalog figure is itself
+ *                    a published steady state; the ratio of the model's
+ *                    error does not apply to it)
+ */
+typedef struct gpb_plan_estimate {
+    double flops;
+    double peak_flop_per_s;
+    gpb_precision precision;
+    int planned;
+    gpb_plan_result plan;
+    double model_mfu_frac;
+    gpb_error why;
+    gpb_plan_interval interval;
+} gpb_plan_estimate;
+
+/*
+ * The estimate of a run: its FLOPs, the throughput model's MFU for it
+ * (gpb_plan_choose with the spec's model, card, GPUs, precision, sequence
+ * length and batch; the shape from the parameter count), and P5/P50/P95
+ * of MFU, GPU-hours, days, card-months and cost around it
+ * (gpb_plan_interval_compute). The model failing to lay the run out is
+ * not an error: planned is 0 and why says what failed.
+ *
+ * Returns GPB_OK; GPB_EINVAL (bad spec: NULL gpu, a count not positive,
+ * active_params above params); GPB_ENOTFOUND or GPB_EUNSUPPORTED (a
+ * precision the card lacks); the statuses of gpb_plan_interval_compute.
+ */
+GPB_API gpb_status gpb_plan_estimate_compute(
+    const gpb_plan_estimate_spec *spec, gpb_plan_estimate *out,
+    gpb_error *err);
+
 /*
  * A plan's MFU for another count of the same work. MFU is model FLOPs
  * over what the GPUs could do in the step; the plan counts model FLOPs

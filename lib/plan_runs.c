@@ -859,16 +859,19 @@ gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
     tpred t;
     GPB__TRY(fit_ratio(-1, newer_card(spec->gpu),
                        log10(spec->gpus / 1000.0), &t, err));
-    censor_at(&t, r.mfu_frac / fmax(r.mfu_frac, GPB_MFU_PUBLISHED_MAX));
+    /* Censored, as gpb_plan_interval_compute does, at the best published
+       MFU in the caller's count. */
+    double ideal = k * r.mfu_frac;
+    censor_at(&t, ideal / fmax(ideal, GPB_MFU_PUBLISHED_MAX));
     double v[MFU_DIST_POINTS];
     for (int i = 0; i < MFU_DIST_POINTS; i++) {
         double p = (i + 0.5) / MFU_DIST_POINTS;
         /* MFU falls as the ratio rises: the p-quantile of MFU is the
            (1-p)-quantile of the ratio. */
-        v[i] = fmin(1.0, k * r.mfu_frac / tq(&t, 1.0 - p));
+        v[i] = fmin(1.0, ideal / tq(&t, 1.0 - p));
     }
     GPB__TRY(gpb_dist_samples(v, MFU_DIST_POINTS, out, err));
     if (ideal_mfu_frac)
-        *ideal_mfu_frac = k * r.mfu_frac;
+        *ideal_mfu_frac = ideal;
     return GPB_OK;
 }

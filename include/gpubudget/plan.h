@@ -740,9 +740,11 @@ GPB_API gpb_status gpb_plan_result_mfu_for(const gpb_plan_result *r,
  * the spacing of those points. *out is new: free it with gpb_dist_free().
  *
  * flops_per_token: 0 for MFU in the plan's own count of model FLOPs;
- * otherwise the caller's count per token, and every value (and the
- * ideal) is restated for it as gpb_plan_result_mfu_for does, then capped
- * at 1. ideal_mfu_frac (may be NULL) receives the point figure.
+ * otherwise the caller's count per token: the ideal is restated for it as
+ * gpb_plan_result_mfu_for does, and the distribution is built around
+ * that ideal (censored at GPB_MFU_PUBLISHED_MAX in the caller's count, as
+ * the interval of gpb_plan_estimate_compute is), each value capped at 1.
+ * ideal_mfu_frac (may be NULL) receives the point figure.
  *
  * Returns GPB_OK, GPB_EINVAL (flops_per_token negative or NaN) or the
  * statuses of gpb_plan_choose and gpb_plan_interval_compute; *out is left

@@ -17,6 +17,7 @@
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
 #include "gpubudget/hardware.h"
+#include "gpubudget/plan.h"
 
 /* ------------------------------------------------------------------------ */
 /* The thread's last error                                                   */
@@ -620,6 +621,130 @@ double gpb_cells_implied_mfu_gpu_hours(const char *params, const char *tokens,
         st = gpb_compute_implied_mfu_from_gpu_hours(a.flops, a.peak, h, &mfu,
                                                     &c.err);
     return gpb__cell_end(&c, st, mfu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Training with an interval (plan.h)                                        */
+/* ------------------------------------------------------------------------ */
+
+/* GPB_TRAIN_INTERVAL's options: the model, the run and the precision. */
+typedef struct interval_opts {
+    double active_params, seq_len, global_batch_tokens, recompute;
+    int precision; /* -1: the card's default */
+} interval_opts;
+
+#define IVO(f, k) {#f, k, offsetof(interval_opts, f), GPB_FRAC_CLOSED}
+static const opt_spec INTERVAL_OPTIONS[] = {
+    IVO(active_params, OPT_NUM),
+    IVO(seq_len, OPT_NUM),
+    IVO(global_batch_tokens, OPT_NUM),
+    IVO(recompute, OPT_NUM),
+    IVO(precision, OPT_PRECISION),
+};
+#undef IVO
+
+/* The quantity `what` of an interval at `stat`. */
+static gpb_status interval_pick(gpb__cell *c, const gpb_plan_interval *iv,
+                                const char *what, const char *stat,
+                                double *out)
+{
+    static const char *const whats[] = {"mfu", "gpu_hours", "days",
+                                        "card_months", "cost", "ratio"};
+    const gpb_plan_quantiles *q[] = {&iv->mfu_frac, &iv->gpu_hours,
+                                     &iv->days, &iv->card_months, &iv->cost,
+                                     &iv->ratio};
+    const double ideal[] = {iv->ideal_mfu_frac, iv->ideal_gpu_hours,
+                            iv->ideal_days, iv->ideal_card_months,
+                            iv->ideal_cost, 1.0};
+    size_t w = 0, nw = sizeof whats / sizeof whats[0];
+    if (gpb__cell_blank(what))
+        return gpb__cell_fail(c, GPB_EINVAL, "what", "is required");
+    while (w < nw && gpb__strcasecmp(what, whats[w]))
+        w++;
+    if (w == nw)
+        return gpb__cell_fail(c, GPB_ENOTFOUND, "what",
+                              "unknown quantity '%s'; expected mfu, "
+                              "gpu_hours, days, card_months, cost or ratio",
+                              what);
+    if (gpb__cell_blank(stat))
+        return gpb__cell_fail(c, GPB_EINVAL, "stat", "is required");
+    const char *st = stat;
+    if (!gpb__strcasecmp(st, "p5"))
+        *out = q[w]->p5;
+    else if (!gpb__strcasecmp(st, "p50") || !gpb__strcasecmp(st, "median"))
+        *out = q[w]->p50;
+    else if (!gpb__strcasecmp(st, "p95"))
+        *out = q[w]->p95;
+    else if (!gpb__strcasecmp(st, "ideal"))
+        *out = ideal[w];
+    else
+        return gpb__cell_fail(c, GPB_ENOTFOUND, "stat",
+                              "unknown statistic '%s'; expected p5, p50 "
+                              "(median), p95 or ideal",
+                              st);
+    if (isnan(*out))
+        return gpb__cell_fail(c, GPB_ENOTFOUND, "price",
+                              "the catalog has no rental price for this "
+                              "card: give one");
+    return GPB_OK;
+}
+
+double gpb_cells_train_interval(const char *what, const char *stat,
+                                const char *params, const char *tokens,
+                                const char *card, const char *gpus,
+                                const char *mfu, const char *price,
+                                const char *options)
+{
+    gpb__cell c;
+    gpb__cell_begin(&c);
+    gpb_plan_estimate_spec es;
+    gpb_plan_estimate_spec_default(&es);
+    interval_opts o = {0, 0, 0, 0, -1};
+    double p = 0, v = 0;
+    gpb_status st;
+    if ((st = gpb__cell_number(&c, "params", params, NAN, &es.params)) ||
+        (st = gpb__cell_number(&c, "tokens", tokens, NAN, &es.tokens)) ||
+        (st = cell_card(&c, card, &es.gpu)) ||
+        (st = gpb__cell_number(&c, "gpus", gpus, NAN, &es.gpus)) ||
+        (st = gpb__cell_fraction(&c, "mfu", mfu, 0, GPB_FRAC_OPEN_LO,
+                                 &es.user_mfu_frac)) ||
+        (st = cell_options(&c, options, INTERVAL_OPTIONS,
+                           sizeof INTERVAL_OPTIONS /
+                               sizeof INTERVAL_OPTIONS[0],
+                           &o)))
+        return gpb__cell_end(&c, st, 0);
+    if (o.recompute != 0 && o.recompute != 1)
+        return gpb__cell_end(&c,
+                             gpb__cell_fail(&c, GPB_EINVAL,
+                                            "option recompute",
+                                            "expected 0 or 1, found %g",
+                                            o.recompute),
+                             0);
+    es.active_params = o.active_params;
+    es.seq_len = o.seq_len;
+    es.global_batch_tokens = o.global_batch_tokens;
+    es.recompute = (int)o.recompute;
+    if (o.precision >= 0)
+        es.precision = (gpb_precision)o.precision;
+    /* A price given is the call's currency and its one price; none is the
+       pricing rule, in US dollars. */
+    if (!gpb__cell_blank(price)) {
+        if ((st = gpb__cell_money(&c, "price", price, GPB_QTY_MONEY_PER_HOUR,
+                                  &p)) ||
+            (st = gpb__cell_money_finish(&c)))
+            return gpb__cell_end(&c, st, 0);
+        if (!(p > 0))
+            return gpb__cell_end(&c,
+                                 gpb__cell_fail(&c, GPB_EINVAL, "price",
+                                                "must be above 0"),
+                                 0);
+        es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = p;
+    }
+    gpb_plan_estimate est;
+    if ((st = gpb_plan_estimate_compute(&es, &est, &c.err)))
+        return gpb__cell_end(&c, st, 0);
+    st = interval_pick(&c, &est.interval, what, stat, &v);
+    return gpb__cell_end(&c, st, v);
 }
 
 double gpb_cells_gpu_field(const char *card, const char *field)

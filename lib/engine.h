@@ -52,7 +52,8 @@ typedef enum eng_kind {
     PK_RUN,       /* one training run */
     PK_CAPACITY,  /* one capacity workload */
     PK_SERVING,   /* the users: serving cost and revenue */
-    PK_FLEET      /* an owned fleet: its month */
+    PK_FLEET,     /* an owned fleet: its month */
+    PK_DATA       /* one item of data work */
 } eng_kind;
 
 #define ENG_PROC_INPUTS_MAX 48

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "gpubudget/compute.h"
+#include "gpubudget/finance.h"
 #include "gpubudget/risk.h"
 #include "formula.h"
 #include "internal.h"
@@ -52,6 +53,14 @@ typedef struct cap_st {
     gpb__rent_terms *rtl;
     int min_start, max_end, commit_max;
 } cap_st;
+
+/* Per-data-work arrays: each lane's work (the finance layer's figures),
+   its first month, and the month the runs it feeds may start. */
+typedef struct data_st {
+    gpb_data_work *w;
+    int *start, *ready;
+    int min_start, max_end; /* the block's first month, last paid + 1 */
+} data_st;
 
 typedef struct fleet_st {
     gpb__fleet_terms *t;
@@ -98,6 +107,7 @@ struct eng_block {
     double **fund_closed;
     int *fund_lo, *fund_hi; /* [round]: the block's earliest, latest month */
     fleet_st *fleet;
+    data_st *data;
     double **arena;        /* every allocation, to free */
     size_t n_arena, cap_arena;
     int oom;
@@ -220,6 +230,12 @@ eng_block *gpb__block_new(const eng_plan *p)
          k++) {
         b->fund_month[k] = arena(b, LANES * sizeof(int));
         b->fund_closed[k] = lanes(b);
+    }
+    b->data = arena(b, (s->n_data + 1) * sizeof *b->data);
+    for (size_t k = 0; b->data && k < s->n_data; k++) {
+        b->data[k].w = arena(b, LANES * sizeof *b->data[k].w);
+        b->data[k].start = arena(b, LANES * sizeof(int));
+        b->data[k].ready = arena(b, LANES * sizeof(int));
     }
     b->fleet = arena(b, (s->n_fleets + 1) * sizeof *b->fleet);
     for (size_t k = 0; b->fleet && k < s->n_fleets; k++) {
@@ -429,6 +445,75 @@ static gpb_status fail_input(const gpb_scenario *s, int idx, const char *what,
                         in ? in->path : "", "%s: %s", what, e->message);
 }
 
+/* Data work: each lane's cost and time from the finance layer, and the
+   month the runs it feeds may start (ceil(months) after it began). */
+static gpb_status init_data(eng_block *b, gpb_error *err)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const int H = p->H;
+    size_t nl = b->nl;
+    for (size_t k = 0; k < s->n_data; k++) {
+        const gpb__data *d = &s->data[k];
+        data_st *ds = &b->data[k];
+        const double *st = b->x[d->start_month], *units = b->x[d->units];
+        const double *cpr = col(b, d->cpu_price_per_hour, p->c0);
+        const double *gpr = col(b, d->gpu_price_per_hour, p->c0);
+        const double *cpus = col(b, d->cpus, p->c0);
+        const double *gpus = col(b, d->gpus, p->c0);
+        const double *lic = col(b, d->licensing, p->c0);
+        const double *lab = col(b, d->labels, p->c0);
+        const double *ppl = col(b, d->price_per_label, p->c0);
+        const double *rate = col(b, d->labels_per_annotator_per_day, p->c0);
+        const double *heads = col(b, d->annotators, p->c0);
+        const double *mm = col(b, d->min_months, p->c0);
+        ds->min_start = H;
+        ds->max_end = 0;
+        for (size_t i = 0; i < nl; i++) {
+            gpb_data_work_spec sp;
+            gpb_data_work_spec_default(&sp);
+            sp.units = units[i];
+            for (int j = 0; j < GPB__DATA_STAGES; j++) {
+                sp.cpu_hours_per_billion +=
+                    col(b, d->cpu_per_billion[j], p->c0)[i];
+                sp.gpu_hours_per_billion +=
+                    col(b, d->gpu_per_billion[j], p->c0)[i];
+            }
+            sp.cpu_price_per_hour = cpr[i];
+            sp.gpu_price_per_hour = gpr[i];
+            sp.cpus = cpus[i];
+            sp.gpus = gpus[i];
+            sp.licensing = lic[i];
+            sp.labels = lab[i];
+            sp.price_per_label = ppl[i];
+            sp.labels_per_annotator_per_day = rate[i];
+            sp.annotators = heads[i];
+            sp.min_months = mm[i];
+            gpb_error e;
+            if (gpb_data_work_compute(&sp, &ds->w[i], &e)) {
+                char kp[32];
+                snprintf(kp, sizeof kp, "data[%zu]", k);
+                return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
+                                    d->line, d->column, kp,
+                                    "path %llu: a sampled value makes the "
+                                    "data work '%s' undefined: %s",
+                                    (unsigned long long)(b->path0 + i),
+                                    d->name, e.message);
+            }
+            int m0 = month_of(st[i], H);
+            double wm = ceil(ds->w[i].months - 1e-9);
+            int span = (int)fmin(fmax(wm, 1.0), (double)H);
+            ds->start[i] = m0;
+            ds->ready[i] = (int)fmin((double)H, m0 + fmax(wm, 0.0));
+            if (m0 < ds->min_start)
+                ds->min_start = m0;
+            if (m0 + span > ds->max_end)
+                ds->max_end = m0 + span;
+        }
+    }
+    return GPB_OK;
+}
+
 static gpb_status init_runs(eng_block *b, gpb_error *err)
 {
     const eng_plan *p = b->p;
@@ -481,6 +566,11 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
             /* FLOPs the whole cluster does in a month of useful time. */
             r->mflops[i] = gpb__flops_of(gpus[i] * HM, r->peak[i], mfu[i]);
             r->start[i] = month_of(start[i], H);
+            /* A run fed by data work waits until the data are ready. */
+            for (size_t d = 0; d < s->n_data; d++)
+                if (s->data[d].feeds[k] &&
+                    b->data[d].ready[i] > r->start[i])
+                    r->start[i] = b->data[d].ready[i];
             r->finish[i] = H;
             r->progress[i] = r->done[i] = r->cost[i] = r->gpu_hours[i] =
                 r->months[i] = r->failures[i] = r->divergences[i] = 0;
@@ -821,6 +911,7 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
             cl[i] = q >= 1 || (q > 0 && gpb__u01_32(b->w[0][i]) < q);
         }
     }
+    GPB__TRY(init_data(b, err));
     GPB__TRY(init_runs(b, err));
     init_capacity(b);
     GPB__TRY(init_fleets(b, err));
@@ -899,6 +990,17 @@ static void k_other(eng_block *b, const eng_proc *pr, int m)
     b->booked[GPB_CAT_OTHER] = 1;
     for (size_t i = 0; i < b->nl; i++)
         flow[i] += m >= se[i] && m < se[LANES + i] ? pm[i] : 0.0;
+}
+
+static void k_data(eng_block *b, const eng_proc *pr, int m)
+{
+    const data_st *ds = &b->data[pr->index];
+    if (m < ds->min_start || m >= ds->max_end)
+        return;
+    double *flow = b->flow[GPB_CAT_DATA];
+    b->booked[GPB_CAT_DATA] = 1;
+    for (size_t i = 0; i < b->nl; i++)
+        flow[i] += gpb_data_work_month(&ds->w[i], m - ds->start[i]);
 }
 
 /* Draws a Poisson count of mean lam: by the run's table when its mean is
@@ -1285,6 +1387,9 @@ static void step(eng_block *b, const eng_proc *pr, int m)
     case PK_FLEET:
         k_fleet(b, pr, m);
         break;
+    case PK_DATA:
+        k_data(b, pr, m);
+        break;
     }
 }
 
@@ -1478,6 +1583,9 @@ static void finish(eng_block *b, double *const *out)
                nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_FLOPS, o), r->target, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_PEAK, o), r->peak, nl * sizeof(double));
+        double *stm = OUT(MK_RUN, GPB_RUN_START, o);
+        for (size_t i = 0; i < nl; i++)
+            stm[i] = r->start[i];
     }
     for (size_t k = 0; k < s->n_capacity; k++) {
         memcpy(OUT(MK_CAP, GPB_CAP_COST, (int)k), b->cap[k].cost,

@@ -176,6 +176,23 @@ static void build_procs(eng_plan *p)
         proc_input(pr, o->end_month);
         p->cat_used[GPB_CAT_OTHER] = 1;
     }
+    for (size_t k = 0; k < s->n_data; k++) {
+        const gpb__data *d = &s->data[k];
+        pr = proc_add(p, PK_DATA, (int)k, "data", d->name, GPB_CAT_DATA);
+        pr->stream = 0; /* draws nothing: its inputs are per path */
+        int in[] = {d->start_month, d->units, d->cpu_price_per_hour,
+                    d->gpu_price_per_hour, d->cpus, d->gpus, d->licensing,
+                    d->labels, d->price_per_label,
+                    d->labels_per_annotator_per_day, d->annotators,
+                    d->min_months};
+        for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+            proc_input(pr, in[i]);
+        for (int j = 0; j < GPB__DATA_STAGES; j++) {
+            proc_input(pr, d->cpu_per_billion[j]);
+            proc_input(pr, d->gpu_per_billion[j]);
+        }
+        p->cat_used[GPB_CAT_DATA] = 1;
+    }
     for (size_t k = 0; k < s->n_training; k++) {
         const gpb__training *t = &s->training[k];
         pr = proc_add(p, PK_RUN, (int)k, "training", t->name,
@@ -666,7 +683,7 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
     p->in_copula = calloc(n1, 1);
     p->money = calloc(n1, sizeof *p->money);
     p->procs = calloc(s->n_team + s->n_funding + s->n_other +
-                          s->n_training + s->n_capacity +
+                          s->n_training + s->n_capacity + s->n_data +
                           2 * s->n_fleets + 2,
                       sizeof *p->procs);
     p->fail_cdf = calloc(s->n_training + 1, sizeof *p->fail_cdf);

@@ -594,26 +594,50 @@ static double tcdf(const tpred *t, double ratio)
     return gsl_cdf_tdist_P((lr - t->mu) / t->scale, t->dof);
 }
 
+/* z of the 95% point of a standard normal: a lognormal90 range [lo, hi]
+   has log-sd log(hi / lo) / (2 · Z95). */
+#define Z95 1.6448536269514722
+
+/* Prices at the midpoints of K equal-probability cells of the price's
+   distribution: uniform on [lo, hi], or lognormal with lo and hi its 5%
+   and 95% points. */
+enum { K_PRICES = 256 };
+static void price_nodes(gpb_plan_price_shape shape, double lo, double hi,
+                        double *price)
+{
+    double mu = 0.5 * (log(lo) + log(hi)), sig = 0;
+    if (shape == GPB_PLAN_PRICE_LOGNORMAL90)
+        sig = (log(hi) - log(lo)) / (2 * Z95);
+    for (int k = 0; k < K_PRICES; k++) {
+        double p = (k + 0.5) / K_PRICES;
+        price[k] = shape == GPB_PLAN_PRICE_LOGNORMAL90
+                       ? exp(mu + sig * gsl_cdf_ugaussian_Pinv(p))
+                       : lo + (hi - lo) * p;
+    }
+}
+
 /*
- * The q-quantile of cost = H · price, H = h0 · ratio, price uniform on
- * [lo, hi] and independent: P(cost <= c) is the mean over the price of
- * P(ratio <= c / (h0 · price)), by the midpoint rule on 256 prices, and c
- * is found by bisection on log c. Exact when lo = hi.
+ * The q-quantile of cost = H · price, H = h0 · ratio, the price between lo
+ * and hi as shape says and independent: P(cost <= c) is the mean over the
+ * price of P(ratio <= c / (h0 · price)), by the midpoint rule on K_PRICES
+ * equal-probability prices, and c is found by bisection on log c. Exact
+ * when lo = hi.
  */
-static double cost_quantile(const tpred *t, double h0, double lo, double hi,
+static double cost_quantile(const tpred *t, double h0,
+                            gpb_plan_price_shape shape, double lo, double hi,
                             double q)
 {
     if (!(hi > lo))
         return h0 * tq(t, q) * lo;
-    enum { K = 256 };
-    double a = log(h0 * tq(t, 1e-6) * lo), b = log(h0 * tq(t, 1 - 1e-6) * hi);
+    double price[K_PRICES];
+    price_nodes(shape, lo, hi, price);
+    double a = log(h0 * tq(t, 1e-6) * price[0]);
+    double b = log(h0 * tq(t, 1 - 1e-6) * price[K_PRICES - 1]);
     for (int it = 0; it < 100 && b - a > 1e-12; it++) {
         double mid = 0.5 * (a + b), c = exp(mid), f = 0;
-        for (int k = 0; k < K; k++) {
-            double price = lo + (hi - lo) * (k + 0.5) / K;
-            f += tcdf(t, c / (h0 * price));
-        }
-        f /= K;
+        for (int k = 0; k < K_PRICES; k++)
+            f += tcdf(t, c / (h0 * price[k]));
+        f /= K_PRICES;
         if (f < q)
             a = mid;
         else
@@ -633,6 +657,7 @@ void gpb_plan_interval_spec_default(gpb_plan_interval_spec *spec)
     memset(spec, 0, sizeof *spec);
     spec->gpu = NULL;
     spec->newer_generation = -1;
+    spec->price_shape = GPB_PLAN_PRICE_LOGNORMAL90;
     spec->leave_out = -1;
 }
 
@@ -692,12 +717,29 @@ gpb_status gpb_plan_interval_compute(const gpb_plan_interval_spec *spec,
                          "spec.leave_out (%ld) must be -1 or a run index "
                          "below %zu",
                          spec->leave_out, N_RUNS);
+    gpb_plan_price_shape shape = spec->price_shape;
+    if (shape != GPB_PLAN_PRICE_LOGNORMAL90 &&
+        shape != GPB_PLAN_PRICE_UNIFORM)
+        return gpb__fail(err, GPB_EINVAL,
+                         "spec.price_shape (%d) is not a "
+                         "gpb_plan_price_shape",
+                         (int)shape);
     double lo = spec->price_low_per_gpu_hour;
     double hi = spec->price_high_per_gpu_hour;
     if (lo == 0 && hi == 0 && spec->gpu) {
-        lo = spec->gpu->rent_low_usd_per_hour;
-        hi = spec->gpu->rent_high_usd_per_hour;
+        /* The pricing rule, as `estimate` and `check` price a card. */
+        gpb_rent_rule rule;
+        if (gpb_hardware_gpu_rent_rule(spec->gpu, &rule, NULL) == GPB_OK) {
+            lo = rule.p5_usd_per_hour;
+            hi = rule.p95_usd_per_hour;
+            shape = GPB_PLAN_PRICE_LOGNORMAL90;
+        }
     }
+    if (shape == GPB_PLAN_PRICE_LOGNORMAL90 && hi > lo && !(lo > 0))
+        return gpb__fail(err, GPB_EINVAL,
+                         "spec.price_low_per_gpu_hour is 0: a lognormal "
+                         "price needs a positive low end (or use "
+                         "GPB_PLAN_PRICE_UNIFORM)");
     GPB__TRY(table_get(err));
 
     int narrowed = spec->user_mfu_frac > 0;
@@ -729,11 +771,15 @@ gpb_status gpb_plan_interval_compute(const gpb_plan_interval_spec *spec,
     o.mfu_frac.p95 = mfu0 / o.ratio.p5;
     o.price_low = lo;
     o.price_high = hi;
+    o.price_shape = shape;
     if (hi > 0) {
-        o.ideal_cost = h0 * 0.5 * (lo + hi);
-        o.cost.p5 = cost_quantile(&t, h0, lo, hi, 0.05);
-        o.cost.p50 = cost_quantile(&t, h0, lo, hi, 0.5);
-        o.cost.p95 = cost_quantile(&t, h0, lo, hi, 0.95);
+        /* At the price's median. */
+        o.ideal_cost = h0 * (shape == GPB_PLAN_PRICE_LOGNORMAL90
+                                 ? sqrt(lo * hi)
+                                 : 0.5 * (lo + hi));
+        o.cost.p5 = cost_quantile(&t, h0, shape, lo, hi, 0.05);
+        o.cost.p50 = cost_quantile(&t, h0, shape, lo, hi, 0.5);
+        o.cost.p95 = cost_quantile(&t, h0, shape, lo, hi, 0.95);
     } else {
         o.ideal_cost = o.cost.p5 = o.cost.p50 = o.cost.p95 = NAN;
     }
@@ -777,27 +823,55 @@ gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
 
 #define MFU_DIST_POINTS 199
 
-gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec, gpb_dist *out,
+gpb_status gpb_plan_result_mfu_for(const gpb_plan_result *r,
+                                   double flops_per_token, double *mfu_frac,
+                                   gpb_error *err)
+{
+    GPB__TRY(gpb__need_ptr(err, r, "r"));
+    GPB__TRY(gpb__need_ptr(err, mfu_frac, "mfu_frac"));
+    GPB__TRY(gpb__need_pos(err, flops_per_token, "flops_per_token"));
+    GPB__TRY(gpb__need_pos(err, r->model_flops, "r->model_flops"));
+    GPB__TRY(gpb__need_pos(err, r->global_batch_tokens,
+                           "r->global_batch_tokens"));
+    GPB__TRY(gpb__need_pos(err, r->mfu_frac, "r->mfu_frac"));
+    *mfu_frac = r->mfu_frac * flops_per_token /
+                (r->model_flops / r->global_batch_tokens);
+    return GPB_OK;
+}
+
+gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
+                             double flops_per_token, gpb_dist *out,
                              double *ideal_mfu_frac, gpb_error *err)
 {
     GPB__TRY(gpb__need_ptr(err, out, "out"));
     memset(out, 0, sizeof *out);
+    GPB__TRY(gpb__need_nonneg(err, flops_per_token, "flops_per_token"));
     gpb_plan_result r;
     GPB__TRY(gpb_plan_choose(spec, &r, err));
+    /* k restates an MFU of the plan's count in the caller's. */
+    double k = 1.0;
+    if (flops_per_token > 0) {
+        double m;
+        GPB__TRY(gpb_plan_result_mfu_for(&r, flops_per_token, &m, err));
+        k = m / r.mfu_frac;
+    }
     GPB__TRY(table_get(err));
     tpred t;
     GPB__TRY(fit_ratio(-1, newer_card(spec->gpu),
                        log10(spec->gpus / 1000.0), &t, err));
-    censor_at(&t, r.mfu_frac / fmax(r.mfu_frac, GPB_MFU_PUBLISHED_MAX));
+    /* Censored, as gpb_plan_interval_compute does, at the best published
+       MFU in the caller's count. */
+    double ideal = k * r.mfu_frac;
+    censor_at(&t, ideal / fmax(ideal, GPB_MFU_PUBLISHED_MAX));
     double v[MFU_DIST_POINTS];
     for (int i = 0; i < MFU_DIST_POINTS; i++) {
         double p = (i + 0.5) / MFU_DIST_POINTS;
         /* MFU falls as the ratio rises: the p-quantile of MFU is the
            (1-p)-quantile of the ratio. */
-        v[i] = r.mfu_frac / tq(&t, 1.0 - p);
+        v[i] = fmin(1.0, ideal / tq(&t, 1.0 - p));
     }
     GPB__TRY(gpb_dist_samples(v, MFU_DIST_POINTS, out, err));
     if (ideal_mfu_frac)
-        *ideal_mfu_frac = r.mfu_frac;
+        *ideal_mfu_frac = ideal;
     return GPB_OK;
 }

@@ -40,6 +40,7 @@
 
 #include "gpubudget/compute.h"
 #include "gpubudget/hardware.h"
+#include "gpubudget/plan.h"
 #include "scenario_read.h"
 
 /* The text of scenarios/qianka-month.yaml, generated at build time by
@@ -106,7 +107,8 @@ static const char *const TOP_KEYS[] = {
     "gpubudget",      "name",     "description", "currency", "exchange_rates",
     "horizon_months", "sources",  "claims",      "company",  "gpu_price_index",
     "team",           "training", "serving",     "revenue",  "other_costs",
-    "correlations",   "fleets",   "capacity",    "x-*",      NULL};
+    "correlations",   "fleets",   "capacity",    "data",     "x-*",
+    NULL};
 
 static void load_header(gpb__loader *L, const gpb__ynode *root)
 {
@@ -601,6 +603,90 @@ static void load_card(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     }
 }
 
+/* An input's point value: its median (a constant's value). */
+static double point(const gpb__loader *L, int i)
+{
+    return gpb_dist_quantile(&L->s->inputs[i].dist, 0.5);
+}
+
+/* 1 when node is the text `auto` (any case): `mfu: auto`. */
+static int is_auto(const gpb__ynode *n)
+{
+    return n && gpb__sc_is_text(n) && !gpb__strcasecmp(n->text, "auto");
+}
+
+/*
+ * mfu: auto (docs/scenario.md): the throughput model's prior for this run
+ * as its MFU's distribution (gpb_plan_mfu_dist), from the point values of
+ * the run's inputs: parameters, active parameters, card, precision, peak,
+ * GPUs (the median rounded to a whole number), and the shape when given
+ * (layers and d_model with heads of 128 dimensions, or 64 when d_model is
+ * not a multiple of 128, else the shape from the parameter count; context
+ * as the sequence length). The MFU is restated for the FLOPs the engine
+ * counts for the run (6·N·D, plus the attention term with a shape; 8·N·D
+ * with recompute), so that the run's time is the plan's. A problem is
+ * reported at training[i].mfu with the plan layer's message.
+ */
+static int load_mfu_auto(gpb__loader *L, const gpb__training *t,
+                         const gpb__ynode *node, const char *kp)
+{
+    if (!t->gpu || t->params == GPB__NONE || t->tokens == GPB__NONE ||
+        t->gpus == GPB__NONE)
+        return GPB__NONE; /* reported where it is missing */
+    gpb_plan_spec ps;
+    gpb_plan_spec_default(&ps);
+    ps.params = point(L, t->params);
+    if (t->active_params != GPB__NONE)
+        ps.active_params = point(L, t->active_params);
+    ps.gpu = t->gpu;
+    ps.precision = t->precision;
+    if (t->peak_tflops != GPB__NONE)
+        ps.peak_flop_per_s = point(L, t->peak_tflops) * 1e12;
+    ps.gpus = fmax(1.0, round(point(L, t->gpus)));
+    gpb_train_spec ts;
+    gpb_train_spec_default(&ts);
+    ts.params = ps.params;
+    ts.active_params = ps.active_params;
+    ts.tokens = point(L, t->tokens);
+    ts.recompute = (gpb_recompute)t->recompute;
+    if (t->n_layer != GPB__NONE) {
+        double l = round(point(L, t->n_layer));
+        double d = round(point(L, t->d_model));
+        ps.seq_len = round(point(L, t->n_ctx));
+        ts.n_layer = l;
+        ts.n_ctx = ps.seq_len;
+        ts.d_model = d;
+        double hd = fmod(d, 128) == 0 ? 128 : fmod(d, 64) == 0 ? 64 : 0;
+        if (hd > 0) {
+            ps.n_layer = l;
+            ps.d_model = d;
+            ps.n_head = d / hd;
+        }
+    }
+    if (ts.recompute == GPB_RECOMPUTE_FULL) {
+        ps.recompute_fixed = 1;
+        ps.recompute = GPB_RECOMPUTE_FULL;
+    }
+    gpb_error e;
+    memset(&e, 0, sizeof e);
+    double flops;
+    gpb_dist d;
+    gpb_status st = gpb_compute_train_flops_spec(&ts, &flops, &e);
+    if (st == GPB_OK)
+        st = gpb_plan_mfu_dist(&ps, flops / ts.tokens, &d, NULL, &e);
+    if (st != GPB_OK) {
+        if (st == GPB_ENOMEM)
+            L->nomem = 1;
+        else
+            gpb__sc_report(L, st, node, kp,
+                           "mfu: auto needs the throughput model to lay "
+                           "the run out, and it cannot: %s",
+                           e.message);
+        return GPB__NONE;
+    }
+    return gpb__sc_dist_input(L, kp, &d, GPB_QTY_NUMBER, node);
+}
+
 static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
                      const char *p)
 {
@@ -706,7 +792,10 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
     t->gpus = gpb__sc_input(L, m, p, "gpus", &sp_gpus, 1, NAN);
     t->start_month = gpb__sc_input(L, m, p, "start_month", &SP_MONTH, 0, 0.0);
 
-    if (gpb__sc_get(m, "mfu") || !t->gpu) {
+    if (is_auto(gpb__sc_get(m, "mfu"))) {
+        gpb__sc_path_key(kp, p, "mfu");
+        t->mfu = load_mfu_auto(L, t, gpb__sc_get(m, "mfu"), kp);
+    } else if (gpb__sc_get(m, "mfu") || !t->gpu) {
         t->mfu = gpb__sc_input(L, m, p, "mfu", &sp_mfu, 0, NAN);
     } else if (t->gpu->default_mfu > 0 && t->gpu->default_mfu <= 1) {
         gpb__sc_path_key(kp, p, "mfu");
@@ -1309,6 +1398,7 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     load_serving(L, root);
     load_revenue(L, root);
     load_other(L, root);
+    gpb__sc_load_data(L, root);
     load_correlations(L, root);
 }
 
@@ -1361,6 +1451,7 @@ void gpb_scenario_free(gpb_scenario *s)
         free(s->capacity[i].name);
     free(s->capacity);
     gpb__sc_free_fleets(s);
+    gpb__sc_free_data(s);
     for (size_t i = 0; i < s->n_other; i++)
         free(s->other[i].name);
     free(s->other);

@@ -75,6 +75,9 @@ static const struct {
     {"team", "max_count", "headcount cap"},
     {"team", "on_cost", "on-costs"},
     {"other_costs", "per_month", "cost per month"},
+    {"data", "months", "least months"},
+    {"data", "kept", "share kept"},
+    {"data", "count", "labels"},
     {"serving", "users", "users at start"},
     {"funding", "month", "closing month"},
     {"funding", "probability", "probability of closing"},
@@ -106,6 +109,7 @@ static const struct {
     {"failures", ""},
     {"financing", ""},
     {"rent_out", "rent-out"},
+    {"labels", ""},
     {"model", ""},
 };
 
@@ -232,6 +236,10 @@ static const char *item_name(const gpb_scenario *s, const step *st,
     if (at == 0 && key_is(k, "other_costs")) {
         *section = "other_costs";
         return i < s->n_other ? s->other[i].name : NULL;
+    }
+    if (at == 0 && key_is(k, "data")) {
+        *section = "data";
+        return i < s->n_data ? s->data[i].name : NULL;
     }
     if (at == 1 && key_is(&st[0], "company") && key_is(k, "funding")) {
         *section = "funding";

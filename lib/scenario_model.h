@@ -212,6 +212,30 @@ typedef struct gpb__other_cost {
     int end_month;   /* input or GPB__NONE */
 } gpb__other_cost;
 
+/*
+ * Data work (`data:`, scenario_data.c): a corpus prepared from
+ * start_month, costed by gpb_data_work_compute, booked as spend.data; the
+ * runs it feeds start no earlier than when it is done.
+ */
+enum { GPB__DATA_STAGES = 3 }; /* filtering, dedup, classification */
+typedef struct gpb__data {
+    char *name;
+    int start_month;  /* input */
+    int units;        /* input: raw tokens or documents processed */
+    int units_are_documents; /* 1: `documents`, 0: `tokens` */
+    int cpu_per_billion[GPB__DATA_STAGES]; /* inputs or GPB__NONE */
+    int gpu_per_billion[GPB__DATA_STAGES]; /* inputs or GPB__NONE */
+    int cpu_price_per_hour, gpu_price_per_hour; /* inputs or GPB__NONE */
+    int cpus, gpus;   /* inputs or GPB__NONE (not a limit) */
+    int kept;         /* input: share of the units kept */
+    int licensing;    /* input or GPB__NONE: money, once */
+    int labels, price_per_label, labels_per_annotator_per_day,
+        annotators;   /* inputs or GPB__NONE */
+    int min_months;   /* input or GPB__NONE */
+    unsigned char *feeds; /* n_training flags: the runs that wait for it */
+    int line, column;
+} gpb__data;
+
 typedef struct gpb__correlation {
     int a, b;    /* input indices */
     double rho;  /* Spearman rank correlation */
@@ -252,6 +276,7 @@ struct gpb_scenario {
     gpb__serving serving;
     gpb__revenue revenue;
     gpb__other_cost *other; size_t n_other;
+    gpb__data *data;        size_t n_data;
     gpb__correlation *correlations; size_t n_correlations;
 
     /* Warnings of the load (severity WARNING), in file order; NULL when

@@ -1498,6 +1498,13 @@ int gpb__sc_fixed(gpb__loader *L, const char *path, double v, gpb_qty_kind kind,
                      at ? at->column : 0, 0);
 }
 
+int gpb__sc_dist_input(gpb__loader *L, const char *path, gpb_dist *d,
+                       gpb_qty_kind kind, const gpb__ynode *at)
+{
+    return add_input(L, path, d, kind, GPB_CURRENCY_NONE, at ? at->line : 0,
+                     at ? at->column : 0, 0);
+}
+
 /*
  * The input under `key` of mapping m.
  *   required  1: report when absent

@@ -236,6 +236,12 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
 int gpb__sc_fixed(gpb__loader *L, const char *path, double v,
                   gpb_qty_kind kind, gpb_currency cur, const gpb__ynode *at);
 
+/* An input with distribution *d (taken over: freed on failure, zeroed on
+   success), of a kind that is not money, positioned at `at`. Returns its
+   index or GPB__NONE. */
+int gpb__sc_dist_input(gpb__loader *L, const char *path, gpb_dist *d,
+                       gpb_qty_kind kind, const gpb__ynode *at);
+
 /*
  * The input under `key` of mapping m, read with gpb__sc_value.
  *   required  1: report when absent
@@ -265,6 +271,12 @@ int gpb__sc_rent_price(gpb__loader *L, const gpb__ynode *m, const char *p,
 /* serving.model: serving priced from tokens and throughput. */
 void gpb__sc_load_serving_model(gpb__loader *L, gpb__serving *v,
                                 const gpb__ynode *m, const char *parent);
+
+/* --- data work (scenario_data.c) --- */
+
+/* data: after training (its runs: names the training runs). */
+void gpb__sc_load_data(gpb__loader *L, const gpb__ynode *root);
+void gpb__sc_free_data(gpb_scenario *s);
 
 /* --- what a loaded scenario keeps for its reports (scenario_label.c) --- */
 

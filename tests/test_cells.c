@@ -23,6 +23,7 @@
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
 #include "gpubudget/hardware.h"
+#include "gpubudget/plan.h"
 #include "gpubudget/scenario.h"
 #include "gpubudget/sim.h"
 #include "gpubudget/units.h"
@@ -89,7 +90,7 @@ static double peak_bf16(const char *card)
 
 /* Every function by its spreadsheet name, with its arguments from an
    array: the table-driven tests below leave each argument out in turn. */
-enum { MAXARG = 8 };
+enum { MAXARG = 9 };
 
 static double call_cells(const char *fn, const char *const a[MAXARG])
 {
@@ -105,6 +106,9 @@ static double call_cells(const char *fn, const char *const a[MAXARG])
     if (IS("GPB_TRAIN_COST"))
         return gpb_cells_train_cost(a[0], a[1], a[2], a[3], a[4], a[5],
                                     a[6]);
+    if (IS("GPB_TRAIN_INTERVAL"))
+        return gpb_cells_train_interval(a[0], a[1], a[2], a[3], a[4], a[5],
+                                        a[6], a[7], a[8]);
     if (IS("GPB_IMPLIED_MFU"))
         return gpb_cells_implied_mfu(a[0], a[1], a[2], a[3], a[4], a[5]);
     if (IS("GPB_IMPLIED_MFU_GPU_HOURS"))
@@ -216,6 +220,12 @@ START_TEST(blank_means_default)
          {"70B", "2T", "H100", "512", "0.35", "¥20/h", "fp8"},
          {"params", "tokens", "card", "gpus"},
          {[4] = "0.4", [6] = "bf16"}},
+        {"GPB_TRAIN_INTERVAL", 9,
+         {"cost", "p50", "70B", "2T", "H100", "512", "0.35", "¥20/h",
+          "precision=fp8"},
+         {"what", "stat", "params", "tokens", "card", "gpus"},
+         {[8] = "precision=bf16; seq_len=4096; global_batch_tokens=4194304; "
+                "recompute=0"}},
         {"GPB_IMPLIED_MFU", 6, {"70B", "2T", "H100", "512", "30", "fp8"},
          {"params", "tokens", "card", "gpus", "days"}, {[5] = "bf16"}},
         {"GPB_IMPLIED_MFU_GPU_HOURS", 5,
@@ -377,6 +387,92 @@ START_TEST(train_times_agree_at_the_edge)
         GPB_ERANGE, "training time in days overflows");
     bad(gpb_cells_train_days("70B", "2T", "H100", "0", "0.4", ""),
         GPB_EINVAL, "gpus");
+}
+END_TEST
+
+/*
+ * GPB_TRAIN_INTERVAL is gpb_plan_estimate_compute, quantity by quantity
+ * (the layer below), and its statistics are that interval's.
+ */
+START_TEST(train_interval_matches)
+{
+    gpb_plan_estimate_spec es;
+    gpb_plan_estimate_spec_default(&es);
+    es.params = 70e9;
+    es.tokens = 2e12;
+    es.gpu = gpu("H100");
+    es.gpus = 512;
+    gpb_plan_estimate o;
+    OK(gpb_plan_estimate_compute(&es, &o, NULL));
+    const gpb_plan_interval *iv = &o.interval;
+    const char *args[] = {"7E10", "2E12", "H100", "512"};
+#define IV(w, s)                                                            \
+    ok(gpb_cells_train_interval(w, s, args[0], args[1], args[2], args[3],  \
+                                NULL, NULL, NULL))
+    near(IV("mfu", "ideal"), o.model_mfu_frac);
+    near(IV("mfu", "p5"), iv->mfu_frac.p5);
+    near(IV("MFU", "median"), iv->mfu_frac.p50);
+    near(IV("gpu_hours", "p50"), iv->gpu_hours.p50);
+    near(IV("gpu_hours", "ideal"), iv->ideal_gpu_hours);
+    near(IV("days", "p95"), iv->days.p95);
+    near(IV("card_months", "P5"), iv->card_months.p5);
+    near(IV("cost", "p50"), iv->cost.p50);
+    near(IV("cost", "ideal"), iv->ideal_cost);
+    near(IV("ratio", "p95"), iv->ratio.p95);
+    near(IV("ratio", "ideal"), 1.0);
+#undef IV
+    /* The ideal GPU-hours at the ideal MFU are the point figure the other
+       training functions give at that MFU. */
+    char m[32];
+    snprintf(m, sizeof m, "%.17g", o.model_mfu_frac);
+    near(ok(gpb_cells_train_gpu_hours("7E10", "2E12", "H100", m, NULL)),
+         iv->ideal_gpu_hours);
+    /* A given MFU narrows; a price in yuan prices in yuan, at that price. */
+    es.user_mfu_frac = 0.4;
+    es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = 20;
+    OK(gpb_plan_estimate_compute(&es, &o, NULL));
+    near(ok(gpb_cells_train_interval("cost", "p95", "70B", "2T", "H100",
+                                     "512", "40%", "¥20/h", "")),
+         o.interval.cost.p95);
+    near(o.interval.cost.p95, 20 * o.interval.gpu_hours.p95);
+    /* Options reach the plan: 8·N·D with full recomputation. */
+    es.user_mfu_frac = 0;
+    es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = 0;
+    es.recompute = 1;
+    es.seq_len = 2048;
+    OK(gpb_plan_estimate_compute(&es, &o, NULL));
+    near(ok(gpb_cells_train_interval("gpu_hours", "p50", "70B", "2T", "H100",
+                                     "512", "", "",
+                                     "recompute=1; seq_len=2048")),
+         o.interval.gpu_hours.p50);
+
+    /* Errors name what is wrong. */
+    bad(gpb_cells_train_interval("flops", "p50", "70B", "2T", "H100", "512",
+                                 "", "", ""),
+        GPB_ENOTFOUND, "what: unknown quantity 'flops'");
+    bad(gpb_cells_train_interval("cost", "p99", "70B", "2T", "H100", "512",
+                                 "", "", ""),
+        GPB_ENOTFOUND, "stat: unknown statistic 'p99'");
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "A800", "512",
+                                 "", "", ""),
+        GPB_ENOTFOUND, "price: the catalog has no rental price");
+    ok(gpb_cells_train_interval("cost", "p50", "70B", "2T", "A800", "512",
+                                "", "¥12/h", ""));
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "H100", "512",
+                                 "40", "", ""),
+        GPB_ERANGE, "did you mean 40% = 0.40?");
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "H100", "512",
+                                 "", "$0/h", ""),
+        GPB_EINVAL, "price: must be above 0");
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "H100", "512",
+                                 "", "", "recompute=2"),
+        GPB_EINVAL, "option recompute");
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "H100", "512",
+                                 "", "", "seq=2048"),
+        GPB_ENOTFOUND, "unknown key 'seq'");
+    bad(gpb_cells_train_interval("cost", "p50", "70B", "2T", "V100", "512",
+                                 "", "", "precision=bf16"),
+        GPB_EUNSUPPORTED, "bf16");
 }
 END_TEST
 
@@ -1456,6 +1552,7 @@ static Suite *cells_suite(void)
     tcase_add_test(tc, train_flops_matches);
     tcase_add_test(tc, train_time_and_cost_match);
     tcase_add_test(tc, train_times_agree_at_the_edge);
+    tcase_add_test(tc, train_interval_matches);
     tcase_add_test(tc, implied_mfu_matches);
     tcase_add_test(tc, gpu_field_matches);
     tcase_add_test(tc, chinchilla_matches);

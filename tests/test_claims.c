@@ -739,6 +739,79 @@ static void recount_claim(const char *file, const gpb_scenario *s,
                   file, ci->id);
 }
 
+/* An uncertain input's per-path samples, in its own units. */
+static double *input_own(const gpb_scenario *s, const gpb_result *r,
+                         const char *path)
+{
+    size_t n = gpb_result_kept_paths(r);
+    for (size_t k = 0; k < gpb_result_input_count(r); k++)
+        if (!strcmp(gpb_result_input_path(r, k), path)) {
+            double *v = malloc(n * sizeof *v);
+            ck_assert_ptr_nonnull(v);
+            ck_assert_int_eq(gpb_result_input_samples_own(s, r, k, v, NULL),
+                             GPB_OK);
+            return v;
+        }
+    ck_abort_msg("no uncertain input %s", path);
+    return NULL;
+}
+
+/*
+ * C24: almost two years of data cleaning (scenarios/data-cleaning.yaml).
+ * On every path the run starts when the data are ready: ceil(months)
+ * with months = D/1e9 · (Σ cpu h/B) / (cpus · 730.5) + D/1e9 · (gpu h/B)
+ * / (gpus · 730.5), from that path's sampled inputs (the finance layer's
+ * formula, worked here by hand). The claim (22 months) is pessimistic:
+ * the processing takes months, not years. With 10,000 paths p must lie
+ * above 0.95 by more than 4 standard errors (p ≈ 0.999, SE ≈ 0.0003).
+ */
+START_TEST(test_known_c24_data_cleaning)
+{
+    gpb_scenario *s = load_file("data-cleaning.yaml");
+    gpb_result *r = test_run(s, 2000, 0, 2);
+    size_t n = gpb_result_kept_paths(r);
+    double *tok = input_own(s, r, "data[0].tokens");
+    double *f = input_own(s, r, "data[0].filtering.cpu_hours_per_billion");
+    double *dd = input_own(s, r, "data[0].dedup.cpu_hours_per_billion");
+    double *cl =
+        input_own(s, r, "data[0].classification.gpu_hours_per_billion");
+    double *cpus = input_own(s, r, "data[0].cpus");
+    double *gpus = input_own(s, r, "data[0].gpus");
+    const double *start;
+    ck_assert_int_eq(
+        gpb_result_samples(r, "training.pretrain.start_month", &start, NULL),
+        GPB_OK);
+    size_t delayed = 0;
+    for (size_t i = 0; i < n; i++) {
+        double b = tok[i] / 1e9;
+        double months = b * (f[i] + dd[i]) / (cpus[i] * 730.5) +
+                        b * cl[i] / (gpus[i] * 730.5);
+        double want = fmin(36, ceil(months - 1e-9));
+        ck_assert_msg(start[i] == want, "path %zu: start %g, want %g", i,
+                      start[i], want);
+        delayed += start[i] > 0;
+    }
+    ck_assert_uint_eq(delayed, n); /* every path waits for its data */
+    free(tok);
+    free(f);
+    free(dd);
+    free(cl);
+    free(cpus);
+    free(gpus);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+
+    gpb_claim_check c =
+        check_claim("data-cleaning.yaml", "C24-two-years-of-cleaning");
+    double se = sqrt(c.p_favourable * (1 - c.p_favourable) / 10000.0);
+    ck_assert_msg(c.p_favourable - 0.95 > 4 * fmax(se, 1e-4),
+                  "C24: p = %.5f", c.p_favourable);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_PESSIMISTIC);
+    ck_assert_rel(c.claimed, 22, EXACT);
+    ck_assert(c.p95 < 22);
+}
+END_TEST
+
 /* Every scenario of scenarios/ loads, runs, and gives each claim the p
    and the verdict its metric's values give. */
 START_TEST(test_all_scenarios)
@@ -749,7 +822,8 @@ START_TEST(test_all_scenarios)
         "qianka-month.yaml", "gpt3-run.yaml",     "fifty-million.yaml",
         "trendforce-a100.yaml", "caiyun.yaml",    "restarts.yaml",
         "chatgpt-serving.yaml", "openai-2022.yaml", "lightyear.yaml",
-        "vertical-3b5.yaml", "cost-decline.yaml", NULL};
+        "vertical-3b5.yaml", "cost-decline.yaml", "data-cleaning.yaml",
+        NULL};
     const char *root = getenv("GPB_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/scenarios", root ? root : "..");
@@ -1464,6 +1538,7 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_known_c3_consistent);
     tcase_add_test(tc, test_known_c2_rented_pessimistic);
     tcase_add_test(tc, test_known_c2_purchase_exact);
+    tcase_add_test(tc, test_known_c24_data_cleaning);
     tcase_add_test(tc, test_all_scenarios);
     suite_add_tcase(s, tc);
     tc = tcase_create("pitch");

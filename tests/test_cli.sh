@@ -170,5 +170,8 @@ contains out '"spec_source"' "catalog JSON has sources"
 # --- what if: --set, compare, sweep, goal seek, --given, the ledger ----------
 . "$ROOT/tests/test_cli_whatif.sh"
 
+# --- plan: layout, memory, step time, MFU, why, the interval -----------------
+. "$ROOT/tests/test_cli_plan.sh"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -790,6 +790,14 @@ END_TEST
     "  growth_volatility: 0.1\n  cost_per_user_per_month: \"$0.5\"\n"       \
     "revenue: {arpu_per_month: {uniform: [\"$2\", \"$6\"]},\n"              \
     "          paying_fraction: 0.1}\n"                                     \
+    "data:\n"                                                               \
+    "  - {name: web, tokens: {uniform: [\"5T\", \"20T\"]},\n"               \
+    "     dedup: {cpu_hours_per_billion: 30},\n"                            \
+    "     classification: {gpu_hours_per_billion: 0.4},\n"                  \
+    "     cpu_price_per_hour: \"$0.04\", gpu_price_per_hour: \"$2\",\n"      \
+    "     cpus: 500, gpus: 8, licensing: \"$200k\", runs: [pre],\n"         \
+    "     labels: {count: 20k, price_per_label: \"$1 to $3\",\n"            \
+    "              per_annotator_per_day: 100, annotators: 5}}\n"                  \
     "other_costs:\n"                                                        \
     "  - {name: office, per_month: \"¥200000\"}\n"                          \
     "  - {name: cloud, per_month: {uniform: [\"$20k\", \"$40k\"]},\n"       \

@@ -1064,6 +1064,93 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/*
+ * Data work by hand: 10T tokens (10,000 billion), 30 CPU core-hours and
+ * 0.4 GPU-hours per billion (docs/model.md's published figures), on 1,000
+ * cores and 8 GPUs: 300,000 core-hours (410.68 h of wall time, 0.56219
+ * months) and 4,000 GPU-hours (500 h, 0.68446 months): 1.24666 months of
+ * processing. 100,000 labels at $0.5 by 10 annotators at 200 a day:
+ * 50 working days = 50 / 21.7411 = 2.299795 months, the longest term.
+ * Cost: 300,000 · $0.05 + 4,000 · $2 + 100,000 · $0.5 + $1M licensing =
+ * $15,000 + $8,000 + $50,000 + $1M = $1,073,000. Paid: $1M + $73,000/3
+ * in the first month, $73,000/3 in the next two, nothing after.
+ */
+START_TEST(test_data_work)
+{
+    gpb_data_work_spec sp;
+    gpb_data_work_spec_default(&sp);
+    sp.units = 10e12;
+    sp.cpu_hours_per_billion = 30;
+    sp.gpu_hours_per_billion = 0.4;
+    sp.cpu_price_per_hour = 0.05;
+    sp.gpu_price_per_hour = 2;
+    sp.cpus = 1000;
+    sp.gpus = 8;
+    sp.licensing = 1e6;
+    sp.labels = 1e5;
+    sp.price_per_label = 0.5;
+    sp.labels_per_annotator_per_day = 200;
+    sp.annotators = 10;
+    gpb_data_work w;
+    ck_assert_int_eq(gpb_data_work_compute(&sp, &w, NULL), GPB_OK);
+    ck_assert_rel(w.cpu_hours, 3e5, EXACT);
+    ck_assert_rel(w.gpu_hours, 4e3, EXACT);
+    ck_assert_rel(w.processing_cost, 23000, EXACT);
+    ck_assert_rel(w.labels_cost, 50000, EXACT);
+    ck_assert_rel(w.total_cost, 1073000, EXACT);
+    ck_assert_rel(w.processing_months, 300.0 / 730.5 + 500.0 / 730.5, EXACT);
+    ck_assert_rel(w.labelling_months, 50 / (365.25 * 5 / 7 / 12), EXACT);
+    ck_assert_rel(w.months, w.labelling_months, EXACT);
+    ck_assert_abs(w.months, 2.299795, 1e-6);
+    ck_assert_rel(gpb_data_work_month(&w, 0), 1e6 + 73000.0 / 3, EXACT);
+    ck_assert_rel(gpb_data_work_month(&w, 2), 73000.0 / 3, EXACT);
+    ck_assert_rel(gpb_data_work_month(&w, 3), 0, EXACT);
+    ck_assert_rel(gpb_data_work_month(&w, -1), 0, EXACT);
+    double sum = 0;
+    for (int k = 0; k < 10; k++)
+        sum += gpb_data_work_month(&w, k);
+    ck_assert_rel(sum, w.total_cost, EXACT);
+    /* A floor on the time wins when it is longer; no resource means no
+       limit from that term; no work at all takes no time. */
+    sp.min_months = 22;
+    sp.cpus = 0;
+    ck_assert_int_eq(gpb_data_work_compute(&sp, &w, NULL), GPB_OK);
+    ck_assert_rel(w.months, 22, EXACT);
+    ck_assert_rel(w.processing_months, 500.0 / 730.5, EXACT);
+    ck_assert_rel(gpb_data_work_month(&w, 21), 73000.0 / 22, EXACT);
+    gpb_data_work_spec_default(&sp);
+    ck_assert_int_eq(gpb_data_work_compute(&sp, &w, NULL), GPB_OK);
+    ck_assert_rel(w.months, 0, EXACT);
+    ck_assert_rel(gpb_data_work_month(&w, 0), 0, EXACT);
+    gpb_data_work_spec_default(NULL);
+    ck_assert_rel(gpb_data_work_month(NULL, 0), 0, EXACT);
+}
+END_TEST
+
+START_TEST(test_data_work_invalid)
+{
+    gpb_data_work_spec sp;
+    gpb_data_work w;
+    gpb_error e;
+    ck_assert_int_eq(gpb_data_work_compute(NULL, &w, &e), GPB_EINVAL);
+    gpb_data_work_spec_default(&sp);
+    ck_assert_int_eq(gpb_data_work_compute(&sp, NULL, &e), GPB_EINVAL);
+    double *fields[] = {&sp.units, &sp.cpus, &sp.price_per_label,
+                        &sp.min_months};
+    const char *names[] = {"units", "cpus", "price_per_label", "min_months"};
+    for (size_t i = 0; i < 4; i++) {
+        const double bad[] = {-1, NAN, INFINITY};
+        for (size_t j = 0; j < 3; j++) {
+            gpb_data_work_spec_default(&sp);
+            *fields[i] = bad[j];
+            ck_assert_int_eq(gpb_data_work_compute(&sp, &w, &e), GPB_EINVAL);
+            ck_assert_msg(strstr(e.message, names[i]) != NULL, "%s",
+                          e.message);
+        }
+    }
+}
+END_TEST
+
 static Suite *finance_suite(void)
 {
     Suite *s = suite_create("finance");
@@ -1097,6 +1184,11 @@ static Suite *finance_suite(void)
     tcase_add_test(tc, test_rvb_invalid);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_defaults);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("data_work");
+    tcase_add_test(tc, test_data_work);
+    tcase_add_test(tc, test_data_work_invalid);
     suite_add_tcase(s, tc);
     return s;
 }

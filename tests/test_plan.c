@@ -709,13 +709,22 @@ START_TEST(test_interval_shape)
     ck_assert(o.gpu_hours.p5 >=
               is.flops / (is.peak_flop_per_s * GPB_MFU_PUBLISHED_MAX * 3600) *
                   (1 - 1e-12));
-    /* Cost: the catalog's H100 range, $2.69-6.88, uniform. Its median
-       lies between the GPU-hour median at the two ends. */
-    ck_assert(o.price_low == 2.69 && o.price_high == 6.88);
+    /* Cost: the pricing rule for the H100 (hardware.h): lognormal, median
+       the catalog's $3.99, 90% between $1.995 and $7.98. Its median lies
+       between the GPU-hour median at the two ends, and the ideal cost is
+       at the median price. */
+    ck_assert(o.price_low == 3.99 / 2 && o.price_high == 3.99 * 2);
+    ck_assert_int_eq(o.price_shape, GPB_PLAN_PRICE_LOGNORMAL90);
     ck_assert(o.cost.p5 < o.cost.p50 && o.cost.p50 < o.cost.p95);
-    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 2.69 &&
-              o.cost.p50 < o.gpu_hours.p50 * 6.88);
-    ck_assert_rel(o.ideal_cost, gh * (2.69 + 6.88) / 2, EXACT);
+    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 1.995 &&
+              o.cost.p50 < o.gpu_hours.p50 * 7.98);
+    ck_assert_rel(o.ideal_cost, gh * 3.99, 1e-12);
+    /* Two independent factors symmetric in logs (a t and a normal): the
+       cost's P50 would be the product of the medians, but the censoring
+       of the ratio at MFU 0.55 lifts the lowest GPU-hours, and with them
+       the cost's median, a little: at least the product, within 5%. */
+    ck_assert(o.cost.p50 >= o.gpu_hours.p50 * 3.99 * (1 - 1e-9));
+    ck_assert_rel(o.cost.p50, o.gpu_hours.p50 * 3.99, 0.05);
     ck_assert_int_eq(o.narrowed, 0);
     ck_assert_uint_eq((size_t)o.runs_used, gpb_plan_run_count());
     ck_assert(o.dof == o.runs_used - 3);
@@ -727,14 +736,33 @@ START_TEST(test_interval_shape)
     ck_assert_rel(o.cost.p95, 2 * o.gpu_hours.p95, EXACT);
 
     /* A range: each cost quantile lies strictly between the GPU-hour
-       quantile priced at the two ends of the range. */
+       quantile priced at the two ends of the range; the ideal cost is at
+       the median price, sqrt(1 · 3) for the lognormal, 2 uniform. */
     is.price_low_per_gpu_hour = 1;
     is.price_high_per_gpu_hour = 3;
+    for (int shape = 0; shape < 2; shape++) {
+        is.price_shape = (gpb_plan_price_shape)shape;
+        ck_assert_int_eq(gpb_plan_interval_compute(&is, &o, NULL), GPB_OK);
+        ck_assert_int_eq(o.price_shape, shape);
+        ck_assert(o.cost.p50 > o.gpu_hours.p50 * 1 &&
+                  o.cost.p50 < o.gpu_hours.p50 * 3);
+        ck_assert(o.cost.p5 > o.gpu_hours.p5 * 1 &&
+                  o.cost.p95 < o.gpu_hours.p95 * 3);
+        ck_assert_rel(o.ideal_cost,
+                      o.ideal_gpu_hours * (shape ? 2.0 : sqrt(3.0)), 1e-12);
+    }
+    /* The uniform's mass is nearer its ends than the lognormal90's, whose
+       5% tails lie outside [1, 3]: a wider spread of cost at the same
+       GPU-hours would need the uniform's tails; the lognormal's P95 is
+       the higher (its upper 5% lies above 3). */
+    gpb_plan_interval uni;
+    is.price_shape = GPB_PLAN_PRICE_UNIFORM;
+    ck_assert_int_eq(gpb_plan_interval_compute(&is, &uni, NULL), GPB_OK);
+    is.price_shape = GPB_PLAN_PRICE_LOGNORMAL90;
     ck_assert_int_eq(gpb_plan_interval_compute(&is, &o, NULL), GPB_OK);
-    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 1 &&
-              o.cost.p50 < o.gpu_hours.p50 * 3);
-    ck_assert(o.cost.p5 > o.gpu_hours.p5 * 1 &&
-              o.cost.p95 < o.gpu_hours.p95 * 3);
+    ck_assert(o.cost.p95 > uni.cost.p95 * 0.9);
+    ck_assert(o.cost.p50 < uni.cost.p50);
+    is.price_shape = GPB_PLAN_PRICE_LOGNORMAL90;
 
     /* No price anywhere: cost is NaN, the rest still there. */
     is.price_low_per_gpu_hour = is.price_high_per_gpu_hour = 0;
@@ -776,7 +804,7 @@ START_TEST(test_mfu_dist)
     gpb_dist d;
     double ideal;
     gpb_error e;
-    ck_assert_msg(gpb_plan_mfu_dist(&s, &d, &ideal, &e) == GPB_OK, "%s",
+    ck_assert_msg(gpb_plan_mfu_dist(&s, 0, &d, &ideal, &e) == GPB_OK, "%s",
                   e.message);
     ck_assert_int_eq(d.kind, GPB_DIST_SAMPLES);
     ck_assert_uint_eq(d.n, 199);
@@ -795,14 +823,148 @@ START_TEST(test_mfu_dist)
     for (size_t i = 0; i < d.n; i++)
         ck_assert(d.data[i] > 0 && d.data[i] <= GPB_MFU_PUBLISHED_MAX +
                                                    1e-12);
+    /* In another count of the work: 6·N per token, without the attention
+       term the plan counts (6 · 70e9 against the plan's model FLOPs per
+       token), the ideal and every value below the censoring point scale
+       by the same k. The censoring is at 0.55 in the new count: values
+       censored in the plan's count lie between 0.55·k and 0.55. */
+    double k = 6 * 70e9 / (r.model_flops / r.global_batch_tokens);
+    ck_assert(k < 1 && k > 0.9);
+    gpb_dist d6;
+    double ideal6, m6;
+    ck_assert_int_eq(gpb_plan_mfu_dist(&s, 6 * 70e9, &d6, &ideal6, NULL),
+                     GPB_OK);
+    ck_assert_rel(ideal6, k * ideal, 1e-12);
+    ck_assert_int_eq(gpb_plan_result_mfu_for(&r, 6 * 70e9, &m6, NULL),
+                     GPB_OK);
+    ck_assert_rel(m6, ideal6, 1e-12);
+    for (size_t i = 0; i < d.n; i++) {
+        if (d.data[i] < GPB_MFU_PUBLISHED_MAX * (1 - 1e-12))
+            ck_assert_rel(d6.data[i], k * d.data[i], 1e-12);
+        else
+            ck_assert(d6.data[i] >= k * GPB_MFU_PUBLISHED_MAX * (1 - 1e-12) &&
+                      d6.data[i] <= GPB_MFU_PUBLISHED_MAX * (1 + 1e-12));
+    }
+    ck_assert_rel(d6.data[d6.n - 1], GPB_MFU_PUBLISHED_MAX, 1e-12);
+    gpb_dist_free(&d6);
+    /* A count far above the plan's is capped at 1. */
+    ck_assert_int_eq(gpb_plan_mfu_dist(&s, 3 * r.model_flops /
+                                               r.global_batch_tokens,
+                                       &d6, NULL, NULL),
+                     GPB_OK);
+    ck_assert(d6.data[d6.n - 1] == 1.0);
+    gpb_dist_free(&d6);
     gpb_dist_free(&d);
 
     /* A failure leaves *out zeroed. */
+    ck_assert_fail(gpb_plan_mfu_dist(&s, -1, &d, NULL, err), GPB_EINVAL,
+                   "flops_per_token");
+    ck_assert_int_eq(d.kind, GPB_DIST_NONE);
+    ck_assert_fail(gpb_plan_result_mfu_for(&r, 0, &m6, err), GPB_EINVAL,
+                   "flops_per_token");
+    ck_assert_fail(gpb_plan_result_mfu_for(NULL, 1, &m6, err), GPB_EINVAL,
+                   "r");
     s.gpus = 0;
-    ck_assert_fail(gpb_plan_mfu_dist(&s, &d, NULL, err), GPB_EINVAL,
+    ck_assert_fail(gpb_plan_mfu_dist(&s, 0, &d, NULL, err), GPB_EINVAL,
                    "spec.gpus");
     ck_assert_int_eq(d.kind, GPB_DIST_NONE);
-    ck_assert_fail(gpb_plan_mfu_dist(&s, NULL, NULL, err), GPB_EINVAL, "out");
+    ck_assert_fail(gpb_plan_mfu_dist(&s, 0, NULL, NULL, err), GPB_EINVAL,
+                   "out");
+}
+END_TEST
+
+/*
+ * The estimate of a run (gpb_plan_estimate_compute), as `estimate` and the
+ * cells give it. 70B on 2T tokens on 512 H100s: 6 · 70e9 · 2e12 = 8.4e23
+ * FLOPs; the plan's MFU restated for 6·N a token (the plan counts 6·N plus
+ * attention: 68 layers of 9216 at 4,096 tokens, 435,401,484,288 a token).
+ */
+START_TEST(test_estimate)
+{
+    gpb_plan_estimate_spec es;
+    gpb_plan_estimate_spec_default(&es);
+    ck_assert_int_eq(es.precision, GPB_PLAN_PRECISION_DEFAULT);
+    es.params = 70e9;
+    es.tokens = 2e12;
+    es.gpu = card("H100");
+    es.gpus = 512;
+    gpb_plan_estimate o;
+    gpb_error e;
+    ck_assert_msg(gpb_plan_estimate_compute(&es, &o, &e) == GPB_OK, "%s",
+                  e.message);
+    ck_assert_int_eq(o.planned, 1);
+    ck_assert_rel(o.flops, 8.4e23, EXACT);
+    ck_assert_int_eq(o.precision, GPB_PREC_BF16);
+    ck_assert_rel(o.plan.model_flops / o.plan.global_batch_tokens,
+                  435401484288.0, 1e-12);
+    ck_assert_rel(o.model_mfu_frac,
+                  o.plan.mfu_frac * 4.2e11 / 435401484288.0, 1e-12);
+    /* The GPU-hours are the plan's: its step time over the tokens. */
+    ck_assert_rel(o.interval.ideal_gpu_hours,
+                  2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
+    ck_assert_int_eq(o.interval.narrowed, 0);
+    ck_assert_rel(o.interval.price_low, 3.99 / 2, EXACT);
+
+    /* 8·N·D with full recomputation fixed in the plan. */
+    es.recompute = 1;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_rel(o.flops, 8 * 70e9 * 2e12, EXACT);
+    ck_assert_int_eq(o.plan.layout.recompute, GPB_RECOMPUTE_FULL);
+    ck_assert_rel(o.interval.ideal_gpu_hours,
+                  2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
+    es.recompute = 0;
+
+    /* A given MFU narrows the interval and is its ideal. */
+    es.user_mfu_frac = 0.4;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.interval.narrowed, 1);
+    ck_assert_rel(o.interval.ideal_mfu_frac, 0.4, EXACT);
+    es.user_mfu_frac = 0;
+
+    /* 70B's 1.12 TB of model states on 8 H100s: the model cannot lay it
+       out; the card's default (0.40) narrows the interval instead. */
+    es.gpus = 8;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.planned, 0);
+    ck_assert_ptr_nonnull(strstr(o.why.message, "no layout fits"));
+    ck_assert_rel(o.model_mfu_frac, 0.40, EXACT);
+    ck_assert_int_eq(o.interval.narrowed, 1);
+    ck_assert_rel(o.interval.ideal_mfu_frac, 0.40, EXACT);
+    /* So does a GPU count that is not whole. */
+    es.gpus = 511.5;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_int_eq(o.planned, 0);
+    es.gpus = 512;
+
+    /* One price: cost is GPU-hours times it. */
+    es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = 2;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_rel(o.interval.cost.p50, 2 * o.interval.gpu_hours.p50, EXACT);
+
+    /* Invalid specs. */
+    gpb_plan_estimate_spec_default(NULL);
+    ck_assert_fail(gpb_plan_estimate_compute(NULL, &o, err), GPB_EINVAL,
+                   "spec");
+    ck_assert_fail(gpb_plan_estimate_compute(&es, NULL, err), GPB_EINVAL,
+                   "out");
+    es.tokens = 0;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.tokens");
+    es.tokens = 2e12;
+    es.gpus = 0;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.gpus");
+    es.gpus = 512;
+    es.user_mfu_frac = 1.5;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_ERANGE,
+                   "spec.user_mfu_frac");
+    es.user_mfu_frac = 0;
+    es.gpu = NULL;
+    ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
+                   "spec.gpu");
+    es.gpu = card("V100");
+    es.precision = GPB_PREC_BF16;
+    ck_assert_int_ne(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
 }
 END_TEST
 
@@ -844,6 +1006,15 @@ START_TEST(test_interval_invalid)
     is.price_high_per_gpu_hour = 2;
     ck_assert_fail(gpb_plan_interval_compute(&is, &o, err), GPB_EINVAL,
                    "spec.price_low_per_gpu_hour");
+    /* A lognormal from 0 has no log; a uniform from 0 is fine. */
+    is.price_low_per_gpu_hour = 0;
+    ck_assert_fail(gpb_plan_interval_compute(&is, &o, err), GPB_EINVAL,
+                   "GPB_PLAN_PRICE_UNIFORM");
+    is.price_shape = GPB_PLAN_PRICE_UNIFORM;
+    ck_assert_int_eq(gpb_plan_interval_compute(&is, &o, NULL), GPB_OK);
+    is.price_shape = (gpb_plan_price_shape)2;
+    ck_assert_fail(gpb_plan_interval_compute(&is, &o, err), GPB_EINVAL,
+                   "spec.price_shape");
     spec_70b_h100(&is, &r);
     is.gpu = NULL;
     ck_assert_fail(gpb_plan_interval_compute(&is, &o, err), GPB_EINVAL,
@@ -890,6 +1061,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_interval_shape);
     tcase_add_test(tc, test_user_mfu_narrows);
     tcase_add_test(tc, test_mfu_dist);
+    tcase_add_test(tc, test_estimate);
     tcase_add_test(tc, test_interval_invalid);
     suite_add_tcase(s, tc);
     return s;

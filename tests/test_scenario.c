@@ -23,6 +23,7 @@
 #include "test_fixture.h"
 #include "gpubudget/compute.h"
 #include "gpubudget/hardware.h"
+#include "gpubudget/plan.h"
 #include "gpubudget/scenario.h"
 #include "scenario_model.h"
 #include "scenario_read.h"
@@ -1332,6 +1333,42 @@ START_TEST(enough_fixtures)
 }
 END_TEST
 
+/*
+ * mfu: auto is the throughput model's prior (gpb_plan_mfu_dist) for the
+ * run as written, restated for the engine's count of its work (6·N per
+ * token without a shape): the loaded input is that distribution, point
+ * for point, and it is uncertain.
+ */
+START_TEST(mfu_auto_is_the_plan_prior)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: t\ntraining:\n"
+        "  - {name: pre, params: 70B, tokens: 2T, gpu: H100, gpus: 512,\n"
+        "     mfu: auto}\n");
+    long i = gpb_scenario_input_find(s, "training[0].mfu");
+    ck_assert_int_ge(i, 0);
+    ck_assert(gpb_scenario_input_is_uncertain(s, (size_t)i));
+    const gpb_dist *got = gpb_scenario_input_dist(s, (size_t)i);
+    gpb_plan_spec ps;
+    gpb_plan_spec_default(&ps);
+    ps.params = 70e9;
+    ck_assert_int_eq(gpb_hardware_gpu_find("H100", &ps.gpu, NULL), GPB_OK);
+    ps.gpus = 512;
+    gpb_dist want;
+    double ideal;
+    ck_assert_int_eq(gpb_plan_mfu_dist(&ps, 6 * 70e9, &want, &ideal, NULL),
+                     GPB_OK);
+    ck_assert_int_eq(got->kind, want.kind);
+    ck_assert_uint_eq(got->n, want.n);
+    for (size_t k = 0; k < want.n; k++)
+        ck_assert_double_eq(got->data[k], want.data[k]);
+    /* Published runs reach less than the ideal: the median is below it. */
+    ck_assert(gpb_dist_quantile(got, 0.5) < ideal);
+    gpb_dist_free(&want);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -1349,6 +1386,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, aliases_within_budget_are_expanded);
     tcase_add_test(tc, free_keys_hold_anchors);
     tcase_add_test(tc, own_peak_allows_a_precision_the_catalog_lacks);
+    tcase_add_test(tc, mfu_auto_is_the_plan_prior);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

@@ -86,6 +86,23 @@ void cli_wrap(int indent, const char *text);
 void cli_wrapf(int indent, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The interval of a training estimate (cli_interval.c), as `estimate` and
+ * `plan` give it. price_origin says where the price came from ("given",
+ * "the catalog's pricing rule"). cli_interval_json returns a new
+ * reference; cli_interval_table prints P5, P50, P95 and ideal of MFU,
+ * GPU-hours, card-months, days and (with a price) cost, indented;
+ * cli_interval_basis prints what the interval rests on after label,
+ * wrapped at indent; mfu_words names a narrowing MFU ("your MFU").
+ */
+json_t *cli_interval_json(const gpb_plan_interval *iv, gpb_currency cur,
+                          const char *price_origin);
+void cli_interval_table(const gpb_plan_interval *iv, gpb_currency cur,
+                        int indent);
+void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,
+                        const char *price_origin, const char *mfu_words,
+                        int indent, const char *label);
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_check(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
@@ -98,6 +115,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 /*
  * Writes text to path whole or not at all: to a temporary file in the same

@@ -34,6 +34,22 @@
      "'company.funding[0].probability=0' (repeatable; values in units or "   \
      "as a distribution; docs/scenario.md)",                                  \
      NULL, 0}
+/* A training run's model and card, as estimate and plan take them. */
+#define ROW_PARAMS(cmd)                                                       \
+    {cmd, CLI_KEY_PARAMS, 0, "N",                                             \
+     "parameters, e.g. 70B (all of them; for a mixture of experts see "       \
+     "--active-params)",                                                      \
+     CLI_REQUIRED, 0}
+#define ROW_CARD(cmd)                                                         \
+    {cmd, CLI_KEY_GPU, 0, "CARD",                                             \
+     "the card, by its catalog name or an alias, e.g. H100 (gpubudget gpus "  \
+     "lists them)",                                                           \
+     CLI_REQUIRED, 0}
+#define ROW_PRECISION(cmd)                                                    \
+    {cmd, CLI_KEY_PRECISION, 0, "P",                                          \
+     "the arithmetic the peak throughput is read at: fp32, tf32, bf16, fp16 " \
+     "or fp8",                                                                \
+     "bf16, or fp16 on cards without bf16", 0}
 
 const cli_option cli_options[] = {
     /* ---- every command, and gpubudget itself ---- */
@@ -43,29 +59,24 @@ const cli_option cli_options[] = {
      "print the version and exit", NULL, 0},
 
     /* ---- estimate ---- */
-    {CLI_CMD_ESTIMATE, CLI_KEY_PARAMS, 0, "N",
-     "parameters, e.g. 70B (all of them; for a mixture of experts see "
-     "--active-params)",
-     CLI_REQUIRED, 0},
+    ROW_PARAMS(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_TOKENS, 0, "D", "training tokens, e.g. 2T",
      CLI_REQUIRED, 0},
-    {CLI_CMD_ESTIMATE, CLI_KEY_GPU, 0, "CARD",
-     "the card, by its catalog name or an alias, e.g. H100 (gpubudget gpus "
-     "lists them)",
-     CLI_REQUIRED, 0},
+    ROW_CARD(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_GPUS, 0, "G",
      "GPUs in the run, e.g. 512 or 16k", CLI_REQUIRED, 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_MFU, 0, "F",
-     "model FLOPs utilisation in (0, 1], e.g. 0.4 or 40%; not with --days",
-     "the card's, from the catalog", 0},
+     "a steady-state model FLOPs utilisation you vouch for, in (0, 1], e.g. "
+     "0.4 or 40%: the point figures use it and the interval narrows to the "
+     "gap between a steady state and a whole run; not with --days",
+     "the throughput model's, as gpubudget plan gives it; the card's catalog "
+     "figure where the model cannot lay the run out",
+     0},
     {CLI_CMD_ESTIMATE, CLI_KEY_DAYS, 0, "T",
      "a claimed wall-clock duration (days, or '3 weeks', '720h'): prints the "
      "MFU the claim implies instead of the time",
      NULL, 0},
-    {CLI_CMD_ESTIMATE, CLI_KEY_PRECISION, 0, "P",
-     "the arithmetic the peak throughput is read at: fp32, tf32, bf16, fp16 "
-     "or fp8",
-     "bf16, or fp16 on cards without bf16", 0},
+    ROW_PRECISION(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_PRICE, 0, "P",
      "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (money in CNY "
      "gives costs in CNY); needed for cards the catalog has no price for",
@@ -79,6 +90,81 @@ const cli_option cli_options[] = {
      NULL, 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_JSON, 0, NULL,
      "print every figure as JSON, with its source", NULL, 0},
+
+    /* ---- plan ---- */
+    ROW_PARAMS(CLI_CMD_PLAN),
+    ROW_CARD(CLI_CMD_PLAN),
+    {CLI_CMD_PLAN, CLI_KEY_GPUS, 0, "G",
+     "GPUs in the run, a whole number, e.g. 512 or 16k", CLI_REQUIRED, 0},
+    {CLI_CMD_PLAN, CLI_KEY_SEQ, 0, "S", "tokens per sequence", NULL,
+     GPB_PLAN_SEQ_LEN_DEFAULT},
+    {CLI_CMD_PLAN, CLI_KEY_GLOBAL_BATCH, 0, "B",
+     "tokens per optimizer step, e.g. 4M; rounded to whole micro-batches "
+     "of whole sequences",
+     "4M (4,194,304), Llama 2's", 0},
+    {CLI_CMD_PLAN, CLI_KEY_TOKENS, 0, "D",
+     "training tokens, for the totals over the run, e.g. 2T",
+     "20 per active parameter, the Chinchilla rule", 0},
+    {CLI_CMD_PLAN, CLI_KEY_ACTIVE_PARAMS, 0, "N",
+     "mixture of experts: parameters each token uses", "dense", 0},
+    {CLI_CMD_PLAN, CLI_KEY_EXPERTS, 0, "E",
+     "mixture of experts: experts per layer (needs --active-params)",
+     "dense", 0},
+    {CLI_CMD_PLAN, CLI_KEY_TOP_K, 0, "K",
+     "mixture of experts: experts each token is routed to", NULL,
+     GPB_PLAN_MOE_TOP_K_DEFAULT},
+    {CLI_CMD_PLAN, CLI_KEY_LAYERS, 0, "L",
+     "the shape: layers (with --d-model and --heads, all three)",
+     "from the parameter count and published aspect ratios", 0},
+    {CLI_CMD_PLAN, CLI_KEY_D_MODEL, 0, "H",
+     "the shape: width, a multiple of --heads",
+     "from the parameter count", 0},
+    {CLI_CMD_PLAN, CLI_KEY_HEADS, 0, "A", "the shape: attention heads",
+     "from the parameter count", 0},
+    {CLI_CMD_PLAN, CLI_KEY_VOCAB, 0, "V", "vocabulary size", NULL,
+     GPB_PLAN_VOCAB_DEFAULT},
+    ROW_PRECISION(CLI_CMD_PLAN),
+    {CLI_CMD_PLAN, CLI_KEY_TP, 0, "N",
+     "fix the tensor-parallel degree (a power of two within a server)",
+     "searched", 0},
+    {CLI_CMD_PLAN, CLI_KEY_PP, 0, "N", "fix the pipeline-parallel degree",
+     "searched", 0},
+    {CLI_CMD_PLAN, CLI_KEY_MICRO_BATCH, 0, "N",
+     "fix the sequences per micro-batch", "searched", 0},
+    {CLI_CMD_PLAN, CLI_KEY_INTERLEAVE, 0, "N",
+     "fix the model chunks per pipeline stage (interleaved 1F1B)",
+     "searched: 1, 2 or 4", 0},
+    {CLI_CMD_PLAN, CLI_KEY_RECOMPUTE, 0, "MODE",
+     "fix activation recomputation: none, selective or full", "searched",
+     0},
+    {CLI_CMD_PLAN, CLI_KEY_ZERO, 0, "N",
+     "fix the ZeRO stage, 0 to 3 (1: optimizer states sharded, 3: "
+     "weights too)",
+     "1 or 3, searched", 0},
+    {CLI_CMD_PLAN, CLI_KEY_SOFTWARE, 0, "S",
+     "modern (sequence parallelism, FlashAttention, overlapped gradient "
+     "reduction) or megatron-2021 (as benchmarked by Narayanan et al.)",
+     "modern", 0},
+    {CLI_CMD_PLAN, CLI_KEY_GPUS_PER_NODE, 0, "N",
+     "GPUs per server, which share its NVLink or other scale-up fabric",
+     "the catalog's", 0},
+    {CLI_CMD_PLAN, CLI_KEY_INTRA_NODE_BW, 0, "B",
+     "bandwidth within a server, bytes/s per GPU each way, e.g. 450e9",
+     "the catalog's", 0},
+    {CLI_CMD_PLAN, CLI_KEY_INTER_NODE_BW, 0, "B",
+     "network bandwidth between servers, bytes/s per GPU each way, e.g. "
+     "50e9",
+     "the catalog's", 0},
+    {CLI_CMD_PLAN, CLI_KEY_MFU, 0, "F",
+     "a steady-state MFU you vouch for, e.g. 0.4 or 40%: the interval then "
+     "holds only the gap between a run's steady state and its whole length",
+     "the model's", 0},
+    {CLI_CMD_PLAN, CLI_KEY_PRICE, 0, "P",
+     "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (money in CNY "
+     "gives costs in CNY)",
+     "the catalog's pricing rule", 0},
+    {CLI_CMD_PLAN, CLI_KEY_JSON, 0, NULL,
+     "print the layout, every term and the interval as JSON", NULL, 0},
 
     /* ---- rent-vs-buy ---- */
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPU, 0, "CARD",
@@ -413,6 +499,12 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
             "days, whether the model's training state fits in the GPUs' "
             "memory, the rental cost, and the Chinchilla-optimal split of "
             "that compute.\n\n"
+            "The MFU is the throughput model's for this model on this "
+            "cluster (gpubudget plan), and those figures are the 'ideal'. "
+            "Beside them come P5, P50 (the 'realistic') and P95 of MFU, "
+            "GPU-hours, card-months, days and cost from how far published "
+            "runs fell short of the model, with rent priced by the catalog's "
+            "pricing rule; --mfu narrows the interval.\n\n"
             "Given --days instead of --mfu, it prints the model FLOPs "
             "utilisation the claimed duration implies, and says when that "
             "is beyond published large runs (0.30-0.55) or beyond the "
@@ -424,6 +516,28 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
             "    --gpus 512 --days 30        # the MFU a 30-day claim needs\n"
             "gpubudget estimate --params 13B --tokens 2T --gpu A800 \\\n"
             "    --gpus 256 --price ¥12/h    # a card without a catalog price",
+    },
+    [CLI_CMD_PLAN] = {
+        .usage = "--params N --gpu CARD --gpus G [--seq S] [--tokens D] "
+                 "[options]",
+        .text =
+            "Lays a model out on a cluster: searches tensor, pipeline and "
+            "data parallel degrees, micro-batch, activation recomputation "
+            "and ZeRO stage for the fastest layout that fits in memory, and "
+            "prints it with the memory per GPU, the step time term by term, "
+            "the model FLOPs utilisation (MFU) it reaches and the term that "
+            "bounds it (docs/model.md, \"Plan\").\n\n"
+            "Over the run's tokens it then gives P5, P50 and P95 of MFU, "
+            "GPU-hours, days, card-months and cost from how far published "
+            "runs fell short of such a model, beside the model's own "
+            "\"ideal\" figures; --mfu narrows the interval. 'gpubudget "
+            "estimate' uses the same model for its default MFU.",
+        .examples =
+            "gpubudget plan --params 70B --gpu H100 --gpus 512\n"
+            "gpubudget plan --params 7B --gpu A100-80GB --gpus 64 --seq 2048 "
+            "\\\n    --global-batch 4M --tokens 1T --json\n"
+            "gpubudget plan --params 175B --gpu A100-80GB --gpus 1024 \\\n"
+            "    --software megatron-2021 --tp 8 --pp 16   # a fixed layout",
     },
     [CLI_CMD_RENT_VS_BUY] = {
         .usage = "--gpu CARD --gpus G --months T [options]\n"

@@ -17,7 +17,10 @@
    X(ID, name, entry point, one-line summary). */
 #define CLI_COMMAND_MAP(X)                                                    \
     X(ESTIMATE, "estimate", cmd_estimate,                                     \
-      "FLOPs, GPU-hours, card-months, days and cost of one training run")     \
+      "FLOPs, GPU-hours, card-months, days and cost of a training run, "      \
+      "P5-P95")                                                               \
+    X(PLAN, "plan", cmd_plan,                                                 \
+      "parallel layout, step time, MFU and memory of a model on a cluster")   \
     X(RENT_VS_BUY, "rent-vs-buy", cmd_rent_vs_buy,                            \
       "rent or buy GPUs: monthly cash, NPVs and break-even points")           \
     X(INIT, "init", cmd_init, "write a commented starting scenario")          \
@@ -57,19 +60,27 @@ typedef enum cli_command {
     X(CONFIDENCE, "confidence")                                               \
     X(CSV, "csv")                                                             \
     X(CURRENCY, "currency")                                                   \
+    X(D_MODEL, "d-model")                                                     \
     X(DAYS, "days")                                                           \
     X(DEPRECIATION, "depreciation")                                           \
     X(DISCOUNT_RATE, "discount-rate")                                         \
+    X(EXPERTS, "experts")                                                     \
     X(FINANCING, "financing")                                                 \
     X(FORCE, "force")                                                         \
     X(GIVEN, "given")                                                         \
+    X(GLOBAL_BATCH, "global-batch")                                           \
     X(GPU, "gpu")                                                             \
     X(GPUS, "gpus")                                                           \
     X(GPUS_PER_NODE, "gpus-per-node")                                         \
+    X(HEADS, "heads")                                                         \
     X(HELP, "help")                                                           \
     X(HTML, "html")                                                           \
     X(IDLE_POWER, "idle-power")                                               \
+    X(INTER_NODE_BW, "inter-node-bw")                                         \
+    X(INTERLEAVE, "interleave")                                               \
+    X(INTRA_NODE_BW, "intra-node-bw")                                         \
     X(JSON, "json")                                                           \
+    X(LAYERS, "layers")                                                       \
     X(LEAD_TIME, "lead-time")                                                 \
     X(LEASE_FRAC, "lease-frac")                                               \
     X(LEASE_PAYMENT, "lease-payment")                                         \
@@ -85,6 +96,7 @@ typedef enum cli_command {
     X(MAX_PATHS, "max-paths")                                                 \
     X(METRICS, "metrics")                                                     \
     X(MFU, "mfu")                                                             \
+    X(MICRO_BATCH, "micro-batch")                                             \
     X(MODE, "mode")                                                           \
     X(MONTHS, "months")                                                       \
     X(OUTPUT_DIR, "output-dir")                                               \
@@ -92,6 +104,7 @@ typedef enum cli_command {
     X(OVERHEAD_PER_NODE, "overhead-per-node")                                 \
     X(PARAMS, "params")                                                       \
     X(PATHS, "paths")                                                         \
+    X(PP, "pp")                                                               \
     X(PRECISION, "precision")                                                 \
     X(PREEMPTION_LOSS, "preemption-loss")                                     \
     X(PREMIUM, "premium")                                                     \
@@ -112,10 +125,12 @@ typedef enum cli_command {
     X(SAMPLES_CSV, "samples-csv")                                             \
     X(SCENARIO, "scenario")                                                   \
     X(SEED, "seed")                                                           \
+    X(SEQ, "seq")                                                             \
     X(SERVER_OVERHEAD, "server-overhead")                                     \
     X(SET, "set")                                                             \
     X(SET_A, "set-a")                                                         \
     X(SET_B, "set-b")                                                         \
+    X(SOFTWARE, "software")                                                   \
     X(SPOT_DISCOUNT, "spot-discount")                                         \
     X(STRICT, "strict")                                                       \
     X(SWING_PATHS, "swing-paths")                                             \
@@ -125,12 +140,16 @@ typedef enum cli_command {
     X(THREADS, "threads")                                                     \
     X(TIMINGS, "timings")                                                     \
     X(TOKENS, "tokens")                                                       \
+    X(TOP_K, "top-k")                                                         \
+    X(TP, "tp")                                                               \
     X(TRACE_PATH, "trace-path")                                               \
     X(UTILISATION, "utilisation")                                             \
     X(UTILIZATION, "utilization")                                             \
     X(VARY, "vary")                                                           \
     X(VERSION, "version")                                                     \
-    X(XLSX, "xlsx")
+    X(VOCAB, "vocab")                                                         \
+    X(XLSX, "xlsx")                                                           \
+    X(ZERO, "zero")
 
 typedef enum cli_key {
     CLI_KEY_NONE_ = 0x100,
@@ -185,7 +204,7 @@ const cli_option *cli_option_find(cli_command cmd, int key);
 
 enum {
     CLI_OPT_MAX = 96,   /* options of one command, at most (rent-vs-buy
-                           has 43) */
+                           has 43, plan 31) */
     CLI_OPT_END = 0,    /* no more options: operands start at optind */
     CLI_OPT_STOP = -1   /* stop parsing and exit with parser.status */
 };

@@ -363,7 +363,7 @@ static char *point_sets(const sweep_args *a, const design *d, size_t p)
    goes into err and the status is returned. The scenario loads quietly
    (its problems are the point's error). */
 static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
-                            double *row, gpb_error *err, char units[][32])
+                            double *row, gpb_error *err)
 {
     char *sets = point_sets(a, d, p);
     if (!sets) {
@@ -402,12 +402,6 @@ static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
     st = gpb_sim_run(s, &o, &r, err);
     if (!st)
         st = gpb_sweep_row(r, a->metrics, a->n_metrics, row, err);
-    if (!st && units)
-        for (size_t m = 0; m < a->n_metrics; m++) {
-            size_t i;
-            if (!gpb_result_metric_find(r, a->metrics[m], &i, NULL))
-                snprintf(units[m], 32, "%s", gpb_result_metric_unit(r, i));
-        }
     gpb_result_free(r);
     gpb_scenario_free(s);
     return st;
@@ -514,6 +508,22 @@ static int sweep_main(sweep_args *a)
             goto done;
         }
         free(sets);
+        /* The metrics' units, from one path of the first point on every
+           rank: under mpirun rank 0 may run no point at all. */
+        gpb_sim_options o1;
+        gpb_sim_options_default(&o1);
+        o1.paths = 1;
+        o1.threads = 1;
+        gpb_result *r1 = NULL;
+        gpb_error e1;
+        if (gpb_sim_run(s, &o1, &r1, &e1) == GPB_OK)
+            for (size_t m = 0; m < nm; m++) {
+                size_t i;
+                if (!gpb_result_metric_find(r1, a->metrics[m], &i, NULL))
+                    snprintf(units[m], 32, "%s",
+                             gpb_result_metric_unit(r1, i));
+            }
+        gpb_result_free(r1);
         gpb_scenario_free(s);
     }
     rows = calloc(d.n * nm * 5 + 1, sizeof *rows);
@@ -539,8 +549,7 @@ static int sweep_main(sweep_args *a)
         gpb_error_clear(&e);
         for (size_t i = 0; i < nm * 5; i++)
             row[i] = NAN;
-        gpb_status st = run_point(a, &d, (size_t)p, row, &e,
-                                  units[0][0] ? NULL : units);
+        gpb_status st = run_point(a, &d, (size_t)p, row, &e);
         mine[nmine] = p;
         bytes[nmine] = pack_point(st, &e, row, nm, &lens_mine[nmine]);
         if (!bytes[nmine]) {

@@ -211,6 +211,42 @@ GPB_API double gpb_cells_implied_mfu_gpu_hours(const char *params,
                                                const char *precision);
 
 /*
+ * GPB_TRAIN_INTERVAL(what, stat, params, tokens, card, gpus, [mfu],
+ * [price], [options]): a training run's estimate with its interval, as
+ * `gpubudget estimate` gives it (gpb_plan_estimate_compute; docs/model.md,
+ * "Plan"). The MFU is the throughput model's for this model on gpus cards
+ * (the card's default_mfu where the model cannot lay the run out), and
+ * P5/P50/P95 come from how far published runs fell short of that model.
+ *
+ *   what     "mfu", "gpu_hours", "days", "card_months", "cost" or "ratio"
+ *            (realised over modelled GPU-hours)
+ *   stat     "p5", "p50" (also "median"), "p95" or "ideal" (the
+ *            point figure at the model's MFU; 1 for the ratio)
+ *   params, tokens, card  as gpb_cells_train_gpu_hours (6·N·D FLOPs)
+ *   gpus     GPUs (> 0)
+ *   mfu      a steady-state MFU the user vouches for, in (0, 1]: it is the
+ *            ideal and narrows the interval; default the model's
+ *   price    one price per GPU-hour, in the call's currency; default the
+ *            catalog's pricing rule (lognormal, median the card's rent,
+ *            90% between half and twice it), in USD
+ *   options  "key=value; ...": active_params (mixture of experts: FLOPs
+ *            count these), seq_len (4096), global_batch_tokens (4M),
+ *            recompute (0 or 1: 8·N·D FLOPs, full recomputation),
+ *            precision (the card's default)
+ *
+ * Result: a fraction, GPU-hours, days, card-months, money in the call's
+ * currency, or a ratio. Errors: argument errors; GPB_ENOTFOUND (unknown
+ * what, stat or option, or a cost for a card whose rent the catalog lacks
+ * when no price is given); the plan layer's (a precision the card lacks).
+ */
+GPB_API double gpb_cells_train_interval(const char *what, const char *stat,
+                                        const char *params,
+                                        const char *tokens, const char *card,
+                                        const char *gpus, const char *mfu,
+                                        const char *price,
+                                        const char *options);
+
+/*
  * GPB_GPU(card, field): a numeric field of the card's catalog row
  * (gpb_hardware_gpu_field): "bf16_tflops", "fp8_tflops", "mem_gb",
  * "mem_bw_tbs", "tdp_w", "purchase_usd", "rent_usd_per_hour",

@@ -974,6 +974,93 @@ GPB_API gpb_status gpb_finance_financing_from_name(const char *s,
 GPB_API gpb_status gpb_finance_depreciation_method_from_name(
     const char *s, gpb_depreciation_method *out, gpb_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Data work                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Working days in a month: 365.25 · 5/7 / 12 (a five-day week), for the
+   annotators' throughput. */
+#define GPB_WORKDAYS_PER_MONTH (365.25 * 5.0 / 7.0 / 12.0)
+
+/*
+ * The work of preparing a corpus before a run can start (the scenario's
+ * `data:`; docs/model.md, "Data work"). Transparent; fill it with
+ * gpb_data_work_spec_default() first. Money fields are in one currency,
+ * the caller's.
+ *
+ *   units                  raw tokens (or documents) processed, ≥ 0
+ *   cpu_hours_per_billion  CPU core-hours per 10⁹ units, summed over the
+ *                          stages (filtering, deduplication,
+ *                          classification), ≥ 0
+ *   gpu_hours_per_billion  GPU-hours per 10⁹ units, summed likewise, ≥ 0
+ *   cpu_price_per_hour     money per CPU core-hour, ≥ 0
+ *   gpu_price_per_hour     money per GPU-hour, ≥ 0
+ *   cpus, gpus             cores and GPUs doing the work, ≥ 0; 0 means
+ *                          not limited: that term adds no time
+ *   licensing              money paid for data rights, once, ≥ 0
+ *   labels                 human labels bought, ≥ 0
+ *   price_per_label        money per label, ≥ 0
+ *   labels_per_annotator_per_day, annotators
+ *                          the labelling throughput, ≥ 0; either 0 means
+ *                          not limited
+ *   min_months             the least calendar time the work takes
+ *                          (building and iterating the pipeline), ≥ 0
+ */
+typedef struct gpb_data_work_spec {
+    double units;
+    double cpu_hours_per_billion;
+    double gpu_hours_per_billion;
+    double cpu_price_per_hour;
+    double gpu_price_per_hour;
+    double cpus;
+    double gpus;
+    double licensing;
+    double labels;
+    double price_per_label;
+    double labels_per_annotator_per_day;
+    double annotators;
+    double min_months;
+} gpb_data_work_spec;
+
+/* What the data work costs and how long it takes. */
+typedef struct gpb_data_work {
+    double cpu_hours, gpu_hours;  /* units/10⁹ · hours per billion */
+    double processing_cost;       /* cpu_hours·cpu price + gpu_hours·gpu price */
+    double labels_cost;           /* labels · price_per_label */
+    double licensing;             /* as given */
+    double total_cost;            /* the three above */
+    double processing_months;     /* cpu_hours/(cpus·730.5) +
+                                     gpu_hours/(gpus·730.5): the CPU and
+                                     GPU stages run one after the other */
+    double labelling_months;      /* labels / (annotators · per day ·
+                                     GPB_WORKDAYS_PER_MONTH) */
+    double months;                /* max(min_months, processing,
+                                     labelling) */
+} gpb_data_work;
+
+/* Fills spec with zeros (no work, no cost, no time). Accepts NULL. */
+GPB_API void gpb_data_work_spec_default(gpb_data_work_spec *spec);
+
+/*
+ * The cost and duration of the data work of spec (formulas above). The
+ * engine books it in the category "data" (GPB_CAT_DATA): licensing in the
+ * first month, the rest in equal parts over the work's whole months
+ * (gpb_data_work_month), and runs that wait for the data start no earlier
+ * than ceil(months) after it began.
+ *
+ * Returns GPB_OK; GPB_EINVAL for a NULL pointer or a field that is
+ * negative, NaN or infinite (the message names the field).
+ */
+GPB_API gpb_status gpb_data_work_compute(const gpb_data_work_spec *spec,
+                                         gpb_data_work *out, gpb_error *err);
+
+/*
+ * The cash the data work w pays in its month k (0 = the month it starts):
+ * licensing when k = 0, plus (processing + labels) / n for k < n, n =
+ * max(1, ceil(months)). 0 for other k. Pure, no checks.
+ */
+GPB_API double gpb_data_work_month(const gpb_data_work *w, int k);
+
 #ifdef __cplusplus
 }
 #endif

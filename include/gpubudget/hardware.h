@@ -84,10 +84,11 @@ typedef enum gpb_precision {
  *                     0 = unknown
  *   interconnect_source, interconnect_date
  *
- * Rental price range (for intervals, plan.h): the cheapest and the dearest
- * on-demand price per GPU-hour the row's sources quote, in US dollars;
- * both equal rent_usd_per_hour when the sources give one price, 0 when
- * that is unknown.
+ * Rental price range: the cheapest and the dearest on-demand price per
+ * GPU-hour the row's sources quote, in US dollars; both equal
+ * rent_usd_per_hour when the sources give one price, 0 when that is
+ * unknown. Data beside the pricing rule below, by which intervals
+ * (plan.h) price a card as every other command does.
  *
  *   rent_low_usd_per_hour, rent_high_usd_per_hour, rent_range_source
  *

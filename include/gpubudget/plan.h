@@ -485,12 +485,31 @@ typedef struct gpb_plan_quantiles {
  *                    gpb_plan_interval_compute.
  *   price_low_per_gpu_hour, price_high_per_gpu_hour
  *                    a rental price range in any one currency, low <=
- *                    high; both 0 = the card's catalog range in US
- *                    dollars (cost is then NaN when the catalog has no
- *                    price)
+ *                    high, read as price_shape says; both 0 = the
+ *                    catalog's pricing rule for the card
+ *                    (gpb_hardware_gpu_rent_rule: lognormal, median the
+ *                    catalog's rent, 90% between half and twice it, in
+ *                    US dollars; cost is NaN when the catalog has no
+ *                    price), whatever price_shape says
+ *   price_shape      how the price varies between low and high (a
+ *                    gpb_plan_price_shape; the default LOGNORMAL90 is the
+ *                    pricing rule's shape)
  *   leave_out        index of a published run to leave out of the fit
  *                    (for leave-one-out checks), or -1 (the default)
  */
+/*
+ * The rental price of an interval, between price_low and price_high:
+ *   LOGNORMAL90  lognormal with 90% of its mass between them (low and high
+ *                its 5% and 95% points; median sqrt(low · high)): the
+ *                pricing rule's shape (hardware.h, GPB_RENT_RULE_TEXT)
+ *   UNIFORM      uniform between them (median the midpoint)
+ * Numbered once, never renumbered.
+ */
+typedef enum gpb_plan_price_shape {
+    GPB_PLAN_PRICE_LOGNORMAL90 = 0,
+    GPB_PLAN_PRICE_UNIFORM = 1
+} gpb_plan_price_shape;
+
 typedef struct gpb_plan_interval_spec {
     double flops;
     double gpus;
@@ -501,24 +520,26 @@ typedef struct gpb_plan_interval_spec {
     double user_mfu_frac;
     double price_low_per_gpu_hour;
     double price_high_per_gpu_hour;
+    gpb_plan_price_shape price_shape;
     long leave_out;
 } gpb_plan_interval_spec;
 
-/* Fills spec: every number 0, gpu NULL, newer_generation -1, leave_out
-   -1. Accepts NULL. */
+/* Fills spec: every number 0, gpu NULL, newer_generation -1, price_shape
+   LOGNORMAL90, leave_out -1. Accepts NULL. */
 GPB_API void gpb_plan_interval_spec_default(gpb_plan_interval_spec *spec);
 
 /*
  * The interval around an estimate.
  *
  *   ideal_*        the point figures at ideal_mfu_frac (what `estimate`
- *                  printed before intervals), cost at the middle of the
- *                  price range
+ *                  printed before intervals), cost at the price's median
+ *                  (the catalog's rent under the pricing rule)
  *   ratio          P5/P50/P95 of realised / ideal GPU-hours
  *   mfu_frac, gpu_hours, days, card_months, cost
  *                  P5/P50/P95 of each. A low MFU goes with high GPU-hours:
  *                  mfu_frac.p5 = ideal / ratio.p95.
- *   price_low, price_high   the price range used
+ *   price_low, price_high   the price range used (the rule's P5 and
+ *                  P95 when the spec gave none); price_shape its shape
  *   narrowed       1 when user_mfu_frac was used
  *   runs_used      published runs in the fit
  *   dof            the fit's residual degrees of freedom
@@ -537,6 +558,7 @@ typedef struct gpb_plan_interval {
     gpb_plan_quantiles cost;
     double price_low;
     double price_high;
+    gpb_plan_price_shape price_shape;
     int narrowed;
     double runs_used;
     double dof;
@@ -563,12 +585,13 @@ typedef struct gpb_plan_interval {
  * a new draw) and applied to the GPU-hours at user_mfu_frac. ideal_* then
  * use user_mfu_frac.
  *
- * Cost: GPU-hours times a price uniform on [low, high], independent; its
- * quantiles are found by integrating the GPU-hours CDF over the price
- * (exact when low = high).
+ * Cost: GPU-hours times a price between low and high of price_shape,
+ * independent; its quantiles are found by integrating the GPU-hours CDF
+ * over the price (exact when low = high).
  *
- * Returns GPB_OK; GPB_EINVAL (bad spec); GPB_ERANGE (an MFU above 1);
- * GPB_ENUMERIC (too few runs to fit); GPB_ENOMEM.
+ * Returns GPB_OK; GPB_EINVAL (bad spec, a lognormal price range with a
+ * zero end); GPB_ERANGE (an MFU above 1); GPB_ENUMERIC (too few runs to
+ * fit); GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_plan_interval_compute(
     const gpb_plan_interval_spec *spec, gpb_plan_interval *out,
@@ -588,6 +611,126 @@ GPB_API gpb_status gpb_plan_interval_compute(
 GPB_API gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
                                      size_t *n, gpb_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* A training estimate with its interval                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One training run as `gpubudget estimate` and the cells describe it: what
+ * gpb_plan_estimate_compute needs. Fill it with
+ * gpb_plan_estimate_spec_default() and set params, tokens, gpu and gpus.
+ *
+ *   params          total parameters (> 0)
+ *   active_params   parameters each token uses (mixture of experts), at
+ *                   most params; 0 = dense
+ *   tokens          training tokens (> 0)
+ *   gpu             borrowed catalog row; required
+ *   gpus            GPUs (> 0; the throughput model needs a whole number,
+ *                   and falls back as below otherwise)
+ *   precision       GPB_PLAN_PRECISION_DEFAULT (the card's) or a
+ *                   gpb_precision the card has
+ *   recompute       1: FLOPs are 8·N·D (full activation recomputation
+ *                   counted) and the plan fixes full recomputation; 0:
+ *                   6·N·D and the plan chooses
+ *   seq_len, global_batch_tokens
+ *                   as gpb_plan_spec (0 = 4,096 and 4M, Llama 2's)
+ *   user_mfu_frac   a steady-state MFU the caller vouches for, in (0, 1];
+ *                   0 = the model's. It narrows the interval
+ *                   (gpb_plan_interval_compute).
+ *   price_low_per_gpu_hour, price_high_per_gpu_hour, price_shape
+ *                   as gpb_plan_interval_spec (both 0: the pricing rule)
+ */
+typedef struct gpb_plan_estimate_spec {
+    double params;
+    double active_params;
+    double tokens;
+    const gpb_gpu *gpu;
+    double gpus;
+    gpb_precision precision;
+    int recompute;
+    double seq_len;
+    double global_batch_tokens;
+    double user_mfu_frac;
+    double price_low_per_gpu_hour;
+    double price_high_per_gpu_hour;
+    gpb_plan_price_shape price_shape;
+} gpb_plan_estimate_spec;
+
+/* Fills spec: every number 0, gpu NULL, precision
+   GPB_PLAN_PRECISION_DEFAULT, recompute 0, price_shape LOGNORMAL90.
+   Accepts NULL. */
+GPB_API void gpb_plan_estimate_spec_default(gpb_plan_estimate_spec *spec);
+
+/*
+ * An estimate and its interval.
+ *
+ *   flops            the run's FLOPs: 6·N·D, or 8·N·D with recompute (N
+ *                    active parameters; gpb_compute_train_flops_spec)
+ *   peak_flop_per_s  the card's dense peak at the precision used
+ *   precision        the precision used
+ *   planned          1 when the throughput model laid the run out
+ *   plan             its result (when planned)
+ *   model_mfu_frac   the model's MFU restated for `flops`
+ *                    (gpb_plan_result_mfu_for), or, when not planned, the
+ *                    card's catalog default_mfu
+ *   why              when not planned: the model's reason (its message)
+ *   interval         gpb_plan_interval_compute at model_mfu_frac: narrowed
+ *                    by user_mfu_frac when given, and by the card's
+ *                    default when not planned (a catalog figure is itself
+ *                    a published steady state; the ratio of the model's
+ *                    error does not apply to it)
+ */
+typedef struct gpb_plan_estimate {
+    double flops;
+    double peak_flop_per_s;
+    gpb_precision precision;
+    int planned;
+    gpb_plan_result plan;
+    double model_mfu_frac;
+    gpb_error why;
+    gpb_plan_interval interval;
+} gpb_plan_estimate;
+
+/*
+ * The estimate of a run: its FLOPs, the throughput model's MFU for it
+ * (gpb_plan_choose with the spec's model, card, GPUs, precision, sequence
+ * length and batch; the shape from the parameter count), and P5/P50/P95
+ * of MFU, GPU-hours, days, card-months and cost around it
+ * (gpb_plan_interval_compute). The model failing to lay the run out is
+ * not an error: planned is 0 and why says what failed.
+ *
+ * Returns GPB_OK; GPB_EINVAL (bad spec: NULL gpu, a count not positive,
+ * active_params above params); GPB_ENOTFOUND or GPB_EUNSUPPORTED (a
+ * precision the card lacks); the statuses of gpb_plan_interval_compute.
+ */
+GPB_API gpb_status gpb_plan_estimate_compute(
+    const gpb_plan_estimate_spec *spec, gpb_plan_estimate *out,
+    gpb_error *err);
+
+/*
+ * A plan's MFU for another count of the same work. MFU is model FLOPs
+ * over what the GPUs could do in the step; the plan counts model FLOPs
+ * as 6·N_active plus attention for its shape, per token
+ * (r->model_flops / r->global_batch_tokens). A caller that counts a run
+ * as flops_per_token instead (6·N without the attention term, as
+ * `estimate` and a scenario without a shape do; 8·N with recomputation)
+ * gets the utilisation that gives the plan's own step time with that
+ * count:
+ *
+ *   mfu = r->mfu_frac · flops_per_token / (r->model_flops /
+ *                                          r->global_batch_tokens)
+ *
+ * so GPU-hours = flops / (peak · mfu · 3600) is the same either way. The
+ * result may pass 1 for a count far above the plan's (the caller's
+ * choice to refuse it).
+ *
+ * Returns GPB_OK or GPB_EINVAL (NULL pointers, a result without FLOPs,
+ * flops_per_token not positive).
+ */
+GPB_API gpb_status gpb_plan_result_mfu_for(const gpb_plan_result *r,
+                                           double flops_per_token,
+                                           double *mfu_frac, gpb_error *err);
+
 /*
  * `mfu: auto` for a scenario: the same prior as a distribution. Runs
  * gpb_plan_choose on spec for the ideal MFU, then builds the distribution
@@ -595,15 +738,21 @@ GPB_API gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
  * user MFU) as a samples distribution of 199 quantiles, at probabilities
  * (i - 0.5)/199, each capped at 1. Its P5 and P95 match the interval's to
  * the spacing of those points. *out is new: free it with gpb_dist_free().
+ *
+ * flops_per_token: 0 for MFU in the plan's own count of model FLOPs;
+ * otherwise the caller's count per token: the ideal is restated for it as
+ * gpb_plan_result_mfu_for does, and the distribution is built around
+ * that ideal (censored at GPB_MFU_PUBLISHED_MAX in the caller's count, as
+ * the interval of gpb_plan_estimate_compute is), each value capped at 1.
  * ideal_mfu_frac (may be NULL) receives the point figure.
  *
- * Returns GPB_OK or the statuses of gpb_plan_choose and
- * gpb_plan_interval_compute;
- * *out is left zeroed on failure.
+ * Returns GPB_OK, GPB_EINVAL (flops_per_token negative or NaN) or the
+ * statuses of gpb_plan_choose and gpb_plan_interval_compute; *out is left
+ * zeroed on failure.
  */
 GPB_API gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
-                                     gpb_dist *out, double *ideal_mfu_frac,
-                                     gpb_error *err);
+                                     double flops_per_token, gpb_dist *out,
+                                     double *ideal_mfu_frac, gpb_error *err);
 
 #ifdef __cplusplus
 }

@@ -93,13 +93,14 @@ typedef enum gpb_flow {
     X(REVENUE, 9, "revenue", GPB_FLOW_INCOME, "revenue")                    \
     X(FUNDING, 10, "funding", GPB_FLOW_INCOME, "funding")                   \
     X(RESALE, 11, "resale", GPB_FLOW_INCOME, "cards sold")                  \
-    X(RENT_OUT, 12, "rent_out", GPB_FLOW_INCOME, "cards let out")
+    X(RENT_OUT, 12, "rent_out", GPB_FLOW_INCOME, "cards let out")        \
+    X(DATA, 13, "data", GPB_FLOW_SPEND, "data work")
 
 typedef enum gpb_category {
 #define GPB__CAT_ENUM(name, num, key, flow, label) GPB_CAT_##name = num,
     GPB_CATEGORY_MAP(GPB__CAT_ENUM)
 #undef GPB__CAT_ENUM
-    GPB_CAT_COUNT = 13
+    GPB_CAT_COUNT = 14
 } gpb_category;
 
 /* The category's key ("team"), label ("team"), flow, and metric name
@@ -201,6 +202,8 @@ typedef enum gpb_metric_id {
  *   failures, divergences    counts over the run
  *   flops         the compute it needs, exploration included
  *   peak_flop_per_s          one GPU's dense peak
+ *   start_month   the month it started: its start_month, or later when it
+ *                 waits for data work (the scenario's data:)
  */
 #define GPB_RUN_METRIC_MAP(X)                                               \
     X(COST, "cost", GPB_UNIT_MONEY, -1, "cost")                             \
@@ -212,7 +215,8 @@ typedef enum gpb_metric_id {
     X(FAILURES, "failures", GPB_UNIT_COUNT, -1, "failures")                 \
     X(DIVERGENCES, "divergences", GPB_UNIT_COUNT, -1, "divergences")        \
     X(FLOPS, "flops", GPB_UNIT_FLOPS, -1, "FLOPs")                          \
-    X(PEAK, "peak_flop_per_s", GPB_UNIT_FLOP_PER_S, 1, "peak FLOP/s")
+    X(PEAK, "peak_flop_per_s", GPB_UNIT_FLOP_PER_S, 1, "peak FLOP/s")    \
+    X(START, "start_month", GPB_UNIT_MONTHS, -1, "start month")
 
 typedef enum gpb_run_metric_id {
 #define GPB__RUN_ENUM(name, key, unit, dir, label) GPB_RUN_##name,

@@ -148,6 +148,23 @@ FUNCTIONS = [
        "6·N·D / (dense peak x GPU-hours x 3600).",
        "=GPB_IMPLIED_MFU_GPU_HOURS(\"70B\";\"2T\";\"H100\";368640)",
        "fraction"),
+    Fn("GPB_TRAIN_INTERVAL", "train_interval",
+       [_a("what", "\"mfu\", \"gpu_hours\", \"days\", \"card_months\", "
+           "\"cost\" or \"ratio\""),
+        _a("stat", "\"p5\", \"p50\", \"p95\" or \"ideal\""),
+        _PARAMS, _TOKENS, _CARD, _GPUS,
+        _o("mfu", "a steady-state MFU you vouch for, 0-1: it narrows the "
+           "interval (\"\" = the throughput model's)"),
+        _o("price", "one price per GPU-hour, e.g. \"$2.5/h\" (\"\" = the "
+           "catalog's pricing rule, in USD)"),
+        _o("options", "\"key=value; ...\": active_params, seq_len, "
+           "global_batch_tokens, recompute (0 or 1), precision")],
+       "P5/P50/P95 of a training run's MFU, GPU-hours, days or cost",
+       "The throughput model's MFU for the model on the cluster (\"ideal\"), "
+       "and how far 18 published runs fell short of that model, as "
+       "gpubudget estimate gives them; docs/model.md, \"Plan\".",
+       "=GPB_TRAIN_INTERVAL(\"cost\";\"p50\";7E10;2E12;\"H100\";512)",
+       "fraction, GPU-hours, days, card-months, money or ratio"),
     Fn("GPB_GPU", "gpu_field",
        [_CARD, _a("field", "bf16_tflops, fp8_tflops, mem_gb, mem_bw_tbs, "
                   "tdp_w, purchase_usd, rent_usd_per_hour, default_mfu, "
@@ -274,7 +291,7 @@ FUNCTIONS = [
        "=GPB_CACHE_HITS()", "count", kind="c0"),
     Fn("GPB_WHY", None,
        [_a("function", "a gpubudget function name, e.g. \"GPB_TRAIN_COST\"")]
-       + [_o("arg%d" % i, "its argument %d" % i) for i in range(1, 9)],
+       + [_o("arg%d" % i, "its argument %d" % i) for i in range(1, 10)],
        "why a gpubudget call fails (its error text, or \"\")",
        "Calls the function with the arguments and returns the library's "
        "sentence: LibreOffice shows a failed cell only as #VALUE!.",

@@ -226,7 +226,8 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                      p->params, p->tokens, g->name,
                      gpb_precision_name(im.precision), p->gpus, lo, mode, hi);
     /* The pricing rule (hardware.h): the catalog's rent is the median, 90%
-       between half and twice it; a price the pitch states is its own. */
+       within its providers' range (half to twice a single price); a price
+       the pitch states is its own. */
     if (has_price)
         bad |= sb_printf(&b, "    price_per_gpu_hour: \"%.17g %s/h\"\n",
                          p->price.value,

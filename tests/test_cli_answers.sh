@@ -9,33 +9,34 @@
 # --- the claim's cost and the realistic cost ---------------------------------
 # The issue's command. 70B on 2T tokens is 6 · 70e9 · 2e12 = 8.4e23 FLOPs.
 # Claimed: 512 H100s for 30 days are 512 · 720 = 368,640 GPU-hours, at the
-# catalog's $3.99 $1,470,873.60, which needs MFU 8.4e23 / (512 · 989.4e12 ·
-# 2,592,000) = 0.6397, beyond published runs (0.30-0.55). Realistic: at the
-# card's default MFU 0.40, 8.4e23 / (989.4e12 · 0.40 · 3600) = 589,582.91
-# GPU-hours = $2,352,435.82 in 47.98 days; at 0.55, 428,787.57 GPU-hours =
-# $1,710,862.41 in 34.89 days; at 0.30, 786,110.55 = $3,136,581.09 in
+# catalog's $4.44 (the middle of $3.20-6.16, three providers, 2026)
+# $1,636,761.60, which needs MFU 8.4e23 / (512 · 989.4e12 · 2,592,000) =
+# 0.6397, beyond published runs (0.30-0.55). Realistic: at the card's
+# default MFU 0.40, 8.4e23 / (989.4e12 · 0.40 · 3600) = 589,582.91
+# GPU-hours = $2,617,748.13 in 47.98 days; at 0.55, 428,787.57 GPU-hours =
+# $1,903,816.82 in 34.89 days; at 0.30, 786,110.55 = $3,490,330.84 in
 # 63.97 days.
 expect 0 "estimate --days 30 json" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --days 30 --json
-jnear "d['costs']['claimed']['rent_cost']" 1470873.6 1e-9
+jnear "d['costs']['claimed']['rent_cost']" 1636761.6 1e-9
 jnear "d['costs']['claimed']['mfu']" 0.6397384 1e-6
-jnear "d['costs']['default']['rent_cost']" 2352435.82 1e-8
+jnear "d['costs']['default']['rent_cost']" 2617748.13 1e-8
 jnear "d['costs']['default']['days']" 47.98038 1e-6
 jnear "d['costs']['default']['mfu']" 0.40 1e-12
-jnear "d['costs']['published_max']['rent_cost']" 1710862.41 1e-8
-jnear "d['costs']['published_min']['rent_cost']" 3136581.09 1e-8
+jnear "d['costs']['published_max']['rent_cost']" 1903816.82 1e-8
+jnear "d['costs']['published_min']['rent_cost']" 3490330.84 1e-8
 jnear "d['costs']['published_min']['days']" 63.97384 1e-6
 jis "d['claim_plausible']" "False"
 jis "d['mfu_class']" "beyond published"
 expect 0 "estimate --days 30 text" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --days 30
-contains out "as claimed  \$1.47M in 30.0 days at MFU 0.64: implausible" \
+contains out "as claimed  \$1.64M in 30.0 days at MFU 0.64: implausible" \
     "the claim's cost, marked implausible"
-contains out "realistic   \$2.35M in 48.0 days at MFU 0.40, the card's default" \
+contains out "realistic   \$2.62M in 48.0 days at MFU 0.40, the card's default" \
     "the realistic cost, at the card's default MFU"
-contains out "published   \$1.71M-\$3.14M in 34.9-64.0 days at MFU 0.55-0.30" \
+contains out "published   \$1.9M-\$3.49M in 34.9-64.0 days at MFU 0.55-0.30" \
     "the cost over the published MFU range"
-says out "The claim needs MFU 0.64, beyond any published large run (0.30-0.55): implausible. At a realistic MFU (0.40) the run takes 48.0 days and costs \$2.35M." \
+says out "The claim needs MFU 0.64, beyond any published large run (0.30-0.55): implausible. At a realistic MFU (0.40) the run takes 48.0 days and costs \$2.62M." \
     "the verdict on the implied MFU, and the realistic answer"
 fits80 "$TMP/out" "estimate --days 30"
 # A plausible claim is not called implausible: at fp8 (1978.9e12 FLOP/s)
@@ -53,18 +54,19 @@ if grep -q "implausible" "$TMP/out"; then
     bad "a plausible claim called implausible"; else ok; fi
 
 # --- one pricing rule, printed --------------------------------------------
-# The catalog's rent is the median of the rule (H100: $3.99; 90% from
-# $1.995 to $7.98), the same in `check --claim` (test_check.sh).
+# The catalog's rent is the median of the rule (H100: $4.44, the middle of
+# three providers' on-demand prices; 90% within them, $3.20 to $6.16), the
+# same in `check --claim` (test_check.sh).
 expect 0 "estimate pricing json" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --json
 jis "(d['pricing']['median_usd_per_hour'], d['pricing']['p5_usd_per_hour'], d['pricing']['p95_usd_per_hour'])" \
-    "(3.99, 1.995, 7.98)"
+    "(4.44, 3.2, 6.16)"
 jis "d['pricing']['price_origin']" "catalog"
-jis "d['pricing']['rule'].startswith(\"the catalog's on-demand rent is the median price\")" \
+jis "d['pricing']['rule'].startswith(\"the catalog's rent, the middle of several providers'\")" \
     "True"
-jis "d['price_per_gpu_hour']" "3.99"
+jis "d['price_per_gpu_hour']" "4.44"
 # The full catalog source is in --json; the text abbreviates it.
-jis "'lambda-labs-plans-pricing.yml' in d['price_source']" "True"
+jis "'lambda-labs-plans-pricing.yml' in d['pricing']['range_source']" "True"
 jis "(d['precision'], d['precision_origin'])" "('bf16', \"the card's default\")"
 # --- one Chinchilla default, named -------------------------------------------
 # 8.4e23 FLOPs under besiroglu2024 (Eq. 4, worked in Python): 87.66B
@@ -75,9 +77,9 @@ jnear "d['chinchilla']['params']" 87664756945.3 1e-9
 jnear "d['chinchilla']['tokens']" 1.59699296363e12 1e-9
 expect 0 "estimate pricing text" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512
-contains out "  price        \$3.99 per GPU-hour: Lambda on-demand, 8x H100 SXM" \
+contains out "  price        \$4.44 per GPU-hour: middle of on-demand H100 SXM prices," \
     "the price and its source"
-contains out "  pricing      the catalog's on-demand rent is the median price" \
+contains out "  pricing      the catalog's rent, the middle of several providers'" \
     "the pricing rule"
 contains out "  precision    bf16, the card's default" "the precision assumed"
 if grep -q "lambda-labs-plans-pricing.yml" "$TMP/out"; then

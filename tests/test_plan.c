@@ -709,13 +709,14 @@ START_TEST(test_interval_shape)
     ck_assert(o.gpu_hours.p5 >=
               is.flops / (is.peak_flop_per_s * GPB_MFU_PUBLISHED_MAX * 3600) *
                   (1 - 1e-12));
-    /* Cost: the catalog's H100 range, $2.69-6.88, uniform. Its median
-       lies between the GPU-hour median at the two ends. */
-    ck_assert(o.price_low == 2.69 && o.price_high == 6.88);
+    /* Cost: the catalog's H100 range, $3.20-6.16 (Hyperstack to
+       CoreWeave, 2026), uniform. Its median lies between the GPU-hour
+       median at the two ends. */
+    ck_assert(o.price_low == 3.20 && o.price_high == 6.16);
     ck_assert(o.cost.p5 < o.cost.p50 && o.cost.p50 < o.cost.p95);
-    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 2.69 &&
-              o.cost.p50 < o.gpu_hours.p50 * 6.88);
-    ck_assert_rel(o.ideal_cost, gh * (2.69 + 6.88) / 2, EXACT);
+    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 3.20 &&
+              o.cost.p50 < o.gpu_hours.p50 * 6.16);
+    ck_assert_rel(o.ideal_cost, gh * (3.20 + 6.16) / 2, EXACT);
     ck_assert_int_eq(o.narrowed, 0);
     ck_assert_uint_eq((size_t)o.runs_used, gpb_plan_run_count());
     ck_assert(o.dof == o.runs_used - 3);

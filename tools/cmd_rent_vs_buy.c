@@ -674,7 +674,7 @@ int cmd_rent_vs_buy(int argc, char **argv)
     o.gpus = o.months = NAN;
     o.util = in.util_frac;
     o.premium = in.premium;
-    o.overhead = in.overhead_frac;
+    o.overhead = NAN; /* the catalog's server share or the default */
     o.gpus_per_node = in.gpus_per_node;
     o.reserved_discount = in.reserved_discount_frac;
     o.commitment = in.reserved_commitment_months;
@@ -851,6 +851,10 @@ int cmd_rent_vs_buy(int argc, char **argv)
         in.price_per_gpu = usd_to(gpu->purchase_usd, cur, &fx);
         converted |= cur != GPB_CURRENCY_USD;
         price_src = gpu->purchase_source;
+        /* The catalog's price is the card alone: its own server share
+           goes with it (hardware.h, server_frac). */
+        if (isnan(o.overhead))
+            o.overhead = gpu->server_frac;
     } else {
         cli_error("the catalog has no purchase price for %s (%s); give "
                   "--price",
@@ -878,7 +882,8 @@ int cmd_rent_vs_buy(int argc, char **argv)
     in.months = o.months;
     in.util_frac = o.util;
     in.premium = o.premium;
-    in.overhead_frac = o.overhead;
+    in.overhead_frac = isnan(o.overhead) ? GPB_FINANCE_OVERHEAD_FRAC_DEFAULT
+                                         : o.overhead;
     in.gpus_per_node = o.gpus_per_node;
     in.lead_time_months = o.lead;
     in.reserved_discount_frac = o.reserved_discount;

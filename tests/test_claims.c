@@ -757,6 +757,164 @@ START_TEST(test_known_c2_purchase)
 }
 END_TEST
 
+/* The claim `id` of `file`: its info, for the flags the scenario sets. */
+static gpb_claim_info claim_info(const gpb_scenario *s, const char *id)
+{
+    gpb_claim_info ci;
+    ck_assert_int_eq(gpb_scenario_claim_get(s, claim_index(s, id), &ci,
+                                            NULL),
+                     GPB_OK);
+    return ci;
+}
+
+/*
+ * Issue 16: each re-posed or re-calibrated claim's key inputs are the
+ * cited figures its scenario's comments give (the derivations are in the
+ * comments; this pins the numbers to them), and the claims with no
+ * independent input are context or declare what they took from the claim.
+ */
+START_TEST(test_issue16_inputs)
+{
+    gpb_scenario *s = load_file("xiaoice-serving.yaml");
+    /* C13: Xiaoice's replies a day in thousands, 1B-15B (assumption
+       anchored by 660M users × 23 turns); ChatGPT's cost per reply
+       0.36¢ (SemiAnalysis) to 2¢ (Altman), × 1000 × 30.4375. */
+    PIN(s, "serving.users", LOGNORMAL90, 1e6, 15e6);
+    ck_assert(fabs(0.0036 * 1000 * 30.4375 - 109.58) < 0.01);
+    ck_assert(fabs(0.02 * 1000 * 30.4375 - 608.75) < 1e-9);
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 109.58, 608.75);
+    gpb_scenario_free(s);
+
+    /* C14, C7-30k: cost per daily user-month from each estimate with its
+       own traffic: $694,444 × 30.4375 / 13M = $1.63, $100k × 30.4375 /
+       1M = $3.04; January 2023's 13M users; growth through 2023. */
+    s = load_file("chatgpt-serving.yaml");
+    ck_assert(fabs(694444 * 30.4375 / 13e6 - 1.6) < 0.05);
+    ck_assert(fabs(100000 * 30.4375 / 1e6 - 3.0) < 0.05);
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 1.6, 3.0);
+    PIN(s, "serving.users", LOGNORMAL90, 10e6, 16e6);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+    s = load_file("openai-2022.yaml");
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 1.6, 3.0);
+    gpb_scenario_free(s);
+
+    /* C6 ($100M): a GPT-4-class run, 25,000 A100s at 32-36% MFU, $1 to
+       $2.21 an A100-hour (SemiAnalysis 2023-07; Epoch 2023 median). */
+    s = load_file("fifty-million.yaml");
+    PIN(s, "training[0].gpus", FIXED, 25000);
+    PIN(s, "training[0].mfu", UNIFORM, 0.32, 0.36);
+    PIN(s, "training[0].price_per_gpu_hour", LOGNORMAL90, 1.0, 2.21);
+    gpb_scenario_free(s);
+
+    /* C6 ($50M): Baichuan's class, Chinese rent and 2023 salaries. */
+    s = load_file("ticket-50m-2023.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "training[1].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 50e4, 150e4);
+    PIN(s, "team[0].max_count", FIXED, 120);
+    gpb_scenario_free(s);
+
+    /* C26 and Chinese prices: salaries from 脉脉/拉勾/新京报, not the
+       claim's ¥1M; A800s at Chinese cloud prices. */
+    s = load_file("lightyear.yaml");
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 50e4, 150e4);
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+
+    /* Chinese rent of 2023 (FT: $10 an hour for 8 A100s) in the other
+       Chinese scenarios. */
+    s = load_file("qianka-month.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+    s = load_file("vertical-3b5.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    gpb_scenario_free(s);
+
+    /* C8-machines is capex: the cards at the article's ¥3-5万 and a PCIe
+       server's 0-15%, declared as taken from the claim; Chinese power and
+       rent. */
+    s = load_file("caiyun.yaml");
+    PIN(s, "fleets[0].price_per_gpu", UNIFORM, 3e4, 5e4);
+    PIN(s, "fleets[0].overhead", UNIFORM, 0, 0.15);
+    PIN(s, "fleets[0].tariff_per_kwh", UNIFORM, 0.59, 0.62);
+    PIN(s, "training[1].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    gpb_claim_info ci = claim_info(s, "C8-caiyun-machines");
+    ck_assert_str_eq(ci.metric, "spend.hardware");
+    ck_assert_uint_eq(ci.n_from_claim, 1);
+    ck_assert_str_eq(ci.from_claim[0], "fleets[0].price_per_gpu");
+    ck_assert_ptr_nonnull(claim_info(s, "C9-caiyun-buy-finetune").context);
+    gpb_scenario_free(s);
+
+    /* trendforce: a $10-15k card (Digital Trends; $12.5k list, 2022)
+       and the A100 era's server share, 0.48 (HGX 2023) to 0.79 (DGX
+       A100 2020, $9,875 over a $12.5k card). */
+    s = load_file("trendforce-a100.yaml");
+    PIN(s, "fleets[0].price_per_gpu", PERT, 10e3, 12.5e3, 15e3);
+    PIN(s, "fleets[0].overhead", UNIFORM, 0.48, 0.79);
+    ck_assert(fabs(199000.0 / 8 - 15000 - 9875) < 1e-9);
+    gpb_scenario_free(s);
+
+    /* Context, with the reason: C3-gpt35/C4 (GPT-3.5's tokens are not
+       published), C11 (true by construction), C12 (restates its
+       assumed rate, declared from_claim), C21 (no cost in the quote). */
+    static const struct {
+        const char *file, *id;
+        int from_claim;
+    } ctx[] = {{"gpt3-run.yaml", "C3-gpt35-run-low", 0},
+               {"gpt3-run.yaml", "C3-gpt35-run-high", 0},
+               {"gpt3-run.yaml", "C4-chatgpt-run", 0},
+               {"restarts.yaml", "C11-crash-without-checkpoint", 0},
+               {"restarts.yaml", "C12-restart-many-times", 1},
+               {"restarts.yaml", "C12-diverged-run-costs-double", 1},
+               {"vertical-3b5.yaml", "C21-few-billion-affordable", 0}};
+    for (size_t k = 0; k < sizeof ctx / sizeof ctx[0]; k++) {
+        s = load_file(ctx[k].file);
+        ci = claim_info(s, ctx[k].id);
+        ck_assert_msg(ci.context && strlen(ci.context) > 40,
+                      "%s is not context with a reason", ctx[k].id);
+        ck_assert_msg((ci.n_from_claim > 0) == ctx[k].from_claim,
+                      "%s: from_claim", ctx[k].id);
+        gpb_scenario_free(s);
+    }
+    /* C22 against one retrieval-chat turn, $0.002 (Morgan Stanley). */
+    s = load_file("vertical-3b5.yaml");
+    ci = claim_info(s, "C22-3b5-cost-like-retrieval");
+    ck_assert_str_eq(ci.text, "$0.002");
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * Issue 16's changed verdicts, each far from its band's edges at 10,000
+ * paths (the standard error of P is at most 0.5%): C13 on Xiaoice's
+ * traffic is consistent (P about 61%); C14's $100k a day at January's
+ * traffic is implausible (P5 about $620k); the $100M ticket against a
+ * GPT-4-class run is consistent (P about 75%); the $50M ticket against
+ * Baichuan's class is pessimistic (P95 about $16M); TrendForce's chips at
+ * $10k each are implausible (every card costs at least $10k, most more).
+ */
+START_TEST(test_issue16_verdicts)
+{
+    gpb_claim_check c = check_claim("xiaoice-serving.yaml",
+                                    "C13-xiaoice-at-chatgpt-cost-per-day");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_msg(c.p_favourable > 0.3 && c.p_favourable < 0.9, "C13 %g",
+                  c.p_favourable);
+    c = check_claim("chatgpt-serving.yaml", "C14-chatgpt-per-day");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    c = check_claim("fifty-million.yaml", "C6-ticket-100M-gpt4-class");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    c = check_claim("ticket-50m-2023.yaml", "C6-entry-ticket-50M-7b-13b");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_PESSIMISTIC);
+    c = check_claim("trendforce-a100.yaml", "C7-trendforce-chips");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    ck_assert_int_eq(c.depends_on_claim, 0);
+}
+END_TEST
+
 /*
  * Checks what gpb_claim_check_at said about claim ci against a count made
  * here from the metric's values on each path (gpb_claim_metric_eval, in
@@ -831,7 +989,8 @@ START_TEST(test_all_scenarios)
         "qianka-month.yaml", "gpt3-run.yaml",     "fifty-million.yaml",
         "trendforce-a100.yaml", "caiyun.yaml",    "restarts.yaml",
         "chatgpt-serving.yaml", "openai-2022.yaml", "lightyear.yaml",
-        "vertical-3b5.yaml", "cost-decline.yaml", NULL};
+        "vertical-3b5.yaml", "cost-decline.yaml", "xiaoice-serving.yaml",
+        "ticket-50m-2023.yaml", NULL};
     const char *root = getenv("GPB_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/scenarios", root ? root : "..");
@@ -1547,6 +1706,8 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_known_c3_consistent);
     tcase_add_test(tc, test_known_c2_rented_pessimistic);
     tcase_add_test(tc, test_known_c2_purchase);
+    tcase_add_test(tc, test_issue16_inputs);
+    tcase_add_test(tc, test_issue16_verdicts);
     tcase_add_test(tc, test_all_scenarios);
     suite_add_tcase(s, tc);
     tc = tcase_create("pitch");

@@ -971,9 +971,11 @@ static gpb_status rvb_read(gpb__cell *c, const char *gpus, const char *months,
     gpb_rent_vs_buy_default(&a->in);
     a->max_months = 0;
     a->settle = 0;
-    /* NaN marks the two prices as not given until the options are read. */
+    /* NaN marks the two prices and the server share as not given until
+       the options are read. */
     a->in.rent_price_per_gpu_hour = NAN;
     a->in.price_per_gpu = NAN;
+    a->in.overhead_frac = NAN;
     if ((st = gpb__cell_number(c, "gpus", gpus, NAN, &a->in.gpus)) ||
         (st = cell_duration(c, "months", months, GPB_HOURS_PER_MONTH,
                             "months", &a->in.months)) ||
@@ -1006,10 +1008,18 @@ static gpb_status rvb_read(gpb__cell *c, const char *gpus, const char *months,
          (st = gpb__cell_money_default(c, &a->in.rent_price_per_gpu_hour,
                                        usd))))
         return st;
-    if (isnan(a->in.price_per_gpu) &&
+    /* The catalog's price is the card alone and comes with the card's
+       own server share (hardware.h, server_frac); a price the caller
+       gives takes the finance layer's default share. */
+    int catalog_price = isnan(a->in.price_per_gpu);
+    if (catalog_price &&
         ((st = cell_field(c, gpu, "purchase_usd", &usd)) ||
          (st = gpb__cell_money_default(c, &a->in.price_per_gpu, usd))))
         return st;
+    if (isnan(a->in.overhead_frac))
+        a->in.overhead_frac = catalog_price
+                                  ? gpu->server_frac
+                                  : GPB_FINANCE_OVERHEAD_FRAC_DEFAULT;
     return gpb__cell_money_finish(c);
 }
 

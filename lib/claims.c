@@ -32,6 +32,8 @@ const char *gpb_claim_verdict_name(gpb_verdict v)
     case GPB_VERDICT_OPTIMISTIC: return "optimistic";
     case GPB_VERDICT_PESSIMISTIC: return "pessimistic";
     case GPB_VERDICT_IMPLAUSIBLE: return "implausible";
+    case GPB_VERDICT_CONTEXT: return "context";
+    case GPB_VERDICT_COUNT: break;
     }
     return "unknown";
 }
@@ -934,19 +936,20 @@ static const char *run_name_of(const gpb_scenario *s, long run)
     return run >= 0 ? s->training[run].name : NULL;
 }
 
-gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
-                                 const gpb_sensitivity *sens,
-                                 const char *metric, const gpb_quantity *value,
-                                 gpb_claim_check *out, gpb_error *err)
+/*
+ * The check of "metric is value", or with value NULL only the metric's
+ * figures (a context claim without a figure). With judge 0 the claim is
+ * context: p and the implied MFU are left NaN and the verdict is
+ * GPB_VERDICT_CONTEXT.
+ */
+static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
+                               const gpb_sensitivity *sens,
+                               const char *metric, const gpb_quantity *value,
+                               int judge, gpb_claim_check *out,
+                               gpb_error *err)
 {
-    if (!s || !r || !metric || !value || !out)
-        return gpb__fail(err, GPB_EINVAL,
-                         "scenario, result, metric, value and out must not "
-                         "be NULL");
-    if (!isfinite(value->value))
-        return gpb__fail(err, GPB_EINVAL, "the claimed value is not finite");
     gpb_currency cur = GPB_CURRENCY_NONE;
-    if (gpb_qty_kind_is_money(value->kind))
+    if (value && gpb_qty_kind_is_money(value->kind))
         cur = value->currency ? value->currency : s->currency;
     double *v = NULL;
     gpb_claim_metric_info mi;
@@ -957,15 +960,17 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
     out->info = mi;
     out->currency = mi.currency;
     double claim = NAN;
-    st = claimed_value(&mi, value, metric, &claim, err);
-    if (st) {
-        gpb_free(v);
-        return st;
+    if (value) {
+        st = claimed_value(&mi, value, metric, &claim, err);
+        if (st) {
+            gpb_free(v);
+            return st;
+        }
     }
     /* A bare number against money is in the scenario's currency, which
        is the report's: mi.currency already. */
     out->claimed = claim;
-    size_t n = gpb_result_kept_paths(r), m = 0;
+    size_t n = gpb_result_kept_paths(r), m = 0, ties = 0;
     double fav = 0, sum = 0;
     /* A censored metric (runway): a path that lasts the horizon has
        runway "≥ horizon", so it beats any claim up to the horizon. */
@@ -981,11 +986,13 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
             continue;
         sorted[m++] = x;
         sum += x;
+        if (isnan(claim))
+            continue;
         double tol = GPB_CLAIM_TIE_REL * fmax(fabs(x), fabs(claim));
         if (!isnan(cens) && x >= cens && claim <= cens)
             fav += mi.direction == GPB_CLAIM_HIGHER_IS_FAVOURABLE ? 1.0 : 0.0;
         else if (fabs(x - claim) <= tol)
-            fav += 0.5;
+            fav += 0.5, ties++;
         else if (mi.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? x < claim
                                                                : x > claim)
             fav += 1;
@@ -1002,11 +1009,19 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
     out->p95 = gpb_stats_quantile_sorted(sorted, m, 0.95);
     out->mean = sum / (double)m;
     out->paths = m;
-    out->p_favourable = fav / (double)m;
-    out->p_std_error = sqrt(out->p_favourable * (1 - out->p_favourable) /
-                            (double)m);
-    gpb_claim_verdict_from_probability(out->p_favourable, &out->verdict,
-                                       NULL);
+    /* Every path a tie: the model gives back the claim's own figure. */
+    out->restates = !isnan(claim) && ties == m;
+    out->depends_on_claim = out->restates;
+    if (judge && !isnan(claim)) {
+        out->p_favourable = fav / (double)m;
+        out->p_std_error = sqrt(out->p_favourable *
+                                (1 - out->p_favourable) / (double)m);
+        gpb_claim_verdict_from_probability(out->p_favourable, &out->verdict,
+                                           NULL);
+    } else {
+        out->p_favourable = out->p_std_error = NAN;
+        out->verdict = GPB_VERDICT_CONTEXT;
+    }
     free(sorted);
 
     out->finished_frac = NAN;
@@ -1019,7 +1034,7 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
             out->finished_frac = pf;
     }
     out->implied_mfu = NAN;
-    if (run) {
+    if (run && judge && !isnan(claim)) {
         /* The claim in the metric's own unit (hours for GPU-hours). */
         out->implied_mfu = implied_mfu(s, r, mi.run, metric, claim);
     }
@@ -1028,15 +1043,35 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
     return GPB_OK;
 }
 
+gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
+                                 const gpb_sensitivity *sens,
+                                 const char *metric, const gpb_quantity *value,
+                                 gpb_claim_check *out, gpb_error *err)
+{
+    if (!s || !r || !metric || !value || !out)
+        return gpb__fail(err, GPB_EINVAL,
+                         "scenario, result, metric, value and out must not "
+                         "be NULL");
+    if (!isfinite(value->value))
+        return gpb__fail(err, GPB_EINVAL, "the claimed value is not finite");
+    return check_metric(s, r, sens, metric, value, 1, out, err);
+}
+
 gpb_status gpb_claim_check_at(const gpb_scenario *s, const gpb_result *r,
                               const gpb_sensitivity *sens, size_t i,
                               gpb_claim_check *out, gpb_error *err)
 {
     gpb_claim_info ci;
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL,
+                         "scenario, result and out must not be NULL");
     gpb_status st = gpb_scenario_claim_get(s, i, &ci, err);
     if (st)
         return st;
-    st = gpb_claim_check_value(s, r, sens, ci.metric, &ci.value, out, err);
+    st = check_metric(s, r, sens, ci.metric, ci.text ? &ci.value : NULL,
+                      ci.context == NULL, out, err);
+    if (st == GPB_OK)
+        out->depends_on_claim = out->restates || ci.n_from_claim > 0;
     if (st && err) {
         char path[GPB_ERROR_PATH_MAX];
         snprintf(path, sizeof path, "claims[%zu].%s", i,

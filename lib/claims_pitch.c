@@ -226,7 +226,8 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                      p->params, p->tokens, g->name,
                      gpb_precision_name(im.precision), p->gpus, lo, mode, hi);
     /* The pricing rule (hardware.h): the catalog's rent is the median, 90%
-       between half and twice it; a price the pitch states is its own. */
+       within its providers' range (half to twice a single price); a price
+       the pitch states is its own. */
     if (has_price)
         bad |= sb_printf(&b, "    price_per_gpu_hour: \"%.17g %s/h\"\n",
                          p->price.value,
@@ -236,7 +237,7 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
     else if (has_rule)
         bad |= sb_printf(&b,
                          "    price_per_gpu_hour: {lognormal90: "
-                         "[\"$%.15g/h\", \"$%.15g/h\"]}\n",
+                         "[\"$%.17g/h\", \"$%.17g/h\"]}\n",
                          rule.p5_usd_per_hour, rule.p95_usd_per_hour);
     else
         bad |= sb_printf(&b, "    price_per_gpu_hour: 0\n");

@@ -11,6 +11,7 @@
  * that says so, rather than a guess.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +43,50 @@
     "TF32 TFLOPS are with sparsity, dense is half; 67 FP32; dense "    \
     "BF16 = 132 SMs x 1.83 GHz x 4,096 FLOP/clk = 989.4 TFLOPS "       \
     "(table at glennklockwood.com/garden/processors/h100)"
+
+#define HYPERSTACK_2026                                                \
+    "hyperstack.cloud/gpu-pricing as transcribed 2026-08-26 in "       \
+    "github:api-evangelist/nexgen-cloud "                              \
+    "plans/nexgen-cloud-plans-pricing.yml"
+#define COREWEAVE_2026                                                 \
+    "coreweave.com/pricing as transcribed 2026-09-20 in "              \
+    "github:api-evangelist/coreweave plans/coreweave-plans-pricing.yml"
+/* A row's rent: the middle of its providers' on-demand range. */
+#define MIDDLE_OF(card, lo, hi)                                        \
+    "middle of on-demand " card " prices, " lo " to " hi               \
+    ", sqrt(low x high); each provider in rent_range_source"
+
+/*
+ * Servers, network and installation per unit of card price (server_frac).
+ * Only these three are sourced; the other rows take an assumption and
+ * say so. HOPPER_SERVER includes the cluster network; AMPERE_SERVER and
+ * the V100 row's figure are one 8-GPU server each (no other like-for-like
+ * pair of a card and its server was found for those generations).
+ */
+#define HOPPER_SERVER_FRAC (42997.0 / 27500.0 - 1)
+#define HOPPER_SERVER                                                  \
+    "HGX H100 nodes plus InfiniBand switches and cables for 1,024 "    \
+    "H100s: $42,997 per GPU (tech-talk-cto.com 'H100 Freakonomics' "   \
+    "spreadsheet, 2024-08), against H100-SXM's $27,500 card: "         \
+    "42,997 / 27,500 - 1 = 0.56; Cottier et al. 2024 "                 \
+    "(arXiv:2405.21015): server components 15-22% and cluster "        \
+    "interconnect 9-13% of amortized hardware cost, 0.32-0.59 of the " \
+    "chips' (derived)"
+#define AMPERE_SERVER_FRAC (24875.0 / 15000.0 - 1)
+#define AMPERE_SERVER                                                  \
+    "NVIDIA DGX A100 at launch, $199,000 for 8 x A100 40 GB (NVIDIA "  \
+    "press release 2020-05-14) = $24,875 per GPU, against the A100 "   \
+    "SXM4 40 GB single-unit list price $15,000 (NextPlatform "         \
+    "2022-05-09), both via " EPOCH_PRICES ": 24,875 / 15,000 - 1 = "   \
+    "0.66, one server without the cluster network"
+#define ASSUMED_SERVER_PCIE                                            \
+    "assumption: no server price sourced for this card; 0.30, the "    \
+    "finance layer's default (GPB_FINANCE_OVERHEAD_FRAC_DEFAULT): a "  \
+    "PCIe server costs less per card than an HGX node"
+#define ASSUMED_SERVER_HGX                                             \
+    "assumption: no server price sourced for this card, which sits "   \
+    "on an 8-accelerator baseboard like HGX H100: the H100 figure ("   \
+    HOPPER_SERVER ")"
 
 #define DGX_A100_NET                                                   \
     "DGX A100 / Selene: eight 200 Gb/s HDR InfiniBand HCAs per 8-GPU "  \
@@ -107,6 +152,15 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0.79,
         .rent_high_usd_per_hour = 0.79,
         .rent_range_source = "one sourced price (rent_source)",
+        .purchase_quoted_usd = 11458,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = (18625.0 / 11458.0 - 1),
+        .server_source = "NVIDIA DGX-1 with 8 x V100 at release (2017 Q3), "
+                         "$149,000 = $18,625 per GPU including interconnect "
+                         "(wccftech, via " EPOCH_PRICES "), against the V100 "
+                         "SXM2 32 GB list $11,458: 18,625 / 11,458 - 1 = "
+                         "0.63",
+        .server_date = "2017-07",
     },
     {
         .name = "A100-40GB",
@@ -154,6 +208,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 1.99,
         .rent_high_usd_per_hour = 1.99,
         .rent_range_source = "one sourced price (rent_source)",
+        .purchase_quoted_usd = 15000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = AMPERE_SERVER_FRAC,
+        .server_source = AMPERE_SERVER,
+        .server_date = "2020-05",
     },
     {
         .name = "A100-80GB",
@@ -172,14 +231,18 @@ static const gpb_gpu gpus[] = {
                        "156 TF32, 19.5 FP32 TFLOPS dense (624/312 with "
                        "sparsity); 80 GB HBM2e, 2,039 GB/s, 400 W",
         .spec_date = "2020-11",
-        .purchase_usd = 18548.75,
-        .purchase_source = "HGX A100 8-GPU 640 GB server price / 8 "
-                           "(dihuni.com, archived 2023-09-23), via "
-                           EPOCH_PRICES "; includes a share of the server",
+        .purchase_usd = 18548.75 / (1 + AMPERE_SERVER_FRAC),
+        .purchase_source = "card price derived: an 8-GPU A100 SXM4 80 GB EPYC "
+                           "server ('DGX A100 comparable', dihuni.com, "
+                           "archived 2023-09-23) at $18,548.75 per GPU, via "
+                           EPOCH_PRICES ", less the server at the DGX A100 "
+                           "share (server_source): 18,548.75 / 1.658 = "
+                           "$11,185; Digital Trends (2023-03) put an A100 at "
+                           "$10,000-15,000",
         .purchase_date = "2023-09",
-        .rent_usd_per_hour = 2.79,
-        .rent_source = "Lambda on-demand, 8x A100 SXM 80 GB, per "
-                       "GPU-hour; " LAMBDA_2026,
+        .rent_usd_per_hour = 2.11,
+        .rent_source = MIDDLE_OF("A100 SXM 80 GB", "Hyperstack $1.60",
+                                 "Lambda $2.79"),
         .rent_date = "2026-09",
         .default_mfu = 0.40,
         .mfu_source = "A100-era runs span 0.30 (MT-NLG 530B, PaLM "
@@ -187,8 +250,10 @@ static const gpb_gpu gpus[] = {
                       "arXiv:2302.13971 sec. 2.4, 380 tokens/s/GPU on "
                       "A100-80GB); 0.40 is the rounded midpoint",
         .mfu_date = "2023-02",
-        .notes = "Bare 'A100' means this part. Rent elsewhere 2026: "
-                 "Hyperstack $1.60, RunPod $1.39-1.79.",
+        .notes = "Bare 'A100' means this part. Hyperstack also lists A100 "
+                 "80 GB NVLink $1.40 and PCIe $1.35; AWS p4de $3.43 (secondary "
+                 "copies of its price feed). 2023: Lambda $1.50 to Oracle "
+                 "$4.00 (" EPOCH_PRICES ").",
         .node_gpus = 8,
         .intra_node_bw_bytes_per_s = GBS(300),
         .inter_node_bw_bytes_per_s = GBS(25),
@@ -196,10 +261,17 @@ static const gpb_gpu gpus[] = {
             "NVLink 3: 600 GB/s per A100 through NVSwitch (NVIDIA NVLink "
             "page), 300 GB/s each way; " DGX_A100_NET,
         .interconnect_date = "2020-11",
-        .rent_low_usd_per_hour = 1.39,
+        .rent_low_usd_per_hour = 1.60,
         .rent_high_usd_per_hour = 2.79,
-        .rent_range_source = "RunPod $1.39 (notes) to Lambda $2.79 "
-                             "(rent_source), 2026",
+        .rent_range_source = "on demand, per GPU-hour, A100 SXM 80 GB: "
+                             "Hyperstack $1.60 (" HYPERSTACK_2026 "); "
+                             "CoreWeave $21.60 / 8 = $2.70 (" COREWEAVE_2026
+                             "); Lambda $2.79, 8x (" LAMBDA_2026 ")",
+        .purchase_quoted_usd = 18548.75,
+        .purchase_quoted_server_frac = AMPERE_SERVER_FRAC,
+        .server_frac = AMPERE_SERVER_FRAC,
+        .server_source = AMPERE_SERVER,
+        .server_date = "2020-05",
     },
     {
         .name = "A800",
@@ -246,6 +318,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0,
         .rent_high_usd_per_hour = 0,
         .rent_range_source = "unknown (rent_source)",
+        .purchase_quoted_usd = 10000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = AMPERE_SERVER_FRAC,
+        .server_source = "the A100 figure (same server): " AMPERE_SERVER,
+        .server_date = "2020-05",
     },
     {
         .name = "H100-SXM",
@@ -263,31 +340,42 @@ static const gpb_gpu gpus[] = {
         .tdp_watts = 700,
         .spec_source = HOPPER_SXM_SPEC "; 80 GB HBM3, 3.35 TB/s, 700 W",
         .spec_date = "2022-03",
-        .purchase_usd = 33750,
-        .purchase_source = "SemiAnalysis 2023-05-29 'AI server cost "
-                           "analysis': 'Nvidia sells DGX H100's at around "
-                           "$270,000', / 8 GPUs, via " EPOCH_PRICES
-                           "; includes a share of the server",
-        .purchase_date = "2023-05",
-        .rent_usd_per_hour = 3.99,
-        .rent_source = "Lambda on-demand, 8x H100 SXM, per GPU-hour; "
-                       LAMBDA_2026,
+        .purchase_usd = 27500,
+        .purchase_source = "Raymond James via Barron's (T. Kim), as reported "
+                           "by TechSpot 2023-08 (techspot.com/news/99839): "
+                           "H100s sold to end customers for $25,000-30,000; "
+                           "midpoint. Per GPU of a server: DGX H100 $33,750 "
+                           "(SemiAnalysis 2023-05-29), HGX $37,080 (dihuni "
+                           "2024-03), both via " EPOCH_PRICES,
+        .purchase_date = "2023-08",
+        .rent_usd_per_hour = 4.44,
+        .rent_source = MIDDLE_OF("H100 SXM", "Hyperstack $3.20",
+                                 "CoreWeave $6.16"),
         .rent_date = "2026-09",
         .default_mfu = 0.40,
         .mfu_source = LLAMA3_MFU "; 0.40 is the middle of that range, "
                       "rounded",
         .mfu_date = "2024-07",
-        .notes = "Bare 'H100' means this part. Rent elsewhere 2026: "
-                 "RunPod $2.69-3.99, Hyperstack $3.20, AWS p5 $6.88.",
+        .notes = "Bare 'H100' means this part. AWS p5 $6.88 on demand "
+                 "(secondary copies of its price feed), Azure ND H100 v5 "
+                 "$12.29. 2023: Latitude $4.03 to FluidStack $4.76 ("
+                 EPOCH_PRICES ").",
         .node_gpus = 8,
         .intra_node_bw_bytes_per_s = GBS(450),
         .inter_node_bw_bytes_per_s = GBS(50),
         .interconnect_source = NVLINK4 "; " DGX_HOPPER_NET,
         .interconnect_date = "2023",
-        .rent_low_usd_per_hour = 2.69,
-        .rent_high_usd_per_hour = 6.88,
-        .rent_range_source = "RunPod $2.69 to AWS p5 $6.88 on demand "
-                             "(notes), 2026",
+        .rent_low_usd_per_hour = 3.20,
+        .rent_high_usd_per_hour = 6.16,
+        .rent_range_source = "on demand, per GPU-hour, H100 SXM: Hyperstack "
+                             "$3.20 (" HYPERSTACK_2026 "); Lambda $3.99, 8x ("
+                             LAMBDA_2026 "); CoreWeave HGX H100 $49.24 / 8 = "
+                             "$6.16 (" COREWEAVE_2026 ")",
+        .purchase_quoted_usd = 27500,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = HOPPER_SERVER,
+        .server_date = "2024-08",
     },
     {
         .name = "H100-PCIe",
@@ -313,9 +401,9 @@ static const gpb_gpu gpus[] = {
                            "$25,000-40,000 by form factor; the low end is "
                            "taken for PCIe (weak secondary source)",
         .purchase_date = "2026",
-        .rent_usd_per_hour = 3.29,
-        .rent_source = "Lambda on-demand, 1x H100 PCIe, per GPU-hour; "
-                       LAMBDA_2026,
+        .rent_usd_per_hour = 2.87,
+        .rent_source = MIDDLE_OF("H100 PCIe", "Hyperstack $2.50",
+                                 "Lambda $3.29"),
         .rent_date = "2026-09",
         .default_mfu = 0.35,
         .mfu_source = "assumption: no published large run on PCIe H100s, "
@@ -331,9 +419,16 @@ static const gpb_gpu gpus[] = {
             "bridges join pairs only (600 GB/s, NVIDIA H100 PCIe brief), "
             "so 8-card tensor parallelism crosses PCIe; " PCIE_ONLY_NODE,
         .interconnect_date = "2022-03",
-        .rent_low_usd_per_hour = 3.29,
+        .rent_low_usd_per_hour = 2.50,
         .rent_high_usd_per_hour = 3.29,
-        .rent_range_source = "one sourced price (rent_source)",
+        .rent_range_source = "on demand, per GPU-hour, H100 PCIe: Hyperstack "
+                             "'NVIDIA H100' $2.50 (" HYPERSTACK_2026 "); "
+                             "Lambda 1x $3.29 (" LAMBDA_2026 ")",
+        .purchase_quoted_usd = 25000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0.30,
+        .server_source = ASSUMED_SERVER_PCIE,
+        .server_date = "2026",
     },
     {
         .name = "H800",
@@ -353,11 +448,13 @@ static const gpb_gpu gpus[] = {
                        "chip dataset (NVIDIA H800 datasheet); other rates "
                        "taken equal to " HOPPER_SXM_SPEC,
         .spec_date = "2023-03",
-        .purchase_usd = 34800,
-        .purchase_source = "Reuters (H20 pre-orders report): 8-GPU H800 "
-                           "servers sold at ~CNY 2 million at launch; / 8 "
-                           "= CNY 250,000 per GPU incl. server share, at "
-                           "the report's own 7.18 CNY/USD",
+        .purchase_usd = 250000.0 / 7.18 / (33750.0 / 27500.0),
+        .purchase_source = "card price derived: Reuters (H20 pre-orders "
+                           "report), 8-GPU H800 servers at ~CNY 2 million at "
+                           "launch, / 8 = CNY 250,000 = $34,819 per GPU at "
+                           "the report's own 7.18 CNY/USD, less the server at "
+                           "DGX H100's share of a card ($33,750 per GPU "
+                           "against H100-SXM's $27,500: 1.227): $28,371",
         .purchase_date = "2023",
         .rent_usd_per_hour = 2.00,
         .rent_source = "DeepSeek-V3 technical report (arXiv:2412.19437) "
@@ -381,6 +478,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 2.00,
         .rent_high_usd_per_hour = 2.00,
         .rent_range_source = "one sourced price (rent_source)",
+        .purchase_quoted_usd = 250000.0 / 7.18,
+        .purchase_quoted_server_frac = (33750.0 / 27500.0 - 1),
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = "the H100 figure (same HGX server): " HOPPER_SERVER,
+        .server_date = "2024-08",
     },
     {
         .name = "H20",
@@ -429,6 +531,12 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0,
         .rent_high_usd_per_hour = 0,
         .rent_range_source = "unknown (rent_source)",
+        .purchase_quoted_usd = 13500,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = "the H100 figure (HGX H20, same baseboard): "
+                         HOPPER_SERVER,
+        .server_date = "2024-08",
     },
     {
         .name = "H200",
@@ -453,11 +561,10 @@ static const gpb_gpu gpus[] = {
                            "over 2 million H200s 'priced around US$27,000 "
                            "a piece'",
         .purchase_date = "2026",
-        .rent_usd_per_hour = 3.99,
-        .rent_source = "Hyperstack on-demand H200 SXM, per GPU-hour "
-                       "(hyperstack.cloud/gpu-pricing as transcribed "
-                       "2026-08-26 in github:api-evangelist/nexgen-cloud)",
-        .rent_date = "2026-08",
+        .rent_usd_per_hour = 5.02,
+        .rent_source = MIDDLE_OF("H200", "Hyperstack $3.99",
+                                 "CoreWeave $6.31"),
+        .rent_date = "2026-09",
         .default_mfu = 0.40,
         .mfu_source = "H100-SXM value (same compute): " LLAMA3_MFU,
         .mfu_date = "2024-07",
@@ -469,8 +576,15 @@ static const gpb_gpu gpus[] = {
         .interconnect_source = NVLINK4 "; " DGX_HOPPER_NET,
         .interconnect_date = "2024",
         .rent_low_usd_per_hour = 3.99,
-        .rent_high_usd_per_hour = 3.99,
-        .rent_range_source = "one sourced price (rent_source)",
+        .rent_high_usd_per_hour = 6.31,
+        .rent_range_source = "on demand, per GPU-hour, H200 SXM: Hyperstack "
+                             "$3.99 (" HYPERSTACK_2026 "); CoreWeave HGX H200 "
+                             "$50.44 / 8 = $6.31 (" COREWEAVE_2026 ")",
+        .purchase_quoted_usd = 27000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = "the H100 figure (same HGX server): " HOPPER_SERVER,
+        .server_date = "2024-08",
     },
     {
         .name = "B200",
@@ -496,9 +610,9 @@ static const gpb_gpu gpus[] = {
                            "will cost $30,000-40,000 per unit (midpoint); "
                            "repeated by CNBC 2024-10-02",
         .purchase_date = "2024-03",
-        .rent_usd_per_hour = 6.69,
-        .rent_source = "Lambda on-demand, 8x B200 SXM6, per GPU-hour; "
-                       LAMBDA_2026,
+        .rent_usd_per_hour = 7.18,
+        .rent_source = MIDDLE_OF("B200", "Hyperstack $6.00",
+                                 "CoreWeave $8.60"),
         .rent_date = "2026-09",
         .default_mfu = 0.40,
         .mfu_source = "assumption: no published large-run BF16 MFU on "
@@ -516,9 +630,17 @@ static const gpb_gpu gpus[] = {
             "Vultr HGX B200 docs), 900 GB/s each way; eight ConnectX-7 "
             "up to 400 Gb/s (DGX B200 user guide), 50 GB/s per GPU",
         .interconnect_date = "2025",
-        .rent_low_usd_per_hour = 6.69,
-        .rent_high_usd_per_hour = 6.69,
-        .rent_range_source = "one sourced price (rent_source)",
+        .rent_low_usd_per_hour = 6.00,
+        .rent_high_usd_per_hour = 8.60,
+        .rent_range_source = "on demand, per GPU-hour, B200: Hyperstack $6.00 ("
+                             HYPERSTACK_2026 "); Lambda $6.69, 8x (" LAMBDA_2026
+                             "); CoreWeave HGX B200 $68.80 / 8 = $8.60 ("
+                             COREWEAVE_2026 ")",
+        .purchase_quoted_usd = 35000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = ASSUMED_SERVER_HGX,
+        .server_date = "2024-08",
     },
     {
         .name = "L40S",
@@ -543,11 +665,10 @@ static const gpb_gpu gpus[] = {
                            "10,000 per module, runlocalai.co $7,500-8,500; "
                            "8,500 lies in both ranges (no list price)",
         .purchase_date = "2026",
-        .rent_usd_per_hour = 0.86,
-        .rent_source = "RunPod on-demand L40S as tabulated by Modal, 'How "
-                       "much does it cost to run NVIDIA L40S GPUs in "
-                       "2025?' (AWS g6e: $1.86)",
-        .rent_date = "2025-08",
+        .rent_usd_per_hour = 1.39,
+        .rent_source = MIDDLE_OF("L40S", "RunPod $0.86",
+                                 "CoreWeave $2.25"),
+        .rent_date = "2026-09",
         .default_mfu = 0.30,
         .mfu_source = "assumption: no published large-run MFU on this "
                       "PCIe card without NVLink; " LOW_END_MFU,
@@ -561,9 +682,17 @@ static const gpb_gpu gpus[] = {
             "datasheet), 32 each way; " PCIE_ONLY_NODE,
         .interconnect_date = "2023-08",
         .rent_low_usd_per_hour = 0.86,
-        .rent_high_usd_per_hour = 1.86,
-        .rent_range_source = "RunPod $0.86 to AWS g6e $1.86 (rent_source), "
-                             "2025",
+        .rent_high_usd_per_hour = 2.25,
+        .rent_range_source = "on demand, per GPU-hour, L40S: RunPod $0.86 and "
+                             "AWS g6e $1.86 as tabulated by Modal, 'How much "
+                             "does it cost to run NVIDIA L40S GPUs in 2025?' "
+                             "(2025-08); CoreWeave $18.00 / 8 = $2.25 ("
+                             COREWEAVE_2026 ")",
+        .purchase_quoted_usd = 8500,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0.30,
+        .server_source = ASSUMED_SERVER_PCIE,
+        .server_date = "2026",
     },
     {
         .name = "RTX-4090",
@@ -611,6 +740,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0.60,
         .rent_high_usd_per_hour = 0.60,
         .rent_range_source = "one sourced on-demand price (rent_source)",
+        .purchase_quoted_usd = 1599,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0.30,
+        .server_source = ASSUMED_SERVER_PCIE,
+        .server_date = "2026",
     },
     {
         .name = "MI300X",
@@ -638,10 +772,9 @@ static const gpb_gpu gpus[] = {
                            "other buyers; a non-hyperscaler pays the high "
                            "end",
         .purchase_date = "2024-02",
-        .rent_usd_per_hour = 1.85,
-        .rent_source = "Vultr on-demand MI300X, per GPU-hour, as listed "
-                       "by gpu.blog and cliffcenter.com (research note "
-                       "2026-05-18; TensorWave $1.50-1.71)",
+        .rent_usd_per_hour = 1.67,
+        .rent_source = MIDDLE_OF("MI300X", "TensorWave $1.50",
+                                 "Vultr $1.85"),
         .rent_date = "2026-05",
         .default_mfu = 0.30,
         .mfu_source = "assumption: no published large-run MFU found; "
@@ -663,13 +796,19 @@ static const gpb_gpu gpus[] = {
         .interconnect_date = "2024-01",
         .rent_low_usd_per_hour = 1.50,
         .rent_high_usd_per_hour = 1.85,
-        .rent_range_source = "TensorWave $1.50 to Vultr $1.85 "
-                             "(rent_source), 2026",
+        .rent_range_source = "on demand, per GPU-hour, MI300X: TensorWave $1.50; "
+                             "Vultr $1.85 (both as listed by gpu.blog and "
+                             "cliffcenter.com, research note 2026-05-18)",
+        .purchase_quoted_usd = 15000,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = ASSUMED_SERVER_HGX,
+        .server_date = "2024-08",
     },
     {
-        .name = "Ascend-910B",
-        .aliases = "910b,ascend 910b,ascend910b,910b2,ascend-910b2,"
-                   "atlas-800t-a2",
+        .name = "Ascend-910B2",
+        .aliases = "910b,ascend 910b,ascend910b,ascend-910b,910b2,"
+                   "ascend 910b2,atlas-800t-a2",
         .vendor = "Huawei",
         .year = 2023,
         /* Huawei publishes FP16 only; the cube unit also runs BF16, whose
@@ -685,7 +824,7 @@ static const gpb_gpu gpus[] = {
                        "export controls'; 64 GB HBM2e also per Gitee AI "
                        "docs; BF16 assumed equal to FP16",
         .spec_date = "2024",
-        .purchase_usd = 16700,
+        .purchase_usd = 120000.0 / 7.18,
         .purchase_source = "Reuters (H20 pre-orders report): 'Huawei's 910B "
                            "is being sold for around 120,000 yuan'; at the "
                            "report's own 7.18 CNY/USD",
@@ -699,9 +838,12 @@ static const gpb_gpu gpus[] = {
                       "arXiv:2504.07866, reports MFU on 8,192 Ascend NPUs; "
                       "not verified here); " LOW_END_MFU,
         .mfu_date = "2025-04",
-        .notes = "Bins differ: 910B1 ~400, 910B3 313, 910B4 280 TFLOPS "
-                 "FP16 (B4: 32 GB). FP32 rate unverified (Epoch: 94); no "
-                 "TF32 or FP8.",
+        .notes = "The 910B2 bin; bare '910B' means it. Other bins per "
+                 "Epoch/CSET, not re-verified: 910B1 ~400, 910B3 313 (64 "
+                 "GB, 1.6 TB/s; one independent note), 910B4 280 TFLOPS "
+                 "FP16 (32 GB): a scenario picks one with peak_tflops. "
+                 "Reuters' price names no bin. FP32 rate unverified "
+                 "(Epoch: 94); no TF32 or FP8.",
         .node_gpus = 8,
         .intra_node_bw_bytes_per_s = 0,
         .inter_node_bw_bytes_per_s = 0,
@@ -713,6 +855,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0,
         .rent_high_usd_per_hour = 0,
         .rent_range_source = "unknown (rent_source)",
+        .purchase_quoted_usd = 120000.0 / 7.18,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = HOPPER_SERVER_FRAC,
+        .server_source = ASSUMED_SERVER_HGX,
+        .server_date = "2024-08",
     },
     {
         .name = "TPU-v4",
@@ -753,10 +900,16 @@ static const gpb_gpu gpus[] = {
             "which the planner's node-and-network model does not "
             "describe",
         .interconnect_date = "2023-04",
-        .rent_low_usd_per_hour = 1.45,
+        .rent_low_usd_per_hour = 3.22,
         .rent_high_usd_per_hour = 3.22,
-        .rent_range_source = "3-year commitment $1.45 to on-demand $3.22 "
-                             "(rent_source), 2023",
+        .rent_range_source = "one sourced on-demand price (rent_source); the "
+                             "1- and 3-year commitments ($2.03, $1.45) are "
+                             "not on demand",
+        .purchase_quoted_usd = 0,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0,
+        .server_source = "no purchase price (purchase_source)",
+        .server_date = "2024-05",
     },
     {
         .name = "MI250X",
@@ -804,6 +957,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 1.35,
         .rent_high_usd_per_hour = 1.35,
         .rent_range_source = "one sourced price (rent_source)",
+        .purchase_quoted_usd = 0,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0,
+        .server_source = "no purchase price (purchase_source)",
+        .server_date = "2026",
     },
     {
         .name = "RTX-3090",
@@ -846,6 +1004,11 @@ static const gpb_gpu gpus[] = {
         .rent_low_usd_per_hour = 0.39,
         .rent_high_usd_per_hour = 0.39,
         .rent_range_source = "one sourced on-demand price (rent_source)",
+        .purchase_quoted_usd = 1499,
+        .purchase_quoted_server_frac = 0,
+        .server_frac = 0.30,
+        .server_source = ASSUMED_SERVER_PCIE,
+        .server_date = "2026",
     },
 };
 
@@ -1186,11 +1349,27 @@ gpb_status gpb_hardware_gpu_rent_rule(const gpb_gpu *gpu, gpb_rent_rule *out,
         return gpb__fail(err, GPB_ENOTFOUND,
                          "the catalog has no rental price for %s (%s)",
                          gpu->name, gpu->rent_source);
-    out->median_usd_per_hour = gpu->rent_usd_per_hour;
-    out->p5_usd_per_hour = gpu->rent_usd_per_hour / GPB_RENT_SPREAD;
-    out->p95_usd_per_hour = gpu->rent_usd_per_hour * GPB_RENT_SPREAD;
+    double m = gpu->rent_usd_per_hour;
+    double lo = gpu->rent_low_usd_per_hour, hi = gpu->rent_high_usd_per_hour;
+    out->median_usd_per_hour = m;
+    /* Several providers: the catalog's price is the median and their
+       range the width of the 90% interval, m ×/÷ sqrt(hi / lo), so that
+       every figure priced at the median (estimate's point costs, the
+       intervals' ideal cost, check's P50) uses the same price. The rows
+       put m at the middle, sqrt(lo · hi), rounded to the cent (a test
+       holds them to it), so the ends are the providers' within 0.2%.
+       One price: ×/÷ the spread. */
+    if (lo > 0 && hi > lo && lo <= m && m <= hi) {
+        double w = sqrt(hi / lo);
+        out->p5_usd_per_hour = m / w;
+        out->p95_usd_per_hour = m * w;
+    } else {
+        out->p5_usd_per_hour = m / GPB_RENT_SPREAD;
+        out->p95_usd_per_hour = m * GPB_RENT_SPREAD;
+    }
     out->source = gpu->rent_source;
     out->date = gpu->rent_date;
+    out->range_source = gpu->rent_range_source;
     return GPB_OK;
 }
 

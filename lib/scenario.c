@@ -232,10 +232,99 @@ static void load_sources(gpb__loader *L, const gpb__ynode *root)
     free(rep);
 }
 
+/*
+ * `from_claim`: the key paths of the inputs whose values were taken from
+ * the claim itself (the article's own price, say), so that the check
+ * restates its input. Kept as written here; check_claim_inputs matches
+ * them against the scenario's inputs once every section has loaded.
+ */
+static void load_from_claim(gpb__loader *L, const gpb__ynode *m,
+                            const char *p, gpb__claim *c)
+{
+    const gpb__ynode *list =
+        gpb__sc_list(L, m, p, "from_claim", "input key paths");
+    if (!list || !list->n_kids)
+        return;
+    c->from_claim = calloc(list->n_kids, sizeof *c->from_claim);
+    if (!c->from_claim) {
+        L->nomem = 1;
+        return;
+    }
+    gpb__pathbuf lp;
+    gpb__sc_path_key(lp, p, "from_claim");
+    for (size_t k = 0; k < list->n_kids; k++) {
+        const gpb__ynode *v = list->kids[k];
+        if (!gpb__sc_is_text(v)) {
+            gpb__pathbuf kp;
+            char fb[96];
+            gpb__sc_path_index(kp, lp, k);
+            gpb__sc_report(L, GPB_ESCHEMA, v, kp,
+                           "expected the key path of an input such as "
+                           "fleets[0].price_per_gpu, found %s",
+                           gpb__sc_found(v, fb, sizeof fb));
+            continue;
+        }
+        if (!(c->from_claim[c->n_from_claim] = gpb__strdup(v->text))) {
+            L->nomem = 1;
+            return;
+        }
+        c->n_from_claim++;
+    }
+}
+
+/*
+ * Every path under a claim's `from_claim` must name an input of the
+ * scenario (the key paths of docs/scenario.md, "Key paths"): run after
+ * every section has registered its inputs. The nodes are found again in
+ * the tree for their positions.
+ */
+static void check_claim_inputs(gpb__loader *L, const gpb__ynode *root)
+{
+    gpb_scenario *s = L->s;
+    const gpb__ynode *list = gpb__sc_get(root, "claims");
+    for (size_t i = 0; list && i < s->n_claims; i++) {
+        const gpb__claim *c = &s->claims[i];
+        if (!c->n_from_claim || c->item >= list->n_kids)
+            continue;
+        const gpb__ynode *fl = gpb__sc_get(list->kids[c->item], "from_claim");
+        gpb__pathbuf p, lp;
+        gpb__sc_path_index(p, "claims", c->item);
+        gpb__sc_path_key(lp, p, "from_claim");
+        for (size_t k = 0, j = 0; fl && k < fl->n_kids; k++) {
+            const gpb__ynode *v = fl->kids[k];
+            if (!gpb__sc_is_text(v))
+                continue; /* reported by load_from_claim */
+            const char *path = c->from_claim[j++];
+            if (gpb_scenario_input_find(s, path) >= 0)
+                continue;
+            gpb__pathbuf kp;
+            char fb[96];
+            gpb__sc_path_index(kp, lp, k);
+            const char **names = malloc((s->n_inputs + 1) * sizeof *names);
+            if (!names) {
+                L->nomem = 1;
+                return;
+            }
+            for (size_t n = 0; n < s->n_inputs; n++)
+                names[n] = s->inputs[n].path;
+            const char *hint =
+                gpb__sc_nearest(L, path, names, s->n_inputs, NULL, 0);
+            gpb__sc_report(L, GPB_ESCHEMA, v, kp,
+                           "expected the key path of an input of this "
+                           "scenario, found '%s'%s%s%s",
+                           gpb__sc_clip(path, fb, sizeof fb),
+                           hint ? "; did you mean '" : "", hint ? hint : "",
+                           hint ? "'?" : "");
+            free(names);
+        }
+    }
+}
+
 static void load_claims(gpb__loader *L, const gpb__ynode *root)
 {
-    static const char *const keys[] = {"id",     "source", "says",
-                                       "metric", "value",  NULL};
+    static const char *const keys[] = {"id",      "source",     "says",
+                                       "metric",  "value",      "context",
+                                       "from_claim", "why",      NULL};
     const gpb__ynode *list = gpb__sc_list(L, root, "", "claims", "claims");
     if (!list || !list->n_kids)
         return;
@@ -269,7 +358,13 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         gpb__claim *c = &s->claims[s->n_claims++];
         c->line = m->line;
         c->column = m->column;
+        c->item = i;
         c->id = gpb__sc_str(L, m, p, "id", 1, "a short name for the claim");
+        c->context = gpb__sc_str(L, m, p, "context", 0,
+                                 "why the claim is shown and not checked");
+        c->why = gpb__sc_str(L, m, p, "why", 0,
+                             "why the claim is read and judged as it is");
+        load_from_claim(L, m, p, c);
         c->source = gpb__sc_str(L, m, p, "source", 0, "the id of a source");
         c->says = gpb__sc_str(L, m, p, "says", 0, "text");
         c->metric =
@@ -293,7 +388,11 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         gpb__pathbuf vp;
         gpb__sc_path_key(vp, p, "value");
         if (!v) {
-            gpb__sc_missing(L, m, p, "value", "the claimed quantity");
+            /* A claim shown for context may have no figure to compare. */
+            if (!c->context)
+                gpb__sc_missing(L, m, p, "value",
+                                "the claimed quantity (only a claim with "
+                                "'context' may leave it out)");
         } else if (!gpb__sc_is_qty(v)) {
             gpb__sc_report(L, GPB_ESCHEMA, v, vp,
                            "expected a quantity such as \"¥5000万\", found %s",
@@ -307,6 +406,8 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
                                gpb__sc_found(v, fb, sizeof fb), e.message);
             } else if (!(c->text = gpb__strdup(v->text))) {
                 L->nomem = 1;
+            } else {
+                c->has_value = 1;
             }
         }
     }
@@ -1400,6 +1501,7 @@ static void load_tree(gpb__loader *L, const gpb__ynode *root)
     load_other(L, root);
     gpb__sc_load_data(L, root);
     load_correlations(L, root);
+    check_claim_inputs(L, root);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1436,6 +1538,11 @@ void gpb_scenario_free(gpb_scenario *s)
         free(c->says);
         free(c->metric);
         free(c->text);
+        free(c->context);
+        free(c->why);
+        for (size_t k = 0; k < c->n_from_claim; k++)
+            free(c->from_claim[k]);
+        free(c->from_claim);
     }
     free(s->claims);
     for (size_t i = 0; i < s->n_funding; i++)

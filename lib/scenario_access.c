@@ -159,6 +159,10 @@ gpb_status gpb_scenario_claim_get(const gpb_scenario *s, size_t i,
     out->value = c->value;
     out->line = c->line;
     out->column = c->column;
+    out->context = c->context;
+    out->why = c->why;
+    out->from_claim = (const char *const *)c->from_claim;
+    out->n_from_claim = c->n_from_claim;
     return GPB_OK;
 }
 

@@ -223,8 +223,16 @@ static void load_fleet(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
     }
     f->premium = input_or(L, m, p, "premium", &SP_POSITIVE, 1.0,
                           GPB_CURRENCY_NONE);
+    /* The catalog's price is the card alone (hardware.h), so a fleet
+       priced from it adds the card's own cited server share; a price the
+       scenario gives may be a card or a server's, and takes the finance
+       layer's default. */
+    int catalog_price = !gpb__sc_get(m, "price_per_gpu") && f->gpu &&
+                        f->gpu->purchase_usd > 0;
     f->overhead_frac = input_or(L, m, p, "overhead", &SP_FRAC01,
-                                GPB_FINANCE_OVERHEAD_FRAC_DEFAULT,
+                                catalog_price
+                                    ? f->gpu->server_frac
+                                    : GPB_FINANCE_OVERHEAD_FRAC_DEFAULT,
                                 GPB_CURRENCY_NONE);
     f->buy_month = input_or(L, m, p, "buy_month", &SP_MONTHS, 0,
                             GPB_CURRENCY_NONE);

@@ -52,7 +52,13 @@ typedef struct gpb__source {
 typedef struct gpb__claim {
     char *id, *source, *says, *metric, *text; /* owned; text: the value as written */
     gpb_quantity value; /* the claimed value (currency kept as written) */
+    int has_value;      /* 0 only for a context claim written without one */
     int line, column;
+    size_t item;        /* its index in the file's `claims:` list */
+    char *context;      /* owned: why the claim is shown, not checked; NULL */
+    char *why;          /* owned: why this reading and verdict; NULL */
+    char **from_claim;  /* owned: input key paths taken from the claim */
+    size_t n_from_claim;
 } gpb__claim;
 
 typedef struct gpb__funding {

@@ -581,15 +581,22 @@ END_TEST
 /* Rent versus buy                                                           */
 /* ------------------------------------------------------------------------ */
 
+/* The cells' defaults for an H100: the catalog's card price comes with
+   the card's own server share (hardware.h, server_frac); a price the
+   caller gives takes the finance layer's default share. */
 static gpb_rent_vs_buy rvb_h100(double gpus, double months)
 {
     gpb_rent_vs_buy in;
     gpb_rent_vs_buy_default(&in);
+    const gpb_gpu *g = NULL;
+    OK(gpb_hardware_gpu_find("H100", &g, NULL));
     in.gpus = gpus;
     in.months = months;
     in.tdp_watts = field("H100", "tdp_w");
     in.rent_price_per_gpu_hour = field("H100", "rent_usd_per_hour");
     in.price_per_gpu = field("H100", "purchase_usd");
+    in.overhead_frac = g->server_frac;
+    ck_assert(g->server_frac != GPB_FINANCE_OVERHEAD_FRAC_DEFAULT);
     return in;
 }
 
@@ -617,6 +624,7 @@ START_TEST(rent_vs_buy_matches)
     in.util_frac = 0.5;
     in.rent_price_per_gpu_hour = 2.0;
     in.price_per_gpu = 25000;
+    in.overhead_frac = GPB_FINANCE_OVERHEAD_FRAC_DEFAULT; /* a given price */
     in.pue = 1.2;
     in.rent_mode = GPB_RENT_RESERVED;
     in.financing = GPB_FINANCING_LOAN;
@@ -678,6 +686,7 @@ START_TEST(rent_vs_buy_currency)
     OK(gpb_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
                       &cny_price, NULL));
     in.price_per_gpu = cny_price;
+    in.overhead_frac = GPB_FINANCE_OVERHEAD_FRAC_DEFAULT; /* a given price */
     ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
                      GPB_OK);
     near(ok(gpb_cells_rent_vs_buy("capex", "64", "24", "H100", "", "¥15/h",

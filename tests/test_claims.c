@@ -658,29 +658,260 @@ START_TEST(test_known_c2_rented_pessimistic)
 }
 END_TEST
 
-/* C2 as a purchase: 1000 cards at ¥50,000 with no overhead is ¥50M
-   exactly on every path: a tie everywhere, p = 0.5, consistent. */
-START_TEST(test_known_c2_purchase_exact)
+/*
+ * The distribution of input `path`: its kind and parameters (dist.h,
+ * param[]), each within 1e-12 relative: the test that a scenario's key
+ * input is the cited figure its comment gives.
+ */
+static void pin(const gpb_scenario *s, const char *path, gpb_dist_kind kind,
+                int n, const double *want)
+{
+    long i = gpb_scenario_input_find(s, path);
+    ck_assert_msg(i >= 0, "no input %s", path);
+    const gpb_dist *d = gpb_scenario_input_dist(s, (size_t)i);
+    ck_assert_msg(d->kind == kind, "%s: kind %s, want %s", path,
+                  gpb_dist_kind_name(d->kind), gpb_dist_kind_name(kind));
+    for (int k = 0; k < n; k++)
+        ck_assert_msg(fabs(d->param[k] - want[k]) <=
+                          1e-12 * fmax(fabs(want[k]), 1e-300),
+                      "%s: param[%d] = %.17g, want %.17g", path, k,
+                      d->param[k], want[k]);
+}
+#define PIN(s, path, kind, ...)                                             \
+    do {                                                                    \
+        const double want_[] = {__VA_ARGS__};                               \
+        pin(s, path, GPB_DIST_##kind,                                       \
+            (int)(sizeof want_ / sizeof want_[0]), want_);                  \
+    } while (0)
+
+/*
+ * C2 as a purchase (issue 16). The cards are priced from 2023 Chinese
+ * reports, not from the article's ¥5万: PERT(¥6万, ¥9万, ¥12.5万) a card
+ * (芯世相 ¥6万 -> ¥9万; The Straits Times ¥12.5万, 2023-06) with no server
+ * (the article counts cards only). Every card costs at least ¥6万, so
+ * 1000 of them cost at least ¥6000万 > ¥5000万 on every path: p = 0,
+ * implausible, and the verdict takes nothing from the claim.
+ *
+ * The tautology flag on the same claim: with the card priced at the
+ * article's own ¥5万 (the scenario before issue 16), every path is
+ * ¥5000万, a tie: p = 0.5, the check restates its input, and
+ * depends_on_claim is set.
+ */
+START_TEST(test_known_c2_purchase)
 {
     gpb_scenario *s = load_file("qianka-buy.yaml");
+    PIN(s, "fleets[0].price_per_gpu", PERT, 6e4, 9e4, 12.5e4);
+    PIN(s, "fleets[0].overhead", FIXED, 0);
+    PIN(s, "fleets[0].gpus", FIXED, 1000);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
     gpb_result *r = test_run(s, 2000, 0, 2);
     const double *v;
-    ck_assert_int_eq(gpb_result_samples(r, "spend.hardware", &v,
-                                        NULL),
+    ck_assert_int_eq(gpb_result_samples(r, "spend.hardware", &v, NULL),
                      GPB_OK);
     for (size_t p = 0; p < gpb_result_paths(r); p++)
-        ck_assert_rel(v[p], 5e7, 1e-12);
+        ck_assert_msg(v[p] >= 6e7 * (1 - 1e-12) && v[p] <= 12.5e7 * (1 + 1e-12),
+                      "path %zu: %.17g", p, v[p]);
+    size_t ci = claim_index(s, "C2-qianka-cost-purchase");
     gpb_claim_check c;
     gpb_error e;
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL,
-                                        claim_index(s,
-                                                    "C2-qianka-cost-purchase"),
-                                        &c, &e),
-                     GPB_OK);
-    ck_assert_rel(c.p_favourable, 0.5, EXACT);
-    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, ci, &c, &e), GPB_OK);
+    ck_assert_rel(c.p_favourable, 0, EXACT);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    ck_assert_int_eq(c.restates, 0);
+    ck_assert_int_eq(c.depends_on_claim, 0);
     gpb_result_free(r);
     gpb_scenario_free(s);
+
+    /* The article's own price: the check restates the claim. */
+    const char *root = getenv("GPB_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/qianka-buy.yaml",
+             root ? root : "..");
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file_with_overrides(
+                         path, "fleets[0].price_per_gpu=¥5万", &s, &d),
+                     GPB_OK);
+    gpb_diagnostics_free(d);
+    r = test_run(s, 2000, 0, 2);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, ci, &c, &e), GPB_OK);
+    ck_assert_rel(c.p_favourable, 0.5, EXACT);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_int_eq(c.restates, 1);
+    ck_assert_int_eq(c.depends_on_claim, 1);
+    /* gpb_claim_check_value, with no claim to read from_claim from, sets
+       depends_on_claim to restates. */
+    gpb_quantity q = qty("¥5000万");
+    ck_assert_int_eq(gpb_claim_check_value(s, r, NULL, "spend.hardware", &q,
+                                           &c, &e),
+                     GPB_OK);
+    ck_assert_int_eq(c.restates, 1);
+    ck_assert_int_eq(c.depends_on_claim, 1);
+    q = qty("¥6000万");
+    ck_assert_int_eq(gpb_claim_check_value(s, r, NULL, "spend.hardware", &q,
+                                           &c, &e),
+                     GPB_OK);
+    ck_assert_int_eq(c.restates, 0);
+    ck_assert_int_eq(c.depends_on_claim, 0);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* The claim `id` of `file`: its info, for the flags the scenario sets. */
+static gpb_claim_info claim_info(const gpb_scenario *s, const char *id)
+{
+    gpb_claim_info ci;
+    ck_assert_int_eq(gpb_scenario_claim_get(s, claim_index(s, id), &ci,
+                                            NULL),
+                     GPB_OK);
+    return ci;
+}
+
+/*
+ * Issue 16: each re-posed or re-calibrated claim's key inputs are the
+ * cited figures its scenario's comments give (the derivations are in the
+ * comments; this pins the numbers to them), and the claims with no
+ * independent input are context or declare what they took from the claim.
+ */
+START_TEST(test_issue16_inputs)
+{
+    gpb_scenario *s = load_file("xiaoice-serving.yaml");
+    /* C13: Xiaoice's replies a day in thousands, 1B-15B (assumption
+       anchored by 660M users × 23 turns); ChatGPT's cost per reply
+       0.36¢ (SemiAnalysis) to 2¢ (Altman), × 1000 × 30.4375. */
+    PIN(s, "serving.users", LOGNORMAL90, 1e6, 15e6);
+    ck_assert(fabs(0.0036 * 1000 * 30.4375 - 109.58) < 0.01);
+    ck_assert(fabs(0.02 * 1000 * 30.4375 - 608.75) < 1e-9);
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 109.58, 608.75);
+    gpb_scenario_free(s);
+
+    /* C14, C7-30k: cost per daily user-month from each estimate with its
+       own traffic: $694,444 × 30.4375 / 13M = $1.63, $100k × 30.4375 /
+       1M = $3.04; January 2023's 13M users; growth through 2023. */
+    s = load_file("chatgpt-serving.yaml");
+    ck_assert(fabs(694444 * 30.4375 / 13e6 - 1.6) < 0.05);
+    ck_assert(fabs(100000 * 30.4375 / 1e6 - 3.0) < 0.05);
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 1.6, 3.0);
+    PIN(s, "serving.users", LOGNORMAL90, 10e6, 16e6);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+    s = load_file("openai-2022.yaml");
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 1.6, 3.0);
+    gpb_scenario_free(s);
+
+    /* C6 ($100M): a GPT-4-class run, 25,000 A100s at 32-36% MFU, $1 to
+       $2.21 an A100-hour (SemiAnalysis 2023-07; Epoch 2023 median). */
+    s = load_file("fifty-million.yaml");
+    PIN(s, "training[0].gpus", FIXED, 25000);
+    PIN(s, "training[0].mfu", UNIFORM, 0.32, 0.36);
+    PIN(s, "training[0].price_per_gpu_hour", LOGNORMAL90, 1.0, 2.21);
+    gpb_scenario_free(s);
+
+    /* C6 ($50M): Baichuan's class, Chinese rent and 2023 salaries. */
+    s = load_file("ticket-50m-2023.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "training[1].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 50e4, 150e4);
+    PIN(s, "team[0].max_count", FIXED, 120);
+    gpb_scenario_free(s);
+
+    /* C26 and Chinese prices: salaries from 脉脉/拉勾/新京报, not the
+       claim's ¥1M; A800s at Chinese cloud prices. */
+    s = load_file("lightyear.yaml");
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 50e4, 150e4);
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+
+    /* Chinese rent of 2023 (FT: $10 an hour for 8 A100s) in the other
+       Chinese scenarios. */
+    s = load_file("qianka-month.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    PIN(s, "exchange_rates.CNY_per_USD", UNIFORM, 6.729, 7.0809);
+    gpb_scenario_free(s);
+    s = load_file("vertical-3b5.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    gpb_scenario_free(s);
+
+    /* C8-machines is capex: the cards at the article's ¥3-5万 and a PCIe
+       server's 0-15%, declared as taken from the claim; Chinese power and
+       rent. */
+    s = load_file("caiyun.yaml");
+    PIN(s, "fleets[0].price_per_gpu", UNIFORM, 3e4, 5e4);
+    PIN(s, "fleets[0].overhead", UNIFORM, 0, 0.15);
+    PIN(s, "fleets[0].tariff_per_kwh", UNIFORM, 0.59, 0.62);
+    PIN(s, "training[1].price_per_gpu_hour", PERT, 0.75, 1.25, 3.0);
+    gpb_claim_info ci = claim_info(s, "C8-caiyun-machines");
+    ck_assert_str_eq(ci.metric, "spend.hardware");
+    ck_assert_uint_eq(ci.n_from_claim, 1);
+    ck_assert_str_eq(ci.from_claim[0], "fleets[0].price_per_gpu");
+    ck_assert_ptr_nonnull(claim_info(s, "C9-caiyun-buy-finetune").context);
+    gpb_scenario_free(s);
+
+    /* trendforce: a $10-15k card (Digital Trends; $12.5k list, 2022)
+       and the A100 era's server share, 0.48 (HGX 2023) to 0.79 (DGX
+       A100 2020, $9,875 over a $12.5k card). */
+    s = load_file("trendforce-a100.yaml");
+    PIN(s, "fleets[0].price_per_gpu", PERT, 10e3, 12.5e3, 15e3);
+    PIN(s, "fleets[0].overhead", UNIFORM, 0.48, 0.79);
+    ck_assert(fabs(199000.0 / 8 - 15000 - 9875) < 1e-9);
+    gpb_scenario_free(s);
+
+    /* Context, with the reason: C3-gpt35/C4 (GPT-3.5's tokens are not
+       published), C11 (true by construction), C12 (restates its
+       assumed rate, declared from_claim), C21 (no cost in the quote). */
+    static const struct {
+        const char *file, *id;
+        int from_claim;
+    } ctx[] = {{"gpt3-run.yaml", "C3-gpt35-run-low", 0},
+               {"gpt3-run.yaml", "C3-gpt35-run-high", 0},
+               {"gpt3-run.yaml", "C4-chatgpt-run", 0},
+               {"restarts.yaml", "C11-crash-without-checkpoint", 0},
+               {"restarts.yaml", "C12-restart-many-times", 1},
+               {"restarts.yaml", "C12-diverged-run-costs-double", 1},
+               {"vertical-3b5.yaml", "C21-few-billion-affordable", 0}};
+    for (size_t k = 0; k < sizeof ctx / sizeof ctx[0]; k++) {
+        s = load_file(ctx[k].file);
+        ci = claim_info(s, ctx[k].id);
+        ck_assert_msg(ci.context && strlen(ci.context) > 40,
+                      "%s is not context with a reason", ctx[k].id);
+        ck_assert_msg((ci.n_from_claim > 0) == ctx[k].from_claim,
+                      "%s: from_claim", ctx[k].id);
+        gpb_scenario_free(s);
+    }
+    /* C22 against one retrieval-chat turn, $0.002 (Morgan Stanley). */
+    s = load_file("vertical-3b5.yaml");
+    ci = claim_info(s, "C22-3b5-cost-like-retrieval");
+    ck_assert_str_eq(ci.text, "$0.002");
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * Issue 16's changed verdicts, each far from its band's edges at 10,000
+ * paths (the standard error of P is at most 0.5%): C13 on Xiaoice's
+ * traffic is consistent (P about 61%); C14's $100k a day at January's
+ * traffic is implausible (P5 about $620k); the $100M ticket against a
+ * GPT-4-class run is consistent (P about 75%); the $50M ticket against
+ * Baichuan's class is pessimistic (P95 about $16M); TrendForce's chips at
+ * $10k each are implausible (every card costs at least $10k, most more).
+ */
+START_TEST(test_issue16_verdicts)
+{
+    gpb_claim_check c = check_claim("xiaoice-serving.yaml",
+                                    "C13-xiaoice-at-chatgpt-cost-per-day");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_msg(c.p_favourable > 0.3 && c.p_favourable < 0.9, "C13 %g",
+                  c.p_favourable);
+    c = check_claim("chatgpt-serving.yaml", "C14-chatgpt-per-day");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    c = check_claim("fifty-million.yaml", "C6-ticket-100M-gpt4-class");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    c = check_claim("ticket-50m-2023.yaml", "C6-entry-ticket-50M-7b-13b");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_PESSIMISTIC);
+    c = check_claim("trendforce-a100.yaml", "C7-trendforce-chips");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    ck_assert_int_eq(c.depends_on_claim, 0);
 }
 END_TEST
 
@@ -725,6 +956,15 @@ static void recount_claim(const char *file, const gpb_scenario *s,
     gpb_free(v);
     ck_assert_msg(m > 0 && c->paths == m, "%s: %s: %zu paths, counted %zu",
                   file, ci->id, c->paths, m);
+    /* A context claim is shown, not judged (claims.h): no probability. */
+    if (ci->context) {
+        ck_assert_msg(c->verdict == GPB_VERDICT_CONTEXT &&
+                          isnan(c->p_favourable) && isnan(c->p_std_error),
+                      "%s: %s: a context claim was judged", file, ci->id);
+        ck_assert_msg(c->p5 <= c->p50 && c->p50 <= c->p95,
+                      "%s: %s: quantiles", file, ci->id);
+        return;
+    }
     double p = fav / (double)m;
     ck_assert_msg(fabs(c->p_favourable - p) <= 1e-12,
                   "%s: %s: p = %.17g, counted %.17g", file, ci->id,
@@ -823,7 +1063,7 @@ START_TEST(test_all_scenarios)
         "trendforce-a100.yaml", "caiyun.yaml",    "restarts.yaml",
         "chatgpt-serving.yaml", "openai-2022.yaml", "lightyear.yaml",
         "vertical-3b5.yaml", "cost-decline.yaml", "data-cleaning.yaml",
-        NULL};
+        "xiaoice-serving.yaml", "ticket-50m-2023.yaml", NULL};
     const char *root = getenv("GPB_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/scenarios", root ? root : "..");
@@ -1048,19 +1288,17 @@ END_TEST
 
 /*
  * A budget pitch: 7B on 140B tokens on 64 A100s for $5k.
- * 6 · 7e9 · 1.4e11 = 5.88e21 FLOPs; at the catalog's $2.79 the budget buys
- * 1,792 GPU-hours, so the MFU it needs is 5.88e21 / (312e12 · 1792.1 ·
- * 3600) = 2.92; even at half the catalog price (the low end of the
- * model's prices) it needs 1.46 > 1. Over 30 days it is $5,000 / (64 ·
- * 720) = $0.1085 per GPU-hour.
+ * 6 · 7e9 · 1.4e11 = 5.88e21 FLOPs; at the catalog's $2.11 (the middle of
+ * $1.60-2.79, 2026) the budget buys 2,370 GPU-hours, so the MFU it needs
+ * is 5.88e21 / (312e12 · 2369.7 · 3600) = 2.21; even at the low end of the
+ * model's prices ($1.60) it needs 1.68 > 1. Over 30 days it is $5,000 /
+ * (64 · 720) = $0.1085 per GPU-hour.
  * In the model (claims.h): at its highest MFU, 0.55, the run needs
  * 5.88e21 / (312e12 · 0.55 · 3600) = 9,518 GPU-hours, so $5k is enough
  * only at a price below $0.525/h; the price follows the pricing rule,
- * lognormal90($1.395, $5.58): ln-mean ln 2.79, ln-sd ln 4 / 3.29 = 0.4214,
- * and P(price < $0.525) = Φ((ln 0.525 − ln 2.79) / 0.4214) = Φ(−3.96) =
- * 3.7e-5, and less still at the MFUs the PERT mostly draws (0.40 needs
- * $0.38/h). So p is at most that (0 expected among 4,000 paths):
- * implausible (< 1%).
+ * lognormal90($1.60, $2.79): ln-sd ln(2.79 / 1.60) / 3.29 = 0.169, and
+ * P(price < $0.525) = Φ((ln 0.525 − ln 2.113) / 0.169) = Φ(−8.2), nil.
+ * So p is 0 among 4,000 paths: implausible (< 1%).
  */
 START_TEST(test_pitch_budget)
 {
@@ -1072,8 +1310,12 @@ START_TEST(test_pitch_budget)
                      GPB_OK);
     gpb_pitch_implied im;
     ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
-    ck_assert_rel(im.ref_price_usd, 2.79, EXACT);
-    ck_assert_rel(im.budget_mfu, 5.88e21 / (312e12 * (5000 / 2.79) * 3600),
+    ck_assert_rel(im.ref_price_usd, 2.11, EXACT);
+    /* The rule (hardware.h): the catalog's $2.11 ×/÷ the width of the
+       providers' $1.60-2.79, sqrt(2.79 / 1.60). */
+    ck_assert_rel(im.price_p5_usd, 2.11 / sqrt(2.79 / 1.60), EXACT);
+    ck_assert_rel(im.price_p95_usd, 2.11 * sqrt(2.79 / 1.60), EXACT);
+    ck_assert_rel(im.budget_mfu, 5.88e21 / (312e12 * (5000 / 2.11) * 3600),
                   1e-9);
     ck_assert_rel(im.price_per_gpu_hour_usd, 5000.0 / (64 * 720), EXACT);
     char *yaml = NULL;
@@ -1084,8 +1326,8 @@ START_TEST(test_pitch_budget)
     gpb_result *r = test_run(s, 4000, 0, 2);
     gpb_claim_check c;
     ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 1, &c, &e), GPB_OK);
-    /* $5k cannot pay for the run at any MFU the model allows, except on
-       a path priced below $0.525/h (probability 3.7e-5). */
+    /* $5k cannot pay for the run at any MFU the model allows: no path is
+       priced below $0.525/h. */
     ck_assert_msg(c.p_favourable <= 1.0 / 4000, "p = %g", c.p_favourable);
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
     gpb_result_free(r);
@@ -1386,18 +1628,19 @@ END_TEST
 /*
  * One pricing rule (gpubudget/hardware.h) for `estimate` and the pitch
  * check. The 30-day pitch, priced by hand: 8.4e23 / (989.4e12 · 0.40 ·
- * 3600) = 589,582.9 GPU-hours at the catalog's $3.99 is $2,352,435.8, what
- * `estimate` prints at the card's default MFU. The check's model draws
- * the MFU from PERT(0.30, 0.40, 0.55), Beta(2.6, 3.4) on [0.30, 0.55],
- * whose median is about 0.30 + 0.25 · (2.6 − 1/3) / (6 − 2/3) = 0.4063
- * (cost × 0.9846), and loses to failures about one hour in 99 (512 GPUs
- * at 50,700 h each fail every 99 h; each costs half an hourly checkpoint
- * interval plus a 30-minute restart: cost × 1.0102); the price's median
- * is the catalog's. So its median cost is about $2,352,436 × 0.9846 ×
- * 1.0102 = $2,339,900. Tolerance 3%: the median of 10,000 paths has a
- * standard error near 0.5% (ln-sd of the cost about 0.43). The rule
- * before issue 12 (a 90% interval of 0.5× to 1.5× the catalog, median
- * 0.866×) gives $2.02M, 13% low, and fails.
+ * 3600) = 589,582.9 GPU-hours at the catalog's $4.44 (the middle of
+ * $3.20-6.16, three providers, 2026) is $2,617,748, what `estimate` prints
+ * at the card's default MFU. The check's model draws the MFU from
+ * PERT(0.30, 0.40, 0.55), Beta(2.6, 3.4) on [0.30, 0.55], whose median is
+ * about 0.30 + 0.25 · (2.6 − 1/3) / (6 − 2/3) = 0.4063 (cost × 0.9846),
+ * and loses to failures about one hour in 99 (512 GPUs at 50,700 h each
+ * fail every 99 h; each costs half an hourly checkpoint interval plus a
+ * 30-minute restart: cost × 1.0102); the price's median is sqrt(3.20 ·
+ * 6.16) = $4.4399, the catalog's to the cent. So its median cost is about
+ * $2,617,748 × 0.9846 × 1.0102 = $2,603,700. Tolerance 3%: the median of
+ * 10,000 paths has a standard error near 0.5%. The rule before issue 12
+ * (a 90% interval of 0.5× to 1.5× the catalog, median 0.866×) would give
+ * 13% less and fail.
  */
 START_TEST(test_pitch_pricing_rule)
 {
@@ -1409,14 +1652,16 @@ START_TEST(test_pitch_pricing_rule)
                      GPB_OK);
     gpb_pitch_implied im;
     ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
-    ck_assert_rel(im.ref_price_usd, 3.99, EXACT);
-    ck_assert_rel(im.price_p5_usd, 3.99 / 2, EXACT);
-    ck_assert_rel(im.price_p95_usd, 3.99 * 2, EXACT);
+    ck_assert_rel(im.ref_price_usd, 4.44, EXACT);
+    ck_assert_rel(im.price_p5_usd, 4.44 / sqrt(6.16 / 3.20), EXACT);
+    ck_assert_rel(im.price_p95_usd, 4.44 * sqrt(6.16 / 3.20), EXACT);
     ck_assert_int_eq(im.ref_price_is_stated, 0);
     char *yaml = NULL;
     ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
-    ck_assert_msg(strstr(yaml, "lognormal90: [\"$1.995/h\", \"$7.98/h\"]"),
-                  "%s", yaml);
+    char want[128];
+    snprintf(want, sizeof want, "lognormal90: [\"$%.17g/h\", \"$%.17g/h\"]",
+             4.44 / sqrt(6.16 / 3.20), 4.44 * sqrt(6.16 / 3.20));
+    ck_assert_msg(strstr(yaml, want), "%s", yaml);
     gpb_scenario *s = test_load_yaml(yaml);
     gpb_free(yaml);
     gpb_result *r = test_run(s, 10000, 0, 2);
@@ -1424,7 +1669,7 @@ START_TEST(test_pitch_pricing_rule)
     ck_assert_int_eq(gpb_result_quantile(r, "training.pitch.cost", 0.5, &p50,
                                          &e),
                      GPB_OK);
-    ck_assert_msg(fabs(p50 / 2339900.0 - 1) < 0.03, "P50 cost %g", p50);
+    ck_assert_msg(fabs(p50 / 2603700.0 - 1) < 0.03, "P50 cost %g", p50);
     gpb_result_free(r);
     gpb_scenario_free(s);
     /* A price the pitch states is the model's, fixed: ¥15 an hour is
@@ -1537,8 +1782,10 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_scenario_claim_accessors);
     tcase_add_test(tc, test_known_c3_consistent);
     tcase_add_test(tc, test_known_c2_rented_pessimistic);
-    tcase_add_test(tc, test_known_c2_purchase_exact);
+    tcase_add_test(tc, test_known_c2_purchase);
     tcase_add_test(tc, test_known_c24_data_cleaning);
+    tcase_add_test(tc, test_issue16_inputs);
+    tcase_add_test(tc, test_issue16_verdicts);
     tcase_add_test(tc, test_all_scenarios);
     suite_add_tcase(s, tc);
     tc = tcase_create("pitch");

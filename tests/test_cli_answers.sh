@@ -9,31 +9,32 @@
 # --- the claim's cost, the ideal and the realistic cost ----------------------
 # The issue's command. 70B on 2T tokens is 6 · 70e9 · 2e12 = 8.4e23 FLOPs.
 # Claimed: 512 H100s for 30 days are 512 · 720 = 368,640 GPU-hours, at the
-# catalog's $3.99 $1,470,873.60, which needs MFU 8.4e23 / (512 · 989.4e12 ·
-# 2,592,000) = 0.6397, beyond published runs (0.30-0.55).
+# catalog's $4.44 (the middle of $3.20-6.16, three providers, 2026-09)
+# $1,636,761.60, which needs MFU 8.4e23 / (512 · 989.4e12 · 2,592,000) =
+# 0.6397, beyond published runs (0.30-0.55).
 # Ideal (issue 15): the throughput model's MFU for 70B on 512 H100s. The
 # plan shapes 70B as 68 layers of 9216 (plan.h, gpb_plan_shape) and counts
 # 6·N + 6·68·4096·9216 = 435,401,484,288 FLOPs a token; estimate counts
 # 6·N = 4.2e11, so its MFU is the plan's × 4.2e11 / 435,401,484,288 =
 # 0.964627 (the same GPU-hours either way), and at that MFU the run takes
-# 8.4e23 / (989.4e12 · MFU · 3600) GPU-hours at $3.99.
+# 8.4e23 / (989.4e12 · MFU · 3600) GPU-hours at $4.44.
 # Realistic: the interval's P50. The card's default MFU (0.40) stays in
 # the JSON as costs.default: 8.4e23 / (989.4e12 · 0.40 · 3600) =
-# 589,582.91 GPU-hours = $2,352,435.82 in 47.98 days.
+# 589,582.91 GPU-hours = $2,617,748.13 in 47.98 days.
 expect 0 "estimate --days 30 json" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --days 30 --json
-jnear "d['costs']['claimed']['rent_cost']" 1470873.6 1e-9
+jnear "d['costs']['claimed']['rent_cost']" 1636761.6 1e-9
 jnear "d['costs']['claimed']['mfu']" 0.6397384 1e-6
 jnear "d['costs']['ideal']['mfu'] / d['plan']['mfu_plan_count']" 0.9646273 1e-6
 jnear "d['plan']['model_flops_per_token']" 435401484288 1e-9
 jnear "d['costs']['ideal']['gpu_hours'] * 989.4e12 * d['costs']['ideal']['mfu'] * 3600" 8.4e23 1e-9
-jnear "d['costs']['ideal']['rent_cost'] / d['costs']['ideal']['gpu_hours']" 3.99 1e-9
+jnear "d['costs']['ideal']['rent_cost'] / d['costs']['ideal']['gpu_hours']" 4.44 1e-9
 jnear "d['costs']['ideal']['days'] * 512 * 24 / d['costs']['ideal']['gpu_hours']" 1 1e-9
 jnear "d['costs']['realistic']['rent_cost']" "$(python3 -c "
 import json; print(json.load(open('$TMP/out'))['interval']['cost']['p50'])")" 1e-12
 jnear "d['costs']['realistic']['gpu_hours'] / d['costs']['ideal']['gpu_hours']" "$(python3 -c "
 import json; print(json.load(open('$TMP/out'))['interval']['ratio']['p50'])")" 1e-9
-jnear "d['costs']['default']['rent_cost']" 2352435.82 1e-8
+jnear "d['costs']['default']['rent_cost']" 2617748.13 1e-8
 jnear "d['costs']['default']['days']" 47.98038 1e-6
 jnear "d['costs']['default']['mfu']" 0.40 1e-12
 jis "d['claim_plausible']" "False"
@@ -44,9 +45,9 @@ jis "(d['interval']['narrowed_by_mfu'], d['interval']['mfu']['ideal'] == d['cost
     "(False, True)"
 expect 0 "estimate --days 30 text" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --days 30
-contains out "as claimed  \$1.47M in 30.0 days at MFU 0.64: implausible" \
+contains out "as claimed  \$1.64M in 30.0 days at MFU 0.64: implausible" \
     "the claim's cost, marked implausible"
-contains out "ideal       \$2.06M in 42.0 days at MFU 0.46, the model's" \
+contains out "ideal       \$2.29M in 42.0 days at MFU 0.46, the model's" \
     "the ideal cost, at the model's MFU"
 contains out "realistic   " "the realistic cost"
 says out "The claim needs MFU 0.64, beyond any published large run (0.30-0.55): implausible. Published runs reach MFU" \
@@ -67,21 +68,23 @@ if grep -q "implausible" "$TMP/out"; then
     bad "a plausible claim called implausible"; else ok; fi
 
 # --- one pricing rule, printed --------------------------------------------
-# The catalog's rent is the median of the rule (H100: $3.99; 90% from
-# $1.995 to $7.98), the same in `check --claim` (test_check.sh).
+# The catalog's rent is the median of the rule (H100: $4.44, the middle of
+# three providers' on-demand prices; 90% within them, $3.20 to $6.16), the
+# same in `check --claim` (test_check.sh).
 expect 0 "estimate pricing json" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512 --json
 # The interval prices by the same rule.
-jis "(d['interval']['price_low'], d['interval']['price_high'], d['interval']['price_shape'])" \
-    "(1.995, 7.98, 'lognormal90')"
-jis "(d['pricing']['median_usd_per_hour'], d['pricing']['p5_usd_per_hour'], d['pricing']['p95_usd_per_hour'])" \
-    "(3.99, 1.995, 7.98)"
+jis "(round(d['interval']['price_low'], 4), round(d['interval']['price_high'], 4), d['interval']['price_shape'])" \
+    "(3.2001, 6.1602, 'lognormal90')"
+jis "(d['pricing']['median_usd_per_hour'], round(d['pricing']['p5_usd_per_hour'], 2), round(d['pricing']['p95_usd_per_hour'], 2))" \
+    "(4.44, 3.2, 6.16)"
+jnear "(d['pricing']['p5_usd_per_hour'] * d['pricing']['p95_usd_per_hour']) ** 0.5" 4.44 1e-12
 jis "d['pricing']['price_origin']" "catalog"
-jis "d['pricing']['rule'].startswith(\"the catalog's on-demand rent is the median price\")" \
+jis "d['pricing']['rule'].startswith(\"the catalog's rent, the middle of several providers'\")" \
     "True"
-jis "d['price_per_gpu_hour']" "3.99"
+jis "d['price_per_gpu_hour']" "4.44"
 # The full catalog source is in --json; the text abbreviates it.
-jis "'lambda-labs-plans-pricing.yml' in d['price_source']" "True"
+jis "'lambda-labs-plans-pricing.yml' in d['pricing']['range_source']" "True"
 jis "(d['precision'], d['precision_origin'])" "('bf16', \"the card's default\")"
 # --- one Chinchilla default, named -------------------------------------------
 # 8.4e23 FLOPs under besiroglu2024 (Eq. 4, worked in Python): 87.66B
@@ -92,9 +95,9 @@ jnear "d['chinchilla']['params']" 87664756945.3 1e-9
 jnear "d['chinchilla']['tokens']" 1.59699296363e12 1e-9
 expect 0 "estimate pricing text" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512
-contains out "  price        \$3.99 per GPU-hour: Lambda on-demand, 8x H100 SXM" \
+contains out "  price        \$4.44 per GPU-hour: middle of on-demand H100 SXM prices," \
     "the price and its source"
-contains out "  pricing      the catalog's on-demand rent is the median price" \
+contains out "  pricing      the catalog's rent, the middle of several providers'" \
     "the pricing rule"
 contains out "  precision    bf16, the card's default" "the precision assumed"
 if grep -q "lambda-labs-plans-pricing.yml" "$TMP/out"; then

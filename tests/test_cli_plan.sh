@@ -82,13 +82,14 @@ jnear "d['interval']['mfu']['p5'] * d['interval']['gpu_hours']['p95']" "$(python
 import json; d = json.load(open('$TMP/out'))['interval']
 print(d['mfu']['ideal'] * d['gpu_hours']['ideal'])")" 1e-9
 jis "d['interval']['mfu']['p95'] <= 0.55 + 1e-12" "True"
-# The pricing rule (as estimate): lognormal, 90% between half and twice
-# the catalog's $3.99; the ideal cost is at the median, $3.99.
-jis "(d['interval']['price_low'], d['interval']['price_high'], d['interval']['price_shape'])" \
-    "(1.995, 7.98, 'lognormal90')"
+# The pricing rule (as estimate): lognormal, median the catalog's $4.44,
+# 90% within 4.44 ×/÷ sqrt(6.16 / 3.20) (the providers' $3.20-6.16); the
+# ideal cost is at the median, $4.44.
+jis "(round(d['interval']['price_low'], 4), round(d['interval']['price_high'], 4), d['interval']['price_shape'])" \
+    "(3.2001, 6.1602, 'lognormal90')"
 jnear "d['interval']['cost']['ideal']" "$(python3 -c "
 import json; d = json.load(open('$TMP/out'))['interval']
-print(d['gpu_hours']['ideal'] * 3.99)")" 1e-10
+print(d['gpu_hours']['ideal'] * 4.44)")" 1e-10
 jis "(d['interval']['narrowed_by_mfu'], d['interval']['runs_used'])" \
     "(False, 18.0)"
 cp "$TMP/out" "$TMP/plan70.json"

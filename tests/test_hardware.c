@@ -119,7 +119,7 @@ START_TEST(test_required_rows)
     static const char *const required[] = {
         "V100",     "A100-40GB", "A100-80GB", "A800",  "H100-SXM",
         "H100-PCIe", "H800",     "H20",       "H200",  "B200",
-        "L40S",     "RTX-4090",  "MI300X",    "Ascend-910B"};
+        "L40S",     "RTX-4090",  "MI300X",    "Ascend-910B2"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         const gpb_gpu *g = must_find(required[i]);
         ck_assert_str_eq(g->name, required[i]);
@@ -177,6 +177,97 @@ START_TEST(test_unknown_prices_say_so)
     /* The brief's widely reported figures are present. */
     ck_assert(must_find("B200")->purchase_usd > 0);
     ck_assert(must_find("MI300X")->purchase_usd > 0);
+}
+END_TEST
+
+/*
+ * Every purchase price is on one basis, the card alone (hardware.h): a
+ * row quoted per card carries the quote as it is; a row quoted per GPU of
+ * a server converts it by the server share it names, so card × (1 +
+ * share) gives the quote back. Every priced card has a cited server
+ * share for fleets to add, and no row's price source still calls itself a
+ * server price without the conversion. The rows the issue named: the
+ * H100's price is the card's ($25-30k, not DGX H100 / 8 = $33,750), the
+ * H800's and the A100-80GB's are converted, and a card plus its server
+ * share lands within the server prices the sources quote.
+ */
+START_TEST(test_one_price_basis)
+{
+    for (size_t i = 0; i < gpb_hardware_gpu_count(); i++) {
+        const gpb_gpu *g = gpb_hardware_gpu_at(i);
+        double q = g->purchase_quoted_usd, f = g->purchase_quoted_server_frac;
+        ck_assert_msg(f >= 0 && f < 1, "%s: quoted share %g", g->name, f);
+        ck_assert_msg(fabs(g->purchase_usd * (1 + f) - q) <= 1e-6 * q,
+                      "%s: card %g x (1 + %g) is not the quote %g", g->name,
+                      g->purchase_usd, f, q);
+        if (f > 0)
+            ck_assert_msg(strstr(g->purchase_source, "card price derived"),
+                          "%s: a converted price must say so", g->name);
+        else
+            ck_assert_msg(!strstr(g->purchase_source, "share of the server")
+                              && !strstr(g->purchase_source,
+                                         "incl. server"),
+                          "%s: a server price taken as a card's", g->name);
+        ck_assert_ptr_nonnull(g->server_source);
+        ck_assert_ptr_nonnull(g->server_date);
+        if (g->purchase_usd > 0) {
+            ck_assert_msg(g->server_frac > 0 && g->server_frac <= 1,
+                          "%s: server share %g", g->name, g->server_frac);
+            ck_assert_msg(strlen(g->server_source) >= 20,
+                          "%s: server share without a source", g->name);
+        } else {
+            ck_assert(g->server_frac == 0);
+        }
+    }
+    const gpb_gpu *h100 = must_find("H100"), *h800 = must_find("H800"),
+                  *a100 = must_find("A100-80GB"), *h200 = must_find("H200");
+    ck_assert(h100->purchase_usd >= 25000 && h100->purchase_usd <= 30000);
+    ck_assert(h100->purchase_quoted_server_frac == 0);
+    /* With its server and network: DGX H100 $33,750 <= card x (1 +
+       share) <= HGX nodes plus InfiniBand $42,997. */
+    double h100_node = h100->purchase_usd * (1 + h100->server_frac);
+    ck_assert(h100_node >= 33750 && h100_node <= 42997 + 1e-6);
+    ck_assert_double_eq_tol(h800->purchase_quoted_usd, 250000.0 / 7.18,
+                            1e-6);
+    ck_assert(h800->purchase_quoted_server_frac > 0);
+    ck_assert_double_eq_tol(a100->purchase_quoted_usd, 18548.75, 1e-9);
+    ck_assert(a100->purchase_usd >= 10000 && a100->purchase_usd <= 15000);
+    /* H200 and H100 now compare as cards: within 10% of each other (the
+       H200's $27,000 is of 2026, the H100's $25-30k of 2023). */
+    ck_assert(fabs(h200->purchase_usd / h100->purchase_usd - 1) < 0.1);
+}
+END_TEST
+
+/*
+ * Rent: a row with several providers defaults to the middle of their range,
+ * sqrt(low x high), to the cent; a row with one price has low = high =
+ * that price. Several providers means the range source names them.
+ */
+START_TEST(test_rent_middle_of_range)
+{
+    size_t ranged = 0;
+    for (size_t i = 0; i < gpb_hardware_gpu_count(); i++) {
+        const gpb_gpu *g = gpb_hardware_gpu_at(i);
+        double lo = g->rent_low_usd_per_hour, hi = g->rent_high_usd_per_hour;
+        if (!(g->rent_usd_per_hour > 0) || lo == hi) {
+            ck_assert_msg(lo == g->rent_usd_per_hour &&
+                              hi == g->rent_usd_per_hour,
+                          "%s: one price, range %g-%g", g->name, lo, hi);
+            continue;
+        }
+        ranged++;
+        ck_assert_msg(fabs(g->rent_usd_per_hour - sqrt(lo * hi)) <= 0.005,
+                      "%s: rent %g is not the middle of %g-%g", g->name,
+                      g->rent_usd_per_hour, lo, hi);
+        ck_assert_msg(strstr(g->rent_range_source, "on demand") &&
+                          strchr(g->rent_range_source, ';'),
+                      "%s: a range needs several on-demand providers",
+                      g->name);
+        ck_assert_msg(strstr(g->rent_source, "middle of on-demand"),
+                      "%s: rent_source must say it is the middle", g->name);
+    }
+    /* A100-80GB, H100-SXM, H100-PCIe, H200, B200, L40S, MI300X. */
+    ck_assert_uint_ge(ranged, 7);
 }
 END_TEST
 
@@ -376,8 +467,9 @@ START_TEST(test_aliases)
         {"A100", "A100-80GB"},         {"a100-40gb", "A100-40GB"},
         {"A100 40GB", "A100-40GB"},    {"A100-SXM4-80GB", "A100-80GB"},
         {"4090", "RTX-4090"},          {"RTX 4090", "RTX-4090"},
-        {"GeForce RTX 4090", "RTX-4090"}, {"910b", "Ascend-910B"},
-        {"Ascend 910B", "Ascend-910B"}, {"huawei 910B", "Ascend-910B"},
+        {"GeForce RTX 4090", "RTX-4090"}, {"910b", "Ascend-910B2"},
+        {"Ascend 910B", "Ascend-910B2"}, {"huawei 910B", "Ascend-910B2"},
+        {"ascend-910b2", "Ascend-910B2"},
         {"h100-pcie", "H100-PCIe"},    {"H100 PCIe", "H100-PCIe"},
         {"mi300x", "MI300X"},          {"AMD MI300X", "MI300X"},
         {"MI300", "MI300X"},           {"TPU v4", "TPU-v4"},
@@ -700,9 +792,12 @@ START_TEST(test_invalid_args)
 END_TEST
 
 /*
- * The pricing rule (hardware.h): the catalog's rent is the median, the 90%
- * interval half to twice it. H100-SXM rents at $3.99 (Lambda, 2026-09):
- * $1.995 to $7.98. The A800 has no catalog rent, and the rule says why.
+ * The pricing rule (hardware.h): the catalog's rent is the median; the 90%
+ * interval is the providers' range, or half to twice a single price.
+ * H100-SXM: Hyperstack $3.20, Lambda $3.99, CoreWeave $49.24 / 8 = $6.155
+ * (2026-08/09), middle sqrt(3.20 x 6.16) = $4.44. V100 has one price,
+ * Lambda's $0.79: $0.395 to $1.58. The A800 has no catalog rent, and the
+ * rule says why.
  */
 START_TEST(test_rent_rule)
 {
@@ -711,11 +806,21 @@ START_TEST(test_rent_rule)
     ck_assert_int_eq(gpb_hardware_gpu_find("H100", &g, &err), GPB_OK);
     gpb_rent_rule r;
     ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, &r, &err), GPB_OK);
-    ck_assert(r.median_usd_per_hour == 3.99);
-    ck_assert(r.p5_usd_per_hour == 1.995);
-    ck_assert(r.p95_usd_per_hour == 7.98);
+    ck_assert(r.median_usd_per_hour == 4.44);
+    /* The median and the providers' width: 4.44 ×/÷ sqrt(6.16 / 3.20),
+       $3.2001-$6.1602, whose geometric middle is the median itself. */
+    ck_assert(r.p5_usd_per_hour == 4.44 / sqrt(6.16 / 3.20));
+    ck_assert(r.p95_usd_per_hour == 4.44 * sqrt(6.16 / 3.20));
+    ck_assert(fabs(sqrt(r.p5_usd_per_hour * r.p95_usd_per_hour) - 4.44) <
+              1e-12);
     ck_assert_ptr_eq(r.source, g->rent_source);
+    ck_assert_ptr_eq(r.range_source, g->rent_range_source);
     ck_assert_str_eq(r.date, "2026-09");
+    ck_assert_int_eq(gpb_hardware_gpu_find("V100", &g, &err), GPB_OK);
+    ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, &r, &err), GPB_OK);
+    ck_assert(r.median_usd_per_hour == 0.79);
+    ck_assert(r.p5_usd_per_hour == 0.79 / 2);
+    ck_assert(r.p95_usd_per_hour == 0.79 * 2);
     ck_assert(GPB_RENT_SPREAD == 2.0);
     ck_assert_int_eq(gpb_hardware_gpu_find("A800", &g, &err), GPB_OK);
     ck_assert_int_eq(gpb_hardware_gpu_rent_rule(g, &r, &err), GPB_ENOTFOUND);
@@ -736,6 +841,8 @@ static Suite *hardware_suite(void)
     tcase_add_test(tc, test_every_row_cites_sources_and_dates);
     tcase_add_test(tc, test_interconnect_rows);
     tcase_add_test(tc, test_unknown_prices_say_so);
+    tcase_add_test(tc, test_one_price_basis);
+    tcase_add_test(tc, test_rent_middle_of_range);
     tcase_add_test(tc, test_spec_sanity);
     tcase_add_test(tc, test_no_sparse_headlines);
     suite_add_tcase(s, tc);

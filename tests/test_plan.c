@@ -710,21 +710,23 @@ START_TEST(test_interval_shape)
               is.flops / (is.peak_flop_per_s * GPB_MFU_PUBLISHED_MAX * 3600) *
                   (1 - 1e-12));
     /* Cost: the pricing rule for the H100 (hardware.h): lognormal, median
-       the catalog's $3.99, 90% between $1.995 and $7.98. Its median lies
-       between the GPU-hour median at the two ends, and the ideal cost is
-       at the median price. */
-    ck_assert(o.price_low == 3.99 / 2 && o.price_high == 3.99 * 2);
+       the catalog's $4.44 (the middle of Hyperstack's $3.20 and
+       CoreWeave's $6.16), 90% within $4.44 ×/÷ sqrt(6.16 / 3.20).
+       Its median lies between the GPU-hour median at the two ends, and
+       the ideal cost is at the median price. */
+    const double mid = 4.44, w = sqrt(6.16 / 3.20);
+    ck_assert(o.price_low == mid / w && o.price_high == mid * w);
     ck_assert_int_eq(o.price_shape, GPB_PLAN_PRICE_LOGNORMAL90);
     ck_assert(o.cost.p5 < o.cost.p50 && o.cost.p50 < o.cost.p95);
-    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 1.995 &&
-              o.cost.p50 < o.gpu_hours.p50 * 7.98);
-    ck_assert_rel(o.ideal_cost, gh * 3.99, 1e-12);
+    ck_assert(o.cost.p50 > o.gpu_hours.p50 * 3.20 &&
+              o.cost.p50 < o.gpu_hours.p50 * 6.17);
+    ck_assert_rel(o.ideal_cost, gh * mid, 1e-12);
     /* Two independent factors symmetric in logs (a t and a normal): the
        cost's P50 would be the product of the medians, but the censoring
        of the ratio at MFU 0.55 lifts the lowest GPU-hours, and with them
        the cost's median, a little: at least the product, within 5%. */
-    ck_assert(o.cost.p50 >= o.gpu_hours.p50 * 3.99 * (1 - 1e-9));
-    ck_assert_rel(o.cost.p50, o.gpu_hours.p50 * 3.99, 0.05);
+    ck_assert(o.cost.p50 >= o.gpu_hours.p50 * mid * (1 - 1e-9));
+    ck_assert_rel(o.cost.p50, o.gpu_hours.p50 * mid, 0.05);
     ck_assert_int_eq(o.narrowed, 0);
     ck_assert_uint_eq((size_t)o.runs_used, gpb_plan_run_count());
     ck_assert(o.dof == o.runs_used - 3);
@@ -903,7 +905,7 @@ START_TEST(test_estimate)
     ck_assert_rel(o.interval.ideal_gpu_hours,
                   2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
     ck_assert_int_eq(o.interval.narrowed, 0);
-    ck_assert_rel(o.interval.price_low, 3.99 / 2, EXACT);
+    ck_assert_rel(o.interval.price_low, 4.44 / sqrt(6.16 / 3.20), EXACT);
 
     /* 8·N·D with full recomputation fixed in the plan. */
     es.recompute = 1;

@@ -295,24 +295,26 @@ for c in q["claims"]:
         check(c["unit"] == "days", "duration claim in days")
         close(c["value"], 30.4375, what="1 month in days")
 check(any(s["id"] == "36kr-2023-02" for s in q["sources"]), "sources")
+RATE = (6.729 + 7.0809) / 2
 ucost = [c for c in load("qusd.json")["claims"]
          if c["value_as_written"] == "¥5000万"]
-close(ucost[0]["value"], 5e7 / 7.0, what="claim converted to USD")
+close(ucost[0]["value"], 5e7 / RATE, what="claim converted to USD")
 
 # Currency: the USD report is the CNY one divided by the mean rate, the
-# mean of uniform(6.7, 7.3) = 7.0 (rate 1/7). Inputs stay as written.
+# mean of the scenario's uniform(6.729, 7.0809) (the 2022 and 2023
+# averages, Federal Reserve G.5A) = 6.90495. Inputs stay as written.
 u = load("qusd.json")
 check(u["scenario"]["currency"] == "USD", "report currency USD")
-close(u["currency_conversion"]["rate"], 1 / 7.0, rel=1e-12, what="rate")
+close(u["currency_conversion"]["rate"], 1 / RATE, rel=1e-12, what="rate")
 for m in ("spend.total", "cash.min", "training.pretrain.cost"):
     for k in ["mean", "std_error"] + LEVELS:
-        close(u["metrics"][m][k], q["metrics"][m][k] / 7.0, rel=1e-9,
+        close(u["metrics"][m][k], q["metrics"][m][k] / RATE, rel=1e-9,
               what="USD %s.%s" % (m, k))
     check(u["metrics"][m]["unit"] == "USD", "USD unit " + m)
 close(u["metrics"]["training.pretrain.card_months"]["p50"],
       q["metrics"]["training.pretrain.card_months"]["p50"], rel=1e-12,
       what="card-months are not money")
-close(u["fan"]["p50"][3], q["fan"]["p50"][3] / 7.0, what="fan in USD")
+close(u["fan"]["p50"][3], q["fan"]["p50"][3] / RATE, what="fan in USD")
 check(u["inputs"] == q["inputs"], "inputs are not converted")
 
 # Precision: the run doubled from 1000 paths until SE/mean <= 0.4%.

@@ -206,8 +206,9 @@ const cli_option cli_options[] = {
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_PREMIUM, 0, "X",
      "multiplier on the card price (export controls, scarcity)", "1", 0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_OVERHEAD, 0, "F",
-     "servers and network per unit of card price", NULL,
-     GPB_FINANCE_OVERHEAD_FRAC_DEFAULT},
+     "servers and network per unit of card price",
+     "the card's cited server share with the catalog's price "
+     "(gpubudget gpus --json), else 0.3", 0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_OVERHEAD_PER_NODE, 0, "P",
      "servers and network per node, as money", "0", 0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPUS_PER_NODE, 0, "N",

@@ -168,6 +168,29 @@ static void fmt_driver(const gpb_claim_check *c, char *buf, size_t n)
                  c->driver_is_srrc ? "SRRC" : "rho", c->driver_coef);
 }
 
+/*
+ * Whether the verdict rests on the claim's own figures: "no", or "yes:"
+ * with the inputs the scenario declares taken from the claim and "the
+ * model restates the claim" when every path ties it.
+ */
+static void fmt_from_claim(const gpb_claim_info *ci, const gpb_claim_check *c,
+                           char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    if (!c->depends_on_claim) {
+        snprintf(buf, n, "no");
+        return;
+    }
+    len += (size_t)snprintf(buf, n, "yes:");
+    for (size_t j = 0; j < ci->n_from_claim && len < n; j++)
+        len += (size_t)snprintf(buf + len, n - len, "%s %s",
+                                j ? "," : "", ci->from_claim[j]);
+    if (c->restates && len < n)
+        snprintf(buf + len, n - len, "%s the model restates the claim",
+                 ci->n_from_claim ? ";" : "");
+}
+
 /* The scenario's file name without its directory. */
 static const char *base_name(const char *p)
 {
@@ -386,14 +409,21 @@ static void print_text(const checked *k, const check_args *a)
         if (ci.says)
             cli_wrapf(5, "    \"%s\"", ci.says);
         cli_wrapf(6, "    %s: claimed %s (%s); model P5 %s, P50 %s, P95 %s",
-                  ci.metric, cl, ci.text, q5, q50, q95);
-        cli_wrapf(6, "    P(at least as favourable) %s, %s is favourable; "
-                  "driver %s",
-                  p,
-                  c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE
-                      ? "lower"
-                      : "higher",
-                  drv);
+                  ci.metric, cl, ci.text ? ci.text : "no figure", q5, q50,
+                  q95);
+        if (ci.context)
+            cli_wrapf(6, "    not checked: %s", ci.context);
+        else
+            cli_wrapf(6, "    P(at least as favourable) %s, %s is "
+                      "favourable; driver %s",
+                      p,
+                      c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE
+                          ? "lower"
+                          : "higher",
+                      drv);
+        char from[512];
+        fmt_from_claim(&ci, c, from, sizeof from);
+        cli_wrapf(6, "    depends on the claim: %s", from);
         if (!isnan(c->finished_frac) && c->finished_frac < 0.999)
             cli_wrapf(6, "    the run finished on %.1f%% of paths (an "
                       "unfinished run's figures are lower bounds)",
@@ -435,7 +465,17 @@ static json_t *checked_json(const checked *k)
         json_object_set_new(c, "says",
                             ci.says ? json_string(ci.says) : json_null());
         json_object_set_new(c, "metric", json_string(ci.metric));
-        json_object_set_new(c, "value", json_string(ci.text));
+        json_object_set_new(c, "value",
+                            ci.text ? json_string(ci.text) : json_null());
+        json_object_set_new(c, "why",
+                            ci.why ? json_string(ci.why) : json_null());
+        json_object_set_new(c, "context", ci.context
+                                              ? json_string(ci.context)
+                                              : json_null());
+        json_t *fc = json_array();
+        for (size_t j = 0; j < ci.n_from_claim; j++)
+            json_array_append_new(fc, json_string(ci.from_claim[j]));
+        json_object_set_new(c, "from_claim", fc);
         if (k->st[i]) {
             json_object_set_new(c, "error", json_string(k->err[i].message));
             json_array_append_new(arr, c);
@@ -469,6 +509,9 @@ static json_t *checked_json(const checked *k)
         json_object_set_new(c, "driver_measure",
                             json_string(x->driver_is_srrc ? "srrc"
                                                           : "spearman"));
+        json_object_set_new(c, "restates", json_boolean(x->restates));
+        json_object_set_new(c, "depends_on_claim",
+                            json_boolean(x->depends_on_claim));
         json_array_append_new(arr, c);
     }
     json_object_set_new(o, "claims", arr);
@@ -516,7 +559,7 @@ static void md_row(const checked *k, size_t i, int with_scenario)
     if (k->st[i]) {
         fputs("error: ", stdout);
         md_cell(k->err[i].message);
-        fputs(" | | | | | |\n", stdout);
+        fputs(" | | | | | | |\n", stdout);
         return;
     }
     const gpb_claim_check *c = &k->c[i];
@@ -527,9 +570,28 @@ static void md_row(const checked *k, size_t i, int with_scenario)
     fmt_val(c, c->p95, q95, sizeof q95);
     fmt_prob(c->p_favourable, p, sizeof p);
     md_cell(cl);
-    printf(" | %s | %s | %s | %s (%s) | **%s** |\n", q5, q50, q95, p,
-           c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? "≤" : "≥",
-           gpb_claim_verdict_name(c->verdict));
+    printf(" | %s | %s | %s | ", q5, q50, q95);
+    if (ci.context)
+        fputs("— | *context* | ", stdout);
+    else
+        printf("%s (%s) | **%s** | ", p,
+               c->info.direction == GPB_CLAIM_LOWER_IS_FAVOURABLE ? "≤"
+                                                                  : "≥",
+               gpb_claim_verdict_name(c->verdict));
+    /* Whether the verdict rests on the claim's own figures. */
+    if (!c->depends_on_claim) {
+        fputs("no", stdout);
+    } else {
+        fputs("**yes**:", stdout);
+        for (size_t j = 0; j < ci.n_from_claim; j++) {
+            printf("%s `", j ? "," : "");
+            md_cell(ci.from_claim[j]);
+            fputs("`", stdout);
+        }
+        if (c->restates)
+            printf("%s restates", ci.n_from_claim ? ";" : "");
+    }
+    fputs(" |\n", stdout);
 }
 
 static void print_readme(const char *dir)
@@ -569,14 +631,23 @@ static void print_markdown(const checked *ks, size_t n, const check_args *a,
            "(`gpubudget/claims.h`). Figures are rounded to three "
            "significant digits; the driver is the uncertain input with the "
            "largest standardised rank regression coefficient (SRRC) on the "
-           "metric, or Spearman's ρ for an expression.\n\n",
+           "metric, or Spearman's ρ for an expression.\n\n"
+           "A claim marked *context* is shown, not judged: its scenario "
+           "says why (no input independent of the claim, or a reading the "
+           "model cannot represent), and it has no P. The last column says "
+           "whether the verdict rests on a figure taken from the claim "
+           "itself: the inputs its scenario declares under `from_claim`, "
+           "or *restates* when the model returns the claim's own figure "
+           "on every path, so that the check cannot fail "
+           "(`docs/check.md`).\n\n",
            a->paths, a->seed, 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW,
            100 * GPB_CLAIM_OPTIMISTIC_BELOW, 100 * GPB_CLAIM_PESSIMISTIC_ABOVE);
 
     /* By article claim: C1 ... C27, then claims without a number. */
     printf("## By article claim\n\n"
            "| claim | scenario | metric | claimed | P5 | P50 | P95 | P | "
-           "verdict |\n|---|---|---|---|---|---|---|---|---|\n");
+           "verdict | from the claim |\n"
+           "|---|---|---|---|---|---|---|---|---|---|\n");
     for (int num = 1; num <= 100; num++)
         for (size_t k = 0; k < n; k++)
             for (size_t i = 0; i < ks[k].n; i++) {
@@ -630,7 +701,8 @@ static void print_markdown(const checked *ks, size_t n, const check_args *a,
             continue;
         }
         printf("\n| claim | metric | claimed | P5 | P50 | P95 | P | "
-               "verdict |\n|---|---|---|---|---|---|---|---|\n");
+               "verdict | from the claim |\n"
+               "|---|---|---|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < x->n; i++)
             md_row(x, i, 0);
         printf("\n");
@@ -645,6 +717,22 @@ static void print_markdown(const checked *ks, size_t n, const check_args *a,
                 md_cell(ci.says);
                 fputs("»", stdout);
             }
+            if (ci.context) {
+                fputs(". Not checked: ", stdout);
+                md_cell(ci.context);
+            }
+            if (ci.why) {
+                fputs(". Why: ", stdout);
+                md_cell(ci.why);
+            }
+            if (!x->st[i] && ci.n_from_claim) {
+                printf(". Taken from the claim: ");
+                for (size_t j = 0; j < ci.n_from_claim; j++)
+                    printf("%s`%s`", j ? ", " : "", ci.from_claim[j]);
+            }
+            if (!x->st[i] && x->c[i].restates)
+                printf(". The model restates the claim: every path equals "
+                       "it");
             if (!x->st[i]) {
                 char drv[256];
                 fmt_driver(&x->c[i], drv, sizeof drv);
@@ -982,6 +1070,8 @@ static int check_pitch(const check_args *a)
         json_object_set_new(pr, "p95_usd_per_hour", num(im.price_p95_usd));
         if (has_rule) {
             json_object_set_new(pr, "source", json_string(rule.source));
+            json_object_set_new(pr, "range_source",
+                                json_string(rule.range_source));
             json_object_set_new(pr, "date", json_string(rule.date));
         }
         json_object_set_new(o, "pricing", pr);
@@ -1155,7 +1245,7 @@ static int check_main(int argc, char **argv, check_args *pa)
         return CLI_INTERNAL;
     }
     int worst = CLI_OK, implausible = 0;
-    size_t counts[4] = {0, 0, 0, 0};
+    size_t counts[GPB_VERDICT_COUNT] = {0}, from_claim = 0;
     size_t nk = 0;
     if (cli_mpi_size() > 1) {
         /* Every rank loads every scenario; the simulations are spread. */
@@ -1202,6 +1292,7 @@ static int check_main(int argc, char **argv, check_args *pa)
         for (size_t j = 0; j < ks[nk].n; j++)
             if (!ks[nk].st[j]) {
                 counts[ks[nk].c[j].verdict]++;
+                from_claim += ks[nk].c[j].depends_on_claim != 0;
                 implausible |= ks[nk].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
             }
         nk++;
@@ -1209,11 +1300,13 @@ static int check_main(int argc, char **argv, check_args *pa)
     if (a.out == OUT_TEXT) {
         for (size_t k = 0; k < nk; k++)
             print_text(&ks[k], &a);
-        printf("%zu consistent, %zu optimistic, %zu pessimistic, %zu "
-               "implausible\n",
+        cli_wrapf(0, "%zu consistent, %zu optimistic, %zu pessimistic, "
+                  "%zu implausible, %zu context; %zu depend on the claim's "
+                  "own figures",
                counts[GPB_VERDICT_CONSISTENT], counts[GPB_VERDICT_OPTIMISTIC],
                counts[GPB_VERDICT_PESSIMISTIC],
-               counts[GPB_VERDICT_IMPLAUSIBLE]);
+               counts[GPB_VERDICT_IMPLAUSIBLE], counts[GPB_VERDICT_CONTEXT],
+               from_claim);
     } else if (a.out == OUT_JSON) {
         json_t *root = json_object();
         json_t *arr = json_array();
@@ -1221,10 +1314,12 @@ static int check_main(int argc, char **argv, check_args *pa)
             json_array_append_new(arr, checked_json(&ks[k]));
         json_object_set_new(root, "scenarios", arr);
         json_t *sum = json_object();
-        for (int v = 0; v < 4; v++)
+        for (int v = 0; v < GPB_VERDICT_COUNT; v++)
             json_object_set_new(sum, gpb_claim_verdict_name((gpb_verdict)v),
                                 json_integer((json_int_t)counts[v]));
         json_object_set_new(root, "summary", sum);
+        json_object_set_new(root, "depend_on_claim",
+                            json_integer((json_int_t)from_claim));
         int jr = cli_json_print(root);
         if (jr && !worst)
             worst = jr;

@@ -332,6 +332,8 @@ int cmd_estimate(int argc, char **argv)
             json_object_set_new(pr, "p95_usd_per_hour",
                                 json_real(rule.p95_usd_per_hour));
             json_object_set_new(pr, "source", json_string(rule.source));
+            json_object_set_new(pr, "range_source",
+                                json_string(rule.range_source));
             json_object_set_new(pr, "date", json_string(rule.date));
         }
         json_object_set_new(o, "pricing", pr);

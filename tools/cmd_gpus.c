@@ -30,7 +30,7 @@ static void print_table(size_t n)
     printf("%*s %s\n", NAME_W + 4, "", "------ dense TFLOP/s -------");
     printf("%-*s %5s %5s %5s %5s %5s %4s %5s %5s %6s %6s %4s\n", NAME_W,
            "GPU", "fp32", "tf32", "bf16", "fp16", "fp8", "GB", "TB/s", "W",
-           "buy $", "rent/h", "MFU");
+           "card $", "rent/h", "MFU");
     for (size_t i = 0; i < n; i++) {
         const gpb_gpu *g = gpb_hardware_gpu_at(i);
         char f[GPB_PREC_COUNT][16], mem[16], bw[16], w[16], buy[16],
@@ -100,10 +100,29 @@ int cmd_gpus(int argc, char **argv)
                                 json_string(g->purchase_source));
             json_object_set_new(o, "purchase_date",
                                 json_string(g->purchase_date));
+            json_object_set_new(o, "purchase_quoted_usd",
+                                num_or_null(g->purchase_quoted_usd));
+            json_object_set_new(o, "purchase_quoted_basis",
+                                json_string(g->purchase_quoted_server_frac > 0
+                                                ? "server"
+                                                : "card"));
+            json_object_set_new(o, "purchase_quoted_server_frac",
+                                json_real(g->purchase_quoted_server_frac));
+            json_object_set_new(o, "server_frac",
+                                num_or_null(g->server_frac));
+            json_object_set_new(o, "server_source",
+                                json_string(g->server_source));
+            json_object_set_new(o, "server_date", json_string(g->server_date));
             json_object_set_new(o, "rent_usd_per_hour",
                                 num_or_null(g->rent_usd_per_hour));
             json_object_set_new(o, "rent_source", json_string(g->rent_source));
             json_object_set_new(o, "rent_date", json_string(g->rent_date));
+            json_object_set_new(o, "rent_low_usd_per_hour",
+                                num_or_null(g->rent_low_usd_per_hour));
+            json_object_set_new(o, "rent_high_usd_per_hour",
+                                num_or_null(g->rent_high_usd_per_hour));
+            json_object_set_new(o, "rent_range_source",
+                                json_string(g->rent_range_source));
             json_object_set_new(o, "default_mfu", json_real(g->default_mfu));
             json_object_set_new(o, "mfu_source", json_string(g->mfu_source));
             json_object_set_new(o, "notes", json_string(g->notes));

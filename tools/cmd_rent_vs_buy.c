@@ -685,7 +685,7 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     o.gpus = o.months = NAN;
     o.util = in.util_frac;
     o.premium = in.premium;
-    o.overhead = in.overhead_frac;
+    o.overhead = NAN; /* the catalog's server share or the default */
     o.gpus_per_node = in.gpus_per_node;
     o.reserved_discount = in.reserved_discount_frac;
     o.commitment = in.reserved_commitment_months;
@@ -869,6 +869,10 @@ static int rvb_cmd(int argc, char **argv, char **sets)
         in.price_per_gpu = usd_to(gpu->purchase_usd, cur, &fx);
         converted |= cur != GPB_CURRENCY_USD;
         price_src = gpu->purchase_source;
+        /* The catalog's price is the card alone: its own server share
+           goes with it (hardware.h, server_frac). */
+        if (isnan(o.overhead))
+            o.overhead = gpu->server_frac;
     } else {
         cli_error("the catalog has no purchase price for %s (%s); give "
                   "--price",
@@ -896,7 +900,8 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     in.months = o.months;
     in.util_frac = o.util;
     in.premium = o.premium;
-    in.overhead_frac = o.overhead;
+    in.overhead_frac = isnan(o.overhead) ? GPB_FINANCE_OVERHEAD_FRAC_DEFAULT
+                                         : o.overhead;
     in.gpus_per_node = o.gpus_per_node;
     in.lead_time_months = o.lead;
     in.reserved_discount_frac = o.reserved_discount;

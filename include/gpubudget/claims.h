@@ -95,15 +95,25 @@ extern "C" {
    1000 cards × ¥50,000 = ¥5000万 computed in floating point. */
 #define GPB_CLAIM_TIE_REL 1e-6
 
+/*
+ * Verdicts, never renumbered. GPB_VERDICT_CONTEXT is not a judgement: the
+ * scenario marks the claim `context:` (a claim with no independent input
+ * to test it against, or one the model cannot represent; the reason is
+ * the claim's context text), and gpb_claim_check_at reports the metric's
+ * figures without a probability. gpb_claim_verdict_from_probability never
+ * returns it.
+ */
 typedef enum gpb_verdict {
     GPB_VERDICT_CONSISTENT = 0,
     GPB_VERDICT_OPTIMISTIC = 1,
     GPB_VERDICT_PESSIMISTIC = 2,
-    GPB_VERDICT_IMPLAUSIBLE = 3
+    GPB_VERDICT_IMPLAUSIBLE = 3,
+    GPB_VERDICT_CONTEXT = 4,
+    GPB_VERDICT_COUNT = 5
 } gpb_verdict;
 
-/* "consistent", "optimistic", "pessimistic", "implausible"; "unknown" for
-   any other value. Static, never NULL. */
+/* "consistent", "optimistic", "pessimistic", "implausible", "context";
+   "unknown" for any other value. Static, never NULL. */
 GPB_API const char *gpb_claim_verdict_name(gpb_verdict v);
 
 /*
@@ -216,6 +226,21 @@ GPB_API gpb_status gpb_claim_metric_eval(const gpb_scenario *s,
  *                    sensitivity.h when the metric is one result metric,
  *                    else Spearman's ρ with the expression's values
  *   driver_is_srrc   1 when driver_coef is an SRRC, 0 for Spearman's ρ
+ *   restates         1 when every path on which the metric is defined
+ *                    equals the claim (a tie): the check cannot fail,
+ *                    because the model only restates the claim's figure
+ *                    (P is 0.5 whatever the claim says)
+ *   depends_on_claim 1 when the verdict rests on a figure taken from the
+ *                    claim itself: the scenario declares inputs under the
+ *                    claim's `from_claim` (gpb_claim_info.from_claim), or
+ *                    the check restates (above). Set by
+ *                    gpb_claim_check_at; gpb_claim_check_value, which has
+ *                    no claim, sets it to restates.
+ *
+ * For a context claim (gpb_claim_info.context; verdict
+ * GPB_VERDICT_CONTEXT) the quantiles, mean and driver describe the metric
+ * and p_favourable, p_std_error and implied_mfu are NaN; claimed is NaN
+ * when the claim gives no value.
  */
 typedef struct gpb_claim_check {
     gpb_claim_metric_info info;
@@ -231,6 +256,8 @@ typedef struct gpb_claim_check {
     char driver[GPB_ERROR_PATH_MAX];
     double driver_coef;
     int driver_is_srrc;
+    int restates;
+    int depends_on_claim;
 } gpb_claim_check;
 
 /*
@@ -263,7 +290,9 @@ GPB_API gpb_status gpb_claim_check_value(const gpb_scenario *s,
  * Checks the scenario's claim i (gpb_scenario_claim_get). Returns as
  * gpb_claim_check_value, and GPB_EINVAL for i out of range. On failure
  * err's path is "claims[i].metric" or "claims[i].value" and its line and
- * column those of the claim.
+ * column those of the claim. A context claim is evaluated but not judged
+ * (verdict GPB_VERDICT_CONTEXT, see gpb_claim_check); depends_on_claim is
+ * set from the claim's from_claim and restates.
  */
 GPB_API gpb_status gpb_claim_check_at(const gpb_scenario *s,
                                       const gpb_result *r,

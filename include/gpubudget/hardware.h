@@ -61,11 +61,17 @@ typedef enum gpb_precision {
  *   mem_bw_bytes_per_s  peak memory bandwidth
  *   tdp_watts         board/module power (the maximum configurable TDP)
  *   spec_source, spec_date          where the figures above come from
- *   purchase_usd      a reference price for one card in US dollars; 0 =
- *                     unknown (purchase_source says why)
+ *   purchase_usd      a reference price for the card alone (the chip on
+ *                     its module or board, no server), in US dollars; 0 =
+ *                     unknown (purchase_source says why). Every row is on
+ *                     this one basis: a price quoted per GPU of a server is
+ *                     converted (purchase_quoted_usd below)
  *   purchase_source, purchase_date
- *   rent_usd_per_hour a reference on-demand rental price per GPU-hour in US
- *                     dollars; 0 = unknown (rent_source says why)
+ *   rent_usd_per_hour the reference on-demand rental price per GPU-hour in
+ *                     US dollars: the middle, √(low · high), of the range
+ *                     of several providers below when the row has one, else
+ *                     the one sourced price; 0 = unknown (rent_source says
+ *                     why)
  *   rent_source, rent_date
  *   default_mfu       the model FLOPs utilisation (0-1) to assume when the
  *                     user gives none
@@ -84,13 +90,29 @@ typedef enum gpb_precision {
  *                     0 = unknown
  *   interconnect_source, interconnect_date
  *
- * Rental price range: the cheapest and the dearest on-demand price per
- * GPU-hour the row's sources quote, in US dollars; both equal
+ * Rental price range (the pricing rule below, and intervals, plan.h): the
+ * cheapest and the dearest on-demand price per GPU-hour of the providers
+ * rent_range_source cites, at one date, in US dollars; both equal
  * rent_usd_per_hour when the sources give one price, 0 when that is
- * unknown. Data beside the pricing rule below, by which intervals
- * (plan.h) price a card as every other command does.
+ * unknown.
  *
  *   rent_low_usd_per_hour, rent_high_usd_per_hour, rent_range_source
+ *
+ * Purchase basis and the server (docs/hardware.md, "Prices"):
+ *
+ *   purchase_quoted_usd          the price as its source quotes it: per
+ *                     card, or per GPU of a server (a server price / its
+ *                     GPUs)
+ *   purchase_quoted_server_frac  0 when the quote is for the card alone;
+ *                     for a server quote, the server's share per unit of
+ *                     card price that the conversion removes:
+ *                     purchase_usd = purchase_quoted_usd / (1 + this)
+ *   server_frac       servers, network and installation per unit of card
+ *                     price for the card's usual node: what a fleet of
+ *                     these cards adds to their price when the scenario
+ *                     gives no `overhead` (docs/scenario.md); 0 when the
+ *                     card has no purchase price
+ *   server_source, server_date
  *
  * Dates are "YYYY" or "YYYY-MM".
  */
@@ -123,6 +145,11 @@ typedef struct gpb_gpu {
     double rent_low_usd_per_hour;
     double rent_high_usd_per_hour;
     const char *rent_range_source;
+    double purchase_quoted_usd;
+    double purchase_quoted_server_frac;
+    double server_frac;
+    const char *server_source;
+    const char *server_date;
 } gpb_gpu;
 
 /* Returns the number of rows in the catalog (at least 14). */
@@ -145,7 +172,9 @@ GPB_API const gpb_gpu *gpb_hardware_gpu_at(size_t i);
  *   "a100" -> A100-80GB  (the SXM4 80 GB part has been the common training
  *                         and rental A100 since 2021; ask for "a100-40gb"
  *                         for the original)
- *   "4090" -> RTX-4090, "3090" -> RTX-3090, "910b" -> Ascend-910B.
+ *   "4090" -> RTX-4090, "3090" -> RTX-3090, "910b" -> Ascend-910B2 (the
+ *                         bin the catalog has; a scenario gives another
+ *                         bin's peak_tflops)
  *
  *   name  NUL-terminated, borrowed
  *   out   receives a static pointer to the row on success
@@ -241,38 +270,50 @@ GPB_API const char *const *gpb_hardware_field_names(void);
 /*
  * The pricing rule for renting a catalog card: one rule for every command
  * that prices rent the user did not give (`gpubudget estimate`, `gpubudget
- * check --claim`, the cells' default price; docs/check.md, "Pricing").
+ * check --claim`, the cells' default price, a scenario's run without
+ * `price_per_gpu_hour`; docs/check.md, "Pricing").
  *
- *   median  the catalog's on-demand rent, rent_usd_per_hour: one
- *           provider's list price (its rent_source) at rent_date. A point
- *           estimate (estimate, GPB_TRAIN_COST) uses it as it is.
- *   90%     where the price is uncertain (the pitch check), it is
- *           lognormal with its 90% interval from median / GPB_RENT_SPREAD
- *           to median · GPB_RENT_SPREAD, so its median is the catalog's
- *           price and a simulated cost's median sits at the point
- *           estimate's (up to MFU and failures).
+ *   median  the catalog's on-demand rent, rent_usd_per_hour: the middle
+ *           √(low · high) of the on-demand prices of several providers at
+ *           one date (rent_range_source), or the one sourced price. A
+ *           point estimate (estimate, GPB_TRAIN_COST) uses it as it is.
+ *   90%     where the price is uncertain (the pitch check, intervals),
+ *           it is lognormal with the catalog's price as its median and
+ *           the providers' range as the width of its 90% interval:
+ *           median ×/÷ √(rent_high_usd_per_hour / rent_low_usd_per_hour),
+ *           which is the providers' range itself up to the cent the
+ *           median is rounded to (H100: $3.2001-6.1602 for $3.20-6.16);
+ *           a row with one price takes median / GPB_RENT_SPREAD to
+ *           median · GPB_RENT_SPREAD. Every figure priced at the median
+ *           uses the same price, and a
+ *           simulated cost's median sits at the point estimate's (up to
+ *           MFU and failures).
  *
- * GPB_RENT_SPREAD is 2 because the catalog's own notes span half to
- * nearly twice the listed price: RunPod's A100-80GB at $1.39 against
- * Lambda's $2.79 (0.50×), AWS p5's H100 at $6.88 against $3.99 (1.72×);
- * a symmetric interval on the log scale that holds both needs a factor 2.
- * Azure's list price for an H100 ($12.29, 3.1×; docs/hardware.md) lies
- * in the upper 5%: a start-up's pitch prices neoclouds, not list prices.
+ * GPB_RENT_SPREAD is 2, for the rows with a single price, because the
+ * ranges of the rows with several providers span about that much around
+ * their middle: A100-80GB $1.60-2.79 (×/÷ 1.32), H100-SXM $3.20-6.16
+ * (×/÷ 1.39), L40S $0.86-2.25 (×/÷ 1.62), and AWS's on-demand H100 at
+ * $6.88 (1.55× the middle; docs/hardware.md); a factor 2 holds them all,
+ * so one provider's price is not taken as more certain than several.
  */
 #define GPB_RENT_SPREAD 2.0
 
 /* The rule in one sentence, for outputs (static). */
 #define GPB_RENT_RULE_TEXT                                                   \
-    "the catalog's on-demand rent is the median price; where the price "    \
-    "is uncertain it is lognormal, 90% between half and twice that"
+    "the catalog's rent, the middle of several providers' on-demand "       \
+    "prices, is the median; where the price is uncertain it is "            \
+    "lognormal, 90% within their range (half to twice one price)"
 
 /*
  * The rule applied to one card.
  *
  *   median_usd_per_hour  the catalog's rent_usd_per_hour
- *   p5_usd_per_hour      median / GPB_RENT_SPREAD
- *   p95_usd_per_hour     median · GPB_RENT_SPREAD
+ *   p5_usd_per_hour      rent_low_usd_per_hour, or median / GPB_RENT_SPREAD
+ *                        when the row has a single price
+ *   p95_usd_per_hour     rent_high_usd_per_hour, or median ·
+ *                        GPB_RENT_SPREAD when the row has a single price
  *   source, date         the row's rent_source and rent_date (static)
+ *   range_source         the row's rent_range_source (static)
  */
 typedef struct gpb_rent_rule {
     double median_usd_per_hour;
@@ -280,6 +321,7 @@ typedef struct gpb_rent_rule {
     double p95_usd_per_hour;
     const char *source;
     const char *date;
+    const char *range_source;
 } gpb_rent_rule;
 
 /*

@@ -256,12 +256,29 @@ typedef struct gpb_source_info {
  * One entry of `claims:`. Strings are borrowed from the scenario; source
  * and says are NULL when absent. text is the value as written ("¥5000万")
  * and value its parse (gpb_units_parse: the currency as written, NONE for
- * a bare number). line and column (1-based) locate the claim's mapping.
+ * a bare number); text is NULL, and value the number 0, for a context
+ * claim written without a value. line and column (1-based) locate the
+ * claim's mapping.
+ *
+ *   why           the scenario's reason for its reading of the claim and
+ *                 for the verdict it keeps, with its sources (its `why:`
+ *                 key; docs/claims.md prints it), or NULL
+ *   context       why the claim is shown and not checked (its `context:`
+ *                 key), or NULL for a claim that is checked
+ *   from_claim    the key paths (borrowed array of borrowed strings) of
+ *                 the inputs the scenario declares taken from the claim
+ *                 itself (`from_claim:`), n_from_claim of them; NULL
+ *                 when none. The loader has checked that each names an
+ *                 input (gpb_scenario_input_find).
  */
 typedef struct gpb_claim_info {
     const char *id, *source, *says, *metric, *text;
     gpb_quantity value;
     int line, column;
+    const char *context;
+    const char *why;
+    const char *const *from_claim;
+    size_t n_from_claim;
 } gpb_claim_info;
 
 /* Number of sources and of claims (0 for NULL). */

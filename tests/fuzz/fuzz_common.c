@@ -102,10 +102,13 @@ static void check_claims(const char *surface, const gpb_scenario *s,
                          gpb_status_str(st));
             continue;
         }
+        /* A context claim is not judged: no probability. */
         FUZZ_REQUIRE(surface,
-                     c.p_favourable >= 0 && c.p_favourable <= 1,
-                     "claim %zu: p_favourable %g outside [0, 1]", i,
-                     c.p_favourable);
+                     c.verdict == GPB_VERDICT_CONTEXT
+                         ? isnan(c.p_favourable)
+                         : c.p_favourable >= 0 && c.p_favourable <= 1,
+                     "claim %zu: p_favourable %g outside [0, 1] (verdict %s)",
+                     i, c.p_favourable, gpb_claim_verdict_name(c.verdict));
         FUZZ_REQUIRE(surface, c.paths > 0 && c.paths <= gpb_result_paths(r),
                      "claim %zu: defined on %zu of %zu paths", i, c.paths,
                      gpb_result_paths(r));

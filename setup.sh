@@ -29,6 +29,9 @@ cd "$(dirname "$0")"
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and Debian 12's
 # libxlsxwriter-dev does not depend on it. Open MPI: the command's runs,
 # sweeps and checks under mpirun (meson -Dmpi=auto finds it; docs/mpi.md).
+# The Python package (docs/python.md): numpy and pandas, pytest for its
+# tests, matplotlib for its plots, nbconvert and ipykernel to execute
+# examples/notebook.ipynb in the tests.
 PACKAGES="
   gcc libc6-dev pkg-config meson ninja-build
   libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
@@ -38,6 +41,8 @@ PACKAGES="
   libreoffice-script-provider-python python3
   libjs-chart.js chromium
   libopenmpi-dev openmpi-bin
+  python3-numpy python3-pandas python3-pytest python3-matplotlib
+  jupyter-nbconvert python3-ipykernel
 "
 # The fuzz harnesses (./setup.sh fuzz, and its smoke in ./setup.sh test):
 # clang with libFuzzer and the sanitizer runtimes, which Debian 12 ships

@@ -1,0 +1,143 @@
+"""How runs behave in a Python process: Ctrl-C, the GIL, memory."""
+
+import gc
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import gpubudget
+from conftest import scenario_path
+
+Q = scenario_path("qianka-month.yaml")
+BIG = 200_000_000  # minutes of work: only an interruption ends it soon
+
+
+def test_openblas_single_threaded():
+    # Set by the package before the library loaded, unless the caller had
+    # set it (then the caller's value stands).
+    assert os.environ.get("OPENBLAS_NUM_THREADS")
+
+
+def test_ctrl_c_interrupts_a_run(qianka):
+    before = signal.getsignal(signal.SIGINT)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        qianka.run(paths=BIG, seed=1)
+    elapsed = time.monotonic() - t0
+    timer.join()
+    # The callback polls every ~50 ms; the blocks under way then finish.
+    assert elapsed < 5, elapsed
+    # The caller's handler is back, and a new run works.
+    assert signal.getsignal(signal.SIGINT) is before
+    assert qianka.run(paths=512, seed=1).paths == 512
+
+
+def test_ctrl_c_calls_the_callers_handler(qianka):
+    seen = []
+
+    def mine(signum, frame):
+        seen.append(signum)
+
+    old = signal.signal(signal.SIGINT, mine)
+    try:
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            qianka.run(paths=BIG, seed=1)
+        timer.join()
+        assert seen == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def test_progress_callback_cancels(qianka):
+    calls = []
+
+    def progress(done, total):
+        calls.append((done, total))
+        return done > 0
+
+    with pytest.raises(KeyboardInterrupt):
+        qianka.run(paths=BIG, seed=1, progress=progress)
+    assert calls and calls[-1][1] == BIG
+
+    def boom(done, total):
+        raise RuntimeError("from the callback")
+
+    with pytest.raises(RuntimeError, match="from the callback"):
+        qianka.run(paths=BIG, seed=1, progress=boom)
+
+
+def test_progress_reaches_the_total(qianka):
+    calls = []
+    qianka.run(paths=4096, seed=1, progress=lambda d, t: calls.append(d))
+    assert calls[-1] == 4096
+
+
+def test_gil_released_during_a_run(qianka):
+    """While a run is in the library on another thread, this thread keeps
+    running Python: ctypes.CDLL releases the GIL around foreign calls. The
+    rate of a counting loop during the run is compared with its rate
+    alone; holding the GIL would stop it (and the run would still take
+    its full time)."""
+    def rate(seconds, stop=None):
+        n, t0 = 0, time.monotonic()
+        while time.monotonic() - t0 < seconds and not (stop and
+                                                        stop.is_set()):
+            n += 1
+        return n / (time.monotonic() - t0)
+
+    alone = rate(0.2)
+    done = threading.Event()
+    in_c = threading.Event()
+
+    def work():
+        in_c.set()
+        qianka.run(paths=2_000_000, seed=2, threads=1)
+        done.set()
+
+    th = threading.Thread(target=work)
+    th.start()
+    in_c.wait()
+    time.sleep(0.05)
+    during = rate(0.5, done)
+    still_running = not done.is_set()
+    th.join()
+    assert still_running, "the run ended too soon to tell"
+    assert during > 0.1 * alone, (during, alone)
+
+
+def _rss_kib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_memory_does_not_grow_over_1000_runs():
+    s = gpubudget.load(Q)
+
+    def cycle(n):
+        for i in range(n):
+            r = s.run(paths=512, seed=i, threads=1)
+            r.summary()
+            r.samples()
+            r.fan()
+            r.sensitivity(swing=False)
+            del r
+        gc.collect()
+
+    cycle(100)  # allocator pools, numpy and pandas caches warm up
+    before = _rss_kib()
+    cycle(1000)
+    grown = _rss_kib() - before
+    # A leak of one result per run would be > 30 MB (512 paths × ~45
+    # metrics and inputs × 8 bytes each, 1000 times).
+    assert grown < 8 * 1024, "RSS grew by %d KiB" % grown

@@ -1,0 +1,100 @@
+"""compare and sweep against the command's documents; the plots."""
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+import gpubudget
+from conftest import ROOT, cli_json
+
+Q = "scenarios/qianka-month.yaml"  # relative: the labels name it so
+
+
+@pytest.fixture(scope="module")
+def rel(qianka):
+    import os
+    os.chdir(ROOT)
+    return gpubudget.load(Q)
+
+
+def test_compare_equals_cli(rel):
+    b = rel.with_overrides({"training[0].gpus": 512})
+    text = gpubudget.compare(rel, b, paths=3000, seed=5, output="json")
+    want = cli_json("compare", Q, "--set-b", "training[0].gpus=512",
+                    "--paths", "3000", "--seed", "5", cwd=ROOT)
+    assert json.loads(text) == want
+    df = gpubudget.compare(rel, b, paths=3000, seed=5)
+    for m in want["metrics"]:
+        row = df.loc[m["name"]]
+        assert row["a_p50"] == m["a"]["p50"]
+        assert row["diff_mean"] == m["a_minus_b"]["mean"]
+        assert row["p_a_lower"] == m["p_a_lower"]
+    assert df.attrs["p_a_spends_less"] == want["p_a_spends_less"]
+    assert list(df.attrs["cash_lasts"].columns) == ["a", "b"]
+    # Common random numbers: the team is untouched, so A − B is 0 on
+    # every path.
+    assert df.loc["spend.team", "diff_p95"] == 0
+    assert df.loc["spend.team", "diff_p5"] == 0
+
+
+def test_compare_paired_diff_by_hand(rel):
+    b = rel.with_overrides({"training[0].gpus": 512})
+    ra = rel.run(paths=2048, seed=4)
+    rb = b.run(paths=2048, seed=4)
+    d = (ra.metric_samples("spend.total") - rb.metric_samples("spend.total"))
+    df = gpubudget.compare(rel, b, paths=2048, seed=4)
+    assert df.loc["spend.total", "diff_mean"] == pytest.approx(d.mean(),
+                                                               rel=1e-9)
+    assert df.loc["spend.total", "p_a_lower"] == pytest.approx(
+        (d < 0).mean())
+
+
+def test_sweep_equals_cli(rel):
+    vary = {"training[0].gpus": [512, 1000],
+            "company.cash": ["¥1亿", "¥2亿"]}
+    text = gpubudget.sweep(rel, vary=vary, paths=1000, seed=5,
+                           output="json")
+    want = cli_json("sweep", Q, "--vary", "training[0].gpus=512,1000",
+                    "--vary", "company.cash=¥1亿,¥2亿", "--paths", "1000",
+                    "--seed", "5", cwd=ROOT)
+    assert json.loads(text) == want
+    df = gpubudget.sweep(rel, vary=vary, paths=1000, seed=5)
+    assert len(df) == 4
+    assert list(df["training[0].gpus"]) == ["512", "512", "1000", "1000"]
+    for p, point in enumerate(want["points"]):
+        for m, stats in point["metrics"].items():
+            for k, v in stats.items():
+                assert df.loc[p, "%s.%s" % (m, k)] == pytest.approx(
+                    v, rel=1e-9, abs=1e-9)
+    # Each point is its own run on the same seed.
+    r = rel.with_overrides({"training[0].gpus": 1000,
+                            "company.cash": "¥2亿"}).run(paths=1000, seed=5)
+    assert df.loc[3, "spend.total.mean"] == r.mean("spend.total")[0]
+
+
+def test_sweep_errors(rel):
+    with pytest.raises(gpubudget.ScenarioError):
+        gpubudget.sweep(rel, vary={"training[0].gpuz": [1, 2]}, paths=512)
+    df = gpubudget.sweep(rel, vary={"training[0].gpus": [8, -1]},
+                         paths=512, metrics="spend.total")
+    assert df.loc[0, "error"] is None
+    assert "training[0].gpus" in df.loc[1, "error"] or df.loc[1, "error"]
+    assert np.isnan(df.loc[1, "spend.total.mean"])
+
+
+def test_plots(qianka_run):
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    ax = qianka_run.plot_fan()
+    assert ax.get_xlabel() == "month"
+    ax = qianka_run.plot_tornado("spend.total", n=3)
+    assert len(ax.get_yticklabels()) == 3
+
+
+def test_plots_without_matplotlib(qianka_run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match="python3-matplotlib"):
+        qianka_run.plot_fan()

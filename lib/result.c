@@ -31,6 +31,8 @@ static const struct {
 #undef GPB__CAT_ROW
 };
 
+int gpb_category_count(void) { return GPB_CAT_COUNT; }
+
 const char *gpb_category_key(gpb_category c)
 {
     return (unsigned)c < GPB_CAT_COUNT ? categories[c].key : "unknown";

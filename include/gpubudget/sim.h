@@ -103,6 +103,9 @@ typedef enum gpb_category {
     GPB_CAT_COUNT = 14
 } gpb_category;
 
+/* GPB_CAT_COUNT, for bindings that cannot read the header (Python). */
+GPB_API int gpb_category_count(void);
+
 /* The category's key ("team"), label ("team"), flow, and metric name
    ("spend.team"); static. Unknown values give "unknown" / NULL. */
 GPB_API const char *gpb_category_key(gpb_category c);

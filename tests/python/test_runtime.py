@@ -141,3 +141,39 @@ def test_memory_does_not_grow_over_1000_runs():
     # A leak of one result per run would be > 30 MB (512 paths × ~45
     # metrics and inputs × 8 bytes each, 1000 times).
     assert grown < 8 * 1024, "RSS grew by %d KiB" % grown
+
+
+def test_constants_match_the_headers():
+    """The few numbers _lib.py copies from the C headers (sizes of the
+    error struct, statuses, enum values) are the headers' own: read from
+    include/gpubudget/*.h here, so a change there fails this test instead
+    of silently misreading memory."""
+    import re
+    from gpubudget import _lib
+    root = os.environ.get("GPB_SOURCE_ROOT") or os.path.join(
+        os.path.dirname(__file__), "..", "..")
+    text = ""
+    for h in ("common.h", "units.h", "scenario.h", "sim.h", "report.h"):
+        with open(os.path.join(root, "include", "gpubudget", h)) as f:
+            text += f.read()
+
+    def define(name):
+        m = re.search(r"#define\s+%s\s+(\d+)" % name, text)
+        assert m, name
+        return int(m.group(1))
+
+    def enum(name):
+        # NAME = n, or a status row of common.h: X(NAME without GPB_, n, …)
+        m = (re.search(r"\b%s\s*=\s*(\d+)" % name, text) or
+             re.search(r"X\(%s,\s*(\d+)," % name[len("GPB_"):], text))
+        assert m, name
+        return int(m.group(1))
+
+    for name in ("GPB_ERROR_SOURCE_MAX", "GPB_ERROR_PATH_MAX",
+                 "GPB_ERROR_MESSAGE_MAX", "GPB_SWEEP_STATS",
+                 "GPB_REPORT_N_LEVELS"):
+        assert getattr(_lib, name) == define(name), name
+    for name in ("GPB_OK", "GPB_ECANCELLED", "GPB_SEVERITY_ERROR",
+                 "GPB_SEVERITY_WARNING", "GPB_UNIT_MONEY"):
+        assert getattr(_lib, name) == enum(name), name
+    assert _lib.GPB_CAT_COUNT == enum("GPB_CAT_COUNT")

@@ -224,13 +224,14 @@ gpb_status gpb__cell_money_finish(gpb__cell *c)
         }
     if (call == GPB_CURRENCY_NONE)
         call = GPB_CURRENCY_USD;
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     for (size_t i = 0; i < c->n_money; i++) {
         gpb_currency from = c->money[i].cur;
         if (from == GPB_CURRENCY_NONE || from == call)
             continue;
-        gpb_status st = gpb_fx_convert(&fx, *c->money[i].value, from, call,
-                                       c->money[i].value, &c->err);
+        gpb_status st = gpb_units_fx_convert(&fx, *c->money[i].value, from,
+                                             call, c->money[i].value,
+                                             &c->err);
         if (st)
             return st;
     }
@@ -968,7 +969,7 @@ static gpb_status rvb_read(gpb__cell *c, const char *gpus, const char *months,
 {
     const gpb_gpu *gpu;
     gpb_status st;
-    gpb_rent_vs_buy_default(&a->in);
+    gpb_finance_rent_vs_buy_default(&a->in);
     a->max_months = 0;
     a->settle = 0;
     /* NaN marks the two prices and the server share as not given until
@@ -1138,7 +1139,7 @@ static gpb_status serve_read(gpb__cell *c, const char *params,
     const gpb_gpu *gpu;
     opt_spec specs[sizeof SERVE_OPTIONS / sizeof SERVE_OPTIONS[0]];
     gpb_status st;
-    gpb_decode_spec_default(&a->spec);
+    gpb_compute_decode_spec_default(&a->spec);
     a->gpus_per_replica = 0;
     a->peak_to_mean = 1;
     a->util_frac = 1;

@@ -95,7 +95,7 @@ gpb_status gpb__cell_money_default(gpb__cell *c, double *slot, double usd);
 
 /*
  * Decides the call's currency (the first one a user amount names, else
- * USD) and converts every amount recorded into it at gpb_fx_default()
+ * USD) and converts every amount recorded into it at gpb_units_fx_default()
  * rates.
  */
 gpb_status gpb__cell_money_finish(gpb__cell *c);

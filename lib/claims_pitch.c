@@ -18,9 +18,9 @@
 /* An amount in US dollars at the default rates (NONE read as USD). */
 static double to_usd(double v, gpb_currency cur)
 {
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     double usd;
-    if (gpb_fx_convert(&fx, v, cur ? cur : GPB_CURRENCY_USD,
+    if (gpb_units_fx_convert(&fx, v, cur ? cur : GPB_CURRENCY_USD,
                        GPB_CURRENCY_USD, &usd, NULL))
         return NAN;
     return usd;

@@ -111,7 +111,7 @@ gpb_status gpb_compute_attention_flops_per_token(double n_layer, double n_ctx,
     return GPB_OK;
 }
 
-void gpb_train_spec_default(gpb_train_spec *spec)
+void gpb_compute_train_spec_default(gpb_train_spec *spec)
 {
     if (spec == NULL)
         return;
@@ -337,7 +337,7 @@ gpb_status gpb_compute_rent_cost(double gpu_hours, double price_per_gpu_hour,
 #define ACT_BYTES_FULL_RECOMPUTE 2.0
 #define ACT_BYTES_REPLICATED 10.0
 
-void gpb_activation_shape_default(gpb_activation_shape *shape)
+void gpb_compute_activation_shape_default(gpb_activation_shape *shape)
 {
     if (shape == NULL)
         return;
@@ -675,7 +675,7 @@ gpb_status gpb_compute_kv_bytes_per_token(double n_layer, double n_kv_head,
     return GPB_OK;
 }
 
-void gpb_decode_spec_default(gpb_decode_spec *spec)
+void gpb_compute_decode_spec_default(gpb_decode_spec *spec)
 {
     if (spec == NULL)
         return;

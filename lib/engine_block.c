@@ -471,7 +471,7 @@ static gpb_status init_data(eng_block *b, gpb_error *err)
         ds->max_end = 0;
         for (size_t i = 0; i < nl; i++) {
             gpb_data_work_spec sp;
-            gpb_data_work_spec_default(&sp);
+            gpb_finance_data_work_spec_default(&sp);
             sp.units = units[i];
             for (int j = 0; j < GPB__DATA_STAGES; j++) {
                 sp.cpu_hours_per_billion +=
@@ -540,7 +540,7 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
         r->rt.commitment_months = 1;
         for (size_t i = 0; i < nl; i++) {
             gpb_train_spec spec;
-            gpb_train_spec_default(&spec);
+            gpb_compute_train_spec_default(&spec);
             spec.params = params[i];
             spec.active_params = active[i];
             spec.tokens = tokens[i];
@@ -812,7 +812,7 @@ static gpb_status init_serving(eng_block *b, gpb_error *err)
         gpb_decode_spec ds;
         gpb_decode_rate dr;
         gpb_error e;
-        gpb_decode_spec_default(&ds);
+        gpb_compute_decode_spec_default(&ds);
         ds.params = pp[i];
         ds.active_params = ap[i];
         ds.bytes_per_param = b->x[v->bytes_per_param][i];

@@ -342,7 +342,7 @@ static void run_constant(const eng_plan *p, const gpb__training *t, int k,
         }
     } else if (k == GPB_RUN_FLOPS) {
         gpb_train_spec spec;
-        gpb_train_spec_default(&spec);
+        gpb_compute_train_spec_default(&spec);
         spec.params = fixed_or(p, t->params, NAN);
         spec.active_params = fixed_or(p, t->active_params, 0);
         spec.tokens = fixed_or(p, t->tokens, NAN);
@@ -737,7 +737,7 @@ gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
 
     /* Exchange rates: the library's defaults unless the scenario gives
        them (exchange_rates.CNY_per_USD, .EUR_per_USD). */
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++) {
         p->rate_fixed[c] = c == GPB_CURRENCY_NONE ? 1.0 : fx.per_usd[c];
         p->rate_input[c] = -1;

@@ -88,7 +88,7 @@ static gpb_status need_months(gpb_error *err, double v, double lo,
 /* Depreciation                                                              */
 /* ------------------------------------------------------------------------ */
 
-void gpb_depreciation_default(gpb_depreciation *d)
+void gpb_finance_depreciation_default(gpb_depreciation *d)
 {
     if (d == NULL)
         return;
@@ -622,7 +622,7 @@ gpb_status gpb_finance_depreciation_method_from_name(const char *s, gpb_deprecia
 /* Rent versus buy: inputs                                                   */
 /* ------------------------------------------------------------------------ */
 
-void gpb_rent_vs_buy_default(gpb_rent_vs_buy *in)
+void gpb_finance_rent_vs_buy_default(gpb_rent_vs_buy *in)
 {
     if (in == NULL)
         return;

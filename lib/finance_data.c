@@ -13,7 +13,7 @@
 #include "gpubudget/finance.h"
 #include "internal.h"
 
-void gpb_data_work_spec_default(gpb_data_work_spec *spec)
+void gpb_finance_data_work_spec_default(gpb_data_work_spec *spec)
 {
     if (!spec)
         return;

@@ -137,7 +137,7 @@ gpb_status gpb__fleet_terms_init(const gpb__fleet_spec *sp,
                                    1.0, &t->colo, err));
     GPB__TRY(gpb_finance_maintenance_per_month(
         t->capex, sp->maintenance_frac_per_year, &t->maint, err));
-    gpb_depreciation_default(&t->dep);
+    gpb_finance_depreciation_default(&t->dep);
     t->dep.method = sp->depreciation_method;
     t->dep.cost = t->capex;
     t->dep.salvage = sp->salvage_frac * t->capex;

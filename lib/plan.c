@@ -404,7 +404,7 @@ static gpb_status flops_of(double params, double tokens, double layers,
                            double *out, gpb_error *err)
 {
     gpb_train_spec ts;
-    gpb_train_spec_default(&ts);
+    gpb_compute_train_spec_default(&ts);
     ts.params = params;
     ts.tokens = tokens;
     ts.recompute = r;
@@ -422,7 +422,7 @@ static gpb_status act_bytes(const gpb__plan_problem *pr, double layers,
                             double *out, gpb_error *err)
 {
     gpb_activation_shape a;
-    gpb_activation_shape_default(&a);
+    gpb_compute_activation_shape_default(&a);
     a.seq_len = pr->seq;
     a.micro_batch = b;
     a.hidden = pr->hidden;

@@ -75,7 +75,7 @@ gpb_status gpb_plan_estimate_compute(const gpb_plan_estimate_spec *spec,
                                               &o.peak_flop_per_s, err));
     o.precision = prec;
     gpb_train_spec ts;
-    gpb_train_spec_default(&ts);
+    gpb_compute_train_spec_default(&ts);
     ts.params = spec->params;
     ts.active_params = spec->active_params;
     ts.tokens = spec->tokens;

@@ -35,11 +35,11 @@ static double input_mean(const gpb_scenario *s, const char *path, double dflt)
 }
 
 /* Mean units per US dollar: the scenario's inputs, else the library's
-   defaults (gpb_fx_default, ECB reference rates of 29 Dec 2023). */
+   defaults (gpb_units_fx_default, ECB reference rates of 29 Dec 2023). */
 static void mean_rates(const gpb_scenario *s,
                        double per_usd[GPB_CURRENCY_COUNT])
 {
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         per_usd[c] = 1.0;
     per_usd[GPB_CURRENCY_CNY] = input_mean(s, "exchange_rates.CNY_per_USD",

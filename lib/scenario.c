@@ -161,7 +161,7 @@ static void load_fx(gpb__loader *L, const gpb__ynode *root)
         .hi = INF,
         .flags = GPB__V_LO_OPEN,
     };
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     const gpb__ynode *m = gpb__sc_get(root, "exchange_rates");
     if (m && !gpb__sc_check_map(L, m, "exchange_rates", "exchange rates", keys))
         m = NULL;
@@ -745,7 +745,7 @@ static int load_mfu_auto(gpb__loader *L, const gpb__training *t,
         ps.peak_flop_per_s = point(L, t->peak_tflops) * 1e12;
     ps.gpus = fmax(1.0, round(point(L, t->gpus)));
     gpb_train_spec ts;
-    gpb_train_spec_default(&ts);
+    gpb_compute_train_spec_default(&ts);
     ts.params = ps.params;
     ts.active_params = ps.active_params;
     ts.tokens = point(L, t->tokens);

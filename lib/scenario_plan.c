@@ -228,7 +228,7 @@ static int run_months(const gpb_scenario *s, const gpb__training *t,
                       double *gpus_out, double *mfu_out)
 {
     gpb_train_spec spec;
-    gpb_train_spec_default(&spec);
+    gpb_compute_train_spec_default(&spec);
     spec.params = median(s, t->params);
     spec.active_params = t->active_params >= 0 ? median(s, t->active_params)
                                                : 0;

@@ -1329,7 +1329,7 @@ const char *gpb_qty_kind_name(gpb_qty_kind kind)
     }
 }
 
-gpb_fx gpb_fx_default(void)
+gpb_fx gpb_units_fx_default(void)
 {
     /*
      * ECB euro foreign exchange reference rates, 29 December 2023 (the
@@ -1346,8 +1346,9 @@ gpb_fx gpb_fx_default(void)
     return fx;
 }
 
-gpb_status gpb_fx_convert(const gpb_fx *fx, double amount, gpb_currency from,
-                          gpb_currency to, double *out, gpb_error *err)
+gpb_status gpb_units_fx_convert(const gpb_fx *fx, double amount,
+                                gpb_currency from, gpb_currency to,
+                                double *out, gpb_error *err)
 {
     if (!fx || !out)
         return gpb__fail(err, GPB_EINVAL, "%s is NULL",

@@ -587,7 +587,7 @@ END_TEST
 static gpb_rent_vs_buy rvb_h100(double gpus, double months)
 {
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     const gpb_gpu *g = NULL;
     OK(gpb_hardware_gpu_find("H100", &g, NULL));
     in.gpus = gpus;
@@ -663,14 +663,14 @@ START_TEST(rent_vs_buy_currency)
     /* A price in yuan makes the call's currency CNY: the catalog purchase
        price and finance.h's USD defaults are converted at the default
        rates. */
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     gpb_rent_vs_buy in = rvb_h100(64, 24);
     in.rent_price_per_gpu_hour = 15;
-    OK(gpb_fx_convert(&fx, in.price_per_gpu, GPB_CURRENCY_USD,
+    OK(gpb_units_fx_convert(&fx, in.price_per_gpu, GPB_CURRENCY_USD,
                       GPB_CURRENCY_CNY, &in.price_per_gpu, NULL));
-    OK(gpb_fx_convert(&fx, in.tariff_per_kwh, GPB_CURRENCY_USD,
+    OK(gpb_units_fx_convert(&fx, in.tariff_per_kwh, GPB_CURRENCY_USD,
                       GPB_CURRENCY_CNY, &in.tariff_per_kwh, NULL));
-    OK(gpb_fx_convert(&fx, in.colo_per_kw_month, GPB_CURRENCY_USD,
+    OK(gpb_units_fx_convert(&fx, in.colo_per_kw_month, GPB_CURRENCY_USD,
                       GPB_CURRENCY_CNY, &in.colo_per_kw_month, NULL));
     gpb_rent_vs_buy_totals t;
     ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),
@@ -683,7 +683,7 @@ START_TEST(rent_vs_buy_currency)
          t.rent_cash);
     /* A dollar price given second is converted into the first's yuan. */
     double usd_price = 30000, cny_price = 0;
-    OK(gpb_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
+    OK(gpb_units_fx_convert(&fx, usd_price, GPB_CURRENCY_USD, GPB_CURRENCY_CNY,
                       &cny_price, NULL));
     in.price_per_gpu = cny_price;
     in.overhead_frac = GPB_FINANCE_OVERHEAD_FRAC_DEFAULT; /* a given price */
@@ -703,7 +703,7 @@ START_TEST(serving_matches)
 {
     gpb_decode_spec spec;
     gpb_decode_rate rate;
-    gpb_decode_spec_default(&spec);
+    gpb_compute_decode_spec_default(&spec);
     spec.params = 70e9;
     spec.batch = 64;
     spec.peak_flop_per_s = peak_bf16("H100");

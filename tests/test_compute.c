@@ -56,7 +56,7 @@ START_TEST(test_train_spec)
     double c = 0;
 
     /* Dense, no attention term: identical to 6ND. */
-    gpb_train_spec_default(&s);
+    gpb_compute_train_spec_default(&s);
     s.params = 175e9;
     s.tokens = 300e9;
     ck_assert_int_eq(gpb_compute_train_flops_spec(&s, &c, NULL), GPB_OK);
@@ -74,7 +74,7 @@ START_TEST(test_train_spec)
 
     /* With the attention term (GPT-3 shape): D · (6N + 14,495,514,624)
      * = 300e9 · 1,064,495,514,624 = 3.193486543872e23. */
-    gpb_train_spec_default(&s);
+    gpb_compute_train_spec_default(&s);
     s.params = 175e9;
     s.tokens = 300e9;
     s.n_layer = 96;
@@ -132,7 +132,7 @@ START_TEST(test_train_spec_invalid)
 
     ck_assert_fail(gpb_compute_train_flops_spec(NULL, &c, err), GPB_EINVAL,
                    "spec");
-    gpb_train_spec_default(&s);
+    gpb_compute_train_spec_default(&s);
     /* The defaults leave params and tokens unset. */
     ck_assert_fail(gpb_compute_train_flops_spec(&s, &c, err), GPB_EINVAL,
                    "spec.params");
@@ -547,7 +547,7 @@ START_TEST(test_activation_bytes)
      */
     gpb_activation_shape a;
     double b = 0;
-    gpb_activation_shape_default(&a);
+    gpb_compute_activation_shape_default(&a);
     a.seq_len = 2048;
     a.micro_batch = 1;
     a.hidden = 12288;
@@ -585,7 +585,7 @@ END_TEST
 START_TEST(test_activation_bytes_parallel)
 {
     gpb_activation_shape a;
-    gpb_activation_shape_default(&a);
+    gpb_compute_activation_shape_default(&a);
     ck_assert(a.tensor_parallel == 1.0);
     ck_assert_int_eq(a.sequence_parallel, 0);
     a.seq_len = 2048;
@@ -646,7 +646,7 @@ START_TEST(test_memory_invalid)
                    GPB_EINVAL, "bytes_per_param");
     ck_assert_fail(gpb_compute_train_memory_bytes(7e9, 16, NULL, NULL, err),
                    GPB_EINVAL, "bytes");
-    gpb_activation_shape_default(&a);
+    gpb_compute_activation_shape_default(&a);
     /* Defaults leave the sizes unset: the activation part fails. */
     ck_assert_fail(gpb_compute_train_memory_bytes(7e9, 16, &a, &b, err),
                    GPB_EINVAL, "shape.seq_len");
@@ -922,7 +922,7 @@ END_TEST
 static gpb_decode_spec spec_7b(void)
 {
     gpb_decode_spec s;
-    gpb_decode_spec_default(&s);
+    gpb_compute_decode_spec_default(&s);
     s.params = 7e9;
     s.peak_flop_per_s = 312e12;
     s.mem_bw_bytes_per_s = 2.039e12;
@@ -1159,7 +1159,7 @@ START_TEST(test_infer_invalid)
     s.bytes_per_param = 0;
     ck_assert_fail(gpb_compute_decode_rate(&s, &r, err), GPB_EINVAL,
                    "spec.bytes_per_param");
-    gpb_decode_spec_default(&s);
+    gpb_compute_decode_spec_default(&s);
     ck_assert_fail(gpb_compute_decode_rate(&s, &r, err), GPB_EINVAL,
                    "spec.params");
     ck_assert(r.tokens_per_s == -1);
@@ -1209,9 +1209,9 @@ START_TEST(test_null_error_record)
     const gpb_chinchilla *c;
     ck_assert_int_eq(gpb_compute_chinchilla_find("nope", &c, NULL),
                      GPB_ENOTFOUND);
-    gpb_train_spec_default(NULL);
-    gpb_activation_shape_default(NULL);
-    gpb_decode_spec_default(NULL);
+    gpb_compute_train_spec_default(NULL);
+    gpb_compute_activation_shape_default(NULL);
+    gpb_compute_decode_spec_default(NULL);
 }
 END_TEST
 

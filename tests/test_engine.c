@@ -1588,7 +1588,7 @@ END_TEST
 static gpb_rent_vs_buy rvb_base(void)
 {
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     in.gpus = 64;
     in.months = 24;
     in.util_frac = 0.75;

@@ -41,7 +41,7 @@ START_TEST(test_straight_line)
      *    12       0      1,200   (past the life)
      */
     gpb_depreciation d;
-    gpb_depreciation_default(&d);
+    gpb_finance_depreciation_default(&d);
     d.cost = 12000;
     d.salvage = 1200;
     d.life_months = 12;
@@ -94,7 +94,7 @@ START_TEST(test_double_declining)
      * 669.796 = 12000 · (5/6)^6 / 6 = 669.79595336...
      */
     gpb_depreciation d;
-    gpb_depreciation_default(&d);
+    gpb_finance_depreciation_default(&d);
     d.method = GPB_DEPRECIATION_DECLINING_BALANCE;
     d.cost = 12000;
     d.life_months = 12;
@@ -160,7 +160,7 @@ START_TEST(test_declining_floor)
      *     9-11     0           1,000
      */
     gpb_depreciation d;
-    gpb_depreciation_default(&d);
+    gpb_finance_depreciation_default(&d);
     d.method = GPB_DEPRECIATION_DECLINING_BALANCE;
     d.cost = 10000;
     d.salvage = 1000;
@@ -184,7 +184,7 @@ END_TEST
 START_TEST(test_depreciation_invalid)
 {
     gpb_depreciation d;
-    gpb_depreciation_default(&d);
+    gpb_finance_depreciation_default(&d);
     d.cost = 1000;
     double c[2];
     d.life_months = 0;
@@ -545,7 +545,7 @@ END_TEST
  */
 static void round_case(gpb_rent_vs_buy *in)
 {
-    gpb_rent_vs_buy_default(in);
+    gpb_finance_rent_vs_buy_default(in);
     in->gpus = 1000;
     in->months = 36;
     in->util_frac = 0.7;
@@ -769,7 +769,7 @@ static void check_consistent(const gpb_rent_vs_buy *in)
 START_TEST(test_rvb_consistency)
 {
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     in.gpus = 1000;
     in.months = 36;
     in.rent_price_per_gpu_hour = 2.2;
@@ -804,7 +804,7 @@ START_TEST(test_rvb_running_costs)
      * 270,833.33 a month.
      */
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     in.gpus = 1000;
     in.months = 12;
     in.util_frac = 0.7;
@@ -1045,7 +1045,7 @@ START_TEST(test_defaults)
 {
     /* The defaults are the documented figures. */
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     ck_assert(in.pue == 1.58);
     ck_assert(in.server_overhead == 1.82);
     ck_assert(in.tariff_per_kwh == 0.0806);
@@ -1059,8 +1059,8 @@ START_TEST(test_defaults)
     ck_assert_int_eq(gpb_finance_loan_payment(1, 0.12, 36, &pay, NULL),
                      GPB_OK);
     ck_assert_abs(pay, GPB_FINANCE_LEASE_FRAC_PER_MONTH_DEFAULT, 5e-7);
-    gpb_rent_vs_buy_default(NULL);
-    gpb_depreciation_default(NULL);
+    gpb_finance_rent_vs_buy_default(NULL);
+    gpb_finance_depreciation_default(NULL);
 }
 END_TEST
 
@@ -1078,7 +1078,7 @@ END_TEST
 START_TEST(test_data_work)
 {
     gpb_data_work_spec sp;
-    gpb_data_work_spec_default(&sp);
+    gpb_finance_data_work_spec_default(&sp);
     sp.units = 10e12;
     sp.cpu_hours_per_billion = 30;
     sp.gpu_hours_per_billion = 0.4;
@@ -1118,11 +1118,11 @@ START_TEST(test_data_work)
     ck_assert_rel(w.months, 22, EXACT);
     ck_assert_rel(w.processing_months, 500.0 / 730.5, EXACT);
     ck_assert_rel(gpb_data_work_month(&w, 21), 73000.0 / 22, EXACT);
-    gpb_data_work_spec_default(&sp);
+    gpb_finance_data_work_spec_default(&sp);
     ck_assert_int_eq(gpb_data_work_compute(&sp, &w, NULL), GPB_OK);
     ck_assert_rel(w.months, 0, EXACT);
     ck_assert_rel(gpb_data_work_month(&w, 0), 0, EXACT);
-    gpb_data_work_spec_default(NULL);
+    gpb_finance_data_work_spec_default(NULL);
     ck_assert_rel(gpb_data_work_month(NULL, 0), 0, EXACT);
 }
 END_TEST
@@ -1133,7 +1133,7 @@ START_TEST(test_data_work_invalid)
     gpb_data_work w;
     gpb_error e;
     ck_assert_int_eq(gpb_data_work_compute(NULL, &w, &e), GPB_EINVAL);
-    gpb_data_work_spec_default(&sp);
+    gpb_finance_data_work_spec_default(&sp);
     ck_assert_int_eq(gpb_data_work_compute(&sp, NULL, &e), GPB_EINVAL);
     double *fields[] = {&sp.units, &sp.cpus, &sp.price_per_label,
                         &sp.min_months};
@@ -1141,7 +1141,7 @@ START_TEST(test_data_work_invalid)
     for (size_t i = 0; i < 4; i++) {
         const double bad[] = {-1, NAN, INFINITY};
         for (size_t j = 0; j < 3; j++) {
-            gpb_data_work_spec_default(&sp);
+            gpb_finance_data_work_spec_default(&sp);
             *fields[i] = bad[j];
             ck_assert_int_eq(gpb_data_work_compute(&sp, &w, &e), GPB_EINVAL);
             ck_assert_msg(strstr(e.message, names[i]) != NULL, "%s",

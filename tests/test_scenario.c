@@ -104,7 +104,7 @@ static double fixed(const gpb_scenario *s, const char *path)
 START_TEST(minimal_scenario_gets_every_default)
 {
     gpb_scenario *s = load_valid("minimal.yaml");
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     ck_assert_str_eq(gpb_scenario_name(s), "minimal");
     ck_assert_int_eq(gpb_scenario_currency(s), GPB_CURRENCY_USD);
     ck_assert_int_eq(gpb_scenario_horizon_months(s), 24);

@@ -575,23 +575,23 @@ END_TEST
  */
 START_TEST(test_fx_default)
 {
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     ck_assert(fx.per_usd[GPB_CURRENCY_USD] == 1.0);
     ck_assert(close_rel(fx.per_usd[GPB_CURRENCY_CNY], 7.1048868778280543,
                         REL_TOL));
     ck_assert(close_rel(fx.per_usd[GPB_CURRENCY_EUR], 0.90497737556561086,
                         REL_TOL));
     double out = 0;
-    ck_assert_int_eq(gpb_fx_convert(&fx, 1, GPB_CURRENCY_EUR,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 1, GPB_CURRENCY_EUR,
                                     GPB_CURRENCY_CNY, &out, NULL),
                      GPB_OK);
     ck_assert(close_rel(out, 7.8509, REL_TOL));
-    ck_assert_int_eq(gpb_fx_convert(&fx, 1.105, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 1.105, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_EUR, &out, NULL),
                      GPB_OK);
     ck_assert(close_rel(out, 1.0, REL_TOL));
     /* ¥5000万 in dollars: 5e7 / 7.1048868778 = 7,037,409.72 */
-    ck_assert_int_eq(gpb_fx_convert(&fx, 5e7, GPB_CURRENCY_CNY,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 5e7, GPB_CURRENCY_CNY,
                                     GPB_CURRENCY_USD, &out, NULL),
                      GPB_OK);
     ck_assert(close_rel(out, 5e7 * 1.1050 / 7.8509, REL_TOL));
@@ -604,46 +604,46 @@ START_TEST(test_fx_convert)
     gpb_fx fx = {{0, 1, 7, 0.5}};
     gpb_error err;
     double out = 0;
-    ck_assert_int_eq(gpb_fx_convert(&fx, 100, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 100, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_CNY, &out, &err),
                      GPB_OK);
     ck_assert(out == 700);
-    ck_assert_int_eq(gpb_fx_convert(&fx, -700, GPB_CURRENCY_CNY,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, -700, GPB_CURRENCY_CNY,
                                     GPB_CURRENCY_EUR, &out, &err),
                      GPB_OK);
     ck_assert(close_rel(out, -50, REL_TOL));
-    ck_assert_int_eq(gpb_fx_convert(&fx, 3, GPB_CURRENCY_NONE,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 3, GPB_CURRENCY_NONE,
                                     GPB_CURRENCY_NONE, &out, &err),
                      GPB_OK);
     ck_assert(out == 3);
 
     out = 42;
-    ck_assert_int_eq(gpb_fx_convert(&fx, 3, GPB_CURRENCY_NONE,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 3, GPB_CURRENCY_NONE,
                                     GPB_CURRENCY_USD, &out, &err),
                      GPB_ECURRENCY);
     ck_assert_ptr_nonnull(strstr(err.message, "no currency"));
     fx.per_usd[GPB_CURRENCY_EUR] = 0;
-    ck_assert_int_eq(gpb_fx_convert(&fx, 3, GPB_CURRENCY_EUR,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 3, GPB_CURRENCY_EUR,
                                     GPB_CURRENCY_USD, &out, &err),
                      GPB_ECURRENCY);
     ck_assert_ptr_nonnull(strstr(err.message, "no exchange rate for EUR"));
     fx.per_usd[GPB_CURRENCY_EUR] = NAN;
-    ck_assert_int_eq(gpb_fx_convert(&fx, 3, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 3, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_EUR, &out, &err),
                      GPB_ECURRENCY);
-    ck_assert_int_eq(gpb_fx_convert(&fx, NAN, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, NAN, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_CNY, &out, &err),
                      GPB_EINVAL);
-    ck_assert_int_eq(gpb_fx_convert(&fx, 1e308, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 1e308, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_CNY, &out, &err),
                      GPB_ERANGE);
-    ck_assert_int_eq(gpb_fx_convert(&fx, 1, (gpb_currency)9,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 1, (gpb_currency)9,
                                     GPB_CURRENCY_CNY, &out, &err),
                      GPB_EINVAL);
-    ck_assert_int_eq(gpb_fx_convert(NULL, 1, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(NULL, 1, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_CNY, &out, &err),
                      GPB_EINVAL);
-    ck_assert_int_eq(gpb_fx_convert(&fx, 1, GPB_CURRENCY_USD,
+    ck_assert_int_eq(gpb_units_fx_convert(&fx, 1, GPB_CURRENCY_USD,
                                     GPB_CURRENCY_CNY, NULL, &err),
                      GPB_EINVAL);
     ck_assert(out == 42);

@@ -199,7 +199,7 @@ static int to_cur(const char *opt, const money *m, gpb_currency cur,
         *out = m->q.value;
         return 0;
     }
-    if (gpb_fx_convert(fx, m->q.value, m->q.currency, cur, out, &e)) {
+    if (gpb_units_fx_convert(fx, m->q.value, m->q.currency, cur, out, &e)) {
         cli_error_gpb(opt, &e);
         return -1;
     }
@@ -211,7 +211,7 @@ static int to_cur(const char *opt, const money *m, gpb_currency cur,
 static double usd_to(double usd, gpb_currency cur, const gpb_fx *fx)
 {
     double v = usd;
-    gpb_fx_convert(fx, usd, GPB_CURRENCY_USD, cur, &v, NULL);
+    gpb_units_fx_convert(fx, usd, GPB_CURRENCY_USD, cur, &v, NULL);
     return v;
 }
 
@@ -681,7 +681,7 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     opts o;
     memset(&o, 0, sizeof o);
     gpb_rent_vs_buy in;
-    gpb_rent_vs_buy_default(&in);
+    gpb_finance_rent_vs_buy_default(&in);
     o.gpus = o.months = NAN;
     o.util = in.util_frac;
     o.premium = in.premium;
@@ -844,7 +844,7 @@ static int rvb_cmd(int argc, char **argv, char **sets)
             break;
         }
     gpb_scenario *sc = NULL;
-    gpb_fx fx = gpb_fx_default();
+    gpb_fx fx = gpb_units_fx_default();
     int converted = 0;
     const char *rent_src = "given", *price_src = "given";
 

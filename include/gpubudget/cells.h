@@ -40,7 +40,7 @@
  * arguments; when none is named it is US dollars, the currency of the
  * catalog prices and finance.h's default figures. A bare number is in the
  * call's currency; an amount in another currency, a catalog price and a
- * default figure are converted into it at gpb_fx_default() rates. A money
+ * default figure are converted into it at gpb_units_fx_default() rates. A money
  * result is in the call's currency.
  *
  * Results and errors. A function returns its result, or NaN on failure.
@@ -363,7 +363,7 @@ GPB_API double gpb_cells_breakeven_util(const char *gpus, const char *months,
  * The serving functions model one replica of the model decoding on the
  * card's roofline (gpb_compute_decode_rate) and size a fleet for a load
  * (gpb_compute_serving_load_tokens_per_s, gpb_compute_serving_gpus).
- * options keys (defaults those of gpb_decode_spec_default):
+ * options keys (defaults those of gpb_compute_decode_spec_default):
  *   batch               sequences decoded together (1)
  *   bytes_per_param     bytes per weight (2: bf16; 1: int8/fp8)
  *   active_params       parameters per token for a mixture of experts

@@ -455,7 +455,7 @@ GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
  *                       claimed duration needs
  *   mfu_class           its gpb_mfu_class, or -1
  *   stated_mfu_class    the gpb_mfu_class of the pitch's own MFU, or -1
- *   budget_usd          the budget in US dollars (gpb_fx_default)
+ *   budget_usd          the budget in US dollars (gpb_units_fx_default)
  *   price_per_gpu_hour_usd  budget / (gpus · hours): the rent per
  *                       GPU-hour the budget and duration imply
  *   ref_price_usd       the rent the check prices at: the pitch's stated

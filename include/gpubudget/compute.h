@@ -151,7 +151,7 @@ typedef enum gpb_recompute {
 
 /*
  * A training run's shape, for gpb_compute_train_flops_spec. Transparent;
- * fill it with gpb_train_spec_default() first so fields added later get
+ * fill it with gpb_compute_train_spec_default() first so fields added later get
  * sane values.
  *
  *   params         total parameters (> 0)
@@ -178,7 +178,7 @@ typedef struct gpb_train_spec {
  * Fills spec with the defaults: all numbers 0 (so params and tokens must
  * be set), recompute GPB_RECOMPUTE_NONE. Accepts NULL.
  */
-GPB_API void gpb_train_spec_default(gpb_train_spec *spec);
+GPB_API void gpb_compute_train_spec_default(gpb_train_spec *spec);
 
 /*
  * Training FLOPs for a spec:
@@ -374,7 +374,7 @@ GPB_API gpb_status gpb_compute_rent_cost(double gpu_hours,
 /*
  * The activation shape of one micro-batch (Korthikanti et al. 2022,
  * arXiv:2205.05198; no tensor or sequence parallelism). Fill it
- * with gpb_activation_shape_default() and then set the five sizes.
+ * with gpb_compute_activation_shape_default() and then set the five sizes.
  *
  *   seq_len      s, tokens per sequence (> 0)
  *   micro_batch  b, sequences per micro-batch (> 0)
@@ -403,7 +403,8 @@ typedef struct gpb_activation_shape {
  * Sets every size to 0, recompute to GPB_RECOMPUTE_NONE, tensor_parallel
  * to 1 and sequence_parallel to 0. Accepts NULL.
  */
-GPB_API void gpb_activation_shape_default(gpb_activation_shape *shape);
+GPB_API void gpb_compute_activation_shape_default(
+    gpb_activation_shape *shape);
 
 /*
  * Activation memory of one micro-batch on one GPU, with 16-bit
@@ -643,7 +644,7 @@ GPB_API gpb_status gpb_compute_kv_bytes_per_token(double n_layer,
 
 /*
  * One model replica decoding a batch. Transparent; fill it with
- * gpb_decode_spec_default() and then set the model and hardware fields.
+ * gpb_compute_decode_spec_default() and then set the model and hardware fields.
  *
  *   params              parameters whose weights each step reads (> 0).
  *                       For a mixture of experts at batch sizes where
@@ -680,7 +681,7 @@ typedef struct gpb_decode_spec {
  * Defaults: bytes_per_param 2, batch 1, gpus 1, mfu_frac 1, bw_frac 1,
  * everything else 0 (params, peak and bandwidth must be set). Accepts NULL.
  */
-GPB_API void gpb_decode_spec_default(gpb_decode_spec *spec);
+GPB_API void gpb_compute_decode_spec_default(gpb_decode_spec *spec);
 
 /* Which roofline limit sets a decode step's time. */
 typedef enum gpb_bound {

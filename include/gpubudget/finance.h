@@ -186,7 +186,7 @@ typedef enum gpb_depreciation_method {
 
 /*
  * A depreciation schedule. Transparent; fill it with
- * gpb_depreciation_default() first.
+ * gpb_finance_depreciation_default() first.
  *
  *   method             a gpb_depreciation_method
  *   cost               amount capitalised (>= 0)
@@ -217,7 +217,7 @@ typedef struct gpb_depreciation {
  * (GPB_FINANCE_DEPRECIATION_LIFE_MONTHS_DEFAULT), rate 0 (double
  * declining), switch_to_straight_line 1. Accepts NULL.
  */
-GPB_API void gpb_depreciation_default(gpb_depreciation *d);
+GPB_API void gpb_finance_depreciation_default(gpb_depreciation *d);
 
 /*
  * The charge in month `month` (0-based: month 0 is the first month of
@@ -591,7 +591,7 @@ typedef enum gpb_financing {
 /*
  * The inputs of one rent-versus-buy comparison: G GPUs needed for a horizon
  * of T months at utilisation u. Transparent: fill it with
- * gpb_rent_vs_buy_default() and set at least gpus, months,
+ * gpb_finance_rent_vs_buy_default() and set at least gpus, months,
  * rent_price_per_gpu_hour, price_per_gpu and tdp_watts. A Monte Carlo
  * caller fills one per path; evaluating it allocates nothing.
  *
@@ -732,7 +732,7 @@ typedef struct gpb_rent_vs_buy {
  * figures, in US dollars); gpus, months, rent_price_per_gpu_hour,
  * price_per_gpu and tdp_watts are 0 and must be set. Accepts NULL.
  */
-GPB_API void gpb_rent_vs_buy_default(gpb_rent_vs_buy *in);
+GPB_API void gpb_finance_rent_vs_buy_default(gpb_rent_vs_buy *in);
 
 /*
  * Checks every field of in. Returns GPB_OK, or GPB_EINVAL / GPB_ERANGE with
@@ -985,7 +985,7 @@ GPB_API gpb_status gpb_finance_depreciation_method_from_name(
 /*
  * The work of preparing a corpus before a run can start (the scenario's
  * `data:`; docs/model.md, "Data work"). Transparent; fill it with
- * gpb_data_work_spec_default() first. Money fields are in one currency,
+ * gpb_finance_data_work_spec_default() first. Money fields are in one currency,
  * the caller's.
  *
  *   units                  raw tokens (or documents) processed, ≥ 0
@@ -1039,7 +1039,8 @@ typedef struct gpb_data_work {
 } gpb_data_work;
 
 /* Fills spec with zeros (no work, no cost, no time). Accepts NULL. */
-GPB_API void gpb_data_work_spec_default(gpb_data_work_spec *spec);
+GPB_API void gpb_finance_data_work_spec_default(
+    gpb_data_work_spec *spec);
 
 /*
  * The cost and duration of the data work of spec (formulas above). The

@@ -113,7 +113,7 @@ GPB_API void gpb_report_options_default(gpb_report_options *opt);
  * The one rate a report converts money with: units of `to` per unit of
  * `from`, mean(per_USD[to]) / mean(per_USD[from]), where per_USD[CNY] and
  * per_USD[EUR] are the means of the scenario's inputs
- * exchange_rates.CNY_per_USD and .EUR_per_USD (gpb_fx_default() when s is
+ * exchange_rates.CNY_per_USD and .EUR_per_USD (gpb_units_fx_default() when s is
  * NULL or lacks them) and per_USD[USD] = 1. The mean rate, not the mean of
  * each path's converted amount: a report converts its figures after the
  * simulation, so every figure uses the same rate.

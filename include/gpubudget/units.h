@@ -247,7 +247,7 @@ typedef struct gpb_fx {
  * 7.1049 CNY and 0.90498 EUR per USD. The articles this tool checks date
  * from 2023; scenarios should state their own rate (or its uncertainty).
  */
-GPB_API gpb_fx gpb_fx_default(void);
+GPB_API gpb_fx gpb_units_fx_default(void);
 
 /*
  * Converts amount (in currency from) into currency to:
@@ -259,7 +259,7 @@ GPB_API gpb_fx gpb_fx_default(void);
  * a rate it needs is not a finite positive number; GPB_ERANGE when the
  * result overflows. *out is written only on success.
  */
-GPB_API gpb_status gpb_fx_convert(const gpb_fx *fx, double amount,
+GPB_API gpb_status gpb_units_fx_convert(const gpb_fx *fx, double amount,
                                   gpb_currency from, gpb_currency to,
                                   double *out, gpb_error *err);
 

@@ -272,6 +272,114 @@ static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
     return GPB_OK;
 }
 
+/* One row of the events table: the paths of r where cond holds. 0 when
+   written, 1 when cond holds on no path (the row is left out). */
+static gpb_status event_row(hbuf *b, const gpb__view *v, const char *label,
+                            const char *cond, int *written, gpb_error *err)
+{
+    gpb_result *g = NULL;
+    gpb_error e;
+    *written = 0;
+    gpb_status st = gpb_result_given(v->s, v->r, cond, &g, &e);
+    if (st == GPB_ENOMEM)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory splitting paths");
+    if (st)
+        return GPB_OK; /* on no path: nothing to show */
+    const char *cur = gpb_currency_code(v->cur);
+    double spend = NAN, cash = NAN, out = NAN, runway = NAN, se;
+    gpb_result_quantile(g, "spend.total", 0.5, &spend, NULL);
+    gpb_result_quantile(g, "cash.min", 0.5, &cash, NULL);
+    gpb_result_mean(g, "out_of_cash", &out, &se, NULL);
+    gpb_result_quantile(g, "runway_months", 0.5, &runway, NULL);
+    char f[2][48], share[32], pout[32], rw[32];
+    gpb__view_format(v, cur, spend * v->scale, f[0], sizeof f[0]);
+    gpb__view_format(v, cur, cash * v->scale, f[1], sizeof f[1]);
+    snprintf(share, sizeof share, "%.1f%%",
+             100.0 * (double)gpb_result_paths(g) /
+                 (double)gpb_result_kept_paths(v->r));
+    snprintf(pout, sizeof pout, "%.1f%%", 100 * out);
+    int H = gpb_result_horizon_months(v->r);
+    if (runway >= H)
+        snprintf(rw, sizeof rw, "&ge; %d (the horizon)", H);
+    else
+        snprintf(rw, sizeof rw, "%.1f", runway);
+    hb_raw(b, "<tr>");
+    td_lang(b, label);
+    td_num(b, share);
+    td_num(b, f[0]);
+    td_num(b, f[1]);
+    td_num(b, pout);
+    hb_printf(b, "<td class=\"n\">%s</td>", rw);
+    hb_raw(b, "</tr>\n");
+    gpb_result_free(g);
+    *written = 1;
+    return GPB_OK;
+}
+
+/*
+ * Every headline split by each uncertain event: whether each funding round
+ * closed and whether each training run diverged (gpb_result_given, over
+ * the kept paths). An event that is certain (on every path or none) has
+ * no split and no row.
+ */
+static gpb_status events(hbuf *b, const gpb__view *v, gpb_error *err)
+{
+    const gpb_scenario *s = v->s;
+    size_t n_f = s->n_funding, n_t = gpb_scenario_training_count(s);
+    if (n_f + n_t == 0)
+        return GPB_OK;
+    hbuf t = {0};
+    int rows = 0;
+    gpb_status st = GPB_OK;
+    for (size_t k = 0; k < n_f + n_t && !st; k++) {
+        int run = k >= n_f;
+        size_t i = run ? k - n_f : k;
+        const char *name = run ? gpb_scenario_training_name(s, i)
+                               : s->funding[i].name;
+        char cond[2][96], label[2][160];
+        for (int yes = 1; yes >= 0; yes--) {
+            snprintf(cond[yes], sizeof cond[yes],
+                     run ? "training[%zu].diverged=%s"
+                         : "company.funding[%zu].closed=%s",
+                     i, yes ? "true" : "false");
+            snprintf(label[yes], sizeof label[yes],
+                     run ? "run \u201c%s\u201d %s" : "round \u201c%s\u201d %s",
+                     name,
+                     run ? (yes ? "diverged" : "did not diverge")
+                         : (yes ? "closed" : "did not close"));
+        }
+        /* Both sides must hold on some path. */
+        hbuf pair = {0};
+        int w1 = 0, w0 = 0;
+        st = event_row(&pair, v, label[1], cond[1], &w1, err);
+        if (!st)
+            st = event_row(&pair, v, label[0], cond[0], &w0, err);
+        if (!st && w1 && w0) {
+            hb_put(&t, pair.p, pair.len);
+            rows++;
+        }
+        if (pair.oom)
+            t.oom = 1;
+        free(pair.p);
+    }
+    if (!st && rows) {
+        hb_raw(b, "<h2>What the events did</h2>\n<p class=\"meta\">The "
+                  "paths split by each uncertain event (kept paths; "
+                  "<code>gpubudget run --given</code> gives every metric "
+                  "for one side).</p>\n<table id=\"events\"><tr><th>paths "
+                  "where</th><th class=\"n\">share</th><th class=\"n\">"
+                  "total spend P50</th><th class=\"n\">lowest cash P50</th>"
+                  "<th class=\"n\">P(out of cash)</th><th class=\"n\">"
+                  "runway P50, months</th></tr>\n");
+        hb_put(b, t.p, t.len);
+        hb_raw(b, "</table>\n");
+    }
+    if (t.oom)
+        b->oom = 1;
+    free(t.p);
+    return st;
+}
+
 static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
                               const char *what)
 {
@@ -629,6 +737,8 @@ static gpb_status page(hbuf *b, const gpb__view *v, const gpb__charts *cs,
     hb_printf(b, "; gpubudget %s.</p>\n", gpb_version());
 
     gpb_status st = summary(b, v, err);
+    if (!st)
+        st = events(b, v, err);
     if (st)
         return st;
 

@@ -167,6 +167,26 @@ assert d["paths"] == g["paths"]
 assert d["metrics"]["income.funding"]["mean"] == 0
 PY
 then ok; else bad "run --given"; fi
+# The HTML page splits the headline by each uncertain event, the same
+# figures as --given: the share and P(out of cash) of the paths where the
+# round did not close.
+cp "$TMP/out" "$TMP/given.json"
+expect 0 "run --html events" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 \
+    --html "$TMP/wi.html" --quiet
+if python3 - "$TMP/wi.html" "$TMP/given.json" <<'PY'
+import json, re, sys
+html = open(sys.argv[1]).read()
+g = json.load(open(sys.argv[2]))
+t = html[html.index('<table id="events">'):]
+t = t[:t.index("</table>")]
+row = re.search(r"did not close</td>(.*?)</tr>", t).group(1)
+cells = re.findall(r'<td class="n">([^<]*)</td>', row)
+share, pout = float(cells[0].rstrip("%")), float(cells[3].rstrip("%"))
+assert abs(share - 100 * g["given"]["share"]) < 0.051, (share, g["given"])
+want = 100 * g["metrics"]["out_of_cash"]["mean"]
+assert abs(pout - want) < 0.051, (pout, want)
+PY
+then ok; else bad "the HTML's events table disagrees with --given"; fi
 expect 2 "run --given bad" -- "$GPB" run --paths 100 --given 'nope=1'
 expect 0 "run --ledger" -- "$GPB" run "$TMP/wi.yaml" --paths 1000 \
     --ledger-csv "$TMP/ledger.csv" --json

@@ -898,10 +898,13 @@ static void find_driver(const gpb_result *r, const gpb_sensitivity *sens,
     size_t n = gpb_result_kept_paths(r), K = gpb_result_input_count(r);
     if (K == 0 || n < 3)
         return;
+    /* Ranked once for the metric and once per input (the sensitivity's
+       radix ranks): rho is the dot product of the centred unit ranks. */
     double *y = malloc(n * sizeof *y), *x = malloc(n * sizeof *x);
-    double *work = malloc(2 * n * sizeof *work);
+    double *ry = malloc(n * sizeof *ry), *rx = malloc(n * sizeof *rx);
+    void *work = malloc(GPB__RANK_WORK_BYTES(n));
     size_t *keep = malloc(n * sizeof *keep);
-    if (!y || !x || !work || !keep)
+    if (!y || !x || !ry || !rx || !work || !keep)
         goto done;
     size_t m = 0;
     for (size_t p = 0; p < n; p++)
@@ -911,12 +914,18 @@ static void find_driver(const gpb_result *r, const gpb_sensitivity *sens,
         goto done;
     for (size_t j = 0; j < m; j++)
         y[j] = v[keep[j]];
+    if (gpb__rank_centred(y, m, ry, work))
+        goto done; /* a constant metric has no driver */
     double best = 0;
     for (size_t k = 0; k < K; k++) {
         const double *in = gpb_result_input_samples(r, k);
         for (size_t j = 0; j < m; j++)
             x[j] = in[keep[j]];
-        double rho = gpb_stats_spearman(x, y, m, work);
+        if (gpb__rank_centred(x, m, rx, work))
+            continue;
+        double rho = 0;
+        for (size_t j = 0; j < m; j++)
+            rho += rx[j] * ry[j];
         if (isfinite(rho) && fabs(rho) > fabs(best) + 1e-12) {
             best = rho;
             gpb__strlcpy(out->driver, gpb_result_input_path(r, k),
@@ -927,6 +936,8 @@ static void find_driver(const gpb_result *r, const gpb_sensitivity *sens,
 done:
     free(y);
     free(x);
+    free(ry);
+    free(rx);
     free(work);
     free(keep);
 }

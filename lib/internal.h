@@ -120,4 +120,14 @@ void gpb__buf_put(gpb__buf *b, const char *s, size_t n);
 void gpb__buf_printf(gpb__buf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
 
 
+/*
+ * The ranks of v[0..n-1] (ties averaged), centred and scaled to unit
+ * norm, into out: the dot product of two such columns is Spearman's rho
+ * (sensitivity.c). work holds 2·n entries of 16 bytes
+ * (GPB__RANK_WORK_BYTES(n)). Returns 1 (out all 0) for a constant
+ * column, else 0.
+ */
+#define GPB__RANK_WORK_BYTES(n) ((size_t)(n) * 2 * 16)
+int gpb__rank_centred(const double *v, size_t n, double *out, void *work);
+
 #endif /* GPB_INTERNAL_H */

@@ -186,6 +186,14 @@ static int rank_column(const double *v, size_t n, double *out, vi *work)
     return 0;
 }
 
+_Static_assert(sizeof(vi) * 2 <= GPB__RANK_WORK_BYTES(1),
+               "GPB__RANK_WORK_BYTES must hold two vi a value");
+
+int gpb__rank_centred(const double *v, size_t n, double *out, void *work)
+{
+    return rank_column(v, n, out, work);
+}
+
 /* ---- the rank statistics ---------------------------------------------- */
 
 static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,

@@ -177,31 +177,37 @@ def main():
             print(f"  {n:>5} {med(walls[n]):8.2f} "
                   f"{med(walls[1]) / med(walls[n]):8.2f} {sim:9.2f} "
                   f"{mrg:8.3f} {mib:7.1f}")
-        # The model: wall(N nodes, C cores) = fixed + P c / (N C)
-        #                                      + (N - 1) (m + b / B)
+        # The model: wall(N nodes, C cores) = fixed + P c / (N C) + m0
+        #                                      + (N - 1) (m1 + b / B)
         # fixed: what is not simulation (start, load, report) from 1 rank;
-        # c: seconds per path on one core; m, b: merge seconds and bytes
-        # per extra rank from the 4-rank runs; B: 10 GB/s (a 100 Gb/s
-        # fabric, stated, not measured here).
-        if tim[1] and tim[4]:
+        # c: seconds per path on one core; m0: the merge's one-off part
+        # (rank 0's kept samples copied once), m1 and b: the merge seconds
+        # and bytes each further rank adds, both from the 2- and 4-rank
+        # runs (4 ranks merge two more parts than 2); B: 10 GB/s (a
+        # 100 Gb/s fabric, stated, not measured here).
+        if tim[1] and tim[2] and tim[4]:
             sim1 = med([t[2] for t in tim[1]])
             c = sim1 / paths
             fixed = med(walls[1]) - sim1
-            m = med([t[4] for t in tim[4]]) / 3
+            g2 = med([t[4] for t in tim[2]])
+            g4 = med([t[4] for t in tim[4]])
+            m1 = max(0.0, (g4 - g2) / 2)
+            m0 = max(0.0, g2 - m1)
             b = med([t[5] for t in tim[4]]) / 3
             B = 10e9
             print(f"\n  measured: {c * 1e6:.3f} us per path per core; "
                   f"{fixed:.2f} s outside the simulation (1 rank); merge "
-                  f"{m * 1e3:.1f} ms and {b / 2**20:.2f} MiB per extra rank")
+                  f"{m0 * 1e3:.0f} ms once and {m1 * 1e3:.1f} ms and "
+                  f"{b / 2**20:.2f} MiB per further rank")
             for P in (1e8, 1e9, 1e10):
                 for C in (32,):
                     N = 100
-                    tot = fixed + P * c / (N * C) + (N - 1) * (m + b / B)
+                    mg = m0 + (N - 1) * (m1 + b / B)
+                    tot = fixed + P * c / (N * C) + mg
                     one = fixed + P * c / C
                     print(f"  model, {P:.0e} paths on {N} nodes x {C} "
                           f"cores: {tot:7.1f} s (one such node: "
-                          f"{one:8.1f} s; merging {(N - 1) * (m + b / B):.2f}"
-                          f" s of it)")
+                          f"{one:8.1f} s; merging {mg:.2f} s of it)")
 
 
 if __name__ == "__main__":

@@ -555,6 +555,112 @@ START_TEST(embedded_default_and_overrides)
 }
 END_TEST
 
+
+/* The command documents (report.h): estimate's figures and its JSON agree,
+   and every invalid request is refused with the field named. */
+START_TEST(estimate_document_and_figures_agree)
+{
+    gpb_report_estimate_request rq;
+    gpb_report_estimate_request_default(&rq);
+    rq.params = 70e9;
+    rq.tokens = 2e12;
+    rq.gpu = "H100";
+    rq.gpus = 512;
+    rq.days = 30;
+    gpb_report_estimate r;
+    gpb_error e;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_OK);
+    ck_assert_int_eq(r.mfu_origin, GPB_REPORT_MFU_DAYS);
+    ck_assert(r.claimed);
+    /* 6·N·D = 8.4e23 FLOPs; the claim's own GPU-hours. */
+    ck_assert_double_eq_tol(r.flops, 8.4e23, 1e12);
+    ck_assert_double_eq_tol(r.time.gpu_hours, 30 * 24 * 512.0, 1e-6);
+    char *text = NULL;
+    ck_assert_int_eq(gpb_report_estimate_json(&rq, &text, &e), GPB_OK);
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    /* Reals are written to 12 significant digits. */
+    ck_assert_double_eq_tol(json_real_value(json_object_get(doc, "mfu")),
+                            r.mfu_frac, 1e-10 * r.mfu_frac);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "mfu_origin")),
+                     "implied by --days");
+    /* Reals are written to 12 significant digits. */
+    ck_assert_double_eq_tol(json_real_value(json_object_get(doc, "rent_cost")),
+                            r.rent_cost, 1e-10 * r.rent_cost);
+    json_decref(doc);
+    gpb_free(text);
+
+    ck_assert_int_eq(gpb_report_estimate_json(NULL, &text, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_estimate_json(&rq, NULL, &e), GPB_EINVAL);
+    rq.mfu_frac = 0.4;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "days");
+    rq.days = 0;
+    rq.mfu_frac = -1;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "mfu");
+    rq.mfu_frac = 0;
+    rq.gpu = "nope";
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_str_eq(e.path, "gpu");
+    rq.gpu = "H100";
+    rq.precision = "fp4";
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_str_eq(e.path, "precision");
+    rq.precision = NULL;
+    rq.gpu = "H20"; /* no catalog rent */
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_str_eq(e.path, "price");
+    rq.price_per_gpu_hour = 2;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_OK);
+    ck_assert(r.price_given);
+}
+END_TEST
+
+START_TEST(plan_and_gpus_documents)
+{
+    gpb_report_plan_request rq;
+    gpb_report_plan_request_default(&rq);
+    rq.spec.params = 70e9;
+    rq.spec.gpus = 512;
+    rq.gpu = "H100";
+    gpb_report_plan p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_report_plan_compute(&rq, &p, &e), GPB_OK);
+    /* Chinchilla's 20 tokens per parameter by default. */
+    ck_assert_double_eq_tol(p.tokens, 1.4e12, 1);
+    char *text = NULL;
+    ck_assert_int_eq(gpb_report_plan_json(&rq, &text, &e), GPB_OK);
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    /* Reals are written to 12 significant digits. */
+    ck_assert_double_eq_tol(json_real_value(json_object_get(doc, "step_s")),
+                            p.result.step_s, 1e-10 * p.result.step_s);
+    json_decref(doc);
+    gpb_free(text);
+    rq.gpu = "nope";
+    ck_assert_int_eq(gpb_report_plan_json(&rq, &text, &e), GPB_ENOTFOUND);
+    ck_assert_str_eq(e.path, "gpu");
+    rq.gpu = "H100";
+    rq.tokens = -1;
+    ck_assert_int_eq(gpb_report_plan_json(&rq, &text, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_plan_compute(NULL, &p, &e), GPB_EINVAL);
+
+    ck_assert_int_eq(gpb_report_gpus_json(&text, &e), GPB_OK);
+    doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(json_array_size(doc), gpb_hardware_gpu_count());
+    json_decref(doc);
+    gpb_free(text);
+    ck_assert_int_eq(gpb_report_gpus_json(NULL, &e), GPB_EINVAL);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -576,6 +682,10 @@ static Suite *report_suite(void)
     tcase_add_test(tc, embedded_file_round_trips);
     tcase_add_test(tc, embedded_text_is_exact);
     tcase_add_test(tc, embedded_default_and_overrides);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("commands");
+    tcase_add_test(tc, estimate_document_and_figures_agree);
+    tcase_add_test(tc, plan_and_gpus_documents);
     suite_add_tcase(s, tc);
     return s;
 }

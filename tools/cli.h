@@ -39,6 +39,16 @@ void cli_print_diagnostics(const gpb_diagnostics *d);
    the reference. Returns CLI_OK or CLI_INTERNAL. */
 int cli_json_print(json_t *value);
 
+/* Writes a document the library made (new text, freed here) to stdout,
+   followed by a newline. Returns CLI_OK, or CLI_INTERNAL for NULL. */
+int cli_text_print(char *text);
+
+/* Prints a report-layer failure whose err->path names a request field:
+   "gpubudget: --gpu: message" for the fields that are options (gpu,
+   precision, days, mfu, price, tokens), "gpubudget: memory: ..." and
+   "interval: ..." for those steps, else "gpubudget: what: ...". */
+void cli_error_field(const char *what, gpb_error *err);
+
 /*
  * Parses an option's value as a quantity of the given kind, printing
  * "gpubudget: --opt: message" on failure. Returns 0 on success.
@@ -89,14 +99,12 @@ void cli_wrapf(int indent, const char *fmt, ...)
 /*
  * The interval of a training estimate (cli_interval.c), as `estimate` and
  * `plan` give it. price_origin says where the price came from ("given",
- * "the catalog's pricing rule"). cli_interval_json returns a new
- * reference; cli_interval_table prints P5, P50, P95 and ideal of MFU,
+ * "the catalog's pricing rule"); the JSON of an interval is the report
+ * layer's (gpubudget/report.h). cli_interval_table prints P5, P50, P95 and ideal of MFU,
  * GPU-hours, card-months, days and (with a price) cost, indented;
  * cli_interval_basis prints what the interval rests on after label,
  * wrapped at indent; mfu_words names a narrowing MFU ("your MFU").
  */
-json_t *cli_interval_json(const gpb_plan_interval *iv, gpb_currency cur,
-                          const char *price_origin);
 void cli_interval_table(const gpb_plan_interval *iv, gpb_currency cur,
                         int indent);
 void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,

@@ -1,67 +1,14 @@
 /*
  * The interval of a training estimate (gpubudget/plan.h,
  * gpb_plan_interval) as `estimate` and `plan` print it: one table of P5,
- * P50, P95 and the ideal point figure, one sentence on what it rests on,
- * and one JSON object. Both commands call these, so they say the same
- * thing the same way.
+ * P50, P95 and the ideal point figure, and one sentence on what it rests
+ * on (the JSON object is the report layer's). Both commands call these,
+ * so they say the same thing the same way.
  */
 #include <math.h>
 #include <string.h>
 
 #include "cli.h"
-
-static json_t *quantiles_json(const gpb_plan_quantiles *q, double ideal)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "p5", json_real(q->p5));
-    json_object_set_new(o, "p50", json_real(q->p50));
-    json_object_set_new(o, "p95", json_real(q->p95));
-    json_object_set_new(o, "ideal", json_real(ideal));
-    return o;
-}
-
-json_t *cli_interval_json(const gpb_plan_interval *iv, gpb_currency cur,
-                          const char *price_origin)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "mfu",
-                        quantiles_json(&iv->mfu_frac, iv->ideal_mfu_frac));
-    json_object_set_new(o, "gpu_hours", quantiles_json(&iv->gpu_hours,
-                                                       iv->ideal_gpu_hours));
-    json_object_set_new(o, "days",
-                        quantiles_json(&iv->days, iv->ideal_days));
-    json_object_set_new(o, "card_months",
-                        quantiles_json(&iv->card_months,
-                                       iv->ideal_card_months));
-    if (iv->price_high > 0)
-        json_object_set_new(o, "cost",
-                            quantiles_json(&iv->cost, iv->ideal_cost));
-    else
-        json_object_set_new(o, "cost", json_null());
-    json_object_set_new(o, "ratio", quantiles_json(&iv->ratio, 1.0));
-    json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
-    json_object_set_new(o, "price_low", json_real(iv->price_low));
-    json_object_set_new(o, "price_high", json_real(iv->price_high));
-    json_object_set_new(o, "price_shape",
-                        json_string(iv->price_shape ==
-                                            GPB_PLAN_PRICE_UNIFORM
-                                        ? "uniform"
-                                        : "lognormal90"));
-    json_object_set_new(o, "price_origin", json_string(price_origin));
-    json_object_set_new(o, "narrowed_by_mfu", json_boolean(iv->narrowed));
-    json_object_set_new(o, "basis",
-                        json_string(iv->narrowed
-                                        ? "goodput of published runs that "
-                                          "report their steady-state MFU"
-                                        : "published runs' GPU-hours over "
-                                          "the throughput model's, fitted "
-                                          "on card generation and scale"));
-    json_object_set_new(o, "runs_used", json_real(iv->runs_used));
-    json_object_set_new(o, "dof", json_real(iv->dof));
-    json_object_set_new(o, "published_mfu_max",
-                        json_real(GPB_MFU_PUBLISHED_MAX));
-    return o;
-}
 
 /* A cell of the table: 11 columns, right-aligned. kind 'm' money, 'n' a
    number in words ("590k"), or a printf precision digit. */

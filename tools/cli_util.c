@@ -46,6 +46,40 @@ void cli_print_diagnostics(const gpb_diagnostics *d)
     }
 }
 
+int cli_text_print(char *text)
+{
+    if (!text) {
+        cli_error("out of memory while building JSON");
+        return CLI_INTERNAL;
+    }
+    int rc = fputs(text, stdout) < 0 || fputc('\n', stdout) == EOF;
+    gpb_free(text);
+    return rc ? CLI_INTERNAL : CLI_OK;
+}
+
+void cli_error_field(const char *what, gpb_error *err)
+{
+    static const char *const options[] = {"gpu", "days", "mfu", "price",
+                                          "precision", "tokens"};
+    static const char *const steps[] = {"memory", "interval"};
+    char name[GPB_ERROR_PATH_MAX + 2];
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (!strcmp(err->path, options[i])) {
+            snprintf(name, sizeof name, "--%s", options[i]);
+            err->path[0] = 0;
+            cli_error_gpb(name, err);
+            return;
+        }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (!strcmp(err->path, steps[i])) {
+            snprintf(name, sizeof name, "%s", steps[i]);
+            err->path[0] = 0;
+            cli_error_gpb(name, err);
+            return;
+        }
+    cli_error_gpb(what, err);
+}
+
 int cli_json_print(json_t *value)
 {
     if (!value) {

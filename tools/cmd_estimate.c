@@ -12,59 +12,24 @@
 
 #include "cli.h"
 
-/* Where the MFU of the point figures came from (JSON "mfu_origin"). */
-#define FROM_MODEL "the throughput model"
-#define FROM_CARD "the card's default"
-#define FROM_GIVEN "given"
-#define FROM_DAYS "implied by --days"
-
 /* "TP 4 × PP 4 × DP 32" into buf. */
 static void layout_text(const gpb_plan_layout *l, char *buf, size_t n)
 {
     snprintf(buf, n, "TP %.0f × PP %.0f × DP %.0f", l->tp, l->pp, l->dp);
 }
 
-static json_t *plan_json(const gpb_plan_estimate *m)
+/* A failure of the report layer, naming the option its field came from;
+   a card without a rental price says how to give one. */
+static int estimate_error(gpb_error *e)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "ok", json_boolean(m->planned));
-    if (!m->planned) {
-        json_object_set_new(o, "reason", json_string(m->why.message));
-        return o;
+    if (e->status == GPB_ENOTFOUND && !strcmp(e->path, "price")) {
+        cli_error("estimate: %s\n  pass the price per GPU-hour with "
+                  "--price, e.g. --price '$2/h' or --price '¥12/h'",
+                  e->message);
+        return CLI_BAD_INPUT;
     }
-    const gpb_plan_result *r = &m->plan;
-    json_t *lay = json_object();
-    json_object_set_new(lay, "tp", json_real(r->layout.tp));
-    json_object_set_new(lay, "pp", json_real(r->layout.pp));
-    json_object_set_new(lay, "dp", json_real(r->layout.dp));
-    json_object_set_new(lay, "micro_batch", json_real(r->layout.micro_batch));
-    json_object_set_new(lay, "zero", json_integer(r->layout.zero));
-    json_object_set_new(o, "layout", lay);
-    json_object_set_new(o, "seq_len", json_real(r->seq_len));
-    json_object_set_new(o, "global_batch_tokens",
-                        json_real(r->global_batch_tokens));
-    json_object_set_new(o, "step_s", json_real(r->step_s));
-    json_object_set_new(o, "mfu_plan_count", json_real(r->mfu_frac));
-    json_object_set_new(o, "model_flops_per_token",
-                        json_real(r->model_flops / r->global_batch_tokens));
-    json_object_set_new(o, "mem_per_gpu_bytes", json_real(r->mem_total_bytes));
-    json_object_set_new(o, "bound", json_string(gpb_plan_term_name(r->bound)));
-    json_object_set_new(o, "bound_text",
-                        json_string(gpb_plan_term_text(r->bound)));
-    return o;
-}
-
-/* {mfu, days, gpu_hours, rent_cost} of one answer. */
-static json_t *answer_json(double mfu, double days, double gpu_hours,
-                           double cost)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "mfu", json_real(mfu));
-    json_object_set_new(o, "days", json_real(days));
-    json_object_set_new(o, "gpu_hours", json_real(gpu_hours));
-    json_object_set_new(o, "rent_cost", isnan(cost) ? json_null()
-                                                    : json_real(cost));
-    return o;
+    cli_error_field("estimate", e);
+    return e->status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
 }
 
 int cmd_estimate(int argc, char **argv)
@@ -137,234 +102,61 @@ int cmd_estimate(int argc, char **argv)
                   "which MFU the duration implies)");
         return CLI_BAD_INPUT;
     }
-    if (price.currency == GPB_CURRENCY_NONE)
-        price.currency = GPB_CURRENCY_USD;
-
-    gpb_error e;
-    const gpb_gpu *gpu;
-    if (gpb_hardware_gpu_find(gpu_name, &gpu, &e)) {
-        cli_error_gpb("--gpu", &e);
-        return CLI_BAD_INPUT;
-    }
-    gpb_precision prec;
-    const char *prec_origin = prec_name ? "given" : "the card's default";
-    if (prec_name ? gpb_precision_from_name(prec_name, &prec, &e)
-                  : gpb_hardware_gpu_default_precision(gpu, &prec, &e)) {
-        cli_error_gpb("--precision", &e);
-        return CLI_BAD_INPUT;
-    }
-    double peak;
-    if (gpb_hardware_gpu_peak_flop_per_s(gpu, prec, &peak, &e)) {
-        cli_error_gpb("--precision", &e);
-        return CLI_BAD_INPUT;
-    }
-    /* The estimate and its interval (plan.h): the FLOPs, the throughput
-       model's MFU for this model on this cluster (the card's catalog
-       default where the model cannot lay the run out) and P5/P50/P95
-       from published runs. A claim's implied MFU is what is checked, so
-       its interval is the model's; a given MFU narrows it. */
-    gpb_plan_estimate_spec es;
-    gpb_plan_estimate_spec_default(&es);
-    es.params = params;
-    es.active_params = active;
-    es.tokens = tokens;
-    es.gpu = gpu;
-    es.gpus = gpus;
-    es.precision = prec;
-    es.recompute = recompute;
-    if (isnan(days) && !isnan(mfu))
-        es.user_mfu_frac = mfu;
-    const char *price_origin = "the catalog's pricing rule";
+    /* Every figure, and the document, come from the report layer
+       (gpb_report_estimate_compute), so the text below and --json agree
+       with each other and with the bindings. */
+    gpb_report_estimate_request rq;
+    gpb_report_estimate_request_default(&rq);
+    rq.params = params;
+    rq.active_params = active;
+    rq.tokens = tokens;
+    rq.gpu = gpu_name;
+    rq.gpus = gpus;
+    rq.precision = prec_name;
+    rq.recompute = recompute;
+    if (!isnan(mfu))
+        rq.mfu_frac = mfu;
+    if (!isnan(days))
+        rq.days = days;
     if (have_price) {
-        es.price_low_per_gpu_hour = es.price_high_per_gpu_hour = price.value;
-        price_origin = "given";
+        rq.price_per_gpu_hour = price.value;
+        rq.price_currency = price.currency;
     }
-    gpb_plan_estimate mm;
-    if (gpb_plan_estimate_compute(&es, &mm, &e)) {
-        cli_error_gpb("estimate", &e);
-        return CLI_BAD_INPUT;
-    }
-    const gpb_plan_interval iv = mm.interval;
-    double flops = mm.flops;
-
-    /* Utilisation: given, implied by --days, or the estimate's. */
-    const char *mfu_origin = FROM_GIVEN;
-    if (!isnan(days)) {
-        if (gpb_compute_implied_mfu_from_days(flops, gpus, peak, days, &mfu,
-                                              &e)) {
-            cli_error_gpb("--days", &e);
-            return CLI_BAD_INPUT;
-        }
-        mfu_origin = FROM_DAYS;
-    } else if (isnan(mfu)) {
-        mfu = mm.model_mfu_frac;
-        mfu_origin = mm.planned ? FROM_MODEL : FROM_CARD;
-    }
-    int from_model = !strcmp(mfu_origin, FROM_MODEL);
-    int from_card = !strcmp(mfu_origin, FROM_CARD);
-    int claimed = !isnan(days);
-    gpb_mfu_class cls;
-    if (gpb_compute_mfu_classify(mfu, &cls, &e)) {
-        cli_error_gpb("--mfu", &e);
-        return CLI_BAD_INPUT;
-    }
-    /* Time at that MFU; an impossible implied MFU still reports the claim's
-       own duration. */
-    gpb_train_time t;
-    double mfu_for_time = mfu > 1 ? 1 : mfu;
-    if (gpb_compute_train_time(flops, gpus, peak, mfu_for_time, &t, &e)) {
-        cli_error_gpb("estimate", &e);
-        return CLI_BAD_INPUT;
-    }
-    if (claimed) {
-        /* The claim's own GPU time. */
-        t.days = days;
-        t.hours = days * 24;
-        t.seconds = t.hours * GPB_SECONDS_PER_HOUR;
-        t.gpu_hours = t.hours * gpus;
-        t.card_months = t.gpu_hours / GPB_HOURS_PER_MONTH;
-        t.qianka_months = t.card_months / 1000;
-    }
-    double mem, min_gpus;
-    if (gpb_compute_train_memory_bytes(params, 0, NULL, &mem, &e) ||
-        gpb_compute_min_gpus_for_memory(mem, gpu->mem_bytes, 0, &min_gpus,
-                                        &e)) {
-        cli_error_gpb("memory", &e);
-        return CLI_BAD_INPUT;
-    }
-    /* The pricing rule (gpubudget/hardware.h), shared with check --claim
-       and the intervals: the catalog's on-demand rent is the median
-       price. */
-    const char *price_src = "given";
-    gpb_rent_rule rule;
-    int has_rule = gpb_hardware_gpu_rent_rule(gpu, &rule, &e) == GPB_OK;
-    if (!have_price) {
-        if (!has_rule) {
-            cli_error("estimate: the cost needs a rental price, and the "
-                      "catalog has none for %s (%s)\n  pass the price per "
-                      "GPU-hour with --price, e.g. --price '$2/h' or "
-                      "--price '¥12/h'",
-                      gpu->name, e.message);
-            return CLI_BAD_INPUT;
-        }
-        price.value = rule.median_usd_per_hour;
-        price.currency = GPB_CURRENCY_USD;
-        price_src = rule.source;
-    }
-    double cost;
-    if (gpb_compute_rent_cost(t.gpu_hours, price.value, &cost, &e)) {
-        cli_error_gpb("cost", &e);
-        return CLI_BAD_INPUT;
-    }
-
-    /* The catalog's per-card MFU: the default before the throughput
-       model, and the centre of check --claim's prior. */
-    gpb_train_time card_t;
-    double card_cost;
-    if (gpb_compute_train_time(flops, gpus, peak, gpu->default_mfu, &card_t,
-                               &e) ||
-        gpb_compute_rent_cost(card_t.gpu_hours, price.value, &card_cost,
-                              &e)) {
-        cli_error_gpb("estimate", &e);
-        return CLI_BAD_INPUT;
-    }
-    const gpb_chinchilla *chin = GPB_CHINCHILLA_DEFAULT;
-    double opt_n, opt_d;
-    if (gpb_compute_chinchilla_optimal(chin, flops, &opt_n, &opt_d, &e)) {
-        cli_error_gpb("chinchilla", &e);
-        return CLI_BAD_INPUT;
-    }
-    int implausible = claimed && cls >= GPB_MFU_BEYOND_PUBLISHED;
-
+    gpb_error e;
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "params", json_real(params));
-        json_object_set_new(o, "active_params",
-                            json_real(active > 0 ? active : params));
-        json_object_set_new(o, "tokens", json_real(tokens));
-        json_object_set_new(o, "gpu", json_string(gpu->name));
-        json_object_set_new(o, "gpus", json_real(gpus));
-        json_object_set_new(o, "precision",
-                            json_string(gpb_precision_name(prec)));
-        json_object_set_new(o, "precision_origin", json_string(prec_origin));
-        json_object_set_new(o, "peak_flop_per_s", json_real(peak));
-        json_object_set_new(o, "flops", json_real(flops));
-        json_object_set_new(o, "mfu", json_real(mfu));
-        json_object_set_new(o, "mfu_origin", json_string(mfu_origin));
-        json_object_set_new(o, "mfu_class",
-                            json_string(gpb_compute_mfu_class_str((int)cls)));
-        json_object_set_new(o, "mfu_source",
-                            json_string(from_model
-                                            ? "the throughput model "
-                                              "(docs/model.md, Plan)"
-                                            : gpu->mfu_source));
-        json_object_set_new(o, "card_default_mfu",
-                            json_real(gpu->default_mfu));
-        json_object_set_new(o, "published_mfu_min",
-                            json_real(GPB_MFU_PUBLISHED_MIN));
-        json_object_set_new(o, "published_mfu_max",
-                            json_real(GPB_MFU_PUBLISHED_MAX));
-        json_object_set_new(o, "plan", plan_json(&mm));
-        if (claimed)
-            json_object_set_new(o, "claim_plausible",
-                                json_boolean(!implausible));
-        json_object_set_new(o, "gpu_hours", json_real(t.gpu_hours));
-        json_object_set_new(o, "card_months", json_real(t.card_months));
-        json_object_set_new(o, "qianka_months", json_real(t.qianka_months));
-        json_object_set_new(o, "days", json_real(t.days));
-        json_object_set_new(o, "train_memory_bytes", json_real(mem));
-        json_object_set_new(o, "min_gpus_for_memory", json_real(min_gpus));
-        json_object_set_new(o, "fits_in_memory",
-                            json_boolean(gpus >= min_gpus));
-        json_object_set_new(o, "price_per_gpu_hour", json_real(price.value));
-        json_object_set_new(o, "currency",
-                            json_string(gpb_currency_code(price.currency)));
-        json_object_set_new(o, "price_source", json_string(price_src));
-        json_t *pr = json_object();
-        json_object_set_new(pr, "rule", json_string(GPB_RENT_RULE_TEXT));
-        json_object_set_new(pr, "price_origin",
-                            json_string(have_price ? "given" : "catalog"));
-        if (has_rule) {
-            json_object_set_new(pr, "median_usd_per_hour",
-                                json_real(rule.median_usd_per_hour));
-            json_object_set_new(pr, "p5_usd_per_hour",
-                                json_real(rule.p5_usd_per_hour));
-            json_object_set_new(pr, "p95_usd_per_hour",
-                                json_real(rule.p95_usd_per_hour));
-            json_object_set_new(pr, "source", json_string(rule.source));
-            json_object_set_new(pr, "range_source",
-                                json_string(rule.range_source));
-            json_object_set_new(pr, "date", json_string(rule.date));
-        }
-        json_object_set_new(o, "pricing", pr);
-        /* rent_cost is at the MFU above (the claim's with --days). */
-        json_object_set_new(o, "rent_cost", json_real(cost));
-        json_t *costs = json_object();
-        if (claimed)
-            json_object_set_new(costs, "claimed",
-                                answer_json(mfu, t.days, t.gpu_hours, cost));
-        json_object_set_new(costs, "ideal",
-                            answer_json(iv.ideal_mfu_frac, iv.ideal_days,
-                                        iv.ideal_gpu_hours, iv.ideal_cost));
-        json_object_set_new(costs, "realistic",
-                            answer_json(iv.mfu_frac.p50, iv.days.p50,
-                                        iv.gpu_hours.p50, iv.cost.p50));
-        json_object_set_new(costs, "default",
-                            answer_json(gpu->default_mfu, card_t.days,
-                                        card_t.gpu_hours, card_cost));
-        json_object_set_new(o, "costs", costs);
-        json_object_set_new(o, "interval",
-                            cli_interval_json(&iv, price.currency,
-                                              price_origin));
-        json_t *ch = json_object();
-        json_object_set_new(ch, "set", json_string(chin->name));
-        json_object_set_new(ch, "source", json_string(chin->source));
-        json_object_set_new(ch, "params", json_real(opt_n));
-        json_object_set_new(ch, "tokens", json_real(opt_d));
-        json_object_set_new(ch, "tokens_per_param", json_real(opt_d / opt_n));
-        json_object_set_new(o, "chinchilla", ch);
-        return cli_json_print(o);
+        char *text = NULL;
+        if (gpb_report_estimate_json(&rq, &text, &e))
+            return estimate_error(&e);
+        return cli_text_print(text);
     }
+    gpb_report_estimate R;
+    if (gpb_report_estimate_compute(&rq, &R, &e))
+        return estimate_error(&e);
+    const gpb_gpu *gpu = R.gpu;
+    gpb_precision prec = R.precision;
+    const char *prec_origin = prec_name ? "given" : "the card's default";
+    double peak = R.peak_flop_per_s, flops = R.flops;
+    const gpb_plan_estimate mm = R.estimate;
+    const gpb_plan_interval iv = mm.interval;
+    mfu = R.mfu_frac;
+    const char *mfu_origin = gpb_report_mfu_origin_str(R.mfu_origin);
+    int from_model = R.mfu_origin == GPB_REPORT_MFU_MODEL;
+    int from_card = R.mfu_origin == GPB_REPORT_MFU_CARD;
+    int claimed = R.claimed;
+    gpb_mfu_class cls = R.mfu_class;
+    gpb_train_time t = R.time;
+    double mem = R.train_memory_bytes, min_gpus = R.min_gpus_for_memory;
+    price.value = R.price_per_gpu_hour;
+    price.currency = R.currency;
+    const char *price_src = R.price_source;
+    const char *price_origin = have_price ? "given"
+                                          : "the catalog's pricing rule";
+    gpb_rent_rule rule = R.rule;
+    int has_rule = R.has_rule;
+    double cost = R.rent_cost;
+    const gpb_chinchilla *chin = R.chinchilla;
+    double opt_n = R.chinchilla_params, opt_d = R.chinchilla_tokens;
+    int implausible = R.implausible;
 
     char bp[32], bt[32], bf[32], bg[32], bpr[48], bn[32], bd[32];
     gpb_units_format_number(params, GPB_STYLE_EN, 3, bp, sizeof bp);

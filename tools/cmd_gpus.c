@@ -3,11 +3,6 @@
 
 #include "cli.h"
 
-static json_t *num_or_null(double v)
-{
-    return v > 0 ? json_real(v) : json_null();
-}
-
 /* A number with `decimals` in at most `width` columns, with a k or M
    suffix when it is wider; "-" when unknown. */
 static void cell(double v, int width, int decimals, char *buf, size_t n)
@@ -76,59 +71,14 @@ int cmd_gpus(int argc, char **argv)
     }
     size_t n = gpb_hardware_gpu_count();
     if (json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
-            const gpb_gpu *g = gpb_hardware_gpu_at(i);
-            json_t *o = json_object(), *peak = json_object();
-            json_object_set_new(o, "name", json_string(g->name));
-            json_object_set_new(o, "aliases", json_string(g->aliases));
-            json_object_set_new(o, "vendor", json_string(g->vendor));
-            json_object_set_new(o, "year", json_integer(g->year));
-            for (int p = 0; p < GPB_PREC_COUNT; p++)
-                json_object_set_new(peak, gpb_precision_name((gpb_precision)p),
-                                    num_or_null(g->dense_flop_per_s[p]));
-            json_object_set_new(o, "dense_flop_per_s", peak);
-            json_object_set_new(o, "mem_bytes", num_or_null(g->mem_bytes));
-            json_object_set_new(o, "mem_bw_bytes_per_s",
-                                num_or_null(g->mem_bw_bytes_per_s));
-            json_object_set_new(o, "tdp_watts", num_or_null(g->tdp_watts));
-            json_object_set_new(o, "spec_source", json_string(g->spec_source));
-            json_object_set_new(o, "spec_date", json_string(g->spec_date));
-            json_object_set_new(o, "purchase_usd",
-                                num_or_null(g->purchase_usd));
-            json_object_set_new(o, "purchase_source",
-                                json_string(g->purchase_source));
-            json_object_set_new(o, "purchase_date",
-                                json_string(g->purchase_date));
-            json_object_set_new(o, "purchase_quoted_usd",
-                                num_or_null(g->purchase_quoted_usd));
-            json_object_set_new(o, "purchase_quoted_basis",
-                                json_string(g->purchase_quoted_server_frac > 0
-                                                ? "server"
-                                                : "card"));
-            json_object_set_new(o, "purchase_quoted_server_frac",
-                                json_real(g->purchase_quoted_server_frac));
-            json_object_set_new(o, "server_frac",
-                                num_or_null(g->server_frac));
-            json_object_set_new(o, "server_source",
-                                json_string(g->server_source));
-            json_object_set_new(o, "server_date", json_string(g->server_date));
-            json_object_set_new(o, "rent_usd_per_hour",
-                                num_or_null(g->rent_usd_per_hour));
-            json_object_set_new(o, "rent_source", json_string(g->rent_source));
-            json_object_set_new(o, "rent_date", json_string(g->rent_date));
-            json_object_set_new(o, "rent_low_usd_per_hour",
-                                num_or_null(g->rent_low_usd_per_hour));
-            json_object_set_new(o, "rent_high_usd_per_hour",
-                                num_or_null(g->rent_high_usd_per_hour));
-            json_object_set_new(o, "rent_range_source",
-                                json_string(g->rent_range_source));
-            json_object_set_new(o, "default_mfu", json_real(g->default_mfu));
-            json_object_set_new(o, "mfu_source", json_string(g->mfu_source));
-            json_object_set_new(o, "notes", json_string(g->notes));
-            json_array_append_new(arr, o);
+        /* The document is the report layer's (gpb_report_gpus_json). */
+        char *text = NULL;
+        gpb_error e;
+        if (gpb_report_gpus_json(&text, &e)) {
+            cli_error_gpb("gpus", &e);
+            return CLI_INTERNAL;
         }
-        return cli_json_print(arr);
+        return cli_text_print(text);
     }
     print_table(n);
     return CLI_OK;

@@ -34,81 +34,6 @@ static const char *recompute_name(gpb_recompute r)
                                           : "none";
 }
 
-static json_t *result_json(const gpb_plan_spec *s, const gpb_plan_result *r,
-                           const gpb_plan_interval *iv, double tokens,
-                           const char *tokens_origin, gpb_currency cur,
-                           const char *price_origin)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "params", json_real(s->params));
-    json_object_set_new(o, "active_params",
-                        json_real(s->active_params > 0 ? s->active_params
-                                                       : s->params));
-    json_object_set_new(o, "gpu", json_string(s->gpu->name));
-    json_object_set_new(o, "gpus", json_real(s->gpus));
-    json_object_set_new(o, "tokens", json_real(tokens));
-    json_object_set_new(o, "peak_flop_per_s", json_real(r->peak_flop_per_s));
-
-    json_t *shape = json_object();
-    json_object_set_new(shape, "n_layer", json_real(r->n_layer));
-    json_object_set_new(shape, "d_model", json_real(r->d_model));
-    json_object_set_new(shape, "n_head", json_real(r->n_head));
-    json_object_set_new(shape, "vocab", json_real(r->vocab));
-    json_object_set_new(shape, "seq_len", json_real(r->seq_len));
-    json_object_set_new(shape, "inferred", json_boolean(r->shape_inferred));
-    json_object_set_new(o, "shape", shape);
-
-    json_t *lay = json_object();
-    json_object_set_new(lay, "tp", json_real(r->layout.tp));
-    json_object_set_new(lay, "pp", json_real(r->layout.pp));
-    json_object_set_new(lay, "dp", json_real(r->layout.dp));
-    json_object_set_new(lay, "ep", json_real(r->layout.ep));
-    json_object_set_new(lay, "interleave", json_real(r->layout.interleave));
-    json_object_set_new(lay, "micro_batch", json_real(r->layout.micro_batch));
-    json_object_set_new(lay, "micro_batches",
-                        json_real(r->layout.micro_batches));
-    json_object_set_new(lay, "recompute",
-                        json_string(recompute_name(r->layout.recompute)));
-    json_object_set_new(lay, "zero", json_integer(r->layout.zero));
-    json_object_set_new(lay, "sequence_parallel",
-                        json_boolean(r->layout.sequence_parallel));
-    json_object_set_new(o, "layout", lay);
-    json_object_set_new(o, "global_batch_tokens",
-                        json_real(r->global_batch_tokens));
-
-    json_t *mem = json_object();
-    json_object_set_new(mem, "weights_bytes", json_real(r->mem_weights_bytes));
-    json_object_set_new(mem, "grads_bytes", json_real(r->mem_grads_bytes));
-    json_object_set_new(mem, "optimizer_bytes",
-                        json_real(r->mem_optimizer_bytes));
-    json_object_set_new(mem, "activations_bytes",
-                        json_real(r->mem_activations_bytes));
-    json_object_set_new(mem, "total_bytes", json_real(r->mem_total_bytes));
-    json_object_set_new(mem, "usable_bytes", json_real(r->mem_usable_bytes));
-    json_object_set_new(o, "memory_per_gpu", mem);
-
-    json_t *terms = json_object();
-    for (int i = 0; i < GPB_PLAN_TERM_COUNT; i++)
-        json_object_set_new(terms, gpb_plan_term_name((gpb_plan_term)i),
-                            json_real(r->term_s[i]));
-    json_object_set_new(o, "step_s", json_real(r->step_s));
-    json_object_set_new(o, "ideal_s", json_real(r->ideal_s));
-    json_object_set_new(o, "terms_s", terms);
-    json_object_set_new(o, "bound", json_string(gpb_plan_term_name(r->bound)));
-    json_object_set_new(o, "bound_text",
-                        json_string(gpb_plan_term_text(r->bound)));
-    json_object_set_new(o, "mfu", json_real(r->mfu_frac));
-    json_object_set_new(o, "hfu", json_real(r->hfu_frac));
-    json_object_set_new(o, "tokens_per_s", json_real(r->tokens_per_s));
-    json_object_set_new(o, "layouts_tried", json_real(r->layouts_tried));
-    json_object_set_new(o, "layouts_fit", json_real(r->layouts_fit));
-
-    json_object_set_new(o, "tokens_origin", json_string(tokens_origin));
-    json_object_set_new(o, "interval", cli_interval_json(iv, cur,
-                                                         price_origin));
-    return o;
-}
-
 /*
  * The library names a problem by the spec's field ("give
  * spec.active_params too"); the user wrote options. Each field the CLI
@@ -307,58 +232,42 @@ int cmd_plan(int argc, char **argv)
     }
     if (zero >= 0)
         s.zero = (gpb_plan_zero)(int)zero;
-    gpb_error e;
-    if (gpb_hardware_gpu_find(gpu_name, &s.gpu, &e)) {
-        cli_error_gpb("--gpu", &e);
-        return CLI_BAD_INPUT;
-    }
-    if (prec_name && gpb_precision_from_name(prec_name, &s.precision, &e)) {
-        cli_error_gpb("--precision", &e);
-        return CLI_BAD_INPUT;
-    }
-
-    gpb_plan_result r;
-    gpb_status st = gpb_plan_choose(&s, &r, &e);
-    if (st) {
-        plan_error("plan", &e);
-        return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
-    }
-
-    /* Totals over the run: the default is Chinchilla's 20 tokens per
-       (active) parameter. */
-    double active = s.active_params > 0 ? s.active_params : s.params;
-    const char *tokens_origin = "given";
-    if (isnan(tokens)) {
-        tokens = GPB_CHINCHILLA_TOKENS_PER_PARAM * active;
-        tokens_origin = "20 per active parameter, the Chinchilla rule; "
-                        "--tokens to change";
-    }
-    gpb_plan_interval_spec is;
-    gpb_plan_interval_spec_default(&is);
-    is.flops = r.model_flops / r.global_batch_tokens * tokens;
-    is.gpus = s.gpus;
-    is.peak_flop_per_s = r.peak_flop_per_s;
-    is.ideal_mfu_frac = r.mfu_frac;
-    is.gpu = s.gpu;
-    is.user_mfu_frac = user_mfu;
-    gpb_currency cur = GPB_CURRENCY_USD;
-    const char *price_origin = "the catalog's pricing rule";
+    /* The layout, the interval and the document come from the report
+       layer (gpb_report_plan_compute), as for the bindings. */
+    gpb_report_plan_request rq;
+    gpb_report_plan_request_default(&rq);
+    rq.spec = s;
+    rq.gpu = gpu_name;
+    rq.precision = prec_name;
+    if (!isnan(tokens))
+        rq.tokens = tokens;
+    rq.mfu_frac = user_mfu;
     if (have_price) {
-        is.price_low_per_gpu_hour = is.price_high_per_gpu_hour = price.value;
-        if (price.currency != GPB_CURRENCY_NONE)
-            cur = price.currency;
-        price_origin = "given";
+        rq.price_per_gpu_hour = price.value;
+        rq.price_currency = price.currency;
     }
-    gpb_plan_interval iv;
-    st = gpb_plan_interval_compute(&is, &iv, &e);
+    gpb_error e;
+    gpb_status st;
+    gpb_report_plan P;
+    char *text = NULL;
+    st = json ? gpb_report_plan_json(&rq, &text, &e)
+              : gpb_report_plan_compute(&rq, &P, &e);
     if (st) {
-        cli_error_gpb("interval", &e);
+        if (e.path[0])
+            cli_error_field("plan", &e);
+        else
+            plan_error("plan", &e);
         return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
-
     if (json)
-        return cli_json_print(result_json(&s, &r, &iv, tokens, tokens_origin,
-                                          cur, price_origin));
+        return cli_text_print(text);
+    s = P.spec;
+    const gpb_plan_result r = P.result;
+    const gpb_plan_interval iv = P.interval;
+    tokens = P.tokens;
+    const char *tokens_origin = P.tokens_origin;
+    gpb_currency cur = P.currency;
+    const char *price_origin = P.price_origin;
 
     enum { IND = 13 };
     char bp[32], bb[32], bt[32], btok[32];

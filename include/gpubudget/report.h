@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #include "gpubudget/common.h"
+#include "gpubudget/compute.h"
+#include "gpubudget/hardware.h"
+#include "gpubudget/plan.h"
 #include "gpubudget/scenario.h"
 #include "gpubudget/sensitivity.h"
 #include "gpubudget/sim.h"
@@ -334,6 +337,228 @@ GPB_API gpb_status gpb_report_xlsx_write(const gpb_scenario *s,
 GPB_API gpb_status gpb_report_html(const gpb_scenario *s, const gpb_result *r,
                                    const gpb_report_options *opt, char **out,
                                    gpb_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* The documents of the deterministic commands                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The JSON documents of `gpubudget gpus`, `estimate` and `plan`, built
+ * here so that the command, the Python package and any FFI get the same
+ * bytes: each *_json function returns new text (free with gpb_free),
+ * indented by 2 with reals to 12 significant digits, without a final
+ * newline (the command adds one). docs/output.md lists which function
+ * writes which command's document.
+ *
+ * Errors name the request field at fault in err->path ("gpu",
+ * "precision", "days", "mfu", "price", ...): a caller that took the field
+ * from an option can name the option.
+ */
+
+/*
+ * The GPU catalog (hardware.h), one object per card in catalog order:
+ * name, aliases, vendor, year, dense_flop_per_s (by precision; null when
+ * the card lacks it), mem_bytes, mem_bw_bytes_per_s, tdp_watts, prices in
+ * USD and each field's source and date. Unknown numbers are null.
+ * Returns GPB_OK; GPB_EINVAL for NULL out; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_gpus_json(char **out, gpb_error *err);
+
+/*
+ * What `estimate` is asked: one training run. Fill with
+ * gpb_report_estimate_request_default() and set what you have; fields may
+ * be added at the end in later versions.
+ *
+ *   params              parameters (> 0)
+ *   active_params       active parameters of a mixture of experts (0 = all)
+ *   tokens              training tokens (> 0)
+ *   gpu                 catalog name or alias (gpb_hardware_gpu_find;
+ *                       borrowed)
+ *   gpus                GPUs (> 0)
+ *   precision           "bf16", "fp8", ... (NULL = the card's default)
+ *   recompute           1: full activation recomputation (8·N·D)
+ *   mfu_frac            a given MFU in (0, ...] (0 = the throughput
+ *                       model's, or the card's default when the model
+ *                       cannot lay the run out)
+ *   days                a claimed duration in days (0 = none): the MFU it
+ *                       implies is judged; excludes mfu_frac
+ *   price_per_gpu_hour  a given rent per GPU-hour (0 = the catalog's
+ *                       pricing rule, in USD)
+ *   price_currency      its currency (NONE = USD)
+ */
+typedef struct gpb_report_estimate_request {
+    double params;
+    double active_params;
+    double tokens;
+    const char *gpu;
+    double gpus;
+    const char *precision;
+    int recompute;
+    double mfu_frac;
+    double days;
+    double price_per_gpu_hour;
+    gpb_currency price_currency;
+} gpb_report_estimate_request;
+
+/* Every number 0, gpu and precision NULL, currency USD. Accepts NULL. */
+GPB_API void gpb_report_estimate_request_default(
+    gpb_report_estimate_request *req);
+
+/* Where an estimate's MFU came from (the document's "mfu_origin"). */
+typedef enum gpb_report_mfu_origin {
+    GPB_REPORT_MFU_MODEL = 0, /* the throughput model (plan.h) */
+    GPB_REPORT_MFU_CARD = 1,  /* the card's catalog default */
+    GPB_REPORT_MFU_GIVEN = 2, /* request.mfu_frac */
+    GPB_REPORT_MFU_DAYS = 3   /* implied by request.days */
+} gpb_report_mfu_origin;
+
+/* "the throughput model", "the card's default", "given", "implied by
+   --days" (static; "" for a value outside the enum). */
+GPB_API const char *gpb_report_mfu_origin_str(gpb_report_mfu_origin o);
+
+/*
+ * Every figure of an estimate, as the document and the command's text
+ * both show them (one computation for both). Filled by
+ * gpb_report_estimate_compute; pointers are static catalog data.
+ *
+ *   gpu, precision, peak_flop_per_s   the card, the precision and its
+ *                       dense peak (FLOP/s)
+ *   precision_given     1 when request.precision named it
+ *   flops               6·N·D (8·N·D with recompute), N active
+ *   mfu_frac, mfu_origin, mfu_class   the point figures' MFU, its origin
+ *                       and its class against published runs
+ *   claimed             1 when request.days was given
+ *   implausible         claimed and the implied MFU is beyond published
+ *   time                the run at mfu_frac (capped at 1), or the claim's
+ *                       own duration when claimed
+ *   train_memory_bytes  model states, 16 B/param
+ *   min_gpus_for_memory the fewest GPUs that hold them fully sharded
+ *   price_per_gpu_hour, currency      the price the costs use
+ *   price_given         1 when the request gave it
+ *   price_source        "given" or the catalog's source (static)
+ *   has_rule, rule      the catalog's pricing rule, when it has one
+ *   rent_cost           time.gpu_hours × price
+ *   card_time, card_cost the run at the card's catalog default MFU
+ *   chinchilla          the set used (GPB_CHINCHILLA_DEFAULT)
+ *   chinchilla_params, chinchilla_tokens  its compute-optimal split
+ *   estimate            the plan layer's estimate and interval
+ */
+typedef struct gpb_report_estimate {
+    const gpb_gpu *gpu;
+    gpb_precision precision;
+    int precision_given;
+    double peak_flop_per_s;
+    double flops;
+    double mfu_frac;
+    gpb_report_mfu_origin mfu_origin;
+    gpb_mfu_class mfu_class;
+    int claimed;
+    int implausible;
+    gpb_train_time time;
+    double train_memory_bytes;
+    double min_gpus_for_memory;
+    double price_per_gpu_hour;
+    gpb_currency currency;
+    int price_given;
+    const char *price_source;
+    int has_rule;
+    gpb_rent_rule rule;
+    double rent_cost;
+    gpb_train_time card_time;
+    double card_cost;
+    const gpb_chinchilla *chinchilla;
+    double chinchilla_params;
+    double chinchilla_tokens;
+    gpb_plan_estimate estimate;
+} gpb_report_estimate;
+
+/*
+ * Computes an estimate (compute, hardware and plan layers).
+ * Returns GPB_OK; GPB_EINVAL for NULL arguments, missing or invalid
+ * fields, or both mfu_frac and days; GPB_ENOTFOUND for an unknown GPU or
+ * precision (path "gpu" or "precision") or when no price is given and
+ * the catalog has none for the card (path "price"); the statuses of
+ * gpb_plan_estimate_compute.
+ */
+GPB_API gpb_status gpb_report_estimate_compute(
+    const gpb_report_estimate_request *req, gpb_report_estimate *out,
+    gpb_error *err);
+
+/*
+ * The document of `gpubudget estimate --json` (docs/output.md): the
+ * inputs, the MFU and its origin and class, "plan" (the throughput
+ * model's layout, or why it has none), GPU-hours, card-months, days,
+ * memory, the price and "pricing" rule, rent_cost, "costs" (claimed,
+ * ideal, realistic, default), "interval" (P5/P50/P95) and "chinchilla".
+ * Returns new text (gpb_free); statuses as gpb_report_estimate_compute;
+ * GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_estimate_json(
+    const gpb_report_estimate_request *req, char **out, gpb_error *err);
+
+/*
+ * What `plan` is asked: a layout search (plan.h) plus the run's totals.
+ *
+ *   spec                the search (gpb_plan_spec_default, then set
+ *                       params, gpus, ...); spec.gpu may be NULL when gpu
+ *                       names the card
+ *   gpu                 catalog name (NULL = spec.gpu; borrowed)
+ *   precision           name (NULL = spec.precision)
+ *   tokens              the run's tokens (0 = 20 per active parameter,
+ *                       the Chinchilla rule)
+ *   mfu_frac            a given MFU that narrows the interval (0 = none)
+ *   price_per_gpu_hour  a given rent (0 = the catalog's pricing rule)
+ *   price_currency      its currency (NONE = USD)
+ */
+typedef struct gpb_report_plan_request {
+    gpb_plan_spec spec;
+    const char *gpu;
+    const char *precision;
+    double tokens;
+    double mfu_frac;
+    double price_per_gpu_hour;
+    gpb_currency price_currency;
+} gpb_report_plan_request;
+
+/* spec from gpb_plan_spec_default, the rest 0 / NULL, currency USD.
+   Accepts NULL. */
+GPB_API void gpb_report_plan_request_default(gpb_report_plan_request *req);
+
+/*
+ * A plan's figures: the resolved spec (its gpu and precision set), the
+ * chosen layout and step, the interval over the run, and the tokens with
+ * their origin (static text).
+ */
+typedef struct gpb_report_plan {
+    gpb_plan_spec spec;
+    gpb_plan_result result;
+    gpb_plan_interval interval;
+    double tokens;
+    const char *tokens_origin;
+    gpb_currency currency;
+    const char *price_origin;
+} gpb_report_plan;
+
+/*
+ * Chooses the layout (gpb_plan_choose) and the interval over the run
+ * (gpb_plan_interval_compute). Returns GPB_OK; GPB_EINVAL for NULL
+ * arguments; GPB_ENOTFOUND for an unknown GPU or precision (path "gpu"
+ * or "precision"); the statuses of gpb_plan_choose (messages name spec
+ * fields, "spec.tp") and of gpb_plan_interval_compute (path "interval").
+ */
+GPB_API gpb_status gpb_report_plan_compute(const gpb_report_plan_request *req,
+                                           gpb_report_plan *out,
+                                           gpb_error *err);
+
+/*
+ * The document of `gpubudget plan --json`: the inputs, "shape", "layout",
+ * "memory_per_gpu", the step and its terms, MFU, HFU, tokens per second,
+ * the layouts searched, "tokens_origin" and "interval".
+ * Returns new text (gpb_free); statuses as gpb_report_plan_compute;
+ * GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_plan_json(const gpb_report_plan_request *req,
+                                        char **out, gpb_error *err);
 
 #ifdef __cplusplus
 }

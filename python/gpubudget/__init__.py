@@ -13,6 +13,9 @@ compiler needed). Results come back as numpy arrays and pandas DataFrames.
     r.raise_needed(0.9)          # what to raise for 90% confidence
     gpubudget.compare(s, s.with_overrides({"company.cash": "$30M"}))
     gpubudget.sweep(s, vary={"training[0].gpus": [256, 512, 1024]})
+    gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=512)
+    gpubudget.plan(params="70B", gpu="H100", gpus=512)
+    gpubudget.gpus()             # the catalog with its sources
 
 docs/python.md is the guide. The package sets OPENBLAS_NUM_THREADS=1 (when
 it is not set) before it loads the library: the engine runs its own
@@ -21,6 +24,7 @@ KeyboardInterrupt.
 """
 
 from . import _lib  # first: sets OPENBLAS_NUM_THREADS, loads the library
+from ._commands import estimate, gpus, plan
 from ._errors import Error, Problem, ScenarioError
 from ._result import Result
 from ._scenario import Scenario, default, load, loads
@@ -28,7 +32,7 @@ from ._whatif import SWEEP_METRICS, compare, sweep
 
 __all__ = ["load", "loads", "default", "compare", "sweep", "Scenario",
            "Result", "Error", "ScenarioError", "Problem", "SWEEP_METRICS",
-           "version", "library_path"]
+           "version", "library_path", "estimate", "plan", "gpus"]
 
 __version__ = _lib.s(_lib.lib.gpb_version())
 

@@ -65,6 +65,45 @@ class Error(ctypes.Structure):
     ]
 
 
+class EstimateRequest(ctypes.Structure):
+    """gpb_report_estimate_request (report.h)."""
+    _fields_ = [
+        ("params", c_double), ("active_params", c_double),
+        ("tokens", c_double), ("gpu", c_char_p), ("gpus", c_double),
+        ("precision", c_char_p), ("recompute", c_int),
+        ("mfu_frac", c_double), ("days", c_double),
+        ("price_per_gpu_hour", c_double), ("price_currency", c_int),
+    ]
+
+
+class PlanSpec(ctypes.Structure):
+    """gpb_plan_spec (plan.h); enums are int."""
+    _fields_ = [
+        ("params", c_double), ("active_params", c_double),
+        ("n_experts", c_double), ("moe_top_k", c_double),
+        ("n_layer", c_double), ("d_model", c_double), ("n_head", c_double),
+        ("vocab", c_double), ("seq_len", c_double),
+        ("global_batch_tokens", c_double), ("software", c_int),
+        ("gpu", c_void_p), ("gpus", c_double), ("precision", c_int),
+        ("peak_flop_per_s", c_double), ("mem_bytes", c_double),
+        ("mem_bw_bytes_per_s", c_double), ("node_gpus", c_double),
+        ("intra_node_bw_bytes_per_s", c_double),
+        ("inter_node_bw_bytes_per_s", c_double),
+        ("usable_mem_frac", c_double), ("tp", c_double), ("pp", c_double),
+        ("micro_batch", c_double), ("interleave", c_double),
+        ("recompute_fixed", c_int), ("recompute", c_int), ("zero", c_int),
+    ]
+
+
+class PlanRequest(ctypes.Structure):
+    """gpb_report_plan_request (report.h)."""
+    _fields_ = [
+        ("spec", PlanSpec), ("gpu", c_char_p), ("precision", c_char_p),
+        ("tokens", c_double), ("mfu_frac", c_double),
+        ("price_per_gpu_hour", c_double), ("price_currency", c_int),
+    ]
+
+
 PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t)
 
 
@@ -186,6 +225,17 @@ _PROTOS = [
     # units.h
     ("gpb_currency_code", c_char_p, [c_int]),
     ("gpb_units_parse", c_int, [c_char_p, P(Quantity), P(Error)]),
+    ("gpb_units_parse_as", c_int, [c_char_p, c_int, P(Quantity), P(Error)]),
+    ("gpb_units_parse_fraction", c_int,
+     [c_char_p, c_int, P(c_double), P(Error)]),
+    # report.h: the documents of the deterministic commands
+    ("gpb_report_gpus_json", c_int, [P(c_void_p), P(Error)]),
+    ("gpb_report_estimate_request_default", None, [P(EstimateRequest)]),
+    ("gpb_report_estimate_json", c_int,
+     [P(EstimateRequest), P(c_void_p), P(Error)]),
+    ("gpb_report_plan_request_default", None, [P(PlanRequest)]),
+    ("gpb_report_plan_json", c_int,
+     [P(PlanRequest), P(c_void_p), P(Error)]),
     # scenario.h
     ("gpb_diagnostics_count", c_size_t, [c_void_p]),
     ("gpb_diagnostics_at", P(Error), [c_void_p, c_size_t]),

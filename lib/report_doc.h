@@ -1,0 +1,20 @@
+/*
+ * Internal helpers of the command documents (report_train.c,
+ * report_catalog.c): one way to write a document, so every command's JSON
+ * has the same layout.
+ */
+#ifndef GPB_REPORT_DOC_H
+#define GPB_REPORT_DOC_H
+
+#include <jansson.h>
+
+#include "gpubudget/report.h"
+
+/*
+ * Dumps doc (a new reference, released here; NULL means a failed
+ * allocation) indented by 2, reals to 12 significant digits, into new
+ * text *out. GPB_ENOMEM when doc is NULL or the dump fails.
+ */
+gpb_status gpb__report_json_dump(json_t *doc, char **out, gpb_error *err);
+
+#endif

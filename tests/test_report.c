@@ -8,6 +8,7 @@
  * reports through the command line, Gnumeric and Chromium.
  */
 #include <check.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,6 +662,101 @@ START_TEST(plan_and_gpus_documents)
 }
 END_TEST
 
+/* rent-vs-buy: the closed form's document and figures agree, a scenario
+   is compared with renting, and invalid requests name their field. */
+START_TEST(rent_vs_buy_documents)
+{
+    gpb_report_rent_vs_buy_request rq;
+    gpb_report_rent_vs_buy_request_default(&rq);
+    rq.gpu = "A100";
+    rq.finance.gpus = 1000;
+    rq.finance.months = 36;
+    gpb_report_rent_vs_buy r;
+    gpb_error e;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e), GPB_OK);
+    ck_assert(!r.scenario_form);
+    ck_assert_int_eq(r.currency, GPB_CURRENCY_USD);
+    ck_assert_uint_eq(r.flows.n_points, 37);
+    char *text = NULL;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_OK);
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "gpu")),
+                     r.gpu->name);
+    ck_assert_uint_eq(json_array_size(json_object_get(doc, "by_month")), 37);
+    /* Reals are written to 12 significant digits. */
+    double v = json_real_value(json_object_get(doc, "buy_npv"));
+    ck_assert_double_eq_tol(v, r.totals.buy_npv, 1e-10 * fabs(v));
+    json_decref(doc);
+    gpb_free(text);
+    gpb_report_rent_vs_buy_free(&r);
+    gpb_report_rent_vs_buy_free(&r); /* zeroed: a no-op */
+    gpb_report_rent_vs_buy_free(NULL);
+
+    /* A rent in yuan makes yuan the report currency. */
+    rq.rent = (gpb_quantity){12, GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_CNY};
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e), GPB_OK);
+    ck_assert_int_eq(r.currency, GPB_CURRENCY_CNY);
+    ck_assert(r.converted);
+    ck_assert_double_eq(r.inputs.rent_price_per_gpu_hour, 12);
+    gpb_report_rent_vs_buy_free(&r);
+    rq.rent.value = NAN;
+
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(NULL, &text, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, NULL, &e), GPB_EINVAL);
+    rq.gpu = "nope";
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_str_eq(e.path, "gpu");
+    gpb_report_rent_vs_buy_free(&r);
+    rq.gpu = NULL;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "gpu");
+    rq.gpu = "A100";
+    rq.finance.util_frac = 2;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_ERANGE);
+    rq.finance.util_frac = 0.8;
+    rq.finance.months = NAN;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_EINVAL);
+
+    /* The scenario form, on few paths. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../scenarios/qianka-buy.yaml",
+             data_dir());
+    gpb_scenario *sc = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file(path, &sc, NULL), GPB_OK);
+    gpb_report_rent_vs_buy_request_default(&rq);
+    rq.scenario = sc;
+    rq.scenario_name = "qianka-buy";
+    rq.sim.paths = 64;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e), GPB_OK);
+    ck_assert(r.scenario_form);
+    ck_assert_uint_eq(r.diff.paths, 64);
+    ck_assert_int_gt(r.horizon_months, 0);
+    ck_assert_ptr_nonnull(r.buy_month_mean);
+    gpb_report_rent_vs_buy_free(&r);
+    ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_OK);
+    doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "scenario")),
+                     "qianka-buy");
+    ck_assert_ptr_nonnull(json_object_get(doc, "uncertain"));
+    json_decref(doc);
+    gpb_free(text);
+    gpb_scenario_free(sc);
+    /* A scenario that buys no cards has nothing to compare. */
+    ck_assert_int_eq(gpb_scenario_load_default(&sc, NULL), GPB_OK);
+    rq.scenario = sc;
+    gpb_status st = gpb_report_rent_vs_buy_compute(&rq, &r, &e);
+    gpb_report_rent_vs_buy_free(&r);
+    gpb_scenario_free(sc);
+    ck_assert_int_eq(st, GPB_EINVAL);
+    ck_assert_str_eq(e.path, "scenario");
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -686,6 +782,7 @@ static Suite *report_suite(void)
     tc = tcase_create("commands");
     tcase_add_test(tc, estimate_document_and_figures_agree);
     tcase_add_test(tc, plan_and_gpus_documents);
+    tcase_add_test(tc, rent_vs_buy_documents);
     suite_add_tcase(s, tc);
     return s;
 }

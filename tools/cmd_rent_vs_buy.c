@@ -187,174 +187,6 @@ typedef struct opts {
     const char *scenario, *paths_text, *seed_text;
 } opts;
 
-/*
- * Converts a given amount to the report currency cur; an amount written
- * without a currency is taken to be in cur already. Sets *converted.
- */
-static int to_cur(const char *opt, const money *m, gpb_currency cur,
-                  const gpb_fx *fx, double *out, int *converted)
-{
-    gpb_error e;
-    if (m->q.currency == GPB_CURRENCY_NONE || m->q.currency == cur) {
-        *out = m->q.value;
-        return 0;
-    }
-    if (gpb_units_fx_convert(fx, m->q.value, m->q.currency, cur, out, &e)) {
-        cli_error_gpb(opt, &e);
-        return -1;
-    }
-    *converted = 1;
-    return 0;
-}
-
-/* A US-dollar default in the report currency. */
-static double usd_to(double usd, gpb_currency cur, const gpb_fx *fx)
-{
-    double v = usd;
-    gpb_units_fx_convert(fx, usd, GPB_CURRENCY_USD, cur, &v, NULL);
-    return v;
-}
-
-static json_t *breakeven_json(const gpb_breakeven *b, int months)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "outcome",
-                        json_string(gpb_finance_breakeven_outcome_str(
-                            b->outcome, months)));
-    json_object_set_new(o, "value", b->outcome == GPB_BREAKEVEN_FOUND
-                                        ? json_real(b->value)
-                                        : json_null());
-    json_object_set_new(o, "buy_cheaper_above",
-                        json_boolean(b->buy_cheaper_above));
-    return o;
-}
-
-/* Solves one break-even, printing any error other than "no root". */
-static gpb_status solve(const gpb_rent_vs_buy *in, int months, int settle,
-                        gpb_breakeven *b)
-{
-    gpb_error e;
-    gpb_status st = months ? gpb_finance_breakeven_months(in, 0, settle, b,
-                                                         &e)
-                           : gpb_finance_breakeven_util(in, b, &e);
-    if (st != GPB_OK && st != GPB_ENOTFOUND)
-        cli_error_gpb(months ? "break-even months" : "break-even utilisation",
-                      &e);
-    return st;
-}
-
-static int print_json(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
-                      gpb_currency cur, const char *rent_src,
-                      const char *price_src, const gpb_rent_vs_buy_totals *t,
-                      const gpb_rent_vs_buy_flows *f,
-                      const gpb_breakeven *bu, const gpb_breakeven *bm,
-                      const gpb_breakeven *bs)
-{
-    json_t *o = json_object(), *i = json_object();
-    json_object_set_new(o, "gpu", json_string(gpu->name));
-    json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
-    json_object_set_new(i, "gpus", json_real(in->gpus));
-    json_object_set_new(i, "months", json_real(in->months));
-    json_object_set_new(i, "util_frac", json_real(in->util_frac));
-    json_object_set_new(i, "rent_price_per_gpu_hour",
-                        json_real(in->rent_price_per_gpu_hour));
-    json_object_set_new(i, "rent_source", json_string(rent_src));
-    json_object_set_new(i, "rent_mode",
-                        json_string(gpb_finance_rent_mode_name(
-                            in->rent_mode)));
-    json_object_set_new(i, "price_per_gpu", json_real(in->price_per_gpu));
-    json_object_set_new(i, "price_source", json_string(price_src));
-    json_object_set_new(i, "premium", json_real(in->premium));
-    json_object_set_new(i, "overhead_frac", json_real(in->overhead_frac));
-    json_object_set_new(i, "lead_time_months",
-                        json_real(in->lead_time_months));
-    json_object_set_new(i, "tdp_watts", json_real(in->tdp_watts));
-    json_object_set_new(i, "server_overhead",
-                        json_real(in->server_overhead));
-    json_object_set_new(i, "pue", json_real(in->pue));
-    json_object_set_new(i, "idle_power_frac",
-                        json_real(in->idle_power_frac));
-    json_object_set_new(i, "tariff_per_kwh", json_real(in->tariff_per_kwh));
-    json_object_set_new(i, "colo_per_kw_month",
-                        json_real(in->colo_per_kw_month));
-    json_object_set_new(i, "maintenance_frac_per_year",
-                        json_real(in->maintenance_frac_per_year));
-    json_object_set_new(i, "depreciation",
-                        json_string(gpb_finance_depreciation_method_name(
-                            in->depreciation_method)));
-    json_object_set_new(i, "depreciation_life_months",
-                        json_real(in->depreciation_life_months));
-    json_object_set_new(i, "resale_decline_frac_per_year",
-                        json_real(in->resale_decline_frac_per_year));
-    json_object_set_new(i, "financing",
-                        json_string(gpb_finance_financing_name(
-                            in->financing)));
-    json_object_set_new(i, "discount_rate_per_year",
-                        json_real(in->discount_rate_per_year));
-    json_object_set_new(o, "inputs", i);
-
-    json_object_set_new(o, "rent_cash_total", json_real(t->rent_cash));
-    json_object_set_new(o, "buy_cash_total", json_real(t->buy_cash));
-    json_object_set_new(o, "buy_accounting_total",
-                        json_real(t->buy_accounting));
-    json_object_set_new(o, "rent_npv", json_real(t->rent_npv));
-    json_object_set_new(o, "buy_npv", json_real(t->buy_npv));
-    json_object_set_new(o, "capex", json_real(t->capex));
-    json_object_set_new(o, "power", json_real(t->power));
-    json_object_set_new(o, "energy_kwh", json_real(t->energy_kwh));
-    json_object_set_new(o, "colo", json_real(t->colo));
-    json_object_set_new(o, "maintenance", json_real(t->maintenance));
-    json_object_set_new(o, "bridge_rent", json_real(t->bridge_rent));
-    json_object_set_new(o, "interest", json_real(t->interest));
-    json_object_set_new(o, "lease_payments", json_real(t->lease_payments));
-    json_object_set_new(o, "rent_out_income", json_real(t->rent_out_income));
-    json_object_set_new(o, "resale_proceeds", json_real(t->resale_proceeds));
-    json_object_set_new(o, "depreciation", json_real(t->depreciation));
-    json_object_set_new(o, "loss_on_sale", json_real(t->loss_on_sale));
-    json_object_set_new(o, "rent_gpu_hours_paid",
-                        json_real(t->rent_gpu_hours_paid));
-    json_object_set_new(o, "cheaper", json_string(t->npv_buy_minus_rent < 0
-                                                      ? "buy"
-                                                      : "rent"));
-    json_object_set_new(o, "breakeven_utilization",
-                        bu->outcome == GPB_BREAKEVEN_FOUND
-                            ? json_real(bu->value)
-                            : json_null());
-    json_object_set_new(o, "breakeven_months",
-                        bm->outcome == GPB_BREAKEVEN_FOUND
-                            ? json_real(bm->value)
-                            : json_null());
-    json_object_set_new(o, "breakeven_months_settled",
-                        bs->outcome == GPB_BREAKEVEN_FOUND
-                            ? json_real(bs->value)
-                            : json_null());
-    json_object_set_new(o, "breakeven_utilization_detail",
-                        breakeven_json(bu, 0));
-    json_object_set_new(o, "breakeven_months_detail",
-                        breakeven_json(bm, 1));
-    json_object_set_new(o, "breakeven_months_settled_detail",
-                        breakeven_json(bs, 1));
-
-    json_t *arr = json_array();
-    for (size_t m = 0; m < f->n_points; m++) {
-        json_t *r = json_object(), *c = json_object();
-        json_object_set_new(r, "month", json_integer((json_int_t)m));
-        json_object_set_new(r, "rent_cash", json_real(f->rent_cash[m]));
-        json_object_set_new(r, "buy_cash", json_real(f->buy_cash[m]));
-        json_object_set_new(r, "buy_accounting",
-                            json_real(f->buy_accounting[m]));
-        for (int k = 0; k < GPB_RVB_CATEGORY_COUNT; k++)
-            json_object_set_new(
-                c, gpb_finance_rvb_category_name(k),
-                json_real(f->buy_by_category[m * GPB_RVB_CATEGORY_COUNT +
-                                             (size_t)k]));
-        json_object_set_new(r, "buy_by_category", c);
-        json_array_append_new(arr, r);
-    }
-    json_object_set_new(o, "by_month", arr);
-    return cli_json_print(o);
-}
-
 /* Whether month m gets a row of the compact table. */
 static int show_row(long m, long T, long L)
 {
@@ -381,14 +213,19 @@ static void print_breakeven(const char *label, const gpb_breakeven *b,
            months ? "after" : "above", unit_note);
 }
 
-static void print_text(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
-                       gpb_currency cur, const char *rent_src,
-                       const char *price_src, int converted,
-                       const gpb_fx *fx, const gpb_rent_vs_buy_totals *t,
-                       const gpb_rent_vs_buy_flows *f,
-                       const gpb_breakeven *bu, const gpb_breakeven *bm,
-                       const gpb_breakeven *bs)
+static void print_text(const gpb_report_rent_vs_buy *R)
 {
+    const gpb_rent_vs_buy *in = &R->inputs;
+    const gpb_gpu *gpu = R->gpu;
+    gpb_currency cur = R->currency;
+    const char *rent_src = R->rent_source, *price_src = R->price_source;
+    int converted = R->converted;
+    const gpb_fx *fx = &R->fx;
+    const gpb_rent_vs_buy_totals *t = &R->totals;
+    const gpb_rent_vs_buy_flows *f = &R->flows;
+    const gpb_breakeven *bu = &R->breakeven_util,
+                        *bm = &R->breakeven_months,
+                        *bs = &R->breakeven_months_settled;
     char b1[64], b2[64], b3[64];
     long T = (long)in->months, L = (long)in->lead_time_months;
     printf("Rent or buy %.0f × %s for %ld months at %.0f%% utilisation "
@@ -520,124 +357,94 @@ static void print_text(const gpb_rent_vs_buy *in, const gpb_gpu *gpu,
 
 /* ---- under a scenario: the engine, two plans ----------------------------- */
 
-/* What getting the compute costs in a month of a plan: rent, serving, and
-   everything owning cards pays and earns. */
-static const gpb_category compute_cats[] = {
-    GPB_CAT_COMPUTE_RENT, GPB_CAT_SERVING, GPB_CAT_HARDWARE,
-    GPB_CAT_FINANCING,    GPB_CAT_POWER,   GPB_CAT_HOSTING,
-    GPB_CAT_MAINTENANCE,  GPB_CAT_RESALE,  GPB_CAT_RENT_OUT};
-
-static double compute_month(const gpb_result *r, int m)
+/* A failure of the report layer, printed as the command always has: a
+   request field named as its option. */
+static int rvb_error(gpb_error *e, const char *scenario)
 {
-    double v = 0;
-    for (size_t k = 0; k < sizeof compute_cats / sizeof *compute_cats; k++) {
-        gpb_category c = compute_cats[k];
-        double x = gpb_result_ledger_mean(r, m, c);
-        v += gpb_category_flow(c) == GPB_FLOW_SPEND ? x : -x;
+    static const struct {
+        const char *field, *what;
+    } names[] = {
+        {"gpu", "--gpu"},
+        {"rent", "--rent"},
+        {"price", "--price"},
+        {"tariff", "--tariff"},
+        {"colo", "--colo"},
+        {"overhead_per_node", "--overhead-per-node"},
+        {"lease_payment", "--lease-payment"},
+        {"rent_out_price", "--rent-out-price"},
+        {"breakeven_util", "break-even utilisation"},
+        {"breakeven_months", "break-even months"},
+    };
+    int bad = e->status == GPB_EINVAL || e->status == GPB_ERANGE ||
+              e->status == GPB_ENOTFOUND;
+    if (!strcmp(e->path, "scenario")) {
+        cli_error("%s", e->message);
+        return CLI_BAD_INPUT;
     }
-    return v;
+    if (scenario) {
+        cli_error_gpb(scenario, e);
+        return e->status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+    }
+    if (e->status == GPB_ENOTFOUND &&
+        (!strcmp(e->path, "rent") || !strcmp(e->path, "price"))) {
+        cli_error("%s; give --%s", e->message, e->path);
+        return CLI_BAD_INPUT;
+    }
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!strcmp(e->path, names[k].field)) {
+            int solver = !strncmp(e->path, "breakeven", 9);
+            e->path[0] = 0;
+            cli_error_gpb(names[k].what, e);
+            return solver || !bad ? CLI_INTERNAL : CLI_BAD_INPUT;
+        }
+    cli_error_gpb("rent-vs-buy", e);
+    return bad ? CLI_BAD_INPUT : CLI_INTERNAL;
 }
 
 /*
  * rent-vs-buy --scenario: the scenario as written (its runs on its
  * fleets) against the same scenario renting every card instead, both by
  * the engine on the same paths (common random numbers). Every figure
- * printed comes from the two runs.
+ * printed comes from gpb_report_rent_vs_buy_compute.
  */
-static int rvb_scenario(const char *path, const char *sets,
-                        const char *paths_text, const char *seed_text,
-                        double rate, int json)
+static int rvb_scenario(gpb_report_rent_vs_buy_request *rq, const char *path,
+                        const char *sets, const char *paths_text,
+                        const char *seed_text, int json)
 {
     gpb_scenario *sc = NULL;
     if (cli_load_scenario_set(path, sets, &sc))
         return CLI_BAD_INPUT;
-    /* The rate: --discount-rate, else the scenario's, else the finance
-       layer's default. */
-    if (isnan(rate))
-        rate = gpb_scenario_discount_rate(sc);
-    if (isnan(rate))
-        rate = GPB_FINANCE_DISCOUNT_RATE_PER_YEAR_DEFAULT;
-    gpb_sim_options so;
-    gpb_sim_options_default(&so);
-    so.discount_rate_per_year = rate;
-    so.ledger = 1; /* the table of months */
-    if ((paths_text && cli_parse_sim_option("paths", paths_text, &so)) ||
-        (seed_text && cli_parse_sim_option("seed", seed_text, &so))) {
+    if ((paths_text && cli_parse_sim_option("paths", paths_text, &rq->sim)) ||
+        (seed_text && cli_parse_sim_option("seed", seed_text, &rq->sim))) {
         gpb_scenario_free(sc);
         return CLI_BAD_INPUT;
     }
-    gpb_result *buy = NULL, *rent = NULL;
+    rq->scenario = sc;
+    rq->scenario_name = path;
     gpb_error e;
     int rc = CLI_OK;
-    gpb_paired_diff d;
-    gpb_currency cur = gpb_scenario_currency(sc);
-    size_t hw;
-    if (gpb_sim_run(sc, &so, &buy, &e)) {
-        cli_error_gpb(path, &e);
-        rc = e.status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
-        goto done;
-    }
-    if (gpb_result_metric_find(buy, "spend.hardware", &hw, NULL) ||
-        !gpb_result_metric_nonzero(buy, hw)) {
-        cli_error("%s buys no cards within its horizon: nothing to compare "
-                  "with renting (add a fleet that a run uses)",
-                  path);
-        rc = CLI_BAD_INPUT;
-        goto done;
-    }
-    so.rent_instead_of_buying = 1;
-    if (gpb_sim_run(sc, &so, &rent, &e) ||
-        gpb_result_paired_diff(buy, rent, "npv.cost", &d, &e)) {
-        cli_error_gpb(path, &e);
-        rc = CLI_INTERNAL;
-        goto done;
-    }
-    int H = gpb_result_horizon_months(buy);
     if (json) {
-        json_t *o = json_object(), *u = json_object(), *months = json_array();
-        json_object_set_new(o, "scenario", json_string(path));
-        json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
-        json_object_set_new(o, "paths", json_integer((json_int_t)d.paths));
-        json_object_set_new(o, "seed",
-                            json_integer((json_int_t)gpb_result_seed(buy)));
-        json_object_set_new(o, "discount_rate_per_year", json_real(rate));
-        json_object_set_new(u, "p_buy_cheaper", json_real(d.p_a_lower));
-        json_object_set_new(
-            u, "p_buy_cheaper_se",
-            json_real(sqrt(d.p_a_lower * (1 - d.p_a_lower) / (double)d.paths)));
-        double mb, mr;
-        gpb_result_mean(buy, "npv.cost", &mb, NULL, NULL);
-        gpb_result_mean(rent, "npv.cost", &mr, NULL, NULL);
-        json_object_set_new(u, "buy_npv_mean", json_real(mb));
-        json_object_set_new(u, "rent_npv_mean", json_real(mr));
-        json_object_set_new(u, "npv_buy_minus_rent_mean", json_real(d.mean));
-        json_object_set_new(u, "npv_buy_minus_rent_se",
-                            json_real(d.std_error));
-        json_object_set_new(u, "npv_buy_minus_rent_p5", json_real(d.p5));
-        json_object_set_new(u, "npv_buy_minus_rent_p50", json_real(d.p50));
-        json_object_set_new(u, "npv_buy_minus_rent_p95", json_real(d.p95));
-        json_object_set_new(o, "uncertain", u);
-        for (int m = 0; m < H; m++) {
-            json_t *row = json_object();
-            json_object_set_new(row, "month", json_integer(m));
-            json_object_set_new(row, "buy_mean",
-                                json_real(compute_month(buy, m)));
-            json_object_set_new(row, "rent_mean",
-                                json_real(compute_month(rent, m)));
-            json_array_append_new(months, row);
-        }
-        json_object_set_new(o, "months", months);
-        rc = cli_json_print(o);
+        char *text = NULL;
+        rc = gpb_report_rent_vs_buy_json(rq, &text, &e)
+                 ? rvb_error(&e, path)
+                 : cli_text_print(text);
+        gpb_scenario_free(sc);
+        return rc;
+    }
+    gpb_report_rent_vs_buy R;
+    if (gpb_report_rent_vs_buy_compute(rq, &R, &e)) {
+        rc = rvb_error(&e, path);
         goto done;
     }
+    const gpb_paired_diff d = R.diff;
+    gpb_currency cur = R.currency;
     char b1[64], b2[64], b3[64];
     printf("Rent or buy, as %s plans it (%zu paths, seed %llu; NPV at %.1f%% "
            "a year)\n\n",
-           path, d.paths, (unsigned long long)gpb_result_seed(buy),
-           100 * rate);
+           path, d.paths, (unsigned long long)gpb_result_seed(R.buy),
+           100 * R.discount_rate_per_year);
     printf("  P(buying is cheaper, by NPV) = %.1f%% (± %.1f%%)\n",
-           100 * d.p_a_lower,
-           100 * sqrt(d.p_a_lower * (1 - d.p_a_lower) / (double)d.paths));
+           100 * d.p_a_lower, 100 * R.p_buy_cheaper_se);
     printf("  NPV(buy) − NPV(rent): P5 %s, P50 %s, P95 %s\n",
            money_str(d.p5, cur, b1, sizeof b1),
            money_str(d.p50, cur, b2, sizeof b2),
@@ -650,8 +457,8 @@ static int rvb_scenario(const char *path, const char *sets,
            "letting out):\n");
     printf("  %5s %14s %14s\n", "month", "buy", "rent");
     double sb = 0, sr = 0;
-    for (int m = 0; m < H; m++) {
-        double vb = compute_month(buy, m), vr = compute_month(rent, m);
+    for (int m = 0; m < R.horizon_months; m++) {
+        double vb = R.buy_month_mean[m], vr = R.rent_month_mean[m];
         sb += vb;
         sr += vr;
         printf("  %5d %14s %14s\n", m, money_str(vb, cur, b1, sizeof b1),
@@ -660,8 +467,7 @@ static int rvb_scenario(const char *path, const char *sets,
     printf("  %5s %14s %14s\n", "total", money_str(sb, cur, b1, sizeof b1),
            money_str(sr, cur, b2, sizeof b2));
 done:
-    gpb_result_free(buy);
-    gpb_result_free(rent);
+    gpb_report_rent_vs_buy_free(&R);
     gpb_scenario_free(sc);
     return rc;
 }
@@ -800,10 +606,12 @@ static int rvb_cmd(int argc, char **argv, char **sets)
             cli_error("rent-vs-buy: --%s goes with --scenario", name);
         return CLI_BAD_INPUT;
     }
-    if (o.scenario) {
-        return rvb_scenario(o.scenario, *sets, o.paths_text, o.seed_text,
-                            o.discount_rate, o.json);
-    }
+    gpb_report_rent_vs_buy_request rq;
+    gpb_report_rent_vs_buy_request_default(&rq);
+    rq.discount_rate_per_year = o.discount_rate;
+    if (o.scenario)
+        return rvb_scenario(&rq, o.scenario, *sets, o.paths_text, o.seed_text,
+                            o.json);
     if (!o.gpu || isnan(o.gpus) || isnan(o.months)) {
         cli_error("rent-vs-buy needs --gpu, --gpus and --months (see "
                   "gpubudget rent-vs-buy --help)");
@@ -811,11 +619,6 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     }
 
     gpb_error e;
-    const gpb_gpu *gpu;
-    if (gpb_hardware_gpu_find(o.gpu, &gpu, &e)) {
-        cli_error_gpb("--gpu", &e);
-        return CLI_BAD_INPUT;
-    }
     if (o.mode && gpb_finance_rent_mode_from_name(o.mode, &in.rent_mode,
                                                   &e)) {
         cli_error_gpb("--mode", &e);
@@ -832,76 +635,13 @@ static int rvb_cmd(int argc, char **argv, char **sets)
         return CLI_BAD_INPUT;
     }
 
-    /* One report currency: the first amount given with a currency, else
-       US dollars (the catalog's and the defaults'). */
-    const money *ms[] = {&o.rent,  &o.price,         &o.tariff,
-                         &o.colo,  &o.overhead_node, &o.lease_payment,
-                         &o.rent_out};
-    gpb_currency cur = GPB_CURRENCY_USD;
-    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-        if (ms[k]->given && ms[k]->q.currency != GPB_CURRENCY_NONE) {
-            cur = ms[k]->q.currency;
-            break;
-        }
-    gpb_scenario *sc = NULL;
-    gpb_fx fx = gpb_units_fx_default();
-    int converted = 0;
-    const char *rent_src = "given", *price_src = "given";
-
-    if (o.rent.given) {
-        if (to_cur("--rent", &o.rent, cur, &fx, &in.rent_price_per_gpu_hour,
-                   &converted))
-            { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
-    } else if (gpu->rent_usd_per_hour > 0) {
-        in.rent_price_per_gpu_hour = usd_to(gpu->rent_usd_per_hour, cur, &fx);
-        converted |= cur != GPB_CURRENCY_USD;
-        rent_src = gpu->rent_source;
-    } else {
-        cli_error("the catalog has no rental price for %s (%s); give --rent",
-                  gpu->name, gpu->rent_source);
-        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
-    }
-    if (o.price.given) {
-        if (to_cur("--price", &o.price, cur, &fx, &in.price_per_gpu,
-                   &converted))
-            { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
-    } else if (gpu->purchase_usd > 0) {
-        in.price_per_gpu = usd_to(gpu->purchase_usd, cur, &fx);
-        converted |= cur != GPB_CURRENCY_USD;
-        price_src = gpu->purchase_source;
-        /* The catalog's price is the card alone: its own server share
-           goes with it (hardware.h, server_frac). */
-        if (isnan(o.overhead))
-            o.overhead = gpu->server_frac;
-    } else {
-        cli_error("the catalog has no purchase price for %s (%s); give "
-                  "--price",
-                  gpu->name, gpu->purchase_source);
-        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
-    }
-    in.tariff_per_kwh = usd_to(in.tariff_per_kwh, cur, &fx);
-    in.colo_per_kw_month = usd_to(in.colo_per_kw_month, cur, &fx);
-    if ((o.tariff.given && to_cur("--tariff", &o.tariff, cur, &fx,
-                                  &in.tariff_per_kwh, &converted)) ||
-        (o.colo.given && to_cur("--colo", &o.colo, cur, &fx,
-                                &in.colo_per_kw_month, &converted)) ||
-        (o.overhead_node.given &&
-         to_cur("--overhead-per-node", &o.overhead_node, cur, &fx,
-                &in.overhead_per_node, &converted)) ||
-        (o.lease_payment.given &&
-         to_cur("--lease-payment", &o.lease_payment, cur, &fx,
-                &in.lease_payment_per_month, &converted)) ||
-        (o.rent_out.given &&
-         to_cur("--rent-out-price", &o.rent_out, cur, &fx,
-                &in.rent_out_price_per_gpu_hour, &converted)))
-        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
-
+    /* Every figure, and the document, come from the report layer
+       (gpb_report_rent_vs_buy_compute): the catalog's prices, the report
+       currency and the conversions included. */
     in.gpus = o.gpus;
     in.months = o.months;
     in.util_frac = o.util;
     in.premium = o.premium;
-    in.overhead_frac = isnan(o.overhead) ? GPB_FINANCE_OVERHEAD_FRAC_DEFAULT
-                                         : o.overhead;
     in.gpus_per_node = o.gpus_per_node;
     in.lead_time_months = o.lead;
     in.reserved_discount_frac = o.reserved_discount;
@@ -912,7 +652,6 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     in.pue = o.pue;
     in.server_overhead = o.server_overhead;
     in.idle_power_frac = o.idle;
-    in.tdp_watts = isnan(o.tdp) ? gpu->tdp_watts : o.tdp;
     in.maintenance_frac_per_year = o.maintenance;
     in.depreciation_life_months = o.life;
     in.resale_decline_frac_per_year = o.resale_decline;
@@ -922,42 +661,35 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     in.loan_months = o.loan_months;
     in.lease_frac_per_month = o.lease_frac;
     in.rent_out_util_frac = o.rent_out_util;
-    if (!isnan(o.discount_rate))
-        in.discount_rate_per_year = o.discount_rate;
-
-    if (gpb_finance_rent_vs_buy_check(&in, &e)) {
-        cli_error_gpb("rent-vs-buy", &e);
-        { gpb_scenario_free(sc); return CLI_BAD_INPUT; }
+    rq.gpu = o.gpu;
+    rq.finance = in;
+    rq.overhead_frac = o.overhead;
+    rq.tdp_watts = o.tdp;
+    const struct {
+        const money *m;
+        gpb_quantity *q;
+    } amounts[] = {{&o.rent, &rq.rent},
+                   {&o.price, &rq.price},
+                   {&o.tariff, &rq.tariff},
+                   {&o.colo, &rq.colo},
+                   {&o.overhead_node, &rq.overhead_per_node},
+                   {&o.lease_payment, &rq.lease_payment},
+                   {&o.rent_out, &rq.rent_out_price}};
+    for (size_t k = 0; k < sizeof amounts / sizeof amounts[0]; k++)
+        if (amounts[k].m->given)
+            *amounts[k].q = amounts[k].m->q;
+    if (o.json) {
+        char *text = NULL;
+        if (gpb_report_rent_vs_buy_json(&rq, &text, &e))
+            return rvb_error(&e, NULL);
+        return cli_text_print(text);
     }
-    gpb_rent_vs_buy_flows f;
-    gpb_rent_vs_buy_totals t;
-    if (gpb_finance_rent_vs_buy_flows_alloc(&in, &f, &e)) {
-        cli_error_gpb("rent-vs-buy", &e);
-        { gpb_scenario_free(sc); return CLI_INTERNAL; }
-    }
+    gpb_report_rent_vs_buy R;
     int rc = CLI_OK;
-    gpb_breakeven bu, bm, bs;
-    if (gpb_finance_rent_vs_buy_eval(&in, &t, &f, &e)) {
-        cli_error_gpb("rent-vs-buy", &e);
-        rc = e.status == GPB_ERANGE ? CLI_BAD_INPUT : CLI_INTERNAL;
-        goto done;
-    }
-    gpb_status s1 = solve(&in, 0, 0, &bu), s2 = solve(&in, 1, 0, &bm),
-               s3 = solve(&in, 1, 1, &bs);
-    if ((s1 != GPB_OK && s1 != GPB_ENOTFOUND) ||
-        (s2 != GPB_OK && s2 != GPB_ENOTFOUND) ||
-        (s3 != GPB_OK && s3 != GPB_ENOTFOUND)) {
-        rc = CLI_INTERNAL;
-        goto done;
-    }
-    if (o.json)
-        rc = print_json(&in, gpu, cur, rent_src, price_src, &t, &f, &bu,
-                        &bm, &bs);
+    if (gpb_report_rent_vs_buy_compute(&rq, &R, &e))
+        rc = rvb_error(&e, NULL);
     else
-        print_text(&in, gpu, cur, rent_src, price_src, converted, &fx, &t,
-                   &f, &bu, &bm, &bs);
-done:
-    gpb_finance_rent_vs_buy_flows_free(&f);
-    gpb_scenario_free(sc);
+        print_text(&R);
+    gpb_report_rent_vs_buy_free(&R);
     return rc;
 }

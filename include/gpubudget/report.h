@@ -11,6 +11,7 @@
 
 #include "gpubudget/common.h"
 #include "gpubudget/compute.h"
+#include "gpubudget/finance.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/plan.h"
 #include "gpubudget/scenario.h"
@@ -559,6 +560,157 @@ GPB_API gpb_status gpb_report_plan_compute(const gpb_report_plan_request *req,
  */
 GPB_API gpb_status gpb_report_plan_json(const gpb_report_plan_request *req,
                                         char **out, gpb_error *err);
+
+/*
+ * What `rent-vs-buy` is asked, in one of two forms. Fill with
+ * gpb_report_rent_vs_buy_request_default() and set what you have; fields
+ * may be added at the end in later versions.
+ *
+ * Without a scenario (the closed form, finance.h):
+ *   gpu        a catalog name or alias (borrowed); its rent, price and TDP
+ *              are the defaults
+ *   finance    every other input of gpb_rent_vs_buy as finance.h defines
+ *              it; gpus and months (both NaN by default) must be set. The
+ *              amounts in it (tariff_per_kwh, colo_per_kw_month) are in
+ *              US dollars and converted to the report currency; the
+ *              fields below that are given replace them. rent_mode,
+ *              financing and depreciation_method are used as set.
+ *   rent, price, tariff, colo, overhead_per_node, lease_payment,
+ *   rent_out_price
+ *              amounts as parsed (units.h): NaN value = not given (the
+ *              catalog's or the default); a currency of
+ *              GPB_CURRENCY_NONE means the report currency. The report
+ *              currency is the first of these given with a currency, in
+ *              this order, else USD; the others are converted to it at
+ *              gpb_units_fx_default().
+ *   overhead_frac  NaN: the catalog's server share when the catalog's
+ *              price is used, else GPB_FINANCE_OVERHEAD_FRAC_DEFAULT
+ *   tdp_watts  NaN: the catalog's
+ *   discount_rate_per_year  NaN: finance's default (with a scenario: the
+ *              scenario's, else that default). Applies to both forms.
+ *
+ * With a scenario (the engine: the scenario as written against the same
+ * scenario renting every card, on the same paths):
+ *   scenario       a loaded scenario (borrowed); the form is chosen by
+ *                  this being non-NULL and the fields above are ignored
+ *   scenario_name  what the document calls it ("scenario"), borrowed
+ *   sim            paths, seed and threads of the runs (sim.h defaults);
+ *                  the discount rate, ledger and rent_instead_of_buying
+ *                  are set by the report
+ */
+typedef struct gpb_report_rent_vs_buy_request {
+    const char *gpu;
+    gpb_rent_vs_buy finance;
+    gpb_quantity rent;
+    gpb_quantity price;
+    gpb_quantity tariff;
+    gpb_quantity colo;
+    gpb_quantity overhead_per_node;
+    gpb_quantity lease_payment;
+    gpb_quantity rent_out_price;
+    double overhead_frac;
+    double tdp_watts;
+    double discount_rate_per_year;
+    const gpb_scenario *scenario;
+    const char *scenario_name;
+    gpb_sim_options sim;
+} gpb_report_rent_vs_buy_request;
+
+/* finance from gpb_finance_rent_vs_buy_default with gpus and months NaN;
+   every amount, overhead_frac, tdp_watts and discount_rate_per_year NaN;
+   gpu, scenario and scenario_name NULL; sim from gpb_sim_options_default.
+   Accepts NULL. */
+GPB_API void gpb_report_rent_vs_buy_request_default(
+    gpb_report_rent_vs_buy_request *req);
+
+/*
+ * A rent-vs-buy's figures, filled by gpb_report_rent_vs_buy_compute and
+ * released by gpb_report_rent_vs_buy_free. scenario_form says which half
+ * is filled; the other is zero.
+ *
+ * Closed form (amounts in currency):
+ *   inputs         the resolved gpb_rent_vs_buy (catalog figures and
+ *                  defaults filled, amounts converted)
+ *   gpu            static catalog entry; rent_source and price_source
+ *                  static text ("given", or the catalog's source)
+ *   converted, fx  whether any amount was converted, and at which rates
+ *   totals, flows  gpb_finance_rent_vs_buy_eval's; flows is owned here
+ *   breakeven_util, breakeven_months, breakeven_months_settled
+ *                  the break-even utilisation, payback months and months
+ *                  if the cards are sold (outcome other than FOUND when
+ *                  there is none)
+ * Scenario form:
+ *   buy, rent      the two runs (new, owned here)
+ *   diff           NPV(buy) - NPV(rent) path by path ("npv.cost")
+ *   p_buy_cheaper_se  the binomial standard error of diff.p_a_lower
+ *   buy_npv_mean, rent_npv_mean  mean NPV of cost of each plan
+ *   discount_rate_per_year       the rate both runs used
+ *   horizon_months, buy_month_mean, rent_month_mean
+ *                  mean cash for compute by month (rent, serving, cards,
+ *                  financing, power, hosting, maintenance, less resale and
+ *                  letting out), horizon_months values each (owned here)
+ */
+typedef struct gpb_report_rent_vs_buy {
+    int scenario_form;
+    gpb_currency currency;
+    gpb_rent_vs_buy inputs;
+    const gpb_gpu *gpu;
+    const char *rent_source;
+    const char *price_source;
+    int converted;
+    gpb_fx fx;
+    gpb_rent_vs_buy_totals totals;
+    gpb_rent_vs_buy_flows flows;
+    gpb_breakeven breakeven_util;
+    gpb_breakeven breakeven_months;
+    gpb_breakeven breakeven_months_settled;
+    gpb_result *buy;
+    gpb_result *rent;
+    gpb_paired_diff diff;
+    double p_buy_cheaper_se;
+    double buy_npv_mean;
+    double rent_npv_mean;
+    double discount_rate_per_year;
+    int horizon_months;
+    double *buy_month_mean;
+    double *rent_month_mean;
+} gpb_report_rent_vs_buy;
+
+/*
+ * Computes a rent-vs-buy (finance layer, or the engine with a scenario)
+ * into *out, which the caller releases with gpb_report_rent_vs_buy_free
+ * (also after a failure). Returns GPB_OK; GPB_EINVAL for NULL arguments
+ * or a missing gpu (path "gpu"); gpb_finance_rent_vs_buy_check's
+ * statuses (GPB_EINVAL, GPB_ERANGE) for the inputs, gpus and months
+ * included, which are NaN until set; GPB_ENOTFOUND
+ * for an unknown card (path "gpu") or one the catalog has no rent or
+ * purchase price for when none is given (path "rent" or "price"); a
+ * conversion's status (path "rent", "price", "tariff", "colo",
+ * "overhead_per_node", "lease_payment" or "rent_out_price");
+ * GPB_ERANGE from gpb_finance_rent_vs_buy_eval; a break-even solver's
+ * failure other than "no root" (path "breakeven_util" or
+ * "breakeven_months"); GPB_ENOMEM. With a scenario: gpb_sim_run's
+ * statuses, and GPB_EINVAL (path "scenario") for a scenario that buys no
+ * cards within its horizon.
+ */
+GPB_API gpb_status gpb_report_rent_vs_buy_compute(
+    const gpb_report_rent_vs_buy_request *req, gpb_report_rent_vs_buy *out,
+    gpb_error *err);
+
+/* Releases what a gpb_report_rent_vs_buy owns and zeroes it. Accepts NULL
+   and a zeroed struct. */
+GPB_API void gpb_report_rent_vs_buy_free(gpb_report_rent_vs_buy *r);
+
+/*
+ * The document of `gpubudget rent-vs-buy --json`. Closed form: "gpu",
+ * "currency", "inputs", the totals, NPVs, "cheaper", the break-evens
+ * (null when there is none) with their "_detail" objects, and "by_month".
+ * Scenario form: "scenario", "currency", "paths", "seed",
+ * "discount_rate_per_year", "uncertain" and "months". Returns new text
+ * (gpb_free); statuses as gpb_report_rent_vs_buy_compute; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_rent_vs_buy_json(
+    const gpb_report_rent_vs_buy_request *req, char **out, gpb_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@ compiler needed). Results come back as numpy arrays and pandas DataFrames.
     gpubudget.sweep(s, vary={"training[0].gpus": [256, 512, 1024]})
     gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=512)
     gpubudget.plan(params="70B", gpu="H100", gpus=512)
+    gpubudget.rent_vs_buy(gpu="A100", gpus=1000, months=36)
     gpubudget.gpus()             # the catalog with its sources
 
 docs/python.md is the guide. The package sets OPENBLAS_NUM_THREADS=1 (when
@@ -24,7 +25,7 @@ KeyboardInterrupt.
 """
 
 from . import _lib  # first: sets OPENBLAS_NUM_THREADS, loads the library
-from ._commands import estimate, gpus, plan
+from ._commands import estimate, gpus, plan, rent_vs_buy
 from ._errors import Error, Problem, ScenarioError
 from ._result import Result
 from ._scenario import Scenario, default, load, loads
@@ -32,7 +33,8 @@ from ._whatif import SWEEP_METRICS, compare, sweep
 
 __all__ = ["load", "loads", "default", "compare", "sweep", "Scenario",
            "Result", "Error", "ScenarioError", "Problem", "SWEEP_METRICS",
-           "version", "library_path", "estimate", "plan", "gpus"]
+           "version", "library_path", "estimate", "plan", "gpus",
+           "rent_vs_buy"]
 
 __version__ = _lib.s(_lib.lib.gpb_version())
 

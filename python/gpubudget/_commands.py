@@ -12,12 +12,17 @@ from ._errors import check
 
 lib = _lib.lib
 
-__all__ = ["gpus", "estimate", "plan"]
+__all__ = ["gpus", "estimate", "plan", "rent_vs_buy"]
 
 _QTY_NUMBER = 0
+_QTY_MONEY = 1
 _QTY_DURATION = 2
 _QTY_MONEY_PER_HOUR = 3
+_QTY_MONEY_PER_KWH = 4
+_FRAC_CLOSED = 0
 _FRAC_OPEN_LO = 1
+_FRAC_OPEN_HI = 2
+_HOURS_PER_MONTH = 730.5
 _RECOMPUTE = {"none": 0, "selective": 1, "full": 2}
 _SOFTWARE = {"modern": 0, "megatron-2021": 1}
 
@@ -42,12 +47,12 @@ def _number(value, what):
     return _parse(value, _QTY_NUMBER, what).value
 
 
-def _fraction(value, what):
+def _fraction(value, what, bounds=_FRAC_OPEN_LO):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     out = ctypes.c_double()
     err = _lib.Error()
-    st = lib.gpb_units_parse_fraction(str(value).encode(), _FRAC_OPEN_LO,
+    st = lib.gpb_units_parse_fraction(str(value).encode(), bounds,
                                       ctypes.byref(out), ctypes.byref(err))
     if st and not err.path:
         err.path = what.encode()
@@ -223,3 +228,201 @@ def plan(params, gpu, gpus, tokens=None, precision=None, recompute=None,
     if price is not None:
         _price(price, req)
     return _document(lib.gpb_report_plan_json, req, output)
+
+
+def _months(value, what):
+    """Months: a number, or a duration ("3 months", "1 year") as the
+    command reads them (730.5 h a month; whole months kept whole)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        m = _parse(value, _QTY_DURATION, what).value / _HOURS_PER_MONTH
+    except Exception:
+        return _number(value, what)
+    return float(round(m)) if abs(m - round(m)) < 1e-9 else m
+
+
+def _amount(value, kind, what):
+    """An amount as the command reads it: a number is in the report
+    currency; text may name its currency ("$2.2/h", "¥12/h", "0.08")."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        q = _lib.Quantity()
+        q.value, q.kind, q.currency = float(value), kind, 0
+        return q
+    if kind != _QTY_MONEY:
+        try:
+            q = _parse(value, _QTY_MONEY, what)
+            q.kind = kind
+            return q
+        except Exception:
+            pass
+    return _parse(value, kind, what)
+
+
+def _choice(fn, value, what):
+    out = ctypes.c_int()
+    err = _lib.Error()
+    st = fn(str(value).encode(), ctypes.byref(out), ctypes.byref(err))
+    if st and not err.path:
+        err.path = what.encode()
+    check(st, err)
+    return out.value
+
+
+# rent_vs_buy()'s keyword arguments, with _ for the options' -:
+# (gpb_rent_vs_buy field, how to read it).
+_RVB_FINANCE = {
+    "utilization": ("util_frac", "frac"),
+    "utilisation": ("util_frac", "frac"),
+    "reserved_discount": ("reserved_discount_frac", "frac"),
+    "commitment": ("reserved_commitment_months", "months"),
+    "spot_discount": ("spot_discount_frac", "frac"),
+    "preemption_loss": ("spot_preemption_loss_frac", "frac_below1"),
+    "rent_change": ("rent_price_change_frac_per_year", "number"),
+    "premium": ("premium", "number"),
+    "gpus_per_node": ("gpus_per_node", "number"),
+    "lead_time": ("lead_time_months", "months"),
+    "pue": ("pue", "number"),
+    "server_overhead": ("server_overhead", "number"),
+    "idle_power": ("idle_power_frac", "frac"),
+    "maintenance": ("maintenance_frac_per_year", "frac"),
+    "life": ("depreciation_life_months", "months"),
+    "resale_decline": ("resale_decline_frac_per_year", "frac"),
+    "resale_floor": ("resale_floor_frac", "frac"),
+    "loan_frac": ("loan_frac", "frac"),
+    "loan_rate": ("loan_rate_per_year", "number"),
+    "loan_months": ("loan_months", "months"),
+    "lease_frac": ("lease_frac_per_month", "frac"),
+    "rent_out_util": ("rent_out_util_frac", "frac"),
+}
+# Amounts: (request field, kind).
+_RVB_AMOUNTS = {
+    "rent": ("rent", _QTY_MONEY_PER_HOUR),
+    "price": ("price", _QTY_MONEY),
+    "tariff": ("tariff", _QTY_MONEY_PER_KWH),
+    "colo": ("colo", _QTY_MONEY),
+    "overhead_per_node": ("overhead_per_node", _QTY_MONEY),
+    "lease_payment": ("lease_payment", _QTY_MONEY),
+    "rent_out_price": ("rent_out_price", _QTY_MONEY_PER_HOUR),
+}
+
+
+def rent_vs_buy(gpu=None, gpus=None, months=None, scenario=None,
+                paths=None, seed=None, set=None, discount_rate=None,
+                mode=None, financing=None, depreciation=None, overhead=None,
+                tdp=None, output="dict", **kw):
+    """Renting cards against buying them: the document of
+    `gpubudget rent-vs-buy --json` (docs/output.md).
+
+    Without a scenario, month by month cash, totals, NPVs and the
+    break-even utilisation and horizon (finance layer):
+    gpu, gpus, months  the card (catalog name), how many, for how long
+                    (months, or "3 years")
+    mode            "on-demand" (default), "reserved" or "spot"
+    financing       "cash" (default), "loan" or "lease"
+    depreciation    "straight-line" (default), ... as the command
+    overhead        servers and network as a fraction of the card price
+                    (default the catalog's server share)
+    tdp             watts per card (default the catalog's)
+    **kw            the command's other options, with _ for -:
+                    amounts rent, price, tariff, colo, overhead_per_node,
+                    lease_payment, rent_out_price (numbers in the report
+                    currency, or text naming one: "$2.2/h", "¥12/h");
+                    utilization, reserved_discount, commitment,
+                    spot_discount, preemption_loss, rent_change, premium,
+                    gpus_per_node, lead_time, pue, server_overhead,
+                    idle_power, maintenance, life, resale_decline,
+                    resale_floor, loan_frac, loan_rate, loan_months,
+                    lease_frac, rent_out_util (fractions as 0.8 or "80%",
+                    months as numbers or durations)
+
+    With a scenario (a path, or a Scenario from load()), the scenario as
+    written against the same scenario renting every card, by the engine on
+    the same paths: scenario, paths, seed and set (overrides, as load()'s,
+    only with a path); gpu, gpus, months and **kw are refused.
+
+    discount_rate   NPV rate a year, both forms (default: the scenario's,
+                    else the finance layer's)
+    output          "dict" (default) or "json" (the text)
+
+    Raises gpubudget.Error (its .problem.path names the argument at
+    fault: "gpu", "rent", "price", ...), ScenarioError for a scenario that
+    does not load, TypeError for arguments of the other form.
+    """
+    from ._scenario import Scenario, load
+
+    req = _lib.RentVsBuyRequest()
+    lib.gpb_report_rent_vs_buy_request_default(ctypes.byref(req))
+    if discount_rate is not None:
+        req.discount_rate_per_year = _number(discount_rate, "discount_rate")
+    if scenario is not None:
+        closed = dict(gpu=gpu, gpus=gpus, months=months, mode=mode,
+                      financing=financing, depreciation=depreciation,
+                      overhead=overhead, tdp=tdp, **kw)
+        given = sorted(k for k, v in closed.items() if v is not None)
+        if given:
+            raise TypeError("rent_vs_buy(scenario=...) takes the work, the "
+                            "cards and their costs from the scenario: drop "
+                            + ", ".join(given))
+        if isinstance(scenario, Scenario):
+            if set is not None:
+                raise TypeError("set= goes with a scenario path; use "
+                                "Scenario.with_set()")
+            sc, name = scenario, scenario.path or scenario._name or \
+                scenario.name
+        else:
+            name = str(scenario)
+            sc = load(scenario, set=set)
+        req.scenario = sc._ptr
+        req.scenario_name = name.encode()
+        if paths is not None:
+            if paths < 1:
+                raise ValueError("paths must be at least 1")
+            req.sim.paths = int(paths)
+        if seed is not None:
+            req.sim.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+        return _document(lib.gpb_report_rent_vs_buy_json, req, output)
+    if paths is not None or seed is not None or set is not None:
+        raise TypeError("paths, seed and set go with scenario=")
+    if gpu is None or gpus is None or months is None:
+        raise TypeError("rent_vs_buy() needs gpu, gpus and months (or "
+                        "scenario)")
+    req.gpu = str(gpu).encode()
+    f = req.finance
+    f.gpus = _number(gpus, "gpus")
+    f.months = _months(months, "months")
+    if mode is not None:
+        f.rent_mode = _choice(lib.gpb_finance_rent_mode_from_name, mode,
+                              "mode")
+    if financing is not None:
+        f.financing = _choice(lib.gpb_finance_financing_from_name,
+                              financing, "financing")
+    if depreciation is not None:
+        f.depreciation_method = _choice(
+            lib.gpb_finance_depreciation_method_from_name, depreciation,
+            "depreciation")
+    if overhead is not None:
+        req.overhead_frac = _number(overhead, "overhead")
+    if tdp is not None:
+        req.tdp_watts = _number(tdp, "tdp")
+    for k, v in kw.items():
+        if v is None:
+            continue
+        if k in _RVB_AMOUNTS:
+            field, kind = _RVB_AMOUNTS[k]
+            setattr(req, field, _amount(v, kind, k))
+        elif k in _RVB_FINANCE:
+            field, how = _RVB_FINANCE[k]
+            if how == "frac":
+                x = _fraction(v, k, _FRAC_CLOSED)
+            elif how == "frac_below1":
+                x = _fraction(v, k, _FRAC_OPEN_HI)
+            elif how == "months":
+                x = _months(v, k)
+            else:
+                x = _number(v, k)
+            setattr(f, field, x)
+        else:
+            raise TypeError("rent_vs_buy() got an unexpected keyword "
+                            "argument %r" % k)
+    return _document(lib.gpb_report_rent_vs_buy_json, req, output)

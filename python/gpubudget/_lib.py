@@ -127,6 +127,41 @@ class SimOptions(ctypes.Structure):
     ]
 
 
+class RentVsBuy(ctypes.Structure):
+    """gpb_rent_vs_buy (finance.h); enums are int."""
+    _fields_ = [(n, c_int if n in ("rent_mode", "depreciation_method",
+                                   "financing") else c_double)
+                for n in (
+        "gpus", "months", "util_frac",
+        "rent_price_per_gpu_hour", "rent_price_change_frac_per_year",
+        "rent_mode", "reserved_discount_frac", "reserved_commitment_months",
+        "spot_discount_frac", "spot_preemption_loss_frac",
+        "price_per_gpu", "premium", "overhead_frac", "overhead_per_node",
+        "gpus_per_node", "lead_time_months", "tdp_watts", "server_overhead",
+        "pue", "idle_power_frac", "tariff_per_kwh", "colo_per_kw_month",
+        "maintenance_frac_per_year", "depreciation_method",
+        "depreciation_life_months", "salvage_frac",
+        "declining_rate_per_year", "resale_decline_frac_per_year",
+        "resale_floor_frac", "rent_out_price_per_gpu_hour",
+        "rent_out_util_frac", "financing", "loan_frac",
+        "loan_rate_per_year", "loan_months", "lease_frac_per_month",
+        "lease_payment_per_month", "discount_rate_per_year")]
+
+
+class RentVsBuyRequest(ctypes.Structure):
+    """gpb_report_rent_vs_buy_request (report.h)."""
+    _fields_ = [
+        ("gpu", c_char_p), ("finance", RentVsBuy),
+        ("rent", Quantity), ("price", Quantity), ("tariff", Quantity),
+        ("colo", Quantity), ("overhead_per_node", Quantity),
+        ("lease_payment", Quantity), ("rent_out_price", Quantity),
+        ("overhead_frac", c_double), ("tdp_watts", c_double),
+        ("discount_rate_per_year", c_double),
+        ("scenario", c_void_p), ("scenario_name", c_char_p),
+        ("sim", SimOptions),
+    ]
+
+
 class ReportOptions(ctypes.Structure):
     """gpb_report_options (report.h)."""
     _fields_ = [
@@ -236,6 +271,16 @@ _PROTOS = [
     ("gpb_report_plan_request_default", None, [P(PlanRequest)]),
     ("gpb_report_plan_json", c_int,
      [P(PlanRequest), P(c_void_p), P(Error)]),
+    ("gpb_report_rent_vs_buy_request_default", None, [P(RentVsBuyRequest)]),
+    ("gpb_report_rent_vs_buy_json", c_int,
+     [P(RentVsBuyRequest), P(c_void_p), P(Error)]),
+    # finance.h: the names of rent-vs-buy's choices
+    ("gpb_finance_rent_mode_from_name", c_int,
+     [c_char_p, P(c_int), P(Error)]),
+    ("gpb_finance_financing_from_name", c_int,
+     [c_char_p, P(c_int), P(Error)]),
+    ("gpb_finance_depreciation_method_from_name", c_int,
+     [c_char_p, P(c_int), P(Error)]),
     # scenario.h
     ("gpb_diagnostics_count", c_size_t, [c_void_p]),
     ("gpb_diagnostics_at", P(Error), [c_void_p, c_size_t]),

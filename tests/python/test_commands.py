@@ -7,7 +7,7 @@ import math
 import pytest
 
 import gpubudget
-from conftest import cli, cli_json
+from conftest import cli, cli_json, scenario_path
 
 ESTIMATES = [
     (dict(), []),
@@ -98,3 +98,73 @@ def test_gpus_is_the_catalog_with_its_sources():
         for p, v in g["dense_flop_per_s"].items():
             x = row["dense_flop_per_s." + p]
             assert (v is None and math.isnan(x)) or x == v
+
+
+RENT_VS_BUY = [
+    (dict(), []),
+    (dict(utilization="50%", mode="reserved"),
+     ["--utilization", "50%", "--mode", "reserved"]),
+    (dict(rent="¥12/h", tariff="¥0.6/度"),
+     ["--rent", "¥12/h", "--tariff", "¥0.6/度"]),
+    (dict(price="$12k", overhead=0.25, tdp=350, lead_time="3 months"),
+     ["--price", "$12k", "--overhead", "0.25", "--tdp", "350",
+      "--lead-time", "3 months"]),
+    (dict(financing="loan", loan_frac=0.6, loan_rate=0.08,
+          depreciation="declining-balance", discount_rate=0.12),
+     ["--financing", "loan", "--loan-frac", "0.6", "--loan-rate", "0.08",
+      "--depreciation", "declining-balance", "--discount-rate", "0.12"]),
+    (dict(mode="spot", preemption_loss="20%", rent_out_price=1.1,
+          rent_out_util=0.3),
+     ["--mode", "spot", "--preemption-loss", "20%", "--rent-out-price",
+      "1.1", "--rent-out-util", "0.3"]),
+]
+
+
+@pytest.mark.parametrize("kw,args", RENT_VS_BUY)
+def test_rent_vs_buy_is_the_commands_document(kw, args):
+    got = gpubudget.rent_vs_buy(gpu="A100", gpus=1000, months=36, **kw)
+    want = cli_json("rent-vs-buy", "--gpu", "A100", "--gpus", "1000",
+                    "--months", "36", *args)
+    assert got == want
+
+
+def test_rent_vs_buy_text_equals_the_cli():
+    got = gpubudget.rent_vs_buy(gpu="H100", gpus=64, months="3 years",
+                                output="json")
+    want = cli("rent-vs-buy", "--gpu", "H100", "--gpus", "64", "--months",
+               "3 years", "--json")
+    assert got + "\n" == want
+
+
+def test_rent_vs_buy_under_a_scenario():
+    path = scenario_path("qianka-buy.yaml")
+    got = gpubudget.rent_vs_buy(scenario=path, paths=200, seed=3)
+    want = cli_json("rent-vs-buy", "--scenario", path, "--paths", "200",
+                    "--seed", "3")
+    assert got == want
+    assert got["paths"] == 200 and got["seed"] == 3
+    # A loaded Scenario is named by its path, as the command names it.
+    s = gpubudget.load(path)
+    assert gpubudget.rent_vs_buy(scenario=s, paths=200, seed=3) == want
+
+
+def test_rent_vs_buy_errors():
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.rent_vs_buy(gpu="nope", gpus=8, months=12)
+    assert e.value.problem.path == "gpu"
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.rent_vs_buy(gpu="A100", gpus=8, months=12, utilization=2)
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.rent_vs_buy(gpu="A100", gpus=8, months=12, mode="lease")
+    assert e.value.problem.path == "mode"
+    with pytest.raises(TypeError):
+        gpubudget.rent_vs_buy(gpu="A100", gpus=8)
+    with pytest.raises(TypeError):
+        gpubudget.rent_vs_buy(gpu="A100", gpus=8, months=12, nonsense=1)
+    with pytest.raises(TypeError):
+        gpubudget.rent_vs_buy(scenario=scenario_path("qianka-buy.yaml"),
+                              gpus=8)
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.rent_vs_buy(scenario=scenario_path("qianka-month.yaml"),
+                              paths=10)
+    assert e.value.problem.path == "scenario"

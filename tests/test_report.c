@@ -757,6 +757,111 @@ START_TEST(rent_vs_buy_documents)
 }
 END_TEST
 
+/* check: a scenario's claims and a pitch, documents and figures, and the
+   invalid requests. */
+START_TEST(check_documents)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../scenarios/gpt3-run.yaml",
+             data_dir());
+    gpb_scenario *sc = NULL;
+    ck_assert_int_eq(gpb_scenario_load_file(path, &sc, NULL), GPB_OK);
+    gpb_sim_options so;
+    gpb_sim_options_default(&so);
+    so.paths = 400;
+    gpb_result *res = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_sim_run(sc, &so, &res, &e), GPB_OK);
+    gpb_report_check_scenario k[2];
+    ck_assert_int_eq(gpb_report_check_scenario_compute("gpt3-run.yaml", sc,
+                                                       res, 1, &k[0], &e),
+                     GPB_OK);
+    ck_assert_uint_eq(k[0].n_claims, gpb_scenario_claim_count(sc));
+    ck_assert_uint_gt(k[0].n_claims, 0);
+    k[1] = k[0]; /* the same scenario twice: the summary counts both */
+    char *text = NULL;
+    ck_assert_int_eq(gpb_report_check_json(k, 2, &text, &e), GPB_OK);
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    json_t *arr = json_object_get(doc, "scenarios");
+    ck_assert_uint_eq(json_array_size(arr), 2);
+    json_t *first = json_array_get(arr, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(first, "file")),
+                     "gpt3-run.yaml");
+    ck_assert_int_eq(json_integer_value(json_object_get(first, "paths")), 400);
+    json_t *claims = json_object_get(first, "claims");
+    ck_assert_uint_eq(json_array_size(claims), k[0].n_claims);
+    size_t total = 0, ok = 0;
+    json_t *sum = json_object_get(doc, "summary"), *v;
+    const char *key;
+    json_object_foreach(sum, key, v) total += (size_t)json_integer_value(v);
+    for (size_t i = 0; i < k[0].n_claims; i++)
+        ok += k[0].status[i] == GPB_OK;
+    ck_assert_uint_eq(total, 2 * ok);
+    json_decref(doc);
+    gpb_free(text);
+    ck_assert_int_eq(gpb_report_check_json(NULL, 0, &text, &e), GPB_OK);
+    gpb_free(text);
+    ck_assert_int_eq(gpb_report_check_json(NULL, 1, &text, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_check_json(k, 1, NULL, &e), GPB_EINVAL);
+    gpb_report_check_scenario_free(&k[0]);
+    gpb_report_check_scenario_free(&k[0]); /* zeroed: a no-op */
+    gpb_report_check_scenario_free(NULL);
+    ck_assert_int_eq(gpb_report_check_json(k, 1, &text, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_check_scenario_compute("x", NULL, res, 1,
+                                                       &k[0], &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_check_scenario_compute("x", sc, res, 1, NULL,
+                                                       &e),
+                     GPB_EINVAL);
+    gpb_result_free(res);
+    gpb_scenario_free(sc);
+
+    gpb_report_check_pitch_request rq;
+    gpb_report_check_pitch_request_default(&rq);
+    ck_assert_uint_eq(rq.sim.paths, GPB_REPORT_CHECK_PATHS_DEFAULT);
+    rq.pitch = "70B params, 2T tokens, 512 H100, 3 days, $2M";
+    rq.sim.paths = 500;
+    gpb_report_check_pitch p;
+    ck_assert_int_eq(gpb_report_check_pitch_compute(&rq, &p, &e), GPB_OK);
+    ck_assert(p.has_duration && p.has_budget);
+    /* 3 days needs more than the hardware's peak. */
+    ck_assert_int_eq(p.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    ck_assert(p.days_p5 <= p.days_p50 && p.days_p50 <= p.days_p95);
+    ck_assert_int_eq(gpb_report_check_pitch_result_json(&p, &text, &e),
+                     GPB_OK);
+    char *again = NULL;
+    ck_assert_int_eq(gpb_report_check_pitch_json(&rq, &again, &e), GPB_OK);
+    ck_assert_str_eq(text, again); /* one seed, one document */
+    doc = json_loads(text, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "verdict")),
+                     "implausible");
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "pitch")),
+                     rq.pitch);
+    json_decref(doc);
+    gpb_free(text);
+    gpb_free(again);
+
+    ck_assert_int_eq(gpb_report_check_pitch_json(NULL, &text, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_check_pitch_json(&rq, NULL, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_report_check_pitch_result_json(NULL, &text, &e),
+                     GPB_EINVAL);
+    rq.precision = "fp4";
+    ck_assert_int_ne(gpb_report_check_pitch_compute(&rq, &p, &e), GPB_OK);
+    ck_assert_str_eq(e.path, "precision");
+    rq.precision = NULL;
+    rq.pitch = "hello world";
+    ck_assert_int_ne(gpb_report_check_pitch_compute(&rq, &p, &e), GPB_OK);
+    ck_assert_str_eq(e.path, "claim");
+    rq.pitch = NULL;
+    ck_assert_int_eq(gpb_report_check_pitch_compute(&rq, &p, &e),
+                     GPB_EINVAL);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -783,6 +888,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, estimate_document_and_figures_agree);
     tcase_add_test(tc, plan_and_gpus_documents);
     tcase_add_test(tc, rent_vs_buy_documents);
+    tcase_add_test(tc, check_documents);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -19,7 +19,7 @@ enum { CLI_OK = 0, CLI_CHECK_FAILED = 1, CLI_BAD_INPUT = 2, CLI_INTERNAL = 3 };
 #define CLI_DEFAULT_SEED 20230225
 /* check: p's standard error is at most 0.5% (0.1% near the 1% threshold),
    and all of scenarios/ checks in about two seconds on two cores. */
-#define CLI_CHECK_DEFAULT_PATHS 10000
+#define CLI_CHECK_DEFAULT_PATHS GPB_REPORT_CHECK_PATHS_DEFAULT
 /* run --precision: the cap on paths when --max-paths is not given (10,000
    doubled seven times). */
 #define CLI_RUN_DEFAULT_MAX_PATHS 1280000u

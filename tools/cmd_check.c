@@ -3,8 +3,11 @@
  * scenarios/ by default) against the simulation, with a verdict; and
  * gpubudget check --claim "70B params, 2T tokens, 512 H100, 30 days, $2M"
  * for a pitch without a file. The method is the library's
- * (gpubudget/claims.h); this file finds the scenarios, runs them and
- * prints text, JSON or the Markdown of docs/claims.md.
+ * (gpubudget/claims.h) and so are the figures and the --json documents
+ * (report.h: gpb_report_check_scenario_compute per scenario,
+ * gpb_report_check_json over them, gpb_report_check_pitch_compute); this
+ * file finds, loads and runs the scenarios (over MPI ranks when there are
+ * several) and prints text, or the Markdown of docs/claims.md.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -217,19 +220,18 @@ typedef struct checked {
     char *file;           /* as given */
     gpb_scenario *s;
     gpb_result *r;
-    size_t n;             /* claims */
-    gpb_claim_check *c;   /* [n] */
-    gpb_status *st;       /* [n] */
-    gpb_error *err;       /* [n] */
+    gpb_report_check_scenario rep; /* the claims, checked (report.h) */
+    size_t n;             /* claims; c, st and err are rep's arrays */
+    const gpb_claim_check *c;
+    const gpb_status *st;
+    const gpb_error *err;
 } checked;
 
 static void checked_free(checked *k)
 {
+    gpb_report_check_scenario_free(&k->rep);
     gpb_result_free(k->r);
     gpb_scenario_free(k->s);
-    free(k->c);
-    free(k->st);
-    free(k->err);
     free(k->file);
 }
 
@@ -262,35 +264,27 @@ static void check_options(const check_args *a, gpb_sim_options *opt)
     opt->threads = a->threads;
 }
 
-/* Checks every claim of a loaded and simulated scenario. */
+/* Checks every claim of a loaded and simulated scenario (the report
+   layer's gpb_report_check_scenario_compute), printing each claim that
+   cannot be checked. */
 static int check_claims(const check_args *a, checked *k)
 {
-    gpb_sensitivity *sens = NULL;
-    gpb_sensitivity_options so;
-    gpb_sensitivity_options_default(&so);
-    so.swing = 0;
-    so.threads = a->threads;
-    if (gpb_sensitivity_compute(k->s, k->r, &so, &sens, NULL) != GPB_OK)
-        sens = NULL; /* drivers fall back to Spearman's rho */
-    k->n = gpb_scenario_claim_count(k->s);
-    k->c = calloc(k->n ? k->n : 1, sizeof *k->c);
-    k->st = calloc(k->n ? k->n : 1, sizeof *k->st);
-    k->err = calloc(k->n ? k->n : 1, sizeof *k->err);
-    if (!k->c || !k->st || !k->err) {
-        gpb_sensitivity_free(sens);
-        cli_error("out of memory");
-        return CLI_INTERNAL;
+    gpb_error e;
+    if (gpb_report_check_scenario_compute(k->file, k->s, k->r, a->threads,
+                                          &k->rep, &e)) {
+        cli_error_gpb(NULL, &e);
+        return e.status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
+    k->n = k->rep.n_claims;
+    k->c = k->rep.checks;
+    k->st = k->rep.status;
+    k->err = k->rep.errors;
     int rc = CLI_OK;
-    for (size_t i = 0; i < k->n; i++) {
-        k->st[i] = gpb_claim_check_at(k->s, k->r, sens, i, &k->c[i],
-                                      &k->err[i]);
+    for (size_t i = 0; i < k->n; i++)
         if (k->st[i]) {
             cli_error_gpb(NULL, &k->err[i]);
             rc = CLI_BAD_INPUT;
         }
-    }
-    gpb_sensitivity_free(sens);
     return rc;
 }
 
@@ -433,89 +427,6 @@ static void print_text(const checked *k, const check_args *a)
                       c->implied_mfu);
     }
     printf("\n");
-}
-
-/* ---- JSON ---------------------------------------------------------------- */
-
-static json_t *num(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *checked_json(const checked *k)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(k->file));
-    json_object_set_new(o, "name", json_string(gpb_scenario_name(k->s)));
-    json_object_set_new(o, "paths", json_integer((json_int_t)
-                                                 gpb_result_paths(k->r)));
-    json_object_set_new(o, "seed",
-                        json_integer((json_int_t)gpb_result_seed(k->r)));
-    json_object_set_new(o, "currency",
-                        json_string(gpb_currency_code(
-                            gpb_scenario_currency(k->s))));
-    json_t *arr = json_array();
-    for (size_t i = 0; i < k->n; i++) {
-        gpb_claim_info ci;
-        gpb_scenario_claim_get(k->s, i, &ci, NULL);
-        json_t *c = json_object();
-        json_object_set_new(c, "id", json_string(ci.id));
-        json_object_set_new(c, "source", ci.source ? json_string(ci.source)
-                                                   : json_null());
-        json_object_set_new(c, "says",
-                            ci.says ? json_string(ci.says) : json_null());
-        json_object_set_new(c, "metric", json_string(ci.metric));
-        json_object_set_new(c, "value",
-                            ci.text ? json_string(ci.text) : json_null());
-        json_object_set_new(c, "why",
-                            ci.why ? json_string(ci.why) : json_null());
-        json_object_set_new(c, "context", ci.context
-                                              ? json_string(ci.context)
-                                              : json_null());
-        json_t *fc = json_array();
-        for (size_t j = 0; j < ci.n_from_claim; j++)
-            json_array_append_new(fc, json_string(ci.from_claim[j]));
-        json_object_set_new(c, "from_claim", fc);
-        if (k->st[i]) {
-            json_object_set_new(c, "error", json_string(k->err[i].message));
-            json_array_append_new(arr, c);
-            continue;
-        }
-        const gpb_claim_check *x = &k->c[i];
-        json_object_set_new(c, "claimed", num(x->claimed));
-        json_object_set_new(c, "unit", json_string(x->info.unit));
-        json_object_set_new(c, "kind",
-                            json_string(gpb_qty_kind_name(x->info.kind)));
-        json_object_set_new(c, "p5", num(x->p5));
-        json_object_set_new(c, "p50", num(x->p50));
-        json_object_set_new(c, "p95", num(x->p95));
-        json_object_set_new(c, "mean", num(x->mean));
-        json_object_set_new(c, "p_favourable", num(x->p_favourable));
-        json_object_set_new(c, "p_std_error", num(x->p_std_error));
-        json_object_set_new(c, "favourable",
-                            json_string(x->info.direction ==
-                                                GPB_CLAIM_LOWER_IS_FAVOURABLE
-                                            ? "lower"
-                                            : "higher"));
-        json_object_set_new(c, "verdict",
-                            json_string(gpb_claim_verdict_name(x->verdict)));
-        json_object_set_new(c, "paths", json_integer((json_int_t)x->paths));
-        json_object_set_new(c, "finished_frac", num(x->finished_frac));
-        json_object_set_new(c, "implied_mfu", num(x->implied_mfu));
-        json_object_set_new(c, "driver", x->driver[0]
-                                             ? json_string(x->driver)
-                                             : json_null());
-        json_object_set_new(c, "driver_coef", num(x->driver_coef));
-        json_object_set_new(c, "driver_measure",
-                            json_string(x->driver_is_srrc ? "srrc"
-                                                          : "spearman"));
-        json_object_set_new(c, "restates", json_boolean(x->restates));
-        json_object_set_new(c, "depends_on_claim",
-                            json_boolean(x->depends_on_claim));
-        json_array_append_new(arr, c);
-    }
-    json_object_set_new(o, "claims", arr);
-    return o;
 }
 
 /* ---- Markdown (docs/claims.md) ------------------------------------------ */
@@ -752,28 +663,6 @@ static void print_markdown(const checked *ks, size_t n, const check_args *a,
 
 /* ---- a pitch ------------------------------------------------------------- */
 
-static const char *mfu_class_text(int cls)
-{
-    switch (cls) {
-    case GPB_MFU_BELOW_PUBLISHED: return "below published large runs";
-    case GPB_MFU_WITHIN_PUBLISHED: return "within published large runs";
-    case GPB_MFU_BEYOND_PUBLISHED: return "beyond any published large run";
-    case GPB_MFU_IMPOSSIBLE: return "more than the hardware's peak";
-    }
-    return "-";
-}
-
-/* Severity for the overall verdict: implausible worst. */
-static int severity(gpb_verdict v)
-{
-    switch (v) {
-    case GPB_VERDICT_IMPLAUSIBLE: return 3;
-    case GPB_VERDICT_OPTIMISTIC: return 2;
-    case GPB_VERDICT_PESSIMISTIC: return 1;
-    default: return 0;
-    }
-}
-
 /* A reading's value as the user would write it: "70B", "30 days",
    "512 × H100-SXM", "$2M", "fp8". */
 static void fmt_reading(const gpb_pitch *p, const gpb_pitch_reading *r,
@@ -813,13 +702,19 @@ static void fmt_reading(const gpb_pitch *p, const gpb_pitch_reading *r,
 
 /* The pitch in text, 80 columns: how it was read, what it implies, the
    model's range and the verdict of each claimed part. */
-static void print_pitch_text(const check_args *a, const gpb_pitch *p,
-                             const gpb_pitch_implied *im,
-                             const char *prec_origin, gpb_currency cur,
-                             int fits, const double days[3],
-                             const double usd[3], const gpb_claim_check *dur,
-                             const gpb_claim_check *cost, gpb_verdict overall)
+static void print_pitch_text(const check_args *a,
+                             const gpb_report_check_pitch *R)
 {
+    const gpb_pitch *p = &R->pitch;
+    const gpb_pitch_implied *im = &R->implied;
+    const char *prec_origin = R->precision_origin;
+    gpb_currency cur = R->currency;
+    int fits = R->fits_in_memory;
+    const double days[3] = {R->days_p5, R->days_p50, R->days_p95};
+    const double usd[3] = {R->cost_p5, R->cost_p50, R->cost_p95};
+    const gpb_claim_check *dur = R->has_duration ? &R->duration : NULL;
+    const gpb_claim_check *cost = R->has_budget ? &R->budget : NULL;
+    gpb_verdict overall = R->verdict;
     enum { IND = 12 };
     char b1[64], b2[64], b3[64];
     cli_wrapf(7, "pitch: %s", a->pitch);
@@ -889,7 +784,7 @@ static void print_pitch_text(const check_args *a, const gpb_pitch *p,
               p->gpu->default_mfu);
     if (!isnan(p->mfu))
         cli_wrapf(IND, "  MFU       the pitch states %.2f, %s (%.2f-%.2f)",
-                  p->mfu, mfu_class_text(im->stated_mfu_class),
+                  p->mfu, R->stated_mfu_class_text,
                   GPB_MFU_PUBLISHED_MIN, GPB_MFU_PUBLISHED_MAX);
     if (dur) {
         char pp[32];
@@ -897,7 +792,7 @@ static void print_pitch_text(const check_args *a, const gpb_pitch *p,
         cli_wrapf(IND, "  duration  %.1f days needs MFU %.2f, %s (%.2f-%.2f); "
                   "P(<= %.1f days) %s  [%s]",
                   p->hours / 24, im->implied_mfu,
-                  mfu_class_text(im->mfu_class), GPB_MFU_PUBLISHED_MIN,
+                  R->mfu_class_text, GPB_MFU_PUBLISHED_MIN,
                   GPB_MFU_PUBLISHED_MAX, p->hours / 24, pp,
                   im->mfu_class == GPB_MFU_IMPOSSIBLE
                       ? "implausible"
@@ -923,191 +818,42 @@ static void print_pitch_text(const check_args *a, const gpb_pitch *p,
 
 static int check_pitch(const check_args *a)
 {
-    gpb_pitch p;
+    /* Every figure, and the document, come from the report layer
+       (gpb_report_check_pitch_compute). */
+    gpb_report_check_pitch_request rq;
+    gpb_report_check_pitch_request_default(&rq);
+    rq.pitch = a->pitch;
+    rq.precision = a->precision;
+    rq.sim.paths = a->paths;
+    rq.sim.seed = a->seed;
+    rq.sim.threads = a->threads;
+    gpb_report_check_pitch R;
     gpb_error e;
-    if (gpb_claim_pitch_parse(a->pitch, &p, &e)) {
-        cli_error_gpb("--claim", &e);
-        return CLI_BAD_INPUT;
+    int rc = CLI_OK;
+    gpb_status st = gpb_report_check_pitch_compute(&rq, &R, &e);
+    if (st) {
+        if (!strcmp(e.path, "claim")) {
+            e.path[0] = 0;
+            cli_error_gpb("--claim", &e);
+        } else if (!strcmp(e.path, "precision")) {
+            e.path[0] = 0;
+            cli_error_gpb("--precision", &e);
+        } else {
+            cli_error_gpb("<pitch>", &e);
+        }
+        return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
-    /* --precision overrides a precision named in the text. */
-    const char *prec_origin = p.precision != GPB_PREC_COUNT
-                                  ? "named in the pitch"
-                                  : "the card's default";
-    if (a->precision) {
-        gpb_precision_from_name(a->precision, &p.precision, NULL);
-        prec_origin = "from --precision";
-    }
-    gpb_pitch_implied im;
-    char *yaml = NULL;
-    if (gpb_claim_pitch_implied(&p, &im, &e) ||
-        gpb_claim_pitch_scenario(&p, &yaml, &e)) {
-        cli_error_gpb("--claim", &e);
-        return CLI_BAD_INPUT;
-    }
-    checked k;
-    int rc = check_one("<pitch>", yaml, a, &k);
-    gpb_free(yaml);
-    if (rc) {
-        checked_free(&k);
-        return rc;
-    }
-    /* The model's range for days and cost, claimed or not. */
-    gpb_claim_check dur, cost;
-    memset(&dur, 0, sizeof dur);
-    memset(&cost, 0, sizeof cost);
-    int has_dur = 0, has_cost = 0;
-    for (size_t i = 0; i < k.n; i++) {
-        gpb_claim_info ci;
-        gpb_scenario_claim_get(k.s, i, &ci, NULL);
-        if (k.st[i])
-            continue;
-        if (!strcmp(ci.id, "duration"))
-            dur = k.c[i], has_dur = 1;
-        else
-            cost = k.c[i], has_cost = 1;
-    }
-    double days[3], usd[3];
-    static const double lv[3] = {0.05, 0.5, 0.95};
-    double *dv = NULL;
-    if (gpb_claim_metric_eval(k.s, k.r, "training.pitch.days",
-                              GPB_CURRENCY_NONE, &dv, NULL, &e) == GPB_OK) {
-        size_t n = gpb_result_paths(k.r);
-        gpb_stats_sort(dv, n);
-        for (int j = 0; j < 3; j++)
-            days[j] = gpb_stats_quantile_sorted(dv, n, lv[j]);
-    }
-    gpb_free(dv);
-    for (int j = 0; j < 3; j++)
-        if (gpb_result_quantile(k.r, "training.pitch.cost", lv[j], &usd[j],
-                                NULL))
-            usd[j] = NAN;
-    gpb_currency cur = gpb_scenario_currency(k.s);
-    int fits = p.gpus >= im.min_gpus_memory;
-    gpb_verdict overall = fits ? GPB_VERDICT_CONSISTENT
-                               : GPB_VERDICT_IMPLAUSIBLE;
-    if (has_dur && severity(dur.verdict) > severity(overall))
-        overall = dur.verdict;
-    if (has_cost && severity(cost.verdict) > severity(overall))
-        overall = cost.verdict;
-    if (has_dur && im.mfu_class == GPB_MFU_IMPOSSIBLE)
-        overall = GPB_VERDICT_IMPLAUSIBLE;
-
-    gpb_rent_rule rule;
-    int has_rule = gpb_hardware_gpu_rent_rule(p.gpu, &rule, NULL) == GPB_OK;
-    char b1[64], b2[64], b3[64];
+    gpb_verdict overall = R.verdict;
     if (a->out == OUT_JSON) {
-        json_t *o = json_object();
-        json_object_set_new(o, "pitch", json_string(a->pitch));
-        json_t *rd = json_array();
-        for (size_t i = 0; i < p.n_readings; i++) {
-            const gpb_pitch_reading *r = &p.readings[i];
-            json_t *x = json_object();
-            json_object_set_new(
-                x, "part", json_string(gpb_claim_pitch_part_name(r->part)));
-            json_object_set_new(x, "text", json_string(r->text));
-            json_object_set_new(x, "column", json_integer(r->column));
-            if (r->part == GPB_PITCH_PRECISION)
-                json_object_set_new(x, "value", json_string(gpb_precision_name(
-                                                    (gpb_precision)r->value)));
-            else
-                json_object_set_new(x, "value", num(r->value));
-            json_object_set_new(x, "how", json_string(r->how));
-            json_array_append_new(rd, x);
+        char *text = NULL;
+        if (gpb_report_check_pitch_result_json(&R, &text, &e)) {
+            cli_error_gpb("check", &e);
+            return CLI_INTERNAL;
         }
-        json_object_set_new(o, "readings", rd);
-        json_t *sk = json_array();
-        for (const char *q = p.skipped; *q;) {
-            const char *dot = strstr(q, " \xc2\xb7 ");
-            size_t n = dot ? (size_t)(dot - q) : strlen(q);
-            json_array_append_new(sk, json_stringn(q, n));
-            q += n + (dot ? 4 : 0);
-        }
-        json_object_set_new(o, "skipped", sk);
-        json_object_set_new(o, "params", num(p.params));
-        json_object_set_new(o, "tokens", num(p.tokens));
-        json_object_set_new(o, "gpu", json_string(p.gpu->name));
-        json_object_set_new(o, "gpus", num(p.gpus));
-        json_object_set_new(o, "days", num(p.hours / 24));
-        json_object_set_new(o, "budget", num(p.budget.value));
-        json_object_set_new(o, "currency", json_string(gpb_currency_code(cur)));
-        json_object_set_new(o, "precision",
-                            json_string(gpb_precision_name(im.precision)));
-        json_object_set_new(o, "precision_origin", json_string(prec_origin));
-        json_object_set_new(o, "peak_flop_per_s", num(im.peak_flop_per_s));
-        json_object_set_new(o, "flops", num(im.flops));
-        json_object_set_new(o, "tokens_per_param", num(im.tokens_per_param));
-        json_t *ch = json_object();
-        json_object_set_new(ch, "set", json_string(im.chinchilla->name));
-        json_object_set_new(ch, "source", json_string(im.chinchilla->source));
-        json_object_set_new(ch, "params", num(im.chinchilla_params));
-        json_object_set_new(ch, "tokens", num(im.chinchilla_tokens));
-        json_object_set_new(ch, "tokens_per_param",
-                            num(im.optimal_tokens_per_param));
-        json_object_set_new(o, "chinchilla", ch);
-        json_object_set_new(o, "min_gpus_memory", num(im.min_gpus_memory));
-        json_object_set_new(o, "fits_in_memory", json_boolean(fits));
-        json_object_set_new(o, "implied_mfu", num(im.implied_mfu));
-        json_object_set_new(o, "mfu_class",
-                            im.mfu_class >= 0
-                                ? json_string(mfu_class_text(im.mfu_class))
-                                : json_null());
-        json_object_set_new(o, "stated_mfu", num(p.mfu));
-        json_object_set_new(o, "price_per_gpu_hour_usd",
-                            num(im.price_per_gpu_hour_usd));
-        json_object_set_new(o, "ref_price_per_gpu_hour_usd",
-                            num(im.ref_price_usd > 0 ? im.ref_price_usd
-                                                     : NAN));
-        json_t *pr = json_object();
-        json_object_set_new(pr, "rule", json_string(GPB_RENT_RULE_TEXT));
-        json_object_set_new(pr, "price_origin",
-                            json_string(im.ref_price_is_stated ? "pitch"
-                                        : has_rule             ? "catalog"
-                                                               : "none"));
-        json_object_set_new(pr, "median_usd_per_hour",
-                            num(im.ref_price_usd > 0 ? im.ref_price_usd
-                                                     : NAN));
-        json_object_set_new(pr, "p5_usd_per_hour", num(im.price_p5_usd));
-        json_object_set_new(pr, "p95_usd_per_hour", num(im.price_p95_usd));
-        if (has_rule) {
-            json_object_set_new(pr, "source", json_string(rule.source));
-            json_object_set_new(pr, "range_source",
-                                json_string(rule.range_source));
-            json_object_set_new(pr, "date", json_string(rule.date));
-        }
-        json_object_set_new(o, "pricing", pr);
-        json_object_set_new(o, "budget_mfu", num(im.budget_mfu));
-        json_t *m = json_object();
-        json_object_set_new(m, "days_p5", num(days[0]));
-        json_object_set_new(m, "days_p50", num(days[1]));
-        json_object_set_new(m, "days_p95", num(days[2]));
-        json_object_set_new(m, "cost_p5", num(usd[0]));
-        json_object_set_new(m, "cost_p50", num(usd[1]));
-        json_object_set_new(m, "cost_p95", num(usd[2]));
-        json_object_set_new(o, "model", m);
-        if (has_dur) {
-            json_object_set_new(o, "duration_p_favourable",
-                                num(dur.p_favourable));
-            json_object_set_new(o, "duration_verdict",
-                                json_string(gpb_claim_verdict_name(
-                                    dur.verdict)));
-        }
-        if (has_cost) {
-            json_object_set_new(o, "budget_p_favourable",
-                                num(cost.p_favourable));
-            json_object_set_new(o, "budget_verdict",
-                                json_string(gpb_claim_verdict_name(
-                                    cost.verdict)));
-        }
-        json_object_set_new(o, "verdict",
-                            json_string(gpb_claim_verdict_name(overall)));
-        rc = cli_json_print(o);
+        rc = cli_text_print(text);
     } else {
-        print_pitch_text(a, &p, &im, prec_origin, cur, fits, days, usd,
-                         has_dur ? &dur : NULL, has_cost ? &cost : NULL,
-                         overall);
-        (void)b1, (void)b2, (void)b3;
+        print_pitch_text(a, &R);
     }
-    checked_free(&k);
     if (rc)
         return rc;
     return a->strict && overall == GPB_VERDICT_IMPLAUSIBLE ? CLI_CHECK_FAILED
@@ -1275,6 +1021,7 @@ static int check_main(int argc, char **argv, check_args *pa)
             for (size_t j = 0; j < ks[k].n; j++)
                 if (!ks[k].st[j]) {
                     counts[ks[k].c[j].verdict]++;
+                    from_claim += ks[k].c[j].depends_on_claim != 0;
                     implausible |=
                         ks[k].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
                 }
@@ -1308,19 +1055,25 @@ static int check_main(int argc, char **argv, check_args *pa)
                counts[GPB_VERDICT_IMPLAUSIBLE], counts[GPB_VERDICT_CONTEXT],
                from_claim);
     } else if (a.out == OUT_JSON) {
-        json_t *root = json_object();
-        json_t *arr = json_array();
-        for (size_t k = 0; k < nk; k++)
-            json_array_append_new(arr, checked_json(&ks[k]));
-        json_object_set_new(root, "scenarios", arr);
-        json_t *sum = json_object();
-        for (int v = 0; v < GPB_VERDICT_COUNT; v++)
-            json_object_set_new(sum, gpb_claim_verdict_name((gpb_verdict)v),
-                                json_integer((json_int_t)counts[v]));
-        json_object_set_new(root, "summary", sum);
-        json_object_set_new(root, "depend_on_claim",
-                            json_integer((json_int_t)from_claim));
-        int jr = cli_json_print(root);
+        /* The document is the report layer's, over the checked
+           scenarios in order. */
+        gpb_report_check_scenario *reps =
+            calloc(nk ? nk : 1, sizeof *reps);
+        char *text = NULL;
+        gpb_error e;
+        int jr;
+        for (size_t k = 0; reps && k < nk; k++)
+            reps[k] = ks[k].rep;
+        if (!reps) {
+            cli_error("out of memory");
+            jr = CLI_INTERNAL;
+        } else if (gpb_report_check_json(reps, nk, &text, &e)) {
+            cli_error_gpb("check", &e);
+            jr = CLI_INTERNAL;
+        } else {
+            jr = cli_text_print(text);
+        }
+        free(reps);
         if (jr && !worst)
             worst = jr;
     } else {

@@ -1,8 +1,10 @@
 /*
  * gpubudget rent-vs-buy: month-by-month cash of renting G GPUs versus
  * buying them, totals, NPVs and the break-even utilisation and horizon.
- * Every number comes from the finance, hardware and units layers; this file
- * only parses options, converts currencies and prints.
+ * Every number, and the --json document, come from the report layer
+ * (gpb_report_rent_vs_buy_compute over the finance, hardware and units
+ * layers, or two engine runs under --scenario); this file only parses
+ * options, loads the scenario and prints.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "gpubudget/claims.h"
 #include "gpubudget/common.h"
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
@@ -711,6 +712,157 @@ GPB_API void gpb_report_rent_vs_buy_free(gpb_report_rent_vs_buy *r);
  */
 GPB_API gpb_status gpb_report_rent_vs_buy_json(
     const gpb_report_rent_vs_buy_request *req, char **out, gpb_error *err);
+
+/* Paths `check` simulates each scenario with unless told otherwise. */
+#define GPB_REPORT_CHECK_PATHS_DEFAULT 10000
+
+/*
+ * One scenario's claims checked against a run of it (claims.h): what
+ * `check` reports for each scenario, filled by
+ * gpb_report_check_scenario_compute and released by
+ * gpb_report_check_scenario_free. The scenario, its result and file are
+ * borrowed and must outlive the struct; the arrays are owned.
+ *
+ *   file       the name the document gives it ("file"), borrowed
+ *   scenario, result  borrowed
+ *   n_claims   gpb_scenario_claim_count(scenario)
+ *   checks     [n_claims] each claim's check (valid where status is OK)
+ *   status     [n_claims] GPB_OK, or why the claim could not be checked
+ *   errors     [n_claims] the failure's message (where status is not OK)
+ */
+typedef struct gpb_report_check_scenario {
+    const char *file;
+    const gpb_scenario *scenario;
+    const gpb_result *result;
+    size_t n_claims;
+    gpb_claim_check *checks;
+    gpb_status *status;
+    gpb_error *errors;
+} gpb_report_check_scenario;
+
+/*
+ * Checks every claim of scenario against result (a run of it, from this
+ * process or unpacked from another: the checks depend only on the
+ * paths), the driver of each by the rank regression of
+ * gpb_sensitivity_compute on threads threads (0: one per core; Spearman's
+ * rho where it fails). A claim that cannot be checked is recorded in
+ * out->status and out->errors, not returned. Returns GPB_OK; GPB_EINVAL
+ * for NULL scenario, result or out; GPB_ENOMEM. *out is zeroed first and
+ * may be passed to gpb_report_check_scenario_free in any case.
+ */
+GPB_API gpb_status gpb_report_check_scenario_compute(
+    const char *file, const gpb_scenario *scenario, const gpb_result *result,
+    int threads, gpb_report_check_scenario *out, gpb_error *err);
+
+/* Releases the arrays of c and zeroes it. Accepts NULL and a zeroed
+   struct. */
+GPB_API void gpb_report_check_scenario_free(gpb_report_check_scenario *c);
+
+/*
+ * The document of `gpubudget check --json` over n checked scenarios, in
+ * their order: "scenarios" (each with "file", "name", "paths", "seed",
+ * "currency" and "claims": every claim's figures, verdict and driver, or
+ * its "error"), "summary" (claims per verdict) and "depend_on_claim" (how
+ * many rest on the claim's own figures). Claims that could not be checked
+ * count in neither. Returns new text (gpb_free); GPB_EINVAL for NULL out,
+ * or NULL scenarios with n > 0; GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_check_json(
+    const gpb_report_check_scenario *scenarios, size_t n, char **out,
+    gpb_error *err);
+
+/*
+ * What `check --claim` is asked: a pitch in words. Fill with
+ * gpb_report_check_pitch_request_default(); fields may be added at the
+ * end in later versions.
+ *
+ *   pitch      the text (borrowed), e.g. "70B params, 2T tokens, 512
+ *              H100, 30 days, $2M" (gpb_claim_pitch_parse)
+ *   precision  a precision name replacing the pitch's ("fp8"), or NULL
+ *   sim        paths, seed and threads of the run (paths
+ *              GPB_REPORT_CHECK_PATHS_DEFAULT by default)
+ */
+typedef struct gpb_report_check_pitch_request {
+    const char *pitch;
+    const char *precision;
+    gpb_sim_options sim;
+} gpb_report_check_pitch_request;
+
+/* pitch and precision NULL; sim from gpb_sim_options_default with
+   GPB_REPORT_CHECK_PATHS_DEFAULT paths. Accepts NULL. */
+GPB_API void gpb_report_check_pitch_request_default(
+    gpb_report_check_pitch_request *req);
+
+/*
+ * A pitch checked: how it was read, what it implies, the model's range
+ * and each claimed part's verdict. Plain values; pointers are static but
+ * text.
+ *
+ *   text               the request's pitch (borrowed)
+ *   pitch, implied     gpb_claim_pitch_parse's and gpb_claim_pitch_
+ *                      implied's (the precision override applied)
+ *   precision_origin   "named in the pitch", "the card's default" or
+ *                      "from --precision"
+ *   currency           the run's
+ *   fits_in_memory     whether the GPU count holds the training state
+ *   days_p5, days_p50, days_p95, cost_p5, cost_p50, cost_p95
+ *                      the model's days and cost (NaN when unknown)
+ *   has_duration, duration, has_budget, budget
+ *                      the checks of the claimed duration and budget
+ *   mfu_class_text, stated_mfu_class_text
+ *                      implied.mfu_class and stated_mfu_class in words
+ *                      ("within published large runs"; "-" when none)
+ *   has_rule, rule     the card's pricing rule (hardware.h)
+ *   verdict            the worst of the parts (memory, duration, budget)
+ */
+typedef struct gpb_report_check_pitch {
+    const char *text;
+    gpb_pitch pitch;
+    gpb_pitch_implied implied;
+    const char *precision_origin;
+    gpb_currency currency;
+    int fits_in_memory;
+    double days_p5, days_p50, days_p95;
+    double cost_p5, cost_p50, cost_p95;
+    int has_duration;
+    gpb_claim_check duration;
+    int has_budget;
+    gpb_claim_check budget;
+    const char *mfu_class_text;
+    const char *stated_mfu_class_text;
+    int has_rule;
+    gpb_rent_rule rule;
+    gpb_verdict verdict;
+} gpb_report_check_pitch;
+
+/*
+ * Parses the pitch, builds its scenario (gpb_claim_pitch_scenario), runs
+ * it and checks its claims. Returns GPB_OK; GPB_EINVAL for NULL
+ * arguments; the statuses of gpb_claim_pitch_parse, _implied and
+ * _scenario with path "claim"; GPB_ENOTFOUND for an unknown precision
+ * (path "precision"); the statuses of loading and running the scenario
+ * and of a claim's check (gpb_claim_check_at).
+ */
+GPB_API gpb_status gpb_report_check_pitch_compute(
+    const gpb_report_check_pitch_request *req, gpb_report_check_pitch *out,
+    gpb_error *err);
+
+/*
+ * The document of `gpubudget check --claim TEXT --json`: "pitch",
+ * "readings", "skipped", the figures read, "precision" and its origin,
+ * FLOPs, "chinchilla", memory, implied and stated MFU, "pricing",
+ * "model" (P5/P50/P95 days and cost), the parts' verdicts and "verdict".
+ * Returns new text (gpb_free); statuses as gpb_report_check_pitch_compute;
+ * GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_report_check_pitch_json(
+    const gpb_report_check_pitch_request *req, char **out, gpb_error *err);
+
+/* The same document from a pitch already computed (so that a caller that
+   prints its figures too runs the model once). Returns new text
+   (gpb_free); GPB_EINVAL for NULL r or out; GPB_ENOMEM. */
+GPB_API gpb_status gpb_report_check_pitch_result_json(
+    const gpb_report_check_pitch *r, char **out, gpb_error *err);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@ compiler needed). Results come back as numpy arrays and pandas DataFrames.
     gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=512)
     gpubudget.plan(params="70B", gpu="H100", gpus=512)
     gpubudget.rent_vs_buy(gpu="A100", gpus=1000, months=36)
+    gpubudget.check(["scenarios/gpt3-run.yaml"], paths=2000)
     gpubudget.gpus()             # the catalog with its sources
 
 docs/python.md is the guide. The package sets OPENBLAS_NUM_THREADS=1 (when
@@ -25,7 +26,7 @@ KeyboardInterrupt.
 """
 
 from . import _lib  # first: sets OPENBLAS_NUM_THREADS, loads the library
-from ._commands import estimate, gpus, plan, rent_vs_buy
+from ._commands import check, estimate, gpus, plan, rent_vs_buy
 from ._errors import Error, Problem, ScenarioError
 from ._result import Result
 from ._scenario import Scenario, default, load, loads
@@ -34,7 +35,7 @@ from ._whatif import SWEEP_METRICS, compare, sweep
 __all__ = ["load", "loads", "default", "compare", "sweep", "Scenario",
            "Result", "Error", "ScenarioError", "Problem", "SWEEP_METRICS",
            "version", "library_path", "estimate", "plan", "gpus",
-           "rent_vs_buy"]
+           "rent_vs_buy", "check"]
 
 __version__ = _lib.s(_lib.lib.gpb_version())
 

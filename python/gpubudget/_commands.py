@@ -8,11 +8,11 @@ import json
 import pandas as pd
 
 from . import _lib
-from ._errors import check
+from ._errors import check as _ok
 
 lib = _lib.lib
 
-__all__ = ["gpus", "estimate", "plan", "rent_vs_buy"]
+__all__ = ["gpus", "estimate", "plan", "rent_vs_buy", "check"]
 
 _QTY_NUMBER = 0
 _QTY_MONEY = 1
@@ -39,7 +39,7 @@ def _parse(value, kind, what):
                                 ctypes.byref(err))
     if st and not err.path:
         err.path = what.encode()
-    check(st, err)
+    _ok(st, err)
     return q
 
 
@@ -56,7 +56,7 @@ def _fraction(value, what, bounds=_FRAC_OPEN_LO):
                                       ctypes.byref(out), ctypes.byref(err))
     if st and not err.path:
         err.path = what.encode()
-    check(st, err)
+    _ok(st, err)
     return out.value
 
 
@@ -80,7 +80,7 @@ def _price(value, req):
 def _document(fn, req, output):
     out = ctypes.c_void_p()
     err = _lib.Error()
-    check(fn(ctypes.byref(req), ctypes.byref(out), ctypes.byref(err)), err)
+    _ok(fn(ctypes.byref(req), ctypes.byref(out), ctypes.byref(err)), err)
     text = _lib.take_text(out.value)
     if output == "json":
         return text
@@ -102,7 +102,7 @@ def gpus(output="frame"):
     """
     out = ctypes.c_void_p()
     err = _lib.Error()
-    check(lib.gpb_report_gpus_json(ctypes.byref(out), ctypes.byref(err)),
+    _ok(lib.gpb_report_gpus_json(ctypes.byref(out), ctypes.byref(err)),
           err)
     text = _lib.take_text(out.value)
     if output == "json":
@@ -265,7 +265,7 @@ def _choice(fn, value, what):
     st = fn(str(value).encode(), ctypes.byref(out), ctypes.byref(err))
     if st and not err.path:
         err.path = what.encode()
-    check(st, err)
+    _ok(st, err)
     return out.value
 
 
@@ -426,3 +426,99 @@ def rent_vs_buy(gpu=None, gpus=None, months=None, scenario=None,
             raise TypeError("rent_vs_buy() got an unexpected keyword "
                             "argument %r" % k)
     return _document(lib.gpb_report_rent_vs_buy_json, req, output)
+
+
+def check(scenarios=None, claim=None, paths=None, seed=None, threads=None,
+          set=None, precision=None, output="dict"):
+    """Claims against the model: the document of `gpubudget check --json`
+    (docs/check.md).
+
+    scenarios  a list of scenario files (paths) or loaded Scenarios, each
+               simulated and every claim it declares checked; the
+               document's "file" is the path as given (a Scenario's own
+               path, else its name)
+    claim      instead of scenarios, a pitch in words ("70B params, 2T
+               tokens, 512 H100, 30 days, $2M"), as `check --claim`
+    paths      paths per scenario (default 10,000, as the command)
+    seed       the runs' seed (default the engine's)
+    threads    worker threads (default one per core)
+    set        overrides applied to every scenario path, as load()'s
+    precision  with claim: the run's precision ("fp8")
+    output     "dict" (default) or "json" (the text)
+
+    Raises gpubudget.Error (with claim: .problem.path "claim" or
+    "precision"), ScenarioError for a scenario that does not load,
+    TypeError for neither or both of scenarios and claim.
+    """
+    from ._scenario import Scenario, load
+
+    if (scenarios is None) == (claim is None):
+        raise TypeError("check() takes scenarios or claim")
+    if paths is not None and paths < 1:
+        raise ValueError("paths must be at least 1")
+    if claim is not None:
+        if set is not None:
+            raise TypeError("set= changes scenario files; a pitch says its "
+                            "own figures")
+        req = _lib.CheckPitchRequest()
+        lib.gpb_report_check_pitch_request_default(ctypes.byref(req))
+        req.pitch = str(claim).encode()
+        if precision is not None:
+            req.precision = str(precision).encode()
+        if paths is not None:
+            req.sim.paths = int(paths)
+        if seed is not None:
+            req.sim.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+        req.sim.threads = int(threads or 0)
+        return _document(lib.gpb_report_check_pitch_json, req, output)
+    if precision is not None:
+        raise TypeError("precision= is for a claim; a scenario's runs say "
+                        "their own precision")
+    if isinstance(scenarios, (str, bytes)) or not hasattr(scenarios,
+                                                          "__iter__"):
+        scenarios = [scenarios]
+    loaded = []
+    for x in scenarios:
+        if isinstance(x, Scenario):
+            if set is not None:
+                raise TypeError("set= goes with scenario paths; use "
+                                "Scenario.with_set()")
+            loaded.append((x.path or x._name or x.name, x))
+        else:
+            loaded.append((str(x), load(x, set=set)))
+    opt = _lib.SimOptions()
+    lib.gpb_sim_options_default(ctypes.byref(opt))
+    opt.paths = int(paths) if paths is not None else 10000
+    if seed is not None:
+        opt.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+    opt.threads = int(threads or 0)
+    n = len(loaded)
+    items = (_lib.CheckScenario * max(n, 1))()
+    results = []
+    names = [name.encode() for name, _ in loaded]
+    try:
+        for i, (name, sc) in enumerate(loaded):
+            res = ctypes.c_void_p()
+            err = _lib.Error()
+            _ok(lib.gpb_sim_run(sc._ptr, ctypes.byref(opt),
+                                  ctypes.byref(res), ctypes.byref(err)), err)
+            results.append(res)
+            err = _lib.Error()
+            _ok(lib.gpb_report_check_scenario_compute(
+                names[i], sc._ptr, res, opt.threads,
+                ctypes.byref(items[i]), ctypes.byref(err)), err)
+        out = ctypes.c_void_p()
+        err = _lib.Error()
+        _ok(lib.gpb_report_check_json(items, n, ctypes.byref(out),
+                                        ctypes.byref(err)), err)
+        text = _lib.take_text(out.value)
+    finally:
+        for i in range(n):
+            lib.gpb_report_check_scenario_free(ctypes.byref(items[i]))
+        for res in results:
+            lib.gpb_result_free(res)
+    if output == "json":
+        return text
+    if output != "dict":
+        raise ValueError("output: 'dict' or 'json'")
+    return json.loads(text)

@@ -162,6 +162,21 @@ class RentVsBuyRequest(ctypes.Structure):
     ]
 
 
+class CheckScenario(ctypes.Structure):
+    """gpb_report_check_scenario (report.h); the arrays stay opaque."""
+    _fields_ = [
+        ("file", c_char_p), ("scenario", c_void_p), ("result", c_void_p),
+        ("n_claims", c_size_t), ("checks", c_void_p), ("status", c_void_p),
+        ("errors", c_void_p),
+    ]
+
+
+class CheckPitchRequest(ctypes.Structure):
+    """gpb_report_check_pitch_request (report.h)."""
+    _fields_ = [("pitch", c_char_p), ("precision", c_char_p),
+                ("sim", SimOptions)]
+
+
 class ReportOptions(ctypes.Structure):
     """gpb_report_options (report.h)."""
     _fields_ = [
@@ -274,6 +289,15 @@ _PROTOS = [
     ("gpb_report_rent_vs_buy_request_default", None, [P(RentVsBuyRequest)]),
     ("gpb_report_rent_vs_buy_json", c_int,
      [P(RentVsBuyRequest), P(c_void_p), P(Error)]),
+    ("gpb_report_check_scenario_compute", c_int,
+     [c_char_p, c_void_p, c_void_p, c_int, P(CheckScenario), P(Error)]),
+    ("gpb_report_check_scenario_free", None, [P(CheckScenario)]),
+    ("gpb_report_check_json", c_int,
+     [P(CheckScenario), c_size_t, P(c_void_p), P(Error)]),
+    ("gpb_report_check_pitch_request_default", None,
+     [P(CheckPitchRequest)]),
+    ("gpb_report_check_pitch_json", c_int,
+     [P(CheckPitchRequest), P(c_void_p), P(Error)]),
     # finance.h: the names of rent-vs-buy's choices
     ("gpb_finance_rent_mode_from_name", c_int,
      [c_char_p, P(c_int), P(Error)]),

@@ -168,3 +168,51 @@ def test_rent_vs_buy_errors():
         gpubudget.rent_vs_buy(scenario=scenario_path("qianka-month.yaml"),
                               paths=10)
     assert e.value.problem.path == "scenario"
+
+
+def test_check_scenarios_is_the_commands_document():
+    files = [scenario_path("gpt3-run.yaml"), scenario_path("lightyear.yaml")]
+    got = gpubudget.check(files, paths=1000, seed=5)
+    want = cli_json("check", "--paths", "1000", "--seed", "5", *files)
+    assert got == want
+    assert [s["file"] for s in got["scenarios"]] == files
+    text = gpubudget.check(files, paths=1000, seed=5, output="json")
+    assert text + "\n" == cli("check", "--paths", "1000", "--seed", "5",
+                              "--json", *files)
+    # Loaded scenarios, and overrides, as the command's --set.
+    s = gpubudget.load(files[0])
+    assert gpubudget.check([s], paths=1000, seed=5)["scenarios"][0] == \
+        want["scenarios"][0]
+    got = gpubudget.check(files[:1], paths=500,
+                          set={"training[0].gpus": 2048})
+    assert got == cli_json("check", "--paths", "500", files[0], "--set",
+                           "training[0].gpus=2048")
+
+
+@pytest.mark.parametrize("kw,args", [
+    (dict(), []),
+    (dict(precision="fp8", seed=3), ["--precision", "fp8", "--seed", "3"]),
+])
+def test_check_claim_is_the_commands_document(kw, args):
+    pitch = "70B params, 2T tokens, 512 H100, 30 days, $2M"
+    got = gpubudget.check(claim=pitch, paths=2000, **kw)
+    want = cli_json("check", "--claim", pitch, "--paths", "2000", *args)
+    assert got == want
+    assert got["verdict"] in ("consistent", "optimistic", "pessimistic",
+                              "implausible")
+
+
+def test_check_errors():
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.check(claim="hello world")
+    assert e.value.problem.path == "claim"
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.check(claim="70B params, 512 H100, 30 days",
+                        precision="fp4", paths=100)
+    assert e.value.problem.path == "precision"
+    with pytest.raises(TypeError):
+        gpubudget.check()
+    with pytest.raises(TypeError):
+        gpubudget.check([scenario_path("gpt3-run.yaml")], claim="70B")
+    with pytest.raises(gpubudget.ScenarioError):
+        gpubudget.check([scenario_path("no-such.yaml")])

@@ -12,6 +12,7 @@
 #include "gpubudget/report.h"
 #include "internal.h"
 #include "report_chart.h"
+#include "report_doc.h"
 #include "scenario_model.h"
 
 const double gpb_report_levels[GPB_REPORT_N_LEVELS] = {0.05, 0.10, 0.25, 0.50,
@@ -87,11 +88,6 @@ size_t gpb_report_summary_rows(const gpb_result *r, gpb_report_row *rows,
     return n;
 }
 
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
@@ -99,7 +95,7 @@ static json_t *str_or_null(const char *s)
 
 static int set_num(json_t *obj, const char *key, double v)
 {
-    return json_object_set_new(obj, key, num(v));
+    return json_object_set_new(obj, key, gpb__json_num(v));
 }
 
 static json_t *flags_json(unsigned f)
@@ -156,8 +152,8 @@ static json_t *metric_json(const gpb__view *v, size_t i, gpb_error *err,
     for (int k = 0; k < GPB_REPORT_N_LEVELS; k++) {
         set_num(o, gpb__level_keys[k], x.q[k]);
         json_object_set_new(ci, gpb__level_keys[k],
-                            json_pack("[oo]", num(x.ci_lo[k]),
-                                      num(x.ci_hi[k])));
+                            json_pack("[oo]", gpb__json_num(x.ci_lo[k]),
+                                      gpb__json_num(x.ci_hi[k])));
     }
     json_object_set_new(ci, "level", json_real(v->ci_level));
     json_object_set_new(o, "ci", ci);
@@ -193,10 +189,10 @@ static json_t *sensitivity_json(const gpb__view *v)
         for (size_t k = 0; k < K; k++) {
             double lo, mid, hi;
             gpb_sensitivity_swing_inputs(x, k, &lo, &mid, &hi, NULL);
-            json_object_set_new(si, gpb_sensitivity_input_path(x, k),
-                                json_pack("{s:o,s:o,s:o}", "low", num(lo),
-                                          "median", num(mid), "high",
-                                          num(hi)));
+            json_object_set_new(
+                si, gpb_sensitivity_input_path(x, k),
+                json_pack("{s:o,s:o,s:o}", "low", gpb__json_num(lo), "median",
+                          gpb__json_num(mid), "high", gpb__json_num(hi)));
         }
         json_object_set_new(s, "input_values", si);
         json_object_set_new(o, "swing", s);
@@ -305,8 +301,9 @@ static json_t *claims_json(const gpb__view *v)
             !gpb__view_stats(v, m, &st, NULL))
             json_object_set_new(o, "simulated",
                                 json_pack("{s:o,s:o,s:o}", "p5",
-                                          num(st.q[0]), "p50", num(st.q[3]),
-                                          "p95", num(st.q[6])));
+                                          gpb__json_num(st.q[0]), "p50",
+                                          gpb__json_num(st.q[3]), "p95",
+                                          gpb__json_num(st.q[6])));
         else
             json_object_set_new(o, "simulated", json_null());
         json_array_append_new(a, o);
@@ -332,11 +329,11 @@ static json_t *training_json(const gpb__view *v)
                 (int)sizeof metric ||
             gpb_result_mean(v->r, metric, &pf, NULL, NULL))
             continue;
-        json_object_set_new(
-            o, run,
-            json_pack("{s:o,s:b}", "finished", num(pf),
-                      "finishes_on_most_paths",
-                      pf >= GPB_RUN_MOST_PATHS_FRAC));
+        json_object_set_new(o, run,
+                            json_pack("{s:o,s:b}", "finished",
+                                      gpb__json_num(pf),
+                                      "finishes_on_most_paths",
+                                      pf >= GPB_RUN_MOST_PATHS_FRAC));
     }
     return o;
 }

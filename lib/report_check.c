@@ -23,12 +23,8 @@ static gpb_status at(gpb_error *err, gpb_status st, const char *field)
 }
 
 /* Non-finite figures (a metric a path could not give) are null. */
-static json_t *num(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-/* ---- a scenario's claims ------------------------------------------------- */
+/* ---- a scenario's claims -------------------------------------------------
+ */
 
 gpb_status gpb_report_check_scenario_compute(
     const char *file, const gpb_scenario *scenario, const gpb_result *result,
@@ -101,16 +97,16 @@ static json_t *claim_json(const gpb_report_check_scenario *k, size_t i)
         return c;
     }
     const gpb_claim_check *x = &k->checks[i];
-    json_object_set_new(c, "claimed", num(x->claimed));
+    json_object_set_new(c, "claimed", gpb__json_num(x->claimed));
     json_object_set_new(c, "unit", json_string(x->info.unit));
     json_object_set_new(c, "kind",
                         json_string(gpb_qty_kind_name(x->info.kind)));
-    json_object_set_new(c, "p5", num(x->p5));
-    json_object_set_new(c, "p50", num(x->p50));
-    json_object_set_new(c, "p95", num(x->p95));
-    json_object_set_new(c, "mean", num(x->mean));
-    json_object_set_new(c, "p_favourable", num(x->p_favourable));
-    json_object_set_new(c, "p_std_error", num(x->p_std_error));
+    json_object_set_new(c, "p5", gpb__json_num(x->p5));
+    json_object_set_new(c, "p50", gpb__json_num(x->p50));
+    json_object_set_new(c, "p95", gpb__json_num(x->p95));
+    json_object_set_new(c, "mean", gpb__json_num(x->mean));
+    json_object_set_new(c, "p_favourable", gpb__json_num(x->p_favourable));
+    json_object_set_new(c, "p_std_error", gpb__json_num(x->p_std_error));
     json_object_set_new(c, "favourable",
                         json_string(x->info.direction ==
                                             GPB_CLAIM_LOWER_IS_FAVOURABLE
@@ -119,11 +115,11 @@ static json_t *claim_json(const gpb_report_check_scenario *k, size_t i)
     json_object_set_new(c, "verdict",
                         json_string(gpb_claim_verdict_name(x->verdict)));
     json_object_set_new(c, "paths", json_integer((json_int_t)x->paths));
-    json_object_set_new(c, "finished_frac", num(x->finished_frac));
-    json_object_set_new(c, "implied_mfu", num(x->implied_mfu));
+    json_object_set_new(c, "finished_frac", gpb__json_num(x->finished_frac));
+    json_object_set_new(c, "implied_mfu", gpb__json_num(x->implied_mfu));
     json_object_set_new(c, "driver",
                         x->driver[0] ? json_string(x->driver) : json_null());
-    json_object_set_new(c, "driver_coef", num(x->driver_coef));
+    json_object_set_new(c, "driver_coef", gpb__json_num(x->driver_coef));
     json_object_set_new(c, "driver_measure",
                         json_string(x->driver_is_srrc ? "srrc"
                                                       : "spearman"));
@@ -353,7 +349,7 @@ static json_t *pitch_json(const gpb_report_check_pitch *r)
                                 json_string(gpb_precision_name(
                                     (gpb_precision)x->value)));
         else
-            json_object_set_new(j, "value", num(x->value));
+            json_object_set_new(j, "value", gpb__json_num(x->value));
         json_object_set_new(j, "how", json_string(x->how));
         json_array_append_new(rd, j);
     }
@@ -367,51 +363,56 @@ static json_t *pitch_json(const gpb_report_check_pitch *r)
         q += n + (dot ? 4 : 0);
     }
     json_object_set_new(o, "skipped", sk);
-    json_object_set_new(o, "params", num(p->params));
-    json_object_set_new(o, "tokens", num(p->tokens));
+    json_object_set_new(o, "params", gpb__json_num(p->params));
+    json_object_set_new(o, "tokens", gpb__json_num(p->tokens));
     json_object_set_new(o, "gpu", json_string(p->gpu->name));
-    json_object_set_new(o, "gpus", num(p->gpus));
-    json_object_set_new(o, "days", num(p->hours / 24));
-    json_object_set_new(o, "budget", num(p->budget.value));
+    json_object_set_new(o, "gpus", gpb__json_num(p->gpus));
+    json_object_set_new(o, "days", gpb__json_num(p->hours / 24));
+    json_object_set_new(o, "budget", gpb__json_num(p->budget.value));
     json_object_set_new(o, "currency",
                         json_string(gpb_currency_code(r->currency)));
     json_object_set_new(o, "precision",
                         json_string(gpb_precision_name(im->precision)));
     json_object_set_new(o, "precision_origin",
                         json_string(r->precision_origin));
-    json_object_set_new(o, "peak_flop_per_s", num(im->peak_flop_per_s));
-    json_object_set_new(o, "flops", num(im->flops));
-    json_object_set_new(o, "tokens_per_param", num(im->tokens_per_param));
+    json_object_set_new(o, "peak_flop_per_s",
+                        gpb__json_num(im->peak_flop_per_s));
+    json_object_set_new(o, "flops", gpb__json_num(im->flops));
+    json_object_set_new(o, "tokens_per_param",
+                        gpb__json_num(im->tokens_per_param));
     json_t *ch = json_object();
     json_object_set_new(ch, "set", json_string(im->chinchilla->name));
     json_object_set_new(ch, "source", json_string(im->chinchilla->source));
-    json_object_set_new(ch, "params", num(im->chinchilla_params));
-    json_object_set_new(ch, "tokens", num(im->chinchilla_tokens));
+    json_object_set_new(ch, "params", gpb__json_num(im->chinchilla_params));
+    json_object_set_new(ch, "tokens", gpb__json_num(im->chinchilla_tokens));
     json_object_set_new(ch, "tokens_per_param",
-                        num(im->optimal_tokens_per_param));
+                        gpb__json_num(im->optimal_tokens_per_param));
     json_object_set_new(o, "chinchilla", ch);
-    json_object_set_new(o, "min_gpus_memory", num(im->min_gpus_memory));
+    json_object_set_new(o, "min_gpus_memory",
+                        gpb__json_num(im->min_gpus_memory));
     json_object_set_new(o, "fits_in_memory",
                         json_boolean(r->fits_in_memory));
-    json_object_set_new(o, "implied_mfu", num(im->implied_mfu));
+    json_object_set_new(o, "implied_mfu", gpb__json_num(im->implied_mfu));
     json_object_set_new(o, "mfu_class",
                         im->mfu_class >= 0
                             ? json_string(r->mfu_class_text)
                             : json_null());
-    json_object_set_new(o, "stated_mfu", num(p->mfu));
+    json_object_set_new(o, "stated_mfu", gpb__json_num(p->mfu));
     json_object_set_new(o, "price_per_gpu_hour_usd",
-                        num(im->price_per_gpu_hour_usd));
+                        gpb__json_num(im->price_per_gpu_hour_usd));
     double ref = im->ref_price_usd > 0 ? im->ref_price_usd : NAN;
-    json_object_set_new(o, "ref_price_per_gpu_hour_usd", num(ref));
+    json_object_set_new(o, "ref_price_per_gpu_hour_usd", gpb__json_num(ref));
     json_t *pr = json_object();
     json_object_set_new(pr, "rule", json_string(GPB_RENT_RULE_TEXT));
     json_object_set_new(pr, "price_origin",
                         json_string(im->ref_price_is_stated ? "pitch"
                                     : r->has_rule           ? "catalog"
                                                             : "none"));
-    json_object_set_new(pr, "median_usd_per_hour", num(ref));
-    json_object_set_new(pr, "p5_usd_per_hour", num(im->price_p5_usd));
-    json_object_set_new(pr, "p95_usd_per_hour", num(im->price_p95_usd));
+    json_object_set_new(pr, "median_usd_per_hour", gpb__json_num(ref));
+    json_object_set_new(pr, "p5_usd_per_hour",
+                        gpb__json_num(im->price_p5_usd));
+    json_object_set_new(pr, "p95_usd_per_hour",
+                        gpb__json_num(im->price_p95_usd));
     if (r->has_rule) {
         json_object_set_new(pr, "source", json_string(r->rule.source));
         json_object_set_new(pr, "range_source",
@@ -419,25 +420,25 @@ static json_t *pitch_json(const gpb_report_check_pitch *r)
         json_object_set_new(pr, "date", json_string(r->rule.date));
     }
     json_object_set_new(o, "pricing", pr);
-    json_object_set_new(o, "budget_mfu", num(im->budget_mfu));
+    json_object_set_new(o, "budget_mfu", gpb__json_num(im->budget_mfu));
     json_t *m = json_object();
-    json_object_set_new(m, "days_p5", num(r->days_p5));
-    json_object_set_new(m, "days_p50", num(r->days_p50));
-    json_object_set_new(m, "days_p95", num(r->days_p95));
-    json_object_set_new(m, "cost_p5", num(r->cost_p5));
-    json_object_set_new(m, "cost_p50", num(r->cost_p50));
-    json_object_set_new(m, "cost_p95", num(r->cost_p95));
+    json_object_set_new(m, "days_p5", gpb__json_num(r->days_p5));
+    json_object_set_new(m, "days_p50", gpb__json_num(r->days_p50));
+    json_object_set_new(m, "days_p95", gpb__json_num(r->days_p95));
+    json_object_set_new(m, "cost_p5", gpb__json_num(r->cost_p5));
+    json_object_set_new(m, "cost_p50", gpb__json_num(r->cost_p50));
+    json_object_set_new(m, "cost_p95", gpb__json_num(r->cost_p95));
     json_object_set_new(o, "model", m);
     if (r->has_duration) {
         json_object_set_new(o, "duration_p_favourable",
-                            num(r->duration.p_favourable));
+                            gpb__json_num(r->duration.p_favourable));
         json_object_set_new(o, "duration_verdict",
                             json_string(gpb_claim_verdict_name(
                                 r->duration.verdict)));
     }
     if (r->has_budget) {
         json_object_set_new(o, "budget_p_favourable",
-                            num(r->budget.p_favourable));
+                            gpb__json_num(r->budget.p_favourable));
         json_object_set_new(o, "budget_verdict",
                             json_string(gpb_claim_verdict_name(
                                 r->budget.verdict)));

@@ -1,12 +1,13 @@
 /*
- * Internal helpers of the command documents (report_train.c,
- * report_catalog.c): one way to write a document, so every command's JSON
- * has the same layout.
+ * Internal helpers of the library's JSON documents (report*.c): one way to
+ * write a number and a document, so every command's JSON has the same
+ * layout.
  */
 #ifndef GPB_REPORT_DOC_H
 #define GPB_REPORT_DOC_H
 
 #include <jansson.h>
+#include <math.h>
 
 #include "gpubudget/report.h"
 
@@ -16,5 +17,11 @@
  * text *out. GPB_ENOMEM when doc is NULL or the dump fails.
  */
 gpb_status gpb__report_json_dump(json_t *doc, char **out, gpb_error *err);
+
+/* A number, or null when it is not finite (JSON has no NaN or inf). */
+static inline json_t *gpb__json_num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
 
 #endif

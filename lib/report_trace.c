@@ -8,11 +8,7 @@
 
 #include "gpubudget/report.h"
 #include "internal.h"
-
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
+#include "report_doc.h"
 
 gpb_status gpb_report_trace_json(const gpb_scenario *s, const gpb_trace *t,
                                  const gpb_sim_options *sim,
@@ -57,12 +53,12 @@ gpb_status gpb_report_trace_json(const gpb_scenario *s, const gpb_trace *t,
                         oc >= 0 ? json_integer(oc) : json_null());
     for (size_t k = 0; k < gpb_trace_input_count(t); k++)
         json_object_set_new(in, gpb_trace_input_path(t, k),
-                            num(gpb_trace_input_value(t, k)));
+                            gpb__json_num(gpb_trace_input_value(t, k)));
     for (size_t i = 0; i < gpb_trace_metric_count(t); i++) {
         double f = gpb_trace_metric_unit_kind(t, i) == GPB_UNIT_MONEY ? rate
                                                                       : 1.0;
         json_object_set_new(mt, gpb_trace_metric_name(t, i),
-                            num(gpb_trace_metric_value(t, i) * f));
+                            gpb__json_num(gpb_trace_metric_value(t, i) * f));
     }
     for (int m = 0; m < H; m++) {
         json_t *mo = json_object(), *fl = json_object();
@@ -75,7 +71,7 @@ gpb_status gpb_report_trace_json(const gpb_scenario *s, const gpb_trace *t,
         for (int c = 0; c < GPB_CAT_COUNT; c++) {
             double x = gpb_trace_flow(t, m, (gpb_category)c) * rate;
             json_object_set_new(fl, gpb_category_key((gpb_category)c),
-                                num(x));
+                                gpb__json_num(x));
             if (gpb_category_flow((gpb_category)c) == GPB_FLOW_SPEND)
                 spend += x;
             else
@@ -83,14 +79,16 @@ gpb_status gpb_report_trace_json(const gpb_scenario *s, const gpb_trace *t,
         }
         json_object_set_new(mo, "month", json_integer(m));
         json_object_set_new(mo, "flows", fl);
-        json_object_set_new(mo, "spend", num(spend));
-        json_object_set_new(mo, "income", num(income));
-        json_object_set_new(mo, "cash", num(gpb_trace_cash(t, m) * rate));
+        json_object_set_new(mo, "spend", gpb__json_num(spend));
+        json_object_set_new(mo, "income", gpb__json_num(income));
+        json_object_set_new(mo, "cash",
+                            gpb__json_num(gpb_trace_cash(t, m) * rate));
         if (nr) {
             json_t *pg = json_object();
             for (size_t k = 0; pg && k < nr; k++)
-                json_object_set_new(pg, gpb_scenario_training_name(s, k),
-                                    num(gpb_trace_progress(t, k, m)));
+                json_object_set_new(
+                    pg, gpb_scenario_training_name(s, k),
+                    gpb__json_num(gpb_trace_progress(t, k, m)));
             json_object_set_new(mo, "progress", pg ? pg : json_null());
         }
         json_array_append_new(months, mo);

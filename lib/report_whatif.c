@@ -15,22 +15,7 @@
 #include "gpubudget/report.h"
 #include "internal.h"
 #include "report_chart.h"
-
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static gpb_status dump(json_t *doc, char **out, gpb_error *err)
-{
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12))
-                     : NULL;
-    json_decref(doc);
-    if (!text)
-        return gpb__fail(err, GPB_ENOMEM, "out of memory writing JSON");
-    *out = text;
-    return GPB_OK;
-}
+#include "report_doc.h"
 
 /* ---- compare ------------------------------------------------------------- */
 
@@ -171,9 +156,9 @@ gpb_status gpb_report_compare_json(const gpb_compare_in *in,
     json_object_set_new(doc, "currency",
                         json_string(gpb_currency_code(c.cur)));
     json_object_set_new(doc, "common_random_numbers", json_true());
-    json_object_set_new(doc, "p_a_spends_less", num(c.p_cheaper));
-    json_object_set_new(doc, "p_a_lasts_longer", num(c.p_longer));
-    json_object_set_new(doc, "p_same_runway", num(c.p_same_runway));
+    json_object_set_new(doc, "p_a_spends_less", gpb__json_num(c.p_cheaper));
+    json_object_set_new(doc, "p_a_lasts_longer", gpb__json_num(c.p_longer));
+    json_object_set_new(doc, "p_same_runway", gpb__json_num(c.p_same_runway));
     for (size_t i = 0; i < c.n; i++) {
         const cmp_row *w = &c.rows[i];
         json_t *o = json_object();
@@ -182,31 +167,36 @@ gpb_status gpb_report_compare_json(const gpb_compare_in *in,
         json_object_set_new(o, "unit", json_string(w->unit));
         const double *sd[2] = {w->a, w->b};
         for (int k = 0; k < 2; k++)
-            json_object_set_new(
-                o, k ? "b" : "a",
-                json_pack("{s:o,s:o,s:o,s:o}", "mean", num(sd[k][0]), "p5",
-                          num(sd[k][1]), "p50", num(sd[k][2]), "p95",
-                          num(sd[k][3])));
-        json_object_set_new(
-            o, "a_minus_b",
-            json_pack("{s:o,s:o,s:o,s:o,s:o}", "mean", num(w->d.mean),
-                      "std_error", num(w->d.std_error), "p5", num(w->d.p5),
-                      "p50", num(w->d.p50), "p95", num(w->d.p95)));
-        json_object_set_new(o, "p_a_lower", num(w->d.p_a_lower));
-        json_object_set_new(o, "p_a_higher", num(w->d.p_a_higher));
+            json_object_set_new(o, k ? "b" : "a",
+                                json_pack("{s:o,s:o,s:o,s:o}", "mean",
+                                          gpb__json_num(sd[k][0]), "p5",
+                                          gpb__json_num(sd[k][1]), "p50",
+                                          gpb__json_num(sd[k][2]), "p95",
+                                          gpb__json_num(sd[k][3])));
+        json_object_set_new(o, "a_minus_b",
+                            json_pack("{s:o,s:o,s:o,s:o,s:o}", "mean",
+                                      gpb__json_num(w->d.mean), "std_error",
+                                      gpb__json_num(w->d.std_error), "p5",
+                                      gpb__json_num(w->d.p5), "p50",
+                                      gpb__json_num(w->d.p50), "p95",
+                                      gpb__json_num(w->d.p95)));
+        json_object_set_new(o, "p_a_lower", gpb__json_num(w->d.p_a_lower));
+        json_object_set_new(o, "p_a_higher", gpb__json_num(w->d.p_a_higher));
         json_array_append_new(ms, o);
     }
     json_object_set_new(doc, "metrics", ms);
     for (int m = 0; m < c.H; m++)
         json_array_append_new(
-            surv, json_pack("{s:i,s:o,s:o}", "month", m, "a",
-                            num(1.0 - gpb_result_prob_out_of_cash_by(rr[0], m)),
-                            "b",
-                            num(1.0 -
-                                gpb_result_prob_out_of_cash_by(rr[1], m))));
+            surv,
+            json_pack(
+                "{s:i,s:o,s:o}", "month", m, "a",
+                gpb__json_num(1.0 - gpb_result_prob_out_of_cash_by(rr[0], m)),
+                "b",
+                gpb__json_num(1.0 -
+                              gpb_result_prob_out_of_cash_by(rr[1], m))));
     json_object_set_new(doc, "cash_lasts_by_month", surv);
     cmp_free(&c);
-    return dump(doc, out, err);
+    return gpb__report_json_dump(doc, out, err);
 }
 
 /* Formats v of a row's unit in the report's style. */
@@ -541,7 +531,7 @@ gpb_status gpb_report_sweep_json(const gpb_sweep_table *t, char **out,
             json_object_set_new(set, t->keys[k],
                                 json_string(t->values[p * t->n_keys + k]));
             double x = t->numeric ? t->numeric[p * t->n_keys + k] : NAN;
-            json_object_set_new(vals, t->keys[k], num(x));
+            json_object_set_new(vals, t->keys[k], gpb__json_num(x));
         }
         json_object_set_new(o, "point", json_integer((json_int_t)p));
         json_object_set_new(o, "set", set);
@@ -555,7 +545,7 @@ gpb_status gpb_report_sweep_json(const gpb_sweep_table *t, char **out,
                     t->rows + (p * t->n_metrics + m) * GPB_SWEEP_STATS;
                 json_t *q = json_object();
                 for (int s = 0; s < GPB_SWEEP_STATS; s++)
-                    json_object_set_new(q, stat_names[s], num(r[s]));
+                    json_object_set_new(q, stat_names[s], gpb__json_num(r[s]));
                 json_object_set_new(st, t->metrics[m], q);
             }
             json_object_set_new(o, "metrics", st);
@@ -565,7 +555,7 @@ gpb_status gpb_report_sweep_json(const gpb_sweep_table *t, char **out,
     json_object_set_new(doc, "keys", keys);
     json_object_set_new(doc, "metrics", ms);
     json_object_set_new(doc, "points", pts);
-    return dump(doc, out, err);
+    return gpb__report_json_dump(doc, out, err);
 }
 
 /* A CSV field, quoted when it holds a comma, quote or line break. */

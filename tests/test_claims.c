@@ -884,6 +884,59 @@ START_TEST(test_issue16_inputs)
     ci = claim_info(s, "C22-3b5-cost-like-retrieval");
     ck_assert_str_eq(ci.text, "$0.002");
     gpb_scenario_free(s);
+
+    /* C17: each year's training compute in A100s at Microsoft's $1.30 an
+       hour (The Information), 8,766 hours a year: 2024's $3B is 263,255
+       A100s, $2.5B-5B (Epoch's R&D compute) 219,379-438,758; the other
+       years 2024's $3B times g, g from 2.0 to 3.1 a year (Cottier et
+       al.), as 90% ranges: 2023 $3B / g, 2025 $3B · g, 2026 $3B · g². Each
+       figure is written rounded to a whole GPU (within 0.5 of its
+       derivation). Each cluster ends by month 48, the horizon, and there
+       is no training run to cut off. */
+    s = load_file("openai-100b.yaml");
+    const double a100_year = 1.30 * 8766, base = 3e9 / a100_year;
+    const double c17[][2] = {{base / 3.1, base / 2.0},
+                             {0, 0},
+                             {base * 2.0, base * 3.1},
+                             {base * 4.0, base * 3.1 * 3.1}};
+    ck_assert(fabs(base - 263255) < 0.5);
+    ck_assert(fabs(2.5e9 / a100_year - 219379) < 0.5);
+    ck_assert(fabs(5e9 / a100_year - 438758) < 0.5);
+    PIN(s, "capacity[1].gpus", PERT, 219379, 263255, 438758);
+    const double c17_written[][2] = {{84921, 131627}, {0, 0},
+                                     {526510, 816090}, {1053020, 2529879}};
+    for (int k = 0; k < 4; k++) {
+        char key[64];
+        if (k != 1) {
+            for (int j = 0; j < 2; j++)
+                ck_assert_msg(fabs(c17[k][j] - c17_written[k][j]) < 0.5,
+                              "capacity[%d]: %.1f", k, c17[k][j]);
+            snprintf(key, sizeof key, "capacity[%d].gpus", k);
+            PIN(s, key, LOGNORMAL90, c17_written[k][0], c17_written[k][1]);
+        }
+        snprintf(key, sizeof key, "capacity[%d].price_per_gpu_hour", k);
+        PIN(s, key, FIXED, 1.30);
+        snprintf(key, sizeof key, "capacity[%d].start_month", k);
+        PIN(s, key, FIXED, 12.0 * k);
+        snprintf(key, sizeof key, "capacity[%d].months", k);
+        PIN(s, key, FIXED, 12);
+    }
+    ck_assert_int_lt(gpb_scenario_input_find(s, "training[0].gpus"), 0);
+    ck_assert_uint_eq(gpb_diagnostics_count(gpb_scenario_warnings(s)), 0);
+    /* $1.5B of salaries for about 1,500 staff: $1M a head, $0.7-1.4M. */
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 7e5, 1.4e6);
+    PIN(s, "team[0].on_cost", FIXED, 0);
+    /* $4B of inference over about 70M daily users: $4.8 a user-month. */
+    ck_assert(fabs(4e9 / 12 / 70e6 - 4.8) < 0.05);
+    ck_assert(fabs(sqrt(3.5 * 6.5) - 4.8) < 0.05);
+    PIN(s, "serving.cost_per_user_per_month", LOGNORMAL90, 3.5, 6.5);
+    PIN(s, "revenue.paying_fraction", UNIFORM, 0.17, 0.27);
+    /* Sales and marketing: about $1B in 2024, $2B a half year in 2025. */
+    PIN(s, "other_costs[1].per_month", UNIFORM, 70e6, 100e6);
+    PIN(s, "other_costs[2].per_month", UNIFORM, 250e6, 400e6);
+    PIN(s, "company.cash", FIXED, 10e9);
+    gpb_scenario_free(s);
+
 }
 END_TEST
 
@@ -912,6 +965,64 @@ START_TEST(test_issue16_verdicts)
     c = check_claim("trendforce-a100.yaml", "C7-trendforce-chips");
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
     ck_assert_int_eq(c.depends_on_claim, 0);
+    /* C17 calibrated to 2024: still pessimistic (P about 100%), but on
+       a need of tens of billions (P5 about $25B, P95 about $58B), not the
+       $0 to $8B of before; $100B is above every path's need by $30B or
+       more. */
+    c = check_claim("openai-100b.yaml", "C17-altman-100b");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_PESSIMISTIC);
+    ck_assert_msg(c.p5 > 15e9 && c.p95 < 80e9, "C17 P5 %g P95 %g", c.p5,
+                  c.p95);
+    ck_assert_int_eq(c.depends_on_claim, 0);
+}
+END_TEST
+
+/*
+ * C17's 2024 (months 12 to 23) against The Information's figures for it
+ * (NDTV, 2024-08-01) and the New York Times' (2024-09-27): the year's
+ * means are the differences of the means at horizons of 24 and 12 months
+ * (same seed, 4,000 paths: each mean's standard error is under 2% of
+ * it). Training compute $3B (within 15%: the PERT's mean sits above its
+ * mode), inference $4B, salaries $1.5B (within 10%, the cited figures
+ * being round), revenue $3.7B (within 10%), and the loss within $4-7B of
+ * the reported "roughly $5 billion" (excluding stock compensation, so
+ * the model's costs may run above it).
+ */
+START_TEST(test_issue16_openai_2024)
+{
+    const char *root = getenv("GPB_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/openai-100b.yaml",
+             root ? root : "..");
+    static const char *const keys[] = {"spend.compute_rent", "spend.serving",
+                                       "spend.team", "income.revenue",
+                                       "spend.total"};
+    double mean[2][5];
+    for (int h = 0; h < 2; h++) {
+        gpb_scenario *s = NULL;
+        gpb_diagnostics *d = NULL;
+        ck_assert_int_eq(gpb_scenario_load_file_with_overrides(
+                             path, h ? "horizon_months=24" : "horizon_months=12",
+                             &s, &d),
+                         GPB_OK);
+        gpb_diagnostics_free(d);
+        gpb_result *r = test_run(s, 4000, 0, 2);
+        for (int k = 0; k < 5; k++)
+            ck_assert_int_eq(gpb_result_mean(r, keys[k], &mean[h][k], NULL,
+                                             NULL),
+                             GPB_OK);
+        gpb_result_free(r);
+        gpb_scenario_free(s);
+    }
+    double y[5];
+    for (int k = 0; k < 5; k++)
+        y[k] = mean[1][k] - mean[0][k];
+    ck_assert_rel(y[0], 3e9, 0.15);
+    ck_assert_rel(y[1], 4e9, 0.10);
+    ck_assert_rel(y[2], 1.5e9, 0.10);
+    ck_assert_rel(y[3], 3.7e9, 0.10);
+    double loss = y[4] - y[3];
+    ck_assert_msg(loss > 4e9 && loss < 7e9, "2024 loss %g", loss);
 }
 END_TEST
 
@@ -1786,6 +1897,7 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_known_c24_data_cleaning);
     tcase_add_test(tc, test_issue16_inputs);
     tcase_add_test(tc, test_issue16_verdicts);
+    tcase_add_test(tc, test_issue16_openai_2024);
     tcase_add_test(tc, test_all_scenarios);
     suite_add_tcase(s, tc);
     tc = tcase_create("pitch");

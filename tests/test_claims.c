@@ -937,6 +937,24 @@ START_TEST(test_issue16_inputs)
     PIN(s, "company.cash", FIXED, 10e9);
     gpb_scenario_free(s);
 
+    /* C23: GPT-4's final run (SemiAnalysis) against DeepSeek-V3's
+       (arXiv:2412.19437): 37B active parameters on 14.8T tokens on H800s,
+       with the MFU that gives its 2.788M GPU-hours at the BF16 peak of
+       989.4 TFLOP/s (0.3309, within 1e-4), rented at $1.25-3.49 with
+       DeepSeek's $2 the mode. */
+    s = load_file("cost-decline.yaml");
+    PIN(s, "training[0].gpus", FIXED, 25000);
+    PIN(s, "training[0].mfu", UNIFORM, 0.32, 0.36);
+    PIN(s, "training[0].price_per_gpu_hour", LOGNORMAL90, 1.0, 2.21);
+    PIN(s, "training[1].active_params", FIXED, 37e9);
+    PIN(s, "training[1].tokens", FIXED, 14.8e12);
+    PIN(s, "training[1].gpus", FIXED, 2048);
+    ck_assert(fabs(6 * 37e9 * 14.8e12 / (2.788e6 * 3600 * 989.4e12) -
+                   0.3309) < 1e-4);
+    PIN(s, "training[1].mfu", FIXED, 0.3309);
+    PIN(s, "training[1].price_per_gpu_hour", PERT, 1.25, 2.0, 3.49);
+    gpb_scenario_free(s);
+
 }
 END_TEST
 
@@ -974,6 +992,15 @@ START_TEST(test_issue16_verdicts)
     ck_assert_msg(c.p5 > 15e9 && c.p95 < 80e9, "C17 P5 %g P95 %g", c.p5,
                   c.p95);
     ck_assert_int_eq(c.depends_on_claim, 0);
+    /* C23 against DeepSeek-V3: a tenth is consistent (P about 89%, 20
+       standard errors inside the band), a hundredth implausible (every
+       path's ratio is above 1/40). */
+    c = check_claim("cost-decline.yaml", "C23-training-cost-tenth");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_msg(c.p_favourable > 0.8 && c.p_favourable < 0.94, "C23 %g",
+                  c.p_favourable);
+    c = check_claim("cost-decline.yaml", "C23-training-cost-hundredth");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
 }
 END_TEST
 

@@ -955,6 +955,17 @@ START_TEST(test_issue16_inputs)
     PIN(s, "training[1].price_per_gpu_hour", PERT, 1.25, 2.0, 3.49);
     gpb_scenario_free(s);
 
+    /* Restarts: an A100 at a Chinese cloud in March 2023 ($10 an hour for
+       eight, FT via The Register) at 2023's 7.0809 yuan a dollar. */
+    s = load_file("restarts.yaml");
+    PIN(s, "exchange_rates.CNY_per_USD", FIXED, 7.0809);
+    for (int k = 0; k < 3; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "training[%d].price_per_gpu_hour", k);
+        PIN(s, key, FIXED, 10.0 / 8);
+    }
+    gpb_scenario_free(s);
+
 }
 END_TEST
 

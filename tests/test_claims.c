@@ -966,6 +966,21 @@ START_TEST(test_issue16_inputs)
     }
     gpb_scenario_free(s);
 
+    /* C5 and C26's sources: fifty-million.yaml is of 2023 only, with
+       2023 salaries (脉脉/拉勾/新京报, ¥50-150万) at 2023's rate; the 2020
+       V100 run has a plan of its own with no team. */
+    s = load_file("fifty-million.yaml");
+    PIN(s, "team[0].salary_per_year", LOGNORMAL90, 50e4, 150e4);
+    PIN(s, "exchange_rates.CNY_per_USD", FIXED, 7.0809);
+    PIN(s, "training[1].price_per_gpu_hour", LOGNORMAL90, 1.5, 4.0);
+    ck_assert_int_lt(gpb_scenario_input_find(s, "training[2].params"), 0);
+    gpb_scenario_free(s);
+    s = load_file("fifty-million-2020.yaml");
+    PIN(s, "training[0].price_per_gpu_hour", LOGNORMAL90, 1.35, 3.06);
+    PIN(s, "training[0].mfu", PERT, 0.15, 0.21, 0.30);
+    ck_assert_int_lt(gpb_scenario_input_find(s, "team[0].count"), 0);
+    ck_assert_int_lt(gpb_scenario_input_find(s, "training[1].params"), 0);
+    gpb_scenario_free(s);
 }
 END_TEST
 
@@ -1012,6 +1027,13 @@ START_TEST(test_issue16_verdicts)
                   c.p_favourable);
     c = check_claim("cost-decline.yaml", "C23-training-cost-hundredth");
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
+    /* C5 at 2020 prices in its own plan (P about 12%), and net of a 2023
+       team at 2023 salaries (P5 about 7.8 runs, against three). */
+    c = check_claim("fifty-million-2020.yaml", "C5-ten-runs-2020");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    c = check_claim("fifty-million.yaml", "C5-few-runs-2023-net-of-team");
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_PESSIMISTIC);
+    ck_assert_msg(c.p5 > 5, "C5 net of team: P5 %g", c.p5);
 }
 END_TEST
 
@@ -1212,7 +1234,8 @@ START_TEST(test_all_scenarios)
         "trendforce-a100.yaml", "caiyun.yaml",    "restarts.yaml",
         "chatgpt-serving.yaml", "openai-2022.yaml", "lightyear.yaml",
         "vertical-3b5.yaml", "cost-decline.yaml", "data-cleaning.yaml",
-        "xiaoice-serving.yaml", "ticket-50m-2023.yaml", NULL};
+        "xiaoice-serving.yaml", "ticket-50m-2023.yaml",
+        "fifty-million-2020.yaml", NULL};
     const char *root = getenv("GPB_SOURCE_ROOT");
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/scenarios", root ? root : "..");

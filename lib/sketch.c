@@ -103,30 +103,79 @@ void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
     }
 }
 
+/* A batch whose buckets span fewer than this many is counted on the stack
+   first (see gpb__sketch_add_keys). */
+#define NARROW 512u
+
+/* Counts keys whose buckets all lie in b0 .. b0 + nb − 1 (nb <= NARROW)
+   into four interleaved local tables, then adds them to the pages. When a
+   month's values are close together (the first months of a plan, before
+   the uncertainty spreads them), most keys fall in a handful of buckets,
+   and incrementing one counter in memory per key chains each add on the
+   previous one's store: four tables break the chain. A bucket whose page
+   cannot be allocated is left out and the sketch marked incomplete, as in
+   add_slow. */
+static void add_narrow(gpb__sketch *s, const uint64_t *key, size_t n,
+                      uint64_t b0, unsigned nb)
+{
+    uint32_t c[4][NARROW];
+    for (int l = 0; l < 4; l++)
+        memset(c[l], 0, nb * sizeof c[l][0]);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        c[0][(key[i] >> SHIFT) - b0]++;
+        c[1][(key[i + 1] >> SHIFT) - b0]++;
+        c[2][(key[i + 2] >> SHIFT) - b0]++;
+        c[3][(key[i + 3] >> SHIFT) - b0]++;
+    }
+    for (; i < n; i++)
+        c[0][(key[i] >> SHIFT) - b0]++;
+    for (unsigned j = 0; j < nb; j++) {
+        uint32_t t = c[0][j] + c[1][j] + c[2][j] + c[3][j];
+        if (!t)
+            continue;
+        uint64_t b = b0 + j;
+        uint32_t *p = page_get(s, (unsigned)(b >> GPB__SKETCH_MANT_BITS));
+        if (p)
+            p[b & (GPB__SKETCH_PAGE - 1)] += t;
+    }
+}
+
 void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
 {
-    uint64_t kmin = s->n ? gpb__sketch_key(s->min) : UINT64_MAX;
-    uint64_t kmax = s->n ? gpb__sketch_key(s->max) : 0;
-    key_range(key, n, &kmin, &kmax);
-    uint32_t **page = s->page;
-    size_t lo = s->pg_lo, np = s->pg_n;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = key[i];
-        size_t j = (size_t)(k >> 52) - lo; /* wraps below lo: out of range */
-        uint32_t *p = j < np ? page[j] : NULL;
-        if (p) {
-            p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
-        } else {
-            add_slow(s, k);
-            page = s->page;
-            lo = s->pg_lo;
-            np = s->pg_n;
+    if (!n)
+        return;
+    uint64_t blo = UINT64_MAX, bhi = 0;
+    key_range(key, n, &blo, &bhi);
+    uint64_t kmin = blo, kmax = bhi;
+    if (s->n) {
+        uint64_t a = gpb__sketch_key(s->min), z = gpb__sketch_key(s->max);
+        kmin = a < kmin ? a : kmin;
+        kmax = z > kmax ? z : kmax;
+    }
+    uint64_t b0 = blo >> SHIFT, nb = (bhi >> SHIFT) - b0 + 1;
+    /* The local tables hold counts below 2^32. */
+    if (nb <= NARROW && n <= UINT32_MAX) {
+        add_narrow(s, key, n, b0, (unsigned)nb);
+    } else {
+        uint32_t **page = s->page;
+        size_t lo = s->pg_lo, np = s->pg_n;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = key[i];
+            size_t j = (size_t)(k >> 52) - lo; /* wraps below lo: out of range */
+            uint32_t *p = j < np ? page[j] : NULL;
+            if (p) {
+                p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+            } else {
+                add_slow(s, k);
+                page = s->page;
+                lo = s->pg_lo;
+                np = s->pg_n;
+            }
         }
     }
-    if (n) {
-        s->min = key_value(kmin);
-        s->max = key_value(kmax);
-    }
+    s->min = key_value(kmin);
+    s->max = key_value(kmax);
     s->n += n;
 }
 

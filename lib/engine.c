@@ -77,14 +77,16 @@ static gpb_status options_resolve(const gpb_sim_options *in,
 
 /*
  * The workers use no BLAS; OpenBLAS's own threads would only spin and take
- * cores from them (DESIGN.md, build facts). While any run is under way
- * OpenBLAS has one thread; the caller's setting comes back when the last
- * concurrent run ends. OpenBLAS's count is process-wide, hence the lock.
+ * cores from them (DESIGN.md, build facts), and the sensitivity's small
+ * products keep their sums' order fixed on one thread. While any run or
+ * sensitivity is under way OpenBLAS has one thread; the caller's setting
+ * comes back when the last concurrent one ends. OpenBLAS's count is
+ * process-wide, hence the lock and the count of users (internal.h).
  */
 static pthread_mutex_t blas_lock = PTHREAD_MUTEX_INITIALIZER;
 static int blas_users, blas_saved;
 
-static void blas_quiet_enter(void)
+void gpb__blas_quiet_enter(void)
 {
     pthread_mutex_lock(&blas_lock);
     if (blas_users++ == 0) {
@@ -95,7 +97,7 @@ static void blas_quiet_enter(void)
     pthread_mutex_unlock(&blas_lock);
 }
 
-static void blas_quiet_leave(void)
+void gpb__blas_quiet_leave(void)
 {
     pthread_mutex_lock(&blas_lock);
     if (--blas_users == 0 && blas_saved != 1)
@@ -718,9 +720,9 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     if ((size_t)threads > sh.n_blocks)
         threads = (int)sh.n_blocks;
     r->threads = threads;
-    blas_quiet_enter();
+    gpb__blas_quiet_enter();
     st = run_workers(&sh, threads, err);
-    blas_quiet_leave();
+    gpb__blas_quiet_leave();
     pthread_mutex_destroy(&sh.lock);
     /* The failure of the lowest block, whatever its kind (a block's set-up
        fails before its figures can), so the report does not depend on the

@@ -99,6 +99,15 @@ int gpb__edit_distance(const char *a, const char *b);
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
+/*
+ * OpenBLAS on one thread from enter to the matching leave, safely when
+ * several threads do so at once: the first enter saves the caller's count
+ * and the last leave restores it (engine.c). A bare get/set pair from two
+ * threads could leave one of them running BLAS on many threads.
+ */
+void gpb__blas_quiet_enter(void);
+void gpb__blas_quiet_leave(void);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

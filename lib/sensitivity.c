@@ -610,12 +610,11 @@ gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
 
     /* Small dense problems: OpenBLAS's own threads would only add
        overhead, and one thread keeps the sums' order fixed. */
-    int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
+    gpb__blas_quiet_enter();
     gpb_status st = alloc_tables(x, r, err);
     if (!st)
         st = rank_stats(x, s, r, opt->threads, err);
-    openblas_set_num_threads(blas_threads);
+    gpb__blas_quiet_leave();
     if (!st && opt->swing)
         st = swing(x, s, r, opt, err);
     if (st) {

@@ -98,6 +98,25 @@ YAML
 expect 2 "unknown metric" -- "$GPB" check "$TMP/badclaim.yaml"
 contains err "did you mean" "unknown metric suggests"
 contains err "claims[0].metric" "error names the claim"
+# Several files, one of them bad, checked one after the other (--threads 1)
+# and on a pool of three threads: the same output, the same errors in the
+# same order, the same status, and the good files still checked.
+for t in 1 3; do
+    "$GPB" check --json --paths 2000 --threads $t \
+        "$ROOT/scenarios/gpt3-run.yaml" "$TMP/badclaim.yaml" \
+        "$ROOT/scenarios/caiyun.yaml" "$ROOT/scenarios/restarts.yaml" \
+        >"$TMP/pool$t.json" 2>"$TMP/pool$t.err"
+    echo $? >"$TMP/pool$t.rc"
+done
+if cmp -s "$TMP/pool1.json" "$TMP/pool3.json" &&
+    cmp -s "$TMP/pool1.err" "$TMP/pool3.err" &&
+    cmp -s "$TMP/pool1.rc" "$TMP/pool3.rc"; then ok; else
+    bad "check over several files differs between 1 and 3 threads"; fi
+if [ "$(cat "$TMP/pool3.rc")" = 2 ] &&
+    grep -q "claims\[0\].metric" "$TMP/pool3.err" &&
+    grep -q '"C3-gpt3-run"' "$TMP/pool3.json" &&
+    grep -q '"C8-caiyun-machines"' "$TMP/pool3.json"; then ok; else
+    bad "a bad file among good ones: status 2, its error, the others checked"; fi
 expect 2 "bad option" -- "$GPB" check --bogus
 expect 2 "--paths 0" -- "$GPB" check --paths 0
 expect 2 "markdown with a pitch" -- "$GPB" check --markdown --claim "7B"

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -225,6 +226,9 @@ typedef struct checked {
     const gpb_claim_check *c;
     const gpb_status *st;
     const gpb_error *err;
+    /* From a worker thread (check_pool), printed afterwards in order. */
+    gpb_status sim_st, rep_st;
+    gpb_error sim_err, rep_err;
 } checked;
 
 static void checked_free(checked *k)
@@ -264,21 +268,33 @@ static void check_options(const check_args *a, gpb_sim_options *opt)
     opt->threads = a->threads;
 }
 
-/* Checks every claim of a loaded and simulated scenario (the report
-   layer's gpb_report_check_scenario_compute), printing each claim that
-   cannot be checked. */
-static int check_claims(const check_args *a, checked *k)
+/* The claims of a loaded and simulated scenario (the report layer's
+   gpb_report_check_scenario_compute), on `threads` threads; prints
+   nothing (check_print_errors does). */
+static void check_claims_compute(checked *k, int threads)
 {
-    gpb_error e;
-    if (gpb_report_check_scenario_compute(k->file, k->s, k->r, a->threads,
-                                          &k->rep, &e)) {
-        cli_error_gpb(NULL, &e);
-        return e.status == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
-    }
+    k->rep_st = gpb_report_check_scenario_compute(k->file, k->s, k->r, threads,
+                                                  &k->rep, &k->rep_err);
+    if (k->rep_st)
+        return;
     k->n = k->rep.n_claims;
     k->c = k->rep.checks;
     k->st = k->rep.status;
     k->err = k->rep.errors;
+}
+
+/* Prints what could not be run or checked in scenario k, and returns the
+   command's status for it. */
+static int check_print_errors(const checked *k)
+{
+    if (k->sim_st) {
+        cli_error_gpb(k->file, &k->sim_err);
+        return CLI_BAD_INPUT;
+    }
+    if (k->rep_st) {
+        cli_error_gpb(NULL, &k->rep_err);
+        return k->rep_st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
+    }
     int rc = CLI_OK;
     for (size_t i = 0; i < k->n; i++)
         if (k->st[i]) {
@@ -288,22 +304,76 @@ static int check_claims(const check_args *a, checked *k)
     return rc;
 }
 
-/* Loads, simulates and checks one scenario. Returns 0, or CLI_BAD_INPUT
-   when the scenario cannot be loaded or run. */
-static int check_one(const char *file, const char *text, const check_args *a,
-                     checked *k)
+/* Checks every claim of a loaded and simulated scenario, printing each
+   claim that cannot be checked. */
+static int check_claims(const check_args *a, checked *k)
 {
-    int rc = check_load(file, text, a, k);
-    if (rc)
-        return rc;
-    gpb_sim_options opt;
-    check_options(a, &opt);
-    gpb_error e;
-    if (gpb_sim_run(k->s, &opt, &k->r, &e)) {
-        cli_error_gpb(file, &e);
-        return CLI_BAD_INPUT;
+    check_claims_compute(k, a->threads);
+    return check_print_errors(k);
+}
+
+/*
+ * One process: the loaded scenarios simulated and checked on a pool of
+ * threads, one scenario per thread at a time (each run on one thread);
+ * with one thread or one scenario, one after the other with every thread
+ * on each run. A run's figures do not depend on its thread count
+ * (gpb_sim_run), so the output is the same either way. A check over every
+ * scenario is mostly costs fixed per scenario (the plan, its inverse-CDF
+ * tables, the ranks for the drivers) that one run's threads cannot share:
+ * two scenarios at once keep both cores busy.
+ */
+typedef struct check_pool {
+    const check_args *a;
+    checked *ks;
+    size_t nk;
+    int each; /* threads of each run */
+    size_t next;
+    pthread_mutex_t mu;
+} check_pool;
+
+static void *check_worker(void *arg)
+{
+    check_pool *P = arg;
+    for (;;) {
+        pthread_mutex_lock(&P->mu);
+        size_t i = P->next++;
+        pthread_mutex_unlock(&P->mu);
+        if (i >= P->nk)
+            break;
+        checked *k = &P->ks[i];
+        gpb_sim_options opt;
+        check_options(P->a, &opt);
+        opt.threads = P->each;
+        k->sim_st = gpb_sim_run(k->s, &opt, &k->r, &k->sim_err);
+        if (!k->sim_st)
+            check_claims_compute(k, P->each);
     }
-    return check_claims(a, k);
+    return NULL;
+}
+
+#define CHECK_POOL_MAX 64
+
+static void check_pool_run(const check_args *a, checked *ks, size_t nk)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = a->threads > 0 ? a->threads : cores > 0 ? (int)cores : 1;
+    int workers = (size_t)threads < nk ? threads : (int)nk;
+    if (workers > CHECK_POOL_MAX)
+        workers = CHECK_POOL_MAX;
+    check_pool P = {.a = a, .ks = ks, .nk = nk,
+                    .each = workers > 1 ? 1 : a->threads};
+    pthread_mutex_init(&P.mu, NULL);
+    pthread_t tid[CHECK_POOL_MAX];
+    int started = 0;
+    for (int t = 1; t < workers; t++) {
+        if (pthread_create(&tid[t], NULL, check_worker, &P) != 0)
+            break;
+        started = t;
+    }
+    check_worker(&P);
+    for (int t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&P.mu);
 }
 
 /*
@@ -993,17 +1063,18 @@ static int check_main(int argc, char **argv, check_args *pa)
     int worst = CLI_OK, implausible = 0;
     size_t counts[GPB_VERDICT_COUNT] = {0}, from_claim = 0;
     size_t nk = 0;
+    /* Loaded in order (a file that cannot be read says so here). */
+    for (size_t i = 0; i < nf; i++) {
+        int r = check_load(files[i], NULL, &a, &ks[nk]);
+        if (r) {
+            checked_free(&ks[nk]);
+            worst = r;
+            continue;
+        }
+        nk++;
+    }
     if (cli_mpi_size() > 1) {
         /* Every rank loads every scenario; the simulations are spread. */
-        for (size_t i = 0; i < nf; i++) {
-            int r = check_load(files[i], NULL, &a, &ks[nk]);
-            if (r) {
-                checked_free(&ks[nk]);
-                worst = r;
-                continue;
-            }
-            nk++;
-        }
         int r = worst ? worst : check_spread(&a, ks, nk);
         if (r || !cli_mpi_root()) {
             for (size_t k = 0; k < nk; k++)
@@ -1018,32 +1089,34 @@ static int check_main(int argc, char **argv, check_args *pa)
             int cr = check_claims(&a, &ks[k]);
             if (cr && !worst)
                 worst = cr;
-            for (size_t j = 0; j < ks[k].n; j++)
-                if (!ks[k].st[j]) {
-                    counts[ks[k].c[j].verdict]++;
-                    from_claim += ks[k].c[j].depends_on_claim != 0;
-                    implausible |=
-                        ks[k].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
-                }
         }
-    } else
-    for (size_t i = 0; i < nf; i++) {
-        int r = check_one(files[i], NULL, &a, &ks[nk]);
-        if (!ks[nk].s || !ks[nk].r) {
-            checked_free(&ks[nk]);
-            worst = r ? r : CLI_BAD_INPUT;
-            continue;
-        }
-        if (r && !worst)
-            worst = r;
-        for (size_t j = 0; j < ks[nk].n; j++)
-            if (!ks[nk].st[j]) {
-                counts[ks[nk].c[j].verdict]++;
-                from_claim += ks[nk].c[j].depends_on_claim != 0;
-                implausible |= ks[nk].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
+    } else {
+        /* Run and checked on the pool; what failed printed in order, and
+           a scenario that could not run dropped. */
+        check_pool_run(&a, ks, nk);
+        size_t kept = 0;
+        for (size_t k = 0; k < nk; k++) {
+            int r = check_print_errors(&ks[k]);
+            if (!ks[k].r) {
+                checked_free(&ks[k]);
+                worst = r ? r : CLI_BAD_INPUT;
+                continue;
             }
-        nk++;
+            if (r && !worst)
+                worst = r;
+            if (kept != k)
+                ks[kept] = ks[k];
+            kept++;
+        }
+        nk = kept;
     }
+    for (size_t k = 0; k < nk; k++)
+        for (size_t j = 0; j < ks[k].n; j++)
+            if (!ks[k].st[j]) {
+                counts[ks[k].c[j].verdict]++;
+                from_claim += ks[k].c[j].depends_on_claim != 0;
+                implausible |= ks[k].c[j].verdict == GPB_VERDICT_IMPLAUSIBLE;
+            }
     if (a.out == OUT_TEXT) {
         for (size_t k = 0; k < nk; k++)
             print_text(&ks[k], &a);

@@ -424,8 +424,7 @@ static void store_block(worker *w, size_t blk, size_t n)
         if (r->values[m] && keep)
             memcpy(r->values[m] + first, v, keep * sizeof *v);
         if (w->sk_metric && !p->metrics[m].constant)
-            for (size_t i = 0; i < n; i++)
-                gpb__sketch_add(&w->sk_metric[m], v[i]);
+            gpb__sketch_add_n(&w->sk_metric[m], v, n);
     }
     if (r->raise_months) {
         if (keep)

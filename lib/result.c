@@ -1352,8 +1352,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                     if (gpb__sketch_merge(&r->msketch[i], &x->msketch[i]))
                         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
                 } else {
-                    for (size_t k = 0; k < x->kept; k++)
-                        gpb__sketch_add(&r->msketch[i], x->values[i][k]);
+                    gpb__sketch_add_n(&r->msketch[i], x->values[i], x->kept);
                 }
             }
         }

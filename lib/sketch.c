@@ -106,6 +106,7 @@ void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
 /* A batch whose buckets span fewer than this many is counted on the stack
    first (see gpb__sketch_add_keys). */
 #define NARROW 512u
+#define NARROW_MIN 64u
 
 /* Counts keys whose buckets all lie in b0 .. b0 + nb − 1 (nb <= NARROW)
    into four interleaved local tables, then adds them to the pages. When a
@@ -154,8 +155,9 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
         kmax = z > kmax ? z : kmax;
     }
     uint64_t b0 = blo >> SHIFT, nb = (bhi >> SHIFT) - b0 + 1;
-    /* The local tables hold counts below 2^32. */
-    if (nb <= NARROW && n <= UINT32_MAX) {
+    /* The local tables hold counts below 2^32; below NARROW_MIN keys
+       clearing and folding them costs more than it saves. */
+    if (nb <= NARROW && n >= NARROW_MIN && n <= UINT32_MAX) {
         add_narrow(s, key, n, b0, (unsigned)nb);
     } else {
         uint32_t **page = s->page;

@@ -246,6 +246,7 @@ typedef struct shared {
     long bad_block;   /* block of the first non-finite path, or -1 */
     long bad_lane;
     int sketch_metrics;
+    size_t n_workers; /* threads claiming blocks */
 } shared;
 
 /* Blocks whose month values a worker holds before counting them: as many
@@ -316,7 +317,11 @@ static int worker_init(worker *w, shared *sh)
     w->nonzero = calloc(p->n_metrics, 1);
     w->ledger = calloc((size_t)p->H * GPB_CAT_COUNT, sizeof *w->ledger);
     size_t fl = FLUSH_BYTES / ((size_t)p->H * LANES * sizeof *w->mcash);
-    w->flush = fl < FLUSH_MIN ? FLUSH_MIN : fl > FLUSH_MAX ? FLUSH_MAX : fl;
+    fl = fl < FLUSH_MIN ? FLUSH_MIN : fl > FLUSH_MAX ? FLUSH_MAX : fl;
+    /* No more than the blocks a worker can get: a small run (a swing run,
+       a check's) allocates and maps only what it uses. */
+    size_t share = (sh->n_blocks + sh->n_workers - 1) / sh->n_workers;
+    w->flush = share < fl ? (share ? share : 1) : fl;
     size_t nb = (size_t)p->H * w->flush * LANES;
     w->mcash = malloc(nb * sizeof *w->mcash);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
@@ -567,6 +572,7 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
         st = gpb__fail(err, GPB_ENOMEM, "out of memory starting workers");
         goto done;
     }
+    sh->n_workers = (size_t)threads;
     for (int t = 0; t < threads; t++) {
         if (worker_init(&ws[t], sh)) {
             st = gpb__fail(err, GPB_ENOMEM, "out of memory for a worker");

@@ -249,15 +249,19 @@ typedef struct shared {
     size_t n_workers; /* threads claiming blocks */
 } shared;
 
-/* Blocks whose month values a worker holds before counting them: as many
-   as fit in FLUSH_BYTES, from FLUSH_MIN to FLUSH_MAX. Counting a month's
-   values touches that month's sketch (tens of KiB each, sixty of them
-   more than a core's L2), so the more values per visit, the fewer misses:
-   at 60 months, 4 blocks per flush spent 0.27 CPU-s per 10^6 paths in the
-   sketches and 32–64 about half that (perf, bench-60m, 2026-12-03). */
-#define FLUSH_BYTES (8u << 20)
+/* Blocks whose month values a worker holds before counting them:
+   FLUSH_MAX, or as many as fit in FLUSH_BYTES when the horizon is long
+   (at least FLUSH_MIN). Counting a month's values touches that month's
+   sketch (tens of KiB each, growing as the paths' cash spreads; sixty of
+   them are more than a core's L2), so the more values per visit, the
+   fewer misses: at 60 months, 4 blocks per flush spent 0.27 CPU-s per
+   10^6 paths in the sketches and 32 about half that; at 120 months, 16
+   blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03). The
+   count per visit does not shrink with the horizon below 256 months, so
+   the cost per month stays level; 32 blocks hold 7.9 MiB at 60 months. */
+#define FLUSH_BYTES (32u << 20)
 #define FLUSH_MIN 4u
-#define FLUSH_MAX 64u
+#define FLUSH_MAX 32u
 
 struct worker {
     shared *sh;

@@ -11,6 +11,12 @@ information: the exit status is non-zero only if a command fails.
 
     run_bench.py [--gpubudget EXE] [--scenario YAML] [--python PY]
                  [--rounds N] [--threads T] [--quick] [--no-numpy] [--skip-1e7]
+                 [--baseline-rev REV | --no-baseline]
+
+It also times `gpubudget check` over every scenario and a 20-input tornado
+against the engine before Engine v2 (issue 11: at least 3x faster), built
+from git at --baseline-rev into build-release/ (once; needs git and the
+project's build dependencies).
 
 Standard library only; the numpy model runs under --python (by default the
 first of this interpreter, python3, /usr/bin/python3 that imports numpy).
@@ -39,6 +45,15 @@ T_SPEEDUP = 10.0        # × numpy
 T_RSS_1E6 = 512 * MB    # bytes
 T_RSS_1E7 = GIB         # bytes
 T_LINEAR = 1.25         # allowed growth of the marginal cost per path/month
+T_CHECK = 3.0           # × the engine before Engine v2: check and tornado
+
+# The last commit of the engine before Engine v2 (issue 11's "now": 4.5 s
+# for 10^6 paths of bench-60m). Its scenario files predate two metric
+# renames; the new binary reads them with these applied (RENAMES), so both
+# check the same files' claims.
+BASELINE_REV = "63512b5~1"
+RENAMES = (("spend.compute_purchase", "spend.hardware"),
+           ("spend.power_hosting", "spend.power"))
 
 
 class Cmd:
@@ -139,6 +154,12 @@ def main():
     ap.add_argument("--no-numpy", action="store_true")
     ap.add_argument("--skip-1e7", action="store_true",
                     help="leave out the 10^7-path runs")
+    ap.add_argument("--baseline-rev", default=BASELINE_REV,
+                    help="git revision of the engine that check and the "
+                         f"tornado are compared with (default {BASELINE_REV})")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="leave out check and the tornado against the old "
+                         "engine")
     a = ap.parse_args()
 
     scale = 100 if a.quick else 1
@@ -244,6 +265,11 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
         mgroup += [g] + ([nm] if nm else [])
     run_group(mgroup, rounds, "horizon 30/60/120 months")
 
+    # 5. check over every scenario and the tornado, against the old engine.
+    check_out, check_ratio = ([], None)
+    if not a.no_baseline and not a.quick:
+        check_out, check_ratio = bench_check(a, exe, rounds, tmpdir, rel)
+
     # ---- the report -------------------------------------------------------
     out = []
     p = out.append
@@ -325,12 +351,123 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
       "horizon_months: H,")
     p(f"          and {rel(os.path.join(HERE, 'bench_numpy.py'))} --months H")
 
+    out += check_out
     agreement(p, head[threads.index(T)], qmc, head_np, n6)
     targets(p, a, head, threads, T, head_np, scal, big, big_np, months,
-            N)
+            N, check_ratio)
     p("=" * 78)
     print("\n".join(out), flush=True)
     return 0
+
+
+def build_baseline(rev):
+    """gpubudget at git revision rev, built once into build-release/ (its
+    source and its scenario files kept beside it); returns (executable,
+    scenarios directory) or (None, why)."""
+    git = shutil.which("git")
+    if not git:
+        return None, "no git"
+    r = subprocess.run([git, "-C", ROOT, "rev-parse", "--verify", "-q",
+                        rev + "^{commit}"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"revision {rev} not in this checkout's history"
+    sha = r.stdout.strip()
+    base = os.path.join(ROOT, "build-release", "baseline-" + sha[:12])
+    src, bld = os.path.join(base, "src"), os.path.join(base, "build")
+    exe = os.path.join(bld, "tools", "gpubudget")
+    if not os.access(exe, os.X_OK):
+        print(f"[building the baseline {rev} ({sha[:12]}) into {base}]",
+              file=sys.stderr, flush=True)
+        shutil.rmtree(base, ignore_errors=True)
+        os.makedirs(src)
+        log = os.path.join(base, "build.log")
+        with open(log, "w") as f:
+            steps = [
+                f"{shlex.quote(git)} -C {shlex.quote(ROOT)} archive {sha} "
+                f"| tar -x -C {shlex.quote(src)}",
+                f"meson setup {shlex.quote(bld)} {shlex.quote(src)} "
+                "--buildtype=release",
+                f"ninja -C {shlex.quote(bld)} tools/gpubudget"]
+            for cmd in steps:
+                if subprocess.run(cmd, shell=True, stdout=f,
+                                  stderr=subprocess.STDOUT).returncode:
+                    return None, f"the build failed ({log})"
+    return exe, os.path.join(src, "scenarios")
+
+
+def yaml_files(d):
+    return sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if f.endswith(".yaml"))
+
+
+def bench_check(a, exe, rounds, tmpdir, rel):
+    """check over every scenario and the 20-input tornado, new against the
+    baseline, interleaved; returns report lines."""
+    out = []
+    p = out.append
+    p("")
+    p(f"check over every scenario and a 20-input tornado, against the engine "
+      f"before Engine v2 ({a.baseline_rev})")
+    old, why = build_baseline(a.baseline_rev)
+    if old is None:
+        p(f"  not measured: {why}")
+        return out, None
+    old_sc = why
+    # The old files for the new binary, with the renamed metrics renamed.
+    new_sc = os.path.join(tmpdir, "baseline-scenarios")
+    os.makedirs(new_sc)
+    for f in yaml_files(old_sc):
+        t = open(f, encoding="utf-8").read()
+        for x, y in RENAMES:
+            t = t.replace(x, y)
+        with open(os.path.join(new_sc, os.path.basename(f)), "w",
+                  encoding="utf-8") as g:
+            g.write(t)
+    cur = yaml_files(os.path.join(ROOT, "scenarios"))
+    tornado = os.path.join(HERE, "tornado-20.yaml")
+    nold = len(yaml_files(old_sc))
+
+    def cmd(key, label, argv):
+        return Cmd(key, label, argv, 0)
+
+    c_old = cmd("c-old", f"old engine, {nold} files",
+                [rel(old), "check", *[rel(f) for f in yaml_files(old_sc)]])
+    c_new = cmd("c-new", f"gpubudget, same {nold} files",
+                [rel(exe), "check", *yaml_files(new_sc)])
+    c_cur = cmd("c-cur", f"gpubudget, today's {len(cur)}",
+                [rel(exe), "check", *[rel(f) for f in cur]])
+    targs = ["run", rel(tornado), "--paths", "10000", "--json"]
+    t_old = cmd("t-old", "old engine", [rel(old), *targs])
+    t_new = cmd("t-new", "gpubudget", [rel(exe), *targs])
+    run_group([c_old, c_new, c_cur, t_old, t_new], rounds,
+              "check and tornado against the old engine")
+
+    def r(c, ref=None):
+        ratio = f"{ref.med() / c.med():8.2f}x" if ref and ref is not c else ""
+        return (f"  {c.label:<30} {c.med():8.3f} {min(c.wall):7.3f} "
+                f"{max(c.wall):7.3f} {ratio:>9}")
+
+    p(f"  {'command':<30} {'wall med':>8} {'min':>7} {'max':>7} {'old/new':>9}")
+    p("  check, every scenario file:")
+    for c in (c_old, c_new, c_cur):
+        p(r(c, c_old if c is c_new else None))
+    p(f"  tornado (bench/tornado-20.yaml, 10^4 paths, --json):")
+    for c in (t_old, t_new):
+        p(r(c, t_old))
+    p(f"  the old engine's scenario files are {rel(old_sc)}; the new binary "
+      f"reads a copy with")
+    p("  " + ", ".join(f"{x} -> {y}" for x, y in RENAMES) +
+      " (metrics renamed since): RENAMED below")
+    p("  commands:")
+    for c in (c_old, c_new, c_cur, t_old, t_new):
+        argv = c.argv
+        if argv[1] == "check" and len(argv) > 3:
+            d = os.path.dirname(argv[2])
+            d = ("RENAMED" if c is c_new else rel(d))
+            argv = argv[:2] + [os.path.join(d, "*.yaml")]
+        p("    " + " ".join(shlex.quote(x) if "*" not in x else x
+                           for x in argv) + " >/dev/null")
+    return out, (c_old.med() / c_new.med(), t_old.med() / t_new.med())
 
 
 def metrics_of(c):
@@ -409,7 +546,7 @@ def agreement(p, g, q, nm, n):
 
 
 def targets(p, a, head, threads, T, head_np, scal, big, big_np,
-            months, N):
+            months, N, check_ratio=None):
     n4, n5, n6, n7 = N
     p("")
     p("Targets (information only; the benchmark never fails on them)")
@@ -473,6 +610,14 @@ def targets(p, a, head, threads, T, head_np, scal, big, big_np,
     p(f"  {pf(g <= T_LINEAR)}  linear in months: marginal ms per month "
       f"{d1 * 1e3:.2f}, {d2 * 1e3:.2f} (30->60, 60->120), growth {g:.2f} "
       f"(<= {T_LINEAR}){ctrl}")
+    if check_ratio:
+        rc, rt = check_ratio
+        p(f"  {pf(rc >= T_CHECK and rt >= T_CHECK)}  check over every "
+          f"scenario and a 20-input tornado >= {T_CHECK:.0f}x the engine "
+          f"before Engine v2: {rc:.2f}x and {rt:.2f}x")
+    else:
+        p(f"  ----  check and tornado >= {T_CHECK:.0f}x the old engine: "
+          "not measured (see above)")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,10 +1,12 @@
 /* Status strings, the error record and small string helpers. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -253,4 +255,30 @@ double gpb__ceil_count(double x)
     if (n - 1.0 >= x * (1.0 - 1e-12))
         return n - 1.0;
     return n;
+}
+
+int gpb__threads_for(int threads, size_t jobs)
+{
+    if (threads < 1) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (c < GPB__THREADS_MAX ? (int)c : GPB__THREADS_MAX)
+                        : 1;
+    }
+    if (jobs > 0 && (size_t)threads > jobs)
+        threads = (int)jobs;
+    return threads > GPB__THREADS_MAX ? GPB__THREADS_MAX : threads;
+}
+
+void gpb__fork_join(int n, void *(*fn)(void *), void *arg)
+{
+    pthread_t tid[GPB__THREADS_MAX];
+    int started = 0;
+    if (n > GPB__THREADS_MAX)
+        n = GPB__THREADS_MAX;
+    for (int t = 1; t < n; t++)
+        if (pthread_create(&tid[started], NULL, fn, arg) == 0)
+            started++;
+    fn(arg);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
 }

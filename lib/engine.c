@@ -269,8 +269,8 @@ struct worker {
     uint64_t *mcash;        /* [month][flush · LANES]: keys */
     double *rt_min;         /* LANES */
     size_t flush;           /* blocks held before counting */
-    size_t nbuf;            /* blocks held */
-    size_t held;            /* paths held: only the run's last block is short */
+    size_t held;            /* paths held: blocks are full but the run's last,
+                               after which the values are counted */
     double **out;        /* n_metrics × LANES */
     double *out_store;
     gpb__sketch *sk_cash, *sk_metric, rt_sketch;
@@ -325,7 +325,7 @@ static int worker_init(worker *w, shared *sh)
     /* No more than the blocks a worker can get: a small run (a swing run,
        a check's) allocates and maps only what it uses. */
     size_t share = (sh->n_blocks + sh->n_workers - 1) / sh->n_workers;
-    w->flush = share < fl ? (share ? share : 1) : fl;
+    w->flush = share < fl ? share : fl; /* share >= 1: workers <= blocks */
     size_t nb = (size_t)p->H * w->flush * LANES;
     w->mcash = malloc(nb * sizeof *w->mcash);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
@@ -461,7 +461,6 @@ static void flush_months(worker *w)
         for (int m = 0; m < p->H; m++)
             gpb__sketch_add_keys(&w->sk_cash[m], w->mcash + (size_t)m * stride,
                                  w->held);
-    w->nbuf = 0;
     w->held = 0;
 }
 
@@ -496,7 +495,7 @@ static void *worker_main(void *arg)
         size_t n = r->paths - first < LANES ? r->paths - first : LANES;
         gpb_error e;
         long bad = -1;
-        size_t slot = w->nbuf * LANES;
+        size_t slot = w->held;
         gpb_status st = gpb__block_run(
             w->b, r->path_offset + first, n, w->out, w->mcash + slot,
             w->flush * LANES, r->raise_months ? w->rt_min : NULL,
@@ -515,9 +514,8 @@ static void *worker_main(void *arg)
             atomic_store(&sh->cancel, 1);
             break;
         }
-        w->nbuf++;
         w->held += n;
-        if (w->nbuf == w->flush || n < LANES)
+        if (w->held == w->flush * LANES || n < LANES)
             flush_months(w);
         store_block(w, blk, n);
         atomic_fetch_add(&sh->paths_done, n);

@@ -326,7 +326,8 @@ gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            gpb_result **out, gpb_error *err);
 
 /* Finds every metric's order statistics for the n quantile levels p and
-   their confidence intervals at `level`, on `threads` threads, so that a
+   their confidence intervals at `level`, on `threads` threads (0: one per
+   core), so that a
    report asking for them one metric at a time finds them cached. */
 void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
                           double level, int threads);

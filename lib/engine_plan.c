@@ -8,8 +8,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine.h"
 #include "gpubudget/compute.h"
@@ -25,56 +25,43 @@ static int qtable_wanted(const gpb_dist *d)
            d->kind == GPB_DIST_GAMMA;
 }
 
-/* Nodes k0 .. k1 − 1 of the table's three rows. */
-typedef struct qt_part {
+/* A table being built: its nodes in chunks of QT_CHUNK, claimed one at a
+   time by the threads that fill it. */
+#define QT_CHUNK 256
+#define QT_CHUNKS ((QT_N + 1 + QT_CHUNK - 1) / QT_CHUNK)
+typedef struct qt_job {
     const gpb_dist *d;
     eng_qtable *t;
-    int k0, k1;
-} qt_part;
+    atomic_int next;
+} qt_job;
 
 static void *qtable_fill(void *arg)
 {
-    qt_part *a = arg;
+    qt_job *j = arg;
     const double n = QT_N, n2 = (double)QT_N * QT_N;
-    for (int k = a->k0; k < a->k1; k++) {
-        a->t->body[k] = gpb_dist_quantile(a->d, k / n);
-        a->t->lo[k] = gpb_dist_quantile(a->d, k / n2);
-        a->t->hi[k] = gpb_dist_quantile(a->d, 1.0 - 1.0 / n + k / n2);
+    for (int c; (c = atomic_fetch_add(&j->next, 1)) < QT_CHUNKS;) {
+        int k1 = (c + 1) * QT_CHUNK < QT_N + 1 ? (c + 1) * QT_CHUNK : QT_N + 1;
+        for (int k = c * QT_CHUNK; k < k1; k++) {
+            j->t->body[k] = gpb_dist_quantile(j->d, k / n);
+            j->t->lo[k] = gpb_dist_quantile(j->d, k / n2);
+            j->t->hi[k] = gpb_dist_quantile(j->d, 1.0 - 1.0 / n + k / n2);
+        }
     }
     return NULL;
 }
 
-/* At most this many threads build a table: its 12,291 exact quantiles
-   cost ~1.5 µs each (beta by Newton on the incomplete beta), ~18 ms on
-   one core, before the first path of a run can start. Each node is
-   computed alone, so the table is the same on any number of threads. */
-#define QT_THREADS 8
-
+/* A table's 12,291 exact quantiles cost ~1.5 µs each (beta by Newton on
+   the incomplete beta), ~18 ms on one core before the first path of a run
+   can start: they are computed on every core. Each node is computed
+   alone, so the table is the same on any number of threads. */
 static eng_qtable *qtable_build(const gpb_dist *d)
 {
     eng_qtable *t = malloc(sizeof *t);
     if (!t)
         return NULL;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = cpus < 1 ? 1 : cpus > QT_THREADS ? QT_THREADS : (int)cpus;
-    qt_part part[QT_THREADS];
-    pthread_t tid[QT_THREADS];
-    int started[QT_THREADS] = {0};
-    for (int i = 0; i < nt; i++) {
-        part[i].d = d;
-        part[i].t = t;
-        part[i].k0 = (QT_N + 1) * i / nt;
-        part[i].k1 = (QT_N + 1) * (i + 1) / nt;
-    }
-    for (int i = 1; i < nt; i++)
-        started[i] = pthread_create(&tid[i], NULL, qtable_fill, &part[i]) == 0;
-    qtable_fill(&part[0]);
-    for (int i = 1; i < nt; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else
-            qtable_fill(&part[i]); /* no thread: this one does it */
-    }
+    qt_job j = {.d = d, .t = t};
+    atomic_init(&j.next, 0);
+    gpb__fork_join(gpb__threads_for(0, QT_CHUNKS), qtable_fill, &j);
     /* The ends of an unbounded law (gamma's upper tail) are infinite:
        the last node takes the level just inside. */
     if (!isfinite(t->hi[QT_N]))

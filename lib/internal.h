@@ -108,6 +108,21 @@ int openblas_get_num_threads(void);
 void gpb__blas_quiet_enter(void);
 void gpb__blas_quiet_leave(void);
 
+/* Most threads a fork-join of the library starts. */
+#define GPB__THREADS_MAX 64
+
+/* The threads an option's `threads` means: itself when > 0, else one per
+   online core; at most `jobs` (when jobs > 0) and GPB__THREADS_MAX. */
+int gpb__threads_for(int threads, size_t jobs);
+
+/*
+ * Runs fn(arg) on n threads at once, the caller's among them (n - 1 are
+ * started), and returns when every one has. fn claims its share of the
+ * work itself (a counter in arg), so when a thread cannot be started the
+ * others do its share.
+ */
+void gpb__fork_join(int n, void *(*fn)(void *), void *arg);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

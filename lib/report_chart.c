@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine.h"
 #include "internal.h"
@@ -125,9 +124,8 @@ gpb_status gpb__view_init(gpb__view *v, const gpb_scenario *s,
 
     /* Every metric's quantiles and their intervals, on every core, before
        the writers ask for them one by one. */
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     gpb__result_prefetch(r, GPB__N_LEVELS, gpb_report_levels, v->ci_level,
-                         cores > 0 ? (int)cores : 1);
+                         0);
 
     if (!want_sens) {
         gpb__strlcpy(v->sens_error, "not computed", sizeof v->sens_error);

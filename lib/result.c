@@ -959,16 +959,8 @@ void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
     if (!r || r->kept < r->paths)
         return; /* sketches: nothing to select */
     prefetch pf = {r, p, n, level, 0, PTHREAD_MUTEX_INITIALIZER};
-    pthread_t tid[64];
-    int started = 0;
-    if (threads > 64)
-        threads = 64;
-    for (int t = 1; t < threads; t++)
-        if (pthread_create(&tid[started], NULL, prefetch_main, &pf) == 0)
-            started++;
-    prefetch_main(&pf);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    gpb__fork_join(gpb__threads_for(threads, r->n_metrics), prefetch_main,
+                   &pf);
     pthread_mutex_destroy(&pf.mu);
 }
 

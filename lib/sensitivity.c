@@ -20,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "gpubudget/sensitivity.h"
 #include "internal.h"
@@ -324,24 +323,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
         atomic_init(&J.next, 0);
         atomic_init(&J.failed, 0);
         pthread_mutex_init(&J.mu, NULL);
-        if (threads < 1) {
-            long c = sysconf(_SC_NPROCESSORS_ONLN);
-            threads = c > 0 ? (int)c : 1;
-        }
-        if ((size_t)threads > K + M)
-            threads = (int)(K + M > 0 ? K + M : 1);
-        if (threads > 64)
-            threads = 64;
-        pthread_t tid[64];
-        int started = 0;
-        for (int t = 1; t < threads; t++) {
-            if (pthread_create(&tid[t], NULL, rank_worker, &J) != 0)
-                break;
-            started = t;
-        }
-        rank_worker(&J);
-        for (int t = 1; t <= started; t++)
-            pthread_join(tid[t], NULL);
+        gpb__fork_join(gpb__threads_for(threads, K + M), rank_worker, &J);
         pthread_mutex_destroy(&J.mu);
         if (J.st) {
             if (err)

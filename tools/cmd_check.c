@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -327,17 +328,14 @@ typedef struct check_pool {
     checked *ks;
     size_t nk;
     int each; /* threads of each run */
-    size_t next;
-    pthread_mutex_t mu;
+    atomic_size_t next;
 } check_pool;
 
 static void *check_worker(void *arg)
 {
     check_pool *P = arg;
     for (;;) {
-        pthread_mutex_lock(&P->mu);
-        size_t i = P->next++;
-        pthread_mutex_unlock(&P->mu);
+        size_t i = atomic_fetch_add(&P->next, 1);
         if (i >= P->nk)
             break;
         checked *k = &P->ks[i];
@@ -362,7 +360,7 @@ static void check_pool_run(const check_args *a, checked *ks, size_t nk)
         workers = CHECK_POOL_MAX;
     check_pool P = {.a = a, .ks = ks, .nk = nk,
                     .each = workers > 1 ? 1 : a->threads};
-    pthread_mutex_init(&P.mu, NULL);
+    atomic_init(&P.next, 0);
     pthread_t tid[CHECK_POOL_MAX];
     int started = 0;
     for (int t = 1; t < workers; t++) {
@@ -373,7 +371,6 @@ static void check_pool_run(const check_args *a, checked *ks, size_t nk)
     check_worker(&P);
     for (int t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&P.mu);
 }
 
 /*

@@ -1087,6 +1087,16 @@ gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
 {
     if (!s || !r || !out)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    return gpb__result_input_samples_own_n(s, r, k, r->kept, out, err);
+}
+
+gpb_status gpb__result_input_samples_own_n(const gpb_scenario *s,
+                                           const gpb_result *r, size_t k,
+                                           size_t n, double *out,
+                                           gpb_error *err)
+{
+    if (!s || !r || !out)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
     if (k >= r->n_inputs)
         return gpb__fail(err, GPB_EINVAL, "input %zu is out of range (%zu)",
                          k, r->n_inputs);
@@ -1097,7 +1107,8 @@ gpb_status gpb_result_input_samples_own(const gpb_scenario *s,
                          r->input_paths[k]);
     const gpb__input *in = &s->inputs[si];
     const double *v = r->inputs[k];
-    size_t n = r->kept;
+    if (n > r->kept)
+        n = r->kept;
     /* The engine stores money inputs in the report currency at each
        path's exchange rate; undo that per path. */
     if (!gpb_qty_kind_is_money(in->kind) || in->currency == GPB_CURRENCY_NONE ||

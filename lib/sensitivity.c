@@ -108,12 +108,7 @@ static size_t nz(size_t n) { return n ? n : 1; }
 
 /* ---- ranks ------------------------------------------------------------ */
 
-/* A value's order-preserving 64-bit key, with its index. */
-typedef struct vi {
-    uint64_t k;
-    uint32_t i;
-} vi;
-
+/* A value's order-preserving 64-bit key. */
 static uint64_t vkey(double v)
 {
     uint64_t u;
@@ -121,37 +116,68 @@ static uint64_t vkey(double v)
     return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 
+/* Radix digits of 12 bits: a count table of 16 KB stays in L1. */
+#define RDIGIT 12
+#define RBINS (1u << RDIGIT)
+
 /*
- * Sorts work[0..n-1] by key, stably (ties keep index order: a total
- * order, so the ranks do not depend on the algorithm): an LSD radix sort
- * in six passes of 11 bits, skipping the passes whose digit is the same
- * everywhere. tmp holds n entries. Positive NaNs sort last.
+ * Sorts rec[0..n-1], each a value's key with its low ib bits replaced by
+ * its index (the index is below 2^ib), by the key's top 64 − ib bits and
+ * then by index: an LSD radix sort over bits ib .. 63, stable, so equal
+ * prefixes keep index order; passes whose digit is the same everywhere
+ * (the sign and exponent of values alike in scale) are skipped. tmp holds
+ * n records. Returns the array that holds the result.
  */
-static vi *radix_vi(vi *work, vi *tmp, size_t n)
+static uint64_t *radix_prefix(uint64_t *rec, uint64_t *tmp, size_t n,
+                              unsigned ib)
 {
-    size_t cnt[2048];
-    for (int shift = 0; shift < 64; shift += 11) {
+    uint32_t cnt[RBINS];
+    for (unsigned shift = ib; shift < 64; shift += RDIGIT) {
         memset(cnt, 0, sizeof cnt);
         for (size_t i = 0; i < n; i++)
-            cnt[(work[i].k >> shift) & 2047]++;
-        if (cnt[(work[0].k >> shift) & 2047] == n)
+            cnt[(rec[i] >> shift) & (RBINS - 1)]++;
+        if (cnt[(rec[0] >> shift) & (RBINS - 1)] == n)
             continue;
-        size_t sum = 0;
-        for (size_t d = 0; d < 2048; d++) {
-            size_t c = cnt[d];
+        uint32_t sum = 0;
+        for (unsigned d = 0; d < RBINS; d++) {
+            uint32_t c = cnt[d];
             cnt[d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[cnt[(work[i].k >> shift) & 2047]++] = work[i];
-        vi *t = work;
-        work = tmp;
+            tmp[cnt[(rec[i] >> shift) & (RBINS - 1)]++] = rec[i];
+        uint64_t *t = rec;
+        rec = tmp;
         tmp = t;
     }
-    return work;
+    return rec;
 }
 
-static int rank_column(const double *v, size_t n, double *out, vi *work)
+/* Orders two records of one run of equal prefixes by (full key, index). */
+static _Thread_local const double *tl_vals;
+static _Thread_local uint64_t tl_imask;
+
+static int run_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa & tl_imask,
+             b = *(const uint64_t *)pb & tl_imask;
+    uint64_t ka = vkey(tl_vals[a]), kb = vkey(tl_vals[b]);
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * The ranks of v[0..n-1] with ties averaged, centred and scaled to unit
+ * norm. Each value is sorted as one 8-byte record: the top 64 − ib bits
+ * of its order-preserving key and its index in the low ib bits. Values
+ * whose keys differ only in those low bits share a prefix; such a run is
+ * put in the order of the full keys afterwards (rare for continuous
+ * values, and a run of equal values, the common case for counts and
+ * months, needs nothing). The order is then exactly the stable sort of
+ * the full keys, whatever the algorithm: the ranks are exact.
+ */
+static int rank_column(const double *v, size_t n, double *out, void *wk)
 {
     size_t same = 1;
     while (same < n && (v[same] == v[0] || (isnan(v[same]) && isnan(v[0]))))
@@ -160,20 +186,48 @@ static int rank_column(const double *v, size_t n, double *out, vi *work)
         memset(out, 0, n * sizeof *out);
         return 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        work[i].k = vkey(v[i]);
-        work[i].i = (uint32_t)i;
-    }
-    work = radix_vi(work, work + n, n);
+    unsigned ib = 1;
+    while (ib < 32 && ((uint64_t)1 << ib) < n)
+        ib++;
+    uint64_t imask = ((uint64_t)1 << ib) - 1;
+    uint64_t *rec = wk;
+    for (size_t i = 0; i < n; i++)
+        rec[i] = (vkey(v[i]) & ~imask) | (uint64_t)i;
+    rec = radix_prefix(rec, (uint64_t *)wk + n, n, ib);
+    /* Each run of equal prefix: one value (the common case for continuous
+       values) takes its rank at once; a longer run is put in the order of
+       the full keys, if they differ, and its equal keys share the average
+       rank of their positions a+1 .. b. */
     double mid = 0.5 * ((double)n + 1.0);
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && work[b].k == work[a].k)
+        uint64_t pre = rec[a] & ~imask;
+        while (b < n && (rec[b] & ~imask) == pre)
             b++;
-        /* Positions a .. b-1 (ranks a+1 .. b) share the average rank. */
-        double rank = 0.5 * ((double)(a + 1) + (double)b);
-        for (size_t j = a; j < b; j++)
-            out[work[j].i] = rank - mid;
+        if (b - a == 1) {
+            out[rec[a] & imask] = (double)(a + 1) - mid;
+            a = b;
+            continue;
+        }
+        uint64_t k0 = vkey(v[rec[a] & imask]);
+        size_t j = a + 1;
+        while (j < b && vkey(v[rec[j] & imask]) == k0)
+            j++;
+        if (j < b) {
+            tl_vals = v;
+            tl_imask = imask;
+            qsort(rec + a, b - a, sizeof *rec, run_cmp);
+        }
+        for (size_t g = a; g < b;) {
+            uint64_t kg = vkey(v[rec[g] & imask]);
+            size_t h = g + 1;
+            while (h < b && vkey(v[rec[h] & imask]) == kg)
+                h++;
+            double rank = 0.5 * ((double)(g + 1) + (double)h);
+            for (size_t i = g; i < h; i++)
+                out[rec[i] & imask] = rank - mid;
+            g = h;
+        }
         a = b;
     }
     double ss = cblas_ddot((int)n, out, 1, out, 1);
@@ -185,8 +239,8 @@ static int rank_column(const double *v, size_t n, double *out, vi *work)
     return 0;
 }
 
-_Static_assert(sizeof(vi) * 2 <= GPB__RANK_WORK_BYTES(1),
-               "GPB__RANK_WORK_BYTES must hold two vi a value");
+_Static_assert(sizeof(uint64_t) * 2 <= GPB__RANK_WORK_BYTES(1),
+               "GPB__RANK_WORK_BYTES must hold two records a value");
 
 int gpb__rank_centred(const double *v, size_t n, double *out, void *work)
 {
@@ -243,9 +297,8 @@ static void *rank_worker(void *arg)
 {
     rank_jobs *J = arg;
     size_t n = J->n, K = J->x->n_inputs, M = J->x->n_metrics;
-    vi *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
-    double *own = malloc((J->s ? gpb_result_kept_paths(J->r) : 1) *
-                         sizeof *own);
+    uint64_t *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
+    double *own = malloc((J->s && n ? n : 1) * sizeof *own);
     gpb_error e;
     gpb_status st = vw && own ? GPB_OK
                               : gpb__fail(&e, GPB_ENOMEM,
@@ -259,8 +312,8 @@ static void *rank_worker(void *arg)
         if (j < K) {
             const double *v = gpb_result_input_samples(J->r, j);
             if (J->s) {
-                if ((st = gpb_result_input_samples_own(J->s, J->r, j, own,
-                                                       &e)))
+                if ((st = gpb__result_input_samples_own_n(J->s, J->r, j, n,
+                                                          own, &e)))
                     break;
                 v = own;
             }

@@ -28,9 +28,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gpubudget/gpubudget.h"
+#include "internal.h"
 #include "test_util.h"
 
 static size_t metric(const gpb_result *r, const char *name)
@@ -616,6 +618,89 @@ START_TEST(run_to_precision_doubles)
 }
 END_TEST
 
+/* The order-preserving key of a double, as the ranks use it. */
+static uint64_t ref_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
+}
+
+/*
+ * gpb__rank_centred against ranks counted by hand (O(n²)): rank i =
+ * 1 + #{key < key_i} + (#{key = key_i} − 1)/2, centred on (n + 1)/2 and
+ * scaled to unit norm. The columns are built to defeat a sort on a key
+ * prefix: values one ulp apart (their keys differ in the lowest bits
+ * only), runs of equal values, both zeros, negatives, NaN, and shuffled
+ * orders; n crosses powers of two, where the index takes another bit.
+ */
+START_TEST(ranks_are_exact_for_close_and_tied_values)
+{
+    static const size_t sizes[] = {2, 3, 7, 64, 65, 1000, 4097};
+    uint64_t state = 88172645463325252ull;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        size_t n = sizes[si];
+        double *v = malloc(n * sizeof *v), *got = malloc(n * sizeof *got),
+               *want = malloc(n * sizeof *want);
+        void *work = malloc(GPB__RANK_WORK_BYTES(n));
+        ck_assert_ptr_nonnull(v);
+        ck_assert_ptr_nonnull(got);
+        ck_assert_ptr_nonnull(want);
+        ck_assert_ptr_nonnull(work);
+        for (int kind = 0; kind < 4; kind++) {
+            for (size_t i = 0; i < n; i++) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                unsigned r = (unsigned)(state % 16);
+                double base = kind == 0   ? 1.0
+                              : kind == 1 ? -3.5
+                              : kind == 2 ? (double)(state % 5)
+                                          : 1e300;
+                /* Up to 15 ulps above base: one prefix, many keys. */
+                double x = base;
+                for (unsigned k = 0; k < (kind == 2 ? 0 : r); k++)
+                    x = nextafter(x, INFINITY);
+                if (kind == 3 && r == 0)
+                    x = (state & 1) ? 0.0 : -0.0;
+                if (kind == 3 && r == 1)
+                    x = NAN;
+                v[i] = x;
+            }
+            double mid = 0.5 * ((double)n + 1.0), ss = 0;
+            int constant = 1;
+            for (size_t i = 0; i < n; i++) {
+                size_t below = 0, same = 0;
+                for (size_t j = 0; j < n; j++) {
+                    below += ref_key(v[j]) < ref_key(v[i]);
+                    same += ref_key(v[j]) == ref_key(v[i]);
+                }
+                constant &= same == n;
+                want[i] = 1.0 + (double)below + 0.5 * (double)(same - 1) -
+                          mid;
+                ss += want[i] * want[i];
+            }
+            int c = gpb__rank_centred(v, n, got, work);
+            if (constant) {
+                ck_assert_int_eq(c, 1);
+                continue;
+            }
+            ck_assert_int_eq(c, 0);
+            /* Each entry is one exact rank over one rounded norm: within
+               a few ulps of the hand count's. */
+            for (size_t i = 0; i < n; i++)
+                ck_assert_msg(fabs(got[i] - want[i] / sqrt(ss)) <= 1e-14,
+                              "n %zu kind %d i %zu: %.17g vs %.17g", n, kind,
+                              i, got[i], want[i] / sqrt(ss));
+        }
+        free(v);
+        free(got);
+        free(want);
+        free(work);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sensitivity");
@@ -626,6 +711,7 @@ int main(void)
     tcase_add_test(tc, collinear_ranks_are_flagged);
     tcase_add_test(tc, swing_matches_the_closed_form);
     tcase_add_test(tc, own_currency_undoes_the_conversion);
+    tcase_add_test(tc, ranks_are_exact_for_close_and_tied_values);
     suite_add_tcase(su, tc);
     TCase *te = tcase_create("edges");
     tcase_add_test(te, constants_and_too_few_paths);

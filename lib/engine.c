@@ -278,6 +278,8 @@ struct worker {
     gpb__fixed *ledger;
     gpb__sketch *sk_ledger; /* [month · CAT + c] with ledger quantiles */
     unsigned char *nonzero;
+    uint64_t *kext_lo, *kext_hi; /* [metric]: gpb_result's kext */
+    unsigned char *kext_big;
     int cpu;
 };
 
@@ -304,6 +306,9 @@ static void worker_free(worker *w, const eng_plan *p)
             gpb__sketch_free(&w->sk_ledger[k]);
     free(w->sk_ledger);
     free(w->nonzero);
+    free(w->kext_lo);
+    free(w->kext_hi);
+    free(w->kext_big);
 }
 
 static int worker_init(worker *w, shared *sh)
@@ -319,6 +324,9 @@ static int worker_init(worker *w, shared *sh)
     w->rt_min = malloc(LANES * sizeof *w->rt_min);
     w->out_month = calloc((size_t)p->H + 1, sizeof *w->out_month);
     w->nonzero = calloc(p->n_metrics, 1);
+    w->kext_lo = malloc((p->n_metrics + 1) * sizeof *w->kext_lo);
+    w->kext_hi = calloc(p->n_metrics + 1, sizeof *w->kext_hi);
+    w->kext_big = calloc(p->n_metrics + 1, 1);
     w->ledger = calloc((size_t)p->H * GPB_CAT_COUNT, sizeof *w->ledger);
     size_t fl = FLUSH_BYTES / ((size_t)p->H * LANES * sizeof *w->mcash);
     fl = fl < FLUSH_MIN ? FLUSH_MIN : fl > FLUSH_MAX ? FLUSH_MAX : fl;
@@ -329,8 +337,11 @@ static int worker_init(worker *w, shared *sh)
     size_t nb = (size_t)p->H * w->flush * LANES;
     w->mcash = malloc(nb * sizeof *w->mcash);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
-        !w->out_month || !w->nonzero || !w->ledger || !w->mcash)
+        !w->out_month || !w->nonzero || !w->ledger || !w->mcash ||
+        !w->kext_lo || !w->kext_hi || !w->kext_big)
         return -1;
+    for (size_t i = 0; i < p->n_metrics; i++)
+        w->kext_lo[i] = UINT64_MAX;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->out[i] = w->out_store + i * LANES;
     for (int m = 0; m < p->H; m++)
@@ -409,8 +420,31 @@ GPB__VCLONES static void block_moments(const double *x, size_t n,
     *nz = any;
 }
 
+/* The smallest and largest keys (gpb__sketch_key) of x[0..n-1], and
+   whether any value is not a whole number in [0, 4096): what selecting the
+   metric's quantiles would otherwise find in passes of its own over every
+   path (result.c), found here while the block is in cache. */
+GPB__VCLONES static void block_extremes(const double *x, size_t n,
+                                        uint64_t *lo, uint64_t *hi,
+                                        int *big)
+{
+    uint64_t a = UINT64_MAX, b = 0;
+    int bad = 0;
+#pragma omp simd reduction(min : a) reduction(max : b) reduction(| : bad)
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        uint64_t k = gpb__sketch_key(v);
+        a = k < a ? k : a;
+        b = k > b ? k : b;
+        bad |= !(v >= 0 && v < 4096) || v != floor(v);
+    }
+    *lo = a;
+    *hi = b;
+    *big = bad;
+}
+
 /* Copies a block's paths into the result: kept rows, sketches, the
-   block's means, which metrics are ever non-zero. */
+   block's means, which metrics are ever non-zero, the keys' extremes. */
 static void store_block(worker *w, size_t blk, size_t n)
 {
     shared *sh = w->sh;
@@ -430,6 +464,12 @@ static void store_block(worker *w, size_t blk, size_t n)
         r->blk_mean[blk * p->n_metrics + m] = mean;
         r->blk_m2[blk * p->n_metrics + m] = m2;
         w->nonzero[m] |= (unsigned char)nz;
+        uint64_t lo, hi;
+        int big;
+        block_extremes(v, n, &lo, &hi, &big);
+        w->kext_lo[m] = lo < w->kext_lo[m] ? lo : w->kext_lo[m];
+        w->kext_hi[m] = hi > w->kext_hi[m] ? hi : w->kext_hi[m];
+        w->kext_big[m] |= (unsigned char)big;
         if (r->values[m] && keep)
             memcpy(r->values[m] + first, v, keep * sizeof *v);
         if (w->sk_metric && !p->metrics[m].constant)
@@ -464,17 +504,44 @@ static void flush_months(worker *w)
     w->held = 0;
 }
 
-static void pin(int cpu)
+/*
+ * Pins the calling thread to cpu (cpu < 0: leaves it alone) and returns
+ * 1 with its former CPU set in *was, for unpin. Worker 0 runs on the
+ * caller's thread: left pinned, every thread the caller starts afterwards
+ * (the report's selection, the sensitivity's ranks, a spreadsheet's own)
+ * would inherit the one CPU and share it.
+ */
+#ifdef __linux__
+typedef cpu_set_t gpb__cpus;
+#else
+typedef int gpb__cpus;
+#endif
+
+static int pin(int cpu, gpb__cpus *was)
 {
 #ifdef __linux__
-    if (cpu < 0)
-        return;
+    if (cpu < 0 ||
+        pthread_getaffinity_np(pthread_self(), sizeof *was, was) != 0)
+        return 0;
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
 #else
     (void)cpu;
+    (void)was;
+    return 0;
+#endif
+}
+
+static void unpin(int pinned, const gpb__cpus *was)
+{
+#ifdef __linux__
+    if (pinned)
+        pthread_setaffinity_np(pthread_self(), sizeof *was, was);
+#else
+    (void)pinned;
+    (void)was;
 #endif
 }
 
@@ -484,7 +551,8 @@ static void *worker_main(void *arg)
     shared *sh = w->sh;
     const gpb_result *r = sh->r;
     const eng_plan *p = sh->p;
-    pin(w->cpu);
+    gpb__cpus was;
+    int pinned = pin(w->cpu, &was);
     for (;;) {
         if (atomic_load(&sh->cancel))
             break;
@@ -525,6 +593,7 @@ static void *worker_main(void *arg)
     sh->workers_done++;
     pthread_cond_signal(&sh->finished);
     pthread_mutex_unlock(&sh->lock);
+    unpin(pinned, &was);
     return NULL;
 }
 
@@ -644,11 +713,17 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
         }
         for (size_t i = 0; i < p->n_metrics; i++) {
             r->nonzero[i] |= ws[t].nonzero[i];
+            if (t == 0 || ws[t].kext_lo[i] < r->kext_lo[i])
+                r->kext_lo[i] = ws[t].kext_lo[i];
+            if (t == 0 || ws[t].kext_hi[i] > r->kext_hi[i])
+                r->kext_hi[i] = ws[t].kext_hi[i];
+            r->kext_big[i] |= ws[t].kext_big[i];
             if (ws[t].sk_metric &&
                 gpb__sketch_merge(&r->msketch[i], &ws[t].sk_metric[i]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         }
     }
+    r->kext_ok = !st && r->kept == r->paths;
 done:
     if (ws)
         for (int t = 0; t < threads; t++)

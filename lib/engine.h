@@ -272,6 +272,15 @@ struct gpb_result {
     double **values;       /* [metric][kept path], or NULL when constant */
     double *store;
     int *nonzero;          /* [metric] */
+    /* When every path is kept and the engine filled them (kext_ok): each
+       metric's smallest and largest order-preserving key (sketch.h) and
+       whether any value is not a whole number in [0, 4096), found while
+       each block was in cache, so selecting its quantiles needs no pass
+       for them. A result made otherwise (merged, unpacked, given) leaves
+       kext_ok 0 and the selection finds them itself. */
+    int kext_ok;
+    uint64_t *kext_lo, *kext_hi; /* [metric] */
+    unsigned char *kext_big;     /* [metric] */
     /* Means in path order, per block (for merging and when not every
        path is kept): count, mean and M2 of each metric per block. */
     size_t n_blocks;

@@ -326,11 +326,13 @@ done:
     return rc;
 }
 
+/* known: the keys' extremes *kmin, *kmax are given (kext), else found. */
 static int hist_select(const double *v, size_t n, const uint64_t *ranks,
-                       size_t nr, double *out)
+                       size_t nr, int known, uint64_t kmin, uint64_t kmax,
+                       double *out)
 {
-    uint64_t kmin, kmax;
-    key_extremes(v, n, &kmin, &kmax);
+    if (!known)
+        key_extremes(v, n, &kmin, &kmax);
     return hist_range(v, n, kmin, kmax, 1, ranks, nr, out);
 }
 
@@ -407,10 +409,12 @@ GPB__VCLONES static int all_small_whole(const double *v, size_t n)
     return !bad;
 }
 
+/* known: 1 when every value is known to be small and whole, -1 when
+   one is known not to be, 0 when not known (then looked at). */
 static int small_counts(const double *v, size_t n, const uint64_t *ranks,
-                        size_t nr, double *out)
+                        size_t nr, int known, double *out)
 {
-    if (!all_small_whole(v, n))
+    if (known < 0 || (known == 0 && !all_small_whole(v, n)))
         return 0;
     /* Four tables, value i into table i mod 4, so runs of one value (a
        0/1 flag) make four independent chains of increments. */
@@ -477,10 +481,14 @@ static gpb_status order_stats(const gpb_result *rc, size_t m,
         for (size_t i = 0; i < nn; i++)
             if (u == 0 || need[u - 1] != need[i])
                 need[u++] = need[i];
-        if (small_counts(r->values[m], r->paths, need, u, sel)) {
+        int kx = r->kext_ok && r->kept == r->paths;
+        if (small_counts(r->values[m], r->paths, need, u,
+                         kx ? (r->kext_big[m] ? -1 : 1) : 0, sel)) {
             /* done */
         } else if (r->paths > 65536 &&
-                   !hist_select(r->values[m], r->paths, need, u, sel)) {
+                   !hist_select(r->values[m], r->paths, need, u, kx,
+                                kx ? r->kext_lo[m] : 0,
+                                kx ? r->kext_hi[m] : 0, sel)) {
             /* done */
         } else {
             double *a = malloc(r->paths * sizeof *a);
@@ -532,6 +540,9 @@ void gpb_result_free(gpb_result *r)
     free(r->values);
     free(r->store);
     free(r->nonzero);
+    free(r->kext_lo);
+    free(r->kext_hi);
+    free(r->kext_big);
     free(r->blk_mean);
     free(r->blk_m2);
     for (size_t i = 0; i < r->n_inputs; i++)
@@ -582,6 +593,9 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->metrics = calloc(n_metrics, sizeof *r->metrics);
     r->values = calloc(n_metrics, sizeof *r->values);
     r->nonzero = calloc(n_metrics, sizeof *r->nonzero);
+    r->kext_lo = calloc(n_metrics + 1, sizeof *r->kext_lo);
+    r->kext_hi = calloc(n_metrics + 1, sizeof *r->kext_hi);
+    r->kext_big = calloc(n_metrics + 1, sizeof *r->kext_big);
     r->osc = calloc(n_metrics, sizeof *r->osc);
     r->materialised = calloc(n_metrics, sizeof *r->materialised);
     r->blk_mean = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_mean);
@@ -593,7 +607,8 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->ledger = calloc((size_t)horizon * GPB_CAT_COUNT, sizeof *r->ledger);
     r->sk_cash = calloc((size_t)horizon, sizeof *r->sk_cash);
     gpb__sketch_init(&r->rt_sketch);
-    if (!r->metrics || !r->values || !r->nonzero || !r->osc ||
+    if (!r->metrics || !r->values || !r->nonzero || !r->kext_lo ||
+        !r->kext_hi || !r->kext_big || !r->osc ||
         !r->materialised || !r->blk_mean || !r->blk_m2 ||
         !r->input_paths || !r->input_labels || !r->inputs || !r->out_month || !r->ledger ||
         !r->sk_cash)

@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,27 @@ START_TEST(bit_identical_on_1_2_and_8_threads)
     gpb_result_free(r2);
     gpb_result_free(r8);
     gpb_result_free(o);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* Worker 0 runs on the caller's thread, pinned to a CPU while it works:
+   the caller's CPU set must be its own again afterwards, or every thread
+   it starts later (the report's, a spreadsheet's) shares that one CPU. */
+START_TEST(the_callers_cpus_are_left_alone)
+{
+    cpu_set_t before, after;
+    ck_assert_int_eq(sched_getaffinity(0, sizeof before, &before), 0);
+    gpb_scenario *s = test_load_yaml(busy);
+    for (int threads = 1; threads <= 3; threads++) {
+        gpb_result *r = test_run(s, 4 * GPB_SIM_BLOCK_PATHS, 7, threads);
+        ck_assert_int_eq(sched_getaffinity(0, sizeof after, &after), 0);
+        ck_assert_msg(CPU_EQUAL(&before, &after),
+                      "%d threads: the caller's CPU set went from %d CPUs "
+                      "to %d",
+                      threads, CPU_COUNT(&before), CPU_COUNT(&after));
+        gpb_result_free(r);
+    }
     gpb_scenario_free(s);
 }
 END_TEST
@@ -794,6 +816,7 @@ int main(void)
     TCase *tr = tcase_create("reproducibility");
     tcase_set_timeout(tr, 300);
     tcase_add_test(tr, bit_identical_on_1_2_and_8_threads);
+    tcase_add_test(tr, the_callers_cpus_are_left_alone);
     tcase_add_test(tr, correlation_is_honoured);
     tcase_add_test(tr, failures_and_divergence_per_running_month);
     tcase_add_test(tr, failures_follow_an_uncertain_mtbf);

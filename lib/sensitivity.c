@@ -285,6 +285,7 @@ typedef struct rank_jobs {
     gpb_sensitivity *x;
     size_t n;
     double *X, *Y;
+    const long *ycol;        /* [M]: metric m's column of Y, or -1 */
     unsigned char *constant; /* [K + M] */
     atomic_size_t next;
     atomic_int failed;
@@ -322,11 +323,15 @@ static void *rank_worker(void *arg)
         } else {
             size_t m = j - K;
             const double *v = NULL;
-            double *col = J->Y + m * n;
             /* A metric constant by construction has no samples to rank
-               (asking would materialise a column of every path). */
-            if (gpb_result_metric_is_constant(J->r, m) ||
-                gpb_result_samples(J->r, J->x->metric_names[m], &v, NULL) ||
+               (asking would materialise a column of every path), and no
+               column. */
+            if (J->ycol[m] < 0) {
+                J->constant[j] = 1;
+                continue;
+            }
+            double *col = J->Y + (size_t)J->ycol[m] * n;
+            if (gpb_result_samples(J->r, J->x->metric_names[m], &v, NULL) ||
                 rank_column(v, n, col, vw)) {
                 memset(col, 0, n * sizeof *col);
                 J->constant[j] = 1;
@@ -358,9 +363,14 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     int *iwork = NULL;
     size_t *cols = malloc((K ? K : 1) * sizeof *cols); /* varying inputs */
     unsigned char *constant = calloc(K + M + 1, 1);
+    /* Only a metric that may vary has a column of ranks: My of them. */
+    long *ycol = malloc((M ? M : 1) * sizeof *ycol);
+    size_t My = 0;
+    for (size_t m = 0; ycol && m < M; m++)
+        ycol[m] = gpb_result_metric_is_constant(r, m) ? -1 : (long)My++;
     X = malloc(nz(n * K) * sizeof *X);
-    Y = malloc(nz(n * M) * sizeof *Y);
-    if (!cols || !constant || !X || !Y) {
+    Y = malloc(nz(n * My) * sizeof *Y);
+    if (!cols || !constant || !ycol || !X || !Y) {
         st = gpb__fail(err, GPB_ENOMEM,
                        "out of memory: sensitivity needs %zu × %zu doubles "
                        "(lower max_paths)",
@@ -372,7 +382,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
        ranked alone, so the ranks do not depend on the thread count). */
     {
         rank_jobs J = {.s = s, .r = r, .x = x, .n = n, .X = X, .Y = Y,
-                       .constant = constant};
+                       .ycol = ycol, .constant = constant};
         atomic_init(&J.next, 0);
         atomic_init(&J.failed, 0);
         pthread_mutex_init(&J.mu, NULL);
@@ -411,21 +421,22 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
                        Kv + 2, Kv, n);
         goto done;
     }
-    if (Kv == 0 || M == 0)
+    if (Kv == 0 || My == 0)
         goto done; /* every coefficient 0, every R² 0 */
 
-    /* Spearman: C = XᵀY (Kv × M), column-major. */
-    C = malloc(Kv * M * sizeof *C);
+    /* Spearman: C = XᵀY (Kv × My), column-major; a metric constant by
+       construction keeps its coefficients 0. */
+    C = malloc(Kv * My * sizeof *C);
     if (!C) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         goto done;
     }
-    int ni = (int)n, ki = (int)Kv, mi = (int)M;
+    int ni = (int)n, ki = (int)Kv, mi = (int)My;
     cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ki, mi, ni, 1.0, X,
                 ni, Y, ni, 0.0, C, ki);
     for (size_t m = 0; m < M; m++)
-        for (size_t j = 0; j < Kv; j++)
-            x->spearman[m * K + cols[j]] = C[m * Kv + j];
+        for (size_t j = 0; ycol[m] >= 0 && j < Kv; j++)
+            x->spearman[m * K + cols[j]] = C[(size_t)ycol[m] * Kv + j];
 
     /*
      * SRRC: least squares X·B ≈ Y for all M right-hand sides at once, by
@@ -438,7 +449,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
      * dependent and B is not defined.
      */
     G = malloc(Kv * Kv * sizeof *G);
-    B = malloc(Kv * M * sizeof *B);
+    B = malloc(Kv * My * sizeof *B);
     work = malloc(3 * Kv * sizeof *work);
     iwork = malloc(Kv * sizeof *iwork);
     if (!G || !B || !work || !iwork) {
@@ -461,7 +472,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
         dpocon_("U", &ki, G, &ki, &anorm, &rcond, work, iwork, &info);
     int collinear = info != 0 || !(rcond >= RCOND_MIN);
     if (!collinear) {
-        memcpy(B, C, Kv * M * sizeof *B);
+        memcpy(B, C, Kv * My * sizeof *B);
         dpotrs_("U", &ki, &mi, G, &ki, B, &ki, &info);
         if (info < 0) {
             st = gpb__fail(err, GPB_ENUMERIC,
@@ -481,7 +492,9 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
             }
             continue;
         }
-        const double *b = B + m * Kv, *c = C + m * Kv;
+        /* (a metric without a column is flagged constant above) */
+        const double *b = B + (size_t)ycol[m] * Kv,
+                     *c = C + (size_t)ycol[m] * Kv;
         double r2 = 0;
         for (size_t j = 0; j < Kv; j++) {
             x->srrc[m * K + cols[j]] = b[j];
@@ -492,6 +505,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
 done:
     free(cols);
     free(constant);
+    free(ycol);
     free(X);
     free(Y);
     free(C);

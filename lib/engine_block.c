@@ -1446,16 +1446,21 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
             if (with_npv)
                 npv[i] += nv[k];
         }
-        if (mrow)
+        if (mrow) {
+            uint64_t key[8];
 #pragma omp simd
             for (int k = 0; k < 8; k++) {
                 /* gpb__sketch_key, branch-free. */
                 uint64_t u;
                 memcpy(&u, &cash[i0 + (size_t)k], sizeof u);
                 uint64_t neg = (uint64_t)((int64_t)u >> 63);
-                mrow[i0 + (size_t)k] =
-                    (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+                key[k] = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
             }
+            /* The keys are read back a flush later, from memory: a
+               non-temporal store skips reading each line first. */
+            for (int k = 0; k < 8; k++)
+                gpb__stream_u64(&mrow[i0 + (size_t)k], key[k]);
+        }
     }
 }
 

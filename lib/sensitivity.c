@@ -546,6 +546,70 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
     return st;
 }
 
+/* The swing's runs on a pool: job 0 is the base (every input at its
+   median), job 1 + 2k input k at its low level, job 2 + 2k at its high. */
+typedef struct swing_jobs {
+    const gpb_scenario *s;
+    gpb_sensitivity *x;
+    const gpb_sensitivity_options *opt;
+    const long *si; /* [K]: each input's index in the scenario */
+    size_t N, nj;
+    atomic_size_t next;
+    atomic_int failed;
+    gpb_status *st; /* [nj] */
+    gpb_error *err; /* [nj] */
+} swing_jobs;
+
+static void *swing_worker(void *arg)
+{
+    swing_jobs *J = arg;
+    gpb_sensitivity *x = J->x;
+    size_t M = x->n_metrics, K = x->n_inputs;
+    double *vals = malloc((J->N ? J->N : 1) * sizeof *vals);
+    double *p50 = malloc((M ? M : 1) * sizeof *p50);
+    for (;;) {
+        /* A job claimed is always run: every job before the first that
+           fails runs, so the error reported is the one a serial swing
+           would report. */
+        if (atomic_load(&J->failed))
+            break;
+        size_t j = atomic_fetch_add(&J->next, 1);
+        if (j >= J->nj)
+            break;
+        if (!vals || !p50) {
+            J->st[j] = gpb__fail(&J->err[j], GPB_ENOMEM,
+                                 "out of memory for the swing");
+            atomic_store(&J->failed, 1);
+            break;
+        }
+        for (size_t i = 0; i < J->N; i++)
+            vals[i] = NAN;
+        for (size_t k = 0; k < K; k++)
+            vals[J->si[k]] = x->in_mid[k];
+        size_t k = j ? (j - 1) / 2 : 0;
+        if (j)
+            vals[J->si[k]] = j % 2 ? x->in_low[k] : x->in_high[k];
+        gpb_sim_options o;
+        gpb_sim_options_default(&o);
+        o.paths = J->opt->swing_paths;
+        o.seed = x->swing_seed;
+        o.threads = 1;
+        o.input_values = vals;
+        J->st[j] = swing_run(J->s, &o, j ? p50 : x->p50_base, M,
+                             x->metric_names, &J->err[j]);
+        if (J->st[j]) {
+            atomic_store(&J->failed, 1);
+            break;
+        }
+        if (j)
+            for (size_t m = 0; m < M; m++)
+                (j % 2 ? x->p50_low : x->p50_high)[m * K + k] = p50[m];
+    }
+    free(vals);
+    free(p50);
+    return NULL;
+}
+
 static gpb_status swing(gpb_sensitivity *x, const gpb_scenario *s,
                         const gpb_result *r,
                         const gpb_sensitivity_options *opt, gpb_error *err)
@@ -561,17 +625,13 @@ static gpb_status swing(gpb_sensitivity *x, const gpb_scenario *s,
     x->in_low = calloc(K ? K : 1, sizeof *x->in_low);
     x->in_mid = calloc(K ? K : 1, sizeof *x->in_mid);
     x->in_high = calloc(K ? K : 1, sizeof *x->in_high);
-    double *vals = malloc((N ? N : 1) * sizeof *vals);
-    double *p50 = malloc((M ? M : 1) * sizeof *p50);
     long *si = malloc((K ? K : 1) * sizeof *si);
     gpb_status st = GPB_OK;
     if (!x->p50_base || !x->p50_low || !x->p50_high || !x->in_low ||
-        !x->in_mid || !x->in_high || !vals || !p50 || !si) {
+        !x->in_mid || !x->in_high || !si) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory for the swing");
         goto done;
     }
-    for (size_t i = 0; i < N; i++)
-        vals[i] = NAN;
     for (size_t k = 0; k < K; k++) {
         si[k] = gpb_scenario_input_find(s, x->input_paths[k]);
         if (si[k] < 0) {
@@ -584,34 +644,37 @@ static gpb_status swing(gpb_sensitivity *x, const gpb_scenario *s,
         x->in_low[k] = gpb_dist_quantile(d, opt->swing_low);
         x->in_mid[k] = gpb_dist_quantile(d, 0.5);
         x->in_high[k] = gpb_dist_quantile(d, opt->swing_high);
-        vals[si[k]] = x->in_mid[k];
     }
 
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = opt->swing_paths;
-    o.seed = x->swing_seed;
-    o.threads = opt->threads;
-    o.input_values = vals;
-    if ((st = swing_run(s, &o, x->p50_base, M, x->metric_names, err)))
+    /* The 1 + 2K runs are independent: each on one thread, as many at
+       once as there are threads (a run's figures do not depend on its
+       thread count, so neither do these). */
+    size_t nj = 1 + 2 * K;
+    swing_jobs J = {.s = s, .x = x, .opt = opt, .si = si, .N = N,
+                    .nj = nj};
+    atomic_init(&J.next, 0);
+    atomic_init(&J.failed, 0);
+    J.st = calloc(nj, sizeof *J.st);
+    J.err = calloc(nj, sizeof *J.err);
+    if (!J.st || !J.err) {
+        free(J.st);
+        free(J.err);
+        st = gpb__fail(err, GPB_ENOMEM, "out of memory for the swing");
         goto done;
-    for (size_t k = 0; k < K; k++) {
-        vals[si[k]] = x->in_low[k];
-        if ((st = swing_run(s, &o, p50, M, x->metric_names, err)))
-            goto done;
-        for (size_t m = 0; m < M; m++)
-            x->p50_low[m * K + k] = p50[m];
-        vals[si[k]] = x->in_high[k];
-        if ((st = swing_run(s, &o, p50, M, x->metric_names, err)))
-            goto done;
-        for (size_t m = 0; m < M; m++)
-            x->p50_high[m * K + k] = p50[m];
-        vals[si[k]] = x->in_mid[k];
     }
+    gpb__fork_join(gpb__threads_for(opt->threads, nj), swing_worker, &J);
+    for (size_t j = 0; j < nj && !st; j++)
+        if (J.st[j]) {
+            st = J.st[j];
+            if (err)
+                *err = J.err[j];
+        }
+    free(J.st);
+    free(J.err);
+    if (st)
+        goto done;
     x->has_swing = 1;
 done:
-    free(vals);
-    free(p50);
     free(si);
     return st;
 }

@@ -701,6 +701,61 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
 }
 END_TEST
 
+/* The swing's runs go on a pool of threads, each run on one: the figures
+   are the same bits on 1 and 3 threads, for a scenario whose runs draw
+   (failures, divergence, an uncertain price walk). */
+START_TEST(swing_is_the_same_on_any_thread_count)
+{
+    static const char *yaml =
+        "gpubudget: 1\nname: sw\nhorizon_months: 24\n"
+        "company: {cash: \"$60M\"}\n"
+        "gpu_price_index: {drift_per_month: -0.01, volatility_per_month: "
+        "0.05}\n"
+        "team: [{role: r, count: {uniform: [20, 40]}, salary_per_year: "
+        "{lognormal90: [\"$150k\", \"$400k\"]}}]\n"
+        "training: [{name: t, params: 7B, tokens: 2T, gpu: H100, gpus: "
+        "256, mfu: {pert: [0.2, 0.35, 0.5]}, price_per_gpu_hour: "
+        "{uniform: [1.5, 3]}, divergence: {probability_per_month: 0.2, "
+        "work_lost: {uniform: [0.1, 0.5]}}}]\n";
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_result *r = test_run(s, 3000, 11, 2);
+    gpb_sensitivity *x[2] = {NULL, NULL};
+    for (int t = 0; t < 2; t++) {
+        gpb_sensitivity_options o;
+        gpb_sensitivity_options_default(&o);
+        o.swing = 1;
+        o.swing_paths = 600;
+        o.threads = t ? 3 : 1;
+        gpb_error e;
+        ck_assert_msg(gpb_sensitivity_compute(s, r, &o, &x[t], &e) == GPB_OK,
+                      "%s", e.message);
+    }
+    size_t M = gpb_sensitivity_metric_count(x[0]),
+           K = gpb_sensitivity_input_count(x[0]);
+    ck_assert_uint_ge(K, 4);
+    int moved = 0;
+    for (size_t m = 0; m < M; m++)
+        for (size_t k = 0; k < K; k++) {
+            double v[2][3];
+            for (int t = 0; t < 2; t++)
+                ck_assert_int_eq(gpb_sensitivity_swing(x[t], m, k, &v[t][0],
+                                                       &v[t][1], &v[t][2],
+                                                       NULL),
+                                 GPB_OK);
+            for (int j = 0; j < 3; j++)
+                ck_assert_msg(memcmp(&v[0][j], &v[1][j], sizeof(double)) == 0,
+                              "metric %zu input %zu: %.17g vs %.17g", m, k,
+                              v[0][j], v[1][j]);
+            moved |= v[0][0] != v[0][1];
+        }
+    ck_assert(moved); /* the swing did something to compare */
+    gpb_sensitivity_free(x[0]);
+    gpb_sensitivity_free(x[1]);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sensitivity");
@@ -712,6 +767,7 @@ int main(void)
     tcase_add_test(tc, swing_matches_the_closed_form);
     tcase_add_test(tc, own_currency_undoes_the_conversion);
     tcase_add_test(tc, ranks_are_exact_for_close_and_tied_values);
+    tcase_add_test(tc, swing_is_the_same_on_any_thread_count);
     suite_add_tcase(su, tc);
     TCase *te = tcase_create("edges");
     tcase_add_test(te, constants_and_too_few_paths);

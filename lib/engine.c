@@ -623,7 +623,7 @@ static size_t bytes_per_path(const eng_plan *p)
 {
     size_t cols = p->n_unc + (p->raise_months != 0);
     for (size_t i = 0; i < p->n_metrics; i++)
-        cols += !p->metrics[i].constant;
+        cols += !p->metrics[i].constant && !p->metrics[i].derived;
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         cols += p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
     return cols * sizeof(double);

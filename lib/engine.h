@@ -91,7 +91,44 @@ typedef struct eng_metric {
        (a category nothing books), with that value. */
     int constant;
     double value;
+    /* Else, when derived (GPB__DERIVE_*), the value on every path is
+       gpb__derive(derived, d, value of metric src): not stored, its order
+       statistics are the source's mapped through the function (which is
+       monotone), its samples made on request. */
+    int derived;
+    size_t src;
+    double d;
 } eng_metric;
+
+/* Metrics that are a monotone function of another metric's value. */
+enum {
+    GPB__DERIVE_NONE,
+    GPB__DERIVE_DIV,     /* x / d, d > 0: non-decreasing */
+    GPB__DERIVE_DEFICIT, /* −x when x < 0, else 0: non-increasing */
+    GPB__DERIVE_BELOW    /* 1 when x < d, else 0: non-increasing */
+};
+
+/* The one formula of each derived metric (the block's finish and the
+   result's samples both use it). */
+static inline double gpb__derive(int kind, double d, double x)
+{
+    switch (kind) {
+    case GPB__DERIVE_DIV:
+        return x / d;
+    case GPB__DERIVE_DEFICIT:
+        return x < 0 ? -x : 0;
+    case GPB__DERIVE_BELOW:
+        return x < d;
+    default:
+        return x;
+    }
+}
+
+/* 1 when the function reverses the order of the values. */
+static inline int gpb__derive_decreasing(int kind)
+{
+    return kind == GPB__DERIVE_DEFICIT || kind == GPB__DERIVE_BELOW;
+}
 
 /* ---- inverse CDF tables ------------------------------------------------ */
 

@@ -1552,18 +1552,20 @@ static void finish(eng_block *b, double *const *out)
     double *us = OUT(MK_PATH, GPB_METRIC_USERS, -1);
     double *dp = OUT(MK_PATH, GPB_METRIC_DEPRECIATION, -1);
     double *nv = OUT(MK_PATH, GPB_METRIC_NPV_COST, -1);
+    /* The metrics that are functions of others, by the plan's formula
+       (engine.h: a result makes them on request from the same values). */
     for (size_t i = 0; i < nl; i++) {
-        mon[i] = spend[i] / H;
+        mon[i] = gpb__derive(GPB__DERIVE_DIV, (double)H, spend[i]);
         ce[i] = b->cash[i];
         cm[i] = b->cmin[i];
-        df[i] = b->cmin[i] < 0 ? -b->cmin[i] : 0;
+        df[i] = gpb__derive(GPB__DERIVE_DEFICIT, 0, b->cmin[i]);
         rw[i] = b->runway[i];
-        oc[i] = b->runway[i] < H;
+        oc[i] = gpb__derive(GPB__DERIVE_BELOW, (double)H, b->runway[i]);
         double g = 0;
         for (size_t k = 0; k < s->n_training; k++)
             g += b->run[k].gpu_hours[i];
         gh[i] = g;
-        cmo[i] = g / HM;
+        cmo[i] = gpb__derive(GPB__DERIVE_DIV, HM, g);
         sd[i] = b->serve_last[i] / (HM / 24.0);
         sg[i] = b->sv_gpus[i];
         us[i] = b->users[i];
@@ -1578,7 +1580,7 @@ static void finish(eng_block *b, double *const *out)
                nl * sizeof(double));
         double *cmr = OUT(MK_RUN, GPB_RUN_CARD_MONTHS, o);
         for (size_t i = 0; i < nl; i++)
-            cmr[i] = r->gpu_hours[i] / HM;
+            cmr[i] = gpb__derive(GPB__DERIVE_DIV, HM, r->gpu_hours[i]);
         memcpy(OUT(MK_RUN, GPB_RUN_FINISH, o), r->finish, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_FINISHED, o), r->done, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_MONTHS, o), r->months, nl * sizeof(double));

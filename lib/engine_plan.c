@@ -331,6 +331,18 @@ static void streams_unique(eng_plan *p)
 
 /* ---- metrics ----------------------------------------------------------- */
 
+/* Marks metric i as f(metric src) (engine.h), unless the plan already
+   knows it is constant. */
+static void derive(eng_plan *p, size_t i, int kind, size_t src, double d)
+{
+    eng_metric *m = &p->metrics[i];
+    if (m->constant)
+        return;
+    m->derived = kind;
+    m->src = src;
+    m->d = d;
+}
+
 static int metric_set(eng_metric *m, eng_mkind kind, int id, int owner,
                       gpb_unit unit, int dir, const char *name,
                       const char *label)
@@ -520,6 +532,27 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
                            fm[k].dir, name, label))
                 goto oom;
         }
+    /* Metrics that are a function of another's value on every path: of
+       the horizon H (d = 1), of the hours in a month (d = 2), or of no
+       constant (d = 0). */
+    static const struct {
+        int metric, kind, src, d;
+    } dp[] = {
+        {GPB_METRIC_SPEND_MONTHLY, GPB__DERIVE_DIV, GPB_METRIC_SPEND_TOTAL, 1},
+        {GPB_METRIC_DEFICIT, GPB__DERIVE_DEFICIT, GPB_METRIC_CASH_MIN, 0},
+        {GPB_METRIC_OUT, GPB__DERIVE_BELOW, GPB_METRIC_RUNWAY, 1},
+        {GPB_METRIC_CARD_MONTHS, GPB__DERIVE_DIV, GPB_METRIC_GPU_HOURS, 2},
+    };
+    const double dv[3] = {0, (double)p->H, GPB_HOURS_PER_MONTH};
+    for (size_t k = 0; k < sizeof dp / sizeof *dp; k++)
+        derive(p, gpb__metric_index(p, MK_PATH, dp[k].metric, -1),
+               dp[k].kind, gpb__metric_index(p, MK_PATH, dp[k].src, -1),
+               dv[dp[k].d]);
+    for (size_t r = 0; r < s->n_training; r++)
+        derive(p, gpb__metric_index(p, MK_RUN, GPB_RUN_CARD_MONTHS, (int)r),
+               GPB__DERIVE_DIV,
+               gpb__metric_index(p, MK_RUN, GPB_RUN_GPU_HOURS, (int)r),
+               GPB_HOURS_PER_MONTH);
     return GPB_OK;
 oom:
     return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");

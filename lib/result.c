@@ -442,9 +442,8 @@ static int small_counts(const double *v, size_t n, const uint64_t *ranks,
     return j == nr;
 }
 
-/* The values of 0-based ranks k[0..nk) of metric m (exact when every path
-   is kept, else from its sketch). */
-static gpb_status order_stats(const gpb_result *rc, size_t m,
+/* order_stats of a metric that is stored or constant. */
+static gpb_status order_stats_of(const gpb_result *rc, size_t m,
                               const uint64_t *k, size_t nk, double *out,
                               gpb_error *err)
 {
@@ -513,6 +512,30 @@ static gpb_status order_stats(const gpb_result *rc, size_t m,
     pthread_mutex_unlock(&r->lock);
     free(need);
     free(sel);
+    return st;
+}
+
+/* The values of 0-based ranks k[0..nk) of metric m (exact when every path
+   is kept, else from its sketch). A derived metric's are f of its
+   source's, at the same ranks when f keeps the order and at n − 1 − k
+   when it reverses it. */
+static gpb_status order_stats(const gpb_result *r, size_t m,
+                              const uint64_t *k, size_t nk, double *out,
+                              gpb_error *err)
+{
+    const eng_metric *mt = &r->metrics[m];
+    if (!mt->derived || mt->constant || r->kept < r->paths)
+        return order_stats_of(r, m, k, nk, out, err);
+    uint64_t *ks = calloc(nk ? nk : 1, sizeof *ks);
+    if (!ks)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    int rev = gpb__derive_decreasing(mt->derived);
+    for (size_t i = 0; i < nk; i++)
+        ks[i] = rev ? (uint64_t)r->paths - 1 - k[i] : k[i];
+    gpb_status st = order_stats_of(r, mt->src, ks, nk, out, err);
+    free(ks);
+    for (size_t i = 0; !st && i < nk; i++)
+        out[i] = gpb__derive(mt->derived, mt->d, out[i]);
     return st;
 }
 
@@ -622,7 +645,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         r->metrics[i].label = gpb__strdup(metrics[i].label);
         if (!r->metrics[i].name || !r->metrics[i].label)
             goto oom;
-        cols += !metrics[i].constant;
+        cols += !metrics[i].constant && !metrics[i].derived;
     }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         cols += fx_varies[c] != 0;
@@ -640,7 +663,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         goto oom;
     double *at = r->store;
     for (size_t i = 0; i < n_metrics; i++)
-        if (!metrics[i].constant) {
+        if (!metrics[i].constant && !metrics[i].derived) {
             r->values[i] = at;
             at += kept;
         }
@@ -1022,8 +1045,15 @@ gpb_status gpb_result_prob_at_most(const gpb_result *r, const char *metric,
         return GPB_OK;
     }
     size_t c = 0;
-    for (size_t i = 0; i < r->kept; i++)
-        c += r->values[m][i] <= x;
+    if (mt->derived) {
+        const double *v;
+        GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &v, err));
+        for (size_t i = 0; i < r->kept; i++)
+            c += gpb__derive(mt->derived, mt->d, v[i]) <= x;
+    } else {
+        for (size_t i = 0; i < r->kept; i++)
+            c += r->values[m][i] <= x;
+    }
     *out = (double)c / (double)r->kept;
     return GPB_OK;
 }
@@ -1035,13 +1065,20 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
     GPB__TRY(gpb_result_metric_find(rc, metric, &m, err));
     gpb_result *r = (gpb_result *)rc;
     if (!r->values[m]) {
-        /* A constant metric, materialised once under the lock. */
+        /* A constant or derived metric, materialised once under the lock
+           (a derived one from its source's values, found first). */
+        const eng_metric *mt = &r->metrics[m];
+        const double *src = NULL;
+        if (mt->derived)
+            GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src,
+                                        err));
         pthread_mutex_lock(&r->lock);
         if (!r->materialised[m]) {
             double *v = malloc((r->kept ? r->kept : 1) * sizeof *v);
             if (v)
                 for (size_t i = 0; i < r->kept; i++)
-                    v[i] = r->metrics[m].value;
+                    v[i] = src ? gpb__derive(mt->derived, mt->d, src[i])
+                               : mt->value;
             r->materialised[m] = v;
         }
         pthread_mutex_unlock(&r->lock);
@@ -1053,6 +1090,24 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
     }
     if (values)
         *values = r->values[m];
+    return GPB_OK;
+}
+
+gpb_status gpb__result_metric_prefix(const gpb_result *r, size_t m,
+                                    size_t n, const double **v, double *buf,
+                                    gpb_error *err)
+{
+    if (!r || m >= r->n_metrics || n > r->kept)
+        return gpb__fail(err, GPB_EINVAL, "metric %zu, %zu paths: no such "
+                         "prefix", m, n);
+    const eng_metric *mt = &r->metrics[m];
+    if (!mt->derived || mt->constant)
+        return gpb_result_samples(r, mt->name, v, err);
+    const double *src;
+    GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src, err));
+    for (size_t i = 0; i < n; i++)
+        buf[i] = gpb__derive(mt->derived, mt->d, src[i]);
+    *v = buf;
     return GPB_OK;
 }
 
@@ -1370,7 +1425,10 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                     if (gpb__sketch_merge(&r->msketch[i], &x->msketch[i]))
                         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
                 } else {
-                    gpb__sketch_add_n(&r->msketch[i], x->values[i], x->kept);
+                    const double *v;
+                    st = gpb_result_samples(x, x->metrics[i].name, &v, err);
+                    if (!st)
+                        gpb__sketch_add_n(&r->msketch[i], v, x->kept);
                 }
             }
         }

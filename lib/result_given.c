@@ -175,21 +175,32 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
     }
     for (size_t k = 0; k < r->n_metrics; k++) {
         g->nonzero[k] = r->nonzero[k];
+        /* A derived metric's values, made from its source's (copied
+           above); a constant's are its value. */
+        const double *gv = g->values[k];
+        if (!gv && g->metrics[k].derived) {
+            gpb_status st = gpb_result_samples(g, g->metrics[k].name, &gv,
+                                               err);
+            if (st) {
+                gpb_result_free(g);
+                return st;
+            }
+        }
         for (size_t b = 0; b < nb; b++) {
             double *mean = &g->blk_mean[b * r->n_metrics + k];
             double *m2 = &g->blk_m2[b * r->n_metrics + k];
             size_t lo = b * LANES, hi = lo + LANES < n ? lo + LANES : n;
-            if (!g->values[k]) {
+            if (!gv) {
                 *mean = r->metrics[k].value;
                 *m2 = 0;
                 continue;
             }
             double s1 = 0, s2 = 0;
             for (size_t i = lo; i < hi; i++)
-                s1 += g->values[k][i];
+                s1 += gv[i];
             double mu = s1 / (double)(hi - lo);
             for (size_t i = lo; i < hi; i++)
-                s2 += (g->values[k][i] - mu) * (g->values[k][i] - mu);
+                s2 += (gv[i] - mu) * (gv[i] - mu);
             *mean = mu;
             *m2 = s2;
         }

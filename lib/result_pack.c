@@ -119,6 +119,9 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
         put_str(&b, m->label);
         put_i64(&b, m->constant);
         put_f64(&b, m->value);
+        put_i64(&b, m->derived);
+        put_u64(&b, m->src);
+        put_f64(&b, m->d);
         put_i64(&b, r->nonzero[i]);
     }
     for (size_t k = 0; k < r->n_inputs; k++) {
@@ -350,10 +353,19 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         m->label = get_str(&b);
         m->constant = (int)get_i64(&b);
         m->value = get_f64(&b);
+        m->derived = (int)get_i64(&b);
+        m->src = (size_t)get_u64(&b);
+        m->d = get_f64(&b);
         nz[i] = (int)get_i64(&b);
-        if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS)
+        if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS ||
+            (unsigned)m->derived > GPB__DERIVE_BELOW ||
+            (m->derived && (m->constant || m->src >= nm)))
             b.bad = 1;
     }
+    /* A derived metric's source is a metric that is not derived. */
+    for (size_t i = 0; i < nm && !b.bad; i++)
+        if (metrics[i].derived && metrics[metrics[i].src].derived)
+            b.bad = 1;
     for (size_t k = 0; k < ni && !b.bad; k++) {
         inputs[k] = get_str(&b);
         labels[k] = get_str(&b);

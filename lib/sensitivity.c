@@ -299,7 +299,7 @@ static void *rank_worker(void *arg)
     rank_jobs *J = arg;
     size_t n = J->n, K = J->x->n_inputs, M = J->x->n_metrics;
     uint64_t *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
-    double *own = malloc((J->s && n ? n : 1) * sizeof *own);
+    double *own = malloc((n ? n : 1) * sizeof *own);
     gpb_error e;
     gpb_status st = vw && own ? GPB_OK
                               : gpb__fail(&e, GPB_ENOMEM,
@@ -331,7 +331,7 @@ static void *rank_worker(void *arg)
                 continue;
             }
             double *col = J->Y + (size_t)J->ycol[m] * n;
-            if (gpb_result_samples(J->r, J->x->metric_names[m], &v, NULL) ||
+            if (gpb__result_metric_prefix(J->r, m, n, &v, own, NULL) ||
                 rank_column(v, n, col, vw)) {
                 memset(col, 0, n * sizeof *col);
                 J->constant[j] = 1;

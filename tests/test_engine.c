@@ -1236,6 +1236,76 @@ static void check_halves(int keep)
 }
 
 /*
+ * A conditional result (gpb_result_given) keeps the metrics that are
+ * functions of others (engine.h): on the paths where the condition holds,
+ * each one's samples are its function of its source's, its mean is the
+ * mean of those samples (rounding only: 1e-12 relative), and its
+ * quantiles are those of the sorted samples, exactly.
+ */
+START_TEST(given_results_keep_the_derived_metrics)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(3000);
+    gpb_result *r = run_opts(s, &o), *g = NULL;
+    gpb_error e;
+    ck_assert_msg(gpb_result_given(s, r, "company.funding[0].closed=false",
+                                   &g, &e) ==
+                      GPB_OK,
+                  "%s", e.message);
+    size_t n = gpb_result_paths(g);
+    ck_assert(n > 100 && n < 3000);
+    static const struct {
+        const char *name, *src;
+        int kind;
+    } dm[] = {{"spend.monthly_mean", "spend.total", 0},
+              {"deficit.max", "cash.min", 1},
+              {"out_of_cash", "runway_months", 2},
+              {"card_months", "gpu_hours", 3}};
+    double H = (double)gpb_result_horizon_months(g);
+    double *sorted = malloc(n * sizeof *sorted);
+    ck_assert_ptr_nonnull(sorted);
+    for (size_t k = 0; k < sizeof dm / sizeof *dm; k++) {
+        const double *v = samples(g, dm[k].name), *x = samples(g, dm[k].src);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            double want = dm[k].kind == 0   ? x[i] / H
+                          : dm[k].kind == 1 ? (x[i] < 0 ? -x[i] : 0)
+                          : dm[k].kind == 2 ? (double)(x[i] < H)
+                                            : x[i] / 730.5;
+            expect(same_bits(v[i], want), "%s path %zu: %.17g vs %.17g",
+                   dm[k].name, i, v[i], want);
+            sum += v[i];
+        }
+        double mean = 0;
+        ck_assert_int_eq(gpb_result_mean(g, dm[k].name, &mean, NULL, &e),
+                         GPB_OK);
+        expect(fabs(mean - sum / (double)n) <=
+                   1e-12 * fabs(sum / (double)n) + 1e-300,
+               "%s mean %.17g vs %.17g", dm[k].name, mean, sum / (double)n);
+        memcpy(sorted, v, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        static const double lv[] = {0, 0.05, 0.5, 0.95, 1};
+        double q[5];
+        ck_assert_int_eq(gpb_result_quantiles(g, dm[k].name, 5, lv, q, &e),
+                         GPB_OK);
+        for (size_t j = 0; j < 5; j++) {
+            double pos = lv[j] * (double)(n - 1);
+            size_t a = (size_t)floor(pos);
+            double d = pos - floor(pos);
+            double want = d == 0 ? sorted[a]
+                                 : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+            expect(q[j] == want, "%s P%g: %.17g vs %.17g", dm[k].name,
+                   100 * lv[j], q[j], want);
+        }
+    }
+    free(sorted);
+    gpb_result_free(g);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * A packed result reads back as the same run, with a ledger, a raise
  * target and sketches (a memory budget below the paths); a buffer cut
  * short anywhere or with any byte flipped is refused with GPB_EINVAL
@@ -1535,9 +1605,13 @@ START_TEST(order_statistics_equal_the_sorted_samples)
     o.paths = 70001;
     o.threads = 2;
     gpb_result *r = run_opts(s, &o);
+    /* The last five are not stored: each is a function of another's
+       value on every path (engine.h), found at that metric's ranks (the
+       same ranks, or reversed for deficit.max and out_of_cash). */
     static const char *const names[] = {
         "income.funding", "cash.min", "spend.total", "training.t.gpu_hours",
-        "runway_months", "out_of_cash", "deficit.max"};
+        "runway_months", "out_of_cash", "deficit.max", "spend.monthly_mean",
+        "card_months", "training.t.card_months"};
     size_t n = gpb_result_paths(r);
     double *sorted = malloc(n * sizeof *sorted);
     static const double lv[] = {0, 1e-5, 0.05, 0.25, 0.4, 0.5, 0.75, 0.95,
@@ -2264,6 +2338,7 @@ int main(void)
         parts_sent_as_mpi_ranks_send_them_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
     tcase_add_test(tt, packed_results_read_back_the_same);
+    tcase_add_test(tt, given_results_keep_the_derived_metrics);
     tcase_add_test(tt, recompute_counts_eight_n_d);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);

@@ -473,8 +473,10 @@ GPB_API gpb_status gpb_result_prob_at_most(const gpb_result *r,
 /*
  * The per-path values of a metric for the kept paths, in path order
  * (borrowed; n = gpb_result_kept_paths). A metric that is the same on
- * every path (a category nothing books, a run's FLOPs when fixed) is
- * materialised on first request.
+ * every path (a category nothing books, a run's FLOPs when fixed), or
+ * that is a function of another metric on every path (spend.monthly_mean,
+ * deficit.max, out_of_cash, card_months; docs/engine.md), is materialised
+ * on first request.
  */
 GPB_API gpb_status gpb_result_samples(const gpb_result *r,
                                       const char *metric,

@@ -1554,24 +1554,29 @@ static void finish(eng_block *b, double *const *out)
     double *nv = OUT(MK_PATH, GPB_METRIC_NPV_COST, -1);
     /* The metrics that are functions of others, by the plan's formula
        (engine.h: a result makes them on request from the same values). */
+    /* GPU-hours: Σ over the runs in their order, lane by lane. */
+    memset(gh, 0, nl * sizeof *gh);
+    for (size_t k = 0; k < s->n_training; k++) {
+        const double *rg = b->run[k].gpu_hours;
+        for (size_t i = 0; i < nl; i++)
+            gh[i] += rg[i];
+    }
+    const double *cash = b->cash, *cmin = b->cmin, *runway = b->runway,
+                 *slast = b->serve_last;
     for (size_t i = 0; i < nl; i++) {
         mon[i] = gpb__derive(GPB__DERIVE_DIV, (double)H, spend[i]);
-        ce[i] = b->cash[i];
-        cm[i] = b->cmin[i];
-        df[i] = gpb__derive(GPB__DERIVE_DEFICIT, 0, b->cmin[i]);
-        rw[i] = b->runway[i];
-        oc[i] = gpb__derive(GPB__DERIVE_BELOW, (double)H, b->runway[i]);
-        double g = 0;
-        for (size_t k = 0; k < s->n_training; k++)
-            g += b->run[k].gpu_hours[i];
-        gh[i] = g;
-        cmo[i] = gpb__derive(GPB__DERIVE_DIV, HM, g);
-        sd[i] = b->serve_last[i] / (HM / 24.0);
-        sg[i] = b->sv_gpus[i];
-        us[i] = b->users[i];
-        dp[i] = b->dep[i];
-        nv[i] = b->npv[i];
+        df[i] = gpb__derive(GPB__DERIVE_DEFICIT, 0, cmin[i]);
+        oc[i] = gpb__derive(GPB__DERIVE_BELOW, (double)H, runway[i]);
+        cmo[i] = gpb__derive(GPB__DERIVE_DIV, HM, gh[i]);
+        sd[i] = slast[i] / (HM / 24.0);
     }
+    memcpy(ce, cash, nl * sizeof *ce);
+    memcpy(cm, cmin, nl * sizeof *cm);
+    memcpy(rw, runway, nl * sizeof *rw);
+    memcpy(sg, b->sv_gpus, nl * sizeof *sg);
+    memcpy(us, b->users, nl * sizeof *us);
+    memcpy(dp, b->dep, nl * sizeof *dp);
+    memcpy(nv, b->npv, nl * sizeof *nv);
     for (size_t k = 0; k < s->n_training; k++) {
         const run_st *r = &b->run[k];
         int o = (int)k;

@@ -148,14 +148,12 @@ void gpb__buf_printf(gpb__buf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
  * The ranks of v[0..n-1] (ties averaged), centred and scaled to unit
  * norm, into out: the dot product of two such columns is Spearman's rho
  * (sensitivity.c). work holds 2·n records of 8 bytes
- * (GPB__RANK_WORK_BYTES(n)); n must be below 2^32. Returns 1 (out all 0)
- * for a constant column, else 0.
+ * (GPB__RANK_WORK_BYTES(n)); n must be below 2^31 (BLAS takes an int).
+ * Returns 1 (out all 0) for a constant column, else 0.
  */
 #define GPB__RANK_WORK_BYTES(n) ((size_t)(n) * 2 * 8)
 int gpb__rank_centred(const double *v, size_t n, double *out, void *work);
 
-/* gpb_result_input_samples_own for the first n kept paths only (the
-   sensitivity ranks a prefix of them). */
 struct gpb_scenario;
 struct gpb_result;
 
@@ -165,10 +163,12 @@ struct gpb_result;
 gpb_status gpb__result_metric_prefix(const struct gpb_result *r, size_t m,
                                     size_t n, const double **v, double *buf,
                                     gpb_error *err);
+
+/* gpb_result_input_samples_own for the first n kept paths only (the
+   sensitivity ranks a prefix of them). */
 gpb_status gpb__result_input_samples_own_n(const struct gpb_scenario *s,
                                            const struct gpb_result *r,
-                                           size_t k,
-                                           size_t n, double *out,
+                                           size_t k, size_t n, double *out,
                                            gpb_error *err);
 
 #endif /* GPB_INTERNAL_H */

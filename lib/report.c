@@ -744,7 +744,9 @@ gpb_status gpb_report_samples_csv(const gpb_scenario *s, const gpb_result *r,
             goto done;
     }
     for (size_t m = 0; m < M; m++) {
-        gpb_result_samples(r, gpb_result_metric_name(r, m), &mv[m], NULL);
+        if ((st = gpb_result_samples(r, gpb_result_metric_name(r, m), &mv[m],
+                                     err)))
+            goto done;
         f[m] = gpb__view_factor(&v, m);
     }
     sb_printf(&b, "path");

@@ -640,28 +640,35 @@ static void sheet_samples(book *b, gpb_error *err)
         wstr(ws, 0, (lxw_col_t)(1 + K + m), gpb_result_metric_name(r, m),
              b->bold);
     worksheet_freeze_panes(ws, 1, 1);
-    double *own = malloc((K ? K : 1) * gpb_result_kept_paths(r) * sizeof *own);
-    if (!own) {
+    /* Each input in its own currency, a column of every kept path (kept,
+       not paths: above the memory budget only the first are kept). */
+    size_t kept = gpb_result_kept_paths(r);
+    double *own = malloc((K ? K : 1) * (kept ? kept : 1) * sizeof *own);
+    const double **y = calloc(M ? M : 1, sizeof *y);
+    int ok = own && y;
+    for (size_t k = 0; ok && k < K; k++)
+        ok = gpb_result_input_samples_own(v->s, r, k, own + k * kept, err) ==
+             GPB_OK;
+    for (size_t m = 0; ok && m < M; m++)
+        ok = gpb_result_samples(r, gpb_result_metric_name(r, m), &y[m],
+                                err) == GPB_OK;
+    if (!ok) {
         wstr(ws, 1, 0, "out of memory writing the samples", NULL);
+        free(own);
+        free(y);
         return;
     }
-    for (size_t k = 0; k < K; k++)
-        gpb_result_input_samples_own(v->s, r, k, own + k * gpb_result_paths(r),
-                                     err);
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
         wnum(ws, row, 0, (double)i, NULL);
         for (size_t k = 0; k < K; k++)
-            wnum(ws, row, (lxw_col_t)(1 + k),
-                 own[k * gpb_result_paths(r) + i], NULL);
-        for (size_t m = 0; m < M; m++) {
-            const double *y;
-            gpb_result_samples(r, gpb_result_metric_name(r, m), &y, NULL);
+            wnum(ws, row, (lxw_col_t)(1 + k), own[k * kept + i], NULL);
+        for (size_t m = 0; m < M; m++)
             wnum(ws, row, (lxw_col_t)(1 + K + m),
-                 y[i] * gpb__view_factor(v, m), NULL);
-        }
+                 y[m][i] * gpb__view_factor(v, m), NULL);
     }
     free(own);
+    free(y);
 }
 
 /* A fresh temporary file next to `path`, created with the mode a new file

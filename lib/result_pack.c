@@ -11,6 +11,7 @@
  * the checksum, then every count against the bytes left and every enum
  * against its range, so a damaged buffer gives GPB_EINVAL, never a crash.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 #include "internal.h"
 
 #define PACK_MAGIC "GPBRES"
-#define PACK_VERSION 1u
+#define PACK_VERSION 2u /* 2: derived metrics (engine.h) */
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo), over n bytes. */
 static uint64_t fnv1a64(const unsigned char *p, size_t n)
@@ -359,7 +360,9 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         nz[i] = (int)get_i64(&b);
         if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS ||
             (unsigned)m->derived > GPB__DERIVE_BELOW ||
-            (m->derived && (m->constant || m->src >= nm)))
+            (m->derived && (m->constant || m->src >= nm)) ||
+            (m->derived == GPB__DERIVE_DIV && !(m->d > 0 && isfinite(m->d))) ||
+            (m->derived == GPB__DERIVE_BELOW && !isfinite(m->d)))
             b.bad = 1;
     }
     /* A derived metric's source is a metric that is not derived. */

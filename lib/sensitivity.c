@@ -182,7 +182,7 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
     size_t same = 1;
     while (same < n && (v[same] == v[0] || (isnan(v[same]) && isnan(v[0]))))
         same++;
-    if (same == n) {
+    if (same >= n) { /* constant, one value or none */
         memset(out, 0, n * sizeof *out);
         return 1;
     }
@@ -278,7 +278,8 @@ static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
 }
 
 /* Ranking the columns on several threads: job j < K ranks input j into
-   X's column j, job K + m metric m into Y's column m. */
+   X's column j, job K + m metric m into Y's column ycol[m] (none for a
+   metric constant by construction). */
 typedef struct rank_jobs {
     const gpb_scenario *s;
     const gpb_result *r;
@@ -331,8 +332,9 @@ static void *rank_worker(void *arg)
                 continue;
             }
             double *col = J->Y + (size_t)J->ycol[m] * n;
-            if (gpb__result_metric_prefix(J->r, m, n, &v, own, NULL) ||
-                rank_column(v, n, col, vw)) {
+            if ((st = gpb__result_metric_prefix(J->r, m, n, &v, own, &e)))
+                break;
+            if (rank_column(v, n, col, vw)) {
                 memset(col, 0, n * sizeof *col);
                 J->constant[j] = 1;
             }
@@ -439,7 +441,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
             x->spearman[m * K + cols[j]] = C[(size_t)ycol[m] * Kv + j];
 
     /*
-     * SRRC: least squares X·B ≈ Y for all M right-hand sides at once, by
+     * SRRC: least squares X·B ≈ Y for all My right-hand sides at once, by
      * the normal equations, which for centred ranks of unit norm are small
      * and well scaled: G = XᵀX is the inputs' rank correlation matrix
      * (Kv × Kv) and C = XᵀY the Spearman correlations above, so

@@ -420,29 +420,6 @@ GPB__VCLONES static void block_moments(const double *x, size_t n,
     *nz = any;
 }
 
-/* The smallest and largest keys (gpb__sketch_key) of x[0..n-1], and
-   whether any value is not a whole number in [0, 4096): what selecting the
-   metric's quantiles would otherwise find in passes of its own over every
-   path (result.c), found here while the block is in cache. */
-GPB__VCLONES static void block_extremes(const double *x, size_t n,
-                                        uint64_t *lo, uint64_t *hi,
-                                        int *big)
-{
-    uint64_t a = UINT64_MAX, b = 0;
-    int bad = 0;
-#pragma omp simd reduction(min : a) reduction(max : b) reduction(| : bad)
-    for (size_t i = 0; i < n; i++) {
-        double v = x[i];
-        uint64_t k = gpb__sketch_key(v);
-        a = k < a ? k : a;
-        b = k > b ? k : b;
-        bad |= !(v >= 0 && v < 4096) || v != floor(v);
-    }
-    *lo = a;
-    *hi = b;
-    *big = bad;
-}
-
 /* Copies a block's paths into the result: kept rows, sketches, the
    block's means, which metrics are ever non-zero, the keys' extremes. */
 static void store_block(worker *w, size_t blk, size_t n)
@@ -466,7 +443,7 @@ static void store_block(worker *w, size_t blk, size_t n)
         w->nonzero[m] |= (unsigned char)nz;
         uint64_t lo, hi;
         int big;
-        block_extremes(v, n, &lo, &hi, &big);
+        gpb__value_extremes(v, n, &lo, &hi, &big);
         w->kext_lo[m] = lo < w->kext_lo[m] ? lo : w->kext_lo[m];
         w->kext_hi[m] = hi > w->kext_hi[m] ? hi : w->kext_hi[m];
         w->kext_big[m] |= (unsigned char)big;

@@ -91,8 +91,9 @@ typedef struct eng_metric {
        (a category nothing books), with that value. */
     int constant;
     double value;
-    /* Else, when derived (GPB__DERIVE_*), the value on every path is
-       gpb__derive(derived, d, value of metric src): not stored, its order
+    /* When derived (GPB__DERIVE_*), the value on every path is
+       gpb__derive(derived, d, value of metric src), which the block's
+       finish writes. Unless also constant: not stored, its order
        statistics are the source's mapped through the function (which is
        monotone), its samples made on request. */
     int derived;
@@ -123,6 +124,17 @@ static inline double gpb__derive(int kind, double d, double x)
         return x;
     }
 }
+
+/* Whole numbers below this (months, counts, 0/1 flags) have their
+   order statistics counted, not selected (result.c). */
+#define GPB__SMALL_MAX 4096
+
+/* The smallest and largest order-preserving keys (gpb__sketch_key) of
+   x[0..n-1] into *lo, *hi, and in *big whether any value is not a whole
+   number in [0, GPB__SMALL_MAX): what selecting quantiles needs first
+   (result.c), found by the engine per block while it is in cache. */
+void gpb__value_extremes(const double *x, size_t n, uint64_t *lo,
+                         uint64_t *hi, int *big);
 
 /* 1 when the function reverses the order of the values. */
 static inline int gpb__derive_decreasing(int kind)

@@ -1539,21 +1539,15 @@ static void finish(eng_block *b, double *const *out)
         for (size_t i = 0; i < nl; i++)
             acc[i] += t[i];
     }
-    double *mon = OUT(MK_PATH, GPB_METRIC_SPEND_MONTHLY, -1);
     double *ce = OUT(MK_PATH, GPB_METRIC_CASH_END, -1);
     double *cm = OUT(MK_PATH, GPB_METRIC_CASH_MIN, -1);
-    double *df = OUT(MK_PATH, GPB_METRIC_DEFICIT, -1);
     double *rw = OUT(MK_PATH, GPB_METRIC_RUNWAY, -1);
-    double *oc = OUT(MK_PATH, GPB_METRIC_OUT, -1);
     double *gh = OUT(MK_PATH, GPB_METRIC_GPU_HOURS, -1);
-    double *cmo = OUT(MK_PATH, GPB_METRIC_CARD_MONTHS, -1);
     double *sd = OUT(MK_PATH, GPB_METRIC_SERVING_DAY, -1);
     double *sg = OUT(MK_PATH, GPB_METRIC_SERVING_GPUS, -1);
     double *us = OUT(MK_PATH, GPB_METRIC_USERS, -1);
     double *dp = OUT(MK_PATH, GPB_METRIC_DEPRECIATION, -1);
     double *nv = OUT(MK_PATH, GPB_METRIC_NPV_COST, -1);
-    /* The metrics that are functions of others, by the plan's formula
-       (engine.h: a result makes them on request from the same values). */
     /* GPU-hours: Σ over the runs in their order, lane by lane. */
     memset(gh, 0, nl * sizeof *gh);
     for (size_t k = 0; k < s->n_training; k++) {
@@ -1563,13 +1557,8 @@ static void finish(eng_block *b, double *const *out)
     }
     const double *cash = b->cash, *cmin = b->cmin, *runway = b->runway,
                  *slast = b->serve_last;
-    for (size_t i = 0; i < nl; i++) {
-        mon[i] = gpb__derive(GPB__DERIVE_DIV, (double)H, spend[i]);
-        df[i] = gpb__derive(GPB__DERIVE_DEFICIT, 0, cmin[i]);
-        oc[i] = gpb__derive(GPB__DERIVE_BELOW, (double)H, runway[i]);
-        cmo[i] = gpb__derive(GPB__DERIVE_DIV, HM, gh[i]);
+    for (size_t i = 0; i < nl; i++)
         sd[i] = slast[i] / (HM / 24.0);
-    }
     memcpy(ce, cash, nl * sizeof *ce);
     memcpy(cm, cmin, nl * sizeof *cm);
     memcpy(rw, runway, nl * sizeof *rw);
@@ -1583,9 +1572,6 @@ static void finish(eng_block *b, double *const *out)
         memcpy(OUT(MK_RUN, GPB_RUN_COST, o), r->cost, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_GPU_HOURS, o), r->gpu_hours,
                nl * sizeof(double));
-        double *cmr = OUT(MK_RUN, GPB_RUN_CARD_MONTHS, o);
-        for (size_t i = 0; i < nl; i++)
-            cmr[i] = gpb__derive(GPB__DERIVE_DIV, HM, r->gpu_hours[i]);
         memcpy(OUT(MK_RUN, GPB_RUN_FINISH, o), r->finish, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_FINISHED, o), r->done, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_MONTHS, o), r->months, nl * sizeof(double));
@@ -1609,6 +1595,18 @@ static void finish(eng_block *b, double *const *out)
         double *cl = OUT(MK_ROUND, GPB_ROUND_CLOSED, (int)k);
         for (size_t i = 0; i < nl; i++)
             cl[i] = b->fund_closed[k][i] != 0 && b->fund_month[k][i] < H;
+    }
+    /* The metrics that are functions of others (the plan's table,
+       gpb__derive: a result makes them on request from the same values),
+       once their sources are written. */
+    for (size_t m = 0; m < p->n_metrics; m++) {
+        const eng_metric *mt = &p->metrics[m];
+        if (!mt->derived)
+            continue;
+        const double *x = out[mt->src];
+        double *y = out[m];
+        for (size_t i = 0; i < nl; i++)
+            y[i] = gpb__derive(mt->derived, mt->d, x[i]);
     }
 #undef OUT
 }

@@ -331,13 +331,12 @@ static void streams_unique(eng_plan *p)
 
 /* ---- metrics ----------------------------------------------------------- */
 
-/* Marks metric i as f(metric src) (engine.h), unless the plan already
-   knows it is constant. */
+/* Marks metric i as f(metric src) (engine.h). A metric the plan also
+   knows to be constant keeps the mark, so the block still writes it by
+   its formula, but is stored and summarised as a constant. */
 static void derive(eng_plan *p, size_t i, int kind, size_t src, double d)
 {
     eng_metric *m = &p->metrics[i];
-    if (m->constant)
-        return;
     m->derived = kind;
     m->src = src;
     m->d = d;

@@ -154,18 +154,22 @@ static inline uint64_t vkey(double x)
     return (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
 }
 
-GPB__VCLONES static void key_extremes(const double *v, size_t n,
-                                      uint64_t *lo, uint64_t *hi)
+GPB__VCLONES void gpb__value_extremes(const double *x, size_t n,
+                                      uint64_t *lo, uint64_t *hi, int *big)
 {
     uint64_t a = UINT64_MAX, b = 0;
-#pragma omp simd reduction(min : a) reduction(max : b)
+    int bad = 0;
+#pragma omp simd reduction(min : a) reduction(max : b) reduction(| : bad)
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = vkey(v[i]);
+        double v = x[i];
+        uint64_t k = vkey(v);
         a = k < a ? k : a;
         b = k > b ? k : b;
+        bad |= !(v >= 0 && v < GPB__SMALL_MAX) || v != floor(v);
     }
     *lo = a;
     *hi = b;
+    *big = bad;
 }
 
 /* The value whose key is k (vkey's inverse). */
@@ -326,13 +330,10 @@ done:
     return rc;
 }
 
-/* known: the keys' extremes *kmin, *kmax are given (kext), else found. */
+/* kmin, kmax: the values' smallest and largest keys. */
 static int hist_select(const double *v, size_t n, const uint64_t *ranks,
-                       size_t nr, int known, uint64_t kmin, uint64_t kmax,
-                       double *out)
+                       size_t nr, uint64_t kmin, uint64_t kmax, double *out)
 {
-    if (!known)
-        key_extremes(v, n, &kmin, &kmax);
     return hist_range(v, n, kmin, kmax, 1, ranks, nr, out);
 }
 
@@ -392,49 +393,34 @@ static int cmp_u64(const void *a, const void *b)
  * Order statistics of a metric whose values are small whole numbers
  * (runway and finish months, counts, 0/1 flags): one counting pass,
  * instead of selection. Returns 0 (nothing done) as soon as a value is
- * not a whole number in [0, 4096).
+ * not a whole number in [0, GPB__SMALL_MAX).
  */
-#define SMALL_MAX 4096
-
-/* 1 when every value is a whole number in [0, SMALL_MAX): a reduction
-   that vectorises. */
-GPB__VCLONES static int all_small_whole(const double *v, size_t n)
-{
-    int bad = 0;
-#pragma omp simd reduction(| : bad)
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i];
-        bad |= !(x >= 0 && x < SMALL_MAX) || x != floor(x);
-    }
-    return !bad;
-}
-
-/* known: 1 when every value is known to be small and whole, -1 when
-   one is known not to be, 0 when not known (then looked at). */
+/* big: some value is not a whole number in [0, GPB__SMALL_MAX)
+   (gpb__value_extremes); then nothing is done. */
 static int small_counts(const double *v, size_t n, const uint64_t *ranks,
-                        size_t nr, int known, double *out)
+                        size_t nr, int big, double *out)
 {
-    if (known < 0 || (known == 0 && !all_small_whole(v, n)))
+    if (big)
         return 0;
     /* Four tables, value i into table i mod 4, so runs of one value (a
        0/1 flag) make four independent chains of increments. */
-    uint64_t *cnt = calloc(4 * SMALL_MAX, sizeof *cnt);
+    uint64_t *cnt = calloc(4 * GPB__SMALL_MAX, sizeof *cnt);
     if (!cnt)
         return 0;
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         cnt[(size_t)v[i]]++;
-        cnt[SMALL_MAX + (size_t)v[i + 1]]++;
-        cnt[2 * SMALL_MAX + (size_t)v[i + 2]]++;
-        cnt[3 * SMALL_MAX + (size_t)v[i + 3]]++;
+        cnt[GPB__SMALL_MAX + (size_t)v[i + 1]]++;
+        cnt[2 * GPB__SMALL_MAX + (size_t)v[i + 2]]++;
+        cnt[3 * GPB__SMALL_MAX + (size_t)v[i + 3]]++;
     }
     for (; i < n; i++)
         cnt[(size_t)v[i]]++;
     uint64_t seen = 0;
     size_t j = 0;
-    for (size_t x = 0; x < SMALL_MAX && j < nr; x++) {
-        seen += cnt[x] + cnt[SMALL_MAX + x] + cnt[2 * SMALL_MAX + x] +
-                cnt[3 * SMALL_MAX + x];
+    for (size_t x = 0; x < GPB__SMALL_MAX && j < nr; x++) {
+        seen += cnt[x] + cnt[GPB__SMALL_MAX + x] +
+                cnt[2 * GPB__SMALL_MAX + x] + cnt[3 * GPB__SMALL_MAX + x];
         while (j < nr && ranks[j] < seen)
             out[j++] = (double)x;
     }
@@ -480,14 +466,23 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         for (size_t i = 0; i < nn; i++)
             if (u == 0 || need[u - 1] != need[i])
                 need[u++] = need[i];
-        int kx = r->kext_ok && r->kept == r->paths;
-        if (small_counts(r->values[m], r->paths, need, u,
-                         kx ? (r->kext_big[m] ? -1 : 1) : 0, sel)) {
+        /* The keys' range and whether the values are small whole
+           numbers: from the engine's blocks when it kept every path,
+           else in one pass here. */
+        uint64_t klo, khi;
+        int big;
+        if (r->kext_ok && r->kept == r->paths) {
+            klo = r->kext_lo[m];
+            khi = r->kext_hi[m];
+            big = r->kext_big[m];
+        } else {
+            gpb__value_extremes(r->values[m], r->paths, &klo, &khi, &big);
+        }
+        if (small_counts(r->values[m], r->paths, need, u, big, sel)) {
             /* done */
         } else if (r->paths > 65536 &&
-                   !hist_select(r->values[m], r->paths, need, u, kx,
-                                kx ? r->kext_lo[m] : 0,
-                                kx ? r->kext_hi[m] : 0, sel)) {
+                   !hist_select(r->values[m], r->paths, need, u, klo, khi,
+                                sel)) {
             /* done */
         } else {
             double *a = malloc(r->paths * sizeof *a);
@@ -1069,7 +1064,7 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
            (a derived one from its source's values, found first). */
         const eng_metric *mt = &r->metrics[m];
         const double *src = NULL;
-        if (mt->derived)
+        if (mt->derived && !mt->constant)
             GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src,
                                         err));
         pthread_mutex_lock(&r->lock);

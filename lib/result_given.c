@@ -178,7 +178,7 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
         /* A derived metric's values, made from its source's (copied
            above); a constant's are its value. */
         const double *gv = g->values[k];
-        if (!gv && g->metrics[k].derived) {
+        if (!gv && g->metrics[k].derived && !g->metrics[k].constant) {
             gpb_status st = gpb_result_samples(g, g->metrics[k].name, &gv,
                                                err);
             if (st) {

@@ -360,7 +360,7 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         nz[i] = (int)get_i64(&b);
         if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS ||
             (unsigned)m->derived > GPB__DERIVE_BELOW ||
-            (m->derived && (m->constant || m->src >= nm)) ||
+            (m->derived && m->src >= nm) ||
             (m->derived == GPB__DERIVE_DIV && !(m->d > 0 && isfinite(m->d))) ||
             (m->derived == GPB__DERIVE_BELOW && !isfinite(m->d)))
             b.bad = 1;

@@ -702,22 +702,11 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
 END_TEST
 
 /* The swing's runs go on a pool of threads, each run on one: the figures
-   are the same bits on 1 and 3 threads, for a scenario whose runs draw
-   (failures, divergence, an uncertain price walk). */
+   are the same bits on 1 and 3 threads, for a scenario whose paths draw in
+   every month (failures, divergence, a price walk, users). */
 START_TEST(swing_is_the_same_on_any_thread_count)
 {
-    static const char *yaml =
-        "gpubudget: 1\nname: sw\nhorizon_months: 24\n"
-        "company: {cash: \"$60M\"}\n"
-        "gpu_price_index: {drift_per_month: -0.01, volatility_per_month: "
-        "0.05}\n"
-        "team: [{role: r, count: {uniform: [20, 40]}, salary_per_year: "
-        "{lognormal90: [\"$150k\", \"$400k\"]}}]\n"
-        "training: [{name: t, params: 7B, tokens: 2T, gpu: H100, gpus: "
-        "256, mfu: {pert: [0.2, 0.35, 0.5]}, price_per_gpu_hour: "
-        "{uniform: [1.5, 3]}, divergence: {probability_per_month: 0.2, "
-        "work_lost: {uniform: [0.1, 0.5]}}}]\n";
-    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_scenario *s = test_load_yaml(TEST_BUSY_YAML);
     gpb_result *r = test_run(s, 3000, 11, 2);
     gpb_sensitivity *x[2] = {NULL, NULL};
     for (int t = 0; t < 2; t++) {

@@ -13,6 +13,32 @@
 
 #include "gpubudget/gpubudget.h"
 
+/* A scenario whose paths draw in every month (a price walk, a run's
+   failures and divergence, users, a round that may close) and whose
+   inputs are uncertain: for tests of reproducibility across threads. */
+#define TEST_BUSY_YAML \
+    "gpubudget: 1\nname: busy\ncurrency: USD\nhorizon_months: 36\n" \
+    "company:\n  cash: \"$30M\"\n  funding:\n" \
+    "    - {month: 10, amount: \"$10M to $40M\", probability: 0.5}\n" \
+    "team:\n  - {role: eng, count: 10, add_per_month: 0.5,\n" \
+    "     salary_per_year: \"$150k to $300k\", on_cost: 0.3}\n" \
+    "gpu_price_index: {drift_per_month: -0.02, volatility_per_month: 0.05}\n" \
+    "training:\n" \
+    "  - name: pre\n    params: 30B\n    tokens: 1T\n    gpu: H100\n" \
+    "    gpus: 256\n    start_month: 1\n    mfu: {pert: [0.3, 0.4, 0.5]}\n" \
+    "    price_per_gpu_hour: \"$1.8/h to $3/h\"\n" \
+    "    failures: {gpu_mtbf_hours: 50000, hours_lost_per_failure: 1}\n" \
+    "    divergence: {probability_per_month: 0.1,\n" \
+    "                 work_lost: {uniform: [0.1, 0.5]}}\n" \
+    "serving:\n  start_month: 4\n  users: 5000\n" \
+    "  growth_per_month: {normal: [0.1, 0.05]}\n  growth_volatility: 0.1\n" \
+    "  cost_per_user_per_month: \"$0.5\"\n" \
+    "revenue: {arpu_per_month: {uniform: [\"$2\", \"$6\"]}, " \
+    "paying_fraction: 0.1}\n" \
+    "correlations:\n" \
+    "  - {between: [\"training[0].mfu\", \"training[0].price_per_gpu_hour\"]," \
+    " rho: -0.5}\n"
+
 /* Fails the test when a load did not succeed, printing every problem. */
 static inline void test_loaded(gpb_status st, gpb_diagnostics *d,
                                const char *what)

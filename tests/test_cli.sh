@@ -86,6 +86,14 @@ expect 2 "mfu and days" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --mfu 0.4 --days 3
 expect 2 "negative price" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --price '-$2/h'
+# Cards are whole (a fraction was shown rounded and used as given), and a
+# claimed duration of 0 days is refused, not taken for "no claim".
+expect 2 "fractional gpus" -- "$GPB" estimate --params 70B --tokens 2T \
+    --gpu H100 --gpus 1.5 --mfu 0.4
+contains err "--gpus must be a whole number" "fractional gpus named"
+expect 2 "zero days" -- "$GPB" estimate --params 70B --tokens 2T \
+    --gpu H100 --gpus 512 --days 0
+contains err "--days must be above 0" "zero days named"
 # A currency is stated once: "$2 USD/h" says it twice.
 expect 2 "currency twice" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --price '$2 USD/h'

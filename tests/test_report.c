@@ -619,6 +619,16 @@ START_TEST(estimate_document_and_figures_agree)
     rq.price_per_gpu_hour = 2;
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_OK);
     ck_assert(r.price_given);
+    /* Whole cards only: a fraction was shown rounded and used as given. */
+    double saved = rq.gpus;
+    const double bad_gpus[] = {1.5, 0.5, 0, -8, 2e7, NAN, INFINITY};
+    for (size_t k = 0; k < sizeof bad_gpus / sizeof *bad_gpus; k++) {
+        rq.gpus = bad_gpus[k];
+        ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
+                         GPB_EINVAL);
+        ck_assert_str_eq(e.path, "gpus");
+    }
+    rq.gpus = saved;
 }
 END_TEST
 

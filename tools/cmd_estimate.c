@@ -52,7 +52,10 @@ int cmd_estimate(int argc, char **argv)
         case CLI_KEY_TOKENS:
             bad = cli_parse_number("tokens", arg, &tokens);
             break;
-        case CLI_KEY_GPUS: bad = cli_parse_number("gpus", arg, &gpus); break;
+        case CLI_KEY_GPUS:
+            bad = cli_parse_whole("gpus", arg, 1, 1e7, "from 1 to 1e7",
+                                  &gpus);
+            break;
         case CLI_KEY_MFU:
             bad = cli_parse_fraction("mfu", arg, GPB_FRAC_OPEN_LO, &mfu);
             break;
@@ -67,6 +70,12 @@ int cmd_estimate(int argc, char **argv)
                 days = q.value / 24.0;
             else
                 bad = cli_parse_number("days", arg, &days);
+            /* The library reads 0 as "no claim": refused here, not
+               dropped. */
+            if (!bad && !(days > 0)) {
+                cli_error("--days must be above 0 (got '%s')", arg);
+                bad = 1;
+            }
             break;
         }
         case CLI_KEY_GPU: gpu_name = arg; break;

@@ -619,6 +619,20 @@ static int rvb_cmd(int argc, char **argv, char **sets)
                   "gpubudget rent-vs-buy --help)");
         return CLI_BAD_INPUT;
     }
+    /* Cards are bought and rented whole (a fraction would be printed
+       rounded while the figures used it). */
+    if (!(o.gpus >= 1 && o.gpus <= 1e7 && o.gpus == floor(o.gpus))) {
+        cli_error("--gpus must be a whole number from 1 to 1e7 (got %g)",
+                  o.gpus);
+        return CLI_BAD_INPUT;
+    }
+    if (!(o.gpus_per_node >= 1 && o.gpus_per_node <= 1e6 &&
+          o.gpus_per_node == floor(o.gpus_per_node))) {
+        cli_error("--gpus-per-node must be a whole number from 1 to 1e6 "
+                  "(got %g)",
+                  o.gpus_per_node);
+        return CLI_BAD_INPUT;
+    }
 
     gpb_error e;
     if (o.mode && gpb_finance_rent_mode_from_name(o.mode, &in.rent_mode,

@@ -376,7 +376,7 @@ GPB_API gpb_status gpb_report_gpus_json(char **out, gpb_error *err);
  *   tokens              training tokens (> 0)
  *   gpu                 catalog name or alias (gpb_hardware_gpu_find;
  *                       borrowed)
- *   gpus                GPUs (> 0)
+ *   gpus                GPUs: a whole number from 1 to 10⁷
  *   precision           "bf16", "fp8", ... (NULL = the card's default)
  *   recompute           1: full activation recomputation (8·N·D)
  *   mfu_frac            a given MFU in (0, ...] (0 = the throughput

@@ -102,6 +102,16 @@ then ok; else bad "sweep --samples is not a Latin hypercube"; fi
 expect 2 "sweep bad key" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --vary 'training[0].gpuz=1,2'
 contains err "gpuz" "sweep names a bad key"
+# Each point's own warnings, not only the first point's: 256 GPUs cannot
+# finish lightyear's third run in its horizon, and neither can 1024 (13.5
+# months from month 14); the second point's differs and is printed with
+# its settings.
+expect 0 "sweep warnings" -- "$GPB" sweep "$ROOT/scenarios/lightyear.yaml" \
+    --paths 200 --json --vary 'training[2].gpus=256,1024'
+contains err "needs 53.8 months" "sweep prints the first point's warning"
+contains err "point 1 (training[2].gpus=1024):" \
+    "sweep prints a later point's own warning with its settings"
+contains err "needs 13.5 months" "sweep prints the second point's warning"
 
 # --- goal seek: constant burn and one certain round --------------------------
 # $12.5M in the bank, $1M a month for 24 months, a round of X in month 6

@@ -34,6 +34,9 @@ void cli_error_gpb(const char *what, const gpb_error *err);
    cli_error_gpb does, warnings as "file:line:col: warning: key: message"
    (the compilers' form, which editors jump to). Accepts NULL. */
 void cli_print_diagnostics(const gpb_diagnostics *d);
+/* A warning as cli_print_diagnostics prints it, without the newline, into
+   buf (snprintf's contract). */
+int cli_format_warning(const gpb_error *e, char *buf, size_t n);
 
 /* Writes a JSON value to stdout, indented, followed by a newline; steals
    the reference. Returns CLI_OK or CLI_INTERNAL. */

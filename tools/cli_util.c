@@ -28,6 +28,21 @@ void cli_error_gpb(const char *what, const gpb_error *err)
         fprintf(stderr, "gpubudget: %s\n", buf);
 }
 
+int cli_format_warning(const gpb_error *e, char *buf, size_t n)
+{
+    /* gpb_error_format's parts, with "warning:" after the place. */
+    int at = 0;
+    if (e->source[0] && e->line > 0)
+        at = snprintf(buf, n, "%s:%d:%d: ", e->source, e->line, e->column);
+    else if (e->source[0])
+        at = snprintf(buf, n, "%s: ", e->source);
+    if (at < 0 || (size_t)at >= n)
+        return at;
+    int k = snprintf(buf + at, n - (size_t)at, "warning: %s%s%s", e->path,
+                     e->path[0] ? ": " : "", e->message);
+    return k < 0 ? k : at + k;
+}
+
 void cli_print_diagnostics(const gpb_diagnostics *d)
 {
     for (size_t i = 0; i < gpb_diagnostics_count(d); i++) {
@@ -36,13 +51,9 @@ void cli_print_diagnostics(const gpb_diagnostics *d)
             cli_error_gpb(NULL, e);
             continue;
         }
-        /* gpb_error_format's parts, with "warning:" after the place. */
-        if (e->source[0] && e->line > 0)
-            fprintf(stderr, "%s:%d:%d: ", e->source, e->line, e->column);
-        else if (e->source[0])
-            fprintf(stderr, "%s: ", e->source);
-        fprintf(stderr, "warning: %s%s%s\n", e->path,
-                e->path[0] ? ": " : "", e->message);
+        char line[sizeof(gpb_error) + 64];
+        cli_format_warning(e, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
     }
 }
 

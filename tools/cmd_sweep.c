@@ -362,9 +362,34 @@ static char *point_sets(const sweep_args *a, const design *d, size_t p)
 /* Runs point p into row (n_metrics · 5 numbers); on failure the message
    goes into err and the status is returned. The scenario loads quietly
    (its problems are the point's error). */
-static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
-                            double *row, gpb_error *err)
+/* The scenario's warnings as lines (cli_format_warning), "" when none, or
+   NULL when out of memory. */
+static char *warnings_text(const gpb_diagnostics *dg)
 {
+    size_t cap = 1, at = 0;
+    char *t = NULL;
+    for (size_t i = 0; i < gpb_diagnostics_count(dg); i++)
+        cap += sizeof(gpb_error) + 64;
+    t = malloc(cap);
+    if (!t)
+        return NULL;
+    t[0] = 0;
+    for (size_t i = 0; i < gpb_diagnostics_count(dg); i++) {
+        int k = cli_format_warning(gpb_diagnostics_at(dg, i), t + at,
+                                   cap - at - 1);
+        if (k < 0 || (size_t)k >= cap - at - 1)
+            continue;
+        at += (size_t)k;
+        t[at++] = '\n';
+        t[at] = 0;
+    }
+    return t;
+}
+
+static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
+                            double *row, char **warn, gpb_error *err)
+{
+    *warn = NULL;
     char *sets = point_sets(a, d, p);
     if (!sets) {
         gpb_error_clear(err);
@@ -392,6 +417,9 @@ static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
         gpb_diagnostics_free(dg);
         return st;
     }
+    /* The point's own warnings (a run that cannot finish at this size):
+       printed by the root with the point's settings. */
+    *warn = warnings_text(gpb_scenario_warnings(s));
     gpb_sim_options o;
     gpb_sim_options_default(&o);
     o.paths = a->paths;
@@ -407,37 +435,43 @@ static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
     return st;
 }
 
-/* A point's outcome as bytes, for gathering: status, message, row. */
-static void *pack_point(gpb_status st, const gpb_error *e, const double *row,
-                        size_t nm, size_t *len)
+/* A point's outcome as bytes, for gathering: status, message, warnings,
+   row. */
+static void *pack_point(gpb_status st, const gpb_error *e, const char *warn,
+                        const double *row, size_t nm, size_t *len)
 {
     size_t ml = st ? strlen(e->message) + 1 : 0;
-    *len = sizeof(int32_t) + sizeof(uint32_t) + ml + nm * 5 * sizeof(double);
+    size_t wl = warn && warn[0] ? strlen(warn) + 1 : 0;
+    *len = sizeof(int32_t) + 2 * sizeof(uint32_t) + ml + wl +
+           nm * 5 * sizeof(double);
     unsigned char *b = malloc(*len), *at = b;
     if (!b)
         return NULL;
     int32_t s32 = (int32_t)st;
-    uint32_t l32 = (uint32_t)ml;
+    uint32_t l32 = (uint32_t)ml, w32 = (uint32_t)wl;
     memcpy(at, &s32, sizeof s32), at += sizeof s32;
     memcpy(at, &l32, sizeof l32), at += sizeof l32;
+    memcpy(at, &w32, sizeof w32), at += sizeof w32;
     memcpy(at, e->message, ml), at += ml;
+    memcpy(at, warn ? warn : "", wl), at += wl;
     memcpy(at, row, nm * 5 * sizeof(double));
     return b;
 }
 
 static int unpack_point(const unsigned char *b, size_t len, size_t nm,
-                        double *row, char **error)
+                        double *row, char **error, char **warn)
 {
     int32_t s32;
-    uint32_t l32;
-    if (len < sizeof s32 + sizeof l32)
+    uint32_t l32, w32;
+    *error = *warn = NULL;
+    if (len < sizeof s32 + 2 * sizeof l32)
         return -1;
     memcpy(&s32, b, sizeof s32);
     memcpy(&l32, b + sizeof s32, sizeof l32);
-    size_t at = sizeof s32 + sizeof l32;
-    if (len != at + l32 + nm * 5 * sizeof(double))
+    memcpy(&w32, b + sizeof s32 + sizeof l32, sizeof w32);
+    size_t at = sizeof s32 + 2 * sizeof l32;
+    if (len != at + l32 + w32 + nm * 5 * sizeof(double))
         return -1;
-    *error = NULL;
     if (s32 && l32) {
         *error = malloc(l32);
         if (!*error)
@@ -445,8 +479,44 @@ static int unpack_point(const unsigned char *b, size_t len, size_t nm,
         memcpy(*error, b + at, l32);
         (*error)[l32 - 1] = 0;
     }
-    memcpy(row, b + at + l32, nm * 5 * sizeof(double));
+    if (w32) {
+        *warn = malloc(w32);
+        if (!*warn)
+            return -1;
+        memcpy(*warn, b + at + l32, w32);
+        (*warn)[w32 - 1] = 0;
+    }
+    memcpy(row, b + at + l32 + w32, nm * 5 * sizeof(double));
     return 0;
+}
+
+/* Prints the warnings of points 1 … n − 1 that point 0 (whose warnings
+   the first load printed) does not have, each line after its point's
+   settings. */
+static void print_point_warnings(const sweep_args *a, const design *d,
+                                 char **warn)
+{
+    const char *w0 = warn[0] ? warn[0] : "";
+    for (size_t p = 1; p < d->n; p++) {
+        for (const char *l = warn[p]; l && *l;) {
+            const char *e = strchr(l, '\n');
+            size_t n = e ? (size_t)(e - l) : strlen(l);
+            int seen = 0;
+            for (const char *m = w0; *m && !seen;) {
+                const char *f = strchr(m, '\n');
+                size_t k = f ? (size_t)(f - m) : strlen(m);
+                seen = k == n && !memcmp(m, l, n);
+                m += k + (f != NULL);
+            }
+            if (!seen) {
+                char *sets = point_sets(a, d, p);
+                fprintf(stderr, "gpubudget: point %zu (%s): %.*s\n", p,
+                        sets ? sets : "", (int)n, l);
+                free(sets);
+            }
+            l += n + (e != NULL);
+        }
+    }
 }
 
 static void print_table(const sweep_args *a, const design *d,
@@ -489,7 +559,7 @@ static int sweep_main(sweep_args *a)
     int rc = make_design(a, &d);
     size_t nm = a->n_metrics, K = a->n_ax;
     double *rows = NULL;
-    char **errors = NULL;
+    char **errors = NULL, **warns = NULL;
     long *mine = NULL;
     void **bytes = NULL, **bufs = NULL;
     size_t *lens_mine = NULL, *lens = NULL, nmine = 0;
@@ -549,9 +619,11 @@ static int sweep_main(sweep_args *a)
         gpb_error_clear(&e);
         for (size_t i = 0; i < nm * 5; i++)
             row[i] = NAN;
-        gpb_status st = run_point(a, &d, (size_t)p, row, &e);
+        char *warn = NULL;
+        gpb_status st = run_point(a, &d, (size_t)p, row, &warn, &e);
         mine[nmine] = p;
-        bytes[nmine] = pack_point(st, &e, row, nm, &lens_mine[nmine]);
+        bytes[nmine] = pack_point(st, &e, warn, row, nm, &lens_mine[nmine]);
+        free(warn);
         if (!bytes[nmine]) {
             rc = CLI_INTERNAL;
             break;
@@ -573,13 +645,21 @@ static int sweep_main(sweep_args *a)
     }
     if (!cli_mpi_root())
         goto done;
+    warns = calloc(d.n + 1, sizeof *warns);
+    if (!warns) {
+        cli_error("out of memory");
+        rc = CLI_INTERNAL;
+        goto done;
+    }
     for (size_t p = 0; p < d.n; p++)
         if (!bufs[p] || unpack_point(bufs[p], lens[p], nm,
-                                     rows + p * nm * 5, &errors[p])) {
+                                     rows + p * nm * 5, &errors[p],
+                                     &warns[p])) {
             cli_error("point %zu: its result was lost", p);
             rc = CLI_INTERNAL;
             goto done;
         }
+    print_point_warnings(a, &d, warns);
     {
         const char *keys[SWEEP_MAX_AXES], *unit_ptr[32];
         for (size_t k = 0; k < K; k++)
@@ -655,6 +735,10 @@ done:
     if (errors)
         for (size_t p = 0; p < d.n; p++)
             free(errors[p]);
+    if (warns)
+        for (size_t p = 0; p < d.n; p++)
+            free(warns[p]);
+    free(warns);
     if (bufs)
         for (size_t p = 0; p < d.n; p++)
             free(bufs[p]);

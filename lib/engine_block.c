@@ -35,7 +35,11 @@ typedef struct run_st {
     double *target, *mflops, *gpus, *peak, *lambda, *lost, *p_div,
         *p_restart, *progress, *done, *finish, *cost, *gpu_hours, *months,
         *failures, *divergences, *fleet_used;
-    int *start;
+    double *began; /* the first month it had cards to work on, else H */
+    /* Its finishing month's failures and the share of that month it
+       needed (1 until it finishes): finish() thins them. */
+    double *fin_fails, *fin_share;
+    int *start;    /* the first month it may start (data, start_month) */
     gpb__rent_state *rs;
     gpb__rent_terms rt;  /* mode and the plan's constants */
     gpb__rent_terms *rtl; /* each lane's terms */
@@ -196,7 +200,8 @@ eng_block *gpb__block_new(const eng_plan *p)
                           &r->p_div,  &r->p_restart, &r->progress,
                           &r->done,   &r->finish,   &r->cost,
                           &r->gpu_hours, &r->months, &r->failures,
-                          &r->divergences, &r->fleet_used};
+                          &r->divergences, &r->fleet_used, &r->began,
+                          &r->fin_fails, &r->fin_share};
         for (size_t i = 0; i < sizeof arr / sizeof *arr; i++)
             *arr[i] = lanes(b);
         r->start = arena(b, LANES * sizeof *r->start);
@@ -514,6 +519,39 @@ static gpb_status init_data(eng_block *b, gpb_error *err)
     return GPB_OK;
 }
 
+/* Run k's FLOPs × exploration on lane i: the compute layer's formula
+   (gpb_compute_train_flops_spec), with the lane's sizes. */
+static gpb_status lane_flops(const eng_block *b, size_t k, size_t i,
+                             double *target, gpb_error *err)
+{
+    const eng_plan *p = b->p;
+    const gpb_scenario *s = b->s;
+    const gpb__training *t = &s->training[k];
+    gpb_train_spec spec;
+    gpb_compute_train_spec_default(&spec);
+    spec.params = b->x[t->params][i];
+    spec.active_params = col(b, t->active_params, p->c0)[i];
+    spec.tokens = b->x[t->tokens][i];
+    spec.n_layer = col(b, t->n_layer, p->c0)[i];
+    spec.n_ctx = col(b, t->n_ctx, p->c0)[i];
+    spec.d_model = col(b, t->d_model, p->c0)[i];
+    spec.recompute = t->recompute;
+    double flops;
+    gpb_error e;
+    if (gpb_compute_train_flops_spec(&spec, &flops, &e)) {
+        char kp[32];
+        snprintf(kp, sizeof kp, "training[%zu]", k);
+        return gpb__fail_at(err, GPB_ENUMERIC, s->source_name, t->line,
+                            t->column, kp,
+                            "path %llu: a sampled value makes run '%s' "
+                            "undefined: %s",
+                            (unsigned long long)(b->path0 + i), t->name,
+                            e.message);
+    }
+    *target = flops * col(b, t->exploration, p->c1)[i];
+    return GPB_OK;
+}
+
 static gpb_status init_runs(eng_block *b, gpb_error *err)
 {
     const eng_plan *p = b->p;
@@ -523,12 +561,6 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
     for (size_t k = 0; k < s->n_training; k++) {
         const gpb__training *t = &s->training[k];
         run_st *r = &b->run[k];
-        const double *params = b->x[t->params], *tokens = b->x[t->tokens];
-        const double *active = col(b, t->active_params, p->c0);
-        const double *nlay = col(b, t->n_layer, p->c0);
-        const double *nctx = col(b, t->n_ctx, p->c0);
-        const double *dmod = col(b, t->d_model, p->c0);
-        const double *expl = col(b, t->exploration, p->c1);
         const double *gpus = b->x[t->gpus], *mfu = b->x[t->mfu];
         const double *start = b->x[t->start_month];
         const double *ptf = col(b, t->peak_tflops, NULL);
@@ -538,29 +570,16 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
                                                  : GPB_RENT_ON_DEMAND;
         r->rt.price = 1.0; /* lanes carry their own price */
         r->rt.commitment_months = 1;
+        /* When the plan knows the FLOPs (the same on every path, by the
+           same formula), they are not worked out again per lane. */
+        const eng_metric *fm =
+            &p->metrics[gpb__metric_index(p, MK_RUN, GPB_RUN_FLOPS, (int)k)];
         for (size_t i = 0; i < nl; i++) {
-            gpb_train_spec spec;
-            gpb_compute_train_spec_default(&spec);
-            spec.params = params[i];
-            spec.active_params = active[i];
-            spec.tokens = tokens[i];
-            spec.n_layer = nlay[i];
-            spec.n_ctx = nctx[i];
-            spec.d_model = dmod[i];
-            spec.recompute = t->recompute;
-            double flops;
-            gpb_error e;
-            if (gpb_compute_train_flops_spec(&spec, &flops, &e)) {
-                char kp[32];
-                snprintf(kp, sizeof kp, "training[%zu]", k);
-                return gpb__fail_at(err, GPB_ENUMERIC, s->source_name,
-                                    t->line, t->column, kp,
-                                    "path %llu: a sampled value makes run "
-                                    "'%s' undefined: %s",
-                                    (unsigned long long)(b->path0 + i),
-                                    t->name, e.message);
+            if (fm->constant) {
+                r->target[i] = fm->value;
+            } else {
+                GPB__TRY(lane_flops(b, k, i, &r->target[i], err));
             }
-            r->target[i] = flops * expl[i];
             r->gpus[i] = gpus[i];
             r->peak[i] = ptf ? ptf[i] * 1e12 : t->peak_flop_per_s;
             /* FLOPs the whole cluster does in a month of useful time. */
@@ -571,7 +590,9 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
                 if (s->data[d].feeds[k] &&
                     b->data[d].ready[i] > r->start[i])
                     r->start[i] = b->data[d].ready[i];
-            r->finish[i] = H;
+            r->finish[i] = r->began[i] = H;
+            r->fin_fails[i] = 0;
+            r->fin_share[i] = 1;
             r->progress[i] = r->done[i] = r->cost[i] = r->gpu_hours[i] =
                 r->months[i] = r->failures[i] = r->divergences[i] = 0;
             r->lambda[i] = r->lost[i] = r->p_div[i] = r->p_restart[i] = 0;
@@ -1058,6 +1079,89 @@ static double poisson(const eng_plan *p, size_t run, double lam, double u,
     return floor(lam);
 }
 
+/*
+ * Of k failures spread evenly over a month, those in its first share q:
+ * Binomial(k, q), by inversion of the uniform u: from 0 when k ≤ 1000,
+ * else searched from the mode (Kemp 1986: about √(k q (1 − q)) steps, and
+ * no underflow of (1 − q)^k).
+ */
+static double thin(double k, double q, double u)
+{
+    if (!(q > 0) || !(k > 0))
+        return 0;
+    if (!(q < 1))
+        return k;
+    double n = k;
+    if (n <= 1000) {
+        /* By inversion from 0 on the side of the smaller share: P(0) =
+           (1 − p)^n ≥ 2^-1000 (p ≤ ½), P(j + 1) = P(j) · (n − j) / (j +
+           1) · p / (1 − p). */
+        int flip = q > 0.5;
+        double pp = flip ? 1 - q : q, r = pp / (1 - pp);
+        double pj = exp(n * log1p(-pp)), F = pj, j = 0;
+        while (u > F && j < n) {
+            pj *= (n - j) / (j + 1) * r;
+            j += 1;
+            F += pj;
+        }
+        return flip ? n - j : j;
+    }
+    double odds = q / (1 - q);
+    double mode = floor((n + 1) * q);
+    mode = mode > n ? n : mode;
+    int sg;
+    double pm = exp(lgamma_r(n + 1, &sg) - lgamma_r(mode + 1, &sg) -
+                    lgamma_r(n - mode + 1, &sg) + mode * log(q) +
+                    (n - mode) * log1p(-q));
+    /* F(mode): the terms below the mode, summed down, P(j − 1) = P(j) ·
+       j / ((n − j + 1) · odds), until they no longer count. */
+    double F = pm, pj = pm;
+    for (double j = mode; j > 0; j--) {
+        pj *= j / ((n - j + 1) * odds);
+        F += pj;
+        if (pj < F * 1e-18)
+            break;
+    }
+    double j = mode;
+    pj = pm;
+    if (u <= F) { /* the least j with F(j) ≥ u lies at or below the mode */
+        while (j > 0 && u <= F - pj) {
+            F -= pj;
+            pj *= j / ((n - j + 1) * odds);
+            j -= 1;
+        }
+        return j;
+    }
+    while (u > F && j < n) { /* above: P(j + 1) = P(j) · (n − j)/(j + 1) · odds */
+        pj *= (n - j) / (j + 1) * odds;
+        j += 1;
+        F += pj;
+    }
+    return j;
+}
+
+/*
+ * A run's failures are those before it ended: its finishing month's
+ * count, drawn for the whole month, thinned to the share of the month it
+ * needed, by the run's once-per-path uniform (slot GPB__SLOT_PATH of its
+ * stream), for the block's lanes at once.
+ */
+static void thin_last_month(eng_block *b, const eng_proc *pr)
+{
+    run_st *r = &b->run[pr->index];
+    size_t nl = b->nl, i = 0;
+    while (i < nl && !(r->fin_share[i] < 1 && r->fin_fails[i] > 0))
+        i++;
+    if (i == nl)
+        return;
+    draw(b, pr->stream, GPB__SLOT_PATH, 0);
+    for (; i < nl; i++)
+        if (r->fin_share[i] < 1 && r->fin_fails[i] > 0)
+            r->failures[i] -= r->fin_fails[i] -
+                              thin(r->fin_fails[i], r->fin_share[i],
+                                   gpb__u01_32(b->w[0][i]));
+}
+
 static void k_run(eng_block *b, const eng_proc *pr, int m)
 {
     const eng_plan *p = b->p;
@@ -1107,6 +1211,8 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
         double working = own + rented;
         if (working <= 0)
             continue; /* waiting for the fleet's cards */
+        if (r->began[i] > m)
+            r->began[i] = m;
         double frac = working / r->gpus[i];
         double fails = 0;
         if (r->lambda[i] > 0)
@@ -1130,16 +1236,23 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
                               gpb__u01_32(b->w[2][i]));
         }
         /* The share of the month the GPUs are used: all of it, except in
-           the finishing month when billing is pro rata. */
+           the finishing month when billing is pro rata. The run itself
+           ends at the share of the month its last work needed, and only
+           the failures before then are its own (the month's, thinned). */
         double share = 1.0;
         if (r->progress[i] >= r->target[i]) {
             r->done[i] = 1;
             r->pending--;
             r->finish[i] = m;
-            if (!t->bill_full_months && gain > 0) {
-                share = 1.0 - (r->progress[i] - r->target[i]) / gain;
-                share = share < 0 ? 0 : share > 1 ? 1 : share;
+            double needed = 1.0;
+            if (gain > 0) {
+                needed = 1.0 - (r->progress[i] - r->target[i]) / gain;
+                needed = needed < 0 ? 0 : needed > 1 ? 1 : needed;
             }
+            if (!t->bill_full_months)
+                share = needed;
+            r->fin_fails[i] = fails;
+            r->fin_share[i] = needed;
         }
         if (own > 0)
             fs->used[i] += r->fleet_used[i] = own * share;
@@ -1513,12 +1626,42 @@ static int proc_finite(const eng_block *b, const eng_proc *pr)
 
 /* ---- the block ------------------------------------------------------------ */
 
+/* y = gpb__derive(kind, d, x) lane by lane: one loop per kind, so each
+   is the formula with its kind a constant, and vectorises. */
+static void derive_lanes(int kind, double d, const double *x, double *y,
+                         size_t n)
+{
+#define DERIVE_LOOP(K)                                                      \
+    do {                                                                    \
+        _Pragma("omp simd") for (size_t i = 0; i < n; i++) y[i] =           \
+            gpb__derive(K, d, x[i]);                                        \
+    } while (0)
+    switch (kind) {
+    case GPB__DERIVE_DIV:
+        DERIVE_LOOP(GPB__DERIVE_DIV);
+        break;
+    case GPB__DERIVE_DEFICIT:
+        DERIVE_LOOP(GPB__DERIVE_DEFICIT);
+        break;
+    case GPB__DERIVE_BELOW:
+        DERIVE_LOOP(GPB__DERIVE_BELOW);
+        break;
+    default:
+        DERIVE_LOOP(GPB__DERIVE_NONE);
+        break;
+    }
+#undef DERIVE_LOOP
+}
+
 static void finish(eng_block *b, double *const *out)
 {
     const eng_plan *p = b->p;
     const gpb_scenario *s = b->s;
     const int H = p->H;
     size_t nl = b->nl;
+    for (size_t j = 0; j < p->n_procs; j++)
+        if (p->procs[j].kind == PK_RUN)
+            thin_last_month(b, &p->procs[j]);
 #define OUT(kind, id, owner) out[gpb__metric_index(p, kind, id, owner)]
     for (int c = 0; c < GPB_CAT_COUNT; c++)
         memcpy(OUT(MK_CATEGORY, c, -1), b->tot[c], nl * sizeof(double));
@@ -1581,9 +1724,7 @@ static void finish(eng_block *b, double *const *out)
                nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_FLOPS, o), r->target, nl * sizeof(double));
         memcpy(OUT(MK_RUN, GPB_RUN_PEAK, o), r->peak, nl * sizeof(double));
-        double *stm = OUT(MK_RUN, GPB_RUN_START, o);
-        for (size_t i = 0; i < nl; i++)
-            stm[i] = r->start[i];
+        memcpy(OUT(MK_RUN, GPB_RUN_START, o), r->began, nl * sizeof(double));
     }
     for (size_t k = 0; k < s->n_capacity; k++) {
         memcpy(OUT(MK_CAP, GPB_CAP_COST, (int)k), b->cap[k].cost,
@@ -1603,10 +1744,7 @@ static void finish(eng_block *b, double *const *out)
         const eng_metric *mt = &p->metrics[m];
         if (!mt->derived)
             continue;
-        const double *x = out[mt->src];
-        double *y = out[m];
-        for (size_t i = 0; i < nl; i++)
-            y[i] = gpb__derive(mt->derived, mt->d, x[i]);
+        derive_lanes(mt->derived, mt->d, out[mt->src], out[m], nl);
     }
 #undef OUT
 }

@@ -365,10 +365,7 @@ static json_t *ledger_json(const gpb__view *v)
         return json_null();
     json_t *o = json_object();
     for (int c = 0; c < GPB_CAT_COUNT; c++) {
-        size_t m;
-        if (gpb_result_metric_find(r, gpb_category_metric((gpb_category)c), &m,
-                                   NULL) ||
-            gpb_result_metric_is_constant(r, m))
+        if (!gpb_result_ledger_lists(r, (gpb_category)c))
             continue;
         json_t *rows = json_array();
         for (int t = 0; t < H; t++) {
@@ -676,10 +673,7 @@ gpb_status gpb_report_ledger_csv(const gpb_scenario *s, const gpb_result *r,
     sb_printf(&b, "month");
     int cats[GPB_CAT_COUNT], nc = 0;
     for (int c = 0; c < GPB_CAT_COUNT; c++) {
-        size_t m;
-        if (gpb_result_metric_find(r, gpb_category_metric((gpb_category)c), &m,
-                                   NULL) ||
-            gpb_result_metric_is_constant(r, m))
+        if (!gpb_result_ledger_lists(r, (gpb_category)c))
             continue;
         cats[nc++] = c;
         const char *k = gpb_category_key((gpb_category)c);

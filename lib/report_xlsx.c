@@ -362,10 +362,7 @@ static void sheet_ledger(book *b)
     int H = gpb_result_horizon_months(r);
     int cats[GPB_CAT_COUNT], nc = 0;
     for (int c = 0; c < GPB_CAT_COUNT; c++) {
-        size_t m;
-        if (!gpb_result_metric_find(r, gpb_category_metric((gpb_category)c),
-                                    &m, NULL) &&
-            !gpb_result_metric_is_constant(r, m))
+        if (gpb_result_ledger_lists(r, (gpb_category)c))
             cats[nc++] = c;
     }
     int q = !isnan(gpb_result_ledger_quantile(r, 0, GPB_CAT_TEAM, 0.5));

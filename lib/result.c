@@ -1309,6 +1309,16 @@ double gpb_result_ledger_mean(const gpb_result *r, int month,
            GPB__FIXED_ONE / (double)r->paths;
 }
 
+int gpb_result_ledger_lists(const gpb_result *r, gpb_category c)
+{
+    if (!r || (unsigned)c >= GPB_CAT_COUNT || !r->has_ledger || !r->ledger)
+        return 0;
+    for (int m = 0; m < r->horizon; m++)
+        if (r->ledger[(size_t)m * GPB_CAT_COUNT + c] != 0)
+            return 1;
+    return 0;
+}
+
 gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
                                   const char *metric, gpb_paired_diff *out,
                                   gpb_error *err)

@@ -981,6 +981,15 @@ START_TEST(ledger_and_fan_agree_with_the_paths)
         expect(fabs(sum - mu) <= 1e-9 * fabs(mu),
                "%s: ledger %.17g, mean %.17g",
                gpb_category_metric((gpb_category)c), sum, mu);
+        /* Listed exactly when some path books it (flows are ≥ 0). */
+        size_t mi;
+        ck_assert(gpb_result_metric_find(
+                      r, gpb_category_metric((gpb_category)c), &mi,
+                      NULL) == GPB_OK);
+        expect(gpb_result_ledger_lists(r, (gpb_category)c) ==
+                   gpb_result_metric_nonzero(r, mi),
+               "%s listed %d", gpb_category_metric((gpb_category)c),
+               gpb_result_ledger_lists(r, (gpb_category)c));
     }
     ck_assert(isnan(gpb_result_ledger_mean(r, 30, GPB_CAT_TEAM)));
     double *x = malloc(n * sizeof *x);
@@ -1001,6 +1010,21 @@ START_TEST(ledger_and_fan_agree_with_the_paths)
     ck_assert(gpb_result_fan(r, 29, 1, &f1, NULL) == GPB_OK);
     ck_assert(f0 == x[0] && f1 == x[n - 1]);
     free(x);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    /* A fleet paid in cash: its process could book loan payments, none
+       does, so the ledger does not list financing (it once did, a column
+       of zeros); the purchase is listed. */
+    s = test_load_yaml("gpubudget: 1\nname: cash-fleet\nhorizon_months: 6\n"
+                       "company: {cash: \"$100M\"}\n"
+                       "fleets:\n  - {name: own, gpu: H100, gpus: 100,\n"
+                       "     price_per_gpu: \"$25k\"}\n");
+    o = rich_opts(100);
+    o.ledger = 1;
+    r = run_opts(s, &o);
+    ck_assert(gpb_result_ledger_lists(r, GPB_CAT_HARDWARE));
+    ck_assert(!gpb_result_ledger_lists(r, GPB_CAT_FINANCING));
+    ck_assert(!gpb_result_ledger_lists(r, GPB_CAT_TEAM));
     gpb_result_free(r);
     gpb_scenario_free(s);
 }

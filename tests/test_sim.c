@@ -428,6 +428,61 @@ START_TEST(failures_follow_an_uncertain_mtbf)
 }
 END_TEST
 
+START_TEST(failures_of_the_finishing_month_are_its_own)
+{
+    /*
+     * 1,000 GPUs with a GPU MTBF of 1,000 h fail λ = 730.5 times a month
+     * (Poisson, f), each costing 0.5 h: the run does G · peak · MFU · 3600
+     * · (730.5 − 0.5 f) FLOPs a month and needs T = 6 · 10B · 200B =
+     * 1.2·10²² of them, so it finishes in month 0 after the share q(f) =
+     * T / that of it (about 0.023, 17 hours). Failures fall evenly in
+     * time, so the run's own are those of that share: Binomial(f, q(f)),
+     * about 17, not the month's 730. Summing over f's Poisson law: mean
+     * E[f q] and variance E[f q (1 − q)] + Var(f q); the sample mean is
+     * within 4 of its SE. Before the fix every path reported the whole
+     * month's count (mean 730.5).
+     */
+    const char *y =
+        "gpubudget: 1\nname: thin\ncurrency: USD\nhorizon_months: 6\n"
+        "company: {cash: \"$100M\"}\n"
+        "training:\n"
+        "  - name: r\n    params: 10B\n    tokens: 200B\n    gpu: H100\n"
+        "    peak_tflops: 989\n    gpus: 1000\n    mfu: 0.4\n"
+        "    price_per_gpu_hour: \"$2\"\n"
+        "    failures: {gpu_mtbf_hours: 1000, hours_lost_per_failure: 0.5}\n";
+    gpb_scenario *s = test_load_yaml(y);
+    const size_t n = 4000;
+    gpb_result *r = test_run(s, n, 7, 2);
+    const double *f, *fin;
+    gpb_result_samples(r, "training.r.failures", &f, NULL);
+    gpb_result_samples(r, "training.r.finish_month", &fin, NULL);
+    const double lam = 730.5, T = 6 * 10e9 * 200e9,
+                 rate = 1000 * 989e12 * 0.4 * 3600;
+    double e1 = 0, e2 = 0, ev = 0, pf = exp(-lam);
+    for (int k = 0; k < 2000; k++) {
+        if (k > 0)
+            pf *= lam / k;
+        double q = T / (rate * (730.5 - 0.5 * k));
+        q = q > 1 ? 1 : q;
+        e1 += pf * k * q;
+        e2 += pf * (k * q) * (k * q);
+        ev += pf * k * q * (1 - q);
+    }
+    double var = ev + (e2 - e1 * e1), sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(fin[i] == 0);
+        ck_assert(f[i] == floor(f[i]) && f[i] >= 0 && f[i] <= 1000);
+        sum += f[i];
+    }
+    double mean = sum / n, se = sqrt(var / n);
+    ck_assert_msg(e1 > 16 && e1 < 18, "E %g", e1);
+    ck_assert_msg(fabs(mean - e1) < 4 * se, "failures %g, want %g (se %g)",
+                  mean, e1, se);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(failures_slow_the_run_by_the_hours_they_lose)
 {
     /*
@@ -442,9 +497,13 @@ START_TEST(failures_slow_the_run_by_the_hours_they_lose)
      * share is 0.5 ± 0.005, 1 SD; after 8 months the work done is 4.0 ±
      * 0.014 against the 4.2 needed, after 9 months 4.5 ± 0.015). Its
      * months running average 8.4 within 4 of the result's SE (the bias
-     * of a ratio, ~0.4 · CV² = 4e-5 months, is far below it), and its
-     * failures 9 · 10,000 (a full month is drawn in the last one) within
-     * 4 SE, √(90,000 / n).
+     * of a ratio, ~0.4 · CV² = 4e-5 months, is far below it). Its
+     * failures are those of the hours it ran, 10,000 a month running
+     * (the last month's thinned to the share it needed): per path d =
+     * failures − λ · months has mean 0 (up to Cov(f, q) ≈ 0.4, from the
+     * last month's count slowing its own work) and variance ≈ 8.4 λ; the
+     * sample mean of d is within 4 of its sample SE. Drawing the whole
+     * last month (the old count) puts it 6,000 away, 600 SE.
      */
 #define FAST_RUN                                                            \
     "gpubudget: 1\nname: fast\ncurrency: USD\nhorizon_months: 24\n"         \
@@ -472,9 +531,18 @@ START_TEST(failures_slow_the_run_by_the_hours_they_lose)
     double m = mean(r1, "training.pre.months", &se);
     ck_assert_msg(se > 0 && fabs(m - 8.4) < 4 * se, "months %g (se %g)", m,
                   se);
-    double fm = mean(r1, "training.pre.failures", NULL);
-    ck_assert_msg(fabs(fm - 90000) < 4 * sqrt(90000.0 / n), "failures %g",
-                  fm);
+    const double *fl, *mo;
+    gpb_result_samples(r1, "training.pre.failures", &fl, NULL);
+    gpb_result_samples(r1, "training.pre.months", &mo, NULL);
+    double sd = 0, sd2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fl[i] - 10000 * mo[i];
+        sd += d;
+        sd2 += d * d;
+    }
+    double dm = sd / n, dse = sqrt((sd2 / n - dm * dm) / (n - 1));
+    ck_assert_msg(dse > 0 && dse < 20 && fabs(dm) < 4 * dse,
+                  "failures − λ · months %g (se %g)", dm, dse);
     gpb_result_free(r0);
     gpb_result_free(r1);
     gpb_scenario_free(s0);
@@ -632,8 +700,11 @@ START_TEST(buy_waits_for_delivery_and_resells)
     gpb_scenario *s = test_load_yaml(y);
     gpb_result *r = test_run(s, 200, 2, 1);
     /* Bought in month 1, delivered 3 months later: the run works from
-       month 4 and needs 9.1262 months, so it finishes in month 13. */
+       month 4 and needs 9.1262 months, so it finishes in month 13. It
+       started in month 4, not in month 0 when it was ready to. */
     ck_assert(q(r, "training.pre.finish_month", 0.5) == 13);
+    ck_assert(q(r, "training.pre.start_month", 0) == 4);
+    ck_assert(q(r, "training.pre.start_month", 1) == 4);
     /* No rent; capex = 100 · $20k · (1 + 0.5) = $3M in month 1. */
     ck_assert(q(r, "spend.compute_rent", 0.5) == 0);
     ck_assert(fabs(q(r, "spend.hardware", 0.5) - 3e6) < 1e-6);
@@ -650,6 +721,22 @@ START_TEST(buy_waits_for_delivery_and_resells)
                        15340.5 * months) < 1.0,
                   "%g vs %g", q(r, "spend.power", 0.5),
                   15340.5 * months);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    /* Cards bought in month 34 arrive in month 37, after the horizon:
+       the run never starts, so its start month is the horizon, as is its
+       finish. */
+    snprintf(y, sizeof y, ACQ_BASE, "100",
+             "    acquire: buy\n    fleet: own\n");
+    char *bm = strstr(y, "buy_month: 1,");
+    ck_assert_ptr_nonnull(bm);
+    memmove(bm + 14, bm + 13, strlen(bm + 13) + 1);
+    memcpy(bm, "buy_month: 34,", 14);
+    s = test_load_yaml(y);
+    r = test_run(s, 50, 2, 1);
+    ck_assert(q(r, "training.pre.start_month", 0) == 36);
+    ck_assert(q(r, "training.pre.finish_month", 0) == 36);
+    ck_assert(q(r, "training.pre.gpu_hours", 1) == 0);
     gpb_result_free(r);
     gpb_scenario_free(s);
 }
@@ -799,6 +886,7 @@ int main(void)
     tcase_add_test(tr, correlation_is_honoured);
     tcase_add_test(tr, failures_and_divergence_per_running_month);
     tcase_add_test(tr, failures_follow_an_uncertain_mtbf);
+    tcase_add_test(tr, failures_of_the_finishing_month_are_its_own);
     tcase_add_test(tr, failures_slow_the_run_by_the_hours_they_lose);
     tcase_add_test(tr, quasi_random_is_close_to_pseudo_random);
     suite_add_tcase(s, tr);

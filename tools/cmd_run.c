@@ -360,10 +360,7 @@ static void print_run_ledger(const view *v)
         return;
     int H = gpb_result_horizon_months(r), cats[GPB_CAT_COUNT], nc = 0;
     for (int c = 0; c < GPB_CAT_COUNT; c++) {
-        size_t m;
-        if (!gpb_result_metric_find(r, gpb_category_metric((gpb_category)c),
-                                    &m, NULL) &&
-            !gpb_result_metric_is_constant(r, m))
+        if (gpb_result_ledger_lists(r, (gpb_category)c))
             cats[nc++] = c;
     }
     printf("\n  the ledger, month by month: P50 (mean) of each category, in "

@@ -566,6 +566,10 @@ GPB_API gpb_status gpb_result_extreme_paths(const gpb_result *r,
  */
 GPB_API double gpb_result_ledger_mean(const gpb_result *r, int month,
                                       gpb_category c);
+/* 1 when the run kept a ledger and some path books category c in some
+   month (its month sums are not all 0): the categories the ledger's
+   outputs list (docs/output.md); else 0. */
+GPB_API int gpb_result_ledger_lists(const gpb_result *r, gpb_category c);
 /* The p-quantile over all paths of category c's flow in month m, from a
    sketch (relative error below GPB_SIM_SKETCH_REL_ERROR; a category nothing
    books is 0); NaN out of range or when the run kept no ledger quantiles

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "gpubudget/compute.h"
+#include "gpubudget/units.h"
 #include "scenario_read.h"
 
 /* The median of input i (NaN when absent). */
@@ -312,6 +313,54 @@ static void check_runs(gpb__loader *L)
     }
 }
 
+/*
+ * The tokens a run trains on against those its data work keeps: Σ tokens
+ * · kept over the items that feed it (medians). A run that reads more
+ * passes over the kept data several times, and repeated tokens are worth
+ * less than new ones (Muennighoff et al., "Scaling Data-Constrained
+ * Language Models", NeurIPS 2023: about four passes cost little, sixteen
+ * and more add almost nothing), so the user hears how many. Items counted
+ * in documents have no token count: a run fed by one is not checked.
+ */
+static void check_data_kept(gpb__loader *L)
+{
+    const gpb_scenario *s = L->s;
+    for (size_t i = 0; i < s->n_training; i++) {
+        const gpb__training *t = &s->training[i];
+        double kept = 0;
+        int items = 0, documents = 0;
+        for (size_t d = 0; d < s->n_data; d++) {
+            const gpb__data *w = &s->data[d];
+            if (!w->feeds[i])
+                continue;
+            documents |= w->units_are_documents;
+            kept += median(s, w->units) * median(s, w->kept);
+            items++;
+        }
+        double tokens = median(s, t->tokens);
+        if (!items || documents || !(tokens > kept * (1 + 1e-9)) ||
+            t->tokens < 0)
+            continue;
+        char what[96], tk[32], kp[32];
+        named(what, sizeof what, "run", t->name);
+        gpb_units_format_number(tokens, GPB_STYLE_EN, 3, tk, sizeof tk);
+        gpb_units_format_number(kept, GPB_STYLE_EN, 3, kp, sizeof kp);
+        if (kept > 0)
+            warn_input(L, t->tokens,
+                       "%s trains on %s tokens%s, but the data work it "
+                       "waits for keeps %s (tokens × kept, the medians): "
+                       "%.1f passes over the kept data, and repeated "
+                       "tokens are worth less than new ones (about four "
+                       "passes cost little: Muennighoff et al. 2023)",
+                       what, tk, most(s, t->tokens), kp, tokens / kept);
+        else
+            warn_input(L, t->tokens,
+                       "%s trains on %s tokens%s, but the data work it "
+                       "waits for keeps none (kept is 0)",
+                       what, tk, most(s, t->tokens));
+    }
+}
+
 void gpb__sc_check_plan(gpb__loader *L)
 {
     /* In the file's order of sections; gpb__sc_finish sorts them by
@@ -319,6 +368,7 @@ void gpb__sc_check_plan(gpb__loader *L)
     check_funding(L);
     check_lines(L);
     check_runs(L);
+    check_data_kept(L);
     check_capacity(L);
     check_fleets(L);
     check_serving(L);

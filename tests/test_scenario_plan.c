@@ -322,10 +322,11 @@ START_TEST(shipped_scenarios_have_no_unexplained_warnings)
     static const struct {
         const char *file, *path;
     } known[] = {
-        /* None since issue 16: openai-100b.yaml's run_2026, which ran past
-           the horizon, became a cluster within 2026. An entry is a file
-           and the key path of its warning. */
-        {"", ""},
+        /* An entry is a file and the key path of its warning.
+           data-cleaning.yaml's 13B run reads 3.2T tokens, more than the
+           1.7T its data keep at the medians (17T × 10%): right, and said
+           in the file. */
+        {"data-cleaning.yaml", "training[0].tokens"},
     };
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/scenarios", source_root());

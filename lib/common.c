@@ -229,6 +229,17 @@ gpb_status gpb__need_pos(gpb_error *err, double v, const char *name)
     return GPB_OK;
 }
 
+gpb_status gpb__need_whole(gpb_error *err, double v, double lo, double hi,
+                           const char *name)
+{
+    if (v >= lo && v <= hi && v == floor(v))
+        return GPB_OK;
+    return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, name,
+                        "must be a whole number from %.15g to %.15g (got "
+                        "%g)",
+                        lo, hi, v);
+}
+
 gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name)
 {
     gpb_status st = gpb__need_finite(err, v, name);

@@ -142,6 +142,13 @@ static inline int gpb__derive_decreasing(int kind)
     return kind == GPB__DERIVE_DEFICIT || kind == GPB__DERIVE_BELOW;
 }
 
+/* Of k events spread evenly over a period (k a whole number), those in
+   its first share q: Binomial(k, q) by inversion of the uniform u (the
+   least j with F(j) ≥ u; engine_block.c says how, and where above a
+   variance of 10^8 it takes the normal approximation). A run's failures
+   in the month it finishes, thinned to the hours it ran. */
+double gpb__binomial_thin(double k, double q, double u);
+
 /* ---- inverse CDF tables ------------------------------------------------ */
 
 /*

@@ -12,6 +12,7 @@
  * The formulas are the pure layers' (formula.h, fleet.h, compute.h,
  * risk.h); what is here is the bookkeeping.
  */
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <stdio.h>
@@ -1091,11 +1092,21 @@ static double poisson(const eng_plan *p, size_t run, double lam, double u,
 
 /*
  * Of k failures spread evenly over a month, those in its first share q:
- * Binomial(k, q), by inversion of the uniform u: from 0 when k ≤ 1000,
- * else searched from the mode (Kemp 1986: about √(k q (1 − q)) steps, and
- * no underflow of (1 − q)^k).
+ * the least j with F(j) ≥ u, F the Binomial(k, q) CDF (engine.h).
+ *
+ * k ≤ 1000: by inversion from 0 on the side of the smaller share, P(0) =
+ * (1 − p)^k ≥ 2^-1000 (p ≤ ½), P(j + 1) = P(j) · (k − j)/(j + 1) · p/(1 −
+ * p); the draw rises with u on both sides (common random numbers). Larger k, up to a variance k q (1 − q) of 10^8: from the mode
+ * (Kemp 1986), the terms outward from P(mode) by the same ratios until
+ * they no longer count, searched for u times their sum, so an error of
+ * P(mode) (from lgamma, growing with k) scales every term alike and
+ * cancels; about 80 √(k q (1 − q)) steps at most. Above that variance
+ * (more than 10^8 failures in a month, so under 0.03 s lost to each, or
+ * the run would not finish): the normal approximation with continuity
+ * correction, whose CDF is within 0.5 / 10^4 of the binomial's
+ * (Berry–Esseen).
  */
-static double thin(double k, double q, double u)
+double gpb__binomial_thin(double k, double q, double u)
 {
     if (!(q > 0) || !(k > 0))
         return 0;
@@ -1103,18 +1114,31 @@ static double thin(double k, double q, double u)
         return k;
     double n = k;
     if (n <= 1000) {
-        /* By inversion from 0 on the side of the smaller share: P(0) =
-           (1 − p)^n ≥ 2^-1000 (p ≤ ½), P(j + 1) = P(j) · (n − j) / (j +
-           1) · p / (1 − p). */
+        /* Above ½, on the count k − j of the other share: the least j
+           with F(j) ≥ u is k − (the least m with F'(m) > 1 − u). */
         int flip = q > 0.5;
         double pp = flip ? 1 - q : q, r = pp / (1 - pp);
         double pj = exp(n * log1p(-pp)), F = pj, j = 0;
+        if (flip) {
+            double v = 1 - u;
+            while (v >= F && j < n) {
+                pj *= (n - j) / (j + 1) * r;
+                j += 1;
+                F += pj;
+            }
+            return n - j;
+        }
         while (u > F && j < n) {
             pj *= (n - j) / (j + 1) * r;
             j += 1;
             F += pj;
         }
-        return flip ? n - j : j;
+        return j;
+    }
+    double var = n * q * (1 - q);
+    if (var > 1e8) {
+        double j = floor(n * q + sqrt(var) * gsl_cdf_ugaussian_Pinv(u) + 0.5);
+        return j < 0 ? 0 : j > n ? n : j;
     }
     double odds = q / (1 - q);
     double mode = floor((n + 1) * q);
@@ -1123,29 +1147,39 @@ static double thin(double k, double q, double u)
     double pm = exp(lgamma_r(n + 1, &sg) - lgamma_r(mode + 1, &sg) -
                     lgamma_r(n - mode + 1, &sg) + mode * log(q) +
                     (n - mode) * log1p(-q));
-    /* F(mode): the terms below the mode, summed down, P(j − 1) = P(j) ·
-       j / ((n − j + 1) · odds), until they no longer count. */
-    double F = pm, pj = pm;
+    /* The mass below and above the mode, until a term no longer counts:
+       P(j − 1) = P(j) · j / ((n − j + 1) · odds), P(j + 1) = P(j) ·
+       (n − j)/(j + 1) · odds. */
+    double lo = 0, hi = 0, pj = pm;
     for (double j = mode; j > 0; j--) {
         pj *= j / ((n - j + 1) * odds);
-        F += pj;
-        if (pj < F * 1e-18)
+        lo += pj;
+        if (pj < (lo + pm) * 1e-18)
             break;
     }
-    double j = mode;
     pj = pm;
-    if (u <= F) { /* the least j with F(j) ≥ u lies at or below the mode */
-        while (j > 0 && u <= F - pj) {
+    for (double j = mode; j < n; j++) {
+        pj *= (n - j) / (j + 1) * odds;
+        hi += pj;
+        if (pj < (hi + pm) * 1e-18)
+            break;
+    }
+    double t = u * (lo + pm + hi), F = lo + pm, j = mode;
+    pj = pm;
+    if (t <= F) { /* the least j with F(j) ≥ t: at or below the mode */
+        while (j > 0 && t <= F - pj) {
             F -= pj;
             pj *= j / ((n - j + 1) * odds);
             j -= 1;
         }
         return j;
     }
-    while (u > F && j < n) { /* above: P(j + 1) = P(j) · (n − j)/(j + 1) · odds */
+    while (t > F && j < n) { /* above it; t < the sum, so this ends */
         pj *= (n - j) / (j + 1) * odds;
         j += 1;
         F += pj;
+        if (!(pj > 0))
+            break;
     }
     return j;
 }
@@ -1168,8 +1202,9 @@ static void thin_last_month(eng_block *b, const eng_proc *pr)
     for (; i < nl; i++)
         if (r->fin_share[i] < 1 && r->fin_fails[i] > 0)
             r->failures[i] -= r->fin_fails[i] -
-                              thin(r->fin_fails[i], r->fin_share[i],
-                                   gpb__u01_32(b->w[0][i]));
+                              gpb__binomial_thin(r->fin_fails[i],
+                                                 r->fin_share[i],
+                                                 gpb__u01_32(b->w[0][i]));
 }
 
 static void k_run(eng_block *b, const eng_proc *pr, int m)
@@ -1666,8 +1701,9 @@ static void derive_lanes(int kind, double d, const double *x, double *y,
     case GPB__DERIVE_BELOW:
         DERIVE_LOOP(GPB__DERIVE_BELOW);
         break;
-    default:
-        DERIVE_LOOP(GPB__DERIVE_NONE);
+    default: /* any other kind: the formula as it is */
+        for (size_t i = 0; i < n; i++)
+            y[i] = gpb__derive(kind, d, x[i]);
         break;
     }
 #undef DERIVE_LOOP

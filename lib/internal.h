@@ -75,6 +75,10 @@ gpb_status gpb__need_ptr(gpb_error *err, const void *p, const char *name);
 gpb_status gpb__need_finite(gpb_error *err, double v, const char *name);
 gpb_status gpb__need_pos(gpb_error *err, double v, const char *name);
 gpb_status gpb__need_nonneg(gpb_error *err, double v, const char *name);
+/* v a whole number in [lo, hi], else GPB_EINVAL with the key path `name`
+   and "must be a whole number from lo to hi (got v)": cards, nodes. */
+gpb_status gpb__need_whole(gpb_error *err, double v, double lo, double hi,
+                           const char *name);
 
 /* u clamped into the open interval (0, 1), for inverse CDFs (dist.c). */
 double gpb__clamp_unit(double u);

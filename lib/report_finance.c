@@ -100,6 +100,12 @@ static gpb_status closed_form(const gpb_report_rent_vs_buy_request *req,
                             "name a GPU of the catalog");
     const gpb_gpu *gpu;
     GPB__TRY(at(err, gpb_hardware_gpu_find(req->gpu, &gpu, err), "gpu"));
+    /* Cards and nodes are whole (a fraction was printed rounded while
+       the figures used it). */
+    GPB__TRY(gpb__need_whole(err, req->finance.gpus, 1, GPB__GPUS_MAX,
+                             "gpus"));
+    GPB__TRY(gpb__need_whole(err, req->finance.gpus_per_node, 1,
+                             GPB__GPUS_MAX, "gpus_per_node"));
     r->gpu = gpu;
     gpb_rent_vs_buy *in = &r->inputs;
     *in = req->finance;

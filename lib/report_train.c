@@ -127,11 +127,7 @@ gpb_status gpb_report_estimate_compute(const gpb_report_estimate_request *req,
                             "name a GPU of the catalog");
     /* A training run's cards are whole, as in a scenario and in plan.h
        (a fraction would be shown rounded while the figures used it). */
-    if (!(req->gpus >= 1 && req->gpus <= 1e7 &&
-          req->gpus == floor(req->gpus)))
-        return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, "gpus",
-                            "must be a whole number from 1 to 1e7 (got %g)",
-                            req->gpus);
+    GPB__TRY(gpb__need_whole(err, req->gpus, 1, GPB__GPUS_MAX, "gpus"));
     GPB__TRY(optional_pos(err, req->mfu_frac, "mfu"));
     GPB__TRY(optional_pos(err, req->days, "days"));
     GPB__TRY(optional_pos(err, req->price_per_gpu_hour, "price"));

@@ -90,7 +90,8 @@ expect 2 "negative price" -- "$GPB" estimate --params 7B --tokens 1T \
 # claimed duration of 0 days is refused, not taken for "no claim".
 expect 2 "fractional gpus" -- "$GPB" estimate --params 70B --tokens 2T \
     --gpu H100 --gpus 1.5 --mfu 0.4
-contains err "--gpus must be a whole number" "fractional gpus named"
+contains err "--gpus: must be a whole number from 1 to 10000000 (got 1.5)" \
+    "fractional gpus named"
 expect 2 "zero days" -- "$GPB" estimate --params 70B --tokens 2T \
     --gpu H100 --gpus 512 --days 0
 contains err "--days must be above 0" "zero days named"

@@ -66,11 +66,11 @@ expect 2 "rent-vs-buy lead time beyond horizon" -- "$GPB" rent-vs-buy \
     --gpu H100 --gpus 8 --months 12 --lead-time 13
 expect 2 "rent-vs-buy half a card" -- "$GPB" rent-vs-buy --gpu H100 \
     --gpus 0.5 --months 12
-contains err "--gpus must be a whole number from 1 to 1e7 (got 0.5)" \
+contains err "--gpus: must be a whole number from 1 to 10000000 (got 0.5)" \
     "fractional gpus named"
 expect 2 "rent-vs-buy fractional node" -- "$GPB" rent-vs-buy --gpu H100 \
     --gpus 8 --months 12 --gpus-per-node 2.5
-contains err "--gpus-per-node must be a whole number" \
+contains err "--gpus-per-node: must be a whole number" \
     "fractional gpus per node named"
 expect 2 "rent-vs-buy no price known" -- "$GPB" rent-vs-buy --gpu TPU-v4 \
     --gpus 8 --months 12

@@ -431,6 +431,78 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/*
+ * gpb__binomial_thin against the exact Binomial(k, q) CDF: terms from
+ * lgammal in long double, summed from 0, for each branch (k ≤ 1000 from
+ * 0, on both sides of q = ½; larger k from the mode) and at the extreme
+ * uniforms the engine can draw (2^-33 and 1 − 2^-33). The draw j must be
+ * the least with F(j) ≥ u: F(j) ≥ u − ε and F(j − 1) < u + ε, ε = 1e-11
+ * (the double sums' rounding; the tail the old search-from-the-mode
+ * missed was 1.8e-10 of the mass at k = 10^5, which returned k for the
+ * largest u). Above a variance of 10^8 the normal approximation: within
+ * a count of kq + σz, and never outside [0, k].
+ */
+START_TEST(binomial_thin_inverts_the_exact_cdf)
+{
+    static const struct {
+        double k, q;
+    } cases[] = {{1, 0.3},     {7, 0.5},      {15, 0.49},   {15, 0.51},
+                 {1000, 1e-4}, {1000, 0.999}, {1001, 1e-3}, {1001, 0.5},
+                 {5000, 0.3},  {1e5, 1e-3},   {1e5, 0.5},   {1e5, 0.99},
+                 {1e6, 0.2}};
+    const double eps = 1e-11;
+    double us[64];
+    size_t nu = 0;
+    us[nu++] = 0x1p-33;
+    us[nu++] = 1 - 0x1p-33;
+    us[nu++] = 1e-6;
+    us[nu++] = 1 - 1e-6;
+    for (int i = 1; i < 60; i++)
+        us[nu++] = i / 60.0;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        double k = cases[c].k, q = cases[c].q;
+        size_t n = (size_t)k;
+        long double *F = malloc((n + 1) * sizeof *F);
+        ck_assert_ptr_nonnull(F);
+        long double lk = lgammal((long double)k + 1), acc = 0;
+        for (size_t j = 0; j <= n; j++) {
+            long double lj = (long double)j;
+            acc += expl(lk - lgammal(lj + 1) - lgammal((long double)k - lj + 1) +
+                        lj * logl((long double)q) +
+                        ((long double)k - lj) * log1pl(-(long double)q));
+            F[j] = acc;
+        }
+        for (size_t i = 0; i < nu; i++) {
+            double u = us[i], j = gpb__binomial_thin(k, q, u);
+            ck_assert_msg(j >= 0 && j <= k && j == floor(j),
+                          "k %g q %g u %.17g: %g", k, q, u, j);
+            size_t J = (size_t)j;
+            long double below = J ? F[J - 1] : 0;
+            expect(F[J] >= (long double)u - eps && below < (long double)u + eps,
+                   "k %g q %g u %.17g: j %g, F(j) %.17Lg, F(j-1) %.17Lg", k,
+                   q, u, j, F[J], below);
+        }
+        free(F);
+    }
+    /* Variance above 10^8: the normal approximation. */
+    const double k = 1e9, q = 0.5, sd = sqrt(k * q * (1 - q));
+    double last = -1;
+    for (int i = 1; i < 100; i++) {
+        double u = i / 100.0, j = gpb__binomial_thin(k, q, u);
+        double z = gsl_cdf_ugaussian_Pinv(u);
+        ck_assert_msg(fabs(j - (k * q + sd * z)) <= 1 && j >= last,
+                      "k %g u %g: %g", k, u, j);
+        last = j;
+    }
+    ck_assert(gpb__binomial_thin(k, q, 0x1p-33) >= 0);
+    ck_assert(gpb__binomial_thin(k, q, 1 - 0x1p-33) <= k);
+    /* The ends of q and k. */
+    ck_assert(gpb__binomial_thin(12, 0, 0.5) == 0);
+    ck_assert(gpb__binomial_thin(12, 1, 0.5) == 12);
+    ck_assert(gpb__binomial_thin(0, 0.5, 0.5) == 0);
+}
+END_TEST
+
 START_TEST(sketch_ranks_within_the_stated_error)
 {
     /* Each rank's value is within GPB_SIM_SKETCH_REL_ERROR (2^-10)
@@ -2338,6 +2410,7 @@ int main(void)
     tcase_add_test(ts, box_muller_follows_its_formula);
     tcase_add_test(ts, qnorm_lanes_agree_with_gsl);
     tcase_add_test(ts, qtable_interpolates_within_its_curvature);
+    tcase_add_test(ts, binomial_thin_inverts_the_exact_cdf);
     suite_add_tcase(s, ts);
     TCase *tk = tcase_create("sketch");
     tcase_set_timeout(tk, 300);

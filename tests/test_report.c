@@ -725,6 +725,18 @@ START_TEST(rent_vs_buy_documents)
     ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_EINVAL);
     ck_assert_str_eq(e.path, "gpu");
     rq.gpu = "A100";
+    /* Whole cards and nodes only (the library's rule, for every caller). */
+    double g0 = rq.finance.gpus, n0 = rq.finance.gpus_per_node;
+    rq.finance.gpus = 0.5;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e),
+                     GPB_EINVAL);
+    ck_assert_str_eq(e.path, "gpus");
+    rq.finance.gpus = g0;
+    rq.finance.gpus_per_node = 2.5;
+    ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e),
+                     GPB_EINVAL);
+    ck_assert_str_eq(e.path, "gpus_per_node");
+    rq.finance.gpus_per_node = n0;
     rq.finance.util_frac = 2;
     ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_ERANGE);
     rq.finance.util_frac = 0.8;

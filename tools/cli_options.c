@@ -64,7 +64,7 @@ const cli_option cli_options[] = {
      CLI_REQUIRED, 0},
     ROW_CARD(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_GPUS, 0, "G",
-     "GPUs in the run, e.g. 512 or 16k", CLI_REQUIRED, 0},
+     "GPUs in the run, a whole number, e.g. 512 or 16k", CLI_REQUIRED, 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_MFU, 0, "F",
      "a steady-state model FLOPs utilisation you vouch for, in (0, 1], e.g. "
      "0.4 or 40%: the point figures use it and the interval narrows to the "
@@ -73,8 +73,8 @@ const cli_option cli_options[] = {
      "figure where the model cannot lay the run out",
      0},
     {CLI_CMD_ESTIMATE, CLI_KEY_DAYS, 0, "T",
-     "a claimed wall-clock duration (days, or '3 weeks', '720h'): prints the "
-     "MFU the claim implies instead of the time",
+     "a claimed wall-clock duration above 0 (days, or '3 weeks', '720h'): "
+     "prints the MFU the claim implies instead of the time",
      NULL, 0},
     ROW_PRECISION(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_PRICE, 0, "P",
@@ -170,8 +170,8 @@ const cli_option cli_options[] = {
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPU, 0, "CARD",
      "the card, by its catalog name or an alias (gpubudget gpus)",
      CLI_REQUIRED, 0},
-    {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPUS, 0, "G", "GPUs rented or bought",
-     CLI_REQUIRED, 0},
+    {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPUS, 0, "G",
+     "GPUs rented or bought, a whole number", CLI_REQUIRED, 0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_MONTHS, 0, "T",
      "the horizon in whole months, or a duration ('3 years')", CLI_REQUIRED,
      0},
@@ -212,7 +212,7 @@ const cli_option cli_options[] = {
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_OVERHEAD_PER_NODE, 0, "P",
      "servers and network per node, as money", "0", 0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_GPUS_PER_NODE, 0, "N",
-     "GPUs in one node, for --overhead-per-node", NULL,
+     "GPUs in one node (whole), for --overhead-per-node", NULL,
      GPB_FINANCE_GPUS_PER_NODE_DEFAULT},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_LEAD_TIME, 0, "T",
      "months from order to delivery; the work is rented meanwhile", "0", 0},

@@ -70,8 +70,9 @@ int cli_text_print(char *text)
 
 void cli_error_field(const char *what, gpb_error *err)
 {
-    static const char *const options[] = {"gpu", "days", "mfu", "price",
-                                          "precision", "tokens"};
+    static const char *const options[] = {"gpu",       "gpus",  "days",
+                                          "mfu",       "price", "precision",
+                                          "tokens"};
     static const char *const steps[] = {"memory", "interval"};
     char name[GPB_ERROR_PATH_MAX + 2];
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)

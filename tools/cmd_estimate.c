@@ -52,10 +52,7 @@ int cmd_estimate(int argc, char **argv)
         case CLI_KEY_TOKENS:
             bad = cli_parse_number("tokens", arg, &tokens);
             break;
-        case CLI_KEY_GPUS:
-            bad = cli_parse_whole("gpus", arg, 1, 1e7, "from 1 to 1e7",
-                                  &gpus);
-            break;
+        case CLI_KEY_GPUS: bad = cli_parse_number("gpus", arg, &gpus); break;
         case CLI_KEY_MFU:
             bad = cli_parse_fraction("mfu", arg, GPB_FRAC_OPEN_LO, &mfu);
             break;

@@ -367,6 +367,8 @@ static int rvb_error(gpb_error *e, const char *scenario)
         const char *field, *what;
     } names[] = {
         {"gpu", "--gpu"},
+        {"gpus", "--gpus"},
+        {"gpus_per_node", "--gpus-per-node"},
         {"rent", "--rent"},
         {"price", "--price"},
         {"tariff", "--tariff"},
@@ -617,20 +619,6 @@ static int rvb_cmd(int argc, char **argv, char **sets)
     if (!o.gpu || isnan(o.gpus) || isnan(o.months)) {
         cli_error("rent-vs-buy needs --gpu, --gpus and --months (see "
                   "gpubudget rent-vs-buy --help)");
-        return CLI_BAD_INPUT;
-    }
-    /* Cards are bought and rented whole (a fraction would be printed
-       rounded while the figures used it). */
-    if (!(o.gpus >= 1 && o.gpus <= 1e7 && o.gpus == floor(o.gpus))) {
-        cli_error("--gpus must be a whole number from 1 to 1e7 (got %g)",
-                  o.gpus);
-        return CLI_BAD_INPUT;
-    }
-    if (!(o.gpus_per_node >= 1 && o.gpus_per_node <= 1e6 &&
-          o.gpus_per_node == floor(o.gpus_per_node))) {
-        cli_error("--gpus-per-node must be a whole number from 1 to 1e6 "
-                  "(got %g)",
-                  o.gpus_per_node);
         return CLI_BAD_INPUT;
     }
 

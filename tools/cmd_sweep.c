@@ -359,9 +359,6 @@ static char *point_sets(const sweep_args *a, const design *d, size_t p)
     return s;
 }
 
-/* Runs point p into row (n_metrics · 5 numbers); on failure the message
-   goes into err and the status is returned. The scenario loads quietly
-   (its problems are the point's error). */
 /* The scenario's warnings as lines (cli_format_warning), "" when none, or
    NULL when out of memory. */
 static char *warnings_text(const gpb_diagnostics *dg)
@@ -386,6 +383,10 @@ static char *warnings_text(const gpb_diagnostics *dg)
     return t;
 }
 
+/* Runs point p into row (n_metrics · 5 numbers) and its warnings into
+   *warn (cli_format_warning lines; the caller frees it); on failure the
+   message goes into err and the status is returned. The scenario loads
+   quietly (its problems are the point's error). */
 static gpb_status run_point(const sweep_args *a, const design *d, size_t p,
                             double *row, char **warn, gpb_error *err)
 {

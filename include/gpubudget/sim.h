@@ -202,11 +202,14 @@ typedef enum gpb_metric_id {
  *   finish_month  the month it finished, or the horizon when it did not
  *   finished      1 when it finished within the horizon
  *   months        months it ran (the finishing month pro rata)
- *   failures, divergences    counts over the run
+ *   failures, divergences    counts over the run (the finishing month's
+ *                 failures those before it ended: docs/model.md)
  *   flops         the compute it needs, exploration included
  *   peak_flop_per_s          one GPU's dense peak
  *   start_month   the month it started: its start_month, or later when it
- *                 waits for data work (the scenario's data:)
+ *                 waits for data work (the scenario's data:) or, with
+ *                 acquire: buy, for its fleet's cards; the horizon when it
+ *                 never started
  */
 #define GPB_RUN_METRIC_MAP(X)                                               \
     X(COST, "cost", GPB_UNIT_MONEY, -1, "cost")                             \

@@ -362,6 +362,7 @@ _PROTOS = [
     ("gpb_result_raise_for_runway", c_int,
      [c_void_p, c_int, c_double, P(c_double), P(Error)]),
     ("gpb_result_ledger_mean", c_double, [c_void_p, c_int, c_int]),
+    ("gpb_result_ledger_lists", c_int, [c_void_p, c_int]),
     ("gpb_result_input_count", c_size_t, [c_void_p]),
     ("gpb_result_input_path", c_char_p, [c_void_p, c_size_t]),
     ("gpb_result_input_samples_own", c_int,

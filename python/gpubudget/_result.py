@@ -286,19 +286,21 @@ class Result:
 
     def ledger(self):
         """The mean month-by-month ledger: a row per month, a column per
-        category some path books (flows ≥ 0, in .currency). Needs the run
-        to have been made with ledger=1 or 2."""
+        category some path books (gpb_result_ledger_lists, as every output
+        chooses them; flows ≥ 0, in .currency). Needs the run to have been
+        made with ledger=1 or 2."""
         H = self.horizon_months
+        if H and np.isnan(lib.gpb_result_ledger_mean(self._ptr, 0, 0)):
+            raise Error.from_error(_err_text(
+                "the run kept no ledger: run with ledger=1"))
         data = {}
         for c in range(_lib.GPB_CAT_COUNT):
-            col = np.array([lib.gpb_result_ledger_mean(self._ptr, m, c)
-                            for m in range(H)])
-            if H and np.isnan(col[0]):
-                raise Error.from_error(_err_text(
-                    "the run kept no ledger: run with ledger=1"))
-            data[_lib.s(lib.gpb_category_key(c))] = col
-        df = pd.DataFrame(data, index=pd.RangeIndex(H, name="month"))
-        return df.loc[:, (df != 0).any(axis=0)]
+            if not lib.gpb_result_ledger_lists(self._ptr, c):
+                continue
+            data[_lib.s(lib.gpb_category_key(c))] = np.array(
+                [lib.gpb_result_ledger_mean(self._ptr, m, c)
+                 for m in range(H)])
+        return pd.DataFrame(data, index=pd.RangeIndex(H, name="month"))
 
     # ---- sensitivity -----------------------------------------------------
     def _sensitivity(self, swing=True, swing_paths=None):

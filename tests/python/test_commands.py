@@ -56,6 +56,16 @@ def test_estimate_errors_name_the_argument():
     with pytest.raises(gpubudget.Error) as e:
         gpubudget.estimate(params="70B", tokens="2T", gpu="H20", gpus=8)
     assert e.value.problem.path == "price"
+    # Whole cards (the library's rule), and a claimed duration above 0
+    # (the library reads 0 as no claim: refused here, as by --days).
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=1.5)
+    assert e.value.problem.path == "gpus"
+    for days in (0, "0 days"):
+        with pytest.raises(gpubudget.Error) as e:
+            gpubudget.estimate(params="70B", tokens="2T", gpu="H100",
+                               gpus=8, days=days)
+        assert e.value.problem.path == "days"
 
 
 PLANS = [
@@ -157,6 +167,9 @@ def test_rent_vs_buy_errors():
     with pytest.raises(gpubudget.Error) as e:
         gpubudget.rent_vs_buy(gpu="A100", gpus=8, months=12, mode="lease")
     assert e.value.problem.path == "mode"
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.rent_vs_buy(gpu="A100", gpus=0.5, months=12)
+    assert e.value.problem.path == "gpus"
     with pytest.raises(TypeError):
         gpubudget.rent_vs_buy(gpu="A100", gpus=8)
     with pytest.raises(TypeError):

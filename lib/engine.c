@@ -267,7 +267,6 @@ struct worker {
     shared *sh;
     eng_block *b;
     uint64_t *mcash;        /* [month][flush · LANES]: keys */
-    uint64_t *mkeys;        /* [month]: smallest and largest key held */
     double *rt_min;         /* LANES */
     size_t flush;           /* blocks held before counting */
     size_t held;            /* paths held: blocks are full but the run's last,
@@ -288,7 +287,6 @@ static void worker_free(worker *w, const eng_plan *p)
 {
     gpb__block_free(w->b);
     free(w->mcash);
-    free(w->mkeys);
     free(w->rt_min);
     gpb__sketch_free(&w->rt_sketch);
     free(w->out);
@@ -338,21 +336,16 @@ static int worker_init(worker *w, shared *sh)
     w->flush = share < fl ? share : fl; /* share >= 1: workers <= blocks */
     size_t nb = (size_t)p->H * w->flush * LANES;
     w->mcash = malloc(nb * sizeof *w->mcash);
-    w->mkeys = malloc(2 * (size_t)(p->H > 0 ? p->H : 1) * sizeof *w->mkeys);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
         !w->out_month || !w->nonzero || !w->ledger || !w->mcash ||
-        !w->mkeys ||
         !w->kext_lo || !w->kext_hi || !w->kext_big)
         return -1;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->kext_lo[i] = UINT64_MAX;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->out[i] = w->out_store + i * LANES;
-    for (int m = 0; m < p->H; m++) {
+    for (int m = 0; m < p->H; m++)
         gpb__sketch_init(&w->sk_cash[m]);
-        w->mkeys[2 * m] = UINT64_MAX;
-        w->mkeys[2 * m + 1] = 0;
-    }
     if (p->ledger == 2) {
         size_t nl = (size_t)p->H * GPB_CAT_COUNT;
         w->sk_ledger = calloc(nl, sizeof *w->sk_ledger);
@@ -482,14 +475,9 @@ static void flush_months(worker *w)
     const eng_plan *p = w->sh->p;
     const size_t stride = w->flush * LANES;
     if (w->held)
-        for (int m = 0; m < p->H; m++) {
-            gpb__sketch_add_keys_range(&w->sk_cash[m],
-                                       w->mcash + (size_t)m * stride,
-                                       w->held, w->mkeys[2 * m],
-                                       w->mkeys[2 * m + 1]);
-            w->mkeys[2 * m] = UINT64_MAX;
-            w->mkeys[2 * m + 1] = 0;
-        }
+        for (int m = 0; m < p->H; m++)
+            gpb__sketch_add_keys(&w->sk_cash[m], w->mcash + (size_t)m * stride,
+                                 w->held);
     w->held = 0;
 }
 
@@ -572,13 +560,6 @@ static void *worker_main(void *arg)
             break;
         }
         w->held += n;
-        for (int m = 0; m < p->H; m++) {
-            uint64_t lo, hi;
-            gpb__block_month_keys(w->b, m, &lo, &hi);
-            w->mkeys[2 * m] = lo < w->mkeys[2 * m] ? lo : w->mkeys[2 * m];
-            w->mkeys[2 * m + 1] =
-                hi > w->mkeys[2 * m + 1] ? hi : w->mkeys[2 * m + 1];
-        }
         if (w->held == w->flush * LANES || n < LANES)
             flush_months(w);
         store_block(w, blk, n);

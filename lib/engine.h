@@ -295,12 +295,6 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);
 
-/* The smallest and largest sketch key of month m's closing cash over the
-   real lanes of the last block run with mcash (what counting them into a
-   sketch needs first, found while the close had them in registers). */
-void gpb__block_month_keys(const eng_block *b, int m, uint64_t *lo,
-                           uint64_t *hi);
-
 /* The ledger's sketches ([month · CAT + category]) the block adds each
    month's flows to, or NULL (the worker's, when the plan keeps the
    ledger's quantiles). */

@@ -102,8 +102,6 @@ struct eng_block {
     double *users_growth;  /* e^growth_per_month per lane */
     double *users, *sv_gpus, *sv_tok, *sv_start, *scratch;
     double *serve_last;    /* serving's flow in the last month */
-    uint64_t *mkeys;       /* [month]: the real lanes' smallest and largest
-                              closing-cash key (2 · H) */
     long zu_group;
     int sv_min_start;
     run_st *run;
@@ -194,7 +192,6 @@ eng_block *gpb__block_new(const eng_plan *p)
     b->sv_start = lanes(b);
     b->scratch = lanes(b);
     b->serve_last = lanes(b);
-    b->mkeys = arena(b, 2 * (size_t)(p->H > 0 ? p->H : 1) * sizeof *b->mkeys);
     size_t nr = s->n_training;
     b->run = arena(b, (nr ? nr : 1) * sizeof *b->run);
     for (size_t k = 0; b->run && k < nr; k++) {
@@ -272,13 +269,6 @@ eng_block *gpb__block_new(const eng_plan *p)
 void gpb__block_set_ledger_sketches(eng_block *b, gpb__sketch *sk)
 {
     b->ledger_sk = sk;
-}
-
-void gpb__block_month_keys(const eng_block *b, int m, uint64_t *lo,
-                           uint64_t *hi)
-{
-    *lo = b->mkeys[2 * (size_t)m];
-    *hi = b->mkeys[2 * (size_t)m + 1];
 }
 
 const double *gpb__block_input(const eng_block *b, size_t k)
@@ -1571,11 +1561,10 @@ typedef struct close_cat {
  */
 static inline __attribute__((always_inline)) void
 close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
-            double *runway, double *npv, uint64_t *mrow, uint64_t *krange,
-            double *lsum, size_t nl, size_t n, double m, double H,
-            int with_npv, int with_ledger)
+            double *runway, double *npv, uint64_t *mrow, double *lsum,
+            size_t nl, size_t n, double m, double H, int with_npv,
+            int with_ledger)
 {
-    uint64_t klo = UINT64_MAX, khi = 0;
     for (size_t i0 = 0; i0 < nl; i0 += 8) {
         double net[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         double nv[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -1607,18 +1596,13 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
         }
         if (mrow) {
             uint64_t key[8];
-#pragma omp simd reduction(min : klo) reduction(max : khi)
+#pragma omp simd
             for (int k = 0; k < 8; k++) {
                 /* gpb__sketch_key, branch-free. */
                 uint64_t u;
                 memcpy(&u, &cash[i0 + (size_t)k], sizeof u);
                 uint64_t neg = (uint64_t)((int64_t)u >> 63);
-                uint64_t kk = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
-                key[k] = kk;
-                /* The range of the real lanes' keys, for the sketch. */
-                int real = i0 + (size_t)k < n;
-                klo = real && kk < klo ? kk : klo;
-                khi = real && kk > khi ? kk : khi;
+                key[k] = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
             }
             /* The keys are read back a flush later, from memory: a
                non-temporal store skips reading each line first. */
@@ -1626,20 +1610,16 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
                 gpb__stream_u64(&mrow[i0 + (size_t)k], key[k]);
         }
     }
-    if (mrow) {
-        krange[0] = klo;
-        krange[1] = khi;
-    }
 }
 
 #define CLOSE_VARIANT(NAME, NPV, LEDGER)                                   \
     GPB__VCLONES static void NAME(                                         \
         const close_cat *cc, int ncat, double *cash, double *cmin,         \
-        double *runway, double *npv, uint64_t *mrow, uint64_t *krange,     \
-        double *lsum, size_t nl, size_t n, double m, double H)             \
+        double *runway, double *npv, uint64_t *mrow, double *lsum,         \
+        size_t nl, size_t n, double m, double H)                           \
     {                                                                      \
-        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, krange, lsum, \
-                    nl, n, m, H, NPV, LEDGER);                             \
+        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, lsum, nl, n,  \
+                    m, H, NPV, LEDGER);                                    \
     }
 CLOSE_VARIANT(close_plain, 0, 0)
 CLOSE_VARIANT(close_npv, 1, 0)
@@ -1885,18 +1865,16 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
             memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
                    nl * sizeof(double));
         uint64_t *mrow = mcash ? mcash + (size_t)m * mstride : NULL;
-        uint64_t *kr = b->mkeys + 2 * (size_t)m;
         if (ledger) {
             memset(lsum, 0, sizeof lsum);
             (p->npv ? close_all : close_ledger)(cc, ncat, b->cash, b->cmin,
-                                                b->runway, b->npv, mrow, kr,
+                                                b->runway, b->npv, mrow,
                                                 lsum, nl, n, (double)m,
                                                 (double)H);
         } else {
             (p->npv ? close_npv : close_plain)(cc, ncat, b->cash, b->cmin,
-                                               b->runway, b->npv, mrow, kr,
-                                               lsum, nl, n, (double)m,
-                                               (double)H);
+                                               b->runway, b->npv, mrow, lsum,
+                                               nl, n, (double)m, (double)H);
         }
         if (rt_min && m == p->raise_months - 1)
             memcpy(rt_min, b->cmin, n * sizeof *rt_min);

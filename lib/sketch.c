@@ -148,14 +148,6 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
         return;
     uint64_t blo = UINT64_MAX, bhi = 0;
     key_range(key, n, &blo, &bhi);
-    gpb__sketch_add_keys_range(s, key, n, blo, bhi);
-}
-
-void gpb__sketch_add_keys_range(gpb__sketch *s, const uint64_t *key,
-                                size_t n, uint64_t blo, uint64_t bhi)
-{
-    if (!n)
-        return;
     uint64_t kmin = blo, kmax = bhi;
     if (s->n) {
         uint64_t a = gpb__sketch_key(s->min), z = gpb__sketch_key(s->max);

@@ -66,10 +66,6 @@ static inline void gpb__sketch_add(gpb__sketch *s, double x)
 
 /* Counts values given by their keys (gpb__sketch_key of finite values). */
 void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n);
-/* The same when the smallest and largest of the keys, lo and hi, are
-   known (n > 0). */
-void gpb__sketch_add_keys_range(gpb__sketch *s, const uint64_t *key,
-                                size_t n, uint64_t lo, uint64_t hi);
 
 /* Adds `from`'s counts into `into`. Returns 0, or -1 when out of memory
    (into is then marked incomplete). */

@@ -93,6 +93,7 @@ void gpb_report_estimate_request_default(gpb_report_estimate_request *req)
     if (!req)
         return;
     memset(req, 0, sizeof *req);
+    req->mfu_frac = req->days = req->price_per_gpu_hour = NAN;
     req->price_currency = GPB_CURRENCY_USD;
 }
 
@@ -107,10 +108,12 @@ const char *gpb_report_mfu_origin_str(gpb_report_mfu_origin o)
     return "";
 }
 
-/* A field that is 0 when not given, else positive and finite. */
+/* An optional field: NaN (the default) when not given, else positive
+   and finite. 0 is refused, not read as "not given": a claim of 0 days or
+   a price of 0 must not silently vanish. */
 static gpb_status optional_pos(gpb_error *err, double v, const char *field)
 {
-    if (v == 0 || (v > 0 && isfinite(v)))
+    if (isnan(v) || (v > 0 && isfinite(v)))
         return GPB_OK;
     return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, field,
                         "must be above 0 when given (got %g)", v);
@@ -155,7 +158,7 @@ gpb_status gpb_report_estimate_compute(const gpb_report_estimate_request *req,
     double gpus = req->gpus;
     int have_price = req->price_per_gpu_hour > 0;
     r->price_given = have_price;
-    r->price_per_gpu_hour = req->price_per_gpu_hour;
+    r->price_per_gpu_hour = have_price ? req->price_per_gpu_hour : 0;
     r->currency = req->price_currency == GPB_CURRENCY_NONE
                       ? GPB_CURRENCY_USD
                       : req->price_currency;
@@ -429,6 +432,7 @@ void gpb_report_plan_request_default(gpb_report_plan_request *req)
         return;
     memset(req, 0, sizeof *req);
     gpb_plan_spec_default(&req->spec);
+    req->tokens = req->mfu_frac = req->price_per_gpu_hour = NAN;
     req->price_currency = GPB_CURRENCY_USD;
 }
 
@@ -471,7 +475,7 @@ gpb_status gpb_report_plan_compute(const gpb_report_plan_request *req,
     is.peak_flop_per_s = r->peak_flop_per_s;
     is.ideal_mfu_frac = r->mfu_frac;
     is.gpu = s->gpu;
-    is.user_mfu_frac = req->mfu_frac;
+    is.user_mfu_frac = req->mfu_frac > 0 ? req->mfu_frac : 0;
     out->currency = GPB_CURRENCY_USD;
     out->price_origin = "the catalog's pricing rule";
     if (req->price_per_gpu_hour > 0) {

@@ -94,7 +94,7 @@ contains err "--gpus: must be a whole number from 1 to 10000000 (got 1.5)" \
     "fractional gpus named"
 expect 2 "zero days" -- "$GPB" estimate --params 70B --tokens 2T \
     --gpu H100 --gpus 512 --days 0
-contains err "--days must be above 0" "zero days named"
+contains err "--days: must be above 0 when given (got 0)" "zero days named"
 # A currency is stated once: "$2 USD/h" says it twice.
 expect 2 "currency twice" -- "$GPB" estimate --params 7B --tokens 1T \
     --gpu H100 --gpus 8 --price '$2 USD/h'

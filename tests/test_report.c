@@ -597,11 +597,21 @@ START_TEST(estimate_document_and_figures_agree)
     rq.mfu_frac = 0.4;
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
     ck_assert_str_eq(e.path, "days");
-    rq.days = 0;
+    rq.days = NAN; /* not given */
     rq.mfu_frac = -1;
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
     ck_assert_str_eq(e.path, "mfu");
+    rq.mfu_frac = NAN;
+    /* 0 is a value, refused, not "not given": a claim of 0 days once
+       vanished silently. */
+    rq.days = 0;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "days");
+    rq.days = NAN;
     rq.mfu_frac = 0;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "mfu");
+    rq.mfu_frac = NAN;
     rq.gpu = "nope";
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
                      GPB_ENOTFOUND);

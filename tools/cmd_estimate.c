@@ -67,12 +67,6 @@ int cmd_estimate(int argc, char **argv)
                 days = q.value / 24.0;
             else
                 bad = cli_parse_number("days", arg, &days);
-            /* The library reads 0 as "no claim": refused here, not
-               dropped. */
-            if (!bad && !(days > 0)) {
-                cli_error("--days must be above 0 (got '%s')", arg);
-                bad = 1;
-            }
             break;
         }
         case CLI_KEY_GPU: gpu_name = arg; break;

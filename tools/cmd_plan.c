@@ -107,7 +107,7 @@ int cmd_plan(int argc, char **argv)
     gpb_plan_spec s;
     gpb_plan_spec_default(&s);
     const char *gpu_name = NULL, *prec_name = NULL;
-    double tokens = NAN, user_mfu = 0, zero = -1;
+    double tokens = NAN, user_mfu = NAN, zero = -1;
     gpb_quantity price = {NAN, GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD};
     int json = 0, have_price = 0;
     s.params = NAN;

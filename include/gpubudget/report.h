@@ -379,12 +379,12 @@ GPB_API gpb_status gpb_report_gpus_json(char **out, gpb_error *err);
  *   gpus                GPUs: a whole number from 1 to 10⁷
  *   precision           "bf16", "fp8", ... (NULL = the card's default)
  *   recompute           1: full activation recomputation (8·N·D)
- *   mfu_frac            a given MFU in (0, ...] (0 = the throughput
+ *   mfu_frac            a given MFU in (0, ...] (NaN = the throughput
  *                       model's, or the card's default when the model
  *                       cannot lay the run out)
- *   days                a claimed duration in days (0 = none): the MFU it
+ *   days                a claimed duration in days (NaN = none): the MFU it
  *                       implies is judged; excludes mfu_frac
- *   price_per_gpu_hour  a given rent per GPU-hour (0 = the catalog's
+ *   price_per_gpu_hour  a given rent per GPU-hour (NaN = the catalog's
  *                       pricing rule, in USD)
  *   price_currency      its currency (NONE = USD)
  */
@@ -402,7 +402,9 @@ typedef struct gpb_report_estimate_request {
     gpb_currency price_currency;
 } gpb_report_estimate_request;
 
-/* Every number 0, gpu and precision NULL, currency USD. Accepts NULL. */
+/* Every number 0 but the optional ones (mfu_frac, days,
+   price_per_gpu_hour: NaN, not given), gpu and precision NULL, currency
+   USD. Accepts NULL. */
 GPB_API void gpb_report_estimate_request_default(
     gpb_report_estimate_request *req);
 
@@ -506,10 +508,10 @@ GPB_API gpb_status gpb_report_estimate_json(
  *                       names the card
  *   gpu                 catalog name (NULL = spec.gpu; borrowed)
  *   precision           name (NULL = spec.precision)
- *   tokens              the run's tokens (0 = 20 per active parameter,
+ *   tokens              the run's tokens (NaN = 20 per active parameter,
  *                       the Chinchilla rule)
- *   mfu_frac            a given MFU that narrows the interval (0 = none)
- *   price_per_gpu_hour  a given rent (0 = the catalog's pricing rule)
+ *   mfu_frac            a given MFU that narrows the interval (NaN = none)
+ *   price_per_gpu_hour  a given rent (NaN = the catalog's pricing rule)
  *   price_currency      its currency (NONE = USD)
  */
 typedef struct gpb_report_plan_request {
@@ -522,8 +524,9 @@ typedef struct gpb_report_plan_request {
     gpb_currency price_currency;
 } gpb_report_plan_request;
 
-/* spec from gpb_plan_spec_default, the rest 0 / NULL, currency USD.
-   Accepts NULL. */
+/* spec from gpb_plan_spec_default; tokens, mfu_frac and
+   price_per_gpu_hour NaN (not given); gpu and precision NULL, currency
+   USD. Accepts NULL. */
 GPB_API void gpb_report_plan_request_default(gpb_report_plan_request *req);
 
 /*

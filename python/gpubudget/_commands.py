@@ -8,7 +8,7 @@ import json
 import pandas as pd
 
 from . import _lib
-from ._errors import Error, check as _ok
+from ._errors import check as _ok
 
 lib = _lib.lib
 
@@ -62,22 +62,13 @@ def _fraction(value, what, bounds=_FRAC_OPEN_LO):
 
 def _days(value):
     """Days: a number, or a duration ("3 weeks", "720h") as the command
-    reads --days; above 0 (the library reads 0 as "no claim", so 0 is
-    refused here, as the command refuses it)."""
+    reads --days."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        days = float(value)
-    else:
-        try:
-            days = _parse(value, _QTY_DURATION, "days").value / 24.0
-        except Exception:
-            days = _number(value, "days")
-    if not days > 0:
-        e = _lib.Error()
-        e.status = 1  # GPB_EINVAL
-        e.path = b"days"
-        e.message = ("must be above 0 (got %r)" % (value,)).encode()
-        raise Error.from_error(e)
-    return days
+        return float(value)
+    try:
+        return _parse(value, _QTY_DURATION, "days").value / 24.0
+    except Exception:
+        return _number(value, "days")
 
 
 def _price(value, req):

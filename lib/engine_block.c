@@ -520,26 +520,27 @@ static gpb_status init_data(eng_block *b, gpb_error *err)
     return GPB_OK;
 }
 
-/* Run k's FLOPs × exploration on lane i: the compute layer's formula
-   (gpb_compute_train_flops_spec), with the lane's sizes. */
+/* Lane i of a block, for reading inputs as a gpb__input_value. */
+typedef struct lane_ref {
+    const eng_block *b;
+    size_t i;
+} lane_ref;
+
+static double lane_value(const void *ctx, int idx, double dflt)
+{
+    const lane_ref *l = ctx;
+    return idx >= 0 ? l->b->x[idx][l->i] : dflt;
+}
+
+/* Run k's FLOPs × exploration on lane i (gpb__training_flops). */
 static gpb_status lane_flops(const eng_block *b, size_t k, size_t i,
                              double *target, gpb_error *err)
 {
-    const eng_plan *p = b->p;
     const gpb_scenario *s = b->s;
     const gpb__training *t = &s->training[k];
-    gpb_train_spec spec;
-    gpb_compute_train_spec_default(&spec);
-    spec.params = b->x[t->params][i];
-    spec.active_params = col(b, t->active_params, p->c0)[i];
-    spec.tokens = b->x[t->tokens][i];
-    spec.n_layer = col(b, t->n_layer, p->c0)[i];
-    spec.n_ctx = col(b, t->n_ctx, p->c0)[i];
-    spec.d_model = col(b, t->d_model, p->c0)[i];
-    spec.recompute = t->recompute;
-    double flops;
+    lane_ref l = {b, i};
     gpb_error e;
-    if (gpb_compute_train_flops_spec(&spec, &flops, &e)) {
+    if (gpb__training_flops(t, lane_value, &l, target, &e)) {
         char kp[32];
         snprintf(kp, sizeof kp, "training[%zu]", k);
         return gpb__fail_at(err, GPB_ENUMERIC, s->source_name, t->line,
@@ -549,7 +550,6 @@ static gpb_status lane_flops(const eng_block *b, size_t k, size_t i,
                             (unsigned long long)(b->path0 + i), t->name,
                             e.message);
     }
-    *target = flops * col(b, t->exploration, p->c1)[i];
     return GPB_OK;
 }
 

@@ -363,6 +363,12 @@ static double fixed_or(const eng_plan *p, int idx, double dflt)
     return idx >= 0 ? p->fixed[idx] : dflt;
 }
 
+/* fixed_or as a gpb__input_value. */
+static double fixed_value(const void *ctx, int idx, double dflt)
+{
+    return fixed_or(ctx, idx, dflt);
+}
+
 /*
  * A run's FLOPs and peak are the same on every path when the inputs they
  * come from are: then the plan knows them, and the engine keeps no array
@@ -379,23 +385,12 @@ static void run_constant(const eng_plan *p, const gpb__training *t, int k,
             m->value = v;
         }
     } else if (k == GPB_RUN_FLOPS) {
-        gpb_train_spec spec;
-        gpb_compute_train_spec_default(&spec);
-        spec.params = fixed_or(p, t->params, NAN);
-        spec.active_params = fixed_or(p, t->active_params, 0);
-        spec.tokens = fixed_or(p, t->tokens, NAN);
-        spec.n_layer = fixed_or(p, t->n_layer, 0);
-        spec.n_ctx = fixed_or(p, t->n_ctx, 0);
-        spec.d_model = fixed_or(p, t->d_model, 0);
-        spec.recompute = t->recompute;
-        double expl = fixed_or(p, t->exploration, 1.0), flops;
-        if (isnan(spec.params) || isnan(spec.tokens) || isnan(expl) ||
-            isnan(spec.active_params) || isnan(spec.n_layer) ||
-            isnan(spec.n_ctx) || isnan(spec.d_model) ||
-            gpb_compute_train_flops_spec(&spec, &flops, NULL))
+        /* An uncertain size is NaN here: the compute layer refuses it. */
+        double flops;
+        if (gpb__training_flops(t, fixed_value, p, &flops, NULL) != GPB_OK)
             return;
         m->constant = 1;
-        m->value = flops * expl;
+        m->value = flops;
     }
 }
 

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "gpubudget/compute.h"
+#include "internal.h"
 #include "scenario_read.h"
 
 const char *gpb_scenario_name(const gpb_scenario *s)
@@ -174,4 +176,24 @@ long gpb_scenario_source_find(const gpb_scenario *s, const char *id)
         if (s->sources[i].id && strcmp(s->sources[i].id, id) == 0)
             return (long)i;
     return -1;
+}
+
+gpb_status gpb__training_flops(const gpb__training *t, gpb__input_value get,
+                               const void *ctx, double *flops,
+                               gpb_error *err)
+{
+    gpb_train_spec spec;
+    gpb_compute_train_spec_default(&spec);
+    spec.params = get(ctx, t->params, NAN);
+    spec.active_params = get(ctx, t->active_params, 0);
+    spec.tokens = get(ctx, t->tokens, NAN);
+    spec.n_layer = get(ctx, t->n_layer, 0);
+    spec.n_ctx = get(ctx, t->n_ctx, 0);
+    spec.d_model = get(ctx, t->d_model, 0);
+    spec.recompute = t->recompute;
+    double expl = get(ctx, t->exploration, 1.0), f;
+    GPB__TRY(gpb__need_finite(err, expl, "exploration"));
+    GPB__TRY(gpb_compute_train_flops_spec(&spec, &f, err));
+    *flops = f * expl;
+    return GPB_OK;
 }

@@ -290,4 +290,21 @@ struct gpb_scenario {
     struct gpb_diagnostics *warnings;
 };
 
+/* The value of scenario input `input` as a caller reads it (a path's
+   sample, the plan's fixed value, a median), or dflt when the key is
+   absent (input < 0). */
+typedef double (*gpb__input_value)(const void *ctx, int input, double dflt);
+
+/*
+ * Run t's compute: its training FLOPs (gpb_compute_train_flops_spec)
+ * times its exploration, its sizes read through get(ctx, ...). The one
+ * mapping of a run's keys to the compute layer, for the engine's plan
+ * (a constant run), its blocks (each path) and the loader's plan checks
+ * (the medians). Returns GPB_OK, or the compute layer's error for a
+ * missing (NaN) or invalid size; err may be NULL.
+ */
+gpb_status gpb__training_flops(const gpb__training *t, gpb__input_value get,
+                               const void *ctx, double *flops,
+                               gpb_error *err);
+
 #endif /* GPB_SCENARIO_MODEL_H */

@@ -36,6 +36,12 @@ static double median(const gpb_scenario *s, int i)
     return i >= 0 ? gpb_dist_quantile(&s->inputs[i].dist, 0.5) : NAN;
 }
 
+/* median as a gpb__input_value: dflt when the key is absent. */
+static double median_value(const void *ctx, int i, double dflt)
+{
+    return i >= 0 ? median(ctx, i) : dflt;
+}
+
 /* Input i's median month, rounded to the nearest as the engine rounds a
    sampled month; -1 when absent. */
 static int month_at(const gpb_scenario *s, int i)
@@ -228,19 +234,6 @@ static int run_months(const gpb_scenario *s, const gpb__training *t,
                       double *months, int *from, double *flops_out,
                       double *gpus_out, double *mfu_out)
 {
-    gpb_train_spec spec;
-    gpb_compute_train_spec_default(&spec);
-    spec.params = median(s, t->params);
-    spec.active_params = t->active_params >= 0 ? median(s, t->active_params)
-                                               : 0;
-    spec.tokens = median(s, t->tokens);
-    if (t->d_model >= 0) {
-        spec.n_layer = median(s, t->n_layer);
-        spec.n_ctx = median(s, t->n_ctx);
-        spec.d_model = median(s, t->d_model);
-    }
-    spec.recompute = t->recompute;
-    double expl = t->exploration >= 0 ? median(s, t->exploration) : 1.0;
     double gpus = median(s, t->gpus), mfu = median(s, t->mfu);
     double peak = t->peak_tflops >= 0 ? median(s, t->peak_tflops) * 1e12
                                       : t->peak_flop_per_s;
@@ -260,10 +253,9 @@ static int run_months(const gpb_scenario *s, const gpb__training *t,
     }
     double flops;
     gpb_train_time tt;
-    if (!(expl > 0) ||
-        gpb_compute_train_flops_spec(&spec, &flops, NULL) != GPB_OK ||
-        gpb_compute_train_time(flops * expl, gpus, peak, mfu, &tt, NULL) !=
-            GPB_OK)
+    if (gpb__training_flops(t, median_value, s, &flops, NULL) != GPB_OK ||
+        !(flops > 0) ||
+        gpb_compute_train_time(flops, gpus, peak, mfu, &tt, NULL) != GPB_OK)
         return -1;
     double m = tt.hours / GPB_HOURS_PER_MONTH;
     /* Spot hours lost to preemption do no work (the engine's rule). */
@@ -274,7 +266,7 @@ static int run_months(const gpb_scenario *s, const gpb__training *t,
     }
     *months = m;
     *from = start;
-    *flops_out = flops * expl;
+    *flops_out = flops;
     *gpus_out = gpus;
     *mfu_out = mfu;
     return 0;

@@ -258,7 +258,7 @@ typedef struct shared {
    10^6 paths in the sketches and 32 about half that; at 120 months, 16
    blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03). The
    count per visit does not shrink with the horizon below 256 months, so
-   the cost per month stays level; 32 blocks hold 7.9 MiB at 60 months. */
+   the cost per month stays level; 32 blocks hold 3.9 MiB at 60 months. */
 #define FLUSH_BYTES (32u << 20)
 #define FLUSH_MIN 4u
 #define FLUSH_MAX 32u
@@ -266,7 +266,8 @@ typedef struct shared {
 struct worker {
     shared *sh;
     eng_block *b;
-    uint64_t *mcash;        /* [month][flush · LANES]: keys */
+    uint32_t *mcash;        /* [month][flush · LANES]: upper key halves */
+    uint64_t *mext;         /* [month][2]: the held values' extreme keys */
     double *rt_min;         /* LANES */
     size_t flush;           /* blocks held before counting */
     size_t held;            /* paths held: blocks are full but the run's last,
@@ -287,6 +288,7 @@ static void worker_free(worker *w, const eng_plan *p)
 {
     gpb__block_free(w->b);
     free(w->mcash);
+    free(w->mext);
     free(w->rt_min);
     gpb__sketch_free(&w->rt_sketch);
     free(w->out);
@@ -336,16 +338,20 @@ static int worker_init(worker *w, shared *sh)
     w->flush = share < fl ? share : fl; /* share >= 1: workers <= blocks */
     size_t nb = (size_t)p->H * w->flush * LANES;
     w->mcash = malloc(nb * sizeof *w->mcash);
+    w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
-        !w->out_month || !w->nonzero || !w->ledger || !w->mcash ||
+        !w->out_month || !w->nonzero || !w->ledger || !w->mcash || !w->mext ||
         !w->kext_lo || !w->kext_hi || !w->kext_big)
         return -1;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->kext_lo[i] = UINT64_MAX;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->out[i] = w->out_store + i * LANES;
-    for (int m = 0; m < p->H; m++)
+    for (int m = 0; m < p->H; m++) {
         gpb__sketch_init(&w->sk_cash[m]);
+        w->mext[2 * m] = UINT64_MAX;
+        w->mext[2 * m + 1] = 0;
+    }
     if (p->ledger == 2) {
         size_t nl = (size_t)p->H * GPB_CAT_COUNT;
         w->sk_ledger = calloc(nl, sizeof *w->sk_ledger);
@@ -474,10 +480,14 @@ static void flush_months(worker *w)
 {
     const eng_plan *p = w->sh->p;
     const size_t stride = w->flush * LANES;
-    if (w->held)
-        for (int m = 0; m < p->H; m++)
-            gpb__sketch_add_keys(&w->sk_cash[m], w->mcash + (size_t)m * stride,
-                                 w->held);
+    for (int m = 0; m < p->H; m++) {
+        if (w->held)
+            gpb__sketch_add_keys32(&w->sk_cash[m],
+                                   w->mcash + (size_t)m * stride, w->held,
+                                   w->mext[2 * m], w->mext[2 * m + 1]);
+        w->mext[2 * m] = UINT64_MAX;
+        w->mext[2 * m + 1] = 0;
+    }
     w->held = 0;
 }
 
@@ -543,7 +553,7 @@ static void *worker_main(void *arg)
         size_t slot = w->held;
         gpb_status st = gpb__block_run(
             w->b, r->path_offset + first, n, w->out, w->mcash + slot,
-            w->flush * LANES, r->raise_months ? w->rt_min : NULL,
+            w->mext, w->flush * LANES, r->raise_months ? w->rt_min : NULL,
             w->out_month, p->ledger ? w->ledger : NULL, NULL, &bad, &e);
         if (st) {
             record_error(sh, blk, st, &e);
@@ -869,7 +879,7 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
     if (!st) {
         for (size_t i = 0; i < p.n_metrics; i++)
             cols[i] = store + i * LANES;
-        st = gpb__block_run(b, path, 1, cols, NULL, 0, NULL, NULL, NULL,
+        st = gpb__block_run(b, path, 1, cols, NULL, NULL, 0, NULL, NULL, NULL,
                             &t->rec, &bad, err);
         t->bad_lane = bad;
     }

@@ -274,10 +274,12 @@ void gpb__block_free(eng_block *b);
 /*
  * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
  * metric values to out[m][i] (n_metrics arrays of LANES) and, when mcash
- * is not NULL, the sketch key (gpb__sketch_key) of each month's closing
- * cash to mcash[m · mstride + i] (the
- * worker counts them into the month sketches a few blocks at a time,
- * month by month, so each sketch is hot in cache while it counts); to
+ * is not NULL, the upper half of the sketch key (gpb__sketch_key32) of
+ * each month's closing cash to mcash[m · mstride + i], and the smallest
+ * and largest whole keys of the month's n paths into mext[2m] and
+ * mext[2m + 1] (lowered and raised, not set: the worker counts the
+ * halves into the month sketches a few blocks at a time, month by month,
+ * so each sketch is hot in cache while it counts); to
  * rt_min[i], when not NULL, the lowest cash through month raise_months −
  * 1; and the month each path
  * ran out of cash into out_month[m] (horizon + 1 counters; the horizon =
@@ -290,7 +292,8 @@ void gpb__block_free(eng_block *b);
  * lane, or -1).
  */
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, uint64_t *mcash, size_t mstride,
+                          double *const *out, uint32_t *mcash, uint64_t *mext,
+                          size_t mstride,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);

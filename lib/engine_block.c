@@ -1567,10 +1567,15 @@ typedef struct close_cat {
  */
 static inline __attribute__((always_inline)) void
 close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
-            double *runway, double *npv, uint64_t *mrow, double *lsum,
-            size_t nl, size_t n, double m, double H, int with_npv,
-            int with_ledger)
+            double *runway, double *npv, uint32_t *mrow, uint64_t *mext,
+            double *lsum, size_t nl, size_t n, double m, double H,
+            int with_npv, int with_ledger)
 {
+    uint64_t klo[8], khi[8];
+    for (int k = 0; k < 8; k++) {
+        klo[k] = UINT64_MAX;
+        khi[k] = 0;
+    }
     for (size_t i0 = 0; i0 < nl; i0 += 8) {
         double net[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         double nv[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -1601,31 +1606,36 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
                 npv[i] += nv[k];
         }
         if (mrow) {
-            uint64_t key[8];
 #pragma omp simd
             for (int k = 0; k < 8; k++) {
-                /* gpb__sketch_key, branch-free. */
+                /* gpb__sketch_key, branch-free: its upper half to the
+                   month's row, the whole into the real lanes' extremes. */
                 uint64_t u;
                 memcpy(&u, &cash[i0 + (size_t)k], sizeof u);
                 uint64_t neg = (uint64_t)((int64_t)u >> 63);
-                key[k] = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+                uint64_t key = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+                mrow[i0 + (size_t)k] = (uint32_t)(key >> 32);
+                int real = i0 + (size_t)k < n;
+                klo[k] = real & (key < klo[k]) ? key : klo[k];
+                khi[k] = real & (key > khi[k]) ? key : khi[k];
             }
-            /* The keys are read back a flush later, from memory: a
-               non-temporal store skips reading each line first. */
-            for (int k = 0; k < 8; k++)
-                gpb__stream_u64(&mrow[i0 + (size_t)k], key[k]);
         }
     }
+    if (mrow)
+        for (int k = 0; k < 8; k++) {
+            mext[0] = klo[k] < mext[0] ? klo[k] : mext[0];
+            mext[1] = khi[k] > mext[1] ? khi[k] : mext[1];
+        }
 }
 
 #define CLOSE_VARIANT(NAME, NPV, LEDGER)                                   \
     GPB__VCLONES static void NAME(                                         \
         const close_cat *cc, int ncat, double *cash, double *cmin,         \
-        double *runway, double *npv, uint64_t *mrow, double *lsum,         \
-        size_t nl, size_t n, double m, double H)                           \
+        double *runway, double *npv, uint32_t *mrow, uint64_t *mext,       \
+        double *lsum, size_t nl, size_t n, double m, double H)             \
     {                                                                      \
-        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, lsum, nl, n,  \
-                    m, H, NPV, LEDGER);                                    \
+        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, mext, lsum,   \
+                    nl, n, m, H, NPV, LEDGER);                             \
     }
 CLOSE_VARIANT(close_plain, 0, 0)
 CLOSE_VARIANT(close_npv, 1, 0)
@@ -1792,7 +1802,8 @@ static void finish(eng_block *b, double *const *out)
 }
 
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, uint64_t *mcash, size_t mstride,
+                          double *const *out, uint32_t *mcash, uint64_t *mext,
+                          size_t mstride,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err)
@@ -1870,17 +1881,19 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
         if (m == H - 1)
             memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
                    nl * sizeof(double));
-        uint64_t *mrow = mcash ? mcash + (size_t)m * mstride : NULL;
+        uint32_t *mrow = mcash ? mcash + (size_t)m * mstride : NULL;
+        uint64_t *mx = mcash ? mext + 2 * (size_t)m : NULL;
         if (ledger) {
             memset(lsum, 0, sizeof lsum);
             (p->npv ? close_all : close_ledger)(cc, ncat, b->cash, b->cmin,
-                                                b->runway, b->npv, mrow,
+                                                b->runway, b->npv, mrow, mx,
                                                 lsum, nl, n, (double)m,
                                                 (double)H);
         } else {
             (p->npv ? close_npv : close_plain)(cc, ncat, b->cash, b->cmin,
-                                               b->runway, b->npv, mrow, lsum,
-                                               nl, n, (double)m, (double)H);
+                                               b->runway, b->npv, mrow, mx,
+                                               lsum, nl, n, (double)m,
+                                               (double)H);
         }
         if (rt_min && m == p->raise_months - 1)
             memcpy(rt_min, b->cmin, n * sizeof *rt_min);

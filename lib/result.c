@@ -962,6 +962,7 @@ typedef struct prefetch {
     size_t n;
     double level;
     size_t next;
+    const size_t *order; /* metrics in the order they are claimed */
     pthread_mutex_t mu;
 } prefetch;
 
@@ -979,8 +980,8 @@ static void *prefetch_main(void *arg)
         pthread_mutex_unlock(&pf->mu);
         if (m >= r->n_metrics)
             break;
-        gpb_result_summary(r, r->metrics[m].name, n, pf->p, pf->level, q,
-                           q + n, q + 2 * n, NULL);
+        gpb_result_summary(r, r->metrics[pf->order[m]].name, n, pf->p,
+                           pf->level, q, q + n, q + 2 * n, NULL);
     }
     free(q);
     return NULL;
@@ -991,10 +992,22 @@ void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
 {
     if (!r || r->kept < r->paths)
         return; /* sketches: nothing to select */
-    prefetch pf = {r, p, n, level, 0, PTHREAD_MUTEX_INITIALIZER};
+    /* Stored metrics first, derived ones after: a derived metric's ranks
+       are its source's, and claimed together two threads would both
+       select them (a pass over the paths each). */
+    size_t *order = malloc((r->n_metrics ? r->n_metrics : 1) * sizeof *order);
+    if (!order)
+        return; /* only a prefetch: the ranks are found when asked */
+    size_t no = 0;
+    for (int derived = 0; derived < 2; derived++)
+        for (size_t m = 0; m < r->n_metrics; m++)
+            if (!r->metrics[m].derived == !derived)
+                order[no++] = m;
+    prefetch pf = {r, p, n, level, 0, order, PTHREAD_MUTEX_INITIALIZER};
     gpb__fork_join(gpb__threads_for(threads, r->n_metrics), prefetch_main,
                    &pf);
     pthread_mutex_destroy(&pf.mu);
+    free(order);
 }
 
 gpb_status gpb_result_quantile(const gpb_result *r, const char *metric,

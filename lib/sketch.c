@@ -54,12 +54,16 @@ static uint32_t *page_get(gpb__sketch *s, unsigned pg)
     return *slot;
 }
 
+/* A 32-bit key's bucket (gpb__sketch_key32) and page. */
+#define SHIFT32 (SHIFT - 32)
+#define PAGE_SHIFT32 (52 - 32)
+
 /* Counts one key whose page is missing or out of the range. */
-static void add_slow(gpb__sketch *s, uint64_t key)
+static void add_slow(gpb__sketch *s, uint32_t key)
 {
-    uint32_t *p = page_get(s, (unsigned)(key >> 52));
+    uint32_t *p = page_get(s, key >> PAGE_SHIFT32);
     if (p)
-        p[(key >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+        p[(key >> SHIFT32) & (GPB__SKETCH_PAGE - 1)]++;
 }
 
 static double key_value(uint64_t k)
@@ -72,17 +76,20 @@ static double key_value(uint64_t k)
     return v.d;
 }
 
-
-/* The extremes of n keys, into *lo and *hi: a reduction that vectorises
-   (AVX-512 has unsigned 64-bit min and max; a chain of compares and
-   conditional moves took half of an add's time). */
-GPB__VCLONES static void key_range(const uint64_t *key, size_t n,
-                                   uint64_t *lo, uint64_t *hi)
+/* The extremes of n 64-bit keys, into *lo and *hi: a reduction that
+   vectorises (AVX-512 has unsigned 64-bit min and max), and each key's
+   upper half into key32. */
+GPB__VCLONES static void keys_of(const double *x, size_t n, uint32_t *key32,
+                                 uint64_t *lo, uint64_t *hi)
 {
     uint64_t kmin = *lo, kmax = *hi;
 #pragma omp simd reduction(min : kmin) reduction(max : kmax)
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = key[i];
+        uint64_t u;
+        memcpy(&u, &x[i], sizeof u);
+        uint64_t neg = (uint64_t)((int64_t)u >> 63);
+        uint64_t k = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+        key32[i] = (uint32_t)(k >> 32);
         kmin = k < kmin ? k : kmin;
         kmax = k > kmax ? k : kmax;
     }
@@ -90,21 +97,20 @@ GPB__VCLONES static void key_range(const uint64_t *key, size_t n,
     *hi = kmax;
 }
 
-/* Keys in batches, so the key loop vectorises; the counting is in
-   gpb__sketch_add_keys. */
+/* Values in batches, so the key loop vectorises. */
 void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
 {
-    uint64_t key[1024];
+    uint32_t key[1024];
     for (size_t at = 0; at < n; at += 1024) {
         size_t m = n - at < 1024 ? n - at : 1024;
-        for (size_t i = 0; i < m; i++)
-            key[i] = gpb__sketch_key(x[at + i]);
-        gpb__sketch_add_keys(s, key, m);
+        uint64_t lo = UINT64_MAX, hi = 0;
+        keys_of(x + at, m, key, &lo, &hi);
+        gpb__sketch_add_keys32(s, key, m, lo, hi);
     }
 }
 
 /* A batch whose buckets span fewer than this many is counted on the stack
-   first (see gpb__sketch_add_keys). */
+   first (see gpb__sketch_add_keys32). */
 #define NARROW 512u
 #define NARROW_MIN 64u
 
@@ -116,45 +122,45 @@ void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
    previous one's store: four tables break the chain. A bucket whose page
    cannot be allocated is left out and the sketch marked incomplete, as in
    add_slow. */
-static void add_narrow(gpb__sketch *s, const uint64_t *key, size_t n,
-                      uint64_t b0, unsigned nb)
+static void add_narrow(gpb__sketch *s, const uint32_t *key, size_t n,
+                       uint32_t b0, unsigned nb)
 {
     uint32_t c[4][NARROW];
     for (int l = 0; l < 4; l++)
         memset(c[l], 0, nb * sizeof c[l][0]);
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        c[0][(key[i] >> SHIFT) - b0]++;
-        c[1][(key[i + 1] >> SHIFT) - b0]++;
-        c[2][(key[i + 2] >> SHIFT) - b0]++;
-        c[3][(key[i + 3] >> SHIFT) - b0]++;
+        c[0][(key[i] >> SHIFT32) - b0]++;
+        c[1][(key[i + 1] >> SHIFT32) - b0]++;
+        c[2][(key[i + 2] >> SHIFT32) - b0]++;
+        c[3][(key[i + 3] >> SHIFT32) - b0]++;
     }
     for (; i < n; i++)
-        c[0][(key[i] >> SHIFT) - b0]++;
+        c[0][(key[i] >> SHIFT32) - b0]++;
     for (unsigned j = 0; j < nb; j++) {
         uint32_t t = c[0][j] + c[1][j] + c[2][j] + c[3][j];
         if (!t)
             continue;
-        uint64_t b = b0 + j;
-        uint32_t *p = page_get(s, (unsigned)(b >> GPB__SKETCH_MANT_BITS));
+        uint32_t b = b0 + j;
+        uint32_t *p = page_get(s, b >> GPB__SKETCH_MANT_BITS);
         if (p)
             p[b & (GPB__SKETCH_PAGE - 1)] += t;
     }
 }
 
-void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
+void gpb__sketch_add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
+                            uint64_t klo, uint64_t khi)
 {
     if (!n)
         return;
-    uint64_t blo = UINT64_MAX, bhi = 0;
-    key_range(key, n, &blo, &bhi);
-    uint64_t kmin = blo, kmax = bhi;
+    uint64_t kmin = klo, kmax = khi;
     if (s->n) {
         uint64_t a = gpb__sketch_key(s->min), z = gpb__sketch_key(s->max);
         kmin = a < kmin ? a : kmin;
         kmax = z > kmax ? z : kmax;
     }
-    uint64_t b0 = blo >> SHIFT, nb = (bhi >> SHIFT) - b0 + 1;
+    uint32_t b0 = (uint32_t)(klo >> SHIFT);
+    uint64_t nb = (khi >> SHIFT) - b0 + 1;
     /* The local tables hold counts below 2^32; below NARROW_MIN keys
        clearing and folding them costs more than it saves. */
     if (nb <= NARROW && n >= NARROW_MIN && n <= UINT32_MAX) {
@@ -163,11 +169,11 @@ void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n)
         uint32_t **page = s->page;
         size_t lo = s->pg_lo, np = s->pg_n;
         for (size_t i = 0; i < n; i++) {
-            uint64_t k = key[i];
-            size_t j = (size_t)(k >> 52) - lo; /* wraps below lo: out of range */
+            uint32_t k = key[i];
+            size_t j = (size_t)(k >> PAGE_SHIFT32) - lo; /* wraps below lo */
             uint32_t *p = j < np ? page[j] : NULL;
             if (p) {
-                p[(k >> SHIFT) & (GPB__SKETCH_PAGE - 1)]++;
+                p[(k >> SHIFT32) & (GPB__SKETCH_PAGE - 1)]++;
             } else {
                 add_slow(s, k);
                 page = s->page;
@@ -208,6 +214,16 @@ static uint64_t bucket_count(const uint32_t *p, unsigned j)
     return p[j];
 }
 
+/* The sum of a page's counts. */
+GPB__VCLONES static uint64_t page_total(const uint32_t *p)
+{
+    uint64_t t = 0;
+#pragma omp simd reduction(+ : t)
+    for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++)
+        t += p[j];
+    return t;
+}
+
 /* The midpoint of bucket b (its keys b << SHIFT .. (b + 1) << SHIFT − 1). */
 static double bucket_mid(uint64_t b)
 {
@@ -231,6 +247,13 @@ double gpb__sketch_rank(const gpb__sketch *s, uint64_t k)
         const uint32_t *p = s->page[i];
         if (!p)
             continue;
+        /* A page wholly below the rank is passed by its total (a sum
+           that vectorises), not bucket by bucket. */
+        uint64_t tot = page_total(p);
+        if (seen + tot <= k) {
+            seen += tot;
+            continue;
+        }
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
             seen += bucket_count(p, j);
             if (seen > k) {
@@ -268,6 +291,10 @@ uint64_t gpb__sketch_count_le(const gpb__sketch *s, double x)
         const uint32_t *p = s->page[i];
         if (!p)
             continue;
+        if (s->pg_lo + i < (kx >> GPB__SKETCH_MANT_BITS)) {
+            c += page_total(p); /* the whole page is at or below x */
+            continue;
+        }
         for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
             uint64_t b = ((uint64_t)(s->pg_lo + i) << GPB__SKETCH_MANT_BITS) |
                          j;

@@ -64,8 +64,18 @@ static inline void gpb__sketch_add(gpb__sketch *s, double x)
 }
 
 
-/* Counts values given by their keys (gpb__sketch_key of finite values). */
-void gpb__sketch_add_keys(gpb__sketch *s, const uint64_t *key, size_t n);
+/* The upper half of gpb__sketch_key(x): it fixes x's bucket (the key's
+   top 1 + 11 + GPB__SKETCH_MANT_BITS bits), in half the bytes. */
+static inline uint32_t gpb__sketch_key32(double x)
+{
+    return (uint32_t)(gpb__sketch_key(x) >> 32);
+}
+
+/* Counts n finite values given by their gpb__sketch_key32, klo and khi
+   being the full gpb__sketch_key of the smallest and the largest (the
+   halves no longer tell the extremes exactly). */
+void gpb__sketch_add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
+                            uint64_t klo, uint64_t khi);
 
 /* Adds `from`'s counts into `into`. Returns 0, or -1 when out of memory
    (into is then marked incomplete). */

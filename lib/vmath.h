@@ -20,7 +20,6 @@
 #define GPB_VMATH_H
 
 #include <math.h>
-#include <stdint.h>
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #pragma omp declare simd notinbranch
@@ -54,24 +53,6 @@ extern float cosf(float);
                                  "arch=x86-64-v4")))
 #else
 #define GPB__VCLONES
-#endif
-
-/*
- * Stores v at *p without bringing p's cache line in first (x86-64's
- * non-temporal store, in SSE2 and so on every x86-64): for a buffer that
- * is written once and read back only after it has left the caches (the
- * fan's month keys), this saves reading each line before writing it.
- * Elsewhere a plain store. A thread that wrote with it reads the values
- * back as any other.
- */
-#if defined(__x86_64__)
-#include <emmintrin.h>
-static inline void gpb__stream_u64(uint64_t *p, uint64_t v)
-{
-    _mm_stream_si64((long long *)p, (long long)v);
-}
-#else
-static inline void gpb__stream_u64(uint64_t *p, uint64_t v) { *p = v; }
 #endif
 
 /* Lanes a block is padded to: a multiple of every vector width used. */

@@ -619,22 +619,29 @@ START_TEST(sketch_narrow_batches_count_as_wide_ones)
        two pages), most of them in a few buckets, as a plan's first months
        are. */
     const size_t n = 8192;
-    uint64_t *key = malloc((n + 1) * sizeof *key);
+    uint32_t *key = malloc((n + 1) * sizeof *key);
     ck_assert_ptr_nonnull(key);
     double top = -INFINITY;
+    uint64_t klo = UINT64_MAX, khi = 0;
     for (size_t i = 0; i < n; i++) {
         double v = 1.0 + ((double)(i % 7) - 3.0) * 0.0004 +
                    ((i % 101) == 0 ? 0.1 : 0.0);
         top = v > top ? v : top;
-        key[i] = gpb__sketch_key(v);
+        uint64_t k = gpb__sketch_key(v);
+        key[i] = gpb__sketch_key32(v);
+        ck_assert_uint_eq(key[i], k >> 32);
+        klo = k < klo ? k : klo;
+        khi = k > khi ? k : khi;
     }
-    key[n] = gpb__sketch_key(-3.5e9); /* far away: a batch with it is wide */
+    /* far away: a batch with it is wide */
+    uint64_t kfar = gpb__sketch_key(-3.5e9);
+    key[n] = gpb__sketch_key32(-3.5e9);
     gpb__sketch narrow, wide;
     gpb__sketch_init(&narrow);
     gpb__sketch_init(&wide);
-    gpb__sketch_add_keys(&narrow, key, n);
-    gpb__sketch_add_keys(&narrow, key + n, 1);
-    gpb__sketch_add_keys(&wide, key, n + 1);
+    gpb__sketch_add_keys32(&narrow, key, n, klo, khi);
+    gpb__sketch_add_keys32(&narrow, key + n, 1, kfar, kfar);
+    gpb__sketch_add_keys32(&wide, key, n + 1, kfar, khi);
     sketch_equal(&narrow, &wide);
     ck_assert_uint_eq(narrow.n, n + 1);
     ck_assert(narrow.min == -3.5e9 && narrow.max == top);

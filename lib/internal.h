@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "gpubudget/common.h"
+#include "gpubudget/units.h"
 
 #if defined(__GNUC__)
 #define GPB__PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -174,5 +175,27 @@ gpb_status gpb__result_input_samples_own_n(const struct gpb_scenario *s,
                                            const struct gpb_result *r,
                                            size_t k, size_t n, double *out,
                                            gpb_error *err);
+
+/* The kept values of metric into buf (gpb_result_kept_paths of them),
+   money converted into currency cur path by path at r's own rates
+   (per_USD[cur] / per_USD[r's currency] of the path), other units as
+   they are. GPB_ECURRENCY when a path has no rate. */
+gpb_status gpb__result_samples_in(const struct gpb_result *r,
+                                  const char *metric, gpb_currency cur,
+                                  double *buf, gpb_error *err);
+
+/* x − y for two figures of two plans compared path by path: within
+   1e-12 of each other, relatively, they are the same figure and the
+   difference is 0. Equal amounts reached by different sums (twice the
+   GPUs for half the months), or converted at different rates (a plan in
+   CNY against one in USD: into the scenario's currency at load, out of
+   it for the report), differ in their last digits, and those digits are
+   round-off, not a difference. */
+static inline double gpb__paired_diff(double x, double y)
+{
+    double ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
+    double big = ax > ay ? ax : ay, d = x - y;
+    return (d < 0 ? -d : d) <= 1e-12 * big ? 0.0 : d;
+}
 
 #endif /* GPB_INTERNAL_H */

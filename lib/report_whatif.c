@@ -31,7 +31,8 @@ typedef struct cmp_row {
 typedef struct cmp {
     const gpb_compare_in *in;
     gpb_currency cur;
-    double rate;
+    double rate_a;          /* A's money into cur */
+    gpb_currency from_b;    /* B's currency */
     size_t n;
     cmp_row *rows;
     int H;
@@ -54,6 +55,31 @@ static gpb_status side_stats(const gpb_result *r, const char *m, double f,
     return GPB_OK;
 }
 
+/* side_stats of r's kept paths with money converted into currency cur
+   path by path (a plan compared with one in another currency). */
+static gpb_status side_stats_in(const gpb_result *r, const char *m,
+                                gpb_currency cur, double f, double out[4],
+                                gpb_error *err)
+{
+    size_t n = gpb_result_kept_paths(r);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    gpb_status st = gpb__result_samples_in(r, m, cur, v, err);
+    if (!st) {
+        double mean = 0;
+        for (size_t i = 0; i < n; i++)
+            mean += (v[i] - mean) / (double)(i + 1);
+        gpb_stats_sort(v, n);
+        out[0] = mean * f;
+        out[1] = gpb_stats_quantile_sorted(v, n, 0.05) * f;
+        out[2] = gpb_stats_quantile_sorted(v, n, 0.50) * f;
+        out[3] = gpb_stats_quantile_sorted(v, n, 0.95) * f;
+    }
+    free(v);
+    return st;
+}
+
 static gpb_status cmp_build(const gpb_compare_in *in,
                             const gpb_report_options *opt, cmp *c,
                             gpb_error *err)
@@ -63,13 +89,8 @@ static gpb_status cmp_build(const gpb_compare_in *in,
     if (!in || !in->sa || !in->sb || !in->ra || !in->rb)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
     const gpb_result *ra = in->ra, *rb = in->rb;
-    gpb_currency from = gpb_result_currency(ra);
-    if (gpb_result_currency(rb) != from)
-        return gpb__fail(err, GPB_EINVAL,
-                         "the plans report money in %s and %s: give both "
-                         "the same currency",
-                         gpb_currency_code(from),
-                         gpb_currency_code(gpb_result_currency(rb)));
+    gpb_currency from = gpb_result_currency(ra),
+                 from_b = gpb_result_currency(rb);
     if (gpb_result_horizon_months(ra) != gpb_result_horizon_months(rb))
         return gpb__fail(err, GPB_EINVAL,
                          "the plans have horizons of %d and %d months: "
@@ -78,10 +99,15 @@ static gpb_status cmp_build(const gpb_compare_in *in,
                          gpb_result_horizon_months(rb));
     c->H = gpb_result_horizon_months(ra);
     c->cur = opt && opt->currency ? opt->currency : from;
-    c->rate = opt && opt->rate > 0 ? opt->rate : 0;
-    if (!(c->rate > 0))
-        GPB__TRY(gpb_report_exchange_rate(in->sa, from, c->cur, &c->rate,
+    /* Plans in different currencies are compared in A's: B's money
+       converted into it path by path, at the path's own exchange rates,
+       so each path's difference is of like amounts; then both into the
+       report's currency as a run's report is (gpb_report_exchange_rate). */
+    c->rate_a = opt && opt->rate > 0 ? opt->rate : 0;
+    if (!(c->rate_a > 0))
+        GPB__TRY(gpb_report_exchange_rate(in->sa, from, c->cur, &c->rate_a,
                                           err));
+    c->from_b = from_b;
     size_t M = gpb_result_metric_count(ra);
     c->rows = calloc(M ? M : 1, sizeof *c->rows);
     if (!c->rows)
@@ -97,9 +123,12 @@ static gpb_status cmp_build(const gpb_compare_in *in,
         w->money = gpb_result_metric_unit_kind(ra, i) == GPB_UNIT_MONEY;
         w->unit = w->money ? gpb_currency_code(c->cur)
                            : gpb_result_metric_unit(ra, i);
-        double f = w->money ? c->rate : 1.0;
+        double f = w->money ? c->rate_a : 1.0;
         GPB__TRY(side_stats(ra, name, f, w->a, err));
-        GPB__TRY(side_stats(rb, name, f, w->b, err));
+        if (w->money && from_b != from)
+            GPB__TRY(side_stats_in(rb, name, from, f, w->b, err));
+        else
+            GPB__TRY(side_stats(rb, name, f, w->b, err));
         GPB__TRY(gpb_result_paired_diff(ra, rb, name, &w->d, err));
         w->d.mean *= f;
         w->d.std_error *= f;
@@ -238,32 +267,42 @@ static gpb_status cmp_charts(const cmp *c, gpb__charts *cs, gpb_error *err)
     snprintf(s->y_title, sizeof s->y_title, "share of paths");
     s->y_percent = 1;
     /* The difference of total spend, path by path. */
-    const double *a, *b;
-    if (gpb_result_samples(in->ra, "spend.total", &a, NULL) ||
-        gpb_result_samples(in->rb, "spend.total", &b, NULL))
-        return GPB_OK;
+    const double *a;
     size_t n = gpb_result_kept_paths(in->ra);
     if (gpb_result_kept_paths(in->rb) < n)
         n = gpb_result_kept_paths(in->rb);
+    if (!(n > 0) ||
+        gpb_result_samples(in->ra, "spend.total", &a, NULL))
+        return GPB_OK;
+    /* B's in A's currency, path by path (cmp_build). */
+    double *b = malloc(gpb_result_kept_paths(in->rb) * sizeof *b);
+    if (!b)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    if (gpb__result_samples_in(in->rb, "spend.total",
+                               gpb_result_currency(in->ra), b, NULL)) {
+        free(b);
+        return GPB_OK;
+    }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        double d = (a[i] - b[i]) * c->rate;
+        double d = gpb__paired_diff(a[i], b[i]) * c->rate_a;
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
     }
-    if (!(n > 0))
-        return GPB_OK;
     size_t bins = hi > lo ? 40 : 1;
     double w = hi > lo ? (hi - lo) / 40.0 : 1.0;
     gpb__chart *h = gpb__chart_new(cs, GPB__CHART_HIST, "hist_diff", bins);
     double *y = h ? gpb__chart_series(h, "share of paths") : NULL;
-    if (!y)
+    if (!y) {
+        free(b);
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < n; i++) {
-        double d = (a[i] - b[i]) * c->rate;
+        double d = gpb__paired_diff(a[i], b[i]) * c->rate_a;
         size_t k = bins > 1 ? (size_t)floor((d - lo) / w) : 0;
         y[k < bins ? k : bins - 1] += 1.0 / (double)n;
     }
+    free(b);
     for (size_t k = 0; k < bins; k++) {
         char l[48];
         fmt(c, 1, lo + ((double)k + 0.5) * w, l, sizeof l);

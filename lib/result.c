@@ -1332,6 +1332,31 @@ int gpb_result_ledger_lists(const gpb_result *r, gpb_category c)
     return 0;
 }
 
+gpb_status gpb__result_samples_in(const gpb_result *r, const char *metric,
+                                  gpb_currency cur, double *buf,
+                                  gpb_error *err)
+{
+    size_t m;
+    const double *v;
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
+    GPB__TRY(gpb_result_samples(r, metric, &v, err));
+    int conv = r->metrics[m].unit == GPB_UNIT_MONEY && cur != r->currency;
+    for (size_t i = 0; i < r->kept; i++) {
+        double f = 1.0;
+        if (conv) {
+            f = gpb_result_per_usd(r, cur, i) /
+                gpb_result_per_usd(r, r->currency, i);
+            if (!(f > 0 && isfinite(f)))
+                return gpb__fail(err, GPB_ECURRENCY,
+                                 "'%s': no rate from %s to %s on path %zu",
+                                 metric, gpb_currency_code(r->currency),
+                                 gpb_currency_code(cur), i);
+        }
+        buf[i] = v[i] * f;
+    }
+    return GPB_OK;
+}
+
 gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
                                   const char *metric, gpb_paired_diff *out,
                                   gpb_error *err)
@@ -1344,21 +1369,34 @@ gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
                          "the results do not cover the same paths (seed, "
                          "offset and kept paths must match)");
     const double *va, *vb;
-    GPB__TRY(gpb_result_samples(a, metric, &va, err));
-    GPB__TRY(gpb_result_samples(b, metric, &vb, err));
     size_t n = a->kept;
-    double *d = malloc((n ? n : 1) * sizeof *d);
+    double *d = malloc((n ? n : 1) * sizeof *d), *bc = NULL;
     if (!d)
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    gpb_status st = gpb_result_samples(a, metric, &va, err);
+    if (!st && b->currency == a->currency) {
+        st = gpb_result_samples(b, metric, &vb, err);
+    } else if (!st) {
+        /* b's money in a's currency, path by path at the path's rate. */
+        bc = malloc((n ? n : 1) * sizeof *bc);
+        st = bc ? gpb__result_samples_in(b, metric, a->currency, bc, err)
+                : gpb__fail(err, GPB_ENOMEM, "out of memory");
+        vb = bc;
+    }
+    if (st) {
+        free(d);
+        free(bc);
+        return st;
+    }
     double mu = 0, m2 = 0;
     size_t lower = 0, higher = 0;
     for (size_t i = 0; i < n; i++) {
-        d[i] = va[i] - vb[i];
+        d[i] = gpb__paired_diff(va[i], vb[i]);
         double e = d[i] - mu;
         mu += e / (double)(i + 1);
         m2 += e * (d[i] - mu);
-        lower += va[i] < vb[i];
-        higher += va[i] > vb[i];
+        lower += d[i] < 0;
+        higher += d[i] > 0;
     }
     gpb_stats_sort(d, n);
     memset(out, 0, sizeof *out);
@@ -1371,6 +1409,7 @@ gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
     out->p_a_lower = (double)lower / (double)n;
     out->p_a_higher = (double)higher / (double)n;
     free(d);
+    free(bc);
     return GPB_OK;
 }
 

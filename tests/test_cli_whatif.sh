@@ -47,6 +47,39 @@ assert d["p_a_spends_less"] == 0 and d["p_a_lasts_longer"] == 0
 assert d["p_same_runway"] == 1
 PY
 then ok; else bad "compare of a plan with itself is not exactly 0"; fi
+# The same plan reported in CNY (every amount in it is written in $): B is
+# converted back at its scenario's mean rate, so it is A again, path by
+# path, in the text, the JSON and with --currency CNY (issue 11 review).
+expect 0 "compare across currencies" -- "$GPB" compare "$TMP/wi.yaml" \
+    --paths 1500 --set-b 'currency=CNY'
+contains out "money in USD" "compare across currencies reports in A's"
+if grep -E '^  spend.total ' "$TMP/out" | grep -q ' \$0 .* 0.0% .* 0.0%$'
+then ok; else bad "compare across currencies: spend.total differs in the table"; fi
+for cur in "" CNY; do
+    expect 0 "compare across currencies --json $cur" -- "$GPB" compare \
+        "$TMP/wi.yaml" --paths 1500 --set-b 'currency=CNY' --json \
+        ${cur:+--currency $cur}
+    if python3 - "$TMP/out" "${cur:-USD}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["currency"] == sys.argv[2], d["currency"]
+for m in d["metrics"]:
+    x = m["a_minus_b"]
+    for k in ("mean", "p5", "p50", "p95"):
+        assert x[k] in (0, None), (m["name"], k, x[k])
+    assert m["p_a_lower"] == 0 and m["p_a_higher"] == 0, m["name"]
+    for k in ("mean", "p5", "p50", "p95"):
+        a, b = m["a"][k], m["b"][k]
+        assert abs(a - b) <= 1e-9 * max(abs(a), 1), (m["name"], k, a, b)
+    if m["name"] == "spend.total":
+        assert m["unit"] == sys.argv[2], m["unit"]
+assert d["p_a_spends_less"] == 0 and d["p_same_runway"] == 1
+PY
+    then ok; else bad "compare across currencies (${cur:-USD}) is not 0"; fi
+done
+expect 2 "sweep over currencies" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --vary 'currency=USD,CNY'
+contains err "currency is the report's" "sweep refuses to vary the currency"
 # Fewer GPUs: the same work takes longer, so the run finishes later on
 # every path, and (paid by the month in full) costs at least as much on
 # most of them; the documents agree with the table.

@@ -392,7 +392,9 @@ const cli_option cli_options[] = {
     ROW_THREADS(CLI_CMD_COMPARE),
     ROW_QMC(CLI_CMD_COMPARE),
     {CLI_CMD_COMPARE, CLI_KEY_CURRENCY, 0, "C",
-     "report money in USD, CNY or EUR", "the plans' currency", 0},
+     "report money in USD, CNY or EUR at plan A's mean exchange rate (a "
+     "plan B in another currency is first converted into A's path by "
+     "path, at each path's rate)", "plan A's currency", 0},
     {CLI_CMD_COMPARE, CLI_KEY_JSON, 0, NULL,
      "print the comparison as JSON (docs/output.md)", NULL, 0},
     {CLI_CMD_COMPARE, CLI_KEY_HTML, 0, "FILE",

@@ -107,12 +107,23 @@ static int write_doc(const char *path, gpb_status st, char *text,
     return rc;
 }
 
-static void print_table(const gpb_compare_in *in, gpb_currency cur,
-                        double rate)
+/* The table of the library's comparison document (gpb_report_compare_json),
+   so the text and the JSON cannot disagree. */
+static int print_table(const gpb_compare_in *in, const char *doc_text)
 {
     static const char *const names[] = {
         "spend.total", "income.total", "cash.end", "cash.min",
         "runway_months", "out_of_cash", "gpu_hours"};
+    json_error_t je;
+    json_t *doc = json_loads(doc_text, 0, &je);
+    gpb_currency cur;
+    if (!doc || gpb_currency_from_code(json_string_value(json_object_get(
+                                           doc, "currency")),
+                                       &cur, NULL) != GPB_OK) {
+        json_decref(doc);
+        cli_error("compare: the library's document could not be read");
+        return CLI_INTERNAL;
+    }
     printf("A: %s  (%s)\nB: %s  (%s)\n", gpb_scenario_name(in->sa),
            in->label_a, gpb_scenario_name(in->sb), in->label_b);
     printf("%zu paths, seed %llu, common random numbers; money in %s\n\n",
@@ -121,39 +132,49 @@ static void print_table(const gpb_compare_in *in, gpb_currency cur,
            gpb_currency_code(cur));
     printf("  %-16s %11s %11s %11s %9s %9s\n", "", "A P50", "B P50",
            "A-B P50", "P(A<B)", "P(A>B)");
+    json_t *ms = json_object_get(doc, "metrics");
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-        size_t i;
-        gpb_paired_diff d;
-        if (gpb_result_metric_find(in->ra, names[k], &i, NULL) ||
-            gpb_result_paired_diff(in->ra, in->rb, names[k], &d, NULL))
+        size_t j;
+        json_t *m, *row = NULL;
+        json_array_foreach(ms, j, m)
+        {
+            if (!strcmp(json_string_value(json_object_get(m, "name")),
+                        names[k]))
+                row = m;
+        }
+        if (!row)
             continue;
-        int money = gpb_result_metric_unit_kind(in->ra, i) == GPB_UNIT_MONEY;
-        double f = money ? rate : 1.0, qa, qb;
-        gpb_result_quantile(in->ra, names[k], 0.5, &qa, NULL);
-        gpb_result_quantile(in->rb, names[k], 0.5, &qb, NULL);
+        int money = !strcmp(json_string_value(json_object_get(row, "unit")),
+                            gpb_currency_code(cur));
+        double v[3] = {
+            json_number_value(json_object_get(json_object_get(row, "a"), "p50")),
+            json_number_value(json_object_get(json_object_get(row, "b"), "p50")),
+            json_number_value(
+                json_object_get(json_object_get(row, "a_minus_b"), "p50"))};
         char b[3][48];
-        double v[3] = {qa * f, qb * f, d.p50 * f};
-        for (int j = 0; j < 3; j++) {
+        for (int i = 0; i < 3; i++) {
             if (money)
-                cli_format_money(v[j], cur, b[j], sizeof b[j]);
+                cli_format_money(v[i], cur, b[i], sizeof b[i]);
             else
-                gpb_units_format_number(v[j], GPB_STYLE_EN, 3, b[j],
-                                        sizeof b[j]);
+                gpb_units_format_number(v[i], GPB_STYLE_EN, 3, b[i],
+                                        sizeof b[i]);
         }
         printf("  %-16s ", names[k]);
-        for (int j = 0; j < 3; j++) {
-            cli_print_right(b[j], 11);
+        for (int i = 0; i < 3; i++) {
+            cli_print_right(b[i], 11);
             fputc(' ', stdout);
         }
-        printf("%8.1f%% %8.1f%%\n", 100 * d.p_a_lower, 100 * d.p_a_higher);
+        printf("%8.1f%% %8.1f%%\n",
+               100 * json_number_value(json_object_get(row, "p_a_lower")),
+               100 * json_number_value(json_object_get(row, "p_a_higher")));
     }
-    gpb_paired_diff sp, rw;
-    if (!gpb_result_paired_diff(in->ra, in->rb, "spend.total", &sp, NULL) &&
-        !gpb_result_paired_diff(in->ra, in->rb, "runway_months", &rw, NULL))
-        printf("\n  P(A spends less) = %.1f%%; P(A's cash lasts longer) = "
-               "%.1f%% (the same runway: %.1f%%)\n",
-               100 * sp.p_a_lower, 100 * rw.p_a_higher,
-               100 * (1 - rw.p_a_lower - rw.p_a_higher));
+    printf("\n  P(A spends less) = %.1f%%; P(A's cash lasts longer) = "
+           "%.1f%% (the same runway: %.1f%%)\n",
+           100 * json_number_value(json_object_get(doc, "p_a_spends_less")),
+           100 * json_number_value(json_object_get(doc, "p_a_lasts_longer")),
+           100 * json_number_value(json_object_get(doc, "p_same_runway")));
+    json_decref(doc);
+    return CLI_OK;
 }
 
 static int compare_main(compare_args *a)
@@ -223,19 +244,21 @@ static int compare_main(compare_args *a)
                 goto done;
             }
         }
-        if (a->json) {
+        if (a->json || !a->quiet) {
             text = NULL;
             gpb_status st = gpb_report_compare_json(&in, &ro, &text, &e);
             if (st) {
-                cli_error_gpb("json", &e);
+                cli_error_gpb("compare", &e);
                 rc = st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
                 goto done;
             }
-            fputs(text, stdout);
-            fputc('\n', stdout);
+            if (a->json) {
+                fputs(text, stdout);
+                fputc('\n', stdout);
+            } else {
+                rc = print_table(&in, text);
+            }
             gpb_free(text);
-        } else if (!a->quiet) {
-            print_table(&in, cur, ro.rate);
         }
     }
 done:

@@ -61,6 +61,16 @@ static int parse_axis(const char *spec, axis *a, int lhs)
     }
     memcpy(a->key, spec, (size_t)(eq - spec));
     a->key[eq - spec] = 0;
+    if (!strcmp(a->key, "currency")) {
+        /* Points in different currencies would share one table's units:
+           the report's currency is not a plan's choice. */
+        cli_error("--vary '%s': currency is the report's, not the plan's: "
+                  "the points would be in different units (compare two "
+                  "currencies with: gpubudget compare FILE --set-b "
+                  "currency=CNY)",
+                  spec);
+        return CLI_BAD_INPUT;
+    }
     const char *v = eq + 1, *dots = strstr(v, "..");
     gpb_error e;
     if (dots) {

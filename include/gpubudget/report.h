@@ -220,11 +220,14 @@ GPB_API gpb_status gpb_report_trace_json(const gpb_scenario *s,
  * (gpb_result_paired_diff: mean ± standard error, P5, P50, P95, P(A < B),
  * P(A > B)); the headline P(A spends less) (spend.total), P(A's cash lasts
  * longer) (runway_months; equal runways counted apart); and each plan's
- * P(the cash lasts through month m). Money is in opt->currency at
- * opt->rate (or sa's mean exchange rates), as gpb_report_json_opt.
+ * P(the cash lasts through month m). When B reports in another currency
+ * than A, B's money is first converted into A's path by path, at the
+ * path's own exchange rates (gpb_result_paired_diff), so plans in USD and
+ * CNY are compared as like amounts. Money is then in opt->currency (none:
+ * A's) at opt->rate (or sa's mean exchange rates), as gpb_report_json_opt.
  *   label_a, label_b   names of the plans (NULL: "A" and "B")
  * Returns GPB_OK; GPB_EINVAL for NULL arguments, results of different
- * paths or seeds, currencies or horizons; GPB_ENOMEM; the xlsx writer
+ * paths or seeds, or horizons; GPB_ENOMEM; the xlsx writer
  * also GPB_EIO (written to a temporary file and renamed, as
  * gpb_report_xlsx_write).
  */

@@ -583,12 +583,15 @@ GPB_API double gpb_result_ledger_quantile(const gpb_result *r, int month,
 /*
  * Two results of the same paths (the same seed and path range, so each
  * path draws the same shared events: common random numbers), compared
- * path by path on one metric: d_i = a_i − b_i.
+ * path by path on one metric: d_i = a_i − b_i, taken as 0 when a_i and
+ * b_i are within 1e-12 of each other, relatively (equal amounts reached by
+ * different sums or conversions differ in their last digits: round-off,
+ * not a difference).
  *
  *   mean, std_error   of d
  *   p5, p50, p95      quantiles of d
- *   p_a_lower         share of paths with a_i < b_i
- *   p_a_higher        share with a_i > b_i
+ *   p_a_lower         share of paths with d_i < 0 (a_i < b_i)
+ *   p_a_higher        share with d_i > 0
  */
 typedef struct gpb_paired_diff {
     size_t paths;
@@ -596,8 +599,12 @@ typedef struct gpb_paired_diff {
     double p_a_lower, p_a_higher;
 } gpb_paired_diff;
 
-/* Returns GPB_OK; GPB_EINVAL when the results do not cover the same kept
-   paths; GPB_ENOTFOUND for a metric missing from either; GPB_ENOMEM. */
+/* When a and b report in different currencies, b's money is converted
+   into a's path by path, at the path's own exchange rates (its draw of
+   exchange_rates.*), so d_i compares like amounts. Returns GPB_OK;
+   GPB_EINVAL when the results do not cover the same kept paths;
+   GPB_ENOTFOUND for a metric missing from either; GPB_ECURRENCY when b
+   has no rate into a's currency; GPB_ENOMEM. */
 GPB_API gpb_status gpb_result_paired_diff(const gpb_result *a,
                                           const gpb_result *b,
                                           const char *metric,

@@ -123,6 +123,11 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
     if not vary:
         raise ValueError("sweep: vary at least one key")
     keys = list(vary)
+    if "currency" in keys:
+        raise ValueError("sweep: currency is the report's, not the plan's: "
+                         "the points would be in different units (compare "
+                         "two currencies with compare(s, s.with_overrides("
+                         "{'currency': 'CNY'})))")
     axes = [[_value_text(v) for v in vary[k]] for k in keys]
     if any(not a for a in axes):
         raise ValueError("sweep: every key needs at least one value")

@@ -51,6 +51,23 @@ def test_compare_paired_diff_by_hand(rel):
         (d < 0).mean())
 
 
+def test_compare_across_currencies(rel):
+    # The same plan reported in USD (its amounts are all in ¥): B is
+    # converted at its scenario's mean rate into A's currency, so A − B is
+    # 0 on every path and each side's figures agree.
+    usd = rel.with_overrides({"currency": "USD"})
+    df = gpubudget.compare(rel, usd, paths=1024, seed=3)
+    assert df.attrs["currency"] == "CNY"
+    money = df[df["unit"] == "CNY"]
+    assert len(money) > 5
+    for col in ("diff_mean", "diff_p5", "diff_p95", "p_a_lower",
+                "p_a_higher"):
+        assert (money[col] == 0).all(), col
+    assert np.allclose(money["a_p50"], money["b_p50"], rtol=1e-9)
+    with pytest.raises(ValueError, match="currency is the report's"):
+        gpubudget.sweep(rel, vary={"currency": ["USD", "CNY"]}, paths=64)
+
+
 def test_sweep_equals_cli(rel):
     vary = {"training[0].gpus": [512, 1000],
             "company.cash": ["¥1亿", "¥2亿"]}

@@ -324,6 +324,8 @@ struct gpb_result {
        paths of the run it was taken from; "" and 0 otherwise. */
     char given[256];
     size_t given_of;
+    uint64_t *path_no;        /* [kept]: a conditional result's path
+                                 numbers in its run; NULL otherwise */
     const gpb_scenario *s_id; /* identity only: runs merge when equal */
 
     size_t n_metrics;

@@ -754,7 +754,8 @@ gpb_status gpb_report_samples_csv(const gpb_scenario *s, const gpb_result *r,
     }
     sb_printf(&b, "\n");
     for (size_t i = 0; i < n && !b.oom; i++) {
-        sb_printf(&b, "%zu", i);
+        sb_printf(&b, "%llu",
+                  (unsigned long long)gpb_result_path_number(r, i));
         for (size_t k = 0; k < K; k++) {
             sb_printf(&b, ",");
             sb_num(&b, in[k][i]);

@@ -657,7 +657,7 @@ static void sheet_samples(book *b, gpb_error *err)
     }
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
-        wnum(ws, row, 0, (double)i, NULL);
+        wnum(ws, row, 0, (double)gpb_result_path_number(r, i), NULL);
         for (size_t k = 0; k < K; k++)
             wnum(ws, row, (lxw_col_t)(1 + k), own[k * kept + i], NULL);
         for (size_t m = 0; m < M; m++)

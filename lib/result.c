@@ -540,6 +540,7 @@ void gpb_result_free(gpb_result *r)
 {
     if (!r)
         return;
+    free(r->path_no);
     for (size_t i = 0; i < r->n_metrics; i++) {
         free(r->metrics[i].name);
         free(r->metrics[i].label);
@@ -725,6 +726,13 @@ size_t gpb_result_paths(const gpb_result *r) { return r ? r->paths : 0; }
 uint64_t gpb_result_path_offset(const gpb_result *r)
 {
     return r ? r->path_offset : 0;
+}
+
+uint64_t gpb_result_path_number(const gpb_result *r, size_t i)
+{
+    if (!r || i >= r->kept)
+        return UINT64_MAX;
+    return r->path_no ? r->path_no[i] : r->path_offset + i;
 }
 size_t gpb_result_kept_paths(const gpb_result *r) { return r ? r->kept : 0; }
 int gpb_result_threads(const gpb_result *r) { return r ? r->threads : 0; }
@@ -1155,7 +1163,7 @@ gpb_status gpb_result_extreme_paths(const gpb_result *r, const char *metric,
         return gpb__fail(err, GPB_ENOTFOUND,
                          "only %zu paths have a value of '%s'", n, metric);
     for (size_t j = 0; j < k; j++)
-        paths[j] = r->path_offset + idx[j];
+        paths[j] = gpb_result_path_number(r, idx[j]);
     return GPB_OK;
 }
 

@@ -159,10 +159,16 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
     g->path_offset = 0;
     memcpy(g->rate_fixed, r->rate_fixed, sizeof g->rate_fixed);
     g->given_of = r->paths;
+    g->path_no = malloc(n * sizeof *g->path_no);
+    if (!g->path_no) {
+        gpb_result_free(g);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    }
     size_t j = 0;
     for (size_t i = 0; i < r->kept; i++) {
         if (!holds(x[i], op, v))
             continue;
+        g->path_no[j] = gpb_result_path_number(r, i);
         for (size_t k = 0; k < r->n_metrics; k++)
             if (g->values[k])
                 g->values[k][j] = r->values[k][i];

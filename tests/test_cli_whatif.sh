@@ -231,6 +231,33 @@ assert abs(pout - want) < 0.051, (pout, want)
 PY
 then ok; else bad "the HTML's events table disagrees with --given"; fi
 expect 2 "run --given bad" -- "$GPB" run --paths 100 --given 'nope=1'
+# Paths keep their run's numbers under --given: the lowest-cash paths the
+# report names, and the samples CSV's path column, are rows of the whole
+# run's samples, on which the round did not close (a user review found
+# positions in the subset instead).
+expect 0 "run samples" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 \
+    --samples-csv "$TMP/all-samples.csv" --quiet
+expect 0 "run --given text" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 \
+    --swing-paths 0 --given 'company.funding[0].closed=false' \
+    --samples-csv "$TMP/given-samples.csv"
+if python3 - "$TMP/out" "$TMP/all-samples.csv" "$TMP/given-samples.csv" <<'PY'
+import csv, re, sys
+text = open(sys.argv[1]).read()
+paths = [int(p) for p in
+         re.search(r"lowest cash on paths ([0-9, ]+);", text).group(1).split(",")]
+assert "without --given, with --trace-path %d" % paths[0] in text
+full = {int(r["path"]): r for r in csv.DictReader(open(sys.argv[2]))}
+given = list(csv.DictReader(open(sys.argv[3])))
+assert 0 < len(given) < len(full)
+for r in given:  # every row is its path's row of the whole run
+    assert r == full[int(r["path"])], r["path"]
+    assert float(r["funding.round.closed"]) == 0
+low = sorted(given, key=lambda r: (float(r["cash.min"]), int(r["path"])))
+assert paths == [int(r["path"]) for r in low[:3]], (paths, low[:3])
+PY
+then ok; else bad "run --given names paths by their number in the run"; fi
+expect 2 "trace with --given" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 \
+    --trace-path 5 --given 'company.funding[0].closed=false'
 expect 0 "run --ledger" -- "$GPB" run "$TMP/wi.yaml" --paths 1000 \
     --ledger-csv "$TMP/ledger.csv" --json
 if python3 - "$TMP/out" "$TMP/ledger.csv" <<'PY'

@@ -456,8 +456,10 @@ static void print_summary(const gpb_scenario *s, const view *v,
         printf("  lowest cash on paths");
         for (size_t k = 0; k < nw; k++)
             printf("%s %" PRIu64, k ? "," : "", worst[k]);
-        printf(";\n    replay one month by month: the same command with "
+        printf(";\n    replay one month by month: the same command%s "
                "--trace-path %" PRIu64 "\n",
+               gpb_result_given_condition(r) ? " without --given, with"
+                                             : " with",
                worst[0]);
     }
     printf("  raise needed now:");
@@ -676,7 +678,7 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
     }
     if (a->trace && (a->precision || a->csv || a->xlsx || a->html ||
                      a->samples_csv || a->output_dir || a->samples ||
-                     a->timings || a->swing_given)) {
+                     a->timings || a->swing_given || a->given)) {
         cli_error("--trace-path replays one path: it goes with --paths, "
                   "--seed, --qmc, --currency and --json only");
         return CLI_BAD_INPUT;

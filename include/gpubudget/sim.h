@@ -368,6 +368,11 @@ GPB_API void gpb_result_free(gpb_result *r);
 GPB_API size_t gpb_result_paths(const gpb_result *r);
 /* Index of the result's first path (its options' path_offset). */
 GPB_API uint64_t gpb_result_path_offset(const gpb_result *r);
+/* The number of kept path i, as the run counted it and gpb_sim_trace
+   replays it: path_offset + i, or for a conditional result
+   (gpb_result_given) the number its path had in the run it came from.
+   UINT64_MAX when i is not a kept path. */
+GPB_API uint64_t gpb_result_path_number(const gpb_result *r, size_t i);
 /* Paths whose per-path values are kept (≤ paths; see Memory above). */
 GPB_API size_t gpb_result_kept_paths(const gpb_result *r);
 GPB_API int gpb_result_horizon_months(const gpb_result *r);

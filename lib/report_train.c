@@ -255,8 +255,18 @@ gpb_status gpb_report_estimate_compute(const gpb_report_estimate_request *req,
     GPB__TRY(gpb_compute_rent_cost(r->card_time.gpu_hours,
                                    r->price_per_gpu_hour, &r->card_cost,
                                    err));
+    /* The split the same model compute is optimal for: Chinchilla's
+       C = 6·N·D counts the model's FLOPs, and a recomputed forward pass
+       is hardware work that trains nothing (compute.h). */
+    gpb_train_spec ms;
+    gpb_compute_train_spec_default(&ms);
+    ms.params = req->params;
+    ms.active_params = req->active_params;
+    ms.tokens = req->tokens;
+    double model_flops;
+    GPB__TRY(gpb_compute_train_flops_spec(&ms, &model_flops, err));
     r->chinchilla = GPB_CHINCHILLA_DEFAULT;
-    GPB__TRY(gpb_compute_chinchilla_optimal(r->chinchilla, r->flops,
+    GPB__TRY(gpb_compute_chinchilla_optimal(r->chinchilla, model_flops,
                                             &r->chinchilla_params,
                                             &r->chinchilla_tokens, err));
     r->implausible = r->claimed && r->mfu_class >= GPB_MFU_BEYOND_PUBLISHED;

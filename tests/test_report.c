@@ -576,6 +576,19 @@ START_TEST(estimate_document_and_figures_agree)
     /* 6·N·D = 8.4e23 FLOPs; the claim's own GPU-hours. */
     ck_assert_double_eq_tol(r.flops, 8.4e23, 1e12);
     ck_assert_double_eq_tol(r.time.gpu_hours, 30 * 24 * 512.0, 1e-6);
+    /* The compute-optimal split spends the model's 6·N·D: N·D·6 of it is
+       8.4e23. With recompute the hardware does 8·N·D, and the split is
+       the same (it once grew to the split of 8·N·D, a user review). */
+    ck_assert_double_eq_tol(6 * r.chinchilla_params * r.chinchilla_tokens,
+                            8.4e23, 1e-9 * 8.4e23);
+    double n_opt = r.chinchilla_params, d_opt = r.chinchilla_tokens;
+    rq.recompute = 1;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_OK);
+    ck_assert_double_eq_tol(r.flops, 8 * 70e9 * 2e12, 1e12);
+    ck_assert_double_eq_tol(r.chinchilla_params, n_opt, 1e-9 * n_opt);
+    ck_assert_double_eq_tol(r.chinchilla_tokens, d_opt, 1e-9 * d_opt);
+    rq.recompute = 0;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_OK);
     char *text = NULL;
     ck_assert_int_eq(gpb_report_estimate_json(&rq, &text, &e), GPB_OK);
     json_error_t je;

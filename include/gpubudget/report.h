@@ -447,7 +447,9 @@ GPB_API const char *gpb_report_mfu_origin_str(gpb_report_mfu_origin o);
  *   rent_cost           time.gpu_hours × price
  *   card_time, card_cost the run at the card's catalog default MFU
  *   chinchilla          the set used (GPB_CHINCHILLA_DEFAULT)
- *   chinchilla_params, chinchilla_tokens  its compute-optimal split
+ *   chinchilla_params, chinchilla_tokens  its compute-optimal split of
+ *                       the model's 6·N·D (recompute adds hardware
+ *                       FLOPs, not training compute)
  *   estimate            the plan layer's estimate and interval
  */
 typedef struct gpb_report_estimate {

@@ -210,6 +210,17 @@ void gpb__view_format(const gpb__view *v, const char *unit, double value,
         gpb_units_format_number(value, GPB_STYLE_EN, 3, buf, n);
 }
 
+void gpb__view_format_q(const gpb__view *v, size_t m, double value,
+                        char *buf, size_t n)
+{
+    double cens =
+        gpb_result_censored_at(v->r, gpb_result_metric_name(v->r, m));
+    if (!isnan(cens) && value >= cens)
+        snprintf(buf, n, "≥ %.0f", cens);
+    else
+        gpb__view_format(v, gpb__view_unit(v, m), value, buf, n);
+}
+
 static int ends_with(const char *s, const char *tail)
 {
     size_t a = strlen(s), b = strlen(tail);

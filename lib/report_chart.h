@@ -70,6 +70,12 @@ extern const char *const gpb__level_keys[GPB__N_LEVELS];
 void gpb__view_format(const gpb__view *v, const char *unit, double value,
                       char *buf, size_t n);
 
+/* A quantile of metric m as gpb__view_format writes it, or "≥ 24" where
+   the metric is censored (gpb_result_censored_at: runway at the horizon,
+   where the quantile means "at least"). */
+void gpb__view_format_q(const gpb__view *v, size_t m, double value,
+                        char *buf, size_t n);
+
 /* The unit of scenario input i, as people write it (report_units.c):
    "CNY/person/year", "USD/GPU-hour", "people/month", "month" (a month
    number), "months" (a duration), "log-change/month", "fraction", … */

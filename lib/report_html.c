@@ -182,12 +182,14 @@ static gpb_status summary_row(hbuf *b, const gpb__view *v, const char *label,
         return st;
     const char *u = gpb__view_unit(v, m);
     char f[6][48];
-    gpb__view_format(v, u, x.q[0], f[0], sizeof f[0]);
-    gpb__view_format(v, u, x.q[3], f[1], sizeof f[1]);
-    gpb__view_format(v, u, x.q[6], f[2], sizeof f[2]);
+    /* A censored quantile says "≥ horizon"; the mean is then the
+       restricted mean (the note under the table). */
+    gpb__view_format_q(v, m, x.q[0], f[0], sizeof f[0]);
+    gpb__view_format_q(v, m, x.q[3], f[1], sizeof f[1]);
+    gpb__view_format_q(v, m, x.q[6], f[2], sizeof f[2]);
     gpb__view_format(v, u, x.mean, f[3], sizeof f[3]);
-    gpb__view_format(v, u, x.ci_lo[3], f[4], sizeof f[4]);
-    gpb__view_format(v, u, x.ci_hi[3], f[5], sizeof f[5]);
+    gpb__view_format_q(v, m, x.ci_lo[3], f[4], sizeof f[4]);
+    gpb__view_format_q(v, m, x.ci_hi[3], f[5], sizeof f[5]);
     char ci[100];
     snprintf(ci, sizeof ci, "%s – %s", f[4], f[5]);
     hb_raw(b, "<tr>");
@@ -223,6 +225,13 @@ static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
     }
 
     hb_raw(b, "</table>\n");
+    double cens = gpb_result_censored_at(r, "runway_months");
+    if (!isnan(cens))
+        hb_printf(b,
+                  "<p class=\"meta\">Runway is censored at the %d-month "
+                  "horizon: &ge; %.0f means the cash lasts, and its mean is "
+                  "the restricted mean (months up to the horizon).</p>\n",
+                  H, cens);
     double mean = 0, se = 0;
     gpb_result_mean(r, "spend.total", &mean, &se, NULL);
     hb_printf(b,
@@ -263,7 +272,10 @@ static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
         td(b, gpb_result_metric_name(r, m));
         td(b, u);
         for (int k = 0; k < 5; k++) {
-            gpb__view_format(v, u, vals[k], f[k], sizeof f[k]);
+            if (k >= 2)
+                gpb__view_format_q(v, m, vals[k], f[k], sizeof f[k]);
+            else
+                gpb__view_format(v, u, vals[k], f[k], sizeof f[k]);
             td_num(b, f[k]);
         }
         hb_raw(b, "</tr>\n");

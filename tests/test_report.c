@@ -416,6 +416,34 @@ START_TEST(html_names_inputs_and_marks_chinese)
 }
 END_TEST
 
+/* Runway is a censored time: where no path runs out, its quantiles in the
+   page say "≥ 12", as the text and JSON do, not a plain 12 (a user
+   review), and a note says the mean is the restricted mean. */
+START_TEST(html_runway_quantiles_say_at_least)
+{
+    const char *yaml = "gpubudget: 1\nname: rich\nhorizon_months: 12\n"
+                       "company: {cash: $1M}\n"
+                       "other_costs:\n  - {name: rent, per_month: $1k}\n";
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(yaml, strlen(yaml), "rich.yaml", &s, NULL),
+        GPB_OK);
+    char *html = html_of(s, 128);
+    const char *row = strstr(html, "<tr><td>runway, months</td>");
+    ck_assert_ptr_nonnull(row);
+    ck_assert_ptr_nonnull(strstr(row, "<td class=\"n\">≥ 12</td>"
+                                      "<td class=\"n\">≥ 12</td>"
+                                      "<td class=\"n\">≥ 12</td>"
+                                      "<td class=\"n\">12.0</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "Runway is censored at the 12-month"));
+    const char *all = strstr(html, "<td>runway_months</td>");
+    ck_assert_ptr_nonnull(all);
+    ck_assert_ptr_nonnull(strstr(all, "<td class=\"n\">≥ 12</td></tr>"));
+    gpb_free(html);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* The scenario embedded in the page                                         */
 /* ------------------------------------------------------------------------ */
@@ -925,6 +953,7 @@ static Suite *report_suite(void)
     tc = tcase_create("html");
     tcase_add_test(tc, sources_table_only_with_sources);
     tcase_add_test(tc, html_names_inputs_and_marks_chinese);
+    tcase_add_test(tc, html_runway_quantiles_say_at_least);
     tcase_add_test(tc, embedded_file_round_trips);
     tcase_add_test(tc, embedded_text_is_exact);
     tcase_add_test(tc, embedded_default_and_overrides);

@@ -900,8 +900,11 @@ static void load_run(gpb__loader *L, gpb__training *t, const gpb__ynode *m,
         t->mfu = gpb__sc_input(L, m, p, "mfu", &sp_mfu, 0, NAN);
     } else if (t->gpu->default_mfu > 0 && t->gpu->default_mfu <= 1) {
         gpb__sc_path_key(kp, p, "mfu");
-        t->mfu = gpb__sc_fixed(L, kp, t->gpu->default_mfu, GPB_QTY_NUMBER,
-                               GPB_CURRENCY_NONE, m);
+        t->mfu = gpb__sc_domain(
+            L,
+            gpb__sc_fixed(L, kp, t->gpu->default_mfu, GPB_QTY_NUMBER,
+                          GPB_CURRENCY_NONE, m),
+            &sp_mfu);
     } else {
         gpb__sc_missing(L, m, p, "mfu",
                         "the catalog has no default MFU for this card");

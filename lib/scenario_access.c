@@ -53,6 +53,12 @@ const gpb_dist *gpb_scenario_input_dist(const gpb_scenario *s, size_t i)
     return s && i < s->n_inputs ? &s->inputs[i].dist : NULL;
 }
 
+gpb_input_domain gpb_scenario_input_domain(const gpb_scenario *s, size_t i)
+{
+    gpb_input_domain any = {-INFINITY, INFINITY, 0, 0, 0};
+    return s && i < s->n_inputs ? s->inputs[i].domain : any;
+}
+
 gpb_qty_kind gpb_scenario_input_kind(const gpb_scenario *s, size_t i)
 {
     return s && i < s->n_inputs ? s->inputs[i].kind : GPB_QTY_NUMBER;

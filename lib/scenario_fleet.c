@@ -54,7 +54,8 @@ static int input_or(gpb__loader *L, const gpb__ynode *m, const char *p,
         return gpb__sc_input(L, m, p, key, sp, 0, NAN);
     gpb__pathbuf kp;
     gpb__sc_path_key(kp, p, key);
-    return gpb__sc_fixed(L, kp, dflt, sp->kind, cur, m);
+    return gpb__sc_domain(L, gpb__sc_fixed(L, kp, dflt, sp->kind, cur, m),
+                          sp);
 }
 
 static void init_fleet(gpb__fleet *f)

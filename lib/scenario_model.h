@@ -43,6 +43,7 @@ typedef struct gpb__input {
     int line, column;      /* 1-based, where the value starts */
     int per_event;         /* drawn by the engine at each event (e.g. the
                               work lost at a divergence), not once per path */
+    gpb_input_domain domain; /* the key's range (gpb_scenario_input_domain) */
 } gpb__input;
 
 typedef struct gpb__source {

@@ -1483,7 +1483,21 @@ static int add_input(gpb__loader *L, const char *path, gpb_dist *d,
     in->line = line;
     in->column = column;
     in->per_event = per_event;
+    in->domain = (gpb_input_domain){-INFINITY, INFINITY, 0, 0, 0};
     return (int)s->n_inputs++;
+}
+
+int gpb__sc_domain(gpb__loader *L, int i, const gpb__vspec *sp)
+{
+    if (i < 0 || (size_t)i >= L->s->n_inputs || !sp)
+        return i;
+    gpb_input_domain *d = &L->s->inputs[i].domain;
+    d->lo = isnan(sp->lo) ? -INFINITY : sp->lo;
+    d->hi = isnan(sp->hi) ? INFINITY : sp->hi;
+    d->lo_open = (sp->flags & GPB__V_LO_OPEN) != 0;
+    d->hi_open = (sp->flags & GPB__V_HI_OPEN) != 0;
+    d->whole = (sp->flags & GPB__V_INT) != 0;
+    return i;
 }
 
 /* A constant input, for a default. Positioned at the mapping it belongs
@@ -1526,14 +1540,18 @@ int gpb__sc_input(gpb__loader *L, const gpb__ynode *m, const char *parent,
         }
         if (isnan(dflt))
             return GPB__NONE;
-        return gpb__sc_fixed(L, p, dflt, sp->kind, L->s->currency, m);
+        return gpb__sc_domain(
+            L, gpb__sc_fixed(L, p, dflt, sp->kind, L->s->currency, m), sp);
     }
     gpb_dist d;
     gpb_currency cur;
     if (gpb__sc_value(L, v, sp, p, &d, &cur))
         return GPB__NONE;
-    return add_input(L, p, &d, sp->kind, cur, v->line, v->column,
-                     (sp->flags & GPB__V_PER_EVENT) != 0);
+    return gpb__sc_domain(L,
+                          add_input(L, p, &d, sp->kind, cur, v->line,
+                                    v->column,
+                                    (sp->flags & GPB__V_PER_EVENT) != 0),
+                          sp);
 }
 
 double gpb__sc_input_lo(const gpb__loader *L, int i)

@@ -231,6 +231,10 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
                   const gpb__vspec *sp, const char *path, gpb_dist *out,
                   gpb_currency *cur);
 
+/* Records sp's range as input i's domain (gpb_scenario_input_domain);
+   returns i (GPB__NONE passes through). */
+int gpb__sc_domain(gpb__loader *L, int i, const gpb__vspec *sp);
+
 /* A constant input at path with value v (a default), positioned at `at`.
    Returns its index or GPB__NONE. */
 int gpb__sc_fixed(gpb__loader *L, const char *path, double v,

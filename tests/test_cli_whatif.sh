@@ -193,10 +193,39 @@ lo, hi = d["interval"]
 assert lo is not None and lo <= d["value"] and hi is None, d
 PY
 then ok; else bad "goal seek: a one-sided range is not one-sided"; cat "$TMP/out"; fi
-expect 1 "goal seek unreachable" -- "$GPB" raise "$TMP/seek.yaml" \
+expect 2 "goal seek unreachable" -- "$GPB" raise "$TMP/seek.yaml" \
     --paths 200 --target 'p_out_of_cash<=0.1' \
     --vary 'company.funding[0].amount' --range '$0..$5M'
 contains err "does not change" "an unreachable target says so"
+contains err '= $0 and $5M' "an unreachable target names its range in money"
+# A whole-number key is searched over whole numbers, from its smallest
+# value: $10M buys floor(10M / 30k) = 333 cards at $30k and keeps the cash
+# above 0 (the default range once started at 0 GPUs, which the key
+# refuses, and tried 176.69 GPUs; a user review).
+cat >"$TMP/seek-gpus.yaml" <<'YAML'
+gpubudget: 1
+name: seek gpus
+currency: USD
+horizon_months: 12
+company: {cash: "$10M"}
+fleets:
+  - {name: f, gpu: H100, gpus: 100, price_per_gpu: "$30k", overhead: 0,
+     tariff_per_kwh: "$0/kWh", colo_per_kw_month: "$0",
+     maintenance_per_year: 0}
+YAML
+expect 0 "goal seek, whole GPUs" -- "$GPB" raise "$TMP/seek-gpus.yaml" \
+    --paths 200 --json --target 'p_out_of_cash<=0.1' --vary 'fleets[0].gpus'
+near value 333 0
+expect 0 "goal seek, MFU in (0, 1]" -- "$GPB" raise "$TMP/wi.yaml" \
+    --paths 200 --json --target 'training.pretrain.months.mean<=6' \
+    --vary 'training[0].mfu'
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lo, hi = d["range"]
+assert 0 < lo < hi <= 1 and 0 < d["value"] <= 1, d
+PY
+then ok; else bad "goal seek over an MFU leaves (0, 1]"; cat "$TMP/out"; fi
 
 # --- --given and the ledger -----------------------------------------------
 expect 0 "run --given" -- "$GPB" run "$TMP/wi.yaml" --paths 2000 --json \

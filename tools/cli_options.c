@@ -374,8 +374,9 @@ const cli_option cli_options[] = {
     {CLI_CMD_RAISE, CLI_KEY_RANGE, 0, "RANGE",
      "with --target: where to look, LO..HI in the key's units, e.g. "
      "'$0..$200M'",
-     "0 to four times the key's median, widened until the target is "
-     "bracketed",
+     "the key's lowest value to four times its median, widened until the "
+     "target is bracketed, inside the values the key accepts (whole "
+     "numbers of GPUs searched as whole numbers)",
      0},
 
     /* ---- compare ---- */

@@ -18,7 +18,7 @@ typedef struct cli_seek_args {
 } cli_seek_args;
 
 /* Finds and prints the value of key that meets the target, with its
-   Monte Carlo range. Returns an exit status (1: the target does not
+   Monte Carlo range. Returns an exit status (2 also when the target does not
    change within the range). */
 int cli_goal_seek(const cli_seek_args *a);
 

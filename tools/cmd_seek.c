@@ -33,6 +33,7 @@ typedef struct seek {
     gpb_status st;  /* the first failure of a trial */
     gpb_error err;
     double last_se; /* the standard error at the last trial */
+    int whole;      /* the key takes whole numbers only (GPUs, months) */
 } seek;
 
 /* Parses "p_out_of_cash<=0.1", "cash.min.p50>=0", "spend.total.mean<=$80M". */
@@ -179,6 +180,20 @@ static double trial(double x, void *ctx)
    interval of width tol; returns the end where the target holds. */
 static double solve(seek *k, double lo, double hi, double tol)
 {
+    if (k->whole) {
+        /* Whole numbers: bisection to two neighbours; the one where the
+           target holds. */
+        double flo = trial(lo, k);
+        int holds_lo = k->le ? flo <= 0 : flo >= 0;
+        while (hi - lo > 1 && !k->st) {
+            double mid = floor(lo + (hi - lo) / 2), f = trial(mid, k);
+            if ((f > 0) == (flo > 0))
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return holds_lo ? lo : hi;
+    }
     gsl_function F = {trial, k};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
@@ -222,6 +237,8 @@ int cli_goal_seek(const cli_seek_args *a)
         return CLI_BAD_INPUT;
     }
     k.kind = gpb_scenario_input_kind(s0, (size_t)idx);
+    gpb_input_domain dom = gpb_scenario_input_domain(s0, (size_t)idx);
+    k.whole = dom.whole;
     gpb_currency key_cur = gpb_scenario_input_currency(s0, (size_t)idx);
     double m0 = gpb_dist_quantile(gpb_scenario_input_dist(s0, (size_t)idx),
                                   0.5);
@@ -239,7 +256,18 @@ int cli_goal_seek(const cli_seek_args *a)
     k.bound *= fx;
     gpb_scenario_free(s0);
     k.currency = key_cur;
-    double lo = 0, hi = 4 * fabs(m0) > 0 ? 4 * fabs(m0) : 1;
+    /* Where to look: from the key's lowest value (0 where it allows less)
+       to 4 × its median, inside what the key accepts (a whole number of
+       GPUs from 1; an MFU in (0, 1]). */
+    double lo = dom.lo > 0 ? dom.lo : 0, hi = 4 * fabs(m0) > 0 ? 4 * fabs(m0) : 1;
+    if (dom.lo_open && lo <= dom.lo)
+        lo = dom.lo + 1e-3 * ((isfinite(dom.hi) ? dom.hi : hi) - dom.lo);
+    if (hi > dom.hi)
+        hi = dom.hi;
+    if (k.whole) {
+        lo = ceil(lo);
+        hi = floor(hi);
+    }
     if (a->range) {
         const char *dots = strstr(a->range, "..");
         char l[128];
@@ -263,6 +291,16 @@ int cli_goal_seek(const cli_seek_args *a)
         hi = qh.value;
         k.kind = ql.kind;
         k.currency = ql.currency;
+        if (k.whole) {
+            lo = ceil(lo);
+            hi = floor(hi);
+            if (!(hi > lo)) {
+                cli_error("--range '%s': %s takes whole numbers, and there "
+                          "are not two in the range",
+                          a->range, a->key);
+                return CLI_BAD_INPUT;
+            }
+        }
     }
     /* Bracket: the target holds at one end and not at the other; without
        --range, widen upwards (at most ten doublings). */
@@ -270,7 +308,14 @@ int cli_goal_seek(const cli_seek_args *a)
     for (int i = 0; !a->range && i < 10 && !k.st && !isnan(flo) &&
                     !isnan(fhi) && (flo > 0) == (fhi > 0);
          i++) {
-        hi *= 2;
+        double next = hi * 2 < dom.hi ? hi * 2 : dom.hi;
+        if (dom.hi_open && next >= dom.hi)
+            next = hi + (dom.hi - hi) / 2;
+        if (k.whole)
+            next = floor(next);
+        if (!(next > hi))
+            break; /* the key's largest value */
+        hi = next;
         fhi = trial(hi, &k);
     }
     if (k.st) {
@@ -279,10 +324,15 @@ int cli_goal_seek(const cli_seek_args *a)
         return k.st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
     if ((flo > 0) == (fhi > 0) || isnan(flo) || isnan(fhi)) {
+        gpb_quantity ql = {lo, k.kind, k.currency}, qh = {hi, k.kind,
+                                                          k.currency};
+        char bl[64], bh[64];
+        gpb_units_format_quantity(&ql, GPB_STYLE_EN, 4, bl, sizeof bl);
+        gpb_units_format_quantity(&qh, GPB_STYLE_EN, 4, bh, sizeof bh);
         cli_error("--target '%s': it does not change from unmet to met "
-                  "between %s = %g and %g; give --range LO..HI where it does",
-                  a->target, a->key, lo, hi);
-        return CLI_CHECK_FAILED;
+                  "between %s = %s and %s; give --range LO..HI where it does",
+                  a->target, a->key, bl, bh);
+        return CLI_BAD_INPUT;
     }
     double tol = (hi - lo) * 1e-4;
     double x = solve(&k, lo, hi, tol);

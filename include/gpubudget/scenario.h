@@ -151,6 +151,21 @@ GPB_API int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i);
 GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
 
 /*
+ * The values a key accepts, as the loader checks them (docs/scenario.md):
+ * from lo to hi in the input's own unit (gpb_scenario_input_kind), an end
+ * excluded when lo_open / hi_open, whole numbers only when whole. A key
+ * the loader reads without a range (or i out of range) gives lo = −inf,
+ * hi = +inf and the rest 0. What a goal seek or a sweep may try.
+ */
+typedef struct gpb_input_domain {
+    double lo, hi;
+    int lo_open, hi_open;
+    int whole;
+} gpb_input_domain;
+GPB_API gpb_input_domain gpb_scenario_input_domain(const gpb_scenario *s,
+                                                   size_t i);
+
+/*
  * The label of input i for people, in the names the file uses (borrowed;
  * NULL when s is NULL or i out of range): "<who>: <what>", where <who> is
  * the list item the input belongs to by its `name` (a team line's `role`;

@@ -120,6 +120,35 @@ for name in ("spend.total", "cash.min", "out_of_cash", "runway_months"):
     assert abs(s["p50"] - r["p50"]) <= 1e-9 * max(1, abs(r["p50"])), name
 PY
 then ok; else bad "a sweep point differs from run --set"; fi
+# The text table of the same sweep: keys whole, and each cell's P50 and
+# mean the JSON's, in money (a user review found 'training[0].gp' and
+# '7.214e+06 (7.3', cut at 14 columns).
+expect 0 "sweep text" -- "$GPB" sweep "$TMP/wi.yaml" --paths 1500 \
+    --vary 'training[0].gpus=512,1024' \
+    --vary 'company.funding[0].amount=$20M..$80M/3'
+if python3 - "$TMP/out" "$TMP/sw.json" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+sw = json.load(open(sys.argv[2]))
+head = lines[2].split()
+assert head[:3] == ["point", "training[0].gpus", "company.funding[0].amount"], head
+def money(x):  # as the table writes it: $7.21M, $940k
+    for unit, f in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(x) >= f:
+            return x / f, unit
+    return x, ""
+rows = [l for l in lines[4:] if l.strip()]
+assert len(rows) == 6, rows
+for row, p in zip(rows, sw["points"]):
+    cells = re.findall(r"(-?\$[0-9.]+[kMB]?|[0-9.]+%?) \((-?\$[0-9.]+[kMB]?|[0-9.]+%?)\)", row)
+    assert len(cells) == 4, row
+    spend = p["metrics"]["spend.total"]
+    for text, x in zip(cells[0], (spend["p50"], spend["mean"])):
+        v, unit = money(x)
+        got = float(text.lstrip("$").rstrip("kMB"))
+        assert text.endswith(unit) and abs(got - v) <= 0.0051 * abs(v), (text, x)
+PY
+then ok; else bad "the sweep's text table cuts or differs from its JSON"; cat "$TMP/out"; fi
 if [ "$(wc -l <"$TMP/sw.csv")" -eq 7 ] && grep -q '<table>' "$TMP/sw.html" &&
     [ -s "$TMP/sw.xlsx" ]; then ok; else bad "sweep --csv/--html/--xlsx"; fi
 expect 0 "sweep lhs" -- "$GPB" sweep "$TMP/wi.yaml" --paths 500 --samples 5 \

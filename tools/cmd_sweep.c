@@ -530,38 +530,95 @@ static void print_point_warnings(const sweep_args *a, const design *d,
     }
 }
 
-static void print_table(const sweep_args *a, const design *d,
-                        const double *rows, char **errors)
+/* A metric's figure for the table, in its unit: money as money, a
+   probability as a percentage, other numbers to four digits. */
+static void table_figure(double v, const char *unit, char *buf, size_t n)
 {
+    gpb_currency cur;
+    if (unit && gpb_currency_from_code(unit, &cur, NULL) == GPB_OK &&
+        cur != GPB_CURRENCY_NONE)
+        cli_format_money(v, cur, buf, n);
+    else if (unit && !strcmp(unit, "probability"))
+        snprintf(buf, n, "%.3g%%", 100 * v);
+    else
+        snprintf(buf, n, "%.4g", v);
+}
+
+/* The table: a column per varied key and per metric ("P50 (mean)"), each
+   as wide as its widest cell, so no key or figure is cut. */
+static void print_table(const sweep_args *a, const design *d,
+                        const double *rows, char **errors,
+                        char units[][32])
+{
+    size_t K = a->n_ax, M = a->n_metrics;
+    int *w = calloc(K + M ? K + M : 1, sizeof *w);
+    size_t ncell = d->n * M;
+    char(*cell)[96] = calloc(ncell ? ncell : 1, sizeof *cell);
+    if (!w || !cell) {
+        free(w);
+        free(cell);
+        cli_error("out of memory");
+        return;
+    }
+    for (size_t k = 0; k < K; k++) {
+        w[k] = cli_display_width(a->ax[k].key);
+        for (size_t p = 0; p < d->n; p++) {
+            int x = cli_display_width(d->values[p * K + k]);
+            w[k] = x > w[k] ? x : w[k];
+        }
+    }
+    for (size_t m = 0; m < M; m++) {
+        int h = cli_display_width(a->metrics[m]);
+        w[K + m] = h > 10 ? h : 10; /* "P50 (mean)" */
+        for (size_t p = 0; p < d->n; p++) {
+            if (errors[p])
+                continue;
+            const double *r = rows + (p * M + m) * 5;
+            char p50[40], mean[40];
+            table_figure(r[3], units[m], p50, sizeof p50);
+            table_figure(r[0], units[m], mean, sizeof mean);
+            snprintf(cell[p * M + m], sizeof cell[0], "%s (%s)", p50, mean);
+            int x = cli_display_width(cell[p * M + m]);
+            w[K + m] = x > w[K + m] ? x : w[K + m];
+        }
+    }
     printf("sweep of %s: %zu points, %zu paths each, seed %llu\n\n",
            a->scenario, d->n, a->paths, (unsigned long long)a->seed);
     printf("  %5s", "point");
-    for (size_t k = 0; k < a->n_ax; k++)
-        printf(" %14.14s", a->ax[k].key);
-    for (size_t m = 0; m < a->n_metrics; m++)
-        printf(" %14.14s", a->metrics[m]);
+    for (size_t k = 0; k < K; k++) {
+        fputs("  ", stdout);
+        cli_print_right(a->ax[k].key, w[k]);
+    }
+    for (size_t m = 0; m < M; m++) {
+        fputs("  ", stdout);
+        cli_print_right(a->metrics[m], w[K + m]);
+    }
     printf("\n  %5s", "");
-    for (size_t k = 0; k < a->n_ax; k++)
-        printf(" %14s", "");
-    for (size_t m = 0; m < a->n_metrics; m++)
-        printf(" %14s", "P50 (mean)");
+    for (size_t k = 0; k < K; k++)
+        printf("  %*s", w[k], "");
+    for (size_t m = 0; m < M; m++) {
+        fputs("  ", stdout);
+        cli_print_right("P50 (mean)", w[K + m]);
+    }
     printf("\n");
     for (size_t p = 0; p < d->n; p++) {
         printf("  %5zu", p);
-        for (size_t k = 0; k < a->n_ax; k++)
-            printf(" %14.14s", d->values[p * a->n_ax + k]);
+        for (size_t k = 0; k < K; k++) {
+            fputs("  ", stdout);
+            cli_print_right(d->values[p * K + k], w[k]);
+        }
         if (errors[p]) {
             printf("  failed: %s\n", errors[p]);
             continue;
         }
-        for (size_t m = 0; m < a->n_metrics; m++) {
-            const double *r = rows + (p * a->n_metrics + m) * 5;
-            char b[48];
-            snprintf(b, sizeof b, "%.4g (%.4g)", r[3], r[0]);
-            printf(" %14.14s", b);
+        for (size_t m = 0; m < M; m++) {
+            fputs("  ", stdout);
+            cli_print_right(cell[p * M + m], w[K + m]);
         }
         printf("\n");
     }
+    free(w);
+    free(cell);
 }
 
 static int sweep_main(sweep_args *a)
@@ -739,7 +796,7 @@ static int sweep_main(sweep_args *a)
             fputc('\n', stdout);
             gpb_free(text);
         } else if (!a->quiet) {
-            print_table(a, &d, rows, errors);
+            print_table(a, &d, rows, errors, units);
         }
     }
 done:

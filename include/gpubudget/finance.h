@@ -105,14 +105,16 @@ extern "C" {
 #define GPB_FINANCE_MAINTENANCE_FRAC_PER_YEAR_DEFAULT 0.10
 
 /*
- * Servers, network and installation as a fraction of the card price. An
- * assumption calibrated for a per-card price that already includes its
- * share of the server (as the catalog's H100-SXM, $33,750 = DGX H100 /
- * 8): 1.30 × $33,750 = $43,875 per GPU, against $42,997 per GPU for HGX
+ * Servers, network and installation as a fraction of the card price, for
+ * a price the caller gives. An assumption calibrated for a per-card price
+ * that already includes its share of the server (DGX H100 at $33,750 per
+ * GPU): 1.30 × $33,750 = $43,875 per GPU, against $42,997 per GPU for HGX
  * nodes ($310k each) plus InfiniBand switches and cables for 1,024 H100s
  * ((39.68M + 1.728M + 2.621M) / 1024; tech-talk-cto.com "H100
- * Freakonomics" spreadsheet, August 2024). For a bare card price add the
- * server too: $310k / 8 = $38,750 per GPU against $25-30k a card.
+ * Freakonomics" spreadsheet, August 2024). The catalog's purchase prices
+ * are for the card alone, so with them the reports use the card's own
+ * server_frac instead (hardware.h): a bare card needs more, $310k / 8 =
+ * $38,750 per GPU against $25-30k a card.
  */
 #define GPB_FINANCE_OVERHEAD_FRAC_DEFAULT 0.30
 

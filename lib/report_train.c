@@ -131,6 +131,19 @@ gpb_status gpb_report_estimate_compute(const gpb_report_estimate_request *req,
     /* A training run's cards are whole, as in a scenario and in plan.h
        (a fraction would be shown rounded while the figures used it). */
     GPB__TRY(gpb__need_whole(err, req->gpus, 1, GPB__GPUS_MAX, "gpus"));
+    /* The model's sizes, by the request's own names (the compute layer
+       would name its spec's fields). */
+    if (!(req->params > 0 && isfinite(req->params)))
+        return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, "params",
+                            "must be above 0 (got %g)", req->params);
+    if (!(req->tokens > 0 && isfinite(req->tokens)))
+        return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, "tokens",
+                            "must be above 0 (got %g)", req->tokens);
+    if (!(req->active_params >= 0 && req->active_params <= req->params))
+        return gpb__fail_at(err, GPB_EINVAL, "", 0, 0, "active_params",
+                            "must be from 0 (all active) to the %g "
+                            "parameters (got %g)",
+                            req->params, req->active_params);
     GPB__TRY(optional_pos(err, req->mfu_frac, "mfu"));
     GPB__TRY(optional_pos(err, req->days, "days"));
     GPB__TRY(optional_pos(err, req->price_per_gpu_hour, "price"));

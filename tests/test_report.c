@@ -653,6 +653,20 @@ START_TEST(estimate_document_and_figures_agree)
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
     ck_assert_str_eq(e.path, "mfu");
     rq.mfu_frac = NAN;
+    /* The model's sizes are named by the request's fields, which the
+       command maps to its options (not the compute layer's spec.*). */
+    rq.active_params = 2 * rq.params;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "active_params");
+    rq.active_params = 0;
+    rq.tokens = -3;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "tokens");
+    rq.tokens = 2e12;
+    rq.params = 0;
+    ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e), GPB_EINVAL);
+    ck_assert_str_eq(e.path, "params");
+    rq.params = 70e9;
     rq.gpu = "nope";
     ck_assert_int_eq(gpb_report_estimate_compute(&rq, &r, &e),
                      GPB_ENOTFOUND);

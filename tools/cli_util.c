@@ -70,14 +70,18 @@ int cli_text_print(char *text)
 
 void cli_error_field(const char *what, gpb_error *err)
 {
-    static const char *const options[] = {"gpu",       "gpus",  "days",
-                                          "mfu",       "price", "precision",
-                                          "tokens"};
+    static const char *const options[] = {
+        "gpu",   "gpus",      "days",   "mfu",          "price",
+        "precision", "tokens", "params", "active_params"};
     static const char *const steps[] = {"memory", "interval"};
     char name[GPB_ERROR_PATH_MAX + 2];
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (!strcmp(err->path, options[i])) {
+            /* The request's field as its option: active_params is
+               --active-params. */
             snprintf(name, sizeof name, "--%s", options[i]);
+            for (char *c = name; *c; c++)
+                *c = *c == '_' ? '-' : *c;
             err->path[0] = 0;
             cli_error_gpb(name, err);
             return;

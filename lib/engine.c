@@ -256,12 +256,14 @@ typedef struct shared {
    them are more than a core's L2), so the more values per visit, the
    fewer misses: at 60 months, 4 blocks per flush spent 0.27 CPU-s per
    10^6 paths in the sketches and 32 about half that; at 120 months, 16
-   blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03). The
-   count per visit does not shrink with the horizon below 256 months, so
-   the cost per month stays level; 32 blocks hold 3.9 MiB at 60 months. */
+   blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03).
+   With 32-bit keys, 128 blocks spent 362 samples against 32's 559 at 60
+   months, and 256 or 512 no fewer (perf, 1 thread, the same day). The
+   count per visit does not shrink with the horizon below 128 months, so
+   the cost per month stays level; 128 blocks hold 15.7 MiB at 60 months. */
 #define FLUSH_BYTES (32u << 20)
 #define FLUSH_MIN 4u
-#define FLUSH_MAX 32u
+#define FLUSH_MAX 128u
 
 struct worker {
     shared *sh;

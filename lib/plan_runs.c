@@ -578,6 +578,16 @@ static gpb_status fit_goodput(long leave, tpred *out, gpb_error *err)
 /* Sets the censoring point: ratios below r_min read r_min. */
 static void censor_at(tpred *t, double r_min) { t->log_min = log(r_min); }
 
+/* Censors at the best published MFU: a realised MFU above it reads it.
+   The model's ideal may itself exceed it (a small cluster), and is then
+   cut too; an MFU the caller gives (given = 1) is the caller's own
+   figure, and its interval reaches it. */
+static void censor_mfu(tpred *t, double mfu, int given)
+{
+    censor_at(t, mfu / (given ? fmax(mfu, GPB_MFU_PUBLISHED_MAX)
+                              : GPB_MFU_PUBLISHED_MAX));
+}
+
 /* The p-quantile of the censored ratio. */
 static double tq(const tpred *t, double p)
 {
@@ -753,7 +763,7 @@ gpb_status gpb_plan_interval_compute(const gpb_plan_interval_spec *spec,
     else
         GPB__TRY(fit_ratio(spec->leave_out, newer,
                            log10(spec->gpus / 1000.0), &t, err));
-    censor_at(&t, mfu0 / fmax(mfu0, GPB_MFU_PUBLISHED_MAX));
+    censor_mfu(&t, mfu0, narrowed);
 
     gpb_plan_interval o;
     memset(&o, 0, sizeof o);
@@ -802,8 +812,7 @@ gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
         tpred t;
         GPB__TRY(fit_ratio((long)i, table.newer[i], table.log_gpus[i], &t,
                            err));
-        censor_at(&t, table.ideal[i] /
-                            fmax(table.ideal[i], GPB_MFU_PUBLISHED_MAX));
+        censor_mfu(&t, table.ideal[i], 0);
         double r = table.ratio[i];
         if (r >= tq(&t, 0.05) && r <= tq(&t, 0.95))
             in++;
@@ -862,7 +871,7 @@ gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
     /* Censored, as gpb_plan_interval_compute does, at the best published
        MFU in the caller's count. */
     double ideal = k * r.mfu_frac;
-    censor_at(&t, ideal / fmax(ideal, GPB_MFU_PUBLISHED_MAX));
+    censor_mfu(&t, ideal, 0);
     double v[MFU_DIST_POINTS];
     for (int i = 0; i < MFU_DIST_POINTS; i++) {
         double p = (i + 0.5) / MFU_DIST_POINTS;

@@ -682,6 +682,33 @@ static void spec_70b_h100(gpb_plan_interval_spec *is, gpb_plan_result *r)
     is->gpu = s.gpu;
 }
 
+/* An ideal MFU above the best published (0.55, a small cluster's model)
+   is cut like any other: the interval's MFU never exceeds 0.55, so its
+   ratio never falls below ideal / 0.55 (it once stopped at 1, reaching
+   the ideal 0.614; a user review). A given MFU above 0.55 is the
+   caller's own figure, and its interval reaches it. */
+START_TEST(test_interval_censored_above_published)
+{
+    gpb_plan_interval_spec is;
+    gpb_plan_result r;
+    spec_70b_h100(&is, &r);
+    is.ideal_mfu_frac = 0.614;
+    gpb_plan_interval o;
+    ck_assert_int_eq(gpb_plan_interval_compute(&is, &o, NULL), GPB_OK);
+    ck_assert_rel(o.ratio.p5, 0.614 / GPB_MFU_PUBLISHED_MAX, EXACT);
+    ck_assert(o.mfu_frac.p95 <= GPB_MFU_PUBLISHED_MAX * (1 + EXACT));
+    double gh;
+    ck_assert_int_eq(gpb_compute_gpu_hours(is.flops, is.peak_flop_per_s,
+                                           GPB_MFU_PUBLISHED_MAX, &gh, NULL),
+                     GPB_OK);
+    ck_assert_rel(o.gpu_hours.p5, gh, 1e-9);
+    is.ideal_mfu_frac = 0.45;
+    is.user_mfu_frac = 0.614;
+    ck_assert_int_eq(gpb_plan_interval_compute(&is, &o, NULL), GPB_OK);
+    ck_assert(o.ratio.p5 >= 1 - EXACT);
+}
+END_TEST
+
 START_TEST(test_interval_shape)
 {
     gpb_plan_interval_spec is;
@@ -849,12 +876,13 @@ START_TEST(test_mfu_dist)
     }
     ck_assert_rel(d6.data[d6.n - 1], GPB_MFU_PUBLISHED_MAX, 1e-12);
     gpb_dist_free(&d6);
-    /* A count far above the plan's is capped at 1. */
+    /* A count far above the plan's puts the ideal above the best
+       published MFU; its values are cut there too, in that count. */
     ck_assert_int_eq(gpb_plan_mfu_dist(&s, 3 * r.model_flops /
                                                r.global_batch_tokens,
                                        &d6, NULL, NULL),
                      GPB_OK);
-    ck_assert(d6.data[d6.n - 1] == 1.0);
+    ck_assert_rel(d6.data[d6.n - 1], GPB_MFU_PUBLISHED_MAX, 1e-12);
     gpb_dist_free(&d6);
     gpb_dist_free(&d);
 
@@ -1061,6 +1089,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_coverage);
     tcase_add_test(tc, test_p50_on_published_runs);
     tcase_add_test(tc, test_interval_shape);
+    tcase_add_test(tc, test_interval_censored_above_published);
     tcase_add_test(tc, test_user_mfu_narrows);
     tcase_add_test(tc, test_mfu_dist);
     tcase_add_test(tc, test_estimate);

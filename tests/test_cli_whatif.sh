@@ -245,6 +245,14 @@ YAML
 expect 0 "goal seek, whole GPUs" -- "$GPB" raise "$TMP/seek-gpus.yaml" \
     --paths 200 --json --target 'p_out_of_cash<=0.1' --vary 'fleets[0].gpus'
 near value 333 0
+# Met exactly counts: with $9.99M, 333 cards leave cash.min at exactly $0,
+# which meets '>= 0' (a review found 332); a --range reaching outside the
+# key's values is cut to them (0 GPUs once failed the trial).
+sed 's/cash: "$10M"/cash: "$9.99M"/' "$TMP/seek-gpus.yaml" >"$TMP/seek-gpus0.yaml"
+expect 0 "goal seek, met exactly" -- "$GPB" raise "$TMP/seek-gpus0.yaml" \
+    --paths 200 --json --target 'cash.min.p50>=0' --vary 'fleets[0].gpus' \
+    --range 0..1000
+near value 333 0
 expect 0 "goal seek, MFU in (0, 1]" -- "$GPB" raise "$TMP/wi.yaml" \
     --paths 200 --json --target 'training.pretrain.months.mean<=6' \
     --vary 'training[0].mfu'

@@ -158,7 +158,7 @@ static const char *default_of(const cli_option *o, char *buf, size_t n)
 /* An option's help with its default: "… (default: 10000)", "… (required)". */
 static void describe(const cli_option *o, char *buf, size_t n)
 {
-    char def[96];
+    char def[256];
     default_of(o, def, sizeof def);
     if (!strcmp(def, CLI_REQUIRED))
         snprintf(buf, n, "%s (required)", o->help);
@@ -467,7 +467,7 @@ static void md_options(FILE *out, cli_command cmd)
           "|---|---|---|---|\n",
           out);
     for (size_t i = 0; i < n; i++) {
-        char def[96];
+        char def[256];
         const cli_option *o = rows[i];
         fputs("| ", out);
         if (o->short_name)

@@ -176,6 +176,10 @@ static double trial(double x, void *ctx)
     return v - (k->bound + k->shift);
 }
 
+/* 1 when the target holds at a trial's value f (statistic − bound):
+   at most the bound for <=, at least it for >= (met exactly counts). */
+static int holds(const seek *k, double f) { return k->le ? f <= 0 : f >= 0; }
+
 /* Brent's method on [lo, hi] (f(lo) and f(hi) of opposite signs) to an
    interval of width tol; returns the end where the target holds. */
 static double solve(seek *k, double lo, double hi, double tol)
@@ -183,11 +187,10 @@ static double solve(seek *k, double lo, double hi, double tol)
     if (k->whole) {
         /* Whole numbers: bisection to two neighbours; the one where the
            target holds. */
-        double flo = trial(lo, k);
-        int holds_lo = k->le ? flo <= 0 : flo >= 0;
+        int holds_lo = holds(k, trial(lo, k));
         while (hi - lo > 1 && !k->st) {
-            double mid = floor(lo + (hi - lo) / 2), f = trial(mid, k);
-            if ((f > 0) == (flo > 0))
+            double mid = floor(lo + (hi - lo) / 2);
+            if (holds(k, trial(mid, k)) == holds_lo)
                 lo = mid;
             else
                 hi = mid;
@@ -211,8 +214,7 @@ static double solve(seek *k, double lo, double hi, double tol)
     gsl_root_fsolver_free(s);
     /* The statistic is a step function: return the end of the final
        bracket on the side where the target holds. */
-    int holds_lo = k->le ? flo <= 0 : flo >= 0;
-    return holds_lo ? a : b;
+    return holds(k, flo) ? a : b;
 }
 
 int cli_goal_seek(const cli_seek_args *a)
@@ -260,14 +262,6 @@ int cli_goal_seek(const cli_seek_args *a)
        to 4 × its median, inside what the key accepts (a whole number of
        GPUs from 1; an MFU in (0, 1]). */
     double lo = dom.lo > 0 ? dom.lo : 0, hi = 4 * fabs(m0) > 0 ? 4 * fabs(m0) : 1;
-    if (dom.lo_open && lo <= dom.lo)
-        lo = dom.lo + 1e-3 * ((isfinite(dom.hi) ? dom.hi : hi) - dom.lo);
-    if (hi > dom.hi)
-        hi = dom.hi;
-    if (k.whole) {
-        lo = ceil(lo);
-        hi = floor(hi);
-    }
     if (a->range) {
         const char *dots = strstr(a->range, "..");
         char l[128];
@@ -291,22 +285,32 @@ int cli_goal_seek(const cli_seek_args *a)
         hi = qh.value;
         k.kind = ql.kind;
         k.currency = ql.currency;
-        if (k.whole) {
-            lo = ceil(lo);
-            hi = floor(hi);
-            if (!(hi > lo)) {
-                cli_error("--range '%s': %s takes whole numbers, and there "
-                          "are not two in the range",
-                          a->range, a->key);
-                return CLI_BAD_INPUT;
-            }
-        }
+    }
+    /* Inside what the key accepts: an excluded end is stepped in from by
+       a thousandth of the range, whole numbers rounded inwards. */
+    double span = (isfinite(dom.hi) ? fmin(hi, dom.hi) : hi) -
+                  (isfinite(dom.lo) ? fmax(lo, dom.lo) : lo);
+    if (lo < dom.lo || (dom.lo_open && lo <= dom.lo))
+        lo = dom.lo_open ? dom.lo + 1e-3 * span : dom.lo;
+    if (hi > dom.hi || (dom.hi_open && hi >= dom.hi))
+        hi = dom.hi_open ? dom.hi - 1e-3 * span : dom.hi;
+    if (k.whole) {
+        lo = ceil(lo);
+        hi = floor(hi);
+    }
+    if (!(hi > lo)) {
+        cli_error("%s%s: %s takes values from %g to %g%s, and the range "
+                  "searched has none but one",
+                  a->range ? "--range " : "--vary ",
+                  a->range ? a->range : a->key, a->key, dom.lo, dom.hi,
+                  k.whole ? " (whole numbers)" : "");
+        return CLI_BAD_INPUT;
     }
     /* Bracket: the target holds at one end and not at the other; without
        --range, widen upwards (at most ten doublings). */
     double flo = trial(lo, &k), fhi = trial(hi, &k);
     for (int i = 0; !a->range && i < 10 && !k.st && !isnan(flo) &&
-                    !isnan(fhi) && (flo > 0) == (fhi > 0);
+                    !isnan(fhi) && holds(&k, flo) == holds(&k, fhi);
          i++) {
         double next = hi * 2 < dom.hi ? hi * 2 : dom.hi;
         if (dom.hi_open && next >= dom.hi)
@@ -323,7 +327,7 @@ int cli_goal_seek(const cli_seek_args *a)
             cli_error_gpb("trial", &k.err);
         return k.st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
-    if ((flo > 0) == (fhi > 0) || isnan(flo) || isnan(fhi)) {
+    if (holds(&k, flo) == holds(&k, fhi) || isnan(flo) || isnan(fhi)) {
         gpb_quantity ql = {lo, k.kind, k.currency}, qh = {hi, k.kind,
                                                           k.currency};
         char bl[64], bh[64];
@@ -343,7 +347,7 @@ int cli_goal_seek(const cli_seek_args *a)
     for (int j = 0; j < 2 && se > 0 && !k.st; j++) {
         k.shift = (j ? 1.96 : -1.96) * se;
         double f1 = trial(lo, &k), f2 = trial(hi, &k);
-        xr[j] = (f1 > 0) != (f2 > 0) ? solve(&k, lo, hi, tol) : NAN;
+        xr[j] = holds(&k, f1) != holds(&k, f2) ? solve(&k, lo, hi, tol) : NAN;
     }
     k.shift = 0;
     if (k.st) {

@@ -259,9 +259,12 @@ typedef struct shared {
    blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03).
    With 32-bit keys, 128 blocks spent 362 samples against 32's 559 at 60
    months, and 256 or 512 no fewer (perf, 1 thread, the same day). The
-   count per visit does not shrink with the horizon below 128 months, so
-   the cost per month stays level; 128 blocks hold 15.7 MiB at 60 months. */
-#define FLUSH_BYTES (32u << 20)
+   count per visit does not shrink with the horizon below 128 months on
+   two workers, so the cost per month stays level; 128 blocks hold 15.7
+   MiB a worker at 60 months. FLUSH_BYTES bounds all the workers' buffers
+   together: with many threads each holds fewer blocks (at least
+   FLUSH_MIN). */
+#define FLUSH_BYTES (64u << 20)
 #define FLUSH_MIN 4u
 #define FLUSH_MAX 128u
 
@@ -332,7 +335,10 @@ static int worker_init(worker *w, shared *sh)
     w->kext_hi = calloc(p->n_metrics + 1, sizeof *w->kext_hi);
     w->kext_big = calloc(p->n_metrics + 1, 1);
     w->ledger = calloc((size_t)p->H * GPB_CAT_COUNT, sizeof *w->ledger);
-    size_t fl = FLUSH_BYTES / ((size_t)p->H * LANES * sizeof *w->mcash);
+    /* FLUSH_BYTES is for all the workers together, so that many threads
+       do not hold more than a few. */
+    size_t fl = FLUSH_BYTES / (sh->n_workers * (size_t)p->H * LANES *
+                               sizeof *w->mcash);
     fl = fl < FLUSH_MIN ? FLUSH_MIN : fl > FLUSH_MAX ? FLUSH_MAX : fl;
     /* No more than the blocks a worker can get: a small run (a swing run,
        a check's) allocates and maps only what it uses. */

@@ -1608,12 +1608,9 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
         if (mrow) {
 #pragma omp simd
             for (int k = 0; k < 8; k++) {
-                /* gpb__sketch_key, branch-free: its upper half to the
-                   month's row, the whole into the real lanes' extremes. */
-                uint64_t u;
-                memcpy(&u, &cash[i0 + (size_t)k], sizeof u);
-                uint64_t neg = (uint64_t)((int64_t)u >> 63);
-                uint64_t key = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+                /* The key's upper half to the month's row, the whole into
+                   the real lanes' extremes. */
+                uint64_t key = gpb__sketch_key(cash[i0 + (size_t)k]);
                 mrow[i0 + (size_t)k] = (uint32_t)(key >> 32);
                 int real = i0 + (size_t)k < n;
                 klo[k] = real & (key < klo[k]) ? key : klo[k];

@@ -185,17 +185,36 @@ gpb_status gpb__result_samples_in(const struct gpb_result *r,
                                   double *buf, gpb_error *err);
 
 /* x − y for two figures of two plans compared path by path: within
-   1e-12 of each other, relatively, they are the same figure and the
-   difference is 0. Equal amounts reached by different sums (twice the
-   GPUs for half the months), or converted at different rates (a plan in
-   CNY against one in USD: into the scenario's currency at load, out of
-   it for the report), differ in their last digits, and those digits are
-   round-off, not a difference. */
-static inline double gpb__paired_diff(double x, double y)
+   1e-12 of each other, relative to the larger of them and of `scale`
+   (the metric's largest magnitude over the paths compared,
+   gpb__paired_scale), they are the same figure and the difference is 0.
+   Equal amounts reached by different sums (twice the GPUs for half the
+   months), or converted at different rates (a plan in CNY against one
+   in USD: into the scenario's currency at load, out of it for the
+   report), differ in their last digits, and those digits are round-off,
+   not a difference; where the figure is a balance near 0 (cash.min of a
+   plan that just lasts) the round-off is that of the amounts it nets,
+   hence the scale (for money, gpb_result_paired_diff takes the size of
+   a path's flows). */
+static inline double gpb__paired_diff(double x, double y, double scale)
 {
     double ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
     double big = ax > ay ? ax : ay, d = x - y;
+    big = big > scale ? big : scale;
     return (d < 0 ? -d : d) <= 1e-12 * big ? 0.0 : d;
+}
+
+/* The largest finite |a_i| and |b_i|: gpb__paired_diff's scale. */
+static inline double gpb__paired_scale(const double *a, const double *b,
+                                       size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = a[i] < 0 ? -a[i] : a[i], y = b[i] < 0 ? -b[i] : b[i];
+        m = x > m && x <= 1.7976931348623157e308 ? x : m;
+        m = y > m && y <= 1.7976931348623157e308 ? y : m;
+    }
+    return m;
 }
 
 #endif /* GPB_INTERNAL_H */

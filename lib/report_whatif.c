@@ -124,11 +124,16 @@ static gpb_status cmp_build(const gpb_compare_in *in,
         w->unit = w->money ? gpb_currency_code(c->cur)
                            : gpb_result_metric_unit(ra, i);
         double f = w->money ? c->rate_a : 1.0;
-        GPB__TRY(side_stats(ra, name, f, w->a, err));
-        if (w->money && from_b != from)
+        if (w->money && from_b != from) {
+            /* Both sides over the same kept paths (B's conversion needs
+               each path's values; above the memory budget the summaries
+               would cover more paths than that). */
+            GPB__TRY(side_stats_in(ra, name, from, f, w->a, err));
             GPB__TRY(side_stats_in(rb, name, from, f, w->b, err));
-        else
+        } else {
+            GPB__TRY(side_stats(ra, name, f, w->a, err));
             GPB__TRY(side_stats(rb, name, f, w->b, err));
+        }
         GPB__TRY(gpb_result_paired_diff(ra, rb, name, &w->d, err));
         w->d.mean *= f;
         w->d.std_error *= f;
@@ -283,9 +288,9 @@ static gpb_status cmp_charts(const cmp *c, gpb__charts *cs, gpb_error *err)
         free(b);
         return GPB_OK;
     }
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = INFINITY, hi = -INFINITY, scale = gpb__paired_scale(a, b, n);
     for (size_t i = 0; i < n; i++) {
-        double d = gpb__paired_diff(a[i], b[i]) * c->rate_a;
+        double d = gpb__paired_diff(a[i], b[i], scale) * c->rate_a;
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
     }
@@ -298,7 +303,7 @@ static gpb_status cmp_charts(const cmp *c, gpb__charts *cs, gpb_error *err)
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
-        double d = gpb__paired_diff(a[i], b[i]) * c->rate_a;
+        double d = gpb__paired_diff(a[i], b[i], scale) * c->rate_a;
         size_t k = bins > 1 ? (size_t)floor((d - lo) / w) : 0;
         y[k < bins ? k : bins - 1] += 1.0 / (double)n;
     }

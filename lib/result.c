@@ -146,13 +146,7 @@ static void multiselect(double *a, size_t lo, size_t hi,
  * copy and several partitions. ranks ascending, out in the same order.
  * Returns -1 when out of memory.
  */
-static inline uint64_t vkey(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    uint64_t neg = (uint64_t)((int64_t)u >> 63);
-    return (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
-}
+static inline uint64_t vkey(double x) { return gpb__sketch_key(x); }
 
 GPB__VCLONES void gpb__value_extremes(const double *x, size_t n,
                                       uint64_t *lo, uint64_t *hi, int *big)
@@ -1365,6 +1359,24 @@ gpb_status gpb__result_samples_in(const gpb_result *r, const char *metric,
     return GPB_OK;
 }
 
+/* The size of the amounts a path's money figures net: the largest
+   |spend.total| + |income.total| + |cash.end| over the kept paths (cash
+   at the start is cash.end − income + spend). A balance near 0 carries
+   round-off of this size. 0 when the metrics are missing. */
+static double money_scale(const gpb_result *r)
+{
+    static const char *const names[] = {"spend.total", "income.total",
+                                        "cash.end"};
+    double s = 0;
+    for (size_t k = 0; k < 3; k++) {
+        const double *v;
+        if (gpb_result_samples(r, names[k], &v, NULL))
+            continue;
+        s += gpb__paired_scale(v, v, r->kept);
+    }
+    return s;
+}
+
 gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
                                   const char *metric, gpb_paired_diff *out,
                                   gpb_error *err)
@@ -1376,6 +1388,15 @@ gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
         return gpb__fail(err, GPB_EINVAL,
                          "the results do not cover the same paths (seed, "
                          "offset and kept paths must match)");
+    /* A conditional result's paths are its own subset: only the same
+       subset pairs with it, path by path. */
+    if ((a->path_no != NULL) != (b->path_no != NULL) ||
+        (a->path_no &&
+         memcmp(a->path_no, b->path_no, a->kept * sizeof *a->path_no)))
+        return gpb__fail(err, GPB_EINVAL,
+                         "the results do not cover the same paths (a "
+                         "conditional result pairs only with one of the "
+                         "same paths: compare the runs, then condition)");
     const double *va, *vb;
     size_t n = a->kept;
     double *d = malloc((n ? n : 1) * sizeof *d), *bc = NULL;
@@ -1396,10 +1417,18 @@ gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
         free(bc);
         return st;
     }
-    double mu = 0, m2 = 0;
+    double mu = 0, m2 = 0, scale = gpb__paired_scale(va, vb, n);
+    size_t mi;
+    if (!gpb_result_metric_find(a, metric, &mi, NULL) &&
+        a->metrics[mi].unit == GPB_UNIT_MONEY) {
+        double ms = money_scale(a);
+        if (b->currency == a->currency && money_scale(b) > ms)
+            ms = money_scale(b);
+        scale = ms > scale ? ms : scale;
+    }
     size_t lower = 0, higher = 0;
     for (size_t i = 0; i < n; i++) {
-        d[i] = gpb__paired_diff(va[i], vb[i]);
+        d[i] = gpb__paired_diff(va[i], vb[i], scale);
         double e = d[i] - mu;
         mu += e / (double)(i + 1);
         m2 += e * (d[i] - mu);
@@ -1429,6 +1458,10 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     if (!a || !b || !out)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
     *out = NULL;
+    if (a->given[0] || b->given[0])
+        return gpb__fail(err, GPB_EINVAL,
+                         "a conditional result does not merge: merge the "
+                         "runs, then condition");
     if (a->s_id != b->s_id || a->seed != b->seed || a->quasi != b->quasi ||
         a->horizon != b->horizon || a->n_metrics != b->n_metrics ||
         a->n_inputs != b->n_inputs || a->currency != b->currency)

@@ -177,6 +177,10 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
 {
     if (!r || !buf || !len)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (r->given[0])
+        return gpb__fail(err, GPB_EINVAL,
+                         "a conditional result is not packed: pack the run "
+                         "and condition it where it is read");
     return pack(r, r->kept, buf, len, err);
 }
 
@@ -185,6 +189,10 @@ gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
 {
     if (!r || !buf || !len)
         return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    if (r->given[0])
+        return gpb__fail(err, GPB_EINVAL,
+                         "a conditional result is not packed: pack the run "
+                         "and condition it where it is read");
     /* A merge after paths_before paths keeps at most kept_cap of the
        union's first paths: r's first kept_cap - paths_before, or none.
        Only a part that summarises with sketches can drop values; one

@@ -85,10 +85,7 @@ GPB__VCLONES static void keys_of(const double *x, size_t n, uint32_t *key32,
     uint64_t kmin = *lo, kmax = *hi;
 #pragma omp simd reduction(min : kmin) reduction(max : kmax)
     for (size_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &x[i], sizeof u);
-        uint64_t neg = (uint64_t)((int64_t)u >> 63);
-        uint64_t k = (u ^ (neg >> 1)) ^ 0x8000000000000000ull;
+        uint64_t k = gpb__sketch_key(x[i]);
         key32[i] = (uint32_t)(k >> 32);
         kmin = k < kmin ? k : kmin;
         kmax = k > kmax ? k : kmax;

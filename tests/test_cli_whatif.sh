@@ -249,6 +249,25 @@ near value 333 0
 # which meets '>= 0' (a review found 332); a --range reaching outside the
 # key's values is cut to them (0 GPUs once failed the trial).
 sed 's/cash: "$10M"/cash: "$9.99M"/' "$TMP/seek-gpus.yaml" >"$TMP/seek-gpus0.yaml"
+# The same plan in CNY where its cash ends within round-off of 0 (333
+# cards at $29,999.99 spend the $9,989,996.67 exactly): the conversion's
+# last digits are not a difference in any money figure (a review found
+# P(A > B) = 100% on cash.min). The out-of-cash test itself is exact, so
+# runway may differ here: below 0 by 1e-8 is below 0 (docs/output.md).
+sed 's/cash: "$10M"/cash: "$9989996.67"/; s/price_per_gpu: "$30k"/price_per_gpu: "$29999.99"/' \
+    "$TMP/seek-gpus.yaml" >"$TMP/seek-edge.yaml"
+expect 0 "compare at the edge, across currencies" -- "$GPB" compare \
+    "$TMP/seek-edge.yaml" --set 'fleets[0].gpus=333' --set-b currency=CNY \
+    --paths 512 --json
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+money = [m for m in d["metrics"] if m["unit"] == "USD"]
+assert len(money) > 10
+for m in money:
+    assert m["p_a_lower"] == 0 and m["p_a_higher"] == 0, m["name"]
+PY
+then ok; else bad "compare at the edge: round-off counted as a difference"; fi
 expect 0 "goal seek, met exactly" -- "$GPB" raise "$TMP/seek-gpus0.yaml" \
     --paths 200 --json --target 'cash.min.p50>=0' --vary 'fleets[0].gpus' \
     --range 0..1000

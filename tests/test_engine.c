@@ -1345,6 +1345,56 @@ static void check_halves(int keep)
  * mean of those samples (rounding only: 1e-12 relative), and its
  * quantiles are those of the sorted samples, exactly.
  */
+/*
+ * A conditional result's paths are a subset of its run's: it keeps their
+ * numbers (gpb_result_path_number), pairs only with a result of the same
+ * subset, and neither merges nor packs (a review paired path 2 of a
+ * conditional result with path 0 of a plain run of as many paths).
+ */
+START_TEST(given_results_keep_their_paths)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(3000);
+    gpb_result *r = run_opts(s, &o), *g = NULL, *g2 = NULL, *m = NULL;
+    gpb_error e;
+    ck_assert_int_eq(gpb_result_given(s, r, "company.funding[0].closed=false",
+                                      &g, &e),
+                     GPB_OK);
+    size_t n = gpb_result_kept_paths(g);
+    const double *fc = samples(r, "spend.total");
+    const double *gc = samples(g, "spend.total");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t p = gpb_result_path_number(g, i);
+        ck_assert(p < 3000 && (i == 0 || p > gpb_result_path_number(g, i - 1)));
+        ck_assert(same_bits(gc[i], fc[p])); /* its row of the run */
+    }
+    ck_assert(gpb_result_path_number(g, n) == UINT64_MAX);
+    /* A plain run of as many paths is other paths. */
+    gpb_sim_options o2 = rich_opts(n);
+    gpb_result *plain = run_opts(s, &o2);
+    gpb_paired_diff d;
+    ck_assert_int_eq(gpb_result_paired_diff(g, plain, "spend.total", &d, &e),
+                     GPB_EINVAL);
+    /* The same subset pairs with itself: every difference 0. */
+    ck_assert_int_eq(gpb_result_given(s, r, "company.funding[0].closed=false",
+                                      &g2, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_result_paired_diff(g, g2, "spend.total", &d, &e),
+                     GPB_OK);
+    ck_assert(d.p_a_lower == 0 && d.p_a_higher == 0 && d.p95 == 0);
+    void *buf = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(gpb_result_pack(g, &buf, &len, &e), GPB_EINVAL);
+    ck_assert_int_eq(gpb_result_merge(g, plain, &m, &e), GPB_EINVAL);
+    ck_assert_ptr_null(m);
+    gpb_result_free(plain);
+    gpb_result_free(g2);
+    gpb_result_free(g);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(given_results_keep_the_derived_metrics)
 {
     gpb_scenario *s = test_load_yaml(rich);
@@ -2443,6 +2493,7 @@ int main(void)
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
     tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
+    tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_counts_eight_n_d);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);

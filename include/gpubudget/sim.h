@@ -537,8 +537,10 @@ GPB_API gpb_status gpb_result_pack_after(const gpb_result *r,
  * "company.funding[I].closed" (the round's funding.<name>.closed) or
  * "training[I].diverged" (true: at least one divergence). The month fan
  * and the ledger are streamed over every path and cannot be conditioned:
- * the conditional result has none (their quantiles are NaN). Its paths
- * start at 0 and it does not merge.
+ * the conditional result has none (their quantiles are NaN). Its kept
+ * paths are numbered 0 … n − 1 in its arrays, and keep their numbers in
+ * the run (gpb_result_path_number); it does not merge or pack, and pairs
+ * (gpb_result_paired_diff) only with a result of the same paths.
  *
  * Returns GPB_OK; GPB_EINVAL for NULL arguments or a result that did not
  * keep every path (the memory budget); GPB_ESYNTAX for a condition that

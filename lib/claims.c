@@ -753,6 +753,12 @@ gpb_status gpb_claim_metric_eval(const gpb_scenario *s, const gpb_result *r,
     } else {
         gpb__strlcpy(mi.unit, o.leaf ? o.unit : "", sizeof mi.unit);
     }
+    /* A division by zero (x / 0, x != 0) is as undefined as 0 / 0: an
+       infinite value compared with a claim would read as a tie with any
+       claim near the largest double, or as certain. */
+    for (size_t p = 0; p < c.n; p++)
+        if (isinf(o.v[p]))
+            o.v[p] = NAN;
     mi.direction = o.dir ? o.dir : GPB_CLAIM_LOWER_IS_FAVOURABLE;
     mi.run = o.leaf ? o.run : -1;
     gpb__strlcpy(mi.metric, o.leaf ? o.metric : "", sizeof mi.metric);
@@ -1012,7 +1018,7 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         free(sorted);
         gpb_free(v);
         return gpb__fail(err, GPB_ENUMERIC,
-                         "'%s' is undefined on every path (0 / 0?)", metric);
+                         "'%s' is undefined on every path (a division by 0?)", metric);
     }
     gpb_stats_sort(sorted, m);
     out->p5 = gpb_stats_quantile_sorted(sorted, m, 0.05);

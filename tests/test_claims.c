@@ -391,6 +391,13 @@ START_TEST(test_check_value)
                                            "training.r.divergences",
                                            &q, &c, &e),
                      GPB_ENUMERIC);
+    /* x / 0 is as undefined: no infinite value reaches a verdict (it was
+       read as 'consistent', P = 50%, against any claim: a user review). */
+    ck_assert(isnan(eval0(s, r, "spend.total / 0", 0, NULL)));
+    q = qty("$5M");
+    ck_assert_int_eq(gpb_claim_check_value(s, r, NULL, "spend.total / 0", &q,
+                                           &c, &e),
+                     GPB_ENUMERIC);
     gpb_result_free(r);
     gpb_scenario_free(s);
 }

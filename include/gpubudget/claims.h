@@ -180,7 +180,7 @@ typedef struct gpb_claim_metric_info {
  *             report's
  *   values    receives a new array of gpb_result_paths(r) doubles (free
  *             with gpb_free); a path where the expression is undefined
- *             (0 / 0) holds NaN
+ *             (0 / 0, or x / 0: no infinite value is returned) holds NaN
  *   info      receives what the values measure (may be NULL)
  *
  * Returns GPB_OK; GPB_EINVAL for NULL arguments or a currency outside the

@@ -109,3 +109,17 @@ expect 2 "trace with files" -- "$GPB" run --paths 100 --trace-path 1 \
     --csv "$TMP/x.csv"
 expect 0 "run points to the worst paths" -- "$GPB" run --paths 2000
 contains out "--trace-path" "run shows how to replay the worst path"
+
+# --- outputs never replace the scenario or each other ------------------------
+# (a user review: 'run my.yaml --csv my.yaml' replaced the scenario with
+# CSV, and '--csv f --html f' kept only the HTML, both with status 0)
+cp "$ROOT/bench/bench-60m.yaml" "$TMP/keep.yaml"
+cksum <"$TMP/keep.yaml" >"$TMP/keep.sum"
+expect 2 "run --csv onto its scenario" -- "$GPB" run "$TMP/keep.yaml" \
+    --paths 100 --quiet --csv "$TMP/keep.yaml"
+contains err "that is the scenario file" "an output onto the scenario is refused"
+if cksum <"$TMP/keep.yaml" | cmp -s - "$TMP/keep.sum"; then ok; else
+    bad "the scenario file was changed"; fi
+expect 2 "run two outputs to one file" -- "$GPB" run "$TMP/keep.yaml" \
+    --paths 100 --quiet --csv "$TMP/same.out" --html "$TMP/same.out"
+contains err "--csv and --html both write" "two outputs to one file are refused"

@@ -794,6 +794,60 @@ static int make_dir(const char *dir)
     return 0;
 }
 
+/* 1 when paths a and b name one file: the same text, or files that
+   exist and share device and inode. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b))
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Before anything runs: no output may be the scenario itself, and no two
+   outputs one file (the second would silently replace the first). */
+static int check_outputs(const run_args *a)
+{
+    char stem[256], b[6][4096];
+    stem_of(a->scenario, stem, sizeof stem);
+    int all = a->output_dir && !a->csv && !a->xlsx && !a->html &&
+              !a->samples_csv;
+    const char *opt[6] = {"--csv", "--xlsx", "--html", "--samples-csv",
+                          "--output-dir", "--ledger-csv"};
+    const char *given[6] = {a->csv, a->xlsx, a->html, a->samples_csv, NULL,
+                            a->ledger_csv};
+    static const char *const suffix[6] = {".csv", ".xlsx", ".html",
+                                          "-samples.csv", ".json",
+                                          "-ledger.csv"};
+    const char *out[6];
+    for (int k = 0; k < 6; k++) {
+        int wanted = k == 4 ? all : k == 5 ? a->ledger_csv != NULL
+                                           : all || given[k];
+        out[k] = wanted ? place(a, given[k], stem, suffix[k], b[k],
+                                sizeof b[k])
+                        : NULL;
+        if (out[k] && given[k] == NULL && k != 4)
+            opt[k] = "--output-dir";
+    }
+    for (int k = 0; k < 6; k++) {
+        if (!out[k])
+            continue;
+        if (a->scenario && same_file(out[k], a->scenario)) {
+            cli_error("%s %s: that is the scenario file; give another name",
+                      opt[k], out[k]);
+            return CLI_BAD_INPUT;
+        }
+        for (int j = 0; j < k; j++)
+            if (out[j] && same_file(out[j], out[k])) {
+                cli_error("%s and %s both write %s; give each its own file",
+                          opt[j], opt[k], out[k]);
+                return CLI_BAD_INPUT;
+            }
+    }
+    return CLI_OK;
+}
+
 /* Writes text from a report function to a file. */
 static int emit(const char *path, gpb_status st, char *text,
                 const gpb_error *err, const char *what)
@@ -1110,6 +1164,8 @@ static int run_main(run_args *pa)
     gpb_sensitivity *sens = NULL;
     run_info ri = {0};
     double t_start = now_s();
+    if ((rc = check_outputs(&a)))
+        return rc;
     rc = simulate(&a, &s, &r, &ri);
     if (rc || !cli_mpi_root())
         goto done;

@@ -526,7 +526,7 @@ double gpb_cells_train_days(const char *params, const char *tokens,
     train_args a;
     double g, h, days = 0;
     gpb_status st = train_read(&c, params, tokens, card, mfu, precision, &a);
-    if (st || (st = gpb__cell_number(&c, "gpus", gpus, NAN, &g)))
+    if (st || (st = gpb__cell_whole(&c, "gpus", gpus, NAN, 1, GPB__GPUS_MAX, &g)))
         return gpb__cell_end(&c, st, 0);
     if (!(g > 0))
         return gpb__cell_end(&c,
@@ -569,7 +569,7 @@ double gpb_cells_train_cost(const char *params, const char *tokens,
     train_args a;
     double g, hours, p, cost = 0;
     gpb_status st = train_read(&c, params, tokens, card, mfu, precision, &a);
-    if (st || (st = gpb__cell_number(&c, "gpus", gpus, NAN, &g)))
+    if (st || (st = gpb__cell_whole(&c, "gpus", gpus, NAN, 1, GPB__GPUS_MAX, &g)))
         return gpb__cell_end(&c, st, 0);
     if (!(g > 0))
         return gpb__cell_end(&c,
@@ -601,7 +601,7 @@ double gpb_cells_implied_mfu(const char *params, const char *tokens,
     /* The MFU argument is not used: pass the default so that reading it
        cannot fail. */
     gpb_status st = train_read(&c, params, tokens, card, NULL, precision, &a);
-    if (!st && !(st = gpb__cell_number(&c, "gpus", gpus, NAN, &g)) &&
+    if (!st && !(st = gpb__cell_whole(&c, "gpus", gpus, NAN, 1, GPB__GPUS_MAX, &g)) &&
         !(st = cell_duration(&c, "days", days, 24.0, "days", &dd)))
         st = gpb_compute_implied_mfu_from_days(a.flops, g, a.peak, dd, &mfu,
                                                &c.err);
@@ -706,7 +706,8 @@ double gpb_cells_train_interval(const char *what, const char *stat,
     if ((st = gpb__cell_number(&c, "params", params, NAN, &es.params)) ||
         (st = gpb__cell_number(&c, "tokens", tokens, NAN, &es.tokens)) ||
         (st = cell_card(&c, card, &es.gpu)) ||
-        (st = gpb__cell_number(&c, "gpus", gpus, NAN, &es.gpus)) ||
+        (st = gpb__cell_whole(&c, "gpus", gpus, NAN, 1, GPB__GPUS_MAX,
+                                &es.gpus)) ||
         (st = gpb__cell_fraction(&c, "mfu", mfu, 0, GPB_FRAC_OPEN_LO,
                                  &es.user_mfu_frac)) ||
         (st = cell_options(&c, options, INTERVAL_OPTIONS,
@@ -977,7 +978,8 @@ static gpb_status rvb_read(gpb__cell *c, const char *gpus, const char *months,
     a->in.rent_price_per_gpu_hour = NAN;
     a->in.price_per_gpu = NAN;
     a->in.overhead_frac = NAN;
-    if ((st = gpb__cell_number(c, "gpus", gpus, NAN, &a->in.gpus)) ||
+    if ((st = gpb__cell_whole(c, "gpus", gpus, NAN, 1, GPB__GPUS_MAX,
+                                &a->in.gpus)) ||
         (st = cell_duration(c, "months", months, GPB_HOURS_PER_MONTH,
                             "months", &a->in.months)) ||
         (st = cell_card(c, card, &gpu)) ||

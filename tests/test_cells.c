@@ -382,11 +382,15 @@ START_TEST(train_times_agree_at_the_edge)
         GPB_ERANGE, "overflows");
     bad(gpb_cells_train_days("70B", "2T", "H100", "1", "1.3e-303", ""),
         GPB_ERANGE, "overflows");
-    /* Days on a fraction of a GPU can overflow where GPU-hours do not. */
+    /* GPUs are whole, as on the command line: a fraction of a GPU (once
+       49,132 days for half a card, a user review) is refused, and so is
+       none. */
     bad(gpb_cells_train_days("70B", "2T", "H100", "0.001", "1.4e-303", ""),
-        GPB_ERANGE, "training time in days overflows");
-    bad(gpb_cells_train_days("70B", "2T", "H100", "0", "0.4", ""),
         GPB_EINVAL, "gpus");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0.5", "0.4", ""),
+        GPB_EINVAL, "gpus");
+    bad(gpb_cells_train_days("70B", "2T", "H100", "0", "0.4", ""),
+        GPB_ERANGE, "gpus");
 }
 END_TEST
 
@@ -768,6 +772,8 @@ START_TEST(bad_arguments)
     bad(gpb_cells_train_cost("70B", "2T", "H1000", "512", "", "", ""),
         GPB_ENOTFOUND, "card: unknown GPU 'H1000'");
     bad(gpb_cells_train_cost("70B", "2T", "H100", "0", "", "", ""),
+        GPB_ERANGE, "gpus");
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512.5", "", "", ""),
         GPB_EINVAL, "gpus");
     bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "", "3 months", ""),
         GPB_EUNIT, "price:");

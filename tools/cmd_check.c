@@ -485,6 +485,11 @@ static void print_text(const checked *k, const check_args *a)
         char from[512];
         fmt_from_claim(&ci, c, from, sizeof from);
         cli_wrapf(6, "    depends on the claim: %s", from);
+        /* The scenario's reason for this reading and verdict, as the
+           Markdown and JSON give it: a verdict an investor may dispute
+           is read with it. */
+        if (ci.why)
+            cli_wrapf(6, "    why: %s", ci.why);
         if (!isnan(c->finished_frac) && c->finished_frac < 0.999)
             cli_wrapf(6, "    the run finished on %.1f%% of paths (an "
                       "unfinished run's figures are lower bounds)",

@@ -1090,15 +1090,19 @@ gpb_status gpb_claim_check_at(const gpb_scenario *s, const gpb_result *r,
     if (st == GPB_OK)
         out->depends_on_claim = out->restates || ci.n_from_claim > 0;
     if (st && err) {
+        /* At the key the problem is in: the value's units, else the
+           metric. */
+        const gpb__claim *cl = &s->claims[i];
+        int on_value = st == GPB_EUNIT && strstr(err->message, "claim's value");
         char path[GPB_ERROR_PATH_MAX];
         snprintf(path, sizeof path, "claims[%zu].%s", i,
-                 st == GPB_EUNIT && strstr(err->message, "claim's value")
-                     ? "value"
-                     : "metric");
+                 on_value ? "value" : "metric");
         char msg[GPB_ERROR_MESSAGE_MAX];
         gpb__strlcpy(msg, err->message, sizeof msg);
-        gpb__fail_at(err, st, gpb_scenario_source(s), ci.line, ci.column,
-                     path, "%s", msg);
+        gpb__fail_at(err, st, gpb_scenario_source(s),
+                     on_value ? cl->value_line : cl->metric_line,
+                     on_value ? cl->value_column : cl->metric_column, path,
+                     "%s", msg);
     }
     return st;
 }

@@ -359,6 +359,14 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         c->line = m->line;
         c->column = m->column;
         c->item = i;
+        {
+            const gpb__ynode *mn = gpb__sc_get(m, "metric"),
+                             *vn = gpb__sc_get(m, "value");
+            c->metric_line = mn ? mn->line : m->line;
+            c->metric_column = mn ? mn->column : m->column;
+            c->value_line = vn ? vn->line : m->line;
+            c->value_column = vn ? vn->column : m->column;
+        }
         c->id = gpb__sc_str(L, m, p, "id", 1, "a short name for the claim");
         c->context = gpb__sc_str(L, m, p, "context", 0,
                                  "why the claim is shown and not checked");

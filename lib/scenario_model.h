@@ -55,6 +55,8 @@ typedef struct gpb__claim {
     gpb_quantity value; /* the claimed value (currency kept as written) */
     int has_value;      /* 0 only for a context claim written without one */
     int line, column;
+    int metric_line, metric_column; /* where its metric and value are */
+    int value_line, value_column;   /* written (the item's when absent) */
     size_t item;        /* its index in the file's `claims:` list */
     char *context;      /* owned: why the claim is shown, not checked; NULL */
     char *why;          /* owned: why this reading and verdict; NULL */

@@ -114,3 +114,31 @@ assert t["finishes_on_most_paths"] is True and t["finished"] >= 0.5, t
 assert d["warnings"] == [], d["warnings"]
 PY
 then ok; else bad "run JSON of a clean scenario"; fi
+
+# --- claims that only a simulation can evaluate -----------------------------
+# validate runs one block and checks each claim's metric and value: an
+# unknown metric or a value in the wrong units is an error at the line and
+# column of its key (a user review: validate said ok, and check pointed at
+# the claim's first line).
+cat >"$TMP/vclaim.yaml" <<'YAML'
+gpubudget: 1
+name: claims to validate
+currency: USD
+company: {cash: "$10M"}
+other_costs: [{name: burn, per_month: "$1M"}]
+claims:
+  - id: bad-metric
+    metric: training.nope.cost
+    value: "$5M"
+  - id: bad-value
+    metric: spend.total
+    value: "$5/h"
+  - id: fine
+    metric: spend.total
+    value: "$24M"
+YAML
+expect 2 "validate bad claims" -- "$GPB" validate "$TMP/vclaim.yaml"
+contains err "vclaim.yaml:8:13: claims[0].metric: unknown metric 'training.nope.cost'" \
+    "a claim's unknown metric at its key"
+contains err "vclaim.yaml:12:12: claims[1].value:" "a claim's value in the wrong units at its key"
+contains err "2 claims of" "validate counts the claims in error"

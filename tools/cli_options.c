@@ -645,7 +645,10 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
         .text =
             "Loads each scenario and lists every problem on stderr, one a "
             "line, with its file, line, column and key path, and the "
-            "nearest known key for an unknown one.",
+            "nearest known key for an unknown one. Claims are checked too: "
+            "each claim's metric and value against one block of simulated "
+            "paths (an unknown metric, units that do not match), without "
+            "a verdict.",
         .examples = "gpubudget validate scenarios/*.yaml",
     },
     [CLI_CMD_INIT] = {

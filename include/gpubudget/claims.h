@@ -290,7 +290,7 @@ GPB_API gpb_status gpb_claim_check_value(const gpb_scenario *s,
  * Checks the scenario's claim i (gpb_scenario_claim_get). Returns as
  * gpb_claim_check_value, and GPB_EINVAL for i out of range. On failure
  * err's path is "claims[i].metric" or "claims[i].value" and its line and
- * column those of the claim. A context claim is evaluated but not judged
+ * column those of that key's value in the file. A context claim is evaluated but not judged
  * (verdict GPB_VERDICT_CONTEXT, see gpb_claim_check); depends_on_claim is
  * set from the claim's from_claim and restates.
  */

@@ -227,7 +227,8 @@ GPB_API gpb_status gpb_report_trace_json(const gpb_scenario *s,
  * A's) at opt->rate (or sa's mean exchange rates), as gpb_report_json_opt.
  *   label_a, label_b   names of the plans (NULL: "A" and "B")
  * Returns GPB_OK; GPB_EINVAL for NULL arguments, results of different
- * paths or seeds, or horizons; GPB_ENOMEM; the xlsx writer
+ * paths or seeds, or horizons; GPB_ECURRENCY when B's money has no rate
+ * into A's currency; GPB_ENOMEM; the xlsx writer
  * also GPB_EIO (written to a temporary file and renamed, as
  * gpb_report_xlsx_write).
  */

@@ -310,7 +310,9 @@ static gpb_status cmp_charts(const cmp *c, gpb__charts *cs, gpb_error *err)
     free(b);
     for (size_t k = 0; k < bins; k++) {
         char l[48];
-        fmt(c, 1, lo + ((double)k + 0.5) * w, l, sizeof l);
+        /* A bin's middle; the one bin of equal differences is their
+           value (it was labelled half a unit off, "¥0.50" for 0). */
+        fmt(c, 1, bins > 1 ? lo + ((double)k + 0.5) * w : lo, l, sizeof l);
         if (gpb__chart_label(h, k, l))
             return gpb__fail(err, GPB_ENOMEM, "out of memory");
     }

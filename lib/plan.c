@@ -775,6 +775,14 @@ gpb_status gpb_plan_evaluate(const gpb_plan_spec *spec,
 /* ------------------------------------------------------------------------ */
 
 /* 1 when a is a better result than b (both fit). */
+double gpb_plan_idle_gpus(const gpb_plan_layout *layout, double gpus)
+{
+    if (!layout)
+        return 0;
+    double used = layout->tp * layout->pp * layout->dp;
+    return gpus > used ? gpus - used : 0;
+}
+
 static int better(const gpb_plan_result *a, const gpb_plan_result *b)
 {
     /* Within 0.1% the step times are a tie: prefer the simpler layout. */
@@ -790,6 +798,78 @@ static int better(const gpb_plan_result *a, const gpb_plan_result *b)
     if (a->layout.recompute != b->layout.recompute)
         return a->layout.recompute < b->layout.recompute;
     return a->step_s < b->step_s;
+}
+
+/* The search of gpb_plan_choose over the layouts of pr->gpus GPUs: every
+   fitting layout tried against *best (better()), with the counts and the
+   leanest layout for the message when none fits. */
+static gpb_status search(const gpb_plan_spec *spec,
+                         const gpb__plan_problem *pr, const double *vs,
+                         size_t nv, const gpb_recompute *rs, size_t nr,
+                         const gpb_plan_zero *zs, size_t nz, double seqs,
+                         gpb_plan_result *best, int *have, double *tried,
+                         double *fit, double *least_mem,
+                         gpb_plan_layout *least_lay, gpb_error *err)
+{
+    gpb_plan_result r;
+    for (double t = 1; t <= pr->node && t <= pr->gpus; t *= 2) {
+        if (spec->tp > 0 && t != spec->tp)
+            continue;
+        if (fmod(pr->heads, t) != 0 || fmod(pr->gpus, t) != 0)
+            continue;
+        for (double p = 1; p <= pr->layers; p++) {
+          if (spec->pp > 0 && p != spec->pp)
+              continue;
+          for (size_t iv = 0; iv < nv; iv++) {
+            double v = vs[iv];
+            if (p == 1 && v > 1)
+                continue;
+            if (p * v > pr->layers || fmod(pr->gpus, t * p) != 0)
+                continue;
+            /* Uneven stages cost the slack of the busiest; keep the
+               search to splits that waste under 10%. */
+            if (spec->pp <= 0 &&
+                ceil(pr->layers / (p * v)) * p * v > 1.1 * pr->layers)
+                continue;
+            double d = pr->gpus / (t * p);
+            for (double b = 1; b <= 64; b *= 2) {
+                if (spec->micro_batch > 0 && b != spec->micro_batch)
+                    continue;
+                /* Larger micro-batches than the batch allows would only
+                   grow the batch; b = 1 is always tried. */
+                if (spec->micro_batch <= 0 && b > 1 && d * b > seqs)
+                    break;
+                for (size_t ir = 0; ir < nr; ir++) {
+                    for (size_t iz = 0; iz < nz; iz++) {
+                        gpb_plan_layout lay = {0};
+                        lay.tp = t;
+                        lay.pp = p;
+                        lay.micro_batch = b;
+                        lay.interleave = v;
+                        lay.recompute = rs[ir];
+                        lay.zero = zs[iz];
+                        lay.sequence_parallel =
+                            pr->software == GPB_PLAN_SW_MODERN;
+                        GPB__TRY(gpb__plan_eval(pr, &lay, &r, err));
+                        (*tried)++;
+                        if (r.mem_total_bytes < *least_mem) {
+                            *least_mem = r.mem_total_bytes;
+                            *least_lay = r.layout;
+                        }
+                        if (!r.fits)
+                            continue;
+                        (*fit)++;
+                        if (!*have || better(&r, best)) {
+                            *best = r;
+                            *have = 1;
+                        }
+                    }
+                }
+            }
+          }
+        }
+    }
+    return GPB_OK;
 }
 
 gpb_status gpb_plan_choose(const gpb_plan_spec *spec, gpb_plan_result *out,
@@ -844,68 +924,37 @@ gpb_status gpb_plan_choose(const gpb_plan_spec *spec, gpb_plan_result *out,
         zs[nz++] = spec->zero;
     }
 
-    gpb_plan_result best, r;
+    gpb_plan_result best;
     int have = 0;
     double tried = 0, fit = 0;
     double least_mem = INFINITY;
     gpb_plan_layout least_lay = {0};
     double seqs = pr.batch_tokens / pr.seq;
 
-    for (double t = 1; t <= pr.node && t <= pr.gpus; t *= 2) {
-        if (spec->tp > 0 && t != spec->tp)
-            continue;
-        if (fmod(pr.heads, t) != 0 || fmod(pr.gpus, t) != 0)
-            continue;
-        for (double p = 1; p <= pr.layers; p++) {
-          if (spec->pp > 0 && p != spec->pp)
-              continue;
-          for (size_t iv = 0; iv < nv; iv++) {
-            double v = vs[iv];
-            if (p == 1 && v > 1)
-                continue;
-            if (p * v > pr.layers || fmod(pr.gpus, t * p) != 0)
-                continue;
-            /* Uneven stages cost the slack of the busiest; keep the
-               search to splits that waste under 10%. */
-            if (spec->pp <= 0 &&
-                ceil(pr.layers / (p * v)) * p * v > 1.1 * pr.layers)
-                continue;
-            double d = pr.gpus / (t * p);
-            for (double b = 1; b <= 64; b *= 2) {
-                if (spec->micro_batch > 0 && b != spec->micro_batch)
-                    continue;
-                /* Larger micro-batches than the batch allows would only
-                   grow the batch; b = 1 is always tried. */
-                if (spec->micro_batch <= 0 && b > 1 && d * b > seqs)
-                    break;
-                for (size_t ir = 0; ir < nr; ir++) {
-                    for (size_t iz = 0; iz < nz; iz++) {
-                        gpb_plan_layout lay = {0};
-                        lay.tp = t;
-                        lay.pp = p;
-                        lay.micro_batch = b;
-                        lay.interleave = v;
-                        lay.recompute = rs[ir];
-                        lay.zero = zs[iz];
-                        lay.sequence_parallel =
-                            pr.software == GPB_PLAN_SW_MODERN;
-                        GPB__TRY(gpb__plan_eval(&pr, &lay, &r, err));
-                        tried++;
-                        if (r.mem_total_bytes < least_mem) {
-                            least_mem = r.mem_total_bytes;
-                            least_lay = r.layout;
-                        }
-                        if (!r.fits)
-                            continue;
-                        fit++;
-                        if (!have || better(&r, &best)) {
-                            best = r;
-                            have = 1;
-                        }
-                    }
-                }
-            }
-          }
+    GPB__TRY(search(spec, &pr, vs, nv, rs, nr, zs, nz, seqs, &best, &have,
+                    &tried, &fit, &least_mem, &least_lay, err));
+    /* A count that does not factor well (1001 = 7 × 11 × 13) can force a
+       poor layout, slower than the same work on fewer cards: then the
+       best layout of the whole nodes below it runs and the rest idle
+       (paid for, counted in the MFU: model FLOPs over every card). */
+    double whole = floor(pr.gpus / pr.node) * pr.node;
+    if (whole >= pr.node && whole < pr.gpus && spec->tp <= 0 &&
+        spec->pp <= 0) {
+        gpb__plan_problem pw = pr;
+        pw.gpus = whole;
+        gpb_plan_result bw;
+        int hw = 0;
+        double tw = 0, fw = 0, lm = INFINITY;
+        gpb_plan_layout ll = {0};
+        GPB__TRY(search(spec, &pw, vs, nv, rs, nr, zs, nz, seqs, &bw, &hw,
+                        &tw, &fw, &lm, &ll, err));
+        tried += tw;
+        fit += fw;
+        if (hw && (!have || bw.tokens_per_s > best.tokens_per_s * (1 + 1e-3))) {
+            bw.mfu_frac *= whole / pr.gpus;
+            bw.hfu_frac *= whole / pr.gpus;
+            best = bw;
+            have = 1;
         }
     }
     if (!have) {

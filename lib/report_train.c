@@ -286,7 +286,7 @@ gpb_status gpb_report_estimate_compute(const gpb_report_estimate_request *req,
     return GPB_OK;
 }
 
-static json_t *estimate_plan_json(const gpb_plan_estimate *m)
+static json_t *estimate_plan_json(const gpb_plan_estimate *m, double gpus)
 {
     json_t *o = json_object();
     json_object_set_new(o, "ok", json_boolean(m->planned));
@@ -299,6 +299,8 @@ static json_t *estimate_plan_json(const gpb_plan_estimate *m)
     json_object_set_new(lay, "tp", json_real(r->layout.tp));
     json_object_set_new(lay, "pp", json_real(r->layout.pp));
     json_object_set_new(lay, "dp", json_real(r->layout.dp));
+    json_object_set_new(lay, "idle_gpus",
+                        json_real(gpb_plan_idle_gpus(&r->layout, gpus)));
     json_object_set_new(lay, "micro_batch", json_real(r->layout.micro_batch));
     json_object_set_new(lay, "zero", json_integer(r->layout.zero));
     json_object_set_new(o, "layout", lay);
@@ -367,7 +369,7 @@ static json_t *estimate_json(const gpb_report_estimate_request *req,
                         json_real(GPB_MFU_PUBLISHED_MIN));
     json_object_set_new(o, "published_mfu_max",
                         json_real(GPB_MFU_PUBLISHED_MAX));
-    json_object_set_new(o, "plan", estimate_plan_json(&r->estimate));
+    json_object_set_new(o, "plan", estimate_plan_json(&r->estimate, req->gpus));
     if (r->claimed)
         json_object_set_new(o, "claim_plausible",
                             json_boolean(!r->implausible));
@@ -547,6 +549,8 @@ static json_t *plan_json(const gpb_report_plan *p)
     json_object_set_new(lay, "tp", json_real(r->layout.tp));
     json_object_set_new(lay, "pp", json_real(r->layout.pp));
     json_object_set_new(lay, "dp", json_real(r->layout.dp));
+    json_object_set_new(lay, "idle_gpus",
+                        json_real(gpb_plan_idle_gpus(&r->layout, s->gpus)));
     json_object_set_new(lay, "ep", json_real(r->layout.ep));
     json_object_set_new(lay, "interleave", json_real(r->layout.interleave));
     json_object_set_new(lay, "micro_batch", json_real(r->layout.micro_batch));

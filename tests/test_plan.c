@@ -682,6 +682,32 @@ static void spec_70b_h100(gpb_plan_interval_spec *is, gpb_plan_result *r)
     is->gpu = s.gpu;
 }
 
+/* One more GPU is never slower: 1001 H100s (7 × 11 × 13) once forced
+   TP1 × PP7 × DP143 at MFU 0.273, against 0.443 on 1000 (a user review).
+   The best layout of the whole nodes below runs, one card idles, and the
+   MFU counts every card: 1000/1001 of the 1000-GPU figure, exactly. */
+START_TEST(test_choose_idles_a_card_that_does_not_factor)
+{
+    gpb_plan_spec s;
+    gpb_plan_spec_default(&s);
+    s.params = 70e9;
+    s.gpu = card("H100");
+    s.gpus = 1000;
+    gpb_plan_result r1000, r1001;
+    ck_assert_int_eq(gpb_plan_choose(&s, &r1000, NULL), GPB_OK);
+    ck_assert(gpb_plan_idle_gpus(&r1000.layout, 1000) == 0);
+    s.gpus = 1001;
+    ck_assert_int_eq(gpb_plan_choose(&s, &r1001, NULL), GPB_OK);
+    ck_assert(gpb_plan_idle_gpus(&r1001.layout, 1001) == 1);
+    ck_assert_rel(r1001.tokens_per_s, r1000.tokens_per_s, EXACT);
+    ck_assert_rel(r1001.mfu_frac, r1000.mfu_frac * 1000 / 1001, EXACT);
+    /* A count that factors keeps all its cards. */
+    s.gpus = 1024;
+    ck_assert_int_eq(gpb_plan_choose(&s, &r1001, NULL), GPB_OK);
+    ck_assert(gpb_plan_idle_gpus(&r1001.layout, 1024) == 0);
+}
+END_TEST
+
 /* An ideal MFU above the best published (0.55, a small cluster's model)
    is cut like any other: the interval's MFU never exceeds 0.55, so its
    ratio never falls below ideal / 0.55 (it once stopped at 1, reaching
@@ -1090,6 +1116,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_p50_on_published_runs);
     tcase_add_test(tc, test_interval_shape);
     tcase_add_test(tc, test_interval_censored_above_published);
+    tcase_add_test(tc, test_choose_idles_a_card_that_does_not_factor);
     tcase_add_test(tc, test_user_mfu_narrows);
     tcase_add_test(tc, test_mfu_dist);
     tcase_add_test(tc, test_estimate);

@@ -12,10 +12,16 @@
 
 #include "cli.h"
 
-/* "TP 4 × PP 4 × DP 32" into buf. */
-static void layout_text(const gpb_plan_layout *l, char *buf, size_t n)
+/* "TP 4 × PP 4 × DP 32" into buf, with the GPUs it leaves idle. */
+static void layout_text(const gpb_plan_layout *l, double gpus, char *buf,
+                        size_t n)
 {
-    snprintf(buf, n, "TP %.0f × PP %.0f × DP %.0f", l->tp, l->pp, l->dp);
+    double idle = gpb_plan_idle_gpus(l, gpus);
+    int k = snprintf(buf, n, "TP %.0f × PP %.0f × DP %.0f", l->tp, l->pp,
+                     l->dp);
+    if (idle > 0 && k > 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, " (%.0f GPU%s idle)", idle,
+                 idle == 1 ? "" : "s");
 }
 
 /* A failure of the report layer, naming the option its field came from;
@@ -191,9 +197,9 @@ int cmd_estimate(int argc, char **argv)
                   "peak (published MFUs were mostly measured at %s)",
                   gpb_precision_name(prec), prec_origin,
                   gpb_precision_name(prec), gpb_precision_name(def_prec));
-    char lay[96];
+    char lay[128];
     if (mm.planned)
-        layout_text(&mm.plan.layout, lay, sizeof lay);
+        layout_text(&mm.plan.layout, gpus, lay, sizeof lay);
     if (from_model) {
         cli_wrapf(IND, "  MFU          %.3f ideal, the throughput model's "
                   "steady state: %s, bound by %s ('gpubudget plan' shows "

@@ -283,7 +283,7 @@ int cmd_plan(int argc, char **argv)
     cli_wrapf(IND, "  shape      %.0f layers × %.0f wide, %.0f heads%s",
               r.n_layer, r.d_model, r.n_head,
               r.shape_inferred ? " (from published aspect ratios)" : "");
-    char lay[160];
+    char lay[256];
     int n = snprintf(lay, sizeof lay, "TP %.0f × PP %.0f", r.layout.tp,
                      r.layout.pp);
     if (r.layout.interleave > 1)
@@ -291,6 +291,11 @@ int cmd_plan(int argc, char **argv)
                       " (%.0f chunks a stage)", r.layout.interleave);
     n += snprintf(lay + n, sizeof lay - (size_t)n, " × DP %.0f",
                   r.layout.dp);
+    double idle = gpb_plan_idle_gpus(&r.layout, s.gpus);
+    if (idle > 0) /* a count that does not factor well */
+        n += snprintf(lay + n, sizeof lay - (size_t)n,
+                      " (%.0f GPU%s idle: faster than any layout of all %.0f)",
+                      idle, idle == 1 ? "" : "s", s.gpus);
     if (r.layout.ep > 1)
         snprintf(lay + n, sizeof lay - (size_t)n, ", experts over %.0f",
                  r.layout.ep);

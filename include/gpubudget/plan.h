@@ -358,6 +358,17 @@ typedef struct gpb_plan_result {
     double layouts_fit;
 } gpb_plan_result;
 
+/*
+ * GPUs a chosen layout leaves idle: gpus − tp · pp · dp. gpb_plan_choose
+ * may run the best layout of the whole nodes below a count that does not
+ * factor well (1001 GPUs: 7 × 11 × 13) when that is faster than any
+ * layout of them all; the rest idle, and its mfu_frac and hfu_frac count
+ * every card (model FLOPs over gpus · peak · step), so a time computed
+ * from them on all the cards is right. 0 for a layout using them all.
+ */
+GPB_API double gpb_plan_idle_gpus(const gpb_plan_layout *layout,
+                                  double gpus);
+
 /* ------------------------------------------------------------------------ */
 /* The throughput model                                                      */
 /* ------------------------------------------------------------------------ */

@@ -152,4 +152,10 @@ int cli_sets_add(char **sets, const char *arg);
 /* Money in the report style of its currency: "$4.6M", "¥5,000万". */
 int cli_format_money(double v, gpb_currency cur, char *buf, size_t n);
 
+/* A metric's figure for a table, by its unit: money (money != 0) in cur
+   as cli_format_money, a probability as "12.5%", months and counts as
+   "12.0", other numbers as "4.1k". The run, compare and sweep tables. */
+void cli_format_value(double v, const char *unit, int money,
+                      gpb_currency cur, char *buf, size_t n);
+
 #endif

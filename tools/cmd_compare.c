@@ -152,13 +152,9 @@ static int print_table(const gpb_compare_in *in, const char *doc_text)
             json_number_value(
                 json_object_get(json_object_get(row, "a_minus_b"), "p50"))};
         char b[3][48];
-        for (int i = 0; i < 3; i++) {
-            if (money)
-                cli_format_money(v[i], cur, b[i], sizeof b[i]);
-            else
-                gpb_units_format_number(v[i], GPB_STYLE_EN, 3, b[i],
-                                        sizeof b[i]);
-        }
+        const char *unit = json_string_value(json_object_get(row, "unit"));
+        for (int i = 0; i < 3; i++)
+            cli_format_value(v[i], unit, money, cur, b[i], sizeof b[i]);
         printf("  %-16s ", names[k]);
         for (int i = 0; i < 3; i++) {
             cli_print_right(b[i], 11);

@@ -101,6 +101,19 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n)
     return gpb_units_format_money(v, cur, style, 3, buf, n);
 }
 
+void cli_format_value(double v, const char *unit, int money,
+                      gpb_currency cur, char *buf, size_t n)
+{
+    if (money)
+        cli_format_money(v, cur, buf, n);
+    else if (unit && !strcmp(unit, "probability"))
+        snprintf(buf, n, "%.1f%%", 100 * v);
+    else if (unit && (!strcmp(unit, "months") || !strcmp(unit, "count")))
+        snprintf(buf, n, "%.1f", v);
+    else
+        gpb_units_format_number(v, GPB_STYLE_EN, 3, buf, n);
+}
+
 /* ---- the text summary -------------------------------------------------- */
 
 /* What the summary shows money in: the report currency and the factor
@@ -120,15 +133,8 @@ static int is_money(const view *v, size_t m)
 /* Formats a value of metric m (already in report units). */
 static void fmt_value(const view *v, size_t m, double x, char *buf, size_t n)
 {
-    const char *unit = gpb_result_metric_unit(v->r, m);
-    if (is_money(v, m))
-        cli_format_money(x, v->cur, buf, n);
-    else if (!strcmp(unit, "probability"))
-        snprintf(buf, n, "%.1f%%", 100 * x);
-    else if (!strcmp(unit, "months") || !strcmp(unit, "count"))
-        snprintf(buf, n, "%.1f", x);
-    else
-        gpb_units_format_number(x, GPB_STYLE_EN, 3, buf, n);
+    cli_format_value(x, gpb_result_metric_unit(v->r, m), is_money(v, m),
+                     v->cur, buf, n);
 }
 
 static double factor(const view *v, size_t m)
@@ -805,47 +811,65 @@ static int same_file(const char *a, const char *b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* The files a run writes, in order: csv, xlsx, html, samples csv, json
+   (--output-dir alone), ledger csv; NULL for one not written. Each path
+   is in its own buf[k]. */
+enum { OUT_CSV, OUT_XLSX, OUT_HTML, OUT_SAMPLES, OUT_JSON, OUT_LEDGER,
+       OUT_COUNT };
+typedef char out_buf[4096];
+static void report_paths(const run_args *a, const char *out[OUT_COUNT],
+                         out_buf buf[OUT_COUNT])
+{
+    static const char *const suffix[OUT_COUNT] = {
+        ".csv", ".xlsx", ".html", "-samples.csv", ".json", "-ledger.csv"};
+    const char *given[OUT_COUNT] = {a->csv, a->xlsx, a->html,
+                                    a->samples_csv, NULL, a->ledger_csv};
+    char stem[256];
+    stem_of(a->scenario, stem, sizeof stem);
+    /* --output-dir alone writes every report; with files named, only
+       those. */
+    int all = a->output_dir && !a->csv && !a->xlsx && !a->html &&
+              !a->samples_csv;
+    for (int k = 0; k < OUT_COUNT; k++) {
+        int wanted = k == OUT_JSON     ? all
+                     : k == OUT_LEDGER ? given[k] != NULL
+                                       : all || given[k];
+        out[k] = wanted ? place(a, given[k], stem, suffix[k], buf[k],
+                                sizeof buf[k])
+                        : NULL;
+    }
+}
+
 /* Before anything runs: no output may be the scenario itself, and no two
    outputs one file (the second would silently replace the first). */
 static int check_outputs(const run_args *a)
 {
-    char stem[256], b[6][4096];
-    stem_of(a->scenario, stem, sizeof stem);
-    int all = a->output_dir && !a->csv && !a->xlsx && !a->html &&
-              !a->samples_csv;
-    const char *opt[6] = {"--csv", "--xlsx", "--html", "--samples-csv",
-                          "--output-dir", "--ledger-csv"};
-    const char *given[6] = {a->csv, a->xlsx, a->html, a->samples_csv, NULL,
-                            a->ledger_csv};
-    static const char *const suffix[6] = {".csv", ".xlsx", ".html",
-                                          "-samples.csv", ".json",
-                                          "-ledger.csv"};
-    const char *out[6];
-    for (int k = 0; k < 6; k++) {
-        int wanted = k == 4 ? all : k == 5 ? a->ledger_csv != NULL
-                                           : all || given[k];
-        out[k] = wanted ? place(a, given[k], stem, suffix[k], b[k],
-                                sizeof b[k])
-                        : NULL;
-        if (out[k] && given[k] == NULL && k != 4)
-            opt[k] = "--output-dir";
-    }
-    for (int k = 0; k < 6; k++) {
+    static const char *const opt[OUT_COUNT] = {
+        "--csv", "--xlsx", "--html", "--samples-csv", "--output-dir",
+        "--ledger-csv"};
+    const char *given[OUT_COUNT] = {a->csv, a->xlsx, a->html,
+                                    a->samples_csv, NULL, a->ledger_csv};
+    const char *out[OUT_COUNT];
+    out_buf b[OUT_COUNT];
+    report_paths(a, out, b);
+    int rc = CLI_OK;
+    for (int k = 0; k < OUT_COUNT && !rc; k++) {
         if (!out[k])
             continue;
+        const char *ok = given[k] ? opt[k] : "--output-dir";
         if (a->scenario && same_file(out[k], a->scenario)) {
             cli_error("%s %s: that is the scenario file; give another name",
-                      opt[k], out[k]);
-            return CLI_BAD_INPUT;
+                      ok, out[k]);
+            rc = CLI_BAD_INPUT;
         }
-        for (int j = 0; j < k; j++)
+        for (int j = 0; j < k && !rc; j++)
             if (out[j] && same_file(out[j], out[k])) {
                 cli_error("%s and %s both write %s; give each its own file",
-                          opt[j], opt[k], out[k]);
-                return CLI_BAD_INPUT;
+                          given[j] ? opt[j] : "--output-dir", ok, out[k]);
+                rc = CLI_BAD_INPUT;
             }
     }
-    return CLI_OK;
+    return rc;
 }
 
 /* Writes text from a report function to a file. */
@@ -862,39 +886,37 @@ static int emit(const char *path, gpb_status st, char *text,
     return rc;
 }
 
+static int write_files(const run_args *a, const gpb_scenario *s,
+                       const gpb_result *r, const gpb_report_options *ro,
+                       const char *const out[OUT_COUNT]);
+
 static int write_reports(const run_args *a, const gpb_scenario *s,
                          const gpb_result *r, const gpb_report_options *ro)
 {
-    char stem[256], b1[4096], b2[4096], b3[4096], b4[4096], b5[4096];
-    stem_of(a->scenario, stem, sizeof stem);
-    int all = a->output_dir && !a->csv && !a->xlsx && !a->html &&
-              !a->samples_csv;
     if (a->output_dir && make_dir(a->output_dir))
         return CLI_BAD_INPUT;
-    const char *csv = place(a, a->csv, stem, ".csv", b1, sizeof b1);
-    const char *xlsx = place(a, a->xlsx, stem, ".xlsx", b2, sizeof b2);
-    const char *html = place(a, a->html, stem, ".html", b3, sizeof b3);
-    const char *smp = place(a, a->samples_csv, stem, "-samples.csv", b4,
-                            sizeof b4);
-    const char *json = all ? place(a, NULL, stem, ".json", b5, sizeof b5)
-                           : NULL;
-    if (!all) { /* only the files asked for */
-        csv = a->csv ? csv : NULL;
-        xlsx = a->xlsx ? xlsx : NULL;
-        html = a->html ? html : NULL;
-        smp = a->samples_csv ? smp : NULL;
-    }
+    const char *out[OUT_COUNT];
+    out_buf b[OUT_COUNT];
+    report_paths(a, out, b);
+    return write_files(a, s, r, ro, out);
+}
+
+/* Writes the reports to the paths of report_paths. */
+static int write_files(const run_args *a, const gpb_scenario *s,
+                       const gpb_result *r, const gpb_report_options *ro,
+                       const char *const out[OUT_COUNT])
+{
+    const char *csv = out[OUT_CSV], *xlsx = out[OUT_XLSX],
+               *html = out[OUT_HTML], *smp = out[OUT_SAMPLES],
+               *json = out[OUT_JSON];
     gpb_error err;
     int rc;
     gpb_status st;
     char *text;
-    if (a->ledger_csv) {
-        char b6[4096];
-        const char *lp = place(a, a->ledger_csv, stem, "-ledger.csv", b6,
-                               sizeof b6);
+    if (out[OUT_LEDGER]) {
         text = NULL;
         st = gpb_report_ledger_csv(s, r, ro, &text, &err);
-        if ((rc = emit(lp, st, text, &err, "ledger csv")))
+        if ((rc = emit(out[OUT_LEDGER], st, text, &err, "ledger csv")))
             return rc;
     }
     if (csv) {

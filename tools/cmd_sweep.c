@@ -530,18 +530,14 @@ static void print_point_warnings(const sweep_args *a, const design *d,
     }
 }
 
-/* A metric's figure for the table, in its unit: money as money, a
-   probability as a percentage, other numbers to four digits. */
+/* A metric's figure for the table, in its unit (cli_format_value; money
+   is the metric whose unit is a currency code). */
 static void table_figure(double v, const char *unit, char *buf, size_t n)
 {
-    gpb_currency cur;
-    if (unit && gpb_currency_from_code(unit, &cur, NULL) == GPB_OK &&
-        cur != GPB_CURRENCY_NONE)
-        cli_format_money(v, cur, buf, n);
-    else if (unit && !strcmp(unit, "probability"))
-        snprintf(buf, n, "%.3g%%", 100 * v);
-    else
-        snprintf(buf, n, "%.4g", v);
+    gpb_currency cur = GPB_CURRENCY_NONE;
+    int money = unit && gpb_currency_from_code(unit, &cur, NULL) == GPB_OK &&
+                cur != GPB_CURRENCY_NONE;
+    cli_format_value(v, unit, money, cur, buf, n);
 }
 
 /* The table: a column per varied key and per metric ("P50 (mean)"), each

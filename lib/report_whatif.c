@@ -535,6 +535,7 @@ gpb_status gpb_sweep_row(const gpb_result *r, const char *const *metrics,
         double *o = row + i * GPB_SWEEP_STATS;
         GPB__TRY(gpb_result_mean(r, metrics[i], &o[0], &o[1], err));
         GPB__TRY(gpb_result_quantiles(r, metrics[i], 3, lv, o + 2, err));
+        o[5] = gpb_result_censored_at(r, metrics[i]);
     }
     return GPB_OK;
 }
@@ -546,8 +547,19 @@ static gpb_status sweep_check(const gpb_sweep_table *t, gpb_error *err)
     return GPB_OK;
 }
 
-static const char *const stat_names[GPB_SWEEP_STATS] = {"mean", "std_error",
-                                                        "p5", "p50", "p95"};
+static const char *const stat_names[GPB_SWEEP_STATS] = {
+    "mean", "std_error", "p5", "p50", "p95", "censored_at"};
+enum { SWEEP_CENSORED = 5 };
+
+/* A sweep cell's figure, "≥ x" where the metric is censored at x (the
+   P50 of a runway that lasts the horizon). */
+static void sweep_quantile(gpb__buf *b, const double *r, int s)
+{
+    if (r[s] >= r[SWEEP_CENSORED])
+        gpb__buf_printf(b, "≥ %.4g", r[SWEEP_CENSORED]);
+    else
+        gpb__buf_printf(b, "%.4g", r[s]);
+}
 
 gpb_status gpb_report_sweep_json(const gpb_sweep_table *t, char **out,
                                  gpb_error *err)
@@ -590,7 +602,22 @@ gpb_status gpb_report_sweep_json(const gpb_sweep_table *t, char **out,
                 const double *r =
                     t->rows + (p * t->n_metrics + m) * GPB_SWEEP_STATS;
                 json_t *q = json_object();
-                for (int s = 0; s < GPB_SWEEP_STATS; s++)
+                if (isfinite(r[SWEEP_CENSORED])) {
+                    /* As `run --json` says it: the quantiles at the value
+                       mean "at least", and the mean is the restricted
+                       mean. */
+                    json_t *c = json_object(), *lv = json_array();
+                    json_object_set_new(c, "at",
+                                        json_real(r[SWEEP_CENSORED]));
+                    json_object_set_new(c, "mean", json_string("restricted"));
+                    for (int s = 2; s < SWEEP_CENSORED; s++)
+                        if (r[s] >= r[SWEEP_CENSORED])
+                            json_array_append_new(lv,
+                                                  json_string(stat_names[s]));
+                    json_object_set_new(c, "levels", lv);
+                    json_object_set_new(q, "censored", c);
+                }
+                for (int s = 0; s < SWEEP_CENSORED; s++)
                     json_object_set_new(q, stat_names[s], gpb__json_num(r[s]));
                 json_object_set_new(st, t->metrics[m], q);
             }
@@ -764,8 +791,12 @@ gpb_status gpb_report_sweep_html(const gpb_sweep_table *t, char **out,
                     double f = hi > lo ? (v - lo) / (hi - lo) : 0.5;
                     gpb__buf_printf(&b,
                                     "<td class=n style=\"background:hsl("
-                                    "%.0f,70%%,80%%)\">%.4g</td>",
-                                    120.0 * (1.0 - f), v);
+                                    "%.0f,70%%,80%%)\">",
+                                    120.0 * (1.0 - f));
+                    sweep_quantile(&b, t->rows + (p * t->n_metrics + m) *
+                                                     GPB_SWEEP_STATS,
+                                   s);
+                    gpb__buf_printf(&b, "</td>");
                 }
                 gpb__buf_printf(&b, "</tr>\n");
             }
@@ -811,6 +842,7 @@ gpb_status gpb_report_sweep_html(const gpb_sweep_table *t, char **out,
         }
     }
     /* Every point, every statistic. */
+    int censored = 0;
     gpb__buf_printf(&b, "<h2>Every point</h2>\n<table><tr><th>point</th>");
     for (size_t k = 0; k < t->n_keys; k++) {
         gpb__buf_printf(&b, "<th>");
@@ -839,11 +871,19 @@ gpb_status gpb_report_sweep_html(const gpb_sweep_table *t, char **out,
         for (size_t m = 0; m < t->n_metrics; m++) {
             const double *r =
                 t->rows + (p * t->n_metrics + m) * GPB_SWEEP_STATS;
-            gpb__buf_printf(&b, "<td class=n>%.4g (%.4g)</td>", r[3], r[0]);
+            gpb__buf_printf(&b, "<td class=n>");
+            sweep_quantile(&b, r, 3);
+            gpb__buf_printf(&b, " (%.4g)</td>", r[0]);
+            censored |= isfinite(r[SWEEP_CENSORED]);
         }
         gpb__buf_printf(&b, "</tr>\n");
     }
     gpb__buf_printf(&b, "</table>\n");
+    if (censored)
+        gpb__buf_printf(&b, "<p class=\"meta\">Runway is censored at the "
+                            "horizon: ≥ means the cash lasts to it, and the "
+                            "mean in brackets is the restricted mean (a path "
+                            "that lasts counts as the horizon).</p>\n");
     st = gpb__html_tail(&b, t->currency, &cs, err);
 done:
     free(f0);

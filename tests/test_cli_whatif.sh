@@ -137,10 +137,10 @@ def money(x):  # as the table writes it: $7.21M, $940k
         if abs(x) >= f:
             return x / f, unit
     return x, ""
-rows = [l for l in lines[4:] if l.strip()]
+rows = lines[4:lines.index("", 4)] if "" in lines[4:] else lines[4:]
 assert len(rows) == 6, rows
 for row, p in zip(rows, sw["points"]):
-    cells = re.findall(r"(-?\$[0-9.]+[kMB]?|[0-9.]+%?) \((-?\$[0-9.]+[kMB]?|[0-9.]+%?)\)", row)
+    cells = re.findall(r"(-?\$[0-9.]+[kMB]?|(?:≥ )?[0-9.]+%?) \((-?\$[0-9.]+[kMB]?|[0-9.]+%?)\)", row)
     assert len(cells) == 4, row
     spend = p["metrics"]["spend.total"]
     for text, x in zip(cells[0], (spend["p50"], spend["mean"])):
@@ -174,6 +174,39 @@ contains err "needs 53.8 months" "sweep prints the first point's warning"
 contains err "point 1 (training[2].gpus=1024):" \
     "sweep prints a later point's own warning with its settings"
 contains err "needs 13.5 months" "sweep prints the second point's warning"
+
+# Runway that lasts the horizon is censored in a sweep as in run (a user
+# review found "24.0 (16.1)", a plain number): the table says "≥ 24" with
+# a note, the JSON carries run's "censored" object, the CSV its column.
+expect 0 "sweep censored runway" -- "$GPB" sweep \
+    "$ROOT/scenarios/lightyear.yaml" --paths 400 --csv "$TMP/swc.csv" \
+    --vary 'company.cash=$50M,$100M'
+contains out "≥ 24 (" "sweep shows a censored runway P50 as at least"
+contains out "runway_months is censored at the horizon" \
+    "sweep says its runway mean is the restricted mean"
+expect 0 "sweep censored runway json" -- "$GPB" sweep \
+    "$ROOT/scenarios/lightyear.yaml" --paths 400 --json \
+    --vary 'company.cash=$100M'
+cp "$TMP/out" "$TMP/swc.json"
+expect 0 "run censored runway json" -- "$GPB" run \
+    "$ROOT/scenarios/lightyear.yaml" --paths 400 --json \
+    --set 'company.cash=$100M'
+if python3 - "$TMP/swc.json" "$TMP/out" "$TMP/swc.csv" <<'PY'
+import csv, json, sys
+sw = json.load(open(sys.argv[1])); run = json.load(open(sys.argv[2]))
+s = sw["points"][0]["metrics"]["runway_months"]
+r = run["metrics"]["runway_months"]
+assert s["censored"]["at"] == r["censored"]["at"] == 24, (s, r)
+assert s["censored"]["mean"] == "restricted"
+assert set(s["censored"]["levels"]) == {k for k in ("p5", "p50", "p95")
+                                        if r[k] >= 24}, (s, r)
+assert s["mean"] == r["mean"] and s["p50"] == r["p50"]
+assert "censored" not in sw["points"][0]["metrics"]["spend.total"]
+rows = list(csv.DictReader(open(sys.argv[3])))
+assert [x["runway_months.censored_at"] for x in rows] == ["24", "24"], rows
+assert [x["spend.total.censored_at"] for x in rows] == ["", ""], rows
+PY
+then ok; else bad "sweep's censored runway differs from run's"; fi
 
 # --- goal seek: constant burn and one certain round --------------------------
 # $12.5M in the bank, $1M a month for 24 months, a round of X in month 6

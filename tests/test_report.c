@@ -444,6 +444,60 @@ START_TEST(html_runway_quantiles_say_at_least)
 }
 END_TEST
 
+/* A sweep says what run says of a censored runway: its row carries the
+   horizon (gpb_sweep_row's sixth figure), the JSON a "censored" object
+   and the page "≥ 12". Hand figures: $1k a month for 12 months from $1M
+   never runs out, so runway is 12 on every path (censored) and spend is
+   exactly $12k (not censored: NaN). */
+START_TEST(sweep_runway_is_censored)
+{
+    const char *yaml = "gpubudget: 1\nname: rich\nhorizon_months: 12\n"
+                       "company: {cash: $1M}\n"
+                       "other_costs:\n  - {name: rent, per_month: $1k}\n";
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(yaml, strlen(yaml), "rich.yaml", &s, NULL),
+        GPB_OK);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 64;
+    o.threads = 1;
+    gpb_result *r = NULL;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, NULL), GPB_OK);
+    const char *names[2] = {"runway_months", "spend.total"};
+    double row[2 * GPB_SWEEP_STATS];
+    ck_assert_int_eq(gpb_sweep_row(r, names, 2, row, NULL), GPB_OK);
+    for (int k = 0; k < GPB_SWEEP_STATS; k++)
+        ck_assert_double_eq_tol(row[k], k == 1 ? 0 : 12, 1e-12);
+    ck_assert_double_eq_tol(row[GPB_SWEEP_STATS + 0], 12e3, 1e-6);
+    ck_assert_double_eq_tol(row[GPB_SWEEP_STATS + 3], 12e3, 1e-6);
+    ck_assert(isnan(row[GPB_SWEEP_STATS + 5]));
+    const char *keys[1] = {"company.cash"}, *values[1] = {"$1M"};
+    const char *units[2] = {"months", "USD"};
+    gpb_sweep_table t = {.scenario_name = "rich", .currency = GPB_CURRENCY_USD,
+                         .paths = 64, .seed = o.seed, .n_keys = 1,
+                         .keys = keys, .n_points = 1, .values = values,
+                         .n_metrics = 2, .metrics = names, .units = units,
+                         .rows = row};
+    char *json = NULL, *html = NULL;
+    ck_assert_int_eq(gpb_report_sweep_json(&t, &json, NULL), GPB_OK);
+    const char *rw = strstr(json, "\"runway_months\": {");
+    ck_assert_ptr_nonnull(rw);
+    ck_assert_ptr_nonnull(strstr(rw, "\"censored\": {"));
+    ck_assert_ptr_nonnull(strstr(rw, "\"mean\": \"restricted\""));
+    const char *sp = strstr(json, "\"spend.total\": {");
+    ck_assert_ptr_nonnull(sp);
+    ck_assert_ptr_null(strstr(sp, "censored"));
+    ck_assert_int_eq(gpb_report_sweep_html(&t, &html, NULL), GPB_OK);
+    ck_assert_ptr_nonnull(strstr(html, "<td class=n>≥ 12 (12)</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "Runway is censored at the horizon"));
+    gpb_free(json);
+    gpb_free(html);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* The scenario embedded in the page                                         */
 /* ------------------------------------------------------------------------ */
@@ -968,6 +1022,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, sources_table_only_with_sources);
     tcase_add_test(tc, html_names_inputs_and_marks_chinese);
     tcase_add_test(tc, html_runway_quantiles_say_at_least);
+    tcase_add_test(tc, sweep_runway_is_censored);
     tcase_add_test(tc, embedded_file_round_trips);
     tcase_add_test(tc, embedded_text_is_exact);
     tcase_add_test(tc, embedded_default_and_overrides);

@@ -454,7 +454,7 @@ static void *pack_point(gpb_status st, const gpb_error *e, const char *warn,
     size_t ml = st ? strlen(e->message) + 1 : 0;
     size_t wl = warn && warn[0] ? strlen(warn) + 1 : 0;
     *len = sizeof(int32_t) + 2 * sizeof(uint32_t) + ml + wl +
-           nm * 5 * sizeof(double);
+           nm * GPB_SWEEP_STATS * sizeof(double);
     unsigned char *b = malloc(*len), *at = b;
     if (!b)
         return NULL;
@@ -465,7 +465,7 @@ static void *pack_point(gpb_status st, const gpb_error *e, const char *warn,
     memcpy(at, &w32, sizeof w32), at += sizeof w32;
     memcpy(at, e->message, ml), at += ml;
     memcpy(at, warn ? warn : "", wl), at += wl;
-    memcpy(at, row, nm * 5 * sizeof(double));
+    memcpy(at, row, nm * GPB_SWEEP_STATS * sizeof(double));
     return b;
 }
 
@@ -481,7 +481,7 @@ static int unpack_point(const unsigned char *b, size_t len, size_t nm,
     memcpy(&l32, b + sizeof s32, sizeof l32);
     memcpy(&w32, b + sizeof s32 + sizeof l32, sizeof w32);
     size_t at = sizeof s32 + 2 * sizeof l32;
-    if (len != at + l32 + w32 + nm * 5 * sizeof(double))
+    if (len != at + l32 + w32 + nm * GPB_SWEEP_STATS * sizeof(double))
         return -1;
     if (s32 && l32) {
         *error = malloc(l32);
@@ -497,7 +497,7 @@ static int unpack_point(const unsigned char *b, size_t len, size_t nm,
         memcpy(*warn, b + at + l32, w32);
         (*warn)[w32 - 1] = 0;
     }
-    memcpy(row, b + at + l32 + w32, nm * 5 * sizeof(double));
+    memcpy(row, b + at + l32 + w32, nm * GPB_SWEEP_STATS * sizeof(double));
     return 0;
 }
 
@@ -563,15 +563,24 @@ static void print_table(const sweep_args *a, const design *d,
             w[k] = x > w[k] ? x : w[k];
         }
     }
+    size_t censored = 0; /* 1 + a metric with a censored P50 */
     for (size_t m = 0; m < M; m++) {
         int h = cli_display_width(a->metrics[m]);
         w[K + m] = h > 10 ? h : 10; /* "P50 (mean)" */
         for (size_t p = 0; p < d->n; p++) {
             if (errors[p])
                 continue;
-            const double *r = rows + (p * M + m) * 5;
+            const double *r = rows + (p * M + m) * GPB_SWEEP_STATS;
             char p50[40], mean[40];
-            table_figure(r[3], units[m], p50, sizeof p50);
+            /* A censored P50 (a runway that lasts the horizon) is "≥ H",
+               as run prints it; the mean is then the restricted mean. */
+            double cens = r[5];
+            if (r[3] >= cens) {
+                snprintf(p50, sizeof p50, "≥ %g", cens);
+                censored = m + 1;
+            } else {
+                table_figure(r[3], units[m], p50, sizeof p50);
+            }
             table_figure(r[0], units[m], mean, sizeof mean);
             snprintf(cell[p * M + m], sizeof cell[0], "%s (%s)", p50, mean);
             int x = cli_display_width(cell[p * M + m]);
@@ -613,6 +622,10 @@ static void print_table(const sweep_args *a, const design *d,
         }
         printf("\n");
     }
+    if (censored)
+        printf("\n  (%s is censored at the horizon: ≥ means at least that, "
+               "the cash lasts;\n   its mean is the restricted mean)\n",
+               a->metrics[censored - 1]);
     free(w);
     free(cell);
 }
@@ -660,7 +673,7 @@ static int sweep_main(sweep_args *a)
         gpb_result_free(r1);
         gpb_scenario_free(s);
     }
-    rows = calloc(d.n * nm * 5 + 1, sizeof *rows);
+    rows = calloc(d.n * nm * GPB_SWEEP_STATS + 1, sizeof *rows);
     errors = calloc(d.n + 1, sizeof *errors);
     mine = calloc(d.n + 1, sizeof *mine);
     bytes = calloc(d.n + 1, sizeof *bytes);
@@ -672,7 +685,7 @@ static int sweep_main(sweep_args *a)
         rc = CLI_INTERNAL;
         goto done;
     }
-    double *row = malloc(nm * 5 * sizeof *row + 1);
+    double *row = malloc(nm * GPB_SWEEP_STATS * sizeof *row + 1);
     if (!row) {
         rc = CLI_INTERNAL;
         goto done;
@@ -681,7 +694,7 @@ static int sweep_main(sweep_args *a)
     for (long p; (p = cli_mpi_tasks_next()) >= 0;) {
         gpb_error e;
         gpb_error_clear(&e);
-        for (size_t i = 0; i < nm * 5; i++)
+        for (size_t i = 0; i < nm * GPB_SWEEP_STATS; i++)
             row[i] = NAN;
         char *warn = NULL;
         gpb_status st = run_point(a, &d, (size_t)p, row, &warn, &e);
@@ -717,7 +730,7 @@ static int sweep_main(sweep_args *a)
     }
     for (size_t p = 0; p < d.n; p++)
         if (!bufs[p] || unpack_point(bufs[p], lens[p], nm,
-                                     rows + p * nm * 5, &errors[p],
+                                     rows + p * nm * GPB_SWEEP_STATS, &errors[p],
                                      &warns[p])) {
             cli_error("point %zu: its result was lost", p);
             rc = CLI_INTERNAL;

@@ -257,10 +257,14 @@ GPB_API gpb_status gpb_report_compare_xlsx_write(
  * scenario (a grid, or a Latin hypercube over ranges), every point run on
  * the same paths and seed (common random numbers), and per point the
  * statistics of chosen metrics. gpb_sweep_row fills the statistics of one
- * point's result: for metric i, row[i·5 + 0..4] = mean, standard error of
- * the mean, P5, P50, P95 (GPB_SWEEP_STATS), in the result's currency.
+ * point's result: for metric i, row[i·6 + 0..5] = mean, standard error of
+ * the mean, P5, P50, P95 (GPB_SWEEP_STATS), in the result's currency, and
+ * the value at which the metric is censored (gpb_result_censored_at: the
+ * horizon for runway_months, NaN for a metric that is not censored). Where
+ * it is censored, a quantile at that value means "at least" and the mean
+ * is the restricted mean.
  */
-#define GPB_SWEEP_STATS 5
+#define GPB_SWEEP_STATS 6
 GPB_API gpb_status gpb_sweep_row(const gpb_result *r,
                                  const char *const *metrics, size_t n,
                                  double *row, gpb_error *err);
@@ -281,7 +285,8 @@ typedef struct gpb_sweep_table {
     size_t n_metrics;
     const char *const *metrics; /* metric names */
     const char *const *units;   /* their units (may be NULL) */
-    const double *rows;         /* [point · n_metrics · 5] gpb_sweep_row */
+    const double *rows;         /* [point · n_metrics · GPB_SWEEP_STATS]:
+                                   gpb_sweep_row */
     const char *const *errors;  /* [point]: NULL, or why it failed; the
                                    array may be NULL */
 } gpb_sweep_table;

@@ -19,6 +19,9 @@ __all__ = ["compare", "sweep", "SWEEP_METRICS"]
 
 SWEEP_METRICS = ("spend.total", "cash.min", "out_of_cash", "runway_months")
 _STATS = ("mean", "std_error", "p5", "p50", "p95")
+# gpb_sweep_row's: _STATS, then the value at which the metric is censored
+# (the horizon for runway_months; NaN when it is not censored).
+_SWEEP_STATS = _STATS + ("censored_at",)
 
 
 def _scenario(x):
@@ -168,7 +171,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
         raise ValueError("output: 'frame' or 'json'")
     data = {k: [pt[i] for pt in points] for i, k in enumerate(keys)}
     for j, m in enumerate(metrics):
-        for t, stat in enumerate(_STATS):
+        for t, stat in enumerate(_SWEEP_STATS):
             data["%s.%s" % (m, stat)] = rows[:, j * _lib.GPB_SWEEP_STATS + t]
     data["error"] = errors
     df = pd.DataFrame(data, index=pd.RangeIndex(len(points), name="point"))

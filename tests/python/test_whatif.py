@@ -82,7 +82,17 @@ def test_sweep_equals_cli(rel):
     assert list(df["training[0].gpus"]) == ["512", "512", "1000", "1000"]
     for p, point in enumerate(want["points"]):
         for m, stats in point["metrics"].items():
+            # A censored metric (runway at the horizon): the JSON's
+            # "censored" object, the frame's censored_at column; NaN for
+            # the others.
+            at = df.loc[p, "%s.censored_at" % m]
+            if "censored" in stats:
+                assert at == stats["censored"]["at"]
+            else:
+                assert np.isnan(at)
             for k, v in stats.items():
+                if k == "censored":
+                    continue
                 assert df.loc[p, "%s.%s" % (m, k)] == pytest.approx(
                     v, rel=1e-9, abs=1e-9)
     # Each point is its own run on the same seed.

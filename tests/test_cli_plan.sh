@@ -108,6 +108,19 @@ jis "(d['interval']['currency'], d['interval']['price_low'], d['interval']['pric
 jnear "d['interval']['cost']['p50']" "$(python3 -c "
 import json; d = json.load(open('$TMP/out'))['interval']
 print(d['gpu_hours']['p50'] * 12)")" 1e-10
+# A bare amount is a price per hour, as in a scenario's
+# price_per_gpu_hour and rent-vs-buy --rent (it was refused here).
+cp "$TMP/out" "$TMP/plan_h.json"
+expect 0 "plan --price bare amount" -- "$GPB" plan --params 7B \
+    --gpu A100-80GB --gpus 64 --tokens 1T --price '¥12' --json
+if cmp -s "$TMP/out" "$TMP/plan_h.json"; then ok
+else bad "plan --price '¥12' differs from '¥12/h'"; fi
+expect 0 "estimate --price bare amount" -- "$GPB" estimate --params 7B \
+    --gpu H100-SXM --gpus 64 --tokens 1T --price 5 --json
+jis "(d['currency'], d['price_per_gpu_hour'], d['price_source'])" "('USD', 5.0, 'given')"
+expect 2 "estimate --price not money" -- "$GPB" estimate --params 7B \
+    --gpu H100-SXM --gpus 64 --tokens 1T --price '5 GPU'
+contains err "expected a price per hour" "a price that is not money is refused"
 # A mixture of experts and the 2021 software run and fit 80 columns.
 expect 0 "plan moe" -- "$GPB" plan --params 671B --active-params 37B \
     --experts 256 --top-k 8 --gpu H800 --gpus 2048 --seq 4096

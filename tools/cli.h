@@ -54,7 +54,9 @@ void cli_error_field(const char *what, gpb_error *err);
 
 /*
  * Parses an option's value as a quantity of the given kind, printing
- * "gpubudget: --opt: message" on failure. Returns 0 on success.
+ * "gpubudget: --opt: message" on failure. Returns 0 on success. For a
+ * price per hour or per kWh a bare amount ("2.2", "$2.2") is read as one,
+ * as the scenario files read price_per_gpu_hour.
  */
 int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
                   gpb_quantity *out);

@@ -78,8 +78,8 @@ const cli_option cli_options[] = {
      NULL, 0},
     ROW_PRECISION(CLI_CMD_ESTIMATE),
     {CLI_CMD_ESTIMATE, CLI_KEY_PRICE, 0, "P",
-     "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (money in CNY "
-     "gives costs in CNY); needed for cards the catalog has no price for",
+     "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (a bare amount "
+     "is per hour; money in CNY gives costs in CNY); needed for cards the catalog has no price for",
      "the catalog's", 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_ACTIVE_PARAMS, 0, "N",
      "parameters active per token (mixture of experts): the FLOPs count "
@@ -160,8 +160,8 @@ const cli_option cli_options[] = {
      "holds only the gap between a run's steady state and its whole length",
      "the model's", 0},
     {CLI_CMD_PLAN, CLI_KEY_PRICE, 0, "P",
-     "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (money in CNY "
-     "gives costs in CNY)",
+     "rental price per GPU-hour, e.g. '$2.5/h' or '¥12/h' (a bare amount "
+     "is per hour; money in CNY gives costs in CNY)",
      "the catalog's pricing rule", 0},
     {CLI_CMD_PLAN, CLI_KEY_JSON, 0, NULL,
      "print the layout, every term and the interval as JSON", NULL, 0},
@@ -181,7 +181,8 @@ const cli_option cli_options[] = {
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_UTILISATION, 0, "U",
      "the same as --utilization", NULL, GPB_FINANCE_UTIL_FRAC_DEFAULT},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_RENT, 0, "P",
-     "on-demand rental price per GPU-hour, e.g. '$2.5/h'", "the catalog's",
+     "on-demand rental price per GPU-hour, e.g. '$2.5/h' (a bare amount "
+     "is per hour)", "the catalog's",
      0},
     {CLI_CMD_RENT_VS_BUY, CLI_KEY_MODE, 0, "M",
      "how the GPUs are rented: on-demand, reserved or spot", "on-demand", 0},

@@ -112,8 +112,13 @@ int cli_json_print(json_t *value)
 int cli_parse_qty(const char *opt, const char *text, gpb_qty_kind kind,
                   gpb_quantity *out)
 {
-    gpb_error err;
+    gpb_error err, e2;
     if (gpb_units_parse_as(text, kind, out, &err) != GPB_OK) {
+        if ((kind == GPB_QTY_MONEY_PER_HOUR || kind == GPB_QTY_MONEY_PER_KWH) &&
+            gpb_units_parse_as(text, GPB_QTY_MONEY, out, &e2) == GPB_OK) {
+            out->kind = kind;
+            return 0;
+        }
         char where[64];
         snprintf(where, sizeof where, "--%s '%s'", opt, text);
         cli_error_gpb(where, &err);

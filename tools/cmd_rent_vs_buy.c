@@ -63,14 +63,8 @@ static int parse_one(const struct spec *s, const char *arg)
                          : s->kind == K_PER_HOUR ? GPB_QTY_MONEY_PER_HOUR
                                                  : GPB_QTY_MONEY_PER_KWH;
         money *m = s->dst;
-        /* A bare amount ("2.2", "$2.2") is a price per hour or per kWh. */
-        gpb_error e;
-        if (k != GPB_QTY_MONEY &&
-            gpb_units_parse_as(arg, GPB_QTY_MONEY, &m->q, &e) == GPB_OK) {
-            m->q.kind = k;
-            m->given = 1;
-            return 0;
-        }
+        /* A bare amount ("2.2", "$2.2") is a price per hour or per kWh
+           (cli_parse_qty). */
         if (cli_parse_qty(name, arg, k, &m->q) != 0)
             return -1;
         m->given = 1;

@@ -183,14 +183,17 @@ void gpb__fleet_month(const gpb__fleet_terms *t, gpb__fleet_state *s, int m,
     memset(f, 0, sizeof *f);
     if (s->sold || m < t->buy)
         return;
-    /* Sold at the start of its month: nothing else happens then. */
-    if (t->sell < t->horizon && m == t->sell) {
-        fleet_close(t, s, m, f);
-        return;
-    }
     int owns = t->financing != GPB_FINANCING_LEASE;
     if (owns && m == t->buy)
         f->hardware = t->capex - t->loan_principal;
+    /* Sold at the start of its month: nothing else happens then. A fleet
+       sold in (or before) the month it is bought is bought and sold at
+       once, at age 0: the purchase above, the sale and the loan's
+       repayment below, never a sale without its purchase. */
+    if (t->sell < t->horizon && m >= t->sell) {
+        fleet_close(t, s, m, f);
+        return;
+    }
     /* Loan payments at the end of months buy .. buy + n − 1; the last
        clears the balance exactly. */
     if (t->loan_principal > 0 && m >= t->buy &&

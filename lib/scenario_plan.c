@@ -214,7 +214,14 @@ static void check_fleets(gpb__loader *L)
             continue;
         }
         int sell = month_at(s, f->sell_month);
-        if (f->sell_month >= 0 && sell < H && sell <= deliver)
+        int buy = month_at(s, f->buy_month);
+        if (f->sell_month >= 0 && sell < H && sell < buy)
+            warn_input(L, f->sell_month,
+                       "%s is sold in month %d%s, before it is bought in "
+                       "month %d: it is bought and sold at once, never "
+                       "used",
+                       what, sell, most(s, f->sell_month), buy);
+        else if (f->sell_month >= 0 && sell < H && sell <= deliver)
             warn_input(L, f->sell_month,
                        "%s is sold in month %d%s, %s its cards arrive in "
                        "month %d: it is never used",

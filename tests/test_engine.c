@@ -1109,6 +1109,45 @@ START_TEST(ledger_and_fan_agree_with_the_paths)
 }
 END_TEST
 
+/* A fleet sold in the month it is bought, or before it, is bought and
+   sold at once (a user review found the sale booked without the purchase:
+   $200k from nothing). By hand: 8 cards at $25k, no overhead, so the
+   purchase is $200k and the sale at age 0 fetches the cards' price, $200k;
+   with half of a 1.2 × capex borrowed, $120k is paid up front and $120k
+   repaid at the sale: cash ends where it began less the $40k overhead. */
+START_TEST(a_fleet_sold_as_it_is_bought_pays_for_it)
+{
+    static const char *const when[] = {"sell_month: 0",
+                                       "buy_month: 3, sell_month: 3",
+                                       "buy_month: 3, sell_month: 2"};
+    for (int loan = 0; loan < 2; loan++)
+        for (size_t k = 0; k < sizeof when / sizeof *when; k++) {
+            char y[512];
+            snprintf(y, sizeof y,
+                     "gpubudget: 1\nname: flip\nhorizon_months: 12\n"
+                     "company: {cash: \"$1M\"}\n"
+                     "fleets:\n  - {name: own, gpu: H100, gpus: 8,\n"
+                     "     price_per_gpu: \"$25000\", overhead: %s, %s%s}\n",
+                     loan ? "0.2" : "0", when[k],
+                     loan ? ", financing: {loan: {fraction: 0.5}}" : "");
+            gpb_scenario *s = test_load_yaml(y);
+            gpb_sim_options o = rich_opts(4);
+            gpb_result *r = run_opts(s, &o);
+            double capex = loan ? 240e3 : 200e3;
+            ck_assert_double_eq_tol(mean_of(r, "spend.hardware", NULL),
+                                    (loan ? 120e3 : 200e3), 1e-6);
+            ck_assert_double_eq_tol(mean_of(r, "spend.financing", NULL),
+                                    (loan ? 120e3 : 0), 1e-6);
+            ck_assert_double_eq_tol(mean_of(r, "income.resale", NULL), 200e3,
+                                    1e-6);
+            ck_assert_double_eq_tol(mean_of(r, "cash.end", NULL),
+                                    1e6 - capex + 200e3, 1e-6);
+            gpb_result_free(r);
+            gpb_scenario_free(s);
+        }
+}
+END_TEST
+
 /* Metrics that a further other cost may change: the other category, the
    totals and what is made of the cash. */
 static int moved_by_other_cost(const char *m)
@@ -2486,6 +2525,7 @@ int main(void)
     tcase_add_test(tt, trace_replays_rows_of_the_result);
     tcase_add_test(tt, ledger_and_fan_agree_with_the_paths);
     tcase_add_test(tt, an_unrelated_cost_changes_no_other_draw);
+    tcase_add_test(tt, a_fleet_sold_as_it_is_bought_pays_for_it);
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
     tcase_add_test(tt,

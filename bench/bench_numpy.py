@@ -90,7 +90,14 @@ def simulate_chunk(rng, n, H):
             prog = progress[running] + month_flops[running] * (eff / HM)
             div = np.flatnonzero(rng.random(k) < 0.05)
             if div.size:
-                prog[div] *= 1.0 - rng.uniform(0.1, 0.5, div.size)
+                # "loses a fraction of its progress so far": found at the
+                # month's end or when the run reaches C, whichever comes
+                # first, so progress past C (never made) is never lost,
+                # and the month's work after it counts (docs/model.md).
+                p = prog[div]
+                at = np.minimum(p, target)
+                prog[div] = at * (1.0 - rng.uniform(0.1, 0.5, div.size)) \
+                    + (p - at)
             progress[running] = prog
             out[running] += rent_per_idx[running] * idx[running]
             fin = prog >= target

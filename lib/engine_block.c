@@ -1267,21 +1267,22 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
         r->progress[i] += gain;
         if (r->p_div[i] > 0 && gpb__u01_32(b->w[1][i]) < r->p_div[i]) {
             r->divergences[i] += 1;
-            if (r->p_restart[i] > 0 &&
-                gpb__u01_32(b->w[3][i]) < r->p_restart[i])
-                r->progress[i] = 0;
-            else
-                r->progress[i] *=
-                    1.0 - gpb_dist_quantile(
-                              &s->inputs[t->divergence_work_lost].dist,
-                              gpb__u01_32(b->w[2][i]));
+            double lost =
+                r->p_restart[i] > 0 &&
+                        gpb__u01_32(b->w[3][i]) < r->p_restart[i]
+                    ? 1.0
+                    : gpb_dist_quantile(
+                          &s->inputs[t->divergence_work_lost].dist,
+                          gpb__u01_32(b->w[2][i]));
+            r->progress[i] =
+                gpb__diverged(r->progress[i], r->target[i], lost);
         }
         /* The share of the month the GPUs are used: all of it, except in
            the finishing month when billing is pro rata. The run itself
            ends at the share of the month its last work needed, and only
            the failures before then are its own (the month's, thinned). */
         double share = 1.0;
-        if (r->progress[i] >= r->target[i]) {
+        if (gpb__run_reached(r->progress[i], r->target[i])) {
             r->done[i] = 1;
             r->pending--;
             r->finish[i] = m;

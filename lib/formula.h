@@ -71,6 +71,28 @@ static inline double gpb__effective_hours(double hours, double failures,
     return h > 0 ? h : 0;
 }
 
+/* A run has reached its target (FLOPs × exploration) when its progress,
+   a sum of monthly gains each rounded, is within 10^-9 of it: a run of
+   exactly k months would otherwise fall a few ulps short and hold its
+   cards, and pay its reservation, a month more (a user review found a
+   3-month reservation paid twice). 10^-9 of a year-long run is 0.03 s. */
+static inline int gpb__run_reached(double progress, double target)
+{
+    return progress >= target * (1.0 - 1e-9);
+}
+
+/* A run's progress after a divergence found at the end of the month's
+   work or when the run reaches its target, whichever comes first: it
+   loses the share `lost` (1 for a restart from scratch) of the progress
+   made until then, and the work after it counts. Progress past the target
+   was never made, so it is never lost (docs/model.md). */
+static inline double gpb__diverged(double progress, double target,
+                                   double lost)
+{
+    double at = progress < target ? progress : target;
+    return at * (1.0 - lost) + (progress - at);
+}
+
 /* Expected failures of G GPUs over T hours: G · T / MTBF
    (gpb_risk_expected_failures); an infinite MTBF gives 0. */
 static inline double gpb__expected_failures(double gpus, double hours,

@@ -1348,11 +1348,13 @@ static void load_correlations(gpb__loader *L, const gpb__ynode *root)
 {
     static const char *const keys[] = {"between", "rho", NULL};
     static const gpb__vspec sp_rho = {
+        /* ±1 would make the copula's matrix singular (dist.md): a
+           perfect correlation is one input, or ±0.999. */
         .expect = "a rank correlation",
         .kind = GPB_QTY_NUMBER,
         .lo = -1,
         .hi = 1,
-        .flags = GPB__V_SCALAR,
+        .flags = GPB__V_SCALAR | GPB__V_LO_OPEN | GPB__V_HI_OPEN,
     };
     const gpb__ynode *key = NULL;
     gpb__sc_get2(root, "correlations", &key);
@@ -1422,7 +1424,7 @@ static void load_correlations(gpb__loader *L, const gpb__ynode *root)
         gpb__sc_path_key(rp, p, "rho");
         double rho = NAN;
         if (!r) {
-            gpb__sc_missing(L, m, p, "rho", "a rank correlation in [-1, 1]");
+            gpb__sc_missing(L, m, p, "rho", "a rank correlation in (-1, 1)");
         } else if (!gpb__sc_value(L, r, &sp_rho, rp, &d, &cur)) {
             rho = d.param[0];
             gpb_dist_free(&d);

@@ -1148,6 +1148,76 @@ START_TEST(a_fleet_sold_as_it_is_bought_pays_for_it)
 }
 END_TEST
 
+/* A divergence in the month a run finishes loses only progress the run
+   made (a user review found the month's whole gain lost: a run that needs
+   a twentieth of a month cost 12 times its work). By hand: 6 · 10^10 ·
+   10^11 = 6·10^21 FLOPs at 10^15 · 0.5 · 3600 = 1.8·10^18 per GPU-hour
+   is 3,333.3 GPU-hours; a sure divergence found when the run reaches
+   its target loses half of it (5,000 GPU-hours in all) or, restarting,
+   all of it (6,666.7); billed pro rata. */
+START_TEST(a_divergence_loses_only_work_done)
+{
+    static const char *const div[] = {
+        "", "    divergence: {probability_per_run: 1, work_lost: 0.5}\n",
+        "    divergence: {probability_per_run: 1, work_lost: 0.5, "
+        "restart_probability: 1}\n"};
+    const double want[] = {1e4 / 3, 5e3, 2e4 / 3};
+    for (int k = 0; k < 3; k++) {
+        char y[768];
+        snprintf(y, sizeof y,
+                 "gpubudget: 1\nname: div\nhorizon_months: 12\n"
+                 "training:\n  - name: p\n    params: 10B\n"
+                 "    tokens: 100B\n    gpu: H100\n    gpus: 100\n"
+                 "    mfu: 0.5\n    peak_tflops: 1000\n"
+                 "    price_per_gpu_hour: 2\n%s",
+                 div[k]);
+        gpb_scenario *s = test_load_yaml(y);
+        gpb_sim_options o = rich_opts(8);
+        gpb_result *r = run_opts(s, &o);
+        ck_assert_double_eq_tol(mean_of(r, "training.p.gpu_hours", NULL),
+                                want[k], 1e-6 * want[k]);
+        ck_assert_double_eq_tol(mean_of(r, "training.p.cost", NULL),
+                                2 * want[k], 2e-6 * want[k]);
+        ck_assert_double_eq_tol(mean_of(r, "training.p.divergences", NULL),
+                                (k ? 1 : 0), 1e-12);
+        gpb_result_free(r);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
+/* A run of exactly k months finishes in month k − 1, whatever the
+   rounding of its monthly progress (a user review found a 3-month run
+   held, and its 1-month reservation paid, a fourth month). By hand: 8
+   GPUs at 10^15 · 0.5 do 8 · 5·10^14 · 730.5 · 3600 = 1.05192·10^22
+   FLOPs a month; 6 · 10^9 · k · 1.7532·10^12 is k such months; reserved
+   at $2 less 40%, a month costs 8 · 730.5 · 1.2. */
+START_TEST(a_run_of_whole_months_ends_on_time)
+{
+    for (int k = 1; k <= 12; k++) {
+        char y[768];
+        snprintf(y, sizeof y,
+                 "gpubudget: 1\nname: exact\nhorizon_months: 24\n"
+                 "training:\n  - name: pre\n    params: 1B\n"
+                 "    tokens: %.17g\n    gpu: H100\n    gpus: 8\n"
+                 "    mfu: 0.5\n    peak_tflops: 1000\n"
+                 "    acquire: reserve\n"
+                 "    reserve: {commitment_months: 1, discount: 0.4}\n"
+                 "    price_per_gpu_hour: 2\n",
+                 k * 1.7532e12);
+        gpb_scenario *s = test_load_yaml(y);
+        gpb_sim_options o = rich_opts(4);
+        gpb_result *r = run_opts(s, &o);
+        ck_assert_msg(mean_of(r, "training.pre.finish_month", NULL) == k - 1,
+                      "k = %d", k);
+        ck_assert_double_eq_tol(mean_of(r, "spend.compute_rent", NULL),
+                                k * 8 * 730.5 * 1.2, 1e-6 * k);
+        gpb_result_free(r);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
 /* Metrics that a further other cost may change: the other category, the
    totals and what is made of the cash. */
 static int moved_by_other_cost(const char *m)
@@ -2526,6 +2596,8 @@ int main(void)
     tcase_add_test(tt, ledger_and_fan_agree_with_the_paths);
     tcase_add_test(tt, an_unrelated_cost_changes_no_other_draw);
     tcase_add_test(tt, a_fleet_sold_as_it_is_bought_pays_for_it);
+    tcase_add_test(tt, a_divergence_loses_only_work_done);
+    tcase_add_test(tt, a_run_of_whole_months_ends_on_time);
     tcase_add_test(tt, threads_do_not_change_the_result);
     tcase_add_test(tt, halves_merge_into_the_whole_run);
     tcase_add_test(tt,

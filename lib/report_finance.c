@@ -209,6 +209,32 @@ static double compute_month(const gpb_result *r, int m)
     return v;
 }
 
+/* Mean GPU-hours of a plan's runs (gpu_hours) and capacity workloads
+   (capacity.NAME.gpu_hours): the work it does. */
+static double work_gpu_hours(const gpb_result *r)
+{
+    double sum = 0;
+    for (size_t i = 0; i < gpb_result_metric_count(r); i++) {
+        const char *n = gpb_result_metric_name(r, i);
+        size_t len = strlen(n), tail = strlen(".gpu_hours");
+        int cap = !strncmp(n, "capacity.", 9) && len > 9 + tail &&
+                  !strcmp(n + len - tail, ".gpu_hours");
+        double v;
+        if ((cap || !strcmp(n, "gpu_hours")) &&
+            gpb_result_mean(r, n, &v, NULL, NULL) == GPB_OK)
+            sum += v;
+    }
+    return sum;
+}
+
+int gpb_report_rent_vs_buy_same_work(const gpb_report_rent_vs_buy *r)
+{
+    if (!r || !r->scenario_form)
+        return 1;
+    double a = r->buy_gpu_hours_mean, b = r->rent_gpu_hours_mean;
+    return fabs(a - b) <= 0.01 * fmax(fabs(a), fabs(b));
+}
+
 static gpb_status scenario_form(const gpb_report_rent_vs_buy_request *req,
                                 gpb_report_rent_vs_buy *r, gpb_error *err)
 {
@@ -256,6 +282,8 @@ static gpb_status scenario_form(const gpb_report_rent_vs_buy_request *req,
         r->buy_month_mean[m] = compute_month(r->buy, m);
         r->rent_month_mean[m] = compute_month(r->rent, m);
     }
+    r->buy_gpu_hours_mean = work_gpu_hours(r->buy);
+    r->rent_gpu_hours_mean = work_gpu_hours(r->rent);
     return GPB_OK;
 }
 
@@ -426,6 +454,12 @@ static json_t *scenario_json(const gpb_report_rent_vs_buy *r,
     json_object_set_new(u, "npv_buy_minus_rent_p5", json_real(d->p5));
     json_object_set_new(u, "npv_buy_minus_rent_p50", json_real(d->p50));
     json_object_set_new(u, "npv_buy_minus_rent_p95", json_real(d->p95));
+    json_object_set_new(u, "buy_gpu_hours_mean",
+                        json_real(r->buy_gpu_hours_mean));
+    json_object_set_new(u, "rent_gpu_hours_mean",
+                        json_real(r->rent_gpu_hours_mean));
+    json_object_set_new(u, "same_work",
+                        json_boolean(gpb_report_rent_vs_buy_same_work(r)));
     json_object_set_new(o, "uncertain", u);
     for (int m = 0; m < r->horizon_months; m++) {
         json_t *row = json_object();

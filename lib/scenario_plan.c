@@ -360,6 +360,42 @@ static void check_data_kept(gpb__loader *L)
     }
 }
 
+/*
+ * A run or workload that buys (acquire: buy) works only on its fleet's
+ * cards: asking for more than the fleet has, it works on fewer (a run
+ * slows, a workload does less), and rent-vs-buy --scenario would compare
+ * it with renting every card it asks for: different work (a user review).
+ * Medians; `mix` rents the rest and is not warned.
+ */
+static void check_fleet_size(gpb__loader *L)
+{
+    const gpb_scenario *s = L->s;
+    for (int kind = 0; kind < 2; kind++) {
+        size_t n = kind ? s->n_capacity : s->n_training;
+        for (size_t i = 0; i < n; i++) {
+            const gpb__training *t = kind ? &s->capacity[i] : &s->training[i];
+            if (t->acquire != GPB__ACQUIRE_BUY || t->fleet < 0 ||
+                t->gpus < 0)
+                continue;
+            const gpb__fleet *f = &s->fleets[t->fleet];
+            double want = median(s, t->gpus), have = median(s, f->gpus);
+            if (!(want > have))
+                continue;
+            char what[96], fl[96];
+            named(what, sizeof what, kind ? "workload" : "run", t->name);
+            named(fl, sizeof fl, "fleet", f->name);
+            warn_input(L, t->gpus,
+                       "%s asks for %g GPUs%s, but %s has %g: buying only, "
+                       "it works on at most %g (%s), and rent-vs-buy would "
+                       "compare it with renting all %g; give the fleet %g "
+                       "cards, or use acquire: mix to rent the rest",
+                       what, want, most(s, t->gpus), fl, have, have,
+                       kind ? "doing less work" : "so it takes longer", want,
+                       want);
+        }
+    }
+}
+
 void gpb__sc_check_plan(gpb__loader *L)
 {
     /* In the file's order of sections; gpb__sc_finish sorts them by
@@ -370,5 +406,6 @@ void gpb__sc_check_plan(gpb__loader *L)
     check_data_kept(L);
     check_capacity(L);
     check_fleets(L);
+    check_fleet_size(L);
     check_serving(L);
 }

@@ -791,6 +791,60 @@ START_TEST(plan_and_gpus_documents)
 }
 END_TEST
 
+/* rent-vs-buy --scenario says when the two plans do different work (a
+   user review: a workload asking for 8 cards of a 4-card fleet works on
+   4 when buying and rents 8 when renting, and buying "won"). By hand: 8
+   GPUs at utilisation 0.5 for 12 months are 8 · 0.5 · 730.5 · 12 =
+   35,064 GPU-hours rented; the fleet's 4 give half, 17,532. With 8
+   cards both plans do 35,064. The loader warns of the small fleet. */
+START_TEST(rent_vs_buy_says_when_work_differs)
+{
+    for (int cards = 4; cards <= 8; cards += 4) {
+        char y[640];
+        snprintf(y, sizeof y,
+                 "gpubudget: 1\nname: own\nhorizon_months: 12\n"
+                 "company: {cash: $1M}\n"
+                 "fleets:\n  - {name: own, gpu: H100, gpus: %d, "
+                 "price_per_gpu: $25000, overhead: 0}\n"
+                 "capacity:\n  - {name: work, gpu: H100, gpus: 8, "
+                 "utilization: 0.5, acquire: buy, fleet: own, "
+                 "price_per_gpu_hour: $2/h}\n",
+                 cards);
+        gpb_scenario *s = NULL;
+        gpb_diagnostics *dg = NULL;
+        ck_assert_int_eq(gpb_scenario_load_string(y, strlen(y), "own.yaml",
+                                                  &s, &dg),
+                         GPB_OK);
+        gpb_diagnostics_free(dg);
+        const gpb_diagnostics *w = gpb_scenario_warnings(s);
+        int warned = 0;
+        for (size_t i = 0; i < gpb_diagnostics_count(w); i++)
+            warned |= strstr(gpb_diagnostics_at(w, i)->message,
+                             "asks for 8 GPUs, but fleet 'own' has 4") != NULL;
+        ck_assert_int_eq(warned, cards == 4);
+        gpb_report_rent_vs_buy_request rq;
+        gpb_report_rent_vs_buy_request_default(&rq);
+        rq.scenario = s;
+        rq.sim.paths = 16;
+        rq.sim.threads = 1;
+        gpb_report_rent_vs_buy r;
+        gpb_error e;
+        ck_assert_int_eq(gpb_report_rent_vs_buy_compute(&rq, &r, &e), GPB_OK);
+        ck_assert_double_eq_tol(r.rent_gpu_hours_mean, 35064, 1e-6);
+        ck_assert_double_eq_tol(r.buy_gpu_hours_mean, cards == 4 ? 17532 : 35064,
+                                1e-6);
+        ck_assert_int_eq(gpb_report_rent_vs_buy_same_work(&r), cards == 8);
+        gpb_report_rent_vs_buy_free(&r);
+        char *text = NULL;
+        ck_assert_int_eq(gpb_report_rent_vs_buy_json(&rq, &text, &e), GPB_OK);
+        ck_assert_ptr_nonnull(strstr(text, cards == 4 ? "\"same_work\": false"
+                                                      : "\"same_work\": true"));
+        gpb_free(text);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
 /* rent-vs-buy: the closed form's document and figures agree, a scenario
    is compared with renting, and invalid requests name their field. */
 START_TEST(rent_vs_buy_documents)
@@ -1031,6 +1085,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, estimate_document_and_figures_agree);
     tcase_add_test(tc, plan_and_gpus_documents);
     tcase_add_test(tc, rent_vs_buy_documents);
+    tcase_add_test(tc, rent_vs_buy_says_when_work_differs);
     tcase_add_test(tc, check_documents);
     suite_add_tcase(s, tc);
     return s;

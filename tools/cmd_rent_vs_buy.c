@@ -450,6 +450,12 @@ static int rvb_scenario(gpb_report_rent_vs_buy_request *rq, const char *path,
     printf("  mean %s ± %s (negative favours buying)\n\n",
            money_str(d.mean, cur, b1, sizeof b1),
            money_str(d.std_error, cur, b2, sizeof b2));
+    if (!gpb_report_rent_vs_buy_same_work(&R))
+        printf("  Not like for like: buying delivers %.6g GPU-hours on "
+               "average, renting %.6g\n  (a run or workload asks for more "
+               "cards than its fleet has, see the\n  warning): the NPVs "
+               "compare different work.\n\n",
+               R.buy_gpu_hours_mean, R.rent_gpu_hours_mean);
     printf("  Mean cash for compute by month (rent, serving, cards bought, "
            "financing,\n  power, hosting, maintenance, less resale and "
            "letting out):\n");

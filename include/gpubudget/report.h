@@ -664,6 +664,13 @@ GPB_API void gpb_report_rent_vs_buy_request_default(
  *                  mean cash for compute by month (rent, serving, cards,
  *                  financing, power, hosting, maintenance, less resale and
  *                  letting out), horizon_months values each (owned here)
+ *   buy_gpu_hours_mean, rent_gpu_hours_mean
+ *                  mean GPU-hours of the training runs and capacity
+ *                  workloads under each plan: the work each does. They
+ *                  differ when a run or workload that buys asks for more
+ *                  cards than its fleet has (it works on fewer; renting,
+ *                  on all it asks for), and then the NPVs compare
+ *                  different work.
  */
 typedef struct gpb_report_rent_vs_buy {
     int scenario_form;
@@ -689,7 +696,16 @@ typedef struct gpb_report_rent_vs_buy {
     int horizon_months;
     double *buy_month_mean;
     double *rent_month_mean;
+    double buy_gpu_hours_mean;
+    double rent_gpu_hours_mean;
 } gpb_report_rent_vs_buy;
+
+/* Scenario form: 1 when both plans do the same work (their mean GPU-hours
+   agree within 1%: a run that starts later on its fleet's cards meets
+   other failures, so they rarely agree exactly), 0 when buying does less
+   or more: its NPV is then not a like-for-like comparison. 1 for the
+   closed form. */
+GPB_API int gpb_report_rent_vs_buy_same_work(const gpb_report_rent_vs_buy *r);
 
 /*
  * Computes a rent-vs-buy (finance layer, or the engine with a scenario)

@@ -777,8 +777,17 @@ static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
             /* A bare amount ("5000", "4.6M") takes the scenario's currency;
                a count or a percentage is not money. */
             gpb_quantity m;
-            ok = gpb_units_parse_as(text, GPB_QTY_MONEY, &m, NULL) == GPB_OK;
+            gpb_error me;
+            memset(&me, 0, sizeof me);
+            ok = gpb_units_parse_as(text, GPB_QTY_MONEY, &m, &me) == GPB_OK;
             cur = GPB_CURRENCY_NONE;
+            if (!ok && me.status == GPB_ERANGE) {
+                /* Money, but out of range ("-3"): say why, as for "-$3". */
+                gpb__sc_report(L, GPB_ESCHEMA, node, path,
+                               "expected %s, found '%s' (%s)", sp->expect,
+                               gpb__sc_clip(text, tb, sizeof tb), me.message);
+                return -1;
+            }
         }
     } else if (!ok && q.kind == GPB_QTY_DURATION && sp->from_hours > 0) {
         x *= sp->from_hours;

@@ -1358,6 +1358,17 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
     }
     double lo = gpb_dist_quantile(d, GPB__SC_SUPPORT_TAIL);
     double hi = gpb_dist_quantile(d, 1.0 - GPB__SC_SUPPORT_TAIL);
+    if (isinf(lo) || isinf(hi)) {
+        /* Its tail overflows a double (a lognormal of mean log 800): not
+           a matter of its shape, but of its size. */
+        gpb__sc_report(
+            L, GPB_ESCHEMA, node, path,
+            "this distribution reaches %.3g \xE2\x80\xA6 %.3g, beyond the "
+            "largest number (about 1.8e308): its parameters are far too "
+            "large (a lognormal's are the mean and spread of the logarithm)",
+            lo, hi);
+        return -1;
+    }
     if (!isfinite(lo) || !isfinite(hi) || below_lo(sp, lo) ||
         above_hi(sp, hi)) {
         const char *hint = isfinite(sp->lo) && isfinite(sp->hi)

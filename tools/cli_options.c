@@ -292,7 +292,8 @@ const cli_option cli_options[] = {
     ROW_QMC(CLI_CMD_RUN),
     {CLI_CMD_RUN, CLI_KEY_PRECISION, 0, "F",
      "double the paths, from --paths, until the standard error of mean "
-     "total spend is at most F times the mean, e.g. 0.005 or 0.5%",
+     "total spend is at most F times the mean, e.g. 0.005 or 0.5% (one "
+     "process: refused under mpirun with more than one rank)",
      NULL, 0},
     {CLI_CMD_RUN, CLI_KEY_MAX_PATHS, 0, "N",
      "with --precision: the most paths to run (at least --paths)", NULL,

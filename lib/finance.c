@@ -880,8 +880,9 @@ static void buy_categories(const rvb_month *o, double cat[], double *cat0)
     cat[GPB_RVB_POWER] = o->fleet.power;
     cat[GPB_RVB_COLO] = o->fleet.hosting;
     cat[GPB_RVB_MAINTENANCE] = o->fleet.maintenance;
-    cat[GPB_RVB_RENT_OUT] = -o->fleet.rent_out;
-    cat[GPB_RVB_RESALE] = -o->fleet.resale;
+    /* Income as negative cash: 0 − x, so that none reads "-0.0". */
+    cat[GPB_RVB_RENT_OUT] = 0.0 - o->fleet.rent_out;
+    cat[GPB_RVB_RESALE] = 0.0 - o->fleet.resale;
 }
 
 static double sum_cat(const double cat[])

@@ -83,6 +83,10 @@ for f in qianka-month.json qianka-month.csv qianka-month.xlsx \
     if [ -s "$TMP/outdir/$f" ]; then ok; else
         bad "--output-dir did not write $f"; fi
 done
+# Its JSON is --json's byte for byte, final line break included.
+run dirj 0 run "$Q" --paths 500 --seed 11 --json
+if cmp -s "$TMP/dirj.out" "$TMP/outdir/qianka-month.json"; then ok; else
+    bad "--output-dir's JSON differs from --json's"; fi
 # A file name given with --output-dir goes into the directory, alone.
 run dir2 0 run "$Q" --paths 500 --quiet --output-dir "$TMP/outdir2" \
     --html page.html

@@ -872,7 +872,9 @@ static int check_outputs(const run_args *a)
     return rc;
 }
 
-/* Writes text from a report function to a file. */
+/* Writes text from a report function to a file; a JSON document ends
+   with a line break, as --json prints it, so the two are alike byte for
+   byte. */
 static int emit(const char *path, gpb_status st, char *text,
                 const gpb_error *err, const char *what)
 {
@@ -881,7 +883,20 @@ static int emit(const char *path, gpb_status st, char *text,
         gpb_free(text);
         return st == GPB_ENOMEM ? CLI_INTERNAL : CLI_BAD_INPUT;
     }
-    int rc = cli_write_file(path, text, 1) ? CLI_BAD_INPUT : CLI_OK;
+    size_t n = strlen(text);
+    char *nl = NULL;
+    if (!strcmp(what, "json") && (n == 0 || text[n - 1] != '\n')) {
+        nl = malloc(n + 2);
+        if (!nl) {
+            gpb_free(text);
+            cli_error("out of memory");
+            return CLI_INTERNAL;
+        }
+        memcpy(nl, text, n);
+        memcpy(nl + n, "\n", 2);
+    }
+    int rc = cli_write_file(path, nl ? nl : text, 1) ? CLI_BAD_INPUT : CLI_OK;
+    free(nl);
     gpb_free(text);
     return rc;
 }

@@ -1224,12 +1224,16 @@ static gpb_status bracket_and_solve(double (*fn)(double, void *), void *ctx,
         if (!isfinite(fs[i]))
             return gpb__fail(err, GPB_ERANGE,
                              "the cost difference overflows at %g", xs[i]);
-    /* The first point after which the sign differs from the start's. */
+    /* The first point whose sign is the start's opposite (for a start at
+       0, the first that is not 0). Zeros on the way are touches, not
+       crossings: buying that costs the same as renting during a lead time
+       and then more never breaks even (a user review found "1.0 months"
+       there). */
     int s0 = sgn(fs[0]);
     size_t j = n;
     for (size_t i = 1; i < n; i++) {
         int si = sgn(fs[i]);
-        if (s0 == 0 ? si != 0 : si != s0) {
+        if (s0 == 0 ? si != 0 : si == -s0) {
             j = i;
             break;
         }
@@ -1247,18 +1251,15 @@ static gpb_status bracket_and_solve(double (*fn)(double, void *), void *ctx,
                              : GPB_BREAKEVEN_EQUAL;
     } else {
         double x = NAN;
-        if (sgn(fs[j]) == 0) {
-            x = xs[j];
-            /* Which side wins after an exact zero: look further on. */
-            size_t k = j + 1;
-            while (k < n && sgn(fs[k]) == 0)
-                k++;
-            b.buy_cheaper_above = k < n ? sgn(fs[k]) < 0 : s0 > 0;
+        if (sgn(fs[j - 1]) == 0) {
+            /* Equal up to xs[j - 1], then the other option pulls ahead:
+               the last point where they are equal. */
+            x = xs[j - 1];
         } else {
             gsl_function F = {fn, ctx};
             GPB__TRY(brent(&F, xs[j - 1], xs[j], eps, &x, err));
-            b.buy_cheaper_above = sgn(fs[j]) < 0;
         }
+        b.buy_cheaper_above = sgn(fs[j]) < 0;
         b.value = x;
     }
     *out = b;

@@ -723,6 +723,58 @@ START_TEST(test_breakeven_months_settled)
     /* |g'| is about 0.2M a month near the root: 1e-9 months is < 1e-3. */
     ck_assert_abs(g, 0.0, 1e-2);
 
+    /* Exact ties during a lead time are touches, not crossings. 8 cards
+       of $25,000 (no overhead) 2 months away, renting 8 at $2: months 1
+       and 2 rent the same 8 · 730.5 · u · $2 either way, and settled then
+       the undelivered cards sell back for the $200,000 paid, so buy −
+       rent is exactly 0 at T = 1 and 2, and capex at point 0. After
+       delivery, at u = 0.5, owning costs more than renting at every
+       month: no break-even (it once said "1.0 months"); at u = 1 it costs
+       less: the break-even is 2, the last tie, not 1. */
+    for (int k = 0; k < 2; k++) {
+        gpb_rent_vs_buy lt;
+        gpb_finance_rent_vs_buy_default(&lt);
+        lt.gpus = 8;
+        lt.months = 12;
+        lt.util_frac = k ? 1.0 : 0.5;
+        lt.rent_price_per_gpu_hour = 2;
+        lt.price_per_gpu = 25000;
+        lt.tdp_watts = 700;
+        lt.overhead_frac = 0;
+        lt.lead_time_months = 2;
+        lt.rent_out_price_per_gpu_hour = 1;
+        lt.rent_out_util_frac = 0.5;
+        gpb_breakeven bl;
+        gpb_error el;
+        ck_assert_int_eq(gpb_finance_breakeven_months(&lt, 0, 1, &bl, &el),
+                         k ? GPB_OK : GPB_ENOTFOUND);
+        ck_assert_int_eq(bl.outcome, k ? GPB_BREAKEVEN_FOUND
+                                       : GPB_BREAKEVEN_RENT_CHEAPER);
+        if (k) {
+            ck_assert_double_eq(bl.value, 2.0);
+            ck_assert_int_eq(bl.buy_cheaper_above, 1);
+        }
+    }
+
+    /* With 3 months of lead time the two cost the same through month 3
+       (the bridge rent is the rent; cards not yet delivered sell at their
+       full price, age 0), then g runs as above from delivery: the
+       break-even is 3 + T, not the first month of the tie (a user review
+       found "1.0 months" there, and a tie that never crosses reported as
+       a break-even). */
+    in.lead_time_months = 3;
+    ck_assert_int_eq(gpb_finance_breakeven_months(&in, 0, 1, &b, NULL),
+                     GPB_OK);
+    ck_assert_abs(b.value, 3 + T, 1e-8);
+    ck_assert_int_eq(b.buy_cheaper_above, 1);
+    /* Searched only to 3 + T − 1: a tie, then renting cheaper: none. */
+    gpb_error e;
+    ck_assert_int_eq(gpb_finance_breakeven_months(&in, floor(2 + T), 1, &b,
+                                                  &e),
+                     GPB_ENOTFOUND);
+    ck_assert_int_eq(b.outcome, GPB_BREAKEVEN_RENT_CHEAPER);
+    in.lead_time_months = 0;
+
     /* The settled difference at the horizon is the eval's buy - rent. */
     gpb_rent_vs_buy_totals t;
     ck_assert_int_eq(gpb_finance_rent_vs_buy_eval(&in, &t, NULL, NULL),

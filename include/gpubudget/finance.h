@@ -936,7 +936,11 @@ GPB_API gpb_status gpb_finance_breakeven_util(const gpb_rent_vs_buy *in,
  *               commitments
  *
  * The cumulative difference is tabulated at every whole month and the
- * first crossing refined with Brent's method to 1e-9 months.
+ * first crossing refined with Brent's method to 1e-9 months. A crossing
+ * is a change to the opposite sign: months where the two cost exactly the
+ * same (a lead time bridged by renting, settled with the undelivered
+ * cards sold back) are ties, and when one option then pulls ahead the
+ * break-even is the last of them.
  *
  * Returns as gpb_finance_breakeven_util, "over the whole horizon" in
  * place of "at any utilisation" (BUY_CHEAPER: buying costs no more from

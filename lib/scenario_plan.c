@@ -180,13 +180,24 @@ static void check_serving(gpb__loader *L)
                       "it has no users, and no revenue, within it");
 }
 
-/* The month a fleet's cards arrive (buy month plus lead time, medians),
-   or -1 when unknown. */
+/* The months a fleet's delivery slips on most paths: its delay when the
+   delay is more likely than not (medians), else 0. */
+static int delay_most(const gpb_scenario *s, const gpb__fleet *f)
+{
+    if (f->delay_probability < 0 || f->delay_months < 0 ||
+        !(median(s, f->delay_probability) > 0.5))
+        return 0;
+    int d = month_at(s, f->delay_months);
+    return d > 0 ? d : 0;
+}
+
+/* The month a fleet's cards arrive on most paths (buy month plus lead
+   time plus a likely delay, medians), or -1 when unknown. */
 static int delivery_month(const gpb_scenario *s, const gpb__fleet *f)
 {
     int buy = month_at(s, f->buy_month);
     int lead = month_at(s, f->lead_time_months);
-    return buy < 0 ? -1 : buy + (lead > 0 ? lead : 0);
+    return buy < 0 ? -1 : buy + (lead > 0 ? lead : 0) + delay_most(s, f);
 }
 
 static void check_fleets(gpb__loader *L)
@@ -202,15 +213,23 @@ static void check_fleets(gpb__loader *L)
                           "its cards are never bought or used within it"))
             continue;
         int deliver = delivery_month(s, f);
-        if (deliver >= H && f->lead_time_months >= 0) {
-            warn_input(L, f->lead_time_months,
+        int slip = delay_most(s, f);
+        if (deliver >= H && (f->lead_time_months >= 0 || slip > 0)) {
+            char why[96] = "";
+            if (slip > 0)
+                snprintf(why, sizeof why,
+                         ", and a delay of %d months on most paths", slip);
+            warn_input(L, slip > 0 ? f->delay_months : f->lead_time_months,
                        "%s arrives in month %d%s (bought in month %d, "
-                       "%d months' lead time), after %s: it is paid for "
+                       "%d months' lead time%s), after %s: it is paid for "
                        "and never used",
-                       what, deliver, most(s, f->lead_time_months),
+                       what, deliver,
+                       slip > 0 ? "" : most(s, f->lead_time_months),
                        month_at(s, f->buy_month),
-                       month_at(s, f->lead_time_months),
-                       horizon_text(H, hz, sizeof hz));
+                       f->lead_time_months >= 0
+                           ? month_at(s, f->lead_time_months)
+                           : 0,
+                       why, horizon_text(H, hz, sizeof hz));
             continue;
         }
         int sell = month_at(s, f->sell_month);

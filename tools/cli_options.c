@@ -563,7 +563,7 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
     [CLI_CMD_RUN] = {
         .usage = "[SCENARIO] [options]\n"
                  "[SCENARIO] --trace-path K [--paths N] [--seed S] [--qmc] "
-                 "[--currency C] [--json]",
+                 "[--set PAIR] [--currency C] [--json]",
         .text =
             "Simulates SCENARIO (the built-in 千卡/月 scenario when none is "
             "given) and reports spend, runway and the raise needed as "

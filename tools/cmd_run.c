@@ -686,7 +686,8 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
                      a->samples_csv || a->output_dir || a->samples ||
                      a->timings || a->swing_given || a->given)) {
         cli_error("--trace-path replays one path: it goes with --paths, "
-                  "--seed, --qmc, --currency and --json only");
+                  "--seed, --qmc, --set, --currency, --threads and --json "
+                  "only");
         return CLI_BAD_INPUT;
     }
     if (a->samples && !a->xlsx && !a->output_dir) {

@@ -157,6 +157,10 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n);
 /* A metric's figure for a table, by its unit: money (money != 0) in cur
    as cli_format_money, a probability as "12.5%", months and counts as
    "12.0", other numbers as "4.1k". The run, compare and sweep tables. */
+/* A share of paths as a percentage with one decimal, never rounded to
+   "100.0%" or "0.0%" when some paths are on the other side (">99.9%",
+   "<0.1%"). */
+void cli_format_share(double p, char *buf, size_t n);
 void cli_format_value(double v, const char *unit, int money,
                       gpb_currency cur, char *buf, size_t n);
 

@@ -101,13 +101,25 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n)
     return gpb_units_format_money(v, cur, style, 3, buf, n);
 }
 
+void cli_format_share(double p, char *buf, size_t n)
+{
+    /* 0.99975 is not 100.0%, nor 0.0002 0.0%: the rounding must not say
+       "every path" or "none" when that is not so. */
+    if (p > 0 && p < 0.0005)
+        snprintf(buf, n, "<0.1%%");
+    else if (p < 1 && p >= 0.9995)
+        snprintf(buf, n, ">99.9%%");
+    else
+        snprintf(buf, n, "%.1f%%", 100 * p);
+}
+
 void cli_format_value(double v, const char *unit, int money,
                       gpb_currency cur, char *buf, size_t n)
 {
     if (money)
         cli_format_money(v, cur, buf, n);
     else if (unit && !strcmp(unit, "probability"))
-        snprintf(buf, n, "%.1f%%", 100 * v);
+        cli_format_share(v, buf, n);
     else if (unit && (!strcmp(unit, "months") || !strcmp(unit, "count")))
         snprintf(buf, n, "%.1f", v);
     else
@@ -442,8 +454,9 @@ static void print_summary(const gpb_scenario *s, const view *v,
             !isnan(pf)) {
             /* The share of paths on which the run finished, and what it
                means for the rows above when that is not most of them. */
-            printf("%s%-26s %11.1f%%", margin(v, i), "  finished in horizon",
-                   100 * pf);
+            char sh[16];
+            cli_format_share(pf, sh, sizeof sh);
+            printf("%s%-26s %12s", margin(v, i), "  finished in horizon", sh);
             if (pf < GPB_RUN_MOST_PATHS_FRAC)
                 printf("  does not finish on most paths:\n%42s%s", "",
                        "its cost and months are lower bounds");
@@ -454,8 +467,10 @@ static void print_summary(const gpb_scenario *s, const view *v,
     printf("  (runway is censored at the %d-month horizon: ≥ %.0f means the "
            "cash lasts;\n   its mean is the restricted mean)\n",
            H, cens);
-    printf("\n  P(out of cash within %d months): %.1f%%\n", H,
-           100 * gpb_result_prob_out_of_cash_by(r, H - 1));
+    char poc[16];
+    cli_format_share(gpb_result_prob_out_of_cash_by(r, H - 1), poc,
+                     sizeof poc);
+    printf("\n  P(out of cash within %d months): %s\n", H, poc);
     uint64_t worst[3];
     size_t nw = gpb_result_kept_paths(r) < 3 ? gpb_result_kept_paths(r) : 3;
     if (nw && !gpb_result_extreme_paths(r, "cash.min", 1, nw, worst, NULL)) {

@@ -1,6 +1,7 @@
 /*
  * The mergeable quantile sketch (sketch.h).
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,11 +222,16 @@ GPB__VCLONES static uint64_t page_total(const uint32_t *p)
     return t;
 }
 
-/* The midpoint of bucket b (its keys b << SHIFT .. (b + 1) << SHIFT − 1). */
+/* The midpoint of bucket b (its keys b << SHIFT .. (b + 1) << SHIFT − 1).
+   The buckets next to zero hold 0 and subnormals (below 2.2e-308) only:
+   their value is 0, not a midpoint such as 2.17e-311 (a user review found
+   "$2.17e-311" as a month's P50 of a flow that is zero on most paths). */
 static double bucket_mid(uint64_t b)
 {
     double lo = key_value(b << SHIFT);
     double hi = key_value(((b + 1) << SHIFT) - 1);
+    if (fabs(lo) < DBL_MIN && fabs(hi) < DBL_MIN)
+        return 0.0;
     if (isnan(lo) || isnan(hi) || isinf(lo) || isinf(hi))
         return isfinite(lo) ? lo : hi;
     return lo + (hi - lo) / 2;

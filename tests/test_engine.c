@@ -548,6 +548,17 @@ START_TEST(sketch_ranks_within_the_stated_error)
     ck_assert(isnan(gpb__sketch_quantile(&empty, 0.5)));
     ck_assert_uint_eq(gpb__sketch_count_le(&empty, 1.0), 0);
     gpb__sketch_free(&empty);
+    /* Zeros read back as 0, not as their bucket's midpoint (a subnormal,
+       2.17e-311, once printed as a month's P50 of a flow that was zero on
+       most paths): of {-1, 0, 0, 0, 5}, ranks 1 to 3 are exactly 0. */
+    gpb__sketch z;
+    gpb__sketch_init(&z);
+    const double zv[5] = {-1, 0, 0, 0, 5};
+    gpb__sketch_add_n(&z, zv, 5);
+    for (uint64_t k = 1; k <= 3; k++)
+        ck_assert(same_bits(gpb__sketch_rank(&z, k), 0.0));
+    ck_assert(same_bits(gpb__sketch_quantile(&z, 0.5), 0.0));
+    gpb__sketch_free(&z);
     free(x);
 }
 END_TEST

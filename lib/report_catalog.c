@@ -59,6 +59,16 @@ static json_t *gpu_json(const gpb_gpu *g)
                         json_string(g->rent_range_source));
     json_object_set_new(o, "default_mfu", json_real(g->default_mfu));
     json_object_set_new(o, "mfu_source", json_string(g->mfu_source));
+    json_object_set_new(o, "mfu_date", json_string(g->mfu_date));
+    json_object_set_new(o, "node_gpus", num_or_null(g->node_gpus));
+    json_object_set_new(o, "intra_node_bw_bytes_per_s",
+                        num_or_null(g->intra_node_bw_bytes_per_s));
+    json_object_set_new(o, "inter_node_bw_bytes_per_s",
+                        num_or_null(g->inter_node_bw_bytes_per_s));
+    json_object_set_new(o, "interconnect_source",
+                        json_string(g->interconnect_source));
+    json_object_set_new(o, "interconnect_date",
+                        json_string(g->interconnect_date));
     json_object_set_new(o, "notes", json_string(g->notes));
     return o;
 }

@@ -100,6 +100,15 @@ def test_gpus_is_the_catalog_with_its_sources():
     assert gpubudget.gpus(output="list") == doc
     df = gpubudget.gpus()
     assert list(df.index) == [g["name"] for g in doc]
+    # Every field of gpb_gpu (hardware.h) is in the document: the
+    # interconnect and mfu_date were once left out (review).
+    import re
+    from conftest import ROOT
+    head = open(ROOT + "/include/gpubudget/hardware.h").read()
+    body = head[head.index("typedef struct gpb_gpu {"):]
+    body = body[:body.index("} gpb_gpu;")]
+    fields = set(re.findall(r"\b(\w+)(?:\[\w+\])?;", body))
+    assert fields and fields <= set(doc[0]), fields - set(doc[0])
     for g in doc:
         row = df.loc[g["name"]]
         for k in ("spec_source", "rent_source", "purchase_source",

@@ -659,6 +659,11 @@ static int figure_start(const scan *sc, size_t i)
     }
     if ((c == '-' || c == '+') && digit_at(sc, i + 1))
         return !(i > 0 && alnum_at(sc, i - 1));
+    /* "-$2M": a sign before a currency belongs to the amount, so the
+       units layer refuses it rather than the sign being skipped. */
+    if ((c == '-' || c == '+') && !(i > 0 && alnum_at(sc, i - 1)) &&
+        currency_lead(sc, i + 1) && digit_at(sc, i + 1 + currency_lead(sc, i + 1)))
+        return 1;
     size_t l = currency_lead(sc, i);
     if (l) {
         size_t j = i + l;
@@ -743,6 +748,14 @@ static int read_figure(scan *sc, size_t i, int kind, gpb_status *st)
         return 0;
     gpb_error e;
     size_t b = ne ? ends[0] : unit_end(sc, i);
+    /* A signed amount ("-$2M") is read whole, to say why it is refused. */
+    if (ne > 1 && (sc->s[i] == '-' || sc->s[i] == '+') &&
+        currency_lead(sc, i + 1))
+        for (int k = 1; k < ne; k++) {
+            b = ends[k];
+            if (b > i + 1 + currency_lead(sc, i + 1))
+                break; /* past the sign and the currency: the amount */
+        }
     parse_span(sc, i, b, &q, &e);
     *st = fail(sc, GPB_ESYNTAX, i, "cannot read '%s' (%s)",
                quote(sc, i, b, 0), e.message);
@@ -1136,6 +1149,46 @@ static int says_hour(const scan *sc, const fig *f)
            span_has(sc, f->a, f->b, "/时") || span_has(sc, f->a, f->b, "卡时");
 }
 
+/*
+ * A money figure that is a rate over a period other than the hour, by its
+ * words in the clause ("每月花费5000万元", "¥50M a month", "$2M per
+ * day"), or money glued to a unit of another kind ("$5M GPU-hours").
+ * Returns the word found, NULL when the figure is plain money.
+ */
+static const char *money_not_total(const scan *sc, const fig *f)
+{
+    static const char *const before[] = {
+        "每月", "每个月", "每天", "每日", "每年", "每周", "per month",
+        "per day", "per year", "per week", "monthly", "daily", "yearly",
+        "annual", NULL};
+    static const char *const after[] = {
+        "a month", "per month", "/month", "/mo", "a day", "per day", "/day",
+        "a year", "per year", "/year", "a week", "per week", "monthly",
+        "每月", "每个月", "一个月", "/月", "每天", "/天", "每年", "/年",
+        "每周", NULL};
+    size_t a = f->a;
+    while (a > 0 && !sep_at(sc, a - 1) && f->a - a < 32)
+        a--;
+    for (int k = 0; before[k]; k++)
+        if (span_has(sc, a, f->a, before[k]))
+            return before[k];
+    size_t b = f->b;
+    while (b < sc->n && sc->s[b] == ' ')
+        b++;
+    for (int k = 0; after[k]; k++)
+        if (has_at(sc, b, after[k]) ||
+            (is_ascii_cue(after[k]) && span_has(sc, b, b + strlen(after[k]),
+                                                after[k])))
+            return after[k];
+    static const char *const other[] = {"GPU-hour", "GPU hour", "GPU-month",
+                                        "card-month", "卡时", "token",
+                                        "param", NULL};
+    for (int k = 0; other[k]; k++)
+        if (span_has(sc, b, b + strlen(other[k]), other[k]))
+            return other[k];
+    return NULL;
+}
+
 /* Reads the figures whose kind or words say what they are. */
 static gpb_status read_kinds(scan *sc)
 {
@@ -1147,7 +1200,26 @@ static gpb_status read_kinds(scan *sc)
         size_t ca, cb;
         int cu;
         switch (f->q.kind) {
-        case GPB_QTY_MONEY:
+        case GPB_QTY_MONEY: {
+            const char *w = money_not_total(sc, f);
+            if (w && (!strcmp(w, "GPU-hour") || !strcmp(w, "GPU hour") ||
+                      !strcmp(w, "GPU-month") || !strcmp(w, "card-month") ||
+                      !strcmp(w, "卡时") || !strcmp(w, "token") ||
+                      !strcmp(w, "param")))
+                return fail(sc, GPB_ESYNTAX, f->a,
+                            "'%s' is money followed by '%s': a pitch's "
+                            "budget is an amount ('$2M'), its GPU-hours a "
+                            "count ('500k GPU-hours'), not both",
+                            quote(sc, f->a, f->b, 0), w);
+            if (w)
+                return fail(sc, GPB_ESYNTAX, f->a,
+                            "'%s' is money per period ('%s'), not the run's "
+                            "total: a pitch's budget is what the whole run "
+                            "costs ('$2M'), and its price a rent per "
+                            "GPU-hour ('$2/GPU-hour'); a monthly cost times "
+                            "the months is the budget",
+                            quote(sc, f->a, f->b, 0), w);
+        }
             if ((cu = cue_before(sc, f->a, 1u << GPB_PITCH_BUDGET, &ca)) >= 0)
                 widen(f, ca, f->b);
             if ((st = set_part(sc, (int)k, GPB_PITCH_BUDGET,
@@ -1512,6 +1584,22 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
         return gpb__fail(err, GPB_ELIMIT,
                          "a pitch is at most %d bytes, found %zu",
                          PITCH_MAX_BYTES, len);
+    for (size_t i = 0; i < len;) {
+        /* Valid UTF-8 only: a stray byte would be skipped unseen, with a
+           figure after it (review). */
+        unsigned char c = (unsigned char)text[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2
+                : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4 : 0;
+        for (size_t k = 1; n && k < n; k++)
+            if (i + k >= len || ((unsigned char)text[i + k] & 0xC0) != 0x80)
+                n = 0;
+        if (!n)
+            return gpb__fail_at(err, GPB_ESYNTAX, "", 1, (int)i + 1, "",
+                                "the claim is not valid UTF-8 (byte %zu, "
+                                "0x%02x)",
+                                i + 1, c);
+        i += n;
+    }
     scan sc; /* about 5 kB */
     gpb_pitch p;
     memset(&sc, 0, sizeof sc);

@@ -117,6 +117,41 @@ if [ "$(cat "$TMP/pool3.rc")" = 2 ] &&
     grep -q '"C3-gpt3-run"' "$TMP/pool3.json" &&
     grep -q '"C8-caiyun-machines"' "$TMP/pool3.json"; then ok; else
     bad "a bad file among good ones: status 2, its error, the others checked"; fi
+# The P printed never contradicts the verdict (a review found "1.0%"
+# beside implausible, P = 0.0099, and "95.0%" beside pessimistic): a claim
+# of 8.01 days where the model's P5 is 8.29 lands just under 1%, and
+# whatever the seeded P, each printed P must sit on its verdict's side.
+cat >"$TMP/edge.yaml" <<'EOF2'
+gpubudget: 1
+name: "7B on 2T tokens, 256 H100s"
+currency: USD
+horizon_months: 12
+claims:
+  - {id: near-one-percent, metric: training.pretrain.days, value: "8.01 days"}
+  - {id: near-ninety-five, metric: training.pretrain.days, value: "11.37 days"}
+training:
+  - {name: pretrain, params: 7B, tokens: 2T, gpu: H100-SXM, gpus: 256,
+     mfu: {pert: [0.30, 0.40, 0.50]}, price_per_gpu_hour: "$2/h"}
+EOF2
+expect 0 "check edge markdown" -- "$GPB" check --markdown "$TMP/edge.yaml"
+if python3 - "$TMP/out" <<'PY'
+import re, sys
+rows = [l for l in open(sys.argv[1]) if l.startswith("| near-")]
+assert len(rows) >= 2, rows
+for r in rows:
+    m = re.search(r"\| ([<>]?)([0-9.]+)% \([^)]*\) \| \*+([a-z]+)\*+", r)
+    assert m, r
+    sign, x, verdict = m.group(1), float(m.group(2)), m.group(3)
+    plain = {"implausible": lambda x: x < 1,
+             "optimistic": lambda x: 1 <= x < 5,
+             "consistent": lambda x: 5 <= x <= 95,
+             "pessimistic": lambda x: x > 95}[verdict]
+    bound = {"implausible": ("<", 1), "optimistic": ("<", 5),
+             "pessimistic": (">", 95)}.get(verdict)
+    assert (not sign and plain(x)) or (sign and (sign, x) == bound) or \
+        (sign == "<" and x == 0.1) or (sign == ">" and x == 99.9), r
+PY
+then ok; else bad "a printed P contradicts its verdict"; cat "$TMP/out"; fi
 expect 2 "bad option" -- "$GPB" check --bogus
 expect 2 "--paths 0" -- "$GPB" check --paths 0
 expect 2 "markdown with a pitch" -- "$GPB" check --markdown --claim "7B"

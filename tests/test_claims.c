@@ -1738,6 +1738,21 @@ START_TEST(test_pitch_refusals)
          "an MFU in (0, 1], found '150% MFU'"},
         {"7B params, fp8, 64 H100, bf16", GPB_ESYNTAX, 26,
          "two precisions, fp8 and 'bf16'"},
+        /* A review: a monthly or daily cost read as the run's total, a
+           sign dropped, money glued to GPU-hours, a stray byte skipped,
+           each with a verdict and status 0. */
+        {"用1000张A100训练70亿参数模型,2万亿tokens,每月花费5000万元",
+         GPB_ESYNTAX, 35, "'5000万元' is money per period ('每月')"},
+        {"70B params, 2T tokens, 512 H100, 每天200万美元", GPB_ESYNTAX, 36,
+         "money per period ('每天')"},
+        {"7B params, 2T tokens, 1000 A100s cost ¥50M a month", GPB_ESYNTAX,
+         39, "'¥50M' is money per period ('a month')"},
+        {"70B params, 2T tokens, 512 H100, -$2M", GPB_ESYNTAX, 34,
+         "cannot read '-$2M' (an amount of money cannot be negative)"},
+        {"70B params, 2T tokens, 512 H100, $5M GPU-hours", GPB_ESYNTAX, 34,
+         "'$5M' is money followed by 'GPU-hour'"},
+        {"70B params, 2T tokens, 512 H100, \xff\xfe 30 days", GPB_ESYNTAX,
+         34, "not valid UTF-8 (byte 34, 0xff)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         gpb_pitch p;

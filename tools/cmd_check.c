@@ -154,12 +154,25 @@ static void fmt_val(const gpb_claim_check *c, double x, char *buf, size_t n)
     }
 }
 
+/* P as a percentage with one decimal that never contradicts the verdict:
+   0.0099 is implausible, so "<1.0%", not "1.0%"; 0.9502 is pessimistic,
+   so ">95.0%" (a review found both). */
 static void fmt_prob(double p, char *buf, size_t n)
 {
+    double shown = round(1000 * p) / 10;
     if (p > 0 && p < 0.001)
         snprintf(buf, n, "<0.1%%");
     else if (p < 1 && p > 0.999)
         snprintf(buf, n, ">99.9%%");
+    else if (p < GPB_CLAIM_IMPLAUSIBLE_BELOW &&
+             shown >= 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW)
+        snprintf(buf, n, "<%.1f%%", 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW);
+    else if (p < GPB_CLAIM_OPTIMISTIC_BELOW &&
+             shown >= 100 * GPB_CLAIM_OPTIMISTIC_BELOW)
+        snprintf(buf, n, "<%.1f%%", 100 * GPB_CLAIM_OPTIMISTIC_BELOW);
+    else if (p > GPB_CLAIM_PESSIMISTIC_ABOVE &&
+             shown <= 100 * GPB_CLAIM_PESSIMISTIC_ABOVE)
+        snprintf(buf, n, ">%.1f%%", 100 * GPB_CLAIM_PESSIMISTIC_ABOVE);
     else
         snprintf(buf, n, "%.1f%%", 100 * p);
 }

@@ -771,10 +771,45 @@ gpb_status gpb_claim_metric_eval(const gpb_scenario *s, const gpb_result *r,
 
 /* ---- checking a claim ---------------------------------------------------- */
 
+/* Whether a metric's unit is a count or a time, never below 0: a claim
+   of a negative one is a slip, not a verdict (review: "-5 days" was
+   judged implausible with status 0). Money and plain numbers may be
+   negative (cash, differences, ratios of them). */
+static int never_negative(const gpb_claim_metric_info *mi)
+{
+    static const char *const units[] = {"months", "days", "hours",
+                                        "GPU-hours", "card-months", "GPUs",
+                                        "FLOPs", "FLOP/s", "count", NULL};
+    if (mi->kind == GPB_QTY_DURATION)
+        return 1;
+    for (int k = 0; units[k]; k++)
+        if (!strcmp(mi->unit, units[k]))
+            return 1;
+    return 0;
+}
+
+static gpb_status claimed_value_of(const gpb_claim_metric_info *mi,
+                                   const gpb_quantity *q, const char *metric,
+                                   double *out, gpb_error *err);
+
 /* The claimed value in the units of the metric. */
 static gpb_status claimed_value(const gpb_claim_metric_info *mi,
                                 const gpb_quantity *q, const char *metric,
                                 double *out, gpb_error *err)
+{
+    GPB__TRY(claimed_value_of(mi, q, metric, out, err));
+    if (*out < 0 && never_negative(mi))
+        return gpb__fail(err, GPB_ERANGE,
+                         "the claim's value is negative (%g) but '%s' "
+                         "measures %s, never below 0",
+                         *out, metric,
+                         mi->unit[0] ? mi->unit : gpb_qty_kind_name(mi->kind));
+    return GPB_OK;
+}
+
+static gpb_status claimed_value_of(const gpb_claim_metric_info *mi,
+                                   const gpb_quantity *q, const char *metric,
+                                   double *out, gpb_error *err)
 {
     const char *what = gpb_qty_kind_name(q->kind);
     switch (mi->kind) {
@@ -1093,7 +1128,8 @@ gpb_status gpb_claim_check_at(const gpb_scenario *s, const gpb_result *r,
         /* At the key the problem is in: the value's units, else the
            metric. */
         const gpb__claim *cl = &s->claims[i];
-        int on_value = st == GPB_EUNIT && strstr(err->message, "claim's value");
+        int on_value = (st == GPB_EUNIT || st == GPB_ERANGE) &&
+                       strstr(err->message, "claim's value");
         char path[GPB_ERROR_PATH_MAX];
         snprintf(path, sizeof path, "claims[%zu].%s", i,
                  on_value ? "value" : "metric");

@@ -33,6 +33,7 @@
  * So loading any file the size limit admits is linear in the file.
  */
 #include <errno.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,13 +409,23 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
         } else {
             gpb_error e;
             memset(&e, 0, sizeof e);
-            if (gpb_units_parse(v->text, &c->value, &e) != GPB_OK) {
+            /* A claim may be negative ("-$1M" of cash, a difference): the
+               sign is the claim's, the amount the units layer's, so that
+               "-$1M" reads as -1000000 does. Whether the metric can be
+               negative is the check's question (claims.c). */
+            const char *t = v->text + strspn(v->text, " ");
+            int neg = t[0] == '-' && t[1] && !isdigit((unsigned char)t[1]) &&
+                      t[1] != '.';
+            if (gpb_units_parse(neg ? t + 1 : v->text, &c->value, &e) !=
+                GPB_OK) {
                 gpb__sc_report(L, GPB_ESCHEMA, v, vp,
                                "expected a quantity, found %s (%s)",
                                gpb__sc_found(v, fb, sizeof fb), e.message);
             } else if (!(c->text = gpb__strdup(v->text))) {
                 L->nomem = 1;
             } else {
+                if (neg)
+                    c->value.value = -c->value.value;
                 c->has_value = 1;
             }
         }

@@ -98,6 +98,26 @@ YAML
 expect 2 "unknown metric" -- "$GPB" check "$TMP/badclaim.yaml"
 contains err "did you mean" "unknown metric suggests"
 contains err "claims[0].metric" "error names the claim"
+# A claim's sign (review): "-$500k" reads as -500000 does, on a metric
+# that can be negative; a negative count or time is refused at the value.
+cat >"$TMP/signs.yaml" <<'YAML'
+gpubudget: 1
+name: signs
+horizon_months: 12
+claims:
+  - {id: net, metric: "spend.total - $1M", value: "-$500k"}
+training:
+  - {name: pretrain, params: 7B, tokens: 2T, gpu: H100-SXM, gpus: 256,
+     mfu: 0.4, price_per_gpu_hour: "$2/h"}
+YAML
+expect 0 "negative money claim" -- "$GPB" check --json "$TMP/signs.yaml"
+jis "d['scenarios'][0]['claims'][0]['claimed']" "-500000.0"
+sed 's|{id: net, metric: "spend.total - $1M", value: "-$500k"}|{id: neg, metric: training.pretrain.days, value: -5}|' \
+    "$TMP/signs.yaml" >"$TMP/negdays.yaml"
+expect 2 "negative days claim" -- "$GPB" check "$TMP/negdays.yaml"
+contains err "negdays.yaml:5:" "a negative claim is reported at its line"
+contains err "claims[0].value: the claim's value is negative (-5)" \
+    "a negative count of days is refused at the value"
 # Several files, one of them bad, checked one after the other (--threads 1)
 # and on a pool of three threads: the same output, the same errors in the
 # same order, the same status, and the good files still checked.
@@ -154,6 +174,8 @@ PY
 then ok; else bad "a printed P contradicts its verdict"; cat "$TMP/out"; fi
 expect 2 "bad option" -- "$GPB" check --bogus
 expect 2 "--paths 0" -- "$GPB" check --paths 0
+expect 2 "json and markdown" -- "$GPB" check --json --markdown
+contains err "two documents" "check refuses two documents at once"
 expect 2 "markdown with a pitch" -- "$GPB" check --markdown --claim "7B"
 GPB_SCENARIOS_DIR="$TMP/empty" expect 2 "no scenarios" -- "$GPB" check
 expect 0 "help" -- "$GPB" check --help

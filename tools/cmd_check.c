@@ -971,8 +971,18 @@ static int parse_args(int argc, char **argv, check_args *a)
                                    &a->seed, &a->threads))
                 return CLI_BAD_INPUT;
             break;
-        case CLI_KEY_JSON: a->out = OUT_JSON; break;
-        case CLI_KEY_MARKDOWN: a->out = OUT_MARKDOWN; break;
+        case CLI_KEY_JSON:
+        case CLI_KEY_MARKDOWN: {
+            int want = c == CLI_KEY_JSON ? OUT_JSON : OUT_MARKDOWN;
+            if (a->out != OUT_TEXT && a->out != want) {
+                /* One document on stdout: the last would silently win. */
+                cli_error("check: --json and --markdown are two documents; "
+                          "give one");
+                return CLI_BAD_INPUT;
+            }
+            a->out = want;
+            break;
+        }
         case CLI_KEY_STRICT: a->strict = 1; break;
         case CLI_KEY_CLAIM: a->pitch = p.arg; break;
         case CLI_KEY_SET: {

@@ -515,17 +515,26 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
     /* Stages need not be equal (Llama 3 runs 126 layers on 16 stages);
        the busiest holds ceil(l / (p·v)) layers per chunk. */
     double layers_stage = ceil(pr->layers / (p * v)) * v;
-    double params_layers =
-        layers_stage * (pr->layer_active + pr->layer_pool / ep) / t;
-    double params_stage = params_layers + pr->embed / t;
+    /* A GPU holds the stage's shared parameters (those every token uses)
+       and its 1/ep of the other experts. The shared ones have d replicas,
+       an expert d/ep (the ranks holding the same experts). */
+    double params_shared = layers_stage * pr->layer_active / t + pr->embed / t;
+    double params_pool = layers_stage * (pr->layer_pool / ep) / t;
     /* ZeRO (Rajbhandari et al. 2019, Fig. 1): stage 1 shards the
-       optimizer states over d, stage 2 the gradients too, stage 3 the
-       weights. Bytes per parameter: weights 2, gradients 2, optimizer the
-       rest of GPB_TRAIN_BYTES_PER_PARAM_ADAM. */
+       optimizer states over the replicas, stage 2 the gradients too,
+       stage 3 the weights: over d for the shared parameters, over d/ep
+       for the experts' (a review found an expert's Adam state shared by
+       all d ranks: 671B MoE at 0.2 GB a GPU, 17 times too little). Bytes
+       per parameter: weights 2, gradients 2, optimizer the rest of
+       GPB_TRAIN_BYTES_PER_PARAM_ADAM. */
     const double opt_bytes = GPB_TRAIN_BYTES_PER_PARAM_ADAM - 4.0;
+    double dx = d / ep; /* an expert's replicas */
     double w_b = 2.0 / (z >= GPB_PLAN_ZERO_3 ? d : 1.0);
     double g_b = 2.0 / (z >= GPB_PLAN_ZERO_2 ? d : 1.0);
     double o_b = opt_bytes / (z >= GPB_PLAN_ZERO_1 ? d : 1.0);
+    double w_x = 2.0 / (z >= GPB_PLAN_ZERO_3 ? dx : 1.0);
+    double g_x = 2.0 / (z >= GPB_PLAN_ZERO_2 ? dx : 1.0);
+    double o_x = opt_bytes / (z >= GPB_PLAN_ZERO_1 ? dx : 1.0);
 
     double act_layer_stage, act_one_layer_full;
     GPB__TRY(act_bytes(pr, layers_stage, b, t, sp, r, &act_layer_stage, err));
@@ -551,10 +560,13 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
                                logits_bytes;
     double act = act_first > act_last ? act_first : act_last;
 
-    double mem_total;
-    GPB__TRY(gpb_compute_train_memory_bytes(params_stage, w_b + g_b + o_b,
+    double mem_total, mem_pool = 0;
+    GPB__TRY(gpb_compute_train_memory_bytes(params_shared, w_b + g_b + o_b,
                                             NULL, &mem_total, err));
-    mem_total += act;
+    if (params_pool > 0)
+        GPB__TRY(gpb_compute_train_memory_bytes(params_pool, w_x + g_x + o_x,
+                                                NULL, &mem_pool, err));
+    mem_total += mem_pool + act;
     GPB__TRY(gpb__need_result(err, mem_total, "memory per GPU"));
 
     /* ---- time of one micro-batch on one stage ---- */
@@ -650,14 +662,19 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
         int cross = d * t > pr->node;
         double bw = cross ? pr->bw_out * NET_EFF_INTER
                           : pr->bw_in * NET_EFF_INTRA;
-        double pg = params_stage;
+        double pg = params_shared, px = params_pool;
         double gb = modern ? GRAD_BYTES_MODERN : GRAD_BYTES_2021;
+        /* The experts' gradients reduce among their d/ep replicas. */
         double red;
         if (z == GPB_PLAN_ZERO_0)
-            red = allreduce_s(gb * pg, d, bw);
+            red = allreduce_s(gb * pg, d, bw) +
+                  (px > 0 ? allreduce_s(gb * px, dx, bw) : 0);
         else
             red = gather_s(gb * pg, d, bw) +
-                  gather_s(WEIGHT_BYTES * pg, d, bw);
+                  gather_s(WEIGHT_BYTES * pg, d, bw) +
+                  (px > 0 ? gather_s(gb * px, dx, bw) +
+                                gather_s(WEIGHT_BYTES * px, dx, bw)
+                          : 0);
         double exposed;
         if (modern) {
             /* Overlapped with the backward pass of the last micro-batch
@@ -673,7 +690,9 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
         if (z == GPB_PLAN_ZERO_3) {
             /* Weights gathered again for each micro-batch, forward and
                backward, overlapped with that micro-batch's compute. */
-            double gth = 2.0 * gather_s(WEIGHT_BYTES * pg, d, bw);
+            double gth = 2.0 * (gather_s(WEIGHT_BYTES * pg, d, bw) +
+                                (px > 0 ? gather_s(WEIGHT_BYTES * px, dx, bw)
+                                        : 0));
             double extra = gth - stage_first;
             if (extra > 0)
                 exposed += m * extra;
@@ -682,7 +701,8 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
     }
 
     /* Optimizer step: every owned model-state byte read and written. */
-    double owned = params_stage / (z >= GPB_PLAN_ZERO_1 ? d : 1.0);
+    double owned = params_shared / (z >= GPB_PLAN_ZERO_1 ? d : 1.0) +
+                   params_pool / (z >= GPB_PLAN_ZERO_1 ? dx : 1.0);
     double opt_s = OPT_TRAFFIC * owned / (pr->mem_bw * MEM_EFF);
 
     double term[GPB_PLAN_TERM_COUNT] = {0};
@@ -743,9 +763,9 @@ gpb_status gpb__plan_eval(const gpb__plan_problem *pr,
     out->mfu_frac = mf / (pr->gpus * pr->peak * step);
     out->hfu_frac = hf / (pr->gpus * pr->peak * step);
     out->tokens_per_s = btok / step;
-    out->mem_weights_bytes = w_b * params_stage;
-    out->mem_grads_bytes = g_b * params_stage;
-    out->mem_optimizer_bytes = o_b * params_stage;
+    out->mem_weights_bytes = w_b * params_shared + w_x * params_pool;
+    out->mem_grads_bytes = g_b * params_shared + g_x * params_pool;
+    out->mem_optimizer_bytes = o_b * params_shared + o_x * params_pool;
     out->mem_activations_bytes = act;
     out->mem_total_bytes = mem_total;
     out->mem_usable_bytes = pr->usable;

@@ -320,6 +320,17 @@ START_TEST(test_moe)
     /* The model FLOPs are those of the active parameters (plus attention):
        within 10% of 6 · 37e9 per token. */
     ck_assert_rel(r.model_flops / r.global_batch_tokens, 6 * 37e9, 0.10);
+    /* Adam's state (GPB_TRAIN_BYTES_PER_PARAM_ADAM − 4 = 12 bytes a
+       parameter) is held once for every parameter however it is sharded:
+       over the cluster at least 12 · 671e9 = 8.05 TB, 3.93 GB a GPU (a
+       review found 0.23 GB: experts' state sharded over all d ranks, not
+       over their d/ep replicas). At most the busiest stage's share, which
+       rounds its layers up: within 10% here. */
+    double adam = (GPB_TRAIN_BYTES_PER_PARAM_ADAM - 4.0) * 671e9 / 2048;
+    ck_assert_msg(r.mem_optimizer_bytes >= 0.99 * adam &&
+                      r.mem_optimizer_bytes <= 1.10 * adam,
+                  "optimizer %.3g bytes a GPU, at least %.3g",
+                  r.mem_optimizer_bytes, adam);
     /* A dense model has no all-to-all. */
     s.params = 37e9;
     s.active_params = 0;

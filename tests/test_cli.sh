@@ -58,6 +58,28 @@ expect 0 "estimate default" -- "$GPB" estimate --params 10B --tokens 200B \
 contains out "card-months" "estimate prints card-months"
 contains out "千卡/月" "estimate prints 千卡/月"
 contains out "rental cost" "estimate prints the cost"
+# The README's "questions after the first run", as written, on the
+# scenario `init` writes (a review found one that could not succeed on it
+# and one whose option was silently dropped): each runs and exits 0.
+mkdir -p "$TMP/readme"
+if (cd "$TMP/readme" && "$GPB" init plan.yaml >/dev/null 2>&1); then ok
+else bad "init plan.yaml"; fi
+awk '/^The questions after the first run/ {on = 1}
+     on && /^```$/ {n++; if (n == 2) exit; next}
+     on && n == 1 {
+         sub(/ *#[^$]*$/, "")
+         if (cont) { line = line " " $0 } else { line = $0 }
+         cont = sub(/ *\\$/, "", line)
+         if (!cont && line ~ /^gpubudget /) print line
+     }' "$ROOT/README.md" >"$TMP/readme/cmds"
+nq=0
+while IFS= read -r line; do
+    nq=$((nq + 1))
+    if (cd "$TMP/readme" && eval "\"$GPB\" ${line#gpubudget } --paths 400" \
+        >/dev/null 2>"$TMP/readme/err"); then ok
+    else bad "README: $line"; cat "$TMP/readme/err"; fi
+done <"$TMP/readme/cmds"
+if [ "$nq" -ge 5 ]; then ok; else bad "README's questions: found $nq"; fi
 # A claim: 70B on 2T tokens on 512 H100 in 7 days. 6·70e9·2e12 = 8.4e23;
 # 512 · 989.4e12 · 7 · 86400 = 3.0637e23 FLOP at MFU 1: implied MFU
 # = 8.4e23 / 3.0637e23 = 2.742 — impossible.

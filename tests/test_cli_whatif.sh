@@ -96,6 +96,27 @@ PY
 then ok; else bad "compare of 512 and 1024 GPUs: the run should end later"; fi
 if grep -q 'chart-survival' "$TMP/cmp.html" && [ -s "$TMP/cmp.xlsx" ]; then ok
 else bad "compare --html/--xlsx"; fi
+# The table shows a probability by its mean (the share of paths), not the
+# P50 of a yes/no (a review found P(out of cash) 11% and 23% shown as
+# 0.0% and 0.0%), and a runway that lasts the horizon as "≥ 60".
+expect 0 "compare round" -- "$GPB" compare "$TMP/wi.yaml" --paths 1500 \
+    --set-b 'company.funding[0].probability=0' --json
+cp "$TMP/out" "$TMP/cmpr.json"
+expect 0 "compare round text" -- "$GPB" compare "$TMP/wi.yaml" --paths 1500 \
+    --set-b 'company.funding[0].probability=0'
+if python3 - "$TMP/out" "$TMP/cmpr.json" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+m = {x["name"]: x for x in json.load(open(sys.argv[2]))["metrics"]}
+o = m["out_of_cash"]
+row = re.search(r"out_of_cash \* +([0-9.]+)% +([0-9.]+)%", text)
+assert row, text
+for got, side in zip(row.groups(), ("a", "b")):
+    assert abs(float(got) - 100 * o[side]["mean"]) < 0.051, (got, o[side])
+assert 0 < o["a"]["mean"] < o["b"]["mean"], o
+assert "* a probability: the share of paths" in text
+PY
+then ok; else bad "compare shows a probability's P50, not its mean"; cat "$TMP/out"; fi
 expect 2 "compare one file without sets" -- "$GPB" compare "$TMP/wi.yaml"
 contains err "--set-a and/or --set-b" "compare says what one file needs"
 
@@ -141,7 +162,12 @@ rows = lines[4:lines.index("", 4)] if "" in lines[4:] else lines[4:]
 assert len(rows) == 6, rows
 for row, p in zip(rows, sw["points"]):
     cells = re.findall(r"(-?\$[0-9.]+[kMB]?|(?:≥ )?[0-9.]+%?) \((-?\$[0-9.]+[kMB]?|[0-9.]+%?)\)", row)
-    assert len(cells) == 4, row
+    # spend, cash.min and runway as "P50 (mean)"; out_of_cash, a
+    # probability, by its mean alone.
+    assert len(cells) == 3, row
+    oc = re.search(r"  ([0-9.]+)%  ", row)
+    assert oc and abs(float(oc.group(1)) -
+                      100 * p["metrics"]["out_of_cash"]["mean"]) < 0.051, row
     spend = p["metrics"]["spend.total"]
     for text, x in zip(cells[0], (spend["p50"], spend["mean"])):
         v, unit = money(x)

@@ -133,6 +133,7 @@ static int print_table(const gpb_compare_in *in, const char *doc_text)
     printf("  %-16s %11s %11s %11s %9s %9s\n", "", "A P50", "B P50",
            "A-B P50", "P(A<B)", "P(A>B)");
     json_t *ms = json_object_get(doc, "metrics");
+    int any_prob = 0, any_cens = 0;
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         size_t j;
         json_t *m, *row = NULL;
@@ -146,16 +147,33 @@ static int print_table(const gpb_compare_in *in, const char *doc_text)
             continue;
         int money = !strcmp(json_string_value(json_object_get(row, "unit")),
                             gpb_currency_code(cur));
-        double v[3] = {
-            json_number_value(json_object_get(json_object_get(row, "a"), "p50")),
-            json_number_value(json_object_get(json_object_get(row, "b"), "p50")),
-            json_number_value(
-                json_object_get(json_object_get(row, "a_minus_b"), "p50"))};
-        char b[3][48];
         const char *unit = json_string_value(json_object_get(row, "unit"));
+        /* A probability's P50 is that of a yes/no, 0 or 1: its mean (the
+           share of paths) is the figure (a review found P(out of cash)
+           11% and 23% shown as 0.0% and 0.0%). */
+        int prob = unit && !strcmp(unit, "probability");
+        const char *stat = prob ? "mean" : "p50";
+        any_prob |= prob;
+        double v[3] = {
+            json_number_value(json_object_get(json_object_get(row, "a"), stat)),
+            json_number_value(json_object_get(json_object_get(row, "b"), stat)),
+            json_number_value(
+                json_object_get(json_object_get(row, "a_minus_b"), stat))};
+        char b[3][48];
         for (int i = 0; i < 3; i++)
             cli_format_value(v[i], unit, money, cur, b[i], sizeof b[i]);
-        printf("  %-16s ", names[k]);
+        /* A censored P50 (a runway that lasts the horizon) says so. */
+        for (int i = 0; i < 2; i++) {
+            double cens = gpb_result_censored_at(i ? in->rb : in->ra,
+                                                 names[k]);
+            if (v[i] >= cens) {
+                snprintf(b[i], sizeof b[i], "≥ %g", cens);
+                any_cens = 1;
+            }
+        }
+        char label[40];
+        snprintf(label, sizeof label, "%s%s", names[k], prob ? " *" : "");
+        printf("  %-16s ", label);
         for (int i = 0; i < 3; i++) {
             cli_print_right(b[i], 11);
             fputc(' ', stdout);
@@ -164,6 +182,12 @@ static int print_table(const gpb_compare_in *in, const char *doc_text)
                100 * json_number_value(json_object_get(row, "p_a_lower")),
                100 * json_number_value(json_object_get(row, "p_a_higher")));
     }
+    if (any_prob)
+        printf("  * a probability: the share of paths (mean), not a P50 "
+               "of 0 or 1\n");
+    if (any_cens)
+        printf("  ≥: the cash lasts the horizon on most paths (runway is "
+               "censored)\n");
     printf("\n  P(A spends less) = %.1f%%; P(A's cash lasts longer) = "
            "%.1f%% (the same runway: %.1f%%)\n",
            100 * json_number_value(json_object_get(doc, "p_a_spends_less")),

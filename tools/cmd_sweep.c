@@ -582,7 +582,13 @@ static void print_table(const sweep_args *a, const design *d,
                 table_figure(r[3], units[m], p50, sizeof p50);
             }
             table_figure(r[0], units[m], mean, sizeof mean);
-            snprintf(cell[p * M + m], sizeof cell[0], "%s (%s)", p50, mean);
+            /* A probability's P50 is that of a yes or no (0 or 1): its
+               mean, the share of paths, is the figure. */
+            if (!strcmp(units[m], "probability"))
+                snprintf(cell[p * M + m], sizeof cell[0], "%s", mean);
+            else
+                snprintf(cell[p * M + m], sizeof cell[0], "%s (%s)", p50,
+                         mean);
             int x = cli_display_width(cell[p * M + m]);
             w[K + m] = x > w[K + m] ? x : w[K + m];
         }
@@ -603,7 +609,9 @@ static void print_table(const sweep_args *a, const design *d,
         printf("  %*s", w[k], "");
     for (size_t m = 0; m < M; m++) {
         fputs("  ", stdout);
-        cli_print_right("P50 (mean)", w[K + m]);
+        cli_print_right(strcmp(units[m], "probability") ? "P50 (mean)"
+                                                         : "mean",
+                        w[K + m]);
     }
     printf("\n");
     for (size_t p = 0; p < d->n; p++) {

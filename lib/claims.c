@@ -811,7 +811,11 @@ static gpb_status claimed_value_of(const gpb_claim_metric_info *mi,
                                    const gpb_quantity *q, const char *metric,
                                    double *out, gpb_error *err)
 {
-    const char *what = gpb_qty_kind_name(q->kind);
+    /* Money over a period reads as a rate: "¥5000万/月" is not "money per
+       hour", as the kind's name would say (review). */
+    const char *what = q->kind == GPB_QTY_MONEY_PER_HOUR
+                           ? "a rate (money per period of time)"
+                           : gpb_qty_kind_name(q->kind);
     switch (mi->kind) {
     case GPB_QTY_MONEY:
     case GPB_QTY_MONEY_PER_HOUR:
@@ -847,9 +851,14 @@ static gpb_status claimed_value_of(const gpb_claim_metric_info *mi,
     const char *mk = mi->kind == GPB_QTY_NUMBER
                          ? (mi->unit[0] ? mi->unit : "a number")
                          : gpb_qty_kind_name(mi->kind);
+    int rate = q->kind == GPB_QTY_MONEY_PER_HOUR && mi->kind == GPB_QTY_MONEY;
     return gpb__fail(err, GPB_EUNIT,
-                     "the claim's value is %s but '%s' measures %s", what,
-                     metric, mk);
+                     "the claim's value is %s but '%s' measures %s%s", what,
+                     metric, mk,
+                     rate ? " (for a metric of one month, such as "
+                            "spend.monthly_mean, write that month's amount, "
+                            "\"¥5000万\")"
+                          : "");
 }
 
 /* The MFU a claimed amount of GPU time implies for run k (median). */
@@ -1053,7 +1062,9 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         free(sorted);
         gpb_free(v);
         return gpb__fail(err, GPB_ENUMERIC,
-                         "'%s' is undefined on every path (a division by 0?)", metric);
+                         "'%s' is undefined on every path (a division by 0, "
+                         "or a result beyond the largest number?)",
+                         metric);
     }
     gpb_stats_sort(sorted, m);
     out->p5 = gpb_stats_quantile_sorted(sorted, m, 0.05);

@@ -284,7 +284,7 @@ jis "(d['precision'], d['precision_origin'])" "('bf16', \"the card's default\")"
 jis "d['chinchilla']['set']" "besiroglu2024"
 jnear "d['chinchilla']['params']" 87664756945.3 1e-9
 expect 0 "pitch pricing text" -- "$GPB" check --claim "$pitch"
-says out "pricing the catalog's rent, the middle of several providers' on-demand prices, is the median; where the price is uncertain it is lognormal, 90% within their range (half to twice one price) (\$3.20-\$6.16)" \
+says out "pricing the catalog's rent (the middle of several providers' on-demand prices, or a card's one sourced price: see its source) is the median; where the price is uncertain it is lognormal, 90% within the providers' range, or half to twice a single price (\$3.20-\$6.16)" \
     "the pricing rule, as estimate prints it"
 says out "price \$4.44 per GPU-hour: middle of on-demand H100 SXM prices, Hyperstack \$3.20 to CoreWeave \$6.16, sqrt(low x high) (2026-09)" \
     "the price and its source"

@@ -80,7 +80,7 @@ jis "(d['pricing']['median_usd_per_hour'], round(d['pricing']['p5_usd_per_hour']
     "(4.44, 3.2, 6.16)"
 jnear "(d['pricing']['p5_usd_per_hour'] * d['pricing']['p95_usd_per_hour']) ** 0.5" 4.44 1e-12
 jis "d['pricing']['price_origin']" "catalog"
-jis "d['pricing']['rule'].startswith(\"the catalog's rent, the middle of several providers'\")" \
+jis "d['pricing']['rule'].startswith(\"the catalog's rent (the middle of several providers'\")" \
     "True"
 jis "d['price_per_gpu_hour']" "4.44"
 # The full catalog source is in --json; the text abbreviates it.
@@ -97,7 +97,7 @@ expect 0 "estimate pricing text" -- "$GPB" estimate --params 70B \
     --tokens 2T --gpu H100 --gpus 512
 contains out "  price        \$4.44 per GPU-hour: middle of on-demand H100 SXM prices," \
     "the price and its source"
-contains out "  pricing      the catalog's rent, the middle of several providers'" \
+contains out "  pricing      the catalog's rent (the middle of several providers'" \
     "the pricing rule"
 contains out "  precision    bf16, the card's default" "the precision assumed"
 if grep -q "lambda-labs-plans-pricing.yml" "$TMP/out"; then

@@ -300,9 +300,10 @@ GPB_API const char *const *gpb_hardware_field_names(void);
 
 /* The rule in one sentence, for outputs (static). */
 #define GPB_RENT_RULE_TEXT                                                   \
-    "the catalog's rent, the middle of several providers' on-demand "       \
-    "prices, is the median; where the price is uncertain it is "            \
-    "lognormal, 90% within their range (half to twice one price)"
+    "the catalog's rent (the middle of several providers' on-demand "       \
+    "prices, or a card's one sourced price: see its source) is the "        \
+    "median; where the price is uncertain it is lognormal, 90% within "     \
+    "the providers' range, or half to twice a single price"
 
 /*
  * The rule applied to one card.

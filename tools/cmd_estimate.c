@@ -203,8 +203,10 @@ int cmd_estimate(int argc, char **argv)
     if (from_model) {
         cli_wrapf(IND, "  MFU          %.3f ideal, the throughput model's "
                   "steady state: %s, bound by %s ('gpubudget plan' shows "
-                  "why)",
-                  mfu, lay, gpb_plan_term_text(mm.plan.bound));
+                  "why; it counts attention's FLOPs too, so its MFU reads "
+                  "higher than this one's %s·N·D: %.3f here)",
+                  mfu, lay, gpb_plan_term_text(mm.plan.bound),
+                  recompute ? "8" : "6", mm.plan.mfu_frac);
     } else if (from_card) {
         cli_wrapf(IND, "  MFU          %.3f, the card's default: %s", mfu,
                   gpu->mfu_source);
@@ -287,8 +289,9 @@ int cmd_estimate(int argc, char **argv)
         fputc('\n', stdout);
         char realistic[320];
         snprintf(realistic, sizeof realistic,
-                 "Published runs reach MFU %.2f-%.2f here (P5-P95): the run "
-                 "takes %.0f-%.0f days (P50 %.0f) and costs %s-%s (P50 %s).",
+                 "The model fitted to published runs puts this run at MFU "
+                 "%.2f-%.2f (P5-P95): it takes %.0f-%.0f days (P50 %.0f) and "
+                 "costs %s-%s (P50 %s).",
                  iv.mfu_frac.p5, iv.mfu_frac.p95, iv.days.p5, iv.days.p95,
                  iv.days.p50, c1, c2, c0);
         if (cls == GPB_MFU_IMPOSSIBLE)

@@ -50,13 +50,18 @@ contains out "as claimed  \$1.64M in 30.0 days at MFU 0.64: implausible" \
 contains out "ideal       \$2.29M in 42.0 days at MFU 0.46, the model's" \
     "the ideal cost, at the model's MFU"
 contains out "realistic   " "the realistic cost"
-# estimate's MFU counts 6·N·D, plan's attention too: the text says so and
-# gives plan's figure (a review found 0.558 and 0.579 side by side).
-says out "it counts attention's FLOPs too, so its MFU reads higher than this one's 6·N·D:" \
-    "estimate names plan's count of MFU"
 says out "The claim needs MFU 0.64, beyond any published large run (0.30-0.55): implausible. The model fitted to published runs puts this run at MFU" \
     "the verdict on the implied MFU, and the realistic answer"
 fits80 "$TMP/out" "estimate --days 30"
+# estimate's MFU counts 6·N·D, plan's attention too: the text says so and
+# gives plan's figure (a review found 0.558 and 0.579 side by side).
+expect 0 "estimate mfu count" -- "$GPB" estimate --params 70B --tokens 2T \
+    --gpu A100 --gpus 2048
+says out "it counts attention's FLOPs too, so its MFU reads higher than this one's 6·N·D: 0.579 here" \
+    "estimate names plan's count of MFU"
+expect 0 "plan mfu count" -- "$GPB" plan --params 70B --tokens 2T \
+    --gpu A100-80GB --gpus 2048
+contains out "MFU        0.579 at steady state" "plan's MFU is the one estimate names"
 # A plausible claim is not called implausible: at fp8 (1978.9e12 FLOP/s)
 # the same 30 days need 8.4e23 / (512 · 1978.9e12 · 2,592,000) = 0.31985.
 expect 0 "estimate --days 30 fp8" -- "$GPB" estimate --params 70B \

@@ -207,6 +207,15 @@ int cmd_estimate(int argc, char **argv)
                   "higher than this one's %s·N·D: %.3f here)",
                   mfu, lay, gpb_plan_term_text(mm.plan.bound),
                   recompute ? "8" : "6", mm.plan.mfu_frac);
+        if (active > 0)
+            /* The model's known miss (docs/model.md, "Plan: published
+               runs"): a review found DeepSeek-V3's reported GPU-hours
+               below this interval with no word. */
+            cli_wrapf(IND, "               a mixture of experts: the model "
+                      "charges the expert all-to-all in full; DeepSeek-V3, "
+                      "which hid it behind compute (DualPipe), ran 1.9 times "
+                      "faster than the model's ideal for it, below its "
+                      "interval's P5 (docs/model.md)");
     } else if (from_card) {
         cli_wrapf(IND, "  MFU          %.3f, the card's default: %s", mfu,
                   gpu->mfu_source);

@@ -5,6 +5,8 @@
  * HTML and an xlsx workbook with a native chart.
  */
 #include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -524,6 +526,34 @@ gpb_status gpb_report_compare_xlsx_write(const gpb_compare_in *in,
 }
 
 /* ---- sweep --------------------------------------------------------------- */
+
+gpb_status gpb_sweep_latin_hypercube(size_t n_points, size_t n_axes,
+                                     uint64_t seed, double *u,
+                                     gpb_error *err)
+{
+    if (!u || n_points == 0)
+        return gpb__fail(err, GPB_EINVAL,
+                         "a Latin hypercube needs points and an output");
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t *perm = malloc(n_points * sizeof *perm);
+    if (!g || !perm) {
+        gsl_rng_free(g);
+        free(perm);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    }
+    gsl_rng_set(g, (unsigned long)(seed ^ 0x5eedULL));
+    for (size_t k = 0; k < n_axes; k++) {
+        for (size_t i = 0; i < n_points; i++)
+            perm[i] = i;
+        gsl_ran_shuffle(g, perm, n_points, sizeof *perm);
+        for (size_t p = 0; p < n_points; p++)
+            u[p * n_axes + k] =
+                ((double)perm[p] + gsl_rng_uniform(g)) / (double)n_points;
+    }
+    free(perm);
+    gsl_rng_free(g);
+    return GPB_OK;
+}
 
 gpb_status gpb_sweep_row(const gpb_result *r, const char *const *metrics,
                          size_t n, double *row, gpb_error *err)

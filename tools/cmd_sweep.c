@@ -6,8 +6,6 @@
  * and rank 0 writes the table in point order: the same table as one
  * process.
  */
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -289,33 +287,24 @@ static int make_design(const sweep_args *a, design *d)
             }
         }
     } else {
-        /* A Latin hypercube (McKay, Beckman & Conover, Technometrics 21,
-           1979): each axis cut into n strata, each stratum used once, the
-           pairing random; a point uniform within its stratum. The design
-           draws from GSL's MT19937 seeded by --seed: it is not a path's
-           randomness, and the same seed gives the same points. */
-        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-        size_t *perm = malloc(n * sizeof *perm);
-        if (!g || !perm) {
-            gsl_rng_free(g);
-            free(perm);
+        /* A Latin hypercube (gpb_sweep_latin_hypercube: the library's
+           design, which the Python binding draws alike). */
+        double *u = malloc(n * K * sizeof *u + 1);
+        gpb_error e;
+        if (!u || gpb_sweep_latin_hypercube(n, K, a->seed, u, &e)) {
+            free(u);
             return CLI_INTERNAL;
         }
-        gsl_rng_set(g, (unsigned long)(a->seed ^ 0x5eedULL));
         for (size_t k = 0; k < K; k++) {
             const axis *x = &a->ax[k];
-            for (size_t i = 0; i < n; i++)
-                perm[i] = i;
-            gsl_ran_shuffle(g, perm, n, sizeof *perm);
             for (size_t p = 0; p < n; p++) {
-                double t = ((double)perm[p] + gsl_rng_uniform(g)) / (double)n;
+                double t = u[p * K + k];
                 char buf[128];
                 if (x->range) {
                     gpb_quantity q = x->lo;
                     q.value = x->lo.value + (x->hi.value - x->lo.value) * t;
                     if (qty_text(&q, buf, sizeof buf)) {
-                        free(perm);
-                        gsl_rng_free(g);
+                        free(u);
                         return CLI_INTERNAL;
                     }
                 } else {
@@ -324,15 +313,13 @@ static int make_design(const sweep_args *a, design *d)
                 }
                 d->own[p * K + k] = strdup(buf);
                 if (!d->own[p * K + k]) {
-                    free(perm);
-                    gsl_rng_free(g);
+                    free(u);
                     return CLI_INTERNAL;
                 }
                 d->values[p * K + k] = d->own[p * K + k];
             }
         }
-        free(perm);
-        gsl_rng_free(g);
+        free(u);
     }
     for (size_t i = 0; i < n * K; i++) {
         gpb_quantity q;

@@ -269,6 +269,21 @@ GPB_API gpb_status gpb_sweep_row(const gpb_result *r,
                                  const char *const *metrics, size_t n,
                                  double *row, gpb_error *err);
 
+/*
+ * The points of a Latin hypercube (`gpubudget sweep --samples`; McKay,
+ * Beckman & Conover, Technometrics 21, 1979): each of n_axes axes cut
+ * into n_points equal strata, each stratum used once, the pairing random;
+ * a point uniform within its stratum. u[p · n_axes + k] receives point
+ * p's position on axis k, in (0, 1): a range LO..HI takes LO + (HI − LO)·u,
+ * a list of m values its ⌊u·m⌋-th. The design draws from GSL's MT19937
+ * seeded by seed ^ 0x5eed: it is not a path's randomness, and the same
+ * seed gives the same points (the command and the Python binding alike).
+ * Returns GPB_OK, GPB_EINVAL (u NULL, or no points), GPB_ENOMEM.
+ */
+GPB_API gpb_status gpb_sweep_latin_hypercube(size_t n_points, size_t n_axes,
+                                             uint64_t seed, double *u,
+                                             gpb_error *err);
+
 /* A sweep's table, borrowed by the writers below. */
 typedef struct gpb_sweep_table {
     const char *scenario_name;

@@ -99,17 +99,73 @@ def compare(a, b, paths=None, seed=None, threads=None, quasi=False,
     return df
 
 
+def _lhs_points(keys, vary, samples, seed):
+    """The points of `gpubudget sweep --samples`: the library's Latin
+    hypercube (gpb_sweep_latin_hypercube), a range "LO..HI" taking LO +
+    (HI - LO)·u written as the command writes it, a list its ⌊u·m⌋-th
+    value."""
+    n, K = int(samples), len(keys)
+    axes = []
+    for k in keys:
+        v = vary[k]
+        if isinstance(v, str) and ".." in v:
+            ends = []
+            for text in v.split("..", 1):
+                q, err = _lib.Quantity(), _lib.Error()
+                check(lib.gpb_units_parse(text.strip().encode(),
+                                          ctypes.byref(q), ctypes.byref(err)),
+                      err)
+                ends.append(q)
+            lo, hi = ends
+            if lo.kind != hi.kind or lo.currency != hi.currency:
+                raise ValueError("sweep: %s=%s: the two ends are not in the "
+                                 "same units" % (k, v))
+            axes.append((lo, hi))
+        else:
+            vals = [_value_text(x) for x in ([v] if isinstance(v, str)
+                                             else v)]
+            if not vals:
+                raise ValueError("sweep: every key needs at least one value")
+            axes.append(vals)
+    u = (ctypes.c_double * (n * K))()
+    err = _lib.Error()
+    check(lib.gpb_sweep_latin_hypercube(n, K, seed, u, ctypes.byref(err)),
+          err)
+    points = []
+    for p in range(n):
+        pt = []
+        for k, ax in enumerate(axes):
+            t = u[p * K + k]
+            if isinstance(ax, tuple):
+                lo, hi = ax
+                q = _lib.Quantity(lo.value + (hi.value - lo.value) * t,
+                                  lo.kind, lo.currency)
+                buf = ctypes.create_string_buffer(128)
+                if lib.gpb_units_format_quantity(ctypes.byref(q), 0, 17,
+                                                 buf, 128) >= 128:
+                    raise ValueError("sweep: a value is too long")
+                pt.append(buf.value.decode())
+            else:
+                pt.append(ax[min(int(t * len(ax)), len(ax) - 1)])
+        points.append(tuple(pt))
+    return points
+
+
 def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
-          threads=None, quasi=False, output="frame"):
+          threads=None, quasi=False, output="frame", samples=None):
     """The scenario at every point of a grid of changed keys
-    (`gpubudget sweep`), every point run on the same paths and seed
-    (common random numbers), so differences between points are the
-    changes' own.
+    (`gpubudget sweep`), or of a Latin hypercube over ranges (`gpubudget
+    sweep --samples`), every point run on the same paths and seed (common
+    random numbers), so differences between points are the changes' own.
 
     scenario  a Scenario (its own overrides apply first) or a file name
     vary      {key path: [values]}: the grid is every combination, the
               last key fastest; values as in load(set=...) ("$30M", 512,
-              {"pert": [0.3, 0.4, 0.5]})
+              {"pert": [0.3, 0.4, 0.5]}). With samples, a key may also
+              take a range "LO..HI" ("$20M..$80M"), as --vary does
+    samples   N points of a Latin hypercube over the keys instead of the
+              grid: each range and list cut into N strata, each used once
+              (the command's design for the same seed: same points)
     metrics   metric names (default spend.total, cash.min, out_of_cash,
               runway_months)
     output    "frame" (default): a DataFrame, one row per point (index
@@ -131,10 +187,19 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
                          "the points would be in different units (compare "
                          "two currencies with compare(s, s.with_overrides("
                          "{'currency': 'CNY'})))")
-    axes = [[_value_text(v) for v in vary[k]] for k in keys]
-    if any(not a for a in axes):
-        raise ValueError("sweep: every key needs at least one value")
-    points = list(itertools.product(*axes))
+    o = _lib.SimOptions()
+    lib.gpb_sim_options_default(ctypes.byref(o))
+    lhs = samples is not None
+    if lhs:
+        if int(samples) < 1:
+            raise ValueError("sweep: samples must be at least 1")
+        points = _lhs_points(keys, vary, samples,
+                             int(o.seed if seed is None else seed))
+    else:
+        axes = [[_value_text(v) for v in vary[k]] for k in keys]
+        if any(not a for a in axes):
+            raise ValueError("sweep: every key needs at least one value")
+        points = list(itertools.product(*axes))
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     nm = len(metrics)
     mptr = (ctypes.c_char_p * nm)(*(m.encode() for m in metrics))
@@ -166,7 +231,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
             units = [r.unit(m) for m in metrics]
     if output == "json":
         return _sweep_json(s, keys, points, metrics, units, rows, errors,
-                           paths, seed)
+                           paths, seed, lhs)
     if output != "frame":
         raise ValueError("output: 'frame' or 'json'")
     data = {k: [pt[i] for pt in points] for i, k in enumerate(keys)}
@@ -179,7 +244,8 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
     return df
 
 
-def _sweep_json(s, keys, points, metrics, units, rows, errors, paths, seed):
+def _sweep_json(s, keys, points, metrics, units, rows, errors, paths, seed,
+                lhs=False):
     o = _lib.SimOptions()
     lib.gpb_sim_options_default(ctypes.byref(o))
     K, n, nm = len(keys), len(points), len(metrics)
@@ -195,7 +261,7 @@ def _sweep_json(s, keys, points, metrics, units, rows, errors, paths, seed):
     t = _lib.SweepTable(
         scenario_name=(s.path or s.name).encode(), currency=0,
         paths=int(paths or o.paths), seed=int(o.seed if seed is None else seed),
-        latin_hypercube=0, n_keys=K,
+        latin_hypercube=1 if lhs else 0, n_keys=K,
         keys=arr(ctypes.c_char_p, enc(keys)), n_points=n,
         values=arr(ctypes.c_char_p, enc(flat)),
         numeric=arr(ctypes.c_double, numeric), n_metrics=nm,

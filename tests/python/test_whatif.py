@@ -101,6 +101,31 @@ def test_sweep_equals_cli(rel):
     assert df.loc[3, "spend.total.mean"] == r.mean("spend.total")[0]
 
 
+def test_sweep_latin_hypercube_equals_cli(rel):
+    # The command's design, drawn by the library: the same points, in the
+    # same order, and the same document, for a range and a list.
+    vary = {"training[0].gpus": [512, 1000], "company.cash": "¥1亿..¥3亿"}
+    text = gpubudget.sweep(rel, vary=vary, paths=500, seed=7, samples=5,
+                           output="json")
+    want = cli_json("sweep", Q, "--vary", "training[0].gpus=512,1000",
+                    "--vary", "company.cash=¥1亿..¥3亿", "--samples", "5",
+                    "--paths", "500", "--seed", "7", cwd=ROOT)
+    got = json.loads(text)
+    assert got == want
+    assert got["design"] == "latin hypercube"
+    # One point in each fifth of the cash range.
+    cash = sorted(p["values"]["company.cash"] for p in got["points"])
+    for i, c in enumerate(cash):
+        assert 1e8 + 4e7 * i <= c <= 1e8 + 4e7 * (i + 1), cash
+    df = gpubudget.sweep(rel, vary=vary, paths=500, seed=7, samples=5)
+    assert len(df) == 5
+    assert list(df["company.cash"]) == [p["set"]["company.cash"]
+                                        for p in want["points"]]
+    with pytest.raises(ValueError):
+        gpubudget.sweep(rel, vary={"company.cash": "¥1亿..5 days"},
+                        samples=3, paths=64)
+
+
 def test_sweep_errors(rel):
     with pytest.raises(gpubudget.ScenarioError):
         gpubudget.sweep(rel, vary={"training[0].gpuz": [1, 2]}, paths=512)

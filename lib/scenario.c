@@ -369,6 +369,16 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
             c->value_column = vn ? vn->column : m->column;
         }
         c->id = gpb__sc_str(L, m, p, "id", 1, "a short name for the claim");
+        if (c->id && c->id[strspn(c->id, " \t\r\n")] == 0) {
+            /* The claim is printed and referred to by its id: a blank one
+               was checked and shown as nothing (review). A run's blank
+               name falls back to its index instead. */
+            gpb__pathbuf ip;
+            gpb__sc_path_key(ip, p, "id");
+            gpb__sc_report(L, GPB_ESCHEMA, gpb__sc_get(m, "id"), ip,
+                           "expected a short name for the claim, found an "
+                           "empty string");
+        }
         c->context = gpb__sc_str(L, m, p, "context", 0,
                                  "why the claim is shown and not checked");
         c->why = gpb__sc_str(L, m, p, "why", 0,

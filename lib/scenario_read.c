@@ -663,16 +663,6 @@ char *gpb__sc_str(gpb__loader *L, const gpb__ynode *m, const char *parent,
                        gpb__sc_found(v, fb, sizeof fb));
         return NULL;
     }
-    if (required && v->text[strspn(v->text, " \t\r\n")] == 0) {
-        /* A required name may not be blank: it is what messages and
-           outputs call the thing (an empty claim id was checked and
-           printed as nothing, review). */
-        gpb__pathbuf p;
-        gpb__sc_path_key(p, parent, key);
-        gpb__sc_report(L, GPB_ESCHEMA, v, p, "expected %s, found an empty "
-                       "string", what);
-        return NULL;
-    }
     char *copy = gpb__strdup(v->text);
     if (!copy)
         L->nomem = 1;

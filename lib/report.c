@@ -428,6 +428,19 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
                         json_integer((json_int_t)gpb_result_paths(r)));
     json_object_set_new(root, "seed",
                         json_integer((json_int_t)gpb_result_seed(r)));
+    /* Whether the points are quasi-random, and what that does to the
+       error figures (a review found a --qmc run indistinguishable from a
+       plain one, its standard errors off by 80 times). */
+    json_object_set_new(root, "quasi_random",
+                        json_boolean(gpb_result_quasi_random(r)));
+    if (gpb_result_quasi_random(r))
+        json_object_set_new(
+            root, "error_note",
+            json_string("quasi-random inputs (Sobol): std_error and ci are "
+                        "the i.i.d. formulas and do not measure this "
+                        "estimate's error (too wide for smooth metrics, too "
+                        "narrow for heavy tails); compare with a plain "
+                        "Monte Carlo run"));
 
     json_t *metrics = json_object();
     json_object_set_new(root, "metrics", metrics);

@@ -739,6 +739,7 @@ gpb_currency gpb_result_currency(const gpb_result *r)
     return r ? r->currency : GPB_CURRENCY_NONE;
 }
 uint64_t gpb_result_seed(const gpb_result *r) { return r ? r->seed : 0; }
+int gpb_result_quasi_random(const gpb_result *r) { return r ? r->quasi : 0; }
 size_t gpb_result_metric_count(const gpb_result *r)
 {
     return r ? r->n_metrics : 0;

@@ -64,6 +64,23 @@ expect 2 "validate missing" -- "$GPB" validate "$TMP/nope.yaml"
 expect 2 "run missing" -- "$GPB" run "$TMP/nope.yaml"
 expect 2 "run bad paths" -- "$GPB" run --paths 0
 
+# A --qmc run says so, and that its standard errors are not its error (a
+# review found it indistinguishable from a plain run); a precision target,
+# whose stopping rule is that standard error, is refused under --qmc.
+for q in "" "--qmc"; do
+    expect 0 "run json $q" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+        --paths 500 $q --json
+    jis "(d['quasi_random'], 'error_note' in d)" \
+        "$([ -n "$q" ] && echo "(True, True)" || echo "(False, False)")"
+done
+expect 0 "run text qmc" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+    --paths 500 --qmc
+says out "quasi-random inputs (--qmc, Sobol): the standard errors below are the i.i.d. formula" \
+    "the text says a --qmc run's standard errors are not its error"
+expect 2 "qmc precision" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+    --qmc --precision 1%
+contains err "--precision needs plain Monte Carlo" "--qmc --precision is refused"
+
 # --trace-path K replays path K alone: its metrics and inputs equal row K
 # of --samples-csv (both printed from the same doubles; the CSV keeps 10
 # significant digits, hence the relative tolerance 1e-9), for the first,

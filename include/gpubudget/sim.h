@@ -378,6 +378,12 @@ GPB_API size_t gpb_result_kept_paths(const gpb_result *r);
 GPB_API int gpb_result_horizon_months(const gpb_result *r);
 GPB_API gpb_currency gpb_result_currency(const gpb_result *r);
 GPB_API uint64_t gpb_result_seed(const gpb_result *r);
+/* 1 when the per-path inputs came from the Sobol sequence
+   (options.quasi_random): the standard errors and quantile intervals are
+   then the i.i.d. formulas, which do not measure a quasi-random estimate's
+   error (too wide for smooth metrics, too narrow for heavy tails), and
+   the seed does not move the points; 0 otherwise. */
+GPB_API int gpb_result_quasi_random(const gpb_result *r);
 /* The worker threads the run used: options.threads, or (0) one per CPU
    the process may run on, at most one per block of paths (the larger of
    two merged results'). */

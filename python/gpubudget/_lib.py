@@ -338,6 +338,7 @@ _PROTOS = [
     ("gpb_result_horizon_months", c_int, [c_void_p]),
     ("gpb_result_currency", c_int, [c_void_p]),
     ("gpb_result_seed", c_uint64, [c_void_p]),
+    ("gpb_result_quasi_random", c_int, [c_void_p]),
     ("gpb_result_threads", c_int, [c_void_p]),
     ("gpb_result_metric_count", c_size_t, [c_void_p]),
     ("gpb_result_metric_name", c_char_p, [c_void_p, c_size_t]),

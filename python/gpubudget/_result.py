@@ -86,6 +86,13 @@ class Result:
         return lib.gpb_result_seed(self._ptr)
 
     @property
+    def quasi_random(self):
+        """True when the inputs came from Sobol points (quasi=True): the
+        standard errors are then the i.i.d. formulas, not the estimate's
+        error (gpb_result_quasi_random)."""
+        return bool(lib.gpb_result_quasi_random(self._ptr))
+
+    @property
     def threads(self):
         """Worker threads the run used."""
         return lib.gpb_result_threads(self._ptr)

@@ -203,3 +203,13 @@ def test_bad_options_raise(qianka):
         qianka.run(paths=0)
     with pytest.raises(KeyError):
         qianka.run(paths=512).metric_samples("spend.totl")
+
+
+def test_quasi_random_is_said(qianka):
+    # A --qmc result says what its points were: its standard errors are
+    # the i.i.d. formulas, not its error (gpb_result_quasi_random).
+    plain = qianka.run(paths=256, seed=3)
+    sobol = qianka.run(paths=256, seed=3, quasi=True)
+    assert plain.quasi_random is False and sobol.quasi_random is True
+    assert json.loads(sobol.to_json())["quasi_random"] is True
+    assert "error_note" in json.loads(sobol.to_json())

@@ -435,8 +435,16 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         return GPB_OK;
     }
     if (r->kept < r->paths) {
-        for (size_t i = 0; i < nk; i++)
+        /* A metric of small whole numbers (months, counts, flags) reads
+           back whole: a sketch bucket below 1024 holds one of them, and
+           its midpoint (runway 32.03125) is not a value the metric takes
+           (review). */
+        int whole = gpb__sketch_whole(&r->msketch[m]);
+        for (size_t i = 0; i < nk; i++) {
             out[i] = gpb__sketch_rank(&r->msketch[m], k[i]);
+            if (whole)
+                out[i] = round(out[i]);
+        }
         return GPB_OK;
     }
     /* The ranks not found yet, under the lock; found outside it, so

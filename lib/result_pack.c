@@ -74,6 +74,7 @@ static void put_sketch(wbuf *b, const gpb__sketch *s)
     put_f64(b, s->min);
     put_f64(b, s->max);
     put_i64(b, s->oom);
+    put_i64(b, s->frac);
     put_u64(b, s->pg_lo);
     put_u64(b, s->pg_n);
     for (unsigned i = 0; i < s->pg_n; i++) {
@@ -279,6 +280,10 @@ static int get_sketch(rbuf *b, gpb__sketch *s)
     s->min = get_f64(b);
     s->max = get_f64(b);
     s->oom = (int)get_i64(b);
+    int64_t frac = get_i64(b);
+    if (frac != 0 && frac != 1)
+        return b->bad = 1, -1;
+    s->frac = (int)frac;
     uint64_t lo = get_u64(b), np = get_u64(b);
     if (b->bad || lo > GPB__SKETCH_PAGES || np > GPB__SKETCH_PAGES - lo)
         return b->bad = 1, -1;

@@ -96,14 +96,22 @@ GPB__VCLONES static void keys_of(const double *x, size_t n, uint32_t *key32,
 }
 
 /* Values in batches, so the key loop vectorises. */
+static void add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
+                       uint64_t klo, uint64_t khi);
+
 void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
 {
+    int frac = 0;
+#pragma omp simd reduction(| : frac)
+    for (size_t i = 0; i < n; i++)
+        frac |= !(x[i] >= 0 && x[i] < 4096) || x[i] != floor(x[i]);
+    s->frac |= frac;
     uint32_t key[1024];
     for (size_t at = 0; at < n; at += 1024) {
         size_t m = n - at < 1024 ? n - at : 1024;
         uint64_t lo = UINT64_MAX, hi = 0;
         keys_of(x + at, m, key, &lo, &hi);
-        gpb__sketch_add_keys32(s, key, m, lo, hi);
+        add_keys32(s, key, m, lo, hi);
     }
 }
 
@@ -148,6 +156,15 @@ static void add_narrow(gpb__sketch *s, const uint32_t *key, size_t n,
 
 void gpb__sketch_add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
                             uint64_t klo, uint64_t khi)
+{
+    /* Keys alone do not say whether their values were whole. */
+    if (n)
+        s->frac = 1;
+    add_keys32(s, key, n, klo, khi);
+}
+
+static void add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
+                       uint64_t klo, uint64_t khi)
 {
     if (!n)
         return;
@@ -199,6 +216,7 @@ int gpb__sketch_merge(gpb__sketch *into, const gpb__sketch *from)
     }
     into->n += from->n;
     into->oom |= from->oom;
+    into->frac |= from->frac;
     if (from->min < into->min)
         into->min = from->min;
     if (from->max > into->max)

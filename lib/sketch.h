@@ -40,6 +40,10 @@ typedef struct gpb__sketch {
     uint64_t n; /* values counted */
     double min, max;
     int oom; /* a page could not be allocated: counts are incomplete */
+    /* Some value was not a whole number in [0, 4096), or came as a key
+       (gpb__sketch_add_keys32): its ranks are not snapped to whole
+       numbers (gpb__sketch_whole). */
+    int frac;
 } gpb__sketch;
 
 void gpb__sketch_init(gpb__sketch *s);
@@ -78,6 +82,15 @@ static inline uint32_t gpb__sketch_key32(double x)
    halves no longer tell the extremes exactly). */
 void gpb__sketch_add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
                             uint64_t klo, uint64_t khi);
+
+/* 1 when every value counted (gpb__sketch_add_n) was a whole number in
+   [0, 4096): a rank then reads back as the whole number its bucket holds
+   (one below 1024; the nearest of a few above), not the bucket's
+   midpoint. */
+static inline int gpb__sketch_whole(const gpb__sketch *s)
+{
+    return s->n > 0 && !s->frac;
+}
 
 /* Adds `from`'s counts into `into`. Returns 0, or -1 when out of memory
    (into is then marked incomplete). */

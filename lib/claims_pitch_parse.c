@@ -1391,6 +1391,19 @@ static gpb_status read_precision(scan *sc)
         gpb_precision prec;
         char w[16];
         copy_span(w, sizeof w, sc, i, e);
+        /* A number format the catalog has no peak for ("fp4", "int8",
+           "fp6"): refused, not skipped with the pitch checked at bf16
+           (review). */
+        static const char *const other[] = {"fp4", "fp6", "int4", "int8",
+                                            "nvfp4", "mxfp4", "mxfp6",
+                                            "mxfp8", NULL};
+        for (int k = 0; other[k] && !hit; k++)
+            if (word_is(sc, i, e, other[k]))
+                return fail(sc, GPB_ESYNTAX, i,
+                            "'%s': the catalog has no peak at that "
+                            "precision; a pitch is checked at fp32, tf32, "
+                            "bf16, fp16 or fp8",
+                            w);
         if (hit && gpb_precision_from_name(w, &prec, NULL) == GPB_OK) {
             gpb_pitch *p = sc->p;
             if (p->precision != GPB_PREC_COUNT && p->precision != prec)

@@ -1753,6 +1753,8 @@ START_TEST(test_pitch_refusals)
          "'$5M' is money followed by 'GPU-hour'"},
         {"70B params, 2T tokens, 512 H100, \xff\xfe 30 days", GPB_ESYNTAX,
          34, "not valid UTF-8 (byte 34, 0xff)"},
+        {"7B params, 1T tokens, 64 H100, in fp4, 10 days", GPB_ESYNTAX, 35,
+         "'fp4': the catalog has no peak at that precision"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         gpb_pitch p;

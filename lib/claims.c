@@ -779,7 +779,9 @@ static int never_negative(const gpb_claim_metric_info *mi)
 {
     static const char *const units[] = {"months", "days", "hours",
                                         "GPU-hours", "card-months", "GPUs",
-                                        "FLOPs", "FLOP/s", "count", NULL};
+                                        "FLOPs", "FLOP/s", "count",
+                                        "probability", "fraction", "users",
+                                        "tokens", "parameters", NULL};
     if (mi->kind == GPB_QTY_DURATION)
         return 1;
     for (int k = 0; units[k]; k++)

@@ -1149,40 +1149,79 @@ static int says_hour(const scan *sc, const fig *f)
            span_has(sc, f->a, f->b, "/时") || span_has(sc, f->a, f->b, "卡时");
 }
 
+/* Case-insensitive: the bytes [a, b) end with the word w. */
+static int ends_with_at(const scan *sc, size_t a, size_t b, const char *w)
+{
+    size_t m = strlen(w);
+    return b >= a + m && span_has(sc, b - m, b, w) &&
+           (!is_ascii_cue(w) || b == a + m || b - m == 0 ||
+            !alnum_at(sc, b - m - 1));
+}
+
 /*
- * A money figure that is a rate over a period other than the hour, by its
- * words in the clause ("每月花费5000万元", "¥50M a month", "$2M per
- * day"), or money glued to a unit of another kind ("$5M GPU-hours").
- * Returns the word found, NULL when the figure is plain money.
+ * A money figure that is a rate over a period other than the hour, by the
+ * words next to it ("每月花费5000万元", "¥50M a month", "$2M per day"),
+ * or money glued to GPU time ("$5M GPU-hours"). Returns the word found,
+ * NULL when the figure is plain money.
  */
 static const char *money_not_total(const scan *sc, const fig *f)
 {
-    static const char *const before[] = {
-        "每月", "每个月", "每天", "每日", "每年", "每周", "per month",
-        "per day", "per year", "per week", "monthly", "daily", "yearly",
-        "annual", NULL};
+    /* A rate word right before the amount, with at most one verb or noun
+       of spending between ("每月花费5000万元", "monthly burn $300k"); a
+       rate word elsewhere in the clause is not the amount's ("daily
+       evaluation costs $2M", diff review). */
+    static const char *const rate[] = {
+        "每月", "每个月", "每天", "每日", "每周", "每年", "per month",
+        "per day", "per week", "monthly", "daily", "weekly", NULL};
+    static const char *const verb[] = {
+        "花费", "花", "支出", "开销", "成本", "费用", "预算", "burn",
+        "spend", "spending", "cost", "costs", "budget of", "budget", NULL};
+    size_t a = f->a;
+    while (a > 0 && !sep_at(sc, a - 1))
+        a--;
+    size_t e = f->a;
+    while (e > a && sc->s[e - 1] == ' ')
+        e--;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; rate[k]; k++)
+            if (ends_with_at(sc, a, e, rate[k]))
+                return rate[k];
+        if (pass)
+            break;
+        int cut = 0;
+        for (int k = 0; verb[k] && !cut; k++)
+            if (ends_with_at(sc, a, e, verb[k])) {
+                e -= strlen(verb[k]);
+                cut = 1;
+            }
+        if (!cut)
+            break;
+        while (e > a && sc->s[e - 1] == ' ')
+            e--;
+    }
+    /* A period right after it, as a whole word ("$2M a month", not "a
+       month-long run"). */
     static const char *const after[] = {
         "a month", "per month", "/month", "/mo", "a day", "per day", "/day",
         "a year", "per year", "/year", "a week", "per week", "monthly",
         "每月", "每个月", "一个月", "/月", "每天", "/天", "每年", "/年",
         "每周", NULL};
-    size_t a = f->a;
-    while (a > 0 && !sep_at(sc, a - 1) && f->a - a < 32)
-        a--;
-    for (int k = 0; before[k]; k++)
-        if (span_has(sc, a, f->a, before[k]))
-            return before[k];
     size_t b = f->b;
     while (b < sc->n && sc->s[b] == ' ')
         b++;
-    for (int k = 0; after[k]; k++)
-        if (has_at(sc, b, after[k]) ||
-            (is_ascii_cue(after[k]) && span_has(sc, b, b + strlen(after[k]),
-                                                after[k])))
-            return after[k];
+    for (int k = 0; after[k]; k++) {
+        size_t m = strlen(after[k]);
+        if (!has_at(sc, b, after[k]) &&
+            !(is_ascii_cue(after[k]) && span_has(sc, b, b + m, after[k])))
+            continue;
+        if (is_ascii_cue(after[k]) && b + m < sc->n &&
+            (alnum_at(sc, b + m) || sc->s[b + m] == '-'))
+            continue;
+        return after[k];
+    }
+    /* Money glued to GPU time ("$5M GPU-hours"). */
     static const char *const other[] = {"GPU-hour", "GPU hour", "GPU-month",
-                                        "card-month", "卡时", "token",
-                                        "param", NULL};
+                                        "card-month", "卡时", NULL};
     for (int k = 0; other[k]; k++)
         if (span_has(sc, b, b + strlen(other[k]), other[k]))
             return other[k];
@@ -1204,8 +1243,7 @@ static gpb_status read_kinds(scan *sc)
             const char *w = money_not_total(sc, f);
             if (w && (!strcmp(w, "GPU-hour") || !strcmp(w, "GPU hour") ||
                       !strcmp(w, "GPU-month") || !strcmp(w, "card-month") ||
-                      !strcmp(w, "卡时") || !strcmp(w, "token") ||
-                      !strcmp(w, "param")))
+                      !strcmp(w, "卡时")))
                 return fail(sc, GPB_ESYNTAX, f->a,
                             "'%s' is money followed by '%s': a pitch's "
                             "budget is an amount ('$2M'), its GPU-hours a "
@@ -1391,12 +1429,12 @@ static gpb_status read_precision(scan *sc)
         gpb_precision prec;
         char w[16];
         copy_span(w, sizeof w, sc, i, e);
-        /* A number format the catalog has no peak for ("fp4", "int8",
-           "fp6"): refused, not skipped with the pitch checked at bf16
-           (review). */
-        static const char *const other[] = {"fp4", "fp6", "int4", "int8",
-                                            "nvfp4", "mxfp4", "mxfp6",
-                                            "mxfp8", NULL};
+        /* A training format the catalog has no peak for ("fp4", "fp6"):
+           refused, not skipped with the pitch checked at bf16 (review).
+           Integer formats are a serving matter ("int4 quantization for
+           serving") and are left among the skipped words. */
+        static const char *const other[] = {"fp4", "fp6", "nvfp4", "mxfp4",
+                                            "mxfp6", "mxfp8", NULL};
         for (int k = 0; other[k] && !hit; k++)
             if (word_is(sc, i, e, other[k]))
                 return fail(sc, GPB_ESYNTAX, i,

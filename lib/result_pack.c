@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define PACK_MAGIC "GPBRES"
-#define PACK_VERSION 2u /* 2: derived metrics (engine.h) */
+#define PACK_VERSION 3u /* 2: derived metrics (engine.h); 3: a sketch's frac */
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo), over n bytes. */
 static uint64_t fnv1a64(const unsigned char *p, size_t n)

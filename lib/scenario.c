@@ -424,8 +424,11 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
                "-$1M" reads as -1000000 does. Whether the metric can be
                negative is the check's question (claims.c). */
             const char *t = v->text + strspn(v->text, " ");
+            /* Only a sign before a currency ("-$1M", "-¥500万"): a sign
+               before a number is the units layer's, and "--5" is not +5
+               (diff review). */
             int neg = t[0] == '-' && t[1] && !isdigit((unsigned char)t[1]) &&
-                      t[1] != '.';
+                      !strchr(".-+ \t", t[1]);
             if (gpb_units_parse(neg ? t + 1 : v->text, &c->value, &e) !=
                 GPB_OK) {
                 gpb__sc_report(L, GPB_ESCHEMA, v, vp,

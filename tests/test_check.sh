@@ -30,6 +30,8 @@ contains() {
     if grep -qF -- "$2" "$TMP/$1"; then ok; else
         bad "$3: '$2' not in $1"; sed 's/^/  | /' "$TMP/$1" | head -40; fi
 }
+# jis, says, jnear, fits80: loaded before any check uses them.
+. "$ROOT/tests/cli_checks.sh"
 # json_is EXPR VALUE DESCRIPTION: a Python expression on the JSON output d.
 json_is() {
     got=$(python3 -c "import json,sys; d=json.load(open('$TMP/out')); print($1)" 2>&1)
@@ -118,6 +120,16 @@ expect 2 "negative days claim" -- "$GPB" check "$TMP/negdays.yaml"
 contains err "negdays.yaml:5:" "a negative claim is reported at its line"
 contains err "claims[0].value: the claim's value is negative (-5)" \
     "a negative count of days is refused at the value"
+# A probability cannot be negative either, and "--5" is not +5 (a review
+# of the sign rule found both judged with status 0).
+sed 's|{id: net, metric: "spend.total - $1M", value: "-$500k"}|{id: neg, metric: out_of_cash, value: "-5%"}|' \
+    "$TMP/signs.yaml" >"$TMP/negprob.yaml"
+expect 2 "negative probability claim" -- "$GPB" check "$TMP/negprob.yaml"
+contains err "the claim's value is negative" "a negative probability is refused"
+sed 's|{id: net, metric: "spend.total - $1M", value: "-$500k"}|{id: dd, metric: runway_months, value: "--5"}|' \
+    "$TMP/signs.yaml" >"$TMP/dd.yaml"
+expect 2 "double minus claim" -- "$GPB" check "$TMP/dd.yaml"
+contains err "claims[0].value" "'--5' is refused at the value"
 # Several files, one of them bad, checked one after the other (--threads 1)
 # and on a pool of three threads: the same output, the same errors in the
 # same order, the same status, and the good files still checked.

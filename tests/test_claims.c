@@ -1770,6 +1770,37 @@ START_TEST(test_pitch_refusals)
 }
 END_TEST
 
+/* Rate words that are not the amount's do not make it a rate (a review
+   of the rate rule found these refused): each reads the budget whole. */
+START_TEST(test_pitch_budget_beside_other_words)
+{
+    static const struct {
+        const char *text;
+        double budget;
+    } ok[] = {
+        {"70B model, 2T tokens, 512 H100s, 30 days of training with daily "
+         "evaluation costs $2M", 2e6},
+        {"70B model, 2T tokens, 512 H100s, 30 days with daily evals for $2M",
+         2e6},
+        {"用512张H100训练700亿参数模型，2万亿tokens，30天, "
+         "每日评估在内共花费1000万元", 1e7},
+        {"70B params, 2T tokens, 512 H100s, 30 days, $2M a month-long run",
+         2e6},
+        {"70B params, 2T tokens, 512 H100s, 30 days, $2M token budget", 2e6},
+        {"70B model, 2T tokens, 512 H100s, 30 days, $2M, then int4 "
+         "quantization for serving", 2e6},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
+        ck_assert_msg(p.budget.value == ok[i].budget, "%s: budget %g",
+                      ok[i].text, p.budget.value);
+    }
+}
+END_TEST
+
 /* How each figure of the two sentences was read, as echoed. */
 START_TEST(test_pitch_readings)
 {
@@ -1993,6 +2024,7 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_budget);
     tcase_add_test(tc, test_pitch_phrasings);
     tcase_add_test(tc, test_pitch_refusals);
+    tcase_add_test(tc, test_pitch_budget_beside_other_words);
     tcase_add_test(tc, test_pitch_readings);
     tcase_add_test(tc, test_pitch_pricing_rule);
     tcase_add_test(tc, test_pitch_precision);

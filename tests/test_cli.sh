@@ -35,6 +35,10 @@ near() {
         exit !(d <= t * s) }'; then ok; else
         bad "$1 = $v, wanted $2 (rel. tol. $3)"; fi
 }
+# jis, says, jnear, fits80: the checks the sourced parts share (a check
+# used before they were loaded was a command not found, neither a pass
+# nor a failure).
+. "$ROOT/tests/cli_checks.sh"
 
 # --- gpubudget itself -------------------------------------------------------
 expect 0 "help" -- "$GPB" --help
@@ -62,7 +66,8 @@ contains out "rental cost" "estimate prints the cost"
 # scenario `init` writes (a review found one that could not succeed on it
 # and one whose option was silently dropped): each runs and exits 0.
 mkdir -p "$TMP/readme"
-if (cd "$TMP/readme" && "$GPB" init plan.yaml >/dev/null 2>&1); then ok
+GPBA=$(cd "$(dirname "$GPB")" && pwd)/$(basename "$GPB") # it runs elsewhere
+if (cd "$TMP/readme" && "$GPBA" init plan.yaml >/dev/null 2>&1); then ok
 else bad "init plan.yaml"; fi
 awk '/^The questions after the first run/ {on = 1}
      on && /^```$/ {n++; if (n == 2) exit; next}
@@ -75,7 +80,7 @@ awk '/^The questions after the first run/ {on = 1}
 nq=0
 while IFS= read -r line; do
     nq=$((nq + 1))
-    if (cd "$TMP/readme" && eval "\"$GPB\" ${line#gpubudget } --paths 400" \
+    if (cd "$TMP/readme" && eval "\"$GPBA\" ${line#gpubudget } --paths 400" \
         >/dev/null 2>"$TMP/readme/err"); then ok
     else bad "README: $line"; cat "$TMP/readme/err"; fi
 done <"$TMP/readme/cmds"

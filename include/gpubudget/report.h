@@ -682,10 +682,12 @@ GPB_API void gpb_report_rent_vs_buy_request_default(
  *   buy_gpu_hours_mean, rent_gpu_hours_mean
  *                  mean GPU-hours of the training runs and capacity
  *                  workloads under each plan: the work each does. They
- *                  differ when a run or workload that buys asks for more
- *                  cards than its fleet has (it works on fewer; renting,
- *                  on all it asks for), and then the NPVs compare
- *                  different work.
+ *                  differ when a capacity workload that buys asks for
+ *                  more cards than its fleet has (it works on fewer;
+ *                  renting, on all it asks for), or when a run on too
+ *                  few cards cannot finish within the horizon; a run
+ *                  that finishes later on fewer cards does the same
+ *                  work, and its NPV comparison stands.
  */
 typedef struct gpb_report_rent_vs_buy {
     int scenario_form;

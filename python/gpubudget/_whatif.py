@@ -171,7 +171,9 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
     output    "frame" (default): a DataFrame, one row per point (index
               "point"), a column per varied key (its value as set), then
               "<metric>.<stat>" for stat in mean, std_error, p5, p50, p95
-              (money in the scenario's currency), and "error" (None, or
+              and censored_at (the horizon for runway_months, where a
+              quantile equal to it means "at least"; NaN for the others;
+              money in the scenario's currency), and "error" (None, or
               why the point failed: a value the scenario refuses).
               "json": the library's document, as `gpubudget sweep --json`.
 

@@ -480,14 +480,23 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
 
     static const double conf[3] = {0.80, 0.90, 0.95};
     static const char *const conf_keys[3] = {"p80", "p90", "p95"};
-    json_t *raise = json_object();
+    json_t *raise = json_object(), *rci = json_object();
     json_object_set_new(root, "raise_needed", raise);
     for (int k = 0; k < 3; k++) {
-        double q;
+        double q, lo, hi;
         if ((st = gpb_result_raise_needed(r, conf[k], &q, err)))
             return st;
         set_num(raise, conf_keys[k], q * v->scale);
+        /* A tail quantile: its interval says how far to trust it. */
+        if ((st = gpb_result_raise_ci(r, gpb_result_horizon_months(r),
+                                      conf[k], v->ci_level, &lo, &hi, err)))
+            return st;
+        json_object_set_new(rci, conf_keys[k],
+                            json_pack("[oo]", gpb__json_num(lo * v->scale),
+                                      gpb__json_num(hi * v->scale)));
     }
+    json_object_set_new(rci, "level", json_real(v->ci_level));
+    json_object_set_new(raise, "ci", rci);
 
     /* Convergence: the relative standard error of mean total spend, and
        the target when the caller ran to one. */

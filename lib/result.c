@@ -1262,12 +1262,11 @@ gpb_status gpb_result_raise_needed(const gpb_result *r, double confidence,
     return gpb_result_quantile(r, "deficit.max", confidence, out, err);
 }
 
-gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
-                                       double confidence, double *out,
-                                       gpb_error *err)
+/* The checks of a raise for `months` months at `confidence`, shared by
+   the raise and its interval: GPB_OK, or the failure. */
+static gpb_status raise_args(const gpb_result *r, int months,
+                             double confidence, gpb_error *err)
 {
-    if (!r || !out)
-        return gpb__fail(err, GPB_EINVAL, "result and out must not be NULL");
     if (months < 1)
         return gpb__fail(err, GPB_ERANGE,
                          "runway target must be at least 1 month, got %d",
@@ -1275,13 +1274,23 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
     if (!(confidence >= 0 && confidence <= 1))
         return gpb__fail(err, GPB_EINVAL,
                          "confidence must be in [0, 1], got %g", confidence);
-    if (months >= r->horizon)
-        return gpb_result_raise_needed(r, confidence, out, err);
-    if (months != r->raise_months)
+    if (months < r->horizon && months != r->raise_months)
         return gpb__fail(err, GPB_ENOTFOUND,
                          "the run did not keep the lowest cash through month "
                          "%d: run it with raise_months = %d",
                          months - 1, months);
+    return GPB_OK;
+}
+
+gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
+                                       double confidence, double *out,
+                                       gpb_error *err)
+{
+    if (!r || !out)
+        return gpb__fail(err, GPB_EINVAL, "result and out must not be NULL");
+    GPB__TRY(raise_args(r, months, confidence, err));
+    if (months >= r->horizon)
+        return gpb_result_raise_needed(r, confidence, out, err);
     /* Cash lasts `months` months when the running minimum through month
        months−1 stays ≥ 0; raise R so that this holds with the confidence:
        R = max(0, −Q_{1−c}(running minimum)), exact from the kept values. */
@@ -1299,6 +1308,46 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
         free(a);
     }
     *out = q < 0 ? -q : 0;
+    return GPB_OK;
+}
+
+gpb_status gpb_result_raise_ci(const gpb_result *r, int months,
+                               double confidence, double level, double *lo,
+                               double *hi, gpb_error *err)
+{
+    if (!r || !lo || !hi)
+        return gpb__fail(err, GPB_EINVAL, "result, lo and hi must not be NULL");
+    GPB__TRY(raise_args(r, months, confidence, err));
+    if (!(level > 0 && level < 1))
+        return gpb__fail(err, GPB_EINVAL,
+                         "the interval's level must be in (0, 1), got %g",
+                         level);
+    /* The whole horizon: the raise is deficit.max's quantile. */
+    if (months >= r->horizon)
+        return gpb_result_quantile_ci(r, "deficit.max", confidence, level,
+                                      lo, hi, err);
+    /* The deficit max(0, −lowest cash) ranked as deficit.max is for the
+       whole horizon, so both intervals are built alike: the ranks of
+       the c-quantile of the deficit are those n − 1 − k of the lowest
+       cash, ascending. */
+    uint64_t ka, kb, n1 = (uint64_t)r->paths - 1;
+    ci_ranks(r->paths, confidence, level, &ka, &kb);
+    double a, b;
+    if (r->kept < r->paths) {
+        a = gpb__sketch_rank(&r->rt_sketch, n1 - ka);
+        b = gpb__sketch_rank(&r->rt_sketch, n1 - kb);
+    } else {
+        double *s = malloc(r->kept * sizeof *s);
+        if (!s)
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+        memcpy(s, r->rt_min, r->kept * sizeof *s);
+        gpb_stats_sort(s, r->kept);
+        a = s[n1 - ka];
+        b = s[n1 - kb];
+        free(s);
+    }
+    *lo = a < 0 ? -a : 0;
+    *hi = b < 0 ? -b : 0;
     return GPB_OK;
 }
 

@@ -77,10 +77,83 @@ START_TEST(constant_burn_runway_is_cash_over_burn)
     /* A month the run did not keep is refused, not guessed. */
     ck_assert(gpb_result_raise_for_runway(r, 6, 0.9, &v, NULL) ==
               GPB_ENOTFOUND);
+    /* Every path alike: the raise's interval is the raise itself. */
+    double lo, hi;
+    ck_assert(gpb_result_raise_ci(r, 24, 0.9, 0.95, &lo, &hi, NULL) == GPB_OK);
+    ck_assert(fabs(lo - 11.5e6) < 1e-6 && fabs(hi - 11.5e6) < 1e-6);
+    ck_assert(gpb_result_raise_ci(r, 18, 0.9, 0.95, &lo, &hi, NULL) == GPB_OK);
+    ck_assert(fabs(lo - 5.5e6) < 1e-6 && fabs(hi - 5.5e6) < 1e-6);
+    ck_assert(gpb_result_raise_ci(r, 6, 0.9, 0.95, &lo, &hi, NULL) ==
+              GPB_ENOTFOUND);
+    ck_assert(gpb_result_raise_ci(r, 24, 0.9, 1.0, &lo, &hi, NULL) ==
+              GPB_EINVAL);
     /* The fan at month 5 is 12.5 − 6 = $6.5M in every quantile. */
     ck_assert(gpb_result_fan(r, 5, 0.5, &v, NULL) == GPB_OK);
     ck_assert_msg(fabs(v - 6.5e6) <= GPB_SIM_SKETCH_REL_ERROR * 6.5e6,
                   "fan %g", v);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The raise's interval is that of its quantile, by the order statistics
+   of docs/engine.md, worked here from the samples: cash uniform on
+   [$5M, $15M] and $1M a month for 24 months make the deficit 24 − cash,
+   uniform on [$9M, $19M]; its 0.9-quantile (the raise) and the ranks
+   ⌊np ∓ 1.96·√(np(1 − p))⌋, ⌈…⌉ of 2,000 sorted values give the interval
+   exactly, and for 18 months (18 − cash, clipped at 0) likewise from the
+   lowest cash through month 17. */
+START_TEST(raise_interval_is_its_quantiles)
+{
+    const char *y = "gpubudget: 1\nname: uncertain cash\ncurrency: USD\n"
+                    "horizon_months: 24\n"
+                    "company: {cash: {uniform: [\"$5M\", \"$15M\"]}}\n"
+                    "other_costs:\n  - {name: burn, per_month: \"$1M\"}\n";
+    gpb_scenario *s = test_load_yaml(y);
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 2000;
+    o.seed = 3;
+    o.threads = 2;
+    o.raise_months = 18;
+    gpb_result *r = NULL;
+    ck_assert(gpb_sim_run(s, &o, &r, NULL) == GPB_OK);
+    const double *cash = NULL;
+    for (size_t i = 0; i < gpb_result_input_count(r); i++)
+        if (!strcmp(gpb_result_input_path(r, i), "company.cash"))
+            cash = gpb_result_input_samples(r, i);
+    ck_assert_ptr_nonnull(cash);
+    for (int months = 18; months <= 24; months += 6) {
+        double *d = malloc(2000 * sizeof *d);
+        for (int i = 0; i < 2000; i++) {
+            /* Closing cash after month m is cash − (m + 1) $M: the lowest
+               through month months − 1 is cash − months $M. */
+            double need = months * 1e6 - cash[i];
+            d[i] = need > 0 ? need : 0;
+        }
+        qsort(d, 2000, sizeof *d, cmp_dbl);
+        double p = 0.9, np = 2000 * p, h = 1.959963984540054 *
+                                            sqrt(np * (1 - p));
+        double want_lo = d[(int)floor(np - h) - 1],
+               want_hi = d[(int)ceil(np + h) - 1];
+        double lo, hi, raise;
+        ck_assert(gpb_result_raise_ci(r, months, p, 0.95, &lo, &hi, NULL) ==
+                  GPB_OK);
+        ck_assert(gpb_result_raise_for_runway(r, months, p, &raise, NULL) ==
+                  GPB_OK);
+        ck_assert_msg(fabs(lo - want_lo) <= 1e-6 * want_hi &&
+                          fabs(hi - want_hi) <= 1e-6 * want_hi,
+                      "months %d: [%.9g, %.9g] against [%.9g, %.9g]", months,
+                      lo, hi, want_lo, want_hi);
+        ck_assert(lo <= raise && raise <= hi && lo < hi);
+        free(d);
+    }
     gpb_result_free(r);
     gpb_scenario_free(s);
 }
@@ -874,6 +947,7 @@ int main(void)
     TCase *tc = tcase_create("closed-forms");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, constant_burn_runway_is_cash_over_burn);
+    tcase_add_test(tc, raise_interval_is_its_quantiles);
     tcase_add_test(tc, sum_of_independent_normals);
     tcase_add_test(tc, lognormal90_recovers_its_interval);
     tcase_add_test(tc, round_closes_with_its_probability);

@@ -1369,6 +1369,15 @@ static int raise_main(run_args *pa)
         rc = CLI_INTERNAL;
         goto done;
     }
+    /* The raise is a tail quantile: its 95% interval says how far to
+       trust it (a review found none given). */
+    double ci_lo, ci_hi;
+    if (gpb_result_raise_ci(r, months, a.confidence, 0.95, &ci_lo, &ci_hi,
+                            &err)) {
+        cli_error_gpb("raise", &err);
+        rc = CLI_INTERNAL;
+        goto done;
+    }
     gpb_currency cur = gpb_result_currency(r);
     double p_out = gpb_result_prob_out_of_cash_by(r, months - 1);
     if (a.json) {
@@ -1377,6 +1386,9 @@ static int raise_main(run_args *pa)
         json_object_set_new(o, "months", json_integer(months));
         json_object_set_new(o, "confidence", json_real(a.confidence));
         json_object_set_new(o, "raise", json_real(amount));
+        json_object_set_new(o, "raise_ci",
+                            json_pack("{s:[ff],s:f}", "interval", ci_lo,
+                                      ci_hi, "level", 0.95));
         json_object_set_new(o, "currency",
                             json_string(gpb_currency_code(cur)));
         json_object_set_new(o, "p_out_of_cash_without_raise",
@@ -1385,13 +1397,16 @@ static int raise_main(run_args *pa)
         json_object_set_new(o, "seed", json_integer((json_int_t)a.seed));
         rc = cli_json_print(o);
     } else {
-        char b[48];
+        char b[48], l[48], h[48];
         cli_format_money(amount, cur, b, sizeof b);
+        cli_format_money(ci_lo, cur, l, sizeof l);
+        cli_format_money(ci_hi, cur, h, sizeof h);
         printf("%s\n  raise now so that cash lasts %d months with %.0f%% "
-               "confidence: %s\n  (without it, P(out of cash within %d "
-               "months) = %.1f%%; %zu paths)\n",
-               gpb_scenario_name(s), months, 100 * a.confidence, b, months,
-               100 * p_out, a.paths);
+               "confidence: %s\n  (95%% interval of that amount, from %zu "
+               "paths: %s to %s)\n  (without it, P(out of cash within %d "
+               "months) = %.1f%%)\n",
+               gpb_scenario_name(s), months, 100 * a.confidence, b, a.paths,
+               l, h, months, 100 * p_out);
     }
 done:
     gpb_result_free(r);

@@ -661,6 +661,21 @@ GPB_API gpb_status gpb_result_raise_for_runway(const gpb_result *r,
                                                double *out, gpb_error *err);
 
 /*
+ * The confidence interval, at `level` (e.g. 0.95), of the raise of
+ * gpb_result_raise_for_runway (months ≥ horizon: of
+ * gpb_result_raise_needed): the raise is a quantile, so its interval is
+ * that of the quantile, by the order statistics of gpb_result_summary
+ * (docs/engine.md), mapped through max(0, −cash). A tail quantile from
+ * few paths is wide: the raise at 95% from 2,000 paths may span a factor
+ * of several. Returns as gpb_result_raise_for_runway; GPB_EINVAL for a
+ * level outside (0, 1).
+ */
+GPB_API gpb_status gpb_result_raise_ci(const gpb_result *r, int months,
+                                       double confidence, double level,
+                                       double *lo, double *hi,
+                                       gpb_error *err);
+
+/*
  * The exchange rate path `path` (0-based within the result) was simulated
  * at: units of `cur` per US dollar (1 for USD; NaN for GPB_CURRENCY_NONE
  * or a path out of the kept range). Money metrics and money inputs are in

@@ -291,6 +291,19 @@ class Result:
         check(st, err)
         return out.value
 
+    def raise_interval(self, confidence=0.9, months=None, level=0.95):
+        """The `level` confidence interval (lo, hi) of raise_needed: the
+        raise is a tail quantile, and from few paths a wide one
+        (gpb_result_raise_ci)."""
+        lo, hi = ctypes.c_double(), ctypes.c_double()
+        err = _lib.Error()
+        m = self.horizon_months if months is None else int(months)
+        check(lib.gpb_result_raise_ci(self._ptr, m, float(confidence),
+                                      float(level), ctypes.byref(lo),
+                                      ctypes.byref(hi), ctypes.byref(err)),
+              err)
+        return lo.value, hi.value
+
     def ledger(self):
         """The mean month-by-month ledger: a row per month, a column per
         category some path books (gpb_result_ledger_lists, as every output

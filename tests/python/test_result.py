@@ -48,9 +48,16 @@ def test_fan_out_of_cash_raise_equal_cli(qianka_run, cli_doc):
     np.testing.assert_allclose(qianka_run.p_out_of_cash().to_numpy(),
                                cli_doc["p_out_of_cash_by_month"], atol=1e-12)
     for k, v in cli_doc["raise_needed"].items():
+        if k == "ci":
+            continue
         q = int(k[1:]) / 100
         assert qianka_run.raise_needed(q) == pytest.approx(v, rel=1e-9,
                                                            abs=1e-6)
+        # Its interval, as the document gives it, brackets it.
+        lo, hi = qianka_run.raise_interval(q)
+        assert [lo, hi] == pytest.approx(cli_doc["raise_needed"]["ci"][k],
+                                         rel=1e-9, abs=1e-6)
+        assert lo <= qianka_run.raise_needed(q) <= hi
 
 
 def test_sensitivity_equals_cli(qianka_run, cli_doc):

@@ -1149,13 +1149,17 @@ static int says_hour(const scan *sc, const fig *f)
            span_has(sc, f->a, f->b, "/时") || span_has(sc, f->a, f->b, "卡时");
 }
 
-/* Case-insensitive: the bytes [a, b) end with the word w. */
+/* The bytes [a, b) end with the word w, matched as cue_before matches a
+   cue: a whole ASCII word, or the CJK characters. */
 static int ends_with_at(const scan *sc, size_t a, size_t b, const char *w)
 {
     size_t m = strlen(w);
-    return b >= a + m && span_has(sc, b - m, b, w) &&
-           (!is_ascii_cue(w) || b == a + m || b - m == 0 ||
-            !alnum_at(sc, b - m - 1));
+    if (b < a + m)
+        return 0;
+    size_t s = b - m;
+    return is_ascii_cue(w) ? word_is(sc, s, b, w) &&
+                                 !(s > 0 && alnum_at(sc, s - 1))
+                           : has_at(sc, s, w);
 }
 
 /*

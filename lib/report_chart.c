@@ -215,10 +215,16 @@ void gpb__view_format_q(const gpb__view *v, size_t m, double value,
 {
     double cens =
         gpb_result_censored_at(v->r, gpb_result_metric_name(v->r, m));
-    if (!isnan(cens) && value >= cens)
-        snprintf(buf, n, "≥ %.0f", cens);
-    else
+    if (!gpb__format_censored(value, cens, buf, n))
         gpb__view_format(v, gpb__view_unit(v, m), value, buf, n);
+}
+
+int gpb__format_censored(double x, double cens, char *buf, size_t n)
+{
+    if (!(x >= cens)) /* NaN: not censored */
+        return 0;
+    snprintf(buf, n, "≥ %g", cens);
+    return 1;
 }
 
 static int ends_with(const char *s, const char *tail)

@@ -70,6 +70,12 @@ extern const char *const gpb__level_keys[GPB__N_LEVELS];
 void gpb__view_format(const gpb__view *v, const char *unit, double value,
                       char *buf, size_t n);
 
+/* A quantile x of a metric censored at cens (NaN: not censored): at
+   the censoring value writes "≥ 24" and returns 1, else writes nothing
+   and returns 0 (every report's one rule; the command line keeps a copy,
+   cli_format_censored, as it cannot call the library's internals). */
+int gpb__format_censored(double x, double cens, char *buf, size_t n);
+
 /* A quantile of metric m as gpb__view_format writes it, or "≥ 24" where
    the metric is censored (gpb_result_censored_at: runway at the horizon,
    where the quantile means "at least"). */

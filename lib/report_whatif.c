@@ -585,8 +585,9 @@ enum { SWEEP_CENSORED = 5 };
    P50 of a runway that lasts the horizon). */
 static void sweep_quantile(gpb__buf *b, const double *r, int s)
 {
-    if (r[s] >= r[SWEEP_CENSORED])
-        gpb__buf_printf(b, "≥ %.4g", r[SWEEP_CENSORED]);
+    char c[32];
+    if (gpb__format_censored(r[s], r[SWEEP_CENSORED], c, sizeof c))
+        gpb__buf_printf(b, "%s", c);
     else
         gpb__buf_printf(b, "%.4g", r[s]);
 }

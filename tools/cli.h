@@ -157,6 +157,11 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n);
 /* A metric's figure for a table, by its unit: money (money != 0) in cur
    as cli_format_money, a probability as "12.5%", months and counts as
    "12.0", other numbers as "4.1k". The run, compare and sweep tables. */
+/* A quantile x of a metric censored at cens (NaN: not censored): when x
+   is at the censoring value, writes "≥ 24" into buf and returns 1 (the
+   run, compare and sweep tables, as the library's reports say it); else
+   writes nothing and returns 0. */
+int cli_format_censored(double x, double cens, char *buf, size_t n);
 /* A share of paths as a percentage with one decimal, never rounded to
    "100.0%" or "0.0%" when some paths are on the other side (">99.9%",
    "<0.1%"). */

@@ -160,11 +160,7 @@ static void fmt_val(const gpb_claim_check *c, double x, char *buf, size_t n)
 static void fmt_prob(double p, char *buf, size_t n)
 {
     double shown = round(1000 * p) / 10;
-    if (p > 0 && p < 0.001)
-        snprintf(buf, n, "<0.1%%");
-    else if (p < 1 && p > 0.999)
-        snprintf(buf, n, ">99.9%%");
-    else if (p < GPB_CLAIM_IMPLAUSIBLE_BELOW &&
+    if (p < GPB_CLAIM_IMPLAUSIBLE_BELOW &&
              shown >= 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW)
         snprintf(buf, n, "<%.1f%%", 100 * GPB_CLAIM_IMPLAUSIBLE_BELOW);
     else if (p < GPB_CLAIM_OPTIMISTIC_BELOW &&
@@ -174,7 +170,7 @@ static void fmt_prob(double p, char *buf, size_t n)
              shown <= 100 * GPB_CLAIM_PESSIMISTIC_ABOVE)
         snprintf(buf, n, ">%.1f%%", 100 * GPB_CLAIM_PESSIMISTIC_ABOVE);
     else
-        snprintf(buf, n, "%.1f%%", 100 * p);
+        cli_format_share(p, buf, n); /* "<0.1%", ">99.9%" at the ends */
 }
 
 static void fmt_driver(const gpb_claim_check *c, char *buf, size_t n)

@@ -166,10 +166,7 @@ static int print_table(const gpb_compare_in *in, const char *doc_text)
         for (int i = 0; i < 2; i++) {
             double cens = gpb_result_censored_at(i ? in->rb : in->ra,
                                                  names[k]);
-            if (v[i] >= cens) {
-                snprintf(b[i], sizeof b[i], "≥ %g", cens);
-                any_cens = 1;
-            }
+            any_cens |= cli_format_censored(v[i], cens, b[i], sizeof b[i]);
         }
         char label[40];
         snprintf(label, sizeof label, "%s%s", names[k], prob ? " *" : "");

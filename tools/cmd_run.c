@@ -101,6 +101,14 @@ int cli_format_money(double v, gpb_currency cur, char *buf, size_t n)
     return gpb_units_format_money(v, cur, style, 3, buf, n);
 }
 
+int cli_format_censored(double x, double cens, char *buf, size_t n)
+{
+    if (!(x >= cens)) /* NaN: not censored */
+        return 0;
+    snprintf(buf, n, "≥ %g", cens);
+    return 1;
+}
+
 void cli_format_share(double p, char *buf, size_t n)
 {
     /* 0.99975 is not 100.0%, nor 0.0002 0.0%: the rounding must not say
@@ -230,9 +238,7 @@ static void fmt_q(const view *v, size_t i, double x, char *buf, size_t n)
     if (isnan(cens) && !strncmp(name, "training.", 9) &&
         ends_with(name, ".finish_month"))
         cens = H;
-    if (!isnan(cens) && x >= cens)
-        snprintf(buf, n, "≥ %.0f", cens);
-    else
+    if (!cli_format_censored(x, cens, buf, n))
         fmt_value(v, i, x * factor(v, i), buf, n);
 }
 

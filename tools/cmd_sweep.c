@@ -561,13 +561,10 @@ static void print_table(const sweep_args *a, const design *d,
             char p50[40], mean[40];
             /* A censored P50 (a runway that lasts the horizon) is "≥ H",
                as run prints it; the mean is then the restricted mean. */
-            double cens = r[5];
-            if (r[3] >= cens) {
-                snprintf(p50, sizeof p50, "≥ %g", cens);
+            if (cli_format_censored(r[3], r[5], p50, sizeof p50))
                 censored = m + 1;
-            } else {
+            else
                 table_figure(r[3], units[m], p50, sizeof p50);
-            }
             table_figure(r[0], units[m], mean, sizeof mean);
             /* A probability's P50 is that of a yes or no (0 or 1): its
                mean, the share of paths, is the figure. */

@@ -1220,6 +1220,8 @@ static gpb_status bracket_and_solve(double (*fn)(double, void *), void *ctx,
                                     size_t n, double eps, int months,
                                     gpb_breakeven *out, gpb_error *err)
 {
+    if (n < 1)
+        return gpb__fail(err, GPB_EINVAL, "no points to search");
     for (size_t i = 0; i < n; i++)
         if (!isfinite(fs[i]))
             return gpb__fail(err, GPB_ERANGE,

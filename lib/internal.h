@@ -132,6 +132,17 @@ void gpb__fork_join(int n, void *(*fn)(void *), void *arg);
 char *gpb__strdup(const char *s);
 
 /*
+ * Maps in, writable, the whole pages of p[0..bytes) that are not mapped
+ * yet, in one call instead of one page fault for every 4 KiB the first
+ * time each is written; the contents do not change. For a large block
+ * about to be filled (the per-path store: 232 MB at 10^6 paths of
+ * bench-60m), where the faults cost more than the filling. Below 1 MiB,
+ * and where the system cannot (Linux before 5.14, other systems), it does
+ * nothing: a hint, never a failure.
+ */
+void gpb__prefault(void *p, size_t bytes);
+
+/*
  * A growable text buffer, always NUL-terminated once written to. Appends
  * do not fail: an allocation failure sets `oom` and later appends do
  * nothing, so a writer checks once at the end. Start from {0}; the caller

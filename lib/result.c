@@ -659,6 +659,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->store = malloc(cols * kept * sizeof(double) + 1);
     if (!r->store)
         goto oom;
+    gpb__prefault(r->store, cols * kept * sizeof(double));
     double *at = r->store;
     for (size_t i = 0; i < n_metrics; i++)
         if (!metrics[i].constant && !metrics[i].derived) {

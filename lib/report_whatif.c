@@ -555,6 +555,19 @@ gpb_status gpb_sweep_latin_hypercube(size_t n_points, size_t n_axes,
     return GPB_OK;
 }
 
+double gpb_sweep_range_point(double lo, double hi, int whole, double u)
+{
+    if (!(u >= 0 && u < 1) || !isfinite(lo) || !isfinite(hi))
+        return NAN;
+    if (!whole)
+        return lo + (hi - lo) * u;
+    double a = ceil(lo < hi ? lo : hi), b = floor(lo < hi ? hi : lo);
+    if (a > b)
+        return NAN;
+    double m = b - a + 1, j = floor(u * m);
+    return a + (j < m ? j : m - 1);
+}
+
 gpb_status gpb_sweep_row(const gpb_result *r, const char *const *metrics,
                          size_t n, double *row, gpb_error *err)
 {

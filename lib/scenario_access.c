@@ -10,6 +10,7 @@
 #include "gpubudget/compute.h"
 #include "internal.h"
 #include "scenario_read.h"
+#include "yaml_tree.h"
 
 const char *gpb_scenario_name(const gpb_scenario *s)
 {
@@ -93,14 +94,34 @@ const char *gpb_scenario_overrides(const gpb_scenario *s)
     return s ? s->overrides : NULL;
 }
 
-long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
+static long input_exact(const gpb_scenario *s, const char *path)
 {
-    if (!s || !path)
-        return -1;
     for (size_t i = 0; i < s->n_inputs; i++)
         if (strcmp(s->inputs[i].path, path) == 0)
             return (long)i;
     return -1;
+}
+
+long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
+{
+    if (!s || !path)
+        return -1;
+    long i = input_exact(s, path);
+    if (i >= 0 || !strchr(path, '['))
+        return i;
+    /* [name] selectors, resolved in the document as the overrides resolve
+       them (with the scenario's own overrides applied: they may rename). */
+    gpb__ytree *t = NULL;
+    char idx[GPB_ERROR_PATH_MAX];
+    if (!s->text || gpb__ytree_parse(s->text, s->text_len, s->source_name,
+                                     &t, NULL) ||
+        gpb__ytree_override(t, s->overrides, s->source_name, NULL) ||
+        gpb__ytree_index_path(t, path, idx, sizeof idx, NULL)) {
+        gpb__ytree_free(t);
+        return -1;
+    }
+    gpb__ytree_free(t);
+    return input_exact(s, idx);
 }
 
 size_t gpb_scenario_training_count(const gpb_scenario *s)

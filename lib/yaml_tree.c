@@ -1405,6 +1405,64 @@ static const char *ov_flow_end(const char *p)
     return p;
 }
 
+gpb_status gpb__ytree_index_path(const gpb__ytree *t, const char *path,
+                                 char *out, size_t n, gpb_error *err)
+{
+    ov_ctx c;
+    memset(&c, 0, sizeof c);
+    c.t = (gpb__ytree *)t;
+    c.source = "";
+    c.err = err;
+    if (!t || !path || !out || n == 0)
+        return gpb__fail(err, GPB_EINVAL, "gpb__ytree_index_path: NULL");
+    ov_clip(c.pair, sizeof c.pair, path, strlen(path));
+    ov_clip(c.path, sizeof c.path, path, strlen(path));
+    ov_step steps[OV_MAX_STEPS];
+    gpb_status st;
+    size_t ns = ov_parse_path(&c, path, strlen(path), steps, &st);
+    if (!ns)
+        return st;
+    const gpb__ynode *cur = t->root;
+    char where[GPB_ERROR_PATH_MAX];
+    size_t at = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const ov_step *s = &steps[i];
+        gpb__ynode **slot =
+            cur && cur->kind == GPB__Y_MAP
+                ? ov_map_slot((gpb__ynode *)cur, s->key, s->key_len)
+                : NULL;
+        if (!slot && s->n_sel) {
+            ov_where(where, sizeof where, steps, i, 0);
+            return ov_fail(&c, GPB_ENOTFOUND,
+                           "%s is not in the scenario, so [%.*s] selects "
+                           "nothing",
+                           where, (int)s->sel_len[0], s->sel[0]);
+        }
+        at += (size_t)snprintf(out + at, at < n ? n - at : 0, "%s%.*s",
+                               i ? "." : "", (int)s->key_len, s->key);
+        cur = slot ? *slot : NULL;
+        for (size_t j = 0; j < s->n_sel; j++) {
+            ov_where(where, sizeof where, steps, i, j);
+            if (!cur || cur->kind != GPB__Y_SEQ)
+                return ov_fail(&c, GPB_ENOTFOUND,
+                               "%s is %s, not a list, so [%.*s] selects "
+                               "nothing",
+                               where, cur ? gpb__ynode_describe(cur) : "absent",
+                               (int)s->sel_len[j], s->sel[j]);
+            long k = ov_select(&c, cur, s->sel[j], s->sel_len[j], where, &st);
+            if (k < 0)
+                return st;
+            at += (size_t)snprintf(out + at, at < n ? n - at : 0, "[%ld]", k);
+            cur = cur->kids[k];
+        }
+    }
+    if (at >= n)
+        return gpb__fail(err, GPB_ELIMIT, "the key path '%s' is too long",
+                         path);
+    return GPB_OK;
+}
+
 gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
                                const char *source, gpb_error *err)
 {

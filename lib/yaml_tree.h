@@ -180,4 +180,17 @@ const char *gpb__ynode_describe(const gpb__ynode *n);
 gpb_status gpb__ytree_override(gpb__ytree *t, const char *overrides,
                                const char *source, gpb_error *err);
 
+/*
+ * The key path `path` as the overrides read it ("training[pretrain].mfu":
+ * keys, each with [i] or [name] selectors) written with list indexes only
+ * ("training[0].mfu"), the form of gpb_scenario_input_path, into out (n
+ * bytes). Each [name] is the item whose name, id or role it is, as in
+ * gpb__ytree_override; a key that is not in the tree is kept as written
+ * unless a selector follows it. Returns GPB_OK; GPB_ESYNTAX for a
+ * malformed path; GPB_ENOTFOUND for a selector that selects nothing;
+ * GPB_ELIMIT when out is too small.
+ */
+gpb_status gpb__ytree_index_path(const gpb__ytree *t, const char *path,
+                                 char *out, size_t n, gpb_error *err);
+
 #endif /* GPB_YAML_TREE_H */

@@ -187,6 +187,30 @@ v = sorted(p["values"]["company.funding[0].amount"] for p in d["points"])
 assert [int((x - 2e7) / 1.2e7) for x in v] == [0, 1, 2, 3, 4], v
 PY
 then ok; else bad "sweep --samples is not a Latin hypercube"; fi
+# A range over a key that takes whole numbers is stratified over its whole
+# numbers: before, --samples gave 821.95 GPUs, which the loader refused. By
+# name or by index alike; 5 points over the 10 whole numbers 1..10: one in
+# each pair 1-2, 3-4, ..., 9-10.
+expect 0 "sweep lhs whole" -- "$GPB" sweep "$TMP/wi.yaml" --paths 200 \
+    --samples 5 --vary 'training[pretrain].gpus=1..10' --json
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = sorted(p["values"]["training[pretrain].gpus"] for p in d["points"])
+assert all(x == int(x) and 1 <= x <= 10 for x in v), v
+assert [int((x - 1) // 2) for x in v] == [0, 1, 2, 3, 4], v
+PY
+then ok; else bad "sweep --samples gives whole GPUs in a Latin hypercube"; fi
+expect 2 "sweep lhs no whole" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --samples 3 --vary 'training[0].gpus=2.2..2.9'
+contains err "takes whole numbers and the range holds none" \
+    "sweep says a whole key's range holds no whole number"
+# Goal seek finds a key by its item's name, as --set does.
+expect 0 "seek by name" -- "$GPB" raise "$TMP/wi.yaml" --paths 300 \
+    --target 'p_out_of_cash<=0.3' --vary 'company.funding[round].probability' \
+    --range 0..1
+contains out "company.funding[round].probability = 0." \
+    "goal seek takes a key by name"
 expect 2 "sweep bad key" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --vary 'training[0].gpuz=1,2'
 contains err "gpuz" "sweep names a bad key"

@@ -449,6 +449,37 @@ END_TEST
    and the page "≥ 12". Hand figures: $1k a month for 12 months from $1M
    never runs out, so runway is 12 on every path (censored) and spend is
    exactly $12k (not censored: NaN). */
+/* gpb_sweep_range_point: LO + (HI − LO)·u, or the ⌊u·m⌋-th of the m
+   whole numbers of the range; worked by hand. A Latin hypercube of as
+   many points as whole numbers then uses each whole number once. */
+START_TEST(sweep_range_points)
+{
+    ck_assert_double_eq_tol(gpb_sweep_range_point(10, 20, 0, 0.25), 12.5,
+                            1e-12);
+    ck_assert_double_eq(gpb_sweep_range_point(256, 1024, 1, 0), 256);
+    ck_assert_double_eq(gpb_sweep_range_point(256, 1024, 1, 0.5), 640);
+    ck_assert_double_eq(gpb_sweep_range_point(256, 1024, 1, 0.999999), 1024);
+    ck_assert_double_eq(gpb_sweep_range_point(1024, 256, 1, 0), 256);
+    ck_assert_double_eq(gpb_sweep_range_point(1.5, 3.5, 1, 0.49), 2);
+    ck_assert_double_eq(gpb_sweep_range_point(1.5, 3.5, 1, 0.5), 3);
+    ck_assert(isnan(gpb_sweep_range_point(256.2, 256.9, 1, 0.5)));
+    ck_assert(isnan(gpb_sweep_range_point(1, 2, 0, 1.0)));
+    ck_assert(isnan(gpb_sweep_range_point(1, 2, 0, -0.1)));
+    ck_assert(isnan(gpb_sweep_range_point(1, INFINITY, 1, 0.5)));
+    enum { M = 769 };
+    static double u[M];
+    static unsigned char seen[M];
+    ck_assert_int_eq(gpb_sweep_latin_hypercube(M, 1, 7, u, NULL), GPB_OK);
+    for (size_t p = 0; p < M; p++) {
+        double v = gpb_sweep_range_point(256, 1024, 1, u[p]);
+        ck_assert(v == floor(v) && v >= 256 && v <= 1024);
+        seen[(size_t)v - 256]++;
+    }
+    for (size_t i = 0; i < M; i++)
+        ck_assert_int_eq(seen[i], 1);
+}
+END_TEST
+
 START_TEST(sweep_runway_is_censored)
 {
     const char *yaml = "gpubudget: 1\nname: rich\nhorizon_months: 12\n"
@@ -1076,6 +1107,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, sources_table_only_with_sources);
     tcase_add_test(tc, html_names_inputs_and_marks_chinese);
     tcase_add_test(tc, html_runway_quantiles_say_at_least);
+    tcase_add_test(tc, sweep_range_points);
     tcase_add_test(tc, sweep_runway_is_censored);
     tcase_add_test(tc, embedded_file_round_trips);
     tcase_add_test(tc, embedded_text_is_exact);

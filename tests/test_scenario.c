@@ -357,6 +357,48 @@ START_TEST(input_paths_positions_and_flags)
 }
 END_TEST
 
+/* gpb_scenario_input_find takes list items by name, id or role, as the
+   overrides select them, and by index; an override that renames an item
+   is followed (a user review found goal seek refusing
+   'training[pretrain].gpus', which --set takes). */
+START_TEST(inputs_found_by_item_name)
+{
+    static const char yaml[] =
+        "gpubudget: 1\nname: t\nhorizon_months: 12\n"
+        "company: {cash: \"$10M\", funding: [{name: seed, month: 3, "
+        "amount: \"$5M\"}]}\n"
+        "team: [{role: staff, count: 2, salary_per_year: \"$100k\"}]\n"
+        "training:\n"
+        "  - {name: a, params: 1B, tokens: 20B, gpu: H100-SXM, gpus: 8, "
+        "price_per_gpu_hour: \"$2/h\"}\n"
+        "  - {name: b, params: 1B, tokens: 20B, gpu: H100-SXM, gpus: 16, "
+        "price_per_gpu_hour: \"$2/h\"}\n";
+    gpb_scenario *s = load_text(yaml);
+    long b = gpb_scenario_input_find(s, "training[1].gpus");
+    ck_assert_int_ge(b, 0);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[b].gpus"), b);
+    ck_assert_int_ne(gpb_scenario_input_find(s, "training[a].gpus"), b);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "team[staff].salary_per_year"),
+                     gpb_scenario_input_find(s, "team[0].salary_per_year"));
+    ck_assert_int_ge(gpb_scenario_input_find(s, "company.funding[seed].amount"),
+                     0);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[c].gpus"), -1);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[b].nope"), -1);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[b"), -1);
+    ck_assert_int_eq(gpb_scenario_input_domain(s, (size_t)b).whole, 1);
+    gpb_scenario_free(s);
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string_with_overrides(
+                         yaml, strlen(yaml), "t.yaml", "training[1].name=z",
+                         &s, &d),
+                     GPB_OK);
+    gpb_diagnostics_free(d);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[z].gpus"), b);
+    ck_assert_int_eq(gpb_scenario_input_find(s, "training[b].gpus"), -1);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(accessors_accept_null)
 {
     ck_assert_ptr_null(gpb_scenario_name(NULL));
@@ -1377,6 +1419,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, run_defaults_come_from_the_catalog);
     tcase_add_test(tc, full_scenario_reads_every_section);
     tcase_add_test(tc, input_paths_positions_and_flags);
+    tcase_add_test(tc, inputs_found_by_item_name);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
     tcase_add_test(tc, scaled_numbers_are_exact);

@@ -414,7 +414,8 @@ const cli_option cli_options[] = {
      NULL, 0},
     {CLI_CMD_SWEEP, CLI_KEY_SAMPLES, 0, "N",
      "instead of the grid, N points of a Latin hypercube over the ranges "
-     "(seeded by --seed)",
+     "(seeded by --seed); a key that takes whole numbers (GPUs, months) "
+     "gets whole points",
      NULL, 0},
     {CLI_CMD_SWEEP, CLI_KEY_METRICS, 0, "LIST",
      "the metrics to report, comma-separated",

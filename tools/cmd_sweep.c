@@ -288,7 +288,19 @@ static int make_design(const sweep_args *a, design *d)
         }
     } else {
         /* A Latin hypercube (gpb_sweep_latin_hypercube: the library's
-           design, which the Python binding draws alike). */
+           design, which the Python binding draws alike). A range over a
+           key that takes whole numbers (GPUs, months) is stratified over
+           its whole numbers (gpb_sweep_range_point). */
+        int whole[SWEEP_MAX_AXES] = {0};
+        gpb_scenario *s0 = NULL;
+        if (cli_load_scenario_set(a->scenario, a->sets, &s0))
+            return CLI_BAD_INPUT;
+        for (size_t k = 0; k < K; k++) {
+            long idx = gpb_scenario_input_find(s0, a->ax[k].key);
+            whole[k] = idx >= 0 &&
+                       gpb_scenario_input_domain(s0, (size_t)idx).whole;
+        }
+        gpb_scenario_free(s0);
         double *u = malloc(n * K * sizeof *u + 1);
         gpb_error e;
         if (!u || gpb_sweep_latin_hypercube(n, K, a->seed, u, &e)) {
@@ -302,7 +314,15 @@ static int make_design(const sweep_args *a, design *d)
                 char buf[128];
                 if (x->range) {
                     gpb_quantity q = x->lo;
-                    q.value = x->lo.value + (x->hi.value - x->lo.value) * t;
+                    q.value = gpb_sweep_range_point(x->lo.value, x->hi.value,
+                                                    whole[k], t);
+                    if (isnan(q.value)) {
+                        cli_error("--vary '%s': the key takes whole "
+                                  "numbers and the range holds none",
+                                  x->key);
+                        free(u);
+                        return CLI_BAD_INPUT;
+                    }
                     if (qty_text(&q, buf, sizeof buf)) {
                         free(u);
                         return CLI_INTERNAL;

@@ -284,6 +284,18 @@ GPB_API gpb_status gpb_sweep_latin_hypercube(size_t n_points, size_t n_axes,
                                              uint64_t seed, double *u,
                                              gpb_error *err);
 
+/*
+ * The value at position u (in [0, 1), from gpb_sweep_latin_hypercube) of
+ * a range axis LO..HI: LO + (HI − LO)·u; for a key that takes whole
+ * numbers (gpb_input_domain.whole, e.g. a run's gpus), the ⌊u·m⌋-th of
+ * the m whole numbers from ⌈LO⌉ to ⌊HI⌋, so the strata fall on whole
+ * numbers as a list's do. NaN when u is outside [0, 1), an end is not
+ * finite, or a whole range holds no whole number. The command and the
+ * Python binding both map their points through it.
+ */
+GPB_API double gpb_sweep_range_point(double lo, double hi, int whole,
+                                     double u);
+
 /* A sweep's table, borrowed by the writers below. */
 typedef struct gpb_sweep_table {
     const char *scenario_name;

@@ -147,7 +147,10 @@ GPB_API gpb_currency gpb_scenario_input_currency(const gpb_scenario *s,
                                                  size_t i);
 /* 1 when the input is drawn per path and is not a constant. */
 GPB_API int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i);
-/* Index of the input with key path `path`, or -1. */
+/* Index of the input with key path `path`, or -1. List items go by index
+   ("training[0].gpus", as gpb_scenario_input_path writes them) or, as the
+   overrides select them, by their name, id or role
+   ("training[pretrain].gpus"). */
 GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
 
 /*

@@ -53,6 +53,12 @@ class Quantity(ctypes.Structure):
     _fields_ = [("value", c_double), ("kind", c_int), ("currency", c_int)]
 
 
+class InputDomain(ctypes.Structure):
+    """gpb_input_domain (scenario.h)."""
+    _fields_ = [("lo", c_double), ("hi", c_double), ("lo_open", c_int),
+                ("hi_open", c_int), ("whole", c_int)]
+
+
 class Error(ctypes.Structure):
     """gpb_error (common.h)."""
     _fields_ = [
@@ -325,6 +331,8 @@ _PROTOS = [
     ("gpb_scenario_input_path", c_char_p, [c_void_p, c_size_t]),
     ("gpb_scenario_input_label", c_char_p, [c_void_p, c_size_t]),
     ("gpb_scenario_input_is_uncertain", c_int, [c_void_p, c_size_t]),
+    ("gpb_scenario_input_find", ctypes.c_long, [c_void_p, c_char_p]),
+    ("gpb_scenario_input_domain", InputDomain, [c_void_p, c_size_t]),
     ("gpb_scenario_training_count", c_size_t, [c_void_p]),
     ("gpb_scenario_training_name", c_char_p, [c_void_p, c_size_t]),
     ("gpb_scenario_text", c_void_p, [c_void_p, P(c_size_t)]),
@@ -430,6 +438,7 @@ _PROTOS = [
      [c_void_p, P(c_char_p), c_size_t, P(c_double), P(Error)]),
     ("gpb_sweep_latin_hypercube", c_int,
      [c_size_t, c_size_t, c_uint64, P(c_double), P(Error)]),
+    ("gpb_sweep_range_point", c_double, [c_double, c_double, c_int, c_double]),
     ("gpb_units_format_quantity", c_int,
      [P(Quantity), c_int, c_int, c_char_p, c_size_t]),
     ("gpb_report_compare_html", c_int,

@@ -99,13 +99,20 @@ def compare(a, b, paths=None, seed=None, threads=None, quasi=False,
     return df
 
 
-def _lhs_points(keys, vary, samples, seed):
+def _lhs_points(s, keys, vary, samples, seed):
     """The points of `gpubudget sweep --samples`: the library's Latin
-    hypercube (gpb_sweep_latin_hypercube), a range "LO..HI" taking LO +
-    (HI - LO)·u written as the command writes it, a list its ⌊u·m⌋-th
+    hypercube (gpb_sweep_latin_hypercube), a range "LO..HI" taking the
+    point gpb_sweep_range_point gives (LO + (HI - LO)·u, or for a key of
+    scenario s that takes whole numbers the ⌊u·m⌋-th of its m whole
+    numbers) written as the command writes it, a list its ⌊u·m⌋-th
     value."""
     n, K = int(samples), len(keys)
     axes = []
+    whole = []
+    for k in keys:
+        idx = lib.gpb_scenario_input_find(s._ptr, k.encode())
+        whole.append(1 if idx >= 0 and
+                     lib.gpb_scenario_input_domain(s._ptr, idx).whole else 0)
     for k in keys:
         v = vary[k]
         if isinstance(v, str) and ".." in v:
@@ -138,8 +145,12 @@ def _lhs_points(keys, vary, samples, seed):
             t = u[p * K + k]
             if isinstance(ax, tuple):
                 lo, hi = ax
-                q = _lib.Quantity(lo.value + (hi.value - lo.value) * t,
-                                  lo.kind, lo.currency)
+                v = lib.gpb_sweep_range_point(lo.value, hi.value, whole[k], t)
+                if v != v:
+                    raise ValueError("sweep: %s takes whole numbers and the "
+                                     "range %s holds none" % (keys[k],
+                                                              vary[keys[k]]))
+                q = _lib.Quantity(v, lo.kind, lo.currency)
                 buf = ctypes.create_string_buffer(128)
                 if lib.gpb_units_format_quantity(ctypes.byref(q), 0, 17,
                                                  buf, 128) >= 128:
@@ -195,7 +206,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
     if lhs:
         if int(samples) < 1:
             raise ValueError("sweep: samples must be at least 1")
-        points = _lhs_points(keys, vary, samples,
+        points = _lhs_points(s, keys, vary, samples,
                              int(o.seed if seed is None else seed))
     else:
         axes = [[_value_text(v) for v in vary[k]] for k in keys]

@@ -126,6 +126,26 @@ def test_sweep_latin_hypercube_equals_cli(rel):
                         samples=3, paths=64)
 
 
+def test_sweep_latin_hypercube_whole_key(rel):
+    # A range over a key that takes whole numbers: whole points, the
+    # command's, by the item's name as by its index.
+    vary = {"training[0].gpus": "500..1499"}
+    text = gpubudget.sweep(rel, vary=vary, paths=200, seed=3, samples=4,
+                           output="json")
+    want = cli_json("sweep", Q, "--vary", "training[0].gpus=500..1499",
+                    "--samples", "4", "--paths", "200", "--seed", "3",
+                    cwd=ROOT)
+    got = json.loads(text)
+    assert got == want
+    gpus = sorted(p["values"]["training[0].gpus"] for p in got["points"])
+    assert all(g == int(g) for g in gpus), gpus
+    # One in each quarter of the 1000 whole numbers 500..1499.
+    assert [int((g - 500) // 250) for g in gpus] == [0, 1, 2, 3], gpus
+    with pytest.raises(ValueError, match="whole numbers"):
+        gpubudget.sweep(rel, vary={"training[0].gpus": "2.2..2.9"},
+                        samples=2, paths=64)
+
+
 def test_sweep_errors(rel):
     with pytest.raises(gpubudget.ScenarioError):
         gpubudget.sweep(rel, vary={"training[0].gpuz": [1, 2]}, paths=512)

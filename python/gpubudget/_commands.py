@@ -3,6 +3,7 @@ Python functions. Each returns the library's document, the same bytes the
 command prints with --json (report.h, gpb_report_*_json), parsed."""
 
 import ctypes
+import math
 import json
 
 import pandas as pd
@@ -27,11 +28,20 @@ _RECOMPUTE = {"none": 0, "selective": 1, "full": 2}
 _SOFTWARE = {"modern": 0, "megatron-2021": 1}
 
 
+def _plain(value):
+    """A finite int or float, taken as it is. NaN and infinities go to the
+    library's parser as text, which refuses them as the command does
+    ("'nan': NaN is not a quantity"): a NaN from an empty DataFrame cell
+    must not read as "not given" (a user review)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def _parse(value, kind, what):
     """A number as given, or text the library parses as the command does
     ("70B", "2T", "$2/h"); returns a _lib.Quantity."""
     q = _lib.Quantity()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _plain(value):
         q.value, q.kind, q.currency = float(value), kind, 0
         return q
     err = _lib.Error()
@@ -48,7 +58,7 @@ def _number(value, what):
 
 
 def _fraction(value, what, bounds=_FRAC_OPEN_LO):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _plain(value):
         return float(value)
     out = ctypes.c_double()
     err = _lib.Error()
@@ -63,7 +73,7 @@ def _fraction(value, what, bounds=_FRAC_OPEN_LO):
 def _days(value):
     """Days: a number, or a duration ("3 weeks", "720h") as the command
     reads --days."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _plain(value):
         return float(value)
     try:
         return _parse(value, _QTY_DURATION, "days").value / 24.0
@@ -72,7 +82,8 @@ def _days(value):
 
 
 def _price(value, req):
-    q = _parse(value, _QTY_MONEY_PER_HOUR, "price")
+    # "$2/h", or a bare amount read as per GPU-hour, as --price reads it.
+    q = _amount(value, _QTY_MONEY_PER_HOUR, "price")
     req.price_per_gpu_hour = q.value
     req.price_currency = q.currency or _lib.CURRENCIES["USD"]
 
@@ -233,7 +244,7 @@ def plan(params, gpu, gpus, tokens=None, precision=None, recompute=None,
 def _months(value, what):
     """Months: a number, or a duration ("3 months", "1 year") as the
     command reads them (730.5 h a month; whole months kept whole)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _plain(value):
         return float(value)
     try:
         m = _parse(value, _QTY_DURATION, what).value / _HOURS_PER_MONTH
@@ -245,7 +256,7 @@ def _months(value, what):
 def _amount(value, kind, what):
     """An amount as the command reads it: a number is in the report
     currency; text may name its currency ("$2.2/h", "¥12/h", "0.08")."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _plain(value):
         q = _lib.Quantity()
         q.value, q.kind, q.currency = float(value), kind, 0
         return q

@@ -1,6 +1,7 @@
 """Results of a simulation as numpy arrays and pandas DataFrames."""
 
 import ctypes
+import threading
 import json
 import math
 import os
@@ -46,6 +47,19 @@ class _Owned:
         self._fin = weakref.finalize(self, free, ptr)
 
 
+def _runway_months(r, months):
+    """A runway target the run can answer: 1 to the horizon, as `gpubudget
+    raise --months` takes it (the library reads a longer one as the
+    horizon, which answered a question not asked: a user review)."""
+    if months is None:
+        return
+    H = r.horizon_months
+    if isinstance(months, bool) or int(months) != months or \
+            not 1 <= months <= H:
+        raise ValueError("months %r: a runway target is a whole number of "
+                         "months from 1 to the horizon, %d" % (months, H))
+
+
 class Result:
     """The result of Scenario.run (gpb_result): distributions of spend,
     runway and every other metric over the simulated paths.
@@ -67,6 +81,7 @@ class Result:
         self.scenario = scenario  # keeps the C scenario alive too
         self._opt = options
         self._sens = {}
+        self._sens_lock = threading.Lock()
         return self
 
     # ---- what it is ------------------------------------------------------
@@ -154,15 +169,20 @@ class Result:
         """The p-quantile (a number) or quantiles (p a sequence: an
         array) of a metric; exact while every path is kept."""
         scalar = np.ndim(p) == 0
-        ps = np.atleast_1d(np.asarray(p, dtype=float))
+        shape = np.shape(p)
+        # Contiguous and flat, whatever the caller's strides or shape (a
+        # slice such as linspace(...)[::2] read with its own strides gave
+        # P50 for P90: a user review); the answer takes p's shape.
+        ps = np.ascontiguousarray(np.atleast_1d(np.asarray(p, dtype=float))
+                                  ).ravel()
         out = np.empty_like(ps)
         err = _lib.Error()
         check(lib.gpb_result_quantiles(
-            self._ptr, metric.encode(), len(ps),
+            self._ptr, metric.encode(), ps.size,
             ps.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
             out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
             ctypes.byref(err)), err)
-        return float(out[0]) if scalar else out
+        return float(out[0]) if scalar else out.reshape(shape)
 
     def censored_at(self, metric="runway_months"):
         """The value at which a metric is censored (runway_months: the
@@ -278,6 +298,7 @@ class Result:
         probability `confidence`: through the whole horizon, or (months)
         through that many months, which needs the run to have been made
         with raise_months=months."""
+        _runway_months(self, months)
         out = ctypes.c_double()
         err = _lib.Error()
         if months is None:
@@ -295,6 +316,7 @@ class Result:
         """The `level` confidence interval (lo, hi) of raise_needed: the
         raise is a tail quantile, and from few paths a wide one
         (gpb_result_raise_ci)."""
+        _runway_months(self, months)
         lo, hi = ctypes.c_double(), ctypes.c_double()
         err = _lib.Error()
         m = self.horizon_months if months is None else int(months)
@@ -324,8 +346,14 @@ class Result:
 
     # ---- sensitivity -----------------------------------------------------
     def _sensitivity(self, swing=True, swing_paths=None):
+        """The cached gpb_sensitivity's holder: callers keep it while they
+        read its pointer. An entry, once cached, is never replaced, so a
+        second thread computing the same key at once cannot free the one
+        the first is reading (a user review found that crash)."""
         key = (bool(swing), swing_paths)
-        if key not in self._sens:
+        with self._sens_lock:
+            held = self._sens.get(key)
+        if held is None:
             o = _lib.SensitivityOptions()
             lib.gpb_sensitivity_options_default(ctypes.byref(o))
             o.swing = 1 if swing else 0
@@ -337,8 +365,10 @@ class Result:
             check(lib.gpb_sensitivity_compute(
                 self.scenario._ptr, self._ptr, ctypes.byref(o),
                 ctypes.byref(out), ctypes.byref(err)), err)
-            self._sens[key] = _Owned(out.value, lib.gpb_sensitivity_free)
-        return self._sens[key].ptr
+            mine = _Owned(out.value, lib.gpb_sensitivity_free)
+            with self._sens_lock:
+                held = self._sens.setdefault(key, mine)
+        return held
 
     def sensitivity(self, metric=None, swing=True, swing_paths=None):
         """Which assumption moves the answer (sensitivity.h): one row per
@@ -355,7 +385,8 @@ class Result:
         swing_paths  paths of each swing run (None: the library's 2000)
 
         Computed once per (swing, swing_paths) and cached."""
-        x = self._sensitivity(swing, swing_paths)
+        held = self._sensitivity(swing, swing_paths)
+        x = held.ptr
         M = lib.gpb_sensitivity_metric_count(x)
         K = lib.gpb_sensitivity_input_count(x)
         has_swing = bool(lib.gpb_sensitivity_has_swing(x))
@@ -405,7 +436,14 @@ class Result:
         balance) and progress.<run> (each training run's share of its
         compute done). .attrs holds the path's "metrics" (the same values
         as its row of samples()), "inputs" (in their own units) and
-        "out_of_cash_month" (None when the cash lasts)."""
+        "out_of_cash_month" (None when the cash lasts). A path outside
+        the run raises ValueError, as `run --trace-path` refuses it."""
+        first = lib.gpb_result_path_offset(self._ptr)
+        n = lib.gpb_result_paths(self._ptr)
+        if isinstance(path, bool) or not isinstance(path, (int, np.integer)) \
+                or not first <= path < first + n:
+            raise ValueError("trace: path %r is not in the run (paths %d to "
+                             "%d)" % (path, first, first + n - 1))
         out = ctypes.c_void_p()
         err = _lib.Error()
         check(lib.gpb_sim_trace(self.scenario._ptr, ctypes.byref(self._opt),
@@ -464,7 +502,8 @@ class Result:
                                            ctypes.byref(err)), err)
         ro.rate = rate.value
         if sensitivity:
-            ro.sensitivity = self._sensitivity(True, swing_paths)
+            # Cached for the life of the Result: the pointer stays valid.
+            ro.sensitivity = self._sensitivity(True, swing_paths).ptr
         return ro
 
     def to_json(self, path=None, currency=None, sensitivity=True):

@@ -209,7 +209,12 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
         points = _lhs_points(s, keys, vary, samples,
                              int(o.seed if seed is None else seed))
     else:
-        axes = [[_value_text(v) for v in vary[k]] for k in keys]
+        # A string is one value, not a list of its characters ("256" ran
+        # points at 2, 5 and 6 GPUs: a user review).
+        axes = [[_value_text(v) for v in
+                 ([vary[k]] if isinstance(vary[k], (str, bytes, dict)) or
+                  not hasattr(vary[k], "__iter__") else vary[k])]
+                for k in keys]
         if any(not a for a in axes):
             raise ValueError("sweep: every key needs at least one value")
         points = list(itertools.product(*axes))

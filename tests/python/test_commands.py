@@ -238,3 +238,32 @@ def test_check_errors():
         gpubudget.check([scenario_path("gpt3-run.yaml")], claim="70B")
     with pytest.raises(gpubudget.ScenarioError):
         gpubudget.check([scenario_path("no-such.yaml")])
+
+
+@pytest.mark.parametrize("fn, kw, arg", [
+    (gpubudget.estimate, {"mfu": math.nan}, "mfu"),
+    (gpubudget.estimate, {"days": math.nan}, "days"),
+    (gpubudget.estimate, {"price": math.nan}, "price"),
+    (gpubudget.estimate, {"mfu": math.inf}, "mfu"),
+    (gpubudget.plan, {"mfu": math.nan}, "mfu"),
+])
+def test_nan_is_refused_not_read_as_missing(fn, kw, arg):
+    # A NaN (an empty DataFrame cell) is refused as the command refuses
+    # --mfu nan; it used to give the result without the argument.
+    base = {"params": "70B", "gpu": "H100", "gpus": 512}
+    if fn is gpubudget.estimate:
+        base["tokens"] = "2T"
+    with pytest.raises(gpubudget.Error) as e:
+        fn(**base, **kw)
+    assert e.value.problem.path == arg
+    with pytest.raises(gpubudget.Error):
+        gpubudget.rent_vs_buy(gpu="A100", gpus=10, months=12,
+                              discount_rate=math.nan)
+
+
+def test_estimate_takes_a_bare_price_as_the_command_does():
+    got = gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=512,
+                             price="$2", output="json")
+    want = cli("estimate", "--params", "70B", "--tokens", "2T", "--gpu",
+               "H100", "--gpus", "512", "--price", "$2", "--json")
+    assert got + "\n" == want

@@ -220,3 +220,54 @@ def test_quasi_random_is_said(qianka):
     assert plain.quasi_random is False and sobol.quasi_random is True
     assert json.loads(sobol.to_json())["quasi_random"] is True
     assert "error_note" in json.loads(sobol.to_json())
+
+
+def test_quantile_any_strides_and_shape(qianka_run):
+    # A strided slice read with its own strides gave P50 for P90, and a 2-D
+    # list left half its answer unset (a user review).
+    want = [qianka_run.quantile("spend.total", q) for q in (0.1, 0.9)]
+    got = qianka_run.quantile("spend.total", np.array([0.1, 0.5, 0.9])[::2])
+    assert list(got) == want
+    grid = qianka_run.quantile("spend.total", [[0.1, 0.9], [0.9, 0.1]])
+    assert grid.shape == (2, 2)
+    assert list(grid[0]) == want and list(grid[1]) == want[::-1]
+
+
+def test_sensitivity_shared_between_threads():
+    # Two threads asking one Result for its sensitivity at once: the second
+    # used to replace and free the cached object the first was reading.
+    import threading
+    s = gpubudget.load(Q)
+    for trial in range(4):
+        r = s.run(paths=3000, seed=trial)
+        bar = threading.Barrier(2)
+        out = []
+
+        def work():
+            bar.wait()
+            out.append(r.sensitivity(swing=False))
+        ts = [threading.Thread(target=work) for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert len(out) == 2 and out[0].equals(out[1])
+
+
+def test_trace_refuses_a_path_outside_the_run(qianka):
+    r = qianka.run(paths=200, seed=1)
+    for bad in (200, 10 ** 6, 2 ** 64 + 5, -1, 1.5, True):
+        with pytest.raises(ValueError):
+            r.trace(bad)
+    assert r.trace(199).attrs["metrics"]["spend.total"] == \
+        r.metric_samples("spend.total")[199]
+
+
+def test_raise_months_beyond_the_horizon_is_refused(qianka):
+    r = qianka.run(paths=512, seed=1)
+    H = r.horizon_months
+    with pytest.raises(ValueError):
+        r.raise_needed(0.9, months=H + 1)
+    with pytest.raises(ValueError):
+        r.raise_interval(0.9, months=0)
+    assert r.raise_needed(0.9, months=H) == r.raise_needed(0.9)

@@ -170,3 +170,11 @@ def test_plots_without_matplotlib(qianka_run, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match="python3-matplotlib"):
         qianka_run.plot_fan()
+
+
+def test_sweep_string_value_is_one_value(rel):
+    # "256" ran points at 2, 5 and 6 GPUs (a user review): one value.
+    df = gpubudget.sweep(rel, vary={"training[0].gpus": "512"}, paths=200,
+                         seed=1, metrics="spend.total")
+    assert list(df["training[0].gpus"]) == ["512"]
+    assert df.loc[0, "error"] is None

@@ -49,8 +49,8 @@ static int model_mfu(const gpb_plan_estimate_spec *s, gpb_precision prec,
         return 0;
     if (!(o->model_mfu_frac > 0 && o->model_mfu_frac <= 1)) {
         gpb__fail(&o->why, GPB_ERANGE,
-                  "its MFU restated for %s·N·D FLOPs is %.3f, above 1",
-                  s->recompute ? "8" : "6", o->model_mfu_frac);
+                  "its MFU restated for 6·N·D FLOPs is %.3f, above 1",
+                  o->model_mfu_frac);
         return 0;
     }
     return 1;
@@ -79,7 +79,12 @@ gpb_status gpb_plan_estimate_compute(const gpb_plan_estimate_spec *spec,
     ts.params = spec->params;
     ts.active_params = spec->active_params;
     ts.tokens = spec->tokens;
-    ts.recompute = spec->recompute ? GPB_RECOMPUTE_FULL : GPB_RECOMPUTE_NONE;
+    /* The model's FLOPs, as MFU counts them: recomputation is hardware
+       work that trains nothing, so it slows the plan's step (a lower MFU)
+       and never enters the count. Until 2026-12 --recompute counted
+       8·N·D here, so its "MFU" was the HFU and a given MFU took 4/3 of
+       the GPU-hours (a user review). */
+    ts.recompute = GPB_RECOMPUTE_NONE;
     GPB__TRY(gpb_compute_train_flops_spec(&ts, &o.flops, err));
 
     o.planned = model_mfu(spec, prec, o.flops / spec->tokens, &o);

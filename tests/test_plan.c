@@ -972,20 +972,33 @@ START_TEST(test_estimate)
     ck_assert_int_eq(o.interval.narrowed, 0);
     ck_assert_rel(o.interval.price_low, 4.44 / sqrt(6.16 / 3.20), EXACT);
 
-    /* 8·N·D with full recomputation fixed in the plan. */
+    /* Full recomputation fixed in the plan: a slower step, so a lower
+       MFU, still of the model's 6·N·D (recomputed work trains nothing;
+       a review found --recompute reporting the HFU as MFU). */
+    double mfu_plain = o.model_mfu_frac;
     es.recompute = 1;
     ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
-    ck_assert_rel(o.flops, 8 * 70e9 * 2e12, EXACT);
+    ck_assert_rel(o.flops, 6 * 70e9 * 2e12, EXACT);
     ck_assert_int_eq(o.plan.layout.recompute, GPB_RECOMPUTE_FULL);
+    ck_assert(o.model_mfu_frac < mfu_plain);
+    ck_assert_rel(o.model_mfu_frac,
+                  o.plan.mfu_frac * 4.2e11 / 435401484288.0, 1e-12);
     ck_assert_rel(o.interval.ideal_gpu_hours,
                   2e12 / o.plan.tokens_per_s * 512 / 3600, 1e-9);
-    es.recompute = 0;
 
-    /* A given MFU narrows the interval and is its ideal. */
+    /* A given MFU narrows the interval and is its ideal; its GPU-hours
+       are 6·N·D / (peak · MFU), recomputing or not: 8.4e23 / (989.4e12 ·
+       0.4 · 3600) = 589,545 h. */
     es.user_mfu_frac = 0.4;
     ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
     ck_assert_int_eq(o.interval.narrowed, 1);
     ck_assert_rel(o.interval.ideal_mfu_frac, 0.4, EXACT);
+    double h_recompute = o.interval.ideal_gpu_hours;
+    es.recompute = 0;
+    ck_assert_int_eq(gpb_plan_estimate_compute(&es, &o, NULL), GPB_OK);
+    ck_assert_rel(o.interval.ideal_gpu_hours, h_recompute, EXACT);
+    ck_assert_rel(h_recompute, 8.4e23 / (o.peak_flop_per_s * 0.4 * 3600),
+                  1e-12);
     es.user_mfu_frac = 0;
 
     /* 70B's 1.12 TB of model states on 8 H100s: the model cannot lay it

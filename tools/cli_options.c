@@ -86,7 +86,9 @@ const cli_option cli_options[] = {
      "these, the memory all of --params",
      "--params", 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_RECOMPUTE, 0, NULL,
-     "count full activation recomputation: 8·N·D FLOPs instead of 6·N·D",
+     "lay the run out with full activation recomputation: the throughput "
+     "model charges its extra forward pass (8·N·D on the hardware), so "
+     "its MFU is lower; FLOPs and MFU stay the model's 6·N·D",
      NULL, 0},
     {CLI_CMD_ESTIMATE, CLI_KEY_JSON, 0, NULL,
      "print every figure as JSON, with its source", NULL, 0},

@@ -184,9 +184,11 @@ int cmd_estimate(int argc, char **argv)
     cli_wrapf(2, "%s parameters on %s tokens, %.0f × %s at %s (%.0f TFLOP/s "
               "dense)\n",
               bp, bt, gpus, gpu->name, gpb_precision_name(prec), peak / 1e12);
-    cli_wrapf(IND, "  compute      %s FLOP (%s·N·D%s)", bf,
-              recompute ? "8" : "6",
-              active > 0 ? ", N = active parameters" : "");
+    cli_wrapf(IND, "  compute      %s FLOP (6·N·D%s)%s", bf,
+              active > 0 ? ", N = active parameters" : "",
+              recompute ? "; full recomputation makes the hardware do "
+                          "8·N·D, which MFU does not count"
+                        : "");
     gpb_precision def_prec = prec;
     gpb_hardware_gpu_default_precision(gpu, &def_prec, NULL);
     if (prec == def_prec)
@@ -204,9 +206,9 @@ int cmd_estimate(int argc, char **argv)
         cli_wrapf(IND, "  MFU          %.3f ideal, the throughput model's "
                   "steady state: %s, bound by %s ('gpubudget plan' shows "
                   "why; it counts attention's FLOPs too, so its MFU reads "
-                  "higher than this one's %s·N·D: %.3f here)",
+                  "higher than this one's 6·N·D: %.3f here)",
                   mfu, lay, gpb_plan_term_text(mm.plan.bound),
-                  recompute ? "8" : "6", mm.plan.mfu_frac);
+                  mm.plan.mfu_frac);
         if (active > 0)
             /* The model's known miss (docs/model.md, "Plan: published
                runs"): a review found DeepSeek-V3's reported GPU-hours

@@ -640,9 +640,11 @@ GPB_API gpb_status gpb_plan_coverage(double *coverage_frac, size_t *inside,
  *                   and falls back as below otherwise)
  *   precision       GPB_PLAN_PRECISION_DEFAULT (the card's) or a
  *                   gpb_precision the card has
- *   recompute       1: FLOPs are 8·N·D (full activation recomputation
- *                   counted) and the plan fixes full recomputation; 0:
- *                   6·N·D and the plan chooses
+ *   recompute       1: the plan fixes full activation recomputation,
+ *                   whose extra forward pass slows its step (a lower
+ *                   MFU); 0: the plan chooses. FLOPs and MFU stay the
+ *                   model's (6·N·D) either way: recomputed work trains
+ *                   nothing
  *   seq_len, global_batch_tokens
  *                   as gpb_plan_spec (0 = 4,096 and 4M, Llama 2's)
  *   user_mfu_frac   a steady-state MFU the caller vouches for, in (0, 1];
@@ -675,8 +677,9 @@ GPB_API void gpb_plan_estimate_spec_default(gpb_plan_estimate_spec *spec);
 /*
  * An estimate and its interval.
  *
- *   flops            the run's FLOPs: 6·N·D, or 8·N·D with recompute (N
- *                    active parameters; gpb_compute_train_flops_spec)
+ *   flops            the run's model FLOPs, 6·N·D (N active parameters;
+ *                    gpb_compute_train_flops_spec), with or without
+ *                    recompute
  *   peak_flop_per_s  the card's dense peak at the precision used
  *   precision        the precision used
  *   planned          1 when the throughput model laid the run out

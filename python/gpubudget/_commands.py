@@ -139,7 +139,9 @@ def estimate(params, tokens, gpu, gpus, active_params=None, precision=None,
     gpus            the number of GPUs
     active_params   active parameters of a mixture of experts
     precision       "bf16", "fp8", ... (default: the card's)
-    recompute       True: full activation recomputation (8·N·D)
+    recompute       True: lay the run out with full activation
+                    recomputation (a slower step, so a lower MFU; FLOPs
+                    and MFU stay 6·N·D)
     mfu             a given MFU (0.4 or "40%"); default the throughput
                     model's
     days            a claimed duration (days, or "3 weeks"): the MFU it

@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gpubudget/claims.h"
 #include "gpubudget/compute.h"
@@ -1141,6 +1142,67 @@ static gpb_status read_cards(scan *sc)
     return GPB_OK;
 }
 
+/*
+ * GPU time written after a count of cards: "1 千卡/月", "1000 card-months",
+ * "730k A100 GPU-hours", "2000卡时". Such a figure is cards times time,
+ * not a count of cards; read as one, the pitch got no time check and a
+ * "consistent" verdict for budgets that need an MFU above 1 (a user
+ * review). Returns the word found right after the count's words (spaces
+ * and one '-' or '·' skipped), or NULL.
+ */
+static const char *gpu_time_after(const scan *sc, size_t b)
+{
+    /* Glued to the card word: "千卡/月", "千卡月", "卡时", "卡·月". */
+    static const char *const glued[] = {"/月", "月", "·月", "时", "·时",
+                                        "小时", NULL};
+    for (int k = 0; glued[k]; k++)
+        if (b >= strlen("卡") && has_at(sc, b - strlen("卡"), "卡") &&
+            has_at(sc, b, glued[k]))
+            return glued[k];
+    size_t j = b;
+    while (j < sc->n && sc->s[j] == ' ')
+        j++;
+    if (j < sc->n && sc->s[j] == '-')
+        j++;
+    else if (has_at(sc, j, "·"))
+        j += strlen("·");
+    static const char *const words[] = {
+        "GPU-hour", "GPU hour", "GPU-month", "GPU month", "GPU-day",
+        "GPU day", "card-hour", "card hour", "card-month", "card month",
+        "hour", "month", "day", "/月", "卡时", "卡月", "卡·时",
+        "卡·月", NULL};
+    for (int k = 0; words[k]; k++) {
+        size_t m = strlen(words[k]);
+        if (is_ascii_cue(words[k]) ? j + m <= sc->n &&
+                                         !strncasecmp(sc->s + j, words[k], m)
+                                   : has_at(sc, j, words[k]))
+            return words[k];
+    }
+    return NULL;
+}
+
+/* Refuses a count of cards that is GPU time (gpu_time_after). */
+static gpb_status refuse_gpu_time(scan *sc)
+{
+    for (size_t k = 0; k < sc->nf; k++) {
+        const fig *f = &sc->f[k];
+        if (f->part != GPB_PITCH_GPUS)
+            continue;
+        size_t b = f->tb > f->b ? f->tb : f->b;
+        const char *w = gpu_time_after(sc, b);
+        if (!w)
+            continue;
+        return fail(sc, GPB_ESYNTAX, f->ta,
+                    "'%s' followed by '%s' is GPU time (cards × time: "
+                    "1 千卡/月 is 1000 cards for a month, 730,500 "
+                    "GPU-hours), not a count of cards; the check reads the "
+                    "cards and the duration: write e.g. '1000 A100 for 1 "
+                    "month'",
+                    quote(sc, f->ta, b, 0), w);
+    }
+    return GPB_OK;
+}
+
 /* A money rate is a rent per GPU-hour only when it says hour. */
 static int says_hour(const scan *sc, const fig *f)
 {
@@ -1672,7 +1734,8 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
     if ((st = find_cards(&sc)) || (st = read_precision(&sc)) ||
         (st = find_figures(&sc)) || (drop_years(&sc), 0) ||
         (st = check_unknown_cards(&sc)) ||
-        (st = read_cards(&sc)) || (st = read_kinds(&sc)) ||
+        (st = read_cards(&sc)) || (st = refuse_gpu_time(&sc)) ||
+        (st = read_kinds(&sc)) ||
         (st = read_bare(&sc)) || (st = check_words_for_numbers(&sc)))
         return st;
     if (sc.nf == 0 && sc.nc == 0 && p.n_readings == 0) {

@@ -1756,6 +1756,17 @@ START_TEST(test_pitch_refusals)
         {"budget $2M per month, 512 H100", GPB_ESYNTAX, 8,
          "'$2M per month' is a rate"},
         {"70B params, 3e23 FLOPs", GPB_ESYNTAX, 13, "'3e23 FLOPs'"},
+        /* GPU time is not a count of cards: read as one, these had no
+           time check and were "consistent" where the MFU needed is 1.02
+           (a user review). */
+        {"70B model, 2T tokens, 1 千卡/月 of A100", GPB_ESYNTAX, 23,
+         "'1 千卡' followed by '/月' is GPU time"},
+        {"70B model, 2T tokens, 1000 card-months of A100", GPB_ESYNTAX, 23,
+         "'1000 card' followed by 'month' is GPU time"},
+        {"70B model, 2T tokens, 730k A100 GPU-hours", GPB_ESYNTAX, 23,
+         "'730k A100' followed by 'GPU-hour' is GPU time"},
+        {"70B, 2T tokens, 2000卡时 A100", GPB_ESYNTAX, 17,
+         "is GPU time"},
         {"70B params, 2T tokens, 512 H100s, 30 days, $2M, 95% uptime",
          GPB_ESYNTAX, 49, "'95%' is a percentage"},
         {"70B params, 2T tokens, 512 H100, 30 days, 2M", GPB_ESYNTAX, 43,

@@ -227,6 +227,28 @@ gpb_status gpb__plan_setup(const gpb_plan_spec *spec, gpb__plan_problem *pr,
                              "spec.active_params too");
     }
     GPB__TRY(gpb__need_nonneg(err, spec->moe_top_k, "spec.moe_top_k"));
+    if (spec->moe_top_k > 0) {
+        /* A token routed to more experts than a layer has, or to a part
+           of one, inflated the all-to-all with a success status (a user
+           review found top-k 16 of 8 experts accepted). */
+        GPB__TRY(need_whole(err, spec->moe_top_k, 1, "spec.moe_top_k"));
+        if (!(spec->n_experts > 0))
+            return gpb__fail(err, GPB_EINVAL,
+                             "spec.moe_top_k is set: give spec.n_experts "
+                             "too (top-k routes among experts)");
+        if (spec->moe_top_k > spec->n_experts)
+            return gpb__fail(err, GPB_EINVAL,
+                             "spec.moe_top_k (%g) exceeds spec.n_experts "
+                             "(%g): a token is routed to at most every "
+                             "expert",
+                             spec->moe_top_k, spec->n_experts);
+    } else if (spec->n_experts > 0 &&
+               GPB_PLAN_MOE_TOP_K_DEFAULT > spec->n_experts) {
+        return gpb__fail(err, GPB_EINVAL,
+                         "spec.n_experts (%g) is below the default top-k "
+                         "(%g): give spec.moe_top_k",
+                         spec->n_experts, GPB_PLAN_MOE_TOP_K_DEFAULT);
+    }
     GPB__TRY(gpb__need_nonneg(err, spec->vocab, "spec.vocab"));
     GPB__TRY(gpb__need_nonneg(err, spec->seq_len, "spec.seq_len"));
     GPB__TRY(gpb__need_nonneg(err, spec->global_batch_tokens,

@@ -335,6 +335,7 @@ START_TEST(test_moe)
     s.params = 37e9;
     s.active_params = 0;
     s.n_experts = 0;
+    s.moe_top_k = 0;
     ck_assert_int_eq(gpb_plan_choose(&s, &r, NULL), GPB_OK);
     ck_assert(r.term_s[GPB_PLAN_TERM_MOE_A2A] == 0);
     ck_assert(r.layout.ep == 1);
@@ -463,6 +464,23 @@ START_TEST(test_spec_invalid)
     s.recompute = (gpb_recompute)9;
     ck_assert_fail(gpb_plan_choose(&s, &r, err), GPB_EINVAL,
                    "spec.recompute");
+    /* Top-k routes among the experts: more than there are, a part of
+       one, or without experts, is refused (a review found top-k 16 of 8
+       accepted). */
+    base_spec(&s);
+    s.active_params = s.params / 4;
+    s.n_experts = 8;
+    s.moe_top_k = 16;
+    ck_assert_fail(gpb_plan_choose(&s, &r, err), GPB_EINVAL,
+                   "exceeds spec.n_experts");
+    s.moe_top_k = 1.5;
+    ck_assert_fail(gpb_plan_choose(&s, &r, err), GPB_EINVAL,
+                   "spec.moe_top_k");
+    s.moe_top_k = 8;
+    ck_assert_int_eq(gpb_plan_choose(&s, &r, NULL), GPB_OK);
+    s.n_experts = 0;
+    ck_assert_fail(gpb_plan_choose(&s, &r, err), GPB_EINVAL,
+                   "give spec.n_experts");
     base_spec(&s);
     s.software = (gpb_plan_software)5;
     ck_assert_fail(gpb_plan_choose(&s, &r, err), GPB_EINVAL,

@@ -183,9 +183,25 @@ gpb_status gpb__html_tail(gpb__buf *b, gpb_currency cur,
    out of memory (GPB_ENOMEM then); otherwise frees it. Returns the status. */
 gpb_status gpb__html_finish(gpb__buf *b, gpb_status st, char **out,
                             gpb_error *err);
-/* A new empty file next to path for a workbook to be written into and
-   renamed over path (tmp receives its name). Returns 0, or -1 (errno). */
-int gpb__xlsx_temp(const char *path, char *tmp, size_t n);
+/*
+ * Where a workbook goes: a new empty file `tmp` next to `target` for
+ * libxlsxwriter to write, renamed over `target` once complete. target is
+ * path, or a symbolic link's target (so the link stays a link); an
+ * existing target keeps its mode. A target that exists and is not a
+ * regular file (/dev/null, a FIFO, a directory) is refused: rename would
+ * replace a device with a file (a user review found /dev/full so
+ * replaced).
+ */
+typedef struct gpb__xlsx_out {
+    char target[4200];
+    char tmp[4300];
+} gpb__xlsx_out;
+gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
+                               gpb_error *err);
+/* After writing into o->tmp with status st: renames it over the target
+   (GPB_OK), or removes it (st, or a failed rename). Returns the status. */
+gpb_status gpb__xlsx_out_commit(gpb__xlsx_out *o, gpb_status st,
+                                gpb_error *err);
 
 /* Text, escaped, marked lang="zh" (or ja, ko) when it has CJK. */
 void gpb__html_text(gpb__buf *b, const char *s);

@@ -417,20 +417,16 @@ gpb_status gpb_report_compare_html(const gpb_compare_in *in,
 typedef struct wbook {
     lxw_workbook *wb;
     lxw_format *bold, *pct;
-    char tmp[4200];
+    gpb__xlsx_out out;
 } wbook;
 
 static gpb_status wb_open(wbook *w, const char *path, gpb_error *err)
 {
     memset(w, 0, sizeof *w);
-    if (!path)
-        return gpb__fail(err, GPB_EINVAL, "path must not be NULL");
-    if (strlen(path) > 4096 || gpb__xlsx_temp(path, w->tmp, sizeof w->tmp))
-        return gpb__fail(err, GPB_EIO, "cannot create a file next to '%s': %s",
-                         path, strerror(errno));
-    w->wb = workbook_new(w->tmp);
+    GPB__TRY(gpb__xlsx_out_begin(&w->out, path, err));
+    w->wb = workbook_new(w->out.tmp);
     if (!w->wb) {
-        remove(w->tmp);
+        gpb__xlsx_out_commit(&w->out, GPB_ENOMEM, NULL);
         return gpb__fail(err, GPB_ENOMEM,
                          "libxlsxwriter could not start a workbook");
     }
@@ -450,12 +446,7 @@ static gpb_status wb_close(wbook *w, const char *path, gpb_status st,
     if (!st && le != LXW_NO_ERROR)
         st = gpb__fail(err, GPB_EIO, "writing '%s': %s", path,
                        lxw_strerror(le));
-    if (!st && rename(w->tmp, path) != 0)
-        st = gpb__fail(err, GPB_EIO, "cannot rename the workbook to '%s': %s",
-                       path, strerror(errno));
-    if (st)
-        remove(w->tmp);
-    return st;
+    return gpb__xlsx_out_commit(&w->out, st, err);
 }
 
 gpb_status gpb_report_compare_xlsx_write(const gpb_compare_in *in,

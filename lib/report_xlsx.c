@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -668,24 +669,77 @@ static void sheet_samples(book *b, gpb_error *err)
     free(y);
 }
 
-/* A fresh temporary file next to `path`, created with the mode a new file
-   gets (0666 less the umask), so the renamed workbook looks like any other
-   new file. */
-int gpb__xlsx_temp(const char *path, char *tmp, size_t n)
+gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
+                               gpb_error *err)
 {
     static atomic_uint counter;
+    memset(o, 0, sizeof o->target);
+    o->tmp[0] = 0;
+    if (!path)
+        return gpb__fail(err, GPB_EINVAL, "path must not be NULL");
+    if (strlen(path) >= 4096)
+        return gpb__fail(err, GPB_EINVAL, "the path '%.60s...' is too long",
+                         path);
+    snprintf(o->target, sizeof o->target, "%s", path);
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+        char *r = realpath(path, NULL);
+        int ok = r && strlen(r) < sizeof o->target;
+        if (ok)
+            snprintf(o->target, sizeof o->target, "%s", r);
+        free(r);
+        if (!ok)
+            return gpb__fail(err, GPB_EINVAL,
+                             "'%s' is a symbolic link to a file that does "
+                             "not exist",
+                             path);
+    }
+    struct stat st;
+    int exists = stat(o->target, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+        return gpb__fail(err, GPB_EINVAL,
+                         "'%s' is not a regular file: a workbook is "
+                         "written to a file, and replacing a device, FIFO "
+                         "or directory with one would destroy it",
+                         path);
     for (int tries = 0; tries < 100; tries++) {
-        snprintf(tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(),
-                 atomic_fetch_add(&counter, 1));
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld-%u", o->target,
+                 (long)getpid(), atomic_fetch_add(&counter, 1));
+        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                      0666);
         if (fd >= 0) {
+            /* The existing file's mode: never wider than it was. */
+            int ok = !exists || fchmod(fd, st.st_mode & 07777) == 0;
+            int e = errno;
             close(fd);
-            return 0;
+            if (ok)
+                return GPB_OK;
+            remove(o->tmp);
+            o->tmp[0] = 0;
+            return gpb__fail(err, GPB_EIO, "cannot write next to '%s': %s",
+                             path, strerror(e));
         }
         if (errno != EEXIST)
-            return -1;
+            break;
     }
-    return -1;
+    int e = errno;
+    o->tmp[0] = 0;
+    return gpb__fail(err, GPB_EIO, "cannot create a file next to '%s': %s",
+                     path, strerror(e));
+}
+
+gpb_status gpb__xlsx_out_commit(gpb__xlsx_out *o, gpb_status st,
+                                gpb_error *err)
+{
+    if (!o->tmp[0])
+        return st;
+    if (!st && rename(o->tmp, o->target) != 0)
+        st = gpb__fail(err, GPB_EIO, "cannot rename the workbook to '%s': %s",
+                       o->target, strerror(errno));
+    if (st)
+        remove(o->tmp);
+    o->tmp[0] = 0;
+    return st;
 }
 
 static gpb_status write_book(book *b, const gpb__charts *cs, gpb_error *err)
@@ -721,18 +775,17 @@ gpb_status gpb_report_xlsx_write(const gpb_scenario *s, const gpb_result *r,
         gpb__view_free(&v);
         return st;
     }
-    char tmp[4200];
-    if (strlen(path) > 4096 || gpb__xlsx_temp(path, tmp, sizeof tmp)) {
+    gpb__xlsx_out out;
+    if ((st = gpb__xlsx_out_begin(&out, path, err))) {
         gpb__charts_free(&cs);
         gpb__view_free(&v);
-        return gpb__fail(err, GPB_EIO, "cannot create a file next to '%s': %s",
-                         path, strerror(errno));
+        return st;
     }
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE};
     book b = {.v = &v};
-    b.wb = workbook_new_opt(tmp, &wo);
+    b.wb = workbook_new_opt(out.tmp, &wo);
     if (!b.wb) {
-        remove(tmp);
+        gpb__xlsx_out_commit(&out, GPB_ENOMEM, NULL);
         gpb__charts_free(&cs);
         gpb__view_free(&v);
         return gpb__fail(err, GPB_ENOMEM, "libxlsxwriter could not start a "
@@ -761,10 +814,5 @@ gpb_status gpb_report_xlsx_write(const gpb_scenario *s, const gpb_result *r,
     if (!st && le != LXW_NO_ERROR)
         st = gpb__fail(err, GPB_EIO, "writing '%s': %s", path,
                        lxw_strerror(le));
-    if (!st && rename(tmp, path) != 0)
-        st = gpb__fail(err, GPB_EIO, "cannot rename the workbook to '%s': %s",
-                       path, strerror(errno));
-    if (st)
-        remove(tmp);
-    return st;
+    return gpb__xlsx_out_commit(&out, st, err);
 }

@@ -140,3 +140,64 @@ if cksum <"$TMP/keep.yaml" | cmp -s - "$TMP/keep.sum"; then ok; else
 expect 2 "run two outputs to one file" -- "$GPB" run "$TMP/keep.yaml" \
     --paths 100 --quiet --csv "$TMP/same.out" --html "$TMP/same.out"
 contains err "--csv and --html both write" "two outputs to one file are refused"
+# However spelled ("x", "./x", a path through "..") and in compare and
+# sweep too, which did not check at all (a user review: 'compare A B
+# --html B.yaml' replaced B with HTML, status 0).
+mkdir -p "$TMP/sub"
+expect 2 "run two spellings of one output" -- "$GPB" run "$TMP/keep.yaml" \
+    --paths 100 --quiet --html "$TMP/sub/../two.out" --xlsx "$TMP/two.out"
+contains err "both write" "two spellings of one output are refused"
+cp "$TMP/keep.yaml" "$TMP/keep2.yaml"
+expect 2 "compare --html onto B" -- "$GPB" compare "$TMP/keep.yaml" \
+    "$TMP/keep2.yaml" --paths 100 --quiet --html "$TMP/sub/../keep2.yaml"
+contains err "that is the scenario file" "compare keeps its scenarios"
+expect 2 "sweep --csv onto the scenario" -- "$GPB" sweep "$TMP/keep.yaml" \
+    --vary 'training[0].gpus=8,16' --paths 100 --quiet --csv "$TMP/keep.yaml"
+contains err "that is the scenario file" "sweep keeps its scenario"
+expect 2 "sweep two outputs" -- "$GPB" sweep "$TMP/keep.yaml" \
+    --vary 'training[0].gpus=8,16' --paths 100 --quiet --csv "$TMP/t.x" \
+    --html "$TMP/sub/../t.x"
+contains err "both write" "sweep's two outputs to one file are refused"
+if cksum <"$TMP/keep.yaml" | cmp -s - "$TMP/keep.sum" &&
+    cksum <"$TMP/keep2.yaml" | cmp -s - "$TMP/keep.sum"; then ok; else
+    bad "compare or sweep changed a scenario file"; fi
+
+# --- what an output path is ----------------------------------------------------
+# An output is replaced whole, but a device stays a device (written in
+# place; a workbook is refused), a symbolic link stays a link (its target
+# replaced), a file keeps its mode, and a link to nothing is refused (a
+# user review: --csv /dev/full as root replaced the device with a file).
+expect 0 "run --csv /dev/null" -- "$GPB" run "$TMP/keep.yaml" --paths 100 \
+    --quiet --swing-paths 0 --csv /dev/null
+if [ -c /dev/null ]; then ok; else bad "/dev/null is no longer a device"; fi
+expect 2 "run --xlsx /dev/null" -- "$GPB" run "$TMP/keep.yaml" --paths 100 \
+    --quiet --swing-paths 0 --xlsx /dev/null
+contains err "is not a regular file" "a workbook onto a device is refused"
+if [ -c /dev/null ]; then ok; else bad "/dev/null is no longer a device"; fi
+echo old >"$TMP/target.csv"
+chmod 600 "$TMP/target.csv"
+ln -s target.csv "$TMP/link.csv"
+expect 0 "run --csv through a link" -- "$GPB" run "$TMP/keep.yaml" \
+    --paths 100 --quiet --swing-paths 0 --csv "$TMP/link.csv"
+if [ -L "$TMP/link.csv" ] && grep -q '^metric,' "$TMP/target.csv" &&
+    [ "$(stat -c %a "$TMP/target.csv")" = 600 ]; then ok; else
+    bad "a link's target is replaced, the link kept, the mode kept"; fi
+ln -s nothing.csv "$TMP/dangling.csv"
+expect 2 "run --csv to a dangling link" -- "$GPB" run "$TMP/keep.yaml" \
+    --paths 100 --quiet --swing-paths 0 --csv "$TMP/dangling.csv"
+contains err "symbolic link to a file that does not exist" \
+    "a link to nothing is refused"
+if ls "$TMP" | grep -q '\.tmp'; then bad "a temporary file was left"; else
+    ok; fi
+# Standard output that cannot be written is an error, said once.
+if [ -c /dev/full ]; then
+    "$GPB" run "$TMP/keep.yaml" --paths 100 --swing-paths 0 --json \
+        >/dev/full 2>"$TMP/err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "cannot write standard output" "$TMP/err"
+    then ok; else bad "run --json > /dev/full: status $rc"; cat "$TMP/err"; fi
+    "$GPB" gpus --json >/dev/full 2>"$TMP/err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "cannot write standard output" "$TMP/err"
+    then ok; else bad "gpus --json > /dev/full: status $rc"; cat "$TMP/err"; fi
+fi

@@ -131,13 +131,32 @@ int cmd_help(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 
 /*
- * Writes text to path whole or not at all: to a temporary file in the same
- * directory, then renamed over path (replace) or linked to it only if
- * nothing is there yet (!replace, so an existing file is never touched,
- * even by a race). Prints why on failure and returns -1; returns 1 without
- * writing when !replace and path exists; 0 on success.
+ * Writes text to path whole or not at all: to a fresh temporary file in
+ * the same directory (mkstemp: never through a planted link), given the
+ * mode the file had (or a new file's), then renamed over path (replace)
+ * or linked to it only if nothing is there yet (!replace, so an existing
+ * file is never touched, even by a race). A symbolic link is followed, so
+ * its target is replaced and the link stays; an existing file that is not
+ * a regular one (/dev/null, a FIFO) is written in place, never replaced.
+ * Prints why on failure and returns -1; returns 1 without writing when
+ * !replace and path exists; 0 on success.
  */
 int cli_write_file(const char *path, const char *text, int replace);
+
+/* 1 when a and b name one file: the same string, the same file (device
+   and inode) when both exist, else the same directory and name once
+   resolved ("x", "./x", "$PWD/x", "sub/../x"). */
+int cli_same_file(const char *a, const char *b);
+
+/*
+ * Before anything runs: no output outs[k] (given by option opts[k]; NULL
+ * for one not asked for) may be one of the input scenarios, and no two
+ * outputs one file (the second would silently replace the first). Prints
+ * why and returns CLI_BAD_INPUT, else CLI_OK.
+ */
+int cli_check_outputs(const char *const *inputs, size_t n_inputs,
+                      const char *const *opts, const char *const *outs,
+                      size_t n_outs);
 
 /* Loads a scenario file (the built-in default when path is NULL), printing
    every problem on stderr. Returns 0 on success. */

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -251,23 +255,103 @@ int cli_parse_sim_option(const char *opt, const char *text,
     return 0;
 }
 
-int cli_write_file(const char *path, const char *text, int replace)
+/* The file path names: a symbolic link's target (so the link stays a
+   link), or path itself. */
+static const char *write_target(const char *path, char *buf, size_t n)
 {
-    /* The temporary name is in path's directory, so rename and link stay
-       on one file system. */
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path,
-                         (long)getpid()) >= sizeof tmp) {
-        cli_error("cannot write '%s': the name is too long", path);
-        return -1;
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+        char *r = realpath(path, NULL);
+        if (r && strlen(r) < n) {
+            strcpy(buf, r);
+            free(r);
+            return buf;
+        }
+        free(r);
+        return NULL; /* a link to nothing (or a loop) */
     }
-    FILE *f = fopen(tmp, "w");
+    return path;
+}
+
+/* Writes text into an existing file that is not a regular one (a device
+   such as /dev/null, a FIFO) in place: replacing it by rename would put a
+   regular file where the device was (a user review found /dev/full so
+   replaced). */
+static int write_in_place(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
     if (!f) {
         cli_error("cannot write '%s': %s", path, strerror(errno));
         return -1;
     }
-    int ok = fputs(text, f) >= 0 && fflush(f) == 0 &&
-             (fsync(fileno(f)) == 0 || errno == EINVAL);
+    int ok = fputs(text, f) >= 0 && fflush(f) == 0;
+    int err = ok ? 0 : errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok) {
+        cli_error("cannot write '%s': %s", path,
+                  err ? strerror(err) : "write error");
+        return -1;
+    }
+    return 0;
+}
+
+int cli_write_file(const char *path_in, const char *text, int replace)
+{
+    char resolved[4096];
+    const char *path = write_target(path_in, resolved, sizeof resolved);
+    if (!path) {
+        cli_error("cannot write '%s': it is a symbolic link to a file that "
+                  "does not exist",
+                  path_in);
+        return -1;
+    }
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        cli_error("cannot write '%s': it is a directory", path_in);
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        if (!replace)
+            return 1;
+        return write_in_place(path, text);
+    }
+    /* A fresh temporary name in path's directory (so rename and link stay
+       on one file system), created only if nothing is there: never
+       through a link another user planted. */
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >=
+        sizeof tmp) {
+        cli_error("cannot write '%s': the name is too long", path_in);
+        return -1;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("cannot write '%s': %s", path_in, strerror(errno));
+        return -1;
+    }
+    /* The mode the file had, or a new file's (0666 less the umask): not
+       mkstemp's 0600, and never wider than the file was. */
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t um = umask(0);
+        umask(um);
+        mode = 0666 & ~um;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        remove(tmp);
+        cli_error("cannot write '%s': %s", path_in, strerror(errno));
+        return -1;
+    }
+    int ok = fchmod(fd, mode) == 0 && fputs(text, f) >= 0 &&
+             fflush(f) == 0 && (fsync(fd) == 0 || errno == EINVAL);
     int err = ok ? 0 : errno;
     if (fclose(f) != 0 && ok) {
         ok = 0;
@@ -294,9 +378,72 @@ int cli_write_file(const char *path, const char *text, int replace)
     }
     if (!ok) {
         remove(tmp);
-        cli_error("cannot write '%s': %s", path,
+        cli_error("cannot write '%s': %s", path_in,
                   err ? strerror(err) : "write error");
         return -1;
     }
     return 0;
+}
+
+/* path as one spelling: realpath where the file exists, else its
+   directory's realpath and its name; path itself when neither resolves. */
+static const char *canonical(const char *path, char *buf, size_t n)
+{
+    char *r = realpath(path, NULL);
+    if (r) {
+        snprintf(buf, n, "%s", r);
+        free(r);
+        return buf;
+    }
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) {
+        snprintf(dir, sizeof dir, ".");
+    } else if (slash == path) {
+        snprintf(dir, sizeof dir, "/");
+    } else {
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    }
+    r = realpath(dir, NULL);
+    if (!r)
+        return path;
+    snprintf(buf, n, "%s/%s", strcmp(r, "/") ? r : "",
+             slash ? slash + 1 : path);
+    free(r);
+    return buf;
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!strcmp(a, b))
+        return 1;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char ca[4200], cb[4200];
+    return !strcmp(canonical(a, ca, sizeof ca), canonical(b, cb, sizeof cb));
+}
+
+int cli_check_outputs(const char *const *inputs, size_t n_inputs,
+                      const char *const *opts, const char *const *outs,
+                      size_t n_outs)
+{
+    for (size_t k = 0; k < n_outs; k++) {
+        if (!outs[k])
+            continue;
+        for (size_t i = 0; i < n_inputs; i++)
+            if (inputs[i] && cli_same_file(outs[k], inputs[i])) {
+                cli_error("%s %s: that is the scenario file %s; give "
+                          "another name",
+                          opts[k], outs[k], inputs[i]);
+                return CLI_BAD_INPUT;
+            }
+        for (size_t j = 0; j < k; j++)
+            if (outs[j] && cli_same_file(outs[j], outs[k])) {
+                cli_error("%s and %s both write %s; give each its own file",
+                          opts[j], opts[k], outs[k]);
+                return CLI_BAD_INPUT;
+            }
+    }
+    return CLI_OK;
 }

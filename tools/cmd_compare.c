@@ -78,7 +78,11 @@ static int parse(int argc, char **argv, compare_args *a)
                   "two plans different");
         return CLI_BAD_INPUT;
     }
-    return CLI_OK;
+    /* An output over a scenario (--html B.yaml replaced the plan: a user
+       review), or two outputs one file. */
+    static const char *const opts[] = {"--html", "--xlsx"};
+    const char *outs[] = {a->html, a->xlsx};
+    return cli_check_outputs(a->file, 2, opts, outs, 2);
 }
 
 /* The overrides of one side: the shared --set values, then its own. */

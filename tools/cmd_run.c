@@ -834,15 +834,6 @@ static int make_dir(const char *dir)
 
 /* 1 when paths a and b name one file: the same text, or files that
    exist and share device and inode. */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (!strcmp(a, b))
-        return 1;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* The files a run writes, in order: csv, xlsx, html, samples csv, json
    (--output-dir alone), ledger csv; NULL for one not written. Each path
    is in its own buf[k]. */
@@ -881,27 +872,12 @@ static int check_outputs(const run_args *a)
         "--ledger-csv"};
     const char *given[OUT_COUNT] = {a->csv, a->xlsx, a->html,
                                     a->samples_csv, NULL, a->ledger_csv};
-    const char *out[OUT_COUNT];
+    const char *out[OUT_COUNT], *opts[OUT_COUNT];
     out_buf b[OUT_COUNT];
     report_paths(a, out, b);
-    int rc = CLI_OK;
-    for (int k = 0; k < OUT_COUNT && !rc; k++) {
-        if (!out[k])
-            continue;
-        const char *ok = given[k] ? opt[k] : "--output-dir";
-        if (a->scenario && same_file(out[k], a->scenario)) {
-            cli_error("%s %s: that is the scenario file; give another name",
-                      ok, out[k]);
-            rc = CLI_BAD_INPUT;
-        }
-        for (int j = 0; j < k && !rc; j++)
-            if (out[j] && same_file(out[j], out[k])) {
-                cli_error("%s and %s both write %s; give each its own file",
-                          given[j] ? opt[j] : "--output-dir", ok, out[k]);
-                rc = CLI_BAD_INPUT;
-            }
-    }
-    return rc;
+    for (int k = 0; k < OUT_COUNT; k++)
+        opts[k] = given[k] ? opt[k] : "--output-dir";
+    return cli_check_outputs(&a->scenario, 1, opts, out, OUT_COUNT);
 }
 
 /* Writes text from a report function to a file; a JSON document ends

@@ -849,6 +849,12 @@ int cmd_sweep(int argc, char **argv)
     sweep_args a;
     memset(&a, 0, sizeof a);
     int rc = parse(argc, argv, &a);
+    if (!rc) {
+        /* An output over the scenario, or two outputs one file. */
+        static const char *const opts[] = {"--csv", "--html", "--xlsx"};
+        const char *outs[] = {a.csv, a.html, a.xlsx};
+        rc = cli_check_outputs(&a.scenario, 1, opts, outs, 3);
+    }
     if (rc == -1)
         rc = CLI_OK;
     else if (!rc)

@@ -2,6 +2,7 @@
  * gpubudget: the command-line tool. This file only dispatches to the
  * subcommands; each lives in its own cmd_<name>.c.
  */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,24 @@ static void quiet_openblas(char **argv)
 #else
     (void)argv;
 #endif
+}
+
+/*
+ * What the command printed must have reached standard output: on a full
+ * disk, `run --json > out.json` left cut-off JSON with status 0 and `gpus
+ * --json` status 3 with no word (a user review). A failed write or flush
+ * is a file that cannot be written: status 2, said once.
+ */
+static int stdout_written(int rc)
+{
+    errno = 0;
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    if (!failed)
+        return rc;
+    int e = errno;
+    cli_error("cannot write standard output: %s",
+              e ? strerror(e) : "write error");
+    return CLI_BAD_INPUT;
 }
 
 int main(int argc, char **argv)
@@ -83,5 +102,5 @@ int main(int argc, char **argv)
     int rc = shared || cli_mpi_root() ? entry[cmd](argc - optind,
                                                    argv + optind)
                                       : CLI_OK;
-    return cli_mpi_finish(rc);
+    return cli_mpi_finish(stdout_written(rc));
 }

@@ -179,19 +179,33 @@ class _Cancel:
             raise KeyboardInterrupt
 
 
+def _whole(value, name, lo, hi):
+    """value as an int in [lo, hi]: a whole number (an int, or a float
+    with no fraction), never wrapped or cut as ctypes would (paths=2**64+3
+    ran 3 paths, seed=-1 became 2**64-1: a user review)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and \
+            not hasattr(value, "__index__"):
+        raise TypeError("%s must be a whole number, not %r" % (name, value))
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("%s must be a whole number, not %r" % (name, value))
+    v = int(value)
+    if not lo <= v <= hi:
+        raise ValueError("%s must be from %d to %d, not %d" % (name, lo, hi,
+                                                               v))
+    return v
+
+
 def _sim_options(paths, seed, threads, quasi, raise_months, ledger):
     o = _lib.SimOptions()
     lib.gpb_sim_options_default(ctypes.byref(o))
     if paths is not None:
-        if paths < 1:
-            raise ValueError("paths must be at least 1")
-        o.paths = int(paths)
+        o.paths = _whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
     if seed is not None:
-        o.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
-    o.threads = int(threads or 0)
+        o.seed = _whole(seed, "seed", 0, 2 ** 64 - 1)
+    o.threads = _whole(threads or 0, "threads", 0, 1024)
     o.quasi_random = 1 if quasi else 0
-    o.raise_months = int(raise_months or 0)
-    o.ledger = int(ledger or 0)
+    o.raise_months = _whole(raise_months or 0, "raise_months", 0, 2 ** 31 - 1)
+    o.ledger = _whole(ledger or 0, "ledger", 0, 2)
     return o
 
 
@@ -287,11 +301,20 @@ class Scenario:
             self.name, " with " + self._sets if self._sets else "")
 
     def with_overrides(self, set):
-        """The same scenario loaded again with more overrides (after its
-        own): a what-if of this one. Raises ScenarioError."""
+        """The same scenario with more overrides (after its own), from the
+        text it was loaded from (not the file as it is now): a what-if of
+        this one. Raises ScenarioError."""
         sets = _join_sets(self._sets, overrides_text(set))
         if self._path is not None:
-            return load(self._path, set=sets)
+            # The bytes this scenario was loaded from, named by its path:
+            # reading the file again ran an edited plan, or failed after a
+            # change of directory (a user review).
+            n = ctypes.c_size_t()
+            p = lib.gpb_scenario_text(self._ptr, ctypes.byref(n))
+            s = loads(ctypes.string_at(p, n.value), set=sets,
+                      source=self._path)
+            s._path = self._path
+            return s
         return loads(self._text, set=sets, source=self._name or "<string>")
 
     # ---- running ---------------------------------------------------------

@@ -271,3 +271,28 @@ def test_raise_months_beyond_the_horizon_is_refused(qianka):
     with pytest.raises(ValueError):
         r.raise_interval(0.9, months=0)
     assert r.raise_needed(0.9, months=H) == r.raise_needed(0.9)
+
+
+def test_options_are_checked_not_wrapped(qianka):
+    # ctypes cut paths=2**64+3 to 3 and seed=-1 to 2**64-1 (a user review).
+    for kw in ({"paths": 2 ** 64 + 3}, {"paths": 2.9}, {"seed": -1},
+               {"seed": 2 ** 64 + 1}, {"ledger": -1}, {"ledger": 3},
+               {"threads": -2}):
+        with pytest.raises((ValueError, TypeError)):
+            qianka.run(**kw)
+    assert qianka.run(paths=64.0, seed=2 ** 64 - 1).paths == 64
+
+
+def test_with_overrides_uses_the_text_loaded(tmp_path, monkeypatch):
+    # A what-if reran the file as it was on disk now, and failed after a
+    # change of directory (a user review).
+    f = tmp_path / "plan.yaml"
+    f.write_text(open(Q, encoding="utf-8").read(), encoding="utf-8")
+    s = gpubudget.load(str(f))
+    base = s.run(paths=500, seed=3).mean("cash.end")[0]
+    f.write_text("not: a scenario\n", encoding="utf-8")
+    monkeypatch.chdir("/")
+    w = s.with_overrides({"company.cash": "¥10亿"})
+    assert w.path == str(f)
+    same = s.with_overrides({})
+    assert same.run(paths=500, seed=3).mean("cash.end")[0] == base

@@ -158,7 +158,7 @@ def test_constants_match_the_headers():
             text += f.read()
 
     def define(name):
-        m = re.search(r"#define\s+%s\s+(\d+)" % name, text)
+        m = re.search(r"#define\s+%s\s+(\d+)(?:ull|u)?\b" % name, text)
         assert m, name
         return int(m.group(1))
 
@@ -171,7 +171,7 @@ def test_constants_match_the_headers():
 
     for name in ("GPB_ERROR_SOURCE_MAX", "GPB_ERROR_PATH_MAX",
                  "GPB_ERROR_MESSAGE_MAX", "GPB_SWEEP_STATS",
-                 "GPB_REPORT_N_LEVELS"):
+                 "GPB_REPORT_N_LEVELS", "GPB_SIM_MAX_PATHS"):
         assert getattr(_lib, name) == define(name), name
     for name in ("GPB_OK", "GPB_ECANCELLED", "GPB_SEVERITY_ERROR",
                  "GPB_SEVERITY_WARNING", "GPB_UNIT_MONEY"):

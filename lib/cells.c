@@ -16,6 +16,7 @@
 #include "formula.h"
 #include "gpubudget/compute.h"
 #include "gpubudget/finance.h"
+#include "gpubudget/sim.h"
 #include "gpubudget/hardware.h"
 #include "gpubudget/plan.h"
 
@@ -152,14 +153,20 @@ gpb_status gpb__cell_seed(gpb__cell *c, const char *name, const char *text,
     for (const char *r = q; *r; r++)
         if (*r != ' ' && *r != '\t')
             digits = 0;
-    if (q > p && digits && !overflow) {
+    if (q > p && digits && !overflow && v <= GPB_SIM_MAX_SEED) {
         *out = v;
         return GPB_OK;
     }
+    if (q > p && digits)
+        return gpb__cell_fail(c, GPB_ERANGE, name,
+                              "expected a whole number from 0 to %llu "
+                              "(2^63 - 1), found %s",
+                              (unsigned long long)GPB_SIM_MAX_SEED, p);
     double x;
-    /* 2^64 as a double; anything below it that is whole fits. */
+    /* 2^63 as a double is above the largest seed; the largest whole
+       double below it, 2^63 − 1024, fits. */
     gpb_status st = gpb__cell_whole(c, name, text, NAN, 0,
-                                    18446744073709549568.0, &x);
+                                    9223372036854774784.0, &x);
     if (st)
         return st;
     *out = (uint64_t)x;

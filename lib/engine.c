@@ -59,6 +59,11 @@ static gpb_status options_resolve(const gpb_sim_options *in,
     if (opt->threads < 0)
         return gpb__fail(err, GPB_EINVAL, "threads must be >= 0, got %d",
                          opt->threads);
+    if (opt->seed > GPB_SIM_MAX_SEED)
+        return gpb__fail(err, GPB_EINVAL,
+                         "seed must be from 0 to %llu (2^63 - 1), got %llu",
+                         (unsigned long long)GPB_SIM_MAX_SEED,
+                         (unsigned long long)opt->seed);
     if (!isnan(opt->discount_rate_per_year) &&
         !(opt->discount_rate_per_year > -1 &&
           isfinite(opt->discount_rate_per_year)))

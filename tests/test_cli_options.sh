@@ -208,6 +208,23 @@ expect 2 "run --quiet=1" -- "$GPB" run --quiet=1
 contains err "--quiet takes no value" "flag with a value refused"
 expect 2 "gpus -x" -- "$GPB" gpus -x
 contains err "unknown option '-x'" "unknown short option refused"
+# Seeds are read exactly, up to 2^63 - 1 (JSON writes it exactly): above
+# 2^53 a double rounded two seeds to one run, and 2^63 printed negative
+# (a user review).
+expect 0 "run --seed 2^53+1" -- "$GPB" run --paths 100 --swing-paths 0 \
+    --seed 9007199254740993 --json
+contains out '"seed": 9007199254740993,' "a seed above 2^53 is kept exactly"
+cp "$TMP/out" "$TMP/seed-odd.json"
+expect 0 "run --seed 2^53" -- "$GPB" run --paths 100 --swing-paths 0 \
+    --seed 9007199254740992 --json
+if cmp -s "$TMP/out" "$TMP/seed-odd.json"; then
+    bad "seeds 2^53 and 2^53+1 gave one run"; else ok; fi
+expect 0 "run --seed 2^63-1" -- "$GPB" run --paths 100 --swing-paths 0 \
+    --seed 9223372036854775807 --json
+contains out '"seed": 9223372036854775807,' "the largest seed is written exactly"
+expect 2 "run --seed 2^63" -- "$GPB" run --paths 100 \
+    --seed 9223372036854775808
+contains err "from 0 to 9223372036854775807" "a seed above 2^63 - 1 is refused"
 # The defaults the table prints are the ones the commands use.
 expect 0 "raise defaults" -- "$GPB" raise --json --threads 2
 paths=$(sed -n 's/^  "paths": \([0-9]*\),*$/\1/p' "$TMP/out")

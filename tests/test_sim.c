@@ -677,6 +677,15 @@ START_TEST(bad_options_and_names)
     ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_EINVAL);
     ck_assert_int_eq(gpb_sim_run(NULL, &o, &r, &e), GPB_EINVAL);
     o.threads = 1;
+    /* Seeds up to 2^63 − 1, which every output writes exactly. */
+    o.seed = GPB_SIM_MAX_SEED + 1;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_EINVAL);
+    ck_assert_ptr_nonnull(strstr(e.message, "9223372036854775807"));
+    o.seed = GPB_SIM_MAX_SEED;
+    ck_assert_int_eq(gpb_sim_run(s, &o, &r, &e), GPB_OK);
+    ck_assert(gpb_result_seed(r) == GPB_SIM_MAX_SEED);
+    gpb_result_free(r);
+    o.seed = 1;
     r = test_run(s, 100, 1, 1);
     double v;
     ck_assert_int_eq(gpb_result_quantile(r, "spend.totl", 0.5, &v, &e),

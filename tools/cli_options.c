@@ -14,8 +14,8 @@
 #define ROW_PATHS(cmd, what, n) {cmd, CLI_KEY_PATHS, 0, "N", what, NULL, n}
 #define ROW_SEED(cmd)                                                         \
     {cmd, CLI_KEY_SEED, 0, "S",                                               \
-     "seed of the random streams: the same seed gives the same numbers on "   \
-     "any number of threads or machines",                                     \
+     "seed of the random streams, a whole number from 0 to 2^63 - 1: the "    \
+     "same seed gives the same numbers on any number of threads or machines", \
      NULL, CLI_DEFAULT_SEED}
 #define ROW_THREADS(cmd)                                                      \
     {cmd, CLI_KEY_THREADS, 0, "T",                                            \

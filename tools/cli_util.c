@@ -240,10 +240,33 @@ int cli_parse_sim_option(const char *opt, const char *text,
             return -1;
         so->paths = (size_t)v;
     } else if (!strcmp(opt, "seed")) {
-        /* Below 2^64, and exactly representable as a double. */
-        if (cli_parse_whole(opt, text, 0, 1.8e19, ">= 0", &v))
+        /* Digits, read exactly: a double rounded seeds above 2^53, so two
+           seeds gave one run (a user review). */
+        const char *q = text;
+        uint64_t s = 0;
+        int over = 0;
+        for (; *q >= '0' && *q <= '9'; q++) {
+            unsigned d = (unsigned)(*q - '0');
+            over |= s > (GPB_SIM_MAX_SEED - d) / 10;
+            s = s * 10 + d;
+        }
+        if (q > text && !*q && !over) {
+            so->seed = s;
+        } else if (q > text && !*q) {
+            cli_error("--seed '%s': expected a whole number from 0 to %llu "
+                      "(2^63 - 1)",
+                      text, (unsigned long long)GPB_SIM_MAX_SEED);
             return -1;
-        so->seed = (uint64_t)v;
+        } else {
+            /* Written with a unit ("8.03k"): through a double, so only
+               up to 2^53, where every whole number is exact. */
+            if (cli_parse_whole(opt, text, 0, 9007199254740992.0,
+                                "from 0 to 2^53 when written with a unit; "
+                                "up to 2^63 - 1 in digits",
+                                &v))
+                return -1;
+            so->seed = (uint64_t)v;
+        }
     } else if (!strcmp(opt, "threads")) {
         if (cli_parse_whole(opt, text, 0, 1024,
                             "from 0 (all cores) to 1024", &v))
@@ -263,7 +286,7 @@ static const char *write_target(const char *path, char *buf, size_t n)
     if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
         char *r = realpath(path, NULL);
         if (r && strlen(r) < n) {
-            strcpy(buf, r);
+            snprintf(buf, n, "%s", r);
             free(r);
             return buf;
         }

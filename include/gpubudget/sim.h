@@ -57,6 +57,11 @@ extern "C" {
 #define GPB_SIM_BLOCK_PATHS 512
 /* Most paths one run may simulate. */
 #define GPB_SIM_MAX_PATHS 4000000000ull
+
+/* The largest seed, 2^63 − 1: every output (JSON's integers are signed 64
+   bits) writes it exactly. A larger one printed as a negative number that
+   the command then refused (a user review). */
+#define GPB_SIM_MAX_SEED 9223372036854775807ull
 /* Default memory for per-path values: 384 MiB. */
 #define GPB_SIM_MEMORY_BUDGET_DEFAULT ((size_t)384 << 20)
 /* Relative error of a quantile taken from a sketch (2^-10: a bucket is
@@ -289,7 +294,8 @@ typedef int (*gpb_sim_progress_fn)(void *ctx, size_t done, size_t total);
 typedef struct gpb_sim_options {
     size_t struct_size; /* sizeof(gpb_sim_options), set by _default */
     size_t paths;       /* paths to simulate (default 10,000) */
-    uint64_t seed;      /* the streams' key (default 20230225); any value */
+    uint64_t seed;      /* the streams' key (default 20230225), from 0 to
+                           GPB_SIM_MAX_SEED */
     int threads;        /* worker threads; 0 = one per core (default 0) */
     int quasi_random;   /* 1: per-path inputs from a Sobol sequence (GSL),
                            monthly events pseudo-random */

@@ -201,7 +201,7 @@ def _sim_options(paths, seed, threads, quasi, raise_months, ledger):
     if paths is not None:
         o.paths = _whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
     if seed is not None:
-        o.seed = _whole(seed, "seed", 0, 2 ** 64 - 1)
+        o.seed = _whole(seed, "seed", 0, _lib.GPB_SIM_MAX_SEED)
     o.threads = _whole(threads or 0, "threads", 0, 1024)
     o.quasi_random = 1 if quasi else 0
     o.raise_months = _whole(raise_months or 0, "raise_months", 0, 2 ** 31 - 1)

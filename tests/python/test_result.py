@@ -280,7 +280,9 @@ def test_options_are_checked_not_wrapped(qianka):
                {"threads": -2}):
         with pytest.raises((ValueError, TypeError)):
             qianka.run(**kw)
-    assert qianka.run(paths=64.0, seed=2 ** 64 - 1).paths == 64
+    with pytest.raises(ValueError):
+        qianka.run(seed=2 ** 63)
+    assert qianka.run(paths=64.0, seed=2 ** 63 - 1).paths == 64
 
 
 def test_with_overrides_uses_the_text_loaded(tmp_path, monkeypatch):

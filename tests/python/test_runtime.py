@@ -171,7 +171,8 @@ def test_constants_match_the_headers():
 
     for name in ("GPB_ERROR_SOURCE_MAX", "GPB_ERROR_PATH_MAX",
                  "GPB_ERROR_MESSAGE_MAX", "GPB_SWEEP_STATS",
-                 "GPB_REPORT_N_LEVELS", "GPB_SIM_MAX_PATHS"):
+                 "GPB_REPORT_N_LEVELS", "GPB_SIM_MAX_PATHS",
+                 "GPB_SIM_MAX_SEED"):
         assert getattr(_lib, name) == define(name), name
     for name in ("GPB_OK", "GPB_ECANCELLED", "GPB_SEVERITY_ERROR",
                  "GPB_SEVERITY_WARNING", "GPB_UNIT_MONEY"):

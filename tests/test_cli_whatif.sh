@@ -205,6 +205,20 @@ expect 2 "sweep lhs no whole" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --samples 3 --vary 'training[0].gpus=2.2..2.9'
 contains err "takes whole numbers and the range holds none" \
     "sweep says a whole key's range holds no whole number"
+# A point the scenario refuses keeps its row, and the status says so; an
+# unknown metric and a key varied twice are refused before anything runs
+# (a user review: status 0 with a table of 'failed', and a table
+# labelled by the first of two axes over one key).
+expect 2 "sweep with a bad point" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --vary 'training[0].mfu=0.3,1.5'
+contains out "failed:" "the bad point keeps its row"
+contains err "1 of 2 points failed" "the status says a point failed"
+expect 2 "sweep unknown metric" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --vary 'training[0].gpus=8,16' --metrics nope
+contains err "--metrics: unknown metric 'nope'" "an unknown metric is refused"
+expect 2 "sweep one key twice" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
+    --vary 'training[0].gpus=8,16' --vary 'training[pretrain].gpus=32,64'
+contains err "are one key, varied twice" "one key varied twice is refused"
 # Goal seek finds a key by its item's name, as --set does.
 expect 0 "seek by name" -- "$GPB" raise "$TMP/wi.yaml" --paths 300 \
     --target 'p_out_of_cash<=0.3' --vary 'company.funding[round].probability' \

@@ -676,14 +676,37 @@ static int sweep_main(sweep_args *a)
         gpb_result *r1 = NULL;
         gpb_error e1;
         if (gpb_sim_run(s, &o1, &r1, &e1) == GPB_OK)
-            for (size_t m = 0; m < nm; m++) {
+            for (size_t m = 0; m < nm && !rc; m++) {
                 size_t i;
-                if (!gpb_result_metric_find(r1, a->metrics[m], &i, NULL))
+                gpb_error em;
+                if (!gpb_result_metric_find(r1, a->metrics[m], &i, &em)) {
                     snprintf(units[m], 32, "%s",
                              gpb_result_metric_unit(r1, i));
+                } else {
+                    /* Every point would say so; once, before any runs (a
+                       user review found a table of 'failed', status 0). */
+                    cli_error("--metrics: %s", em.message);
+                    rc = CLI_BAD_INPUT;
+                }
+            }
+        /* One key varied twice, however written: the table labelled the
+           first axis but ran the second's values (a user review). */
+        for (size_t k = 0; k < K && !rc; k++)
+            for (size_t j = 0; j < k && !rc; j++) {
+                long ik = gpb_scenario_input_find(s, a->ax[k].key);
+                long ij = gpb_scenario_input_find(s, a->ax[j].key);
+                if (!strcmp(a->ax[k].key, a->ax[j].key) ||
+                    (ik >= 0 && ik == ij)) {
+                    cli_error("--vary: '%s' and '%s' are one key, varied "
+                              "twice; give it one --vary",
+                              a->ax[j].key, a->ax[k].key);
+                    rc = CLI_BAD_INPUT;
+                }
             }
         gpb_result_free(r1);
         gpb_scenario_free(s);
+        if (rc)
+            goto done;
     }
     rows = calloc(d.n * nm * GPB_SWEEP_STATS + 1, sizeof *rows);
     errors = calloc(d.n + 1, sizeof *errors);
@@ -818,6 +841,17 @@ static int sweep_main(sweep_args *a)
             gpb_free(text);
         } else if (!a->quiet) {
             print_table(a, &d, rows, errors, units);
+        }
+        /* A point whose values the scenario refuses is bad input: the
+           table keeps its row and why, and the status says so. */
+        size_t nbad = 0;
+        for (size_t p = 0; p < d.n; p++)
+            nbad += errors[p] != NULL;
+        if (nbad && !rc) {
+            cli_error("%zu of %zu point%s failed (%s says why)", nbad, d.n,
+                      d.n == 1 ? "" : "s",
+                      nbad == 1 ? "its row" : "their rows");
+            rc = CLI_BAD_INPUT;
         }
     }
 done:

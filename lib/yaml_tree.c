@@ -574,6 +574,14 @@ static void check_tag(builder *b, gpb__ynode *n, const yaml_char_t *raw,
 static gpb_status on_scalar(builder *b, const yaml_event_t *ev)
 {
     size_t len = ev->data.scalar.length;
+    /* An escaped NUL ("64\u0000 trillion", "\0") ends the text for every
+       reader of a C string: "64" was read as the whole value (a user
+       review). Raw NUL bytes never reach here: the reader refuses control
+       characters. */
+    if (memchr(ev->data.scalar.value, '\0', len))
+        return fail_at(b, GPB_ESYNTAX, ev->start_mark,
+                       "the value has a NUL character (an escaped \\0 or "
+                       "\\u0000): remove it");
     gpb_status st = count_nodes(b, 1, len, ev->start_mark);
     if (st)
         return st;

@@ -776,6 +776,33 @@ START_TEST(columns_count_characters_not_bytes)
 }
 END_TEST
 
+/* An escaped NUL inside a quoted value is refused at its place: C
+   strings stopped at it, so "64\u0000 trillion" GPUs read as 64 (a user
+   review). */
+START_TEST(escaped_nul_is_refused)
+{
+    static const char *const y[] = {
+        "gpubudget: 1\nname: \"a\\u0000b\"\nhorizon_months: 12\n",
+        "gpubudget: 1\nname: x\nhorizon_months: 12\ncompany:\n"
+        "  cash: \"$1M\\0 to $1000M\"\n",
+    };
+    static const int line[] = {2, 5}, column[] = {7, 9};
+    for (size_t k = 0; k < 2; k++) {
+        gpb_scenario *s = NULL;
+        gpb_diagnostics *d = NULL;
+        ck_assert_int_eq(
+            gpb_scenario_load_string(y[k], strlen(y[k]), "t.yaml", &s, &d),
+            GPB_ESYNTAX);
+        ck_assert_ptr_null(s);
+        const gpb_error *e = gpb_diagnostics_at(d, 0);
+        ck_assert_int_eq(e->line, line[k]);
+        ck_assert_int_eq(e->column, column[k]);
+        ck_assert_ptr_nonnull(strstr(e->message, "NUL character"));
+        gpb_diagnostics_free(d);
+    }
+}
+END_TEST
+
 START_TEST(aliases_within_budget_are_expanded)
 {
     /* A small alias is fine: both runs read the shared failures map. */
@@ -1439,6 +1466,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, many_problems_are_capped);
     tcase_add_test(tc, too_many_inputs_is_elimit);
     tcase_add_test(tc, columns_count_characters_not_bytes);
+    tcase_add_test(tc, escaped_nul_is_refused);
     tcase_add_test(tc, truncated_and_mutated_files_never_crash);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);

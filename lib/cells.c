@@ -837,13 +837,23 @@ double gpb_cells_min_gpus(const char *params, const char *card,
     const gpb_gpu *gpu;
     double n, bpp, frac, mem, bytes, gpus = 0;
     gpb_status st;
-    /* 0 asks compute.h for its defaults (16 bytes, 0.9 usable). */
+    /* Not given: 0, which asks compute.h for its defaults (16 bytes, 0.9
+       usable). Given, a value must be one: "0" read as "not given"
+       answered 16 GPUs for 0 bytes a parameter (a user review). */
     if (!(st = gpb__cell_number(&c, "params", params, NAN, &n)) &&
         !(st = cell_card(&c, card, &gpu)) &&
         !(st = gpb__cell_number(&c, "bytes_per_param", bytes_per_param, 0,
                                 &bpp)) &&
+        !(st = !gpb__cell_blank(bytes_per_param) && !(bpp > 0)
+                   ? gpb__cell_fail(&c, GPB_ERANGE, "bytes_per_param",
+                                    "expected a number above 0, found %g",
+                                    bpp)
+                   : GPB_OK) &&
         !(st = gpb__cell_fraction(&c, "usable_frac", usable_frac, 0,
-                                  GPB_FRAC_CLOSED, &frac)) &&
+                                  gpb__cell_blank(usable_frac)
+                                      ? GPB_FRAC_CLOSED
+                                      : GPB_FRAC_OPEN_LO,
+                                  &frac)) &&
         !(st = cell_field(&c, gpu, "mem_bytes", &mem)) &&
         !(st = gpb_compute_train_memory_bytes(n, bpp, NULL, &bytes,
                                               &c.err)))

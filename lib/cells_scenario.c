@@ -204,6 +204,18 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
     }
     if (!overrides)
         overrides = "";
+    if (raise_months > 0) {
+        /* A runway target at or past the horizon is the whole horizon's
+           raise: the plain run answers it, cached with every other cell's
+           (a review counted a run for each such GPB_RAISE). */
+        gpb_scenario *s = NULL;
+        if (gpb_scenario_load_string_with_overrides(text, len, file,
+                                                    overrides, &s,
+                                                    NULL) == GPB_OK &&
+            raise_months >= gpb_scenario_horizon_months(s))
+            raise_months = 0;
+        gpb_scenario_free(s);
+    }
     uint64_t h = fnv1a(14695981039346656037u, text, len);
 
     pthread_mutex_lock(&g_mu);
@@ -363,13 +375,26 @@ typedef enum stat_kind {
 /* Reads the threshold of "prob<=x": a number, or money in the result's
    currency. */
 static gpb_status stat_threshold(gpb__cell *c, const char *text,
-                                 gpb_currency cur, double *x)
+                                 const gpb_result *r, const char *metric,
+                                 double *x)
 {
+    gpb_currency cur = gpb_result_currency(r);
     gpb_quantity q;
     gpb_error e;
     gpb_status st = gpb_units_parse(text, &q, &e);
     if (st)
         return gpb__cell_fail(c, st, "stat", "%s", e.message);
+    /* Money against a metric that is not money (runway in months against
+       "$5M") gave a plausible probability with status OK (a user
+       review). */
+    size_t m;
+    if (q.kind == GPB_QTY_MONEY &&
+        gpb_result_metric_find(r, metric, &m, NULL) == GPB_OK &&
+        gpb_result_metric_unit_kind(r, m) != GPB_UNIT_MONEY)
+        return gpb__cell_fail(c, GPB_EUNIT, "stat",
+                              "%s is in %s, not money; write the threshold "
+                              "as a number, found '%s'",
+                              metric, gpb_result_metric_unit(r, m), text);
     if (q.kind != GPB_QTY_NUMBER && q.kind != GPB_QTY_MONEY)
         return gpb__cell_fail(c, GPB_EUNIT, "stat",
                               "expected a number or an amount after the "
@@ -486,7 +511,7 @@ double gpb_cells_scenario(const char *file, const char *metric,
         st = gpb_result_mean(r, metric, &se, &v, &c.err);
         break;
     default:
-        st = stat_threshold(&c, thr, gpb_result_currency(r), &x);
+        st = stat_threshold(&c, thr, r, metric, &x);
         if (st)
             break;
         /* P(X < x) = P(X <= the double just below x), exactly. */

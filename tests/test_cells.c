@@ -839,8 +839,14 @@ START_TEST(fractions_refuse_percent_numbers)
         GPB_ERANGE, "mfu: expected a fraction in (0, 1], found '150'");
     ck_assert(strstr(gpb_cells_last_error(), "did you mean") == NULL);
     bad(gpb_cells_min_gpus("70B", "H100", "", "90"), GPB_ERANGE,
-        "usable_frac: expected a fraction in [0, 1], found '90'; did you "
+        "usable_frac: expected a fraction in (0, 1], found '90'; did you "
         "mean 90% = 0.90?");
+    /* "0" is the number 0, not "not given" (a review found 16 GPUs for 0
+       bytes a parameter and for 0 usable memory). */
+    bad(gpb_cells_min_gpus("70B", "H100", "0", ""), GPB_ERANGE,
+        "bytes_per_param: expected a number above 0");
+    bad(gpb_cells_min_gpus("70B", "H100", "", "0%"), GPB_ERANGE,
+        "usable_frac: expected a fraction in (0, 1]");
 
     double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "36", "H100", "0.7",
                                         "", "", ""));
@@ -1053,6 +1059,16 @@ START_TEST(scenario_statistics_identical)
                      GPB_OK);
     gpb_result_free(r12);
     ck_assert(ok(gpb_cells_raise(g_path, "12", "0.8", "", P, S)) == raise);
+    /* A target at or past the horizon is the whole horizon's raise, from
+       the run already cached: no run more (a review counted one each). */
+    double runs = gpb_cells_scenario_runs();
+    char hz[16], past[16];
+    snprintf(hz, sizeof hz, "%d", gpb_result_horizon_months(r));
+    snprintf(past, sizeof past, "%d", gpb_result_horizon_months(r) + 40);
+    OK(gpb_result_raise_needed(r, 0.9, &raise, NULL));
+    ck_assert(ok(gpb_cells_raise(g_path, hz, "", "", P, S)) == raise);
+    ck_assert(ok(gpb_cells_raise(g_path, past, "", "", P, S)) == raise);
+    ck_assert(gpb_cells_scenario_runs() == runs);
     double p = gpb_result_prob_out_of_cash_by(r, 17);
     ck_assert(ok(gpb_cells_prob_out_of_cash(g_path, "17", "", P, S)) == p);
     gpb_result_free(r);
@@ -1116,6 +1132,11 @@ START_TEST(scenario_errors)
     bad(gpb_cells_scenario(g_path, "spend.total", "prob<=¥5M", "", "500",
                            ""),
         GPB_ECURRENCY, "the result is in USD");
+    /* Money against months (a review found "prob>=$5M" on runway
+       accepted, status OK). */
+    bad(gpb_cells_scenario(g_path, "runway_months", "prob>=$5M", "", "500",
+                           ""),
+        GPB_EUNIT, "runway_months is in months, not money");
     bad(gpb_cells_scenario(g_path, "spend.total", "mean", "", "0", ""),
         GPB_ERANGE, "paths:");
     bad(gpb_cells_scenario(g_path, "spend.total", "mean", "", "", "-1"),

@@ -292,18 +292,16 @@ static json_t *claims_json(const gpb__view *v)
         const char *unit;
         set_num(o, "value", gpb__view_claim_value(v, i, &unit));
         json_object_set_new(o, "unit", json_string(unit));
-        /* The simulated quantiles when the claim's metric is a result
-           metric (derived metrics and expressions are gpubudget check's:
+        /* The simulated quantiles of the claim's result metric or input
+           (derived metrics and expressions are gpubudget check's:
            gpubudget/claims.h). */
-        size_t m;
-        gpb__stats st;
-        if (c->metric && !gpb_result_metric_find(v->r, c->metric, &m, NULL) &&
-            !gpb__view_stats(v, m, &st, NULL))
+        double q[3];
+        if (!gpb__view_claim_simulated(v, i, q))
             json_object_set_new(o, "simulated",
                                 json_pack("{s:o,s:o,s:o}", "p5",
-                                          gpb__json_num(st.q[0]), "p50",
-                                          gpb__json_num(st.q[3]), "p95",
-                                          gpb__json_num(st.q[6])));
+                                          gpb__json_num(q[0]), "p50",
+                                          gpb__json_num(q[1]), "p95",
+                                          gpb__json_num(q[2])));
         else
             json_object_set_new(o, "simulated", json_null());
         json_array_append_new(a, o);

@@ -233,6 +233,39 @@ static int ends_with(const char *s, const char *tail)
     return a >= b && !strcmp(s + a - b, tail);
 }
 
+/* The claim is about an input of the scenario, not a result metric. */
+static int claim_on_input(const gpb__view *v, const gpb__claim *cl)
+{
+    size_t m;
+    return cl->metric &&
+           gpb_result_metric_find(v->r, cl->metric, &m, NULL) != GPB_OK &&
+           gpb_scenario_input_find(v->s, cl->metric) >= 0;
+}
+
+int gpb__view_claim_simulated(const gpb__view *v, size_t c, double q[3])
+{
+    const gpb__claim *cl = &v->s->claims[c];
+    size_t m;
+    gpb__stats st;
+    if (cl->metric && !gpb_result_metric_find(v->r, cl->metric, &m, NULL) &&
+        !gpb__view_stats(v, m, &st, NULL)) {
+        q[0] = st.q[0];
+        q[1] = st.q[3];
+        q[2] = st.q[6];
+        return 0;
+    }
+    gpb_claim_check k;
+    if (claim_on_input(v, cl) &&
+        gpb_claim_check_at(v->s, v->r, NULL, c, &k, NULL) == GPB_OK &&
+        !isnan(k.p50)) {
+        q[0] = k.p5;
+        q[1] = k.p50;
+        q[2] = k.p95;
+        return 0;
+    }
+    return -1;
+}
+
 double gpb__view_claim_value(const gpb__view *v, size_t c, const char **unit)
 {
     const gpb__claim *cl = &v->s->claims[c];
@@ -259,10 +292,17 @@ double gpb__view_claim_value(const gpb__view *v, size_t c, const char **unit)
         *unit = mu ? mu : "";
         return x;
     }
-    *unit = gpb_currency_code(v->cur);
     gpb_currency from = cl->value.currency == GPB_CURRENCY_NONE
                             ? v->s->currency
                             : cl->value.currency;
+    /* A claim about an input stays in its own currency, beside the
+       input's figures, as gpubudget check shows it: converted at the mean
+       rate it sat in USD beside an input in CNY (a user review). */
+    if (claim_on_input(v, cl)) {
+        *unit = gpb_currency_code(from);
+        return x;
+    }
+    *unit = gpb_currency_code(v->cur);
     if (from == v->cur)
         return x;
     return x / v->per_usd[from] * v->per_usd[v->cur];

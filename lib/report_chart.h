@@ -98,6 +98,14 @@ int gpb__input_unit_known(const char *path);
 double gpb__view_claim_value(const gpb__view *v, size_t claim,
                              const char **unit);
 
+/* The simulated P5, P50 and P95 beside the claim's value, in its unit:
+   of its result metric (the view's statistics, money in the report
+   currency), or of the input it is about (gpb_claim_check_at: in the
+   claim's own currency, as gpubudget check shows them). Returns 0 with
+   q filled, or -1 when there are none (an expression, a derived metric:
+   gpubudget check's). */
+int gpb__view_claim_simulated(const gpb__view *v, size_t claim, double q[3]);
+
 /* ---- charts ----------------------------------------------------------- */
 
 typedef enum gpb__chart_kind {

@@ -281,13 +281,15 @@ static void sheet_claims(book *b)
         wnum(ws, row, 5, val, money ? b->money : NULL);
         wstr(ws, row, 6, unit, NULL);
         size_t m;
-        gpb__stats x;
-        if (c->metric && !gpb_result_metric_find(v->r, c->metric, &m, NULL) &&
-            !gpb__view_stats(v, m, &x, NULL)) {
-            lxw_format *f = fmt_of(b, m);
-            wnum(ws, row, 7, x.q[0], f);
-            wnum(ws, row, 8, x.q[3], f);
-            wnum(ws, row, 9, x.q[6], f);
+        double q[3];
+        if (!gpb__view_claim_simulated(v, i, q)) {
+            lxw_format *f = c->metric && !gpb_result_metric_find(
+                                             v->r, c->metric, &m, NULL)
+                                ? fmt_of(b, m)
+                                : NULL;
+            wnum(ws, row, 7, q[0], f);
+            wnum(ws, row, 8, q[1], f);
+            wnum(ws, row, 9, q[2], f);
         }
         wstr(ws, row, 10, "not checked here: see gpubudget check", NULL);
     }

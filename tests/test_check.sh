@@ -349,5 +349,33 @@ if cmp -s "$TMP/claims.md" "$ROOT/docs/claims.md"; then ok; else
     diff "$ROOT/docs/claims.md" "$TMP/claims.md" | head -20
 fi
 
+# A claim about an input reads the same in run's report as in check: in
+# the claim's own currency beside the input's quantiles (a user review
+# found C26's ¥1M as 144,824 USD, with no figures, in run --json).
+"$GPB" run "$ROOT/scenarios/lightyear.yaml" --paths 3000 --swing-paths 0 \
+    --json >"$TMP/ly-run.json" 2>/dev/null
+"$GPB" check "$ROOT/scenarios/lightyear.yaml" --paths 3000 --json \
+    >"$TMP/ly-check.json" 2>/dev/null
+if python3 - "$TMP/ly-run.json" "$TMP/ly-check.json" <<'PY'
+import json, sys
+run = {c["id"]: c for c in json.load(open(sys.argv[1]))["claims"]}
+found = []
+def walk(o):
+    if isinstance(o, dict):
+        if o.get("id") == "C26-talent-salary" and "p50" in o:
+            found.append(o)
+        for v in o.values():
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(json.load(open(sys.argv[2])))
+r, c = run["C26-talent-salary"], found[0]
+assert (r["value"], r["unit"]) == (c["claimed"], c["unit"]) == (1e6, "CNY"), (r, c)
+for k in ("p5", "p50", "p95"):
+    assert r["simulated"][k] == c[k], (k, r["simulated"], c)
+PY
+then ok; else bad "run and check show claim C26 differently"; fi
+
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

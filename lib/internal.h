@@ -128,6 +128,15 @@ int gpb__threads_for(int threads, size_t jobs);
  */
 void gpb__fork_join(int n, void *(*fn)(void *), void *arg);
 
+/* The statistic the tornado's swing records for `metric` of r: "P50";
+   "restricted mean" for a censored metric (runway: its P50 sits at the
+   horizon); "mean" for a metric that is 0 or 1 on each path (a
+   probability). The one rule of sensitivity.c's swing and the charts'
+   titles. */
+struct gpb_result;
+const char *gpb__swing_statistic(const struct gpb_result *r,
+                                 const char *metric);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

@@ -526,15 +526,23 @@ static gpb_status chart_hist(const gpb__view *v, gpb__charts *cs,
         double q;
         if ((st = gpb_result_quantile(v->r, metric, lv[k], &q, err)))
             return st;
+        /* "≥ 24" where the quantile is censored (runway at the horizon),
+           as the summaries say it (a user review). */
+        double cens = gpb_result_censored_at(v->r, metric);
         q *= f;
-        gpb__view_format(v, unit, q, qs[k], sizeof qs[k]);
+        if (!gpb__format_censored(q / f, cens, qs[k], sizeof qs[k]))
+            gpb__view_format(v, unit, q, qs[k], sizeof qs[k]);
         char label[96];
         snprintf(label, sizeof label, "%s %.48s", ln[k], qs[k]);
         gpb__chart_marker(c, (q - lo) / width - 0.5, label);
     }
     snprintf(c->title, sizeof c->title, "%c%s: P5 %s · P50 %s · P95 %s",
              toupper((unsigned char)what[0]), what + 1, qs[0], qs[1], qs[2]);
-    snprintf(c->x_title, sizeof c->x_title, "%s, %s", what, unit);
+    /* "runway in months", not "runway in months, months". */
+    if (unit && *unit && !strstr(what, unit))
+        snprintf(c->x_title, sizeof c->x_title, "%s, %s", what, unit);
+    else
+        gpb__strlcpy(c->x_title, what, sizeof c->x_title);
     gpb__strlcpy(c->y_title, "share of paths", sizeof c->y_title);
     c->x_money = gpb__view_is_money(v, m);
     c->y_percent = 1;
@@ -597,11 +605,15 @@ static gpb_status chart_tornado(const gpb__view *v, gpb__charts *cs,
     const char *unit = gpb__view_unit(v, m);
     char b[48];
     gpb__view_format(v, unit, c->base, b, sizeof b);
+    /* The statistic the swing records (a runway's restricted mean was
+       titled its P50: a user review). */
+    const char *stat = gpb__swing_statistic(v->r, metric);
     snprintf(c->title, sizeof c->title,
-             "P50 of %s as each input moves P%.0f → P%.0f, the others at "
+             "%s of %s as each input moves P%.0f → P%.0f, the others at "
              "their medians (all at medians: %s)",
-             what, pl, ph, b);
-    snprintf(c->x_title, sizeof c->x_title, "P50 of %s, %s", what, unit);
+             stat, what, pl, ph, b);
+    snprintf(c->x_title, sizeof c->x_title, "%s of %s, %s", stat, what,
+             unit);
     gpb__strlcpy(c->y_title, "input", sizeof c->y_title);
     c->x_money = gpb__view_is_money(v, m);
     return GPB_OK;

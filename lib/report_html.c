@@ -537,10 +537,15 @@ static void claims(hbuf *b, const gpb__view *v)
     for (size_t i = 0; i < s->n_claims; i++) {
         const gpb__claim *c = &s->claims[i];
         size_t m;
-        gpb__stats x;
-        int have = c->metric &&
-                   !gpb_result_metric_find(v->r, c->metric, &m, NULL) &&
-                   !gpb__view_stats(v, m, &x, NULL);
+        double q[3];
+        /* The claim's result metric or input, as the JSON gives it; a
+           censored runway as "≥ 24" (a user review found "24.0"). */
+        int have = !gpb__view_claim_simulated(v, i, q);
+        int is_metric = c->metric &&
+                        !gpb_result_metric_find(v->r, c->metric, &m, NULL);
+        const char *unit = NULL;
+        if (have && !is_metric)
+            gpb__view_claim_value(v, i, &unit);
         hb_raw(b, "<tr>");
         td(b, c->id);
         td(b, c->source);
@@ -549,9 +554,10 @@ static void claims(hbuf *b, const gpb__view *v)
         td_num(b, c->text);
         for (int k = 0; k < 3; k++) {
             char f[48] = "—";
-            if (have)
-                gpb__view_format(v, gpb__view_unit(v, m), x.q[k * 3], f,
-                                 sizeof f);
+            if (have && is_metric)
+                gpb__view_format_q(v, m, q[k], f, sizeof f);
+            else if (have)
+                gpb__view_format(v, unit, q[k], f, sizeof f);
             td_num(b, f);
         }
         hb_raw(b, "</tr>\n");

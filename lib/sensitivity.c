@@ -527,6 +527,18 @@ done:
  * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
  * tornado of it says little (it was "24.0 → 24.0" for every input).
  */
+const char *gpb__swing_statistic(const gpb_result *r, const char *metric)
+{
+    size_t i = 0;
+    if (gpb_result_metric_find(r, metric, &i, NULL))
+        return "P50";
+    if (!isnan(gpb_result_censored_at(r, metric)))
+        return "restricted mean";
+    if (gpb_result_metric_unit_kind(r, i) == GPB_UNIT_PROBABILITY)
+        return "mean";
+    return "P50";
+}
+
 static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             double *p50, size_t M, char **names,
                             gpb_error *err)
@@ -536,10 +548,7 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
     if (st)
         return st;
     for (size_t m = 0; m < M && !st; m++) {
-        size_t i = 0;
-        gpb_result_metric_find(rr, names[m], &i, NULL);
-        if (!isnan(gpb_result_censored_at(rr, names[m])) ||
-            gpb_result_metric_unit_kind(rr, i) == GPB_UNIT_PROBABILITY)
+        if (strcmp(gpb__swing_statistic(rr, names[m]), "P50"))
             st = gpb_result_mean(rr, names[m], &p50[m], NULL, err);
         else
             st = gpb_result_quantile(rr, names[m], 0.5, &p50[m], err);

@@ -439,6 +439,11 @@ START_TEST(html_runway_quantiles_say_at_least)
     const char *all = strstr(html, "<td>runway_months</td>");
     ck_assert_ptr_nonnull(all);
     ck_assert_ptr_nonnull(strstr(all, "<td class=\"n\">≥ 12</td></tr>"));
+    /* The runway chart's title too (charts are JSON in the page, so the
+       sign is escaped), and its axis names months once (a user review
+       found "P50 24.0" and "runway in months, months"). */
+    ck_assert_ptr_nonnull(strstr(html, "P50 \\u2265 12"));
+    ck_assert_ptr_null(strstr(html, "runway in months, months"));
     gpb_free(html);
     gpb_scenario_free(s);
 }

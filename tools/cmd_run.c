@@ -432,9 +432,16 @@ static void print_summary(const gpb_scenario *s, const view *v,
     fputc('\n', stdout);
     printf("  ");
     print_fit(path ? path : "built-in default scenario", 76);
-    printf("\n  %zu paths, seed %" PRIu64 ", %d thread%s, %.2f s; money in %s",
+    /* Under mpirun, the ranks too: "1 thread" alone misread a 3-rank
+       run's timing (a user review). */
+    char ranks[48] = "";
+    if (cli_mpi_size() > 1)
+        snprintf(ranks, sizeof ranks, " on each of %d ranks", cli_mpi_size());
+    printf("\n  %zu paths, seed %" PRIu64 ", %d thread%s%s, %.2f s; money "
+           "in %s",
            gpb_result_paths(r), gpb_result_seed(r), gpb_result_threads(r),
-           gpb_result_threads(r) == 1 ? "" : "s", ri->secs, gpb_currency_code(v->cur));
+           gpb_result_threads(r) == 1 ? "" : "s", ranks, ri->secs,
+           gpb_currency_code(v->cur));
     if (v->cur != v->from)
         printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
     fputc('\n', stdout);
@@ -617,7 +624,7 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
         case CLI_KEY_TRACE_PATH:
             if (cli_parse_whole("trace-path", arg, 0,
                                 (double)GPB_SIM_MAX_PATHS - 1,
-                                "a path number from 0 to --paths − 1", &v))
+                                "from 0 to --paths − 1", &v))
                 return CLI_BAD_INPUT;
             a->trace = 1;
             a->trace_path = (uint64_t)v;

@@ -84,7 +84,8 @@ extern "C" {
  * bytes a path for the scenarios under scenarios/ (measured), so 10^6
  * paths hold about 0.3 to 0.6 GB, and a cache of GPB_CELLS_CACHE_MAX such
  * runs could hold 32 times that. The engine's own limit, GPB_SIM_MAX_PATHS
- * (10^8, 30 to 60 GB), is for a command run on purpose, not for a cell a
+ * (4 × 10^9; above its memory budget it keeps sketches, not every path),
+ * is for a command run on purpose, not for a cell a
  * sheet recalculates. At 10^6 paths the standard error of a mean is a
  * thousandth of the spread and a 99.9% quantile rests on 1,000 paths.
  */
@@ -228,7 +229,8 @@ GPB_API double gpb_cells_implied_mfu_gpu_hours(const char *params,
  *            ideal and narrows the interval; default the model's
  *   price    one price per GPU-hour, in the call's currency; default the
  *            catalog's pricing rule (lognormal, median the card's rent,
- *            90% between half and twice it), in USD
+ *            90% within its providers' range, or half to twice a single
+ *            price: gpb_hardware_gpu_rent_rule), in USD
  *   options  "key=value; ...": active_params (mixture of experts: FLOPs
  *            count these), seq_len (4096), global_batch_tokens (4M),
  *            recompute (0 or 1: 8·N·D FLOPs, full recomputation),

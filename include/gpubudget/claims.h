@@ -522,10 +522,11 @@ GPB_API gpb_status gpb_claim_pitch_implied(const gpb_pitch *p,
  *           runs (gpubudget/compute.h), applied to the peak at the
  *           run's precision
  *   price   the pricing rule (gpubudget/hardware.h): lognormal with
- *           median the catalog's on-demand rent and 90% between half
- *           and twice it; or the pitch's stated price, fixed
- *   failures  per-GPU MTBF 50,700 h (Llama 3), hourly checkpoints, 30 min
- *           restarts
+ *           median the catalog's on-demand rent and 90% within its
+ *           providers' range (half to twice a single price); or the
+ *           pitch's stated price, fixed
+ *   failures  per-GPU MTBF 50,700 h and 0.3 h lost a failure (Llama 3:
+ *           more than 90% effective training time, arXiv:2407.21783)
  * and a horizon long enough for the run to finish at the lowest MFU.
  *
  *   yaml  receives a new NUL-terminated string (free with gpb_free)

@@ -499,7 +499,8 @@ typedef struct gpb_plan_quantiles {
  *                    high, read as price_shape says; both 0 = the
  *                    catalog's pricing rule for the card
  *                    (gpb_hardware_gpu_rent_rule: lognormal, median the
- *                    catalog's rent, 90% between half and twice it, in
+ *                    catalog's rent, 90% within its providers' range or
+ *                    half to twice a single price, in
  *                    US dollars; cost is NaN when the catalog has no
  *                    price), whatever price_shape says
  *   price_shape      how the price varies between low and high (a

@@ -204,10 +204,16 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
     }
     if (!overrides)
         overrides = "";
-    if (raise_months > 0) {
-        /* A runway target at or past the horizon is the whole horizon's
-           raise: the plain run answers it, cached with every other cell's
-           (a review counted a run for each such GPB_RAISE). */
+    uint64_t h = fnv1a(14695981039346656037u, text, len);
+
+    pthread_mutex_lock(&g_mu);
+    entry *e = find(h, text, len, overrides, paths, seed, raise_months);
+    if (!e && raise_months > 0) {
+        /* Not cached: a runway target at or past the horizon is the whole
+           horizon's raise, which the plain run answers, cached with every
+           other cell's (a review counted a run for each such GPB_RAISE).
+           The scenario is read for its horizon only on this miss. */
+        pthread_mutex_unlock(&g_mu);
         gpb_scenario *s = NULL;
         if (gpb_scenario_load_string_with_overrides(text, len, file,
                                                     overrides, &s,
@@ -215,11 +221,9 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
             raise_months >= gpb_scenario_horizon_months(s))
             raise_months = 0;
         gpb_scenario_free(s);
+        pthread_mutex_lock(&g_mu);
+        e = find(h, text, len, overrides, paths, seed, raise_months);
     }
-    uint64_t h = fnv1a(14695981039346656037u, text, len);
-
-    pthread_mutex_lock(&g_mu);
-    entry *e = find(h, text, len, overrides, paths, seed, raise_months);
     if (e) {
         e->refs++;
         g_hits++;

@@ -1150,15 +1150,26 @@ static gpb_status read_cards(scan *sc)
  * review). Returns the word found right after the count's words (spaces
  * and one '-' or '·' skipped), or NULL.
  */
-static const char *gpu_time_after(const scan *sc, size_t b)
+static const char *gpu_time_after(const scan *sc, size_t b, size_t *end)
 {
-    /* Glued to the card word: "千卡/月", "千卡月", "卡时", "卡·月". */
+    /* Glued to the card word: "千卡/月", "千卡月", "卡时", "卡·天"; not
+       "卡时间" (time) or "卡月租" (a monthly rent). */
     static const char *const glued[] = {"/月", "月", "·月", "时", "·时",
-                                        "小时", NULL};
-    for (int k = 0; glued[k]; k++)
-        if (b >= strlen("卡") && has_at(sc, b - strlen("卡"), "卡") &&
-            has_at(sc, b, glued[k]))
+                                        "小时", "天", "·天", NULL};
+    static const char *const not_after[] = {"间", "租", "费", "价", NULL};
+    for (int k = 0; glued[k]; k++) {
+        if (!(b >= strlen("卡") && has_at(sc, b - strlen("卡"), "卡") &&
+              has_at(sc, b, glued[k])))
+            continue;
+        size_t e = b + strlen(glued[k]);
+        int other = 0;
+        for (int j = 0; not_after[j]; j++)
+            other |= has_at(sc, e, not_after[j]);
+        if (!other) {
+            *end = e;
             return glued[k];
+        }
+    }
     size_t j = b;
     while (j < sc->n && sc->s[j] == ' ')
         j++;
@@ -1166,18 +1177,34 @@ static const char *gpu_time_after(const scan *sc, size_t b)
         j++;
     else if (has_at(sc, j, "·"))
         j += strlen("·");
+    /* Whole words (a plural 's' allowed): "hours", not "hourly". */
     static const char *const words[] = {
-        "GPU-hour", "GPU hour", "GPU-month", "GPU month", "GPU-day",
-        "GPU day", "card-hour", "card hour", "card-month", "card month",
-        "hour", "month", "day", "/月", "卡时", "卡月", "卡·时",
-        "卡·月", NULL};
+        "GPU-hour", "GPU hour", "GPU-hr", "GPU hr", "GPU-h", "GPU-day",
+        "GPU day", "GPU-week", "GPU week", "GPU-month", "GPU month",
+        "GPU-year", "GPU year", "card-hour", "card hour", "card-day",
+        "card day", "card-month", "card month", "node-hour", "node hour",
+        "hour", "hr", "h", "day", "week", "wk", "month", "year", "yr",
+        NULL};
     for (int k = 0; words[k]; k++) {
         size_t m = strlen(words[k]);
-        if (is_ascii_cue(words[k]) ? j + m <= sc->n &&
-                                         !strncasecmp(sc->s + j, words[k], m)
-                                   : has_at(sc, j, words[k]))
-            return words[k];
+        if (j + m > sc->n || strncasecmp(sc->s + j, words[k], m))
+            continue;
+        size_t e = j + m;
+        if (e < sc->n && (sc->s[e] == 's' || sc->s[e] == 'S'))
+            e++;
+        if (e < sc->n && (isalnum((unsigned char)sc->s[e]) ||
+                          sc->s[e] == '-'))
+            continue;
+        *end = e;
+        return words[k];
     }
+    static const char *const cjk[] = {"/月", "卡时", "卡月", "卡天", "卡·时",
+                                      "卡·月", NULL};
+    for (int k = 0; cjk[k]; k++)
+        if (has_at(sc, j, cjk[k])) {
+            *end = j + strlen(cjk[k]);
+            return cjk[k];
+        }
     return NULL;
 }
 
@@ -1188,17 +1215,15 @@ static gpb_status refuse_gpu_time(scan *sc)
         const fig *f = &sc->f[k];
         if (f->part != GPB_PITCH_GPUS)
             continue;
-        size_t b = f->tb > f->b ? f->tb : f->b;
-        const char *w = gpu_time_after(sc, b);
-        if (!w)
+        size_t b = f->tb > f->b ? f->tb : f->b, e = b;
+        if (!gpu_time_after(sc, b, &e))
             continue;
         return fail(sc, GPB_ESYNTAX, f->ta,
-                    "'%s' followed by '%s' is GPU time (cards × time: "
-                    "1 千卡/月 is 1000 cards for a month, 730,500 "
-                    "GPU-hours), not a count of cards; the check reads the "
-                    "cards and the duration: write e.g. '1000 A100 for 1 "
-                    "month'",
-                    quote(sc, f->ta, b, 0), w);
+                    "'%s' is GPU time (cards × time: 1 千卡/月 is 1000 "
+                    "cards for a month, 730,500 GPU-hours), not a count of "
+                    "cards; the check reads the cards and the duration: "
+                    "write e.g. '1000 A100 for 1 month'",
+                    quote(sc, f->ta, e, 0));
     }
     return GPB_OK;
 }

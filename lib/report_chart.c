@@ -197,10 +197,19 @@ gpb_status gpb__view_stats(const gpb__view *v, size_t m, gpb__stats *out,
 void gpb__view_format(const gpb__view *v, const char *unit, double value,
                       char *buf, size_t n)
 {
+    gpb_currency c = GPB_CURRENCY_NONE;
     if (unit && !strcmp(unit, gpb_currency_code(v->cur)))
-        gpb_units_format_money(value, v->cur,
-                               v->cur == GPB_CURRENCY_CNY ? GPB_STYLE_ZH
-                                                          : GPB_STYLE_EN,
+        c = v->cur;
+    else if (unit && strlen(unit) == 3 &&
+             gpb_currency_from_code(unit, &c, NULL) != GPB_OK)
+        c = GPB_CURRENCY_NONE;
+    /* Money in any currency with its sign (a claim about an input keeps
+       the input's: a review found CNY figures printed bare in a USD
+       report). */
+    if (c != GPB_CURRENCY_NONE)
+        gpb_units_format_money(value, c,
+                               c == GPB_CURRENCY_CNY ? GPB_STYLE_ZH
+                                                     : GPB_STYLE_EN,
                                3, buf, n);
     else if (unit && !strcmp(unit, "probability"))
         snprintf(buf, n, "%.1f%%", 100 * value);

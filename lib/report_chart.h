@@ -203,6 +203,7 @@ gpb_status gpb__html_finish(gpb__buf *b, gpb_status st, char **out,
 typedef struct gpb__xlsx_out {
     char target[4200];
     char tmp[4300];
+    int mode; /* the existing target's mode, or -1 */
 } gpb__xlsx_out;
 gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
                                gpb_error *err);

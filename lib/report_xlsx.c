@@ -108,7 +108,12 @@ static void sheet_summary(book *b)
         KV_N("conversion_rate", v->scale, NULL);
     }
     KV_N("paths", (double)gpb_result_paths(r), NULL);
-    KV_N("seed", (double)gpb_result_seed(r), NULL);
+    /* Text: a spreadsheet's number (a double) rounds seeds above 2^53,
+       which then replay another run (a review). */
+    char seed_text[24];
+    snprintf(seed_text, sizeof seed_text, "%llu",
+             (unsigned long long)gpb_result_seed(r));
+    KV_S("seed", seed_text);
     int H = gpb_result_horizon_months(r);
     KV_N("horizon_months", H, NULL);
     KV_N("p_out_of_cash_within_horizon",
@@ -138,8 +143,10 @@ static void sheet_summary(book *b)
         if (gpb_sensitivity_has_swing(v->sens)) {
             KV_N("swing_paths", (double)gpb_sensitivity_swing_paths(v->sens),
                  NULL);
-            KV_N("swing_seed", (double)gpb_sensitivity_swing_seed(v->sens),
-                 NULL);
+            char swing_seed[24];
+            snprintf(swing_seed, sizeof swing_seed, "%llu",
+                     (unsigned long long)gpb_sensitivity_swing_seed(v->sens));
+            KV_S("swing_seed", swing_seed);
             KV_N("swing_low", gpb_sensitivity_swing_low(v->sens), NULL);
             KV_N("swing_high", gpb_sensitivity_swing_high(v->sens), NULL);
         }
@@ -675,51 +682,59 @@ gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
                                gpb_error *err)
 {
     static atomic_uint counter;
-    memset(o, 0, sizeof o->target);
-    o->tmp[0] = 0;
+    memset(o, 0, sizeof *o);
+    o->mode = -1;
     if (!path)
         return gpb__fail(err, GPB_EINVAL, "path must not be NULL");
     if (strlen(path) >= 4096)
         return gpb__fail(err, GPB_EINVAL, "the path '%.60s...' is too long",
                          path);
     snprintf(o->target, sizeof o->target, "%s", path);
-    struct stat ls;
-    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
-        char *r = realpath(path, NULL);
-        int ok = r && strlen(r) < sizeof o->target;
-        if (ok)
-            snprintf(o->target, sizeof o->target, "%s", r);
-        free(r);
-        if (!ok)
-            return gpb__fail(err, GPB_EINVAL,
-                             "'%s' is a symbolic link to a file that does "
-                             "not exist",
-                             path);
-    }
-    struct stat st;
-    int exists = stat(o->target, &st) == 0;
+    /* What the path names, links followed as open() would follow them. */
+    struct stat st, fs;
+    int exists = stat(path, &st) == 0;
     if (exists && !S_ISREG(st.st_mode))
         return gpb__fail(err, GPB_EINVAL,
                          "'%s' is not a regular file: a workbook is "
                          "written to a file, and replacing a device, FIFO "
                          "or directory with one would destroy it",
                          path);
+    for (int fd = 1; exists && fd <= 2; fd++)
+        if (fstat(fd, &fs) == 0 && fs.st_dev == st.st_dev &&
+            fs.st_ino == st.st_ino)
+            return gpb__fail(err, GPB_EINVAL,
+                             "'%s' is the file standard %s goes to: a "
+                             "workbook needs a file of its own",
+                             path, fd == 1 ? "output" : "error");
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+        char *r = realpath(path, NULL);
+        int ok = r && strlen(r) < sizeof o->target;
+        int e = r ? ENAMETOOLONG : errno;
+        if (ok)
+            snprintf(o->target, sizeof o->target, "%s", r);
+        free(r);
+        if (!ok)
+            return e == ENOENT
+                       ? gpb__fail(err, GPB_EINVAL,
+                                   "'%s' is a symbolic link to a file "
+                                   "that does not exist",
+                                   path)
+                       : gpb__fail(err, GPB_EIO, "cannot write '%s': %s",
+                                   path, strerror(e));
+    }
     for (int tries = 0; tries < 100; tries++) {
         snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld-%u", o->target,
                  (long)getpid(), atomic_fetch_add(&counter, 1));
         int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
                       0666);
         if (fd >= 0) {
-            /* The existing file's mode: never wider than it was. */
-            int ok = !exists || fchmod(fd, st.st_mode & 07777) == 0;
-            int e = errno;
+            /* The existing file's mode, set at the commit: libxlsxwriter
+               opens the file again by name, which a read-only mode would
+               refuse (a review). */
+            o->mode = exists ? (int)(st.st_mode & 07777) : -1;
             close(fd);
-            if (ok)
-                return GPB_OK;
-            remove(o->tmp);
-            o->tmp[0] = 0;
-            return gpb__fail(err, GPB_EIO, "cannot write next to '%s': %s",
-                             path, strerror(e));
+            return GPB_OK;
         }
         if (errno != EEXIST)
             break;
@@ -735,6 +750,10 @@ gpb_status gpb__xlsx_out_commit(gpb__xlsx_out *o, gpb_status st,
 {
     if (!o->tmp[0])
         return st;
+    /* Never wider than the file was. */
+    if (!st && o->mode >= 0 && chmod(o->tmp, (mode_t)o->mode) != 0)
+        st = gpb__fail(err, GPB_EIO, "cannot write '%s': %s", o->target,
+                       strerror(errno));
     if (!st && rename(o->tmp, o->target) != 0)
         st = gpb__fail(err, GPB_EIO, "cannot rename the workbook to '%s': %s",
                        o->target, strerror(errno));

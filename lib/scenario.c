@@ -756,8 +756,9 @@ static int is_auto(const gpb__ynode *n)
  * (layers and d_model with heads of 128 dimensions, or 64 when d_model is
  * not a multiple of 128, else the shape from the parameter count; context
  * as the sequence length). The MFU is restated for the FLOPs the engine
- * counts for the run (6·N·D, plus the attention term with a shape; 8·N·D
- * with recompute), so that the run's time is the plan's. A problem is
+ * counts for the run (6·N·D, plus the attention term with a shape: the
+ * model's, recomputing or not), so that the run's time is the plan's;
+ * with recompute the plan recomputes, a slower step. A problem is
  * reported at training[i].mfu with the plan layer's message.
  */
 static int load_mfu_auto(gpb__loader *L, const gpb__training *t,
@@ -781,7 +782,7 @@ static int load_mfu_auto(gpb__loader *L, const gpb__training *t,
     ts.params = ps.params;
     ts.active_params = ps.active_params;
     ts.tokens = point(L, t->tokens);
-    ts.recompute = (gpb_recompute)t->recompute;
+    ts.recompute = GPB_RECOMPUTE_NONE; /* the engine's count (above) */
     if (t->n_layer != GPB__NONE) {
         double l = round(point(L, t->n_layer));
         double d = round(point(L, t->d_model));
@@ -796,7 +797,7 @@ static int load_mfu_auto(gpb__loader *L, const gpb__training *t,
             ps.n_head = d / hd;
         }
     }
-    if (ts.recompute == GPB_RECOMPUTE_FULL) {
+    if (t->recompute == GPB_RECOMPUTE_FULL) {
         ps.recompute_fixed = 1;
         ps.recompute = GPB_RECOMPUTE_FULL;
     }

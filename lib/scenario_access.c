@@ -217,7 +217,11 @@ gpb_status gpb__training_flops(const gpb__training *t, gpb__input_value get,
     spec.n_layer = get(ctx, t->n_layer, 0);
     spec.n_ctx = get(ctx, t->n_ctx, 0);
     spec.d_model = get(ctx, t->d_model, 0);
-    spec.recompute = t->recompute;
+    /* The model's FLOPs, which MFU counts: recomputation is hardware work
+       that trains nothing. `recompute: true` slows the plan of `mfu:
+       auto` instead (load_mfu_auto), as estimate --recompute does; until
+       2026-12 it counted 8·N·D here, so a given MFU was read as an HFU. */
+    spec.recompute = GPB_RECOMPUTE_NONE;
     double expl = get(ctx, t->exploration, 1.0), f;
     GPB__TRY(gpb__need_finite(err, expl, "exploration"));
     GPB__TRY(gpb_compute_train_flops_spec(&spec, &f, err));

@@ -520,13 +520,6 @@ done:
 
 /* ---- the swing -------------------------------------------------------- */
 
-/*
- * One swing run: each metric's P50 — or, for a censored metric (runway),
- * its restricted mean, and for a metric that is 0 or 1 on each path
- * (out_of_cash, finished), its mean: a probability. A P50 of runway or of
- * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
- * tornado of it says little (it was "24.0 → 24.0" for every input).
- */
 const char *gpb__swing_statistic(const gpb_result *r, const char *metric)
 {
     size_t i = 0;
@@ -539,6 +532,13 @@ const char *gpb__swing_statistic(const gpb_result *r, const char *metric)
     return "P50";
 }
 
+/*
+ * One swing run: each metric's P50 — or, for a censored metric (runway),
+ * its restricted mean, and for a metric that is 0 or 1 on each path
+ * (out_of_cash, finished), its mean: a probability. A P50 of runway or of
+ * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
+ * tornado of it says little (it was "24.0 → 24.0" for every input).
+ */
 static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             double *p50, size_t M, char **names,
                             gpb_error *err)

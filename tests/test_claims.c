@@ -1720,6 +1720,25 @@ START_TEST(test_pitch_phrasings)
 }
 END_TEST
 
+/* Words that start like a unit of time after a count of cards are not
+   GPU time: "hourly", "monthly rent" (a review found them refused). */
+START_TEST(test_pitch_not_gpu_time)
+{
+    static const char *const ok_texts[] = {
+        "70B params, 2T tokens, 512 H100 hourly at $2/h, 30 days",
+        "70B params, 2T tokens, 512 H100 monthly rent, 30 days",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        ck_assert_msg(gpb_claim_pitch_parse(ok_texts[i], &p, &e) == GPB_OK,
+                      "%s: %s", ok_texts[i], e.message);
+        ck_assert_msg(p.gpus == 512 && p.hours == 30 * 24, "%s",
+                      ok_texts[i]);
+    }
+}
+END_TEST
+
 /*
  * What the parser must refuse, naming the words: what is truly ambiguous
  * or cannot be read. Columns are 1-based characters.
@@ -1760,13 +1779,19 @@ START_TEST(test_pitch_refusals)
            time check and were "consistent" where the MFU needed is 1.02
            (a user review). */
         {"70B model, 2T tokens, 1 千卡/月 of A100", GPB_ESYNTAX, 23,
-         "'1 千卡' followed by '/月' is GPU time"},
+         "'1 千卡/月' is GPU time"},
         {"70B model, 2T tokens, 1000 card-months of A100", GPB_ESYNTAX, 23,
-         "'1000 card' followed by 'month' is GPU time"},
+         "'1000 card-months' is GPU time"},
         {"70B model, 2T tokens, 730k A100 GPU-hours", GPB_ESYNTAX, 23,
-         "'730k A100' followed by 'GPU-hour' is GPU time"},
+         "'730k A100 GPU-hours' is GPU time"},
         {"70B, 2T tokens, 2000卡时 A100", GPB_ESYNTAX, 17,
-         "is GPU time"},
+         "'2000卡时' is GPU time"},
+        {"70B, 2T tokens, 1000 H100 hrs", GPB_ESYNTAX, 17,
+         "'1000 H100 hrs' is GPU time"},
+        {"70B, 2T tokens, 100 H100 GPU-years", GPB_ESYNTAX, 17,
+         "'100 H100 GPU-years' is GPU time"},
+        {"70B, 2T tokens, 2000卡天 A100", GPB_ESYNTAX, 17,
+         "'2000卡天' is GPU time"},
         {"70B params, 2T tokens, 512 H100s, 30 days, $2M, 95% uptime",
          GPB_ESYNTAX, 49, "'95%' is a percentage"},
         {"70B params, 2T tokens, 512 H100, 30 days, 2M", GPB_ESYNTAX, 43,
@@ -2070,6 +2095,7 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_llama3_405b_consistent);
     tcase_add_test(tc, test_pitch_budget);
     tcase_add_test(tc, test_pitch_phrasings);
+    tcase_add_test(tc, test_pitch_not_gpu_time);
     tcase_add_test(tc, test_pitch_refusals);
     tcase_add_test(tc, test_pitch_budget_beside_other_words);
     tcase_add_test(tc, test_pitch_readings);

@@ -217,7 +217,9 @@ contains out '"seed": 9007199254740993,' "a seed above 2^53 is kept exactly"
 cp "$TMP/out" "$TMP/seed-odd.json"
 expect 0 "run --seed 2^53" -- "$GPB" run --paths 100 --swing-paths 0 \
     --seed 9007199254740992 --json
-if cmp -s "$TMP/out" "$TMP/seed-odd.json"; then
+# (the documents without their seed lines: the figures must differ)
+if [ "$(grep -v '"seed"' "$TMP/out" | cksum)" = \
+    "$(grep -v '"seed"' "$TMP/seed-odd.json" | cksum)" ]; then
     bad "seeds 2^53 and 2^53+1 gave one run"; else ok; fi
 expect 0 "run --seed 2^63-1" -- "$GPB" run --paths 100 --swing-paths 0 \
     --seed 9223372036854775807 --json

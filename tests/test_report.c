@@ -449,11 +449,6 @@ START_TEST(html_runway_quantiles_say_at_least)
 }
 END_TEST
 
-/* A sweep says what run says of a censored runway: its row carries the
-   horizon (gpb_sweep_row's sixth figure), the JSON a "censored" object
-   and the page "≥ 12". Hand figures: $1k a month for 12 months from $1M
-   never runs out, so runway is 12 on every path (censored) and spend is
-   exactly $12k (not censored: NaN). */
 /* gpb_sweep_range_point: LO + (HI − LO)·u, or the ⌊u·m⌋-th of the m
    whole numbers of the range; worked by hand. A Latin hypercube of as
    many points as whole numbers then uses each whole number once. */
@@ -485,6 +480,11 @@ START_TEST(sweep_range_points)
 }
 END_TEST
 
+/* A sweep says what run says of a censored runway: its row carries the
+   horizon (gpb_sweep_row's sixth figure), the JSON a "censored" object
+   and the page "≥ 12". Hand figures: $1k a month for 12 months from $1M
+   never runs out, so runway is 12 on every path (censored) and spend is
+   exactly $12k (not censored: NaN). */
 START_TEST(sweep_runway_is_censored)
 {
     const char *yaml = "gpubudget: 1\nname: rich\nhorizon_months: 12\n"

@@ -278,8 +278,24 @@ int cli_parse_sim_option(const char *opt, const char *text,
     return 0;
 }
 
+/* 1 when st is the file open on standard output or standard error
+   ("--csv /dev/stdout", or "--csv out.txt > out.txt"): replacing it by
+   rename would leave the shell writing to an unlinked file. */
+static FILE *std_stream(const struct stat *st)
+{
+    struct stat fs;
+    if (fstat(1, &fs) == 0 && fs.st_dev == st->st_dev &&
+        fs.st_ino == st->st_ino)
+        return stdout;
+    if (fstat(2, &fs) == 0 && fs.st_dev == st->st_dev &&
+        fs.st_ino == st->st_ino)
+        return stderr;
+    return NULL;
+}
+
 /* The file path names: a symbolic link's target (so the link stays a
-   link), or path itself. */
+   link), or path itself; NULL with errno set when a link leads nowhere
+   (ENOENT) or round (ELOOP). */
 static const char *write_target(const char *path, char *buf, size_t n)
 {
     struct stat ls;
@@ -290,8 +306,10 @@ static const char *write_target(const char *path, char *buf, size_t n)
             free(r);
             return buf;
         }
+        int e = r ? ENAMETOOLONG : errno;
         free(r);
-        return NULL; /* a link to nothing (or a loop) */
+        errno = e;
+        return NULL;
     }
     return path;
 }
@@ -323,24 +341,42 @@ static int write_in_place(const char *path, const char *text)
 
 int cli_write_file(const char *path_in, const char *text, int replace)
 {
-    char resolved[4096];
-    const char *path = write_target(path_in, resolved, sizeof resolved);
-    if (!path) {
-        cli_error("cannot write '%s': it is a symbolic link to a file that "
-                  "does not exist",
-                  path_in);
-        return -1;
-    }
+    /* What the path names, following links as open() would: a device, a
+       pipe (/dev/stdout piped) or the file standard output goes to is
+       written in place, never replaced. */
     struct stat st;
-    int exists = stat(path, &st) == 0;
+    int exists = stat(path_in, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         cli_error("cannot write '%s': it is a directory", path_in);
         return -1;
     }
+    FILE *std = exists ? std_stream(&st) : NULL;
+    if (std) {
+        /* Through the stream itself, so the file keeps what the command
+           printed before and gets what it prints after, in order. */
+        if (!replace)
+            return 1;
+        if (fputs(text, std) < 0 || fflush(std) != 0) {
+            cli_error("cannot write '%s': %s", path_in, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
     if (exists && !S_ISREG(st.st_mode)) {
         if (!replace)
             return 1;
-        return write_in_place(path, text);
+        return write_in_place(path_in, text);
+    }
+    char resolved[4096];
+    const char *path = write_target(path_in, resolved, sizeof resolved);
+    if (!path) {
+        if (errno == ENOENT)
+            cli_error("cannot write '%s': it is a symbolic link to a file "
+                      "that does not exist",
+                      path_in);
+        else
+            cli_error("cannot write '%s': %s", path_in, strerror(errno));
+        return -1;
     }
     /* A fresh temporary name in path's directory (so rename and link stay
        on one file system), created only if nothing is there: never

@@ -839,8 +839,6 @@ static int make_dir(const char *dir)
     return 0;
 }
 
-/* 1 when paths a and b name one file: the same text, or files that
-   exist and share device and inode. */
 /* The files a run writes, in order: csv, xlsx, html, samples csv, json
    (--output-dir alone), ledger csv; NULL for one not written. Each path
    is in its own buf[k]. */

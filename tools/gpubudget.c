@@ -72,11 +72,11 @@ int main(int argc, char **argv)
     int c;
     while ((c = cli_parser_next(&p)) != CLI_OPT_END) {
         switch (c) {
-        case CLI_OPT_STOP:
-            return p.status;
+        case CLI_OPT_STOP: /* --help printed */
+            return stdout_written(p.status);
         case CLI_KEY_VERSION:
             printf("gpubudget %s\n", gpb_version());
-            return CLI_OK;
+            return stdout_written(CLI_OK);
         default:
             return cli_parser_unhandled(&p, c);
         }

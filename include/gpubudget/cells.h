@@ -233,7 +233,8 @@ GPB_API double gpb_cells_implied_mfu_gpu_hours(const char *params,
  *            price: gpb_hardware_gpu_rent_rule), in USD
  *   options  "key=value; ...": active_params (mixture of experts: FLOPs
  *            count these), seq_len (4096), global_batch_tokens (4M),
- *            recompute (0 or 1: 8·N·D FLOPs, full recomputation),
+ *            recompute (0 or 1: the plan recomputes, a lower MFU; FLOPs
+ *            stay 6·N·D),
  *            precision (the card's default)
  *
  * Result: a fraction, GPU-hours, days, card-months, money in the call's

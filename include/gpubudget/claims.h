@@ -44,8 +44,9 @@
  *       training.<run>.days           months × 730.5 / 24: the days its GPUs
  *                                     worked (waiting for a fleet excluded)
  *       training.<run>.flops          model FLOPs it needs, as the engine
- *                                     counts them (6·N·D or 8·N·D, plus
- *                                     attention, times exploration)
+ *                                     counts them (6·N·D, plus attention,
+ *                                     times exploration; recomputing or
+ *                                     not)
  *       training.<run>.mfu_effective  flops / (peak · gpu_hours · 3600): the
  *                                     utilisation net of failures and
  *                                     divergences

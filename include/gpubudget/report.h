@@ -414,7 +414,8 @@ GPB_API gpb_status gpb_report_gpus_json(char **out, gpb_error *err);
  *                       borrowed)
  *   gpus                GPUs: a whole number from 1 to 10⁷
  *   precision           "bf16", "fp8", ... (NULL = the card's default)
- *   recompute           1: full activation recomputation (8·N·D)
+ *   recompute           1: the plan recomputes activations (a slower
+ *                       step, a lower MFU); FLOPs and MFU stay 6·N·D
  *   mfu_frac            a given MFU in (0, ...] (NaN = the throughput
  *                       model's, or the card's default when the model
  *                       cannot lay the run out)
@@ -464,7 +465,7 @@ GPB_API const char *gpb_report_mfu_origin_str(gpb_report_mfu_origin o);
  *   gpu, precision, peak_flop_per_s   the card, the precision and its
  *                       dense peak (FLOP/s)
  *   precision_given     1 when request.precision named it
- *   flops               6·N·D (8·N·D with recompute), N active
+ *   flops               6·N·D, N active, recomputing or not
  *   mfu_frac, mfu_origin, mfu_class   the point figures' MFU, its origin
  *                       and its class against published runs
  *   claimed             1 when request.days was given

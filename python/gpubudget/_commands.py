@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _lib
 from ._errors import check as _ok
+from ._scenario import _whole
 
 lib = _lib.lib
 
@@ -380,7 +381,7 @@ def rent_vs_buy(gpu=None, gpus=None, months=None, scenario=None,
         if isinstance(scenario, Scenario):
             if set is not None:
                 raise TypeError("set= goes with a scenario path; use "
-                                "Scenario.with_set()")
+                                "Scenario.with_overrides()")
             sc, name = scenario, scenario.path or scenario._name or \
                 scenario.name
         else:
@@ -389,11 +390,9 @@ def rent_vs_buy(gpu=None, gpus=None, months=None, scenario=None,
         req.scenario = sc._ptr
         req.scenario_name = name.encode()
         if paths is not None:
-            if paths < 1:
-                raise ValueError("paths must be at least 1")
-            req.sim.paths = int(paths)
+            req.sim.paths = _whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
         if seed is not None:
-            req.sim.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+            req.sim.seed = _whole(seed, "seed", 0, _lib.GPB_SIM_MAX_SEED)
         return _document(lib.gpb_report_rent_vs_buy_json, req, output)
     if paths is not None or seed is not None or set is not None:
         raise TypeError("paths, seed and set go with scenario=")
@@ -479,10 +478,10 @@ def check(scenarios=None, claim=None, paths=None, seed=None, threads=None,
         if precision is not None:
             req.precision = str(precision).encode()
         if paths is not None:
-            req.sim.paths = int(paths)
+            req.sim.paths = _whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
         if seed is not None:
-            req.sim.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
-        req.sim.threads = int(threads or 0)
+            req.sim.seed = _whole(seed, "seed", 0, _lib.GPB_SIM_MAX_SEED)
+        req.sim.threads = _whole(threads or 0, "threads", 0, 1024)
         return _document(lib.gpb_report_check_pitch_json, req, output)
     if precision is not None:
         raise TypeError("precision= is for a claim; a scenario's runs say "
@@ -495,16 +494,17 @@ def check(scenarios=None, claim=None, paths=None, seed=None, threads=None,
         if isinstance(x, Scenario):
             if set is not None:
                 raise TypeError("set= goes with scenario paths; use "
-                                "Scenario.with_set()")
+                                "Scenario.with_overrides()")
             loaded.append((x.path or x._name or x.name, x))
         else:
             loaded.append((str(x), load(x, set=set)))
     opt = _lib.SimOptions()
     lib.gpb_sim_options_default(ctypes.byref(opt))
-    opt.paths = int(paths) if paths is not None else 10000
+    opt.paths = (_whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
+                 if paths is not None else 10000)
     if seed is not None:
-        opt.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
-    opt.threads = int(threads or 0)
+        opt.seed = _whole(seed, "seed", 0, _lib.GPB_SIM_MAX_SEED)
+    opt.threads = _whole(threads or 0, "threads", 0, 1024)
     n = len(loaded)
     items = (_lib.CheckScenario * max(n, 1))()
     results = []

@@ -344,6 +344,7 @@ _PROTOS = [
     ("gpb_sim_run", c_int, [c_void_p, P(SimOptions), P(c_void_p), P(Error)]),
     ("gpb_result_free", None, [c_void_p]),
     ("gpb_result_paths", c_size_t, [c_void_p]),
+    ("gpb_result_path_offset", c_uint64, [c_void_p]),
     ("gpb_result_kept_paths", c_size_t, [c_void_p]),
     ("gpb_result_horizon_months", c_int, [c_void_p]),
     ("gpb_result_currency", c_int, [c_void_p]),

@@ -99,6 +99,15 @@ def compare(a, b, paths=None, seed=None, threads=None, quasi=False,
     return df
 
 
+def _one_or_many(v):
+    """A key's values: a list as it is; a string, a dict (a distribution)
+    or a number is one value, not a list of its characters or keys ("256"
+    ran points at 2, 5 and 6 GPUs: a user review)."""
+    if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__iter__"):
+        return [v]
+    return v
+
+
 def _lhs_points(s, keys, vary, samples, seed):
     """The points of `gpubudget sweep --samples`: the library's Latin
     hypercube (gpb_sweep_latin_hypercube), a range "LO..HI" taking the
@@ -129,8 +138,7 @@ def _lhs_points(s, keys, vary, samples, seed):
                                  "same units" % (k, v))
             axes.append((lo, hi))
         else:
-            vals = [_value_text(x) for x in ([v] if isinstance(v, str)
-                                             else v)]
+            vals = [_value_text(x) for x in _one_or_many(v)]
             if not vals:
                 raise ValueError("sweep: every key needs at least one value")
             axes.append(vals)
@@ -200,6 +208,16 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
                          "the points would be in different units (compare "
                          "two currencies with compare(s, s.with_overrides("
                          "{'currency': 'CNY'})))")
+    # One key varied twice, however written, labelled the table by the
+    # first and ran the second, as the command refuses (a review).
+    where = {}
+    for k in keys:
+        idx = lib.gpb_scenario_input_find(s._ptr, k.encode())
+        same = where.get(idx if idx >= 0 else k)
+        if same is not None:
+            raise ValueError("sweep: %r and %r are one key, varied twice"
+                             % (same, k))
+        where[idx if idx >= 0 else k] = k
     o = _lib.SimOptions()
     lib.gpb_sim_options_default(ctypes.byref(o))
     lhs = samples is not None
@@ -211,9 +229,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
     else:
         # A string is one value, not a list of its characters ("256" ran
         # points at 2, 5 and 6 GPUs: a user review).
-        axes = [[_value_text(v) for v in
-                 ([vary[k]] if isinstance(vary[k], (str, bytes, dict)) or
-                  not hasattr(vary[k], "__iter__") else vary[k])]
+        axes = [[_value_text(v) for v in _one_or_many(vary[k])]
                 for k in keys]
         if any(not a for a in axes):
             raise ValueError("sweep: every key needs at least one value")

@@ -267,3 +267,13 @@ def test_estimate_takes_a_bare_price_as_the_command_does():
     want = cli("estimate", "--params", "70B", "--tokens", "2T", "--gpu",
                "H100", "--gpus", "512", "--price", "$2", "--json")
     assert got + "\n" == want
+
+
+def test_command_seeds_and_paths_are_checked_not_wrapped():
+    # rent_vs_buy(scenario=) and check() cut seed=2**64+5 to 5 (a review).
+    for kw in ({"seed": 2 ** 64 + 5}, {"seed": -1}, {"paths": 2 ** 64 + 3}):
+        with pytest.raises((ValueError, TypeError)):
+            gpubudget.check(claim="70B params, 2T tokens, 512 H100, 30 days",
+                            **kw)
+        with pytest.raises((ValueError, TypeError)):
+            gpubudget.check([scenario_path("qianka-month.yaml")], **kw)

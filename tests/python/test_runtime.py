@@ -178,3 +178,20 @@ def test_constants_match_the_headers():
                  "GPB_SEVERITY_WARNING", "GPB_UNIT_MONEY"):
         assert getattr(_lib, name) == enum(name), name
     assert _lib.GPB_CAT_COUNT == enum("GPB_CAT_COUNT")
+
+
+def test_every_library_call_is_declared():
+    """Every lib.gpb_* the package calls has its ctypes prototype: an
+    undeclared one passes a 64-bit pointer as a C int, which crashes
+    wherever the heap sits above 4 GiB (a review found Result.trace()
+    calling gpb_result_path_offset so)."""
+    import re
+    from gpubudget import _lib
+    pkg = os.path.join(os.path.dirname(_lib.__file__))
+    used = set()
+    for f in os.listdir(pkg):
+        if f.endswith(".py"):
+            with open(os.path.join(pkg, f), encoding="utf-8") as fh:
+                used |= set(re.findall(r"\blib\.(gpb_[a-z0-9_]+)", fh.read()))
+    declared = {name for name, _, _ in _lib._PROTOS}
+    assert used <= declared, sorted(used - declared)

@@ -178,3 +178,15 @@ def test_sweep_string_value_is_one_value(rel):
                          seed=1, metrics="spend.total")
     assert list(df["training[0].gpus"]) == ["512"]
     assert df.loc[0, "error"] is None
+
+
+def test_sweep_one_key_twice_and_single_values(rel):
+    with pytest.raises(ValueError, match="varied twice"):
+        gpubudget.sweep(rel, vary={"training[0].gpus": [512, 1000],
+                                   "training[pretrain].gpus": [256]},
+                        paths=64)
+    # With samples=, a number is one value too (it raised TypeError).
+    df = gpubudget.sweep(rel, vary={"training[0].gpus": 512,
+                                    "company.cash": "¥1亿..¥3亿"},
+                         samples=2, paths=64, metrics="spend.total")
+    assert list(df["training[0].gpus"]) == ["512", "512"]

@@ -1424,6 +1424,23 @@ START_TEST(test_pitch_ranges)
 }
 END_TEST
 
+/* The pitch's scenario run on `paths` paths (seed 0, 2 threads), its
+   first claim (the duration) checked. */
+static gpb_claim_check pitch_check(const gpb_pitch *p, size_t paths)
+{
+    gpb_error e;
+    char *yaml = NULL;
+    ck_assert_int_eq(gpb_claim_pitch_scenario(p, &yaml, &e), GPB_OK);
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_free(yaml);
+    gpb_result *r = test_run(s, paths, 0, 2);
+    gpb_claim_check c;
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    return c;
+}
+
 /*
  * 70B on 2T tokens on 512 H100s: 6 · 70e9 · 2e12 = 8.4e23 FLOPs; in 7
  * days the cluster peaks at 512 · 989.4e12 · 7 · 86400 = 3.06375e23
@@ -1447,21 +1464,13 @@ START_TEST(test_pitch_seven_days_implausible)
     /* 70B × 16 bytes = 1.12e12 over 0.9 × 80 GB = 15.6: 16 cards. */
     ck_assert_rel(im.min_gpus_memory, 16, EXACT);
     ck_assert_rel(im.tokens_per_param, 2e12 / 70e9, EXACT);
-    char *yaml = NULL;
-    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
-    gpb_scenario *s = test_load_yaml(yaml);
-    gpb_free(yaml);
-    gpb_result *r = test_run(s, 4000, 0, 2);
-    gpb_claim_check c;
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
+    gpb_claim_check c = pitch_check(&p, 4000);
     ck_assert_int_eq(c.verdict, GPB_VERDICT_IMPLAUSIBLE);
     ck_assert_rel(c.p_favourable, 0.0, EXACT);
     ck_assert_rel(c.claimed, 7.0, EXACT);
     /* The simulated duration is at least that of MFU 0.55 (the top of the
        PERT): 8.4e23 / (512 · 989.4e12 · 0.55) / 86400 = 34.9 days. */
     ck_assert(c.p5 >= 34.8);
-    gpb_result_free(r);
-    gpb_scenario_free(s);
 }
 END_TEST
 
@@ -1486,17 +1495,9 @@ START_TEST(test_pitch_llama3_405b_consistent)
                                            "16384 H100, 78.4 days",
                                            &p, &e),
                      GPB_OK);
-    char *yaml = NULL;
-    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
-    gpb_scenario *s = test_load_yaml(yaml);
-    gpb_free(yaml);
-    gpb_result *r = test_run(s, 4000, 0, 2);
-    gpb_claim_check c;
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
+    gpb_claim_check c = pitch_check(&p, 4000);
     ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
     ck_assert_msg(c.p50 > 72.4 && c.p50 < 75.4, "P50 %.2f days", c.p50);
-    gpb_result_free(r);
-    gpb_scenario_free(s);
 }
 END_TEST
 

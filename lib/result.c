@@ -1283,6 +1283,21 @@ static gpb_status raise_args(const gpb_result *r, int months,
     return GPB_OK;
 }
 
+/* A sorted copy of the kept paths' lowest cash through the raise's month
+   (the caller frees it): the one source of raise_for_runway and
+   raise_ci. */
+static gpb_status sorted_rt_min(const gpb_result *r, double **out,
+                                gpb_error *err)
+{
+    double *a = malloc((r->kept ? r->kept : 1) * sizeof *a);
+    if (!a)
+        return gpb__fail(err, GPB_ENOMEM, "out of memory");
+    memcpy(a, r->rt_min, r->kept * sizeof *a);
+    gpb_stats_sort(a, r->kept);
+    *out = a;
+    return GPB_OK;
+}
+
 gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
                                        double confidence, double *out,
                                        gpb_error *err)
@@ -1300,11 +1315,8 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
     if (r->kept < r->paths) {
         q = gpb__sketch_quantile(&r->rt_sketch, p);
     } else {
-        double *a = malloc(r->kept * sizeof *a);
-        if (!a)
-            return gpb__fail(err, GPB_ENOMEM, "out of memory");
-        memcpy(a, r->rt_min, r->kept * sizeof *a);
-        gpb_stats_sort(a, r->kept);
+        double *a;
+        GPB__TRY(sorted_rt_min(r, &a, err));
         q = gpb_stats_quantile_sorted(a, r->kept, p);
         free(a);
     }
@@ -1338,11 +1350,8 @@ gpb_status gpb_result_raise_ci(const gpb_result *r, int months,
         a = gpb__sketch_rank(&r->rt_sketch, n1 - ka);
         b = gpb__sketch_rank(&r->rt_sketch, n1 - kb);
     } else {
-        double *s = malloc(r->kept * sizeof *s);
-        if (!s)
-            return gpb__fail(err, GPB_ENOMEM, "out of memory");
-        memcpy(s, r->rt_min, r->kept * sizeof *s);
-        gpb_stats_sort(s, r->kept);
+        double *s;
+        GPB__TRY(sorted_rt_min(r, &s, err));
         a = s[n1 - ka];
         b = s[n1 - kb];
         free(s);

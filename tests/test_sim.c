@@ -44,17 +44,26 @@ static const char *constant_burn =
     "other_costs:\n"
     "  - {name: burn, per_month: \"$1M\"}\n";
 
+/* s run on `paths` paths with `seed`, 2 threads, keeping the lowest cash
+   through `raise_months` months per path. */
+static gpb_result *run_raise(const gpb_scenario *s, size_t paths,
+                             uint64_t seed, int raise_months)
+{
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = paths;
+    o.seed = seed;
+    o.threads = 2;
+    o.raise_months = raise_months;
+    gpb_result *r = NULL;
+    ck_assert(gpb_sim_run(s, &o, &r, NULL) == GPB_OK);
+    return r;
+}
+
 START_TEST(constant_burn_runway_is_cash_over_burn)
 {
     gpb_scenario *s = test_load_yaml(constant_burn);
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = 3000;
-    o.seed = 1;
-    o.threads = 2;
-    o.raise_months = 18;
-    gpb_result *r = NULL;
-    ck_assert(gpb_sim_run(s, &o, &r, NULL) == GPB_OK);
+    gpb_result *r = run_raise(s, 3000, 1, 18);
     /* Closing cash after month m is 12.5 − (m + 1) ($M): first negative at
        m = 12, i.e. runway = floor(cash / burn) = 12 on every path. */
     ck_assert(q(r, "runway_months", 0.0) == 12);
@@ -116,14 +125,7 @@ START_TEST(raise_interval_is_its_quantiles)
                     "company: {cash: {uniform: [\"$5M\", \"$15M\"]}}\n"
                     "other_costs:\n  - {name: burn, per_month: \"$1M\"}\n";
     gpb_scenario *s = test_load_yaml(y);
-    gpb_sim_options o;
-    gpb_sim_options_default(&o);
-    o.paths = 2000;
-    o.seed = 3;
-    o.threads = 2;
-    o.raise_months = 18;
-    gpb_result *r = NULL;
-    ck_assert(gpb_sim_run(s, &o, &r, NULL) == GPB_OK);
+    gpb_result *r = run_raise(s, 2000, 3, 18);
     const double *cash = NULL;
     for (size_t i = 0; i < gpb_result_input_count(r); i++)
         if (!strcmp(gpb_result_input_path(r, i), "company.cash"))

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <limits.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 

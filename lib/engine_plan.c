@@ -542,11 +542,33 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
         derive(p, gpb__metric_index(p, MK_PATH, dp[k].metric, -1),
                dp[k].kind, gpb__metric_index(p, MK_PATH, dp[k].src, -1),
                dv[dp[k].d]);
-    for (size_t r = 0; r < s->n_training; r++)
+    /* A run has finished exactly when its finish month is inside the
+       horizon (k_run sets both, else finish stays H). With one run, the
+       path's GPU-hours are that run's (finish sums 0 + them), and with
+       one run renting, nothing else booking rent and no fleet, the rent
+       category is the run's cost, summed in the same order (k_run adds
+       each month's charge to both): the same doubles, stored once. Each
+       derived metric's source is one that is stored, never another
+       derived one. */
+    size_t gh = gpb__metric_index(p, MK_PATH, GPB_METRIC_GPU_HOURS, -1);
+    int one = s->n_training == 1;
+    for (size_t r = 0; r < s->n_training; r++) {
+        size_t rg = gpb__metric_index(p, MK_RUN, GPB_RUN_GPU_HOURS, (int)r);
         derive(p, gpb__metric_index(p, MK_RUN, GPB_RUN_CARD_MONTHS, (int)r),
+               GPB__DERIVE_DIV, one ? gh : rg, GPB_HOURS_PER_MONTH);
+        derive(p, gpb__metric_index(p, MK_RUN, GPB_RUN_FINISHED, (int)r),
+               GPB__DERIVE_BELOW,
+               gpb__metric_index(p, MK_RUN, GPB_RUN_FINISH, (int)r),
+               (double)p->H);
+        if (one)
+            derive(p, rg, GPB__DERIVE_DIV, gh, 1.0);
+    }
+    if (one && s->n_capacity == 0 && !p->any_fleet &&
+        p->acquire[0] != GPB__ACQUIRE_BUY && p->acquire[0] != GPB__ACQUIRE_MIX)
+        derive(p, gpb__metric_index(p, MK_RUN, GPB_RUN_COST, 0),
                GPB__DERIVE_DIV,
-               gpb__metric_index(p, MK_RUN, GPB_RUN_GPU_HOURS, (int)r),
-               GPB_HOURS_PER_MONTH);
+               gpb__metric_index(p, MK_CATEGORY, GPB_CAT_COMPUTE_RENT, -1),
+               1.0);
     return GPB_OK;
 oom:
     return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");

@@ -1229,6 +1229,94 @@ START_TEST(a_run_of_whole_months_ends_on_time)
 }
 END_TEST
 
+/* One run renting, on reserved or on-demand terms, with failures and
+   divergences, over a horizon it finishes within on some paths only. */
+#define ALONE_HEAD                                                          \
+    "gpubudget: 1\nname: alone\nhorizon_months: 7\ncurrency: USD\n"         \
+    "company: {cash: \"$50M\"}\n"                                          \
+    "gpu_price_index: {drift_per_month: -0.02, "                           \
+    "volatility_per_month: 0.05}\n"                                        \
+    "training:\n"                                                          \
+    "  - name: pretrain\n    params: 180B\n    tokens: 3.6T\n"             \
+    "    gpu: H100-SXM\n    peak_tflops: 989\n    gpus: 1024\n"            \
+    "    start_month: 3\n    mfu: {pert: [0.30, 0.40, 0.50]}\n"            \
+    "    acquire: %s\n%s"                                                  \
+    "    price_per_gpu_hour: {lognormal90: [\"$1.8/h\", \"$3.0/h\"]}\n"    \
+    "    follows_price_index: true\n"                                      \
+    "    failures: {gpu_mtbf_hours: 50000, hours_lost_per_failure: 1.0}\n" \
+    "    divergence:\n      probability_per_month: 0.05\n"                 \
+    "      work_lost: {uniform: [0.1, 0.5]}\n"
+
+START_TEST(a_run_alone_is_stored_once_with_its_totals)
+{
+    /*
+     * With one run, the engine stores the run's GPU-hours and (renting,
+     * with nothing else booking rent) its cost once, as the path's
+     * GPU-hours and the rent category, and whether it finished as its
+     * finish month inside the horizon (engine_plan.c, build_metrics).
+     * Against the same run beside a second one, where each is its own
+     * sum: every path's figures are the same bits (the second run draws
+     * from its own streams and shares nothing with the first).
+     */
+    static const char *const acq[][2] = {
+        {"rent", ""},
+        {"reserve", "    reserve: {commitment_months: 2, discount: 0.3}\n"}};
+    for (size_t a = 0; a < 2; a++) {
+        char one[2048], two[2560];
+        snprintf(one, sizeof one, ALONE_HEAD, acq[a][0], acq[a][1]);
+        snprintf(two, sizeof two,
+                 "%s  - name: probe\n    params: 1B\n    tokens: 20B\n"
+                 "    gpu: H100-SXM\n    peak_tflops: 989\n    gpus: 8\n"
+                 "    mfu: 0.4\n    price_per_gpu_hour: \"$2/h\"\n",
+                 one);
+        gpb_scenario *sa = test_load_yaml(one), *sb = test_load_yaml(two);
+        gpb_sim_options o = rich_opts(2 * GPB_SIM_BLOCK_PATHS + 5);
+        gpb_result *ra = run_opts(sa, &o), *rb = run_opts(sb, &o);
+        size_t n = gpb_result_kept_paths(ra);
+        static const char *const own[] = {
+            "training.pretrain.cost", "training.pretrain.gpu_hours",
+            "training.pretrain.card_months", "training.pretrain.finished",
+            "training.pretrain.finish_month", "training.pretrain.failures"};
+        for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+            expect(memcmp(samples(ra, own[k]), samples(rb, own[k]),
+                          n * sizeof(double)) == 0,
+                   "%s: %s differs beside a second run", acq[a][0], own[k]);
+        /* The totals the one run's figures are: the same bits; and
+           finished is 1 exactly when the finish month is before month 7. */
+        const double *cost = samples(ra, "training.pretrain.cost"),
+                     *rent = samples(ra, "spend.compute_rent"),
+                     *gh = samples(ra, "training.pretrain.gpu_hours"),
+                     *pgh = samples(ra, "gpu_hours"),
+                     *fin = samples(ra, "training.pretrain.finished"),
+                     *fm = samples(ra, "training.pretrain.finish_month");
+        size_t done = 0;
+        for (size_t i = 0; i < n; i++) {
+            expect(same_bits(cost[i], rent[i]) && same_bits(gh[i], pgh[i]),
+                   "%s: path %zu", acq[a][0], i);
+            expect(fin[i] == (fm[i] < 7), "%s: path %zu finished %g at %g",
+                   acq[a][0], i, fin[i], fm[i]);
+            done += fin[i] == 1;
+        }
+        /* Some paths finish and some do not: 3.9e24 FLOPs at 1024 × 989
+           TFLOP/s × MFU 0.3–0.5 take 3.0–5.0 months from month 3. */
+        ck_assert_uint_gt(done, 0);
+        ck_assert_uint_lt(done, n);
+        /* Beside the probe, the rent is the two runs' costs (two sums of
+           the same charges in another order: 1e-12 relative). */
+        const double *rb_rent = samples(rb, "spend.compute_rent"),
+                     *rb_probe = samples(rb, "training.probe.cost");
+        for (size_t i = 0; i < n; i++)
+            expect(fabs(rb_rent[i] - (cost[i] + rb_probe[i])) <=
+                       1e-12 * rb_rent[i],
+                   "%s: path %zu rent %.17g", acq[a][0], i, rb_rent[i]);
+        gpb_result_free(ra);
+        gpb_result_free(rb);
+        gpb_scenario_free(sa);
+        gpb_scenario_free(sb);
+    }
+}
+END_TEST
+
 /* Metrics that a further other cost may change: the other category, the
    totals and what is made of the cash. */
 static int moved_by_other_cost(const char *m)
@@ -2678,6 +2766,7 @@ int main(void)
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
     tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
+    tcase_add_test(tt, a_run_alone_is_stored_once_with_its_totals);
     tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_keeps_the_model_flops);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);

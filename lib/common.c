@@ -143,9 +143,46 @@ int gpb__edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-void gpb__prefault(void *p, size_t bytes)
+/* 1 when the kernel gives transparent huge pages to a range marked with
+   MADV_HUGEPAGE ("[always]" or "[madvise]" in sysfs), read once. */
+static int thp_marked;
+static pthread_once_t thp_once = PTHREAD_ONCE_INIT;
+
+static void thp_read(void)
 {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+#ifdef __linux__
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = 0;
+        fclose(f);
+    }
+    thp_marked = strstr(line, "[always]") || strstr(line, "[madvise]");
+#endif
+}
+
+/*
+ * Readies the whole pages of p[0..bytes) for being filled. Each fresh 4
+ * KiB page costs a fault the first time it is written, and on a virtual
+ * machine such as this project's CI (Firecracker, with shadow page
+ * tables) the host's share makes that about 5 µs: 0.3 s of CPU for the
+ * 208 MB store of bench-60m at 10^6 paths. Where the kernel has
+ * transparent huge pages the range is marked for them, and a fault maps
+ * 2 MiB at once; the first writes, made by the workers, pay for it in
+ * parallel. Measured on this machine (bench-60m, 10^6 paths, 2 threads,
+ * 2026-12-03): 0.56 s against 0.84 s with 4 KiB pages mapped ahead, and
+ * 0.77 s against 0.86 s when the machine had idled and handed its free
+ * memory back to the host. Mapping the huge pages ahead
+ * (MADV_POPULATE_WRITE) zeroed them all on the calling thread, 0.3 s
+ * after an idle spell, so it is not done. Without huge pages the 4 KiB
+ * pages are mapped ahead in one call, which costs half as much as
+ * faulting them one by one. Below 1 MiB, and where the system cannot, it
+ * does nothing: a hint, never a failure; the contents do not change.
+ */
+static void ready_for_filling(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
     if (!p || bytes < (1u << 20))
         return;
     long pg = sysconf(_SC_PAGESIZE);
@@ -153,12 +190,27 @@ void gpb__prefault(void *p, size_t bytes)
         return;
     uintptr_t lo = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
     uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)pg - 1);
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+    if (hi <= lo)
+        return;
+    pthread_once(&thp_once, thp_read);
+    (void)madvise((void *)lo, hi - lo,
+                  thp_marked ? MADV_HUGEPAGE : MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)bytes;
 #endif
+}
+
+void *gpb__alloc_big(size_t bytes)
+{
+    enum { HUGE = 2u << 20 };
+    void *p = NULL;
+    if (bytes < 2 * (size_t)HUGE)
+        p = malloc(bytes ? bytes : 1);
+    else if (posix_memalign(&p, HUGE, bytes) != 0)
+        p = NULL;
+    ready_for_filling(p, bytes);
+    return p;
 }
 
 char *gpb__strdup(const char *s)

@@ -350,8 +350,7 @@ static int worker_init(worker *w, shared *sh)
     size_t share = (sh->n_blocks + sh->n_workers - 1) / sh->n_workers;
     w->flush = share < fl ? share : fl; /* share >= 1: workers <= blocks */
     size_t nb = (size_t)p->H * w->flush * LANES;
-    w->mcash = malloc(nb * sizeof *w->mcash);
-    gpb__prefault(w->mcash, nb * sizeof *w->mcash);
+    w->mcash = gpb__alloc_big(nb * sizeof *w->mcash);
     w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
         !w->out_month || !w->nonzero || !w->ledger || !w->mcash || !w->mext ||

@@ -141,15 +141,13 @@ const char *gpb__swing_statistic(const struct gpb_result *r,
 char *gpb__strdup(const char *s);
 
 /*
- * Maps in, writable, the whole pages of p[0..bytes) that are not mapped
- * yet, in one call instead of one page fault for every 4 KiB the first
- * time each is written; the contents do not change. For a large block
- * about to be filled (the per-path store: 232 MB at 10^6 paths of
- * bench-60m), where the faults cost more than the filling. Below 1 MiB,
- * and where the system cannot (Linux before 5.14, other systems), it does
- * nothing: a hint, never a failure.
+ * malloc for a large block about to be filled once (the per-path store,
+ * a worker's month buffer, the sensitivity's rank columns): from 4 MiB
+ * on, aligned to 2 MiB and marked for transparent huge pages, or where
+ * the kernel has none, its pages mapped ahead in one call (common.c says
+ * why and what it saves). Free with free(); NULL when memory runs out.
  */
-void gpb__prefault(void *p, size_t bytes);
+void *gpb__alloc_big(size_t bytes);
 
 /*
  * A growable text buffer, always NUL-terminated once written to. Appends

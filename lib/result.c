@@ -656,10 +656,9 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     }
     if (cols && kept > SIZE_MAX / sizeof(double) / cols)
         goto oom;
-    r->store = malloc(cols * kept * sizeof(double) + 1);
+    r->store = gpb__alloc_big(cols * kept * sizeof(double) + 1);
     if (!r->store)
         goto oom;
-    gpb__prefault(r->store, cols * kept * sizeof(double));
     double *at = r->store;
     for (size_t i = 0; i < n_metrics; i++)
         if (!metrics[i].constant && !metrics[i].derived) {
@@ -1315,7 +1314,7 @@ gpb_status gpb_result_raise_for_runway(const gpb_result *r, int months,
     if (r->kept < r->paths) {
         q = gpb__sketch_quantile(&r->rt_sketch, p);
     } else {
-        double *a;
+        double *a = NULL;
         GPB__TRY(sorted_rt_min(r, &a, err));
         q = gpb_stats_quantile_sorted(a, r->kept, p);
         free(a);
@@ -1350,7 +1349,7 @@ gpb_status gpb_result_raise_ci(const gpb_result *r, int months,
         a = gpb__sketch_rank(&r->rt_sketch, n1 - ka);
         b = gpb__sketch_rank(&r->rt_sketch, n1 - kb);
     } else {
-        double *s;
+        double *s = NULL;
         GPB__TRY(sorted_rt_min(r, &s, err));
         a = s[n1 - ka];
         b = s[n1 - kb];

@@ -370,8 +370,8 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     size_t My = 0;
     for (size_t m = 0; ycol && m < M; m++)
         ycol[m] = gpb_result_metric_is_constant(r, m) ? -1 : (long)My++;
-    X = malloc(nz(n * K) * sizeof *X);
-    Y = malloc(nz(n * My) * sizeof *Y);
+    X = gpb__alloc_big(nz(n * K) * sizeof *X);
+    Y = gpb__alloc_big(nz(n * My) * sizeof *Y);
     if (!cols || !constant || !ycol || !X || !Y) {
         st = gpb__fail(err, GPB_ENOMEM,
                        "out of memory: sensitivity needs %zu × %zu doubles "

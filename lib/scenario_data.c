@@ -26,8 +26,15 @@ static const gpb__vspec SP_HOURS_PER_B = {
     .lo = 0,
     .hi = 1e12,
 };
-static const gpb__vspec SP_HOUR_PRICE = {
-    .expect = "a price per hour",
+static const gpb__vspec SP_CPU_PRICE = {
+    .expect = "a price per CPU core-hour",
+    .kind = GPB_QTY_MONEY_PER_HOUR,
+    .lo = 0,
+    .hi = INFINITY,
+    .flags = GPB__V_NOT_GPU,
+};
+static const gpb__vspec SP_GPU_PRICE = {
+    .expect = "a price per GPU-hour",
     .kind = GPB_QTY_MONEY_PER_HOUR,
     .lo = 0,
     .hi = INFINITY,
@@ -222,9 +229,9 @@ void gpb__sc_load_data(gpb__loader *L, const gpb__ynode *root)
         }
         /* A price is needed where there are hours to price. */
         d->cpu_price_per_hour = gpb__sc_input(L, m, p, "cpu_price_per_hour",
-                                              &SP_HOUR_PRICE, any_cpu, NAN);
+                                              &SP_CPU_PRICE, any_cpu, NAN);
         d->gpu_price_per_hour = gpb__sc_input(L, m, p, "gpu_price_per_hour",
-                                              &SP_HOUR_PRICE, any_gpu, NAN);
+                                              &SP_GPU_PRICE, any_gpu, NAN);
         d->cpus = gpb__sc_input(L, m, p, "cpus", &SP_WORKERS, 0, NAN);
         d->gpus = gpb__sc_input(L, m, p, "gpus", &SP_WORKERS, 0, NAN);
         d->kept = gpb__sc_input(L, m, p, "kept", &SP_SHARE, 0, 1.0);

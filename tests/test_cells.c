@@ -342,6 +342,23 @@ START_TEST(train_time_and_cost_match)
     near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
                                  "¥10/小时", "")),
          10 * h);
+    /* A price per GPU over a month is per GPU-hour ÷ 730.5: $1500 a
+       GPU-month is $2.0533880903 a GPU-hour. A rate per day or longer
+       that names no GPU is a wage or a bill, not a rent: "$200k/year" was
+       $22.82 a GPU-hour, with status OK. */
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                 "$1500/GPU-month", "")),
+         1500 / 730.5 * h);
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                             "$200k/year", ""),
+        GPB_EUNIT, "price: expected a price per GPU-hour, found a rate per "
+                   "year that names no GPU '$200k/year'");
+    bad(gpb_cells_rent_vs_buy("rent_cash", "8", "36", "H100", "", "$1000/month",
+                              "", ""),
+        GPB_EUNIT, "found a rate per month that names no GPU");
+    bad(gpb_cells_rent_vs_buy("rent_cash", "8", "36", "H100", "", "", "",
+                              "rent_out_price_per_gpu_hour=$50k/year"),
+        GPB_EUNIT, "found a rate per year that names no GPU");
 }
 END_TEST
 

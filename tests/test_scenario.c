@@ -496,6 +496,105 @@ static void load_fails(const char *yaml, char *all, size_t n)
 }
 
 /*
+ * The units layer reads "$2/h", "$2/GPU-hour" and "$200k/year" as one kind,
+ * money per hour; the keys tell a GPU's price from a wage. A wage or a
+ * bill per month or year refuses a rate per GPU ("$200k/GPU-hour" as a
+ * salary was $200k an hour, ×8766: $564B of team spend in bench-60m); a
+ * GPU's price per hour refuses a rate per day or longer that names no GPU
+ * ("$200k/year" was $22.82 a GPU-hour); a CPU core's price refuses a rate
+ * per GPU. Accepted values by hand, the month 730.5 h and the year 8766 h:
+ * ¥5万/卡月 = 50000/730.5 = ¥68.446269678 a GPU-hour, $1500/GPU-month =
+ * $2.0533880903 a GPU-hour, $20k/month = 20000 × 12 = $240,000 a year.
+ */
+START_TEST(rates_per_gpu_and_per_time_are_kept_apart)
+{
+    static const char *const head =
+        "gpubudget: 1\nname: t\ncompany: {cash: $10M}\n";
+    char yaml[2048], all[4096];
+    static const struct {
+        const char *body;
+        const char *want; /* the one problem, as gpb_error_format writes
+                             it; NULL: it loads */
+    } cases[] = {
+        {"team: [{role: r, count: 2, salary_per_year: \"$200k/GPU-hour\"}]\n",
+         "t.yaml:4:45: team[0].salary_per_year: expected an amount of "
+         "money per year, found a price per GPU '$200k/GPU-hour'"},
+        {"team: [{role: r, count: 2, salary_per_year: \"¥8/卡时\"}]\n",
+         "found a price per GPU '¥8/卡时'"},
+        {"other_costs: [{name: colo, per_month: \"$150/GPU/month\"}]\n",
+         "other_costs[0].per_month: expected an amount of money per month, "
+         "found a price per GPU '$150/GPU/month'"},
+        {"training:\n  - {name: p, params: 1B, tokens: 20B, gpu: H100,\n"
+         "     gpus: 8, price_per_gpu_hour: \"$200k/year\"}\n",
+         "t.yaml:6:35: training[0].price_per_gpu_hour: expected a price per "
+         "GPU-hour, found a rate per year that names no GPU '$200k/year': "
+         "a GPU's rent is per hour"},
+        {"training:\n  - {name: p, params: 1B, tokens: 20B, gpu: H100,\n"
+         "     gpus: 8, price_per_gpu_hour: {uniform: [\"$2/h\", "
+         "\"$1500/month\"]}}\n",
+         "found a rate per month that names no GPU '$1500/month'"},
+        {"data:\n  - {name: web, tokens: 2T, dedup: "
+         "{cpu_hours_per_billion: 30},\n"
+         "     cpu_price_per_hour: \"$0.05/GPU-hour\"}\n",
+         "data[0].cpu_price_per_hour: expected a price per CPU core-hour, "
+         "found a price per GPU '$0.05/GPU-hour'"},
+        {"data:\n  - {name: web, tokens: 2T, dedup: "
+         "{cpu_hours_per_billion: 30},\n"
+         "     cpu_price_per_hour: \"$30/month\"}\n",
+         "found a rate per month that names no GPU '$30/month': write it "
+         "per hour"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(yaml, sizeof yaml, "%s%s", head, cases[k].body);
+        load_fails(yaml, all, sizeof all);
+        ck_assert_msg(strstr(all, cases[k].want) != NULL,
+                      "case %zu: want '%s' in:%s", k, cases[k].want, all);
+    }
+
+    /* A --set override is read by the same rules. */
+    snprintf(yaml, sizeof yaml,
+             "%steam: [{role: r, count: 2, salary_per_year: $100k}]\n",
+             head);
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string_with_overrides(
+                         yaml, strlen(yaml), "t.yaml",
+                         "team[0].salary_per_year=$200k/GPU-hour", &s, &d),
+                     GPB_ESCHEMA);
+    describe_diags(d, all, sizeof all);
+    ck_assert_msg(strstr(all, "found a price per GPU '$200k/GPU-hour'"),
+                  "%s", all);
+    gpb_diagnostics_free(d);
+
+    /* What each key does take. */
+    snprintf(yaml, sizeof yaml,
+             "%steam: [{role: r, count: 2, salary_per_year: \"$20k/month\"}]\n"
+             "training:\n"
+             "  - {name: a, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"¥5万/卡月\"}\n"
+             "  - {name: b, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"$1500/GPU-month\"}\n"
+             "  - {name: c, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"$2.5/h\"}\n"
+             "data:\n  - {name: web, tokens: 2T, dedup: "
+             "{cpu_hours_per_billion: 30},\n"
+             "     cpu_price_per_hour: \"$0.05/h\"}\n",
+             head);
+    s = load_text(yaml);
+    ck_assert_close(fixed(s, "team[0].salary_per_year"), 240000.0);
+    ck_assert_close(fixed(s, "training[0].price_per_gpu_hour"),
+                    68.446269678302533);
+    ck_assert_int_eq(input(s, "training[0].price_per_gpu_hour")->currency,
+                     GPB_CURRENCY_CNY);
+    ck_assert_close(fixed(s, "training[1].price_per_gpu_hour"),
+                    2.0533880903490758);
+    ck_assert_close(fixed(s, "training[2].price_per_gpu_hour"), 2.5);
+    ck_assert_close(fixed(s, "data[0].cpu_price_per_hour"), 0.05);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * Fractions accept a percentage, and only keys declared as fractions in
  * [0, 1] get the "did you mean 40%?" hint: on_cost (up to 10: 1.3 is a
  * 130% on-cost), exploration (a multiplier, at least 1) and PUE may pass 1.
@@ -1449,6 +1548,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, inputs_found_by_item_name);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
+    tcase_add_test(tc, rates_per_gpu_and_per_time_are_kept_apart);
     tcase_add_test(tc, scaled_numbers_are_exact);
     tcase_add_test(tc, fractions_take_percentages);
     tcase_add_test(tc, every_distribution_kind);

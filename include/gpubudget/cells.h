@@ -41,7 +41,10 @@
  * catalog prices and finance.h's default figures. A bare number is in the
  * call's currency; an amount in another currency, a catalog price and a
  * default figure are converted into it at gpb_units_fx_default() rates. A money
- * result is in the call's currency.
+ * result is in the call's currency. A price per GPU-hour is read as
+ * gpb_units_parse_as reads GPB_QTY_MONEY_PER_HOUR: "$1500/GPU-month" is
+ * $2.05 a GPU-hour, and a rate per day or longer that names no GPU
+ * ("$200k/year", a wage) fails with GPB_EUNIT.
  *
  * Results and errors. A function returns its result, or NaN on failure.
  * After every call, gpb_cells_last_error() holds "" on success or a

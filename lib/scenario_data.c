@@ -66,6 +66,15 @@ static const gpb__vspec SP_DMONTH = {
     .hi = GPB__MAX_HORIZON_MONTHS,
     .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
 };
+/* The month a work starts: the engine rounds it (month_of). */
+static const gpb__vspec SP_DSTART = {
+    .expect = "a month",
+    .kind = GPB_QTY_NUMBER,
+    .lo = 0,
+    .hi = GPB__MAX_HORIZON_MONTHS,
+    .flags = GPB__V_ROUNDED,
+    .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
+};
 
 /* filtering / dedup / classification: {cpu_hours_per_billion,
    gpu_hours_per_billion}. */
@@ -206,7 +215,7 @@ void gpb__sc_load_data(gpb__loader *L, const gpb__ynode *root)
         d->name = gpb__sc_str(L, m, p, "name", 1, "the data work's name");
         gpb__sc_check_unique(L, list, rep, i, "name", p, "data work name");
         d->start_month =
-            gpb__sc_input(L, m, p, "start_month", &SP_DMONTH, 0, 0.0);
+            gpb__sc_input(L, m, p, "start_month", &SP_DSTART, 0, 0.0);
         int has_t = gpb__sc_get(m, "tokens") != NULL;
         int has_d = gpb__sc_get(m, "documents") != NULL;
         if (has_t == has_d) {

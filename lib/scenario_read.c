@@ -1566,7 +1566,8 @@ int gpb__sc_domain(gpb__loader *L, int i, const gpb__vspec *sp)
     d->hi = isnan(sp->hi) ? INFINITY : sp->hi;
     d->lo_open = (sp->flags & GPB__V_LO_OPEN) != 0;
     d->hi_open = (sp->flags & GPB__V_HI_OPEN) != 0;
-    d->whole = (sp->flags & GPB__V_INT) != 0;
+    d->whole = (sp->flags & (GPB__V_INT | GPB__V_ROUNDED)) != 0;
+    L->s->inputs[i].spec = sp;
     return i;
 }
 

@@ -197,7 +197,12 @@ enum {
        rate per GPU is refused. Other money-per-hour keys are a GPU's
        price and refuse a rate per day or longer that names no GPU
        (gpb__rate_is_hourly_price). */
-    GPB__V_NOT_GPU = 1u << 8
+    GPB__V_NOT_GPU = 1u << 8,
+    /* The engine rounds the value to the nearest whole number (a month
+       number or a count of months: month_of in engine_block.c). A
+       constant may have a fraction; the domain says whole, so that a
+       sweep or a goal seek tries the values that differ. */
+    GPB__V_ROUNDED = 1u << 9
 };
 
 /*

@@ -464,6 +464,106 @@ START_TEST(currency_rules)
 }
 END_TEST
 
+/*
+ * gpb_scenario_input_read reads a value as the loader reads its key, into
+ * the key's unit; by hand, a month 730.5 h and a year 8766 h: "1 year" is
+ * 12 for a month key, "6 weeks" 1008/730.5 = 1.3798767967 months,
+ * "¥3万/月" 30000 × 12 = 360,000 a year for a salary, "$2.5" $2.5 a
+ * GPU-hour for a price and "¥5万/卡月" 50000/730.5 = ¥68.446269678; what
+ * the key refuses is refused with the loader's sentence and the path.
+ * Keys the engine rounds to whole months are whole in their domain (a
+ * sweep or a goal seek tries whole months), and still take a fraction.
+ */
+START_TEST(input_read_is_the_loaders_reading)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: t\ncurrency: CNY\n"
+        "company: {cash: $10M, funding: [{month: 3, amount: $5M}]}\n"
+        "team: [{role: r, count: 2, salary_per_year: ¥30万}]\n"
+        "fleets: [{name: f, gpu: H100, gpus: 8, price_per_gpu: $25k,\n"
+        "          lead_time_months: 2}]\n"
+        "training:\n"
+        "  - {name: pre, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+        "     start_month: 2.4, price_per_gpu_hour: $2/h}\n");
+    static const struct {
+        const char *key, *text;
+        double value;
+        gpb_currency cur;
+    } ok[] = {
+        {"training[0].start_month", "1 year", 12, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "6 weeks", 1.3798767967145791,
+         GPB_CURRENCY_NONE},
+        {"training[0].start_month", "7", 7, GPB_CURRENCY_NONE},
+        {"team[0].salary_per_year", "¥3万/月", 360000, GPB_CURRENCY_CNY},
+        {"team[0].salary_per_year", "250000", 250000, GPB_CURRENCY_NONE},
+        {"training[0].price_per_gpu_hour", "$2.5", 2.5, GPB_CURRENCY_USD},
+        {"training[0].price_per_gpu_hour", "¥5万/卡月", 68.446269678302533,
+         GPB_CURRENCY_CNY},
+        {"fleets[f].lead_time_months", "1 quarter", NAN, 0},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        long i = gpb_scenario_input_find(s, ok[k].key);
+        ck_assert_msg(i >= 0, "%s", ok[k].key);
+        double v = -1;
+        gpb_currency cur = GPB_CURRENCY_COUNT;
+        gpb_error e;
+        gpb_status st =
+            gpb_scenario_input_read(s, (size_t)i, ok[k].text, &v, &cur, &e);
+        if (isnan(ok[k].value)) { /* no such unit: refused */
+            ck_assert_int_eq(st, GPB_ESCHEMA);
+            ck_assert_str_eq(e.path, "fleets[0].lead_time_months");
+            continue;
+        }
+        ck_assert_msg(st == GPB_OK, "%s = %s: %s", ok[k].key, ok[k].text,
+                      e.message);
+        ck_assert_close(v, ok[k].value);
+        ck_assert_int_eq(cur, ok[k].cur);
+    }
+    long sm = gpb_scenario_input_find(s, "training[0].start_month");
+    double v = 7;
+    gpb_error e;
+    ck_assert_int_eq(gpb_scenario_input_read(s, (size_t)sm, "$5", &v, NULL,
+                                             &e),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(e.message, "expected a month number (0 = the first "
+                                "month), found an amount of money '$5'");
+    ck_assert_str_eq(e.path, "training[0].start_month");
+    ck_assert(v == 7);
+    long sal = gpb_scenario_input_find(s, "team[0].salary_per_year");
+    ck_assert_int_eq(gpb_scenario_input_read(s, (size_t)sal,
+                                             "$200k/GPU-hour", &v, NULL, &e),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(e.message, "expected an amount of money per year, "
+                                "found a price per GPU '$200k/GPU-hour'");
+    ck_assert_int_eq(gpb_scenario_input_read(NULL, 0, "1", &v, NULL, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_input_read(s, 0, NULL, &v, NULL, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_input_read(s, gpb_scenario_input_count(s),
+                                             "1", &v, NULL, &e),
+                     GPB_EINVAL);
+
+    /* Whole in the domain: month numbers and months the engine rounds,
+       as GPUs are; a fraction still loads (2.4 above) and rounds. */
+    static const char *const whole[] = {
+        "training[0].start_month", "company.funding[0].month",
+        "team[0].start_month", "fleets[0].buy_month",
+        "fleets[0].lead_time_months", "training[0].gpus"};
+    for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++) {
+        long i = gpb_scenario_input_find(s, whole[k]);
+        ck_assert_msg(i >= 0, "%s", whole[k]);
+        ck_assert_msg(gpb_scenario_input_domain(s, (size_t)i).whole,
+                      "%s is not whole", whole[k]);
+    }
+    ck_assert_double_eq(fixed(s, "training[0].start_month"), 2.4);
+    ck_assert(!gpb_scenario_input_domain(
+                   s, (size_t)gpb_scenario_input_find(
+                          s, "training[0].price_per_gpu_hour"))
+                   .whole);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* A number with a multiplier is the decimal it says, rounded once: "16.1k"
    GPUs is exactly 16,100, a whole number (it used to read
    16100.000000000002 and be refused), and ¥0.009亿 is exactly ¥900,000. */
@@ -1550,6 +1650,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, currency_rules);
     tcase_add_test(tc, rates_per_gpu_and_per_time_are_kept_apart);
     tcase_add_test(tc, scaled_numbers_are_exact);
+    tcase_add_test(tc, input_read_is_the_loaders_reading);
     tcase_add_test(tc, fractions_take_percentages);
     tcase_add_test(tc, every_distribution_kind);
     tcase_add_test(tc, default_scenario_loads);

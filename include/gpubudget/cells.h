@@ -469,8 +469,11 @@ GPB_API double gpb_cells_scenario(const char *file, const char *metric,
  * GPB_RAISE(file, [runway_months], [confidence], [overrides], [paths],
  * [seed]): the amount to raise now so that cash lasts runway_months
  * months (closing cash >= 0 in months 0 .. runway_months - 1) with
- * probability confidence (gpb_result_raise_for_runway; default and any
- * value >= the horizon: the whole horizon, gpb_result_raise_needed).
+ * probability confidence (gpb_result_raise_for_runway). runway_months is
+ * a whole number from 1 to the scenario's horizon, default the horizon
+ * (the whole horizon, gpb_result_raise_needed); past the horizon it is
+ * GPB_ERANGE, as `gpubudget raise --months` and the Python binding refuse
+ * it: how long cash lasts after the horizon is not simulated.
  * confidence in [0, 1], default 0.9. Money in the scenario's currency.
  */
 GPB_API double gpb_cells_raise(const char *file, const char *runway_months,

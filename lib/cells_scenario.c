@@ -209,10 +209,11 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
     pthread_mutex_lock(&g_mu);
     entry *e = find(h, text, len, overrides, paths, seed, raise_months);
     if (!e && raise_months > 0) {
-        /* Not cached: a runway target at or past the horizon is the whole
+        /* Not cached: a runway target at the horizon is the whole
            horizon's raise, which the plain run answers, cached with every
-           other cell's (a review counted a run for each such GPB_RAISE).
-           The scenario is read for its horizon only on this miss. */
+           other cell's (a review counted a run for each such GPB_RAISE);
+           one past it is refused (gpb_cells_raise) from that run too. The
+           scenario is read for its horizon only on this miss. */
         pthread_mutex_unlock(&g_mu);
         gpb_scenario *s = NULL;
         if (gpb_scenario_load_string_with_overrides(text, len, file,
@@ -546,7 +547,17 @@ double gpb_cells_raise(const char *file, const char *runway_months,
         (st = cached(&c, file, overrides, paths, seed, (int)months, &e)))
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;
-    if (months == 0 || months >= gpb_result_horizon_months(r))
+    int H = gpb_result_horizon_months(r);
+    if (months > H)
+        /* The horizon's raise would answer a question not asked: how long
+           cash lasts past the horizon is not simulated. raise --months
+           and the Python binding refuse it too. */
+        st = gpb__cell_fail(&c, GPB_ERANGE, "runway_months",
+                            "%.17g is past the scenario's horizon of %d "
+                            "months; a runway target is a whole number of "
+                            "months from 1 to the horizon",
+                            months, H);
+    else if (months == 0 || months == H)
         st = gpb_result_raise_needed(r, conf, &v, &c.err);
     else
         st = gpb_result_raise_for_runway(r, (int)months, conf, &v, &c.err);

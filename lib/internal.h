@@ -137,6 +137,39 @@ struct gpb_result;
 const char *gpb__swing_statistic(const struct gpb_result *r,
                                  const char *metric);
 
+/*
+ * What a money-per-hour rate was per. gpb_units_parse reads "$2/h",
+ * "$2/GPU-hour" and "$200k/year" as one kind, money per hour; a key that
+ * takes a GPU's price must not take a wage, and a key that takes a wage or
+ * a bill must not take a GPU's price, so the keys ask what the rate's
+ * denominator named.
+ */
+typedef struct gpb__rate_basis {
+    int per_gpu;       /* it named a GPU or card: "/GPU-hour", "¥5万/卡月" */
+    double unit_hours; /* hours in its time unit: 1 for "/h" and "hourly",
+                          730.5 for "/month", 1/60 for "/min" (a count
+                          aside: "per 2 hours" is 1); 0 when it is no rate
+                          per time */
+} gpb__rate_basis;
+
+/* As gpb_units_parse; *rate (may be NULL) gets what a money-per-hour rate
+   was per ({0, 0} for any other quantity). */
+gpb_status gpb__units_parse_rate(const char *text, gpb_quantity *out,
+                                 gpb__rate_basis *rate, gpb_error *err);
+
+/*
+ * 1 when a money-per-hour rate can be a machine's price per hour: per a
+ * GPU for any period ("¥5万/卡月"), or per hour or less naming none
+ * ("$2/h": rents are quoted so, and the key names the GPU). A rate per
+ * day, week, month or year that names no GPU ("$200k/year") reads as a
+ * wage or a bill, and 0 is returned.
+ */
+int gpb__rate_is_hourly_price(const gpb__rate_basis *rate);
+
+/* The time unit of a rate as a word: "hour", "day", "week", "month",
+   "year", or "period" (static). */
+const char *gpb__rate_period(const gpb__rate_basis *rate);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

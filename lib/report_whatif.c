@@ -559,6 +559,53 @@ double gpb_sweep_range_point(double lo, double hi, int whole, double u)
     return a + (j < m ? j : m - 1);
 }
 
+gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
+                                 const char *lo, const char *hi, double u,
+                                 gpb_quantity *out, gpb_error *err)
+{
+    if (!key || !lo || !hi || !out)
+        return gpb__fail(err, GPB_EINVAL, "key, lo, hi and out must not be "
+                                          "NULL");
+    if (!(u >= 0 && u < 1))
+        return gpb__fail(err, GPB_EINVAL, "u = %g is outside [0, 1)", u);
+    gpb_quantity ql, qh;
+    GPB__TRY(gpb_units_parse(lo, &ql, err));
+    GPB__TRY(gpb_units_parse(hi, &qh, err));
+    if (ql.kind != qh.kind || ql.currency != qh.currency)
+        return gpb__fail_at(err, GPB_EUNIT, NULL, 0, 0, key,
+                            "the two ends '%s' and '%s' are not in the same "
+                            "units", lo, hi);
+    long i = s ? gpb_scenario_input_find(s, key) : -1;
+    double a = ql.value, b = qh.value;
+    int whole = 0;
+    gpb_quantity q = ql;
+    gpb_error e;
+    gpb_status st = i < 0 ? GPB_ENOTFOUND
+                          : gpb_scenario_input_read(s, (size_t)i, lo, &a,
+                                                    NULL, &e);
+    if (!st)
+        st = gpb_scenario_input_read(s, (size_t)i, hi, &b, NULL, &e);
+    if (st && st != GPB_ENOTFOUND) {
+        if (err)
+            *err = e;
+        return st;
+    }
+    if (!st) {
+        whole = gpb_scenario_input_domain(s, (size_t)i).whole;
+        /* Read with a factor (months from hours, a year's pay from a rate
+           per hour): the point is in the key's unit. */
+        if (a != ql.value || b != qh.value)
+            q.kind = gpb_scenario_input_kind(s, (size_t)i);
+    }
+    q.value = gpb_sweep_range_point(a, b, whole, u);
+    if (isnan(q.value))
+        return gpb__fail_at(err, GPB_ERANGE, NULL, 0, 0, key,
+                            "%s takes whole numbers and the range %s..%s "
+                            "holds none", key, lo, hi);
+    *out = q;
+    return GPB_OK;
+}
+
 gpb_status gpb_sweep_row(const gpb_result *r, const char *const *metrics,
                          size_t n, double *row, gpb_error *err)
 {

@@ -59,6 +59,7 @@ static const gpb__vspec SP_MONTH = {
     .kind = GPB_QTY_NUMBER,
     .lo = 0,
     .hi = GPB__MAX_HORIZON_MONTHS,
+    .flags = GPB__V_ROUNDED,
     .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
 };
 static const gpb__vspec SP_MONEY = {
@@ -1033,6 +1034,7 @@ static void load_capacity(gpb__loader *L, const gpb__ynode *root)
         .kind = GPB_QTY_NUMBER,
         .lo = 0,
         .hi = GPB__MAX_HORIZON_MONTHS,
+        .flags = GPB__V_ROUNDED,
         .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
     };
     const gpb__ynode *list =

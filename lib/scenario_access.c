@@ -60,6 +60,33 @@ gpb_input_domain gpb_scenario_input_domain(const gpb_scenario *s, size_t i)
     return s && i < s->n_inputs ? s->inputs[i].domain : any;
 }
 
+gpb_status gpb_scenario_input_read(const gpb_scenario *s, size_t i,
+                                   const char *text, double *value,
+                                   gpb_currency *currency, gpb_error *err)
+{
+    if (!s || !text || !value)
+        return gpb__fail(err, GPB_EINVAL, "s, text and value must not be "
+                                          "NULL");
+    if (i >= s->n_inputs)
+        return gpb__fail(err, GPB_EINVAL, "input %zu of %zu", i,
+                         s->n_inputs);
+    const gpb__input *in = &s->inputs[i];
+    if (!in->spec)
+        return gpb__fail_at(err, GPB_ENOTFOUND, NULL, 0, 0, in->path,
+                            "the loader works this value out; it is not "
+                            "read from text");
+    char msg[GPB_ERROR_MESSAGE_MAX];
+    gpb_currency cur;
+    double v;
+    if (gpb__sc_convert(in->spec, text, &v, &cur, msg, sizeof msg))
+        return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, in->path, "%s",
+                            msg);
+    *value = v;
+    if (currency)
+        *currency = cur;
+    return GPB_OK;
+}
+
 gpb_qty_kind gpb_scenario_input_kind(const gpb_scenario *s, size_t i)
 {
     return s && i < s->n_inputs ? s->inputs[i].kind : GPB_QTY_NUMBER;

@@ -26,8 +26,15 @@ static const gpb__vspec SP_HOURS_PER_B = {
     .lo = 0,
     .hi = 1e12,
 };
-static const gpb__vspec SP_HOUR_PRICE = {
-    .expect = "a price per hour",
+static const gpb__vspec SP_CPU_PRICE = {
+    .expect = "a price per CPU core-hour",
+    .kind = GPB_QTY_MONEY_PER_HOUR,
+    .lo = 0,
+    .hi = INFINITY,
+    .flags = GPB__V_NOT_GPU,
+};
+static const gpb__vspec SP_GPU_PRICE = {
+    .expect = "a price per GPU-hour",
     .kind = GPB_QTY_MONEY_PER_HOUR,
     .lo = 0,
     .hi = INFINITY,
@@ -57,6 +64,15 @@ static const gpb__vspec SP_DMONTH = {
     .kind = GPB_QTY_NUMBER,
     .lo = 0,
     .hi = GPB__MAX_HORIZON_MONTHS,
+    .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
+};
+/* The month a work starts: the engine rounds it (month_of). */
+static const gpb__vspec SP_DSTART = {
+    .expect = "a month",
+    .kind = GPB_QTY_NUMBER,
+    .lo = 0,
+    .hi = GPB__MAX_HORIZON_MONTHS,
+    .flags = GPB__V_ROUNDED,
     .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
 };
 
@@ -199,7 +215,7 @@ void gpb__sc_load_data(gpb__loader *L, const gpb__ynode *root)
         d->name = gpb__sc_str(L, m, p, "name", 1, "the data work's name");
         gpb__sc_check_unique(L, list, rep, i, "name", p, "data work name");
         d->start_month =
-            gpb__sc_input(L, m, p, "start_month", &SP_DMONTH, 0, 0.0);
+            gpb__sc_input(L, m, p, "start_month", &SP_DSTART, 0, 0.0);
         int has_t = gpb__sc_get(m, "tokens") != NULL;
         int has_d = gpb__sc_get(m, "documents") != NULL;
         if (has_t == has_d) {
@@ -222,9 +238,9 @@ void gpb__sc_load_data(gpb__loader *L, const gpb__ynode *root)
         }
         /* A price is needed where there are hours to price. */
         d->cpu_price_per_hour = gpb__sc_input(L, m, p, "cpu_price_per_hour",
-                                              &SP_HOUR_PRICE, any_cpu, NAN);
+                                              &SP_CPU_PRICE, any_cpu, NAN);
         d->gpu_price_per_hour = gpb__sc_input(L, m, p, "gpu_price_per_hour",
-                                              &SP_HOUR_PRICE, any_gpu, NAN);
+                                              &SP_GPU_PRICE, any_gpu, NAN);
         d->cpus = gpb__sc_input(L, m, p, "cpus", &SP_WORKERS, 0, NAN);
         d->gpus = gpb__sc_input(L, m, p, "gpus", &SP_WORKERS, 0, NAN);
         d->kept = gpb__sc_input(L, m, p, "kept", &SP_SHARE, 0, 1.0);

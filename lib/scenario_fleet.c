@@ -18,6 +18,7 @@ static const gpb__vspec SP_MONTHS = {
     .kind = GPB_QTY_NUMBER,
     .lo = 0,
     .hi = GPB__MAX_HORIZON_MONTHS,
+    .flags = GPB__V_ROUNDED,
     .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
 };
 static const gpb__vspec SP_LIFE = {

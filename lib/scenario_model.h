@@ -44,6 +44,9 @@ typedef struct gpb__input {
     int per_event;         /* drawn by the engine at each event (e.g. the
                               work lost at a divergence), not once per path */
     gpb_input_domain domain; /* the key's range (gpb_scenario_input_domain) */
+    const struct gpb__vspec *spec; /* what the key accepts (static), for
+                                      gpb_scenario_input_read; NULL for an
+                                      input made without one (mfu: auto) */
 } gpb__input;
 
 typedef struct gpb__source {

@@ -736,39 +736,58 @@ typedef struct curacc {
 } curacc;
 
 /*
- * Reads one scalar text as a quantity for spec sp in role r, converting to
- * the key's unit. On success sets *v and merges the currency into acc (which
- * may be NULL for a lone value: then *cur_out gets it). Returns 0, or -1
- * after reporting.
+ * Why a money-per-hour rate is one key sp must not take, into msg, and 1;
+ * 0 when it may: a price per GPU for a wage or a bill per month or year,
+ * or for a CPU's price; a rate per day or longer that names no GPU for a
+ * machine's price per hour (gpb__rate_is_hourly_price). "$200k/GPU-hour"
+ * as a salary was $200k an hour, and "$200k/year" as a rent $22.82 a
+ * GPU-hour, both loaded (a review).
  */
-static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
-                    const gpb__vspec *sp, enum role r, const char *path,
-                    double *v, curacc *acc)
+static int rate_refused(const char *text, const gpb__vspec *sp,
+                        const gpb__rate_basis *rate, char *msg, size_t n)
+{
+    char tb[96];
+    int machine = sp->kind == GPB_QTY_MONEY_PER_HOUR;
+    int per_time = sp->kind == GPB_QTY_MONEY && sp->per_hour > 0;
+    if (rate->per_gpu && (per_time || (sp->flags & GPB__V_NOT_GPU))) {
+        snprintf(msg, n, "expected %s, found a price per GPU '%s'",
+                 sp->expect, gpb__sc_clip(text, tb, sizeof tb));
+        return 1;
+    }
+    if (machine && !gpb__rate_is_hourly_price(rate)) {
+        snprintf(msg, n,
+                 "expected %s, found a rate per %s that names no GPU '%s': "
+                 "%s",
+                 sp->expect, gpb__rate_period(rate),
+                 gpb__sc_clip(text, tb, sizeof tb),
+                 (sp->flags & GPB__V_NOT_GPU)
+                     ? "write it per hour ('$0.05/h')"
+                     : "a GPU's rent is per hour ('$2/h') or names the GPU "
+                       "('$1500/GPU-month', '¥1万/卡月')");
+        return 1;
+    }
+    return 0;
+}
+
+int gpb__sc_convert(const gpb__vspec *sp, const char *text, double *v,
+                    gpb_currency *cur, char *msg, size_t n)
 {
     gpb_error e;
     char tb[96];
     memset(&e, 0, sizeof e);
-    if (r == R_PLAIN) {
-        double x;
-        if (gpb_units_parse_number(text, &x, &e) != GPB_OK) {
-            gpb__sc_report(L, GPB_ESCHEMA, node, path,
-                           "expected a plain number, found '%s' (%s)",
-                           gpb__sc_clip(text, tb, sizeof tb), e.message);
-            return -1;
-        }
-        *v = x;
-        return 0;
-    }
     gpb_quantity q;
-    if (gpb_units_parse(text, &q, &e) != GPB_OK) {
-        gpb__sc_report(L, GPB_ESCHEMA, node, path,
-                       "expected %s, found '%s' (%s)", sp->expect,
-                       gpb__sc_clip(text, tb, sizeof tb), e.message);
+    gpb__rate_basis rate;
+    if (gpb__units_parse_rate(text, &q, &rate, &e) != GPB_OK) {
+        snprintf(msg, n, "expected %s, found '%s' (%s)", sp->expect,
+                 gpb__sc_clip(text, tb, sizeof tb), e.message);
         return -1;
     }
     double x = q.value;
-    gpb_currency cur = q.currency;
+    gpb_currency c = q.currency;
     int ok = q.kind == sp->kind;
+    if (q.kind == GPB_QTY_MONEY_PER_HOUR &&
+        rate_refused(text, sp, &rate, msg, n))
+        return -1;
     if (!ok && q.kind == GPB_QTY_NUMBER) {
         if (sp->kind == GPB_QTY_DURATION) {
             ok = 1; /* a bare number is in the key's unit, hours */
@@ -780,12 +799,11 @@ static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
             gpb_error me;
             memset(&me, 0, sizeof me);
             ok = gpb_units_parse_as(text, GPB_QTY_MONEY, &m, &me) == GPB_OK;
-            cur = GPB_CURRENCY_NONE;
+            c = GPB_CURRENCY_NONE;
             if (!ok && me.status == GPB_ERANGE) {
                 /* Money, but out of range ("-3"): say why, as for "-$3". */
-                gpb__sc_report(L, GPB_ESCHEMA, node, path,
-                               "expected %s, found '%s' (%s)", sp->expect,
-                               gpb__sc_clip(text, tb, sizeof tb), me.message);
+                snprintf(msg, n, "expected %s, found '%s' (%s)", sp->expect,
+                         gpb__sc_clip(text, tb, sizeof tb), me.message);
                 return -1;
             }
         }
@@ -801,13 +819,45 @@ static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
         ok = 1; /* the key says "per hour": "$2.5" is $2.5 an hour */
     }
     if (!ok) {
-        gpb__sc_report(L, GPB_ESCHEMA, node, path, "expected %s, found %s '%s'",
-                       sp->expect, kind_phrase(q.kind),
-                       gpb__sc_clip(text, tb, sizeof tb));
+        snprintf(msg, n, "expected %s, found %s '%s'", sp->expect,
+                 kind_phrase(q.kind), gpb__sc_clip(text, tb, sizeof tb));
         return -1;
     }
-    if (!gpb_qty_kind_is_money(sp->kind))
-        cur = GPB_CURRENCY_NONE;
+    *v = x;
+    *cur = gpb_qty_kind_is_money(sp->kind) ? c : GPB_CURRENCY_NONE;
+    return 0;
+}
+
+/*
+ * Reads one scalar text as a quantity for spec sp in role r, converting to
+ * the key's unit. On success sets *v and merges the currency into acc (which
+ * may be NULL for a lone value: then *cur_out gets it). Returns 0, or -1
+ * after reporting.
+ */
+static int read_qty(gpb__loader *L, const gpb__ynode *node, const char *text,
+                    const gpb__vspec *sp, enum role r, const char *path,
+                    double *v, curacc *acc)
+{
+    gpb_error e;
+    char tb[96], msg[GPB_ERROR_MESSAGE_MAX];
+    memset(&e, 0, sizeof e);
+    if (r == R_PLAIN) {
+        double x;
+        if (gpb_units_parse_number(text, &x, &e) != GPB_OK) {
+            gpb__sc_report(L, GPB_ESCHEMA, node, path,
+                           "expected a plain number, found '%s' (%s)",
+                           gpb__sc_clip(text, tb, sizeof tb), e.message);
+            return -1;
+        }
+        *v = x;
+        return 0;
+    }
+    double x;
+    gpb_currency cur;
+    if (gpb__sc_convert(sp, text, &x, &cur, msg, sizeof msg)) {
+        gpb__sc_report(L, GPB_ESCHEMA, node, path, "%s", msg);
+        return -1;
+    }
     if (cur != GPB_CURRENCY_NONE && acc) {
         if (acc->cur == GPB_CURRENCY_NONE) {
             acc->cur = cur;
@@ -1516,7 +1566,8 @@ int gpb__sc_domain(gpb__loader *L, int i, const gpb__vspec *sp)
     d->hi = isnan(sp->hi) ? INFINITY : sp->hi;
     d->lo_open = (sp->flags & GPB__V_LO_OPEN) != 0;
     d->hi_open = (sp->flags & GPB__V_HI_OPEN) != 0;
-    d->whole = (sp->flags & GPB__V_INT) != 0;
+    d->whole = (sp->flags & (GPB__V_INT | GPB__V_ROUNDED)) != 0;
+    L->s->inputs[i].spec = sp;
     return i;
 }
 

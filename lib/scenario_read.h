@@ -192,7 +192,17 @@ enum {
     GPB__V_PCT_HINT = 1u << 6,
     /* As GPB__V_PCT_HINT, and a constant in (1, hi] is accepted with a
        warning carrying the hint: nobody means on-costs of five salaries. */
-    GPB__V_PCT_WARN = 1u << 7
+    GPB__V_PCT_WARN = 1u << 7,
+    /* A price per hour of something other than a GPU (a CPU core): a
+       rate per GPU is refused. Other money-per-hour keys are a GPU's
+       price and refuse a rate per day or longer that names no GPU
+       (gpb__rate_is_hourly_price). */
+    GPB__V_NOT_GPU = 1u << 8,
+    /* The engine rounds the value to the nearest whole number (a month
+       number or a count of months: month_of in engine_block.c). A
+       constant may have a fraction; the domain says whole, so that a
+       sweep or a goal seek tries the values that differ. */
+    GPB__V_ROUNDED = 1u << 9
 };
 
 /*
@@ -204,7 +214,8 @@ enum {
  *   lo, hi      the range every value the input can take must lie in
  *   flags       GPB__V_*
  *   per_hour    for MONEY keys: a price per hour ("¥60万/年" parses as one)
- *               is accepted and multiplied by this many hours; 0 = refused
+ *               is accepted and multiplied by this many hours, unless it
+ *               is per GPU ("$2/GPU-hour" is no wage); 0 = refused
  *   from_hours  for NUMBER keys: a duration ("6 months") is accepted and
  *               its hours multiplied by this; 0 = refused
  *   pct_note    with GPB__V_PCT_WARN: what else the value may mean, said
@@ -230,6 +241,17 @@ typedef struct gpb__vspec {
 int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
                   const gpb__vspec *sp, const char *path, gpb_dist *out,
                   gpb_currency *cur);
+
+/*
+ * Reads text as one value of key sp, in the key's unit (a duration for a
+ * key in months as months, a rate for a key per year as the amount per
+ * year), as every value of a scenario is read: 0 with *v and *cur (the
+ * money's currency, NONE when none is named or the kind carries none), or
+ * -1 with the sentence in msg ("expected ..., found ..."). The range is
+ * not checked.
+ */
+int gpb__sc_convert(const gpb__vspec *sp, const char *text, double *v,
+                    gpb_currency *cur, char *msg, size_t n);
 
 /* Records sp's range as input i's domain (gpb_scenario_input_domain);
    returns i (GPB__NONE passes through). */

@@ -624,6 +624,7 @@ typedef struct parse_info {
     size_t sign_off; /* byte offset of a '-' sign, or (size_t)-1 */
     size_t first;    /* byte offset of the first token */
     size_t end;      /* byte offset just past the last token */
+    gpb__rate_basis rate; /* what a money-per-hour rate was per */
 } parse_info;
 
 /* Byte offset just past the last token: where "end of text" is. */
@@ -834,7 +835,7 @@ static double scaled_value(const token *t, const scale *sc)
  * *kind to the rate's kind and divides sc by the denominator.
  */
 static gpb_status parse_denominator(parser *p, int *ip, gpb_qty_kind *kind,
-                                    scale *sc)
+                                    scale *sc, gpb__rate_basis *rate)
 {
     char q1[64], q2[64];
     int i = *ip, per_tok = i;
@@ -972,6 +973,8 @@ static gpb_status parse_denominator(parser *p, int *ip, gpb_qty_kind *kind,
     } else if (time >= 0) {
         *kind = GPB_QTY_MONEY_PER_HOUR;
         scale_by(sc, p->t[time].lx, 1);
+        rate->per_gpu = gpu >= 0;
+        rate->unit_hours = p->t[time].lx->factor;
     } else {
         return fail_at(p, GPB_EUNIT, p->t[gpu].off,
                        "a price per '%s' needs a time, e.g. '/GPU-hour'",
@@ -1058,6 +1061,7 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
 
     info->bare = 1;
     info->sign_off = (size_t)-1;
+    info->rate = (gpb__rate_basis){0, 0};
     if (p->nt == 0)
         return fail_at(p, GPB_ESYNTAX, 0, "empty quantity");
     info->first = p->t[0].off;
@@ -1157,9 +1161,10 @@ static gpb_status parse_tokens(parser *p, gpb_quantity *out,
         } else if (cat == L_RATEWORD) {
             kind = GPB_QTY_MONEY_PER_HOUR;
             scale_by(&sc, t->lx, 1);
+            info->rate.unit_hours = t->lx->factor;
             i++;
         } else if (is_rate) {
-            if ((st = parse_denominator(p, &i, &kind, &sc)))
+            if ((st = parse_denominator(p, &i, &kind, &sc, &info->rate)))
                 return st;
         }
     }
@@ -1219,6 +1224,32 @@ gpb_status gpb_units_parse(const char *text, gpb_quantity *out,
     return parse_impl(text, GPB_QTY_COUNT, out, &info, err);
 }
 
+gpb_status gpb__units_parse_rate(const char *text, gpb_quantity *out,
+                                 gpb__rate_basis *rate, gpb_error *err)
+{
+    parse_info info;
+    gpb_status st = parse_impl(text, GPB_QTY_COUNT, out, &info, err);
+    if (!st && rate)
+        *rate = info.rate;
+    return st;
+}
+
+int gpb__rate_is_hourly_price(const gpb__rate_basis *rate)
+{
+    return rate->per_gpu || rate->unit_hours <= 1;
+}
+
+const char *gpb__rate_period(const gpb__rate_basis *rate)
+{
+    double h = rate->unit_hours;
+    return h == 1                     ? "hour"
+           : h == 24                  ? "day"
+           : h == 168                 ? "week"
+           : h == GPB_HOURS_PER_MONTH ? "month"
+           : h == GPB_HOURS_PER_YEAR  ? "year"
+                                      : "period";
+}
+
 gpb_status gpb_units_parse_as(const char *text, gpb_qty_kind want,
                               gpb_quantity *out, gpb_error *err)
 {
@@ -1244,6 +1275,20 @@ gpb_status gpb_units_parse_as(const char *text, gpb_qty_kind want,
                            quote(text, info.first, info.end - info.first,
                                  qt, sizeof qt));
         }
+    } else if (want == GPB_QTY_MONEY_PER_HOUR &&
+               !gpb__rate_is_hourly_price(&info.rate)) {
+        /* Wanted, money per hour is a GPU's price per hour; "$200k/year"
+           is a wage, which read as $22.82 an hour. */
+        parser p = {.text = text, .err = err};
+        char qt[64];
+        return fail_at(&p, GPB_EUNIT, info.first,
+                       "expected a price per GPU-hour, found a rate per %s "
+                       "that names no GPU '%s': a GPU's rent is per hour "
+                       "('$2/h') or names the GPU ('$1500/GPU-month', "
+                       "'¥1万/卡月')",
+                       gpb__rate_period(&info.rate),
+                       quote(text, info.first, info.end - info.first, qt,
+                             sizeof qt));
     }
     *out = q;
     return GPB_OK;

@@ -342,6 +342,23 @@ START_TEST(train_time_and_cost_match)
     near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
                                  "¥10/小时", "")),
          10 * h);
+    /* A price per GPU over a month is per GPU-hour ÷ 730.5: $1500 a
+       GPU-month is $2.0533880903 a GPU-hour. A rate per day or longer
+       that names no GPU is a wage or a bill, not a rent: "$200k/year" was
+       $22.82 a GPU-hour, with status OK. */
+    near(ok(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                                 "$1500/GPU-month", "")),
+         1500 / 730.5 * h);
+    bad(gpb_cells_train_cost("70B", "2T", "H100", "512", "0.4",
+                             "$200k/year", ""),
+        GPB_EUNIT, "price: expected a price per GPU-hour, found a rate per "
+                   "year that names no GPU '$200k/year'");
+    bad(gpb_cells_rent_vs_buy("rent_cash", "8", "36", "H100", "", "$1000/month",
+                              "", ""),
+        GPB_EUNIT, "found a rate per month that names no GPU");
+    bad(gpb_cells_rent_vs_buy("rent_cash", "8", "36", "H100", "", "", "",
+                              "rent_out_price_per_gpu_hour=$50k/year"),
+        GPB_EUNIT, "found a rate per year that names no GPU");
 }
 END_TEST
 
@@ -1059,15 +1076,26 @@ START_TEST(scenario_statistics_identical)
                      GPB_OK);
     gpb_result_free(r12);
     ck_assert(ok(gpb_cells_raise(g_path, "12", "0.8", "", P, S)) == raise);
-    /* A target at or past the horizon is the whole horizon's raise, from
-       the run already cached: no run more (a review counted one each). */
+    /* A target at the horizon is the whole horizon's raise, from the run
+       already cached: no run more (a review counted one each). A target
+       past it is refused, as raise --months and the Python binding refuse
+       it: the horizon's figure answered a question not asked (cash for
+       64 months is not known from a 24-month run), with status OK. */
     double runs = gpb_cells_scenario_runs();
-    char hz[16], past[16];
-    snprintf(hz, sizeof hz, "%d", gpb_result_horizon_months(r));
-    snprintf(past, sizeof past, "%d", gpb_result_horizon_months(r) + 40);
+    char hz[16], past[16], msg[160];
+    int H = gpb_result_horizon_months(r);
+    snprintf(hz, sizeof hz, "%d", H);
+    snprintf(past, sizeof past, "%d", H + 40);
     OK(gpb_result_raise_needed(r, 0.9, &raise, NULL));
     ck_assert(ok(gpb_cells_raise(g_path, hz, "", "", P, S)) == raise);
-    ck_assert(ok(gpb_cells_raise(g_path, past, "", "", P, S)) == raise);
+    snprintf(msg, sizeof msg,
+             "runway_months: %d is past the scenario's horizon of %d "
+             "months; a runway target is a whole number of months from 1 "
+             "to the horizon", H + 40, H);
+    bad(gpb_cells_raise(g_path, past, "", "", P, S), GPB_ERANGE, msg);
+    snprintf(past, sizeof past, "%d", H + 1);
+    bad(gpb_cells_raise(g_path, past, "0.5", "", P, S), GPB_ERANGE,
+        "is past the scenario's horizon");
     ck_assert(gpb_cells_scenario_runs() == runs);
     double p = gpb_result_prob_out_of_cash_by(r, 17);
     ck_assert(ok(gpb_cells_prob_out_of_cash(g_path, "17", "", P, S)) == p);
@@ -1174,9 +1202,12 @@ START_TEST(scaled_arguments_are_exact)
                                      "1.001k", "8.03k"));
     ck_assert(a == ok(gpb_cells_scenario(g_path, "spend.total", "mean", "",
                                          "1001", "8030")));
-    /* 32.2k months is past the 24-month horizon: the whole horizon. */
-    double r = ok(gpb_cells_raise(g_path, "32.2k", "", "", "1.001k", ""));
+    /* 0.0024万 = 24 months, the horizon: the whole horizon, as blank. */
+    double r = ok(gpb_cells_raise(g_path, "0.0024万", "", "", "1.001k", ""));
     ck_assert(r == ok(gpb_cells_raise(g_path, "", "", "", "1001", "")));
+    /* 32.2k months is whole, and past the 24-month horizon: refused. */
+    bad(gpb_cells_raise(g_path, "32.2k", "", "", "1.001k", ""), GPB_ERANGE,
+        "runway_months: 32200 is past the scenario's horizon of 24 months");
     /* 0.0024万 = 24 months, a whole number of months. */
     double v = ok(gpb_cells_rent_vs_buy("rent_npv", "8", "0.0024万", "H100",
                                         "", "", "", ""));

@@ -40,6 +40,19 @@ expect 2 "raise beyond horizon" -- "$GPB" raise "$TMP/burn.yaml" \
     --months 30 --paths 100
 contains err "horizon" "raise beyond horizon says why"
 
+# A price per GPU-hour is no salary, and a salary is no price per GPU-hour:
+# each ran with status 0 ($564B of team spend; $22.82 a GPU-hour).
+expect 2 "salary per GPU-hour" -- "$GPB" run "$ROOT/bench/bench-60m.yaml" \
+    --paths 200 --set 'team[0].salary_per_year=$200k/GPU-hour'
+contains err "team[0].salary_per_year: expected an amount of money per" \
+    "a salary refuses a price per GPU-hour"
+contains err "found a price per GPU '\$200k/GPU-hour'" \
+    "the refusal quotes the price"
+expect 2 "price per year" -- "$GPB" run "$ROOT/bench/bench-60m.yaml" \
+    --paths 200 --set 'training[pretrain].price_per_gpu_hour=$200k/year'
+contains err "found a rate per year that names no GPU" \
+    "a price per GPU-hour refuses a wage per year"
+
 # validate: every problem of a bad file, with file:line:column and key.
 cat >"$TMP/bad.yaml" <<'YAML'
 gpubudget: 1

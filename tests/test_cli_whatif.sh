@@ -205,6 +205,28 @@ expect 2 "sweep lhs no whole" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --samples 3 --vary 'training[0].gpus=2.2..2.9'
 contains err "takes whole numbers and the range holds none" \
     "sweep says a whole key's range holds no whole number"
+# A range written with units is cut in the key's unit: "1 year..2 years"
+# over a month is 12..24 whole months, as "12..24" is (it gave 13.85
+# months: 10,110 hours); 3 points over the 13 months: one in each of
+# 12-16, 16-20, 20-24.
+for r in '1 year..2 years' '12..24'; do
+    expect 0 "sweep lhs months $r" -- "$GPB" sweep "$TMP/wi.yaml" \
+        --paths 100 --samples 3 --json \
+        --vary "training[pretrain].start_month=$r"
+    if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = sorted(p["values"]["training[pretrain].start_month"] for p in d["points"])
+assert all(x == int(x) for x in v), v
+assert all((13 * j) // 3 <= x - 12 <= (13 * j + 12) // 3
+           for j, x in enumerate(v)), v
+PY
+    then ok; else bad "sweep --samples over a month with '$r'"; fi
+done
+# An end its key refuses is refused, not lost in a point's text ("$200/h").
+expect 2 "sweep salary per GPU-hour" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --vary 'team[0].salary_per_year=$100/GPU-hour..$200/GPU-hour/2'
+contains err "found a price per GPU" "sweep reads a range as its key does"
 # A point the scenario refuses keeps its row, and the status says so; an
 # unknown metric and a key varied twice are refused before anything runs
 # (a user review: status 0 with a table of 'failed', and a table

@@ -480,6 +480,111 @@ START_TEST(sweep_range_points)
 }
 END_TEST
 
+/*
+ * gpb_sweep_range_value reads a range's ends as the key reads them, so the
+ * point is in the key's unit and whole for a whole key; worked by hand, a
+ * month 730.5 h. "1 year..2 years" over start_month is 12..24 months, 13
+ * whole numbers: u = 0 gives 12, u = 0.5 the ⌊6.5⌋ = 6th, 18, u = 0.999
+ * the 12th, 24 (it used to be 8766..17532 hours: 13.85 months at the
+ * first point of bench-60m). "8 weeks..20 weeks" is 1.8398..4.5996
+ * months: 2, 3, 4 at u = 0, 0.5, 0.9. A whole count written with a count
+ * word ("1k GPUs") is whole as it is: 1000 + ⌊0.5 · 1001⌋ = 1500. A rate
+ * for a salary is a year's pay: $10k..$20k a month is $120k..$240k a
+ * year, $180k at u = 0.5. Cash keeps the ends' form: $20M + 0.25 · $60M.
+ */
+START_TEST(sweep_range_values_are_in_the_keys_unit)
+{
+    const char *yaml =
+        "gpubudget: 1\nname: t\ncompany: {cash: $10M}\n"
+        "team: [{role: r, count: 2, salary_per_year: $100k}]\n"
+        "training:\n"
+        "  - {name: pre, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+        "     start_month: 2}\n";
+    gpb_scenario *s = NULL;
+    ck_assert_int_eq(
+        gpb_scenario_load_string(yaml, strlen(yaml), "t.yaml", &s, NULL),
+        GPB_OK);
+    static const struct {
+        const char *key, *lo, *hi;
+        double u, value;
+        gpb_qty_kind kind;
+        gpb_currency cur;
+    } ok[] = {
+        {"training[pre].start_month", "1 year", "2 years", 0, 12,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[pre].start_month", "1 year", "2 years", 0.5, 18,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "1 year", "2 years", 0.999, 24,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "12 months", "24 months", 0.5, 18,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "12", "24", 0.5, 18, GPB_QTY_NUMBER,
+         GPB_CURRENCY_NONE},
+        {"training[0].start_month", "8 weeks", "20 weeks", 0, 2,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "8 weeks", "20 weeks", 0.5, 3,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "8 weeks", "20 weeks", 0.9, 4,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"training[0].gpus", "1k GPUs", "2k GPUs", 0.5, 1500,
+         GPB_QTY_NUMBER, GPB_CURRENCY_NONE},
+        {"team[0].salary_per_year", "$10k/month", "$20k/month", 0.5, 180000,
+         GPB_QTY_MONEY, GPB_CURRENCY_USD},
+        {"company.cash", "$20M", "$80M", 0.25, 35e6, GPB_QTY_MONEY,
+         GPB_CURRENCY_USD},
+        /* No such input: the ends' unit, not whole (hours). */
+        {"training[0].nope", "1 year", "2 years", 0.5, 13149,
+         GPB_QTY_DURATION, GPB_CURRENCY_NONE},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        gpb_quantity q;
+        gpb_error e;
+        gpb_status st = gpb_sweep_range_value(s, ok[k].key, ok[k].lo,
+                                              ok[k].hi, ok[k].u, &q, &e);
+        ck_assert_msg(st == GPB_OK, "%zu: %s", k, e.message);
+        ck_assert_msg(fabs(q.value - ok[k].value) <= 1e-9 * ok[k].value,
+                      "%zu: %.17g, want %.17g", k, q.value, ok[k].value);
+        ck_assert_int_eq(q.kind, ok[k].kind);
+        ck_assert_int_eq(q.currency, ok[k].cur);
+        /* Whole keys get exactly whole values, which read back as such. */
+        if (ok[k].kind == GPB_QTY_NUMBER)
+            ck_assert(q.value == ok[k].value);
+    }
+    gpb_quantity q = {7, GPB_QTY_COUNT, GPB_CURRENCY_COUNT};
+    gpb_error e;
+    static const struct {
+        const char *key, *lo, *hi;
+        double u;
+        gpb_status st;
+        const char *has;
+    } bad[] = {
+        {"team[0].salary_per_year", "$100/GPU-hour", "$200/GPU-hour", 0.5,
+         GPB_ESCHEMA, "found a price per GPU '$100/GPU-hour'"},
+        {"company.cash", "$1M", "3 months", 0.5, GPB_EUNIT,
+         "are not in the same units"},
+        {"training[0].start_month", "$1", "$2", 0.5, GPB_ESCHEMA,
+         "expected a month number (0 = the first month), found an amount "
+         "of money '$1'"},
+        {"training[0].start_month", "1.2", "1.4", 0.5, GPB_ERANGE,
+         "takes whole numbers and the range 1.2..1.4 holds none"},
+        {"training[0].start_month", "1", "2", 1.0, GPB_EINVAL, "outside"},
+        {"training[0].start_month", "1", "2x", 0.5, GPB_EUNIT, "'x'"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        gpb_status st = gpb_sweep_range_value(s, bad[k].key, bad[k].lo,
+                                              bad[k].hi, bad[k].u, &q, &e);
+        ck_assert_msg(st == bad[k].st, "%zu: status %d: %s", k, st,
+                      e.message);
+        ck_assert_msg(strstr(e.message, bad[k].has), "%zu: '%s' lacks '%s'",
+                      k, e.message, bad[k].has);
+        ck_assert(q.value == 7);
+    }
+    ck_assert_int_eq(gpb_sweep_range_value(s, NULL, "1", "2", 0, &q, NULL),
+                     GPB_EINVAL);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* A sweep says what run says of a censored runway: its row carries the
    horizon (gpb_sweep_row's sixth figure), the JSON a "censored" object
    and the page "≥ 12". Hand figures: $1k a month for 12 months from $1M
@@ -1116,6 +1221,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, html_names_inputs_and_marks_chinese);
     tcase_add_test(tc, html_runway_quantiles_say_at_least);
     tcase_add_test(tc, sweep_range_points);
+    tcase_add_test(tc, sweep_range_values_are_in_the_keys_unit);
     tcase_add_test(tc, sweep_runway_is_censored);
     tcase_add_test(tc, embedded_file_round_trips);
     tcase_add_test(tc, embedded_text_is_exact);

@@ -464,6 +464,106 @@ START_TEST(currency_rules)
 }
 END_TEST
 
+/*
+ * gpb_scenario_input_read reads a value as the loader reads its key, into
+ * the key's unit; by hand, a month 730.5 h and a year 8766 h: "1 year" is
+ * 12 for a month key, "6 weeks" 1008/730.5 = 1.3798767967 months,
+ * "¥3万/月" 30000 × 12 = 360,000 a year for a salary, "$2.5" $2.5 a
+ * GPU-hour for a price and "¥5万/卡月" 50000/730.5 = ¥68.446269678; what
+ * the key refuses is refused with the loader's sentence and the path.
+ * Keys the engine rounds to whole months are whole in their domain (a
+ * sweep or a goal seek tries whole months), and still take a fraction.
+ */
+START_TEST(input_read_is_the_loaders_reading)
+{
+    gpb_scenario *s = load_text(
+        "gpubudget: 1\nname: t\ncurrency: CNY\n"
+        "company: {cash: $10M, funding: [{month: 3, amount: $5M}]}\n"
+        "team: [{role: r, count: 2, salary_per_year: ¥30万}]\n"
+        "fleets: [{name: f, gpu: H100, gpus: 8, price_per_gpu: $25k,\n"
+        "          lead_time_months: 2}]\n"
+        "training:\n"
+        "  - {name: pre, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+        "     start_month: 2.4, price_per_gpu_hour: $2/h}\n");
+    static const struct {
+        const char *key, *text;
+        double value;
+        gpb_currency cur;
+    } ok[] = {
+        {"training[0].start_month", "1 year", 12, GPB_CURRENCY_NONE},
+        {"training[0].start_month", "6 weeks", 1.3798767967145791,
+         GPB_CURRENCY_NONE},
+        {"training[0].start_month", "7", 7, GPB_CURRENCY_NONE},
+        {"team[0].salary_per_year", "¥3万/月", 360000, GPB_CURRENCY_CNY},
+        {"team[0].salary_per_year", "250000", 250000, GPB_CURRENCY_NONE},
+        {"training[0].price_per_gpu_hour", "$2.5", 2.5, GPB_CURRENCY_USD},
+        {"training[0].price_per_gpu_hour", "¥5万/卡月", 68.446269678302533,
+         GPB_CURRENCY_CNY},
+        {"fleets[f].lead_time_months", "1 quarter", NAN, 0},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        long i = gpb_scenario_input_find(s, ok[k].key);
+        ck_assert_msg(i >= 0, "%s", ok[k].key);
+        double v = -1;
+        gpb_currency cur = GPB_CURRENCY_COUNT;
+        gpb_error e;
+        gpb_status st =
+            gpb_scenario_input_read(s, (size_t)i, ok[k].text, &v, &cur, &e);
+        if (isnan(ok[k].value)) { /* no such unit: refused */
+            ck_assert_int_eq(st, GPB_ESCHEMA);
+            ck_assert_str_eq(e.path, "fleets[0].lead_time_months");
+            continue;
+        }
+        ck_assert_msg(st == GPB_OK, "%s = %s: %s", ok[k].key, ok[k].text,
+                      e.message);
+        ck_assert_close(v, ok[k].value);
+        ck_assert_int_eq(cur, ok[k].cur);
+    }
+    long sm = gpb_scenario_input_find(s, "training[0].start_month");
+    double v = 7;
+    gpb_error e;
+    ck_assert_int_eq(gpb_scenario_input_read(s, (size_t)sm, "$5", &v, NULL,
+                                             &e),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(e.message, "expected a month number (0 = the first "
+                                "month), found an amount of money '$5'");
+    ck_assert_str_eq(e.path, "training[0].start_month");
+    ck_assert(v == 7);
+    long sal = gpb_scenario_input_find(s, "team[0].salary_per_year");
+    ck_assert_int_eq(gpb_scenario_input_read(s, (size_t)sal,
+                                             "$200k/GPU-hour", &v, NULL, &e),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(e.message, "expected an amount of money per year, "
+                                "found a price per GPU '$200k/GPU-hour'");
+    ck_assert_int_eq(gpb_scenario_input_read(NULL, 0, "1", &v, NULL, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_input_read(s, 0, NULL, &v, NULL, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_input_read(s, gpb_scenario_input_count(s),
+                                             "1", &v, NULL, &e),
+                     GPB_EINVAL);
+
+    /* Whole in the domain: month numbers and months the engine rounds,
+       as GPUs are; a fraction still loads (2.4 above) and rounds. */
+    static const char *const whole[] = {
+        "training[0].start_month", "company.funding[0].month",
+        "team[0].start_month", "fleets[0].buy_month",
+        "fleets[0].lead_time_months", "training[0].gpus"};
+    for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++) {
+        long i = gpb_scenario_input_find(s, whole[k]);
+        ck_assert_msg(i >= 0, "%s", whole[k]);
+        ck_assert_msg(gpb_scenario_input_domain(s, (size_t)i).whole,
+                      "%s is not whole", whole[k]);
+    }
+    ck_assert_double_eq(fixed(s, "training[0].start_month"), 2.4);
+    ck_assert(!gpb_scenario_input_domain(
+                   s, (size_t)gpb_scenario_input_find(
+                          s, "training[0].price_per_gpu_hour"))
+                   .whole);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* A number with a multiplier is the decimal it says, rounded once: "16.1k"
    GPUs is exactly 16,100, a whole number (it used to read
    16100.000000000002 and be refused), and ¥0.009亿 is exactly ¥900,000. */
@@ -494,6 +594,105 @@ static void load_fails(const char *yaml, char *all, size_t n)
     ck_assert_msg(st != GPB_OK, "loaded: %s", yaml);
     ck_assert_ptr_null(s);
 }
+
+/*
+ * The units layer reads "$2/h", "$2/GPU-hour" and "$200k/year" as one kind,
+ * money per hour; the keys tell a GPU's price from a wage. A wage or a
+ * bill per month or year refuses a rate per GPU ("$200k/GPU-hour" as a
+ * salary was $200k an hour, ×8766: $564B of team spend in bench-60m); a
+ * GPU's price per hour refuses a rate per day or longer that names no GPU
+ * ("$200k/year" was $22.82 a GPU-hour); a CPU core's price refuses a rate
+ * per GPU. Accepted values by hand, the month 730.5 h and the year 8766 h:
+ * ¥5万/卡月 = 50000/730.5 = ¥68.446269678 a GPU-hour, $1500/GPU-month =
+ * $2.0533880903 a GPU-hour, $20k/month = 20000 × 12 = $240,000 a year.
+ */
+START_TEST(rates_per_gpu_and_per_time_are_kept_apart)
+{
+    static const char *const head =
+        "gpubudget: 1\nname: t\ncompany: {cash: $10M}\n";
+    char yaml[2048], all[4096];
+    static const struct {
+        const char *body;
+        const char *want; /* the one problem, as gpb_error_format writes
+                             it; NULL: it loads */
+    } cases[] = {
+        {"team: [{role: r, count: 2, salary_per_year: \"$200k/GPU-hour\"}]\n",
+         "t.yaml:4:45: team[0].salary_per_year: expected an amount of "
+         "money per year, found a price per GPU '$200k/GPU-hour'"},
+        {"team: [{role: r, count: 2, salary_per_year: \"¥8/卡时\"}]\n",
+         "found a price per GPU '¥8/卡时'"},
+        {"other_costs: [{name: colo, per_month: \"$150/GPU/month\"}]\n",
+         "other_costs[0].per_month: expected an amount of money per month, "
+         "found a price per GPU '$150/GPU/month'"},
+        {"training:\n  - {name: p, params: 1B, tokens: 20B, gpu: H100,\n"
+         "     gpus: 8, price_per_gpu_hour: \"$200k/year\"}\n",
+         "t.yaml:6:35: training[0].price_per_gpu_hour: expected a price per "
+         "GPU-hour, found a rate per year that names no GPU '$200k/year': "
+         "a GPU's rent is per hour"},
+        {"training:\n  - {name: p, params: 1B, tokens: 20B, gpu: H100,\n"
+         "     gpus: 8, price_per_gpu_hour: {uniform: [\"$2/h\", "
+         "\"$1500/month\"]}}\n",
+         "found a rate per month that names no GPU '$1500/month'"},
+        {"data:\n  - {name: web, tokens: 2T, dedup: "
+         "{cpu_hours_per_billion: 30},\n"
+         "     cpu_price_per_hour: \"$0.05/GPU-hour\"}\n",
+         "data[0].cpu_price_per_hour: expected a price per CPU core-hour, "
+         "found a price per GPU '$0.05/GPU-hour'"},
+        {"data:\n  - {name: web, tokens: 2T, dedup: "
+         "{cpu_hours_per_billion: 30},\n"
+         "     cpu_price_per_hour: \"$30/month\"}\n",
+         "found a rate per month that names no GPU '$30/month': write it "
+         "per hour"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(yaml, sizeof yaml, "%s%s", head, cases[k].body);
+        load_fails(yaml, all, sizeof all);
+        ck_assert_msg(strstr(all, cases[k].want) != NULL,
+                      "case %zu: want '%s' in:%s", k, cases[k].want, all);
+    }
+
+    /* A --set override is read by the same rules. */
+    snprintf(yaml, sizeof yaml,
+             "%steam: [{role: r, count: 2, salary_per_year: $100k}]\n",
+             head);
+    gpb_scenario *s = NULL;
+    gpb_diagnostics *d = NULL;
+    ck_assert_int_eq(gpb_scenario_load_string_with_overrides(
+                         yaml, strlen(yaml), "t.yaml",
+                         "team[0].salary_per_year=$200k/GPU-hour", &s, &d),
+                     GPB_ESCHEMA);
+    describe_diags(d, all, sizeof all);
+    ck_assert_msg(strstr(all, "found a price per GPU '$200k/GPU-hour'"),
+                  "%s", all);
+    gpb_diagnostics_free(d);
+
+    /* What each key does take. */
+    snprintf(yaml, sizeof yaml,
+             "%steam: [{role: r, count: 2, salary_per_year: \"$20k/month\"}]\n"
+             "training:\n"
+             "  - {name: a, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"¥5万/卡月\"}\n"
+             "  - {name: b, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"$1500/GPU-month\"}\n"
+             "  - {name: c, params: 1B, tokens: 20B, gpu: H100, gpus: 8,\n"
+             "     price_per_gpu_hour: \"$2.5/h\"}\n"
+             "data:\n  - {name: web, tokens: 2T, dedup: "
+             "{cpu_hours_per_billion: 30},\n"
+             "     cpu_price_per_hour: \"$0.05/h\"}\n",
+             head);
+    s = load_text(yaml);
+    ck_assert_close(fixed(s, "team[0].salary_per_year"), 240000.0);
+    ck_assert_close(fixed(s, "training[0].price_per_gpu_hour"),
+                    68.446269678302533);
+    ck_assert_int_eq(input(s, "training[0].price_per_gpu_hour")->currency,
+                     GPB_CURRENCY_CNY);
+    ck_assert_close(fixed(s, "training[1].price_per_gpu_hour"),
+                    2.0533880903490758);
+    ck_assert_close(fixed(s, "training[2].price_per_gpu_hour"), 2.5);
+    ck_assert_close(fixed(s, "data[0].cpu_price_per_hour"), 0.05);
+    gpb_scenario_free(s);
+}
+END_TEST
 
 /*
  * Fractions accept a percentage, and only keys declared as fractions in
@@ -1449,7 +1648,9 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, inputs_found_by_item_name);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
+    tcase_add_test(tc, rates_per_gpu_and_per_time_are_kept_apart);
     tcase_add_test(tc, scaled_numbers_are_exact);
+    tcase_add_test(tc, input_read_is_the_loaders_reading);
     tcase_add_test(tc, fractions_take_percentages);
     tcase_add_test(tc, every_distribution_kind);
     tcase_add_test(tc, default_scenario_loads);

@@ -441,6 +441,32 @@ START_TEST(test_parse_as_accepts)
                      GPB_OK);
     ck_assert(q.value == -0.5);
 
+    /* A price per GPU-hour: per hour (the caller's key names the GPU),
+       per minute, or per a GPU over any period; values by hand, the
+       month 730.5 h: ¥5万/730.5 = ¥68.446269678 and $1500/730.5 =
+       $2.0533880903 a GPU-hour. */
+    static const struct {
+        const char *text;
+        double value;
+    } per_gpu_hour[] = {{"$2/h", 2},
+                        {"$2.5/GPU-hour", 2.5},
+                        {"¥8/卡时", 8},
+                        {"$5 hourly", 5},
+                        {"$1/min", 60},
+                        {"$10 per 2 hours", 5},
+                        {"¥5万/卡月", 68.446269678302533},
+                        {"$1500/GPU-month", 2.0533880903490758},
+                        {"$15k per GPU per year", 1.7111567419575633}};
+    for (size_t i = 0; i < sizeof per_gpu_hour / sizeof per_gpu_hour[0];
+         i++) {
+        ck_assert_msg(gpb_units_parse_as(per_gpu_hour[i].text,
+                                         GPB_QTY_MONEY_PER_HOUR, &q,
+                                         &err) == GPB_OK,
+                      "'%s': %s", per_gpu_hour[i].text, err.message);
+        ck_assert_msg(close_rel(q.value, per_gpu_hour[i].value, REL_TOL),
+                      "'%s': %.17g", per_gpu_hour[i].text, q.value);
+    }
+
     double v = 0;
     ck_assert_int_eq(gpb_units_parse_number("70B", &v, &err), GPB_OK);
     ck_assert(v == 7e10);
@@ -477,6 +503,22 @@ static const as_case AS_CASES[] = {
      "expected a price per kWh, found a price per hour '$2/h'"},
     {"80GB", GPB_QTY_MONEY_PER_MTOKEN, GPB_EUNIT, 1,
      "found a size in bytes '80GB'"},
+    /* Wanted, money per hour is a GPU's price per hour: a rate per day
+       or longer that names no GPU is a wage or a bill ("$200k/year" read
+       as $22.82 a GPU-hour). */
+    {"$200k/year", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 1,
+     "expected a price per GPU-hour, found a rate per year that names no "
+     "GPU '$200k/year'"},
+    {"  ¥60万/年", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 3,
+     "found a rate per year that names no GPU '¥60万/年'"},
+    {"$1000/month", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 1,
+     "found a rate per month that names no GPU"},
+    {"$3000 monthly", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 1,
+     "found a rate per month that names no GPU"},
+    {"$24/day", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 1,
+     "found a rate per day that names no GPU"},
+    {"$500/week", GPB_QTY_MONEY_PER_HOUR, GPB_EUNIT, 1,
+     "found a rate per week that names no GPU"},
     {"5", GPB_QTY_COUNT, GPB_EINVAL, 0, "unknown quantity kind"},
     {"5", (gpb_qty_kind)-1, GPB_EINVAL, 0, "unknown quantity kind"},
 };

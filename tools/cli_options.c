@@ -376,11 +376,11 @@ const cli_option cli_options[] = {
      "'company.funding[0].amount'",
      NULL, 0},
     {CLI_CMD_RAISE, CLI_KEY_RANGE, 0, "RANGE",
-     "with --target: where to look, LO..HI in the key's units, e.g. "
-     "'$0..$200M'",
+     "with --target: where to look, LO..HI read as the key reads a value, "
+     "e.g. '$0..$200M' or '1 year..3 years' (12 to 36 for a month)",
      "the key's lowest value to four times its median, widened until the "
      "target is bracketed, inside the values the key accepts (whole "
-     "numbers of GPUs searched as whole numbers)",
+     "numbers of GPUs and months searched as whole numbers)",
      0},
 
     /* ---- compare ---- */
@@ -411,13 +411,14 @@ const cli_option cli_options[] = {
     /* ---- sweep ---- */
     {CLI_CMD_SWEEP, CLI_KEY_VARY, 0, "AXIS",
      "an axis, 'KEY=v1,v2,v3' (values in units), 'KEY=LO..HI/N' (N evenly "
-     "spaced points) or, with --samples, 'KEY=LO..HI'; repeatable: the "
-     "grid is every combination",
+     "spaced points) or, with --samples, 'KEY=LO..HI' (its ends read as "
+     "the key reads a value: '1 year..2 years' is 12 to 24 for a month); "
+     "repeatable: the grid is every combination",
      NULL, 0},
     {CLI_CMD_SWEEP, CLI_KEY_SAMPLES, 0, "N",
      "instead of the grid, N points of a Latin hypercube over the ranges "
-     "(seeded by --seed); a key that takes whole numbers (GPUs, months) "
-     "gets whole points",
+     "(seeded by --seed), each range cut in its key's unit; a key that "
+     "takes whole numbers (GPUs, months) gets whole points",
      NULL, 0},
     {CLI_CMD_SWEEP, CLI_KEY_METRICS, 0, "LIST",
      "the metrics to report, comma-separated",

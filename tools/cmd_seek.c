@@ -256,36 +256,50 @@ int cli_goal_seek(const cli_seek_args *a)
         }
     }
     k.bound *= fx;
-    gpb_scenario_free(s0);
     k.currency = key_cur;
     /* Where to look: from the key's lowest value (0 where it allows less)
        to 4 × its median, inside what the key accepts (a whole number of
        GPUs from 1; an MFU in (0, 1]). */
     double lo = dom.lo > 0 ? dom.lo : 0, hi = 4 * fabs(m0) > 0 ? 4 * fabs(m0) : 1;
     if (a->range) {
+        /* The ends as the key reads them, in its unit: "1 year..3 years"
+           for a month key is 12..36 (it was searched in hours), and an
+           end the key refuses ("$100/GPU-hour" for a salary) is refused
+           rather than tried as "$100/h". */
         const char *dots = strstr(a->range, "..");
         char l[128];
-        gpb_quantity ql, qh;
+        gpb_currency cl = GPB_CURRENCY_NONE, ch = GPB_CURRENCY_NONE;
         gpb_error e;
         if (!dots || (size_t)(dots - a->range) >= sizeof l) {
             cli_error("--range '%s': expected LO..HI", a->range);
+            gpb_scenario_free(s0);
             return CLI_BAD_INPUT;
         }
         memcpy(l, a->range, (size_t)(dots - a->range));
         l[dots - a->range] = 0;
-        if (gpb_units_parse(l, &ql, &e) || gpb_units_parse(dots + 2, &qh, &e)) {
-            cli_error("--range '%s': %s", a->range, e.message);
+        if (gpb_scenario_input_read(s0, (size_t)idx, l, &lo, &cl, &e) ||
+            gpb_scenario_input_read(s0, (size_t)idx, dots + 2, &hi, &ch,
+                                    &e)) {
+            char where[160];
+            snprintf(where, sizeof where, "--range '%s'", a->range);
+            cli_error_gpb(where, &e);
+            gpb_scenario_free(s0);
             return CLI_BAD_INPUT;
         }
-        if (!(qh.value > ql.value)) {
+        if (cl != ch) {
+            cli_error("--range '%s': the two ends are not in the same "
+                      "currency", a->range);
+            gpb_scenario_free(s0);
+            return CLI_BAD_INPUT;
+        }
+        if (!(hi > lo)) {
             cli_error("--range '%s': HI must be above LO", a->range);
+            gpb_scenario_free(s0);
             return CLI_BAD_INPUT;
         }
-        lo = ql.value;
-        hi = qh.value;
-        k.kind = ql.kind;
-        k.currency = ql.currency;
+        k.currency = cl; /* none named: the scenario's, as before */
     }
+    gpb_scenario_free(s0);
     /* Inside what the key accepts: an excluded end is stepped in from by
        a thousandth of the range, whole numbers rounded inwards. */
     double span = (isfinite(dom.hi) ? fmin(hi, dom.hi) : hi) -

@@ -25,6 +25,7 @@ typedef struct axis {
     char **vals;          /* the list as given, or the range's points */
     int range;            /* 1: LO..HI */
     gpb_quantity lo, hi;
+    char lo_text[256], hi_text[256]; /* the ends as written */
 } axis;
 
 typedef struct sweep_args {
@@ -73,7 +74,13 @@ static int parse_axis(const char *spec, axis *a, int lhs)
     gpb_error e;
     if (dots) {
         char lo[256], hi[256];
+        /* "/N" counts the points only when N is a number: in
+           "$10k/month..$20k/month" the slash is the rate's. */
         const char *slash = strrchr(dots, '/');
+        gpb_quantity qn;
+        if (slash && (gpb_units_parse(slash + 1, &qn, NULL) != GPB_OK ||
+                      qn.kind != GPB_QTY_NUMBER))
+            slash = NULL;
         size_t nl = (size_t)(dots - v);
         size_t nh = slash ? (size_t)(slash - dots - 2) : strlen(dots + 2);
         if (nl >= sizeof lo || nh >= sizeof hi) {
@@ -84,6 +91,8 @@ static int parse_axis(const char *spec, axis *a, int lhs)
         lo[nl] = 0;
         memcpy(hi, dots + 2, nh);
         hi[nh] = 0;
+        memcpy(a->lo_text, lo, nl + 1);
+        memcpy(a->hi_text, hi, nh + 1);
         if (gpb_units_parse(lo, &a->lo, &e) || gpb_units_parse(hi, &a->hi, &e)) {
             cli_error("--vary '%s': %s", spec, e.message);
             return CLI_BAD_INPUT;
@@ -255,6 +264,30 @@ typedef struct design {
     char **own;           /* strings made for the hypercube */
 } design;
 
+/* The point of range axis x at u (gpb_sweep_range_value: the ends read as
+   the key reads them, whole values for a whole key) as override text in
+   buf, or an error reported and CLI_BAD_INPUT. */
+static int range_value(const gpb_scenario *s0, const axis *x, double u,
+                       char *buf, size_t n)
+{
+    gpb_quantity q;
+    gpb_error e;
+    gpb_status st = gpb_sweep_range_value(s0, x->key, x->lo_text, x->hi_text,
+                                          u, &q, &e);
+    if (st == GPB_ERANGE) {
+        cli_error("--vary '%s': the key takes whole numbers and the range "
+                  "holds none", x->key);
+        return CLI_BAD_INPUT;
+    }
+    if (st) {
+        char where[sizeof x->key + 16];
+        snprintf(where, sizeof where, "--vary '%s'", x->key);
+        cli_error_gpb(where, &e);
+        return CLI_BAD_INPUT;
+    }
+    return qty_text(&q, buf, n) ? CLI_INTERNAL : CLI_OK;
+}
+
 static int make_design(const sweep_args *a, design *d)
 {
     memset(d, 0, sizeof *d);
@@ -277,7 +310,23 @@ static int make_design(const sweep_args *a, design *d)
     d->own = a->samples ? calloc(n * K, sizeof *d->own) : NULL;
     if (!d->values || !d->numeric || (a->samples && !d->own))
         return CLI_INTERNAL;
+    /* The ranges' ends are read as their keys read them: "1 year" for a
+       month key is 12, and an end the key refuses ("$200/GPU-hour" for a
+       salary) is refused here, not lost in a point's text ("$200/h"). */
+    gpb_scenario *s0 = NULL;
+    int rc = CLI_OK;
+    for (size_t k = 0; k < K && !s0; k++)
+        if (a->ax[k].range &&
+            cli_load_scenario_set(a->scenario, a->sets, &s0))
+            return CLI_BAD_INPUT;
     if (!a->samples) {
+        char buf[128];
+        for (size_t k = 0; k < K && !rc; k++)
+            if (a->ax[k].range)
+                rc = range_value(s0, &a->ax[k], 0, buf, sizeof buf);
+        gpb_scenario_free(s0);
+        if (rc)
+            return rc;
         /* Every combination, the last axis fastest. */
         for (size_t p = 0; p < n; p++) {
             size_t rest = p;
@@ -288,23 +337,14 @@ static int make_design(const sweep_args *a, design *d)
         }
     } else {
         /* A Latin hypercube (gpb_sweep_latin_hypercube: the library's
-           design, which the Python binding draws alike). A range over a
-           key that takes whole numbers (GPUs, months) is stratified over
-           its whole numbers (gpb_sweep_range_point). */
-        int whole[SWEEP_MAX_AXES] = {0};
-        gpb_scenario *s0 = NULL;
-        if (cli_load_scenario_set(a->scenario, a->sets, &s0))
-            return CLI_BAD_INPUT;
-        for (size_t k = 0; k < K; k++) {
-            long idx = gpb_scenario_input_find(s0, a->ax[k].key);
-            whole[k] = idx >= 0 &&
-                       gpb_scenario_input_domain(s0, (size_t)idx).whole;
-        }
-        gpb_scenario_free(s0);
+           design, which the Python binding draws alike). A range is cut
+           in its key's unit, and over a key that takes whole numbers
+           (GPUs, months) over its whole numbers (gpb_sweep_range_value). */
         double *u = malloc(n * K * sizeof *u + 1);
         gpb_error e;
         if (!u || gpb_sweep_latin_hypercube(n, K, a->seed, u, &e)) {
             free(u);
+            gpb_scenario_free(s0);
             return CLI_INTERNAL;
         }
         for (size_t k = 0; k < K; k++) {
@@ -313,19 +353,10 @@ static int make_design(const sweep_args *a, design *d)
                 double t = u[p * K + k];
                 char buf[128];
                 if (x->range) {
-                    gpb_quantity q = x->lo;
-                    q.value = gpb_sweep_range_point(x->lo.value, x->hi.value,
-                                                    whole[k], t);
-                    if (isnan(q.value)) {
-                        cli_error("--vary '%s': the key takes whole "
-                                  "numbers and the range holds none",
-                                  x->key);
+                    if ((rc = range_value(s0, x, t, buf, sizeof buf))) {
                         free(u);
-                        return CLI_BAD_INPUT;
-                    }
-                    if (qty_text(&q, buf, sizeof buf)) {
-                        free(u);
-                        return CLI_INTERNAL;
+                        gpb_scenario_free(s0);
+                        return rc;
                     }
                 } else {
                     size_t j = (size_t)(t * (double)x->n);
@@ -334,12 +365,14 @@ static int make_design(const sweep_args *a, design *d)
                 d->own[p * K + k] = strdup(buf);
                 if (!d->own[p * K + k]) {
                     free(u);
+                    gpb_scenario_free(s0);
                     return CLI_INTERNAL;
                 }
                 d->values[p * K + k] = d->own[p * K + k];
             }
         }
         free(u);
+        gpb_scenario_free(s0);
     }
     for (size_t i = 0; i < n * K; i++) {
         gpb_quantity q;

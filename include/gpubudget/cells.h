@@ -41,7 +41,10 @@
  * catalog prices and finance.h's default figures. A bare number is in the
  * call's currency; an amount in another currency, a catalog price and a
  * default figure are converted into it at gpb_units_fx_default() rates. A money
- * result is in the call's currency.
+ * result is in the call's currency. A price per GPU-hour is read as
+ * gpb_units_parse_as reads GPB_QTY_MONEY_PER_HOUR: "$1500/GPU-month" is
+ * $2.05 a GPU-hour, and a rate per day or longer that names no GPU
+ * ("$200k/year", a wage) fails with GPB_EUNIT.
  *
  * Results and errors. A function returns its result, or NaN on failure.
  * After every call, gpb_cells_last_error() holds "" on success or a
@@ -466,8 +469,11 @@ GPB_API double gpb_cells_scenario(const char *file, const char *metric,
  * GPB_RAISE(file, [runway_months], [confidence], [overrides], [paths],
  * [seed]): the amount to raise now so that cash lasts runway_months
  * months (closing cash >= 0 in months 0 .. runway_months - 1) with
- * probability confidence (gpb_result_raise_for_runway; default and any
- * value >= the horizon: the whole horizon, gpb_result_raise_needed).
+ * probability confidence (gpb_result_raise_for_runway). runway_months is
+ * a whole number from 1 to the scenario's horizon, default the horizon
+ * (the whole horizon, gpb_result_raise_needed); past the horizon it is
+ * GPB_ERANGE, as `gpubudget raise --months` and the Python binding refuse
+ * it: how long cash lasts after the horizon is not simulated.
  * confidence in [0, 1], default 0.9. Money in the scenario's currency.
  */
 GPB_API double gpb_cells_raise(const char *file, const char *runway_months,

@@ -296,6 +296,41 @@ GPB_API gpb_status gpb_sweep_latin_hypercube(size_t n_points, size_t n_axes,
 GPB_API double gpb_sweep_range_point(double lo, double hi, int whole,
                                      double u);
 
+/*
+ * The value at position u (in [0, 1)) of a range axis "LO..HI" over key
+ * of scenario s, as the quantity to set the key to: the ends are read as
+ * the key reads them (gpb_scenario_input_read), so that the range is in
+ * the key's own unit before gpb_sweep_range_point places the point. A
+ * key that takes whole numbers (start_month, a run's gpus) gets whole
+ * values of its own unit: "1 year..2 years" over a month key gives
+ * 12..24 months, not 8766..17532 hours (13.85 months), and an end the key
+ * refuses ("$200/GPU-hour" for a salary) is refused here rather than
+ * lost in the point's text ("$200/h").
+ *
+ * *out keeps the ends' kind and currency when the key reads them as they
+ * are ("$20M..$80M" for cash, "12..24" for a month), and is in the key's
+ * unit otherwise (a duration for a month key gives a number of months, a
+ * rate for a salary an amount per year), so that its text (formatted at
+ * 17 digits) reads back as the value. A key s has no input for (none
+ * NULL, or a key only the point's own overrides add) is a range in the
+ * ends' unit, not whole.
+ *
+ *   s       the scenario (borrowed; may be NULL)
+ *   key     a key path as gpb_scenario_input_find takes it
+ *   lo, hi  the ends as written (NUL-terminated UTF-8)
+ *   out     receives the point
+ *
+ * Returns GPB_OK; GPB_EINVAL (key, lo, hi or out NULL; u outside [0, 1));
+ * gpb_units_parse's statuses for an end it cannot read; GPB_EUNIT for
+ * ends of different kinds or currencies; gpb_scenario_input_read's
+ * statuses for an end the key refuses; GPB_ERANGE for a whole key whose
+ * range holds no whole number.
+ */
+GPB_API gpb_status gpb_sweep_range_value(const gpb_scenario *s,
+                                         const char *key, const char *lo,
+                                         const char *hi, double u,
+                                         gpb_quantity *out, gpb_error *err);
+
 /* A sweep's table, borrowed by the writers below. */
 typedef struct gpb_sweep_table {
     const char *scenario_name;

@@ -156,9 +156,12 @@ GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
 /*
  * The values a key accepts, as the loader checks them (docs/scenario.md):
  * from lo to hi in the input's own unit (gpb_scenario_input_kind), an end
- * excluded when lo_open / hi_open, whole numbers only when whole. A key
- * the loader reads without a range (or i out of range) gives lo = −inf,
- * hi = +inf and the rest 0. What a goal seek or a sweep may try.
+ * excluded when lo_open / hi_open. whole: only whole numbers count, because
+ * the loader refuses others (a run's gpus) or the engine rounds the value
+ * to the nearest (a month number such as start_month, a number of months
+ * such as lead_time_months). A key the loader reads without a range (or i
+ * out of range) gives lo = −inf, hi = +inf and the rest 0. What a goal
+ * seek or a sweep may try.
  */
 typedef struct gpb_input_domain {
     double lo, hi;
@@ -167,6 +170,35 @@ typedef struct gpb_input_domain {
 } gpb_input_domain;
 GPB_API gpb_input_domain gpb_scenario_input_domain(const gpb_scenario *s,
                                                    size_t i);
+
+/*
+ * Reads text as one value of input i, as the loader reads that key
+ * (docs/scenario.md), into the input's own unit: a duration for a key in
+ * months is months ("1 year" = 12), a rate for a key per year is the
+ * amount per year ("¥3万/月" = 360,000), a bare amount for a price per
+ * GPU-hour is per hour. What the key refuses is refused as the loader
+ * refuses it: another kind, a price per GPU for a wage, a rate per year
+ * that names no GPU for a GPU's price. The key's range
+ * (gpb_scenario_input_domain) is not checked. What a sweep's or a goal
+ * seek's "LO..HI" is read with, so that its ends are in the key's unit.
+ *
+ *   s, i      the scenario (borrowed) and the input's index
+ *   text      one quantity (not a distribution), NUL-terminated UTF-8
+ *   value     receives the value in the input's unit
+ *   currency  may be NULL; receives the money's currency, or
+ *             GPB_CURRENCY_NONE when the text names none (the scenario's
+ *             then applies) or the kind carries none
+ *
+ * Returns GPB_OK; GPB_EINVAL (s, text or value NULL, i out of range);
+ * GPB_ENOTFOUND for an input that is no key's value as written (one the
+ * loader works out, such as mfu: auto); GPB_ESCHEMA with the loader's
+ * sentence ("expected a month number (0 = the first month), found an
+ * amount of money '$5'"), err.path the input's path.
+ */
+GPB_API gpb_status gpb_scenario_input_read(const gpb_scenario *s, size_t i,
+                                           const char *text, double *value,
+                                           gpb_currency *currency,
+                                           gpb_error *err);
 
 /*
  * The label of input i for people, in the names the file uses (borrowed;

@@ -69,7 +69,9 @@ typedef enum gpb_qty_kind {
     GPB_QTY_DURATION,         /* a time span, value in hours ("3 months") */
     GPB_QTY_MONEY_PER_HOUR,   /* a price per (GPU-)hour; "/month" and
                                  "/year" rates are converted to per hour
-                                 (÷730.5, ÷8766) */
+                                 (÷730.5, ÷8766); a wage per hour is this
+                                 kind too: gpb_units_parse_as tells them
+                                 apart */
     GPB_QTY_MONEY_PER_KWH,    /* an electricity tariff per kWh */
     GPB_QTY_MONEY_PER_MTOKEN, /* a price per million tokens */
     GPB_QTY_BYTES,            /* a size in bytes ("80GB" = 8e10 bytes) */
@@ -129,13 +131,23 @@ GPB_API gpb_status gpb_units_parse(const char *text, gpb_quantity *out,
  *   ("70B params", "30%") is not money.
  * - want == GPB_QTY_NUMBER accepts only numbers (so it is the same as
  *   gpb_units_parse followed by a kind check).
+ * One kind accepts less:
+ * - want == GPB_QTY_MONEY_PER_HOUR is a GPU's price per GPU-hour (every
+ *   price argument in gpubudget): a rate per hour or less that names no
+ *   GPU ("$2/h", "$5 hourly": the caller's key names it), or a rate per
+ *   GPU over any period ("$2.5/GPU-hour", "¥5万/卡月" = ¥68.45). A rate
+ *   per day, week, month or year that names no GPU ("$200k/year",
+ *   "$1000/month") reads as a wage or a bill, not a rent, and is refused
+ *   with GPB_EUNIT. gpb_units_parse reads all of them as money per hour.
  * A rate written without a currency ("2.5/h") parses as that rate with
  * currency NONE, for the caller to apply its default likewise.
  *
  * Returns what gpb_units_parse returns, GPB_EINVAL for a want outside the
  * enum, and GPB_EUNIT when the text is a different kind (column of the
  * quantity's first character; message "expected an amount of money, found
- * a duration '3 months'").
+ * a duration '3 months'") or a rate MONEY_PER_HOUR refuses ("expected a
+ * price per GPU-hour, found a rate per year that names no GPU
+ * '$200k/year': ...").
  */
 GPB_API gpb_status gpb_units_parse_as(const char *text, gpb_qty_kind want,
                                       gpb_quantity *out, gpb_error *err);

@@ -39,6 +39,7 @@ GPB_ERROR_PATH_MAX = 160
 GPB_ERROR_MESSAGE_MAX = 512
 
 GPB_OK = 0
+GPB_ERANGE = 3
 GPB_ECANCELLED = 12
 GPB_SEVERITY_ERROR = 0
 GPB_SEVERITY_WARNING = 1
@@ -442,6 +443,9 @@ _PROTOS = [
     ("gpb_sweep_latin_hypercube", c_int,
      [c_size_t, c_size_t, c_uint64, P(c_double), P(Error)]),
     ("gpb_sweep_range_point", c_double, [c_double, c_double, c_int, c_double]),
+    ("gpb_sweep_range_value", c_int,
+     [c_void_p, c_char_p, c_char_p, c_char_p, c_double, P(Quantity),
+      P(Error)]),
     ("gpb_units_format_quantity", c_int,
      [P(Quantity), c_int, c_int, c_char_p, c_size_t]),
     ("gpb_report_compare_html", c_int,

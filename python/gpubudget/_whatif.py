@@ -111,17 +111,12 @@ def _one_or_many(v):
 def _lhs_points(s, keys, vary, samples, seed):
     """The points of `gpubudget sweep --samples`: the library's Latin
     hypercube (gpb_sweep_latin_hypercube), a range "LO..HI" taking the
-    point gpb_sweep_range_point gives (LO + (HI - LO)·u, or for a key of
-    scenario s that takes whole numbers the ⌊u·m⌋-th of its m whole
-    numbers) written as the command writes it, a list its ⌊u·m⌋-th
-    value."""
+    point gpb_sweep_range_value gives (the ends read as the key of
+    scenario s reads them, so in its unit: LO + (HI - LO)·u, or for a key
+    that takes whole numbers the ⌊u·m⌋-th of its m whole numbers) written
+    as the command writes it, a list its ⌊u·m⌋-th value."""
     n, K = int(samples), len(keys)
     axes = []
-    whole = []
-    for k in keys:
-        idx = lib.gpb_scenario_input_find(s._ptr, k.encode())
-        whole.append(1 if idx >= 0 and
-                     lib.gpb_scenario_input_domain(s._ptr, idx).whole else 0)
     for k in keys:
         v = vary[k]
         if isinstance(v, str) and ".." in v:
@@ -136,7 +131,7 @@ def _lhs_points(s, keys, vary, samples, seed):
             if lo.kind != hi.kind or lo.currency != hi.currency:
                 raise ValueError("sweep: %s=%s: the two ends are not in the "
                                  "same units" % (k, v))
-            axes.append((lo, hi))
+            axes.append(tuple(t.strip().encode() for t in v.split("..", 1)))
         else:
             vals = [_value_text(x) for x in _one_or_many(v)]
             if not vals:
@@ -153,12 +148,15 @@ def _lhs_points(s, keys, vary, samples, seed):
             t = u[p * K + k]
             if isinstance(ax, tuple):
                 lo, hi = ax
-                v = lib.gpb_sweep_range_point(lo.value, hi.value, whole[k], t)
-                if v != v:
+                q, err = _lib.Quantity(), _lib.Error()
+                st = lib.gpb_sweep_range_value(s._ptr, keys[k].encode(), lo,
+                                               hi, t, ctypes.byref(q),
+                                               ctypes.byref(err))
+                if st == _lib.GPB_ERANGE:
                     raise ValueError("sweep: %s takes whole numbers and the "
                                      "range %s holds none" % (keys[k],
                                                               vary[keys[k]]))
-                q = _lib.Quantity(v, lo.kind, lo.currency)
+                check(st, err)
                 buf = ctypes.create_string_buffer(128)
                 if lib.gpb_units_format_quantity(ctypes.byref(q), 0, 17,
                                                  buf, 128) >= 128:

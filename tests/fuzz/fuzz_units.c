@@ -8,7 +8,10 @@
  *     untouched on failure;
  *   - a parsed quantity is finite, of a kind and currency inside their
  *     enums; only money kinds carry a currency; only numbers are negative;
- *   - gpb_units_parse_as with the parsed kind gives the same quantity;
+ *   - gpb_units_parse_as with the parsed kind gives the same quantity,
+ *     except that money per hour wanted is a GPU's price per GPU-hour:
+ *     it refuses (GPB_EUNIT) exactly the rates per day or longer that
+ *     name no GPU (gpb__rate_is_hourly_price), such as "$200k/year";
  *   - the round trip of units.h and docs/units.md: for both styles and
  *     every sig_digits from 1 to 17, gpb_units_format_quantity writes text
  *     (its length returned, snprintf-style also into a short buffer) that
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "internal.h"
 
 #define SURFACE "units"
 
@@ -122,15 +126,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  gpb_qty_kind_name(q.kind), q.value);
 
     gpb_quantity again;
-    st = gpb_units_parse_as(text, q.kind, &again, &e);
+    gpb__rate_basis rate;
     FUZZ_REQUIRE(SURFACE,
-                 st == GPB_OK && again.kind == q.kind &&
-                     again.currency == q.currency &&
-                     (again.value == q.value ||
-                      (isnan(again.value) && isnan(q.value))),
-                 "'%s': gpb_units_parse_as(%s) disagrees with "
-                 "gpb_units_parse (status %s)",
-                 text, gpb_qty_kind_name(q.kind), gpb_status_str(st));
+                 gpb__units_parse_rate(text, &again, &rate, NULL) == GPB_OK,
+                 "'%s': gpb__units_parse_rate fails where gpb_units_parse "
+                 "does not", text);
+    st = gpb_units_parse_as(text, q.kind, &again, &e);
+    if (q.kind == GPB_QTY_MONEY_PER_HOUR &&
+        !gpb__rate_is_hourly_price(&rate)) {
+        FUZZ_REQUIRE(SURFACE,
+                     st == GPB_EUNIT && strstr(e.message, "names no GPU"),
+                     "'%s': a rate per %s that names no GPU taken as a "
+                     "price per GPU-hour (status %s)",
+                     text, gpb__rate_period(&rate), gpb_status_str(st));
+    } else {
+        FUZZ_REQUIRE(SURFACE,
+                     st == GPB_OK && again.kind == q.kind &&
+                         again.currency == q.currency &&
+                         (again.value == q.value ||
+                          (isnan(again.value) && isnan(q.value))),
+                     "'%s': gpb_units_parse_as(%s) disagrees with "
+                     "gpb_units_parse (status %s)",
+                     text, gpb_qty_kind_name(q.kind), gpb_status_str(st));
+    }
 
     for (int sig = 1; sig <= 17; sig++) {
         check_round_trip(text, &q, GPB_STYLE_EN, sig);

@@ -66,6 +66,18 @@ def test_estimate_errors_name_the_argument():
             gpubudget.estimate(params="70B", tokens="2T", gpu="H100",
                                gpus=8, days=days)
         assert e.value.problem.path == "days"
+    # A price per GPU-hour is no wage: "$200k/year" read as $22.82 a
+    # GPU-hour; a rate per GPU over a month is one (÷ 730.5).
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=8,
+                           price="$200k/year")
+    assert e.value.status == "EUNIT"
+    assert e.value.problem.path == "price"
+    assert "names no GPU" in e.value.problem.message
+    got = gpubudget.estimate(params="70B", tokens="2T", gpu="H100", gpus=8,
+                             price="$1500/GPU-month")
+    assert got["price_per_gpu_hour"] == pytest.approx(1500 / 730.5,
+                                                      rel=1e-12)
 
 
 PLANS = [

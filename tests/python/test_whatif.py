@@ -146,6 +146,33 @@ def test_sweep_latin_hypercube_whole_key(rel):
                         samples=2, paths=64)
 
 
+def test_sweep_latin_hypercube_range_with_units(rel):
+    # A range written with units is cut in the key's unit: "1 year..2
+    # years" over a month is 12..24 months, whole months, the command's
+    # points (it gave 10,110 hours, 13.85 months); an end the key refuses
+    # is refused, not read as "$200/h".
+    vary = {"training[0].start_month": "1 year..2 years"}
+    text = gpubudget.sweep(rel, vary=vary, paths=100, seed=3, samples=4,
+                           output="json")
+    want = cli_json("sweep", Q, "--vary",
+                    "training[0].start_month=1 year..2 years",
+                    "--samples", "4", "--paths", "100", "--seed", "3",
+                    cwd=ROOT)
+    got = json.loads(text)
+    assert got == want
+    months = sorted(p["values"]["training[0].start_month"]
+                    for p in got["points"])
+    assert all(m == int(m) and 12 <= m <= 24 for m in months), months
+    # One in each quarter of [0, 1), whose j-th holds the ⌊13·u⌋-th whole
+    # months from ⌊13·j/4⌋ to ⌊(13·j + 12)/4⌋ after 12.
+    assert all((13 * j) // 4 <= m - 12 <= (13 * j + 12) // 4
+               for j, m in enumerate(months)), months
+    with pytest.raises(gpubudget.Error, match="price per GPU"):
+        gpubudget.sweep(rel, vary={"team[0].salary_per_year":
+                                   "$100/GPU-hour..$200/GPU-hour"},
+                        samples=2, paths=64)
+
+
 def test_sweep_errors(rel):
     with pytest.raises(gpubudget.ScenarioError):
         gpubudget.sweep(rel, vary={"training[0].gpuz": [1, 2]}, paths=512)

@@ -267,8 +267,8 @@ FUNCTIONS = [
        "the metric's unit, or a probability"),
     Fn("GPB_RAISE", "raise",
        [_FILE,
-        _o("runway_months", "months the cash must last (default the "
-           "horizon)"),
+        _o("runway_months", "months the cash must last, 1 to the horizon "
+           "(default the horizon)"),
         _o("confidence", "probability, 0-1 (default 0.9)"),
         _OVR, _PATHS, _SEED],
        "the amount to raise now for a runway at a confidence",

@@ -26,10 +26,34 @@ static double to_usd(double v, gpb_currency cur)
     return usd;
 }
 
+/* Whether the pitch is a mixture of experts: active parameters given
+   (NaN and 0 both mean dense, as in gpb_train_spec). */
+static int is_moe(const gpb_pitch *p)
+{
+    return !isnan(p->active_params) && p->active_params != 0;
+}
+
 static gpb_status need_core(const gpb_pitch *p, gpb_error *err)
 {
     if (!p)
         return gpb__fail(err, GPB_EINVAL, "pitch must not be NULL");
+    /* Active parameters alone cannot be checked: the memory check holds
+       every expert's weights and optimizer state, so it needs the total,
+       and taking the active count for it would pass a model that does not
+       fit. */
+    if (is_moe(p) && isnan(p->params))
+        return gpb__fail(err, GPB_EINVAL,
+                         "the pitch gives active parameters (%g) but not "
+                         "the total: a mixture of experts holds every "
+                         "expert in memory; give both, e.g. '671B params "
+                         "(37B active)'",
+                         p->active_params);
+    if (is_moe(p) && !(p->active_params > 0 &&
+                       p->active_params <= p->params))
+        return gpb__fail(err, GPB_EINVAL,
+                         "pitch active_params (%g) must be above 0 and at "
+                         "most params (%g)",
+                         p->active_params, p->params);
     if (isnan(p->params) || isnan(p->tokens) || !p->gpu || isnan(p->gpus))
         return gpb__fail(err, GPB_EINVAL,
                          "a pitch needs parameters, tokens and GPUs (e.g. "
@@ -62,16 +86,30 @@ gpb_status gpb_claim_pitch_implied(const gpb_pitch *p, gpb_pitch_implied *out,
     if (o.precision_is_default &&
         (st = gpb_hardware_gpu_default_precision(p->gpu, &o.precision, err)))
         return st;
+    /* The compute layer's one formula: 6 · N · D with N the active
+       parameters of a mixture of experts (gpb_compute_train_flops_spec,
+       the one the scenario's run uses through its active_params). */
+    gpb_train_spec ts;
+    gpb_compute_train_spec_default(&ts);
+    ts.params = p->params;
+    ts.active_params = is_moe(p) ? p->active_params : 0;
+    ts.tokens = p->tokens;
     if ((st = gpb_hardware_gpu_peak_flop_per_s(p->gpu, o.precision,
                                                &o.peak_flop_per_s, err)) ||
-        (st = gpb_compute_train_flops(p->params, p->tokens, &o.flops, err)))
+        (st = gpb_compute_train_flops_spec(&ts, &o.flops, err)))
         return st;
+    /* Memory holds every parameter: all experts' weights, gradients and
+       optimizer state, however few a token uses. */
     double mem;
     if ((st = gpb_compute_train_memory_bytes(p->params, 0, NULL, &mem, err)) ||
         (st = gpb_compute_min_gpus_for_memory(mem, p->gpu->mem_bytes, 0,
                                               &o.min_gpus_memory, err)))
         return st;
-    o.tokens_per_param = p->tokens / p->params;
+    /* Tokens per parameter the FLOPs count: Chinchilla's split below is of
+       those FLOPs, so for a mixture of experts both sides are in active
+       parameters (the law itself was fit on dense models). */
+    o.tokens_per_param =
+        p->tokens / (is_moe(p) ? p->active_params : p->params);
     o.chinchilla = GPB_CHINCHILLA_DEFAULT;
     if ((st = gpb_compute_chinchilla_optimal(o.chinchilla, o.flops,
                                              &o.chinchilla_params,
@@ -202,12 +240,16 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                            : GPB_CURRENCY_USD;
     sbuf b = {0};
     int bad = 0;
+    char active[48] = "";
+    if (is_moe(p))
+        snprintf(active, sizeof active, " (%.6g active)", p->active_params);
     bad |= sb_printf(&b,
                      "gpubudget: 1\n"
-                     "name: \"pitch: %.6g params, %.6g tokens, %.0f x %s\"\n"
+                     "name: \"pitch: %.6g params%s, %.6g tokens, %.0f x "
+                     "%s\"\n"
                      "currency: %s\n"
                      "horizon_months: %.0f\n",
-                     p->params, p->tokens, p->gpus, g->name,
+                     p->params, active, p->tokens, p->gpus, g->name,
                      gpb_currency_code(cur), horizon);
     if (!isnan(p->hours) || has_budget) {
         bad |= sb_printf(&b, "claims:\n");
@@ -233,6 +275,10 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                      "    mfu: {pert: [%.6g, %.6g, %.6g]}\n",
                      p->params, p->tokens, g->name,
                      gpb_precision_name(im.precision), p->gpus, lo, mode, hi);
+    /* A mixture of experts: the run's FLOPs count the active parameters
+       (docs/scenario.md, training[].active_params), as the verdict's. */
+    if (is_moe(p))
+        bad |= sb_printf(&b, "    active_params: %.17g\n", p->active_params);
     /* The pricing rule (hardware.h): the catalog's rent is the median, 90%
        within its providers' range (half to twice a single price); a price
        the pitch states is its own. */

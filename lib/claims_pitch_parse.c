@@ -4,11 +4,13 @@
  * H100s in 30 days for $2M", "用512张H100在30天内训练700亿参数模型".
  *
  * The text is not split into fixed parts. The figures are found where
- * they stand: catalog cards first (gpb_hardware_gpu_find), then every
+ * they stand: catalog cards first (gpb_hardware_gpu_find), then model
+ * names that give a mixture of experts' sizes ("671B-A37B"), then every
  * quantity the units layer reads (gpb_units_parse, longest reading
  * first), and each figure gets its meaning from its kind (money, a
  * duration) or from the words it holds or that stand next to it in its
- * clause ("model", "tokens", a card). What is left is skipped and echoed.
+ * clause ("model", "tokens", "active", a card). What is left is skipped
+ * and echoed.
  * Every figure's reading is kept, so that the caller can show how the
  * sentence was understood.
  *
@@ -288,8 +290,23 @@ typedef struct cue {
     int part;
 } cue;
 
-/* Words after a number that tell what it counts. */
+/*
+ * Words after a number that tell what it counts. Matched in order, so a
+ * longer cue comes before a shorter one it starts with ("active params"
+ * before "active"). The active-parameter cues are looked for on their own
+ * in read_kinds, before the others ("37B active params" is not 37B
+ * params).
+ */
 static const cue after_cues[] = {
+    {"active parameters", GPB_PITCH_ACTIVE},
+    {"activated parameters", GPB_PITCH_ACTIVE},
+    {"active params", GPB_PITCH_ACTIVE},
+    {"activated params", GPB_PITCH_ACTIVE},
+    {"activated", GPB_PITCH_ACTIVE},  {"active", GPB_PITCH_ACTIVE},
+    {"激活参数量", GPB_PITCH_ACTIVE}, {"激活参数", GPB_PITCH_ACTIVE},
+    {"激活", GPB_PITCH_ACTIVE},       {"total parameters", GPB_PITCH_PARAMS},
+    {"total params", GPB_PITCH_PARAMS}, {"总参数量", GPB_PITCH_PARAMS},
+    {"总参数", GPB_PITCH_PARAMS},
     {"parameters", GPB_PITCH_PARAMS}, {"parameter", GPB_PITCH_PARAMS},
     {"params", GPB_PITCH_PARAMS},     {"param", GPB_PITCH_PARAMS},
     {"models", GPB_PITCH_PARAMS},     {"model", GPB_PITCH_PARAMS},
@@ -313,6 +330,16 @@ static const cue after_cues[] = {
 /* Words before a figure: what it counts (for a number) or how it was
    introduced (for money and durations, echoed with it). */
 static const cue before_cues[] = {
+    {"active parameters", GPB_PITCH_ACTIVE},
+    {"activated parameters", GPB_PITCH_ACTIVE},
+    {"active params", GPB_PITCH_ACTIVE},
+    {"activated params", GPB_PITCH_ACTIVE},
+    {"activated", GPB_PITCH_ACTIVE},  {"active", GPB_PITCH_ACTIVE},
+    {"激活参数量", GPB_PITCH_ACTIVE}, {"激活参数", GPB_PITCH_ACTIVE},
+    {"激活", GPB_PITCH_ACTIVE},
+    {"total parameters", GPB_PITCH_PARAMS},
+    {"total params", GPB_PITCH_PARAMS}, {"总参数量", GPB_PITCH_PARAMS},
+    {"总参数", GPB_PITCH_PARAMS},
     {"parameters", GPB_PITCH_PARAMS}, {"params", GPB_PITCH_PARAMS},
     {"参数量", GPB_PITCH_PARAMS},     {"参数", GPB_PITCH_PARAMS},
     {"规模", GPB_PITCH_PARAMS},       {"size", GPB_PITCH_PARAMS},
@@ -386,7 +413,7 @@ static int cue_after(const scan *sc, size_t j, unsigned mask, size_t *end)
 }
 
 /* Skips back over white space and the fillers ':' '=' "of" "about" "约"
-   before byte j. */
+   "为" before byte j. */
 static size_t skip_before_fillers(const scan *sc, size_t j)
 {
     for (;;) {
@@ -395,6 +422,7 @@ static size_t skip_before_fillers(const scan *sc, size_t j)
         } else if (j >= 3 && (has_at(sc, j - 3, "\xe3\x80\x80") ||
                               has_at(sc, j - 3, "：") ||
                               has_at(sc, j - 3, "约") ||
+                              has_at(sc, j - 3, "为") ||
                               has_at(sc, j - 3, "≈"))) {
             j -= 3;
         } else if (j >= 2 && word_is(sc, j - 2, j, "of") &&
@@ -901,6 +929,8 @@ static gpb_status check_unknown_cards(scan *sc)
 {
     for (size_t u = 0; u < sc->nu; u++) {
         span w = sc->unknown[u];
+        if (memchr(sc->used + w.a, 1, w.b - w.a))
+            continue; /* a model name read by find_moe_names */
         int k = count_ending_at(sc, w.a);
         int near = k >= 0 && is_count(sc, k) && sc->f[k].q.value < BARE_MIN;
         if (!near) {
@@ -958,6 +988,11 @@ static gpb_status set_part(scan *sc, int k, int part, const char *how, ...)
         st = need_in_range(sc, f->ta, shown, "a number of parameters", v,
                            GPB__PARAMS_MAX, 0);
         slot = &p->params;
+        break;
+    case GPB_PITCH_ACTIVE:
+        st = need_in_range(sc, f->ta, shown, "a number of active parameters",
+                           v, GPB__PARAMS_MAX, 0);
+        slot = &p->active_params;
         break;
     case GPB_PITCH_TOKENS:
         st = need_in_range(sc, f->ta, shown, "a number of tokens", v,
@@ -1027,7 +1062,8 @@ static gpb_status set_part(scan *sc, int k, int part, const char *how, ...)
             static const char *const what[GPB_PITCH_PART_COUNT] = {
                 "the parameters are", "the tokens are", "the GPUs are",
                 "the duration is",    "the budget is",  "the price is",
-                "the precision is",   "the MFU is"};
+                "the precision is",   "the MFU is",
+                "the active parameters are"};
             return fail(sc, GPB_ESYNTAX, f->ta,
                         "%s given twice, as '%s' and as '%s'", what[part],
                         quote(sc, o->ta, o->tb, 1), shown);
@@ -1062,6 +1098,96 @@ static void widen(fig *f, size_t a, size_t b)
 static const char *cue_text(const scan *sc, size_t a, size_t b)
 {
     return quote(sc, a, b, 2);
+}
+
+/*
+ * The bytes of a size as model names write it ("37B", "2.7B", "1T")
+ * starting at byte i: digits, optionally '.' and digits, then a capital B
+ * or T that ends the word. 0 when there is none.
+ */
+static size_t size_word_at(const scan *sc, size_t i)
+{
+    size_t j = i;
+    while (digit_at(sc, j))
+        j++;
+    if (j == i)
+        return 0;
+    if (j < sc->n && sc->s[j] == '.' && digit_at(sc, j + 1)) {
+        j++;
+        while (digit_at(sc, j))
+            j++;
+    }
+    if (j >= sc->n || (sc->s[j] != 'B' && sc->s[j] != 'T'))
+        return 0;
+    j++;
+    return alnum_at(sc, j) || (j < sc->n && sc->s[j] == '.' &&
+                               alnum_at(sc, j + 1))
+               ? 0
+               : j - i;
+}
+
+/* Reads bytes [a, b) as a number into *q: 1 when it is one. */
+static int size_value(const scan *sc, size_t a, size_t b, gpb_quantity *q)
+{
+    char buf[32];
+    if (b - a >= sizeof buf)
+        return 0;
+    memcpy(buf, sc->s + a, b - a);
+    buf[b - a] = 0;
+    return gpb_units_parse(buf, q, NULL) == GPB_OK &&
+           q->kind == GPB_QTY_NUMBER;
+}
+
+/*
+ * Model names that give the active parameters after an 'A' (Qwen's
+ * convention, and DeepSeek-V3 written the same way): "671B-A37B",
+ * "Qwen3-235B-A22B", or "A37B" alone. The size after the 'A' is the
+ * active parameters; a size right before "-A" is the total, read as the
+ * parameters (in "Qwen3-235B" alone it is part of a name, not a figure:
+ * figure_start). Only a capital 'A' that starts a word or follows '-',
+ * and sizes in B or T, so that cards ("A100", found first) and words are
+ * left alone. Runs before find_figures, which skips the bytes used here.
+ */
+static gpb_status find_moe_names(scan *sc)
+{
+    gpb_status st;
+    for (size_t i = 0; i < sc->n; i = next_at(sc, i)) {
+        if (sc->s[i] != 'A' || sc->used[i] || (i > 0 && alnum_at(sc, i - 1)))
+            continue;
+        size_t m = size_word_at(sc, i + 1), e = i + 1 + m;
+        gpb_quantity qa, qt;
+        if (!m || memchr(sc->used + i, 1, e - i) ||
+            !size_value(sc, i + 1, e, &qa))
+            continue;
+        /* The total: "671B" ending right before "-A". */
+        size_t t = i, tb = 0;
+        if (i >= 3 && sc->s[i - 1] == '-') {
+            tb = i - 1;
+            t = tb - 1; /* the B or T */
+            while (t > 0 && (digit_at(sc, t - 1) || sc->s[t - 1] == '.'))
+                t--;
+            if (size_word_at(sc, t) != tb - t ||
+                (t > 0 && alnum_at(sc, t - 1)) ||
+                memchr(sc->used + t, 1, tb - t) ||
+                !size_value(sc, t, tb, &qt))
+                t = i; /* no total */
+        }
+        char name[64];
+        copy_span(name, sizeof name, sc, t, e);
+        if (t < i) {
+            if ((st = add_fig(sc, t, tb, &qt)) ||
+                (st = set_part(sc, (int)sc->nf - 1, GPB_PITCH_PARAMS,
+                               "the total in '%s'", name)))
+                return st;
+            sc->used[tb] = 1; /* the '-' */
+        }
+        if ((st = add_fig(sc, i, e, &qa)) ||
+            (st = set_part(sc, (int)sc->nf - 1, GPB_PITCH_ACTIVE,
+                           "'A': the active in '%s'", name)))
+            return st;
+        i = e - 1;
+    }
+    return GPB_OK;
 }
 
 /* Each card's count, the one card of the pitch, and counts of "GPUs". */
@@ -1319,6 +1445,29 @@ static const char *money_not_total(const scan *sc, const fig *f)
     return NULL;
 }
 
+/* The cue [a, b) is "active", "activated" or "激活" alone, without a
+   word for parameters. */
+static int bare_active_cue(const scan *sc, size_t a, size_t b)
+{
+    return word_is(sc, a, b, "active") || word_is(sc, a, b, "activated") ||
+           (b - a == strlen("激活") && has_at(sc, a, "激活"));
+}
+
+/*
+ * Whether the clause ends at byte j (spaces skipped) or goes on with
+ * "per" ("37B activated per token"). A bare "active" is read as active
+ * parameters only so: in "1M active users" it says what the users are,
+ * and the figure is left to the other rules (which refuse it).
+ */
+static int stands_alone(const scan *sc, size_t j)
+{
+    size_t l;
+    while ((l = space_at(sc, j)))
+        j += l;
+    return j >= sc->n || sep_at(sc, j) ||
+           (word_is(sc, j, word_end(sc, j), "per"));
+}
+
 /* Reads the figures whose kind or words say what they are. */
 static gpb_status read_kinds(scan *sc)
 {
@@ -1398,6 +1547,35 @@ static gpb_status read_kinds(scan *sc)
                         "'%s' is a count of FLOPs; a pitch gives the "
                         "parameters and tokens, whose 6·N·D is the FLOPs",
                         quote(sc, f->a, f->b, 0));
+        /* The active parameters of a mixture of experts ("37B active",
+           "激活参数370亿"), looked for first: "37B active params" holds a
+           parameters cue too. A number below a million ("8 experts, 2
+           active") is not a parameter count and is left to the
+           refusals. */
+        if (!f->percent && !(f->words & W_TOKEN) &&
+            (f->q.value >= BARE_MIN || (f->words & W_PARAM))) {
+            unsigned am = 1u << GPB_PITCH_ACTIVE;
+            size_t c0 = skip_after_fillers(sc, f->b);
+            if (cue_after(sc, f->b, am, &cb) == GPB_PITCH_ACTIVE &&
+                (!bare_active_cue(sc, c0, cb) || stands_alone(sc, cb))) {
+                widen(f, f->a, cb);
+                if ((st = set_part(sc, (int)k, GPB_PITCH_ACTIVE,
+                                   "'%s' follows", cue_text(sc, c0, cb))))
+                    return st;
+                continue;
+            }
+            if (cue_before(sc, f->a, am, &ca) == GPB_PITCH_ACTIVE &&
+                (!bare_active_cue(sc, ca, skip_before_fillers(sc, f->a)) ||
+                 stands_alone(sc, f->b))) {
+                widen(f, ca, f->b);
+                if ((st = set_part(sc, (int)k, GPB_PITCH_ACTIVE,
+                                   "after '%s'",
+                                   cue_text(sc, ca,
+                                            skip_before_fillers(sc, f->a)))))
+                    return st;
+                continue;
+            }
+        }
         unsigned count_parts = (1u << GPB_PITCH_PARAMS) |
                                (1u << GPB_PITCH_TOKENS) |
                                (1u << GPB_PITCH_MFU);
@@ -1661,6 +1839,37 @@ static gpb_status check_words_for_numbers(scan *sc)
     return GPB_OK;
 }
 
+/*
+ * A mixture of experts activates part of its parameters per token: active
+ * parameters above the total are a slip (the two swapped, or a dense
+ * model's size read as the total), refused naming both. Equal is a dense
+ * model written as one.
+ */
+static gpb_status check_active(scan *sc)
+{
+    const gpb_pitch *p = sc->p;
+    if (!(p->active_params > p->params))
+        return GPB_OK;
+    const fig *fa = NULL, *fp = NULL;
+    for (size_t k = 0; k < sc->nf; k++) {
+        const fig *f = &sc->f[k];
+        if (f->tb <= f->ta)
+            continue; /* a repeat, read once */
+        if (f->part == GPB_PITCH_ACTIVE && !fa)
+            fa = f;
+        else if (f->part == GPB_PITCH_PARAMS && !fp)
+            fp = f;
+    }
+    if (!fa || !fp)
+        return GPB_OK; /* cannot happen: both were read */
+    return fail(sc, GPB_ERANGE, fa->ta,
+                "the active parameters, '%s', exceed the total, '%s': a "
+                "mixture of experts activates part of its parameters per "
+                "token; write the total and the active count, e.g. "
+                "'671B params (37B active)'",
+                quote(sc, fa->ta, fa->tb, 0), quote(sc, fp->ta, fp->tb, 1));
+}
+
 /* ---- the result ---------------------------------------------------------- */
 
 static int cmp_reading(const void *x, const void *y)
@@ -1712,7 +1921,7 @@ const char *gpb_claim_pitch_part_name(gpb_pitch_part part)
 {
     static const char *const names[GPB_PITCH_PART_COUNT] = {
         "parameters", "tokens", "GPUs", "duration", "budget", "price",
-        "precision", "MFU"};
+        "precision", "MFU", "active"};
     return (unsigned)part < GPB_PITCH_PART_COUNT ? names[part] : "unknown";
 }
 
@@ -1746,7 +1955,7 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
     gpb_pitch p;
     memset(&sc, 0, sizeof sc);
     memset(&p, 0, sizeof p);
-    p.params = p.tokens = p.gpus = p.hours = p.mfu = NAN;
+    p.params = p.tokens = p.gpus = p.hours = p.mfu = p.active_params = NAN;
     p.budget.value = p.price.value = NAN;
     p.budget.kind = p.price.kind = GPB_QTY_COUNT;
     p.budget.currency = p.price.currency = GPB_CURRENCY_NONE;
@@ -1756,12 +1965,15 @@ gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
     sc.p = &p;
     sc.err = err;
     gpb_status st;
-    if ((st = find_cards(&sc)) || (st = read_precision(&sc)) ||
+    if ((st = find_cards(&sc)) || (st = find_moe_names(&sc)) ||
+        (st = read_precision(&sc)) ||
         (st = find_figures(&sc)) || (drop_years(&sc), 0) ||
         (st = check_unknown_cards(&sc)) ||
         (st = read_cards(&sc)) || (st = refuse_gpu_time(&sc)) ||
         (st = read_kinds(&sc)) ||
         (st = read_bare(&sc)) || (st = check_words_for_numbers(&sc)))
+        return st;
+    if ((st = check_active(&sc)))
         return st;
     if (sc.nf == 0 && sc.nc == 0 && p.n_readings == 0) {
         size_t a = 0, b = len;

@@ -364,6 +364,12 @@ static json_t *pitch_json(const gpb_report_check_pitch *r)
     }
     json_object_set_new(o, "skipped", sk);
     json_object_set_new(o, "params", gpb__json_num(p->params));
+    /* A mixture of experts' active parameters (the FLOPs' N); null for a
+       dense model. */
+    json_object_set_new(o, "active_params",
+                        p->active_params != 0
+                            ? gpb__json_num(p->active_params)
+                            : json_null());
     json_object_set_new(o, "tokens", gpb__json_num(p->tokens));
     json_object_set_new(o, "gpu", json_string(p->gpu->name));
     json_object_set_new(o, "gpus", gpb__json_num(p->gpus));

@@ -2062,6 +2062,280 @@ START_TEST(test_pitch_chinchilla)
 }
 END_TEST
 
+/*
+ * A mixture of experts' active parameters, each spelling (claims.h,
+ * gpb_claim_pitch_parse): DeepSeek-V3's 671B in all, 37B active per
+ * token (arXiv:2412.19437), or Qwen3's 235B-A22B. Each reads the total as
+ * the parameters and the active count as GPB_PITCH_ACTIVE, with the words
+ * echoed; the tokens and cards are read as before.
+ */
+START_TEST(test_pitch_moe_spellings)
+{
+    static const struct {
+        const char *text;
+        double params, active;
+        const char *words; /* the active reading's text */
+    } ok[] = {
+        {"671B params (37B active), 14.8T tokens, 2048 H800", 671e9, 37e9,
+         "37B active"},
+        {"671B params, 37B activated, 14.8T tokens, 2048 H800", 671e9, 37e9,
+         "37B activated"},
+        {"671B params, 37B active params, 14.8T tokens, 2048 H800", 671e9,
+         37e9, "37B active params"},
+        {"671B parameters, 37B activated parameters per token, 14.8T tokens",
+         671e9, 37e9, "37B activated parameters"},
+        {"671B total params, 37B params active, 14.8T tokens", 671e9, 37e9,
+         "37B params active"},
+        {"total params: 671B, active params: 37B, 14.8T tokens", 671e9, 37e9,
+         "active params: 37B"},
+        {"671B params, 37B active per token, 14.8T tokens", 671e9, 37e9,
+         "37B active"},
+        {"37B active, 671B, 14.8T", 671e9, 37e9, "37B active"},
+        {"DeepSeek-V3 671B-A37B on 14.8T tokens on 2048 H800s", 671e9, 37e9,
+         "A37B"},
+        {"Qwen3-235B-A22B, 36T tokens, 4096 H800", 235e9, 22e9, "A22B"},
+        {"a 671B model, A37B, 14.8T tokens", 671e9, 37e9, "A37B"},
+        {"总参数6710亿，激活参数370亿，14.8万亿tokens，2048张H800", 671e9, 37e9,
+         "激活参数370亿"},
+        {"6710亿参数，370亿激活参数，14.8万亿tokens", 671e9, 37e9,
+         "370亿激活参数"},
+        {"6710亿参数，激活370亿，14.8万亿tokens", 671e9, 37e9, "激活370亿"},
+        {"6710亿总参数，370亿激活，14.8万亿tokens", 671e9, 37e9, "370亿激活"},
+        {"6710亿参数，激活参数为370亿，14.8万亿tokens", 671e9, 37e9,
+         "激活参数为370亿"},
+        {"6710亿参数，每个token激活370亿参数，14.8万亿tokens", 671e9, 37e9,
+         "激活370亿参数"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
+        ck_assert_msg(p.params == ok[i].params && p.active_params ==
+                                                      ok[i].active,
+                      "%s: params %g, active %g", ok[i].text, p.params,
+                      p.active_params);
+        ck_assert_msg(!isnan(p.tokens), "%s: no tokens", ok[i].text);
+        const gpb_pitch_reading *r = NULL;
+        for (size_t k = 0; k < p.n_readings; k++)
+            if (p.readings[k].part == GPB_PITCH_ACTIVE)
+                r = &p.readings[k];
+        ck_assert_msg(r && !strcmp(r->text, ok[i].words) &&
+                          r->value == ok[i].active && r->how[0],
+                      "%s: reading '%s'", ok[i].text, r ? r->text : "-");
+    }
+    ck_assert_str_eq(gpb_claim_pitch_part_name(GPB_PITCH_ACTIVE), "active");
+    ck_assert_int_eq(GPB_PITCH_PART_COUNT, 9);
+    ck_assert_str_eq(gpb_claim_pitch_part_name(GPB_PITCH_PART_COUNT),
+                     "unknown");
+    /* A dense pitch has none, and its scenario no active_params. */
+    gpb_pitch p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert(isnan(p.active_params));
+    char *yaml = NULL;
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    ck_assert_msg(!strstr(yaml, "active_params"), "%s", yaml);
+    gpb_free(yaml);
+}
+END_TEST
+
+/*
+ * What the active parameters must not be, and words near "active" that
+ * are not them. Columns are 1-based characters.
+ */
+START_TEST(test_pitch_moe_refusals)
+{
+    static const struct {
+        const char *text;
+        gpb_status st;
+        int column;
+        const char *says;
+    } bad[] = {
+        /* More active than in all: swapped, or a dense size as the
+           total. */
+        {"7B params, 37B active, 1T tokens, 64 H100", GPB_ERANGE, 12,
+         "the active parameters, '37B active', exceed the total, "
+         "'7B params'"},
+        {"13B-A22B, 1T tokens", GPB_ERANGE, 5, "'A22B', exceed the total"},
+        {"671B params, 37B active, 40B active", GPB_ESYNTAX, 26,
+         "the active parameters are given twice, as '37B active' and as "
+         "'40B active'"},
+        {"671B params, 2e16 active", GPB_ERANGE, 14,
+         "a number of active parameters in (0, 1e+15]"},
+        /* "active" that says what other things are: refused as before,
+           not read as a model's active parameters. */
+        {"70B model, 2T tokens, 512 H100s, $2M, 1M active users",
+         GPB_ESYNTAX, 39, "cannot tell what '1M' counts"},
+        {"47B params, 8 experts, 2 active, 1T tokens", GPB_ESYNTAX, 13,
+         "cannot tell what '8' counts"},
+        {"47B params, 1T tokens, 2 active", GPB_ESYNTAX, 24,
+         "cannot tell what '2' counts"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
+        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
+                      gpb_status_str(st), st ? e.message : "ok");
+        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
+                      bad[i].text, e.column);
+        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
+                      bad[i].text, e.message);
+    }
+    /* Active parameters alone parse (a partial pitch), but nothing is
+       implied without the total: the memory holds every expert. */
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("37B active, 14.8T tokens, 2048 "
+                                           "H800",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert(isnan(p.params) && p.active_params == 37e9);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_EINVAL);
+    ck_assert_msg(strstr(e.message, "not the total"), "%s", e.message);
+    /* A caller's pitch with more active than total is refused too. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("7B params, 1T tokens, 64 H100",
+                                           &p, &e),
+                     GPB_OK);
+    p.active_params = 8e9;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_EINVAL);
+    ck_assert_msg(strstr(e.message, "at most params"), "%s", e.message);
+    /* 0, as gpb_train_spec reads it, is dense. */
+    p.active_params = 0;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.flops, 6 * 7e9 * 1e12, EXACT);
+}
+END_TEST
+
+/*
+ * DeepSeek-V3's published run as a pitch (arXiv:2412.19437): 671B
+ * parameters, 37B active per token, 14.8T tokens, 2048 H800s, 2.788M
+ * GPU-hours (2048 × 24 h × 56.7 days: "about 57 days"), $5.576M at $2 an
+ * hour. Read dense it needed 6 · 671e9 · 14.8e12 = 5.96e25 FLOPs and MFU
+ * 5.97: implausible. By hand, with the active parameters:
+ *
+ *   FLOPs  6 · 37e9 · 14.8e12 = 3.2856e24
+ *   MFU    3.2856e24 / (2048 · 57 · 86400 s · 989.4e12 FLOP/s, the H800's
+ *          dense BF16 peak in lib/hardware.c) = 3.2856e24 / 9.97908e24
+ *          = 0.3292488
+ *   memory 671e9 · 16 B = 10.736 TB over 0.9 · 80 GB a card: 149.1, so
+ *          150 H800 (the total: every expert is held; 37B would give 9)
+ *   tokens per active parameter 14.8e12 / 37e9 = 400
+ *
+ * The model (gpb_claim_pitch_scenario): MFU PERT(0.30, 0.40, 0.55), i.e.
+ * 0.30 + 0.25 · Beta(2.6, 3.4); failures lose 0.3 h every 50,700 / 2048
+ * = 24.76 h, so the run trains 1 − 0.3 · 2048 / 50,700 = 0.98788 of the
+ * time. Its days are 3.2856e24 / (2048 · 989.4e12 · MFU · 86400) / 0.98788:
+ * at the Beta's P95, P50 and P5 (0.48861, 0.40637, 0.33482) 38.88, 46.75
+ * and 56.74 days. 57 days takes MFU 0.32925 / 0.98788 = 0.33329, and
+ * P(MFU ≥ 0.33329) = 1 − I(0.13315; 2.6, 3.4) = 0.9550 (scipy's
+ * beta.cdf): the claim lies at the model's P95, a hair past it, so the
+ * duration comes out pessimistic (p > 0.95), not implausible. The cost:
+ * price lognormal, median $2, σ = ln 2 / 1.645 = 0.4214 (the catalog's one
+ * price, half to twice it); P(cost ≤ $5.576M), integrating the price's
+ * normal CDF over the MFU's Beta, is 0.6695: consistent.
+ *
+ * The 57 days and 2.788M GPU-hours include context extension and
+ * post-training (124K GPU-hours) that 14.8T tokens do not count. The
+ * pre-training alone, 2.664M GPU-hours (54.2 days, $5.328M), claimed as
+ * 54 days: MFU 3.2856e24 / (2048 · 54 · 86400 · 989.4e12) = 0.34754,
+ * needing 0.35180 with failures, P = 1 − I(0.20720; 2.6, 3.4) = 0.8772,
+ * and P(cost ≤ $5.328M) = 0.6310: consistent, both parts and overall.
+ *
+ * Tolerances: 4,000 paths give p a standard error of √(0.955 · 0.045 /
+ * 4000) = 0.0033, so ±0.012 (3.6 s.e.); the days' quantiles ±2% (their
+ * sampling error at 4,000 paths is under 0.5%; the rest is the month
+ * steps of the engine).
+ */
+START_TEST(test_pitch_deepseek_v3_moe)
+{
+    gpb_pitch p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B params (37B active), 14.8T "
+                                           "tokens, 2048 H800, 57 days, "
+                                           "$5.576M",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_rel(p.params, 671e9, EXACT);
+    ck_assert_rel(p.active_params, 37e9, EXACT);
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.flops, 3.2856e24, EXACT);
+    ck_assert_rel(im.peak_flop_per_s, 989.4e12, EXACT);
+    ck_assert_rel(im.implied_mfu, 0.3292488, 1e-6);
+    ck_assert_int_eq(im.mfu_class, GPB_MFU_WITHIN_PUBLISHED);
+    ck_assert_rel(im.min_gpus_memory, 150, EXACT);
+    ck_assert_rel(im.tokens_per_param, 400, EXACT);
+    char *yaml = NULL;
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    ck_assert_msg(strstr(yaml, "    params: 671000000000\n") &&
+                      strstr(yaml, "    active_params: 37000000000\n"),
+                  "%s", yaml);
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_free(yaml);
+    gpb_result *r = test_run(s, 4000, 0, 2);
+    gpb_claim_check c;
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
+    ck_assert_msg(fabs(c.p_favourable - 0.9550) <= 0.012, "p = %g",
+                  c.p_favourable);
+    ck_assert_rel(c.p5, 38.88, 0.02);
+    ck_assert_rel(c.p50, 46.75, 0.02);
+    ck_assert_rel(c.p95, 56.74, 0.02);
+    ck_assert(c.verdict == GPB_VERDICT_CONSISTENT ||
+              c.verdict == GPB_VERDICT_PESSIMISTIC);
+    /* The run's simulated FLOPs are the verdict's: 6·N_active·D. */
+    double *fl = NULL;
+    ck_assert_int_eq(gpb_claim_metric_eval(s, r, "training.pitch.flops",
+                                           GPB_CURRENCY_NONE, &fl, NULL, &e),
+                     GPB_OK);
+    ck_assert_rel(fl[0], 3.2856e24, 1e-12);
+    gpb_free(fl);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 1, &c, &e), GPB_OK);
+    ck_assert_msg(fabs(c.p_favourable - 0.6695) <= 0.025, "p = %g",
+                  c.p_favourable);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    /* The pre-training alone: consistent. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B params (37B active), 14.8T "
+                                           "tokens, 2048 H800, 54 days, "
+                                           "$5.328M",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.implied_mfu, 0.34754, 1e-4);
+    ck_assert_int_eq(gpb_claim_pitch_scenario(&p, &yaml, &e), GPB_OK);
+    s = test_load_yaml(yaml);
+    gpb_free(yaml);
+    r = test_run(s, 4000, 0, 2);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 0, &c, &e), GPB_OK);
+    ck_assert_msg(fabs(c.p_favourable - 0.8772) <= 0.016, "p = %g",
+                  c.p_favourable);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, 1, &c, &e), GPB_OK);
+    ck_assert_msg(fabs(c.p_favourable - 0.6310) <= 0.025, "p = %g",
+                  c.p_favourable);
+    ck_assert_int_eq(c.verdict, GPB_VERDICT_CONSISTENT);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+    /* Read dense, as before the active parameters were read: 18.1 times
+       the FLOPs (671 / 37) and an MFU above the peak. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B params, 14.8T tokens, 2048 "
+                                           "H800, 57 days",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert(isnan(p.active_params));
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.flops, 6 * 671e9 * 14.8e12, EXACT);
+    ck_assert_rel(im.implied_mfu, 0.3292488 * 671 / 37, 1e-6);
+    ck_assert_int_eq(im.mfu_class, GPB_MFU_IMPOSSIBLE);
+}
+END_TEST
+
 static Suite *claims_suite(void)
 {
     Suite *s = suite_create("claims");
@@ -2103,6 +2377,9 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_pricing_rule);
     tcase_add_test(tc, test_pitch_precision);
     tcase_add_test(tc, test_pitch_chinchilla);
+    tcase_add_test(tc, test_pitch_moe_spellings);
+    tcase_add_test(tc, test_pitch_moe_refusals);
+    tcase_add_test(tc, test_pitch_deepseek_v3_moe);
     suite_add_tcase(s, tc);
     return s;
 }

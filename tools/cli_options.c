@@ -443,7 +443,8 @@ const cli_option cli_options[] = {
     /* ---- check ---- */
     ROW_SET(CLI_CMD_CHECK),
     {CLI_CMD_CHECK, CLI_KEY_CLAIM, 0, "TEXT",
-     "check a pitch instead of scenario files: parameters, tokens, GPUs, "
+     "check a pitch instead of scenario files: parameters (a mixture of "
+     "experts' active ones too: '671B params (37B active)'), tokens, GPUs, "
      "duration and budget, as written",
      NULL, 0},
     ROW_PATHS(CLI_CMD_CHECK, "Monte Carlo paths per scenario",

@@ -751,6 +751,7 @@ static void fmt_reading(const gpb_pitch *p, const gpb_pitch_reading *r,
 {
     switch (r->part) {
     case GPB_PITCH_PARAMS:
+    case GPB_PITCH_ACTIVE:
     case GPB_PITCH_TOKENS:
         gpb_units_format_number(r->value, GPB_STYLE_EN, 3, buf, n);
         break;
@@ -828,13 +829,31 @@ static void print_pitch_text(const check_args *a,
                             sizeof b2);
     gpb_units_format_number(im->chinchilla_tokens, GPB_STYLE_EN, 3, b3,
                             sizeof b3);
-    cli_wrapf(IND, "  compute   6·N·D = %s FLOPs; %.1f tokens per parameter "
-              "(for this compute Chinchilla, %s, is optimal at %.1f: %s "
-              "parameters on %s tokens)",
-              b1, im->tokens_per_param, im->chinchilla->name,
-              im->optimal_tokens_per_param, b2, b3);
-    cli_wrapf(IND, "  memory    the training state (16 bytes a parameter) "
-              "needs at least %.0f %s: %s  [%s]",
+    /* A mixture of experts: the FLOPs and Chinchilla's remark count the
+       active parameters, the memory every parameter (claims.h). */
+    int moe = !isnan(p->active_params) && p->active_params != 0;
+    char na[32] = "", nt[32] = "";
+    if (moe) {
+        gpb_units_format_number(p->active_params, GPB_STYLE_EN, 3, na,
+                                sizeof na);
+        gpb_units_format_number(p->params, GPB_STYLE_EN, 3, nt, sizeof nt);
+        cli_wrapf(IND, "  compute   6·N·D = %s FLOPs, N the %s active "
+                  "parameters of %s (a mixture of experts); %.1f tokens per "
+                  "active parameter (for this compute Chinchilla, %s, fit "
+                  "on dense models, is optimal at %.1f: %s parameters on %s "
+                  "tokens)",
+                  b1, na, nt, im->tokens_per_param, im->chinchilla->name,
+                  im->optimal_tokens_per_param, b2, b3);
+    } else {
+        cli_wrapf(IND, "  compute   6·N·D = %s FLOPs; %.1f tokens per "
+                  "parameter (for this compute Chinchilla, %s, is optimal "
+                  "at %.1f: %s parameters on %s tokens)",
+                  b1, im->tokens_per_param, im->chinchilla->name,
+                  im->optimal_tokens_per_param, b2, b3);
+    }
+    cli_wrapf(IND, "  memory    the training state (16 bytes a "
+              "parameter%s%s%s) needs at least %.0f %s: %s  [%s]",
+              moe ? ", all " : "", nt, moe ? ": every expert is held" : "",
               im->min_gpus_memory, p->gpu->name,
               fits ? "the count holds it" : "the count does NOT hold it",
               fits ? "consistent" : "implausible");

@@ -314,11 +314,14 @@ typedef enum gpb_pitch_part {
     GPB_PITCH_PRICE = 5,     /* a rent per GPU-hour the pitch states */
     GPB_PITCH_PRECISION = 6, /* "fp8", "bf16" */
     GPB_PITCH_MFU = 7,       /* a utilisation the pitch states ("40% MFU") */
-    GPB_PITCH_PART_COUNT = 8
+    GPB_PITCH_ACTIVE = 8,    /* parameters active per token (mixture of
+                                experts: "37B active") */
+    GPB_PITCH_PART_COUNT = 9
 } gpb_pitch_part;
 
 /* "parameters", "tokens", "GPUs", "duration", "budget", "price",
-   "precision", "MFU"; "unknown" for other values. Static, never NULL. */
+   "precision", "MFU", "active"; "unknown" for other values. Static, never
+   NULL. */
 GPB_API const char *gpb_claim_pitch_part_name(gpb_pitch_part part);
 
 /* Bytes of a reading's text and explanation (each NUL-terminated, cut at
@@ -353,7 +356,8 @@ typedef struct gpb_pitch_reading {
  * in 30 days for $2M"). Absent parts are NaN (numbers), NULL (gpu), have
  * kind GPB_QTY_COUNT (budget, price) or are GPB_PREC_COUNT (precision).
  *
- *   params      parameters
+ *   params      parameters: all of them, every expert's for a mixture of
+ *               experts
  *   tokens      training tokens
  *   gpu         catalog row (static)
  *   gpus        GPU count
@@ -372,6 +376,13 @@ typedef struct gpb_pitch_reading {
  *   skipped     the words that carried no figure, as written, joined by
  *               " · " ("we will train a · on · in"); cut with "…" past
  *               its size
+ *   active_params  the parameters active per token of a mixture of
+ *               experts ("671B params (37B active)"), at most params; NaN
+ *               for a dense model, every parameter active (0 is read as
+ *               NaN too, as gpb_train_spec reads it). It is the last
+ *               member so that the others keep their offsets; the struct
+ *               grew with it, so a caller built against an earlier header
+ *               must be rebuilt.
  */
 typedef struct gpb_pitch {
     double params;
@@ -386,6 +397,7 @@ typedef struct gpb_pitch {
     size_t n_readings;
     gpb_pitch_reading readings[GPB_PITCH_READINGS_MAX];
     char skipped[256];
+    double active_params;
 } gpb_pitch;
 
 /*
@@ -402,7 +414,22 @@ typedef struct gpb_pitch {
  * it holds or that stand next to it, within its clause (clauses end at
  * , ; 、，；。 and a full stop):
  *   parameters  "params", "parameters", "参数", "参数量", "model",
- *               "-parameter", "LLM", "模型" ("a 70B model", "700亿参数")
+ *               "-parameter", "LLM", "模型", "total params", "总参数"
+ *               ("a 70B model", "700亿参数", "总参数6710亿")
+ *   active      the parameters active per token of a mixture of experts:
+ *               "active", "activated", "active params", "activated
+ *               parameters" after the number or before it ("37B active",
+ *               "37B activated per token", "37B params active", "active
+ *               params: 37B"), "激活", "激活参数", "激活参数量" likewise
+ *               ("370亿激活参数", "激活参数370亿", "激活参数为370亿",
+ *               "激活370亿"); and model names with 'A' before the active
+ *               size, the total before it: "671B-A37B",
+ *               "Qwen3-235B-A22B" (235B total, 22B active), "A37B" alone
+ *               (active only; a capital 'A' and a size in B or T). A
+ *               bare "active" or "激活" counts only when the clause ends
+ *               after it or goes on with "per" ("1M active users" is not
+ *               a model), and only for a number of at least a million
+ *               ("2 active" experts is not)
  *   tokens      "tokens", "token", "词元" ("on 2T tokens", "2万亿个token")
  *   GPUs        a count next to a card, before or after it, with "x",
  *               "×", "*", "张", "块", "卡", "GPUs", "cards" or "of"
@@ -434,9 +461,11 @@ typedef struct gpb_pitch {
  * characters, is where the words start; the message quotes them);
  * GPB_ERANGE for a figure outside what a scenario's training run takes
  * (docs/scenario.md), so that gpb_claim_pitch_scenario writes a scenario
- * that loads: parameters in (0, 1e15], tokens in (0, 1e17], GPUs from 1
- * to 1e7 (the message quotes the words and the range), and for a zero
- * duration or budget or an MFU above 1; GPB_ENOTFOUND for an unknown card
+ * that loads: parameters and active parameters in (0, 1e15], tokens in
+ * (0, 1e17], GPUs from 1 to 1e7 (the message quotes the words and the
+ * range), for active parameters above the total ("7B params, 37B
+ * active": the message quotes both), and for a zero duration or budget
+ * or an MFU above 1; GPB_ENOTFOUND for an unknown card
  * next to a count ("512 H1000"; the message suggests the nearest names);
  * GPB_ELIMIT for text above 1024 bytes or more than 16 figures.
  */
@@ -445,9 +474,13 @@ GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
 
 /*
  * What a pitch implies, from the compute and hardware layers alone (no
- * simulation). NaN where a part it needs is absent.
+ * simulation). NaN where a part it needs is absent. For a mixture of
+ * experts (active_params given) the FLOPs, and so every MFU, count the
+ * active parameters, and the memory all of them.
  *
- *   flops               6 · params · tokens
+ *   flops               6 · N · tokens, N the active parameters of a
+ *                       mixture of experts, else params
+ *                       (gpb_compute_train_flops_spec)
  *   precision           the precision priced: the pitch's, else the
  *                       card's default
  *   precision_is_default  1 when the pitch named none
@@ -471,8 +504,13 @@ GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,
  *                       reference price: flops / (peak · budget/price ·
  *                       3600)
  *   min_gpus_memory     the fewest cards that hold the model's training
- *                       state (16 bytes per parameter, fully sharded)
- *   tokens_per_param    tokens / params
+ *                       state (16 bytes per parameter, fully sharded):
+ *                       every parameter, each expert's included
+ *   tokens_per_param    tokens / N, the N of flops: tokens per active
+ *                       parameter for a mixture of experts, so that it
+ *                       compares with the split below of the same FLOPs
+ *                       (Chinchilla was fit on dense models: for a
+ *                       mixture of experts a remark, not a verdict)
  *   chinchilla          GPB_CHINCHILLA_DEFAULT (static)
  *   chinchilla_params, chinchilla_tokens  its compute-optimal split of
  *                       flops, and optimal_tokens_per_param their ratio
@@ -503,7 +541,9 @@ typedef struct gpb_pitch_implied {
 /*
  * Fills *out. Returns GPB_OK; GPB_EINVAL for NULL arguments, or when
  * params, tokens, gpu or gpus is absent (nothing can be said without
- * them), or for a precision outside the enum other than GPB_PREC_COUNT;
+ * them; active parameters without the total say that the memory check
+ * needs the total), active_params not in (0, params], or for a precision
+ * outside the enum other than GPB_PREC_COUNT;
  * GPB_EUNSUPPORTED when the card has no rate at the pitch's precision
  * ("V100 has no fp8 rate; it supports fp32, fp16"); the statuses of the
  * compute layer for values out of its range.
@@ -516,8 +556,10 @@ GPB_API gpb_status gpb_claim_pitch_implied(const gpb_pitch *p,
  * The model a pitch is checked against, as a scenario text (YAML) with one
  * training run named "pitch" and up to two claims: "duration"
  * (training.pitch.days at most the claimed duration) and "budget"
- * (training.pitch.cost at most the budget). The run rents its cards at
- * the pitch's precision (the card's default when it names none) with:
+ * (training.pitch.cost at most the budget). The run has the pitch's
+ * active_params when it gives them (so that its FLOPs are the verdict's),
+ * and rents its cards at the pitch's precision (the card's default when
+ * it names none) with:
  *   mfu     PERT(min(GPB_MFU_PUBLISHED_MIN, the card's default MFU), the
  *           card's default MFU, GPB_MFU_PUBLISHED_MAX): published large
  *           runs (gpubudget/compute.h), applied to the peak at the

@@ -944,9 +944,10 @@ GPB_API gpb_status gpb_report_check_pitch_compute(
 
 /*
  * The document of `gpubudget check --claim TEXT --json`: "pitch",
- * "readings", "skipped", the figures read, "precision" and its origin,
- * FLOPs, "chinchilla", memory, implied and stated MFU, "pricing",
- * "model" (P5/P50/P95 days and cost), the parts' verdicts and "verdict".
+ * "readings", "skipped", the figures read ("active_params" null for a
+ * dense model), "precision" and its origin, FLOPs, "chinchilla", memory,
+ * implied and stated MFU, "pricing", "model" (P5/P50/P95 days and cost),
+ * the parts' verdicts and "verdict".
  * Returns new text (gpb_free); statuses as gpb_report_check_pitch_compute;
  * GPB_ENOMEM.
  */

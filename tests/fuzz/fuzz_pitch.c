@@ -9,12 +9,15 @@
  *     least 1;
  *   - a parsed pitch has each part absent (NaN, NULL, kind GPB_QTY_COUNT)
  *     or well formed: parameters in (0, 10^15] and tokens in (0, 10^17]
- *     (a scenario's ranges), a whole GPU count from 1 to 10^7 with a
+ *     (a scenario's ranges), active parameters in (0, 10^15] and at most
+ *     the parameters when both are given, a whole GPU count from 1 to
+ *     10^7 with a
  *     card, a finite duration that is not negative, a budget that is
  *     money, finite and not negative;
  *   - gpb_claim_pitch_implied succeeds exactly when parameters, tokens and
  *     GPUs are all given and the compute layer accepts them, or fails with
- *     a message; on success flops = 6 * params * tokens, and the implied
+ *     a message; on success flops = 6 * N * tokens (N the active
+ *     parameters when given, else the parameters), and the implied
  *     MFU is NaN exactly when no duration was given (and it succeeded);
  *   - gpb_claim_pitch_scenario, when it succeeds, writes a scenario that
  *     gpb_scenario_load_string accepts (the `check --claim` command loads
@@ -64,6 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_REQUIRE(SURFACE,
                  isnan(p.tokens) || (p.tokens > 0 && p.tokens <= 1e17),
                  "'%s': tokens %g", text, p.tokens);
+    FUZZ_REQUIRE(SURFACE,
+                 isnan(p.active_params) ||
+                     (p.active_params > 0 && p.active_params <= 1e15 &&
+                      !(p.active_params > p.params)),
+                 "'%s': active params %g of %g", text, p.active_params,
+                 p.params);
     FUZZ_REQUIRE(SURFACE, (p.gpu == NULL) == isnan(p.gpus),
                  "'%s': card %s with a count of %g", text,
                  p.gpu ? p.gpu->name : "(none)", p.gpus);
@@ -96,7 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_REQUIRE(SURFACE, core,
                  "'%s': implied figures for a pitch without parameters, "
                  "tokens or GPUs", text);
-    double flops = 6 * p.params * p.tokens;
+    double n = isnan(p.active_params) ? p.params : p.active_params;
+    double flops = 6 * n * p.tokens;
     FUZZ_REQUIRE(SURFACE,
                  fabs(im.flops - flops) <= 1e-15 * fabs(flops),
                  "'%s': flops %.17g, 6 N D = %.17g", text, im.flops, flops);

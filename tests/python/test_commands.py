@@ -236,6 +236,29 @@ def test_check_claim_is_the_commands_document(kw, args):
                               "implausible")
 
 
+def test_check_claim_active_parameters():
+    # A mixture of experts' active parameters (docs/check.md): DeepSeek-V3,
+    # 671B in all and 37B active, is costed 6 * 37e9 * 14.8e12 FLOPs, its
+    # memory on all 671B (150 H800s), and the document says which.
+    moe = gpubudget.check(claim="671B params (37B active), 14.8T tokens, "
+                          "2048 H800, 57 days, $5.576M", paths=1000)
+    assert moe["params"] == 671e9 and moe["active_params"] == 37e9
+    assert moe["flops"] == pytest.approx(3.2856e24, rel=1e-12)
+    assert moe["min_gpus_memory"] == 150
+    assert moe["tokens_per_param"] == pytest.approx(400)
+    assert [r["part"] for r in moe["readings"]][:2] == ["parameters",
+                                                        "active"]
+    assert moe["verdict"] != "implausible"
+    dense = gpubudget.check(claim="70B params, 2T tokens, 512 H100",
+                            paths=100)
+    assert dense["active_params"] is None
+    assert dense["flops"] == pytest.approx(8.4e23, rel=1e-12)
+    with pytest.raises(gpubudget.Error) as e:
+        gpubudget.check(claim="7B params, 37B active, 1T tokens, 64 H100")
+    assert e.value.problem.path == "claim"
+    assert "exceed the total" in str(e.value)
+
+
 def test_check_errors():
     with pytest.raises(gpubudget.Error) as e:
         gpubudget.check(claim="hello world")

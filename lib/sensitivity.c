@@ -279,7 +279,11 @@ static gpb_status alloc_tables(gpb_sensitivity *x, const gpb_result *r,
 
 /* Ranking the columns on several threads: job j < K ranks input j into
    X's column j, job K + m metric m into Y's column ycol[m] (none for a
-   metric constant by construction). */
+   metric constant by construction). The error reported is the failing
+   job's with the lowest index, as on one thread: jobs are claimed in
+   order and only those after a failed one are skipped, so every job
+   before it runs (which error a run names must not depend on which
+   thread got there first). */
 typedef struct rank_jobs {
     const gpb_scenario *s;
     const gpb_result *r;
@@ -289,11 +293,24 @@ typedef struct rank_jobs {
     const long *ycol;        /* [M]: metric m's column of Y, or -1 */
     unsigned char *constant; /* [K + M] */
     atomic_size_t next;
-    atomic_int failed;
+    atomic_size_t failed_at; /* the lowest failed job, else SIZE_MAX */
     gpb_status st;
     gpb_error err;
     pthread_mutex_t mu;
 } rank_jobs;
+
+/* Records job j's failure when no earlier job has failed. */
+static void rank_failed(rank_jobs *J, size_t j, gpb_status st,
+                        const gpb_error *e)
+{
+    pthread_mutex_lock(&J->mu);
+    if (j < atomic_load(&J->failed_at)) {
+        J->st = st;
+        J->err = *e;
+        atomic_store(&J->failed_at, j);
+    }
+    pthread_mutex_unlock(&J->mu);
+}
 
 static void *rank_worker(void *arg)
 {
@@ -302,21 +319,24 @@ static void *rank_worker(void *arg)
     uint64_t *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
     double *own = malloc((n ? n : 1) * sizeof *own);
     gpb_error e;
-    gpb_status st = vw && own ? GPB_OK
-                              : gpb__fail(&e, GPB_ENOMEM,
-                                          "out of memory ranking samples");
+    gpb_status st = GPB_OK;
     for (;;) {
-        if (st || atomic_load(&J->failed))
-            break;
         size_t j = atomic_fetch_add(&J->next, 1);
-        if (j >= K + M)
+        if (j >= K + M || j > atomic_load(&J->failed_at))
             break;
+        if (!vw || !own) {
+            st = gpb__fail(&e, GPB_ENOMEM, "out of memory ranking samples");
+            rank_failed(J, j, st, &e);
+            break;
+        }
         if (j < K) {
             const double *v = gpb_result_input_samples(J->r, j);
             if (J->s) {
                 if ((st = gpb__result_input_samples_own_n(J->s, J->r, j, n,
-                                                          own, &e)))
-                    break;
+                                                          own, &e))) {
+                    rank_failed(J, j, st, &e);
+                    continue;
+                }
                 v = own;
             }
             J->constant[j] = (unsigned char)rank_column(v, n, J->X + j * n,
@@ -332,22 +352,15 @@ static void *rank_worker(void *arg)
                 continue;
             }
             double *col = J->Y + (size_t)J->ycol[m] * n;
-            if ((st = gpb__result_metric_prefix(J->r, m, n, &v, own, &e)))
-                break;
+            if ((st = gpb__result_metric_prefix(J->r, m, n, &v, own, &e))) {
+                rank_failed(J, j, st, &e);
+                continue;
+            }
             if (rank_column(v, n, col, vw)) {
                 memset(col, 0, n * sizeof *col);
                 J->constant[j] = 1;
             }
         }
-    }
-    if (st) {
-        pthread_mutex_lock(&J->mu);
-        if (!J->st) {
-            J->st = st;
-            J->err = e;
-        }
-        pthread_mutex_unlock(&J->mu);
-        atomic_store(&J->failed, 1);
     }
     free(vw);
     free(own);
@@ -386,7 +399,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
         rank_jobs J = {.s = s, .r = r, .x = x, .n = n, .X = X, .Y = Y,
                        .ycol = ycol, .constant = constant};
         atomic_init(&J.next, 0);
-        atomic_init(&J.failed, 0);
+        atomic_init(&J.failed_at, SIZE_MAX);
         pthread_mutex_init(&J.mu, NULL);
         gpb__fork_join(gpb__threads_for(threads, K + M), rank_worker, &J);
         pthread_mutex_destroy(&J.mu);

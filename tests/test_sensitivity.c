@@ -457,7 +457,20 @@ START_TEST(bad_arguments)
                      GPB_ENOTFOUND);
     ck_assert_msg(strstr(e.message, "other_costs[1].per_month"), "%s",
                   e.message);
+    /* Both of other's costs are missing from the result's inputs; on any
+       number of threads the error names the first, as on one (it once
+       named whichever rank worker failed first). */
+    o.swing = 0;
+    for (int t = 1; t <= 4; t++)
+        for (int rep = 0; rep < 10; rep++) {
+            o.threads = t;
+            ck_assert_int_eq(gpb_sensitivity_compute(other, r, &o, &x, &e),
+                             GPB_ENOTFOUND);
+            ck_assert_msg(strstr(e.message, "other_costs[1].per_month"),
+                          "%d threads: %s", t, e.message);
+        }
     gpb_scenario_free(other);
+    gpb_sensitivity_options_default(&o);
     /* Without the swing there is none to read. */
     o.swing = 0;
     ck_assert_int_eq(gpb_sensitivity_compute(s, r, &o, &x, NULL), GPB_OK);

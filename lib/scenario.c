@@ -467,8 +467,11 @@ static void load_company(gpb__loader *L, const gpb__ynode *root)
     if (!m) {
         /* Without a company the runway starts from nothing: the deficit is
            the raise needed. */
-        s->cash = gpb__sc_fixed(L, "company.cash", 0.0, GPB_QTY_MONEY,
-                                s->currency, root);
+        s->cash = gpb__sc_domain(L,
+                                 gpb__sc_fixed(L, "company.cash", 0.0,
+                                               GPB_QTY_MONEY, s->currency,
+                                               root),
+                                 &SP_MONEY);
         return;
     }
     if (!gpb__sc_check_map(L, m, "company", "the company's cash and funding",

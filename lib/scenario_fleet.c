@@ -155,8 +155,13 @@ int gpb__sc_rent_price(gpb__loader *L, const gpb__ynode *m, const char *p,
         return gpb__sc_input(L, m, p, "price_per_gpu_hour", &SP_PRICE_HOUR, 0,
                              NAN);
     if (gpu->rent_usd_per_hour > 0)
-        return gpb__sc_fixed(L, kp, gpu->rent_usd_per_hour,
-                             GPB_QTY_MONEY_PER_HOUR, GPB_CURRENCY_USD, m);
+        /* With the key's spec, so what-ifs read a value for it as the key
+           would (gpb_scenario_input_read). */
+        return gpb__sc_domain(L,
+                              gpb__sc_fixed(L, kp, gpu->rent_usd_per_hour,
+                                            GPB_QTY_MONEY_PER_HOUR,
+                                            GPB_CURRENCY_USD, m),
+                              &SP_PRICE_HOUR);
     gpb__sc_report(L, GPB_ESCHEMA, m, kp,
                    "missing key 'price_per_gpu_hour': the catalog has no "
                    "rental price for %s (%s)",
@@ -214,8 +219,11 @@ static void load_fleet(gpb__loader *L, gpb__fleet *f, const gpb__ynode *m,
             gpb__sc_input(L, m, p, "price_per_gpu", &SP_MONEY, 1, NAN);
     } else if (f->gpu->purchase_usd > 0) {
         gpb__sc_path_key(kp, p, "price_per_gpu");
-        f->price_per_gpu = gpb__sc_fixed(L, kp, f->gpu->purchase_usd,
-                                         GPB_QTY_MONEY, GPB_CURRENCY_USD, m);
+        f->price_per_gpu = gpb__sc_domain(
+            L,
+            gpb__sc_fixed(L, kp, f->gpu->purchase_usd, GPB_QTY_MONEY,
+                          GPB_CURRENCY_USD, m),
+            &SP_MONEY);
     } else {
         gpb__sc_path_key(kp, p, "price_per_gpu");
         gpb__sc_report(L, GPB_ESCHEMA, m, kp,

@@ -561,6 +561,42 @@ START_TEST(input_read_is_the_loaders_reading)
                           s, "training[0].price_per_gpu_hour"))
                    .whole);
     gpb_scenario_free(s);
+
+    /* Values the loader fills in when the file leaves them out (the
+       catalog's rent and card price, no company's cash) are read as their
+       keys would be: a what-if may set them (a review found goal seek's
+       --range refused them, and sweep skipped the keys' unit rules). */
+    s = load_text("gpubudget: 1\nname: t\n"
+                  "fleets: [{name: f, gpu: H100, gpus: 8}]\n"
+                  "training:\n"
+                  "  - {name: pre, params: 1B, tokens: 20B, gpu: H100, "
+                  "gpus: 8}\n");
+    static const struct {
+        const char *key, *text;
+        double value;
+    } filled[] = {
+        {"training[0].price_per_gpu_hour", "$2.5/h", 2.5},
+        /* $1500 a GPU-month over 730.5 hours */
+        {"training[0].price_per_gpu_hour", "$1500/GPU-month",
+         2.0533880903490758},
+        {"fleets[0].price_per_gpu", "$30k", 30000},
+        {"company.cash", "$5M", 5e6},
+    };
+    for (size_t k = 0; k < sizeof filled / sizeof filled[0]; k++) {
+        long i = gpb_scenario_input_find(s, filled[k].key);
+        ck_assert_msg(i >= 0, "%s", filled[k].key);
+        ck_assert_msg(gpb_scenario_input_read(s, (size_t)i, filled[k].text,
+                                              &v, NULL, &e) == GPB_OK,
+                      "%s = %s: %s", filled[k].key, filled[k].text,
+                      e.message);
+        ck_assert_close(v, filled[k].value);
+    }
+    long pr = gpb_scenario_input_find(s, "training[0].price_per_gpu_hour");
+    ck_assert_int_eq(gpb_scenario_input_read(s, (size_t)pr, "$1500/month",
+                                             &v, NULL, &e),
+                     GPB_ESCHEMA);
+    ck_assert_str_eq(e.path, "training[0].price_per_gpu_hour");
+    gpb_scenario_free(s);
 }
 END_TEST
 

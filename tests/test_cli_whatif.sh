@@ -223,6 +223,22 @@ assert all((13 * j) // 3 <= x - 12 <= (13 * j + 12) // 3
 PY
     then ok; else bad "sweep --samples over a month with '$r'"; fi
 done
+# A grid's values are in the key's unit too, as a hypercube's: "1 year..2
+# years/3" over a month is 12, 18 and 24 months (they were 8766, 13149 and
+# 17532: hours), and a wage of $50 an hour is $50 x 8766 h = $438,300 a
+# year (a review).
+expect 0 "sweep grid months with units" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --json --vary 'training[pretrain].start_month=1 year..2 years/3' \
+    --vary 'team[0].salary_per_year=$50/hour'
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = [p["values"]["training[pretrain].start_month"] for p in d["points"]]
+assert v == [12, 18, 24], v
+w = {p["values"]["team[0].salary_per_year"] for p in d["points"]}
+assert w == {50 * 8766}, w
+PY
+then ok; else bad "sweep grid values in the key's unit"; fi
 # An end its key refuses is refused, not lost in a point's text ("$200/h").
 expect 2 "sweep salary per GPU-hour" -- "$GPB" sweep "$TMP/wi.yaml" \
     --paths 100 --vary 'team[0].salary_per_year=$100/GPU-hour..$200/GPU-hour/2'

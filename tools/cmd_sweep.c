@@ -315,18 +315,17 @@ static int make_design(const sweep_args *a, design *d)
        salary) is refused here, not lost in a point's text ("$200/h"). */
     gpb_scenario *s0 = NULL;
     int rc = CLI_OK;
-    for (size_t k = 0; k < K && !s0; k++)
-        if (a->ax[k].range &&
-            cli_load_scenario_set(a->scenario, a->sets, &s0))
-            return CLI_BAD_INPUT;
+    if (K && cli_load_scenario_set(a->scenario, a->sets, &s0))
+        return CLI_BAD_INPUT;
     if (!a->samples) {
         char buf[128];
         for (size_t k = 0; k < K && !rc; k++)
             if (a->ax[k].range)
                 rc = range_value(s0, &a->ax[k], 0, buf, sizeof buf);
-        gpb_scenario_free(s0);
-        if (rc)
+        if (rc) {
+            gpb_scenario_free(s0);
             return rc;
+        }
         /* Every combination, the last axis fastest. */
         for (size_t p = 0; p < n; p++) {
             size_t rest = p;
@@ -372,14 +371,30 @@ static int make_design(const sweep_args *a, design *d)
             }
         }
         free(u);
-        gpb_scenario_free(s0);
     }
-    for (size_t i = 0; i < n * K; i++) {
-        gpb_quantity q;
-        d->numeric[i] = gpb_units_parse(d->values[i], &q, NULL) == GPB_OK
-                            ? q.value
-                            : NAN;
+    /* Each point's number in its key's unit, as the key reads its text
+       ("1 year" for a month is 12, "$50/hour" for a salary $438,300 a
+       year), so the JSON, CSV and chart axes of a grid agree with a
+       hypercube's; a value no input reads (a card's name) as the units
+       layer reads it, or NaN. */
+    for (size_t k = 0; k < K; k++) {
+        long in = gpb_scenario_input_find(s0, a->ax[k].key);
+        for (size_t p = 0; p < n; p++) {
+            size_t i = p * K + k;
+            gpb_quantity q;
+            double v;
+            if (in >= 0 && gpb_scenario_input_read(s0, (size_t)in,
+                                                   d->values[i], &v, NULL,
+                                                   NULL) == GPB_OK)
+                d->numeric[i] = v;
+            else
+                d->numeric[i] =
+                    gpb_units_parse(d->values[i], &q, NULL) == GPB_OK
+                        ? q.value
+                        : NAN;
+        }
     }
+    gpb_scenario_free(s0);
     return CLI_OK;
 }
 

@@ -188,10 +188,23 @@ static void run_entry(entry *e, const char *file)
     gpb_scenario_free(s);
 }
 
+/* GPB_RAISE's refusal of a runway target past horizon H: how long cash
+   lasts past the horizon is not simulated (raise --months and the Python
+   binding refuse it too). */
+static gpb_status past_horizon(gpb__cell *c, double months, int H)
+{
+    return gpb__cell_fail(c, GPB_ERANGE, "runway_months",
+                          "%.17g is past the scenario's horizon of %d "
+                          "months; a runway target is a whole number of "
+                          "months from 1 to the horizon",
+                          months, H);
+}
+
 /*
  * The cached run for a key, running it if need be. Returns the entry with
  * a reference held (release it), or NULL with c->err set when the file
- * cannot be read or memory runs out.
+ * cannot be read, memory runs out, or a runway target is past the
+ * scenario's horizon (found before anything runs).
  */
 static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
                       size_t paths, uint64_t seed, int raise_months)
@@ -216,12 +229,19 @@ static entry *acquire(gpb__cell *c, const char *file, const char *overrides,
            scenario is read for its horizon only on this miss. */
         pthread_mutex_unlock(&g_mu);
         gpb_scenario *s = NULL;
+        int H = -1;
         if (gpb_scenario_load_string_with_overrides(text, len, file,
                                                     overrides, &s,
-                                                    NULL) == GPB_OK &&
-            raise_months >= gpb_scenario_horizon_months(s))
-            raise_months = 0;
+                                                    NULL) == GPB_OK)
+            H = gpb_scenario_horizon_months(s);
         gpb_scenario_free(s);
+        if (H >= 0 && raise_months > H) {
+            free(text);
+            past_horizon(c, raise_months, H);
+            return NULL;
+        }
+        if (H >= 0 && raise_months == H)
+            raise_months = 0;
         pthread_mutex_lock(&g_mu);
         e = find(h, text, len, overrides, paths, seed, raise_months);
     }
@@ -548,15 +568,8 @@ double gpb_cells_raise(const char *file, const char *runway_months,
         return gpb__cell_end(&c, st, 0);
     const gpb_result *r = e->result;
     int H = gpb_result_horizon_months(r);
-    if (months > H)
-        /* The horizon's raise would answer a question not asked: how long
-           cash lasts past the horizon is not simulated. raise --months
-           and the Python binding refuse it too. */
-        st = gpb__cell_fail(&c, GPB_ERANGE, "runway_months",
-                            "%.17g is past the scenario's horizon of %d "
-                            "months; a runway target is a whole number of "
-                            "months from 1 to the horizon",
-                            months, H);
+    if (months > H) /* the run was cached: refused from it */
+        st = past_horizon(&c, months, H);
     else if (months == 0 || months == H)
         st = gpb_result_raise_needed(r, conf, &v, &c.err);
     else

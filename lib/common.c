@@ -151,7 +151,7 @@ static pthread_once_t thp_once = PTHREAD_ONCE_INIT;
 static void thp_read(void)
 {
 #ifdef __linux__
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
     char line[128] = "";
     if (f) {
         if (!fgets(line, sizeof line, f))
@@ -179,6 +179,9 @@ static void thp_read(void)
  * pages are mapped ahead in one call, which costs half as much as
  * faulting them one by one. Below 1 MiB, and where the system cannot, it
  * does nothing: a hint, never a failure; the contents do not change.
+ * (Where "defrag" is "madvise" or "always" a huge page fault may compact
+ * memory first; the benchmark, which starts each run fresh, measures what
+ * that costs on the machine at hand.)
  */
 static void ready_for_filling(void *p, size_t bytes)
 {
@@ -203,11 +206,11 @@ static void ready_for_filling(void *p, size_t bytes)
 
 void *gpb__alloc_big(size_t bytes)
 {
-    enum { HUGE = 2u << 20 };
+    enum { HUGE_PAGE_BYTES = 2u << 20 };
     void *p = NULL;
-    if (bytes < 2 * (size_t)HUGE)
+    if (bytes < 2 * (size_t)HUGE_PAGE_BYTES)
         p = malloc(bytes ? bytes : 1);
-    else if (posix_memalign(&p, HUGE, bytes) != 0)
+    else if (posix_memalign(&p, HUGE_PAGE_BYTES, bytes) != 0)
         p = NULL;
     ready_for_filling(p, bytes);
     return p;

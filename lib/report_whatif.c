@@ -600,8 +600,10 @@ gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
     q.value = gpb_sweep_range_point(a, b, whole, u);
     if (isnan(q.value))
         return gpb__fail_at(err, GPB_ERANGE, NULL, 0, 0, key,
-                            "%s takes whole numbers and the range %s..%s "
-                            "holds none", key, lo, hi);
+                            "the key takes whole numbers (the engine "
+                            "rounds a fraction) and the range %s..%s holds "
+                            "none: widen it to take one in",
+                            lo, hi);
     *out = q;
     return GPB_OK;
 }

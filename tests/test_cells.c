@@ -1096,6 +1096,10 @@ START_TEST(scenario_statistics_identical)
     snprintf(past, sizeof past, "%d", H + 1);
     bad(gpb_cells_raise(g_path, past, "0.5", "", P, S), GPB_ERANGE,
         "is past the scenario's horizon");
+    /* Refused before anything runs, also where no run of those paths is
+       cached yet (it ran the whole scenario and then refused; a review). */
+    bad(gpb_cells_raise(g_path, past, "", "", "777", S), GPB_ERANGE,
+        "is past the scenario's horizon");
     ck_assert(gpb_cells_scenario_runs() == runs);
     double p = gpb_result_prob_out_of_cash_by(r, 17);
     ck_assert(ok(gpb_cells_prob_out_of_cash(g_path, "17", "", P, S)) == p);

@@ -203,7 +203,7 @@ PY
 then ok; else bad "sweep --samples gives whole GPUs in a Latin hypercube"; fi
 expect 2 "sweep lhs no whole" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --samples 3 --vary 'training[0].gpus=2.2..2.9'
-contains err "takes whole numbers and the range holds none" \
+contains err "takes whole numbers (the engine rounds a fraction) and the range 2.2..2.9 holds none" \
     "sweep says a whole key's range holds no whole number"
 # A range written with units is cut in the key's unit: "1 year..2 years"
 # over a month is 12..24 whole months, as "12..24" is (it gave 13.85
@@ -362,6 +362,12 @@ expect 2 "goal seek unreachable" -- "$GPB" raise "$TMP/seek.yaml" \
     --vary 'company.funding[0].amount' --range '$0..$5M'
 contains err "does not change" "an unreachable target says so"
 contains err '= $0 and $5M' "an unreachable target names its range in money"
+# An end with no currency is in the other's: '0..$5M' is '$0..$5M' (it
+# was refused as two currencies; a review).
+expect 2 "goal seek range 0..\$5M" -- "$GPB" raise "$TMP/seek.yaml" \
+    --paths 200 --target 'p_out_of_cash<=0.1' \
+    --vary 'company.funding[0].amount' --range '0..$5M'
+contains err '= $0 and $5M' "a range's bare 0 takes the other end's currency"
 # A whole-number key is searched over whole numbers, from its smallest
 # value: $10M buys floor(10M / 30k) = 333 cards at $30k and keeps the cash
 # above 0 (the default range once started at 0 GPUs, which the key

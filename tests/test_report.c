@@ -566,7 +566,8 @@ START_TEST(sweep_range_values_are_in_the_keys_unit)
          "expected a month number (0 = the first month), found an amount "
          "of money '$1'"},
         {"training[0].start_month", "1.2", "1.4", 0.5, GPB_ERANGE,
-         "takes whole numbers and the range 1.2..1.4 holds none"},
+         "the key takes whole numbers (the engine rounds a fraction) and the "
+         "range 1.2..1.4 holds none"},
         {"training[0].start_month", "1", "2", 1.0, GPB_EINVAL, "outside"},
         {"training[0].start_month", "1", "2x", 0.5, GPB_EUNIT, "'x'"},
     };

@@ -286,6 +286,11 @@ int cli_goal_seek(const cli_seek_args *a)
             gpb_scenario_free(s0);
             return CLI_BAD_INPUT;
         }
+        /* An end with no currency ("0..$20M") is in the other's. */
+        if (cl == GPB_CURRENCY_NONE)
+            cl = ch;
+        else if (ch == GPB_CURRENCY_NONE)
+            ch = cl;
         if (cl != ch) {
             cli_error("--range '%s': the two ends are not in the same "
                       "currency", a->range);

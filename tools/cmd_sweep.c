@@ -274,14 +274,13 @@ static int range_value(const gpb_scenario *s0, const axis *x, double u,
     gpb_error e;
     gpb_status st = gpb_sweep_range_value(s0, x->key, x->lo_text, x->hi_text,
                                           u, &q, &e);
-    if (st == GPB_ERANGE) {
-        cli_error("--vary '%s': the key takes whole numbers and the range "
-                  "holds none", x->key);
-        return CLI_BAD_INPUT;
-    }
     if (st) {
+        /* The key once: the error's path names it when it has one. */
         char where[sizeof x->key + 16];
-        snprintf(where, sizeof where, "--vary '%s'", x->key);
+        if (e.path[0])
+            snprintf(where, sizeof where, "--vary");
+        else
+            snprintf(where, sizeof where, "--vary '%s'", x->key);
         cli_error_gpb(where, &e);
         return CLI_BAD_INPUT;
     }

@@ -153,9 +153,8 @@ def _lhs_points(s, keys, vary, samples, seed):
                                                hi, t, ctypes.byref(q),
                                                ctypes.byref(err))
                 if st == _lib.GPB_ERANGE:
-                    raise ValueError("sweep: %s takes whole numbers and the "
-                                     "range %s holds none" % (keys[k],
-                                                              vary[keys[k]]))
+                    raise ValueError("sweep: %s: %s" % (
+                        keys[k], err.message.decode("utf-8", "replace")))
                 check(st, err)
                 buf = ctypes.create_string_buffer(128)
                 if lib.gpb_units_format_quantity(ctypes.byref(q), 0, 17,

@@ -26,11 +26,11 @@ static double to_usd(double v, gpb_currency cur)
     return usd;
 }
 
-/* Whether the pitch is a mixture of experts: active parameters given
-   (NaN and 0 both mean dense, as in gpb_train_spec). */
-static int is_moe(const gpb_pitch *p)
+int gpb_claim_pitch_is_moe(const gpb_pitch *p)
 {
-    return !isnan(p->active_params) && p->active_params != 0;
+    /* NaN and 0 both mean dense: NaN is the parser's "absent", 0 what
+       gpb_train_spec reads as dense. */
+    return p && !isnan(p->active_params) && p->active_params != 0;
 }
 
 static gpb_status need_core(const gpb_pitch *p, gpb_error *err)
@@ -41,15 +41,15 @@ static gpb_status need_core(const gpb_pitch *p, gpb_error *err)
        every expert's weights and optimizer state, so it needs the total,
        and taking the active count for it would pass a model that does not
        fit. */
-    if (is_moe(p) && isnan(p->params))
+    int moe = gpb_claim_pitch_is_moe(p);
+    if (moe && isnan(p->params))
         return gpb__fail(err, GPB_EINVAL,
                          "the pitch gives active parameters (%g) but not "
                          "the total: a mixture of experts holds every "
                          "expert in memory; give both, e.g. '671B params "
                          "(37B active)'",
                          p->active_params);
-    if (is_moe(p) && !(p->active_params > 0 &&
-                       p->active_params <= p->params))
+    if (moe && !(p->active_params > 0 && p->active_params <= p->params))
         return gpb__fail(err, GPB_EINVAL,
                          "pitch active_params (%g) must be above 0 and at "
                          "most params (%g)",
@@ -89,10 +89,11 @@ gpb_status gpb_claim_pitch_implied(const gpb_pitch *p, gpb_pitch_implied *out,
     /* The compute layer's one formula: 6 · N · D with N the active
        parameters of a mixture of experts (gpb_compute_train_flops_spec,
        the one the scenario's run uses through its active_params). */
+    int moe = gpb_claim_pitch_is_moe(p);
     gpb_train_spec ts;
     gpb_compute_train_spec_default(&ts);
     ts.params = p->params;
-    ts.active_params = is_moe(p) ? p->active_params : 0;
+    ts.active_params = moe ? p->active_params : 0;
     ts.tokens = p->tokens;
     if ((st = gpb_hardware_gpu_peak_flop_per_s(p->gpu, o.precision,
                                                &o.peak_flop_per_s, err)) ||
@@ -108,8 +109,7 @@ gpb_status gpb_claim_pitch_implied(const gpb_pitch *p, gpb_pitch_implied *out,
     /* Tokens per parameter the FLOPs count: Chinchilla's split below is of
        those FLOPs, so for a mixture of experts both sides are in active
        parameters (the law itself was fit on dense models). */
-    o.tokens_per_param =
-        p->tokens / (is_moe(p) ? p->active_params : p->params);
+    o.tokens_per_param = p->tokens / (moe ? p->active_params : p->params);
     o.chinchilla = GPB_CHINCHILLA_DEFAULT;
     if ((st = gpb_compute_chinchilla_optimal(o.chinchilla, o.flops,
                                              &o.chinchilla_params,
@@ -241,7 +241,7 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
     sbuf b = {0};
     int bad = 0;
     char active[48] = "";
-    if (is_moe(p))
+    if (gpb_claim_pitch_is_moe(p))
         snprintf(active, sizeof active, " (%.6g active)", p->active_params);
     bad |= sb_printf(&b,
                      "gpubudget: 1\n"
@@ -277,7 +277,7 @@ gpb_status gpb_claim_pitch_scenario(const gpb_pitch *p, char **yaml,
                      gpb_precision_name(im.precision), p->gpus, lo, mode, hi);
     /* A mixture of experts: the run's FLOPs count the active parameters
        (docs/scenario.md, training[].active_params), as the verdict's. */
-    if (is_moe(p))
+    if (gpb_claim_pitch_is_moe(p))
         bad |= sb_printf(&b, "    active_params: %.17g\n", p->active_params);
     /* The pricing rule (hardware.h): the catalog's rent is the median, 90%
        within its providers' range (half to twice a single price); a price

@@ -929,8 +929,18 @@ static gpb_status check_unknown_cards(scan *sc)
 {
     for (size_t u = 0; u < sc->nu; u++) {
         span w = sc->unknown[u];
-        if (memchr(sc->used + w.a, 1, w.b - w.a))
-            continue; /* a model name read by find_moe_names */
+        /* The word's bytes before any that were read: "H1000" of
+           "H1000-A37B" (find_moe_names read "A37B"); nothing of "bf16" or
+           "A37B" alone. */
+        const unsigned char *used = memchr(sc->used + w.a, 1, w.b - w.a);
+        size_t name_end = used ? (size_t)(used - sc->used) : w.b;
+        while (name_end > w.a && strchr("-.", sc->s[name_end - 1]))
+            name_end--;
+        int digit = 0;
+        for (size_t i = w.a; i < name_end; i++)
+            digit |= digit_at(sc, i);
+        if (!digit)
+            continue;
         int k = count_ending_at(sc, w.a);
         int near = k >= 0 && is_count(sc, k) && sc->f[k].q.value < BARE_MIN;
         if (!near) {
@@ -948,10 +958,11 @@ static gpb_status check_unknown_cards(scan *sc)
         if (!near)
             continue;
         char tok[64];
-        copy_span(tok, sizeof tok, sc, w.a, w.b);
+        copy_span(tok, sizeof tok, sc, w.a, name_end);
         gpb_error e;
         const gpb_gpu *g;
-        gpb_hardware_gpu_find(tok, &g, &e);
+        if (gpb_hardware_gpu_find(tok, &g, &e) == GPB_OK)
+            continue; /* "H100-A37B": the count's refusal names it */
         return fail(sc, GPB_ENOTFOUND, w.a, "%s", e.message);
     }
     return GPB_OK;
@@ -1101,9 +1112,9 @@ static const char *cue_text(const scan *sc, size_t a, size_t b)
 }
 
 /*
- * The bytes of a size as model names write it ("37B", "2.7B", "1T")
- * starting at byte i: digits, optionally '.' and digits, then a capital B
- * or T that ends the word. 0 when there is none.
+ * The bytes of a size as model names write it ("37B", "2.7B", "1T",
+ * "37b") starting at byte i: digits, optionally '.' and digits, then B or
+ * T, either case, that ends the word. 0 when there is none.
  */
 static size_t size_word_at(const scan *sc, size_t i)
 {
@@ -1117,7 +1128,7 @@ static size_t size_word_at(const scan *sc, size_t i)
         while (digit_at(sc, j))
             j++;
     }
-    if (j >= sc->n || (sc->s[j] != 'B' && sc->s[j] != 'T'))
+    if (j >= sc->n || !strchr("BbTt", sc->s[j]))
         return 0;
     j++;
     return alnum_at(sc, j) || (j < sc->n && sc->s[j] == '.' &&
@@ -1141,18 +1152,23 @@ static int size_value(const scan *sc, size_t a, size_t b, gpb_quantity *q)
 /*
  * Model names that give the active parameters after an 'A' (Qwen's
  * convention, and DeepSeek-V3 written the same way): "671B-A37B",
- * "Qwen3-235B-A22B", or "A37B" alone. The size after the 'A' is the
- * active parameters; a size right before "-A" is the total, read as the
- * parameters (in "Qwen3-235B" alone it is part of a name, not a figure:
- * figure_start). Only a capital 'A' that starts a word or follows '-',
- * and sizes in B or T, so that cards ("A100", found first) and words are
- * left alone. Runs before find_figures, which skips the bytes used here.
+ * "Qwen3-235B-A22B", "671b-a37b", or "A37B" alone. The size after the 'A'
+ * is the active parameters; a size right before "-A" is the total, read
+ * as the parameters (in "Qwen3-235B" alone it is part of a name, not a
+ * figure: figure_start). Only an 'A' that starts a word or follows '-',
+ * and sizes in B or T, so that cards ("A100", "a100", found first) and
+ * words are left alone. A lowercase 'a' is read only after a total
+ * ("671b-a37b"): alone ("a37b") it is refused, named, rather than skipped
+ * with the model read dense (a review). The active size must be at least
+ * a million, as for the words ("37B active"). Runs before find_figures,
+ * which skips the bytes used here.
  */
 static gpb_status find_moe_names(scan *sc)
 {
     gpb_status st;
     for (size_t i = 0; i < sc->n; i = next_at(sc, i)) {
-        if (sc->s[i] != 'A' || sc->used[i] || (i > 0 && alnum_at(sc, i - 1)))
+        if ((sc->s[i] != 'A' && sc->s[i] != 'a') || sc->used[i] ||
+            (i > 0 && alnum_at(sc, i - 1)))
             continue;
         size_t m = size_word_at(sc, i + 1), e = i + 1 + m;
         gpb_quantity qa, qt;
@@ -1174,6 +1190,18 @@ static gpb_status find_moe_names(scan *sc)
         }
         char name[64];
         copy_span(name, sizeof name, sc, t, e);
+        if (sc->s[i] == 'a' && t == i)
+            return fail(sc, GPB_ESYNTAX, i,
+                        "cannot tell what '%s' is: a model name's active "
+                        "size follows its total ('671B-A37B', "
+                        "'Qwen3-235B-A22B'); write both, or '671B params "
+                        "(37B active)'",
+                        quote(sc, i, e, 0));
+        if (qa.value < BARE_MIN)
+            return fail(sc, GPB_ERANGE, i,
+                        "expected at least a million active parameters, "
+                        "found '%s' (%g) in '%s'",
+                        quote(sc, i, e, 0), qa.value, name);
         if (t < i) {
             if ((st = add_fig(sc, t, tb, &qt)) ||
                 (st = set_part(sc, (int)sc->nf - 1, GPB_PITCH_PARAMS,
@@ -1183,7 +1211,7 @@ static gpb_status find_moe_names(scan *sc)
         }
         if ((st = add_fig(sc, i, e, &qa)) ||
             (st = set_part(sc, (int)sc->nf - 1, GPB_PITCH_ACTIVE,
-                           "'A': the active in '%s'", name)))
+                           "'%c': the active in '%s'", sc->s[i], name)))
             return st;
         i = e - 1;
     }
@@ -1354,12 +1382,22 @@ static gpb_status refuse_gpu_time(scan *sc)
     return GPB_OK;
 }
 
-/* A money rate is a rent per GPU-hour only when it says hour. */
-static int says_hour(const scan *sc, const fig *f)
+/*
+ * Whether a money-per-hour figure is a GPU's price, by the rule of every
+ * price key (gpb_units_parse_as with GPB_QTY_MONEY_PER_HOUR,
+ * gpb__rate_is_hourly_price): per hour or less ("$2/h"), or per GPU over
+ * any period ("$1500/GPU-month", "¥5万/卡月"). *rate gets what it was per.
+ */
+static int is_gpu_price(const scan *sc, const fig *f, gpb__rate_basis *rate)
 {
-    return span_has(sc, f->a, f->b, "/h") || span_has(sc, f->a, f->b, "hour") ||
-           span_has(sc, f->a, f->b, "hr") || span_has(sc, f->a, f->b, "小时") ||
-           span_has(sc, f->a, f->b, "/时") || span_has(sc, f->a, f->b, "卡时");
+    char buf[FIG_MAX_BYTES + 8];
+    gpb_quantity q;
+    if (f->b - f->a > FIG_MAX_BYTES)
+        return 0;
+    memcpy(buf, sc->s + f->a, f->b - f->a);
+    buf[f->b - f->a] = 0;
+    return gpb__units_parse_rate(buf, &q, rate, NULL) == GPB_OK &&
+           gpb__rate_is_hourly_price(rate);
 }
 
 /* The bytes [a, b) end with the word w, matched as cue_before matches a
@@ -1454,18 +1492,87 @@ static int bare_active_cue(const scan *sc, size_t a, size_t b)
 }
 
 /*
- * Whether the clause ends at byte j (spaces skipped) or goes on with
- * "per" ("37B activated per token"). A bare "active" is read as active
- * parameters only so: in "1M active users" it says what the users are,
- * and the figure is left to the other rules (which refuse it).
+ * Whether byte j (spaces skipped) starts "per token" ("per tok", "per
+ * tokens", "per-token") or "每token" ("每个token", "每词元"): what says
+ * that a count is per token, so of a model's active parameters.
+ */
+static int per_token_at(const scan *sc, size_t j)
+{
+    size_t l;
+    while ((l = space_at(sc, j)))
+        j += l;
+    if (has_at(sc, j, "每")) {
+        j += strlen("每");
+        while ((l = space_at(sc, j)))
+            j += l;
+        if (has_at(sc, j, "个"))
+            j += strlen("个");
+        while ((l = space_at(sc, j)))
+            j += l;
+        if (has_at(sc, j, "词元"))
+            return 1;
+    } else if (j + 3 <= sc->n && word_is(sc, j, j + 3, "per") &&
+               !alnum_at(sc, j + 3)) {
+        j += 3;
+        if (j < sc->n && sc->s[j] == '-')
+            j++;
+        else if (!space_at(sc, j))
+            return 0;
+        while ((l = space_at(sc, j)))
+            j += l;
+    } else {
+        return 0;
+    }
+    size_t e = j;
+    while (e < sc->n && isalpha((unsigned char)sc->s[e]))
+        e++;
+    return word_is(sc, j, e, "token") || word_is(sc, j, e, "tokens") ||
+           word_is(sc, j, e, "tok") || word_is(sc, j, e, "toks");
+}
+
+/*
+ * Whether the clause ends at byte j (spaces skipped) or goes on with "per
+ * token" ("37B activated per token"). A bare "active" is read as active
+ * parameters only so: in "1M active users", "50M active per day" it says
+ * what other things are (a review found "50M active per day" read as 5e7
+ * active parameters), and the figure is refused (refuse_bare_active).
  */
 static int stands_alone(const scan *sc, size_t j)
 {
     size_t l;
     while ((l = space_at(sc, j)))
         j += l;
-    return j >= sc->n || sep_at(sc, j) ||
-           (word_is(sc, j, word_end(sc, j), "per"));
+    return j >= sc->n || sep_at(sc, j) || per_token_at(sc, j);
+}
+
+/*
+ * Refuses figure f, next to a bare "active" or "激活" (the cue [ca, cb))
+ * that does not stand alone ("1M active users", "50M active per day",
+ * "1亿激活用户"): such a number counts something else, whatever else the
+ * pitch gives. Left to the other rules it was read as the parameters
+ * while they were missing, or refused for an "unknown unit '激'".
+ */
+static gpb_status refuse_bare_active(scan *sc, const fig *f, size_t ca,
+                                     size_t cb)
+{
+    size_t e = cb > f->b ? cb : f->b, l;
+    /* Quote up to the next word: "1M active users", "1亿激活用户" (up to
+       four characters of Chinese, which has no spaces). */
+    while ((l = space_at(sc, e)))
+        e += l;
+    if (e < sc->n && !sep_at(sc, e) && (unsigned char)sc->s[e] < 0x80)
+        e = unit_end(sc, e);
+    for (int c = 0; c < 4 && e < sc->n && (unsigned char)sc->s[e] >= 0x80 &&
+                    !sep_at(sc, e) && !space_at(sc, e);
+         c++)
+        e = next_at(sc, e);
+    return fail(sc, GPB_ESYNTAX, f->a,
+                "cannot tell what '%s' counts in '%s': 'active' and '激活' "
+                "mark a model's active parameters only at the end of their "
+                "clause or before 'per token' ('37B active per token', "
+                "'370亿激活参数'); add a word ('params', 'tokens')",
+                quote(sc, f->a, f->b, 0), quote(sc, ca < f->a ? ca : f->a, e,
+                                                 1));
 }
 
 /* Reads the figures whose kind or words say what they are. */
@@ -1516,20 +1623,34 @@ static gpb_status read_kinds(scan *sc)
             if ((st = set_part(sc, (int)k, GPB_PITCH_DURATION, "a duration")))
                 return st;
             continue;
-        case GPB_QTY_MONEY_PER_HOUR:
-            if (!says_hour(sc, f))
+        case GPB_QTY_MONEY_PER_HOUR: {
+            gpb__rate_basis rate = {0, 0};
+            if (!is_gpu_price(sc, f, &rate))
                 return fail(sc, GPB_ESYNTAX, f->a,
-                            "'%s' is a rate over a period other than the "
-                            "hour; a pitch's budget is the run's total "
-                            "('$2M') and its price a rent per GPU-hour "
-                            "('$2/GPU-hour')",
-                            quote(sc, f->a, f->b, 0));
+                            "'%s' is a rate per %s that names no GPU; a "
+                            "pitch's budget is the run's total ('$2M') and "
+                            "its price a GPU's rent, per hour "
+                            "('$2/GPU-hour') or per GPU ('$1500/GPU-month', "
+                            "'¥5万/卡月')",
+                            quote(sc, f->a, f->b, 0),
+                            gpb__rate_period(&rate));
             if ((cu = cue_before(sc, f->a, 1u << GPB_PITCH_PRICE, &ca)) >= 0)
                 widen(f, ca, f->b);
-            if ((st = set_part(sc, (int)k, GPB_PITCH_PRICE,
-                               "a price per GPU-hour")))
+            /* "¥5万/卡月" is shown as read: per GPU-hour (÷ 730.5). */
+            const char *per = gpb__rate_period(&rate);
+            if ((st = !strcmp(per, "hour") || rate.unit_hours == 0
+                          ? set_part(sc, (int)k, GPB_PITCH_PRICE,
+                                     "a price per GPU-hour")
+                      : strcmp(per, "period")
+                          ? set_part(sc, (int)k, GPB_PITCH_PRICE,
+                                     "a price per GPU-%s, read per "
+                                     "GPU-hour",
+                                     per)
+                          : set_part(sc, (int)k, GPB_PITCH_PRICE,
+                                     "a price, read per GPU-hour")))
                 return st;
             continue;
+        }
         case GPB_QTY_NUMBER:
             break;
         default:
@@ -1556,22 +1677,22 @@ static gpb_status read_kinds(scan *sc)
             (f->q.value >= BARE_MIN || (f->words & W_PARAM))) {
             unsigned am = 1u << GPB_PITCH_ACTIVE;
             size_t c0 = skip_after_fillers(sc, f->b);
-            if (cue_after(sc, f->b, am, &cb) == GPB_PITCH_ACTIVE &&
-                (!bare_active_cue(sc, c0, cb) || stands_alone(sc, cb))) {
+            if (cue_after(sc, f->b, am, &cb) == GPB_PITCH_ACTIVE) {
+                if (bare_active_cue(sc, c0, cb) && !stands_alone(sc, cb))
+                    return refuse_bare_active(sc, f, f->a, cb);
                 widen(f, f->a, cb);
                 if ((st = set_part(sc, (int)k, GPB_PITCH_ACTIVE,
                                    "'%s' follows", cue_text(sc, c0, cb))))
                     return st;
                 continue;
             }
-            if (cue_before(sc, f->a, am, &ca) == GPB_PITCH_ACTIVE &&
-                (!bare_active_cue(sc, ca, skip_before_fillers(sc, f->a)) ||
-                 stands_alone(sc, f->b))) {
+            size_t c1 = skip_before_fillers(sc, f->a);
+            if (cue_before(sc, f->a, am, &ca) == GPB_PITCH_ACTIVE) {
+                if (bare_active_cue(sc, ca, c1) && !stands_alone(sc, f->b))
+                    return refuse_bare_active(sc, f, ca, f->b);
                 widen(f, ca, f->b);
                 if ((st = set_part(sc, (int)k, GPB_PITCH_ACTIVE,
-                                   "after '%s'",
-                                   cue_text(sc, ca,
-                                            skip_before_fillers(sc, f->a)))))
+                                   "after '%s'", cue_text(sc, ca, c1))))
                     return st;
                 continue;
             }

@@ -367,7 +367,7 @@ static json_t *pitch_json(const gpb_report_check_pitch *r)
     /* A mixture of experts' active parameters (the FLOPs' N); null for a
        dense model. */
     json_object_set_new(o, "active_params",
-                        p->active_params != 0
+                        gpb_claim_pitch_is_moe(p)
                             ? gpb__json_num(p->active_params)
                             : json_null());
     json_object_set_new(o, "tokens", gpb__json_num(p->tokens));

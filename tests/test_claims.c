@@ -2336,6 +2336,301 @@ START_TEST(test_pitch_deepseek_v3_moe)
 }
 END_TEST
 
+/*
+ * A bare "active" is active parameters before "per" only when "token"
+ * follows (a review: "50M active per day" was read as 5e7 active
+ * parameters, its FLOPs 70e9 / 5e7 = 1,400 times too few). "active" and
+ * "激活" before anything else ("per day", "per month", "users", "用户")
+ * leave the number refused, wherever the pitch stands, and the message
+ * says why. Columns are 1-based characters: "70B model, 2T tokens, 512
+ * H100, 30 days, " is 41 of them.
+ */
+START_TEST(test_pitch_moe_active_per_token)
+{
+    static const struct {
+        const char *text;
+        const char *words; /* the active reading's text */
+    } ok[] = {
+        {"671B params, 37B active per token, 14.8T tokens", "37B active"},
+        {"671B params, 37B activated per token, 14.8T tokens",
+         "37B activated"},
+        {"671B params, 37B active per tok, 14.8T tokens", "37B active"},
+        {"671B params, 37B active per-token, 14.8T tokens", "37B active"},
+        {"671B params, 37B active 每token, 14.8T tokens", "37B active"},
+        {"6710亿参数，370亿激活每token，14.8万亿tokens", "370亿激活"},
+        {"6710亿参数，370亿激活每个token，14.8万亿tokens", "370亿激活"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
+        ck_assert_msg(p.params == 671e9 && p.active_params == 37e9,
+                      "%s: params %g, active %g", ok[i].text, p.params,
+                      p.active_params);
+        const gpb_pitch_reading *r = NULL;
+        for (size_t k = 0; k < p.n_readings; k++)
+            if (p.readings[k].part == GPB_PITCH_ACTIVE)
+                r = &p.readings[k];
+        ck_assert_msg(r && !strcmp(r->text, ok[i].words), "%s: reading '%s'",
+                      ok[i].text, r ? r->text : "-");
+    }
+    static const struct {
+        const char *text;
+        int column;
+        const char *says;
+    } bad[] = {
+        {"70B model, 2T tokens, 512 H100, 30 days, 50M active per day", 42,
+         "cannot tell what '50M' counts"},
+        {"70B model, 2T tokens, 512 H100, 30 days, 100M active per month", 42,
+         "cannot tell what '100M' counts"},
+        {"70B model, 2T tokens, 512 H100, 30 days, 50M activated per day", 42,
+         "cannot tell what '50M' counts"},
+        /* Before the parameters, such a number was read as them. */
+        {"50M active per day, 2T tokens, 512 H100, 30 days", 1,
+         "cannot tell what '50M' counts"},
+        {"1M active users, 70B model, 2T tokens, 512 H100", 1,
+         "cannot tell what '1M' counts in '1M active users'"},
+        /* "激活用户" is active users: named as such, not "unknown unit
+           '激'". */
+        {"70B model, 2T tokens, 512 H100, 30 days, 1亿激活用户", 42,
+         "cannot tell what '1亿' counts in '1亿激活用户'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
+        ck_assert_msg(st == GPB_ESYNTAX, "%s: status %s (%s)", bad[i].text,
+                      gpb_status_str(st), st ? e.message : "ok");
+        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
+                      bad[i].text, e.column);
+        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
+                      bad[i].text, e.message);
+        ck_assert_msg(strstr(e.message, "per token") != NULL, "%s: %s",
+                      bad[i].text, e.message);
+    }
+    /* The review's pitch, once the words are fixed: dense, FLOPs 6 · 70e9
+       · 2e12 = 8.4e23, not 6 · 5e7 · 2e12 = 6e20. */
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B model, 2T tokens, 512 H100, "
+                                           "30 days",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert(isnan(p.active_params));
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.flops, 8.4e23, EXACT);
+}
+END_TEST
+
+/*
+ * Model names written in lower case (a review: "671b-a37b" was read as a
+ * dense 671B with "-a37b" skipped, and judged implausible with status 0).
+ * After "<size>-" a lowercase 'a' is the active size as 'A' is; sizes in
+ * b or t. DeepSeek-V3's figures, by hand as in test_pitch_deepseek_v3_moe:
+ * FLOPs 6 · 37e9 · 14.8e12 = 3.2856e24, MFU over 57 days on 2048 H800s
+ * 3.2856e24 / (2048 · 57 · 86400 · 989.4e12) = 0.3292488; read dense it
+ * was 6 · 671e9 · 14.8e12 = 5.95848e25.
+ */
+START_TEST(test_pitch_moe_names_lowercase)
+{
+    static const struct {
+        const char *text;
+        double params, active;
+        const char *words;
+    } ok[] = {
+        {"671b-a37b, 14.8T tokens, 2048 H800, 57 days", 671e9, 37e9, "a37b"},
+        {"671B-a37B, 14.8T tokens, 2048 H800, 57 days", 671e9, 37e9, "a37B"},
+        {"671b-A37b, 14.8T tokens, 2048 H800, 57 days", 671e9, 37e9, "A37b"},
+        {"qwen3-235b-a22b, 36T tokens, 4096 H800", 235e9, 22e9, "a22b"},
+        /* The floor of the word cues, a million, reached exactly:
+           0.001B = 1e6. */
+        {"671B-A0.001B, 14.8T tokens, 2048 H800", 671e9, 1e6, "A0.001B"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
+        ck_assert_msg(p.params == ok[i].params && p.active_params ==
+                                                      ok[i].active,
+                      "%s: params %g, active %g", ok[i].text, p.params,
+                      p.active_params);
+        ck_assert_msg(!strstr(p.skipped, "a3") && !strstr(p.skipped, "a2"),
+                      "%s: skipped '%s'", ok[i].text, p.skipped);
+        const gpb_pitch_reading *r = NULL;
+        for (size_t k = 0; k < p.n_readings; k++)
+            if (p.readings[k].part == GPB_PITCH_ACTIVE)
+                r = &p.readings[k];
+        ck_assert_msg(r && !strcmp(r->text, ok[i].words), "%s: reading '%s'",
+                      ok[i].text, r ? r->text : "-");
+    }
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("671b-a37b, 14.8T tokens, 2048 "
+                                           "H800, 57 days",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_str_eq(p.skipped, "");
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert_rel(im.flops, 3.2856e24, EXACT);
+    ck_assert_rel(im.implied_mfu, 0.3292488, 1e-6);
+    ck_assert_int_eq(im.mfu_class, GPB_MFU_WITHIN_PUBLISHED);
+    /* Cards keep their lowercase names: "a100" is the A100. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B-A37B, 14.8T tokens, 2048 "
+                                           "a100",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_str_eq(p.gpu->name, "A100-80GB");
+    ck_assert(p.gpus == 2048 && p.active_params == 37e9);
+
+    static const struct {
+        const char *text;
+        gpb_status st;
+        int column;
+        const char *says;
+    } bad[] = {
+        /* A lowercase 'a' and a size with no total before it: refused,
+           named, not skipped. */
+        {"671B a37b, 14.8T tokens, 2048 H800", GPB_ESYNTAX, 6, "'a37b'"},
+        {"a37b, 671B, 14.8T tokens", GPB_ESYNTAX, 1, "'a37b'"},
+        {"qwen3-a22b, 36T tokens, 4096 H800", GPB_ESYNTAX, 7, "'a22b'"},
+        /* Below the million floor of the word cues: 0.0001B = 1e5. */
+        {"671B-A0.0001B, 14.8T tokens, 2048 H800", GPB_ERANGE, 6,
+         "'A0.0001B'"},
+        {"671b-a0.0005b, 14.8T tokens", GPB_ERANGE, 6, "'a0.0005b'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
+        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
+                      gpb_status_str(st), st ? e.message : "ok");
+        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
+                      bad[i].text, e.column);
+        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
+                      bad[i].text, e.message);
+    }
+    /* A name's active size below a million says so. */
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B-A0.0001B, 14.8T tokens",
+                                           &p, &e),
+                     GPB_ERANGE);
+    ck_assert_msg(strstr(e.message, "at least a million"), "%s", e.message);
+    /* An unknown card before a name's active size is named as other
+       unknown cards are (it lost the suggestion: the word held bytes the
+       name had used). */
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B model, 2T tokens, 512 "
+                                           "H1000-A37B, 30 days",
+                                           &p, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_int_eq(e.column, 27);
+    ck_assert_msg(strstr(e.message, "unknown GPU 'H1000'") &&
+                      strstr(e.message, "did you mean H100-SXM"),
+                  "%s", e.message);
+}
+END_TEST
+
+/*
+ * A pitch's price takes what a scenario's price_per_gpu_hour takes
+ * (docs/units.md, gpb_units_parse_as with GPB_QTY_MONEY_PER_HOUR): per
+ * hour, or per GPU over any period. A review: "$1500/GPU-month" and
+ * "¥5万/卡月", the unit the Chinese sources quote, were refused. By hand,
+ * a month being 730.5 hours: ¥50,000 / 730.5 = ¥68.446269678 and $1,500 /
+ * 730.5 = $2.0533880903 per GPU-hour (tolerance 1e-12). A rate per month
+ * that names no GPU ("$1500/month") is a wage or a bill: still refused.
+ */
+START_TEST(test_pitch_price_per_gpu_period)
+{
+    static const struct {
+        const char *text;
+        double price;
+        gpb_currency cur;
+    } ok[] = {
+        {"70B params, 2T tokens, 512 H100, 30 days, ¥5万/卡月", 50000 / 730.5,
+         GPB_CURRENCY_CNY},
+        {"70B params, 2T tokens, 512 H100, 30 days, $1500/GPU-month",
+         1500 / 730.5, GPB_CURRENCY_USD},
+        {"70B params, 2T tokens, 512 H100, 30 days, at $1500/GPU/month",
+         1500 / 730.5, GPB_CURRENCY_USD},
+        {"70B params, 2T tokens, 512 H100, 30 days, $2.5/GPU-hour", 2.5,
+         GPB_CURRENCY_USD},
+        {"70B params, 2T tokens, 512 H100, 30 days, $2.5/h", 2.5,
+         GPB_CURRENCY_USD},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        gpb_pitch p;
+        gpb_error e;
+        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
+        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
+        ck_assert_int_eq(p.price.kind, GPB_QTY_MONEY_PER_HOUR);
+        ck_assert_int_eq(p.price.currency, ok[i].cur);
+        ck_assert_msg(fabs(p.price.value - ok[i].price) <=
+                          1e-12 * ok[i].price,
+                      "%s: price %.17g", ok[i].text, p.price.value);
+    }
+    ck_assert_double_eq_tol(1500 / 730.5, 2.0533880903, 1e-10);
+    ck_assert_double_eq_tol(50000 / 730.5, 68.446269678, 1e-9);
+    /* The stated price is the one checked: $2.0533880903 per GPU-hour. */
+    gpb_pitch p;
+    gpb_error e;
+    gpb_pitch_implied im;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100, "
+                                           "30 days, $1500/GPU-month",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_implied(&p, &im, &e), GPB_OK);
+    ck_assert(im.ref_price_is_stated);
+    ck_assert_rel(im.ref_price_usd, 2.0533880903, 1e-10);
+    static const struct {
+        const char *text;
+        int column;
+        const char *says;
+    } bad[] = {
+        {"70B params, 2T tokens, 512 H100, 30 days, $1500/month", 43,
+         "'$1500/month' is a rate per month that names no GPU"},
+        {"70B params, 2T tokens, 512 H100, 30 days, $200k/year", 43,
+         "'$200k/year' is a rate per year that names no GPU"},
+        {"budget $2M per month, 512 H100", 8, "'$2M per month' is a rate"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
+        ck_assert_msg(st == GPB_ESYNTAX, "%s: status %s (%s)", bad[i].text,
+                      gpb_status_str(st), st ? e.message : "ok");
+        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
+                      bad[i].text, e.column);
+        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
+                      bad[i].text, e.message);
+        ck_assert_msg(strstr(e.message, "$1500/GPU-month") != NULL, "%s: %s",
+                      bad[i].text, e.message);
+    }
+}
+END_TEST
+
+/*
+ * One test for "is this a mixture of experts" (claims.h,
+ * gpb_claim_pitch_is_moe), used by the library, the JSON and the CLI: NaN
+ * and 0 are dense (0 as gpb_train_spec reads it), any other value is the
+ * active count; NULL is not a pitch of either kind.
+ */
+START_TEST(test_pitch_is_moe)
+{
+    gpb_pitch p;
+    gpb_error e;
+    ck_assert_int_eq(gpb_claim_pitch_parse("70B params, 2T tokens, 512 H100",
+                                           &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_is_moe(&p), 0);
+    p.active_params = 0;
+    ck_assert_int_eq(gpb_claim_pitch_is_moe(&p), 0);
+    p.active_params = 7e9;
+    ck_assert_int_eq(gpb_claim_pitch_is_moe(&p), 1);
+    ck_assert_int_eq(gpb_claim_pitch_parse("671B-A37B, 14.8T tokens", &p, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_pitch_is_moe(&p), 1);
+    ck_assert_int_eq(gpb_claim_pitch_is_moe(NULL), 0);
+}
+END_TEST
+
 static Suite *claims_suite(void)
 {
     Suite *s = suite_create("claims");
@@ -2380,6 +2675,10 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_moe_spellings);
     tcase_add_test(tc, test_pitch_moe_refusals);
     tcase_add_test(tc, test_pitch_deepseek_v3_moe);
+    tcase_add_test(tc, test_pitch_moe_active_per_token);
+    tcase_add_test(tc, test_pitch_moe_names_lowercase);
+    tcase_add_test(tc, test_pitch_price_per_gpu_period);
+    tcase_add_test(tc, test_pitch_is_moe);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1180,9 +1180,27 @@ START_TEST(check_documents)
                      "implausible");
     ck_assert_str_eq(json_string_value(json_object_get(doc, "pitch")),
                      rq.pitch);
+    /* A dense pitch: "active_params" null, NaN and 0 alike
+       (gpb_claim_pitch_is_moe); a mixture of experts' is the count. */
+    ck_assert(json_is_null(json_object_get(doc, "active_params")));
     json_decref(doc);
     gpb_free(text);
     gpb_free(again);
+    static const double actives[] = {0, 7e9};
+    for (int i = 0; i < 2; i++) {
+        p.pitch.active_params = actives[i];
+        ck_assert_int_eq(gpb_report_check_pitch_result_json(&p, &text, &e),
+                         GPB_OK);
+        doc = json_loads(text, 0, &je);
+        ck_assert_ptr_nonnull(doc);
+        json_t *a = json_object_get(doc, "active_params");
+        if (actives[i] == 0)
+            ck_assert(json_is_null(a));
+        else
+            ck_assert(json_is_number(a) && json_number_value(a) == 7e9);
+        json_decref(doc);
+        gpb_free(text);
+    }
 
     ck_assert_int_eq(gpb_report_check_pitch_json(NULL, &text, &e),
                      GPB_EINVAL);

@@ -831,7 +831,7 @@ static void print_pitch_text(const check_args *a,
                             sizeof b3);
     /* A mixture of experts: the FLOPs and Chinchilla's remark count the
        active parameters, the memory every parameter (claims.h). */
-    int moe = !isnan(p->active_params) && p->active_params != 0;
+    int moe = gpb_claim_pitch_is_moe(p);
     char na[32] = "", nt[32] = "";
     if (moe) {
         gpb_units_format_number(p->active_params, GPB_STYLE_EN, 3, na,

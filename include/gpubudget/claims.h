@@ -365,7 +365,8 @@ typedef struct gpb_pitch_reading {
  *   budget      the money claimed for the run (its currency as written;
  *               NONE when written as a bare number: read as USD)
  *   price       a rent per GPU-hour the pitch states (GPB_QTY_MONEY_PER_
- *               HOUR; currency as written, NONE read as USD)
+ *               HOUR, per GPU-hour also when written per GPU-month;
+ *               currency as written, NONE read as USD)
  *   precision   the run's precision: named in the text ("in fp8"), or set
  *               by the caller after parsing (`check --precision`);
  *               GPB_PREC_COUNT means the card's default
@@ -401,6 +402,16 @@ typedef struct gpb_pitch {
 } gpb_pitch;
 
 /*
+ * Whether a pitch is of a mixture of experts: 1 when p->active_params is
+ * given, neither NaN (the parser's "absent") nor 0 (dense, as
+ * gpb_train_spec reads it); 0 for a dense pitch and for NULL. The one
+ * test the library, `check --claim` and its JSON ("active_params" null
+ * when 0) share. It does not check the value: gpb_claim_pitch_implied
+ * refuses active parameters outside (0, params].
+ */
+GPB_API int gpb_claim_pitch_is_moe(const gpb_pitch *p);
+
+/*
  * Parses a pitch written as people write one, in English or Chinese:
  *
  *   "70B params, 2T tokens, 512 H100, 30 days, $2M"
@@ -423,13 +434,18 @@ typedef struct gpb_pitch {
  *               params: 37B"), "激活", "激活参数", "激活参数量" likewise
  *               ("370亿激活参数", "激活参数370亿", "激活参数为370亿",
  *               "激活370亿"); and model names with 'A' before the active
- *               size, the total before it: "671B-A37B",
+ *               size, the total before it: "671B-A37B", "671b-a37b",
  *               "Qwen3-235B-A22B" (235B total, 22B active), "A37B" alone
- *               (active only; a capital 'A' and a size in B or T). A
- *               bare "active" or "激活" counts only when the clause ends
- *               after it or goes on with "per" ("1M active users" is not
- *               a model), and only for a number of at least a million
- *               ("2 active" experts is not)
+ *               (active only: a capital 'A'; a lowercase "a37b" with no
+ *               total is refused, naming it); sizes in B or T, either
+ *               case. A bare "active" or "激活" counts only when the
+ *               clause ends after it or goes on with "per token" ("per
+ *               tok", "per-token", "每token", "每个token"); before other
+ *               words it says what other things are ("1M active users",
+ *               "50M active per day", "1亿激活用户"), and the number is
+ *               refused. Active parameters are at least a million, from
+ *               words ("2 active" experts is not read) or a name
+ *               ("671B-A0.0001B" is refused)
  *   tokens      "tokens", "token", "词元" ("on 2T tokens", "2万亿个token")
  *   GPUs        a count next to a card, before or after it, with "x",
  *               "×", "*", "张", "块", "卡", "GPUs", "cards" or "of"
@@ -437,8 +453,14 @@ typedef struct gpb_pitch {
  *               count of "GPUs", "cards", "卡" when the text names one card
  *   duration    any duration ("in 30 days", "30天内", "6 weeks", "2个月")
  *   budget      any amount of money ("for $2M", "预算200万美元")
- *   price       a price per GPU-hour ("at $2/GPU-hour"); a rate per
- *               month or year is refused (a budget is the run's total)
+ *   price       a GPU's price, as every price key of a scenario takes
+ *               it (gpb_units_parse_as with GPB_QTY_MONEY_PER_HOUR): per
+ *               hour ("at $2/GPU-hour", "$2/h", "¥15/小时"), or per GPU
+ *               over any period, read per GPU-hour ("$1500/GPU-month" =
+ *               $2.0534, "¥5万/卡月" = ¥68.446: ÷ 730.5); a rate per day,
+ *               month or year that names no GPU ("$1500/month") is a
+ *               wage or a bill, and refused (a budget is the run's
+ *               total)
  *   precision   "fp8", "bf16", "fp16", "tf32", "fp32" (and "bfloat16" ...)
  *   MFU         a percentage or fraction with "MFU", "utilisation" or
  *               "利用率" ("at 40% MFU")
@@ -450,11 +472,14 @@ typedef struct gpb_pitch {
  * Refused, naming the words, is only what is truly ambiguous or cannot be
  * read: a bare number below a million ("'30': say what it counts"), a
  * number glued to a word the units layer cannot read ("30日", "200万块"),
- * a part given twice with different values, two kinds of card, a card
- * without a count, a count of GPUs and no card, a percentage that is not
- * an MFU, a quantity no pitch gives (bytes, a price per kWh), and a
- * number written in words where a part is missing ("two trillion tokens",
- * "一个月": write digits).
+ * a number next to a bare "active" that is not active parameters ("1M
+ * active users"), a model name's lowercase active size with no total
+ * ("a37b"), a part given twice with different values, two kinds of card,
+ * a card without a count, a count of GPUs and no card, a percentage that
+ * is not an MFU, a rate that is not a GPU's price ("$1500/month"), a
+ * quantity no pitch gives (bytes, a price per kWh), and a number written
+ * in words where a part is missing ("two trillion tokens", "一个月":
+ * write digits).
  *
  * Returns GPB_OK; GPB_EINVAL for NULL arguments; GPB_ESYNTAX for the
  * refusals above and for text with no figure (err->column, 1-based in
@@ -464,9 +489,10 @@ typedef struct gpb_pitch {
  * that loads: parameters and active parameters in (0, 1e15], tokens in
  * (0, 1e17], GPUs from 1 to 1e7 (the message quotes the words and the
  * range), for active parameters above the total ("7B params, 37B
- * active": the message quotes both), and for a zero duration or budget
- * or an MFU above 1; GPB_ENOTFOUND for an unknown card
- * next to a count ("512 H1000"; the message suggests the nearest names);
+ * active": the message quotes both) or a name's below a million
+ * ("671B-A0.0001B"), and for a zero duration or budget or an MFU above
+ * 1; GPB_ENOTFOUND for an unknown card next to a count ("512 H1000",
+ * "512 H1000-A37B"; the message suggests the nearest names);
  * GPB_ELIMIT for text above 1024 bytes or more than 16 figures.
  */
 GPB_API gpb_status gpb_claim_pitch_parse(const char *text, gpb_pitch *out,

@@ -9,11 +9,12 @@
  *     least 1;
  *   - a parsed pitch has each part absent (NaN, NULL, kind GPB_QTY_COUNT)
  *     or well formed: parameters in (0, 10^15] and tokens in (0, 10^17]
- *     (a scenario's ranges), active parameters in (0, 10^15] and at most
- *     the parameters when both are given, a whole GPU count from 1 to
- *     10^7 with a
- *     card, a finite duration that is not negative, a budget that is
- *     money, finite and not negative;
+ *     (a scenario's ranges), active parameters in [10^6, 10^15] (a
+ *     million the floor of the words and the names) and at most the
+ *     parameters when both are given, a whole GPU count from 1 to 10^7
+ *     with a card, a finite duration that is not negative, a budget that
+ *     is money, finite and not negative, a price that is money per hour,
+ *     finite and above zero;
  *   - gpb_claim_pitch_implied succeeds exactly when parameters, tokens and
  *     GPUs are all given and the compute layer accepts them, or fails with
  *     a message; on success flops = 6 * N * tokens (N the active
@@ -69,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  "'%s': tokens %g", text, p.tokens);
     FUZZ_REQUIRE(SURFACE,
                  isnan(p.active_params) ||
-                     (p.active_params > 0 && p.active_params <= 1e15 &&
+                     (p.active_params >= 1e6 && p.active_params <= 1e15 &&
                       !(p.active_params > p.params)),
                  "'%s': active params %g of %g", text, p.active_params,
                  p.params);
@@ -89,6 +90,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                       (unsigned)p.budget.currency < GPB_CURRENCY_COUNT),
                  "'%s': budget of kind %d, %g", text, (int)p.budget.kind,
                  p.budget.value);
+    FUZZ_REQUIRE(SURFACE,
+                 p.price.kind == GPB_QTY_COUNT ||
+                     (p.price.kind == GPB_QTY_MONEY_PER_HOUR &&
+                      isfinite(p.price.value) && p.price.value > 0 &&
+                      (unsigned)p.price.currency < GPB_CURRENCY_COUNT),
+                 "'%s': price of kind %d, %g", text, (int)p.price.kind,
+                 p.price.value);
 
     int core = !isnan(p.params) && !isnan(p.tokens) && p.gpu;
     gpb_pitch_implied im;

@@ -108,6 +108,36 @@ static gpb_verdict documented_verdict(double p)
 
 /* ---- verdicts and directions -------------------------------------------- */
 
+/* Parses text, which must read params parameters of which active are
+   active, into *p. */
+static void expect_moe(const char *text, double params, double active,
+                       gpb_pitch *p)
+{
+    gpb_error e;
+    gpb_status st = gpb_claim_pitch_parse(text, p, &e);
+    ck_assert_msg(st == GPB_OK, "%s: %s", text, e.message);
+    ck_assert_msg(p->params == params && p->active_params == active,
+                  "%s: params %g, active %g", text, p->params,
+                  p->active_params);
+}
+
+/* Parses text, which must be refused with status want at 1-based column
+   column, the message holding says (and also, when not NULL). */
+static void expect_refused(const char *text, gpb_status want, int column,
+                           const char *says, const char *also)
+{
+    gpb_pitch p;
+    gpb_error e;
+    gpb_status st = gpb_claim_pitch_parse(text, &p, &e);
+    ck_assert_msg(st == want, "%s: status %s (%s)", text, gpb_status_str(st),
+                  st ? e.message : "ok");
+    ck_assert_msg(e.column == column, "%s: column %d", text, e.column);
+    ck_assert_msg(strstr(e.message, says) != NULL, "%s: %s", text,
+                  e.message);
+    ck_assert_msg(!also || strstr(e.message, also) != NULL, "%s: %s", text,
+                  e.message);
+}
+
 START_TEST(test_verdict_thresholds)
 {
     /* The documented thresholds, at and around each boundary. */
@@ -1828,17 +1858,9 @@ START_TEST(test_pitch_refusals)
         {"7B params, 1T tokens, 64 H100, in fp4, 10 days", GPB_ESYNTAX, 35,
          "'fp4': the catalog has no peak at that precision"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
-        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
-                      gpb_status_str(st), st ? e.message : "ok");
-        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
-                      bad[i].text, e.column);
-        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
-                      bad[i].text, e.message);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused(bad[i].text, bad[i].st, bad[i].column, bad[i].says,
+                       NULL);
 }
 END_TEST
 
@@ -2108,13 +2130,7 @@ START_TEST(test_pitch_moe_spellings)
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
-        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
-        ck_assert_msg(p.params == ok[i].params && p.active_params ==
-                                                      ok[i].active,
-                      "%s: params %g, active %g", ok[i].text, p.params,
-                      p.active_params);
+        expect_moe(ok[i].text, ok[i].params, ok[i].active, &p);
         ck_assert_msg(!isnan(p.tokens), "%s: no tokens", ok[i].text);
         const gpb_pitch_reading *r = NULL;
         for (size_t k = 0; k < p.n_readings; k++)
@@ -2174,17 +2190,9 @@ START_TEST(test_pitch_moe_refusals)
         {"47B params, 1T tokens, 2 active", GPB_ESYNTAX, 24,
          "cannot tell what '2' counts"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
-        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
-                      gpb_status_str(st), st ? e.message : "ok");
-        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
-                      bad[i].text, e.column);
-        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
-                      bad[i].text, e.message);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused(bad[i].text, bad[i].st, bad[i].column, bad[i].says,
+                       NULL);
     /* Active parameters alone parse (a partial pitch), but nothing is
        implied without the total: the memory holds every expert. */
     gpb_pitch p;
@@ -2362,12 +2370,7 @@ START_TEST(test_pitch_moe_active_per_token)
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
-        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
-        ck_assert_msg(p.params == 671e9 && p.active_params == 37e9,
-                      "%s: params %g, active %g", ok[i].text, p.params,
-                      p.active_params);
+        expect_moe(ok[i].text, 671e9, 37e9, &p);
         const gpb_pitch_reading *r = NULL;
         for (size_t k = 0; k < p.n_readings; k++)
             if (p.readings[k].part == GPB_PITCH_ACTIVE)
@@ -2396,19 +2399,9 @@ START_TEST(test_pitch_moe_active_per_token)
         {"70B model, 2T tokens, 512 H100, 30 days, 1亿激活用户", 42,
          "cannot tell what '1亿' counts in '1亿激活用户'"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
-        ck_assert_msg(st == GPB_ESYNTAX, "%s: status %s (%s)", bad[i].text,
-                      gpb_status_str(st), st ? e.message : "ok");
-        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
-                      bad[i].text, e.column);
-        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
-                      bad[i].text, e.message);
-        ck_assert_msg(strstr(e.message, "per token") != NULL, "%s: %s",
-                      bad[i].text, e.message);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused(bad[i].text, GPB_ESYNTAX, bad[i].column, bad[i].says,
+                       "per token");
     /* The review's pitch, once the words are fixed: dense, FLOPs 6 · 70e9
        · 2e12 = 8.4e23, not 6 · 5e7 · 2e12 = 6e20. */
     gpb_pitch p;
@@ -2450,13 +2443,7 @@ START_TEST(test_pitch_moe_names_lowercase)
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         gpb_pitch p;
-        gpb_error e;
-        gpb_status st = gpb_claim_pitch_parse(ok[i].text, &p, &e);
-        ck_assert_msg(st == GPB_OK, "%s: %s", ok[i].text, e.message);
-        ck_assert_msg(p.params == ok[i].params && p.active_params ==
-                                                      ok[i].active,
-                      "%s: params %g, active %g", ok[i].text, p.params,
-                      p.active_params);
+        expect_moe(ok[i].text, ok[i].params, ok[i].active, &p);
         ck_assert_msg(!strstr(p.skipped, "a3") && !strstr(p.skipped, "a2"),
                       "%s: skipped '%s'", ok[i].text, p.skipped);
         const gpb_pitch_reading *r = NULL;
@@ -2502,15 +2489,9 @@ START_TEST(test_pitch_moe_names_lowercase)
          "'A0.0001B'"},
         {"671b-a0.0005b, 14.8T tokens", GPB_ERANGE, 6, "'a0.0005b'"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
-        ck_assert_msg(st == bad[i].st, "%s: status %s (%s)", bad[i].text,
-                      gpb_status_str(st), st ? e.message : "ok");
-        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
-                      bad[i].text, e.column);
-        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
-                      bad[i].text, e.message);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused(bad[i].text, bad[i].st, bad[i].column, bad[i].says,
+                       NULL);
     /* A name's active size below a million says so. */
     ck_assert_int_eq(gpb_claim_pitch_parse("671B-A0.0001B, 14.8T tokens",
                                            &p, &e),
@@ -2592,17 +2573,9 @@ START_TEST(test_pitch_price_per_gpu_period)
          "'$200k/year' is a rate per year that names no GPU"},
         {"budget $2M per month, 512 H100", 8, "'$2M per month' is a rate"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        gpb_status st = gpb_claim_pitch_parse(bad[i].text, &p, &e);
-        ck_assert_msg(st == GPB_ESYNTAX, "%s: status %s (%s)", bad[i].text,
-                      gpb_status_str(st), st ? e.message : "ok");
-        ck_assert_msg(e.column == bad[i].column, "%s: column %d",
-                      bad[i].text, e.column);
-        ck_assert_msg(strstr(e.message, bad[i].says) != NULL, "%s: %s",
-                      bad[i].text, e.message);
-        ck_assert_msg(strstr(e.message, "$1500/GPU-month") != NULL, "%s: %s",
-                      bad[i].text, e.message);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused(bad[i].text, GPB_ESYNTAX, bad[i].column, bad[i].says,
+                       "$1500/GPU-month");
 }
 END_TEST
 

@@ -290,6 +290,20 @@ typedef struct cue {
     int part;
 } cue;
 
+/* The cues both tables start with, longest first: a mixture of experts'
+   active parameters and its total ("37B active", "active params: 37B",
+   "671B total params", "总参数6710亿"). */
+#define MOE_CUES                                                          \
+    {"active parameters", GPB_PITCH_ACTIVE},                              \
+        {"activated parameters", GPB_PITCH_ACTIVE},                       \
+        {"active params", GPB_PITCH_ACTIVE},                              \
+        {"activated params", GPB_PITCH_ACTIVE},                           \
+        {"activated", GPB_PITCH_ACTIVE}, {"active", GPB_PITCH_ACTIVE},    \
+        {"激活参数量", GPB_PITCH_ACTIVE}, {"激活参数", GPB_PITCH_ACTIVE}, \
+        {"激活", GPB_PITCH_ACTIVE}, {"total parameters", GPB_PITCH_PARAMS}, \
+        {"total params", GPB_PITCH_PARAMS},                               \
+        {"总参数量", GPB_PITCH_PARAMS}, {"总参数", GPB_PITCH_PARAMS}
+
 /*
  * Words after a number that tell what it counts. Matched in order, so a
  * longer cue comes before a shorter one it starts with ("active params"
@@ -298,15 +312,7 @@ typedef struct cue {
  * params).
  */
 static const cue after_cues[] = {
-    {"active parameters", GPB_PITCH_ACTIVE},
-    {"activated parameters", GPB_PITCH_ACTIVE},
-    {"active params", GPB_PITCH_ACTIVE},
-    {"activated params", GPB_PITCH_ACTIVE},
-    {"activated", GPB_PITCH_ACTIVE},  {"active", GPB_PITCH_ACTIVE},
-    {"激活参数量", GPB_PITCH_ACTIVE}, {"激活参数", GPB_PITCH_ACTIVE},
-    {"激活", GPB_PITCH_ACTIVE},       {"total parameters", GPB_PITCH_PARAMS},
-    {"total params", GPB_PITCH_PARAMS}, {"总参数量", GPB_PITCH_PARAMS},
-    {"总参数", GPB_PITCH_PARAMS},
+    MOE_CUES,
     {"parameters", GPB_PITCH_PARAMS}, {"parameter", GPB_PITCH_PARAMS},
     {"params", GPB_PITCH_PARAMS},     {"param", GPB_PITCH_PARAMS},
     {"models", GPB_PITCH_PARAMS},     {"model", GPB_PITCH_PARAMS},
@@ -330,16 +336,7 @@ static const cue after_cues[] = {
 /* Words before a figure: what it counts (for a number) or how it was
    introduced (for money and durations, echoed with it). */
 static const cue before_cues[] = {
-    {"active parameters", GPB_PITCH_ACTIVE},
-    {"activated parameters", GPB_PITCH_ACTIVE},
-    {"active params", GPB_PITCH_ACTIVE},
-    {"activated params", GPB_PITCH_ACTIVE},
-    {"activated", GPB_PITCH_ACTIVE},  {"active", GPB_PITCH_ACTIVE},
-    {"激活参数量", GPB_PITCH_ACTIVE}, {"激活参数", GPB_PITCH_ACTIVE},
-    {"激活", GPB_PITCH_ACTIVE},
-    {"total parameters", GPB_PITCH_PARAMS},
-    {"total params", GPB_PITCH_PARAMS}, {"总参数量", GPB_PITCH_PARAMS},
-    {"总参数", GPB_PITCH_PARAMS},
+    MOE_CUES,
     {"parameters", GPB_PITCH_PARAMS}, {"params", GPB_PITCH_PARAMS},
     {"参数量", GPB_PITCH_PARAMS},     {"参数", GPB_PITCH_PARAMS},
     {"规模", GPB_PITCH_PARAMS},       {"size", GPB_PITCH_PARAMS},

@@ -157,6 +157,12 @@ typedef struct gpb__rate_basis {
 gpb_status gpb__units_parse_rate(const char *text, gpb_quantity *out,
                                  gpb__rate_basis *rate, gpb_error *err);
 
+/* What a GPU's price per hour may be written as, for the refusals of
+   gpb__rate_is_hourly_price (the units layer's and the loader's). */
+#define GPB__GPU_RATE_HINT                                                 \
+    "a GPU's rent is per hour ('$2/h') or names the GPU "                  \
+    "('$1500/GPU-month', '¥1万/卡月')"
+
 /*
  * 1 when a money-per-hour rate can be a machine's price per hour: per a
  * GPU for any period ("¥5万/卡月"), or per hour or less naming none

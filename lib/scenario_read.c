@@ -762,8 +762,7 @@ static int rate_refused(const char *text, const gpb__vspec *sp,
                  gpb__sc_clip(text, tb, sizeof tb),
                  (sp->flags & GPB__V_NOT_GPU)
                      ? "write it per hour ('$0.05/h')"
-                     : "a GPU's rent is per hour ('$2/h') or names the GPU "
-                       "('$1500/GPU-month', '¥1万/卡月')");
+                     : GPB__GPU_RATE_HINT);
         return 1;
     }
     return 0;

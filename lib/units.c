@@ -1283,9 +1283,7 @@ gpb_status gpb_units_parse_as(const char *text, gpb_qty_kind want,
         char qt[64];
         return fail_at(&p, GPB_EUNIT, info.first,
                        "expected a price per GPU-hour, found a rate per %s "
-                       "that names no GPU '%s': a GPU's rent is per hour "
-                       "('$2/h') or names the GPU ('$1500/GPU-month', "
-                       "'¥1万/卡月')",
+                       "that names no GPU '%s': " GPB__GPU_RATE_HINT,
                        gpb__rate_period(&info.rate),
                        quote(text, info.first, info.end - info.first, qt,
                              sizeof qt));

@@ -43,9 +43,9 @@ static const doc_item exit_statuses[] = {
 static const doc_item environment[] = {
     {"OPENBLAS_NUM_THREADS",
      "OpenBLAS's own thread count. gpubudget runs its own workers "
-     "(--threads) and wants none from OpenBLAS, whose idle threads would "
-     "take the workers' cores; when the variable is unset it sets it to 1 "
-     "and starts itself again. Set it to choose otherwise"},
+     "(--threads) and wants none from OpenBLAS; when the variable is unset "
+     "it runs every BLAS call on the calling thread "
+     "(openblas_set_num_threads(1)). Set it to choose otherwise"},
     {"GPB_SCENARIOS_DIR",
      "the directory 'gpubudget check' reads when it is given no scenario "
      "files"},

@@ -80,6 +80,7 @@ static const gpb__vspec SP_MONEY_YEAR = {
     .kind = GPB_QTY_MONEY,
     .lo = 0,
     .hi = INF,
+    .flags = GPB__V_WAGE, /* salary_per_year */
     .per_hour = GPB_HOURS_PER_YEAR,
 };
 static const gpb__vspec SP_PROB = {

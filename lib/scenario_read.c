@@ -738,8 +738,9 @@ typedef struct curacc {
 /*
  * Why a money-per-hour rate is one key sp must not take, into msg, and 1;
  * 0 when it may: a price per GPU for a wage or a bill per month or year,
- * or for a CPU's price; a rate per day or longer that names no GPU for a
- * machine's price per hour (gpb__rate_is_hourly_price). "$200k/GPU-hour"
+ * or for a CPU's price; a rate per hour or day for a wage (GPB__V_WAGE); a
+ * rate per day or longer that names no GPU for a machine's price per hour
+ * (gpb__rate_is_hourly_price). "$200k/GPU-hour"
  * as a salary was $200k an hour, and "$200k/year" as a rent $22.82 a
  * GPU-hour, both loaded (a review).
  */
@@ -752,6 +753,17 @@ static int rate_refused(const char *text, const gpb__vspec *sp,
     if (rate->per_gpu && (per_time || (sp->flags & GPB__V_NOT_GPU))) {
         snprintf(msg, n, "expected %s, found a price per GPU '%s'",
                  sp->expect, gpb__sc_clip(text, tb, sizeof tb));
+        return 1;
+    }
+    /* A week is 168 hours: a rate per week or longer is a wage's. */
+    if ((sp->flags & GPB__V_WAGE) && rate->unit_hours > 0 &&
+        rate->unit_hours < 168) {
+        snprintf(msg, n,
+                 "expected %s, found a wage per %s '%s': the key does not "
+                 "hold the hours worked; write it per year or per month (a "
+                 "40-hour week is 2,080 hours a year)",
+                 sp->expect, gpb__rate_period(rate),
+                 gpb__sc_clip(text, tb, sizeof tb));
         return 1;
     }
     if (machine && !gpb__rate_is_hourly_price(rate)) {

@@ -202,7 +202,12 @@ enum {
        number or a count of months: month_of in engine_block.c). A
        constant may have a fraction; the domain says whole, so that a
        sweep or a goal seek tries the values that differ. */
-    GPB__V_ROUNDED = 1u << 9
+    GPB__V_ROUNDED = 1u << 9,
+    /* A person's pay per year or month: a rate per hour or per day is
+       refused, since the hours or days worked are not in the key (×8766
+       read "$50/hour" as $438k a year, a 40-hour week makes it $104k). A
+       rate per week or longer converts by the calendar. */
+    GPB__V_WAGE = 1u << 10
 };
 
 /*

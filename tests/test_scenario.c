@@ -679,6 +679,16 @@ START_TEST(rates_per_gpu_and_per_time_are_kept_apart)
          "     cpu_price_per_hour: \"$30/month\"}\n",
          "found a rate per month that names no GPU '$30/month': write it "
          "per hour"},
+        /* A wage per hour or day: the hours worked are not in the key
+           (×8766 made "$50/hour" a $438,300 salary). */
+        {"team: [{role: r, count: 2, salary_per_year: \"$50/hour\"}]\n",
+         "t.yaml:4:45: team[0].salary_per_year: expected an amount of "
+         "money per year, found a wage per hour '$50/hour': the key does "
+         "not hold the hours worked; write it per year or per month (a "
+         "40-hour week is 2,080 hours a year)"},
+        {"team: [{role: r, count: 2, salary_per_year: "
+         "{uniform: [\"$100k\", \"¥3000/天\"]}}]\n",
+         "found a wage per day '¥3000/天'"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snprintf(yaml, sizeof yaml, "%s%s", head, cases[k].body);
@@ -726,6 +736,19 @@ START_TEST(rates_per_gpu_and_per_time_are_kept_apart)
                     2.0533880903490758);
     ck_assert_close(fixed(s, "training[2].price_per_gpu_hour"), 2.5);
     ck_assert_close(fixed(s, "data[0].cpu_price_per_hour"), 0.05);
+    gpb_scenario_free(s);
+
+    /* A wage per week converts by the calendar: 2000 × 8766 / 168 =
+       104,357.142857 a year; a bill per month takes a rate per hour
+       around the clock: $10 × 730.5 = $7305 a month. */
+    snprintf(yaml, sizeof yaml,
+             "%steam: [{role: r, count: 2, salary_per_year: \"$2000/week\"}]\n"
+             "other_costs: [{name: colo, per_month: \"$10/h\"}]\n",
+             head);
+    s = load_text(yaml);
+    ck_assert_close(fixed(s, "team[0].salary_per_year"),
+                    2000.0 * 8766.0 / 168.0);
+    ck_assert_close(fixed(s, "other_costs[0].per_month"), 7305.0);
     gpb_scenario_free(s);
 }
 END_TEST

@@ -251,6 +251,7 @@ typedef struct shared {
     long bad_block;   /* block of the first non-finite path, or -1 */
     long bad_lane;
     int sketch_metrics;
+    int no_fan;       /* GPB__SIM_NO_FAN: no month buffer, no fan */
     size_t n_workers; /* threads claiming blocks */
 } shared;
 
@@ -349,12 +350,15 @@ static int worker_init(worker *w, shared *sh)
        a check's) allocates and maps only what it uses. */
     size_t share = (sh->n_blocks + sh->n_workers - 1) / sh->n_workers;
     w->flush = share < fl ? share : fl; /* share >= 1: workers <= blocks */
-    size_t nb = (size_t)p->H * w->flush * LANES;
-    w->mcash = gpb__alloc_big(nb * sizeof *w->mcash);
-    w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
+    if (!sh->no_fan) {
+        size_t nb = (size_t)p->H * w->flush * LANES;
+        w->mcash = gpb__alloc_big(nb * sizeof *w->mcash);
+        w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
+    }
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
-        !w->out_month || !w->nonzero || !w->ledger || !w->mcash || !w->mext ||
-        !w->kext_lo || !w->kext_hi || !w->kext_big)
+        !w->out_month || !w->nonzero || !w->ledger ||
+        (!sh->no_fan && (!w->mcash || !w->mext)) || !w->kext_lo ||
+        !w->kext_hi || !w->kext_big)
         return -1;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->kext_lo[i] = UINT64_MAX;
@@ -362,8 +366,10 @@ static int worker_init(worker *w, shared *sh)
         w->out[i] = w->out_store + i * LANES;
     for (int m = 0; m < p->H; m++) {
         gpb__sketch_init(&w->sk_cash[m]);
-        w->mext[2 * m] = UINT64_MAX;
-        w->mext[2 * m + 1] = 0;
+        if (w->mext) {
+            w->mext[2 * m] = UINT64_MAX;
+            w->mext[2 * m + 1] = 0;
+        }
     }
     if (p->ledger == 2) {
         size_t nl = (size_t)p->H * GPB_CAT_COUNT;
@@ -493,7 +499,7 @@ static void flush_months(worker *w)
 {
     const eng_plan *p = w->sh->p;
     const size_t stride = w->flush * LANES;
-    for (int m = 0; m < p->H; m++) {
+    for (int m = 0; w->mcash && m < p->H; m++) {
         if (w->held)
             gpb__sketch_add_keys32(&w->sk_cash[m],
                                    w->mcash + (size_t)m * stride, w->held,
@@ -565,7 +571,8 @@ static void *worker_main(void *arg)
         long bad = -1;
         size_t slot = w->held;
         gpb_status st = gpb__block_run(
-            w->b, r->path_offset + first, n, w->out, w->mcash + slot,
+            w->b, r->path_offset + first, n, w->out,
+            w->mcash ? w->mcash + slot : NULL,
             w->mext, w->flush * LANES, r->raise_months ? w->rt_min : NULL,
             w->out_month, p->ledger ? w->ledger : NULL, NULL, &bad, &e);
         if (st) {
@@ -736,6 +743,12 @@ done:
 gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
                        gpb_result **out, gpb_error *err)
 {
+    return gpb__sim_run(s, opt_in, 0, out, err);
+}
+
+gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
+                        unsigned flags, gpb_result **out, gpb_error *err)
+{
     if (!s || !out)
         return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
     *out = NULL;
@@ -792,6 +805,7 @@ gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     sh.n_blocks = r->n_blocks;
     sh.bad_block = -1;
     sh.sketch_metrics = kept < opt.paths;
+    sh.no_fan = r->no_fan = (flags & GPB__SIM_NO_FAN) != 0;
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.finished, NULL);
     int threads = opt.threads;

@@ -356,6 +356,7 @@ struct gpb_result {
     double *per_usd[GPB_CURRENCY_COUNT];
 
     uint64_t *out_month;     /* paths out of cash in each month; [H] = never */
+    int no_fan;              /* GPB__SIM_NO_FAN: sk_cash left empty */
     gpb__fixed *ledger;      /* [month · CAT + category]: Σ over paths */
     int has_ledger;          /* 1: sums; 2: and sketches */
     gpb__sketch *sk_ledger;  /* [month · CAT + category] when has_ledger 2 */

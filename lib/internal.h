@@ -176,6 +176,19 @@ int gpb__rate_is_hourly_price(const gpb__rate_basis *rate);
    "year", or "period" (static). */
 const char *gpb__rate_period(const gpb__rate_basis *rate);
 
+/* gpb_sim_run with the engine's own choices, for the library's internal
+   runs. GPB__SIM_NO_FAN leaves out the fan of closing cash: a swing run
+   reads only its metrics' P50s and means, and the fan's sketches (a page
+   of counters per month and binade, merged once per run) were most of
+   the thirteen 2,000-path runs' cost. gpb_result_fan then refuses. */
+#define GPB__SIM_NO_FAN 1u
+struct gpb_scenario;
+struct gpb_sim_options;
+struct gpb_result;
+gpb_status gpb__sim_run(const struct gpb_scenario *s,
+                        const struct gpb_sim_options *opt, unsigned flags,
+                        struct gpb_result **out, gpb_error *err);
+
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);
 

@@ -1249,6 +1249,8 @@ gpb_status gpb_result_fan(const gpb_result *r, int month, double p,
     GPB__TRY(check_month(r, month, p, err));
     if (!out)
         return gpb__fail(err, GPB_EINVAL, "out is NULL");
+    if (r->no_fan)
+        return gpb__fail(err, GPB_EINVAL, "this run kept no fan of cash");
     *out = gpb__sketch_quantile(&r->sk_cash[month], p);
     return GPB_OK;
 }
@@ -1621,6 +1623,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                 gpb__sketch_merge(&r->sk_ledger[k], &b->sk_ledger[k]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     }
+    r->no_fan = a->no_fan || b->no_fan;
     for (int m = 0; m < a->horizon && !st; m++)
         if (gpb__sketch_merge(&r->sk_cash[m], &a->sk_cash[m]) ||
             gpb__sketch_merge(&r->sk_cash[m], &b->sk_cash[m]))

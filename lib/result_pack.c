@@ -92,6 +92,9 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
 {
     *buf = NULL;
     *len = 0;
+    if (r->no_fan) /* the library's own swing runs: never sent */
+        return gpb__fail(err, GPB_EINVAL, "a run without its fan is not "
+                                          "packed");
     wbuf b = {0};
     put(&b, PACK_MAGIC, 6);
     put_u64(&b, PACK_VERSION);

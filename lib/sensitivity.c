@@ -557,7 +557,7 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             gpb_error *err)
 {
     gpb_result *rr = NULL;
-    gpb_status st = gpb_sim_run(s, o, &rr, err);
+    gpb_status st = gpb__sim_run(s, o, GPB__SIM_NO_FAN, &rr, err);
     if (st)
         return st;
     for (size_t m = 0; m < M && !st; m++) {

@@ -25,6 +25,7 @@
 
 #include "engine.h"
 #include "gpubudget/gpubudget.h"
+#include "internal.h"
 #include "sketch.h"
 #include "stream.h"
 #include "test_util.h"
@@ -1314,6 +1315,59 @@ START_TEST(a_run_alone_is_stored_once_with_its_totals)
         gpb_scenario_free(sa);
         gpb_scenario_free(sb);
     }
+}
+END_TEST
+
+/*
+ * A run without its fan (GPB__SIM_NO_FAN, the swing's runs) is the same
+ * run: every metric's samples, its P(out of cash by month) and its ledger
+ * sums are the same bits as the full run's, on one thread and on two;
+ * only the fan is missing, and asking for it is an error, not a zero. Nor
+ * does such a result travel (gpb_result_pack refuses it).
+ */
+START_TEST(a_run_without_its_fan_is_the_same_run)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    for (int threads = 1; threads <= 2; threads++) {
+        gpb_sim_options o = rich_opts(3 * GPB_SIM_BLOCK_PATHS + 17);
+        o.threads = threads;
+        o.ledger = 1;
+        gpb_result *full = run_opts(s, &o), *lean = NULL;
+        gpb_error e;
+        ck_assert_int_eq(gpb__sim_run(s, &o, GPB__SIM_NO_FAN, &lean, &e),
+                         GPB_OK);
+        size_t n = gpb_result_kept_paths(full);
+        ck_assert_uint_eq(gpb_result_kept_paths(lean), n);
+        ck_assert_uint_eq(gpb_result_metric_count(lean),
+                          gpb_result_metric_count(full));
+        for (size_t m = 0; m < gpb_result_metric_count(full); m++) {
+            const char *name = gpb_result_metric_name(full, m);
+            expect(memcmp(samples(full, name), samples(lean, name),
+                          n * sizeof(double)) == 0,
+                   "%d threads: %s differs without the fan", threads, name);
+        }
+        int H = gpb_result_horizon_months(full);
+        for (int t = 0; t < H; t++) {
+            expect(same_bits(gpb_result_prob_out_of_cash_by(full, t),
+                             gpb_result_prob_out_of_cash_by(lean, t)),
+                   "P(out by %d)", t);
+            expect(same_bits(gpb_result_ledger_mean(full, t, GPB_CAT_TEAM),
+                             gpb_result_ledger_mean(lean, t, GPB_CAT_TEAM)),
+                   "ledger, month %d", t);
+        }
+        double q = 0;
+        ck_assert_int_eq(gpb_result_fan(full, H - 1, 0.5, &q, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_fan(lean, H - 1, 0.5, &q, &e),
+                         GPB_EINVAL);
+        ck_assert_str_eq(e.message, "this run kept no fan of cash");
+        void *buf = NULL;
+        size_t len = 0;
+        ck_assert_int_eq(gpb_result_pack(lean, &buf, &len, &e), GPB_EINVAL);
+        ck_assert_ptr_null(buf);
+        gpb_result_free(full);
+        gpb_result_free(lean);
+    }
+    gpb_scenario_free(s);
 }
 END_TEST
 
@@ -2767,6 +2821,7 @@ int main(void)
     tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
     tcase_add_test(tt, a_run_alone_is_stored_once_with_its_totals);
+    tcase_add_test(tt, a_run_without_its_fan_is_the_same_run);
     tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_keeps_the_model_flops);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);

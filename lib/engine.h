@@ -148,6 +148,10 @@ static inline int gpb__derive_decreasing(int kind)
    variance of 10^8 it takes the normal approximation). A run's failures
    in the month it finishes, thinned to the hours it ran. */
 double gpb__binomial_thin(double k, double q, double u);
+/* out[i] = gpb__binomial_thin(k[i], q[i], u[i]) for i < n, the same bits;
+   the common lanes (0 < k ≤ 1000, 0 < q < 1) side by side. */
+void gpb__binomial_thin_lanes(size_t n, const double *k, const double *q,
+                              const double *u, double *out);
 
 /* ---- inverse CDF tables ------------------------------------------------ */
 

@@ -504,6 +504,52 @@ START_TEST(binomial_thin_inverts_the_exact_cdf)
 }
 END_TEST
 
+/*
+ * The lanes' thinning (gpb__binomial_thin_lanes, which steps the common
+ * lanes' inversions side by side) is the scalar function, bit for bit, on
+ * every branch: counts 1 .. 1000 on both sides of q = ½ and at ½ itself,
+ * the ends (q 0 or 1, k 0), counts above 1000 (the scalar's other
+ * branches) and the extreme uniforms, mixed in one call of more lanes
+ * than a block so the gather and the chunks are exercised.
+ */
+START_TEST(binomial_thin_over_lanes_is_the_scalar)
+{
+    enum { N = 3 * GPB_SIM_BLOCK_PATHS + 77 };
+    double *k = malloc(N * sizeof *k), *q = malloc(N * sizeof *q),
+           *u = malloc(N * sizeof *u), *out = malloc(N * sizeof *out);
+    ck_assert(k && q && u && out);
+    static const double qs[] = {1e-9, 1e-4, 0.03, 0.3,  0.4999999, 0.5,
+                                0.5000001, 0.7, 0.97, 0.9999, 0,   1};
+    static const double big[] = {0, 1001, 5000, 1e5, 1e9};
+    uint64_t x = 88172645463325252ull; /* xorshift64: a spread of u */
+    size_t diff = 0;
+    for (int rep = 0; rep < 4; rep++) {
+        for (size_t i = 0; i < N; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            k[i] = i % 37 == 5 ? big[(i / 37) % 5] : (double)(1 + (x >> 7) % 1000);
+            q[i] = qs[(i + (size_t)rep) % (sizeof qs / sizeof *qs)];
+            u[i] = i % 53 == 0   ? 0x1p-33
+                   : i % 53 == 1 ? 1 - 0x1p-33
+                                 : (double)(x >> 11) * 0x1p-53;
+        }
+        gpb__binomial_thin_lanes(N, k, q, u, out);
+        for (size_t i = 0; i < N; i++) {
+            double want = gpb__binomial_thin(k[i], q[i], u[i]);
+            if (!same_bits(out[i], want) && diff++ < 5)
+                fprintf(stderr, "k %g q %.17g u %.17g: %.17g, scalar %.17g\n",
+                        k[i], q[i], u[i], out[i], want);
+        }
+    }
+    ck_assert_uint_eq(diff, 0);
+    free(k);
+    free(q);
+    free(u);
+    free(out);
+}
+END_TEST
+
 START_TEST(sketch_ranks_within_the_stated_error)
 {
     /* Each rank's value is within GPB_SIM_SKETCH_REL_ERROR (2^-10)
@@ -2791,6 +2837,7 @@ int main(void)
     tcase_add_test(ts, qnorm_lanes_agree_with_gsl);
     tcase_add_test(ts, qtable_interpolates_within_its_curvature);
     tcase_add_test(ts, binomial_thin_inverts_the_exact_cdf);
+    tcase_add_test(ts, binomial_thin_over_lanes_is_the_scalar);
     suite_add_tcase(s, ts);
     TCase *tk = tcase_create("sketch");
     tcase_set_timeout(tk, 300);

@@ -225,20 +225,24 @@ PY
 done
 # A grid's values are in the key's unit too, as a hypercube's: "1 year..2
 # years/3" over a month is 12, 18 and 24 months (they were 8766, 13149 and
-# 17532: hours), and a wage of $50 an hour is $50 x 8766 h = $438,300 a
-# year (a review).
+# 17532: hours), and a salary of $8k a month is $96,000 a year (a review).
 expect 0 "sweep grid months with units" -- "$GPB" sweep "$TMP/wi.yaml" \
     --paths 100 --json --vary 'training[pretrain].start_month=1 year..2 years/3' \
-    --vary 'team[0].salary_per_year=$50/hour'
+    --vary 'team[0].salary_per_year=$8k/month'
 if python3 - "$TMP/out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 v = [p["values"]["training[pretrain].start_month"] for p in d["points"]]
 assert v == [12, 18, 24], v
 w = {p["values"]["team[0].salary_per_year"] for p in d["points"]}
-assert w == {50 * 8766}, w
+assert w == {96000}, w
 PY
 then ok; else bad "sweep grid values in the key's unit"; fi
+# A wage per hour is refused: the hours worked are not in the key (x8766
+# made $50 an hour a $438,300 salary).
+expect 2 "sweep salary per hour" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --vary 'team[0].salary_per_year=$50/hour'
+contains err "found a wage per hour '\$50/hour'" "a salary refuses a wage per hour"
 # An end its key refuses is refused, not lost in a point's text ("$200/h").
 expect 2 "sweep salary per GPU-hour" -- "$GPB" sweep "$TMP/wi.yaml" \
     --paths 100 --vary 'team[0].salary_per_year=$100/GPU-hour..$200/GPU-hour/2'

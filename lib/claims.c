@@ -173,7 +173,7 @@ static const double *input_samples(const ctx *c, size_t i)
  * report currency (the engine stores uncertain money inputs converted;
  * fixed ones are converted here the same way).
  */
-static void input_values(const ctx *c, int idx, double dflt, double *out)
+static void input_values(ctx *c, int idx, double dflt, double *out)
 {
     if (idx < 0) {
         for (size_t p = 0; p < c->n; p++)
@@ -182,6 +182,16 @@ static void input_values(const ctx *c, int idx, double dflt, double *out)
     }
     const gpb__input *in = &c->s->inputs[idx];
     const double *smp = input_samples(c, (size_t)idx);
+    if (smp && gpb_result_input_kept_paths(c->r) < c->n) {
+        fail_expr(c, GPB_EINVAL,
+                  "'%s' is wanted on every path, and the run kept its "
+                  "samples for %zu of its %zu kept paths "
+                  "(gpb_sim_options.inputs_kept)",
+                  in->path, gpb_result_input_kept_paths(c->r), c->n);
+        for (size_t p = 0; p < c->n; p++)
+            out[p] = NAN;
+        return;
+    }
     if (smp) {
         memcpy(out, smp, c->n * sizeof *out);
         return;
@@ -947,7 +957,9 @@ static void find_driver(const gpb_result *r, const gpb_sensitivity *sens,
     }
     /* Spearman's ρ of the metric with each uncertain input, over the paths
        where the metric is defined. */
-    size_t n = gpb_result_kept_paths(r), K = gpb_result_input_count(r);
+    /* Over the paths whose inputs the run kept (all the kept paths unless
+       it kept fewer: gpb_sim_options.inputs_kept). */
+    size_t n = gpb_result_input_kept_paths(r), K = gpb_result_input_count(r);
     if (K == 0 || n < 3)
         return;
     /* Ranked once for the metric and once per input (the sensitivity's

@@ -25,16 +25,30 @@
 
 /* ---- options ------------------------------------------------------------ */
 
-void gpb_sim_options_default(gpb_sim_options *opt)
+/* The size of gpb_sim_options before it grew inputs_kept (2026-12-03):
+   every field up to and including ledger. */
+#define SIM_OPTIONS_V1_SIZE offsetof(gpb_sim_options, inputs_kept)
+
+void gpb_sim_options_init(gpb_sim_options *opt, size_t size)
 {
-    if (!opt)
+    if (!opt || size < SIM_OPTIONS_V1_SIZE)
         return;
-    memset(opt, 0, sizeof *opt);
-    opt->struct_size = sizeof *opt;
-    opt->paths = 10000;
-    opt->seed = 20230225u; /* the date of the first source article */
-    opt->threads = 0;
-    opt->discount_rate_per_year = NAN;
+    gpb_sim_options d;
+    memset(&d, 0, sizeof d);
+    d.paths = 10000;
+    d.seed = 20230225u; /* the date of the first source article */
+    d.threads = 0;
+    d.discount_rate_per_year = NAN;
+    size_t n = size < sizeof d ? size : sizeof d;
+    d.struct_size = n;
+    memcpy(opt, &d, n);
+    if (size > n) /* a caller built against a longer struct */
+        memset((char *)opt + n, 0, size - n);
+}
+
+void(gpb_sim_options_default)(gpb_sim_options *opt)
+{
+    gpb_sim_options_init(opt, SIM_OPTIONS_V1_SIZE);
 }
 
 /* The caller's options over the defaults, checked. */
@@ -483,9 +497,12 @@ static void store_block(worker *w, size_t blk, size_t n)
         if (r->kept < r->paths)
             gpb__sketch_add_n(&w->rt_sketch, w->rt_min, n);
     }
-    for (size_t k = 0; keep && k < r->n_inputs; k++)
+    size_t keep_in = first >= r->kept_inputs ? 0
+                     : first + keep <= r->kept_inputs ? keep
+                                                      : r->kept_inputs - first;
+    for (size_t k = 0; keep_in && k < r->n_inputs; k++)
         memcpy(r->inputs[k] + first, gpb__block_input(w->b, k),
-               keep * sizeof(double));
+               keep_in * sizeof(double));
     for (int c = 0; keep && c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c])
             memcpy(r->per_usd[c] + first, gpb__block_per_usd(w->b, c),
@@ -772,7 +789,16 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
         cap = 1;
     size_t kept = cap < opt.paths ? cap : opt.paths;
     gpb_result *r = NULL;
-    st = gpb__result_new(&p, opt.paths, opt.path_offset, kept, &r, err);
+    /* The sampled inputs of the first inputs_kept kept paths only, when
+       asked (sim.h): the budget above still counts them for every kept
+       path, so which paths are kept does not depend on it. */
+    size_t kept_in = opt.inputs_kept && opt.inputs_kept < kept
+                         ? opt.inputs_kept
+                         : kept;
+    st = gpb__result_new(&p, opt.paths, opt.path_offset, kept, kept_in, &r,
+                         err);
+    if (!st)
+        r->inputs_req = opt.inputs_kept;
     if (st) {
         gpb__plan_free(&p);
         return st;

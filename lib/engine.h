@@ -318,6 +318,9 @@ struct gpb_result {
     size_t paths;
     uint64_t path_offset;
     size_t kept;
+    size_t kept_inputs; /* the first kept paths whose inputs are kept */
+    size_t inputs_req;  /* gpb_sim_options.inputs_kept (0: all), so that
+                           parts of a run merge into what it keeps */
     size_t kept_cap;    /* the most paths the memory budget keeps */
     int horizon;
     gpb_currency currency;
@@ -388,17 +391,20 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                              size_t n_inputs, const char *const *inputs,
                              const char *const *labels,
                              const int *fx_varies, int horizon, size_t paths,
-                             size_t kept, size_t n_blocks, int sketches,
+                             size_t kept, size_t kept_inputs,
+                             size_t n_blocks, int sketches,
                              gpb_result **out, gpb_error *err);
 
 /* Gives r empty ledger sketches ([month · CAT + c]). Returns 0, or -1
    when out of memory. */
 int gpb__result_ledger_sketches(gpb_result *r);
 
-/* Allocates a result for the plan; values for `kept` paths. */
+/* Allocates a result for the plan; values for `kept` paths, inputs for
+   the first kept_inputs of them. */
 gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            uint64_t path_offset, size_t kept,
-                           gpb_result **out, gpb_error *err);
+                           size_t kept_inputs, gpb_result **out,
+                           gpb_error *err);
 
 /* Finds every metric's order statistics for the n quantile levels p and
    their confidence intervals at `level`, on `threads` threads (0: one per

@@ -596,16 +596,20 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
                                size_t n_inputs, const char *const *inputs,
                                const char *const *labels,
                                const int *fx_varies, int horizon,
-                               size_t paths, size_t kept, size_t n_blocks,
+                               size_t paths, size_t kept,
+                               size_t kept_inputs, size_t n_blocks,
                                int sketches, gpb_result **out,
                                gpb_error *err)
 {
+    if (kept_inputs > kept)
+        kept_inputs = kept;
     gpb_result *r = calloc(1, sizeof *r);
     if (!r)
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
     pthread_mutex_init(&r->lock, NULL);
     r->paths = paths;
     r->kept = kept;
+    r->kept_inputs = kept_inputs;
     r->kept_cap = SIZE_MAX;
     r->horizon = horizon;
     r->n_metrics = n_metrics;
@@ -656,7 +660,9 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     }
     if (cols && kept > SIZE_MAX / sizeof(double) / cols)
         goto oom;
-    r->store = gpb__alloc_big(cols * kept * sizeof(double) + 1);
+    r->store = gpb__alloc_big(
+        ((cols - n_inputs) * kept + n_inputs * kept_inputs) * sizeof(double) +
+        1);
     if (!r->store)
         goto oom;
     double *at = r->store;
@@ -671,7 +677,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         if (!r->input_paths[k] || !r->input_labels[k])
             goto oom;
         r->inputs[k] = at;
-        at += kept;
+        at += kept_inputs;
     }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (fx_varies[c]) {
@@ -688,7 +694,8 @@ oom:
 
 gpb_status gpb__result_new(const eng_plan *p, size_t paths,
                            uint64_t path_offset, size_t kept,
-                           gpb_result **out, gpb_error *err)
+                           size_t kept_inputs, gpb_result **out,
+                           gpb_error *err)
 {
     const gpb_scenario *s = p->s;
     const char **names = calloc(2 * p->n_unc + 1, sizeof *names);
@@ -706,8 +713,8 @@ gpb_status gpb__result_new(const eng_plan *p, size_t paths,
     gpb_result *r = NULL;
     gpb_status st = gpb__result_alloc(p->metrics, p->n_metrics, p->n_unc,
                                       names, labels,
-                                 varies, p->H, paths, kept, nb, kept < paths,
-                                 &r, err);
+                                 varies, p->H, paths, kept, kept_inputs, nb,
+                                 kept < paths, &r, err);
     free(names);
     if (st)
         return st;
@@ -801,6 +808,10 @@ const char *gpb_result_input_path(const gpb_result *r, size_t i)
 const char *gpb_result_input_label(const gpb_result *r, size_t i)
 {
     return r && i < r->n_inputs ? r->input_labels[i] : NULL;
+}
+size_t gpb_result_input_kept_paths(const gpb_result *r)
+{
+    return r ? r->kept_inputs : 0;
 }
 const double *gpb_result_input_samples(const gpb_result *r, size_t i)
 {
@@ -1198,6 +1209,12 @@ gpb_status gpb__result_input_samples_own_n(const gpb_scenario *s,
     const double *v = r->inputs[k];
     if (n > r->kept)
         n = r->kept;
+    if (n > r->kept_inputs)
+        return gpb__fail(err, GPB_EINVAL,
+                         "the run kept the sampled inputs of its first %zu "
+                         "paths, not of all %zu kept "
+                         "(gpb_sim_options.inputs_kept)",
+                         r->kept_inputs, n);
     /* The engine stores money inputs in the report currency at each
        path's exchange rate; undo that per path. */
     if (!gpb_qty_kind_is_money(in->kind) || in->currency == GPB_CURRENCY_NONE ||
@@ -1556,11 +1573,26 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         varies[c] = a->per_usd[c] != NULL;
     gpb_result *r = NULL;
+    /* The inputs are kept for a prefix of the paths: a's, then b's if a
+       kept all of its own, at most the first inputs_req of the union
+       (each part kept its own first inputs_req). */
+    size_t kept_a = kept < a->kept ? kept : a->kept;
+    size_t kin = a->kept_inputs < kept_a
+                     ? a->kept_inputs
+                     : kept_a + (b->kept_inputs < kept - kept_a
+                                     ? b->kept_inputs
+                                     : kept - kept_a);
+    size_t req = !a->inputs_req ? b->inputs_req
+                 : !b->inputs_req || a->inputs_req < b->inputs_req
+                     ? a->inputs_req
+                     : b->inputs_req;
+    if (req && kin > req)
+        kin = req;
     GPB__TRY(gpb__result_alloc(a->metrics, a->n_metrics, a->n_inputs,
                           (const char *const *)a->input_paths,
                           (const char *const *)a->input_labels, varies,
-                          a->horizon, paths, kept, a->n_blocks + b->n_blocks,
-                          sk, &r, err));
+                          a->horizon, paths, kept, kin,
+                          a->n_blocks + b->n_blocks, sk, &r, err));
     r->path_offset = a->path_offset;
     r->currency = a->currency;
     r->seed = a->seed;
@@ -1568,6 +1600,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
     r->s_id = a->s_id;
     memcpy(r->rate_fixed, a->rate_fixed, sizeof r->rate_fixed);
     r->kept_cap = cap;
+    r->inputs_req = req;
     r->threads = a->threads > b->threads ? a->threads : b->threads;
     size_t ka = kept < a->kept ? kept : a->kept, kb = kept - ka;
     size_t M = a->n_metrics;
@@ -1600,9 +1633,10 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
             }
         }
     }
+    size_t ia = kin < ka ? kin : ka, ib = kin - ia;
     for (size_t k = 0; k < a->n_inputs; k++) {
-        memcpy(r->inputs[k], a->inputs[k], ka * sizeof(double));
-        memcpy(r->inputs[k] + ka, b->inputs[k], kb * sizeof(double));
+        memcpy(r->inputs[k], a->inputs[k], ia * sizeof(double));
+        memcpy(r->inputs[k] + ia, b->inputs[k], ib * sizeof(double));
     }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c]) {

@@ -130,9 +130,11 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
                          r->kept, r->paths);
     const double *x;
     GPB__TRY(gpb_result_samples(r, metric, &x, err));
-    size_t n = 0;
-    for (size_t i = 0; i < r->kept; i++)
+    size_t n = 0, n_in = 0; /* n_in: of the paths with their inputs */
+    for (size_t i = 0; i < r->kept; i++) {
         n += holds(x[i], op, v);
+        n_in += i < r->kept_inputs && holds(x[i], op, v);
+    }
     if (n == 0)
         return gpb__fail(err, GPB_ENOTFOUND,
                          "condition '%s %.*s %s' holds on none of the %zu "
@@ -150,13 +152,14 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
     GPB__TRY(gpb__result_alloc(r->metrics, r->n_metrics, r->n_inputs,
                                (const char *const *)r->input_paths,
                                (const char *const *)r->input_labels, varies,
-                               r->horizon, n, n, nb, 0, &g, err));
+                               r->horizon, n, n, n_in, nb, 0, &g, err));
     g->currency = r->currency;
     g->seed = r->seed;
     g->quasi = r->quasi;
     g->threads = r->threads;
     g->s_id = r->s_id;
     g->path_offset = 0;
+    g->inputs_req = r->inputs_req;
     memcpy(g->rate_fixed, r->rate_fixed, sizeof g->rate_fixed);
     g->given_of = r->paths;
     g->path_no = malloc(n * sizeof *g->path_no);
@@ -172,7 +175,7 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
         for (size_t k = 0; k < r->n_metrics; k++)
             if (g->values[k])
                 g->values[k][j] = r->values[k][i];
-        for (size_t k = 0; k < r->n_inputs; k++)
+        for (size_t k = 0; i < r->kept_inputs && k < r->n_inputs; k++)
             g->inputs[k][j] = r->inputs[k][i];
         for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
             if (g->per_usd[c])

@@ -19,7 +19,8 @@
 #include "internal.h"
 
 #define PACK_MAGIC "GPBRES"
-#define PACK_VERSION 3u /* 2: derived metrics (engine.h); 3: a sketch's frac */
+#define PACK_VERSION 4u /* 2: derived metrics (engine.h); 3: a sketch's frac;
+                           4: inputs kept for a prefix of the paths */
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo), over n bytes. */
 static uint64_t fnv1a64(const unsigned char *p, size_t n)
@@ -102,6 +103,9 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
     put_u64(&b, r->paths);
     put_u64(&b, r->path_offset);
     put_u64(&b, keep);
+    size_t keep_in = r->kept_inputs < keep ? r->kept_inputs : keep;
+    put_u64(&b, keep_in);
+    put_u64(&b, r->inputs_req);
     put_u64(&b, r->kept_cap);
     put_i64(&b, r->horizon);
     put_i64(&b, r->currency);
@@ -142,7 +146,7 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
         if (r->values[i])
             put(&b, r->values[i], keep * sizeof(double));
     for (size_t k = 0; k < r->n_inputs; k++)
-        put(&b, r->inputs[k], keep * sizeof(double));
+        put(&b, r->inputs[k], keep_in * sizeof(double));
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c])
             put(&b, r->per_usd[c], keep * sizeof(double));
@@ -335,14 +339,15 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
                          "not a packed result of this build (magic, version "
                          "or platform differ)");
     uint64_t paths = get_u64(&b), offset = get_u64(&b), kept = get_u64(&b),
-             cap = get_u64(&b);
+             kept_in = get_u64(&b), req = get_u64(&b), cap = get_u64(&b);
     int64_t horizon = get_i64(&b), currency = get_i64(&b);
     uint64_t seed = get_u64(&b);
     int64_t quasi = get_i64(&b), threads = get_i64(&b);
     uint64_t nm = get_u64(&b), ni = get_u64(&b), nb = get_u64(&b);
     int64_t sketches = get_i64(&b);
     /* Every count is bounded by the bytes that must follow it. */
-    if (b.bad || kept > paths || paths > GPB_SIM_MAX_PATHS || horizon < 1 ||
+    if (b.bad || kept > paths || kept_in > kept ||
+        paths > GPB_SIM_MAX_PATHS || horizon < 1 ||
         horizon > 100000 || currency < 0 || currency >= GPB_CURRENCY_COUNT ||
         nm == 0 || nm > len || ni > len || nb > len ||
         (sketches != 0 && sketches != 1) ||
@@ -400,12 +405,13 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         goto done;
     }
     st = gpb__result_alloc(metrics, nm, ni, (const char *const *)inputs,
-                           (const char *const *)labels, varies, (int)horizon, paths, kept, nb,
+                           (const char *const *)labels, varies, (int)horizon, paths, kept, kept_in, nb,
                            (int)sketches, &r, err);
     if (st)
         goto done;
     r->path_offset = offset;
     r->kept_cap = cap;
+    r->inputs_req = (size_t)req;
     r->currency = (gpb_currency)currency;
     r->seed = seed;
     r->quasi = (int)quasi;
@@ -418,7 +424,7 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         if (r->values[i])
             get(&b, r->values[i], kept * sizeof(double));
     for (size_t k = 0; k < ni; k++)
-        get(&b, r->inputs[k], kept * sizeof(double));
+        get(&b, r->inputs[k], kept_in * sizeof(double));
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         if (r->per_usd[c])
             get(&b, r->per_usd[c], kept * sizeof(double));

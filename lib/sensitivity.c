@@ -739,7 +739,9 @@ gpb_status gpb_sensitivity_compute(const gpb_scenario *s,
         return gpb__fail(err, GPB_ENOMEM, "out of memory");
     x->n_metrics = gpb_result_metric_count(r);
     x->n_inputs = gpb_result_input_count(r);
-    x->n_used = gpb_result_kept_paths(r);
+    /* The first kept paths with their inputs (all the kept paths unless
+       the run kept fewer), at most max_paths of them. */
+    x->n_used = gpb_result_input_kept_paths(r);
     if (opt->max_paths && x->n_used > opt->max_paths)
         x->n_used = opt->max_paths;
     x->swing_low = x->swing_high = NAN;

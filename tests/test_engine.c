@@ -17,6 +17,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1647,6 +1648,191 @@ static void check_halves(int keep)
 }
 
 /*
+ * gpb_sim_options grows at its end (inputs_kept, 2026-12-03). A caller
+ * built against the shorter struct fills and passes only its own bytes:
+ * the exported gpb_sim_options_default writes the first version's fields
+ * and nothing after them (it wrote the whole new struct, past the end of
+ * the Python binding's, which crashed its tests), gpb_sim_options_init
+ * writes exactly the size it is given, and a run reads only struct_size
+ * bytes, taking the defaults for the rest.
+ */
+START_TEST(sim_options_grow_without_writing_past_a_caller)
+{
+    const size_t v1 = offsetof(gpb_sim_options, inputs_kept);
+    unsigned char buf[sizeof(gpb_sim_options) + 32];
+    memset(buf, 0xAA, sizeof buf);
+    (gpb_sim_options_default)((gpb_sim_options *)(void *)buf);
+    for (size_t i = v1; i < sizeof buf; i++)
+        ck_assert_msg(buf[i] == 0xAA, "byte %zu written", i);
+    gpb_sim_options o1;
+    memcpy(&o1, buf, v1);
+    ck_assert_uint_eq(o1.struct_size, v1);
+    ck_assert_uint_eq(o1.paths, 10000);
+
+    memset(buf, 0xAA, sizeof buf);
+    gpb_sim_options_init((gpb_sim_options *)(void *)buf, v1 + 4);
+    for (size_t i = v1 + 4; i < sizeof buf; i++)
+        ck_assert_msg(buf[i] == 0xAA, "byte %zu written", i);
+    memset(buf, 0xAA, sizeof buf);
+    gpb_sim_options_init((gpb_sim_options *)(void *)buf, v1 - 1);
+    for (size_t i = 0; i < sizeof buf; i++)
+        ck_assert_msg(buf[i] == 0xAA, "byte %zu written", i);
+
+    /* The macro: this build's size, every field. */
+    gpb_sim_options o;
+    memset(&o, 0xAA, sizeof o);
+    gpb_sim_options_default(&o);
+    ck_assert_uint_eq(o.struct_size, sizeof o);
+    ck_assert_uint_eq(o.inputs_kept, 0);
+
+    /* A first-version caller's options run, with every path's inputs. */
+    gpb_scenario *s = test_load_yaml(rich);
+    memset(buf, 0xAA, sizeof buf);
+    (gpb_sim_options_default)((gpb_sim_options *)(void *)buf);
+    gpb_sim_options old;
+    memcpy(&old, buf, sizeof old); /* inputs_kept: 0xAA bytes, unread */
+    old.paths = 600;
+    gpb_result *r = run_opts(s, &old);
+    ck_assert_uint_eq(gpb_result_input_kept_paths(r), 600);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * gpb_sim_options.inputs_kept keeps the sampled inputs of the first N
+ * kept paths only. Everything else is the same bits as the run that keeps
+ * them all; the inputs kept are that run's first N; reading every path's
+ * inputs is refused with the reason; the sensitivity ranks those N paths
+ * (the same figures as the full run's over N); a condition keeps the
+ * inputs of the paths it holds on among the first N; parts of the run
+ * (path_offset) merge, directly and as bytes, into what the whole keeps,
+ * whether N ends inside the first part (700) or the second (1500).
+ */
+START_TEST(inputs_kept_for_a_prefix_of_the_paths)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(2381);
+    gpb_result *full = run_opts(s, &o);
+    size_t kept = gpb_result_kept_paths(full);
+    size_t K = gpb_result_input_count(full), M = gpb_result_metric_count(full);
+    ck_assert_uint_eq(gpb_result_input_kept_paths(full), kept);
+    ck_assert_uint_gt(K, 1);
+    static const size_t Ns[] = {700, 1500};
+    for (size_t t = 0; t < 2; t++) {
+        size_t N = Ns[t];
+        o.inputs_kept = N;
+        gpb_result *part = run_opts(s, &o);
+        ck_assert_uint_eq(gpb_result_kept_paths(part), kept);
+        ck_assert_uint_eq(gpb_result_input_kept_paths(part), N);
+        for (size_t m = 0; m < M; m++) {
+            const char *name = gpb_result_metric_name(full, m);
+            expect(memcmp(samples(full, name), samples(part, name),
+                          kept * sizeof(double)) == 0,
+                   "%s differs", name);
+        }
+        for (size_t k = 0; k < K; k++)
+            expect(memcmp(gpb_result_input_samples(full, k),
+                          gpb_result_input_samples(part, k),
+                          N * sizeof(double)) == 0,
+                   "input %zu differs", k);
+        double *own = malloc(kept * sizeof *own);
+        ck_assert_ptr_nonnull(own);
+        gpb_error e;
+        ck_assert_int_eq(gpb_result_input_samples_own(s, part, 0, own, &e),
+                         GPB_EINVAL);
+        ck_assert_msg(strstr(e.message, "kept the sampled inputs of its "
+                                        "first") != NULL,
+                      "%s", e.message);
+        ck_assert_int_eq(gpb_result_input_samples_own(s, full, 0, own, &e),
+                         GPB_OK);
+        free(own);
+
+        /* The sensitivity: N paths, as the full run's limited to N. */
+        gpb_sensitivity_options so;
+        gpb_sensitivity_options_default(&so);
+        so.swing = 0;
+        so.threads = 1;
+        so.max_paths = 10 * N;
+        gpb_sensitivity *xp = NULL, *xf = NULL;
+        ck_assert_int_eq(gpb_sensitivity_compute(s, part, &so, &xp, &e),
+                         GPB_OK);
+        so.max_paths = N;
+        ck_assert_int_eq(gpb_sensitivity_compute(s, full, &so, &xf, &e),
+                         GPB_OK);
+        ck_assert_uint_eq(gpb_sensitivity_paths(xp), N);
+        ck_assert_uint_eq(gpb_sensitivity_paths(xf), N);
+        for (size_t m = 0; m < M; m++)
+            for (size_t k = 0; k < K; k++) {
+                double a = gpb_sensitivity_srrc(xp, m, k),
+                       b = gpb_sensitivity_srrc(xf, m, k);
+                expect(same_bits(a, b) || (isnan(a) && isnan(b)),
+                       "SRRC %zu %zu: %.17g vs %.17g", m, k, a, b);
+            }
+        gpb_sensitivity_free(xp);
+        gpb_sensitivity_free(xf);
+
+        /* A condition: the inputs of the paths it holds on among the
+           first N, the full run's own. */
+        gpb_result *gp = NULL, *gf = NULL;
+        const char *cond = "company.funding[0].closed=false";
+        ck_assert_int_eq(gpb_result_given(s, part, cond, &gp, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_given(s, full, cond, &gf, &e), GPB_OK);
+        const double *closed = samples(full, "funding.A.closed");
+        size_t n_in = 0;
+        for (size_t i = 0; i < N; i++)
+            n_in += closed[i] == 0;
+        ck_assert_uint_gt(n_in, 0);
+        ck_assert_uint_eq(gpb_result_input_kept_paths(gp), n_in);
+        ck_assert_uint_eq(gpb_result_kept_paths(gp), gpb_result_kept_paths(gf));
+        for (size_t k = 0; k < K; k++)
+            expect(memcmp(gpb_result_input_samples(gp, k),
+                          gpb_result_input_samples(gf, k),
+                          n_in * sizeof(double)) == 0,
+                   "given: input %zu differs", k);
+        gpb_result_free(gp);
+        gpb_result_free(gf);
+
+        /* Parts merged, directly and as bytes. */
+        gpb_sim_options oa = o, ob = o;
+        oa.paths = 2 * GPB_SIM_BLOCK_PATHS;
+        ob.path_offset = 2 * GPB_SIM_BLOCK_PATHS;
+        ob.paths = 2381 - 2 * GPB_SIM_BLOCK_PATHS;
+        gpb_result *a = run_opts(s, &oa), *b = run_opts(s, &ob), *m = NULL;
+        ck_assert_int_eq(gpb_result_merge(a, b, &m, &e), GPB_OK);
+        void *pa = NULL, *pb = NULL;
+        size_t la = 0, lb = 0;
+        ck_assert_int_eq(gpb_result_pack(a, &pa, &la, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_pack(b, &pb, &lb, &e), GPB_OK);
+        gpb_result *ua = NULL, *ub = NULL, *um = NULL;
+        ck_assert_int_eq(gpb_result_unpack(s, pa, la, &ua, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_unpack(s, pb, lb, &ub, &e), GPB_OK);
+        ck_assert_int_eq(gpb_result_merge(ua, ub, &um, &e), GPB_OK);
+        const gpb_result *merged[2] = {m, um};
+        for (int j = 0; j < 2; j++) {
+            ck_assert_uint_eq(gpb_result_input_kept_paths(merged[j]), N);
+            for (size_t k = 0; k < K; k++)
+                expect(memcmp(gpb_result_input_samples(full, k),
+                              gpb_result_input_samples(merged[j], k),
+                              N * sizeof(double)) == 0,
+                       "N %zu, merged %d: input %zu differs", N, j, k);
+        }
+        gpb_free(pa);
+        gpb_free(pb);
+        gpb_result_free(ua);
+        gpb_result_free(ub);
+        gpb_result_free(um);
+        gpb_result_free(a);
+        gpb_result_free(b);
+        gpb_result_free(m);
+        gpb_result_free(part);
+    }
+    gpb_result_free(full);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * A conditional result (gpb_result_given) keeps the metrics that are
  * functions of others (engine.h): on the paths where the condition holds,
  * each one's samples are its function of its source's, its mean is the
@@ -2869,6 +3055,8 @@ int main(void)
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
     tcase_add_test(tt, a_run_alone_is_stored_once_with_its_totals);
     tcase_add_test(tt, a_run_without_its_fan_is_the_same_run);
+    tcase_add_test(tt, inputs_kept_for_a_prefix_of_the_paths);
+    tcase_add_test(tt, sim_options_grow_without_writing_past_a_caller);
     tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_keeps_the_model_flops);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);

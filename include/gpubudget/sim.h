@@ -288,8 +288,10 @@ typedef int (*gpb_sim_progress_fn)(void *ctx, size_t done, size_t total);
 
 /*
  * Options of a run. Fill with gpb_sim_options_default(), which sets
- * struct_size, then change what you need; a caller compiled against an
- * older, shorter struct keeps the defaults of the fields it lacks.
+ * struct_size to the size the caller was compiled with, then change what
+ * you need; a caller compiled against an older, shorter struct keeps the
+ * defaults of the fields it lacks, and the library never writes past its
+ * struct.
  */
 typedef struct gpb_sim_options {
     size_t struct_size; /* sizeof(gpb_sim_options), set by _default */
@@ -332,10 +334,34 @@ typedef struct gpb_sim_options {
        which costs about as much again as the month fan). Default 0 (it
        costs a sum per category and month over every path). */
     int ledger;
+    /* Keep each path's sampled inputs (gpb_result_input_samples) for the
+       first inputs_kept kept paths only; 0, the default, keeps them for
+       every kept path. A caller that reads the inputs only through the
+       sensitivity, which ranks the first max_paths paths
+       (GPB_SENS_DEFAULT_MAX_PATHS), saves 8 bytes an input a path:
+       `gpubudget run` keeps 100,000 when it writes no per-path rows and
+       the scenario has no claims (48 MB at 10^6 paths of bench-60m). What
+       needs every kept path's inputs (gpb_result_input_samples_own, a
+       condition, a claim on an input) refuses a result that kept fewer. */
+    size_t inputs_kept;
 } gpb_sim_options;
 
-/* Fills *opt with the defaults above. Accepts NULL. */
-GPB_API void gpb_sim_options_default(gpb_sim_options *opt);
+/*
+ * Fills the first `size` bytes of *opt (sizeof *opt as the caller was
+ * compiled) with the defaults above and sets struct_size to size: a
+ * caller built against an older, shorter struct gets only the fields it
+ * has. Accepts NULL; a size below the first version's does nothing.
+ */
+GPB_API void gpb_sim_options_init(gpb_sim_options *opt, size_t size);
+/*
+ * Fills *opt with the defaults above. Accepts NULL. In C this is
+ * gpb_sim_options_init(opt, sizeof *opt); the exported function of this
+ * name (for binaries built before gpb_sim_options grew inputs_kept, and
+ * for bindings that call it by name) fills the first version's fields.
+ */
+GPB_API void(gpb_sim_options_default)(gpb_sim_options *opt);
+#define gpb_sim_options_default(opt) \
+    gpb_sim_options_init((opt), sizeof *(opt))
 
 typedef struct gpb_result gpb_result;
 
@@ -381,6 +407,9 @@ GPB_API uint64_t gpb_result_path_offset(const gpb_result *r);
 GPB_API uint64_t gpb_result_path_number(const gpb_result *r, size_t i);
 /* Paths whose per-path values are kept (≤ paths; see Memory above). */
 GPB_API size_t gpb_result_kept_paths(const gpb_result *r);
+/* The first kept paths whose sampled inputs are kept: the kept paths, or
+   fewer when gpb_sim_options.inputs_kept asked for fewer. */
+GPB_API size_t gpb_result_input_kept_paths(const gpb_result *r);
 GPB_API int gpb_result_horizon_months(const gpb_result *r);
 GPB_API gpb_currency gpb_result_currency(const gpb_result *r);
 GPB_API uint64_t gpb_result_seed(const gpb_result *r);
@@ -690,8 +719,10 @@ GPB_API gpb_status gpb_result_raise_ci(const gpb_result *r, int months,
 GPB_API double gpb_result_per_usd(const gpb_result *r, gpb_currency cur,
                                   size_t path);
 
-/* Uncertain inputs of the scenario, as sampled (kept paths): count, key
-   path (borrowed), per-path values in the report currency (borrowed). */
+/* Uncertain inputs of the scenario, as sampled: count, key path
+   (borrowed), per-path values in the report currency (borrowed; n =
+   gpb_result_input_kept_paths, the kept paths unless the run asked to
+   keep fewer). */
 GPB_API size_t gpb_result_input_count(const gpb_result *r);
 GPB_API const char *gpb_result_input_path(const gpb_result *r, size_t i);
 /* Input i's label for people, as gpb_scenario_input_label gave it when
@@ -703,7 +734,8 @@ GPB_API const double *gpb_result_input_samples(const gpb_result *r,
  * The per-path values of uncertain input k in the input's own units and
  * currency, as the scenario writes them (undoing the conversion to the
  * report currency). out receives gpb_result_kept_paths(r) values.
- * Returns GPB_OK; GPB_EINVAL for NULL pointers or k out of range;
+ * Returns GPB_OK; GPB_EINVAL for NULL pointers, k out of range or a run
+ * that kept the inputs of fewer paths (gpb_sim_options.inputs_kept);
  * GPB_ENOTFOUND when the input is not in s.
  */
 GPB_API gpb_status gpb_result_input_samples_own(const gpb_scenario *s,

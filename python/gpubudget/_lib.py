@@ -117,7 +117,7 @@ PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t)
 
 
 class SimOptions(ctypes.Structure):
-    """gpb_sim_options (sim.h); fill with gpb_sim_options_default."""
+    """gpb_sim_options (sim.h); fill with sim_options_default() below."""
     _fields_ = [
         ("struct_size", c_size_t),
         ("paths", c_size_t),
@@ -133,6 +133,7 @@ class SimOptions(ctypes.Structure):
         ("discount_rate_per_year", c_double),
         ("raise_months", c_int),
         ("ledger", c_int),
+        ("inputs_kept", c_size_t),
     ]
 
 
@@ -341,7 +342,7 @@ _PROTOS = [
     ("gpb_scenario_text", c_void_p, [c_void_p, P(c_size_t)]),
     ("gpb_scenario_overrides", c_char_p, [c_void_p]),
     # sim.h
-    ("gpb_sim_options_default", None, [P(SimOptions)]),
+    ("gpb_sim_options_init", None, [P(SimOptions), c_size_t]),
     ("gpb_sim_run", c_int, [c_void_p, P(SimOptions), P(c_void_p), P(Error)]),
     ("gpb_result_free", None, [c_void_p]),
     ("gpb_result_paths", c_size_t, [c_void_p]),
@@ -481,3 +482,8 @@ def take_text(ptr):
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
         lib.gpb_free(ptr)
+
+
+def sim_options_default(opt):
+    """gpb_sim_options_default: the defaults, for this struct's size."""
+    lib.gpb_sim_options_init(ctypes.byref(opt), ctypes.sizeof(opt))

@@ -739,6 +739,21 @@ static int glued_at(const scan *sc, size_t j)
  * Returns 1 and adds the figure, 0 when none reads (for a tentative
  * start), or -1 with err set when a number cannot be read at all.
  */
+static int per_token_at(const scan *sc, size_t j);
+
+/* Whether the span from i to ends[k] is a count and then "per token"
+   ("37B per token"): a shorter span is a number that "per token" follows. */
+static int count_per_token(const scan *sc, size_t i, const size_t *ends,
+                           int k)
+{
+    gpb_quantity q;
+    for (int m = 0; m < k; m++)
+        if (parse_span(sc, i, ends[m], &q, NULL) == GPB_OK &&
+            q.kind == GPB_QTY_NUMBER && per_token_at(sc, ends[m]))
+            return 1;
+    return 0;
+}
+
 static int read_figure(scan *sc, size_t i, int kind, gpb_status *st)
 {
     size_t ends[FIG_MAX_UNITS];
@@ -760,6 +775,13 @@ static int read_figure(scan *sc, size_t i, int kind, gpb_status *st)
     gpb_quantity q;
     for (int k = ne - 1; k >= 0; k--) {
         if (parse_span(sc, i, ends[k], &q, NULL) != GPB_OK)
+            continue;
+        /* A count per token with no currency ("37B per token") is not a
+           price: the count alone, and "per token" says whose it is (a
+           model's active parameters; "active 37B per token" was refused
+           as money per million tokens). */
+        if (q.kind == GPB_QTY_MONEY_PER_MTOKEN &&
+            q.currency == GPB_CURRENCY_NONE && count_per_token(sc, i, ends, k))
             continue;
         if (kind == 2 && q.kind == GPB_QTY_NUMBER &&
             !span_has(sc, i, ends[k], "卡") &&

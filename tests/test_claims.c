@@ -2112,6 +2112,12 @@ START_TEST(test_pitch_moe_spellings)
          "active params: 37B"},
         {"671B params, 37B active per token, 14.8T tokens", 671e9, 37e9,
          "37B active"},
+        /* The cue before the count ("37B per token" was read as money per
+           million tokens and refused). */
+        {"a 671B MoE with active 37B per token on 14.8T tokens", 671e9,
+         37e9, "active 37B"},
+        {"671B params, activated 37B per token, 14.8T tokens", 671e9, 37e9,
+         "activated 37B"},
         {"37B active, 671B, 14.8T", 671e9, 37e9, "37B active"},
         {"DeepSeek-V3 671B-A37B on 14.8T tokens on 2048 H800s", 671e9, 37e9,
          "A37B"},
@@ -2128,6 +2134,9 @@ START_TEST(test_pitch_moe_spellings)
         {"6710亿参数，每个token激活370亿参数，14.8万亿tokens", 671e9, 37e9,
          "激活370亿参数"},
     };
+    /* A price per million tokens is still one, not a count. */
+    expect_refused("70B params, 2T tokens, 512 H100, 0.5/Mtok", GPB_ESYNTAX,
+                   34, "'0.5/Mtok' is money per million tokens", NULL);
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         gpb_pitch p;
         expect_moe(ok[i].text, ok[i].params, ok[i].active, &p);

@@ -488,6 +488,9 @@ static void store_block(worker *w, size_t blk, size_t n)
         w->kext_big[m] |= (unsigned char)big;
         if (r->values[m] && keep)
             memcpy(r->values[m] + first, v, keep * sizeof *v);
+        if (r->narrow[m])
+            for (size_t i = 0; i < keep; i++) /* whole, 0 .. H (plan) */
+                r->narrow[m][first + i] = (uint16_t)v[i];
         if (w->sk_metric && !p->metrics[m].constant)
             gpb__sketch_add_n(&w->sk_metric[m], v, n);
     }
@@ -645,12 +648,15 @@ static int cpus_allowed(int *cpus, int max)
    each uncertain exchange rate. */
 static size_t bytes_per_path(const eng_plan *p)
 {
-    size_t cols = p->n_unc + (p->raise_months != 0);
-    for (size_t i = 0; i < p->n_metrics; i++)
-        cols += !p->metrics[i].constant && !p->metrics[i].derived;
+    size_t cols = p->n_unc + (p->raise_months != 0), narrow = 0;
+    for (size_t i = 0; i < p->n_metrics; i++) {
+        int stored = !p->metrics[i].constant && !p->metrics[i].derived;
+        cols += stored && !p->metrics[i].narrow;
+        narrow += stored && p->metrics[i].narrow;
+    }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         cols += p->rate_input[c] >= 0 && isnan(p->rate_fixed[c]);
-    return cols * sizeof(double);
+    return cols * sizeof(double) + narrow * sizeof(uint16_t);
 }
 
 static gpb_status run_workers(shared *sh, int threads, gpb_error *err)

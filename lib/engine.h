@@ -99,6 +99,11 @@ typedef struct eng_metric {
     int derived;
     size_t src;
     double d;
+    /* Stored as a uint16_t (gpb_result's narrow): a whole number from 0 to
+       65535 on every path by construction (a month within the horizon, a
+       count of at most one a month, a 0/1 flag), 2 bytes a path instead
+       of 8. Set by the plan for stored metrics only. */
+    int narrow;
 } eng_metric;
 
 /* Metrics that are a monotone function of another metric's value. */
@@ -337,7 +342,9 @@ struct gpb_result {
 
     size_t n_metrics;
     eng_metric *metrics;   /* owned copies of names and labels */
-    double **values;       /* [metric][kept path], or NULL when constant */
+    double **values;       /* [metric][kept path], or NULL when constant,
+                              derived or narrow */
+    uint16_t **narrow;     /* [metric][kept path] when narrow, else NULL */
     double *store;
     int *nonzero;          /* [metric] */
     /* When every path is kept and the engine filled them (kext_ok): each

@@ -569,6 +569,20 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
                GPB__DERIVE_DIV,
                gpb__metric_index(p, MK_CATEGORY, GPB_CAT_COMPUTE_RENT, -1),
                1.0);
+    /* Whole numbers from 0 to the horizon by construction, stored in 2
+       bytes: the runway and a run's start and finish month (month
+       numbers, the horizon when never), its divergences (at most one a
+       month: k_run draws one chance a month) and whether a round closed. */
+    for (size_t k = 0; p->H <= 65535 && k < p->n_metrics; k++) {
+        eng_metric *m = &p->metrics[k];
+        if (m->constant || m->derived)
+            continue;
+        m->narrow = (m->kind == MK_PATH && m->id == GPB_METRIC_RUNWAY) ||
+                    (m->kind == MK_RUN &&
+                     (m->id == GPB_RUN_FINISH || m->id == GPB_RUN_START ||
+                      m->id == GPB_RUN_DIVERGENCES)) ||
+                    (m->kind == MK_ROUND && m->id == GPB_ROUND_CLOSED);
+    }
     return GPB_OK;
 oom:
     return gpb__fail(err, GPB_ENOMEM, "out of memory planning the run");

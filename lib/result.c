@@ -422,6 +422,31 @@ static int small_counts(const double *v, size_t n, const uint64_t *ranks,
     return j == nr;
 }
 
+/* The values at sorted ranks[0..nr) of the narrow column v[0..n) (every
+   rank below n): a count of each value, then a walk. -1 when out of
+   memory. */
+static int narrow_counts(const uint16_t *v, size_t n, const uint64_t *ranks,
+                         size_t nr, double *out)
+{
+    uint16_t top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = v[i] > top ? v[i] : top;
+    uint64_t *cnt = calloc((size_t)top + 1, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        cnt[v[i]]++;
+    uint64_t seen = 0;
+    size_t j = 0;
+    for (uint32_t x = 0; x <= top && j < nr; x++) {
+        seen += cnt[x];
+        while (j < nr && ranks[j] < seen)
+            out[j++] = (double)x;
+    }
+    free(cnt);
+    return 0;
+}
+
 /* order_stats of a metric that is stored or constant. */
 static gpb_status order_stats_of(const gpb_result *rc, size_t m,
                               const uint64_t *k, size_t nk, double *out,
@@ -471,16 +496,23 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         /* The keys' range and whether the values are small whole
            numbers: from the engine's blocks when it kept every path,
            else in one pass here. */
-        uint64_t klo, khi;
-        int big;
-        if (r->kext_ok && r->kept == r->paths) {
+        uint64_t klo = 0, khi = 0;
+        int big = 0;
+        if (r->narrow[m]) {
+            if (narrow_counts(r->narrow[m], r->paths, need, u, sel))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting "
+                                                "'%s'", mt->name);
+        } else if (r->kext_ok && r->kept == r->paths) {
             klo = r->kext_lo[m];
             khi = r->kext_hi[m];
             big = r->kext_big[m];
         } else {
             gpb__value_extremes(r->values[m], r->paths, &klo, &khi, &big);
         }
-        if (small_counts(r->values[m], r->paths, need, u, big, sel)) {
+        if (r->narrow[m]) {
+            /* done */
+        } else if (small_counts(r->values[m], r->paths, need, u, big,
+                                sel)) {
             /* done */
         } else if (r->paths > 65536 &&
                    !hist_select(r->values[m], r->paths, need, u, klo, khi,
@@ -559,6 +591,7 @@ void gpb_result_free(gpb_result *r)
     free(r->osc);
     free(r->msketch);
     free(r->values);
+    free(r->narrow);
     free(r->store);
     free(r->nonzero);
     free(r->kext_lo);
@@ -617,6 +650,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->n_blocks = n_blocks;
     r->metrics = calloc(n_metrics, sizeof *r->metrics);
     r->values = calloc(n_metrics, sizeof *r->values);
+    r->narrow = calloc(n_metrics, sizeof *r->narrow);
     r->nonzero = calloc(n_metrics, sizeof *r->nonzero);
     r->kext_lo = calloc(n_metrics + 1, sizeof *r->kext_lo);
     r->kext_hi = calloc(n_metrics + 1, sizeof *r->kext_hi);
@@ -632,7 +666,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->ledger = calloc((size_t)horizon * GPB_CAT_COUNT, sizeof *r->ledger);
     r->sk_cash = calloc((size_t)horizon, sizeof *r->sk_cash);
     gpb__sketch_init(&r->rt_sketch);
-    if (!r->metrics || !r->values || !r->nonzero || !r->kext_lo ||
+    if (!r->metrics || !r->values || !r->narrow || !r->nonzero || !r->kext_lo ||
         !r->kext_hi || !r->kext_big || !r->osc ||
         !r->materialised || !r->blk_mean || !r->blk_m2 ||
         !r->input_paths || !r->input_labels || !r->inputs || !r->out_month || !r->ledger ||
@@ -640,14 +674,16 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         goto oom;
     for (int m = 0; m < horizon; m++)
         gpb__sketch_init(&r->sk_cash[m]);
-    size_t cols = n_inputs;
+    size_t cols = n_inputs, ncols = 0; /* doubles; uint16_t (narrow) */
     for (size_t i = 0; i < n_metrics; i++) {
         r->metrics[i] = metrics[i];
         r->metrics[i].name = gpb__strdup(metrics[i].name);
         r->metrics[i].label = gpb__strdup(metrics[i].label);
         if (!r->metrics[i].name || !r->metrics[i].label)
             goto oom;
-        cols += !metrics[i].constant && !metrics[i].derived;
+        int stored = !metrics[i].constant && !metrics[i].derived;
+        cols += stored && !metrics[i].narrow;
+        ncols += stored && metrics[i].narrow;
     }
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
         cols += fx_varies[c] != 0;
@@ -658,18 +694,25 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
         for (size_t i = 0; i < n_metrics; i++)
             gpb__sketch_init(&r->msketch[i]);
     }
-    if (cols && kept > SIZE_MAX / sizeof(double) / cols)
+    if ((cols || ncols) && kept > SIZE_MAX / sizeof(double) / (cols + ncols))
         goto oom;
-    r->store = gpb__alloc_big(
-        ((cols - n_inputs) * kept + n_inputs * kept_inputs) * sizeof(double) +
-        1);
+    /* The doubles first, the narrow columns after them. */
+    size_t wide = (cols - n_inputs) * kept + n_inputs * kept_inputs;
+    r->store = gpb__alloc_big(wide * sizeof(double) +
+                              ncols * kept * sizeof(uint16_t) + 1);
     if (!r->store)
         goto oom;
     double *at = r->store;
+    uint16_t *nat = (uint16_t *)(void *)(r->store + wide);
     for (size_t i = 0; i < n_metrics; i++)
         if (!metrics[i].constant && !metrics[i].derived) {
-            r->values[i] = at;
-            at += kept;
+            if (metrics[i].narrow) {
+                r->narrow[i] = nat;
+                nat += kept;
+            } else {
+                r->values[i] = at;
+                at += kept;
+            }
         }
     for (size_t k = 0; k < n_inputs; k++) {
         r->input_paths[k] = gpb__strdup(inputs[k]);
@@ -1080,6 +1123,9 @@ gpb_status gpb_result_prob_at_most(const gpb_result *r, const char *metric,
         GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &v, err));
         for (size_t i = 0; i < r->kept; i++)
             c += gpb__derive(mt->derived, mt->d, v[i]) <= x;
+    } else if (r->narrow[m]) {
+        for (size_t i = 0; i < r->kept; i++)
+            c += r->narrow[m][i] <= x;
     } else {
         for (size_t i = 0; i < r->kept; i++)
             c += r->values[m][i] <= x;
@@ -1095,10 +1141,11 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
     GPB__TRY(gpb_result_metric_find(rc, metric, &m, err));
     gpb_result *r = (gpb_result *)rc;
     if (!r->values[m]) {
-        /* A constant or derived metric, materialised once under the lock
-           (a derived one from its source's values, found first). */
+        /* A constant, derived or narrow metric, materialised once under
+           the lock (a derived one from its source's values, found first). */
         const eng_metric *mt = &r->metrics[m];
         const double *src = NULL;
+        const uint16_t *nv = r->narrow[m];
         if (mt->derived && !mt->constant)
             GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src,
                                         err));
@@ -1107,8 +1154,9 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
             double *v = malloc((r->kept ? r->kept : 1) * sizeof *v);
             if (v)
                 for (size_t i = 0; i < r->kept; i++)
-                    v[i] = src ? gpb__derive(mt->derived, mt->d, src[i])
-                               : mt->value;
+                    v[i] = nv    ? (double)nv[i]
+                           : src ? gpb__derive(mt->derived, mt->d, src[i])
+                                 : mt->value;
             r->materialised[m] = v;
         }
         pthread_mutex_unlock(&r->lock);
@@ -1131,8 +1179,21 @@ gpb_status gpb__result_metric_prefix(const gpb_result *r, size_t m,
         return gpb__fail(err, GPB_EINVAL, "metric %zu, %zu paths: no such "
                          "prefix", m, n);
     const eng_metric *mt = &r->metrics[m];
+    if (r->narrow[m]) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = r->narrow[m][i];
+        *v = buf;
+        return GPB_OK;
+    }
     if (!mt->derived || mt->constant)
         return gpb_result_samples(r, mt->name, v, err);
+    if (r->narrow[mt->src]) {
+        const uint16_t *ns = r->narrow[mt->src];
+        for (size_t i = 0; i < n; i++)
+            buf[i] = gpb__derive(mt->derived, mt->d, (double)ns[i]);
+        *v = buf;
+        return GPB_OK;
+    }
     const double *src;
     GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src, err));
     for (size_t i = 0; i < n; i++)
@@ -1616,6 +1677,10 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         if (r->values[i]) {
             memcpy(r->values[i], a->values[i], ka * sizeof(double));
             memcpy(r->values[i] + ka, b->values[i], kb * sizeof(double));
+        }
+        if (r->narrow[i]) {
+            memcpy(r->narrow[i], a->narrow[i], ka * sizeof(uint16_t));
+            memcpy(r->narrow[i] + ka, b->narrow[i], kb * sizeof(uint16_t));
         }
         if (sk && !r->metrics[i].constant) {
             const gpb_result *src[2] = {a, b};

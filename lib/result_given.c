@@ -172,9 +172,12 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
         if (!holds(x[i], op, v))
             continue;
         g->path_no[j] = gpb_result_path_number(r, i);
-        for (size_t k = 0; k < r->n_metrics; k++)
+        for (size_t k = 0; k < r->n_metrics; k++) {
             if (g->values[k])
                 g->values[k][j] = r->values[k][i];
+            if (g->narrow[k])
+                g->narrow[k][j] = r->narrow[k][i];
+        }
         for (size_t k = 0; i < r->kept_inputs && k < r->n_inputs; k++)
             g->inputs[k][j] = r->inputs[k][i];
         for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
@@ -187,7 +190,8 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
         /* A derived metric's values, made from its source's (copied
            above); a constant's are its value. */
         const double *gv = g->values[k];
-        if (!gv && g->metrics[k].derived && !g->metrics[k].constant) {
+        if (!gv && ((g->metrics[k].derived && !g->metrics[k].constant) ||
+                    g->narrow[k])) {
             gpb_status st = gpb_result_samples(g, g->metrics[k].name, &gv,
                                                err);
             if (st) {
@@ -216,7 +220,11 @@ gpb_status gpb_result_given(const gpb_scenario *s, const gpb_result *r,
     }
     size_t rw;
     if (!gpb_result_metric_find(g, "runway_months", &rw, NULL)) {
-        const double *w = g->values[rw];
+        const double *w = NULL;
+        if (gpb_result_samples(g, "runway_months", &w, err)) {
+            gpb_result_free(g);
+            return GPB_ENOMEM;
+        }
         for (size_t i = 0; w && i < n; i++) {
             double mth = w[i];
             int mi = mth >= 0 && mth < r->horizon ? (int)mth : r->horizon;

@@ -20,7 +20,8 @@
 
 #define PACK_MAGIC "GPBRES"
 #define PACK_VERSION 4u /* 2: derived metrics (engine.h); 3: a sketch's frac;
-                           4: inputs kept for a prefix of the paths */
+                           4: inputs kept for a prefix of the paths, narrow
+                           metrics */
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo), over n bytes. */
 static uint64_t fnv1a64(const unsigned char *p, size_t n)
@@ -131,6 +132,7 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
         put_i64(&b, m->derived);
         put_u64(&b, m->src);
         put_f64(&b, m->d);
+        put_i64(&b, m->narrow);
         put_i64(&b, r->nonzero[i]);
     }
     for (size_t k = 0; k < r->n_inputs; k++) {
@@ -145,6 +147,9 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
     for (size_t i = 0; i < r->n_metrics; i++)
         if (r->values[i])
             put(&b, r->values[i], keep * sizeof(double));
+    for (size_t i = 0; i < r->n_metrics; i++)
+        if (r->narrow[i])
+            put(&b, r->narrow[i], keep * sizeof(uint16_t));
     for (size_t k = 0; k < r->n_inputs; k++)
         put(&b, r->inputs[k], keep_in * sizeof(double));
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)
@@ -378,8 +383,12 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
         m->derived = (int)get_i64(&b);
         m->src = (size_t)get_u64(&b);
         m->d = get_f64(&b);
+        int64_t narrow = get_i64(&b);
+        m->narrow = narrow == 1;
         nz[i] = (int)get_i64(&b);
         if ((unsigned)m->kind > MK_ROUND || (unsigned)m->unit > GPB_UNIT_USERS ||
+            (narrow != 0 && narrow != 1) ||
+            (m->narrow && (m->constant || m->derived)) ||
             (unsigned)m->derived > GPB__DERIVE_BELOW ||
             (m->derived && m->src >= nm) ||
             (m->derived == GPB__DERIVE_DIV && !(m->d > 0 && isfinite(m->d))) ||
@@ -423,6 +432,9 @@ gpb_status gpb_result_unpack(const gpb_scenario *s, const void *buf,
     for (size_t i = 0; i < nm; i++)
         if (r->values[i])
             get(&b, r->values[i], kept * sizeof(double));
+    for (size_t i = 0; i < nm; i++)
+        if (r->narrow[i])
+            get(&b, r->narrow[i], kept * sizeof(uint16_t));
     for (size_t k = 0; k < ni; k++)
         get(&b, r->inputs[k], kept_in * sizeof(double));
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)

@@ -2313,13 +2313,28 @@ START_TEST(order_statistics_equal_the_sorted_samples)
     o.paths = 70001;
     o.threads = 2;
     gpb_result *r = run_opts(s, &o);
-    /* The last five are not stored: each is a function of another's
+    /* The last six are not stored: each is a function of another's
        value on every path (engine.h), found at that metric's ranks (the
-       same ranks, or reversed for deficit.max and out_of_cash). */
+       same ranks, or reversed for deficit.max, out_of_cash and finished).
+       runway_months, finish_month, divergences and closed are stored in 2
+       bytes (narrow: whole numbers from 0 to the horizon), their order
+       statistics counted. */
     static const char *const names[] = {
         "income.funding", "cash.min", "spend.total", "training.t.gpu_hours",
-        "runway_months", "out_of_cash", "deficit.max", "spend.monthly_mean",
-        "card_months", "training.t.card_months"};
+        "runway_months", "training.t.finish_month", "training.t.divergences",
+        "funding.a.closed", "out_of_cash", "deficit.max",
+        "spend.monthly_mean", "card_months", "training.t.card_months",
+        "training.t.finished"};
+    static const char *const narrow[] = {
+        "runway_months", "training.t.finish_month", "training.t.divergences",
+        "funding.a.closed"};
+    for (size_t k = 0; k < sizeof narrow / sizeof *narrow; k++) {
+        size_t m;
+        ck_assert_int_eq(gpb_result_metric_find(r, narrow[k], &m, NULL),
+                         GPB_OK);
+        expect(r->narrow[m] != NULL && r->values[m] == NULL,
+               "%s is not stored narrow", narrow[k]);
+    }
     size_t n = gpb_result_paths(r);
     double *sorted = malloc(n * sizeof *sorted);
     static const double lv[] = {0, 1e-5, 0.05, 0.25, 0.4, 0.5, 0.75, 0.95,

@@ -25,30 +25,25 @@
 
 /* ---- options ------------------------------------------------------------ */
 
-/* The size of gpb_sim_options before it grew inputs_kept (2026-12-03):
-   every field up to and including ledger. */
-#define SIM_OPTIONS_V1_SIZE offsetof(gpb_sim_options, inputs_kept)
+/* inputs_kept fills what was padding: the struct, embedded by value in
+   two request structs (report.h), keeps its size and layout. */
+_Static_assert(sizeof(void *) != 8 || sizeof(gpb_sim_options) == 96,
+               "gpb_sim_options must keep its size (ABI)");
+_Static_assert(offsetof(gpb_sim_options, inputs_kept) ==
+                   offsetof(gpb_sim_options, rent_instead_of_buying) +
+                       sizeof(int),
+               "inputs_kept fills the padding after rent_instead_of_buying");
 
-void gpb_sim_options_init(gpb_sim_options *opt, size_t size)
+void gpb_sim_options_default(gpb_sim_options *opt)
 {
-    if (!opt || size < SIM_OPTIONS_V1_SIZE)
+    if (!opt)
         return;
-    gpb_sim_options d;
-    memset(&d, 0, sizeof d);
-    d.paths = 10000;
-    d.seed = 20230225u; /* the date of the first source article */
-    d.threads = 0;
-    d.discount_rate_per_year = NAN;
-    size_t n = size < sizeof d ? size : sizeof d;
-    d.struct_size = n;
-    memcpy(opt, &d, n);
-    if (size > n) /* a caller built against a longer struct */
-        memset((char *)opt + n, 0, size - n);
-}
-
-void(gpb_sim_options_default)(gpb_sim_options *opt)
-{
-    gpb_sim_options_init(opt, SIM_OPTIONS_V1_SIZE);
+    memset(opt, 0, sizeof *opt);
+    opt->struct_size = sizeof *opt;
+    opt->paths = 10000;
+    opt->seed = 20230225u; /* the date of the first source article */
+    opt->threads = 0;
+    opt->discount_rate_per_year = NAN;
 }
 
 /* The caller's options over the defaults, checked. */

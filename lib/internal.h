@@ -172,8 +172,8 @@ gpb_status gpb__units_parse_rate(const char *text, gpb_quantity *out,
  */
 int gpb__rate_is_hourly_price(const gpb__rate_basis *rate);
 
-/* The time unit of a rate as a word: "hour", "day", "week", "month",
-   "year", or "period" (static). */
+/* The time unit of a rate as a word: "second", "minute", "hour", "day",
+   "week", "month", "year", or "period" (static). */
 const char *gpb__rate_period(const gpb__rate_basis *rate);
 
 /* gpb_sim_run with the engine's own choices, for the library's internal

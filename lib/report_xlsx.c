@@ -631,7 +631,7 @@ static void sheet_charts(book *b, const gpb__charts *cs)
     }
 }
 
-static void sheet_samples(book *b, gpb_error *err)
+static gpb_status sheet_samples(book *b, gpb_error *err)
 {
     const gpb__view *v = b->v;
     const gpb_result *r = v->r;
@@ -652,18 +652,17 @@ static void sheet_samples(book *b, gpb_error *err)
     size_t kept = gpb_result_kept_paths(r);
     double *own = malloc((K ? K : 1) * (kept ? kept : 1) * sizeof *own);
     const double **y = calloc(M ? M : 1, sizeof *y);
-    int ok = own && y;
-    for (size_t k = 0; ok && k < K; k++)
-        ok = gpb_result_input_samples_own(v->s, r, k, own + k * kept, err) ==
-             GPB_OK;
-    for (size_t m = 0; ok && m < M; m++)
-        ok = gpb_result_samples(r, gpb_result_metric_name(r, m), &y[m],
-                                err) == GPB_OK;
-    if (!ok) {
-        wstr(ws, 1, 0, "out of memory writing the samples", NULL);
+    gpb_status st = own && y ? GPB_OK
+                             : gpb__fail(err, GPB_ENOMEM,
+                                         "out of memory writing the samples");
+    for (size_t k = 0; !st && k < K; k++)
+        st = gpb_result_input_samples_own(v->s, r, k, own + k * kept, err);
+    for (size_t m = 0; !st && m < M; m++)
+        st = gpb_result_samples(r, gpb_result_metric_name(r, m), &y[m], err);
+    if (st) {
         free(own);
         free(y);
-        return;
+        return st;
     }
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -676,6 +675,7 @@ static void sheet_samples(book *b, gpb_error *err)
     }
     free(own);
     free(y);
+    return GPB_OK;
 }
 
 gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
@@ -777,7 +777,7 @@ static gpb_status write_book(book *b, const gpb__charts *cs, gpb_error *err)
     sheet_ledger(b);
     sheet_charts(b, cs);
     if (b->v->samples)
-        sheet_samples(b, err);
+        return sheet_samples(b, err);
     return GPB_OK;
 }
 

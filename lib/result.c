@@ -1611,7 +1611,8 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                          "runs, then condition");
     if (a->s_id != b->s_id || a->seed != b->seed || a->quasi != b->quasi ||
         a->horizon != b->horizon || a->n_metrics != b->n_metrics ||
-        a->n_inputs != b->n_inputs || a->currency != b->currency)
+        a->n_inputs != b->n_inputs || a->currency != b->currency ||
+        a->inputs_req != b->inputs_req)
         return gpb__fail(err, GPB_EINVAL,
                          "the results are not of one run (scenario, seed "
                          "and options must match)");
@@ -1643,10 +1644,7 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
                      : kept_a + (b->kept_inputs < kept - kept_a
                                      ? b->kept_inputs
                                      : kept - kept_a);
-    size_t req = !a->inputs_req ? b->inputs_req
-                 : !b->inputs_req || a->inputs_req < b->inputs_req
-                     ? a->inputs_req
-                     : b->inputs_req;
+    size_t req = a->inputs_req; /* the same in b: checked above */
     if (req && kin > req)
         kin = req;
     GPB__TRY(gpb__result_alloc(a->metrics, a->n_metrics, a->n_inputs,

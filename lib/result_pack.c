@@ -89,8 +89,8 @@ static void put_sketch(wbuf *b, const gpb__sketch *s)
 
 /* keep: how many of r's kept paths to send (<= r->kept; below it only
    when r has sketches, so the receiver loses nothing it would use). */
-static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
-                       size_t *len, gpb_error *err)
+static gpb_status pack(const gpb_result *r, size_t keep, size_t keep_in,
+                       void **buf, size_t *len, gpb_error *err)
 {
     *buf = NULL;
     *len = 0;
@@ -104,7 +104,10 @@ static gpb_status pack(const gpb_result *r, size_t keep, void **buf,
     put_u64(&b, r->paths);
     put_u64(&b, r->path_offset);
     put_u64(&b, keep);
-    size_t keep_in = r->kept_inputs < keep ? r->kept_inputs : keep;
+    if (keep_in > r->kept_inputs)
+        keep_in = r->kept_inputs;
+    if (keep_in > keep)
+        keep_in = keep;
     put_u64(&b, keep_in);
     put_u64(&b, r->inputs_req);
     put_u64(&b, r->kept_cap);
@@ -194,7 +197,7 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
         return gpb__fail(err, GPB_EINVAL,
                          "a conditional result is not packed: pack the run "
                          "and condition it where it is read");
-    return pack(r, r->kept, buf, len, err);
+    return pack(r, r->kept, r->kept_inputs, buf, len, err);
 }
 
 gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
@@ -218,7 +221,16 @@ gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
         if (keep > room)
             keep = room;
     }
-    return pack(r, keep, buf, len, err);
+    /* Likewise the inputs: the merge keeps the union's first inputs_req,
+       r's first inputs_req - paths_before of them, or none. */
+    size_t keep_in = r->kept_inputs;
+    if (r->inputs_req) {
+        size_t room = paths_before < r->inputs_req
+                          ? r->inputs_req - paths_before : 0;
+        if (keep_in > room)
+            keep_in = room;
+    }
+    return pack(r, keep, keep_in, buf, len, err);
 }
 
 /* ---- reading -------------------------------------------------------------- */

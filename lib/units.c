@@ -1242,7 +1242,9 @@ int gpb__rate_is_hourly_price(const gpb__rate_basis *rate)
 const char *gpb__rate_period(const gpb__rate_basis *rate)
 {
     double h = rate->unit_hours;
-    return h == 1                     ? "hour"
+    return h == 1.0 / 3600            ? "second"
+           : h == 1.0 / 60            ? "minute"
+           : h == 1                   ? "hour"
            : h == 24                  ? "day"
            : h == 168                 ? "week"
            : h == GPB_HOURS_PER_MONTH ? "month"

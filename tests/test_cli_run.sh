@@ -12,6 +12,18 @@ contains out '"p_out_of_cash_by_month"' "JSON has P(out of cash)"
 "$GPB" run --paths 3000 --seed 7 --threads 2 --json >"$TMP/b.json" 2>&1
 if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok; else
     bad "JSON differs between 1 and 2 threads"; fi
+# Past 100,000 paths run keeps the sampled inputs of the first 100,000
+# only (what the sensitivity ranks) unless it writes per-path rows: the
+# JSON is the same either way, and the samples CSV has every path's.
+"$GPB" run "$ROOT/bench/bench-60m.yaml" --paths 130000 --json \
+    --swing-paths 0 >"$TMP/a.json" 2>&1
+"$GPB" run "$ROOT/bench/bench-60m.yaml" --paths 130000 --json \
+    --swing-paths 0 --samples-csv "$TMP/s130k.csv" >"$TMP/b.json" 2>&1
+if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok; else
+    bad "JSON differs with the inputs of 100,000 paths kept"; fi
+if [ "$(wc -l <"$TMP/s130k.csv")" -eq 130001 ] &&
+    tail -1 "$TMP/s130k.csv" | grep -q '^129999,[0-9]'; then ok; else
+    bad "the samples CSV has every path's inputs"; fi
 # CSV next to it, written atomically.
 expect 0 "run csv" -- "$GPB" run "$ROOT/scenarios/qianka-month.yaml" \
     --paths 1000 --csv "$TMP/sum.csv" --quiet

@@ -49,6 +49,12 @@ same "compare" compare "$S" --paths 2000 --json \
 same "check" check --paths 2000 --json "$ROOT/scenarios/gpt3-run.yaml" \
     "$ROOT/scenarios/lightyear.yaml" "$ROOT/scenarios/qianka-month.yaml"
 same "raise" raise "$S" --paths 2000 --months 36 --json
+# Past the 100,000 paths whose inputs run keeps for the sensitivity
+# (gpb_sim_options.inputs_kept): rank 0's share is fewer, so the ranks
+# after it send the rest and the merge keeps the first 100,000.
+RANKS="1 3"
+same "run past the inputs kept" run "$S" --paths 130000 --json \
+    --swing-paths 0
 
 # An invalid scenario: exit 2 and its message once (rank 0 prints).
 mpi 2 "$GPB" run "$TMP/no-such.yaml" --paths 100 >"$TMP/out" 2>"$TMP/err"

@@ -765,12 +765,12 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     opt.raise_months = a->months; /* raise --months: kept per path */
     opt.ledger = a->ledger ? 2 : 0; /* --ledger: means and quantiles */
     /* What reads the sampled inputs of every kept path: per-path rows
-       (--samples-csv, the workbook's samples, --output-dir), a condition
-       (--given) and the scenario's claims. Otherwise only the sensitivity
+       (--samples-csv, the workbook's samples with --samples, --output-dir),
+       a condition (--given) and the scenario's claims. Otherwise only the sensitivity
        reads them, over its first max_paths paths: keep those (48 MB less
        at 10^6 paths of bench-60m). */
-    if (!a->samples && !a->samples_csv && !a->xlsx && !a->output_dir &&
-        !a->given && gpb_scenario_claim_count(*s) == 0)
+    if (!a->samples && !a->samples_csv && !a->output_dir && !a->given &&
+        gpb_scenario_claim_count(*s) == 0)
         opt.inputs_kept = GPB_SENS_DEFAULT_MAX_PATHS;
     if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;

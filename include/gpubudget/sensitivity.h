@@ -56,7 +56,8 @@ extern "C" {
 
 typedef struct gpb_sensitivity_options {
     /* Rank statistics use the first min(paths, max_paths) paths (default
-       GPB_SENS_DEFAULT_MAX_PATHS; 0 = all). The sampling error of a rank
+       GPB_SENS_DEFAULT_MAX_PATHS; 0 = all), of those whose inputs the run
+       kept (gpb_result_input_kept_paths). The sampling error of a rank
        correlation is about 1/√n, 0.003 at 10^5 paths, while the working
        memory is n × (inputs + metrics) doubles. */
     size_t max_paths;

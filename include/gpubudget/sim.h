@@ -288,10 +288,8 @@ typedef int (*gpb_sim_progress_fn)(void *ctx, size_t done, size_t total);
 
 /*
  * Options of a run. Fill with gpb_sim_options_default(), which sets
- * struct_size to the size the caller was compiled with, then change what
- * you need; a caller compiled against an older, shorter struct keeps the
- * defaults of the fields it lacks, and the library never writes past its
- * struct.
+ * struct_size, then change what you need; a caller compiled against an
+ * older, shorter struct keeps the defaults of the fields it lacks.
  */
 typedef struct gpb_sim_options {
     size_t struct_size; /* sizeof(gpb_sim_options), set by _default */
@@ -320,6 +318,21 @@ typedef struct gpb_sim_options {
        price, and no fleet is bought. Draws are shared with the plan as
        written (common random numbers). Default 0. */
     int rent_instead_of_buying;
+    /* Keep each path's sampled inputs (gpb_result_input_samples) for the
+       first inputs_kept kept paths only; 0, the default, keeps them for
+       every kept path. A caller that reads the inputs only through the
+       sensitivity, which ranks the first max_paths paths
+       (GPB_SENS_DEFAULT_MAX_PATHS), saves 8 bytes an input a path:
+       `gpubudget run` keeps 100,000 when it writes no per-path rows, has
+       no --given and the scenario has no claims (48 MB at 10^6 paths of
+       bench-60m). What needs every kept path's inputs
+       (gpb_result_input_samples_own, a condition, a claim on an input)
+       refuses a result that kept fewer. It fills what was padding after
+       rent_instead_of_buying, so the struct (embedded by value in
+       gpb_report_rent_vs_buy_request and gpb_report_check_pitch_request)
+       keeps its size and layout, and a caller built before it, whose
+       gpb_sim_options_default zeroed those bytes, keeps every input. */
+    uint32_t inputs_kept;
     /* The annual rate of npv.cost (> −1); NaN (the default) takes the
        scenario's company.discount_rate_per_year, or computes no NPV when
        it has none. */
@@ -334,34 +347,10 @@ typedef struct gpb_sim_options {
        which costs about as much again as the month fan). Default 0 (it
        costs a sum per category and month over every path). */
     int ledger;
-    /* Keep each path's sampled inputs (gpb_result_input_samples) for the
-       first inputs_kept kept paths only; 0, the default, keeps them for
-       every kept path. A caller that reads the inputs only through the
-       sensitivity, which ranks the first max_paths paths
-       (GPB_SENS_DEFAULT_MAX_PATHS), saves 8 bytes an input a path:
-       `gpubudget run` keeps 100,000 when it writes no per-path rows and
-       the scenario has no claims (48 MB at 10^6 paths of bench-60m). What
-       needs every kept path's inputs (gpb_result_input_samples_own, a
-       condition, a claim on an input) refuses a result that kept fewer. */
-    size_t inputs_kept;
 } gpb_sim_options;
 
-/*
- * Fills the first `size` bytes of *opt (sizeof *opt as the caller was
- * compiled) with the defaults above and sets struct_size to size: a
- * caller built against an older, shorter struct gets only the fields it
- * has. Accepts NULL; a size below the first version's does nothing.
- */
-GPB_API void gpb_sim_options_init(gpb_sim_options *opt, size_t size);
-/*
- * Fills *opt with the defaults above. Accepts NULL. In C this is
- * gpb_sim_options_init(opt, sizeof *opt); the exported function of this
- * name (for binaries built before gpb_sim_options grew inputs_kept, and
- * for bindings that call it by name) fills the first version's fields.
- */
-GPB_API void(gpb_sim_options_default)(gpb_sim_options *opt);
-#define gpb_sim_options_default(opt) \
-    gpb_sim_options_init((opt), sizeof *(opt))
+/* Fills *opt with the defaults above. Accepts NULL. */
+GPB_API void gpb_sim_options_default(gpb_sim_options *opt);
 
 typedef struct gpb_result gpb_result;
 

@@ -499,7 +499,7 @@ def check(scenarios=None, claim=None, paths=None, seed=None, threads=None,
         else:
             loaded.append((str(x), load(x, set=set)))
     opt = _lib.SimOptions()
-    _lib.sim_options_default(opt)
+    lib.gpb_sim_options_default(ctypes.byref(opt))
     opt.paths = (_whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
                  if paths is not None else 10000)
     if seed is not None:

@@ -117,7 +117,7 @@ PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t)
 
 
 class SimOptions(ctypes.Structure):
-    """gpb_sim_options (sim.h); fill with sim_options_default() below."""
+    """gpb_sim_options (sim.h); fill with gpb_sim_options_default."""
     _fields_ = [
         ("struct_size", c_size_t),
         ("paths", c_size_t),
@@ -130,10 +130,10 @@ class SimOptions(ctypes.Structure):
         ("path_offset", c_uint64),
         ("memory_budget_bytes", c_size_t),
         ("rent_instead_of_buying", c_int),
+        ("inputs_kept", ctypes.c_uint32),
         ("discount_rate_per_year", c_double),
         ("raise_months", c_int),
         ("ledger", c_int),
-        ("inputs_kept", c_size_t),
     ]
 
 
@@ -342,12 +342,13 @@ _PROTOS = [
     ("gpb_scenario_text", c_void_p, [c_void_p, P(c_size_t)]),
     ("gpb_scenario_overrides", c_char_p, [c_void_p]),
     # sim.h
-    ("gpb_sim_options_init", None, [P(SimOptions), c_size_t]),
+    ("gpb_sim_options_default", None, [P(SimOptions)]),
     ("gpb_sim_run", c_int, [c_void_p, P(SimOptions), P(c_void_p), P(Error)]),
     ("gpb_result_free", None, [c_void_p]),
     ("gpb_result_paths", c_size_t, [c_void_p]),
     ("gpb_result_path_offset", c_uint64, [c_void_p]),
     ("gpb_result_kept_paths", c_size_t, [c_void_p]),
+    ("gpb_result_input_kept_paths", c_size_t, [c_void_p]),
     ("gpb_result_horizon_months", c_int, [c_void_p]),
     ("gpb_result_currency", c_int, [c_void_p]),
     ("gpb_result_seed", c_uint64, [c_void_p]),
@@ -482,8 +483,3 @@ def take_text(ptr):
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
         lib.gpb_free(ptr)
-
-
-def sim_options_default(opt):
-    """gpb_sim_options_default: the defaults, for this struct's size."""
-    lib.gpb_sim_options_init(ctypes.byref(opt), ctypes.sizeof(opt))

@@ -197,7 +197,7 @@ def _whole(value, name, lo, hi):
 
 def _sim_options(paths, seed, threads, quasi, raise_months, ledger):
     o = _lib.SimOptions()
-    _lib.sim_options_default(o)
+    lib.gpb_sim_options_default(ctypes.byref(o))
     if paths is not None:
         o.paths = _whole(paths, "paths", 1, _lib.GPB_SIM_MAX_PATHS)
     if seed is not None:

@@ -216,7 +216,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
                              % (same, k))
         where[idx if idx >= 0 else k] = k
     o = _lib.SimOptions()
-    _lib.sim_options_default(o)
+    lib.gpb_sim_options_default(ctypes.byref(o))
     lhs = samples is not None
     if lhs:
         if int(samples) < 1:
@@ -278,7 +278,7 @@ def sweep(scenario, vary, metrics=SWEEP_METRICS, paths=None, seed=None,
 def _sweep_json(s, keys, points, metrics, units, rows, errors, paths, seed,
                 lhs=False):
     o = _lib.SimOptions()
-    _lib.sim_options_default(o)
+    lib.gpb_sim_options_default(ctypes.byref(o))
     K, n, nm = len(keys), len(points), len(metrics)
     flat = [v for pt in points for v in pt]
     numeric = []

@@ -43,9 +43,11 @@ static const doc_item exit_statuses[] = {
 static const doc_item environment[] = {
     {"OPENBLAS_NUM_THREADS",
      "OpenBLAS's own thread count. gpubudget runs its own workers "
-     "(--threads) and wants none from OpenBLAS; when the variable is unset "
-     "it runs every BLAS call on the calling thread "
-     "(openblas_set_num_threads(1)). Set it to choose otherwise"},
+     "(--threads) and wants none from OpenBLAS, whose idle threads spin "
+     "on the workers' cores for a while after it loads; when the variable "
+     "is unset it sets it to 1 and starts itself again on more than two "
+     "cores, and on two runs every BLAS call on the calling thread. Set it "
+     "to choose otherwise"},
     {"GPB_SCENARIOS_DIR",
      "the directory 'gpubudget check' reads when it is given no scenario "
      "files"},

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_mpi.h"
@@ -21,22 +22,34 @@ static int (*const entry[CLI_CMD_COUNT])(int argc, char **argv) = {
 
 /*
  * OpenBLAS starts its worker threads when the library is loaded, before
- * main, reading its thread count from OPENBLAS_NUM_THREADS then and only
- * then. The library never wants OpenBLAS threads (its products are small
- * and are summed in one order, whatever the machine), so unless the
- * caller chose a count the command makes every BLAS call run on the
- * calling thread. Until 2026-12-03 it set the variable and started itself
- * again instead, which loaded every library twice: measured interleaved
- * (10 rounds each, bench-60m, 2 threads), 0.110 → 0.100 s at 10^4 paths
- * and 0.486 → 0.460 s at 10^6. OpenBLAS's one idle thread spins on
- * sched_yield for about 0.1 s after the load and then sleeps; it yields to
- * the workers. (Setting the variable from an ELF .preinit_array does not
- * work: glibc's libc sets environ from the kernel's copy after it.)
+ * main, one fewer than the cores, reading their count from
+ * OPENBLAS_NUM_THREADS then and only then; each spins on sched_yield for
+ * about 0.1 s before it sleeps. The library never wants OpenBLAS threads
+ * (its products are small and are summed in one order, whatever the
+ * machine). So, unless the caller chose a count: on more than two cores
+ * the command sets the variable to 1 and starts itself again, so that no
+ * spinning thread takes the workers' cores (tens of them on a large
+ * machine, as many again per MPI rank); on two cores, where OpenBLAS
+ * starts one thread and loading every library twice cost more than it
+ * (measured interleaved, 10 rounds each, bench-60m on 2 threads: 0.110 →
+ * 0.100 s at 10^4 paths and 0.486 → 0.460 s at 10^6, 2026-12-03), it
+ * keeps that thread and makes every BLAS call run on the calling thread.
+ * Setting the variable from an ELF .preinit_array does not work: glibc's
+ * libc sets environ from the kernel's copy after it. Should the exec
+ * fail, it runs on as it is.
  */
-static void quiet_openblas(void)
+static void quiet_openblas(char **argv)
 {
-    if (!getenv("OPENBLAS_NUM_THREADS"))
-        openblas_set_num_threads(1);
+    if (getenv("OPENBLAS_NUM_THREADS"))
+        return;
+#ifdef __linux__
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 2 &&
+        setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
+        execv("/proc/self/exe", argv);
+#else
+    (void)argv;
+#endif
+    openblas_set_num_threads(1);
 }
 
 /*
@@ -59,7 +72,7 @@ static int stdout_written(int rc)
 
 int main(int argc, char **argv)
 {
-    quiet_openblas();
+    quiet_openblas(argv);
     /* GSL's default handler aborts; the library validates before calling
        GSL, and this makes any miss a returned error, not a crash. */
     gsl_set_error_handler_off();

@@ -483,9 +483,26 @@ static void store_block(worker *w, size_t blk, size_t n)
         w->kext_big[m] |= (unsigned char)big;
         if (r->values[m] && keep)
             memcpy(r->values[m] + first, v, keep * sizeof *v);
-        if (r->narrow[m])
-            for (size_t i = 0; i < keep; i++) /* whole, 0 .. H (plan) */
-                r->narrow[m][first + i] = (uint16_t)v[i];
+        if (r->narrow[m]) {
+            /* Whole, 0 .. H, by the plan; a value that is not is the
+               engine's own error, reported, never stored wrong. */
+            int whole = 1;
+            for (size_t i = 0; i < keep; i++) {
+                int ok = v[i] >= 0 && v[i] <= 65535 && v[i] == floor(v[i]);
+                whole &= ok;
+                r->narrow[m][first + i] = ok ? (uint16_t)v[i] : 0;
+            }
+            if (!whole) {
+                gpb_error e;
+                record_error(sh, blk,
+                             gpb__fail(&e, GPB_ENUMERIC,
+                                       "internal error: '%s' took a value "
+                                       "that is not a whole number from 0 "
+                                       "to 65535",
+                                       p->metrics[m].name),
+                             &e);
+            }
+        }
         if (w->sk_metric && !p->metrics[m].constant)
             gpb__sketch_add_n(&w->sk_metric[m], v, n);
     }

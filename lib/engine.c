@@ -26,9 +26,15 @@
 /* ---- options ------------------------------------------------------------ */
 
 /* inputs_kept fills what was padding: the struct, embedded by value in
-   two request structs (report.h), keeps its size and layout. */
+   two request structs (report.h), keeps its size and layout on the
+   64-bit targets the project builds for (x86-64, arm64). Where a double
+   aligns to 4 bytes (i386) there was no such padding, and the struct
+   grew there. */
 _Static_assert(sizeof(void *) != 8 || sizeof(gpb_sim_options) == 96,
                "gpb_sim_options must keep its size (ABI)");
+_Static_assert(sizeof(void *) != 8 ||
+                   offsetof(gpb_sim_options, discount_rate_per_year) == 80,
+               "gpb_sim_options must keep its layout (ABI)");
 _Static_assert(offsetof(gpb_sim_options, inputs_kept) ==
                    offsetof(gpb_sim_options, rent_instead_of_buying) +
                        sizeof(int),
@@ -487,10 +493,11 @@ static void store_block(worker *w, size_t blk, size_t n)
             /* Whole, 0 .. H, by the plan; a value that is not is the
                engine's own error, reported, never stored wrong. */
             int whole = 1;
-            for (size_t i = 0; i < keep; i++) {
+            for (size_t i = 0; i < n; i++) { /* every path, kept or not */
                 int ok = v[i] >= 0 && v[i] <= 65535 && v[i] == floor(v[i]);
                 whole &= ok;
-                r->narrow[m][first + i] = ok ? (uint16_t)v[i] : 0;
+                if (i < keep)
+                    r->narrow[m][first + i] = ok ? (uint16_t)v[i] : 0;
             }
             if (!whole) {
                 gpb_error e;

@@ -1616,6 +1616,15 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         return gpb__fail(err, GPB_EINVAL,
                          "the results are not of one run (scenario, seed "
                          "and options must match)");
+    for (size_t i = 0; i < a->n_metrics; i++) {
+        const eng_metric *ma = &a->metrics[i], *mb = &b->metrics[i];
+        if (ma->constant != mb->constant || ma->derived != mb->derived ||
+            ma->narrow != mb->narrow || strcmp(ma->name, mb->name))
+            return gpb__fail(err, GPB_EINVAL,
+                             "the results are not of one run (metric '%s' "
+                             "is kept differently)",
+                             ma->name);
+    }
     if (b->path_offset != a->path_offset + a->paths ||
         a->paths % LANES != 0)
         return gpb__fail(err, GPB_EINVAL,

@@ -19,9 +19,9 @@
 #include "internal.h"
 
 #define PACK_MAGIC "GPBRES"
-#define PACK_VERSION 4u /* 2: derived metrics (engine.h); 3: a sketch's frac;
-                           4: inputs kept for a prefix of the paths, narrow
-                           metrics */
+#define PACK_VERSION 5u /* 2: derived metrics (engine.h); 3: a sketch's frac;
+                           4: inputs kept for a prefix of the paths; 5:
+                           narrow metrics */
 
 /* FNV-1a, 64 bits (Fowler, Noll, Vo), over n bytes. */
 static uint64_t fnv1a64(const unsigned char *p, size_t n)

@@ -409,7 +409,8 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     atomic_init(&J.next, 0);
     atomic_init(&J.failed_at, SIZE_MAX);
     pthread_mutex_init(&J.mu, NULL);
-    gpb__fork_join(gpb__threads_for(threads, K), rank_worker, &J);
+    if (K)
+        gpb__fork_join(gpb__threads_for(threads, K), rank_worker, &J);
     if (J.st) {
         pthread_mutex_destroy(&J.mu);
         if (err)
@@ -430,11 +431,20 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
             memcpy(X + Kv * n, X + k * n, n * sizeof *X);
         cols[Kv++] = k;
     }
+    if (n < Kv + 2) {
+        pthread_mutex_destroy(&J.mu);
+        st = gpb__fail(err, GPB_EINVAL,
+                       "sensitivity needs at least %zu paths for %zu varying "
+                       "inputs (K + 2), got %zu",
+                       Kv + 2, Kv, n);
+        goto done;
+    }
     /* Then every metric, each into its column of C = XᵀY. */
     J.Kv = Kv;
     J.end = K + M;
     atomic_store(&J.next, K);
-    gpb__fork_join(gpb__threads_for(threads, M), rank_worker, &J);
+    if (M)
+        gpb__fork_join(gpb__threads_for(threads, M), rank_worker, &J);
     pthread_mutex_destroy(&J.mu);
     if (J.st) {
         if (err)
@@ -448,13 +458,6 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
             for (size_t k = 0; k < K; k++)
                 x->flags[m * K + k] |= GPB_SENS_CONSTANT_OUTPUT;
         }
-    if (n < Kv + 2) {
-        st = gpb__fail(err, GPB_EINVAL,
-                       "sensitivity needs at least %zu paths for %zu varying "
-                       "inputs (K + 2), got %zu",
-                       Kv + 2, Kv, n);
-        goto done;
-    }
     if (Kv == 0 || My == 0)
         goto done; /* every coefficient 0, every R² 0 */
 

@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,12 @@ static void quiet_openblas(char **argv)
     if (getenv("OPENBLAS_NUM_THREADS"))
         return;
 #ifdef __linux__
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 2 &&
-        setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
+    /* The CPUs this process may use, as OpenBLAS counts them. */
+    cpu_set_t set;
+    int cpus = sched_getaffinity(0, sizeof set, &set) == 0
+                   ? CPU_COUNT(&set)
+                   : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus > 2 && setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
         execv("/proc/self/exe", argv);
 #else
     (void)argv;

@@ -21,6 +21,23 @@ def test_openblas_single_threaded():
     assert os.environ.get("OPENBLAS_NUM_THREADS")
 
 
+def test_sim_options_layout_is_the_c_struct():
+    # gpb_sim_options is embedded by value in two request structs, so it
+    # keeps its size: inputs_kept (a uint32_t) fills the padding after
+    # rent_instead_of_buying (sim.h; engine.c asserts the C side).
+    import ctypes
+    from gpubudget import _lib
+    if ctypes.sizeof(ctypes.c_void_p) != 8:
+        pytest.skip("the layout is checked on 64-bit targets")
+    S = _lib.SimOptions
+    assert ctypes.sizeof(S) == 96
+    assert S.inputs_kept.offset == S.rent_instead_of_buying.offset + 4
+    assert S.discount_rate_per_year.offset == 80
+    o = S()
+    _lib.lib.gpb_sim_options_default(ctypes.byref(o))
+    assert o.struct_size == 96 and o.inputs_kept == 0 and o.paths == 10000
+
+
 def test_ctrl_c_interrupts_a_run(qianka):
     before = signal.getsignal(signal.SIGINT)
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))

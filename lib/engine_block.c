@@ -1101,6 +1101,13 @@ static double poisson(const eng_plan *p, size_t run, double lam, double u,
  * correction, whose CDF is within 0.5 / 10^4 of the binomial's
  * (Berry–Esseen).
  */
+/* Counts up to this are thinned by inversion from 0 (the scalar and the
+   lanes alike); P(0) by squaring over THIN_BITS bits covers them. */
+#define THIN_INVERT_MAX 1000
+#define THIN_BITS 10
+_Static_assert((1 << THIN_BITS) > THIN_INVERT_MAX,
+               "THIN_BITS bits hold every count thinned by inversion");
+
 double gpb__binomial_thin(double k, double q, double u)
 {
     if (!(q > 0) || !(k > 0))
@@ -1108,7 +1115,7 @@ double gpb__binomial_thin(double k, double q, double u)
     if (!(q < 1))
         return k;
     double n = k;
-    if (n <= 1000) {
+    if (n <= THIN_INVERT_MAX) {
         /* Above ½, on the count k − j of the other share: the least j
            with F(j) ≥ u is k − (the least m with F'(m) > 1 − u). P(0) =
            (1 − p)^k by squaring (k whole: ten products at most, a third of
@@ -1209,7 +1216,7 @@ GPB__VCLONES static void thin_lanes(size_t n, const double *k,
         r[i] = pp / (1 - pp);
         double x = 1 - pp, p0 = 1;
         unsigned e = (unsigned)k[i];
-        for (unsigned bit = 0; bit < 10; bit++) {
+        for (unsigned bit = 0; bit < THIN_BITS; bit++) {
             p0 = (e >> bit) & 1u ? p0 * x : p0;
             x *= x;
         }
@@ -1244,7 +1251,7 @@ void gpb__binomial_thin_lanes(size_t n, const double *k, const double *q,
     for (size_t i0 = 0; i0 < n; i0 += LANES) {
         size_t n1 = n - i0 < LANES ? n - i0 : LANES, nf = 0;
         for (size_t i = i0; i < i0 + n1; i++) {
-            if (k[i] > 0 && k[i] <= 1000 && q[i] > 0 && q[i] < 1) {
+            if (k[i] > 0 && k[i] <= THIN_INVERT_MAX && q[i] > 0 && q[i] < 1) {
                 kf[nf] = k[i];
                 qf[nf] = q[i];
                 uf[nf] = u[i];

@@ -2338,6 +2338,74 @@ START_TEST(order_statistics_equal_the_sorted_samples)
 END_TEST
 
 /*
+ * A range of both signs is bucketed by magnitude (result.c, hmap): 64
+ * binades below the largest magnitude at 512 buckets each, everything
+ * smaller in one middle bucket. Its edges, each a value the selection
+ * must still find exactly: both zeros, subnormals, point masses of both
+ * signs far below the 64 binades (one middle bucket, refined), magnitudes
+ * near DBL_MAX, and a continuous spread of both signs. The values are
+ * written into a run's cash.min column (and its cached extremes dropped),
+ * then every level is compared with the sorted values.
+ */
+START_TEST(order_statistics_of_both_signs_by_magnitude)
+{
+    gpb_scenario *s = test_load_yaml(
+        "gpubudget: 1\nname: mag\nhorizon_months: 6\ncompany: {cash: "
+        "\"$1M\"}\nteam: [{role: r, count: 3, salary_per_year: "
+        "{uniform: [\"$100k\", \"$200k\"]}}]\n");
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.paths = 70001;
+    o.threads = 1;
+    gpb_result *r = run_opts(s, &o);
+    size_t m;
+    ck_assert_int_eq(gpb_result_metric_find(r, "cash.min", &m, NULL), GPB_OK);
+    ck_assert_ptr_nonnull(r->values[m]);
+    size_t n = gpb_result_paths(r);
+    double *v = r->values[m];
+    static const double fixed[] = {0.0, -0.0, 4.9e-324, -4.9e-324,
+                                   2.2e-310, -2.2e-310, 1e-200, -1e-200,
+                                   1.7e308, -1.7e308, 1.0, -1.0};
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double u = (double)(x >> 11) * 0x1p-53;
+        if (i % 3 == 0) /* a third: the twelve fixed values in turn,
+                           each a point mass of 1/36 */
+            v[i] = fixed[(i / 3) % 12];
+        else if (i % 3 == 1) /* a continuous spread of both signs */
+            v[i] = (u - 0.4) * 1e7;
+        else /* tiny magnitudes of both signs: the middle bucket */
+            v[i] = (u - 0.5) * 1e-250;
+    }
+    r->kext_ok = 0;
+    double *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, v, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    enum { NL = 41 };
+    double lv[NL], q[NL];
+    for (int i = 0; i < NL; i++)
+        lv[i] = i / (double)(NL - 1);
+    ck_assert_int_eq(gpb_result_quantiles(r, "cash.min", NL, lv, q, NULL),
+                     GPB_OK);
+    for (int i = 0; i < NL; i++) {
+        double pos = lv[i] * (double)(n - 1);
+        size_t a = (size_t)floor(pos);
+        double d = pos - floor(pos);
+        double want = d == 0 ? sorted[a]
+                             : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+        expect(q[i] == want || (isnan(q[i]) && isnan(want)),
+               "P%g: %.17g, sorted %.17g", 100 * lv[i], q[i], want);
+    }
+    free(sorted);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
  * When the first part keeps all of its paths but one run of both would
  * not (memory budget), the merge keeps what that run keeps: the first
  * paths up to the budget, and sketches of every path beyond.
@@ -3024,6 +3092,7 @@ int main(void)
     tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_keeps_the_model_flops);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
+    tcase_add_test(tt, order_statistics_of_both_signs_by_magnitude);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);
     tcase_add_test(tt, renting_instead_shares_the_draws);
     suite_add_tcase(s, tt);

@@ -22,6 +22,7 @@
 #include "gpubudget/compute.h"
 #include "internal.h"
 #include "scenario_model.h"
+#include "scenario_read.h"
 
 /* ---- verdicts and directions -------------------------------------------- */
 
@@ -124,6 +125,13 @@ typedef struct opnd {
     char unit[32];
     long run;
     char metric[GPB_ERROR_PATH_MAX]; /* the result metric of a leaf */
+    /* A GPU's price per hour (a run's, or a GPU price input), or a
+       number times one; and a literal rate per day or longer that names
+       no GPU ("$200k/year"), which is not one: the scenario's GPU price
+       keys refuse it (scenario_read.c, rate_refused), and so do claims. */
+    int gpu_rate;
+    int vague_rate;
+    char text[64]; /* the literal, for the message */
 } opnd;
 
 static void opnd_init(opnd *o)
@@ -307,6 +315,7 @@ static gpb_status derived(ctx *c, size_t k, int which, opnd *o)
             v[p] = cost && gh ? cost[p] / gh[p] : NAN;
         o->money = 1;
         o->hours = -1;
+        o->gpu_rate = 1;
         return GPB_OK;
     }
     /* Effective MFU: the run's FLOPs over the GPU time it was paid for,
@@ -420,6 +429,7 @@ static gpb_status parse_name(ctx *c, opnd *o)
         } else if (in->kind == GPB_QTY_MONEY_PER_HOUR) {
             o->money = 1;
             o->hours = -1;
+            o->gpu_rate = !(in->spec && (in->spec->flags & GPB__V_NOT_GPU));
         } else if (gpb_qty_kind_is_money(in->kind)) {
             return fail_expr(c, GPB_EUNIT,
                              "input '%s' is %s; claims take money, money "
@@ -437,8 +447,9 @@ static gpb_status parse_name(ctx *c, opnd *o)
 static gpb_status quantity(ctx *c, const char *txt, opnd *o)
 {
     gpb_quantity q;
+    gpb__rate_basis rate;
     gpb_error e;
-    if (gpb_units_parse(txt, &q, &e) != GPB_OK)
+    if (gpb__units_parse_rate(txt, &q, &rate, &e) != GPB_OK)
         return fail_expr(c, e.status, "'%s': %s", txt, e.message);
     if (!isfinite(q.value))
         return fail_expr(c, GPB_ERANGE, "'%s' is not finite", txt);
@@ -454,6 +465,11 @@ static gpb_status quantity(ctx *c, const char *txt, opnd *o)
     case GPB_QTY_MONEY_PER_HOUR: {
         o->money = 1;
         o->hours = q.kind == GPB_QTY_MONEY_PER_HOUR ? -1 : 0;
+        if (q.kind == GPB_QTY_MONEY_PER_HOUR) {
+            o->gpu_rate = rate.per_gpu;
+            o->vague_rate = !gpb__rate_is_hourly_price(&rate);
+            gpb__strlcpy(o->text, txt, sizeof o->text);
+        }
         gpb_currency cur = q.currency ? q.currency : c->s->currency;
         if (cur == c->report) {
             o->c = q.value;
@@ -598,6 +614,23 @@ static const char *dim_name(const opnd *o)
     return o->money ? "money" : (o->hours ? "hours" : "a number");
 }
 
+/* The refusal of a rate per day or longer that names no GPU where a
+   GPU's price per hour is meant (the loader's rule for the price keys). */
+static gpb_status vague_gpu_rate(ctx *c, const char *text)
+{
+    gpb_quantity q;
+    gpb__rate_basis rate;
+    const char *per = gpb__units_parse_rate(text, &q, &rate, NULL) == GPB_OK
+                          ? gpb__rate_period(&rate)
+                          : "period";
+    return fail_expr(c, GPB_EUNIT,
+                     "'%s' is a rate per %s that names no GPU, set against "
+                     "a GPU's price per hour: %s",
+                     text, per, GPB__GPU_RATE_HINT);
+}
+
+static int plain_number(const opnd *o) { return !o->money && !o->hours; }
+
 /* a = a op b; frees b. */
 static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
 {
@@ -609,9 +642,26 @@ static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
                            dim_name(b));
             goto done;
         }
+        if ((a->gpu_rate && b->vague_rate) || (b->gpu_rate && a->vague_rate)) {
+            st = vague_gpu_rate(c, a->vague_rate ? a->text : b->text);
+            goto done;
+        }
         int bd = op == '-' ? -b->dir : b->dir;
         a->dir = a->dir ? a->dir : bd;
+        a->gpu_rate |= b->gpu_rate;
+        a->vague_rate |= b->vague_rate;
+        if (!a->text[0])
+            gpb__strlcpy(a->text, b->text, sizeof a->text);
     } else {
+        /* A price times or over a plain number is still a price. */
+        int gr = (a->gpu_rate && plain_number(b)) ||
+                 (op == '*' && b->gpu_rate && plain_number(a));
+        int vr = (a->vague_rate && plain_number(b)) ||
+                 (op == '*' && b->vague_rate && plain_number(a));
+        if (vr && !a->vague_rate)
+            gpb__strlcpy(a->text, b->text, sizeof a->text);
+        a->gpu_rate = gr;
+        a->vague_rate = vr;
         a->money += op == '*' ? b->money : -b->money;
         a->hours += op == '*' ? b->hours : -b->hours;
         int bd = op == '*' ? b->dir : -b->dir;
@@ -692,11 +742,28 @@ static gpb_status parse_expr(ctx *c, opnd *o)
     }
 }
 
+static gpb_status eval_metric(const gpb_scenario *s, const gpb_result *r,
+                              const char *metric, gpb_currency currency,
+                              double **values, gpb_claim_metric_info *info,
+                              int *gpu_rate, gpb_error *err);
+
 gpb_status gpb_claim_metric_eval(const gpb_scenario *s, const gpb_result *r,
                                  const char *metric, gpb_currency currency,
                                  double **values, gpb_claim_metric_info *info,
                                  gpb_error *err)
 {
+    int gpu_rate;
+    return eval_metric(s, r, metric, currency, values, info, &gpu_rate, err);
+}
+
+/* gpb_claim_metric_eval, and whether the expression is a GPU's price per
+   hour (opnd.gpu_rate) into *gpu_rate. */
+static gpb_status eval_metric(const gpb_scenario *s, const gpb_result *r,
+                              const char *metric, gpb_currency currency,
+                              double **values, gpb_claim_metric_info *info,
+                              int *gpu_rate, gpb_error *err)
+{
+    *gpu_rate = 0;
     if (values)
         *values = NULL;
     if (!s || !r || !metric || !values)
@@ -772,6 +839,7 @@ gpb_status gpb_claim_metric_eval(const gpb_scenario *s, const gpb_result *r,
     mi.direction = o.dir ? o.dir : GPB_CLAIM_LOWER_IS_FAVOURABLE;
     mi.run = o.leaf ? o.run : -1;
     gpb__strlcpy(mi.metric, o.leaf ? o.metric : "", sizeof mi.metric);
+    *gpu_rate = o.gpu_rate && mi.kind == GPB_QTY_MONEY_PER_HOUR;
     if (info)
         *info = mi;
     *values = o.v;
@@ -1017,20 +1085,38 @@ static const char *run_name_of(const gpb_scenario *s, long run)
  * context: p and the implied MFU are left NaN and the verdict is
  * GPB_VERDICT_CONTEXT.
  */
+/* value_text: the value as written, when known (a scenario's claim): a
+   rate per period that names no GPU ("$200k/year") is refused against a
+   GPU's price per hour, as the scenario's price keys refuse it. */
 static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
                                const gpb_sensitivity *sens,
                                const char *metric, const gpb_quantity *value,
-                               int judge, gpb_claim_check *out,
-                               gpb_error *err)
+                               const char *value_text, int judge,
+                               gpb_claim_check *out, gpb_error *err)
 {
     gpb_currency cur = GPB_CURRENCY_NONE;
     if (value && gpb_qty_kind_is_money(value->kind))
         cur = value->currency ? value->currency : s->currency;
     double *v = NULL;
     gpb_claim_metric_info mi;
-    gpb_status st = gpb_claim_metric_eval(s, r, metric, cur, &v, &mi, err);
+    int gpu_rate = 0;
+    gpb_status st = eval_metric(s, r, metric, cur, &v, &mi, &gpu_rate, err);
     if (st)
         return st;
+    gpb_quantity q;
+    gpb__rate_basis rate;
+    if (value && value_text && gpu_rate &&
+        value->kind == GPB_QTY_MONEY_PER_HOUR &&
+        gpb__units_parse_rate(value_text, &q, &rate, NULL) == GPB_OK &&
+        !gpb__rate_is_hourly_price(&rate)) {
+        gpb_free(v);
+        return gpb__fail(err, GPB_EUNIT,
+                         "the claim's value '%s' is a rate per %s that names "
+                         "no GPU, but '%s' measures a GPU's price per hour: "
+                         "%s",
+                         value_text, gpb__rate_period(&rate), metric,
+                         GPB__GPU_RATE_HINT);
+    }
     memset(out, 0, sizeof *out);
     out->info = mi;
     out->currency = mi.currency;
@@ -1131,7 +1217,7 @@ gpb_status gpb_claim_check_value(const gpb_scenario *s, const gpb_result *r,
                          "be NULL");
     if (!isfinite(value->value))
         return gpb__fail(err, GPB_EINVAL, "the claimed value is not finite");
-    return check_metric(s, r, sens, metric, value, 1, out, err);
+    return check_metric(s, r, sens, metric, value, NULL, 1, out, err);
 }
 
 gpb_status gpb_claim_check_at(const gpb_scenario *s, const gpb_result *r,
@@ -1146,7 +1232,7 @@ gpb_status gpb_claim_check_at(const gpb_scenario *s, const gpb_result *r,
     if (st)
         return st;
     st = check_metric(s, r, sens, ci.metric, ci.text ? &ci.value : NULL,
-                      ci.context == NULL, out, err);
+                      ci.text, ci.context == NULL, out, err);
     if (st == GPB_OK)
         out->depends_on_claim = out->restates || ci.n_from_claim > 0;
     if (st && err) {

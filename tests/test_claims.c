@@ -1710,6 +1710,81 @@ static int same(double got, double want)
     return fabs(got - want) <= 1e-12 * fabs(want);
 }
 
+/*
+ * A claim's value and a literal in its metric follow the GPU price keys'
+ * rule (scenario_read.c): against a GPU's price per hour, a rate per day
+ * or longer must name the GPU. "$200k/year" was read as $22.82 a
+ * GPU-hour and judged; "$1500/GPU-month" is $1500 / 730.5 h; a burn rate
+ * per month against money per hour that is no GPU's price is fine.
+ */
+START_TEST(test_claim_gpu_rate_names_the_gpu)
+{
+    static const char yaml[] =
+        "gpubudget: 1\nname: rates\nhorizon_months: 12\n"
+        "company: {cash: \"$10M\"}\n"
+        "training: [{name: t, params: 7B, tokens: 1T, gpu: H100, gpus: 64,\n"
+        "  price_per_gpu_hour: {uniform: [\"$1.5/h\", \"$3/h\"]}}]\n"
+        "claims:\n"
+        "  - {id: A, metric: training.t.price_per_gpu_hour,\n"
+        "     value: \"$200k/year\"}\n"
+        "  - {id: B, metric: training.t.price_per_gpu_hour,\n"
+        "     value: \"$1500/GPU-month\"}\n"
+        "  - {id: C, metric: \"spend.total / 12 months\", value: \"$2M/month\"}\n"
+        "  - {id: D, metric: \"training.t.price_per_gpu_hour * 2 - "
+        "'$200k/year'\", value: \"$0/h\"}\n"
+        "  - {id: E, metric: \"training.t.price_per_gpu_hour * 2 - "
+        "'$3/GPU-hour'\", value: \"$0/h\"}\n"
+        "  - {id: F, metric: \"training.t.price_per_gpu_hour - "
+        "'$2/h' / 2\", value: \"$1/h\"}\n";
+    gpb_scenario *s = test_load_yaml(yaml);
+    gpb_result *r = test_run(s, 2000, 0, 2);
+    gpb_claim_check c;
+    gpb_error e;
+    /* A: refused at the value (line 9, where "value:" is). */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "A"), &c,
+                                        &e),
+                     GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[0].value");
+    ck_assert_int_eq(e.line, 9);
+    ck_assert_msg(strstr(e.message, "rate per year that names no GPU") &&
+                      strstr(e.message, "$1500/GPU-month"),
+                  "%s", e.message);
+    /* B: per GPU, any period. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "B"), &c,
+                                        &e),
+                     GPB_OK);
+    ck_assert_rel(c.claimed, 1500 / GPB_HOURS_PER_MONTH, 1e-12);
+    /* C: a burn rate is money per hour too, and no GPU's price. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "C"), &c,
+                                        &e),
+                     GPB_OK);
+    ck_assert_rel(c.claimed, 2e6 / GPB_HOURS_PER_MONTH, 1e-12);
+    /* D: the literal set against the price inside the metric. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "D"), &c,
+                                        &e),
+                     GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[3].metric");
+    ck_assert_msg(strstr(e.message, "'$200k/year' is a rate per year"), "%s",
+                  e.message);
+    /* E, F: a rate per GPU-hour or per hour is a price. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "E"), &c,
+                                        &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "F"), &c,
+                                        &e),
+                     GPB_OK);
+    /* Through the API, with no text to read the period from, the value is
+       taken as the caller's per-hour figure. */
+    gpb_quantity q = qty("$200k/year");
+    ck_assert_int_eq(gpb_claim_check_value(s, r, NULL,
+                                           "training.t.price_per_gpu_hour",
+                                           &q, &c, &e),
+                     GPB_OK);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_pitch_phrasings)
 {
     size_t n = sizeof PHRASINGS / sizeof PHRASINGS[0];
@@ -2661,6 +2736,7 @@ static Suite *claims_suite(void)
     tcase_add_test(tc, test_pitch_moe_names_lowercase);
     tcase_add_test(tc, test_pitch_price_per_gpu_period);
     tcase_add_test(tc, test_pitch_is_moe);
+    tcase_add_test(tc, test_claim_gpu_rate_names_the_gpu);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,6 +16,7 @@
 
 #include "gpubudget/report.h"
 #include "internal.h"
+#include "scenario_read.h"
 #include "report_chart.h"
 #include "report_doc.h"
 
@@ -596,6 +597,19 @@ gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
            per hour): the point is in the key's unit. */
         if (a != ql.value || b != qh.value)
             q.kind = gpb_scenario_input_kind(s, (size_t)i);
+    } else if (gpb__sc_structural_spec(key)) {
+        /* A key that is no input (horizon_months) is read by its own
+           spec: "3 years..4 years" is 36..48 whole months, not hours that
+           the loader would refuse as 44.84 months. */
+        const gpb__vspec *sp = gpb__sc_structural_spec(key);
+        char msg[GPB_ERROR_MESSAGE_MAX];
+        gpb_currency cur;
+        if (gpb__sc_convert(sp, lo, &a, &cur, msg, sizeof msg) ||
+            gpb__sc_convert(sp, hi, &b, &cur, msg, sizeof msg))
+            return gpb__fail_at(err, GPB_EUNIT, NULL, 0, 0, key, "%s", msg);
+        whole = (sp->flags & GPB__V_INT) != 0;
+        q.kind = sp->kind;
+        q.currency = GPB_CURRENCY_NONE;
     }
     q.value = gpb_sweep_range_point(a, b, whole, u);
     if (isnan(q.value))

@@ -113,6 +113,22 @@ static const char *const TOP_KEYS[] = {
     "correlations",   "fleets",   "capacity",    "data",     "x-*",
     NULL};
 
+
+/* horizon_months: whole months, from a duration too ("5 years"). */
+static const gpb__vspec sp_horizon = {
+    .expect = "a whole number of months",
+    .kind = GPB_QTY_NUMBER,
+    .lo = 1,
+    .hi = GPB__MAX_HORIZON_MONTHS,
+    .flags = GPB__V_INT | GPB__V_SCALAR | GPB__V_ELIMIT,
+    .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
+};
+
+const gpb__vspec *gpb__sc_structural_spec(const char *key)
+{
+    return key && !strcmp(key, "horizon_months") ? &sp_horizon : NULL;
+}
+
 static void load_header(gpb__loader *L, const gpb__ynode *root)
 {
     gpb_scenario *s = L->s;
@@ -135,20 +151,13 @@ static void load_header(gpb__loader *L, const gpb__ynode *root)
         }
     }
 
-    static const gpb__vspec sp_h = {
-        .expect = "a whole number of months",
-        .kind = GPB_QTY_NUMBER,
-        .lo = 1,
-        .hi = GPB__MAX_HORIZON_MONTHS,
-        .flags = GPB__V_INT | GPB__V_SCALAR | GPB__V_ELIMIT,
-        .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
-    };
+
     const gpb__ynode *h = gpb__sc_get(root, "horizon_months");
     s->horizon_months = 24;
     if (h) {
         gpb_dist d;
         gpb_currency cur;
-        if (!gpb__sc_value(L, h, &sp_h, "horizon_months", &d, &cur))
+        if (!gpb__sc_value(L, h, &sp_horizon, "horizon_months", &d, &cur))
             s->horizon_months = (int)d.param[0];
         gpb_dist_free(&d);
     }

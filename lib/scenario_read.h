@@ -247,6 +247,11 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
                   const gpb__vspec *sp, const char *path, gpb_dist *out,
                   gpb_currency *cur);
 
+/* The spec of a scalar key of the scenario that is not an input
+   (horizon_months), for a tool that writes its values (a sweep's range);
+   NULL for any other key. */
+const gpb__vspec *gpb__sc_structural_spec(const char *key);
+
 /*
  * Reads text as one value of key sp, in the key's unit (a duration for a
  * key in months as months, a rate for a key per year as the amount per

@@ -535,6 +535,15 @@ START_TEST(sweep_range_values_are_in_the_keys_unit)
         /* No such input: the ends' unit, not whole (hours). */
         {"training[0].nope", "1 year", "2 years", 0.5, 13149,
          GPB_QTY_DURATION, GPB_CURRENCY_NONE},
+        /* horizon_months is no input but has its spec: "3 years..4 years"
+           is months 36..48, 13 whole numbers, ⌊0.5 · 13⌋ = 6th: 42 (it
+           was 3.74 years, which the loader refused as 44.84 months). */
+        {"horizon_months", "3 years", "4 years", 0.5, 42, GPB_QTY_NUMBER,
+         GPB_CURRENCY_NONE},
+        {"horizon_months", "3 years", "4 years", 0.999, 48, GPB_QTY_NUMBER,
+         GPB_CURRENCY_NONE},
+        {"horizon_months", "30", "40", 0, 30, GPB_QTY_NUMBER,
+         GPB_CURRENCY_NONE},
     };
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
         gpb_quantity q;
@@ -570,6 +579,8 @@ START_TEST(sweep_range_values_are_in_the_keys_unit)
          "range 1.2..1.4 holds none"},
         {"training[0].start_month", "1", "2", 1.0, GPB_EINVAL, "outside"},
         {"training[0].start_month", "1", "2x", 0.5, GPB_EUNIT, "'x'"},
+        {"horizon_months", "$3", "$4", 0.5, GPB_EUNIT,
+         "expected a whole number of months, found an amount of money"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         gpb_status st = gpb_sweep_range_value(s, bad[k].key, bad[k].lo,

@@ -418,7 +418,7 @@ const cli_option cli_options[] = {
     {CLI_CMD_SWEEP, CLI_KEY_SAMPLES, 0, "N",
      "instead of the grid, N points of a Latin hypercube over the ranges "
      "(seeded by --seed), each range cut in its key's unit; a key that "
-     "takes whole numbers (GPUs, months) gets whole points",
+     "takes whole numbers (GPUs, months, horizon_months) gets whole points",
      NULL, 0},
     {CLI_CMD_SWEEP, CLI_KEY_METRICS, 0, "LIST",
      "the metrics to report, comma-separated",

@@ -125,13 +125,16 @@ typedef struct opnd {
     char unit[32];
     long run;
     char metric[GPB_ERROR_PATH_MAX]; /* the result metric of a leaf */
-    /* A GPU's price per hour (a run's, or a GPU price input), or a
-       number times one; and a literal rate per day or longer that names
-       no GPU ("$200k/year"), which is not one: the scenario's GPU price
-       keys refuse it (scenario_read.c, rate_refused), and so do claims. */
-    int gpu_rate;
+    /* A machine's price per hour (a run's per GPU-hour, or a price
+       input: not_gpu for a CPU's), and sums and differences of them; and
+       a literal rate per day or longer that names no GPU ("$200k/year"),
+       which is none: the scenario's price keys refuse it (scenario_read.c,
+       rate_refused), and so do claims. A product or quotient is neither:
+       a price times 64 GPUs is a cluster's burn rate. */
+    int gpu_rate, not_gpu;
     int vague_rate;
-    char text[64]; /* the literal, for the message */
+    gpb__rate_basis vague; /* the vague literal's period */
+    char text[256];        /* and its text, for the message */
 } opnd;
 
 static void opnd_init(opnd *o)
@@ -429,7 +432,8 @@ static gpb_status parse_name(ctx *c, opnd *o)
         } else if (in->kind == GPB_QTY_MONEY_PER_HOUR) {
             o->money = 1;
             o->hours = -1;
-            o->gpu_rate = !(in->spec && (in->spec->flags & GPB__V_NOT_GPU));
+            o->gpu_rate = 1;
+            o->not_gpu = in->spec && (in->spec->flags & GPB__V_NOT_GPU);
         } else if (gpb_qty_kind_is_money(in->kind)) {
             return fail_expr(c, GPB_EUNIT,
                              "input '%s' is %s; claims take money, money "
@@ -465,9 +469,10 @@ static gpb_status quantity(ctx *c, const char *txt, opnd *o)
     case GPB_QTY_MONEY_PER_HOUR: {
         o->money = 1;
         o->hours = q.kind == GPB_QTY_MONEY_PER_HOUR ? -1 : 0;
-        if (q.kind == GPB_QTY_MONEY_PER_HOUR) {
-            o->gpu_rate = rate.per_gpu;
-            o->vague_rate = !gpb__rate_is_hourly_price(&rate);
+        if (q.kind == GPB_QTY_MONEY_PER_HOUR &&
+            !gpb__rate_is_hourly_price(&rate)) {
+            o->vague_rate = 1;
+            o->vague = rate;
             gpb__strlcpy(o->text, txt, sizeof o->text);
         }
         gpb_currency cur = q.currency ? q.currency : c->s->currency;
@@ -615,21 +620,21 @@ static const char *dim_name(const opnd *o)
 }
 
 /* The refusal of a rate per day or longer that names no GPU where a
-   GPU's price per hour is meant (the loader's rule for the price keys). */
-static gpb_status vague_gpu_rate(ctx *c, const char *text)
+   machine's price per hour is meant (the loader's rule for the price
+   keys, scenario_read.c): into msg, for a claim's metric and its value
+   alike. */
+static void vague_rate_msg(const char *text, const gpb__rate_basis *rate,
+                           int not_gpu, const char *against, char *msg,
+                           size_t n)
 {
-    gpb_quantity q;
-    gpb__rate_basis rate;
-    const char *per = gpb__units_parse_rate(text, &q, &rate, NULL) == GPB_OK
-                          ? gpb__rate_period(&rate)
-                          : "period";
-    return fail_expr(c, GPB_EUNIT,
-                     "'%s' is a rate per %s that names no GPU, set against "
-                     "a GPU's price per hour: %s",
-                     text, per, GPB__GPU_RATE_HINT);
+    snprintf(msg, n,
+             "'%s' is a rate per %s that names no GPU, set against %s "
+             "price per hour%s%s%s: %s",
+             text, gpb__rate_period(rate), not_gpu ? "a" : "a GPU's",
+             against ? " ('" : "", against ? against : "",
+             against ? "')" : "",
+             not_gpu ? "write it per hour ('$0.05/h')" : GPB__GPU_RATE_HINT);
 }
-
-static int plain_number(const opnd *o) { return !o->money && !o->hours; }
 
 /* a = a op b; frees b. */
 static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
@@ -642,26 +647,27 @@ static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
                            dim_name(b));
             goto done;
         }
-        if ((a->gpu_rate && b->vague_rate) || (b->gpu_rate && a->vague_rate)) {
-            st = vague_gpu_rate(c, a->vague_rate ? a->text : b->text);
+        const opnd *price = a->gpu_rate ? a : b->gpu_rate ? b : NULL;
+        const opnd *vague = b->vague_rate ? b : a->vague_rate ? a : NULL;
+        if (price && vague) {
+            char msg[GPB_ERROR_MESSAGE_MAX];
+            vague_rate_msg(vague->text, &vague->vague, price->not_gpu, NULL,
+                           msg, sizeof msg);
+            st = fail_expr(c, GPB_EUNIT, "%s", msg);
             goto done;
         }
         int bd = op == '-' ? -b->dir : b->dir;
         a->dir = a->dir ? a->dir : bd;
+        if (!a->gpu_rate && b->gpu_rate)
+            a->not_gpu = b->not_gpu;
         a->gpu_rate |= b->gpu_rate;
-        a->vague_rate |= b->vague_rate;
-        if (!a->text[0])
+        if (!a->vague_rate && b->vague_rate) {
+            a->vague_rate = 1;
+            a->vague = b->vague;
             gpb__strlcpy(a->text, b->text, sizeof a->text);
+        }
     } else {
-        /* A price times or over a plain number is still a price. */
-        int gr = (a->gpu_rate && plain_number(b)) ||
-                 (op == '*' && b->gpu_rate && plain_number(a));
-        int vr = (a->vague_rate && plain_number(b)) ||
-                 (op == '*' && b->vague_rate && plain_number(a));
-        if (vr && !a->vague_rate)
-            gpb__strlcpy(a->text, b->text, sizeof a->text);
-        a->gpu_rate = gr;
-        a->vague_rate = vr;
+        a->gpu_rate = a->vague_rate = 0;
         a->money += op == '*' ? b->money : -b->money;
         a->hours += op == '*' ? b->hours : -b->hours;
         int bd = op == '*' ? b->dir : -b->dir;
@@ -756,8 +762,9 @@ gpb_status gpb_claim_metric_eval(const gpb_scenario *s, const gpb_result *r,
     return eval_metric(s, r, metric, currency, values, info, &gpu_rate, err);
 }
 
-/* gpb_claim_metric_eval, and whether the expression is a GPU's price per
-   hour (opnd.gpu_rate) into *gpu_rate. */
+/* gpb_claim_metric_eval, and whether the expression is a machine's
+   price per hour (opnd.gpu_rate) into *gpu_rate: 1 a GPU's, 2 another
+   machine's (a CPU's), 0 none. */
 static gpb_status eval_metric(const gpb_scenario *s, const gpb_result *r,
                               const char *metric, gpb_currency currency,
                               double **values, gpb_claim_metric_info *info,
@@ -839,7 +846,9 @@ static gpb_status eval_metric(const gpb_scenario *s, const gpb_result *r,
     mi.direction = o.dir ? o.dir : GPB_CLAIM_LOWER_IS_FAVOURABLE;
     mi.run = o.leaf ? o.run : -1;
     gpb__strlcpy(mi.metric, o.leaf ? o.metric : "", sizeof mi.metric);
-    *gpu_rate = o.gpu_rate && mi.kind == GPB_QTY_MONEY_PER_HOUR;
+    *gpu_rate = o.gpu_rate && mi.kind == GPB_QTY_MONEY_PER_HOUR
+                    ? (o.not_gpu ? 2 : 1)
+                    : 0;
     if (info)
         *info = mi;
     *values = o.v;
@@ -1105,17 +1114,18 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         return st;
     gpb_quantity q;
     gpb__rate_basis rate;
-    if (value && value_text && gpu_rate &&
-        value->kind == GPB_QTY_MONEY_PER_HOUR &&
-        gpb__units_parse_rate(value_text, &q, &rate, NULL) == GPB_OK &&
+    /* The loader read a negative value past its sign (scenario.c). */
+    const char *vt = value_text ? value_text + strspn(value_text, " ") : NULL;
+    if (vt && vt[0] == '-')
+        vt++;
+    if (value && vt && gpu_rate && value->kind == GPB_QTY_MONEY_PER_HOUR &&
+        gpb__units_parse_rate(vt, &q, &rate, NULL) == GPB_OK &&
         !gpb__rate_is_hourly_price(&rate)) {
+        char msg[GPB_ERROR_MESSAGE_MAX];
+        vague_rate_msg(value_text, &rate, gpu_rate == 2, metric, msg,
+                       sizeof msg);
         gpb_free(v);
-        return gpb__fail(err, GPB_EUNIT,
-                         "the claim's value '%s' is a rate per %s that names "
-                         "no GPU, but '%s' measures a GPU's price per hour: "
-                         "%s",
-                         value_text, gpb__rate_period(&rate), metric,
-                         GPB__GPU_RATE_HINT);
+        return gpb__fail(err, GPB_EUNIT, "the claim's value %s", msg);
     }
     memset(out, 0, sizeof *out);
     out->info = mi;

@@ -604,9 +604,15 @@ gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
         const gpb__vspec *sp = gpb__sc_structural_spec(key);
         char msg[GPB_ERROR_MESSAGE_MAX];
         gpb_currency cur;
+        /* ESCHEMA, as an input key's refusal (gpb_scenario_input_read). */
         if (gpb__sc_convert(sp, lo, &a, &cur, msg, sizeof msg) ||
             gpb__sc_convert(sp, hi, &b, &cur, msg, sizeof msg))
-            return gpb__fail_at(err, GPB_EUNIT, NULL, 0, 0, key, "%s", msg);
+            return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, key, "%s",
+                                msg);
+        if (fmin(a, b) < sp->lo || fmax(a, b) > sp->hi)
+            return gpb__fail_at(err, GPB_ERANGE, NULL, 0, 0, key,
+                                "the range %s..%s leaves %s, %g..%g", lo, hi,
+                                sp->expect, sp->lo, sp->hi);
         whole = (sp->flags & GPB__V_INT) != 0;
         q.kind = sp->kind;
         q.currency = GPB_CURRENCY_NONE;

@@ -1715,7 +1715,9 @@ static int same(double got, double want)
  * rule (scenario_read.c): against a GPU's price per hour, a rate per day
  * or longer must name the GPU. "$200k/year" was read as $22.82 a
  * GPU-hour and judged; "$1500/GPU-month" is $1500 / 730.5 h; a burn rate
- * per month against money per hour that is no GPU's price is fine.
+ * per month against money per hour that is no GPU's price is fine, and a
+ * price times a count of GPUs is such a burn rate (a review found it
+ * refused). A negative value is read past its sign and refused alike.
  */
 START_TEST(test_claim_gpu_rate_names_the_gpu)
 {
@@ -1730,12 +1732,18 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
         "  - {id: B, metric: training.t.price_per_gpu_hour,\n"
         "     value: \"$1500/GPU-month\"}\n"
         "  - {id: C, metric: \"spend.total / 12 months\", value: \"$2M/month\"}\n"
-        "  - {id: D, metric: \"training.t.price_per_gpu_hour * 2 - "
+        "  - {id: D, metric: \"(training.t.price_per_gpu_hour) - "
         "'$200k/year'\", value: \"$0/h\"}\n"
         "  - {id: E, metric: \"training.t.price_per_gpu_hour * 2 - "
         "'$3/GPU-hour'\", value: \"$0/h\"}\n"
         "  - {id: F, metric: \"training.t.price_per_gpu_hour - "
-        "'$2/h' / 2\", value: \"$1/h\"}\n";
+        "'$2/h' / 2\", value: \"$1/h\"}\n"
+        "  - {id: G, metric: \"training.t.price_per_gpu_hour * 64\",\n"
+        "     value: \"$90k/month\"}\n"
+        "  - {id: H, metric: \"'$2/h' + '$200k/year' - "
+        "training.t.price_per_gpu_hour\", value: \"$1/h\"}\n"
+        "  - {id: I, metric: training.t.price_per_gpu_hour,\n"
+        "     value: \"-$200k/year\"}\n";
     gpb_scenario *s = test_load_yaml(yaml);
     gpb_result *r = test_run(s, 2000, 0, 2);
     gpb_claim_check c;
@@ -1773,6 +1781,22 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
     ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "F"), &c,
                                         &e),
                      GPB_OK);
+    /* G: a price times 64 GPUs is a cluster's burn rate, any period. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "G"), &c,
+                                        &e),
+                     GPB_OK);
+    ck_assert_rel(c.claimed, 9e4 / GPB_HOURS_PER_MONTH, 1e-12);
+    /* H: the message quotes the literal that names no GPU. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "H"), &c,
+                                        &e),
+                     GPB_EUNIT);
+    ck_assert_msg(strstr(e.message, "'$200k/year' is a rate per year"), "%s",
+                  e.message);
+    /* I: a negative value (read past its sign by the loader) too. */
+    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "I"), &c,
+                                        &e),
+                     GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[8].value");
     /* Through the API, with no text to read the period from, the value is
        taken as the caller's per-hour figure. */
     gpb_quantity q = qty("$200k/year");

@@ -2362,6 +2362,7 @@ START_TEST(order_statistics_of_both_signs_by_magnitude)
     ck_assert_int_eq(gpb_result_metric_find(r, "cash.min", &m, NULL), GPB_OK);
     ck_assert_ptr_nonnull(r->values[m]);
     size_t n = gpb_result_paths(r);
+    ck_assert_uint_eq(gpb_result_kept_paths(r), n); /* the column holds n */
     double *v = r->values[m];
     static const double fixed[] = {0.0, -0.0, 4.9e-324, -4.9e-324,
                                    2.2e-310, -2.2e-310, 1e-200, -1e-200,

@@ -386,6 +386,13 @@ static int make_design(const sweep_args *a, design *d)
                                                    d->values[i], &v, NULL,
                                                    NULL) == GPB_OK)
                 d->numeric[i] = v;
+            else if (in < 0 &&
+                     gpb_sweep_range_value(s0, a->ax[k].key, d->values[i],
+                                           d->values[i], 0, &q,
+                                           NULL) == GPB_OK)
+                /* A key that is no input (horizon_months: "3 years" is
+                   36), as a range of one value reads it. */
+                d->numeric[i] = q.value;
             else
                 d->numeric[i] =
                     gpb_units_parse(d->values[i], &q, NULL) == GPB_OK

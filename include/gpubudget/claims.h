@@ -187,9 +187,11 @@ typedef struct gpb_claim_metric_info {
  * Returns GPB_OK; GPB_EINVAL for NULL arguments or a currency outside the
  * enum; GPB_ESYNTAX for a malformed expression (the column is 1-based,
  * in bytes); GPB_ENOTFOUND for an unknown name (with the nearest metric
- * names); GPB_EUNIT for units that do not combine (money + count, money²)
- * or a quantity kind expressions do not take (per kWh, per million
- * tokens, bytes); GPB_ENOMEM. *values is NULL on failure.
+ * names); GPB_EUNIT for units that do not combine (money + count, money²),
+ * a quantity kind expressions do not take (per kWh, per million tokens,
+ * bytes), or a rate per day or longer that names no GPU ('$200k/year')
+ * added to or subtracted from a machine's price per hour (the scenario's
+ * price keys refuse it too); GPB_ENOMEM. *values is NULL on failure.
  */
 GPB_API gpb_status gpb_claim_metric_eval(const gpb_scenario *s,
                                          const gpb_result *r,
@@ -289,7 +291,11 @@ GPB_API gpb_status gpb_claim_check_value(const gpb_scenario *s,
 
 /*
  * Checks the scenario's claim i (gpb_scenario_claim_get). Returns as
- * gpb_claim_check_value, and GPB_EINVAL for i out of range. On failure
+ * gpb_claim_check_value, GPB_EINVAL for i out of range, and GPB_EUNIT
+ * for a value written as a rate per day or longer that names no GPU
+ * ("$200k/year") against a machine's price per hour (which
+ * gpb_claim_check_value, given the parsed quantity only, cannot see and
+ * leaves to its caller). On failure
  * err's path is "claims[i].metric" or "claims[i].value" and its line and
  * column those of that key's value in the file. A context claim is evaluated but not judged
  * (verdict GPB_VERDICT_CONTEXT, see gpb_claim_check); depends_on_claim is

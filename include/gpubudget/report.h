@@ -311,9 +311,11 @@ GPB_API double gpb_sweep_range_point(double lo, double hi, int whole,
  * are ("$20M..$80M" for cash, "12..24" for a month), and is in the key's
  * unit otherwise (a duration for a month key gives a number of months, a
  * rate for a salary an amount per year), so that its text (formatted at
- * 17 digits) reads back as the value. A key s has no input for (none
- * NULL, or a key only the point's own overrides add) is a range in the
- * ends' unit, not whole.
+ * 17 digits) reads back as the value. horizon_months, which is no input,
+ * is read as the scenario reads it (whole months, from a duration too,
+ * inside 1 .. the longest horizon), even when s is NULL. Any other key s
+ * has no input for (s NULL, or a key only the point's own overrides add)
+ * is a range in the ends' unit, not whole.
  *
  *   s       the scenario (borrowed; may be NULL)
  *   key     a key path as gpb_scenario_input_find takes it

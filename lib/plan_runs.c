@@ -868,10 +868,13 @@ gpb_status gpb_plan_mfu_dist(const gpb_plan_spec *spec,
     tpred t;
     GPB__TRY(fit_ratio(-1, newer_card(spec->gpu),
                        log10(spec->gpus / 1000.0), &t, err));
-    /* Censored, as gpb_plan_interval_compute does, at the best published
-       MFU in the caller's count. */
+    /* Censored at the best published MFU in the plan's count, which
+       counts attention's FLOPs as published runs do (and as `estimate`
+       and `plan` apply it, plan_estimate.c); the MFUs are then the
+       caller's count. In the caller's count (6·N·D) the ceiling allowed a
+       run 8% less time than `plan` did (7B on 256 H100s). */
     double ideal = k * r.mfu_frac;
-    censor_mfu(&t, ideal, 0);
+    censor_mfu(&t, r.mfu_frac, 0);
     double v[MFU_DIST_POINTS];
     for (int i = 0; i < MFU_DIST_POINTS; i++) {
         double p = (i + 0.5) / MFU_DIST_POINTS;

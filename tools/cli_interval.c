@@ -72,7 +72,8 @@ void cli_interval_basis(const gpb_plan_interval *iv, gpb_currency cur,
         cli_wrapf(indent, "%s published runs took %.2f-%.2f x the "
                   "throughput model's GPU-hours (P5-P95 of a fit on card "
                   "generation and scale over %.0f runs; MFU at most the "
-                  "best published, %.2f); --mfu narrows it",
+                  "best published, %.2f counting attention's FLOPs); --mfu "
+                  "narrows it",
                   label, iv->ratio.p5, iv->ratio.p95, iv->runs_used,
                   GPB_MFU_PUBLISHED_MAX);
     if (!(iv->price_high > 0))

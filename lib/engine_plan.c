@@ -572,15 +572,21 @@ static gpb_status build_metrics(eng_plan *p, gpb_error *err)
     /* Whole numbers from 0 to the horizon by construction, stored in 2
        bytes: the runway and a run's start and finish month (month
        numbers, the horizon when never), its divergences (at most one a
-       month: k_run draws one chance a month) and whether a round closed. */
+       month: k_run draws one chance a month), its months when it pays
+       whole months (bill_full_months: each month it works adds a share
+       of 1) and whether a round closed. */
     for (size_t k = 0; p->H <= 65535 && k < p->n_metrics; k++) {
         eng_metric *m = &p->metrics[k];
         if (m->constant || m->derived)
             continue;
+        int full = m->kind == MK_RUN && m->owner >= 0 &&
+                   (size_t)m->owner < s->n_training &&
+                   s->training[m->owner].bill_full_months;
         m->narrow = (m->kind == MK_PATH && m->id == GPB_METRIC_RUNWAY) ||
                     (m->kind == MK_RUN &&
                      (m->id == GPB_RUN_FINISH || m->id == GPB_RUN_START ||
-                      m->id == GPB_RUN_DIVERGENCES)) ||
+                      m->id == GPB_RUN_DIVERGENCES ||
+                      (m->id == GPB_RUN_MONTHS && full))) ||
                     (m->kind == MK_ROUND && m->id == GPB_ROUND_CLOSED);
     }
     return GPB_OK;

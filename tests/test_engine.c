@@ -2338,6 +2338,65 @@ START_TEST(order_statistics_equal_the_sorted_samples)
 END_TEST
 
 /*
+ * A run's months are stored narrow (2 bytes) when it pays whole months
+ * (bill_full_months: each month it works adds exactly 1), and as doubles
+ * when its last month is paid pro rata (a share). Either way the
+ * quantiles are the sorted values'.
+ */
+START_TEST(run_months_narrow_when_billed_whole)
+{
+    for (int full = 0; full < 2; full++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "gpubudget: 1\nname: months\nhorizon_months: 24\n"
+                 "company: {cash: \"$50M\"}\n"
+                 "training: [{name: t, params: 7B, tokens: 2T, gpu: H100, "
+                 "gpus: 64, mfu: {uniform: [0.2, 0.5]}, "
+                 "bill_full_months: %s}]\n",
+                 full ? "true" : "false");
+        gpb_scenario *s = test_load_yaml(yaml);
+        gpb_sim_options o;
+        gpb_sim_options_default(&o);
+        o.paths = 70001;
+        o.threads = 2;
+        gpb_result *r = run_opts(s, &o);
+        size_t m;
+        ck_assert_int_eq(
+            gpb_result_metric_find(r, "training.t.months", &m, NULL), GPB_OK);
+        expect((r->narrow[m] != NULL) == full,
+               "bill_full_months %d: narrow %d", full, r->narrow[m] != NULL);
+        size_t n = gpb_result_paths(r);
+        const double *v = samples(r, "training.t.months");
+        double *sorted = malloc(n * sizeof *sorted);
+        int whole = 1;
+        for (size_t i = 0; i < n; i++) {
+            sorted[i] = v[i];
+            whole &= v[i] == floor(v[i]);
+        }
+        if (full)
+            expect(whole, "months billed whole are not whole");
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        static const double lv[] = {0, 0.05, 0.5, 0.95, 1};
+        double q[5];
+        ck_assert_int_eq(gpb_result_quantiles(r, "training.t.months", 5, lv,
+                                              q, NULL),
+                         GPB_OK);
+        for (int i = 0; i < 5; i++) {
+            double pos = lv[i] * (double)(n - 1);
+            ck_assert(pos == floor(pos));
+            expect(q[i] == sorted[(size_t)pos], "P%g: %g, sorted %g",
+                   100 * lv[i], q[i], sorted[(size_t)pos]);
+        }
+        if (!full) /* pro rata: some path ends within a month */
+            expect(!whole, "pro-rata months all whole");
+        free(sorted);
+        gpb_result_free(r);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
+/*
  * A range of both signs is bucketed by magnitude (result.c, hmap): 64
  * binades below the largest magnitude at 512 buckets each, everything
  * smaller in one middle bucket. Its edges, each a value the selection
@@ -3094,6 +3153,7 @@ int main(void)
     tcase_add_test(tt, recompute_keeps_the_model_flops);
     tcase_add_test(tt, order_statistics_equal_the_sorted_samples);
     tcase_add_test(tt, order_statistics_of_both_signs_by_magnitude);
+    tcase_add_test(tt, run_months_narrow_when_billed_whole);
     tcase_add_test(tt, quasi_random_runs_split_and_replay_the_same);
     tcase_add_test(tt, renting_instead_shares_the_draws);
     suite_add_tcase(s, tt);

@@ -1710,6 +1710,13 @@ static int same(double got, double want)
     return fabs(got - want) <= 1e-12 * fabs(want);
 }
 
+/* gpb_claim_check_at for the claim with id `id`. */
+static gpb_status check_id(const gpb_scenario *s, const gpb_result *r,
+                           const char *id, gpb_claim_check *c, gpb_error *e)
+{
+    return gpb_claim_check_at(s, r, NULL, claim_index(s, id), c, e);
+}
+
 /*
  * A claim's value and a literal in its metric follow the GPU price keys'
  * rule (scenario_read.c): against a GPU's price per hour, a rate per day
@@ -1749,53 +1756,35 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
     gpb_claim_check c;
     gpb_error e;
     /* A: refused at the value (line 9, where "value:" is). */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "A"), &c,
-                                        &e),
-                     GPB_EUNIT);
+    ck_assert_int_eq(check_id(s, r, "A", &c, &e), GPB_EUNIT);
     ck_assert_str_eq(e.path, "claims[0].value");
     ck_assert_int_eq(e.line, 9);
     ck_assert_msg(strstr(e.message, "rate per year that names no GPU") &&
                       strstr(e.message, "$1500/GPU-month"),
                   "%s", e.message);
     /* B: per GPU, any period. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "B"), &c,
-                                        &e),
-                     GPB_OK);
+    ck_assert_int_eq(check_id(s, r, "B", &c, &e), GPB_OK);
     ck_assert_rel(c.claimed, 1500 / GPB_HOURS_PER_MONTH, 1e-12);
     /* C: a burn rate is money per hour too, and no GPU's price. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "C"), &c,
-                                        &e),
-                     GPB_OK);
+    ck_assert_int_eq(check_id(s, r, "C", &c, &e), GPB_OK);
     ck_assert_rel(c.claimed, 2e6 / GPB_HOURS_PER_MONTH, 1e-12);
     /* D: the literal set against the price inside the metric. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "D"), &c,
-                                        &e),
-                     GPB_EUNIT);
+    ck_assert_int_eq(check_id(s, r, "D", &c, &e), GPB_EUNIT);
     ck_assert_str_eq(e.path, "claims[3].metric");
     ck_assert_msg(strstr(e.message, "'$200k/year' is a rate per year"), "%s",
                   e.message);
     /* E, F: a rate per GPU-hour or per hour is a price. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "E"), &c,
-                                        &e),
-                     GPB_OK);
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "F"), &c,
-                                        &e),
-                     GPB_OK);
+    ck_assert_int_eq(check_id(s, r, "E", &c, &e), GPB_OK);
+    ck_assert_int_eq(check_id(s, r, "F", &c, &e), GPB_OK);
     /* G: a price times 64 GPUs is a cluster's burn rate, any period. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "G"), &c,
-                                        &e),
-                     GPB_OK);
+    ck_assert_int_eq(check_id(s, r, "G", &c, &e), GPB_OK);
     ck_assert_rel(c.claimed, 9e4 / GPB_HOURS_PER_MONTH, 1e-12);
     /* H: the message quotes the literal that names no GPU. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "H"), &c,
-                                        &e),
-                     GPB_EUNIT);
+    ck_assert_int_eq(check_id(s, r, "H", &c, &e), GPB_EUNIT);
     ck_assert_msg(strstr(e.message, "'$200k/year' is a rate per year"), "%s",
                   e.message);
     /* I: a negative value (read past its sign by the loader) too. */
-    ck_assert_int_eq(gpb_claim_check_at(s, r, NULL, claim_index(s, "I"), &c,
-                                        &e),
-                     GPB_EUNIT);
+    ck_assert_int_eq(check_id(s, r, "I", &c, &e), GPB_EUNIT);
     ck_assert_str_eq(e.path, "claims[8].value");
     /* Through the API, with no text to read the period from, the value is
        taken as the caller's per-hour figure. */

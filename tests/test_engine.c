@@ -433,6 +433,17 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The p-quantile of n sorted values, interpolated between order
+   statistics as gpb_result_quantile documents (the independent figure the
+   selection tests compare with). */
+static double sorted_quantile(const double *sorted, size_t n, double p)
+{
+    double pos = p * (double)(n - 1);
+    size_t a = (size_t)floor(pos);
+    double d = pos - floor(pos);
+    return d == 0 ? sorted[a] : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+}
+
 /*
  * gpb__binomial_thin against the exact Binomial(k, q) CDF: terms from
  * lgammal in long double, summed from 0, for each branch (k ≤ 1000 from
@@ -2299,11 +2310,7 @@ START_TEST(order_statistics_equal_the_sorted_samples)
                                             hi, NULL),
                          GPB_OK);
         for (size_t i = 0; i < nl; i++) {
-            double pos = lv[i] * (double)(n - 1);
-            size_t a = (size_t)floor(pos);
-            double d = pos - floor(pos);
-            double want = d == 0 ? sorted[a]
-                                 : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+            double want = sorted_quantile(sorted, n, lv[i]);
             expect(q[i] == want, "%s P%g: %.17g, sorted %.17g", names[k],
                    100 * lv[i], q[i], want);
             /* The interval's ends are order statistics too. */
@@ -2355,11 +2362,7 @@ START_TEST(run_months_narrow_when_billed_whole)
                  "bill_full_months: %s}]\n",
                  full ? "true" : "false");
         gpb_scenario *s = test_load_yaml(yaml);
-        gpb_sim_options o;
-        gpb_sim_options_default(&o);
-        o.paths = 70001;
-        o.threads = 2;
-        gpb_result *r = run_opts(s, &o);
+        gpb_result *r = test_run(s, 70001, 0, 2);
         size_t m;
         ck_assert_int_eq(
             gpb_result_metric_find(r, "training.t.months", &m, NULL), GPB_OK);
@@ -2381,12 +2384,10 @@ START_TEST(run_months_narrow_when_billed_whole)
         ck_assert_int_eq(gpb_result_quantiles(r, "training.t.months", 5, lv,
                                               q, NULL),
                          GPB_OK);
-        for (int i = 0; i < 5; i++) {
-            double pos = lv[i] * (double)(n - 1);
-            ck_assert(pos == floor(pos));
-            expect(q[i] == sorted[(size_t)pos], "P%g: %g, sorted %g",
-                   100 * lv[i], q[i], sorted[(size_t)pos]);
-        }
+        for (int i = 0; i < 5; i++)
+            expect(q[i] == sorted_quantile(sorted, n, lv[i]),
+                   "P%g: %g, sorted %g", 100 * lv[i], q[i],
+                   sorted_quantile(sorted, n, lv[i]));
         if (!full) /* pro rata: some path ends within a month */
             expect(!whole, "pro-rata months all whole");
         free(sorted);
@@ -2451,11 +2452,7 @@ START_TEST(order_statistics_of_both_signs_by_magnitude)
     ck_assert_int_eq(gpb_result_quantiles(r, "cash.min", NL, lv, q, NULL),
                      GPB_OK);
     for (int i = 0; i < NL; i++) {
-        double pos = lv[i] * (double)(n - 1);
-        size_t a = (size_t)floor(pos);
-        double d = pos - floor(pos);
-        double want = d == 0 ? sorted[a]
-                             : sorted[a] + (sorted[a + 1] - sorted[a]) * d;
+        double want = sorted_quantile(sorted, n, lv[i]);
         expect(q[i] == want || (isnan(q[i]) && isnan(want)),
                "P%g: %.17g, sorted %.17g", 100 * lv[i], q[i], want);
     }

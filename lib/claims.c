@@ -129,8 +129,8 @@ typedef struct opnd {
        input: not_gpu for a CPU's), and sums and differences of them; and
        a literal rate per day or longer that names no GPU ("$200k/year"),
        which is none: the scenario's price keys refuse it (scenario_read.c,
-       rate_refused), and so do claims. A product or quotient is neither:
-       a price times 64 GPUs is a cluster's burn rate. */
+       rate_refused), and so do claims. A price over a plain number is
+       still one; a price times one is not (64 GPUs: a burn rate). */
     int gpu_rate, not_gpu;
     int vague_rate;
     gpb__rate_basis vague; /* the vague literal's period */
@@ -667,7 +667,21 @@ static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
             gpb__strlcpy(a->text, b->text, sizeof a->text);
         }
     } else {
-        a->gpu_rate = a->vague_rate = 0;
+        /* Over a plain number a price is still one (an average of two);
+           times a number it may be a cluster's burn rate (price · 64
+           GPUs), which takes any period. A vague literal times or over a
+           number stays vague. */
+        int pa = !a->money && !a->hours, pb = !b->money && !b->hours;
+        a->gpu_rate = a->gpu_rate && pb && op == '/';
+        if (a->vague_rate && pb) {
+            /* kept */
+        } else if (b->vague_rate && pa && op == '*') {
+            a->vague_rate = 1;
+            a->vague = b->vague;
+            gpb__strlcpy(a->text, b->text, sizeof a->text);
+        } else {
+            a->vague_rate = 0;
+        }
         a->money += op == '*' ? b->money : -b->money;
         a->hours += op == '*' ? b->hours : -b->hours;
         int bd = op == '*' ? b->dir : -b->dir;

@@ -11,6 +11,14 @@
 #include "gpubudget/plan.h"
 #include "internal.h"
 
+double gpb_plan_estimate_count_factor(const gpb_plan_estimate *e)
+{
+    if (!e || !e->planned || !(e->model_mfu_frac > 0))
+        return 1.0;
+    double k = e->plan.mfu_frac / e->model_mfu_frac;
+    return k >= 1 && isfinite(k) ? k : 1.0;
+}
+
 void gpb_plan_estimate_spec_default(gpb_plan_estimate_spec *spec)
 {
     if (spec == NULL)
@@ -98,11 +106,17 @@ gpb_status gpb_plan_estimate_compute(const gpb_plan_estimate_spec *spec,
        the MFUs restated for 6·N·D after, so that `estimate` and `plan`
        give one run the same GPU-hours: in 6·N·D the ceiling allowed 8%
        less time, and the two P5s differed by 3.7% (7B, 2T, 256 H100). A
-       given MFU that the plan's count would put above 1 keeps 6·N·D. */
-    double k = o.planned ? o.plan.mfu_frac / o.model_mfu_frac : 1.0;
+       given MFU that the plan's count puts above 1 is refused (falling
+       back to 6·N·D made the interval jump; a review). */
+    double k = gpb_plan_estimate_count_factor(&o);
     double user = spec->user_mfu_frac;
-    if (!(k >= 1 && isfinite(k)) || (user > 0 && user * k > 1))
-        k = 1.0;
+    if (user > 0 && user <= 1 && user * k > 1)
+        return gpb__fail(err, GPB_ERANGE,
+                         "an MFU of %.3f of 6·N·D is %.3f counting "
+                         "attention's FLOPs as the plan does (%.3f times "
+                         "6·N at this context length): beyond the "
+                         "hardware's peak",
+                         user, user * k, k);
     gpb_plan_interval_spec is;
     gpb_plan_interval_spec_default(&is);
     is.flops = o.flops * k;

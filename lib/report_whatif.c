@@ -609,8 +609,15 @@ gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
             gpb__sc_convert(sp, hi, &b, &cur, msg, sizeof msg))
             return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, key, "%s",
                                 msg);
+        /* The loader's statuses for the value: below the key's range
+           ESCHEMA, above a limit ELIMIT. */
         if (fmin(a, b) < sp->lo || fmax(a, b) > sp->hi)
-            return gpb__fail_at(err, GPB_ERANGE, NULL, 0, 0, key,
+            return gpb__fail_at(err,
+                                fmax(a, b) > sp->hi &&
+                                        (sp->flags & GPB__V_ELIMIT)
+                                    ? GPB_ELIMIT
+                                    : GPB_ESCHEMA,
+                                NULL, 0, 0, key,
                                 "the range %s..%s leaves %s, %g..%g", lo, hi,
                                 sp->expect, sp->lo, sp->hi);
         whole = (sp->flags & GPB__V_INT) != 0;

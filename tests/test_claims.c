@@ -1750,7 +1750,11 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
         "  - {id: H, metric: \"'$2/h' + '$200k/year' - "
         "training.t.price_per_gpu_hour\", value: \"$1/h\"}\n"
         "  - {id: I, metric: training.t.price_per_gpu_hour,\n"
-        "     value: \"-$200k/year\"}\n";
+        "     value: \"-$200k/year\"}\n"
+        "  - {id: J, metric: \"(training.t.price_per_gpu_hour + "
+        "training.t.price_per_gpu_hour) / 2\", value: \"$20k/year\"}\n"
+        "  - {id: K, metric: \"training.t.price_per_gpu_hour + 2 * "
+        "'$100k/year'\", value: \"$5/h\"}\n";
     gpb_scenario *s = test_load_yaml(yaml);
     gpb_result *r = test_run(s, 2000, 0, 2);
     gpb_claim_check c;
@@ -1786,6 +1790,12 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
     /* I: a negative value (read past its sign by the loader) too. */
     ck_assert_int_eq(check_id(s, r, "I", &c, &e), GPB_EUNIT);
     ck_assert_str_eq(e.path, "claims[8].value");
+    /* J: an average of prices is a price (a review found it let
+       through); K: a vague literal times a number is still vague. */
+    ck_assert_int_eq(check_id(s, r, "J", &c, &e), GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[9].value");
+    ck_assert_int_eq(check_id(s, r, "K", &c, &e), GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[10].metric");
     /* Through the API, with no text to read the period from, the value is
        taken as the caller's per-hour figure. */
     gpb_quantity q = qty("$200k/year");

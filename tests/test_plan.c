@@ -1076,6 +1076,29 @@ START_TEST(test_estimate)
     ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_ERANGE,
                    "spec.user_mfu_frac");
     es.user_mfu_frac = 0;
+    /* An MFU of 6·N·D that is above 1 counting attention's FLOPs, as the
+       interval's ceiling is applied: 7B at 131,072 tokens of context,
+       where the plan counts k = 3.6 times 6·N a token. Refused, not taken
+       in 6·N·D (which made the interval jump between 0.27 and 0.28). */
+    {
+        gpb_plan_estimate_spec ls = es;
+        ls.params = 7e9;
+        ls.tokens = 1e12;
+        ls.gpus = 256;
+        ls.seq_len = 131072;
+        gpb_plan_estimate lo;
+        ck_assert_int_eq(gpb_plan_estimate_compute(&ls, &lo, NULL), GPB_OK);
+        double kl = gpb_plan_estimate_count_factor(&lo);
+        ck_assert(kl > 3 && kl < 4);
+        ck_assert_rel(kl, lo.plan.mfu_frac / lo.model_mfu_frac, 1e-15);
+        ls.user_mfu_frac = 0.27;
+        ck_assert_int_eq(gpb_plan_estimate_compute(&ls, &lo, NULL), GPB_OK);
+        ck_assert_rel(lo.interval.mfu_frac.p95, 0.27, 1e-12);
+        ls.user_mfu_frac = 0.28;
+        ck_assert_fail(gpb_plan_estimate_compute(&ls, &lo, err), GPB_ERANGE,
+                       "counting attention's FLOPs");
+        ck_assert_rel(gpb_plan_estimate_count_factor(NULL), 1.0, EXACT);
+    }
     es.gpu = NULL;
     ck_assert_fail(gpb_plan_estimate_compute(&es, &o, err), GPB_EINVAL,
                    "spec.gpu");

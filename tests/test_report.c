@@ -581,8 +581,10 @@ START_TEST(sweep_range_values_are_in_the_keys_unit)
         {"training[0].start_month", "1", "2x", 0.5, GPB_EUNIT, "'x'"},
         {"horizon_months", "$3", "$4", 0.5, GPB_ESCHEMA,
          "expected a whole number of months, found an amount of money"},
-        {"horizon_months", "0", "5", 0.5, GPB_ERANGE,
+        {"horizon_months", "0", "5", 0.5, GPB_ESCHEMA,
          "the range 0..5 leaves a whole number of months"},
+        {"horizon_months", "12", "700", 0.5, GPB_ELIMIT,
+         "the range 12..700 leaves a whole number of months, 1..600"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         gpb_status st = gpb_sweep_range_value(s, bad[k].key, bad[k].lo,

@@ -305,18 +305,25 @@ int cmd_estimate(int argc, char **argv)
                  "costs %s-%s (P50 %s).",
                  iv.mfu_frac.p5, iv.mfu_frac.p95, iv.days.p5, iv.days.p95,
                  iv.days.p50, c1, c2, c0);
+        /* The class is of the MFU counting attention's FLOPs, as
+           published runs count it (report.h): say so when it differs. */
+        double k = gpb_plan_estimate_count_factor(&mm);
+        char att[96] = "";
+        if (k > 1)
+            snprintf(att, sizeof att, " (%.2f counting attention's FLOPs, "
+                     "as published runs do)", mfu * k);
         if (cls == GPB_MFU_IMPOSSIBLE)
-            cli_wrapf(2, "  The claim needs MFU %.2f, more than the "
+            cli_wrapf(2, "  The claim needs MFU %.2f%s, more than the "
                       "hardware's peak: it is impossible as stated. %s",
-                      mfu, realistic);
+                      mfu, att, realistic);
         else if (implausible)
-            cli_wrapf(2, "  The claim needs MFU %.2f, beyond any published "
-                      "large run (%.2f-%.2f): implausible. %s",
-                      mfu, GPB_MFU_PUBLISHED_MIN, GPB_MFU_PUBLISHED_MAX,
-                      realistic);
+            cli_wrapf(2, "  The claim needs MFU %.2f%s, beyond any "
+                      "published large run (%.2f-%.2f): implausible. %s",
+                      mfu, att, GPB_MFU_PUBLISHED_MIN,
+                      GPB_MFU_PUBLISHED_MAX, realistic);
         else
-            cli_wrapf(2, "  The claim needs MFU %.2f, %s (%.2f-%.2f). %s",
-                      mfu,
+            cli_wrapf(2, "  The claim needs MFU %.2f%s, %s (%.2f-%.2f). %s",
+                      mfu, att,
                       cls == GPB_MFU_WITHIN_PUBLISHED
                           ? "within published large runs"
                           : "below published large runs",

@@ -714,13 +714,29 @@ typedef struct gpb_plan_estimate {
  * (gpb_plan_interval_compute). The model failing to lay the run out is
  * not an error: planned is 0 and why says what failed.
  *
+ * The interval's ceiling, the best published MFU, is applied in the
+ * plan's count of FLOPs (attention included, as published MFUs count
+ * them) and its MFUs are restated in 6·N·D (gpb_plan_estimate_count_factor),
+ * so that the GPU-hours, days and cost are `plan`'s for the same run.
+ *
  * Returns GPB_OK; GPB_EINVAL (bad spec: NULL gpu, a count not positive,
  * active_params above params); GPB_ENOTFOUND or GPB_EUNSUPPORTED (a
- * precision the card lacks); the statuses of gpb_plan_interval_compute.
+ * precision the card lacks); GPB_ERANGE for a user_mfu_frac that is above
+ * 1 in the plan's count (beyond the hardware's peak once attention is
+ * counted: 0.28 of 6·N·D is 1.01 at 131,072 tokens of context on 7B); the
+ * statuses of gpb_plan_interval_compute.
  */
 GPB_API gpb_status gpb_plan_estimate_compute(
     const gpb_plan_estimate_spec *spec, gpb_plan_estimate *out,
     gpb_error *err);
+
+/*
+ * k, the plan's FLOPs per token over 6·N (N active): an MFU of 6·N·D
+ * times k is the MFU counting attention's FLOPs, as published runs and
+ * `plan` count it (GPB_MFU_PUBLISHED_MAX is one of those). 1 when the run
+ * was not laid out (planned 0) or e is NULL. A pure function of e.
+ */
+GPB_API double gpb_plan_estimate_count_factor(const gpb_plan_estimate *e);
 
 /*
  * A plan's MFU for another count of the same work. MFU is model FLOPs
@@ -757,8 +773,9 @@ GPB_API gpb_status gpb_plan_result_mfu_for(const gpb_plan_result *r,
  * flops_per_token: 0 for MFU in the plan's own count of model FLOPs;
  * otherwise the caller's count per token: the ideal is restated for it as
  * gpb_plan_result_mfu_for does, and the distribution is built around
- * that ideal (censored at GPB_MFU_PUBLISHED_MAX in the caller's count, as
- * the interval of gpb_plan_estimate_compute is), each value capped at 1.
+ * that ideal (censored at GPB_MFU_PUBLISHED_MAX in the plan's count,
+ * which counts attention's FLOPs as published MFUs do, as the interval of
+ * gpb_plan_estimate_compute is), each value capped at 1.
  * ideal_mfu_frac (may be NULL) receives the point figure.
  *
  * Returns GPB_OK, GPB_EINVAL (flops_per_token negative or NaN) or the

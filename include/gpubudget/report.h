@@ -325,8 +325,9 @@ GPB_API double gpb_sweep_range_point(double lo, double hi, int whole,
  * Returns GPB_OK; GPB_EINVAL (key, lo, hi or out NULL; u outside [0, 1));
  * gpb_units_parse's statuses for an end it cannot read; GPB_EUNIT for
  * ends of different kinds or currencies; gpb_scenario_input_read's
- * statuses for an end the key refuses; GPB_ERANGE for a whole key whose
- * range holds no whole number.
+ * statuses for an end the key refuses (for horizon_months, the loader's:
+ * GPB_ESCHEMA, or GPB_ELIMIT above 600 months); GPB_ERANGE for a whole
+ * key whose range holds no whole number.
  */
 GPB_API gpb_status gpb_sweep_range_value(const gpb_scenario *s,
                                          const char *key, const char *lo,
@@ -504,7 +505,9 @@ GPB_API const char *gpb_report_mfu_origin_str(gpb_report_mfu_origin o);
  *   precision_given     1 when request.precision named it
  *   flops               6·N·D, N active, recomputing or not
  *   mfu_frac, mfu_origin, mfu_class   the point figures' MFU, its origin
- *                       and its class against published runs
+ *                       and its class against published runs, in their
+ *                       count (mfu_frac times
+ *                       gpb_plan_estimate_count_factor(&estimate))
  *   claimed             1 when request.days was given
  *   implausible         claimed and the implied MFU is beyond published
  *   time                the run at mfu_frac (capped at 1), or the claim's

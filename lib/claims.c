@@ -130,7 +130,8 @@ typedef struct opnd {
        a literal rate per day or longer that names no GPU ("$200k/year"),
        which is none: the scenario's price keys refuse it (scenario_read.c,
        rate_refused), and so do claims. A price over a plain number is
-       still one; a price times one is not (64 GPUs: a burn rate). */
+       still one, and so is money over GPU-hours; a price times a number
+       is not (64 GPUs: a burn rate). */
     int gpu_rate, not_gpu;
     int vague_rate;
     gpb__rate_basis vague; /* the vague literal's period */
@@ -672,7 +673,14 @@ static gpb_status combine(ctx *c, opnd *a, opnd *b, char op)
            GPUs), which takes any period. A vague literal times or over a
            number stays vague. */
         int pa = !a->money && !a->hours, pb = !b->money && !b->hours;
-        a->gpu_rate = a->gpu_rate && pb && op == '/';
+        /* Money over a count of GPU-hours (training.t.cost /
+           training.t.gpu_hours) is a GPU's price per hour too. */
+        int per_gpu_hour = op == '/' && a->money == 1 && a->hours == 0 &&
+                           b->money == 0 && b->hours == 1 &&
+                           !strcmp(b->unit, "GPU-hours");
+        if (per_gpu_hour)
+            a->not_gpu = 0;
+        a->gpu_rate = (a->gpu_rate && pb && op == '/') || per_gpu_hour;
         if (a->vague_rate && pb) {
             /* kept */
         } else if (b->vague_rate && pa && op == '*') {

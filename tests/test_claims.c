@@ -1754,7 +1754,11 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
         "  - {id: J, metric: \"(training.t.price_per_gpu_hour + "
         "training.t.price_per_gpu_hour) / 2\", value: \"$20k/year\"}\n"
         "  - {id: K, metric: \"training.t.price_per_gpu_hour + 2 * "
-        "'$100k/year'\", value: \"$5/h\"}\n";
+        "'$100k/year'\", value: \"$5/h\"}\n"
+        "  - {id: L, metric: \"training.t.cost / training.t.gpu_hours\",\n"
+        "     value: \"$200k/year\"}\n"
+        "  - {id: M, metric: \"training.t.cost / '24 h'\",\n"
+        "     value: \"$200k/year\"}\n";
     gpb_scenario *s = test_load_yaml(yaml);
     gpb_result *r = test_run(s, 2000, 0, 2);
     gpb_claim_check c;
@@ -1796,6 +1800,11 @@ START_TEST(test_claim_gpu_rate_names_the_gpu)
     ck_assert_str_eq(e.path, "claims[9].value");
     ck_assert_int_eq(check_id(s, r, "K", &c, &e), GPB_EUNIT);
     ck_assert_str_eq(e.path, "claims[10].metric");
+    /* L: a run's cost over its GPU-hours is its price per GPU-hour; M:
+       over hours of the clock it is a burn rate, any period. */
+    ck_assert_int_eq(check_id(s, r, "L", &c, &e), GPB_EUNIT);
+    ck_assert_str_eq(e.path, "claims[11].value");
+    ck_assert_int_eq(check_id(s, r, "M", &c, &e), GPB_OK);
     /* Through the API, with no text to read the period from, the value is
        taken as the caller's per-hour figure. */
     gpb_quantity q = qty("$200k/year");

@@ -634,7 +634,7 @@ static void vague_rate_msg(const char *text, const gpb__rate_basis *rate,
              text, gpb__rate_period(rate), not_gpu ? "a" : "a GPU's",
              against ? " ('" : "", against ? against : "",
              against ? "')" : "",
-             not_gpu ? "write it per hour ('$0.05/h')" : GPB__GPU_RATE_HINT);
+             not_gpu ? GPB__CPU_RATE_HINT : GPB__GPU_RATE_HINT);
 }
 
 /* a = a op b; frees b. */
@@ -1136,10 +1136,10 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         return st;
     gpb_quantity q;
     gpb__rate_basis rate;
-    /* The loader read a negative value past its sign (scenario.c). */
-    const char *vt = value_text ? value_text + strspn(value_text, " ") : NULL;
-    if (vt && vt[0] == '-')
-        vt++;
+    /* The value past its sign, as the loader read it. */
+    int neg;
+    const char *vt =
+        value_text ? gpb__sc_claim_amount(value_text, &neg) : NULL;
     if (value && vt && gpu_rate && value->kind == GPB_QTY_MONEY_PER_HOUR &&
         gpb__units_parse_rate(vt, &q, &rate, NULL) == GPB_OK &&
         !gpb__rate_is_hourly_price(&rate)) {

@@ -159,6 +159,8 @@ gpb_status gpb__units_parse_rate(const char *text, gpb_quantity *out,
 
 /* What a GPU's price per hour may be written as, for the refusals of
    gpb__rate_is_hourly_price (the units layer's and the loader's). */
+/* ... and a machine's that is not a GPU (a CPU's price per hour). */
+#define GPB__CPU_RATE_HINT "write it per hour ('$0.05/h')"
 #define GPB__GPU_RATE_HINT                                                 \
     "a GPU's rent is per hour ('$2/h') or names the GPU "                  \
     "('$1500/GPU-month', '¥1万/卡月')"

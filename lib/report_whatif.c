@@ -602,24 +602,17 @@ gpb_status gpb_sweep_range_value(const gpb_scenario *s, const char *key,
            spec: "3 years..4 years" is 36..48 whole months, not hours that
            the loader would refuse as 44.84 months. */
         const gpb__vspec *sp = gpb__sc_structural_spec(key);
-        char msg[GPB_ERROR_MESSAGE_MAX];
-        gpb_currency cur;
-        /* ESCHEMA, as an input key's refusal (gpb_scenario_input_read). */
-        if (gpb__sc_convert(sp, lo, &a, &cur, msg, sizeof msg) ||
-            gpb__sc_convert(sp, hi, &b, &cur, msg, sizeof msg))
-            return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, key, "%s",
-                                msg);
-        /* The loader's statuses for the value: below the key's range
-           ESCHEMA, above a limit ELIMIT. */
-        if (fmin(a, b) < sp->lo || fmax(a, b) > sp->hi)
-            return gpb__fail_at(err,
-                                fmax(a, b) > sp->hi &&
-                                        (sp->flags & GPB__V_ELIMIT)
-                                    ? GPB_ELIMIT
-                                    : GPB_ESCHEMA,
-                                NULL, 0, 0, key,
-                                "the range %s..%s leaves %s, %g..%g", lo, hi,
-                                sp->expect, sp->lo, sp->hi);
+        GPB__TRY(gpb__sc_read(sp, lo, key, &a, NULL, err));
+        GPB__TRY(gpb__sc_read(sp, hi, key, &b, NULL, err));
+        /* Each end in the key's range, with the loader's statuses. */
+        char rt[64];
+        gpb_status rs = gpb__sc_range_check(sp, a, rt, sizeof rt);
+        if (!rs)
+            rs = gpb__sc_range_check(sp, b, rt, sizeof rt);
+        if (rs)
+            return gpb__fail_at(err, rs, NULL, 0, 0, key,
+                                "the range %s..%s leaves %s %s", lo, hi,
+                                sp->expect, rt);
         whole = (sp->flags & GPB__V_INT) != 0;
         q.kind = sp->kind;
         q.currency = GPB_CURRENCY_NONE;

@@ -124,6 +124,16 @@ static const gpb__vspec sp_horizon = {
     .from_hours = 1.0 / GPB_HOURS_PER_MONTH,
 };
 
+const char *gpb__sc_claim_amount(const char *text, int *neg)
+{
+    const char *t = text + strspn(text, " ");
+    /* Only a sign before a currency ("-$1M", "-¥500万"): a sign before a
+       number is the units layer's, and "--5" is not +5 (diff review). */
+    *neg = t[0] == '-' && t[1] && !isdigit((unsigned char)t[1]) &&
+           !strchr(".-+ \t", t[1]);
+    return *neg ? t + 1 : text;
+}
+
 const gpb__vspec *gpb__sc_structural_spec(const char *key)
 {
     return key && !strcmp(key, "horizon_months") ? &sp_horizon : NULL;
@@ -434,13 +444,9 @@ static void load_claims(gpb__loader *L, const gpb__ynode *root)
                sign is the claim's, the amount the units layer's, so that
                "-$1M" reads as -1000000 does. Whether the metric can be
                negative is the check's question (claims.c). */
-            const char *t = v->text + strspn(v->text, " ");
-            /* Only a sign before a currency ("-$1M", "-¥500万"): a sign
-               before a number is the units layer's, and "--5" is not +5
-               (diff review). */
-            int neg = t[0] == '-' && t[1] && !isdigit((unsigned char)t[1]) &&
-                      !strchr(".-+ \t", t[1]);
-            if (gpb_units_parse(neg ? t + 1 : v->text, &c->value, &e) !=
+            int neg = 0;
+            const char *amount = gpb__sc_claim_amount(v->text, &neg);
+            if (gpb_units_parse(amount, &c->value, &e) !=
                 GPB_OK) {
                 gpb__sc_report(L, GPB_ESCHEMA, v, vp,
                                "expected a quantity, found %s (%s)",

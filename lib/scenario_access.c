@@ -75,16 +75,7 @@ gpb_status gpb_scenario_input_read(const gpb_scenario *s, size_t i,
         return gpb__fail_at(err, GPB_ENOTFOUND, NULL, 0, 0, in->path,
                             "the loader works this value out; it is not "
                             "read from text");
-    char msg[GPB_ERROR_MESSAGE_MAX];
-    gpb_currency cur;
-    double v;
-    if (gpb__sc_convert(in->spec, text, &v, &cur, msg, sizeof msg))
-        return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, in->path, "%s",
-                            msg);
-    *value = v;
-    if (currency)
-        *currency = cur;
-    return GPB_OK;
+    return gpb__sc_read(in->spec, text, in->path, value, currency, err);
 }
 
 gpb_qty_kind gpb_scenario_input_kind(const gpb_scenario *s, size_t i)

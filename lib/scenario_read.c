@@ -773,7 +773,7 @@ static int rate_refused(const char *text, const gpb__vspec *sp,
                  sp->expect, gpb__rate_period(rate),
                  gpb__sc_clip(text, tb, sizeof tb),
                  (sp->flags & GPB__V_NOT_GPU)
-                     ? "write it per hour ('$0.05/h')"
+                     ? GPB__CPU_RATE_HINT
                      : GPB__GPU_RATE_HINT);
         return 1;
     }
@@ -1338,6 +1338,31 @@ static int above_hi(const gpb__vspec *sp, double x)
     return sp->flags & GPB__V_HI_OPEN ? !(x < sp->hi) : !(x <= sp->hi);
 }
 
+gpb_status gpb__sc_range_check(const gpb__vspec *sp, double x, char *rt,
+                               size_t n)
+{
+    range_text(sp, rt, n);
+    if (!below_lo(sp, x) && !above_hi(sp, x))
+        return GPB_OK;
+    return (sp->flags & GPB__V_ELIMIT) && x > sp->hi ? GPB_ELIMIT
+                                                     : GPB_ESCHEMA;
+}
+
+gpb_status gpb__sc_read(const gpb__vspec *sp, const char *text,
+                        const char *path, double *v, gpb_currency *cur,
+                        gpb_error *err)
+{
+    char msg[GPB_ERROR_MESSAGE_MAX];
+    gpb_currency c;
+    double x;
+    if (gpb__sc_convert(sp, text, &x, &c, msg, sizeof msg))
+        return gpb__fail_at(err, GPB_ESCHEMA, NULL, 0, 0, path, "%s", msg);
+    *v = x;
+    if (cur)
+        *cur = c;
+    return GPB_OK;
+}
+
 /*
  * Whether a key's values are fractions, and which ends of [0, 1] they may
  * take: the keys declared as numbers in [0, 1] (mfu, probabilities,
@@ -1372,7 +1397,6 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
 {
     char rt[64], fb[96];
     range_text(sp, rt, sizeof rt);
-    gpb_status st = GPB_ESCHEMA;
     if (d->kind == GPB_DIST_FIXED) {
         double x = d->param[0];
         char num[48], written[64] = "";
@@ -1381,7 +1405,8 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
         snprintf(num, sizeof num, "%g", x);
         if (!gpb__sc_is_qty(node) || strcmp(node->text, num) != 0)
             snprintf(written, sizeof written, " (= %s)", num);
-        if (below_lo(sp, x) || above_hi(sp, x)) {
+        gpb_status st = gpb__sc_range_check(sp, x, rt, sizeof rt);
+        if (st) {
             /* "mfu: 40" is 40% written without its sign: say so (the
                units layer words the hint for the CLI and cells too). */
             char hint[128] = "";
@@ -1390,8 +1415,6 @@ static int check_range(gpb__loader *L, const gpb__ynode *node,
                 gpb_units_fraction_hint(node->text, b, hint + 2,
                                         sizeof hint - 2) > 0)
                 memcpy(hint, "; ", 2);
-            if ((sp->flags & GPB__V_ELIMIT) && x > sp->hi)
-                st = GPB_ELIMIT;
             gpb__sc_report(L, st, node, path, "expected %s %s, found %s%s%s",
                            sp->expect, rt, gpb__sc_found(node, fb, sizeof fb),
                            written, hint);

@@ -247,6 +247,25 @@ int gpb__sc_value(gpb__loader *L, const gpb__ynode *node,
                   const gpb__vspec *sp, const char *path, gpb_dist *out,
                   gpb_currency *cur);
 
+/* gpb__sc_convert of text for key sp, as an error: GPB_ESCHEMA at path
+   with the sentence, as gpb_scenario_input_read and a sweep's range
+   report it. *cur may be NULL. */
+gpb_status gpb__sc_read(const gpb__vspec *sp, const char *text,
+                        const char *path, double *v, gpb_currency *cur,
+                        gpb_error *err);
+
+/* Whether x lies in sp's range: GPB_OK, else the loader's status for it
+   (GPB_ELIMIT above the limit of a GPB__V_ELIMIT key, else GPB_ESCHEMA);
+   the range as the loader words it ("in [1, 600]") in rt either way. */
+gpb_status gpb__sc_range_check(const gpb__vspec *sp, double x, char *rt,
+                               size_t n);
+
+/* A claim's value past its sign: a claim may be negative ("-$1M" of
+   cash), the sign the claim's and the amount the units layer's, so the
+   text after a '-' that stands before a currency, with *neg 1; else text
+   itself, *neg 0. The loader and the claims' unit check read it alike. */
+const char *gpb__sc_claim_amount(const char *text, int *neg);
+
 /* The spec of a scalar key of the scenario that is not an input
    (horizon_months), for a tool that writes its values (a sweep's range);
    NULL for any other key. */

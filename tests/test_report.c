@@ -584,7 +584,7 @@ START_TEST(sweep_range_values_are_in_the_keys_unit)
         {"horizon_months", "0", "5", 0.5, GPB_ESCHEMA,
          "the range 0..5 leaves a whole number of months"},
         {"horizon_months", "12", "700", 0.5, GPB_ELIMIT,
-         "the range 12..700 leaves a whole number of months, 1..600"},
+         "the range 12..700 leaves a whole number of months in [1, 600]"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         gpb_status st = gpb_sweep_range_value(s, bad[k].key, bad[k].lo,

@@ -24,6 +24,7 @@
 #include "gpubudget/sensitivity.h"
 #include "internal.h"
 #include "scenario_model.h"
+#include "vmath.h"
 
 /* LAPACK's Cholesky factorisation, solve and condition estimate, from
    OpenBLAS (no header is assumed, as in copula.c). */
@@ -168,6 +169,53 @@ static int run_cmp(const void *pa, const void *pb)
 }
 
 /*
+ * The largest of v[0..n-1] when every value is a whole number from +0 to
+ * n − 1 (runway months, counts, 0/1 flags: a plan's narrow metrics and
+ * the like), else -1. −0 is not one: the sort keys set it below +0
+ * (vkey), and so must the ranks made by counting.
+ */
+GPB__VCLONES static long whole_below_n(const double *v, size_t n)
+{
+    int ok = 1;
+    double mx = 0;
+#pragma omp simd reduction(& : ok) reduction(max : mx)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &v[i], sizeof u);
+        ok &= (u >> 63) == 0 && v[i] < (double)n && v[i] == floor(v[i]);
+        mx = v[i] > mx ? v[i] : mx;
+    }
+    return ok ? (long)mx : -1;
+}
+
+/*
+ * rank_column's ranks of whole numbers from 0 to mx (< n) by counting: a
+ * value's tied positions are those after the values below it, so its
+ * rank is the same average of positions g + 1 .. h as the sort's, with
+ * g the count below it and h − g its own count, in two passes over v
+ * instead of a sort. wk holds n records (2 words a value): the counts
+ * (mx + 1 words of 4 bytes) and then the ranks (mx + 1 doubles).
+ */
+static void rank_counting(const double *v, size_t n, size_t mx,
+                          double *out, void *wk)
+{
+    uint32_t *cnt = wk;
+    double *rank = (double *)wk + (mx + 2) / 2; /* after ceil((mx+1)/2) */
+    memset(cnt, 0, (mx + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++)
+        cnt[(size_t)v[i]]++;
+    double mid = 0.5 * ((double)n + 1.0);
+    size_t g = 0;
+    for (size_t d = 0; d <= mx; d++) {
+        size_t h = g + cnt[d];
+        rank[d] = 0.5 * ((double)(g + 1) + (double)h) - mid;
+        g = h;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = rank[(size_t)v[i]];
+}
+
+/*
  * The ranks of v[0..n-1] with ties averaged, centred and scaled to unit
  * norm. Each value is sorted as one 8-byte record: the top 64 − ib bits
  * of its order-preserving key and its index in the low ib bits. Values
@@ -185,6 +233,11 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
     if (same >= n) { /* constant, one value or none */
         memset(out, 0, n * sizeof *out);
         return 1;
+    }
+    long mx = whole_below_n(v, n);
+    if (mx >= 0) {
+        rank_counting(v, n, (size_t)mx, out, wk);
+        goto scale;
     }
     unsigned ib = 1;
     while (ib < 32 && ((uint64_t)1 << ib) < n)
@@ -230,6 +283,7 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
         }
         a = b;
     }
+scale:;
     double ss = cblas_ddot((int)n, out, 1, out, 1);
     if (!(ss > 0)) {
         memset(out, 0, n * sizeof *out);

@@ -659,6 +659,10 @@ static uint64_t ref_key(double v)
  * prefix: values one ulp apart (their keys differ in the lowest bits
  * only), runs of equal values, both zeros, negatives, NaN, and shuffled
  * orders; n crosses powers of two, where the index takes another bit.
+ * Whole numbers from 0 to n − 1 are ranked by counting instead of a sort
+ * (kind 2, and kind 4 with both zeros, where −0 must rank below +0 as its
+ * key does, and kind 5, where a value n among them sends the column to
+ * the sort).
  */
 START_TEST(ranks_are_exact_for_close_and_tied_values)
 {
@@ -673,7 +677,7 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
         ck_assert_ptr_nonnull(got);
         ck_assert_ptr_nonnull(want);
         ck_assert_ptr_nonnull(work);
-        for (int kind = 0; kind < 4; kind++) {
+        for (int kind = 0; kind < 6; kind++) {
             for (size_t i = 0; i < n; i++) {
                 state ^= state << 13;
                 state ^= state >> 7;
@@ -691,6 +695,10 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
                     x = (state & 1) ? 0.0 : -0.0;
                 if (kind == 3 && r == 1)
                     x = NAN;
+                if (kind == 4)
+                    x = r == 0 ? -0.0 : (double)(state % n);
+                if (kind == 5)
+                    x = (double)(state % (n + 1));
                 v[i] = x;
             }
             double mid = 0.5 * ((double)n + 1.0), ss = 0;

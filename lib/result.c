@@ -227,13 +227,56 @@ static hmap hmap_of(uint64_t klo, uint64_t khi)
     return h;
 }
 
-static inline uint32_t hmap_bucket(const hmap *h, uint64_t key)
+static inline uint32_t bucket_lin(uint64_t klo, unsigned shift, uint64_t key)
 {
-    if (!h->by_mag)
-        return (uint32_t)((key - h->klo) >> h->shift);
+    return (uint32_t)((key - klo) >> shift);
+}
+
+static inline uint32_t bucket_mag(uint64_t base, uint64_t key)
+{
     uint64_t t = key_mag20(key);
-    uint32_t d = t > h->base ? (uint32_t)(t - h->base) : 0;
+    uint32_t d = t > base ? (uint32_t)(t - base) : 0;
     return (key >> 63) ? 32768u + d : 32768u - d;
+}
+
+/* Bucket HNONE: a key outside the range counted (hist_range's all_in 0). */
+#define HNONE 65536u
+#define HWORDS ((HNONE + 64) / 64) /* a bitmap of the buckets and HNONE */
+/* Values whose buckets are found at once, vectorised, before the counts
+   or the gathering use them. */
+#define HCHUNK 1024
+
+/*
+ * The buckets of v[0..n) (n <= HCHUNK) into b, HNONE for a key outside
+ * [klo, khi] unless all_in says none is: the key's arithmetic over the
+ * chunk vectorises, so the passes that follow do only their table work.
+ */
+GPB__VCLONES static void hmap_buckets(const hmap *h, uint64_t klo,
+                                      uint64_t khi, int all_in,
+                                      const double *v, size_t n, uint32_t *b)
+{
+    const uint64_t lo = h->klo, base = h->base;
+    const unsigned shift = h->shift;
+    if (!h->by_mag) {
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = vkey(v[i]);
+            uint32_t x = bucket_lin(lo, shift, k);
+            b[i] = all_in || (k >= klo && k <= khi) ? x : HNONE;
+        }
+    } else {
+#pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = vkey(v[i]);
+            uint32_t x = bucket_mag(base, k);
+            b[i] = all_in || (k >= klo && k <= khi) ? x : HNONE;
+        }
+    }
+}
+
+static inline int bit_set(const uint64_t *bm, uint32_t b)
+{
+    return (int)((bm[b >> 6] >> (b & 63)) & 1);
 }
 
 /*
@@ -248,8 +291,10 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
 {
     const hmap hm = hmap_of(klo, khi);
     const unsigned shift = hm.shift;
-    uint32_t *cnt = calloc(65536, sizeof *cnt);
+    uint32_t *cnt = calloc(HNONE + 1, sizeof *cnt);
     int32_t *slot = malloc(65536 * sizeof *slot);
+    uint64_t want[HWORDS]; /* the buckets whose values a pass looks at */
+    uint32_t bk[HCHUNK];
     size_t *first = malloc((nr ? nr : 1) * sizeof *first);
     uint32_t *bucket = malloc((nr ? nr : 1) * sizeof *bucket);
     double **arr = calloc(nr ? nr : 1, sizeof *arr);
@@ -261,15 +306,11 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
     if (!cnt || !slot || !first || !bucket || !arr || !fill || !local ||
         !hmin || !hmax)
         goto done;
-    if (all_in) { /* every value's key is in range: no test */
-        for (size_t i = 0; i < n; i++)
-            cnt[hmap_bucket(&hm, vkey(v[i]))]++;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t k = vkey(v[i]);
-            if (k >= klo && k <= khi)
-                cnt[hmap_bucket(&hm, k)]++;
-        }
+    for (size_t i0 = 0; i0 < n; i0 += HCHUNK) { /* HNONE counts aside */
+        size_t m = n - i0 < HCHUNK ? n - i0 : HCHUNK;
+        hmap_buckets(&hm, klo, khi, all_in, v + i0, m, bk);
+        for (size_t i = 0; i < m; i++)
+            cnt[bk[i]]++;
     }
     /* The bucket of each rank and the rank's place inside it. */
     size_t nb = 0;
@@ -294,26 +335,31 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
        a point mass (every value alike) is known at once and any other is
        refined over the range it really spans. */
     int heavy = 0;
+    memset(want, 0, sizeof want);
     for (size_t k = 0; k < nb; k++)
         if (cnt[bucket[k]] > HIST_GATHER_MAX && shift > 0) {
             slot[bucket[k]] = (int32_t)k;
+            want[bucket[k] >> 6] |= 1ull << (bucket[k] & 63);
             hmin[k] = UINT64_MAX;
             hmax[k] = 0;
             heavy = 1;
         }
     if (heavy) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key = vkey(v[i]);
-            if (!all_in && (key < klo || key > khi))
-                continue;
-            int32_t k = slot[hmap_bucket(&hm, key)];
-            if (k >= 0) {
+        for (size_t i0 = 0; i0 < n; i0 += HCHUNK) {
+            size_t m = n - i0 < HCHUNK ? n - i0 : HCHUNK;
+            hmap_buckets(&hm, klo, khi, all_in, v + i0, m, bk);
+            for (size_t i = 0; i < m; i++) {
+                if (!bit_set(want, bk[i]))
+                    continue;
+                int32_t k = slot[bk[i]];
+                uint64_t key = vkey(v[i0 + i]);
                 hmin[k] = key < hmin[k] ? key : hmin[k];
                 hmax[k] = key > hmax[k] ? key : hmax[k];
             }
         }
         for (uint32_t b = 0; b < 65536; b++)
             slot[b] = -1;
+        memset(want, 0, sizeof want);
     }
     int gather = 0;
     for (size_t k = 0; k < nb; k++) {
@@ -339,6 +385,7 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
                 goto done;
         } else {
             slot[bucket[k]] = (int32_t)k;
+            want[bucket[k] >> 6] |= 1ull << (bucket[k] & 63);
             arr[k] = malloc(cnt[bucket[k]] * sizeof **arr);
             if (!arr[k])
                 goto done;
@@ -346,13 +393,14 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
         }
     }
     if (gather) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key = vkey(v[i]);
-            if (!all_in && (key < klo || key > khi))
-                continue;
-            int32_t k = slot[hmap_bucket(&hm, key)];
-            if (k >= 0)
-                arr[k][fill[k]++] = v[i];
+        for (size_t i0 = 0; i0 < n; i0 += HCHUNK) {
+            size_t m = n - i0 < HCHUNK ? n - i0 : HCHUNK;
+            hmap_buckets(&hm, klo, khi, all_in, v + i0, m, bk);
+            for (size_t i = 0; i < m; i++)
+                if (bit_set(want, bk[i])) {
+                    int32_t k = slot[bk[i]];
+                    arr[k][fill[k]++] = v[i0 + i];
+                }
         }
         for (size_t k = 0; k < nb; k++) {
             if (!arr[k])

@@ -280,17 +280,26 @@ typedef struct eng_trace_rec {
 eng_block *gpb__block_new(const eng_plan *p);
 void gpb__block_free(eng_block *b);
 
+/* Where a block records each month's closing cash for the fan: the
+   worker holds a few blocks' records and counts them into its month
+   sketches month by month, so each sketch is hot in cache while it
+   counts. */
+typedef struct eng_fan {
+    uint16_t *code;   /* [m · stride + i]: gpb__sketch_code16 of lane i */
+    uint16_t *top;    /* [m · tstride]: the codes' top exponent and
+                         GPB__SKETCH_TOP_ESC */
+    size_t stride, tstride;
+    uint64_t *ext;    /* [2m], [2m + 1]: the smallest and largest whole
+                         keys, lowered and raised, not set */
+    gpb__sketch *esc; /* [m]: where an escape is counted at once */
+} eng_fan;
+
 /*
  * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
- * metric values to out[m][i] (n_metrics arrays of LANES) and, when mcash
- * is not NULL, the upper half of the sketch key (gpb__sketch_key32) of
- * each month's closing cash to mcash[m · mstride + i], and the smallest
- * and largest whole keys of the month's n paths into mext[2m] and
- * mext[2m + 1] (lowered and raised, not set: the worker counts the
- * halves into the month sketches a few blocks at a time, month by month,
- * so each sketch is hot in cache while it counts); to
- * rt_min[i], when not NULL, the lowest cash through month raise_months −
- * 1; and the month each path
+ * metric values to out[m][i] (n_metrics arrays of LANES) and, when fan
+ * is not NULL, each month's closing cash of the n paths to it (eng_fan);
+ * to rt_min[i], when not NULL, the lowest cash through month
+ * raise_months − 1; and the month each path
  * ran out of cash into out_month[m] (horizon + 1 counters; the horizon =
  * never), and each month's flows by category into ledger[m · CAT + c]
  * (block sums, fixed point). rec, when not NULL, records lane 0.
@@ -301,8 +310,7 @@ void gpb__block_free(eng_block *b);
  * lane, or -1).
  */
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, uint32_t *mcash, uint64_t *mext,
-                          size_t mstride,
+                          double *const *out, const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);

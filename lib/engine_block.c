@@ -1653,23 +1653,17 @@ typedef struct close_cat {
  * each category's flow into its total (and zeroed for the next month),
  * into the cash with its sign, into npv.cost with its weight (WITH_NPV),
  * and into eight running ledger sums (WITH_LEDGER: lane i into sum i mod
- * 8, real lanes only); then the cash, its running minimum, the runway,
- * and the sketch key of the month's closing cash for the fan. The order
+ * 8, real lanes only); then the cash, its running minimum and the
+ * runway (the fan's codes of the closing cash follow: fan_codes). The order
  * of every sum is fixed by the lanes, so a path's figures are the same in
  * any block. The flags are compile-time constants of each variant below,
  * so the common case (no NPV, no ledger) does only what it needs.
  */
 static inline __attribute__((always_inline)) void
 close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
-            double *runway, double *npv, uint32_t *mrow, uint64_t *mext,
-            double *lsum, size_t nl, size_t n, double m, double H,
-            int with_npv, int with_ledger)
+            double *runway, double *npv, double *lsum, size_t nl, size_t n,
+            double m, double H, int with_npv, int with_ledger)
 {
-    uint64_t klo[8], khi[8];
-    for (int k = 0; k < 8; k++) {
-        klo[k] = UINT64_MAX;
-        khi[k] = 0;
-    }
     for (size_t i0 = 0; i0 < nl; i0 += 8) {
         double net[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         double nv[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -1699,39 +1693,63 @@ close_lanes(const close_cat *cc, int ncat, double *cash, double *cmin,
             if (with_npv)
                 npv[i] += nv[k];
         }
-        if (mrow) {
-#pragma omp simd
-            for (int k = 0; k < 8; k++) {
-                /* The key's upper half to the month's row, the whole into
-                   the real lanes' extremes. */
-                uint64_t key = gpb__sketch_key(cash[i0 + (size_t)k]);
-                mrow[i0 + (size_t)k] = (uint32_t)(key >> 32);
-                int real = i0 + (size_t)k < n;
-                klo[k] = real & (key < klo[k]) ? key : klo[k];
-                khi[k] = real & (key > khi[k]) ? key : khi[k];
-            }
-        }
     }
-    if (mrow)
-        for (int k = 0; k < 8; k++) {
-            mext[0] = klo[k] < mext[0] ? klo[k] : mext[0];
-            mext[1] = khi[k] > mext[1] ? khi[k] : mext[1];
-        }
 }
 
 #define CLOSE_VARIANT(NAME, NPV, LEDGER)                                   \
     GPB__VCLONES static void NAME(                                         \
         const close_cat *cc, int ncat, double *cash, double *cmin,         \
-        double *runway, double *npv, uint32_t *mrow, uint64_t *mext,       \
-        double *lsum, size_t nl, size_t n, double m, double H)             \
+        double *runway, double *npv, double *lsum, size_t nl, size_t n,    \
+        double m, double H)                                                \
     {                                                                      \
-        close_lanes(cc, ncat, cash, cmin, runway, npv, mrow, mext, lsum,   \
-                    nl, n, m, H, NPV, LEDGER);                             \
+        close_lanes(cc, ncat, cash, cmin, runway, npv, lsum, nl, n, m, H,  \
+                    NPV, LEDGER);                                          \
     }
 CLOSE_VARIANT(close_plain, 0, 0)
 CLOSE_VARIANT(close_npv, 1, 0)
 CLOSE_VARIANT(close_ledger, 0, 1)
 CLOSE_VARIANT(close_all, 1, 1)
+
+/*
+ * The fan's record of the month's closing cash of the block's n real
+ * lanes: each value's 16-bit code (gpb__sketch_code16) relative to the
+ * largest exponent among them into row[0..n-1], that exponent (flagged
+ * when some code is an escape) into *top, the smallest and largest whole
+ * keys into ext[0] and ext[1] (lowered and raised), and each escape
+ * counted into esc at once by its key: counts add in any order, so the
+ * sketch ends the same as if it had been held.
+ */
+GPB__VCLONES static void fan_codes(const double *cash, size_t n,
+                                   uint16_t *row, uint16_t *top,
+                                   uint64_t *ext, gpb__sketch *esc)
+{
+    uint64_t klo = ext[0], khi = ext[1];
+    uint32_t et = 0;
+#pragma omp simd reduction(min : klo) reduction(max : khi) reduction(max : et)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = gpb__sketch_key(cash[i]);
+        uint32_t e = gpb__sketch_key_exponent(key);
+        klo = key < klo ? key : klo;
+        khi = key > khi ? key : khi;
+        et = e > et ? e : et;
+    }
+    ext[0] = klo;
+    ext[1] = khi;
+    unsigned n_esc = 0;
+#pragma omp simd reduction(+ : n_esc)
+    for (size_t i = 0; i < n; i++) {
+        uint16_t c = gpb__sketch_code16(gpb__sketch_key(cash[i]), et);
+        row[i] = c;
+        n_esc += ((c >> GPB__SKETCH_MANT_BITS) & 63u) == GPB__SKETCH_CODE_ESC;
+    }
+    *top = (uint16_t)(et | (n_esc ? GPB__SKETCH_TOP_ESC : 0u));
+    for (size_t i = 0; n_esc && i < n; i++)
+        if (((row[i] >> GPB__SKETCH_MANT_BITS) & 63u) == GPB__SKETCH_CODE_ESC) {
+            uint64_t key = gpb__sketch_key(cash[i]);
+            uint32_t k32 = (uint32_t)(key >> 32);
+            gpb__sketch_add_keys32(esc, &k32, 1, key, key);
+        }
+}
 
 /* 1 when x[0..n-1] are all finite: a reduction that vectorises. */
 GPB__VCLONES static int all_finite(const double *x, size_t n)
@@ -1893,8 +1911,7 @@ static void finish(eng_block *b, double *const *out)
 }
 
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, uint32_t *mcash, uint64_t *mext,
-                          size_t mstride,
+                          double *const *out, const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err)
@@ -1972,20 +1989,20 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
         if (m == H - 1)
             memcpy(b->serve_last, b->flow[GPB_CAT_SERVING],
                    nl * sizeof(double));
-        uint32_t *mrow = mcash ? mcash + (size_t)m * mstride : NULL;
-        uint64_t *mx = mcash ? mext + 2 * (size_t)m : NULL;
         if (ledger) {
             memset(lsum, 0, sizeof lsum);
             (p->npv ? close_all : close_ledger)(cc, ncat, b->cash, b->cmin,
-                                                b->runway, b->npv, mrow, mx,
-                                                lsum, nl, n, (double)m,
-                                                (double)H);
+                                                b->runway, b->npv, lsum, nl,
+                                                n, (double)m, (double)H);
         } else {
             (p->npv ? close_npv : close_plain)(cc, ncat, b->cash, b->cmin,
-                                               b->runway, b->npv, mrow, mx,
-                                               lsum, nl, n, (double)m,
-                                               (double)H);
+                                               b->runway, b->npv, lsum, nl,
+                                               n, (double)m, (double)H);
         }
+        if (fan)
+            fan_codes(b->cash, n, fan->code + (size_t)m * fan->stride,
+                      fan->top + (size_t)m * fan->tstride,
+                      fan->ext + 2 * (size_t)m, fan->esc + m);
         if (rt_min && m == p->raise_months - 1)
             memcpy(rt_min, b->cmin, n * sizeof *rt_min);
         if (ledger)

@@ -202,6 +202,44 @@ static void add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
     s->n += n;
 }
 
+/* Segment j of codes to its keys' upper halves: the bucket's sign,
+   exponent and 9 mantissa bits, as gpb__sketch_key32 has them. */
+GPB__VCLONES static void decode16(const uint16_t *code, size_t n,
+                                  uint32_t top, uint32_t *key32)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = code[i], sg = c >> 15;
+        uint32_t d = (c >> GPB__SKETCH_MANT_BITS) & 63u;
+        uint32_t e = d == GPB__SKETCH_CODE_ZERO ? 0u : top - d;
+        uint32_t ek = sg ? e : 2047u - e;
+        uint32_t b = sg << 20 | ek << GPB__SKETCH_MANT_BITS |
+                     (c & (GPB__SKETCH_PAGE - 1));
+        key32[i] = b << SHIFT32;
+    }
+}
+
+void gpb__sketch_add_codes16(gpb__sketch *s, const uint16_t *code,
+                             const uint16_t *top, size_t n, size_t seg,
+                             uint64_t klo, uint64_t khi, uint32_t *scratch)
+{
+    size_t m = 0;
+    for (size_t j = 0, at = 0; at < n; j++, at += seg) {
+        size_t k = n - at < seg ? n - at : seg;
+        uint32_t t = top[j] & 2047u;
+        if (!(top[j] & GPB__SKETCH_TOP_ESC)) {
+            decode16(code + at, k, t, scratch + m);
+            m += k;
+            continue;
+        }
+        for (size_t i = 0; i < k; i++) /* rare: drop the escapes */
+            if (((code[at + i] >> GPB__SKETCH_MANT_BITS) & 63u) !=
+                GPB__SKETCH_CODE_ESC)
+                decode16(code + at + i, 1, t, scratch + m++);
+    }
+    gpb__sketch_add_keys32(s, scratch, m, klo, khi);
+}
+
 int gpb__sketch_merge(gpb__sketch *into, const gpb__sketch *from)
 {
     for (unsigned i = 0; i < from->pg_n; i++) {

@@ -77,6 +77,56 @@ static inline uint32_t gpb__sketch_key32(double x)
     return (uint32_t)(gpb__sketch_key(x) >> 32);
 }
 
+/*
+ * A value's bucket in 16 bits, relative to `top`, the largest biased
+ * exponent among the values it is held with: its sign (bit 15), d = top −
+ * its exponent (bits 9-14) and the 9 bucket bits of its key's mantissa
+ * (bits 0-8). d from 0 to 61 is stored as is; 62 stands for exponent 0
+ * (zeros and subnormals); 63 marks an escape, a value more than 61
+ * binades below top that is neither, whose bucket the code cannot hold
+ * (the holder counts it by its key instead). The same bucket as
+ * gpb__sketch_key32 in half the bytes: the engine holds each month's
+ * closing cash this way until it counts a batch of blocks (in money, 61
+ * binades below the largest magnitude is under 10^-18 of it, so only
+ * exact zeros fall outside the range, and they have their own code).
+ */
+#define GPB__SKETCH_CODE_ZERO 62u
+#define GPB__SKETCH_CODE_ESC 63u
+
+/* The biased exponent of the value of a gpb__sketch_key. */
+static inline uint32_t gpb__sketch_key_exponent(uint64_t key)
+{
+    uint32_t k = (uint32_t)(key >> 52); /* sign and exponent of the key */
+    return k >> 11 ? k & 2047u : 2047u - k;
+}
+
+/* The code of the value with key `key` held with values whose largest
+   biased exponent is top (>= the value's; garbage otherwise, never UB). */
+static inline uint16_t gpb__sketch_code16(uint64_t key, uint32_t top)
+{
+    uint32_t b = (uint32_t)(key >> (52 - GPB__SKETCH_MANT_BITS));
+    uint32_t e = gpb__sketch_key_exponent(key);
+    uint32_t d = top - e; /* unsigned: wraps when e > top */
+    d = e == 0 ? GPB__SKETCH_CODE_ZERO : d > 61u ? GPB__SKETCH_CODE_ESC : d;
+    return (uint16_t)((b >> 20) << 15 | d << GPB__SKETCH_MANT_BITS |
+                      (b & (GPB__SKETCH_PAGE - 1)));
+}
+
+/* Marks, in a batch's top (gpb__sketch_add_codes16), that some of its
+   codes are escapes. */
+#define GPB__SKETCH_TOP_ESC 0x8000u
+
+/*
+ * Counts n codes (gpb__sketch_code16) held in segments of `seg`: segment
+ * j's top is top[j] & 2047, and when top[j] has GPB__SKETCH_TOP_ESC its
+ * escapes are skipped (their holder counted them by key). klo and khi
+ * are the whole keys of the smallest and largest value of the n (as for
+ * gpb__sketch_add_keys32; they may be escapes'). scratch holds n words.
+ */
+void gpb__sketch_add_codes16(gpb__sketch *s, const uint16_t *code,
+                             const uint16_t *top, size_t n, size_t seg,
+                             uint64_t klo, uint64_t khi, uint32_t *scratch);
+
 /* Counts n finite values given by their gpb__sketch_key32, klo and khi
    being the full gpb__sketch_key of the smallest and the largest (the
    halves no longer tell the extremes exactly). */

@@ -727,6 +727,95 @@ START_TEST(sketch_narrow_batches_count_as_wide_ones)
 }
 END_TEST
 
+/*
+ * Closing cash held as 16-bit codes (engine.c's fan) counts as its keys
+ * do: bucket for bucket, with n, min and max, when each segment's codes
+ * are relative to its own largest exponent and its escapes are counted
+ * by key at once (engine_block.c: fan_codes). The data: values over 121
+ * binades (many escapes), a segment of values alike, both zeros,
+ * subnormals and a value 10^-300 among them, a segment of zeros and
+ * subnormals only (top 0) and a last segment of one value. Each code also
+ * counts alone as its value's key.
+ */
+START_TEST(sketch_codes16_count_as_keys)
+{
+    const size_t seg = 64, nseg = 41, n = 64 * 40 + 1;
+    double *x = sketch_data(n, 23);
+    uint16_t *code = malloc(n * sizeof *code), top[41];
+    uint32_t *key32 = malloc(n * sizeof *key32);
+    uint32_t *scratch = malloc(n * sizeof *scratch);
+    ck_assert(x && code && key32 && scratch);
+    for (size_t i = 0; i < seg; i++)
+        x[5 * seg + i] = 1e6 + (double)(i % 9);
+    const double odd[] = {0.0, -0.0, 4.9e-324, -2.2e-310, 1e-300, -1e-300};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        x[7 * seg + 3 + i] = odd[i];
+    for (size_t i = 0; i < seg; i++)
+        x[9 * seg + i] = odd[i % 4];
+    gpb__sketch want, got;
+    gpb__sketch_init(&want);
+    gpb__sketch_init(&got);
+    uint64_t klo = UINT64_MAX, khi = 0;
+    size_t n_esc = 0;
+    for (size_t j = 0; j < nseg; j++) {
+        size_t a = j * seg, b = a + seg < n ? a + seg : n;
+        uint32_t et = 0;
+        for (size_t i = a; i < b; i++) {
+            uint32_t e = gpb__sketch_key_exponent(gpb__sketch_key(x[i]));
+            et = e > et ? e : et;
+        }
+        if (j == 9)
+            ck_assert_uint_eq(et, 0);
+        unsigned flag = 0;
+        for (size_t i = a; i < b; i++) {
+            uint64_t k = gpb__sketch_key(x[i]);
+            klo = k < klo ? k : klo;
+            khi = k > khi ? k : khi;
+            key32[i] = gpb__sketch_key32(x[i]);
+            code[i] = gpb__sketch_code16(k, et);
+            if (((code[i] >> GPB__SKETCH_MANT_BITS) & 63u) ==
+                GPB__SKETCH_CODE_ESC) {
+                gpb__sketch_add_keys32(&got, &key32[i], 1, k, k);
+                flag = GPB__SKETCH_TOP_ESC;
+                n_esc++;
+            }
+        }
+        top[j] = (uint16_t)(et | flag);
+    }
+    ck_assert_uint_gt(n_esc, 100);     /* the escapes are exercised */
+    ck_assert_uint_gt(n - n_esc, 100); /* and so are the codes */
+    ck_assert(!(top[5] & GPB__SKETCH_TOP_ESC));
+    gpb__sketch_add_keys32(&want, key32, n, klo, khi);
+    gpb__sketch_add_codes16(&got, code, top, n, seg, klo, khi, scratch);
+    sketch_equal(&got, &want);
+    for (int i = 0; i <= 20; i++)
+        expect(same_bits(gpb__sketch_quantile(&got, i / 20.0),
+                         gpb__sketch_quantile(&want, i / 20.0)),
+               "quantile %d%% differs", 5 * i);
+    for (size_t i = 0; i < n; i++) {
+        if (((code[i] >> GPB__SKETCH_MANT_BITS) & 63u) ==
+            GPB__SKETCH_CODE_ESC)
+            continue;
+        gpb__sketch one, ref;
+        gpb__sketch_init(&one);
+        gpb__sketch_init(&ref);
+        uint64_t k = gpb__sketch_key(x[i]);
+        gpb__sketch_add_codes16(&one, &code[i], &top[i / seg], 1, 1, k, k,
+                                scratch);
+        gpb__sketch_add_keys32(&ref, &key32[i], 1, k, k);
+        sketch_equal(&one, &ref);
+        gpb__sketch_free(&one);
+        gpb__sketch_free(&ref);
+    }
+    gpb__sketch_free(&want);
+    gpb__sketch_free(&got);
+    free(x);
+    free(code);
+    free(key32);
+    free(scratch);
+}
+END_TEST
+
 /* The bucket of x (sketch.h: sign, exponent and the top nine bits of the
    mantissa), worked from frexp rather than from the bits. */
 static int same_bucket(double x, double y)
@@ -3121,6 +3210,7 @@ int main(void)
     tcase_add_test(tk, sketch_merge_is_the_sketch_of_the_union);
     tcase_add_test(tk, sketch_count_le_counts_whole_buckets);
     tcase_add_test(tk, sketch_narrow_batches_count_as_wide_ones);
+    tcase_add_test(tk, sketch_codes16_count_as_keys);
     suite_add_tcase(s, tk);
     TCase *tr = tcase_create("registries");
     tcase_set_timeout(tr, 300);

@@ -283,11 +283,14 @@ typedef struct shared {
    count per visit does not shrink with the horizon below 128 months on
    two workers, so the cost per month stays level. Held as 16-bit codes
    (gpb__sketch_code16), 128 blocks hold 7.9 MiB a worker at 60 months
-   (15.7 MiB as the keys' 32-bit upper halves, the same buckets: 15.7 MB
-   less to map, 0.02 s less at 10^6 paths of bench-60m when the pages
-   are cold, 2026-12-04). FLUSH_BYTES bounds all the workers' buffers
+   (15.7 MiB as the keys' 32-bit upper halves, the same buckets: peak
+   RSS at 10^6 paths of bench-60m 171.0 -> 156.6 MB, the time within the
+   noise; at 120 months 226.4 -> 196.9 MB and 0.684 -> 0.676 s,
+   2026-12-04). FLUSH_BYTES bounds all the workers' code buffers
    together: with many threads each holds fewer blocks (at least
-   FLUSH_MIN). */
+   FLUSH_MIN). Besides its buffer, a worker has a month's codes decoded
+   (mkeys, 4 bytes a value held: 256 KiB) and each held block's top
+   exponent (mtop, 2 bytes a block and month). */
 #define FLUSH_BYTES (64u << 20)
 #define FLUSH_MIN 4u
 #define FLUSH_MAX 128u
@@ -298,6 +301,7 @@ struct worker {
     uint16_t *mcash;        /* [month][flush · LANES]: gpb__sketch_code16 */
     uint16_t *mtop;         /* [month][flush]: each held block's top */
     uint32_t *mkeys;        /* flush · LANES: a month's codes decoded */
+    gpb__sketch_pool *pool; /* the pages of the worker's sketches */
     uint64_t *mext;         /* [month][2]: the held values' extreme keys */
     double *rt_min;         /* LANES */
     size_t flush;           /* blocks held before counting */
@@ -344,6 +348,7 @@ static void worker_free(worker *w, const eng_plan *p)
     free(w->kext_lo);
     free(w->kext_hi);
     free(w->kext_big);
+    gpb__sketch_pool_free(w->pool); /* after the sketches it holds pages of */
 }
 
 static int worker_init(worker *w, shared *sh)
@@ -355,7 +360,8 @@ static int worker_init(worker *w, shared *sh)
     w->out = calloc(p->n_metrics, sizeof *w->out);
     w->out_store = malloc(p->n_metrics * LANES * sizeof *w->out_store);
     w->sk_cash = calloc((size_t)p->H, sizeof *w->sk_cash);
-    gpb__sketch_init(&w->rt_sketch);
+    w->pool = gpb__sketch_pool_new();
+    gpb__sketch_init_pooled(&w->rt_sketch, w->pool);
     w->rt_min = malloc(LANES * sizeof *w->rt_min);
     w->out_month = calloc((size_t)p->H + 1, sizeof *w->out_month);
     w->nonzero = calloc(p->n_metrics, 1);
@@ -379,7 +385,8 @@ static int worker_init(worker *w, shared *sh)
         w->mkeys = malloc(w->flush * LANES * sizeof *w->mkeys);
         w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
     }
-    if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->rt_min ||
+    if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->pool ||
+        !w->rt_min ||
         !w->out_month || !w->nonzero || !w->ledger ||
         (!sh->no_fan && (!w->mcash || !w->mtop || !w->mkeys || !w->mext)) ||
         !w->kext_lo ||
@@ -390,7 +397,7 @@ static int worker_init(worker *w, shared *sh)
     for (size_t i = 0; i < p->n_metrics; i++)
         w->out[i] = w->out_store + i * LANES;
     for (int m = 0; m < p->H; m++) {
-        gpb__sketch_init(&w->sk_cash[m]);
+        gpb__sketch_init_pooled(&w->sk_cash[m], w->pool);
         if (w->mext) {
             w->mext[2 * m] = UINT64_MAX;
             w->mext[2 * m + 1] = 0;
@@ -402,7 +409,7 @@ static int worker_init(worker *w, shared *sh)
         if (!w->sk_ledger)
             return -1;
         for (size_t k = 0; k < nl; k++)
-            gpb__sketch_init(&w->sk_ledger[k]);
+            gpb__sketch_init_pooled(&w->sk_ledger[k], w->pool);
         gpb__block_set_ledger_sketches(w->b, w->sk_ledger);
     }
     if (sh->sketch_metrics) {
@@ -410,7 +417,7 @@ static int worker_init(worker *w, shared *sh)
         if (!w->sk_metric)
             return -1;
         for (size_t i = 0; i < p->n_metrics; i++)
-            gpb__sketch_init(&w->sk_metric[i]);
+            gpb__sketch_init_pooled(&w->sk_metric[i], w->pool);
     }
     return 0;
 }
@@ -692,6 +699,12 @@ static size_t bytes_per_path(const eng_plan *p)
     return cols * sizeof(double) + narrow * sizeof(uint16_t);
 }
 
+/* gpb__sketch_merge with gpb__sketch_take's signature. */
+static int sketch_merge_from(gpb__sketch *into, gpb__sketch *from)
+{
+    return gpb__sketch_merge(into, from);
+}
+
 static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
 {
     const eng_plan *p = sh->p;
@@ -759,19 +772,29 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
         pthread_join(tids[t], NULL);
     if (sh->opt->progress && !atomic_load(&sh->cancel))
         sh->opt->progress(sh->opt->progress_ctx, r->paths, r->paths);
-    /* Integer counts: merged exactly, in any order. */
+    /* Integer counts: merged exactly, in any order. The result's sketches
+       (empty) take the first worker's as they are, pages and pool, and
+       the result keeps that pool; the others' counts are added into them
+       (their pages, even where the first worker's sketch was empty, come
+       from that pool: a later worker's pool goes with the worker). */
+    if (threads > 0 && !r->sketch_pool) { /* (one run_workers a result) */
+        r->sketch_pool = ws[0].pool;
+        ws[0].pool = NULL;
+    }
     for (int t = 0; t < threads && !st; t++) {
+        int (*add)(gpb__sketch *, gpb__sketch *) =
+            t == 0 && !ws[0].pool ? gpb__sketch_take : sketch_merge_from;
         for (int m = 0; m < p->H; m++)
-            if (gpb__sketch_merge(&r->sk_cash[m], &ws[t].sk_cash[m]))
+            if (add(&r->sk_cash[m], &ws[t].sk_cash[m]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
-        if (gpb__sketch_merge(&r->rt_sketch, &ws[t].rt_sketch))
+        if (add(&r->rt_sketch, &ws[t].rt_sketch))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         for (int m = 0; m <= p->H; m++)
             r->out_month[m] += ws[t].out_month[m];
         for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++) {
             r->ledger[k] += ws[t].ledger[k];
             if (r->sk_ledger && ws[t].sk_ledger &&
-                gpb__sketch_merge(&r->sk_ledger[k], &ws[t].sk_ledger[k]))
+                add(&r->sk_ledger[k], &ws[t].sk_ledger[k]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < p->n_metrics; i++) {
@@ -782,7 +805,7 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
                 r->kext_hi[i] = ws[t].kext_hi[i];
             r->kext_big[i] |= ws[t].kext_big[i];
             if (ws[t].sk_metric &&
-                gpb__sketch_merge(&r->msketch[i], &ws[t].sk_metric[i]))
+                add(&r->msketch[i], &ws[t].sk_metric[i]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         }
     }

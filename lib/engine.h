@@ -295,6 +295,18 @@ typedef struct eng_fan {
 } eng_fan;
 
 /*
+ * The fan's record of one month's closing cash of a block's n real
+ * lanes: each value's 16-bit code (gpb__sketch_code16) relative to the
+ * largest exponent among them into row[0..n-1], that exponent (with
+ * GPB__SKETCH_TOP_ESC when some code is an escape) into *top, the
+ * smallest and largest whole keys into ext[0] and ext[1] (lowered and
+ * raised), and each escape counted into esc at once by its key: counts
+ * add in any order, so the sketch ends as if it had been held.
+ */
+void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
+                    uint16_t *top, uint64_t *ext, gpb__sketch *esc);
+
+/*
  * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
  * metric values to out[m][i] (n_metrics arrays of LANES) and, when fan
  * is not NULL, each month's closing cash of the n paths to it (eng_fan);
@@ -383,6 +395,8 @@ struct gpb_result {
     int has_ledger;          /* 1: sums; 2: and sketches */
     gpb__sketch *sk_ledger;  /* [month · CAT + category] when has_ledger 2 */
     gpb__sketch *sk_cash;    /* [month]: closing cash */
+    gpb__sketch_pool *sketch_pool; /* the pages of the sketches taken from
+                                      the engine's first worker, or NULL */
     /* The lowest cash through month raise_months − 1, per kept path (and
        its sketch when not every path is kept). */
     int raise_months;

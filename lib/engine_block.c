@@ -1654,7 +1654,7 @@ typedef struct close_cat {
  * into the cash with its sign, into npv.cost with its weight (WITH_NPV),
  * and into eight running ledger sums (WITH_LEDGER: lane i into sum i mod
  * 8, real lanes only); then the cash, its running minimum and the
- * runway (the fan's codes of the closing cash follow: fan_codes). The order
+ * runway (the fan's codes of the closing cash follow: gpb__fan_codes). The order
  * of every sum is fixed by the lanes, so a path's figures are the same in
  * any block. The flags are compile-time constants of each variant below,
  * so the common case (no NPV, no ledger) does only what it needs.
@@ -1710,18 +1710,9 @@ CLOSE_VARIANT(close_npv, 1, 0)
 CLOSE_VARIANT(close_ledger, 0, 1)
 CLOSE_VARIANT(close_all, 1, 1)
 
-/*
- * The fan's record of the month's closing cash of the block's n real
- * lanes: each value's 16-bit code (gpb__sketch_code16) relative to the
- * largest exponent among them into row[0..n-1], that exponent (flagged
- * when some code is an escape) into *top, the smallest and largest whole
- * keys into ext[0] and ext[1] (lowered and raised), and each escape
- * counted into esc at once by its key: counts add in any order, so the
- * sketch ends the same as if it had been held.
- */
-GPB__VCLONES static void fan_codes(const double *cash, size_t n,
-                                   uint16_t *row, uint16_t *top,
-                                   uint64_t *ext, gpb__sketch *esc)
+GPB__VCLONES void gpb__fan_codes(const double *cash, size_t n,
+                                uint16_t *row, uint16_t *top, uint64_t *ext,
+                                gpb__sketch *esc)
 {
     uint64_t klo = ext[0], khi = ext[1];
     uint32_t et = 0;
@@ -2000,7 +1991,7 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                                                n, (double)m, (double)H);
         }
         if (fan)
-            fan_codes(b->cash, n, fan->code + (size_t)m * fan->stride,
+            gpb__fan_codes(b->cash, n, fan->code + (size_t)m * fan->stride,
                       fan->top + (size_t)m * fan->tstride,
                       fan->ext + 2 * (size_t)m, fan->esc + m);
         if (rt_min && m == p->raise_months - 1)

@@ -291,10 +291,12 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
 {
     const hmap hm = hmap_of(klo, khi);
     const unsigned shift = hm.shift;
-    uint32_t *cnt = calloc(HNONE + 1, sizeof *cnt);
+    /* On the heap, not the stack: a refinement recurses (one level a
+       point mass far below the next), and a thread's stack may be small. */
+    uint32_t *cnt = calloc(HNONE + 1 + HCHUNK, sizeof *cnt);
+    uint32_t *bk = cnt ? cnt + HNONE + 1 : NULL;
+    uint64_t *want = malloc(HWORDS * sizeof *want); /* buckets a pass reads */
     int32_t *slot = malloc(65536 * sizeof *slot);
-    uint64_t want[HWORDS]; /* the buckets whose values a pass looks at */
-    uint32_t bk[HCHUNK];
     size_t *first = malloc((nr ? nr : 1) * sizeof *first);
     uint32_t *bucket = malloc((nr ? nr : 1) * sizeof *bucket);
     double **arr = calloc(nr ? nr : 1, sizeof *arr);
@@ -303,8 +305,8 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
     uint64_t *hmin = malloc((nr ? nr : 1) * sizeof *hmin);
     uint64_t *hmax = malloc((nr ? nr : 1) * sizeof *hmax);
     int rc = -1;
-    if (!cnt || !slot || !first || !bucket || !arr || !fill || !local ||
-        !hmin || !hmax)
+    if (!cnt || !want || !slot || !first || !bucket || !arr || !fill ||
+        !local || !hmin || !hmax)
         goto done;
     for (size_t i0 = 0; i0 < n; i0 += HCHUNK) { /* HNONE counts aside */
         size_t m = n - i0 < HCHUNK ? n - i0 : HCHUNK;
@@ -335,7 +337,7 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
        a point mass (every value alike) is known at once and any other is
        refined over the range it really spans. */
     int heavy = 0;
-    memset(want, 0, sizeof want);
+    memset(want, 0, HWORDS * sizeof *want);
     for (size_t k = 0; k < nb; k++)
         if (cnt[bucket[k]] > HIST_GATHER_MAX && shift > 0) {
             slot[bucket[k]] = (int32_t)k;
@@ -359,7 +361,7 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
         }
         for (uint32_t b = 0; b < 65536; b++)
             slot[b] = -1;
-        memset(want, 0, sizeof want);
+        memset(want, 0, HWORDS * sizeof *want);
     }
     int gather = 0;
     for (size_t k = 0; k < nb; k++) {
@@ -419,6 +421,7 @@ done:
             free(arr[k]);
     free(arr);
     free(cnt);
+    free(want);
     free(slot);
     free(first);
     free(bucket);
@@ -735,6 +738,7 @@ void gpb_result_free(gpb_result *r)
     free(r->sk_cash);
     free(r->rt_min);
     gpb__sketch_free(&r->rt_sketch);
+    gpb__sketch_pool_free(r->sketch_pool); /* after every sketch */
     free(r->materialised);
     pthread_mutex_destroy(&r->lock);
     free(r);

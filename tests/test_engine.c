@@ -664,6 +664,22 @@ START_TEST(sketch_merge_is_the_sketch_of_the_union)
     ck_assert_int_eq(gpb__sketch_merge(&ba, &a), 0);
     sketch_equal(&ab, &all);
     sketch_equal(&ba, &all);
+    /* Taken (the engine's workers' sketches): into an empty sketch, the
+       pages move; into a non-empty one, they are added; either way the
+       source is left empty. */
+    gpb__sketch t, a2, b2;
+    gpb__sketch_init(&t);
+    gpb__sketch_init(&a2);
+    gpb__sketch_init(&b2);
+    gpb__sketch_add_n(&a2, x, 3001);
+    gpb__sketch_add_n(&b2, x + 3001, n - 3001);
+    ck_assert_int_eq(gpb__sketch_take(&t, &a2), 0);
+    sketch_equal(&t, &a);
+    ck_assert_int_eq(gpb__sketch_take(&t, &b2), 0);
+    sketch_equal(&t, &all);
+    ck_assert(a2.n == 0 && a2.pg_n == 0 && !a2.page);
+    ck_assert(b2.n == 0 && b2.pg_n == 0 && !b2.page);
+    gpb__sketch_free(&t);
     /* Merged into a non-empty sketch as well: a += b. */
     ck_assert_int_eq(gpb__sketch_merge(&a, &b), 0);
     sketch_equal(&a, &all);
@@ -730,8 +746,9 @@ END_TEST
 /*
  * Closing cash held as 16-bit codes (engine.c's fan) counts as its keys
  * do: bucket for bucket, with n, min and max, when each segment's codes
- * are relative to its own largest exponent and its escapes are counted
- * by key at once (engine_block.c: fan_codes). The data: values over 121
+ * are made by the engine's gpb__fan_codes (relative to the segment's own
+ * largest exponent, its escapes counted by key at once) and counted by
+ * gpb__sketch_add_codes16. The data: values over 121
  * binades (many escapes), a segment of values alike, both zeros,
  * subnormals and a value 10^-300 among them, a segment of zeros and
  * subnormals only (top 0) and a last segment of one value. Each code also
@@ -755,7 +772,7 @@ START_TEST(sketch_codes16_count_as_keys)
     gpb__sketch want, got;
     gpb__sketch_init(&want);
     gpb__sketch_init(&got);
-    uint64_t klo = UINT64_MAX, khi = 0;
+    uint64_t klo = UINT64_MAX, khi = 0, ext[2] = {UINT64_MAX, 0};
     size_t n_esc = 0;
     for (size_t j = 0; j < nseg; j++) {
         size_t a = j * seg, b = a + seg < n ? a + seg : n;
@@ -764,24 +781,27 @@ START_TEST(sketch_codes16_count_as_keys)
             uint32_t e = gpb__sketch_key_exponent(gpb__sketch_key(x[i]));
             et = e > et ? e : et;
         }
+        gpb__fan_codes(x + a, b - a, code + a, &top[j], ext, &got);
+        ck_assert_uint_eq(top[j] & 2047u, et);
         if (j == 9)
             ck_assert_uint_eq(et, 0);
-        unsigned flag = 0;
+        int esc = 0;
         for (size_t i = a; i < b; i++) {
             uint64_t k = gpb__sketch_key(x[i]);
             klo = k < klo ? k : klo;
             khi = k > khi ? k : khi;
             key32[i] = gpb__sketch_key32(x[i]);
-            code[i] = gpb__sketch_code16(k, et);
+            ck_assert_uint_eq(code[i], gpb__sketch_code16(k, et));
             if (((code[i] >> GPB__SKETCH_MANT_BITS) & 63u) ==
                 GPB__SKETCH_CODE_ESC) {
-                gpb__sketch_add_keys32(&got, &key32[i], 1, k, k);
-                flag = GPB__SKETCH_TOP_ESC;
+                esc = 1;
                 n_esc++;
             }
         }
-        top[j] = (uint16_t)(et | flag);
+        ck_assert_int_eq(!!(top[j] & GPB__SKETCH_TOP_ESC), esc);
     }
+    ck_assert(ext[0] == klo && ext[1] == khi);
+    ck_assert_uint_eq(got.n, n_esc); /* the escapes, counted at once */
     ck_assert_uint_gt(n_esc, 100);     /* the escapes are exercised */
     ck_assert_uint_gt(n - n_esc, 100); /* and so are the codes */
     ck_assert(!(top[5] & GPB__SKETCH_TOP_ESC));
@@ -813,6 +833,57 @@ START_TEST(sketch_codes16_count_as_keys)
     free(code);
     free(key32);
     free(scratch);
+}
+END_TEST
+
+/*
+ * Sketches whose pages come from a pool (an engine worker's) count as
+ * those whose pages are each a calloc: six sketches with a value in every
+ * binade of both signs fill more pages than one reservation of the pool
+ * holds, so its second is used too. Taken into an empty sketch, a pooled
+ * sketch's pages move; merged, a plain one's are added into the pool's.
+ * The pages go back with the pool (LeakSanitizer sees the rest).
+ */
+START_TEST(sketch_pool_pages_count_as_their_own)
+{
+    enum { NS = 6 };
+    gpb__sketch_pool *pl = gpb__sketch_pool_new();
+    ck_assert_ptr_nonnull(pl);
+    gpb__sketch pooled[NS], plain[NS];
+    double v[2 * 2046];
+    size_t nv = 0;
+    for (int e = -1021; e <= 1024; e++) { /* every normal binade */
+        v[nv++] = ldexp(1.25, e - 1);
+        v[nv++] = -ldexp(1.75, e - 1);
+    }
+    for (int k = 0; k < NS; k++) {
+        gpb__sketch_init_pooled(&pooled[k], pl);
+        gpb__sketch_init(&plain[k]);
+        for (size_t i = 0; i < nv; i++) { /* one value at a time */
+            double x = v[i] * (1.0 + k / 64.0);
+            gpb__sketch_add(&pooled[k], x);
+            gpb__sketch_add(&plain[k], x);
+        }
+        ck_assert(!pooled[k].oom);
+        sketch_equal(&pooled[k], &plain[k]);
+    }
+    gpb__sketch t, u;
+    gpb__sketch_init(&t);
+    gpb__sketch_init(&u);
+    ck_assert_int_eq(gpb__sketch_take(&t, &pooled[0]), 0); /* moved */
+    ck_assert_ptr_eq(t.pool, pl);
+    ck_assert_int_eq(gpb__sketch_take(&t, &plain[1]), 0);  /* added */
+    ck_assert_int_eq(gpb__sketch_merge(&u, &plain[0]), 0);
+    ck_assert_int_eq(gpb__sketch_merge(&u, &pooled[1]), 0);
+    sketch_equal(&t, &u);
+    ck_assert(pooled[0].n == 0 && !pooled[0].page && !pooled[0].pool);
+    gpb__sketch_free(&t);
+    gpb__sketch_free(&u);
+    for (int k = 0; k < NS; k++) {
+        gpb__sketch_free(&pooled[k]);
+        gpb__sketch_free(&plain[k]);
+    }
+    gpb__sketch_pool_free(pl);
 }
 END_TEST
 
@@ -3211,6 +3282,7 @@ int main(void)
     tcase_add_test(tk, sketch_count_le_counts_whole_buckets);
     tcase_add_test(tk, sketch_narrow_batches_count_as_wide_ones);
     tcase_add_test(tk, sketch_codes16_count_as_keys);
+    tcase_add_test(tk, sketch_pool_pages_count_as_their_own);
     suite_add_tcase(s, tk);
     TCase *tr = tcase_create("registries");
     tcase_set_timeout(tr, 300);

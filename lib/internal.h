@@ -196,12 +196,13 @@ char *gpb__strdup(const char *s);
 
 /*
  * malloc for a large block about to be filled once (the per-path store,
- * a worker's month buffer, the sensitivity's rank columns): from 4 MiB
- * on, aligned to 2 MiB. From 1 MiB on it is marked for transparent huge
- * pages (only its whole aligned 2 MiB stretches can have them, so a
- * block under 4 MiB rarely does), or where the kernel has none, its pages
- * are mapped ahead in one call (common.c says why and what it saves).
- * Free with free(); NULL when memory runs out.
+ * a worker's month buffer, the sensitivity's rank columns and scratch):
+ * from 2 MiB on, aligned to 2 MiB and rounded up to whole 2 MiB. From 1
+ * MiB on it is marked for transparent huge pages (only whole aligned 2
+ * MiB stretches can have them, so a block under 2 MiB rarely does), or
+ * where the kernel has none, its pages are mapped ahead in one call
+ * (common.c says why and what it saves). Free with free(); NULL when
+ * memory runs out.
  */
 void *gpb__alloc_big(size_t bytes);
 

@@ -376,9 +376,12 @@ static void *rank_worker(void *arg)
 {
     rank_jobs *J = arg;
     size_t n = J->n, K = J->x->n_inputs, M = J->x->n_metrics;
-    uint64_t *vw = malloc((n ? 2 * n : 1) * sizeof *vw);
-    double *own = malloc((n ? n : 1) * sizeof *own);
-    double *col = malloc((n ? n : 1) * sizeof *col);
+    /* One block (huge pages: gpb__alloc_big): the sort's two records a
+       value, then a column in own units, then a column of ranks. */
+    size_t nn = n ? n : 1;
+    uint64_t *vw = gpb__alloc_big(4 * nn * sizeof *vw);
+    double *own = vw ? (double *)(vw + 2 * nn) : NULL;
+    double *col = vw ? own + nn : NULL;
     gpb_error e;
     gpb_status st = GPB_OK;
     (void)M;
@@ -426,8 +429,6 @@ static void *rank_worker(void *arg)
         }
     }
     free(vw);
-    free(own);
-    free(col);
     return NULL;
 }
 

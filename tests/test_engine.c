@@ -840,7 +840,7 @@ END_TEST
  * Sketches whose pages come from a pool (an engine worker's) count as
  * those whose pages are each a calloc: six sketches with a value in every
  * binade of both signs fill more pages than one reservation of the pool
- * holds, so its second is used too. Taken into an empty sketch, a pooled
+ * holds, so it reserves more. Taken into an empty sketch, a pooled
  * sketch's pages move; merged, a plain one's are added into the pool's.
  * The pages go back with the pool (LeakSanitizer sees the rest).
  */

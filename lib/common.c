@@ -183,7 +183,7 @@ static void thp_read(void)
  * memory first; the benchmark, which starts each run fresh, measures what
  * that costs on the machine at hand.)
  */
-static void ready_for_filling(void *p, size_t bytes)
+static void ready_for_filling(void *p, size_t bytes, size_t whole)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
     if (!p || bytes < (1u << 20))
@@ -191,16 +191,20 @@ static void ready_for_filling(void *p, size_t bytes)
     long pg = sysconf(_SC_PAGESIZE);
     if (pg <= 0)
         return;
+    pthread_once(&thp_once, thp_read);
+    /* Huge pages over the whole block (rounded up: its last stretch is
+       one too); 4 KiB pages mapped ahead only where it will be written. */
     uintptr_t lo = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-    uintptr_t hi = ((uintptr_t)p + bytes) & ~((uintptr_t)pg - 1);
+    uintptr_t hi = ((uintptr_t)p + (thp_marked ? whole : bytes)) &
+                   ~((uintptr_t)pg - 1);
     if (hi <= lo)
         return;
-    pthread_once(&thp_once, thp_read);
     (void)madvise((void *)lo, hi - lo,
                   thp_marked ? MADV_HUGEPAGE : MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)bytes;
+    (void)whole;
 #endif
 }
 
@@ -210,19 +214,19 @@ void *gpb__alloc_big(size_t bytes)
     void *p = NULL;
     if (bytes < HUGE_PAGE_BYTES) {
         p = malloc(bytes ? bytes : 1);
-        ready_for_filling(p, bytes);
+        ready_for_filling(p, bytes, bytes);
         return p;
     }
     /* Whole huge pages, so the last stretch is one too rather than 4 KiB
-       pages (a sensitivity worker's 3.2 MB of ranks: 2 faults, not 800;
-       only what is written is ever mapped). */
+       pages (a sensitivity worker's 3.2 MB of ranks: 2 faults, not 800).
+       Without huge pages, only the bytes asked for are mapped ahead. */
     size_t whole = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES *
                    HUGE_PAGE_BYTES;
     if (whole < bytes)
         whole = bytes; /* (wrapped) */
     if (posix_memalign(&p, HUGE_PAGE_BYTES, whole) != 0)
         p = NULL;
-    ready_for_filling(p, whole);
+    ready_for_filling(p, bytes, whole);
     return p;
 }
 

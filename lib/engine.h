@@ -396,7 +396,8 @@ struct gpb_result {
     gpb__sketch *sk_ledger;  /* [month · CAT + category] when has_ledger 2 */
     gpb__sketch *sk_cash;    /* [month]: closing cash */
     gpb__sketch_pool *sketch_pool; /* the pages of the sketches taken from
-                                      the engine's first worker, or NULL */
+                                      the engine's first worker and of
+                                      those the others' added, or NULL */
     /* The lowest cash through month raise_months − 1, per kept path (and
        its sketch when not every path is kept). */
     int raise_months;

@@ -77,8 +77,13 @@ static uint32_t *pool_page(gpb__sketch_pool *pl)
         }
         /* Fresh anonymous memory reads as zeros: no clearing. */
         size_t size = pl->n ? POOL_RESERVE : POOL_FIRST;
+#ifdef MAP_NORESERVE
+        const int noreserve = MAP_NORESERVE; /* address space, not memory */
+#else
+        const int noreserve = 0;
+#endif
         void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                       MAP_PRIVATE | MAP_ANONYMOUS | noreserve, -1, 0);
         if (m == MAP_FAILED)
             return NULL;
 #ifdef MADV_HUGEPAGE
@@ -267,7 +272,7 @@ static void add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
         kmax = z > kmax ? z : kmax;
     }
     /* Every page the keys can fall in is within the range at once (a
-       failure here is found again, and marked, by page_get). */
+       failure marks the sketch incomplete, as page_get's would). */
     range_cover(s, (unsigned)(klo >> 52), (unsigned)(khi >> 52) + 1);
     uint32_t b0 = (uint32_t)(klo >> SHIFT);
     uint64_t nb = (khi >> SHIFT) - b0 + 1;

@@ -58,8 +58,8 @@ void gpb__sketch_free(gpb__sketch *s);
 /*
  * A pool of pages for the sketches of one thread (an engine worker's fan,
  * ledger and metric sketches): handed out in order from reservations of
- * address space, after a first small one marked for transparent huge
- * pages, so the pages a large run
+ * address space, after a first small one of ordinary pages, marked for
+ * transparent huge pages, so the pages a large run
  * fills are mapped 2 MiB a fault instead of 4 KiB (on this project's
  * machines a 4 KiB fault costs about 5 µs; the fan of bench-60m fills
  * seven thousand pages of counters a worker). Pages are never returned

@@ -1731,11 +1731,11 @@ GPB__VCLONES void gpb__fan_codes(const double *cash, size_t n,
     for (size_t i = 0; i < n; i++) {
         uint16_t c = gpb__sketch_code16(gpb__sketch_key(cash[i]), et);
         row[i] = c;
-        n_esc += ((c >> GPB__SKETCH_MANT_BITS) & 63u) == GPB__SKETCH_CODE_ESC;
+        n_esc += gpb__sketch_code_escaped(c);
     }
     *top = (uint16_t)(et | (n_esc ? GPB__SKETCH_TOP_ESC : 0u));
     for (size_t i = 0; n_esc && i < n; i++)
-        if (((row[i] >> GPB__SKETCH_MANT_BITS) & 63u) == GPB__SKETCH_CODE_ESC) {
+        if (gpb__sketch_code_escaped(row[i])) {
             uint64_t key = gpb__sketch_key(cash[i]);
             uint32_t k32 = (uint32_t)(key >> 32);
             gpb__sketch_add_keys32(esc, &k32, 1, key, key);

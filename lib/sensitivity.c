@@ -22,9 +22,9 @@
 #include <string.h>
 
 #include "gpubudget/sensitivity.h"
+#include "engine.h"
 #include "internal.h"
 #include "scenario_model.h"
-#include "vmath.h"
 
 /* LAPACK's Cholesky factorisation, solve and condition estimate, from
    OpenBLAS (no header is assumed, as in copula.c). */
@@ -168,45 +168,45 @@ static int run_cmp(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+/* Whole numbers below GPB__SMALL_MAX (runway months, counts, 0/1 flags)
+   are ranked by counting when the counts and ranks fit the work area
+   (n records of 16 bytes). */
+#define COUNT_WORK_BYTES ((size_t)GPB__SMALL_MAX * (sizeof(uint32_t) + sizeof(double)))
+
 /*
- * The largest of v[0..n-1] when every value is a whole number from +0 to
- * n − 1 (runway months, counts, 0/1 flags: a plan's narrow metrics and
- * the like), else -1. −0 is not one: the sort keys set it below +0
- * (vkey), and so must the ranks made by counting.
+ * 1 when v[0..n-1] can be ranked by counting: all whole numbers in [+0,
+ * GPB__SMALL_MAX), as the result's selection counts them
+ * (gpb__value_extremes), and the table fits the work area. −0 is not
+ * one: the sort keys set it below +0, and so must the ranks.
  */
-GPB__VCLONES static long whole_below_n(const double *v, size_t n)
+static int countable(const double *v, size_t n)
 {
-    int ok = 1;
-    double mx = 0;
-#pragma omp simd reduction(& : ok) reduction(max : mx)
-    for (size_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &v[i], sizeof u);
-        ok &= (u >> 63) == 0 && v[i] < (double)n && v[i] == floor(v[i]);
-        mx = v[i] > mx ? v[i] : mx;
-    }
-    return ok ? (long)mx : -1;
+    if (GPB__RANK_WORK_BYTES(n) < COUNT_WORK_BYTES)
+        return 0;
+    uint64_t lo, hi;
+    int big;
+    gpb__value_extremes(v, n, &lo, &hi, &big);
+    return !big && lo >= gpb__sketch_key(0.0);
 }
 
 /*
- * rank_column's ranks of whole numbers from 0 to mx (< n) by counting: a
- * value's tied positions are those after the values below it, so its
- * rank is the same average of positions g + 1 .. h as the sort's, with
- * g the count below it and h − g its own count, in two passes over v
- * instead of a sort. wk holds n records (2 words a value): the counts
- * (mx + 1 words of 4 bytes) and then the ranks (mx + 1 doubles).
+ * rank_column's ranks of whole numbers in [0, GPB__SMALL_MAX) by
+ * counting: a value's tied positions are those after the values below
+ * it, so its rank is the same average of positions g + 1 .. h as the
+ * sort's, with g the count below it and h − g its own count, in two
+ * passes over v instead of a sort. wk holds the counts and then the
+ * ranks (COUNT_WORK_BYTES).
  */
-static void rank_counting(const double *v, size_t n, size_t mx,
-                          double *out, void *wk)
+static void rank_counting(const double *v, size_t n, double *out, void *wk)
 {
     uint32_t *cnt = wk;
-    double *rank = (double *)wk + (mx + 2) / 2; /* after ceil((mx+1)/2) */
-    memset(cnt, 0, (mx + 1) * sizeof *cnt);
+    double *rank = (double *)(void *)(cnt + GPB__SMALL_MAX);
+    memset(cnt, 0, GPB__SMALL_MAX * sizeof *cnt);
     for (size_t i = 0; i < n; i++)
         cnt[(size_t)v[i]]++;
     double mid = 0.5 * ((double)n + 1.0);
     size_t g = 0;
-    for (size_t d = 0; d <= mx; d++) {
+    for (size_t d = 0; d < GPB__SMALL_MAX; d++) {
         size_t h = g + cnt[d];
         rank[d] = 0.5 * ((double)(g + 1) + (double)h) - mid;
         g = h;
@@ -234,9 +234,8 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
         memset(out, 0, n * sizeof *out);
         return 1;
     }
-    long mx = whole_below_n(v, n);
-    if (mx >= 0) {
-        rank_counting(v, n, (size_t)mx, out, wk);
+    if (countable(v, n)) {
+        rank_counting(v, n, out, wk);
         goto scale;
     }
     unsigned ib = 1;

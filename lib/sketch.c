@@ -334,8 +334,7 @@ void gpb__sketch_add_codes16(gpb__sketch *s, const uint16_t *code,
             continue;
         }
         for (size_t i = 0; i < k; i++) /* rare: drop the escapes */
-            if (((code[at + i] >> GPB__SKETCH_MANT_BITS) & 63u) !=
-                GPB__SKETCH_CODE_ESC)
+            if (!gpb__sketch_code_escaped(code[at + i]))
                 decode16(code + at + i, 1, t, scratch + m++);
     }
     gpb__sketch_add_keys32(s, scratch, m, klo, khi);

@@ -135,6 +135,12 @@ static inline uint16_t gpb__sketch_code16(uint64_t key, uint32_t top)
                       (b & (GPB__SKETCH_PAGE - 1)));
 }
 
+/* 1 when code c (gpb__sketch_code16) is an escape. */
+static inline int gpb__sketch_code_escaped(uint16_t c)
+{
+    return ((c >> GPB__SKETCH_MANT_BITS) & 63u) == GPB__SKETCH_CODE_ESC;
+}
+
 /* Marks, in a batch's top (gpb__sketch_add_codes16), that some of its
    codes are escapes. */
 #define GPB__SKETCH_TOP_ESC 0x8000u

@@ -792,8 +792,7 @@ START_TEST(sketch_codes16_count_as_keys)
             khi = k > khi ? k : khi;
             key32[i] = gpb__sketch_key32(x[i]);
             ck_assert_uint_eq(code[i], gpb__sketch_code16(k, et));
-            if (((code[i] >> GPB__SKETCH_MANT_BITS) & 63u) ==
-                GPB__SKETCH_CODE_ESC) {
+            if (gpb__sketch_code_escaped(code[i])) {
                 esc = 1;
                 n_esc++;
             }
@@ -813,8 +812,7 @@ START_TEST(sketch_codes16_count_as_keys)
                          gpb__sketch_quantile(&want, i / 20.0)),
                "quantile %d%% differs", 5 * i);
     for (size_t i = 0; i < n; i++) {
-        if (((code[i] >> GPB__SKETCH_MANT_BITS) & 63u) ==
-            GPB__SKETCH_CODE_ESC)
+        if (gpb__sketch_code_escaped(code[i]))
             continue;
         gpb__sketch one, ref;
         gpb__sketch_init(&one);

@@ -659,10 +659,10 @@ static uint64_t ref_key(double v)
  * prefix: values one ulp apart (their keys differ in the lowest bits
  * only), runs of equal values, both zeros, negatives, NaN, and shuffled
  * orders; n crosses powers of two, where the index takes another bit.
- * Whole numbers from 0 to n − 1 are ranked by counting instead of a sort
- * (kind 2, and kind 4 with both zeros, where −0 must rank below +0 as its
- * key does, and kind 5, where a value n among them sends the column to
- * the sort).
+ * Whole numbers in [0, 4096) are ranked by counting instead of a sort
+ * when n is large enough (n = 4097: kinds 2 and 5); kind 4 has both zeros,
+ * where −0 must rank below +0 as its key does (the sort), and kind 6 a
+ * value 4096 among them, which sends the column to the sort too.
  */
 START_TEST(ranks_are_exact_for_close_and_tied_values)
 {
@@ -677,7 +677,7 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
         ck_assert_ptr_nonnull(got);
         ck_assert_ptr_nonnull(want);
         ck_assert_ptr_nonnull(work);
-        for (int kind = 0; kind < 6; kind++) {
+        for (int kind = 0; kind < 7; kind++) {
             for (size_t i = 0; i < n; i++) {
                 state ^= state << 13;
                 state ^= state >> 7;
@@ -696,9 +696,11 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
                 if (kind == 3 && r == 1)
                     x = NAN;
                 if (kind == 4)
-                    x = r == 0 ? -0.0 : (double)(state % n);
+                    x = r == 0 ? -0.0 : r == 1 ? 0.0 : (double)(state % 4096);
                 if (kind == 5)
-                    x = (double)(state % (n + 1));
+                    x = (double)(state % 4096);
+                if (kind == 6)
+                    x = (double)(state % 4097);
                 v[i] = x;
             }
             double mid = 0.5 * ((double)n + 1.0), ss = 0;

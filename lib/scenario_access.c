@@ -120,6 +120,29 @@ static long input_exact(const gpb_scenario *s, const char *path)
     return -1;
 }
 
+gpb_status gpb_scenario_key_resolve(const gpb_scenario *s, const char *path,
+                                    char *out, size_t n, gpb_error *err)
+{
+    if (!s || !path || !out || n == 0)
+        return gpb__fail(err, GPB_EINVAL, "arguments must not be NULL");
+    out[0] = 0;
+    if (!s->text)
+        return gpb__fail(err, GPB_EINVAL, "the scenario keeps no text");
+    /* In the document as the overrides see it, with the scenario's own
+       overrides applied: they may add or rename items. */
+    gpb__ytree *t = NULL;
+    gpb_status st = gpb__ytree_parse(s->text, s->text_len, s->source_name,
+                                     &t, err);
+    if (!st)
+        st = gpb__ytree_override(t, s->overrides, s->source_name, err);
+    if (!st)
+        st = gpb__ytree_index_path(t, path, out, n, err);
+    gpb__ytree_free(t);
+    if (st)
+        out[0] = 0;
+    return st;
+}
+
 long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
 {
     if (!s || !path)
@@ -127,18 +150,10 @@ long gpb_scenario_input_find(const gpb_scenario *s, const char *path)
     long i = input_exact(s, path);
     if (i >= 0 || !strchr(path, '['))
         return i;
-    /* [name] selectors, resolved in the document as the overrides resolve
-       them (with the scenario's own overrides applied: they may rename). */
-    gpb__ytree *t = NULL;
+    /* [name] selectors, resolved as the overrides resolve them. */
     char idx[GPB_ERROR_PATH_MAX];
-    if (!s->text || gpb__ytree_parse(s->text, s->text_len, s->source_name,
-                                     &t, NULL) ||
-        gpb__ytree_override(t, s->overrides, s->source_name, NULL) ||
-        gpb__ytree_index_path(t, path, idx, sizeof idx, NULL)) {
-        gpb__ytree_free(t);
+    if (gpb_scenario_key_resolve(s, path, idx, sizeof idx, NULL))
         return -1;
-    }
-    gpb__ytree_free(t);
     return input_exact(s, idx);
 }
 

@@ -260,7 +260,23 @@ expect 2 "sweep unknown metric" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
 contains err "--metrics: unknown metric 'nope'" "an unknown metric is refused"
 expect 2 "sweep one key twice" -- "$GPB" sweep "$TMP/wi.yaml" --paths 100 \
     --vary 'training[0].gpus=8,16' --vary 'training[pretrain].gpus=32,64'
-contains err "are one key, varied twice" "one key varied twice is refused"
+contains err "are one key (training[0].gpus), varied twice" "one key varied twice is refused"
+# Keys that are not inputs too (the GPU's name), and a key inside
+# another: the mapping's values would replace the inner key's (a review).
+expect 2 "sweep one non-input key twice" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --vary 'training[pretrain].gpu=A100,H100-SXM' \
+    --vary 'training[0].gpu=H800'
+contains err "'training[pretrain].gpu' and 'training[0].gpu' are one key (training[0].gpu), varied twice" \
+    "a non-input key varied twice is refused"
+expect 2 "sweep a key inside another" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --vary 'training[0].failures.gpu_mtbf_hours=1000,2000' \
+    --vary 'training[pretrain].failures={gpu_mtbf_hours: 500}'
+contains err "'training[0].failures.gpu_mtbf_hours' lies inside 'training[pretrain].failures'" \
+    "a key inside another varied key is refused"
+expect 2 "sweep an unknown item" -- "$GPB" sweep "$TMP/wi.yaml" \
+    --paths 100 --vary 'training[nope].gpus=8,16'
+contains err "no item of training has the name, id or role 'nope'" \
+    "an unknown item is named"
 # Goal seek finds a key by its item's name, as --set does.
 expect 0 "seek by name" -- "$GPB" raise "$TMP/wi.yaml" --paths 300 \
     --target 'p_out_of_cash<=0.3' --vary 'company.funding[round].probability' \

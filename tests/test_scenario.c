@@ -399,6 +399,60 @@ START_TEST(inputs_found_by_item_name)
 }
 END_TEST
 
+/* gpb_scenario_key_resolve writes any key, an input or not, with indexes
+   only: sweep compares its axes so (a review found "training[b].gpu" and
+   "training[1].gpu" varied as two keys). */
+START_TEST(keys_resolve_to_their_index_paths)
+{
+    static const char yaml[] =
+        "gpubudget: 1\nname: t\nhorizon_months: 12\n"
+        "company: {cash: \"$10M\"}\n"
+        "team: [{role: staff, count: 2, salary_per_year: \"$100k\"}]\n"
+        "training:\n"
+        "  - {name: a, params: 1B, tokens: 20B, gpu: H100-SXM, gpus: 8, "
+        "price_per_gpu_hour: \"$2/h\"}\n"
+        "  - {name: bee, params: 1B, tokens: 20B, gpu: H100-SXM, gpus: 16, "
+        "price_per_gpu_hour: \"$2/h\"}\n";
+    gpb_scenario *s = load_text(yaml);
+    char out[GPB_ERROR_PATH_MAX];
+    gpb_error e;
+    static const char *const cases[][2] = {
+        {"training[bee].gpu", "training[1].gpu"}, /* not an input */
+        {"training[1].gpu", "training[1].gpu"},
+        {"training[a].failures.gpu_mtbf_hours",
+         "training[0].failures.gpu_mtbf_hours"}, /* absent below the item */
+        {"team[staff]", "team[0]"},
+        {"serving.users", "serving.users"}, /* a section the file leaves out */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ck_assert_int_eq(gpb_scenario_key_resolve(s, cases[k][0], out,
+                                                  sizeof out, &e),
+                         GPB_OK);
+        ck_assert_str_eq(out, cases[k][1]);
+    }
+    ck_assert_int_eq(gpb_scenario_key_resolve(s, "training[c].gpu", out,
+                                              sizeof out, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(e.message, "'c'"));
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(gpb_scenario_key_resolve(s, "serving[0].users", out,
+                                              sizeof out, &e),
+                     GPB_ENOTFOUND);
+    ck_assert_int_eq(gpb_scenario_key_resolve(s, "training[b", out,
+                                              sizeof out, &e),
+                     GPB_ESYNTAX);
+    ck_assert_int_eq(gpb_scenario_key_resolve(s, "training[bee].gpu", out,
+                                              8, &e),
+                     GPB_ELIMIT);
+    ck_assert_int_eq(gpb_scenario_key_resolve(s, NULL, out, sizeof out, &e),
+                     GPB_EINVAL);
+    ck_assert_int_eq(gpb_scenario_key_resolve(NULL, "a", out, sizeof out,
+                                              NULL),
+                     GPB_EINVAL);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(accessors_accept_null)
 {
     ck_assert_ptr_null(gpb_scenario_name(NULL));
@@ -1705,6 +1759,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(tc, full_scenario_reads_every_section);
     tcase_add_test(tc, input_paths_positions_and_flags);
     tcase_add_test(tc, inputs_found_by_item_name);
+    tcase_add_test(tc, keys_resolve_to_their_index_paths);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, currency_rules);
     tcase_add_test(tc, rates_per_gpu_and_per_time_are_kept_apart);

@@ -625,7 +625,10 @@ const cli_command_doc cli_command_docs[CLI_CMD_COUNT + 1] = {
             "mean, standard error, P5, P50 and P95 of chosen metrics per "
             "point. Under mpirun the points are shared among the ranks. A "
             "point whose values the scenario refuses keeps its row, saying "
-            "why, and the command then exits with status 2.",
+            "why, and the command then exits with status 2. Each key has "
+            "one --vary: two spellings of one key "
+            "('training[pretrain].gpus', 'training[0].gpus') or a key "
+            "inside another varied one are refused before any point runs.",
         .examples =
             "gpubudget sweep plan.yaml --vary 'training[0].gpus=256,512,1024'"
             " \\\n    --vary 'company.funding[0].amount=$20M..$80M/7' "

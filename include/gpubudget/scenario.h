@@ -154,6 +154,22 @@ GPB_API int gpb_scenario_input_is_uncertain(const gpb_scenario *s, size_t i);
 GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
 
 /*
+ * The key path `path` as the overrides (--set, gpb_scenario_load_*_with_
+ * overrides) would resolve it in s, written with list indexes only: every
+ * [name] selector becomes the index of the item whose name, id or role it
+ * is ("training[pretrain].gpus" -> "training[0].gpus"), as
+ * gpb_scenario_input_path writes paths. Any key, an input or not; a key
+ * the scenario leaves out is kept as written unless a selector follows it.
+ * Two spellings of one key resolve to the same text. Into out (n bytes,
+ * NUL-terminated). Returns GPB_OK; GPB_EINVAL (an argument NULL, n 0);
+ * GPB_ESYNTAX for a malformed path; GPB_ENOTFOUND for a selector that
+ * selects nothing; GPB_ELIMIT when out is too small.
+ */
+GPB_API gpb_status gpb_scenario_key_resolve(const gpb_scenario *s,
+                                            const char *path, char *out,
+                                            size_t n, gpb_error *err);
+
+/*
  * The values a key accepts, as the loader checks them (docs/scenario.md):
  * from lo to hi in the input's own unit (gpb_scenario_input_kind), an end
  * excluded when lo_open / hi_open. whole: only whole numbers count, because

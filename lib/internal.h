@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gpubudget/common.h"
 #include "gpubudget/units.h"
@@ -243,6 +244,13 @@ struct gpb_result;
 gpb_status gpb__result_metric_prefix(const struct gpb_result *r, size_t m,
                                     size_t n, const double **v, double *buf,
                                     gpb_error *err);
+
+/* The values of metric m at 0-based ranks k[0..nk) of its kept paths (by
+   selection, cached; from the sketch when not every path was kept), into
+   out[0..nk). */
+gpb_status gpb__result_order_stats(const struct gpb_result *r, size_t m,
+                                   const uint64_t *k, size_t nk, double *out,
+                                   gpb_error *err);
 
 /* gpb_result_input_samples_own for the first n kept paths only (the
    sensitivity ranks a prefix of them). */

@@ -214,10 +214,13 @@ static json_t *sensitivity_json(const gpb__view *v)
             set_num(e, "srrc", gpb_sensitivity_srrc(x, m, k));
             if (sw) {
                 double lo, hi;
+                double se = NAN;
                 gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+                gpb_sensitivity_swing_se(x, m, k, &se, NULL);
                 set_num(e, "p50_low", lo * f);
                 set_num(e, "p50_high", hi * f);
                 set_num(e, "swing", (hi - lo) * f);
+                set_num(e, "swing_se", se * f);
             }
             json_object_set_new(e, "flags",
                                 flags_json(gpb_sensitivity_flags(x, m, k)));

@@ -424,7 +424,8 @@ static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
     if (sw)
         hb_printf(b,
                   "<th class=\"n\">P50, input at P%.0f</th>"
-                  "<th class=\"n\">P50, input at P%.0f</th>",
+                  "<th class=\"n\">P50, input at P%.0f</th>"
+                  "<th class=\"n\">± standard error of the swing</th>",
                   100 * gpb_sensitivity_swing_low(x),
                   100 * gpb_sensitivity_swing_high(x));
     hb_raw(b, "</tr>\n");
@@ -432,7 +433,7 @@ static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
     double f = gpb__view_factor(v, m);
     for (size_t j = 0; j < n; j++) {
         size_t k = order[j];
-        char a[48], c[48];
+        char a[48], c[56];
         hb_raw(b, "<tr>");
         td_input(b, gpb_sensitivity_input_label(x, k),
                  gpb_sensitivity_input_path(x, k));
@@ -441,12 +442,16 @@ static void sensitivity_table(hbuf *b, const gpb__view *v, const char *metric,
         td_num(b, a);
         td_num(b, c);
         if (sw) {
-            double lo, hi;
+            double lo, hi, se = NAN;
             gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+            gpb_sensitivity_swing_se(x, m, k, &se, NULL);
             gpb__view_format(v, u, lo * f, a, sizeof a);
             gpb__view_format(v, u, hi * f, c, sizeof c);
             td_num(b, a);
             td_num(b, c);
+            gpb__view_format(v, u, se * f, a, sizeof a);
+            snprintf(c, sizeof c, "±%s", a);
+            td_num(b, isfinite(se) ? c : "–");
         }
         hb_raw(b, "</tr>\n");
     }

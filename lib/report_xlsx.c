@@ -224,10 +224,10 @@ static void sheet_sensitivity(book *b)
     static const char *const h[] = {"metric",   "input",    "input_label",
                                     "spearman", "srrc",     "r2",
                                     "p50_low",  "p50_high", "swing",
-                                    "flags"};
-    header(b, ws, h, 10);
+                                    "swing_se", "flags"};
+    header(b, ws, h, 11);
     worksheet_set_column(ws, 0, 2, 34, NULL);
-    worksheet_set_column(ws, 3, 8, 13, NULL);
+    worksheet_set_column(ws, 3, 9, 13, NULL);
     if (!x) {
         wstr(ws, 1, 0, "no sensitivity:", NULL);
         wstr(ws, 1, 1, v->sens_error, NULL);
@@ -248,15 +248,17 @@ static void sheet_sensitivity(book *b)
             wnum(ws, row, 4, gpb_sensitivity_srrc(x, m, k), b->num);
             wnum(ws, row, 5, gpb_sensitivity_r2(x, m), b->num);
             if (sw) {
-                double lo, hi;
+                double lo, hi, se = NAN;
                 gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+                gpb_sensitivity_swing_se(x, m, k, &se, NULL);
                 wnum(ws, row, 6, lo * f, mf);
                 wnum(ws, row, 7, hi * f, mf);
                 wnum(ws, row, 8, (hi - lo) * f, mf);
+                wnum(ws, row, 9, se * f, mf);
             }
             gpb__sens_flags_text(gpb_sensitivity_flags(x, m, k), flags,
                                  sizeof flags);
-            wstr(ws, row, 9, flags, NULL);
+            wstr(ws, row, 10, flags, NULL);
         }
     }
 }

@@ -688,6 +688,15 @@ static gpb_status order_stats(const gpb_result *r, size_t m,
     return st;
 }
 
+gpb_status gpb__result_order_stats(const gpb_result *r, size_t m,
+                                   const uint64_t *k, size_t nk, double *out,
+                                   gpb_error *err)
+{
+    if (!r || m >= r->n_metrics || (nk && (!k || !out)))
+        return gpb__fail(err, GPB_EINVAL, "no such metric or NULL ranks");
+    return order_stats(r, m, k, nk, out, err);
+}
+
 /* ---- construction -------------------------------------------------------- */
 
 void gpb_result_free(gpb_result *r)

@@ -227,8 +227,10 @@ def formats_agree(tag):
                   % (tag, r["metric"], r["input"], k))
         close(num(r["r2"]), sens["metrics"][r["metric"]]["r2"],
               what=tag + " r2")
-        for k in ("p50_low", "p50_high", "swing"):
+        for k in ("p50_low", "p50_high", "swing", "swing_se"):
             close(num(r[k]), e[k], what=tag + " swing " + k)
+        check(e["swing_se"] is not None and e["swing_se"] >= 0,
+              tag + " swing_se >= 0")
         check(-1 - 1e-9 <= e["spearman"] <= 1 + 1e-9, tag + " |rho| <= 1")
     # Claims and inputs.
     cl = rows(os.path.join(xdir, "claims.csv"))
@@ -410,8 +412,8 @@ for path, want in (("team[0].add_per_month", "people/month"),
 nt = open(os.path.join(tmp, "namestext.out"), encoding="utf-8").read()
 drv = nt[nt.index("what moves total spend"):]
 check("研究员: hires per month" in drv, "text drivers use labels")
-check("负责数据清洗与标注的工程师团队成员: sal…" in drv,
-      "a long Chinese label cut to 40 columns: %r" % drv[:400])
+check("    负责数据清洗与标注的工程师团队…  +" in drv,
+      "a long Chinese label cut to 31 columns: %r" % drv[:400])
 check("team[" not in drv and "training[" not in drv,
       "no key paths in the drivers")
 # The workbook: labels beside key paths, the scenario line by line.

@@ -317,10 +317,11 @@ static void drivers(const view *v, const gpb_sensitivity *x,
     int prob = gpb_result_metric_unit_kind(v->r, m) == GPB_UNIT_PROBABILITY;
     printf("  what moves %s (R² %.2f)%s\n", what, gpb_sensitivity_r2(x, m),
            !sw    ? ":"
-           : prob ? "; with the input at P10 → P90:"
-                  : "; P50 with the input at P10 → P90:");
-    /* 4 + W + 7 (SRRC) + 2 + 11 + 3 + 11 = 78 columns with the swing. */
-    const int W = sw ? 40 : 66;
+           : prob ? "; with the input at P10 → P90 (± SE):"
+                  : "; P50 with the input at P10 → P90 (± SE):");
+    /* 4 + W + 7 (SRRC) + 2 + 10 + 3 + 10 + 2 + 9 (± SE) = 78 columns
+       with the swing. */
+    const int W = sw ? 31 : 66;
     for (size_t j = 0; j < n; j++) {
         size_t k = order[j];
         const char *label = gpb_sensitivity_input_label(x, k);
@@ -353,15 +354,20 @@ static void drivers(const view *v, const gpb_sensitivity *x,
         printf("    %s%*s %+6.2f", cut, W - w, "",
                gpb_sensitivity_srrc(x, m, k));
         if (sw) {
-            double lo, hi;
-            char b1[48], b2[48];
+            double lo, hi, se = NAN;
+            char b1[48], b2[48], b3[48], b4[56];
             gpb_sensitivity_swing(x, m, k, &lo, &hi, NULL, NULL);
+            gpb_sensitivity_swing_se(x, m, k, &se, NULL);
             fmt_value(v, m, lo * factor(v, m), b1, sizeof b1);
             fmt_value(v, m, hi * factor(v, m), b2, sizeof b2);
+            fmt_value(v, m, se * factor(v, m), b3, sizeof b3);
+            snprintf(b4, sizeof b4, "±%s", isfinite(se) ? b3 : "–");
             printf("  ");
-            cli_print_right(b1, 11);
+            cli_print_right(b1, 10);
             printf(" → ");
-            cli_print_right(b2, 11);
+            cli_print_right(b2, 10);
+            printf("  ");
+            cli_print_right(b4, 9);
         }
         fputc('\n', stdout);
     }

@@ -178,6 +178,26 @@ GPB_API gpb_status gpb_sensitivity_swing(const gpb_sensitivity *x, size_t m,
                                          gpb_error *err);
 
 /*
+ * The standard error of the swing of metric m for input k, p50_high −
+ * p50_low of gpb_sensitivity_swing, in the metric's units. The two runs
+ * draw the same paths (common random numbers), so it is far smaller than
+ * their errors combined when the input moves every path alike. For a mean
+ * (and a restricted mean) it is the i.i.d. error of the paths'
+ * differences; for a P50, the paired bootstrap's: 50 resamples weighting
+ * each path by a Poisson(1) count, the same on both sides, from the
+ * Philox stream keyed by the swing's seed, m and k (the same figure on
+ * every run; docs/output.md, "The swing's standard error"). A P50 between
+ * two groups of outcomes (paths with and without a funding round) jumps
+ * with the draws, and its error says so. A swing within about two of it
+ * of zero is not told apart from none. NaN when the swing had a single
+ * path. Returns GPB_OK; GPB_EINVAL for NULL pointers or an index out of
+ * range; GPB_ENOTFOUND when the swing was not computed.
+ */
+GPB_API gpb_status gpb_sensitivity_swing_se(const gpb_sensitivity *x,
+                                            size_t m, size_t k, double *se,
+                                            gpb_error *err);
+
+/*
  * The values input k was fixed at for the swing: its swing_low quantile,
  * median and swing_high quantile, in the input's own units and currency
  * (as written in the scenario). Any pointer may be NULL. Same statuses as

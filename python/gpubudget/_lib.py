@@ -423,6 +423,8 @@ _PROTOS = [
       P(Error)]),
     ("gpb_sensitivity_swing_inputs", c_int,
      [c_void_p, c_size_t, P(c_double), P(c_double), P(c_double), P(Error)]),
+    ("gpb_sensitivity_swing_se", c_int,
+     [c_void_p, c_size_t, c_size_t, P(c_double), P(Error)]),
     # report.h
     ("gpb_report_options_default", None, [P(ReportOptions)]),
     ("gpb_report_json_opt", c_int,

@@ -414,15 +414,18 @@ class Result:
                     check(lib.gpb_sensitivity_swing(
                         x, m, k, ctypes.byref(lo), ctypes.byref(hi),
                         ctypes.byref(base), ctypes.byref(err)), err)
+                    se = ctypes.c_double(math.nan)
+                    check(lib.gpb_sensitivity_swing_se(
+                        x, m, k, ctypes.byref(se), ctypes.byref(err)), err)
                     row += [lo.value, hi.value, base.value, *ins[k],
-                            abs(hi.value - lo.value)]
+                            abs(hi.value - lo.value), se.value]
                 rows.append(row)
                 index.append((names[m],
                               _lib.s(lib.gpb_sensitivity_input_path(x, k))))
         cols = ["label", "spearman", "srrc", "r2"]
         if has_swing:
             cols += ["swing_low", "swing_high", "swing_base", "input_low",
-                     "input_median", "input_high", "swing"]
+                     "input_median", "input_high", "swing", "swing_se"]
         return pd.DataFrame(rows, columns=cols, index=pd.MultiIndex.from_tuples(
             index, names=["metric", "input"]) if index else
             pd.MultiIndex.from_arrays([[], []], names=["metric", "input"]))

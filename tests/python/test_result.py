@@ -76,6 +76,8 @@ def test_sensitivity_equals_cli(qianka_run, cli_doc):
                                                       rel=1e-9, abs=1e-9)
             assert row["swing_base"] == pytest.approx(m["p50_base"],
                                                       rel=1e-9, abs=1e-9)
+            assert row["swing_se"] == pytest.approx(inp["swing_se"],
+                                                    rel=1e-9, abs=1e-9)
             n += 1
     assert n > 0
     for key, v in doc["swing"]["input_values"].items():

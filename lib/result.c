@@ -1107,7 +1107,8 @@ gpb_status gpb_result_summary(const gpb_result *r, const char *metric,
     if (ci && !(level > 0 && level < 1))
         return gpb__fail(err, GPB_EINVAL,
                          "confidence level must be in (0, 1), got %g", level);
-    uint64_t *k = malloc((4 * n + 1) * sizeof *k);
+    /* (calloc: GCC cannot see that the loop below fills all 4n.) */
+    uint64_t *k = calloc(4 * n + 1, sizeof *k);
     double *v = malloc((4 * n + 1) * sizeof *v);
     gpb_status st = GPB_OK;
     if (!k || !v) {

@@ -617,13 +617,6 @@ const char *gpb__swing_statistic(const gpb_result *r, const char *metric)
     return "P50";
 }
 
-/*
- * One swing run: each metric's P50 — or, for a censored metric (runway),
- * its restricted mean, and for a metric that is 0 or 1 on each path
- * (out_of_cash, finished), its mean: a probability. A P50 of runway or of
- * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
- * tornado of it says little (it was "24.0 → 24.0" for every input).
- */
 /* The 0-based ranks a P50 swing's standard error reads (swing_error) of
    a run of n paths: the window's ends, 4 standard deviations (√n/2) of
    the median's rank either side, and the median's two ranks. */
@@ -637,6 +630,14 @@ static void swing_ranks(size_t n, uint64_t ks[4])
                                     : (uint64_t)(n - 1);
 }
 
+/*
+ * One swing run: each metric's P50 — or, for a censored metric (runway),
+ * its restricted mean, and for a metric that is 0 or 1 on each path
+ * (out_of_cash, finished), its mean: a probability. A P50 of runway or of
+ * a 0/1 metric sits at the horizon or at 0 or 1 and moves in jumps, so a
+ * tornado of it says little (it was "24.0 → 24.0" for every input).
+ * With keep, the run is kept (*keep) for swing_error.
+ */
 static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             double *p50, size_t M, char **names,
                             gpb_result **keep, gpb_error *err)
@@ -656,7 +657,8 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
         }
         /* With the ranks swing_error reads, in the same selection: they
            are cached. */
-        if (keep && !(st = gpb_result_metric_find(rr, names[m], &mi, err)))
+        if (keep && gpb_result_kept_paths(rr) == gpb_result_paths(rr) &&
+            !(st = gpb_result_metric_find(rr, names[m], &mi, err)))
             st = gpb__result_order_stats(rr, mi, ks, 4, q, err);
         if (!st)
             st = gpb_result_quantile(rr, names[m], 0.5, &p50[m], err);
@@ -747,6 +749,7 @@ static gpb_status swing_error(const gpb_result *lo, const gpb_result *hi,
         return GPB_OK;
     double mu = 0, ss = 0;
     if (strcmp(gpb__swing_statistic(lo, name), "P50")) {
+        /* The spread from the kept paths; the mean is of every path. */
         for (size_t i = 0; i < n; i++)
             mu += v[1][i] - v[0][i];
         mu /= (double)n;
@@ -754,9 +757,14 @@ static gpb_status swing_error(const gpb_result *lo, const gpb_result *hi,
             double d = v[1][i] - v[0][i] - mu;
             ss += d * d;
         }
-        *se = sqrt(ss / (double)(n - 1) / (double)n);
+        *se = sqrt(ss / (double)(n - 1) / (double)gpb_result_paths(lo));
         return GPB_OK;
     }
+    /* A run too large to keep every path (millions of swing paths): its
+       P50 comes from the sketch, and the kept paths alone are not the
+       sample it was taken from. No error then. */
+    if (n < gpb_result_paths(lo))
+        return GPB_OK;
     /* An input that does not move the metric on any path: no swing in any
        resample. */
     if (!memcmp(v[0], v[1], n * sizeof *v[0])) {

@@ -962,6 +962,8 @@ typedef struct ov_ctx {
     gpb_error *err;
     char pair[128]; /* the pair as written, clipped, for messages */
     char path[GPB_ERROR_PATH_MAX];
+    const char *what; /* what the pair is, for messages: "override" (NULL)
+                         or "key" (gpb__ytree_index_path) */
 } ov_ctx;
 
 static gpb_status ov_fail(ov_ctx *c, gpb_status st, const char *fmt, ...)
@@ -974,8 +976,8 @@ static gpb_status ov_fail(ov_ctx *c, gpb_status st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return gpb__fail_at(c->err, st, c->source, 0, 0, c->path,
-                        "override '%s': %s", c->pair, msg);
+    return gpb__fail_at(c->err, st, c->source, 0, 0, c->path, "%s '%s': %s",
+                        c->what ? c->what : "override", c->pair, msg);
 }
 
 static gpb_status ov_nomem(ov_ctx *c)
@@ -1421,6 +1423,7 @@ gpb_status gpb__ytree_index_path(const gpb__ytree *t, const char *path,
     c.t = (gpb__ytree *)t;
     c.source = "";
     c.err = err;
+    c.what = "key";
     if (!t || !path || !out || n == 0)
         return gpb__fail(err, GPB_EINVAL, "gpb__ytree_index_path: NULL");
     ov_clip(c.pair, sizeof c.pair, path, strlen(path));

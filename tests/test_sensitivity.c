@@ -754,9 +754,6 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
 }
 END_TEST
 
-/* The swing's runs go on a pool of threads, each run on one: the figures
-   are the same bits on 1 and 3 threads, for a scenario whose paths draw in
-   every month (failures, divergence, a price walk, users). */
 /*
  * The swing's standard errors against the spread they estimate: the busy
  * scenario's swing run on SEEDS swing seeds, 2,000 paths each (the
@@ -831,6 +828,9 @@ START_TEST(swing_standard_errors_match_their_spread)
 }
 END_TEST
 
+/* The swing's runs go on a pool of threads, each run on one: the figures
+   are the same bits on 1 and 3 threads, for a scenario whose paths draw in
+   every month (failures, divergence, a price walk, users). */
 START_TEST(swing_is_the_same_on_any_thread_count)
 {
     gpb_scenario *s = test_load_yaml(TEST_BUSY_YAML);

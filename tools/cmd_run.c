@@ -361,7 +361,9 @@ static void drivers(const view *v, const gpb_sensitivity *x,
             fmt_value(v, m, lo * factor(v, m), b1, sizeof b1);
             fmt_value(v, m, hi * factor(v, m), b2, sizeof b2);
             fmt_value(v, m, se * factor(v, m), b3, sizeof b3);
-            snprintf(b4, sizeof b4, "±%s", isfinite(se) ? b3 : "–");
+            snprintf(b4, sizeof b4, "%s", "–");
+            if (isfinite(se))
+                snprintf(b4, sizeof b4, "±%s", b3);
             printf("  ");
             cli_print_right(b1, 10);
             printf(" → ");

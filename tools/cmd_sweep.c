@@ -264,6 +264,61 @@ typedef struct design {
     char **own;           /* strings made for the hypercube */
 } design;
 
+/*
+ * Refuses one key varied twice, however written ("training[0].gpus" and
+ * "training[pretrain].gpus"), or one inside another ("training[0].failures"
+ * and its "gpu_mtbf_hours"): the table labelled the first axis but ran the
+ * second's values (user reviews). Compared as the overrides resolve them
+ * in s, the scenario with the --set values and none of the axes (whose
+ * values, together, may not load): inputs or not. Returns CLI_OK,
+ * CLI_BAD_INPUT (said) or CLI_INTERNAL.
+ */
+static int axes_distinct(const sweep_args *a, const gpb_scenario *s)
+{
+    size_t K = a->n_ax;
+    int rc = CLI_OK;
+    char (*res)[GPB_ERROR_PATH_MAX] = calloc(K + 1, sizeof *res);
+    if (!res) {
+        cli_error("out of memory");
+        rc = CLI_INTERNAL;
+    }
+    for (size_t k = 0; k < K && !rc; k++) {
+        gpb_error ek;
+        if (gpb_scenario_key_resolve(s, a->ax[k].key, res[k],
+                                     sizeof res[k], &ek)) {
+            cli_error("--vary: %s", ek.message);
+            rc = CLI_BAD_INPUT;
+        }
+        for (size_t j = 0; j < k && !rc; j++) {
+            const char *x = res[j], *y = res[k];
+            size_t lx = strlen(x), ly = strlen(y);
+            if (ly < lx) {
+                const char *t = x;
+                x = y;
+                y = t;
+                lx = ly;
+            }
+            if (strncmp(x, y, lx) != 0 ||
+                (y[lx] && y[lx] != '.' && y[lx] != '['))
+                continue;
+            if (!y[lx])
+                cli_error("--vary: '%s' and '%s' are one key (%s), "
+                          "varied twice; give it one --vary",
+                          a->ax[j].key, a->ax[k].key, x);
+            else
+                cli_error("--vary: '%s' lies inside '%s' (%s in %s): "
+                          "the one would change what the other sets; "
+                          "vary one of them",
+                          y == res[k] ? a->ax[k].key : a->ax[j].key,
+                          y == res[k] ? a->ax[j].key : a->ax[k].key, y,
+                          x);
+            rc = CLI_BAD_INPUT;
+        }
+    }
+    free(res);
+    return rc;
+}
+
 /* The point of range axis x at u (gpb_sweep_range_value: the ends read as
    the key reads them, whole values for a whole key) as override text in
    buf, or an error reported and CLI_BAD_INPUT. */
@@ -316,6 +371,10 @@ static int make_design(const sweep_args *a, design *d)
     int rc = CLI_OK;
     if (K && cli_load_scenario_set(a->scenario, a->sets, &s0))
         return CLI_BAD_INPUT;
+    if (K && (rc = axes_distinct(a, s0))) {
+        gpb_scenario_free(s0);
+        return rc;
+    }
     if (!a->samples) {
         char buf[128];
         for (size_t k = 0; k < K && !rc; k++)
@@ -696,65 +755,6 @@ static void print_table(const sweep_args *a, const design *d,
     free(cell);
 }
 
-/*
- * Refuses one key varied twice, however written ("training[0].gpus" and
- * "training[pretrain].gpus"), or one inside another ("training[0].failures"
- * and its "gpu_mtbf_hours"): the table labelled the first axis but ran the
- * second's values (user reviews). Compared as the overrides resolve them,
- * in the scenario with the --set values and none of the axes (whose
- * values, together, may not load): inputs or not. Returns CLI_OK or
- * CLI_BAD_INPUT (said).
- */
-static int axes_distinct(const sweep_args *a)
-{
-    size_t K = a->n_ax;
-    gpb_scenario *s = NULL;
-    if (cli_load_scenario_set(a->scenario, a->sets, &s))
-        return CLI_BAD_INPUT;
-    int rc = CLI_OK;
-    char (*res)[GPB_ERROR_PATH_MAX] = calloc(K + 1, sizeof *res);
-    if (!res) {
-        cli_error("out of memory");
-        rc = CLI_INTERNAL;
-    }
-    for (size_t k = 0; k < K && !rc; k++) {
-        gpb_error ek;
-        if (gpb_scenario_key_resolve(s, a->ax[k].key, res[k],
-                                     sizeof res[k], &ek)) {
-            cli_error("--vary: %s", ek.message);
-            rc = CLI_BAD_INPUT;
-        }
-        for (size_t j = 0; j < k && !rc; j++) {
-            const char *x = res[j], *y = res[k];
-            size_t lx = strlen(x), ly = strlen(y);
-            if (ly < lx) {
-                const char *t = x;
-                x = y;
-                y = t;
-                lx = ly;
-            }
-            if (strncmp(x, y, lx) != 0 ||
-                (y[lx] && y[lx] != '.' && y[lx] != '['))
-                continue;
-            if (!y[lx])
-                cli_error("--vary: '%s' and '%s' are one key (%s), "
-                          "varied twice; give it one --vary",
-                          a->ax[j].key, a->ax[k].key, x);
-            else
-                cli_error("--vary: '%s' lies inside '%s' (%s in %s): "
-                          "the one would change what the other sets; "
-                          "vary one of them",
-                          y == res[k] ? a->ax[k].key : a->ax[j].key,
-                          y == res[k] ? a->ax[j].key : a->ax[k].key, y,
-                          x);
-            rc = CLI_BAD_INPUT;
-        }
-    }
-    free(res);
-    gpb_scenario_free(s);
-    return rc;
-}
-
 static int sweep_main(sweep_args *a)
 {
     design d;
@@ -767,8 +767,6 @@ static int sweep_main(sweep_args *a)
     size_t *lens_mine = NULL, *lens = NULL, nmine = 0;
     char units[32][32];
     memset(units, 0, sizeof units);
-    if (!rc)
-        rc = axes_distinct(a);
     if (rc)
         goto done;
     /* The scenario and the first point must load: a mistyped key is an

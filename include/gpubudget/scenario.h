@@ -161,9 +161,10 @@ GPB_API long gpb_scenario_input_find(const gpb_scenario *s, const char *path);
  * gpb_scenario_input_path writes paths. Any key, an input or not; a key
  * the scenario leaves out is kept as written unless a selector follows it.
  * Two spellings of one key resolve to the same text. Into out (n bytes,
- * NUL-terminated). Returns GPB_OK; GPB_EINVAL (an argument NULL, n 0);
+ * NUL-terminated). err may be NULL. Returns GPB_OK; GPB_EINVAL (s, path
+ * or out NULL, n 0, or a scenario that keeps no text of its own);
  * GPB_ESYNTAX for a malformed path; GPB_ENOTFOUND for a selector that
- * selects nothing; GPB_ELIMIT when out is too small.
+ * selects nothing; GPB_ELIMIT when out is too small; GPB_ENOMEM.
  */
 GPB_API gpb_status gpb_scenario_key_resolve(const gpb_scenario *s,
                                             const char *path, char *out,

@@ -190,7 +190,10 @@ GPB_API gpb_status gpb_sensitivity_swing(const gpb_sensitivity *x, size_t m,
  * two groups of outcomes (paths with and without a funding round) jumps
  * with the draws, and its error says so. A swing within about two of it
  * of zero is not told apart from none. NaN when the swing had a single
- * path. Returns GPB_OK; GPB_EINVAL for NULL pointers or an index out of
+ * path, and for a P50 when its runs were too large to keep every path
+ * (gpb_result_kept_paths; millions of swing paths). While an input's two
+ * runs are compared both are held: the swing's memory is up to twice a
+ * run's per thread. Returns GPB_OK; GPB_EINVAL for NULL pointers or an index out of
  * range; GPB_ENOTFOUND when the swing was not computed.
  */
 GPB_API gpb_status gpb_sensitivity_swing_se(const gpb_sensitivity *x,

@@ -378,7 +378,9 @@ class Result:
         swing_high, swing_base (the metric's P50 with the input at its
         P10, its P90, and every input at its median), input_low,
         input_median, input_high (the values it was fixed at, in its own
-        units), and swing (|swing_high − swing_low|).
+        units), swing (|swing_high − swing_low|) and swing_se (the
+        standard error of swing_high − swing_low,
+        gpb_sensitivity_swing_se; NaN where it has none).
 
         metric  one metric name, or None for all
         swing   False: only the rank statistics (no extra simulation)

@@ -1161,13 +1161,9 @@ gpb_status gpb_sim_run_to_precision(const gpb_scenario *s,
     GPB__TRY(options_resolve(opt, &o, err));
     if (!metric)
         metric = "spend.total";
-    if (o.quasi_random)
-        /* Its stopping rule is the i.i.d. standard error, which does not
-           measure a quasi-random estimate's error. */
-        return gpb__fail(err, GPB_EINVAL,
-                         "a precision target needs plain Monte Carlo: "
-                         "under quasi-random inputs the standard error is "
-                         "not the estimate's (give --paths instead)");
+    /* Under quasi-random inputs the stopping rule is the replicates'
+       standard error (gpb_result_mean); doubling keeps every path's
+       point and shift (path i: point ⌊i / R⌋ + 1, replicate i mod R). */
     if (!(rel_std_error > 0) || !isfinite(rel_std_error))
         return gpb__fail(err, GPB_EINVAL,
                          "the target relative standard error must be "

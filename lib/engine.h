@@ -241,19 +241,23 @@ typedef struct eng_plan {
     double **fail_cdf;
     size_t *fail_cdf_n;
     uint32_t **fail_guide;
-    /* Sobol: the generator positioned at paths qmc_first, qmc_first +
-       LANES, ... (gsl_qrng *, cloned). */
+    /* Sobol: the generator positioned at the point of paths qmc_first,
+       qmc_first + LANES, ... (gsl_qrng *, cloned): path i takes point
+       ⌊i / GPB_SIM_QMC_REPLICATES⌋ + 1, digitally shifted by the 32-bit
+       words qmc_shift[r · n_unc + j] of its replicate r = i mod
+       GPB_SIM_QMC_REPLICATES (from the seed). */
     void **qmc_state;
     size_t n_qmc;
     uint64_t qmc_first;
+    uint32_t *qmc_shift;
 } eng_plan;
 
 gpb_status gpb__plan_build(eng_plan *p, const gpb_scenario *s,
                            const gpb_sim_options *opt, gpb_error *err);
 void gpb__plan_free(eng_plan *p);
 /* Sobol points for paths [first, first + n) in blocks of LANES from
-   first: GSL's generator stepped once through the paths, cloned at each
-   block's start. */
+   first: GSL's generator stepped once through the points, cloned at each
+   block's start; and the replicates' shifts. */
 gpb_status gpb__plan_qmc(eng_plan *p, uint64_t first, uint64_t n,
                          gpb_error *err);
 
@@ -412,6 +416,9 @@ struct gpb_result {
     pthread_mutex_t lock;
     struct eng_osc *osc;
     double **materialised;
+    /* A quasi-random run's replicate standard error per metric, found on
+       request (NaN until then; under lock). */
+    double *rep_se;
 };
 
 /* Allocates a result of n_metrics metrics (copied) and n_inputs input

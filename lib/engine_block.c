@@ -385,12 +385,22 @@ static void sample_inputs(eng_block *b)
         }
     }
     if (q && pt) {
+        /* Path g takes point ⌊g / R⌋ + 1 (the clone gives the block's
+           first next), its bits XORed with its replicate's shift: a
+           random digital shift keeps each replicate a (t, s)-sequence's
+           points and makes it an unbiased estimate (Owen, "Monte Carlo
+           theory, methods and examples", 2013, ch. 17). The uniform is
+           the shifted word's midpoint, never 0 or 1. */
+        const uint64_t R = GPB_SIM_QMC_REPLICATES;
+        uint64_t have = 0; /* the point in pt, + 1; 0 for none */
         for (size_t i = 0; i < nl; i++) {
-            gsl_qrng_get(q, pt);
+            uint64_t g = b->path0 + i, want = g / R + 1;
+            for (; have < want; have = have ? have + 1 : want)
+                gsl_qrng_get(q, pt);
+            const uint32_t *sh = p->qmc_shift + (g % R) * p->n_unc;
             for (size_t j = 0; j < p->n_unc; j++) {
-                double v = pt[j];
-                b->buf[j * LANES + i] =
-                    v > 0 ? v : 0.5 / (double)(p->n_qmc * LANES + 1);
+                uint32_t w = (uint32_t)(pt[j] * 4294967296.0) ^ sh[j];
+                b->buf[j * LANES + i] = gpb__u01_32(w);
             }
         }
     }

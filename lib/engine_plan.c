@@ -705,6 +705,7 @@ void gpb__plan_free(eng_plan *p)
         if (p->qmc_state[i])
             gsl_qrng_free(p->qmc_state[i]);
     free(p->qmc_state);
+    free(p->qmc_shift);
     memset(p, 0, sizeof *p);
 }
 
@@ -941,30 +942,42 @@ gpb_status gpb__plan_qmc(eng_plan *p, uint64_t first, uint64_t n,
 {
     if (!p->quasi || p->n_unc == 0)
         return GPB_OK;
+    const uint64_t R = GPB_SIM_QMC_REPLICATES;
     size_t nb = (size_t)((n + LANES - 1) / LANES);
     p->qmc_state = calloc(nb ? nb : 1, sizeof *p->qmc_state);
+    p->qmc_shift = malloc(R * p->n_unc * sizeof *p->qmc_shift);
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)p->n_unc);
     double *pt = malloc(p->n_unc * sizeof *pt);
     gpb_status st = GPB_OK;
-    if (!p->qmc_state || !q || !pt) {
+    if (!p->qmc_state || !p->qmc_shift || !q || !pt) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory for Sobol points");
         goto done;
     }
     p->n_qmc = nb;
     p->qmc_first = first;
-    /* Point 0 (all zeros) is skipped: path i takes point i + 1. */
-    gsl_qrng_get(q, pt);
-    for (uint64_t i = 0; i < first; i++)
-        gsl_qrng_get(q, pt);
+    /* Each replicate's digital shift of each dimension: a word of its own
+       stream, keyed by the seed, so the seed moves the points. */
+    uint32_t key[2] = {(uint32_t)p->seed, (uint32_t)(p->seed >> 32)};
+    uint32_t sid = gpb__stream_id("qmc.shift");
+    for (uint32_t r = 0; r < R; r++)
+        for (size_t j = 0; j < p->n_unc; j += 4) {
+            uint32_t ctr[4] = {r, sid, (uint32_t)j, 0}, w[4];
+            gpb__philox1(ctr, key, w);
+            for (size_t t = 0; t < 4 && j + t < p->n_unc; t++)
+                p->qmc_shift[r * p->n_unc + j + t] = w[t];
+        }
+    /* Point 0 (all zeros) is skipped: path i takes point ⌊i / R⌋ + 1.
+       Each block's clone returns its first path's point next. */
+    uint64_t at = 0; /* points taken so far */
     for (size_t b = 0; b < nb; b++) {
+        uint64_t want = (first + (uint64_t)b * LANES) / R + 1;
+        for (; at < want; at++)
+            gsl_qrng_get(q, pt);
         p->qmc_state[b] = gsl_qrng_clone(q);
         if (!p->qmc_state[b]) {
             st = gpb__fail(err, GPB_ENOMEM, "out of memory for Sobol points");
             goto done;
         }
-        if (b + 1 < nb)
-            for (size_t i = 0; i < LANES; i++)
-                gsl_qrng_get(q, pt);
     }
 done:
     if (q)

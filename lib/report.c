@@ -437,11 +437,11 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
     if (gpb_result_quasi_random(r))
         json_object_set_new(
             root, "error_note",
-            json_string("quasi-random inputs (Sobol): std_error and ci are "
-                        "the i.i.d. formulas and do not measure this "
-                        "estimate's error (too wide for smooth metrics, too "
-                        "narrow for heavy tails); compare with a plain "
-                        "Monte Carlo run"));
+            json_string("quasi-random inputs (Sobol points in 16 randomly "
+                        "shifted replicates): a mean's std_error is the "
+                        "spread of the replicates' means; the quantiles' "
+                        "ci are the i.i.d. order-statistic formulas and do "
+                        "not measure this estimate's error"));
 
     json_t *metrics = json_object();
     json_object_set_new(root, "metrics", metrics);

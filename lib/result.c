@@ -749,6 +749,7 @@ void gpb_result_free(gpb_result *r)
     gpb__sketch_free(&r->rt_sketch);
     gpb__sketch_pool_free(r->sketch_pool); /* after every sketch */
     free(r->materialised);
+    free(r->rep_se);
     pthread_mutex_destroy(&r->lock);
     free(r);
 }
@@ -787,6 +788,7 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     r->kext_big = calloc(n_metrics + 1, sizeof *r->kext_big);
     r->osc = calloc(n_metrics, sizeof *r->osc);
     r->materialised = calloc(n_metrics, sizeof *r->materialised);
+    r->rep_se = malloc((n_metrics ? n_metrics : 1) * sizeof *r->rep_se);
     r->blk_mean = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_mean);
     r->blk_m2 = calloc(n_blocks * n_metrics + 1, sizeof *r->blk_m2);
     r->input_paths = calloc(n_inputs + 1, sizeof *r->input_paths);
@@ -798,12 +800,14 @@ gpb_status gpb__result_alloc(const eng_metric *metrics, size_t n_metrics,
     gpb__sketch_init(&r->rt_sketch);
     if (!r->metrics || !r->values || !r->narrow || !r->nonzero || !r->kext_lo ||
         !r->kext_hi || !r->kext_big || !r->osc ||
-        !r->materialised || !r->blk_mean || !r->blk_m2 ||
+        !r->materialised || !r->rep_se || !r->blk_mean || !r->blk_m2 ||
         !r->input_paths || !r->input_labels || !r->inputs || !r->out_month || !r->ledger ||
         !r->sk_cash)
         goto oom;
     for (int m = 0; m < horizon; m++)
         gpb__sketch_init(&r->sk_cash[m]);
+    for (size_t i = 0; i < n_metrics; i++)
+        r->rep_se[i] = NAN;
     size_t cols = n_inputs, ncols = 0; /* doubles; uint16_t (narrow) */
     for (size_t i = 0; i < n_metrics; i++) {
         r->metrics[i] = metrics[i];
@@ -1043,6 +1047,73 @@ double gpb_result_censored_at(const gpb_result *r, const char *metric)
     return (double)r->horizon;
 }
 
+/* Kept paths i0 .. i0 + n − 1's values of metric m into buf, read where
+   they are kept (its column, its narrow column, or its source's through
+   gpb__derive), never made into a column of its own. */
+static void kept_values(const gpb_result *r, size_t m, size_t i0, size_t n,
+                        double *buf)
+{
+    const eng_metric *mt = &r->metrics[m];
+    if (r->values[m]) {
+        memcpy(buf, r->values[m] + i0, n * sizeof *buf);
+    } else if (r->narrow[m]) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (double)r->narrow[m][i0 + i];
+    } else if (mt->derived && !mt->constant) {
+        kept_values(r, mt->src, i0, n, buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = gpb__derive(mt->derived, mt->d, buf[i]);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = mt->value;
+    }
+}
+
+/*
+ * The standard error of a quasi-random run's mean: its paths fall in
+ * GPB_SIM_QMC_REPLICATES replicates by their numbers (i mod R), each an
+ * independent randomised quasi-Monte Carlo estimate (its own digital
+ * shift), so the error is the standard deviation of the replicates' means
+ * over √R. NaN when not every path was kept (the sums need each path's
+ * value) or a replicate has no path. Found once per metric and kept.
+ */
+static double replicate_se(const gpb_result *rc, size_t m)
+{
+    enum { R = GPB_SIM_QMC_REPLICATES };
+    gpb_result *r = (gpb_result *)rc; /* the cache is logically const */
+    pthread_mutex_lock(&r->lock);
+    double se = r->rep_se[m];
+    pthread_mutex_unlock(&r->lock);
+    if (!isnan(se))
+        return se;
+    if (r->kept < r->paths || r->paths < 2 * R)
+        return NAN;
+    double sum[R] = {0}, cnt[R] = {0}, mu = 0, ss = 0, buf[2048];
+    for (size_t i0 = 0; i0 < r->kept; i0 += 2048) {
+        size_t n = r->kept - i0 < 2048 ? r->kept - i0 : 2048;
+        kept_values(r, m, i0, n, buf);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t no = r->path_no ? r->path_no[i0 + i]
+                                     : r->path_offset + i0 + i;
+            sum[no % R] += buf[i];
+            cnt[no % R] += 1;
+        }
+    }
+    for (int k = 0; k < R; k++) {
+        if (!(cnt[k] > 0))
+            return NAN;
+        sum[k] /= cnt[k];
+        mu += sum[k] / R;
+    }
+    for (int k = 0; k < R; k++)
+        ss += (sum[k] - mu) * (sum[k] - mu);
+    se = sqrt(ss / (R - 1) / R);
+    pthread_mutex_lock(&r->lock);
+    r->rep_se[m] = se;
+    pthread_mutex_unlock(&r->lock);
+    return se;
+}
+
 gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
                            double *mean, double *std_error, gpb_error *err)
 {
@@ -1078,6 +1149,8 @@ gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
         *std_error = r->paths > 1 ? sqrt(m2 / (double)(r->paths - 1) /
                                          (double)r->paths)
                                   : NAN;
+    if (std_error && r->quasi)
+        *std_error = replicate_se(r, m);
     return GPB_OK;
 }
 
@@ -1151,7 +1224,10 @@ done:
     return st;
 }
 
-/* Prefetching the report's order statistics on several threads. */
+static double replicate_se(const gpb_result *rc, size_t m);
+
+/* Prefetching the report's order statistics (and a quasi-random run's
+   replicate errors) on several threads. */
 typedef struct prefetch {
     const gpb_result *r;
     const double *p;
@@ -1178,6 +1254,8 @@ static void *prefetch_main(void *arg)
             break;
         gpb_result_summary(r, r->metrics[pf->order[m]].name, n, pf->p,
                            pf->level, q, q + n, q + 2 * n, NULL);
+        if (r->quasi && !r->metrics[pf->order[m]].constant)
+            (void)replicate_se(r, pf->order[m]);
     }
     free(q);
     return NULL;

@@ -89,9 +89,9 @@ expect 2 "validate missing" -- "$GPB" validate "$TMP/nope.yaml"
 expect 2 "run missing" -- "$GPB" run "$TMP/nope.yaml"
 expect 2 "run bad paths" -- "$GPB" run --paths 0
 
-# A --qmc run says so, and that its standard errors are not its error (a
-# review found it indistinguishable from a plain run); a precision target,
-# whose stopping rule is that standard error, is refused under --qmc.
+# A --qmc run says so, and where its errors come from (a review found it
+# indistinguishable from a plain run); a precision target stops on the
+# replicates' standard error.
 for q in "" "--qmc"; do
     expect 0 "run json $q" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
         --paths 500 $q --json
@@ -100,11 +100,12 @@ for q in "" "--qmc"; do
 done
 expect 0 "run text qmc" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
     --paths 500 --qmc
-says out "quasi-random inputs (--qmc, Sobol): the standard errors below are the i.i.d. formula" \
-    "the text says a --qmc run's standard errors are not its error"
-expect 2 "qmc precision" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
-    --qmc --precision 1%
-contains err "--precision needs plain Monte Carlo" "--qmc --precision is refused"
+says out "quasi-random inputs (--qmc: Sobol points in 16 randomly shifted replicates): the means' standard errors are the replicates'" \
+    "the text says where a --qmc run's standard errors come from"
+expect 0 "qmc precision" -- "$GPB" run "$ROOT/scenarios/lightyear.yaml" \
+    --qmc --precision 1% --paths 1000 --swing-paths 0 --json
+jis "(d['quasi_random'], d['convergence']['reached'], d['convergence']['spend_total_rel_std_error'] <= 0.01)" \
+    "(True, True, True)"
 
 # --trace-path K replays path K alone: its metrics and inputs equal row K
 # of --samples-csv (both printed from the same doubles; the CSV keeps 10

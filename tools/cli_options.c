@@ -23,8 +23,10 @@
      "0", 0}
 #define ROW_QMC(cmd)                                                          \
     {cmd, CLI_KEY_QMC, 0, NULL,                                               \
-     "draw each path's inputs from a Sobol sequence (quasi-Monte Carlo) "     \
-     "instead of pseudo-random numbers; monthly events stay pseudo-random",   \
+     "draw each path's inputs from a Sobol sequence (quasi-Monte Carlo) in "  \
+     "16 randomly shifted replicates instead of pseudo-random numbers, the "  \
+     "means' standard errors from the replicates; monthly events stay "       \
+     "pseudo-random",                                                         \
      NULL, 0}
 #define ROW_QUIET(cmd, what) {cmd, CLI_KEY_QUIET, 0, NULL, what, NULL, 0}
 #define ROW_SET(cmd)                                                          \

@@ -454,9 +454,10 @@ static void print_summary(const gpb_scenario *s, const view *v,
         printf(" (%s × %.4g)", gpb_currency_code(v->from), v->rate);
     fputc('\n', stdout);
     if (gpb_result_quasi_random(r))
-        cli_wrapf(4, "  quasi-random inputs (--qmc, Sobol): the standard "
-                     "errors below are the i.i.d. formula, not this "
-                     "estimate's error; compare with a plain run");
+        cli_wrapf(4, "  quasi-random inputs (--qmc: Sobol points in 16 "
+                     "randomly shifted replicates): the means' standard "
+                     "errors are the replicates'; quantile intervals are "
+                     "the i.i.d. formula, not this estimate's error");
     const char *given = gpb_result_given_condition(r);
     if (given)
         cli_wrapf(4, "  given %s: %zu of %zu paths (%.1f%%); the month fan "
@@ -733,12 +734,6 @@ static int parse_common(int argc, char **argv, run_args *a, cli_command cmd)
     if (a->samples && !a->xlsx && !a->output_dir) {
         cli_error("--samples adds a sheet to the workbook: it goes with "
                   "--xlsx FILE or --output-dir DIR");
-        return CLI_BAD_INPUT;
-    }
-    if (a->precision && a->quasi) {
-        cli_error("--precision needs plain Monte Carlo: under --qmc the "
-                  "standard error does not measure the estimate's error; "
-                  "give --paths");
         return CLI_BAD_INPUT;
     }
     if (a->max_paths && !a->precision) {

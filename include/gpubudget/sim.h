@@ -55,6 +55,9 @@ extern "C" {
 
 /* Paths per block: the unit of work of a thread, and of a split. */
 #define GPB_SIM_BLOCK_PATHS 512
+/* Independent randomisations of the Sobol points of a quasi-random run
+   (gpb_sim_options.quasi_random): path i is in replicate i mod 16. */
+#define GPB_SIM_QMC_REPLICATES 16
 /* Most paths one run may simulate. */
 #define GPB_SIM_MAX_PATHS 4000000000ull
 
@@ -297,8 +300,10 @@ typedef struct gpb_sim_options {
     uint64_t seed;      /* the streams' key (default 20230225), from 0 to
                            GPB_SIM_MAX_SEED */
     int threads;        /* worker threads; 0 = one per core (default 0) */
-    int quasi_random;   /* 1: per-path inputs from a Sobol sequence (GSL),
-                           monthly events pseudo-random */
+    int quasi_random;   /* 1: per-path inputs from a Sobol sequence (GSL)
+                           in GPB_SIM_QMC_REPLICATES randomly shifted
+                           replicates (gpb_result_quasi_random), monthly
+                           events pseudo-random */
     gpb_sim_progress_fn progress; /* optional */
     void *progress_ctx;
     /* Optional, borrowed: one value per scenario input
@@ -403,10 +408,16 @@ GPB_API int gpb_result_horizon_months(const gpb_result *r);
 GPB_API gpb_currency gpb_result_currency(const gpb_result *r);
 GPB_API uint64_t gpb_result_seed(const gpb_result *r);
 /* 1 when the per-path inputs came from the Sobol sequence
-   (options.quasi_random): the standard errors and quantile intervals are
-   then the i.i.d. formulas, which do not measure a quasi-random estimate's
-   error (too wide for smooth metrics, too narrow for heavy tails), and
-   the seed does not move the points; 0 otherwise. */
+   (options.quasi_random), 0 otherwise. Path i takes Sobol point
+   ⌊i / R⌋ + 1 with the random digital shift of its replicate i mod R (R =
+   GPB_SIM_QMC_REPLICATES, shifts from the seed): R independent
+   randomised quasi-Monte Carlo estimates, so a mean's standard error
+   (gpb_result_mean) is the spread of the replicates' means over √R
+   (L'Ecuyer & Lemieux, "Recent advances in randomized quasi-Monte Carlo
+   methods", 2002): NaN when not every path was kept or there are fewer
+   than 2R paths. Quantile intervals stay the i.i.d. order-statistic
+   formulas, which do not measure a quasi-random quantile's error
+   (docs/engine.md). */
 GPB_API int gpb_result_quasi_random(const gpb_result *r);
 /* The worker threads the run used: options.threads, or (0) one per CPU
    the process may run on, at most one per block of paths (the larger of
@@ -455,7 +466,8 @@ GPB_API double gpb_result_censored_at(const gpb_result *r,
 /*
  * Mean over paths and its standard error (sample sd / √paths), in path
  * order. For runway_months this is the restricted mean (each path's
- * runway capped at the horizon).
+ * runway capped at the horizon). For a quasi-random run the standard
+ * error is the replicates' (gpb_result_quasi_random).
  */
 GPB_API gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
                                    double *mean, double *std_error,

@@ -102,9 +102,10 @@ class Result:
 
     @property
     def quasi_random(self):
-        """True when the inputs came from Sobol points (quasi=True): the
-        standard errors are then the i.i.d. formulas, not the estimate's
-        error (gpb_result_quasi_random)."""
+        """True when the inputs came from Sobol points (quasi=True), in 16
+        randomly shifted replicates: the means' standard errors are the
+        replicates' spread, the quantile intervals the i.i.d. formulas
+        (gpb_result_quasi_random)."""
         return bool(lib.gpb_result_quasi_random(self._ptr))
 
     @property

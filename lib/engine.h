@@ -242,8 +242,9 @@ typedef struct eng_plan {
     size_t *fail_cdf_n;
     uint32_t **fail_guide;
     /* Sobol: the generator positioned at the point of paths qmc_first,
-       qmc_first + LANES, ... (gsl_qrng *, cloned): path i takes point
-       ⌊i / GPB_SIM_QMC_REPLICATES⌋ + 1, digitally shifted by the 32-bit
+       qmc_first + LANES, ... (gsl_qrng *, cloned): path i takes the
+       sequence's point ⌊i / GPB_SIM_QMC_REPLICATES⌋ (0: the origin, which
+       GSL leaves out), digitally shifted by the 32-bit
        words qmc_shift[r · n_unc + j] of its replicate r = i mod
        GPB_SIM_QMC_REPLICATES (from the seed). */
     void **qmc_state;

@@ -385,17 +385,23 @@ static void sample_inputs(eng_block *b)
         }
     }
     if (q && pt) {
-        /* Path g takes point ⌊g / R⌋ + 1 (the clone gives the block's
-           first next), its bits XORed with its replicate's shift: a
-           random digital shift keeps each replicate a (t, s)-sequence's
-           points and makes it an unbiased estimate (Owen, "Monte Carlo
-           theory, methods and examples", 2013, ch. 17). The uniform is
-           the shifted word's midpoint, never 0 or 1. */
+        /* Path g takes the sequence's point ⌊g / R⌋ (0 is the origin;
+           the clone gives point max(1, the block's first) next), its bits
+           XORed with its replicate's shift: a random digital shift keeps
+           each replicate's points a digital net and makes it an unbiased
+           estimate (Owen, "Monte Carlo theory, methods and examples",
+           2013, ch. 17). The uniform is the shifted word's midpoint,
+           never 0 or 1. */
         const uint64_t R = GPB_SIM_QMC_REPLICATES;
-        uint64_t have = 0; /* the point in pt, + 1; 0 for none */
+        uint64_t have = UINT64_MAX; /* the point in pt */
+        uint64_t next = b->path0 / R > 0 ? b->path0 / R : 1; /* the clone's */
         for (size_t i = 0; i < nl; i++) {
-            uint64_t g = b->path0 + i, want = g / R + 1;
-            for (; have < want; have = have ? have + 1 : want)
+            uint64_t g = b->path0 + i, want = g / R;
+            if (want == 0 && have != 0) {
+                memset(pt, 0, p->n_unc * sizeof *pt);
+                have = 0;
+            }
+            for (; want > 0 && have != want; have = next++)
                 gsl_qrng_get(q, pt);
             const uint32_t *sh = p->qmc_shift + (g % R) * p->n_unc;
             for (size_t j = 0; j < p->n_unc; j++) {

@@ -966,12 +966,14 @@ gpb_status gpb__plan_qmc(eng_plan *p, uint64_t first, uint64_t n,
             for (size_t t = 0; t < 4 && j + t < p->n_unc; t++)
                 p->qmc_shift[r * p->n_unc + j + t] = w[t];
         }
-    /* Point 0 (all zeros) is skipped: path i takes point ⌊i / R⌋ + 1.
-       Each block's clone returns its first path's point next. */
-    uint64_t at = 0; /* points taken so far */
+    /* Path i takes point ⌊i / R⌋ of the sequence: point 0 is the origin,
+       which GSL leaves out (its k-th point is the sequence's point k), so
+       each replicate's first 2^m points are a whole net. Each block's
+       clone returns the sequence's point max(1, its first path's) next. */
+    uint64_t at = 0; /* GSL points taken so far */
     for (size_t b = 0; b < nb; b++) {
-        uint64_t want = (first + (uint64_t)b * LANES) / R + 1;
-        for (; at < want; at++)
+        uint64_t want = (first + (uint64_t)b * LANES) / R;
+        for (; at + 1 < want; at++)
             gsl_qrng_get(q, pt);
         p->qmc_state[b] = gsl_qrng_clone(q);
         if (!p->qmc_state[b]) {

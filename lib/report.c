@@ -440,8 +440,9 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
             json_string("quasi-random inputs (Sobol points in 16 randomly "
                         "shifted replicates): a mean's std_error is the "
                         "spread of the replicates' means; the quantiles' "
-                        "ci are the i.i.d. order-statistic formulas and do "
-                        "not measure this estimate's error"));
+                        "ci and a claim's p_std_error are the i.i.d. "
+                        "formulas and do not measure this estimate's "
+                        "error"));
 
     json_t *metrics = json_object();
     json_object_set_new(root, "metrics", metrics);

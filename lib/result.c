@@ -1069,49 +1069,114 @@ static void kept_values(const gpb_result *r, size_t m, size_t i0, size_t n,
     }
 }
 
+/* Replicate sums of a quasi-random run: 16 by the paths' numbers. */
+typedef struct rep_sums {
+    double sum[GPB_SIM_QMC_REPLICATES], cnt[GPB_SIM_QMC_REPLICATES];
+} rep_sums;
+
+/* Adds kept paths i0 .. i0 + n − 1's values v[0 .. n) to their replicates. */
+static void rep_add(const gpb_result *r, rep_sums *a, size_t i0,
+                    const double *v, size_t n)
+{
+    enum { R = GPB_SIM_QMC_REPLICATES };
+    for (size_t i = 0; i < n; i++) {
+        uint64_t no = r->path_no ? r->path_no[i0 + i] : r->path_offset + i0 + i;
+        a->sum[no % R] += v[i];
+        a->cnt[no % R] += 1;
+    }
+}
+
+/* The standard deviation of the replicates' means over √R; NaN when a
+   replicate has no path. */
+static double rep_se_of(const rep_sums *a)
+{
+    enum { R = GPB_SIM_QMC_REPLICATES };
+    double mean[R], mu = 0, ss = 0;
+    for (int k = 0; k < R; k++) {
+        if (!(a->cnt[k] > 0))
+            return NAN;
+        mean[k] = a->sum[k] / a->cnt[k];
+        mu += mean[k] / R;
+    }
+    for (int k = 0; k < R; k++)
+        ss += (mean[k] - mu) * (mean[k] - mu);
+    return sqrt(ss / (R - 1) / R);
+}
+
 /*
  * The standard error of a quasi-random run's mean: its paths fall in
  * GPB_SIM_QMC_REPLICATES replicates by their numbers (i mod R), each an
  * independent randomised quasi-Monte Carlo estimate (its own digital
  * shift), so the error is the standard deviation of the replicates' means
- * over √R. NaN when not every path was kept (the sums need each path's
- * value) or a replicate has no path. Found once per metric and kept.
+ * over √R. Over the kept paths: when the run kept fewer than it ran (the
+ * memory budget), the kept paths' figure times √(kept / paths), the rate
+ * of plain Monte Carlo, which a randomised quasi-random mean beats: an
+ * upper estimate (docs/engine.md). NaN when a replicate has no
+ * path. Found once per metric and kept.
  */
 static double replicate_se(const gpb_result *rc, size_t m)
 {
-    enum { R = GPB_SIM_QMC_REPLICATES };
     gpb_result *r = (gpb_result *)rc; /* the cache is logically const */
     pthread_mutex_lock(&r->lock);
     double se = r->rep_se[m];
     pthread_mutex_unlock(&r->lock);
     if (!isnan(se))
         return se;
-    if (r->kept < r->paths || r->paths < 2 * R)
-        return NAN;
-    double sum[R] = {0}, cnt[R] = {0}, mu = 0, ss = 0, buf[2048];
+    rep_sums a;
+    memset(&a, 0, sizeof a);
+    double buf[2048];
     for (size_t i0 = 0; i0 < r->kept; i0 += 2048) {
         size_t n = r->kept - i0 < 2048 ? r->kept - i0 : 2048;
         kept_values(r, m, i0, n, buf);
-        for (size_t i = 0; i < n; i++) {
-            uint64_t no = r->path_no ? r->path_no[i0 + i]
-                                     : r->path_offset + i0 + i;
-            sum[no % R] += buf[i];
-            cnt[no % R] += 1;
-        }
+        rep_add(r, &a, i0, buf, n);
     }
-    for (int k = 0; k < R; k++) {
-        if (!(cnt[k] > 0))
-            return NAN;
-        sum[k] /= cnt[k];
-        mu += sum[k] / R;
-    }
-    for (int k = 0; k < R; k++)
-        ss += (sum[k] - mu) * (sum[k] - mu);
-    se = sqrt(ss / (R - 1) / R);
+    se = rep_se_of(&a);
+    if (r->kept < r->paths)
+        se *= sqrt((double)r->kept / (double)r->paths);
     pthread_mutex_lock(&r->lock);
     r->rep_se[m] = se;
     pthread_mutex_unlock(&r->lock);
     return se;
+}
+
+/* The metric's mean over every path, from the blocks' means and M2 in
+   block order (Chan, Golub & LeVeque 1979), and that M2. */
+static void block_moments_of(const gpb_result *r, size_t m, double *mean,
+                             double *m2_out)
+{
+    double mu = 0, m2 = 0, n = 0;
+    for (size_t b = 0; b < r->n_blocks; b++) {
+        double nb = (double)(b + 1 < r->n_blocks
+                                 ? LANES
+                                 : r->paths - b * (size_t)LANES);
+        double mb = r->blk_mean[b * r->n_metrics + m];
+        double qb = r->blk_m2[b * r->n_metrics + m];
+        double d = mb - mu, N = n + nb;
+        mu += d * (nb / N);
+        m2 += qb;
+        if (n > 0) /* (the first block has nothing to differ from) */
+            m2 += d * d * (n * nb / N);
+        n = N;
+    }
+    *mean = mu;
+    *m2_out = m2;
+}
+
+gpb_status gpb_result_sd(const gpb_result *r, const char *metric, double *sd,
+                         gpb_error *err)
+{
+    size_t m;
+    if (!sd)
+        return gpb__fail(err, GPB_EINVAL, "sd must not be NULL");
+    GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
+    if (r->metrics[m].constant) {
+        *sd = 0;
+        return GPB_OK;
+    }
+    double mu, m2;
+    block_moments_of(r, m, &mu, &m2);
+    *sd = r->paths > 1 ? sqrt(m2 / (double)(r->paths - 1)) : NAN;
+    return GPB_OK;
 }
 
 gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
@@ -1127,22 +1192,9 @@ gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
         return GPB_OK;
     }
     /* Each block's mean and M2 (two passes, in path order), combined in
-       block order (Chan, Golub & LeVeque 1979): the same figure however
-       the blocks were run or split. */
-    double mu = 0, m2 = 0, n = 0;
-    for (size_t b = 0; b < r->n_blocks; b++) {
-        double nb = (double)(b + 1 < r->n_blocks
-                                 ? LANES
-                                 : r->paths - b * (size_t)LANES);
-        double mb = r->blk_mean[b * r->n_metrics + m];
-        double qb = r->blk_m2[b * r->n_metrics + m];
-        double d = mb - mu, N = n + nb;
-        mu += d * (nb / N);
-        m2 += qb;
-        if (n > 0) /* (the first block has nothing to differ from) */
-            m2 += d * d * (n * nb / N);
-        n = N;
-    }
+       block order: the same figure however the blocks were run or split. */
+    double mu, m2;
+    block_moments_of(r, m, &mu, &m2);
     if (mean)
         *mean = mu;
     if (std_error)
@@ -1791,11 +1843,22 @@ gpb_status gpb_result_paired_diff(const gpb_result *a, const gpb_result *b,
         lower += d[i] < 0;
         higher += d[i] > 0;
     }
+    /* Quasi-random runs of the same points: the replicates' spread of
+       the differences' means (gpb_result_quasi_random). */
+    double qse = NAN;
+    if (a->quasi && b->quasi) {
+        rep_sums rs;
+        memset(&rs, 0, sizeof rs);
+        rep_add(a, &rs, 0, d, n);
+        qse = rep_se_of(&rs);
+    }
     gpb_stats_sort(d, n);
     memset(out, 0, sizeof *out);
     out->paths = n;
     out->mean = mu;
     out->std_error = n > 1 ? sqrt(m2 / (double)(n - 1) / (double)n) : NAN;
+    if (a->quasi && b->quasi)
+        out->std_error = qse;
     out->p5 = gpb_stats_quantile_sorted(d, n, 0.05);
     out->p50 = gpb_stats_quantile_sorted(d, n, 0.50);
     out->p95 = gpb_stats_quantile_sorted(d, n, 0.95);

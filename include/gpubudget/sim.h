@@ -414,9 +414,10 @@ GPB_API uint64_t gpb_result_seed(const gpb_result *r);
    randomised quasi-Monte Carlo estimates, so a mean's standard error
    (gpb_result_mean) is the spread of the replicates' means over √R
    (L'Ecuyer & Lemieux, "Recent advances in randomized quasi-Monte Carlo
-   methods", 2002): NaN when not every path was kept or there are fewer
-   than 2R paths. Quantile intervals stay the i.i.d. order-statistic
-   formulas, which do not measure a quasi-random quantile's error
+   methods", 2002), over the kept paths and scaled by √(kept / paths)
+   when not every path was kept (an upper estimate); NaN when a replicate has no path (fewer
+   than R paths). Quantile intervals and a claim's p_std_error stay the
+   i.i.d. formulas, which do not measure a quasi-random estimate's error
    (docs/engine.md). */
 GPB_API int gpb_result_quasi_random(const gpb_result *r);
 /* The worker threads the run used: options.threads, or (0) one per CPU
@@ -469,6 +470,11 @@ GPB_API double gpb_result_censored_at(const gpb_result *r,
  * runway capped at the horizon). For a quasi-random run the standard
  * error is the replicates' (gpb_result_quasi_random).
  */
+/* The standard deviation of a metric over every path (n − 1 in the
+   denominator), from the blocks' moments; 0 for a constant metric.
+   GPB_EINVAL for a NULL sd; GPB_ENOTFOUND for an unknown metric. */
+GPB_API gpb_status gpb_result_sd(const gpb_result *r, const char *metric,
+                                 double *sd, gpb_error *err);
 GPB_API gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
                                    double *mean, double *std_error,
                                    gpb_error *err);

@@ -365,6 +365,8 @@ _PROTOS = [
     ("gpb_result_censored_at", c_double, [c_void_p, c_char_p]),
     ("gpb_result_mean", c_int,
      [c_void_p, c_char_p, P(c_double), P(c_double), P(Error)]),
+    ("gpb_result_sd", c_int,
+     [c_void_p, c_char_p, P(c_double), P(Error)]),
     ("gpb_result_quantiles", c_int,
      [c_void_p, c_char_p, c_size_t, P(c_double), P(c_double), P(Error)]),
     ("gpb_result_samples", c_int,

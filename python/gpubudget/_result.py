@@ -207,16 +207,20 @@ class Result:
         err = _lib.Error()
         for i in range(lib.gpb_result_metric_count(self._ptr)):
             name = lib.gpb_result_metric_name(self._ptr, i)
-            m, se = ctypes.c_double(), ctypes.c_double()
+            m, se, sd = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
             check(lib.gpb_result_mean(self._ptr, name, ctypes.byref(m),
                                       ctypes.byref(se), ctypes.byref(err)),
                   err)
+            # Over the paths: under quasi=True the standard error is the
+            # replicates', not sd / sqrt(n).
+            check(lib.gpb_result_sd(self._ptr, name, ctypes.byref(sd),
+                                    ctypes.byref(err)), err)
             check(lib.gpb_result_quantiles(self._ptr, name, len(levels), ps,
                                            q, ctypes.byref(err)), err)
             names.append(_lib.s(name))
             rows.append([_lib.s(lib.gpb_result_metric_unit(self._ptr, i)),
                          _lib.s(lib.gpb_result_metric_label(self._ptr, i)),
-                         m.value, se.value, se.value * math.sqrt(n)]
+                         m.value, se.value, sd.value]
                         + list(q))
         df = pd.DataFrame(rows, columns=["unit", "label", "mean",
                                          "std_error", "sd"] + cols,

@@ -215,13 +215,19 @@ def test_bad_options_raise(qianka):
 
 
 def test_quasi_random_is_said(qianka):
-    # A --qmc result says what its points were: its standard errors are
-    # the i.i.d. formulas, not its error (gpb_result_quasi_random).
+    # A --qmc result says what its points were: its means' standard
+    # errors are its 16 replicates' (gpb_result_quasi_random), and the
+    # summary's sd is still the spread over the paths, not SE * sqrt(n)
+    # (a review found it 9 times too small under quasi=True).
     plain = qianka.run(paths=256, seed=3)
     sobol = qianka.run(paths=256, seed=3, quasi=True)
     assert plain.quasi_random is False and sobol.quasi_random is True
     assert json.loads(sobol.to_json())["quasi_random"] is True
     assert "error_note" in json.loads(sobol.to_json())
+    for r in (plain, sobol):
+        v = r.metric_samples("spend.team")
+        sd = r.summary().loc["spend.team", "sd"]
+        assert sd == pytest.approx(np.std(v, ddof=1), rel=1e-9)
 
 
 def test_quantile_any_strides_and_shape(qianka_run):

@@ -196,7 +196,8 @@ GPB__VCLONES static void keys_of(const double *x, size_t n, uint32_t *key32,
 static void add_keys32(gpb__sketch *s, const uint32_t *key, size_t n,
                        uint64_t klo, uint64_t khi);
 
-void gpb__sketch_add_n(gpb__sketch *s, const double *x, size_t n)
+GPB__VCLONES void gpb__sketch_add_n(gpb__sketch *s, const double *x,
+                                   size_t n)
 {
     int frac = 0;
 #pragma omp simd reduction(| : frac)

@@ -849,7 +849,7 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     size_t cap = per ? budget / per : SIZE_MAX;
     if (cap < 1)
         cap = 1;
-    size_t kept = cap < opt.paths ? cap : opt.paths;
+    size_t kept = gpb__kept_paths_for(opt.paths, cap);
     gpb_result *r = NULL;
     /* The sampled inputs of the first inputs_kept kept paths only, when
        asked (sim.h): the budget above still counts them for every kept

@@ -344,6 +344,17 @@ const double *gpb__block_per_usd(const eng_block *b, gpb_currency c);
 
 /* ---- the result -------------------------------------------------------- */
 
+/* The paths a run of `paths` paths keeps when the memory budget holds
+   `cap` (sim.h, GPB_SIM_KEPT_PAST_BUDGET): all of them when they fit,
+   else the first 2^20 or cap, whichever is fewer. One rule for a run and
+   for the merge of its parts, so that they keep the same paths. */
+static inline size_t gpb__kept_paths_for(size_t paths, size_t cap)
+{
+    if (paths <= cap)
+        return paths;
+    return cap < GPB_SIM_KEPT_PAST_BUDGET ? cap : GPB_SIM_KEPT_PAST_BUDGET;
+}
+
 struct gpb_result {
     size_t paths;
     uint64_t path_offset;
@@ -351,7 +362,7 @@ struct gpb_result {
     size_t kept_inputs; /* the first kept paths whose inputs are kept */
     size_t inputs_req;  /* gpb_sim_options.inputs_kept (0: all), so that
                            parts of a run merge into what it keeps */
-    size_t kept_cap;    /* the most paths the memory budget keeps */
+    size_t kept_cap;    /* the most paths the memory budget holds */
     int horizon;
     gpb_currency currency;
     uint64_t seed;

@@ -1909,8 +1909,9 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
        the memory budget (the parts' budgets are the same). */
     size_t cap = a->kept_cap < b->kept_cap ? a->kept_cap : b->kept_cap;
     size_t kept = a->kept == a->paths ? a->kept + b->kept : a->kept;
-    if (kept > cap)
-        kept = cap;
+    size_t want = gpb__kept_paths_for(paths, cap);
+    if (kept > want)
+        kept = want;
     int sk = kept < paths;
     int varies[GPB_CURRENCY_COUNT];
     for (int c = 0; c < GPB_CURRENCY_COUNT; c++)

@@ -209,15 +209,16 @@ gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
         return gpb__fail(err, GPB_EINVAL,
                          "a conditional result is not packed: pack the run "
                          "and condition it where it is read");
-    /* A merge after paths_before paths keeps at most kept_cap of the
-       union's first paths: r's first kept_cap - paths_before, or none.
-       Only a part that summarises with sketches can drop values; one
-       that kept every path gives them all, for the sketch the merge
-       may have to build from them. */
+    /* A merge after paths_before paths keeps at most what a run past the
+       budget keeps (gpb__kept_paths_for) of the union's first paths: r's
+       first of them after paths_before, or none. Only a part that
+       summarises with sketches can drop values (the union is then past
+       the budget as well); one that kept every path gives them all, for
+       the sketch the merge may have to build from them. */
     size_t keep = r->kept;
     if (r->kept < r->paths) {
-        size_t room = paths_before < r->kept_cap
-                          ? r->kept_cap - paths_before : 0;
+        size_t most = gpb__kept_paths_for(SIZE_MAX, r->kept_cap);
+        size_t room = paths_before < most ? most - paths_before : 0;
         if (keep > room)
             keep = room;
     }

@@ -2638,6 +2638,82 @@ START_TEST(merge_keeps_what_one_run_keeps)
 }
 END_TEST
 
+/*
+ * Past the memory budget a run keeps its first GPB_SIM_KEPT_PAST_BUDGET
+ * (2^20) paths even when the budget holds more: its quantiles come from
+ * sketches of every path either way. A budget of 2^20 + 512 paths and a
+ * run of 2^20 + 2048: 2^20 kept. Its parts, 0 .. 1023 (kept whole) and
+ * 1024 .. the end (past the budget itself), merged directly and as MPI
+ * ranks send them (the second packed with gpb_result_pack_after), are
+ * the same run bit for bit and keep the same paths.
+ */
+START_TEST(past_the_budget_a_run_keeps_its_first_2_20_paths)
+{
+    gpb_scenario *s = test_load_yaml(
+        "gpubudget: 1\nname: past-budget\nhorizon_months: 3\n"
+        "currency: USD\ncompany:\n  cash: \"$1M\"\nteam:\n"
+        "  - role: staff\n    count: 2\n"
+        "    salary_per_year: {uniform: [\"$100k\", \"$300k\"]}\n");
+    gpb_sim_options o;
+    gpb_sim_options_default(&o);
+    o.seed = 11;
+    o.threads = 2;
+    /* Bytes a kept path costs, an integer p: a budget of 10^6 bytes keeps
+       floor(10^6 / p) paths, and p is the one integer that gives it. */
+    o.paths = 1 << 17;
+    o.memory_budget_bytes = 1000000;
+    gpb_result *probe = run_opts(s, &o);
+    size_t k0 = gpb_result_kept_paths(probe);
+    gpb_result_free(probe);
+    ck_assert(k0 > 0 && k0 < o.paths);
+    size_t per = 1000000 / k0;
+    ck_assert_uint_eq(1000000 / per, k0);
+    const size_t K = GPB_SIM_KEPT_PAST_BUDGET, N = K + 2048;
+    ck_assert_uint_eq(K, (size_t)1 << 20);
+    o.memory_budget_bytes = per * (K + 512);
+    o.paths = N;
+    gpb_result *whole = run_opts(s, &o);
+    expect(gpb_result_kept_paths(whole) == K,
+           "kept %zu of %zu paths, the budget holding %zu",
+           gpb_result_kept_paths(whole), N, K + 512);
+    gpb_sim_options oa = o, ob = o;
+    oa.paths = 2 * GPB_SIM_BLOCK_PATHS;
+    ob.path_offset = 2 * GPB_SIM_BLOCK_PATHS;
+    ob.paths = N - 2 * GPB_SIM_BLOCK_PATHS;
+    gpb_result *a = run_opts(s, &oa), *b = run_opts(s, &ob), *m = NULL;
+    ck_assert_uint_eq(gpb_result_kept_paths(a), 2 * GPB_SIM_BLOCK_PATHS);
+    ck_assert_uint_eq(gpb_result_kept_paths(b), K);
+    gpb_error e;
+    expect(gpb_result_merge(a, b, &m, &e) == GPB_OK, "%s", e.message);
+    assert_same_run(whole, m);
+    gpb_result_free(m);
+    /* As bytes: b packed for a merge after a's paths sends only the
+       2^20 − 1024 paths the union keeps of it. */
+    void *pa = NULL, *pb = NULL;
+    size_t la = 0, lb = 0;
+    gpb_result *ua = NULL, *ub = NULL;
+    ck_assert_int_eq(gpb_result_pack(a, &pa, &la, &e), GPB_OK);
+    ck_assert_int_eq(gpb_result_pack_after(b, gpb_result_paths(a), &pb,
+                                           &lb, &e),
+                     GPB_OK);
+    ck_assert_int_eq(gpb_result_unpack(s, pa, la, &ua, &e), GPB_OK);
+    ck_assert_int_eq(gpb_result_unpack(s, pb, lb, &ub, &e), GPB_OK);
+    ck_assert_uint_eq(gpb_result_kept_paths(ub),
+                      K - 2 * GPB_SIM_BLOCK_PATHS);
+    expect(gpb_result_merge(ua, ub, &m, &e) == GPB_OK, "%s", e.message);
+    assert_same_run(whole, m);
+    gpb_result_free(m);
+    gpb_result_free(ua);
+    gpb_result_free(ub);
+    gpb_free(pa);
+    gpb_free(pb);
+    gpb_result_free(a);
+    gpb_result_free(b);
+    gpb_result_free(whole);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 /* ======================================================================== */
 /* 6. One cash-flow model: the engine against rent-versus-buy                */
 /* ======================================================================== */
@@ -3308,6 +3384,7 @@ int main(void)
     tcase_add_test(tt,
         parts_sent_as_mpi_ranks_send_them_merge_into_the_whole_run);
     tcase_add_test(tt, merge_keeps_what_one_run_keeps);
+    tcase_add_test(tt, past_the_budget_a_run_keeps_its_first_2_20_paths);
     tcase_add_test(tt, packed_results_read_back_the_same);
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
     tcase_add_test(tt, a_run_alone_is_stored_once_with_its_totals);

@@ -35,7 +35,9 @@
  * 384 MiB by default; about 1.5 million paths of a scenario with one
  * training run). Beyond that, quantiles come from mergeable log-bucket
  * sketches with relative error below GPB_SIM_SKETCH_REL_ERROR, and
- * per-path views (samples, sensitivity, claims) use the kept paths.
+ * per-path views (samples, sensitivity, claims) use the kept paths: the
+ * first GPB_SIM_KEPT_PAST_BUDGET, or as many as the budget holds if
+ * fewer.
  * Month-by-month outputs (the fan, P(out of cash) by month) are streamed
  * as integer counts whatever the path count.
  */
@@ -67,6 +69,14 @@ extern "C" {
 #define GPB_SIM_MAX_SEED 9223372036854775807ull
 /* Default memory for per-path values: 384 MiB. */
 #define GPB_SIM_MEMORY_BUDGET_DEFAULT ((size_t)384 << 20)
+/* Paths a run keeps when its paths do not all fit in the memory budget
+   (2^20, or fewer when the budget holds fewer): its quantiles then come
+   from sketches of every path whatever it keeps, and the per-path views
+   (samples, sensitivity, claims, paired differences) have the first
+   1,048,576 paths, a standard error of at most 0.0005 on a probability.
+   Keeping up to the budget instead cost 0.2 s and 156 MB at 10^7 paths
+   of bench-60m (docs/engine.md, Memory). */
+#define GPB_SIM_KEPT_PAST_BUDGET ((size_t)1 << 20)
 /* Relative error of a quantile taken from a sketch (2^-10: a bucket is
    0.2% wide and its midpoint is within 0.1% of any value in it). */
 #define GPB_SIM_SKETCH_REL_ERROR 0.0009765625

@@ -239,8 +239,9 @@ struct gpb_scenario;
 struct gpb_result;
 
 /* The first n kept paths' values of metric m: the result's own column
-   (*v points into it), or for a metric derived from another (engine.h)
-   made into buf, which holds n values, without making the whole column. */
+   (*v points into it), or for a narrow, constant or derived metric
+   (engine.h) made into buf, which holds n values, without making the
+   whole column. */
 gpb_status gpb__result_metric_prefix(const struct gpb_result *r, size_t m,
                                     size_t n, const double **v, double *buf,
                                     gpb_error *err);

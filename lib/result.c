@@ -1403,21 +1403,12 @@ gpb_status gpb_result_samples(const gpb_result *rc, const char *metric,
     gpb_result *r = (gpb_result *)rc;
     if (!r->values[m]) {
         /* A constant, derived or narrow metric, materialised once under
-           the lock (a derived one from its source's values, found first). */
-        const eng_metric *mt = &r->metrics[m];
-        const double *src = NULL;
-        const uint16_t *nv = r->narrow[m];
-        if (mt->derived && !mt->constant)
-            GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src,
-                                        err));
+           the lock (kept_values reads only the stored columns). */
         pthread_mutex_lock(&r->lock);
         if (!r->materialised[m]) {
             double *v = malloc((r->kept ? r->kept : 1) * sizeof *v);
             if (v)
-                for (size_t i = 0; i < r->kept; i++)
-                    v[i] = nv    ? (double)nv[i]
-                           : src ? gpb__derive(mt->derived, mt->d, src[i])
-                                 : mt->value;
+                kept_values(r, m, 0, r->kept, v);
             r->materialised[m] = v;
         }
         pthread_mutex_unlock(&r->lock);
@@ -1439,26 +1430,11 @@ gpb_status gpb__result_metric_prefix(const gpb_result *r, size_t m,
     if (!r || m >= r->n_metrics || n > r->kept)
         return gpb__fail(err, GPB_EINVAL, "metric %zu, %zu paths: no such "
                          "prefix", m, n);
-    const eng_metric *mt = &r->metrics[m];
-    if (r->narrow[m]) {
-        for (size_t i = 0; i < n; i++)
-            buf[i] = r->narrow[m][i];
-        *v = buf;
+    if (r->values[m]) {
+        *v = r->values[m];
         return GPB_OK;
     }
-    if (!mt->derived || mt->constant)
-        return gpb_result_samples(r, mt->name, v, err);
-    if (r->narrow[mt->src]) {
-        const uint16_t *ns = r->narrow[mt->src];
-        for (size_t i = 0; i < n; i++)
-            buf[i] = gpb__derive(mt->derived, mt->d, (double)ns[i]);
-        *v = buf;
-        return GPB_OK;
-    }
-    const double *src;
-    GPB__TRY(gpb_result_samples(r, r->metrics[mt->src].name, &src, err));
-    for (size_t i = 0; i < n; i++)
-        buf[i] = gpb__derive(mt->derived, mt->d, src[i]);
+    kept_values(r, m, 0, n, buf);
     *v = buf;
     return GPB_OK;
 }

@@ -27,15 +27,19 @@ cd "$(dirname "$0")"
 # one by one: a minimal Debian 12 (debootstrap --variant=minbase) has none
 # of them, and ../shared/tools/fresh-debian.sh checks that on every change.
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and Debian 12's
-# libxlsxwriter-dev does not depend on it. Open MPI: the command's runs,
-# sweeps and checks under mpirun (meson -Dmpi=auto finds it; docs/mpi.md).
+# libxlsxwriter-dev does not depend on it. libopenblas-serial-dev: OpenBLAS
+# built without threads of its own, which meson.build links in preference
+# to the default threaded one (the library never wants OpenBLAS's threads,
+# whose idle spinning takes the engine's cores). Open MPI: the command's
+# runs, sweeps and checks under mpirun (meson -Dmpi=auto finds it;
+# docs/mpi.md).
 # The Python package (docs/python.md): numpy and pandas, pytest for its
 # tests, matplotlib for its plots, nbconvert and ipykernel to execute
 # examples/notebook.ipynb in the tests.
 PACKAGES="
   gcc libc6-dev pkg-config meson ninja-build
-  libgsl-dev libopenblas-dev libyaml-dev libjansson-dev libxlsxwriter-dev
-  zlib1g-dev librandom123-dev
+  libgsl-dev libopenblas-dev libopenblas-serial-dev libyaml-dev
+  libjansson-dev libxlsxwriter-dev zlib1g-dev librandom123-dev
   check valgrind
   gnumeric gnumeric-plugins-extra libreoffice-calc
   libreoffice-script-provider-python python3

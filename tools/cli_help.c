@@ -44,10 +44,12 @@ static const doc_item environment[] = {
     {"OPENBLAS_NUM_THREADS",
      "OpenBLAS's own thread count. gpubudget runs its own workers "
      "(--threads) and wants none from OpenBLAS, whose idle threads spin "
-     "on the workers' cores for a while after it loads; when the variable "
-     "is unset it sets it to 1 and starts itself again on more than two "
-     "cores, and on two runs every BLAS call on the calling thread. Set it "
-     "to choose otherwise"},
+     "on the workers' cores for a while after it loads. Built against "
+     "Debian's single-threaded OpenBLAS (libopenblas-serial-dev, what "
+     "./setup.sh installs) there are none and the variable does nothing. "
+     "Against a threaded one, when the variable is unset gpubudget sets it "
+     "to 1 and starts itself again on more than two cores, and on two runs "
+     "every BLAS call on the calling thread; set it to choose otherwise"},
     {"GPB_SCENARIOS_DIR",
      "the directory 'gpubudget check' reads when it is given no scenario "
      "files"},

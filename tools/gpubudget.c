@@ -22,27 +22,35 @@ static int (*const entry[CLI_CMD_COUNT])(int argc, char **argv) = {
 };
 
 /*
- * OpenBLAS starts its worker threads when the library is loaded, before
+ * The library never wants OpenBLAS threads (its products are small and are
+ * summed in one order, whatever the machine). Built against Debian's
+ * single-threaded OpenBLAS (libopenblas-serial-dev, which meson.build
+ * links the command with when it is installed), there are none and this
+ * does nothing. That saves the spinning described next (medians,
+ * interleaved, 2 cores, 2026-12-04): the 20-input tornado at 10^4 paths
+ * 0.123 → 0.097 s (0.220 → 0.141 CPU-s), bench-60m at 10^4 paths 0.086 →
+ * 0.075 s, check over every scenario 0.339 → 0.320 s; at 10^6 paths the
+ * same (0.424 and 0.427 s).
+ *
+ * A threaded OpenBLAS starts its worker threads when it is loaded, before
  * main, one fewer than the cores, reading their count from
  * OPENBLAS_NUM_THREADS then and only then; each spins on sched_yield for
- * about 0.1 s before it sleeps. The library never wants OpenBLAS threads
- * (its products are small and are summed in one order, whatever the
- * machine). So, unless the caller chose a count: on more than two cores
- * the command sets the variable to 1 and starts itself again, so that no
- * spinning thread takes the workers' cores (tens of them on a large
- * machine, as many again per MPI rank); on two cores, where OpenBLAS
- * starts one thread and loading every library twice cost more than it
- * (measured interleaved, 10 rounds each, bench-60m on 2 threads: 0.110 →
- * 0.100 s at 10^4 paths and 0.486 → 0.460 s at 10^6, 2026-12-03), it
- * keeps that thread and makes every BLAS call run on the calling thread.
- * Setting the variable from an ELF .preinit_array does not work: glibc's
- * libc sets environ from the kernel's copy after it. Should the exec
- * fail, it runs on as it is.
+ * about 0.1 s before it sleeps. So, with that one and unless the caller
+ * chose a count: on more than two cores the command sets the variable to
+ * 1 and starts itself again, so that no spinning thread takes the
+ * workers' cores (tens of them on a large machine, as many again per MPI
+ * rank); on two cores, where OpenBLAS starts one thread and loading every
+ * library twice cost more than it (measured interleaved, 10 rounds each,
+ * bench-60m on 2 threads: 0.110 → 0.100 s at 10^4 paths and 0.486 → 0.460
+ * s at 10^6, 2026-12-03), it keeps that thread and makes every BLAS call
+ * run on the calling thread. Setting the variable from an ELF
+ * .preinit_array does not work: glibc's libc sets environ from the
+ * kernel's copy after it. Should the exec fail, it runs on as it is.
  */
 static void quiet_openblas(char **argv)
 {
-    if (getenv("OPENBLAS_NUM_THREADS"))
-        return;
+    if (openblas_get_parallel() == 0 || getenv("OPENBLAS_NUM_THREADS"))
+        return; /* no threads, or the caller's choice */
 #ifdef __linux__
     /* The CPUs this process may use, as OpenBLAS counts them. */
     cpu_set_t set;

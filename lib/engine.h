@@ -165,12 +165,22 @@ void gpb__binomial_thin_lanes(size_t n, const double *k, const double *q,
  * PERT, gamma: ~1 µs). Exact at 4,097 evenly spaced levels and, in the two
  * end cells, at 4,096 finer ones; linear between. tests/test_engine.c
  * measures the error against gpb_dist_quantile.
+ *
+ * The body is computed when the table is built; a node of the two end
+ * cells when a level first needs it (tail[side][k] says it is there): a
+ * level falls in an end cell once in 4,096, so a run of 10^4 paths needs a
+ * handful of their 8,194 nodes and one of 10^6 about 500, and two thirds
+ * of a table's cost went on them. A node is the same number whenever and
+ * on whichever thread it is computed.
  */
 #define QT_N 4096
 typedef struct eng_qtable {
     double body[QT_N + 1];    /* Q(k / N) */
     double lo[QT_N + 1];      /* Q(k / N²), the first cell */
     double hi[QT_N + 1];      /* Q(1 − 1/N + k / N²), the last cell */
+    gpb_dist d;               /* the law (beta, PERT, gamma: no data) */
+    _Atomic unsigned char tail[2][QT_N + 1]; /* lo[k], hi[k] computed */
+    pthread_mutex_t fill;     /* held while a tail node is computed */
 } eng_qtable;
 
 /* The table of d (shared, immutable, built once per distinct d and kept

@@ -25,8 +25,8 @@ static int qtable_wanted(const gpb_dist *d)
            d->kind == GPB_DIST_GAMMA;
 }
 
-/* A table being built: its nodes in chunks of QT_CHUNK, claimed one at a
-   time by the threads that fill it. */
+/* A table being built: its body's nodes in chunks of QT_CHUNK, claimed one
+   at a time by the threads that fill it. */
 #define QT_CHUNK 256
 #define QT_CHUNKS ((QT_N + 1 + QT_CHUNK - 1) / QT_CHUNK)
 typedef struct qt_job {
@@ -38,52 +38,87 @@ typedef struct qt_job {
 static void *qtable_fill(void *arg)
 {
     qt_job *j = arg;
-    const double n = QT_N, n2 = (double)QT_N * QT_N;
+    const double n = QT_N;
     for (int c; (c = atomic_fetch_add(&j->next, 1)) < QT_CHUNKS;) {
         int k1 = (c + 1) * QT_CHUNK < QT_N + 1 ? (c + 1) * QT_CHUNK : QT_N + 1;
-        for (int k = c * QT_CHUNK; k < k1; k++) {
+        for (int k = c * QT_CHUNK; k < k1; k++)
             j->t->body[k] = gpb_dist_quantile(j->d, k / n);
-            j->t->lo[k] = gpb_dist_quantile(j->d, k / n2);
-            j->t->hi[k] = gpb_dist_quantile(j->d, 1.0 - 1.0 / n + k / n2);
-        }
     }
     return NULL;
 }
 
-/* A table's 12,291 exact quantiles cost ~1.5 µs each (beta by Newton on
-   the incomplete beta), ~18 ms on one core before the first path of a run
+/* Node k of an end cell (side 0: lo, 1: hi), exact. The ends of an
+   unbounded law (gamma's upper tail) are infinite: the last node takes
+   the level just inside. */
+static double tail_node(const gpb_dist *d, int side, int k)
+{
+    const double n = QT_N, n2 = (double)QT_N * QT_N;
+    if (side == 0)
+        return gpb_dist_quantile(d, k / n2);
+    double x = gpb_dist_quantile(d, 1.0 - 1.0 / n + k / n2);
+    if (k == QT_N && !isfinite(x))
+        x = gpb_dist_quantile(d, 1.0 - 0x1p-53);
+    return x;
+}
+
+/* The body's 4,097 exact quantiles cost ~1.5 µs each (beta by Newton on
+   the incomplete beta), ~6 ms on one core before the first path of a run
    can start: they are computed on every core. Each node is computed
-   alone, so the table is the same on any number of threads. */
+   alone, so the table is the same on any number of threads. The end
+   cells' nodes come when asked (engine.h). */
 static eng_qtable *qtable_build(const gpb_dist *d)
 {
     eng_qtable *t = malloc(sizeof *t);
     if (!t)
         return NULL;
-    qt_job j = {.d = d, .t = t};
+    t->d = *d;
+    t->d.data = NULL; /* beta, PERT and gamma have none */
+    t->d.n = 0;
+    for (int side = 0; side < 2; side++)
+        for (int k = 0; k <= QT_N; k++)
+            atomic_init(&t->tail[side][k], 0);
+    if (pthread_mutex_init(&t->fill, NULL)) {
+        free(t);
+        return NULL;
+    }
+    qt_job j = {.d = &t->d, .t = t};
     atomic_init(&j.next, 0);
     gpb__fork_join(gpb__threads_for(0, QT_CHUNKS), qtable_fill, &j);
-    /* The ends of an unbounded law (gamma's upper tail) are infinite:
-       the last node takes the level just inside. */
-    if (!isfinite(t->hi[QT_N]))
-        t->hi[QT_N] = gpb_dist_quantile(d, 1.0 - 0x1p-53);
     if (!isfinite(t->body[QT_N]))
-        t->body[QT_N] = t->hi[QT_N];
+        t->body[QT_N] = tail_node(&t->d, 1, QT_N);
     return t;
+}
+
+/* Node k of an end cell, computed on first use: under the table's lock,
+   published by the release store its readers' acquire load pairs with.
+   The table is shared and logically const (the cache of nodes aside). */
+static double tail_get(const eng_qtable *ct, int side, int k)
+{
+    eng_qtable *t = (eng_qtable *)ct;
+    double *v = side ? t->hi : t->lo;
+    if (atomic_load_explicit(&t->tail[side][k], memory_order_acquire))
+        return v[k];
+    pthread_mutex_lock(&t->fill);
+    if (!atomic_load_explicit(&t->tail[side][k], memory_order_relaxed)) {
+        v[k] = tail_node(&t->d, side, k);
+        atomic_store_explicit(&t->tail[side][k], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&t->fill);
+    return v[k];
 }
 
 double gpb__qtable_eval(const eng_qtable *t, double u)
 {
     const double n = QT_N;
-    const double *v;
+    int side = -1;
     double x;
     if (u < 1.0 / n) {
-        v = t->lo;
+        side = 0;
         x = u * n * n;
     } else if (u > 1.0 - 1.0 / n) {
-        v = t->hi;
+        side = 1;
         x = (u - (1.0 - 1.0 / n)) * n * n;
     } else {
-        v = t->body;
         x = u * n;
     }
     int k = (int)x;
@@ -92,11 +127,14 @@ double gpb__qtable_eval(const eng_qtable *t, double u)
     if (k < 0)
         k = 0;
     double f = x - k;
-    return v[k] + (v[k + 1] - v[k]) * f;
+    if (side < 0)
+        return t->body[k] + (t->body[k + 1] - t->body[k]) * f;
+    double a = tail_get(t, side, k), b = tail_get(t, side, k + 1);
+    return a + (b - a) * f;
 }
 
 /* The process-wide cache: a table per distinct distribution, built once
-   and kept (a few hundred tables at most: 96 KiB each). */
+   and kept (a few hundred tables at most: 104 KiB each). */
 #define QCACHE_MAX 256
 static struct {
     gpb_dist_kind kind;

@@ -17,6 +17,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,6 +405,121 @@ START_TEST(qtable_interpolates_within_its_curvature)
                 "10^4 levels; %.2f of its bound at worst\n",
                 laws[l].name, worst, worst_u, worst_x, worst_ratio);
         gpb_dist_free(&laws[l].d);
+    }
+}
+END_TEST
+
+/* The levels a tail test evaluates: level i of side s, the middle of end
+   cell k (exact in binary: N² = 2^24), and the value it must take, worked
+   from gpb_dist_quantile at the cell's two nodes. */
+typedef struct tail_case {
+    const eng_qtable *t;
+    const gpb_dist *d;
+    double u[64], want[64];
+    double got[4][64];
+} tail_case;
+
+static const int tail_cells[16] = {0,    1,    2,    7,    100,  511,
+                                   512,  2047, 3000, 4000, 4093, 4094,
+                                   4095, 17,   1234, 4095};
+
+static void *tail_eval_thread(void *arg)
+{
+    struct {
+        tail_case *c;
+        int th;
+    } *a = arg;
+    /* Each thread its own order over the 64 levels. */
+    for (int j = 0; j < 64; j++) {
+        int i = (j * 37 + a->th * 11) % 64;
+        a->c->got[a->th][i] = gpb__qtable_eval(a->c->t, a->c->u[i]);
+    }
+    return NULL;
+}
+
+START_TEST(qtable_tail_nodes_come_exact_on_first_use)
+{
+    /*
+     * The end cells' nodes (engine.h) are computed when a level first needs
+     * them, on whichever thread: a table fresh from the cache has none; a
+     * level in an end cell computes exactly its cell's two nodes; and the
+     * value is the interpolation of the exact quantiles at them, bit for
+     * bit, from four threads at once. Levels u = (k + ½)/N² in the first
+     * cell and 1 − 1/N + (k + ½)/N² in the last (exact doubles), so the
+     * cell is k and the weight ½: want = a + (b − a)·½ with a, b
+     * gpb_dist_quantile at the cell's ends. For the gamma the last node,
+     * Q(1) = ∞, is Q(1 − 2^−53). Laws no other test uses, so the cache
+     * holds them fresh.
+     */
+    const double N = QT_N, N2 = N * N;
+    gpb_dist laws[2];
+    ck_assert(gpb_dist_pert(0.11, 0.23, 0.71, &laws[0], NULL) == GPB_OK);
+    ck_assert(gpb_dist_gamma(1.7, 2.0, &laws[1], NULL) == GPB_OK);
+    for (int l = 0; l < 2; l++) {
+        const eng_qtable *t = gpb__qtable_get(&laws[l]);
+        ck_assert_ptr_nonnull(t);
+        int before = 0;
+        for (int side = 0; side < 2; side++)
+            for (int k = 0; k <= QT_N; k++)
+                before += atomic_load(&((eng_qtable *)t)->tail[side][k]);
+        ck_assert_int_eq(before, 0);
+        tail_case c;
+        memset(&c, 0, sizeof c);
+        c.t = t;
+        c.d = &laws[l];
+        unsigned char need[2][QT_N + 1];
+        memset(need, 0, sizeof need);
+        for (int i = 0; i < 32; i++) {
+            int side = i >= 16, k = tail_cells[i % 16];
+            double a, b;
+            if (side == 0) {
+                c.u[i] = (k + 0.5) / N2;
+                a = gpb_dist_quantile(&laws[l], k / N2);
+                b = gpb_dist_quantile(&laws[l], (k + 1) / N2);
+            } else {
+                c.u[i] = 1.0 - 1.0 / N + (k + 0.5) / N2;
+                a = gpb_dist_quantile(&laws[l], 1.0 - 1.0 / N + k / N2);
+                b = gpb_dist_quantile(&laws[l], 1.0 - 1.0 / N + (k + 1) / N2);
+                if (k + 1 == QT_N && !isfinite(b))
+                    b = gpb_dist_quantile(&laws[l], 1.0 - 0x1p-53);
+            }
+            c.want[i] = a + (b - a) * 0.5;
+            need[side][k] = need[side][k + 1] = 1;
+        }
+        /* The other 32: the body, which needs no tail node. */
+        for (int i = 32; i < 64; i++) {
+            c.u[i] = (i - 31) / 34.0;
+            int k = (int)(c.u[i] * N);
+            double a = gpb_dist_quantile(&laws[l], k / N);
+            double b = gpb_dist_quantile(&laws[l], (k + 1) / N);
+            c.want[i] = a + (b - a) * (c.u[i] * N - k);
+        }
+        pthread_t th[4];
+        struct {
+            tail_case *c;
+            int th;
+        } arg[4];
+        for (int i = 0; i < 4; i++) {
+            arg[i].c = &c;
+            arg[i].th = i;
+            ck_assert_int_eq(pthread_create(&th[i], NULL, tail_eval_thread,
+                                            &arg[i]),
+                             0);
+        }
+        for (int i = 0; i < 4; i++)
+            pthread_join(th[i], NULL);
+        for (int th_i = 0; th_i < 4; th_i++)
+            for (int i = 0; i < 64; i++)
+                expect(c.got[th_i][i] == c.want[i],
+                       "law %d, thread %d, u = %.17g: %.17g, want %.17g", l,
+                       th_i, c.u[i], c.got[th_i][i], c.want[i]);
+        for (int side = 0; side < 2; side++)
+            for (int k = 0; k <= QT_N; k++)
+                expect(atomic_load(&((eng_qtable *)t)->tail[side][k]) ==
+                           need[side][k],
+                       "law %d: tail node %d of side %d %s", l, k, side,
+                       need[side][k] ? "not computed" : "computed unasked");
+        gpb_dist_free(&laws[l]);
     }
 }
 END_TEST
@@ -3353,6 +3470,7 @@ int main(void)
     tcase_add_test(ts, box_muller_follows_its_formula);
     tcase_add_test(ts, qnorm_lanes_agree_with_gsl);
     tcase_add_test(ts, qtable_interpolates_within_its_curvature);
+    tcase_add_test(ts, qtable_tail_nodes_come_exact_on_first_use);
     tcase_add_test(ts, binomial_thin_inverts_the_exact_cdf);
     tcase_add_test(ts, binomial_thin_over_lanes_is_the_scalar);
     suite_add_tcase(s, ts);

@@ -1013,10 +1013,9 @@ static double implied_mfu(const gpb_scenario *s, const gpb_result *r,
                                                        &mfu, NULL) == GPB_OK)
                 mfus[m++] = mfu;
         }
-        if (m) {
-            gpb_stats_sort(mfus, m);
-            res = gpb_stats_quantile_sorted(mfus, m, 0.5);
-        }
+        static const double half = 0.5;
+        if (m && gpb__stats_quantiles(mfus, m, &half, 1, &res))
+            res = NAN;
     }
     free(buf);
     ctx_free(&c);
@@ -1168,8 +1167,8 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
     /* A censored metric (runway): a path that lasts the horizon has
        runway "≥ horizon", so it beats any claim up to the horizon. */
     double cens = mi.metric[0] ? gpb_result_censored_at(r, mi.metric) : NAN;
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
-    if (!sorted) {
+    double *vals = malloc((n ? n : 1) * sizeof *vals);
+    if (!vals) {
         gpb_free(v);
         return gpb__fail(err, GPB_ENOMEM, "out of memory for %zu paths", n);
     }
@@ -1177,7 +1176,7 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         double x = v[p];
         if (isnan(x))
             continue;
-        sorted[m++] = x;
+        vals[m++] = x;
         sum += x;
         if (isnan(claim))
             continue;
@@ -1191,17 +1190,23 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
             fav += 1;
     }
     if (m == 0) {
-        free(sorted);
+        free(vals);
         gpb_free(v);
         return gpb__fail(err, GPB_ENUMERIC,
                          "'%s' is undefined on every path (a division by 0, "
                          "or a result beyond the largest number?)",
                          metric);
     }
-    gpb_stats_sort(sorted, m);
-    out->p5 = gpb_stats_quantile_sorted(sorted, m, 0.05);
-    out->p50 = gpb_stats_quantile_sorted(sorted, m, 0.50);
-    out->p95 = gpb_stats_quantile_sorted(sorted, m, 0.95);
+    static const double lv[3] = {0.05, 0.50, 0.95};
+    double qv[3];
+    if (gpb__stats_quantiles(vals, m, lv, 3, qv)) {
+        free(vals);
+        gpb_free(v);
+        return gpb__fail(err, GPB_ENOMEM, "out of memory for %zu paths", n);
+    }
+    out->p5 = qv[0];
+    out->p50 = qv[1];
+    out->p95 = qv[2];
     out->mean = sum / (double)m;
     out->paths = m;
     /* Every path a tie: the model gives back the claim's own figure. */
@@ -1217,7 +1222,7 @@ static gpb_status check_metric(const gpb_scenario *s, const gpb_result *r,
         out->p_favourable = out->p_std_error = NAN;
         out->verdict = GPB_VERDICT_CONTEXT;
     }
-    free(sorted);
+    free(vals);
 
     out->finished_frac = NAN;
     const char *run = run_name_of(s, mi.run);

@@ -4,6 +4,7 @@
  * dist.c, which holds the distributions themselves.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,99 @@ void gpb_stats_sort(double *x, size_t n)
 {
     if (x && n > 1)
         gsl_sort(x, 1, n);
+}
+
+static void swap(double *a, size_t i, size_t j)
+{
+    double t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
+
+/*
+ * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) in
+ * their sorted places in a[lo..hi]: a three-way quickselect around a
+ * median-of-three pivot, recursing only into the parts that hold a rank
+ * asked for. Expected O(n log nr); runs of equal values (runway at the
+ * horizon, counts) collapse into the middle part at once.
+ */
+void gpb__multiselect(double *a, size_t lo, size_t hi, const uint64_t *ranks,
+                      size_t nr)
+{
+    while (nr > 0 && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi];
+        double pv = x < y ? (y < z ? y : (x < z ? z : x))
+                          : (x < z ? x : (y < z ? z : y));
+        /* a[lo..lt) < pv, a[lt..i) == pv, a(gt..hi] > pv */
+        size_t lt = lo, i = lo, gt = hi;
+        while (i <= gt) {
+            if (a[i] < pv)
+                swap(a, lt++, i++);
+            else if (a[i] > pv) {
+                swap(a, i, gt);
+                if (gt == 0)
+                    break;
+                gt--;
+            } else
+                i++;
+        }
+        /* ranks below lt go left, above gt right, between are done. */
+        size_t nl = 0;
+        while (nl < nr && ranks[nl] < lt)
+            nl++;
+        size_t ne = nl;
+        while (ne < nr && ranks[ne] <= gt)
+            ne++;
+        if (nl > 0 && lt > 0)
+            gpb__multiselect(a, lo, lt - 1, ranks, nl);
+        ranks += ne;
+        nr -= ne;
+        lo = gt + 1;
+    }
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int gpb__stats_quantiles(double *x, size_t n, const double *p, size_t k,
+                         double *out)
+{
+    if (k && (!p || !out))
+        return -1;
+    if (!x || n == 0) {
+        for (size_t j = 0; j < k; j++)
+            out[j] = NAN; /* as gpb_stats_quantile_sorted */
+        return 0;
+    }
+    uint64_t *r = malloc((k ? 2 * k : 1) * sizeof *r);
+    if (!r)
+        return -1;
+    /* The order statistics gpb_stats_quantile_sorted reads at each p: GSL
+       interpolates between the values at ⌊p(n − 1)⌋ and the next. */
+    size_t nr = 0;
+    for (size_t j = 0; j < k; j++) {
+        if (isnan(p[j]))
+            continue;
+        double q = fmin(fmax(p[j], 0.0), 1.0);
+        size_t lhs = (size_t)(q * (double)(n - 1));
+        r[nr++] = lhs;
+        if (lhs + 1 < n)
+            r[nr++] = lhs + 1;
+    }
+    qsort(r, nr, sizeof *r, cmp_rank);
+    size_t u = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (u == 0 || r[u - 1] != r[i])
+            r[u++] = r[i];
+    gpb__multiselect(x, 0, n - 1, r, u);
+    free(r);
+    for (size_t j = 0; j < k; j++)
+        out[j] = gpb_stats_quantile_sorted(x, n, p[j]);
+    return 0;
 }
 
 double gpb_stats_quantile_sorted(const double *sorted, size_t n, double p)

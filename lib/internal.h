@@ -114,6 +114,25 @@ int openblas_get_num_threads(void);
 void gpb__blas_quiet_enter(void);
 void gpb__blas_quiet_leave(void);
 
+/*
+ * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) of
+ * a[lo..hi] in their sorted places, the others around them (copula.c).
+ * No NaN in a.
+ */
+void gpb__multiselect(double *a, size_t lo, size_t hi, const uint64_t *ranks,
+                      size_t nr);
+
+/*
+ * The quantiles p[0..k) of x[0..n) (no NaN) into out[0..k), each exactly
+ * what gpb_stats_quantile_sorted gives on the values sorted, by putting
+ * only the order statistics it reads in their sorted places
+ * (gpb__multiselect) instead of sorting every value: x is reordered. A NaN
+ * p, or n = 0, gives NaN. Returns -1 when out of memory or given a NULL p
+ * or out.
+ */
+int gpb__stats_quantiles(double *x, size_t n, const double *p, size_t k,
+                         double *out);
+
 /* Most threads a fork-join of the library starts. */
 #define GPB__THREADS_MAX 64
 

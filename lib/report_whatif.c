@@ -73,11 +73,13 @@ static gpb_status side_stats_in(const gpb_result *r, const char *m,
         double mean = 0;
         for (size_t i = 0; i < n; i++)
             mean += (v[i] - mean) / (double)(i + 1);
-        gpb_stats_sort(v, n);
+        static const double lv[3] = {0.05, 0.50, 0.95};
+        double q[3];
+        if (gpb__stats_quantiles(v, n, lv, 3, q))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         out[0] = mean * f;
-        out[1] = gpb_stats_quantile_sorted(v, n, 0.05) * f;
-        out[2] = gpb_stats_quantile_sorted(v, n, 0.50) * f;
-        out[3] = gpb_stats_quantile_sorted(v, n, 0.95) * f;
+        for (int j = 0; j < 3; j++)
+            out[1 + j] = st ? NAN : q[j] * f;
     }
     free(v);
     return st;

@@ -86,62 +86,12 @@ typedef struct eng_osc {
     double *val;
 } eng_osc;
 
-static void swap(double *a, size_t i, size_t j)
-{
-    double t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-}
-
-/*
- * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) in
- * their sorted places in a[lo..hi]: a three-way quickselect around a
- * median-of-three pivot, recursing only into the parts that hold a rank
- * asked for. Expected O(n log nr); runs of equal values (runway at the
- * horizon, counts) collapse into the middle part at once.
- */
-static void multiselect(double *a, size_t lo, size_t hi,
-                        const uint64_t *ranks, size_t nr)
-{
-    while (nr > 0 && lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        double x = a[lo], y = a[mid], z = a[hi];
-        double pv = x < y ? (y < z ? y : (x < z ? z : x))
-                          : (x < z ? x : (y < z ? z : y));
-        /* a[lo..lt) < pv, a[lt..i) == pv, a(gt..hi] > pv */
-        size_t lt = lo, i = lo, gt = hi;
-        while (i <= gt) {
-            if (a[i] < pv)
-                swap(a, lt++, i++);
-            else if (a[i] > pv) {
-                swap(a, i, gt);
-                if (gt == 0)
-                    break;
-                gt--;
-            } else
-                i++;
-        }
-        /* ranks below lt go left, above gt right, between are done. */
-        size_t nl = 0;
-        while (nl < nr && ranks[nl] < lt)
-            nl++;
-        size_t ne = nl;
-        while (ne < nr && ranks[ne] <= gt)
-            ne++;
-        if (nl > 0 && lt > 0)
-            multiselect(a, lo, lt - 1, ranks, nl);
-        ranks += ne;
-        nr -= ne;
-        lo = gt + 1;
-    }
-}
-
 /*
  * The same for large arrays without copying them: a histogram of the
  * values' order-preserving keys, scaled to the range of keys present (the
  * top 16 bits of key − min key), finds the bucket of each rank asked for;
  * a second pass gathers the values of those buckets only (about n / 65536
- * each where the values spread), which multiselect then orders. Three
+ * each where the values spread), which gpb__multiselect then orders. Three
  * streaming reads of the values (extremes, counts, gather) instead of a
  * copy and several partitions. ranks ascending, out in the same order.
  * Returns -1 when out of memory.
@@ -408,7 +358,7 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
             if (!arr[k])
                 continue;
             size_t end = k + 1 < nb ? first[k + 1] : nr;
-            multiselect(arr[k], 0, fill[k] - 1, local + first[k],
+            gpb__multiselect(arr[k], 0, fill[k] - 1, local + first[k],
                         end - first[k]);
             for (size_t i = first[k]; i < end; i++)
                 out[i] = arr[k][local[i]];
@@ -645,7 +595,7 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
                                "out of memory selecting '%s'", mt->name);
             } else {
                 memcpy(a, r->values[m], r->paths * sizeof *a);
-                multiselect(a, 0, r->paths - 1, need, u);
+                gpb__multiselect(a, 0, r->paths - 1, need, u);
                 for (size_t i = 0; i < u; i++)
                     sel[i] = a[need[i]];
                 free(a);

@@ -11,6 +11,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gpubudget/dist.h"
+#include "internal.h"
 
 #define NDRAW 200000
 
@@ -1005,6 +1007,59 @@ START_TEST(stats_quantile_and_spearman)
 }
 END_TEST
 
+/* The pseudo-random data of stats_quantiles_equal_sorting: value i of
+   kind k (continuous of both signs, six whole numbers with many ties, one
+   value), from a 64-bit LCG's top bits. */
+static double quantile_datum(int kind, uint64_t *state)
+{
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    double u = (double)(*state >> 11) * 0x1p-53;
+    return kind == 0 ? 1e6 * (u - 0.3) : kind == 1 ? floor(6 * u) : 2.5;
+}
+
+START_TEST(stats_quantiles_equal_sorting)
+{
+    /*
+     * gpb__stats_quantiles (internal.h) selects only the order statistics
+     * the type-7 interpolation reads, where the claims' and compare's
+     * figures used to sort every value. Against the sort and
+     * gpb_stats_quantile_sorted on the same values (GSL's heapsort and
+     * its quantile: an independent path), bit for bit: sizes 1 to 4,097,
+     * continuous values, heavy ties and a constant, levels at the ends,
+     * between ranks, outside [0, 1] (clamped) and NaN.
+     */
+    static const size_t sizes[] = {1, 2, 3, 4, 10, 101, 1000, 4097};
+    static const double lv[] = {0.05, 0.5, 0.95, 0, 1,   0.999, 1e-9,
+                                0.25, -0.1, 1.2, NAN, 0.5,  0.7311};
+    const size_t nl = sizeof lv / sizeof *lv;
+    uint64_t state = 20261204;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+        for (int kind = 0; kind < 3; kind++) {
+            size_t n = sizes[si];
+            double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+            ck_assert_ptr_nonnull(a);
+            ck_assert_ptr_nonnull(b);
+            for (size_t i = 0; i < n; i++)
+                a[i] = b[i] = quantile_datum(kind, &state);
+            double got[16], want[16];
+            ck_assert_int_eq(gpb__stats_quantiles(a, n, lv, nl, got), 0);
+            gpb_stats_sort(b, n);
+            for (size_t j = 0; j < nl; j++) {
+                want[j] = gpb_stats_quantile_sorted(b, n, lv[j]);
+                ck_assert_msg(memcmp(&got[j], &want[j], sizeof got[j]) == 0,
+                              "n %zu, kind %d, p %g: %.17g, sorted %.17g", n,
+                              kind, lv[j], got[j], want[j]);
+            }
+            free(a);
+            free(b);
+        }
+    /* No values: NaN, as gpb_stats_quantile_sorted. */
+    double none;
+    ck_assert_int_eq(gpb__stats_quantiles(NULL, 0, lv, 1, &none), 0);
+    ck_assert(isnan(none));
+}
+END_TEST
+
 static Suite *dist_suite(void)
 {
     Suite *s = suite_create("dist");
@@ -1053,6 +1108,7 @@ static Suite *dist_suite(void)
     tcase_add_test(tc, describe_and_kind_names);
     tcase_add_test(tc, is_fixed_marks_constants_only);
     tcase_add_test(tc, stats_quantile_and_spearman);
+    tcase_add_test(tc, stats_quantiles_equal_sorting);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -28,11 +28,11 @@ cd "$(dirname "$0")"
 # of them, and ../shared/tools/fresh-debian.sh checks that on every change.
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and Debian 12's
 # libxlsxwriter-dev does not depend on it. libopenblas-serial-dev: OpenBLAS
-# built without threads of its own, which meson.build links in preference
-# to the default threaded one (the library never wants OpenBLAS's threads,
-# whose idle spinning takes the engine's cores). Open MPI: the command's
-# runs, sweeps and checks under mpirun (meson -Dmpi=auto finds it;
-# docs/mpi.md).
+# built without threads of its own, which meson.build links the command
+# with (the engine never wants OpenBLAS's threads, whose idle spinning
+# takes its cores); the shared library keeps the system's. Open MPI: the
+# command's runs, sweeps and checks under mpirun (meson -Dmpi=auto finds
+# it; docs/mpi.md).
 # The Python package (docs/python.md): numpy and pandas, pytest for its
 # tests, matplotlib for its plots, nbconvert and ipykernel to execute
 # examples/notebook.ipynb in the tests.

@@ -229,6 +229,16 @@ static int cmp_rank(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+size_t gpb__ranks_sort_unique(uint64_t *r, size_t n)
+{
+    qsort(r, n, sizeof *r, cmp_rank);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || r[u - 1] != r[i])
+            r[u++] = r[i];
+    return u;
+}
+
 int gpb__stats_quantiles(double *x, size_t n, const double *p, size_t k,
                          double *out)
 {
@@ -254,11 +264,7 @@ int gpb__stats_quantiles(double *x, size_t n, const double *p, size_t k,
         if (lhs + 1 < n)
             r[nr++] = lhs + 1;
     }
-    qsort(r, nr, sizeof *r, cmp_rank);
-    size_t u = 0;
-    for (size_t i = 0; i < nr; i++)
-        if (u == 0 || r[u - 1] != r[i])
-            r[u++] = r[i];
+    size_t u = gpb__ranks_sort_unique(r, nr);
     gpb__multiselect(x, 0, n - 1, r, u);
     free(r);
     for (size_t j = 0; j < k; j++)

@@ -122,6 +122,9 @@ void gpb__blas_quiet_leave(void);
 void gpb__multiselect(double *a, size_t lo, size_t hi, const uint64_t *ranks,
                       size_t nr);
 
+/* Sorts the ranks r[0..n) ascending and drops repeats; their number. */
+size_t gpb__ranks_sort_unique(uint64_t *r, size_t n);
+
 /*
  * The quantiles p[0..k) of x[0..n) (no NaN) into out[0..k), each exactly
  * what gpb_stats_quantile_sorted gives on the values sorted, by putting

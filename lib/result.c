@@ -435,12 +435,6 @@ static int osc_add(eng_osc *c, uint64_t k, double v)
     return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The values at sorted ranks[0..nr) from the counts of the whole numbers
    0 .. top, kept in four tables (cnt[t * stride + x]); the number of
    ranks found. */
@@ -559,10 +553,7 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
     if (!need || !sel) {
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     } else if (nn > 0) {
-        qsort(need, nn, sizeof *need, cmp_u64);
-        for (size_t i = 0; i < nn; i++)
-            if (u == 0 || need[u - 1] != need[i])
-                need[u++] = need[i];
+        u = gpb__ranks_sort_unique(need, nn);
         /* The keys' range and whether the values are small whole
            numbers: from the engine's blocks when it kept every path,
            else in one pass here. */

@@ -64,7 +64,7 @@ class Cmd:
         self.key, self.label, self.argv = key, label, argv
         self.paths, self.months, self.model = paths, months, model
         self.threads = threads
-        self.wall, self.rss = [], []
+        self.wall, self.rss, self.sys = [], [], []
         self.output = None      # stdout of the warm-up run, when kept
 
     def shell(self):
@@ -76,9 +76,13 @@ class Cmd:
     def rss_med(self):
         return statistics.median(self.rss)
 
+    def sys_med(self):
+        return statistics.median(self.sys)
+
 
 def run_once(argv, keep_stdout=False):
-    """Runs argv; returns (wall seconds, peak RSS bytes, stdout or None)."""
+    """Runs argv; returns (wall seconds, peak RSS bytes, stdout or None,
+    kernel CPU seconds)."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
@@ -98,7 +102,7 @@ def run_once(argv, keep_stdout=False):
         if keep_stdout:
             out.seek(0)
             text = out.read().decode()
-    return wall, ru.ru_maxrss * 1024.0, text
+    return wall, ru.ru_maxrss * 1024.0, text, ru.ru_stime
 
 
 def run_group(cmds, rounds, title):
@@ -106,12 +110,13 @@ def run_group(cmds, rounds, title):
     print(f"[{title}: warm-up + {rounds} interleaved round(s) of "
           f"{len(cmds)} commands]", file=sys.stderr, flush=True)
     for c in cmds:
-        _, _, c.output = run_once(c.argv, keep_stdout=True)
+        _, _, c.output, _ = run_once(c.argv, keep_stdout=True)
     for _ in range(rounds):
         for c in cmds:
-            w, r, _ = run_once(c.argv)
+            w, r, _, k = run_once(c.argv)
             c.wall.append(w)
             c.rss.append(r)
+            c.sys.append(k)
 
 
 def find_numpy_python():
@@ -285,7 +290,13 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     p(f"each row: one untimed warm-up, then {rounds} timed run(s) interleaved "
       f"with the other rows of its group;")
     p("wall = spawn to exit of the process; RSS = that process's peak resident "
-      "set (wait4)")
+      "set (wait4);")
+    p("kern s = the process's CPU time in the kernel (wait4's ru_stime), "
+      "mostly the first")
+    p("touch of its memory: each command here runs right after another, so "
+      "its pages come")
+    p("cold, and on a virtual machine that cost per MB can be many times a "
+      "bare machine's")
     if a.quick:
         p("--quick: path counts / 100, targets not judged")
 
@@ -298,11 +309,11 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
               else f"{'':7} {'':7}")
         return (f"  {c.label:<24} {fmt_paths(c.paths):>6} {c.months:>4} "
                 f"{c.med():8.3f} {mm} {c.paths / c.med():>11,.0f} "
-                f"{c.rss_med() / MB:8.1f} {ratio:>9}")
+                f"{c.rss_med() / MB:8.1f} {c.sys_med():6.3f} {ratio:>9}")
 
     hdr = (f"  {'command':<24} {'paths':>6} {'mon':>4} {'wall med':>8} "
            f"{'min':>7} {'max':>7} {'paths/s':>11} {'RSS MB':>8} "
-           f"{'numpy/gpb':>9}")
+           f"{'kern s':>6} {'numpy/gpb':>9}")
 
     p("")
     p(f"Headline: {fmt_paths(n6)} paths, as the user runs it")

@@ -292,11 +292,11 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     p("wall = spawn to exit of the process; RSS = that process's peak resident "
       "set (wait4);")
     p("kern s = the process's CPU time in the kernel (wait4's ru_stime), "
-      "mostly the first")
-    p("touch of its memory: each command here runs right after another, so "
-      "its pages come")
-    p("cold, and on a virtual machine that cost per MB can be many times a "
-      "bare machine's")
+      "mostly zeroing")
+    p("its fresh memory; on a virtual machine, memory the host has taken "
+      "back costs many")
+    p("times more to touch again, so a row that paid that shows it here "
+      "(bench/README.md)")
     if a.quick:
         p("--quick: path counts / 100, targets not judged")
 

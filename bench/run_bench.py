@@ -227,13 +227,20 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     #    same with --qmc, and the numpy model, all interleaved.
     #    Two variants show where the command's time goes: without the
     #    sensitivity's swing runs, and without any report (--quiet).
+    #    Where a command runs in the round matters on a virtual machine:
+    #    right after the numpy model its memory comes cold (bench/README.md,
+    #    "kern s"), right after another gpubudget run it comes warm. So the
+    #    2-thread command runs twice a round, once in each place, and the
+    #    targets are judged on the cold one, which a user who runs it once
+    #    gets.
     head = [gpb(n6, t) for t in threads]
+    cold = gpb(n6, T, tag="after numpy") if py else None
     qmc = gpb(n6, T, ["--qmc"], tag="--qmc")
     parts = [gpb(n6, T, ["--swing-paths", "0"], tag="swing 0"),
              gpb(n6, T, ["--quiet"], tag="--quiet", json=False)]
     head_np = npy(n6) if py else None
-    run_group(head + [qmc] + parts + ([head_np] if head_np else []), rounds,
-              f"{fmt_paths(n6)} paths")
+    run_group(([head_np, cold] if head_np else []) + head + [qmc] + parts,
+              rounds, f"{fmt_paths(n6)} paths")
 
     # 2. 10^4 and 10^5 on 1 thread and all cores, with numpy.
     scal = {n6: (head[0], head[threads.index(T)], head_np)}
@@ -307,11 +314,11 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
         n = len(c.wall)
         mm = (f"{min(c.wall):7.3f} {max(c.wall):7.3f}" if n > 1
               else f"{'':7} {'':7}")
-        return (f"  {c.label:<24} {fmt_paths(c.paths):>6} {c.months:>4} "
+        return (f"  {c.label:<28} {fmt_paths(c.paths):>6} {c.months:>4} "
                 f"{c.med():8.3f} {mm} {c.paths / c.med():>11,.0f} "
                 f"{c.rss_med() / MB:8.1f} {c.sys_med():6.3f} {ratio:>9}")
 
-    hdr = (f"  {'command':<24} {'paths':>6} {'mon':>4} {'wall med':>8} "
+    hdr = (f"  {'command':<28} {'paths':>6} {'mon':>4} {'wall med':>8} "
            f"{'min':>7} {'max':>7} {'paths/s':>11} {'RSS MB':>8} "
            f"{'kern s':>6} {'numpy/gpb':>9}")
 
@@ -321,7 +328,14 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     for c in head + [qmc]:
         p(row(c, head_np))
     if head_np:
+        p(row(cold, head_np))
         p(row(head_np))
+        p("    each round runs the numpy model, 'after numpy', the rows above "
+          "it, then the two below:")
+        p("    'after numpy' is the 2-thread command right after the numpy "
+          "model, where its memory")
+        p("    may come cold (kern s); every other row runs right after "
+          "another gpubudget run")
     p(f"  where the time of '{head[threads.index(T)].label}' goes "
       f"(same group, same rounds):")
     for c in parts:
@@ -356,6 +370,7 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     p("")
     p("Commands (from " + os.getcwd() + "):")
     allc = head + [qmc] + parts + ([head_np] if head_np else [])
+    # ('after numpy' is the 2-thread command again.)
     for n in (n4, n5):
         allc += [c for c in scal[n] if c]
     allc += [c for c in (big, big_np) if c]
@@ -368,7 +383,7 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
     out += check_out
     agreement(p, head[threads.index(T)], qmc, head_np, n6)
     targets(p, a, head, threads, T, head_np, scal, big, big_np, months,
-            N, check_ratio)
+            N, check_ratio, cold)
     p("=" * 78)
     print("\n".join(out), flush=True)
     return 0
@@ -560,7 +575,7 @@ def agreement(p, g, q, nm, n):
 
 
 def targets(p, a, head, threads, T, head_np, scal, big, big_np,
-            months, N, check_ratio=None):
+            months, N, check_ratio=None, cold=None):
     n4, n5, n6, n7 = N
     p("")
     p("Targets (information only; the benchmark never fails on them)")
@@ -569,13 +584,21 @@ def targets(p, a, head, threads, T, head_np, scal, big, big_np,
         return
     g2 = head[threads.index(2)]
     g1 = head[0]
-    p(f"  {pf(g2.med() <= T_WALL_1E6)}  10^6 paths <= {T_WALL_1E6} s wall on "
-      f"2 threads: {g2.med():.3f} s")
+    # Judged on the run after the numpy model (cold memory) when there is
+    # one: the run after another gpubudget run is the better case.
+    gj = cold if cold is not None and T == 2 else g2
+    also = (f" right after the numpy model (cold memory); {g2.med():.3f} s "
+            f"right after another gpubudget run" if gj is not g2 else "")
+    p(f"  {pf(gj.med() <= T_WALL_1E6)}  10^6 paths <= {T_WALL_1E6} s wall on "
+      f"2 threads: {gj.med():.3f} s{also}")
     if head_np:
         r1 = head_np.med() / g1.med()
-        r2 = head_np.med() / g2.med()
+        r2 = head_np.med() / gj.med()
+        rw = (f", {head_np.med() / g2.med():.2f}x after another gpubudget "
+              f"run" if gj is not g2 else "")
         p(f"  {pf(r2 >= T_SPEEDUP)}  >= {T_SPEEDUP:.0f}x the numpy model at "
-          f"10^6: {r2:.2f}x on 2 threads ({r1:.2f}x on 1)")
+          f"10^6: {r2:.2f}x on 2 threads{' after numpy' if rw else ''}"
+          f"{rw} ({r1:.2f}x on 1)")
     else:
         p("  ----  >= 10x numpy: not measured (no numpy)")
     worst = max(c.rss_med() for c in head)

@@ -268,6 +268,18 @@ typedef struct shared {
     int sketch_metrics;
     int no_fan;       /* GPB__SIM_NO_FAN: no month buffer, no fan */
     size_t n_workers; /* threads claiming blocks */
+    /* Bands (engine.h), when not every path is kept: the kept values of
+       the first pilot_blocks blocks give them, and every later block is
+       counted against them once they are ready (0 pilot_blocks: none). */
+    size_t pilot_blocks;
+    atomic_size_t pilot_done;
+    int bands_state;  /* under lock: 0 pending, 2 building, 1 ready,
+                         -1 failed */
+    atomic_size_t bands_next; /* the next metric to build bands for */
+    atomic_size_t bands_left; /* metrics whose bands are not built yet */
+    atomic_int bands_failed;
+    pthread_cond_t bands_ready;
+    uint64_t band_max; /* values a worker keeps inside one band */
 } shared;
 
 /* Blocks whose month values a worker holds before counting them:
@@ -316,6 +328,10 @@ struct worker {
     unsigned char *nonzero;
     uint64_t *kext_lo, *kext_hi; /* [metric]: gpb_result's kext */
     unsigned char *kext_big;
+    eng_bands *bacc;        /* [metric]: counts against the bands, or NULL */
+    double *arena;          /* bacc's values (gpb__bands_reserve), until the
+                               result takes it */
+    uint64_t **ncount;      /* [metric][0 .. H]: gpb_result's, or NULL */
     int cpu;
 };
 
@@ -348,6 +364,12 @@ static void worker_free(worker *w, const eng_plan *p)
     free(w->kext_lo);
     free(w->kext_hi);
     free(w->kext_big);
+    gpb__bands_free(w->bacc, w->bacc ? p->n_metrics : 0);
+    free(w->bacc);
+    free(w->arena);
+    for (size_t i = 0; w->ncount && i < p->n_metrics; i++)
+        free(w->ncount[i]);
+    free(w->ncount);
     gpb__sketch_pool_free(w->pool); /* after the sketches it holds pages of */
 }
 
@@ -411,6 +433,15 @@ static int worker_init(worker *w, shared *sh)
         for (size_t k = 0; k < nl; k++)
             gpb__sketch_init_pooled(&w->sk_ledger[k], w->pool);
         gpb__block_set_ledger_sketches(w->b, w->sk_ledger);
+    }
+    if (sh->pilot_blocks) {
+        w->ncount = calloc(p->n_metrics, sizeof *w->ncount);
+        if (!w->ncount)
+            return -1;
+        for (size_t i = 0; i < p->n_metrics; i++)
+            if (sh->r->ncount[i] &&
+                !(w->ncount[i] = calloc((size_t)p->H + 1, sizeof **w->ncount)))
+                return -1;
     }
     if (sh->sketch_metrics) {
         w->sk_metric = calloc(p->n_metrics, sizeof *w->sk_metric);
@@ -510,11 +541,15 @@ static void store_block(worker *w, size_t blk, size_t n)
             /* Whole, 0 .. H, by the plan; a value that is not is the
                engine's own error, reported, never stored wrong. */
             int whole = 1;
+            uint64_t *cnt = w->ncount ? w->ncount[m] : NULL;
+            const double top = cnt ? (double)p->H : 65535;
             for (size_t i = 0; i < n; i++) { /* every path, kept or not */
-                int ok = v[i] >= 0 && v[i] <= 65535 && v[i] == floor(v[i]);
+                int ok = v[i] >= 0 && v[i] <= top && v[i] == floor(v[i]);
                 whole &= ok;
                 if (i < keep)
                     r->narrow[m][first + i] = ok ? (uint16_t)v[i] : 0;
+                if (cnt && ok)
+                    cnt[(size_t)v[i]]++;
             }
             if (!whole) {
                 gpb_error e;
@@ -522,8 +557,8 @@ static void store_block(worker *w, size_t blk, size_t n)
                              gpb__fail(&e, GPB_ENUMERIC,
                                        "internal error: '%s' took a value "
                                        "that is not a whole number from 0 "
-                                       "to 65535",
-                                       p->metrics[m].name),
+                                       "to %.0f",
+                                       p->metrics[m].name, top),
                              &e);
             }
         }
@@ -546,6 +581,120 @@ static void store_block(worker *w, size_t blk, size_t n)
         if (r->per_usd[c])
             memcpy(r->per_usd[c] + first, gpb__block_per_usd(w->b, c),
                    keep * sizeof(double));
+}
+
+/* The time ms milliseconds from now, for pthread_cond_timedwait. */
+static struct timespec deadline_in(long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ms * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+/* Builds the bands of metrics claimed one at a time until none is left;
+   the worker that finishes the last marks them ready. Every worker that
+   reaches the bands while they are being built helps. */
+static void bands_help(shared *sh, size_t blk)
+{
+    const size_t nm = sh->p->n_metrics;
+    for (;;) {
+        size_t m = atomic_fetch_add(&sh->bands_next, 1);
+        if (m >= nm)
+            break;
+        if (gpb__bands_build(sh->r, sh->pilot_blocks * LANES, m,
+                             &sh->r->bands[m]))
+            atomic_store(&sh->bands_failed, 1);
+        if (atomic_fetch_sub(&sh->bands_left, 1) != 1)
+            continue;
+        int ok = !atomic_load(&sh->bands_failed);
+        if (!ok) {
+            gpb_error e;
+            record_error(sh, blk,
+                         gpb__fail(&e, GPB_ENOMEM,
+                                   "out of memory for the quantile bands"),
+                         &e);
+        }
+        pthread_mutex_lock(&sh->lock);
+        sh->bands_state = ok ? 1 : -1;
+        pthread_cond_broadcast(&sh->bands_ready);
+        pthread_mutex_unlock(&sh->lock);
+    }
+}
+
+/* The last pilot block is stored: the bands can be built. */
+static void bands_build(shared *sh, size_t blk)
+{
+    pthread_mutex_lock(&sh->lock);
+    sh->bands_state = sh->p->n_metrics ? 2 : 1;
+    pthread_cond_broadcast(&sh->bands_ready);
+    pthread_mutex_unlock(&sh->lock);
+    bands_help(sh, blk);
+}
+
+/* Counts block blk's n paths (after the pilot) against the bands, once
+   they are ready. 0, or -1 when the run stops (cancelled, failed, out of
+   memory). */
+static int bands_count(worker *w, size_t blk, size_t n)
+{
+    shared *sh = w->sh;
+    const eng_plan *p = sh->p;
+    gpb_result *r = sh->r;
+    pthread_mutex_lock(&sh->lock);
+    while (sh->bands_state != 1 && sh->bands_state != -1 &&
+           !atomic_load(&sh->cancel)) {
+        if (sh->bands_state == 2) { /* help build them */
+            pthread_mutex_unlock(&sh->lock);
+            bands_help(sh, blk);
+            pthread_mutex_lock(&sh->lock);
+            if (sh->bands_state != 2)
+                continue;
+        }
+        /* Timed: a cancel from the caller's progress callback does not
+           signal this condition. */
+        struct timespec ts = deadline_in(20);
+        pthread_cond_timedwait(&sh->bands_ready, &sh->lock, &ts);
+    }
+    int state = sh->bands_state;
+    pthread_mutex_unlock(&sh->lock);
+    if (state != 1)
+        return -1;
+    if (!w->bacc) {
+        w->bacc = calloc(p->n_metrics, sizeof *w->bacc);
+        if (!w->bacc)
+            goto oom;
+        /* The worker's share of the paths after the pilot, as the pilot
+           filled each band. */
+        size_t n0 = sh->pilot_blocks * LANES;
+        size_t later = (r->paths - n0) / sh->n_workers;
+        for (size_t m = 0; m < p->n_metrics; m++) {
+            w->bacc[m].n = r->bands[m].n;
+            for (size_t j = 0; j < r->bands[m].n; j++) {
+                w->bacc[m].b[j].lo = r->bands[m].b[j].lo;
+                w->bacc[m].b[j].hi = r->bands[m].b[j].hi;
+            }
+        }
+        if (gpb__bands_reserve(r->bands, p->n_metrics, n0, later, w->bacc,
+                               &w->arena))
+            goto oom;
+    }
+    for (size_t m = 0; m < p->n_metrics; m++)
+        if (r->bands[m].n &&
+            gpb__bands_count(&r->bands[m], w->out[m], n, &w->bacc[m],
+                             sh->band_max))
+            goto oom;
+    return 0;
+oom:;
+    gpb_error e;
+    record_error(sh, blk,
+                 gpb__fail(&e, GPB_ENOMEM,
+                           "out of memory for the quantile bands"),
+                 &e);
+    return -1;
 }
 
 /* Counts the month values held into the month sketches, month by month.
@@ -653,6 +802,12 @@ static void *worker_main(void *arg)
         if (w->held == w->flush * LANES || n < LANES)
             flush_months(w);
         store_block(w, blk, n);
+        if (sh->pilot_blocks && blk >= sh->pilot_blocks &&
+            bands_count(w, blk, n))
+            break;
+        if (sh->pilot_blocks && blk < sh->pilot_blocks &&
+            atomic_fetch_add(&sh->pilot_done, 1) + 1 == sh->pilot_blocks)
+            bands_build(sh, blk);
         atomic_fetch_add(&sh->paths_done, n);
     }
     flush_months(w);
@@ -751,13 +906,7 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
                 sh->opt->progress(sh->opt->progress_ctx, done, r->paths))
                 atomic_store(&sh->cancel, 1);
             first = 0;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 50 * 1000 * 1000;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            struct timespec ts = deadline_in(50);
             pthread_mutex_lock(&sh->lock);
             if (sh->workers_done < all)
                 pthread_cond_timedwait(&sh->finished, &sh->lock, &ts);
@@ -807,7 +956,23 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
             if (ws[t].sk_metric &&
                 add(&r->msketch[i], &ws[t].sk_metric[i]))
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            if (ws[t].bacc && r->bands[i].n &&
+                gpb__bands_add(&r->bands[i], &ws[t].bacc[i]))
+                st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+            for (int x = 0; ws[t].ncount && ws[t].ncount[i] && x <= p->H; x++)
+                r->ncount[i][x] += ws[t].ncount[i][x];
         }
+    }
+    /* The workers' arenas hold band values the result now points to. */
+    if (r->bands && !st) {
+        r->band_arena = calloc((size_t)threads, sizeof *r->band_arena);
+        if (!r->band_arena)
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory");
+        for (int t = 0; r->band_arena && t < threads; t++)
+            if (ws[t].arena) {
+                r->band_arena[r->n_band_arena++] = ws[t].arena;
+                ws[t].arena = NULL;
+            }
     }
     r->kext_ok = !st && r->kept == r->paths;
 done:
@@ -822,11 +987,19 @@ done:
 gpb_status gpb_sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
                        gpb_result **out, gpb_error *err)
 {
-    return gpb__sim_run(s, opt_in, 0, out, err);
+    return gpb__sim_run(s, opt_in, 0, 0, out, err);
+}
+
+gpb_status gpb_sim_run_kept(const gpb_scenario *s,
+                            const gpb_sim_options *opt, size_t kept_paths_max,
+                            gpb_result **out, gpb_error *err)
+{
+    return gpb__sim_run(s, opt, 0, kept_paths_max, out, err);
 }
 
 gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
-                        unsigned flags, gpb_result **out, gpb_error *err)
+                        unsigned flags, size_t kept_paths_max,
+                        gpb_result **out, gpb_error *err)
 {
     if (!s || !out)
         return gpb__fail(err, GPB_EINVAL, "scenario and out must not be NULL");
@@ -849,6 +1022,12 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     size_t cap = per ? budget / per : SIZE_MAX;
     if (cap < 1)
         cap = 1;
+    if (kept_paths_max) { /* whole blocks, at least one */
+        size_t most = kept_paths_max < LANES
+                          ? LANES
+                          : kept_paths_max / LANES * LANES;
+        cap = most < cap ? most : cap;
+    }
     size_t kept = gpb__kept_paths_for(opt.paths, cap);
     gpb_result *r = NULL;
     /* The sampled inputs of the first inputs_kept kept paths only, when
@@ -894,8 +1073,41 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     sh.bad_block = -1;
     sh.sketch_metrics = kept < opt.paths;
     sh.no_fan = r->no_fan = (flags & GPB__SIM_NO_FAN) != 0;
+    /* Bands from the whole blocks of kept paths, when some follow and
+       the caller asked to keep fewer (a run past the memory budget alone
+       keeps its sketches only, so that its parts merge into it). A
+       worker keeps at most max(2^16, paths / 64) values inside a band:
+       about 20 times what a band of 2^17 first paths holds at any run
+       size, and a bound when some metric has a mass inside one. */
+    size_t pilot = kept_paths_max && kept < opt.paths ? kept / LANES : 0;
+    if (pilot && pilot < sh.n_blocks) {
+        /* Bands for the stored metrics, counts of every value for the
+           narrow ones, and no sketches: the report's quantiles are exact
+           and others refused (gpb_sim_run_kept). */
+        r->bands = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *r->bands);
+        r->ncount = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *r->ncount);
+        int ok = r->bands && r->ncount;
+        for (size_t i = 0; ok && i < p.n_metrics; i++)
+            if (r->narrow[i] &&
+                !(r->ncount[i] = calloc((size_t)p.H + 1, sizeof **r->ncount)))
+                ok = 0;
+        if (!ok) {
+            gpb_result_free(r);
+            gpb__plan_free(&p);
+            return gpb__fail(err, GPB_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; r->msketch && i < p.n_metrics; i++)
+            gpb__sketch_free(&r->msketch[i]);
+        free(r->msketch);
+        r->msketch = NULL;
+        sh.sketch_metrics = 0;
+        sh.pilot_blocks = pilot;
+        atomic_store(&sh.bands_left, p.n_metrics);
+        sh.band_max = opt.paths / 64 > 65536 ? opt.paths / 64 : 65536;
+    }
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.finished, NULL);
+    pthread_cond_init(&sh.bands_ready, NULL);
     int threads = opt.threads;
     if (threads == 0) {
         int cpus[256];
@@ -908,6 +1120,7 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     st = run_workers(&sh, threads, err);
     gpb__blas_quiet_leave();
     pthread_mutex_destroy(&sh.lock);
+    pthread_cond_destroy(&sh.bands_ready);
     /* The failure of the lowest block, whatever its kind (a block's set-up
        fails before its figures can), so the report does not depend on the
        threads: every block below a failing one was claimed before it and
@@ -929,6 +1142,14 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     if (st) {
         gpb_result_free(r);
         return st;
+    }
+    if (r->bands && !gpb__bands_cover(r)) {
+        /* A band missed what it was for (about 3·10^-7 a band end, one
+           run in 10^4) or held too many values: the same run keeping every
+           path, so that the report's quantiles are exact whatever
+           happens. */
+        gpb_result_free(r);
+        return gpb__sim_run(s, opt_in, flags, 0, out, err);
     }
     *out = r;
     return GPB_OK;

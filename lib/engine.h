@@ -354,6 +354,89 @@ const double *gpb__block_per_usd(const eng_block *b, gpb_currency c);
 
 /* ---- the result -------------------------------------------------------- */
 
+/*
+ * Exact quantiles without every path kept. When a run keeps only its
+ * first paths, it takes from them, for each stored metric, a few
+ * intervals of values (bands) around the report's quantile levels
+ * (gpb_report_levels, and the raise's: gpb_report_raise_levels, a
+ * quantile of the deficit, which falls as the lowest cash rises, so each
+ * level and its complement) and their confidence ranks, wide enough that the
+ * run's own order statistics at those ranks fall inside them but with a
+ * chance of about 3·10^-7 an end (GPB__BAND_Z standard errors of the
+ * first paths' quantile, widened by GPB__BAND_CI_Z of the run's); when
+ * one does not, the run is made again keeping every path, so the figures
+ * are exact either way (about one run in 10^4 takes twice as long). Every path after them is then
+ * counted against the bands, and a value inside one is kept. A rank inside
+ * a band is then exact: the paths below the band are counted, the band's
+ * values are at hand. A value equal to a band's end is only counted, so
+ * that a point mass (the zero of a round that did not close) costs no
+ * memory. Ranks outside every band come from the metric's sketch, as
+ * before. docs/engine.md, "Exact quantiles past the memory budget".
+ */
+#define GPB__BANDS_MAX 12   /* at most one a level (band_levels) */
+#define GPB__BAND_Z 5.0     /* P(miss) ≈ 2.9e-7 a band end */
+#define GPB__BAND_CI_Z 3.2905 /* confidence ranks up to the 99.9% level */
+
+typedef struct eng_band {
+    double lo, hi;     /* lo <= hi; -inf / +inf at the ends */
+    uint64_t below;    /* values < lo */
+    uint64_t eq_lo;    /* values == lo */
+    uint64_t eq_hi;    /* values == hi (lo < hi) */
+    uint64_t inside;   /* values in (lo, hi), kept in v */
+    double *v;
+    size_t cap;
+    int own;           /* v was allocated for the band (else: a slice of
+                          an arena the result keeps, band_arena) */
+    /* A result's band: v holds the first nv values, and each worker's
+       follow in more[0..n_more), as they were counted (not copied). */
+    size_t nv, n_more;
+    struct eng_band_chunk {
+        double *v;
+        size_t n;
+        int own;
+    } *more;
+} eng_band;
+
+typedef struct eng_bands {
+    size_t n;          /* disjoint, ascending */
+    int overflow;      /* a band held too many values: none is used */
+    eng_band b[GPB__BANDS_MAX];
+} eng_bands;
+
+/* The bands of metric m from the first n0 kept paths of r (n0 <=
+   r->kept), into *out_m (n 0 for a metric not stored as doubles), for a
+   run of r->paths paths; the first n0 paths' values are counted in. 0, or
+   -1 when out of memory. Metrics build independently (on any thread). */
+int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
+                     eng_bands *out_m);
+
+/* Counts n values v of one metric against its bands (b->n > 0) into acc
+   (the same intervals), keeping the values inside. 0, or -1 when out of
+   memory. At most max_inside values inside a band: more set overflow. */
+int gpb__bands_count(const eng_bands *b, const double *v, size_t n,
+                     eng_bands *acc, uint64_t max_inside);
+
+/* Room in acc[0..nm) (the intervals of b[0..nm), counted over n0 paths)
+   for the values that `paths` more paths put inside b's bands, by b's
+   shares and a fifth more, as slices of one block marked for huge pages
+   (gpb__alloc_big: a fault maps 2 MiB, where a band's own buffer took a
+   fault every 4 KiB), into *arena (NULL when none is needed): the caller
+   keeps it until the bands are freed. 0, or -1 when out of memory. */
+int gpb__bands_reserve(const eng_bands *b, size_t nm, size_t n0,
+                       size_t paths, eng_bands *acc, double **arena);
+
+/* Adds acc's counts and values into into (the same intervals): 0, or -1
+   when out of memory. acc's values move to into (as one more chunk). */
+int gpb__bands_add(eng_bands *into, eng_bands *acc);
+
+/* 1 when every stored metric of r has bands and each holds what the
+   report reads at every level it was made for (whole, none overflowed);
+   0 otherwise (then the run is made again keeping every path). */
+int gpb__bands_cover(const gpb_result *r);
+
+/* Frees the values of bs[0..n). */
+void gpb__bands_free(eng_bands *bs, size_t n);
+
 /* The paths a run of `paths` paths keeps when the memory budget holds
    `cap` (sim.h, GPB_SIM_KEPT_PAST_BUDGET): all of them when they fit,
    else the first 2^20 or cap, whichever is fewer. One rule for a run and
@@ -408,6 +491,15 @@ struct gpb_result {
     double *blk_mean, *blk_m2; /* [block][metric] */
     /* Sketches of every metric, when not every path is kept. */
     gpb__sketch *msketch;
+    /* A run that kept fewer paths than asked (gpb_sim_run_kept): each
+       stored metric's bands (above) and each narrow metric's count of
+       every value 0 .. horizon over every path ([metric], NULL for the
+       others): its quantiles then come from these, and it has no
+       msketch. NULL otherwise. */
+    eng_bands *bands;
+    uint64_t **ncount;
+    double **band_arena;  /* [n_band_arena]: the workers' (gpb_free) */
+    size_t n_band_arena;
 
     size_t n_inputs;
     char **input_paths;

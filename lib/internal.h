@@ -212,7 +212,8 @@ struct gpb_sim_options;
 struct gpb_result;
 gpb_status gpb__sim_run(const struct gpb_scenario *s,
                         const struct gpb_sim_options *opt, unsigned flags,
-                        struct gpb_result **out, gpb_error *err);
+                        size_t kept_paths_max, struct gpb_result **out,
+                        gpb_error *err);
 
 /* Returns a malloc'd copy of s (NULL when s is NULL or memory runs out). */
 char *gpb__strdup(const char *s);

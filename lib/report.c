@@ -17,6 +17,8 @@
 
 const double gpb_report_levels[GPB_REPORT_N_LEVELS] = {0.05, 0.10, 0.25, 0.50,
                                                        0.75, 0.90, 0.95};
+const double gpb_report_raise_levels[GPB_REPORT_N_RAISE_LEVELS] = {0.80, 0.90,
+                                                                   0.95};
 
 void gpb_report_options_default(gpb_report_options *opt)
 {
@@ -480,11 +482,12 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
         }
     }
 
-    static const double conf[3] = {0.80, 0.90, 0.95};
-    static const char *const conf_keys[3] = {"p80", "p90", "p95"};
+    const double *conf = gpb_report_raise_levels;
+    static const char *const conf_keys[GPB_REPORT_N_RAISE_LEVELS] = {
+        "p80", "p90", "p95"};
     json_t *raise = json_object(), *rci = json_object();
     json_object_set_new(root, "raise_needed", raise);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < GPB_REPORT_N_RAISE_LEVELS; k++) {
         double q, lo, hi;
         if ((st = gpb_result_raise_needed(r, conf[k], &q, err)))
             return st;

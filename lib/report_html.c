@@ -238,8 +238,8 @@ static gpb_status summary(hbuf *b, const gpb__view *v, gpb_error *err)
               "<p>P(out of cash within %d months): <b>%.1f%%</b>. "
               "Raise needed now:",
               H, 100 * gpb_result_prob_out_of_cash_by(r, H - 1));
-    static const double conf[3] = {0.80, 0.90, 0.95};
-    for (int k = 0; k < 3; k++) {
+    const double *conf = gpb_report_raise_levels;
+    for (int k = 0; k < GPB_REPORT_N_RAISE_LEVELS; k++) {
         double q;
         char f[48];
         if ((st = gpb_result_raise_needed(r, conf[k], &q, err)))

@@ -118,10 +118,10 @@ static void sheet_summary(book *b)
     KV_N("horizon_months", H, NULL);
     KV_N("p_out_of_cash_within_horizon",
          gpb_result_prob_out_of_cash_by(r, H - 1), b->pct);
-    static const double conf[3] = {0.80, 0.90, 0.95};
+    const double *conf = gpb_report_raise_levels;
     static const char *const ck[3] = {"raise_needed_p80", "raise_needed_p90",
                                       "raise_needed_p95"};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < GPB_REPORT_N_RAISE_LEVELS; k++) {
         double q = NAN;
         gpb_result_raise_needed(r, conf[k], &q, NULL);
         KV_N(ck[k], q * v->scale, b->money);

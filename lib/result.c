@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "gpubudget/report.h"
 #include "internal.h"
 #include "vmath.h"
 
@@ -511,6 +512,433 @@ static int narrow_counts(const uint16_t *v, size_t n, const uint64_t *ranks,
     return 0;
 }
 
+/* ---- bands (engine.h) ------------------------------------------------- */
+
+/* Exact order statistics at sorted, distinct ranks[0..nr) of v[0..n) (no
+   NaN), v unchanged: a count, a histogram select or a selection in a
+   copy, as for a stored column. 0, or -1 when out of memory. */
+static int select_exact(const double *v, size_t n, const uint64_t *ranks,
+                        size_t nr, double *out)
+{
+    uint64_t klo, khi;
+    int big;
+    gpb__value_extremes(v, n, &klo, &khi, &big);
+    if (small_counts(v, n, ranks, nr, big, out))
+        return 0;
+    if (n > 65536 && !hist_select(v, n, ranks, nr, klo, khi, out))
+        return 0;
+    double *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        return -1;
+    memcpy(a, v, n * sizeof *a);
+    gpb__multiselect(a, 0, n - 1, ranks, nr);
+    for (size_t i = 0; i < nr; i++)
+        out[i] = a[ranks[i]];
+    free(a);
+    return 0;
+}
+
+/* The full run's ranks a band must hold for level p of N paths, *ka ..
+   *kb: the two order statistics around p (N − 1) and the confidence ranks
+   up to GPB__BAND_CI_Z (ci_ranks), two more each side, so that a metric
+   read at n − 1 − k of its source (engine.h) finds them too. */
+static void band_span(size_t N, double p, uint64_t *ka, uint64_t *kb)
+{
+    double np = (double)N * p, h = GPB__BAND_CI_Z * sqrt(np * (1.0 - p));
+    double lo = floor(p * (double)(N - 1)), hi = lo + 1;
+    double cl = floor(np - h) - 1, ch = ceil(np + h) - 1;
+    lo = (cl < lo ? cl : lo) - 2;
+    hi = (ch > hi ? ch : hi) + 2;
+    double top = (double)N - 1;
+    *ka = (uint64_t)(lo < 0 ? 0 : lo > top ? top : lo);
+    *kb = (uint64_t)(hi < 0 ? 0 : hi > top ? top : hi);
+}
+
+/* The levels metric m's bands are made for, ascending: the report's (and
+   their complements: a metric that falls as its source rises reads the
+   source at 1 − p), and for the source of the deficit, whose quantiles
+   are the raise's (gpb_result_raise_needed), the complements of the
+   raise's. Their number. */
+static size_t band_levels(const gpb_result *r, size_t m, double *lv)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < GPB_REPORT_N_LEVELS; i++) {
+        lv[n++] = gpb_report_levels[i];
+        lv[n++] = 1.0 - gpb_report_levels[i];
+    }
+    int raise = 0;
+    for (size_t d = 0; d < r->n_metrics; d++)
+        raise |= r->metrics[d].derived == GPB__DERIVE_DEFICIT &&
+                 r->metrics[d].src == m && !r->metrics[d].constant;
+    for (size_t i = 0; raise && i < GPB_REPORT_N_RAISE_LEVELS; i++) {
+        lv[n++] = gpb_report_raise_levels[i];
+        lv[n++] = 1.0 - gpb_report_raise_levels[i];
+    }
+    /* Sorted, repeats (within 1e-12) dropped. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && lv[j] < lv[j - 1]; j--) {
+            double t = lv[j];
+            lv[j] = lv[j - 1];
+            lv[j - 1] = t;
+        }
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || lv[i] - lv[u - 1] > 1e-12)
+            lv[u++] = lv[i];
+    return u;
+}
+
+int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
+                     eng_bands *out_m)
+{
+    const size_t N = r->paths;
+    double lev[2 * (GPB_REPORT_N_LEVELS + GPB_REPORT_N_RAISE_LEVELS)];
+    const size_t L = band_levels(r, m, lev);
+    if (L > GPB__BANDS_MAX)
+        return -1; /* (a table grew: engine.h) */
+    {
+        memset(out_m, 0, sizeof *out_m);
+        if (!r->values[m] || n0 < 2)
+            return 0;
+        /* Each level's band ends as ranks of the first n0 paths: the
+           proportions it must hold, widened by GPB__BAND_Z standard errors
+           of a quantile of n0 paths (and 2 ranks), -1 / n0 past the ends.
+           The n0 paths are among the N, so the run's proportion below a
+           value differs from theirs by less than that error (engine.h). */
+        int64_t ra[GPB__BANDS_MAX], rb[GPB__BANDS_MAX];
+        uint64_t rk[2 * GPB__BANDS_MAX];
+        size_t nr = 0;
+        for (size_t i = 0; i < L; i++) {
+            uint64_t ka, kb;
+            band_span(N, lev[i], &ka, &kb);
+            double qa = (double)ka / (double)N, qb = (double)(kb + 1) / (double)N;
+            double f = (double)n0;
+            double da = GPB__BAND_Z * sqrt(fmax(qa * (1 - qa), 0) / f) + 2 / f;
+            double db = GPB__BAND_Z * sqrt(fmax(qb * (1 - qb), 0) / f) + 2 / f;
+            double a = floor((qa - da) * f), b = ceil((qb + db) * f);
+            ra[i] = a < 0 ? -1 : (int64_t)a;
+            rb[i] = b >= f ? (int64_t)n0 : (int64_t)b;
+            if (ra[i] >= 0)
+                rk[nr++] = (uint64_t)ra[i];
+            if (rb[i] < (int64_t)n0)
+                rk[nr++] = (uint64_t)rb[i];
+        }
+        double val[2 * GPB__BANDS_MAX];
+        size_t u = gpb__ranks_sort_unique(rk, nr);
+        if (u && select_exact(r->values[m], n0, rk, u, val))
+            return -1;
+        eng_bands *bs = out_m;
+        for (size_t i = 0; i < L; i++) {
+            double lo = -INFINITY, hi = INFINITY;
+            for (size_t j = 0; j < u; j++) {
+                if (ra[i] >= 0 && rk[j] == (uint64_t)ra[i])
+                    lo = val[j];
+                if (rb[i] < (int64_t)n0 && rk[j] == (uint64_t)rb[i])
+                    hi = val[j];
+            }
+            /* Levels ascend, so do their bands' ends: merge an overlap. */
+            if (bs->n && lo <= bs->b[bs->n - 1].hi) {
+                if (hi > bs->b[bs->n - 1].hi)
+                    bs->b[bs->n - 1].hi = hi;
+            } else {
+                bs->b[bs->n].lo = lo;
+                bs->b[bs->n].hi = hi;
+                bs->n++;
+            }
+        }
+        if (gpb__bands_count(bs, r->values[m], n0, bs, (uint64_t)n0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Where each of v[0..n) lies, into pos: 2j + 1 inside band j, 2j between
+   band j − 1 and band j (2 nb past the last); and how many lie below each
+   band's lower end, added into below[j]. A pass a band, vectorised (pos
+   as wide as a double, so that each compare's lanes add in place). */
+GPB__VCLONES static void bands_where(const double *lo, const double *hi,
+                                     size_t nb, const double *v, size_t n,
+                                     uint64_t *pos, uint64_t *below)
+{
+    for (size_t i = 0; i < n; i++)
+        pos[i] = 0;
+    for (size_t j = 0; j < nb; j++) {
+        const double l = lo[j], h = hi[j];
+        uint64_t b = 0;
+#pragma omp simd reduction(+ : b)
+        for (size_t i = 0; i < n; i++) {
+            uint64_t ge = v[i] >= l, gt = v[i] > h;
+            pos[i] += ge + gt;
+            b += 1 - ge;
+        }
+        below[j] += b;
+    }
+}
+
+/* Room for `more` values in band a: 0, or -1 when out of memory. */
+static int band_room(eng_band *a, size_t more)
+{
+    if (a->inside + more <= a->cap)
+        return 0;
+    size_t nc = a->cap ? 2 * a->cap : 1024;
+    if (nc < a->inside + more)
+        nc = a->inside + more;
+    double *nv = a->own || !a->v ? realloc(a->v, nc * sizeof *nv)
+                                 : malloc(nc * sizeof *nv);
+    if (!nv)
+        return -1;
+    if (!a->own && a->v) /* out of its slice: the values move */
+        memcpy(nv, a->v, a->inside * sizeof *nv);
+    a->v = nv;
+    a->cap = nc;
+    a->own = 1;
+    return 0;
+}
+
+int gpb__bands_count(const eng_bands *b, const double *v, size_t n,
+                     eng_bands *acc, uint64_t max_inside)
+{
+    enum { CHUNK = 1024 };
+    double lo[GPB__BANDS_MAX], hi[GPB__BANDS_MAX];
+    uint64_t below[GPB__BANDS_MAX] = {0};
+    const size_t nb = b->n;
+    for (size_t j = 0; j < nb; j++) {
+        lo[j] = b->b[j].lo;
+        hi[j] = b->b[j].hi;
+    }
+    uint64_t pos[CHUNK];
+    uint16_t at[CHUNK];
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+        size_t c = n - i0 < CHUNK ? n - i0 : CHUNK;
+        const double *x = v + i0;
+        bands_where(lo, hi, nb, x, c, pos, below);
+        size_t k = 0;
+        for (size_t i = 0; i < c; i++) { /* those inside, branch-free */
+            at[k] = (uint16_t)i;
+            k += pos[i] & 1u;
+        }
+        for (size_t t = 0; t < k; t++) {
+            double y = x[at[t]];
+            eng_band *a = &acc->b[pos[at[t]] >> 1];
+            if (y == a->lo) {
+                a->eq_lo++;
+            } else if (y == a->hi) {
+                a->eq_hi++;
+            } else if (a->inside >= max_inside) {
+                acc->overflow = 1;
+            } else {
+                if (a->inside == a->cap && band_room(a, 1))
+                    return -1;
+                a->v[a->inside++] = y;
+            }
+        }
+    }
+    for (size_t j = 0; j < nb; j++)
+        acc->b[j].below += below[j];
+    return 0;
+}
+
+/* Room in each band of acc for its share of `paths` more paths, as the
+   bands of b (counted over n0 paths) hold, and a fifth more: a worker's
+   buffers grow once, not by doubling. 0, or -1 when out of memory. */
+int gpb__bands_reserve(const eng_bands *b, size_t nm, size_t n0,
+                       size_t paths, eng_bands *acc, double **arena)
+{
+    *arena = NULL;
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t at = 0;
+        for (size_t m = 0; m < nm && n0; m++)
+            for (size_t j = 0; j < b[m].n; j++) {
+                double share = (double)b[m].b[j].inside / (double)n0;
+                size_t want = (size_t)(1.2 * share * (double)paths) + 256;
+                if (pass == 1) {
+                    eng_band *a = &acc[m].b[j];
+                    a->v = *arena + at;
+                    a->cap = want;
+                    a->inside = 0;
+                    a->own = 0;
+                }
+                at += want;
+            }
+        if (pass == 0) {
+            total = at;
+            if (!total)
+                return 0;
+            *arena = gpb__alloc_big(total * sizeof **arena);
+            if (!*arena)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int gpb__bands_add(eng_bands *into, eng_bands *acc)
+{
+    into->overflow |= acc->overflow;
+    for (size_t j = 0; j < into->n && j < acc->n; j++) {
+        eng_band *d = &into->b[j], *a = &acc->b[j];
+        d->below += a->below;
+        d->eq_lo += a->eq_lo;
+        d->eq_hi += a->eq_hi;
+        if (a->inside) {
+            struct eng_band_chunk *nm =
+                realloc(d->more, (d->n_more + 1) * sizeof *nm);
+            if (!nm)
+                return -1;
+            d->more = nm;
+            if (d->n_more == 0)
+                d->nv = d->inside;
+            nm[d->n_more++] = (struct eng_band_chunk){a->v, a->inside, a->own};
+            d->inside += a->inside;
+            a->v = NULL;
+            a->own = 0;
+        }
+        a->inside = a->cap = 0;
+    }
+    return 0;
+}
+
+void gpb__bands_free(eng_bands *bs, size_t n)
+{
+    for (size_t i = 0; bs && i < n; i++)
+        for (size_t j = 0; j < GPB__BANDS_MAX; j++) {
+            eng_band *b = &bs[i].b[j];
+            if (b->own)
+                free(b->v);
+            for (size_t k = 0; k < b->n_more; k++)
+                if (b->more[k].own)
+                    free(b->more[k].v);
+            free(b->more);
+            b->v = NULL;
+            b->more = NULL;
+            b->own = 0;
+            b->n_more = 0;
+        }
+}
+
+int gpb__bands_cover(const gpb_result *r)
+{
+    double lev[2 * (GPB_REPORT_N_LEVELS + GPB_REPORT_N_RAISE_LEVELS)];
+    for (size_t m = 0; r->bands && m < r->n_metrics; m++) {
+        const eng_bands *bs = &r->bands[m];
+        if (!r->values[m])
+            continue;
+        const size_t L = band_levels(r, m, lev);
+        if (!bs->n || bs->overflow)
+            return 0;
+        for (size_t i = 0; i < L; i++) {
+            uint64_t ka, kb;
+            band_span(r->paths, lev[i], &ka, &kb);
+            int in = 0;
+            for (size_t j = 0; j < bs->n && !in; j++) {
+                const eng_band *b = &bs->b[j];
+                in = b->below <= ka &&
+                     kb < b->below + b->eq_lo + b->inside + b->eq_hi;
+            }
+            if (!in)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* The values at sorted, distinct ranks k[0..nk) that lie in a band of bs,
+   into out, with found[i] set; the others are left. 0, or -1 when out of
+   memory. */
+static int bands_select(const eng_bands *bs, const uint64_t *k, size_t nk,
+                        double *out, unsigned char *found)
+{
+    uint64_t *loc = malloc((nk ? nk : 1) * sizeof *loc);
+    size_t *idx = malloc((nk ? nk : 1) * sizeof *idx);
+    int rc = loc && idx ? 0 : -1;
+    for (size_t j = 0; !rc && j < bs->n; j++) {
+        const eng_band *b = &bs->b[j];
+        uint64_t n = b->eq_lo + b->inside + b->eq_hi;
+        size_t nl = 0;
+        for (size_t i = 0; i < nk; i++) {
+            if (k[i] < b->below || k[i] - b->below >= n)
+                continue;
+            uint64_t q = k[i] - b->below;
+            found[i] = 1;
+            if (q < b->eq_lo) {
+                out[i] = b->lo;
+            } else if (q >= b->eq_lo + b->inside) {
+                out[i] = b->hi;
+            } else {
+                loc[nl] = q - b->eq_lo; /* ascending, as k */
+                idx[nl++] = i;
+            }
+        }
+        if (!nl)
+            continue;
+        double *a = malloc(b->inside * sizeof *a);
+        if (!a) {
+            rc = -1;
+            break;
+        }
+        size_t at = b->n_more ? b->nv : b->inside;
+        memcpy(a, b->v, at * sizeof *a);
+        for (size_t c = 0; c < b->n_more; c++) {
+            memcpy(a + at, b->more[c].v, b->more[c].n * sizeof *a);
+            at += b->more[c].n;
+        }
+        gpb__multiselect(a, 0, b->inside - 1, loc, nl);
+        for (size_t t = 0; t < nl; t++)
+            out[idx[t]] = a[loc[t]];
+        free(a);
+    }
+    free(loc);
+    free(idx);
+    return rc;
+}
+
+/* 1 when metric m has bands to select from, or the counts of every
+   value (a run that kept fewer paths: gpb_sim_run_kept). */
+static int has_bands(const gpb_result *r, size_t m)
+{
+    return (r->bands && r->bands[m].n && !r->bands[m].overflow) ||
+           (r->ncount && r->ncount[m]);
+}
+
+/* The values at sorted ranks k[0..nk) of a metric counted value by value
+   (cnt[0..top]). */
+static void ncount_select(const uint64_t *cnt, int top, const uint64_t *k,
+                          size_t nk, double *out)
+{
+    uint64_t seen = 0;
+    size_t j = 0;
+    for (int x = 0; x <= top && j < nk; x++) {
+        seen += cnt[x];
+        while (j < nk && k[j] < seen)
+            out[j++] = (double)x;
+    }
+    for (; j < nk; j++)
+        out[j] = (double)top; /* (ranks past the paths are refused first) */
+}
+
+/* The refusal of a rank that a run keeping fewer paths cannot give. */
+static gpb_status outside_bands(const gpb_result *r, size_t m,
+                                gpb_error *err)
+{
+    return gpb__fail(err, GPB_EINVAL,
+                     "'%s': this run kept %zu of its %zu paths "
+                     "(gpb_sim_run_kept) and has exact quantiles only at "
+                     "the report's levels and the raise's; run keeping "
+                     "every path (gpb_sim_run) for others",
+                     r->metrics[m].name, r->kept, r->paths);
+}
+
+/* Rank k of metric m from its sketch (not every path kept). A metric of
+   small whole numbers (months, counts, flags) reads back whole: a sketch
+   bucket below 1024 holds one of them, and its midpoint (runway
+   32.03125) is not a value the metric takes (review). */
+static double sketch_rank(const gpb_result *r, size_t m, uint64_t k)
+{
+    double x = gpb__sketch_rank(&r->msketch[m], k);
+    return gpb__sketch_whole(&r->msketch[m]) ? round(x) : x;
+}
+
 /* order_stats of a metric that is stored or constant. */
 static gpb_status order_stats_of(const gpb_result *rc, size_t m,
                               const uint64_t *k, size_t nk, double *out,
@@ -523,17 +951,11 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
             out[i] = mt->value;
         return GPB_OK;
     }
-    if (r->kept < r->paths) {
-        /* A metric of small whole numbers (months, counts, flags) reads
-           back whole: a sketch bucket below 1024 holds one of them, and
-           its midpoint (runway 32.03125) is not a value the metric takes
-           (review). */
-        int whole = gpb__sketch_whole(&r->msketch[m]);
-        for (size_t i = 0; i < nk; i++) {
-            out[i] = gpb__sketch_rank(&r->msketch[m], k[i]);
-            if (whole)
-                out[i] = round(out[i]);
-        }
+    if (r->kept < r->paths && !has_bands(r, m)) {
+        if (!r->msketch)
+            return outside_bands(r, m, err);
+        for (size_t i = 0; i < nk; i++)
+            out[i] = sketch_rank(r, m, k[i]);
         return GPB_OK;
     }
     /* The ranks not found yet, under the lock; found outside it, so
@@ -554,6 +976,27 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
     } else if (nn > 0) {
         u = gpb__ranks_sort_unique(need, nn);
+    }
+    if (nn > 0 && need && sel && r->kept < r->paths && r->ncount &&
+        r->ncount[m]) {
+        ncount_select(r->ncount[m], r->horizon, need, u, sel);
+    } else if (nn > 0 && need && sel && r->kept < r->paths) {
+        /* Not every path kept: exact inside the bands, else the sketch. */
+        unsigned char *found = calloc(u ? u : 1, 1);
+        if (!found || bands_select(&r->bands[m], need, u, sel, found)) {
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
+                           mt->name);
+        } else {
+            for (size_t i = 0; !st && i < u; i++)
+                if (!found[i]) {
+                    if (r->msketch)
+                        sel[i] = sketch_rank(r, m, need[i]);
+                    else
+                        st = outside_bands(r, m, err);
+                }
+        }
+        free(found);
+    } else if (nn > 0 && need && sel) {
         /* The keys' range and whether the values are small whole
            numbers: from the engine's blocks when it kept every path,
            else in one pass here. */
@@ -606,15 +1049,17 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
 }
 
 /* The values of 0-based ranks k[0..nk) of metric m (exact when every path
-   is kept, else from its sketch). A derived metric's are f of its
-   source's, at the same ranks when f keeps the order and at n − 1 − k
-   when it reverses it. */
+   is kept or the rank is in a band, else from its sketch). A derived
+   metric's are f of its source's, at the same ranks when f keeps the
+   order and at n − 1 − k when it reverses it; without every path kept,
+   so only when the source has bands (else its own sketch). */
 static gpb_status order_stats(const gpb_result *r, size_t m,
                               const uint64_t *k, size_t nk, double *out,
                               gpb_error *err)
 {
     const eng_metric *mt = &r->metrics[m];
-    if (!mt->derived || mt->constant || r->kept < r->paths)
+    if (!mt->derived || mt->constant ||
+        (r->kept < r->paths && !has_bands(r, mt->src)))
         return order_stats_of(r, m, k, nk, out, err);
     uint64_t *ks = calloc(nk ? nk : 1, sizeof *ks);
     if (!ks)
@@ -659,6 +1104,15 @@ void gpb_result_free(gpb_result *r)
     }
     free(r->metrics);
     free(r->osc);
+    if (r->bands)
+        gpb__bands_free(r->bands, r->n_metrics);
+    free(r->bands);
+    for (size_t i = 0; r->ncount && i < r->n_metrics; i++)
+        free(r->ncount[i]);
+    free(r->ncount);
+    for (size_t i = 0; i < r->n_band_arena; i++)
+        free(r->band_arena[i]);
+    free(r->band_arena);
     free(r->msketch);
     free(r->values);
     free(r->narrow);
@@ -1257,7 +1711,7 @@ static void *prefetch_main(void *arg)
 void gpb__result_prefetch(const gpb_result *r, size_t n, const double *p,
                           double level, int threads)
 {
-    if (!r || r->kept < r->paths)
+    if (!r || (r->kept < r->paths && !r->bands))
         return; /* sketches: nothing to select */
     /* Stored metrics first, derived ones after: a derived metric's ranks
        are its source's, and claimed together two threads would both
@@ -1314,9 +1768,24 @@ gpb_status gpb_result_prob_at_most(const gpb_result *r, const char *metric,
         *out = mt->value <= x;
         return GPB_OK;
     }
-    if (r->kept < r->paths) {
+    if (r->kept < r->paths && r->msketch) {
         *out = (double)gpb__sketch_count_le(&r->msketch[m], x) /
                (double)r->paths;
+        return GPB_OK;
+    }
+    if (r->kept < r->paths) {
+        /* A run that kept fewer paths: exact from a metric's counts of
+           every value (its own or its source's), else refused. */
+        size_t c = mt->derived ? mt->src : m;
+        if (!r->ncount || !r->ncount[c])
+            return outside_bands(r, m, err);
+        uint64_t n = 0;
+        for (int v = 0; v <= r->horizon; v++)
+            n += (mt->derived ? gpb__derive(mt->derived, mt->d, (double)v)
+                              : (double)v) <= x
+                     ? r->ncount[c][v]
+                     : 0;
+        *out = (double)n / (double)r->paths;
         return GPB_OK;
     }
     size_t c = 0;
@@ -1798,6 +2267,12 @@ gpb_status gpb_result_merge(const gpb_result *a, const gpb_result *b,
         return gpb__fail(err, GPB_EINVAL,
                          "a conditional result does not merge: merge the "
                          "runs, then condition");
+    if (a->bands || b->bands)
+        return gpb__fail(err, GPB_EINVAL,
+                         "a run that kept fewer paths (gpb_sim_run_kept) "
+                         "does not merge: its quantiles come from counts "
+                         "against its own first paths; run the parts with "
+                         "gpb_sim_run");
     if (a->s_id != b->s_id || a->seed != b->seed || a->quasi != b->quasi ||
         a->horizon != b->horizon || a->n_metrics != b->n_metrics ||
         a->n_inputs != b->n_inputs || a->currency != b->currency ||

@@ -188,6 +188,12 @@ static gpb_status pack(const gpb_result *r, size_t keep, size_t keep_in,
     return GPB_OK;
 }
 
+/* A run that kept fewer paths (gpb_sim_run_kept) reads its quantiles from
+   counts against its own first paths, which a merge could not extend. */
+#define BANDS_NOT_PACKED                                                     \
+    "a run that kept fewer paths (gpb_sim_run_kept) is not packed: run "   \
+    "the part with gpb_sim_run"
+
 gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
                            gpb_error *err)
 {
@@ -197,6 +203,8 @@ gpb_status gpb_result_pack(const gpb_result *r, void **buf, size_t *len,
         return gpb__fail(err, GPB_EINVAL,
                          "a conditional result is not packed: pack the run "
                          "and condition it where it is read");
+    if (r->bands)
+        return gpb__fail(err, GPB_EINVAL, BANDS_NOT_PACKED);
     return pack(r, r->kept, r->kept_inputs, buf, len, err);
 }
 
@@ -209,6 +217,8 @@ gpb_status gpb_result_pack_after(const gpb_result *r, size_t paths_before,
         return gpb__fail(err, GPB_EINVAL,
                          "a conditional result is not packed: pack the run "
                          "and condition it where it is read");
+    if (r->bands)
+        return gpb__fail(err, GPB_EINVAL, BANDS_NOT_PACKED);
     /* A merge after paths_before paths keeps at most what a run past the
        budget keeps (gpb__kept_paths_for) of the union's first paths: r's
        first of them after paths_before, or none. Only a part that

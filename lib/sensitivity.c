@@ -643,7 +643,7 @@ static gpb_status swing_run(const gpb_scenario *s, const gpb_sim_options *o,
                             gpb_result **keep, gpb_error *err)
 {
     gpb_result *rr = NULL;
-    gpb_status st = gpb__sim_run(s, o, GPB__SIM_NO_FAN, &rr, err);
+    gpb_status st = gpb__sim_run(s, o, GPB__SIM_NO_FAN, 0, &rr, err);
     if (st)
         return st;
     uint64_t ks[4];

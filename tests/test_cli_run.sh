@@ -24,6 +24,16 @@ if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok; else
 if [ "$(wc -l <"$TMP/s130k.csv")" -eq 130001 ] &&
     tail -1 "$TMP/s130k.csv" | grep -q '^129999,[0-9]'; then ok; else
     bad "the samples CSV has every path's inputs"; fi
+# Past 131,072 paths run --json keeps the values of the first 131,072
+# only (gpb_sim_run_kept) unless it writes per-path rows: every figure of
+# the JSON is the same as the run that keeps every path's.
+"$GPB" run "$ROOT/bench/bench-60m.yaml" --paths 200000 --json \
+    --swing-paths 0 >"$TMP/a.json" 2>&1
+"$GPB" run "$ROOT/bench/bench-60m.yaml" --paths 200000 --json \
+    --swing-paths 0 --samples-csv "$TMP/s200k.csv" >"$TMP/b.json" 2>&1
+if cmp -s "$TMP/a.json" "$TMP/b.json"; then ok; else
+    bad "JSON differs with 131,072 paths' values kept"; fi
+rm -f "$TMP/s200k.csv"
 # CSV next to it, written atomically.
 expect 0 "run csv" -- "$GPB" run "$ROOT/scenarios/qianka-month.yaml" \
     --paths 1000 --csv "$TMP/sum.csv" --quiet

@@ -1658,6 +1658,183 @@ END_TEST
  * only the fan is missing, and asking for it is an error, not a zero. Nor
  * does such a result travel (gpb_result_pack refuses it).
  */
+/*
+ * gpb_sim_run_kept: a run that keeps the values of only its first paths
+ * still has exact quantiles at the report's levels, their confidence
+ * intervals (95% and 99.9%) and the raise's, bit for bit those of the run
+ * that keeps every path, on 1, 2 and 3 threads; means, P(out of cash) by
+ * month and the metrics counted value by value (runway, months) alike.
+ * Other levels of a metric kept as doubles, and what needs every path
+ * (a count at most x, merging, packing), are refused with the reason.
+ * 20,580 paths keeping 4,096 (8 blocks): bands of the first 4,096
+ * paths, 5 standard errors of their quantile wide.
+ */
+static gpb_status summary_of(const gpb_result *r, const char *m,
+                             double level, double *q, double *lo,
+                             double *hi)
+{
+    return gpb_result_summary(r, m, GPB_REPORT_N_LEVELS, gpb_report_levels,
+                              level, q, lo, hi, NULL);
+}
+
+START_TEST(kept_runs_give_the_report_quantiles_exactly)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    const size_t N = 40 * GPB_SIM_BLOCK_PATHS + 100, K = 4096;
+    for (int threads = 1; threads <= 3; threads++) {
+        gpb_sim_options o = rich_opts(N);
+        o.threads = threads;
+        gpb_result *full = run_opts(s, &o), *kept = NULL;
+        gpb_error e;
+        expect(gpb_sim_run_kept(s, &o, K, &kept, &e) == GPB_OK, "%s",
+               e.message);
+        ck_assert_uint_eq(gpb_result_paths(kept), N);
+        ck_assert_uint_eq(gpb_result_kept_paths(kept), K);
+        size_t nm = gpb_result_metric_count(full);
+        int doubles = 0, counted = 0;
+        for (size_t m = 0; m < nm; m++) {
+            const char *name = gpb_result_metric_name(full, m);
+            double q[2][GPB_REPORT_N_LEVELS], lo[2][GPB_REPORT_N_LEVELS],
+                hi[2][GPB_REPORT_N_LEVELS];
+            const double levels[2] = {0.95, 0.999};
+            for (int l = 0; l < 2; l++) {
+                ck_assert(summary_of(full, name, levels[l], q[0], lo[0],
+                                     hi[0]) == GPB_OK);
+                ck_assert(summary_of(kept, name, levels[l], q[1], lo[1],
+                                     hi[1]) == GPB_OK);
+                for (int i = 0; i < GPB_REPORT_N_LEVELS; i++)
+                    expect(same_bits(q[0][i], q[1][i]) &&
+                               same_bits(lo[0][i], lo[1][i]) &&
+                               same_bits(hi[0][i], hi[1][i]),
+                           "%d threads, %s at %g (CI %g): %.17g [%.17g, "
+                           "%.17g] against %.17g [%.17g, %.17g]",
+                           threads, name, gpb_report_levels[i], levels[l],
+                           q[1][i], lo[1][i], hi[1][i], q[0][i], lo[0][i],
+                           hi[0][i]);
+            }
+            double a, sa, b, sb;
+            ck_assert(gpb_result_mean(full, name, &a, &sa, NULL) == GPB_OK);
+            ck_assert(gpb_result_mean(kept, name, &b, &sb, NULL) == GPB_OK);
+            expect(same_bits(a, b) && same_bits(sa, sb), "%s mean", name);
+            /* Off the report's levels: exact where the metric is counted
+               value by value, refused where it is kept as doubles. */
+            if (gpb_result_metric_is_constant(full, m))
+                continue;
+            double x = NAN, y = NAN;
+            gpb_status st = gpb_result_quantile(kept, name, 0.37, &y, &e);
+            ck_assert(gpb_result_quantile(full, name, 0.37, &x, NULL) ==
+                      GPB_OK);
+            if (st == GPB_OK) {
+                expect(same_bits(x, y), "%s P37 %.17g vs %.17g", name, y, x);
+                counted++;
+            } else {
+                ck_assert_int_eq(st, GPB_EINVAL);
+                expect(strstr(e.message, "gpb_sim_run_kept") != NULL, "%s",
+                       e.message);
+                doubles++;
+            }
+        }
+        /* Both kinds are exercised: money in bands, months counted. */
+        expect(doubles >= 5 && counted >= 2, "%d kept as doubles, %d counted",
+               doubles, counted);
+        for (int k = 0; k < GPB_REPORT_N_RAISE_LEVELS; k++) {
+            double a, b;
+            ck_assert(gpb_result_raise_needed(full, gpb_report_raise_levels[k],
+                                              &a, NULL) == GPB_OK);
+            ck_assert(gpb_result_raise_needed(kept, gpb_report_raise_levels[k],
+                                              &b, NULL) == GPB_OK);
+            expect(same_bits(a, b), "raise %g: %.17g vs %.17g",
+                   gpb_report_raise_levels[k], b, a);
+        }
+        for (int month = 0; month < gpb_result_horizon_months(full); month++)
+            expect(same_bits(gpb_result_prob_out_of_cash_by(full, month),
+                             gpb_result_prob_out_of_cash_by(kept, month)),
+                   "P(out of cash by %d)", month);
+        double pa, pb;
+        ck_assert(gpb_result_prob_at_most(full, "runway_months", 12, &pa,
+                                          NULL) == GPB_OK);
+        ck_assert(gpb_result_prob_at_most(kept, "runway_months", 12, &pb,
+                                          NULL) == GPB_OK);
+        expect(same_bits(pa, pb), "P(runway <= 12) %g vs %g", pb, pa);
+        ck_assert_int_eq(gpb_result_prob_at_most(kept, "spend.total", 1e8,
+                                                 &pb, &e),
+                         GPB_EINVAL);
+        gpb_result *mg = NULL;
+        ck_assert_int_eq(gpb_result_merge(kept, full, &mg, &e), GPB_EINVAL);
+        ck_assert_ptr_null(mg);
+        void *buf = NULL;
+        size_t len = 0;
+        ck_assert_int_eq(gpb_result_pack(kept, &buf, &len, &e), GPB_EINVAL);
+        ck_assert_ptr_null(buf);
+        gpb_result_free(full);
+        gpb_result_free(kept);
+    }
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/*
+ * The bands' coverage check (engine.h): a band that does not hold the
+ * ranks it was made for fails it, and the run is made again keeping every
+ * path. A run that keeps all its paths anyway (fewer paths than asked to
+ * keep) has no bands.
+ */
+START_TEST(a_band_that_misses_fails_its_check)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(24 * GPB_SIM_BLOCK_PATHS);
+    gpb_result *r = NULL;
+    gpb_error e;
+    expect(gpb_sim_run_kept(s, &o, 4 * GPB_SIM_BLOCK_PATHS, &r, &e) ==
+               GPB_OK,
+           "%s", e.message);
+    ck_assert_ptr_nonnull(r->bands);
+    ck_assert_int_eq(gpb__bands_cover(r), 1);
+    size_t m;
+    ck_assert(gpb_result_metric_find(r, "spend.total", &m, NULL) == GPB_OK);
+    ck_assert(r->bands[m].n > 0);
+    eng_band *b = &r->bands[m].b[r->bands[m].n / 2];
+    uint64_t below = b->below;
+    b->below = below + b->eq_lo + b->inside + b->eq_hi; /* a shifted band */
+    ck_assert_int_eq(gpb__bands_cover(r), 0);
+    b->below = below;
+    r->bands[m].overflow = 1; /* one that held too many values */
+    ck_assert_int_eq(gpb__bands_cover(r), 0);
+    r->bands[m].overflow = 0;
+    gpb_result_free(r);
+    r = NULL;
+    expect(gpb_sim_run_kept(s, &o, o.paths, &r, &e) == GPB_OK, "%s",
+           e.message);
+    ck_assert_ptr_null(r->bands);
+    ck_assert_uint_eq(gpb_result_kept_paths(r), o.paths);
+    gpb_result_free(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
+/* A caller cancelling while the workers wait for the bands: the run stops
+   with GPB_ECANCELLED, nobody waits for ever. */
+static int cancel_once_started(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    (void)total;
+    return done > 0;
+}
+
+START_TEST(a_kept_run_can_be_cancelled)
+{
+    gpb_scenario *s = test_load_yaml(rich);
+    gpb_sim_options o = rich_opts(400 * GPB_SIM_BLOCK_PATHS);
+    o.progress = cancel_once_started;
+    gpb_result *r = NULL;
+    gpb_error e;
+    gpb_status st = gpb_sim_run_kept(s, &o, 200 * GPB_SIM_BLOCK_PATHS, &r, &e);
+    ck_assert_int_eq(st, GPB_ECANCELLED);
+    ck_assert_ptr_null(r);
+    gpb_scenario_free(s);
+}
+END_TEST
+
 START_TEST(a_run_without_its_fan_is_the_same_run)
 {
     gpb_scenario *s = test_load_yaml(rich);
@@ -1667,7 +1844,7 @@ START_TEST(a_run_without_its_fan_is_the_same_run)
         o.ledger = 1;
         gpb_result *full = run_opts(s, &o), *lean = NULL;
         gpb_error e;
-        ck_assert_int_eq(gpb__sim_run(s, &o, GPB__SIM_NO_FAN, &lean, &e),
+        ck_assert_int_eq(gpb__sim_run(s, &o, GPB__SIM_NO_FAN, 0, &lean, &e),
                          GPB_OK);
         size_t n = gpb_result_kept_paths(full);
         ck_assert_uint_eq(gpb_result_kept_paths(lean), n);
@@ -3507,6 +3684,9 @@ int main(void)
     tcase_add_test(tt, given_results_keep_the_derived_metrics);
     tcase_add_test(tt, a_run_alone_is_stored_once_with_its_totals);
     tcase_add_test(tt, a_run_without_its_fan_is_the_same_run);
+    tcase_add_test(tt, kept_runs_give_the_report_quantiles_exactly);
+    tcase_add_test(tt, a_band_that_misses_fails_its_check);
+    tcase_add_test(tt, a_kept_run_can_be_cancelled);
     tcase_add_test(tt, inputs_kept_for_a_prefix_of_the_paths);
     tcase_add_test(tt, given_results_keep_their_paths);
     tcase_add_test(tt, recompute_keeps_the_model_flops);

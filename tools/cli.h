@@ -23,6 +23,10 @@ enum { CLI_OK = 0, CLI_CHECK_FAILED = 1, CLI_BAD_INPUT = 2, CLI_INTERNAL = 3 };
 /* run --precision: the cap on paths when --max-paths is not given (10,000
    doubled seven times). */
 #define CLI_RUN_DEFAULT_MAX_PATHS 1280000u
+/* Paths whose values `run --json` keeps when it writes nothing per path
+   (gpb_sim_options.kept_paths_max): 2^17, above the sensitivity's
+   100,000 (GPB_SENS_DEFAULT_MAX_PATHS) and a whole number of blocks. */
+#define CLI_RUN_SUMMARY_KEPT_PATHS 131072u
 
 /* Prints "gpubudget: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

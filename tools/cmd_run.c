@@ -510,8 +510,8 @@ static void print_summary(const gpb_scenario *s, const view *v,
                worst[0]);
     }
     printf("  raise needed now:");
-    static const double conf[3] = {0.80, 0.90, 0.95};
-    for (int k = 0; k < 3; k++) {
+    const double *conf = gpb_report_raise_levels;
+    for (int k = 0; k < GPB_REPORT_N_RAISE_LEVELS; k++) {
         double x;
         char b[48];
         gpb_result_raise_needed(r, conf[k], &x, NULL);
@@ -568,6 +568,7 @@ typedef struct run_args {
     const char *given;  /* run --given */
     int ledger;         /* run --ledger (or --ledger-csv) */
     const char *ledger_csv;
+    int summaries_only; /* run --json writing nothing per path (run_main) */
 } run_args;
 
 /* Parses the options of run or raise (the table has which each takes).
@@ -775,6 +776,17 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     if (!a->samples && !a->samples_csv && !a->output_dir && !a->given &&
         gpb_scenario_claim_count(*s) == 0)
         opt.inputs_kept = GPB_SENS_DEFAULT_MAX_PATHS;
+    /* The JSON summary alone reads no path but the sensitivity's first
+       100,000: keep 131,072 paths, whose bands keep the report's
+       quantiles exact (gpb_sim_run_kept), and not 10^6 paths' values
+       (bench-60m at 10^6 paths: 155 -> 69 MB, and 0.49 -> 0.41 s right
+       after another program freed its memory; docs/engine.md, Memory).
+       Not the text report: it names the paths with the lowest cash. Not
+       under mpirun: such a result does not merge. Not --qmc: its
+       replicate standard errors read every path. Not raise --months:
+       the raise for a runway reads every path's lowest cash. */
+    int few = a->summaries_only && opt.inputs_kept && !a->quasi &&
+              !a->months && !a->precision && cli_mpi_size() == 1;
     if (!a->quiet && isatty(2) && (a->paths >= 100000 || a->precision))
         opt.progress = progress_bar;
     double t0 = now_s();
@@ -791,7 +803,9 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
     } else {
         /* Under mpirun the ranks share the paths; rank 0 gets the whole
            run (the others *r = NULL). */
-        st = cli_mpi_sim_run(*s, &opt, r, &err);
+        st = few ? gpb_sim_run_kept(*s, &opt, CLI_RUN_SUMMARY_KEPT_PATHS, r,
+                                    &err)
+                 : cli_mpi_sim_run(*s, &opt, r, &err);
     }
     ri->secs = now_s() - t0;
     if (st) {
@@ -1227,6 +1241,9 @@ static int run_main(run_args *pa)
     double t_start = now_s();
     if ((rc = check_outputs(&a)))
         return rc;
+    a.summaries_only = a.json && !a.csv && !a.xlsx && !a.html &&
+                       !a.samples_csv && !a.output_dir && !a.ledger_csv &&
+                       !a.samples && !a.trace;
     rc = simulate(&a, &s, &r, &ri);
     if (rc || !cli_mpi_root())
         goto done;

@@ -26,6 +26,10 @@ extern "C" {
 /* The quantile levels every summary reports. */
 #define GPB_REPORT_N_LEVELS 7
 GPB_API extern const double gpb_report_levels[GPB_REPORT_N_LEVELS];
+/* The confidences at which every summary reports the raise needed
+   (gpb_result_raise_needed): 80%, 90% and 95%. */
+#define GPB_REPORT_N_RAISE_LEVELS 3
+GPB_API extern const double gpb_report_raise_levels[GPB_REPORT_N_RAISE_LEVELS];
 
 /*
  * The result as a JSON document (schema in docs/output.md):

@@ -37,7 +37,12 @@
  * sketches with relative error below GPB_SIM_SKETCH_REL_ERROR, and
  * per-path views (samples, sensitivity, claims) use the kept paths: the
  * first GPB_SIM_KEPT_PAST_BUDGET, or as many as the budget holds if
- * fewer.
+ * fewer. A caller that reads only summaries can keep fewer paths
+ * (gpb_sim_run_kept) and still have exact quantiles at the
+ * report's levels (gpb_report_levels) and their confidence ranks: the
+ * kept paths give intervals around them, every later path is counted
+ * against those and the values inside are kept (docs/engine.md, "Exact
+ * quantiles past the kept paths").
  * Month-by-month outputs (the fan, P(out of cash) by month) are streamed
  * as integer counts whatever the path count.
  */
@@ -388,6 +393,33 @@ typedef struct gpb_result gpb_result;
 GPB_API gpb_status gpb_sim_run(const gpb_scenario *s,
                                const gpb_sim_options *opt, gpb_result **out,
                                gpb_error *err);
+
+/*
+ * As gpb_sim_run, keeping the values of at most kept_paths_max paths (0:
+ * as many as opt->memory_budget_bytes holds), for a caller that reads
+ * summaries. A run of more paths keeps its first kept_paths_max (in
+ * whole blocks of GPB_SIM_BLOCK_PATHS, at least one), and what the
+ * reports read stays exact, the same bits as gpb_sim_run's: each metric's
+ * quantiles at gpb_report_levels with their confidence intervals up to
+ * the 99.9% level, the raise at gpb_report_raise_levels, means, standard
+ * errors, P(out of cash) by month, and every quantile and
+ * gpb_result_prob_at_most of a metric of whole months or counts (counted
+ * value by value). The kept paths give, for each metric kept as doubles,
+ * a few intervals of values (bands) that hold those order statistics but
+ * with a chance of about 3·10^-7 an end; every later path is counted
+ * against them and the values inside are kept; in the rare run where a
+ * band missed, the run is made again keeping every path. Refused
+ * (GPB_EINVAL, naming this function): another quantile level, or
+ * gpb_result_prob_at_most, of a metric kept as doubles; gpb_result_merge
+ * and gpb_result_pack. What reads rows (samples, the sensitivity, a
+ * condition, gpb_result_extreme_paths) reads the kept paths. `gpubudget
+ * run --json` keeps 131,072 paths this way when it writes nothing per
+ * path (docs/engine.md, Memory).
+ */
+GPB_API gpb_status gpb_sim_run_kept(const gpb_scenario *s,
+                                    const gpb_sim_options *opt,
+                                    size_t kept_paths_max, gpb_result **out,
+                                    gpb_error *err);
 
 /*
  * Merges two results of the same scenario and seed simulated over

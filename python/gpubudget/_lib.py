@@ -344,6 +344,8 @@ _PROTOS = [
     # sim.h
     ("gpb_sim_options_default", None, [P(SimOptions)]),
     ("gpb_sim_run", c_int, [c_void_p, P(SimOptions), P(c_void_p), P(Error)]),
+    ("gpb_sim_run_kept", c_int,
+     [c_void_p, P(SimOptions), c_size_t, P(c_void_p), P(Error)]),
     ("gpb_result_free", None, [c_void_p]),
     ("gpb_result_paths", c_size_t, [c_void_p]),
     ("gpb_result_path_offset", c_uint64, [c_void_p]),

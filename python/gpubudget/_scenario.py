@@ -319,7 +319,7 @@ class Scenario:
 
     # ---- running ---------------------------------------------------------
     def run(self, paths=None, seed=None, threads=None, quasi=False,
-            raise_months=0, ledger=0, progress=None):
+            raise_months=0, ledger=0, progress=None, kept_paths=None):
         """Runs the Monte Carlo simulation (gpb_sim_run).
 
         paths         paths to simulate (None: the library's 10,000)
@@ -335,6 +335,12 @@ class Scenario:
         progress      optional callable(done, total) called about every
                       50 ms on this thread; a true return cancels the run
                       (raising KeyboardInterrupt)
+        kept_paths    keep the values of the first kept_paths paths only
+                      (gpb_sim_run_kept): summary(), the quantiles at its
+                      levels, raise_needed() and the means stay exact, in
+                      a fraction of the memory; another quantile level of
+                      a money metric, samples past the kept paths and
+                      merging raise Error (docs/engine.md, Memory)
 
         Returns a Result. The GIL is released while the library runs, so
         other Python threads go on. Ctrl-C (SIGINT) stops the run within
@@ -348,8 +354,13 @@ class Scenario:
         err = _lib.Error()
         with _Cancel(progress) as c:
             o.progress = c.fn
-            st = lib.gpb_sim_run(self._ptr, ctypes.byref(o),
-                                 ctypes.byref(out), ctypes.byref(err))
+            if kept_paths:
+                st = lib.gpb_sim_run_kept(self._ptr, ctypes.byref(o),
+                                          int(kept_paths), ctypes.byref(out),
+                                          ctypes.byref(err))
+            else:
+                st = lib.gpb_sim_run(self._ptr, ctypes.byref(o),
+                                     ctypes.byref(out), ctypes.byref(err))
         if st == _lib.GPB_ECANCELLED or c.flag or c.user_exc:
             # Ctrl-C, also one that came after the last callback: the
             # caller asked to stop, so the result is dropped.

@@ -306,3 +306,18 @@ def test_with_overrides_uses_the_text_loaded(tmp_path, monkeypatch):
     assert w.path == str(f)
     same = s.with_overrides({})
     assert same.run(paths=500, seed=3).mean("cash.end")[0] == base
+
+
+def test_kept_paths_keep_the_summary_exact(qianka):
+    # gpb_sim_run_kept: 20,480 paths keeping the first 4,096; the summary
+    # (means, sd, P5 ... P95) and the raise are the full run's, exactly;
+    # a money metric's P37 is refused with the reason.
+    full = qianka.run(paths=20480, seed=3)
+    kept = qianka.run(paths=20480, seed=3, kept_paths=4096)
+    assert kept.kept_paths == 4096 and full.kept_paths == 20480
+    a, b = full.summary(), kept.summary()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for q in (0.8, 0.9, 0.95):
+        assert kept.raise_needed(q) == full.raise_needed(q)
+    with pytest.raises(gpubudget.Error, match="gpb_sim_run_kept"):
+        kept.quantile("spend.total", 0.37)

@@ -1022,11 +1022,21 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     size_t cap = per ? budget / per : SIZE_MAX;
     if (cap < 1)
         cap = 1;
-    if (kept_paths_max) { /* whole blocks, at least one */
+    if (kept_paths_max) {
+        /* Whole blocks, at least one, and bands only where they fit in
+           the memory budget (their values grow with the paths: at n0 =
+           2^17 about 7% of them a metric kept as doubles); else the run
+           is gpb_sim_run's. */
         size_t most = kept_paths_max < LANES
                           ? LANES
                           : kept_paths_max / LANES * LANES;
-        cap = most < cap ? most : cap;
+        most = gpb__kept_paths_for(opt.paths, most);
+        if (most < cap && most < opt.paths &&
+            gpb__bands_bytes(p.metrics, p.n_metrics, opt.paths, most) <=
+                (double)budget)
+            cap = most;
+        else
+            kept_paths_max = 0;
     }
     size_t kept = gpb__kept_paths_for(opt.paths, cap);
     gpb_result *r = NULL;
@@ -1145,11 +1155,12 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     }
     if (r->bands && !gpb__bands_cover(r)) {
         /* A band missed what it was for (about 3·10^-7 a band end, one
-           run in 10^4) or held too many values: the same run keeping every
-           path, so that the report's quantiles are exact whatever
-           happens. */
+           run in 10^4) or held too many values: the same run again from
+           four times the first paths (other bands), until they are all
+           the paths or the bands no longer fit the budget, when the run
+           is gpb_sim_run's. */
         gpb_result_free(r);
-        return gpb__sim_run(s, opt_in, flags, 0, out, err);
+        return gpb__sim_run(s, opt_in, flags, 4 * kept, out, err);
     }
     *out = r;
     return GPB_OK;

@@ -370,12 +370,14 @@ const double *gpb__block_per_usd(const eng_block *b, gpb_currency c);
  * a band is then exact: the paths below the band are counted, the band's
  * values are at hand. A value equal to a band's end is only counted, so
  * that a point mass (the zero of a round that did not close) costs no
- * memory. Ranks outside every band come from the metric's sketch, as
- * before. docs/engine.md, "Exact quantiles past the memory budget".
+ * memory. A rank outside every band is refused (the run keeps no
+ * sketch of such a metric). docs/engine.md, "Exact quantiles past the
+ * kept paths".
  */
 #define GPB__BANDS_MAX 12   /* at most one a level (band_levels) */
 #define GPB__BAND_Z 5.0     /* P(miss) ≈ 2.9e-7 a band end */
-#define GPB__BAND_CI_Z 3.2905 /* confidence ranks up to the 99.9% level */
+#define GPB__BAND_CI_Z 3.3  /* confidence ranks up to the 99.9% level
+                              (z = 3.2905267, rounded up) */
 
 typedef struct eng_band {
     double lo, hi;     /* lo <= hi; -inf / +inf at the ends */
@@ -409,6 +411,13 @@ typedef struct eng_bands {
    -1 when out of memory. Metrics build independently (on any thread). */
 int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
                      eng_bands *out_m);
+
+/* About the bytes the bands of a run of N paths hold, from n0 first paths,
+   for the metrics mt[0..nm) (the values inside every band of every
+   metric kept as doubles, by the bands' widths, counting overlaps
+   twice). */
+double gpb__bands_bytes(const eng_metric *mt, size_t nm, size_t N,
+                        size_t n0);
 
 /* Counts n values v of one metric against its bands (b->n > 0) into acc
    (the same intervals), keeping the values inside. 0, or -1 when out of

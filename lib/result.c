@@ -559,7 +559,8 @@ static void band_span(size_t N, double p, uint64_t *ka, uint64_t *kb)
    source at 1 − p), and for the source of the deficit, whose quantiles
    are the raise's (gpb_result_raise_needed), the complements of the
    raise's. Their number. */
-static size_t band_levels(const gpb_result *r, size_t m, double *lv)
+static size_t band_levels(const eng_metric *mt, size_t nm, size_t m,
+                          double *lv)
 {
     size_t n = 0;
     for (size_t i = 0; i < GPB_REPORT_N_LEVELS; i++) {
@@ -567,9 +568,9 @@ static size_t band_levels(const gpb_result *r, size_t m, double *lv)
         lv[n++] = 1.0 - gpb_report_levels[i];
     }
     int raise = 0;
-    for (size_t d = 0; d < r->n_metrics; d++)
-        raise |= r->metrics[d].derived == GPB__DERIVE_DEFICIT &&
-                 r->metrics[d].src == m && !r->metrics[d].constant;
+    for (size_t d = 0; d < nm; d++)
+        raise |= mt[d].derived == GPB__DERIVE_DEFICIT && mt[d].src == m &&
+                 !mt[d].constant;
     for (size_t i = 0; raise && i < GPB_REPORT_N_RAISE_LEVELS; i++) {
         lv[n++] = gpb_report_raise_levels[i];
         lv[n++] = 1.0 - gpb_report_raise_levels[i];
@@ -593,7 +594,7 @@ int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
 {
     const size_t N = r->paths;
     double lev[2 * (GPB_REPORT_N_LEVELS + GPB_REPORT_N_RAISE_LEVELS)];
-    const size_t L = band_levels(r, m, lev);
+    const size_t L = band_levels(r->metrics, r->n_metrics, m, lev);
     if (L > GPB__BANDS_MAX)
         return -1; /* (a table grew: engine.h) */
     {
@@ -650,6 +651,30 @@ int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
             return -1;
     }
     return 0;
+}
+
+double gpb__bands_bytes(const eng_metric *mt, size_t nm, size_t N,
+                        size_t n0)
+{
+    double lev[2 * (GPB_REPORT_N_LEVELS + GPB_REPORT_N_RAISE_LEVELS)];
+    double f = (double)n0, share = 0;
+    for (size_t m = 0; m < nm && n0; m++) {
+        if (mt[m].constant || mt[m].derived || mt[m].narrow)
+            continue;
+        size_t L = band_levels(mt, nm, m, lev);
+        for (size_t i = 0; i < L; i++) {
+            uint64_t ka, kb;
+            band_span(N, lev[i], &ka, &kb);
+            double qa = (double)ka / (double)N;
+            double qb = (double)(kb + 1) / (double)N;
+            double w = qb - qa + 2 * (GPB__BAND_Z *
+                                          sqrt(fmax(qa * (1 - qa),
+                                                    qb * (1 - qb)) / f) +
+                                      2 / f);
+            share += w < 1 ? w : 1;
+        }
+    }
+    return share * (double)N * sizeof(double);
 }
 
 /* Where each of v[0..n) lies, into pos: 2j + 1 inside band j, 2j between
@@ -824,7 +849,7 @@ int gpb__bands_cover(const gpb_result *r)
         const eng_bands *bs = &r->bands[m];
         if (!r->values[m])
             continue;
-        const size_t L = band_levels(r, m, lev);
+        const size_t L = band_levels(r->metrics, r->n_metrics, m, lev);
         if (!bs->n || bs->overflow)
             return 0;
         for (size_t i = 0; i < L; i++) {

@@ -1808,6 +1808,37 @@ START_TEST(a_band_that_misses_fails_its_check)
     ck_assert_ptr_null(r->bands);
     ck_assert_uint_eq(gpb_result_kept_paths(r), o.paths);
     gpb_result_free(r);
+    /* A budget that holds fewer paths than asked to keep (or the bands):
+       the run is gpb_sim_run's, sketches and all, the same figures. */
+    o.memory_budget_bytes = 100000;
+    gpb_result *plain = run_opts(s, &o);
+    r = NULL;
+    expect(gpb_sim_run_kept(s, &o, 4 * GPB_SIM_BLOCK_PATHS, &r, &e) ==
+               GPB_OK,
+           "%s", e.message);
+    ck_assert_ptr_null(r->bands);
+    ck_assert_ptr_nonnull(r->msketch);
+    ck_assert_uint_eq(gpb_result_kept_paths(r), gpb_result_kept_paths(plain));
+    ck_assert(gpb_result_kept_paths(r) < o.paths);
+    double qa, qb;
+    ck_assert(gpb_result_quantile(plain, "spend.total", 0.37, &qa, NULL) ==
+              GPB_OK);
+    ck_assert(gpb_result_quantile(r, "spend.total", 0.37, &qb, NULL) ==
+              GPB_OK);
+    expect(same_bits(qa, qb), "P37 %.17g vs %.17g", qb, qa);
+    gpb_result_free(plain);
+    gpb_result_free(r);
+    /* The estimate the engine decides by grows with the paths, as the
+       bands do: a tenth as many first paths, about √10 times the bytes. */
+    size_t nm = 0;
+    gpb_result *probe = run_opts(s, &o);
+    nm = probe->n_metrics;
+    double b1 = gpb__bands_bytes(probe->metrics, nm, 10000000, 131072);
+    double b2 = gpb__bands_bytes(probe->metrics, nm, 10000000, 13107);
+    double b3 = gpb__bands_bytes(probe->metrics, nm, 100000000, 131072);
+    expect(b1 > 0 && b2 > 2.5 * b1 && b2 < 3.5 * b1, "%g %g", b1, b2);
+    expect(b3 > 9.5 * b1 && b3 < 10.5 * b1, "%g %g", b1, b3);
+    gpb_result_free(probe);
     gpb_scenario_free(s);
 }
 END_TEST

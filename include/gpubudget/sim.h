@@ -395,24 +395,33 @@ GPB_API gpb_status gpb_sim_run(const gpb_scenario *s,
                                gpb_error *err);
 
 /*
- * As gpb_sim_run, keeping the values of at most kept_paths_max paths (0:
- * as many as opt->memory_budget_bytes holds), for a caller that reads
- * summaries. A run of more paths keeps its first kept_paths_max (in
- * whole blocks of GPB_SIM_BLOCK_PATHS, at least one), and what the
- * reports read stays exact, the same bits as gpb_sim_run's: each metric's
- * quantiles at gpb_report_levels with their confidence intervals up to
- * the 99.9% level, the raise at gpb_report_raise_levels, means, standard
- * errors, P(out of cash) by month, and every quantile and
- * gpb_result_prob_at_most of a metric of whole months or counts (counted
- * value by value). The kept paths give, for each metric kept as doubles,
- * a few intervals of values (bands) that hold those order statistics but
- * with a chance of about 3·10^-7 an end; every later path is counted
- * against them and the values inside are kept; in the rare run where a
- * band missed, the run is made again keeping every path. Refused
+ * As gpb_sim_run, keeping the values of only the first kept_paths_max
+ * paths (in whole blocks of GPB_SIM_BLOCK_PATHS, at least one, at most
+ * GPB_SIM_KEPT_PAST_BUDGET), for a caller that reads summaries; 0, or a
+ * run of no more paths, or one whose bands (below) would not fit in
+ * opt->memory_budget_bytes (past about 5·10^7 paths of a scenario with one
+ * training run), is gpb_sim_run exactly. Otherwise what the JSON summary
+ * reads stays exact, the same bits as gpb_sim_run's when it keeps every
+ * path: each metric's quantiles at gpb_report_levels with their confidence
+ * intervals up to the 99.9% level, the raise at gpb_report_raise_levels
+ * (gpb_result_raise_needed, gpb_result_raise_ci over the horizon), means,
+ * standard errors, P(out of cash) by month, and every quantile and
+ * gpb_result_prob_at_most of a narrow metric (runway, a run's start and
+ * finish month and divergences, its months when billed whole, whether a
+ * round closed: counted value by value). The kept paths give, for each
+ * metric kept as doubles, a few intervals of values (bands) that hold
+ * those order statistics but with a chance of about 3·10^-7 an end;
+ * every later path is counted against them and the values inside are
+ * kept. Where a band missed, the run is made again from four times the
+ * first paths, and so on until that is every path or the bands no longer
+ * fit, when it is gpb_sim_run's (past the budget: sketches). Refused
  * (GPB_EINVAL, naming this function): another quantile level, or
- * gpb_result_prob_at_most, of a metric kept as doubles; gpb_result_merge
- * and gpb_result_pack. What reads rows (samples, the sensitivity, a
- * condition, gpb_result_extreme_paths) reads the kept paths. `gpubudget
+ * gpb_result_prob_at_most, of a metric kept as doubles (so the HTML and
+ * workbook reports' histograms, which read other levels), gpb_result_merge
+ * and gpb_result_pack; gpb_result_given, as for any run that did not keep
+ * every path. What reads rows (samples, the
+ * sensitivity, gpb_result_extreme_paths) reads the kept paths, and
+ * gpb_result_raise_for_runway below the horizon its sketch. `gpubudget
  * run --json` keeps 131,072 paths this way when it writes nothing per
  * path (docs/engine.md, Memory).
  */

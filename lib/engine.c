@@ -332,6 +332,7 @@ struct worker {
     double *arena;          /* bacc's values (gpb__bands_reserve), until the
                                result takes it */
     uint64_t **ncount;      /* [metric][0 .. H]: gpb_result's, or NULL */
+    eng_extreme *ext;       /* [metric]: gpb_result's extreme, or NULL */
     int cpu;
 };
 
@@ -370,6 +371,7 @@ static void worker_free(worker *w, const eng_plan *p)
     for (size_t i = 0; w->ncount && i < p->n_metrics; i++)
         free(w->ncount[i]);
     free(w->ncount);
+    free(w->ext);
     gpb__sketch_pool_free(w->pool); /* after the sketches it holds pages of */
 }
 
@@ -436,7 +438,8 @@ static int worker_init(worker *w, shared *sh)
     }
     if (sh->pilot_blocks) {
         w->ncount = calloc(p->n_metrics, sizeof *w->ncount);
-        if (!w->ncount)
+        w->ext = calloc(p->n_metrics, sizeof *w->ext);
+        if (!w->ncount || !w->ext)
             return -1;
         for (size_t i = 0; i < p->n_metrics; i++)
             if (sh->r->ncount[i] &&
@@ -535,6 +538,8 @@ static void store_block(worker *w, size_t blk, size_t n)
         w->kext_lo[m] = lo < w->kext_lo[m] ? lo : w->kext_lo[m];
         w->kext_hi[m] = hi > w->kext_hi[m] ? hi : w->kext_hi[m];
         w->kext_big[m] |= (unsigned char)big;
+        if (w->ext && !p->metrics[m].derived)
+            gpb__extreme_add(&w->ext[m], v, n, first, lo, hi);
         if (r->values[m] && keep)
             memcpy(r->values[m] + first, v, keep * sizeof *v);
         if (r->narrow[m]) {
@@ -961,6 +966,8 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
             for (int x = 0; ws[t].ncount && ws[t].ncount[i] && x <= p->H; x++)
                 r->ncount[i][x] += ws[t].ncount[i][x];
+            if (ws[t].ext && r->extreme)
+                gpb__extreme_merge(&r->extreme[i], &ws[t].ext[i]);
         }
     }
     /* The workers' arenas hold band values the result now points to. */
@@ -1096,7 +1103,8 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
            and others refused (gpb_sim_run_kept). */
         r->bands = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *r->bands);
         r->ncount = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *r->ncount);
-        int ok = r->bands && r->ncount;
+        r->extreme = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *r->extreme);
+        int ok = r->bands && r->ncount && r->extreme;
         for (size_t i = 0; ok && i < p.n_metrics; i++)
             if (r->narrow[i] &&
                 !(r->ncount[i] = calloc((size_t)p.H + 1, sizeof **r->ncount)))

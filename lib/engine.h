@@ -443,6 +443,28 @@ int gpb__bands_add(eng_bands *into, eng_bands *acc);
    0 otherwise (then the run is made again keeping every path). */
 int gpb__bands_cover(const gpb_result *r);
 
+/* The GPB__EXTREME_TRACKED lowest ([0]) and highest ([1]) values of a
+   metric over every path a run counted, with their paths (0-based in the
+   run), most extreme first, ties to the lower path: what
+   gpb_result_extreme_paths reads when the run kept fewer paths. 16, not
+   GPB_RESULT_EXTREME_PATHS_MAX: each block with a path among the list's
+   is scanned, about K·ln(N/K) of them a list (the text report names 3). */
+#define GPB__EXTREME_TRACKED 16
+typedef struct eng_extreme {
+    size_t n[2];
+    double v[2][GPB__EXTREME_TRACKED];
+    uint64_t path[2][GPB__EXTREME_TRACKED];
+} eng_extreme;
+
+/* Adds the n values v of paths path0 .. path0 + n − 1, whose smallest and
+   largest keys (gpb__sketch_key) are klo and khi, into e: a block beyond
+   both lists' last entries costs two comparisons. */
+void gpb__extreme_add(eng_extreme *e, const double *v, size_t n,
+                      uint64_t path0, uint64_t klo, uint64_t khi);
+
+/* Adds from's entries into into. */
+void gpb__extreme_merge(eng_extreme *into, const eng_extreme *from);
+
 /* Frees the values of bs[0..n). */
 void gpb__bands_free(eng_bands *bs, size_t n);
 
@@ -507,6 +529,9 @@ struct gpb_result {
        msketch. NULL otherwise. */
     eng_bands *bands;
     uint64_t **ncount;
+    struct eng_extreme *extreme; /* [metric]: with bands, each stored
+                                    metric's most extreme paths over every
+                                    path (gpb_result_extreme_paths) */
     double **band_arena;  /* [n_band_arena]: the workers' (gpb_free) */
     size_t n_band_arena;
 

@@ -868,6 +868,70 @@ int gpb__bands_cover(const gpb_result *r)
     return 1;
 }
 
+/* Puts (x, path) into list d of e (x already signed: lowest first) when it
+   is among the most extreme. */
+static void extreme_put(eng_extreme *e, int d, double x, uint64_t path)
+{
+    const size_t K = GPB__EXTREME_TRACKED;
+    size_t n = e->n[d];
+    if (n == K && !(x < e->v[d][n - 1] ||
+                    (x == e->v[d][n - 1] && path < e->path[d][n - 1])))
+        return;
+    size_t j = n < K ? n++ : n - 1;
+    while (j > 0 && (x < e->v[d][j - 1] ||
+                     (x == e->v[d][j - 1] && path < e->path[d][j - 1]))) {
+        e->v[d][j] = e->v[d][j - 1];
+        e->path[d][j] = e->path[d][j - 1];
+        j--;
+    }
+    e->v[d][j] = x;
+    e->path[d][j] = path;
+    e->n[d] = n;
+}
+
+void gpb__extreme_add(eng_extreme *e, const double *v, size_t n,
+                      uint64_t path0, uint64_t klo, uint64_t khi)
+{
+    const size_t K = GPB__EXTREME_TRACKED;
+    for (int d = 0; d < 2; d++) {
+        /* The list's last entry, as a key: a block whose most extreme
+           value lies beyond it adds nothing, nor one that only ties it
+           from later paths (a worker's blocks come in path order, so
+           after its first blocks a point mass, the zero of a round that
+           did not close, costs two comparisons too). */
+        if (e->n[d] == K) {
+            double last = d ? -e->v[d][K - 1] : e->v[d][K - 1];
+            uint64_t kl = gpb__sketch_key(last);
+            uint64_t kb = d == 0 ? klo : khi;
+            if (d == 0 ? kb > kl : kb < kl)
+                continue;
+            if (kb == kl && path0 > e->path[d][K - 1])
+                continue;
+        }
+        /* The list's last entry in locals: most values pass it by. */
+        const double sg = d ? -1.0 : 1.0;
+        double thr = e->n[d] == K ? e->v[d][K - 1] : INFINITY;
+        uint64_t tp = e->n[d] == K ? e->path[d][K - 1] : UINT64_MAX;
+        for (size_t i = 0; i < n; i++) {
+            double x = sg * v[i];
+            if (!(x < thr || (x == thr && path0 + i < tp)))
+                continue; /* (a NaN too) */
+            extreme_put(e, d, x, path0 + i);
+            if (e->n[d] == K) {
+                thr = e->v[d][K - 1];
+                tp = e->path[d][K - 1];
+            }
+        }
+    }
+}
+
+void gpb__extreme_merge(eng_extreme *into, const eng_extreme *from)
+{
+    for (int d = 0; d < 2; d++)
+        for (size_t i = 0; i < from->n[d]; i++)
+            extreme_put(into, d, from->v[d][i], from->path[d][i]);
+}
+
 /* The values at sorted, distinct ranks k[0..nk) that lie in a band of bs,
    into out, with found[i] set; the others are left. 0, or -1 when out of
    memory. */
@@ -1138,6 +1202,7 @@ void gpb_result_free(gpb_result *r)
     for (size_t i = 0; i < r->n_band_arena; i++)
         free(r->band_arena[i]);
     free(r->band_arena);
+    free(r->extreme);
     free(r->msketch);
     free(r->values);
     free(r->narrow);
@@ -1882,6 +1947,30 @@ gpb_status gpb_result_extreme_paths(const gpb_result *r, const char *metric,
     GPB__TRY(gpb_result_metric_find(r, metric, &m, err));
     if (!paths && k)
         return gpb__fail(err, GPB_EINVAL, "paths must not be NULL");
+    if (r->extreme) {
+        /* A run that kept fewer paths: over every path, as tracked. */
+        const eng_metric *mt = &r->metrics[m];
+        if (mt->constant || mt->derived)
+            return gpb__fail(err, GPB_EINVAL,
+                             "'%s': this run kept %zu of its %zu paths "
+                             "(gpb_sim_run_kept) and has the most extreme "
+                             "paths only of the metrics it stores",
+                             mt->name, r->kept, r->paths);
+        int d = !lowest;
+        if (k > GPB__EXTREME_TRACKED)
+            return gpb__fail(err, GPB_EINVAL,
+                             "k = %zu: this run kept %zu of its %zu paths "
+                             "(gpb_sim_run_kept) and tracked the %d most "
+                             "extreme of every path",
+                             k, r->kept, r->paths, GPB__EXTREME_TRACKED);
+        if (k > r->extreme[m].n[d])
+            return gpb__fail(err, GPB_ENOTFOUND,
+                             "only %zu paths have a value of '%s'",
+                             r->extreme[m].n[d], metric);
+        for (size_t j = 0; j < k; j++)
+            paths[j] = r->path_offset + r->extreme[m].path[d][j];
+        return GPB_OK;
+    }
     if (k > GPB_RESULT_EXTREME_PATHS_MAX || k > r->kept)
         return gpb__fail(err, GPB_EINVAL,
                          "k = %zu: at most %d and at most the %zu kept paths",

@@ -1750,6 +1750,28 @@ START_TEST(kept_runs_give_the_report_quantiles_exactly)
             expect(same_bits(gpb_result_prob_out_of_cash_by(full, month),
                              gpb_result_prob_out_of_cash_by(kept, month)),
                    "P(out of cash by %d)", month);
+        /* The most extreme paths, over every path (tracked as the blocks
+           are stored), ties to the lower path, as the full run finds them
+           among its rows. */
+        static const char *const ext[3] = {"cash.min", "spend.total",
+                                           "runway_months"};
+        for (int x = 0; x < 3; x++)
+            for (int lowest = 0; lowest < 2; lowest++) {
+                uint64_t pf[8], pk[8];
+                ck_assert(gpb_result_extreme_paths(full, ext[x], lowest, 8, pf,
+                                                   NULL) == GPB_OK);
+                ck_assert(gpb_result_extreme_paths(kept, ext[x], lowest, 8,
+                                                   pk, &e) == GPB_OK);
+                for (int j = 0; j < 8; j++)
+                    expect(pf[j] == pk[j], "%s %s #%d: path %llu vs %llu",
+                           ext[x], lowest ? "lowest" : "highest", j,
+                           (unsigned long long)pk[j],
+                           (unsigned long long)pf[j]);
+            }
+        uint64_t pd[2];
+        ck_assert_int_eq(gpb_result_extreme_paths(kept, "deficit.max", 1, 2,
+                                                  pd, &e),
+                         GPB_EINVAL);
         double pa, pb;
         ck_assert(gpb_result_prob_at_most(full, "runway_months", 12, &pa,
                                           NULL) == GPB_OK);

@@ -568,7 +568,7 @@ typedef struct run_args {
     const char *given;  /* run --given */
     int ledger;         /* run --ledger (or --ledger-csv) */
     const char *ledger_csv;
-    int summaries_only; /* run --json writing nothing per path (run_main) */
+      int summaries_only; /* run writing nothing per path (run_main) */
 } run_args;
 
 /* Parses the options of run or raise (the table has which each takes).
@@ -781,8 +781,9 @@ static int simulate(const run_args *a, gpb_scenario **s, gpb_result **r,
        quantiles exact (gpb_sim_run_kept), and not 10^6 paths' values
        (bench-60m at 10^6 paths: 155 -> 69 MB, and 0.49 -> 0.41 s right
        after another program freed its memory; docs/engine.md, Memory).
-       Not the text report: it names the paths with the lowest cash. Not
-       under mpirun: such a result does not merge. Not --qmc: its
+       The text report names the paths with the lowest cash: the run
+       tracks each metric's most extreme paths over every path. Not under
+       mpirun: such a result does not merge. Not --qmc: its
        replicate standard errors read every path. Not raise --months:
        the raise for a runway reads every path's lowest cash. */
     int few = a->summaries_only && opt.inputs_kept && !a->quasi &&
@@ -1241,9 +1242,9 @@ static int run_main(run_args *pa)
     double t_start = now_s();
     if ((rc = check_outputs(&a)))
         return rc;
-    a.summaries_only = a.json && !a.csv && !a.xlsx && !a.html &&
-                       !a.samples_csv && !a.output_dir && !a.ledger_csv &&
-                       !a.samples && !a.trace;
+    a.summaries_only = !a.csv && !a.xlsx && !a.html && !a.samples_csv &&
+                       !a.output_dir && !a.ledger_csv && !a.samples &&
+                       !a.trace;
     rc = simulate(&a, &s, &r, &ri);
     if (rc || !cli_mpi_root())
         goto done;

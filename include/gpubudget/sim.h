@@ -419,10 +419,11 @@ GPB_API gpb_status gpb_sim_run(const gpb_scenario *s,
  * gpb_result_prob_at_most, of a metric kept as doubles (so the HTML and
  * workbook reports' histograms, which read other levels), gpb_result_merge
  * and gpb_result_pack; gpb_result_given, as for any run that did not keep
- * every path. What reads rows (samples, the
- * sensitivity, gpb_result_extreme_paths) reads the kept paths, and
- * gpb_result_raise_for_runway below the horizon its sketch. `gpubudget
- * run --json` keeps 131,072 paths this way when it writes nothing per
+ * every path. gpb_result_extreme_paths is over every path for a metric
+ * the run stores (the 16 most extreme each way, tracked as the blocks are
+ * stored: k > 16 is refused), refused for a derived one. What reads rows (samples, the sensitivity) reads the kept paths,
+ * and gpb_result_raise_for_runway below the horizon its sketch.
+ * `gpubudget run` keeps 131,072 paths this way when it writes nothing per
  * path (docs/engine.md, Memory).
  */
 GPB_API gpb_status gpb_sim_run_kept(const gpb_scenario *s,

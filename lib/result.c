@@ -1950,6 +1950,12 @@ gpb_status gpb_result_extreme_paths(const gpb_result *r, const char *metric,
     if (r->extreme) {
         /* A run that kept fewer paths: over every path, as tracked. */
         const eng_metric *mt = &r->metrics[m];
+        if (mt->constant && k <= r->paths) {
+            /* Every path ties: the first k, as a full run answers. */
+            for (size_t j = 0; j < k; j++)
+                paths[j] = r->path_offset + j;
+            return GPB_OK;
+        }
         if (mt->constant || mt->derived)
             return gpb__fail(err, GPB_EINVAL,
                              "'%s': this run kept %zu of its %zu paths "

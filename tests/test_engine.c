@@ -1772,6 +1772,20 @@ START_TEST(kept_runs_give_the_report_quantiles_exactly)
         ck_assert_int_eq(gpb_result_extreme_paths(kept, "deficit.max", 1, 2,
                                                   pd, &e),
                          GPB_EINVAL);
+        /* A constant metric ties on every path: the first k, as a full
+           run answers. */
+        for (size_t c = 0; c < nm; c++)
+            if (gpb_result_metric_is_constant(full, c)) {
+                const char *cn = gpb_result_metric_name(full, c);
+                uint64_t qf[3], qk[3];
+                ck_assert(gpb_result_extreme_paths(full, cn, 1, 3, qf,
+                                                   NULL) == GPB_OK);
+                ck_assert(gpb_result_extreme_paths(kept, cn, 1, 3, qk,
+                                                   NULL) == GPB_OK);
+                for (int j = 0; j < 3; j++)
+                    expect(qf[j] == qk[j], "%s #%d", cn, j);
+                break;
+            }
         double pa, pb;
         ck_assert(gpb_result_prob_at_most(full, "runway_months", 12, &pa,
                                           NULL) == GPB_OK);

@@ -568,7 +568,7 @@ typedef struct run_args {
     const char *given;  /* run --given */
     int ledger;         /* run --ledger (or --ledger-csv) */
     const char *ledger_csv;
-      int summaries_only; /* run writing nothing per path (run_main) */
+    int summaries_only; /* run writing nothing per path (run_main) */
 } run_args;
 
 /* Parses the options of run or raise (the table has which each takes).

@@ -515,14 +515,15 @@ static int narrow_counts(const uint16_t *v, size_t n, const uint64_t *ranks,
 /* ---- bands (engine.h) ------------------------------------------------- */
 
 /* Exact order statistics at sorted, distinct ranks[0..nr) of v[0..n) (no
-   NaN), v unchanged: a count, a histogram select or a selection in a
-   copy, as for a stored column. 0, or -1 when out of memory. */
+   NaN), v unchanged, given the values' smallest and largest keys and
+   whether any is not a small whole number (gpb__value_extremes): a count,
+   a histogram select above 65,536 values, else a selection in a copy. The
+   one selection of a stored column and of a run's bands. 0, or -1 when
+   out of memory. */
 static int select_exact(const double *v, size_t n, const uint64_t *ranks,
-                        size_t nr, double *out)
+                        size_t nr, uint64_t klo, uint64_t khi, int big,
+                        double *out)
 {
-    uint64_t klo, khi;
-    int big;
-    gpb__value_extremes(v, n, &klo, &khi, &big);
     if (small_counts(v, n, ranks, nr, big, out))
         return 0;
     if (n > 65536 && !hist_select(v, n, ranks, nr, klo, khi, out))
@@ -538,17 +539,31 @@ static int select_exact(const double *v, size_t n, const uint64_t *ranks,
     return 0;
 }
 
+/* The 0-based ranks of the distribution-free interval of the p-quantile
+   of n values at z standard errors (docs/engine.md, Order statistics):
+   gpb_result_quantile_ci's (z from its level) and a band's (engine.h). */
+static void ci_ranks_z(size_t n, double p, double z, uint64_t *lo,
+                       uint64_t *hi)
+{
+    double np = (double)n * p, h = z * sqrt(np * (1.0 - p));
+    double l = floor(np - h), u = ceil(np + h);
+    l = l < 1 ? 1 : l > (double)n ? (double)n : l;
+    u = u < 1 ? 1 : u > (double)n ? (double)n : u;
+    *lo = (uint64_t)l - 1;
+    *hi = (uint64_t)u - 1;
+}
+
 /* The full run's ranks a band must hold for level p of N paths, *ka ..
    *kb: the two order statistics around p (N − 1) and the confidence ranks
    up to GPB__BAND_CI_Z (ci_ranks), two more each side, so that a metric
    read at n − 1 − k of its source (engine.h) finds them too. */
 static void band_span(size_t N, double p, uint64_t *ka, uint64_t *kb)
 {
-    double np = (double)N * p, h = GPB__BAND_CI_Z * sqrt(np * (1.0 - p));
+    uint64_t cl, ch;
+    ci_ranks_z(N, p, GPB__BAND_CI_Z, &cl, &ch);
     double lo = floor(p * (double)(N - 1)), hi = lo + 1;
-    double cl = floor(np - h) - 1, ch = ceil(np + h) - 1;
-    lo = (cl < lo ? cl : lo) - 2;
-    hi = (ch > hi ? ch : hi) + 2;
+    lo = ((double)cl < lo ? (double)cl : lo) - 2;
+    hi = ((double)ch > hi ? (double)ch : hi) + 2;
     double top = (double)N - 1;
     *ka = (uint64_t)(lo < 0 ? 0 : lo > top ? top : lo);
     *kb = (uint64_t)(hi < 0 ? 0 : hi > top ? top : hi);
@@ -626,7 +641,10 @@ int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
         }
         double val[2 * GPB__BANDS_MAX];
         size_t u = gpb__ranks_sort_unique(rk, nr);
-        if (u && select_exact(r->values[m], n0, rk, u, val))
+        uint64_t klo, khi;
+        int big;
+        gpb__value_extremes(r->values[m], n0, &klo, &khi, &big);
+        if (u && select_exact(r->values[m], n0, rk, u, klo, khi, big, val))
             return -1;
         eng_bands *bs = out_m;
         for (size_t i = 0; i < L; i++) {
@@ -1102,28 +1120,10 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         } else {
             gpb__value_extremes(r->values[m], r->paths, &klo, &khi, &big);
         }
-        if (r->narrow[m]) {
-            /* done */
-        } else if (small_counts(r->values[m], r->paths, need, u, big,
-                                sel)) {
-            /* done */
-        } else if (r->paths > 65536 &&
-                   !hist_select(r->values[m], r->paths, need, u, klo, khi,
-                                sel)) {
-            /* done */
-        } else {
-            double *a = malloc(r->paths * sizeof *a);
-            if (!a) {
-                st = gpb__fail(err, GPB_ENOMEM,
-                               "out of memory selecting '%s'", mt->name);
-            } else {
-                memcpy(a, r->values[m], r->paths * sizeof *a);
-                gpb__multiselect(a, 0, r->paths - 1, need, u);
-                for (size_t i = 0; i < u; i++)
-                    sel[i] = a[need[i]];
-                free(a);
-            }
-        }
+        if (!r->narrow[m] && select_exact(r->values[m], r->paths, need, u,
+                                          klo, khi, big, sel))
+            st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
+                           mt->name);
     }
     pthread_mutex_lock(&r->lock);
     for (size_t i = 0; !st && i < u; i++)
@@ -1695,13 +1695,7 @@ gpb_status gpb_result_mean(const gpb_result *r, const char *metric,
 static void ci_ranks(size_t n, double p, double level, uint64_t *lo,
                      uint64_t *hi)
 {
-    double z = gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + level));
-    double np = (double)n * p, h = z * sqrt(np * (1.0 - p));
-    double l = floor(np - h), u = ceil(np + h);
-    l = l < 1 ? 1 : l > (double)n ? (double)n : l;
-    u = u < 1 ? 1 : u > (double)n ? (double)n : u;
-    *lo = (uint64_t)l - 1;
-    *hi = (uint64_t)u - 1;
+    ci_ranks_z(n, p, gsl_cdf_ugaussian_Pinv(0.5 * (1.0 + level)), lo, hi);
 }
 
 gpb_status gpb_result_summary(const gpb_result *r, const char *metric,

@@ -280,6 +280,14 @@ typedef struct shared {
     atomic_int bands_failed;
     pthread_cond_t bands_ready;
     uint64_t band_max; /* values a worker keeps inside one band */
+    /* The fan's bands (eng_fan_bands), when there are bands and a fan:
+       the first worker whose month sketches hold fan_n0 paths builds
+       them from its own (fan_state 0 none yet, 2 building, 1 ready, -1
+       failed: none), and from then each worker counts its blocks
+       against them. */
+    int fan_bands;
+    atomic_int fan_state;
+    size_t fan_n0;
 } shared;
 
 /* Blocks whose month values a worker holds before counting them:
@@ -315,6 +323,11 @@ struct worker {
     uint32_t *mkeys;        /* flush · LANES: a month's codes decoded */
     gpb__sketch_pool *pool; /* the pages of the worker's sketches */
     uint64_t *mext;         /* [month][2]: the held values' extreme keys */
+    uint64_t *fan_cnt;      /* [month · GPB__FAN_BANDS_MAX · 2]: below and
+                               inside each band (eng_fan's below) */
+    uint64_t *fan_ext;      /* [month][2]: extreme keys counted by bands */
+    int fan_on;             /* counting against the fan's bands */
+    size_t coded;           /* paths whose codes were counted */
     double *rt_min;         /* LANES */
     size_t flush;           /* blocks held before counting */
     size_t held;            /* paths held: blocks are full but the run's last,
@@ -343,6 +356,8 @@ static void worker_free(worker *w, const eng_plan *p)
     free(w->mtop);
     free(w->mkeys);
     free(w->mext);
+    free(w->fan_cnt);
+    free(w->fan_ext);
     free(w->rt_min);
     gpb__sketch_free(&w->rt_sketch);
     free(w->out);
@@ -408,6 +423,17 @@ static int worker_init(worker *w, shared *sh)
         w->mtop = malloc((size_t)p->H * w->flush * sizeof *w->mtop);
         w->mkeys = malloc(w->flush * LANES * sizeof *w->mkeys);
         w->mext = malloc(2 * (size_t)p->H * sizeof *w->mext);
+        if (sh->fan_bands) {
+            w->fan_cnt = calloc((size_t)p->H * GPB__FAN_BANDS_MAX * 2,
+                                sizeof *w->fan_cnt);
+            w->fan_ext = malloc(2 * (size_t)p->H * sizeof *w->fan_ext);
+            if (!w->fan_cnt || !w->fan_ext)
+                return -1;
+            for (int m = 0; m < p->H; m++) {
+                w->fan_ext[2 * m] = UINT64_MAX;
+                w->fan_ext[2 * m + 1] = 0;
+            }
+        }
     }
     if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->pool ||
         !w->rt_min ||
@@ -719,7 +745,17 @@ static void flush_months(worker *w)
         w->mext[2 * m] = UINT64_MAX;
         w->mext[2 * m + 1] = 0;
     }
+    w->coded += w->held;
     w->held = 0;
+    /* The first worker whose sketches hold enough paths builds the fan's
+       bands from them; the others go on meanwhile. */
+    shared *sh = w->sh;
+    int idle = 0;
+    if (sh->fan_bands && p->H > 0 && w->coded >= sh->fan_n0 &&
+        atomic_load(&sh->fan_state) == 0 &&
+        atomic_compare_exchange_strong(&sh->fan_state, &idle, 2))
+        atomic_store(&sh->fan_state,
+                     gpb__fan_bands_build(sh->r, w->sk_cash) ? -1 : 1);
 }
 
 /*
@@ -775,6 +811,13 @@ static void *worker_main(void *arg)
         if (atomic_load(&sh->cancel))
             break;
         size_t blk = atomic_fetch_add(&sh->next_block, 1);
+        /* Once the fan's bands are ready, this worker's blocks are
+           counted against them, its held codes first counted. */
+        if (!w->fan_on && sh->fan_bands &&
+            atomic_load(&sh->fan_state) == 1) {
+            flush_months(w);
+            w->fan_on = 1;
+        }
         if (blk >= sh->n_blocks)
             break;
         size_t first = blk * LANES;
@@ -782,9 +825,13 @@ static void *worker_main(void *arg)
         gpb_error e;
         long bad = -1;
         eng_fan fan = {0};
-        if (w->mcash) /* the block's slot among those held */
+        if (w->fan_on) /* counted against the bands */
+            fan = (eng_fan){.ext = w->fan_ext, .esc = w->sk_cash,
+                            .bands = sh->r->fanb, .below = w->fan_cnt};
+        else if (w->mcash) /* the block's slot among those held */
             fan = (eng_fan){w->mcash + w->held, w->mtop + w->held / LANES,
-                            w->flush * LANES, w->flush, w->mext, w->sk_cash};
+                            w->flush * LANES, w->flush, w->mext, w->sk_cash,
+                            NULL, NULL};
         gpb_status st = gpb__block_run(
             w->b, r->path_offset + first, n, w->out,
             w->mcash ? &fan : NULL, r->raise_months ? w->rt_min : NULL,
@@ -803,9 +850,15 @@ static void *worker_main(void *arg)
             atomic_store(&sh->cancel, 1);
             break;
         }
-        w->held += n;
-        if (w->held == w->flush * LANES || n < LANES)
-            flush_months(w);
+        if (!w->fan_on) {
+            w->held += n;
+            /* Counted when the buffer is full, and as soon as there are
+               enough for the fan's bands. */
+            if (w->held == w->flush * LANES || n < LANES ||
+                (sh->fan_bands && atomic_load(&sh->fan_state) == 0 &&
+                 w->coded + w->held >= sh->fan_n0))
+                flush_months(w);
+        }
         store_block(w, blk, n);
         if (sh->pilot_blocks && blk >= sh->pilot_blocks &&
             bands_count(w, blk, n))
@@ -970,6 +1023,41 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
                 gpb__extreme_merge(&r->extreme[i], &ws[t].ext[i]);
         }
     }
+    /* The fan's bands: the paths below each, those in the sketch (every
+       value counted before the bands, and those inside them after)
+       and those counted against them outside every band; every path's
+       extremes. */
+    for (int m = 0; r->fanb && m < p->H && !st; m++) {
+        eng_fan_bands *fb = &r->fanb[m];
+        const gpb__sketch *sk = &r->sk_cash[m];
+        uint64_t klo = sk->n ? gpb__sketch_key(sk->min) : UINT64_MAX;
+        uint64_t khi = sk->n ? gpb__sketch_key(sk->max) : 0;
+        for (unsigned j = 0; j < fb->n; j++) {
+            uint64_t seen = 0, b;
+            if (fb->lo[j] > 0)
+                gpb__sketch_walk(sk, 0, fb->lo[j] - 1u, &seen, UINT64_MAX,
+                                 &b);
+            fb->below[j] = seen;
+        }
+        for (int t = 0; t < threads; t++) {
+            const uint64_t *c =
+                ws[t].fan_cnt
+                    ? ws[t].fan_cnt + (size_t)m * GPB__FAN_BANDS_MAX * 2
+                    : NULL;
+            uint64_t inside = 0; /* in the bands below band j */
+            for (unsigned j = 0; c && j < fb->n; j++) {
+                fb->below[j] += c[2 * j] - inside;
+                inside += c[2 * j + 1];
+            }
+            if (ws[t].fan_ext) {
+                klo = ws[t].fan_ext[2 * m] < klo ? ws[t].fan_ext[2 * m] : klo;
+                khi = ws[t].fan_ext[2 * m + 1] > khi ? ws[t].fan_ext[2 * m + 1]
+                                                   : khi;
+            }
+        }
+        r->fan_min[m] = gpb__sketch_key_value(klo);
+        r->fan_max[m] = gpb__sketch_key_value(khi);
+    }
     /* The workers' arenas hold band values the result now points to. */
     if (r->bands && !st) {
         r->band_arena = calloc((size_t)threads, sizeof *r->band_arena);
@@ -1120,6 +1208,9 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
         r->msketch = NULL;
         sh.sketch_metrics = 0;
         sh.pilot_blocks = pilot;
+        /* The fan's bands from one worker's first paths: the metrics'
+           first paths' share of them. */
+        sh.fan_bands = !sh.no_fan && !(flags & GPB__SIM_NO_FAN_BANDS);
         atomic_store(&sh.bands_left, p.n_metrics);
         sh.band_max = opt.paths / 64 > 65536 ? opt.paths / 64 : 65536;
     }
@@ -1134,6 +1225,8 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
     if ((size_t)threads > sh.n_blocks)
         threads = (int)sh.n_blocks;
     r->threads = threads;
+    if (sh.fan_bands)
+        sh.fan_n0 = sh.pilot_blocks * LANES / (size_t)threads;
     gpb__blas_quiet_enter();
     st = run_workers(&sh, threads, err);
     gpb__blas_quiet_leave();
@@ -1169,6 +1262,14 @@ gpb_status gpb__sim_run(const gpb_scenario *s, const gpb_sim_options *opt_in,
            is gpb_sim_run's. */
         gpb_result_free(r);
         return gpb__sim_run(s, opt_in, flags, 4 * kept, out, err);
+    }
+    if (r->fanb && !gpb__fan_bands_cover(r)) {
+        /* A fan band missed (their first paths depend on the threads'
+           pace): the same run with the fan in whole sketches, the same
+           kept paths and metric bands, which do not. */
+        gpb_result_free(r);
+        return gpb__sim_run(s, opt_in, flags | GPB__SIM_NO_FAN_BANDS,
+                            kept_paths_max, out, err);
     }
     *out = r;
     return GPB_OK;

@@ -295,10 +295,31 @@ typedef struct eng_trace_rec {
 eng_block *gpb__block_new(const eng_plan *p);
 void gpb__block_free(eng_block *b);
 
+/*
+ * The fan's bands of one month, when a run keeps only its first paths
+ * (gpb_sim_run_kept): after the first paths, a value is counted against
+ * a few ranges of the month sketch's buckets, one around each of the
+ * report's fan levels (gpb_report_fan_levels), wide enough that the
+ * run's ranks at that level fall inside (as the metrics' bands,
+ * GPB__BAND_Z); only the values inside go to the sketch, and those below
+ * each range are counted. The ranks the report reads then give the
+ * bucket the whole sketch would have given: the same figures, for a
+ * compare instead of a sketch count a value.
+ */
+#define GPB__FAN_BANDS_MAX 5
+typedef struct eng_fan_bands {
+    unsigned n;                        /* disjoint, ascending */
+    uint32_t lo[GPB__FAN_BANDS_MAX];   /* first bucket */
+    uint32_t hi[GPB__FAN_BANDS_MAX];   /* last bucket (inclusive) */
+    uint64_t below[GPB__FAN_BANDS_MAX]; /* the run's values in buckets
+                                           below lo (after the run) */
+} eng_fan_bands;
+
 /* Where a block records each month's closing cash for the fan: the
    worker holds a few blocks' records and counts them into its month
    sketches month by month, so each sketch is hot in cache while it
-   counts. */
+   counts. With bands (after a kept run's first paths), each month's
+   values are counted against them at once instead. */
 typedef struct eng_fan {
     uint16_t *code;   /* [m · stride + i]: gpb__sketch_code16 of lane i */
     uint16_t *top;    /* [m · tstride]: the codes' top exponent and
@@ -306,8 +327,23 @@ typedef struct eng_fan {
     size_t stride, tstride;
     uint64_t *ext;    /* [2m], [2m + 1]: the smallest and largest whole
                          keys, lowered and raised, not set */
-    gpb__sketch *esc; /* [m]: where an escape is counted at once */
+    gpb__sketch *esc; /* [m]: where an escape is counted at once; with
+                         bands, the values inside them */
+    const eng_fan_bands *bands; /* [m], or NULL: codes as above */
+    uint64_t *below;  /* with bands: [(m · GPB__FAN_BANDS_MAX + j) · 2]
+                         below band j, [… + 1] inside it */
 } eng_fan;
+
+/*
+ * Counts one month's closing cash of a block's n real lanes against the
+ * month's fan bands fb: those below band j into cnt[2j], those inside
+ * it into cnt[2j + 1] and into win by their keys (the bands are
+ * disjoint); the smallest and largest whole keys into ext[0] and ext[1]
+ * (lowered and raised).
+ */
+void gpb__fan_bands_count(const double *cash, size_t n,
+                          const eng_fan_bands *fb, uint64_t *cnt,
+                          uint64_t *ext, gpb__sketch *win);
 
 /*
  * The fan's record of one month's closing cash of a block's n real
@@ -411,6 +447,17 @@ typedef struct eng_bands {
    -1 when out of memory. Metrics build independently (on any thread). */
 int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
                      eng_bands *out_m);
+
+/* The fan's bands of every month from s0[0 .. horizon), sketches of
+   some paths' closing cash (one worker's first paths), for a run of
+   r->paths paths, into r->fanb, with r->fan_min and r->fan_max (all
+   allocated; their below and extremes are set after the run). 0, or -1
+   when out of memory (r then has none). */
+int gpb__fan_bands_build(gpb_result *r, const gpb__sketch *s0);
+
+/* 1 when the fan's bands hold every rank the report reads (or the run
+   has none), else 0: the run is made again (gpb__bands_cover). */
+int gpb__fan_bands_cover(const gpb_result *r);
 
 /* About the bytes the bands of a run of N paths hold, from n0 first paths,
    for the metrics mt[0..nm) (the values inside every band of every
@@ -543,6 +590,11 @@ struct gpb_result {
 
     uint64_t *out_month;     /* paths out of cash in each month; [H] = never */
     int no_fan;              /* GPB__SIM_NO_FAN: sk_cash left empty */
+    /* With fan bands ([month], gpb_sim_run_kept): sk_cash holds the
+       first paths' values and those inside the bands after them, and
+       fan_min / fan_max every path's extremes. NULL: sk_cash has all. */
+    eng_fan_bands *fanb;
+    double *fan_min, *fan_max;
     gpb__fixed *ledger;      /* [month · CAT + category]: Σ over paths */
     int has_ledger;          /* 1: sums; 2: and sketches */
     gpb__sketch *sk_ledger;  /* [month · CAT + category] when has_ledger 2 */

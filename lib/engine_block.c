@@ -1758,6 +1758,62 @@ GPB__VCLONES void gpb__fan_codes(const double *cash, size_t n,
         }
 }
 
+GPB__VCLONES void gpb__fan_bands_count(const double *cash, size_t n,
+                                      const eng_fan_bands *fb,
+                                      uint64_t *cnt, uint64_t *ext,
+                                      gpb__sketch *win)
+{
+    uint32_t bucket[LANES];
+    uint64_t klo = ext[0], khi = ext[1];
+#pragma omp simd reduction(min : klo) reduction(max : khi)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = gpb__sketch_key(cash[i]);
+        klo = key < klo ? key : klo;
+        khi = key > khi ? key : khi;
+        bucket[i] = (uint32_t)(key >> GPB__SKETCH_BUCKET_SHIFT);
+    }
+    ext[0] = klo;
+    ext[1] = khi;
+    /* A pass a band, in 32-bit lanes: below it, and inside it (b − lo
+       wraps below lo: one unsigned compare), into a mask of 32-bit
+       flags. */
+    uint32_t in[LANES];
+    for (size_t i = 0; i < n; i++)
+        in[i] = 0;
+    for (unsigned j = 0; j < fb->n; j++) {
+        const uint32_t lo = fb->lo[j], w = fb->hi[j] - fb->lo[j];
+        uint32_t c = 0, ci = 0;
+#pragma omp simd reduction(+ : c, ci)
+        for (size_t i = 0; i < n; i++) {
+            uint32_t b = bucket[i], x = (b - lo) <= w;
+            c += b < lo;
+            ci += x;
+            in[i] |= x;
+        }
+        cnt[2 * j] += c;
+        cnt[2 * j + 1] += ci;
+    }
+    /* Those inside (a few in a hundred after the first months), by their
+       keys' upper halves, branch-free. */
+    uint32_t key32[LANES];
+    uint16_t at[LANES];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        at[k] = (uint16_t)i;
+        k += in[i];
+    }
+    if (!k)
+        return;
+    uint64_t ilo = UINT64_MAX, ihi = 0;
+    for (size_t t = 0; t < k; t++) {
+        uint64_t key = gpb__sketch_key(cash[at[t]]);
+        ilo = key < ilo ? key : ilo;
+        ihi = key > ihi ? key : ihi;
+        key32[t] = (uint32_t)(key >> 32);
+    }
+    gpb__sketch_add_keys32(win, key32, k, ilo, ihi);
+}
+
 /* 1 when x[0..n-1] are all finite: a reduction that vectorises. */
 GPB__VCLONES static int all_finite(const double *x, size_t n)
 {
@@ -2006,7 +2062,12 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
                                                b->runway, b->npv, lsum, nl,
                                                n, (double)m, (double)H);
         }
-        if (fan)
+        if (fan && fan->bands)
+            gpb__fan_bands_count(b->cash, n, fan->bands + m,
+                                 fan->below +
+                                     (size_t)m * GPB__FAN_BANDS_MAX * 2,
+                                 fan->ext + 2 * (size_t)m, fan->esc + m);
+        else if (fan)
             gpb__fan_codes(b->cash, n, fan->code + (size_t)m * fan->stride,
                       fan->top + (size_t)m * fan->tstride,
                       fan->ext + 2 * (size_t)m, fan->esc + m);

@@ -207,6 +207,10 @@ const char *gpb__rate_period(const gpb__rate_basis *rate);
    of counters per month and binade, merged once per run) were most of
    the thirteen 2,000-path runs' cost. gpb_result_fan then refuses. */
 #define GPB__SIM_NO_FAN 1u
+/* A kept run (gpb_sim_run_kept) whose fan's bands missed, made again with
+   its fan in whole sketches: the same kept paths and bands of metrics,
+   so what the run keeps does not depend on which thread built them. */
+#define GPB__SIM_NO_FAN_BANDS 2u
 struct gpb_scenario;
 struct gpb_sim_options;
 struct gpb_result;

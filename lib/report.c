@@ -19,6 +19,8 @@ const double gpb_report_levels[GPB_REPORT_N_LEVELS] = {0.05, 0.10, 0.25, 0.50,
                                                        0.75, 0.90, 0.95};
 const double gpb_report_raise_levels[GPB_REPORT_N_RAISE_LEVELS] = {0.80, 0.90,
                                                                    0.95};
+const double gpb_report_fan_levels[GPB_REPORT_N_FAN_LEVELS] = {
+    0.05, 0.25, 0.50, 0.75, 0.95};
 
 void gpb_report_options_default(gpb_report_options *opt)
 {
@@ -467,11 +469,12 @@ static gpb_status json_build(const gpb__view *v, json_t *root,
     for (int m = 0; m < H; m++)
         json_array_append_new(surv, json_real(gpb_result_survival(r, m)));
 
-    static const double fan_levels[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
-    static const char *const fan_keys[5] = {"p5", "p25", "p50", "p75", "p95"};
+    const double *fan_levels = gpb_report_fan_levels;
+    static const char *const fan_keys[GPB_REPORT_N_FAN_LEVELS] = {
+        "p5", "p25", "p50", "p75", "p95"};
     json_t *fan = json_object();
     json_object_set_new(root, "fan", fan);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < GPB_REPORT_N_FAN_LEVELS; k++) {
         json_t *arr = json_array();
         json_object_set_new(fan, fan_keys[k], arr);
         for (int m = 0; m < H; m++) {

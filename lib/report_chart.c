@@ -398,10 +398,10 @@ static gpb_status chart_fan(const gpb__view *v, gpb__charts *cs,
     snprintf(c->y_title, sizeof c->y_title, "closing cash, %s",
              gpb_currency_code(v->cur));
     c->y_money = 1;
-    static const double lv[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
-    static const char *const nm[5] = {"P5", "P25", "P50 (median)", "P75",
-                                      "P95"};
-    for (int k = 0; k < 5; k++) {
+    const double *lv = gpb_report_fan_levels;
+    static const char *const nm[GPB_REPORT_N_FAN_LEVELS] = {
+        "P5", "P25", "P50 (median)", "P75", "P95"};
+    for (int k = 0; k < GPB_REPORT_N_FAN_LEVELS; k++) {
         double *y = gpb__chart_series(c, nm[k]);
         if (!y)
             return oom(err);

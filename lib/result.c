@@ -604,6 +604,23 @@ static size_t band_levels(const eng_metric *mt, size_t nm, size_t m,
     return u;
 }
 
+/* The ranks among n0 first paths between which the full run's ranks ka
+   .. kb of N fall but with a chance of about 3·10^-7 an end: their
+   proportions widened by GPB__BAND_Z standard errors of a quantile of n0
+   paths and 2 ranks (engine.h); *a < 0 and *b >= n0 past the ends. The
+   n0 paths are among the N, so the run's proportion below a value
+   differs from theirs by less than that error. */
+static void pilot_ranks(size_t N, uint64_t ka, uint64_t kb, size_t n0,
+                        double *a, double *b)
+{
+    double qa = (double)ka / (double)N, qb = (double)(kb + 1) / (double)N;
+    double f = (double)n0;
+    double da = GPB__BAND_Z * sqrt(fmax(qa * (1 - qa), 0) / f) + 2 / f;
+    double db = GPB__BAND_Z * sqrt(fmax(qb * (1 - qb), 0) / f) + 2 / f;
+    *a = floor((qa - da) * f);
+    *b = ceil((qb + db) * f);
+}
+
 int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
                      eng_bands *out_m)
 {
@@ -616,22 +633,16 @@ int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
         memset(out_m, 0, sizeof *out_m);
         if (!r->values[m] || n0 < 2)
             return 0;
-        /* Each level's band ends as ranks of the first n0 paths: the
-           proportions it must hold, widened by GPB__BAND_Z standard errors
-           of a quantile of n0 paths (and 2 ranks), -1 / n0 past the ends.
-           The n0 paths are among the N, so the run's proportion below a
-           value differs from theirs by less than that error (engine.h). */
+        /* Each level's band ends as ranks of the first n0 paths
+           (pilot_ranks), -1 / n0 past the ends. */
         int64_t ra[GPB__BANDS_MAX], rb[GPB__BANDS_MAX];
         uint64_t rk[2 * GPB__BANDS_MAX];
         size_t nr = 0;
         for (size_t i = 0; i < L; i++) {
             uint64_t ka, kb;
             band_span(N, lev[i], &ka, &kb);
-            double qa = (double)ka / (double)N, qb = (double)(kb + 1) / (double)N;
-            double f = (double)n0;
-            double da = GPB__BAND_Z * sqrt(fmax(qa * (1 - qa), 0) / f) + 2 / f;
-            double db = GPB__BAND_Z * sqrt(fmax(qb * (1 - qb), 0) / f) + 2 / f;
-            double a = floor((qa - da) * f), b = ceil((qb + db) * f);
+            double f = (double)n0, a, b;
+            pilot_ranks(N, ka, kb, n0, &a, &b);
             ra[i] = a < 0 ? -1 : (int64_t)a;
             rb[i] = b >= f ? (int64_t)n0 : (int64_t)b;
             if (ra[i] >= 0)
@@ -883,6 +894,130 @@ int gpb__bands_cover(const gpb_result *r)
                 return 0;
         }
     }
+    return 1;
+}
+
+/* ---- the fan's bands ------------------------------------------------------ */
+
+_Static_assert(GPB__FAN_BANDS_MAX >= GPB_REPORT_N_FAN_LEVELS,
+               "a fan band a level of the report's fan at most");
+
+/* The bucket of rank k of sketch s (k < s->n). */
+static uint64_t fan_bucket_of(const gpb__sketch *s, uint64_t k)
+{
+    uint64_t seen = 0, b = GPB__SKETCH_BUCKET_MAX;
+    gpb__sketch_walk(s, 0, GPB__SKETCH_BUCKET_MAX, &seen, k, &b);
+    return b;
+}
+
+int gpb__fan_bands_build(gpb_result *r, const gpb__sketch *s0)
+{
+    const int H = r->horizon;
+    const size_t N = r->paths;
+    r->fanb = calloc((size_t)H, sizeof *r->fanb);
+    r->fan_min = malloc((size_t)H * sizeof *r->fan_min);
+    r->fan_max = malloc((size_t)H * sizeof *r->fan_max);
+    if (!r->fanb || !r->fan_min || !r->fan_max) {
+        free(r->fanb);
+        free(r->fan_min);
+        free(r->fan_max);
+        r->fanb = NULL;
+        r->fan_min = r->fan_max = NULL;
+        return -1;
+    }
+    for (int m = 0; m < H; m++) {
+        const gpb__sketch *s = &s0[m];
+        eng_fan_bands *fb = &r->fanb[m];
+        const double f = (double)s->n;
+        if (s->n < 2 || s->oom) { /* one band of every bucket */
+            fb->n = 1;
+            fb->lo[0] = 0;
+            fb->hi[0] = GPB__SKETCH_BUCKET_MAX;
+            continue;
+        }
+        uint32_t lo[GPB_REPORT_N_FAN_LEVELS], hi[GPB_REPORT_N_FAN_LEVELS];
+        for (int i = 0; i < GPB_REPORT_N_FAN_LEVELS; i++) {
+            /* The sketch's paths' buckets at the ranks that hold the
+               run's at the level (pilot_ranks) are the ends. */
+            uint64_t k;
+            double frac, a, b;
+            gpb__quantile_ranks(N, gpb_report_fan_levels[i], &k, &frac);
+            pilot_ranks(N, k, k + 1 < N ? k + 1 : k, s->n, &a, &b);
+            lo[i] = a < 0 ? 0 : (uint32_t)fan_bucket_of(s, (uint64_t)a);
+            hi[i] = b >= f ? GPB__SKETCH_BUCKET_MAX
+                           : (uint32_t)fan_bucket_of(s, (uint64_t)b);
+            /* By their first bucket (a few sketch paths can widen a low
+               level's band past a higher one's start). */
+            for (int j = i; j > 0 && lo[j] < lo[j - 1]; j--) {
+                uint32_t tl = lo[j], th = hi[j];
+                lo[j] = lo[j - 1];
+                hi[j] = hi[j - 1];
+                lo[j - 1] = tl;
+                hi[j - 1] = th;
+            }
+        }
+        /* Disjoint: one that overlaps or touches the last merges in. */
+        for (int i = 0; i < GPB_REPORT_N_FAN_LEVELS; i++) {
+            if (fb->n && lo[i] <= fb->hi[fb->n - 1] + 1u) {
+                if (hi[i] > fb->hi[fb->n - 1])
+                    fb->hi[fb->n - 1] = hi[i];
+            } else {
+                fb->lo[fb->n] = lo[i];
+                fb->hi[fb->n] = hi[i];
+                fb->n++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Rank k of month m's closing cash on a run with fan bands, as
+   gpb__sketch_rank would give it from every path's values: 0, or -1
+   when no band holds it. */
+typedef struct fan_month {
+    const gpb_result *r;
+    int m;
+} fan_month;
+
+static int fan_band_rank(const void *ctx, uint64_t k, double *out)
+{
+    const gpb_result *r = ((const fan_month *)ctx)->r;
+    const int m = ((const fan_month *)ctx)->m;
+    const eng_fan_bands *fb = &r->fanb[m];
+    if (k == 0 || k == r->paths - 1) {
+        *out = k == 0 ? r->fan_min[m] : r->fan_max[m];
+        return 0;
+    }
+    for (unsigned j = 0; j < fb->n; j++) {
+        uint64_t seen = fb->below[j], b;
+        if (seen > k)
+            break;
+        if (gpb__sketch_walk(&r->sk_cash[m], fb->lo[j], fb->hi[j], &seen, k,
+                             &b)) {
+            *out = gpb__sketch_bucket_value(b, r->fan_min[m], r->fan_max[m]);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Level p of month m on a run with fan bands, as gpb__sketch_quantile
+   would give it: 0, or -1 when a rank it reads lies in no band. */
+static int fan_band_quantile(const gpb_result *r, int m, double p,
+                             double *out)
+{
+    const fan_month fm = {r, m};
+    return gpb__quantile_by(r->paths, p, fan_band_rank, &fm, out);
+}
+
+int gpb__fan_bands_cover(const gpb_result *r)
+{
+    for (int m = 0; r->fanb && m < r->horizon; m++)
+        for (int i = 0; i < GPB_REPORT_N_FAN_LEVELS; i++) {
+            double q;
+            if (fan_band_quantile(r, m, gpb_report_fan_levels[i], &q))
+                return 0;
+        }
     return 1;
 }
 
@@ -1230,6 +1365,9 @@ void gpb_result_free(gpb_result *r)
             gpb__sketch_free(&r->sk_ledger[k]);
     free(r->sk_ledger);
     free(r->sk_cash);
+    free(r->fanb);
+    free(r->fan_min);
+    free(r->fan_max);
     free(r->rt_min);
     gpb__sketch_free(&r->rt_sketch);
     gpb__sketch_pool_free(r->sketch_pool); /* after every sketch */
@@ -2090,6 +2228,24 @@ gpb_status gpb_result_fan(const gpb_result *r, int month, double p,
         return gpb__fail(err, GPB_EINVAL, "out is NULL");
     if (r->no_fan)
         return gpb__fail(err, GPB_EINVAL, "this run kept no fan of cash");
+    if (r->fanb) {
+        if (!fan_band_quantile(r, month, p, out))
+            return GPB_OK;
+        char lv[96] = "";
+        for (int k = 0; k < GPB_REPORT_N_FAN_LEVELS; k++) {
+            size_t u = strlen(lv);
+            snprintf(lv + u, sizeof lv - u, "%s%g%%",
+                     k == 0                               ? ""
+                     : k == GPB_REPORT_N_FAN_LEVELS - 1 ? " and "
+                                                          : ", ",
+                     100 * gpb_report_fan_levels[k]);
+        }
+        return gpb__fail(err, GPB_EINVAL,
+                         "gpb_result_fan: this run (gpb_sim_run_kept) "
+                         "counted the fan of cash around the report's "
+                         "levels %s: level %g is not among what it holds",
+                         lv, p);
+    }
     *out = gpb__sketch_quantile(&r->sk_cash[month], p);
     return GPB_OK;
 }

@@ -10,7 +10,7 @@
 #include "sketch.h"
 #include "vmath.h"
 
-#define SHIFT (52 - GPB__SKETCH_MANT_BITS)
+#define SHIFT GPB__SKETCH_BUCKET_SHIFT
 
 void gpb__sketch_init(gpb__sketch *s)
 {
@@ -410,6 +410,51 @@ static double bucket_mid(uint64_t b)
     return lo + (hi - lo) / 2;
 }
 
+double gpb__sketch_key_value(uint64_t k)
+{
+    return key_value(k);
+}
+
+double gpb__sketch_bucket_value(uint64_t b, double min, double max)
+{
+    double v = bucket_mid(b);
+    return v < min ? min : v > max ? max : v;
+}
+
+int gpb__sketch_walk(const gpb__sketch *s, uint64_t b0, uint64_t b1,
+                     uint64_t *seen, uint64_t k, uint64_t *bucket)
+{
+    if (b0 > b1 || !s->pg_n)
+        return 0;
+    uint64_t p0 = b0 >> GPB__SKETCH_MANT_BITS, p1 = b1 >> GPB__SKETCH_MANT_BITS;
+    uint64_t lo = s->pg_lo, hi = (uint64_t)s->pg_lo + s->pg_n - 1;
+    for (uint64_t pg = p0 < lo ? lo : p0; pg <= p1 && pg <= hi; pg++) {
+        const uint32_t *p = s->page[pg - lo];
+        if (!p)
+            continue;
+        unsigned j0 = pg == p0 ? (unsigned)(b0 & (GPB__SKETCH_PAGE - 1)) : 0;
+        unsigned j1 = pg == p1 ? (unsigned)(b1 & (GPB__SKETCH_PAGE - 1))
+                               : GPB__SKETCH_PAGE - 1;
+        /* A page wholly below the rank is passed by its total (a sum
+           that vectorises), not bucket by bucket. */
+        if (j0 == 0 && j1 == GPB__SKETCH_PAGE - 1) {
+            uint64_t tot = page_total(p);
+            if (*seen + tot <= k) {
+                *seen += tot;
+                continue;
+            }
+        }
+        for (unsigned j = j0; j <= j1; j++) {
+            *seen += bucket_count(p, j);
+            if (*seen > k) {
+                *bucket = pg << GPB__SKETCH_MANT_BITS | j;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 double gpb__sketch_rank(const gpb__sketch *s, uint64_t k)
 {
     if (s->n == 0 || k >= s->n)
@@ -418,42 +463,52 @@ double gpb__sketch_rank(const gpb__sketch *s, uint64_t k)
         return s->min;
     if (k == s->n - 1)
         return s->max;
-    uint64_t seen = 0;
-    for (unsigned i = 0; i < s->pg_n; i++) {
-        const uint32_t *p = s->page[i];
-        if (!p)
-            continue;
-        /* A page wholly below the rank is passed by its total (a sum
-           that vectorises), not bucket by bucket. */
-        uint64_t tot = page_total(p);
-        if (seen + tot <= k) {
-            seen += tot;
-            continue;
-        }
-        for (unsigned j = 0; j < GPB__SKETCH_PAGE; j++) {
-            seen += bucket_count(p, j);
-            if (seen > k) {
-                double v = bucket_mid(
-                    ((uint64_t)(s->pg_lo + i) << GPB__SKETCH_MANT_BITS) | j);
-                return v < s->min ? s->min : v > s->max ? s->max : v;
-            }
-        }
-    }
+    uint64_t seen = 0, b;
+    if (gpb__sketch_walk(s, 0, GPB__SKETCH_BUCKET_MAX, &seen, k, &b))
+        return gpb__sketch_bucket_value(b, s->min, s->max);
     return s->max;
+}
+
+void gpb__quantile_ranks(uint64_t n, double p, uint64_t *k, double *frac)
+{
+    double pos = p * (double)(n - 1);
+    *k = (uint64_t)floor(pos);
+    *frac = pos - (double)*k;
+    if (*k + 1 >= n)
+        *frac = 0;
+}
+
+int gpb__quantile_by(uint64_t n, double p, gpb__rank_fn rank,
+                     const void *ctx, double *out)
+{
+    uint64_t k;
+    double frac, a, b;
+    gpb__quantile_ranks(n, p, &k, &frac);
+    if (rank(ctx, k, &a))
+        return -1;
+    if (frac == 0) {
+        *out = a;
+        return 0;
+    }
+    if (rank(ctx, k + 1, &b))
+        return -1;
+    *out = a + (b - a) * frac;
+    return 0;
+}
+
+static int sketch_rank_of(const void *ctx, uint64_t k, double *v)
+{
+    *v = gpb__sketch_rank(ctx, k);
+    return 0;
 }
 
 double gpb__sketch_quantile(const gpb__sketch *s, double p)
 {
+    double q;
     if (s->n == 0)
         return NAN;
-    double pos = p * (double)(s->n - 1);
-    uint64_t lo = (uint64_t)floor(pos);
-    double frac = pos - (double)lo;
-    double a = gpb__sketch_rank(s, lo);
-    if (frac == 0 || lo + 1 >= s->n)
-        return a;
-    double b = gpb__sketch_rank(s, lo + 1);
-    return a + (b - a) * frac;
+    gpb__quantile_by(s->n, p, sketch_rank_of, s, &q);
+    return q;
 }
 
 uint64_t gpb__sketch_count_le(const gpb__sketch *s, double x)

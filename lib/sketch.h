@@ -187,11 +187,48 @@ int gpb__sketch_take(gpb__sketch *into, gpb__sketch *from);
 double gpb__sketch_rank(const gpb__sketch *s, uint64_t k);
 
 /* The p-quantile, linear between the ranks around p · (n − 1) as
-   gpb_stats_quantile_sorted does. NaN when empty. */
+   gpb_stats_quantile_sorted does (gpb__quantile_by). NaN when empty. */
 double gpb__sketch_quantile(const gpb__sketch *s, double p);
+
+/* The ranks the p-quantile of n values reads: *k = floor(p · (n − 1)),
+   and the weight of rank *k + 1, *frac (0 when it is not read). */
+void gpb__quantile_ranks(uint64_t n, double p, uint64_t *k, double *frac);
+
+/* The p-quantile of n values whose rank k rank(ctx, k, &v) gives (0, or
+   -1 when it cannot): rank k, or linear between k and k + 1 by
+   gpb__quantile_ranks. 0, or -1 when a rank could not be had. */
+typedef int (*gpb__rank_fn)(const void *ctx, uint64_t k, double *v);
+int gpb__quantile_by(uint64_t n, double p, gpb__rank_fn rank,
+                     const void *ctx, double *out);
 
 /* Number of values ≤ x (exact for x on a bucket edge; otherwise counts
    x's whole bucket). */
 uint64_t gpb__sketch_count_le(const gpb__sketch *s, double x);
+
+/* ---- buckets, for counting against bands of them ---------------------- */
+
+/* A value's bucket, the top 1 + 11 + GPB__SKETCH_MANT_BITS bits of its
+   key: 0 .. GPB__SKETCH_BUCKET_MAX, in the values' order. */
+#define GPB__SKETCH_BUCKET_SHIFT (52 - GPB__SKETCH_MANT_BITS)
+#define GPB__SKETCH_BUCKET_MAX ((1u << (64 - GPB__SKETCH_BUCKET_SHIFT)) - 1)
+
+/* The double whose gpb__sketch_key is k. */
+double gpb__sketch_key_value(uint64_t k);
+
+/*
+ * Adds the counts of buckets b0 .. b1 (inclusive) to *seen, bucket by
+ * bucket, until *seen passes k: returns 1 with that bucket in *bucket;
+ * 0 when b1 is passed first (*seen then holds every count of the range).
+ * k = UINT64_MAX counts the range. Unallocated pages are skipped and
+ * whole pages passed by their totals, so a range as wide as the values
+ * around zero costs what the pages in it hold.
+ */
+int gpb__sketch_walk(const gpb__sketch *s, uint64_t b0, uint64_t b1,
+                     uint64_t *seen, uint64_t k, uint64_t *bucket);
+
+/* The value gpb__sketch_rank gives for a rank in bucket b of values
+   whose extremes are min and max: the bucket's midpoint (0 for the
+   buckets of 0 and subnormals), clamped to [min, max]. */
+double gpb__sketch_bucket_value(uint64_t b, double min, double max);
 
 #endif /* GPB_SKETCH_H */

@@ -1667,7 +1667,8 @@ END_TEST
  * Other levels of a metric kept as doubles, and what needs every path
  * (a count at most x, merging, packing), are refused with the reason.
  * 20,580 paths keeping 4,096 (8 blocks): bands of the first 4,096
- * paths, 5 standard errors of their quantile wide.
+ * paths, 5 standard errors of their quantile wide. The fan of cash by
+ * month at the report's levels alike, from its bands of buckets.
  */
 static gpb_status summary_of(const gpb_result *r, const char *m,
                              double level, double *q, double *lo,
@@ -1750,6 +1751,35 @@ START_TEST(kept_runs_give_the_report_quantiles_exactly)
             expect(same_bits(gpb_result_prob_out_of_cash_by(full, month),
                              gpb_result_prob_out_of_cash_by(kept, month)),
                    "P(out of cash by %d)", month);
+        /* The fan, counted against its bands after the first paths: the
+           report's levels as the whole sketch gives them; another level
+           where no band holds it is refused. */
+        expect(kept->fanb != NULL, "%d threads: no fan bands", threads);
+        int fan_refused = 0;
+        for (int month = 0; month < gpb_result_horizon_months(full); month++) {
+            for (int k = 0; k < GPB_REPORT_N_FAN_LEVELS; k++) {
+                double a, b;
+                ck_assert(gpb_result_fan(full, month, gpb_report_fan_levels[k],
+                                         &a, NULL) == GPB_OK);
+                expect(gpb_result_fan(kept, month, gpb_report_fan_levels[k],
+                                      &b, &e) == GPB_OK, "%s", e.message);
+                expect(same_bits(a, b), "fan month %d P%g: %.17g vs %.17g",
+                       month, 100 * gpb_report_fan_levels[k], b, a);
+            }
+            double a, b;
+            ck_assert(gpb_result_fan(full, month, 0.37, &a, NULL) == GPB_OK);
+            gpb_status fs = gpb_result_fan(kept, month, 0.37, &b, &e);
+            if (fs == GPB_OK) {
+                expect(same_bits(a, b), "fan month %d P37", month);
+            } else {
+                ck_assert_int_eq(fs, GPB_EINVAL);
+                expect(strstr(e.message, "gpb_sim_run_kept") != NULL, "%s",
+                       e.message);
+                fan_refused++;
+            }
+        }
+        expect(fan_refused > 0, "%d threads: P37 of the fan held everywhere",
+               threads);
         /* The most extreme paths, over every path (tracked as the blocks
            are stored), ties to the lower path, as the full run finds them
            among its rows. */
@@ -1812,8 +1842,8 @@ END_TEST
 /*
  * The bands' coverage check (engine.h): a band that does not hold the
  * ranks it was made for fails it, and the run is made again keeping every
- * path. A run that keeps all its paths anyway (fewer paths than asked to
- * keep) has no bands.
+ * path; so does a fan band (a month's) that does not. A run that keeps
+ * all its paths anyway (fewer paths than asked to keep) has no bands.
  */
 START_TEST(a_band_that_misses_fails_its_check)
 {
@@ -1837,6 +1867,42 @@ START_TEST(a_band_that_misses_fails_its_check)
     r->bands[m].overflow = 1; /* one that held too many values */
     ck_assert_int_eq(gpb__bands_cover(r), 0);
     r->bands[m].overflow = 0;
+    /* The fan's: a month whose band at the median is counted as if every
+       path lay below it holds no rank of the report's levels there. */
+    ck_assert_ptr_nonnull(r->fanb);
+    ck_assert_int_eq(gpb__fan_bands_cover(r), 1);
+    int fm = gpb_result_horizon_months(r) - 1;
+    eng_fan_bands *fb = &r->fanb[fm];
+    uint64_t fbelow[GPB__FAN_BANDS_MAX];
+    for (unsigned j = 0; j < fb->n; j++) {
+        fbelow[j] = fb->below[j];
+        fb->below[j] = o.paths;
+    }
+    ck_assert_int_eq(gpb__fan_bands_cover(r), 0);
+    double q;
+    ck_assert_int_eq(gpb_result_fan(r, fm, 0.5, &q, &e), GPB_EINVAL);
+    for (unsigned j = 0; j < fb->n; j++)
+        fb->below[j] = fbelow[j];
+    ck_assert_int_eq(gpb__fan_bands_cover(r), 1);
+    /* Such a run is made again with the fan in whole sketches: the same
+       kept paths, metric bands and fan. */
+    gpb_result *nf = NULL;
+    expect(gpb__sim_run(s, &o, GPB__SIM_NO_FAN_BANDS,
+                        4 * GPB_SIM_BLOCK_PATHS, &nf, &e) == GPB_OK,
+           "%s", e.message);
+    ck_assert_ptr_null(nf->fanb);
+    ck_assert_ptr_nonnull(nf->bands);
+    ck_assert_uint_eq(gpb_result_kept_paths(nf), gpb_result_kept_paths(r));
+    for (int k = 0; k < GPB_REPORT_N_FAN_LEVELS; k++) {
+        double qa, qb;
+        ck_assert(gpb_result_fan(r, fm, gpb_report_fan_levels[k], &qa,
+                                 NULL) == GPB_OK);
+        ck_assert(gpb_result_fan(nf, fm, gpb_report_fan_levels[k], &qb,
+                                 NULL) == GPB_OK);
+        expect(same_bits(qa, qb), "fan P%g: %.17g vs %.17g",
+               100 * gpb_report_fan_levels[k], qa, qb);
+    }
+    gpb_result_free(nf);
     gpb_result_free(r);
     r = NULL;
     expect(gpb_sim_run_kept(s, &o, o.paths, &r, &e) == GPB_OK, "%s",

@@ -30,6 +30,10 @@ GPB_API extern const double gpb_report_levels[GPB_REPORT_N_LEVELS];
    (gpb_result_raise_needed): 80%, 90% and 95%. */
 #define GPB_REPORT_N_RAISE_LEVELS 3
 GPB_API extern const double gpb_report_raise_levels[GPB_REPORT_N_RAISE_LEVELS];
+/* The levels of the fan of cash by month (gpb_result_fan) every summary
+   reports: 5%, 25%, 50%, 75% and 95%. */
+#define GPB_REPORT_N_FAN_LEVELS 5
+GPB_API extern const double gpb_report_fan_levels[GPB_REPORT_N_FAN_LEVELS];
 
 /*
  * The result as a JSON document (schema in docs/output.md):

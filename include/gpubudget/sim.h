@@ -405,7 +405,8 @@ GPB_API gpb_status gpb_sim_run(const gpb_scenario *s,
  * path: each metric's quantiles at gpb_report_levels with their confidence
  * intervals up to the 99.9% level, the raise at gpb_report_raise_levels
  * (gpb_result_raise_needed, gpb_result_raise_ci over the horizon), means,
- * standard errors, P(out of cash) by month, and every quantile and
+ * standard errors, P(out of cash) by month, the fan of cash
+ * (gpb_result_fan) at gpb_report_fan_levels, and every quantile and
  * gpb_result_prob_at_most of a narrow metric (runway, a run's start and
  * finish month and divergences, its months when billed whole, whether a
  * round closed: counted value by value). The kept paths give, for each
@@ -417,8 +418,10 @@ GPB_API gpb_status gpb_sim_run(const gpb_scenario *s,
  * fit, when it is gpb_sim_run's (past the budget: sketches). Refused
  * (GPB_EINVAL, naming this function): another quantile level, or
  * gpb_result_prob_at_most, of a metric kept as doubles (so the HTML and
- * workbook reports' histograms, which read other levels), gpb_result_merge
- * and gpb_result_pack; gpb_result_given, as for any run that did not keep
+ * workbook reports' histograms, which read other levels), another level
+ * of the fan where its bands (ranges of the sketch's buckets around the
+ * fan's levels, from one thread's first paths) do not hold it,
+ * gpb_result_merge and gpb_result_pack; gpb_result_given, as for any run that did not keep
  * every path. gpb_result_extreme_paths is over every path for a metric
  * the run stores (the 16 most extreme each way, tracked as the blocks are
  * stored: k > 16 is refused), refused for a derived one. What reads rows (samples, the sensitivity) reads the kept paths,
@@ -728,7 +731,9 @@ GPB_API double gpb_result_survival(const gpb_result *r, int month);
 
 /*
  * The p-quantile of closing cash in `month` (0-based), from the streamed
- * sketch (relative error below GPB_SIM_SKETCH_REL_ERROR).
+ * sketch (relative error below GPB_SIM_SKETCH_REL_ERROR). A run of
+ * gpb_sim_run_kept gives the same figure at gpb_report_fan_levels and
+ * refuses (GPB_EINVAL) a level its fan bands do not hold.
  */
 GPB_API gpb_status gpb_result_fan(const gpb_result *r, int month, double p,
                                   double *out, gpb_error *err);

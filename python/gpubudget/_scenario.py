@@ -337,10 +337,11 @@ class Scenario:
                       (raising KeyboardInterrupt)
         kept_paths    keep the values of the first kept_paths paths only
                       (gpb_sim_run_kept): summary(), the quantiles at its
-                      levels, raise_needed() and the means stay exact, in
-                      a fraction of the memory; another quantile level of
-                      a money metric, samples past the kept paths and
-                      merging raise Error (docs/engine.md, Memory)
+                      levels, raise_needed(), fan() at its levels and the
+                      means stay exact, in a fraction of the memory;
+                      another quantile level of a money metric or of the
+                      fan, samples past the kept paths and merging raise
+                      Error (docs/engine.md, Memory)
 
         Returns a Result. The GIL is released while the library runs, so
         other Python threads go on. Ctrl-C (SIGINT) stops the run within

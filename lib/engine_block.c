@@ -1312,6 +1312,128 @@ static void thin_last_month(eng_block *b, const eng_proc *pr)
         r->failures[at[f]] -= k[f] - kept[f];
 }
 
+/* The month's divergence of lane i of run r (its draws w[1..3]), found
+   at the end of the month's work: the share of its progress it loses. */
+static void run_diverge(eng_block *b, const gpb__training *t, run_st *r,
+                        size_t i)
+{
+    r->divergences[i] += 1;
+    double lost =
+        r->p_restart[i] > 0 && gpb__u01_32(b->w[3][i]) < r->p_restart[i]
+            ? 1.0
+            : gpb_dist_quantile(&b->s->inputs[t->divergence_work_lost].dist,
+                                gpb__u01_32(b->w[2][i]));
+    r->progress[i] = gpb__diverged(r->progress[i], r->target[i], lost);
+}
+
+/* Lane i of run r reached its target in month m after gaining `gain`:
+   done, and the share of the month it needed (its failures thinned by
+   finish()). The share of the month billed: that one, or all of it. */
+static double run_finish(const gpb__training *t, run_st *r, size_t i, int m,
+                         double gain, double fails)
+{
+    r->done[i] = 1;
+    r->pending--;
+    r->finish[i] = m;
+    double needed = 1.0;
+    if (gain > 0) {
+        needed = 1.0 - (r->progress[i] - r->target[i]) / gain;
+        needed = needed < 0 ? 0 : needed > 1 ? 1 : needed;
+    }
+    r->fin_fails[i] = fails;
+    r->fin_share[i] = needed;
+    return t->bill_full_months ? 1.0 : needed;
+}
+
+/*
+ * k_run for a run on rented cards at the list price (no fleet, no
+ * reservation, no spot): the same figures lane for lane, in passes over
+ * the lanes that vectorise, the rare events (a divergence, the finishing
+ * month) lane by lane between them.
+ */
+GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
+                                        const gpb__training *t, run_st *r,
+                                        int m, const double *idx,
+                                        double *flow)
+{
+    const eng_plan *p = b->p;
+    const size_t nl = b->nl;
+    const double md = (double)m;
+    double fails[LANES], gain[LANES], share[LANES], price[LANES];
+    unsigned char act[LANES], ev[LANES];
+    /* The lanes' arrays, read once: a store through one of r's arrays
+       could otherwise be taken to change r's pointers, and the passes
+       would not vectorise. */
+    const int *start = r->start;
+    const double *done = r->done, *gpus = r->gpus, *lost = r->lost,
+                 *mflops = r->mflops, *p_div = r->p_div,
+                 *target = r->target;
+    double *began = r->began, *progress = r->progress, *cost = r->cost,
+           *gpu_hours = r->gpu_hours, *months = r->months,
+           *failures = r->failures;
+    const uint32_t *w1 = b->w[1];
+    /* Running this month: started, not done, with cards. */
+#pragma omp simd
+    for (size_t i = 0; i < nl; i++)
+        act[i] = (unsigned char)((m >= start[i]) & (done[i] == 0) &
+                                 (gpus[i] > 0));
+    /* The failures (frac 1: every card is rented) of the lanes that run,
+       listed first (branch-free): a branch a lane on whether it runs,
+       which the lanes' own pace decides, cost more than the draw. */
+    uint16_t at[LANES];
+    size_t na = 0;
+    for (size_t i = 0; i < nl; i++) {
+        at[na] = (uint16_t)i;
+        na += act[i];
+        fails[i] = 0;
+        price[i] = r->rtl[i].price;
+    }
+    for (size_t k = 0; k < na; k++) {
+        size_t i = at[k];
+        fails[i] = poisson(p, (size_t)pr->index, r->lambda[i] * 1.0,
+                           gpb__u01_32(b->w[0][i]), b->path0 + i, pr->stream,
+                           m, 1);
+    }
+    /* The month's work, and which lanes diverge. */
+#pragma omp simd
+    for (size_t i = 0; i < nl; i++) {
+        double eff = gpb__effective_hours(HM, fails[i], lost[i]);
+        int a = act[i];
+        gain[i] = mflops[i] * 1.0 * (eff / HM);
+        began[i] = a && began[i] > md ? md : began[i];
+        progress[i] = a ? progress[i] + gain[i] : progress[i];
+        share[i] = 1.0;
+        ev[i] = (unsigned char)(a & (p_div[i] > 0) &
+                                (gpb__u01_32(w1[i]) < p_div[i]));
+    }
+    /* The rare events lane by lane: a divergence, then the finish. */
+    for (size_t i = 0; i < nl; i++)
+        if (ev[i])
+            run_diverge(b, t, r, i);
+#pragma omp simd
+    for (size_t i = 0; i < nl; i++)
+        ev[i] = (unsigned char)(act[i] &
+                                gpb__run_reached(progress[i], target[i]));
+    for (size_t i = 0; i < nl; i++)
+        if (ev[i])
+            share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
+    /* The bill: the hours paid (all of them are used) at the month's
+       price (gpb__rent_month's list price). */
+#pragma omp simd
+    for (size_t i = 0; i < nl; i++) {
+        double paid = gpus[i] * HM * share[i];
+        double c = gpb__rent(paid, price[i] * idx[i]);
+        int a = act[i];
+        /* Selected, not "+= a ? x : 0": a lane that does not run keeps
+           its figures bit for bit (−0 + 0 is +0). */
+        cost[i] = a ? cost[i] + c : cost[i];
+        flow[i] = a ? flow[i] + c : flow[i];
+        gpu_hours[i] = a ? gpu_hours[i] + gpus[i] * HM * share[i] : gpu_hours[i];
+        months[i] = a ? months[i] + share[i] : months[i];
+        failures[i] = a ? failures[i] + fails[i] : failures[i];
+    }
+}
+
 static void k_run(eng_block *b, const eng_proc *pr, int m)
 {
     const eng_plan *p = b->p;
@@ -1331,6 +1453,10 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
     const double *idx = t->follows_price_index ? b->index : p->c1;
     double *flow = b->flow[GPB_CAT_COMPUTE_RENT];
     b->booked[GPB_CAT_COMPUTE_RENT] = 1;
+    if (!owns && r->rt.mode == GPB_RENT_ON_DEMAND) {
+        run_rent_lanes(b, pr, t, r, m, idx, flow);
+        return;
+    }
     for (size_t i = 0; i < nl; i++) {
         if (m < r->start[i])
             continue;
@@ -1374,37 +1500,15 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
             eff *= 1.0 - rt.spot_loss_frac;
         double gain = r->mflops[i] * frac * (eff / HM);
         r->progress[i] += gain;
-        if (r->p_div[i] > 0 && gpb__u01_32(b->w[1][i]) < r->p_div[i]) {
-            r->divergences[i] += 1;
-            double lost =
-                r->p_restart[i] > 0 &&
-                        gpb__u01_32(b->w[3][i]) < r->p_restart[i]
-                    ? 1.0
-                    : gpb_dist_quantile(
-                          &s->inputs[t->divergence_work_lost].dist,
-                          gpb__u01_32(b->w[2][i]));
-            r->progress[i] =
-                gpb__diverged(r->progress[i], r->target[i], lost);
-        }
+        if (r->p_div[i] > 0 && gpb__u01_32(b->w[1][i]) < r->p_div[i])
+            run_diverge(b, t, r, i);
         /* The share of the month the GPUs are used: all of it, except in
            the finishing month when billing is pro rata. The run itself
            ends at the share of the month its last work needed, and only
            the failures before then are its own (the month's, thinned). */
         double share = 1.0;
-        if (gpb__run_reached(r->progress[i], r->target[i])) {
-            r->done[i] = 1;
-            r->pending--;
-            r->finish[i] = m;
-            double needed = 1.0;
-            if (gain > 0) {
-                needed = 1.0 - (r->progress[i] - r->target[i]) / gain;
-                needed = needed < 0 ? 0 : needed > 1 ? 1 : needed;
-            }
-            if (!t->bill_full_months)
-                share = needed;
-            r->fin_fails[i] = fails;
-            r->fin_share[i] = needed;
-        }
+        if (gpb__run_reached(r->progress[i], r->target[i]))
+            share = run_finish(t, r, i, m, gain, fails);
         if (own > 0)
             fs->used[i] += r->fleet_used[i] = own * share;
         if (rented > 0 && rt.mode != GPB_RENT_RESERVED) {

@@ -1372,11 +1372,13 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
            *gpu_hours = r->gpu_hours, *months = r->months,
            *failures = r->failures;
     const uint32_t *w1 = b->w[1];
-    /* Running this month: started, not done, with cards. */
+    /* Running this month: started, not done, with cards (as k_run's
+       "working <= 0": a count that is not a number runs, and its figures
+       say so). */
 #pragma omp simd
     for (size_t i = 0; i < nl; i++)
         act[i] = (unsigned char)((m >= start[i]) & (done[i] == 0) &
-                                 (gpus[i] > 0));
+                                 !(gpus[i] <= 0));
     /* The failures (frac 1: every card is rented) of the lanes that run,
        listed first (branch-free): a branch a lane on whether it runs,
        which the lanes' own pace decides, cost more than the draw. */

@@ -1312,6 +1312,17 @@ static void thin_last_month(eng_block *b, const eng_proc *pr)
         r->failures[at[f]] -= k[f] - kept[f];
 }
 
+/* The work of a month of a run's lane, in FLOPs: its FLOPs a full month
+   (mflops) on the share frac of its cards, over the hours left after
+   `fails` failures losing `lost` hours each, times `keep` (the share of
+   spot hours not preempted; 1 otherwise). */
+static inline double run_gain(double mflops, double frac, double fails,
+                              double lost, double keep)
+{
+    double eff = gpb__effective_hours(HM, fails, lost) * keep;
+    return mflops * frac * (eff / HM);
+}
+
 /* The month's divergence of lane i of run r (its draws w[1..3]), found
    at the end of the month's work: the share of its progress it loses. */
 static void run_diverge(eng_block *b, const gpb__training *t, run_st *r,
@@ -1399,9 +1410,8 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
     /* The month's work, and which lanes diverge. */
 #pragma omp simd
     for (size_t i = 0; i < nl; i++) {
-        double eff = gpb__effective_hours(HM, fails[i], lost[i]);
         int a = act[i];
-        gain[i] = mflops[i] * 1.0 * (eff / HM);
+        gain[i] = run_gain(mflops[i], 1.0, fails[i], lost[i], 1.0);
         began[i] = a && began[i] > md ? md : began[i];
         progress[i] = a ? progress[i] + gain[i] : progress[i];
         share[i] = 1.0;
@@ -1420,11 +1430,11 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
         if (ev[i])
             share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
     /* The bill: the hours paid (all of them are used) at the month's
-       price (gpb__rent_month's list price). */
+       price (gpb__rent_month's on demand). */
 #pragma omp simd
     for (size_t i = 0; i < nl; i++) {
         double paid = gpus[i] * HM * share[i];
-        double c = gpb__rent(paid, price[i] * idx[i]);
+        double c = gpb__rent_on_demand(price[i], paid, idx[i]);
         int a = act[i];
         /* Selected, not "+= a ? x : 0": a lane that does not run keeps
            its figures bit for bit (−0 + 0 is +0). */
@@ -1497,10 +1507,11 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
             fails = poisson(p, (size_t)pr->index, r->lambda[i] * frac,
                             gpb__u01_32(b->w[0][i]), b->path0 + i, pr->stream,
                             m, frac == 1.0);
-        double eff = gpb__effective_hours(HM, fails, r->lost[i]);
-        if (rt.mode == GPB_RENT_SPOT) /* preempted hours do no work */
-            eff *= 1.0 - rt.spot_loss_frac;
-        double gain = r->mflops[i] * frac * (eff / HM);
+        /* Preempted spot hours do no work. */
+        double gain = run_gain(r->mflops[i], frac, fails, r->lost[i],
+                               rt.mode == GPB_RENT_SPOT
+                                   ? 1.0 - rt.spot_loss_frac
+                                   : 1.0);
         r->progress[i] += gain;
         if (r->p_div[i] > 0 && gpb__u01_32(b->w[1][i]) < r->p_div[i])
             run_diverge(b, t, r, i);

@@ -38,7 +38,7 @@ double gpb__rent_month(const gpb__rent_terms *t, gpb__rent_state *s, int m,
                               t->spot_loss_frac);
     default:
         *hours = useful;
-        return gpb__rent(useful, t->price * index);
+        return gpb__rent_on_demand(t->price, useful, index);
     }
 }
 

@@ -27,6 +27,7 @@
 
 #include "gpubudget/common.h"
 #include "gpubudget/finance.h"
+#include "formula.h"
 
 /* ---- renting ----------------------------------------------------------- */
 
@@ -72,6 +73,15 @@ static inline void gpb__rent_state_init(gpb__rent_state *s)
 double gpb__rent_month(const gpb__rent_terms *t, gpb__rent_state *s, int m,
                        double gpus, double useful, int renew, double index,
                        double *hours);
+
+/* On demand, what gpb__rent_month pays for `useful` GPU-hours at price
+   index `index`: useful · price · index (inline, so the engine's passes
+   over lanes vectorise with it). */
+static inline double gpb__rent_on_demand(double price, double useful,
+                                         double index)
+{
+    return gpb__rent(useful, price * index);
+}
 
 /* What settling a reservation at the close of the horizon H pays: the
    months of its commitment from H on. *hours gets their GPU-hours. */

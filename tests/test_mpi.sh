@@ -21,6 +21,16 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl=self,vader
 mpi() { n=$1; shift; "$MPIRUN" -n "$n" --oversubscribe "$@"; }
 
+# A difference is kept for whoever reads the log: its first lines here,
+# the whole of both outputs in a folder that outlives the test.
+keep() {
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/gpb-mpi-fail.XXXXXX")
+    cp "$TMP/ref.json" "$TMP/got.json" "$TMP/err" "$dir/"
+    echo "  ($1: outputs kept in $dir)"
+    head -5 "$TMP/err"
+    diff "$TMP/ref.json" "$TMP/got.json" | head -20
+}
+
 same() { # NAME ARGS...: the command alone, then on $RANKS ranks
     what=$1; shift
     "$GPB" "$@" >"$TMP/ref.json" 2>"$TMP/err"
@@ -31,7 +41,7 @@ same() { # NAME ARGS...: the command alone, then on $RANKS ranks
         st=$?
         if [ "$st" -eq 0 ] && cmp -s "$TMP/ref.json" "$TMP/got.json"; then ok
         else bad "$what on $n ranks (exit $st) differs from one process"
-            head -5 "$TMP/err"; fi
+            keep "$what on $n ranks"; fi
     done
 }
 

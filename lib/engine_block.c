@@ -108,7 +108,8 @@ struct eng_block {
     int sv_min_start;
     run_st *run;
     cap_st *cap;
-    double **team_se;      /* [line]: start, end months per lane (2·LANES) */
+    double **team_se;      /* [line]: start, end months and the month's
+                              cost of a head per lane (3·LANES) */
     int **other_se;
     int **fund_month;
     double **fund_closed;
@@ -229,7 +230,7 @@ eng_block *gpb__block_new(const eng_plan *p)
     }
     b->team_se = arena(b, (s->n_team + 1) * sizeof *b->team_se);
     for (size_t k = 0; b->team_se && k < s->n_team; k++)
-        b->team_se[k] = arena(b, 2 * LANES * sizeof(double));
+        b->team_se[k] = arena(b, 3 * LANES * sizeof(double));
     b->other_se = arena(b, (s->n_other + 1) * sizeof *b->other_se);
     for (size_t k = 0; b->other_se && k < s->n_other; k++)
         b->other_se[k] = arena(b, 2 * LANES * sizeof(int));
@@ -293,6 +294,14 @@ static inline const double *col(const eng_block *b, int idx,
                                 const double *dflt)
 {
     return idx >= 0 ? b->x[idx] : dflt;
+}
+
+/* Whether an input (or an absent key's default) is the same on every
+   lane: its column is the plan's (LANES copies of one value), so lane 0
+   stands for all of them and a kernel may take it as a scalar. */
+static inline int lane_const(const eng_block *b, int idx)
+{
+    return idx < 0 || b->x[idx] == b->p->col[idx];
 }
 
 /* A sampled month: rounded to whole and clamped to [0, H]. */
@@ -917,9 +926,12 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
         double *se = b->team_se[k];
         const double *st = b->x[t->start_month];
         const double *en = col(b, t->end_month, NULL);
+        const double *sal = b->x[t->salary_per_year];
+        const double *oc = col(b, t->on_cost_frac, p->c0);
         for (size_t i = 0; i < nl; i++) {
             se[i] = month_of(st[i], H);
             se[LANES + i] = en ? month_of(en[i], H) : H;
+            se[2 * LANES + i] = gpb__team_rate(sal[i], oc[i]);
         }
     }
     for (size_t k = 0; k < s->n_other; k++) {
@@ -972,6 +984,16 @@ GPB__VCLONES static void price_step(double *index, const double *growth,
         index[i] = gpb__walk(index[i], growth[i], (float)vol[i] * z[i]);
 }
 
+/* price_step when the drift and the volatility are the same on every
+   path (resolved once, not loaded per lane): the same figures. */
+GPB__VCLONES static void price_step_1(double *index, double growth,
+                                      float vol, const float *z, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        index[i] = gpb__walk(index[i], growth, vol * z[i]);
+}
+
 static void k_price(eng_block *b, const eng_proc *pr, int m)
 {
     const gpb_scenario *s = b->s;
@@ -984,31 +1006,56 @@ static void k_price(eng_block *b, const eng_proc *pr, int m)
         normals4(b, pr->stream, q, b->zp);
         b->zp_group = q;
     }
-    price_step(b->index, growth, vol, b->zp[m % 4], b->nl);
+    if (lane_const(b, s->price_drift_per_month) &&
+        lane_const(b, s->price_volatility_per_month))
+        price_step_1(b->index, growth[0], (float)vol[0], b->zp[m % 4],
+                     b->nl);
+    else
+        price_step(b->index, growth, vol, b->zp[m % 4], b->nl);
 }
 
 GPB__VCLONES static void team_step(double *flow, const double *se,
                                    const double *count, const double *add,
-                                   const double *cap, const double *sal,
-                                   const double *oc, double m, size_t n)
+                                   const double *cap, double m, size_t n)
 {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         double h = gpb__headcount(count[i], add[i], cap[i], m - se[i]);
-        double c = gpb__team_month(h, sal[i], oc[i]);
+        double c = gpb__team_month(h, se[2 * LANES + i]);
         double a = flow[i];
         flow[i] = (m >= se[i]) & (m < se[LANES + i]) ? a + c : a;
     }
 }
 
+/* team_step when the line's heads, start and end are the same on every
+   path: the month's heads once, times each path's rate. */
+GPB__VCLONES static void team_step_1(double *flow, const double *rate,
+                                     double heads, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        flow[i] += gpb__team_month(heads, rate[i]);
+}
+
 static void k_team(eng_block *b, const eng_proc *pr, int m)
 {
     const gpb__team_role *t = &b->s->team[pr->index];
+    const double *se = b->team_se[pr->index];
+    const double *count = b->x[t->count];
+    const double *add = col(b, t->add_per_month, b->p->c0);
+    const double *cap = col(b, t->max_count, b->p->cinf);
+    double md = (double)m;
     b->booked[GPB_CAT_TEAM] = 1;
-    team_step(b->flow[GPB_CAT_TEAM], b->team_se[pr->index], b->x[t->count],
-              col(b, t->add_per_month, b->p->c0),
-              col(b, t->max_count, b->p->cinf), b->x[t->salary_per_year],
-              col(b, t->on_cost_frac, b->p->c0), (double)m, b->nl);
+    if (lane_const(b, t->count) && lane_const(b, t->add_per_month) &&
+        lane_const(b, t->max_count) && lane_const(b, t->start_month) &&
+        lane_const(b, t->end_month)) {
+        if ((md >= se[0]) & (md < se[LANES]))
+            team_step_1(b->flow[GPB_CAT_TEAM], se + 2 * LANES,
+                        gpb__headcount(count[0], add[0], cap[0], md - se[0]),
+                        b->nl);
+        return;
+    }
+    team_step(b->flow[GPB_CAT_TEAM], se, count, add, cap, md, b->nl);
 }
 
 static void k_funding(eng_block *b, const eng_proc *pr, int m)
@@ -1544,29 +1591,50 @@ static void k_run(eng_block *b, const eng_proc *pr, int m)
  * Users in month m: users_start in the start month, then a geometric
  * random walk (gpb__walk), capped; and, when cpu is not NULL, the month's
  * serving cost users · cost per user · index and revenue users · ARPU ·
- * paying share (formula.h), in the same pass.
+ * paying share (formula.h), in the same pass. With `one` (a compile-time
+ * constant of each variant below), the start, the first users, the
+ * volatility, the cap, the cost per user and the paying share are the
+ * same on every path: read once from lane 0, not loaded per lane.
  */
-GPB__VCLONES static void users_step(double *users, const double *start,
-                                    const double *u0, const double *g,
-                                    const double *gv, const double *cap,
-                                    const float *z, const double *cpu,
-                                    const double *idx, double *serve,
-                                    const double *arpu, const double *pay,
-                                    double *rev, double m, size_t n)
+static inline __attribute__((always_inline)) void
+users_lanes(double *users, const double *start, const double *u0,
+            const double *g, const double *gv, const double *cap,
+            const float *z, const double *cpu, const double *idx,
+            double *serve, const double *arpu, const double *pay,
+            double *rev, double m, size_t n, int one)
 {
+    const double start1 = start[0], u01 = u0[0], c1 = cap[0],
+                 cpu1 = cpu[0], pay1 = pay[0];
+    const float gv1 = (float)gv[0];
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         /* Every value loaded before it is chosen: no branch. */
-        double walk = gpb__walk(users[i], g[i], (float)gv[i] * z[i]);
-        double first = u0[i], c = cap[i];
-        double later = m > start[i] ? walk : 0.0;
-        double nu = m == start[i] ? first : later;
+        double st = one ? start1 : start[i];
+        float v = one ? gv1 : (float)gv[i];
+        double walk = gpb__walk(users[i], g[i], v * z[i]);
+        double first = one ? u01 : u0[i], c = one ? c1 : cap[i];
+        double later = m > st ? walk : 0.0;
+        double nu = m == st ? first : later;
         double u = nu < c ? nu : c;
         users[i] = u;
-        serve[i] += u * cpu[i] * idx[i];
-        rev[i] += gpb__revenue_month(u, arpu[i], pay[i]);
+        serve[i] += u * (one ? cpu1 : cpu[i]) * idx[i];
+        rev[i] += gpb__revenue_month(u, arpu[i], one ? pay1 : pay[i]);
     }
 }
+
+#define USERS_VARIANT(NAME, ONE)                                           \
+    GPB__VCLONES static void NAME(                                         \
+        double *users, const double *start, const double *u0,              \
+        const double *g, const double *gv, const double *cap,              \
+        const float *z, const double *cpu, const double *idx,              \
+        double *serve, const double *arpu, const double *pay, double *rev, \
+        double m, size_t n)                                                \
+    {                                                                      \
+        users_lanes(users, start, u0, g, gv, cap, z, cpu, idx, serve,      \
+                    arpu, pay, rev, m, n, ONE);                            \
+    }
+USERS_VARIANT(users_step, 0)
+USERS_VARIANT(users_step_1, 1)
 
 /*
  * A capacity workload's month: G GPUs busy a share u of the month's
@@ -1651,10 +1719,16 @@ static void k_serving(eng_block *b, const eng_proc *pr, int m)
     b->booked[GPB_CAT_REVENUE] |= (unsigned char)(s->revenue.present != 0);
     /* Per-user cost: the users, the cost and the revenue in one pass;
        from the model: the users (cost 0 here), then the GPUs below. */
-    users_step(b->users, b->sv_start, u0, g, gv, cap, b->zu[m % 4],
-               v->from_model ? p->c0 : b->x[v->cost_per_user_per_month],
-               idx, v->from_model ? b->scratch : serve, arpu, pay, rev,
-               (double)m, b->nl);
+    int one = lane_const(b, v->start_month) &&
+              lane_const(b, v->users_start) &&
+              lane_const(b, v->growth_volatility) &&
+              lane_const(b, v->max_users) &&
+              (v->from_model || lane_const(b, v->cost_per_user_per_month)) &&
+              (!s->revenue.present || lane_const(b, s->revenue.paying_frac));
+    (one ? users_step_1 : users_step)(
+        b->users, b->sv_start, u0, g, gv, cap, b->zu[m % 4],
+        v->from_model ? p->c0 : b->x[v->cost_per_user_per_month], idx,
+        v->from_model ? b->scratch : serve, arpu, pay, rev, (double)m, b->nl);
     const double *users = b->users;
     size_t nl = b->nl;
     if (v->from_model) {

@@ -114,12 +114,19 @@ static inline double gpb__headcount(double count, double add, double cap,
     return h > 0 ? h : 0;
 }
 
-/* What a month of heads costs: heads · salary / 12 · (1 + on_cost)
-   (gpb_finance_team_month_cost). */
-static inline double gpb__team_month(double heads, double salary_per_year,
-                                     double on_cost_frac)
+/* What one head costs a month: salary / 12 · (1 + on_cost). A path's
+   rate, computed once: the month's cost is then gpb__team_month. */
+static inline double gpb__team_rate(double salary_per_year,
+                                    double on_cost_frac)
 {
-    return heads * salary_per_year / 12.0 * (1.0 + on_cost_frac);
+    return salary_per_year / 12.0 * (1.0 + on_cost_frac);
+}
+
+/* What a month of heads costs: heads · the rate of one (gpb__team_rate). */
+static inline double gpb__team_month(double heads,
+                                     double rate_usd_per_head_month)
+{
+    return heads * rate_usd_per_head_month;
 }
 
 /* ---- prices, users, revenue -------------------------------------------- */

@@ -679,6 +679,71 @@ START_TEST(binomial_thin_over_lanes_is_the_scalar)
 }
 END_TEST
 
+/*
+ * The Poisson table of a run whose failure mean λ = G · 730.5 / MTBF is
+ * the same on every path (engine_plan.c, fail_table), against its CDF
+ * worked to 50 digits by mpmath (1.2.1: gammainc(k + 1, λ, inf,
+ * regularized=True), λ the double the engine computes), within 4 · 10^-16
+ * (two ulps at 1): at λ = 14.96064 (1,024 GPUs, MTBF 50,000 h) and at
+ * λ = 5,000 (100,000 GPUs, MTBF 14,610 h), where GSL's gsl_cdf_poisson_P
+ * is itself 8.8 · 10^-12 off at k = 5069 and a table summed in logs from
+ * 0 was 1.5 · 10^-11 off. F(5454) < 1 − 2^-33 ≤ F(5455): the streams'
+ * largest uniform draws 5,455 failures.
+ */
+START_TEST(failure_table_is_the_poisson_cdf)
+{
+    static const struct {
+        const char *gpus, *mtbf;
+        unsigned k;
+        double F;
+    } pts[] = {{"1024", "50000", 0, 3.181827289045278449612168e-7},
+               {"1024", "50000", 5, 0.002869629955143446715015254},
+               {"1024", "50000", 15, 0.5721213818278879539143833},
+               {"1024", "50000", 30, 0.9998112214243910280616199},
+               {"1024", "50000", 45, 0.9999999999057360044179816},
+               {"100000", "14610", 4800, 0.002269403878343363951239801},
+               {"100000", "14610", 5000, 0.5037611677708466672258944},
+               {"100000", "14610", 5069, 0.8371879533961556321051602},
+               {"100000", "14610", 5300, 0.9999872602410652164159607},
+               {"100000", "14610", 5454, 0.9999999998821409720941058},
+               {"100000", "14610", 5455, 0.9999999998921982594848268}};
+    for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
+        char y[1024];
+        snprintf(y, sizeof y,
+                 "gpubudget: 1\nname: f\ncurrency: USD\n"
+                 "horizon_months: 12\ncompany: {cash: \"$1B\"}\n"
+                 "training:\n  - name: r\n    params: 7B\n"
+                 "    tokens: 1T\n    gpu: H100\n    gpus: %s\n"
+                 "    mfu: 0.4\n    failures: {gpu_mtbf_hours: %s, "
+                 "hours_lost_per_failure: 1}\n",
+                 pts[i].gpus, pts[i].mtbf);
+        gpb_scenario *s = test_load_yaml(y);
+        gpb_sim_options o;
+        gpb_sim_options_default(&o);
+        o.paths = 1000;
+        eng_plan p;
+        gpb_error e;
+        ck_assert_int_eq(gpb__plan_build(&p, s, &o, &e), GPB_OK);
+        ck_assert(p.fail_cdf[0] != NULL);
+        ck_assert_uint_gt(p.fail_cdf_n[0], pts[i].k + 1);
+        double got = p.fail_cdf[0][pts[i].k];
+        ck_assert_msg(fabs(got - pts[i].F) <= 4e-16,
+                      "G %s, MTBF %s: F(%u) %.17g, want %.17g", pts[i].gpus,
+                      pts[i].mtbf, pts[i].k, got, pts[i].F);
+        /* The table reaches past the largest uniform, and that uniform
+           draws 5,455 failures at λ = 5,000. */
+        ck_assert(p.fail_cdf[0][p.fail_cdf_n[0] - 1] == 1.0);
+        const double umax = 1 - 0x1p-33;
+        if (pts[i].k == 5454)
+            ck_assert(got < umax);
+        if (pts[i].k == 5455)
+            ck_assert(got >= umax);
+        gpb__plan_free(&p);
+        gpb_scenario_free(s);
+    }
+}
+END_TEST
+
 START_TEST(sketch_ranks_within_the_stated_error)
 {
     /* Each rank's value is within GPB_SIM_SKETCH_REL_ERROR (2^-10)
@@ -3783,6 +3848,7 @@ int main(void)
     tcase_add_test(ts, qtable_tail_nodes_come_exact_on_first_use);
     tcase_add_test(ts, binomial_thin_inverts_the_exact_cdf);
     tcase_add_test(ts, binomial_thin_over_lanes_is_the_scalar);
+    tcase_add_test(ts, failure_table_is_the_poisson_cdf);
     suite_add_tcase(s, ts);
     TCase *tk = tcase_create("sketch");
     tcase_set_timeout(tk, 300);

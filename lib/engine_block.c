@@ -975,24 +975,33 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
 
 /* ---- month kernels ------------------------------------------------------- */
 
-GPB__VCLONES static void price_step(double *index, const double *growth,
-                                    const double *vol, const float *z,
-                                    size_t n)
+/*
+ * The price index's month: index · e^drift · e^(vol · z) (gpb__walk).
+ * With `one` (a compile-time constant of each variant below), the drift
+ * and the volatility are the same on every path: read once from lane 0,
+ * not loaded per lane (lane_const).
+ */
+static inline __attribute__((always_inline)) void
+price_lanes(double *index, const double *growth, const double *vol,
+            const float *z, size_t n, int one)
 {
+    const double g1 = growth[0];
+    const float v1 = (float)vol[0];
 #pragma omp simd
     for (size_t i = 0; i < n; i++)
-        index[i] = gpb__walk(index[i], growth[i], (float)vol[i] * z[i]);
+        index[i] = gpb__walk(index[i], one ? g1 : growth[i],
+                             (one ? v1 : (float)vol[i]) * z[i]);
 }
 
-/* price_step when the drift and the volatility are the same on every
-   path (resolved once, not loaded per lane): the same figures. */
-GPB__VCLONES static void price_step_1(double *index, double growth,
-                                      float vol, const float *z, size_t n)
-{
-#pragma omp simd
-    for (size_t i = 0; i < n; i++)
-        index[i] = gpb__walk(index[i], growth, vol * z[i]);
-}
+#define PRICE_VARIANT(NAME, ONE)                                           \
+    GPB__VCLONES static void NAME(double *index, const double *growth,    \
+                                  const double *vol, const float *z,      \
+                                  size_t n)                                \
+    {                                                                      \
+        price_lanes(index, growth, vol, z, n, ONE);                        \
+    }
+PRICE_VARIANT(price_step, 0)
+PRICE_VARIANT(price_step_1, 1)
 
 static void k_price(eng_block *b, const eng_proc *pr, int m)
 {
@@ -1006,36 +1015,45 @@ static void k_price(eng_block *b, const eng_proc *pr, int m)
         normals4(b, pr->stream, q, b->zp);
         b->zp_group = q;
     }
-    if (lane_const(b, s->price_drift_per_month) &&
-        lane_const(b, s->price_volatility_per_month))
-        price_step_1(b->index, growth[0], (float)vol[0], b->zp[m % 4],
-                     b->nl);
-    else
-        price_step(b->index, growth, vol, b->zp[m % 4], b->nl);
+    (lane_const(b, s->price_drift_per_month) &&
+             lane_const(b, s->price_volatility_per_month)
+         ? price_step_1
+         : price_step)(b->index, growth, vol, b->zp[m % 4], b->nl);
 }
 
-GPB__VCLONES static void team_step(double *flow, const double *se,
-                                   const double *count, const double *add,
-                                   const double *cap, double m, size_t n)
+/*
+ * A team line's month: heads (gpb__headcount) times each path's rate of a
+ * head (gpb__team_rate, in se[2 · LANES + i]) from its start month to
+ * before its end. With `one` (a compile-time constant of each variant
+ * below), the heads, the start and the end are the same on every path:
+ * the month's heads worked once, not per lane (lane_const).
+ */
+static inline __attribute__((always_inline)) void
+team_lanes(double *flow, const double *se, const double *count,
+           const double *add, const double *cap, double m, size_t n, int one)
 {
+    const double h1 = gpb__headcount(count[0], add[0], cap[0], m - se[0]);
+    const int on1 = (m >= se[0]) & (m < se[LANES]);
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
-        double h = gpb__headcount(count[i], add[i], cap[i], m - se[i]);
+        double h = one ? h1 : gpb__headcount(count[i], add[i], cap[i],
+                                             m - se[i]);
+        int on = one ? on1 : (m >= se[i]) & (m < se[LANES + i]);
         double c = gpb__team_month(h, se[2 * LANES + i]);
         double a = flow[i];
-        flow[i] = (m >= se[i]) & (m < se[LANES + i]) ? a + c : a;
+        flow[i] = on ? a + c : a;
     }
 }
 
-/* team_step when the line's heads, start and end are the same on every
-   path: the month's heads once, times each path's rate. */
-GPB__VCLONES static void team_step_1(double *flow, const double *rate,
-                                     double heads, size_t n)
-{
-#pragma omp simd
-    for (size_t i = 0; i < n; i++)
-        flow[i] += gpb__team_month(heads, rate[i]);
-}
+#define TEAM_VARIANT(NAME, ONE)                                            \
+    GPB__VCLONES static void NAME(double *flow, const double *se,         \
+                                  const double *count, const double *add, \
+                                  const double *cap, double m, size_t n)  \
+    {                                                                      \
+        team_lanes(flow, se, count, add, cap, m, n, ONE);                  \
+    }
+TEAM_VARIANT(team_step, 0)
+TEAM_VARIANT(team_step_1, 1)
 
 static void k_team(eng_block *b, const eng_proc *pr, int m)
 {
@@ -1046,16 +1064,13 @@ static void k_team(eng_block *b, const eng_proc *pr, int m)
     const double *cap = col(b, t->max_count, b->p->cinf);
     double md = (double)m;
     b->booked[GPB_CAT_TEAM] = 1;
-    if (lane_const(b, t->count) && lane_const(b, t->add_per_month) &&
-        lane_const(b, t->max_count) && lane_const(b, t->start_month) &&
-        lane_const(b, t->end_month)) {
-        if ((md >= se[0]) & (md < se[LANES]))
-            team_step_1(b->flow[GPB_CAT_TEAM], se + 2 * LANES,
-                        gpb__headcount(count[0], add[0], cap[0], md - se[0]),
-                        b->nl);
-        return;
-    }
-    team_step(b->flow[GPB_CAT_TEAM], se, count, add, cap, md, b->nl);
+    int one = lane_const(b, t->count) && lane_const(b, t->add_per_month) &&
+              lane_const(b, t->max_count) && lane_const(b, t->start_month) &&
+              lane_const(b, t->end_month);
+    if (one && !((md >= se[0]) & (md < se[LANES])))
+        return; /* not this month on any path */
+    (one ? team_step_1 : team_step)(b->flow[GPB_CAT_TEAM], se, count, add,
+                                    cap, md, b->nl);
 }
 
 static void k_funding(eng_block *b, const eng_proc *pr, int m)

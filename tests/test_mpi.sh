@@ -85,5 +85,30 @@ n=$(grep -c "other_costs\[0\].per_month" "$TMP/err")
 if [ "$st" -eq 2 ] && [ "$n" -eq 1 ]; then ok; else
     bad "overflow under 2 ranks: exit $st, $n messages"; cat "$TMP/err"; fi
 
+# Open MPI is the module's (tools/cli_mpi_ops.h): run as one process the
+# command does not load it; started by mpirun, it does.
+if "$GPB" run "$S" --paths 100 --quiet >/dev/null &&
+   ! LD_DEBUG=libs "$GPB" run "$S" --paths 100 --quiet 2>&1 |
+       grep -q 'libmpi\.so'; then
+    ok
+else
+    bad "the command alone loads libmpi"
+fi
+if mpi 1 env LD_DEBUG=libs "$GPB" run "$S" --paths 100 --quiet 2>&1 |
+       grep -q 'libmpi\.so'; then
+    ok
+else
+    bad "under mpirun the command did not load libmpi"
+fi
+# A module it cannot load: every rank stops with status 2 and says why,
+# rather than run the whole job on each rank.
+GPUBUDGET_MPI_MODULE="$TMP/no-such-module.so" \
+    mpi 2 -x GPUBUDGET_MPI_MODULE "$GPB" run "$S" --paths 100 \
+    >"$TMP/out" 2>"$TMP/err"
+st=$?
+if [ "$st" -eq 2 ] && grep -q "MPI module cannot be loaded" "$TMP/err" &&
+   [ ! -s "$TMP/out" ]; then ok; else
+    bad "a missing MPI module: exit $st"; cat "$TMP/err"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -28,6 +28,10 @@ enum { CLI_OK = 0, CLI_CHECK_FAILED = 1, CLI_BAD_INPUT = 2, CLI_INTERNAL = 3 };
    100,000 (GPB_SENS_DEFAULT_MAX_PATHS) and a whole number of blocks. */
 #define CLI_RUN_SUMMARY_KEPT_PATHS 131072u
 
+/* 1 when this binary is the one in the build tree (GPB_BUILD_TOOLS_DIR),
+   whose scenarios and MPI module are the source and build trees'. */
+int cli_running_from_build_tree(void);
+
 /* Prints "gpubudget: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

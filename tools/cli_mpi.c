@@ -1,17 +1,34 @@
 /*
  * MPI for the command line (cli_mpi.h, docs/mpi.md).
+ *
+ * The calls into MPI are the module gpubudget-mpi.so's (cli_mpi_ops.h),
+ * loaded only when mpirun or srun started the command; without it (not so
+ * started, or built without MPI) every function here is one process's:
+ * rank 0 of 1.
  */
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli.h"
 #include "cli_mpi.h"
+#include "cli_mpi_ops.h"
 
-#ifdef GPB_MPI
-#include <mpi.h>
+#ifndef GPB_BUILD_TOOLS_DIR
+#define GPB_BUILD_TOOLS_DIR ""
+#endif
+#ifndef GPB_INSTALL_MPI_MODULE
+#define GPB_INSTALL_MPI_MODULE ""
+#endif
 
-static int mpi_on, mpi_rank, mpi_size = 1;
+#define MODULE_NAME "gpubudget-mpi.so"
+
+static const cli_mpi_ops *mpi; /* the module's calls; NULL: one process */
+static int mpi_rank, mpi_size = 1;
 
 /* Launched by mpirun (Open MPI, or a PMI/PMIx launcher such as srun)? */
 static int launched(void)
@@ -20,35 +37,87 @@ static int launched(void)
            getenv("PMI_RANK") || getenv("PMI_SIZE");
 }
 
-void cli_mpi_init(int *argc, char ***argv)
+#ifdef GPB_MPI
+/* The module's path: $GPUBUDGET_MPI_MODULE; the build tree's for a binary
+   in the build tree; the installed one. */
+static const char *module_path(char *buf, size_t n)
 {
+    const char *env = getenv("GPUBUDGET_MPI_MODULE");
+    if (env && *env)
+        return env;
+    if (cli_running_from_build_tree()) {
+        snprintf(buf, n, "%s/%s", GPB_BUILD_TOOLS_DIR, MODULE_NAME);
+        return buf;
+    }
+    return GPB_INSTALL_MPI_MODULE;
+}
+
+/* The module's table, or NULL with the reason printed. */
+static const cli_mpi_ops *module_load(void)
+{
+    char buf[PATH_MAX + 32];
+    const char *path = module_path(buf, sizeof buf);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        cli_error("started by mpirun, but the MPI module cannot be "
+                  "loaded: %s (set GPUBUDGET_MPI_MODULE to its path)",
+                  dlerror());
+        return NULL;
+    }
+    const cli_mpi_ops *(*get)(void) = NULL;
+    void *sym = dlsym(h, CLI_MPI_OPS_SYMBOL);
+    memcpy(&get, &sym, sizeof get); /* object to function pointer */
+    const cli_mpi_ops *ops = get ? get() : NULL;
+    if (!ops || ops->version != CLI_MPI_OPS_VERSION) {
+        cli_error("%s: not gpubudget's MPI module of this version "
+                  "(table version %d, wanted %d)",
+                  path, ops ? ops->version : -1, CLI_MPI_OPS_VERSION);
+        dlclose(h);
+        return NULL;
+    }
+    return ops; /* loaded for the life of the process */
+}
+#endif
+
+int cli_mpi_init(int *argc, char ***argv)
+{
+#ifdef GPB_MPI
     if (!launched())
-        return;
-    int provided = 0;
-    /* The engine's workers never call MPI; the progress callback does, on
-       the thread that called MPI_Init. */
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) !=
-        MPI_SUCCESS)
-        return;
-    mpi_on = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+        return 0;
+    const cli_mpi_ops *ops = module_load();
+    if (!ops)
+        return -1;
+    int rank = 0, size = 1;
+    if (ops->init(argc, argv, &rank, &size) != 0) {
+        cli_error("started by mpirun, but MPI did not start");
+        return -1;
+    }
+    mpi = ops;
+    mpi_rank = rank;
+    mpi_size = size;
     /* Only rank 0 prints: the others' output goes nowhere (their errors
        reach rank 0 through cli_mpi_agree). */
     if (mpi_rank != 0) {
         if (!freopen("/dev/null", "w", stdout) ||
             !freopen("/dev/null", "w", stderr))
-            return;
+            return 0;
     }
+    return 0;
+#else
+    (void)argc;
+    (void)argv;
+    (void)launched;
+    return 0;
+#endif
 }
 
 int cli_mpi_finish(int rc)
 {
-    if (!mpi_on)
+    if (!mpi)
         return rc;
-    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    MPI_Finalize();
-    mpi_on = 0;
+    mpi->bcast(&rc, sizeof rc, 0);
+    mpi->finalize();
+    mpi = NULL;
     return rc;
 }
 
@@ -57,10 +126,9 @@ int cli_mpi_size(void) { return mpi_size; }
 
 gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
 {
-    if (!mpi_on)
+    if (!mpi)
         return st;
-    int mine = st != GPB_OK ? mpi_rank : mpi_size, first = mpi_size;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    int first = mpi->allreduce_int(st != GPB_OK ? mpi_rank : mpi_size, 0);
     if (first == mpi_size)
         return GPB_OK;
     gpb_error e;
@@ -68,8 +136,8 @@ gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
     int s = (int)st;
     if (mpi_rank == first && err)
         e = *err;
-    MPI_Bcast(&s, 1, MPI_INT, first, MPI_COMM_WORLD);
-    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, first, MPI_COMM_WORLD);
+    mpi->bcast(&s, sizeof s, first);
+    mpi->bcast(&e, sizeof e, first);
     if (err)
         *err = e;
     return (gpb_status)s;
@@ -77,8 +145,8 @@ gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
 
 void cli_mpi_share_double(double *v)
 {
-    if (mpi_on)
-        MPI_Bcast(v, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    if (mpi)
+        mpi->bcast(v, sizeof *v, 0);
 }
 
 /* Large byte arrays in pieces MPI's int counts can hold. */
@@ -87,11 +155,10 @@ void cli_mpi_share_double(double *v)
 static void send_bytes(const void *p, size_t n, int to, int tag)
 {
     uint64_t len = n;
-    MPI_Send(&len, 1, MPI_UINT64_T, to, tag, MPI_COMM_WORLD);
+    mpi->send(&len, sizeof len, to, tag);
     for (size_t at = 0; at < n; at += PIECE) {
         size_t k = n - at < PIECE ? n - at : PIECE;
-        MPI_Send((const char *)p + at, (int)k, MPI_BYTE, to, tag,
-                 MPI_COMM_WORLD);
+        mpi->send((const char *)p + at, k, to, tag);
     }
 }
 
@@ -100,14 +167,12 @@ static void send_bytes(const void *p, size_t n, int to, int tag)
 static void *recv_bytes(int from, int tag, size_t *n)
 {
     uint64_t len = 0;
-    MPI_Recv(&len, 1, MPI_UINT64_T, from, tag, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
+    mpi->recv(&len, sizeof len, from, tag);
     char *p = len <= SIZE_MAX ? malloc(len ? (size_t)len : 1) : NULL;
     char *sink = p ? NULL : malloc(PIECE);
     for (size_t at = 0; at < len; at += PIECE) {
         size_t k = len - at < PIECE ? (size_t)len - at : PIECE;
-        MPI_Recv(p ? p + at : sink, (int)k, MPI_BYTE, from, tag,
-                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        mpi->recv(p ? p + at : sink, k, from, tag);
     }
     free(sink);
     *n = (size_t)len;
@@ -128,8 +193,7 @@ static gpb_status oom(gpb_error *err, int r)
 /* ---- progress over every rank's paths ---------------------------------- */
 
 typedef struct progress_share {
-    MPI_Win win;
-    uint64_t *count;   /* rank 0's window: paths done on every rank */
+    void *count;       /* rank 0's counter: paths done on every rank */
     uint64_t mine;     /* paths of this rank already added */
     uint64_t total;
     const gpb_sim_options *user;
@@ -139,11 +203,9 @@ static int progress_relay(void *ctx, size_t done, size_t total)
 {
     progress_share *ps = ctx;
     (void)total;
-    uint64_t add = done > ps->mine ? done - ps->mine : 0, all = 0;
+    uint64_t add = done > ps->mine ? done - ps->mine : 0;
     ps->mine += add;
-    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, ps->win);
-    MPI_Fetch_and_op(&add, &all, MPI_UINT64_T, 0, 0, MPI_SUM, ps->win);
-    MPI_Win_unlock(0, ps->win);
+    uint64_t all = mpi->counter_add(ps->count, add);
     if (mpi_rank != 0 || !ps->user->progress)
         return 0;
     all += add;
@@ -156,13 +218,13 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
                            gpb_result **out, gpb_error *err)
 {
     *out = NULL;
-    if (!mpi_on || mpi_size == 1) {
-        double t0 = mpi_on ? MPI_Wtime() : 0;
+    if (!mpi || mpi_size == 1) {
+        double t0 = mpi ? mpi->wtime() : 0;
         gpb_status st = gpb_sim_run(s, opt, out, err);
-        if (mpi_on && getenv("GPUBUDGET_MPI_TIMING"))
+        if (mpi && getenv("GPUBUDGET_MPI_TIMING"))
             fprintf(stderr, "mpi-timing: ranks 1 paths %zu simulate %.6f "
                     "receive 0 merge 0 bytes 0\n", opt ? opt->paths : 0,
-                    MPI_Wtime() - t0);
+                    mpi->wtime() - t0);
         return st;
     }
     /* This rank's blocks of the paths. */
@@ -182,29 +244,24 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
     o.paths = (size_t)(last - first);
     /* Progress: every rank adds its paths into rank 0's counter. */
     int want = opt->progress != NULL;
-    MPI_Bcast(&want, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    mpi->bcast(&want, sizeof want, 0);
     progress_share ps = {0};
     ps.user = opt;
     ps.total = opt->paths;
-    if (want) {
-        MPI_Win_allocate(mpi_rank == 0 ? sizeof(uint64_t) : 0,
-                         sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
-                         &ps.count, &ps.win);
-        if (mpi_rank == 0)
-            *ps.count = 0;
-        MPI_Barrier(MPI_COMM_WORLD);
+    /* (Out of memory for the counter on any rank: no progress.) */
+    if (want && (ps.count = mpi->counter_new()) != NULL) {
         o.progress = progress_relay;
         o.progress_ctx = &ps;
     } else {
         o.progress = NULL;
     }
     gpb_result *part = NULL;
-    double t0 = MPI_Wtime();
+    double t0 = mpi->wtime();
     gpb_status st = o.paths > 0 ? gpb_sim_run(s, &o, &part, err)
                                 : GPB_OK;
-    double t1 = MPI_Wtime();
-    if (want)
-        MPI_Win_free(&ps.win);
+    double t1 = mpi->wtime();
+    if (ps.count)
+        mpi->counter_free(ps.count);
     if ((st = cli_mpi_agree(st, err)) != GPB_OK) {
         gpb_result_free(part);
         return st;
@@ -233,9 +290,9 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
         double t_recv = 0;
         for (int r = 1; r < mpi_size; r++) {
             size_t len = 0;
-            double w0 = MPI_Wtime();
+            double w0 = mpi->wtime();
             void *buf = recv_bytes(r, 1, &len);
-            t_recv += MPI_Wtime() - w0;
+            t_recv += mpi->wtime() - w0;
             bytes_in += len;
             gpb_result *p = NULL, *n = NULL;
             if (mst)
@@ -279,7 +336,7 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
         if (getenv("GPUBUDGET_MPI_TIMING"))
             fprintf(stderr, "mpi-timing: ranks %d paths %zu simulate %.6f "
                     "receive %.6f merge %.6f bytes %zu\n", mpi_size,
-                    o.paths, t1 - t0, t_recv, MPI_Wtime() - t1 - t_recv,
+                    o.paths, t1 - t0, t_recv, mpi->wtime() - t1 - t_recv,
                     bytes_in);
         *out = m;
     }
@@ -288,45 +345,40 @@ gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
 
 /* ---- tasks -------------------------------------------------------------- */
 
-static MPI_Win task_win;
-static long *task_next, task_n;
+static void *task_counter; /* under MPI; else task_next counts */
+static long task_next, task_n;
 
 void cli_mpi_tasks_begin(long n)
 {
     task_n = n;
-    if (!mpi_on) {
-        static long next;
-        next = 0;
-        task_next = &next;
-        return;
-    }
-    MPI_Win_allocate(mpi_rank == 0 ? sizeof(long) : 0, sizeof(long),
-                     MPI_INFO_NULL, MPI_COMM_WORLD, &task_next, &task_win);
-    if (mpi_rank == 0)
-        *task_next = 0;
-    MPI_Barrier(MPI_COMM_WORLD);
+    task_next = 0;
+    task_counter = mpi ? mpi->counter_new() : NULL;
 }
 
 long cli_mpi_tasks_next(void)
 {
     long got;
-    if (!mpi_on) {
-        got = (*task_next)++;
+    if (task_counter) {
+        uint64_t g = mpi->counter_add(task_counter, 1);
+        got = g < (uint64_t)LONG_MAX ? (long)g : LONG_MAX;
+    } else if (mpi) {
+        /* No counter (out of memory on some rank): rank r takes tasks
+           r, r + size, ... so that each task is still done once. */
+        got = task_next * mpi_size + mpi_rank;
+        task_next++;
     } else {
-        long one = 1;
-        MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, task_win);
-        MPI_Fetch_and_op(&one, &got, MPI_LONG, 0, 0, MPI_SUM, task_win);
-        MPI_Win_unlock(0, task_win);
+        got = task_next++;
     }
     return got < task_n ? got : -1;
 }
 
 void cli_mpi_tasks_end(void)
 {
-    if (mpi_on) {
-        MPI_Barrier(MPI_COMM_WORLD);
-        MPI_Win_free(&task_win);
-    }
+    if (task_counter)
+        mpi->counter_free(task_counter);
+    else if (mpi)
+        mpi->barrier();
+    task_counter = NULL;
 }
 
 int cli_mpi_gather_tasks(long n, const long *mine, size_t nmine,
@@ -350,24 +402,22 @@ int cli_mpi_gather_tasks(long n, const long *mine, size_t nmine,
             lens[mine[k]] = lens_mine[k];
         }
     }
-    if (mpi_on) {
+    if (mpi) {
         for (int r = 1; r < mpi_size; r++) {
             if (mpi_rank == r) {
                 uint64_t cnt = nmine;
-                MPI_Send(&cnt, 1, MPI_UINT64_T, 0, 2, MPI_COMM_WORLD);
+                mpi->send(&cnt, sizeof cnt, 0, 2);
                 for (size_t k = 0; k < nmine; k++) {
                     long idx = mine[k];
-                    MPI_Send(&idx, 1, MPI_LONG, 0, 2, MPI_COMM_WORLD);
+                    mpi->send(&idx, sizeof idx, 0, 2);
                     send_bytes(bytes[k], lens_mine[k], 0, 2);
                 }
             } else if (mpi_rank == 0) {
                 uint64_t cnt = 0;
-                MPI_Recv(&cnt, 1, MPI_UINT64_T, r, 2, MPI_COMM_WORLD,
-                         MPI_STATUS_IGNORE);
+                mpi->recv(&cnt, sizeof cnt, r, 2);
                 for (uint64_t k = 0; k < cnt; k++) {
                     long idx = -1;
-                    MPI_Recv(&idx, 1, MPI_LONG, r, 2, MPI_COMM_WORLD,
-                             MPI_STATUS_IGNORE);
+                    mpi->recv(&idx, sizeof idx, r, 2);
                     size_t len = 0;
                     void *c = recv_bytes(r, 2, &len);
                     if (!c || idx < 0 || idx >= n) {
@@ -380,65 +430,7 @@ int cli_mpi_gather_tasks(long n, const long *mine, size_t nmine,
                 }
             }
         }
-        MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX,
-                      MPI_COMM_WORLD);
+        bad = mpi->allreduce_int(bad, 1);
     }
     return bad ? -1 : 0;
 }
-
-#else /* one process */
-
-void cli_mpi_init(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-}
-int cli_mpi_finish(int rc) { return rc; }
-int cli_mpi_rank(void) { return 0; }
-int cli_mpi_size(void) { return 1; }
-gpb_status cli_mpi_agree(gpb_status st, gpb_error *err)
-{
-    (void)err;
-    return st;
-}
-void cli_mpi_share_double(double *v) { (void)v; }
-gpb_status cli_mpi_sim_run(const gpb_scenario *s, const gpb_sim_options *opt,
-                           gpb_result **out, gpb_error *err)
-{
-    return gpb_sim_run(s, opt, out, err);
-}
-
-static long task_next, task_n;
-void cli_mpi_tasks_begin(long n)
-{
-    task_n = n;
-    task_next = 0;
-}
-long cli_mpi_tasks_next(void)
-{
-    return task_next < task_n ? task_next++ : -1;
-}
-void cli_mpi_tasks_end(void) {}
-int cli_mpi_gather_tasks(long n, const long *mine, size_t nmine,
-                         void *const *bytes, const size_t *lens_mine,
-                         void **bufs, size_t *lens)
-{
-    int bad = 0;
-    for (long i = 0; i < n; i++) {
-        bufs[i] = NULL;
-        lens[i] = 0;
-    }
-    for (size_t k = 0; k < nmine; k++) {
-        void *c = malloc(lens_mine[k] ? lens_mine[k] : 1);
-        if (!c) {
-            bad = 1;
-            continue;
-        }
-        memcpy(c, bytes[k], lens_mine[k]);
-        bufs[mine[k]] = c;
-        lens[mine[k]] = lens_mine[k];
-    }
-    return bad ? -1 : 0;
-}
-
-#endif

@@ -13,7 +13,8 @@
  * by rank 0, with the exit status of the command on every rank.
  *
  * Built without MPI (meson -Dmpi=disabled, or Open MPI not installed),
- * the same functions run one process: rank 0 of 1.
+ * or not started by mpirun, the same functions run one process: rank 0
+ * of 1, and Open MPI is not loaded at all (cli_mpi_ops.h).
  */
 #ifndef GPB_CLI_MPI_H
 #define GPB_CLI_MPI_H
@@ -22,9 +23,13 @@
 
 #include "gpubudget/gpubudget.h"
 
-/* Starts MPI when the program was launched by mpirun (a no-op otherwise
-   and without MPI). Call first in main. */
-void cli_mpi_init(int *argc, char ***argv);
+/* Starts MPI when the program was launched by mpirun or srun (a no-op
+   otherwise and without MPI), loading the MPI module (cli_mpi_ops.h).
+   Call first in main. Returns 0, or -1 with the reason printed when so
+   launched but the module cannot be loaded or MPI does not start: the
+   command must then stop, or every rank would run all of it and write
+   the same files. */
+int cli_mpi_init(int *argc, char ***argv);
 
 /* Ends MPI; returns the exit status every rank should return: rank 0's
    `rc`, so that mpirun reports the command's status once. */

@@ -1,5 +1,6 @@
 /* Output and error helpers for the gpubudget command. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -9,6 +10,25 @@
 #include <stdlib.h>
 
 #include "cli.h"
+
+#ifndef GPB_BUILD_TOOLS_DIR
+#define GPB_BUILD_TOOLS_DIR ""
+#endif
+
+int cli_running_from_build_tree(void)
+{
+    char exe[PATH_MAX], build[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !*GPB_BUILD_TOOLS_DIR ||
+        !realpath(GPB_BUILD_TOOLS_DIR, build))
+        return 0;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = 0;
+    return strcmp(exe, build) == 0;
+}
 
 void cli_error(const char *fmt, ...)
 {

@@ -29,9 +29,6 @@
 #ifndef GPB_INSTALL_SCENARIOS_DIR
 #define GPB_INSTALL_SCENARIOS_DIR ""
 #endif
-#ifndef GPB_BUILD_TOOLS_DIR
-#define GPB_BUILD_TOOLS_DIR ""
-#endif
 
 enum { OUT_TEXT, OUT_JSON, OUT_MARKDOWN };
 
@@ -54,22 +51,6 @@ static int is_dir(const char *p)
     return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Is this binary the one in the build tree? */
-static int running_from_build_tree(void)
-{
-    char exe[PATH_MAX], build[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || !*GPB_BUILD_TOOLS_DIR ||
-        !realpath(GPB_BUILD_TOOLS_DIR, build))
-        return 0;
-    exe[n] = 0;
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return 0;
-    *slash = 0;
-    return strcmp(exe, build) == 0;
-}
-
 /* The scenarios directory: $GPB_SCENARIOS_DIR; the source tree's for a
    binary in the build tree; the installed one; the source tree's. */
 static const char *scenarios_dir(void)
@@ -77,7 +58,7 @@ static const char *scenarios_dir(void)
     const char *env = getenv("GPB_SCENARIOS_DIR");
     if (env && *env)
         return env;
-    if (running_from_build_tree() && is_dir(GPB_SOURCE_SCENARIOS_DIR))
+    if (cli_running_from_build_tree() && is_dir(GPB_SOURCE_SCENARIOS_DIR))
         return GPB_SOURCE_SCENARIOS_DIR;
     if (is_dir(GPB_INSTALL_SCENARIOS_DIR))
         return GPB_INSTALL_SCENARIOS_DIR;

@@ -119,7 +119,8 @@ int main(int argc, char **argv)
     /* Under mpirun: run, raise, compare, sweep and check share their
        work among the ranks (cli_mpi.h); any other command runs on rank 0
        alone. Every rank exits with rank 0's status. */
-    cli_mpi_init(&argc, &argv);
+    if (cli_mpi_init(&argc, &argv))
+        return CLI_BAD_INPUT;
     int shared = cmd == CLI_CMD_RUN || cmd == CLI_CMD_RAISE ||
                  cmd == CLI_CMD_COMPARE || cmd == CLI_CMD_SWEEP ||
                  cmd == CLI_CMD_CHECK;

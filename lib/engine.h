@@ -358,8 +358,13 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
                     uint16_t *top, uint64_t *ext, gpb__sketch *esc);
 
 /*
- * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Writes each path's
- * metric values to out[m][i] (n_metrics arrays of LANES) and, when fan
+ * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Points out[m] at
+ * the n paths' values of metric m: at the block's own array where the
+ * block holds the metric as it is (a category's total, the cash, a run's
+ * cost), valid until b's next run; else at store[m] (n_metrics arrays of
+ * LANES), where it writes those it computes (totals, derived metrics). A
+ * copy of every metric into store was a tenth of the engine's time in
+ * bench-60m (2026-12-05). When fan
  * is not NULL, each month's closing cash of the n paths to it (eng_fan);
  * to rt_min[i], when not NULL, the lowest cash through month
  * raise_months − 1; and the month each path
@@ -373,7 +378,8 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * lane, or -1).
  */
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, const eng_fan *fan,
+                          double *const *store, const double **out,
+                          const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err);

@@ -2083,7 +2083,7 @@ static void derive_lanes(int kind, double d, const double *x, double *y,
 #undef DERIVE_LOOP
 }
 
-static void finish(eng_block *b, double *const *out)
+static void finish(eng_block *b, double *const *store, const double **out)
 {
     const eng_plan *p = b->p;
     const gpb_scenario *s = b->s;
@@ -2092,11 +2092,17 @@ static void finish(eng_block *b, double *const *out)
     for (size_t j = 0; j < p->n_procs; j++)
         if (p->procs[j].kind == PK_RUN)
             thin_last_month(b, &p->procs[j]);
-#define OUT(kind, id, owner) out[gpb__metric_index(p, kind, id, owner)]
+    /* A metric the block holds as it is is handed out as the block's own
+       array (SHOW); one computed here is written to the caller's (OWN). */
+#define IDX(kind, id, owner) gpb__metric_index(p, kind, id, owner)
+#define SHOW(kind, id, owner, arr) (out[IDX(kind, id, owner)] = (arr))
+#define OWN(kind, id, owner)                                               \
+    (out[IDX(kind, id, owner)] = store[IDX(kind, id, owner)],              \
+     store[IDX(kind, id, owner)])
     for (int c = 0; c < GPB_CAT_COUNT; c++)
-        memcpy(OUT(MK_CATEGORY, c, -1), b->tot[c], nl * sizeof(double));
-    double *spend = OUT(MK_PATH, GPB_METRIC_SPEND_TOTAL, -1);
-    double *inc = OUT(MK_PATH, GPB_METRIC_INCOME_TOTAL, -1);
+        SHOW(MK_CATEGORY, c, -1, b->tot[c]);
+    double *spend = OWN(MK_PATH, GPB_METRIC_SPEND_TOTAL, -1);
+    double *inc = OWN(MK_PATH, GPB_METRIC_INCOME_TOTAL, -1);
     /* Σ of the categories in registry order, lane by lane (the order of
        the sum is the same for every path); those nothing books add 0. */
     memset(spend, 0, nl * sizeof *spend);
@@ -2112,15 +2118,8 @@ static void finish(eng_block *b, double *const *out)
         for (size_t i = 0; i < nl; i++)
             acc[i] += t[i];
     }
-    double *ce = OUT(MK_PATH, GPB_METRIC_CASH_END, -1);
-    double *cm = OUT(MK_PATH, GPB_METRIC_CASH_MIN, -1);
-    double *rw = OUT(MK_PATH, GPB_METRIC_RUNWAY, -1);
-    double *gh = OUT(MK_PATH, GPB_METRIC_GPU_HOURS, -1);
-    double *sd = OUT(MK_PATH, GPB_METRIC_SERVING_DAY, -1);
-    double *sg = OUT(MK_PATH, GPB_METRIC_SERVING_GPUS, -1);
-    double *us = OUT(MK_PATH, GPB_METRIC_USERS, -1);
-    double *dp = OUT(MK_PATH, GPB_METRIC_DEPRECIATION, -1);
-    double *nv = OUT(MK_PATH, GPB_METRIC_NPV_COST, -1);
+    double *gh = OWN(MK_PATH, GPB_METRIC_GPU_HOURS, -1);
+    double *sd = OWN(MK_PATH, GPB_METRIC_SERVING_DAY, -1);
     /* GPU-hours: Σ over the runs in their order, lane by lane. */
     memset(gh, 0, nl * sizeof *gh);
     for (size_t k = 0; k < s->n_training; k++) {
@@ -2132,38 +2131,33 @@ static void finish(eng_block *b, double *const *out)
                  *slast = b->serve_last;
     for (size_t i = 0; i < nl; i++)
         sd[i] = slast[i] / (HM / 24.0);
-    memcpy(ce, cash, nl * sizeof *ce);
-    memcpy(cm, cmin, nl * sizeof *cm);
-    memcpy(rw, runway, nl * sizeof *rw);
-    memcpy(sg, b->sv_gpus, nl * sizeof *sg);
-    memcpy(us, b->users, nl * sizeof *us);
-    memcpy(dp, b->dep, nl * sizeof *dp);
-    memcpy(nv, b->npv, nl * sizeof *nv);
+    SHOW(MK_PATH, GPB_METRIC_CASH_END, -1, cash);
+    SHOW(MK_PATH, GPB_METRIC_CASH_MIN, -1, cmin);
+    SHOW(MK_PATH, GPB_METRIC_RUNWAY, -1, runway);
+    SHOW(MK_PATH, GPB_METRIC_SERVING_GPUS, -1, b->sv_gpus);
+    SHOW(MK_PATH, GPB_METRIC_USERS, -1, b->users);
+    SHOW(MK_PATH, GPB_METRIC_DEPRECIATION, -1, b->dep);
+    SHOW(MK_PATH, GPB_METRIC_NPV_COST, -1, b->npv);
     for (size_t k = 0; k < s->n_training; k++) {
         const run_st *r = &b->run[k];
         int o = (int)k;
-        memcpy(OUT(MK_RUN, GPB_RUN_COST, o), r->cost, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_GPU_HOURS, o), r->gpu_hours,
-               nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_FINISH, o), r->finish, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_FINISHED, o), r->done, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_MONTHS, o), r->months, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_FAILURES, o), r->failures,
-               nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_DIVERGENCES, o), r->divergences,
-               nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_FLOPS, o), r->target, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_PEAK, o), r->peak, nl * sizeof(double));
-        memcpy(OUT(MK_RUN, GPB_RUN_START, o), r->began, nl * sizeof(double));
+        SHOW(MK_RUN, GPB_RUN_COST, o, r->cost);
+        SHOW(MK_RUN, GPB_RUN_GPU_HOURS, o, r->gpu_hours);
+        SHOW(MK_RUN, GPB_RUN_FINISH, o, r->finish);
+        SHOW(MK_RUN, GPB_RUN_FINISHED, o, r->done);
+        SHOW(MK_RUN, GPB_RUN_MONTHS, o, r->months);
+        SHOW(MK_RUN, GPB_RUN_FAILURES, o, r->failures);
+        SHOW(MK_RUN, GPB_RUN_DIVERGENCES, o, r->divergences);
+        SHOW(MK_RUN, GPB_RUN_FLOPS, o, r->target);
+        SHOW(MK_RUN, GPB_RUN_PEAK, o, r->peak);
+        SHOW(MK_RUN, GPB_RUN_START, o, r->began);
     }
     for (size_t k = 0; k < s->n_capacity; k++) {
-        memcpy(OUT(MK_CAP, GPB_CAP_COST, (int)k), b->cap[k].cost,
-               nl * sizeof(double));
-        memcpy(OUT(MK_CAP, GPB_CAP_GPU_HOURS, (int)k), b->cap[k].gpu_hours,
-               nl * sizeof(double));
+        SHOW(MK_CAP, GPB_CAP_COST, (int)k, b->cap[k].cost);
+        SHOW(MK_CAP, GPB_CAP_GPU_HOURS, (int)k, b->cap[k].gpu_hours);
     }
     for (size_t k = 0; k < s->n_funding; k++) {
-        double *cl = OUT(MK_ROUND, GPB_ROUND_CLOSED, (int)k);
+        double *cl = OWN(MK_ROUND, GPB_ROUND_CLOSED, (int)k);
         for (size_t i = 0; i < nl; i++)
             cl[i] = b->fund_closed[k][i] != 0 && b->fund_month[k][i] < H;
     }
@@ -2174,13 +2168,17 @@ static void finish(eng_block *b, double *const *out)
         const eng_metric *mt = &p->metrics[m];
         if (!mt->derived)
             continue;
-        derive_lanes(mt->derived, mt->d, out[mt->src], out[m], nl);
+        derive_lanes(mt->derived, mt->d, out[mt->src], store[m], nl);
+        out[m] = store[m];
     }
-#undef OUT
+#undef OWN
+#undef SHOW
+#undef IDX
 }
 
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *out, const eng_fan *fan,
+                          double *const *store, const double **out,
+                          const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
                           long *bad_lane, gpb_error *err)
@@ -2191,6 +2189,10 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
     b->n = n;
     b->nl = (n + GPB__LANE_PAD - 1) / GPB__LANE_PAD * GPB__LANE_PAD;
     *bad_lane = -1;
+    /* Until finish() points them at the block's arrays: the caller's, so
+       that no return leaves one pointing at a previous block's. */
+    for (size_t m = 0; m < p->n_metrics; m++)
+        out[m] = store[m];
     GPB__TRY(block_init(b, err));
     size_t nl = b->nl;
     if (rec && rec->diagnose) {
@@ -2311,7 +2313,7 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
             }
         }
     }
-    finish(b, out);
+    finish(b, store, out);
     if (out_month)
         for (size_t i = 0; i < n; i++)
             out_month[(int)b->runway[i]]++;

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "gpubudget/report.h"
 #include "internal.h"
+#include "xlsx_api.h"
 #include "scenario_read.h"
 #include "report_chart.h"
 #include "report_doc.h"

@@ -18,10 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <xlsxwriter.h>
-
 #include "gpubudget/report.h"
 #include "internal.h"
+#include "xlsx_api.h"
 #include "report_chart.h"
 #include "scenario_model.h"
 
@@ -688,6 +687,7 @@ gpb_status gpb__xlsx_out_begin(gpb__xlsx_out *o, const char *path,
     o->mode = -1;
     if (!path)
         return gpb__fail(err, GPB_EINVAL, "path must not be NULL");
+    GPB__TRY(gpb__xlsx_load(err)); /* before a file is touched */
     if (strlen(path) >= 4096)
         return gpb__fail(err, GPB_EINVAL, "the path '%.60s...' is too long",
                          path);

@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import shlex
 import shutil
@@ -278,7 +279,11 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
         nm = npy(n6, H) if py else None
         months[H] = (g, nm)
         mgroup += [g] + ([nm] if nm else [])
-    run_group(mgroup, rounds, "horizon 30/60/120 months")
+    # Twice the rounds: a month's marginal cost is a difference of about
+    # 0.08 s between runs that each vary by 0.01-0.02 s on this machine, so
+    # five rounds left the growth below uncertain by +-0.2 (a run of the
+    # same binary read 1.07 and, minutes later, 1.39; 2026-12-05).
+    run_group(mgroup, 2 * rounds, "horizon 30/60/120 months")
 
     # 5. check over every scenario and the tornado, against the old engine.
     check_out, check_ratio = ([], None)
@@ -359,7 +364,8 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
             p(row(big_np))
 
     p("")
-    p(f"Months: horizon_months 30/60/120 at {fmt_paths(n6)} paths, {T} threads")
+    p(f"Months: horizon_months 30/60/120 at {fmt_paths(n6)} paths, {T} "
+      f"threads, {2 * rounds} rounds")
     p(hdr)
     for H in (30, 60, 120):
         g, nm = months[H]
@@ -622,6 +628,28 @@ def targets(p, a, head, threads, T, head_np, scal, big, big_np,
         d2 = (t[2] - t[1]) / (xs[2] - xs[1])
         return d1, d2, (d2 / d1 if d1 > 0 else float("inf"))
 
+    def growth_interval(xs, cmds, draws=2000):
+        """A 90% bootstrap interval of growth(): rounds drawn with
+        replacement (a round's three runs together, as they ran
+        interleaved), the medians and the growth taken again."""
+        n = min(len(c.wall) for c in cmds)
+        if n < 3:
+            return None
+        rng = random.Random(20261205)
+        gs = []
+        for _ in range(draws):
+            pick = [rng.randrange(n) for _ in range(n)]
+            t = [statistics.median(c.wall[i] for i in pick) for c in cmds]
+            d1 = (t[1] - t[0]) / (xs[1] - xs[0])
+            d2 = (t[2] - t[1]) / (xs[2] - xs[1])
+            gs.append(d2 / d1 if d1 > 0 else float("inf"))
+        gs.sort()
+        return gs[int(0.05 * draws)], gs[int(0.95 * draws) - 1]
+
+    def interval(xs, cmds):
+        ci = growth_interval(xs, cmds)
+        return f" [90% bootstrap {ci[0]:.2f}-{ci[1]:.2f}]" if ci else ""
+
     if big:
         xs, lab = (n5, n6, n7), "10^5->10^6, 10^6->10^7"
         gc = [scal[n5][1], scal[n6][1], big]
@@ -633,20 +661,22 @@ def targets(p, a, head, threads, T, head_np, scal, big, big_np,
     d1, d2, g = growth(xs, gc)
     ctrl = ""
     if all(nc):
-        ctrl = f"; numpy model by the same rule: {growth(xs, nc)[2]:.2f}"
+        ctrl = (f"; numpy model by the same rule: {growth(xs, nc)[2]:.2f}"
+                f"{interval(xs, nc)}")
     p(f"  {pf(g <= T_LINEAR)}  linear in paths: marginal s per 10^6 paths "
-      f"{d1 * 1e6:.3f}, {d2 * 1e6:.3f} ({lab}), growth {g:.2f} "
-      f"(<= {T_LINEAR}){ctrl}")
+      f"{d1 * 1e6:.3f}, {d2 * 1e6:.3f} ({lab}), growth {g:.2f}"
+      f"{interval(xs, gc)} (<= {T_LINEAR}){ctrl}")
     gm = [months[H][0] for H in (30, 60, 120)]
     nm = [months[H][1] for H in (30, 60, 120)]
     d1, d2, g = growth((30, 60, 120), gm)
     ctrl = ""
     if all(nm):
         ctrl = (f"; numpy model by the same rule: "
-                f"{growth((30, 60, 120), nm)[2]:.2f}")
+                f"{growth((30, 60, 120), nm)[2]:.2f}"
+                f"{interval((30, 60, 120), nm)}")
     p(f"  {pf(g <= T_LINEAR)}  linear in months: marginal ms per month "
-      f"{d1 * 1e3:.2f}, {d2 * 1e3:.2f} (30->60, 60->120), growth {g:.2f} "
-      f"(<= {T_LINEAR}){ctrl}")
+      f"{d1 * 1e3:.2f}, {d2 * 1e3:.2f} (30->60, 60->120), growth {g:.2f}"
+      f"{interval((30, 60, 120), gm)} (<= {T_LINEAR}){ctrl}")
     if check_ratio:
         rc, rt = check_ratio
         p(f"  {pf(rc >= T_CHECK and rt >= T_CHECK)}  check over every "

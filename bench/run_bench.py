@@ -281,8 +281,8 @@ def bench(a, py, exe, scen, rounds, threads, T, N, gpb, npy, tmpdir, rel):
         mgroup += [g] + ([nm] if nm else [])
     # Twice the rounds: a month's marginal cost is a difference of about
     # 0.08 s between runs that each vary by 0.01-0.02 s on this machine, so
-    # five rounds left the growth below uncertain by +-0.2 (a run of the
-    # same binary read 1.07 and, minutes later, 1.39; 2026-12-05).
+    # five rounds left the growth below uncertain by +-0.2 (runs of the same
+    # engine code read 1.39 and, minutes later, 1.07; 2026-12-05).
     run_group(mgroup, 2 * rounds, "horizon 30/60/120 months")
 
     # 5. check over every scenario and the tornado, against the old engine.

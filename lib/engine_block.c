@@ -902,8 +902,11 @@ static gpb_status block_init(eng_block *b, gpb_error *err)
     const int H = p->H;
     size_t nl = b->nl;
     sample_inputs(b);
+    /* A category the plan does not use is never booked: its arrays keep
+       the zeros the block was made with (finish() sums only the used). */
     for (int c = 0; c < GPB_CAT_COUNT; c++)
-        memset(b->tot[c], 0, nl * sizeof(double));
+        if (p->cat_used[c])
+            memset(b->tot[c], 0, nl * sizeof(double));
     const double *cash0 = b->x[s->cash];
     for (size_t i = 0; i < nl; i++) {
         b->cash[i] = cash0[i];
@@ -2206,7 +2209,8 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
             }
     }
     for (int c = 0; c < GPB_CAT_COUNT; c++)
-        memset(b->flow[c], 0, nl * sizeof(double));
+        if (p->cat_used[c])
+            memset(b->flow[c], 0, nl * sizeof(double));
     memset(b->booked, 0, sizeof b->booked);
     close_cat cc[GPB_CAT_COUNT];
     int cidx[GPB_CAT_COUNT];

@@ -333,8 +333,7 @@ struct worker {
     size_t held;            /* paths held: blocks are full but the run's last,
                                after which the values are counted */
     const double **out;  /* n_metrics: the block's values (block_run) */
-    double **store;      /* n_metrics × LANES, in out_store */
-    double *out_store;
+    double *out_store;   /* n_metrics × LANES: those it computes */
     gpb__sketch *sk_cash, *sk_metric, rt_sketch;
     uint64_t *out_month;
     gpb__fixed *ledger;
@@ -362,7 +361,6 @@ static void worker_free(worker *w, const eng_plan *p)
     free(w->rt_min);
     gpb__sketch_free(&w->rt_sketch);
     free(w->out);
-    free(w->store);
     free(w->out_store);
     if (w->sk_cash)
         for (int m = 0; m < p->H; m++)
@@ -399,7 +397,6 @@ static int worker_init(worker *w, shared *sh)
     w->sh = sh;
     w->b = gpb__block_new(p);
     w->out = calloc(p->n_metrics, sizeof *w->out);
-    w->store = calloc(p->n_metrics, sizeof *w->store);
     w->out_store = malloc(p->n_metrics * LANES * sizeof *w->out_store);
     w->sk_cash = calloc((size_t)p->H, sizeof *w->sk_cash);
     w->pool = gpb__sketch_pool_new();
@@ -438,8 +435,7 @@ static int worker_init(worker *w, shared *sh)
             }
         }
     }
-    if (!w->b || !w->out || !w->store || !w->out_store || !w->sk_cash ||
-        !w->pool ||
+    if (!w->b || !w->out || !w->out_store || !w->sk_cash || !w->pool ||
         !w->rt_min ||
         !w->out_month || !w->nonzero || !w->ledger ||
         (!sh->no_fan && (!w->mcash || !w->mtop || !w->mkeys || !w->mext)) ||
@@ -448,8 +444,6 @@ static int worker_init(worker *w, shared *sh)
         return -1;
     for (size_t i = 0; i < p->n_metrics; i++)
         w->kext_lo[i] = UINT64_MAX;
-    for (size_t i = 0; i < p->n_metrics; i++)
-        w->store[i] = w->out_store + i * LANES;
     for (int m = 0; m < p->H; m++) {
         gpb__sketch_init_pooled(&w->sk_cash[m], w->pool);
         if (w->mext) {
@@ -837,7 +831,7 @@ static void *worker_main(void *arg)
                             w->flush * LANES, w->flush, w->mext, w->sk_cash,
                             NULL, NULL};
         gpb_status st = gpb__block_run(
-            w->b, r->path_offset + first, n, w->store, w->out,
+            w->b, r->path_offset + first, n, w->out_store, w->out,
             w->mcash ? &fan : NULL, r->raise_months ? w->rt_min : NULL,
             w->out_month, p->ledger ? w->ledger : NULL, NULL, &bad, &e);
         if (st) {
@@ -1313,12 +1307,11 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
     eng_block *b = st ? NULL : gpb__block_new(&p);
     double *store = malloc((p.n_metrics ? p.n_metrics : 1) * LANES *
                            sizeof *store);
-    double **cols = calloc(p.n_metrics ? p.n_metrics : 1, sizeof *cols);
     const double **vals = calloc(p.n_metrics ? p.n_metrics : 1,
                                  sizeof *vals);
     int H = s->horizon_months;
     size_t nr = s->n_training;
-    if (!st && (!t || !b || !store || !cols || !vals))
+    if (!st && (!t || !b || !store || !vals))
         st = gpb__fail(err, GPB_ENOMEM, "out of memory for the trace");
     if (!st) {
         t->path = path;
@@ -1339,9 +1332,7 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
     }
     long bad = -1;
     if (!st) {
-        for (size_t i = 0; i < p.n_metrics; i++)
-            cols[i] = store + i * LANES;
-        st = gpb__block_run(b, path, 1, cols, vals, NULL, NULL, NULL, NULL,
+        st = gpb__block_run(b, path, 1, store, vals, NULL, NULL, NULL, NULL,
                             &t->rec, &bad, err);
         t->bad_lane = bad;
     }
@@ -1383,7 +1374,6 @@ static gpb_status trace_path(const gpb_scenario *s, const gpb_sim_options *o,
     }
     gpb__block_free(b);
     free(store);
-    free(cols);
     free(vals);
     gpb__plan_free(&p);
     if (st) {

@@ -361,8 +361,9 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * Simulates paths path0 .. path0 + n − 1 (n ≤ LANES). Points out[m] at
  * the n paths' values of metric m: at the block's own array where the
  * block holds the metric as it is (a category's total, the cash, a run's
- * cost), valid until b's next run; else at store[m] (n_metrics arrays of
- * LANES), where it writes those it computes (totals, derived metrics). A
+ * cost), valid until b's next run; else at store + m · LANES (store:
+ * n_metrics × LANES doubles), where it writes those it computes (totals,
+ * derived metrics). A
  * copy of every metric into store was a tenth of the engine's time in
  * bench-60m (2026-12-05). When fan
  * is not NULL, each month's closing cash of the n paths to it (eng_fan);
@@ -378,7 +379,7 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * lane, or -1).
  */
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *store, const double **out,
+                          double *store, const double **out,
                           const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,

@@ -2086,7 +2086,7 @@ static void derive_lanes(int kind, double d, const double *x, double *y,
 #undef DERIVE_LOOP
 }
 
-static void finish(eng_block *b, double *const *store, const double **out)
+static void finish(eng_block *b, double *store, const double **out)
 {
     const eng_plan *p = b->p;
     const gpb_scenario *s = b->s;
@@ -2099,9 +2099,10 @@ static void finish(eng_block *b, double *const *store, const double **out)
        array (SHOW); one computed here is written to the caller's (OWN). */
 #define IDX(kind, id, owner) gpb__metric_index(p, kind, id, owner)
 #define SHOW(kind, id, owner, arr) (out[IDX(kind, id, owner)] = (arr))
+#define AT(m) (store + (m) * LANES)
 #define OWN(kind, id, owner)                                               \
-    (out[IDX(kind, id, owner)] = store[IDX(kind, id, owner)],              \
-     store[IDX(kind, id, owner)])
+    (out[IDX(kind, id, owner)] = AT(IDX(kind, id, owner)),                 \
+     AT(IDX(kind, id, owner)))
     for (int c = 0; c < GPB_CAT_COUNT; c++)
         SHOW(MK_CATEGORY, c, -1, b->tot[c]);
     double *spend = OWN(MK_PATH, GPB_METRIC_SPEND_TOTAL, -1);
@@ -2171,16 +2172,17 @@ static void finish(eng_block *b, double *const *store, const double **out)
         const eng_metric *mt = &p->metrics[m];
         if (!mt->derived)
             continue;
-        derive_lanes(mt->derived, mt->d, out[mt->src], store[m], nl);
-        out[m] = store[m];
+        derive_lanes(mt->derived, mt->d, out[mt->src], AT(m), nl);
+        out[m] = AT(m);
     }
 #undef OWN
+#undef AT
 #undef SHOW
 #undef IDX
 }
 
 gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
-                          double *const *store, const double **out,
+                          double *store, const double **out,
                           const eng_fan *fan,
                           double *rt_min, uint64_t *out_month,
                           gpb__fixed *ledger, eng_trace_rec *rec,
@@ -2195,7 +2197,7 @@ gpb_status gpb__block_run(eng_block *b, uint64_t path0, size_t n,
     /* Until finish() points them at the block's arrays: the caller's, so
        that no return leaves one pointing at a previous block's. */
     for (size_t m = 0; m < p->n_metrics; m++)
-        out[m] = store[m];
+        out[m] = store + m * LANES;
     GPB__TRY(block_init(b, err));
     size_t nl = b->nl;
     if (rec && rec->diagnose) {

@@ -696,18 +696,16 @@ static int fail_table(eng_plan *p, size_t k, double lambda)
         cdf[n + 1] = cdf[n] * (lambda / (double)(n + 1));
         n++;
     }
-    /* Sums from the small end of each side to the mode. */
+    /* Sums from the small end of each side to the mode: the lower side's
+       running sums in place, then divided. */
     double below = 0, above = 0;
     for (size_t i = 0; i < mode; i++)
-        below += cdf[i];
+        cdf[i] = below += cdf[i];
     for (size_t i = n; i > mode; i--)
         above += cdf[i];
     double total = below + cdf[mode] + above;
-    double run = 0;
-    for (size_t i = 0; i < mode; i++) {
-        run += cdf[i];
-        cdf[i] = run / total;
-    }
+    for (size_t i = 0; i < mode; i++)
+        cdf[i] /= total;
     /* From the top down to the mode: F(i) = 1 − (the terms above i) /
        total, those terms summed from the smallest. */
     double tail = 0;

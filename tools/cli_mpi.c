@@ -29,6 +29,7 @@
 static const cli_mpi_ops *mpi; /* the module's calls; NULL: one process */
 static int mpi_rank, mpi_size = 1;
 
+#ifdef GPB_MPI
 /* Launched by mpirun (Open MPI, or a PMI/PMIx launcher such as srun)? */
 static int launched(void)
 {
@@ -36,7 +37,6 @@ static int launched(void)
            getenv("PMI_RANK") || getenv("PMI_SIZE");
 }
 
-#ifdef GPB_MPI
 /* The module's path: $GPUBUDGET_MPI_MODULE; the build tree's for a binary
    in the build tree; the installed one. */
 static const char *module_path(char *buf, size_t n)
@@ -105,7 +105,6 @@ int cli_mpi_init(int *argc, char ***argv)
 #else
     (void)argc;
     (void)argv;
-    (void)launched;
     return 0;
 #endif
 }

@@ -60,10 +60,9 @@ typedef struct counter {
 static void *op_counter_new(void)
 {
     counter *c = calloc(1, sizeof *c);
-    int rank = 0, ok = c != NULL, all = 0;
+    int rank = 0;
     /* Every rank must take part in the window, or none. */
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (!all) {
+    if (!op_allreduce_int(c != NULL, 0)) {
         free(c);
         return NULL;
     }

@@ -355,12 +355,6 @@ typedef struct rank_jobs {
     size_t end;              /* jobs of this round end here */
     const long *ycol;        /* [M]: metric m's column of C, or -1 */
     unsigned char *constant; /* [K + M] */
-    /* The workers' work areas, kept from the inputs' round for the
-       metrics' (each a worker takes by slot): freed and taken afresh,
-       each round's 3.2 MB a worker at 10^5 paths was memory the kernel
-       zeroed again. */
-    uint64_t **work; /* [GPB__THREADS_MAX] */
-    atomic_int slot;
     atomic_size_t next;
     atomic_size_t failed_at; /* the lowest failed job, else SIZE_MAX */
     gpb_status st;
@@ -388,10 +382,7 @@ static void *rank_worker(void *arg)
     /* One block (huge pages: gpb__alloc_big): the sort's two records a
        value, then a column in own units, then a column of ranks. */
     size_t nn = n ? n : 1;
-    int k = atomic_fetch_add(&J->slot, 1);
-    if (!J->work[k])
-        J->work[k] = gpb__alloc_big(4 * nn * sizeof *J->work[k]);
-    uint64_t *vw = J->work[k];
+    uint64_t *vw = gpb__alloc_big(4 * nn * sizeof *vw);
     double *own = vw ? (double *)(vw + 2 * nn) : NULL;
     double *col = vw ? own + nn : NULL;
     gpb_error e;
@@ -440,6 +431,7 @@ static void *rank_worker(void *arg)
                             1.0, J->X, (int)n, col, 1, 0.0, c, 1);
         }
     }
+    free(vw);
     return NULL;
 }
 
@@ -451,7 +443,6 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     gpb_status st = GPB_OK;
     double *X = NULL, *C = NULL, *G = NULL, *B = NULL, *work = NULL;
     int *iwork = NULL;
-    uint64_t *wk[GPB__THREADS_MAX] = {0}; /* the workers' (rank_jobs) */
     size_t *cols = malloc((K ? K : 1) * sizeof *cols); /* varying inputs */
     unsigned char *constant = calloc(K + M + 1, 1);
     /* Only a metric that may vary has a column of ranks: My of them. */
@@ -472,10 +463,8 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     /* Rank every input, on up to `threads` threads (each column is
        ranked alone, so the ranks do not depend on the thread count). */
     rank_jobs J = {.s = s, .r = r, .x = x, .n = n, .X = X, .C = C,
-                   .end = K, .ycol = ycol, .constant = constant,
-                   .work = wk};
+                   .end = K, .ycol = ycol, .constant = constant};
     atomic_init(&J.next, 0);
-    atomic_init(&J.slot, 0);
     atomic_init(&J.failed_at, SIZE_MAX);
     pthread_mutex_init(&J.mu, NULL);
     if (K)
@@ -512,7 +501,6 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     J.Kv = Kv;
     J.end = K + M;
     atomic_store(&J.next, K);
-    atomic_store(&J.slot, 0);
     if (M)
         gpb__fork_join(gpb__threads_for(threads, M), rank_worker, &J);
     pthread_mutex_destroy(&J.mu);
@@ -612,8 +600,6 @@ done:
     free(B);
     free(work);
     free(iwork);
-    for (int t = 0; t < GPB__THREADS_MAX; t++)
-        free(wk[t]);
     return st;
 }
 

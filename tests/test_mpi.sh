@@ -19,7 +19,37 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Quiet Open MPI's own chatter about the machine (shared-memory, hwloc).
 export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl=self,vader
-mpi() { n=$1; shift; "$MPIRUN" -n "$n" --oversubscribe "$@"; }
+# Under the sanitizers, LeakSanitizer's own tracer (which stops every
+# thread to scan memory at exit) now and then crashes in a rank with
+# Open MPI's threads: "Tracer caught signal 11 ... LeakSanitizer has
+# encountered a fatal error", after the rank's work and output are done.
+# It is a known fault of the sanitizer (google/sanitizers#1353), not a
+# leak and not the command's: seen in 7 of 40 checks once in a fresh
+# Debian 12, never again in the same place. Such a run is made again, at
+# most twice, and said so in the log; a leak LeakSanitizer does report
+# ("detected memory leaks") or any other failure is not.
+exec 3>&2
+retried=0
+mpi() {
+    n=$1; shift
+    tries=0
+    while :; do
+        "$MPIRUN" -n "$n" --oversubscribe "$@" >"$TMP/mpi.out" 2>"$TMP/mpi.err"
+        st=$?
+        if [ "$st" -ne 0 ] && [ "$tries" -lt 2 ] &&
+           grep -q "Tracer caught signal" "$TMP/mpi.err" &&
+           ! grep -q "detected memory leaks" "$TMP/mpi.err"; then
+            tries=$((tries + 1))
+            retried=$((retried + 1))
+            echo "note: LeakSanitizer's tracer crashed on $n ranks" \
+                "(google/sanitizers#1353); running again: $*" >&3
+            continue
+        fi
+        cat "$TMP/mpi.out"
+        cat "$TMP/mpi.err" >&2
+        return "$st"
+    done
+}
 
 # A difference is kept for whoever reads the log: its first lines here,
 # the whole of both outputs in a folder that outlives the test.
@@ -110,5 +140,6 @@ if [ "$st" -eq 2 ] && grep -q "MPI module cannot be loaded" "$TMP/err" &&
    [ ! -s "$TMP/out" ]; then ok; else
     bad "a missing MPI module: exit $st"; cat "$TMP/err"; fi
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed ($retried runs made again after" \
+    "LeakSanitizer's tracer crashed)"
 [ "$fail" -eq 0 ]

@@ -304,13 +304,16 @@ static inline int lane_const(const eng_block *b, int idx)
     return idx < 0 || b->x[idx] == b->p->col[idx];
 }
 
-/* A sampled month: rounded to whole and clamped to [0, H]. */
+/* A sampled month: rounded to whole (floor(v + 0.5)) and clamped to [0,
+   H]. Clamped first, so that the rounding is a truncation of a number
+   from 0 to H + 1: the same months, without a call to floor per lane
+   (an instruction only in the wide clones). */
 static inline int month_of(double v, int H)
 {
     if (!(v == v))
         return 0;
-    double r = floor(v + 0.5);
-    return r < 0 ? 0 : r > H ? H : (int)r;
+    double r = v + 0.5;
+    return r < 0 ? 0 : r >= (double)H ? H : (int)r;
 }
 
 /* The four words of (path, stream, slot, group) for every lane. */

@@ -680,12 +680,13 @@ static struct timespec deadline_in(long ms)
 static void bands_help(shared *sh, size_t blk)
 {
     const size_t nm = sh->p->n_metrics;
+    gpb__select_work wk = {0};
     for (;;) {
         size_t m = atomic_fetch_add(&sh->bands_next, 1);
         if (m >= nm)
             break;
         if (gpb__bands_build(sh->r, sh->pilot_blocks * LANES, m,
-                             &sh->r->bands[m]))
+                             &sh->r->bands[m], &wk))
             atomic_store(&sh->bands_failed, 1);
         if (atomic_fetch_sub(&sh->bands_left, 1) != 1)
             continue;
@@ -702,6 +703,7 @@ static void bands_help(shared *sh, size_t blk)
         pthread_cond_broadcast(&sh->bands_ready);
         pthread_mutex_unlock(&sh->lock);
     }
+    gpb__select_work_free(&wk);
 }
 
 /* The last pilot block is stored: the bands can be built. */
@@ -864,6 +866,15 @@ static void *worker_main(void *arg)
             atomic_load(&sh->fan_state) == 1) {
             flush_months(w);
             w->fan_on = 1;
+            /* The held codes are counted, and none are held again: their
+               buffer (a worker's largest, 3.9 MB in bench-60m) goes back
+               now. The values inside the metrics' bands, for which each
+               worker reserves about as much when those bands are ready,
+               then take pages this process has just used instead of
+               fresh ones, which cost twenty times more to touch where the
+               host has taken them back (bench/README.md, kern s). */
+            free(w->mcash);
+            w->mcash = NULL;
         }
         if (blk >= sh->n_blocks)
             break;
@@ -881,7 +892,8 @@ static void *worker_main(void *arg)
                             NULL, NULL};
         gpb_status st = gpb__block_run(
             w->b, r->path_offset + first, n, w->out_store, w->out,
-            w->mcash ? &fan : NULL, r->raise_months ? w->rt_min : NULL,
+            w->mcash || w->fan_on ? &fan : NULL,
+            r->raise_months ? w->rt_min : NULL,
             w->out_month, p->ledger ? w->ledger : NULL, NULL, &bad, &e);
         if (st) {
             record_error(sh, blk, st, &e);

@@ -238,16 +238,35 @@ static inline int bit_set(const uint64_t *bm, uint32_t b)
  */
 static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
                       int all_in, const uint64_t *ranks, size_t nr,
-                      double *out)
+                      double *out, gpb__select_work *wk)
 {
     const hmap hm = hmap_of(klo, khi);
     const unsigned shift = hm.shift;
     /* On the heap, not the stack: a refinement recurses (one level a
-       point mass far below the next), and a thread's stack may be small. */
-    uint32_t *cnt = calloc(HNONE + 1 + HCHUNK, sizeof *cnt);
-    uint32_t *bk = cnt ? cnt + HNONE + 1 : NULL;
-    uint64_t *want = malloc(HWORDS * sizeof *want); /* buckets a pass reads */
-    int32_t *slot = malloc(65536 * sizeof *slot);
+       point mass far below the next), and a thread's stack may be small.
+       The caller's work areas when it has them (a refinement, which needs
+       its own while this call's are in use, gets NULL). */
+    uint32_t *cnt, *bk;
+    uint64_t *want; /* buckets a pass reads */
+    int32_t *slot;
+    if (wk) {
+        if (!wk->cnt)
+            wk->cnt = malloc((HNONE + 1 + HCHUNK) * sizeof *wk->cnt);
+        if (!wk->want)
+            wk->want = malloc(HWORDS * sizeof *wk->want);
+        if (!wk->slot)
+            wk->slot = malloc(65536 * sizeof *wk->slot);
+        cnt = wk->cnt;
+        want = wk->want;
+        slot = wk->slot;
+        if (cnt)
+            memset(cnt, 0, (HNONE + 1) * sizeof *cnt);
+    } else {
+        cnt = calloc(HNONE + 1 + HCHUNK, sizeof *cnt);
+        want = malloc(HWORDS * sizeof *want);
+        slot = malloc(65536 * sizeof *slot);
+    }
+    bk = cnt ? cnt + HNONE + 1 : NULL;
     size_t *first = malloc((nr ? nr : 1) * sizeof *first);
     uint32_t *bucket = malloc((nr ? nr : 1) * sizeof *bucket);
     double **arr = calloc(nr ? nr : 1, sizeof *arr);
@@ -334,7 +353,7 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
                 out[i] = key_double(blo);
         } else if (cnt[bucket[k]] > HIST_GATHER_MAX) {
             if (hist_range(v, n, blo, bhi, 0, local + first[k],
-                           end - first[k], out + first[k]))
+                           end - first[k], out + first[k], NULL))
                 goto done;
         } else {
             slot[bucket[k]] = (int32_t)k;
@@ -371,9 +390,11 @@ done:
         for (size_t k = 0; k < nr; k++)
             free(arr[k]);
     free(arr);
-    free(cnt);
-    free(want);
-    free(slot);
+    if (!wk) {
+        free(cnt);
+        free(want);
+        free(slot);
+    }
     free(first);
     free(bucket);
     free(fill);
@@ -385,9 +406,21 @@ done:
 
 /* kmin, kmax: the values' smallest and largest keys. */
 static int hist_select(const double *v, size_t n, const uint64_t *ranks,
-                       size_t nr, uint64_t kmin, uint64_t kmax, double *out)
+                       size_t nr, uint64_t kmin, uint64_t kmax, double *out,
+                       gpb__select_work *wk)
 {
-    return hist_range(v, n, kmin, kmax, 1, ranks, nr, out);
+    return hist_range(v, n, kmin, kmax, 1, ranks, nr, out, wk);
+}
+
+void gpb__select_work_free(gpb__select_work *wk)
+{
+    if (!wk)
+        return;
+    free(wk->cnt);
+    free(wk->slot);
+    free(wk->want);
+    free(wk->small);
+    memset(wk, 0, sizeof *wk);
 }
 
 static int osc_find(const eng_osc *c, uint64_t k, double *v)
@@ -478,17 +511,28 @@ static size_t counts_walk(const uint64_t *cnt, size_t stride, size_t top,
  * is returned, else 1.
  */
 static int small_counts(const double *v, size_t n, const uint64_t *ranks,
-                        size_t nr, int big, double *out)
+                        size_t nr, int big, double *out,
+                        gpb__select_work *wk)
 {
     if (big)
         return 0;
-    uint64_t *cnt = calloc(4 * GPB__SMALL_MAX, sizeof *cnt);
+    uint64_t *cnt;
+    if (wk) {
+        if (!wk->small)
+            wk->small = malloc(4 * GPB__SMALL_MAX * sizeof *wk->small);
+        cnt = wk->small;
+        if (cnt)
+            memset(cnt, 0, 4 * GPB__SMALL_MAX * sizeof *cnt);
+    } else {
+        cnt = calloc(4 * GPB__SMALL_MAX, sizeof *cnt);
+    }
     if (!cnt)
         return 0;
     COUNT4(cnt, GPB__SMALL_MAX, v, n, AS_INDEX);
     size_t j = counts_walk(cnt, GPB__SMALL_MAX, GPB__SMALL_MAX - 1, ranks,
                            nr, out);
-    free(cnt);
+    if (!wk)
+        free(cnt);
     return j == nr;
 }
 
@@ -522,11 +566,11 @@ static int narrow_counts(const uint16_t *v, size_t n, const uint64_t *ranks,
    out of memory. */
 static int select_exact(const double *v, size_t n, const uint64_t *ranks,
                         size_t nr, uint64_t klo, uint64_t khi, int big,
-                        double *out)
+                        double *out, gpb__select_work *wk)
 {
-    if (small_counts(v, n, ranks, nr, big, out))
+    if (small_counts(v, n, ranks, nr, big, out, wk))
         return 0;
-    if (n > 65536 && !hist_select(v, n, ranks, nr, klo, khi, out))
+    if (n > 65536 && !hist_select(v, n, ranks, nr, klo, khi, out, wk))
         return 0;
     double *a = malloc((n ? n : 1) * sizeof *a);
     if (!a)
@@ -622,7 +666,7 @@ static void pilot_ranks(size_t N, uint64_t ka, uint64_t kb, size_t n0,
 }
 
 int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
-                     eng_bands *out_m)
+                     eng_bands *out_m, gpb__select_work *wk)
 {
     const size_t N = r->paths;
     double lev[2 * (GPB_REPORT_N_LEVELS + GPB_REPORT_N_RAISE_LEVELS)];
@@ -655,7 +699,8 @@ int gpb__bands_build(const gpb_result *r, size_t n0, size_t m,
         uint64_t klo, khi;
         int big;
         gpb__value_extremes(r->values[m], n0, &klo, &khi, &big);
-        if (u && select_exact(r->values[m], n0, rk, u, klo, khi, big, val))
+        if (u &&
+            select_exact(r->values[m], n0, rk, u, klo, khi, big, val, wk))
             return -1;
         eng_bands *bs = out_m;
         for (size_t i = 0; i < L; i++) {
@@ -1256,7 +1301,7 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
             gpb__value_extremes(r->values[m], r->paths, &klo, &khi, &big);
         }
         if (!r->narrow[m] && select_exact(r->values[m], r->paths, need, u,
-                                          klo, khi, big, sel))
+                                          klo, khi, big, sel, NULL))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
                            mt->name);
     }

@@ -3,6 +3,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +37,7 @@ void gpb__sketch_init_pooled(gpb__sketch *s, gpb__sketch_pool *pl)
 #define POOL_FIRST ((size_t)256 << 10)
 #define POOL_RESERVE ((size_t)32 << 20)
 #define PAGE_BYTES (GPB__SKETCH_PAGE * sizeof(uint32_t))
+#define HUGE_BYTES ((size_t)2 << 20)
 
 typedef struct pool_slab {
     unsigned char *base;
@@ -82,10 +84,25 @@ static uint32_t *pool_page(gpb__sketch_pool *pl)
 #else
         const int noreserve = 0;
 #endif
-        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | noreserve, -1, 0);
+        /* A reservation for huge pages starts on a 2 MiB boundary: mmap
+           gives any 4 KiB boundary, and the stretch before the first 2
+           MiB one (1 MiB on average, the first the pool hands out) took
+           a fault every 4 KiB, some 14 µs each on a virtual machine
+           (bench-60m at 10^6 paths: about 500 of the run's 3,000). */
+        const size_t align = pl->n ? HUGE_BYTES : 0;
+        unsigned char *m = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | noreserve, -1,
+                                0);
         if (m == MAP_FAILED)
             return NULL;
+        if (align) {
+            size_t head = (size_t)(-(uintptr_t)m & (align - 1));
+            if (head)
+                munmap(m, head);
+            if (align - head)
+                munmap(m + head + size, align - head);
+            m += head;
+        }
 #ifdef MADV_HUGEPAGE
         if (pl->n)
             (void)madvise(m, size, MADV_HUGEPAGE); /* a hint */

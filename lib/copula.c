@@ -92,7 +92,9 @@ gpb_status gpb_copula_new(size_t n, const double *rank_corr,
                                            rank_corr[j * n + i])) /
                                    6.0);
     int ni = (int)n, info = 0;
+    gpb__blas_lock();
     dpotrf_("L", &ni, a, &ni, &info);
+    gpb__blas_unlock();
     if (info != 0) {
         free(c);
         free(a);

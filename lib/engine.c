@@ -125,6 +125,18 @@ void gpb__blas_quiet_leave(void)
     pthread_mutex_unlock(&blas_lock);
 }
 
+static pthread_mutex_t blas_call_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void gpb__blas_lock(void)
+{
+    pthread_mutex_lock(&blas_call_lock);
+}
+
+void gpb__blas_unlock(void)
+{
+    pthread_mutex_unlock(&blas_call_lock);
+}
+
 /* ---- explaining a failure ----------------------------------------------- */
 
 /* The input of a process with the largest magnitude: the likeliest cause

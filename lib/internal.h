@@ -115,6 +115,20 @@ void gpb__blas_quiet_enter(void);
 void gpb__blas_quiet_leave(void);
 
 /*
+ * Held around every BLAS and LAPACK call the library makes. OpenBLAS as
+ * Debian builds it single-threaded (libopenblas0-serial: USE_THREAD=0 and
+ * no USE_LOCKING; its libopenblas.so.0 imports no pthread lock) is not
+ * safe to call from two threads at once: the work buffers of dgemv,
+ * dpotrf and others come from one table it searches and fills without a
+ * lock (OpenBLAS issues 2126 and 2164). The sensitivity's rank workers
+ * called dgemv side by side, and now and then one metric came out with
+ * other Spearman and SRRC figures for the same seed (docs/engine.md). The
+ * calls are short next to the ranking around them.
+ */
+void gpb__blas_lock(void);
+void gpb__blas_unlock(void);
+
+/*
  * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) of
  * a[lo..hi] in their sorted places, the others around them (copula.c).
  * No NaN in a.

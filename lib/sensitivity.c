@@ -287,12 +287,15 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
         a = b;
     }
 scale:;
+    gpb__blas_lock();
     double ss = cblas_ddot((int)n, out, 1, out, 1);
+    if (ss > 0)
+        cblas_dscal((int)n, 1.0 / sqrt(ss), out, 1);
+    gpb__blas_unlock();
     if (!(ss > 0)) {
         memset(out, 0, n * sizeof *out);
         return 1;
     }
-    cblas_dscal((int)n, 1.0 / sqrt(ss), out, 1);
     return 0;
 }
 
@@ -426,9 +429,12 @@ static void *rank_worker(void *arg)
             double *c = J->C + (size_t)J->ycol[m] * J->Kv;
             if (rank_column(v, n, col, vw))
                 J->constant[j] = 1; /* its column of C stays 0 */
-            else if (J->Kv)
+            else if (J->Kv) {
+                gpb__blas_lock();
                 cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)J->Kv,
                             1.0, J->X, (int)n, col, 1, 0.0, c, 1);
+                gpb__blas_unlock();
+            }
         }
     }
     free(vw);
@@ -544,8 +550,10 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
         st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         goto done;
     }
+    gpb__blas_lock();
     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, ki, ni, 1.0, X, ni,
                 0.0, G, ki);
+    gpb__blas_unlock();
     double anorm = 0; /* the 1-norm of G (symmetric: from its upper half) */
     for (size_t c = 0; c < Kv; c++) {
         double sum = 0;
@@ -555,6 +563,7 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     }
     int info = 0;
     double rcond = 0;
+    gpb__blas_lock();
     dpotrf_("U", &ki, G, &ki, &info);
     if (info == 0)
         dpocon_("U", &ki, G, &ki, &anorm, &rcond, work, iwork, &info);
@@ -562,6 +571,9 @@ static gpb_status rank_stats(gpb_sensitivity *x, const gpb_scenario *s,
     if (!collinear) {
         memcpy(B, C, Kv * My * sizeof *B);
         dpotrs_("U", &ki, &mi, G, &ki, B, &ki, &info);
+    }
+    gpb__blas_unlock();
+    if (!collinear) {
         if (info < 0) {
             st = gpb__fail(err, GPB_ENUMERIC,
                            "LAPACK dpotrs rejected argument %d", -info);

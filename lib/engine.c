@@ -566,37 +566,26 @@ GPB__VCLONES static int narrow_codes(const double *v, size_t n, double top,
     return whole;
 }
 
-/* Counts a block's whole values 0 .. H (narrow_codes) into cnt. Runs of
-   one value (a runway at the horizon, a run's months) made each add wait
-   for the one before: four tables, lane i into table i mod 4, added
-   after (9.6 KB of stack at the longest horizon). Where not every value
-   is whole (an error already), those that are, one by one. */
-static void narrow_count(const double *v, const uint16_t *code, size_t n,
-                         int whole, int H, uint64_t *cnt)
+/* Counts a block's whole values code[0..n), each 0 .. H (narrow_codes),
+   into cnt: through four tables (GPB__COUNT4; 9.6 KB of stack at the
+   longest horizon), since a run of one value made each add wait for the
+   one before. */
+static void narrow_count(const uint16_t *code, size_t n, int H,
+                         uint64_t *cnt)
 {
-    enum { TABLE_MAX = GPB__MAX_HORIZON_MONTHS + 1 };
-    if (!whole || H >= TABLE_MAX) {
-        for (size_t i = 0; i < n; i++) {
-            double x = v[i];
-            if (x >= 0 && x <= (double)H && x == floor(x))
-                cnt[(size_t)x]++;
-        }
+    enum { STRIDE = GPB__MAX_HORIZON_MONTHS + 1 };
+    if (H >= STRIDE) { /* (a horizon the scenario refuses) */
+        for (size_t i = 0; i < n; i++)
+            cnt[code[i]]++;
         return;
     }
-    uint32_t t[4][TABLE_MAX];
+    uint32_t t[4 * STRIDE];
     for (int k = 0; k < 4; k++)
-        memset(t[k], 0, ((size_t)H + 1) * sizeof t[k][0]);
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        t[0][code[i]]++;
-        t[1][code[i + 1]]++;
-        t[2][code[i + 2]]++;
-        t[3][code[i + 3]]++;
-    }
-    for (; i < n; i++)
-        t[0][code[i]]++;
+        memset(t + k * STRIDE, 0, ((size_t)H + 1) * sizeof *t);
+    GPB__COUNT4(t, STRIDE, code, n);
     for (int x = 0; x <= H; x++)
-        cnt[x] += (uint64_t)t[0][x] + t[1][x] + t[2][x] + t[3][x];
+        cnt[x] += (uint64_t)t[x] + t[STRIDE + x] + t[2 * STRIDE + x] +
+                  t[3 * STRIDE + x];
 }
 
 /* Copies a block's paths into the result: kept rows, sketches, the
@@ -639,8 +628,9 @@ static void store_block(worker *w, size_t blk, size_t n)
             int whole = narrow_codes(v, n, top, code);
             if (keep)
                 memcpy(r->narrow[m] + first, code, keep * sizeof *code);
-            if (cnt)
-                narrow_count(v, code, n, whole, p->H, cnt);
+            /* (Not every value whole: the run fails, record_error.) */
+            if (cnt && whole)
+                narrow_count(code, n, p->H, cnt);
             if (!whole) {
                 gpb_error e;
                 record_error(sh, blk,

@@ -243,30 +243,20 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
     const hmap hm = hmap_of(klo, khi);
     const unsigned shift = hm.shift;
     /* On the heap, not the stack: a refinement recurses (one level a
-       point mass far below the next), and a thread's stack may be small.
-       The caller's work areas when it has them (a refinement, which needs
-       its own while this call's are in use, gets NULL). */
-    uint32_t *cnt, *bk;
-    uint64_t *want; /* buckets a pass reads */
-    int32_t *slot;
-    if (wk) {
-        if (!wk->cnt)
-            wk->cnt = malloc((HNONE + 1 + HCHUNK) * sizeof *wk->cnt);
-        if (!wk->want)
-            wk->want = malloc(HWORDS * sizeof *wk->want);
-        if (!wk->slot)
-            wk->slot = malloc(65536 * sizeof *wk->slot);
-        cnt = wk->cnt;
-        want = wk->want;
-        slot = wk->slot;
-        if (cnt)
-            memset(cnt, 0, (HNONE + 1) * sizeof *cnt);
-    } else {
-        cnt = calloc(HNONE + 1 + HCHUNK, sizeof *cnt);
-        want = malloc(HWORDS * sizeof *want);
-        slot = malloc(65536 * sizeof *slot);
-    }
-    bk = cnt ? cnt + HNONE + 1 : NULL;
+       point mass far below the next), and a thread's stack may be small:
+       in the caller's work areas, kept across its calls (a refinement
+       needs its own while these are in use). */
+    if (!wk->cnt)
+        wk->cnt = malloc((HNONE + 1 + HCHUNK) * sizeof *wk->cnt);
+    if (!wk->want)
+        wk->want = malloc(HWORDS * sizeof *wk->want);
+    if (!wk->slot)
+        wk->slot = malloc(65536 * sizeof *wk->slot);
+    uint32_t *cnt = wk->cnt, *bk = cnt ? cnt + HNONE + 1 : NULL;
+    uint64_t *want = wk->want; /* buckets a pass reads */
+    int32_t *slot = wk->slot;
+    if (cnt)
+        memset(cnt, 0, (HNONE + 1) * sizeof *cnt);
     size_t *first = malloc((nr ? nr : 1) * sizeof *first);
     uint32_t *bucket = malloc((nr ? nr : 1) * sizeof *bucket);
     double **arr = calloc(nr ? nr : 1, sizeof *arr);
@@ -352,8 +342,11 @@ static int hist_range(const double *v, size_t n, uint64_t klo, uint64_t khi,
             for (size_t i = first[k]; i < end; i++)
                 out[i] = key_double(blo);
         } else if (cnt[bucket[k]] > HIST_GATHER_MAX) {
-            if (hist_range(v, n, blo, bhi, 0, local + first[k],
-                           end - first[k], out + first[k], NULL))
+            gpb__select_work sub = {0};
+            int bad = hist_range(v, n, blo, bhi, 0, local + first[k],
+                                 end - first[k], out + first[k], &sub);
+            gpb__select_work_free(&sub);
+            if (bad)
                 goto done;
         } else {
             slot[bucket[k]] = (int32_t)k;
@@ -390,11 +383,6 @@ done:
         for (size_t k = 0; k < nr; k++)
             free(arr[k]);
     free(arr);
-    if (!wk) {
-        free(cnt);
-        free(want);
-        free(slot);
-    }
     free(first);
     free(bucket);
     free(fill);
@@ -486,22 +474,6 @@ static size_t counts_walk(const uint64_t *cnt, size_t stride, size_t top,
     return j;
 }
 
-/* Four tables, value i into table i mod 4, so runs of one value (a 0/1
-   flag, runway at the horizon) make four independent chains of
-   increments rather than one. */
-#define COUNT4(cnt, stride, v, n, idx)                                      \
-    do {                                                                     \
-        size_t i_ = 0;                                                       \
-        for (; i_ + 4 <= (n); i_ += 4) {                                     \
-            (cnt)[idx((v)[i_])]++;                                           \
-            (cnt)[(stride) + idx((v)[i_ + 1])]++;                            \
-            (cnt)[2 * (stride) + idx((v)[i_ + 2])]++;                        \
-            (cnt)[3 * (stride) + idx((v)[i_ + 3])]++;                        \
-        }                                                                    \
-        for (; i_ < (n); i_++)                                               \
-            (cnt)[idx((v)[i_])]++;                                           \
-    } while (0)
-#define AS_INDEX(x) ((size_t)(x))
 
 /*
  * Order statistics of a metric whose values are small whole numbers
@@ -516,23 +488,15 @@ static int small_counts(const double *v, size_t n, const uint64_t *ranks,
 {
     if (big)
         return 0;
-    uint64_t *cnt;
-    if (wk) {
-        if (!wk->small)
-            wk->small = malloc(4 * GPB__SMALL_MAX * sizeof *wk->small);
-        cnt = wk->small;
-        if (cnt)
-            memset(cnt, 0, 4 * GPB__SMALL_MAX * sizeof *cnt);
-    } else {
-        cnt = calloc(4 * GPB__SMALL_MAX, sizeof *cnt);
-    }
+    if (!wk->small)
+        wk->small = malloc(4 * GPB__SMALL_MAX * sizeof *wk->small);
+    uint64_t *cnt = wk->small;
     if (!cnt)
         return 0;
-    COUNT4(cnt, GPB__SMALL_MAX, v, n, AS_INDEX);
+    memset(cnt, 0, 4 * GPB__SMALL_MAX * sizeof *cnt);
+    GPB__COUNT4(cnt, GPB__SMALL_MAX, v, n);
     size_t j = counts_walk(cnt, GPB__SMALL_MAX, GPB__SMALL_MAX - 1, ranks,
                            nr, out);
-    if (!wk)
-        free(cnt);
     return j == nr;
 }
 
@@ -550,7 +514,7 @@ static int narrow_counts(const uint16_t *v, size_t n, const uint64_t *ranks,
     uint64_t *cnt = calloc(4 * stride, sizeof *cnt);
     if (!cnt)
         return -1;
-    COUNT4(cnt, stride, v, n, AS_INDEX);
+    GPB__COUNT4(cnt, stride, v, n);
     counts_walk(cnt, stride, top, ranks, nr, out);
     free(cnt);
     return 0;
@@ -1300,10 +1264,12 @@ static gpb_status order_stats_of(const gpb_result *rc, size_t m,
         } else {
             gpb__value_extremes(r->values[m], r->paths, &klo, &khi, &big);
         }
+        gpb__select_work wk = {0};
         if (!r->narrow[m] && select_exact(r->values[m], r->paths, need, u,
-                                          klo, khi, big, sel, NULL))
+                                          klo, khi, big, sel, &wk))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory selecting '%s'",
                            mt->name);
+        gpb__select_work_free(&wk);
     }
     pthread_mutex_lock(&r->lock);
     for (size_t i = 0; !st && i < u; i++)

@@ -911,6 +911,16 @@ static void *worker_main(void *arg)
             atomic_store(&sh->cancel, 1);
             break;
         }
+        store_block(w, blk, n);
+        if (sh->pilot_blocks && blk >= sh->pilot_blocks &&
+            bands_count(w, blk, n))
+            break;
+        if (sh->pilot_blocks && blk < sh->pilot_blocks &&
+            atomic_fetch_add(&sh->pilot_done, 1) + 1 == sh->pilot_blocks)
+            bands_build(sh, blk);
+        /* The month values held are counted after the block is stored:
+           a flush takes tens of milliseconds, and a pilot block stored
+           only after it kept the other workers waiting for the bands. */
         if (!w->fan_on) {
             w->held += n;
             /* Counted when the buffer is full, and as soon as there are
@@ -920,13 +930,6 @@ static void *worker_main(void *arg)
                  w->coded + w->held >= sh->fan_n0))
                 flush_months(w);
         }
-        store_block(w, blk, n);
-        if (sh->pilot_blocks && blk >= sh->pilot_blocks &&
-            bands_count(w, blk, n))
-            break;
-        if (sh->pilot_blocks && blk < sh->pilot_blocks &&
-            atomic_fetch_add(&sh->pilot_done, 1) + 1 == sh->pilot_blocks)
-            bands_build(sh, blk);
         atomic_fetch_add(&sh->paths_done, n);
     }
     flush_months(w);

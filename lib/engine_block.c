@@ -2009,11 +2009,7 @@ GPB__VCLONES void gpb__fan_bands_count(const double *cash, size_t n,
        keys' upper halves, branch-free. */
     uint32_t key32[LANES];
     uint16_t at[LANES];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        at[k] = (uint16_t)i;
-        k += in[i];
-    }
+    size_t k = gpb__lanes_where(in, n, at);
     if (!k)
         return;
     uint64_t ilo = UINT64_MAX, ihi = 0;

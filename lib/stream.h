@@ -89,4 +89,18 @@ static inline double gpb__u01_53(uint32_t hi, uint32_t lo)
  */
 void gpb__box_muller(size_t n, const uint32_t *a, const uint32_t *b,
                      float *z0, float *z1);
+
+/*
+ * The lanes whose flag is not zero: writes their indices, ascending, to
+ * at[0 .. k-1] and returns k. at holds n entries (n ≤ 65536); entries
+ * past k may be written too. A branch-free pass, with AVX-512's compress
+ * where the machine has it (16 lanes an instruction) and one lane at a
+ * time otherwise; both give the same indices (tests/test_engine.c).
+ */
+size_t gpb__lanes_where(const uint32_t *flag, size_t n, uint16_t *at);
+
+/* gpb__lanes_where one lane at a time, whatever the machine (the
+   reference the tests hold the wide version to). */
+size_t gpb__lanes_where_scalar(const uint32_t *flag, size_t n, uint16_t *at);
+
 #endif /* GPB_STREAM_H */

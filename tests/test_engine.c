@@ -171,6 +171,53 @@ START_TEST(philox_lanes_equal_the_scalar_reference)
 }
 END_TEST
 
+START_TEST(lanes_where_lists_the_flagged_lanes)
+{
+    /* Every length 0..100 (vector bodies of 16 plus tails) and 512, at
+       flag densities from none to all, flags of any non-zero value: the
+       indices ascending, the count right, the same from the wide and the
+       scalar versions; and nothing written past the n entries. */
+    enum { MAX = 512, GUARD = 8 };
+    uint32_t flag[MAX];
+    uint16_t a[MAX + GUARD], b[MAX + GUARD];
+    static const unsigned per_256[] = {0, 1, 13, 128, 243, 256};
+    uint32_t x = 2463534242u; /* xorshift32 (Marsaglia 2003) */
+    size_t checked = 0;
+    for (size_t d = 0; d < sizeof per_256 / sizeof per_256[0]; d++)
+        for (size_t n = 0; n <= 101; n++) {
+            size_t nn = n <= 100 ? n : MAX;
+            size_t want = 0;
+            for (size_t i = 0; i < nn; i++) {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                flag[i] = (x & 255u) < per_256[d] ? (x | 1u) : 0u;
+                want += flag[i] != 0;
+            }
+            for (size_t i = 0; i < MAX + GUARD; i++)
+                a[i] = b[i] = 0xbeef;
+            size_t ka = gpb__lanes_where(flag, nn, a);
+            size_t kb = gpb__lanes_where_scalar(flag, nn, b);
+            ck_assert_uint_eq(ka, want);
+            ck_assert_uint_eq(kb, want);
+            size_t t = 0;
+            for (size_t i = 0; i < nn; i++)
+                if (flag[i]) {
+                    expect(a[t] == i && b[t] == i,
+                           "density %u/256 n %zu: entry %zu is %u and %u, "
+                           "want %zu", per_256[d], nn, t, a[t], b[t], i);
+                    t++;
+                }
+            for (size_t i = nn; i < MAX + GUARD; i++)
+                expect(a[i] == 0xbeef && b[i] == 0xbeef,
+                       "density %u/256 n %zu: entry %zu written", per_256[d],
+                       nn, i);
+            checked++;
+        }
+    ck_assert_uint_eq(checked, 6 * 102);
+}
+END_TEST
+
 START_TEST(box_muller_follows_its_formula)
 {
     /*
@@ -3842,6 +3889,7 @@ int main(void)
     tcase_set_timeout(ts, 300);
     tcase_add_test(ts, philox_known_answers);
     tcase_add_test(ts, philox_lanes_equal_the_scalar_reference);
+    tcase_add_test(ts, lanes_where_lists_the_flagged_lanes);
     tcase_add_test(ts, box_muller_follows_its_formula);
     tcase_add_test(ts, qnorm_lanes_agree_with_gsl);
     tcase_add_test(ts, qtable_interpolates_within_its_curvature);

@@ -918,9 +918,10 @@ static void *worker_main(void *arg)
         if (sh->pilot_blocks && blk < sh->pilot_blocks &&
             atomic_fetch_add(&sh->pilot_done, 1) + 1 == sh->pilot_blocks)
             bands_build(sh, blk);
-        /* The month values held are counted after the block is stored:
-           a flush takes tens of milliseconds, and a pilot block stored
-           only after it kept the other workers waiting for the bands. */
+        /* The month values held are counted after the block is stored
+           and the pilot's count taken: a flush takes tens of
+           milliseconds, and made before the store of the pilot's last
+           block it kept the other workers waiting for the bands. */
         if (!w->fan_on) {
             w->held += n;
             /* Counted when the buffer is full, and as soon as there are

@@ -1,8 +1,9 @@
 /*
- * Philox4x32-10 over lanes of consecutive paths, and Box–Muller normals
- * (stream.h). The scalar reference is Random123's philox4x32_R; the vector
- * versions do the same integer arithmetic on 4, 8 or 16 lanes at once and
- * are chosen once, by what the CPU supports.
+ * Philox4x32-10 over lanes of consecutive paths, Box–Muller normals, and
+ * the list of the lanes a flag marks (stream.h). The scalar reference is
+ * Random123's philox4x32_R; the vector versions do the same integer
+ * arithmetic on 4, 8 or 16 lanes at once and are chosen once, by what the
+ * CPU supports, as is the list's.
  */
 #include <pthread.h>
 #include <string.h>

@@ -175,19 +175,21 @@ void gpb_stats_sort(double *x, size_t n)
         gsl_sort(x, 1, n);
 }
 
-static void swap(double *a, size_t i, size_t j)
-{
-    double t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-}
-
 /*
  * Puts the values of ranks ranks[0..nr) (ascending, within [lo, hi]) in
  * their sorted places in a[lo..hi]: a three-way quickselect around a
  * median-of-three pivot, recursing only into the parts that hold a rank
  * asked for. Expected O(n log nr); runs of equal values (runway at the
  * horizon, counts) collapse into the middle part at once.
+ *
+ * Each split is two passes without a branch on the values (Lomuto's
+ * scheme, each value swapped into place and the boundary moved by the
+ * comparison): those below the pivot to the front, then, of the rest,
+ * those equal to it. A branch on each comparison, as in Dijkstra's
+ * one-pass three-way split this replaced, is mispredicted about half the
+ * time on values in random order: 24 ns a value against 4 ns for 8,000
+ * values and three ranks (a scratch benchmark, 2026-12-05). The pivot is
+ * one of the values, so the part equal to it is never empty.
  */
 void gpb__multiselect(double *a, size_t lo, size_t hi, const uint64_t *ranks,
                       size_t nr)
@@ -197,19 +199,24 @@ void gpb__multiselect(double *a, size_t lo, size_t hi, const uint64_t *ranks,
         double x = a[lo], y = a[mid], z = a[hi];
         double pv = x < y ? (y < z ? y : (x < z ? z : x))
                           : (x < z ? x : (y < z ? z : y));
-        /* a[lo..lt) < pv, a[lt..i) == pv, a(gt..hi] > pv */
-        size_t lt = lo, i = lo, gt = hi;
-        while (i <= gt) {
-            if (a[i] < pv)
-                swap(a, lt++, i++);
-            else if (a[i] > pv) {
-                swap(a, i, gt);
-                if (gt == 0)
-                    break;
-                gt--;
-            } else
-                i++;
+        /* a[lo..lt) < pv */
+        size_t lt = lo;
+        for (size_t i = lo; i <= hi; i++) {
+            double v = a[i];
+            a[i] = a[lt];
+            a[lt] = v;
+            lt += v < pv;
         }
+        /* a[lt..eq) == pv (no NaN: not above it is equal), a[eq..hi] >
+           pv */
+        size_t eq = lt;
+        for (size_t i = lt; i <= hi; i++) {
+            double v = a[i];
+            a[i] = a[eq];
+            a[eq] = v;
+            eq += !(v > pv);
+        }
+        size_t gt = eq - 1;
         /* ranks below lt go left, above gt right, between are done. */
         size_t nl = 0;
         while (nl < nr && ranks[nl] < lt)

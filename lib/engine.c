@@ -414,7 +414,7 @@ static int worker_init(worker *w, shared *sh)
     w->pool = gpb__sketch_pool_new();
     gpb__sketch_init_pooled(&w->rt_sketch, w->pool);
     w->rt_min = malloc(LANES * sizeof *w->rt_min);
-    w->out_month = calloc((size_t)p->H + 1, sizeof *w->out_month);
+    w->out_month = calloc(4 * ((size_t)p->H + 1), sizeof *w->out_month);
     w->nonzero = calloc(p->n_metrics, 1);
     w->kext_lo = malloc((p->n_metrics + 1) * sizeof *w->kext_lo);
     w->kext_hi = calloc(p->n_metrics + 1, sizeof *w->kext_hi);
@@ -1061,8 +1061,9 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
                 st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         if (add(&r->rt_sketch, &ws[t].rt_sketch))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
-        for (int m = 0; m <= p->H; m++)
-            r->out_month[m] += ws[t].out_month[m];
+        for (int m = 0; m <= p->H; m++) /* its four tables */
+            for (int q = 0; q < 4; q++)
+                r->out_month[m] += ws[t].out_month[(size_t)q * (p->H + 1) + m];
         for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++) {
             r->ledger[k] += ws[t].ledger[k];
             if (r->sk_ledger && ws[t].sk_ledger &&

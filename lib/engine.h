@@ -369,8 +369,9 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * is not NULL, each month's closing cash of the n paths to it (eng_fan);
  * to rt_min[i], when not NULL, the lowest cash through month
  * raise_months − 1; and the month each path
- * ran out of cash into out_month[m] (horizon + 1 counters; the horizon =
- * never), and each month's flows by category into ledger[m · CAT + c]
+ * ran out of cash into out_month[t · (H + 1) + m] (four tables t of
+ * horizon + 1 counters, lane i into table i mod 4: GPB__COUNT4; the
+ * horizon = never), and each month's flows by category into ledger[m · CAT + c]
  * (block sums, fixed point). rec, when not NULL, records lane 0.
  *
  * Returns GPB_OK, or an error of the per-path set-up (a sampled value

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "gpubudget/report.h"
 #include "internal.h"
+#include "stream.h"
 #include "vmath.h"
 
 /* ---- the registries ----------------------------------------------------- */
@@ -775,11 +776,7 @@ int gpb__bands_count(const eng_bands *b, const double *v, size_t n,
         size_t c = n - i0 < CHUNK ? n - i0 : CHUNK;
         const double *x = v + i0;
         bands_where(lo, hi, nb, x, c, pos, below);
-        size_t k = 0;
-        for (size_t i = 0; i < c; i++) { /* those inside, branch-free */
-            at[k] = (uint16_t)i;
-            k += pos[i] & 1u;
-        }
+        size_t k = gpb__lanes_where_odd(pos, c, at); /* those inside */
         for (size_t t = 0; t < k; t++) {
             double y = x[at[t]];
             eng_band *a = &acc->b[pos[at[t]] >> 1];

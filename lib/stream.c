@@ -209,14 +209,38 @@ GPB__VCLONES void gpb__box_muller(size_t n, const uint32_t *a,
 
 /* ---- the lanes a flag marks ------------------------------------------- */
 
-size_t gpb__lanes_where_scalar(const uint32_t *flag, size_t n, uint16_t *at)
+/* Lanes i0 .. n−1 one at a time, listed from at[k] on; the new k. A
+   branch-free pass: the flags are unpredictable. */
+static inline size_t where_from(const uint32_t *flag, size_t i0, size_t n,
+                                uint16_t *at, size_t k)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) { /* branch-free: flags are unpredictable */
+    for (size_t i = i0; i < n; i++) {
         at[k] = (uint16_t)i;
         k += flag[i] != 0;
     }
     return k;
+}
+
+/* where_from of the lanes whose word is odd. */
+static inline size_t where_odd_from(const uint64_t *word, size_t i0,
+                                    size_t n, uint16_t *at, size_t k)
+{
+    for (size_t i = i0; i < n; i++) {
+        at[k] = (uint16_t)i;
+        k += word[i] & 1u;
+    }
+    return k;
+}
+
+size_t gpb__lanes_where_scalar(const uint32_t *flag, size_t n, uint16_t *at)
+{
+    return where_from(flag, 0, n, at, 0);
+}
+
+size_t gpb__lanes_where_odd_scalar(const uint64_t *word, size_t n,
+                                   uint16_t *at)
+{
+    return where_odd_from(word, 0, n, at, 0);
 }
 
 #ifdef GPB__X86
@@ -241,25 +265,50 @@ where_avx512(const uint32_t *flag, size_t n, uint16_t *at)
         k += (size_t)__builtin_popcount((unsigned)m);
         idx = _mm512_add_epi32(idx, step);
     }
-    for (; i < n; i++) {
-        at[k] = (uint16_t)i;
-        k += flag[i] != 0;
+    return where_from(flag, i, n, at, k);
+}
+
+/* where_avx512 for 64-bit words and their lowest bit: two loads of eight
+   make one mask of sixteen. */
+__attribute__((target("avx512f,popcnt"))) static size_t
+where_odd_avx512(const uint64_t *word, size_t n, uint16_t *at)
+{
+    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                    13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16), one = _mm512_set1_epi64(1);
+    size_t k = 0, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __mmask8 a = _mm512_test_epi64_mask(
+            _mm512_loadu_si512((const void *)(word + i)), one);
+        __mmask8 b = _mm512_test_epi64_mask(
+            _mm512_loadu_si512((const void *)(word + i + 8)), one);
+        __mmask16 m = (__mmask16)((unsigned)a | (unsigned)b << 8);
+        __m512i c = _mm512_maskz_compress_epi32(m, idx);
+        _mm256_storeu_si256((__m256i *)(void *)(at + k),
+                            _mm512_cvtepi32_epi16(c));
+        k += (size_t)__builtin_popcount((unsigned)m);
+        idx = _mm512_add_epi32(idx, step);
     }
-    return k;
+    return where_odd_from(word, i, n, at, k);
 }
 #endif
 
 typedef size_t (*where_fn)(const uint32_t *, size_t, uint16_t *);
+typedef size_t (*where_odd_fn)(const uint64_t *, size_t, uint16_t *);
 
 static where_fn where_impl = gpb__lanes_where_scalar;
+static where_odd_fn where_odd_impl = gpb__lanes_where_odd_scalar;
 static pthread_once_t where_once = PTHREAD_ONCE_INIT;
 
 static void where_choose(void)
 {
 #ifdef GPB__X86
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt"))
+    if (__builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("popcnt")) {
         where_impl = where_avx512;
+        where_odd_impl = where_odd_avx512;
+    }
 #endif
 }
 
@@ -267,4 +316,10 @@ size_t gpb__lanes_where(const uint32_t *flag, size_t n, uint16_t *at)
 {
     pthread_once(&where_once, where_choose);
     return where_impl(flag, n, at);
+}
+
+size_t gpb__lanes_where_odd(const uint64_t *word, size_t n, uint16_t *at)
+{
+    pthread_once(&where_once, where_choose);
+    return where_odd_impl(word, n, at);
 }

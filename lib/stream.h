@@ -103,4 +103,10 @@ size_t gpb__lanes_where(const uint32_t *flag, size_t n, uint16_t *at);
    reference the tests hold the wide version to). */
 size_t gpb__lanes_where_scalar(const uint32_t *flag, size_t n, uint16_t *at);
 
+/* gpb__lanes_where of the lanes whose word is odd (the bands' positions:
+   result.c), and its one-lane-at-a-time reference. */
+size_t gpb__lanes_where_odd(const uint64_t *word, size_t n, uint16_t *at);
+size_t gpb__lanes_where_odd_scalar(const uint64_t *word, size_t n,
+                                   uint16_t *at);
+
 #endif /* GPB_STREAM_H */

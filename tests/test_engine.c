@@ -174,11 +174,13 @@ END_TEST
 START_TEST(lanes_where_lists_the_flagged_lanes)
 {
     /* Every length 0..100 (vector bodies of 16 plus tails) and 512, at
-       flag densities from none to all, flags of any non-zero value: the
+       flag densities from none to all, flags of any non-zero value (and
+       the same lanes as odd 64-bit words, for gpb__lanes_where_odd): the
        indices ascending, the count right, the same from the wide and the
        scalar versions; and nothing written past the n entries. */
     enum { MAX = 512, GUARD = 8 };
     uint32_t flag[MAX];
+    uint64_t word[MAX];
     uint16_t a[MAX + GUARD], b[MAX + GUARD];
     static const unsigned per_256[] = {0, 1, 13, 128, 243, 256};
     uint32_t x = 2463534242u; /* xorshift32 (Marsaglia 2003) */
@@ -196,22 +198,34 @@ START_TEST(lanes_where_lists_the_flagged_lanes)
             }
             for (size_t i = 0; i < MAX + GUARD; i++)
                 a[i] = b[i] = 0xbeef;
-            size_t ka = gpb__lanes_where(flag, nn, a);
-            size_t kb = gpb__lanes_where_scalar(flag, nn, b);
-            ck_assert_uint_eq(ka, want);
-            ck_assert_uint_eq(kb, want);
-            size_t t = 0;
+            /* The same lanes as odd 64-bit words (the bands' positions:
+               2j + 1 inside band j, 2j between bands). */
             for (size_t i = 0; i < nn; i++)
-                if (flag[i]) {
-                    expect(a[t] == i && b[t] == i,
-                           "density %u/256 n %zu: entry %zu is %u and %u, "
-                           "want %zu", per_256[d], nn, t, a[t], b[t], i);
-                    t++;
-                }
-            for (size_t i = nn; i < MAX + GUARD; i++)
-                expect(a[i] == 0xbeef && b[i] == 0xbeef,
-                       "density %u/256 n %zu: entry %zu written", per_256[d],
-                       nn, i);
+                word[i] = 2 * (uint64_t)(flag[i] % 7u) + (flag[i] != 0) +
+                          ((uint64_t)flag[i] << 32);
+            for (int odd = 0; odd < 2; odd++) {
+                for (size_t i = 0; i < MAX + GUARD; i++)
+                    a[i] = b[i] = 0xbeef;
+                size_t ka = odd ? gpb__lanes_where_odd(word, nn, a)
+                                : gpb__lanes_where(flag, nn, a);
+                size_t kb = odd ? gpb__lanes_where_odd_scalar(word, nn, b)
+                                : gpb__lanes_where_scalar(flag, nn, b);
+                ck_assert_uint_eq(ka, want);
+                ck_assert_uint_eq(kb, want);
+                size_t t = 0;
+                for (size_t i = 0; i < nn; i++)
+                    if (flag[i]) {
+                        expect(a[t] == i && b[t] == i,
+                               "%s density %u/256 n %zu: entry %zu is %u "
+                               "and %u, want %zu", odd ? "odd" : "flag",
+                               per_256[d], nn, t, a[t], b[t], i);
+                        t++;
+                    }
+                for (size_t i = nn; i < MAX + GUARD; i++)
+                    expect(a[i] == 0xbeef && b[i] == 0xbeef,
+                           "%s density %u/256 n %zu: entry %zu written",
+                           odd ? "odd" : "flag", per_256[d], nn, i);
+            }
             checked++;
         }
     ck_assert_uint_eq(checked, 6 * 102);

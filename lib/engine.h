@@ -147,6 +147,14 @@ static inline int gpb__derive_decreasing(int kind)
     return kind == GPB__DERIVE_DEFICIT || kind == GPB__DERIVE_BELOW;
 }
 
+/* A Poisson count by inversion of a plan's table (eng_plan's fail_cdf,
+   n entries, the last 1, and its guide of 1,024 entries: guide[g] the
+   first k with cdf[k] > g / 1024): the least k with cdf[k] >= u, at most
+   n − 1, for u in (0, 1) and not a multiple of 2^-10 (the streams'
+   uniforms, (w + ½) · 2^-32, never are). */
+double gpb__poisson_table(const double *cdf, size_t n, const uint32_t *guide,
+                          double u);
+
 /* Of k events spread evenly over a period (k a whole number), those in
    its first share q: Binomial(k, q) by inversion of the uniform u (the
    least j with F(j) ≥ u; engine_block.c says how, and where above a

@@ -751,6 +751,21 @@ END_TEST
  * 0 was 1.5 · 10^-11 off. F(5454) < 1 − 2^-33 ≤ F(5455): the streams'
  * largest uniform draws 5,455 failures.
  */
+/* 1, after checking that the table's draw at u is the least k with
+   F(k) >= u (at most n - 1), found by a plain search. */
+static int table_draw_is_the_least(const double *F, size_t n,
+                                   const uint32_t *guide, double u,
+                                   const char *gpus)
+{
+    size_t want = 0;
+    while (want + 1 < n && F[want] < u)
+        want++;
+    double drew = gpb__poisson_table(F, n, guide, u);
+    expect(drew == (double)want, "G %s: u %.17g drew %g, want %zu", gpus, u,
+           drew, want);
+    return 1;
+}
+
 START_TEST(failure_table_is_the_poisson_cdf)
 {
     static const struct {
@@ -794,6 +809,34 @@ START_TEST(failure_table_is_the_poisson_cdf)
         /* The table reaches past the largest uniform, and that uniform
            draws 5,455 failures at λ = 5,000. */
         ck_assert(p.fail_cdf[0][p.fail_cdf_n[0] - 1] == 1.0);
+        /* Draws by the table (guide, two steps without a branch, then a
+           loop for the tails) are the least k with F(k) >= u, found here
+           by a plain search: at the streams' uniforms (w + 1/2) 2^-32
+           next to every guide bucket's edge, across each bucket, and in
+           both tails, where a bucket spans many steps. */
+        if (i == 0 || strcmp(pts[i].gpus, pts[i - 1].gpus)) {
+            const double *F = p.fail_cdf[0];
+            size_t n = p.fail_cdf_n[0], draws = 0;
+            for (uint64_t g = 0; g < 1024; g++)
+                for (int d = -3; d < 4; d++) {
+                    int64_t w = (int64_t)(g << 22) + d * 4099 +
+                                (d == 0 ? 1 << 21 : 0);
+                    if (w < 0 || w > 0xffffffffll)
+                        continue;
+                    draws += table_draw_is_the_least(
+                        F, n, p.fail_guide[0], ((double)w + 0.5) * 0x1p-32,
+                        pts[i].gpus);
+                }
+            for (uint64_t w = 0; w < 64; w++) /* the tails' extremes */
+                for (int side = 0; side < 2; side++) {
+                    draws += table_draw_is_the_least(
+                        F, n, p.fail_guide[0],
+                        ((double)(side ? 0xffffffffu - w : w) + 0.5) *
+                            0x1p-32,
+                        pts[i].gpus);
+                }
+            ck_assert_uint_gt(draws, 7000);
+        }
         const double umax = 1 - 0x1p-33;
         if (pts[i].k == 5454)
             ck_assert(got < umax);

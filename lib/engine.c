@@ -584,8 +584,7 @@ static void narrow_count(const uint16_t *code, size_t n, int H,
         memset(t + k * STRIDE, 0, ((size_t)H + 1) * sizeof *t);
     GPB__COUNT4(t, STRIDE, code, n);
     for (int x = 0; x <= H; x++)
-        cnt[x] += (uint64_t)t[x] + t[STRIDE + x] + t[2 * STRIDE + x] +
-                  t[3 * STRIDE + x];
+        cnt[x] += GPB__COUNT4_AT(t, STRIDE, (size_t)x);
 }
 
 /* Copies a block's paths into the result: kept rows, sketches, the
@@ -1062,8 +1061,8 @@ static gpb_status run_workers(shared *sh, int threads, gpb_error *err)
         if (add(&r->rt_sketch, &ws[t].rt_sketch))
             st = gpb__fail(err, GPB_ENOMEM, "out of memory");
         for (int m = 0; m <= p->H; m++) /* its four tables */
-            for (int q = 0; q < 4; q++)
-                r->out_month[m] += ws[t].out_month[(size_t)q * (p->H + 1) + m];
+            r->out_month[m] +=
+                GPB__COUNT4_AT(ws[t].out_month, (size_t)p->H + 1, (size_t)m);
         for (size_t k = 0; k < (size_t)p->H * GPB_CAT_COUNT; k++) {
             r->ledger[k] += ws[t].ledger[k];
             if (r->sk_ledger && ws[t].sk_ledger &&

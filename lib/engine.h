@@ -379,8 +379,8 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * raise_months − 1; and the month each path
  * ran out of cash into out_month[t · (H + 1) + m] (four tables t of
  * horizon + 1 counters, lane i into table i mod 4: GPB__COUNT4; the
- * horizon = never), and each month's flows by category into ledger[m · CAT + c]
- * (block sums, fixed point). rec, when not NULL, records lane 0.
+ * horizon = never), and each month's flows by category into
+ * ledger[m · CAT + c] (block sums, fixed point). rec, when not NULL, records lane 0.
  *
  * Returns GPB_OK, or an error of the per-path set-up (a sampled value
  * that makes a run or fleet undefined: err names the input). A path whose
@@ -479,6 +479,11 @@ typedef struct eng_bands {
         for (; i_ < (n); i_++)                                             \
             (cnt)[(size_t)(v)[i_]]++;                                      \
     } while (0)
+
+/* The count of value x over GPB__COUNT4's four tables. */
+#define GPB__COUNT4_AT(cnt, stride, x)                                     \
+    ((uint64_t)(cnt)[(x)] + (cnt)[(stride) + (x)] +                        \
+     (cnt)[2 * (stride) + (x)] + (cnt)[3 * (stride) + (x)])
 
 typedef struct gpb__select_work {
     uint32_t *cnt;   /* a histogram's counts and a chunk's buckets */

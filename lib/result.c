@@ -467,8 +467,7 @@ static size_t counts_walk(const uint64_t *cnt, size_t stride, size_t top,
     uint64_t seen = 0;
     size_t j = 0;
     for (size_t x = 0; x <= top && j < nr; x++) {
-        seen += cnt[x] + cnt[stride + x] + cnt[2 * stride + x] +
-                cnt[3 * stride + x];
+        seen += GPB__COUNT4_AT(cnt, stride, x);
         while (j < nr && ranks[j] < seen)
             out[j++] = (double)x;
     }

@@ -244,26 +244,32 @@ size_t gpb__lanes_where_odd_scalar(const uint64_t *word, size_t n,
 }
 
 #ifdef GPB__X86
-/* Sixteen lanes an instruction: the flags' mask compresses the lanes'
-   indices (the register form: storing through a mask is microcoded and
-   slow on AMD's Zen 4), narrowed to 16 bits and stored whole. The store
-   writes at[k .. k + 15] with k ≤ i, inside at's n entries while i + 16
-   ≤ n; the last lanes go one at a time. */
+/* Sixteen lanes an instruction: the lanes' mask compresses their indices
+   idx (the register form: storing through a mask is microcoded and slow
+   on AMD's Zen 4), narrowed to 16 bits and stored whole at `at`; the
+   number listed. The store writes at[k .. k + 15] with k ≤ i, inside
+   at's n entries while i + 16 ≤ n; the callers' last lanes go one at a
+   time. */
+__attribute__((target("avx512f,popcnt"))) static inline size_t
+list16(__mmask16 m, __m512i idx, uint16_t *at)
+{
+    __m512i c = _mm512_maskz_compress_epi32(m, idx);
+    _mm256_storeu_si256((__m256i *)(void *)at, _mm512_cvtepi32_epi16(c));
+    return (size_t)__builtin_popcount((unsigned)m);
+}
+
+#define WHERE_IDX0                                                         \
+    _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
 __attribute__((target("avx512f,popcnt"))) static size_t
 where_avx512(const uint32_t *flag, size_t n, uint16_t *at)
 {
-    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                                    13, 14, 15);
-    const __m512i step = _mm512_set1_epi32(16);
+    __m512i idx = WHERE_IDX0;
     size_t k = 0, i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512i f = _mm512_loadu_si512((const void *)(flag + i));
-        __mmask16 m = _mm512_test_epi32_mask(f, f);
-        __m512i c = _mm512_maskz_compress_epi32(m, idx);
-        _mm256_storeu_si256((__m256i *)(void *)(at + k),
-                            _mm512_cvtepi32_epi16(c));
-        k += (size_t)__builtin_popcount((unsigned)m);
-        idx = _mm512_add_epi32(idx, step);
+        k += list16(_mm512_test_epi32_mask(f, f), idx, at + k);
+        idx = _mm512_add_epi32(idx, _mm512_set1_epi32(16));
     }
     return where_from(flag, i, n, at, k);
 }
@@ -273,21 +279,16 @@ where_avx512(const uint32_t *flag, size_t n, uint16_t *at)
 __attribute__((target("avx512f,popcnt"))) static size_t
 where_odd_avx512(const uint64_t *word, size_t n, uint16_t *at)
 {
-    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                                    13, 14, 15);
-    const __m512i step = _mm512_set1_epi32(16), one = _mm512_set1_epi64(1);
+    const __m512i one = _mm512_set1_epi64(1);
+    __m512i idx = WHERE_IDX0;
     size_t k = 0, i = 0;
     for (; i + 16 <= n; i += 16) {
         __mmask8 a = _mm512_test_epi64_mask(
             _mm512_loadu_si512((const void *)(word + i)), one);
         __mmask8 b = _mm512_test_epi64_mask(
             _mm512_loadu_si512((const void *)(word + i + 8)), one);
-        __mmask16 m = (__mmask16)((unsigned)a | (unsigned)b << 8);
-        __m512i c = _mm512_maskz_compress_epi32(m, idx);
-        _mm256_storeu_si256((__m256i *)(void *)(at + k),
-                            _mm512_cvtepi32_epi16(c));
-        k += (size_t)__builtin_popcount((unsigned)m);
-        idx = _mm512_add_epi32(idx, step);
+        k += list16((__mmask16)((unsigned)a | (unsigned)b << 8), idx, at + k);
+        idx = _mm512_add_epi32(idx, _mm512_set1_epi32(16));
     }
     return where_odd_from(word, i, n, at, k);
 }

@@ -333,6 +333,17 @@ static void normals4(eng_block *b, uint32_t stream, long q, float *z[4])
     gpb__box_muller(b->nl, b->w[2], b->w[3], z[2], z[3]);
 }
 
+/* out[i] = gpb__u01_53(hi[i], lo[i]), i < n: a per-path input's uniform,
+   a pass that vectorises (the 53-bit integer converts exactly, as the
+   wide clones convert 64-bit lanes and the baseline one at a time). */
+GPB__VCLONES static void u01_53_lanes(const uint32_t *hi, const uint32_t *lo,
+                                      double *out, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++)
+        out[i] = gpb__u01_53(hi[i], lo[i]);
+}
+
 /* ---- inputs -------------------------------------------------------------- */
 
 GPB__VCLONES static void scale_lanes(double *x, const double *f,
@@ -392,8 +403,7 @@ static void sample_inputs(eng_block *b)
         b->x[p->unc[j]] = c;
         if (!q) {
             draw(b, p->unc_stream[j], GPB__SLOT_PATH, 0);
-            for (size_t i = 0; i < nl; i++)
-                c[i] = gpb__u01_53(b->w[0][i], b->w[1][i]);
+            u01_53_lanes(b->w[0], b->w[1], c, nl);
         }
     }
     if (q && pt) {

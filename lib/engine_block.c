@@ -2017,24 +2017,46 @@ GPB__VCLONES void gpb__fan_bands_count(const double *cash, size_t n,
     }
     ext[0] = klo;
     ext[1] = khi;
-    /* A pass a band, in 32-bit lanes: below it, and inside it (b − lo
-       wraps below lo: one unsigned compare), into a mask of 32-bit
-       flags. */
+    /* One pass over the lanes for all the bands, in 32-bit lanes: below
+       each, and inside each (b − lo wraps below lo: one unsigned
+       compare), into a mask of 32-bit flags; the counts stay in
+       registers, and each lane's flag is stored once, not once a band.
+       Always GPB__FAN_BANDS_MAX bands: those past the month's n are
+       compared too, their flags masked off and their counts dropped. */
+    _Static_assert(GPB__FAN_BANDS_MAX == 5, "one pass of five bands");
+    uint32_t lo[5], w[5], on[5];
+    for (unsigned j = 0; j < 5; j++) {
+        on[j] = j < fb->n ? 1u : 0u;
+        lo[j] = on[j] ? fb->lo[j] : 0;
+        w[j] = on[j] ? fb->hi[j] - fb->lo[j] : 0;
+    }
     uint32_t in[LANES];
-    for (size_t i = 0; i < n; i++)
-        in[i] = 0;
+    uint32_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0;
+    uint32_t i0 = 0, i1 = 0, i2 = 0, i3 = 0, i4 = 0;
+#pragma omp simd reduction(+ : c0, c1, c2, c3, c4, i0, i1, i2, i3, i4)
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b = bucket[i];
+        uint32_t x0 = ((b - lo[0]) <= w[0]) & on[0],
+                 x1 = ((b - lo[1]) <= w[1]) & on[1],
+                 x2 = ((b - lo[2]) <= w[2]) & on[2],
+                 x3 = ((b - lo[3]) <= w[3]) & on[3],
+                 x4 = ((b - lo[4]) <= w[4]) & on[4];
+        c0 += b < lo[0];
+        c1 += b < lo[1];
+        c2 += b < lo[2];
+        c3 += b < lo[3];
+        c4 += b < lo[4];
+        i0 += x0;
+        i1 += x1;
+        i2 += x2;
+        i3 += x3;
+        i4 += x4;
+        in[i] = x0 | x1 | x2 | x3 | x4;
+    }
+    const uint32_t cb[5] = {c0, c1, c2, c3, c4}, ci[5] = {i0, i1, i2, i3, i4};
     for (unsigned j = 0; j < fb->n; j++) {
-        const uint32_t lo = fb->lo[j], w = fb->hi[j] - fb->lo[j];
-        uint32_t c = 0, ci = 0;
-#pragma omp simd reduction(+ : c, ci)
-        for (size_t i = 0; i < n; i++) {
-            uint32_t b = bucket[i], x = (b - lo) <= w;
-            c += b < lo;
-            ci += x;
-            in[i] |= x;
-        }
-        cnt[2 * j] += c;
-        cnt[2 * j + 1] += ci;
+        cnt[2 * j] += cb[j];
+        cnt[2 * j + 1] += ci[j];
     }
     /* Those inside (a few in a hundred after the first months), by their
        keys' upper halves, branch-free. */

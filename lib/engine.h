@@ -155,6 +155,21 @@ static inline int gpb__derive_decreasing(int kind)
 double gpb__poisson_table(const double *cdf, size_t n, const uint32_t *guide,
                           double u);
 
+/* The entries of a table's window (eng_plan's fail_win). */
+#define GPB__POIS_WIN 24
+/*
+ * k[i] = gpb__poisson_table(cdf, n, guide, gpb__u01_32(w[i])) for i < nl,
+ * the same numbers, side by side. With a window of the table, its
+ * entries a .. a + GPB__POIS_WIN − 1 (a + GPB__POIS_WIN < n): a lane
+ * whose u lies above the entry before the window (if any) and at most
+ * the entry after it draws a plus the count of the window's entries
+ * below u (the CDF rises, so those are the entries below the draw); the
+ * others (the mass outside, at most 2^-7) by gpb__poisson_table. a =
+ * SIZE_MAX: every lane by gpb__poisson_table.
+ */
+void gpb__poisson_lanes(const double *cdf, size_t n, const uint32_t *guide,
+                        size_t a, const uint32_t *w, double *k, size_t nl);
+
 /* Of k events spread evenly over a period (k a whole number), those in
    its first share q: Binomial(k, q) by inversion of the uniform u (the
    least j with F(j) ≥ u; engine_block.c says how, and where above a
@@ -259,6 +274,8 @@ typedef struct eng_plan {
     double **fail_cdf;
     size_t *fail_cdf_n;
     uint32_t **fail_guide;
+    size_t *fail_win; /* the table's window (gpb__poisson_lanes), or
+                         SIZE_MAX */
     /* Sobol: the generator positioned at the point of paths qmc_first,
        qmc_first + LANES, ... (gsl_qrng *, cloned): path i takes the
        sequence's point ⌊i / GPB_SIM_QMC_REPLICATES⌋ (0: the origin, which

@@ -1150,6 +1150,63 @@ double gpb__poisson_table(const double *cdf, size_t n, const uint32_t *guide,
     return (double)k;
 }
 
+/* The window's pass of gpb__poisson_lanes over n lanes (a multiple of
+   16): k[i] = a + the entries of win[0 .. GPB__POIS_WIN) below u,
+   out[i] = 1 where u is at most `below` or above `above` (the count is
+   not the draw there). Sixteen lanes at a time, the counts in registers
+   while every entry is compared with them: no load waits on a draw, and
+   no branch does. */
+GPB__VCLONES static void poisson_window(const double *win, double below,
+                                        double above, double a,
+                                        const uint32_t *w, double *k,
+                                        unsigned char *out, size_t n)
+{
+    for (size_t i0 = 0; i0 < n; i0 += 16) {
+        double u[16];
+        int64_t c[16];
+#pragma omp simd
+        for (int l = 0; l < 16; l++) {
+            u[l] = gpb__u01_32(w[i0 + l]);
+            c[l] = 0;
+        }
+        for (int j = 0; j < GPB__POIS_WIN; j++) {
+            const double e = win[j];
+#pragma omp simd
+            for (int l = 0; l < 16; l++)
+                c[l] += e < u[l];
+        }
+#pragma omp simd
+        for (int l = 0; l < 16; l++) {
+            k[i0 + l] = a + (double)c[l];
+            out[i0 + l] =
+                (unsigned char)(!(u[l] > below) | (u[l] > above));
+        }
+    }
+}
+
+void gpb__poisson_lanes(const double *cdf, size_t n, const uint32_t *guide,
+                        size_t a, const uint32_t *w, double *k, size_t nl)
+{
+    size_t nv = a == SIZE_MAX || a + GPB__POIS_WIN >= n ? 0 : nl / 16 * 16;
+    unsigned char out[LANES];
+    for (size_t i0 = 0; i0 < nv; i0 += LANES) {
+        size_t m = nv - i0 < LANES ? nv - i0 : LANES;
+        poisson_window(cdf + a, a ? cdf[a - 1] : -1.0, cdf[a + GPB__POIS_WIN],
+                       (double)a, w + i0, k + i0, out, m);
+        /* The lanes outside, eight flags a word (most words are 0). */
+        for (size_t i8 = 0; i8 < m; i8 += 8) {
+            uint64_t any;
+            memcpy(&any, out + i8, sizeof any);
+            for (size_t i = i8; any && i < i8 + 8; i++)
+                if (out[i])
+                    k[i0 + i] = gpb__poisson_table(cdf, n, guide,
+                                                   gpb__u01_32(w[i0 + i]));
+        }
+    }
+    for (size_t i = nv; i < nl; i++)
+        k[i] = gpb__poisson_table(cdf, n, guide, gpb__u01_32(w[i]));
+}
+
 /* Draws a Poisson count of mean lam: by the run's table when its mean is
    the plan's, else by inversion (lam < 10) or Hörmann's PTRS (lam ≥ 10),
    the latter taking further uniforms from groups 1, 2, ... of the same
@@ -1469,7 +1526,10 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
     const eng_plan *p = b->p;
     const size_t nl = b->nl;
     const double md = (double)m;
-    double fails[LANES], gain[LANES], share[LANES], price[LANES];
+    double fails[LANES], gain[LANES], share[LANES];
+    /* Each lane's price per GPU-hour: its rtl[i].price (init_runs), read
+       from the input's column rather than lane by lane from the terms. */
+    const double *price = b->x[t->price_per_gpu_hour];
     unsigned char act[LANES], ev[LANES];
     /* The lanes' arrays, read once: a store through one of r's arrays
        could otherwise be taken to change r's pointers, and the passes
@@ -1489,22 +1549,36 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
     for (size_t i = 0; i < nl; i++)
         act[i] = (unsigned char)((m >= start[i]) & (done[i] == 0) &
                                  !(gpus[i] <= 0));
-    /* The failures (frac 1: every card is rented) of the lanes that run,
-       listed first (branch-free): a branch a lane on whether it runs,
-       which the lanes' own pace decides, cost more than the draw. */
-    uint16_t at[LANES];
-    size_t na = 0;
-    for (size_t i = 0; i < nl; i++) {
-        at[na] = (uint16_t)i;
-        na += act[i];
-        fails[i] = 0;
-        price[i] = r->rtl[i].price;
-    }
-    for (size_t k = 0; k < na; k++) {
-        size_t i = at[k];
-        fails[i] = poisson(p, (size_t)pr->index, r->lambda[i] * 1.0,
-                           gpb__u01_32(b->w[0][i]), b->path0 + i, pr->stream,
-                           m, 1);
+    const size_t ri = (size_t)pr->index;
+    if (p->fail_cdf[ri] && p->fail_win[ri] != SIZE_MAX) {
+        /* The failures (frac 1: every card is rented) by the run's
+           table, every lane side by side (gpb__poisson_lanes: the same
+           draws), kept where the lane runs and its mean is above 0
+           (poisson). */
+        gpb__poisson_lanes(p->fail_cdf[ri], p->fail_cdf_n[ri],
+                           p->fail_guide[ri], p->fail_win[ri], b->w[0],
+                           fails, nl);
+        const double *lam = r->lambda;
+#pragma omp simd
+        for (size_t i = 0; i < nl; i++)
+            fails[i] = act[i] & (lam[i] > 0) ? fails[i] : 0.0;
+    } else {
+        /* The lanes that run, listed first (branch-free): a branch a
+           lane on whether it runs, which the lanes' own pace decides,
+           cost more than the draw. */
+        uint16_t at[LANES];
+        size_t na = 0;
+        for (size_t i = 0; i < nl; i++) {
+            at[na] = (uint16_t)i;
+            na += act[i];
+            fails[i] = 0;
+        }
+        for (size_t k = 0; k < na; k++) {
+            size_t i = at[k];
+            fails[i] = poisson(p, ri, r->lambda[i] * 1.0,
+                               gpb__u01_32(b->w[0][i]), b->path0 + i,
+                               pr->stream, m, 1);
+        }
     }
     /* The month's work, and which lanes diverge. */
 #pragma omp simd

@@ -836,6 +836,48 @@ START_TEST(failure_table_is_the_poisson_cdf)
                         pts[i].gpus);
                 }
             ck_assert_uint_gt(draws, 7000);
+            /* The same draws side by side (gpb__poisson_lanes): with the
+               plan's window (λ 15: one; λ 5,000: none, every lane by the
+               guide) and with windows forced at the table's first
+               entries, around its middle and at its last, so that lanes
+               fall below, inside and above each. 7,303 lanes: not a
+               whole number of 16-lane groups. */
+            size_t nw = 0;
+            uint32_t *ws = malloc(8000 * sizeof *ws);
+            double *ks = malloc(8000 * sizeof *ks);
+            ck_assert(ws && ks);
+            for (uint64_t g = 0; g < 1024; g++)
+                for (int d = -3; d < 4; d++) {
+                    int64_t w = (int64_t)(g << 22) + d * 4099 +
+                                (d == 0 ? 1 << 21 : 0);
+                    if (w >= 0 && w <= 0xffffffffll)
+                        ws[nw++] = (uint32_t)w;
+                }
+            for (uint32_t w = 0; w < 64; w++) {
+                ws[nw++] = w;
+                ws[nw++] = 0xffffffffu - w;
+            }
+            ws[nw++] = 0x7fffffffu;
+            ck_assert_uint_eq(nw % 16 != 0, 1);
+            ck_assert_msg((p.fail_win[0] != SIZE_MAX) == (i == 0),
+                          "G %s: window at %zu", pts[i].gpus, p.fail_win[0]);
+            size_t wins[] = {p.fail_win[0], 0, n / 2 - GPB__POIS_WIN / 2,
+                             n - 1 - GPB__POIS_WIN};
+            for (size_t t = 0; t < sizeof wins / sizeof *wins; t++) {
+                gpb__poisson_lanes(F, n, p.fail_guide[0], wins[t], ws, ks,
+                                   nw);
+                for (size_t j = 0; j < nw; j++) {
+                    double u = ((double)ws[j] + 0.5) * 0x1p-32;
+                    size_t want = 0;
+                    while (want + 1 < n && F[want] < u)
+                        want++;
+                    expect(ks[j] == (double)want,
+                           "G %s, window %zu: u %.17g drew %g, want %zu",
+                           pts[i].gpus, wins[t], u, ks[j], want);
+                }
+            }
+            free(ws);
+            free(ks);
         }
         const double umax = 1 - 0x1p-33;
         if (pts[i].k == 5454)

@@ -316,6 +316,16 @@ static inline int month_of(double v, int H)
     return r < 0 ? 0 : r >= (double)H ? H : (int)r;
 }
 
+/* Whether any of the eight byte flags f[0..7] is set: a loop over rare
+   events' flags skips the words with none (most of them) in one test. */
+_Static_assert(GPB__LANE_PAD % 8 == 0, "a block's lanes: whole words of 8");
+static inline int any8(const unsigned char *f)
+{
+    uint64_t w;
+    memcpy(&w, f, sizeof w);
+    return w != 0;
+}
+
 /* The four words of (path, stream, slot, group) for every lane. */
 static void draw(eng_block *b, uint32_t stream, uint32_t slot,
                  uint32_t group)
@@ -669,7 +679,14 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
             const double *hl = col(b, t->hours_lost_per_failure, NULL);
             const double *ck = col(b, t->checkpoint_minutes, p->c0);
             const double *rs = col(b, t->restart_minutes, p->c0);
-            for (size_t i = 0; i < nl; i++) {
+            /* Worked out once when every input of the two is the same on
+               every lane (the common case: fixed GPUs and MTBF). */
+            int same = lane_const(b, t->gpus) &&
+                       lane_const(b, t->gpu_mtbf_hours) &&
+                       (hl ? lane_const(b, t->hours_lost_per_failure)
+                           : lane_const(b, t->checkpoint_minutes) &&
+                                 lane_const(b, t->restart_minutes));
+            for (size_t i = 0; i < (same ? 1 : nl); i++) {
                 gpb_error e;
                 if (gpb_risk_expected_failures(gpus[i], HM, mtbf[i],
                                                &r->lambda[i], &e))
@@ -684,6 +701,10 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
                                       "the hours lost per failure are "
                                       "undefined",
                                       &e, err);
+            }
+            for (size_t i = 1; same && i < nl; i++) {
+                r->lambda[i] = r->lambda[0];
+                r->lost[i] = r->lost[0];
             }
         }
         if (t->divergence_per_month >= 0) {
@@ -1193,11 +1214,11 @@ void gpb__poisson_lanes(const double *cdf, size_t n, const uint32_t *guide,
         size_t m = nv - i0 < LANES ? nv - i0 : LANES;
         poisson_window(cdf + a, a ? cdf[a - 1] : -1.0, cdf[a + GPB__POIS_WIN],
                        (double)a, w + i0, k + i0, out, m);
-        /* The lanes outside, eight flags a word (most words are 0). */
+        /* The lanes outside (m is a multiple of 16). */
         for (size_t i8 = 0; i8 < m; i8 += 8) {
-            uint64_t any;
-            memcpy(&any, out + i8, sizeof any);
-            for (size_t i = i8; any && i < i8 + 8; i++)
+            if (!any8(out + i8))
+                continue;
+            for (size_t i = i8; i < i8 + 8; i++)
                 if (out[i])
                     k[i0 + i] = gpb__poisson_table(cdf, n, guide,
                                                    gpb__u01_32(w[i0 + i]));
@@ -1591,17 +1612,26 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
         ev[i] = (unsigned char)(a & (p_div[i] > 0) &
                                 (gpb__u01_32(w1[i]) < p_div[i]));
     }
-    /* The rare events lane by lane: a divergence, then the finish. */
-    for (size_t i = 0; i < nl; i++)
-        if (ev[i])
-            run_diverge(b, t, r, i);
+    /* The rare events lane by lane: a divergence, then the finish (nl is
+       a multiple of GPB__LANE_PAD: whole words of eight flags). */
+    for (size_t i8 = 0; i8 < nl; i8 += 8) {
+        if (!any8(ev + i8))
+            continue;
+        for (size_t i = i8; i < i8 + 8; i++)
+            if (ev[i])
+                run_diverge(b, t, r, i);
+    }
 #pragma omp simd
     for (size_t i = 0; i < nl; i++)
         ev[i] = (unsigned char)(act[i] &
                                 gpb__run_reached(progress[i], target[i]));
-    for (size_t i = 0; i < nl; i++)
-        if (ev[i])
-            share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
+    for (size_t i8 = 0; i8 < nl; i8 += 8) {
+        if (!any8(ev + i8))
+            continue;
+        for (size_t i = i8; i < i8 + 8; i++)
+            if (ev[i])
+                share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
+    }
     /* The bill: the hours paid (all of them are used) at the month's
        price (gpb__rent_month's on demand). */
 #pragma omp simd

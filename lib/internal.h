@@ -269,11 +269,12 @@ void gpb__buf_printf(gpb__buf *b, const char *fmt, ...) GPB__PRINTF(2, 3);
 /*
  * The ranks of v[0..n-1] (ties averaged), centred and scaled to unit
  * norm, into out: the dot product of two such columns is Spearman's rho
- * (sensitivity.c). work holds 2·n records of 8 bytes
- * (GPB__RANK_WORK_BYTES(n)); n must be below 2^31 (BLAS takes an int).
- * Returns 1 (out all 0) for a constant column, else 0.
+ * (sensitivity.c). work holds 2·n records of 8 bytes and the sort's
+ * count tables (GPB__RANK_WORK_BYTES(n)); n must be below 2^31 (BLAS
+ * takes an int). Returns 1 (out all 0) for a constant column, else 0.
  */
-#define GPB__RANK_WORK_BYTES(n) ((size_t)(n) * 2 * 8)
+#define GPB__RANK_COUNT_BYTES ((size_t)3 * 8192 * 4)
+#define GPB__RANK_WORK_BYTES(n) ((size_t)(n) * 2 * 8 + GPB__RANK_COUNT_BYTES)
 int gpb__rank_centred(const double *v, size_t n, double *out, void *work);
 
 struct gpb_scenario;

@@ -121,39 +121,73 @@ static uint64_t vkey(double v)
     return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 
-/* Radix digits of 12 bits: a count table of 16 KB stays in L1. */
-#define RDIGIT 12
+/* Radix digits of 13 bits: a count table of 32 KB. The keys are taken
+   relative to the column's smallest (rank_column), so a column whose
+   values are within a factor of 16 or so of each other (most metrics)
+   spans fewer than 56 bits: with the index in the low 17 (10^5 paths),
+   three digits, one pass of the records each. */
+#define RDIGIT 13
 #define RBINS (1u << RDIGIT)
+_Static_assert(GPB__RANK_COUNT_BYTES == 3 * RBINS * sizeof(uint32_t),
+               "the work area holds three digits' counts");
+
+/* The counts of nd digits (at most 3) from bit ib up, from one read of
+   the records. */
+static void radix_counts(const uint64_t *rec, size_t n, unsigned ib,
+                         unsigned np, uint32_t *cnt)
+{
+    memset(cnt, 0, (size_t)np * RBINS * sizeof *cnt);
+    if (np == 3) { /* the common case, unrolled */
+        uint32_t *c0 = cnt, *c1 = cnt + RBINS, *c2 = cnt + 2 * RBINS;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = rec[i] >> ib;
+            c0[x & (RBINS - 1)]++;
+            c1[(x >> RDIGIT) & (RBINS - 1)]++;
+            c2[(x >> (2 * RDIGIT)) & (RBINS - 1)]++;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = rec[i] >> ib;
+        for (unsigned p = 0; p < np; p++)
+            cnt[p * RBINS + ((x >> (p * RDIGIT)) & (RBINS - 1))]++;
+    }
+}
 
 /*
  * Sorts rec[0..n-1], each a value's key with its low ib bits replaced by
- * its index (the index is below 2^ib), by the key's top 64 − ib bits and
- * then by index: an LSD radix sort over bits ib .. 63, stable, so equal
- * prefixes keep index order; passes whose digit is the same everywhere
- * (the sign and exponent of values alike in scale) are skipped. tmp holds
- * n records. Returns the array that holds the result.
+ * its index (the index is below 2^ib) and no bit set at or above `top`,
+ * by the key's bits ib .. top − 1 and then by index: an LSD radix sort,
+ * stable, so equal prefixes keep index order; a pass whose digit is the
+ * same everywhere is skipped. The digits' counts come three at a time
+ * from one read of the records (a digit's counts do not depend on the
+ * records' order), into cnt (GPB__RANK_COUNT_BYTES). tmp holds n records.
+ * Returns the array that holds the result.
  */
 static uint64_t *radix_prefix(uint64_t *rec, uint64_t *tmp, size_t n,
-                              unsigned ib)
+                              unsigned ib, unsigned top, uint32_t *cnt)
 {
-    uint32_t cnt[RBINS];
-    for (unsigned shift = ib; shift < 64; shift += RDIGIT) {
-        memset(cnt, 0, sizeof cnt);
-        for (size_t i = 0; i < n; i++)
-            cnt[(rec[i] >> shift) & (RBINS - 1)]++;
-        if (cnt[(rec[0] >> shift) & (RBINS - 1)] == n)
-            continue;
-        uint32_t sum = 0;
-        for (unsigned d = 0; d < RBINS; d++) {
-            uint32_t c = cnt[d];
-            cnt[d] = sum;
-            sum += c;
+    for (unsigned g = ib; g < top; g += 3 * RDIGIT) {
+        unsigned nd = (top - g + RDIGIT - 1) / RDIGIT;
+        nd = nd < 3 ? nd : 3;
+        radix_counts(rec, n, g, nd, cnt);
+        for (unsigned p = 0; p < nd; p++) {
+            unsigned shift = g + p * RDIGIT;
+            uint32_t *c = cnt + (size_t)p * RBINS;
+            if (c[(rec[0] >> shift) & (RBINS - 1)] == n)
+                continue;
+            uint32_t sum = 0;
+            for (unsigned d = 0; d < RBINS; d++) {
+                uint32_t k = c[d];
+                c[d] = sum;
+                sum += k;
+            }
+            for (size_t i = 0; i < n; i++)
+                tmp[c[(rec[i] >> shift) & (RBINS - 1)]++] = rec[i];
+            uint64_t *t = rec;
+            rec = tmp;
+            tmp = t;
         }
-        for (size_t i = 0; i < n; i++)
-            tmp[cnt[(rec[i] >> shift) & (RBINS - 1)]++] = rec[i];
-        uint64_t *t = rec;
-        rec = tmp;
-        tmp = t;
     }
     return rec;
 }
@@ -173,20 +207,20 @@ static int run_cmp(const void *pa, const void *pb)
 }
 
 /* Whole numbers below GPB__SMALL_MAX (runway months, counts, 0/1 flags)
-   are ranked by counting when the counts and ranks fit the work area
-   (n records of 16 bytes). */
+   are ranked by counting, their counts and ranks in the work area (its
+   sort's count tables alone hold them, at any n). */
 #define COUNT_WORK_BYTES ((size_t)GPB__SMALL_MAX * (sizeof(uint32_t) + sizeof(double)))
+_Static_assert(COUNT_WORK_BYTES <= GPB__RANK_WORK_BYTES(0),
+               "the work area holds the counting's tables");
 
 /*
  * 1 when v[0..n-1] can be ranked by counting: all whole numbers in [+0,
  * GPB__SMALL_MAX), as the result's selection counts them
- * (gpb__value_extremes), and the table fits the work area. −0 is not
- * one: the sort keys set it below +0, and so must the ranks.
+ * (gpb__value_extremes). −0 is not one: the sort keys set it below +0,
+ * and so must the ranks.
  */
 static int countable(const double *v, size_t n)
 {
-    if (GPB__RANK_WORK_BYTES(n) < COUNT_WORK_BYTES)
-        return 0;
     uint64_t lo, hi;
     int big;
     gpb__value_extremes(v, n, &lo, &hi, &big);
@@ -222,7 +256,8 @@ static void rank_counting(const double *v, size_t n, double *out, void *wk)
 /*
  * The ranks of v[0..n-1] with ties averaged, centred and scaled to unit
  * norm. Each value is sorted as one 8-byte record: the top 64 − ib bits
- * of its order-preserving key and its index in the low ib bits. Values
+ * of its order-preserving key, less the column's smallest such prefix,
+ * and its index in the low ib bits. Values
  * whose keys differ only in those low bits share a prefix; such a run is
  * put in the order of the full keys afterwards (rare for continuous
  * values, and a run of equal values, the common case for counts and
@@ -247,9 +282,23 @@ static int rank_column(const double *v, size_t n, double *out, void *wk)
         ib++;
     uint64_t imask = ((uint64_t)1 << ib) - 1;
     uint64_t *rec = wk;
+    /* Each key's prefix less the smallest prefix: the same order, and
+       the high bits that every value shares are 0, so the sort has fewer
+       digits to go through (top: the bits that are left). */
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = vkey(v[i]) & ~imask;
+        rec[i] = k;
+        kmin = k < kmin ? k : kmin;
+        kmax = k > kmax ? k : kmax;
+    }
     for (size_t i = 0; i < n; i++)
-        rec[i] = (vkey(v[i]) & ~imask) | (uint64_t)i;
-    rec = radix_prefix(rec, (uint64_t *)wk + n, n, ib);
+        rec[i] = (rec[i] - kmin) | (uint64_t)i;
+    unsigned top = ib;
+    while (top < 64 && ((kmax - kmin) >> top) != 0)
+        top++;
+    rec = radix_prefix(rec, (uint64_t *)wk + n, n, ib, top,
+                       (uint32_t *)((uint64_t *)wk + 2 * n));
     /* Each run of equal prefix: one value (the common case for continuous
        values) takes its rank at once; a longer run is put in the order of
        the full keys, if they differ, and its equal keys share the average
@@ -382,11 +431,14 @@ static void *rank_worker(void *arg)
 {
     rank_jobs *J = arg;
     size_t n = J->n, K = J->x->n_inputs, M = J->x->n_metrics;
-    /* One block (huge pages: gpb__alloc_big): the sort's two records a
-       value, then a column in own units, then a column of ranks. */
+    /* One block (huge pages: gpb__alloc_big): the sort's work area (two
+       records a value and its counts), then a column in own units, then
+       a column of ranks. */
     size_t nn = n ? n : 1;
-    uint64_t *vw = gpb__alloc_big(4 * nn * sizeof *vw);
-    double *own = vw ? (double *)(vw + 2 * nn) : NULL;
+    char *vw = gpb__alloc_big(GPB__RANK_WORK_BYTES(nn) +
+                              2 * nn * sizeof(double));
+    double *own = vw ? (double *)(void *)(vw + GPB__RANK_WORK_BYTES(nn))
+                     : NULL;
     double *col = vw ? own + nn : NULL;
     gpb_error e;
     gpb_status st = GPB_OK;

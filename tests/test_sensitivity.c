@@ -676,6 +676,18 @@ static uint64_t ref_key(double v)
     return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 
+/* got, gpb__rank_centred's column, against the centred ranks want with
+   their sum of squares ss: each entry one exact rank over one rounded
+   norm, so within a few ulps. */
+static void ranks_match(const double *got, const double *want, double ss,
+                        size_t n, int kind)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(fabs(got[i] - want[i] / sqrt(ss)) <= 1e-14,
+                      "n %zu kind %d i %zu: %.17g vs %.17g", n, kind, i,
+                      got[i], want[i] / sqrt(ss));
+}
+
 /*
  * gpb__rank_centred against ranks counted by hand (O(n²)): rank i =
  * 1 + #{key < key_i} + (#{key = key_i} − 1)/2, centred on (n + 1)/2 and
@@ -684,7 +696,7 @@ static uint64_t ref_key(double v)
  * only), runs of equal values, both zeros, negatives, NaN, and shuffled
  * orders; n crosses powers of two, where the index takes another bit.
  * Whole numbers in [0, 4096) are ranked by counting instead of a sort
- * when n is large enough (n = 4097: kinds 2 and 5); kind 4 has both zeros,
+ * (kinds 2 and 5, at every n); kind 4 has both zeros,
  * where −0 must rank below +0 as its key does (the sort), and kind 6 a
  * value 4096 among them, which sends the column to the sort too.
  */
@@ -746,16 +758,104 @@ START_TEST(ranks_are_exact_for_close_and_tied_values)
                 continue;
             }
             ck_assert_int_eq(c, 0);
-            /* Each entry is one exact rank over one rounded norm: within
-               a few ulps of the hand count's. */
-            for (size_t i = 0; i < n; i++)
-                ck_assert_msg(fabs(got[i] - want[i] / sqrt(ss)) <= 1e-14,
-                              "n %zu kind %d i %zu: %.17g vs %.17g", n, kind,
-                              i, got[i], want[i] / sqrt(ss));
+            ranks_match(got, want, ss, n, kind);
         }
         free(v);
         free(got);
         free(want);
+        free(work);
+    }
+}
+END_TEST
+
+/* For qsort of indices by their values' keys, then by index. */
+static const double *ref_vals;
+static int ref_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    uint64_t ka = ref_key(ref_vals[a]), kb = ref_key(ref_vals[b]);
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/*
+ * gpb__rank_centred on columns the size the sensitivity ranks (10^5
+ * paths, and 70,001: the index takes 17 bits either way) against ranks
+ * from qsort of the keys, ties averaged. The radix sort goes through the
+ * bits the column's keys span above its smallest: the columns span
+ * from 13 bits (values within a few ulps of 10^6, many runs of equal
+ * prefixes) to all 64 (random bit patterns: both signs, every exponent,
+ * subnormals, infinities), with a factor of 10 (one pass of three
+ * digits), both signs around 0 (two groups of digits), few distinct
+ * large values (long ties), and whole numbers past the counting path.
+ */
+START_TEST(ranks_equal_a_sort_of_the_keys)
+{
+    static const size_t sizes[] = {100000, 70001};
+    uint64_t state = 0x9e3779b97f4a7c15ull;
+    for (size_t si = 0; si < 2; si++) {
+        size_t n = sizes[si];
+        double *v = malloc(n * sizeof *v), *got = malloc(n * sizeof *got),
+               *want = malloc(n * sizeof *want);
+        size_t *ix = malloc(n * sizeof *ix);
+        void *work = malloc(GPB__RANK_WORK_BYTES(n));
+        ck_assert(v && got && want && ix && work);
+        for (int kind = 0; kind < 6; kind++) {
+            for (size_t i = 0; i < n; i++) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                double u = ((double)(state >> 11) + 0.5) * 0x1p-53;
+                double x;
+                switch (kind) {
+                case 0: /* a few ulps around 10^6 */
+                    x = 1e6;
+                    for (unsigned k = 0; k < (unsigned)(state % 9); k++)
+                        x = nextafter(x, k % 2 ? -INFINITY : INFINITY);
+                    break;
+                case 1: /* a factor of 10 */
+                    x = 4e7 * pow(10.0, u);
+                    break;
+                case 2: /* both signs */
+                    x = (u - 0.4) * 1e8;
+                    break;
+                case 3: /* few large values */
+                    x = 748032.0 * (double)(4 + state % 5);
+                    break;
+                case 4: /* whole numbers past the counting path */
+                    x = (double)(state % 9000);
+                    break;
+                default: { /* any bit pattern but a NaN */
+                    memcpy(&x, &state, sizeof x);
+                    if (isnan(x))
+                        x = -0.0;
+                }
+                }
+                v[i] = x;
+                ix[i] = i;
+            }
+            ref_vals = v;
+            qsort(ix, n, sizeof *ix, ref_cmp);
+            double mid = 0.5 * ((double)n + 1.0), ss = 0;
+            for (size_t a = 0; a < n;) {
+                size_t b = a + 1;
+                while (b < n && ref_key(v[ix[b]]) == ref_key(v[ix[a]]))
+                    b++;
+                double rank = 0.5 * ((double)(a + 1) + (double)b) - mid;
+                for (size_t t = a; t < b; t++) {
+                    want[ix[t]] = rank;
+                    ss += rank * rank;
+                }
+                a = b;
+            }
+            ck_assert_int_eq(gpb__rank_centred(v, n, got, work), 0);
+            ranks_match(got, want, ss, n, kind);
+        }
+        free(v);
+        free(got);
+        free(want);
+        free(ix);
         free(work);
     }
 }
@@ -902,6 +1002,7 @@ int main(void)
     tcase_add_test(tc, swing_matches_the_closed_form);
     tcase_add_test(tc, own_currency_undoes_the_conversion);
     tcase_add_test(tc, ranks_are_exact_for_close_and_tied_values);
+    tcase_add_test(tc, ranks_equal_a_sort_of_the_keys);
     tcase_add_test(tc, swing_is_the_same_on_any_thread_count);
     tcase_add_test(tc, swing_standard_errors_match_their_spread);
     suite_add_tcase(su, tc);

@@ -322,8 +322,17 @@ typedef struct shared {
    together: with many threads each holds fewer blocks (at least
    FLUSH_MIN). Besides its buffer, a worker has a month's codes decoded
    (mkeys, 4 bytes a value held: 256 KiB) and each held block's top
-   exponent (mtop, 2 bytes a block and month). */
-#define FLUSH_BYTES (64u << 20)
+   exponent (mtop, 2 bytes a block and month).
+   With the fan's bands (gpb_sim_run_kept) only the pilot's 256 blocks
+   are held, and 16 MiB holds each worker's share of them at once up to
+   64 months; at 120 months on two workers, 68 blocks a flush instead
+   of 128 (two flushes of the pilot a worker) took bench-60m at 10^6
+   paths from 0.565 to 0.525 s (kernel CPU 0.102 -> 0.072 s, user 0.945
+   -> 0.927 s, peak RSS 76.3 -> 68.8 MB; right after the numpy model, 10
+   rounds, 2026-12-05), and --qmc, which holds every block, stayed at
+   0.70 s. At 64 MiB the longer horizon's buffer was fresh memory the
+   bands never reused, and the benchmark's months rule missed on it. */
+#define FLUSH_BYTES (16u << 20)
 #define FLUSH_MIN 4u
 #define FLUSH_MAX 128u
 

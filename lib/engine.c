@@ -311,9 +311,8 @@ typedef struct shared {
    10^6 paths in the sketches and 32 about half that; at 120 months, 16
    blocks spent 0.47 CPU-s and 32 0.34 (perf, bench-60m, 2026-12-03).
    With 32-bit keys, 128 blocks spent 362 samples against 32's 559 at 60
-   months, and 256 or 512 no fewer (perf, 1 thread, the same day). The
-   count per visit does not shrink with the horizon below 128 months on
-   two workers, so the cost per month stays level. Held as 16-bit codes
+   months, and 256 or 512 no fewer (perf, 1 thread, the same day). Held
+   as 16-bit codes
    (gpb__sketch_code16), 128 blocks hold 7.9 MiB a worker at 60 months
    (15.7 MiB as the keys' 32-bit upper halves, the same buckets: peak
    RSS at 10^6 paths of bench-60m 171.0 -> 156.6 MB, the time within the
@@ -325,13 +324,18 @@ typedef struct shared {
    exponent (mtop, 2 bytes a block and month).
    With the fan's bands (gpb_sim_run_kept) only the pilot's 256 blocks
    are held, and 16 MiB holds each worker's share of them at once up to
-   64 months; at 120 months on two workers, 68 blocks a flush instead
+   64 months on any number of workers (16 MiB / (W · H · 1 KiB) blocks
+   against 256 / W); at 120 months on two workers, 68 blocks a flush instead
    of 128 (two flushes of the pilot a worker) took bench-60m at 10^6
    paths from 0.565 to 0.525 s (kernel CPU 0.102 -> 0.072 s, user 0.945
    -> 0.927 s, peak RSS 76.3 -> 68.8 MB; right after the numpy model, 10
    rounds, 2026-12-05), and --qmc, which holds every block, stayed at
    0.70 s. At 64 MiB the longer horizon's buffer was fresh memory the
-   bands never reused, and the benchmark's months rule missed on it. */
+   bands never reused, and the benchmark's months rule missed on it. A
+   run that counts its whole fan in sketches (--qmc, a run that keeps
+   every path) on many workers now flushes smaller batches than it did
+   (16 workers at 60 months: 17 blocks, not 68); on this project's two
+   cores that was not measurable. */
 #define FLUSH_BYTES (16u << 20)
 #define FLUSH_MIN 4u
 #define FLUSH_MAX 128u

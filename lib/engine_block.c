@@ -44,6 +44,8 @@ typedef struct run_st {
     gpb__rent_state *rs;
     gpb__rent_terms rt;  /* mode and the plan's constants */
     gpb__rent_terms *rtl; /* each lane's terms */
+    const double *price;  /* each lane's price per GPU-hour (the input's
+                             column), which rtl[i].price copies */
     /* Block-level: the first start month, lanes not yet finished, the
        last month a reservation is paid; a month outside them is skipped
        without looking at the lanes. */
@@ -654,6 +656,7 @@ static gpb_status init_runs(eng_block *b, gpb_error *err)
         }
         {
             const double *price = b->x[t->price_per_gpu_hour];
+            r->price = price;
             const double *res_m = col(b, t->reserve_months, p->c1);
             const double *res_d = col(b, t->reserve_discount, p->c0);
             const double *spot_d = col(b, t->spot_discount, p->c0);
@@ -1208,7 +1211,7 @@ GPB__VCLONES static void poisson_window(const double *win, double below,
 void gpb__poisson_lanes(const double *cdf, size_t n, const uint32_t *guide,
                         size_t a, const uint32_t *w, double *k, size_t nl)
 {
-    size_t nv = a == SIZE_MAX || a + GPB__POIS_WIN >= n ? 0 : nl / 16 * 16;
+    size_t nv = a >= n || n - a <= GPB__POIS_WIN ? 0 : nl / 16 * 16;
     unsigned char out[LANES];
     for (size_t i0 = 0; i0 < nv; i0 += LANES) {
         size_t m = nv - i0 < LANES ? nv - i0 : LANES;
@@ -1548,9 +1551,9 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
     const size_t nl = b->nl;
     const double md = (double)m;
     double fails[LANES], gain[LANES], share[LANES];
-    /* Each lane's price per GPU-hour: its rtl[i].price (init_runs), read
-       from the input's column rather than lane by lane from the terms. */
-    const double *price = b->x[t->price_per_gpu_hour];
+    /* Each lane's price per GPU-hour (init_runs: the column rtl[i].price
+       copies), read as an array rather than lane by lane from the terms. */
+    const double *price = r->price;
     unsigned char act[LANES], ev[LANES];
     /* The lanes' arrays, read once: a store through one of r's arrays
        could otherwise be taken to change r's pointers, and the passes

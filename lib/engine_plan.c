@@ -721,6 +721,11 @@ static int fail_table(eng_plan *p, size_t k, double lambda)
             j++;
         guide[g] = (uint32_t)j;
     }
+    /* The table's own size, so that a read past its last entry is one
+       the sanitizers see. */
+    double *fit = realloc(cdf, (n + 1) * sizeof *cdf);
+    if (fit)
+        cdf = fit;
     p->fail_cdf[k] = cdf;
     p->fail_cdf_n[k] = n + 1;
     p->fail_guide[k] = guide;

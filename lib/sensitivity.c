@@ -121,11 +121,11 @@ static uint64_t vkey(double v)
     return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 
-/* Radix digits of 13 bits: a count table of 32 KB. The keys are taken
-   relative to the column's smallest (rank_column), so a column whose
-   values are within a factor of 16 or so of each other (most metrics)
-   spans fewer than 56 bits: with the index in the low 17 (10^5 paths),
-   three digits, one pass of the records each. */
+/* Radix digits of 13 bits: a count table of 32 KB (three, in L2). The
+   keys are taken relative to the column's smallest (rank_column), so a
+   column whose values are within a factor of 16 or so of each other
+   (most metrics) spans fewer than 56 bits: with the index in the low 17
+   (10^5 paths), three digits, one pass of the records each. */
 #define RDIGIT 13
 #define RBINS (1u << RDIGIT)
 _Static_assert(GPB__RANK_COUNT_BYTES == 3 * RBINS * sizeof(uint32_t),
@@ -134,10 +134,10 @@ _Static_assert(GPB__RANK_COUNT_BYTES == 3 * RBINS * sizeof(uint32_t),
 /* The counts of nd digits (at most 3) from bit ib up, from one read of
    the records. */
 static void radix_counts(const uint64_t *rec, size_t n, unsigned ib,
-                         unsigned np, uint32_t *cnt)
+                         unsigned nd, uint32_t *cnt)
 {
-    memset(cnt, 0, (size_t)np * RBINS * sizeof *cnt);
-    if (np == 3) { /* the common case, unrolled */
+    memset(cnt, 0, (size_t)nd * RBINS * sizeof *cnt);
+    if (nd == 3) { /* the common case, unrolled */
         uint32_t *c0 = cnt, *c1 = cnt + RBINS, *c2 = cnt + 2 * RBINS;
         for (size_t i = 0; i < n; i++) {
             uint64_t x = rec[i] >> ib;
@@ -149,7 +149,7 @@ static void radix_counts(const uint64_t *rec, size_t n, unsigned ib,
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t x = rec[i] >> ib;
-        for (unsigned p = 0; p < np; p++)
+        for (unsigned p = 0; p < nd; p++)
             cnt[p * RBINS + ((x >> (p * RDIGIT)) & (RBINS - 1))]++;
     }
 }

@@ -840,8 +840,9 @@ START_TEST(failure_table_is_the_poisson_cdf)
                plan's window (λ 15: one; λ 5,000: none, every lane by the
                guide) and with windows forced at the table's first
                entries, around its middle and at its last, so that lanes
-               fall below, inside and above each. 7,303 lanes: not a
-               whole number of 16-lane groups. */
+               fall below, inside and above each, and at the first
+               start that leaves no window (every lane by the guide).
+               7,294 lanes: not a whole number of 16-lane groups. */
             size_t nw = 0;
             uint32_t *ws = malloc(8000 * sizeof *ws);
             double *ks = malloc(8000 * sizeof *ks);
@@ -861,8 +862,9 @@ START_TEST(failure_table_is_the_poisson_cdf)
             ck_assert_uint_eq(nw % 16 != 0, 1);
             ck_assert_msg((p.fail_win[0] != SIZE_MAX) == (i == 0),
                           "G %s: window at %zu", pts[i].gpus, p.fail_win[0]);
+            ck_assert_uint_gt(n, 2 * GPB__POIS_WIN);
             size_t wins[] = {p.fail_win[0], 0, n / 2 - GPB__POIS_WIN / 2,
-                             n - 1 - GPB__POIS_WIN};
+                             n - 1 - GPB__POIS_WIN, n - GPB__POIS_WIN};
             for (size_t t = 0; t < sizeof wins / sizeof *wins; t++) {
                 gpb__poisson_lanes(F, n, p.fail_guide[0], wins[t], ws, ks,
                                    nw);

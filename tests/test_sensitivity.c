@@ -784,11 +784,12 @@ static int ref_cmp(const void *pa, const void *pb)
  * paths, and 70,001: the index takes 17 bits either way) against ranks
  * from qsort of the keys, ties averaged. The radix sort goes through the
  * bits the column's keys span above its smallest: the columns span
- * from 13 bits (values within a few ulps of 10^6, many runs of equal
- * prefixes) to all 64 (random bit patterns: both signs, every exponent,
- * subnormals, infinities), with a factor of 10 (one pass of three
- * digits), both signs around 0 (two groups of digits), few distinct
- * large values (long ties), and whole numbers past the counting path.
+ * from 36 bits (up to 2^36 ulps above 10^6: two digits, with clusters
+ * that make runs of one prefix) to all 64 (random bit patterns: both
+ * signs, every exponent, subnormals, infinities), with a factor of 10
+ * (three digits, one count pass), both signs around 0 (two groups of
+ * digits), few distinct large values (long ties: one digit), and whole
+ * numbers past the counting path.
  */
 START_TEST(ranks_equal_a_sort_of_the_keys)
 {
@@ -809,11 +810,18 @@ START_TEST(ranks_equal_a_sort_of_the_keys)
                 double u = ((double)(state >> 11) + 0.5) * 0x1p-53;
                 double x;
                 switch (kind) {
-                case 0: /* a few ulps around 10^6 */
+                case 0: { /* up to 2^36 ulps above 10^6: two digits */
+                    /* A quarter of the values in 64 clusters of 2^10
+                       ulps: runs of one prefix whose keys differ. */
+                    uint64_t k, off = (state >> 20) & ((1ull << 36) - 1);
+                    if ((state & 3) == 0)
+                        off = ((off >> 30) << 30) | (off & 1023);
                     x = 1e6;
-                    for (unsigned k = 0; k < (unsigned)(state % 9); k++)
-                        x = nextafter(x, k % 2 ? -INFINITY : INFINITY);
+                    memcpy(&k, &x, sizeof k);
+                    k += off;
+                    memcpy(&x, &k, sizeof x);
                     break;
+                }
                 case 1: /* a factor of 10 */
                     x = 4e7 * pow(10.0, u);
                     break;

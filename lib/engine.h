@@ -397,7 +397,8 @@ void gpb__fan_codes(const double *cash, size_t n, uint16_t *row,
  * ran out of cash into out_month[t · (H + 1) + m] (four tables t of
  * horizon + 1 counters, lane i into table i mod 4: GPB__COUNT4; the
  * horizon = never), and each month's flows by category into
- * ledger[m · CAT + c] (block sums, fixed point). rec, when not NULL, records lane 0.
+ * ledger[m · CAT + c] (block sums, fixed point). rec, when not NULL,
+ * records lane 0.
  *
  * Returns GPB_OK, or an error of the per-path set-up (a sampled value
  * that makes a run or fleet undefined: err names the input). A path whose

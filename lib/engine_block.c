@@ -318,14 +318,33 @@ static inline int month_of(double v, int H)
     return r < 0 ? 0 : r >= (double)H ? H : (int)r;
 }
 
-/* Whether any of the eight byte flags f[0..7] is set: a loop over rare
-   events' flags skips the words with none (most of them) in one test. */
-_Static_assert(GPB__LANE_PAD % 8 == 0, "a block's lanes: whole words of 8");
-static inline int any8(const unsigned char *f)
+/* The first i' >= i below n whose byte flag f[i'] is set, else n: a
+   loop over rare events' flags, `for (i = next_set(f, 0, n); i < n; i =
+   next_set(f, i + 1, n))`, skips each aligned word of eight flags that
+   holds none (most of them) in one test, and finds the first set one of
+   a word from its bits. */
+static inline size_t next_set(const unsigned char *f, size_t i, size_t n)
 {
-    uint64_t w;
-    memcpy(&w, f, sizeof w);
-    return w != 0;
+    for (; i < n && i % 8 != 0; i++)
+        if (f[i])
+            return i;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, f + i, sizeof w);
+        if (w == 0)
+            continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return i + (size_t)__builtin_ctzll(w) / 8; /* its first set byte */
+#else
+        while (!f[i])
+            i++;
+        return i;
+#endif
+    }
+    for (; i < n; i++)
+        if (f[i])
+            return i;
+    return n;
 }
 
 /* The four words of (path, stream, slot, group) for every lane. */
@@ -1217,15 +1236,11 @@ void gpb__poisson_lanes(const double *cdf, size_t n, const uint32_t *guide,
         size_t m = nv - i0 < LANES ? nv - i0 : LANES;
         poisson_window(cdf + a, a ? cdf[a - 1] : -1.0, cdf[a + GPB__POIS_WIN],
                        (double)a, w + i0, k + i0, out, m);
-        /* The lanes outside (m is a multiple of 16). */
-        for (size_t i8 = 0; i8 < m; i8 += 8) {
-            if (!any8(out + i8))
-                continue;
-            for (size_t i = i8; i < i8 + 8; i++)
-                if (out[i])
-                    k[i0 + i] = gpb__poisson_table(cdf, n, guide,
-                                                   gpb__u01_32(w[i0 + i]));
-        }
+        /* The lanes outside. */
+        for (size_t i = next_set(out, 0, m); i < m;
+             i = next_set(out, i + 1, m))
+            k[i0 + i] = gpb__poisson_table(cdf, n, guide,
+                                           gpb__u01_32(w[i0 + i]));
     }
     for (size_t i = nv; i < nl; i++)
         k[i] = gpb__poisson_table(cdf, n, guide, gpb__u01_32(w[i]));
@@ -1615,26 +1630,15 @@ GPB__VCLONES static void run_rent_lanes(eng_block *b, const eng_proc *pr,
         ev[i] = (unsigned char)(a & (p_div[i] > 0) &
                                 (gpb__u01_32(w1[i]) < p_div[i]));
     }
-    /* The rare events lane by lane: a divergence, then the finish (nl is
-       a multiple of GPB__LANE_PAD: whole words of eight flags). */
-    for (size_t i8 = 0; i8 < nl; i8 += 8) {
-        if (!any8(ev + i8))
-            continue;
-        for (size_t i = i8; i < i8 + 8; i++)
-            if (ev[i])
-                run_diverge(b, t, r, i);
-    }
+    /* The rare events lane by lane: a divergence, then the finish. */
+    for (size_t i = next_set(ev, 0, nl); i < nl; i = next_set(ev, i + 1, nl))
+        run_diverge(b, t, r, i);
 #pragma omp simd
     for (size_t i = 0; i < nl; i++)
         ev[i] = (unsigned char)(act[i] &
                                 gpb__run_reached(progress[i], target[i]));
-    for (size_t i8 = 0; i8 < nl; i8 += 8) {
-        if (!any8(ev + i8))
-            continue;
-        for (size_t i = i8; i < i8 + 8; i++)
-            if (ev[i])
-                share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
-    }
+    for (size_t i = next_set(ev, 0, nl); i < nl; i = next_set(ev, i + 1, nl))
+        share[i] = run_finish(t, r, i, m, gain[i], fails[i]);
     /* The bill: the hours paid (all of them are used) at the month's
        price (gpb__rent_month's on demand). */
 #pragma omp simd
